@@ -1,0 +1,93 @@
+"""The one audit publisher: every read, change, import and export of personal data becomes an audit record.
+
+Reads publish at once and fail if the broker does not confirm delivery to the audit queue
+(no unaudited reads). Changes go through the outbox, in the change's own transaction.
+Record schema (version 1) is documented in docs/events.md.
+"""
+
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from nameko.extensions import DependencyProvider
+
+from piiri.errors import AuditUnavailable
+from piiri.messaging import audit_publisher, context_headers
+
+log = logging.getLogger(__name__)
+
+AUDIT_SCHEMA_VERSION = 1
+
+
+def audit_record(
+    service, action, actor, request_id, subject_type, subject_ids, fields=(), details=None
+):
+    """One audit record: who (actor) did what (action) to whom (subject ids), when and how."""
+    return {
+        "event_id": str(uuid.uuid4()),
+        "schema_version": AUDIT_SCHEMA_VERSION,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "service": service,
+        "action": action,
+        "actor": actor.summary(),
+        "request_id": request_id,
+        "subject_type": subject_type,
+        "subject_ids": [str(subject_id) for subject_id in subject_ids],
+        "fields": sorted(fields),
+        "details": details or {},
+    }
+
+
+class AuditTrail(DependencyProvider):
+    """``audit = AuditTrail("contacts")``; in a worker: ``self.audit.read(...)`` / ``.write(...)``."""
+
+    def __init__(self, service_name):
+        self.service_name = service_name
+        self.publisher = None
+
+    def setup(self):
+        self.publisher = audit_publisher(self.container.config["AMQP_URI"])
+
+    def get_dependency(self, worker_ctx):
+        return WorkerAuditTrail(self, worker_ctx)
+
+
+class WorkerAuditTrail:
+    def __init__(self, provider, worker_ctx):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def record(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+        return audit_record(
+            self.provider.service_name,
+            action,
+            actor,
+            self.worker_ctx.data.get("request_id") or self.worker_ctx.call_id,
+            subject_type,
+            subject_ids,
+            fields,
+            details,
+        )
+
+    def read(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+        """Publish the audit record of a read now; raise AuditUnavailable if not confirmed."""
+        record = self.record(actor, action, subject_type, subject_ids, fields, details)
+        try:
+            self.provider.publisher.publish(
+                record,
+                routing_key=action,
+                extra_headers=context_headers(dict(self.worker_ctx.data)),
+            )
+        except Exception as exc:
+            log.error("audit record %s not delivered: %r", record["event_id"], exc)
+            raise AuditUnavailable(
+                "The audit log cannot record this read right now, so it was refused. Try again.",
+                {"reason": type(exc).__name__},
+            ) from None
+        return record
+
+    def write(self, outbox, session, actor, action, subject_type, subject_ids, fields=(), details=None):
+        """Record the audit of a change through the outbox, in ``session``'s transaction."""
+        record = self.record(actor, action, subject_type, subject_ids, fields, details)
+        outbox.audit(session, record)
+        return record

@@ -1,0 +1,41 @@
+"""Configuration: one YAML per deployment (deploy/*.yml) with ${ENV:default} values, plus database URLs."""
+
+import os
+from pathlib import Path
+
+import yaml
+from nameko.cli.main import setup_yaml_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "deploy" / "local.yml"
+SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway")
+
+_yaml_ready = False
+
+
+def load_config(path=None):
+    """Load the nameko config YAML, substituting environment variables as `nameko run` does."""
+    global _yaml_ready
+    if not _yaml_ready:
+        setup_yaml_parser()
+        _yaml_ready = True
+    path = Path(path or os.environ.get("PIIRI_CONFIG") or DEFAULT_CONFIG)
+    with open(path) as handle:
+        return yaml.safe_load(handle)
+
+
+def database_url(config, service):
+    """The SQLAlchemy URL of ``service``'s own database.
+
+    ``PIIRI_<SERVICE>_DATABASE_URL`` wins; otherwise ``DATABASE_URL`` (server) + ``/<prefix>_<service>``.
+    """
+    override = os.environ.get(f"PIIRI_{service.upper()}_DATABASE_URL")
+    if override:
+        return override
+    server = str(config.get("DATABASE_URL", "postgresql+psycopg://piiri:piiri@127.0.0.1:5432"))
+    prefix = str(config.get("DATABASE_PREFIX", "piiri"))
+    return f"{server.rstrip('/')}/{prefix}_{service}"
+
+
+def amqp_uri(config):
+    return config["AMQP_URI"]

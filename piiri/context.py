@@ -1,0 +1,92 @@
+"""Who is acting: the gateway puts the actor into nameko context data; every service reads it from there."""
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from nameko.extensions import DependencyProvider
+
+from piiri.errors import NotAuthenticated, PermissionDenied
+
+ACTOR_KEY = "actor"
+REQUEST_ID_KEY = "request_id"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user or system on whose behalf a call runs."""
+
+    id: str
+    username: str
+    kind: str = "user"  # user | token | system
+    roles: tuple = ()
+    permissions: tuple = field(default=())
+
+    def can(self, permission):
+        return permission in self.permissions
+
+    def require(self, permission):
+        if not self.can(permission):
+            raise PermissionDenied(
+                f"'{self.username}' lacks the permission '{permission}'",
+                {"permission": permission},
+            )
+
+    def to_header(self):
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_header(cls, value):
+        data = json.loads(value)
+        return cls(
+            id=data["id"],
+            username=data["username"],
+            kind=data.get("kind", "user"),
+            roles=tuple(data.get("roles", ())),
+            permissions=tuple(data.get("permissions", ())),
+        )
+
+    def summary(self):
+        """The actor as recorded in audit events."""
+        return {"id": self.id, "username": self.username, "kind": self.kind}
+
+
+SYSTEM = Actor(id="system", username="system", kind="system")
+
+
+def context_data_for(actor, request_id=None):
+    """Context data to hand a ClusterRpcProxy (CLI, tests) acting as ``actor``."""
+    return {ACTOR_KEY: actor.to_header(), REQUEST_ID_KEY: request_id or str(uuid.uuid4())}
+
+
+class CallContext:
+    """Per-worker view of the context: the actor (required) and the request id."""
+
+    def __init__(self, worker_ctx):
+        self.worker_ctx = worker_ctx
+
+    @property
+    def actor(self):
+        raw = self.worker_ctx.data.get(ACTOR_KEY)
+        if not raw:
+            raise NotAuthenticated("no acting user in the call context")
+        return Actor.from_header(raw)
+
+    @property
+    def request_id(self):
+        return self.worker_ctx.data.get(REQUEST_ID_KEY) or self.worker_ctx.call_id
+
+    def act_as(self, actor, request_id=None):
+        """Set the actor for every RPC this worker makes from now on (used by the gateway)."""
+        self.worker_ctx.data[ACTOR_KEY] = actor.to_header()
+        self.worker_ctx.data[REQUEST_ID_KEY] = request_id or str(uuid.uuid4())
+
+    def require(self, permission):
+        actor = self.actor
+        actor.require(permission)
+        return actor
+
+
+class Context(DependencyProvider):
+    def get_dependency(self, worker_ctx):
+        return CallContext(worker_ctx)

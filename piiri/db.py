@@ -1,0 +1,75 @@
+"""Database access: one engine per service process, one SQLAlchemy session per worker."""
+
+from contextlib import contextmanager
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from piiri.config import database_url
+
+
+def make_engine(url, pool_size=12):
+    return create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=True, future=True)
+
+
+class WorkerDatabase:
+    """What a worker gets: a lazily opened session and a transaction helper."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._session = None
+
+    @property
+    def session(self):
+        if self._session is None:
+            self._session = Session(self.engine, expire_on_commit=False)
+        return self._session
+
+    @contextmanager
+    def transaction(self):
+        """Commit everything written inside the block, or nothing if it raises."""
+        session = self.session
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    def close(self):
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+class Database(DependencyProvider):
+    """``db = Database("contacts")``: the service's own PostgreSQL database.
+
+    The pool is sized above nameko's ``max_workers`` so workers never wait for a connection
+    (stack.md trap 3).
+    """
+
+    def __init__(self, service_name):
+        self.service_name = service_name
+        self.engine = None
+        self.workers = {}
+
+    def setup(self):
+        config = self.container.config
+        pool_size = int(config.get("max_workers", 10)) + 2
+        self.engine = make_engine(database_url(config, self.service_name), pool_size=pool_size)
+
+    def stop(self):
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        worker_db = WorkerDatabase(self.engine)
+        self.workers[worker_ctx] = worker_db
+        return worker_db
+
+    def worker_teardown(self, worker_ctx):
+        worker_db = self.workers.pop(worker_ctx, None)
+        if worker_db is not None:
+            worker_db.close()

@@ -1,0 +1,79 @@
+"""The one error hierarchy: raised in services, carried over RPC as themselves, mapped to HTTP by the gateway."""
+
+from nameko.exceptions import deserialize_to_instance
+
+
+class PiiriError(Exception):
+    """Base of every error a user may see. ``details`` is JSON-able (e.g. field -> messages)."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, details=None):
+        super().__init__(message, details or {})
+        self.message = message
+        self.details = details or {}
+
+    def __str__(self):
+        return self.message
+
+    def as_dict(self):
+        body = {"error": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+@deserialize_to_instance
+class ValidationFailed(PiiriError):
+    """Input did not pass validation; ``details`` maps each field to its messages."""
+
+    status = 422
+    code = "validation_failed"
+
+
+@deserialize_to_instance
+class NotFound(PiiriError):
+    status = 404
+    code = "not_found"
+
+
+@deserialize_to_instance
+class PermissionDenied(PiiriError):
+    status = 403
+    code = "permission_denied"
+
+
+@deserialize_to_instance
+class NotAuthenticated(PiiriError):
+    status = 401
+    code = "not_authenticated"
+
+
+@deserialize_to_instance
+class Conflict(PiiriError):
+    status = 409
+    code = "conflict"
+
+
+@deserialize_to_instance
+class TooManyAttempts(PiiriError):
+    status = 429
+    code = "too_many_attempts"
+
+
+@deserialize_to_instance
+class AuditUnavailable(PiiriError):
+    """The audit event of a read could not be published, so the read is refused."""
+
+    status = 503
+    code = "audit_unavailable"
+
+
+@deserialize_to_instance
+class ServiceUnavailable(PiiriError):
+    status = 503
+    code = "service_unavailable"
+
+
+EXPECTED_ERRORS = (PiiriError,)

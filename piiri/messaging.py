@@ -1,0 +1,53 @@
+"""The exchanges and queues Piiri publishes to, and publishers that confirm every message."""
+
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher, UndeliverableMessage  # noqa: F401 (re-exported)
+from nameko.constants import HEADER_PREFIX
+
+AUDIT_EXCHANGE = Exchange("piiri.audit", type="topic", durable=True)
+AUDIT_QUEUE = Queue(
+    "piiri.audit.records",
+    exchange=AUDIT_EXCHANGE,
+    routing_key="#",
+    durable=True,
+    queue_arguments={"x-queue-type": "classic"},
+)
+
+# Retry briefly, then fail: a read must not hang while its audit event cannot be delivered.
+SHORT_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def event_exchange(service_name):
+    """The exchange nameko's ``@event_handler(service_name, event_type)`` listens on."""
+    return Exchange(f"{service_name}.events", type="topic", durable=True)
+
+
+def context_headers(context):
+    """Nameko-style headers so that a receiving nameko worker sees the same context data."""
+    return {f"{HEADER_PREFIX}.{key}": value for key, value in context.items() if value is not None}
+
+
+def audit_publisher(amqp_uri):
+    return Publisher(
+        amqp_uri,
+        use_confirms=True,
+        mandatory=True,
+        serializer="json",
+        exchange=AUDIT_EXCHANGE,
+        declare=[AUDIT_EXCHANGE, AUDIT_QUEUE],
+        retry=True,
+        retry_policy=SHORT_RETRY,
+    )
+
+
+def event_publisher(amqp_uri, service_name):
+    exchange = event_exchange(service_name)
+    return Publisher(
+        amqp_uri,
+        use_confirms=True,
+        serializer="json",
+        exchange=exchange,
+        declare=[exchange],
+        retry=True,
+        retry_policy=SHORT_RETRY,
+    )

@@ -1,0 +1,212 @@
+"""Transactional outbox: events and audit records written in the change's own transaction, then relayed.
+
+A relay greenlet per service process claims unsent rows (``FOR UPDATE SKIP LOCKED``, so several
+instances never publish the same row at once), publishes each with confirms and marks it sent only
+after the broker confirmed it (stack.md trap 11). Consumers are idempotent by ``event_id``.
+"""
+
+import logging
+import uuid
+
+import eventlet
+from eventlet.event import Event
+from nameko.extensions import DependencyProvider
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from piiri.config import database_url
+from piiri.db import make_engine
+from piiri.messaging import audit_publisher, context_headers, event_publisher
+
+log = logging.getLogger(__name__)
+
+AUDIT_CHANNEL = "audit"
+EVENT_CHANNEL = "event"
+
+
+def outbox_table(metadata):
+    """The outbox table, added to a service's own metadata (and migrations)."""
+    return Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("channel", String(16), nullable=False),
+        Column("routing_key", String(100), nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("context", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+        Index("outbox_unpublished", "seq", postgresql_where=text("published_at IS NULL")),
+    )
+
+
+def create_outbox_v1(op):
+    """Migration step shared by every service's first migration: the outbox table as above."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    op.create_table(
+        "outbox",
+        sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("event_id", postgresql.UUID(as_uuid=True), nullable=False, unique=True),
+        sa.Column("channel", sa.String(16), nullable=False),
+        sa.Column("routing_key", sa.String(100), nullable=False),
+        sa.Column("payload", postgresql.JSONB, nullable=False),
+        sa.Column("context", postgresql.JSONB, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+    )
+    op.create_index("outbox_unpublished", "outbox", ["seq"], postgresql_where=sa.text("published_at IS NULL"))
+
+
+def add_to_outbox(session, table, channel, routing_key, payload, context):
+    """Write one message into the outbox inside the caller's transaction."""
+    event_id = payload.setdefault("event_id", str(uuid.uuid4()))
+    session.execute(
+        insert(table).values(
+            event_id=event_id,
+            channel=channel,
+            routing_key=routing_key,
+            payload=payload,
+            context=context,
+        )
+    )
+    return event_id
+
+
+class OutboxRelay:
+    """Publishes unsent outbox rows; safe to run in several processes at once."""
+
+    batch_size = 200
+
+    def __init__(self, engine, table, amqp_uri, service_name):
+        self.engine = engine
+        self.table = table
+        self.publishers = {
+            AUDIT_CHANNEL: audit_publisher(amqp_uri),
+            EVENT_CHANNEL: event_publisher(amqp_uri, service_name),
+        }
+
+    def relay_once(self):
+        """Publish one batch; returns how many rows were sent."""
+        table = self.table
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(table)
+                .where(table.c.published_at.is_(None))
+                .order_by(table.c.seq)
+                .limit(self.batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            sent = []
+            for row in rows:
+                try:
+                    self.publishers[row.channel].publish(
+                        row.payload,
+                        routing_key=row.routing_key,
+                        extra_headers=context_headers(row.context),
+                    )
+                except Exception:
+                    log.warning("outbox: could not publish %s, will retry", row.event_id, exc_info=True)
+                    break
+                sent.append(row.seq)
+            if sent:
+                conn.execute(
+                    update(table).where(table.c.seq.in_(sent)).values(published_at=func.now())
+                )
+        return len(sent)
+
+
+class Outbox(DependencyProvider):
+    """``outbox = Outbox("contacts", models.outbox)``: write with ``.event()``, relayed in the background."""
+
+    idle_interval = 1.0
+
+    def __init__(self, service_name, table):
+        self.service_name = service_name
+        self.table = table
+        self.relay = None
+        self.engine = None
+        self._wakeup = Event()
+        self._running = False
+
+    def setup(self):
+        config = self.container.config
+        self.engine = make_engine(database_url(config, self.service_name), pool_size=2)
+        self.relay = OutboxRelay(self.engine, self.table, config["AMQP_URI"], self.service_name)
+
+    def start(self):
+        self._running = True
+        self.container.spawn_managed_thread(self._relay_loop, identifier="outbox_relay")
+
+    def stop(self):
+        self._running = False
+        self.wake()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    def kill(self):
+        self.stop()
+
+    def wake(self):
+        if not self._wakeup.ready():
+            self._wakeup.send(True)
+
+    def _relay_loop(self):
+        while self._running:
+            try:
+                while self._running and self.relay.relay_once() == OutboxRelay.batch_size:
+                    pass
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+            with eventlet.Timeout(self.idle_interval, False):
+                self._wakeup.wait()
+            self._wakeup = Event()
+
+    def get_dependency(self, worker_ctx):
+        return WorkerOutbox(self, worker_ctx)
+
+
+class WorkerOutbox:
+    def __init__(self, provider, worker_ctx):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def event(self, session, event_type, payload, version=1):
+        """Record a domain event (``contact_created`` …) in the caller's transaction."""
+        payload = {"schema_version": version, **payload}
+        return add_to_outbox(
+            session,
+            self.provider.table,
+            EVENT_CHANNEL,
+            event_type,
+            payload,
+            dict(self.worker_ctx.data),
+        )
+
+    def audit(self, session, record):
+        return add_to_outbox(
+            session,
+            self.provider.table,
+            AUDIT_CHANNEL,
+            record["action"],
+            record,
+            dict(self.worker_ctx.data),
+        )
+
+    def flush(self):
+        """Ask the relay to publish now (call after commit)."""
+        self.provider.wake()

@@ -1,0 +1,137 @@
+"""Nameko entrypoints of the contacts service: thin RPC methods that validate, call storage, audit."""
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from piiri.audit import AuditTrail
+from piiri.context import Context
+from piiri.db import Database
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.outbox import Outbox
+from services.contacts import models, storage
+from services.contacts.contract import (
+    EDITABLE_FIELDS,
+    SUMMARY_FIELDS,
+    Contact,
+    ContactInput,
+    ContactSummary,
+    WholeContactRules,
+    normalise_phone,
+)
+from services.contacts.search import clamp_limit, decode_cursor, plan_search
+
+CONTACT = Contact()
+SUMMARY = ContactSummary()
+
+
+def validated(data, partial=False):
+    """Load user input with ContactInput; a ValidationFailed names every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("A contact must be an object of fields.", {"_schema": ["Not an object."]})
+    try:
+        values = ContactInput(partial=partial).load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+    if values.get("phone"):
+        values["phone"] = normalise_phone(values["phone"])
+    return values
+
+
+def check_whole(contact):
+    errors = WholeContactRules().validate(contact)
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", errors)
+
+
+class ContactsService:
+    name = "contacts"
+
+    db = Database("contacts")
+    context = Context()
+    audit = AuditTrail("contacts")
+    outbox = Outbox("contacts", models.outbox)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def ping(self):
+        return storage.ping(self.db.session)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def create_contact(self, data):
+        actor = self.context.require("contacts.edit")
+        values = validated(data)
+        check_whole(values)
+        with self.db.transaction() as session:
+            contact = storage.insert_contact(session, values)
+            self._record_change(session, actor, "contact.created", "contact_created", contact, sorted(values))
+        self.outbox.flush()
+        return CONTACT.dump(contact)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_contact(self, contact_id):
+        actor = self.context.require("contacts.view")
+        contact = self._existing(self.db.session, contact_id)
+        self.audit.read(actor, "contact.viewed", "contact", [contact["id"]], fields=EDITABLE_FIELDS)
+        return CONTACT.dump(contact)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def update_contact(self, contact_id, changes):
+        actor = self.context.require("contacts.edit")
+        values = validated(changes, partial=True)
+        with self.db.transaction() as session:
+            current = self._existing(session, contact_id, for_update=True)
+            changed = {key: value for key, value in values.items() if current.get(key) != value}
+            check_whole({**current, **changed})
+            if not changed:
+                return CONTACT.dump(current)
+            contact = storage.update_contact(session, current["id"], changed)
+            self._record_change(session, actor, "contact.updated", "contact_updated", contact, sorted(changed))
+        self.outbox.flush()
+        return CONTACT.dump(contact)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def delete_contact(self, contact_id):
+        actor = self.context.require("contacts.delete")
+        with self.db.transaction() as session:
+            contact = self._existing(session, contact_id, for_update=True)
+            storage.delete_contact(session, contact["id"])
+            self.audit.write(
+                self.outbox, session, actor, "contact.deleted", "contact", [contact["id"]],
+                details={"display_name": contact["display_name"]},
+            )
+            self.outbox.event(session, "contact_deleted", {"contact_id": str(contact["id"])})
+        self.outbox.flush()
+        return {"id": str(contact["id"]), "deleted": True}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def search_contacts(self, q="", limit=None, cursor=None):
+        """One page of contacts matching ``q``; the page's contacts are audited as one event."""
+        actor = self.context.require("contacts.view")
+        limit = clamp_limit(limit)
+        plan = plan_search(q)
+        items, next_position, match = storage.search(self.db.session, plan, limit, decode_cursor(cursor))
+        self.db.session.rollback()
+        if items:
+            self.audit.read(
+                actor, "contact.listed", "contact", [item["id"] for item in items],
+                fields=SUMMARY_FIELDS, details={"query": q or ""},
+            )
+        return {
+            "items": SUMMARY.dump(items, many=True),
+            "next_cursor": storage.cursor_for(next_position),
+            "match": match,
+        }
+
+    def _existing(self, session, contact_id, for_update=False):
+        parsed = storage.parse_id(contact_id)
+        contact = storage.get_contact(session, parsed, for_update) if parsed else None
+        if contact is None:
+            raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
+        return contact
+
+    def _record_change(self, session, actor, action, event_type, contact, changed_fields):
+        self.audit.write(self.outbox, session, actor, action, "contact", [contact["id"]], fields=changed_fields)
+        self.outbox.event(
+            session, event_type,
+            {"contact_id": str(contact["id"]), "changed_fields": changed_fields, "contact": CONTACT.dump(contact)},
+        )
+
