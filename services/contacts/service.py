@@ -103,6 +103,13 @@ class ContactsService:
         return {"id": str(contact["id"]), "deleted": True}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def contact_exists(self, contact_id):
+        """Whether the id names a contact (no personal data, so no audit record)."""
+        self.context.require("contacts.view")
+        parsed = storage.parse_id(contact_id)
+        return bool(parsed and storage.get_contact(self.db.session, parsed))
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_contacts(self, q="", limit=None, cursor=None):
         """One page of contacts matching ``q``; the page's contacts are audited as one event."""
         actor = self.context.require("contacts.view")

@@ -1,0 +1,90 @@
+"""/api/v1: the JSON API for other systems (bearer token or session cookie + X-CSRF-Token)."""
+
+from gateway import auth
+from gateway.base import int_arg, json_body
+from gateway.http import http, json_response
+from gateway.openapi import openapi_document
+from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
+from piiri.errors import NotFound, PermissionDenied
+
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class ApiRoutes:
+    def api_principal(self, request, permission=None):
+        """The caller of an API route; cookie sessions must echo their CSRF token on writes."""
+        principal = auth.require(self.principal(request))
+        if principal.kind == "web" and request.method in UNSAFE_METHODS:
+            if not auth.same_secret(request.headers.get("X-CSRF-Token"), principal.csrf_token):
+                raise PermissionDenied("Missing or wrong X-CSRF-Token header.", {"csrf": ["Required."]})
+        return self.act_as(principal, permission)
+
+    @http("GET", "/health")
+    def health(self, request):
+        services = self.service_health()
+        healthy = all(state == "ok" for state in services.values())
+        return json_response({"status": "ok" if healthy else "unavailable", "services": services},
+                             status=200 if healthy else 503)
+
+    @http("GET", "/api/v1/openapi.json")
+    def openapi(self, request):
+        return json_response(openapi_document(), headers={"Cache-Control": "public, max-age=300"})
+
+    @http("POST", "/api/v1/auth/token")
+    def issue_token(self, request):
+        data = request.get_json(silent=True) if request.is_json else request.form
+        data = data if hasattr(data, "get") else {}
+        secret, principal = auth.login(
+            self.db.session, data.get("username"), data.get("password"), request.remote_addr or "-", "api",
+            self.settings,
+        )
+        return json_response(
+            {"token": secret, "token_type": "Bearer", "username": principal.user["username"],
+             "role": principal.user["role"]},
+            status=201,
+        )
+
+    @http("DELETE", "/api/v1/auth/token")
+    def revoke_token(self, request):
+        principal = auth.require(self.principal(request))
+        auth.logout(self.db.session, principal)
+        return json_response({"revoked": True})
+
+    @http("GET", "/api/v1/contacts")
+    def list_contacts(self, request):
+        self.api_principal(request, VIEW)
+        args = request.args
+        page = self.call("contacts", "search_contacts", q=args.get("q", ""), limit=args.get("limit"),
+                         cursor=args.get("cursor"))
+        return json_response(page)
+
+    @http("POST", "/api/v1/contacts")
+    def create_contact(self, request):
+        self.api_principal(request, EDIT)
+        contact = self.call("contacts", "create_contact", json_body(request))
+        return json_response(contact, status=201, headers={"Location": f"/api/v1/contacts/{contact['id']}"})
+
+    @http("GET", "/api/v1/contacts/<contact_id>")
+    def get_contact(self, request, contact_id):
+        self.api_principal(request, VIEW)
+        return json_response(self.call("contacts", "get_contact", contact_id))
+
+    @http("PATCH", "/api/v1/contacts/<contact_id>")
+    def update_contact(self, request, contact_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("contacts", "update_contact", contact_id, json_body(request)))
+
+    @http("DELETE", "/api/v1/contacts/<contact_id>")
+    def delete_contact(self, request, contact_id):
+        self.api_principal(request, DELETE)
+        return json_response(self.call("contacts", "delete_contact", contact_id))
+
+    @http("GET", "/api/v1/contacts/<contact_id>/audit")
+    def contact_audit(self, request, contact_id):
+        self.api_principal(request, AUDIT_VIEW)
+        page = self.call("audit", "events_for_subject", contact_id, limit=int_arg(request.args, "limit", 50),
+                         cursor=request.args.get("cursor"))
+        # A deleted contact keeps its trail; an id that never existed is a 404.
+        if not page["items"] and not self.call("contacts", "contact_exists", contact_id):
+            raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
+        return json_response(page)

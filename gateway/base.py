@@ -1,0 +1,86 @@
+"""What every gateway route shares: who is calling, calling a service as them, request parsing."""
+
+import eventlet
+from nameko.exceptions import RemoteError, UnknownService
+
+from gateway import auth
+from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, ValidationFailed
+
+SERVICES = ("contacts", "audit")
+
+
+class GatewayBase:
+    """Mixed into GatewayService; the route mixins (api, web) call these."""
+
+    @property
+    def settings(self):
+        config = self.config
+        return {
+            "rpc_timeout": float(config.get("RPC_TIMEOUT", 15)),
+            "session_hours": float(config.get("SESSION_HOURS", 12)),
+            "max_failures": int(config.get("LOGIN_MAX_FAILURES", 5)),
+            "lock_minutes": int(config.get("LOGIN_LOCK_MINUTES", 15)),
+            "secure_cookies": str(config.get("SESSION_COOKIE_SECURE", "false")).lower() in ("1", "true", "yes"),
+        }
+
+    def principal(self, request):
+        """The authenticated caller (bearer token first, then session cookie), or None."""
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return auth.principal_for(self.db.session, header[7:].strip(), "api")
+        return auth.principal_for(self.db.session, request.cookies.get(auth.SESSION_COOKIE), "web")
+
+    def act_as(self, principal, permission=None):
+        """Make every following RPC carry this caller; refuse early if they lack ``permission``."""
+        if permission and not principal.can(permission):
+            raise PermissionDenied(
+                f"'{principal.user['username']}' lacks the permission '{permission}'", {"permission": permission}
+            )
+        self.context.act_as(principal.actor)
+        return principal
+
+    def call(self, service, method, *args, timeout=None, **kwargs):
+        """Call ``service.method`` over the bus with a deadline; errors arrive as PiiriErrors."""
+        proxy = getattr(getattr(self, service), method)
+        seconds = timeout or self.settings["rpc_timeout"]
+        try:
+            with eventlet.Timeout(seconds):
+                return proxy.call_async(*args, **kwargs).result()
+        except PiiriError:
+            raise
+        except eventlet.Timeout:
+            raise ServiceUnavailable(f"The {service} service did not answer in {seconds:g} s.") from None
+        except UnknownService:
+            raise ServiceUnavailable(f"The {service} service is not running.") from None
+        except RemoteError as exc:
+            raise ServiceUnavailable(f"The {service} service failed: {exc.exc_type}.") from None
+
+    def service_health(self):
+        """{service: "ok" | error text}, each asked over the bus with a short deadline."""
+        health = {}
+        for service in SERVICES:
+            try:
+                self.call(service, "ping", timeout=3)
+                health[service] = "ok"
+            except PiiriError as exc:
+                health[service] = exc.message
+        return health
+
+
+def json_body(request):
+    """The request's JSON object, or a clear 400-class error."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("The request body must be a JSON object.", {"_body": ["Expected a JSON object."]})
+    return data
+
+
+def int_arg(args, name, default):
+    """A whole-number query argument, or a clear error naming it."""
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(f"{name} must be a whole number.", {name: ["Not a whole number."]}) from None

@@ -1,0 +1,5 @@
+"""The web UI routes (being written)."""
+
+
+class WebRoutes:
+    pass

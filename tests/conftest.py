@@ -1,0 +1,59 @@
+"""Fixtures for cross-service tests: the whole system running in-process on the real broker and databases."""
+
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+
+@dataclass
+class System:
+    base_url: str
+    gateway_engine: object
+
+    def create_user(self, username, password, role="staff"):
+        from sqlalchemy.orm import Session
+
+        from gateway.users import create_user
+
+        with Session(self.gateway_engine) as session:
+            return create_user(session, username=username, password=password, role=role)
+
+    def token(self, username, password):
+        response = requests.post(f"{self.base_url}/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 201, response.text
+        return response.json()["token"]
+
+    def api(self, token):
+        """A requests session that sends the bearer token and prefixes the base URL."""
+        return ApiClient(self.base_url, token)
+
+
+class ApiClient(requests.Session):
+    def __init__(self, base_url, token):
+        super().__init__()
+        self.base_url = base_url
+        self.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base_url + url, *args, **kwargs)
+
+
+@pytest.fixture
+def system(run_services, config, clean_databases):
+    """Contacts, audit and the gateway, started on the test broker vhost and test databases."""
+    from gateway.service import GatewayService
+    from services.audit.service import AuditService
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, AuditService, GatewayService)
+    return System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"])
+
+
+ADMIN_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def admin_api(system):
+    system.create_user("admin", ADMIN_PASSWORD, role="admin")
+    return system.api(system.token("admin", ADMIN_PASSWORD))
