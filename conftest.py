@@ -4,7 +4,11 @@ Tests use their own databases (``piiri_test_<service>``) and their own RabbitMQ 
 (``piiri_test``) so that a running `make run` is never disturbed.
 """
 
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=".*Eventlet is deprecated.*")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # before anything imports sockets (stack.md trap 6)
 
@@ -85,11 +89,20 @@ def clean_databases(engines):
 
     for engine in engines.values():
         with engine.begin() as conn:
-            tables = conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
-            ).scalars().all()
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables"
+                        " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if tables:
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                conn.execute(
+                    text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                )
     return engines
 
 
@@ -114,8 +127,12 @@ def run_services(config, clean_databases):
 
 
 def make_actor(username="tester", permissions=ALL_PERMISSIONS, roles=("admin",)):
-    return Actor(id=str(uuid.uuid5(uuid.NAMESPACE_URL, username)), username=username, roles=roles,
-                 permissions=tuple(permissions))
+    return Actor(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, username)),
+        username=username,
+        roles=roles,
+        permissions=tuple(permissions),
+    )
 
 
 @pytest.fixture

@@ -23,8 +23,10 @@ class ApiRoutes:
     def health(self, request):
         services = self.service_health()
         healthy = all(state == "ok" for state in services.values())
-        return json_response({"status": "ok" if healthy else "unavailable", "services": services},
-                             status=200 if healthy else 503)
+        return json_response(
+            {"status": "ok" if healthy else "unavailable", "services": services},
+            status=200 if healthy else 503,
+        )
 
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):
@@ -35,12 +37,20 @@ class ApiRoutes:
         data = request.get_json(silent=True) if request.is_json else request.form
         data = data if hasattr(data, "get") else {}
         secret, principal = auth.login(
-            self.db.session, data.get("username"), data.get("password"), request.remote_addr or "-", "api",
+            self.db.session,
+            data.get("username"),
+            data.get("password"),
+            request.remote_addr or "-",
+            "api",
             self.settings,
         )
         return json_response(
-            {"token": secret, "token_type": "Bearer", "username": principal.user["username"],
-             "role": principal.user["role"]},
+            {
+                "token": secret,
+                "token_type": "Bearer",
+                "username": principal.user["username"],
+                "role": principal.user["role"],
+            },
             status=201,
         )
 
@@ -54,8 +64,13 @@ class ApiRoutes:
     def list_contacts(self, request):
         self.api_principal(request, VIEW)
         args = request.args
-        page = self.call("contacts", "search_contacts", q=args.get("q", ""), limit=args.get("limit"),
-                         cursor=args.get("cursor"))
+        page = self.call(
+            "contacts",
+            "search_contacts",
+            q=args.get("q", ""),
+            limit=args.get("limit"),
+            cursor=args.get("cursor"),
+        )
         return json_response(page)
 
     @http("POST", "/api/v1/contacts")
@@ -82,8 +97,13 @@ class ApiRoutes:
     @http("GET", "/api/v1/contacts/<contact_id>/audit")
     def contact_audit(self, request, contact_id):
         self.api_principal(request, AUDIT_VIEW)
-        page = self.call("audit", "events_for_subject", contact_id, limit=int_arg(request.args, "limit", 50),
-                         cursor=request.args.get("cursor"))
+        page = self.call(
+            "audit",
+            "events_for_subject",
+            contact_id,
+            limit=int_arg(request.args, "limit", 50),
+            cursor=request.args.get("cursor"),
+        )
         # A deleted contact keeps its trail; an id that never existed is a 404.
         if not page["items"] and not self.call("contacts", "contact_exists", contact_id):
             raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})

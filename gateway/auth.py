@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 
@@ -58,7 +58,7 @@ class Principal:
 
 def check_throttle(session, username, remote_addr, settings):
     """Refuse a login attempt while the account or the address has too many recent failures."""
-    window_start = datetime.now(timezone.utc) - timedelta(minutes=settings["lock_minutes"])
+    window_start = datetime.now(UTC) - timedelta(minutes=settings["lock_minutes"])
     by_user = session.execute(
         select(func.count())
         .select_from(login_failures)
@@ -98,7 +98,7 @@ def login(session, username, password, remote_addr, kind, settings):
             user_id=user["id"],
             kind=kind,
             csrf_token=csrf_token,
-            expires_at=datetime.now(timezone.utc) + timedelta(hours=hours),
+            expires_at=datetime.now(UTC) + timedelta(hours=hours),
         )
     )
     session.commit()
@@ -123,7 +123,9 @@ def principal_for(session, secret, kind):
         return None
     data = row._mapping
     user = {column.name: data[column] for column in users.c}
-    return Principal(user=user, kind=kind, csrf_token=data[sessions.c.csrf_token], token_hash=data[sessions.c.token_hash])
+    return Principal(
+        user=user, kind=kind, csrf_token=data[sessions.c.csrf_token], token_hash=data[sessions.c.token_hash]
+    )
 
 
 def touch(session, principal):

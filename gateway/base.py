@@ -20,7 +20,8 @@ class GatewayBase:
             "session_hours": float(config.get("SESSION_HOURS", 12)),
             "max_failures": int(config.get("LOGIN_MAX_FAILURES", 5)),
             "lock_minutes": int(config.get("LOGIN_LOCK_MINUTES", 15)),
-            "secure_cookies": str(config.get("SESSION_COOKIE_SECURE", "false")).lower() in ("1", "true", "yes"),
+            "secure_cookies": str(config.get("SESSION_COOKIE_SECURE", "false")).lower()
+            in ("1", "true", "yes"),
         }
 
     def principal(self, request):
@@ -34,7 +35,8 @@ class GatewayBase:
         """Make every following RPC carry this caller; refuse early if they lack ``permission``."""
         if permission and not principal.can(permission):
             raise PermissionDenied(
-                f"'{principal.user['username']}' lacks the permission '{permission}'", {"permission": permission}
+                f"'{principal.user['username']}' lacks the permission '{permission}'",
+                {"permission": permission},
             )
         self.context.act_as(principal.actor)
         return principal
@@ -71,7 +73,9 @@ def json_body(request):
     """The request's JSON object, or a clear 400-class error."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ValidationFailed("The request body must be a JSON object.", {"_body": ["Expected a JSON object."]})
+        raise ValidationFailed(
+            "The request body must be a JSON object.", {"_body": ["Expected a JSON object."]}
+        )
     return data
 
 

@@ -66,7 +66,10 @@ class GatewayHttp(HttpRequestHandler):
         incident = uuid.uuid4().hex[:12]
         log.error("unhandled error %s: %r", incident, exc, exc_info=exc)
         return json_response(
-            {"error": "internal_error", "message": f"Something went wrong (incident {incident}); it was logged."},
+            {
+                "error": "internal_error",
+                "message": f"Something went wrong (incident {incident}); it was logged.",
+            },
             status=500,
         )
 

@@ -22,7 +22,9 @@ class TokenResponse(Schema):
 
 
 class Error(Schema):
-    error = fields.String(required=True, metadata={"description": "Machine-readable code, e.g. validation_failed."})
+    error = fields.String(
+        required=True, metadata={"description": "Machine-readable code, e.g. validation_failed."}
+    )
     message = fields.String(required=True)
     details = fields.Dict(metadata={"description": "For validation errors: field name -> list of messages."})
 
@@ -56,20 +58,44 @@ class Health(Schema):
 
 
 def _errors(*codes):
-    names = {400: "Bad request", 401: "Not authenticated", 403: "Permission denied", 404: "Not found",
-             409: "Conflict", 422: "A field is not valid", 429: "Too many attempts", 503: "Unavailable"}
-    return {str(code): {"description": names[code], "content": {"application/json": {"schema": "Error"}}}
-            for code in codes}
+    names = {
+        400: "Bad request",
+        401: "Not authenticated",
+        403: "Permission denied",
+        404: "Not found",
+        409: "Conflict",
+        422: "A field is not valid",
+        429: "Too many attempts",
+        503: "Unavailable",
+    }
+    return {
+        str(code): {"description": names[code], "content": {"application/json": {"schema": "Error"}}}
+        for code in codes
+    }
 
 
 def _json(schema, description="OK"):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-CONTACT_ID = {"name": "contact_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+CONTACT_ID = {
+    "name": "contact_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
 PAGING = [
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}},
-    {"name": "cursor", "in": "query", "schema": {"type": "string"}, "description": "next_cursor of the previous page"},
+    {
+        "name": "limit",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 25},
+    },
+    {
+        "name": "cursor",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "next_cursor of the previous page",
+    },
 ]
 
 
@@ -85,42 +111,107 @@ def openapi_document():
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "piiri_session"})
-    for name, schema in (("Contact", Contact), ("ContactInput", ContactInput), ("ContactPage", ContactPage),
-                         ("TokenRequest", TokenRequest), ("TokenResponse", TokenResponse), ("Error", Error),
-                         ("AuditPage", AuditPage), ("Health", Health)):
+    for name, schema in (
+        ("Contact", Contact),
+        ("ContactInput", ContactInput),
+        ("ContactPage", ContactPage),
+        ("TokenRequest", TokenRequest),
+        ("TokenResponse", TokenResponse),
+        ("Error", Error),
+        ("AuditPage", AuditPage),
+        ("Health", Health),
+    ):
         spec.components.schema(name, schema=schema)
     secured = [{"bearer": []}, {"session": []}]
-    spec.path("/health", operations={"get": {"summary": "200 only when every service answers over the bus",
-                                              "security": [], "responses": {"200": _json("Health"), **_errors(503)}}})
-    spec.path("/api/v1/auth/token", operations={
-        "post": {"summary": "Exchange username and password for a bearer token", "security": [],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": "TokenRequest"}}},
-                 "responses": {"201": _json("TokenResponse", "Token issued"), **_errors(401, 429)}},
-        "delete": {"summary": "Revoke the token used for this call", "security": secured,
-                   "responses": {"200": {"description": "Revoked"}, **_errors(401)}},
-    })
-    spec.path("/api/v1/contacts", operations={
-        "get": {"summary": "Search contacts (accent- and case-insensitive, prefix and typo tolerant; e-mail, phone)",
+    spec.path(
+        "/health",
+        operations={
+            "get": {
+                "summary": "200 only when every service answers over the bus",
+                "security": [],
+                "responses": {"200": _json("Health"), **_errors(503)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/auth/token",
+        operations={
+            "post": {
+                "summary": "Exchange username and password for a bearer token",
+                "security": [],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": "TokenRequest"}},
+                },
+                "responses": {"201": _json("TokenResponse", "Token issued"), **_errors(401, 429)},
+            },
+            "delete": {
+                "summary": "Revoke the token used for this call",
+                "security": secured,
+                "responses": {"200": {"description": "Revoked"}, **_errors(401)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/contacts",
+        operations={
+            "get": {
+                "summary": "Search contacts: accent- and case-insensitive, prefix and typo tolerant",
                 "security": secured,
                 "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, *PAGING],
-                "responses": {"200": _json("ContactPage"), **_errors(401, 403, 422, 503)}},
-        "post": {"summary": "Create a contact", "security": secured,
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": "ContactInput"}}},
-                 "responses": {"201": _json("Contact", "Created"), **_errors(401, 403, 422, 503)}},
-    })
-    spec.path("/api/v1/contacts/{contact_id}", operations={
-        "get": {"summary": "One contact", "security": secured, "parameters": [CONTACT_ID],
-                "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 503)}},
-        "patch": {"summary": "Change some fields of a contact", "security": secured, "parameters": [CONTACT_ID],
-                  "requestBody": {"required": True, "content": {"application/json": {"schema": "ContactInput"}}},
-                  "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 422, 503)}},
-        "delete": {"summary": "Delete a contact", "security": secured, "parameters": [CONTACT_ID],
-                   "responses": {"200": {"description": "Deleted"}, **_errors(401, 403, 404, 503)}},
-    })
-    spec.path("/api/v1/contacts/{contact_id}/audit", operations={
-        "get": {"summary": "Who viewed and changed this contact, newest first", "security": secured,
-                "parameters": [CONTACT_ID, {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                               {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
-                "responses": {"200": _json("AuditPage"), **_errors(401, 403, 404, 503)}},
-    })
+                "responses": {"200": _json("ContactPage"), **_errors(401, 403, 422, 503)},
+            },
+            "post": {
+                "summary": "Create a contact",
+                "security": secured,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": "ContactInput"}},
+                },
+                "responses": {"201": _json("Contact", "Created"), **_errors(401, 403, 422, 503)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/contacts/{contact_id}",
+        operations={
+            "get": {
+                "summary": "One contact",
+                "security": secured,
+                "parameters": [CONTACT_ID],
+                "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 503)},
+            },
+            "patch": {
+                "summary": "Change some fields of a contact",
+                "security": secured,
+                "parameters": [CONTACT_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": "ContactInput"}},
+                },
+                "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 422, 503)},
+            },
+            "delete": {
+                "summary": "Delete a contact",
+                "security": secured,
+                "parameters": [CONTACT_ID],
+                "responses": {"200": {"description": "Deleted"}, **_errors(401, 403, 404, 503)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/contacts/{contact_id}/audit",
+        operations={
+            "get": {
+                "summary": "Who viewed and changed this contact, newest first",
+                "security": secured,
+                "parameters": [
+                    CONTACT_ID,
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": _json("AuditPage"), **_errors(401, 403, 404, 503)},
+            },
+        },
+    )
     return spec.to_dict()

@@ -7,7 +7,7 @@ Record schema (version 1) is documented in docs/events.md.
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from nameko.extensions import DependencyProvider
 
@@ -19,14 +19,12 @@ log = logging.getLogger(__name__)
 AUDIT_SCHEMA_VERSION = 1
 
 
-def audit_record(
-    service, action, actor, request_id, subject_type, subject_ids, fields=(), details=None
-):
+def audit_record(service, action, actor, request_id, subject_type, subject_ids, fields=(), details=None):
     """One audit record: who (actor) did what (action) to whom (subject ids), when and how."""
     return {
         "event_id": str(uuid.uuid4()),
         "schema_version": AUDIT_SCHEMA_VERSION,
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(UTC).isoformat(),
         "service": service,
         "action": action,
         "actor": actor.summary(),

@@ -1,4 +1,4 @@
-"""The one error hierarchy: raised in services, carried over RPC as themselves, mapped to HTTP by the gateway."""
+"""The one error hierarchy: raised in services, carried over RPC as themselves, mapped to HTTP."""
 
 from nameko.exceptions import deserialize_to_instance
 

@@ -124,9 +124,7 @@ class OutboxRelay:
                     break
                 sent.append(row.seq)
             if sent:
-                conn.execute(
-                    update(table).where(table.c.seq.in_(sent)).values(published_at=func.now())
-                )
+                conn.execute(update(table).where(table.c.seq.in_(sent)).values(published_at=func.now()))
         return len(sent)
 
 

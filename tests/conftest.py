@@ -1,7 +1,9 @@
 """Fixtures for cross-service tests: the whole system running in-process on the real broker and databases."""
 
+import subprocess
 from dataclasses import dataclass
 
+import eventlet
 import pytest
 import requests
 
@@ -20,7 +22,9 @@ class System:
             return create_user(session, username=username, password=password, role=role)
 
     def token(self, username, password):
-        response = requests.post(f"{self.base_url}/api/v1/auth/token", json={"username": username, "password": password})
+        response = requests.post(
+            f"{self.base_url}/api/v1/auth/token", json={"username": username, "password": password}
+        )
         assert response.status_code == 201, response.text
         return response.json()["token"]
 
@@ -47,10 +51,53 @@ def system(run_services, config, clean_databases):
     from services.contacts.service import ContactsService
 
     run_services(ContactsService, AuditService, GatewayService)
-    return System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"])
+    return System(
+        base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
+    )
 
 
 ADMIN_PASSWORD = "correct horse battery"
+BROKEN_POLICY = "piiri-audit-broken"
+
+
+def break_audit_path(vhost):
+    """Make the broker refuse every audit record (a full audit queue that rejects publishes)."""
+    policy = '{"max-length":0,"overflow":"reject-publish"}'
+    subprocess.run(
+        [
+            "rabbitmqctl",
+            "set_policy",
+            "-p",
+            vhost,
+            "--apply-to",
+            "queues",
+            BROKEN_POLICY,
+            r"^piiri\.audit\.records$",
+            policy,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    eventlet.sleep(0.5)
+
+
+def heal_audit_path(vhost):
+    subprocess.run(
+        ["rabbitmqctl", "clear_policy", "-p", vhost, BROKEN_POLICY], check=True, capture_output=True
+    )
+    eventlet.sleep(0.5)
+
+
+@pytest.fixture
+def vhost(config):
+    return config["AMQP_URI"].rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def broken_audit_path(vhost):
+    break_audit_path(vhost)
+    yield
+    heal_audit_path(vhost)
 
 
 @pytest.fixture

@@ -166,8 +166,12 @@ SUMMARY_FIELDS = tuple(ContactSummary().fields)
 
 class ContactPage(Schema):
     items = fields.List(fields.Nested(ContactSummary), required=True)
-    next_cursor = fields.String(allow_none=True, metadata={"description": "Pass as `cursor` for the next page."})
-    match = fields.String(metadata={"description": "'exact', or 'fuzzy' when only typo-tolerant matches were found."})
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
+    )
+    match = fields.String(
+        metadata={"description": "'exact', or 'fuzzy' when only typo-tolerant matches were found."}
+    )
 
 
 class ContactEvent(Schema):

@@ -28,9 +28,7 @@ SEARCH_TEXT_SQL = (
     "|| coalesce(last_name, '') || ' ' || coalesce(organisation_name, '') || ' ' "
     "|| coalesce(email, ''))"
 )
-SORT_NAME_SQL = (
-    "piiri_norm(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
-)
+SORT_NAME_SQL = "piiri_norm(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
 
 contacts = Table(
     "contacts",

@@ -84,7 +84,9 @@ class ContactsService:
             if not changed:
                 return CONTACT.dump(current)
             contact = storage.update_contact(session, current["id"], changed)
-            self._record_change(session, actor, "contact.updated", "contact_updated", contact, sorted(changed))
+            self._record_change(
+                session, actor, "contact.updated", "contact_updated", contact, sorted(changed)
+            )
         self.outbox.flush()
         return CONTACT.dump(contact)
 
@@ -95,7 +97,12 @@ class ContactsService:
             contact = self._existing(session, contact_id, for_update=True)
             storage.delete_contact(session, contact["id"])
             self.audit.write(
-                self.outbox, session, actor, "contact.deleted", "contact", [contact["id"]],
+                self.outbox,
+                session,
+                actor,
+                "contact.deleted",
+                "contact",
+                [contact["id"]],
                 details={"display_name": contact["display_name"]},
             )
             self.outbox.event(session, "contact_deleted", {"contact_id": str(contact["id"])})
@@ -119,8 +126,12 @@ class ContactsService:
         self.db.session.rollback()
         if items:
             self.audit.read(
-                actor, "contact.listed", "contact", [item["id"] for item in items],
-                fields=SUMMARY_FIELDS, details={"query": q or ""},
+                actor,
+                "contact.listed",
+                "contact",
+                [item["id"] for item in items],
+                fields=SUMMARY_FIELDS,
+                details={"query": q or ""},
             )
         return {
             "items": SUMMARY.dump(items, many=True),
@@ -136,9 +147,15 @@ class ContactsService:
         return contact
 
     def _record_change(self, session, actor, action, event_type, contact, changed_fields):
-        self.audit.write(self.outbox, session, actor, action, "contact", [contact["id"]], fields=changed_fields)
-        self.outbox.event(
-            session, event_type,
-            {"contact_id": str(contact["id"]), "changed_fields": changed_fields, "contact": CONTACT.dump(contact)},
+        self.audit.write(
+            self.outbox, session, actor, action, "contact", [contact["id"]], fields=changed_fields
         )
-
+        self.outbox.event(
+            session,
+            event_type,
+            {
+                "contact_id": str(contact["id"]),
+                "changed_fields": changed_fields,
+                "contact": CONTACT.dump(contact),
+            },
+        )

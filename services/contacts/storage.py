@@ -7,10 +7,23 @@ from sqlalchemy import and_, delete, func, insert, literal, select, text, tuple_
 from services.contacts.models import contacts
 from services.contacts.search import encode_cursor, like_pattern
 
-CONTACT_COLUMNS = [column for column in contacts.c if column.name not in ("search_text", "sort_name", "email_norm")]
+CONTACT_COLUMNS = [
+    column for column in contacts.c if column.name not in ("search_text", "sort_name", "email_norm")
+]
 SUMMARY_COLUMNS = [
     contacts.c[name]
-    for name in ("id", "kind", "first_name", "preferred_name", "last_name", "organisation_name", "email", "phone", "city", "birth_date")
+    for name in (
+        "id",
+        "kind",
+        "first_name",
+        "preferred_name",
+        "last_name",
+        "organisation_name",
+        "email",
+        "phone",
+        "city",
+        "birth_date",
+    )
 ]
 
 
@@ -82,14 +95,19 @@ def _exact_condition(plan):
     if plan.mode == "phone":
         return contacts.c.phone.like(plan.phone_prefix + "%")
     if plan.mode == "text":
-        return and_(*(contacts.c.search_text.like(func.piiri_norm(like_pattern(term))) for term in plan.terms))
+        return and_(
+            *(contacts.c.search_text.like(func.piiri_norm(like_pattern(term))) for term in plan.terms)
+        )
     return literal(True)
 
 
 def _exact_page(session, plan, limit, position):
     query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(_exact_condition(plan))
     if position:
-        query = query.where(tuple_(contacts.c.sort_name, contacts.c.id) > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"]))))
+        query = query.where(
+            tuple_(contacts.c.sort_name, contacts.c.id)
+            > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"])))
+        )
     query = query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)
     rows = session.execute(query).all()
     items = [_summary(row) for row in rows[:limit]]
@@ -143,5 +161,3 @@ def count_contacts(session):
 
 def ping(session):
     return session.execute(text("SELECT 1")).scalar_one() == 1
-
-

@@ -35,7 +35,9 @@ def upgrade():
     )
     op.create_table(
         "contacts",
-        sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True, server_default=sa.text("gen_random_uuid()")),
+        sa.Column(
+            "id", postgresql.UUID(as_uuid=True), primary_key=True, server_default=sa.text("gen_random_uuid()")
+        ),
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("first_name", sa.String(100)),
         sa.Column("preferred_name", sa.String(100)),
@@ -60,10 +62,15 @@ def upgrade():
     )
     op.create_index("contacts_sort", "contacts", ["sort_name", "id"])
     op.create_index(
-        "contacts_search_trgm", "contacts", ["search_text"],
-        postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+        "contacts_search_trgm",
+        "contacts",
+        ["search_text"],
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
     )
-    op.create_index("contacts_email", "contacts", ["email_norm"], postgresql_ops={"email_norm": "text_pattern_ops"})
+    op.create_index(
+        "contacts_email", "contacts", ["email_norm"], postgresql_ops={"email_norm": "text_pattern_ops"}
+    )
     op.create_index("contacts_phone", "contacts", ["phone"], postgresql_ops={"phone": "text_pattern_ops"})
     create_outbox_v1(op)
 

@@ -1,0 +1,196 @@
+"""The audit service's contract: audit record v1 as received (built by ``piiri.audit.audit_record``),
+audit events and pages as returned, and the paging input of its RPCs."""
+
+import math
+import uuid
+from datetime import UTC, date, datetime, time
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from piiri.errors import ValidationFailed
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+MAX_SEQ = 2**63 - 1
+MAX_ID_LENGTH = 200
+
+
+def canonical_id(value):
+    """An identifier as stored and searched: UUIDs in their canonical lower-case form, other ids as text."""
+    text = str(value)
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return text
+
+
+def without_nul(value):
+    """PostgreSQL text and jsonb cannot hold NUL: replace it everywhere in a decoded message."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
+def json_safe(value):
+    """``details`` as plain JSON: kombu may deliver datetimes, UUIDs and Decimals as themselves."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+class Identifier(fields.Field):
+    """An id as text: a string, a UUID or an integer (never a bool), UUIDs in canonical form."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
+            raise ValidationError("Not an identifier.")
+        return canonical_id(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class AuditActor(Schema):
+    """Who acted: ``piiri.context.Actor.summary()``."""
+
+    id = Identifier(required=True)
+    username = fields.String(allow_none=True, load_default=None)
+    kind = fields.String(allow_none=True, load_default=None)
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class AuditRecord(Schema):
+    """An audit record as published to ``piiri.audit`` (schema version 1).
+
+    Only ``event_id`` and ``action`` are indispensable; everything else is kept if present, so that a
+    record is dropped only when it cannot be an audit record at all.
+    """
+
+    event_id = fields.UUID(required=True)
+    schema_version = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(default_timezone=UTC, allow_none=True, load_default=None)
+    service = fields.String(allow_none=True, load_default=None)
+    action = fields.String(required=True, validate=validate.Length(min=1))
+    actor = fields.Nested(AuditActor, allow_none=True, load_default=None)
+    request_id = Identifier(allow_none=True, load_default=None)
+    subject_type = fields.String(allow_none=True, load_default=None)
+    subject_ids = fields.List(Identifier(), allow_none=True, load_default=list)
+    field_names = fields.List(fields.String(), allow_none=True, load_default=list, data_key="fields")
+    details = fields.Dict(keys=fields.String(), allow_none=True, load_default=dict)
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def clean_text(self, data, **kwargs):
+        return without_nul(data) if isinstance(data, dict) else data
+
+    @post_load
+    def fill_empty(self, data, **kwargs):
+        data["subject_ids"] = data["subject_ids"] or []
+        data["field_names"] = data["field_names"] or []
+        data["details"] = json_safe(data["details"] or {})
+        return data
+
+
+class MalformedRecord(Exception):
+    """A message on the audit queue that is not an audit record; ``errors`` says why."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
+RECORD = AuditRecord()
+
+
+def load_record(body):
+    """The record to store, or MalformedRecord if ``body`` is not an audit record."""
+    if not isinstance(body, dict):
+        raise MalformedRecord({"_schema": [f"Not an object but {type(body).__name__}."]})
+    try:
+        return RECORD.load(body)
+    except ValidationError as exc:
+        raise MalformedRecord(exc.normalized_messages()) from None
+
+
+class AuditEvent(Schema):
+    """One event of the audit log as returned by ``events_for_subject`` / ``events_by_actor``."""
+
+    event_id = fields.UUID(required=True)
+    occurred_at = fields.DateTime(allow_none=True)
+    service = fields.String(allow_none=True)
+    action = fields.String(required=True)
+    actor = fields.Nested(AuditActor, required=True)
+    request_id = fields.String(allow_none=True)
+    subject_type = fields.String(allow_none=True)
+    subject_ids = fields.List(fields.String(), required=True)
+    field_names = fields.List(fields.String(), data_key="fields", required=True)
+    details = fields.Dict(required=True)
+
+
+class AuditEventPage(Schema):
+    items = fields.List(fields.Nested(AuditEvent), required=True)
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
+    )
+
+
+def parse_id(value, name):
+    """A subject or actor id given by a caller, as stored; ValidationFailed names the argument."""
+    if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
+        raise ValidationFailed(f"{name} must be an identifier.", {name: ["Not an identifier."]})
+    text = str(value).strip()
+    if not text or len(text) > MAX_ID_LENGTH:
+        raise ValidationFailed(
+            f"{name} must be 1 to {MAX_ID_LENGTH} characters.", {name: [f"1 to {MAX_ID_LENGTH} characters."]}
+        )
+    return canonical_id(text)
+
+
+def _whole_number(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+        return int(value.strip())
+    return None
+
+
+def parse_limit(limit):
+    """Page size: a whole number from 1 to MAX_LIMIT (None means the default)."""
+    if limit is None:
+        return DEFAULT_LIMIT
+    number = _whole_number(limit)
+    if number is None or not 1 <= number <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}.", {"limit": [f"From 1 to {MAX_LIMIT}."]}
+        )
+    return number
+
+
+def parse_cursor(cursor):
+    """The ``seq`` a cursor names (events older than it come next), or None for the first page."""
+    if cursor is None or cursor == "":
+        return None
+    number = _whole_number(cursor)
+    if number is None or not 1 <= number <= MAX_SEQ:
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+    return number
+
+
+def cursor_for(seq):
+    return None if seq is None else str(seq)

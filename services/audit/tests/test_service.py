@@ -1,0 +1,161 @@
+"""The audit service's entrypoints with mocked dependencies (nameko ``worker_factory``): no broker, no DB."""
+
+import uuid
+from unittest.mock import patch
+
+import pytest
+from nameko.testing.services import worker_factory
+from sqlalchemy.exc import DataError, OperationalError
+
+from piiri.audit import audit_record
+from piiri.context import Actor
+from piiri.errors import PermissionDenied, ValidationFailed
+from services.audit import service as audit_service
+from services.audit.service import RETRY_DELAY, AuditService
+
+VIEWER = Actor(id="u-1", username="anna", permissions=("audit.view",))
+
+
+def a_record():
+    return audit_record("contacts", "contact.viewed", VIEWER, "req-1", "contact", [uuid.uuid4()])
+
+
+@pytest.fixture
+def worker():
+    worker = worker_factory(AuditService)
+    worker.context.require.return_value = VIEWER
+    worker.context.request_id = "req-9"
+    return worker
+
+
+@pytest.fixture
+def storage():
+    with patch.object(audit_service, "storage") as storage:
+        storage.insert_event.return_value = True
+        yield storage
+
+
+@pytest.fixture
+def sleep():
+    with patch.object(audit_service.eventlet, "sleep") as sleep:
+        yield sleep
+
+
+def test_a_record_is_stored_in_a_transaction(worker, storage):
+    record = a_record()
+    assert worker.store_record(record) is True
+    session = worker.db.transaction.return_value.__enter__.return_value
+    stored = storage.insert_event.call_args.args
+    assert stored[0] is session
+    assert stored[1]["event_id"] == uuid.UUID(record["event_id"])
+
+
+@pytest.mark.parametrize(
+    "body", [["not", "a", "record"], {"action": "contact.viewed"}, {"event_id": "x"}, None]
+)
+def test_a_malformed_record_is_acked_and_not_stored(worker, storage, sleep, body, caplog):
+    assert worker.store_record(body) is False  # returns normally: nameko acks the message
+    storage.insert_event.assert_not_called()
+    sleep.assert_not_called()
+    assert "malformed" in caplog.text
+
+
+def test_a_database_failure_requeues_after_a_pause(worker, storage, sleep):
+    storage.insert_event.side_effect = OperationalError("INSERT", {}, Exception("connection refused"))
+    with pytest.raises(OperationalError):  # raising makes nameko requeue (requeue_on_error=True)
+        worker.store_record(a_record())
+    sleep.assert_called_once_with(RETRY_DELAY)
+
+
+def test_a_record_the_database_cannot_hold_is_dropped_not_retried_forever(worker, storage, sleep, caplog):
+    storage.insert_event.side_effect = DataError("INSERT", {}, Exception("invalid input"))
+    assert worker.store_record(a_record()) is False
+    sleep.assert_not_called()
+    assert "unstorable" in caplog.text
+
+
+def test_the_consumer_requeues_on_error():
+    consumer = next(ep for ep in AuditService.store_record.nameko_entrypoints)
+    assert consumer.queue.name == "piiri.audit.records"
+    assert consumer.requeue_on_error is True
+
+
+def test_reading_a_subjects_trail_returns_a_page_and_records_the_read(worker, storage):
+    """G2: viewing who touched a contact is itself a read about that person,
+    logged in the same transaction."""
+    subject = str(uuid.uuid4())
+    event = {
+        "event_id": uuid.uuid4(),
+        "occurred_at": None,
+        "service": "contacts",
+        "action": "contact.viewed",
+        "actor": {"id": "u-2", "username": "bea", "kind": "user"},
+        "request_id": "r",
+        "subject_type": "contact",
+        "subject_ids": [subject],
+        "field_names": ["email"],
+        "details": {},
+    }
+    storage.events_for_subject.return_value = ([event], 17)
+    page = worker.events_for_subject(subject.upper(), limit="10", cursor="20")
+
+    session = worker.db.transaction.return_value.__enter__.return_value
+    storage.events_for_subject.assert_called_once_with(session, subject, 10, 20)
+    assert page["next_cursor"] == "17"
+    assert page["items"][0]["fields"] == ["email"]
+    assert page["items"][0]["event_id"] == str(event["event_id"])
+    view = storage.insert_event.call_args.args[1]
+    assert storage.insert_event.call_args.args[0] is session
+    assert view["action"] == "audit.subject_viewed"
+    assert view["service"] == "audit"
+    assert view["subject_type"] == "contact"
+    assert view["subject_ids"] == [subject]
+    assert view["actor"] == {"id": "u-1", "username": "anna", "kind": "user"}
+    assert view["request_id"] == "req-9"
+    assert view["details"] == {"cursor": "20", "returned": 1}
+    worker.context.require.assert_called_once_with("audit.view")
+
+
+def test_reading_what_a_user_did_is_recorded_too(worker, storage):
+    storage.events_by_actor.return_value = ([], None)
+    assert worker.events_by_actor("u-2") == {"items": [], "next_cursor": None}
+    storage.events_by_actor.assert_called_once()
+    assert storage.events_by_actor.call_args.args[1:] == ("u-2", 50, None)
+    view = storage.insert_event.call_args.args[1]
+    assert (view["action"], view["subject_type"], view["subject_ids"]) == (
+        "audit.actor_viewed",
+        "user",
+        ["u-2"],
+    )
+
+
+@pytest.mark.parametrize("method", ["events_for_subject", "events_by_actor"])
+def test_without_audit_view_nothing_is_read(worker, storage, method):
+    worker.context.require.side_effect = PermissionDenied("no", {"permission": "audit.view"})
+    with pytest.raises(PermissionDenied):
+        getattr(worker, method)("u-2")
+    storage.events_for_subject.assert_not_called()
+    storage.events_by_actor.assert_not_called()
+    storage.insert_event.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 501}, "limit"),
+        ({"cursor": "x"}, "cursor"),
+        ({"cursor": "-3"}, "cursor"),
+    ],
+)
+def test_bad_paging_is_refused_naming_the_field(worker, storage, kwargs, field):
+    with pytest.raises(ValidationFailed) as caught:
+        worker.events_for_subject("c-1", **kwargs)
+    assert field in caught.value.details
+    storage.insert_event.assert_not_called()
+
+
+def test_ping_checks_the_database(worker, storage):
+    storage.ping.return_value = True
+    assert worker.ping() is True
+    storage.ping.assert_called_once_with(worker.db.session)
