@@ -65,6 +65,17 @@ def set_password(session, username, password):
     return result.rowcount == 1
 
 
+def set_role(session, username, role, active=True):
+    """Give an existing user ``role`` (and (de)activate them); False if there is no such user."""
+    if role not in ROLES:
+        raise ValidationFailed("Unknown role.", {"role": [f"One of: {', '.join(ROLES)}."]})
+    result = session.execute(
+        update(users).where(users.c.username == username).values(role=role, active=active)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
 def get_user(session, user_id):
     row = session.execute(select(users).where(users.c.id == user_id)).first()
     return dict(row._mapping) if row else None

@@ -181,3 +181,17 @@ def test_reads_are_refused_with_503_while_the_audit_log_cannot_record_them(admin
     finally:
         heal_audit_path(vhost)
     assert admin_api.get(f"/api/v1/contacts/{contact['id']}").status_code == 200
+
+
+def test_health_is_503_when_a_service_does_not_answer(run_services, config):
+    """/health answers 200 only when every service answers over the bus."""
+    from gateway.service import GatewayService
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, GatewayService, extra_config={"RPC_TIMEOUT": 3})
+    response = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["services"]["contacts"] == "ok"
+    assert "audit" in body["services"]["audit"]

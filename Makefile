@@ -1,0 +1,55 @@
+# Piiri: the two commands of the README are `make run` and `make test`; the rest are conveniences.
+# Every target installs what it needs first (scripts/setup.sh), so each works on a fresh clone.
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+.DEFAULT_GOAL := help
+.PHONY: help setup venv run test lint format bench lock
+
+help:
+	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
+	@echo "             (web UI and API on http://127.0.0.1:8000; PIIRI_HTTP_ADDRESS overrides)"
+	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, pytest"
+	@echo "make setup   virtualenv + pinned packages, PostgreSQL, RabbitMQ, database role, test vhost"
+	@echo "make bench   run the search benchmark (bench/search_bench.py)"
+	@echo "make lint    ruff format --check and ruff check"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements.txt"
+
+setup:
+	bash scripts/setup.sh
+
+venv:
+	bash scripts/setup.sh --venv-only
+
+run: setup
+	$(BIN)/piiri migrate
+	$(BIN)/piiri seed --demo
+	$(BIN)/piiri demo-admin
+	exec $(BIN)/piiri run
+
+test:
+	bash scripts/setup.sh --browser
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/search_bench.py
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock:
+	$(BIN)/python -m pip install -q -r requirements.txt
+	( echo "# Full lock of every installed package (generated: .venv/bin/pip freeze --exclude-editable, plus setuptools)."; \
+	  echo "# Install: pip install -r requirements.txt -c constraints.txt; then pip install -e . --no-deps."; \
+	  echo "# Regenerate after changing requirements.txt: make lock"; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -vi '^pip==' ) > constraints.txt.new
+	mv constraints.txt.new constraints.txt

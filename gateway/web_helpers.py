@@ -1,0 +1,307 @@
+"""Plain helpers of the web UI: templates, formatting, form parsing, safe redirects, cookies, static files."""
+
+import functools
+import hashlib
+import logging
+import mimetypes
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+import phonenumbers
+from werkzeug.utils import redirect, safe_join
+from werkzeug.wrappers import Response
+
+from gateway.auth import same_secret
+from gateway.i18n import LANGUAGE_COOKIE, Translator
+from piiri.errors import NotAuthenticated, PermissionDenied, PiiriError
+from services.contacts.contract import EDITABLE_FIELDS, KINDS, LANGUAGES
+
+log = logging.getLogger(__name__)
+
+GATEWAY_DIR = Path(__file__).resolve().parent
+STATIC_DIR = GATEWAY_DIR / "static"
+try:
+    TIMEZONE = ZoneInfo("Europe/Helsinki")
+except ZoneInfoNotFoundError:  # a machine without tzdata: show UTC rather than fail
+    TIMEZONE = UTC
+FLASH_COOKIE = "piiri_flash"
+FLASH_KEYS = ("flash.logged_out", "flash.created", "flash.updated", "flash.deleted")
+PAGE_SIZE = 25
+STATIC_MAX_AGE = 86400
+FORM_GROUPS = (
+    ("form.person_group", ("kind", "first_name", "preferred_name", "last_name", "organisation_name")),
+    ("form.contact_group", ("email", "phone")),
+    ("form.address_group", ("street", "postal_code", "city", "country")),
+    ("form.other_group", ("birth_date", "language", "notes")),
+)
+
+
+class LoginRequired(Exception):
+    """Raised by a page that needs a logged-in user; the page wrapper redirects to /login."""
+
+
+class CsrfFailed(PermissionDenied):
+    """A form came without the session's CSRF token."""
+
+
+# --- formatting -------------------------------------------------------------------------------------
+
+
+def format_phone(value):
+    """'+358401234567' -> '+358 40 1234567'; anything unparsable is shown as stored."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _as_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def format_date(value, language):
+    day = _as_date(value) if value else None
+    if day is None:
+        return value or ""
+    return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+
+
+def format_datetime(value, language, seconds=False):
+    """An aware timestamp (or ISO text) in Helsinki time: '5.3.2025 klo 14.07' or '2025-03-05 14:07'."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(TIMEZONE)
+    if language == "fi":
+        return f"{value.day}.{value.month}.{value.year} klo {value:%H.%M}" + (
+            f"{value:.%S}" if seconds else ""
+        )
+    return f"{value:%Y-%m-%d %H:%M}" + (f"{value::%S}" if seconds else "")
+
+
+# --- templates --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def static_version(filename):
+    """A short content hash for cache busting: /static/piiri.css?v=1a2b3c4d."""
+    try:
+        return hashlib.sha256((STATIC_DIR / filename).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def static_url(filename):
+    return f"/static/{quote(filename)}?v={static_version(filename)}"
+
+
+@functools.cache
+def environment():
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(GATEWAY_DIR / "templates"),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(
+        static_url=static_url,
+        phone=format_phone,
+        form_groups=FORM_GROUPS,
+        contact_kinds=KINDS,
+        contact_languages=LANGUAGES,
+    )
+    return env
+
+
+def render_html(template, language, **context):
+    """Render ``template`` in ``language``; ``t`` and the date formatters come bound to it."""
+    t = Translator(language)
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            t=t,
+            lang=t.language,
+            date=lambda value: format_date(value, t.language),
+            datetime=lambda value, seconds=False: format_datetime(value, t.language, seconds),
+            **context,
+        )
+    )
+
+
+def html_response(body, status=200):
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- requests, redirects, cookies --------------------------------------------------------------------
+
+
+def language_of(request):
+    return Translator(request.cookies.get(LANGUAGE_COOKIE)).language
+
+
+def safe_next(value, default="/contacts"):
+    """A redirect target only if it is a path on this site ('/x', not '//host', '/\\host' or a URL)."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return default
+    if "\\" in value or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return default
+    return value
+
+
+def current_path(request):
+    query = request.query_string.decode("latin-1")
+    return request.path + (f"?{query}" if query else "")
+
+
+def see_other(location):
+    response = redirect(location, code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_redirect(request):
+    target = current_path(request) if request.method == "GET" else "/contacts"
+    return see_other("/login?" + urlencode({"next": target}))
+
+
+def set_cookie(response, settings, name, value, max_age=None, path="/"):
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        httponly=True,
+        samesite="Lax",
+        secure=settings["secure_cookies"],
+    )
+
+
+def delete_cookie(response, settings, name, path="/"):
+    response.delete_cookie(name, path=path, httponly=True, samesite="Lax", secure=settings["secure_cookies"])
+
+
+def with_flash(response, settings, key):
+    """Carry a message key (one of FLASH_KEYS, never free text) to the next page."""
+    set_cookie(response, settings, FLASH_COOKIE, key, max_age=60)
+    return response
+
+
+def flash_of(request):
+    key = request.cookies.get(FLASH_COOKIE)
+    return key if key in FLASH_KEYS else None
+
+
+def static_file(filename):
+    """A file from gateway/static with its mimetype and a cache header, or None."""
+    path = safe_join(str(STATIC_DIR), filename)
+    if path is None or not Path(path).is_file():
+        return None
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = Response(Path(path).read_bytes(), mimetype=mimetype)
+    response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
+    return response
+
+
+# --- forms ------------------------------------------------------------------------------------------
+
+
+def contact_form_data(form):
+    """An HTML form -> the dict ContactInput loads (every editable field; '' means no value)."""
+    return {name: form.get(name, "") for name in EDITABLE_FIELDS}
+
+
+def contact_form_values(contact):
+    """A contact from the service -> the strings its edit form shows."""
+    return {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
+
+
+def field_errors(details, t):
+    """ValidationFailed details -> ({field: [messages]}, [messages for no particular field])."""
+    by_field, general = {}, []
+    for name, messages in (details or {}).items():
+        if isinstance(messages, dict):  # nested errors: flatten their messages
+            messages = [text for value in messages.values() for text in value]
+        if isinstance(messages, str):
+            messages = [messages]
+        texts = [t.service_message(str(text)) for text in messages]
+        if name in EDITABLE_FIELDS:
+            by_field[name] = texts
+        else:
+            general.extend(texts)
+    return by_field, general
+
+
+def require_csrf(request, principal):
+    if not same_secret(request.form.get("csrf_token"), principal.csrf_token):
+        raise CsrfFailed("Missing or wrong CSRF token.", {"csrf": ["Required."]})
+
+
+# --- audit trail view --------------------------------------------------------------------------------
+
+
+def audit_rows(events, t):
+    """Audit events -> rows of (when, who, what) for the contact page."""
+    rows = []
+    for event in events:
+        what = t.action(event.get("action", ""))
+        fields = event.get("fields") or []
+        if event.get("action") == "contact.updated" and fields:
+            labels = ", ".join(t(f"field.{name}") if t.has(f"field.{name}") else name for name in fields)
+            what = f"{what} ({t('audit.fields', fields=labels)})"
+        query = (event.get("details") or {}).get("query")
+        if event.get("action") == "contact.listed" and query:
+            what = f"{what} ({t('audit.query', query=query)})"
+        actor = event.get("actor") or {}
+        rows.append(
+            {"when": event.get("occurred_at"), "who": actor.get("username") or actor.get("id"), "what": what}
+        )
+    return rows
+
+
+# --- the page wrapper --------------------------------------------------------------------------------
+
+
+def error_status(exc):
+    return exc.status if exc.status in (400, 403, 404, 409, 503) else 400
+
+
+def web_page(method):
+    """Wrap a page route: not logged in -> /login; PiiriError -> its HTML error page; bug -> 500 page."""
+
+    @functools.wraps(method)
+    def page(self, request, *args, **kwargs):
+        try:
+            return method(self, request, *args, **kwargs)
+        except (LoginRequired, NotAuthenticated):
+            return login_redirect(request)
+        except PiiriError as exc:
+            return self.error_page(request, exc)
+        except Exception as exc:
+            incident = uuid.uuid4().hex[:12]
+            log.error("unhandled web error %s: %r", incident, exc, exc_info=exc)
+            return self.error_page(request, None, incident=incident)
+
+    return page

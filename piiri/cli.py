@@ -1,0 +1,491 @@
+"""The operator's command line, ``piiri``: migrate, seed, create-user, demo-admin, run, check.
+
+Every failure ends as one clear line on stderr and a non-zero exit status, never a traceback
+(set PIIRI_DEBUG=1 to get the traceback). This module imports only the standard library at the
+top: ``piiri run`` must monkey-patch eventlet before nameko, kombu or the services are imported.
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+
+SERVICE_CLASSES = {
+    "contacts": "services.contacts.service:ContactsService",
+    "audit": "services.audit.service:AuditService",
+    "gateway": "gateway.service:GatewayService",
+}
+SERVICE_NAMES = tuple(SERVICE_CLASSES)
+CHECK_TIMEOUT = 5
+
+
+class CliError(Exception):
+    """A message for the operator (exit status 1)."""
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def describe_url(url):
+    """'postgresql+psycopg://piiri:secret@host:5432/db' -> 'db at host:5432' (never the password)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return f"{parsed.database or '(server)'} at {parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+def postgres_reason(exc):
+    """The useful part of a psycopg connection error: 'Connection refused', 'database "x" does not exist'."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return one_line(first.rsplit("failed: ", 1)[-1])
+
+
+@contextmanager
+def talking_to_postgres(url):
+    """Turn connection and missing-table errors about ``url`` into one clear CliError."""
+    import psycopg
+    import sqlalchemy.exc
+
+    try:
+        yield
+    except (psycopg.Error, sqlalchemy.exc.DBAPIError) as exc:
+        original = exc.orig if isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.orig is not None else exc
+        where = describe_url(url)
+        if isinstance(original, psycopg.errors.UndefinedTable):
+            raise CliError(
+                f"{where} is not migrated ({one_line(original)}): run `piiri migrate` first"
+            ) from None
+        if not isinstance(original, psycopg.OperationalError):
+            raise
+        reason = postgres_reason(original)
+        if re.search(r'database ".*" does not exist', reason):
+            raise CliError(f"cannot use {where}: {reason}; run `piiri migrate` first") from None
+        raise CliError(
+            f"cannot connect to PostgreSQL ({where}): {reason}. "
+            "Is PostgreSQL running, and are PIIRI_DATABASE_URL / PIIRI_CONFIG right?"
+        ) from None
+
+
+def describe_error(exc):
+    """One line for any exception that reaches ``main``."""
+    from piiri.errors import PiiriError
+
+    if isinstance(exc, CliError):
+        return str(exc)
+    if isinstance(exc, PiiriError):
+        details = "; ".join(
+            f"{field}: {' '.join(map(str, messages)) if isinstance(messages, list | tuple) else messages}"
+            for field, messages in exc.details.items()
+        )
+        return one_line(f"{exc.message} ({details})" if details else exc.message)
+    module = type(exc).__module__.split(".")[0]
+    if module in ("psycopg", "sqlalchemy"):
+        original = getattr(exc, "orig", None) or exc
+        return f"database error: {postgres_reason(original)}"
+    if module in ("amqp", "kombu"):
+        return f"RabbitMQ error: {one_line(exc)}"
+    if isinstance(exc, FileNotFoundError):
+        return f"file not found: {exc.filename or one_line(exc)}"
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return f"cannot connect: {one_line(exc)}"
+    if isinstance(exc, ModuleNotFoundError):
+        return f"a part of Piiri is missing: {one_line(exc)}"
+    return f"unexpected {type(exc).__name__}: {one_line(exc)} (set PIIRI_DEBUG=1 for the traceback)"
+
+
+def load_config():
+    import yaml
+
+    from piiri.config import DEFAULT_CONFIG
+    from piiri.config import load_config as load
+
+    path = os.environ.get("PIIRI_CONFIG") or str(DEFAULT_CONFIG)
+    try:
+        return load(path)
+    except FileNotFoundError:
+        raise CliError(f"configuration file {path} not found (PIIRI_CONFIG)") from None
+    except yaml.YAMLError as exc:
+        raise CliError(f"configuration file {path} is not valid YAML: {one_line(exc)}") from None
+
+
+def browser_address(config):
+    """WEB_SERVER_ADDRESS ('0.0.0.0:8000', '127.0.0.1:8000', '8000') as a browser would use it."""
+    address = str(config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000"))
+    host, _, port = address.rpartition(":")
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "localhost"
+    return f"{host}:{port}"
+
+
+def parse_services(text):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SERVICE_CLASSES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown service {', '.join(unknown) or '(none)'}; choose from {', '.join(SERVICE_NAMES)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def positive_int(text):
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def gateway_users():
+    try:
+        from gateway import users
+    except ImportError as exc:
+        raise CliError(f"the gateway is not available here ({one_line(exc)})") from None
+    return users
+
+
+def gateway_session(config):
+    """(engine, session) on the gateway's own database."""
+    from sqlalchemy.orm import Session
+
+    from piiri.config import database_url
+    from piiri.db import make_engine
+
+    url = database_url(config, "gateway")
+    engine = make_engine(url, pool_size=1)
+    return url, engine, Session(engine, expire_on_commit=False)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_migrate(args):
+    from piiri.config import database_url
+    from piiri.migrate import migrate
+
+    config = load_config()
+    for service in args.service or SERVICE_NAMES:
+        url = database_url(config, service)
+        with talking_to_postgres(url):
+            migrate(config, [service])
+        print(f"migrated {service}: {describe_url(url)}")
+
+
+def cmd_seed(args):
+    from piiri.config import database_url
+    from services.contacts import seed
+
+    config = load_config()
+    url = database_url(config, "contacts")
+    where = describe_url(url)
+    with talking_to_postgres(url):
+        if args.demo:
+            written = seed.seed_demo(url)
+            if written:
+                print(f"wrote {written:,} demo contacts into {where}")
+            else:
+                existing = seed.count_contacts(url)
+                print(f"{where} already has {existing:,} contacts: no demo contacts written")
+            return
+        progress = show_progress(args.contacts) if sys.stderr.isatty() else None
+        started = time.perf_counter()
+        written = seed.seed_contacts(url, args.contacts, seed=args.seed, batch=args.batch, progress=progress)
+        seconds = time.perf_counter() - started
+    print(f"seeded {written:,} contacts into {where} in {seconds:.1f} s ({written / seconds:,.0f} rows/s)")
+
+
+def show_progress(total):
+    from services.contacts.seed import BULK_THRESHOLD
+
+    def progress(written, count):
+        end = "\n" if written >= count else ""
+        print(f"\r  copied {written:,} / {count:,}", end=end, file=sys.stderr, flush=True)
+        if written >= count and count >= BULK_THRESHOLD:
+            print("  rebuilding indexes and analysing ...", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def read_new_password(username):
+    password = os.environ.get("PIIRI_NEW_USER_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise CliError("no password: give --password, set PIIRI_NEW_USER_PASSWORD, or run in a terminal")
+    import getpass
+
+    password = getpass.getpass(f"Password for {username}: ")
+    if password != getpass.getpass("Same password again: "):
+        raise CliError("the two passwords differ; nothing was changed")
+    return password
+
+
+def cmd_create_user(args):
+    from piiri.errors import Conflict
+
+    users = gateway_users()
+    config = load_config()
+    password = args.password or read_new_password(args.username)
+    url, engine, session = gateway_session(config)
+    try:
+        with talking_to_postgres(url), session:
+            try:
+                users.create_user(session, username=args.username, password=password, role=args.role)
+            except Conflict:
+                raise CliError(f"user '{args.username}' already exists; nothing was changed") from None
+    finally:
+        engine.dispose()
+    print(f"created user {args.username} with role {args.role}")
+
+
+def cmd_demo_admin(args):
+    import secrets
+
+    from piiri.errors import Conflict
+
+    password = os.environ.get("PIIRI_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    users = gateway_users()
+
+    config = load_config()
+    url, engine, session = gateway_session(config)
+    try:
+        with talking_to_postgres(url), session:
+            try:
+                users.create_user(session, username="admin", password=password, role="admin")
+                print("created user admin with role admin")
+            except Conflict:
+                users.set_password(session, "admin", password)
+                users.set_role(session, "admin", "admin", active=True)
+                print("user admin exists: password set, role admin, active")
+    finally:
+        engine.dispose()
+    print(f"Log in at http://{browser_address(config)}/ as admin / {password}")
+
+
+def prepare_eventlet():
+    """Green the process before nameko, kombu or any service module is imported (stack.md traps 2, 6)."""
+    import eventlet
+
+    eventlet.monkey_patch()
+
+    import piiri  # noqa: F401  (psycopg waits cooperatively under eventlet)
+
+
+def cmd_run(args):
+    prepare_eventlet()
+
+    import logging
+    import logging.config
+
+    import nameko.cli.run as nameko_run
+    from nameko.exceptions import CommandError
+    from nameko.runners import ServiceRunner
+
+    config = load_config()
+    names = args.services or list(SERVICE_NAMES)
+    classes = []
+    for name in names:
+        try:
+            classes.extend(nameko_run.import_service(SERVICE_CLASSES[name]))
+        except (ImportError, CommandError) as exc:
+            raise CliError(f"cannot load the {name} service: {one_line(exc)}") from None
+    preflight(config, names)
+    if "LOGGING" in config:
+        logging.config.dictConfig(config["LOGGING"])
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if "gateway" in names:
+        banner = f"Piiri is running at http://{browser_address(config)}/"
+    else:
+        banner = f"Piiri services {', '.join(names)} are running (no web gateway in this process)"
+
+    class AnnouncingRunner(ServiceRunner):
+        """nameko's runner, saying once that every container has started."""
+
+        def start(self):
+            super().start()
+            print(banner, flush=True)
+
+    nameko_run.ServiceRunner = AnnouncingRunner  # nameko.cli.run.run builds its runner from this name
+    nameko_run.run(classes, config)
+
+
+def preflight(config, names):
+    """Fail fast, with the reason, when the broker or a service's database cannot be reached."""
+    from piiri.config import database_url
+
+    failures = [message for ok, message in [check_rabbitmq(config)] if not ok]
+    for name in names:
+        ok, message = check_database(database_url(config, name), name)
+        if not ok:
+            failures.append(message)
+    if "gateway" in names:
+        ok, message = check_listen(config)
+        if not ok:
+            failures.append(message)
+    if failures:
+        raise CliError("; ".join(failures))
+
+
+def check_database(url, service):
+    import psycopg
+
+    from services.contacts.seed import psycopg_url
+
+    where = describe_url(url)
+    try:
+        with psycopg.connect(psycopg_url(url), connect_timeout=CHECK_TIMEOUT) as conn:
+            try:
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            except psycopg.errors.UndefinedTable:
+                return False, f"PostgreSQL {service} database {where} is not migrated: run `piiri migrate`"
+    except psycopg.OperationalError as exc:
+        reason = postgres_reason(exc)
+        if re.search(r'database ".*" does not exist', reason):
+            hint = "run `piiri migrate`"
+        else:
+            hint = "is PostgreSQL running? check PIIRI_DATABASE_URL"
+        return False, f"PostgreSQL {service} database {where}: {reason} ({hint})"
+    return True, f"PostgreSQL {service} database {where}: ok, migration {revision[0] if revision else 'none'}"
+
+
+def check_listen(config):
+    """Can the gateway listen on WEB_SERVER_ADDRESS? (Else nameko would die with tracebacks.)"""
+    import socket
+
+    from nameko.web.server import parse_address
+
+    address = str(config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000"))
+    try:
+        host, port = parse_address(address)
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as eventlet.listen does
+            sock.bind((host, port))
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)
+        return (
+            False,
+            f"the gateway cannot listen on {address}: {reason} (WEB_SERVER_ADDRESS / PIIRI_HTTP_ADDRESS)",
+        )
+    return True, f"the gateway can listen on {address}"
+
+
+def check_rabbitmq(config):
+    from kombu import Connection
+
+    uri = str(config.get("AMQP_URI", ""))
+    connection = Connection(uri, connect_timeout=CHECK_TIMEOUT)
+    where = (
+        f"{connection.hostname or 'localhost'}:{connection.port or 5672} vhost {connection.virtual_host!r}"
+    )
+    try:
+        connection.connect()
+    except Exception as exc:  # socket errors, refused credentials, unknown vhost: all a failed check
+        reason = one_line(exc) or type(exc).__name__
+        if "NOT_ALLOWED" in reason:
+            hint = "create the vhost (rabbitmqctl add_vhost) or fix PIIRI_AMQP_URI"
+        elif "ACCESS_REFUSED" in reason:
+            hint = "check the user and password in PIIRI_AMQP_URI"
+        else:
+            hint = "is RabbitMQ running? check PIIRI_AMQP_URI"
+        return False, f"RabbitMQ at {where}: {reason} ({hint})"
+    finally:
+        connection.release()
+    return True, f"RabbitMQ at {where}: ok"
+
+
+def cmd_check(args):
+    from piiri.config import database_url
+
+    config = load_config()
+    results = [check_database(database_url(config, name), name) for name in SERVICE_NAMES]
+    results.append(check_rabbitmq(config))
+    for ok, message in results:
+        print(message if ok else f"FAIL {message}", file=sys.stdout if ok else sys.stderr)
+    if not all(ok for ok, _message in results):
+        return 1
+    return 0
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="piiri",
+        description="Operate Piiri. Settings: PIIRI_CONFIG (default deploy/local.yml) and PIIRI_* variables.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    migrate = commands.add_parser("migrate", help="create and migrate each service's database")
+    migrate.add_argument(
+        "--service",
+        action="append",
+        choices=SERVICE_NAMES,
+        help="only this service (repeatable; default: all)",
+    )
+    migrate.set_defaults(handler=cmd_migrate)
+
+    seed = commands.add_parser("seed", help="load generated contacts with COPY")
+    what = seed.add_mutually_exclusive_group(required=True)
+    what.add_argument("--contacts", type=positive_int, metavar="N", help="write N generated contacts")
+    what.add_argument("--demo", action="store_true", help="write 2,500 demo contacts if there are none yet")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same contacts; default 1)")
+    seed.add_argument("--batch", type=positive_int, default=50_000, help="rows per COPY (default 50,000)")
+    seed.set_defaults(handler=cmd_seed)
+
+    create_user = commands.add_parser("create-user", help="create a user who can log in")
+    create_user.add_argument("username")
+    create_user.add_argument("--role", default="staff", help="admin or staff (default staff)")
+    create_user.add_argument(
+        "--password", help="else PIIRI_NEW_USER_PASSWORD, else asked twice (a command line is visible to ps)"
+    )
+    create_user.set_defaults(handler=cmd_create_user)
+
+    demo_admin = commands.add_parser(
+        "demo-admin", help="make sure user admin exists, with PIIRI_DEMO_PASSWORD or a new random password"
+    )
+    demo_admin.set_defaults(handler=cmd_demo_admin)
+
+    run = commands.add_parser("run", help="run the services in this process (like `nameko run`)")
+    run.add_argument(
+        "--services",
+        type=parse_services,
+        metavar="LIST",
+        help=f"comma-separated subset of {','.join(SERVICE_NAMES)} (default: all; in production one each)",
+    )
+    run.set_defaults(handler=cmd_run)
+
+    check = commands.add_parser("check", help="check that PostgreSQL and RabbitMQ can be reached")
+    check.set_defaults(handler=cmd_check)
+    return parser
+
+
+def main(argv=None):
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # harmless (stack.md trap 16)
+    args = build_parser().parse_args(argv)
+    if args.command != "run":
+        os.environ.setdefault("PGCONNECT_TIMEOUT", "10")  # an unreachable host fails in seconds, not minutes
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        print(f"piiri {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("PIIRI_DEBUG"):
+            raise
+        print(f"piiri {args.command}: {describe_error(exc)}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

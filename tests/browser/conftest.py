@@ -1,0 +1,109 @@
+"""Browser fixtures: a headless Chromium page driven from the test through tests/browser/driver.py.
+
+``page.goto(url)``, ``page.fill(selector, text)``, ``page.inner_text(selector)``, ``page.url`` … are
+forwarded to Playwright's Page in the driver process (see driver.py for why it is a separate process).
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import eventlet
+import pytest
+from eventlet.green import subprocess  # green pipes: the in-process gateway keeps serving while we wait
+
+CHROMIUM = "/usr/bin/chromium"
+DRIVER = Path(__file__).with_name("driver.py")
+ANSWER_SECONDS = 30
+
+
+class BrowserError(AssertionError):
+    """The browser could not do what the test asked (Playwright's message says why)."""
+
+
+class BrowserPage:
+    """A proxy for Playwright's Page in the driver process; every call is one JSON round trip."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self._log = tempfile.TemporaryFile()
+        env = {**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
+        self._process = subprocess.Popen(
+            [sys.executable, "-u", str(DRIVER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env=env,
+        )
+        self._receive()  # "ready": Chromium is up
+
+    def _receive(self):
+        with eventlet.Timeout(
+            ANSWER_SECONDS, BrowserError(f"no answer from the browser in {ANSWER_SECONDS} s")
+        ):
+            line = self._process.stdout.readline()
+        if not line:
+            self._log.seek(0)
+            raise BrowserError(
+                "the browser driver stopped:\n" + self._log.read().decode(errors="replace")[-3000:]
+            )
+        message = json.loads(line)
+        if "error" in message:
+            raise BrowserError(message["error"])
+        return message["ok"]
+
+    def call(self, name, *args, **kwargs):
+        command = json.dumps({"call": name, "args": args, "kwargs": kwargs}) + "\n"
+        self._process.stdin.write(command.encode())
+        self._process.stdin.flush()
+        return self._receive()
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self.call(name, *args, **kwargs)
+
+    @property
+    def url(self):
+        return self.call("url")
+
+    @property
+    def path(self):
+        url = self.url
+        return url[len(self.base_url) :] if url.startswith(self.base_url) else url
+
+    def open(self, path):
+        return self.call("goto", self.base_url + path)
+
+    def text(self, selector="body"):
+        return self.call("inner_text", selector)
+
+    def count(self, selector):
+        """How many elements match now (no waiting)."""
+        return self.call("eval_on_selector_all", selector, "elements => elements.length")
+
+    def cookies(self):
+        return {cookie["name"]: cookie for cookie in self.call("context.cookies")}
+
+    def close(self):
+        try:
+            self._process.stdin.write(b'{"call": "quit"}\n')
+            self._process.stdin.flush()
+            self._process.wait(timeout=10)
+        except Exception:
+            self._process.kill()
+        finally:
+            self._log.close()
+
+
+@pytest.fixture
+def browser(request):
+    """A fresh headless Chromium page for the running ``system`` (skipped if Chromium is absent)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver, or make test)")
+    system = request.getfixturevalue("system")
+    page = BrowserPage(system.base_url)
+    yield page
+    page.close()

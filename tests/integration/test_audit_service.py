@@ -1,0 +1,276 @@
+"""The audit service over the real broker and database: G2 (a log of reads and edits, queryable by person
+and by user) and S2 (the log sees changes and views, and cannot be silently altered)."""
+
+import time
+import uuid
+
+import eventlet
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from kombu import Connection, Producer
+from nameko.testing.services import entrypoint_waiter
+from nameko.testing.utils import get_container
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from conftest import make_actor
+from piiri.audit import audit_record
+from piiri.errors import NotAuthenticated, PermissionDenied, ValidationFailed
+from piiri.messaging import AUDIT_EXCHANGE, audit_publisher
+from services.audit import models
+from services.audit.service import AuditService
+from services.contacts.contract import EDITABLE_FIELDS
+from services.contacts.service import ContactsService
+
+
+@pytest.fixture
+def audit_container(run_services):
+    runner = run_services(ContactsService, AuditService)
+    return get_container(runner, AuditService)
+
+
+@pytest.fixture
+def publish(config):
+    publisher = audit_publisher(config["AMQP_URI"])
+
+    def publish(body, routing_key="test.record"):
+        publisher.publish(body, routing_key=routing_key)
+
+    return publish
+
+
+def wait_for(fetch, done, timeout=5.0):
+    """Poll ``fetch()`` until ``done(value)``; the log is written asynchronously."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting; last value: {value!r}")
+        eventlet.sleep(0.1)
+
+
+def trail(proxy, subject_id, skip_views=True):
+    items = proxy.audit.events_for_subject(subject_id, limit=500)["items"]
+    return [item for item in items if not (skip_views and item["action"] == "audit.subject_viewed")]
+
+
+def stored_count(engines, event_id):
+    with engines["audit"].connect() as conn:
+        return conn.execute(
+            text("SELECT count(*) FROM audit_events WHERE event_id = :id"), {"id": event_id}
+        ).scalar_one()
+
+
+def handled(record):
+    """An ``entrypoint_waiter`` callback that waits for ``record`` to be handled."""
+    return lambda worker_ctx, result, exc_info: bool(worker_ctx.args) and worker_ctx.args[0] == record
+
+
+def a_record(actor, subject_ids, action="contact.viewed"):
+    return audit_record(
+        "contacts", action, actor, str(uuid.uuid4()), "contact", subject_ids, fields=("email",)
+    )
+
+
+def test_g2_creating_viewing_and_updating_a_contact_are_logged_with_actor_and_fields(
+    audit_container, rpc, admin_actor
+):
+    with rpc(admin_actor) as proxy:
+        contact = proxy.contacts.create_contact(
+            {"first_name": "Aino", "last_name": "Virtanen", "city": "Oulu"}
+        )
+        proxy.contacts.get_contact(contact["id"])
+        proxy.contacts.update_contact(contact["id"], {"city": "Turku"})
+        wanted = {"contact.created", "contact.viewed", "contact.updated"}
+        items = wait_for(
+            lambda: trail(proxy, contact["id"]), lambda items: wanted <= {i["action"] for i in items}
+        )
+
+    events = {item["action"]: item for item in items}
+    assert len(items) == 3
+    for event in events.values():
+        assert event["actor"] == {"id": admin_actor.id, "username": "admin-tester", "kind": "user"}
+        assert event["service"] == "contacts"
+        assert event["subject_ids"] == [contact["id"]]
+        assert event["request_id"]
+        assert event["occurred_at"].endswith("+00:00")
+        uuid.UUID(event["event_id"])
+    assert {"first_name", "last_name", "city"} <= set(events["contact.created"]["fields"])
+    assert events["contact.viewed"]["fields"] == sorted(EDITABLE_FIELDS)
+    assert events["contact.updated"]["fields"] == ["city"]
+
+
+def test_g2_reading_the_trail_is_itself_logged(audit_container, rpc, admin_actor):
+    subject = str(uuid.uuid4())
+    with rpc(admin_actor) as proxy:
+        first = proxy.audit.events_for_subject(subject)
+        second = proxy.audit.events_for_subject(subject)
+    assert first == {"items": [], "next_cursor": None}
+    [view] = second["items"]
+    assert view["action"] == "audit.subject_viewed"
+    assert view["service"] == "audit"
+    assert view["subject_ids"] == [subject]
+    assert view["actor"]["id"] == admin_actor.id
+    assert view["details"] == {"cursor": None, "returned": 0}
+
+
+def test_g2_the_same_record_published_twice_is_stored_once(audit_container, publish, engines, admin_actor):
+    record = a_record(admin_actor, [str(uuid.uuid4())])
+    results = []
+
+    def both_handled(worker_ctx, result, exc_info):
+        if worker_ctx.args and worker_ctx.args[0] == record:
+            results.append(result)
+        return len(results) == 2
+
+    with entrypoint_waiter(audit_container, "store_record", callback=both_handled, timeout=5):
+        publish(record)
+        publish(record)
+    assert sorted(results) == [False, True]  # one insert, one duplicate ignored
+    assert stored_count(engines, record["event_id"]) == 1
+
+
+def test_g2_malformed_messages_are_dropped_without_blocking_the_next_good_one(
+    audit_container, config, publish, engines, rpc, admin_actor
+):
+    good = a_record(admin_actor, [str(uuid.uuid4())])
+    malformed = [["not", "a", "record"], {"action": "contact.viewed"}, {"event_id": "nope", "action": "x"}]
+    handled = {}
+
+    def all_handled(worker_ctx, result, exc_info):
+        body = worker_ctx.args[0] if worker_ctx.args else None
+        if body == good or body in malformed:
+            handled[repr(body)] = (result, exc_info)
+        return len(handled) == len(malformed) + 1
+
+    with entrypoint_waiter(audit_container, "store_record", callback=all_handled, timeout=5):
+        with Connection(config["AMQP_URI"]) as conn:  # bodies that are not even JSON
+            producer = Producer(conn.channel(), exchange=AUDIT_EXCHANGE)
+            producer.publish(
+                "plain text", routing_key="junk", content_type="text/plain", content_encoding="utf-8"
+            )
+            producer.publish(
+                "{not json", routing_key="junk", content_type="application/json", content_encoding="utf-8"
+            )
+        for body in malformed:
+            publish(body)
+        publish(good)
+
+    assert all(exc_info is None for _, exc_info in handled.values())  # no error: acked, not requeued
+    assert [handled[repr(body)][0] for body in malformed] == [False, False, False]
+    assert handled[repr(good)][0] is True
+    with rpc(admin_actor) as proxy:
+        [event] = trail(proxy, good["subject_ids"][0])
+    assert event["event_id"] == good["event_id"]
+
+
+def test_g2_a_record_that_meets_a_database_failure_is_retried_not_lost(
+    audit_container, publish, engines, admin_actor
+):
+    record = a_record(admin_actor, [str(uuid.uuid4())])
+    failures = []
+
+    def failed_once(worker_ctx, result, exc_info):
+        if worker_ctx.args and worker_ctx.args[0] == record and exc_info is not None:
+            failures.append(exc_info[0])
+        return bool(failures)
+
+    with engines["audit"].begin() as conn:
+        conn.execute(text("ALTER TABLE audit_events RENAME TO audit_events_away"))
+    try:
+        with entrypoint_waiter(audit_container, "store_record", callback=failed_once, timeout=5):
+            publish(record)
+    finally:
+        with engines["audit"].begin() as conn:
+            conn.execute(text("ALTER TABLE audit_events_away RENAME TO audit_events"))
+    assert failures  # the worker raised, so nameko requeued the message
+    wait_for(lambda: stored_count(engines, record["event_id"]), lambda count: count == 1)
+
+
+def test_g2_events_by_actor_pages_newest_first(audit_container, publish, rpc, admin_actor):
+    doer = make_actor("doer", permissions=("contacts.view",))
+    records = [a_record(doer, [str(uuid.uuid4())]) for _ in range(5)]
+    for record in records:  # one at a time, so the order of arrival is known
+        with entrypoint_waiter(audit_container, "store_record", callback=handled(record)):
+            publish(record)
+
+    with rpc(admin_actor) as proxy:
+        pages, cursor = [], None
+        while True:
+            page = proxy.audit.events_by_actor(doer.id, limit=2, cursor=cursor)
+            pages.append([item["event_id"] for item in page["items"]])
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        views = proxy.audit.events_by_actor(admin_actor.id)["items"]
+
+    newest_first = [record["event_id"] for record in reversed(records)]
+    assert pages == [newest_first[0:2], newest_first[2:4], newest_first[4:5]]
+    assert {view["action"] for view in views} == {"audit.actor_viewed"}
+    assert all(view["subject_ids"] == [doer.id] and view["subject_type"] == "user" for view in views)
+    assert len(views) == 3
+
+
+def test_g2_the_log_is_only_for_those_with_audit_view(audit_container, rpc, admin_actor):
+    clerk = make_actor("clerk", permissions=("contacts.view", "contacts.edit"))
+    with rpc(clerk) as proxy:
+        for call in (proxy.audit.events_for_subject, proxy.audit.events_by_actor):
+            with pytest.raises(PermissionDenied):
+                call(admin_actor.id)
+    with rpc() as proxy:
+        with pytest.raises(NotAuthenticated):
+            proxy.audit.events_for_subject(admin_actor.id)
+    with rpc(admin_actor) as proxy:
+        assert proxy.audit.events_by_actor(clerk.id)["items"] == []  # refused reads logged nothing
+
+
+def test_bad_paging_input_is_refused_naming_the_field(audit_container, rpc, admin_actor):
+    with rpc(admin_actor) as proxy:
+        assert proxy.audit.ping() is True
+        for kwargs, field in [
+            ({"limit": 0}, "limit"),
+            ({"limit": 501}, "limit"),
+            ({"cursor": "abc"}, "cursor"),
+        ]:
+            with pytest.raises(ValidationFailed) as caught:
+                proxy.audit.events_for_subject("someone", **kwargs)
+            assert field in caught.value.details
+        with pytest.raises(ValidationFailed) as caught:
+            proxy.audit.events_by_actor("")
+        assert "actor_id" in caught.value.details
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET action = 'contact.nothing'",
+        "DELETE FROM audit_events",
+        "DELETE FROM audit_events WHERE false",
+    ],
+)
+def test_s2_the_log_cannot_be_updated_or_deleted_from(clean_databases, statement):
+    engine = clean_databases["audit"]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (event_id, action, schema_version) "
+                "VALUES (:id, 'contact.viewed', 1)"
+            ),
+            {"id": uuid.uuid4()},
+        )
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT action FROM audit_events")).scalars().all() == ["contact.viewed"]
+
+
+def test_s2_the_migration_creates_exactly_the_models(engines):
+    with engines["audit"].connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, models.metadata) == []

@@ -1,0 +1,312 @@
+"""The `piiri` command line, run as the operator runs it: a subprocess of the installed console script."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from services.contacts.seed import count_contacts, psycopg_url
+
+ROOT = Path(__file__).resolve().parents[2]
+PIIRI = ROOT / ".venv" / "bin" / "piiri"
+if not PIIRI.exists():
+    PIIRI = Path(shutil.which("piiri") or Path(sys.executable).parent / "piiri")
+TEST_ENV = {
+    "PIIRI_DATABASE_PREFIX": "piiri_test",
+    "PIIRI_AMQP_URI": "pyamqp://guest:guest@127.0.0.1:5672/piiri_test",
+    "PIIRI_LOG_LEVEL": "WARNING",
+}
+UNREACHABLE_DATABASE = "postgresql+psycopg://piiri:piiri@127.0.0.1:1"
+
+
+def environment(**extra):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIIRI_")}
+    env.update(TEST_ENV)
+    env.update(extra)
+    return env
+
+
+def piiri(*args, timeout=120, **extra_env):
+    return subprocess.run(
+        [str(PIIRI), *args], capture_output=True, text=True, env=environment(**extra_env), cwd=ROOT,
+        timeout=timeout, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def assert_clean_failure(result, *fragments):
+    """Exit status 1, one line on stderr naming the problem, no traceback."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def contacts_url(databases, clean_databases):
+    yield databases["contacts"]
+    with psycopg.connect(psycopg_url(databases["contacts"])) as conn:
+        conn.execute("TRUNCATE contacts")
+
+
+# --- migrate and seed -------------------------------------------------------------------------
+
+
+def test_migrate_says_which_databases(databases):
+    result = piiri("migrate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"migrated {service}: piiri_test_{service} at 127.0.0.1:5432"
+        for service in ("contacts", "audit", "gateway")
+    ]
+    only = piiri("migrate", "--service", "contacts")
+    assert only.stdout.splitlines() == ["migrated contacts: piiri_test_contacts at 127.0.0.1:5432"]
+
+
+def test_seed_contacts(contacts_url):
+    result = piiri("seed", "--contacts", "500", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(
+        r"seeded 500 contacts into piiri_test_contacts at 127\.0\.0\.1:5432 in [\d.]+ s \([\d,]+ rows/s\)\n",
+        result.stdout,
+    ), result.stdout
+    assert count_contacts(contacts_url) == 500
+
+
+def test_seed_demo_is_idempotent(contacts_url):
+    first = piiri("seed", "--demo")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("wrote 2,500 demo contacts into piiri_test_contacts")
+    second = piiri("seed", "--demo")
+    assert second.returncode == 0, second.stderr
+    assert "already has 2,500 contacts: no demo contacts written" in second.stdout
+    assert count_contacts(contacts_url) == 2_500
+
+
+def test_seed_needs_a_count_or_demo():
+    result = piiri("seed")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert piiri("seed", "--contacts", "0").returncode == 2
+
+
+@pytest.mark.parametrize("command", [("migrate",), ("seed", "--contacts", "10"), ("seed", "--demo")])
+def test_unreachable_database_is_one_clear_line(command):
+    result = piiri(*command, PIIRI_DATABASE_URL=UNREACHABLE_DATABASE)
+    assert_clean_failure(result, f"piiri {command[0]}:", "cannot connect to PostgreSQL", "127.0.0.1:1")
+
+
+def test_missing_database_says_to_migrate():
+    result = piiri("seed", "--demo", PIIRI_DATABASE_PREFIX="piiri_never_created")
+    assert_clean_failure(result, "piiri_never_created_contacts", "piiri migrate")
+
+
+def test_missing_config_file():
+    result = piiri("check", PIIRI_CONFIG="/nonexistent/piiri.yml")
+    assert_clean_failure(result, "/nonexistent/piiri.yml")
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def test_check_passes_when_everything_is_up(databases):
+    result = piiri("check")
+    assert result.returncode == 0, result.stderr
+    assert "PostgreSQL contacts database piiri_test_contacts at 127.0.0.1:5432: ok" in result.stdout
+    assert "RabbitMQ at 127.0.0.1:5672 vhost 'piiri_test': ok" in result.stdout
+
+
+def test_check_fails_clearly(databases):
+    result = piiri(
+        "check", PIIRI_DATABASE_URL=UNREACHABLE_DATABASE, PIIRI_AMQP_URI="pyamqp://guest:guest@127.0.0.1:1/"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    failures = result.stderr.strip().splitlines()
+    assert len(failures) == 4  # three databases and the broker, one line each
+    assert all(line.startswith("FAIL ") for line in failures)
+    assert "RabbitMQ at 127.0.0.1:1" in failures[-1]
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def gateway_user(databases, username, password):
+    users = pytest.importorskip("gateway.users")
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(databases["gateway"])
+    try:
+        with Session(engine) as session:
+            return users.verify_credentials(session, username, password)
+    finally:
+        engine.dispose()
+
+
+def test_create_user(databases, clean_databases):
+    pytest.importorskip("gateway.users")
+    created = piiri("create-user", "cli-staff", "--password", "a-long-password-1")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == "created user cli-staff with role staff\n"
+    assert gateway_user(databases, "cli-staff", "a-long-password-1")["role"] == "staff"
+
+    from_env = piiri(
+        "create-user", "cli-admin", "--role", "admin", PIIRI_NEW_USER_PASSWORD="another-password-2"
+    )
+    assert from_env.returncode == 0, from_env.stderr
+    assert gateway_user(databases, "cli-admin", "another-password-2")["role"] == "admin"
+
+    again = piiri("create-user", "cli-staff", "--password", "a-long-password-1")
+    assert_clean_failure(again, "user 'cli-staff' already exists")
+    assert_clean_failure(piiri("create-user", "cli-weak", "--password", "short"), "at least")
+    assert_clean_failure(piiri("create-user", "cli-nobody"), "no password")  # no terminal to ask on
+
+
+def test_demo_admin(databases, clean_databases):
+    pytest.importorskip("gateway.users")
+    first = piiri("demo-admin", PIIRI_HTTP_ADDRESS="127.0.0.1:8123")
+    assert first.returncode == 0, first.stderr
+    match = re.search(r"^Log in at http://127\.0\.0\.1:8123/ as admin / (\S+)$", first.stdout, re.M)
+    assert match, first.stdout
+    assert gateway_user(databases, "admin", match.group(1))["role"] == "admin"
+
+    second = piiri("demo-admin", PIIRI_DEMO_PASSWORD="the-demo-password")
+    assert second.returncode == 0, second.stderr
+    assert "as admin / the-demo-password" in second.stdout
+    assert gateway_user(databases, "admin", "the-demo-password")["role"] == "admin"
+    assert gateway_user(databases, "admin", match.group(1)) is None
+
+
+def test_user_commands_with_unreachable_database(databases):
+    pytest.importorskip("gateway.users")
+    result = piiri(
+        "demo-admin", PIIRI_DATABASE_URL=UNREACHABLE_DATABASE, PIIRI_DEMO_PASSWORD="the-demo-password"
+    )
+    assert_clean_failure(result, "cannot connect to PostgreSQL", "piiri_test_gateway at 127.0.0.1:1")
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+def start_piiri_run(*args, **extra_env):
+    output = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(
+        [str(PIIRI), "run", *args], stdout=output, stderr=subprocess.STDOUT, text=True,
+        env=environment(**extra_env), cwd=ROOT, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    return process, output
+
+
+def wait_for_output(process, output, text, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        output.seek(0)
+        seen = output.read()
+        if text in seen:
+            return seen
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    output.seek(0)
+    pytest.fail(f"`piiri run` never said {text!r}; it said:\n{output.read()}")
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=30)
+
+
+def test_run_one_service_and_stop_on_sigterm(databases):
+    process, output = start_piiri_run("--services", "contacts")
+    try:
+        wait_for_output(process, output, "Piiri services contacts are running")
+    finally:
+        status = stop(process)
+    assert status == 0
+    output.seek(0)
+    assert "Traceback" not in output.read()
+
+
+def test_run_everything_serves_http(databases):
+    pytest.importorskip("gateway.service")
+    port = free_port()
+    process, output = start_piiri_run(PIIRI_HTTP_ADDRESS=f"127.0.0.1:{port}")
+    try:
+        wait_for_output(process, output, f"Piiri is running at http://127.0.0.1:{port}/")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status < 500
+    finally:
+        assert stop(process) == 0
+
+
+def test_run_refuses_clearly_when_the_broker_is_down(databases):
+    result = piiri("run", "--services", "contacts", PIIRI_AMQP_URI="pyamqp://guest:guest@127.0.0.1:1/")
+    assert_clean_failure(result, "piiri run:", "RabbitMQ at 127.0.0.1:1")
+
+
+def test_run_refuses_clearly_when_the_port_is_taken(databases):
+    pytest.importorskip("gateway.service")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        result = piiri("run", PIIRI_HTTP_ADDRESS=address)
+    assert_clean_failure(result, f"cannot listen on {address}")
+
+
+def test_run_unknown_service_is_a_usage_error():
+    result = piiri("run", "--services", "contacts,nonsense")
+    assert result.returncode == 2
+    assert "unknown service nonsense" in result.stderr
+
+
+def test_run_path_keeps_psycopg_cooperative(databases):
+    """`piiri run` greens the process after the console script imported piiri (and psycopg): 10 queries of
+    0.3 s in 10 greenlets must overlap, or one slow query would stall every service (stack.md trap 2)."""
+    script = textwrap.dedent(
+        f"""
+        import time
+        import piiri.cli
+        piiri.cli.prepare_eventlet()
+        import eventlet, psycopg
+
+        def slow(_):
+            with psycopg.connect({psycopg_url(databases["contacts"])!r}) as conn:
+                conn.execute("SELECT pg_sleep(0.3)")
+
+        started = time.monotonic()
+        list(eventlet.GreenPool(10).imap(slow, range(10)))
+        print(round(time.monotonic() - started, 2))
+        """
+    )
+    python = PIIRI.parent / "python"
+    result = subprocess.run(
+        [str(python if python.exists() else sys.executable), "-c", script],
+        capture_output=True, text=True, env=environment(), cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) < 1.5, f"10 x 0.3 s queries took {result.stdout.strip()} s"
