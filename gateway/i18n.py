@@ -270,6 +270,17 @@ SERVICE_MESSAGES = (
 )
 
 
+def add_messages(messages):
+    """A feature's words: ``{"fi": {...}, "en": {...}}`` with the same keys, none already taken."""
+    if set(messages) != set(LANGUAGES) or set(messages["fi"]) != set(messages["en"]):
+        raise ValueError("feature messages need the same keys in every language")
+    taken = set(messages["fi"]) & set(MESSAGES["fi"])
+    if taken:
+        raise ValueError(f"message keys defined twice: {sorted(taken)}")
+    for language in LANGUAGES:
+        MESSAGES[language].update(messages[language])
+
+
 def pick_language(value):
     """The language to use for a cookie value: a supported code, otherwise the default."""
     return value if value in LANGUAGES else DEFAULT_LANGUAGE

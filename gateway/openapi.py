@@ -57,7 +57,7 @@ class Health(Schema):
     services = fields.Dict(keys=fields.String(), values=fields.String())
 
 
-def _errors(*codes):
+def error_responses(*codes):
     names = {
         400: "Bad request",
         401: "Not authenticated",
@@ -74,7 +74,7 @@ def _errors(*codes):
     }
 
 
-def _json(schema, description="OK"):
+def json_content(schema, description="OK"):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
@@ -97,6 +97,15 @@ PAGING = [
         "description": "next_cursor of the previous page",
     },
 ]
+
+
+PATH_REGISTRARS = []
+
+
+def openapi_paths(function):
+    """Decorator for a feature's ``function(spec, secured)`` that adds its schemas and paths."""
+    PATH_REGISTRARS.append(function)
+    return function
 
 
 @cache
@@ -129,7 +138,7 @@ def openapi_document():
             "get": {
                 "summary": "200 only when every service answers over the bus",
                 "security": [],
-                "responses": {"200": _json("Health"), **_errors(503)},
+                "responses": {"200": json_content("Health"), **error_responses(503)},
             }
         },
     )
@@ -143,12 +152,15 @@ def openapi_document():
                     "required": True,
                     "content": {"application/json": {"schema": "TokenRequest"}},
                 },
-                "responses": {"201": _json("TokenResponse", "Token issued"), **_errors(401, 429)},
+                "responses": {
+                    "201": json_content("TokenResponse", "Token issued"),
+                    **error_responses(401, 429),
+                },
             },
             "delete": {
                 "summary": "Revoke the token used for this call",
                 "security": secured,
-                "responses": {"200": {"description": "Revoked"}, **_errors(401)},
+                "responses": {"200": {"description": "Revoked"}, **error_responses(401)},
             },
         },
     )
@@ -159,7 +171,7 @@ def openapi_document():
                 "summary": "Search contacts: accent- and case-insensitive, prefix and typo tolerant",
                 "security": secured,
                 "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, *PAGING],
-                "responses": {"200": _json("ContactPage"), **_errors(401, 403, 422, 503)},
+                "responses": {"200": json_content("ContactPage"), **error_responses(401, 403, 422, 503)},
             },
             "post": {
                 "summary": "Create a contact",
@@ -168,7 +180,10 @@ def openapi_document():
                     "required": True,
                     "content": {"application/json": {"schema": "ContactInput"}},
                 },
-                "responses": {"201": _json("Contact", "Created"), **_errors(401, 403, 422, 503)},
+                "responses": {
+                    "201": json_content("Contact", "Created"),
+                    **error_responses(401, 403, 422, 503),
+                },
             },
         },
     )
@@ -179,7 +194,7 @@ def openapi_document():
                 "summary": "One contact",
                 "security": secured,
                 "parameters": [CONTACT_ID],
-                "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 503)},
+                "responses": {"200": json_content("Contact"), **error_responses(401, 403, 404, 503)},
             },
             "patch": {
                 "summary": "Change some fields of a contact",
@@ -189,13 +204,13 @@ def openapi_document():
                     "required": True,
                     "content": {"application/json": {"schema": "ContactInput"}},
                 },
-                "responses": {"200": _json("Contact"), **_errors(401, 403, 404, 422, 503)},
+                "responses": {"200": json_content("Contact"), **error_responses(401, 403, 404, 422, 503)},
             },
             "delete": {
                 "summary": "Delete a contact",
                 "security": secured,
                 "parameters": [CONTACT_ID],
-                "responses": {"200": {"description": "Deleted"}, **_errors(401, 403, 404, 503)},
+                "responses": {"200": {"description": "Deleted"}, **error_responses(401, 403, 404, 503)},
             },
         },
     )
@@ -210,8 +225,10 @@ def openapi_document():
                     {"name": "limit", "in": "query", "schema": {"type": "integer"}},
                     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
                 ],
-                "responses": {"200": _json("AuditPage"), **_errors(401, 403, 404, 503)},
+                "responses": {"200": json_content("AuditPage"), **error_responses(401, 403, 404, 503)},
             },
         },
     )
+    for register in PATH_REGISTRARS:
+        register(spec, secured)
     return spec.to_dict()

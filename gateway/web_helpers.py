@@ -114,6 +114,17 @@ def static_url(filename):
     return f"/static/{quote(filename)}?v={static_version(filename)}"
 
 
+# Templates that features add to a contact's page, below its details (e.g. "contact/_groups.html").
+# Each gets the page's context, including ``contact`` with the feature's part from get_contact.
+CONTACT_SECTIONS = []
+
+
+def contact_section(template):
+    if template not in CONTACT_SECTIONS:
+        CONTACT_SECTIONS.append(template)
+    return template
+
+
 @functools.cache
 def environment():
     env = jinja2.Environment(
@@ -127,6 +138,7 @@ def environment():
         static_url=static_url,
         phone=format_phone,
         form_groups=FORM_GROUPS,
+        contact_sections=CONTACT_SECTIONS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
     )

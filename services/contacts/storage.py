@@ -80,6 +80,10 @@ def delete_contact(session, contact_id):
 def search(session, plan, limit, position):
     """One page of contacts for a SearchPlan: exact matches in name order with keyset paging,
     or, when nothing matches exactly, typo-tolerant matches ranked by similarity."""
+    # psycopg prepares a statement run 5 times on a connection, and PostgreSQL may then reuse one
+    # generic plan for every search term. A generic plan cannot see the LIKE pattern (no trigram or
+    # prefix index choice by term; piiri_norm(pattern) evaluated per row): plan each search afresh.
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     if position is None or position["m"] == "k":
         items, next_position = _exact_page(session, plan, limit, position)
         if items or position is not None or plan.mode != "text":
@@ -95,27 +99,100 @@ def _exact_condition(plan):
     if plan.mode == "phone":
         return contacts.c.phone.like(plan.phone_prefix + "%")
     if plan.mode == "text":
-        return and_(
-            *(contacts.c.search_text.like(func.piiri_norm(like_pattern(term))) for term in plan.terms)
-        )
+        return _text_condition(plan, contacts.c.search_text)
     return literal(True)
 
 
+def _text_condition(plan, search_text):
+    return and_(*(search_text.like(func.piiri_norm(like_pattern(term))) for term in plan.terms))
+
+
+def _after(query, position):
+    """Keyset paging: only rows after the last one of the previous page, in (sort_name, id) order."""
+    if not position:
+        return query
+    return query.where(
+        tuple_(contacts.c.sort_name, contacts.c.id)
+        > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"])))
+    )
+
+
 def _exact_page(session, plan, limit, position):
-    query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(_exact_condition(plan))
-    if position:
-        query = query.where(
-            tuple_(contacts.c.sort_name, contacts.c.id)
-            > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"])))
-        )
-    query = query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)
-    rows = session.execute(query).all()
+    if plan.mode == "text":
+        rows = _text_rows(session, plan, limit, position)
+    else:
+        query = _after(select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(_exact_condition(plan)), position)
+        rows = session.execute(query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)).all()
     items = [_summary(row) for row in rows[:limit]]
     next_position = None
     if len(rows) > limit:
         last = rows[limit - 1]
         next_position = {"m": "k", "s": last.sort_name, "i": str(last.id)}
     return items, next_position
+
+
+# How name search finds its page (see _text_rows); the figures behind them are in bench/README.md.
+FEW_MATCHES = 2_000  # estimated matches up to this: fetch them all through the trigram index
+MANY_MATCHES = 50_000  # above this: matches are everywhere, walking the name-order index finds them
+WALK_ROWS_PER_RESULT = 80  # in between: first walk this many index entries per wanted row ...
+MAX_WALK_ROWS = 10_000  # ... but no more than this (~5-10 ms)
+
+
+def _text_rows(session, plan, limit, position):
+    """The first limit + 1 name matches after ``position``, in (sort_name, id) order.
+
+    Left to itself, PostgreSQL walks the name-order index and filters whenever it expects more
+    than ~2,000 matches, assuming they are spread evenly through the alphabet. A surname's matches
+    are not: at 1M contacts the first 'virtanen' lies ~940k entries into that walk (2-4 s). So the
+    path is chosen from the planner's estimate of the number of matches:
+
+    - few: fetch every match through the trigram index and sort them (OFFSET 0 keeps the planner
+      from turning this back into the walk);
+    - many (common substrings, short terms): the walk, which soon meets enough of them;
+    - in between: walk a bounded window of the name-order index; if it holds a page of matches
+      (first names, later pages of a surname), that is the page, otherwise fetch them all.
+
+    Every path gives the same rows in the same order as one plain query.
+    """
+    columns = [*SUMMARY_COLUMNS, contacts.c.sort_name]
+    condition = _text_condition(plan, contacts.c.search_text)
+    estimate = _estimated_rows(session, select(literal(1)).select_from(contacts).where(condition))
+    if estimate > MANY_MATCHES:
+        query = _after(select(*columns).where(condition), position)
+        return session.execute(query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)).all()
+    if estimate > FEW_MATCHES:
+        # Only the indexed columns are read while walking; the page's summaries are joined after.
+        window = (
+            _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
+            .order_by(contacts.c.sort_name, contacts.c.id)
+            .limit(min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS))
+            .subquery("walk")
+        )
+        hits = (
+            select(window.c.id, window.c.sort_name)
+            .where(_text_condition(plan, window.c.search_text))
+            .order_by(window.c.sort_name, window.c.id)
+            .limit(limit + 1)
+            .subquery("hits")
+        )
+        walked = select(*columns).join_from(hits, contacts, contacts.c.id == hits.c.id)
+        rows = session.execute(walked.order_by(hits.c.sort_name, hits.c.id)).all()
+        if len(rows) > limit:
+            return rows
+    matches = _after(select(*columns).where(condition), position).offset(0).subquery("matches")
+    query = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(limit + 1)
+    return session.execute(query).all()
+
+
+def _estimated_rows(session, query):
+    """The planner's estimate of how many rows ``query`` returns (EXPLAIN, nothing is run)."""
+    compiled = query.compile(dialect=session.get_bind().dialect)
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar_one()
+    )
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'Äijälä'
