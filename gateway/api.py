@@ -1,7 +1,7 @@
 """/api/v1: the JSON API for other systems (bearer token or session cookie + X-CSRF-Token)."""
 
 from gateway import auth
-from gateway.base import int_arg, json_body
+from gateway.base import int_arg, json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
@@ -70,6 +70,7 @@ class ApiRoutes:
             q=args.get("q", ""),
             limit=args.get("limit"),
             cursor=args.get("cursor"),
+            filters=search_filters(args),
         )
         return json_response(page)
 

@@ -88,3 +88,12 @@ def int_arg(args, name, default):
         return int(raw)
     except ValueError:
         raise ValidationFailed(f"{name} must be a whole number.", {name: ["Not a whole number."]}) from None
+
+
+PAGING_ARGS = ("q", "limit", "cursor")
+
+
+def search_filters(args):
+    """Every query argument of a contact search that is not q/limit/cursor is a structured filter;
+    the contacts service knows the filters and refuses unknown ones by name."""
+    return {name: value for name, value in args.items() if name not in PAGING_ARGS}

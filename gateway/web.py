@@ -6,6 +6,7 @@ Routes stay thin: who is asking, one or two RPCs, a template. Helpers live in ga
 from urllib.parse import urlencode
 
 from gateway import auth
+from gateway.base import search_filters
 from gateway.http import http
 from gateway.i18n import LANGUAGE_COOKIE, LANGUAGES, Translator
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
@@ -228,17 +229,21 @@ class WebRoutes:
         principal = self.web_principal(request, VIEW)
         query = (request.args.get("q") or "").strip()
         cursor = request.args.get("cursor") or None
-        page = self.call("contacts", "search_contacts", q=query, limit=PAGE_SIZE, cursor=cursor)
+        filters = {name: value for name, value in search_filters(request.args).items() if value}
+        page = self.call(
+            "contacts", "search_contacts", q=query, limit=PAGE_SIZE, cursor=cursor, filters=filters
+        )
+        params = {**({"q": query} if query else {}), **filters}
         next_url = None
         if page.get("next_cursor"):
-            params = {"q": query} if query else {}
             next_url = "/contacts?" + urlencode({**params, "cursor": page["next_cursor"]})
-        first_url = ("/contacts?" + urlencode({"q": query})) if query else "/contacts"
+        first_url = ("/contacts?" + urlencode(params)) if params else "/contacts"
         return self.web_render(
             request,
             principal,
             "contacts.html",
             query=query,
+            filters=filters,
             items=page["items"],
             fuzzy=page.get("match") == "fuzzy" and bool(page["items"]),
             next_url=next_url,

@@ -119,6 +119,17 @@ def static_url(filename):
 CONTACT_SECTIONS = []
 
 
+# Templates that features add inside the contact list's search form (filter controls). Each gets
+# ``filters`` (the active {name: value}) and must submit its controls as query arguments.
+LIST_FILTER_SECTIONS = []
+
+
+def list_filter_section(template):
+    if template not in LIST_FILTER_SECTIONS:
+        LIST_FILTER_SECTIONS.append(template)
+    return template
+
+
 def contact_section(template):
     if template not in CONTACT_SECTIONS:
         CONTACT_SECTIONS.append(template)
@@ -139,6 +150,7 @@ def environment():
         phone=format_phone,
         form_groups=FORM_GROUPS,
         contact_sections=CONTACT_SECTIONS,
+        list_filter_sections=LIST_FILTER_SECTIONS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
     )

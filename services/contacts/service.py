@@ -19,6 +19,7 @@ from services.contacts.contract import (
     normalise_phone,
 )
 from services.contacts.details import detail_names, details_for
+from services.contacts.filters import filter_conditions
 from services.contacts.search import clamp_limit, decode_cursor, plan_search
 
 CONTACT = Contact()
@@ -124,12 +125,16 @@ class ContactsService:
         return bool(parsed and storage.get_contact(self.db.session, parsed))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def search_contacts(self, q="", limit=None, cursor=None):
-        """One page of contacts matching ``q``; the page's contacts are audited as one event."""
+    def search_contacts(self, q="", limit=None, cursor=None, filters=None):
+        """One page of contacts matching ``q`` and every structured filter (filters.py);
+        the page's contacts are audited as one event."""
         actor = self.context.require("contacts.view")
         limit = clamp_limit(limit)
         plan = plan_search(q)
-        items, next_position, match = storage.search(self.db.session, plan, limit, decode_cursor(cursor))
+        conditions = filter_conditions(filters)
+        items, next_position, match = storage.search(
+            self.db.session, plan, limit, decode_cursor(cursor), conditions
+        )
         self.db.session.rollback()
         if items:
             self.audit.read(
@@ -138,7 +143,7 @@ class ContactsService:
                 "contact",
                 [item["id"] for item in items],
                 fields=SUMMARY_FIELDS,
-                details={"query": q or ""},
+                details={"query": q or "", "filters": filters or {}},
             )
         return {
             "items": SUMMARY.dump(items, many=True),

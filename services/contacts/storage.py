@@ -77,19 +77,22 @@ def delete_contact(session, contact_id):
     session.execute(delete(contacts).where(contacts.c.id == contact_id))
 
 
-def search(session, plan, limit, position):
+def search(session, plan, limit, position, conditions=()):
     """One page of contacts for a SearchPlan: exact matches in name order with keyset paging,
-    or, when nothing matches exactly, typo-tolerant matches ranked by similarity."""
+    or, when nothing matches exactly, typo-tolerant matches ranked by similarity.
+
+    ``conditions`` are the structured filters' conditions (filters.py), ANDed with the text.
+    """
     # psycopg prepares a statement run 5 times on a connection, and PostgreSQL may then reuse one
     # generic plan for every search term. A generic plan cannot see the LIKE pattern (no trigram or
     # prefix index choice by term; piiri_norm(pattern) evaluated per row): plan each search afresh.
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     if position is None or position["m"] == "k":
-        items, next_position = _exact_page(session, plan, limit, position)
+        items, next_position = _exact_page(session, plan, limit, position, conditions)
         if items or position is not None or plan.mode != "text":
             return items, next_position, "exact"
         position = {"m": "f", "o": 0}
-    items, next_position = _fuzzy_page(session, plan, limit, position)
+    items, next_position = _fuzzy_page(session, plan, limit, position, conditions)
     return items, next_position, "fuzzy"
 
 
@@ -117,11 +120,13 @@ def _after(query, position):
     )
 
 
-def _exact_page(session, plan, limit, position):
-    if plan.mode == "text":
+def _exact_page(session, plan, limit, position, conditions=()):
+    if plan.mode == "text" and not conditions:
         rows = _text_rows(session, plan, limit, position)
     else:
-        query = _after(select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(_exact_condition(plan)), position)
+        # With structured filters the planner weighs the filters' own indexes against the text's.
+        query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(_exact_condition(plan), *conditions)
+        query = _after(query, position)
         rows = session.execute(query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)).all()
     items = [_summary(row) for row in rows[:limit]]
     next_position = None
@@ -131,11 +136,11 @@ def _exact_page(session, plan, limit, position):
     return items, next_position
 
 
-# How name search finds its page (see _text_rows); the figures behind them are in bench/README.md.
+# How name search finds its page (see _text_rows); the measurements behind these are in bench/README.md.
 FEW_MATCHES = 2_000  # estimated matches up to this: fetch them all through the trigram index
-MANY_MATCHES = 50_000  # above this: matches are everywhere, walking the name-order index finds them
+MANY_MATCHES = 50_000  # above this: matches are everywhere, walking the name-order index meets them
 WALK_ROWS_PER_RESULT = 80  # in between: first walk this many index entries per wanted row ...
-MAX_WALK_ROWS = 10_000  # ... but no more than this (~5-10 ms)
+MAX_WALK_ROWS = 10_000  # ... but no more than this
 
 
 def _text_rows(session, plan, limit, position):
@@ -144,44 +149,49 @@ def _text_rows(session, plan, limit, position):
     Left to itself, PostgreSQL walks the name-order index and filters whenever it expects more
     than ~2,000 matches, assuming they are spread evenly through the alphabet. A surname's matches
     are not: at 1M contacts the first 'virtanen' lies ~940k entries into that walk (2-4 s). So the
-    path is chosen from the planner's estimate of the number of matches:
+    path is chosen here, from the planner's estimate of the number of matches:
 
     - few: fetch every match through the trigram index and sort them (OFFSET 0 keeps the planner
       from turning this back into the walk);
-    - many (common substrings, short terms): the walk, which soon meets enough of them;
-    - in between: walk a bounded window of the name-order index; if it holds a page of matches
-      (first names, later pages of a surname), that is the page, otherwise fetch them all.
+    - many (common substrings, short terms): walk the name-order index, which soon meets them;
+    - in between: walk a bounded window of it; if that holds a page of matches (a later page of a
+      surname, a first name), that is the page; otherwise fetch them all as for few.
 
-    Every path gives the same rows in the same order as one plain query.
+    Every path gives the same rows in the same order as one plain query would.
     """
     columns = [*SUMMARY_COLUMNS, contacts.c.sort_name]
     condition = _text_condition(plan, contacts.c.search_text)
     estimate = _estimated_rows(session, select(literal(1)).select_from(contacts).where(condition))
-    if estimate > MANY_MATCHES:
-        query = _after(select(*columns).where(condition), position)
-        return session.execute(query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)).all()
     if estimate > FEW_MATCHES:
-        # Only the indexed columns are read while walking; the page's summaries are joined after.
-        window = (
-            _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
-            .order_by(contacts.c.sort_name, contacts.c.id)
-            .limit(min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS))
-            .subquery("walk")
-        )
-        hits = (
-            select(window.c.id, window.c.sort_name)
-            .where(_text_condition(plan, window.c.search_text))
-            .order_by(window.c.sort_name, window.c.id)
-            .limit(limit + 1)
-            .subquery("hits")
-        )
-        walked = select(*columns).join_from(hits, contacts, contacts.c.id == hits.c.id)
-        rows = session.execute(walked.order_by(hits.c.sort_name, hits.c.id)).all()
-        if len(rows) > limit:
+        window = None if estimate > MANY_MATCHES else min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS)
+        rows = _walk(session, plan, columns, limit, position, window)
+        if len(rows) > limit or window is None:
             return rows
     matches = _after(select(*columns).where(condition), position).offset(0).subquery("matches")
     query = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(limit + 1)
     return session.execute(query).all()
+
+
+def _walk(session, plan, columns, limit, position, window):
+    """Name matches found by walking the name-order index (at most ``window`` entries, if given).
+
+    The walk reads only id, sort_name and search_text (an index holding all three makes it an
+    index-only scan); the page's summary columns are joined by id afterwards.
+    """
+    source = contacts
+    if window is not None:
+        source = (
+            _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
+            .order_by(contacts.c.sort_name, contacts.c.id)
+            .limit(window)
+            .subquery("walk")
+        )
+    hits = select(source.c.id, source.c.sort_name).where(_text_condition(plan, source.c.search_text))
+    if window is None:
+        hits = _after(hits, position)
+    hits = hits.order_by(source.c.sort_name, source.c.id).limit(limit + 1).subquery("hits")
+    query = select(*columns).join_from(hits, contacts, contacts.c.id == hits.c.id)
+    return session.execute(query.order_by(hits.c.sort_name, hits.c.id)).all()
 
 
 def _estimated_rows(session, query):
@@ -198,13 +208,13 @@ def _estimated_rows(session, query):
 FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'Äijälä'
 
 
-def _fuzzy_page(session, plan, limit, position):
+def _fuzzy_page(session, plan, limit, position, conditions=()):
     session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}"))
     terms = [func.piiri_norm(term) for term in plan.terms]
     score = sum((func.word_similarity(term, contacts.c.search_text) for term in terms), literal(0.0))
     query = (
         select(*SUMMARY_COLUMNS)
-        .where(and_(*(term.op("<%")(contacts.c.search_text) for term in terms)))
+        .where(*(term.op("<%")(contacts.c.search_text) for term in terms), *conditions)
         .order_by(score.desc(), contacts.c.sort_name, contacts.c.id)
         .offset(position["o"])
         .limit(limit + 1)

@@ -195,3 +195,10 @@ def test_health_is_503_when_a_service_does_not_answer(run_services, config):
     assert body["status"] == "unavailable"
     assert body["services"]["contacts"] == "ok"
     assert "audit" in body["services"]["audit"]
+
+
+def test_unknown_search_filters_are_refused_by_name(admin_api):
+    """C4: a structured filter the service does not know is a 422 naming it, not a silent no-op."""
+    response = admin_api.get("/api/v1/contacts", params={"q": "anna", "shoe_size": "44"})
+    assert response.status_code == 422
+    assert "shoe_size" in response.json()["details"]

@@ -78,4 +78,4 @@ def test_a_search_page_is_audited_as_one_event_naming_every_contact_shown():
     service.audit.read.assert_called_once()
     args = service.audit.read.call_args
     assert args.args[1] == "contact.listed" and list(args.args[3]) == ids
-    assert args.kwargs["details"] == {"query": "virtanen"}
+    assert args.kwargs["details"] == {"query": "virtanen", "filters": {}}
