@@ -37,8 +37,10 @@ def isolated_env(prefix, vhost, http_address, log_level="WARNING"):
     env = {
         key: value
         for key, value in os.environ.items()
-        # A per-service database URL or another config file would escape the benchmark's databases.
-        if not (key.startswith("PIIRI_") and key.endswith("_DATABASE_URL")) and key != "PIIRI_CONFIG"
+        # A per-service database URL (PIIRI_CONTACTS_DATABASE_URL, ...) or another config file would
+        # escape the benchmark's databases; PIIRI_DATABASE_URL (the server) may stay.
+        if not (key.startswith("PIIRI_") and key.endswith("_DATABASE_URL") and key != "PIIRI_DATABASE_URL")
+        and key != "PIIRI_CONFIG"
     }
     env.update(
         PIIRI_DATABASE_PREFIX=prefix,

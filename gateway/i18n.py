@@ -281,6 +281,12 @@ def add_messages(messages):
         MESSAGES[language].update(messages[language])
 
 
+def add_service_messages(pairs):
+    """A feature's ``((compiled pattern, message key), ...)`` for its services' English messages."""
+    global SERVICE_MESSAGES
+    SERVICE_MESSAGES = (*SERVICE_MESSAGES, *pairs)
+
+
 def pick_language(value):
     """The language to use for a cookie value: a supported code, otherwise the default."""
     return value if value in LANGUAGES else DEFAULT_LANGUAGE

@@ -5,9 +5,11 @@ EDIT = "contacts.edit"
 DELETE = "contacts.delete"
 AUDIT_VIEW = "audit.view"
 MANAGE_USERS = "users.manage"
+MANAGE_GROUPS = "groups.manage"  # create, rename, move, archive groups (C7); members need only EDIT
+MANAGE_FIELDS = "fields.manage"  # define, change, remove, purge custom fields (C3); values need only EDIT
 
 ROLE_PERMISSIONS = {
-    "admin": (VIEW, EDIT, DELETE, AUDIT_VIEW, MANAGE_USERS),
+    "admin": (VIEW, EDIT, DELETE, AUDIT_VIEW, MANAGE_USERS, MANAGE_GROUPS, MANAGE_FIELDS),
     "staff": (VIEW, EDIT, AUDIT_VIEW),
 }
 ROLES = tuple(ROLE_PERMISSIONS)

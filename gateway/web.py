@@ -30,6 +30,7 @@ from gateway.web_helpers import (
     see_other,
     set_cookie,
     static_file,
+    template_extras,
     web_page,
     with_flash,
 )
@@ -78,6 +79,7 @@ class WebRoutes:
             },
             flash=flash,
             current=current_path(request),
+            **template_extras(self, request, principal),
             status=status,
             **context,
         )
@@ -148,7 +150,7 @@ class WebRoutes:
     @http("GET", "/")
     @web_page
     def web_home(self, request):
-        return see_other("/contacts" if self.session_principal(request) else "/login")
+        return see_other("/dashboard" if self.session_principal(request) else "/login")
 
     @http("GET", "/login")
     @web_page

@@ -136,6 +136,35 @@ def contact_section(template):
     return template
 
 
+# Parts that features add to the contact form (e.g. custom fields): ``name`` is the part's key in the
+# contact and in the posted data, ``template`` is included before the buttons, ``read(form)`` gives
+# the part's value from a posted form (None if it has none), and errors keyed "<name>" or
+# "<name>.<x>" stay beside it.
+CONTACT_FORM_PARTS = {}
+
+
+def contact_form_part(name, template, read):
+    CONTACT_FORM_PARTS[name] = {"template": template, "read": read}
+
+
+# Functions ``(gateway, request, principal) -> {name: value}`` that add to every page's template
+# context; keep what they add lazy (most pages never use it).
+TEMPLATE_EXTRAS = []
+
+
+def template_extra(function):
+    if function not in TEMPLATE_EXTRAS:
+        TEMPLATE_EXTRAS.append(function)
+    return function
+
+
+def template_extras(gateway, request, principal):
+    extras = {}
+    for function in TEMPLATE_EXTRAS:
+        extras.update(function(gateway, request, principal))
+    return extras
+
+
 @functools.cache
 def environment():
     env = jinja2.Environment(
@@ -151,6 +180,7 @@ def environment():
         form_groups=FORM_GROUPS,
         contact_sections=CONTACT_SECTIONS,
         list_filter_sections=LIST_FILTER_SECTIONS,
+        contact_form_parts=CONTACT_FORM_PARTS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
     )
@@ -254,12 +284,19 @@ def static_file(filename):
 
 def contact_form_data(form):
     """An HTML form -> the dict ContactInput loads (every editable field; '' means no value)."""
-    return {name: form.get(name, "") for name in EDITABLE_FIELDS}
+    data = {name: form.get(name, "") for name in EDITABLE_FIELDS}
+    for name, part in CONTACT_FORM_PARTS.items():
+        value = part["read"](form)  # None: the form had no inputs of this part
+        if value is not None:
+            data[name] = value
+    return data
 
 
 def contact_form_values(contact):
     """A contact from the service -> the strings its edit form shows."""
-    return {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
+    values = {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
+    values.update({name: contact[name] for name in CONTACT_FORM_PARTS if name in contact})
+    return values
 
 
 def field_errors(details, t):
@@ -271,7 +308,7 @@ def field_errors(details, t):
         if isinstance(messages, str):
             messages = [messages]
         texts = [t.service_message(str(text)) for text in messages]
-        if name in EDITABLE_FIELDS:
+        if name in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
             by_field[name] = texts
         else:
             general.extend(texts)

@@ -195,11 +195,22 @@ def cmd_seed(args):
                 existing = seed.count_contacts(url)
                 print(f"{where} already has {existing:,} contacts: no demo contacts written")
             return
-        progress = show_progress(args.contacts) if sys.stderr.isatty() else None
-        started = time.perf_counter()
-        written = seed.seed_contacts(url, args.contacts, seed=args.seed, batch=args.batch, progress=progress)
-        seconds = time.perf_counter() - started
-    print(f"seeded {written:,} contacts into {where} in {seconds:.1f} s ({written / seconds:,.0f} rows/s)")
+        if args.contacts:
+            progress = show_progress(args.contacts) if sys.stderr.isatty() else None
+            started = time.perf_counter()
+            written = seed.seed_contacts(
+                url, args.contacts, seed=args.seed, batch=args.batch, progress=progress
+            )
+            seconds = time.perf_counter() - started
+            rate = written / seconds
+            print(f"seeded {written:,} contacts into {where} in {seconds:.1f} s ({rate:,.0f} rows/s)")
+        if args.groups:
+            from services.contacts.groups.seed import seed_groups
+
+            started = time.perf_counter()
+            groups, memberships = seed_groups(url, args.groups, seed=args.seed)
+            seconds = time.perf_counter() - started
+            print(f"seeded {groups:,} groups and {memberships:,} memberships into {where} in {seconds:.1f} s")
 
 
 def show_progress(total):
@@ -436,11 +447,17 @@ def build_parser():
     migrate.set_defaults(handler=cmd_migrate)
 
     seed = commands.add_parser("seed", help="load generated contacts with COPY")
-    what = seed.add_mutually_exclusive_group(required=True)
+    what = seed.add_mutually_exclusive_group()
     what.add_argument("--contacts", type=positive_int, metavar="N", help="write N generated contacts")
     what.add_argument("--demo", action="store_true", help="write 2,500 demo contacts if there are none yet")
     seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same contacts; default 1)")
     seed.add_argument("--batch", type=positive_int, default=50_000, help="rows per COPY (default 50,000)")
+    seed.add_argument(
+        "--groups",
+        type=positive_int,
+        metavar="G",
+        help="also write G groups in a random tree and ~1.5 memberships per contact (after --contacts)",
+    )
     seed.set_defaults(handler=cmd_seed)
 
     create_user = commands.add_parser("create-user", help="create a user who can log in")
@@ -472,7 +489,10 @@ def build_parser():
 
 def main(argv=None):
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # harmless (stack.md trap 16)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "seed" and not (args.contacts or args.groups or args.demo):
+        parser.error("piiri seed: say what to seed: --contacts N, --groups G, or --demo")
     if args.command != "run":
         os.environ.setdefault("PGCONNECT_TIMEOUT", "10")  # an unreachable host fails in seconds, not minutes
     try:

@@ -50,6 +50,10 @@ class ContactInput(Schema):
     birth_date = fields.Date(allow_none=True)
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
     notes = fields.String(allow_none=True, validate=validate.Length(max=10000))
+    custom = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Custom field values by key (C3); null clears one. See CustomField."},
+    )
 
     @pre_load
     def blank_to_none(self, data, **kwargs):
@@ -144,6 +148,7 @@ class Contact(Schema):
     birth_date = fields.Date(allow_none=True)
     language = fields.String()
     notes = fields.String(allow_none=True)
+    deceased_on = fields.Date(allow_none=True, metadata={"description": "Set when marked deceased (C14)."})
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -159,6 +164,10 @@ class ContactSummary(Schema):
     phone = fields.String(allow_none=True)
     city = fields.String(allow_none=True)
     birth_date = fields.Date(allow_none=True)
+    deceased_on = fields.Date(allow_none=True, metadata={"description": "Set when marked deceased (C14)."})
+    active_statuses = fields.List(
+        fields.String(), metadata={"description": "Kinds of the person's active statuses today (C9)."}
+    )
 
 
 SUMMARY_FIELDS = tuple(ContactSummary().fields)

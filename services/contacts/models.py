@@ -17,7 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from piiri.outbox import outbox_table
 
@@ -60,7 +60,8 @@ contacts = Table(
     Column("sort_name", Text, Computed(SORT_NAME_SQL, persisted=True)),
     Column("email_norm", Text, Computed("lower(email)", persisted=True)),
     CheckConstraint("kind IN ('person', 'organisation')", name="contacts_kind"),
-    Index("contacts_sort", "sort_name", "id"),
+    # Covering (0007): the bounded walks of the name order in storage._text_rows() are index-only scans.
+    Index("contacts_sort", "sort_name", "id", postgresql_include=["search_text"]),
     Index(
         "contacts_search_trgm",
         "search_text",
@@ -69,6 +70,28 @@ contacts = Table(
     ),
     Index("contacts_email", "email_norm", postgresql_ops={"email_norm": "text_pattern_ops"}),
     Index("contacts_phone", "phone", postgresql_ops={"phone": "text_pattern_ops"}),
+    # Round birthdays (C13): living persons in birth-date then name order, so each age's range is one
+    # index-only scan that stops after the first rows (services/contacts/birthdays/storage.py).
+    Index(
+        "contacts_birth_date",
+        "birth_date",
+        "sort_name",
+        "id",
+        postgresql_where=text("kind = 'person' AND deceased_on IS NULL"),
+    ),
+)
+
+# Every distinct word (letters only, 2+ characters) of contacts.search_text, for typo search
+# (storage._fuzzy_page) and where name-order walks start (storage._sort_floor). Filled by migration
+# 0007 and kept in step by statement-level triggers on contacts (piiri_add_search_words); never
+# pruned: a stale word only makes an exact search that finds nothing, a stale bound is too low.
+search_words = Table(
+    "search_words",
+    metadata,
+    Column("word", Text, primary_key=True),
+    # A lower bound of the sort_name of the contacts having the word (only ever lowered).
+    Column("first_sort_name", Text, nullable=False),
+    Index("search_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
 )
 
 # --- Person details (C12 alternative names, C9 statuses, C10 couples) ---------------------------
@@ -206,6 +229,60 @@ custom_values = Table(
     # The value normalised (piiri_norm of its text form) for search, filters and unique checks.
     Column("value_text", Text, nullable=False),
     Index("custom_values_field_text", "field_id", "value_text"),
+    # custom_text=words: substring search over text and choice values.
+    Index(
+        "custom_values_text_trgm",
+        "value_text",
+        postgresql_using="gin",
+        postgresql_ops={"value_text": "gin_trgm_ops"},
+    ),
+)
+
+# --- Saved searches (C4) --------------------------------------------------------------------------
+
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", String(200), nullable=False),
+    Column("owner_id", String(64), nullable=False),
+    Column("owner_name", String(150), nullable=False),
+    Column("shared", Boolean, nullable=False, server_default=text("false")),
+    Column("query", Text, nullable=False, server_default=""),
+    Column("filters", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+# Names are unique per owner, ignoring case; the index also serves "the owner's searches".
+Index(
+    "saved_searches_owner_name",
+    saved_searches.c.owner_id,
+    func.lower(saved_searches.c.name),
+    unique=True,
+)
+
+# --- Round birthdays (C13) ------------------------------------------------------------------------
+
+birthday_settings = Table(
+    "birthday_settings",
+    metadata,
+    Column("id", Integer, primary_key=True),  # a single row, id 1
+    Column(
+        "round_ages", ARRAY(Integer), nullable=False, server_default=text("'{50,60,70,75,80,85,90,95,100}'")
+    ),
+    Column("horizon_days", Integer, nullable=False, server_default="60"),
+    # Who is "important": a set of search filters (filters.py), e.g. {"group_id": "…"}.
+    Column("important_filters", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("id = 1", name="birthday_settings_single_row"),
+)
+
+birthday_reminders = Table(
+    "birthday_reminders",
+    metadata,
+    Column("day", Date, primary_key=True),  # one reminder event per day, however many instances run
+    Column("contact_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 outbox = outbox_table(metadata)

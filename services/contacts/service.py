@@ -9,6 +9,7 @@ from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from piiri.outbox import Outbox
 from services.contacts import models, storage
+from services.contacts.birthdays.rpc import BirthdaysRpc
 from services.contacts.contract import (
     EDITABLE_FIELDS,
     SUMMARY_FIELDS,
@@ -18,8 +19,12 @@ from services.contacts.contract import (
     WholeContactRules,
     normalise_phone,
 )
+from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.details import detail_names, details_for
 from services.contacts.filters import filter_conditions
+from services.contacts.groups.rpc import GroupsRpc
+from services.contacts.person.rpc import PersonRpc
+from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.search import clamp_limit, decode_cursor, plan_search
 
 CONTACT = Contact()
@@ -45,7 +50,7 @@ def check_whole(contact):
         raise ValidationFailed("Some fields are not valid.", errors)
 
 
-class ContactsService:
+class ContactsService(GroupsRpc, PersonRpc, CustomFieldsRpc, SavedSearchesRpc, BirthdaysRpc):
     name = "contacts"
 
     db = Database("contacts")
@@ -61,12 +66,22 @@ class ContactsService:
     def create_contact(self, data):
         actor = self.context.require("contacts.edit")
         values = validated(data)
+        given_custom = values.pop("custom", None)
         check_whole(values)
         with self.db.transaction() as session:
             contact = storage.insert_contact(session, values)
-            self._record_change(session, actor, "contact.created", "contact_created", contact, sorted(values))
+            custom_changed, custom = self._write_custom(session, contact["id"], given_custom, creating=True)
+            self._record_change(
+                session,
+                actor,
+                "contact.created",
+                "contact_created",
+                contact,
+                sorted(values) + custom_changed,
+                custom=custom,
+            )
         self.outbox.flush()
-        return CONTACT.dump(contact)
+        return {**CONTACT.dump(contact), "custom": custom}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_contact(self, contact_id):
@@ -85,18 +100,26 @@ class ContactsService:
     def update_contact(self, contact_id, changes):
         actor = self.context.require("contacts.edit")
         values = validated(changes, partial=True)
+        given_custom = values.pop("custom", None)
         with self.db.transaction() as session:
             current = self._existing(session, contact_id, for_update=True)
             changed = {key: value for key, value in values.items() if current.get(key) != value}
             check_whole({**current, **changed})
-            if not changed:
-                return CONTACT.dump(current)
+            custom_changed, custom = self._write_custom(session, current["id"], given_custom)
+            if not changed and not custom_changed:
+                return {**CONTACT.dump(current), "custom": custom}
             contact = storage.update_contact(session, current["id"], changed)
             self._record_change(
-                session, actor, "contact.updated", "contact_updated", contact, sorted(changed)
+                session,
+                actor,
+                "contact.updated",
+                "contact_updated",
+                contact,
+                sorted(changed) + custom_changed,
+                custom=custom,
             )
         self.outbox.flush()
-        return CONTACT.dump(contact)
+        return {**CONTACT.dump(contact), "custom": custom}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def delete_contact(self, contact_id):
@@ -158,7 +181,7 @@ class ContactsService:
             raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
         return contact
 
-    def _record_change(self, session, actor, action, event_type, contact, changed_fields):
+    def _record_change(self, session, actor, action, event_type, contact, changed_fields, custom=None):
         self.audit.write(
             self.outbox, session, actor, action, "contact", [contact["id"]], fields=changed_fields
         )
@@ -169,5 +192,6 @@ class ContactsService:
                 "contact_id": str(contact["id"]),
                 "changed_fields": changed_fields,
                 "contact": CONTACT.dump(contact),
+                **({"custom": custom} if custom is not None else {}),
             },
         )

@@ -2,9 +2,10 @@
 
 import uuid
 
-from sqlalchemy import and_, delete, func, insert, literal, select, text, tuple_, update
+from sqlalchemy import and_, case, delete, func, insert, literal, not_, or_, select, text, tuple_, update
 
-from services.contacts.models import contacts
+from services.contacts.models import contacts, search_words
+from services.contacts.person.storage import ACTIVE_STATUSES
 from services.contacts.search import encode_cursor, like_pattern
 
 CONTACT_COLUMNS = [
@@ -23,8 +24,9 @@ SUMMARY_COLUMNS = [
         "phone",
         "city",
         "birth_date",
+        "deceased_on",
     )
-]
+] + [ACTIVE_STATUSES]  # person details (C9): kinds of active statuses, a correlated subquery
 
 
 def parse_id(contact_id):
@@ -91,7 +93,7 @@ def search(session, plan, limit, position, conditions=()):
         items, next_position = _exact_page(session, plan, limit, position, conditions)
         if items or position is not None or plan.mode != "text":
             return items, next_position, "exact"
-        position = {"m": "f", "o": 0}
+        position = {"m": "f"}
     items, next_position = _fuzzy_page(session, plan, limit, position, conditions)
     return items, next_position, "fuzzy"
 
@@ -136,15 +138,45 @@ def _exact_page(session, plan, limit, position, conditions=()):
     return items, next_position
 
 
-# How name search finds its page (see _text_rows); the measurements behind these are in bench/README.md.
+# How name search finds its page (see _name_rows); the measurements behind these are in bench/README.md.
 FEW_MATCHES = 2_000  # estimated matches up to this: fetch them all through the trigram index
 MANY_MATCHES = 50_000  # above this: matches are everywhere, walking the name-order index meets them
-WALK_ROWS_PER_RESULT = 80  # in between: first walk this many index entries per wanted row ...
-MAX_WALK_ROWS = 10_000  # ... but no more than this
+WALK_ROWS_PER_RESULT = 800  # in between: first walk this many index entries per wanted row ...
+MAX_WALK_ROWS = 20_800  # ... but no more than this (index-only: ~0.2-0.4 µs per entry)
 
 
 def _text_rows(session, plan, limit, position):
-    """The first limit + 1 name matches after ``position``, in (sort_name, id) order.
+    """The first limit + 1 name matches of ``plan`` after ``position``, in (sort_name, id) order."""
+    floor = _sort_floor(session, [[term] for term in plan.terms], normalise=True)
+    return _name_rows(session, lambda search_text: _text_condition(plan, search_text), limit, position, floor)
+
+
+def _sort_floor(session, alternatives, normalise=False):
+    """A lower bound of the sort_name of every contact whose search_text contains, for each list of
+    ``alternatives``, one of its strings; None if there is none to be had.
+
+    A string of letters only (2+) lies inside one word of a search_text, and search_words holds
+    every such word with a lower bound of the sort_name of the contacts having it; so the contacts
+    containing the string sort at or after the least bound of the words containing it. Strings with
+    other characters may span words: they give no bound. ``normalise``: the strings are raw search
+    terms, normalised (piiri_norm) in SQL.
+    """
+    bounds = []
+    for strings in alternatives:
+        norms = [func.piiri_norm(string) if normalise else literal(string) for string in strings]
+        valid = and_(*(norm.op("~")(r"^[[:alpha:]]{2,}$") for norm in norms))
+        words = or_(*(search_words.c.word.like(func.piiri_norm(like_pattern(s))) for s in strings))
+        least = select(func.min(search_words.c.first_sort_name)).where(words).scalar_subquery()
+        bounds.append(select(least.label("bound")).where(valid))
+    if not bounds:
+        return None
+    union = bounds[0].union_all(*bounds[1:]).subquery("bounds")
+    return session.execute(select(func.max(union.c.bound))).scalar_one()
+
+
+def _name_rows(session, condition_on, limit, position, floor=None):
+    """The first limit + 1 contacts after ``position``, in (sort_name, id) order, whose search_text
+    meets ``condition_on(search_text column)`` (LIKE conditions on search_text only).
 
     Left to itself, PostgreSQL walks the name-order index and filters whenever it expects more
     than ~2,000 matches, assuming they are spread evenly through the alphabet. A surname's matches
@@ -152,46 +184,60 @@ def _text_rows(session, plan, limit, position):
     path is chosen here, from the planner's estimate of the number of matches:
 
     - few: fetch every match through the trigram index and sort them (OFFSET 0 keeps the planner
-      from turning this back into the walk);
+      from turning this back into the walk); but with a ``floor`` and more than a page expected,
+      try the bounded walk first, as for in between;
     - many (common substrings, short terms): walk the name-order index, which soon meets them;
-    - in between: walk a bounded window of it; if that holds a page of matches (a later page of a
-      surname, a first name), that is the page; otherwise fetch them all as for few.
+    - in between: walk a bounded window of it; if that holds a page of matches (a surname, a first
+      name or substring spread through the alphabet), that is the page; otherwise fetch them all
+      as for few.
+
+    Walks start at ``floor`` (_sort_floor: no match sorts before it), so a surname's walk starts
+    at its own block rather than at 'a'.
 
     Every path gives the same rows in the same order as one plain query would.
     """
-    columns = [*SUMMARY_COLUMNS, contacts.c.sort_name]
-    condition = _text_condition(plan, contacts.c.search_text)
+    condition = condition_on(contacts.c.search_text)
     estimate = _estimated_rows(session, select(literal(1)).select_from(contacts).where(condition))
-    if estimate > FEW_MATCHES:
+    if estimate > FEW_MATCHES or (floor is not None and estimate > limit):
         window = None if estimate > MANY_MATCHES else min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS)
-        rows = _walk(session, plan, columns, limit, position, window)
+        rows = _page(session, _walk_hits(condition_on, limit, position, window, floor))
         if len(rows) > limit or window is None:
             return rows
-    matches = _after(select(*columns).where(condition), position).offset(0).subquery("matches")
-    query = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(limit + 1)
-    return session.execute(query).all()
+    matches = _after(select(contacts.c.id, contacts.c.sort_name).where(condition), position)
+    matches = matches.offset(0).subquery("matches")
+    hits = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(limit + 1)
+    return _page(session, hits.subquery("hits"))
 
 
-def _walk(session, plan, columns, limit, position, window):
-    """Name matches found by walking the name-order index (at most ``window`` entries, if given).
+def _walk_hits(condition_on, limit, position, window, floor=None):
+    """(id, sort_name) of matches met walking the name-order index (``window`` entries at most).
 
-    The walk reads only id, sort_name and search_text (an index holding all three makes it an
-    index-only scan); the page's summary columns are joined by id afterwards.
+    The walk reads only id, sort_name and search_text, all in the covering index contacts_sort:
+    an index-only scan.
     """
     source = contacts
     if window is not None:
-        source = (
-            _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
-            .order_by(contacts.c.sort_name, contacts.c.id)
-            .limit(window)
-            .subquery("walk")
-        )
-    hits = select(source.c.id, source.c.sort_name).where(_text_condition(plan, source.c.search_text))
+        walk = _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
+        if floor is not None:
+            walk = walk.where(contacts.c.sort_name >= floor)
+        source = walk.order_by(contacts.c.sort_name, contacts.c.id).limit(window).subquery("walk")
+    hits = select(source.c.id, source.c.sort_name).where(condition_on(source.c.search_text))
     if window is None:
         hits = _after(hits, position)
-    hits = hits.order_by(source.c.sort_name, source.c.id).limit(limit + 1).subquery("hits")
-    query = select(*columns).join_from(hits, contacts, contacts.c.id == hits.c.id)
-    return session.execute(query.order_by(hits.c.sort_name, hits.c.id)).all()
+        if floor is not None:
+            hits = hits.where(contacts.c.sort_name >= floor)
+    return hits.order_by(source.c.sort_name, source.c.id).limit(limit + 1).subquery("hits")
+
+
+def _page(session, hits, order=None):
+    """The summary rows of ``hits`` (a subquery of id, sort_name), in (sort_name, id) order or
+    ``order(hits)``: the summary columns, some of them subqueries, are computed for the page's rows
+    only, not for every match."""
+    query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).join_from(
+        hits, contacts, contacts.c.id == hits.c.id
+    )
+    order_by = order(hits) if order else (hits.c.sort_name, hits.c.id)
+    return session.execute(query.order_by(*order_by)).all()
 
 
 def _estimated_rows(session, query):
@@ -205,22 +251,114 @@ def _estimated_rows(session, query):
     return plan[0]["Plan"]["Plan Rows"]
 
 
-FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'Äijälä'
+FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'aijala' (Äijälä)
+FUZZY_WORDS = 8  # nearest dictionary words per term
 
 
 def _fuzzy_page(session, plan, limit, position, conditions=()):
+    """Typo-tolerant matches: each term is looked up in the dictionary of search words
+    (search_words, trigram-indexed), and contacts containing one of a term's nearest words (for
+    every term) are ranked by the similarity of the best word they contain (summed over terms),
+    then by name. The matching itself is the exact search (LIKE) for those words.
+
+    One term: the words form groups of equal similarity, best first; a contact belongs to the first
+    group whose word it contains. Each group is one exact search in name order with keyset paging
+    (_name_rows), so a page costs about what an exact search does. Cursor: {"g": group, "s", "i"}.
+    Several terms: all matches are scored and sorted (the terms together rarely match many); offset
+    cursor {"o"}.
+    """
     session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}"))
-    terms = [func.piiri_norm(term) for term in plan.terms]
-    score = sum((func.word_similarity(term, contacts.c.search_text) for term in terms), literal(0.0))
+    words = [_nearest_words(session, term) for term in plan.terms]
+    if not all(words):
+        return [], None
+    if len(words) == 1:
+        return _fuzzy_groups_page(session, fuzzy_groups(words[0]), limit, position, conditions)
+    return _fuzzy_scored_page(session, words, limit, position, conditions)
+
+
+def _nearest_words(session, term):
+    """[(word, similarity)] of the dictionary words nearest to ``term``, best first."""
+    norm = func.piiri_norm(term)
+    score = func.word_similarity(norm, search_words.c.word)
     query = (
-        select(*SUMMARY_COLUMNS)
-        .where(*(term.op("<%")(contacts.c.search_text) for term in terms), *conditions)
-        .order_by(score.desc(), contacts.c.sort_name, contacts.c.id)
-        .offset(position["o"])
-        .limit(limit + 1)
+        select(search_words.c.word, score)
+        .where(norm.op("<%")(search_words.c.word))
+        .order_by(score.desc(), search_words.c.word)
+        .limit(FUZZY_WORDS)
     )
-    rows = session.execute(query).all()
-    next_position = {"m": "f", "o": position["o"] + limit} if len(rows) > limit else None
+    return [(word, float(similarity)) for word, similarity in session.execute(query)]
+
+
+def fuzzy_groups(words):
+    """[(similarity, [word, ...])] of ``words`` ([(word, similarity)], best first): equal
+    similarities share a group."""
+    groups = []
+    for word, similarity in words:
+        if groups and groups[-1][0] == similarity:
+            groups[-1][1].append(word)
+        else:
+            groups.append((similarity, [word]))
+    return groups
+
+
+def _contains_any(search_text, words):
+    return or_(*(search_text.like(like_pattern(word)) for word in words))
+
+
+def _fuzzy_groups_page(session, groups, limit, position, conditions):
+    rows = []  # (group, row)
+    group = position.get("g", 0)
+    after = {"s": position["s"], "i": position["i"]} if "s" in position else None
+    while group < len(groups) and len(rows) <= limit:
+        better = [word for _, group_words in groups[:group] for word in group_words]
+
+        def condition_on(search_text, words=groups[group][1], better=better):
+            condition = _contains_any(search_text, words)
+            return and_(condition, not_(_contains_any(search_text, better))) if better else condition
+
+        wanted = limit + 1 - len(rows)
+        if conditions:
+            query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(
+                condition_on(contacts.c.search_text), *conditions
+            )
+            query = _after(query, after).order_by(contacts.c.sort_name, contacts.c.id).limit(wanted)
+            found = session.execute(query).all()
+        else:
+            floor = _sort_floor(session, [groups[group][1]])
+            found = _name_rows(session, condition_on, wanted - 1, after, floor)
+        rows.extend((group, row) for row in found)
+        group, after = group + 1, None
+    next_position = None
+    if len(rows) > limit:
+        last_group, last = rows[limit - 1]
+        next_position = {"m": "f", "g": last_group, "s": last.sort_name, "i": str(last.id)}
+    return [_summary(row) for _, row in rows[:limit]], next_position
+
+
+def _fuzzy_scored_page(session, words, limit, position, conditions):
+    offset = position.get("o", 0)
+    search_text = contacts.c.search_text
+    score = sum(
+        (
+            case(
+                *((search_text.like(like_pattern(word)), similarity) for word, similarity in term_words),
+                else_=0.0,
+            )
+            for term_words in words
+        ),
+        literal(0.0),
+    ).label("score")
+    matches = and_(*(_contains_any(search_text, [word for word, _ in term_words]) for term_words in words))
+    hits = (
+        select(contacts.c.id, contacts.c.sort_name, score)
+        .where(matches, *conditions)
+        .order_by(score.desc(), contacts.c.sort_name, contacts.c.id)
+        .offset(offset)
+        .limit(limit + 1)
+        .subquery("hits")
+    )
+    rows = _page(session, hits, order=lambda hits: (hits.c.score.desc(), hits.c.sort_name, hits.c.id))
+    next_position = {"m": "f", "o": offset + limit} if len(rows) > limit else None
     return [_summary(row) for row in rows[:limit]], next_position
 
 
@@ -235,6 +373,8 @@ def _summary(row):
         "phone": data["phone"],
         "city": data["city"],
         "birth_date": data["birth_date"],
+        "deceased_on": data["deceased_on"],
+        "active_statuses": data["active_statuses"] or [],
     }
 
 

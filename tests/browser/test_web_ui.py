@@ -70,7 +70,7 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     # Accent- and case-insensitive search.
     browser.fill("#q", "aijala")
     browser.click("#search-submit")
-    browser.wait_for_url("**/contacts?q=aijala")
+    browser.wait_for_url("**/contacts?q=aijala*")  # features' filter controls may follow q
     assert "Eino Äijälä" in browser.text("#contact-table")
     browser.click("a.contact-link:has-text('Äijälä')")
     browser.wait_for_url(f"**/contacts/{contact_id}")
@@ -164,7 +164,7 @@ def test_admin_creates_and_deletes_a_contact_with_confirmation(system, browser):
 
     browser.fill("#q", "Virtanen")
     browser.click("#search-submit")
-    browser.wait_for_url("**/contacts?q=Virtanen")
+    browser.wait_for_url("**/contacts?q=Virtanen*")
     assert browser.count("#no-results") == 1
 
     # The deleted contact's page is a 404 page, not a stack trace.

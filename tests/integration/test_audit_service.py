@@ -21,6 +21,7 @@ from piiri.messaging import AUDIT_EXCHANGE, audit_publisher
 from services.audit import models
 from services.audit.service import AuditService
 from services.contacts.contract import EDITABLE_FIELDS
+from services.contacts.details import detail_names
 from services.contacts.service import ContactsService
 
 
@@ -99,7 +100,7 @@ def test_g2_creating_viewing_and_updating_a_contact_are_logged_with_actor_and_fi
         assert event["occurred_at"].endswith("+00:00")
         uuid.UUID(event["event_id"])
     assert {"first_name", "last_name", "city"} <= set(events["contact.created"]["fields"])
-    assert events["contact.viewed"]["fields"] == sorted(EDITABLE_FIELDS)
+    assert events["contact.viewed"]["fields"] == sorted(EDITABLE_FIELDS + detail_names())
     assert events["contact.updated"]["fields"] == ["city"]
 
 

@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PIIRI = ROOT / ".venv" / "bin" / "piiri"
 if not PIIRI.exists():
     PIIRI = Path(shutil.which("piiri") or Path(sys.executable).parent / "piiri")
+PREFIX = os.environ["PIIRI_DATABASE_PREFIX"]
+VHOST = os.environ["PIIRI_AMQP_URI"].rsplit("/", 1)[-1]
+# The same databases and vhost as the rest of this test run (root conftest.py sets the defaults).
 TEST_ENV = {
-    "PIIRI_DATABASE_PREFIX": "piiri_test",
-    "PIIRI_AMQP_URI": "pyamqp://guest:guest@127.0.0.1:5672/piiri_test",
+    "PIIRI_DATABASE_PREFIX": os.environ["PIIRI_DATABASE_PREFIX"],
+    "PIIRI_AMQP_URI": os.environ["PIIRI_AMQP_URI"],
     "PIIRI_LOG_LEVEL": "WARNING",
 }
 UNREACHABLE_DATABASE = "postgresql+psycopg://piiri:piiri@127.0.0.1:1"
@@ -65,7 +68,7 @@ def free_port():
 def contacts_url(databases, clean_databases):
     yield databases["contacts"]
     with psycopg.connect(psycopg_url(databases["contacts"])) as conn:
-        conn.execute("TRUNCATE contacts")
+        conn.execute("TRUNCATE contacts CASCADE")  # names, statuses, memberships … reference contacts
 
 
 # --- migrate and seed -------------------------------------------------------------------------
@@ -75,18 +78,18 @@ def test_migrate_says_which_databases(databases):
     result = piiri("migrate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"migrated {service}: piiri_test_{service} at 127.0.0.1:5432"
+        f"migrated {service}: {PREFIX}_{service} at 127.0.0.1:5432"
         for service in ("contacts", "audit", "gateway")
     ]
     only = piiri("migrate", "--service", "contacts")
-    assert only.stdout.splitlines() == ["migrated contacts: piiri_test_contacts at 127.0.0.1:5432"]
+    assert only.stdout.splitlines() == [f"migrated contacts: {PREFIX}_contacts at 127.0.0.1:5432"]
 
 
 def test_seed_contacts(contacts_url):
     result = piiri("seed", "--contacts", "500", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(
-        r"seeded 500 contacts into piiri_test_contacts at 127\.0\.0\.1:5432 in [\d.]+ s \([\d,]+ rows/s\)\n",
+        rf"seeded 500 contacts into {PREFIX}_contacts at 127\.0\.0\.1:5432 in [\d.]+ s \([\d,]+ rows/s\)\n",
         result.stdout,
     ), result.stdout
     assert count_contacts(contacts_url) == 500
@@ -95,7 +98,7 @@ def test_seed_contacts(contacts_url):
 def test_seed_demo_is_idempotent(contacts_url):
     first = piiri("seed", "--demo")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("wrote 2,500 demo contacts into piiri_test_contacts")
+    assert first.stdout.startswith(f"wrote 2,500 demo contacts into {PREFIX}_contacts")
     second = piiri("seed", "--demo")
     assert second.returncode == 0, second.stderr
     assert "already has 2,500 contacts: no demo contacts written" in second.stdout
@@ -131,8 +134,8 @@ def test_missing_config_file():
 def test_check_passes_when_everything_is_up(databases):
     result = piiri("check")
     assert result.returncode == 0, result.stderr
-    assert "PostgreSQL contacts database piiri_test_contacts at 127.0.0.1:5432: ok" in result.stdout
-    assert "RabbitMQ at 127.0.0.1:5672 vhost 'piiri_test': ok" in result.stdout
+    assert f"PostgreSQL contacts database {PREFIX}_contacts at 127.0.0.1:5432: ok" in result.stdout
+    assert f"RabbitMQ at 127.0.0.1:5672 vhost '{VHOST}': ok" in result.stdout
 
 
 def test_check_fails_clearly(databases):
@@ -202,7 +205,7 @@ def test_user_commands_with_unreachable_database(databases):
     result = piiri(
         "demo-admin", PIIRI_DATABASE_URL=UNREACHABLE_DATABASE, PIIRI_DEMO_PASSWORD="the-demo-password"
     )
-    assert_clean_failure(result, "cannot connect to PostgreSQL", "piiri_test_gateway at 127.0.0.1:1")
+    assert_clean_failure(result, "cannot connect to PostgreSQL", f"{PREFIX}_gateway at 127.0.0.1:1")
 
 
 # --- run --------------------------------------------------------------------------------------
@@ -310,3 +313,19 @@ def test_run_path_keeps_psycopg_cooperative(databases):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) < 1.5, f"10 x 0.3 s queries took {result.stdout.strip()} s"
+
+
+def test_seed_groups_adds_a_group_tree_and_memberships_to_existing_contacts(contacts_url):
+    """C7/C5: `piiri seed --groups G` builds the data the groups benchmark needs."""
+    assert piiri("seed", "--contacts", "300").returncode == 0
+    result = piiri("seed", "--groups", "20")
+    assert result.returncode == 0, result.stderr
+    assert "seeded 20 groups" in result.stdout
+    with psycopg.connect(psycopg_url(contacts_url)) as conn:
+        assert conn.execute("SELECT count(*) FROM groups").fetchone()[0] == 20
+        assert conn.execute("SELECT count(*) FROM memberships").fetchone()[0] > 300
+        orphans = conn.execute(
+            "SELECT count(*) FROM groups g WHERE g.parent_id IS NOT NULL"
+            " AND g.path NOT LIKE (SELECT path FROM groups p WHERE p.id = g.parent_id) || '%'"
+        ).fetchone()[0]
+        assert orphans == 0

@@ -1,6 +1,5 @@
 """The contacts service over the real broker and database: CRUD, search, events, audit (C1, C2, C4, G2)."""
 
-import time
 import uuid
 
 import eventlet
@@ -13,6 +12,7 @@ from piiri.context import Context
 from piiri.errors import AuditUnavailable, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.service import ContactsService
 from tests.conftest import break_audit_path, heal_audit_path
+from tests.events import wait_for
 
 ANNA = {
     "first_name": "Anna",
@@ -45,16 +45,6 @@ class EventRecorder:
     @event_handler("contacts", "contact_deleted")
     def on_deleted(self, payload):
         received_events.append(("contact_deleted", payload))
-
-
-def wait_for(predicate, seconds=5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        eventlet.sleep(0.05)
-    return predicate()
 
 
 @pytest.fixture

@@ -47,6 +47,13 @@ def upgrade():
         sa.Column("value_text", sa.Text, nullable=False),
     )
     op.create_index("custom_values_field_text", "custom_values", ["field_id", "value_text"])
+    op.create_index(
+        "custom_values_text_trgm",
+        "custom_values",
+        ["value_text"],
+        postgresql_using="gin",
+        postgresql_ops={"value_text": "gin_trgm_ops"},
+    )
 
 
 def downgrade():

@@ -1,0 +1,310 @@
+"""Pure rules of custom fields (C3): definitions, key slugs, and each type's validation and text form."""
+
+import re
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+FIELD_TYPES = ("text", "number", "date", "choice", "multi_choice", "boolean", "contact_link")
+CHOICE_TYPES = ("choice", "multi_choice")
+NO_UNIQUE_TYPES = ("boolean", "multi_choice")
+RANGE_TYPES = ("number", "date")
+TEXT_SEARCH_TYPES = ("text", "choice", "multi_choice")
+MAX_TEXT = 2000
+MAX_CHOICES = 200
+MAX_CHOICE_VALUE = 100
+MAX_NUMBER = Decimal(10) ** 15  # larger numbers would not survive a round trip through a JSON float
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+# Names a custom field may not take: the contact's own fields and what the API puts beside them.
+STANDARD_FIELD_NAMES = frozenset(
+    (
+        "id kind display_name first_name preferred_name last_name organisation_name email phone street "
+        "postal_code city country birth_date language notes deceased_on version created_at updated_at "
+        "custom q limit cursor filters"
+    ).split()
+)
+TRUE_WORDS = ("true", "kyllä", "kylla", "yes", "1", "on", "k", "y")
+FALSE_WORDS = ("false", "ei", "no", "0", "off", "e", "n")
+FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class InvalidValue(ValueError):
+    """A value a field cannot hold; the message says why, in English (the gateway translates)."""
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def clean_value(field, raw):
+    """The value to store for ``raw`` in ``field`` (a definition dict), or None to clear it.
+
+    Raises InvalidValue. A contact_link's target is checked to exist by storage, not here.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return CLEANERS[field["field_type"]](field, raw)
+
+
+def _text(field, raw):
+    if not isinstance(raw, str):
+        raise InvalidValue("Must be text.")
+    value = raw.strip()
+    if len(value) > MAX_TEXT:
+        raise InvalidValue(f"Too long (at most {MAX_TEXT} characters).")
+    return value
+
+
+def parse_number(raw):
+    """A number given as a JSON number or as text ('1 234,5', '1234.5', '-3') -> int or float."""
+    if isinstance(raw, bool):
+        raise InvalidValue("Not a number.")
+    if isinstance(raw, int | float):
+        number = Decimal(str(raw))
+    elif isinstance(raw, str):
+        text = re.sub(r"[\s\u00a0\u202f']", "", raw).replace("\u2212", "-")
+        if "," in text and "." in text:
+            raise InvalidValue("Not a number (use one decimal separator, e.g. 1234,5).")
+        text = text.replace(",", ".")
+        if not NUMBER_TEXT.match(text):
+            raise InvalidValue("Not a number.")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise InvalidValue("Not a number.") from None
+    else:
+        raise InvalidValue("Not a number.")
+    if not number.is_finite() or abs(number) >= MAX_NUMBER:
+        raise InvalidValue("Not a number in the allowed range.")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _number(field, raw):
+    return parse_number(raw)
+
+
+def parse_date(raw):
+    """An ISO date ('2024-02-01') or a Finnish one ('1.2.2024') -> the ISO text."""
+    if isinstance(raw, date):
+        return raw.isoformat()
+    if not isinstance(raw, str):
+        raise InvalidValue("Not a valid date (give yyyy-mm-dd or d.m.yyyy).")
+    text = raw.strip()
+    finnish = FINNISH_DATE.match(text)
+    try:
+        if finnish:
+            day, month, year = (int(part) for part in finnish.groups())
+            return date(year, month, day).isoformat()
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise InvalidValue("Not a valid date (give yyyy-mm-dd or d.m.yyyy).")
+
+
+def _date(field, raw):
+    return parse_date(raw)
+
+
+def parse_boolean(raw):
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise InvalidValue("Not yes or no (give true/false, kyllä/ei, yes/no or 1/0).")
+
+
+def _boolean(field, raw):
+    return parse_boolean(raw)
+
+
+def _choice_value(field, raw):
+    """The choice whose value is ``raw`` (exactly, or ignoring case) -> its value as defined."""
+    if not isinstance(raw, str):
+        raise InvalidValue("Must be one of the field's choices.")
+    wanted = raw.strip()
+    values = [choice["value"] for choice in field.get("choices") or ()]
+    if wanted in values:
+        return wanted
+    for value in values:
+        if value.casefold() == wanted.casefold():
+            return value
+    raise InvalidValue(f"Must be one of the field's choices: {', '.join(values)}.")
+
+
+def _multi_choice(field, raw):
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list | tuple):
+        raise InvalidValue("Must be a list of the field's choices.")
+    picked = [_choice_value(field, item) for item in raw if not (isinstance(item, str) and not item.strip())]
+    if len(set(picked)) != len(picked):
+        raise InvalidValue("A choice is given twice.")
+    if not picked:
+        return None
+    order = [choice["value"] for choice in field["choices"]]
+    return sorted(picked, key=order.index)
+
+
+def _contact_link(field, raw):
+    try:
+        return str(uuid.UUID(str(raw).strip()))
+    except ValueError:
+        raise InvalidValue("Not a contact id.") from None
+
+
+CLEANERS = {
+    "text": _text,
+    "number": _number,
+    "date": _date,
+    "choice": _choice_value,
+    "multi_choice": _multi_choice,
+    "boolean": _boolean,
+    "contact_link": _contact_link,
+}
+
+
+def number_text(number):
+    """The one text form of a number: '42', '1234.5', '0.001'."""
+    text = format(Decimal(str(number)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def value_text(field_type, value):
+    """A stored value's text form; storage keeps piiri_norm() of it (its first 500 characters).
+
+    Equality filters and unique checks compare these; a multi_choice is '|a|b|' so "contains a"
+    is a match on '|a|'.
+    """
+    if field_type == "number":
+        return number_text(value)
+    if field_type == "boolean":
+        return "true" if value else "false"
+    if field_type == "multi_choice":
+        return "|" + "|".join(value) + "|"
+    return str(value)
+
+
+def filter_texts(raw):
+    """The text forms a filter value can have, by field type (None where it cannot be that type)."""
+    raw = raw.strip()
+    forms = {"text": raw, "choice": raw, "contact_link": raw, "multi_choice": f"|{raw}|"}
+    for field_type, parse in (("number", parse_number), ("date", parse_date), ("boolean", parse_boolean)):
+        try:
+            forms[field_type] = value_text(field_type, parse(raw))
+        except InvalidValue:
+            forms[field_type] = None
+    return forms
+
+
+def display_value(field, value, language="fi"):
+    """A stored value as a person reads it: choice labels, Kyllä/Ei, 1 234,5, 1.2.2024."""
+    if value is None:
+        return ""
+    field_type = field["field_type"]
+    labels = {choice["value"]: choice_label(choice, language) for choice in field.get("choices") or ()}
+    if field_type == "choice":
+        return labels.get(value, value)
+    if field_type == "multi_choice":
+        return ", ".join(labels.get(item, item) for item in value)
+    if field_type == "boolean":
+        return {"fi": ("Kyllä", "Ei"), "en": ("Yes", "No")}[language][0 if value else 1]
+    if field_type == "number":
+        text = number_text(value)
+        return text.replace(".", ",") if language == "fi" else text
+    if field_type == "date":
+        day = date.fromisoformat(value)
+        return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+    return str(value)
+
+
+def choice_label(choice, language):
+    return choice.get(f"label_{language}") or choice.get("label_fi") or choice["value"]
+
+
+# --- definitions ----------------------------------------------------------------------------------
+
+
+def key_errors(key):
+    """What is wrong with a field key (a-z0-9_, starting with a letter, at most 60, not a standard name)."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        return ["Use 1-60 lower-case letters a-z, digits and _, starting with a letter."]
+    if key in STANDARD_FIELD_NAMES:
+        return ["This is the name of a standard contact field; choose another key."]
+    return []
+
+
+def slug_for(label):
+    """A key proposed from a label: 'Jäsenlaji 2' -> 'jasenlaji_2'."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    if not text or not text[0].isalpha():
+        text = "field_" + text
+    return text[:60].rstrip("_")
+
+
+def clean_choices(raw):
+    """Choices as given -> [{value, label_fi, label_en}], or InvalidValue naming the problem."""
+    if not isinstance(raw, list | tuple):
+        raise InvalidValue("Choices must be a list of {value, label_fi, label_en}.")
+    if len(raw) > MAX_CHOICES:
+        raise InvalidValue(f"At most {MAX_CHOICES} choices.")
+    cleaned, seen = [], set()
+    for number, choice in enumerate(raw, start=1):
+        if isinstance(choice, str):
+            choice = {"value": choice}
+        if not isinstance(choice, dict):
+            raise InvalidValue(f"Choice {number} must be an object with a value and labels.")
+        value = str(choice.get("value") or "").strip()
+        if not value or len(value) > MAX_CHOICE_VALUE or "|" in value:
+            raise InvalidValue(
+                f"Choice {number} needs a value of 1-{MAX_CHOICE_VALUE} characters without '|'."
+            )
+        if value.casefold() in seen:
+            raise InvalidValue(f"Choice {number} ({value}) is given twice.")
+        seen.add(value.casefold())
+        label_fi = str(choice.get("label_fi") or "").strip() or value
+        label_en = str(choice.get("label_en") or "").strip() or label_fi
+        if len(label_fi) > 200 or len(label_en) > 200:
+            raise InvalidValue(f"Choice {number}: a label is too long (at most 200 characters).")
+        cleaned.append({"value": value, "label_fi": label_fi, "label_en": label_en})
+    return cleaned
+
+
+def parse_choice_lines(text):
+    """The UI's choices editor, one choice a line: 'value | Finnish label | English label'."""
+    choices = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        choices.append(dict(zip(("value", "label_fi", "label_en"), parts[:3], strict=False)))
+    return choices
+
+
+def choice_lines(choices):
+    return "\n".join(f"{c['value']} | {c['label_fi']} | {c['label_en']}" for c in choices or ())
+
+
+def definition_errors(definition):
+    """Rules on a whole definition (after the schema checked each attribute): {attribute: [messages]}."""
+    errors = {}
+    field_type = definition.get("field_type")
+    choices = definition.get("choices") or []
+    if field_type in CHOICE_TYPES and not choices:
+        errors["choices"] = ["A choice field needs at least one choice."]
+    if field_type not in CHOICE_TYPES and choices:
+        errors["choices"] = ["Only choice and multi_choice fields have choices."]
+    if definition.get("unique_values") and field_type in NO_UNIQUE_TYPES:
+        errors["unique_values"] = [f"A {field_type} field cannot require unique values."]
+    return errors

@@ -1,0 +1,77 @@
+"""Writing a contact's custom values: validate every given value first, then required, unique, write."""
+
+from piiri.errors import ValidationFailed
+from services.contacts.custom_fields import rules, storage
+
+
+def write_custom_values(session, contact_id, given, creating=False):
+    """Validate ``given`` ({key: value or None}) and write it; the changed keys as "custom.<key>".
+
+    Nothing is written unless every value is valid (errors keyed "custom.<key>"). On creation every
+    required field must be given; a required field can never be cleared. Unique values are checked
+    under a per-field lock held until the transaction ends.
+    """
+    if given is None:
+        given = {}
+    if not isinstance(given, dict):
+        raise ValidationFailed("custom must be an object of key: value.", {"custom": ["Not an object."]})
+    fields = {field["key"]: field for field in storage.list_fields(session)}
+    cleaned, errors = _cleaned(session, fields, given)
+    for key, field in fields.items():
+        if field["required"] and key not in errors:
+            if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
+                errors[f"custom.{key}"] = ["Missing data for required field."]
+    _check_unique(session, fields, cleaned, contact_id, errors)
+    if errors:
+        raise ValidationFailed("Some custom fields are not valid.", errors)
+    current = {} if creating else storage.values_by_field(session, contact_id)
+    changed = []
+    for key, value in sorted(cleaned.items()):
+        field = fields[key]
+        old = current.get(field["id"])
+        if value is None:
+            if old is not None:
+                storage.clear_value(session, contact_id, field["id"])
+                changed.append(f"custom.{key}")
+        elif old != value:
+            storage.put_value(
+                session, contact_id, field["id"], value, rules.value_text(field["field_type"], value)
+            )
+            changed.append(f"custom.{key}")
+    return changed
+
+
+def _cleaned(session, fields, given):
+    cleaned, errors = {}, {}
+    for key, raw in given.items():
+        field = fields.get(key)
+        if field is None:
+            errors[f"custom.{key}"] = ["No active custom field has this key."]
+            continue
+        try:
+            cleaned[key] = rules.clean_value(field, raw)
+        except rules.InvalidValue as exc:
+            errors[f"custom.{key}"] = [str(exc)]
+    links = {
+        key: value
+        for key, value in cleaned.items()
+        if value is not None and fields[key]["field_type"] == "contact_link"
+    }
+    found = storage.existing_contacts(session, set(links.values()))
+    for key, value in links.items():
+        if value not in found:
+            errors[f"custom.{key}"] = [f"No contact with id {value}."]
+    return cleaned, errors
+
+
+def _check_unique(session, fields, cleaned, contact_id, errors):
+    unique = [
+        fields[key]
+        for key, value in cleaned.items()
+        if value is not None and fields[key]["unique_values"] and f"custom.{key}" not in errors
+    ]
+    for field in sorted(unique, key=lambda field: str(field["id"])):  # one lock order: no deadlocks
+        storage.lock_unique_field(session, field["id"])
+        text_form = rules.value_text(field["field_type"], cleaned[field["key"]])
+        if storage.value_taken(session, field["id"], text_form, contact_id):
+            errors[f"custom.{field['key']}"] = ["Another contact already has this value."]

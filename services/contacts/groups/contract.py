@@ -1,0 +1,168 @@
+"""The groups part of the contacts service's published contract (version 1): RPC inputs, results, events."""
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+
+from services.contacts.contract import ContactSummary
+from services.contacts.groups.tree import MAX_CONTACTS_PER_CALL, MAX_NAME, MAX_ROLE
+from services.contacts.storage import parse_id
+
+
+def _blank_to_none(data):
+    if not isinstance(data, dict):
+        return data
+    return {key: (value.strip() or None) if isinstance(value, str) else value for key, value in data.items()}
+
+
+class GroupInput(Schema):
+    """A group as written by a user: create (name required) or update (partial)."""
+
+    name = fields.String(required=True, validate=validate.Length(max=MAX_NAME))
+    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    parent_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "Parent group; null for a top-level group. Changing it moves the subtree."},
+    )
+    archived = fields.Boolean(
+        metadata={"description": "true archives the group and its whole subtree; false restores them."}
+    )
+
+    @pre_load
+    def blank_to_none(self, data, **kwargs):
+        return _blank_to_none(data)
+
+
+class _ContactIds(Schema):
+    contact_ids = fields.List(
+        fields.String(),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_CONTACTS_PER_CALL),
+        metadata={"description": f"Contact ids (1 to {MAX_CONTACTS_PER_CALL:,})."},
+    )
+
+    @pre_load
+    def blank_to_none(self, data, **kwargs):
+        return _blank_to_none(data)
+
+    @validates("contact_ids")
+    def check_ids(self, value, **kwargs):
+        bad = [item for item in value if parse_id(item) is None]
+        if bad:
+            raise ValidationError(f"Not contact ids: {', '.join(map(str, bad[:20]))}.")
+
+
+class MembersInput(_ContactIds):
+    """Add people to a group: up to 10,000 contact ids per call."""
+
+    role = fields.String(allow_none=True, validate=validate.Length(max=MAX_ROLE))
+    starts_on = fields.Date(allow_none=True, metadata={"description": "Default: today."})
+    ends_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "The day the membership ends (not a member from that day on)."},
+    )
+
+
+class RemoveMembersInput(_ContactIds):
+    """End the memberships of people in a group (their history is kept)."""
+
+    ends_on = fields.Date(allow_none=True, metadata={"description": "The day they leave. Default: today."})
+
+
+class GroupRef(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+
+
+class Group(Schema):
+    """A group as returned by the service."""
+
+    id = fields.UUID(required=True)
+    parent_id = fields.UUID(allow_none=True)
+    name = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    path = fields.String(metadata={"description": "Materialised path of ids: '/<root id>/…/<own id>/'."})
+    path_names = fields.String(metadata={"example": "Hallitus / Työryhmä"})
+    archived = fields.Boolean()
+    archived_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    depth = fields.Integer()
+    direct_members = fields.Integer(metadata={"description": "Active direct members today."})
+    all_members = fields.Integer(metadata={"description": "Active members today including subgroups."})
+    ancestors = fields.List(fields.Nested(GroupRef), metadata={"description": "From the root down."})
+    children = fields.List(fields.Nested(GroupRef))
+
+
+class GroupTree(Schema):
+    items = fields.List(
+        fields.Nested(Group),
+        metadata={"description": "Depth-first, siblings by name; `depth` for indentation."},
+    )
+
+
+class Member(ContactSummary):
+    """A member: the contact's summary and, if a direct member, that membership."""
+
+    direct = fields.Boolean(
+        metadata={"description": "A direct member of this group (not only of a subgroup)."}
+    )
+    role = fields.String(allow_none=True)
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+
+
+class MemberPage(Schema):
+    items = fields.List(fields.Nested(Member))
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
+    )
+
+
+class MembershipChange(Schema):
+    """The result of adding or removing people."""
+
+    group_id = fields.UUID()
+    added = fields.List(fields.UUID())
+    ended = fields.List(fields.UUID())
+    skipped = fields.List(
+        fields.UUID(), metadata={"description": "Already active members (add) or not members (remove)."}
+    )
+
+
+class ContactMembership(Schema):
+    """One of a contact's memberships, as in get_contact's `groups` part."""
+
+    group_id = fields.UUID()
+    group_name = fields.String()
+    path_names = fields.String()
+    group_archived = fields.Boolean()
+    role = fields.String(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)
+    active = fields.Boolean()
+
+
+class GroupEvent(Schema):
+    """Payload of group_created and group_changed (schema_version 1)."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    change = fields.String(
+        metadata={"description": "created, updated (name/description), moved, archived, unarchived"}
+    )
+    changed_fields = fields.List(fields.String())
+    subtree_ids = fields.List(fields.UUID(), metadata={"description": "Every group the change touched."})
+    group = fields.Dict()
+
+
+class MemberEvent(Schema):
+    """Payload of member_joined and member_left (schema_version 1)."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    membership_id = fields.UUID(required=True)
+    group_id = fields.UUID(required=True)
+    contact_id = fields.UUID(required=True)
+    role = fields.String(allow_none=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date(allow_none=True)

@@ -1,0 +1,52 @@
+"""The groups feature's contributions to the contact: get_contact's "groups" part and the search filters
+``group_id`` (active members including subgroups) and ``direct_group_id`` (only direct members)."""
+
+from piiri.errors import ValidationFailed
+from services.contacts.details import detail_provider
+from services.contacts.filters import search_filter
+from services.contacts.groups import storage, tree
+from services.contacts.groups.contract import ContactMembership
+from services.contacts.storage import parse_id
+
+MEMBERSHIP = ContactMembership()
+
+
+@detail_provider("groups")
+def contact_groups(session, contact_id):
+    """The contact's memberships, active ones first, each with its group's full name path."""
+    on = tree.today()
+    rows = storage.contact_memberships(session, contact_id)
+    items = [
+        {
+            "group_id": row["group_id"],
+            "group_name": row["name"],
+            "path_names": row["path_names"],
+            "group_archived": row["archived_at"] is not None,
+            "role": row["role"],
+            "starts_on": row["starts_on"],
+            "ends_on": row["ends_on"],
+            "active": tree.is_active(row, on),
+        }
+        for row in rows
+    ]
+    items.sort(key=lambda item: (not item["active"], item["path_names"].casefold()))
+    return MEMBERSHIP.dump(items, many=True)
+
+
+def _group_id(name, value):
+    parsed = parse_id(value)
+    if parsed is None:
+        raise ValidationFailed(f"{name} must be a group id.", {name: ["Not a group id."]})
+    return parsed
+
+
+@search_filter("group_id")
+def members_including_subgroups(value):
+    return storage.member_condition(_group_id("group_id", value), tree.today(), include_subgroups=True)
+
+
+@search_filter("direct_group_id")
+def direct_members(value):
+    return storage.member_condition(
+        _group_id("direct_group_id", value), tree.today(), include_subgroups=False
+    )

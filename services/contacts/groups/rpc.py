@@ -1,0 +1,396 @@
+"""RPC methods of groups and memberships (C7), mixed into ContactsService: validate, apply tree rules, audit.
+
+Permissions: ``groups.manage`` to create, rename, move and archive groups; ``contacts.edit`` to add and
+remove members; ``contacts.view`` to read groups and members.
+"""
+
+import uuid
+from datetime import date
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.contacts.contract import SUMMARY_FIELDS
+from services.contacts.groups import parts, storage, tree  # noqa: F401  (parts registers)
+from services.contacts.groups.contract import (
+    Group,
+    GroupInput,
+    MemberPage,
+    MembershipChange,
+    MembersInput,
+    RemoveMembersInput,
+)
+from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
+
+MANAGE = "groups.manage"
+GROUP = Group()
+CHANGE = MembershipChange()
+
+
+def loaded(schema, data, what):
+    if not isinstance(data, dict):
+        raise ValidationFailed(f"{what} must be an object of fields.", {"_schema": ["Not an object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+
+
+def group_event(group, change, changed_fields, subtree_ids=()):
+    return {
+        "group_id": str(group["id"]),
+        "change": change,
+        "changed_fields": sorted(changed_fields),
+        "subtree_ids": [str(group_id) for group_id in subtree_ids] or [str(group["id"])],
+        "group": GROUP.dump(
+            {
+                key: group[key]
+                for key in ("id", "parent_id", "name", "description", "path", "archived", "archived_at")
+            }
+        ),
+    }
+
+
+def membership_event(row):
+    return {
+        "membership_id": str(row["id"]),
+        "group_id": str(row["group_id"]),
+        "contact_id": str(row["contact_id"]),
+        "role": row["role"],
+        "starts_on": row["starts_on"].isoformat(),
+        "ends_on": row["ends_on"].isoformat() if row["ends_on"] else None,
+    }
+
+
+class GroupsRpc:
+    """Groups and subgroups, memberships, members including subgroups (C7)."""
+
+    # --- the tree ---------------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def create_group(self, name, parent_id=None, description=None):
+        actor = self.context.require(MANAGE)
+        values = loaded(
+            GroupInput(), {"name": name, "parent_id": parent_id, "description": description}, "A group"
+        )
+        name = tree.clean_name(values["name"])
+        with self.db.transaction() as session:
+            storage.lock_tree(session)
+            parent = (
+                self._groups_get(session, values.get("parent_id"), "parent_id")
+                if values.get("parent_id")
+                else None
+            )
+            if parent is not None and parent["archived"]:
+                raise ValidationFailed(
+                    "A group cannot be created under an archived group.",
+                    {"parent_id": [f"'{parent['name']}' is archived."]},
+                )
+            tree.check_unique_name(name, storage.sibling_names(session, parent and parent["id"]))
+            group_id = uuid.uuid4()
+            group = storage.insert_group(
+                session,
+                group_id,
+                parent and parent["id"],
+                name,
+                values.get("description"),
+                tree.path_for(parent and parent["path"], group_id),
+            )
+            self._groups_record_change(
+                session,
+                actor,
+                "group.created",
+                "group_created",
+                group,
+                "created",
+                ["name", "parent_id", "description"],
+            )
+        self.outbox.flush()
+        return self._groups_view(group)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def update_group(self, group_id, changes):
+        """Rename, describe, move (``parent_id``) or archive/restore (``archived``) it, atomically."""
+        actor = self.context.require(MANAGE)
+        values = loaded(GroupInput(partial=True), changes, "Changes")
+        with self.db.transaction() as session:
+            storage.lock_tree(session)
+            group = self._groups_get(session, group_id, for_update=True)
+            if "parent_id" in values and values["parent_id"] != group["parent_id"]:
+                group = self._groups_move(session, actor, group, values["parent_id"])
+            if "archived" in values and values["archived"] != group["archived"]:
+                group = self._groups_archive(session, actor, group, values["archived"])
+            edits = {}
+            if "name" in values:
+                name = tree.clean_name(values["name"])
+                if name != group["name"]:
+                    edits["name"] = name
+            if "description" in values and values["description"] != group["description"]:
+                edits["description"] = values["description"]
+            if "name" in edits and not group["archived"]:
+                tree.check_unique_name(
+                    edits["name"], storage.sibling_names(session, group["parent_id"], group["id"])
+                )
+            if edits:
+                group = storage.update_group(session, group["id"], edits)
+                self._groups_record_change(
+                    session, actor, "group.changed", "group_changed", group, "updated", sorted(edits)
+                )
+        self.outbox.flush()
+        return self._groups_view(group)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def move_group(self, group_id, new_parent_id=None):
+        """Move a group and its whole subtree under ``new_parent_id`` (None: to the top level)."""
+        return self.update_group(group_id, {"parent_id": new_parent_id})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def archive_group(self, group_id, archived=True):
+        """Archive a group with its whole subtree (memberships kept); ``archived=False`` restores it."""
+        return self.update_group(group_id, {"archived": archived})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_groups(self, include_archived=False, on=None):
+        """The whole tree, depth-first, with active member counts (direct and including subgroups)."""
+        self.context.require("contacts.view")
+        on = self._groups_day(on, "on") or tree.today()
+        session = self.db.session
+        rows = storage.all_groups(session, include_archived)
+        direct, total = storage.member_counts(session, on)
+        session.rollback()
+        names = {str(row["id"]): row["name"] for row in rows}
+        items = tree.build_tree(rows, direct, total)
+        for item in items:
+            item["path_names"] = tree.path_names(item["path"], names)
+        return {"items": GROUP.dump(items, many=True)}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_group(self, group_id, on=None):
+        """One group with its ancestors, children and member counts (no personal data)."""
+        self.context.require("contacts.view")
+        on = self._groups_day(on, "on") or tree.today()
+        session = self.db.session
+        group = self._groups_get(session, group_id)
+        group = storage.with_names(session, group)
+        group["children"] = storage.children_of(session, group["id"], include_archived=group["archived"])
+        group["direct_members"], group["all_members"] = storage.group_member_counts(session, group, on)
+        session.rollback()
+        group["depth"] = len(group["ancestors"])
+        return GROUP.dump(group)
+
+    # --- memberships ------------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def add_members(self, group_id, contact_ids, role=None, starts_on=None, ends_on=None):
+        """Add people (up to 10,000) to a group; people already members from ``starts_on`` on are skipped.
+
+        Every id must name a contact: unknown ids are refused (NotFound listing them) and nothing is written.
+        """
+        actor = self.context.require("contacts.edit")
+        values = loaded(
+            MembersInput(),
+            {"contact_ids": contact_ids, "role": role, "starts_on": starts_on, "ends_on": ends_on},
+            "Members",
+        )
+        ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
+        starts_on = values.get("starts_on") or tree.today()
+        tree.check_dates(starts_on, values.get("ends_on"))
+        with self.db.transaction() as session:
+            group = self._groups_get(session, group_id, for_update=True)
+            if group["archived"]:
+                raise ValidationFailed(
+                    "People cannot be added to an archived group.",
+                    {"group_id": [f"'{group['name']}' is archived."]},
+                )
+            found = storage.existing_contact_ids(session, ids)
+            unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
+            if unknown:
+                raise NotFound(
+                    f"{len(unknown)} of the contact ids name no contact.", {"contact_ids": unknown[:100]}
+                )
+            added = storage.add_memberships(
+                session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
+            )
+            added_ids = {row["contact_id"] for row in added}
+            if added:
+                self.audit.write(
+                    self.outbox,
+                    session,
+                    actor,
+                    "group.members_added",
+                    "contact",
+                    sorted(added_ids, key=str),
+                    fields=("groups",),
+                    details={
+                        "group_id": str(group["id"]),
+                        "group_name": group["name"],
+                        "role": values.get("role"),
+                    },
+                )
+                for row in added:
+                    self.outbox.event(session, "member_joined", membership_event(row))
+        self.outbox.flush()
+        return CHANGE.dump(
+            {
+                "group_id": group["id"],
+                "added": [row["contact_id"] for row in added],
+                "ended": [],
+                "skipped": [contact_id for contact_id in ids if contact_id not in added_ids],
+            }
+        )
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def end_memberships(self, group_id, contact_ids, ends_on=None):
+        """End these people's direct memberships on ``ends_on`` (default today); history is kept."""
+        actor = self.context.require("contacts.edit")
+        values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on}, "Members")
+        ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
+        ends_on = values.get("ends_on") or tree.today()
+        with self.db.transaction() as session:
+            group = self._groups_get(session, group_id, for_update=True)
+            ended = storage.end_memberships(session, group["id"], ids, ends_on)
+            ended_ids = {row["contact_id"] for row in ended}
+            if ended:
+                self.audit.write(
+                    self.outbox,
+                    session,
+                    actor,
+                    "group.members_removed",
+                    "contact",
+                    sorted(ended_ids, key=str),
+                    fields=("groups",),
+                    details={
+                        "group_id": str(group["id"]),
+                        "group_name": group["name"],
+                        "ends_on": ends_on.isoformat(),
+                    },
+                )
+                for row in ended:
+                    self.outbox.event(session, "member_left", membership_event(row))
+        self.outbox.flush()
+        return CHANGE.dump(
+            {
+                "group_id": group["id"],
+                "added": [],
+                "ended": sorted(ended_ids, key=str),
+                "skipped": [contact_id for contact_id in ids if contact_id not in ended_ids],
+            }
+        )
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def members(self, group_id, include_subgroups=True, active_on=None, limit=None, cursor=None):
+        """One page of a group's active members in name order; the page's contacts are audited as one read."""
+        actor = self.context.require("contacts.view")
+        limit = clamp_limit(limit)
+        on = self._groups_day(active_on, "active_on") or tree.today()
+        position = decode_cursor(cursor)
+        if position is not None and not ({"s", "i"} <= set(position)):
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        session = self.db.session
+        group = self._groups_get(session, group_id)
+        items, next_position = storage.members_page(
+            session, group, bool(include_subgroups), on, limit, position
+        )
+        session.rollback()
+        if items:
+            self.audit.read(
+                actor,
+                "group.members_listed",
+                "contact",
+                [item["id"] for item in items],
+                fields=SUMMARY_FIELDS,
+                details={"group_id": str(group["id"]), "include_subgroups": bool(include_subgroups)},
+            )
+        return MemberPage().dump(
+            {
+                "items": items,
+                "next_cursor": encode_cursor({"m": "k", **next_position}) if next_position else None,
+            }
+        )
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def _groups_get(self, session, group_id, field="group_id", for_update=False):
+        parsed = storage_id(group_id)
+        group = storage.get_group(session, parsed, for_update) if parsed else None
+        if group is None:
+            raise NotFound(f"No group with id {group_id}.", {field: str(group_id)})
+        return group
+
+    def _groups_move(self, session, actor, group, new_parent_id):
+        new_parent = (
+            self._groups_get(session, new_parent_id, "parent_id", for_update=True) if new_parent_id else None
+        )
+        tree.check_move(group, new_parent)
+        if not group["archived"]:
+            tree.check_unique_name(
+                group["name"], storage.sibling_names(session, new_parent and new_parent["id"])
+            )
+        new_path = tree.path_for(new_parent and new_parent["path"], group["id"])
+        subtree = storage.move_subtree(
+            session, group["id"], new_parent and new_parent["id"], group["path"], new_path
+        )
+        moved = storage.get_group(session, group["id"])
+        self._groups_record_change(
+            session, actor, "group.changed", "group_changed", moved, "moved", ["parent_id", "path"], subtree
+        )
+        return moved
+
+    def _groups_archive(self, session, actor, group, archived):
+        if not archived:
+            parent = storage.get_group(session, group["parent_id"]) if group["parent_id"] else None
+            if parent is not None and parent["archived"]:
+                raise ValidationFailed(
+                    "Restore the parent group first.",
+                    {"archived": [f"The parent group '{parent['name']}' is archived."]},
+                )
+            tree.check_unique_name(
+                group["name"], storage.sibling_names(session, group["parent_id"], group["id"])
+            )
+        subtree = storage.set_archived(session, group["path"], archived)
+        changed = storage.get_group(session, group["id"])
+        change = "archived" if archived else "unarchived"
+        self._groups_record_change(
+            session, actor, "group.changed", "group_changed", changed, change, ["archived"], subtree
+        )
+        return changed
+
+    def _groups_record_change(self, session, actor, action, event_type, group, change, fields, subtree=()):
+        subjects = list(subtree) or [group["id"]]
+        self.audit.write(
+            self.outbox,
+            session,
+            actor,
+            action,
+            "group",
+            subjects,
+            fields=fields,
+            details={"change": change, "group_id": str(group["id"]), "name": group["name"]},
+        )
+        self.outbox.event(session, event_type, group_event(group, change, fields, subtree))
+
+    def _groups_view(self, group):
+        session = self.db.session
+        view = storage.with_names(session, group)
+        session.rollback()
+        return GROUP.dump(view)
+
+    @staticmethod
+    def _groups_day(value, field):
+        if value in (None, ""):
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationFailed(
+                f"{field} must be a date (YYYY-MM-DD).", {field: ["Not a valid date."]}
+            ) from None
+
+
+def storage_id(value):
+    from services.contacts.storage import parse_id
+
+    return parse_id(value)

@@ -1,0 +1,294 @@
+"""All SQL of groups and memberships (C7): the tree by materialised path, memberships, member pages."""
+
+import uuid
+
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
+
+from services.contacts.groups.tree import ancestor_ids, path_names
+from services.contacts.models import contacts, groups, memberships
+from services.contacts.storage import SUMMARY_COLUMNS, display_name
+
+GROUP_COLUMNS = list(groups.c)
+TREE_LOCK = 0x67726F757073  # one advisory lock for every change to the tree's shape or names
+
+
+def lock_tree(session):
+    """Serialise changes to the tree (create, rename, move, archive) so no two make a cycle or a twin."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TREE_LOCK})
+
+
+def _group(row):
+    data = dict(row._mapping)
+    data["archived"] = data["archived_at"] is not None
+    return data
+
+
+def get_group(session, group_id, for_update=False):
+    query = select(*GROUP_COLUMNS).where(groups.c.id == group_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    return _group(row) if row else None
+
+
+def names_by_id(session, ids):
+    ids = {uuid.UUID(str(group_id)) for group_id in ids}
+    if not ids:
+        return {}
+    rows = session.execute(select(groups.c.id, groups.c.name).where(groups.c.id.in_(ids))).all()
+    return {str(row.id): row.name for row in rows}
+
+
+def with_names(session, group):
+    """The group with its ancestors ({id, name} from the root) and its full name path."""
+    names = names_by_id(session, ancestor_ids(group["path"]))
+    ancestors = [
+        {"id": group_id, "name": names.get(group_id, "?")} for group_id in ancestor_ids(group["path"])[:-1]
+    ]
+    return {**group, "ancestors": ancestors, "path_names": path_names(group["path"], names)}
+
+
+def children_of(session, group_id, include_archived=False):
+    query = select(groups.c.id, groups.c.name).where(groups.c.parent_id == group_id)
+    if not include_archived:
+        query = query.where(groups.c.archived_at.is_(None))
+    return [dict(row._mapping) for row in session.execute(query.order_by(func.lower(groups.c.name)))]
+
+
+def sibling_names(session, parent_id, exclude_id=None):
+    """Names of the non-archived groups directly under ``parent_id`` (None: the top level)."""
+    parent = groups.c.parent_id.is_(None) if parent_id is None else groups.c.parent_id == parent_id
+    query = select(groups.c.name).where(parent, groups.c.archived_at.is_(None))
+    if exclude_id is not None:
+        query = query.where(groups.c.id != exclude_id)
+    return session.execute(query).scalars().all()
+
+
+def insert_group(session, group_id, parent_id, name, description, path):
+    row = session.execute(
+        insert(groups)
+        .values(id=group_id, parent_id=parent_id, name=name, description=description, path=path)
+        .returning(*GROUP_COLUMNS)
+    ).one()
+    return _group(row)
+
+
+def update_group(session, group_id, values):
+    row = session.execute(
+        update(groups)
+        .where(groups.c.id == group_id)
+        .values(**values, updated_at=func.now())
+        .returning(*GROUP_COLUMNS)
+    ).one()
+    return _group(row)
+
+
+def move_subtree(session, group_id, new_parent_id, old_path, new_path):
+    """Re-root the subtree at ``old_path`` to ``new_path`` in one UPDATE; returns the subtree's ids."""
+    session.execute(update(groups).where(groups.c.id == group_id).values(parent_id=new_parent_id))
+    rows = session.execute(
+        update(groups)
+        .where(groups.c.path.like(old_path + "%"))
+        .values(path=literal(new_path) + func.substr(groups.c.path, len(old_path) + 1), updated_at=func.now())
+        .returning(groups.c.id)
+    )
+    return [row.id for row in rows]
+
+
+def set_archived(session, path, archived):
+    """Archive (or restore) every group of the subtree at ``path``; returns the ids that changed."""
+    subtree = groups.c.path.like(path + "%")
+    if archived:
+        query = update(groups).where(subtree, groups.c.archived_at.is_(None)).values(archived_at=func.now())
+    else:
+        query = update(groups).where(subtree, groups.c.archived_at.is_not(None)).values(archived_at=None)
+    rows = session.execute(query.values(updated_at=func.now()).returning(groups.c.id))
+    return [row.id for row in rows]
+
+
+def all_groups(session, include_archived=False):
+    query = select(*GROUP_COLUMNS)
+    if not include_archived:
+        query = query.where(groups.c.archived_at.is_(None))
+    return [_group(row) for row in session.execute(query)]
+
+
+def active_on(on, table=memberships):
+    """A membership is active on day ``on`` if it started by then and had not yet ended."""
+    return and_(table.c.starts_on <= on, or_(table.c.ends_on.is_(None), table.c.ends_on > on))
+
+
+def member_counts(session, on):
+    """({group id: distinct active direct members}, {group id: distinct active members incl. subgroups}).
+
+    Two queries for the whole tree: the second counts each membership once for every group on its
+    group's path (string_to_array of the path), so no query per group.
+    """
+    direct = session.execute(
+        select(memberships.c.group_id, func.count(func.distinct(memberships.c.contact_id)))
+        .where(active_on(on))
+        .group_by(memberships.c.group_id)
+    ).all()
+    total = session.execute(
+        text(
+            "SELECT ancestor::uuid, count(DISTINCT m.contact_id) FROM memberships m"
+            " JOIN groups g ON g.id = m.group_id"
+            " CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from g.path), '/')) AS ancestor"
+            " WHERE m.starts_on <= :on AND (m.ends_on IS NULL OR m.ends_on > :on)"
+            " GROUP BY ancestor"
+        ),
+        {"on": on},
+    ).all()
+    return {row[0]: row[1] for row in direct}, {row[0]: row[1] for row in total}
+
+
+def group_member_counts(session, group, on):
+    """(active direct members, distinct active members including subgroups) of one group."""
+    direct = session.execute(
+        select(func.count(func.distinct(memberships.c.contact_id))).where(
+            memberships.c.group_id == group["id"], active_on(on)
+        )
+    ).scalar_one()
+    total = session.execute(
+        select(func.count(func.distinct(memberships.c.contact_id)))
+        .join_from(memberships, groups, groups.c.id == memberships.c.group_id)
+        .where(groups.c.path.like(group["path"] + "%"), active_on(on))
+    ).scalar_one()
+    return direct, total
+
+
+def existing_contact_ids(session, contact_ids):
+    rows = session.execute(select(contacts.c.id).where(contacts.c.id.in_(contact_ids)))
+    return {row.id for row in rows}
+
+
+MEMBERSHIP_COLUMNS = (
+    memberships.c.id,
+    memberships.c.group_id,
+    memberships.c.contact_id,
+    memberships.c.role,
+    memberships.c.starts_on,
+    memberships.c.ends_on,
+)
+
+
+def add_memberships(session, group_id, contact_ids, role, starts_on, ends_on):
+    """New memberships for everyone not already a member from ``starts_on`` on; one INSERT … SELECT."""
+    ids = select(func.unnest(literal(list(contact_ids), type_=_uuid_array())).label("contact_id")).subquery()
+    already = exists().where(
+        memberships.c.group_id == group_id,
+        memberships.c.contact_id == ids.c.contact_id,
+        or_(memberships.c.ends_on.is_(None), memberships.c.ends_on > starts_on),
+    )
+    source = select(
+        literal(group_id, type_=groups.c.id.type),
+        ids.c.contact_id,
+        literal(role, type_=memberships.c.role.type),
+        literal(starts_on, type_=memberships.c.starts_on.type),
+        literal(ends_on, type_=memberships.c.ends_on.type),
+    ).where(~already)
+    rows = session.execute(
+        insert(memberships)
+        .from_select(["group_id", "contact_id", "role", "starts_on", "ends_on"], source)
+        .returning(*MEMBERSHIP_COLUMNS)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def end_memberships(session, group_id, contact_ids, ends_on):
+    """End every direct membership of these people that is open on ``ends_on`` (never before its start)."""
+    rows = session.execute(
+        update(memberships)
+        .where(
+            memberships.c.group_id == group_id,
+            memberships.c.contact_id.in_(contact_ids),
+            or_(memberships.c.ends_on.is_(None), memberships.c.ends_on > ends_on),
+        )
+        .values(ends_on=func.greatest(memberships.c.starts_on, ends_on))
+        .returning(*MEMBERSHIP_COLUMNS)
+    )
+    return [dict(row._mapping) for row in rows]
+
+
+def _uuid_array():
+    from sqlalchemy.dialects.postgresql import ARRAY, UUID
+
+    return ARRAY(UUID(as_uuid=True))
+
+
+def member_condition(group_id, on, include_subgroups=True, subtree_path=None):
+    """Contacts that are active members of the group (and, if asked, of any of its subgroups) on ``on``.
+
+    With ``subtree_path`` the subgroups are found by an indexed prefix match on groups.path;
+    otherwise by the group's id appearing in their path ('/…/<id>/…').
+    """
+    membership = and_(memberships.c.contact_id == contacts.c.id, active_on(on))
+    if not include_subgroups:
+        return exists().where(membership, memberships.c.group_id == group_id)
+    if subtree_path is not None:
+        in_subtree = groups.c.path.like(subtree_path + "%")
+    else:
+        in_subtree = groups.c.path.like(f"%/{uuid.UUID(str(group_id))}/%")
+    return exists().where(membership, groups.c.id == memberships.c.group_id, in_subtree)
+
+
+def members_page(session, group, include_subgroups, on, limit, position):
+    """One page of the members in name order (keyset paging on sort_name, id), and the next position."""
+    # Paths hold only ids and '/', so they are safe LIKE prefixes; plan with the prefix seen (the index).
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    condition = member_condition(group["id"], on, include_subgroups, group["path"])
+    query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(condition)
+    if position:
+        query = query.where(
+            tuple_(contacts.c.sort_name, contacts.c.id)
+            > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"])))
+        )
+    rows = session.execute(query.order_by(contacts.c.sort_name, contacts.c.id).limit(limit + 1)).all()
+    page = rows[:limit]
+    direct = _direct_memberships(session, group["id"], [row.id for row in page], on)
+    items = [_member(row, direct.get(row.id)) for row in page]
+    next_position = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_position = {"s": last.sort_name, "i": str(last.id)}
+    return items, next_position
+
+
+def _direct_memberships(session, group_id, contact_ids, on):
+    if not contact_ids:
+        return {}
+    rows = session.execute(
+        select(*MEMBERSHIP_COLUMNS).where(
+            memberships.c.group_id == group_id, memberships.c.contact_id.in_(contact_ids), active_on(on)
+        )
+    )
+    return {row.contact_id: dict(row._mapping) for row in rows}
+
+
+def _member(row, membership):
+    data = dict(row._mapping)
+    return {
+        "id": data["id"],
+        "kind": data["kind"],
+        "display_name": display_name(data),
+        "email": data["email"],
+        "phone": data["phone"],
+        "city": data["city"],
+        "birth_date": data["birth_date"],
+        "direct": membership is not None,
+        "role": membership["role"] if membership else None,
+        "starts_on": membership["starts_on"] if membership else None,
+        "ends_on": membership["ends_on"] if membership else None,
+    }
+
+
+def contact_memberships(session, contact_id):
+    """Every membership of a contact with its group's name and full name path (two queries)."""
+    rows = session.execute(
+        select(*MEMBERSHIP_COLUMNS, groups.c.name, groups.c.path, groups.c.archived_at)
+        .join_from(memberships, groups, groups.c.id == memberships.c.group_id)
+        .where(memberships.c.contact_id == contact_id)
+        .order_by(memberships.c.starts_on.desc(), groups.c.name)
+    ).all()
+    names = names_by_id(session, {group_id for row in rows for group_id in ancestor_ids(row.path)})
+    return [{**dict(row._mapping), "path_names": path_names(row.path, names)} for row in rows]

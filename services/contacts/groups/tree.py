@@ -1,0 +1,124 @@
+"""Pure rules of the group tree (C7): materialised paths, moving a subtree, cycles, names and dates.
+
+No SQL and no Nameko here: storage.py and rpc.py apply these rules.
+"""
+
+from datetime import date
+
+from piiri.errors import ValidationFailed
+
+MAX_NAME = 200
+MAX_ROLE = 100
+MAX_CONTACTS_PER_CALL = 10_000
+
+
+def path_for(parent_path, group_id):
+    """The path of a group under ``parent_path`` (None for a root): '/<root>/…/<own id>/'."""
+    return f"{parent_path or '/'}{group_id}/"
+
+
+def ancestor_ids(path):
+    """The ids on a path from the root down to the group itself."""
+    return [part for part in path.split("/") if part]
+
+
+def is_within(path, subtree_path):
+    """Whether the group at ``path`` is the group at ``subtree_path`` or one of its descendants."""
+    return path.startswith(subtree_path)
+
+
+def moved_path(path, old_prefix, new_prefix):
+    """A descendant's path after its subtree moved from ``old_prefix`` to ``new_prefix``."""
+    if not is_within(path, old_prefix):
+        raise ValueError(f"{path} is not within {old_prefix}")
+    return new_prefix + path[len(old_prefix) :]
+
+
+def check_move(group, new_parent):
+    """Refuse moving a group under itself or its own descendant (a cycle), or under an archived group."""
+    if new_parent is None:
+        return
+    if is_within(new_parent["path"], group["path"]):
+        where = "itself" if new_parent["id"] == group["id"] else "its own subgroup"
+        raise ValidationFailed(
+            f"A group cannot be moved under {where}.",
+            {"parent_id": [f"'{new_parent['name']}' is {where}: that would make a cycle."]},
+        )
+    if new_parent.get("archived_at") is not None:
+        raise ValidationFailed(
+            "A group cannot be moved under an archived group.",
+            {"parent_id": [f"'{new_parent['name']}' is archived."]},
+        )
+
+
+def clean_name(name):
+    """A group's name trimmed, or a ValidationFailed naming the field."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationFailed("A group needs a name.", {"name": ["A group needs a name."]})
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise ValidationFailed(
+            "The group's name is too long.", {"name": [f"Longer than maximum length {MAX_NAME}."]}
+        )
+    return name
+
+
+def check_unique_name(name, sibling_names):
+    """Sibling groups that are not archived have different names (case-insensitive)."""
+    if name.casefold() in {sibling.casefold() for sibling in sibling_names}:
+        raise ValidationFailed(
+            "A group with this name already exists here.",
+            {"name": [f"There is already a group called '{name}' at this level."]},
+        )
+
+
+def check_dates(starts_on, ends_on):
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise ValidationFailed(
+            "A membership cannot end before it starts.", {"ends_on": ["Must not be before starts_on."]}
+        )
+
+
+def is_active(membership, on):
+    """Active on day ``on``: started on or before it and not yet ended (``ends_on`` is the day it ended)."""
+    ends_on = membership.get("ends_on")
+    return membership["starts_on"] <= on and (ends_on is None or on < ends_on)
+
+
+def path_names(path, names_by_id):
+    """'Hallitus / Työryhmä' for a path, from {id: name} of its groups."""
+    return " / ".join(names_by_id.get(group_id, "?") for group_id in ancestor_ids(path))
+
+
+def build_tree(groups, direct_counts, total_counts):
+    """Flat rows -> the tree in display order (depth-first, siblings by name) with depth and counts."""
+    children = {}
+    for group in groups:
+        children.setdefault(group["parent_id"], []).append(group)
+    ids = {group["id"] for group in groups}
+    roots = [group for group in groups if group["parent_id"] is None or group["parent_id"] not in ids]
+    ordered = []
+
+    def visit(group, depth):
+        ordered.append(
+            {
+                **group,
+                "depth": depth,
+                "direct_members": direct_counts.get(group["id"], 0),
+                "all_members": total_counts.get(group["id"], 0),
+            }
+        )
+        for child in sorted(children.get(group["id"], []), key=sort_key):
+            visit(child, depth + 1)
+
+    for root in sorted(roots, key=sort_key):
+        visit(root, 0)
+    return ordered
+
+
+def sort_key(group):
+    return (group["name"].casefold(), str(group["id"]))
+
+
+def today():
+    return date.today()

@@ -1,0 +1,69 @@
+"""Pure rules of person details: alternative names for search, active statuses, couples' address names."""
+
+AND_WORD = {"fi": "ja", "en": "and"}
+
+
+def alt_names_text(names):
+    """The text search sees for a person's alternative names: first and last names of them all."""
+    parts = []
+    for name in names:
+        parts.extend(part for part in (name.get("first_name"), name.get("last_name")) if part)
+    return " ".join(parts) or None
+
+
+def is_active(status, today):
+    """A status is active from its start date to its end date, both included (no end: open-ended)."""
+    ends_on = status.get("ends_on")
+    return status["starts_on"] <= today and (ends_on is None or ends_on >= today)
+
+
+def letter_name(contact, names):
+    """The name for letters and labels: the alternative name chosen for it, else the usual name."""
+    for name in names:
+        if name.get("use_in_letters"):
+            return " ".join(part for part in (name.get("first_name"), name.get("last_name")) if part)
+    first = contact.get("preferred_name") or contact.get("first_name")
+    return " ".join(part for part in (first, contact.get("last_name")) if part)
+
+
+def couple_address_name(first, second, language="fi"):
+    """'Anna ja Matti Virtanen' / 'Anna and Matti Virtanen'; different last names: both in full.
+
+    ``first`` and ``second`` are contacts (preferred name used over first name); a missing part is
+    left out, never shown as a gap.
+    """
+    word = AND_WORD.get(language, AND_WORD["en"])
+    given = [
+        (person.get("preferred_name") or person.get("first_name") or "").strip() for person in (first, second)
+    ]
+    last = [(person.get("last_name") or "").strip() for person in (first, second)]
+    if last[0] and last[0] == last[1] and all(given):
+        return f"{given[0]} {word} {given[1]} {last[0]}"
+    full = [" ".join(part for part in pair if part) for pair in zip(given, last, strict=True)]
+    return f" {word} ".join(name for name in full if name)
+
+
+SELF_COUPLE = {"contact_ids": ["A person cannot be a couple with themselves."]}
+
+
+def couple_problems(first, second):
+    """Why two contacts cannot be linked as a couple: {field: [message]} (empty if they can).
+
+    A deceased person may be linked (a couple is kept for history); the couple is then flagged.
+    """
+    if first["id"] == second["id"]:
+        return dict(SELF_COUPLE)
+    problems = []
+    for person in (first, second):
+        if person["kind"] != "person":
+            problems.append(f"{person['display_name']} is an organisation; only persons can be a couple.")
+    return {"contact_ids": problems} if problems else {}
+
+
+def deceased_date_problem(deceased_on, birth_date, today):
+    """Why a death date cannot be right (None if it can): not in the future, not before birth."""
+    if deceased_on > today:
+        return "The date of death cannot be in the future."
+    if birth_date is not None and deceased_on < birth_date:
+        return "The date of death cannot be before the date of birth."
+    return None

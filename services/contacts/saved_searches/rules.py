@@ -1,0 +1,81 @@
+"""Pure rules of saved searches (C4): names, queries, filter values, who may see and change one."""
+
+from piiri.errors import ValidationFailed
+
+NAME_MAX = 200
+QUERY_MAX = 500
+FILTER_VALUE_MAX = 500
+MANAGE_ANY = "users.manage"  # may change or delete a shared search of someone else
+
+
+def clean_name(name):
+    """A saved search's name, stripped of surrounding and repeated inner spaces; 1..200 characters."""
+    if not isinstance(name, str):
+        raise ValidationFailed("Give the saved search a name.", {"name": ["A name is required."]})
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed("Give the saved search a name.", {"name": ["A name is required."]})
+    if len(name) > NAME_MAX:
+        raise ValidationFailed(
+            f"The name is longer than {NAME_MAX} characters.",
+            {"name": [f"Longer than maximum length {NAME_MAX}."]},
+        )
+    return name
+
+
+def clean_query(query):
+    """The free-text query as the search gets it (stripped); at most 500 characters."""
+    if query is None:
+        return ""
+    if not isinstance(query, str):
+        raise ValidationFailed("query must be text.", {"query": ["Not a valid string."]})
+    query = query.strip()
+    if len(query) > QUERY_MAX:
+        raise ValidationFailed(
+            f"The query is longer than {QUERY_MAX} characters.",
+            {"query": [f"Longer than maximum length {QUERY_MAX}."]},
+        )
+    return query
+
+
+def clean_filters(filters):
+    """``{name: value}`` with text values (numbers and booleans become text, as from a URL); empty
+    values are left out. Whether each name and value is a usable filter is the search's to say."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise ValidationFailed("filters must be an object of name: value.", {"filters": ["Not an object."]})
+    cleaned, errors = {}, {}
+    for name, value in filters.items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            value = str(value)
+        if value is None or value == "":
+            continue
+        if not isinstance(name, str) or not isinstance(value, str):
+            errors[str(name)] = ["A filter's value must be text."]
+        elif len(value) > FILTER_VALUE_MAX:
+            errors[name] = [f"Longer than maximum length {FILTER_VALUE_MAX}."]
+        else:
+            cleaned[name] = value
+    if errors:
+        raise ValidationFailed("Some filters are not valid.", errors)
+    return cleaned
+
+
+def visible_to(search, actor):
+    """The owner sees their own searches; everyone sees shared ones. Others' private ones do not exist."""
+    return search["owner_id"] == actor.id or bool(search["shared"])
+
+
+def may_change(search, actor):
+    """Only the owner, or a user manager, may rename, share, change or delete a saved search."""
+    return search["owner_id"] == actor.id or actor.can(MANAGE_ANY)
+
+
+def search_params(query, filters):
+    """The query arguments that open a saved search on the contact list or the API: q first, then filters."""
+    params = {"q": query} if query else {}
+    params.update(sorted((filters or {}).items()))
+    return params
