@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -283,6 +284,84 @@ birthday_reminders = Table(
     Column("day", Date, primary_key=True),  # one reminder event per day, however many instances run
     Column("contact_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# --- Duplicates and merges (C11) ------------------------------------------------------------------
+
+duplicate_candidates = Table(
+    "duplicate_candidates",
+    metadata,
+    Column("contact_a", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_b", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("score", Integer, nullable=False),
+    Column("reasons", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("found_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("contact_a < contact_b", name="duplicate_candidates_ordered"),
+    Index("duplicate_candidates_score", "score", "contact_a", "contact_b"),
+    Index("duplicate_candidates_b", "contact_b"),
+)
+
+duplicate_dismissals = Table(
+    "duplicate_dismissals",
+    metadata,
+    Column("contact_a", UUID(as_uuid=True), primary_key=True),
+    Column("contact_b", UUID(as_uuid=True), primary_key=True),
+    Column("dismissed_by", String(150), nullable=False),
+    Column("dismissed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("contact_a < contact_b", name="duplicate_dismissals_ordered"),
+)
+
+# A merged-away contact's id keeps resolving to the contact it was merged into.
+contact_redirects = Table(
+    "contact_redirects",
+    metadata,
+    Column("merged_id", UUID(as_uuid=True), primary_key=True),
+    Column("survivor_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("merged_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("merged_by", String(150), nullable=False),
+    Index("contact_redirects_survivor", "survivor_id"),
+)
+
+# --- Group automations (C8) -----------------------------------------------------------------------
+
+automations = Table(
+    "automations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", String(200), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("trigger_type", String(30), nullable=False),
+    Column("trigger_config", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("action_type", String(30), nullable=False),
+    Column("action_config", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_by", String(150), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(
+        "trigger_type IN ('member_joined', 'member_left', 'date_reached')", name="automations_trigger"
+    ),
+    CheckConstraint(
+        "action_type IN ('add_to_group', 'remove_from_group', 'set_status', 'end_status', 'publish_event')",
+        name="automations_action",
+    ),
+)
+
+automation_runs = Table(
+    "automation_runs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "automation_id", UUID(as_uuid=True), ForeignKey("automations.id", ondelete="CASCADE"), nullable=False
+    ),
+    # What fired it, unique per automation: the triggering event's id, or "<contact id>:<date>".
+    Column("trigger_key", String(200), nullable=False),
+    Column("contact_id", UUID(as_uuid=True)),
+    Column("outcome", String(20), nullable=False),
+    Column("detail", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("ran_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("automation_id", "trigger_key", name="automation_runs_once"),
+    Index("automation_runs_history", "automation_id", "ran_at"),
+    Index("automation_runs_contact", "contact_id"),
 )
 
 outbox = outbox_table(metadata)
