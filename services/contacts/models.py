@@ -80,6 +80,11 @@ contacts = Table(
         "id",
         postgresql_where=text("kind = 'person' AND deceased_on IS NULL"),
     ),
+    # Advanced search (C4, 0010): keyset paging of sorted lists, one index range per page.
+    Index("contacts_sort_created", "created_at", "id"),
+    Index("contacts_sort_updated", "updated_at", "id"),
+    Index("contacts_sort_birth", "birth_date", "id"),
+    Index("contacts_sort_city", text("piiri_norm(city)"), "id"),
 )
 
 # Every distinct word (letters only, 2+ characters) of contacts.search_text, for typo search
@@ -321,6 +326,20 @@ contact_redirects = Table(
     Column("merged_by", String(150), nullable=False),
     Index("contact_redirects_survivor", "survivor_id"),
 )
+
+# Where the duplicate scan (find_duplicates) got to in the contacts' (updated_at, id) order: one row.
+duplicate_scans = Table(
+    "duplicate_scans",
+    metadata,
+    Column("id", Integer, primary_key=True),  # a single row, id 1
+    Column("scanned_until", DateTime(timezone=True)),
+    Column("scanned_id", UUID(as_uuid=True)),
+    Column("scanned_at", DateTime(timezone=True)),
+    CheckConstraint("id = 1", name="duplicate_scans_single_row"),
+)
+# Blocking keys of the duplicate search not indexed otherwise (same postal code; changed since).
+Index("contacts_postal_code", contacts.c.postal_code)
+Index("contacts_updated", contacts.c.updated_at, contacts.c.id)
 
 # --- Group automations (C8) -----------------------------------------------------------------------
 

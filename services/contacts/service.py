@@ -9,6 +9,8 @@ from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from piiri.outbox import Outbox
 from services.contacts import models, storage
+from services.contacts.advanced_search.rpc import AdvancedSearchRpc
+from services.contacts.automations.rpc import AutomationsRpc
 from services.contacts.birthdays.rpc import BirthdaysRpc
 from services.contacts.contract import (
     EDITABLE_FIELDS,
@@ -23,6 +25,8 @@ from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.details import detail_names, details_for
 from services.contacts.filters import filter_conditions
 from services.contacts.groups.rpc import GroupsRpc
+from services.contacts.merge.rpc import MergeRpc
+from services.contacts.merge.storage import redirect_target
 from services.contacts.person.rpc import PersonRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.search import clamp_limit, decode_cursor, plan_search
@@ -50,7 +54,16 @@ def check_whole(contact):
         raise ValidationFailed("Some fields are not valid.", errors)
 
 
-class ContactsService(GroupsRpc, PersonRpc, CustomFieldsRpc, SavedSearchesRpc, BirthdaysRpc):
+class ContactsService(
+    AutomationsRpc,
+    MergeRpc,
+    AdvancedSearchRpc,
+    GroupsRpc,
+    PersonRpc,
+    CustomFieldsRpc,
+    SavedSearchesRpc,
+    BirthdaysRpc,
+):
     name = "contacts"
 
     db = Database("contacts")
@@ -94,7 +107,8 @@ class ContactsService(GroupsRpc, PersonRpc, CustomFieldsRpc, SavedSearchesRpc, B
         self.audit.read(
             actor, "contact.viewed", "contact", [contact["id"]], fields=EDITABLE_FIELDS + detail_names()
         )
-        return {**CONTACT.dump(contact), **parts}
+        redirect = {"redirected_from": contact["redirected_from"]} if "redirected_from" in contact else {}
+        return {**CONTACT.dump(contact), **parts, **redirect}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def update_contact(self, contact_id, changes):
@@ -145,7 +159,8 @@ class ContactsService(GroupsRpc, PersonRpc, CustomFieldsRpc, SavedSearchesRpc, B
         """Whether the id names a contact (no personal data, so no audit record)."""
         self.context.require("contacts.view")
         parsed = storage.parse_id(contact_id)
-        return bool(parsed and storage.get_contact(self.db.session, parsed))
+        session = self.db.session
+        return bool(parsed and (storage.get_contact(session, parsed) or redirect_target(session, parsed)))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_contacts(self, q="", limit=None, cursor=None, filters=None):
@@ -177,6 +192,10 @@ class ContactsService(GroupsRpc, PersonRpc, CustomFieldsRpc, SavedSearchesRpc, B
     def _existing(self, session, contact_id, for_update=False):
         parsed = storage.parse_id(contact_id)
         contact = storage.get_contact(session, parsed, for_update) if parsed else None
+        survivor = redirect_target(session, parsed) if parsed and contact is None else None
+        redirected = storage.get_contact(session, survivor, for_update) if survivor is not None else None
+        if redirected is not None:  # a merged-away id resolves to the contact it was merged into (C11)
+            contact = {**redirected, "redirected_from": str(parsed)}
         if contact is None:
             raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
         return contact

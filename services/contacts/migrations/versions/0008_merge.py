@@ -1,4 +1,5 @@
-"""Duplicates and merges (C11): candidate pairs for review, dismissed pairs, and redirects of merged ids.
+"""Duplicates and merges (C11): candidate pairs for review, dismissed pairs, redirects of merged ids, the
+scan's watermark and the blocking indexes (postal code; changed since).
 
 Revision ID: 0008
 Revises: 0007
@@ -44,9 +45,22 @@ def upgrade():
         sa.Column("merged_by", sa.String(150), nullable=False),
     )
     op.create_index("contact_redirects_survivor", "contact_redirects", ["survivor_id"])
+    op.create_table(
+        "duplicate_scans",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("scanned_until", sa.DateTime(timezone=True)),
+        sa.Column("scanned_id", UUID),
+        sa.Column("scanned_at", sa.DateTime(timezone=True)),
+        sa.CheckConstraint("id = 1", name="duplicate_scans_single_row"),
+    )
+    op.create_index("contacts_postal_code", "contacts", ["postal_code"])
+    op.create_index("contacts_updated", "contacts", ["updated_at", "id"])
 
 
 def downgrade():
+    op.drop_index("contacts_updated", table_name="contacts")
+    op.drop_index("contacts_postal_code", table_name="contacts")
+    op.drop_table("duplicate_scans")
     op.drop_table("contact_redirects")
     op.drop_table("duplicate_dismissals")
     op.drop_table("duplicate_candidates")

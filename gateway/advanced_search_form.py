@@ -1,0 +1,120 @@
+"""The advanced-search page's form (C4), pure: rows of (field, value, NOT) under a top-level AND/OR,
+plus one nested group of rows, turned into a search expression, and service errors back onto rows."""
+
+TOP_ROWS = 5
+GROUP_ROWS = 4
+FIELDS = (
+    "text",
+    "city",
+    "kind",
+    "deceased",
+    "has_email",
+    "age_min",
+    "age_max",
+    "born_from",
+    "born_to",
+    "created_from",
+    "created_to",
+    "updated_from",
+    "updated_to",
+    "group_id",
+    "with_active_status",
+    "exclude_active_status",
+    "custom_text",
+)
+SORTS = ("name", "birth_date", "city", "created_at", "updated_at")
+
+
+def _combine(value):
+    return "or" if value == "or" else "and"
+
+
+def rows_of(args, prefix, count):
+    """[{key, field, value, not}] of the form's rows ``prefix1..prefixN`` (empty rows included)."""
+    rows = []
+    for index in range(1, count + 1):
+        key = f"{prefix}{index}"
+        field = args.get(f"{key}_field", "")
+        rows.append(
+            {
+                "key": key,
+                "field": field if field in FIELDS else "",
+                "value": (args.get(f"{key}_value") or "").strip(),
+                "not": args.get(f"{key}_not") == "on",
+            }
+        )
+    return rows
+
+
+def form_state(args):
+    """Everything the page shows in its form, from the query arguments."""
+    sort = args.get("sort", "name")
+    return {
+        "combine": _combine(args.get("combine")),
+        "group_combine": _combine(args.get("g_combine", "or")),
+        "group_not": args.get("g_not") == "on",
+        "rows": rows_of(args, "r", TOP_ROWS),
+        "group_rows": rows_of(args, "g", GROUP_ROWS),
+        "sort": sort if sort in SORTS else "name",
+        "direction": "desc" if args.get("direction") == "desc" else "asc",
+    }
+
+
+def _leaf(row):
+    node = (
+        {"text": row["value"]} if row["field"] == "text" else {"filter": row["field"], "value": row["value"]}
+    )
+    return {"not": node} if row["not"] else node
+
+
+def _used(rows):
+    return [row for row in rows if row["field"] and row["value"]]
+
+
+def expression_of(state):
+    """(expression or None when the form is empty, {json path prefix: row key}) for error placement."""
+    children, owners = [], []
+    top = state["combine"]
+    for row in _used(state["rows"]):
+        children.append(_leaf(row))
+        owners.append(row["key"])
+    group_rows = _used(state["group_rows"])
+    if group_rows:
+        inner_op = state["group_combine"]
+        group = {inner_op: [_leaf(row) for row in group_rows]}
+        if state["group_not"]:
+            group = {"not": group}
+        children.append(group)
+        owners.append([row["key"] for row in group_rows])
+    if not children:
+        return None, {}
+    paths = {}
+    for index, owner in enumerate(owners):
+        base = f"expression.{top}[{index}]"
+        if isinstance(owner, list):
+            inner_base = f"{base}.not" if state["group_not"] else base
+            for inner, key in enumerate(owner):
+                paths[f"{inner_base}.{state['group_combine']}[{inner}]"] = key
+        else:
+            paths[base] = owner
+    return {top: children}, paths
+
+
+def row_errors(details, paths):
+    """Service errors {path: [messages]} -> ({row key: [messages]}, [other messages])."""
+    by_row, other = {}, []
+    for path, messages in (details or {}).items():
+        messages = messages if isinstance(messages, list) else [str(messages)]
+        owner = next(
+            (
+                key
+                for prefix, key in sorted(paths.items(), key=lambda p: -len(p[0]))
+                if path.startswith(prefix)
+            ),
+            None,
+        )
+        if owner:
+            by_row.setdefault(owner, []).extend(messages)
+        else:
+            other.extend(messages)
+    return by_row, other

@@ -1,0 +1,30 @@
+"""The published contract of advanced search (C4): the RPC/API input and the count output."""
+
+from marshmallow import Schema, fields, validate
+
+from services.contacts.advanced_search.rules import DIRECTIONS, SORTS
+
+EXPRESSION_DESCRIPTION = (
+    'A tree of nodes: {"and": [node, ...]}, {"or": [node, ...]}, {"not": node}, '
+    '{"filter": "<name>", "value": "<value>"} (any structured filter of GET /api/v1/contacts, e.g. '
+    "city, kind, age_min, age_max, born_from, born_to, has_email, created_from, created_to, "
+    "updated_from, updated_to, deceased, group_id, with_active_status, custom.<key>) or "
+    '{"text": "<free text>"}. At most 8 levels deep and 50 filter/text leaves. Dates as 2026-11-25 '
+    "or 25.11.2026. Errors name the node by its JSON path, e.g. expression.and[2].filter."
+)
+
+
+class AdvancedSearchInput(Schema):
+    expression = fields.Dict(required=True, metadata={"description": EXPRESSION_DESCRIPTION})
+    sort = fields.String(load_default="name", validate=validate.OneOf(SORTS))
+    direction = fields.String(load_default="asc", validate=validate.OneOf(DIRECTIONS))
+    limit = fields.Integer(load_default=None, allow_none=True, metadata={"description": "1..200, default 25"})
+    cursor = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "next_cursor of the previous page; only valid with the same sort"},
+    )
+
+
+class AdvancedCountInput(Schema):
+    expression = fields.Dict(required=True, metadata={"description": EXPRESSION_DESCRIPTION})

@@ -1,0 +1,81 @@
+"""Pure rules of advanced search (C4): parsing filter values (dates, ages, booleans) and the sorts."""
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from piiri.errors import ValidationFailed
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
+DIRECTIONS = ("asc", "desc")
+FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def parse_date(name, value):
+    """An ISO (2026-11-25) or Finnish (25.11.2026) date; a ValidationFailed keyed by ``name`` otherwise."""
+    text = str(value).strip()
+    try:
+        match = FINNISH_DATE.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{name} must be a date.", {name: ["Give a date as 2026-11-25 or 25.11.2026."]}
+        ) from None
+
+
+def parse_age(name, value):
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > 150:
+        raise ValidationFailed(f"{name} must be an age in years.", {name: ["Give whole years, 0..150."]})
+    return int(text)
+
+
+def parse_bool(name, value):
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise ValidationFailed(f"{name} must be true or false.", {name: ["Use true or false."]})
+    return text == "true"
+
+
+def years_before(day, years):
+    """The same calendar day ``years`` earlier (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def born_on_or_before_for_age_min(age, today):
+    """Someone at least ``age`` years old today was born on or before this day."""
+    return years_before(today, age)
+
+
+def born_after_for_age_max(age, today):
+    """Someone at most ``age`` years old today was born after this day."""
+    return years_before(today, age + 1)
+
+
+def day_start(day):
+    """The first instant of a day in Finland, for created/changed date ranges."""
+    return datetime.combine(day, time(0), tzinfo=HELSINKI)
+
+
+def next_day_start(day):
+    return day_start(day + timedelta(days=1))
+
+
+def checked_sort(sort, direction):
+    sort = sort or "name"
+    direction = (direction or "asc").lower()
+    errors = {}
+    if sort not in SORTS:
+        errors["sort"] = [f"Use one of: {', '.join(SORTS)}."]
+    if direction not in DIRECTIONS:
+        errors["direction"] = ["Use asc or desc."]
+    if errors:
+        raise ValidationFailed("The sort is not valid.", errors)
+    return sort, direction

@@ -1,0 +1,379 @@
+"""RPC methods, event handlers and the date timer of group automations (C8), mixed into ContactsService.
+
+Definitions need ``automations.manage``; the run history needs ``contacts.view`` (an audited read). Runs
+happen as the system, exactly once per (automation, trigger) thanks to automation_runs' unique key.
+"""
+
+import logging
+import uuid
+from datetime import timedelta
+
+import eventlet
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from piiri.context import SYSTEM
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.contacts.automations import actions, rules, storage
+from services.contacts.automations.contract import Automation, DryRun, RunPage
+from services.contacts.automations.describe import describe
+from services.contacts.contract import SUMMARY_FIELDS
+from services.contacts.groups import storage as group_storage
+from services.contacts.groups.tree import ancestor_ids
+from services.contacts.models import custom_fields
+from services.contacts.person import storage as person_storage
+from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
+
+log = logging.getLogger(__name__)
+
+MANAGE = "automations.manage"
+SCAN_INTERVAL = 600  # seconds; every date trigger still fires once per contact and day
+CATCH_UP_DAYS = 7  # a missed day (service down) is caught up for a week, never before the automation existed
+DRY_RUN_LIMIT = 50
+AUTOMATION = Automation()
+DEFINITION_FIELDS = ("name", "enabled", "trigger_type", "trigger_config", "action_type", "action_config")
+
+
+def parse_id(value, field):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        raise NotFound(f"No automation with id {value}.", {field: str(value)}) from None
+
+
+class AutomationsRpc:
+    """Automation definitions, their dry run and history, and the background runs (C8)."""
+
+    # --- definitions ------------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_automations(self):
+        """Every automation with when it last ran and how often (no personal data)."""
+        self.context.require(MANAGE)
+        session = self.db.session
+        items = storage.list_automations(session)
+        views = self._auto_views(session, items)
+        session.rollback()
+        return {"items": views}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_automation(self, automation_id):
+        self.context.require(MANAGE)
+        session = self.db.session
+        automation = self._auto_get(session, automation_id)
+        view = self._auto_views(session, [automation])[0]
+        session.rollback()
+        return view
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def create_automation(self, data):
+        """A new automation; refused (422 naming the fields) if invalid or if it would make a loop."""
+        actor = self.context.require(MANAGE)
+        clean = rules.validate_definition(data)
+        with self.db.transaction() as session:
+            storage.lock_definitions(session)
+            self._auto_check(session, {**clean, "id": "new"})
+            automation = storage.insert_automation(session, clean, actor.username)
+            self._auto_changed(session, actor, "created", automation, list(DEFINITION_FIELDS))
+        self.outbox.flush()
+        return self.get_automation(automation["id"])
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def update_automation(self, automation_id, changes):
+        """Change any part, e.g. ``{"enabled": false}``; the whole result is validated and loop-checked."""
+        actor = self.context.require(MANAGE)
+        with self.db.transaction() as session:
+            storage.lock_definitions(session)
+            current = self._auto_get(session, automation_id, for_update=True)
+            clean = rules.validate_definition(changes, {k: current[k] for k in DEFINITION_FIELDS})
+            changed = {key: value for key, value in clean.items() if current[key] != value}
+            if not changed:
+                session.rollback()
+                return self.get_automation(current["id"])
+            self._auto_check(session, {**clean, "id": current["id"]})
+            automation = storage.update_automation(session, current["id"], changed)
+            self._auto_changed(session, actor, "changed", automation, sorted(changed))
+        self.outbox.flush()
+        return self.get_automation(automation["id"])
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def delete_automation(self, automation_id):
+        """Delete it with its run history."""
+        actor = self.context.require(MANAGE)
+        with self.db.transaction() as session:
+            automation = self._auto_get(session, automation_id, for_update=True)
+            storage.delete_automation(session, automation["id"])
+            self._auto_changed(session, actor, "deleted", automation, [])
+        self.outbox.flush()
+        return {"id": str(automation["id"]), "deleted": True}
+
+    # --- history and dry run ----------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def automation_history(self, automation_id=None, limit=None, cursor=None):
+        """Runs newest first (of one automation, or all): when, who, outcome, why; an audited read."""
+        actor = self.context.require("contacts.view")
+        limit = clamp_limit(limit)
+        position = decode_cursor(cursor)
+        if position is not None and not ({"t", "i"} <= set(position)):
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        session = self.db.session
+        automation = self._auto_get(session, automation_id) if automation_id else None
+        items, next_position = storage.runs_page(session, automation and automation["id"], limit, position)
+        session.rollback()
+        ids = list(dict.fromkeys(item["contact_id"] for item in items if item["contact_id"]))
+        if ids:
+            self.audit.read(
+                actor,
+                "automation.history_viewed",
+                "contact",
+                ids,
+                fields=("display_name",),
+                details={"automation_id": str(automation["id"]) if automation else None},
+            )
+        return RunPage().dump(
+            {"items": items, "next_cursor": encode_cursor(next_position) if next_position else None}
+        )
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def dry_run(self, definition=None, automation_id=None, horizon_days=None):
+        """Who would be affected now: member triggers -> the group's active members ("if they joined now");
+        date_reached -> contacts whose date hits within ``horizon_days`` (30). Count + first 50, audited."""
+        actor = self.context.require(MANAGE)
+        session = self.db.session
+        if automation_id:
+            automation = self._auto_get(session, automation_id)
+        else:
+            automation = rules.validate_definition(definition if definition is not None else {})
+        horizon = clamp_horizon(horizon_days)
+        config = automation["trigger_config"]
+        today = actions.today()
+        if automation["trigger_type"] == "date_reached":
+            if config["field"] == "membership_ends":
+                self._auto_group(session, config["group_id"], "trigger_config.group_id")
+            count, items = storage.date_hits(
+                session, config, today, today + timedelta(days=horizon - 1), DRY_RUN_LIMIT
+            )
+            note = f"Contacts whose date is reached in the next {horizon} days."
+        else:
+            group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
+            count, items = storage.current_members(
+                session, group, config["include_subgroups"], today, DRY_RUN_LIMIT
+            )
+            note = f"The current members of '{group['name']}', as if they joined (or left) now."
+        texts = describe(automation, storage.group_names(session, group_ids(automation)))
+        session.rollback()
+        if items:
+            self.audit.read(
+                actor,
+                "automation.dry_run",
+                "contact",
+                [item["id"] for item in items],
+                fields=SUMMARY_FIELDS,
+                details={"automation_id": str(automation.get("id") or "") or None, "count": count},
+            )
+        return DryRun().dump({**texts, "count": count, "items": items, "note": note})
+
+    # --- running ----------------------------------------------------------------------------------------
+
+    @event_handler("contacts", "member_joined", requeue_on_error=True)
+    def automations_on_member_joined(self, payload):
+        self._auto_guarded(self.run_membership_automations, "member_joined", payload)
+
+    @event_handler("contacts", "member_left", requeue_on_error=True)
+    def automations_on_member_left(self, payload):
+        self._auto_guarded(self.run_membership_automations, "member_left", payload)
+
+    @timer(interval=SCAN_INTERVAL)
+    def automations_date_timer(self):
+        try:
+            return self.run_date_automations()
+        except Exception:
+            log.exception("date automations failed; the next tick tries again")
+            return 0
+
+    def _auto_guarded(self, function, *args):
+        """Failed actions are recorded as failed runs; anything else (database down…) is re-raised after
+        a pause so the event is requeued and tried again, never lost (stack.md trap 12)."""
+        try:
+            function(*args)
+        except Exception:
+            log.exception("automations: %s not handled, will be redelivered", args[0])
+            eventlet.sleep(1.0)
+            raise
+
+    def run_membership_automations(self, event, payload):
+        """Run every enabled automation whose trigger fires on this membership event; returns runs made."""
+        self.context.act_as(SYSTEM)
+        if not payload.get("group_id") or not payload.get("contact_id"):
+            log.warning("automations: %s without group_id or contact_id ignored: %r", event, payload)
+            return 0
+        session = self.db.session
+        candidates = storage.enabled_with_trigger(session, event)
+        paths = storage.group_paths(session, [payload["group_id"]])
+        session.rollback()
+        path = paths.get(str(payload["group_id"]))
+        if path is None:
+            return 0
+        ancestors = set(ancestor_ids(path))
+        matching = rules.triggered_by(candidates, event, payload["group_id"], lambda _: ancestors)
+        trigger = {
+            "type": event,
+            "event_id": payload.get("event_id"),
+            "group_id": str(payload["group_id"]),
+            "membership_id": payload.get("membership_id"),
+            **({"by_automation": payload["automation_id"]} if payload.get("automation_id") else {}),
+        }
+        made = 0
+        for automation in matching:
+            key = payload.get("event_id") or f"{payload.get('membership_id')}:{event}"
+            made += self._auto_run(automation, key, uuid.UUID(str(payload["contact_id"])), trigger)
+        return made
+
+    def run_date_automations(self, today=None):
+        """Fire every enabled date_reached automation for dates hit from (at most a week) back to today."""
+        self.context.act_as(SYSTEM)
+        today = today or actions.today()
+        session = self.db.session
+        automations = storage.enabled_with_trigger(session, "date_reached")
+        work = []
+        for automation in automations:
+            first = max(today - timedelta(days=CATCH_UP_DAYS), automation["created_at"].date())
+            if first > today:
+                continue
+            _, hits = storage.date_hits(session, automation["trigger_config"], first, today, 10_000)
+            work.extend((automation, hit["id"], hit["hit_on"]) for hit in hits if hit["hit_on"])
+        session.rollback()
+        made = 0
+        for automation, contact_id, day in work:
+            trigger = {
+                "type": "date_reached",
+                "field": automation["trigger_config"]["field"],
+                "day": day.isoformat(),
+            }
+            made += self._auto_run(automation, f"{contact_id}:{day.isoformat()}", contact_id, trigger, today)
+        return made
+
+    def _auto_run(self, automation, trigger_key, contact_id, trigger, today=None):
+        """Claim the run and do the action in one transaction; 0 if this trigger already ran."""
+        today = today or actions.today()
+        with self.db.transaction() as session:
+            run_id = storage.claim_run(
+                session, automation["id"], trigger_key, contact_id, {"trigger": trigger}
+            )
+            if run_id is None:
+                return 0
+            savepoint = session.begin_nested()
+            try:
+                outcome, did = actions.perform(self, session, automation, contact_id, trigger, today)
+                savepoint.commit()
+            except actions.ActionFailed as exc:
+                savepoint.rollback()
+                outcome, did = "failed", {"error": str(exc)}
+            except Exception as exc:  # a bug or a constraint: recorded, not retried forever
+                savepoint.rollback()
+                log.exception("automation %s failed for %s", automation["id"], contact_id)
+                outcome, did = "failed", {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            storage.finish_run(session, run_id, outcome, {"trigger": trigger, **did})
+        self.outbox.flush()
+        return 1
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def _auto_get(self, session, automation_id, for_update=False):
+        automation = storage.get_automation(session, parse_id(automation_id, "automation_id"), for_update)
+        if automation is None:
+            raise NotFound(f"No automation with id {automation_id}.", {"automation_id": str(automation_id)})
+        return automation
+
+    def _auto_group(self, session, group_id, field):
+        group = group_storage.get_group(session, group_id)
+        if group is None:
+            raise ValidationFailed("The group does not exist.", {field: [f"No group with id {group_id}."]})
+        return group
+
+    def _auto_check(self, session, definition):
+        """Groups, status kinds and custom fields named must exist; no loop with the other automations."""
+        trigger, action = definition["trigger_config"], definition["action_config"]
+        if trigger.get("group_id"):
+            self._auto_group(session, trigger["group_id"], "trigger_config.group_id")
+        if action.get("group_id"):
+            group = self._auto_group(session, action["group_id"], "action_config.group_id")
+            if group["archived"] and definition["action_type"] == "add_to_group":
+                raise ValidationFailed(
+                    "People cannot be added to an archived group.",
+                    {"action_config.group_id": [f"'{group['name']}' is archived."]},
+                )
+        if action.get("kind") and not person_storage.status_kind(session, action["kind"]):
+            raise ValidationFailed(
+                "Unknown status kind.", {"action_config.kind": [f"No status kind {action['kind']!r}."]}
+            )
+        field = trigger.get("field") or ""
+        if field.startswith("custom."):
+            found = session.execute(
+                custom_fields.select().where(
+                    custom_fields.c.key == field[7:],
+                    custom_fields.c.field_type == "date",
+                    custom_fields.c.removed_at.is_(None),
+                )
+            ).first()
+            if found is None:
+                raise ValidationFailed(
+                    "No such date field.", {"trigger_config.field": [f"No custom date field {field[7:]!r}."]}
+                )
+        paths = storage.group_paths(session)
+        others = storage.list_automations(session)
+        rules.check_no_loop(
+            definition, others, lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1])
+        )
+
+    def _auto_changed(self, session, actor, what, automation, fields):
+        view = AUTOMATION.dump({key: automation[key] for key in ("id", *DEFINITION_FIELDS, "created_by")})
+        self.audit.write(
+            self.outbox,
+            session,
+            actor,
+            f"automation.{what}",
+            "automation",
+            [automation["id"]],
+            fields=fields,
+            details={"name": automation["name"]},
+        )
+        self.outbox.event(
+            session,
+            f"automation_{what}",
+            {"automation_id": str(automation["id"]), "changed_fields": fields, "automation": view},
+        )
+
+    def _auto_views(self, session, items):
+        stats = storage.last_runs(session, [item["id"] for item in items])
+        names = storage.group_names(session, {g for item in items for g in group_ids(item)})
+        return [
+            AUTOMATION.dump(
+                {**item, **stats.get(item["id"], {"last_ran_at": None, "runs": 0}), **describe(item, names)}
+            )
+            for item in items
+        ]
+
+
+def group_ids(automation):
+    return [
+        automation[key].get("group_id")
+        for key in ("trigger_config", "action_config")
+        if automation[key].get("group_id")
+    ]
+
+
+def clamp_horizon(value):
+    if value in (None, ""):
+        return 30
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= 366:
+        raise ValidationFailed(
+            "horizon_days must be 1..366.", {"horizon_days": ["Must be between 1 and 366."]}
+        )
+    return number

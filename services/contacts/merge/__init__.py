@@ -1,0 +1,1 @@
+"""Duplicates, comparison and merge of contacts (C11)."""

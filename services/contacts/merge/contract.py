@@ -1,0 +1,45 @@
+"""Published shapes of C11: duplicate candidates, review pairs, comparisons and merge results."""
+
+from marshmallow import Schema, fields
+
+
+class Summary(Schema):
+    id = fields.UUID(required=True)
+    kind = fields.String()
+    first_name = fields.String(allow_none=True)
+    preferred_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    organisation_name = fields.String(allow_none=True)
+    display_name = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    birth_date = fields.Date(allow_none=True)
+
+
+class Candidate(Schema):
+    """A contact that may duplicate another one, with the score (0..100) and why."""
+
+    contact = fields.Nested(Summary)
+    score = fields.Integer()
+    reasons = fields.List(fields.String())
+
+
+class CandidatePair(Schema):
+    """A stored pair for review (contact_a < contact_b)."""
+
+    contact_a = fields.Nested(Summary)
+    contact_b = fields.Nested(Summary)
+    score = fields.Integer()
+    reasons = fields.List(fields.String())
+    found_at = fields.DateTime()
+
+
+class DismissInput(Schema):
+    contact_ids = fields.List(fields.String(), required=True)
+
+
+class MergeInput(Schema):
+    survivor_id = fields.String(required=True)
+    merged_ids = fields.List(fields.String(), required=True)
+    chosen = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)

@@ -1,0 +1,203 @@
+"""Pure rules of C11: how alike two contacts are (score and reasons), which fields differ, and the plan
+of a merge (validation and the survivor's new values)."""
+
+import unicodedata
+from difflib import SequenceMatcher
+
+from piiri.errors import ValidationFailed
+from services.contacts.contract import EDITABLE_FIELDS
+
+THRESHOLD = 60  # pairs scoring at least this are listed for review
+MAX_COMPARED = 5
+WEIGHTS = {
+    "same_email": 60,
+    "same_phone": 45,
+    "same_name_and_birth_date": 70,
+    "similar_name": 30,
+    "same_address": 25,
+    "different_birth_date": -40,
+}
+SIMILAR = 0.85  # difflib ratio from which two names or streets count as similar
+
+
+def normalise(text):
+    """Lower case, no accents, single spaces: 'José  Virtanen' -> 'jose virtanen'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def full_name(contact):
+    if contact.get("kind") == "organisation":
+        return normalise(contact.get("organisation_name"))
+    return normalise(f"{contact.get('first_name') or ''} {contact.get('last_name') or ''}")
+
+
+def similarity(left, right):
+    if not left or not right:
+        return 0.0
+    return SequenceMatcher(None, left, right).ratio()
+
+
+def score_pair(one, other):
+    """(score 0..100, reasons) of two contacts; reasons are the keys of WEIGHTS that apply."""
+    reasons = []
+    if one.get("email") and normalise(one["email"]) == normalise(other.get("email")):
+        reasons.append("same_email")
+    if one.get("phone") and one["phone"] == other.get("phone"):
+        reasons.append("same_phone")
+    name_one, name_other = full_name(one), full_name(other)
+    born_one, born_other = one.get("birth_date"), other.get("birth_date")
+    if name_one and name_one == name_other and born_one and born_one == born_other:
+        reasons.append("same_name_and_birth_date")
+    elif similarity(name_one, name_other) >= SIMILAR:
+        reasons.append("similar_name")
+    if (
+        one.get("postal_code")
+        and one["postal_code"] == other.get("postal_code")
+        and similarity(normalise(one.get("street")), normalise(other.get("street"))) >= SIMILAR
+    ):
+        reasons.append("same_address")
+    if born_one and born_other and born_one != born_other:
+        reasons.append("different_birth_date")
+    score = sum(WEIGHTS[reason] for reason in reasons)
+    return max(0, min(100, score)), reasons
+
+
+def ordered(first, second):
+    """A pair as stored: the smaller id first (contact_a < contact_b)."""
+    return (first, second) if str(first) < str(second) else (second, first)
+
+
+def candidates(contact, others, threshold=THRESHOLD):
+    """The others that look like ``contact``, best first: [{contact, score, reasons}]."""
+    found = []
+    for other in others:
+        if other["id"] == contact["id"]:
+            continue
+        score, reasons = score_pair(contact, other)
+        if score >= threshold:
+            found.append({"contact": other, "score": score, "reasons": reasons})
+    found.sort(key=lambda item: (-item["score"], str(item["contact"]["id"])))
+    return found
+
+
+def comparable(contact):
+    """The fields compared side by side: the editable fields and custom values as 'custom.<key>'."""
+    values = {name: contact.get(name) for name in EDITABLE_FIELDS}
+    for key, value in (contact.get("custom") or {}).items():
+        values[f"custom.{key}"] = value
+    return values
+
+
+def differences(contacts):
+    """{field: True if the contacts do not all have the same value} over every compared field."""
+    rows = [comparable(contact) for contact in contacts]
+    names = list(EDITABLE_FIELDS) + sorted(
+        {name for row in rows for name in row if name.startswith("custom.")}
+    )
+    return {name: len({_key(row.get(name)) for row in rows}) > 1 for name in names}
+
+
+def _key(value):
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def check_ids(survivor_id, merged_ids):
+    """Shape of a merge request: a survivor, 1+ other distinct contacts, none of them the survivor."""
+    errors = {}
+    if not survivor_id:
+        errors["survivor_id"] = ["Required."]
+    if not isinstance(merged_ids, list) or not merged_ids:
+        errors["merged_ids"] = ["Give at least one contact to merge into the survivor."]
+    elif len(merged_ids) + 1 > MAX_COMPARED:
+        errors["merged_ids"] = [f"At most {MAX_COMPARED} contacts can be merged at once."]
+    elif any(not isinstance(item, str) for item in merged_ids):
+        errors["merged_ids"] = ["Each must be a contact id."]
+    if errors:
+        raise ValidationFailed("The merge is not valid.", errors)
+
+
+def check_distinct(survivor_id, merged_ids):
+    """After resolving ids: the survivor is not merged with itself, nothing is named twice."""
+    if survivor_id in merged_ids:
+        raise ValidationFailed(
+            "A contact cannot be merged with itself.",
+            {"merged_ids": ["A contact cannot be merged with itself."]},
+        )
+    if len(set(merged_ids)) != len(merged_ids):
+        raise ValidationFailed(
+            "A contact is named twice in the merge.", {"merged_ids": ["A contact is named twice."]}
+        )
+
+
+def plan_merge(survivor, merged, chosen):
+    """The survivor's new field and custom values from ``chosen`` ({field: contact id}).
+
+    Fields not chosen keep the survivor's value; a custom value not chosen is the survivor's, or
+    else the first merged contact's that has one. Returns (changed fields {name: value},
+    custom values {key: contact id to take it from}, fields_from {field: contact id}).
+    """
+    if chosen is None:
+        chosen = {}
+    if not isinstance(chosen, dict):
+        raise ValidationFailed(
+            "chosen must be an object {field: contact id}.", {"chosen": ["Not an object."]}
+        )
+    everyone = {str(contact["id"]): contact for contact in [survivor, *merged]}
+    custom_keys = {key for contact in everyone.values() for key in (contact.get("custom") or {})}
+    errors = {}
+    fields_from = {}
+    for name, source in chosen.items():
+        known = name in EDITABLE_FIELDS or (name.startswith("custom.") and name[7:] in custom_keys)
+        if not known:
+            errors[f"chosen.{name}"] = ["Not a field of these contacts."]
+        elif str(source) not in everyone:
+            errors[f"chosen.{name}"] = ["Must be one of the contacts being merged."]
+        else:
+            fields_from[name] = str(source)
+    if errors:
+        raise ValidationFailed("Some chosen values are not valid.", errors)
+    survivor_id = str(survivor["id"])
+    changed = {}
+    for name in EDITABLE_FIELDS:
+        source = fields_from.get(name, survivor_id)
+        value = everyone[source].get(name)
+        if value != survivor.get(name):
+            changed[name] = value
+    custom_from = {}
+    for key in sorted(custom_keys):
+        source = fields_from.get(f"custom.{key}")
+        if source is None:
+            having = [cid for cid, contact in everyone.items() if key in (contact.get("custom") or {})]
+            source = survivor_id if survivor_id in having else having[0]
+        if key in (everyone[source].get("custom") or {}):
+            custom_from[key] = source
+    return changed, custom_from, fields_from
+
+
+def former_names(survivor, new_values, others):
+    """Names to keep as alternative names of kind 'former': every other person name (and the
+    survivor's own old name) that differs from the survivor's new name, without repeats."""
+    result = {**survivor, **new_values}
+    if result.get("kind") != "person":
+        return []
+    current = _spelling(result)
+    seen, names = {current}, []
+    for contact in [survivor, *others]:
+        if contact.get("kind") != "person" or not (contact.get("first_name") or contact.get("last_name")):
+            continue
+        key = _spelling(contact)
+        if key not in seen:
+            seen.add(key)
+            names.append({"first_name": contact.get("first_name"), "last_name": contact.get("last_name")})
+    return names
+
+
+def _spelling(contact):
+    """A person's name as spelt (accents count, case and spacing do not)."""
+    return " ".join(f"{contact.get('first_name') or ''} {contact.get('last_name') or ''}".casefold().split())
