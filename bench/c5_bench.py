@@ -26,8 +26,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    ADMIN_PASSWORD,
+    ADMIN_USER,
     Server,
     apply_env,
+    contacts_engine,
     ensure_vhost,
     format_table,
     isolated_env,
@@ -35,6 +38,7 @@ from bench.common import (  # noqa: E402
     piiri_executable,
     port_in_use,
     run,
+    token_for,
     wait_for_health,
 )
 
@@ -44,8 +48,6 @@ TARGET_P95_MS = 100.0
 LIMIT = 25
 DEEP_PAGE = 1_000
 WARMUP = 3
-ADMIN_USER = "bench-admin"
-ADMIN_PASSWORD = "bench-admin-password-1"
 DUPLICATES_PATH = "/api/v1/contacts/{contact_id}/duplicates"
 
 
@@ -84,13 +86,6 @@ def parse_args(argv):
 
 
 # --- set-up -----------------------------------------------------------------------------------------
-
-
-def contacts_engine():
-    from piiri.config import database_url, load_config
-    from piiri.db import make_engine
-
-    return make_engine(database_url(load_config(), "contacts"), pool_size=1)
 
 
 def scalar(engine, sql, **params):
@@ -140,17 +135,6 @@ def prepare(args, env, piiri):
 def run_sql_autocommit(engine, sql):
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(sql)
-
-
-def token_for(base_url):
-    import requests
-
-    response = requests.post(
-        f"{base_url}/api/v1/auth/token", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD}, timeout=30
-    )
-    if response.status_code != 201:
-        raise SystemExit(f"bench: could not get a token ({response.status_code}): {response.text[:300]}")
-    return response.json()["token"]
 
 
 # --- the rows ---------------------------------------------------------------------------------------

@@ -21,6 +21,30 @@ VENV_BIN = Path(sys.executable).parent
 AMQP_SERVER = "pyamqp://guest:guest@127.0.0.1:5672"
 
 
+ADMIN_USER = "bench-admin"
+ADMIN_PASSWORD = "bench-admin-password-1"
+
+
+def contacts_engine():
+    """An engine on the contacts database of the environment applied with apply_env()."""
+    from piiri.config import database_url, load_config
+    from piiri.db import make_engine
+
+    return make_engine(database_url(load_config(), "contacts"), pool_size=1)
+
+
+def token_for(base_url):
+    """A bearer token for the benchmark's admin user."""
+    import requests
+
+    response = requests.post(
+        f"{base_url}/api/v1/auth/token", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD}, timeout=30
+    )
+    if response.status_code != 201:
+        raise SystemExit(f"bench: could not get a token ({response.status_code}): {response.text[:300]}")
+    return response.json()["token"]
+
+
 def piiri_executable():
     """The `piiri` console script next to this Python (the project's virtualenv), else on PATH."""
     candidate = VENV_BIN / "piiri"

@@ -25,8 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    ADMIN_PASSWORD,
+    ADMIN_USER,
     Server,
     apply_env,
+    contacts_engine,
     ensure_vhost,
     format_table,
     isolated_env,
@@ -34,6 +37,7 @@ from bench.common import (  # noqa: E402
     piiri_executable,
     port_in_use,
     run,
+    token_for,
     wait_for_health,
 )
 
@@ -49,8 +53,6 @@ TARGET_P95_MS = 50.0
 LIMIT = 25
 DEEP_PAGE = 50
 WARMUP = 3
-ADMIN_USER = "bench-admin"
-ADMIN_PASSWORD = "bench-admin-password-1"
 
 
 @dataclass(frozen=True)
@@ -117,13 +119,6 @@ def parse_args(argv):
 # --- set-up -----------------------------------------------------------------------------------------
 
 
-def contacts_engine():
-    from piiri.config import database_url, load_config
-    from piiri.db import make_engine
-
-    return make_engine(database_url(load_config(), "contacts"), pool_size=1)
-
-
 def count_contacts(engine):
     from sqlalchemy.orm import Session
 
@@ -171,17 +166,6 @@ def prepare(args, env, piiri):
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit("bench: piiri create-user failed")
     return engine, existing
-
-
-def token_for(base_url):
-    import requests
-
-    response = requests.post(
-        f"{base_url}/api/v1/auth/token", json={"username": ADMIN_USER, "password": ADMIN_PASSWORD}, timeout=30
-    )
-    if response.status_code != 201:
-        raise SystemExit(f"bench: could not get a token ({response.status_code}): {response.text[:300]}")
-    return response.json()["token"]
 
 
 # --- measuring --------------------------------------------------------------------------------------
