@@ -167,11 +167,15 @@ class ContactsService(
         """One page of contacts matching ``q`` and every structured filter (filters.py);
         the page's contacts are audited as one event."""
         actor = self.context.require("contacts.view")
+        return self._search_page(actor, q, filters, limit, cursor, {})
+
+    def _search_page(self, actor, q, filters, limit, cursor, audit_details):
+        """One audited page of contacts for ``q`` and ``filters`` (the list, saved searches …):
+        the page's contacts are one ``contact.listed`` event, with ``audit_details`` added."""
         limit = clamp_limit(limit)
-        plan = plan_search(q)
         conditions = filter_conditions(filters)
         items, next_position, match = storage.search(
-            self.db.session, plan, limit, decode_cursor(cursor), conditions
+            self.db.session, plan_search(q), limit, decode_cursor(cursor), conditions
         )
         self.db.session.rollback()
         if items:
@@ -181,7 +185,7 @@ class ContactsService(
                 "contact",
                 [item["id"] for item in items],
                 fields=SUMMARY_FIELDS,
-                details={"query": q or "", "filters": filters or {}},
+                details={"query": q or "", "filters": filters or {}, **audit_details},
             )
         return {
             "items": SUMMARY.dump(items, many=True),

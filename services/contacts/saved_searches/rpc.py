@@ -9,12 +9,12 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts import storage as contact_storage
-from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
+from services.contacts.contract import ContactSummary
 from services.contacts.filters import filter_conditions
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.saved_searches.contract import ContactCount, SavedSearch, SavedSearchInput
-from services.contacts.search import clamp_limit, decode_cursor, plan_search
+from services.contacts.search import plan_search
 
 VIEW = "contacts.view"
 SAVED = SavedSearch()
@@ -131,31 +131,10 @@ class SavedSearchesRpc:
         actor = self.context.require(VIEW)
         session = self.db.session
         search = self._saved_visible(session, actor, search_id)
-        limit = clamp_limit(limit)
-        conditions = filter_conditions(search["filters"])
-        items, next_position, match = contact_storage.search(
-            session, plan_search(search["query"]), limit, decode_cursor(cursor), conditions
+        page = self._search_page(
+            actor, search["query"], search["filters"], limit, cursor, {"saved_search_id": str(search["id"])}
         )
-        session.rollback()
-        if items:
-            self.audit.read(
-                actor,
-                "contact.listed",
-                "contact",
-                [item["id"] for item in items],
-                fields=SUMMARY_FIELDS,
-                details={
-                    "query": search["query"],
-                    "filters": search["filters"],
-                    "saved_search_id": str(search["id"]),
-                },
-            )
-        return {
-            "items": SUMMARY.dump(items, many=True),
-            "next_cursor": contact_storage.cursor_for(next_position),
-            "match": match,
-            "saved_search_id": str(search["id"]),
-        }
+        return {**page, "saved_search_id": str(search["id"])}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_contacts(self, q="", filters=None):
