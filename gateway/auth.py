@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from gateway.models import login_failures, sessions, users
 from gateway.roles import permissions_for
@@ -126,13 +126,6 @@ def principal_for(session, secret, kind):
     return Principal(
         user=user, kind=kind, csrf_token=data[sessions.c.csrf_token], token_hash=data[sessions.c.token_hash]
     )
-
-
-def touch(session, principal):
-    session.execute(
-        update(sessions).where(sessions.c.token_hash == principal.token_hash).values(last_seen_at=func.now())
-    )
-    session.commit()
 
 
 def logout(session, principal):
