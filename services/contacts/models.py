@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -26,10 +27,13 @@ metadata = MetaData()
 
 # piiri_norm(text) = lower(unaccent(text)), declared IMMUTABLE in the first migration so it can
 # feed generated columns and indexes. Query terms go through the same function, in SQL.
+# piiri_contact_extra_text (0011) adds every listed e-mail and phone and the tags.
 SEARCH_TEXT_SQL = (
-    "piiri_norm(coalesce(first_name, '') || ' ' || coalesce(preferred_name, '') || ' ' "
+    "piiri_norm(coalesce(first_name, '') || ' ' || coalesce(middle_name, '') || ' ' "
+    "|| coalesce(preferred_name, '') || ' ' "
     "|| coalesce(last_name, '') || ' ' || coalesce(organisation_name, '') || ' ' "
-    "|| coalesce(email, '') || ' ' || coalesce(alt_names_text, ''))"
+    "|| coalesce(email, '') || ' ' || coalesce(alt_names_text, '') || ' ' "
+    "|| piiri_contact_extra_text(emails, phones, tags))"
 )
 SORT_NAME_SQL = "piiri_norm(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
 
@@ -42,6 +46,7 @@ contacts = Table(
     Column("preferred_name", String(100)),
     Column("last_name", String(100)),
     Column("organisation_name", String(200)),
+    # The flat e-mail, phone and address columns always hold the primary entry of the lists below.
     Column("email", String(254)),
     Column("phone", String(20)),
     Column("street", String(200)),
@@ -54,6 +59,18 @@ contacts = Table(
     Column("deceased_on", Date),
     # All alternative names (contact_names) as one text, kept in step by the service, for search.
     Column("alt_names_text", Text),
+    # Rich standard fields (C2, 0011).
+    Column("middle_name", String(100)),
+    Column("title", String(100)),
+    Column("honorific", String(60)),
+    Column("gender", String(12)),
+    Column("website", String(300)),
+    Column("tags", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    # [{address, kind, primary}], [{number, kind, primary}], [{kind, street, postal_code, city,
+    # country, primary}]: every entry, exactly one primary per non-empty list.
+    Column("emails", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("phones", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("addresses", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -61,6 +78,8 @@ contacts = Table(
     Column("sort_name", Text, Computed(SORT_NAME_SQL, persisted=True)),
     Column("email_norm", Text, Computed("lower(email)", persisted=True)),
     CheckConstraint("kind IN ('person', 'organisation')", name="contacts_kind"),
+    CheckConstraint("gender IS NULL OR gender IN ('female', 'male', 'other')", name="contacts_gender"),
+    Index("contacts_tags", "tags", postgresql_using="gin"),
     # Covering (0007): the bounded walks of the name order in storage._text_rows() are index-only scans.
     Index("contacts_sort", "sort_name", "id", postgresql_include=["search_text"]),
     Index(
@@ -381,6 +400,44 @@ automation_runs = Table(
     UniqueConstraint("automation_id", "trigger_key", name="automation_runs_once"),
     Index("automation_runs_history", "automation_id", "ran_at"),
     Index("automation_runs_contact", "contact_id"),
+)
+
+# --- Person-organisation links and photos (C2, 0012) ----------------------------------------------
+
+AFFILIATION_ROLES = ("employee", "board_member", "chair", "member", "contact_person", "volunteer", "other")
+
+affiliations = Table(
+    "affiliations",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("person_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "organisation_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("role", String(20), nullable=False),
+    Column("title", String(100)),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    # The person's main organisation (name cards, letters).
+    Column("is_primary", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"role IN {AFFILIATION_ROLES}", name="affiliations_role"),
+    CheckConstraint("person_id <> organisation_id", name="affiliations_not_self"),
+    CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="affiliations_dates"),
+    UniqueConstraint("person_id", "organisation_id", "role", name="affiliations_once"),
+    Index("affiliations_person", "person_id"),
+    Index("affiliations_organisation", "organisation_id"),
+)
+
+# One photo per contact, apart from the contacts row so that lists and searches never read it.
+contact_photos = Table(
+    "contact_photos",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("content_type", String(20), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("content_type IN ('image/jpeg', 'image/png', 'image/webp')", name="contact_photos_type"),
 )
 
 outbox = outbox_table(metadata)
