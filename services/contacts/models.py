@@ -423,7 +423,9 @@ affiliations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(f"role IN {AFFILIATION_ROLES}", name="affiliations_role"),
     CheckConstraint("person_id <> organisation_id", name="affiliations_not_self"),
-    CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="affiliations_dates"),
+    CheckConstraint(
+        "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="affiliations_dates"
+    ),
     UniqueConstraint("person_id", "organisation_id", "role", name="affiliations_once"),
     Index("affiliations_person", "person_id"),
     Index("affiliations_organisation", "organisation_id"),
@@ -438,6 +440,97 @@ contact_photos = Table(
     Column("data", LargeBinary, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("content_type IN ('image/jpeg', 'image/png', 'image/webp')", name="contact_photos_type"),
+)
+
+# --- Data protection (G1, G4, G5; 0013) -----------------------------------------------------------
+
+LEGAL_BASES = (
+    "consent",
+    "contract",
+    "legitimate_interest",
+    "legal_obligation",
+    "vital_interest",
+    "public_task",
+)
+CONSENT_SOURCES = ("staff", "api", "import", "form", "paper", "email")
+
+# Why personal data is processed, with the default legal basis; built-ins inserted by 0013.
+processing_purposes = Table(
+    "processing_purposes",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("label_fi", String(150), nullable=False),
+    Column("label_en", String(150), nullable=False),
+    Column("legal_basis", String(30), nullable=False),
+    Column("description", Text),
+    Column("builtin", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"legal_basis IN {LEGAL_BASES}", name="processing_purposes_basis"),
+    CheckConstraint("code ~ '^[a-z][a-z0-9_]{1,39}$'", name="processing_purposes_code"),
+)
+
+# Append-only history per person and purpose; the latest row is the current state.
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(40), ForeignKey("processing_purposes.code"), nullable=False),
+    Column("given", Boolean, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("source", String(20), nullable=False),
+    Column("text_version", String(60)),
+    Column("note", Text),
+    Column("recorded_by", String(150), nullable=False),
+    CheckConstraint(f"source IN {CONSENT_SOURCES}", name="consents_source"),
+    Index("consents_contact", "contact_id", "purpose", "recorded_at"),
+)
+
+# A person-specific legal basis for a purpose, beside the purpose's default.
+legal_bases = Table(
+    "legal_bases",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(40), ForeignKey("processing_purposes.code"), nullable=False),
+    Column("basis", String(30), nullable=False),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    Column("note", Text),
+    Column("recorded_by", String(150), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"basis IN {LEGAL_BASES}", name="legal_bases_basis"),
+    CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="legal_bases_dates"),
+    Index("legal_bases_contact", "contact_id"),
+)
+
+retention_rules = Table(
+    "retention_rules",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("config", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("created_by", String(150), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One row per right-to-be-forgotten request; the contact is gone afterwards (no foreign key).
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("contact_id", UUID(as_uuid=True), nullable=False),
+    Column("requested_by", String(150), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("reason", Text),
+    # {service: ISO completed-at, or null while pending}
+    Column("services", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("completed_at", DateTime(timezone=True)),
+    UniqueConstraint("contact_id", name="erasures_contact_once"),
+    Index("erasures_pending", "requested_at", postgresql_where=text("completed_at IS NULL")),
 )
 
 outbox = outbox_table(metadata)
