@@ -1,0 +1,70 @@
+"""Search filters of the rich standard fields (C2), registered in the filters.py registry, so the
+contact list, GET /api/v1/contacts, advanced search expressions and saved searches all take them:
+``tag`` (has the tag; 'a,b' has both), ``gender``, ``has_phone``, ``has_address``, ``address_kind``."""
+
+from sqlalchemy import cast, literal
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.types import Text
+
+from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.rules import parse_bool
+from services.contacts.contract import ADDRESS_KINDS, GENDERS, TAG_LENGTH
+from services.contacts.filters import search_filter
+from services.contacts.models import contacts
+
+NO_GENDER = "unset"
+
+
+def parse_tags(value):
+    """'Hallitus, lehti' -> ['hallitus', 'lehti'] (as tags are stored), or a clear error."""
+    raw = value if isinstance(value, list | tuple) else str(value).split(",")
+    tags = [" ".join(str(tag).split()).lower() for tag in raw]
+    tags = [tag for tag in tags if tag]
+    if not tags or any(len(tag) > TAG_LENGTH for tag in tags):
+        raise ValidationFailed(
+            "tag must be one or more tags separated by commas.",
+            {"tag": [f"Give a tag (1..{TAG_LENGTH} characters), or several separated by commas."]},
+        )
+    return sorted(set(tags))
+
+
+@search_filter("tag")
+def tag(value):
+    """Contacts having the tag; several separated by commas: having every one of them (GIN index)."""
+    return contacts.c.tags.contains(cast(parse_tags(value), ARRAY(Text)))
+
+
+@search_filter("gender")
+def gender(value):
+    """female, male, other, or 'unset' for contacts without a gender."""
+    value = str(value).strip().lower()
+    if value == NO_GENDER:
+        return contacts.c.gender.is_(None)
+    if value not in GENDERS:
+        choices = ", ".join((*GENDERS, NO_GENDER))
+        raise ValidationFailed(f"gender must be one of {choices}.", {"gender": [f"Use one of {choices}."]})
+    return contacts.c.gender == value
+
+
+@search_filter("has_phone")
+def has_phone(value):
+    present = contacts.c.phone.is_not(None)
+    return present if parse_bool("has_phone", value) else ~present
+
+
+@search_filter("has_address")
+def has_address(value):
+    present = contacts.c.addresses != literal([], JSONB)
+    return present if parse_bool("has_address", value) else ~present
+
+
+@search_filter("address_kind")
+def address_kind(value):
+    """Contacts with an address of this kind (home, work, postal, billing, other)."""
+    value = str(value).strip().lower()
+    if value not in ADDRESS_KINDS:
+        choices = ", ".join(ADDRESS_KINDS)
+        raise ValidationFailed(
+            f"address_kind must be one of {choices}.", {"address_kind": [f"Use one of {choices}."]}
+        )
+    return contacts.c.addresses.contains(literal([{"kind": value}], JSONB))
