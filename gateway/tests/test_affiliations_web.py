@@ -1,0 +1,73 @@
+"""C2 web pieces without services: every word the link and photo templates use exists in Finnish and
+English, the services' messages are translated, and the person/organisation sections render."""
+
+import re
+from pathlib import Path
+
+from gateway import i18n_affiliations, web_affiliations  # noqa: F401  (registers words and sections)
+from gateway.i18n import MESSAGES, Translator
+from gateway.web_helpers import GATEWAY_DIR, render_html
+
+KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
+TEMPLATES = [
+    *(GATEWAY_DIR / "templates" / "affiliations").glob("*.html"),
+    GATEWAY_DIR / "templates/photos/_section.html",
+]
+
+
+def test_c2_every_template_key_exists_in_both_languages():
+    used = {key for path in TEMPLATES for key in KEY_IN_SOURCE.findall(Path(path).read_text())}
+    used |= {f"affiliation_role.{role}" for role in web_affiliations.ROLES}
+    assert len(used) > 25
+    for language in ("fi", "en"):
+        assert used <= set(MESSAGES[language]), sorted(used - set(MESSAGES[language]))
+
+
+def test_c2_service_messages_are_translated():
+    fi, en = Translator("fi"), Translator("en")
+    assert (
+        fi.service_message("Acme Oy is a person, not an organisation.")
+        == "Acme Oy on henkilö, ei organisaatio."
+    )
+    assert fi.service_message("Already linked to Kylä ry as board member.") == (
+        "Jo liitetty organisaatioon Kylä ry tässä roolissa."
+    )
+    assert fi.service_message("The photo is 2.4 MB; the largest allowed is 2 MB.") == (
+        "Kuva on 2.4 Mt; suurin sallittu koko on 2 Mt."
+    )
+    assert (
+        en.service_message("A contact cannot be linked to itself.") == "A contact cannot be linked to itself."
+    )
+
+
+def render_section(template, contact, language="fi"):
+    return render_html(
+        template,
+        language,
+        contact=contact,
+        can={"edit": True, "delete": False, "audit": False},
+        csrf_token="c",
+    )
+
+
+def link(**more):
+    return {"id": "l1", "person_id": "p1", "person_name": "Anna Virtanen", "organisation_id": "o1",
+            "organisation_name": "Kylä ry", "role": "board_member", "title": None, "starts_on": "2026-01-10",
+            "ends_on": None, "is_primary": True, "ended": False, **more}  # fmt: skip
+
+
+def test_c2_sections_render_for_a_person_and_an_organisation():
+    person = {"id": "p1", "kind": "person", "display_name": "Anna Virtanen",
+              "affiliations": {"organisations": [link()], "people": None}, "photo": None}  # fmt: skip
+    html = render_section("affiliations/_section.html", person, "en")
+    assert "Organisations" in html and "board member" in html and "Main organisation" in html
+    assert "/contacts/p1/organisations/l1/edit" in html
+    organisation = {"id": "o1", "kind": "organisation", "display_name": "Kylä ry",
+                    "affiliations": {"organisations": [], "people": {"count": 1, "items": [link()],
+                                                                     "next_cursor": None}}}  # fmt: skip
+    html = render_section("affiliations/_section.html", organisation)
+    assert "Henkilöt" in html and "Henkilöitä nyt: 1" in html and "hallituksen jäsen" in html
+    photo = render_section(
+        "photos/_section.html", {**person, "photo": {"content_type": "image/png", "updated_at": "2026-01-01"}}
+    )
+    assert 'src="/contacts/p1/photo?v=2026-01-01"' in photo and 'enctype="multipart/form-data"' in photo

@@ -1,0 +1,1 @@
+"""Person-organisation links with a role (C2)."""

@@ -1,0 +1,104 @@
+"""Published contract of person-organisation links (C2, version 1): RPC inputs and outputs, events."""
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+ROLES = ("employee", "board_member", "chair", "member", "contact_person", "volunteer", "other")
+PEOPLE_PAGE_MAX = 200
+PEOPLE_PAGE_DEFAULT = 25
+
+
+class _Trimmed(Schema):
+    @pre_load
+    def blank_to_none(self, data, **kwargs):
+        """Forms send '' for an empty field: no value, trimmed."""
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: (value.strip() or None) if isinstance(value, str) else value for key, value in data.items()
+        }
+
+
+class AffiliationChanges(_Trimmed):
+    """What can change on a link: role, title, dates, primary (the organisation cannot: remove and add)."""
+
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    title = fields.String(allow_none=True, validate=validate.Length(max=100))
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    is_primary = fields.Boolean(
+        load_default=False, metadata={"description": "The person's main organisation (one at most)."}
+    )
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            raise ValidationError("The end date cannot be before the start date.", "ends_on")
+
+
+class AffiliationInput(AffiliationChanges):
+    """A new link of a person to an organisation contact."""
+
+    organisation_id = fields.UUID(required=True)
+
+
+class Affiliation(Schema):
+    id = fields.UUID(required=True)
+    person_id = fields.UUID(required=True)
+    person_name = fields.String()
+    organisation_id = fields.UUID(required=True)
+    organisation_name = fields.String()
+    role = fields.String(required=True, metadata={"enum": list(ROLES)})
+    title = fields.String(allow_none=True)
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    is_primary = fields.Boolean()
+    ended = fields.Boolean(metadata={"description": "ends_on is before today."})
+    created_at = fields.DateTime()
+
+
+class PeopleQuery(Schema):
+    """Paging and filters of an organisation's people."""
+
+    limit = fields.Integer(
+        load_default=PEOPLE_PAGE_DEFAULT, validate=validate.Range(min=1, max=PEOPLE_PAGE_MAX)
+    )
+    cursor = fields.String(allow_none=True, load_default=None)
+    role = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(ROLES))
+    include_ended = fields.Boolean(load_default=False)
+
+
+class PeoplePage(Schema):
+    items = fields.List(fields.Nested(Affiliation))
+    next_cursor = fields.String(allow_none=True)
+
+
+class OrganisationPeople(PeoplePage):
+    count = fields.Integer(metadata={"description": "People linked now (links not ended), any role."})
+
+
+class AffiliationDetails(Schema):
+    """The ``affiliations`` part of get_contact: a person's organisations, or an organisation's people."""
+
+    organisations = fields.List(
+        fields.Nested(Affiliation), metadata={"description": "For a person: every link, primary first."}
+    )
+    people = fields.Nested(
+        OrganisationPeople,
+        allow_none=True,
+        metadata={"description": "For an organisation: the count and first page of its people."},
+    )
+
+
+# --- events (schema_version 1) -------------------------------------------------------------------
+
+
+class AffiliationEvent(Schema):
+    """affiliation_added / affiliation_changed / affiliation_removed."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    affiliation = fields.Nested(Affiliation, required=True)
+    changed_fields = fields.List(
+        fields.String(), metadata={"description": "affiliation_changed: the fields that changed."}
+    )

@@ -1,0 +1,1 @@
+"""Contact photos (C2)."""

@@ -1,0 +1,28 @@
+"""Published contract of contact photos (C2, version 1): RPC answers and event payloads."""
+
+from marshmallow import Schema, fields
+
+
+class PhotoInfo(Schema):
+    """A photo without its bytes (set_photo's answer, get_contact's ``photo`` part)."""
+
+    contact_id = fields.UUID(required=True)
+    content_type = fields.String(required=True, metadata={"enum": ["image/jpeg", "image/png", "image/webp"]})
+    size = fields.Integer(metadata={"description": "Bytes."})
+    updated_at = fields.DateTime()
+
+
+class Photo(PhotoInfo):
+    """get_photo's answer."""
+
+    data_base64 = fields.String(required=True)
+
+
+class PhotoEvent(Schema):
+    """photo_changed / photo_removed (the image itself is never in an event: read it with get_photo)."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    contact_id = fields.UUID(required=True)
+    content_type = fields.String()
+    size = fields.Integer()

@@ -1,0 +1,41 @@
+"""Pure rules of contact photos (C2): the image type read from the bytes themselves, and the size limit."""
+
+import base64
+import binascii
+
+MAX_BYTES = 2 * 1024 * 1024
+TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+def image_type(data):
+    """'image/jpeg', 'image/png' or 'image/webp' by the file's magic bytes, else None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def decode(data_base64):
+    """The bytes of base64 text; None if it is not base64."""
+    if not isinstance(data_base64, str):
+        return None
+    try:
+        return base64.b64decode(data_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def photo_problem(data):
+    """Why ``data`` cannot be a contact's photo (None if it can): empty, too big, not JPEG/PNG/WebP."""
+    if data is None:
+        return "The photo must be base64-encoded image bytes."
+    if not data:
+        return "The photo is empty."
+    if len(data) > MAX_BYTES:
+        return f"The photo is {len(data) / 1024 / 1024:.1f} MB; the largest allowed is 2 MB."
+    if image_type(data) is None:
+        return "The photo must be a JPEG, PNG or WebP image (the file's content is none of these)."
+    return None
