@@ -1,0 +1,79 @@
+"""The audit log's hash chain (S2): the canonical content of a stored record and the hash that links it
+to the one before, ``hash = sha256(prev_hash || canonical JSON of the record's content)``.
+
+Plain functions, no database: storage appends with them, verify.py and the migration recompute with them.
+The content is every stored column that says what happened (not ``seq``, the row id, and not
+``chain_seq``, whose order the links themselves prove). Canonical JSON: keys sorted, no whitespace,
+UTF-8, timestamps as ISO 8601 in UTC. Changing any of this breaks every existing chain.
+
+``details`` enter the content as ``details_digest`` = sha256(the row's ``details_salt`` || canonical JSON
+of the details), not as themselves (G4): when a person is erased, redaction.py replaces the details of
+the records about them and keeps that digest on the row, so the chain still verifies while the removed
+values are gone; the salt, dropped at redaction, keeps the digest from being guessed back.
+"""
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+
+GENESIS = "0" * 64  # the prev_hash of record #1
+CONTENT_FIELDS = (
+    "event_id",
+    "occurred_at",
+    "recorded_at",
+    "service",
+    "action",
+    "actor_id",
+    "actor_username",
+    "actor_kind",
+    "request_id",
+    "subject_type",
+    "subject_ids",
+    "fields",
+    "details",
+    "schema_version",
+)
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("audit timestamps must be timezone-aware")
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def details_digest(salt, details):
+    """The hex sha256 of the salt (text, '' for records older than salts) and the canonical details."""
+    return hashlib.sha256((salt or "").encode("utf-8") + canonical_json(details)).hexdigest()
+
+
+def content_of(row):
+    """The hashed content of a stored row (a mapping with the audit_events columns): the details as
+    their digest, kept on the row once they were redacted, computed from them until then."""
+    content = {name: _plain(row[name]) for name in CONTENT_FIELDS if name != "details"}
+    digest = row.get("details_digest")
+    content["details_digest"] = digest or details_digest(row.get("details_salt"), _plain(row["details"]))
+    return content
+
+
+def canonical_json(content):
+    """Sorted keys, no whitespace, UTF-8 bytes."""
+    return json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash, content):
+    """The hex sha256 of the previous record's hash (hex text) followed by this record's canonical JSON."""
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(content)).hexdigest()
+
+
+def row_hash(row):
+    """What the stored ``hash`` of a row must be, given its own ``prev_hash`` and content."""
+    return chain_hash(row["prev_hash"], content_of(row))
