@@ -1,0 +1,313 @@
+"""/api/v1 access control (C6, S1): permissions, roles, users, user groups with data scopes, API tokens
+for other systems. Everything but /api/v1/me needs users.manage; every change is audited (gateway
+audit trail) before it is committed, and no admin can take away their own users.manage.
+"""
+
+from gateway import (
+    access_admin,
+    api_tokens,
+    openapi_access,  # noqa: F401  (registers the OpenAPI paths)
+)
+from gateway.base import json_body
+from gateway.http import http, json_response
+from gateway.roles import MANAGE_USERS, PERMISSIONS
+from piiri.errors import PermissionDenied, ValidationFailed
+
+
+def user_view(user):
+    view = {key: value for key, value in user.items() if key != "access"}
+    access = user.get("access")
+    if access is not None:
+        view.update(
+            permissions=list(access.permissions),
+            roles=list(access.roles),
+            scoped=access.scoped,
+            scope_group_ids=list(access.scope_group_ids),
+        )
+    return view
+
+
+def token_view(token):
+    return {**token, "status": api_tokens.status(token)}
+
+
+class AccessAdmin:
+    """Shared by the API and web routes: audited, guarded writes and the contact groups to pick from."""
+
+    def admin_write(self, principal, action, subject_type, change):
+        """Run ``change(session) -> (result, subject ids, fields, details)`` in one transaction; refuse it
+        if the acting admin would lose users.manage; publish the audit record; then commit."""
+        session = self.db.session
+        try:
+            result, subject_ids, fields, details = change(session)
+            if principal.kind != "token":
+                access_admin.check_admin_keeps_access(session, principal.user["id"])
+            self.audit_trail.read(principal.actor, action, subject_type, subject_ids, fields, details)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
+
+    def contact_group_choices(self):
+        """[{id, name, label}] of every contact group (label: its full name path), from the contacts
+        service in one RPC."""
+        items = self.call("contacts", "list_groups", include_archived=True)["items"]
+        return [
+            {"id": item["id"], "name": item["name"], "label": item.get("path_names") or item["name"]}
+            for item in items
+        ]
+
+    def known_contact_group_ids(self):
+        return {item["id"] for item in self.contact_group_choices()}
+
+    # --- the operations, as the API and the web UI call them ----------------------------------------
+
+    def role_create(self, principal, data):
+        def change(session):
+            role = access_admin.create_role(session, data)
+            return (
+                role,
+                [role["code"]],
+                ["label_fi", "label_en", "permissions"],
+                {"permissions": role["permissions"]},
+            )
+
+        return self.admin_write(principal, "role.created", "role", change)
+
+    def role_update(self, principal, code, data):
+        def change(session):
+            role, changed = access_admin.update_role(session, code, data)
+            return role, [role["code"]], changed, {"permissions": role["permissions"]}
+
+        return self.admin_write(principal, "role.updated", "role", change)
+
+    def role_delete(self, principal, code):
+        def change(session):
+            role = access_admin.delete_role(session, code)
+            return {"code": role["code"], "deleted": True}, [role["code"]], [], {}
+
+        return self.admin_write(principal, "role.deleted", "role", change)
+
+    def user_create(self, principal, data):
+        def change(session):
+            user = access_admin.create_user(session, data)
+            details = {"username": user["username"], "role": user["role"]}
+            return user, [user["id"]], ["username", "display_name", "role", "language"], details
+
+        return self.admin_write(principal, "user.created", "user", change)
+
+    def user_update(self, principal, user_id, data):
+        def change(session):
+            user, changed = access_admin.update_user(session, user_id, data)
+            details = {"username": user["username"], **{name: user[name] for name in changed}}
+            return user, [user["id"]], changed, details
+
+        return self.admin_write(principal, "user.updated", "user", change)
+
+    def user_group_create(self, principal, data):
+        known = self.known_contact_group_ids()
+
+        def change(session):
+            group = access_admin.create_user_group(session, data, known)
+            return group, [group["id"]], sorted(data), _group_details(group)
+
+        return self.admin_write(principal, "user_group.created", "user_group", change)
+
+    def user_group_update(self, principal, group_id, data):
+        known = (
+            self.known_contact_group_ids()
+            if isinstance(data, dict) and data.get("contact_group_ids")
+            else None
+        )
+
+        def change(session):
+            group, changed = access_admin.update_user_group(session, group_id, data, known)
+            return group, [group["id"]], changed, _group_details(group)
+
+        return self.admin_write(principal, "user_group.updated", "user_group", change)
+
+    def user_group_delete(self, principal, group_id):
+        def change(session):
+            group = access_admin.delete_user_group(session, group_id)
+            return {"id": str(group["id"]), "deleted": True}, [group["id"]], [], {"name": group["name"]}
+
+        return self.admin_write(principal, "user_group.deleted", "user_group", change)
+
+    def token_create(self, principal, data):
+        """(secret, token): the secret is in this answer only."""
+        _user_only(principal)
+        values = api_tokens.check_input(data)
+        if values["contact_group_ids"]:
+            known = self.known_contact_group_ids()
+            missing = [str(gid) for gid in values["contact_group_ids"] if str(gid) not in known]
+            if missing:
+                raise ValidationFailed(
+                    "The token is not valid.",
+                    {"contact_group_ids": [f"No such contact group: {', '.join(missing)}."]},
+                )
+
+        def change(session):
+            secret, token = api_tokens.create(session, values, principal.user["id"])
+            details = {
+                "name": token["name"],
+                "permissions": token["permissions"],
+                "contact_group_ids": [str(gid) for gid in token["contact_group_ids"]],
+            }
+            return (secret, token), [token["id"]], ["name", "permissions", "contact_group_ids"], details
+
+        return self.admin_write(principal, "api_token.created", "api_token", change)
+
+    def token_revoke(self, principal, token_id):
+        def change(session):
+            token = api_tokens.revoke(session, token_id)
+            return token, [token["id"]], ["revoked_at"], {"name": token["name"]}
+
+        return self.admin_write(principal, "api_token.revoked", "api_token", change)
+
+
+def _group_details(group):
+    return {
+        "name": group["name"],
+        "role": group["role"],
+        "member_ids": group["member_ids"],
+        "contact_group_ids": group["contact_group_ids"],
+    }
+
+
+def _user_only(principal):
+    if principal.kind == "token":
+        raise PermissionDenied(
+            "API tokens are created by a user, not by another token.", {"permission": MANAGE_USERS}
+        )
+
+
+class AccessApiRoutes(AccessAdmin):
+    @http("GET", "/api/v1/me")
+    def api_me(self, request):
+        principal = self.api_principal(request)
+        access = principal.access
+        return json_response(
+            {
+                "id": str(principal.user["id"]),
+                "username": principal.user["username"],
+                "kind": principal.actor.kind,
+                "roles": list(access.roles),
+                "permissions": list(access.permissions),
+                "scoped": access.scoped,
+                "scope_group_ids": list(access.scope_group_ids),
+            }
+        )
+
+    @http("GET", "/api/v1/permissions")
+    def api_permissions(self, request):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response(
+            {"items": [{"code": code, "label_fi": fi, "label_en": en} for code, fi, en in PERMISSIONS]}
+        )
+
+    # --- roles --------------------------------------------------------------------------------------
+
+    @http("GET", "/api/v1/roles")
+    def api_roles_list(self, request):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response({"items": access_admin.list_roles(self.db.session)})
+
+    @http("POST", "/api/v1/roles")
+    def api_roles_create(self, request):
+        principal = self.api_principal(request, MANAGE_USERS)
+        role = self.role_create(principal, json_body(request))
+        return json_response(role, status=201, headers={"Location": f"/api/v1/roles/{role['code']}"})
+
+    @http("GET", "/api/v1/roles/<code>")
+    def api_roles_get(self, request, code):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response(access_admin.get_role(self.db.session, code))
+
+    @http("PATCH", "/api/v1/roles/<code>")
+    def api_roles_update(self, request, code):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(self.role_update(principal, code, json_body(request)))
+
+    @http("DELETE", "/api/v1/roles/<code>")
+    def api_roles_delete(self, request, code):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(self.role_delete(principal, code))
+
+    # --- users --------------------------------------------------------------------------------------
+
+    @http("GET", "/api/v1/users")
+    def api_users_list(self, request):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response({"items": access_admin.list_users(self.db.session)})
+
+    @http("POST", "/api/v1/users")
+    def api_users_create(self, request):
+        principal = self.api_principal(request, MANAGE_USERS)
+        user = user_view(self.user_create(principal, json_body(request)))
+        return json_response(user, status=201, headers={"Location": f"/api/v1/users/{user['id']}"})
+
+    @http("GET", "/api/v1/users/<user_id>")
+    def api_users_get(self, request, user_id):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response(user_view(access_admin.get_user(self.db.session, user_id)))
+
+    @http("PATCH", "/api/v1/users/<user_id>")
+    def api_users_update(self, request, user_id):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(user_view(self.user_update(principal, user_id, json_body(request))))
+
+    # --- user groups --------------------------------------------------------------------------------
+
+    @http("GET", "/api/v1/user-groups")
+    def api_user_groups_list(self, request):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response({"items": access_admin.list_user_groups(self.db.session)})
+
+    @http("POST", "/api/v1/user-groups")
+    def api_user_groups_create(self, request):
+        principal = self.api_principal(request, MANAGE_USERS)
+        group = self.user_group_create(principal, json_body(request))
+        return json_response(group, status=201, headers={"Location": f"/api/v1/user-groups/{group['id']}"})
+
+    @http("GET", "/api/v1/user-groups/<group_id>")
+    def api_user_groups_get(self, request, group_id):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response(access_admin.get_user_group(self.db.session, group_id))
+
+    @http("PATCH", "/api/v1/user-groups/<group_id>")
+    def api_user_groups_update(self, request, group_id):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(self.user_group_update(principal, group_id, json_body(request)))
+
+    @http("DELETE", "/api/v1/user-groups/<group_id>")
+    def api_user_groups_delete(self, request, group_id):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(self.user_group_delete(principal, group_id))
+
+    # --- API tokens ---------------------------------------------------------------------------------
+
+    @http("GET", "/api/v1/api-tokens")
+    def api_tokens_list(self, request):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response({"items": [token_view(token) for token in api_tokens.listed(self.db.session)]})
+
+    @http("POST", "/api/v1/api-tokens")
+    def api_tokens_create(self, request):
+        principal = self.api_principal(request, MANAGE_USERS)
+        secret, token = self.token_create(principal, json_body(request))
+        return json_response(
+            {**token_view(token), "token": secret, "token_type": "Bearer"},
+            status=201,
+            headers={"Location": f"/api/v1/api-tokens/{token['id']}"},
+        )
+
+    @http("GET", "/api/v1/api-tokens/<token_id>")
+    def api_tokens_get(self, request, token_id):
+        self.api_principal(request, MANAGE_USERS)
+        return json_response(token_view(api_tokens.get(self.db.session, token_id)))
+
+    @http("DELETE", "/api/v1/api-tokens/<token_id>")
+    def api_tokens_revoke(self, request, token_id):
+        principal = self.api_principal(request, MANAGE_USERS)
+        return json_response(token_view(self.token_revoke(principal, token_id)))
