@@ -1,0 +1,390 @@
+"""Account security in the gateway database (S1): lock-out, the login's TOTP code check, password change
+and admin reset, and the session changes they cause (TOTP set-up: gateway/accounts_totp.py). The rules
+come from gateway/security.py.
+
+Functions that change security state take ``audit``: a callable ``audit(action, user, details)`` that the
+gateway turns into an audit record (publishing before the change is committed, except for a lock caused by
+an anonymous login attempt, which must happen even when the audit path is down).
+"""
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, insert, select, update
+
+from gateway import security
+from gateway.models import login_failures, roles, sessions, users
+from gateway.users import HASHER, verify_credentials
+from piiri.errors import AccountLocked, NotAuthenticated, NotFound, SecondFactorRequired, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+PENDING_SESSION_MINUTES = 10
+
+
+def now_utc():
+    return datetime.now(UTC)
+
+
+def lock_error(locked_until):
+    return AccountLocked(
+        f"The account is locked after too many failed logins until {locked_until:%Y-%m-%d %H:%M} UTC. "
+        "Try again then, or ask an administrator to unlock it.",
+        {"locked_until": locked_until.isoformat()},
+    )
+
+
+def user_by_name(session, username, for_update=False):
+    query = select(users).where(users.c.username == username)
+    row = session.execute(query.with_for_update() if for_update else query).first()
+    return dict(row._mapping) if row else None
+
+
+def user_by_id(session, user_id, for_update=False):
+    """The users row with this id; NotFound for an unknown id or one that is no id at all."""
+    try:
+        user_id = uuid.UUID(str(user_id))
+    except ValueError:
+        row = None
+    else:
+        query = select(users).where(users.c.id == user_id)
+        row = session.execute(query.with_for_update() if for_update else query).first()
+    if row is None:
+        raise NotFound(f"No user with id {user_id}.", {"id": str(user_id)})
+    return dict(row._mapping)
+
+
+def commit_audited(session, audit, action, user, details):
+    """Publish the change's audit record, then commit; nothing changes if the record cannot be published."""
+    try:
+        audit(action, user, details)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def password_matches(user, password):
+    try:
+        return HASHER.verify(user["password_hash"], password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def totp_enabled(user):
+    return bool(user.get("totp_enabled_at")) and bool(user.get("totp_secret"))
+
+
+# --- lock-out --------------------------------------------------------------------------------------
+
+
+def _unknown_user_lock(session, username, now, policy):
+    """The lock an unknown username would have (so that lock messages do not reveal which names exist)."""
+    since = now - timedelta(minutes=policy.lock_minutes)
+    times = (
+        session.execute(
+            select(login_failures.c.failed_at).where(
+                login_failures.c.username == username, login_failures.c.failed_at > since
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return security.lock_from_failure_times(times, now, policy)
+
+
+def refuse_if_locked(session, username, user, now, policy):
+    """Raise AccountLocked while the account (or an unknown name's shadow of one) is locked."""
+    locked_until = user["locked_until"] if user else _unknown_user_lock(session, username, now, policy)
+    if security.is_locked(locked_until, now):
+        raise lock_error(locked_until)
+
+
+def record_failure(session, username, user, remote_addr, now, policy, audit):
+    """Count a failed password or code; lock the account when it reaches the limit. Commits."""
+    session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr, failed_at=now))
+    outcome = None
+    if user is not None:
+        current = session.execute(
+            select(users.c.failed_logins).where(users.c.id == user["id"]).with_for_update()
+        ).scalar_one()
+        outcome = security.register_failure(current, now, policy)
+        session.execute(
+            update(users)
+            .where(users.c.id == user["id"])
+            .values(
+                failed_logins=outcome.failed_logins, locked_until=outcome.locked_until or users.c.locked_until
+            )
+        )
+    session.commit()
+    if outcome is not None and outcome.locked:
+        try:
+            audit(
+                "user.locked",
+                user,
+                {"remote_addr": remote_addr, "locked_until": outcome.locked_until.isoformat()},
+            )
+        except Exception:  # the lock stands even when it cannot be recorded
+            log.error("could not audit the lock of user %s", user["id"], exc_info=True)
+        raise lock_error(outcome.locked_until)
+    if outcome is None:
+        locked_until = _unknown_user_lock(session, username, now, policy)
+        if locked_until is not None:
+            raise lock_error(locked_until)
+
+
+def reset_failures(session, user):
+    session.execute(update(users).where(users.c.id == user["id"]).values(failed_logins=0, locked_until=None))
+    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
+
+
+def check_password(session, username, password, remote_addr, policy, audit, now=None):
+    """The user whose password this is; AccountLocked while locked (before looking at the password, so a
+    lock never tells whether it was right); NotAuthenticated (or AccountLocked, on the last try) if wrong."""
+    now = now or now_utc()
+    user = user_by_name(session, username)
+    refuse_if_locked(session, username, user, now, policy)
+    verified = verify_credentials(session, username, password)
+    if verified is None:
+        record_failure(session, username, user, remote_addr, now, policy, audit)
+        raise NotAuthenticated("Wrong username or password.")
+    return verified
+
+
+def check_second_factor(session, user, code, remote_addr, policy, audit, now=None):
+    """Accept ``code`` for ``user`` (and remember its step) or count a failure and raise."""
+    now = now or now_utc()
+    refuse_if_locked(session, user["username"], user, now, policy)
+    if not str(code or "").strip():
+        raise SecondFactorRequired(
+            "This account uses two-factor login: send the 6-digit code of your authenticator app as 'totp'.",
+            {"totp": ["Required."]},
+        )
+    current = session.execute(select(users.c.totp_last_step).where(users.c.id == user["id"])).scalar_one()
+    result = security.check_code(user["totp_secret"], code, now, current)
+    if not result.ok:
+        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
+        message = {
+            "reused": "That code was already used. Wait for the next code and try again.",
+            "malformed": "The code is 6 digits.",
+        }.get(result.reason, "Wrong code.")
+        raise SecondFactorRequired(message, {"totp": [message], "reason": result.reason})
+    updated = session.execute(
+        update(users)
+        .where(users.c.id == user["id"])
+        .where((users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < result.step))
+        .values(totp_last_step=result.step)
+    )
+    if updated.rowcount != 1:  # a parallel request used the same code first
+        session.rollback()
+        raise SecondFactorRequired(
+            "That code was already used. Wait for the next code and try again.",
+            {"totp": ["Already used."], "reason": "reused"},
+        )
+    return result.step
+
+
+def unlock(session, user_id, audit):
+    """Admin: end a lock and restart the failure count. Audited, then committed."""
+    user = user_by_id(session, user_id, for_update=True)
+    was_locked = security.is_locked(user["locked_until"], now_utc())
+    session.execute(update(users).where(users.c.id == user["id"]).values(failed_logins=0, locked_until=None))
+    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
+    commit_audited(session, audit, "user.unlocked", user, {"was_locked": was_locked})
+    return {
+        "id": str(user["id"]),
+        "username": user["username"],
+        "locked_until": None,
+        "was_locked": was_locked,
+    }
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+
+def open_session(session, user, kind, hours, pending=False):
+    """A new session row with a fresh random id (never one the browser brought: no fixation).
+
+    Returns (secret, csrf_token); the caller commits."""
+    from gateway.auth import digest, new_secret
+
+    secret, csrf_token = new_secret(), new_secret()
+    lifetime = timedelta(minutes=PENDING_SESSION_MINUTES) if pending else timedelta(hours=hours)
+    session.execute(
+        insert(sessions).values(
+            token_hash=digest(secret),
+            user_id=user["id"],
+            kind=kind,
+            csrf_token=csrf_token,
+            expires_at=now_utc() + lifetime,
+            second_factor_pending=pending,
+        )
+    )
+    return secret, csrf_token
+
+
+def end_sessions(session, user_id, keep_hash=None):
+    """End every session and login token of a user (but ``keep_hash``); the caller commits."""
+    query = delete(sessions).where(sessions.c.user_id == user_id)
+    if keep_hash:
+        query = query.where(sessions.c.token_hash != keep_hash)
+    return session.execute(query).rowcount
+
+
+def pending_user(session, secret):
+    """The user of a password-only session waiting for its TOTP code, or None."""
+    from gateway.auth import digest
+
+    if not secret:
+        return None
+    row = session.execute(
+        select(users, sessions.c.token_hash, sessions.c.csrf_token.label("session_csrf"))
+        .join(sessions, sessions.c.user_id == users.c.id)
+        .where(
+            sessions.c.token_hash == digest(secret),
+            sessions.c.second_factor_pending.is_(True),
+            sessions.c.expires_at > func.now(),
+            users.c.active.is_(True),
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def finish_second_factor(session, secret, code, remote_addr, policy, hours, audit):
+    """Check the code of a pending session; on success replace it with a full session (new id).
+
+    Returns (new secret, user). A lock ends the pending session."""
+    user = pending_user(session, secret)
+    if user is None:
+        raise NotAuthenticated("The login has expired. Log in again.")
+    try:
+        check_second_factor(session, user, code, remote_addr, policy, audit)
+    except AccountLocked:
+        session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
+        session.commit()
+        raise
+    session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
+    reset_failures(session, user)
+    new, _ = open_session(session, user, "web", hours)
+    session.commit()
+    return new, user
+
+
+# --- passwords -------------------------------------------------------------------------------------
+
+
+def check_new_password(password, repeated, username):
+    """Raise ValidationFailed naming the field if the new password breaks the policy."""
+    errors = {}
+    problems = security.password_problems(password, username)
+    if problems:
+        errors["new_password"] = list(problems.values())
+    elif repeated is not None and password != repeated:
+        errors["new_password_again"] = ["The passwords do not match."]
+    if errors:
+        raise ValidationFailed("The new password is not acceptable.", errors)
+
+
+def change_password(session, user_id, current, new, repeated, hours, audit, keep_kind="web"):
+    """The user changes their own password: the current one is checked, the new one must pass the policy.
+
+    Every other session and login token of the user ends; returns a new session secret (new id) of
+    ``keep_kind`` for the caller, or None with ``keep_kind`` None."""
+    user = user_by_id(session, user_id, for_update=True)
+    if not password_matches(user, current):
+        session.rollback()
+        raise ValidationFailed(
+            "The current password is wrong.", {"current_password": ["The current password is wrong."]}
+        ) from None
+    try:
+        check_new_password(new, repeated, user["username"])
+    except ValidationFailed:
+        session.rollback()
+        raise
+    if password_matches(user, new):
+        session.rollback()
+        raise ValidationFailed(
+            "The new password must differ from the current one.",
+            {"new_password": ["The new password must differ from the current one."]},
+        )
+    session.execute(
+        update(users)
+        .where(users.c.id == user["id"])
+        .values(password_hash=HASHER.hash(new), password_changed_at=func.now(), must_change_password=False)
+    )
+    ended = end_sessions(session, user["id"])
+    secret = open_session(session, user, keep_kind, hours)[0] if keep_kind else None
+    commit_audited(session, audit, "user.password_changed", user, {"sessions_ended": ended})
+    return secret
+
+
+def reset_password(session, user_id, audit):
+    """Admin: a one-time temporary password (returned once, stored only as argon2id), which the user must
+    change at the next login; every session and login token of the user ends."""
+    user = user_by_id(session, user_id, for_update=True)
+    temporary = security.temporary_password()
+    session.execute(
+        update(users)
+        .where(users.c.id == user["id"])
+        .values(
+            password_hash=HASHER.hash(temporary),
+            password_changed_at=func.now(),
+            must_change_password=True,
+            failed_logins=0,
+            locked_until=None,
+        )
+    )
+    ended = end_sessions(session, user["id"])
+    commit_audited(session, audit, "user.password_reset", user, {"sessions_ended": ended})
+    return {
+        "id": str(user["id"]),
+        "username": user["username"],
+        "temporary_password": temporary,
+        "must_change_password": True,
+    }
+
+
+def role_label(session, code, language):
+    """The role's name in ``language`` (its code if the role has no row)."""
+    column = roles.c.label_fi if language == "fi" else roles.c.label_en
+    return session.execute(select(column).where(roles.c.code == code)).scalar() or code
+
+
+def security_state(user, now=None):
+    """What an account page or an admin sees of a user's login security."""
+    now = now or now_utc()
+    locked = security.is_locked(user.get("locked_until"), now)
+    return {
+        "locked": locked,
+        "locked_until": user["locked_until"].isoformat() if locked else None,
+        "failed_logins": user.get("failed_logins") or 0,
+        "must_change_password": bool(user.get("must_change_password")),
+        "totp_enabled": totp_enabled(user),
+        "password_changed_at": user["password_changed_at"].isoformat()
+        if user.get("password_changed_at")
+        else None,
+    }
+
+
+def audit_hook(trail, actor):
+    """The ``audit`` callable for these functions: one record per account change, subject the user."""
+
+    def audit(action, user, details):
+        trail.change(actor, action, "user", [user["id"]], details={"username": user["username"], **details})
+
+    return audit
+
+
+def admin_view(user, now=None):
+    """A user's login security as the admin's user page shows it (account/_admin_user_security.html)."""
+    state = security_state(user, now)
+    return {
+        "id": str(user["id"]),
+        "username": user["username"],
+        "locked": state["locked"],
+        "locked_until": user["locked_until"] if state["locked"] else None,
+        "must_change_password": state["must_change_password"],
+        "totp_enabled": state["totp_enabled"],
+    }

@@ -1,0 +1,81 @@
+"""Two-factor set-up of an account (S1): the secret shown while setting up, turning TOTP on with a first
+code, off with the password and a code, and an admin's reset. The login's code check is in
+gateway/accounts.py (check_second_factor); the rules in gateway/security.py."""
+
+from sqlalchemy import update
+
+from gateway import security
+from gateway.accounts import commit_audited, now_utc, password_matches, totp_enabled, user_by_id
+from gateway.models import users
+from piiri.errors import ValidationFailed
+
+
+def totp_setup(session, user_id):
+    """The secret to show while the user sets up TOTP: the pending one, or a new one (not yet enabled)."""
+    user = user_by_id(session, user_id, for_update=True)
+    if totp_enabled(user):
+        raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
+    secret = user["totp_secret"]
+    if not secret:
+        secret = security.new_totp_secret()
+        session.execute(update(users).where(users.c.id == user["id"]).values(totp_secret=secret))
+    session.commit()
+    uri = security.totp_uri(secret, user["username"])
+    return {"secret": secret, "uri": uri, "qr": security.totp_qr_data_uri(uri)}
+
+
+def enable_totp(session, user_id, code, audit, now=None):
+    """Turn TOTP on once the user proves their app has the secret with a valid code."""
+    now = now or now_utc()
+    user = user_by_id(session, user_id, for_update=True)
+    if totp_enabled(user):
+        raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
+    if not user["totp_secret"]:
+        raise ValidationFailed("Open the set-up page first.", {"totp": ["No secret to confirm."]})
+    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    if not result.ok:
+        session.rollback()
+        message = (
+            "The code is 6 digits." if result.reason == "malformed" else "Wrong code. Try the newest one."
+        )
+        raise ValidationFailed(message, {"code": [message]})
+    session.execute(
+        update(users).where(users.c.id == user["id"]).values(totp_enabled_at=now, totp_last_step=result.step)
+    )
+    commit_audited(session, audit, "user.totp_enabled", user, {})
+
+
+def disable_totp(session, user_id, password, code, audit, now=None):
+    """The user turns TOTP off: needs both the password and a current code."""
+    now = now or now_utc()
+    user = user_by_id(session, user_id, for_update=True)
+    if not totp_enabled(user):
+        raise ValidationFailed("Two-factor login is not on.", {"totp": ["Not enabled."]})
+    errors = {}
+    if not password_matches(user, password):
+        errors["password"] = ["The password is wrong."]
+    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    if not result.ok:
+        errors["code"] = ["That code was already used."] if result.reason == "reused" else ["Wrong code."]
+    if errors:
+        session.rollback()
+        raise ValidationFailed("Two-factor login was not turned off.", errors)
+    _clear_totp(session, user)
+    commit_audited(session, audit, "user.totp_disabled", user, {})
+
+
+def reset_totp(session, user_id, audit):
+    """Admin: turn a user's TOTP off (lost phone); they can set it up again after logging in."""
+    user = user_by_id(session, user_id, for_update=True)
+    was_enabled = totp_enabled(user)
+    _clear_totp(session, user)
+    commit_audited(session, audit, "user.totp_reset", user, {"was_enabled": was_enabled})
+    return {"id": str(user["id"]), "username": user["username"], "totp_enabled": False}
+
+
+def _clear_totp(session, user):
+    session.execute(
+        update(users)
+        .where(users.c.id == user["id"])
+        .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None)
+    )

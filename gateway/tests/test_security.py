@@ -1,0 +1,118 @@
+"""S1 unit tests of the login security rules: lock-out, password policy, TOTP windows and reuse."""
+
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+
+from gateway import security
+from gateway.security import LockoutPolicy
+
+NOW = datetime(2026, 3, 5, 12, 0, 10, tzinfo=UTC)
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+POLICY = LockoutPolicy(max_failures=5, lock_minutes=15)
+
+
+def code_at(moment):
+    return pyotp.TOTP(SECRET).at(moment)
+
+
+# --- lock-out -------------------------------------------------------------------------------------
+
+
+def test_s1_the_fifth_consecutive_failure_locks_for_fifteen_minutes_and_restarts_the_count():
+    count = 0
+    for _ in range(4):
+        outcome = security.register_failure(count, NOW, POLICY)
+        assert not outcome.locked
+        count = outcome.failed_logins
+    assert count == 4
+    outcome = security.register_failure(count, NOW, POLICY)
+    assert outcome.locked and outcome.locked_until == NOW + timedelta(minutes=15)
+    assert outcome.failed_logins == 0
+
+
+def test_s1_the_limits_come_from_the_settings():
+    policy = LockoutPolicy.from_settings({"max_failures": "3", "lock_minutes": "2"})
+    assert policy == LockoutPolicy(3, 2)
+    assert security.register_failure(2, NOW, policy).locked_until == NOW + timedelta(minutes=2)
+
+
+def test_s1_a_lock_ends_at_its_time():
+    until = NOW + timedelta(minutes=15)
+    assert security.is_locked(until, NOW)
+    assert not security.is_locked(until, until)
+    assert not security.is_locked(None, NOW)
+
+
+def test_s1_unknown_usernames_lock_like_real_accounts_so_names_do_not_leak():
+    times = [NOW - timedelta(minutes=m) for m in (20, 4, 3, 2, 1)]  # the oldest is outside the window
+    assert security.lock_from_failure_times(times, NOW, POLICY) is None
+    times.append(NOW)
+    assert security.lock_from_failure_times(times, NOW, POLICY) == NOW + timedelta(minutes=15)
+
+
+# --- passwords ------------------------------------------------------------------------------------
+
+
+def test_s1_password_policy_length_username_and_common_passwords():
+    assert security.password_problems("short one", "maija") == {
+        "too_short": "The password must have at least 12 characters."
+    }
+    assert "is_username" in security.password_problems("maija.meikalainen", "Maija.Meikalainen")
+    assert "too_common" in security.password_problems("Password1234")
+    assert "too_common" in security.password_problems("correct horse battery staple")
+    assert security.password_problems("kolme iloista kissaa", "maija") == {}
+    assert security.password_problems("", "maija").keys() == {"too_short"}
+
+
+def test_s1_temporary_passwords_are_long_random_and_pass_the_policy():
+    passwords = {security.temporary_password() for _ in range(50)}
+    assert len(passwords) == 50
+    for password in passwords:
+        assert len(password) == 16 and not set(password) - set(security.TEMPORARY_PASSWORD_ALPHABET)
+        assert security.password_problems(password, "maija") == {}
+
+
+# --- TOTP -----------------------------------------------------------------------------------------
+
+
+def test_s1_a_current_code_is_accepted_and_names_its_time_step():
+    result = security.check_code(SECRET, code_at(NOW), NOW)
+    assert result.ok and result.step == int(NOW.timestamp()) // 30
+    assert security.check_code(SECRET, code_at(NOW)[:3] + " " + code_at(NOW)[3:], NOW).ok
+
+
+@pytest.mark.parametrize("seconds, accepted", [(-30, True), (30, True), (-60, False), (60, False)])
+def test_s1_one_step_of_clock_drift_is_allowed_either_way(seconds, accepted):
+    code = code_at(NOW + timedelta(seconds=seconds))
+    result = security.check_code(SECRET, code, NOW)
+    assert result.ok is accepted
+    if not accepted:
+        assert result.reason == "wrong"
+
+
+def test_s1_a_used_code_and_older_ones_are_refused():
+    first = security.check_code(SECRET, code_at(NOW), NOW)
+    again = security.check_code(SECRET, code_at(NOW), NOW, last_step=first.step)
+    assert not again.ok and again.reason == "reused"
+    older = security.check_code(SECRET, code_at(NOW - timedelta(seconds=30)), NOW, last_step=first.step)
+    assert not older.ok and older.reason == "reused"
+    later = NOW + timedelta(seconds=30)
+    assert security.check_code(SECRET, code_at(later), later, last_step=first.step).ok
+
+
+@pytest.mark.parametrize("code", ["", None, "12345", "1234567", "abcdef", "12 34 5x"])
+def test_s1_malformed_codes_are_refused_as_such(code):
+    result = security.check_code(SECRET, code, NOW)
+    assert not result.ok and result.reason == "malformed"
+
+
+def test_s1_the_otpauth_uri_and_its_qr_code():
+    uri = security.totp_uri(SECRET, "maija")
+    assert uri.startswith("otpauth://totp/Piiri:maija?secret=" + SECRET)
+    assert "issuer=Piiri" in uri
+    qr = security.totp_qr_data_uri(uri)
+    assert qr.startswith("data:image/svg+xml")
+    secret = security.new_totp_secret()
+    assert len(secret) == 32 and pyotp.TOTP(secret).now().isdigit()

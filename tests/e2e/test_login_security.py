@@ -1,0 +1,519 @@
+"""S1 end to end through the gateway: lock-out and unlock, session fixation, password change and admin
+reset, TOTP two-factor login (web and API), security headers. Audit records of account changes too."""
+
+import re
+import time
+
+import pyotp
+import pytest
+import requests
+
+from conftest import make_actor
+from tests.conftest import ADMIN_PASSWORD
+
+PASSWORD = "kuusi kuusta kuusessa"
+NEW_PASSWORD = "seitsemän siistiä siiliä"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET_TEXT = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
+
+
+def csrf_of(html):
+    match = CSRF_FIELD.search(html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1)
+
+
+def web_login(base, username, password, client=None, **extra):
+    client = client or requests.Session()
+    form = client.get(f"{base}/login")
+    data = {"username": username, "password": password, "csrf_token": csrf_of(form.text), **extra}
+    return client, client.post(f"{base}/login", data=data, allow_redirects=False)
+
+
+def token_request(base, username, password, **extra):
+    return requests.post(
+        f"{base}/api/v1/auth/token", json={"username": username, "password": password, **extra}
+    )
+
+
+def user_id(system, username):
+    from sqlalchemy import text
+
+    with system.gateway_engine.connect() as conn:
+        return str(
+            conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar_one()
+        )
+
+
+def audit_actions(rpc, subject_id, wanted, seconds=8):
+    """The audit actions recorded about a user, waiting until ``wanted`` are all there."""
+    deadline = time.monotonic() + seconds
+    with rpc(make_actor("auditor")) as proxy:
+        while True:
+            items = proxy.audit.events_for_subject(subject_id)["items"]
+            actions = [item["action"] for item in items]
+            if set(wanted) <= set(actions) or time.monotonic() > deadline:
+                return items
+            time.sleep(0.1)
+
+
+def now_code(secret):
+    return pyotp.TOTP(secret).now()
+
+
+def next_code(secret):
+    """A code of the next time step (one step of drift is accepted), different from now_code's."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+@pytest.fixture
+def maija(system, admin_api):
+    system.create_user("maija", PASSWORD, role="staff")
+    return system
+
+
+# --- lock-out ----------------------------------------------------------------------------------------
+
+
+def test_s1_api_lock_out_says_until_when_hides_the_password_and_an_admin_unlocks(maija, admin_api, rpc):
+    base = maija.base_url
+    for _ in range(4):
+        wrong = token_request(base, "maija", "wrong password")
+        assert wrong.status_code == 401 and wrong.json()["error"] == "not_authenticated"
+    fifth = token_request(base, "maija", "wrong password")
+    assert fifth.status_code == 423 and fifth.json()["error"] == "account_locked"
+    assert "locked after too many failed logins until" in fifth.json()["message"]
+    locked_until = fifth.json()["details"]["locked_until"]
+    # During the lock the right password gets the very same answer: it reveals nothing.
+    right = token_request(base, "maija", PASSWORD)
+    assert right.status_code == 423 and right.json() == fifth.json()
+
+    maija_id = user_id(maija, "maija")
+    account = admin_api.post(f"/api/v1/users/{maija_id}:unlock")
+    assert account.status_code == 200, account.text
+    assert account.json() == {"id": maija_id, "username": "maija", "locked_until": None, "was_locked": True}
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+
+    trail = audit_actions(rpc, maija_id, {"user.locked", "user.unlocked"})
+    by_action = {item["action"]: item for item in trail}
+    assert by_action["user.locked"]["details"]["locked_until"] == locked_until
+    assert by_action["user.locked"]["actor"]["kind"] == "system"
+    assert by_action["user.unlocked"]["actor"]["username"] == "admin"
+
+
+def test_s1_a_successful_login_resets_the_count_of_failures(maija):
+    base = maija.base_url
+    for _ in range(4):
+        assert token_request(base, "maija", "wrong password").status_code == 401
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+    for _ in range(4):
+        assert token_request(base, "maija", "wrong password").status_code == 401
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+
+
+def test_s1_unknown_usernames_lock_the_same_way_so_names_do_not_leak(maija):
+    answers = [token_request(maija.base_url, "nobody", "wrong password") for _ in range(5)]
+    assert [answer.status_code for answer in answers] == [401, 401, 401, 401, 423]
+    assert answers[-1].json()["error"] == "account_locked"
+
+
+def test_s1_only_users_managers_unlock_and_unknown_users_are_404(maija, admin_api):
+    staff = maija.api(maija.token("maija", PASSWORD))
+    admin_id = user_id(maija, "admin")
+    for action in ("unlock", "reset-password", "reset-totp"):
+        denied = staff.post(f"/api/v1/users/{admin_id}:{action}")
+        assert denied.status_code == 403 and denied.json()["details"]["permission"] == "users.manage"
+        missing = admin_api.post(f"/api/v1/users/00000000-0000-0000-0000-000000000000:{action}")
+        assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+        assert admin_api.post(f"/api/v1/users/not-an-id:{action}").status_code == 404
+    assert token_request(maija.base_url, "admin", ADMIN_PASSWORD).status_code == 201  # admin unchanged
+
+
+def test_s1_the_login_page_tells_a_locked_account_until_when(maija):
+    client = requests.Session()
+    for _ in range(4):
+        _, response = web_login(maija.base_url, "maija", "wrong password", client)
+        assert response.status_code == 401 and "Väärä käyttäjätunnus tai salasana." in response.text
+    _, response = web_login(maija.base_url, "maija", "wrong password", client)
+    assert response.status_code == 423
+    assert "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi" in response.text
+    assert re.search(r"\d+\.\d+\.\d{4} klo \d\d\.\d\d asti", response.text)
+    _, response = web_login(maija.base_url, "maija", PASSWORD, client)
+    assert response.status_code == 423 and "piiri_session" not in client.cookies
+
+
+# --- session fixation and password change ------------------------------------------------------------
+
+
+def test_s1_a_session_cookie_from_before_the_login_is_never_promoted(maija):
+    base = maija.base_url
+    form = requests.get(f"{base}/login")
+    response = requests.post(
+        f"{base}/login",
+        data={"username": "maija", "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+        cookies={**form.cookies.get_dict(), "piiri_session": "planted-by-an-attacker"},
+        allow_redirects=False,
+    )
+    assert response.status_code == 303
+    issued = response.cookies["piiri_session"]
+    assert issued != "planted-by-an-attacker" and len(issued) >= 40
+    planted = requests.get(
+        f"{base}/contacts", cookies={"piiri_session": "planted-by-an-attacker"}, allow_redirects=False
+    )
+    assert planted.status_code == 303 and planted.headers["Location"].startswith("/login")
+    assert requests.get(f"{base}/contacts", cookies={"piiri_session": issued}, allow_redirects=False).ok
+
+
+def test_s1_changing_the_password_ends_every_other_session_and_token_and_renews_this_one(maija):
+    base = maija.base_url
+    token = maija.token("maija", PASSWORD)
+    other, _ = web_login(base, "maija", PASSWORD)
+    client, _ = web_login(base, "maija", PASSWORD)
+    before = client.cookies["piiri_session"]
+    form = client.get(f"{base}/account/password")
+    assert form.status_code == 200 and form.headers["Cache-Control"] == "no-store"
+
+    response = client.post(
+        f"{base}/account/password",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
+        allow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/account?done=password_changed"
+    after = client.cookies["piiri_session"]
+    assert after != before
+    page = client.get(f"{base}{response.headers['Location']}")
+    assert "Salasana on vaihdettu. Muut istuntosi on kirjattu ulos." in page.text
+    assert 'id="account-role">Toimisto<' in page.text
+    assert (
+        requests.get(f"{base}/contacts", cookies={"piiri_session": before}, allow_redirects=False).status_code
+        == 303
+    )
+    assert other.get(f"{base}/contacts", allow_redirects=False).status_code == 303
+    assert maija.api(token).get("/api/v1/contacts").status_code == 401
+    assert token_request(base, "maija", PASSWORD).status_code == 401
+    assert token_request(base, "maija", NEW_PASSWORD).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "current, new, again, field, message",
+    [
+        ("wrong password", NEW_PASSWORD, NEW_PASSWORD, "current_password", "Nykyinen salasana on väärin."),
+        (PASSWORD, "lyhyt", "lyhyt", "new_password", "Salasanassa on oltava vähintään 12 merkkiä."),
+        (PASSWORD, "salasana1234", "salasana1234", "new_password", "yleisimpien salasanojen joukossa"),
+        (PASSWORD, "maija", "maija", "new_password", "Salasana ei saa olla käyttäjätunnus."),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "new_password_again", "Salasanat eivät täsmää."),
+        (PASSWORD, PASSWORD, PASSWORD, "new_password", "Uuden salasanan on oltava eri kuin nykyinen."),
+    ],
+)
+def test_s1_a_bad_password_change_is_told_by_field_and_changes_nothing(
+    maija, current, new, again, field, message
+):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    cookie = client.cookies["piiri_session"]
+    form = client.get(f"{base}/account/password")
+    response = client.post(
+        f"{base}/account/password",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "current_password": current,
+            "new_password": new,
+            "new_password_again": again,
+        },
+    )
+    assert response.status_code == 422
+    assert f'id="error-{field}"' in response.text and message in response.text
+    assert client.cookies["piiri_session"] == cookie
+    assert client.get(f"{base}/contacts", allow_redirects=False).status_code == 200
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+
+
+def test_s1_the_password_change_form_needs_its_csrf_token(maija):
+    client, _ = web_login(maija.base_url, "maija", PASSWORD)
+    response = client.post(
+        f"{maija.base_url}/account/password",
+        data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},
+    )
+    assert response.status_code == 403
+    assert token_request(maija.base_url, "maija", PASSWORD).status_code == 201
+
+
+def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
+    api = maija.api(maija.token("maija", PASSWORD))
+    bad = api.post("/api/v1/account/password", json={"current_password": PASSWORD, "new_password": "short"})
+    assert bad.status_code == 422 and bad.json()["details"]["new_password"] == [
+        "The password must have at least 12 characters."
+    ]
+    assert api.get("/api/v1/account").json()["username"] == "maija"
+    done = api.post(
+        "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
+    assert done.status_code == 200 and done.json()["changed"] is True
+    assert api.get("/api/v1/account").status_code == 401
+    assert token_request(maija.base_url, "maija", NEW_PASSWORD).status_code == 201
+
+
+# --- admin reset -------------------------------------------------------------------------------------
+
+
+def test_s1_admin_reset_gives_a_one_time_password_that_must_be_changed_first(maija, admin_api, rpc):
+    base = maija.base_url
+    token = maija.token("maija", PASSWORD)
+    maija_id = user_id(maija, "maija")
+    reset = admin_api.post(f"/api/v1/users/{maija_id}:reset-password")
+    assert reset.status_code == 200 and reset.headers["Cache-Control"] == "no-store"
+    temporary = reset.json()["temporary_password"]
+    assert reset.json()["must_change_password"] is True and len(temporary) == 16
+    assert maija.api(token).get("/api/v1/contacts").status_code == 401  # sessions ended
+    assert token_request(base, "maija", PASSWORD).status_code == 401
+
+    refused = token_request(base, "maija", temporary)
+    assert refused.status_code == 403 and refused.json()["error"] == "password_change_required"
+
+    client, response = web_login(base, "maija", temporary)
+    assert response.status_code == 303 and response.headers["Location"] == "/account/password"
+    forced = client.get(f"{base}/contacts", allow_redirects=False)
+    assert forced.status_code == 303 and forced.headers["Location"] == "/account/password"
+    session_api = client.get(f"{base}/api/v1/contacts")
+    assert session_api.status_code == 403 and session_api.json()["error"] == "password_change_required"
+    form = client.get(f"{base}/account/password")
+    assert "Pääkäyttäjä on antanut sinulle väliaikaisen salasanan." in form.text
+    changed = client.post(
+        f"{base}/account/password",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "current_password": temporary,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
+        allow_redirects=False,
+    )
+    assert changed.status_code == 303
+    assert client.get(f"{base}/contacts", allow_redirects=False).status_code == 200
+    assert token_request(base, "maija", NEW_PASSWORD).status_code == 201
+    trail = audit_actions(rpc, maija_id, {"user.password_reset", "user.password_changed"})
+    actors = {item["action"]: item["actor"]["username"] for item in trail}
+    assert actors["user.password_reset"] == "admin" and actors["user.password_changed"] == "maija"
+    assert all(temporary not in str(item) for item in trail)
+
+
+def test_s1_admin_web_actions_reset_a_password_and_unlock(maija):
+    base = maija.base_url
+    maija_id = user_id(maija, "maija")
+    for _ in range(5):
+        token_request(base, "maija", "wrong password")
+    assert token_request(base, "maija", PASSWORD).status_code == 423
+    admin, _ = web_login(base, "admin", ADMIN_PASSWORD)
+    csrf = csrf_of(admin.get(f"{base}/account").text)
+    unlocked = admin.post(
+        f"{base}/admin/users/{maija_id}/unlock",
+        data={"csrf_token": csrf, "next": "/account"},
+        allow_redirects=False,
+    )
+    assert unlocked.status_code == 303 and unlocked.headers["Location"] == "/account"
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+    page = admin.post(f"{base}/admin/users/{maija_id}/reset-password", data={"csrf_token": csrf})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    temporary = re.search(r'id="temporary-password">([^<]+)<', page.text).group(1)
+    assert token_request(base, "maija", temporary).json()["error"] == "password_change_required"
+    staff, _ = web_login(base, "maija", temporary)
+    staff_csrf = csrf_of(staff.get(f"{base}/account/password").text)
+    admin_id = user_id(maija, "admin")
+    forced = staff.post(
+        f"{base}/admin/users/{admin_id}/unlock", data={"csrf_token": staff_csrf}, allow_redirects=False
+    )
+    assert forced.status_code == 303 and forced.headers["Location"] == "/account/password"
+    admin_again, _ = web_login(base, "admin", ADMIN_PASSWORD)  # an admin's session: allowed
+    assert admin_again.get(f"{base}/contacts", allow_redirects=False).status_code == 200
+
+
+# --- TOTP ----------------------------------------------------------------------------------------------
+
+
+def enable_totp(base, client):
+    """Turn on TOTP from the account pages; returns the secret the page showed and the code it used."""
+    page = client.get(f"{base}/account/totp")
+    assert page.status_code == 200
+    assert '<img src="data:image/svg+xml' in page.text
+    secret = SECRET_TEXT.search(page.text).group(1)
+    used = now_code(secret)
+    wrong = client.post(f"{base}/account/totp", data={"csrf_token": csrf_of(page.text), "code": "000000"})
+    assert wrong.status_code == 422 and "Väärä koodi" in wrong.text
+    done = client.post(
+        f"{base}/account/totp",
+        data={"csrf_token": csrf_of(page.text), "code": used},
+        allow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/account?done=totp_enabled"
+    return secret, used
+
+
+def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    secret, used = enable_totp(base, client)
+    assert 'data-enabled="true"' in client.get(f"{base}/account").text
+
+    fresh, response = web_login(base, "maija", PASSWORD)
+    assert response.status_code == 303 and response.headers["Location"] == "/login/totp"
+    pending = fresh.cookies["piiri_session"]
+    # A password-only session reaches nothing but the code page.
+    assert fresh.get(f"{base}/contacts", allow_redirects=False).status_code == 303
+    assert fresh.get(f"{base}/api/v1/contacts").status_code == 401
+    page = fresh.get(f"{base}/login/totp")
+    assert page.status_code == 200 and "Kaksivaiheinen kirjautuminen" in page.text
+    wrong = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": "000000"})
+    assert wrong.status_code == 401 and "Väärä koodi" in wrong.text
+    # The code the set-up used is spent; the next step's code works (one step of drift).
+    reused = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": used})
+    assert reused.status_code == 401 and "Koodi on jo käytetty" in reused.text
+    done = fresh.post(
+        f"{base}/login/totp",
+        data={"csrf_token": csrf_of(page.text), "code": next_code(secret)},
+        allow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/contacts"
+    full = fresh.cookies["piiri_session"]
+    assert full != pending
+    assert fresh.get(f"{base}/contacts", allow_redirects=False).status_code == 200
+    assert (
+        requests.get(
+            f"{base}/login/totp", cookies={"piiri_session": pending}, allow_redirects=False
+        ).status_code
+        == 303
+    )
+    trail = audit_actions(rpc, user_id(maija, "maija"), {"user.totp_enabled"})
+    assert "user.totp_enabled" in {item["action"] for item in trail}
+
+
+def test_s1_totp_codes_count_toward_the_lock_out(maija):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    enable_totp(base, client)
+    fresh, _ = web_login(base, "maija", PASSWORD)
+    csrf = csrf_of(fresh.get(f"{base}/login/totp").text)
+    for _ in range(4):
+        assert (
+            fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"}).status_code == 401
+        )
+    locked = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"})
+    assert locked.status_code == 423 and "Tili on lukittu" in locked.text
+    assert token_request(base, "maija", PASSWORD, totp="000000").status_code == 423
+
+
+def test_s1_totp_api_login_needs_a_fresh_code(maija, admin_api):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    secret, _ = enable_totp(base, client)
+    missing = token_request(base, "maija", PASSWORD)
+    assert missing.status_code == 401 and missing.json()["error"] == "totp_required"
+    assert "'totp'" in missing.json()["message"]
+    wrong_password = token_request(base, "maija", "wrong password", totp=next_code(secret))
+    assert wrong_password.json()["error"] == "not_authenticated"
+    code = next_code(secret)
+    assert token_request(base, "maija", PASSWORD, totp=code).status_code == 201
+    again = token_request(base, "maija", PASSWORD, totp=code)
+    assert again.status_code == 401 and "already used" in again.json()["message"]
+
+    # An admin turns it off (lost phone): the password alone works again.
+    reset = admin_api.post(f"/api/v1/users/{user_id(maija, 'maija')}:reset-totp")
+    assert reset.status_code == 200 and reset.json()["totp_enabled"] is False
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+
+
+def test_s1_turning_totp_off_needs_the_password_and_a_code(maija):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    secret, _ = enable_totp(base, client)
+    csrf = csrf_of(client.get(f"{base}/account").text)
+    refused = client.post(
+        f"{base}/account/totp/disable",
+        data={"csrf_token": csrf, "password": "wrong password", "code": "000000"},
+    )
+    assert refused.status_code == 422
+    assert "Salasana on väärin." in refused.text and "Väärä koodi" in refused.text
+    assert token_request(base, "maija", PASSWORD).json()["error"] == "totp_required"
+    done = client.post(
+        f"{base}/account/totp/disable",
+        data={"csrf_token": csrf, "password": PASSWORD, "code": next_code(secret)},
+        allow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/account?done=totp_disabled"
+    assert token_request(base, "maija", PASSWORD).status_code == 201
+
+
+# --- security headers ----------------------------------------------------------------------------------
+
+
+def test_s1_security_headers_on_pages_api_and_errors(maija):
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    for response in (
+        client.get(f"{base}/account"),
+        client.get(f"{base}/api/v1/account"),
+        requests.get(f"{base}/login"),
+        requests.get(f"{base}/api/v1/contacts"),
+        requests.get(f"{base}/no/such/page"),
+    ):
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert "img-src 'self' data:" in csp  # the TOTP QR code is a data: image
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "camera=()" in headers["Permissions-Policy"]
+        assert "Strict-Transport-Security" not in headers  # plain http in tests: no HSTS
+    assert client.get(f"{base}/account").headers["Cache-Control"] == "no-store"
+    assert client.get(f"{base}/api/v1/account").headers["Cache-Control"] == "no-store"
+    assert "no-store" in requests.get(f"{base}/login").headers["Cache-Control"]
+
+
+def test_s1_hsts_is_sent_when_configured_for_https(run_services, config):
+    from gateway.service import GatewayService
+
+    run_services(GatewayService, extra_config={"HSTS_MAX_AGE": "31536000"})
+    response = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/static/piiri.css")
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_s1_an_account_change_that_cannot_be_audited_is_not_made(maija, admin_api, vhost):
+    from tests.conftest import break_audit_path, heal_audit_path
+
+    token = maija.token("maija", PASSWORD)
+    maija_id = user_id(maija, "maija")
+    break_audit_path(vhost)
+    try:
+        refused = admin_api.post(f"/api/v1/users/{maija_id}:reset-password")
+        assert refused.status_code == 503 and refused.json()["error"] == "audit_unavailable"
+        # A lock must happen even when it cannot be recorded: security first, the failure is logged.
+        answers = [token_request(maija.base_url, "maija", "wrong password").status_code for _ in range(5)]
+        assert answers == [401, 401, 401, 401, 423]
+    finally:
+        heal_audit_path(vhost)
+    assert maija.api(token).get("/api/v1/account").json()["must_change_password"] is False  # unchanged
+    assert admin_api.post(f"/api/v1/users/{maija_id}:unlock").status_code == 200
+    assert token_request(maija.base_url, "maija", PASSWORD).status_code == 201
+
+
+def test_s1_the_openapi_document_describes_the_account_routes(maija):
+    document = requests.get(f"{maija.base_url}/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/account",
+        "/api/v1/account/password",
+        "/api/v1/users/{user_id}:unlock",
+        "/api/v1/users/{user_id}:reset-password",
+        "/api/v1/users/{user_id}:reset-totp",
+    ):
+        assert path in document["paths"], path
+    token = document["paths"]["/api/v1/auth/token"]["post"]
+    assert (
+        "423" in token["responses"]
+        and "totp" in document["components"]["schemas"]["TokenRequest"]["properties"]
+    )

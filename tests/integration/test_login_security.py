@@ -1,0 +1,102 @@
+"""S1 on the real gateway database: a TOTP code is accepted once even when two logins race with it,
+a lock counts only consecutive failures, and the lock's audit hook sees the lock."""
+
+import eventlet
+import pyotp
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from gateway import accounts
+from gateway.models import users
+from gateway.security import LockoutPolicy
+from gateway.users import create_user
+from piiri.errors import AccountLocked, NotAuthenticated, SecondFactorRequired
+
+PASSWORD = "kuusi kuusta kuusessa"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+POLICY = LockoutPolicy(max_failures=3, lock_minutes=15)
+
+
+@pytest.fixture
+def maija(clean_databases):
+    engine = clean_databases["gateway"]
+    with Session(engine) as session:
+        user = create_user(session, "maija", PASSWORD, role="staff")
+        session.execute(
+            update(users)
+            .where(users.c.id == user["id"])
+            .values(totp_secret=SECRET, totp_enabled_at=user["created_at"])
+        )
+        session.commit()
+        return engine, accounts.user_by_id(session, user["id"])
+
+
+def test_s1_two_logins_racing_with_the_same_code_get_in_once(maija):
+    engine, user = maija
+    code = pyotp.TOTP(SECRET).now()
+
+    def record(*event):
+        raise AssertionError(f"no lock expected: {event}")
+
+    def attempt():
+        with Session(engine) as session:
+            try:
+                accounts.check_second_factor(session, user, code, "10.0.0.1", POLICY, record)
+                session.commit()
+                return "in"
+            except SecondFactorRequired as exc:
+                return exc.details.get("reason")
+
+    results = sorted(eventlet.GreenPool().imap(lambda _: attempt(), range(2)))
+    assert results == ["in", "reused"]
+
+
+def test_s1_the_lock_counts_consecutive_failures_and_is_audited(maija):
+    engine, user = maija
+    audit = []
+
+    def record(*event):
+        audit.append(event)
+
+    with Session(engine) as session:
+        for _ in range(2):
+            with pytest.raises(NotAuthenticated):
+                accounts.check_password(session, "maija", "wrong", "10.0.0.1", POLICY, record)
+        assert (
+            accounts.check_password(session, "maija", PASSWORD, "10.0.0.1", POLICY, record)["username"]
+            == "maija"
+        )
+        accounts.reset_failures(session, user)
+        session.commit()
+        for _ in range(2):
+            with pytest.raises(NotAuthenticated):
+                accounts.check_password(session, "maija", "wrong", "10.0.0.1", POLICY, record)
+        assert not audit
+        with pytest.raises(AccountLocked) as locked:
+            accounts.check_password(session, "maija", "wrong", "10.0.0.1", POLICY, record)
+        assert [(action, details["remote_addr"]) for action, _, details in audit] == [
+            ("user.locked", "10.0.0.1")
+        ]
+        assert locked.value.details["locked_until"] == audit[0][2]["locked_until"]
+        stored = accounts.user_by_id(session, user["id"])
+        assert stored["failed_logins"] == 0 and stored["locked_until"] is not None
+
+
+def test_s1_one_address_is_throttled_across_usernames_before_any_account_locks(maija):
+    from gateway import auth
+    from piiri.errors import TooManyAttempts
+
+    engine, _ = maija
+    settings = {"max_failures": 5, "lock_minutes": 15, "session_hours": 1}
+    with Session(engine) as session:
+        for index in range(auth.MAX_FAILURES_PER_ADDRESS):
+            with pytest.raises(NotAuthenticated):
+                auth.login(session, f"guess{index}", "wrong", "10.9.9.9", "api", settings)
+        with pytest.raises(TooManyAttempts) as throttled:
+            auth.login(session, "maija", PASSWORD, "10.9.9.9", "api", settings)
+        assert throttled.value.details == {"retry_after_minutes": 15}
+        secret, principal = auth.login(
+            session, "maija", PASSWORD, "10.0.0.2", "api", settings, totp=pyotp.TOTP(SECRET).now()
+        )
+        assert secret and principal.user["username"] == "maija"
