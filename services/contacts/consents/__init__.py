@@ -1,0 +1,1 @@
+"""G1 data protection per person: processing purposes, consents with history, legal bases, the view."""

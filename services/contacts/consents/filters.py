@@ -1,0 +1,21 @@
+"""Search filter of G1: ``consent=<purpose>`` keeps contacts whose current consent for it is a given one."""
+
+import re
+
+from piiri.errors import ValidationFailed
+from services.contacts.consents import storage
+from services.contacts.filters import search_filter
+
+CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+@search_filter("consent")
+def consent(value):
+    """Only contacts whose latest consent for this purpose code (e.g. newsletter) is given."""
+    value = str(value).strip()
+    if not CODE.match(value):
+        raise ValidationFailed(
+            "consent must be a processing purpose code.",
+            {"consent": ["Give a purpose code, e.g. newsletter."]},
+        )
+    return storage.has_current_consent(value)

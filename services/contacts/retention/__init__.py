@@ -1,0 +1,1 @@
+"""G5 retention: rules, who is past retention, bulk erasure through G4."""
