@@ -1,0 +1,87 @@
+"""The right-to-be-forgotten protocol (G4) every service holding personal data follows: the queues and
+exchange of erasure requests and reports, and the publisher of a service's report.
+
+- The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services} on
+  ``contacts.events`` (through its outbox). Each service in ``GDPR_SERVICES`` (config; default
+  contacts and audit) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
+  contacts service declares those queues when it starts, so a request published while a service is
+  down waits for it: the service erases when it comes back.
+- A service erases (or anonymises) its own data about the contact, idempotently, then publishes
+  ``contact_erasure_completed`` {erasure_id, contact_id, service, summary} on the exchange
+  ``piiri.erasure`` (topic, durable) to the durable queue ``piiri.erasure.reports``, which the contacts
+  service consumes to mark that service done.
+"""
+
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher
+
+from piiri.messaging import SHORT_RETRY, event_exchange
+
+REQUESTED = "contact_erasure_requested"
+COMPLETED = "contact_erasure_completed"
+ERASED = "contact_erased"
+DEFAULT_SERVICES = ("contacts", "audit")
+REPORT_EXCHANGE = Exchange("piiri.erasure", type="topic", durable=True)
+REPORT_QUEUE = Queue(
+    "piiri.erasure.reports",
+    exchange=REPORT_EXCHANGE,
+    routing_key=COMPLETED,
+    durable=True,
+    queue_arguments={"x-queue-type": "classic"},
+)
+
+
+def configured_services(config):
+    """The services that must each report an erasure done: ``GDPR_SERVICES`` (a list or "a,b")."""
+    value = config.get("GDPR_SERVICES") or DEFAULT_SERVICES
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    services = [str(name) for name in value if str(name).strip()]
+    return services if "contacts" in services else ["contacts", *services]
+
+
+def request_queue(service):
+    """The durable queue of erasure requests for ``service`` (it consumes it with ``@consume``)."""
+    return Queue(
+        f"piiri.erasure.{service}",
+        exchange=event_exchange("contacts"),
+        routing_key=REQUESTED,
+        durable=True,
+        queue_arguments={"x-queue-type": "classic"},
+    )
+
+
+def declare_queues(amqp_uri, services):
+    """Declare every service's request queue and the report queue (idempotent; called at start)."""
+    from kombu import Connection
+
+    with Connection(amqp_uri) as connection:
+        channel = connection.default_channel
+        for service in services:
+            request_queue(service).bind(channel).declare()
+        REPORT_QUEUE.bind(channel).declare()
+
+
+def report_publisher(amqp_uri):
+    """Publishes a service's ``contact_erasure_completed`` with confirms (the report queue declared)."""
+    return Publisher(
+        amqp_uri,
+        use_confirms=True,
+        mandatory=True,
+        serializer="json",
+        exchange=REPORT_EXCHANGE,
+        declare=[REPORT_EXCHANGE, REPORT_QUEUE],
+        retry=True,
+        retry_policy=SHORT_RETRY,
+    )
+
+
+def report(erasure_id, contact_id, service, summary):
+    """The payload of ``contact_erasure_completed``."""
+    return {
+        "schema_version": 1,
+        "erasure_id": str(erasure_id),
+        "contact_id": str(contact_id),
+        "service": service,
+        "summary": summary,
+    }

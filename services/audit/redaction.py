@@ -1,0 +1,120 @@
+"""Redacting the audit log after an erasure (G4): the log keeps the facts about an erased contact
+(action, when, who acted, the contact id, which fields) and loses the personal values in ``details``
+(a search's query text and filter values, a deleted contact's name …), without breaking the chain.
+
+How it stays verifiable: the chain hashes ``sha256(details_salt || details)`` (chain.py). Redacting a
+record stores that digest in ``details_digest``, drops the salt and replaces the details by the keys
+that never hold personal values plus ``"redacted": [the keys removed]``, inside a transaction that set
+``piiri.audit_redaction = on``; the database allows no other change (migration 0003). ``piiri audit
+verify`` still checks every link, and a redacted record shows that it was redacted.
+"""
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+
+from services.audit.chain import details_digest
+from services.audit.models import audit_erased_subjects, audit_events
+
+# Keys of ``details`` that hold ids, counts, settings or group/automation names, never a person's data.
+KEPT_KEYS = frozenset(
+    {
+        "erasure_id",
+        "services",
+        "service",
+        "summary",
+        "contacts",
+        "survivor_id",
+        "merged_ids",
+        "of",
+        "group_id",
+        "group_name",
+        "role",
+        "starts_on",
+        "ends_on",
+        "include_subgroups",
+        "automation_id",
+        "automation_name",
+        "event_type",
+        "horizon_days",
+        "from",
+        "day",
+        "count",
+        "cursor",
+        "returned",
+        "saved_search_id",
+        "change",
+        "sort",
+        "direction",
+        "format",
+        "redacted",
+    }
+)
+BATCH = 1000
+
+
+def redacted(details):
+    """The details without any key that may hold personal values; None if nothing needs removing."""
+    removed = sorted(key for key in details if key not in KEPT_KEYS)
+    if not removed:
+        return None
+    kept = {key: value for key, value in details.items() if key in KEPT_KEYS}
+    return {**kept, "redacted": sorted({*kept.get("redacted", []), *removed})}
+
+
+def on_arrival(session, row):
+    """Called before a record is appended: a record about an erased subject is stored redacted."""
+    subjects = [str(subject) for subject in row["subject_ids"]]
+    if not subjects or not row["details"]:
+        return row
+    erased = session.execute(
+        select(audit_erased_subjects.c.subject_id)
+        .where(audit_erased_subjects.c.subject_id.in_(subjects))
+        .limit(1)
+    ).first()
+    if erased is not None:
+        row["details"] = redacted(row["details"]) or row["details"]
+    return row
+
+
+def redact_subject(session, subject_id, erasure_id):
+    """Redact every stored record about ``subject_id`` and remember the subject (idempotent);
+    returns {"records": how many records name it, "redacted": how many were redacted now}."""
+    session.execute(
+        insert(audit_erased_subjects)
+        .values(subject_id=subject_id, erasure_id=erasure_id)
+        .on_conflict_do_nothing(index_elements=["subject_id"])
+    )
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
+    about = audit_events.c.subject_ids.contains([subject_id])
+    total = session.execute(select(func.count()).select_from(audit_events).where(about)).scalar_one()
+    done, after = 0, 0
+    while True:
+        rows = session.execute(
+            select(audit_events.c.seq, audit_events.c.details, audit_events.c.details_salt)
+            .where(about, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
+            .order_by(audit_events.c.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            replacement = redacted(row.details)
+            if replacement is not None:
+                session.execute(
+                    update(audit_events)
+                    .where(audit_events.c.seq == row.seq)
+                    .values(
+                        details=replacement,
+                        details_salt=None,
+                        details_digest=details_digest(row.details_salt, row.details),
+                    )
+                )
+                done += 1
+        after = rows[-1].seq
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'off'"))
+    session.execute(
+        update(audit_erased_subjects)
+        .where(audit_erased_subjects.c.subject_id == subject_id)
+        .values(records_redacted=audit_erased_subjects.c.records_redacted + done)
+    )
+    return {"records": total, "redacted": done}

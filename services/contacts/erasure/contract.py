@@ -1,0 +1,67 @@
+"""Contracts of G3/G4 in the contacts service: the erasure request's input, the erasure record as
+returned by the RPCs, and the payloads of the erasure events (schema_version 1, docs/events.md)."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+MAX_REASON = 500
+
+
+class ErasureInput(Schema):
+    """``request_erasure``'s reason: why (e.g. "the person's request of 3.11.2026"), without names."""
+
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(
+            min=1, max=MAX_REASON, error=f"Give a reason of 1 to {MAX_REASON} characters."
+        ),
+    )
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Erasure(Schema):
+    """One right-to-be-forgotten request and how far each service has got."""
+
+    id = fields.UUID()
+    contact_id = fields.UUID()
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    reason = fields.String(allow_none=True)
+    services = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+    pending = fields.List(fields.String())
+    status = fields.String()
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class ErasureRequestedEvent(Schema):
+    """``contact_erasure_requested``: erase what you hold about ``contact_id``, then report."""
+
+    schema_version = fields.Integer()
+    event_id = fields.UUID()
+    erasure_id = fields.UUID()
+    contact_id = fields.UUID()
+    services = fields.List(fields.String())
+
+
+class ErasureCompletedEvent(Schema):
+    """``contact_erasure_completed``: one service has erased its data (``summary``: what, counts)."""
+
+    schema_version = fields.Integer(required=True)
+    erasure_id = fields.UUID(required=True)
+    contact_id = fields.UUID(required=True)
+    service = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    summary = fields.Dict(load_default=dict)
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ContactErasedEvent(Schema):
+    """``contact_erased``: every service has reported; the erasure is complete."""
+
+    schema_version = fields.Integer()
+    event_id = fields.UUID()
+    erasure_id = fields.UUID()
+    contact_id = fields.UUID()
+    completed_at = fields.DateTime()
