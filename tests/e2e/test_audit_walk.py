@@ -1,0 +1,876 @@
+"""G2 audit walk: no screen or API route returns personal data without an audit record.
+
+Every gateway route (found by introspection, tests/routes.py) is classified in ROUTE_AUDIT as
+``personal`` (returns personal data of contacts: the request must leave an audit record, by the acting
+user, naming every contact it showed), ``no_personal_data`` (with the reason) or ``write`` (changes state;
+the change is audited: WRITE_WALK checks the changes to a person here, each feature's own tests the
+rest). A route missing from the table fails test_g2_every_route_is_classified with a message saying
+where to classify it. The no_personal_data GET routes are walked too: none may show a seeded person.
+
+The walk seeds one person with every kind of detail, then calls every ``personal`` route as an admin
+through the real HTTP API and web UI with real ids in the path, and asks the audit database for the
+records carrying the request's id (the X-Request-Id response header): the actor must be the admin and
+the subject ids must include every contact whose id the response shows (the ids on a list page, the
+contact of a detail page). docs/routes.md is made from this table and the permission matrix
+(scripts/route_table.py).
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import requests
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import UUID
+
+from tests.events import wait_for
+from tests.routes import gateway_routes, is_api
+
+PERSONAL, NO_PERSONAL_DATA, WRITE = "personal", "no_personal_data", "write"
+PASSWORD = "auditoitu kävely 2026"
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+OWN_ACCOUNT = "the caller's own user account, not a registry contact"
+STAFF = "staff accounts and access control (users.manage), not registry contacts; changes audited"
+SETTINGS = "configuration only: no contact's data"
+EXPORT_JOBS = "export jobs: format, selection criteria, columns, progress; no rows"
+IMPORT_JOBS = "import jobs: file name, column headings, counts, progress; no rows"
+ERASURES = "erasure requests: a contact id, who asked, why, each service's progress; the data is gone"
+
+# "METHOD /path": (class, why). Every GET and every read done with POST is listed here by name; the
+# state-changing routes are in WRITE_ROUTES below.
+ROUTE_AUDIT = {
+    # --- public, session and the caller's own account ---
+    "GET /": (NO_PERSONAL_DATA, "a redirect to the dashboard or the login page"),
+    "GET /health": (NO_PERSONAL_DATA, "service health"),
+    "GET /api/v1/openapi.json": (NO_PERSONAL_DATA, "the API description"),
+    "GET /static/<path:filename>": (NO_PERSONAL_DATA, "style sheets, scripts, images"),
+    "GET /lang/<code>": (NO_PERSONAL_DATA, "sets the language cookie and redirects"),
+    "GET /login": (NO_PERSONAL_DATA, "the login form"),
+    "GET /login/totp": (NO_PERSONAL_DATA, "the two-factor form"),
+    "GET /account": (NO_PERSONAL_DATA, OWN_ACCOUNT),
+    "GET /account/password": (NO_PERSONAL_DATA, OWN_ACCOUNT),
+    "GET /account/totp": (NO_PERSONAL_DATA, OWN_ACCOUNT),
+    "GET /api/v1/account": (NO_PERSONAL_DATA, OWN_ACCOUNT),
+    "GET /api/v1/me": (NO_PERSONAL_DATA, OWN_ACCOUNT),
+    # --- users, roles, user groups, API tokens ---
+    "GET /admin/users": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/users/<user_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/roles": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/roles/<code>": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/user-groups": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/user-groups/<group_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/api-tokens": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/users": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/users/<user_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/permissions": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/roles": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/roles/<code>": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/user-groups": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/user-groups/<group_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/api-tokens": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/api-tokens/<token_id>": (NO_PERSONAL_DATA, STAFF),
+    # --- contacts ---
+    "GET /contacts": (PERSONAL, "the contact list"),
+    "GET /contacts/<contact_id>": (PERSONAL, "a contact's page"),
+    "GET /contacts/new": (NO_PERSONAL_DATA, "an empty form"),
+    "GET /contacts/<contact_id>/edit": (PERSONAL, "the edit form, filled in"),
+    "GET /contacts/<contact_id>/delete": (PERSONAL, "the delete confirmation names the contact"),
+    "GET /contacts/advanced": (PERSONAL, "the advanced search and its results"),
+    "GET /api/v1/contacts": (PERSONAL, "the contact list"),
+    "GET /api/v1/contacts/<contact_id>": (PERSONAL, "a contact"),
+    "GET /api/v1/contacts:count": (NO_PERSONAL_DATA, "a number"),
+    "POST /api/v1/contacts:search": (PERSONAL, "a search's results"),
+    "POST /api/v1/contacts:search-count": (NO_PERSONAL_DATA, "a number"),
+    # --- person details ---
+    "GET /contacts/<contact_id>/deceased": (PERSONAL, "the form names the contact"),
+    "GET /contacts/<contact_id>/couple": (PERSONAL, "the couple form names the contact"),
+    "GET /api/v1/contacts/<contact_id>/names": (PERSONAL, "alternative names"),
+    "GET /api/v1/contacts/<contact_id>/statuses": (PERSONAL, "statuses"),
+    "GET /api/v1/status-kinds": (NO_PERSONAL_DATA, SETTINGS),
+    # --- affiliations and photos ---
+    "GET /contacts/<contact_id>/people": (PERSONAL, "an organisation's people"),
+    "GET /contacts/<contact_id>/organisations/new": (PERSONAL, "the link form names the contact"),
+    "GET /contacts/<contact_id>/organisations/<affiliation_id>/edit": (PERSONAL, "a link, filled in"),
+    "GET /contacts/<contact_id>/photo": (PERSONAL, "the photo"),
+    "GET /api/v1/contacts/<contact_id>/organisations": (PERSONAL, "a person's organisations"),
+    "GET /api/v1/contacts/<contact_id>/people": (PERSONAL, "an organisation's people"),
+    "GET /api/v1/contacts/<contact_id>/photo": (PERSONAL, "the photo"),
+    # --- groups ---
+    "GET /groups": (NO_PERSONAL_DATA, "the group tree with member counts, no members"),
+    "GET /groups/<group_id>": (PERSONAL, "a group's members"),
+    "GET /groups/<group_id>/move": (NO_PERSONAL_DATA, "the group tree to move a group in"),
+    "GET /groups/bulk": (NO_PERSONAL_DATA, "echoes the contact ids the caller picked, with the group tree"),
+    "GET /api/v1/groups": (NO_PERSONAL_DATA, "the group tree with member counts, no members"),
+    "GET /api/v1/groups/<group_id>": (NO_PERSONAL_DATA, "a group's name, description and counts"),
+    "GET /api/v1/groups/<group_id>/members": (PERSONAL, "a group's members"),
+    # --- custom fields ---
+    "GET /settings/custom-fields": (NO_PERSONAL_DATA, "custom field definitions"),
+    "GET /settings/custom-fields/<field_id>": (NO_PERSONAL_DATA, "a custom field definition"),
+    "GET /settings/custom-fields/<field_id>/<action>": (NO_PERSONAL_DATA, "a definition's confirmation"),
+    "GET /api/v1/custom-fields": (NO_PERSONAL_DATA, "custom field definitions"),
+    "GET /api/v1/custom-fields/<field_id>": (NO_PERSONAL_DATA, "a custom field definition"),
+    # --- saved searches ---
+    "GET /saved-searches": (NO_PERSONAL_DATA, "saved searches' names and criteria"),
+    "GET /saved-searches/open": (NO_PERSONAL_DATA, "a redirect to the contact list with the criteria"),
+    "GET /saved-searches/<search_id>/delete": (NO_PERSONAL_DATA, "a saved search's confirmation"),
+    "GET /api/v1/saved-searches": (NO_PERSONAL_DATA, "saved searches' names and criteria"),
+    "GET /api/v1/saved-searches/<search_id>": (NO_PERSONAL_DATA, "a saved search's criteria"),
+    "GET /api/v1/saved-searches/<search_id>/contacts": (PERSONAL, "a saved search's results"),
+    # --- round birthdays ---
+    "GET /dashboard": (PERSONAL, "upcoming round birthdays"),
+    "GET /settings/birthdays": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /api/v1/birthdays": (PERSONAL, "upcoming round birthdays"),
+    "GET /api/v1/birthday-settings": (NO_PERSONAL_DATA, SETTINGS),
+    # --- automations ---
+    "GET /automations": (NO_PERSONAL_DATA, "automation definitions"),
+    "GET /automations/new": (NO_PERSONAL_DATA, "an empty form"),
+    "GET /automations/<automation_id>": (PERSONAL, "an automation's run history"),
+    "GET /automations/<automation_id>/edit": (NO_PERSONAL_DATA, "an automation definition"),
+    "GET /api/v1/automations": (NO_PERSONAL_DATA, "automation definitions"),
+    "GET /api/v1/automations/<automation_id>": (NO_PERSONAL_DATA, "an automation definition"),
+    "GET /api/v1/automations/<automation_id>/runs": (PERSONAL, "an automation's run history"),
+    "POST /api/v1/automations:dry-run": (PERSONAL, "the contacts an automation would touch"),
+    # --- duplicates and merge ---
+    "GET /duplicates": (PERSONAL, "duplicate pairs"),
+    "GET /compare": (PERSONAL, "contacts side by side"),
+    "POST /compare/confirm": (PERSONAL, "a merge's confirmation, values side by side"),
+    "GET /api/v1/contacts/<contact_id>/duplicates": (PERSONAL, "a contact's likely duplicates"),
+    "GET /api/v1/duplicates": (PERSONAL, "duplicate pairs"),
+    "GET /api/v1/contacts:compare": (PERSONAL, "contacts side by side"),
+    # --- audit log: each read of the log is itself recorded ---
+    "GET /api/v1/contacts/<contact_id>/audit": (PERSONAL, "who touched this contact"),
+    "GET /audit": (PERSONAL, "the audit log search"),
+    "GET /audit/contacts/<contact_id>": (PERSONAL, "who touched this contact"),
+    "GET /audit/users/<actor_id>": (PERSONAL, "what a user did, to whom"),
+    "GET /audit/events.csv": (PERSONAL, "the audit log export"),
+    "GET /api/v1/audit/events": (PERSONAL, "the audit log search"),
+    "GET /api/v1/audit/events.csv": (PERSONAL, "the audit log export"),
+    "GET /api/v1/audit/verify": (NO_PERSONAL_DATA, "the hash chain's integrity report"),
+    # --- GDPR ---
+    "GET /contacts/<contact_id>/access-report": (PERSONAL, "everything held about a person"),
+    "GET /contacts/<contact_id>/erase": (PERSONAL, "the erasure form names the contact"),
+    "GET /erasures": (NO_PERSONAL_DATA, ERASURES),
+    "GET /erasures/<erasure_id>": (NO_PERSONAL_DATA, ERASURES),
+    "GET /api/v1/contacts/<contact_id>/access-report": (PERSONAL, "everything held about a person"),
+    "GET /api/v1/erasures": (NO_PERSONAL_DATA, ERASURES),
+    "GET /api/v1/erasures/<erasure_id>": (NO_PERSONAL_DATA, ERASURES),
+    # --- data protection and retention ---
+    "GET /contacts/<contact_id>/data-protection": (PERSONAL, "a person's consents and legal bases"),
+    "GET /data-protection/purposes": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /data-protection/retention": (PERSONAL, "retention rules and who is past them"),
+    "POST /data-protection/retention/erase": (NO_PERSONAL_DATA, "a count and the ids the caller picked"),
+    "GET /api/v1/contacts/<contact_id>/data-protection": (PERSONAL, "a person's consents and bases"),
+    "GET /api/v1/contacts/<contact_id>/consents": (PERSONAL, "a person's consents"),
+    "GET /api/v1/contacts/<contact_id>/legal-bases": (PERSONAL, "a person's legal bases"),
+    "GET /api/v1/processing-purposes": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /api/v1/retention-rules": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /api/v1/retention/past": (PERSONAL, "who is past the retention rules"),
+    "GET /api/v1/retention/past:count": (NO_PERSONAL_DATA, "a number"),
+    # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
+    "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
+    "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
+    "GET /api/v1/contacts/<contact_id>/qr": (PERSONAL, "a contact's vCard as a QR code"),
+    "GET /contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
+    "GET /contacts/<contact_id>/qr": (PERSONAL, "a contact's vCard as a QR code"),
+    "GET /api/v1/exports/<job_id>/file": (PERSONAL, "an export's file"),
+    "GET /exports/<job_id>/download": (PERSONAL, "an export's file"),
+    "GET /api/v1/exports": (NO_PERSONAL_DATA, EXPORT_JOBS),
+    "GET /api/v1/exports/<job_id>": (NO_PERSONAL_DATA, EXPORT_JOBS),
+    "GET /api/v1/exports/formats": (NO_PERSONAL_DATA, "the export formats and their columns"),
+    "GET /exports": (NO_PERSONAL_DATA, EXPORT_JOBS),
+    "GET /exports/<job_id>": (NO_PERSONAL_DATA, EXPORT_JOBS),
+    "GET /exports/new": (NO_PERSONAL_DATA, "the export form"),
+    # --- imports (I1): the file's rows are audited as reads of the import ---
+    "GET /api/v1/imports": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    "GET /api/v1/imports/<import_id>": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    "GET /api/v1/imports/fields": (NO_PERSONAL_DATA, "the fields a column can be mapped to"),
+    "GET /api/v1/imports/<import_id>/preview": (PERSONAL, "an import file's first rows"),
+    "GET /api/v1/imports/<import_id>/errors": (PERSONAL, "an import file's rows with errors"),
+    "GET /api/v1/imports/<import_id>/errors.xlsx": (PERSONAL, "an import file's rows with errors"),
+    "GET /imports": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    "GET /imports/<import_id>": (PERSONAL, "an import's progress and its file's first rows"),
+    "GET /imports/<import_id>/mapping": (NO_PERSONAL_DATA, "the file's column headings and the choices"),
+    "GET /imports/<import_id>/errors.xlsx": (PERSONAL, "an import file's rows with errors"),
+}
+
+# Routes that change state; each is audited as a write (each feature's tests check its records).
+WRITE_ROUTES = {
+    "POST /account/password",
+    "POST /account/totp",
+    "POST /account/totp/disable",
+    "POST /admin/api-tokens",
+    "POST /admin/api-tokens/<token_id>/revoke",
+    "POST /admin/roles",
+    "POST /admin/roles/<code>",
+    "POST /admin/roles/<code>/delete",
+    "POST /admin/user-groups",
+    "POST /admin/user-groups/<group_id>",
+    "POST /admin/user-groups/<group_id>/delete",
+    "POST /admin/users",
+    "POST /admin/users/<user_id>",
+    "POST /admin/users/<user_id>/reset-password",
+    "POST /admin/users/<user_id>/reset-totp",
+    "POST /admin/users/<user_id>/unlock",
+    "POST /api/v1/account/password",
+    "DELETE /api/v1/affiliations/<affiliation_id>",
+    "PATCH /api/v1/affiliations/<affiliation_id>",
+    "POST /api/v1/api-tokens",
+    "DELETE /api/v1/api-tokens/<token_id>",
+    "DELETE /api/v1/auth/token",
+    "POST /api/v1/auth/token",
+    "POST /api/v1/automations",
+    "DELETE /api/v1/automations/<automation_id>",
+    "PATCH /api/v1/automations/<automation_id>",
+    "PUT /api/v1/birthday-settings",
+    "POST /api/v1/contacts",
+    "DELETE /api/v1/contacts/<contact_id>",
+    "PATCH /api/v1/contacts/<contact_id>",
+    "POST /api/v1/contacts/<contact_id>/consents",
+    "DELETE /api/v1/contacts/<contact_id>/deceased",
+    "POST /api/v1/contacts/<contact_id>/deceased",
+    "POST /api/v1/contacts/<contact_id>/legal-bases",
+    "DELETE /api/v1/contacts/<contact_id>/legal-bases/<basis_id>",
+    "POST /api/v1/contacts/<contact_id>/legal-bases/<basis_id>/end",
+    "POST /api/v1/contacts/<contact_id>/names",
+    "DELETE /api/v1/contacts/<contact_id>/names/<name_id>",
+    "POST /api/v1/contacts/<contact_id>/organisations",
+    "DELETE /api/v1/contacts/<contact_id>/photo",
+    "PUT /api/v1/contacts/<contact_id>/photo",
+    "POST /api/v1/contacts/<contact_id>/statuses",
+    "DELETE /api/v1/contacts/<contact_id>/statuses/<status_id>",
+    "PATCH /api/v1/contacts/<contact_id>/statuses/<status_id>",
+    "POST /api/v1/contacts/<contact_id>:erase",
+    "POST /api/v1/contacts:merge",
+    "POST /api/v1/couples",
+    "DELETE /api/v1/couples/<couple_id>",
+    "POST /api/v1/custom-fields",
+    "DELETE /api/v1/custom-fields/<field_id>",
+    "PATCH /api/v1/custom-fields/<field_id>",
+    "POST /api/v1/custom-fields/<field_id>/restore",
+    "POST /api/v1/duplicates/dismiss",
+    "POST /api/v1/duplicates/scan",
+    "POST /api/v1/erasures/<erasure_id>:retry",
+    "POST /api/v1/groups",
+    "PATCH /api/v1/groups/<group_id>",
+    "POST /api/v1/groups/<group_id>/members",
+    "POST /api/v1/groups/<group_id>/members:remove",
+    "POST /api/v1/processing-purposes",
+    "PATCH /api/v1/processing-purposes/<code>",
+    "POST /api/v1/retention-rules",
+    "DELETE /api/v1/retention-rules/<rule_id>",
+    "PATCH /api/v1/retention-rules/<rule_id>",
+    "POST /api/v1/retention/erasures",
+    "POST /api/v1/roles",
+    "DELETE /api/v1/roles/<code>",
+    "PATCH /api/v1/roles/<code>",
+    "POST /api/v1/saved-searches",
+    "DELETE /api/v1/saved-searches/<search_id>",
+    "PATCH /api/v1/saved-searches/<search_id>",
+    "POST /api/v1/status-kinds",
+    "POST /api/v1/user-groups",
+    "DELETE /api/v1/user-groups/<group_id>",
+    "PATCH /api/v1/user-groups/<group_id>",
+    "POST /api/v1/users",
+    "PATCH /api/v1/users/<user_id>",
+    "POST /api/v1/users/<user_id>:reset-password",
+    "POST /api/v1/users/<user_id>:reset-totp",
+    "POST /api/v1/users/<user_id>:unlock",
+    "POST /audit/verify",
+    "POST /automations/<automation_id>/delete",
+    "POST /automations/<automation_id>/edit",
+    "POST /automations/<automation_id>/toggle",
+    "POST /automations/new",
+    "POST /contacts/<contact_id>/consents",
+    "POST /contacts/<contact_id>/couple",
+    "POST /contacts/<contact_id>/couple/<couple_id>/delete",
+    "POST /contacts/<contact_id>/deceased",
+    "POST /contacts/<contact_id>/deceased/delete",
+    "POST /contacts/<contact_id>/delete",
+    "POST /contacts/<contact_id>/edit",
+    "POST /contacts/<contact_id>/erase",
+    "POST /contacts/<contact_id>/legal-bases",
+    "POST /contacts/<contact_id>/legal-bases/<basis_id>/delete",
+    "POST /contacts/<contact_id>/legal-bases/<basis_id>/end",
+    "POST /contacts/<contact_id>/names",
+    "POST /contacts/<contact_id>/names/<name_id>/delete",
+    "POST /contacts/<contact_id>/organisations",
+    "POST /contacts/<contact_id>/organisations/<affiliation_id>/delete",
+    "POST /contacts/<contact_id>/organisations/<affiliation_id>/edit",
+    "POST /contacts/<contact_id>/photo",
+    "POST /contacts/<contact_id>/photo/delete",
+    "POST /contacts/<contact_id>/statuses",
+    "POST /contacts/<contact_id>/statuses/<status_id>/delete",
+    "POST /contacts/<contact_id>/statuses/<status_id>/end",
+    "POST /contacts/new",
+    "POST /data-protection/purposes",
+    "POST /data-protection/purposes/<code>",
+    "POST /data-protection/retention/erase/confirm",
+    "POST /data-protection/retention/rules",
+    "POST /data-protection/retention/rules/<rule_id>/delete",
+    "POST /data-protection/retention/rules/<rule_id>/toggle",
+    "POST /duplicates/dismiss",
+    "POST /duplicates/scan",
+    "POST /erasures/<erasure_id>/retry",
+    "POST /groups",
+    "POST /groups/<group_id>/archive",
+    "POST /groups/<group_id>/edit",
+    "POST /groups/<group_id>/members",
+    "POST /groups/<group_id>/members/end",
+    "POST /groups/<group_id>/move",
+    "POST /groups/bulk",
+    "POST /login",
+    "POST /login/totp",
+    "POST /logout",
+    "POST /merge",
+    "POST /saved-searches",
+    "POST /saved-searches/<search_id>/delete",
+    "POST /saved-searches/<search_id>/edit",
+    "POST /api/v1/contacts:batch",
+    "POST /api/v1/exports",
+    "DELETE /api/v1/exports/<job_id>",
+    "POST /exports",
+    "POST /exports/<job_id>/delete",
+    "POST /api/v1/imports",
+    "PUT /api/v1/imports/<import_id>/mapping",
+    "POST /api/v1/imports/<import_id>/validate",
+    "POST /api/v1/imports/<import_id>/start",
+    "POST /api/v1/imports/<import_id>/cancel",
+    "POST /api/v1/imports/<import_id>/undo",
+    "POST /imports",
+    "POST /imports/<import_id>/mapping",
+    "POST /imports/<import_id>/start",
+    "POST /imports/<import_id>/cancel",
+    "POST /imports/<import_id>/undo",
+    "POST /settings/birthdays",
+    "POST /settings/custom-fields",
+    "POST /settings/custom-fields/<field_id>",
+    "POST /settings/custom-fields/<field_id>/<action>",
+}
+
+# Path arguments: which seeded thing each <name> is (default: the person); per route where it differs.
+PATH_SEED = {
+    "contact_id": "anna",
+    "affiliation_id": "affiliation",
+    "group_id": "group",
+    "search_id": "search",
+    "automation_id": "automation",
+    "erasure_id": "erasure",
+    "actor_id": "admin",
+    "job_id": "export",
+    "import_id": "import",
+    "user_id": "admin",
+    "field_id": "field",
+    "token_id": "api_token",
+    "code": "admin_role",
+    "filename": "css",
+    "action": "remove",
+}
+PATH_SEED_BY_ROUTE = {
+    "GET /lang/<code>": {"code": "en"},
+    "GET /admin/user-groups/<group_id>": {"group_id": "user_group"},
+    "GET /api/v1/user-groups/<group_id>": {"group_id": "user_group"},
+    "GET /contacts/<contact_id>/people": {"contact_id": "acme"},
+    "GET /api/v1/contacts/<contact_id>/people": {"contact_id": "acme"},
+    "GET /api/v1/contacts/<contact_id>/duplicates": {"contact_id": "jose"},
+}
+# Query strings and bodies of the walk, from the seed.
+PARAMS = {
+    "GET /compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
+    "GET /api/v1/contacts:compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
+    "GET /api/v1/contacts:export": lambda s: {"format": "ndjson", "q": "kävelijä"},
+    "GET /contacts": lambda s: {"q": "kävelijä"},
+    "GET /api/v1/contacts": lambda s: {"q": "kävelijä"},
+    "GET /contacts/advanced": lambda s: {"r1_field": "text", "r1_value": "kävelijä"},
+    "GET /audit": lambda s: {"subject_id": s["anna"]},
+    "GET /groups/bulk": lambda s: {"action": "add", "contact_ids": [s["anna"], s["matti"]]},
+    "GET /saved-searches/open": lambda s: {"id": s["search"]},
+    "GET /audit/events.csv": lambda s: {"subject_id": s["anna"]},
+    "GET /api/v1/audit/events": lambda s: {"subject_id": s["anna"]},
+    "GET /api/v1/audit/events.csv": lambda s: {"subject_id": s["anna"]},
+}
+BODIES = {
+    "POST /api/v1/contacts:search": lambda s: {"expression": {"text": "kävelijä"}},
+    "POST /api/v1/automations:dry-run": lambda s: {"automation_id": s["automation"]},
+    "POST /compare/confirm": lambda s: {
+        "ids": f"{s['jose']},{s['jose2']}",
+        "survivor_id": s["jose"],
+        "merged_ids": s["jose2"],
+    },
+}
+# Routes that show a contact only by its id (the contact the answer is about), no data of theirs.
+ID_ONLY = {
+    "GET /api/v1/contacts/<contact_id>/duplicates": "jose",  # its candidates' data, its own id only
+}
+# Reads recorded naming what was asked for, not every id in the answer. The audit log shows ids, actions
+# and field names, never values: the contact whose trail it is, the user whose actions.
+NAMED_SUBJECTS = {
+    "GET /api/v1/contacts/<contact_id>/audit": "anna",
+    "GET /audit": "anna",
+    "GET /audit/contacts/<contact_id>": "anna",
+    "GET /audit/users/<actor_id>": "admin",
+    "GET /audit/events.csv": "anna",
+    "GET /api/v1/audit/events": "anna",
+    "GET /api/v1/audit/events.csv": "anna",
+    # An export's file was read, page by page, by its job (each contact.exported naming its contacts);
+    # downloading it is recorded as a read of the job. An import file's rows are not contacts (yet):
+    # their reads name the import.
+    "GET /api/v1/exports/<job_id>/file": "export",
+    "GET /exports/<job_id>/download": "export",
+    "GET /api/v1/imports/<import_id>/preview": "import",
+    "GET /api/v1/imports/<import_id>/errors": "import",
+    "GET /api/v1/imports/<import_id>/errors.xlsx": "import",
+    "GET /imports/<import_id>": "import",
+    "GET /imports/<import_id>/errors.xlsx": "import",
+}
+
+
+def route_classes():
+    """{route: class} of every classified route (for scripts/route_table.py too)."""
+    return {**{route: WRITE for route in WRITE_ROUTES}, **{r: c for r, (c, _) in ROUTE_AUDIT.items()}}
+
+
+def test_g2_every_route_is_classified():
+    classes = route_classes()
+    unclassified = [route for route in gateway_routes() if route not in classes]
+    assert not unclassified, (
+        "These gateway routes are not in tests/e2e/test_audit_walk.py: "
+        f"{unclassified}. Add each to ROUTE_AUDIT as PERSONAL (it returns a contact's data: it must "
+        "record an audit read) or NO_PERSONAL_DATA with the reason, or to WRITE_ROUTES; then run "
+        "`python scripts/route_table.py` to update docs/routes.md."
+    )
+    stale = sorted(set(classes) - set(gateway_routes()))
+    assert not stale, f"test_audit_walk.py classifies routes that no longer exist: {stale}"
+    both = sorted(set(ROUTE_AUDIT) & WRITE_ROUTES)
+    assert not both, f"classified twice: {both}"
+    reasonless = [route for route, (_, why) in ROUTE_AUDIT.items() if not why.strip()]
+    assert not reasonless, f"say why: {reasonless}"
+
+
+def seed(api, engines):
+    """One person with every kind of detail, and the things around them; {name: id}."""
+    from tests.integration.test_affiliations import PNG
+    from tests.integration.test_data_protection import seed_purposes
+
+    seed_purposes(engines)
+
+    def created(response):
+        assert response.status_code in (200, 201, 202), response.text
+        return response.json()
+
+    field = created(
+        api.post(
+            "/api/v1/custom-fields",
+            json={"key": "kavely_lempiruoka", "label_fi": "Ruoka", "label_en": "Food", "field_type": "text"},
+        )
+    )
+    soon = date.today() + timedelta(days=5)
+    soon += timedelta(days=1) if (soon.month, soon.day) == (2, 29) else timedelta(0)
+    born = soon.replace(year=soon.year - 50)  # a round birthday in five days: on the dashboard
+    anna = created(api.post("/api/v1/contacts", json={
+        "first_name": "Ainokaisa", "last_name": "Kävelijä", "birth_date": born.isoformat(),
+        "emails": [{"address": "anna.kavelija@example.fi"}], "phones": [{"number": "0401112222"}],
+        "addresses": [{"kind": "home", "street": "Polku 1", "postal_code": "00100", "city": "Helsinki"}],
+        "tags": ["kävely"], "custom": {field["key"]: "karjalanpiirakka"},
+    }))["id"]  # fmt: skip
+    matti = created(api.post("/api/v1/contacts", json={"first_name": "Mattias", "last_name": "Kävelijä"}))[
+        "id"
+    ]
+    acme = created(
+        api.post("/api/v1/contacts", json={"kind": "organisation", "organisation_name": "Kävely Oy"})
+    )
+    url = f"/api/v1/contacts/{anna}"
+    affiliation = created(
+        api.post(f"{url}/organisations", json={"organisation_id": acme["id"], "role": "member"})
+    )
+    created(api.post("/api/v1/couples", json={"contact_ids": [anna, matti]}))
+    created(api.put(f"{url}/photo", data=PNG, headers={"Content-Type": "image/png"}))
+    created(api.post(f"{url}/names", json={"kind": "native", "script": "Cyrl", "last_name": "Кявеля"}))
+    created(api.post(f"{url}/statuses", json={"kind": "abroad", "starts_on": date.today().isoformat()}))
+    created(api.post(f"{url}/consents", json={"purpose": "newsletter", "given": True}))
+    created(api.post(f"{url}/legal-bases", json={"purpose": "photos", "basis": "contract"}))
+    group = created(api.post("/api/v1/groups", json={"name": "Kävelijät"}))["id"]
+    target = created(api.post("/api/v1/groups", json={"name": "Kävelijät B"}))["id"]
+    automation = created(api.post("/api/v1/automations", json={
+        "name": "kävely", "trigger_type": "member_joined", "trigger_config": {"group_id": group},
+        "action_type": "add_to_group", "action_config": {"group_id": target},
+    }))["id"]  # fmt: skip
+    created(api.post(f"/api/v1/groups/{group}/members", json={"contact_ids": [anna, matti]}))
+    search = created(api.post("/api/v1/saved-searches", json={"name": "Kävelijät", "query": "kävelijä"}))[
+        "id"
+    ]
+    jose = created(api.post("/api/v1/contacts", json={"first_name": "José", "last_name": "Kävelyvirta",
+                                                      "email": "jose.kavely@example.fi"}))["id"]  # fmt: skip
+    jose2 = created(api.post("/api/v1/contacts", json={"first_name": "Jose", "last_name": "Kävelyvirta",
+                                                       "email": "jose.kavely@example.fi"}))["id"]  # fmt: skip
+    created(api.post("/api/v1/duplicates/scan"))
+    doomed = created(
+        api.post("/api/v1/contacts", json={"first_name": "Poistuvainen", "last_name": "Kävelijä"})
+    )["id"]
+    erasure = created(api.post(f"/api/v1/contacts/{doomed}:erase", json={"reason": "the person asked"}))["id"]
+    old = created(api.post("/api/v1/contacts", json={"first_name": "Vanhaneva", "last_name": "Kävelijä"}))[
+        "id"
+    ]
+    with engines["contacts"].begin() as conn:  # untouched for years: past the retention rule below
+        conn.execute(
+            text("UPDATE contacts SET updated_at = '2012-03-04T10:00:00Z' WHERE id = :id"), {"id": old}
+        )
+    retention = {"name": "Kävelijät passiiviset", "kind": "inactive", "config": {"years": 5}}
+    created(api.post("/api/v1/retention-rules", json=retention))
+    admin = api.get("/api/v1/me").json()["id"]
+    team = {"name": "Kävelytiimi", "member_ids": [], "role": "mailer"}  # no member: the admin stays unscoped
+    user_group = created(api.post("/api/v1/user-groups", json=team))["id"]
+    token = {"name": "Kävelysynkka", "permissions": ["contacts.view"]}
+    api_token = created(api.post("/api/v1/api-tokens", json=token))
+    return {"anna": anna, "matti": matti, "acme": acme["id"], "affiliation": affiliation["id"],
+            "group": group, "automation": automation, "search": search, "jose": jose, "jose2": jose2,
+            "erasure": erasure, "admin": admin, "old": old, "doomed": doomed, "field": field["id"],
+            "user_group": user_group, "api_token": api_token.get("id") or api_token["api_token"]["id"],
+            "en": "en", "admin_role": "admin", "css": "piiri.css", "remove": "remove"}  # fmt: skip
+
+
+def import_export_services():
+    from services.exports.service import ExportsService
+    from services.exports.worker import ExportWorker
+    from services.imports.service import ImportsService
+    from services.imports.worker import ImportWorker
+
+    return ImportsService, ImportWorker, ExportsService, ExportWorker
+
+
+def seed_jobs(api):
+    """A finished export of the seeded people and a validated import with one bad row; {name: id}."""
+    export = {
+        "format": "csv",
+        "selection": {"kind": "search", "query": "kävelijä"},
+        "columns": ["display_name"],
+    }
+    job = api.post("/api/v1/exports", json=export)
+    assert job.status_code == 202, job.text
+    done = wait_for(lambda: api.get(f"/api/v1/exports/{job.json()['id']}").json()["status"] == "done", 20)
+    assert done, api.get(f"/api/v1/exports/{job.json()['id']}").text
+    rows = "Etunimi;Sukunimi;Sähköposti\nTuomas;Tuontinen;tuomas@example.fi\nTiina;Tuontinen;ei-osoite\n"
+    upload = api.post("/api/v1/imports", params={"filename": "kavely.csv"}, data=rows.encode())
+    assert upload.status_code == 201, upload.text
+    imported = upload.json()
+    mapped = api.put(f"/api/v1/imports/{imported['id']}/mapping", json={"mapping": imported["mapping"]})
+    assert mapped.status_code == 200, mapped.text
+    assert api.post(f"/api/v1/imports/{imported['id']}/validate").status_code == 202
+    status = lambda: api.get(f"/api/v1/imports/{imported['id']}").json()["status"]  # noqa: E731
+    assert wait_for(lambda: status() in ("validated", "failed"), 20) and status() == "validated", status()
+    return {"export": job.json()["id"], "import": imported["id"]}
+
+
+@pytest.fixture(scope="module")
+def walk_system(config, databases, engines):
+    """Contacts, audit and the gateway for the whole module, an admin (API token and web session) and
+    the seeded data."""
+    from nameko.runners import ServiceRunner
+    from sqlalchemy.orm import Session
+
+    from gateway.service import GatewayService
+    from gateway.users import create_user
+    from piiri.errors import Conflict
+    from services.audit.service import AuditService
+    from services.contacts.service import ContactsService
+    from tests.conftest import System
+
+    runner = ServiceRunner(config)
+    for cls in (ContactsService, AuditService, GatewayService, *import_export_services()):
+        runner.add_service(cls)
+    runner.start()
+    system = System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=engines["gateway"])
+    with Session(engines["gateway"]) as session:
+        try:
+            create_user(session, username="audit_walker", password=PASSWORD, role="admin")
+        except Conflict:  # left from an earlier run: same user, same password
+            session.rollback()
+    api = system.api(system.token("audit_walker", PASSWORD))
+    web = requests.Session()
+    form = web.get(system.base_url + "/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    login = {"username": "audit_walker", "password": PASSWORD, "csrf_token": csrf}
+    assert web.post(system.base_url + "/login", data=login, allow_redirects=False).status_code in (302, 303)
+    seeded = seed(api, engines)
+    seeded.update(seed_jobs(api))
+    yield system, api, web, seeded
+    runner.stop()
+
+
+def concrete(route, seeded):
+    rule = route.split(" ", 1)[1]
+    names = {**PATH_SEED, **PATH_SEED_BY_ROUTE.get(route, {})}
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: seeded[names[m.group(1)]], rule)
+
+
+def call(route, walk_system):
+    system, api, web, seeded = walk_system
+    method, rule = route.split(" ", 1)
+    path = concrete(route, seeded)
+    params = PARAMS.get(route, lambda s: None)(seeded)
+    body = BODIES.get(route, lambda s: None)(seeded)
+    if is_api(path):
+        return api.request(method, path, params=params, json=body, allow_redirects=False)
+    kwargs = {"params": params, "allow_redirects": False, "timeout": 30}
+    if method == "POST":
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', web.get(system.base_url + "/contacts").text)
+        kwargs["data"] = {**(body or {}), "csrf_token": csrf.group(1)}
+    return web.request(method, system.base_url + path, **kwargs)
+
+
+def contact_ids_shown(engines, response):
+    """Every id in the answer that is a contact's (list rows, links, hidden inputs, JSON fields)."""
+    found = set(UUID_RE.findall(response.text))
+    if not found:
+        return set()
+    query = text("SELECT id::text FROM contacts WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True, type_=UUID(as_uuid=False))
+    )
+    with engines["contacts"].connect() as conn:
+        return set(conn.execute(query, {"ids": sorted(found)}).scalars())
+
+
+def audit_records(engines, request_id):
+    query = text(
+        "SELECT action, actor_id, actor_username, subject_ids FROM audit_events WHERE request_id = :rid"
+    )
+    with engines["audit"].connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query, {"rid": request_id})]
+
+
+def personal_routes():
+    return sorted(route for route, (kind, _) in ROUTE_AUDIT.items() if kind == PERSONAL)
+
+
+def test_g2_every_personal_route_leaves_an_audit_record_naming_what_it_showed(walk_system, engines):
+    """G2: each route that returns personal data, called as an admin with real ids, leaves audit
+    records (same request id) by the admin naming every contact whose id the answer shows — or, for the
+    audit log itself, what was asked for."""
+    seeded = walk_system[3]
+    problems = []
+    for route in personal_routes():
+        response = call(route, walk_system)
+        if response.status_code != 200:
+            problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
+            continue
+        if route in NAMED_SUBJECTS:
+            must_name = {seeded[NAMED_SUBJECTS[route]]}
+        else:
+            must_name = contact_ids_shown(engines, response) | names_shown(response, seeded)
+            path_contact = re.search(r"/contacts/([0-9a-f-]{36})", concrete(route, seeded))
+            must_name |= {path_contact.group(1)} if path_contact else set()
+            must_name -= {seeded[ID_ONLY[route]]} if route in ID_ONLY else set()
+        if not must_name:
+            problems.append(f"{route}: the seeded data shows no contact here; seed more")
+            continue
+        request_id = response.headers.get("X-Request-Id")
+        if not request_id:
+            problems.append(f"{route}: no X-Request-Id header")
+            continue
+
+        def named(request_id=request_id, must_name=must_name):
+            records = [r for r in audit_records(engines, request_id) if r["actor_id"] == seeded["admin"]]
+            subjects = {subject for r in records for subject in r["subject_ids"]}
+            return records if must_name <= subjects else None
+
+        if not wait_for(named, seconds=3):
+            records = audit_records(engines, request_id)
+            got = {s for r in records for s in r["subject_ids"]}
+            problems.append(
+                f"{route}: showed contacts {sorted(must_name - got)} without an audit record naming them "
+                f"(records of the request: {[(r['action'], r['actor_username']) for r in records]})"
+            )
+    assert not problems, f"{len(problems)} routes return personal data unaudited:\n" + "\n".join(problems)
+
+
+# Names that only the seeded contacts have: a route that shows one shows that contact's data.
+NAME_MARKERS = {
+    "Ainokaisa": "anna",
+    "Mattias": "matti",
+    "Kävely Oy": "acme",
+    "Vanhaneva": "old",
+    "Poistuvainen": "doomed",
+    "anna.kavelija@example.fi": "anna",
+}
+
+
+def names_shown(response, seeded):
+    return {seeded[key] for marker, key in NAME_MARKERS.items() if marker in response.text}
+
+
+def test_g2_routes_without_personal_data_show_no_contacts_data(walk_system):
+    """G2: each GET classified no_personal_data, called as an admin with the seeded ids (a group with
+    members, the admin's own records …), answers without any seeded contact's name or e-mail address —
+    so the classification holds; and every personal route shows the seeded data it is walked for."""
+    seeded = walk_system[3]
+    problems = []
+    for route, (kind, _) in sorted(ROUTE_AUDIT.items()):
+        if kind != NO_PERSONAL_DATA or not route.startswith("GET "):
+            continue
+        response = call(route, walk_system)
+        if response.status_code not in (200, 302, 303):
+            problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
+        elif names_shown(response, seeded):
+            problems.append(f"{route}: shows {sorted(names_shown(response, seeded))}; classify it PERSONAL")
+    assert not problems, "\n".join(problems)
+
+
+# G2 writes: a change to a person's data, made through the API, leaves a write record (same request id)
+# by the admin naming the person. In order: later steps use what earlier ones created ("saves").
+# (route, {path argument: seeded name}, body(seeded), the subject's seeded name, saves the answer's id as)
+WRITE_WALK = [
+    (
+        "POST /api/v1/contacts",
+        {},
+        lambda s: {"first_name": "Kirjoitus", "last_name": "Kävelijä"},
+        "new",
+        "new",
+    ),
+    (
+        "PATCH /api/v1/contacts/<contact_id>",
+        {"contact_id": "new"},
+        lambda s: {"title": "kävelijä"},
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/names",
+        {"contact_id": "new"},
+        lambda s: {"kind": "native", "script": "Cyrl", "last_name": "Кявеля"},
+        "new",
+        "name",
+    ),
+    (
+        "DELETE /api/v1/contacts/<contact_id>/names/<name_id>",
+        {"contact_id": "new", "name_id": "name"},
+        None,
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/statuses",
+        {"contact_id": "new"},
+        lambda s: {"kind": "abroad", "starts_on": str(date.today() - timedelta(days=3))},
+        "new",
+        "status",
+    ),
+    (
+        "PATCH /api/v1/contacts/<contact_id>/statuses/<status_id>",
+        {"contact_id": "new", "status_id": "status"},
+        lambda s: {"ends_on": str(date.today() - timedelta(days=1))},
+        "new",
+        None,
+    ),
+    (
+        "DELETE /api/v1/contacts/<contact_id>/statuses/<status_id>",
+        {"contact_id": "new", "status_id": "status"},
+        None,
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/consents",
+        {"contact_id": "new"},
+        lambda s: {"purpose": "newsletter", "given": True},
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/legal-bases",
+        {"contact_id": "new"},
+        lambda s: {"purpose": "photos", "basis": "contract"},
+        "new",
+        "basis",
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/legal-bases/<basis_id>/end",
+        {"contact_id": "new", "basis_id": "basis"},
+        lambda s: {},
+        "new",
+        None,
+    ),
+    (
+        "DELETE /api/v1/contacts/<contact_id>/legal-bases/<basis_id>",
+        {"contact_id": "new", "basis_id": "basis"},
+        None,
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/organisations",
+        {"contact_id": "new"},
+        lambda s: {"organisation_id": s["acme"], "role": "employee"},
+        "new",
+        "link",
+    ),
+    (
+        "PATCH /api/v1/affiliations/<affiliation_id>",
+        {"affiliation_id": "link"},
+        lambda s: {"title": "PJ"},
+        "new",
+        None,
+    ),
+    ("DELETE /api/v1/affiliations/<affiliation_id>", {"affiliation_id": "link"}, None, "new", None),
+    ("PUT /api/v1/contacts/<contact_id>/photo", {"contact_id": "new"}, "png", "new", None),
+    ("DELETE /api/v1/contacts/<contact_id>/photo", {"contact_id": "new"}, None, "new", None),
+    (
+        "POST /api/v1/groups/<group_id>/members",
+        {"group_id": "group"},
+        lambda s: {"contact_ids": [s["new"]]},
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/groups/<group_id>/members:remove",
+        {"group_id": "group"},
+        lambda s: {"contact_ids": [s["new"]]},
+        "new",
+        None,
+    ),
+    (
+        "POST /api/v1/contacts/<contact_id>/deceased",
+        {"contact_id": "new"},
+        lambda s: {"deceased_on": str(date.today())},
+        "new",
+        None,
+    ),
+    ("DELETE /api/v1/contacts/<contact_id>/deceased", {"contact_id": "new"}, None, "new", None),
+    ("POST /api/v1/couples", {}, lambda s: {"contact_ids": [s["new"], s["doomed_partner"]]}, "new", "couple"),
+    ("DELETE /api/v1/couples/<couple_id>", {"couple_id": "couple"}, None, "new", None),
+    ("DELETE /api/v1/contacts/<contact_id>", {"contact_id": "new"}, None, "new", None),
+]
+
+
+def test_g2_changes_to_a_person_leave_a_write_record_naming_them(walk_system, engines):
+    """G2: each API change to a person (fields, names, statuses, consents, legal bases, links, photo,
+    memberships, deceased, couple, deletion) leaves an audit record of that request by the admin naming
+    the person; every route walked is classified ``write``."""
+    from tests.integration.test_affiliations import PNG
+
+    _, api, _, seeded = walk_system
+    state = dict(seeded)
+    partner = api.post("/api/v1/contacts", json={"first_name": "Puoliso", "last_name": "Kävelijä"})
+    state["doomed_partner"] = partner.json()["id"]
+    problems = []
+    for route, names, body, subject, saves in WRITE_WALK:
+        assert route in WRITE_ROUTES, f"{route} is walked as a write but not classified as one"
+        method, rule = route.split(" ", 1)
+        path = re.sub(r"<(\w+)>", lambda m, names=names: state[names[m.group(1)]], rule)
+        if body == "png":
+            response = api.request(method, path, data=PNG, headers={"Content-Type": "image/png"})
+        else:
+            response = api.request(method, path, json=body(state) if body else None)
+        if response.status_code >= 300:
+            problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
+            continue
+        if saves:
+            state[saves] = response.json()["id"]
+        request_id = response.headers.get("X-Request-Id")
+
+        def named(request_id=request_id, subject=subject):
+            records = [r for r in audit_records(engines, request_id) if r["actor_id"] == seeded["admin"]]
+            return [r for r in records if state[subject] in r["subject_ids"]]
+
+        if not request_id or not wait_for(named, seconds=3):
+            problems.append(f"{route}: no write record naming the person (request {request_id})")
+    assert not problems, "\n".join(problems)
