@@ -1,0 +1,150 @@
+"""The gateway's side of exports (I2), shared by the API and the web UI: selections from query arguments,
+streaming a finished job's file from the exports service, streaming NDJSON/JSON straight from
+contacts.export_page, and one contact's vCard or QR code (written here by the format modules)."""
+
+import base64
+import io
+import re
+
+from werkzeug.wrappers import Response
+
+from gateway.base import PAGING_ARGS
+from piiri.errors import Conflict, NotFound, ValidationFailed
+from services.exports.formats import get_format
+from services.exports.formats.json_formats import json_chunks, ndjson_chunks
+from services.exports.rows import ROW_FIELDS
+
+STREAM_FORMATS = {
+    "ndjson": ("application/x-ndjson", ndjson_chunks),
+    "json": ("application/json", json_chunks),
+}
+# Query arguments of GET /api/v1/contacts:export that are not structured filters of a search.
+SELECTION_ARGS = (
+    "format",
+    "saved_search",
+    "group",
+    "include_subgroups",
+    "ids",
+    "exclude_deceased",
+    "exclude_statuses",
+    "columns",
+)
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _flag(args, name, default):
+    value = args.get(name)
+    if value in (None, ""):
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValidationFailed(f"{name} must be true or false.", {name: ["Use true or false."]})
+
+
+def _list(args, name):
+    values = []
+    for raw in args.getlist(name):
+        values.extend(part.strip() for part in raw.split(",") if part.strip())
+    return values
+
+
+def selection_from_args(args, default_exclude_deceased=False):
+    """A selection from query arguments: saved_search=<id> | group=<id> (include_subgroups) |
+    ids=<id>,<id> | otherwise the search q with every other argument as a structured filter."""
+    exclusions = {
+        "exclude_deceased": _flag(args, "exclude_deceased", default_exclude_deceased),
+        "exclude_statuses": _list(args, "exclude_statuses"),
+    }
+    if args.get("saved_search"):
+        return {"kind": "saved_search", "id": args["saved_search"], **exclusions}
+    if args.get("group"):
+        return {
+            "kind": "group",
+            "id": args["group"],
+            "include_subgroups": _flag(args, "include_subgroups", True),
+            **exclusions,
+        }
+    if args.get("ids"):
+        return {"kind": "ids", "ids": _list(args, "ids"), **exclusions}
+    filters = {
+        name: value
+        for name, value in args.items()
+        if name not in PAGING_ARGS and name not in SELECTION_ARGS and value != ""
+    }
+    return {"kind": "search", "query": args.get("q", ""), "filters": filters, **exclusions}
+
+
+def download_name(name):
+    return SAFE_NAME.sub("-", name or "piiri-export").strip("-") or "piiri-export"
+
+
+def attachment(body, content_type, file_name, size=None):
+    headers = {
+        "Content-Disposition": f'attachment; filename="{download_name(file_name)}"',
+        "Cache-Control": "no-store",
+    }
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return Response(body, content_type=content_type, headers=headers, direct_passthrough=True)
+
+
+class ExportCalls:
+    """Mixed into the gateway: calls behind both the API and the web pages."""
+
+    def export_file_response(self, job_id):
+        """The finished job's file, streamed chunk by chunk (each chunk one RPC; the first is the
+        audited download)."""
+        job = self.call("exports", "get_job", job_id)
+        if job["status"] != "done":
+            raise Conflict(f"The export is {job['status']}, not ready.", {"status": job["status"]})
+        first = (
+            base64.b64decode(self.call("exports", "read_file_chunk", job["id"], 0))
+            if job["chunk_count"]
+            else b""
+        )
+
+        def chunks():
+            yield first
+            for seq in range(1, job["chunk_count"]):
+                yield base64.b64decode(self.call("exports", "read_file_chunk", job["id"], seq))
+
+        return attachment(chunks(), job["content_type"], job["file_name"], job["size"])
+
+    def export_stream_response(self, args):
+        """NDJSON or a JSON array of the selection's rows, page by page from contacts.export_page
+        (chunked: never the whole selection in memory)."""
+        name = args.get("format", "ndjson")
+        if name not in STREAM_FORMATS:
+            raise ValidationFailed("format must be ndjson or json.", {"format": ["Use ndjson or json."]})
+        content_type, writer = STREAM_FORMATS[name]
+        selection = selection_from_args(args)
+        columns = _list(args, "columns")
+        fields = list(ROW_FIELDS) + [column for column in columns if column.startswith("custom.")]
+        first = self.call("contacts", "export_page", selection, fields, None, None)
+
+        def rows():
+            page = first
+            while True:
+                yield from page["items"]
+                if not page.get("next_cursor"):
+                    return
+                page = self.call("contacts", "export_page", selection, fields, page["next_cursor"], None)
+
+        headers = {"Cache-Control": "no-store", "X-Total-Count": str(first.get("total") or 0)}
+        return Response(writer(rows()), content_type=content_type, headers=headers, direct_passthrough=True)
+
+    def contact_card_response(self, contact_id, name, options=None):
+        """One contact's vCard (name "vcard") or QR code ("qr_vcard"), written now (an audited read)."""
+        export_format = get_format(name)
+        page = self.call("contacts", "export_page", {"kind": "ids", "ids": [contact_id]}, list(ROW_FIELDS))
+        if not page["items"]:
+            raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
+        loaded = {**export_format.load_options(options or {}), "columns": []}
+        out = io.BytesIO()
+        result = export_format.write(iter(page["items"]), loaded, out, "fi") or {}
+        content_type = result.get("content_type", export_format.content_type)
+        extension = result.get("extension", export_format.extension)
+        stem = download_name(page["items"][0]["display_name"]) or "contact"
+        return attachment(out.getvalue(), content_type, f"{stem}.{extension}")

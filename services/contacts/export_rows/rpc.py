@@ -1,0 +1,154 @@
+"""export_page (I2), mixed into ContactsService: one keyset page of rows of an export selection.
+
+Needs contacts.export. Every path goes through the actor's data scope (C6); partners of couples and
+organisations outside the scope are left out of a row. Each page is one audited read,
+``contact.exported``, naming every contact on the page and the fields (columns) exported.
+"""
+
+import uuid
+from datetime import date
+
+from nameko.rpc import rpc
+from sqlalchemy import and_
+
+from piiri.errors import EXPECTED_ERRORS, ValidationFailed
+from services.contacts import scopes
+from services.contacts.export_rows import selection as selections
+from services.contacts.export_rows import storage
+from services.contacts.person.rules import couple_address_name
+from services.contacts.search import decode_cursor, encode_cursor
+
+EXPORT = "contacts.export"
+MAX_PAGE = 2000
+CUSTOM_PREFIX = "custom."
+MAX_COLUMNS = 200
+
+
+def page_limit(limit):
+    if limit is None:
+        return MAX_PAGE
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise ValidationFailed(f"limit must be 1 to {MAX_PAGE}.", {"limit": [f"Use 1 to {MAX_PAGE}."]})
+    return limit
+
+
+def checked_columns(columns):
+    if not isinstance(columns, list) or not columns or len(columns) > MAX_COLUMNS:
+        raise ValidationFailed(
+            "columns must be a list of the fields exported.", {"columns": ["Give 1 to 200 field names."]}
+        )
+    if not all(isinstance(name, str) and 0 < len(name) <= 100 for name in columns):
+        raise ValidationFailed("Every column must be a field name.", {"columns": ["Not a field name."]})
+    return list(dict.fromkeys(columns))
+
+
+def json_safe(value):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class ExportRowsRpc:
+    """contacts.export_page: rows of a selection for the exports service."""
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def export_page(self, selection, columns, cursor=None, limit=None, job_id=None):
+        """Rows of the selection with the fields of ``columns`` only (data minimisation; plus id, kind
+        and the name parts of display_name): {"items", "next_cursor", "total" (first page: contacts in
+        the selection), "custom_fields": {key: {label_fi, label_en, field_type}} of the custom columns}.
+        Rows as in services/exports/rows.py. Unknown custom fields are refused."""
+        actor = self.context.require(EXPORT)
+        chosen = selections.check(selection)
+        columns = checked_columns(columns)
+        limit = page_limit(limit)
+        position = decode_cursor(cursor)
+        if position is not None and position.get("m") != "k":
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        session = self.db.session
+        definitions = storage.active_custom_fields(session)
+        wanted = [name[len(CUSTOM_PREFIX) :] for name in columns if name.startswith(CUSTOM_PREFIX)]
+        unknown = [key for key in wanted if key not in definitions]
+        if unknown:
+            session.rollback()
+            raise ValidationFailed(
+                f"No custom field {', '.join(unknown)}.",
+                {"columns": [f"No active custom field {key}." for key in unknown]},
+            )
+        saved = (
+            self._saved_visible(session, actor, chosen["id"]) if chosen["kind"] == "saved_search" else None
+        )
+        group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
+        condition = and_(
+            selections.condition(chosen, session, saved=saved, group=group),
+            *scopes.conditions(session, actor),
+        )
+        total = storage.count(session, condition) if position is None else None
+        fields = [name for name in columns if not name.startswith(CUSTOM_PREFIX)]
+        items, next_position = storage.page(session, condition, limit, position, fields)
+        rows = self._export_rows(session, actor, items, [definitions[key] for key in wanted], set(fields))
+        session.rollback()
+        if rows:
+            self.audit.read(
+                actor,
+                "contact.exported",
+                "contact",
+                [row["id"] for row in rows],
+                fields=columns,
+                details={
+                    "selection": _audit_selection(chosen),
+                    **({"job_id": str(job_id)} if job_id else {}),
+                },
+            )
+        return {
+            "items": rows,
+            "total": total,
+            "next_cursor": encode_cursor({"m": "k", **next_position}) if next_position else None,
+            "custom_fields": {
+                key: {name: definitions[key][name] for name in ("label_fi", "label_en", "field_type")}
+                for key in wanted
+            },
+        }
+
+    def _export_rows(self, session, actor, items, fields, wanted):
+        """Rows with the custom values of ``fields`` and, when asked for (``wanted``), the couple and the
+        primary organisation; each loaded with one query for the page."""
+        ids = [item["id"] for item in items]
+        values = storage.custom_values_of(session, ids, [field["id"] for field in fields])
+        couples = storage.couples_of(session, ids) if "couple" in wanted else {}
+        organisations = storage.primary_organisations(session, ids) if "organisation" in wanted else {}
+        others = {member["id"] for _, members in couples.values() for member in members}
+        others |= {organisation_id for organisation_id, _ in organisations.values()}
+        visible = scopes.visible_ids(session, actor, others - set(ids)) | set(ids)
+        rows = []
+        for item in items:
+            row = {key: json_safe(value) for key, value in item.items()}
+            mine = values.get(item["id"], {})
+            row["custom"] = {field["key"]: mine[field["id"]] for field in fields if field["id"] in mine}
+            if "couple" in wanted:
+                row["couple"] = _couple(couples.get(item["id"]), visible)
+            if "organisation" in wanted:
+                organisation = organisations.get(item["id"])
+                row["organisation"] = organisation[1] if organisation and organisation[0] in visible else None
+            rows.append(row)
+        return rows
+
+
+def _couple(found, visible):
+    if not found:
+        return None
+    couple_id, members = found
+    if len(members) != 2 or not all(member["id"] in visible for member in members):
+        return None  # a partner out of the actor's scope (C6) is not shown
+    if any(member.get("deceased_on") for member in members):
+        return None  # a widow(er) is addressed alone, never with the deceased partner (C14)
+    return {
+        "id": str(couple_id),
+        "address_name_fi": couple_address_name(*members, language="fi"),
+        "address_name_en": couple_address_name(*members, language="en"),
+    }
+
+
+def _audit_selection(chosen):
+    return {key: (str(value) if isinstance(value, uuid.UUID) else value) for key, value in chosen.items()}

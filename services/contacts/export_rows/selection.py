@@ -1,0 +1,110 @@
+"""What an export selection means, as one SQL condition (pure apart from the checks that read definitions).
+
+A selection is {"kind": "search", "query", "filters"} | {"kind": "advanced", "expression"} |
+{"kind": "saved_search", "id"} | {"kind": "group", "id", "include_subgroups"} | {"kind": "ids", "ids"},
+with optional exclusions {"exclude_deceased": bool, "exclude_statuses": [status kind, …]}.
+The saved search and the group are resolved by the RPC (they need the actor); this module builds the
+condition of a resolved selection.
+"""
+
+import uuid
+
+from sqlalchemy import and_, not_
+
+from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.rpc import condition_for
+from services.contacts.advanced_search.storage import text_condition
+from services.contacts.filters import filter_conditions
+from services.contacts.groups.storage import member_condition
+from services.contacts.groups.tree import today
+from services.contacts.models import contacts
+from services.contacts.person.filters import KIND_PATTERN
+from services.contacts.person.storage import has_active_status
+from services.contacts.saved_searches import rules as saved_rules
+
+KINDS = ("search", "advanced", "saved_search", "group", "ids")
+MAX_IDS = 10_000
+MAX_EXCLUDED_STATUSES = 20
+
+
+def _error(message, field="selection"):
+    return ValidationFailed(message, {field: [message]})
+
+
+def check(selection):
+    """The selection's shape checked and normalised (ids parsed); ValidationFailed names what is wrong."""
+    if not isinstance(selection, dict):
+        raise _error("The selection must be an object with a kind.")
+    kind = selection.get("kind")
+    if kind not in KINDS:
+        raise _error(f"The selection's kind must be one of {', '.join(KINDS)}.", "selection.kind")
+    cleaned = {"kind": kind, **exclusions(selection)}
+    if kind == "search":
+        query = selection.get("query") or ""
+        if not isinstance(query, str):
+            raise _error("The search query must be text.", "selection.query")
+        cleaned["query"] = saved_rules.clean_query(query)
+        cleaned["filters"] = saved_rules.clean_filters(selection.get("filters") or {})
+    elif kind == "advanced":
+        if not isinstance(selection.get("expression"), dict):
+            raise _error("An advanced selection needs an expression object.", "selection.expression")
+        cleaned["expression"] = selection["expression"]
+    elif kind in ("saved_search", "group"):
+        cleaned["id"] = _uuid(selection.get("id"), "selection.id")
+        if kind == "group":
+            cleaned["include_subgroups"] = bool(selection.get("include_subgroups", True))
+    else:
+        ids = selection.get("ids")
+        if not isinstance(ids, list) or not ids:
+            raise _error("A hand-picked selection needs a non-empty list of contact ids.", "selection.ids")
+        if len(ids) > MAX_IDS:
+            raise _error(f"At most {MAX_IDS} hand-picked contacts.", "selection.ids")
+        cleaned["ids"] = sorted({str(_uuid(value, "selection.ids")) for value in ids})
+    return cleaned
+
+
+def _uuid(value, field):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        raise _error(f"{value!r} is not an id.", field) from None
+
+
+def exclusions(selection):
+    exclude_deceased = selection.get("exclude_deceased", False)
+    if not isinstance(exclude_deceased, bool):
+        raise _error("exclude_deceased must be true or false.", "selection.exclude_deceased")
+    statuses = selection.get("exclude_statuses") or []
+    if not isinstance(statuses, list) or len(statuses) > MAX_EXCLUDED_STATUSES:
+        raise _error("exclude_statuses must be a list of status kinds.", "selection.exclude_statuses")
+    for kind in statuses:
+        if not isinstance(kind, str) or not KIND_PATTERN.match(kind):
+            raise _error(f"{kind!r} is not a status kind code.", "selection.exclude_statuses")
+    return {"exclude_deceased": exclude_deceased, "exclude_statuses": sorted(set(statuses))}
+
+
+def condition(selection, session, saved=None, group=None):
+    """The SQL condition of a checked selection; ``saved`` the saved search of a saved_search selection,
+    ``group`` the group of a group selection (both resolved by the caller, visible to the actor)."""
+    kind = selection["kind"]
+    if kind == "search":
+        parts = [text_condition(selection["query"]), *filter_conditions(selection["filters"], session)]
+    elif kind == "advanced":
+        parts = [condition_for(selection["expression"], session)]
+    elif kind == "saved_search":
+        if saved.get("expression") is not None:
+            parts = [condition_for(saved["expression"], session)]
+        else:
+            parts = [
+                text_condition(saved.get("query") or ""),
+                *filter_conditions(saved.get("filters"), session),
+            ]
+    elif kind == "group":
+        parts = [member_condition(group["id"], today(), selection["include_subgroups"], group["path"])]
+    else:
+        parts = [contacts.c.id.in_([uuid.UUID(value) for value in selection["ids"]])]
+    if selection["exclude_deceased"]:
+        parts.append(contacts.c.deceased_on.is_(None))
+    for status in selection["exclude_statuses"]:
+        parts.append(not_(has_active_status(status)))
+    return and_(*parts)

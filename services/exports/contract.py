@@ -1,0 +1,53 @@
+"""The exports service's published contract (version 1): a job as returned, and start_export's input."""
+
+from marshmallow import Schema, fields, validate
+
+LANGUAGES = ("fi", "en")
+
+
+class ExportJob(Schema):
+    """An export job: queued, running (rows_done of rows_total), done (file ready) or failed (error)."""
+
+    id = fields.UUID(required=True)
+    actor_id = fields.String()
+    actor_username = fields.String()
+    format = fields.String(metadata={"description": "The format's name (GET /api/v1/exports/formats)."})
+    selection = fields.Dict(metadata={"description": "The contacts exported, as given."})
+    options = fields.Dict(metadata={"description": "The format's options, as loaded."})
+    columns = fields.List(fields.String(), metadata={"description": "The columns chosen (flat formats)."})
+    language = fields.String()
+    status = fields.String(metadata={"description": "queued, running, done or failed."})
+    rows_done = fields.Integer(metadata={"description": "Contacts read so far."})
+    rows_total = fields.Integer(allow_none=True, metadata={"description": "Contacts in the selection."})
+    rows_written = fields.Integer(
+        allow_none=True, metadata={"description": "Rows in the file (an e-mail list leaves some out)."}
+    )
+    error = fields.String(allow_none=True)
+    file_name = fields.String(allow_none=True)
+    content_type = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True, metadata={"description": "Bytes of the finished file."})
+    chunk_count = fields.Integer(metadata={"description": "Chunks of the file (read_file_chunk 0…n-1)."})
+    attempts = fields.Integer(metadata={"description": "Runs so far (a job restarts if its worker died)."})
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class StartExportInput(Schema):
+    format = fields.String(required=True, metadata={"description": "xlsx, csv, email_list, labels, …"})
+    selection = fields.Dict(
+        required=True,
+        metadata={
+            "description": 'Which contacts: {"kind": "search", "query", "filters"} | {"kind": "advanced", '
+            '"expression"} | {"kind": "saved_search", "id"} | {"kind": "group", "id", "include_subgroups"} '
+            '| {"kind": "ids", "ids": [...]}, with optional "exclude_deceased" (default: the format\'s) '
+            'and "exclude_statuses": [status kind, …].'
+        },
+    )
+    columns = fields.List(
+        fields.String(),
+        load_default=None,
+        metadata={"description": "Columns of flat formats: standard names and custom.<key>."},
+    )
+    options = fields.Dict(load_default=dict, metadata={"description": "The format's options."})
+    language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))

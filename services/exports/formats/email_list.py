@@ -1,0 +1,100 @@
+"""The e-mail list export (I2): "Name <address>, …" text for pasting into a mail client (email_list), or
+a CSV of names and addresses (email_csv).
+
+Leaves out contacts without an e-mail address and deceased contacts. Bounced and unsubscribed addresses
+are not known to Piiri yet: the mailing service will add them as an exclusion filter of the selection.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from services.exports.formats import export_format
+from services.exports.formats.csv_format import write_csv
+
+SPECIALS = set('()<>[]:;@\\,."')
+
+
+class EmailListOptions(Schema):
+    all_addresses = fields.Boolean(
+        load_default=False, metadata={"description": "Every address of a contact, not only the primary."}
+    )
+
+
+class EmailCsvOptions(EmailListOptions):
+    separator = fields.String(
+        load_default=";",
+        validate=validate.OneOf([";", ","]),
+        metadata={"description": "';' (Finnish Excel, default) or ','."},
+    )
+
+
+def mailbox(name, address):
+    """RFC 5322 'Name <address>', the name quoted when it holds special characters."""
+    if not name:
+        return address
+    if any(char in SPECIALS for char in name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
+def addresses(row, every):
+    if row.get("deceased_on"):
+        return []
+    if every:
+        found = [entry["address"] for entry in row.get("emails") or [] if entry.get("address")]
+        if row.get("email") and row["email"] not in found:
+            found.insert(0, row["email"])
+        return found
+    return [row["email"]] if row.get("email") else []
+
+
+def entries(rows, every):
+    seen = set()
+    for row in rows:
+        for address in addresses(row, every):
+            if address.lower() in seen:
+                continue
+            seen.add(address.lower())
+            yield row["display_name"], address
+
+
+@export_format(
+    "email_list",
+    content_type="text/plain; charset=utf-8",
+    extension="txt",
+    label_fi="Sähköpostilista (liitettävä teksti)",
+    label_en="E-mail list (text to paste)",
+    options=EmailListOptions,
+    default_exclude_deceased=True,
+    uses_columns=False,
+)
+def write(rows, options, out, language):
+    written = 0
+    for name, address in entries(rows, options["all_addresses"]):
+        out.write(((", " if written else "") + mailbox(name, address)).encode("utf-8"))
+        written += 1
+    out.write(b"\n")
+    return {"rows_written": written}
+
+
+@export_format(
+    "email_csv",
+    content_type="text/csv; charset=utf-8",
+    extension="csv",
+    label_fi="Sähköpostilista (CSV)",
+    label_en="E-mail list (CSV)",
+    options=EmailCsvOptions,
+    default_exclude_deceased=True,
+    uses_columns=False,
+)
+def write_csv_list(rows, options, out, language):
+    header = ["Nimi", "Sähköposti"] if language == "fi" else ["Name", "E-mail"]
+    written = 0
+
+    def records():
+        nonlocal written
+        for name, address in entries(rows, options["all_addresses"]):
+            written += 1
+            yield [name, address]
+
+    write_csv(out, header, records(), options["separator"])
+    return {"rows_written": written}

@@ -1,0 +1,140 @@
+"""The row an export format receives for each contact: what contacts.export_page returns (I2).
+
+A row is a plain dict (JSON-safe: dates are ISO strings) with these keys:
+
+- id (str, UUID), kind ('person' | 'organisation'), display_name (str)
+- first_name, middle_name, preferred_name, last_name, organisation_name, title, honorific (str or None)
+- email, phone (str or None): the primary e-mail and phone (E.164)
+- street, postal_code, city, country (str or None; country a two-letter code): the primary address
+- emails: [{address, kind, primary}], phones: [{number, kind, primary}],
+  addresses: [{kind, street, postal_code, city, country, primary}] (as in services/contacts/contract.py)
+- birth_date (ISO date str or None), language (str), tags ([str]), website (str or None)
+- deceased_on (ISO date str or None), active_statuses ([status kind str], today's)
+- custom: {custom field key: JSON value}; only the custom fields asked for as columns
+- couple: {id, address_name_fi, address_name_en} or None: the person's couple (C10) and how the couple
+  is addressed on a label in Finnish and English
+- organisation: the name of the person's primary affiliation's organisation, or None
+
+Columns: a format with columns (uses_columns) writes the columns the user chose (`STANDARD_COLUMNS` keys
+and `custom.<key>`), and its rows hold only those fields plus id, kind, display_name and the name parts
+(data minimisation: contacts.export_page reads only what is exported); layout formats (labels, name
+cards, vCard, JSON) get every field of ROW_FIELDS.
+"""
+
+from typing import TypedDict
+
+
+class Couple(TypedDict):
+    id: str
+    address_name_fi: str
+    address_name_en: str
+
+
+class Row(TypedDict):
+    id: str
+    kind: str
+    display_name: str
+    first_name: str | None
+    middle_name: str | None
+    preferred_name: str | None
+    last_name: str | None
+    organisation_name: str | None
+    title: str | None
+    honorific: str | None
+    email: str | None
+    phone: str | None
+    street: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    emails: list
+    phones: list
+    addresses: list
+    birth_date: str | None
+    language: str
+    tags: list
+    website: str | None
+    deceased_on: str | None
+    active_statuses: list
+    custom: dict
+    couple: Couple | None
+    organisation: str | None
+
+
+# Every field of a row but the custom values: the fields a layout format (labels, vCard, JSON) exports.
+ROW_FIELDS = tuple(name for name in Row.__annotations__ if name != "custom")
+
+# The standard columns a user can choose, in the order offered: key -> (Finnish label, English label, type).
+# Types: text, date, list (joined with ", " in flat formats).
+STANDARD_COLUMNS = {
+    "display_name": ("Nimi", "Name", "text"),
+    "kind": ("Tyyppi", "Kind", "text"),
+    "first_name": ("Etunimi", "First name", "text"),
+    "middle_name": ("Toinen nimi", "Middle name", "text"),
+    "preferred_name": ("Kutsumanimi", "Preferred name", "text"),
+    "last_name": ("Sukunimi", "Last name", "text"),
+    "organisation_name": ("Organisaation nimi", "Organisation name", "text"),
+    "title": ("Titteli", "Title", "text"),
+    "honorific": ("Arvonimi", "Honorific", "text"),
+    "email": ("Sähköposti", "E-mail", "text"),
+    "phone": ("Puhelin", "Phone", "text"),
+    "street": ("Katuosoite", "Street", "text"),
+    "postal_code": ("Postinumero", "Postal code", "text"),
+    "city": ("Postitoimipaikka", "City", "text"),
+    "country": ("Maa", "Country", "text"),
+    "birth_date": ("Syntymäaika", "Birth date", "date"),
+    "language": ("Kieli", "Language", "text"),
+    "tags": ("Tunnisteet", "Tags", "list"),
+    "website": ("Verkkosivu", "Website", "text"),
+    "deceased_on": ("Kuollut", "Deceased on", "date"),
+    "active_statuses": ("Tilat", "Statuses", "list"),
+    "organisation": ("Organisaatio", "Organisation", "text"),
+    "id": ("Tunniste", "Id", "text"),
+}
+DEFAULT_COLUMNS = ("display_name", "email", "phone", "street", "postal_code", "city")
+CUSTOM_PREFIX = "custom."
+
+
+def sample_row(**overrides):
+    """A complete row for tests: a Finnish person with one of everything; keys overridden by `overrides`."""
+    row = {
+        "id": "6f1c3a52-6d3e-4b8e-9a51-3f2f0d7c1a10",
+        "kind": "person",
+        "display_name": "Maija Meikäläinen",
+        "first_name": "Maija",
+        "middle_name": None,
+        "preferred_name": None,
+        "last_name": "Meikäläinen",
+        "organisation_name": None,
+        "title": "Toiminnanjohtaja",
+        "honorific": None,
+        "email": "maija@example.fi",
+        "phone": "+358401234567",
+        "street": "Mannerheimintie 1 A 2",
+        "postal_code": "00100",
+        "city": "Helsinki",
+        "country": "FI",
+        "emails": [{"address": "maija@example.fi", "kind": "home", "primary": True}],
+        "phones": [{"number": "+358401234567", "kind": "mobile", "primary": True}],
+        "addresses": [
+            {
+                "kind": "home",
+                "street": "Mannerheimintie 1 A 2",
+                "postal_code": "00100",
+                "city": "Helsinki",
+                "country": "FI",
+                "primary": True,
+            }
+        ],
+        "birth_date": "1980-05-17",
+        "language": "fi",
+        "tags": ["hallitus"],
+        "website": None,
+        "deceased_on": None,
+        "active_statuses": ["member"],
+        "custom": {},
+        "couple": None,
+        "organisation": "Esimerkki ry",
+    }
+    row.update(overrides)
+    return row

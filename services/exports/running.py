@@ -1,0 +1,83 @@
+"""Running one export job (I2), without Nameko: page the selection through contacts.export_page, hand the
+rows to the format writing a temporary file, then store the file in chunks.
+
+``fetch_page(cursor)`` is contacts.export_page for the job (acting as the job's actor);
+``on_page(rows_done, rows_total)`` records progress and the worker's heartbeat and returns False when the
+job is gone (deleted), which stops the run.
+"""
+
+import tempfile
+
+from services.exports import columns as export_columns
+from services.exports.formats import get_format  # noqa: F401  (re-exported for the worker)
+from services.exports.rows import ROW_FIELDS
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class JobGone(Exception):
+    """The job was deleted while it ran."""
+
+
+def audit_columns(job, export_format):
+    """The fields the export reads: the chosen columns, or every row field for layout formats."""
+    if export_format.uses_columns:
+        return job["columns"] or export_columns.check_columns(None)
+    return list(ROW_FIELDS)
+
+
+def rows_of(first, fetch_page, on_page):
+    page, done = first, 0
+    while True:
+        yield from page["items"]
+        done += len(page["items"])
+        if on_page(done, None) is False:
+            raise JobGone()
+        if not page.get("next_cursor"):
+            return
+        page = fetch_page(page["next_cursor"])
+
+
+def write_file(job, fetch_page, on_page, out):
+    """Write the job's file to ``out``; returns {"rows_done", "rows_written", "content_type", "extension"}."""
+    export_format = get_format(job["format"])
+    first = fetch_page(None)
+    if on_page(0, first.get("total")) is False:
+        raise JobGone()
+    resolved = (
+        export_columns.resolve(job["columns"], first.get("custom_fields") or {})
+        if export_format.uses_columns
+        else []
+    )
+    options = {**export_format.load_options(job["options"]), "columns": resolved}
+    counted = {"rows": 0}
+
+    def progress(done, total):
+        counted["rows"] = done
+        return on_page(done, total)
+
+    result = export_format.write(rows_of(first, fetch_page, progress), options, out, job["language"]) or {}
+    return {
+        "rows_done": counted["rows"],
+        "rows_written": result.get("rows_written", counted["rows"]),
+        "content_type": result.get("content_type", export_format.content_type),
+        "extension": result.get("extension", export_format.extension),
+    }
+
+
+def chunks(handle):
+    handle.seek(0)
+    while True:
+        data = handle.read(CHUNK_BYTES)
+        if not data:
+            return
+        yield data
+
+
+def run(job, fetch_page, on_page, store_file):
+    """Write the file to a temporary file, then ``store_file(chunks iterator, size, result)``."""
+    with tempfile.TemporaryFile(prefix="piiri-export-") as handle:
+        result = write_file(job, fetch_page, on_page, handle)
+        size = handle.seek(0, 2)
+        store_file(chunks(handle), size, result)
+    return result

@@ -1,0 +1,197 @@
+"""Nameko entrypoints of the exports service (I2): start, follow, list, download and delete export jobs.
+
+The files are written by ExportWorker (worker.py) from a durable queue. start_export needs contacts.export;
+a job is its creator's: only they read its file; user managers (users.manage) see everyone's jobs.
+Downloading a file is an audited read naming the job's contacts' export (export.downloaded).
+"""
+
+import base64
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from piiri.audit import AuditTrail
+from piiri.context import Context
+from piiri.db import Database
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from services.exports import columns as export_columns
+from services.exports import storage
+from services.exports.contract import ExportJob, StartExportInput
+from services.exports.formats import formats, get_format
+from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
+
+EXPORT = "contacts.export"
+ADMIN = "users.manage"
+JOB = ExportJob()
+SELECTION_KINDS = ("search", "advanced", "saved_search", "group", "ids")
+
+
+def load_input(data):
+    if not isinstance(data, dict):
+        raise ValidationFailed("An export must be an object.", {"_schema": ["Not an object."]})
+    try:
+        return StartExportInput().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "Some fields of the export are not valid.", exc.normalized_messages()
+        ) from None
+
+
+def checked_selection(selection, export_format):
+    """The selection's shape (kind) and the format's default exclusions; contacts.export_page checks
+    the rest when the job runs, and start_export asks it for the first row to fail fast."""
+    kind = selection.get("kind")
+    if kind not in SELECTION_KINDS:
+        raise ValidationFailed(
+            f"The selection's kind must be one of {', '.join(SELECTION_KINDS)}.",
+            {"selection.kind": [f"Use one of {', '.join(SELECTION_KINDS)}."]},
+        )
+    if export_format.single_contact and (kind != "ids" or len(selection.get("ids") or []) != 1):
+        raise ValidationFailed(
+            f"The {export_format.name} format is for exactly one contact.",
+            {"selection": ["Choose exactly one contact (kind ids, one id)."]},
+        )
+    selection = dict(selection)
+    selection.setdefault("exclude_deceased", export_format.default_exclude_deceased)
+    return selection
+
+
+def job_view(job):
+    return JOB.dump(job)
+
+
+class ExportsService:
+    name = "exports"
+
+    db = Database("exports")
+    context = Context()
+    audit = AuditTrail("exports")
+    publish_job = job_publisher()
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def ping(self):
+        return storage.ping(self.db.session)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_formats(self, language="fi"):
+        """Every export format: name, label, content type, extension, whether it uses columns."""
+        self.context.require(EXPORT)
+        return {
+            "items": [
+                {
+                    "name": item.name,
+                    "label": item.label(language),
+                    "content_type": item.content_type,
+                    "extension": item.extension,
+                    "uses_columns": item.uses_columns,
+                    "single_contact": item.single_contact,
+                    "default_exclude_deceased": item.default_exclude_deceased,
+                }
+                for item in formats()
+            ]
+        }
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def start_export(self, data):
+        """Validate format, options, columns and selection, store the job and queue it."""
+        actor = self.context.require(EXPORT)
+        values = load_input(data)
+        export_format = get_format(values["format"])
+        options = export_format.load_options(values["options"])
+        columns = export_columns.check_columns(values["columns"]) if export_format.uses_columns else []
+        selection = checked_selection(values["selection"], export_format)
+        with self.db.transaction() as session:
+            job = storage.insert_job(
+                session,
+                {
+                    "actor_id": actor.id,
+                    "actor_username": actor.username,
+                    "actor": actor.to_header(),
+                    "format": export_format.name,
+                    "selection": selection,
+                    "options": options,
+                    "columns": columns,
+                    "language": values["language"],
+                    "file_name": export_format.file_name(),
+                    "content_type": export_format.content_type,
+                },
+            )
+        try:
+            self.publish_job(job_message(job["id"]), routing_key=JOB_ROUTING_KEY)
+        except Exception as exc:
+            with self.db.transaction() as session:
+                storage.fail(session, job["id"], "The job could not be queued.")
+            raise ServiceUnavailable(
+                "The export could not be queued right now. Try again.", {"reason": type(exc).__name__}
+            ) from None
+        return job_view(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_job(self, job_id):
+        actor = self.context.require(EXPORT)
+        job = self._visible(actor, job_id)
+        self.db.session.rollback()
+        return job_view(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_jobs(self, everyone=False, limit=50):
+        """The caller's jobs, newest first; with ``everyone`` (users.manage) every user's."""
+        actor = self.context.require(EXPORT)
+        if everyone:
+            actor.require(ADMIN)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 200:
+            raise ValidationFailed("limit must be 1 to 200.", {"limit": ["Use 1 to 200."]})
+        jobs = storage.list_jobs(self.db.session, None if everyone else actor.id, limit)
+        self.db.session.rollback()
+        return {"items": [job_view(job) for job in jobs]}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def read_file_chunk(self, job_id, seq):
+        """Chunk ``seq`` (0…chunk_count-1) of a finished job's file, base64; only the job's creator.
+        Reading chunk 0 is the audited download (export.downloaded)."""
+        actor = self.context.require(EXPORT)
+        job = self._own_finished(actor, job_id)
+        if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < job["chunk_count"]:
+            self.db.session.rollback()
+            raise ValidationFailed(
+                f"seq must be 0 to {job['chunk_count'] - 1}.", {"seq": ["No such chunk of the file."]}
+            )
+        data = storage.read_chunk(self.db.session, job["id"], seq)
+        self.db.session.rollback()
+        if seq == 0:
+            self.audit.read(
+                actor,
+                "export.downloaded",
+                "export_job",
+                [job["id"]],
+                details={"format": job["format"], "rows": job["rows_written"], "file_name": job["file_name"]},
+            )
+        return base64.b64encode(data).decode("ascii")
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def delete_job(self, job_id):
+        """Remove a job and its file (its creator, or users.manage); a running job is removed too and its
+        worker stops at its next page."""
+        actor = self.context.require(EXPORT)
+        with self.db.transaction() as session:
+            job = self._visible(actor, job_id)
+            if job["actor_id"] != actor.id:
+                actor.require(ADMIN)
+            storage.delete_job(session, job["id"])
+        return {"id": str(job["id"]), "deleted": True}
+
+    def _visible(self, actor, job_id):
+        parsed = storage.parse_id(job_id)
+        job = storage.get_job(self.db.session, parsed) if parsed else None
+        if job is None or (job["actor_id"] != actor.id and not actor.can(ADMIN)):
+            raise NotFound(f"No export with id {job_id}.", {"id": str(job_id)})
+        return job
+
+    def _own_finished(self, actor, job_id):
+        parsed = storage.parse_id(job_id)
+        job = storage.get_job(self.db.session, parsed) if parsed else None
+        if job is None or job["actor_id"] != actor.id:
+            raise NotFound(f"No export with id {job_id}.", {"id": str(job_id)})
+        if job["status"] != "done":
+            raise Conflict(f"The export is {job['status']}, not ready.", {"status": job["status"]})
+        return job

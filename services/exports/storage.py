@@ -1,0 +1,120 @@
+"""All SQL of the exports service: jobs (create, claim, progress, finish, list, delete) and file chunks."""
+
+import uuid
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+
+from services.exports.models import export_file_chunks, export_jobs
+
+JOB_COLUMNS = [column for column in export_jobs.c if column.name != "actor"]
+
+
+def parse_id(job_id):
+    try:
+        return uuid.UUID(str(job_id))
+    except (ValueError, TypeError):
+        return None
+
+
+def insert_job(session, values):
+    row = session.execute(insert(export_jobs).values(**values).returning(*JOB_COLUMNS)).one()
+    return dict(row._mapping)
+
+
+def get_job(session, job_id, with_actor=False):
+    columns = [*JOB_COLUMNS, export_jobs.c.actor] if with_actor else JOB_COLUMNS
+    row = session.execute(select(*columns).where(export_jobs.c.id == job_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def list_jobs(session, actor_id=None, limit=50):
+    query = select(*JOB_COLUMNS).order_by(export_jobs.c.created_at.desc(), export_jobs.c.id).limit(limit)
+    if actor_id is not None:
+        query = query.where(export_jobs.c.actor_id == actor_id)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def claim(session, job_id, stale_seconds):
+    """Mark the job running for this worker if it is queued, or running with a heartbeat older than
+    ``stale_seconds`` (its worker died); its old chunks are removed. The job (with actor), or None."""
+    stale = func.now() - text(f"interval '{int(stale_seconds)} seconds'")
+    row = session.execute(
+        update(export_jobs)
+        .where(
+            export_jobs.c.id == job_id,
+            or_(
+                export_jobs.c.status == "queued",
+                and_(export_jobs.c.status == "running", export_jobs.c.heartbeat_at < stale),
+            ),
+        )
+        .values(
+            status="running",
+            heartbeat_at=func.now(),
+            started_at=func.now(),
+            attempts=export_jobs.c.attempts + 1,
+            rows_done=0,
+            chunk_count=0,
+            size=None,
+            error=None,
+        )
+        .returning(*JOB_COLUMNS, export_jobs.c.actor)
+    ).first()
+    if row is None:
+        return None
+    session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id == job_id))
+    return dict(row._mapping)
+
+
+def progress(session, job_id, rows_done, rows_total=None):
+    values = {"rows_done": rows_done, "heartbeat_at": func.now()}
+    if rows_total is not None:
+        values["rows_total"] = rows_total
+    session.execute(update(export_jobs).where(export_jobs.c.id == job_id).values(**values))
+
+
+def write_chunk(session, job_id, seq, data):
+    session.execute(insert(export_file_chunks).values(job_id=job_id, seq=seq, data=data))
+    session.execute(update(export_jobs).where(export_jobs.c.id == job_id).values(heartbeat_at=func.now()))
+
+
+def finish(session, job_id, values):
+    session.execute(
+        update(export_jobs)
+        .where(export_jobs.c.id == job_id)
+        .values(**values, status="done", finished_at=func.now(), heartbeat_at=func.now())
+    )
+
+
+def fail(session, job_id, error):
+    session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id == job_id))
+    session.execute(
+        update(export_jobs)
+        .where(export_jobs.c.id == job_id)
+        .values(status="failed", error=error[:2000], finished_at=func.now(), chunk_count=0)
+    )
+
+
+def read_chunk(session, job_id, seq):
+    query = select(export_file_chunks.c.data).where(
+        export_file_chunks.c.job_id == job_id, export_file_chunks.c.seq == seq
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def delete_job(session, job_id):
+    session.execute(delete(export_jobs).where(export_jobs.c.id == job_id))
+
+
+def stale_jobs(session, stale_seconds, limit=20):
+    """Ids of running jobs whose worker stopped beating (queued jobs wait in the durable queue)."""
+    stale = func.now() - text(f"interval '{int(stale_seconds)} seconds'")
+    query = (
+        select(export_jobs.c.id)
+        .where(export_jobs.c.status == "running", export_jobs.c.heartbeat_at < stale)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def ping(session):
+    return session.execute(select(1)).scalar_one() == 1

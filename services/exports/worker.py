@@ -1,0 +1,152 @@
+"""ExportWorker (I2): a separate Nameko service that writes export files, one job at a time per worker.
+
+It consumes the durable job queue (services/exports/queue.py; prefetch 1, acknowledged when the job has
+finished) and pages the selection through contacts.export_page acting as the job's actor, so the actor's
+data scope applies and every page is audited as theirs. A job whose worker died (a `running` job whose
+heartbeat is older than EXPORT_STALE_SECONDS) is published again by a timer and restarted from the start
+by the next worker; a job's message delivered twice is run once (claiming is one conditional UPDATE).
+Operations scale exports by running more `piiri run exports-worker` processes.
+"""
+
+import logging
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+from nameko.timer import timer
+
+from piiri.context import ACTOR_KEY, REQUEST_ID_KEY
+from piiri.db import Database
+from piiri.errors import PiiriError, ServiceUnavailable
+from services.exports import running, storage
+from services.exports.queue import JOB_QUEUE, JOB_ROUTING_KEY, consume_jobs, job_message, job_publisher
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STALE_SECONDS = 120
+RECOVERY_INTERVAL = 5  # seconds between looks for jobs of dead workers
+PAGE_SIZE = 2000
+PAGE_TIMEOUT = 300  # seconds for one page of contacts.export_page
+
+
+class ActAs(DependencyProvider):
+    """``self.act_as(actor_header, request_id)``: this worker's later RPC calls carry that actor."""
+
+    def get_dependency(self, worker_ctx):
+        def act_as(actor_header, request_id):
+            worker_ctx.data[ACTOR_KEY] = actor_header
+            worker_ctx.data[REQUEST_ID_KEY] = request_id
+
+        return act_as
+
+
+class ExportWorker:
+    name = "exports_worker"
+
+    db = Database("exports")
+    config = Config()
+    contacts = RpcProxy("contacts")
+    act_as = ActAs()
+    publish_job = job_publisher()
+
+    def _stale_seconds(self):
+        return int(self.config.get("EXPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
+
+    @consume_jobs(JOB_QUEUE)
+    def run_job(self, body):
+        """Run the job named by the message, unless another worker has it or it is finished or gone."""
+        job_id = storage.parse_id((body or {}).get("job_id") if isinstance(body, dict) else None)
+        if job_id is None:
+            log.error("exports: dropped a job message without a job id: %r", body)
+            return
+        with self.db.transaction() as session:
+            job = storage.claim(session, job_id, self._stale_seconds())
+        if job is None:
+            return  # done, failed, deleted, or running in a live worker
+        self.act_as(job["actor"], f"export-{job_id}")
+        try:
+            running.run(job, self._fetcher(job), self._progress(job_id), self._store(job_id))
+        except running.JobGone:
+            log.info("exports: job %s was deleted while it ran", job_id)
+        except PiiriError as exc:
+            self._fail(job_id, exc.message)
+        except Exception:
+            log.exception("exports: job %s failed", job_id)
+            self._fail(job_id, "The export failed unexpectedly; the error is in the worker's log.")
+
+    @timer(interval=RECOVERY_INTERVAL)
+    def recover_stale_jobs(self):
+        """Queue again the running jobs whose worker stopped beating (it died or was stopped)."""
+        stale = storage.stale_jobs(self.db.session, self._stale_seconds())
+        self.db.session.rollback()
+        for job_id in stale:
+            log.warning("exports: job %s lost its worker; queueing it again", job_id)
+            self.publish_job(job_message(job_id), routing_key=JOB_ROUTING_KEY)
+
+    def _fetcher(self, job):
+        """contacts.export_page for the job; the next page is asked for as soon as a page arrives, so the
+        contacts service reads it while the format writes this one."""
+        columns = running.audit_columns(job, running.get_format(job["format"]))
+        pending = {}
+
+        def ask(cursor):
+            return self.contacts.export_page.call_async(
+                job["selection"], columns, cursor, PAGE_SIZE, str(job["id"])
+            )
+
+        def fetch_page(cursor):
+            reply = pending.pop(cursor, None) or ask(cursor)
+            try:
+                with eventlet.Timeout(PAGE_TIMEOUT):
+                    page = reply.result()
+            except eventlet.Timeout:
+                raise ServiceUnavailable(
+                    f"The contacts service did not answer in {PAGE_TIMEOUT} s; start the export again."
+                ) from None
+            if page.get("next_cursor"):
+                pending[page["next_cursor"]] = ask(page["next_cursor"])
+            return page
+
+        return fetch_page
+
+    def _progress(self, job_id):
+        def on_page(rows_done, rows_total):
+            with self.db.transaction() as session:
+                if storage.get_job(session, job_id) is None:
+                    return False
+                storage.progress(session, job_id, rows_done, rows_total)
+            return True
+
+        return on_page
+
+    def _store(self, job_id):
+        def store_file(chunks, size, result):
+            with self.db.transaction() as session:
+                job = storage.get_job(session, job_id)
+                if job is None:
+                    raise running.JobGone()
+                count = 0
+                for seq, data in enumerate(chunks):
+                    storage.write_chunk(session, job_id, seq, data)
+                    count += 1
+                stem = (job["file_name"] or "piiri-export").rsplit(".", 1)[0]
+                storage.finish(
+                    session,
+                    job_id,
+                    {
+                        "rows_done": result["rows_done"],
+                        "rows_written": result["rows_written"],
+                        "content_type": result["content_type"],
+                        "file_name": f"{stem}.{result['extension']}",
+                        "size": size,
+                        "chunk_count": count,
+                    },
+                )
+
+        return store_file
+
+    def _fail(self, job_id, message):
+        with self.db.transaction() as session:
+            if storage.get_job(session, job_id) is not None:
+                storage.fail(session, job_id, message)
