@@ -1,0 +1,248 @@
+"""I1 import benchmark: a generated N-row x 20-column .xlsx imported through the API into a database that
+already holds M contacts, with one and with two import workers; prints rows/s end to end (upload, mapping,
+validation of every row, commit), the bare openpyxl read of the same file and their ratio.
+
+    .venv/bin/python bench/import_bench.py                       # 100,000 rows into 1,000,000 contacts
+    .venv/bin/python bench/import_bench.py --contacts 100000 --rows 20000 --reuse
+    .venv/bin/python bench/import_bench.py --smoke               # 1,000 contacts, 300 rows (CI)
+
+Own databases (piiri_ibench_*), vhost (piiri_ibench) and port (8105); --smoke uses piiri_ibench_smoke_*,
+vhost piiri_ibench_smoke, port 8106. Target: >= 5,000 rows/s end to end with 1 and with 2 workers.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    ADMIN_PASSWORD,
+    ADMIN_USER,
+    Server,
+    apply_env,
+    contacts_engine,
+    ensure_vhost,
+    format_table,
+    isolated_env,
+    piiri_executable,
+    port_in_use,
+    run,
+    token_for,
+    wait_for_health,
+)
+
+PREFIX, VHOST, PORT = "piiri_ibench", "piiri_ibench", 8105
+SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT = "piiri_ibench_smoke", "piiri_ibench_smoke", 8106
+TARGET = 5000
+HEADERS = (
+    "Etunimi", "Sukunimi", "Sähköposti", "Puhelin", "Lähiosoite", "Postinumero", "Postitoimipaikka",
+    "Syntymäaika", "Titteli", "Kieli", "Sukupuoli", "Tunnisteet", "Lisätiedot", "Toinen nimi",
+    "Kutsumanimi", "Kotisivu", "Työsähköposti", "Matkapuhelin", "Maa", "Arvonimi",
+)  # fmt: skip
+FIRST = ("Aino", "Eino", "Maija", "Matti", "Liisa", "Juha", "Sanna", "Pekka", "Kaisa", "Ville")
+LAST = ("Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Heikkinen", "Koskinen")
+CITIES = (("00100", "Helsinki"), ("33100", "Tampere"), ("20100", "Turku"), ("90100", "Oulu"))
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--contacts", type=int, default=1_000_000, help="contacts in the database (1,000,000)"
+    )
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the generated .xlsx (100,000)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to measure, e.g. 1,2")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded contacts if there are N")
+    parser.add_argument("--smoke", action="store_true", help="1,000 contacts, 300 rows, 1 worker (CI)")
+    args = parser.parse_args(argv)
+    args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
+    if args.smoke:
+        args.contacts, args.rows, args.workers = 1000, 300, "1"
+        args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
+    args.worker_counts = [int(part) for part in args.workers.split(",") if part.strip()]
+    return args
+
+
+def row(index):
+    first, last = FIRST[index % len(FIRST)], LAST[(index // 7) % len(LAST)]
+    code, city = CITIES[index % len(CITIES)]
+    return (
+        first, f"{last}{index}", f"tuotu{index}@example.fi", f"040{index % 10_000_000:07d}",
+        f"Kuja {index % 200 + 1}", code, city, f"{index % 28 + 1}.{index % 12 + 1}.{1950 + index % 50}",
+        "Asiantuntija", "suomi", "nainen" if index % 2 else "mies", "tuonti, bench", f"Rivi {index}",
+        "Tapio", first, "piiri.example.fi", f"tyo{index}@example.org", f"050{index % 10_000_000:07d}",
+        "FI", "",
+    )  # fmt: skip
+
+
+def write_xlsx(path, rows, tag=""):
+    """The benchmark file with openpyxl's write-only mode; returns seconds."""
+    from openpyxl import Workbook
+
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Jäsenet")
+    sheet.append(HEADERS)
+    for index in range(rows):
+        cells = list(row(index))
+        cells[1] = f"{tag}{cells[1]}"
+        cells[2] = f"{tag}{cells[2]}"
+        cells[16] = f"{tag}{cells[16]}"
+        sheet.append(cells)
+    workbook.save(path)
+    return time.perf_counter() - started
+
+
+def openpyxl_read_seconds(path):
+    """The bare read: every cell of every row with openpyxl's read-only mode."""
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    count = sum(1 for _ in workbook.active.iter_rows(values_only=True))
+    workbook.close()
+    return time.perf_counter() - started, count - 1
+
+
+def prepare(args, env, piiri):
+    from sqlalchemy import text
+
+    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
+    ensure_vhost(args.vhost)
+    run([piiri, "migrate"], env, "piiri migrate")
+    engine = contacts_engine()
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
+    if args.reuse and count >= args.contacts:
+        print(f"  --reuse: {count:,} contacts already there")
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE contacts CASCADE"))
+        run(
+            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
+        )
+    run(
+        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
+        env, "piiri create-user", quiet=True, check=False,
+    )  # fmt: skip
+    return engine
+
+
+def import_once(base_url, http, path):
+    """Upload, keep the proposed mapping, validate, start; seconds until done, and the job."""
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        response = http.post(f"{base_url}/api/v1/imports", files={"file": (path.name, handle)}, timeout=600)
+    if response.status_code != 201:
+        raise SystemExit(f"bench: upload failed {response.status_code}: {response.text[:500]}")
+    job = response.json()
+    unmapped = [header for header, key in job["mapping"].items() if not key]
+    saved = http.put(
+        f"{base_url}/api/v1/imports/{job['id']}/mapping",
+        json={
+            "mapping": job["mapping"],
+            "options": {"on_duplicate": "update_fill", "match_on": ["email", "name_birth_date"]},
+        },
+        timeout=120,
+    )
+    if saved.status_code != 200:
+        raise SystemExit(f"bench: mapping refused {saved.status_code}: {saved.text[:500]}")
+    http.post(f"{base_url}/api/v1/imports/{job['id']}/validate", timeout=60)
+    job = wait(base_url, http, job["id"], ("validated", "failed"))
+    validated_at = time.perf_counter()
+    if job["status"] != "validated" or job["invalid_rows"]:
+        raise SystemExit(f"bench: validation gave {job['status']}, {job['invalid_rows']} invalid rows: {job}")
+    http.post(f"{base_url}/api/v1/imports/{job['id']}/start", json={}, timeout=60)
+    job = wait(base_url, http, job["id"], ("done", "failed"))
+    if job["status"] != "done":
+        raise SystemExit(f"bench: import {job['status']}: {job.get('error')}")
+    finished = time.perf_counter()
+    return finished - started, validated_at - started, job, unmapped
+
+
+def wait(base_url, http, job_id, statuses, timeout=3600):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = http.get(f"{base_url}/api/v1/imports/{job_id}", timeout=60).json()
+        if job["status"] in statuses:
+            return job
+        time.sleep(0.2)
+    raise SystemExit(f"bench: import {job_id} did not finish in {timeout} s")
+
+
+def measure(args, env, piiri, base_url, workers, path, folder):
+    main = Server(
+        [piiri, "run", "--services", "contacts,audit,gateway,imports"], env, Path(folder) / "main.log"
+    ).start()
+    extra = [
+        Server([piiri, "run", "--services", "import_worker"], env, Path(folder) / f"worker{n}.log").start()
+        for n in range(workers)
+    ]
+    try:
+        wait_for_health(base_url, main)
+        time.sleep(2)  # the workers' queues
+        import requests
+
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token_for(base_url)}"
+        return import_once(base_url, http, path)
+    finally:
+        for server in (*extra, main):
+            server.stop()
+
+
+def main(argv=None):
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    args = parse_args(argv)
+    http_address = f"127.0.0.1:{args.port}"
+    base_url = f"http://{http_address}"
+    env = isolated_env(args.prefix, args.vhost, http_address)
+    apply_env(env)
+    if port_in_use("127.0.0.1", args.port):
+        raise SystemExit(f"bench: something already listens on {http_address}; stop it first.")
+    piiri = piiri_executable()
+    engine = prepare(args, env, piiri)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="piiri-ibench-") as folder:
+        for workers in args.worker_counts:
+            path = Path(folder) / f"tuonti-{workers}.xlsx"
+            written = write_xlsx(path, args.rows, tag=f"w{workers}-{int(time.time())}-")
+            read_seconds, read_rows = openpyxl_read_seconds(path)
+            print(
+                f"  wrote {path.name}: {args.rows:,} rows x {len(HEADERS)} columns in {written:.1f} s",
+                flush=True,
+            )
+            total, validation, job, unmapped = measure(args, env, piiri, base_url, workers, path, folder)
+            rate, read_rate = args.rows / total, read_rows / read_seconds
+            results.append((workers, total, validation, rate, read_seconds, read_rate, job))
+            if unmapped:
+                print(f"  columns not mapped by the proposal (read, not stored): {', '.join(unmapped)}")
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        contacts = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
+    engine.dispose()
+    headers = ("workers", "end to end s", "validation s", "rows/s", "openpyxl read s", "read rows/s", "ratio",
+               f">={TARGET:,}/s")  # fmt: skip
+    table = [
+        (w, f"{t:.1f}", f"{v:.1f}", f"{r:,.0f}", f"{rs:.1f}", f"{rr:,.0f}", f"{t / rs:.2f}",
+         "yes" if r >= TARGET else "NO")
+        for w, t, v, r, rs, rr, _ in results
+    ]  # fmt: skip
+    print(f"\n{args.rows:,} rows x {len(HEADERS)} columns into {contacts:,} contacts (after the imports)")
+    print(format_table(headers, table, "rrrrrrrl"))
+    for workers, *_rest, job in results:
+        print(f"  {workers} worker(s): {job['counts']}")
+    print(f"Machine: {os.cpu_count()} CPUs, load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())}.")
+    print("ratio = end-to-end time / bare openpyxl read time of the same file.")
+    if not args.smoke and any(r < TARGET for _, _, _, r, *_ in results):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

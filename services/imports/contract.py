@@ -1,0 +1,76 @@
+"""Contracts of the imports service: the options and mapping a user chooses, and an import job as
+returned (status, progress, counts)."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from piiri.errors import ValidationFailed
+
+ON_DUPLICATE = ("create", "update_fill", "update_overwrite", "skip")
+MATCH_ON = ("email", "phone", "name_birth_date")
+COMMIT_MODES = ("all_or_nothing", "valid_rows")
+MAX_BATCH = 5000
+PART_BYTES = 1024 * 1024  # an upload travels in parts of at most this size
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class ConsentOption(Schema):
+    purpose = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    text_version = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=60))
+
+
+class ImportOptions(Schema):
+    """What an import does with duplicates, which group and consents it adds, how it commits."""
+
+    on_duplicate = fields.String(
+        load_default="create",
+        validate=validate.OneOf(ON_DUPLICATE),
+        metadata={"description": "create | update_fill | update_overwrite | skip"},
+    )
+    overwrite_fields = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
+    match_on = fields.List(
+        fields.String(validate=validate.OneOf(MATCH_ON)), load_default=lambda: list(MATCH_ON)
+    )
+    group_id = fields.UUID(allow_none=True, load_default=None)
+    consents = fields.List(fields.Nested(ConsentOption), load_default=list)
+    commit_mode = fields.String(load_default="all_or_nothing", validate=validate.OneOf(COMMIT_MODES))
+
+    class Meta:
+        unknown = "raise"
+
+    @validates_schema
+    def check_match_on(self, data, **kwargs):
+        if data.get("on_duplicate", "create") != "create" and not data.get("match_on", MATCH_ON):
+            raise ValidationError("Choose at least one way to match duplicates.", "match_on")
+
+
+class ImportJob(Schema):
+    id = fields.UUID()
+    filename = fields.String()
+    source = fields.String()
+    actor_username = fields.String()
+    status = fields.String()
+    file_size = fields.Integer()
+    sheet = fields.String(allow_none=True)
+    sheet_names = fields.List(fields.String())
+    headers = fields.List(fields.String())
+    mapping = fields.Dict()
+    options = fields.Dict()
+    total_rows = fields.Integer()
+    validated_rows = fields.Integer()
+    invalid_rows = fields.Integer()
+    committed_rows = fields.Integer()
+    counts = fields.Dict()
+    error = fields.Dict(allow_none=True)
+    phase = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+def load_options(data):
+    try:
+        options = ImportOptions().load(data or {})
+    except ValidationError as exc:
+        raise ValidationFailed("The import options are not valid.", exc.normalized_messages()) from None
+    options["group_id"] = str(options["group_id"]) if options["group_id"] else None
+    return options

@@ -1,0 +1,188 @@
+"""All SQL of the imports service: jobs and their restart cursor, the uploaded file in chunks, row errors,
+remembered mappings, and the claim that gives one worker a job (heartbeat)."""
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.imports.models import import_files, import_jobs, import_mappings, import_row_errors
+
+ACTIVE = ("validating", "committing")
+JOB_COLUMNS = [c for c in import_jobs.c]
+
+
+def _job(row):
+    return dict(row._mapping) if row else None
+
+
+def create_job(session, filename, actor, source="file"):
+    row = session.execute(
+        insert(import_jobs)
+        .values(filename=filename, actor=actor, actor_username=actor["username"], source=source)
+        .returning(*JOB_COLUMNS)
+    ).one()
+    return _job(row)
+
+
+def get_job(session, job_id, for_update=False):
+    query = select(*JOB_COLUMNS).where(import_jobs.c.id == job_id)
+    if for_update:
+        query = query.with_for_update()
+    return _job(session.execute(query).first())
+
+
+def list_jobs(session, limit=50, username=None):
+    query = select(*JOB_COLUMNS).order_by(import_jobs.c.created_at.desc()).limit(limit)
+    if username is not None:
+        query = query.where(import_jobs.c.actor_username == username)
+    return [_job(row) for row in session.execute(query)]
+
+
+def update_job(session, job_id, **values):
+    row = session.execute(
+        update(import_jobs)
+        .where(import_jobs.c.id == job_id)
+        .values(**values, updated_at=func.now())
+        .returning(*JOB_COLUMNS)
+    ).one()
+    return _job(row)
+
+
+def add_file_part(session, job_id, seq, data):
+    session.execute(
+        pg_insert(import_files)
+        .values(job_id=job_id, seq=seq, data=data)
+        .on_conflict_do_update(
+            index_elements=[import_files.c.job_id, import_files.c.seq], set_={"data": data}
+        )
+    )
+    session.execute(
+        update(import_jobs)
+        .where(import_jobs.c.id == job_id)
+        .values(
+            file_size=select(func.coalesce(func.sum(func.length(import_files.c.data)), 0))
+            .where(import_files.c.job_id == job_id)
+            .scalar_subquery()
+        )
+    )
+
+
+def file_data(session, job_id):
+    parts = session.execute(
+        select(import_files.c.data).where(import_files.c.job_id == job_id).order_by(import_files.c.seq)
+    ).scalars()
+    return b"".join(parts)
+
+
+def file_part_numbers(session, job_id):
+    return list(
+        session.execute(
+            select(import_files.c.seq).where(import_files.c.job_id == job_id).order_by(import_files.c.seq)
+        ).scalars()
+    )
+
+
+def remembered_mapping(session, signature):
+    return session.execute(
+        select(import_mappings.c.mapping).where(import_mappings.c.signature == signature)
+    ).scalar()
+
+
+def remember_mapping(session, signature, mapping, username):
+    session.execute(
+        pg_insert(import_mappings)
+        .values(signature=signature, mapping=mapping, updated_by=username)
+        .on_conflict_do_update(
+            index_elements=[import_mappings.c.signature],
+            set_={"mapping": mapping, "updated_by": username, "updated_at": func.now()},
+        )
+    )
+
+
+def clear_row_errors(session, job_id):
+    session.execute(delete(import_row_errors).where(import_row_errors.c.job_id == job_id))
+
+
+def add_row_errors(session, job_id, rows):
+    """rows: [(row_number, {header: message}, cells)]; a row validated again replaces its errors."""
+    if not rows:
+        return
+    statement = pg_insert(import_row_errors)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[import_row_errors.c.job_id, import_row_errors.c.row_number],
+            set_={"errors": statement.excluded.errors, "cells": statement.excluded.cells},
+        ),
+        [{"job_id": job_id, "row_number": n, "errors": errors, "cells": cells} for n, errors, cells in rows],
+    )
+
+
+def row_errors(session, job_id, limit=None, offset=0):
+    query = (
+        select(import_row_errors.c.row_number, import_row_errors.c.errors, import_row_errors.c.cells)
+        .where(import_row_errors.c.job_id == job_id)
+        .order_by(import_row_errors.c.row_number)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def invalid_row_numbers(session, job_id):
+    return set(
+        session.execute(
+            select(import_row_errors.c.row_number).where(import_row_errors.c.job_id == job_id)
+        ).scalars()
+    )
+
+
+def claim(session, job_id, worker_id, stale_seconds):
+    """Give the job to ``worker_id`` if it is in a running phase and nobody else holds a fresh heartbeat;
+    returns the job or None."""
+    row = session.execute(
+        update(import_jobs)
+        .where(
+            import_jobs.c.id == job_id,
+            import_jobs.c.status.in_(ACTIVE),
+            or_(
+                import_jobs.c.worker_id.is_(None),
+                import_jobs.c.worker_id == worker_id,
+                import_jobs.c.heartbeat_at < func.now() - text(f"interval '{int(stale_seconds)} seconds'"),
+            ),
+        )
+        .values(worker_id=worker_id, heartbeat_at=func.now())
+        .returning(*JOB_COLUMNS)
+    ).first()
+    return _job(row)
+
+
+def heartbeat(session, job_id, worker_id):
+    """Refresh the heartbeat; False if the job was taken over (or cancelled) meanwhile."""
+    row = session.execute(
+        update(import_jobs)
+        .where(
+            import_jobs.c.id == job_id, import_jobs.c.worker_id == worker_id, import_jobs.c.status.in_(ACTIVE)
+        )
+        .values(heartbeat_at=func.now())
+        .returning(import_jobs.c.id)
+    ).first()
+    return row is not None
+
+
+def stale_jobs(session, stale_seconds, limit=5):
+    """Running jobs whose worker has not beaten for ``stale_seconds`` (or that no worker took yet)."""
+    horizon = func.now() - text(f"interval '{int(stale_seconds)} seconds'")
+    return list(
+        session.execute(
+            select(import_jobs.c.id)
+            .where(
+                import_jobs.c.status.in_(ACTIVE),
+                or_(
+                    import_jobs.c.heartbeat_at < horizon,
+                    and_(import_jobs.c.heartbeat_at.is_(None), import_jobs.c.updated_at < horizon),
+                ),
+            )
+            .order_by(import_jobs.c.updated_at)
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,413 @@
+"""Reading an uploaded import file (I1) into a table of typed cells: .xlsx, .csv and .vcf, pure.
+
+Owns telling the formats apart by their content, the checks that make a file importable (a header row
+with distinct names, no merged header cells, formulas with computed values, a row limit) and the
+specific error of each broken file (``ImportFileError.code``). The header row is the first non-empty
+row; row numbers are those a spreadsheet program shows (the header's own row excluded from ``rows()``).
+"""
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+
+from services.imports import xlsx_rows, xlsx_scan
+
+MAX_ROWS = 1_000_000
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc)
+DELIMITERS = (";", ",", "\t")  # ';' first: Finnish Excel's separator wins a tie
+SNIFF_LINES = 50
+TITLE_ROWS = 5  # title rows (one cell each) looked past for the column names
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported; ``code`` names the problem, ``message`` says it in English.
+
+    Codes: not_a_spreadsheet, truncated, empty, no_header, duplicate_headers, merged_header_cells,
+    formulas, wrong_sheet, too_many_rows, encoding. ``details`` holds what the message names
+    (cells, headers, sheets) for a translated message.
+    """
+
+    def __init__(self, code, message, **details):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def as_dict(self):
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class Table:
+    """What every reader returns: ``headers``, ``sheet_names``, ``sheet``, ``format``,
+    ``row_count_estimate`` and ``rows()``.
+
+    ``rows(start=None)`` yields ``(row_number, cells)`` for each data row that has a value, cells as
+    long as ``headers`` (missing ones None, extra ones dropped); it can be called again (preview, then
+    the whole import) and resumes at ``start`` (a row number) after a restart.
+    """
+
+    format = ""
+    sheet = None
+    sheet_names = ()
+    headers = ()
+    row_count_estimate = 0
+
+    def rows(self, start=None):
+        raise NotImplementedError
+
+
+def open_table(data, filename, sheet=None, max_rows=MAX_ROWS):
+    """The table in an uploaded file (bytes) named ``filename``; ``sheet`` picks an .xlsx sheet (the
+    first one by default). Raises ImportFileError with a specific code when the file cannot be imported.
+    """
+    name = (filename or "").lower()
+    if not data or not data.strip():
+        raise ImportFileError("empty", "The file is empty.")
+    if data.startswith(XLSX_MAGIC):
+        return XlsxTable(data, sheet, max_rows)
+    if name.endswith((".xlsx", ".xlsm")):
+        raise _not_spreadsheet(data, "The file is named .xlsx but is not an Excel workbook.")
+    if data.startswith(OLE_MAGIC):
+        raise _not_spreadsheet(data, "")
+    if _looks_like_vcard(data):
+        from services.imports.vcard import read_vcards
+
+        return read_vcards(data)
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_spreadsheet(data, "")
+    return CsvTable(data, max_rows)
+
+
+def _looks_like_vcard(data):
+    head = data[:1024].lstrip(codecs.BOM_UTF8).lstrip().upper()
+    return head.startswith(b"BEGIN:VCARD")
+
+
+def _not_spreadsheet(data, message):
+    if data.startswith(OLE_MAGIC):
+        message = (
+            "This is an old Excel (.xls) or other Office file: save it as .xlsx (Excel workbook) or CSV."
+        )
+    elif data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff") or data.startswith(b"GIF8"):
+        message = "This is a picture, not a spreadsheet: upload an .xlsx, .csv or .vcf file."
+    elif data.startswith(b"%PDF"):
+        message = "This is a PDF document, not a spreadsheet: upload an .xlsx, .csv or .vcf file."
+    return ImportFileError(
+        "not_a_spreadsheet", message or "This is not a spreadsheet: upload an .xlsx, .csv or .vcf file."
+    )
+
+
+def header_row(numbered_rows):
+    """(row number, cells) of the header among the first rows: the first non-empty row, unless it has a
+    single cell (a title such as 'Jäsenluettelo 2024') and one of the next few rows has more."""
+    candidates = []
+    for number, cells in numbered_rows:
+        filled = sum(1 for value in cells if value is not None and value != "")
+        if filled:
+            candidates.append((number, list(cells), filled))
+        if len(candidates) > TITLE_ROWS:
+            break
+    if not candidates:
+        raise ImportFileError("empty", "The file is empty.")
+    wide = next(((number, cells) for number, cells, filled in candidates if filled > 1), None)
+    return wide or candidates[0][:2]
+
+
+def clean_headers(raw, column_name):
+    """Header cells -> names: trimmed text, trailing empty ones dropped, an empty one in between named
+    by ``column_name(index)``; ImportFileError when there is no name or a name is given twice."""
+    names = ["" if value is None else " ".join(str(value).split()) for value in raw]
+    while names and not names[-1]:
+        names.pop()
+    if not names or not any(isinstance(value, str) and value.strip() for value in raw):
+        raise ImportFileError(
+            "no_header", "The first row must hold the column names (e.g. Etunimi, Sukunimi, Sähköposti)."
+        )
+    names = [name or column_name(index) for index, name in enumerate(names)]
+    seen, twice = {}, []
+    for name in names:
+        key = name.casefold()
+        if key in seen and name not in twice:
+            twice.append(name)
+        seen[key] = True
+    if twice:
+        raise ImportFileError(
+            "duplicate_headers",
+            f"Each column needs its own name; given more than once: {', '.join(twice)}.",
+            headers=twice,
+        )
+    return names
+
+
+def fit(cells, width):
+    """A row's cells exactly ``width`` long: padded with None, extra cells dropped."""
+    if len(cells) == width:
+        return cells
+    if len(cells) > width:
+        return cells[:width]
+    return cells + [None] * (width - len(cells))
+
+
+def _too_many(count, max_rows):
+    return ImportFileError(
+        "too_many_rows",
+        f"The file has {count:,} rows; one import takes at most {max_rows:,}. Split the file.",
+        rows=count,
+        limit=max_rows,
+    )
+
+
+# --- .xlsx --------------------------------------------------------------------------------------------
+
+
+class XlsxTable(Table):
+    """An .xlsx sheet read with openpyxl (read-only, computed values): cells keep their types."""
+
+    format = "xlsx"
+
+    def __init__(self, data, sheet, max_rows):
+        self._data = data
+        workbook = self._open()
+        try:
+            self.sheet_names = list(workbook.sheetnames)
+            if not self.sheet_names:
+                raise ImportFileError("empty", "The workbook has no sheets.")
+            if sheet is not None and sheet not in self.sheet_names:
+                raise ImportFileError(
+                    "wrong_sheet",
+                    f"The workbook has no sheet '{sheet}'; its sheets: {', '.join(self.sheet_names)}.",
+                    sheet=sheet,
+                    sheets=self.sheet_names,
+                )
+            visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+            self.sheet = sheet or (visible or self.sheet_names)[0]
+            worksheet = workbook[self.sheet]
+            self._scan = xlsx_scan.scan_sheet(workbook._archive, worksheet._worksheet_path)
+            if self._scan.last_row == 0:
+                raise ImportFileError("empty", f"The sheet '{self.sheet}' is empty.", sheet=self.sheet)
+            self._read_header(worksheet)
+            count = self._scan.last_row - self.header_row
+            if count > max_rows:
+                raise _too_many(count, max_rows)
+            if count == 0:
+                raise ImportFileError(
+                    "empty", "The sheet has column names but no rows below them.", sheet=self.sheet
+                )
+            self.row_count_estimate = count
+            if self._scan.has_formulas:
+                self._check_formulas()
+        finally:
+            workbook.close()
+
+    def _open(self, data_only=True):
+        try:
+            return xlsx_rows.load_workbook(self._data, data_only=data_only)
+        except zipfile.BadZipFile:
+            raise ImportFileError(
+                "truncated", "The Excel file is damaged or was not uploaded whole (it cannot be opened)."
+            ) from None
+        except (KeyError, OSError, EOFError, ValueError, TypeError) as exc:
+            if isinstance(exc, KeyError) or "no item named" in str(exc):
+                raise ImportFileError(
+                    "not_a_spreadsheet",
+                    "This zip file is not an Excel workbook: upload an .xlsx, .csv or .vcf file.",
+                ) from None
+            raise ImportFileError(
+                "truncated", f"The Excel file is damaged or was not uploaded whole ({exc})."
+            ) from None
+        except Exception as exc:  # openpyxl raises many kinds on a broken part of the package
+            raise ImportFileError(
+                "truncated", f"The Excel file is damaged and cannot be read ({exc})."
+            ) from None
+
+    def _read_header(self, worksheet):
+        from openpyxl.utils import get_column_letter
+
+        rows = worksheet.iter_rows(max_row=min(self._scan.last_row, TITLE_ROWS * 4), values_only=True)
+        number, values = header_row(enumerate(rows, start=1))
+        self.header_row = number
+        self.headers = clean_headers(values, lambda index: f"Column {get_column_letter(index + 1)}")
+        merged = [ref for ref in self._scan.merged if _rows_of(ref)[0] <= number <= _rows_of(ref)[1]]
+        if merged:
+            raise ImportFileError(
+                "merged_header_cells",
+                f"The column names are in merged cells ({', '.join(merged)}): unmerge them so each "
+                "column has its own name.",
+                cells=merged,
+            )
+
+    def _check_formulas(self):
+        """Formulas are read as the values Excel or LibreOffice computed and saved; one never computed
+        (a file written by a program, not saved by a spreadsheet) cannot be imported."""
+        missing = self._uncomputed_formulas()
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            raise ImportFileError(
+                "formulas",
+                f"Cell {shown} has a formula whose value was never computed. Open the file in Excel or "
+                "LibreOffice and save it, or paste the values only.",
+                cells=missing[:50],
+            )
+
+    def _uncomputed_formulas(self):
+        workbook = self._open()
+        try:
+            worksheet = workbook[self.sheet]
+            if xlsx_rows.supported(workbook._archive, worksheet._worksheet_path):
+                return xlsx_rows.uncomputed_formulas(worksheet, self._scan.last_row)
+        finally:
+            workbook.close()
+        formulas = [
+            place
+            for place, value in self._cells(data_only=False)
+            if isinstance(value, str) and value[:1] == "="
+        ]
+        wanted = set(formulas)
+        missing = [place for place, value in self._cells(data_only=True) if place in wanted and value is None]
+        from openpyxl.utils import get_column_letter
+
+        return [f"{get_column_letter(column)}{row}" for row, column in missing]
+
+    def _cells(self, data_only):
+        """((row, column), value) of every cell of the sheet, formulas as '=…' unless ``data_only``."""
+        workbook = self._open(data_only=data_only)
+        try:
+            rows = workbook[self.sheet].iter_rows(max_row=self._scan.last_row, values_only=True)
+            for row_number, values in enumerate(rows, start=1):
+                for column, value in enumerate(values, start=1):
+                    yield (row_number, column), value
+        finally:
+            workbook.close()
+
+    def rows(self, start=None):
+        workbook = self._open()
+        try:
+            worksheet = workbook[self.sheet]
+            width = len(self.headers)
+            first = max(self.header_row + 1, start or 0)
+            path = worksheet._worksheet_path
+            if xlsx_rows.supported(workbook._archive, path):
+                for number, values in xlsx_rows.iter_rows(worksheet, first, self._scan.last_row, width):
+                    if any(value is not None and value != "" for value in values):
+                        yield number, values
+                return
+            for number, values in enumerate(
+                worksheet.iter_rows(
+                    min_row=first, max_row=self._scan.last_row, max_col=width, values_only=True
+                ),
+                start=first,
+            ):
+                if any(value is not None and value != "" for value in values):
+                    yield number, fit(list(values), width)
+        finally:
+            workbook.close()
+
+
+def _rows_of(ref):
+    """'A1:C2' -> (1, 2)."""
+    numbers = [int(part) for part in re.findall(r"\d+", ref)]
+    return min(numbers), max(numbers)
+
+
+# --- .csv ---------------------------------------------------------------------------------------------
+
+
+def decode_text(data):
+    """CSV bytes -> (text, encoding): UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[3:], "utf-8", "UTF-8 with BOM")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", "UTF-16")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _decode(data, "cp1252", "Windows-1252")
+
+
+def _decode(data, codec, name):
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "encoding",
+            f"The text is not valid {name} (byte {exc.start + 1}). Save the file as CSV UTF-8.",
+            position=exc.start + 1,
+        ) from None
+
+
+def sniff_delimiter(lines):
+    """The separator of CSV ``lines``: the one giving the same number (>1) of columns on most lines;
+    ';' wins a tie (Finnish Excel writes it, and decimal commas make ',' look plausible)."""
+    best, best_score = DELIMITERS[0], (-1, 0)
+    for delimiter in DELIMITERS:
+        counts = [
+            len(row) for row in csv.reader(lines, delimiter=delimiter) if any(cell.strip() for cell in row)
+        ]
+        if not counts:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = (counts.count(common) if common > 1 else 0, common)
+        if score[0] > best_score[0] or (
+            score[0] == best_score[0] and score[0] > 0 and score[1] > best_score[1]
+        ):
+            best, best_score = delimiter, score
+    return best
+
+
+class CsvTable(Table):
+    """A CSV file: cells are texts ('' read as None); the encoding and separator are detected."""
+
+    format = "csv"
+
+    def __init__(self, data, max_rows):
+        self._text, self.encoding = decode_text(data)
+        if "\x00" in self._text:
+            raise ImportFileError(
+                "not_a_spreadsheet", "This is not a text (CSV) file: upload .xlsx, .csv or .vcf."
+            )
+        lines = self._text.splitlines()
+        self._offset = 0
+        if lines and re.fullmatch(r'"?sep=(.)"?', lines[0].strip()):  # Excel's separator hint line
+            self.delimiter = lines[0].strip().strip('"')[4]
+            self._offset = 1
+        else:
+            self.delimiter = sniff_delimiter(lines[:SNIFF_LINES])
+        self.sheet_names = []
+        header_number, header = header_row(
+            (number, [cell.strip() for cell in cells]) for number, cells in self._records()
+        )
+        self.header_row = header_number
+        self.headers = clean_headers(header, lambda index: f"Column {index + 1}")
+        estimate = max(self._text.count("\n") - self._offset - 1 + (not self._text.endswith("\n")), 0)
+        if estimate > max_rows:
+            count = sum(1 for _ in self.rows())
+            if count > max_rows:
+                raise _too_many(count, max_rows)
+        if not any(True for _ in self.rows()):
+            raise ImportFileError("empty", "The file has column names but no rows below them.")
+        self.row_count_estimate = estimate
+
+    def _records(self):
+        stream = io.StringIO(self._text, newline="")
+        for _ in range(self._offset):
+            stream.readline()
+        reader = csv.reader(stream, delimiter=self.delimiter)
+        try:
+            for number, cells in enumerate(reader, start=1 + self._offset):
+                if any(cell.strip() for cell in cells):
+                    yield number, cells
+        except csv.Error as exc:
+            raise ImportFileError(
+                "truncated", f"The CSV file is broken near row {reader.line_num}: {exc}."
+            ) from None
+
+    def rows(self, start=None):
+        width = len(self.headers)
+        for number, cells in self._records():
+            if number <= self.header_row or (start and number < start):
+                continue
+            yield number, fit([cell.strip() or None for cell in cells], width)

@@ -1,0 +1,387 @@
+"""Nameko entrypoints of the imports service (I1): an uploaded file stored in parts, the mapping proposal
+(remembered by header set), options, preview, background validation and commit (queued for the
+separately scaled ImportWorker, worker.py), status, cancel, undo, the error report, and the API's
+synchronous batch. Logic in pipeline.py, SQL in jobs.py."""
+
+import base64
+import io
+import uuid
+from dataclasses import asdict
+
+from nameko.rpc import RpcProxy, rpc
+
+from piiri.audit import AuditTrail
+from piiri.context import Context
+from piiri.db import Database
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.outbox import Outbox
+from services.imports import jobs, mapping, models, pipeline
+from services.imports.contract import MAX_BATCH, MAX_FILE_BYTES, PART_BYTES, ImportJob, load_options
+from services.imports.reading import ImportFileError
+
+IMPORT = "contacts.import"
+JOB = ImportJob()
+QUEUED = "import_job_queued"
+
+
+def job_id_of(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"No import with id {value}.", {"id": str(value)}) from None
+
+
+def file_error(exc):
+    return ValidationFailed(exc.message, {"file": [exc.message], "code": exc.code, **exc.details})
+
+
+class ImportsService:
+    name = "imports"
+
+    db = Database("imports")
+    context = Context()
+    audit = AuditTrail("imports")
+    outbox = Outbox("imports", models.outbox)
+    contacts = RpcProxy("contacts")
+
+    # --- upload and mapping ---------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def create_import(self, filename):
+        actor = self.context.require(IMPORT)
+        filename = str(filename or "").strip()[:300]
+        if not filename:
+            raise ValidationFailed("The file needs a name.", {"filename": ["Missing."]})
+        with self.db.transaction() as session:
+            job = jobs.create_job(session, filename, asdict(actor))
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def upload_part(self, import_id, seq, data):
+        """Part ``seq`` (0, 1, …) of the file, base64, at most PART_BYTES."""
+        self.context.require(IMPORT)
+        raw = base64.b64decode(data or "")
+        if len(raw) > PART_BYTES:
+            raise ValidationFailed(f"A part is at most {PART_BYTES} bytes.", {"data": ["Too large."]})
+        with self.db.transaction() as session:
+            job = self._job(session, import_id, for_update=True, status=("uploading",))
+            if job["file_size"] + len(raw) > MAX_FILE_BYTES:
+                raise ValidationFailed(
+                    f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.", {"file": ["Too large."]}
+                )
+            jobs.add_file_part(session, job["id"], int(seq), raw)
+        return {"id": str(job["id"]), "seq": int(seq)}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def finish_upload(self, import_id, sheet=None):
+        """Open the stored file: headers, sheets, the proposed mapping (a remembered one first). A file
+        that cannot be imported fails the import with its specific error (422)."""
+        self.context.require(IMPORT)
+        session = self.db.session
+        job = self._job(session, import_id, status=("uploading", "uploaded"))
+        data = jobs.file_data(session, job["id"])
+        try:
+            table = pipeline.open_file(data, {**job, "sheet": sheet})
+        except ImportFileError as exc:
+            with self.db.transaction() as tx:
+                jobs.update_job(tx, job["id"], status="failed", error=exc.as_dict())
+            raise file_error(exc) from None
+        catalogue = mapping.build_catalogue(self._custom_fields())
+        signature = mapping.header_signature(table.headers)
+        remembered = jobs.remembered_mapping(session, signature)
+        proposal = mapping.propose_mapping(list(table.headers), catalogue, remembered)
+        with self.db.transaction() as tx:
+            job = jobs.update_job(
+                tx,
+                job["id"],
+                status="uploaded",
+                sheet=getattr(table, "sheet", None) or sheet,
+                sheet_names=list(table.sheet_names or ()),
+                headers=list(table.headers),
+                header_signature=signature,
+                mapping=proposal,
+                total_rows=int(table.row_count_estimate or 0),
+                error=None,
+            )
+        return {**JOB.dump(job), "remembered": remembered is not None}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def importable_fields(self):
+        """The catalogue for the mapping form: [{key, label_fi, label_en, type}] (standard, lists, custom)."""
+        self.context.require(IMPORT)
+        catalogue = mapping.build_catalogue(self._custom_fields())
+        return [
+            {"key": item.key, "label_fi": item.label_fi, "label_en": item.label_en, "type": item.type}
+            for item in catalogue.values()
+        ]
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def save_mapping(self, import_id, chosen_mapping, options=None):
+        """The user's mapping ({header: field key or None}) and options; remembered for this header set."""
+        actor = self.context.require(IMPORT)
+        options = load_options(options)
+        if options["on_duplicate"].startswith("update"):
+            actor.require("contacts.edit")
+        with self.db.transaction() as session:
+            job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
+            if not isinstance(chosen_mapping, dict):
+                raise ValidationFailed("The mapping is {column: field}.", {"mapping": ["Not an object."]})
+            cleaned = {header: (chosen_mapping.get(header) or None) for header in job["headers"]}
+            unknown = sorted(set(chosen_mapping) - set(job["headers"]))
+            if unknown:
+                raise ValidationFailed(
+                    "The file has no such columns.", {header: ["No such column."] for header in unknown}
+                )
+            custom = self._custom_fields()
+            checker = pipeline.validator({**job, "mapping": cleaned}, custom, job["headers"])
+            if checker.errors_of_mapping:
+                raise ValidationFailed("The mapping is not valid.", checker.errors_of_mapping)
+            if not any(cleaned.values()):
+                raise ValidationFailed(
+                    "Map at least one column to a field.", {"mapping": ["Nothing mapped."]}
+                )
+            jobs.remember_mapping(session, job["header_signature"], cleaned, actor.username)
+            jobs.clear_row_errors(session, job["id"])
+            job = jobs.update_job(
+                session,
+                job["id"],
+                mapping=cleaned,
+                options=options,
+                status="uploaded",
+                validated_rows=0,
+                invalid_rows=0,
+            )
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def preview(self, import_id, limit=pipeline.PREVIEW_ROWS):
+        """The first rows as they will be stored, with their errors (audited as a read of the file)."""
+        actor = self.context.require(IMPORT)
+        session = self.db.session
+        job = self._job(session, import_id)
+        table = self._table(session, job)
+        rows = pipeline.preview(
+            table, pipeline.validator(job, self._custom_fields(), table.headers), int(limit)
+        )
+        session.rollback()
+        self.audit.read(actor, "import.previewed", "import", [job["id"]], (), {"filename": job["filename"]})
+        return {"headers": job["headers"], "mapping": job["mapping"], "rows": rows}
+
+    # --- running ----------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def validate(self, import_id):
+        """Queue the validation of every row for a worker; progress in get_import."""
+        self.context.require(IMPORT)
+        with self.db.transaction() as session:
+            job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
+            if not any((job["mapping"] or {}).values()):
+                raise Conflict("Choose the mapping first.", {"mapping": ["Nothing mapped."]})
+            jobs.clear_row_errors(session, job["id"])
+            job = self._queue(session, job, "validating", "validate")
+        self.outbox.flush()
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def start(self, import_id, commit_mode=None):
+        """Queue the commit. With invalid rows, all_or_nothing is refused (409): fix the file, or choose
+        commit_mode 'valid_rows' explicitly."""
+        actor = self.context.require(IMPORT)
+        with self.db.transaction() as session:
+            job = self._job(session, import_id, for_update=True, status=("validated",))
+            options = dict(job["options"] or {})
+            if commit_mode is not None:
+                options["commit_mode"] = load_options({"commit_mode": commit_mode})["commit_mode"]
+            options = load_options(options)
+            if options["on_duplicate"].startswith("update"):
+                actor.require("contacts.edit")
+            if job["invalid_rows"] and options["commit_mode"] == "all_or_nothing":
+                raise Conflict(
+                    f"{job['invalid_rows']} rows have errors: nothing is imported. Fix the file, or choose "
+                    "to import only the valid rows.",
+                    {"invalid_rows": job["invalid_rows"]},
+                )
+            jobs.update_job(session, job["id"], options=options, next_chunk=1, next_row=None, counts={})
+            job = self._queue(session, {**job, "options": options}, "committing", "commit")
+            self.audit.write(
+                self.outbox,
+                session,
+                actor,
+                "import.started",
+                "import",
+                [job["id"]],
+                (),
+                {"filename": job["filename"], "rows": job["total_rows"], "options": options},
+            )
+        self.outbox.flush()
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def cancel(self, import_id):
+        """Stop an import that has not finished (chunks already committed stay; undo removes them)."""
+        self.context.require(IMPORT)
+        with self.db.transaction() as session:
+            job = self._job(
+                session,
+                import_id,
+                for_update=True,
+                status=("uploading", "uploaded", "validating", "validated", "committing"),
+            )
+            job = jobs.update_job(session, job["id"], status="cancelled", phase=None, finished_at=_now())
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def undo(self, import_id):
+        """Undo the whole import in the contacts service (refused there, with the list, if any of its
+        contacts changed since)."""
+        actor = self.context.require(IMPORT)
+        session = self.db.session
+        job = self._job(session, import_id, status=("done", "cancelled", "failed"))
+        session.rollback()
+        result = self.contacts.undo_import(str(job["id"]))
+        with self.db.transaction() as tx:
+            job = jobs.update_job(tx, job["id"], status="undone")
+            self.audit.write(
+                self.outbox,
+                tx,
+                actor,
+                "import.undone",
+                "import",
+                [job["id"]],
+                (),
+                {"filename": job["filename"], **result},
+            )
+        self.outbox.flush()
+        return {**JOB.dump(job), "undo": result}
+
+    # --- reading jobs --------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def get_import(self, import_id):
+        self.context.require(IMPORT)
+        job = self._job(self.db.session, import_id)
+        self.db.session.rollback()
+        return JOB.dump(job)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_imports(self, limit=50):
+        actor = self.context.require(IMPORT)
+        rows = jobs.list_jobs(
+            self.db.session, max(1, min(int(limit), 200)), actor.username if actor.scoped else None
+        )
+        self.db.session.rollback()
+        return {"items": JOB.dump(rows, many=True)}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def row_errors(self, import_id, limit=100, offset=0):
+        """The rows with errors: number, {column: message}, the cells as read (audited as a read)."""
+        actor = self.context.require(IMPORT)
+        job = self._job(self.db.session, import_id)
+        rows = jobs.row_errors(self.db.session, job["id"], max(1, min(int(limit), 1000)), max(0, int(offset)))
+        self.db.session.rollback()
+        self.audit.read(actor, "import.errors_viewed", "import", [job["id"]], (), {"rows": len(rows)})
+        return {"total": job["invalid_rows"], "headers": job["headers"], "items": rows}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def error_report(self, import_id):
+        """The rows with errors as .xlsx (the errors beside the rows), base64."""
+        from services.imports.error_report import write_error_report
+
+        actor = self.context.require(IMPORT)
+        job = self._job(self.db.session, import_id)
+        rows = jobs.row_errors(self.db.session, job["id"])
+        self.db.session.rollback()
+        self.audit.read(actor, "import.error_report", "import", [job["id"]], (), {"rows": len(rows)})
+        out = io.BytesIO()
+        write_error_report(job["headers"], [(r["row_number"], r["cells"], r["errors"]) for r in rows], out)
+        stem = job["filename"].rsplit(".", 1)[0]
+        return {"filename": f"{stem}-virheet.xlsx", "content": base64.b64encode(out.getvalue()).decode()}
+
+    # --- API batch --------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def import_batch(self, contacts, options=None):
+        """POST /api/v1/contacts:batch: up to MAX_BATCH contacts (ContactInput objects) through the same
+        chunk commit as a file, synchronously; per-row results. all_or_nothing over several chunks: a
+        refused chunk undoes the chunks before it."""
+        actor = self.context.require(IMPORT)
+        options = load_options(options)
+        if not isinstance(contacts, list) or not contacts:
+            raise ValidationFailed("Send a list of contacts.", {"contacts": ["Not a non-empty list."]})
+        if len(contacts) > MAX_BATCH:
+            raise ValidationFailed(
+                f"At most {MAX_BATCH} contacts per call.", {"contacts": [f"{len(contacts)} given."]}
+            )
+        with self.db.transaction() as session:
+            job = jobs.create_job(session, "api batch", asdict(actor), source="api")
+            job = jobs.update_job(
+                session, job["id"], status="committing", options=options, total_rows=len(contacts)
+            )
+        rows = [{"row": index + 1, "values": value} for index, value in enumerate(contacts)]
+        results, counts = [], {}
+        try:
+            for number, start in enumerate(range(0, len(rows), pipeline.CHUNK_ROWS), 1):
+                result = self.contacts.upsert_batch(
+                    str(job["id"]),
+                    number,
+                    rows[start : start + pipeline.CHUNK_ROWS],
+                    {**options, "file_name": "api", "source": "api"},
+                )
+                results.extend(result["rows"])
+                counts = pipeline.add_counts(counts, result)
+        except ValidationFailed as exc:
+            if results:
+                self.contacts.undo_import(str(job["id"]))
+            with self.db.transaction() as session:
+                jobs.update_job(
+                    session, job["id"], status="failed", error={"message": exc.message}, finished_at=_now()
+                )
+            raise
+        with self.db.transaction() as session:
+            job = jobs.update_job(
+                session, job["id"], status="done", counts=counts, committed_rows=len(rows), finished_at=_now()
+            )
+        return {"import": JOB.dump(job), **counts, "rows": results}
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _job(self, session, import_id, for_update=False, status=None):
+        job = jobs.get_job(session, job_id_of(import_id), for_update)
+        actor = self.context.actor
+        if job is None or (actor.scoped and job["actor_username"] != actor.username):
+            raise NotFound(f"No import with id {import_id}.", {"id": str(import_id)})
+        if status is not None and job["status"] not in status:
+            raise Conflict(
+                f"The import is {job['status']}; this needs it to be {' or '.join(status)}.",
+                {"status": job["status"]},
+            )
+        return job
+
+    def _table(self, session, job):
+        try:
+            return pipeline.open_file(jobs.file_data(session, job["id"]), job)
+        except ImportFileError as exc:
+            raise file_error(exc) from None
+
+    def _custom_fields(self):
+        return [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
+
+    def _queue(self, session, job, status, phase):
+        job = jobs.update_job(
+            session,
+            job["id"],
+            status=status,
+            phase=phase,
+            worker_id=None,
+            heartbeat_at=None,
+            error=None,
+            **({"validated_rows": 0, "invalid_rows": 0} if phase == "validate" else {"committed_rows": 0}),
+        )
+        self.outbox.event(session, QUEUED, {"import_id": str(job["id"]), "phase": phase})
+        return job
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

@@ -1,0 +1,165 @@
+"""I1 end to end over the real broker and databases: a file uploaded to the imports service, mapped,
+validated and committed by the separately running ImportWorker into the contacts service — create,
+duplicates, group, consents, all-or-nothing, valid rows only, a worker killed mid-import, undo, audit."""
+
+import base64
+
+import pytest
+from sqlalchemy import text
+
+from conftest import ALL_PERMISSIONS, make_actor
+from piiri.errors import Conflict, PermissionDenied, ValidationFailed
+from services.contacts.service import ContactsService
+from services.imports.service import ImportsService
+from services.imports.worker import ImportWorker
+from tests.events import wait_for
+from tests.integration.test_data_protection import seed_purposes
+
+IMPORTER = (*ALL_PERMISSIONS, "contacts.import", "groups.manage")
+WORKER_CONFIG = {"IMPORT_STALE_SECONDS": 2, "IMPORT_CHUNK_ROWS": 50}
+
+
+@pytest.fixture
+def system(run_services, rpc, clean_databases):
+    seed_purposes(clean_databases)
+    run_services(ContactsService, ImportsService)
+    workers = [run_services(ImportWorker, extra_config=WORKER_CONFIG)]
+    with rpc(make_actor("importer", permissions=IMPORTER), timeout=30) as proxy:
+        yield proxy, workers
+
+
+def csv_file(rows, header="Etunimi;Sukunimi;Sähköposti;Kaupunki"):
+    return ("\n".join([header, *(";".join(row) for row in rows)]) + "\n").encode("utf-8")
+
+
+def upload(proxy, filename, data, part=64 * 1024):
+    job = proxy.imports.create_import(filename)
+    for seq, start in enumerate(range(0, len(data), part)):
+        proxy.imports.upload_part(job["id"], seq, base64.b64encode(data[start : start + part]).decode())
+    return proxy.imports.finish_upload(job["id"])
+
+
+def wait_status(proxy, job_id, *statuses, seconds=60):
+    job = wait_for(lambda: (j := proxy.imports.get_import(job_id))["status"] in statuses and j, seconds)
+    assert job, proxy.imports.get_import(job_id)
+    return job
+
+
+def run_import(proxy, data, options=None, filename="jasenet.csv"):
+    job = upload(proxy, filename, data)
+    proxy.imports.save_mapping(job["id"], job["mapping"], options or {})
+    proxy.imports.validate(job["id"])
+    return wait_status(proxy, job["id"], "validated", "failed")
+
+
+def scalar(engines, sql, service="contacts", **params):
+    with engines[service].connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def test_i1_file_import_creates_updates_with_group_and_consents(system, clean_databases):
+    proxy, _ = system
+    existing = proxy.contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi"}
+    )
+    group = proxy.contacts.create_group("Tuodut")
+    data = csv_file(
+        [("Aino", "Virtanen", "AINO@example.fi", "Oulu"), ("Eino", "Leino", "eino@example.fi", "Turku")]
+    )
+    options = {
+        "on_duplicate": "update_fill",
+        "group_id": group["id"],
+        "consents": [{"purpose": "newsletter", "text_version": "2026-1"}],
+    }
+    job = run_import(proxy, data, options)
+    assert job["mapping"]["Sähköposti"] == "email" and job["invalid_rows"] == 0
+    preview = proxy.imports.preview(job["id"])
+    assert preview["rows"][1]["values"]["last_name"] == "Leino"
+    proxy.imports.start(job["id"])
+    done = wait_status(proxy, job["id"], "done", "failed")
+    assert done["status"] == "done", done
+    assert (done["counts"]["created"], done["counts"]["updated"]) == (1, 1)
+    assert proxy.contacts.get_contact(existing["id"])["city"] == "Oulu"
+    assert scalar(clean_databases, "SELECT count(*) FROM memberships WHERE group_id = :g", g=group["id"]) == 2
+    assert scalar(clean_databases, "SELECT count(*) FROM consents WHERE source = 'import'") == 2
+    audit = scalar(
+        clean_databases,
+        "SELECT payload FROM outbox WHERE routing_key = 'import.completed'",
+        service="imports",
+    )
+    assert audit["actor"]["username"] == "importer" and audit["details"]["filename"] == "jasenet.csv"
+    assert audit["details"]["created"] == 1 and audit["details"]["updated"] == 1
+    assert scalar(clean_databases, "SELECT count(*) FROM outbox WHERE routing_key = 'contact.imported'") == 1
+
+
+def test_i1_all_or_nothing_with_an_error_writes_nothing_then_valid_rows_only(system, clean_databases):
+    proxy, _ = system
+    data = csv_file([("Hyvä", "Rivi", "hyva@example.fi", "Oulu"), ("Huono", "Rivi", "ei-osoite", "Oulu")])
+    job = run_import(proxy, data)
+    assert (job["status"], job["invalid_rows"]) == ("validated", 1)
+    errors = proxy.imports.row_errors(job["id"])["items"]
+    assert errors[0]["row_number"] == 3 and "Sähköposti" in errors[0]["errors"]
+    with pytest.raises(Conflict):
+        proxy.imports.start(job["id"])
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 0
+    proxy.imports.start(job["id"], "valid_rows")
+    done = wait_status(proxy, job["id"], "done", "failed")
+    assert done["counts"]["created"] == 1 and done["counts"]["errors"] == 1
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 1
+
+
+def test_i1_a_broken_file_gives_its_error_and_imports_nothing(system, clean_databases):
+    proxy, _ = system
+    job = proxy.imports.create_import("kuva.xlsx")
+    proxy.imports.upload_part(job["id"], 0, base64.b64encode(b"\x89PNG\r\n\x1a\n not a workbook").decode())
+    with pytest.raises(ValidationFailed) as refused:
+        proxy.imports.finish_upload(job["id"])
+    assert "xlsx" in refused.value.message or "Excel" in refused.value.message
+    assert proxy.imports.get_import(job["id"])["status"] == "failed"
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 0
+
+
+def test_i1_worker_killed_mid_import_continues_and_writes_every_row_once(
+    system, run_services, clean_databases
+):
+    proxy, workers = system
+    rows = [(f"Etu{i}", f"Suku{i}", f"henkilo{i}@example.fi", "Oulu") for i in range(1500)]
+    job = run_import(proxy, csv_file(rows))
+    proxy.imports.start(job["id"])
+    assert wait_for(lambda: proxy.imports.get_import(job["id"])["committed_rows"] >= 100, 60)
+    workers[0].kill()  # the worker dies mid-import: its heartbeat stops
+    partial = proxy.imports.get_import(job["id"])
+    assert partial["status"] == "committing" and partial["committed_rows"] < 1500
+    run_services(ImportWorker, extra_config=WORKER_CONFIG)  # a new worker picks it up after 2 s
+    done = wait_status(proxy, job["id"], "done", "failed", seconds=120)
+    assert done["status"] == "done" and done["committed_rows"] == 1500
+    assert done["counts"]["created"] == 1500
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 1500
+    assert scalar(clean_databases, "SELECT count(DISTINCT email) FROM contacts") == 1500
+
+
+def test_i1_undo_and_undo_refused_after_a_change(system, clean_databases):
+    proxy, _ = system
+    job = run_import(
+        proxy, csv_file([("Aa", "Bee", "aa@example.fi", "Oulu"), ("Cee", "Dee", "cc@example.fi", "Oulu")])
+    )
+    proxy.imports.start(job["id"])
+    wait_status(proxy, job["id"], "done")
+    undone = proxy.imports.undo(job["id"])
+    assert undone["status"] == "undone" and undone["undo"]["deleted"] == 2
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 0
+    second = run_import(proxy, csv_file([("Ee", "Ef", "ee@example.fi", "Oulu")]), filename="toinen.csv")
+    proxy.imports.start(second["id"])
+    wait_status(proxy, second["id"], "done")
+    contact_id = scalar(clean_databases, "SELECT id FROM contacts")
+    proxy.contacts.update_contact(str(contact_id), {"city": "Kemi"})
+    with pytest.raises(Conflict) as refused:
+        proxy.imports.undo(second["id"])
+    assert refused.value.details["changed"][0]["contact_id"] == str(contact_id)
+    assert proxy.imports.get_import(second["id"])["status"] == "done"
+
+
+def test_i1_import_needs_the_import_permission(rpc, system):
+    with rpc(make_actor("viewer", permissions=ALL_PERMISSIONS)) as proxy:
+        with pytest.raises(PermissionDenied):
+            proxy.imports.create_import("a.csv")
