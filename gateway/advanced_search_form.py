@@ -21,6 +21,11 @@ FIELDS = (
     "with_active_status",
     "exclude_active_status",
     "custom_text",
+    "tag",
+    "gender",
+    "has_phone",
+    "has_address",
+    "address_kind",
 )
 SORTS = ("name", "birth_date", "city", "created_at", "updated_at")
 
@@ -118,3 +123,84 @@ def row_errors(details, paths):
         else:
             other.extend(messages)
     return by_row, other
+
+
+# --- saved advanced searches (C4) --------------------------------------------------------------------
+
+
+def _row_args(prefix, index, node):
+    """The form arguments of one leaf (possibly NOT-wrapped), or None if the form cannot show it."""
+    negated = "not" in node
+    if negated:
+        node = node["not"]
+    if "text" in node and len(node) == 1:
+        field, value = "text", node["text"]
+    elif "filter" in node and node.get("filter") in FIELDS:
+        field, value = node["filter"], node.get("value")
+    else:
+        return None
+    if not isinstance(value, (str, int, float, bool)) or isinstance(value, bool):
+        value = "true" if value is True else "false" if value is False else None
+    if value is None:
+        return None
+    key = f"{prefix}{index}"
+    pairs = [(f"{key}_field", field), (f"{key}_value", str(value))]
+    return [*pairs, (f"{key}_not", "on")] if negated else pairs
+
+
+def _combination(node):
+    """(op, children) of an and/or node, else None."""
+    if isinstance(node, dict) and len(node) == 1:
+        op = next(iter(node))
+        if op in ("and", "or") and isinstance(node[op], list):
+            return op, node[op]
+    return None
+
+
+def args_of(expression):
+    """The form's query arguments that build exactly ``expression`` (expression_of(form_state(args))
+    gives it back), or None when the form cannot show it (then the page shows it as text)."""
+    top = _combination(expression) or ("and", [expression])
+    op, children = top
+    pairs, rows = [("combine", op)], 0
+    for position, child in enumerate(children):
+        inner = child["not"] if isinstance(child, dict) and set(child) == {"not"} else None
+        group = _combination(inner) or _combination(child)
+        if group is not None:
+            if position != len(children) - 1 or len(group[1]) > GROUP_ROWS:
+                return None  # the form's one group of rows comes last
+            pairs.append(("g_combine", group[0]))
+            if _combination(inner):
+                pairs.append(("g_not", "on"))
+            for index, leaf in enumerate(group[1], start=1):
+                row = _row_args("g", index, leaf) if isinstance(leaf, dict) else None
+                if row is None:
+                    return None
+                pairs.extend(row)
+            continue
+        rows += 1
+        row = _row_args("r", rows, child) if isinstance(child, dict) and rows <= TOP_ROWS else None
+        if row is None:
+            return None
+        pairs.extend(row)
+    return pairs
+
+
+def expression_text(expression, t):
+    """An expression in words for lists: 'Vapaa teksti: virtanen AND (Kotikunta: Turku OR …)'."""
+
+    def words(node, nested):
+        combination = _combination(node)
+        if combination:
+            op, children = combination
+            text = f" {t('as.expr.' + op)} ".join(words(child, True) for child in children)
+            return f"({text})" if nested and len(children) > 1 else text
+        if isinstance(node, dict) and set(node) == {"not"}:
+            return f"{t('as.expr.not')} {words(node['not'], True)}"
+        if isinstance(node, dict) and "text" in node:
+            return f"{t('as.field.text')}: {node['text']}"
+        name = str(node.get("filter", "")) if isinstance(node, dict) else ""
+        label = t(f"as.field.{name}") if t.has(f"as.field.{name}") else name
+        return f"{label}: {node.get('value', '') if isinstance(node, dict) else ''}"
+
+    return words(expression, False)

@@ -5,7 +5,7 @@ from gateway.base import int_arg, json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
-from piiri.errors import NotFound, PermissionDenied
+from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -14,10 +14,18 @@ class ApiRoutes:
     def api_principal(self, request, permission=None):
         """The caller of an API route; cookie sessions must echo their CSRF token on writes."""
         principal = auth.require(self.principal(request))
+        if principal.user.get("must_change_password"):
+            raise PasswordChangeRequired(
+                "An administrator reset this password: choose a new one in the web UI first.",
+                {"username": principal.user["username"]},
+            )
+        self.check_api_csrf(request, principal)
+        return self.act_as(principal, permission)
+
+    def check_api_csrf(self, request, principal):
         if principal.kind == "web" and request.method in UNSAFE_METHODS:
             if not auth.same_secret(request.headers.get("X-CSRF-Token"), principal.csrf_token):
                 raise PermissionDenied("Missing or wrong X-CSRF-Token header.", {"csrf": ["Required."]})
-        return self.act_as(principal, permission)
 
     @http("GET", "/health")
     def health(self, request):
@@ -43,6 +51,8 @@ class ApiRoutes:
             request.remote_addr or "-",
             "api",
             self.settings,
+            totp=data.get("totp"),
+            audit=self.account_audit(),
         )
         return json_response(
             {
@@ -57,6 +67,7 @@ class ApiRoutes:
     @http("DELETE", "/api/v1/auth/token")
     def revoke_token(self, request):
         principal = auth.require(self.principal(request))
+        self.check_api_csrf(request, principal)  # a cookie session ends only with its token (S1)
         auth.logout(self.db.session, principal)
         return json_response({"revoked": True})
 
@@ -97,7 +108,10 @@ class ApiRoutes:
 
     @http("GET", "/api/v1/contacts/<contact_id>/audit")
     def contact_audit(self, request, contact_id):
-        self.api_principal(request, AUDIT_VIEW)
+        principal = self.api_principal(request, AUDIT_VIEW)
+        # C6: a scoped caller gets a contact's trail only once the contact is visible to them.
+        if principal.access.scoped and not self.call("contacts", "contact_exists", contact_id):
+            raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
         page = self.call(
             "audit",
             "events_for_subject",

@@ -34,7 +34,10 @@ class GroupsApiRoutes:
     def api_groups_list(self, request):
         self.api_principal(request, VIEW)
         tree = self.call(
-            "contacts", "list_groups", include_archived=flag(request.args, "include_archived", False)
+            "contacts",
+            "list_groups",
+            include_archived=flag(request.args, "include_archived", False),
+            max_depth=request.args.get("max_depth") or None,
         )
         return json_response(tree)
 
@@ -130,7 +133,18 @@ def groups_paths(spec, secured):
             "get": {
                 "summary": "The group tree, depth-first, with member counts (direct, including subgroups)",
                 "security": secured,
-                "parameters": [archived],
+                "parameters": [
+                    archived,
+                    {
+                        "name": "max_depth",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "description": (
+                            "Only the top levels (0: top-level groups); a group at the limit tells "
+                            "how many subgroups it has in more_subgroups"
+                        ),
+                    },
+                ],
                 "responses": {"200": json_content("GroupTree"), **error_responses(401, 403, 422, 503)},
             },
             "post": {

@@ -5,6 +5,7 @@ from gateway.base import json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import PAGING, error_responses, json_content, openapi_paths
 from gateway.roles import VIEW
+from services.contacts.advanced_search.rules import DIRECTIONS, SORTS
 from services.contacts.saved_searches.contract import (
     ContactCount,
     SavedSearch,
@@ -48,7 +49,13 @@ class SavedSearchesApiRoutes:
         self.api_principal(request, VIEW)
         args = request.args
         page = self.call(
-            "contacts", "run_saved_search", search_id, limit=args.get("limit"), cursor=args.get("cursor")
+            "contacts",
+            "run_saved_search",
+            search_id,
+            limit=args.get("limit"),
+            cursor=args.get("cursor"),
+            sort=args.get("sort"),
+            direction=args.get("direction"),
         )
         return json_response(page)
 
@@ -74,6 +81,20 @@ FILTERS = {
     "schema": {"type": "object", "additionalProperties": {"type": "string"}},
     "description": "Any structured filter of GET /api/v1/contacts as its own argument (deceased=exclude)",
 }
+RUN_SORT = [
+    {
+        "name": "sort",
+        "in": "query",
+        "schema": {"type": "string", "enum": list(SORTS)},
+        "description": "Only for a saved expression: the sort (default name)",
+    },
+    {
+        "name": "direction",
+        "in": "query",
+        "schema": {"type": "string", "enum": list(DIRECTIONS)},
+        "description": "Only for a saved expression: asc (default) or desc",
+    },
+]
 BODY = {"required": True, "content": {"application/json": {"schema": "SavedSearchInput"}}}
 
 
@@ -98,7 +119,9 @@ def saved_searches_paths(spec, secured):
             "post": {
                 "summary": (
                     "Save a search: name (unique per owner, ignoring case: 409), query, filters "
-                    "(unknown or invalid filters: 422 naming them under `filters`), shared"
+                    "(unknown or invalid filters: 422 naming them under `filters`), or instead an "
+                    "advanced `expression` (checked as POST /api/v1/contacts:search checks it: 422 naming "
+                    "the node, e.g. `expression.and[1].filter`; nothing is stored), shared"
                 ),
                 "security": secured,
                 "requestBody": BODY,
@@ -119,7 +142,9 @@ def saved_searches_paths(spec, secured):
                 "responses": {"200": json_content("SavedSearch"), **error_responses(401, 403, 404, 503)},
             },
             "patch": {
-                "summary": "Rename, share, unshare, change query or filters (owner or users.manage)",
+                "summary": (
+                    "Rename, share, unshare, change query, filters or expression (owner or users.manage)"
+                ),
                 "security": secured,
                 "parameters": [SEARCH_ID],
                 "requestBody": BODY,
@@ -140,9 +165,12 @@ def saved_searches_paths(spec, secured):
         "/api/v1/saved-searches/{search_id}/contacts",
         operations={
             "get": {
-                "summary": "One page of the saved search's contacts, as GET /api/v1/contacts (audited read)",
+                "summary": (
+                    "One page of the saved search's contacts, as GET /api/v1/contacts gives it (an "
+                    "expression: as POST /api/v1/contacts:search, with sort and direction); audited read"
+                ),
                 "security": secured,
-                "parameters": [SEARCH_ID, *PAGING],
+                "parameters": [SEARCH_ID, *PAGING, *RUN_SORT],
                 "responses": {
                     "200": json_content("SavedSearchPage"),
                     **error_responses(401, 403, 404, 422, 503),

@@ -6,13 +6,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
+from gateway import accounts
 from gateway.models import login_failures, sessions, users
-from gateway.roles import permissions_for
-from gateway.users import verify_credentials
+from gateway.roles import NO_ACCESS, Access, access_for_user
+from gateway.security import LockoutPolicy
 from piiri.context import Actor
-from piiri.errors import NotAuthenticated, TooManyAttempts
+from piiri.errors import NotAuthenticated, PasswordChangeRequired, TooManyAttempts
 
 SESSION_COOKIE = "piiri_session"
 LOGIN_CSRF_COOKIE = "piiri_login_csrf"
@@ -37,72 +38,76 @@ class Principal:
     """An authenticated caller: the user, how they authenticated, and their session's CSRF token."""
 
     user: dict
-    kind: str  # web | api
+    kind: str  # web | api (a user's login token) | token (an API token for another system)
     csrf_token: str
     token_hash: str
+    # Permissions and data scope (C6), read once when the request's Principal is made (gateway/roles.py).
+    access: Access = NO_ACCESS
 
     @property
     def actor(self):
-        role = self.user["role"]
         return Actor(
             id=str(self.user["id"]),
             username=self.user["username"],
             kind="user" if self.kind == "web" else "token",
-            roles=(role,),
-            permissions=permissions_for(role),
+            roles=self.access.roles,
+            permissions=self.access.permissions,
+            scoped=self.access.scoped,
+            scope_group_ids=self.access.scope_group_ids,
         )
 
     def can(self, permission):
-        return permission in permissions_for(self.user["role"])
+        return self.access.can(permission)
 
 
-def check_throttle(session, username, remote_addr, settings):
-    """Refuse a login attempt while the account or the address has too many recent failures."""
+def check_throttle(session, remote_addr, settings):
+    """Refuse a login attempt while the address has too many recent failures (accounts lock on their own:
+    gateway/accounts.py)."""
     window_start = datetime.now(UTC) - timedelta(minutes=settings["lock_minutes"])
-    by_user = session.execute(
-        select(func.count())
-        .select_from(login_failures)
-        .where(login_failures.c.username == username, login_failures.c.failed_at > window_start)
-    ).scalar_one()
     by_addr = session.execute(
         select(func.count())
         .select_from(login_failures)
         .where(login_failures.c.remote_addr == remote_addr, login_failures.c.failed_at > window_start)
     ).scalar_one()
-    if by_user >= settings["max_failures"] or by_addr >= MAX_FAILURES_PER_ADDRESS:
+    if by_addr >= MAX_FAILURES_PER_ADDRESS:
         minutes = settings["lock_minutes"]
         raise TooManyAttempts(
             f"Too many failed logins. Wait {minutes} minutes and try again.", {"retry_after_minutes": minutes}
         )
 
 
-def login(session, username, password, remote_addr, kind, settings):
+def login(session, username, password, remote_addr, kind, settings, totp=None, audit=None):
     """Check credentials and open a fresh session (never reusing an old id: no fixation).
 
-    Returns (secret, Principal). Wrong credentials raise NotAuthenticated; too many, TooManyAttempts.
+    Returns (secret, Principal). A web login of a TOTP user opens a session that waits for the code
+    (second_factor_pending); an API login of one needs ``totp``. Wrong credentials raise
+    NotAuthenticated; a locked account AccountLocked; too many from one address TooManyAttempts; an API
+    login that must first change its password PasswordChangeRequired.
     """
     username = (username or "").strip()
-    check_throttle(session, username, remote_addr, settings)
-    user = verify_credentials(session, username, password)
-    if user is None:
-        session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr))
-        session.commit()
-        raise NotAuthenticated("Wrong username or password.")
-    session.execute(delete(login_failures).where(login_failures.c.username == username))
-    secret = new_secret()
-    hours = settings["session_hours"] if kind == "web" else API_TOKEN_HOURS
-    csrf_token = new_secret()
-    session.execute(
-        insert(sessions).values(
-            token_hash=digest(secret),
-            user_id=user["id"],
-            kind=kind,
-            csrf_token=csrf_token,
-            expires_at=datetime.now(UTC) + timedelta(hours=hours),
+    audit = audit or (lambda action, user, details: None)
+    policy = LockoutPolicy.from_settings(settings)
+    check_throttle(session, remote_addr, settings)
+    user = accounts.check_password(session, username, password, remote_addr, policy, audit)
+    pending = kind == "web" and accounts.totp_enabled(user)
+    if kind == "api" and accounts.totp_enabled(user):
+        accounts.check_second_factor(session, user, totp, remote_addr, policy, audit)
+    if kind == "api" and user["must_change_password"]:
+        accounts.reset_failures(session, user)
+        session.commit()  # the credentials were right (and a TOTP code, if any, is used up)
+        raise PasswordChangeRequired(
+            "An administrator reset this password: log in to the web UI and choose a new one first.",
+            {"username": username},
         )
-    )
+    if not pending:
+        accounts.reset_failures(session, user)
+    secret, csrf_token = accounts.open_session(session, user, kind, _hours(kind, settings), pending)
     session.commit()
     return secret, Principal(user=user, kind=kind, csrf_token=csrf_token, token_hash=digest(secret))
+
+
+def _hours(kind, settings):
+    return settings["session_hours"] if kind == "web" else API_TOKEN_HOURS
 
 
 def principal_for(session, secret, kind):
@@ -116,6 +121,7 @@ def principal_for(session, secret, kind):
             sessions.c.token_hash == digest(secret),
             sessions.c.kind == kind,
             sessions.c.expires_at > func.now(),
+            sessions.c.second_factor_pending.is_(False),  # half-logged-in: only the TOTP page takes it
             users.c.active.is_(True),
         )
     ).first()
@@ -124,7 +130,11 @@ def principal_for(session, secret, kind):
     data = row._mapping
     user = {column.name: data[column] for column in users.c}
     return Principal(
-        user=user, kind=kind, csrf_token=data[sessions.c.csrf_token], token_hash=data[sessions.c.token_hash]
+        user=user,
+        kind=kind,
+        csrf_token=data[sessions.c.csrf_token],
+        token_hash=data[sessions.c.token_hash],
+        access=access_for_user(session, user["id"], user["role"]),
     )
 
 

@@ -1,9 +1,11 @@
 """What every gateway route shares: who is calling, calling a service as them, request parsing."""
 
-import eventlet
-from nameko.exceptions import RemoteError, UnknownService
+import re
 
-from gateway import auth
+import eventlet
+from nameko.exceptions import IncorrectSignature, RemoteError, UnknownService
+
+from gateway import api_tokens, auth
 from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, ValidationFailed
 
 SERVICES = ("contacts", "audit")
@@ -28,7 +30,15 @@ class GatewayBase:
         """The authenticated caller (bearer token first, then session cookie), or None."""
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
-            return auth.principal_for(self.db.session, header[7:].strip(), "api")
+            secret = header[7:].strip()
+            if api_tokens.is_api_token(secret):  # a token for another system (C6): acts as kind "token"
+                principal, touched = api_tokens.principal_for(self.db.session, secret)
+                if touched:  # at most once a minute per token, with its last_used_at
+                    self.audit_trail.read(
+                        principal.actor, "api_token.used", "api_token", [principal.user["id"]]
+                    )
+                return principal
+            return auth.principal_for(self.db.session, secret, "api")
         return auth.principal_for(self.db.session, request.cookies.get(auth.SESSION_COOKIE), "web")
 
     def act_as(self, principal, permission=None):
@@ -54,6 +64,8 @@ class GatewayBase:
             raise ServiceUnavailable(f"The {service} service did not answer in {seconds:g} s.") from None
         except UnknownService:
             raise ServiceUnavailable(f"The {service} service is not running.") from None
+        except IncorrectSignature as exc:  # a request without a required field, or with an unknown one
+            raise signature_error(str(exc)) from None
         except RemoteError as exc:
             raise ServiceUnavailable(f"The {service} service failed: {exc.exc_type}.") from None
 
@@ -67,6 +79,16 @@ class GatewayBase:
             except PiiriError as exc:
                 health[service] = exc.message
         return health
+
+
+def signature_error(text):
+    """ValidationFailed naming the fields of an RPC's refused arguments ("missing 1 required positional
+    argument: 'name'", "got an unexpected keyword argument 'x'")."""
+    missing = re.findall(r"'(\w+)'", text.split("argument", 1)[-1]) if "missing" in text else []
+    unexpected = re.findall(r"unexpected keyword argument '(\w+)'", text)
+    details = {name: ["Missing data for required field."] for name in missing}
+    details.update({name: ["Unknown field."] for name in unexpected})
+    return ValidationFailed("Some fields are missing or unknown.", details or {"_body": [text]})
 
 
 def json_body(request):

@@ -6,11 +6,15 @@ import uuid
 from datetime import date, datetime
 
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
 from werkzeug.wrappers import Response
 
+from piiri.context import REQUEST_ID_KEY
 from piiri.errors import PiiriError
 
 log = logging.getLogger(__name__)
+
+REQUEST_ID_ENVIRON = "piiri.request_id"  # set once the route acted as someone (context.act_as)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -49,16 +53,53 @@ def error_response(error):
     return json_response(error.as_dict(), status=error.status, headers=headers)
 
 
+def security_headers(config):
+    """The headers every response carries; HSTS only when configured (the site is served over https)."""
+    headers = dict(SECURITY_HEADERS)
+    hsts_seconds = int(config.get("HSTS_MAX_AGE") or 0)
+    if hsts_seconds > 0:
+        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+    return headers
+
+
+class GatewayWebServer(WebServer):
+    """nameko's web server, adding the security headers to every response at the WSGI level, so that
+    the router's own answers (404 for an unknown path, 405) carry them too."""
+
+    def get_wsgi_app(self):
+        app = super().get_wsgi_app()
+        extra = security_headers(self.container.config)
+
+        def with_security_headers(environ, start_response):
+            def start(status, headers, exc_info=None):
+                present = {name.lower() for name, _ in headers}
+                headers = [*headers, *((k, v) for k, v in extra.items() if k.lower() not in present)]
+                return start_response(status, headers, exc_info)
+
+            return app(environ, start)
+
+        return with_security_headers
+
+
 class GatewayHttp(HttpRequestHandler):
     """nameko's @http with the gateway's response policy."""
 
+    server = GatewayWebServer()
+
     def handle_request(self, request):
         response = super().handle_request(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        request_id = request.environ.get(REQUEST_ID_ENVIRON)
+        if request_id:  # G2: the id the audit records of this request carry, for support and tests
+            response.headers["X-Request-Id"] = request_id
         if request.path.startswith("/api/") or request.path == "/health":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def handle_result(self, event, worker_ctx, result, exc_info):
+        request_id = worker_ctx.data.get(REQUEST_ID_KEY)
+        if request_id and worker_ctx.args:
+            worker_ctx.args[0].environ[REQUEST_ID_ENVIRON] = request_id
+        return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc):
         if isinstance(exc, PiiriError):

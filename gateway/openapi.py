@@ -12,6 +12,10 @@ from services.contacts.contract import Contact, ContactInput, ContactPage
 class TokenRequest(Schema):
     username = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    totp = fields.String(
+        load_only=True,
+        metadata={"description": "S1: the 6-digit code of a two-factor account (else 401 totp_required)."},
+    )
 
 
 class TokenResponse(Schema):
@@ -154,7 +158,11 @@ def openapi_document():
                 },
                 "responses": {
                     "201": json_content("TokenResponse", "Token issued"),
-                    **error_responses(401, 429),
+                    **error_responses(401, 403, 429),
+                    "423": {
+                        "description": "account_locked: too many failed logins; until details.locked_until",
+                        "content": {"application/json": {"schema": "Error"}},
+                    },
                 },
             },
             "delete": {

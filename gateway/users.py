@@ -7,34 +7,48 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gateway.models import users
-from gateway.roles import ROLES
+from gateway.models import roles, users
+from gateway.security import password_problems
 from piiri.errors import Conflict, ValidationFailed
 
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 DUMMY_HASH = HASHER.hash("piiri-timing-equaliser")
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,150}$")
-MIN_PASSWORD_LENGTH = 10
 
 
-def check_password_strength(password):
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-            {"password": [f"At least {MIN_PASSWORD_LENGTH} characters."]},
-        )
+def check_password_strength(password, username=""):
+    """The one password policy (S1, gateway/security.py): 12+ characters, not the username, not common."""
+    problems = password_problems(password, username)
+    if problems:
+        messages = list(problems.values())
+        raise ValidationFailed(messages[0], {"password": messages})
 
 
-def create_user(session, username, password, role="staff", display_name=None, language="fi"):
-    """Create an active user; Conflict if the username is taken. The caller's transaction is committed."""
+def role_codes(session):
+    """The codes of every role (built-in and admins' own), sorted."""
+    return session.execute(select(roles.c.code).order_by(roles.c.code)).scalars().all()
+
+
+def role_error(session, role):
+    """None if ``role`` names a role, else the message for the ``role`` field."""
+    codes = role_codes(session)
+    return None if role in codes else f"One of: {', '.join(codes)}."
+
+
+def create_user(session, username, password, role="staff", display_name=None, language="fi", commit=True):
+    """Create an active user; Conflict if the username is taken. The caller's transaction is committed
+    (unless ``commit`` is false: then the caller commits, e.g. after auditing)."""
     errors = {}
     if not USERNAME.match(username or ""):
         errors["username"] = ["2-150 letters, digits or . _ @ -"]
-    if role not in ROLES:
-        errors["role"] = [f"One of: {', '.join(ROLES)}."]
+    if language not in ("fi", "en"):
+        errors["language"] = ["One of: fi, en."]
+    bad_role = role_error(session, role)
+    if bad_role:
+        errors["role"] = [bad_role]
     if errors:
         raise ValidationFailed("The user is not valid.", errors)
-    check_password_strength(password)
+    check_password_strength(password, username)
     try:
         row = session.execute(
             insert(users)
@@ -47,7 +61,10 @@ def create_user(session, username, password, role="staff", display_name=None, la
             )
             .returning(users)
         ).one()
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except IntegrityError:
         session.rollback()
         raise Conflict(f"The username '{username}' is taken.", {"username": ["Taken."]}) from None
@@ -55,7 +72,7 @@ def create_user(session, username, password, role="staff", display_name=None, la
 
 
 def set_password(session, username, password):
-    check_password_strength(password)
+    check_password_strength(password, username)
     result = session.execute(
         update(users)
         .where(users.c.username == username)
@@ -67,8 +84,9 @@ def set_password(session, username, password):
 
 def set_role(session, username, role, active=True):
     """Give an existing user ``role`` (and (de)activate them); False if there is no such user."""
-    if role not in ROLES:
-        raise ValidationFailed("Unknown role.", {"role": [f"One of: {', '.join(ROLES)}."]})
+    bad_role = role_error(session, role)
+    if bad_role:
+        raise ValidationFailed("Unknown role.", {"role": [bad_role]})
     result = session.execute(
         update(users).where(users.c.username == username).values(role=role, active=active)
     )

@@ -5,11 +5,13 @@ Routes stay thin: who is asking, one or two RPCs, a template. Helpers live in ga
 
 from urllib.parse import urlencode
 
-from gateway import auth
+from gateway import auth, rich_form
+from gateway import web_rich_fields as _web_rich_fields  # noqa: F401  (C2: list filters, words)
 from gateway.base import search_filters
 from gateway.http import http
 from gateway.i18n import LANGUAGE_COOKIE, LANGUAGES, Translator
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
+from gateway.web_account import after_login_path, locked_message
 from gateway.web_helpers import (
     FLASH_COOKIE,
     PAGE_SIZE,
@@ -35,7 +37,15 @@ from gateway.web_helpers import (
     with_flash,
 )
 from gateway.web_helpers import audit_rows as make_audit_rows
-from piiri.errors import NotAuthenticated, NotFound, PiiriError, TooManyAttempts, ValidationFailed
+from piiri.errors import (
+    AccountLocked,
+    NotAuthenticated,
+    NotFound,
+    PasswordChangeRequired,
+    PiiriError,
+    TooManyAttempts,
+    ValidationFailed,
+)
 
 AUDIT_PAGE_SIZE = 50
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
@@ -61,6 +71,8 @@ class WebRoutes:
         principal = self.session_principal(request)
         if principal is None:
             raise LoginRequired()
+        if principal.user.get("must_change_password"):
+            raise PasswordChangeRequired("Choose a new password first.")  # web_page sends them to the form
         return self.act_as(principal, permission)
 
     def web_render(self, request, principal, template, status=200, **context):
@@ -129,16 +141,20 @@ class WebRoutes:
         return response
 
     def contact_form(
-        self, request, principal, values, errors=None, contact_id=None, title_name="", status=200
+        self, request, principal, values, errors=None, contact_id=None, title_name="", status=200, blanks=None
     ):
         t = Translator(language_of(request))
         by_field, general = field_errors(errors, t)
+        for name in rich_form.NOT_IN_FORM:  # flat fields have no input of their own (C2): shown on top
+            general.extend(by_field.pop(name, []))
+        values = {**values, **rich_form.form_values(values)}  # C2: the lists as rows, the tags as text
         return self.web_render(
             request,
             principal,
             "contact_form.html",
             status=status,
             values=values,
+            blanks=blanks,
             errors=by_field,
             general_errors=general,
             contact_id=contact_id,
@@ -168,22 +184,25 @@ class WebRoutes:
             return self.login_page(request, ("login.expired_form", {}), 403, username)
         previous = self.session_principal(request)
         try:
-            secret, _ = auth.login(
+            secret, principal = auth.login(
                 self.db.session,
                 username,
                 form.get("password") or "",
                 request.remote_addr or "-",
                 "web",
                 self.settings,
+                audit=self.account_audit(),
             )
         except TooManyAttempts as exc:
             minutes = exc.details.get("retry_after_minutes", self.settings["lock_minutes"])
             return self.login_page(request, ("login.throttled", {"minutes": minutes}), 429, username)
+        except AccountLocked as exc:
+            return self.login_page(request, locked_message(exc, language_of(request)), 423, username)
         except NotAuthenticated:
             return self.login_page(request, ("login.wrong", {}), 401, username)
         if previous is not None:
             auth.logout(self.db.session, previous)
-        response = see_other(safe_next(form.get("next")))
+        response = see_other(after_login_path(principal.user, form.get("next")))
         set_cookie(
             response,
             self.settings,
@@ -264,10 +283,13 @@ class WebRoutes:
         principal = self.web_principal(request, EDIT)
         require_csrf(request, principal)
         data = contact_form_data(request.form)
+        blanks = rich_form.blank_rows(request.form)
+        if request.form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
+            return self.contact_form(request, principal, data, blanks=blanks)
         try:
             contact = self.call("contacts", "create_contact", data)
         except ValidationFailed as exc:
-            return self.contact_form(request, principal, data, exc.details, status=422)
+            return self.contact_form(request, principal, data, exc.details, status=422, blanks=blanks)
         return with_flash(see_other(f"/contacts/{contact['id']}"), self.settings, "flash.created")
 
     @http("GET", "/contacts/<contact_id>")
@@ -320,6 +342,16 @@ class WebRoutes:
         principal = self.web_principal(request, EDIT)
         require_csrf(request, principal)
         data = contact_form_data(request.form)
+        blanks = rich_form.blank_rows(request.form)
+        if request.form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
+            return self.contact_form(
+                request,
+                principal,
+                data,
+                contact_id=contact_id,
+                title_name=display_name_of(data),
+                blanks=blanks,
+            )
         try:
             contact = self.call("contacts", "update_contact", contact_id, data)
         except ValidationFailed as exc:
@@ -331,6 +363,7 @@ class WebRoutes:
                 contact_id=contact_id,
                 title_name=display_name_of(data),
                 status=422,
+                blanks=blanks,
             )
         return with_flash(see_other(f"/contacts/{contact['id']}"), self.settings, "flash.updated")
 

@@ -26,6 +26,7 @@ list_filter_section("groups/_list_filter.html")
 
 DONE_KEYS = ("created", "updated", "moved", "archived", "unarchived", "added", "ended")
 BULK_ACTIONS = ("add", "remove")
+TREE_DEPTH = 2  # the tree page shows three levels; deeper groups open from their parent's page (C5)
 
 
 def done_url(path, done, **counts):
@@ -70,7 +71,14 @@ class GroupsWebRoutes:
 
     def groups_tree_page(self, request, principal, errors=None, name="", status=200):
         archived = request.args.get("archived") == "1"
-        tree = self.call("contacts", "list_groups", include_archived=archived)
+        all_levels = request.args.get("depth") == "all"
+        tree = self.call(
+            "contacts",
+            "list_groups",
+            include_archived=archived,
+            compact=True,
+            max_depth=None if all_levels else TREE_DEPTH,
+        )
         return self.groups_render(
             request,
             principal,
@@ -78,6 +86,11 @@ class GroupsWebRoutes:
             status=status,
             groups=tree["items"],
             show_archived=archived,
+            all_levels=all_levels,
+            levels_url="/groups?"
+            + urlencode(
+                {**({"archived": "1"} if archived else {}), **({} if all_levels else {"depth": "all"})}
+            ),
             errors=errors or [],
             name=name,
         )

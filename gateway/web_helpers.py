@@ -15,10 +15,12 @@ import phonenumbers
 from werkzeug.utils import redirect, safe_join
 from werkzeug.wrappers import Response
 
+from gateway import rich_form
 from gateway.auth import same_secret
 from gateway.i18n import LANGUAGE_COOKIE, Translator
-from piiri.errors import NotAuthenticated, PermissionDenied, PiiriError
-from services.contacts.contract import EDITABLE_FIELDS, KINDS, LANGUAGES
+from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
+from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES
+from services.contacts.rich_fields import KINDS as LIST_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +31,23 @@ try:
 except ZoneInfoNotFoundError:  # a machine without tzdata: show UTC rather than fail
     TIMEZONE = UTC
 FLASH_COOKIE = "piiri_flash"
+PASSWORD_CHANGE_PATH = "/account/password"
 FLASH_KEYS = ("flash.logged_out", "flash.created", "flash.updated", "flash.deleted")
 PAGE_SIZE = 25
 STATIC_MAX_AGE = 86400
+# The flat email, phone and address fields are edited through the lists (C2, gateway/rich_form.py).
 FORM_GROUPS = (
-    ("form.person_group", ("kind", "first_name", "preferred_name", "last_name", "organisation_name")),
-    ("form.contact_group", ("email", "phone")),
-    ("form.address_group", ("street", "postal_code", "city", "country")),
-    ("form.other_group", ("birth_date", "language", "notes")),
-)
+    (
+        "form.person_group",
+        (
+            "kind", "honorific", "first_name", "middle_name", "preferred_name", "last_name",
+            "organisation_name", "title",
+        ),
+    ),
+    ("form.contact_group", ("emails", "phones", "website")),
+    ("form.address_group", ("addresses",)),
+    ("form.other_group", ("birth_date", "gender", "language", "tags", "notes")),
+)  # fmt: skip
 
 
 class LoginRequired(Exception):
@@ -183,6 +193,9 @@ def environment():
         contact_form_parts=CONTACT_FORM_PARTS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
+        list_kinds=LIST_KINDS,
+        form_rows=rich_form.rows,
+        genders=GENDERS,
     )
     return env
 
@@ -283,8 +296,14 @@ def static_file(filename):
 
 
 def contact_form_data(form):
-    """An HTML form -> the dict ContactInput loads (every editable field; '' means no value)."""
-    data = {name: form.get(name, "") for name in EDITABLE_FIELDS}
+    """An HTML form -> the dict ContactInput loads (every editable field the form shows; '' means no
+    value; the lists and tags as rich_form reads them)."""
+    data = {
+        name: form.get(name, "")
+        for name in EDITABLE_FIELDS
+        if name not in rich_form.NOT_IN_FORM and name not in rich_form.LIST_FIELDS and name != "tags"
+    }
+    data.update(rich_form.read(form))
     for name, part in CONTACT_FORM_PARTS.items():
         value = part["read"](form)  # None: the form had no inputs of this part
         if value is not None:
@@ -295,6 +314,7 @@ def contact_form_data(form):
 def contact_form_values(contact):
     """A contact from the service -> the strings its edit form shows."""
     values = {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
+    values.update(rich_form.form_values(contact))
     values.update({name: contact[name] for name in CONTACT_FORM_PARTS if name in contact})
     return values
 
@@ -308,7 +328,7 @@ def field_errors(details, t):
         if isinstance(messages, str):
             messages = [messages]
         texts = [t.service_message(str(text)) for text in messages]
-        if name in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
+        if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
             by_field[name] = texts
         else:
             general.extend(texts)
@@ -358,6 +378,8 @@ def web_page(method):
             return method(self, request, *args, **kwargs)
         except (LoginRequired, NotAuthenticated):
             return login_redirect(request)
+        except PasswordChangeRequired:  # after an admin's reset: nothing else until a new password (S1)
+            return see_other(PASSWORD_CHANGE_PATH)
         except PiiriError as exc:
             return self.error_page(request, exc)
         except Exception as exc:

@@ -21,6 +21,7 @@ from gateway.web_helpers import (
 )
 from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.contract import EDITABLE_FIELDS
+from services.contacts.merge.rules import COMBINED_FIELDS
 
 contact_section("merge/_contact_section.html")
 
@@ -91,6 +92,7 @@ class MergeWebRoutes:
             request, principal, "merge/compare.html", status=status, records=records, rows=rows,
             differs=compared["differs"], errors=list(errors), ids=",".join(r["id"] for r in records),
             survivor_id=form.get("survivor_id") or records[0]["id"], chosen=chosen_of(form),
+            combined=COMBINED_FIELDS,
         )  # fmt: skip
 
     def _merge_request(self, request):

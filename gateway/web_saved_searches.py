@@ -1,10 +1,14 @@
 """Saved searches in the web UI (C4): /saved-searches (open, rename, share, delete), saving the contact
 list's current search, and the list's result count and saved-search picker (one RPC, lazily)."""
 
+import json
 import logging
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
-from gateway import i18n_saved_searches
+from werkzeug.datastructures import MultiDict
+
+from gateway import i18n_saved_expressions, i18n_saved_searches  # noqa: F401  (registers the words)
+from gateway.advanced_search_form import expression_text
 from gateway.base import search_filters
 from gateway.http import http
 from gateway.i18n import Translator
@@ -19,7 +23,10 @@ NOTICES = ("created", "changed", "deleted")
 
 
 def open_url(search):
-    """Where a saved search opens: the contact list with its q and filters."""
+    """Where a saved search opens: the contact list with its q and filters, or for an expression
+    the advanced search page, which runs it (run_saved_search)."""
+    if search.get("expression") is not None:
+        return "/contacts/advanced?" + urlencode({"saved": search["id"]})
     params = search_params(search["query"], search["filters"])
     return "/contacts?" + urlencode(params) if params else "/contacts"
 
@@ -30,8 +37,28 @@ def list_search(args):
     return q, {name: value for name, value in search_filters(args).items() if value}
 
 
+def form_expression(form):
+    """The hidden ``expression`` input (JSON from the advanced search page) or a ValidationFailed."""
+    try:
+        expression = json.loads(form["expression"])
+    except ValueError:
+        expression = None
+    if not isinstance(expression, dict):
+        raise ValidationFailed(
+            "The search expression is not valid.", {"expression": ["Not a valid expression."]}
+        )
+    return expression
+
+
 def save_form_data(form):
-    """The save form -> create_saved_search's input (filters from the hidden filter.<name> inputs)."""
+    """The save form -> create_saved_search's input (filters from the hidden filter.<name> inputs, or
+    the advanced search page's expression)."""
+    if form.get("expression"):
+        return {
+            "name": form.get("name", ""),
+            "shared": form.get("shared") == "on",
+            "expression": form_expression(form),
+        }
     return {
         "name": form.get("name", ""),
         "query": form.get("q", ""),
@@ -84,6 +111,14 @@ def saved_search_bar(gateway, request, principal):
 
 
 class SavedSearchesWebRoutes:
+    def web_saved_search_errors(self, request, exc):
+        """A ValidationFailed/Conflict as messages in the user's language (field ones and general)."""
+        t = Translator(language_of(request))
+        by_field, general = field_errors(exc.details, t)
+        return [text for texts in by_field.values() for text in texts] + general or [
+            t.service_message(exc.message)
+        ]
+
     def web_saved_searches_page(self, request, principal, status=200, errors=None, form=None, notice=None):
         items = self.call("contacts", "list_saved_searches")["items"]
         t = Translator(language_of(request))
@@ -94,7 +129,16 @@ class SavedSearchesWebRoutes:
             principal,
             "saved_searches/list.html",
             status=status,
-            searches=[{**item, "open_url": open_url(item)} for item in items],
+            searches=[
+                {
+                    **item,
+                    "open_url": open_url(item),
+                    "expression_text": expression_text(item["expression"], t)
+                    if item.get("expression")
+                    else "",
+                }
+                for item in items
+            ],
             errors=messages,
             form=form,
             notice=notice,
@@ -112,11 +156,20 @@ class SavedSearchesWebRoutes:
     def web_saved_searches_create(self, request):
         principal = self.web_principal(request, VIEW)
         require_csrf(request, principal)
-        data = save_form_data(request.form)
         try:
+            data = save_form_data(request.form)
             self.call("contacts", "create_saved_search", data)
         except (ValidationFailed, Conflict) as exc:
             status = 409 if isinstance(exc, Conflict) else 422
+            if request.form.get("expression"):  # back to the advanced search it was saved from
+                return self.advanced_search_page(
+                    request,
+                    principal,
+                    MultiDict(parse_qsl(request.form.get("search_args", ""))),
+                    status,
+                    save_errors=self.web_saved_search_errors(request, exc),
+                    save_name=request.form.get("name", ""),
+                )
             return self.web_saved_searches_page(request, principal, status, exc.details, form=data)
         return see_other("/saved-searches?notice=created")
 
@@ -142,6 +195,8 @@ class SavedSearchesWebRoutes:
         if "shared" in form:
             changes["shared"] = form["shared"] == "true"
         try:
+            if form.get("expression"):  # "update this saved search" on the advanced search page
+                changes["expression"] = form_expression(form)
             self.call("contacts", "update_saved_search", search_id, changes)
         except (ValidationFailed, Conflict) as exc:
             status = 409 if isinstance(exc, Conflict) else 422
@@ -153,6 +208,10 @@ class SavedSearchesWebRoutes:
     def web_saved_searches_confirm_delete(self, request, search_id):
         principal = self.web_principal(request, VIEW)
         search = self.call("contacts", "get_saved_search", search_id)
+        if search.get("expression"):
+            search["expression_text"] = expression_text(
+                search["expression"], Translator(language_of(request))
+            )
         return self.web_render(request, principal, "saved_searches/delete.html", search=search)
 
     @http("POST", "/saved-searches/<search_id>/delete")

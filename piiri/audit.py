@@ -84,6 +84,11 @@ class WorkerAuditTrail:
             ) from None
         return record
 
+    def change(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+        """For a change in a database without an outbox (the gateway's accounts): publish the record now,
+        before the caller commits; AuditUnavailable if not confirmed, so the change is not made."""
+        return self.read(actor, action, subject_type, subject_ids, fields, details)
+
     def write(self, outbox, session, actor, action, subject_type, subject_ids, fields=(), details=None):
         """Record the audit of a change through the outbox, in ``session``'s transaction."""
         record = self.record(actor, action, subject_type, subject_ids, fields, details)

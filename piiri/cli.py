@@ -1,4 +1,4 @@
-"""The operator's command line, ``piiri``: migrate, seed, create-user, demo-admin, run, check.
+"""The operator's command line, ``piiri``: migrate, seed, create-user, demo-admin, run, check, audit verify.
 
 Every failure ends as one clear line on stderr and a non-zero exit status, never a traceback
 (set PIIRI_DEBUG=1 to get the traceback). This module imports only the standard library at the
@@ -17,8 +17,21 @@ SERVICE_CLASSES = {
     "contacts": "services.contacts.service:ContactsService",
     "audit": "services.audit.service:AuditService",
     "gateway": "gateway.service:GatewayService",
+    "imports": "services.imports.service:ImportsService",
+    "import_worker": "services.imports.worker:ImportWorker",  # I1: scaled by count on its own
+    "exports": "services.exports.service:ExportsService",
+    "export_worker": "services.exports.worker:ExportWorker",  # I2: scaled by count on its own
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
+# A worker kind uses its service's database.
+DATABASE_OF = {"import_worker": "imports", "export_worker": "exports"}
+
+
+def database_names(names):
+    """The databases the given services use (each once)."""
+    return list(dict.fromkeys(DATABASE_OF.get(name, name) for name in names))
+
+
 CHECK_TIMEOUT = 5
 
 
@@ -172,7 +185,7 @@ def cmd_migrate(args):
     from piiri.migrate import migrate
 
     config = load_config()
-    for service in args.service or SERVICE_NAMES:
+    for service in database_names(args.service or SERVICE_NAMES):
         url = database_url(config, service)
         with talking_to_postgres(url):
             migrate(config, [service])
@@ -335,7 +348,7 @@ def preflight(config, names):
     from piiri.config import database_url
 
     failures = [message for ok, message in [check_rabbitmq(config)] if not ok]
-    for name in names:
+    for name in database_names(names):
         ok, message = check_database(database_url(config, name), name)
         if not ok:
             failures.append(message)
@@ -418,7 +431,7 @@ def cmd_check(args):
     from piiri.config import database_url
 
     config = load_config()
-    results = [check_database(database_url(config, name), name) for name in SERVICE_NAMES]
+    results = [check_database(database_url(config, name), name) for name in database_names(SERVICE_NAMES)]
     results.append(check_rabbitmq(config))
     for ok, message in results:
         print(message if ok else f"FAIL {message}", file=sys.stdout if ok else sys.stderr)
@@ -428,6 +441,25 @@ def cmd_check(args):
 
 
 # --- the parser -------------------------------------------------------------------------------
+
+
+def cmd_audit_verify(args):
+    """S2: walk the audit log's hash chain; exit status 0 when intact, 1 with the problems listed."""
+    from sqlalchemy.orm import Session
+
+    from piiri.config import database_url
+    from piiri.db import make_engine
+    from services.audit.verify import format_report, verify_stored_chain
+
+    url = database_url(load_config(), "audit")
+    engine = make_engine(url, pool_size=1)
+    try:
+        with talking_to_postgres(url), Session(engine) as session:
+            report = verify_stored_chain(session, batch_size=args.batch, checkpoint=not args.no_checkpoint)
+    finally:
+        engine.dispose()
+    print("\n".join(format_report(report)), file=sys.stdout if report.intact else sys.stderr)
+    return 0 if report.intact else 1
 
 
 def build_parser():
@@ -462,7 +494,9 @@ def build_parser():
 
     create_user = commands.add_parser("create-user", help="create a user who can log in")
     create_user.add_argument("username")
-    create_user.add_argument("--role", default="staff", help="admin or staff (default staff)")
+    create_user.add_argument(
+        "--role", default="staff", help="a role: admin, staff, read_only, mailer, treasurer, dpo or your own"
+    )
     create_user.add_argument(
         "--password", help="else PIIRI_NEW_USER_PASSWORD, else asked twice (a command line is visible to ps)"
     )
@@ -484,6 +518,19 @@ def build_parser():
 
     check = commands.add_parser("check", help="check that PostgreSQL and RabbitMQ can be reached")
     check.set_defaults(handler=cmd_check)
+
+    audit = commands.add_parser("audit", help="the audit log: `piiri audit verify` checks its hash chain")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = audit_commands.add_parser(
+        "verify", help="report altered, removed, reordered or truncated audit records (exit 1 if any)"
+    )
+    verify.add_argument(
+        "--batch", type=positive_int, default=5000, help="rows read at a time (default 5,000)"
+    )
+    verify.add_argument(
+        "--no-checkpoint", action="store_true", help="do not record this run as the last verified checkpoint"
+    )
+    verify.set_defaults(handler=cmd_audit_verify)
     return parser
 
 

@@ -8,7 +8,7 @@ from nameko.cli.main import setup_yaml_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "deploy" / "local.yml"
-SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway")
+SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway", "imports", "exports")
 
 _yaml_ready = False
 

@@ -21,6 +21,10 @@ class Actor:
     kind: str = "user"  # user | token | system
     roles: tuple = ()
     permissions: tuple = field(default=())
+    # Data scope (C6): a scoped actor sees only current members of these contact groups (with their
+    # subgroups); scoped with no groups sees no contact at all. Not scoped: every contact.
+    scoped: bool = False
+    scope_group_ids: tuple = ()
 
     def can(self, permission):
         return permission in self.permissions
@@ -44,6 +48,8 @@ class Actor:
             kind=data.get("kind", "user"),
             roles=tuple(data.get("roles", ())),
             permissions=tuple(data.get("permissions", ())),
+            scoped=bool(data.get("scoped", False)),
+            scope_group_ids=tuple(data.get("scope_group_ids", ())),
         )
 
     def summary(self):

@@ -63,6 +63,30 @@ class TooManyAttempts(PiiriError):
 
 
 @deserialize_to_instance
+class AccountLocked(PiiriError):
+    """Too many failed logins: the account is locked until ``details["locked_until"]`` (S1)."""
+
+    status = 423
+    code = "account_locked"
+
+
+@deserialize_to_instance
+class SecondFactorRequired(PiiriError):
+    """The password was right but the account's TOTP code is missing or wrong (S1)."""
+
+    status = 401
+    code = "totp_required"
+
+
+@deserialize_to_instance
+class PasswordChangeRequired(PiiriError):
+    """An admin reset the password: the user must choose a new one in the web UI first (S1)."""
+
+    status = 403
+    code = "password_change_required"
+
+
+@deserialize_to_instance
 class AuditUnavailable(PiiriError):
     """The audit event of a read could not be published, so the read is refused."""
 

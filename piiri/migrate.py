@@ -14,11 +14,15 @@ MIGRATION_DIRS = {
     "contacts": ROOT / "services" / "contacts" / "migrations",
     "audit": ROOT / "services" / "audit" / "migrations",
     "gateway": ROOT / "gateway" / "migrations",
+    "imports": ROOT / "services" / "imports" / "migrations",
+    "exports": ROOT / "services" / "exports" / "migrations",
 }
 METADATA_MODULES = {
     "contacts": "services.contacts.models",
     "audit": "services.audit.models",
     "gateway": "gateway.models",
+    "imports": "services.imports.models",
+    "exports": "services.exports.models",
 }
 
 

@@ -3,6 +3,7 @@
 #
 #   scripts/setup.sh              virtualenv + pinned packages, PostgreSQL, RabbitMQ, role, test vhost
 #   scripts/setup.sh --browser    ... and Debian's chromium + chromium-driver (browser tests)
+#                                 and libreoffice-calc-nogui (LibreOffice-written .xlsx in import tests)
 #   scripts/setup.sh --venv-only  only the virtualenv and its packages (lint, format)
 #
 # Missing system packages are installed with apt-get when run as root on Debian; otherwise it
@@ -64,10 +65,14 @@ if ! $venv_only; then
     if ! port_open $AMQP_HOST $AMQP_PORT && ! have rabbitmq-server; then
         missing+=(rabbitmq-server)
     fi
+    # The access report PDF (G3) is set in DejaVu Sans: Finnish, Swedish and Cyrillic letters.
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 fi
 if $browser; then
     [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    # Import tests (I1) read .xlsx files written by LibreOffice (libreoffice --headless --convert-to xlsx).
+    have libreoffice || missing+=(libreoffice-calc-nogui)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

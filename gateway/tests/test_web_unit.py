@@ -28,6 +28,7 @@ from gateway.web_helpers import (
 )
 from services.contacts.contract import EDITABLE_FIELDS, KINDS, ContactInput, WholeContactRules
 from services.contacts.contract import LANGUAGES as CONTACT_LANGUAGES
+from services.contacts.rich_fields import FLAT_FIELDS
 
 TEMPLATES = Path(web_helpers.__file__).parent / "templates"
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
@@ -134,18 +135,27 @@ def test_unknown_service_messages_are_shown_as_sent():
 
 
 def test_form_groups_show_every_editable_field_once():
+    """C2: the flat e-mail, phone and address fields are edited through their lists."""
     shown = [name for _, names in FORM_GROUPS for name in names]
-    assert sorted(shown) == sorted(EDITABLE_FIELDS)
+    assert sorted(shown) == sorted(set(EDITABLE_FIELDS) - set(FLAT_FIELDS))
 
 
 def test_form_data_has_every_field_and_ignores_others():
-    form = MultiDict({"first_name": "Eino", "email": "", "csrf_token": "x", "id": "evil"})
-    data = contact_form_data(form)
-    assert set(data) == set(EDITABLE_FIELDS)
-    assert data["first_name"] == "Eino" and data["email"] == "" and data["city"] == ""
+    form = MultiDict(
+        {
+            "first_name": "Eino",
+            "middle_name": "",
+            "emails-rows": "1",
+            "emails-0-address": "",
+            "csrf_token": "x",
+        }
+    )
+    data = contact_form_data(MultiDict({**form, "id": "evil", "email": "x@example.fi"}))
+    assert set(data) == set(EDITABLE_FIELDS) - set(FLAT_FIELDS) - {"phones", "addresses", "tags"}
+    assert data["first_name"] == "Eino" and data["middle_name"] == "" and data["emails"] == []
     # The service's schema accepts the blank form values as "no value".
-    loaded = ContactInput(partial=True).load({**data, "kind": "person", "country": "FI", "language": "fi"})
-    assert loaded["email"] is None
+    loaded = ContactInput(partial=True).load({**data, "kind": "person", "language": "fi"})
+    assert loaded["middle_name"] is None and loaded["emails"] == []
 
 
 def test_form_values_of_a_contact_are_strings():
@@ -282,6 +292,19 @@ CONTACT = {
     "birth_date": "1990-01-02",
     "language": "fi",
     "notes": "line one\nline two",
+    "emails": [{"address": "eino@example.fi", "kind": "home", "primary": True}],
+    "phones": [{"number": "+358401234567", "kind": "mobile", "primary": True}],
+    "addresses": [
+        {
+            "kind": "home",
+            "street": None,
+            "postal_code": "90100",
+            "city": "Oulu",
+            "country": "FI",
+            "primary": True,
+        }
+    ],
+    "tags": ["hallitus"],
     "created_at": "2025-07-01T09:05:07+00:00",
     "updated_at": "2025-07-01T09:05:07+00:00",
 }
@@ -328,7 +351,7 @@ def render_all(language):
             values=values,
             contact_id=CONTACT["id"],
             title_name=EVIL,
-            errors={"email": ["Sähköpostiosoite ei kelpaa."]},
+            errors={"emails.0.address": ["Sähköpostiosoite ei kelpaa."]},
             general_errors=["Yleinen."],
         ),
         "delete": render_html("confirm_delete.html", language, **page_context(), contact=CONTACT),
@@ -371,7 +394,8 @@ def test_pages_show_what_they_are_about():
     assert "/lang/en?next=/contacts%3Fq%3Da%26b%3Dc" in pages["contacts"]
     assert "+358 40 1234567" in pages["contacts"] and "2.1.1990" in pages["contacts"]
     assert "+358 40 1234567" in pages["contact"] and "Käsittelyloki" in pages["contact"]
-    assert 'id="error-email"' in pages["form"] and "Sähköpostiosoite ei kelpaa." in pages["form"]
+    assert 'id="error-emails-0-address"' in pages["form"] and "Sähköpostiosoite ei kelpaa." in pages["form"]
+    assert "90100 Oulu" in pages["contact"] and 'href="/contacts?tag=hallitus"' in pages["contact"]  # C2
     assert 'aria-invalid="true"' in pages["form"] and 'value="eino@example.fi"' in pages["form"]
     assert "Odota 15 minuuttia" in pages["login"]
     assert "Palvelu ei juuri nyt vastaa" in pages["error"]

@@ -3,7 +3,8 @@ audit events and pages as returned, and the paging input of its RPCs."""
 
 import math
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
@@ -11,6 +12,12 @@ from piiri.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+EXPORT_PAGE = 1000
+MAX_FILTER_LENGTH = 200
+try:
+    LOCAL_TIME = ZoneInfo("Europe/Helsinki")  # a bare date in a filter is a day in Finland
+except ZoneInfoNotFoundError:  # a machine without tzdata
+    LOCAL_TIME = UTC
 MAX_SEQ = 2**63 - 1
 MAX_ID_LENGTH = 200
 
@@ -141,6 +148,9 @@ class AuditEvent(Schema):
     subject_ids = fields.List(fields.String(), required=True)
     field_names = fields.List(fields.String(), data_key="fields", required=True)
     details = fields.Dict(required=True)
+    chain_seq = fields.Integer(
+        allow_none=True, metadata={"description": "Position in the tamper-evident chain (S2)."}
+    )
 
 
 class AuditEventPage(Schema):
@@ -194,3 +204,96 @@ def parse_cursor(cursor):
 
 def cursor_for(seq):
     return None if seq is None else str(seq)
+
+
+# --- the organisation-wide search (G2) ---------------------------------------------------------------
+
+SEARCH_FILTERS = ("actor", "action", "subject_type", "subject_id", "service", "since", "until", "request_id")
+
+
+def _moment(value, name, end_of_day):
+    """'2026-03-05' (a day in Finland: its start, or with ``end_of_day`` the next day's start) or an ISO
+    timestamp (without an offset: Finnish time) -> an aware datetime."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), LOCAL_TIME)
+        else:
+            moment = datetime.fromisoformat(text)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=LOCAL_TIME)
+    except ValueError:
+        raise ValidationFailed(
+            f"{name} must be a date (yyyy-mm-dd) or an ISO 8601 timestamp.",
+            {name: ["Not a date (yyyy-mm-dd) or timestamp."]},
+        ) from None
+    return moment.astimezone(UTC)
+
+
+def parse_filters(filters):
+    """The filters of ``search_events`` as the storage uses them; an unknown or bad one is refused by name.
+
+    ``actor`` matches a user id or a username; ``subject_id`` an id among the subjects; ``since`` and
+    ``until`` bound ``occurred_at`` (both inclusive for whole days); empty values mean no filter.
+    """
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise ValidationFailed("filters must be an object.", {"filters": ["Not an object."]})
+    unknown = sorted(str(name) for name in filters if name not in SEARCH_FILTERS)
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown filter {', '.join(unknown)}; the filters are {', '.join(SEARCH_FILTERS)}.",
+            {name: ["Unknown filter."] for name in unknown},
+        )
+    parsed = {}
+    for name, value in filters.items():
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise ValidationFailed(f"{name} must be text.", {name: ["Not text."]})
+        if len(value) > MAX_FILTER_LENGTH:
+            raise ValidationFailed(
+                f"{name} is longer than {MAX_FILTER_LENGTH} characters.",
+                {name: [f"At most {MAX_FILTER_LENGTH} characters."]},
+            )
+        if name == "subject_id":
+            parsed[name] = parse_id(value, name)
+        elif name in ("since", "until"):
+            parsed[name] = _moment(value, name, end_of_day=name == "until")
+        elif value.strip():
+            parsed[name] = canonical_id(value.strip()) if name in ("actor", "request_id") else value.strip()
+    if parsed.get("since") and parsed.get("until") and parsed["since"] >= parsed["until"]:
+        raise ValidationFailed("until must be later than since.", {"until": ["Earlier than since."]})
+    return parsed
+
+
+def filters_as_text(parsed):
+    """Parsed filters as JSON-able text for an audit record's details."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime) else value for name, value in parsed.items()
+    }
+
+
+class ChainFinding(Schema):
+    kind = fields.String(
+        required=True, metadata={"description": "altered, removed, reordered, truncated or checkpoint"}
+    )
+    seq = fields.Integer(required=True, metadata={"description": "The chain position it concerns."})
+    message = fields.String(required=True)
+
+
+class ChainReport(Schema):
+    """The result of verifying the audit log's hash chain (S2)."""
+
+    intact = fields.Boolean(required=True)
+    records = fields.Integer(required=True, metadata={"description": "Records walked."})
+    last_seq = fields.Integer(required=True)
+    last_hash = fields.String(required=True)
+    head_seq = fields.Integer(allow_none=True)
+    checkpoint_seq = fields.Integer(allow_none=True)
+    problems = fields.Integer(required=True, metadata={"description": "All findings, also those not listed."})
+    findings = fields.List(fields.Nested(ChainFinding), required=True)
+    verified_at = fields.DateTime(required=True)
+    seconds = fields.Float(required=True)

@@ -11,23 +11,30 @@ from sqlalchemy.exc import DataError, IntegrityError
 from piiri.audit import audit_record
 from piiri.context import Context
 from piiri.db import Database
-from piiri.errors import EXPECTED_ERRORS
+from piiri.errors import EXPECTED_ERRORS, PermissionDenied
 from piiri.messaging import AUDIT_QUEUE
-from services.audit import storage
+from services.audit import storage, verify
 from services.audit.contract import (
+    EXPORT_PAGE,
     AuditEventPage,
+    ChainReport,
     MalformedRecord,
     cursor_for,
+    filters_as_text,
     load_record,
     parse_cursor,
+    parse_filters,
     parse_id,
     parse_limit,
 )
+from services.audit.erasure import AuditErasure
 
 log = logging.getLogger(__name__)
 
 RETRY_DELAY = 1.0  # seconds before a record that could not be stored goes back to the queue
 PAGE = AuditEventPage()
+CHAIN_REPORT = ChainReport()
+VERIFY_PERMISSION = "users.manage"  # verifying walks the whole log: administrators only
 
 
 def _short(body, limit=2000):
@@ -35,7 +42,7 @@ def _short(body, limit=2000):
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
-class AuditService:
+class AuditService(AuditErasure):
     name = "audit"
 
     db = Database("audit")
@@ -82,7 +89,7 @@ class AuditService:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def events_by_actor(self, actor_id, limit=50, cursor=None):
         """What this user (or token, or system) did: newest first, ``cursor`` from the previous page."""
-        actor = self.context.require("audit.view")
+        actor = self._unscoped(self.context.require("audit.view"))
         actor_id = parse_id(actor_id, "actor_id")
         limit, before = parse_limit(limit), parse_cursor(cursor)
         with self.db.transaction() as session:
@@ -90,15 +97,66 @@ class AuditService:
             self._record_view(session, actor, "audit.actor_viewed", "user", actor_id, before, events)
         return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def search_events(self, filters=None, limit=50, cursor=None):
+        """The organisation-wide search: events matching every filter (contract.parse_filters), newest
+        first, ``cursor`` from the previous page. The search is itself recorded, with its filters."""
+        actor = self._unscoped(self.context.require("audit.view"))
+        parsed = parse_filters(filters)
+        limit, before = parse_limit(limit), parse_cursor(cursor)
+        return self._search(actor, "audit.searched", parsed, limit, before)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def export_events(self, filters=None, cursor=None):
+        """One page (EXPORT_PAGE events) of a CSV export of ``search_events``; each page is recorded as
+        ``audit.exported`` with the filters, the first one with ``cursor`` None."""
+        actor = self._unscoped(self.context.require("audit.view"))
+        parsed = parse_filters(filters)
+        return self._search(actor, "audit.exported", parsed, EXPORT_PAGE, parse_cursor(cursor))
+
+    @staticmethod
+    def _unscoped(actor):
+        """C6: the whole log and what a user did name contacts of every group; an actor limited to some
+        contact groups gets only a visible contact's own trail (the gateway checks it is visible)."""
+        if actor.scoped:
+            raise PermissionDenied(
+                "You see the contacts of some groups only, so the whole audit log is not available to you; "
+                "a contact's own trail is on the contact's page.",
+                {"permission": "audit.view", "scope": ["Limited to some contact groups."]},
+            )
+        return actor
+
+    def _search(self, actor, action, parsed, limit, before):
+        with self.db.transaction() as session:
+            events, next_seq = storage.search_events(session, parsed, limit, before)
+            subjects = [parsed["subject_id"]] if parsed.get("subject_id") else []
+            details = {
+                "filters": filters_as_text(parsed),
+                "cursor": cursor_for(before),
+                "returned": len(events),
+            }
+            self._append(session, actor, action, None, subjects, details)
+        return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def verify_chain(self):
+        """Walk the whole hash chain (S2) and report what is altered, removed, reordered or truncated;
+        an intact chain gets a checkpoint. Administrators only (``audit.view`` and users.manage)."""
+        actor = self.context.require("audit.view")
+        actor.require(VERIFY_PERMISSION)
+        report = verify.verify_stored_chain(self.db.session)
+        details = {"intact": report.intact, "records": report.records, "problems": report.problems}
+        with self.db.transaction() as session:
+            self._append(session, actor, "audit.chain_verified", None, [], details)
+        return CHAIN_REPORT.dump(report.as_dict())
+
     def _record_view(self, session, actor, action, subject_type, subject_id, before, events):
+        details = {"cursor": cursor_for(before), "returned": len(events)}
+        self._append(session, actor, action, subject_type, [subject_id], details)
+
+    def _append(self, session, actor, action, subject_type, subject_ids, details):
         """The audit service owns the log, so a read of it is appended directly, not published."""
         record = audit_record(
-            self.name,
-            action,
-            actor,
-            self.context.request_id,
-            subject_type,
-            [subject_id],
-            details={"cursor": cursor_for(before), "returned": len(events)},
+            self.name, action, actor, self.context.request_id, subject_type, subject_ids, details=details
         )
         storage.insert_event(session, load_record(record))

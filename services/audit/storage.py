@@ -1,9 +1,16 @@
-"""All SQL of the audit service: appending records (idempotently by event id) and reading pages of the log."""
+"""All SQL of the audit service: appending records to the hash chain (idempotently by event id), reading
+pages of the log, and what verifying the chain reads (batches, the head, checkpoints)."""
 
-from sqlalchemy import select, text
+import json
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from services.audit.models import audit_events
+from services.audit import redaction
+from services.audit.chain import GENESIS, chain_hash, content_of
+from services.audit.models import audit_chain_checkpoints, audit_chain_head, audit_events
 
 
 def row_for(record):
@@ -27,29 +34,142 @@ def row_for(record):
 
 
 def insert_event(session, record):
-    """Append a record unless its event id is already in the log; True if it was new."""
-    statement = (
-        insert(audit_events)
-        .values(**row_for(record))
-        .on_conflict_do_nothing(index_elements=[audit_events.c.event_id])
-        .returning(audit_events.c.seq)
+    """Append a record to the chain unless its event id is already in the log; True if it was new.
+
+    The chain head row is locked FOR UPDATE until the caller's transaction ends, so appends from any
+    number of consumers are serialised: positions are gap-free and in commit order, and no two records
+    ever link to the same predecessor.
+    """
+    last_seq, last_hash = lock_head(session)
+    exists = session.execute(
+        select(audit_events.c.seq).where(audit_events.c.event_id == record["event_id"])
+    ).first()
+    if exists is not None:
+        return False
+    row = row_for(record)
+    row["details"] = as_stored_json(session, row["details"])
+    row["details_salt"] = secrets.token_hex(16)
+    redaction.on_arrival(session, row)  # G4: a record about an erased contact is stored redacted
+    row["recorded_at"] = datetime.now(UTC)
+    row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
+    row["hash"] = chain_hash(last_hash, content_of(row))
+    session.execute(insert(audit_events).values(**row))
+    session.execute(
+        audit_chain_head.update()
+        .where(audit_chain_head.c.id == 1)
+        .values(last_seq=row["chain_seq"], last_hash=row["hash"])
     )
-    return session.execute(statement).first() is not None
+    return True
+
+
+def as_stored_json(session, details):
+    """``details`` as jsonb gives it back (its number forms, key order), so the hash is of what is stored."""
+    return session.execute(text("SELECT CAST(:value AS jsonb)"), {"value": json.dumps(details)}).scalar_one()
+
+
+def lock_head(session):
+    """(last_seq, last_hash) of the chain, locked for this transaction. A missing head row (a fresh or
+    emptied database) is recreated from the last stored record, so an append never forks the chain."""
+    locked = select(audit_chain_head.c.last_seq, audit_chain_head.c.last_hash).where(
+        audit_chain_head.c.id == 1
+    )
+    head = session.execute(locked.with_for_update()).first()
+    if head is None:
+        last = last_record(session)
+        session.execute(
+            insert(audit_chain_head)
+            .values(id=1, last_seq=last[0], last_hash=last[1])
+            .on_conflict_do_nothing(index_elements=[audit_chain_head.c.id])
+        )
+        head = session.execute(locked.with_for_update()).first()
+    return head.last_seq, head.last_hash
+
+
+def last_record(session):
+    """(chain_seq, hash) of the last record in the chain, or (0, GENESIS) for an empty log."""
+    row = session.execute(
+        select(audit_events.c.chain_seq, audit_events.c.hash)
+        .order_by(audit_events.c.chain_seq.desc())
+        .limit(1)
+    ).first()
+    return (row.chain_seq, row.hash) if row else (0, GENESIS)
+
+
+def read_head(session):
+    """(last_seq, last_hash) of the head row without locking it, or None if there is none."""
+    row = session.execute(
+        select(audit_chain_head.c.last_seq, audit_chain_head.c.last_hash).where(audit_chain_head.c.id == 1)
+    ).first()
+    return (row.last_seq, row.last_hash) if row else None
+
+
+def chain_batch(session, after_seq, size):
+    """Up to ``size`` stored rows (as dicts) after chain position ``after_seq``, in chain order."""
+    rows = session.execute(
+        select(audit_events)
+        .where(audit_events.c.chain_seq > after_seq)
+        .order_by(audit_events.c.chain_seq)
+        .limit(size)
+    ).all()
+    return [dict(row._mapping) for row in rows]
+
+
+def seq_with_hash(session, hash_value):
+    """The chain position of the record whose hash is ``hash_value``, or None (unique index on hash)."""
+    return session.execute(
+        select(audit_events.c.chain_seq).where(audit_events.c.hash == hash_value)
+    ).scalar_one_or_none()
+
+
+def latest_checkpoint(session):
+    row = session.execute(
+        select(audit_chain_checkpoints).order_by(audit_chain_checkpoints.c.id.desc()).limit(1)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def add_checkpoint(session, last_seq, last_hash, records):
+    session.execute(
+        insert(audit_chain_checkpoints).values(last_seq=last_seq, last_hash=last_hash, records=records)
+    )
+
+
+def search_events(session, filters, limit, before_seq=None):
+    """Newest first: events matching every given filter (see contract.SearchFilters)."""
+    c = audit_events.c
+    conditions = []
+    if filters.get("actor"):
+        conditions.append(or_(c.actor_id == filters["actor"], c.actor_username == filters["actor"]))
+    for name, column in (
+        ("action", c.action),
+        ("service", c.service),
+        ("subject_type", c.subject_type),
+        ("request_id", c.request_id),
+    ):
+        if filters.get(name):
+            conditions.append(column == filters[name])
+    if filters.get("subject_id"):
+        conditions.append(c.subject_ids.contains([filters["subject_id"]]))
+    if filters.get("since"):
+        conditions.append(c.occurred_at >= filters["since"])
+    if filters.get("until"):
+        conditions.append(c.occurred_at < filters["until"])
+    return _page(session, conditions, limit, before_seq)
 
 
 def events_for_subject(session, subject_id, limit, before_seq=None):
     """Newest first: events whose subject ids include ``subject_id`` (GIN index on subject_ids)."""
-    return _page(session, audit_events.c.subject_ids.contains([subject_id]), limit, before_seq)
+    return _page(session, [audit_events.c.subject_ids.contains([subject_id])], limit, before_seq)
 
 
 def events_by_actor(session, actor_id, limit, before_seq=None):
     """Newest first: events the actor caused (index on actor_id, seq)."""
-    return _page(session, audit_events.c.actor_id == actor_id, limit, before_seq)
+    return _page(session, [audit_events.c.actor_id == actor_id], limit, before_seq)
 
 
-def _page(session, condition, limit, before_seq):
+def _page(session, conditions, limit, before_seq):
     """One page newest first, keyset on seq; returns (events, seq to continue before or None)."""
-    query = select(audit_events).where(condition)
+    query = select(audit_events).where(*conditions)
     if before_seq is not None:
         query = query.where(audit_events.c.seq < before_seq)
     rows = session.execute(query.order_by(audit_events.c.seq.desc()).limit(limit + 1)).all()
@@ -73,6 +193,7 @@ def as_event(row):
         "subject_ids": list(data["subject_ids"]),
         "field_names": list(data["fields"]),
         "details": data["details"],
+        "chain_seq": data["chain_seq"],
     }
 
 

@@ -11,6 +11,14 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 KINDS = ("person", "organisation")
 LANGUAGES = ("fi", "sv", "en", "ru", "et", "de", "fr", "es", "uk", "so", "ar")
+# Rich standard fields (C2): the kinds of listed e-mails, phones and addresses, and genders.
+EMAIL_KINDS = ("home", "work", "other")
+PHONE_KINDS = ("mobile", "home", "work", "fax", "other")
+ADDRESS_KINDS = ("home", "work", "postal", "billing", "other")
+GENDERS = ("female", "male", "other")
+MAX_LIST_ENTRIES = 20
+MAX_TAGS = 30
+TAG_LENGTH = 40
 EDITABLE_FIELDS = (
     "kind",
     "first_name",
@@ -26,11 +34,176 @@ EDITABLE_FIELDS = (
     "birth_date",
     "language",
     "notes",
+    "middle_name",
+    "title",
+    "honorific",
+    "gender",
+    "website",
+    "tags",
+    "emails",
+    "phones",
+    "addresses",
 )
 
 
-def _optional_text(length):
-    return fields.String(allow_none=True, validate=validate.Length(max=length))
+def _optional_text(length, description=None):
+    metadata = {"description": description} if description else {}
+    return fields.String(allow_none=True, validate=validate.Length(max=length), metadata=metadata)
+
+
+def check_email_address(value):
+    """A ValidationError unless ``value`` is a well-formed e-mail address (no DNS lookup)."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationError(f"Not a valid e-mail address: {exc}") from None
+
+
+def normalise_tags(value):
+    """Tags as given -> trimmed, lower-case, single-spaced, without repeats (first one kept), or a
+    ValidationError: each 1..40 characters, at most 30."""
+    if not isinstance(value, list | tuple) or not all(isinstance(tag, str) for tag in value):
+        raise ValidationError("Give the tags as a list of texts.")
+    tags = []
+    for raw in value:
+        tag = " ".join(raw.split()).lower()
+        if not tag:
+            raise ValidationError("A tag cannot be empty.")
+        if len(tag) > TAG_LENGTH:
+            raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {tag[:TAG_LENGTH]}…")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags.")
+    return tags
+
+
+def normalise_website(value):
+    """'example.fi' -> 'https://example.fi'; only http(s) addresses with a host, else a ValidationError."""
+    url = value.strip()
+    if "://" not in url:
+        url = "https://" + url
+    validate.URL(schemes={"http", "https"}, error="Not a web address (http or https).")(url)
+    return url
+
+
+class Tags(fields.List):
+    """A list of tags, normalised by ``normalise_tags``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(validate=validate.Length(min=1, max=TAG_LENGTH)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalise_tags(value)
+
+
+class Website(fields.String):
+    """An http(s) URL; https:// is added when the scheme is missing."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return normalise_website(text)
+
+
+class _Entry(Schema):
+    """An entry of a list: texts trimmed, '' is no value."""
+
+    @pre_load
+    def blank_to_none(self, data, **kwargs):
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: (value.strip() or None) if isinstance(value, str) else value for key, value in data.items()
+        }
+
+
+class EmailEntry(_Entry):
+    """One e-mail address of a contact (C2)."""
+
+    address = fields.String(
+        required=True, validate=validate.Length(max=254), metadata={"description": "The e-mail address."}
+    )
+    kind = fields.String(
+        load_default="home",
+        validate=validate.OneOf(EMAIL_KINDS),
+        metadata={"description": f"One of {', '.join(EMAIL_KINDS)}."},
+    )
+    primary = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The primary address, also in the flat `email` field; at most one."},
+    )
+
+    @validates("address")
+    def check_address(self, value, **kwargs):
+        check_email_address(value)
+
+
+class PhoneEntry(_Entry):
+    """One phone number of a contact (C2), stored in E.164."""
+
+    number = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={
+            "description": "Any common way of writing it; stored as E.164 (+358401234567). Numbers without "
+            "a country code are read in the primary address's country (FI by default)."
+        },
+    )
+    kind = fields.String(
+        load_default="mobile",
+        validate=validate.OneOf(PHONE_KINDS),
+        metadata={"description": f"One of {', '.join(PHONE_KINDS)}."},
+    )
+    primary = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The primary number, also in the flat `phone` field; at most one."},
+    )
+
+
+class AddressEntry(_Entry):
+    """One postal address of a contact (C2): a street, postal code or city at least."""
+
+    kind = fields.String(
+        load_default="home",
+        validate=validate.OneOf(ADDRESS_KINDS),
+        metadata={"description": f"One of {', '.join(ADDRESS_KINDS)}."},
+    )
+    street = _optional_text(200)
+    postal_code = _optional_text(20, "Five digits in Finland (country FI).")
+    city = _optional_text(100)
+    country = fields.String(
+        load_default="FI",
+        validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter country code, e.g. FI."),
+        metadata={"description": "ISO 3166-1 alpha-2 code (default FI)."},
+    )
+    primary = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The primary address, also in the flat street, postal_code, city, country; "
+            "at most one."
+        },
+    )
+
+    @pre_load
+    def upper_country(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("country"), str):
+            return {**data, "country": data["country"].upper()}
+        return data
+
+
+def _entry_list(schema, description):
+    return fields.List(
+        fields.Nested(schema),
+        validate=validate.Length(max=MAX_LIST_ENTRIES),
+        metadata={"description": description},
+    )
+
+
+LIST_DESCRIPTION = (
+    " Exactly one entry is primary (the first if none is marked); the flat field(s) always equal the "
+    "primary entry. Sending the list replaces every entry; sending only the flat field(s) replaces the "
+    "primary entry (null removes it and promotes the next)."
+)
 
 
 class ContactInput(Schema):
@@ -50,6 +223,28 @@ class ContactInput(Schema):
     birth_date = fields.Date(allow_none=True)
     language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
     notes = fields.String(allow_none=True, validate=validate.Length(max=10000))
+    middle_name = _optional_text(100)
+    title = _optional_text(100, "Professional or job title.")
+    honorific = _optional_text(60, "Courtesy or honorary title, e.g. 'tri', 'kauppaneuvos', 'Dr.'.")
+    gender = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(GENDERS),
+        metadata={"description": f"Optional: one of {', '.join(GENDERS)}, or null."},
+    )
+    website = Website(
+        allow_none=True,
+        validate=validate.Length(max=300),
+        metadata={"description": "An http(s) address; https:// is added when no scheme is given."},
+    )
+    tags = Tags(
+        metadata={
+            "description": f"Free tags, e.g. 'hallitus': each 1..{TAG_LENGTH} characters, "
+            f"at most {MAX_TAGS}, stored trimmed and in lower case, repeats removed."
+        }
+    )
+    emails = _entry_list(EmailEntry, "Every e-mail address of the contact." + LIST_DESCRIPTION)
+    phones = _entry_list(PhoneEntry, "Every phone number of the contact." + LIST_DESCRIPTION)
+    addresses = _entry_list(AddressEntry, "Every postal address of the contact." + LIST_DESCRIPTION)
     custom = fields.Dict(
         keys=fields.String(),
         metadata={"description": "Custom field values by key (C3); null clears one. See CustomField."},
@@ -72,12 +267,8 @@ class ContactInput(Schema):
 
     @validates("email")
     def check_email(self, value, **kwargs):
-        if value is None:
-            return
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError as exc:
-            raise ValidationError(f"Not a valid e-mail address: {exc}") from None
+        if value is not None:
+            check_email_address(value)
 
     @validates("phone")
     def check_phone(self, value, **kwargs):
@@ -148,6 +339,21 @@ class Contact(Schema):
     birth_date = fields.Date(allow_none=True)
     language = fields.String()
     notes = fields.String(allow_none=True)
+    middle_name = fields.String(allow_none=True)
+    title = fields.String(allow_none=True, metadata={"description": "Professional or job title."})
+    honorific = fields.String(allow_none=True, metadata={"description": "Courtesy or honorary title."})
+    gender = fields.String(
+        allow_none=True, metadata={"description": f"One of {', '.join(GENDERS)}, or null."}
+    )
+    website = fields.String(allow_none=True)
+    tags = fields.List(fields.String(), metadata={"description": "Tags, lower case."})
+    emails = fields.List(fields.Nested(EmailEntry), metadata={"description": "Every e-mail; one primary."})
+    phones = fields.List(
+        fields.Nested(PhoneEntry), metadata={"description": "Every phone (E.164); one primary."}
+    )
+    addresses = fields.List(
+        fields.Nested(AddressEntry), metadata={"description": "Every address; one primary."}
+    )
     deceased_on = fields.Date(allow_none=True, metadata={"description": "Set when marked deceased (C14)."})
     version = fields.Integer()
     created_at = fields.DateTime()

@@ -8,10 +8,16 @@ säätiö, rf, Ab) and ~1 % Russian speakers with Cyrillic names (ru).
 
 E-mail addresses are on the reserved example.com/.net/.org domains (RFC 2606), so demo data can
 never mail a real person; phone numbers are valid Finnish mobile numbers in E.164.
+
+Rich standard fields (C2): middle names, job titles, honorifics, gender, websites of organisations,
+tags ("hallitus", "vapaaehtoinen", "lehti" …) and the lists of e-mails, phones and addresses as JSON
+text (COPY writes it into the JSONB columns): some people have a work e-mail, a second phone or a
+second address. The flat email/phone/address columns always equal the list's primary entry.
 It is built for speed (well over 200k rows/s): all lists are precomputed and each block of rows
 draws its random numbers in bulk.
 """
 
+import json
 import random
 from datetime import date
 
@@ -29,7 +35,17 @@ COLUMNS = (
     "country",
     "birth_date",
     "language",
+    "middle_name",
+    "title",
+    "honorific",
+    "gender",
+    "website",
+    "tags",
+    "emails",
+    "phones",
+    "addresses",
 )
+JSON_COLUMNS = ("emails", "phones", "addresses")
 
 # fmt: off
 # --- people -----------------------------------------------------------------------------------
@@ -290,6 +306,76 @@ _ORGANISATIONS = _organisation_names()
 _STAIRS = "AAABBBCCD"
 
 
+TITLES = (
+    "toiminnanjohtaja",
+    "opettaja",
+    "sairaanhoitaja",
+    "insinööri",
+    "myyntipäällikkö",
+    "kirjanpitäjä",
+    "lehtori",
+    "projektipäällikkö",
+    "yrittäjä",
+    "suunnittelija",
+    "lääkäri",
+    "rehtori",
+)
+HONORIFICS = ("tri", "kauppaneuvos", "professori", "rovasti", "Dr.", "FT", "teollisuusneuvos")
+PERSON_TAGS = (
+    "hallitus",
+    "vapaaehtoinen",
+    "lehti",
+    "vapaaehtoinen",
+    "lehti",
+    "lahjoittaja",
+    "talkoot",
+    "kuoro",
+    "nuoret",
+    "seniorit",
+)
+ORG_TAGS = ("yhteistyökumppani", "lehti", "sponsori")
+WORK_DOMAINS = ("tyo.example.com", "yritys.example.net", "kunta.example.org")
+SECOND_ADDRESS_KINDS = ("postal", "work", "other")
+
+
+def _email_json(email, work_email):
+    """The e-mails list as JSON text (primary first); every text here is plain, no JSON escapes.
+    One f-string per case: this runs for every row of a million."""
+    if email is None:
+        return "[]"
+    if work_email is None:
+        return f'[{{"address": "{email}", "kind": "home", "primary": true}}]'
+    return (
+        f'[{{"address": "{email}", "kind": "home", "primary": true}}, '
+        f'{{"address": "{work_email}", "kind": "work", "primary": false}}]'
+    )
+
+
+def _phone_json(phone, second):
+    if phone is None:
+        return "[]"
+    if second is None:
+        return f'[{{"number": "{phone}", "kind": "mobile", "primary": true}}]'
+    return (
+        f'[{{"number": "{phone}", "kind": "mobile", "primary": true}}, '
+        f'{{"number": "{second}", "kind": "work", "primary": false}}]'
+    )
+
+
+def _address_json(street, code, city, kind, second):
+    if second is None:
+        return (
+            f'[{{"kind": "{kind}", "street": "{street}", "postal_code": "{code}", "city": "{city}", '
+            f'"country": "FI", "primary": true}}]'
+        )
+    kind2, street2, code2, city2 = second
+    return (
+        f'[{{"kind": "{kind}", "street": "{street}", "postal_code": "{code}", "city": "{city}", '
+        f'"country": "FI", "primary": true}}, {{"kind": "{kind2}", "street": "{street2}", '
+        f'"postal_code": "{code2}", "city": "{city2}", "country": "FI", "primary": false}}]'
+    )
+
+
 def _block(rng, start, size):
     """``size`` rows numbered from ``start`` (the number keeps e-mail addresses unique)."""
     rand = rng.random
@@ -301,6 +387,9 @@ def _block(rng, start, size):
     nicknames = NICKNAMES
     n_ru_surnames = len(RU_SURNAMES)
     stairs = _STAIRS
+    titles, n_titles, honorifics, n_honorifics = TITLES, len(TITLES), HONORIFICS, len(HONORIFICS)
+    person_tags, n_person_tags = PERSON_TAGS, len(PERSON_TAGS)
+    work_domains, second_kinds = WORK_DOMAINS, SECOND_ADDRESS_KINDS
     birth_first, birth_span = BIRTH_FIRST, BIRTH_LAST - BIRTH_FIRST + 1
     fromordinal = date.fromordinal
     rows = []
@@ -308,9 +397,15 @@ def _block(rng, start, size):
     number = start
     for kind in rng.choices(_KIND_TABLE, k=size):
         number += 1
+        middle = title = honorific = gender_code = website = work_email = None
+        tags = []
         if kind == "org":
             name, language, label, profile = organisations[int(rand() * n_organisations)]
             email = f"{'info' if rand() < 0.7 else 'toimisto'}@{label}{number}.example.org"
+            if rand() < 0.6:
+                website = f"https://www.{label}{number}.example.org"
+            if rand() < 0.2:
+                tags = [ORG_TAGS[int(rand() * 3)]]
         else:
             profile = profiles[kind]
             male, n_male, female, n_female, surnames, n_surnames = profile[:6]
@@ -339,6 +434,26 @@ def _block(rng, start, size):
                     first = f"{first} {second}"
             elif shape > 0.94:
                 preferred = nicknames.get(first)
+            extra = rand()
+            if extra < 0.15 and kind != "ru":
+                middle = given[int(rand() * n_given)]
+            if extra < 0.75:
+                gender_code = "female" if gender else "male"
+            extra = rand()
+            if extra < 0.12:
+                title = titles[int(extra * 100) % n_titles]
+                if extra < 0.03:
+                    honorific = honorifics[int(extra * 1000) % n_honorifics]
+            extra = rand()
+            if extra < 0.25:
+                tags = [person_tags[int(extra * 40)]]
+                if extra < 0.06:
+                    second_tag = person_tags[int(rand() * n_person_tags)]
+                    if second_tag != tags[0]:
+                        tags.append(second_tag)
+            if email is not None and rand() < 0.2:
+                domain = work_domains[int(rand() * 3)]
+                work_email = f"{ascii_names[first.split(' ')[0]]}.{ascii_names[last]}{number}@{domain}"
         streets, n_streets, cities, n_cities = profile[6:]
         street = streets[int(rand() * n_streets)]
         house = 1 + int(rand() * rand() * 120)
@@ -350,16 +465,40 @@ def _block(rng, start, size):
         else:
             street = f"{street} {house}"
         city, codes, n_codes = cities[int(rand() * n_cities)]
+        code = codes[int(rand() * n_codes)]
         phone = (
             f"+358{mobiles[int(rand() * n_mobiles)]}{int(rand() * 10_000_000):07d}" if rand() < 0.88 else None
         )
+        second_phone = None
+        if phone is not None and rand() < 0.15:
+            second_phone = f"+358{mobiles[int(rand() * n_mobiles)]}{int(rand() * 10_000_000):07d}"
+            if second_phone == phone:
+                second_phone = None
+        second_address = None
+        if rand() < 0.08:
+            city2, codes2, n_codes2 = cities[int(rand() * n_cities)]
+            street2 = f"{streets[int(rand() * n_streets)]} {1 + int(rand() * 40)}"
+            if street2 != street:
+                second_address = (
+                    second_kinds[int(rand() * 3)],
+                    street2,
+                    codes2[int(rand() * n_codes2)],
+                    city2,
+                )
+        contact_lists = (
+            _email_json(email, work_email),
+            _phone_json(phone, second_phone),
+            _address_json(street, code, city, "work" if kind == "org" else "home", second_address),
+        )
         if kind == "org":
             append(("organisation", None, None, None, name, email, phone,
-                    street, codes[int(rand() * n_codes)], city, "FI", None, language))  # fmt: skip
+                    street, code, city, "FI", None, language,
+                    None, None, None, None, website, tags, *contact_lists))  # fmt: skip
         else:
             append(("person", first, preferred, last, None, email, phone,
-                    street, codes[int(rand() * n_codes)], city, "FI",
-                    fromordinal(birth_first + int(rand() * birth_span)), kind))  # fmt: skip
+                    street, code, city, "FI",
+                    fromordinal(birth_first + int(rand() * birth_span)), kind,
+                    middle, title, honorific, gender_code, website, tags, *contact_lists))  # fmt: skip
     return rows
 
 
@@ -378,6 +517,9 @@ def generate_contacts(count, seed=1):
 
 
 def generate_contact_dicts(count, seed=1):
-    """Like ``generate_contacts`` but each contact is a dict of column -> value."""
+    """Like ``generate_contacts`` but each contact is a dict of column -> value (lists decoded)."""
     for row in generate_contacts(count, seed):
-        yield dict(zip(COLUMNS, row, strict=True))
+        contact = dict(zip(COLUMNS, row, strict=True))
+        for name in JSON_COLUMNS:
+            contact[name] = json.loads(contact[name])
+        yield contact

@@ -8,6 +8,7 @@ from piiri.errors import ValidationFailed
 
 SEARCH_FILTERS = {}
 PREFIX_FILTERS = {}  # "custom." -> function(name_after_prefix, value), for families like custom.<key>
+QUALIFIERS = {}  # "organisation_role" -> "organisation_id": given together, the pair is one filter
 
 
 def search_filter(name):
@@ -32,6 +33,50 @@ def search_filter_family(prefix):
     return register
 
 
+FAMILY_CHECKS = {}  # "custom." -> function(session, names) -> {name: [message]}: names the database knows?
+
+
+def search_filter_family_check(prefix):
+    """Decorator: register ``function(session, names) -> {name: [messages]}`` that tells which filters
+    of the family ``prefix`` name nothing that exists (e.g. ``custom.<key>`` of no active field)."""
+
+    def register(function):
+        FAMILY_CHECKS[prefix] = function
+        return function
+
+    return register
+
+
+def unknown_family_filters(session, names):
+    """{name: [message]} for the filters among ``names`` whose family check finds nothing they name."""
+    errors = {}
+    for prefix, check in FAMILY_CHECKS.items():
+        family = sorted({name for name in names if name.startswith(prefix) and len(name) > len(prefix)})
+        if family:
+            errors.update(check(session, family))
+    return errors
+
+
+def refuse_unknown(errors):
+    """Raise one ValidationFailed for unknown-filter errors: its own message when there is one."""
+    messages = [message for texts in errors.values() for message in texts]
+    raise ValidationFailed(messages[0] if len(messages) == 1 else "Some search filters name nothing.", errors)
+
+
+def filter_qualifier(name, qualifies):
+    """``name`` (itself a registered filter) narrows ``qualifies`` when both are given: the search
+    applies ``qualifies`` with the value ``"<its value>:<name's value>"`` and not ``name`` alone."""
+    QUALIFIERS[name] = qualifies
+
+
+def _qualified(filters):
+    filters = dict(filters)
+    for name, target in QUALIFIERS.items():
+        if filters.get(name) not in (None, "") and filters.get(target) not in (None, ""):
+            filters[target] = f"{filters[target]}:{filters.pop(name)}"
+    return filters
+
+
 def _builder(name):
     if name in SEARCH_FILTERS:
         return SEARCH_FILTERS[name]
@@ -41,8 +86,9 @@ def _builder(name):
     return None
 
 
-def filter_conditions(filters):
-    """The conditions for ``{name: value}``; unknown names are refused, naming each of them.
+def filter_conditions(filters, session=None):
+    """The conditions for ``{name: value}``; unknown names are refused, naming each of them, and
+    with a ``session`` so are names of a family that name nothing (``custom.<key>`` of no field).
 
     A filter function raises ValidationFailed (keyed by its name) for a value it cannot use.
     """
@@ -58,4 +104,11 @@ def filter_conditions(filters):
         raise ValidationFailed(
             "Unknown search filter.", {name: [f"Unknown filter. Known filters: {known}."] for name in unknown}
         )
-    return [_builder(name)(value) for name, value in sorted(filters.items()) if value not in (None, "")]
+    if session is not None:
+        errors = unknown_family_filters(
+            session, [name for name, value in filters.items() if value not in (None, "")]
+        )
+        if errors:
+            refuse_unknown(errors)
+    given = sorted(_qualified(filters).items())
+    return [_builder(name)(value) for name, value in given if value not in (None, "")]

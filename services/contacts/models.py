@@ -104,6 +104,8 @@ contacts = Table(
     Index("contacts_sort_updated", "updated_at", "id"),
     Index("contacts_sort_birth", "birth_date", "id"),
     Index("contacts_sort_city", text("piiri_norm(city)"), "id"),
+    # Retention (G5, 0015): the deceased rule's range.
+    Index("contacts_deceased", "deceased_on", "id", postgresql_where=text("deceased_on IS NOT NULL")),
 )
 
 # Every distinct word (letters only, 2+ characters) of contacts.search_text, for typo search
@@ -218,6 +220,25 @@ memberships = Table(
     Index("memberships_contact", "contact_id"),
 )
 
+# Distinct active members per group, direct and including subgroups, as of the one counted day:
+# kept exact by triggers on memberships and groups in the same transaction (migration 0014); the
+# service rolls the day forward (piiri_group_counts_roll) before reading. No row: no members.
+group_member_counts = Table(
+    "group_member_counts",
+    metadata,
+    Column("group_id", UUID(as_uuid=True), ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("direct_members", Integer, nullable=False, server_default="0"),
+    Column("all_members", Integer, nullable=False, server_default="0"),
+)
+
+group_member_counts_day = Table(
+    "group_member_counts_day",
+    metadata,
+    Column("id", Boolean, primary_key=True, server_default=text("true")),
+    Column("counted_on", Date, nullable=False),
+    CheckConstraint("id", name="group_member_counts_day_one_row"),
+)
+
 # --- Custom fields (C3) ---------------------------------------------------------------------------
 
 custom_fields = Table(
@@ -275,6 +296,8 @@ saved_searches = Table(
     Column("shared", Boolean, nullable=False, server_default=text("false")),
     Column("query", Text, nullable=False, server_default=""),
     Column("filters", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # An advanced-search expression (AND/OR/NOT tree) instead of query and filters (migration 0014).
+    Column("expression", JSONB),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -531,6 +554,78 @@ erasures = Table(
     Column("completed_at", DateTime(timezone=True)),
     UniqueConstraint("contact_id", name="erasures_contact_once"),
     Index("erasures_pending", "requested_at", postgresql_where=text("completed_at IS NULL")),
+)
+
+# Retention (G5, 0015): per contact the later of its last change and its last membership end; NULL
+# while a membership has no end. Kept in step by triggers on contacts and memberships.
+retention_activity = Table(
+    "retention_activity",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_on", Date),
+    Index(
+        "retention_activity_on", "activity_on", "contact_id", postgresql_where=text("activity_on IS NOT NULL")
+    ),
+)
+
+# G1 (0015): the latest row of the consent history per contact and purpose, kept by triggers on consents.
+consent_current = Table(
+    "consent_current",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("purpose", String(40), ForeignKey("processing_purposes.code"), primary_key=True),
+    Column("given", Boolean, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("consent_id", UUID(as_uuid=True), nullable=False),
+    Index("consent_current_given", "purpose", "contact_id", postgresql_where=text("given")),
+)
+
+# Imports (I1, 0016): each chunk of an import committed once (the chunk's result kept for a retried
+# call), and every contact an import created or updated with its before image, for undo.
+contact_import_chunks = Table(
+    "contact_import_chunks",
+    metadata,
+    Column("import_id", UUID(as_uuid=True), primary_key=True),
+    Column("chunk_no", Integer, primary_key=True),
+    Column("result", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("committed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+contact_import_changes = Table(
+    "contact_import_changes",
+    metadata,
+    Column("import_id", UUID(as_uuid=True), primary_key=True),
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("chunk_no", Integer, nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("before", JSONB),
+    Column("version_after", Integer, nullable=False),
+    Column("membership_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    Column("consent_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    Column("undone_at", DateTime(timezone=True)),
+    CheckConstraint("action IN ('created', 'updated')", name="contact_import_changes_action"),
+    Index("contact_import_changes_contact", "contact_id"),
+)
+
+# Duplicate matching of imports (0016): every listed e-mail (lower case) and phone of a contact as an
+# array (GIN, probed with &&), and persons by normalised name and birth date.
+Index(
+    "contacts_import_emails",
+    func.piiri_import_emails(contacts.c.emails, contacts.c.email),
+    postgresql_using="gin",
+    postgresql_with={"fastupdate": "off"},
+)
+Index(
+    "contacts_import_phones",
+    func.piiri_import_phones(contacts.c.phones, contacts.c.phone),
+    postgresql_using="gin",
+    postgresql_with={"fastupdate": "off"},
+)
+Index(
+    "contacts_import_name_birth",
+    contacts.c.birth_date,
+    func.piiri_import_name(contacts.c.first_name, contacts.c.last_name),
+    postgresql_where=text("birth_date IS NOT NULL"),
 )
 
 outbox = outbox_table(metadata)

@@ -22,7 +22,7 @@ DEMO_COUNT = 2_500
 DEMO_SEED = 2024
 # The indexes that slow COPY down most; rebuilt after a bulk load (same definitions as migration 0001,
 # read back from pg_indexes so they stay identical to whatever the migrations made).
-BULK_INDEXES = ("contacts_sort", "contacts_search_trgm", "contacts_email", "contacts_phone")
+BULK_INDEXES = ("contacts_sort", "contacts_search_trgm", "contacts_email", "contacts_phone", "contacts_tags")
 COPY_SQL = sql.SQL("COPY contacts ({}) FROM STDIN").format(sql.SQL(", ").join(map(sql.Identifier, COLUMNS)))
 
 

@@ -8,10 +8,15 @@ from piiri.context import Context
 from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from piiri.outbox import Outbox
-from services.contacts import models, storage
+from services.contacts import models, rich_fields, scopes, storage
+from services.contacts import rich_filters as _rich_filters  # noqa: F401  (registers the C2 filters)
 from services.contacts.advanced_search.rpc import AdvancedSearchRpc
+from services.contacts.affiliations import rules as affiliation_rules
+from services.contacts.affiliations import storage as affiliation_storage
+from services.contacts.affiliations.rpc import AffiliationsRpc
 from services.contacts.automations.rpc import AutomationsRpc
 from services.contacts.birthdays.rpc import BirthdaysRpc
+from services.contacts.consents.rpc import ConsentsRpc
 from services.contacts.contract import (
     EDITABLE_FIELDS,
     SUMMARY_FIELDS,
@@ -22,12 +27,17 @@ from services.contacts.contract import (
     normalise_phone,
 )
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
-from services.contacts.details import detail_names, details_for
+from services.contacts.details import detail_names, detail_subjects, details_for
+from services.contacts.erasure.rpc import ErasureRpc
+from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.filters import filter_conditions
 from services.contacts.groups.rpc import GroupsRpc
+from services.contacts.imports.rpc import ImportsRpc
 from services.contacts.merge.rpc import MergeRpc
 from services.contacts.merge.storage import redirect_target
 from services.contacts.person.rpc import PersonRpc
+from services.contacts.photos.rpc import PhotosRpc
+from services.contacts.retention.rpc import RetentionRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.search import clamp_limit, decode_cursor, plan_search
 
@@ -42,7 +52,9 @@ def validated(data, partial=False):
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise ValidationFailed(
+            "Some fields are not valid.", rich_fields.flatten_errors(exc.normalized_messages())
+        ) from None
     if values.get("phone"):
         values["phone"] = normalise_phone(values["phone"])
     return values
@@ -55,14 +67,21 @@ def check_whole(contact):
 
 
 class ContactsService(
+    ExportRowsRpc,
+    ErasureRpc,
+    ConsentsRpc,
+    RetentionRpc,
     AutomationsRpc,
     MergeRpc,
     AdvancedSearchRpc,
     GroupsRpc,
     PersonRpc,
+    AffiliationsRpc,
+    PhotosRpc,
     CustomFieldsRpc,
     SavedSearchesRpc,
     BirthdaysRpc,
+    ImportsRpc,
 ):
     name = "contacts"
 
@@ -80,6 +99,7 @@ class ContactsService(
         actor = self.context.require("contacts.edit")
         values = validated(data)
         given_custom = values.pop("custom", None)
+        values = rich_fields.resolve({}, values)  # C2: lists and flat fields in step
         check_whole(values)
         with self.db.transaction() as session:
             contact = storage.insert_contact(session, values)
@@ -93,6 +113,7 @@ class ContactsService(
                 sorted(values) + custom_changed,
                 custom=custom,
             )
+            self._groups_join_creator_scope(session, actor, contact["id"])  # C6: a scoped creator keeps it
         self.outbox.flush()
         return {**CONTACT.dump(contact), "custom": custom}
 
@@ -102,11 +123,10 @@ class ContactsService(
         actor = self.context.require("contacts.view")
         session = self.db.session
         contact = self._existing(session, contact_id)
-        parts = details_for(session, contact["id"])
+        parts = scopes.visible_parts(session, actor, contact["id"], details_for(session, contact["id"]))  # C6
         session.rollback()
-        self.audit.read(
-            actor, "contact.viewed", "contact", [contact["id"]], fields=EDITABLE_FIELDS + detail_names()
-        )
+        subjects = [contact["id"], *detail_subjects(parts)]  # and the other contacts the parts show
+        self.audit.read(actor, "contact.viewed", "contact", subjects, fields=EDITABLE_FIELDS + detail_names())
         redirect = {"redirected_from": contact["redirected_from"]} if "redirected_from" in contact else {}
         return {**CONTACT.dump(contact), **parts, **redirect}
 
@@ -117,8 +137,13 @@ class ContactsService(
         given_custom = values.pop("custom", None)
         with self.db.transaction() as session:
             current = self._existing(session, contact_id, for_update=True)
+            values = rich_fields.resolve(current, values)  # C2: lists and flat fields in step
             changed = {key: value for key, value in values.items() if current.get(key) != value}
             check_whole({**current, **changed})
+            if "kind" in changed:
+                affiliation_rules.refuse_kind_change(
+                    current, affiliation_storage.has_links(session, current["id"])
+                )
             custom_changed, custom = self._write_custom(session, current["id"], given_custom)
             if not changed and not custom_changed:
                 return {**CONTACT.dump(current), "custom": custom}
@@ -157,9 +182,12 @@ class ContactsService(
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def contact_exists(self, contact_id):
         """Whether the id names a contact (no personal data, so no audit record)."""
-        self.context.require("contacts.view")
+        actor = self.context.require("contacts.view")
         parsed = storage.parse_id(contact_id)
         session = self.db.session
+        if parsed and actor.scoped:  # C6: a contact out of scope (or deleted) does not exist for them
+            target = redirect_target(session, parsed) or parsed
+            return bool(scopes.visible_ids(session, actor, [target]) and storage.get_contact(session, target))
         return bool(parsed and (storage.get_contact(session, parsed) or redirect_target(session, parsed)))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -173,7 +201,7 @@ class ContactsService(
         """One audited page of contacts for ``q`` and ``filters`` (the list, saved searches …):
         the page's contacts are one ``contact.listed`` event, with ``audit_details`` added."""
         limit = clamp_limit(limit)
-        conditions = filter_conditions(filters)
+        conditions = filter_conditions(filters, self.db.session) + scopes.conditions(self.db.session, actor)
         items, next_position, match = storage.search(
             self.db.session, plan_search(q), limit, decode_cursor(cursor), conditions
         )
@@ -202,6 +230,8 @@ class ContactsService(
             contact = {**redirected, "redirected_from": str(parsed)}
         if contact is None:
             raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
+        # Out of the actor's data scope (C6): answered exactly as an unknown id.
+        scopes.require_visible(session, self.context.actor, [contact["id"]], label=contact_id)
         return contact
 
     def _record_change(self, session, actor, action, event_type, contact, changed_fields, custom=None):

@@ -99,10 +99,19 @@ def search(session, plan, limit, position, conditions=()):
 
 
 def _exact_condition(plan):
+    # E-mail and phone: the primary's prefix index, or (C2) any listed one, through the trigram index of
+    # search_text, where every listed e-mail and phone starts a word.
     if plan.mode == "email":
-        return contacts.c.email_norm.like(plan.email_prefix.replace("%", "\\%").replace("_", "\\_") + "%")
+        escaped = plan.email_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return or_(
+            contacts.c.email_norm.like(escaped + "%"),
+            contacts.c.search_text.like(func.piiri_norm(f"% {escaped}%")),
+        )
     if plan.mode == "phone":
-        return contacts.c.phone.like(plan.phone_prefix + "%")
+        return or_(
+            contacts.c.phone.like(plan.phone_prefix + "%"),
+            contacts.c.search_text.like(f"% {plan.phone_prefix}%"),
+        )
     if plan.mode == "text":
         return _text_condition(plan, contacts.c.search_text)
     return literal(True)

@@ -75,31 +75,32 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     browser.click("a.contact-link:has-text('Äijälä')")
     browser.wait_for_url(f"**/contacts/{contact_id}")
     assert browser.text("#contact-name") == "Eino Äijälä"
-    assert browser.text("#detail-phone dd") == "+358 40 1234567"
+    assert browser.text("#contact-phones a") == "+358 40 1234567"  # C2: the phones list
     assert browser.count("#edit-contact") == 1
     assert browser.count("#delete-contact") == 0  # staff lacks contacts.delete
 
-    # Edit: an invalid e-mail is shown beside its field, with the typed values kept; then fix it.
+    # Edit: an invalid e-mail is shown beside its row (C2 lists), with the typed values kept; then fix it.
     browser.click("#edit-contact")
     browser.wait_for_url(f"**/contacts/{contact_id}/edit")
-    browser.fill("#field-email", "eino.example.fi")
+    browser.fill("#emails-0-address", "eino.example.fi")
     browser.click("#save-contact")
-    assert browser.text("#error-email") == "Sähköpostiosoite ei kelpaa."
-    assert browser.get_attribute("#field-email", "aria-invalid") == "true"
-    assert browser.input_value("#field-email") == "eino.example.fi"
-    assert browser.input_value("#field-city") == "Oulu"
+    assert browser.text("#error-emails-0-address") == "Sähköpostiosoite ei kelpaa."
+    assert browser.get_attribute("#emails-0-address", "aria-invalid") == "true"
+    assert browser.input_value("#emails-0-address") == "eino.example.fi"
+    assert browser.input_value("#addresses-0-city") == "Oulu"
     assert browser.count(".field-error") == 1
-    browser.fill("#field-email", "eino.aijala@example.fi")
+    browser.fill("#emails-0-address", "eino.aijala@example.fi")
     browser.click("#save-contact")
     browser.wait_for_url(f"**/contacts/{contact_id}")
     assert browser.text("#flash") == "Muutokset on tallennettu."
-    assert browser.text("#detail-email dd") == "eino.aijala@example.fi"
+    assert browser.text("#contact-emails a") == "eino.aijala@example.fi"
 
-    # The audit trail names the viewer and the editor.
-    rows = wait_for_trail(browser, {("maija", "katseli"), ("maija", "muutti (kentät: Sähköposti)")})
+    # The audit trail names the viewer and the editor (the e-mail and its list changed together).
+    edited = ("maija", "muutti (kentät: Sähköposti, Sähköpostit)")
+    rows = wait_for_trail(browser, {("maija", "katseli"), edited})
     who_did_what = {(who, what) for _, who, what in rows}
     assert ("maija", "katseli") in who_did_what, rows
-    assert ("maija", "muutti (kentät: Sähköposti)") in who_did_what, rows
+    assert edited in who_did_what, rows
     assert all(when for when, _, _ in rows)
 
     # English labels after switching the language; the page stays the same.
@@ -108,8 +109,9 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     assert browser.get_attribute("html", "lang") == "en"
     assert browser.text("#audit-trail h2") == "Access log"
     assert browser.text("#edit-contact") == "Edit"
-    assert browser.text("#detail-email dt").lower() == "e-mail"
-    assert ("maija", "changed (fields: E-mail)") in {(who, what) for _, who, what in trail_rows(browser)}
+    assert browser.text("#detail-emails dt").lower() == "e-mail addresses"
+    changed = ("maija", "changed (fields: E-mail, E-mail addresses)")
+    assert changed in {(who, what) for _, who, what in trail_rows(browser)}
 
     # Log out: back on the login page, the session is gone.
     browser.click("#logout")
@@ -130,13 +132,13 @@ def test_admin_creates_and_deletes_a_contact_with_confirmation(system, browser):
     browser.wait_for_url("**/contacts/new")
     browser.fill("#field-first_name", "Ville")
     browser.fill("#field-last_name", "Virtanen")
-    browser.fill("#field-phone", "040 111 2233")
-    browser.fill("#field-postal_code", "123")
-    browser.fill("#field-city", "Tampere")
+    browser.fill("#phones-0-number", "040 111 2233")
+    browser.fill("#addresses-0-postal_code", "123")
+    browser.fill("#addresses-0-city", "Tampere")
     browser.click("#save-contact")
-    assert browser.text("#error-postal_code") == "Suomalaisessa postinumerossa on viisi numeroa."
+    assert browser.text("#error-addresses-0-postal_code") == "Suomalaisessa postinumerossa on viisi numeroa."
     assert browser.input_value("#field-last_name") == "Virtanen"
-    browser.fill("#field-postal_code", "33100")
+    browser.fill("#addresses-0-postal_code", "33100")
     browser.click("#save-contact")
     browser.wait_for_selector("#contact-name")
     assert browser.text("#flash") == "Yhteystieto on luotu."

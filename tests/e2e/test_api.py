@@ -48,7 +48,7 @@ def test_token_auth_and_the_contact_life_cycle(admin_api):
     assert {"contact.created", "contact.listed", "contact.updated", "contact.viewed"} <= actions
     assert {item["actor"]["username"] for item in trail} == {"admin"}
     updated = next(item for item in trail if item["action"] == "contact.updated")
-    assert updated["fields"] == ["city", "postal_code"]
+    assert updated["fields"] == ["addresses", "city", "postal_code"]  # C2: the list follows the flat fields
 
     assert admin_api.delete(f"/api/v1/contacts/{contact['id']}").status_code == 200
     assert admin_api.get(f"/api/v1/contacts/{contact['id']}").status_code == 404
@@ -108,11 +108,13 @@ def test_authentication_and_permissions(system, admin_api):
 
 
 def test_login_throttling_locks_out_after_repeated_failures(system, admin_api):
+    """S1: the fifth failure in a row locks the account (tests/e2e/test_login_security.py has more)."""
     url = f"{system.base_url}/api/v1/auth/token"
-    for _ in range(5):
+    for _ in range(4):
         assert requests.post(url, json={"username": "admin", "password": "wrong"}).status_code == 401
+    assert requests.post(url, json={"username": "admin", "password": "wrong"}).status_code == 423
     locked = requests.post(url, json={"username": "admin", "password": ADMIN_PASSWORD})
-    assert locked.status_code == 429 and "Too many failed logins" in locked.json()["message"]
+    assert locked.status_code == 423 and "locked after too many failed logins" in locked.json()["message"]
 
 
 def test_session_cookie_api_calls_need_the_csrf_header(system, admin_api):

@@ -17,6 +17,7 @@ ROWS = (
     "3-filter structured search",
     "page 10, sorted by created_at",
     "members incl. subgroups, large group",
+    "groups tree with member counts",
     "duplicate candidates, one contact",
     "upcoming birthdays",
 )

@@ -65,10 +65,10 @@ def test_c3_define_fields_and_set_validated_values(contacts, clean_databases):
         "contact_updated",
     ]
     assert events[3][1]["changed_fields"] == ["custom.jasenlaji", "custom.jasennumero"]
-    assert events[4][1]["changed_fields"] == ["city", "custom.jasenlaji"]
+    assert events[4][1]["changed_fields"] == ["addresses", "city", "custom.jasenlaji"]
     assert events[4][1]["custom"] == {"jasennumero": 1234, "jasenlaji": "kannatus"}
     audits = outbox(clean_databases["contacts"], "audit")
-    assert audits[-1][1]["fields"] == ["city", "custom.jasenlaji"]
+    assert audits[-1][1]["fields"] == ["addresses", "city", "custom.jasenlaji"]
     assert field["id"] == contacts.list_custom_fields()["items"][0]["id"]
 
 
@@ -186,7 +186,10 @@ def test_c3_filters_find_contacts_by_custom_values(contacts):
     assert found(**{"custom.soittimet": "piano"}) == [a["id"]]
     assert found(custom_text="kuorolaulu") == [a["id"]]
     assert found(custom_text="hiihto KUORO") == [a["id"]]
-    assert found(**{"custom.unknown_key": "x"}) == []
+    with pytest.raises(ValidationFailed) as error:  # C3/C4: not silently "no matches"
+        found(**{"custom.unknown_key": "x"})
+    assert error.value.message == "No custom field 'unknown_key'."
+    assert error.value.details == {"custom.unknown_key": ["No custom field 'unknown_key'."]}
     with pytest.raises(ValidationFailed) as error:
         found(**{"custom.maksu__between": "1"})
     assert "custom.maksu__between" in error.value.details

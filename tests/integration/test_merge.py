@@ -93,7 +93,7 @@ def test_c11_merge_moves_links_and_redirects(contacts, clean_databases):
     contacts.add_alt_name(two["id"], {"kind": "nickname", "first_name": "Jussi"})
     result = contacts.merge_contacts(one["id"], [two["id"]], {"first_name": two["id"], "city": two["id"]})
     assert result["contact"]["first_name"] == "Jose" and result["contact"]["city"] == "Oulu"
-    assert set(result["changed_fields"]) == {"first_name", "city"}
+    assert set(result["changed_fields"]) == {"first_name", "city", "addresses"}  # C2: the list follows city
     merged = contacts.get_contact(two["id"])
     assert merged["id"] == one["id"] and merged["redirected_from"] == two["id"]
     assert contacts.contact_exists(two["id"])

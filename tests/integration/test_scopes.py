@@ -11,7 +11,9 @@ from piiri.errors import NotFound, PermissionDenied
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 
-ADMIN = make_actor("scope-admin", permissions=(*ALL_PERMISSIONS, "groups.manage", "automations.manage"))
+ADMIN = make_actor(
+    "scope-admin", permissions=(*ALL_PERMISSIONS, "groups.manage", "automations.manage", "fields.manage")
+)
 
 
 @pytest.fixture
@@ -189,3 +191,21 @@ def test_c6_a_contact_created_by_a_scoped_actor_joins_their_group_and_stays_visi
     with world["rpc"](ADMIN) as cluster:
         other = cluster.contacts.create_contact({"first_name": "Vapaa", "last_name": "Scopetest"})
         assert cluster.contacts.get_contact(other["id"])["groups"] == []
+
+
+def test_c6_custom_field_value_counts_are_not_shown_to_a_scoped_actor(world):
+    """C6: a custom field's registry-wide value count would tell a scoped user about outsiders."""
+    people = world["people"]
+    with world["rpc"](ADMIN) as cluster:
+        contacts = cluster.contacts
+        field = contacts.create_custom_field(
+            {"key": "jasenlaji", "label_fi": "Jäsenlaji", "field_type": "text"}
+        )
+        for first in ("Inka", "Outi", "Nelli"):
+            contacts.update_contact(people[first], {"custom": {"jasenlaji": "varsinainen"}})
+        counted = contacts.list_custom_fields(with_counts=True)["items"]
+        assert [item.get("value_count") for item in counted if item["id"] == field["id"]] == [3]
+    with world["rpc"](scoped(world, "helsinki")) as cluster:
+        listed = cluster.contacts.list_custom_fields(with_counts=True)["items"]
+        assert [item["key"] for item in listed] == ["jasenlaji"]  # the definition itself is no secret
+        assert all(item.get("value_count") is None for item in listed)

@@ -118,3 +118,34 @@ def test_demo_seed_leaves_existing_contacts_alone(contacts_url):
     seed_contacts(contacts_url, 3)
     assert seed_demo(contacts_url) == 0
     assert count_contacts(contacts_url) == 3
+
+
+def test_c2_seeded_lists_match_the_flat_columns_and_are_searchable(contacts_url):
+    """C2: the COPY path fills the rich fields; the flat columns equal each list's primary entry."""
+    assert seed_contacts(contacts_url, 3_000, seed=6) == 3_000
+    [(mismatched, several_emails, several_phones, several_addresses, tagged, titled)] = query(
+        contacts_url,
+        "SELECT count(*) FILTER (WHERE email IS DISTINCT FROM (SELECT e ->> 'address' FROM"
+        "   jsonb_array_elements(emails) e WHERE (e ->> 'primary')::boolean)"
+        "   OR phone IS DISTINCT FROM (SELECT p ->> 'number' FROM jsonb_array_elements(phones) p"
+        "   WHERE (p ->> 'primary')::boolean)"
+        "   OR city IS DISTINCT FROM (SELECT a ->> 'city' FROM jsonb_array_elements(addresses) a"
+        "   WHERE (a ->> 'primary')::boolean)),"
+        " count(*) FILTER (WHERE jsonb_array_length(emails) > 1),"
+        " count(*) FILTER (WHERE jsonb_array_length(phones) > 1),"
+        " count(*) FILTER (WHERE jsonb_array_length(addresses) > 1),"
+        " count(*) FILTER (WHERE tags @> '{hallitus}'),"
+        " count(*) FILTER (WHERE title IS NOT NULL AND middle_name IS NULL OR honorific IS NOT NULL)"
+        " FROM contacts",
+    )
+    assert mismatched == 0
+    assert several_emails > 300 and several_phones > 200 and several_addresses > 100
+    assert tagged > 20 and titled > 50
+    # A work e-mail (never the primary) is in search_text, where search finds it.
+    [(work_email, found)] = query(
+        contacts_url,
+        "SELECT e ->> 'address', (SELECT count(*) FROM contacts c2 WHERE c2.search_text LIKE"
+        "   '% ' || (e ->> 'address') || '%') FROM contacts, jsonb_array_elements(emails) e"
+        " WHERE e ->> 'kind' = 'work' LIMIT 1",
+    )
+    assert "@" in work_email and found == 1

@@ -159,3 +159,44 @@ def test_ping_checks_the_database(worker, storage):
     storage.ping.return_value = True
     assert worker.ping() is True
     storage.ping.assert_called_once_with(worker.db.session)
+
+
+def test_g2_a_search_of_the_log_reads_with_parsed_filters_and_records_itself(worker, storage):
+    storage.search_events.return_value = ([], None)
+    page = worker.search_events({"actor": "anna", "subject_id": "C-1", "service": ""}, limit="5", cursor="9")
+    assert page == {"items": [], "next_cursor": None}
+    session = worker.db.transaction.return_value.__enter__.return_value
+    storage.search_events.assert_called_once_with(session, {"actor": "anna", "subject_id": "C-1"}, 5, 9)
+    record = storage.insert_event.call_args.args[1]
+    assert (record["action"], record["subject_ids"]) == ("audit.searched", ["C-1"])
+    assert record["details"] == {
+        "filters": {"actor": "anna", "subject_id": "C-1"},
+        "cursor": "9",
+        "returned": 0,
+    }
+    worker.context.require.assert_called_once_with("audit.view")
+
+
+def test_g2_an_export_page_is_recorded_as_audit_exported(worker, storage):
+    storage.search_events.return_value = ([], None)
+    worker.export_events({"action": "contact.viewed"})
+    assert storage.search_events.call_args.args[2:] == (1000, None)
+    record = storage.insert_event.call_args.args[1]
+    assert record["action"] == "audit.exported" and record["details"]["filters"] == {
+        "action": "contact.viewed"
+    }
+
+
+@pytest.mark.parametrize("method", ["search_events", "export_events", "verify_chain"])
+def test_g2_without_audit_view_the_log_is_neither_searched_nor_verified(worker, storage, method):
+    worker.context.require.side_effect = PermissionDenied("no", {"permission": "audit.view"})
+    with pytest.raises(PermissionDenied):
+        getattr(worker, method)()
+    storage.search_events.assert_not_called()
+    storage.insert_event.assert_not_called()
+
+
+def test_s2_verifying_the_chain_needs_users_manage_too(worker, storage):
+    with pytest.raises(PermissionDenied, match="users.manage"):
+        worker.verify_chain()  # VIEWER has audit.view only
+    storage.read_head.assert_not_called()

@@ -6,14 +6,16 @@ import json
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
+from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
+from services.contacts import scopes
 from services.contacts.advanced_search import filters as _filters  # noqa: F401  (registers the filters)
 from services.contacts.advanced_search import storage as advanced_storage
 from services.contacts.advanced_search.contract import AdvancedCountInput, AdvancedSearchInput
 from services.contacts.advanced_search.expression import compile_expression
 from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
-from services.contacts.filters import _builder
+from services.contacts.filters import _builder, unknown_family_filters
 from services.contacts.saved_searches.storage import COUNT_CAP
 from services.contacts.search import clamp_limit, encode_cursor
 
@@ -22,14 +24,39 @@ SUMMARY = ContactSummary()
 CURSOR_KEYS = {"o", "d", "n", "k", "i"}
 
 
-def condition_for(expression):
-    """The SQL condition of an expression (ValidationFailed naming each bad node by its path)."""
-    return compile_expression(
+def condition_for(expression, session=None):
+    """The SQL condition of an expression (ValidationFailed naming each bad node by its path); with a
+    ``session`` a filter naming nothing (``custom.<key>`` of no active field) is refused too."""
+    condition = compile_expression(
         expression,
         build_filter=lambda name, value: _builder(name)(value),
         build_text=advanced_storage.text_condition,
         known_filter=lambda name: _builder(name) is not None,
     )
+    if session is not None:
+        nodes = filter_nodes(expression, "expression")
+        unknown = unknown_family_filters(session, [name for _, name in nodes])
+        errors = {f"{path}.filter": unknown[name] for path, name in nodes if name in unknown}
+        if errors:
+            messages = [message for texts in errors.values() for message in texts]
+            raise ValidationFailed(
+                messages[0] if len(set(messages)) == 1 else "The search expression is not valid.", errors
+            )
+    return condition
+
+
+def filter_nodes(node, path):
+    """[(json path, filter name)] of a checked expression's filter leaves."""
+    for op in ("and", "or"):
+        if op in node:
+            return [
+                found
+                for index, child in enumerate(node[op])
+                for found in filter_nodes(child, f"{path}.{op}[{index}]")
+            ]
+    if "not" in node:
+        return filter_nodes(node["not"], f"{path}.not")
+    return [(path, node["filter"])] if "filter" in node else []
 
 
 def _loaded(schema, data):
@@ -75,13 +102,19 @@ class AdvancedSearchRpc:
                 "cursor": cursor,
             },
         )
+        return self._advanced_page(actor, args, limit, {})
+
+    def _advanced_page(self, actor, args, limit, audit_details):
+        """One audited page of an expression's contacts (the advanced search, saved advanced searches):
+        one ``contact.listed`` event with ``audit_details`` added."""
         limit = clamp_limit(limit)
-        condition = condition_for(args["expression"])
+        session = self.db.session
+        condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
         position = position_for(args["cursor"], args["sort"], args["direction"])
         items, next_position = advanced_storage.page(
-            self.db.session, condition, args["sort"], args["direction"], limit, position
+            session, condition, args["sort"], args["direction"], limit, position
         )
-        self.db.session.rollback()
+        session.rollback()
         if items:
             self.audit.read(
                 actor,
@@ -93,6 +126,7 @@ class AdvancedSearchRpc:
                     "expression": args["expression"],
                     "sort": args["sort"],
                     "direction": args["direction"],
+                    **audit_details,
                 },
             )
         return {
@@ -104,9 +138,10 @@ class AdvancedSearchRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_contacts_advanced(self, expression):
         """How many contacts match, up to 10,001 (no personal data, so no audit record)."""
-        self.context.require(VIEW)
+        actor = self.context.require(VIEW)
         args = _loaded(AdvancedCountInput(), {"expression": expression})
-        condition = condition_for(args["expression"])
+        session = self.db.session
+        condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
         found = advanced_storage.count(self.db.session, condition)
         self.db.session.rollback()
         return {"count": found, "exact": found <= COUNT_CAP}

@@ -15,6 +15,7 @@ from nameko.timer import timer
 
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.contacts import scopes
 from services.contacts.automations import actions, rules, storage
 from services.contacts.automations.contract import Automation, DryRun, RunPage
 from services.contacts.automations.describe import describe
@@ -121,6 +122,9 @@ class AutomationsRpc:
         session = self.db.session
         automation = self._auto_get(session, automation_id) if automation_id else None
         items, next_position = storage.runs_page(session, automation and automation["id"], limit, position)
+        if actor.scoped:  # C6: runs on contacts out of scope are not shown (a short page keeps its cursor)
+            seen = scopes.visible_ids(session, actor, [item["contact_id"] for item in items])
+            items = [item for item in items if item["contact_id"] is None or item["contact_id"] in seen]
         session.rollback()
         ids = list(dict.fromkeys(item["contact_id"] for item in items if item["contact_id"]))
         if ids:
@@ -147,19 +151,20 @@ class AutomationsRpc:
         else:
             automation = rules.validate_definition(definition if definition is not None else {})
         horizon = clamp_horizon(horizon_days)
+        scope = scopes.conditions(session, actor)  # C6: a scoped actor sees only their contacts
         config = automation["trigger_config"]
         today = actions.today()
         if automation["trigger_type"] == "date_reached":
             if config["field"] == "membership_ends":
                 self._auto_group(session, config["group_id"], "trigger_config.group_id")
             count, items = storage.date_hits(
-                session, config, today, today + timedelta(days=horizon - 1), DRY_RUN_LIMIT
+                session, config, today, today + timedelta(days=horizon - 1), DRY_RUN_LIMIT, scope
             )
             note = f"Contacts whose date is reached in the next {horizon} days."
         else:
             group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
             count, items = storage.current_members(
-                session, group, config["include_subgroups"], today, DRY_RUN_LIMIT
+                session, group, config["include_subgroups"], today, DRY_RUN_LIMIT, scope
             )
             note = f"The current members of '{group['name']}', as if they joined (or left) now."
         texts = describe(automation, storage.group_names(session, group_ids(automation)))
@@ -327,6 +332,24 @@ class AutomationsRpc:
         rules.check_no_loop(
             definition, others, lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1])
         )
+
+    def _auto_loop(self, session):
+        """The loop the enabled automations form over the tree as it is now in ``session``, or None."""
+        paths = storage.group_paths(session)
+        return rules.find_loop(
+            storage.list_automations(session),
+            lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1]),
+        )
+
+    def _auto_check_moved_tree(self, session, loop_before, field="parent_id"):
+        """After a group moved (the subtree's ancestors changed, in this transaction): refuse the move
+        (ValidationFailed naming the automations) if the enabled automations now form a loop they did
+        not form before. Call with ``loop_before`` = _auto_loop() taken under lock_definitions()."""
+        loop = self._auto_loop(session)
+        if loop and not loop_before:
+            names = rules.loop_names(loop)
+            message = f"Moving the group would make a loop of automations: {names}."
+            raise ValidationFailed(message, {field: [message]})
 
     def _auto_changed(self, session, actor, what, automation, fields):
         view = AUTOMATION.dump({key: automation[key] for key in ("id", *DEFINITION_FIELDS, "created_by")})

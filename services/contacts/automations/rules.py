@@ -330,6 +330,11 @@ def find_loop(automations, ancestors):
     return None
 
 
+def loop_names(cycle):
+    """The automations of a loop by name, back to the first: "'A' -> 'B' -> 'A'"."""
+    return " -> ".join(f"'{item['name']}'" for item in [*cycle, cycle[0]])
+
+
 def check_no_loop(candidate, others, ancestors):
     """Refuse ``candidate`` if it closes a loop with the others (ValidationFailed naming them)."""
     if not candidate.get("enabled", True):
@@ -337,7 +342,7 @@ def check_no_loop(candidate, others, ancestors):
     everyone = [item for item in others if str(item["id"]) != str(candidate["id"])] + [candidate]
     cycle = find_loop(everyone, ancestors)
     if cycle and any(str(item["id"]) == str(candidate["id"]) for item in cycle):
-        names = " -> ".join(f"'{item['name']}'" for item in [*cycle, cycle[0]])
+        names = loop_names(cycle)
         raise ValidationFailed(
             f"This automation would make a loop: {names}.",
             {"action_config": [f"This automation would make a loop: {names}."]},

@@ -199,9 +199,10 @@ def _page(session, condition, limit, extra=()):
     return total, items
 
 
-def current_members(session, group, include_subgroups, on, limit):
-    """(count, first ``limit``) of the group's active members (with subgroups if asked)."""
-    condition = member_condition(group["id"], on, include_subgroups, group["path"])
+def current_members(session, group, include_subgroups, on, limit, scope=()):
+    """(count, first ``limit``) of the group's active members (with subgroups if asked), within ``scope``
+    (the actor's data scope conditions, if any)."""
+    condition = and_(member_condition(group["id"], on, include_subgroups, group["path"]), *scope)
     return _page(session, condition, limit)
 
 
@@ -235,9 +236,9 @@ def date_expression(config, session):
     return value, value.isnot(None)
 
 
-def date_hits(session, config, first_day, last_day, limit):
+def date_hits(session, config, first_day, last_day, limit, scope=()):
     """Contacts whose field (+ offset) falls on a day in [first_day, last_day] (birth dates: yearly),
-    as (count, first ``limit`` with their ``hit_on`` day)."""
+    as (count, first ``limit`` with their ``hit_on`` day), within ``scope`` (conditions, if any)."""
     found = date_expression(config, session)
     if found is None:
         return 0, []
@@ -261,7 +262,7 @@ def date_hits(session, config, first_day, last_day, limit):
         )
     else:
         condition = and_(present, value >= days[0], value <= days[-1])
-    total, rows = _page(session, condition, limit, extra=(value.label("field_value"),))
+    total, rows = _page(session, and_(condition, *scope), limit, extra=(value.label("field_value"),))
     for row in rows:
         row["hit_on"] = hit_day(config, row["field_value"], first_day, last_day)
     return total, rows

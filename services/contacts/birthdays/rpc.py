@@ -12,6 +12,7 @@ from nameko.timer import timer
 
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
+from services.contacts import scopes
 from services.contacts.birthdays import rules, storage
 from services.contacts.birthdays.contract import (
     BirthdaySettings,
@@ -57,9 +58,9 @@ def loaded_settings(data):
 class BirthdaysRpc:
     """Upcoming round birthdays of important contacts, their settings and the daily reminder (C13)."""
 
-    def _birthdays_list(self, session, settings, day, horizon_days):
+    def _birthdays_list(self, session, settings, day, horizon_days, actor=SYSTEM):
         ranges = rules.birth_ranges(day, horizon_days, settings["round_ages"])
-        conditions = important_conditions(settings["important_filters"])
+        conditions = important_conditions(settings["important_filters"]) + scopes.conditions(session, actor)
         return storage.upcoming(session, ranges, conditions, rules.LIST_LIMIT)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -71,7 +72,7 @@ class BirthdaysRpc:
         settings = storage.get_settings(session)
         horizon = rules.horizon(horizon_days, settings["horizon_days"])
         day = rules.today()
-        items = self._birthdays_list(session, settings, day, horizon)
+        items = self._birthdays_list(session, settings, day, horizon, actor)
         session.rollback()
         if items:
             self.audit.read(

@@ -1,7 +1,9 @@
 """Search filters on custom values: ``custom.<key>=v`` (and ``__gte``/``__lte``), ``custom_text=words``.
 
 Each is an EXISTS over the contact's values in active fields, compared on value_text (normalised,
-so case- and accent-insensitive). A key that names no active field matches no contact.
+so case- and accent-insensitive). A key that names no active field (unknown or removed) is refused
+with "No custom field 'x'." wherever the search is given a session to check it (lists, advanced
+expressions, saved searches).
 """
 
 import re
@@ -12,7 +14,7 @@ from sqlalchemy.dialects.postgresql import NUMERIC
 from piiri.errors import ValidationFailed
 from services.contacts.custom_fields import rules
 from services.contacts.custom_fields.storage import normalised
-from services.contacts.filters import search_filter, search_filter_family
+from services.contacts.filters import search_filter, search_filter_family, search_filter_family_check
 from services.contacts.models import contacts, custom_fields, custom_values
 from services.contacts.search import like_pattern
 
@@ -52,6 +54,25 @@ def custom_value_filter(rest, value):
     if operator:
         return exists(query.where(_range(name, operator, value, cv, cf)))
     return exists(query.where(_equality(value, cv, cf)))
+
+
+def custom_key(name):
+    """The field key of a ``custom.<key>[__op]`` filter name."""
+    return name[len("custom.") :].partition("__")[0]
+
+
+@search_filter_family_check("custom.")
+def unknown_custom_keys(session, names):
+    """{name: ["No custom field 'x'."]} for the names whose key is no active custom field."""
+    keys = {name: custom_key(name) for name in names}
+    found = set(
+        session.execute(
+            select(custom_fields.c.key).where(
+                custom_fields.c.key.in_(set(keys.values())), custom_fields.c.removed_at.is_(None)
+            )
+        ).scalars()
+    )
+    return {name: [f"No custom field '{key}'."] for name, key in keys.items() if key not in found}
 
 
 def _equality(value, cv, cf):

@@ -41,8 +41,10 @@ class CustomFieldsRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_custom_fields(self, include_removed=False, with_counts=False):
         """Definitions in display order (no personal data, so no audit record)."""
-        self.context.require("contacts.view")
-        fields = storage.list_fields(self.db.session, bool(include_removed), bool(with_counts))
+        actor = self.context.require("contacts.view")
+        # C6: registry-wide value counts would tell a scoped user about contacts outside their scope.
+        counted = bool(with_counts) and not actor.scoped
+        fields = storage.list_fields(self.db.session, bool(include_removed), counted)
         self.db.session.rollback()
         return {"items": FIELD.dump(fields, many=True)}
 

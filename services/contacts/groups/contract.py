@@ -88,6 +88,9 @@ class Group(Schema):
     depth = fields.Integer()
     direct_members = fields.Integer(metadata={"description": "Active direct members today."})
     all_members = fields.Integer(metadata={"description": "Active members today including subgroups."})
+    more_subgroups = fields.Integer(
+        metadata={"description": "With max_depth: subgroups of a group at the limit, not listed."}
+    )
     ancestors = fields.List(fields.Nested(GroupRef), metadata={"description": "From the root down."})
     children = fields.List(fields.Nested(GroupRef))
 

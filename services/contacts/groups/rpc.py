@@ -11,6 +11,8 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.contacts import scopes
+from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.groups import parts, storage, tree  # noqa: F401  (parts registers)
 from services.contacts.groups.contract import (
@@ -151,30 +153,58 @@ class GroupsRpc:
         return self.update_group(group_id, {"archived": archived})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def list_groups(self, include_archived=False, on=None):
-        """The whole tree, depth-first, with active member counts (direct and including subgroups)."""
-        self.context.require("contacts.view")
+    def list_groups(self, include_archived=False, on=None, compact=False, max_depth=None):
+        """The whole tree, depth-first, with active member counts (direct and including subgroups);
+        ``max_depth``: only the top levels (0: top-level groups), each group at the limit with
+        ``more_subgroups``; ``compact``: only id, parent_id, name, archived, depth and the counts."""
+        actor = self.context.require("contacts.view")
         on = self._groups_day(on, "on") or tree.today()
+        max_depth = tree.clean_depth(max_depth)
         session = self.db.session
-        rows = storage.all_groups(session, include_archived)
-        direct, total = storage.member_counts(session, on)
+        rows = storage.all_groups(session, include_archived, max_depth)
+        shown = [row["id"] for row in rows] if max_depth is not None else None
+        if actor.scoped:  # C6: a scoped actor's counts include only the contacts in their scope
+            direct, total = scopes.member_counts(session, actor, on)
+        else:
+            direct, total = storage.stored_member_counts(session, on, group_ids=shown)
+        more = {}
+        if max_depth is not None:
+            deepest = [row["id"] for row in rows if tree.depth_of(row["path"]) == max_depth]
+            more = storage.child_counts(session, deepest, include_archived)
         session.rollback()
         names = {str(row["id"]): row["name"] for row in rows}
         items = tree.build_tree(rows, direct, total)
-        for item in items:
-            item["path_names"] = tree.path_names(item["path"], names)
-        return {"items": GROUP.dump(items, many=True)}
+        fields = tree.COMPACT_FIELDS if compact else tree.LIST_FIELDS
+        if max_depth is not None:
+            fields = (*fields, "more_subgroups")
+            for item in items:
+                item["more_subgroups"] = more.get(item["id"], 0)
+        if not compact:
+            for item in items:
+                item["path_names"] = tree.path_names(item["path"], names)
+        return {"items": [tree.listed(item, fields) for item in items]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_group(self, group_id, on=None):
         """One group with its ancestors, children and member counts (no personal data)."""
-        self.context.require("contacts.view")
+        actor = self.context.require("contacts.view")
         on = self._groups_day(on, "on") or tree.today()
         session = self.db.session
         group = self._groups_get(session, group_id)
         group = storage.with_names(session, group)
         group["children"] = storage.children_of(session, group["id"], include_archived=group["archived"])
-        group["direct_members"], group["all_members"] = storage.group_member_counts(session, group, on)
+        if actor.scoped:  # C6: only the members in the actor's scope are counted
+            direct, total = scopes.member_counts(session, actor, on, [group["id"]])
+            group["direct_members"], group["all_members"] = (
+                direct.get(group["id"], 0),
+                total.get(group["id"], 0),
+            )
+        else:
+            direct, total = storage.stored_member_counts(session, on, group)
+            group["direct_members"], group["all_members"] = (
+                direct.get(group["id"], 0),
+                total.get(group["id"], 0),
+            )
         session.rollback()
         group["depth"] = len(group["ancestors"])
         return GROUP.dump(group)
@@ -203,7 +233,7 @@ class GroupsRpc:
                     "People cannot be added to an archived group.",
                     {"group_id": [f"'{group['name']}' is archived."]},
                 )
-            found = storage.existing_contact_ids(session, ids)
+            found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
@@ -249,7 +279,8 @@ class GroupsRpc:
         ends_on = values.get("ends_on") or tree.today()
         with self.db.transaction() as session:
             group = self._groups_get(session, group_id, for_update=True)
-            ended = storage.end_memberships(session, group["id"], ids, ends_on)
+            visible = scopes.visible_ids(session, actor, ids)  # C6: out-of-scope people are skipped
+            ended = storage.end_memberships(session, group["id"], [i for i in ids if i in visible], ends_on)
             ended_ids = {row["contact_id"] for row in ended}
             if ended:
                 self.audit.write(
@@ -290,7 +321,7 @@ class GroupsRpc:
         session = self.db.session
         group = self._groups_get(session, group_id)
         items, next_position = storage.members_page(
-            session, group, bool(include_subgroups), on, limit, position
+            session, group, bool(include_subgroups), on, limit, position, scopes.conditions(session, actor)
         )
         session.rollback()
         if items:
@@ -311,6 +342,26 @@ class GroupsRpc:
 
     # --- helpers ----------------------------------------------------------------------------------------
 
+    def _groups_join_creator_scope(self, session, actor, contact_id):
+        """C6: a contact created by a scoped actor joins their scope group (scopes.creator_group), in the
+        creation's transaction, audited and published like add_members; otherwise it would vanish."""
+        group = scopes.creator_group(session, actor)
+        if group is None:
+            return None
+        rows = storage.add_memberships(session, group["id"], [contact_id], None, tree.today(), None)
+        details = {
+            "group_id": str(group["id"]),
+            "group_name": group["name"],
+            "role": None,
+            "creator_scope": True,
+        }
+        self.audit.write(
+            self.outbox, session, actor, "group.members_added", "contact", [contact_id], ("groups",), details
+        )
+        for row in rows:
+            self.outbox.event(session, "member_joined", membership_event(row))
+        return group
+
     def _groups_get(self, session, group_id, field="group_id", for_update=False):
         parsed = storage_id(group_id)
         group = storage.get_group(session, parsed, for_update) if parsed else None
@@ -328,9 +379,13 @@ class GroupsRpc:
                 group["name"], storage.sibling_names(session, new_parent and new_parent["id"])
             )
         new_path = tree.path_for(new_parent and new_parent["path"], group["id"])
+        # C8: a move changes which automations fire for the subtree; one that closes a loop is refused.
+        automation_storage.lock_definitions(session)
+        loop_before = self._auto_loop(session)
         subtree = storage.move_subtree(
             session, group["id"], new_parent and new_parent["id"], group["path"], new_path
         )
+        self._auto_check_moved_tree(session, loop_before)
         moved = storage.get_group(session, group["id"])
         self._groups_record_change(
             session, actor, "group.changed", "group_changed", moved, "moved", ["parent_id", "path"], subtree

@@ -4,8 +4,15 @@ import uuid
 
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
 
+from services.contacts.groups import tree as group_tree
 from services.contacts.groups.tree import ancestor_ids, path_names
-from services.contacts.models import contacts, groups, memberships
+from services.contacts.models import (
+    contacts,
+    group_member_counts_day,
+    groups,
+    memberships,
+)
+from services.contacts.models import group_member_counts as counts_table
 from services.contacts.storage import SUMMARY_COLUMNS, display_name
 
 GROUP_COLUMNS = list(groups.c)
@@ -106,11 +113,26 @@ def set_archived(session, path, archived):
     return [row.id for row in rows]
 
 
-def all_groups(session, include_archived=False):
+def all_groups(session, include_archived=False, max_depth=None):
+    """Every group (not archived ones unless asked); with ``max_depth`` only those at most that many
+    levels below a top-level group (depth from the path's '/' count, one scan of groups)."""
     query = select(*GROUP_COLUMNS)
     if not include_archived:
         query = query.where(groups.c.archived_at.is_(None))
+    if max_depth is not None:
+        slashes = func.length(groups.c.path) - func.length(func.replace(groups.c.path, "/", ""))
+        query = query.where(slashes <= max_depth + 2)
     return [_group(row) for row in session.execute(query)]
+
+
+def child_counts(session, parent_ids, include_archived=False):
+    """{group id: number of its subgroups} for the given groups (those with none are left out)."""
+    if not parent_ids:
+        return {}
+    query = select(groups.c.parent_id, func.count()).where(groups.c.parent_id.in_(parent_ids))
+    if not include_archived:
+        query = query.where(groups.c.archived_at.is_(None))
+    return dict(session.execute(query.group_by(groups.c.parent_id)).all())
 
 
 def active_on(on, table=memberships):
@@ -140,6 +162,41 @@ def member_counts(session, on):
         {"on": on},
     ).all()
     return {row[0]: row[1] for row in direct}, {row[0]: row[1] for row in total}
+
+
+def counted_day(session, today):
+    """The day the stored counts (group_member_counts) are for, rolled forward to ``today`` if older.
+
+    Rolling re-counts only the people whose memberships started or ended in between, and is
+    committed at once so that the next view finds the counts current. If they were never counted
+    (a new or emptied table), they are counted now. Never rolled past today: another day's counts
+    (``?on=``) are counted live.
+    """
+    day = session.execute(select(group_member_counts_day.c.counted_on)).scalar()
+    if day is None or day < today:
+        day = session.execute(select(func.piiri_group_counts_roll(today))).scalar()
+        session.commit()
+    return day
+
+
+def stored_member_counts(session, on, group=None, group_ids=None):
+    """The same as member_counts() (of every group, or of ``group`` only), read from
+    group_member_counts when ``on`` is today and they are for today; counted live otherwise."""
+    if on != group_tree.today() or counted_day(session, on) != on:
+        if group is None:
+            return member_counts(session, on)
+        direct, total = group_member_counts(session, group, on)
+        return {group["id"]: direct}, {group["id"]: total}
+    query = select(counts_table)
+    if group is not None:
+        query = query.where(counts_table.c.group_id == group["id"])
+    elif group_ids is not None:
+        query = query.where(counts_table.c.group_id.in_(group_ids))
+    rows = session.execute(query).all()
+    return (
+        {row.group_id: row.direct_members for row in rows},
+        {row.group_id: row.all_members for row in rows},
+    )
 
 
 def group_member_counts(session, group, on):
@@ -232,12 +289,13 @@ def member_condition(group_id, on, include_subgroups=True, subtree_path=None):
     return exists().where(membership, groups.c.id == memberships.c.group_id, in_subtree)
 
 
-def members_page(session, group, include_subgroups, on, limit, position):
-    """One page of the members in name order (keyset paging on sort_name, id), and the next position."""
+def members_page(session, group, include_subgroups, on, limit, position, conditions=()):
+    """One page of the members in name order (keyset paging on sort_name, id), and the next position;
+    ``conditions`` (e.g. the actor's data scope) narrow the members."""
     # Paths hold only ids and '/', so they are safe LIKE prefixes; plan with the prefix seen (the index).
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     condition = member_condition(group["id"], on, include_subgroups, group["path"])
-    query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(condition)
+    query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(condition, *conditions)
     if position:
         query = query.where(
             tuple_(contacts.c.sort_name, contacts.c.id)

@@ -11,7 +11,9 @@ from nameko.timer import timer
 
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
+from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.consents import storage as consent_storage
 from services.contacts.contract import EDITABLE_FIELDS, SUMMARY_FIELDS, Contact, WholeContactRules
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.details import detail_names, details_for
@@ -68,6 +70,8 @@ class MergeRpc:
         session = self.db.session
         contact = self._existing(session, contact_id)
         found = self._merge_candidates(session, contact)
+        visible = scopes.visible_ids(session, actor, [item["contact"]["id"] for item in found])  # C6
+        found = [item for item in found if item["contact"]["id"] in visible]
         session.rollback()
         items = [CANDIDATE.dump({**item, "contact": summary(item["contact"])}) for item in found]
         if items:
@@ -128,9 +132,13 @@ class MergeRpc:
         actor = self.context.require("contacts.view")
         limit = clamp_limit(limit)
         rows, more = storage.candidate_page(self.db.session, limit, decode_position(cursor))
+        # C6: a pair is shown only when the actor sees both contacts (a short page keeps its cursor).
+        visible = scopes.visible_ids(self.db.session, actor, [row[f"{s}_id"] for row in rows for s in "ab"])
         self.db.session.rollback()
         items = []
         for row in rows:
+            if actor.scoped and not {row["a_id"], row["b_id"]} <= visible:
+                continue
             pair = {
                 side: summary({name: row[f"{side[-1]}_{name}"] for name in storage.SUMMARY})
                 for side in ("contact_a", "contact_b")
@@ -228,6 +236,8 @@ class MergeRpc:
                 if source != str(survivor_key):
                     storage.take_custom_value(session, survivor_key, uuid.UUID(source), key)
             storage.repoint_contact_links(session, survivor_key, merged_keys)
+            storage.move_affiliations_and_photo(session, survivor_key, merged_keys)
+            consent_storage.move_to_survivor(session, survivor_key, merged_keys)  # G1
             storage.redirect(session, survivor_key, merged_keys, actor.username or actor.id)
             storage.delete_contacts(session, merged_keys)
             storage.forget_pairs_of(session, survivor_key)

@@ -1,11 +1,22 @@
 """Pure rules of C11: how alike two contacts are (score and reasons), which fields differ, and the plan
 of a merge (validation and the survivor's new values)."""
 
+import json
 import unicodedata
 from difflib import SequenceMatcher
 
 from piiri.errors import ValidationFailed
+from services.contacts import rich_fields
 from services.contacts.contract import EDITABLE_FIELDS
+
+# Combined from every merged contact rather than chosen from one (C2): the lists and the tags.
+COMBINED_FIELDS = (*rich_fields.LIST_FIELDS, "tags")
+# Choosing one of a list's flat fields from a contact makes that contact's primary entry the primary.
+FLAT_CHOICE = {
+    "emails": ("email",),
+    "phones": ("phone",),
+    "addresses": rich_fields.ADDRESS_FLAT,
+}
 
 THRESHOLD = 60  # pairs scoring at least this are listed for review
 MAX_COMPARED = 5
@@ -42,9 +53,12 @@ def similarity(left, right):
 def score_pair(one, other):
     """(score 0..100, reasons) of two contacts; reasons are the keys of WEIGHTS that apply."""
     reasons = []
-    if one.get("email") and normalise(one["email"]) == normalise(other.get("email")):
+    # Any shared e-mail or phone of the lists counts, not only the primaries (C2).
+    if {normalise(email) for email in rich_fields.all_emails(one)} & {
+        normalise(email) for email in rich_fields.all_emails(other)
+    }:
         reasons.append("same_email")
-    if one.get("phone") and one["phone"] == other.get("phone"):
+    if rich_fields.all_phones(one) & rich_fields.all_phones(other):
         reasons.append("same_phone")
     name_one, name_other = full_name(one), full_name(other)
     born_one, born_other = one.get("birth_date"), other.get("birth_date")
@@ -103,7 +117,7 @@ def _key(value):
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, list):
-        return tuple(value)
+        return json.dumps(value, sort_keys=True, default=str)  # lists of entries (C2) are not hashable
     return value
 
 
@@ -139,8 +153,11 @@ def plan_merge(survivor, merged, chosen):
     """The survivor's new field and custom values from ``chosen`` ({field: contact id}).
 
     Fields not chosen keep the survivor's value; a custom value not chosen is the survivor's, or
-    else the first merged contact's that has one. Returns (changed fields {name: value},
-    custom values {key: contact id to take it from}, fields_from {field: contact id}).
+    else the first merged contact's that has one. The e-mails, phones and addresses of every contact
+    are combined (no entry twice), the survivor's primary entry staying primary unless a flat field
+    of the list (email; phone; street, postal_code, city, country) is chosen from another contact,
+    whose primary entry then becomes the primary; the tags are united (C2). Returns (changed fields
+    {name: value}, custom values {key: contact id to take it from}, fields_from {field: contact id}).
     """
     if chosen is None:
         chosen = {}
@@ -156,6 +173,8 @@ def plan_merge(survivor, merged, chosen):
         known = name in EDITABLE_FIELDS or (name.startswith("custom.") and name[7:] in custom_keys)
         if not known:
             errors[f"chosen.{name}"] = ["Not a field of these contacts."]
+        elif name in COMBINED_FIELDS:
+            errors[f"chosen.{name}"] = ["Combined from every contact: it cannot be chosen from one."]
         elif str(source) not in everyone:
             errors[f"chosen.{name}"] = ["Must be one of the contacts being merged."]
         else:
@@ -165,9 +184,21 @@ def plan_merge(survivor, merged, chosen):
     survivor_id = str(survivor["id"])
     changed = {}
     for name in EDITABLE_FIELDS:
+        if name in COMBINED_FIELDS or name in rich_fields.FLAT_FIELDS:
+            continue
         source = fields_from.get(name, survivor_id)
         value = everyone[source].get(name)
         if value != survivor.get(name):
+            changed[name] = value
+    ordered_contacts = list(everyone.values())  # the survivor first
+    ids = list(everyone)
+    combined = {"tags": rich_fields.union_tags(ordered_contacts)}
+    for name, flat_names in FLAT_CHOICE.items():
+        source = next((fields_from[flat] for flat in flat_names if flat in fields_from), survivor_id)
+        entries = rich_fields.union(name, ordered_contacts, primary_from=ids.index(source))
+        combined.update(rich_fields.with_flat(name, entries, survivor.get("country")))
+    for name, value in combined.items():
+        if (value or None) != (survivor.get(name) or None):  # [] and no value are the same here
             changed[name] = value
     custom_from = {}
     for key in sorted(custom_keys):

@@ -1,10 +1,14 @@
 """All SQL of C11: blocking queries for duplicate candidates, candidate pairs, dismissals, redirects and
-moving a merged contact's links (memberships, names, statuses, couples, custom values) to the survivor."""
+moving a merged contact's links (memberships, names, statuses, couples, custom values, organisation
+links, photo) to the survivor."""
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from services.contacts import rich_fields
 from services.contacts import storage as contact_storage
+from services.contacts.affiliations import rules as affiliation_rules
+from services.contacts.affiliations import storage as affiliation_storage
 from services.contacts.models import (
     contact_names,
     contact_redirects,
@@ -19,6 +23,8 @@ from services.contacts.models import (
     duplicate_scans,
     memberships,
 )
+from services.contacts.photos import storage as photo_storage
+from services.contacts.search import like_pattern
 
 BLOCK_LIMIT = 50  # rows per blocking key: a very common name or shared e-mail stays cheap
 COLUMNS = contact_storage.CONTACT_COLUMNS
@@ -36,12 +42,18 @@ def redirect_target(session, contact_id):
 
 def block_rows(session, contact):
     """Contacts that may duplicate ``contact``: same e-mail, same phone, same sort name (covers names
-    differing only by case or accents, and same name + birth date), or same postal code and street."""
+    differing only by case or accents, and same name + birth date), or same postal code and street.
+
+    E-mails and phones (C2): the primaries through their own indexes, and any listed one of either
+    contact through the trigram index of search_text, where each listed e-mail and phone starts a word.
+    """
     keys = []
     if contact.get("email"):
         keys.append(contacts.c.email_norm == contact["email"].lower())
     if contact.get("phone"):
         keys.append(contacts.c.phone == contact["phone"])
+    for value in sorted(rich_fields.all_emails(contact)) + sorted(rich_fields.all_phones(contact)):
+        keys.append(contacts.c.search_text.like(func.piiri_norm("% " + like_pattern(value)[1:])))
     keys.append(contacts.c.sort_name == func.piiri_norm(_sort_name_text(contact)))
     if contact.get("postal_code") and contact.get("street"):
         keys.append(and_(contacts.c.postal_code == contact["postal_code"], contacts.c.street.isnot(None)))
@@ -280,6 +292,15 @@ def repoint_contact_links(session, survivor_id, merged_ids):
         )
         .values(value=func.to_jsonb(str(survivor_id)), value_text=str(survivor_id))
     )
+
+
+def move_affiliations_and_photo(session, survivor_id, merged_ids):
+    """Person-organisation links (C2) of the merged contacts, on either side, move to the survivor,
+    except those that would repeat one or link the survivor to itself; the survivor keeps its photo
+    or takes a merged contact's."""
+    rows = affiliation_storage.links_touching(session, [survivor_id, *merged_ids])
+    affiliation_storage.apply_merge(session, *affiliation_rules.merge_plan(rows, survivor_id, merged_ids))
+    photo_storage.keep_one_on_merge(session, survivor_id, merged_ids)
 
 
 def redirect(session, survivor_id, merged_ids, by):

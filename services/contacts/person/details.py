@@ -28,7 +28,13 @@ def couple_view(session, couple_id, contact_id=None):
     return view
 
 
-@detail_provider("person")
+def shown_partners(part):
+    """G2: the couple's members (the partner's name and dates are on the contact's page)."""
+    couple = part.get("couple") or {}
+    return [member["id"] for member in couple.get("members") or []]
+
+
+@detail_provider("person", subjects=shown_partners)
 def person_details(session, contact_id):
     contact = contact_storage.get_contact(session, contact_id)
     names = storage.names_of(session, contact_id)

@@ -7,6 +7,7 @@ from nameko.rpc import rpc
 from sqlalchemy import update
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.models import contacts
 from services.contacts.person import details, filters, rules, storage  # noqa: F401  (registers)
@@ -296,6 +297,12 @@ class PersonRpc:
             if storage.lock_couple(session, parsed) is None:
                 raise NotFound(f"No couple {couple_id}.", {"couple_id": str(couple_id)})
             couple = self._couple_answer(session, parsed)
+            if actor.scoped and len(
+                scopes.visible_ids(session, actor, [m["id"] for m in couple["members"]])
+            ) < len(
+                couple["members"]
+            ):  # C6: a couple with someone out of scope is not theirs to see or change
+                raise NotFound(f"No couple {couple_id}.", {"couple_id": str(couple_id)})
             storage.delete_couple(session, parsed)
             self._couple_changed(session, actor, "unlinked", couple)
         self.outbox.flush()

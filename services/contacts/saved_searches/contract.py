@@ -25,6 +25,14 @@ class SavedSearchInput(Schema):
         allow_none=True,
         metadata={"description": "Structured filters {name: value}, as GET /api/v1/contacts takes them"},
     )
+    expression = fields.Dict(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "An advanced-search expression (as POST /api/v1/contacts:search takes it) "
+            "instead of query and filters; checked like the search checks it"
+        },
+    )
     shared = fields.Boolean(load_default=False, metadata={"description": "Visible to every user"})
 
 
@@ -36,6 +44,9 @@ class SavedSearch(Schema):
     shared = fields.Boolean(required=True)
     query = fields.String(required=True)
     filters = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    expression = fields.Dict(
+        allow_none=True, metadata={"description": "The advanced-search expression, or null"}
+    )
     mine = fields.Boolean(metadata={"description": "Whether the caller owns it"})
     can_change = fields.Boolean(metadata={"description": "Whether the caller may rename, share or delete it"})
     created_at = fields.DateTime()

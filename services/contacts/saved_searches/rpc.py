@@ -1,5 +1,9 @@
 """RPC methods of saved searches and result counts (C4), mixed into ContactsService.
 
+A saved search holds a free-text query with structured filters, or an advanced-search expression
+(AND/OR/NOT, checked by the advanced search's own compiler); running it gives the list's or the
+advanced search's audited page.
+
 Everything needs ``contacts.view``. A search is its owner's, or shared with everyone; only the owner
 or a user manager (``users.manage``) may change or delete it; others' private searches are not found.
 """
@@ -8,7 +12,11 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PermissionDenied, ValidationFailed
+from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.advanced_search.contract import AdvancedSearchInput
+from services.contacts.advanced_search.rpc import _loaded as advanced_args
+from services.contacts.advanced_search.rpc import condition_for
 from services.contacts.contract import ContactSummary
 from services.contacts.filters import filter_conditions
 from services.contacts.saved_searches import rules
@@ -20,14 +28,14 @@ VIEW = "contacts.view"
 SAVED = SavedSearch()
 COUNT = ContactCount()
 SUMMARY = ContactSummary()
-EVENT_FIELDS = ("name", "shared", "query", "filters")
+EVENT_FIELDS = ("name", "shared", "query", "filters", "expression")
 
 
-def checked_filters(filters):
+def checked_filters(filters, session):
     """Cleaned filters that the search knows and accepts (filters.py), errors keyed under "filters"."""
     filters = rules.clean_filters(filters)
     try:
-        filter_conditions(filters)
+        filter_conditions(filters, session)
     except ValidationFailed as exc:
         raise ValidationFailed(
             f"Some filters are not valid: {exc.message}", {"filters": exc.details}
@@ -35,8 +43,9 @@ def checked_filters(filters):
     return filters
 
 
-def loaded_input(data, partial=False):
-    """Create/update input, checked by the contract and the rules: {name, query, filters, shared}."""
+def loaded_input(data, session, partial=False):
+    """Create/update input, checked by the contract and the rules: {name, query, filters, expression,
+    shared}; an expression is checked by the advanced search itself (errors name its nodes)."""
     if not isinstance(data, dict):
         raise ValidationFailed("A saved search must be an object of fields.", {"_schema": ["Not an object."]})
     try:
@@ -48,8 +57,20 @@ def loaded_input(data, partial=False):
     if "query" in values:
         values["query"] = rules.clean_query(values["query"])
     if "filters" in values:
-        values["filters"] = checked_filters(values["filters"])
+        values["filters"] = checked_filters(values["filters"], session)
+    if values.get("expression") is not None:
+        condition_for(values["expression"], session)
+    session.rollback()
     return values
+
+
+def check_one_kind(search):
+    """A saved search is either an advanced expression or a query with filters, not both."""
+    if search.get("expression") is not None and (search.get("query") or search.get("filters")):
+        raise ValidationFailed(
+            "A saved search holds either an advanced expression or a query and filters, not both.",
+            {"expression": ["Leave query and filters empty when saving an expression."]},
+        )
 
 
 def name_conflict(name):
@@ -65,7 +86,8 @@ class SavedSearchesRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_saved_search(self, data):
         actor = self.context.require(VIEW)
-        values = loaded_input(data)
+        values = loaded_input(data, self.db.session)
+        check_one_kind(values)
         with self.db.transaction() as session:
             if saved_storage.name_taken(session, actor.id, values["name"]):
                 raise name_conflict(values["name"])
@@ -97,9 +119,10 @@ class SavedSearchesRpc:
     def update_saved_search(self, search_id, changes):
         """Rename, share or unshare, or change the query or filters (owner or users.manage)."""
         actor = self.context.require(VIEW)
-        values = loaded_input(changes, partial=True)
+        values = loaded_input(changes, self.db.session, partial=True)
         with self.db.transaction() as session:
             search = self._saved_changeable(session, actor, search_id)
+            check_one_kind({**search, **values})
             changed = {key: value for key, value in values.items() if search[key] != value}
             if not changed:
                 return self._saved_view(search, actor)
@@ -125,12 +148,26 @@ class SavedSearchesRpc:
         return {"id": str(search["id"]), "deleted": True}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def run_saved_search(self, search_id, limit=None, cursor=None):
-        """One page of the saved search's contacts: search_contacts with its q and filters, audited
-        the same way (one ``contact.listed`` event) with ``details.saved_search_id``."""
+    def run_saved_search(self, search_id, limit=None, cursor=None, sort=None, direction=None):
+        """One page of the saved search's contacts: search_contacts with its q and filters (or, for an
+        expression, search_contacts_advanced with ``sort`` and ``direction``), audited the same way
+        (one ``contact.listed`` event) with ``details.saved_search_id``."""
         actor = self.context.require(VIEW)
         session = self.db.session
         search = self._saved_visible(session, actor, search_id)
+        details = {"saved_search_id": str(search["id"])}
+        if search.get("expression") is not None:
+            args = advanced_args(
+                AdvancedSearchInput(),
+                {
+                    "expression": search["expression"],
+                    "sort": sort or "name",
+                    "direction": direction or "asc",
+                    "cursor": cursor,
+                },
+            )
+            page = self._advanced_page(actor, args, limit, details)
+            return {**page, "saved_search_id": str(search["id"])}
         page = self._search_page(
             actor, search["query"], search["filters"], limit, cursor, {"saved_search_id": str(search["id"])}
         )
@@ -140,24 +177,24 @@ class SavedSearchesRpc:
     def count_contacts(self, q="", filters=None):
         """How many contacts search_contacts(q, filters=filters) finds: exact up to 10,000, then
         ``{"count": 10001, "exact": false}``. A number is not personal data: no audit record."""
-        self.context.require(VIEW)
-        return self._saved_count(q, filters)
+        actor = self.context.require(VIEW)
+        return self._saved_count(q, filters, actor)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_summary(self, q="", filters=None):
         """For the contact list page in one call: the count of this search and the saved searches."""
         actor = self.context.require(VIEW)
-        count = self._saved_count(q, filters)
+        count = self._saved_count(q, filters, actor)
         items = saved_storage.visible(self.db.session, actor.id)
         self.db.session.rollback()
         return {"count": count, "saved_searches": [self._saved_view(item, actor) for item in items]}
 
     # --- helpers ----------------------------------------------------------------------------------------
 
-    def _saved_count(self, q, filters):
+    def _saved_count(self, q, filters, actor):
         if q is not None and not isinstance(q, str):
             raise ValidationFailed("q must be text.", {"q": ["Not a valid string."]})
-        conditions = filter_conditions(filters)
+        conditions = filter_conditions(filters, self.db.session) + scopes.conditions(self.db.session, actor)
         count, match = saved_storage.count_matches(self.db.session, plan_search(q), conditions)
         self.db.session.rollback()
         cap = saved_storage.COUNT_CAP

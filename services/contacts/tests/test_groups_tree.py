@@ -82,3 +82,34 @@ def test_c7_tree_order_depth_and_counts():
     rows = tree.build_tree([b, a2, a, a1], {a1["id"]: 2}, {a["id"]: 3, a1["id"]: 2})
     assert [(row["name"], row["depth"]) for row in rows] == [("A", 0), ("a1", 1), ("a2", 1), ("b", 0)]
     assert [(row["direct_members"], row["all_members"]) for row in rows] == [(0, 3), (2, 2), (0, 0), (0, 0)]
+
+
+def test_c7_c5_listed_tree_rows_are_what_the_group_contract_dumps():
+    """C7/C5: the tree's rows are built without the schema (fast at 10,000 groups) but are exactly
+    what Group().dump gives; the compact rows of the tree page are a subset of them."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from services.contacts.groups.contract import Group
+
+    when = datetime(2026, 11, 25, 12, 30, 1, 123456, tzinfo=UTC)
+    item = {
+        "id": uuid.uuid4(),
+        "parent_id": uuid.uuid4(),
+        "name": "Työryhmä",
+        "description": None,
+        "path": "/a/b/",
+        "path_names": "Hallitus / Työryhmä",
+        "archived": False,
+        "archived_at": None,
+        "created_at": when,
+        "updated_at": when,
+        "depth": 1,
+        "direct_members": 3,
+        "all_members": 5,
+    }
+    assert tree.listed(item) == Group().dump(item)
+    root = {**item, "parent_id": None, "archived": True, "archived_at": when}
+    assert tree.listed(root) == Group().dump(root)
+    compact = tree.listed(item, tree.COMPACT_FIELDS)
+    assert compact == {key: Group().dump(item)[key] for key in tree.COMPACT_FIELDS}

@@ -65,10 +65,18 @@ def test_c11_differences_per_field_including_custom():
 
 
 def test_c11_plan_merge_takes_chosen_values():
-    survivor = person("a", "José", "Virtanen", city=None, custom={"x": 1})
-    other = person("b", "Jose", "Virtanen", city="Oulu", custom={"x": 2, "y": 3})
+    survivor = person("a", "José", "Virtanen", city=None, country="FI", custom={"x": 1})
+    other = person("b", "Jose", "Virtanen", city="Oulu", country="FI", custom={"x": 2, "y": 3})
     changed, custom_from, fields_from = rules.plan_merge(survivor, [other], {"city": "b", "custom.x": "b"})
-    assert changed == {"city": "Oulu"}
+    oulu = {
+        "kind": "home",
+        "street": None,
+        "postal_code": None,
+        "city": "Oulu",
+        "country": "FI",
+        "primary": True,
+    }
+    assert changed == {"city": "Oulu", "addresses": [oulu]}  # C2: the address list follows the flat city
     assert custom_from == {"x": "b", "y": "b"} and fields_from == {"city": "b", "custom.x": "b"}
 
 
