@@ -469,7 +469,8 @@ class Caller:
 
 @pytest.fixture(scope="module")
 def matrix_system(config, databases, engines):
-    """One running system for the whole module: contacts, audit and the gateway, a user per role."""
+    """One running system for the whole module: contacts, audit, imports, exports and the gateway, a user
+    per role."""
     from nameko.runners import ServiceRunner
     from sqlalchemy.orm import Session
 
@@ -478,10 +479,9 @@ def matrix_system(config, databases, engines):
     from piiri.errors import Conflict
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
-    from tests.conftest import System
-
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
+    from tests.conftest import System
 
     runner = ServiceRunner(config)
     for cls in (ContactsService, AuditService, GatewayService, ImportsService, ExportsService):
