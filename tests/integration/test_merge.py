@@ -52,6 +52,22 @@ def test_c11_duplicates_of_finds_same_email_and_accent_name(contacts):
     assert set(found["items"][0]["reasons"]) == {"same_email", "similar_name"}
 
 
+def test_c11_candidates_with_birth_dates_are_listed_live_and_for_review(contacts, clean_databases):
+    """C11: a candidate's birth date reaches the caller as an ISO date, in both lists (it once failed
+    with a TypeError when a candidate had one)."""
+    one = contacts.create_contact({"first_name": "Eino", "last_name": "Leino", "birth_date": "1950-07-06"})
+    two = contacts.create_contact({"first_name": "Eino", "last_name": "Leino", "birth_date": "1950-07-06"})
+    found = contacts.duplicates_of(one["id"])["items"]
+    assert [(item["contact"]["id"], item["contact"]["birth_date"]) for item in found] == [
+        (two["id"], "1950-07-06")
+    ]
+    age_contacts(clean_databases)
+    contacts.find_duplicates(batch_size=100)
+    pair_item = contacts.list_duplicate_candidates()["items"][0]
+    assert pair_item["contact_a"]["birth_date"] == pair_item["contact_b"]["birth_date"] == "1950-07-06"
+    assert {pair_item["contact_a"]["id"], pair_item["contact_b"]["id"]} == {one["id"], two["id"]}
+
+
 def test_c11_scan_lists_pairs_and_dismiss_hides_them(contacts, clean_databases):
     one, two = pair(contacts)
     age_contacts(clean_databases)

@@ -19,7 +19,7 @@ from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.details import detail_names, details_for
 from services.contacts.groups import tree
 from services.contacts.merge import rules, storage
-from services.contacts.merge.contract import Candidate, CandidatePair, Summary
+from services.contacts.merge.contract import Candidate, CandidatePair
 from services.contacts.person import rules as person_rules
 from services.contacts.person import storage as person_storage
 from services.contacts.search import clamp_limit
@@ -28,11 +28,13 @@ log = logging.getLogger(__name__)
 
 SCAN_INTERVAL = 300  # seconds between duplicate scans of changed contacts
 SCAN_BATCH = 500
-CONTACT, SUMMARY, CANDIDATE, PAIR = Contact(), Summary(), Candidate(), CandidatePair()
+CONTACT, CANDIDATE, PAIR = Contact(), Candidate(), CandidatePair()
 
 
 def summary(contact):
-    return SUMMARY.dump({**contact, "display_name": contact_storage.display_name(contact)})
+    """The contact with its display name, for the Summary schema nested in CANDIDATE and PAIR (which
+    serialise it: a dumped summary would be serialised twice)."""
+    return {**contact, "display_name": contact_storage.display_name(contact)}
 
 
 def encode_position(row):
