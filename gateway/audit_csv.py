@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from piiri.spreadsheet import safe_cell
+
 COLUMNS = (
     "occurred_at",
     "chain_seq",
@@ -19,13 +21,6 @@ COLUMNS = (
     "event_id",
     "details",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text a spreadsheet will not run as a formula: a leading = + - @ (or tab, CR) gets a ' before it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def event_row(event):

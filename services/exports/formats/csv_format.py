@@ -9,10 +9,9 @@ import io
 
 from marshmallow import Schema, fields, validate
 
+from piiri.spreadsheet import safe_cell
 from services.exports.columns import label, text_value
 from services.exports.formats import export_format
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvOptions(Schema):
@@ -21,11 +20,6 @@ class CsvOptions(Schema):
         validate=validate.OneOf([";", ","]),
         metadata={"description": "';' (Finnish Excel, default) or ','."},
     )
-
-
-def safe_cell(text):
-    """The text with a leading apostrophe if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_csv(out, header, records, separator):
