@@ -39,6 +39,7 @@ from bench.common import (  # noqa: E402
     piiri_executable,
     port_in_use,
     run,
+    scalar,
     token_for,
     wait_for_health,
 )
@@ -88,13 +89,6 @@ def parse_args(argv):
 
 
 # --- set-up -----------------------------------------------------------------------------------------
-
-
-def scalar(engine, sql, **params):
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).scalar()
 
 
 def prepare(args, env, piiri):

@@ -33,6 +33,14 @@ def contacts_engine():
     return make_engine(database_url(load_config(), "contacts"), pool_size=1)
 
 
+def scalar(engine, sql, **params):
+    """The single value a SQL query gives, e.g. a count."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
 def token_for(base_url):
     """A bearer token for the benchmark's admin user."""
     import requests

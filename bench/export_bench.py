@@ -35,6 +35,7 @@ from bench.common import (  # noqa: E402
     piiri_executable,
     port_in_use,
     run,
+    scalar,
     token_for,
     wait_for_health,
 )
@@ -64,13 +65,6 @@ def parse_args(argv):
     else:
         args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
     return args
-
-
-def scalar(engine, sql, **params):
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        return conn.execute(text(sql), params).scalar()
 
 
 def prepare(args, env, piiri):
