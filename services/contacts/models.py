@@ -379,9 +379,9 @@ duplicate_scans = Table(
     Column("scanned_at", DateTime(timezone=True)),
     CheckConstraint("id = 1", name="duplicate_scans_single_row"),
 )
-# Blocking keys of the duplicate search not indexed otherwise (same postal code; changed since).
+# Blocking keys of the duplicate search not indexed otherwise (same postal code); "changed since" uses
+# contacts_sort_updated.
 Index("contacts_postal_code", contacts.c.postal_code)
-Index("contacts_updated", contacts.c.updated_at, contacts.c.id)
 
 # --- Group automations (C8) -----------------------------------------------------------------------
 
