@@ -5,9 +5,11 @@ Other parts (the gateway, its OpenAPI document) import these schemas; nothing el
 
 from datetime import date
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+
+from services.contacts.email_phone import check_email_address, normalise_phone
+
+__all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in email_phone.py
 
 KINDS = ("person", "organisation")
 LANGUAGES = ("fi", "sv", "en", "ru", "et", "de", "fr", "es", "uk", "so", "ar")
@@ -49,14 +51,6 @@ EDITABLE_FIELDS = (
 def _optional_text(length, description=None):
     metadata = {"description": description} if description else {}
     return fields.String(allow_none=True, validate=validate.Length(max=length), metadata=metadata)
-
-
-def check_email_address(value):
-    """A ValidationError unless ``value`` is a well-formed e-mail address (no DNS lookup)."""
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationError(f"Not a valid e-mail address: {exc}") from None
 
 
 def normalise_tags(value):
@@ -281,17 +275,6 @@ class ContactInput(Schema):
             raise ValidationError("Birth date must be between 1880-01-01 and today.")
 
 
-def normalise_phone(value, region="FI"):
-    """Any way people write a phone number -> E.164 ('+358401234567'), or a ValidationError."""
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        raise ValidationError("Not a phone number.") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError("Not a valid phone number for its country.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class WholeContactRules(Schema):
     """Rules on the contact as a whole, checked after a create or on the merged result of an update."""
 
@@ -306,18 +289,25 @@ class WholeContactRules(Schema):
         unknown = "exclude"
 
     @validates_schema
-    def check_names(self, data, **kwargs):
-        if data.get("kind") == "organisation":
-            if not data.get("organisation_name"):
-                raise ValidationError("An organisation needs a name.", "organisation_name")
-        elif not (data.get("first_name") or data.get("last_name")):
-            raise ValidationError("A person needs a first or a last name.", "last_name")
+    def check_whole(self, data, **kwargs):
+        errors = whole_contact_errors(data)
+        if errors:
+            raise ValidationError(errors)
 
-    @validates_schema
-    def check_postal_code(self, data, **kwargs):
-        code = data.get("postal_code")
-        if code and data.get("country", "FI") == "FI" and not (code.isdigit() and len(code) == 5):
-            raise ValidationError("A Finnish postal code has five digits.", "postal_code")
+
+def whole_contact_errors(data):
+    """{field: [message]} where a contact as a whole breaks the rules (a name for its kind, a Finnish
+    postal code of five digits); {} when it keeps them. WholeContactRules checks these on input."""
+    errors = {}
+    if data.get("kind") == "organisation":
+        if not data.get("organisation_name"):
+            errors["organisation_name"] = ["An organisation needs a name."]
+    elif not (data.get("first_name") or data.get("last_name")):
+        errors["last_name"] = ["A person needs a first or a last name."]
+    code = data.get("postal_code")
+    if code and data.get("country", "FI") == "FI" and not (code.isdigit() and len(code) == 5):
+        errors["postal_code"] = ["A Finnish postal code has five digits."]
+    return errors
 
 
 class Contact(Schema):

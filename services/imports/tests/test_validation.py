@@ -157,30 +157,6 @@ def test_i1_phones_are_normalised_to_e164(raw, expected):
     assert cells.parse_phone(raw) == expected
 
 
-def test_i1_fast_finnish_phone_path_agrees_with_phonenumbers():
-    import random
-
-    from marshmallow import ValidationError
-
-    from services.contacts.contract import normalise_phone
-
-    rng = random.Random(11)
-    checked = 0
-    for _ in range(20000):
-        prefix = rng.choice(["0", "+358", "00358", "+358 ", "0 "])
-        digits = str(rng.randrange(10 ** rng.randrange(3, 11)))
-        text = prefix + digits[:2] + rng.choice(["", " ", "-"]) + digits[2:]
-        fast = cells.finnish_phone(text)
-        if fast is None:
-            continue
-        checked += 1
-        try:
-            assert fast == normalise_phone(text), text
-        except ValidationError:
-            pytest.fail(f"the fast path accepted {text}, phonenumbers does not")
-    assert checked > 3000
-
-
 def test_i1_numbers_booleans_and_choices_in_custom_fields():
     check = validator(
         {"S": "last_name", "L": "custom.jasenlaji", "H": "custom.harrastukset", "M": "custom.maksu",
