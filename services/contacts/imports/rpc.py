@@ -2,15 +2,17 @@
 transaction, idempotent by (import_id, chunk_no); ``undo_import`` reverses a whole import while nobody
 else has changed its contacts. Logic in rules.py, SQL in storage.py."""
 
+import time
 import uuid
 
+import eventlet
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import rich_fields, scopes
 from services.contacts.consents import storage as consent_storage
-from services.contacts.contract import Contact, ContactInput, WholeContactRules
+from services.contacts.contract import Contact, ContactInput, whole_contact_errors
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
@@ -18,13 +20,16 @@ from services.contacts.groups import tree
 from services.contacts.imports import rules
 from services.contacts.imports import storage as import_storage
 from services.contacts.imports.contract import MAX_CHUNK_ROWS, ImportOptions, ImportRow
+from services.contacts.input_fast_path import load_plain
 from services.contacts.models import consents, memberships
 from services.contacts.storage import update_contact
 
+PREVIOUS_CHUNK_WAIT = 60  # seconds a chunk waits for the one before it to commit
+PREVIOUS_CHUNK_POLL = 0.01
+YIELD_EVERY_ROWS = 50
 CONTACT = Contact()
 ROW = ImportRow()
 INPUT = ContactInput()  # schemas are reusable: building one per row costs more than loading it
-WHOLE = WholeContactRules()
 
 
 def _import_id(value):
@@ -43,12 +48,14 @@ def _options(data):
 
 def _row_values(raw):
     """(values ready to write, None) or (None, {field: [messages]}) for one row's ContactInput."""
-    try:
-        values = INPUT.load(raw)
-    except ValidationError as exc:
-        return None, rich_fields.flatten_errors(exc.normalized_messages())
-    except Exception as exc:  # a row that is not an object of fields at all
-        return None, {"_schema": [str(exc)]}
+    values = load_plain(raw)  # the schema's result for plain input, ~8 times faster
+    if values is None:
+        try:
+            values = INPUT.load(raw)
+        except ValidationError as exc:
+            return None, rich_fields.flatten_errors(exc.normalized_messages())
+        except Exception as exc:  # a row that is not an object of fields at all
+            return None, {"_schema": [str(exc)]}
     try:
         custom = values.pop("custom", None)
         values = rich_fields.resolve({}, values)
@@ -56,12 +63,29 @@ def _row_values(raw):
         return None, exc.details
     except ValidationError as exc:
         return None, {"phone": list(exc.messages)}
-    errors = WHOLE.validate(values)
+    errors = whole_contact_errors(values)
     if errors:
         return None, errors
     if custom:
         values["custom"] = custom
     return values, None
+
+
+def _prepare_rows(rows):
+    """([(position, row number, values)], {position: error result}) of a chunk's rows, checked against
+    the contract; CPU work that lets other greenlets (the previous chunk's writes) run every few rows."""
+    prepared, results = [], {}
+    for position, raw in enumerate(rows):
+        errors = ROW.validate(raw) if isinstance(raw, dict) else {"_schema": ["Not an object."]}
+        number = raw.get("row", position + 1) if isinstance(raw, dict) else position + 1
+        values, problems = (None, errors) if errors else _row_values(raw["values"])
+        if problems:
+            results[position] = {"row": number, "action": "error", "errors": problems}
+        else:
+            prepared.append((position, number, values))
+        if position % YIELD_EVERY_ROWS == YIELD_EVERY_ROWS - 1:
+            eventlet.sleep(0)
+    return prepared, results
 
 
 class ImportsRpc:
@@ -72,7 +96,11 @@ class ImportsRpc:
         """Commit one chunk: match duplicates, create/update/skip, group, consents, undo records, audit
         and a ``contacts_imported`` event, all in one transaction. A chunk already committed returns its
         stored result and writes nothing. all_or_nothing: any bad row refuses the whole chunk (422 with
-        every row's errors); valid_rows: bad rows are reported and left out."""
+        every row's errors); valid_rows: bad rows are reported and left out.
+
+        Chunks of one import commit in their order (chunk n waits until n - 1 is committed: a later row
+        must see the contacts an earlier chunk created), but a caller may send the next chunk before
+        the reply to this one: its rows are checked while this one is written."""
         actor = self.context.require("contacts.import")
         options = _options(options)
         if options["on_duplicate"].startswith("update"):
@@ -82,31 +110,46 @@ class ImportsRpc:
             raise ValidationFailed(
                 f"A chunk is a list of at most {MAX_CHUNK_ROWS} rows.", {"rows": ["Too many or not a list."]}
             )
+        chunk_no = int(chunk_no)
+        prepared, results = _prepare_rows(rows)
+        self._wait_for_previous_chunk(import_id, chunk_no)
         with self.db.transaction() as session:
-            if not import_storage.claim_chunk(session, import_id, int(chunk_no)):
-                result = import_storage.chunk_result(session, import_id, int(chunk_no))
+            if not import_storage.claim_chunk(session, import_id, chunk_no):
+                result = import_storage.chunk_result(session, import_id, chunk_no)
                 return {**result, "replayed": True}
-            result = self._import_chunk(session, actor, import_id, int(chunk_no), rows, options)
-            import_storage.store_chunk_result(session, import_id, int(chunk_no), result)
+            if results and options["commit_mode"] == "all_or_nothing":
+                raise ValidationFailed(
+                    f"{len(results)} rows are not valid; nothing was imported.",
+                    {"rows": [results[key] for key in sorted(results)]},
+                )
+            result = self._import_chunk(
+                session, actor, import_id, (chunk_no, len(rows)), prepared, results, options
+            )
+            import_storage.store_chunk_result(session, import_id, chunk_no, result)
         self.outbox.flush()
         return {**result, "replayed": False}
 
-    def _import_chunk(self, session, actor, import_id, chunk_no, rows, options):
+    def _wait_for_previous_chunk(self, import_id, chunk_no):
+        if chunk_no <= 1:
+            return
+        deadline = time.monotonic() + PREVIOUS_CHUNK_WAIT
+        session = self.db.session
+        try:
+            while not import_storage.chunk_committed(session, import_id, chunk_no - 1):
+                session.rollback()
+                if time.monotonic() > deadline:
+                    raise Conflict(
+                        f"Chunk {chunk_no - 1} of this import is not committed; {chunk_no} waits for it.",
+                        {"chunk_no": chunk_no},
+                    )
+                eventlet.sleep(PREVIOUS_CHUNK_POLL)
+        finally:
+            session.rollback()
+
+    def _import_chunk(self, session, actor, import_id, chunk, prepared, results, options):
+        """``chunk``: (chunk number, rows sent)."""
+        chunk_no, row_count = chunk
         self._check_import_targets(session, options)
-        prepared, results = [], {}
-        for position, raw in enumerate(rows):
-            errors = ROW.validate(raw) if isinstance(raw, dict) else {"_schema": ["Not an object."]}
-            number = raw.get("row", position + 1) if isinstance(raw, dict) else position + 1
-            values, problems = (None, errors) if errors else _row_values(raw["values"])
-            if problems:
-                results[position] = {"row": number, "action": "error", "errors": problems}
-            else:
-                prepared.append((position, number, values))
-        if results and options["commit_mode"] == "all_or_nothing":
-            raise ValidationFailed(
-                f"{len(results)} rows are not valid; nothing was imported.",
-                {"rows": [results[key] for key in sorted(results)]},
-            )
         plan = self._plan_rows(session, actor, prepared, options, results)
         if (
             results
@@ -127,7 +170,7 @@ class ImportsRpc:
             "errors": sum(1 for r in ordered if r["action"] == "error"),
         }
         if created or updated:
-            self._record_import(session, actor, import_id, chunk_no, created, updated, options, len(rows))
+            self._record_import(session, actor, import_id, chunk_no, created, updated, options, row_count)
         return {"chunk_no": chunk_no, **counts, "rows": ordered}
 
     def _check_import_targets(self, session, options):

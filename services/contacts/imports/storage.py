@@ -1,10 +1,11 @@
 """SQL of imports in the contacts service: batch duplicate lookups, chunk claims, inserts, undo records."""
 
+import json
 import uuid
 from datetime import date
 
 from sqlalchemy import and_, bindparam, delete, func, insert, literal_column, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.types import Date, Integer, Text
 
@@ -15,7 +16,7 @@ from services.contacts.models import (
     contacts,
     memberships,
 )
-from services.contacts.storage import CONTACT_COLUMNS, as_dict
+from services.contacts.storage import CONTACT_COLUMNS, as_dict, display_name
 
 CONTACT_DEFAULTS = {
     "tags": [],
@@ -25,8 +26,13 @@ CONTACT_DEFAULTS = {
     "country": "FI",
     "language": "fi",
 }
-INSERT_ROWS = 1000
 INSERT_KEYS = [c.name for c in CONTACT_COLUMNS if c.name not in ("id", "version", "created_at", "updated_at")]
+COPY_KEYS = ["id", "version", "created_at", "updated_at", *INSERT_KEYS]
+COPY_CONTACTS = f"COPY contacts ({', '.join(COPY_KEYS)}) FROM STDIN"
+JSON_KEYS = {c.name for c in CONTACT_COLUMNS if isinstance(c.type, JSONB)}
+CHANGE_KEYS = ["import_id", "contact_id", "chunk_no", "action", "version_after"]
+CHANGE_KEYS += ["membership_ids", "consent_ids"]
+COPY_CHANGES = f"COPY contact_import_changes ({', '.join(CHANGE_KEYS)}) FROM STDIN"
 
 
 def claim_chunk(session, import_id, chunk_no):
@@ -39,6 +45,18 @@ def claim_chunk(session, import_id, chunk_no):
         .returning(contact_import_chunks.c.chunk_no)
     ).first()
     return row is not None
+
+
+def chunk_committed(session, import_id, chunk_no):
+    """True once chunk ``chunk_no`` of the import is committed (read in a fresh snapshot)."""
+    return (
+        session.execute(
+            select(contact_import_chunks.c.chunk_no).where(
+                contact_import_chunks.c.import_id == import_id, contact_import_chunks.c.chunk_no == chunk_no
+            )
+        ).first()
+        is not None
+    )
 
 
 def chunk_result(session, import_id, chunk_no):
@@ -147,27 +165,47 @@ def contacts_for_update(session, contact_ids):
 
 
 def insert_contacts(session, rows):
-    """One multi-row INSERT of new contacts; returns their stored dicts in the same order."""
+    """New contacts by one COPY in the session's transaction; returns their stored dicts in the same order.
+
+    COPY instead of a multi-row INSERT: building and adapting a 30,000-parameter statement cost
+    ~0.9 ms a row in SQLAlchemy and psycopg; psycopg's COPY writes a row in a few microseconds. The
+    table's statement-level triggers (search words, retention activity) run once for the COPY. The
+    stored row is what was sent (no generated column is returned), with the server's defaults: version
+    1 and the transaction's now() for both timestamps.
+    """
     if not rows:
         return []
-    ids = [uuid.uuid4() for _ in rows]
-    params = [
-        {"id": contact_id, **{key: row.get(key, CONTACT_DEFAULTS.get(key)) for key in INSERT_KEYS}}
-        for contact_id, row in zip(ids, rows, strict=True)
-    ]
-    # One multi-row INSERT per INSERT_ROWS rows (not executemany): the contacts table's statement-level
-    # triggers (search words, retention activity) then run once per batch instead of once per row.
-    by_id = {}
-    for start in range(0, len(params), INSERT_ROWS):  # PostgreSQL takes at most 65,535 parameters
-        statement = insert(contacts).values(params[start : start + INSERT_ROWS]).returning(*CONTACT_COLUMNS)
-        by_id.update((row.id, as_dict(row)) for row in session.execute(statement))
-    return [by_id[contact_id] for contact_id in ids]
+    now = session.execute(select(func.now())).scalar_one()
+    stored = []
+    for row in rows:
+        contact = {key: row.get(key, CONTACT_DEFAULTS.get(key)) for key in INSERT_KEYS}
+        contact.update(id=uuid.uuid4(), version=1, created_at=now, updated_at=now)
+        stored.append(contact)
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(COPY_CONTACTS) as copy:
+        for contact in stored:
+            copy.write_row([_copy_value(key, contact[key]) for key in COPY_KEYS])
+    for contact in stored:
+        contact["display_name"] = display_name(contact)
+    return stored
+
+
+def _copy_value(key, value):
+    return json.dumps(value, ensure_ascii=False) if key in JSON_KEYS and value is not None else value
 
 
 def record_changes(session, changes):
-    """The chunk's change records; a contact an earlier chunk already changed keeps its first action and
-    before image, and takes the new version and added links."""
-    if not changes:
+    """The chunk's change records. Those of contacts this chunk created go in by COPY (no earlier record
+    can exist); a contact an earlier chunk already changed keeps its first action and before image, and
+    takes the new version and added links."""
+    created = [change for change in changes if change["action"] == "created"]
+    if created:
+        cursor = session.connection().connection.driver_connection.cursor()
+        with cursor.copy(COPY_CHANGES) as copy:
+            for change in created:
+                copy.write_row([change[key] for key in CHANGE_KEYS])
+    updated = [change for change in changes if change["action"] != "created"]
+    if not updated:
         return
     statement = pg_insert(contact_import_changes)
     table = contact_import_changes
@@ -180,7 +218,7 @@ def record_changes(session, changes):
                 "consent_ids": table.c.consent_ids.concat(statement.excluded.consent_ids),
             },
         ),
-        changes,
+        updated,
     )
 
 
