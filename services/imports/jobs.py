@@ -1,10 +1,19 @@
 """All SQL of the imports service: jobs and their restart cursor, the uploaded file in chunks, row errors,
-remembered mappings, and the claim that gives one worker a job (heartbeat)."""
+the validated rows in batches, remembered mappings, and the claim that gives one worker a job
+(heartbeat)."""
+
+import json
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.imports.models import import_files, import_jobs, import_mappings, import_row_errors
+from services.imports.models import (
+    import_files,
+    import_jobs,
+    import_mappings,
+    import_row_batches,
+    import_row_errors,
+)
 
 ACTIVE = ("validating", "committing")
 JOB_COLUMNS = [c for c in import_jobs.c]
@@ -98,8 +107,51 @@ def remember_mapping(session, signature, mapping, username):
     )
 
 
-def clear_row_errors(session, job_id):
+def clear_validation(session, job_id):
+    """Forget what a validation found: row errors and the stored batches of valid rows."""
     session.execute(delete(import_row_errors).where(import_row_errors.c.job_id == job_id))
+    clear_batches(session, job_id)
+
+
+def store_batch(session, job_id, chunk_no, next_row, rows):
+    """The valid rows of chunk ``chunk_no`` ([{row, values}], JSON-able); a validation run again after a
+    worker restart writes the same chunk again."""
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+    values = {"next_row": next_row, "row_count": len(rows), "rows": data}
+    session.execute(
+        pg_insert(import_row_batches)
+        .values(job_id=job_id, chunk_no=chunk_no, **values)
+        .on_conflict_do_update(
+            index_elements=[import_row_batches.c.job_id, import_row_batches.c.chunk_no], set_=values
+        )
+    )
+
+
+def batch(session, job_id, chunk_no):
+    """(rows, next_row) of a stored chunk, or None when there is no such chunk."""
+    row = session.execute(
+        select(import_row_batches.c.rows, import_row_batches.c.next_row).where(
+            import_row_batches.c.job_id == job_id, import_row_batches.c.chunk_no == chunk_no
+        )
+    ).first()
+    return (json.loads(row.rows), row.next_row) if row else None
+
+
+def batch_numbers(session, job_id):
+    return list(
+        session.execute(
+            select(import_row_batches.c.chunk_no)
+            .where(import_row_batches.c.job_id == job_id)
+            .order_by(import_row_batches.c.chunk_no)
+        ).scalars()
+    )
+
+
+def clear_batches(session, job_id, from_chunk=None):
+    condition = [import_row_batches.c.job_id == job_id]
+    if from_chunk is not None:
+        condition.append(import_row_batches.c.chunk_no >= from_chunk)
+    session.execute(delete(import_row_batches).where(*condition))
 
 
 def add_row_errors(session, job_id, rows):

@@ -1,5 +1,6 @@
 """Tables of the imports database: import jobs with their progress cursor, the uploaded files (in
-chunks), per-row errors, remembered mappings, and the outbox (migrations/ creates exactly these)."""
+chunks), per-row errors, the validated rows in batches, remembered mappings, and the outbox
+(migrations/ creates exactly these)."""
 
 from sqlalchemy import (
     CheckConstraint,
@@ -85,6 +86,17 @@ import_row_errors = Table(
     Column("row_number", Integer, primary_key=True),
     Column("errors", JSONB, nullable=False),  # {header: message}
     Column("cells", JSONB, nullable=False),  # the row as read, for the report
+)
+
+# The valid rows of a validated job in the chunks its commit sends ([{row, values}] as JSON bytes).
+import_row_batches = Table(
+    "import_row_batches",
+    metadata,
+    Column("job_id", UUID(as_uuid=True), ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("chunk_no", Integer, primary_key=True),
+    Column("next_row", Integer, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("rows", LargeBinary, nullable=False),
 )
 
 import_mappings = Table(

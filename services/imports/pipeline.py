@@ -1,6 +1,6 @@
 """The import pipeline as plain functions (no Nameko, no SQL): read the stored file, validate every row,
-and cut the valid rows into numbered chunks from a restart cursor, so a resumed job sends exactly the
-chunks it would have sent (the contacts service commits each chunk once)."""
+and cut the valid rows into numbered batches, always the same for the same file and mapping: the
+validation stores them, the commit sends them, and the contacts service commits each chunk once."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -63,22 +63,26 @@ def preview(table, row_validator, limit=PREVIEW_ROWS):
     return rows
 
 
-def chunks(table, row_validator, start_row=None, chunk_rows=CHUNK_ROWS):
-    """Valid rows in chunks from ``start_row``: yields (rows, next_row, skipped_errors) where rows are
-    [{"row", "values"}], ``next_row`` the row number to resume after this chunk and ``skipped_errors``
-    the rows left out as invalid [(row_number, errors, cells)]."""
-    batch, invalid, last = [], [], None
-    for row_number, cells, values, errors in validated_rows(table, row_validator, start_row):
-        last = row_number
+def batches(table, row_validator, chunk_rows=CHUNK_ROWS):
+    """The whole table in numbered batches of ``chunk_rows`` rows read: yields (chunk_no, rows, next_row,
+    invalid, seen) where ``rows`` are the valid rows [{"row", "values"}] (chunk_no None when there are
+    none: no chunk is used up), ``next_row`` the row number after the batch, ``invalid`` the rows with
+    errors [(row_number, errors, cells)] and ``seen`` how many rows were read. The same file and mapping
+    always give the same batches."""
+    chunk_no, valid, invalid, seen, last = 0, [], [], 0, None
+    for row_number, cells, values, errors in validated_rows(table, row_validator):
+        seen, last = seen + 1, row_number
         if errors:
             invalid.append((row_number, jsonable(errors), jsonable(cells)))
         else:
-            batch.append({"row": row_number, "values": jsonable(values)})
-        if len(batch) >= chunk_rows:
-            yield batch, last + 1, invalid
-            batch, invalid = [], []
-    if batch or invalid:
-        yield batch, (last + 1) if last is not None else start_row, invalid
+            valid.append({"row": row_number, "values": jsonable(values)})
+        if seen == chunk_rows:
+            chunk_no += bool(valid)
+            yield (chunk_no if valid else None), valid, last + 1, invalid, seen
+            valid, invalid, seen = [], [], 0
+    if seen:
+        chunk_no += bool(valid)
+        yield (chunk_no if valid else None), valid, last + 1, invalid, seen
 
 
 def add_counts(counts, result):

@@ -141,7 +141,7 @@ class ImportsService:
                     "Map at least one column to a field.", {"mapping": ["Nothing mapped."]}
                 )
             jobs.remember_mapping(session, job["header_signature"], cleaned, actor.username)
-            jobs.clear_row_errors(session, job["id"])
+            jobs.clear_validation(session, job["id"])
             job = jobs.update_job(
                 session,
                 job["id"],
@@ -177,7 +177,7 @@ class ImportsService:
             job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
             if not any((job["mapping"] or {}).values()):
                 raise Conflict("Choose the mapping first.", {"mapping": ["Nothing mapped."]})
-            jobs.clear_row_errors(session, job["id"])
+            jobs.clear_validation(session, job["id"])
             job = self._queue(session, job, "validating", "validate")
         self.outbox.flush()
         return JOB.dump(job)

@@ -1,12 +1,14 @@
 """ImportWorker (I1): the separately scaled Nameko service that runs import jobs in the background.
 
 It consumes the durable, shared ``import_job_queued`` queue (one consumer group: any instance takes a
-job), claims the job with a heartbeat, validates every row or commits the valid rows chunk by chunk
-through ``contacts.upsert_batch`` and persists the cursor after each chunk. A timer picks up jobs whose
-worker died (heartbeat older than IMPORT_STALE_SECONDS) and continues after the last committed chunk;
+job) and claims the job with a heartbeat. Validation reads the file, stores each row's errors and the
+valid rows in numbered batches; the commit sends those batches through ``contacts.upsert_batch`` and
+persists the cursor after each. A timer picks up jobs whose worker died (heartbeat older than
+IMPORT_STALE_SECONDS): a validation starts again, a commit continues after the last committed chunk;
 the contacts service commits each chunk once, so no row is written twice or lost.
 """
 
+import collections
 import json
 import logging
 import os
@@ -31,12 +33,11 @@ from services.imports.reading import ImportFileError
 log = logging.getLogger(__name__)
 
 QUEUED = "import_job_queued"
-PROGRESS_EVERY = 2000
-ERROR_BATCH = 500
 
 
 class WorkerSettings(DependencyProvider):
-    """This process's worker id and its settings (IMPORT_STALE_SECONDS, IMPORT_CHUNK_ROWS)."""
+    """This process's worker id and its settings (IMPORT_STALE_SECONDS, IMPORT_CHUNK_ROWS,
+    IMPORT_CHUNKS_IN_FLIGHT)."""
 
     def setup(self):
         config = self.container.config
@@ -44,6 +45,9 @@ class WorkerSettings(DependencyProvider):
             "worker_id": f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
             "stale_seconds": int(config.get("IMPORT_STALE_SECONDS", 30)),
             "chunk_rows": int(config.get("IMPORT_CHUNK_ROWS", pipeline.CHUNK_ROWS)),
+            # chunks sent ahead of the reply to the oldest: the contacts service checks the next
+            # chunk's rows while it writes this one (it commits them in order)
+            "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", 2))),
         }
 
     def get_dependency(self, worker_ctx):
@@ -84,16 +88,10 @@ class ImportWorker:
             return
         self.context.act_as(Actor.from_header(json.dumps(job["actor"])))
         try:
-            table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job)
-            self.db.session.rollback()
-            custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
-            validator = pipeline.validator(job, custom, table.headers)
-            if validator.errors_of_mapping:
-                raise ValidationFailed("The mapping is not valid.", validator.errors_of_mapping)
             if job["phase"] == "validate":
-                self._validate(job, table, validator)
+                self._validate(job)
             else:
-                self._commit(job, table, validator)
+                self._commit(job)
         except JobLost:
             log.info("import %s: stopped (cancelled or taken over)", job["id"])
         except ImportFileError as exc:
@@ -103,20 +101,31 @@ class ImportWorker:
 
     # --- phases ---------------------------------------------------------------------------------
 
-    def _validate(self, job, table, validator):
+    def _validate(self, job):
+        """Every row checked; errors stored per row, and the valid rows stored in the numbered batches
+        the commit sends (pipeline.batches), so the commit reads no file. A validation continued after
+        a worker restart starts again from the first row and writes the same batches."""
+        table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job)
+        self.db.session.rollback()
+        custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
+        validator = pipeline.validator(job, custom, table.headers)
+        if validator.errors_of_mapping:
+            raise ValidationFailed("The mapping is not valid.", validator.errors_of_mapping)
         count = invalid = 0
-        pending = []
-        for row_number, cells, _values, errors in pipeline.validated_rows(table, validator):
-            count += 1
-            if errors:
-                invalid += 1
-                pending.append((row_number, pipeline.jsonable(errors), pipeline.jsonable(cells)))
-            if len(pending) >= ERROR_BATCH or count % PROGRESS_EVERY == 0:
-                self._progress(job, pending, validated_rows=count, invalid_rows=invalid)
-                pending = []
+        for chunk_no, rows, next_row, errors, seen in pipeline.batches(
+            table, validator, self.settings["chunk_rows"]
+        ):
+            count += seen
+            invalid += len(errors)
+            with self.db.transaction() as session:
+                self._beat(session, job)
+                jobs.add_row_errors(session, job["id"], errors)
+                if chunk_no is not None:
+                    jobs.store_batch(session, job["id"], chunk_no, next_row, rows)
+                jobs.update_job(session, job["id"], validated_rows=count, invalid_rows=invalid)
+            eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
         with self.db.transaction() as session:
             self._beat(session, job)
-            jobs.add_row_errors(session, job["id"], pending)
             jobs.update_job(
                 session,
                 job["id"],
@@ -128,24 +137,32 @@ class ImportWorker:
                 worker_id=None,
             )
 
-    def _commit(self, job, table, validator):
+    def _commit(self, job):
+        """The stored batches from the restart cursor on, each through ``contacts.upsert_batch`` (which
+        commits a chunk once, in order), the cursor saved after each reply. IMPORT_CHUNKS_IN_FLIGHT
+        chunks are sent ahead, so the contacts service checks the next chunk's rows while it writes
+        this one; after a restart the chunks already committed are replayed, not written again."""
         options = dict(job["options"] or {})
-        all_or_nothing = options.get("commit_mode", "all_or_nothing") == "all_or_nothing"
+        if job["invalid_rows"] and options.get("commit_mode", "all_or_nothing") == "all_or_nothing":
+            raise ValidationFailed(
+                f"{job['invalid_rows']} rows have errors; nothing was imported.",
+                {"invalid_rows": job["invalid_rows"]},
+            )
         send = {**options, "file_name": job["filename"], "source": "import"}
         chunk_no, counts, committed = job["next_chunk"], dict(job["counts"] or {}), job["committed_rows"]
-        chunk_rows = self.settings["chunk_rows"]
-        for rows, next_row, invalid in pipeline.chunks(table, validator, job["next_row"], chunk_rows):
-            if invalid and all_or_nothing:
-                self._progress(job, invalid)
-                raise ValidationFailed(
-                    f"{len(invalid)} rows have errors; nothing was imported.", {"invalid_rows": len(invalid)}
-                )
-            result = {"rows": []}
-            if rows:
-                result = self.contacts.upsert_batch(str(job["id"]), chunk_no, rows, send)
-                counts = pipeline.add_counts(counts, result)
-                chunk_no += 1
-            counts["errors"] = counts.get("errors", 0) + len(invalid)
+        if chunk_no == 1:
+            counts["errors"] = job["invalid_rows"]  # the rows left out (valid_rows mode)
+        last = max(jobs.batch_numbers(self.db.session, job["id"]) or [0])
+        self.db.session.rollback()
+        in_flight = collections.deque()  # (chunk_no, rows, next_row, reply), oldest first
+        next_to_send = chunk_no
+        while next_to_send <= last or in_flight:
+            while next_to_send <= last and len(in_flight) < self.settings["in_flight"]:
+                in_flight.append(self._send_batch(job, next_to_send, send))
+                next_to_send += 1
+            sent_no, rows, next_row, reply = in_flight.popleft()
+            result = reply.result()
+            counts = pipeline.add_counts(counts, result)
             refused = [
                 (int(r["row"]), {"": _as_text(r["errors"])}, [])
                 for r in result["rows"]
@@ -154,18 +171,18 @@ class ImportWorker:
             committed += len(rows)
             with self.db.transaction() as session:
                 self._beat(session, job)
-                jobs.add_row_errors(session, job["id"], invalid + refused)
+                jobs.add_row_errors(session, job["id"], refused)
                 jobs.update_job(
                     session,
                     job["id"],
-                    next_chunk=chunk_no,
+                    next_chunk=sent_no + 1,
                     next_row=next_row,
                     committed_rows=committed,
                     counts=counts,
                 )
-            eventlet.sleep(0)
         with self.db.transaction() as session:
             self._beat(session, job)
+            jobs.clear_batches(session, job["id"])
             done = jobs.update_job(
                 session, job["id"], status="done", phase=None, worker_id=None, finished_at=datetime.now(UTC)
             )
@@ -178,19 +195,21 @@ class ImportWorker:
         self.outbox.flush()
         return done
 
+    def _send_batch(self, job, chunk_no, options):
+        """Send a stored batch without waiting for the reply: (chunk_no, rows, next_row, reply)."""
+        stored = jobs.batch(self.db.session, job["id"], chunk_no)
+        self.db.session.rollback()
+        if stored is None:
+            raise JobLost()  # the validation was cleared (cancelled, mapping changed)
+        rows, next_row = stored
+        reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options)
+        return chunk_no, rows, next_row, reply
+
     # --- helpers ----------------------------------------------------------------------------------
 
     def _beat(self, session, job):
         if not jobs.heartbeat(session, job["id"], self.settings["worker_id"]):
             raise JobLost()
-
-    def _progress(self, job, errors, **values):
-        with self.db.transaction() as session:
-            self._beat(session, job)
-            jobs.add_row_errors(session, job["id"], errors)
-            if values:
-                jobs.update_job(session, job["id"], **values)
-        eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
 
     def _fail(self, job, error):
         """A job that cannot go on: an all-or-nothing commit is undone in the contacts service first."""

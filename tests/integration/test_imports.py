@@ -108,6 +108,24 @@ def test_i1_all_or_nothing_with_an_error_writes_nothing_then_valid_rows_only(sys
     assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 1
 
 
+def test_i1_the_commit_sends_the_validated_batches_without_reading_the_file(system, clean_databases):
+    proxy, _ = system
+    rows = [(f"Etu{i}", f"Suku{i}", f"erä{i}@example.fi", "Oulu") for i in range(120)]
+    rows[30] = ("Huono", "Rivi", "ei-osoite", "Oulu")
+    job = run_import(proxy, csv_file(rows))
+    assert (job["validated_rows"], job["invalid_rows"]) == (120, 1)
+    batches = "SELECT count(*) FROM import_row_batches WHERE job_id = :j"
+    assert scalar(clean_databases, batches, service="imports", j=job["id"]) == 3  # 50-row chunks
+    with clean_databases["imports"].begin() as conn:  # the file is no longer needed
+        conn.execute(text("DELETE FROM import_files WHERE job_id = :j"), {"j": job["id"]})
+    proxy.imports.start(job["id"], "valid_rows")
+    done = wait_status(proxy, job["id"], "done", "failed")
+    assert done["status"] == "done", done
+    assert (done["committed_rows"], done["counts"]["created"], done["counts"]["errors"]) == (119, 119, 1)
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts WHERE email LIKE 'erä%'") == 119
+    assert scalar(clean_databases, batches, service="imports", j=job["id"]) == 0  # kept only until done
+
+
 def test_i1_a_broken_file_gives_its_error_and_imports_nothing(system, clean_databases):
     proxy, _ = system
     job = proxy.imports.create_import("kuva.xlsx")

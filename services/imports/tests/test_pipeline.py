@@ -1,0 +1,49 @@
+"""I1: the validation cuts the file into numbered batches of valid rows, always the same for the same
+file and mapping (a validation run again after a worker restart writes the same batches)."""
+
+from services.imports import mapping, pipeline, reading, validation
+
+
+def table_of(lines):
+    data = ("Etunimi;Sukunimi;Sähköposti\n" + "\n".join(lines) + "\n").encode()
+    return reading.open_table(data, "jasenet.csv")
+
+
+def row_validator(table):
+    catalogue = mapping.build_catalogue([])
+    chosen = mapping.propose_mapping(table.headers, catalogue)
+    return validation.RowValidator(catalogue, chosen, [], headers=list(table.headers))
+
+
+def test_i1_batches_number_the_valid_rows_and_keep_the_errors_apart():
+    lines = [f"Etu{i};Suku{i};henkilo{i}@example.fi" for i in range(7)]
+    lines[2] = "Etu2;Suku2;not-an-address"
+    lines[4] = "Etu4;Suku4;also wrong"
+    lines[5] = "Etu5;Suku5;x@"
+    table = table_of(lines)
+    batches = list(pipeline.batches(table, row_validator(table), chunk_rows=3))
+    numbers = [chunk_no for chunk_no, *_ in batches]
+    assert numbers == [1, 2, 3]
+    (_, first, next_row, errors, seen) = batches[0]
+    assert [row["row"] for row in first] == [2, 3] and next_row == 5 and seen == 3
+    assert [number for number, *_ in errors] == [4]
+    assert first[0]["values"]["email"] == "henkilo0@example.fi"
+    assert [row["row"] for row in batches[1][1]] == [5] and [n for n, *_ in batches[1][3]] == [6, 7]
+    assert [row["row"] for row in batches[2][1]] == [8] and batches[2][2] == 9 and batches[2][4] == 1
+
+
+def test_i1_a_batch_with_only_errors_uses_up_no_chunk_number():
+    lines = ["A;B;bad", "C;D;bad", "E;F;e@example.fi"]
+    table = table_of(lines)
+    batches = list(pipeline.batches(table, row_validator(table), chunk_rows=2))
+    assert [(chunk_no, len(rows), len(errors)) for chunk_no, rows, _, errors, _ in batches] == [
+        (None, 0, 2),
+        (1, 1, 0),
+    ]
+
+
+def test_i1_the_same_file_gives_the_same_batches():
+    lines = [f"Etu{i};Suku{i};henkilo{i}@example.fi" for i in range(25)]
+    first = list(pipeline.batches(table_of(lines), row_validator(table_of(lines)), chunk_rows=10))
+    again = list(pipeline.batches(table_of(lines), row_validator(table_of(lines)), chunk_rows=10))
+    assert first == again and [b[0] for b in first] == [1, 2, 3]
