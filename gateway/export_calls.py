@@ -97,6 +97,8 @@ class ExportCalls:
         """The finished job's file, streamed chunk by chunk (each chunk one RPC; the first is the
         audited download)."""
         job = self.call("exports", "get_job", job_id)
+        if job["status"] == "expired":  # the service says when the file was deleted, and what to do
+            self.call("exports", "read_file_chunk", job["id"], 0)
         if job["status"] != "done":
             raise Conflict(f"The export is {job['status']}, not ready.", {"status": job["status"]})
         first = (

@@ -6,7 +6,8 @@ LANGUAGES = ("fi", "en")
 
 
 class ExportJob(Schema):
-    """An export job: queued, running (rows_done of rows_total), done (file ready) or failed (error)."""
+    """An export job: queued, running (rows_done of rows_total), done (file ready), failed (error) or
+    expired (its file deleted after EXPORT_KEEP_HOURS)."""
 
     id = fields.UUID(required=True)
     actor_id = fields.String()
@@ -16,11 +17,19 @@ class ExportJob(Schema):
     options = fields.Dict(metadata={"description": "The format's options, as loaded."})
     columns = fields.List(fields.String(), metadata={"description": "The columns chosen (flat formats)."})
     language = fields.String()
-    status = fields.String(metadata={"description": "queued, running, done or failed."})
+    status = fields.String(
+        metadata={"description": "queued, running, done, failed, or expired (the file was deleted)."}
+    )
     rows_done = fields.Integer(metadata={"description": "Contacts read so far."})
     rows_total = fields.Integer(allow_none=True, metadata={"description": "Contacts in the selection."})
     rows_written = fields.Integer(
         allow_none=True, metadata={"description": "Rows in the file (an e-mail list leaves some out)."}
+    )
+    notes = fields.Dict(
+        metadata={
+            "description": "What the format left out, and why: skipped_no_address, skipped_couple_partner "
+            "(labels), skipped_deceased, skipped_no_email, skipped_duplicate_address (e-mail lists)."
+        }
     )
     error = fields.String(allow_none=True)
     file_name = fields.String(allow_none=True)
@@ -31,6 +40,10 @@ class ExportJob(Schema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When a finished file will be deleted (EXPORT_KEEP_HOURS)."}
+    )
+    expired_at = fields.DateTime(allow_none=True, metadata={"description": "When the file was deleted."})
 
 
 class StartExportInput(Schema):

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = ("queued", "running", "done", "failed", "expired")
 
 export_jobs = Table(
     "export_jobs",
@@ -45,6 +45,9 @@ export_jobs = Table(
     Column("size", BigInteger),
     Column("chunk_count", Integer, nullable=False, server_default="0"),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    # What the format left out beside the rows written ({"skipped_no_address": 3, ...}).
+    Column("notes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("expired_at", DateTime(timezone=True)),  # the file was deleted (EXPORT_KEEP_HOURS)
     Column("heartbeat_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("started_at", DateTime(timezone=True)),
@@ -52,6 +55,7 @@ export_jobs = Table(
     CheckConstraint(f"status IN {STATUSES}", name="export_jobs_status"),
     Index("export_jobs_actor", "actor_id", "created_at"),
     Index("export_jobs_running", "status", "heartbeat_at"),
+    Index("export_jobs_finished", "finished_at", postgresql_where=text("status = 'done'")),
 )
 
 # The finished file, in order; written by the worker after the format has written it to a temporary file.

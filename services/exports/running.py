@@ -39,7 +39,8 @@ def rows_of(first, fetch_page, on_page):
 
 
 def write_file(job, fetch_page, on_page, out):
-    """Write the job's file to ``out``; returns {"rows_done", "rows_written", "content_type", "extension"}."""
+    """Write the job's file to ``out``; returns {"rows_done", "rows_written", "notes", "content_type",
+    "extension"}."""
     export_format = get_format(job["format"])
     first = fetch_page(None)
     if on_page(0, first.get("total")) is False:
@@ -60,6 +61,7 @@ def write_file(job, fetch_page, on_page, out):
     return {
         "rows_done": counted["rows"],
         "rows_written": result.get("rows_written", counted["rows"]),
+        "notes": result.get("notes") or {},
         "content_type": result.get("content_type", export_format.content_type),
         "extension": result.get("extension", export_format.extension),
     }

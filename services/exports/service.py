@@ -6,9 +6,13 @@ Downloading a file is an audited read naming the job's contacts' export (export.
 """
 
 import base64
+import logging
+from datetime import timedelta
 
 from marshmallow import ValidationError
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from piiri.audit import AuditTrail
 from piiri.context import Context
@@ -20,10 +24,14 @@ from services.exports.contract import ExportJob, StartExportInput
 from services.exports.formats import formats, get_format
 from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
 
+log = logging.getLogger(__name__)
+
 EXPORT = "contacts.export"
 ADMIN = "users.manage"
 JOB = ExportJob()
 SELECTION_KINDS = ("search", "advanced", "saved_search", "group", "ids")
+DEFAULT_KEEP_HOURS = 168  # EXPORT_KEEP_HOURS: a finished file is deleted a week after it was made
+EXPIRY_INTERVAL = 600  # seconds between looks for files to delete
 
 
 def load_input(data):
@@ -56,8 +64,14 @@ def checked_selection(selection, export_format):
     return selection
 
 
-def job_view(job):
-    return JOB.dump(job)
+def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
+    """The job as the contract shows it, with ``expires_at`` (when a finished file will be deleted)."""
+    view = JOB.dump(job)
+    finished = job.get("finished_at")
+    view["expires_at"] = (
+        (finished + timedelta(hours=keep_hours)).isoformat() if job["status"] == "done" and finished else None
+    )
+    return view
 
 
 class ExportsService:
@@ -67,6 +81,22 @@ class ExportsService:
     context = Context()
     audit = AuditTrail("exports")
     publish_job = job_publisher()
+    config = Config()
+
+    def _keep_hours(self):
+        return int(self.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
+
+    @timer(interval=EXPIRY_INTERVAL)
+    def expire_files(self):
+        """Delete finished files older than EXPORT_KEEP_HOURS (the job stays, marked expired): a file of
+        personal data is not kept longer than it is needed (G5)."""
+        while True:
+            with self.db.transaction() as session:
+                expired = storage.expire_files(session, self._keep_hours())
+            if expired:
+                log.info("exports: deleted the files of %d expired exports", len(expired))
+            if len(expired) < 100:
+                return
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):
@@ -124,14 +154,14 @@ class ExportsService:
             raise ServiceUnavailable(
                 "The export could not be queued right now. Try again.", {"reason": type(exc).__name__}
             ) from None
-        return job_view(job)
+        return job_view(job, self._keep_hours())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_job(self, job_id):
         actor = self.context.require(EXPORT)
         job = self._visible(actor, job_id)
         self.db.session.rollback()
-        return job_view(job)
+        return job_view(job, self._keep_hours())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_jobs(self, everyone=False, limit=50):
@@ -143,7 +173,8 @@ class ExportsService:
             raise ValidationFailed("limit must be 1 to 200.", {"limit": ["Use 1 to 200."]})
         jobs = storage.list_jobs(self.db.session, None if everyone else actor.id, limit)
         self.db.session.rollback()
-        return {"items": [job_view(job) for job in jobs]}
+        keep_hours = self._keep_hours()
+        return {"items": [job_view(job, keep_hours) for job in jobs]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def read_file_chunk(self, job_id, seq):
@@ -192,6 +223,12 @@ class ExportsService:
         job = storage.get_job(self.db.session, parsed) if parsed else None
         if job is None or job["actor_id"] != actor.id:
             raise NotFound(f"No export with id {job_id}.", {"id": str(job_id)})
+        if job["status"] == "expired":
+            raise Conflict(
+                f"The file of this export was deleted {job['expired_at']:%Y-%m-%d %H:%M} UTC: files are kept "
+                f"{self._keep_hours()} hours. Make the export again.",
+                {"status": "expired"},
+            )
         if job["status"] != "done":
             raise Conflict(f"The export is {job['status']}, not ready.", {"status": job["status"]})
         return job

@@ -1,4 +1,5 @@
-"""All SQL of the exports service: jobs (create, claim, progress, finish, list, delete) and file chunks."""
+"""All SQL of the exports service: jobs (create, claim, progress, finish, list, delete, expire) and file
+chunks."""
 
 import uuid
 
@@ -114,6 +115,29 @@ def stale_jobs(session, stale_seconds, limit=20):
         .limit(limit)
     )
     return list(session.execute(query).scalars())
+
+
+def expire_files(session, keep_hours, limit=100):
+    """Delete the files of up to ``limit`` jobs finished more than ``keep_hours`` ago and mark those jobs
+    expired; returns their ids. Rows locked by another instance doing the same are skipped."""
+    horizon = func.now() - text(f"interval '{int(keep_hours)} hours'")
+    ids = list(
+        session.execute(
+            select(export_jobs.c.id)
+            .where(export_jobs.c.status == "done", export_jobs.c.finished_at < horizon)
+            .order_by(export_jobs.c.finished_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    if ids:
+        session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id.in_(ids)))
+        session.execute(
+            update(export_jobs)
+            .where(export_jobs.c.id.in_(ids))
+            .values(status="expired", expired_at=func.now(), chunk_count=0)
+        )
+    return ids
 
 
 def ping(session):

@@ -137,6 +137,7 @@ class ExportWorker:
                     {
                         "rows_done": result["rows_done"],
                         "rows_written": result["rows_written"],
+                        "notes": result["notes"],
                         "content_type": result["content_type"],
                         "file_name": f"{stem}.{result['extension']}",
                         "size": size,

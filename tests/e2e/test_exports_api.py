@@ -120,3 +120,40 @@ def test_i2_export_needs_contacts_export_and_bad_input_queues_nothing(exporting,
         "/api/v1/contacts:export",
     ):
         assert path in spec["paths"], path
+
+
+def test_i2_e_mail_list_notes_and_an_expired_file(exporting, admin_api, clean_databases):
+    """What the e-mail list left out is on the job; a file older than EXPORT_KEEP_HOURS is deleted, the
+    job stays (expired) and a download says why (G5: personal data not kept longer than needed)."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from services.exports import storage
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.e2e.test_login_security import web_login
+
+    make_people(admin_api, 3)
+    assert admin_api.post("/api/v1/contacts", json={"first_name": "Ilman", "last_name": "Vientinen"}).ok
+    selection = {"kind": "search", "query": "Vientinen"}
+    started = admin_api.post("/api/v1/exports", json={"format": "email_list", "selection": selection})
+    job = wait(admin_api, started.json()["id"])
+    assert job["rows_written"] == 3 and job["notes"] == {"skipped_no_email": 1}
+    assert job["expires_at"] > job["finished_at"]
+    engine = clean_databases["exports"]
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE export_jobs SET finished_at = now() - interval '200 hours' WHERE id = :id"),
+            {"id": job["id"]},
+        )
+    with Session(engine) as session, session.begin():
+        assert [str(i) for i in storage.expire_files(session, keep_hours=168)] == [job["id"]]
+    with engine.connect() as conn:
+        chunks = "SELECT count(*) FROM export_file_chunks WHERE job_id = :id"
+        assert conn.execute(text(chunks), {"id": job["id"]}).scalar() == 0
+    expired = admin_api.get(f"/api/v1/exports/{job['id']}").json()
+    assert expired["status"] == "expired" and expired["expired_at"] and expired["expires_at"] is None
+    refused = admin_api.get(f"/api/v1/exports/{job['id']}/file")
+    assert refused.status_code == 409 and "deleted" in refused.json()["message"]
+    web, _ = web_login(admin_api.base_url, "admin", ADMIN_PASSWORD)
+    page = web.get(f"{admin_api.base_url}/exports/{job['id']}")
+    assert page.status_code == 200 and 'id="export-expired"' in page.text

@@ -90,6 +90,7 @@ def test_i2_c14_a_widow_is_addressed_alone_and_a_couple_once(exporting, admin_ap
     for first in ("Liisa", "Pekka", "Anna", "Matti"):
         body = {"first_name": first, "last_name": LAST, **home}
         made[first] = admin_api.post("/api/v1/contacts", json=body).json()["id"]
+    assert admin_api.post("/api/v1/contacts", json={"first_name": "Osoitteeton", "last_name": LAST}).ok
     for pair in (("Liisa", "Pekka"), ("Anna", "Matti")):
         linked = admin_api.post("/api/v1/couples", json={"contact_ids": [made[name] for name in pair]})
         assert linked.status_code == 201, linked.text
@@ -97,6 +98,9 @@ def test_i2_c14_a_widow_is_addressed_alone_and_a_couple_once(exporting, admin_ap
     job, labels = _pdf(admin_api, {"format": "labels"})
     text = labels.pages[0].extract_text()
     assert job["rows_written"] == 2 and f"Liisa {LAST}\nKotitie 5" in text and "Pekka" not in text
+    # what was left out, and why, is on the job (the deceased are not selected at all)
+    assert job["notes"] == {"skipped_no_address": 1, "skipped_couple_partner": 1}
+    assert "Osoitteeton" not in text
     assert (
         text.count(f"Anna ja Matti {LAST}") + text.count(f"Matti ja Anna {LAST}") == 1
     )  # members in id order

@@ -47,11 +47,35 @@ def addresses(row, every):
     return [row["email"]] if row.get("email") else []
 
 
-def entries(rows, every):
+class Skipped:
+    """What an e-mail list left out: the deceased, contacts without an address, addresses already listed."""
+
+    def __init__(self):
+        self.deceased = 0
+        self.no_email = 0
+        self.duplicate_address = 0
+
+    def notes(self):
+        counts = {
+            "skipped_deceased": self.deceased,
+            "skipped_no_email": self.no_email,
+            "skipped_duplicate_address": self.duplicate_address,
+        }
+        return {key: value for key, value in counts.items() if value}
+
+
+def entries(rows, every, skipped=None):
+    skipped = skipped or Skipped()
     seen = set()
     for row in rows:
-        for address in addresses(row, every):
+        found = addresses(row, every)
+        if row.get("deceased_on"):
+            skipped.deceased += 1
+        elif not found:
+            skipped.no_email += 1
+        for address in found:
             if address.lower() in seen:
+                skipped.duplicate_address += 1
                 continue
             seen.add(address.lower())
             yield row["display_name"], address
@@ -68,12 +92,12 @@ def entries(rows, every):
     uses_columns=False,
 )
 def write(rows, options, out, language):
-    written = 0
-    for name, address in entries(rows, options["all_addresses"]):
+    written, skipped = 0, Skipped()
+    for name, address in entries(rows, options["all_addresses"], skipped):
         out.write(((", " if written else "") + mailbox(name, address)).encode("utf-8"))
         written += 1
     out.write(b"\n")
-    return {"rows_written": written}
+    return {"rows_written": written, "notes": skipped.notes()}
 
 
 @export_format(
@@ -88,13 +112,13 @@ def write(rows, options, out, language):
 )
 def write_csv_list(rows, options, out, language):
     header = ["Nimi", "Sähköposti"] if language == "fi" else ["Name", "E-mail"]
-    written = 0
+    written, skipped = 0, Skipped()
 
     def records():
         nonlocal written
-        for name, address in entries(rows, options["all_addresses"]):
+        for name, address in entries(rows, options["all_addresses"], skipped):
             written += 1
             yield [name, address]
 
     write_csv(out, header, records(), options["separator"])
-    return {"rows_written": written}
+    return {"rows_written": written, "notes": skipped.notes()}

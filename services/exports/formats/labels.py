@@ -133,4 +133,8 @@ def write(rows, options, out, language):
         outline=options["outline"],
         title="Osoitetarrat" if language == "fi" else "Address labels",
     )
-    return {"rows_written": counts.labels}
+    notes = counts.notes()
+    return {
+        "rows_written": counts.labels,
+        "notes": {key: notes[key] for key in ("skipped_no_address", "skipped_couple_partner") if notes[key]},
+    }

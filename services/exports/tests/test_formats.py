@@ -105,7 +105,10 @@ def test_i2_email_list_text_and_csv_leave_out_no_address_and_deceased():
     ]
     body, result = write("email_list", given=given)
     assert body.decode().strip() == '"Maija, Meikäläinen" <maija@example.fi>, Pekka <pekka@example.fi>'
-    assert result == {"rows_written": 2}
+    assert result == {
+        "rows_written": 2,
+        "notes": {"skipped_deceased": 1, "skipped_no_email": 1, "skipped_duplicate_address": 1},
+    }
     body, result = write("email_csv", {"separator": ","}, given=given, language="en")
     records = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert records == [

@@ -49,7 +49,7 @@ def test_i2_label_pdf_page_count_for_each_sheet(sheet, per_page):
     count = per_page * 2 + 1
     reader, result = export("labels", people(count), {"sheet": sheet})
     assert len(reader.pages) == 3
-    assert result == {"rows_written": count}
+    assert result == {"rows_written": count, "notes": {}}
     text = text_of(reader)
     assert "Henkilö0 Meikäläinen" in text and f"Henkilö{count - 1} Meikäläinen" in text
     assert text.count("00100 HELSINKI") == count
@@ -74,7 +74,7 @@ def test_i2_labels_address_a_couple_once_and_leave_out_rows_without_address():
     assert "Matti Virtanen\n" not in text.replace("Anna ja Matti Virtanen", "")
     assert "Osoitteeton" not in text
     assert "111 22 STOCKHOLM" in text and "RUOTSI" in text
-    assert result == {"rows_written": 2}
+    assert result == {"rows_written": 2, "notes": {"skipped_no_address": 1, "skipped_couple_partner": 1}}
 
 
 def test_i2_labels_print_finnish_and_cyrillic_letters():
@@ -117,7 +117,7 @@ def test_i2_label_margin_override_moves_the_text():
 
 def test_i2_empty_selection_gives_one_empty_sheet():
     reader, result = export("labels", [])
-    assert len(reader.pages) == 1 and result == {"rows_written": 0}
+    assert len(reader.pages) == 1 and result == {"rows_written": 0, "notes": {}}
 
 
 def _qr_matches(image, text):

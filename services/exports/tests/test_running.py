@@ -47,6 +47,7 @@ def test_i2_a_job_streams_every_page_reports_progress_and_stores_the_file_in_chu
     assert result == {
         "rows_done": 5,
         "rows_written": 5,
+        "notes": {},
         "content_type": "application/x-ndjson",
         "extension": "ndjson",
     }
