@@ -1,7 +1,7 @@
 """/api/v1: the JSON API for other systems (bearer token or session cookie + X-CSRF-Token)."""
 
-from gateway import auth
-from gateway.base import int_arg, json_body, search_filters
+from gateway import auth, worker_health
+from gateway.base import SERVICES, int_arg, json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
@@ -29,11 +29,20 @@ class ApiRoutes:
 
     @http("GET", "/health")
     def health(self, request):
+        """200 "ok" when every service answers and each kind of worker runs; 200 "degraded" when only the
+        exports or imports service or their workers are missing (their jobs wait); 503 "unavailable"
+        when contacts or audit, which every request needs, do not answer."""
         services = self.service_health()
-        healthy = all(state == "ok" for state in services.values())
+        workers = worker_health.consumer_counts(self.config["AMQP_URI"])
+        if any(services[name] != "ok" for name in SERVICES):
+            status = "unavailable"
+        elif any(state != "ok" for state in services.values()) or not all(workers.values()):
+            status = "degraded"
+        else:
+            status = "ok"
         return json_response(
-            {"status": "ok" if healthy else "unavailable", "services": services},
-            status=200 if healthy else 503,
+            {"status": status, "services": services, "workers": workers},
+            status=503 if status == "unavailable" else 200,
         )
 
     @http("GET", "/api/v1/openapi.json")

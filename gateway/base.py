@@ -8,7 +8,9 @@ from nameko.exceptions import IncorrectSignature, RemoteError, UnknownService
 from gateway import api_tokens, auth
 from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, ValidationFailed
 
-SERVICES = ("contacts", "audit")
+SERVICES = ("contacts", "audit")  # every request needs them: /health is 503 while one does not answer
+# Without these only starting exports and imports waits: /health says "degraded" and stays 200.
+OPTIONAL_SERVICES = ("exports", "imports")
 
 
 class GatewayBase:
@@ -70,15 +72,16 @@ class GatewayBase:
             raise ServiceUnavailable(f"The {service} service failed: {exc.exc_type}.") from None
 
     def service_health(self):
-        """{service: "ok" | error text}, each asked over the bus with a short deadline."""
-        health = {}
-        for service in SERVICES:
+        """{service: "ok" | error text}, every service asked over the bus at once with a short deadline."""
+
+        def ping(service):
             try:
                 self.call(service, "ping", timeout=3)
-                health[service] = "ok"
+                return service, "ok"
             except PiiriError as exc:
-                health[service] = exc.message
-        return health
+                return service, exc.message
+
+        return dict(eventlet.GreenPool().imap(ping, (*SERVICES, *OPTIONAL_SERVICES)))
 
 
 def signature_error(text):

@@ -57,8 +57,24 @@ class AuditPage(Schema):
 
 
 class Health(Schema):
-    status = fields.String()
-    services = fields.Dict(keys=fields.String(), values=fields.String())
+    status = fields.String(
+        metadata={
+            "description": "ok; degraded (exports or imports, or their workers, are missing: their jobs "
+            "wait); unavailable (503: contacts or audit do not answer)."
+        }
+    )
+    services = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Each service: ok, or why not."},
+    )
+    workers = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(allow_none=True),
+        metadata={
+            "description": "Consumers of each job queue (import_worker, exports_worker); null: no broker."
+        },
+    )
 
 
 def error_responses(*codes):
@@ -140,7 +156,7 @@ def openapi_document():
         "/health",
         operations={
             "get": {
-                "summary": "200 only when every service answers over the bus",
+                "summary": "200 ok or degraded while contacts and audit answer over the bus; 503 otherwise",
                 "security": [],
                 "responses": {"200": json_content("Health"), **error_responses(503)},
             }

@@ -238,3 +238,7 @@ def stale_jobs(session, stale_seconds, limit=5):
             .limit(limit)
         ).scalars()
     )
+
+
+def ping(session):
+    return session.execute(select(1)).scalar_one() == 1

@@ -44,6 +44,13 @@ class ImportsService:
     outbox = Outbox("imports", models.outbox)
     contacts = RpcProxy("contacts")
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def ping(self):
+        """The service answers and its database too (GET /health)."""
+        alive = jobs.ping(self.db.session)
+        self.db.session.rollback()
+        return alive
+
     # --- upload and mapping ---------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

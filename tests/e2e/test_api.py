@@ -160,9 +160,14 @@ def test_openapi_document_describes_the_api(system):
 
 
 def test_health_and_security_headers(system):
+    """Contacts and audit answer but exports, imports and the workers are not running: degraded, 200."""
     response = requests.get(f"{system.base_url}/health")
     assert response.status_code == 200
-    assert response.json()["services"] == {"contacts": "ok", "audit": "ok"}
+    body = response.json()
+    assert body["status"] == "degraded"
+    assert body["services"]["contacts"] == "ok" and body["services"]["audit"] == "ok"
+    assert "exports" in body["services"]["exports"] and "imports" in body["services"]["imports"]
+    assert body["workers"] == {"import_worker": 0, "exports_worker": 0}
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -183,6 +188,19 @@ def test_reads_are_refused_with_503_while_the_audit_log_cannot_record_them(admin
     finally:
         heal_audit_path(vhost)
     assert admin_api.get(f"/api/v1/contacts/{contact['id']}").status_code == 200
+
+
+def test_health_is_ok_with_every_service_and_worker(system, run_services):
+    from services.exports.service import ExportsService
+    from services.exports.worker import ExportWorker
+    from services.imports.service import ImportsService
+    from services.imports.worker import ImportWorker
+
+    run_services(ExportsService, ImportsService, ExportWorker, ImportWorker)
+    body = requests.get(f"{system.base_url}/health").json()
+    assert body["status"] == "ok", body
+    assert set(body["services"].values()) == {"ok"}
+    assert body["workers"] == {"import_worker": 1, "exports_worker": 1}
 
 
 def test_health_is_503_when_a_service_does_not_answer(run_services, config):
