@@ -113,11 +113,10 @@ def clear_validation(session, job_id):
     clear_batches(session, job_id)
 
 
-def store_batch(session, job_id, chunk_no, next_row, rows):
-    """The valid rows of chunk ``chunk_no`` ([{row, values}], JSON-able); a validation run again after a
-    worker restart writes the same chunk again."""
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
-    values = {"next_row": next_row, "row_count": len(rows), "rows": data}
+def store_batch(session, job_id, chunk_no, next_row, row_count, data):
+    """The valid rows of chunk ``chunk_no`` as JSON bytes (pipeline.dump_batch); a validation run again
+    after a worker restart writes the same chunk again."""
+    values = {"next_row": next_row, "row_count": row_count, "rows": data}
     session.execute(
         pg_insert(import_row_batches)
         .values(job_id=job_id, chunk_no=chunk_no, **values)

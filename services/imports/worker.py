@@ -121,7 +121,8 @@ class ImportWorker:
                 self._beat(session, job)
                 jobs.add_row_errors(session, job["id"], errors)
                 if chunk_no is not None:
-                    jobs.store_batch(session, job["id"], chunk_no, next_row, rows)
+                    data = pipeline.dump_batch(rows)
+                    jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data)
                 jobs.update_job(session, job["id"], validated_rows=count, invalid_rows=invalid)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
         with self.db.transaction() as session:

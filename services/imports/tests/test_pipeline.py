@@ -1,6 +1,8 @@
 """I1: the validation cuts the file into numbered batches of valid rows, always the same for the same
 file and mapping (a validation run again after a worker restart writes the same batches)."""
 
+import json
+
 from services.imports import mapping, pipeline, reading, validation
 
 
@@ -47,3 +49,13 @@ def test_i1_the_same_file_gives_the_same_batches():
     first = list(pipeline.batches(table_of(lines), row_validator(table_of(lines)), chunk_rows=10))
     again = list(pipeline.batches(table_of(lines), row_validator(table_of(lines)), chunk_rows=10))
     assert first == again and [b[0] for b in first] == [1, 2, 3]
+
+
+def test_i1_a_batch_is_stored_as_json_with_dates_in_iso_form():
+    data = ("Etunimi;Sukunimi;Syntymäaika\nAino;Virtanen;31.1.1950\n").encode()
+    table = reading.open_table(data, "jasenet.csv")
+    [(_, rows, _, _, _)] = list(pipeline.batches(table, row_validator(table)))
+    stored = json.loads(pipeline.dump_batch(rows))
+    assert stored == [
+        {"row": 2, "values": {"first_name": "Aino", "last_name": "Virtanen", "birth_date": "1950-01-31"}}
+    ]
