@@ -1,7 +1,6 @@
 """SQL of imports in the contacts service: batch duplicate lookups, chunk claims, inserts, undo records."""
 
 import json
-import uuid
 from datetime import date
 
 from sqlalchemy import and_, bindparam, delete, func, insert, literal_column, select, text, update
@@ -9,6 +8,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.types import Date, Integer, Text
 
+from piiri.ids import uuid7
 from services.contacts.models import (
     consents,
     contact_import_changes,
@@ -179,7 +179,7 @@ def insert_contacts(session, rows):
     stored = []
     for row in rows:
         contact = {key: row.get(key, CONTACT_DEFAULTS.get(key)) for key in INSERT_KEYS}
-        contact.update(id=uuid.uuid4(), version=1, created_at=now, updated_at=now)
+        contact.update(id=uuid7(), version=1, created_at=now, updated_at=now)  # time-ordered: piiri/ids.py
         stored.append(contact)
     cursor = session.connection().connection.driver_connection.cursor()
     with cursor.copy(COPY_CONTACTS) as copy:
