@@ -235,6 +235,7 @@ class ImportsService:
                 status=("uploading", "uploaded", "validating", "validated", "committing"),
             )
             job = jobs.update_job(session, job["id"], status="cancelled", phase=None, finished_at=_now())
+            jobs.clear_batches(session, job["id"])  # a worker still running stops at its next heartbeat
         return JOB.dump(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

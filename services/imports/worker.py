@@ -223,6 +223,7 @@ class ImportWorker:
             except PiiriError as exc:
                 error = {**error, "undo_failed": exc.message}
         with self.db.transaction() as session:
+            jobs.clear_batches(session, job["id"])  # a failed job is not started again
             jobs.update_job(
                 session,
                 job["id"],

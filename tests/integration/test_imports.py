@@ -4,6 +4,7 @@ duplicates, group, consents, all-or-nothing, valid rows only, a worker killed mi
 
 import base64
 
+import eventlet
 import pytest
 from sqlalchemy import text
 
@@ -154,6 +155,27 @@ def test_i1_worker_killed_mid_import_continues_and_writes_every_row_once(
     assert done["counts"]["created"] == 1500
     assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 1500
     assert scalar(clean_databases, "SELECT count(DISTINCT email) FROM contacts") == 1500
+
+
+def test_i1_a_cancelled_import_stops_keeps_what_it_committed_and_can_be_undone(system, clean_databases):
+    proxy, _ = system
+    rows = [(f"Etu{i}", f"Peruttu{i}", f"peruttu{i}@example.fi", "Oulu") for i in range(3000)]
+    job = run_import(proxy, csv_file(rows))
+    proxy.imports.start(job["id"])
+    assert wait_for(lambda: proxy.imports.get_import(job["id"])["committed_rows"] >= 100, 60)
+    cancelled = proxy.imports.cancel(job["id"])
+    assert cancelled["status"] == "cancelled"
+    batches = "SELECT count(*) FROM import_row_batches WHERE job_id = :j"
+    assert scalar(clean_databases, batches, service="imports", j=job["id"]) == 0
+    written = "SELECT count(*) FROM contacts WHERE last_name LIKE 'Peruttu%'"
+    eventlet.sleep(1.5)  # the chunks in flight when it was cancelled end; no more start
+    settled = scalar(clean_databases, written)
+    eventlet.sleep(1.0)
+    assert scalar(clean_databases, written) == settled and 100 <= settled < 3000
+    assert proxy.imports.get_import(job["id"])["status"] == "cancelled"
+    undone = proxy.imports.undo(job["id"])
+    assert undone["undo"]["deleted"] == settled
+    assert scalar(clean_databases, written) == 0
 
 
 def test_i1_undo_and_undo_refused_after_a_change(system, clean_databases):
