@@ -127,6 +127,39 @@ def test_i1_the_commit_sends_the_validated_batches_without_reading_the_file(syst
     assert scalar(clean_databases, batches, service="imports", j=job["id"]) == 0  # kept only until done
 
 
+def test_i1_a_row_matches_what_an_earlier_chunk_created_with_chunks_in_flight(system, clean_databases):
+    """Chunks are sent two at a time; a row still finds the contact a row of an earlier chunk created
+    (by e-mail, and by name and birth date), and one already in the registry: no duplicates."""
+    proxy, _ = system
+    proxy.contacts.create_contact({"first_name": "Vanha", "last_name": "Jäsen", "email": "vanha@example.fi"})
+    header = "Etunimi;Sukunimi;Sähköposti;Syntymäaika;Kaupunki"
+    lines, made = [], 0
+    for block in range(8):  # 50-row chunks: each repeats people of the chunk just before it
+        earlier = range(made - 4, made) if block else range(0)
+        for i in earlier:  # by e-mail (upper case) and by name and birth date
+            lines.append(
+                f"Etu{i};Ketju{i};KETJU{i}@example.fi;;Turku"
+                if i % 2
+                else f"Etu{i};Ketju{i};;1.1.19{50 + i % 50};Vaasa"
+            )
+        for i in range(made, made + 50 - len(earlier)):
+            lines.append(f"Etu{i};Ketju{i};ketju{i}@example.fi;1.1.19{50 + i % 50};Oulu")
+        made += 50 - len(earlier)
+    lines += ["Vanha;Jäsen;vanha@example.fi;;Kemi"]
+    data = ("\n".join([header, *lines]) + "\n").encode()
+    options = {"on_duplicate": "update_fill", "match_on": ["email", "name_birth_date"]}
+    job = run_import(proxy, data, options)
+    assert job["invalid_rows"] == 0, proxy.imports.row_errors(job["id"])
+    proxy.imports.start(job["id"])
+    done = wait_status(proxy, job["id"], "done", "failed")
+    assert done["status"] == "done", done
+    counts = done["counts"]
+    assert (counts["created"], counts["unchanged"], counts["updated"]) == (made, 28, 1), counts
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts WHERE last_name LIKE 'Ketju%'") == made
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts WHERE last_name = 'Jäsen'") == 1
+    assert scalar(clean_databases, "SELECT city FROM contacts WHERE last_name = 'Jäsen'") == "Kemi"
+
+
 def test_i1_a_broken_file_gives_its_error_and_imports_nothing(system, clean_databases):
     proxy, _ = system
     job = proxy.imports.create_import("kuva.xlsx")
