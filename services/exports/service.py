@@ -32,6 +32,7 @@ JOB = ExportJob()
 SELECTION_KINDS = ("search", "advanced", "saved_search", "group", "ids")
 DEFAULT_KEEP_HOURS = 168  # EXPORT_KEEP_HOURS: a finished file is deleted a week after it was made
 EXPIRY_INTERVAL = 600  # seconds between looks for files to delete
+EXPIRY_BATCH = 100  # jobs' files deleted per transaction
 
 
 def load_input(data):
@@ -92,10 +93,10 @@ class ExportsService:
         personal data is not kept longer than it is needed (G5)."""
         while True:
             with self.db.transaction() as session:
-                expired = storage.expire_files(session, self._keep_hours())
+                expired = storage.expire_files(session, self._keep_hours(), EXPIRY_BATCH)
             if expired:
                 log.info("exports: deleted the files of %d expired exports", len(expired))
-            if len(expired) < 100:
+            if len(expired) < EXPIRY_BATCH:
                 return
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -179,15 +180,15 @@ class ExportsService:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def read_file_chunk(self, job_id, seq):
         """Chunk ``seq`` (0…chunk_count-1) of a finished job's file, base64; only the job's creator.
-        Reading chunk 0 is the audited download (export.downloaded)."""
+        Reading chunk 0 is the audited download (export.downloaded); an empty file has an empty chunk 0.
+        A job that is not done, or whose file expired, is a Conflict saying so."""
         actor = self.context.require(EXPORT)
         job = self._own_finished(actor, job_id)
-        if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < job["chunk_count"]:
+        last = max(job["chunk_count"], 1) - 1
+        if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= last:
             self.db.session.rollback()
-            raise ValidationFailed(
-                f"seq must be 0 to {job['chunk_count'] - 1}.", {"seq": ["No such chunk of the file."]}
-            )
-        data = storage.read_chunk(self.db.session, job["id"], seq)
+            raise ValidationFailed(f"seq must be 0 to {last}.", {"seq": ["No such chunk of the file."]})
+        data = storage.read_chunk(self.db.session, job["id"], seq) or b""
         self.db.session.rollback()
         if seq == 0:
             self.audit.read(

@@ -157,3 +157,12 @@ def test_i2_e_mail_list_notes_and_an_expired_file(exporting, admin_api, clean_da
     web, _ = web_login(admin_api.base_url, "admin", ADMIN_PASSWORD)
     page = web.get(f"{admin_api.base_url}/exports/{job['id']}")
     assert page.status_code == 200 and 'id="export-expired"' in page.text
+
+
+def test_i2_an_export_of_nobody_downloads_as_an_empty_file(exporting, admin_api):
+    selection = {"kind": "search", "query": "Eiketäänsellaista"}
+    started = admin_api.post("/api/v1/exports", json={"format": "ndjson", "selection": selection})
+    job = wait(admin_api, started.json()["id"])
+    assert (job["status"], job["rows_written"], job["chunk_count"]) == ("done", 0, 0)
+    file = admin_api.get(f"/api/v1/exports/{job['id']}/file")
+    assert file.status_code == 200 and file.content == b""
