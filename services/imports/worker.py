@@ -98,6 +98,15 @@ class ImportWorker:
             self._fail(job, exc.as_dict())
         except PiiriError as exc:
             self._fail(job, {"code": exc.code, "message": exc.message, "details": exc.details})
+        except Exception:  # e.g. a RemoteError from the contacts service: retrying would fail again
+            log.exception("import %s failed", job["id"])
+            self._fail(
+                job,
+                {
+                    "code": "unexpected",
+                    "message": "The import failed unexpectedly; the error is in the worker's log.",
+                },
+            )
 
     # --- phases ---------------------------------------------------------------------------------
 
@@ -153,7 +162,7 @@ class ImportWorker:
         chunk_no, counts, committed = job["next_chunk"], dict(job["counts"] or {}), job["committed_rows"]
         if chunk_no == 1:
             counts["errors"] = job["invalid_rows"]  # the rows left out (valid_rows mode)
-        last = max(jobs.batch_numbers(self.db.session, job["id"]) or [0])
+        last = jobs.last_batch_number(self.db.session, job["id"])
         self.db.session.rollback()
         in_flight = collections.deque()  # (chunk_no, rows, next_row, reply), oldest first
         next_to_send = chunk_no

@@ -6,6 +6,7 @@ import base64
 
 import eventlet
 import pytest
+from nameko.rpc import rpc
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
@@ -236,3 +237,30 @@ def test_i1_import_needs_the_import_permission(rpc, system):
     with rpc(make_actor("viewer", permissions=ALL_PERMISSIONS)) as proxy:
         with pytest.raises(PermissionDenied):
             proxy.imports.create_import("a.csv")
+
+
+class BrokenContacts:
+    """Stands in for the contacts service: custom fields answer, every chunk fails unexpectedly."""
+
+    name = "contacts"
+
+    @rpc
+    def list_custom_fields(self, *args, **kwargs):
+        return {"items": []}
+
+    @rpc
+    def upsert_batch(self, *args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+
+def test_i1_an_unexpected_error_fails_the_import_with_a_clear_message(run_services, rpc, clean_databases):
+    """Not left 'committing' for ever (a stale job would be picked up and fail again and again)."""
+    run_services(BrokenContacts, ImportsService)
+    run_services(ImportWorker, extra_config=WORKER_CONFIG)
+    with rpc(make_actor("importer", permissions=IMPORTER), timeout=30) as proxy:
+        job = run_import(proxy, csv_file([("Aino", "Virtanen", "aino@example.fi", "Oulu")]))
+        assert job["status"] == "validated"
+        proxy.imports.start(job["id"])
+        failed = wait_status(proxy, job["id"], "failed", "done")
+    assert failed["status"] == "failed"
+    assert failed["error"]["code"] == "unexpected" and "worker's log" in failed["error"]["message"]
