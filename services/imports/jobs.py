@@ -136,14 +136,13 @@ def batch(session, job_id, chunk_no):
     return (json.loads(row.rows), row.next_row) if row else None
 
 
-def batch_numbers(session, job_id):
-    return list(
-        session.execute(
-            select(import_row_batches.c.chunk_no)
-            .where(import_row_batches.c.job_id == job_id)
-            .order_by(import_row_batches.c.chunk_no)
-        ).scalars()
-    )
+def last_batch_number(session, job_id):
+    """The highest stored chunk number of the job (0: no valid rows)."""
+    return session.execute(
+        select(func.coalesce(func.max(import_row_batches.c.chunk_no), 0)).where(
+            import_row_batches.c.job_id == job_id
+        )
+    ).scalar_one()
 
 
 def clear_batches(session, job_id, from_chunk=None):
