@@ -23,8 +23,8 @@ from services.contacts.contract import (
     Contact,
     ContactInput,
     ContactSummary,
-    WholeContactRules,
     normalise_phone,
+    whole_contact_errors,
 )
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.details import detail_names, detail_subjects, details_for
@@ -61,7 +61,7 @@ def validated(data, partial=False):
 
 
 def check_whole(contact):
-    errors = WholeContactRules().validate(contact)
+    errors = whole_contact_errors(contact)
     if errors:
         raise ValidationFailed("Some fields are not valid.", errors)
 

@@ -12,7 +12,7 @@ from nameko.rpc import rpc
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import rich_fields, scopes
 from services.contacts.consents import storage as consent_storage
-from services.contacts.contract import Contact, ContactInput, whole_contact_errors
+from services.contacts.contract import ContactInput, whole_contact_errors
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
@@ -27,7 +27,6 @@ from services.contacts.storage import update_contact
 PREVIOUS_CHUNK_WAIT = 60  # seconds a chunk waits for the one before it to commit
 PREVIOUS_CHUNK_POLL = 0.01
 YIELD_EVERY_ROWS = 50
-CONTACT = Contact()
 ROW = ImportRow()
 INPUT = ContactInput()  # schemas are reusable: building one per row costs more than loading it
 
