@@ -379,19 +379,23 @@ class ContactPage(Schema):
     )
 
 
-class ContactEvent(Schema):
-    """Payload of contact_created and contact_updated (schema_version 1)."""
+class EventEnvelope(Schema):
+    """What every event of the contacts service carries: the payload's version and a unique id (consumers
+    deduplicate by it). Each event's schema adds its own fields."""
 
     schema_version = fields.Integer(required=True)
     event_id = fields.UUID(required=True)
+
+
+class ContactEvent(EventEnvelope):
+    """Payload of contact_created and contact_updated (schema_version 1)."""
+
     contact_id = fields.UUID(required=True)
     changed_fields = fields.List(fields.String())
     contact = fields.Nested(Contact)
 
 
-class ContactDeletedEvent(Schema):
+class ContactDeletedEvent(EventEnvelope):
     """Payload of contact_deleted (schema_version 1)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from services.contacts.contract import EventEnvelope
+
 ROLES = ("employee", "board_member", "chair", "member", "contact_person", "volunteer", "other")
 PEOPLE_PAGE_MAX = 200
 PEOPLE_PAGE_DEFAULT = 25
@@ -93,11 +95,9 @@ class AffiliationDetails(Schema):
 # --- events (schema_version 1) -------------------------------------------------------------------
 
 
-class AffiliationEvent(Schema):
+class AffiliationEvent(EventEnvelope):
     """affiliation_added / affiliation_changed / affiliation_removed."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     affiliation = fields.Nested(Affiliation, required=True)
     changed_fields = fields.List(
         fields.String(), metadata={"description": "affiliation_changed: the fields that changed."}

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import Schema, fields, post_load, pre_load, validate
 
 from services.contacts.consents.rules import LEGAL_BASES, SOURCES
+from services.contacts.contract import EventEnvelope
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
@@ -173,30 +174,24 @@ class DataProtectionView(Schema):
 # --- events (schema_version 1) -------------------------------------------------------------------
 
 
-class ConsentEvent(Schema):
+class ConsentEvent(EventEnvelope):
     """consent_given / consent_withdrawn: a consent row was recorded (``current_given``: the purpose's
     state after it, which differs from ``consent.given`` when a backdated row is older than the latest)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     purpose = fields.String(required=True)
     consent = fields.Nested(Consent)
     current_given = fields.Boolean()
 
 
-class LegalBasisEvent(Schema):
+class LegalBasisEvent(EventEnvelope):
     """legal_basis_added / legal_basis_ended / legal_basis_removed."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     legal_basis = fields.Nested(LegalBasis)
 
 
-class PurposeEvent(Schema):
+class PurposeEvent(EventEnvelope):
     """processing_purpose_created / processing_purpose_changed."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     purpose = fields.Nested(Purpose)

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
+from services.contacts.contract import EventEnvelope
 from services.contacts.custom_fields import rules
 
 VALUE_TYPES = (
@@ -93,10 +94,8 @@ class CustomFieldList(Schema):
     items = fields.List(fields.Nested(CustomField), required=True)
 
 
-class CustomFieldEvent(Schema):
+class CustomFieldEvent(EventEnvelope):
     """Payload of custom_field_created/_updated/_removed/_restored/_purged (schema_version 1)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     field = fields.Nested(CustomField)
     values_deleted = fields.Integer(metadata={"description": "custom_field_purged only."})

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
-from services.contacts.contract import ContactSummary
+from services.contacts.contract import ContactSummary, EventEnvelope
 from services.contacts.groups.tree import MAX_CONTACTS_PER_CALL, MAX_NAME, MAX_ROLE
 from services.contacts.storage import parse_id
 
@@ -144,11 +144,9 @@ class ContactMembership(Schema):
     active = fields.Boolean()
 
 
-class GroupEvent(Schema):
+class GroupEvent(EventEnvelope):
     """Payload of group_created and group_changed (schema_version 1)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     group_id = fields.UUID(required=True)
     change = fields.String(
         metadata={"description": "created, updated (name/description), moved, archived, unarchived"}
@@ -158,11 +156,9 @@ class GroupEvent(Schema):
     group = fields.Dict()
 
 
-class MemberEvent(Schema):
+class MemberEvent(EventEnvelope):
     """Payload of member_joined and member_left (schema_version 1)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     membership_id = fields.UUID(required=True)
     group_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
+from services.contacts.contract import EventEnvelope
+
 NAME_KINDS = ("transliteration", "native", "maiden", "former", "nickname", "other")
 SCRIPTS = ("Latn", "Cyrl", "Grek", "Arab", "Hebr", "Hani", "Jpan", "Kore", "Thai", "Deva", "Geor", "Armn")
 DECEASED_FILTER = ("exclude", "only", "include")
@@ -137,37 +139,29 @@ class PersonDetails(Schema):
 # --- events (schema_version 1) -------------------------------------------------------------------
 
 
-class NameEvent(Schema):
+class NameEvent(EventEnvelope):
     """contact_name_added / contact_name_removed."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     name = fields.Nested(AltName)
 
 
-class StatusEvent(Schema):
+class StatusEvent(EventEnvelope):
     """contact_status_added / contact_status_changed / contact_status_removed / status_ended."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     status = fields.Nested(Status)
 
 
-class DeceasedEvent(Schema):
+class DeceasedEvent(EventEnvelope):
     """contact_deceased / contact_deceased_unmarked (the latter: deceased_on is the removed date)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     deceased_on = fields.Date(allow_none=True)
 
 
-class CoupleEvent(Schema):
+class CoupleEvent(EventEnvelope):
     """couple_linked / couple_unlinked."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     couple_id = fields.UUID(required=True)
     contact_ids = fields.List(fields.UUID())

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields
 
+from services.contacts.contract import EventEnvelope
+
 
 class PhotoInfo(Schema):
     """A photo without its bytes (set_photo's answer, get_contact's ``photo`` part)."""
@@ -18,11 +20,9 @@ class Photo(PhotoInfo):
     data_base64 = fields.String(required=True)
 
 
-class PhotoEvent(Schema):
+class PhotoEvent(EventEnvelope):
     """photo_changed / photo_removed (the image itself is never in an event: read it with get_photo)."""
 
-    schema_version = fields.Integer(required=True)
-    event_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     content_type = fields.String()
     size = fields.Integer()
