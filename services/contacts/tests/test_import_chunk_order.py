@@ -1,0 +1,70 @@
+"""I1: chunks of one import commit in order; a waiting chunk is woken by the commit of the one before it
+in this process, and re-reads the database for one committed elsewhere (chunk_order.py)."""
+
+import eventlet
+import pytest
+
+from piiri.errors import Conflict
+from services.contacts.imports import chunk_order
+from services.contacts.imports.rpc import _row_errors
+
+
+class Database:
+    """The committed chunk numbers, and every read of them."""
+
+    def __init__(self):
+        self.committed, self.reads = set(), []
+
+    def is_committed(self, number):
+        self.reads.append(number)
+        return number in self.committed
+
+
+def test_i1_a_chunk_committed_here_wakes_the_next_one_without_polling(monkeypatch):
+    monkeypatch.setattr(chunk_order, "RECHECK", 60)  # only the wake-up can end the wait in time
+    db = Database()
+    waiter = eventlet.spawn(chunk_order.wait_for_previous, "imp", 3, db.is_committed, 30)
+    eventlet.sleep(0.01)
+    assert not waiter.dead and db.reads == [2]
+    db.committed.add(2)
+    chunk_order.committed("imp", 2)
+    with eventlet.Timeout(5):
+        waiter.wait()
+    assert db.reads == [2, 2]  # one read before, one after the wake-up: no 10 ms polling
+    assert chunk_order._waiting == {}
+
+
+def test_i1_a_chunk_committed_by_another_process_is_found_by_rereading(monkeypatch):
+    monkeypatch.setattr(chunk_order, "RECHECK", 0.02)
+    db = Database()
+    waiter = eventlet.spawn(chunk_order.wait_for_previous, "imp", 5, db.is_committed, 30)
+    eventlet.sleep(0.05)
+    db.committed.add(4)  # no committed() call: another process wrote it
+    waiter.wait()
+    assert db.reads[-1] == 4 and len(db.reads) >= 2
+    assert chunk_order._waiting == {}
+
+
+def test_i1_the_first_chunk_waits_for_nothing_and_a_missing_one_times_out(monkeypatch):
+    db = Database()
+    chunk_order.wait_for_previous("imp", 1, db.is_committed, 30)
+    assert db.reads == []
+    monkeypatch.setattr(chunk_order, "RECHECK", 0.01)
+    with pytest.raises(Conflict, match="Chunk 6 of this import is not committed; 7 waits for it"):
+        chunk_order.wait_for_previous("imp", 7, db.is_committed, 0.05)
+    assert chunk_order._waiting == {}
+
+
+def test_i1_committing_a_chunk_nobody_waits_for_is_harmless():
+    chunk_order.committed("imp", 9)
+    assert chunk_order._waiting == {}
+
+
+def test_i1_row_envelope_plain_check_agrees_with_the_schema():
+    plain = {"row": 4, "values": {"first_name": "Aino"}}
+    assert _row_errors(plain) == {}
+    assert _row_errors("x") == {"_schema": ["Not an object."]}
+    assert _row_errors({"row": "4", "values": {}}) == {}  # the schema's Integer takes "4"
+    assert "row" in _row_errors({"values": {}})
+    assert "values" in _row_errors({"row": 1, "values": "x"})
+    assert "extra" in _row_errors({"row": 1, "values": {}, "extra": 1})
