@@ -219,6 +219,32 @@ def heartbeat(session, job_id, worker_id):
     return row is not None
 
 
+def fail_held(session, job_id, worker_id, error, finished_at):
+    """Mark the job failed if ``worker_id`` still holds it (a running job with this worker's claim), and
+    clear its batches; returns the job as it was before, or None when the worker no longer holds it (it
+    was taken over, cancelled or finished): a worker that lost its job must not end it."""
+    current = session.execute(
+        select(*JOB_COLUMNS)
+        .where(
+            import_jobs.c.id == job_id, import_jobs.c.worker_id == worker_id, import_jobs.c.status.in_(ACTIVE)
+        )
+        .with_for_update()
+    ).first()
+    if current is None:
+        return None
+    clear_batches(session, job_id)  # a failed job is not started again
+    update_job(
+        session,
+        job_id,
+        status="failed",
+        phase=None,
+        worker_id=None,
+        error=error,
+        finished_at=finished_at,
+    )
+    return _job(current)
+
+
 def stale_jobs(session, stale_seconds, limit=5):
     """Running jobs whose worker has not beaten for ``stale_seconds`` (or that no worker took yet)."""
     horizon = func.now() - text(f"interval '{int(stale_seconds)} seconds'")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import eventlet
 from nameko.events import SERVICE_POOL, event_handler
+from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
@@ -25,7 +26,7 @@ from nameko.timer import timer
 from piiri.audit import AuditTrail
 from piiri.context import Actor, Context
 from piiri.db import Database
-from piiri.errors import PiiriError, ValidationFailed
+from piiri.errors import NotFound, PiiriError, ValidationFailed
 from piiri.outbox import Outbox
 from services.imports import jobs, models, pipeline
 from services.imports.reading import ImportFileError
@@ -222,26 +223,30 @@ class ImportWorker:
             raise JobLost()
 
     def _fail(self, job, error):
-        """A job that cannot go on: an all-or-nothing commit is undone in the contacts service first."""
-        current = jobs.get_job(self.db.session, job["id"])
-        self.db.session.rollback()
-        if current["phase"] == "commit" and current["next_chunk"] > 1:
-            try:
-                self.contacts.undo_import(str(job["id"]))
-                error = {**error, "undone": True}
-            except PiiriError as exc:
-                error = {**error, "undo_failed": exc.message}
+        """A job that cannot go on is marked failed, but only while this worker still holds it: a worker
+        being stopped, whose job another worker has taken over, must neither end it nor undo what the
+        other commits. Then an all-or-nothing commit that had begun is undone in the contacts service
+        (which refuses chunks of an import it has undone: one still in flight is not left behind)."""
         with self.db.transaction() as session:
-            jobs.clear_batches(session, job["id"])  # a failed job is not started again
-            jobs.update_job(
-                session,
-                job["id"],
-                status="failed",
-                phase=None,
-                worker_id=None,
-                error=pipeline.jsonable(error),
-                finished_at=datetime.now(UTC),
+            before = jobs.fail_held(
+                session, job["id"], self.settings["worker_id"], pipeline.jsonable(error), datetime.now(UTC)
             )
+        if before is None:
+            log.warning("import %s: not failed here, this worker no longer holds it", job["id"])
+            return
+        if before["phase"] != "commit":
+            return
+        try:
+            self.contacts.undo_import(str(job["id"]))
+            error = {**error, "undone": True}
+        except NotFound:
+            return  # no chunk was committed
+        except PiiriError as exc:
+            error = {**error, "undo_failed": exc.message}
+        except RemoteError as exc:
+            error = {**error, "undo_failed": f"{exc.exc_type}: {exc.value}"}
+        with self.db.transaction() as session:
+            jobs.update_job(session, job["id"], error=pipeline.jsonable(error))
 
 
 def _as_text(errors):

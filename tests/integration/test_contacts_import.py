@@ -2,6 +2,7 @@
 and update/skip, group, consents, all-or-nothing and valid rows, idempotent chunks), undo and its refusal,
 audit records and events, permissions."""
 
+import time
 import uuid
 
 import pytest
@@ -114,6 +115,25 @@ def test_i1_undo_restores_and_deletes_and_is_refused_after_a_change(contacts, cl
         contacts.undo_import(second)
     assert refused.value.details["changed"][0]["contact_id"] == changed_id
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 2
+
+
+def test_i1_undo_waits_for_a_chunk_being_written_and_later_chunks_are_refused(rpc, contacts, clean_databases):
+    import_id = str(uuid.uuid4())
+    contacts.upsert_batch(import_id, 1, rows({"last_name": "Eka"}), {})
+    key = {"key": f"import:{uuid.UUID(import_id)}"}
+    with clean_databases["contacts"].connect() as chunk_in_flight:  # holds the lock as a chunk does
+        chunk_in_flight.execute(text("SELECT pg_advisory_xact_lock_shared(hashtextextended(:key, 0))"), key)
+        with rpc(make_actor("importer", permissions=IMPORTER)) as other:
+            undo = other.contacts.undo_import.call_async(import_id)
+            time.sleep(0.5)
+            assert count(clean_databases, "SELECT count(*) FROM contacts") == 1  # the undo waits
+            chunk_in_flight.rollback()
+            assert undo.result()["deleted"] == 1
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 0
+    with pytest.raises(Conflict, match="This import was undone"):
+        contacts.upsert_batch(import_id, 2, rows({"last_name": "Myöhäinen"}), {})
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 0
+    assert contacts.upsert_batch(import_id, 1, rows({"last_name": "Eka"}), {})["replayed"] is True
 
 
 def test_i1_import_needs_contacts_import_and_edit_for_updates(rpc, contacts):

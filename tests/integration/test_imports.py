@@ -3,15 +3,18 @@ validated and committed by the separately running ImportWorker into the contacts
 duplicates, group, consents, all-or-nothing, valid rows only, a worker killed mid-import, undo, audit."""
 
 import base64
+from datetime import UTC, datetime
 
 import eventlet
 import pytest
 from nameko.rpc import rpc
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from conftest import ALL_PERMISSIONS, make_actor
 from piiri.errors import Conflict, PermissionDenied, ValidationFailed
 from services.contacts.service import ContactsService
+from services.imports import jobs
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
 from tests.events import wait_for
@@ -264,3 +267,26 @@ def test_i1_an_unexpected_error_fails_the_import_with_a_clear_message(run_servic
         failed = wait_status(proxy, job["id"], "failed", "done")
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "unexpected" and "worker's log" in failed["error"]["message"]
+
+
+def test_i1_a_worker_that_lost_its_job_neither_fails_nor_undoes_it(clean_databases):
+    """A worker being stopped may still hit an error after another worker took its job over: it must
+    leave the job alone (it once undid the chunks the new worker went on from)."""
+    with Session(clean_databases["imports"]) as session:
+        job = jobs.create_job(session, "jasenet.csv", {"username": "importer"})
+        jobs.update_job(session, job["id"], status="committing", phase="commit", next_chunk=3)
+        assert jobs.claim(session, job["id"], "worker-a", 2) is not None
+        session.execute(text("UPDATE import_jobs SET heartbeat_at = now() - interval '1 minute'"))
+        assert jobs.claim(session, job["id"], "worker-b", 2) is not None  # worker-a stopped beating
+        now = datetime.now(UTC)
+        assert jobs.fail_held(session, job["id"], "worker-a", {"code": "unexpected"}, now) is None
+        assert jobs.get_job(session, job["id"])["status"] == "committing"
+        before = jobs.fail_held(session, job["id"], "worker-b", {"code": "unexpected"}, now)
+        assert (before["phase"], before["next_chunk"]) == ("commit", 3)
+        failed = jobs.get_job(session, job["id"])
+        assert (failed["status"], failed["worker_id"], failed["error"]) == (
+            "failed",
+            None,
+            {"code": "unexpected"},
+        )
+        assert jobs.fail_held(session, job["id"], "worker-b", {"code": "again"}, now) is None

@@ -2,7 +2,6 @@
 transaction, idempotent by (import_id, chunk_no); ``undo_import`` reverses a whole import while nobody
 else has changed its contacts. Logic in rules.py, SQL in storage.py."""
 
-import time
 import uuid
 
 import eventlet
@@ -17,7 +16,7 @@ from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
 from services.contacts.groups import tree
-from services.contacts.imports import rules
+from services.contacts.imports import chunk_order, rules
 from services.contacts.imports import storage as import_storage
 from services.contacts.imports.contract import MAX_CHUNK_ROWS, ImportOptions, ImportRow
 from services.contacts.input_fast_path import load_plain
@@ -25,7 +24,6 @@ from services.contacts.models import consents, memberships
 from services.contacts.storage import update_contact
 
 PREVIOUS_CHUNK_WAIT = 60  # seconds a chunk waits for the one before it to commit
-PREVIOUS_CHUNK_POLL = 0.01
 YIELD_EVERY_ROWS = 50
 ROW = ImportRow()
 INPUT = ContactInput()  # schemas are reusable: building one per row costs more than loading it
@@ -70,12 +68,21 @@ def _row_values(raw):
     return values, None
 
 
+def _row_errors(raw):
+    """The ImportRow schema's errors of one row ({} when valid); a plain row is checked without it."""
+    if not isinstance(raw, dict):
+        return {"_schema": ["Not an object."]}
+    if len(raw) == 2 and type(raw.get("row")) is int and isinstance(raw.get("values"), dict):
+        return {}
+    return ROW.validate(raw)
+
+
 def _prepare_rows(rows):
     """([(position, row number, values)], {position: error result}) of a chunk's rows, checked against
     the contract; CPU work that lets other greenlets (the previous chunk's writes) run every few rows."""
     prepared, results = [], {}
     for position, raw in enumerate(rows):
-        errors = ROW.validate(raw) if isinstance(raw, dict) else {"_schema": ["Not an object."]}
+        errors = _row_errors(raw)
         number = raw.get("row", position + 1) if isinstance(raw, dict) else position + 1
         values, problems = (None, errors) if errors else _row_values(raw["values"])
         if problems:
@@ -113,9 +120,14 @@ class ImportsRpc:
         prepared, results = _prepare_rows(rows)
         self._wait_for_previous_chunk(import_id, chunk_no)
         with self.db.transaction() as session:
+            import_storage.lock_import(session, import_id)
             if not import_storage.claim_chunk(session, import_id, chunk_no):
                 result = import_storage.chunk_result(session, import_id, chunk_no)
                 return {**result, "replayed": True}
+            if import_storage.undone(session, import_id):
+                raise Conflict(
+                    "This import was undone; no more of its rows are taken.", {"import_id": str(import_id)}
+                )
             if results and options["commit_mode"] == "all_or_nothing":
                 raise ValidationFailed(
                     f"{len(results)} rows are not valid; nothing was imported.",
@@ -125,25 +137,20 @@ class ImportsRpc:
                 session, actor, import_id, (chunk_no, len(rows)), prepared, results, options
             )
             import_storage.store_chunk_result(session, import_id, chunk_no, result)
+        chunk_order.committed(import_id, chunk_no)
         self.outbox.flush()
         return {**result, "replayed": False}
 
     def _wait_for_previous_chunk(self, import_id, chunk_no):
-        if chunk_no <= 1:
-            return
-        deadline = time.monotonic() + PREVIOUS_CHUNK_WAIT
         session = self.db.session
-        try:
-            while not import_storage.chunk_committed(session, import_id, chunk_no - 1):
-                session.rollback()
-                if time.monotonic() > deadline:
-                    raise Conflict(
-                        f"Chunk {chunk_no - 1} of this import is not committed; {chunk_no} waits for it.",
-                        {"chunk_no": chunk_no},
-                    )
-                eventlet.sleep(PREVIOUS_CHUNK_POLL)
-        finally:
-            session.rollback()
+
+        def is_committed(number):
+            try:
+                return import_storage.chunk_committed(session, import_id, number)
+            finally:
+                session.rollback()  # the next read takes a fresh snapshot
+
+        chunk_order.wait_for_previous(import_id, chunk_no, is_committed, PREVIOUS_CHUNK_WAIT)
 
     def _import_chunk(self, session, actor, import_id, chunk, prepared, results, options):
         """``chunk``: (chunk number, rows sent)."""
@@ -357,6 +364,7 @@ class ImportsRpc:
         actor = self.context.require("contacts.import")
         import_id = _import_id(import_id)
         with self.db.transaction() as session:
+            import_storage.lock_import(session, import_id, exclusive=True)  # chunks being written finish
             changes = import_storage.changes_of(session, import_id)
             if not changes:
                 raise NotFound("Nothing of this import is left to undo.", {"import_id": str(import_id)})

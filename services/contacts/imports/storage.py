@@ -35,6 +35,28 @@ CHANGE_KEYS += ["membership_ids", "consent_ids"]
 COPY_CHANGES = f"COPY contact_import_changes ({', '.join(CHANGE_KEYS)}) FROM STDIN"
 
 
+def lock_import(session, import_id, exclusive=False):
+    """The import's transaction-level advisory lock: shared by each chunk's transaction, exclusive for
+    its undo, so an undo waits for the chunks being written and sees them, and a chunk after it sees the
+    import undone (``undone``)."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {function}(hashtextextended(:key, 0))"), {"key": f"import:{import_id}"})
+
+
+def undone(session, import_id):
+    """True if the import was undone (its chunks are refused from then on)."""
+    return session.execute(
+        select(
+            select(contact_import_changes.c.contact_id)
+            .where(
+                contact_import_changes.c.import_id == import_id,
+                contact_import_changes.c.undone_at.is_not(None),
+            )
+            .exists()
+        )
+    ).scalar_one()
+
+
 def claim_chunk(session, import_id, chunk_no):
     """True if this transaction is the first to commit the chunk; False if it was committed before.
     A concurrent duplicate waits on the key until the first commits (then finds it)."""
