@@ -49,6 +49,7 @@ import_jobs = Table(
     Column("headers", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("header_signature", String(64)),
     Column("mapping", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("sample_rows", JSONB),  # the first rows, for the preview (sample.py); NULL: read the file
     Column("options", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("total_rows", Integer, nullable=False, server_default="0"),
     Column("validated_rows", Integer, nullable=False, server_default="0"),

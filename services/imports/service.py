@@ -15,7 +15,7 @@ from piiri.context import Context
 from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from piiri.outbox import Outbox
-from services.imports import jobs, mapping, models, pipeline
+from services.imports import jobs, mapping, models, pipeline, sample
 from services.imports.contract import MAX_BATCH, MAX_FILE_BYTES, PART_BYTES, ImportJob, load_options
 from services.imports.reading import ImportFileError
 
@@ -108,6 +108,7 @@ class ImportsService:
                 header_signature=signature,
                 mapping=proposal,
                 total_rows=int(table.row_count_estimate or 0),
+                sample_rows=sample.take(table, pipeline.PREVIEW_ROWS),
                 error=None,
             )
         return {**JOB.dump(job), "remembered": remembered is not None}
@@ -166,10 +167,12 @@ class ImportsService:
         actor = self.context.require(IMPORT)
         session = self.db.session
         job = self._job(session, import_id)
-        table = self._table(session, job)
-        rows = pipeline.preview(
-            table, pipeline.validator(job, self._custom_fields(), table.headers), int(limit)
-        )
+        limit = int(limit)
+        if job["sample_rows"] is not None and limit <= pipeline.PREVIEW_ROWS:
+            table = sample.SampleTable(job["headers"], job["sample_rows"])  # the file is not opened
+        else:
+            table = self._table(session, job)
+        rows = pipeline.preview(table, pipeline.validator(job, self._custom_fields(), table.headers), limit)
         session.rollback()
         self.audit.read(actor, "import.previewed", "import", [job["id"]], (), {"filename": job["filename"]})
         return {"headers": job["headers"], "mapping": job["mapping"], "rows": rows}

@@ -290,3 +290,20 @@ def test_i1_a_worker_that_lost_its_job_neither_fails_nor_undoes_it(clean_databas
             {"code": "unexpected"},
         )
         assert jobs.fail_held(session, job["id"], "worker-b", {"code": "again"}, now) is None
+
+
+def test_i1_the_preview_checks_the_kept_first_rows_against_the_current_mapping_without_the_file(
+    system, clean_databases
+):
+    proxy, _ = system
+    rows = [(f"Etu{i}", f"Suku{i}", f"henkilo{i}@example.fi", "Oulu") for i in range(30)]
+    rows[1] = ("Eino", "Leino", "eino@", "Turku")
+    job = upload(proxy, "jasenet.csv", csv_file(rows))
+    with clean_databases["imports"].begin() as conn:  # the preview must not need the stored file
+        conn.execute(text("DELETE FROM import_files WHERE job_id = :id"), {"id": job["id"]})
+    preview = proxy.imports.preview(job["id"])
+    assert len(preview["rows"]) == 20 and preview["rows"][0]["row"] == 2
+    assert preview["rows"][0]["values"]["city"] == "Oulu" and preview["rows"][1]["errors"]
+    proxy.imports.save_mapping(job["id"], {**job["mapping"], "Kaupunki": None, "Sähköposti": None}, {})
+    remapped = proxy.imports.preview(job["id"])["rows"]
+    assert "city" not in remapped[0]["values"] and not remapped[1]["errors"]  # the e-mail is not read now
