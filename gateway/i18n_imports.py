@@ -29,6 +29,9 @@ add_messages(
             "imp.status.failed": "Epäonnistui",
             "imp.status.cancelled": "Peruttu",
             "imp.status.undone": "Kumottu",
+            "imp.status.expired": "Tiedosto poistettu",
+            "imp.expired": "Tuotu tiedosto ja sen rivit poistettiin {when} (UTC); tuonnin luvut säilyvät.",
+            "imp.expires": "Tuotu tiedosto ja sen rivit säilytetään {when} (UTC) asti.",
             "imp.mapping_title": "Sarakkeiden yhdistäminen: {file}",
             "imp.mapping_intro": "Valitse jokaiselle sarakkeelle kenttä. Ehdotus perustuu "
             "sarakkeiden nimiin; samoilla sarakkeilla valittu yhdistäminen muistetaan.",
@@ -105,6 +108,11 @@ add_messages(
             "imp.status.failed": "Failed",
             "imp.status.cancelled": "Cancelled",
             "imp.status.undone": "Undone",
+            "imp.status.expired": "File deleted",
+            "imp.expired": (
+                "The imported file and its rows were deleted on {when} (UTC); the import's counts remain."
+            ),
+            "imp.expires": "The imported file and its rows are kept until {when} (UTC).",
             "imp.mapping_title": "Map the columns: {file}",
             "imp.mapping_intro": "Choose a field for each column. The proposal follows the column names; the "
             "mapping you choose is remembered for files with the same columns.",

@@ -136,11 +136,12 @@ class ImportsWebRoutes(ImportCalls):
             "preview": None,
             "row_errors": None,
         }
-        if job["status"] == "validated":
+        kept = not job.get("expired_at")  # the file and rows are deleted after IMPORT_KEEP_HOURS
+        if job["status"] == "validated" and kept:
             context["preview"] = self.call("imports", "preview", import_id)
             for row in context["preview"]["rows"]:
                 row["errors"] = translated_errors(row["errors"], language)
-        if job["invalid_rows"] and job["status"] in ("validated", "done", "failed"):
+        if job["invalid_rows"] and job["status"] in ("validated", "done", "failed") and kept:
             rows = self.call("imports", "row_errors", import_id, 100)
             for row in rows["items"]:
                 row["errors"] = translated_errors(row["errors"], language)

@@ -65,6 +65,13 @@ class ImportJob(Schema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
+    expired_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When the file and rows were deleted (IMPORT_KEEP_HOURS)."}
+    )
+    expires_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When the file and rows will be deleted (IMPORT_KEEP_HOURS)."},
+    )
 
 
 def load_options(data):

@@ -4,7 +4,7 @@ the validated rows in batches, remembered mappings, and the claim that gives one
 
 import json
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.imports.models import (
@@ -16,6 +16,8 @@ from services.imports.models import (
 )
 
 ACTIVE = ("validating", "committing")
+ENDED = ("done", "failed", "cancelled", "undone")
+NOT_STARTED = ("uploading", "uploaded", "validated")  # an upload nobody went on with
 JOB_COLUMNS = [c for c in import_jobs.c]
 
 
@@ -262,6 +264,49 @@ def stale_jobs(session, stale_seconds, limit=5):
             .limit(limit)
         ).scalars()
     )
+
+
+def expire_data(session, keep_hours, limit=100):
+    """Delete the file, batches, rows with errors and kept first rows of up to ``limit`` jobs that ended
+    (or, not started, were last touched) more than ``keep_hours`` ago; the job stays with its counts,
+    ``expired_at`` set, a job not started marked expired. Returns their ids; rows another instance is
+    expiring are skipped. Running jobs never expire."""
+    horizon = func.now() - text(f"interval '{int(keep_hours)} hours'")
+    ids = list(
+        session.execute(
+            select(import_jobs.c.id)
+            .where(
+                import_jobs.c.expired_at.is_(None),
+                or_(
+                    and_(
+                        import_jobs.c.status.in_(ENDED),
+                        func.coalesce(import_jobs.c.finished_at, import_jobs.c.updated_at) < horizon,
+                    ),
+                    and_(import_jobs.c.status.in_(NOT_STARTED), import_jobs.c.updated_at < horizon),
+                ),
+            )
+            .order_by(import_jobs.c.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
+    )
+    if not ids:
+        return []
+    for table in (import_files, import_row_batches, import_row_errors):
+        session.execute(delete(table).where(table.c.job_id.in_(ids)))
+    not_started = import_jobs.c.status.in_(NOT_STARTED)
+    session.execute(
+        update(import_jobs)
+        .where(import_jobs.c.id.in_(ids))
+        .values(
+            status=case((not_started, "expired"), else_=import_jobs.c.status),
+            finished_at=func.coalesce(import_jobs.c.finished_at, func.now()),
+            expired_at=func.now(),
+            sample_rows=None,
+            updated_at=func.now(),
+        )
+    )
+    return ids
 
 
 def ping(session):

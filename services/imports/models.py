@@ -32,6 +32,7 @@ STATUSES = (
     "failed",
     "cancelled",
     "undone",
+    "expired",  # an upload nobody went on with, its file deleted after IMPORT_KEEP_HOURS
 )
 
 import_jobs = Table(
@@ -67,6 +68,7 @@ import_jobs = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True)),
+    Column("expired_at", DateTime(timezone=True)),  # file and rows deleted (IMPORT_KEEP_HOURS)
     CheckConstraint(f"status IN {STATUSES}", name="import_jobs_status"),
     Index("import_jobs_created", "created_at"),
     Index("import_jobs_active", "status", "heartbeat_at", postgresql_where=text("phase IS NOT NULL")),

@@ -18,6 +18,7 @@ from piiri.outbox import Outbox
 from services.imports import jobs, mapping, models, pipeline, sample
 from services.imports.contract import MAX_BATCH, MAX_FILE_BYTES, PART_BYTES, ImportJob, load_options
 from services.imports.reading import ImportFileError
+from services.imports.retention import Retention, expires_at, require_kept
 
 IMPORT = "contacts.import"
 JOB = ImportJob()
@@ -35,7 +36,7 @@ def file_error(exc):
     return ValidationFailed(exc.message, {"file": [exc.message], "code": exc.code, **exc.details})
 
 
-class ImportsService:
+class ImportsService(Retention):
     name = "imports"
 
     db = Database("imports")
@@ -61,7 +62,7 @@ class ImportsService:
             raise ValidationFailed("The file needs a name.", {"filename": ["Missing."]})
         with self.db.transaction() as session:
             job = jobs.create_job(session, filename, asdict(actor))
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def upload_part(self, import_id, seq, data):
@@ -111,7 +112,7 @@ class ImportsService:
                 sample_rows=sample.take(table, pipeline.PREVIEW_ROWS),
                 error=None,
             )
-        return {**JOB.dump(job), "remembered": remembered is not None}
+        return {**self._view(job), "remembered": remembered is not None}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def importable_fields(self):
@@ -159,7 +160,7 @@ class ImportsService:
                 validated_rows=0,
                 invalid_rows=0,
             )
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def preview(self, import_id, limit=pipeline.PREVIEW_ROWS):
@@ -167,6 +168,7 @@ class ImportsService:
         actor = self.context.require(IMPORT)
         session = self.db.session
         job = self._job(session, import_id)
+        require_kept(job)
         limit = int(limit)
         if job["sample_rows"] is not None and limit <= pipeline.PREVIEW_ROWS:
             table = sample.SampleTable(job["headers"], job["sample_rows"])  # the file is not opened
@@ -190,7 +192,7 @@ class ImportsService:
             jobs.clear_validation(session, job["id"])
             job = self._queue(session, job, "validating", "validate")
         self.outbox.flush()
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def start(self, import_id, commit_mode=None):
@@ -224,7 +226,7 @@ class ImportsService:
                 {"filename": job["filename"], "rows": job["total_rows"], "options": options},
             )
         self.outbox.flush()
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def cancel(self, import_id):
@@ -239,7 +241,7 @@ class ImportsService:
             )
             job = jobs.update_job(session, job["id"], status="cancelled", phase=None, finished_at=_now())
             jobs.clear_batches(session, job["id"])  # a worker still running stops at its next heartbeat
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def undo(self, import_id):
@@ -263,7 +265,7 @@ class ImportsService:
                 {"filename": job["filename"], **result},
             )
         self.outbox.flush()
-        return {**JOB.dump(job), "undo": result}
+        return {**self._view(job), "undo": result}
 
     # --- reading jobs --------------------------------------------------------------------------------
 
@@ -272,7 +274,7 @@ class ImportsService:
         self.context.require(IMPORT)
         job = self._job(self.db.session, import_id)
         self.db.session.rollback()
-        return JOB.dump(job)
+        return self._view(job)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_imports(self, limit=50):
@@ -281,13 +283,14 @@ class ImportsService:
             self.db.session, max(1, min(int(limit), 200)), actor.username if actor.scoped else None
         )
         self.db.session.rollback()
-        return {"items": JOB.dump(rows, many=True)}
+        return {"items": [self._view(row) for row in rows]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def row_errors(self, import_id, limit=100, offset=0):
         """The rows with errors: number, {column: message}, the cells as read (audited as a read)."""
         actor = self.context.require(IMPORT)
         job = self._job(self.db.session, import_id)
+        require_kept(job)
         rows = jobs.row_errors(self.db.session, job["id"], max(1, min(int(limit), 1000)), max(0, int(offset)))
         self.db.session.rollback()
         self.audit.read(actor, "import.errors_viewed", "import", [job["id"]], (), {"rows": len(rows)})
@@ -300,6 +303,7 @@ class ImportsService:
 
         actor = self.context.require(IMPORT)
         job = self._job(self.db.session, import_id)
+        require_kept(job)
         rows = jobs.row_errors(self.db.session, job["id"])
         self.db.session.rollback()
         self.audit.read(actor, "import.error_report", "import", [job["id"]], (), {"rows": len(rows)})
@@ -352,9 +356,13 @@ class ImportsService:
             job = jobs.update_job(
                 session, job["id"], status="done", counts=counts, committed_rows=len(rows), finished_at=_now()
             )
-        return {"import": JOB.dump(job), **counts, "rows": results}
+        return {"import": self._view(job), **counts, "rows": results}
 
     # --- helpers ----------------------------------------------------------------------------------
+
+    def _view(self, job):
+        """The job as the contract shows it, with ``expires_at``: when its file and rows are deleted."""
+        return JOB.dump({**job, "expires_at": expires_at(job, self._keep_hours())})
 
     def _job(self, session, import_id, for_update=False, status=None):
         job = jobs.get_job(session, job_id_of(import_id), for_update)

@@ -136,3 +136,91 @@ def test_i1_openapi_documents_the_imports_api(importing):
     ):
         assert path in document["paths"], path
     assert "ImportOptions" in document["components"]["schemas"]
+
+
+def upload_csv(api, data, filename="jasenet.csv"):
+    uploaded = api.post("/api/v1/imports", files={"file": (filename, data.encode("utf-8"), "text/csv")})
+    assert uploaded.status_code == 201, uploaded.text
+    return uploaded.json()
+
+
+def expire(engine, job_id, column, hours):
+    """Age the job by ``hours`` and run the deletion the imports service's timer runs."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from services.imports import jobs
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"UPDATE import_jobs SET {column} = now() - make_interval(hours => :h) WHERE id = :id"),
+            {"h": hours, "id": job_id},
+        )
+    with Session(engine) as session, session.begin():
+        return [str(i) for i in jobs.expire_data(session, keep_hours=168)]
+
+
+def test_i1_g5_an_imports_file_and_rows_are_deleted_after_keep_hours_and_it_can_still_be_undone(
+    importing, admin_api, clean_databases
+):
+    from sqlalchemy import text
+
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.e2e.test_login_security import web_login
+
+    data = "Etunimi;Sukunimi;Sähköposti\nAino;Virtanen;aino@example.fi\nEino;Leino;ei-osoite\n"
+    job = upload_csv(admin_api, data)
+    admin_api.put(f"/api/v1/imports/{job['id']}/mapping", json={"mapping": job["mapping"], "options": {}})
+    admin_api.post(f"/api/v1/imports/{job['id']}/validate")
+    wait(admin_api, job["id"], "validated")
+    admin_api.post(f"/api/v1/imports/{job['id']}/start", json={"commit_mode": "valid_rows"})
+    done = wait(admin_api, job["id"], "done", "failed")
+    assert (
+        done["status"] == "done" and done["expires_at"] > done["finished_at"] and done["expired_at"] is None
+    )
+    engine = clean_databases["imports"]
+    assert expire(engine, job["id"], "finished_at", 100) == []  # kept for a week
+    assert expire(engine, job["id"], "finished_at", 200) == [job["id"]]
+    with engine.connect() as conn:
+        for table in ("import_files", "import_row_errors", "import_row_batches"):
+            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+        assert conn.execute(text("SELECT sample_rows FROM import_jobs")).scalar() is None
+    expired = admin_api.get(f"/api/v1/imports/{job['id']}").json()
+    assert (expired["status"], expired["counts"]["created"], expired["invalid_rows"]) == ("done", 1, 1)
+    assert expired["expired_at"] and expired["expires_at"] is None
+    for path in ("errors", "errors.xlsx", "preview"):
+        refused = admin_api.get(f"/api/v1/imports/{job['id']}/{path}")
+        assert refused.status_code == 409 and "were deleted on" in refused.json()["message"], path
+    web, _ = web_login(admin_api.base_url, "admin", ADMIN_PASSWORD)
+    page = web.get(f"{admin_api.base_url}/imports/{job['id']}")
+    assert page.status_code == 200 and 'id="import-expired"' in page.text
+    assert 'id="import-error-table"' not in page.text
+    undone = admin_api.post(f"/api/v1/imports/{job['id']}/undo")  # the undo needs no file
+    assert undone.status_code == 200 and undone.json()["undo"]["deleted"] == 1
+    assert count_contacts(admin_api) == 0
+
+
+def test_i1_g5_an_upload_nobody_went_on_with_expires_and_a_running_import_never_does(
+    importing, admin_api, clean_databases
+):
+    from sqlalchemy import text
+
+    abandoned = upload_csv(admin_api, "Etunimi;Sukunimi\nAino;Virtanen\n")
+    assert abandoned["expires_at"] is not None
+    running = upload_csv(admin_api, "Etunimi;Sukunimi\nEino;Leino\n", "toinen.csv")
+    engine = clean_databases["imports"]
+    with engine.begin() as conn:  # as if a worker were committing it right now
+        conn.execute(
+            text("UPDATE import_jobs SET status = 'committing', phase = 'commit' WHERE id = :id"),
+            {"id": running["id"]},
+        )
+    expire(engine, running["id"], "updated_at", 500)
+    assert expire(engine, abandoned["id"], "updated_at", 200) == [abandoned["id"]]
+    gone = admin_api.get(f"/api/v1/imports/{abandoned['id']}").json()
+    assert gone["status"] == "expired" and gone["expired_at"]
+    refused = admin_api.post(f"/api/v1/imports/{abandoned['id']}/validate")
+    assert refused.status_code == 409
+    assert admin_api.get(f"/api/v1/imports/{running['id']}").json()["expired_at"] is None
+    with engine.connect() as conn:
+        left = "SELECT count(*) FROM import_files WHERE job_id = :id"
+        assert conn.execute(text(left), {"id": running["id"]}).scalar() > 0

@@ -307,3 +307,30 @@ def test_i1_the_preview_checks_the_kept_first_rows_against_the_current_mapping_w
     proxy.imports.save_mapping(job["id"], {**job["mapping"], "Kaupunki": None, "Sähköposti": None}, {})
     remapped = proxy.imports.preview(job["id"])["rows"]
     assert "city" not in remapped[0]["values"] and not remapped[1]["errors"]  # the e-mail is not read now
+
+
+def test_i1_g5_the_imports_services_timer_deletes_the_data_of_imports_past_import_keep_hours(
+    run_services, rpc, clean_databases
+):
+    from nameko.testing.services import entrypoint_hook
+    from nameko.testing.utils import get_container
+
+    run_services(ContactsService)
+    runner = run_services(ImportsService, extra_config={"IMPORT_KEEP_HOURS": 2})
+    with rpc(make_actor("importer", permissions=IMPORTER), timeout=30) as proxy:
+        old = upload(proxy, "vanha.csv", csv_file([("Aino", "Virtanen", "aino@example.fi", "Oulu")]))
+        new = upload(proxy, "uusi.csv", csv_file([("Eino", "Leino", "eino@example.fi", "Turku")]))
+        assert old["expires_at"] is not None
+        with clean_databases["imports"].begin() as conn:
+            conn.execute(
+                text("UPDATE import_jobs SET updated_at = now() - interval '3 hours' WHERE id = :id"),
+                {"id": old["id"]},
+            )
+        with entrypoint_hook(get_container(runner, ImportsService), "expire_data") as expire_data:
+            expire_data()
+        assert proxy.imports.get_import(old["id"])["status"] == "expired"
+        assert proxy.imports.get_import(new["id"])["status"] == "uploaded"
+        with pytest.raises(Conflict, match="were deleted on"):
+            proxy.imports.preview(old["id"])
+        assert proxy.imports.preview(new["id"])["rows"][0]["values"]["first_name"] == "Eino"
+    assert scalar(clean_databases, "SELECT count(DISTINCT job_id) FROM import_files", service="imports") == 1
