@@ -33,7 +33,7 @@ test:
 	bash scripts/setup.sh --browser
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/python scripts/test_shards.py
 
 bench: setup
 	$(BIN)/python bench/search_bench.py

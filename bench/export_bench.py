@@ -9,7 +9,7 @@ rows (read straight from the database). Targets: xlsx under 20 s, labels under 1
     .venv/bin/python bench/export_bench.py --smoke    # 500 contacts, 200 labels, no targets (CI)
 
 `piiri run` (contacts, audit, gateway, exports) and a separate `piiri run --services export_worker`, so the
-worker's memory is its own. Own databases (piiri_exportbench_*), vhost (piiri_exportbench) and port 8106;
+worker's memory is its own. Own databases (piiri_exportbench_*), vhost (piiri_exportbench) and port 8108;
 --smoke: piiri_exportbench_smoke_*, vhost piiri_exportbench_smoke, port 8107. Exit status 1 when a target
 is missed (never with --smoke).
 """
@@ -40,7 +40,7 @@ from bench.common import (  # noqa: E402
     wait_for_health,
 )
 
-PREFIX, VHOST, PORT = "piiri_exportbench", "piiri_exportbench", 8106
+PREFIX, VHOST, PORT = "piiri_exportbench", "piiri_exportbench", 8108
 SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT = "piiri_exportbench_smoke", "piiri_exportbench_smoke", 8107
 XLSX_TARGET_SECONDS = 20.0
 LABELS_TARGET_SECONDS = 10.0

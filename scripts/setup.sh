@@ -20,7 +20,7 @@ DB_ROLE=piiri
 DB_PASSWORD=piiri
 AMQP_HOST=127.0.0.1
 AMQP_PORT=5672
-TEST_VHOST=piiri_test
+TEST_VHOSTS="piiri_test piiri_test_s0 piiri_test_s1"  # pytest, and the two shards of make test
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export DEBIAN_FRONTEND=noninteractive
 
@@ -206,7 +206,7 @@ except Exception as exc:
 PY
 }
 
-for vhost in / $TEST_VHOST; do
+for vhost in / $TEST_VHOSTS; do
     if vhost_check "$vhost" 2>/dev/null; then
         say "RabbitMQ vhost '$vhost' is open to guest"
         continue

@@ -1,0 +1,107 @@
+"""Run the whole test suite as two pytest processes side by side (what `make test` does).
+
+Most of the suite waits on the broker, the databases, Chromium and subprocesses, so one pytest
+process keeps two cores half idle (18 minutes on the 2-core CI machine). pytest-xdist cannot be used:
+its workers talk to the controller through execnet threads, which eventlet's monkey patching (every
+test process needs it for Nameko) deadlocks. So this script shards by test file instead: it collects
+the test ids, gives each file a weight (its number of tests times what a test of its kind costs),
+splits the files into two shards of about equal weight (largest first), and runs each shard in its own
+pytest process with its own databases (``piiri_test_s0_*``, ``piiri_test_s1_*``) and RabbitMQ vhost
+(``piiri_test_s0``, ``piiri_test_s1``). Each shard's output is shown when it ends; the exit status is
+the first failing shard's, or 0.
+
+    .venv/bin/python scripts/test_shards.py            # the whole suite
+    .venv/bin/python scripts/test_shards.py -x -k i1   # options go to both pytest processes
+    .venv/bin/python scripts/test_shards.py tests/e2e  # paths choose what is collected and shared out
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTEST = [sys.executable, "-m", "pytest"]
+SHARDS = 2
+# Seconds a test of each kind costs, roughly (measured on the 2-core CI machine; only the ratios matter).
+COST_BY_PLACE = (
+    ("tests/browser/", 6.0),
+    ("tests/e2e/", 2.0),
+    ("tests/integration/test_", 2.0),
+    ("", 0.1),  # unit tests beside the services and in tests/unit
+)
+COST_BY_NAME = (("bench_smoke", 40.0), ("floor_smoke", 10.0))  # benchmarks run as subprocesses
+
+
+def test_files(extra):
+    """{file: number of tests} of what pytest would run with ``extra``."""
+    result = subprocess.run(
+        [*PYTEST, "--collect-only", "-q", *extra], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode not in (0, 5):  # 5: no tests collected
+        sys.stdout.write(result.stdout + result.stderr)
+        raise SystemExit(result.returncode)
+    ids = [line for line in result.stdout.splitlines() if "::" in line]
+    return Counter(line.split("::", 1)[0] for line in ids)
+
+
+def weight(path, tests):
+    for name, cost in COST_BY_NAME:
+        if name in path:
+            return tests * cost
+    return tests * next(cost for place, cost in COST_BY_PLACE if path.startswith(place))
+
+
+def split(files, shards=SHARDS):
+    """Files into ``shards`` lists of about equal weight: each file, heaviest first, to the lightest."""
+    loads = [[0.0, []] for _ in range(shards)]
+    for path, tests in sorted(files.items(), key=lambda item: (-weight(*item), item[0])):
+        lightest = min(loads, key=lambda load: load[0])
+        lightest[0] += weight(path, tests)
+        lightest[1].append(path)
+    return [sorted(paths) for _, paths in loads]
+
+
+def shard_env(number):
+    name = f"piiri_test_s{number}"
+    return {
+        **os.environ,
+        "PIIRI_DATABASE_PREFIX": name,
+        "PIIRI_AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{name}",
+    }
+
+
+def main(argv):
+    files = test_files(argv)
+    options = [arg for arg in argv if not (ROOT / arg.split("::", 1)[0]).exists()]  # paths are in ``files``
+    if not files:
+        print("test_shards: no tests collected")
+        return 5
+    started = time.monotonic()
+    running = []
+    with tempfile.TemporaryDirectory(prefix="piiri-shards-") as folder:
+        for number, paths in enumerate(split(files)):
+            if not paths:
+                continue
+            log = open(Path(folder) / f"shard{number}.log", "w+")  # noqa: SIM115 (read after the run)
+            command = [*PYTEST, "-q", "-p", "no:cacheprovider", *options, *paths]
+            process = subprocess.Popen(command, cwd=ROOT, env=shard_env(number), stdout=log, stderr=log)
+            running.append((number, len(paths), process, log))
+            print(f"shard {number}: {len(paths)} files, {sum(files[p] for p in paths)} tests", flush=True)
+        status = 0
+        for number, count, process, log in running:
+            code = process.wait()
+            log.seek(0)
+            print(f"\n===== shard {number} ({count} files): exit {code} =====", flush=True)
+            sys.stdout.write(log.read())
+            log.close()
+            status = status or code
+    print(f"\ntest_shards: {len(running)} shards in {time.monotonic() - started:.0f} s, exit {status}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
