@@ -24,6 +24,7 @@ COUNTED = (
     ("affiliations", "gdpr.part.affiliations"),
     ("couples", "gdpr.part.couples"),
     ("automation_runs", "gdpr.part.automation_runs"),
+    ("import_changes", "gdpr.part.import_changes"),
     ("photo", "gdpr.part.photo"),
 )
 

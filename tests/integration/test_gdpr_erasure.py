@@ -253,3 +253,26 @@ def test_g4_erasures_list_pages_newest_first_and_filters_pending(both):
     with pytest.raises(ValidationFailed):
         contacts.list_erasures(cursor="nonsense")
     assert wait_for(lambda: contacts.list_erasures(pending_only=True)["items"] == [], seconds=10)
+
+
+def test_g3_g4_the_import_history_of_a_person_is_in_the_access_report_and_erased(both, rpc, clean_databases):
+    """An import's undo record keeps the values it overwrote (its 'before' image), with no key to the
+    contact (so that undo can tell a deleted one): the access report shows it, erasure removes it."""
+    import uuid
+
+    contacts = both.contacts
+    person = make_person(contacts)
+    import_id = str(uuid.uuid4())
+    values = {"first_name": "Åke", "last_name": NAME, "email": EMAIL, "city": "Kemi", "street": "Tie 1"}
+    batch = [{"row": 2, "values": values}]
+    with rpc(make_actor("importer", permissions=(*ALL_PERMISSIONS, "contacts.import"))) as importer:
+        result = importer.contacts.upsert_batch(import_id, 1, batch, {"on_duplicate": "update_overwrite"})
+    assert result["updated"] == 1
+    report = contacts.personal_data(person["id"])
+    history = report["sections"]["import_changes"]
+    assert [(str(h["import_id"]), h["action"]) for h in history] == [(import_id, "updated")]
+    assert history[0]["before"]["city"] == "Oulu"  # the overwritten value is data held about them
+    assert contacts.erasure_preview(person["id"])["counts"]["import_changes"] == 1
+    contacts.request_erasure(person["id"], "request")
+    left = stored_text(clean_databases, "contacts", "contact_import_changes")
+    assert "Oulu" not in left and person["id"] not in left

@@ -5,8 +5,10 @@ What erasure removes: the ``contacts`` row and every table hanging off it by a c
 statuses, couple memberships, memberships, custom values, affiliations, photo, consents, legal bases,
 duplicate candidates, redirects of ids merged into it); and by hand the rows naming it without a key:
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
-of other contacts pointing to it, automation runs about it, its id in birthday reminders, and published
-outbox rows whose payload names it (a sent ``contact_updated`` carries the whole record).
+of other contacts pointing to it, automation runs about it, its import history (the undo records of
+imports that created or changed it: their ``before`` holds the values an import overwrote; no key, so
+that undo can tell a deleted contact), its id in birthday reminders, and published outbox rows whose
+payload names it (a sent ``contact_updated`` carries the whole record).
 
 What it leaves: ``search_words`` holds bare words of every contact's name for typo search, with no link
 to any contact; a word alone is not personal data, and the erased person is no longer found by it
@@ -21,6 +23,7 @@ from services.contacts.models import (
     automation_runs,
     birthday_reminders,
     consents,
+    contact_import_changes,
     contact_names,
     contact_redirects,
     contact_statuses,
@@ -46,6 +49,7 @@ PERSONAL_TABLES = {
     "legal_bases": (legal_bases, "contact_id"),
     "affiliations": (affiliations, "person_id"),
     "automation_runs": (automation_runs, "contact_id"),
+    "import_changes": (contact_import_changes, "contact_id"),
 }
 
 
@@ -168,6 +172,7 @@ def erase(session, contact_id):
     session.execute(delete(couples).where(couples.c.id.in_(_couple_ids(contact_id))))
     session.execute(delete(custom_values).where(*_links_to(contact_id)))
     session.execute(delete(automation_runs).where(automation_runs.c.contact_id == contact_id))
+    session.execute(delete(contact_import_changes).where(contact_import_changes.c.contact_id == contact_id))
     session.execute(
         delete(duplicate_dismissals).where(
             or_(
