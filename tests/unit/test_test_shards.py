@@ -1,0 +1,32 @@
+"""make test's two shards (scripts/test_shards.py): every file in exactly one shard, the weights close."""
+
+import importlib.util
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "test_shards.py"
+spec = importlib.util.spec_from_file_location("test_shards", SCRIPT)
+shards = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(shards)
+
+
+def test_weights_follow_the_kind_of_test():
+    assert shards.weight("tests/browser/test_ui.py", 2) == 12.0
+    assert shards.weight("tests/integration/test_import_bench_smoke.py", 1) == 40.0
+    assert shards.weight("tests/e2e/test_api.py", 10) == 20.0
+    assert shards.weight("services/imports/tests/test_sample.py", 10) == 1.0
+
+
+def test_every_file_lands_in_one_shard_and_the_shards_weigh_about_the_same():
+    files = {f"tests/e2e/test_{i}.py": i + 1 for i in range(20)}
+    files |= {f"tests/browser/test_{i}.py": 3 for i in range(5)}
+    files |= {f"services/x/tests/test_{i}.py": 50 for i in range(4)}
+    first, second = shards.split(files)
+    assert sorted(first + second) == sorted(files) and not set(first) & set(second)
+    loads = [sum(shards.weight(path, files[path]) for path in shard) for shard in (first, second)]
+    assert abs(loads[0] - loads[1]) <= max(shards.weight(p, n) for p, n in files.items())
+
+
+def test_each_shard_has_its_own_databases_and_vhost():
+    envs = [shards.shard_env(number) for number in (0, 1)]
+    assert [env["PIIRI_DATABASE_PREFIX"] for env in envs] == ["piiri_test_s0", "piiri_test_s1"]
+    assert envs[1]["PIIRI_AMQP_URI"].endswith("/piiri_test_s1")
