@@ -9,6 +9,7 @@ import pytest
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
+import gateway.service  # noqa: F401  (every route module registers its words: MESSAGES is whole)
 from gateway import web_helpers
 from gateway.i18n import LANGUAGES, MESSAGES, SERVICE_MESSAGES, Translator, pick_language
 from gateway.web import display_name_of
