@@ -49,6 +49,18 @@ class WorkerDatabase:
             session.rollback()
             raise
 
+    def in_batches(self, step, batch):
+        """Run ``step(session, batch) -> [ids]`` in a transaction of its own, again and again until it
+        returns fewer than ``batch`` ids (a batch job that works through a backlog, e.g. deleting
+        expired files); returns how many ids in all."""
+        total = 0
+        while True:
+            with self.transaction() as session:
+                done = len(step(session, batch))
+            total += done
+            if done < batch:
+                return total
+
     def close(self):
         if self._session is not None:
             self._session.close()

@@ -91,13 +91,12 @@ class ExportsService:
     def expire_files(self):
         """Delete finished files older than EXPORT_KEEP_HOURS (the job stays, marked expired): a file of
         personal data is not kept longer than it is needed (G5)."""
-        while True:
-            with self.db.transaction() as session:
-                expired = storage.expire_files(session, self._keep_hours(), EXPIRY_BATCH)
-            if expired:
-                log.info("exports: deleted the files of %d expired exports", len(expired))
-            if len(expired) < EXPIRY_BATCH:
-                return
+        keep_hours = self._keep_hours()
+        expired = self.db.in_batches(
+            lambda session, batch: storage.expire_files(session, keep_hours, batch), EXPIRY_BATCH
+        )
+        if expired:
+            log.info("exports: deleted the files of %d expired exports", expired)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):

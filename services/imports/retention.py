@@ -52,10 +52,9 @@ class Retention:
     @timer(interval=EXPIRY_INTERVAL)
     def expire_data(self):
         """Delete the data of jobs past IMPORT_KEEP_HOURS, in batches, until none is left."""
-        while True:
-            with self.db.transaction() as session:
-                expired = jobs.expire_data(session, self._keep_hours(), EXPIRY_BATCH)
-            if expired:
-                log.info("imports: deleted the files and rows of %d imports", len(expired))
-            if len(expired) < EXPIRY_BATCH:
-                return
+        keep_hours = self._keep_hours()
+        expired = self.db.in_batches(
+            lambda session, batch: jobs.expire_data(session, keep_hours, batch), EXPIRY_BATCH
+        )
+        if expired:
+            log.info("imports: deleted the files and rows of %d imports", expired)
