@@ -225,8 +225,9 @@ class ImportWorker:
     def _fail(self, job, error):
         """A job that cannot go on is marked failed, but only while this worker still holds it: a worker
         being stopped, whose job another worker has taken over, must neither end it nor undo what the
-        other commits. Then an all-or-nothing commit that had begun is undone in the contacts service
-        (which refuses chunks of an import it has undone: one still in flight is not left behind)."""
+        other commits. Then a commit that had begun is undone in the contacts service, in either commit
+        mode (no half-done import; the contacts service refuses chunks of an import it has undone, so one
+        still in flight is not left behind)."""
         with self.db.transaction() as session:
             before = jobs.fail_held(
                 session, job["id"], self.settings["worker_id"], pipeline.jsonable(error), datetime.now(UTC)
