@@ -4,14 +4,10 @@ Own databases (piiri_c5bench_smoke_*), vhost (piiri_c5bench_smoke) and port (810
 system nor a seeded 1M benchmark database is touched.
 """
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT / "bench" / "c5_bench.py"
+from tests.integration.bench_smoke import line_starting, run_smoke
+
 ROWS = (
     "free-text search",
     "3-filter structured search",
@@ -26,17 +22,12 @@ ROWS = (
 @pytest.mark.bench
 @pytest.mark.timeout(90)
 def test_c5_bench_smoke_prints_every_row():
-    result = subprocess.run(
-        [sys.executable, str(BENCH), "--smoke"], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
-    lines = result.stdout.splitlines()
-    header = next((line for line in lines if line.startswith("query ")), None)
-    assert header is not None, output[-4000:]
+    output = run_smoke("c5_bench.py", timeout=60)
+    lines = output.splitlines()
+    header = line_starting(lines, "query ", output)
     for column in ("API p50", "API p95", "SQL p50", "SQL p95", "ratio", "p95<100ms"):
         assert column in header
     for label in ROWS:
         assert any(line.startswith(label) for line in lines), label
-    assert "load average" in result.stdout
-    assert "piiri run stopped" in result.stdout
+    assert "load average" in output
+    assert "piiri run stopped" in output
