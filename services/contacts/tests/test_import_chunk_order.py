@@ -55,9 +55,15 @@ def test_i1_the_first_chunk_waits_for_nothing_and_a_missing_one_times_out(monkey
     assert chunk_order._waiting == {}
 
 
-def test_i1_committing_a_chunk_nobody_waits_for_is_harmless():
-    chunk_order.committed("imp", 9)
+def test_i1_a_chunk_committed_before_the_next_one_waits_is_found_by_the_first_read(monkeypatch):
+    monkeypatch.setattr(chunk_order, "RECHECK", 60)  # a lost wake-up would show as a 60 s wait
+    db = Database()
+    db.committed.add(9)
+    chunk_order.committed("imp", 9)  # nobody waits yet: nothing is left behind for later
     assert chunk_order._waiting == {}
+    with eventlet.Timeout(5):
+        chunk_order.wait_for_previous("imp", 10, db.is_committed, 30)
+    assert db.reads == [9] and chunk_order._waiting == {}
 
 
 def test_i1_row_envelope_plain_check_agrees_with_the_schema():
