@@ -38,6 +38,7 @@ from bench.common import (  # noqa: E402
     percentile,
     piiri_executable,
     port_in_use,
+    reseed_contacts,
     run,
     scalar,
     token_for,
@@ -103,14 +104,8 @@ def prepare(args, env, piiri):
         print(f"  --reuse: {contacts:,} contacts and {groups:,} groups already there, not seeding")
     else:
         if contacts or groups:
-            from sqlalchemy import text
-
-            with engine.begin() as conn:
-                conn.execute(text("TRUNCATE contacts, groups CASCADE"))
-            print(f"  emptied contacts ({contacts:,}) and groups ({groups:,})")
-        run(
-            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
-        )
+            print(f"  emptying contacts ({contacts:,}) and groups ({groups:,})")
+        reseed_contacts(piiri, env, engine, args.contacts, tables=("contacts", "groups"))
         run([piiri, "seed", "--groups", str(args.groups)], env, f"piiri seed --groups {args.groups:,}")
         contacts = scalar(engine, "SELECT count(*) FROM contacts")
         run_sql_autocommit(engine, "VACUUM (ANALYZE) contacts, memberships, groups")

@@ -41,6 +41,16 @@ def scalar(engine, sql, **params):
         return conn.execute(text(sql), params).scalar()
 
 
+def reseed_contacts(piiri, env, engine, count, tables=("contacts",)):
+    """Empty ``tables`` (CASCADE: and every table referring to them) and seed ``count`` contacts with
+    `piiri seed`, which adds rows: a benchmark wants exactly ``count``."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+    run([piiri, "seed", "--contacts", str(count)], env, f"piiri seed --contacts {count:,}")
+
+
 def token_for(base_url):
     """A bearer token for the benchmark's admin user."""
     import requests

@@ -34,6 +34,7 @@ from bench.common import (  # noqa: E402
     isolated_env,
     piiri_executable,
     port_in_use,
+    reseed_contacts,
     run,
     scalar,
     token_for,
@@ -77,14 +78,7 @@ def prepare(args, env, piiri):
     if args.reuse and contacts == args.contacts:
         print(f"  --reuse: {contacts:,} contacts already there, not seeding")
     else:
-        if contacts:
-            from sqlalchemy import text
-
-            with engine.begin() as conn:
-                conn.execute(text("TRUNCATE contacts CASCADE"))
-        run(
-            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
-        )
+        reseed_contacts(piiri, env, engine, args.contacts)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM (ANALYZE) contacts")
     result = run(

@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     isolated_env,
     piiri_executable,
     port_in_use,
+    reseed_contacts,
     run,
     token_for,
     wait_for_health,
@@ -123,11 +124,7 @@ def prepare(args, env, piiri):
     if args.reuse and count >= args.contacts:
         print(f"  --reuse: {count:,} contacts already there")
     else:
-        with engine.begin() as conn:
-            conn.execute(text("TRUNCATE contacts CASCADE"))
-        run(
-            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
-        )
+        reseed_contacts(piiri, env, engine, args.contacts)
     run(
         [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
         env, "piiri create-user", quiet=True, check=False,

@@ -29,7 +29,9 @@ from bench.common import (  # noqa: E402
     format_table,
     isolated_env,
     piiri_executable,
+    reseed_contacts,
     run,
+    scalar,
 )
 
 PREFIX, SMOKE_PREFIX = "piiri_ibench", "piiri_floor_smoke"
@@ -53,21 +55,13 @@ def parse_args(argv):
 
 def prepare(args):
     """The benchmark's contacts database, migrated and holding at least ``--contacts`` contacts."""
-    from sqlalchemy import text
-
     env = isolated_env(args.prefix, args.prefix, "127.0.0.1:0")
     apply_env(env)
     piiri = piiri_executable()
     run([piiri, "migrate"], env, "piiri migrate")
     engine = contacts_engine()
-    with engine.connect() as conn:
-        count = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
-    if count < args.contacts:
-        with engine.begin() as conn:
-            conn.execute(text("TRUNCATE contacts CASCADE"))
-        run(
-            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
-        )
+    if scalar(engine, "SELECT count(*) FROM contacts") < args.contacts:
+        reseed_contacts(piiri, env, engine, args.contacts)
     return engine
 
 

@@ -36,6 +36,7 @@ from bench.common import (  # noqa: E402
     percentile,
     piiri_executable,
     port_in_use,
+    reseed_contacts,
     run,
     token_for,
     wait_for_health,
@@ -128,13 +129,6 @@ def count_contacts(engine):
         return storage.count_contacts(session)
 
 
-def empty_contacts(engine):
-    from sqlalchemy import text
-
-    with engine.begin() as conn:
-        conn.execute(text("TRUNCATE contacts CASCADE"))  # and the tables that refer to contacts
-
-
 def prepare(args, env, piiri):
     print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
     if ensure_vhost(args.vhost):
@@ -145,12 +139,9 @@ def prepare(args, env, piiri):
     if args.reuse and existing == args.contacts:
         print(f"  --reuse: the table already has {existing:,} contacts, not seeding")
     else:
-        if existing:  # `piiri seed` adds rows; the benchmark wants exactly N
-            empty_contacts(engine)
-            print(f"  emptied the contacts table ({existing:,} rows)")
-        run(
-            [piiri, "seed", "--contacts", str(args.contacts)], env, f"piiri seed --contacts {args.contacts:,}"
-        )
+        if existing:
+            print(f"  emptying the contacts table ({existing:,} rows)")
+        reseed_contacts(piiri, env, engine, args.contacts)
         existing = count_contacts(engine)
         if existing != args.contacts:
             raise SystemExit(f"bench: expected {args.contacts:,} contacts after seeding, found {existing:,}")
