@@ -15,7 +15,7 @@ help:
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
 	@echo "make lint    ruff format --check and ruff check"
 	@echo "make format  ruff format and ruff check --fix"
-	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements.txt"
+	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
 
 setup:
 	bash scripts/setup.sh
@@ -47,9 +47,9 @@ format: venv
 	$(BIN)/ruff check --fix .
 
 lock:
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	( echo "# Full lock of every installed package (generated: .venv/bin/pip freeze --exclude-editable, plus setuptools)."; \
-	  echo "# Install: pip install -r requirements.txt -c constraints.txt; then pip install -e . --no-deps."; \
-	  echo "# Regenerate after changing requirements.txt: make lock"; \
+	  echo "# Install: pip install -r requirements-dev.txt (or requirements.txt alone: runtime) -c constraints.txt; then pip install -e . --no-deps."; \
+	  echo "# Regenerate after changing requirements.txt or requirements-dev.txt: make lock"; \
 	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -vi '^pip==' ) > constraints.txt.new
 	mv constraints.txt.new constraints.txt

@@ -97,14 +97,14 @@ if [ ! -x "$VENV/bin/python" ]; then
     say "Creating the virtualenv $VENV ($("$PYTHON" -V 2>&1))"
     "$PYTHON" -m venv "$VENV"
 fi
-wanted=$(cat requirements.txt constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+wanted=$(cat requirements.txt requirements-dev.txt constraints.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$STAMP" 2>/dev/null)" = "$wanted" ]; then
     say "Python packages are up to date ($VENV)"
 else
     say "Installing the pinned Python packages into $VENV (a minute the first time)"
     rm -f "$STAMP"
     log=$VENV/.piiri-install.log
-    if ! { "$VENV/bin/python" -m pip install -r requirements.txt -c constraints.txt \
+    if ! { "$VENV/bin/python" -m pip install -r requirements-dev.txt -c constraints.txt \
         && "$VENV/bin/python" -m pip install --no-deps --no-build-isolation -e .; } >"$log" 2>&1; then
         tail -n 40 "$log" >&2
         fail "installing the Python packages failed (whole log: $log)."
