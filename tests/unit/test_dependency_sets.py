@@ -1,4 +1,4 @@
-"""The production image installs only the runtime dependencies; tools and test libraries stay out (issue 11)."""
+"""The production image installs only the runtime dependencies; tools and test libraries stay out."""
 
 from pathlib import Path
 
