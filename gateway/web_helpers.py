@@ -69,12 +69,14 @@ def format_phone(value):
 
 
 def _as_date(value):
+    """A date, or the organisation's day of a timestamp (not its UTC day)."""
     if isinstance(value, datetime):
-        return value.date()
+        return clock.local_date(value) if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
+    text = str(value)
     try:
-        return date.fromisoformat(str(value)[:10])
+        return _as_date(datetime.fromisoformat(text)) if len(text) > 10 else date.fromisoformat(text)
     except ValueError:
         return None
 
