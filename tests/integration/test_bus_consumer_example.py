@@ -118,3 +118,71 @@ def test_x1_example_consumer_runs_as_a_program(amqp_url, channel):
     )
     assert result.returncode == 0, result.stderr
     assert "0 messages, 0 rejected" in result.stderr
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def test_x1_every_event_the_contacts_service_writes_matches_its_published_schema(
+    run_services, rpc, clean_databases
+):
+    """The schemas describe the real payloads: a tour of the contacts service's changes, and every event
+    row it wrote to its outbox validates against docs/events/ (the example consumer's check)."""
+    from sqlalchemy import text
+
+    example = load_example()
+    schemas = example.Schemas.load()
+    run_services(ContactsService)
+    permissions = (*ALL_PERMISSIONS, "groups.manage", "gdpr.officer", "fields.manage", "users.manage")
+    officer = make_actor("bus-tour", permissions=permissions)
+    with rpc(officer) as cluster:
+        contacts = cluster.contacts
+        anna = contacts.create_contact(
+            {"first_name": "Anna", "last_name": "Kierros", "birth_date": "1970-05-05"}
+        )
+        bert = contacts.create_contact({"first_name": "Bertta", "last_name": "Kierros"})
+        copy = contacts.create_contact({"first_name": "Anna", "last_name": "Kierros"})
+        firm = contacts.create_contact({"kind": "organisation", "organisation_name": "Kierros Oy"})
+        contacts.update_contact(anna["id"], {"city": "Oulu", "tags": ["hallitus"]})
+        name = contacts.add_alt_name(anna["id"], {"kind": "maiden", "last_name": "Entinen"})
+        contacts.remove_alt_name(anna["id"], name["id"])
+        status = contacts.add_status(anna["id"], {"kind": "abroad", "starts_on": "2026-01-01"})
+        contacts.update_status(anna["id"], status["id"], {"ends_on": "2026-02-01"})
+        contacts.link_couple({"contact_ids": [anna["id"], bert["id"]]})
+        contacts.add_affiliation(anna["id"], {"organisation_id": firm["id"], "role": "employee"})
+        contacts.set_photo(anna["id"], "image/png", PNG)
+        board = contacts.create_group("Kierroksen hallitus")
+        contacts.update_group(board["id"], {"description": "Hallitus"})
+        contacts.add_members(board["id"], [anna["id"], bert["id"]])
+        contacts.end_memberships(board["id"], [bert["id"]])
+        field_ = contacts.create_custom_field(
+            {"key": "kierros", "label_fi": "Kierros", "field_type": "number"}
+        )
+        contacts.set_custom_values(anna["id"], {"kierros": 3})
+        contacts.create_saved_search({"name": "Kierros", "query": "kierros"})
+        contacts.update_birthday_settings({"round_ages": [60], "horizon_days": 30, "important_filters": {}})
+        contacts.create_retention_rule({"name": "Kuolleet", "kind": "deceased", "config": {"years": 1}})
+        contacts.mark_deceased(bert["id"], {"deceased_on": "2026-03-01"})
+        contacts.remove_custom_field(field_["id"])
+        contacts.dismiss_duplicate([anna["id"], copy["id"]])
+        contacts.merge_contacts(anna["id"], [copy["id"]])
+        contacts.delete_contact(firm["id"])
+    with clean_databases["contacts"].connect() as conn:
+        rows = conn.execute(
+            text("SELECT routing_key, payload FROM outbox WHERE channel = 'event' ORDER BY seq")
+        ).all()
+    problems, seen = [], set()
+    for routing_key, payload in rows:
+        seen.add(routing_key)
+        try:
+            schemas.check(routing_key, json.dumps(payload).encode())
+        except example.InvalidEvent as exc:
+            problems.append(str(exc))
+    assert len(rows) > 25 and problems == []
+    assert {
+        "contact_created", "contact_updated", "contact_deleted", "contact_name_added", "contact_name_removed",
+        "contact_status_added", "contact_status_changed", "couple_linked", "affiliation_added",
+        "photo_changed", "group_created", "group_changed", "member_joined", "member_left",
+        "custom_field_created", "custom_field_removed", "saved_search_created", "birthday_settings_changed",
+        "retention_rule_created", "contact_deceased", "duplicate_dismissed", "contacts_merged",
+    } <= seen  # fmt: skip
