@@ -123,6 +123,14 @@ def event_queue_name(handler, service_name, method_name):
     return f"evt-{handler.source_service}-{handler.event_type}--{service_name}.{method_name}"
 
 
+def publishes_label(exchange):
+    from piiri.messaging import AUDIT_EXCHANGE
+
+    if exchange == AUDIT_EXCHANGE.name:
+        return "audit records"
+    return "events" if exchange.endswith(".events") else "publishes"
+
+
 def node_id(kind, name):
     return f"{kind}_{re.sub(r'[^A-Za-z0-9]', '_', name)}"
 
@@ -155,7 +163,7 @@ def mermaid(services, exchanges, bindings):
         for database in sorted(service.databases):
             lines.append(f"    {me} --- {node_id('db', database)}")
         for exchange in sorted(service.publishes):
-            lines.append(f"    {me} -->|publishes| {node_id('ex', exchange)}")
+            lines.append(f"    {me} -->|{publishes_label(exchange)}| {node_id('ex', exchange)}")
     for exchange, queue, key in sorted(bindings):
         lines.append(f'    {node_id("ex", exchange)} -->|"{key}"| {node_id("q", queue)}')
     for service in services:

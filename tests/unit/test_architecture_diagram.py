@@ -48,7 +48,7 @@ def test_issue11_the_picture_shows_what_the_code_wires(script):
     assert "svc_import_worker ==>|RPC| svc_contacts" in generated
     assert 'ex_piiri_audit -->|"#"| q_piiri_audit_records' in generated
     assert "q_piiri_audit_records --> svc_audit" in generated
-    assert "svc_contacts -->|publishes| ex_contacts_events" in generated
+    assert "svc_contacts -->|events| ex_contacts_events" in generated
     assert 'ex_imports_events -->|"import_job_queued"|' in generated
     assert "svc_contacts --- db_contacts" in generated and "svc_import_worker --- db_imports" in generated
 
