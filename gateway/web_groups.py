@@ -1,7 +1,6 @@
 """Web pages of groups (C7): the tree (/groups), a group with its members, moving, bulk add/remove from the
 contact list, and the "Ryhmät" section of a contact's page."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from gateway import i18n_groups  # noqa: F401  (registers the words)
@@ -19,6 +18,7 @@ from gateway.web_helpers import (
     see_other,
     web_page,
 )
+from piiri import clock
 from piiri.errors import NotFound, ValidationFailed
 
 contact_section("groups/_contact_section.html")
@@ -159,7 +159,7 @@ class GroupsWebRoutes:
             query=query,
             found=found,
             errors=errors or [],
-            today=date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @http("GET", "/groups/<group_id>")
@@ -297,7 +297,7 @@ class GroupsWebRoutes:
             contact_ids=ids,
             groups=tree,
             back=safe_next(request.args.get("back")),
-            today=date.today().isoformat(),
+            today=clock.today().isoformat(),
         )
 
     @http("POST", "/groups/bulk")

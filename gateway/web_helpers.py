@@ -5,10 +5,9 @@ import hashlib
 import logging
 import mimetypes
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 import phonenumbers
@@ -18,6 +17,7 @@ from werkzeug.wrappers import Response
 from gateway import rich_form
 from gateway.auth import same_secret
 from gateway.i18n import LANGUAGE_COOKIE, Translator
+from piiri import clock
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
 from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES
 from services.contacts.rich_fields import KINDS as LIST_KINDS
@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 
 GATEWAY_DIR = Path(__file__).resolve().parent
 STATIC_DIR = GATEWAY_DIR / "static"
-try:
-    TIMEZONE = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a machine without tzdata: show UTC rather than fail
-    TIMEZONE = UTC
 FLASH_COOKIE = "piiri_flash"
 PASSWORD_CHANGE_PATH = "/account/password"
 FLASH_KEYS = ("flash.logged_out", "flash.created", "flash.updated", "flash.deleted")
@@ -73,12 +69,14 @@ def format_phone(value):
 
 
 def _as_date(value):
+    """A date, or the organisation's day of a timestamp (not its UTC day)."""
     if isinstance(value, datetime):
-        return value.date()
+        return clock.local_date(value) if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
+    text = str(value)
     try:
-        return date.fromisoformat(str(value)[:10])
+        return _as_date(datetime.fromisoformat(text)) if len(text) > 10 else date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -91,7 +89,8 @@ def format_date(value, language):
 
 
 def format_datetime(value, language, seconds=False):
-    """An aware timestamp (or ISO text) in Helsinki time: '5.3.2025 klo 14.07' or '2025-03-05 14:07'."""
+    """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock): '5.3.2025 klo 14.07'
+    or '2025-03-05 14:07'."""
     if not value:
         return ""
     if not isinstance(value, datetime):
@@ -100,7 +99,7 @@ def format_datetime(value, language, seconds=False):
         except ValueError:
             return str(value)
     if value.tzinfo is not None:
-        value = value.astimezone(TIMEZONE)
+        value = value.astimezone(clock.timezone())
     if language == "fi":
         return f"{value.day}.{value.month}.{value.year} klo {value:%H.%M}" + (
             f"{value:.%S}" if seconds else ""

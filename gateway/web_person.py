@@ -1,6 +1,5 @@
 """Web routes of person details: the "Nimet ja tilat" section's forms, death mark and couple pages."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from gateway import i18n_person  # noqa: F401  (registers the words)
@@ -18,6 +17,7 @@ from gateway.web_helpers import (
     web_page,
     with_flash,
 )
+from piiri import clock
 from piiri.errors import Conflict, ValidationFailed
 
 contact_section("person/_section.html")
@@ -73,7 +73,7 @@ class PersonWebRoutes:
     @http("POST", "/contacts/<contact_id>/statuses/<status_id>/end")
     @web_page
     def web_person_end_status(self, request, contact_id, status_id):
-        changes = {"ends_on": date.today().isoformat()}
+        changes = {"ends_on": clock.today().isoformat()}
         return self._person_change(request, contact_id, "update_status", contact_id, status_id, changes)
 
     @http("POST", "/contacts/<contact_id>/statuses/<status_id>/delete")
@@ -90,7 +90,7 @@ class PersonWebRoutes:
         contact = self.call("contacts", "get_contact", contact_id)
         return self.web_render(
             request, principal, "person/deceased.html", contact=contact, errors=[],
-            deceased_on=date.today().isoformat(),
+            deceased_on=clock.today().isoformat(),
         )  # fmt: skip
 
     @http("POST", "/contacts/<contact_id>/deceased")

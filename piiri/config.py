@@ -6,6 +6,8 @@ from pathlib import Path
 import yaml
 from nameko.cli.main import setup_yaml_parser
 
+from piiri import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "deploy" / "local.yml"
 SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway", "imports", "exports")
@@ -21,7 +23,9 @@ def load_config(path=None):
         _yaml_ready = True
     path = Path(path or os.environ.get("PIIRI_CONFIG") or DEFAULT_CONFIG)
     with open(path) as handle:
-        return yaml.safe_load(handle)
+        config = yaml.safe_load(handle)
+    clock.configure(config.get("TIMEZONE"))  # fails here, at start-up, on an unknown time zone
+    return config
 
 
 def database_url(config, service):

@@ -208,6 +208,9 @@ def test_formatting():
     assert format_date("1990-01-02", "fi") == "2.1.1990"
     assert format_date("1990-01-02", "en") == "1990-01-02"
     assert format_date(None, "fi") == ""
+    # Issue 11 item 8: a timestamp's date is its day in Finland (22:30 UTC on 6.12. is 7.12. there).
+    assert format_date("2026-12-06T22:30:00+00:00", "fi") == "7.12.2026"
+    assert format_date(datetime(2026, 12, 6, 23, 59, tzinfo=UTC), "en") == "2026-12-07"
     moment = datetime(2025, 7, 1, 9, 5, 7, tzinfo=UTC)  # 12.05 in Helsinki (summer time)
     assert format_datetime(moment, "fi") == "1.7.2025 klo 12.05"
     assert format_datetime(moment.isoformat(), "en", seconds=True) == "2025-07-01 12:05:07"

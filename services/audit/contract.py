@@ -4,20 +4,16 @@ audit events and pages as returned, and the paging input of its RPCs."""
 import math
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
+from piiri import clock
 from piiri.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 EXPORT_PAGE = 1000
 MAX_FILTER_LENGTH = 200
-try:
-    LOCAL_TIME = ZoneInfo("Europe/Helsinki")  # a bare date in a filter is a day in Finland
-except ZoneInfoNotFoundError:  # a machine without tzdata
-    LOCAL_TIME = UTC
 MAX_SEQ = 2**63 - 1
 MAX_ID_LENGTH = 200
 
@@ -212,17 +208,17 @@ SEARCH_FILTERS = ("actor", "action", "subject_type", "subject_id", "service", "s
 
 
 def _moment(value, name, end_of_day):
-    """'2026-03-05' (a day in Finland: its start, or with ``end_of_day`` the next day's start) or an ISO
-    timestamp (without an offset: Finnish time) -> an aware datetime."""
+    """'2026-03-05' (a day in the organisation's time zone, piiri.clock: its start, or with ``end_of_day``
+    the next day's start) or an ISO timestamp (without an offset: the organisation's time) -> aware UTC."""
     text = value.strip()
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            moment = datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), LOCAL_TIME)
+            moment = clock.start_of_day(day + timedelta(days=1 if end_of_day else 0))
         else:
             moment = datetime.fromisoformat(text)
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=LOCAL_TIME)
+                moment = moment.replace(tzinfo=clock.timezone())
     except ValueError:
         raise ValidationFailed(
             f"{name} must be a date (yyyy-mm-dd) or an ISO 8601 timestamp.",

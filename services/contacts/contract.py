@@ -7,6 +7,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
+from piiri import clock
 from services.contacts.email_phone import check_email_address, normalise_phone
 
 __all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in email_phone.py
@@ -271,7 +272,7 @@ class ContactInput(Schema):
 
     @validates("birth_date")
     def check_birth_date(self, value, **kwargs):
-        if value is not None and not date(1880, 1, 1) <= value <= date.today():
+        if value is not None and not date(1880, 1, 1) <= value <= clock.today():
             raise ValidationError("Birth date must be between 1880-01-01 and today.")
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from marshmallow import ValidationError
 
+from piiri import clock
 from services.contacts.contract import (
     ADDRESS_KINDS,
     EMAIL_KINDS,
@@ -134,7 +135,7 @@ def _birth_date(value):
         day = date.fromisoformat(value)
     except ValueError:
         raise NotPlain() from None
-    if not FIRST_BIRTH_DATE <= day <= date.today():
+    if not FIRST_BIRTH_DATE <= day <= clock.today():
         raise NotPlain()
     return day
 

@@ -7,10 +7,10 @@ whose groups are all gone sees none. Out-of-scope contacts answer exactly as unk
 """
 
 import uuid
-from datetime import date
 
 from sqlalchemy import exists, false, func, or_, select
 
+from piiri import clock
 from piiri.errors import NotFound
 from services.contacts.models import contacts, groups, memberships
 
@@ -51,7 +51,7 @@ def member_of_paths(paths, contact_id=contacts.c.id, on=None):
     """Contacts (``contact_id``) that are current members of a group at or under one of ``paths``."""
     if not paths:
         return false()
-    on = on or date.today()
+    on = on or clock.today()
     # Aliases, so that the EXISTS never correlates with a memberships/groups of the outer query.
     # Paths hold only ids and '/', so they are safe LIKE prefixes (the text_pattern_ops index applies).
     member, group = memberships.alias("scope_m"), groups.alias("scope_g")

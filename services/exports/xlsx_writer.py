@@ -13,6 +13,8 @@ import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from piiri import clock
+
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EPOCH = date(1899, 12, 30)
 MAX_TEXT = 32767  # Excel's cell limit
@@ -119,9 +121,7 @@ def write_xlsx(out, sheet_name, header, rows):
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
-        archive.writestr(
-            "docProps/core.xml", CORE.format(created=datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
-        )
+        archive.writestr("docProps/core.xml", CORE.format(created=clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")))
         archive.writestr("docProps/app.xml", APP)
         archive.writestr("xl/workbook.xml", WORKBOOK.format(name=name))
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from marshmallow import ValidationError
 
+from piiri import clock
 from services.contacts.contract import normalise_website
 from services.contacts.email_phone import check_email_address, normalise_phone
 
@@ -78,7 +79,7 @@ def text(raw):
 
 def two_digit_year(year, today=None):
     """'85' -> 1985, '07' -> 2007: a year not after this year in this century, else the last one."""
-    this_year = (today or date.today()).year
+    this_year = (today or clock.today()).year
     century = this_year // 100 * 100
     return century + year if century + year <= this_year else century - 100 + year
 

@@ -5,6 +5,7 @@ The mapping is compiled once into one reader per mapped column, so a row costs a
 look-ups and the readers of its non-empty cells (cells.py).
 """
 
+from piiri import clock
 from services.contacts.contract import LANGUAGES
 from services.imports import cells as read
 from services.imports.mapping import mapping_errors
@@ -108,7 +109,7 @@ class RowValidator:
 
     def _birth_date(self, raw):
         value = read.parse_date(raw, self.today)
-        if not read.date(1880, 1, 1) <= value <= (self.today or read.date.today()):
+        if not read.date(1880, 1, 1) <= value <= (self.today or clock.today()):
             raise read.CellError("A birth date must be between 1.1.1880 and today.")
         return value.isoformat()
 

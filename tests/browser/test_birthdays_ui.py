@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.contacts.birthdays.rules import birthday_in, today
+from piiri.clock import today
+from services.contacts.birthdays.rules import birthday_in
 from tests.conftest import ADMIN_PASSWORD
 
 pytestmark = pytest.mark.browser

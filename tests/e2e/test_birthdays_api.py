@@ -3,7 +3,8 @@ upcoming list with its horizon, the OpenAPI document."""
 
 from datetime import timedelta
 
-from services.contacts.birthdays.rules import birthday_in, today
+from piiri.clock import today
+from services.contacts.birthdays.rules import birthday_in
 from tests.conftest import ADMIN_PASSWORD
 
 

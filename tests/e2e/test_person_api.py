@@ -1,14 +1,15 @@
 """Person details end to end through /api/v1: alternative names (C12), statuses (C9), deceased (C14),
 couples (C10), their list filters, audit trail and errors."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 
+from piiri import clock
 from tests.e2e.test_api import wait_for_trail
 from tests.integration.test_person import seed_status_kinds
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def make(api, first, last, **more):

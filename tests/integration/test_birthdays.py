@@ -10,9 +10,10 @@ from nameko.testing.utils import get_container
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from piiri.clock import today
 from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
-from services.contacts.birthdays.rules import birthday_in, today
+from services.contacts.birthdays.rules import birthday_in
 from services.contacts.service import ContactsService
 from tests.events import event_recorder, wait_for
 

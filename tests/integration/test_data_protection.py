@@ -3,18 +3,19 @@ with a current state, legal bases, the per-person view, the consent filter, rete
 past-retention list and bulk erasure through G4, permissions, audit records and events."""
 
 import importlib.util
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from piiri import clock
 from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.retention.rules import add_years
 from services.contacts.service import ContactsService
 
-TODAY = date.today()
+TODAY = clock.today()
 NOW = datetime.now(UTC)
 OFFICER = (*ALL_PERMISSIONS, "groups.manage", "gdpr.officer")
 MIGRATION = Path(__file__).parents[2] / "services/contacts/migrations/versions/0013_data_protection.py"

@@ -3,12 +3,13 @@ memberships change (add, end, future dates, bulk, move, merge-style re-pointing,
 concurrent writers) and when the day rolls forward; the tree and a group's page read it."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from piiri import clock
 from piiri.errors import ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.groups import storage
@@ -67,7 +68,7 @@ def test_c7_c5_stored_counts_follow_every_membership_change(contacts, clean_data
     """C7/C5: direct and distinct including-subgroups counts are exact after adds, overlapping
     subgroups, future and ended memberships, bulk removal, moves, archive, re-pointing and deletes."""
     engine = clean_databases["contacts"]
-    today = date.today()
+    today = clock.today()
     root = contacts.create_group("Liitto")
     left = contacts.create_group("Vasen", parent_id=root["id"])
     right = contacts.create_group("Oikea", parent_id=root["id"])
@@ -152,7 +153,7 @@ def test_c7_c5_counts_roll_forward_to_a_new_day(contacts, clean_databases):
     """C7/C5: memberships that start or end between the counted day and today change the counts
     when the tree is next read (the day is rolled forward, re-counting only those people)."""
     engine = clean_databases["contacts"]
-    today = date.today()
+    today = clock.today()
     root = contacts.create_group("Seura")
     sub = contacts.create_group("Jaosto", parent_id=root["id"])
     a, b, c = people(contacts, 3)
@@ -176,7 +177,7 @@ def test_c7_c5_counts_roll_forward_to_a_new_day(contacts, clean_databases):
 
 def test_c7_c5_another_day_is_counted_live(contacts, clean_databases):
     """C7: ``on`` another day than today still gives that day's exact counts (not the stored ones)."""
-    today = date.today()
+    today = clock.today()
     root = contacts.create_group("Kerho")
     (a,) = people(contacts, 1)
     contacts.add_members(root["id"], [a], starts_on=(today + timedelta(days=7)).isoformat())
@@ -217,4 +218,4 @@ def test_c7_c5_concurrent_writers_count_a_person_once(contacts, clean_databases)
     thread.join(10)
     assert done.is_set()
     assert stored(engine)[root["id"]] == (0, 1)
-    assert stored(engine) == live(engine, date.today())
+    assert stored(engine) == live(engine, clock.today())

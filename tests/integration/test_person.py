@@ -1,17 +1,18 @@
 """Person details over the real broker and database: alternative names (C12), statuses (C9),
 deceased (C14), couples (C10), their search filters, audit records and events."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from conftest import make_actor
+from piiri import clock
 from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.service import ContactsService
 from tests.events import event_recorder, wait_for
 
-TODAY = date.today()
+TODAY = clock.today()
 PersonEventRecorder, received = event_recorder(
     "person_event_recorder", "contact_deceased", "contact_name_added", "couple_linked"
 )

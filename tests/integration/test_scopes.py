@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from conftest import ALL_PERMISSIONS, make_actor
+from piiri import clock
 from piiri.errors import NotFound, PermissionDenied
 from services.audit.service import AuditService
-from services.contacts.birthdays.rules import today as birthdays_today
 from services.contacts.service import ContactsService
 
 ADMIN = make_actor(
@@ -27,7 +27,7 @@ def world(run_services, rpc):
         helsinki = contacts.create_group("Helsinki")
         kallio = contacts.create_group("Kallio", parent_id=helsinki["id"])
         turku = contacts.create_group("Turku")
-        today = birthdays_today()  # the service's day (Finland): not the server's after 22:00 UTC
+        today = clock.today()  # the service's day (Finland): not the server's after 22:00 UTC
         birth = date(today.year - 50, today.month, min(today.day, 28)).isoformat()  # a round birthday
         people = {}
         for first in ("Inka", "Kalle", "Outi", "Nelli"):

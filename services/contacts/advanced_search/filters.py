@@ -1,10 +1,9 @@
 """Search filters of advanced search (C4): age and birth-date ranges, e-mail, created/changed dates,
 kind and city, registered in the filters.py registry (so GET /api/v1/contacts takes them too)."""
 
-from datetime import date
-
 from sqlalchemy import and_, func, or_
 
+from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search import rules
 from services.contacts.filters import search_filter
@@ -15,14 +14,14 @@ from services.contacts.models import contacts
 def age_min(value):
     """People at least this many years old today."""
     age = rules.parse_age("age_min", value)
-    return contacts.c.birth_date <= rules.born_on_or_before_for_age_min(age, date.today())
+    return contacts.c.birth_date <= rules.born_on_or_before_for_age_min(age, clock.today())
 
 
 @search_filter("age_max")
 def age_max(value):
     """People at most this many years old today."""
     age = rules.parse_age("age_max", value)
-    return contacts.c.birth_date > rules.born_after_for_age_max(age, date.today())
+    return contacts.c.birth_date > rules.born_after_for_age_max(age, clock.today())
 
 
 @search_filter("born_from")

@@ -1,12 +1,11 @@
 """Pure rules of advanced search (C4): parsing filter values (dates, ages, booleans) and the sorts."""
 
 import re
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
+from piiri import clock
 from piiri.errors import ValidationFailed
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
 DIRECTIONS = ("asc", "desc")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -60,8 +59,8 @@ def born_after_for_age_max(age, today):
 
 
 def day_start(day):
-    """The first instant of a day in Finland, for created/changed date ranges."""
-    return datetime.combine(day, time(0), tzinfo=HELSINKI)
+    """The first instant of a day in the organisation's time zone, for created/changed date ranges."""
+    return clock.start_of_day(day)
 
 
 def next_day_start(day):

@@ -3,11 +3,12 @@ organisation's people by (sort name, link id), and the search filters' condition
 
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_, update
 
+from piiri import clock
 from services.contacts import storage as contact_storage
 from services.contacts.models import affiliations, contact_redirects, contacts
 
 PERSON, ORGANISATION = contacts.alias("person"), contacts.alias("organisation")
-NOT_ENDED = or_(affiliations.c.ends_on.is_(None), affiliations.c.ends_on >= func.current_date())
+NOT_ENDED = or_(affiliations.c.ends_on.is_(None), affiliations.c.ends_on >= clock.sql_today())
 NAME_PARTS = ("kind", "first_name", "preferred_name", "last_name", "organisation_name")
 COLUMNS = [
     *affiliations.c,

@@ -1,7 +1,7 @@
 """What each action type does to one contact, through the same storage functions the RPCs use, with the
 same audit records and events (actor: the system, details naming the automation). Later types plug in here."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from piiri.context import SYSTEM
 from services.contacts import storage as contact_storage
@@ -152,7 +152,3 @@ def publish_event(kit, session, automation, contact, trigger, today):
     )  # fmt: skip
     event_id = kit.outbox.event(session, config["event_type"], payload)
     return "done", {"did": f"Published {config['event_type']}.", "event_id": str(event_id)}
-
-
-def today():
-    return date.today()

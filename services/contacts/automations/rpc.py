@@ -13,6 +13,7 @@ from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from piiri import clock
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import scopes
@@ -153,7 +154,7 @@ class AutomationsRpc:
         horizon = clamp_horizon(horizon_days)
         scope = scopes.conditions(session, actor)  # C6: a scoped actor sees only their contacts
         config = automation["trigger_config"]
-        today = actions.today()
+        today = clock.today()
         if automation["trigger_type"] == "date_reached":
             if config["field"] == "membership_ends":
                 self._auto_group(session, config["group_id"], "trigger_config.group_id")
@@ -239,12 +240,12 @@ class AutomationsRpc:
     def run_date_automations(self, today=None):
         """Fire every enabled date_reached automation for dates hit from (at most a week) back to today."""
         self.context.act_as(SYSTEM)
-        today = today or actions.today()
+        today = today or clock.today()
         session = self.db.session
         automations = storage.enabled_with_trigger(session, "date_reached")
         work = []
         for automation in automations:
-            first = max(today - timedelta(days=CATCH_UP_DAYS), automation["created_at"].date())
+            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
             if first > today:
                 continue
             _, hits = storage.date_hits(session, automation["trigger_config"], first, today, 10_000)
@@ -262,7 +263,7 @@ class AutomationsRpc:
 
     def _auto_run(self, automation, trigger_key, contact_id, trigger, today=None):
         """Claim the run and do the action in one transaction; 0 if this trigger already ran."""
-        today = today or actions.today()
+        today = today or clock.today()
         with self.db.transaction() as session:
             run_id = storage.claim_run(
                 session, automation["id"], trigger_key, contact_id, {"trigger": trigger}

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from piiri import clock
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import scopes
@@ -71,7 +72,7 @@ class BirthdaysRpc:
         session = self.db.session
         settings = storage.get_settings(session)
         horizon = rules.horizon(horizon_days, settings["horizon_days"])
-        day = rules.today()
+        day = clock.today()
         items = self._birthdays_list(session, settings, day, horizon, actor)
         session.rollback()
         if items:
@@ -141,7 +142,7 @@ class BirthdaysRpc:
         """Publish ``birthday_reminder`` for ``day`` (today) once, whatever the number of instances:
         the day's row in birthday_reminders and the event commit together, or neither. True if sent."""
         self.context.act_as(SYSTEM)
-        day = day or rules.today()
+        day = day or clock.today()
         with self.db.transaction() as session:
             settings = storage.get_settings(session)
             horizon = settings["horizon_days"]

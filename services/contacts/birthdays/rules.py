@@ -4,22 +4,12 @@ A person born on 29 February celebrates on 28 February in a year that is not a l
 """
 
 from calendar import isleap
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 from piiri.errors import ValidationFailed
 from services.contacts.birthdays.contract import MAX_HORIZON, MIN_HORIZON
 
 LIST_LIMIT = 500
-try:
-    TIMEZONE = ZoneInfo("Europe/Helsinki")
-except ZoneInfoNotFoundError:  # a machine without tzdata
-    TIMEZONE = UTC
-
-
-def today():
-    """The date in Finland (the organisation's day, whatever the server's time zone)."""
-    return datetime.now(TIMEZONE).date()
 
 
 def birthday_in(birth_date, year):

@@ -1,13 +1,11 @@
 """Published contract of G1 (version 1): purposes, consents, legal bases, the data protection view, events."""
 
-from zoneinfo import ZoneInfo
-
 from marshmallow import Schema, fields, post_load, pre_load, validate
 
+from piiri import clock
 from services.contacts.consents.rules import LEGAL_BASES, SOURCES
 from services.contacts.contract import EventEnvelope
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
 
 
@@ -64,14 +62,14 @@ class ConsentInput(_Trimmed):
     recorded_at = fields.DateTime(
         allow_none=True,
         metadata={"description": "When it was given or withdrawn (default now; may be in the past, not the "
-                  "future; without a time zone: Helsinki time)."},
+                  "future; without a time zone: the organisation's time, PIIRI_TIMEZONE)."},
     )  # fmt: skip
 
     @post_load
-    def helsinki_by_default(self, data, **kwargs):
+    def local_time_by_default(self, data, **kwargs):
         when = data.get("recorded_at")
         if when is not None and when.tzinfo is None:
-            data["recorded_at"] = when.replace(tzinfo=HELSINKI)
+            data["recorded_at"] = when.replace(tzinfo=clock.timezone())
         return data
 
 

@@ -1,10 +1,11 @@
 """RPC methods of G1, mixed into ContactsService: processing purposes, consents (append-only history),
 person-specific legal bases and the per-person data protection view; reads audited, changes published."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
 from services.contacts.consents import details, filters, rules, storage  # noqa: F401  (registers)
@@ -190,7 +191,7 @@ class ConsentsRpc:
     def end_legal_basis(self, contact_id, basis_id, data=None):
         """End a person-specific legal basis on ``ends_on`` (default today)."""
         actor = self.context.require("contacts.edit")
-        ends_on = load(LegalBasisEnd(), data or {}).get("ends_on") or date.today()
+        ends_on = load(LegalBasisEnd(), data or {}).get("ends_on") or clock.today()
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
             current = self._existing_basis(session, contact["id"], basis_id)
@@ -255,7 +256,7 @@ class ConsentsRpc:
 
     @staticmethod
     def _dp_view(contact, purposes, history, bases, member_rows, enabled, facts, requested_at):
-        today = date.today()
+        today = clock.today()
         current = rules.current_consents(history)
         states = []
         for purpose in purposes:

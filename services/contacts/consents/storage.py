@@ -2,6 +2,7 @@
 
 from sqlalchemy import and_, delete, exists, func, insert, select, update
 
+from piiri import clock
 from services.contacts.models import (
     consent_current,
     consents,
@@ -108,8 +109,8 @@ def has_current_consent(purpose_code):
 # --- legal bases ------------------------------------------------------------------------------------
 
 ACTIVE = and_(
-    func.coalesce(legal_bases.c.starts_on <= func.current_date(), True),
-    func.coalesce(legal_bases.c.ends_on >= func.current_date(), True),
+    func.coalesce(legal_bases.c.starts_on <= clock.sql_today(), True),
+    func.coalesce(legal_bases.c.ends_on >= clock.sql_today(), True),
 ).label("active")
 
 
@@ -155,8 +156,8 @@ def delete_legal_basis(session, basis_id):
 
 def memberships_of(session, contact_id):
     current = and_(
-        memberships.c.starts_on <= func.current_date(),
-        func.coalesce(memberships.c.ends_on > func.current_date(), True),
+        memberships.c.starts_on <= clock.sql_today(),
+        func.coalesce(memberships.c.ends_on > clock.sql_today(), True),
     ).label("current")
     query = (
         select(

@@ -11,12 +11,12 @@ import uuid
 
 from sqlalchemy import and_, not_
 
+from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.rpc import condition_for
 from services.contacts.advanced_search.storage import text_condition
 from services.contacts.filters import filter_conditions
 from services.contacts.groups.storage import member_condition
-from services.contacts.groups.tree import today
 from services.contacts.models import contacts
 from services.contacts.person.filters import KIND_PATTERN
 from services.contacts.person.storage import has_active_status
@@ -100,7 +100,7 @@ def condition(selection, session, saved=None, group=None):
                 *filter_conditions(saved.get("filters"), session),
             ]
     elif kind == "group":
-        parts = [member_condition(group["id"], today(), selection["include_subgroups"], group["path"])]
+        parts = [member_condition(group["id"], clock.today(), selection["include_subgroups"], group["path"])]
     else:
         parts = [contacts.c.id.in_([uuid.UUID(value) for value in selection["ids"]])]
     if selection["exclude_deceased"]:

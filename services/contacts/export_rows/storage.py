@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import func, literal, or_, select, text, tuple_
 
+from piiri import clock
 from services.contacts.models import affiliations, contacts, couple_members, custom_fields, custom_values
 from services.contacts.person.storage import ACTIVE_STATUSES, PERSON_COLUMNS
 from services.contacts.storage import display_name
@@ -140,7 +141,7 @@ def primary_organisations(session, person_ids):
         .where(
             affiliations.c.person_id.in_(person_ids),
             affiliations.c.is_primary.is_(True),
-            or_(affiliations.c.ends_on.is_(None), affiliations.c.ends_on >= func.current_date()),
+            or_(affiliations.c.ends_on.is_(None), affiliations.c.ends_on >= clock.sql_today()),
         )
         .order_by(affiliations.c.person_id, affiliations.c.created_at)
     )

@@ -1,6 +1,7 @@
 """The groups feature's contributions to the contact: get_contact's "groups" part and the search filters
 ``group_id`` (active members including subgroups) and ``direct_group_id`` (only direct members)."""
 
+from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.details import detail_provider
 from services.contacts.filters import search_filter
@@ -14,7 +15,7 @@ MEMBERSHIP = ContactMembership()
 @detail_provider("groups")
 def contact_groups(session, contact_id):
     """The contact's memberships, active ones first, each with its group's full name path."""
-    on = tree.today()
+    on = clock.today()
     rows = storage.contact_memberships(session, contact_id)
     items = [
         {
@@ -42,11 +43,11 @@ def _group_id(name, value):
 
 @search_filter("group_id")
 def members_including_subgroups(value):
-    return storage.member_condition(_group_id("group_id", value), tree.today(), include_subgroups=True)
+    return storage.member_condition(_group_id("group_id", value), clock.today(), include_subgroups=True)
 
 
 @search_filter("direct_group_id")
 def direct_members(value):
     return storage.member_condition(
-        _group_id("direct_group_id", value), tree.today(), include_subgroups=False
+        _group_id("direct_group_id", value), clock.today(), include_subgroups=False
     )

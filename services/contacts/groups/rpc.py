@@ -10,6 +10,7 @@ from datetime import date
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
@@ -158,7 +159,7 @@ class GroupsRpc:
         ``max_depth``: only the top levels (0: top-level groups), each group at the limit with
         ``more_subgroups``; ``compact``: only id, parent_id, name, archived, depth and the counts."""
         actor = self.context.require("contacts.view")
-        on = self._groups_day(on, "on") or tree.today()
+        on = self._groups_day(on, "on") or clock.today()
         max_depth = tree.clean_depth(max_depth)
         session = self.db.session
         rows = storage.all_groups(session, include_archived, max_depth)
@@ -188,7 +189,7 @@ class GroupsRpc:
     def get_group(self, group_id, on=None):
         """One group with its ancestors, children and member counts (no personal data)."""
         actor = self.context.require("contacts.view")
-        on = self._groups_day(on, "on") or tree.today()
+        on = self._groups_day(on, "on") or clock.today()
         session = self.db.session
         group = self._groups_get(session, group_id)
         group = storage.with_names(session, group)
@@ -224,7 +225,7 @@ class GroupsRpc:
             "Members",
         )
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
-        starts_on = values.get("starts_on") or tree.today()
+        starts_on = values.get("starts_on") or clock.today()
         tree.check_dates(starts_on, values.get("ends_on"))
         with self.db.transaction() as session:
             group = self._groups_get(session, group_id, for_update=True)
@@ -276,7 +277,7 @@ class GroupsRpc:
         actor = self.context.require("contacts.edit")
         values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on}, "Members")
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
-        ends_on = values.get("ends_on") or tree.today()
+        ends_on = values.get("ends_on") or clock.today()
         with self.db.transaction() as session:
             group = self._groups_get(session, group_id, for_update=True)
             visible = scopes.visible_ids(session, actor, ids)  # C6: out-of-scope people are skipped
@@ -314,7 +315,7 @@ class GroupsRpc:
         """One page of a group's active members in name order; the page's contacts are audited as one read."""
         actor = self.context.require("contacts.view")
         limit = clamp_limit(limit)
-        on = self._groups_day(active_on, "active_on") or tree.today()
+        on = self._groups_day(active_on, "active_on") or clock.today()
         position = decode_cursor(cursor)
         if position is not None and not ({"s", "i"} <= set(position)):
             raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
@@ -348,7 +349,7 @@ class GroupsRpc:
         group = scopes.creator_group(session, actor)
         if group is None:
             return None
-        rows = storage.add_memberships(session, group["id"], [contact_id], None, tree.today(), None)
+        rows = storage.add_memberships(session, group["id"], [contact_id], None, clock.today(), None)
         details = {
             "group_id": str(group["id"]),
             "group_name": group["name"],

@@ -3,10 +3,11 @@ memberships of the existing contacts, written with COPY, then the stored member 
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import psycopg
 
+from piiri import clock
 from services.contacts.seed import psycopg_url
 
 ROOTS = 20
@@ -39,7 +40,7 @@ def seed_groups(url, count, seed=1, per_contact=1.5):
     """Write ``count`` groups and ~``per_contact`` memberships per existing contact; returns both counts."""
     rng = random.Random(seed)
     groups = random_tree(count, rng)
-    today = date.today()
+    today = clock.today()
     with psycopg.connect(psycopg_url(url)) as conn:
         contact_ids = [row[0] for row in conn.execute("SELECT id FROM contacts")]
         with conn.cursor().copy("COPY groups (id, parent_id, name, path) FROM STDIN") as copy:
@@ -61,7 +62,7 @@ def seed_groups(url, count, seed=1, per_contact=1.5):
                     copy.write_row((groups[group_index][0], contact_id, starts_on, ends_on))
                     written += 1
         conn.execute("ALTER TABLE memberships ENABLE TRIGGER memberships_counted_insert")
-        conn.execute("SELECT piiri_group_counts_rebuild(CURRENT_DATE)")
+        conn.execute("SELECT piiri_group_counts_rebuild(%s)", (today,))
         conn.execute("ANALYZE groups")
         conn.execute("ANALYZE memberships")
     return count, written

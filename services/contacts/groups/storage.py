@@ -4,7 +4,7 @@ import uuid
 
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
 
-from services.contacts.groups import tree as group_tree
+from piiri import clock
 from services.contacts.groups.tree import ancestor_ids, path_names
 from services.contacts.models import (
     contacts,
@@ -182,7 +182,7 @@ def counted_day(session, today):
 def stored_member_counts(session, on, group=None, group_ids=None):
     """The same as member_counts() (of every group, or of ``group`` only), read from
     group_member_counts when ``on`` is today and they are for today; counted live otherwise."""
-    if on != group_tree.today() or counted_day(session, on) != on:
+    if on != clock.today() or counted_day(session, on) != on:
         if group is None:
             return member_counts(session, on)
         direct, total = group_member_counts(session, group, on)

@@ -3,8 +3,6 @@
 No SQL and no Nameko here: storage.py and rpc.py apply these rules.
 """
 
-from datetime import date
-
 from piiri.errors import ValidationFailed
 
 MAX_NAME = 200
@@ -118,10 +116,6 @@ def build_tree(groups, direct_counts, total_counts):
 
 def sort_key(group):
     return (group["name"].casefold(), str(group["id"]))
-
-
-def today():
-    return date.today()
 
 
 LIST_FIELDS = (

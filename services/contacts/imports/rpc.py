@@ -8,6 +8,7 @@ import eventlet
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import rich_fields, scopes
 from services.contacts.consents import storage as consent_storage
@@ -15,7 +16,6 @@ from services.contacts.contract import ContactInput, whole_contact_errors
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
-from services.contacts.groups import tree
 from services.contacts.imports import chunk_order, rules
 from services.contacts.imports import storage as import_storage
 from services.contacts.imports.contract import MAX_CHUNK_ROWS, ImportOptions, ImportRow
@@ -308,7 +308,7 @@ class ImportsRpc:
         """Scope group for a scoped importer's new contacts, the chosen group, consents; their ids go into
         the change records so that undo removes them."""
         by_contact = {change["contact_id"]: change for change in changes}
-        today = tree.today()
+        today = clock.today()
         creator = scopes.creator_group(session, actor)
         if creator is not None and created:
             for contact_id, membership_id in import_storage.add_memberships(

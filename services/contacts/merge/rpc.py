@@ -9,6 +9,7 @@ import uuid
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from piiri import clock
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
 from services.contacts import scopes
@@ -299,7 +300,7 @@ class MergeRpc:
     def _merge_memberships(self, session, survivor_key, merged_keys):
         """Memberships move to the survivor, except an active one in a group the survivor is
         already an active member of (no duplicate active memberships)."""
-        on = tree.today()
+        on = clock.today()
         rows = storage.memberships_of(session, [survivor_key, *merged_keys])
         active_groups = {
             row["group_id"] for row in rows if row["contact_id"] == survivor_key and tree.is_active(row, on)

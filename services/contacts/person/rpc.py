@@ -1,11 +1,10 @@
 """RPC methods of person details, mixed into ContactsService: validate, call storage, audit, publish."""
 
-from datetime import date
-
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import update
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
@@ -222,7 +221,7 @@ class PersonRpc:
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
             require_person(contact)
-            problem = rules.deceased_date_problem(deceased_on, contact.get("birth_date"), date.today())
+            problem = rules.deceased_date_problem(deceased_on, contact.get("birth_date"), clock.today())
             if problem:
                 raise ValidationFailed("Some fields are not valid.", {"deceased_on": [problem]})
             if contact.get("deceased_on") == deceased_on:

@@ -3,6 +3,7 @@
 from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from piiri import clock
 from services.contacts.models import (
     contact_names,
     contact_statuses,
@@ -16,10 +17,11 @@ NAME_COLUMNS = [column for column in contact_names.c if column.name != "contact_
 
 
 def active_condition(table=contact_statuses):
-    """A status is active today: started, and not yet ended (its end date still counts)."""
+    """A status is active today (the organisation's day, piiri.clock): started, and not yet ended (its
+    end date still counts)."""
     return and_(
-        table.c.starts_on <= func.current_date(),
-        or_(table.c.ends_on.is_(None), table.c.ends_on >= func.current_date()),
+        table.c.starts_on <= clock.sql_today(),
+        or_(table.c.ends_on.is_(None), table.c.ends_on >= clock.sql_today()),
     )
 
 

@@ -2,10 +2,10 @@
 and bulk erasure through G4's ``request_erasure`` in idempotent batches."""
 
 import logging
-from datetime import date
 
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
@@ -123,7 +123,7 @@ class RetentionRpc:
         first (keyset paging), each with its rules and since when; audited as one read of the page."""
         actor = self.context.require(GDPR_OFFICER)
         limit, positions = clamp_limit(limit), listing.decode_positions(cursor)
-        today = date.today()
+        today = clock.today()
         session = self.db.session
         selected = self._selected_rules(session, [rule_id] if rule_id else None)
         scope_for = self._scope_for(session, actor)
@@ -158,7 +158,7 @@ class RetentionRpc:
         actor = self.context.require(GDPR_OFFICER)
         session = self.db.session
         selected = self._selected_rules(session, [rule_id] if rule_id else None)
-        count = storage.past_count(session, selected, date.today(), self._scope_for(session, actor))
+        count = storage.past_count(session, selected, clock.today(), self._scope_for(session, actor))
         session.rollback()
         return {"count": count, "rules": RULE.dump(selected, many=True)}
 
@@ -194,7 +194,7 @@ class RetentionRpc:
             raise ServiceUnavailable("Erasure (G4) is not available in this version: nothing was erased.")
         session = self.db.session
         selected = self._selected_rules(session, values.get("rule_ids"))
-        today, scope_for = date.today(), self._scope_for(session, actor)
+        today, scope_for = clock.today(), self._scope_for(session, actor)
         batch = storage.past_ids(session, selected, today, values["batch_size"], scope_for, only_ids)
         session.rollback()
         reason = values.get("reason") or "Past retention: " + ", ".join(rule["name"] for rule in selected)

@@ -3,16 +3,13 @@ time it was made, page numbers "sivu 1/12", the header row on every page, long t
 there are many columns. Drawing is services/exports/layout/table.py; this module is its options and
 registration."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from marshmallow import Schema, fields, validate
 
+from piiri import clock
 from services.exports.columns import label, text_value
 from services.exports.formats import export_format
 from services.exports.layout.table import TableStyle, TableWriter
 
-TIME_ZONE = ZoneInfo("Europe/Helsinki")
 DEFAULT_TITLE = {"fi": "Yhteystiedot", "en": "Contacts"}
 # Relative column widths: wide for names, addresses and long text, narrow for codes and dates.
 WEIGHTS = {
@@ -51,7 +48,7 @@ class PdfListOptions(Schema):
 
 
 def generated_line(language, now=None):
-    now = (now or datetime.now(TIME_ZONE)).astimezone(TIME_ZONE)
+    now = (now or clock.now()).astimezone(clock.timezone())
     if language == "fi":
         return f"Luotu {now.day}.{now.month}.{now.year} klo {now:%H.%M}"
     return f"Generated {now:%Y-%m-%d %H:%M}"
