@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 
 from gateway.base import PAGING_ARGS
 from piiri.errors import NotFound, ValidationFailed
+from services.exports.contract.rows import ROW_FIELDS
 from services.exports.formats import get_format
 from services.exports.formats.json_formats import json_chunks, ndjson_chunks
-from services.exports.rows import ROW_FIELDS
 
 STREAM_FORMATS = {
     "ndjson": ("application/x-ndjson", ndjson_chunks),

@@ -5,10 +5,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
-DIRECTIONS = ("asc", "desc")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 

@@ -3,6 +3,8 @@
 from marshmallow import Schema, fields, validate
 
 LANGUAGES = ("fi", "en")
+# The durable queue the export workers consume (the gateway's health answer counts its consumers).
+JOB_QUEUE_NAME = "piiri.exports.jobs"
 
 
 class ExportJob(Schema):
