@@ -10,10 +10,10 @@ BIN := $(VENV)/bin
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
 	@echo "             (web UI and API on http://127.0.0.1:8000; PIIRI_HTTP_ADDRESS overrides)"
-	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, pytest"
+	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, lint-imports, pytest"
 	@echo "make setup   virtualenv + pinned packages, PostgreSQL, RabbitMQ, database role, test vhost"
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
-	@echo "make lint    ruff format --check and ruff check"
+	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries)"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
 
@@ -33,6 +33,7 @@ test:
 	bash scripts/setup.sh --browser
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/test_shards.py
 
 bench: setup
@@ -41,6 +42,7 @@ bench: setup
 lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

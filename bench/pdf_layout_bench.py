@@ -20,7 +20,7 @@ LABEL_TARGET_SECONDS = 10.0
 
 
 def rows(count):
-    from services.exports.rows import sample_row
+    from services.exports.contract.rows import sample_row
 
     for index in range(count):
         yield sample_row(

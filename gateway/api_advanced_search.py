@@ -5,9 +5,13 @@ from gateway.base import json_body
 from gateway.http import http, json_response
 from gateway.openapi import error_responses, json_content, openapi_paths
 from gateway.roles import VIEW
-from services.contacts.advanced_search.contract import EXPRESSION_DESCRIPTION
-from services.contacts.advanced_search.expression import MAX_DEPTH, MAX_LEAVES
-from services.contacts.advanced_search.rules import DIRECTIONS, SORTS
+from services.contacts.advanced_search.contract import (
+    DIRECTIONS,
+    EXPRESSION_DESCRIPTION,
+    MAX_DEPTH,
+    MAX_LEAVES,
+    SORTS,
+)
 
 
 class AdvancedSearchApiRoutes:

@@ -9,7 +9,7 @@ from gateway.base import json_body
 from gateway.http import http, json_response
 from gateway.roles import EDIT, VIEW
 from piiri.errors import ValidationFailed
-from services.contacts.photos.rules import MAX_BYTES
+from services.contacts.photos.contract import MAX_BYTES
 
 # A multipart body carries a little more than the image: its boundaries and part headers.
 MAX_UPLOAD = MAX_BYTES + 64 * 1024

@@ -5,7 +5,7 @@ from gateway.base import json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import PAGING, error_responses, json_content, openapi_paths
 from gateway.roles import VIEW
-from services.contacts.advanced_search.rules import DIRECTIONS, SORTS
+from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
 from services.contacts.saved_searches.contract import (
     ContactCount,
     SavedSearch,

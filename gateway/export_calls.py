@@ -1,23 +1,16 @@
 """The gateway's side of exports (I2), shared by the API and the web UI: selections from query arguments,
-streaming a finished job's file from the exports service, streaming NDJSON/JSON straight from
-contacts.export_page, and one contact's vCard or QR code (written here by the format modules)."""
+and passing on, unchanged, the files the exports service writes: a finished job's file chunk by chunk,
+the NDJSON/JSON stream page by page, and one contact's vCard or QR code. The gateway runs no format
+code (issue 11 item 2)."""
 
 import base64
-import io
 import re
 
 from werkzeug.wrappers import Response
 
 from gateway.base import PAGING_ARGS
-from piiri.errors import NotFound, ValidationFailed
-from services.exports.formats import get_format
-from services.exports.formats.json_formats import json_chunks, ndjson_chunks
-from services.exports.rows import ROW_FIELDS
+from piiri.errors import ValidationFailed
 
-STREAM_FORMATS = {
-    "ndjson": ("application/x-ndjson", ndjson_chunks),
-    "json": ("application/json", json_chunks),
-}
 # Query arguments of GET /api/v1/contacts:export that are not structured filters of a search.
 SELECTION_ARGS = (
     "format",
@@ -108,38 +101,26 @@ class ExportCalls:
         return attachment(chunks(), job["content_type"], job["file_name"], job["size"])
 
     def export_stream_response(self, args):
-        """NDJSON or a JSON array of the selection's rows, page by page from contacts.export_page
-        (chunked: never the whole selection in memory)."""
+        """NDJSON or a JSON array of the selection's rows, page by page from exports.stream_page (chunked:
+        never the whole selection in memory; each page one audited contacts.export_page)."""
         name = args.get("format", "ndjson")
-        if name not in STREAM_FORMATS:
-            raise ValidationFailed("format must be ndjson or json.", {"format": ["Use ndjson or json."]})
-        content_type, writer = STREAM_FORMATS[name]
         selection = selection_from_args(args)
         columns = _list(args, "columns")
-        fields = list(ROW_FIELDS) + [column for column in columns if column.startswith("custom.")]
-        first = self.call("contacts", "export_page", selection, fields, None, None)
+        first = self.call("exports", "stream_page", name, selection, columns, None)
 
-        def rows():
+        def pages():
             page = first
             while True:
-                yield from page["items"]
+                yield page["data"].encode("utf-8")
                 if not page.get("next_cursor"):
                     return
-                page = self.call("contacts", "export_page", selection, fields, page["next_cursor"], None)
+                page = self.call("exports", "stream_page", name, selection, columns, page["next_cursor"])
 
         headers = {"Cache-Control": "no-store", "X-Total-Count": str(first.get("total") or 0)}
-        return Response(writer(rows()), content_type=content_type, headers=headers, direct_passthrough=True)
+        return Response(pages(), content_type=first["content_type"], headers=headers, direct_passthrough=True)
 
     def contact_card_response(self, contact_id, name, options=None):
-        """One contact's vCard (name "vcard") or QR code ("qr_vcard"), written now (an audited read)."""
-        export_format = get_format(name)
-        page = self.call("contacts", "export_page", {"kind": "ids", "ids": [contact_id]}, list(ROW_FIELDS))
-        if not page["items"]:
-            raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
-        loaded = {**export_format.load_options(options or {}), "columns": []}
-        out = io.BytesIO()
-        result = export_format.write(iter(page["items"]), loaded, out, "fi") or {}
-        content_type = result.get("content_type", export_format.content_type)
-        extension = result.get("extension", export_format.extension)
-        stem = download_name(page["items"][0]["display_name"]) or "contact"
-        return attachment(out.getvalue(), content_type, f"{stem}.{extension}")
+        """One contact's vCard (name "vcard") or QR code ("qr_vcard"), written by the exports service (the
+        contact's read is audited there, by contacts.export_page)."""
+        card = self.call("exports", "contact_file", contact_id, name, options)
+        return attachment(base64.b64decode(card["data"]), card["content_type"], card["file_name"])

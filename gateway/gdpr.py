@@ -1,37 +1,25 @@
-"""What the G3/G4 API and web routes share: building an audited access report file, and the erasure
-calls. Only callers with the permission ``gdpr.officer`` get here (each service checks it again)."""
+"""What the G3/G4 API and web routes share: the access report file, made by the contacts service (which
+owns G3: it asks every GDPR service, renders the PDF and audits the export) and passed on unchanged, and
+the erasure calls. Only callers with the permission ``gdpr.officer`` get here (each service checks it
+again)."""
 
-from gateway import access_pdf, access_report
+import base64
+
 from gateway.roles import GDPR_OFFICER
-from piiri.errors import ServiceUnavailable, ValidationFailed
-
-FORMATS = {"json": "application/json", "pdf": "application/pdf"}
+from services.contacts.access_report.contract import FORMATS
 
 __all__ = ["GDPR_OFFICER", "FORMATS", "GdprCalls"]
+
+# The report waits for every GDPR service's answer (each within RPC_TIMEOUT) and for the PDF.
+REPORT_TIMEOUT_FACTOR = 3
 
 
 class GdprCalls:
     """Mixed into GatewayService before the G3/G4 route mixins."""
 
     def access_report_file(self, principal, contact_id, fmt, language):
-        """(bytes, mimetype, file name) of the report in ``fmt``; the export is audited
-        (``contact.access_report_exported``) before the file is handed out."""
-        if fmt not in FORMATS:
-            raise ValidationFailed("format must be pdf or json.", {"format": ["Must be one of: pdf, json."]})
-        services = access_report.report_services(self.config)
-        unreachable = [service for service in services if not hasattr(self, service)]
-        if unreachable:  # a configured service the gateway has no RPC proxy for: a deployment error
-            raise ServiceUnavailable(
-                f"The gateway cannot ask {', '.join(unreachable)} for personal data (GDPR_SERVICES).",
-                {"services": unreachable},
-            )
-        report = access_report.gather(self.call, contact_id, services, principal.user["username"])
-        body = access_report.as_json(report) if fmt == "json" else access_pdf.render(report, language)
-        self.audit_trail.read(
-            principal.actor,
-            "contact.access_report_exported",
-            "contact",
-            [report["contact_id"]],
-            details={"format": fmt, "services": list(report["services"])},
-        )
-        return body, FORMATS[fmt], access_report.file_name(report, fmt)
+        """(bytes, mimetype, file name) of the report in ``fmt`` (json or pdf), from
+        contacts.access_report_file (audited there as ``contact.access_report_exported``)."""
+        timeout = self.settings["rpc_timeout"] * REPORT_TIMEOUT_FACTOR
+        made = self.call("contacts", "access_report_file", contact_id, fmt, language, timeout=timeout)
+        return base64.b64decode(made["data"]), made["content_type"], made["file_name"]

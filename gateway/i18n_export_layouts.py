@@ -4,7 +4,7 @@ and PDF lists on the export page, their sheet choices, and their option errors i
 import re
 
 from gateway.i18n import add_messages, add_service_messages
-from services.exports.layout.sheets import CARD_SHEETS, LABEL_SHEETS
+from services.exports.contract.sheets import CARD_SHEETS, LABEL_SHEETS
 
 
 def _sheet_choices(sheets, word_fi, word_en):

@@ -3,7 +3,7 @@
 user can see every option (sheet, margins, skip, …) with its default, range and meaning."""
 
 from gateway.openapi import openapi_paths
-from services.exports.formats import NoOptions, formats
+from services.exports.contract.formats import NoOptions, formats
 
 
 def options_component(name):

@@ -155,7 +155,7 @@ def exports_paths(spec, secured):
                 "summary": (
                     "Stream a selection's contacts (I2) as NDJSON (one JSON row per line) or a JSON array, "
                     "chunked page by page: any size, within your data scope, each page an audited read. "
-                    "Rows as in services/exports/rows.py; X-Total-Count gives the number of contacts"
+                    "Rows as in services/exports/contract/rows.py; X-Total-Count gives the number of contacts"
                 ),
                 "security": secured,
                 "parameters": SELECTION_PARAMETERS,

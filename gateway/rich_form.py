@@ -7,7 +7,7 @@ out; the form shows the entries and one blank row per list (more after "add anot
 'add_row' = the list's name re-renders the form with one more blank row, no JavaScript).
 """
 
-from services.contacts.rich_fields import FLAT_FIELDS, LIST_FIELDS
+from services.contacts.contract import FLAT_FIELDS, LIST_FIELDS
 
 ROW_KEYS = {
     "emails": ("address", "kind"),

@@ -17,7 +17,7 @@ from gateway.web_helpers import (
     web_page,
 )
 from piiri.errors import NotFound, ValidationFailed
-from services.contacts.custom_fields import rules
+from services.contacts.custom_fields import contract as rules
 
 SETTINGS = "/settings/custom-fields"
 DEFINITION_ATTRIBUTES = ("key", "label_fi", "label_en", "field_type", "help_fi", "help_en", "position")

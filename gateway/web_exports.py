@@ -18,8 +18,8 @@ from gateway.i18n import Translator
 from gateway.roles import EXPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, template_extra, web_page
 from piiri.errors import ValidationFailed
-from services.exports.formats import formats, get_format
-from services.exports.rows import DEFAULT_COLUMNS, STANDARD_COLUMNS
+from services.exports.contract.formats import formats, get_format
+from services.exports.contract.rows import DEFAULT_COLUMNS, STANDARD_COLUMNS
 
 WEB_ONLY_ARGS = ("contact_ids", "back", "action", "from", "csrf_token")
 OPTION_PREFIX = "opt."

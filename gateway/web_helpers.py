@@ -19,8 +19,7 @@ from gateway.auth import same_secret
 from gateway.i18n import LANGUAGE_COOKIE, Translator
 from piiri import clock
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
-from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES
-from services.contacts.rich_fields import KINDS as LIST_KINDS
+from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES, LIST_KINDS
 
 log = logging.getLogger(__name__)
 

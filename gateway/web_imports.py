@@ -9,7 +9,7 @@ from gateway.i18n import Translator
 from gateway.roles import IMPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
-from services.imports.messages import translate
+from services.imports.contract.messages import translate
 
 RUNNING = ("validating", "committing")
 ON_DUPLICATE = ("create", "update_fill", "update_overwrite", "skip")

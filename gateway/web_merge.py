@@ -21,7 +21,7 @@ from gateway.web_helpers import (
 )
 from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.contract import EDITABLE_FIELDS
-from services.contacts.merge.rules import COMBINED_FIELDS
+from services.contacts.merge.contract import COMBINED_FIELDS
 
 contact_section("merge/_contact_section.html")
 

@@ -15,7 +15,7 @@ from gateway.i18n import Translator
 from gateway.roles import VIEW
 from gateway.web_helpers import field_errors, language_of, require_csrf, see_other, template_extra, web_page
 from piiri.errors import Conflict, PiiriError, ValidationFailed
-from services.contacts.saved_searches.rules import search_params
+from services.contacts.saved_searches.contract import search_params
 
 log = logging.getLogger(__name__)
 FILTER_PREFIX = "filter."  # hidden inputs of the save form: filter.<name> = value

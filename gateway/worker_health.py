@@ -10,14 +10,14 @@ import logging
 from amqp.exceptions import NotFound
 from kombu import Connection
 
-from services.exports.queue import JOB_QUEUE
+from services.exports.contract import JOB_QUEUE_NAME
 
 log = logging.getLogger(__name__)
 
 # nameko names a SERVICE_POOL event handler's queue evt-<source>-<event>--<service>.<method>
 WORKER_QUEUES = {
     "import_worker": "evt-imports-import_job_queued--import_worker.on_job_queued",
-    "exports_worker": JOB_QUEUE.name,
+    "exports_worker": JOB_QUEUE_NAME,
 }
 
 

@@ -10,7 +10,7 @@ from gateway.export_calls import download_name, selection_from_args
 from gateway.i18n import Translator
 from gateway.web_exports import form_selection, option_fields, options_from_form, web_selection
 from piiri.errors import ValidationFailed
-from services.exports.formats import formats, get_format
+from services.exports.contract.formats import formats, get_format
 
 
 def test_i2_selection_from_query_arguments():

@@ -27,9 +27,8 @@ from gateway.web_helpers import (
     safe_next,
     static_file,
 )
-from services.contacts.contract import EDITABLE_FIELDS, KINDS, ContactInput, WholeContactRules
+from services.contacts.contract import EDITABLE_FIELDS, FLAT_FIELDS, KINDS, ContactInput, WholeContactRules
 from services.contacts.contract import LANGUAGES as CONTACT_LANGUAGES
-from services.contacts.rich_fields import FLAT_FIELDS
 
 TEMPLATES = Path(web_helpers.__file__).parent / "templates"
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")

@@ -3,14 +3,15 @@
 Other parts (the gateway, its OpenAPI document) import these schemas; nothing else of the service.
 """
 
+import uuid
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from piiri import clock
-from services.contacts.email_phone import check_email_address, normalise_phone
+from piiri.email_phone import check_email_address, normalise_phone
 
-__all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in email_phone.py
+__all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in piiri/email_phone.py
 
 KINDS = ("person", "organisation")
 LANGUAGES = ("fi", "sv", "en", "ru", "et", "de", "fr", "es", "uk", "so", "ar")
@@ -19,6 +20,12 @@ EMAIL_KINDS = ("home", "work", "other")
 PHONE_KINDS = ("mobile", "home", "work", "fax", "other")
 ADDRESS_KINDS = ("home", "work", "postal", "billing", "other")
 GENDERS = ("female", "male", "other")
+# The lists (C2), the kinds of their entries, and the flat fields each keeps in step with its primary.
+LIST_FIELDS = ("emails", "phones", "addresses")
+LIST_KINDS = {"emails": EMAIL_KINDS, "phones": PHONE_KINDS, "addresses": ADDRESS_KINDS}
+ADDRESS_PARTS = ("street", "postal_code", "city")
+ADDRESS_FLAT = (*ADDRESS_PARTS, "country")
+FLAT_FIELDS = ("email", "phone", *ADDRESS_FLAT)
 MAX_LIST_ENTRIES = 20
 MAX_TAGS = 30
 TAG_LENGTH = 40
@@ -71,6 +78,16 @@ def normalise_tags(value):
     if len(tags) > MAX_TAGS:
         raise ValidationError(f"At most {MAX_TAGS} tags.")
     return tags
+
+
+def parse_id(contact_id):
+    """A UUID, or None if the text is not one (an unknown id, answered with 404 by the caller)."""
+    if isinstance(contact_id, uuid.UUID):
+        return contact_id
+    try:
+        return uuid.UUID(str(contact_id))
+    except ValueError:
+        return None
 
 
 def normalise_website(value):

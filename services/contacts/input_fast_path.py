@@ -15,6 +15,7 @@ from datetime import date
 from marshmallow import ValidationError
 
 from piiri import clock
+from piiri.email_phone import normalise_phone, simple_email
 from services.contacts.contract import (
     ADDRESS_KINDS,
     EMAIL_KINDS,
@@ -25,7 +26,6 @@ from services.contacts.contract import (
     PHONE_KINDS,
     normalise_tags,
 )
-from services.contacts.email_phone import normalise_phone, simple_email
 
 TEXT_LIMITS = {
     "first_name": 100,

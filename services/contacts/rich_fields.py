@@ -14,17 +14,13 @@ from marshmallow import ValidationError
 
 from piiri.errors import ValidationFailed
 from services.contacts.contract import (
-    ADDRESS_KINDS,
-    EMAIL_KINDS,
-    PHONE_KINDS,
+    ADDRESS_FLAT,
+    ADDRESS_PARTS,
+    FLAT_FIELDS,
+    LIST_FIELDS,
     normalise_phone,
 )
 
-KINDS = {"emails": EMAIL_KINDS, "phones": PHONE_KINDS, "addresses": ADDRESS_KINDS}
-LIST_FIELDS = ("emails", "phones", "addresses")
-ADDRESS_PARTS = ("street", "postal_code", "city")
-ADDRESS_FLAT = (*ADDRESS_PARTS, "country")
-FLAT_FIELDS = ("email", "phone", *ADDRESS_FLAT)
 # The flat fields each list keeps in step: list -> {flat field: entry key}.
 FLAT_OF = {
     "emails": {"email": "address"},

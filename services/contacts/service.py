@@ -10,6 +10,7 @@ from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from piiri.outbox import Outbox
 from services.contacts import models, rich_fields, scopes, storage
 from services.contacts import rich_filters as _rich_filters  # noqa: F401  (registers the C2 filters)
+from services.contacts.access_report.rpc import AccessReportRpc
 from services.contacts.advanced_search.rpc import AdvancedSearchRpc
 from services.contacts.affiliations import rules as affiliation_rules
 from services.contacts.affiliations import storage as affiliation_storage
@@ -69,6 +70,7 @@ def check_whole(contact):
 class ContactsService(
     ExportRowsRpc,
     ErasureRpc,
+    AccessReportRpc,
     ConsentsRpc,
     RetentionRpc,
     AutomationsRpc,

@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy import and_, case, delete, func, insert, literal, not_, or_, select, text, tuple_, update
 
+from services.contacts.contract import parse_id  # noqa: F401  (storage.parse_id for the service's modules)
 from services.contacts.models import contacts, search_words
 from services.contacts.person.storage import ACTIVE_STATUSES
 from services.contacts.search import encode_cursor, like_pattern
@@ -27,16 +28,6 @@ SUMMARY_COLUMNS = [
         "deceased_on",
     )
 ] + [ACTIVE_STATUSES]  # person details (C9): kinds of active statuses, a correlated subquery
-
-
-def parse_id(contact_id):
-    """A UUID, or None if the text is not one (an unknown id, answered with 404 by the caller)."""
-    if isinstance(contact_id, uuid.UUID):
-        return contact_id
-    try:
-        return uuid.UUID(str(contact_id))
-    except ValueError:
-        return None
 
 
 def display_name(row):

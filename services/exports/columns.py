@@ -8,7 +8,7 @@ columns of a page; the worker hands them to the format as options["columns"].
 from datetime import date
 
 from piiri.errors import ValidationFailed
-from services.exports.rows import CUSTOM_PREFIX, DEFAULT_COLUMNS, STANDARD_COLUMNS
+from services.exports.contract.rows import CUSTOM_PREFIX, DEFAULT_COLUMNS, STANDARD_COLUMNS
 
 MAX_COLUMNS = 200
 

@@ -4,10 +4,12 @@ id; one ExportWorker takes one job at a time and acknowledges it when the job ha
 from kombu import Exchange, Queue
 from nameko.messaging import Consumer, Publisher, QueueConsumer
 
+from services.exports.contract import JOB_QUEUE_NAME
+
 EXPORTS_EXCHANGE = Exchange("piiri.exports", type="direct", durable=True)
 JOB_ROUTING_KEY = "export.job"
 JOB_QUEUE = Queue(
-    "piiri.exports.jobs",
+    JOB_QUEUE_NAME,
     exchange=EXPORTS_EXCHANGE,
     routing_key=JOB_ROUTING_KEY,
     durable=True,

@@ -9,8 +9,8 @@ job is gone (deleted), which stops the run.
 import tempfile
 
 from services.exports import columns as export_columns
+from services.exports.contract.rows import ROW_FIELDS
 from services.exports.formats import get_format  # noqa: F401  (re-exported for the worker)
-from services.exports.rows import ROW_FIELDS
 
 CHUNK_BYTES = 1024 * 1024
 

@@ -1,4 +1,5 @@
-"""Nameko entrypoints of the exports service (I2): start, follow, list, download and delete export jobs.
+"""Nameko entrypoints of the exports service (I2): start, follow, list, download and delete export jobs,
+and the files written at once: one contact's vCard or QR code, and the pages of the NDJSON/JSON stream.
 
 The files are written by ExportWorker (worker.py) from a durable queue. start_export needs contacts.export;
 a job is its creator's: only they read its file; user managers (users.manage) see everyone's jobs.
@@ -9,9 +10,10 @@ import base64
 import logging
 from datetime import timedelta
 
+import eventlet
 from marshmallow import ValidationError
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from piiri.audit import AuditTrail
@@ -19,8 +21,9 @@ from piiri.context import Context
 from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from services.exports import columns as export_columns
-from services.exports import storage
+from services.exports import direct, storage
 from services.exports.contract import ExportJob, StartExportInput
+from services.exports.contract.rows import ROW_FIELDS
 from services.exports.formats import formats, get_format
 from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
 
@@ -83,6 +86,7 @@ class ExportsService:
     audit = AuditTrail("exports")
     publish_job = job_publisher()
     config = Config()
+    contacts = RpcProxy("contacts")
 
     def _keep_hours(self):
         return int(self.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
@@ -120,6 +124,44 @@ class ExportsService:
                 for item in formats()
             ]
         }
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def contact_file(self, contact_id, format_name, options=None):
+        """One contact's vCard ("vcard") or QR code ("qr_vcard") written now: {"file_name",
+        "content_type", "data" (base64)}. Reading the contact is contacts.export_page's audited read."""
+        self.context.require(EXPORT)
+        export_format = direct.card_format(format_name)
+        if options is not None and not isinstance(options, dict):
+            raise ValidationFailed("Format options must be an object.", {"options": ["Not an object."]})
+        export_format.load_options(options or {})  # bad options are refused before the contact is read
+        page = self._export_page({"kind": "ids", "ids": [contact_id]}, list(ROW_FIELDS), None)
+        return direct.card_file(export_format, contact_id, page["items"], options)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def stream_page(self, format_name, selection, columns=None, cursor=None, limit=None):
+        """One page of the selection's rows as NDJSON or a JSON array: {"data" (text), "content_type",
+        "next_cursor", "total" (first page)}. The pages' data in order make the whole file; each page is
+        one contacts.export_page (an audited read of its rows) of ``limit`` rows (default: its largest)."""
+        self.context.require(EXPORT)
+        content_type = direct.stream_content_type(format_name)
+        page = self._export_page(selection, direct.stream_fields(columns), cursor, limit)
+        next_cursor = page.get("next_cursor")
+        return {
+            "data": direct.stream_text(format_name, page["items"], cursor is None, not next_cursor),
+            "content_type": content_type,
+            "next_cursor": next_cursor,
+            "total": page.get("total"),
+        }
+
+    def _export_page(self, selection, fields, cursor, limit=None):
+        """contacts.export_page as the caller (the actor travels with the call), with a deadline: an RPC
+        from inside a service has none of its own (stack.md trap 10)."""
+        seconds = float(self.config.get("RPC_TIMEOUT", 15))
+        try:
+            with eventlet.Timeout(seconds):
+                return self.contacts.export_page.call_async(selection, fields, cursor, limit).result()
+        except eventlet.Timeout:
+            raise ServiceUnavailable(f"The contacts service did not answer in {seconds:g} s.") from None
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def start_export(self, data):

@@ -2,7 +2,7 @@
 phones, choices, countries and languages as people write them in Finnish, Swedish and English.
 
 Each reader takes the raw cell (str from CSV; str, int, float, bool, date or datetime from .xlsx) and
-returns the value to store or raises CellError with an English message (messages.py translates).
+returns the value to store or raises CellError with an English message (contract/messages.py translates).
 """
 
 import re
@@ -12,8 +12,8 @@ from functools import lru_cache
 from marshmallow import ValidationError
 
 from piiri import clock
+from piiri.email_phone import check_email_address, normalise_phone
 from services.contacts.contract import normalise_website
-from services.contacts.email_phone import check_email_address, normalise_phone
 
 EXCEL_EPOCH = date(1899, 12, 30)
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\.?(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?$")

@@ -8,8 +8,8 @@ openpyxl's write-only mode: rows stream out, memory stays flat however many rows
 
 from datetime import date, datetime
 
+from services.imports.contract.messages import translate
 from services.imports.mapping import REPORT_COLUMNS
-from services.imports.messages import translate
 from services.imports.validation import ROW_KEY
 
 ERRORS_COLUMN, ROW_COLUMN = REPORT_COLUMNS

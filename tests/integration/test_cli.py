@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from piiri.cli import SERVICE_NAMES, database_names
+from piiri_cli.cli import SERVICE_NAMES, database_names
 from services.contacts.seed import count_contacts, psycopg_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -294,8 +294,8 @@ def test_run_path_keeps_psycopg_cooperative(databases):
     script = textwrap.dedent(
         f"""
         import time
-        import piiri.cli
-        piiri.cli.prepare_eventlet()
+        import piiri_cli.cli
+        piiri_cli.cli.prepare_eventlet()
         import eventlet, psycopg
 
         def slow(_):

@@ -5,6 +5,7 @@ import base64
 import csv
 import dataclasses
 import io
+import json
 import time
 import uuid
 
@@ -121,6 +122,49 @@ def test_i2_scoped_actor_exports_only_their_scope_and_the_audit_names_fields_and
     assert exported[0].fields == ["display_name", "email"]
     assert exported[0].details["job_id"] == job["id"]
     assert any(event.action == "export.downloaded" and event.subject_ids == [job["id"]] for event in events)
+
+
+def test_i2_issue11_the_exports_service_writes_the_stream_pages_and_a_contacts_card(world, engines):
+    """Issue 11 item 2: exports.stream_page writes the NDJSON/JSON stream page by page (the gateway only
+    concatenates), each page one audited contacts.export_page as the caller; exports.contact_file writes
+    one contact's vCard or QR code; a contact outside the caller's scope is not found."""
+    actor = dataclasses.replace(
+        make_actor("streaming-exporter", permissions=EXPORTER, roles=("staff",)),
+        scoped=True,
+        scope_group_ids=(world["board"]["id"],),
+    )
+    selection = {"kind": "search", "query": "exporttest", "filters": {}}
+    with world["rpc"](actor) as cluster:
+        pages = [cluster.exports.stream_page("json", selection, ["custom.shoe"], None, 1)]
+        while pages[-1]["next_cursor"]:
+            pages.append(
+                cluster.exports.stream_page("json", selection, ["custom.shoe"], pages[-1]["next_cursor"], 1)
+            )
+        with pytest.raises(ValidationFailed):
+            cluster.exports.stream_page("xml", selection)
+        card = cluster.exports.contact_file(world["people"]["Anna"], "vcard", {"version": "3.0"})
+        qr = cluster.exports.contact_file(world["people"]["Anna"], "qr_vcard", {"image": "png"})
+        with pytest.raises(NotFound):
+            cluster.exports.contact_file(world["people"]["Cecilia"], "vcard")
+    rows = json.loads("".join(page["data"] for page in pages))
+    assert [row["display_name"] for row in rows] == ["Anna Exporttest", "Bertil Exporttest"]
+    assert rows[0]["custom"] == {"shoe": 38} and pages[0]["total"] == 2
+    assert {page["content_type"] for page in pages} == {"application/json"}
+    assert base64.b64decode(card["data"]).startswith(b"BEGIN:VCARD\r\nVERSION:3.0")
+    assert card["file_name"] == "Anna-Exporttest.vcf"
+    assert base64.b64decode(qr["data"]).startswith(b"\x89PNG")
+    time.sleep(0.5)
+    with engines["audit"].connect() as conn:
+        exported = conn.execute(
+            text(
+                "SELECT subject_ids FROM audit_events"
+                " WHERE actor_username = :u AND action = 'contact.exported'"
+            ),
+            {"u": "streaming-exporter"},
+        ).all()
+    anna, bertil = world["people"]["Anna"], world["people"]["Bertil"]
+    # One event per streamed page (Anna, Bertil), one per card (vCard and QR of Anna); none for Cecilia.
+    assert sorted(event.subject_ids for event in exported) == sorted([[anna], [bertil], [anna], [anna]])
 
 
 def test_i2_group_export_vcard_and_email_list_leave_out_what_they_should(world):

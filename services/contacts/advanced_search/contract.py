@@ -2,7 +2,12 @@
 
 from marshmallow import Schema, fields, validate
 
-from services.contacts.advanced_search.rules import DIRECTIONS, SORTS
+SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
+DIRECTIONS = ("asc", "desc")
+# An expression is at most MAX_DEPTH levels deep with at most MAX_LEAVES filter/text leaves
+# (EXPRESSION_DESCRIPTION below says so in words: keep the two in step).
+MAX_DEPTH = 8
+MAX_LEAVES = 50
 
 EXPRESSION_DESCRIPTION = (
     'A tree of nodes: {"and": [node, ...]}, {"or": [node, ...]}, {"not": node}, '

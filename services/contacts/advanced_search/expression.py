@@ -8,9 +8,8 @@ nodes and compile it to one SQLAlchemy condition with the given filter and text 
 from sqlalchemy import and_, not_, or_, true
 
 from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.contract import MAX_DEPTH, MAX_LEAVES
 
-MAX_DEPTH = 8
-MAX_LEAVES = 50
 TEXT_MAX = 200
 
 

@@ -5,9 +5,8 @@ from datetime import date, timedelta
 
 from piiri import clock
 from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
 
-SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
-DIRECTIONS = ("asc", "desc")
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 

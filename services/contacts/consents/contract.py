@@ -3,9 +3,17 @@
 from marshmallow import Schema, fields, post_load, pre_load, validate
 
 from piiri import clock
-from services.contacts.consents.rules import LEGAL_BASES, SOURCES
 from services.contacts.contract import EventEnvelope
 
+LEGAL_BASES = (
+    "consent",
+    "contract",
+    "legitimate_interest",
+    "legal_obligation",
+    "vital_interest",
+    "public_task",
+)
+SOURCES = ("staff", "api", "import", "form", "paper", "email")
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
 
 

@@ -2,15 +2,6 @@
 
 from datetime import datetime
 
-LEGAL_BASES = (
-    "consent",
-    "contract",
-    "legitimate_interest",
-    "legal_obligation",
-    "vital_interest",
-    "public_task",
-)
-SOURCES = ("staff", "api", "import", "form", "paper", "email")
 # Purposes whose processing is sending mail to the person: their state is the person's mailing permission.
 MAILING_PURPOSES = ("newsletter", "member_communication", "fundraising")
 MAILING_NOTE = (

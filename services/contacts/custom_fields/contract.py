@@ -1,9 +1,121 @@
-"""Custom fields' published contract (version 1): definition input and output, and event payloads."""
+"""Custom fields' published contract (version 1): definition input and output, event payloads, and
+the pure definition rules the gateway's forms share with the service (field types, key and choice
+checks, the choices editor's lines, a value as a person reads it). The service's rules.py imports
+them from here."""
+
+import re
+from datetime import date
+from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
 from services.contacts.contract import EventEnvelope
-from services.contacts.custom_fields import rules
+
+FIELD_TYPES = ("text", "number", "date", "choice", "multi_choice", "boolean", "contact_link")
+MAX_CHOICES = 200
+MAX_CHOICE_VALUE = 100
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+# Names a custom field may not take: the contact's own fields and what the API puts beside them.
+STANDARD_FIELD_NAMES = frozenset(
+    (
+        "id kind display_name first_name preferred_name last_name organisation_name email phone street "
+        "postal_code city country birth_date language notes deceased_on version created_at updated_at "
+        "custom q limit cursor filters"
+    ).split()
+)
+
+
+class InvalidValue(ValueError):
+    """A value a field cannot hold; the message says why, in English (the gateway translates)."""
+
+
+# --- definitions and display (pure) ---------------------------------------------------------------
+
+
+def key_errors(key):
+    """What is wrong with a field key (a-z0-9_, starting with a letter, at most 60, not a standard name)."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        return ["Use 1-60 lower-case letters a-z, digits and _, starting with a letter."]
+    if key in STANDARD_FIELD_NAMES:
+        return ["This is the name of a standard contact field; choose another key."]
+    return []
+
+
+def clean_choices(raw):
+    """Choices as given -> [{value, label_fi, label_en}], or InvalidValue naming the problem."""
+    if not isinstance(raw, list | tuple):
+        raise InvalidValue("Choices must be a list of {value, label_fi, label_en}.")
+    if len(raw) > MAX_CHOICES:
+        raise InvalidValue(f"At most {MAX_CHOICES} choices.")
+    cleaned, seen = [], set()
+    for number, choice in enumerate(raw, start=1):
+        if isinstance(choice, str):
+            choice = {"value": choice}
+        if not isinstance(choice, dict):
+            raise InvalidValue(f"Choice {number} must be an object with a value and labels.")
+        value = str(choice.get("value") or "").strip()
+        if not value or len(value) > MAX_CHOICE_VALUE or "|" in value:
+            raise InvalidValue(
+                f"Choice {number} needs a value of 1-{MAX_CHOICE_VALUE} characters without '|'."
+            )
+        if value.casefold() in seen:
+            raise InvalidValue(f"Choice {number} ({value}) is given twice.")
+        seen.add(value.casefold())
+        label_fi = str(choice.get("label_fi") or "").strip() or value
+        label_en = str(choice.get("label_en") or "").strip() or label_fi
+        if len(label_fi) > 200 or len(label_en) > 200:
+            raise InvalidValue(f"Choice {number}: a label is too long (at most 200 characters).")
+        cleaned.append({"value": value, "label_fi": label_fi, "label_en": label_en})
+    return cleaned
+
+
+def parse_choice_lines(text):
+    """The UI's choices editor, one choice a line: 'value | Finnish label | English label'."""
+    choices = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        choices.append(dict(zip(("value", "label_fi", "label_en"), parts[:3], strict=False)))
+    return choices
+
+
+def choice_lines(choices):
+    return "\n".join(f"{c['value']} | {c['label_fi']} | {c['label_en']}" for c in choices or ())
+
+
+def number_text(number):
+    """The one text form of a number: '42', '1234.5', '0.001'."""
+    text = format(Decimal(str(number)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def display_value(field, value, language="fi"):
+    """A stored value as a person reads it: choice labels, Kyllä/Ei, 1 234,5, 1.2.2024."""
+    if value is None:
+        return ""
+    field_type = field["field_type"]
+    labels = {choice["value"]: choice_label(choice, language) for choice in field.get("choices") or ()}
+    if field_type == "choice":
+        return labels.get(value, value)
+    if field_type == "multi_choice":
+        return ", ".join(labels.get(item, item) for item in value)
+    if field_type == "boolean":
+        return {"fi": ("Kyllä", "Ei"), "en": ("Yes", "No")}[language][0 if value else 1]
+    if field_type == "number":
+        text = number_text(value)
+        return text.replace(".", ",") if language == "fi" else text
+    if field_type == "date":
+        day = date.fromisoformat(value)
+        return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+    return str(value)
+
+
+def choice_label(choice, language):
+    return choice.get(f"label_{language}") or choice.get("label_fi") or choice["value"]
+
 
 VALUE_TYPES = (
     "text: a string of at most 2000 characters; number: a JSON number (or text '1 234,5' / '1234.5'); "
@@ -20,12 +132,12 @@ class Choice(Schema):
 
 
 class _ChoicesField(fields.Field):
-    """Choices checked and normalised by rules.clean_choices."""
+    """Choices checked and normalised by clean_choices."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return rules.clean_choices(value)
-        except rules.InvalidValue as exc:
+            return clean_choices(value)
+        except InvalidValue as exc:
             raise ValidationError(str(exc)) from None
 
 
@@ -43,7 +155,7 @@ class CustomFieldInput(Schema):
     key = fields.String(required=True, metadata={"description": "a-z0-9_, starts with a letter, ≤ 60"})
     label_fi = _label()
     label_en = _label()
-    field_type = fields.String(required=True, validate=validate.OneOf(rules.FIELD_TYPES))
+    field_type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
     required = fields.Boolean(load_default=False)
     unique_values = fields.Boolean(load_default=False)
     help_fi = _help()
@@ -66,7 +178,7 @@ class CustomFieldInput(Schema):
 
     @validates("key")
     def check_key(self, value, **kwargs):
-        errors = rules.key_errors(value)
+        errors = key_errors(value)
         if errors:
             raise ValidationError(errors)
 

@@ -58,7 +58,7 @@ class ExportRowsRpc:
         """Rows of the selection with the fields of ``columns`` only (data minimisation; plus id, kind
         and the name parts of display_name): {"items", "next_cursor", "total" (first page: contacts in
         the selection), "custom_fields": {key: {label_fi, label_en, field_type}} of the custom columns}.
-        Rows as in services/exports/rows.py. Unknown custom fields are refused."""
+        Rows as in services/exports/contract/rows.py. Unknown custom fields are refused."""
         actor = self.context.require(EXPORT)
         chosen = selections.check(selection)
         columns = checked_columns(columns)

@@ -2,9 +2,11 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
-from services.contacts.contract import ContactSummary, EventEnvelope
-from services.contacts.groups.tree import MAX_CONTACTS_PER_CALL, MAX_NAME, MAX_ROLE
-from services.contacts.storage import parse_id
+from services.contacts.contract import ContactSummary, EventEnvelope, parse_id
+
+MAX_NAME = 200
+MAX_ROLE = 100
+MAX_CONTACTS_PER_CALL = 10_000
 
 
 def _blank_to_none(data):

@@ -4,10 +4,7 @@ No SQL and no Nameko here: storage.py and rpc.py apply these rules.
 """
 
 from piiri.errors import ValidationFailed
-
-MAX_NAME = 200
-MAX_ROLE = 100
-MAX_CONTACTS_PER_CALL = 10_000
+from services.contacts.groups.contract import MAX_NAME
 
 
 def path_for(parent_path, group_id):

@@ -2,6 +2,11 @@
 
 from marshmallow import Schema, fields
 
+from services.contacts.contract import LIST_FIELDS
+
+# Combined from every merged contact rather than chosen from one (C2): the lists and the tags.
+COMBINED_FIELDS = (*LIST_FIELDS, "tags")
+
 
 class Summary(Schema):
     id = fields.UUID(required=True)

@@ -8,9 +8,8 @@ from difflib import SequenceMatcher
 from piiri.errors import ValidationFailed
 from services.contacts import rich_fields
 from services.contacts.contract import EDITABLE_FIELDS
+from services.contacts.merge.contract import COMBINED_FIELDS
 
-# Combined from every merged contact rather than chosen from one (C2): the lists and the tags.
-COMBINED_FIELDS = (*rich_fields.LIST_FIELDS, "tags")
 # Choosing one of a list's flat fields from a contact makes that contact's primary entry the primary.
 FLAT_CHOICE = {
     "emails": ("email",),

@@ -4,12 +4,15 @@ from marshmallow import Schema, fields
 
 from services.contacts.contract import EventEnvelope
 
+MAX_BYTES = 2 * 1024 * 1024  # the largest photo accepted
+TYPES = ("image/jpeg", "image/png", "image/webp")
+
 
 class PhotoInfo(Schema):
     """A photo without its bytes (set_photo's answer, get_contact's ``photo`` part)."""
 
     contact_id = fields.UUID(required=True)
-    content_type = fields.String(required=True, metadata={"enum": ["image/jpeg", "image/png", "image/webp"]})
+    content_type = fields.String(required=True, metadata={"enum": list(TYPES)})
     size = fields.Integer(metadata={"description": "Bytes."})
     updated_at = fields.DateTime()
 

@@ -3,8 +3,7 @@
 import base64
 import binascii
 
-MAX_BYTES = 2 * 1024 * 1024
-TYPES = ("image/jpeg", "image/png", "image/webp")
+from services.contacts.photos.contract import MAX_BYTES
 
 
 def image_type(data):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, pre_load, validate
 
-from services.contacts.retention.rules import KINDS
+KINDS = ("inactive", "deceased")
 
 
 class RuleInput(Schema):

@@ -7,7 +7,8 @@ within ``years``: past retention ``years`` after the later of the last change an
 
 from datetime import UTC, timedelta
 
-KINDS = ("inactive", "deceased")
+from services.contacts.retention.contract import KINDS
+
 MAX_YEARS = 100
 
 

@@ -3,7 +3,9 @@
 from marshmallow import Schema, fields, validate
 
 from services.contacts.contract import ContactPage
-from services.contacts.saved_searches.rules import NAME_MAX, QUERY_MAX
+
+NAME_MAX = 200
+QUERY_MAX = 500
 
 
 class SavedSearchInput(Schema):
@@ -84,3 +86,10 @@ class SavedSearchEvent(Schema):
     owner_id = fields.String(required=True)
     shared = fields.Boolean(required=True)
     changed_fields = fields.List(fields.String(), required=True)
+
+
+def search_params(query, filters):
+    """The query arguments that open a saved search on the contact list or the API: q first, then filters."""
+    params = {"q": query} if query else {}
+    params.update(sorted((filters or {}).items()))
+    return params

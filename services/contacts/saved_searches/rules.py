@@ -1,9 +1,8 @@
 """Pure rules of saved searches (C4): names, queries, filter values, who may see and change one."""
 
 from piiri.errors import ValidationFailed
+from services.contacts.saved_searches.contract import NAME_MAX, QUERY_MAX
 
-NAME_MAX = 200
-QUERY_MAX = 500
 FILTER_VALUE_MAX = 500
 MANAGE_ANY = "users.manage"  # may change or delete a shared search of someone else
 
@@ -72,10 +71,3 @@ def visible_to(search, actor):
 def may_change(search, actor):
     """Only the owner, or a user manager, may rename, share, change or delete a saved search."""
     return search["owner_id"] == actor.id or actor.can(MANAGE_ANY)
-
-
-def search_params(query, filters):
-    """The query arguments that open a saved search on the contact list or the API: q first, then filters."""
-    params = {"q": query} if query else {}
-    params.update(sorted((filters or {}).items()))
-    return params

@@ -4,7 +4,7 @@ import pytest
 
 from piiri.context import Actor
 from piiri.errors import ValidationFailed
-from services.contacts.saved_searches import rules
+from services.contacts.saved_searches import contract, rules
 
 OWNER = Actor(id="u1", username="maija", permissions=("contacts.view",))
 OTHER = Actor(id="u2", username="pekka", permissions=("contacts.view",))
@@ -53,9 +53,9 @@ def test_c4_private_searches_are_the_owners_shared_ones_everyones():
 
 
 def test_c4_search_params_put_q_first_then_filters_by_name():
-    assert rules.search_params("anna", {"z": "1", "deceased": "exclude"}) == {
+    assert contract.search_params("anna", {"z": "1", "deceased": "exclude"}) == {
         "q": "anna",
         "deceased": "exclude",
         "z": "1",
     }
-    assert list(rules.search_params("", {"a": "1"})) == ["a"]
+    assert list(contract.search_params("", {"a": "1"})) == ["a"]

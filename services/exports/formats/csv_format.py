@@ -7,19 +7,9 @@ not run it as a formula (CSV injection); phone numbers in E.164 (+358…) are ke
 import csv
 import io
 
-from marshmallow import Schema, fields, validate
-
 from piiri.spreadsheet import safe_cell
 from services.exports.columns import label, text_value
 from services.exports.formats import export_format
-
-
-class CsvOptions(Schema):
-    separator = fields.String(
-        load_default=";",
-        validate=validate.OneOf([";", ","]),
-        metadata={"description": "';' (Finnish Excel, default) or ','."},
-    )
 
 
 def write_csv(out, header, records, separator):
@@ -35,14 +25,7 @@ def write_csv(out, header, records, separator):
         text.detach()
 
 
-@export_format(
-    "csv",
-    content_type="text/csv; charset=utf-8",
-    extension="csv",
-    label_fi="CSV (Excel, puolipiste)",
-    label_en="CSV (Excel, semicolon)",
-    options=CsvOptions,
-)
+@export_format("csv")
 def write(rows, options, out, language):
     columns = options["columns"]
     header = [label(column, language) for column in columns]

@@ -5,26 +5,10 @@ Leaves out contacts without an e-mail address and deceased contacts. Bounced and
 are not known to Piiri yet: the mailing service will add them as an exclusion filter of the selection.
 """
 
-from marshmallow import Schema, fields, validate
-
 from services.exports.formats import export_format
 from services.exports.formats.csv_format import write_csv
 
 SPECIALS = set('()<>[]:;@\\,."')
-
-
-class EmailListOptions(Schema):
-    all_addresses = fields.Boolean(
-        load_default=False, metadata={"description": "Every address of a contact, not only the primary."}
-    )
-
-
-class EmailCsvOptions(EmailListOptions):
-    separator = fields.String(
-        load_default=";",
-        validate=validate.OneOf([";", ","]),
-        metadata={"description": "';' (Finnish Excel, default) or ','."},
-    )
 
 
 def mailbox(name, address):
@@ -81,16 +65,7 @@ def entries(rows, every, skipped=None):
             yield row["display_name"], address
 
 
-@export_format(
-    "email_list",
-    content_type="text/plain; charset=utf-8",
-    extension="txt",
-    label_fi="Sähköpostilista (liitettävä teksti)",
-    label_en="E-mail list (text to paste)",
-    options=EmailListOptions,
-    default_exclude_deceased=True,
-    uses_columns=False,
-)
+@export_format("email_list")
 def write(rows, options, out, language):
     written, skipped = 0, Skipped()
     for name, address in entries(rows, options["all_addresses"], skipped):
@@ -100,16 +75,7 @@ def write(rows, options, out, language):
     return {"rows_written": written, "notes": skipped.notes()}
 
 
-@export_format(
-    "email_csv",
-    content_type="text/csv; charset=utf-8",
-    extension="csv",
-    label_fi="Sähköpostilista (CSV)",
-    label_en="E-mail list (CSV)",
-    options=EmailCsvOptions,
-    default_exclude_deceased=True,
-    uses_columns=False,
-)
+@export_format("email_csv")
 def write_csv_list(rows, options, out, language):
     header = ["Nimi", "Sähköposti"] if language == "fi" else ["Name", "E-mail"]
     written, skipped = 0, Skipped()

@@ -23,27 +23,13 @@ def json_chunks(rows):
     yield b"\n]\n"
 
 
-@export_format(
-    "ndjson",
-    content_type="application/x-ndjson",
-    extension="ndjson",
-    label_fi="NDJSON (rivi per yhteystieto)",
-    label_en="NDJSON (one contact per line)",
-    uses_columns=False,
-)
+@export_format("ndjson")
 def write_ndjson(rows, options, out, language):
     for chunk in ndjson_chunks(rows):
         out.write(chunk)
 
 
-@export_format(
-    "json",
-    content_type="application/json",
-    extension="json",
-    label_fi="JSON",
-    label_en="JSON",
-    uses_columns=False,
-)
+@export_format("json")
 def write_json(rows, options, out, language):
     for chunk in json_chunks(rows):
         out.write(chunk)

@@ -1,9 +1,7 @@
 """The PDF list export (I2): a table of the chosen columns (standard and custom fields) with a title, the
 time it was made, page numbers "sivu 1/12", the header row on every page, long text wrapped, landscape when
-there are many columns. Drawing is services/exports/layout/table.py; this module is its options and
-registration."""
-
-from marshmallow import Schema, fields, validate
+there are many columns. Drawing is services/exports/layout/table.py; this module is its writer
+(the options: services/exports/contract/formats.py)."""
 
 from piiri import clock
 from services.exports.columns import label, text_value
@@ -29,24 +27,6 @@ WEIGHTS = {
 TYPE_WEIGHTS = {"date": 0.9, "boolean": 0.6, "number": 0.7, "integer": 0.7}
 
 
-class PdfListOptions(Schema):
-    title = fields.String(
-        load_default="",
-        validate=validate.Length(max=200),
-        metadata={"description": "The list's title (default 'Yhteystiedot' / 'Contacts')."},
-    )
-    orientation = fields.String(
-        load_default="auto",
-        validate=validate.OneOf(["auto", "portrait", "landscape"]),
-        metadata={"description": "auto turns the page sideways for more than 7 columns."},
-    )
-    font_size = fields.Float(
-        load_default=8.0,
-        validate=validate.Range(min=6, max=12),
-        metadata={"description": "Font size of the table in points (6–12)."},
-    )
-
-
 def generated_line(language, now=None):
     now = (now or clock.now()).astimezone(clock.timezone())
     if language == "fi":
@@ -58,14 +38,7 @@ def weight(column):
     return WEIGHTS.get(column["key"], TYPE_WEIGHTS.get(column.get("type"), 1.0))
 
 
-@export_format(
-    "pdf_list",
-    content_type="application/pdf",
-    extension="pdf",
-    label_fi="PDF-luettelo",
-    label_en="PDF list",
-    options=PdfListOptions,
-)
+@export_format("pdf_list")
 def write(rows, options, out, language):
     columns = options["columns"]
     size = options["font_size"]

@@ -4,20 +4,12 @@ vCard 3.0 because phone cameras read it most widely; the lists are cut to what f
 """
 
 import segno
-from marshmallow import Schema, fields, validate
 
 from piiri.errors import ValidationFailed
 from services.exports.formats import export_format
 from services.exports.formats.vcard import card
 
 MAX_ENTRIES = 3  # of each list, so the code stays scannable
-
-
-class QrOptions(Schema):
-    image = fields.String(
-        load_default="png", validate=validate.OneOf(["png", "svg"]), metadata={"description": "png or svg."}
-    )
-    scale = fields.Integer(load_default=6, validate=validate.Range(min=1, max=20))
 
 
 def qr_text(row):
@@ -30,16 +22,7 @@ def write_qr(row, out, image="png", scale=6):
     code.save(out, kind=image, scale=scale, border=4)
 
 
-@export_format(
-    "qr_vcard",
-    content_type="image/png",
-    extension="png",
-    label_fi="QR-koodi (vCard yhdestä yhteystiedosta)",
-    label_en="QR code (vCard of one contact)",
-    options=QrOptions,
-    uses_columns=False,
-    single_contact=True,
-)
+@export_format("qr_vcard")
 def write(rows, options, out, language):
     first = next(iter(rows), None)
     if first is None:

@@ -4,8 +4,6 @@ Every e-mail, phone and address with its type, ORG, TITLE, BDAY; texts escaped (
 folded at 75 octets without splitting a UTF-8 character. Also used by the QR export for one contact.
 """
 
-from marshmallow import Schema, fields, validate
-
 from services.exports.formats import export_format
 
 EMAIL_TYPES = {"home": "home", "work": "work", "other": None}
@@ -18,14 +16,6 @@ PHONE_TYPES = {
 }
 ADDRESS_TYPES = {"home": "home", "work": "work", "postal": "postal", "billing": "billing", "other": None}
 MAX_OCTETS = 75
-
-
-class VcardOptions(Schema):
-    version = fields.String(
-        load_default="4.0",
-        validate=validate.OneOf(["4.0", "3.0"]),
-        metadata={"description": "4.0 (default) or 3.0 for older phones and mail clients."},
-    )
 
 
 def escape(text):
@@ -146,15 +136,7 @@ def card(row, version="4.0"):
     return "".join(fold(line) for line in card_lines(row, version))
 
 
-@export_format(
-    "vcard",
-    content_type="text/vcard; charset=utf-8",
-    extension="vcf",
-    label_fi="vCard (.vcf, puhelimeen tai sähköpostiin)",
-    label_en="vCard (.vcf, for phones and mail clients)",
-    options=VcardOptions,
-    uses_columns=False,
-)
+@export_format("vcard")
 def write(rows, options, out, language):
     for row in rows:
         out.write(card(row, options["version"]).encode("utf-8"))

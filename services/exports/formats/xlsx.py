@@ -3,29 +3,12 @@ booleans), a bold header row frozen in place. Streamed by services/exports/xlsx_
 stays flat; openpyxl reads the files back in the tests.
 """
 
-from marshmallow import Schema, fields, validate
-
 from services.exports.columns import label, typed_value
 from services.exports.formats import export_format
 from services.exports.xlsx_writer import write_xlsx
 
 
-class XlsxOptions(Schema):
-    sheet_title = fields.String(
-        load_default="Piiri",
-        validate=[validate.Length(min=1, max=31), validate.Regexp(r"^[^\[\]:*?/\\]+$")],
-        metadata={"description": "The sheet's name (at most 31 characters, none of []:*?/\\)."},
-    )
-
-
-@export_format(
-    "xlsx",
-    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    extension="xlsx",
-    label_fi="Excel (.xlsx)",
-    label_en="Excel (.xlsx)",
-    options=XlsxOptions,
-)
+@export_format("xlsx")
 def write(rows, options, out, language):
     columns = options["columns"]
     header = [label(column, language) for column in columns]

@@ -11,9 +11,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from piiri.pdf_fonts import fonts
+from services.exports.contract.sheets import placements
 from services.exports.layout.canvas import CompactCanvas
 from services.exports.layout.fit import LEADING, clip, fit_size
-from services.exports.layout.sheets import placements
 
 PADDING = 5 * mm
 QR_SCALE = 3  # pixels per QR module in the embedded image (drawn without smoothing)

@@ -9,10 +9,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from piiri.pdf_fonts import fonts
+from services.exports.contract.sheets import placements
 from services.exports.layout.address import AddressOptions, CoupleFilter, label_lines
 from services.exports.layout.canvas import CompactCanvas
 from services.exports.layout.fit import LEADING, clip, fit_size, wrap
-from services.exports.layout.sheets import placements
 
 PADDING_X = 5 * mm  # printers leave the sheet's edge white; labels are cut edge to edge
 PADDING_Y = 3 * mm

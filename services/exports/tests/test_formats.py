@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 
 from piiri.errors import ValidationFailed
 from services.exports import columns as export_columns
+from services.exports.contract.rows import sample_row
 from services.exports.formats import formats, get_format
 from services.exports.formats.csv_format import safe_cell
 from services.exports.formats.vcard import card, fold
-from services.exports.rows import sample_row
 
 CUSTOM = {
     "paid": {"label_fi": "Maksanut", "label_en": "Paid", "field_type": "boolean"},

@@ -1,9 +1,9 @@
 """I2 address labels in the Finnish postal layout (Posti): name, c/o, street, "00100 HELSINKI", the
 country in capitals abroad, couples once, rows without a usable address left out."""
 
+from services.exports.contract.rows import sample_row
 from services.exports.layout.address import AddressOptions, CoupleFilter, label_lines, usable
 from services.exports.layout.countries import country_name
-from services.exports.rows import sample_row
 
 COUPLE = {
     "id": "c1",

@@ -5,9 +5,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from piiri.pdf_fonts import fonts
+from services.exports.contract.sheets import LABEL_SHEETS
 from services.exports.layout.fit import clip, fit_size, wrap
 from services.exports.layout.labels import PADDING_X, label_layout
-from services.exports.layout.sheets import LABEL_SHEETS
 from services.exports.layout.table import column_widths, page_size
 
 FONT = fonts()[0]

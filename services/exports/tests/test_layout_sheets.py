@@ -6,7 +6,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from services.exports.layout.sheets import CARD_SHEETS, LABEL_SHEETS, pages_needed, placements
+from services.exports.contract.sheets import CARD_SHEETS, LABEL_SHEETS, pages_needed, placements
 
 REQUIRED = {
     "3x7": (3, 7, 70, 42.3),

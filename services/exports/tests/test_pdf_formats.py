@@ -11,10 +11,10 @@ from pypdf import PdfReader
 
 from piiri.errors import ValidationFailed
 from services.exports.columns import resolve
+from services.exports.contract.rows import sample_row
+from services.exports.contract.sheets import LABEL_SHEETS
 from services.exports.formats import get_format
 from services.exports.formats.name_cards import badge_vcard
-from services.exports.layout.sheets import LABEL_SHEETS
-from services.exports.rows import sample_row
 
 COUPLE = {
     "id": "c1",
@@ -215,8 +215,8 @@ def test_i2_pdf_list_options_are_checked():
 
 def test_i2_layouts_need_only_the_fields_they_read():
     """Data minimisation: a label and a card are the same when made from only the fields they declare."""
+    from services.exports.contract.rows import ROW_FIELDS
     from services.exports.formats import labels, name_cards
-    from services.exports.rows import ROW_FIELDS
 
     assert set(labels.READS) <= set(ROW_FIELDS) and set(name_cards.READS) <= set(ROW_FIELDS)
     full = sample_row(couple=COUPLE, honorific="tri", care_of=None)

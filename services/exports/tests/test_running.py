@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from services.exports import running
-from services.exports.rows import ROW_FIELDS, sample_row
+from services.exports.contract.rows import ROW_FIELDS, sample_row
 from services.exports.xlsx_writer import column_letter, write_xlsx
 
 

@@ -270,7 +270,7 @@ def test_i1_the_first_visible_sheet_is_read_by_default():
 
 
 def test_i1_every_file_error_has_a_finnish_text():
-    from services.imports.messages import translate
+    from services.imports.contract.messages import translate
 
     broken = [
         (b"", "x.csv", None),

@@ -5,7 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from services.contacts.contract import ContactInput
-from services.imports import cells, mapping, messages, validation
+from services.imports import cells, mapping, validation
+from services.imports.contract import messages
 
 TODAY = date(2026, 6, 1)
 CUSTOM = [

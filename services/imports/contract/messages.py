@@ -1,4 +1,5 @@
 """Finnish texts of the import's English messages (I1): cell errors, row errors and file errors.
+Part of the imports contract: the gateway shows a job's stored English messages in Finnish with it.
 
 Messages are stored and sent in English (validation.py, cells.py, reading.py); ``translate`` gives
 the Finnish text for the UI and the error report. Each template's {name} parts match any text.

@@ -14,8 +14,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gateway.i18n import Translator
 from piiri.pdf_fonts import fonts
+from services.contacts.access_report.contract import Translator
 
 MAX_CELL = 600  # characters of one value shown in a table cell (the JSON file has everything)
 MAX_ROWS = 2000  # rows of one table in the PDF (the JSON file has everything)

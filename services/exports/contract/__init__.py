@@ -3,6 +3,12 @@
 from marshmallow import Schema, fields, validate
 
 LANGUAGES = ("fi", "en")
+# The durable queue the export workers consume (the gateway's health answer counts its consumers).
+JOB_QUEUE_NAME = "piiri.exports.jobs"
+# Files written at once, without a job: one contact's card (contact_file) and the pages of the row
+# stream (stream_page) that GET /api/v1/contacts:export passes on unchanged.
+CARD_FORMATS = ("vcard", "qr_vcard")
+STREAM_FORMATS = ("ndjson", "json")
 
 
 class ExportJob(Schema):

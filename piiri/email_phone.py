@@ -1,9 +1,13 @@
-"""The contract's e-mail and phone checks, with fast paths for the common cases.
+"""E-mail and phone checks shared by the services, with fast paths for the common cases.
+
+Generic and pure, so they live in the kit: the contacts contract publishes them (its schemas check
+every address and number) and the imports service reads cells with them, neither importing the other
+(issue 11 item 1).
 
 ``check_email_address`` accepts a plain ASCII address by one regular expression and leaves anything
 else to email-validator; ``normalise_phone`` turns a Finnish mobile or fixed-line number written in a
 common way into E.164 with phonenumbers' own patterns and leaves anything else to phonenumbers. Both
-give the same answers as the libraries (services/contacts/tests/test_email_phone.py), about 20 times
+give the same answers as the libraries (tests/unit/test_email_phone.py), about 20 times
 faster: an import writes thousands of contacts a second and checks each address twice (the import
 worker reading the cell, the contacts service taking the row).
 """

@@ -7,7 +7,7 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 from marshmallow import ValidationError
 
-from services.contacts import email_phone
+from piiri import email_phone
 
 
 def library_phone(text):

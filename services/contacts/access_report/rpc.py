@@ -1,0 +1,84 @@
+"""The G3 access report as a file, made here (the contacts service owns G3): this service's own
+``personal_data`` and every other ``GDPR_SERVICES`` service's answer, assembled (report.py) into JSON
+or rendered as a PDF (pdf.py); handing it out is audited (``contact.access_report_exported``). The
+gateway passes the file on unchanged (issue 11 item 2).
+"""
+
+import base64
+import time
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy, rpc
+
+from piiri import erasure as protocol
+from piiri.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
+from services.contacts.access_report import pdf, report
+from services.contacts.access_report.contract import FORMATS
+
+GDPR_OFFICER = "gdpr.officer"
+DEFAULT_TIMEOUT = 15  # seconds for every service's answer together (RPC_TIMEOUT)
+# The RPC proxy of each service that can answer personal_data (a GDPR_SERVICES name without one is a
+# deployment error, said so).
+PROXIES = {"audit": "audit_rpc", "imports": "imports_rpc", "exports": "exports_rpc"}
+
+
+class AccessReportRpc:
+    """G3: the access report file."""
+
+    report_config = Config()
+    audit_rpc = RpcProxy("audit")
+    imports_rpc = RpcProxy("imports")
+    exports_rpc = RpcProxy("exports")
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def access_report_file(self, contact_id, fmt="json", language="fi"):
+        """Everything every service holds about the contact, as {"file_name", "content_type", "data"
+        (base64)}: ``fmt`` json (machine-readable) or pdf (readable, in ``language`` fi or en). A
+        service that cannot answer fails the whole report."""
+        actor = self.context.require(GDPR_OFFICER)
+        if fmt not in FORMATS:
+            raise ValidationFailed("format must be pdf or json.", {"format": ["Must be one of: pdf, json."]})
+        services = protocol.configured_services(self.report_config)
+        unreachable = [service for service in services if service != "contacts" and service not in PROXIES]
+        if unreachable:
+            raise ServiceUnavailable(
+                f"The contacts service cannot ask {', '.join(unreachable)} for personal data "
+                "(GDPR_SERVICES).",
+                {"services": unreachable},
+            )
+        made = report.gather(self._personal_data_caller(), contact_id, services, actor.username)
+        body = report.as_json(made) if fmt == "json" else pdf.render(made, language)
+        self.audit.read(
+            actor,
+            "contact.access_report_exported",
+            "contact",
+            [made["contact_id"]],
+            details={"format": fmt, "services": list(made["services"])},
+        )
+        return {
+            "file_name": report.file_name(made, fmt),
+            "content_type": FORMATS[fmt],
+            "data": base64.b64encode(body).decode("ascii"),
+        }
+
+    def _personal_data_caller(self):
+        """``call(service, "personal_data", contact_id)`` for report.gather: this service's own answer
+        directly, the others' over RPC as the caller, all within one deadline (an RPC from inside a
+        service has none of its own: stack.md trap 10)."""
+        seconds = float(self.report_config.get("RPC_TIMEOUT") or DEFAULT_TIMEOUT)
+        deadline = time.monotonic() + seconds
+
+        def call(service, method, contact_id):
+            if service == "contacts":
+                return getattr(self, method)(contact_id)
+            remaining = max(deadline - time.monotonic(), 0.1)
+            try:
+                with eventlet.Timeout(remaining):
+                    return getattr(getattr(self, PROXIES[service]), method).call_async(contact_id).result()
+            except eventlet.Timeout:
+                raise ServiceUnavailable(
+                    f"The {service} service did not answer in {seconds:g} s.", {"service": service}
+                ) from None
+
+        return call

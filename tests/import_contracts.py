@@ -1,0 +1,66 @@
+"""The import-linter contract type that keeps the services apart (issue 11 item 1).
+
+``services_only_through_contracts``: a module of ``importers`` may import a module of a service
+(a direct child package of ``services_root``) only if that module is the service's public
+contract (``services.<svc>.contract``, ``services.<svc>.<feature>.contract`` or a module inside
+such a ``contract`` package). Two exceptions follow from the rule, not from a list: a service's
+own modules import each other freely, and a contract module, whose service's internals must not
+leak out through it, imports only contract modules, even of its own service. New modules and new
+services are covered without editing the configuration.
+"""
+
+from importlinter import Contract, ContractCheck, fields, output
+
+
+def is_contract_module(name):
+    """True for services.<svc>.contract, services.<svc>.<feature>.contract and their submodules."""
+    return "contract" in name.split(".")[2:]
+
+
+def service_of(name, services):
+    """The service package ('services.contacts') holding the module, or None."""
+    for service in services:
+        if name == service or name.startswith(service + "."):
+            return service
+    return None
+
+
+class ServicesOnlyThroughContracts(Contract):
+    """Importers reach another service (and a contract reaches anything) only through contracts."""
+
+    type_name = "services_only_through_contracts"
+
+    importers = fields.ListField(subfield=fields.ModuleField())
+    services_root = fields.ModuleField()
+
+    def check(self, graph, verbose):
+        services = sorted(graph.find_children(self.services_root.name))
+        illegal = []
+        for importer_root in self.importers:
+            for importer in sorted({importer_root.name} | graph.find_descendants(importer_root.name)):
+                illegal.extend(self._illegal_imports(graph, importer, services))
+        return ContractCheck(kept=not illegal, metadata={"illegal": illegal})
+
+    @staticmethod
+    def _illegal_imports(graph, importer, services):
+        own_service = service_of(importer, services)
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            target_service = service_of(imported, services)
+            if target_service is None or is_contract_module(imported):
+                continue
+            if target_service == own_service and not is_contract_module(importer):
+                continue
+            details = graph.get_import_details(importer=importer, imported=imported)
+            lines = ", ".join(str(detail["line_number"]) for detail in details)
+            yield f"{importer} -> {imported} (l.{lines})"
+
+    def render_broken_contract(self, check):
+        for line in check.metadata["illegal"]:
+            output.print_error(f"- {line}", bold=False)
+            output.new_line()
+        output.print_error(
+            "Move the constant, schema or pure helper into the owning service's contract module "
+            "(and have the service's internals import it from there), or call the service by RPC.",
+            bold=False,
+        )
+        output.new_line()
