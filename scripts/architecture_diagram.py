@@ -2,7 +2,7 @@
 databases, exchanges and queues, who calls whom over RPC and who publishes and consumes what.
 
 Everything in the picture is read from the code, not typed: the service classes ``piiri run`` starts
-(piiri.cli.SERVICE_CLASSES), their nameko dependencies (RpcProxy targets, Database, Outbox, AuditTrail,
+(piiri_cli.cli.SERVICE_CLASSES), their nameko dependencies (RpcProxy targets, Database, Outbox, AuditTrail,
 publishers with the exchanges and queues they declare) and entrypoints (@event_handler source and event,
 @consume queues). tests/unit/test_architecture_diagram.py runs ``--check``, so the picture cannot drift.
 
@@ -75,8 +75,8 @@ def introspect():
     from nameko.rpc import RpcProxy
 
     import piiri  # noqa: F401  (the psycopg/eventlet set-up every entry point does first)
-    from piiri.cli import SERVICE_CLASSES
     from piiri.messaging import event_exchange
+    from piiri_cli.cli import SERVICE_CLASSES
 
     services, exchanges, bindings = [], {}, set()
     for key, path in SERVICE_CLASSES.items():

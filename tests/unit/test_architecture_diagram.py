@@ -9,7 +9,7 @@ import pytest
 from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
-import piiri.cli
+import piiri_cli.cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "architecture_diagram.py"
@@ -42,7 +42,7 @@ def test_issue11_docs_architecture_md_is_current(script, capsys):
 
 def test_issue11_the_picture_shows_what_the_code_wires(script):
     generated = script.render()
-    for key in piiri.cli.SERVICE_CLASSES:
+    for key in piiri_cli.cli.SERVICE_CLASSES:
         assert f'svc_{key}["{key}<br/>' in generated
     assert "svc_gateway ==>|RPC| svc_contacts" in generated
     assert "svc_import_worker ==>|RPC| svc_contacts" in generated
@@ -64,7 +64,7 @@ def test_issue11_every_edge_joins_declared_nodes(script):
 
 def test_issue11_a_new_service_appears_without_editing_the_script(script, monkeypatch):
     """Introspection, not a typed list: a service with an RPC proxy and an event handler is drawn."""
-    monkeypatch.setitem(piiri.cli.SERVICE_CLASSES, "mailing", f"{__name__}:Mailing")
+    monkeypatch.setitem(piiri_cli.cli.SERVICE_CLASSES, "mailing", f"{__name__}:Mailing")
     generated = script.render()
     assert "svc_mailing ==>|RPC| svc_contacts" in generated
     queue = "evt-contacts-contact_updated--mailing.on_contact_updated"

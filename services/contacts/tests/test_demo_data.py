@@ -1,7 +1,6 @@
 """The demo contact generator: deterministic, valid by the contacts contract, varied, fast."""
 
 import re
-import time
 from collections import Counter
 from datetime import date
 
@@ -110,11 +109,12 @@ def test_ascii_fold():
     assert ascii_fold("Фёдорова") == "fedorova"
 
 
-def test_fast_enough_for_a_million():
-    started = time.perf_counter()
-    count = sum(1 for _ in generate_contacts(100_000, seed=5))
-    rate = count / (time.perf_counter() - started)
-    assert rate > 60_000, f"{rate:,.0f} rows/s"  # ~150-250k rows/s with the C2 lists (2-core dev machine)
+def test_generation_streams_so_a_million_never_sits_in_memory():
+    """Seeding a million contacts (C5) relies on a lazy generator; its speed is bench material, not a test."""
+    contacts = generate_contacts(10**9, seed=5)
+    first = next(contacts)
+    assert first and next(contacts) != first
+    assert sum(1 for _ in generate_contacts(1_000, seed=5)) == 1_000
 
 
 def test_c2_rich_fields_are_realistic_and_the_lists_match_the_flat_columns():
