@@ -21,9 +21,10 @@ MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\
 @dataclass
 class SheetScan:
     """``last_row``: the number of the last row with a value (0: none); ``has_formulas``; ``merged``:
-    the merged ranges ('A1:B1')."""
+    the merged ranges ('A1:B1'); ``cells``: the cell elements (the cell limit of limits.py)."""
 
     last_row: int = 0
+    cells: int = 0
     has_formulas: bool = False
     merged: list = field(default_factory=list)
 
@@ -64,6 +65,7 @@ def _scan_text(scan, text, start, current_row, rows_seen):
             ref = ref.decode()
             if ref not in scan.merged:
                 scan.merged.append(ref)
+    scan.cells += text.count(b"<c ", start) + text.count(b"<c>", start) + text.count(b":c ", start)
     new_rows = text.count(b"<row", start) + text.count(b":row ", start) + text.count(b":row>", start)
     last_value = max(text.rfind(marker) for marker in VALUE_ENDS)
     if last_value >= start:
