@@ -15,7 +15,7 @@ import zlib
 from dataclasses import replace
 
 from services.imports import limits as checks
-from services.imports import xlsx_rows, xlsx_scan
+from services.imports import xlsx_calamine, xlsx_rows, xlsx_scan
 from services.imports.errors import ImportFileError
 from services.imports.limits import Limits
 
@@ -158,7 +158,9 @@ def _too_many(count, max_rows):
 
 
 class XlsxTable(Table):
-    """An .xlsx sheet read with openpyxl (read-only, computed values): cells keep their types."""
+    """An .xlsx sheet (computed values; cells keep their types): checked against the limits, scanned
+    (xlsx_scan.py), its header read with openpyxl (read-only, only the first rows), its rows with
+    python-calamine (see ``rows``)."""
 
     format = "xlsx"
 
@@ -305,11 +307,21 @@ class XlsxTable(Table):
             workbook.close()
 
     def rows(self, start=None):
+        """The rows read by python-calamine (xlsx_calamine.py), or streamed by xlsx_rows.py for a sheet
+        of more than xlsx_calamine.MAX_CELLS cells or with error cells, or by openpyxl for a sheet whose
+        elements have namespace prefixes."""
+        width = len(self.headers)
+        first = max(self.header_row + 1, start or 0)
+        if self._scan.cells <= xlsx_calamine.MAX_CELLS and not self._scan.has_errors:
+            for number, values in xlsx_calamine.iter_rows(
+                self._data, self.sheet, first, self._scan.last_row, width
+            ):
+                if any(value is not None and value != "" for value in values):
+                    yield number, values
+            return
         workbook = self._open()
         try:
             worksheet = workbook[self.sheet]
-            width = len(self.headers)
-            first = max(self.header_row + 1, start or 0)
             path = worksheet._worksheet_path
             if xlsx_rows.supported(workbook._archive, path):
                 for number, values in xlsx_rows.iter_rows(worksheet, first, self._scan.last_row, width):
