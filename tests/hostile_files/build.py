@@ -83,6 +83,13 @@ def declared_2gb():
     return _lie_about_sizes(_with(sheet=_sheet(_header_rows())), {SHEET: 2_000_000_000})
 
 
+def understated_size():
+    """A sheet unpacking to 50 MB whose central directory claims 200 KB (the ratio check sees 4×): the
+    reader must stop at the claimed size, not unpack what the stream holds."""
+    data = _with(sheet=_sheet(_header_rows() + "<row/>" * (50 * MB // 6)))
+    return _lie_about_sizes(data, {SHEET: 200 * 1024})
+
+
 def declared_total():
     """Six parts claiming 300 MB each: none too large alone, 1.8 GB together."""
     parts = _workbook()
@@ -266,6 +273,7 @@ CASES = (
     ("zip_ratio_bomb.xlsx", ratio_bomb, "zip_ratio", True),
     ("zip_declared_2gb.xlsx", declared_2gb, "unzipped_too_large", True),
     ("zip_declared_total.xlsx", declared_total, "unzipped_too_large", True),
+    ("zip_understated_size.xlsx", understated_size, "truncated", True),
     ("zip_5000_parts.xlsx", many_parts, "zip_entries", True),
     ("zip_overlapping_entries.xlsx", overlapping, "zip_overlap", True),
     ("zip_nested_zip.xlsx", nested_zip, "zip_odd_entry", True),
