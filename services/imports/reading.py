@@ -12,7 +12,9 @@ import io
 import re
 import zipfile
 import zlib
+from contextlib import closing
 from dataclasses import replace
+from itertools import islice
 
 from services.imports import limits as checks
 from services.imports import xlsx_calamine, xlsx_rows, xlsx_scan
@@ -46,6 +48,11 @@ class Table:
 
     def rows(self, start=None):
         raise NotImplementedError
+
+    def first_rows(self, limit):
+        """The first ``limit`` of ``rows()`` as a list (the sample kept for the preview)."""
+        with closing(self.rows()) as rows:
+            return list(islice(rows, limit))
 
 
 def open_table(data, filename, sheet=None, max_rows=None, limits=None):
@@ -319,6 +326,14 @@ class XlsxTable(Table):
                 if any(value is not None and value != "" for value in values):
                     yield number, values
             return
+        yield from self._streamed_rows(first, width)
+
+    def first_rows(self, limit):
+        """The first ``limit`` rows streamed, not the whole sheet parsed by calamine (the same values)."""
+        with closing(self._streamed_rows(self.header_row + 1, len(self.headers))) as rows:
+            return list(islice(rows, limit))
+
+    def _streamed_rows(self, first, width):
         workbook = self._open()
         try:
             worksheet = workbook[self.sheet]

@@ -184,3 +184,18 @@ def test_i1_issue11_the_streaming_reader_takes_sheets_too_large_for_calamine_and
     out = io.BytesIO()
     workbook.save(out)
     assert list(open_table(out.getvalue(), "x.xlsx").rows()) == [(2, ["Maija", "#N/A"])]
+
+
+def test_i1_the_sample_of_an_xlsx_is_streamed_not_parsed_whole_by_calamine(monkeypatch):
+    from services.imports import sample
+
+    data = corpus.xlsx_bytes([[f"Nimi {n}", n] for n in range(100)], headers=["Nimi", "Luku"])
+    table = open_table(data, "x.xlsx")
+    whole = list(table.rows())[:20]
+
+    def refuse(*args):
+        raise AssertionError("calamine parsed the whole sheet for the sample")
+
+    monkeypatch.setattr(xlsx_calamine, "iter_rows", refuse)
+    assert table.first_rows(20) == whole
+    assert [row[0] for row in sample.take(table, 20)] == list(range(2, 22))
