@@ -84,3 +84,16 @@ def test_i1_issue12_a_csv_column_limit_names_the_line():
 def test_i1_issue12_well_formed_files_pass_the_limits():
     for data, name in ((corpus.xlsx_bytes(corpus.ROWS), "x.xlsx"), (corpus.csv_bytes(), "x.csv")):
         assert len(list(open_table(data, name).rows())) == 2
+
+
+def test_i1_issue12_a_reader_failing_unforeseen_fails_the_file_as_unreadable(monkeypatch):
+    from services.imports import pipeline, reading
+
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(reading, "open_table", explode)
+    with pytest.raises(ImportFileError) as caught:
+        pipeline.open_file(b"x", {"filename": "x.csv"})
+    assert caught.value.code == "unreadable" and "RecursionError" in caught.value.message
+    assert translate(caught.value.message) == "Tiedostoa ei voitu lukea (RecursionError)."
