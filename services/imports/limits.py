@@ -233,7 +233,8 @@ def _column_number(letters):
 
 
 def check_lines(text, limits):
-    """Refuse the first line longer than ``line_chars`` characters, naming its number."""
+    """Refuse the first line longer than ``line_chars`` characters, naming its number. Lines end at
+    '\n'; a file whose lines end at '\r' alone (old Mac files) is measured at those."""
     limit = limits.line_chars
     if len(text) <= limit:
         return
@@ -243,17 +244,25 @@ def check_lines(text, limits):
         end = find("\n", start)
         stop = len(text) if end < 0 else end
         if stop - start > limit:
-            raise refused(
-                "line_too_long",
-                f"Line {number:,} of the CSV file has {stop - start:,} characters; at most {limit:,} "
-                "are allowed.",
-                line=number,
-                chars=stop - start,
-                limit=limit,
-            )
+            _refuse_long_line(text[start:stop], number, limit)
+            number += text.count("\r", start, stop)
         if end < 0:
             return
         start, number = end + 1, number + 1
+
+
+def _refuse_long_line(line, number, limit):
+    """Refuse ``line`` (starting on line ``number``) unless it is shorter lines ended by '\r' alone."""
+    for offset, part in enumerate(line.split("\r")):
+        if len(part) > limit:
+            raise refused(
+                "line_too_long",
+                f"Line {number + offset:,} of the CSV file has {len(part):,} characters; at most {limit:,} "
+                "are allowed.",
+                line=number + offset,
+                chars=len(part),
+                limit=limit,
+            )
 
 
 def check_nul(data, encoding_has_nul=False):

@@ -97,3 +97,12 @@ def test_i1_issue12_a_reader_failing_unforeseen_fails_the_file_as_unreadable(mon
         pipeline.open_file(b"x", {"filename": "x.csv"})
     assert caught.value.code == "unreadable" and "RecursionError" in caught.value.message
     assert translate(caught.value.message) == "Tiedostoa ei voitu lukea (RecursionError)."
+
+
+def test_i1_issue12_a_csv_whose_lines_end_at_cr_alone_is_not_one_long_line():
+    lines = ["Nimi;Kaupunki"] + [f"Nimi {n};Oulu" for n in range(2000)]
+    table = open_table("\r".join(lines).encode(), "vanha-mac.csv", limits=Limits(line_chars=1000))
+    assert len(list(table.rows())) == 2000
+    long = "\r".join([*lines[:3], "x" * 1001]).encode()
+    error = refusal(long, "x.csv", Limits(line_chars=1000))
+    assert (error.code, error.details["line"], error.details["chars"]) == ("line_too_long", 4, 1001)
