@@ -131,13 +131,16 @@ def _check_overlaps(entries):
 
 def check_xml_parts(archive):
     """Refuse XML parts that declare a document type or entities (billion laughs, external entities):
-    no workbook needs them. Reads at most XML_HEAD bytes of each part."""
+    no workbook needs them. Every part is looked at, whatever its name (a relationship may point at a
+    sheet named .bin); one is XML when it is named so or begins with '<'. Reads at most XML_HEAD bytes
+    of each part."""
     for entry in archive.infolist():
-        if not entry.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
         with archive.open(entry) as stream:
             head = stream.read(XML_HEAD)
         text = _xml_text(head)
+        named = entry.filename.lower().endswith((".xml", ".rels", ".vml"))
+        if not named and not text.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            continue
         root = ROOT_ELEMENT.search(text)
         prolog = text[: root.start()] if root else text
         if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in text[:XML_HEAD].upper():

@@ -159,6 +159,18 @@ def utf16_doctype():
     return _with(sheet=b"\xff\xfe" + sheet.encode("utf-16-le"))
 
 
+def renamed_xml_part():
+    """The sheet moved to a part named .bin (its relationship follows it), declaring entities there."""
+    parts = _workbook()
+    sheet = parts.pop(SHEET).decode()
+    doctype = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    body = sheet.split("?>", 1)[-1]
+    parts["xl/worksheets/sheet1.bin"] = ('<?xml version="1.0"?>' + doctype + body).encode()
+    rels = "xl/_rels/workbook.xml.rels"
+    parts[rels] = parts[rels].replace(b"worksheets/sheet1.xml", b"worksheets/sheet1.bin")
+    return _zip(parts)
+
+
 def truncated():
     data = corpus.xlsx_bytes(corpus.ROWS)
     return data[: len(data) // 2]
@@ -281,6 +293,7 @@ CASES = (
     ("xml_billion_laughs.xlsx", billion_laughs, "xml_entities", True),
     ("xml_external_entity.xlsx", external_entity, "xml_entities", True),
     ("xml_utf16_doctype.xlsx", utf16_doctype, "xml_entities", True),
+    ("xml_doctype_in_bin_part.xlsx", renamed_xml_part, "xml_entities", True),
     ("truncated.xlsx", truncated, "truncated", True),
     ("corrupt_deflate.xlsx", corrupt_deflate, "truncated", True),
     ("rows_1048576_sparse.xlsx", sparse_million_rows, "too_many_rows", True),
