@@ -29,7 +29,7 @@ class Limits:
     file_bytes: int = 200 * MB  # the upload
     rows: int = 1_000_000  # data rows of one import
     columns: int = 1_000  # columns of a sheet or a CSV line
-    cells: int = 30_000_000  # cells of a sheet (rows × columns its dimension declares, or found)
+    cells: int = 50_000_000  # cells of a sheet or CSV file (50 columns at the row limit)
     zip_entries: int = 1_000  # parts of an .xlsx package
     unzipped_bytes: int = 1_000 * MB  # all parts of an .xlsx, unpacked
     entry_bytes: int = 800 * MB  # one part, unpacked
@@ -213,7 +213,15 @@ def check_columns(columns, limits, sheet=None, line=None):
     )
 
 
-def check_cells(cells, limits, sheet):
+def check_cells(cells, limits, sheet=None):
+    """Refuse more than ``cells`` cells: of the sheet named ``sheet``, or of a CSV file (no sheet)."""
+    if cells > limits.cells and sheet is None:
+        raise refused(
+            "too_many_cells",
+            f"The file has {cells:,} cells; one import takes at most {limits.cells:,}. Split the file.",
+            cells=cells,
+            limit=limits.cells,
+        )
     if cells > limits.cells:
         raise refused(
             "too_many_cells",

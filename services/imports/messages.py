@@ -208,6 +208,10 @@ TEMPLATES = (
         "Jaa tiedosto osiin.",
     ),
     (
+        "The file has {cells} cells; one import takes at most {limit}. Split the file.",
+        "Tiedostossa on {cells} solua; yhdessä tuonnissa voi olla enintään {limit}. Jaa tiedosto osiin.",
+    ),
+    (
         "Line {line} of the CSV file has {chars} characters; at most {limit} are allowed.",
         "CSV-tiedoston rivillä {line} on {chars} merkkiä; enintään {limit} on sallittu.",
     ),

@@ -464,6 +464,8 @@ class CsvTable(Table):
         self.header_row = header_number
         self.headers = clean_headers(header, lambda index: f"Column {index + 1}")
         estimate = max(self._text.count("\n") - self._offset - 1 + (not self._text.endswith("\n")), 0)
+        # every separator starts a cell (quoted ones too: an overestimate), and every line one more
+        checks.check_cells(self._text.count(self.delimiter) + estimate + 1, limits)
         if estimate > limits.rows:
             count = sum(1 for _ in self.rows())
             if count > limits.rows:

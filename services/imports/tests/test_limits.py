@@ -106,3 +106,11 @@ def test_i1_issue12_a_csv_whose_lines_end_at_cr_alone_is_not_one_long_line():
     long = "\r".join([*lines[:3], "x" * 1001]).encode()
     error = refusal(long, "x.csv", Limits(line_chars=1000))
     assert (error.code, error.details["line"], error.details["chars"]) == ("line_too_long", 4, 1001)
+
+
+def test_i1_issue12_a_csv_with_more_cells_than_allowed_is_refused_before_its_rows_are_read():
+    data = ("A;B;C\n" + "1;2;3\n" * 40).encode()
+    error = refusal(data, "x.csv", Limits(cells=100))
+    assert (error.code, error.details["limit"]) == ("too_many_cells", 100)
+    assert translate(error.message) != error.message and "sheet" not in error.message
+    assert len(list(open_table(data, "x.csv", limits=Limits(cells=200)).rows())) == 40
