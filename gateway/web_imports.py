@@ -38,6 +38,10 @@ def options_from(form):
 
 
 def error_messages(exc, language):
+    """The texts of a refused import call; a file's error (details with its ``code``: what the file
+    breaks, e.g. a limit of issue 12) is the imports service's own message in the user's language."""
+    if "code" in (exc.details or {}) and "file" in exc.details:
+        return [translate(exc.message, language)]
     t = Translator(language)
     texts = [t.service_message(exc.message)]
     for name, messages in (exc.details or {}).items():

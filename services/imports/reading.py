@@ -11,33 +11,24 @@ import csv
 import io
 import re
 import zipfile
+import zlib
+from contextlib import closing
+from dataclasses import replace
+from itertools import islice
 
-from services.imports import xlsx_rows, xlsx_scan
+from services.imports import limits as checks
+from services.imports import xlsx_calamine, xlsx_rows, xlsx_scan
+from services.imports.errors import ImportFileError
+from services.imports.limits import Limits
 
-MAX_ROWS = 1_000_000
+MAX_ROWS = Limits.rows
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc)
 DELIMITERS = (";", ",", "\t")  # ';' first: Finnish Excel's separator wins a tie
 SNIFF_LINES = 50
+# a two-byte UTF-8 letter of the Latin-1 range (ä, ö, å, é …) or a three-byte one (€, –, ”)
+UTF8_LETTER = re.compile(rb"[\xc3\xc2][\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]")
 TITLE_ROWS = 5  # title rows (one cell each) looked past for the column names
-
-
-class ImportFileError(ValueError):
-    """A file that cannot be imported; ``code`` names the problem, ``message`` says it in English.
-
-    Codes: not_a_spreadsheet, truncated, empty, no_header, duplicate_headers, merged_header_cells,
-    formulas, wrong_sheet, too_many_rows, encoding. ``details`` holds what the message names
-    (cells, headers, sheets) for a translated message.
-    """
-
-    def __init__(self, code, message, **details):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
-
-    def as_dict(self):
-        return {"code": self.code, "message": self.message, "details": self.details}
 
 
 class Table:
@@ -58,16 +49,26 @@ class Table:
     def rows(self, start=None):
         raise NotImplementedError
 
+    def first_rows(self, limit):
+        """The first ``limit`` of ``rows()`` as a list (the sample kept for the preview)."""
+        with closing(self.rows()) as rows:
+            return list(islice(rows, limit))
 
-def open_table(data, filename, sheet=None, max_rows=MAX_ROWS):
+
+def open_table(data, filename, sheet=None, max_rows=None, limits=None):
     """The table in an uploaded file (bytes) named ``filename``; ``sheet`` picks an .xlsx sheet (the
-    first one by default). Raises ImportFileError with a specific code when the file cannot be imported.
+    first one by default). Raises ImportFileError with a specific code when the file cannot be imported
+    or breaks one of ``limits`` (limits.Limits; ``max_rows`` overrides its row limit).
     """
+    limits = limits or Limits()
+    if max_rows is not None:
+        limits = replace(limits, rows=max_rows)
     name = (filename or "").lower()
     if not data or not data.strip():
         raise ImportFileError("empty", "The file is empty.")
+    checks.check_file_size(len(data), limits)
     if data.startswith(XLSX_MAGIC):
-        return XlsxTable(data, sheet, max_rows)
+        return XlsxTable(data, sheet, limits)
     if name.endswith((".xlsx", ".xlsm")):
         raise _not_spreadsheet(data, "The file is named .xlsx but is not an Excel workbook.")
     if data.startswith(OLE_MAGIC):
@@ -75,10 +76,10 @@ def open_table(data, filename, sheet=None, max_rows=MAX_ROWS):
     if _looks_like_vcard(data):
         from services.imports.vcard import read_vcards
 
-        return read_vcards(data)
+        return read_vcards(data, limits)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _not_spreadsheet(data, "")
-    return CsvTable(data, max_rows)
+    return CsvTable(data, limits)
 
 
 def _looks_like_vcard(data):
@@ -164,43 +165,73 @@ def _too_many(count, max_rows):
 
 
 class XlsxTable(Table):
-    """An .xlsx sheet read with openpyxl (read-only, computed values): cells keep their types."""
+    """An .xlsx sheet (computed values; cells keep their types): checked against the limits, scanned
+    (xlsx_scan.py), its header read with openpyxl (read-only, only the first rows), its rows with
+    python-calamine (see ``rows``)."""
 
     format = "xlsx"
 
-    def __init__(self, data, sheet, max_rows):
+    def __init__(self, data, sheet, limits):
         self._data = data
+        self._limits = limits
+        try:
+            archive = checks.open_zip(data)
+        except (zipfile.BadZipFile, EOFError, ValueError):
+            raise ImportFileError(
+                "truncated", "The Excel file is damaged or was not uploaded whole (it cannot be opened)."
+            ) from None
+        with archive:
+            checks.check_package(archive, limits)
+            self._guarded(checks.check_xml_parts, archive)
         workbook = self._open()
         try:
-            self.sheet_names = list(workbook.sheetnames)
-            if not self.sheet_names:
-                raise ImportFileError("empty", "The workbook has no sheets.")
-            if sheet is not None and sheet not in self.sheet_names:
-                raise ImportFileError(
-                    "wrong_sheet",
-                    f"The workbook has no sheet '{sheet}'; its sheets: {', '.join(self.sheet_names)}.",
-                    sheet=sheet,
-                    sheets=self.sheet_names,
-                )
-            visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
-            self.sheet = sheet or (visible or self.sheet_names)[0]
-            worksheet = workbook[self.sheet]
-            self._scan = xlsx_scan.scan_sheet(workbook._archive, worksheet._worksheet_path)
-            if self._scan.last_row == 0:
-                raise ImportFileError("empty", f"The sheet '{self.sheet}' is empty.", sheet=self.sheet)
-            self._read_header(worksheet)
-            count = self._scan.last_row - self.header_row
-            if count > max_rows:
-                raise _too_many(count, max_rows)
-            if count == 0:
-                raise ImportFileError(
-                    "empty", "The sheet has column names but no rows below them.", sheet=self.sheet
-                )
-            self.row_count_estimate = count
-            if self._scan.has_formulas:
-                self._check_formulas()
+            self._guarded(self._read_workbook, workbook, sheet)
         finally:
             workbook.close()
+
+    def _guarded(self, function, *args):
+        """Call ``function``; a damaged compressed part (found only while reading it) is 'truncated'."""
+        try:
+            return function(*args)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ImportFileError(
+                "truncated", f"The Excel file is damaged or was not uploaded whole ({exc})."
+            ) from None
+
+    def _read_workbook(self, workbook, sheet):
+        limits = self._limits
+        self.sheet_names = list(workbook.sheetnames)
+        if not self.sheet_names:
+            raise ImportFileError("empty", "The workbook has no sheets.")
+        if sheet is not None and sheet not in self.sheet_names:
+            raise ImportFileError(
+                "wrong_sheet",
+                f"The workbook has no sheet '{sheet}'; its sheets: {', '.join(self.sheet_names)}.",
+                sheet=sheet,
+                sheets=self.sheet_names,
+            )
+        visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        self.sheet = sheet or (visible or self.sheet_names)[0]
+        worksheet = workbook[self.sheet]
+        path = worksheet._worksheet_path
+        checks.check_dimension(workbook._archive, path, self.sheet)
+        self._scan = xlsx_scan.scan_sheet(workbook._archive, path)
+        if self._scan.cells > limits.cells:
+            checks.check_cells(self._scan.cells, limits, self.sheet)
+        if self._scan.last_row == 0:
+            raise ImportFileError("empty", f"The sheet '{self.sheet}' is empty.", sheet=self.sheet)
+        self._read_header(worksheet)
+        checks.check_columns(len(self.headers), limits, sheet=self.sheet)
+        count = self._scan.last_row - self.header_row
+        if count > limits.rows:
+            raise _too_many(count, limits.rows)
+        if count == 0:
+            raise ImportFileError(
+                "empty", "The sheet has column names but no rows below them.", sheet=self.sheet
+            )
+        self.row_count_estimate = count
+        if self._scan.has_formulas:
+            self._check_formulas()
 
     def _open(self, data_only=True):
         try:
@@ -283,11 +314,29 @@ class XlsxTable(Table):
             workbook.close()
 
     def rows(self, start=None):
+        """The rows read by python-calamine (xlsx_calamine.py), or streamed by xlsx_rows.py for a sheet
+        of more than xlsx_calamine.MAX_CELLS cells or with error cells, or by openpyxl for a sheet whose
+        elements have namespace prefixes."""
+        width = len(self.headers)
+        first = max(self.header_row + 1, start or 0)
+        if self._scan.cells <= xlsx_calamine.MAX_CELLS and not self._scan.has_errors:
+            for number, values in xlsx_calamine.iter_rows(
+                self._data, self.sheet, first, self._scan.last_row, width
+            ):
+                if any(value is not None and value != "" for value in values):
+                    yield number, values
+            return
+        yield from self._streamed_rows(first, width)
+
+    def first_rows(self, limit):
+        """The first ``limit`` rows streamed, not the whole sheet parsed by calamine (the same values)."""
+        with closing(self._streamed_rows(self.header_row + 1, len(self.headers))) as rows:
+            return list(islice(rows, limit))
+
+    def _streamed_rows(self, first, width):
         workbook = self._open()
         try:
             worksheet = workbook[self.sheet]
-            width = len(self.headers)
-            first = max(self.header_row + 1, start or 0)
             path = worksheet._worksheet_path
             if xlsx_rows.supported(workbook._archive, path):
                 for number, values in xlsx_rows.iter_rows(worksheet, first, self._scan.last_row, width):
@@ -323,18 +372,42 @@ def decode_text(data):
         return _decode(data, "utf-16", "UTF-16")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_mixed(data, exc.start)
     return _decode(data, "cp1252", "Windows-1252")
+
+
+def _refuse_mixed(data, bad):
+    """Refuse a text that is UTF-8 in one place and something else in another (two files pasted together):
+    read as Windows-1252 its UTF-8 letters would become 'Ã¤'. ``bad``: the first byte that is not UTF-8."""
+    utf8 = UTF8_LETTER.search(data)
+    if utf8 is None:
+        return
+    first, second = sorted((utf8.start(), bad))
+    line_utf8, line_bad = (_line_of(data, position) for position in (utf8.start(), bad))
+    raise ImportFileError(
+        "mixed_encoding",
+        f"The file mixes character encodings: line {line_utf8:,} is UTF-8 but line {line_bad:,} is not. "
+        "Save the whole file as CSV UTF-8.",
+        line=line_bad,
+        utf8_line=line_utf8,
+    )
+
+
+def _line_of(data, position):
+    return data.count(b"\n", 0, position) + 1
 
 
 def _decode(data, codec, name):
     try:
         return data.decode(codec), codec
     except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
         raise ImportFileError(
             "encoding",
-            f"The text is not valid {name} (byte {exc.start + 1}). Save the file as CSV UTF-8.",
+            f"The text is not valid {name} (line {line:,}, byte {exc.start + 1}). "
+            "Save the file as CSV UTF-8.",
+            line=line,
             position=exc.start + 1,
         ) from None
 
@@ -344,9 +417,14 @@ def sniff_delimiter(lines):
     ';' wins a tie (Finnish Excel writes it, and decimal commas make ',' look plausible)."""
     best, best_score = DELIMITERS[0], (-1, 0)
     for delimiter in DELIMITERS:
-        counts = [
-            len(row) for row in csv.reader(lines, delimiter=delimiter) if any(cell.strip() for cell in row)
-        ]
+        try:
+            counts = [
+                len(row)
+                for row in csv.reader(lines, delimiter=delimiter)
+                if any(cell.strip() for cell in row)
+            ]
+        except csv.Error:  # the reader of the records names the broken row
+            continue
         if not counts:
             continue
         common = max(set(counts), key=counts.count)
@@ -363,13 +441,16 @@ class CsvTable(Table):
 
     format = "csv"
 
-    def __init__(self, data, max_rows):
+    def __init__(self, data, limits):
+        self._limits = limits
+        checks.check_nul(data, data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))
         self._text, self.encoding = decode_text(data)
         if "\x00" in self._text:
             raise ImportFileError(
                 "not_a_spreadsheet", "This is not a text (CSV) file: upload .xlsx, .csv or .vcf."
             )
-        lines = self._text.splitlines()
+        checks.check_lines(self._text, limits)
+        lines = self._text[: SNIFF_LINES * 1024].splitlines()[: SNIFF_LINES + 1]
         self._offset = 0
         if lines and re.fullmatch(r'"?sep=(.)"?', lines[0].strip()):  # Excel's separator hint line
             self.delimiter = lines[0].strip().strip('"')[4]
@@ -383,10 +464,12 @@ class CsvTable(Table):
         self.header_row = header_number
         self.headers = clean_headers(header, lambda index: f"Column {index + 1}")
         estimate = max(self._text.count("\n") - self._offset - 1 + (not self._text.endswith("\n")), 0)
-        if estimate > max_rows:
+        # every separator starts a cell (quoted ones too: an overestimate), and every line one more
+        checks.check_cells(self._text.count(self.delimiter) + estimate + 1, limits)
+        if estimate > limits.rows:
             count = sum(1 for _ in self.rows())
-            if count > max_rows:
-                raise _too_many(count, max_rows)
+            if count > limits.rows:
+                raise _too_many(count, limits.rows)
         if not any(True for _ in self.rows()):
             raise ImportFileError("empty", "The file has column names but no rows below them.")
         self.row_count_estimate = estimate
@@ -396,8 +479,11 @@ class CsvTable(Table):
         for _ in range(self._offset):
             stream.readline()
         reader = csv.reader(stream, delimiter=self.delimiter)
+        columns = self._limits.columns
         try:
             for number, cells in enumerate(reader, start=1 + self._offset):
+                if len(cells) > columns:
+                    checks.check_columns(len(cells), self._limits, line=reader.line_num)
                 if any(cell.strip() for cell in cells):
                     yield number, cells
         except csv.Error as exc:

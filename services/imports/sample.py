@@ -11,6 +11,7 @@ and its preview reads the file as before.
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import islice
 
 SCALARS = (str, bool, int, float, type(None))
 
@@ -62,12 +63,10 @@ def _decode(value):
 
 def take(table, limit):
     """The table's first ``limit`` rows as JSON ([[row number, cells], ...]), or None if not sampled."""
-    rows = []
+    # a reader's first_rows streams them (an .xlsx is not parsed whole for 20 rows)
+    first = table.first_rows(limit) if hasattr(table, "first_rows") else islice(table.rows(), limit)
     try:
-        for row_number, cells in table.rows():
-            rows.append([row_number, [_encode(cell) for cell in cells]])
-            if len(rows) >= limit:
-                break
+        rows = [[row_number, [_encode(cell) for cell in cells]] for row_number, cells in first]
     except NotSampled:
         return None
     return rows

@@ -16,7 +16,8 @@ from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from piiri.outbox import Outbox
 from services.imports import jobs, mapping, models, pipeline, sample
-from services.imports.contract import MAX_BATCH, MAX_FILE_BYTES, PART_BYTES, ImportJob, load_options
+from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
+from services.imports.limits import Limits, check_file_size
 from services.imports.reading import ImportFileError
 from services.imports.retention import Retention, expires_at, require_kept
 
@@ -73,12 +74,14 @@ class ImportsService(Retention):
             raise ValidationFailed(f"A part is at most {PART_BYTES} bytes.", {"data": ["Too large."]})
         with self.db.transaction() as session:
             job = self._job(session, import_id, for_update=True, status=("uploading",))
-            if job["file_size"] + len(raw) > MAX_FILE_BYTES:
-                raise ValidationFailed(
-                    f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.", {"file": ["Too large."]}
-                )
-            jobs.add_file_part(session, job["id"], int(seq), raw)
-        return {"id": str(job["id"]), "seq": int(seq)}
+            try:
+                check_file_size(job["file_size"] + len(raw), self._limits())
+            except ImportFileError as exc:
+                refused = exc
+            else:
+                jobs.add_file_part(session, job["id"], int(seq), raw)
+                return {"id": str(job["id"]), "seq": int(seq)}
+        self._fail_file(job, refused)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def finish_upload(self, import_id, sheet=None):
@@ -88,12 +91,11 @@ class ImportsService(Retention):
         session = self.db.session
         job = self._job(session, import_id, status=("uploading", "uploaded"))
         data = jobs.file_data(session, job["id"])
+        session.rollback()
         try:
-            table = pipeline.open_file(data, {**job, "sheet": sheet})
+            table = pipeline.open_file(data, {**job, "sheet": sheet}, self._limits())
         except ImportFileError as exc:
-            with self.db.transaction() as tx:
-                jobs.update_job(tx, job["id"], status="failed", error=exc.as_dict())
-            raise file_error(exc) from None
+            self._fail_file(job, exc)
         catalogue = mapping.build_catalogue(self._custom_fields())
         signature = mapping.header_signature(table.headers)
         remembered = jobs.remembered_mapping(session, signature)
@@ -376,9 +378,19 @@ class ImportsService(Retention):
             )
         return job
 
+    def _limits(self):
+        """The limits of an import file (IMPORT_MAX_* in the configuration, limits.py)."""
+        return Limits.from_config(self.config)
+
+    def _fail_file(self, job, exc):
+        """End the upload as failed with the file's specific error (nothing was imported) and refuse it."""
+        with self.db.transaction() as tx:
+            jobs.update_job(tx, job["id"], status="failed", error=exc.as_dict(), finished_at=_now())
+        raise file_error(exc) from None
+
     def _table(self, session, job):
         try:
-            return pipeline.open_file(jobs.file_data(session, job["id"]), job)
+            return pipeline.open_file(jobs.file_data(session, job["id"]), job, self._limits())
         except ImportFileError as exc:
             raise file_error(exc) from None
 

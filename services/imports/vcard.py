@@ -8,7 +8,10 @@ of one kind share a cell, one a line; the row number is the card's number in the
 import quopri
 import re
 
-from services.imports.reading import ImportFileError, Table, decode_text
+from services.imports import limits as checks
+from services.imports.errors import ImportFileError
+from services.imports.limits import Limits
+from services.imports.reading import Table, decode_text
 
 EMAIL_KINDS = ("home", "work", "other")
 PHONE_KINDS = ("mobile", "home", "work", "fax", "other")
@@ -58,20 +61,38 @@ class VcardTable(Table):
             yield number, card_row(card)
 
 
-def read_vcards(data):
+def read_vcards(data, limits=None):
     """A VcardTable of the cards in ``data`` (bytes); ImportFileError('empty' / 'truncated' /
-    'encoding') when there are no cards or one is not closed."""
+    'encoding') when there are no cards or one is not closed, and the limits' errors
+    ('too_many_cards', 'too_many_properties', 'line_too_long', 'nul_bytes') for a vCard bomb."""
+    limits = limits or Limits()
+    checks.check_nul(data, data.startswith((b"\xff\xfe", b"\xfe\xff")))
     text, _ = decode_text(data)
     cards, current, start_line = [], None, 0
-    for number, line in enumerate(unfold(text), start=1):
+    for number, line in enumerate(unfold(text, limits.line_chars), start=1):
         name, params, value = parse_line(line)
         if name == "BEGIN" and value.upper() == "VCARD":
             current, start_line = [], number
         elif name == "END" and value.upper() == "VCARD" and current is not None:
             cards.append(current)
             current = None
+            if len(cards) > limits.rows:
+                raise ImportFileError(
+                    "too_many_cards",
+                    f"The file has more than {limits.rows:,} contact cards; one import takes at most "
+                    f"{limits.rows:,}. Split the file.",
+                    limit=limits.rows,
+                )
         elif current is not None and name:
             current.append((name, params, value))
+            if len(current) > limits.vcard_properties:
+                raise ImportFileError(
+                    "too_many_properties",
+                    f"The contact card starting on line {start_line:,} has more than "
+                    f"{limits.vcard_properties:,} lines; at most {limits.vcard_properties:,} are allowed.",
+                    line=start_line,
+                    limit=limits.vcard_properties,
+                )
     if current is not None:
         raise ImportFileError(
             "truncated",
@@ -83,18 +104,38 @@ def read_vcards(data):
     return VcardTable(cards)
 
 
-def unfold(text):
+def unfold(text, max_chars=Limits.line_chars):
     """Logical lines: a line starting with a space or tab continues the previous one; a
-    quoted-printable line ending in '=' continues on the next (vCard 2.1)."""
-    lines = []
-    for raw in text.splitlines():
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] += raw[1:]
-        elif lines and lines[-1].endswith("=") and "QUOTED-PRINTABLE" in lines[-1].split(":", 1)[0].upper():
-            lines[-1] += "\n" + raw  # a soft line break: parse_line joins it
+    quoted-printable line ending in '=' continues on the next (vCard 2.1). A logical line longer than
+    ``max_chars`` is refused (ImportFileError 'line_too_long', naming where it starts): a card folded
+    into a million pieces must not be glued together first."""
+    lines = []  # [first physical line number, [parts], length]
+    for number, raw in enumerate(text.splitlines(), start=1):
+        last = lines[-1] if lines else None
+        if raw[:1] in (" ", "\t") and last:
+            last[1].append(raw[1:])
+            last[2] += len(raw) - 1
+        elif last and last[1][-1].endswith("=") and _quoted_printable(last[1][0]):
+            last[1].append("\n" + raw)  # a soft line break: parse_line joins it
+            last[2] += len(raw) + 1
         else:
-            lines.append(raw)
-    return [line for line in lines if line.strip()]
+            lines.append([number, [raw], len(raw)])
+            last = lines[-1]
+        if last[2] > max_chars:
+            raise ImportFileError(
+                "line_too_long",
+                f"Line {last[0]:,} of the vCard file has {last[2]:,} characters; at most {max_chars:,} "
+                "are allowed.",
+                line=last[0],
+                chars=last[2],
+                limit=max_chars,
+            )
+    joined = ("".join(parts) for _, parts, _ in lines)
+    return [line for line in joined if line.strip()]
+
+
+def _quoted_printable(first_part):
+    return "QUOTED-PRINTABLE" in first_part.split(":", 1)[0].upper()
 
 
 def parse_line(line):

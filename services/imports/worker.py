@@ -29,6 +29,7 @@ from piiri.db import Database
 from piiri.errors import NotFound, PiiriError, ValidationFailed
 from piiri.outbox import Outbox
 from services.imports import jobs, models, pipeline
+from services.imports.limits import Limits
 from services.imports.reading import ImportFileError
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class WorkerSettings(DependencyProvider):
             # chunks sent ahead of the reply to the oldest: the contacts service checks the next
             # chunk's rows while it writes this one (it commits them in order)
             "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", 2))),
+            "limits": Limits.from_config(config),  # what a file may be (IMPORT_MAX_*, limits.py)
         }
 
     def get_dependency(self, worker_ctx):
@@ -115,7 +117,7 @@ class ImportWorker:
         """Every row checked; errors stored per row, and the valid rows stored in the numbered batches
         the commit sends (pipeline.batches), so the commit reads no file. A validation continued after
         a worker restart starts again from the first row and writes the same batches."""
-        table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job)
+        table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job, self.settings["limits"])
         self.db.session.rollback()
         custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
         validator = pipeline.validator(job, custom, table.headers)

@@ -21,9 +21,12 @@ MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+(?::[A-Z]+\
 @dataclass
 class SheetScan:
     """``last_row``: the number of the last row with a value (0: none); ``has_formulas``; ``merged``:
-    the merged ranges ('A1:B1')."""
+    the merged ranges ('A1:B1'); ``cells``: the cell elements (the cell limit of limits.py);
+    ``has_errors``: error cells (#N/A), which xlsx_calamine.py does not read."""
 
     last_row: int = 0
+    cells: int = 0
+    has_errors: bool = False
     has_formulas: bool = False
     merged: list = field(default_factory=list)
 
@@ -46,7 +49,9 @@ def scan_sheet(archive, path):
                     break
                 text = tail + chunk
                 start = len(tail)
-                current_row, rows_seen = _scan_text(scan, text, start, current_row, rows_seen)
+                if not tail:  # prefixed elements (<x:row>) are looked for only in sheets that use them
+                    prefixed = b":worksheet" in text[:4096]
+                current_row, rows_seen = _scan_text(scan, text, start, current_row, rows_seen, prefixed)
                 tail = text[-OVERLAP:]
     except zlib.error as exc:
         import zipfile
@@ -55,16 +60,22 @@ def scan_sheet(archive, path):
     return scan
 
 
-def _scan_text(scan, text, start, current_row, rows_seen):
+def _scan_text(scan, text, start, current_row, rows_seen, prefixed=True):
     """Update ``scan`` from ``text`` whose first ``start`` bytes were already seen (the overlap)."""
-    if not scan.has_formulas and FORMULA_TAG.search(text):
+    if not scan.has_formulas and (prefixed or b"<f" in text) and FORMULA_TAG.search(text):
         scan.has_formulas = True
+    if not scan.has_errors and b't="e"' in text:
+        scan.has_errors = True
     if b"mergeCell" in text:
         for ref in MERGE_TAG.findall(text, max(start - 200, 0)):
             ref = ref.decode()
             if ref not in scan.merged:
                 scan.merged.append(ref)
-    new_rows = text.count(b"<row", start) + text.count(b":row ", start) + text.count(b":row>", start)
+    scan.cells += text.count(b"<c ", start) + text.count(b"<c>", start)
+    new_rows = text.count(b"<row", start)
+    if prefixed:
+        scan.cells += text.count(b":c ", start) + text.count(b":c>", start)
+        new_rows += text.count(b":row ", start) + text.count(b":row>", start)
     last_value = max(text.rfind(marker) for marker in VALUE_ENDS)
     if last_value >= start:
         row = _row_before(text, last_value)

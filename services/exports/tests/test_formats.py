@@ -217,3 +217,11 @@ def test_i2_libreoffice_reads_the_xlsx_with_its_types(tmp_path):
     assert records[0] == ["Name", "Phone", "Birth date", "Tags", "Paid", "Shoe", "Joined"]
     assert records[1][:3] == ["Maija Meikäläinen", "+358401234567", "1980-05-17"]
     assert records[1][4] in ("TRUE", "1") and records[1][5] == "42.5"
+
+
+def test_i2_issue11_xlsx_keeps_a_formula_like_text_as_text():
+    """Formula-safety of the kept writer (issue 11 item 10: XlsxWriter was measured and not taken)."""
+    body, _ = write("xlsx", language="en")
+    sheet = load_workbook(io.BytesIO(body)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -10,7 +10,6 @@ MATCH_ON = ("email", "phone", "name_birth_date")
 COMMIT_MODES = ("all_or_nothing", "valid_rows")
 MAX_BATCH = 5000
 PART_BYTES = 1024 * 1024  # an upload travels in parts of at most this size
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class ConsentOption(Schema):

@@ -138,9 +138,105 @@ TEMPLATES = (
         "Tämä ei ole tekstitiedosto (CSV): lataa .xlsx, .csv tai .vcf.",
     ),
     (
-        "The text is not valid {encoding} (byte {position}). Save the file as CSV UTF-8.",
-        "Teksti ei ole kelvollista {encoding}-merkistöä (tavu {position}). "
+        "The text is not valid {encoding} (line {line}, byte {position}). Save the file as CSV UTF-8.",
+        "Teksti ei ole kelvollista {encoding}-merkistöä (rivi {line}, tavu {position}). "
         "Tallenna tiedosto muodossa CSV UTF-8.",
+    ),
+    (
+        "The file mixes character encodings: line {utf8_line} is UTF-8 but line {line} is not. "
+        "Save the whole file as CSV UTF-8.",
+        "Tiedostossa on sekaisin eri merkistöjä: rivi {utf8_line} on UTF-8-muodossa, mutta rivi {line} "
+        "ei ole. Tallenna koko tiedosto muodossa CSV UTF-8.",
+    ),
+    # the limits of a file (limits.py, issue 12 item 1)
+    (
+        "The file is larger than {limit} MB, the largest file one import takes.",
+        "Tiedosto on suurempi kuin {limit} Mt, suurin yhteen tuontiin sopiva tiedosto.",
+    ),
+    (
+        "The Excel file has {count} parts; at most {limit} are allowed.",
+        "Excel-tiedostossa on {count} osaa; enintään {limit} on sallittu.",
+    ),
+    (
+        "The part {part} of the Excel file unpacks to {size} MB; at most {limit} MB is allowed.",
+        "Excel-tiedoston osa {part} purkautuu {size} megatavuksi; enintään {limit} Mt on sallittu.",
+    ),
+    (
+        "The Excel file unpacks to {size} MB; at most {limit} MB is allowed.",
+        "Excel-tiedosto purkautuu {size} megatavuksi; enintään {limit} Mt on sallittu.",
+    ),
+    (
+        "The part {part} of the Excel file is compressed {ratio} times; at most {limit} is allowed "
+        "(this looks like a zip bomb).",
+        "Excel-tiedoston osa {part} on pakattu {ratio}-kertaisesti; enintään {limit} on sallittu "
+        "(tiedosto näyttää zip-pommilta).",
+    ),
+    (
+        "The Excel file holds a part that no workbook has ({part}).",
+        "Excel-tiedostossa on osa, jota työkirjoissa ei ole ({part}).",
+    ),
+    (
+        "The parts of the Excel file overlap each other ({part}): this is a zip bomb or a damaged file.",
+        "Excel-tiedoston osat menevät päällekkäin ({part}): tiedosto on zip-pommi tai vioittunut.",
+    ),
+    (
+        "The part {part} of the Excel file declares XML entities (DOCTYPE); workbooks never do, and they "
+        "can make a file expand without end.",
+        "Excel-tiedoston osa {part} määrittelee XML-entiteettejä (DOCTYPE); työkirjoissa niitä ei ole, ja "
+        "niillä tiedoston voi paisuttaa loputtomiin.",
+    ),
+    (
+        "The part {part} of the Excel file has no XML element in its first {size} KB.",
+        "Excel-tiedoston osan {part} ensimmäisissä {size} kilotavussa ei ole XML-elementtiä.",
+    ),
+    (
+        "The sheet '{sheet}' claims {rows} rows and {columns} columns; a spreadsheet has at most "
+        "{max_rows} rows and {max_columns} columns.",
+        "Taulukko '{sheet}' väittää sisältävänsä {rows} riviä ja {columns} saraketta; taulukossa voi olla "
+        "enintään {max_rows} riviä ja {max_columns} saraketta.",
+    ),
+    (
+        "Line {line} has {columns} columns; at most {limit} are allowed.",
+        "Rivillä {line} on {columns} saraketta; enintään {limit} on sallittu.",
+    ),
+    (
+        "The sheet '{sheet}' has {columns} columns; at most {limit} are allowed.",
+        "Taulukossa '{sheet}' on {columns} saraketta; enintään {limit} on sallittu.",
+    ),
+    (
+        "The sheet '{sheet}' has {cells} cells; one import takes at most {limit}. Split the file.",
+        "Taulukossa '{sheet}' on {cells} solua; yhdessä tuonnissa voi olla enintään {limit}. "
+        "Jaa tiedosto osiin.",
+    ),
+    (
+        "The file has {cells} cells; one import takes at most {limit}. Split the file.",
+        "Tiedostossa on {cells} solua; yhdessä tuonnissa voi olla enintään {limit}. Jaa tiedosto osiin.",
+    ),
+    (
+        "Line {line} of the CSV file has {chars} characters; at most {limit} are allowed.",
+        "CSV-tiedoston rivillä {line} on {chars} merkkiä; enintään {limit} on sallittu.",
+    ),
+    (
+        "Line {line} of the vCard file has {chars} characters; at most {limit} are allowed.",
+        "vCard-tiedoston rivillä {line} on {chars} merkkiä; enintään {limit} on sallittu.",
+    ),
+    (
+        "Line {line} of the file holds a NUL byte, which no text file has: this is not a CSV or vCard file.",
+        "Tiedoston rivillä {line} on NUL-tavu, jota tekstitiedostoissa ei ole: tämä ei ole CSV- eikä "
+        "vCard-tiedosto.",
+    ),
+    (
+        "The file has more than {limit} contact cards; one import takes at most {count}. Split the file.",
+        "Tiedostossa on yli {limit} käyntikorttia; yhdessä tuonnissa voi olla enintään {count}. "
+        "Jaa tiedosto osiin.",
+    ),
+    (
+        "The contact card starting on line {line} has more than {limit} lines; at most {count} are allowed.",
+        "Rivillä {line} alkavassa käyntikortissa on yli {limit} riviä; enintään {count} on sallittu.",
+    ),
+    (
+        "The file could not be read ({reason}).",
+        "Tiedostoa ei voitu lukea ({reason}).",
     ),
     (
         "The CSV file is broken near row {row}: {reason}.",

@@ -1,5 +1,6 @@
-"""I1: the fast .xlsx cell reader gives exactly openpyxl's values, on files of openpyxl (normal and
-write-only), LibreOffice (shared strings, its own styles, computed formulas) and odd cell forms."""
+"""I1: the fast .xlsx cell readers (xlsx_rows.py, and python-calamine through xlsx_calamine.py, issue 11
+item 10) give exactly openpyxl's values, on files of openpyxl (normal and write-only), LibreOffice
+(shared strings, its own styles, computed formulas) and odd cell forms."""
 
 import io
 import os
@@ -12,7 +13,7 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 
-from services.imports import xlsx_rows
+from services.imports import xlsx_calamine, xlsx_rows
 from services.imports.reading import ImportFileError, open_table
 from services.imports.tests import corpus
 
@@ -52,10 +53,19 @@ def fast_values(data, width):
     return [row for row in rows if any(value is not None for value in row)]
 
 
+def calamine_values(data, width):
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    sheet = workbook.active.title
+    workbook.close()
+    rows = [values for _, values in xlsx_calamine.iter_rows(data, sheet, 2, 10**6, width)]
+    return [row for row in rows if any(value is not None for value in row)]
+
+
 def assert_same(data, width):
     expected = openpyxl_values(data, width)
     assert expected, "the file has rows"
     assert fast_values(data, width) == expected
+    assert calamine_values(data, width) == expected
     return expected
 
 
@@ -141,6 +151,51 @@ def test_i1_prefixed_sheets_are_read_by_openpyxl():
     table = open_table(data, "x.xlsx")
     assert table.headers == corpus.HEADERS
     assert list(table.rows()) == [(2, corpus.ROWS[0]), (3, corpus.ROWS[1])]
+    assert calamine_values(data, 7) == corpus.ROWS
     with pytest.raises(ImportFileError) as caught:
         open_table(prefixed(corpus.formulas_xlsx()), "x.xlsx")
     assert caught.value.code == "formulas" and caught.value.details["cells"] == ["H2", "H3"]
+
+
+def test_i1_issue11_calamine_rows_keep_spreadsheet_numbers_and_columns_of_a_sheet_starting_at_b3():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B3"], sheet["C3"], sheet["D3"] = "Etunimi", "Luku", "Päivä"
+    sheet["B4"], sheet["C4"], sheet["D4"] = "Maija", 7, datetime(1980, 2, 1)
+    sheet["C6"] = 2.5
+    out = io.BytesIO()
+    workbook.save(out)
+    table = open_table(out.getvalue(), "x.xlsx")
+    assert table.headers == ["Column A", "Etunimi", "Luku", "Päivä"]
+    assert list(table.rows()) == [(4, [None, "Maija", 7, datetime(1980, 2, 1)]), (6, [None, None, 2.5, None])]
+
+
+def test_i1_issue11_the_streaming_reader_takes_sheets_too_large_for_calamine_and_error_cells(monkeypatch):
+    data = corpus.xlsx_bytes([row[:8] for row in MIXED[1:]], headers=MIXED[0][:8])
+    by_calamine = list(open_table(data, "x.xlsx").rows())
+    assert by_calamine[0][1][:6] == MIXED[1][:6]
+    monkeypatch.setattr(xlsx_calamine, "MAX_CELLS", 10)
+    monkeypatch.setattr(xlsx_calamine, "iter_rows", None)  # not used any more
+    assert list(open_table(data, "x.xlsx").rows()) == by_calamine
+    monkeypatch.undo()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Nimi", "Arvo"])
+    workbook.active.append(["Maija", "#N/A"])
+    out = io.BytesIO()
+    workbook.save(out)
+    assert list(open_table(out.getvalue(), "x.xlsx").rows()) == [(2, ["Maija", "#N/A"])]
+
+
+def test_i1_the_sample_of_an_xlsx_is_streamed_not_parsed_whole_by_calamine(monkeypatch):
+    from services.imports import sample
+
+    data = corpus.xlsx_bytes([[f"Nimi {n}", n] for n in range(100)], headers=["Nimi", "Luku"])
+    table = open_table(data, "x.xlsx")
+    whole = list(table.rows())[:20]
+
+    def refuse(*args):
+        raise AssertionError("calamine parsed the whole sheet for the sample")
+
+    monkeypatch.setattr(xlsx_calamine, "iter_rows", refuse)
+    assert table.first_rows(20) == whole
+    assert [row[0] for row in sample.take(table, 20)] == list(range(2, 22))
