@@ -13,7 +13,7 @@ from sqlalchemy import text
 from conftest import ALL_PERMISSIONS, make_actor
 from piiri.errors import ValidationFailed
 from services.contacts.service import ContactsService
-from services.imports.messages import translate
+from services.imports.contract.messages import translate
 from services.imports.service import ImportsService
 from tests.hostile_files.build import CASES, data_of
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from services.imports.contract.messages import translate
 from services.imports.limits import Limits
-from services.imports.messages import translate
 from services.imports.reading import ImportFileError, open_table
 from services.imports.tests import corpus
 from services.imports.vcard import unfold
