@@ -7,11 +7,13 @@ started, never by reading published outbox rows afterwards (a relay may delete t
 
 import json
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import pika
 import psycopg
 
+from tests.faults.load import Ledger, Write
 from tests.faults.system import DATABASE_PREFIX, piiri
 
 EVENT_QUEUE = "piiri-faults.contacts-events"
@@ -139,6 +141,10 @@ def check(infra, ledger, report):
     check_events(infra, ledger, events, imported, report)
     check_audit(infra, ledger, report)
     check_jobs(infra, ledger, report)
+    canary = canary_detected(infra, ledger, events, imported)
+    report.counts["canary losses found"] = canary
+    if not all(canary.values()):
+        report.problems.append(f"harness: a made-up loss went unnoticed: {canary}")
     verify = piiri(infra, "audit", "verify")
     report.counts["audit chain"] = (verify.stdout or verify.stderr).strip().splitlines()[0:1]
     if verify.returncode != 0:
@@ -275,3 +281,29 @@ def check_jobs(infra, ledger, report):
         for job_id in missing:
             report.lose(kind, f"accepted job {job_id} is not in the database")
         report.counts[kind] = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "0"
+
+
+def canary_ledger(ledger):
+    """A copy of ``ledger`` with one made-up write, read, search, import and export that never happened."""
+    fake = str(uuid.uuid4())
+    canary = Ledger(marker=ledger.marker)
+    canary.writes = [Write(fake, 1, {"city": "Nowhere"}, f"canary-{fake}", "contact.created")]
+    canary.reads = [(fake, f"canary-read-{fake}")]
+    canary.searches = [f"canary-search-{fake}"]
+    canary.imports = {fake: [f"canary.{fake}@example.fi"]}
+    canary.exports = [fake]
+    return canary
+
+
+def canary_detected(infra, ledger, events, imported):
+    """The checks are not vacuous: run on a made-up ledger they report a loss in every category."""
+    canary = canary_ledger(ledger)
+    report = Report()
+    check_writes(infra, canary, report)
+    check_events(infra, canary, events, imported, report)
+    check_audit(infra, canary, report)
+    check_jobs(infra, canary, report)
+    return {
+        category: report.lost.get(category, 0)
+        for category in ("writes", "events", "audit", "imports", "exports")
+    }
