@@ -64,26 +64,38 @@ def query(infra, service, sql, params=()):
 
 
 def unpublished(infra):
-    """{service: rows in its outbox not yet published}."""
+    """{service: rows in its outbox not yet published} (a relay that deletes published rows leaves
+    only unpublished ones, with or without a ``published_at`` column)."""
     counts = {}
     for service in SERVICE_DATABASES:
-        exists = query(infra, service, "SELECT to_regclass('outbox') IS NOT NULL")[0][0]
-        if exists:
-            counts[service] = query(infra, service, "SELECT count(*) FROM outbox WHERE published_at IS NULL")[
-                0
-            ][0]
+        columns = query(
+            infra, service, "SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox'"
+        )
+        if not columns:
+            continue
+        pending = "published_at IS NULL" if ("published_at",) in columns else "true"
+        counts[service] = query(infra, service, f"SELECT count(*) FROM outbox WHERE {pending}")[0][0]
     return counts
 
 
-def busy_queues(infra):
+def queue_depths(infra):
     """{queue: messages ready or unacknowledged} of every queue but ours that is not empty."""
     listed = infra.rabbit.ctl("list_queues", "-q", "--no-table-headers", "name", "messages", check=False)
-    busy = {}
+    depths = {}
     for line in listed.stdout.splitlines():
         parts = line.split()
         if len(parts) == 2 and parts[0] != EVENT_QUEUE and parts[1].isdigit() and int(parts[1]):
-            busy[parts[0]] = int(parts[1])
-    return busy
+            depths[parts[0]] = int(parts[1])
+    return depths
+
+
+def dead_letter_queue(name):
+    return any(mark in name.lower() for mark in ("dead", "dlq", "dlx", "parked")) or name.endswith(".invalid")
+
+
+def busy_queues(infra):
+    """Queues a consumer still has to work through (dead-letter queues wait for a person, not for us)."""
+    return {name: count for name, count in queue_depths(infra).items() if not dead_letter_queue(name)}
 
 
 def active_jobs(infra):
@@ -145,6 +157,8 @@ def check(infra, ledger, report):
     report.counts["canary losses found"] = canary
     if not all(canary.values()):
         report.problems.append(f"harness: a made-up loss went unnoticed: {canary}")
+    dead = {name: count for name, count in queue_depths(infra).items() if dead_letter_queue(name)}
+    report.counts["dead-lettered messages"] = dead or 0
     verify = piiri(infra, "audit", "verify")
     report.counts["audit chain"] = (verify.stdout or verify.stderr).strip().splitlines()[0:1]
     if verify.returncode != 0:

@@ -8,6 +8,7 @@ process that exited on its own, as systemd or Kubernetes would, and counts it: t
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ PIIRI = Path(sys.executable).parent / "piiri"
 SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "export_worker", "gateway")
 BANNERS = ("Piiri is running at", "are running (no web gateway")
 DATABASE_PREFIX = "piiri_faults"
+EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Exit)\b.*")
 
 
 def service_env(infra, extra=None):
@@ -99,6 +101,14 @@ class ServiceProcess:
                 raise RuntimeError(f"{self.label} keeps exiting at start: see {self.log}")
             time.sleep(2)  # preflight refused (a server is restarting): try again
 
+    def exit_reason(self):
+        """The last exception line of the log (why the process exited on its own), or ''."""
+        with open(self.log, "rb") as log:
+            log.seek(max(0, self.log.stat().st_size - 20000))
+            lines = log.read().decode("utf-8", "replace").splitlines()
+        errors = [line for line in lines if EXCEPTION_LINE.match(line)]
+        return errors[-1][:200] if errors else ""
+
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
@@ -161,7 +171,10 @@ class Cluster:
             for slot in self.slots:
                 with self.lock:
                     if slot.process is not None and not slot.alive() and not self._stop.is_set():
-                        self.unplanned_exits.append(f"{slot.label} (exit {slot.process.returncode})")
+                        reason = slot.exit_reason()
+                        self.unplanned_exits.append(
+                            f"{slot.label} (exit {slot.process.returncode}: {reason})"
+                        )
                         try:
                             slot.start()
                         except RuntimeError:
