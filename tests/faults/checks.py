@@ -129,6 +129,7 @@ class Report:
     counts: dict = field(default_factory=dict)
     lost: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
+    chaos: list = field(default_factory=list)  # what the chaos thread did, when
 
     def lose(self, category, what):
         self.lost[category] = self.lost.get(category, 0) + 1

@@ -98,7 +98,7 @@ def run(seconds=60, kills=1, seed=None, keep=False, quiet_timeout=240):
         token = get_token(cluster.base_urls, USERNAME, PASSWORD, time.monotonic() + 60)
 
         load = Load(cluster.base_urls, token, seed)
-        events = []
+        events = report.chaos
         stopping = threading.Event()
         started = time.monotonic()
         plan = chaos_plan(seconds, kills, rng)
@@ -125,7 +125,6 @@ def run(seconds=60, kills=1, seed=None, keep=False, quiet_timeout=240):
         report.counts["failed requests (faults)"] = dict(sorted(load.ledger.failures.items()))
         report.problems.extend(f"harness: {error}" for error in load.errors)
         report.problems.extend(f"exited on its own: {label}" for label in cluster.unplanned_exits)
-        report.chaos = events
         return report
     finally:
         close()
@@ -135,7 +134,7 @@ def run(seconds=60, kills=1, seed=None, keep=False, quiet_timeout=240):
 
 def format_report(report):
     lines = ["chaos:"]
-    lines += [f"  {event}" for event in getattr(report, "chaos", [])]
+    lines += [f"  {event}" for event in report.chaos]
     lines.append("counts:")
     lines += [f"  {name}: {value}" for name, value in report.counts.items()]
     lines.append("lost: " + ", ".join(f"{name}={count}" for name, count in report.lost.items()))
