@@ -78,13 +78,20 @@ def unpublished(infra):
     return counts
 
 
-def queue_depths(infra):
-    """{queue: messages ready or unacknowledged} of every queue but ours that is not empty."""
-    listed = infra.rabbit.ctl("list_queues", "-q", "--no-table-headers", "name", "messages", check=False)
+def queue_depths(infra, orphaned_replies=False):
+    """{queue: messages ready or unacknowledged} of every queue but ours that is not empty. Without
+    ``orphaned_replies``, leaves out RPC reply queues nobody consumes: the answers to a caller that was
+    killed, which nobody will read (nameko lets such a queue expire after a few minutes)."""
+    listed = infra.rabbit.ctl(
+        "list_queues", "-q", "--no-table-headers", "name", "messages", "consumers", check=False
+    )
     depths = {}
     for line in listed.stdout.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] != EVENT_QUEUE and parts[1].isdigit() and int(parts[1]):
+        if len(parts) != 3 or parts[0] == EVENT_QUEUE or not parts[1].isdigit() or not int(parts[1]):
+            continue
+        orphaned = parts[0].startswith("rpc.reply-") and parts[2] == "0"
+        if orphaned == orphaned_replies:
             depths[parts[0]] = int(parts[1])
     return depths
 
@@ -160,6 +167,9 @@ def check(infra, ledger, report):
         report.problems.append(f"harness: a made-up loss went unnoticed: {canary}")
     dead = {name: count for name, count in queue_depths(infra).items() if dead_letter_queue(name)}
     report.counts["dead-lettered messages"] = dead or 0
+    report.counts["unread answers to killed callers"] = sum(
+        queue_depths(infra, orphaned_replies=True).values()
+    )
     verify = piiri(infra, "audit", "verify")
     report.counts["audit chain"] = (verify.stdout or verify.stderr).strip().splitlines()[0:1]
     if verify.returncode != 0:
@@ -316,6 +326,13 @@ def check_jobs(infra, ledger, report):
         for job_id in missing:
             report.lose(kind, f"accepted job {job_id} is not in the database")
         report.counts[kind] = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "0"
+    unanswered = query(  # uploads whose answer the client never got (a fault cut the request)
+        infra,
+        "imports",
+        "SELECT status, count(*) FROM import_jobs WHERE NOT id = ANY(%s::uuid[]) GROUP BY status",
+        [list(ledger.imports)],
+    )
+    report.counts["import jobs of unanswered uploads"] = dict(unanswered) or 0
 
 
 def canary_ledger(ledger):
