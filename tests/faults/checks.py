@@ -326,6 +326,9 @@ def check_jobs(infra, ledger, report):
         for job_id in missing:
             report.lose(kind, f"accepted job {job_id} is not in the database")
         report.counts[kind] = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "0"
+    failed = query(infra, "exports", "SELECT error FROM export_jobs WHERE status = 'failed'")
+    failed += query(infra, "imports", "SELECT error::text FROM import_jobs WHERE status = 'failed'")
+    report.counts["why jobs failed"] = sorted({str(row[0])[:160] for row in failed}) or 0
     unanswered = query(  # uploads whose answer the client never got (a fault cut the request)
         infra,
         "imports",
