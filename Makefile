@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv run test lint format bench lock
+.PHONY: help setup venv run test lint format bench faults lock
 
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
@@ -13,6 +13,8 @@ help:
 	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, lint-imports, pytest"
 	@echo "make setup   virtualenv + pinned packages, PostgreSQL, RabbitMQ, database role, test vhost"
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
+	@echo "make faults  the fault harness, long run (issue 12): 4 minutes of load with kill -9s and"
+	@echo "             server restarts on its own throwaway PostgreSQL and RabbitMQ; nothing may be lost"
 	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries)"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
@@ -38,6 +40,12 @@ test:
 
 bench: setup
 	$(BIN)/python bench/search_bench.py
+
+# FAULTS_SECONDS / FAULTS_KILLS change the length and the number of SIGKILLs (tests/faults/harness.py).
+FAULTS_SECONDS ?= 240
+FAULTS_KILLS ?= 6
+faults: setup
+	$(BIN)/python -m tests.faults.harness --seconds $(FAULTS_SECONDS) --kills $(FAULTS_KILLS)
 
 lint: venv
 	$(BIN)/ruff format --check .

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import create_engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from piiri.config import database_url
@@ -62,9 +63,16 @@ class WorkerDatabase:
                 return total
 
     def close(self):
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        """End the worker's session. A connection that died under it (the database restarted) is
+        dropped from the pool instead of raising: an error here, at worker teardown, would stop the
+        whole nameko container (issue 12, found by tests/faults)."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            session.close()
+        except DBAPIError:
+            session.invalidate()
 
 
 class Database(DependencyProvider):

@@ -11,6 +11,7 @@ Operations scale exports by running more `piiri run exports-worker` processes.
 import logging
 
 import eventlet
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
@@ -71,6 +72,9 @@ class ExportWorker:
             log.info("exports: job %s was deleted while it ran", job_id)
         except PiiriError as exc:
             self._fail(job_id, exc.message)
+        except BrokerUnavailable:  # RabbitMQ went away mid-job (a restart): not the job's fault, so it
+            # stays running; once its heartbeat is stale the recovery timer queues it again (issue 12)
+            log.warning("exports: job %s lost the broker; it runs again once its heartbeat is stale", job_id)
         except Exception:
             log.exception("exports: job %s failed", job_id)
             self._fail(job_id, "The export failed unexpectedly; the error is in the worker's log.")

@@ -14,6 +14,7 @@ def test_weights_follow_the_kind_of_test():
     assert shards.weight("tests/integration/test_import_bench_smoke.py", 1) == 40.0
     assert shards.weight("tests/e2e/test_api.py", 10) == 20.0
     assert shards.weight("services/imports/tests/test_sample.py", 10) == 1.0
+    assert shards.weight("tests/faults/test_faults.py", 2) == 180.0  # issue 12: the harness's short run
 
 
 def test_every_file_lands_in_one_shard_and_the_shards_weigh_about_the_same():
