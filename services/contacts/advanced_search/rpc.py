@@ -3,6 +3,7 @@ count_contacts_advanced. Both need contacts.view; each page is audited as one co
 
 import base64
 import json
+import uuid
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
@@ -79,12 +80,32 @@ def position_for(cursor, sort, direction):
         position = None
     if not isinstance(position, dict) or position.get("m") != "a" or not CURSOR_KEYS <= set(position):
         raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+    if not _well_formed(position, sort):
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
     if position["o"] != sort or position["d"] != direction:
         raise ValidationFailed(
             "The paging cursor was made for another sort.",
             {"cursor": [f"Made for sort {position['o']} {position['d']}; start again from page 1."]},
         )
     return position
+
+
+def _well_formed(position, sort):
+    """Only the keys and types page() writes (a tampered cursor would reach SQL): issue 12 item 6."""
+    if set(position) != CURSOR_KEYS | {"m"} or position["n"] not in (0, 1) or isinstance(position["n"], bool):
+        return False
+    try:
+        uuid.UUID(str(position["i"]))
+        key = position["k"]
+        if key is not None:
+            if not isinstance(key, str) or "\x00" in key or len(key) > 1000:
+                return False
+            key.encode("utf-8")
+            if position["o"] == sort:
+                advanced_storage._key_value(sort, key)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+    return True
 
 
 class AdvancedSearchRpc:

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
+from piiri.fields import BoundedList
 from services.contacts.contract import ContactSummary, EventEnvelope
 from services.contacts.groups.tree import MAX_CONTACTS_PER_CALL, MAX_NAME, MAX_ROLE
 from services.contacts.storage import parse_id
@@ -32,10 +33,11 @@ class GroupInput(Schema):
 
 
 class _ContactIds(Schema):
-    contact_ids = fields.List(
+    contact_ids = BoundedList(
         fields.String(),
         required=True,
-        validate=validate.Length(min=1, max=MAX_CONTACTS_PER_CALL),
+        min_length=1,
+        max_length=MAX_CONTACTS_PER_CALL,
         metadata={"description": f"Contact ids (1 to {MAX_CONTACTS_PER_CALL:,})."},
     )
 
