@@ -16,6 +16,7 @@ from services.contacts.advanced_search import storage as advanced_storage
 from services.contacts.advanced_search.contract import AdvancedCountInput, AdvancedSearchInput
 from services.contacts.advanced_search.expression import compile_expression
 from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
+from services.contacts.counting import audit_count
 from services.contacts.filters import _builder, unknown_family_filters
 from services.contacts.saved_searches.storage import COUNT_CAP
 from services.contacts.search import clamp_limit, encode_cursor
@@ -158,11 +159,12 @@ class AdvancedSearchRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_contacts_advanced(self, expression):
-        """How many contacts match, up to 10,001 (no personal data, so no audit record)."""
+        """How many contacts match, up to 10,001; one ``contact.counted`` audit record (issue 12 item 4)."""
         actor = self.context.require(VIEW)
         args = _loaded(AdvancedCountInput(), {"expression": expression})
         session = self.db.session
         condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
         found = advanced_storage.count(self.db.session, condition)
         self.db.session.rollback()
-        return {"count": found, "exact": found <= COUNT_CAP}
+        count = {"count": found, "exact": found <= COUNT_CAP}
+        return audit_count(self.audit, actor, count, {"expression": args["expression"]})
