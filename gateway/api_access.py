@@ -3,6 +3,8 @@ for other systems. Everything but /api/v1/me needs users.manage; every change is
 audit trail) before it is committed, and no admin can take away their own users.manage.
 """
 
+import uuid
+
 from gateway import (
     access_admin,
     api_tokens,
@@ -54,6 +56,18 @@ class AccessAdmin:
             session.rollback()
             raise
         return result
+
+    def guard_user_target(self, principal, user_id):
+        """Refuse (403) acting on a user who holds more than the caller: a scoped user manager must not
+        reset an admin's password or second factor and then log in as them (issue 12 item 3)."""
+        session = self.db.session
+        try:
+            grant = grants.grants_of_users(session).get(uuid.UUID(str(user_id)))
+        except ValueError:
+            grant = None  # no such user: the action answers 404 itself
+        session.rollback()
+        if grant is not None:
+            grants.check_within(principal.access, grant)
 
     def contact_group_choices(self):
         """[{id, name, label}] of every contact group (label: its full name path), from the contacts

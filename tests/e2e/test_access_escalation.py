@@ -151,9 +151,14 @@ def test_issue12_item3_scoped_user_manager_cannot_widen_tokens_or_users(system, 
         "permissions",
     )
 
-    # A user who holds more than they do is out of their reach.
+    # A user who holds more than they do is out of their reach: no deactivating, and no new password or
+    # second factor to log in as them.
     admin_id = admin_api.get("/api/v1/me").json()["id"]
     refused(api.patch(f"/api/v1/users/{admin_id}", json={"active": False}), "user")
+    refused(api.post(f"/api/v1/users/{admin_id}:reset-password"), "user")
+    refused(api.post(f"/api/v1/users/{admin_id}:reset-totp"), "user")
+    own = api.post(f"/api/v1/users/{new['id']}:reset-password")  # their own new user: fine
+    assert own.status_code == 200, own.text
 
     # Nothing of it happened.
     me = api.get("/api/v1/me").json()
@@ -255,6 +260,9 @@ def test_issue12_item3_the_web_forms_refuse_the_same_grants(system, admin_api):
         },
     )
     assert role.status_code == 403
+    admin_id = admin_api.get("/api/v1/me").json()["id"]
+    reset = client.post(f"{base}/admin/users/{admin_id}/reset-password", data={"csrf_token": csrf})
+    assert reset.status_code == 403 and "temporary" not in reset.text.lower()
     assert admin_api.get("/api/v1/api-tokens").json()["items"] == []
     assert admin_api.get(f"/api/v1/users/{local['id']}").json()["role"] == "local_admin"
     assert "gdpr.officer" not in admin_api.get("/api/v1/roles/local_admin").json()["permissions"]
