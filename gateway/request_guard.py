@@ -8,8 +8,8 @@ work, and text PostgreSQL can store.
 - no NUL character (PostgreSQL refuses it in text) and no lone surrogate (not encodable as UTF-8) in the
   path, a query parameter, a form field or any JSON string or key: a 422 naming the field.
 
-Multipart uploads and raw bodies (imports, photos) are streamed by their routes, which check their own
-sizes; their text fields are checked here like any form's.
+Multipart uploads and raw bodies (imports, photos) are left to their routes, which check their size before
+parsing them (a photo's 2 MB from Content-Length, an import's 200 MB while streaming).
 """
 
 import json
@@ -23,7 +23,7 @@ MAX_QUERY_BYTES = 6 * 1024  # under eventlet's own 8 KB request line, so a JSON 
 MAX_JSON_BYTES = 4 * 1024 * 1024  # a 2 MB photo in base64 fits
 MAX_FORM_BYTES = 500_000  # werkzeug's own limit on a form's fields in memory (max_form_memory_size)
 MAX_JSON_DEPTH = 32
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class MalformedRequest(PiiriError):
@@ -174,12 +174,11 @@ def check_request(request):
         return
     if request.is_json:
         _parse_json(request)
-    elif request.mimetype in FORM_TYPES:
-        if request.mimetype == FORM_TYPES[0]:
-            _read_body(request, MAX_FORM_BYTES, "form")
+    elif request.mimetype == FORM_TYPE:
+        _read_body(request, MAX_FORM_BYTES, "form")
         try:
             fields = request.form.items(multi=True)
-        except RequestEntityTooLarge:  # werkzeug's limits on a multipart form's parts and fields
+        except RequestEntityTooLarge:  # werkzeug's own limits on a form's fields
             raise PayloadTooLarge(
                 "The form is too large.", {"_body": ["Too many or too large fields."]}
             ) from None

@@ -180,3 +180,18 @@ def test_issue12_item6_the_web_ui_answers_a_nul_with_a_400_page(system, admin_ap
     assert "NUL" in page.text
     hostile_login = requests.post(f"{system.base_url}/login", data={"username": "a\x00", "password": "x"})
     assert hostile_login.status_code == 400 and "text/html" in hostile_login.headers["Content-Type"]
+
+
+def test_issue12_item6_an_import_upload_names_a_nul_in_its_file_or_sheet_name():
+    """Multipart uploads are parsed by their routes (size first), so the import checks its own names."""
+    from gateway.api_imports import ImportCalls
+    from piiri.errors import ValidationFailed
+
+    class Gateway(ImportCalls):
+        def call(self, *args, **kwargs):
+            raise AssertionError("nothing may reach the imports service")
+
+    for filename, sheet, field in (("a\x00.csv", None, "file"), ("a.csv", "S\x00", "sheet")):
+        with pytest.raises(ValidationFailed) as refused:
+            Gateway().upload_import(filename, None, sheet)
+        assert field in refused.value.details
