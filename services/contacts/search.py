@@ -5,6 +5,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import phonenumbers
 
@@ -87,15 +88,19 @@ def _storable_text(value):
 
 def _well_formed(position):
     """A position has only the keys and types our pages write (a tampered one would reach SQL): issue 12
-    item 6. {"m": "k"|"f", "s": sort name, "i": contact id, "g": group, "o": offset}."""
-    if not set(position) <= {"m", "s", "i", "g", "o"} or ("s" in position) != ("i" in position):
+    item 6. {"m": "k"|"f", "s": sort name (or "t": a time), "i": an id, "g": group, "o": offset}."""
+    if not set(position) <= {"m", "s", "t", "i", "g", "o"} or ("s" in position or "t" in position) != (
+        "i" in position
+    ):
         return False
-    if "s" in position:
-        if not _storable_text(position["s"]) or not isinstance(position["i"], str):
-            return False
+    if "s" in position and not _storable_text(position["s"]):
+        return False
+    if "i" in position:
         try:
             uuid.UUID(position["i"])
-        except ValueError:
+            if "t" in position:
+                datetime.fromisoformat(position["t"])
+        except (ValueError, TypeError, AttributeError):
             return False
     for name in ("g", "o"):
         value = position.get(name, 0)
