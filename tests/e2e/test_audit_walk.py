@@ -4,9 +4,9 @@ Every gateway route (found by introspection, tests/routes.py) is classified in R
 ``personal`` (returns personal data of contacts: the request must leave an audit record, by the acting
 user, naming every contact it showed), ``counted`` (a count of contacts: one ``contact.counted`` record
 by the acting user with the query and the number), ``no_personal_data`` (with the reason) or ``write``
-(changes state; the change is audited: WRITE_WALK checks the changes to a person here, each feature's own tests the
-rest). A route missing from the table fails test_g2_every_route_is_classified with a message saying
-where to classify it. The no_personal_data GET routes are walked too: none may show a seeded person.
+(changes state; the change is audited: WRITE_WALK checks the changes to a person here, each feature's
+own tests the rest). A route missing from the table fails test_g2_every_route_is_classified with a
+message saying where to classify it. The no_personal_data GET routes are walked too: none may show a seeded person.
 
 The walk seeds one person with every kind of detail, then calls every ``personal`` route as an admin
 through the real HTTP API and web UI with real ids in the path, and asks the audit database for the
@@ -691,6 +691,11 @@ def test_g2_every_personal_route_leaves_an_audit_record_naming_what_it_showed(wa
     assert not problems, f"{len(problems)} routes return personal data unaudited:\n" + "\n".join(problems)
 
 
+COUNTED_RECORDS = text(
+    "SELECT actor_id, details FROM audit_events WHERE request_id = :rid AND action = 'contact.counted'"
+)
+
+
 def test_issue12_item4_every_count_leaves_one_audit_record_with_the_query_and_the_number(
     walk_system, engines
 ):
@@ -707,13 +712,10 @@ def test_issue12_item4_every_count_leaves_one_audit_record_with_the_query_and_th
             problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
             continue
         request_id = response.headers.get("X-Request-Id")
-        query = text(
-            "SELECT actor_id, details FROM audit_events WHERE request_id = :rid AND action = :a"
-        )
 
         def records(request_id=request_id):
             with engines["audit"].connect() as conn:
-                rows = conn.execute(query, {"rid": request_id, "a": "contact.counted"}).all()
+                rows = conn.execute(COUNTED_RECORDS, {"rid": request_id}).all()
             return rows or None
 
         found = wait_for(records, seconds=3) or []
