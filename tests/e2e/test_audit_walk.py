@@ -6,7 +6,8 @@ user, naming every contact it showed), ``counted`` (a count of contacts: one ``c
 by the acting user with the query and the number), ``no_personal_data`` (with the reason) or ``write``
 (changes state; the change is audited: WRITE_WALK checks the changes to a person here, each feature's
 own tests the rest). A route missing from the table fails test_g2_every_route_is_classified with a
-message saying where to classify it. The no_personal_data GET routes are walked too: none may show a seeded person.
+message saying where to classify it. The no_personal_data GET routes are walked too: none may show a
+seeded person.
 
 The walk seeds one person with every kind of detail, then calls every ``personal`` route as an admin
 through the real HTTP API and web UI with real ids in the path, and asks the audit database for the
