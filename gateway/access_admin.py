@@ -219,6 +219,21 @@ def create_user(session, data):
     return get_user(session, user["id"])
 
 
+def join_limited_groups_of(session, admin_id, user_id):
+    """Make ``user_id`` a member of every user group limited to contact groups that ``admin_id`` is in."""
+    limited = (
+        select(user_group_members.c.user_group_id)
+        .join(user_group_scopes, user_group_scopes.c.user_group_id == user_group_members.c.user_group_id)
+        .where(user_group_members.c.user_id == admin_id)
+        .distinct()
+    )
+    group_ids = session.execute(limited).scalars().all()
+    if group_ids:
+        session.execute(
+            insert(user_group_members), [{"user_group_id": gid, "user_id": user_id} for gid in group_ids]
+        )
+
+
 def update_user(session, user_id, data):
     """Change display name, role, language, active; returns (user, changed field names)."""
     data = _object(data, "user")

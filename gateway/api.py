@@ -5,9 +5,21 @@ from gateway.base import SERVICES, int_arg, json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
-from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied
+from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied, ValidationFailed
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def login_fields_are_text(data):
+    """username, password (and totp, if given) must be text: a number, list or object is a 422 naming the
+    field, never a 5xx (issue 12 item 6)."""
+    errors = {
+        name: ["Must be text."]
+        for name in ("username", "password", "totp")
+        if data.get(name) is not None and not isinstance(data.get(name), str)
+    }
+    if errors:
+        raise ValidationFailed("The login fields must be text.", errors)
 
 
 class ApiRoutes:
@@ -53,6 +65,7 @@ class ApiRoutes:
     def issue_token(self, request):
         data = request.get_json(silent=True) if request.is_json else request.form
         data = data if hasattr(data, "get") else {}
+        login_fields_are_text(data)
         secret, principal = auth.login(
             self.db.session,
             data.get("username"),

@@ -3,9 +3,12 @@ for other systems. Everything but /api/v1/me needs users.manage; every change is
 audit trail) before it is committed, and no admin can take away their own users.manage.
 """
 
+import uuid
+
 from gateway import (
     access_admin,
     api_tokens,
+    grants,
     openapi_access,  # noqa: F401  (registers the OpenAPI paths)
 )
 from gateway.base import json_body
@@ -36,18 +39,35 @@ class AccessAdmin:
 
     def admin_write(self, principal, action, subject_type, change):
         """Run ``change(session) -> (result, subject ids, fields, details)`` in one transaction; refuse it
-        if the acting admin would lose users.manage; publish the audit record; then commit."""
+        if the acting admin would lose users.manage, change their own access or give anyone more than they
+        hold (gateway/grants.py); publish the audit record; then commit."""
         session = self.db.session
+        acting_user = None if principal.kind == "token" else principal.user["id"]
         try:
+            before = grants.grants_of_users(session)
             result, subject_ids, fields, details = change(session)
-            if principal.kind != "token":
-                access_admin.check_admin_keeps_access(session, principal.user["id"])
+            session.flush()
+            if acting_user is not None:
+                access_admin.check_admin_keeps_access(session, acting_user)
+            grants.check_no_escalation(before, grants.grants_of_users(session), principal.access, acting_user)
             self.audit_trail.read(principal.actor, action, subject_type, subject_ids, fields, details)
             session.commit()
         except BaseException:
             session.rollback()
             raise
         return result
+
+    def guard_user_target(self, principal, user_id):
+        """Refuse (403) acting on a user who holds more than the caller: a scoped user manager must not
+        reset an admin's password or second factor and then log in as them (issue 12 item 3)."""
+        session = self.db.session
+        try:
+            grant = grants.grants_of_users(session).get(uuid.UUID(str(user_id)))
+        except ValueError:
+            grant = None  # no such user: the action answers 404 itself
+        session.rollback()
+        if grant is not None:
+            grants.check_within(principal.access, grant)
 
     def contact_group_choices(self):
         """[{id, name, label}] of every contact group (label: its full name path), from the contacts
@@ -66,6 +86,7 @@ class AccessAdmin:
     def role_create(self, principal, data):
         def change(session):
             role = access_admin.create_role(session, data)
+            grants.check_permissions_held(principal.access, role["permissions"])
             return (
                 role,
                 [role["code"]],
@@ -77,7 +98,9 @@ class AccessAdmin:
 
     def role_update(self, principal, code, data):
         def change(session):
+            before = access_admin.get_role(session, code)["permissions"]
             role, changed = access_admin.update_role(session, code, data)
+            grants.check_permissions_held(principal.access, set(role["permissions"]) - set(before))
             return role, [role["code"]], changed, {"permissions": role["permissions"]}
 
         return self.admin_write(principal, "role.updated", "role", change)
@@ -92,6 +115,10 @@ class AccessAdmin:
     def user_create(self, principal, data):
         def change(session):
             user = access_admin.create_user(session, data)
+            if principal.access.scoped and principal.kind != "token":
+                # A scoped admin's new user joins the admin's limited user groups: they see no more.
+                access_admin.join_limited_groups_of(session, principal.user["id"], user["id"])
+                user = access_admin.get_user(session, user["id"])
             details = {"username": user["username"], "role": user["role"]}
             return user, [user["id"]], ["username", "display_name", "role", "language"], details
 
@@ -99,6 +126,8 @@ class AccessAdmin:
 
     def user_update(self, principal, user_id, data):
         def change(session):
+            target = access_admin.get_user(session, user_id)
+            grants.check_within(principal.access, grants.grants_of_users(session)[target["id"]])
             user, changed = access_admin.update_user(session, user_id, data)
             details = {"username": user["username"], **{name: user[name] for name in changed}}
             return user, [user["id"]], changed, details
@@ -110,6 +139,7 @@ class AccessAdmin:
 
         def change(session):
             group = access_admin.create_user_group(session, data, known)
+            _check_group_grants(session, principal, group, data)
             return group, [group["id"]], sorted(data), _group_details(group)
 
         return self.admin_write(principal, "user_group.created", "user_group", change)
@@ -123,6 +153,7 @@ class AccessAdmin:
 
         def change(session):
             group, changed = access_admin.update_user_group(session, group_id, data, known)
+            _check_group_grants(session, principal, group, data)
             return group, [group["id"]], changed, _group_details(group)
 
         return self.admin_write(principal, "user_group.updated", "user_group", change)
@@ -138,6 +169,8 @@ class AccessAdmin:
         """(secret, token): the secret is in this answer only."""
         _user_only(principal)
         values = api_tokens.check_input(data)
+        grants.check_permissions_held(principal.access, values["permissions"])
+        grants.check_scope_held(principal.access, values["contact_group_ids"])
         if values["contact_group_ids"]:
             known = self.known_contact_group_ids()
             missing = [str(gid) for gid in values["contact_group_ids"] if str(gid) not in known]
@@ -173,6 +206,17 @@ def _group_details(group):
         "member_ids": group["member_ids"],
         "contact_group_ids": group["contact_group_ids"],
     }
+
+
+def _check_group_grants(session, principal, group, data):
+    """A user group may grant only a role whose permissions the actor holds, and a scoped actor's group is
+    limited to contact groups inside the actor's scope (its members are judged by admin_write)."""
+    if isinstance(data, dict) and "role" in data and group["role"]:
+        grants.check_permissions_held(
+            principal.access, access_admin.get_role(session, group["role"])["permissions"], field="role"
+        )
+    if principal.access.scoped:
+        grants.check_scope_held(principal.access, group["contact_group_ids"])
 
 
 def _user_only(principal):

@@ -57,12 +57,14 @@ class AccountApiRoutes:
     @http("POST", "/api/v1/users/<user_id>:reset-password")
     def api_user_reset_password(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
+        self.guard_user_target(principal, user_id)
         result = accounts.reset_password(self.db.session, user_id, self.account_audit(principal.actor))
         return json_response(result, headers={"Cache-Control": "no-store"})
 
     @http("POST", "/api/v1/users/<user_id>:reset-totp")
     def api_user_reset_totp(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
+        self.guard_user_target(principal, user_id)
         return json_response(
             accounts_totp.reset_totp(self.db.session, user_id, self.account_audit(principal.actor))
         )

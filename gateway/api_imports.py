@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from gateway import openapi_imports  # noqa: F401  (registers the OpenAPI paths)
 from gateway.base import int_arg, json_body
 from gateway.http import http, json_response
+from gateway.request_guard import text_problem
 from gateway.roles import IMPORT
 from piiri.errors import ValidationFailed
 
@@ -33,6 +34,10 @@ class ImportCalls:
 
     def upload_import(self, filename, stream, sheet=None):
         """Create an import and stream the file to the imports service in parts; the opened job."""
+        for name, value in (("file", filename), ("sheet", sheet)):  # multipart fields: not checked centrally
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem:
+                raise ValidationFailed(f"{name}: {problem}", {name: [problem]})
         job = self.call("imports", "create_import", filename)
         seq = 0
         while True:

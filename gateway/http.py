@@ -9,6 +9,7 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.wrappers import Response
 
+from gateway.request_guard import check_request, refusal_page
 from piiri.context import REQUEST_ID_KEY
 from piiri.errors import PiiriError
 
@@ -87,13 +88,24 @@ class GatewayHttp(HttpRequestHandler):
     server = GatewayWebServer()
 
     def handle_request(self, request):
-        response = super().handle_request(request)
+        request.shallow = False  # as nameko's own handler does before reading the body
+        try:
+            check_request(request)  # sizes and storable text before any route's work (issue 12)
+        except PiiriError as exc:
+            response = self._refusal(request, exc)
+        else:
+            response = super().handle_request(request)
         request_id = request.environ.get(REQUEST_ID_ENVIRON)
         if request_id:  # G2: the id the audit records of this request carry, for support and tests
             response.headers["X-Request-Id"] = request_id
         if request.path.startswith("/api/") or request.path == "/health":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def _refusal(self, request, exc):
+        if request.path.startswith("/api/") or request.path == "/health":
+            return error_response(exc)
+        return refusal_page(request, exc)
 
     def handle_result(self, event, worker_ctx, result, exc_info):
         request_id = worker_ctx.data.get(REQUEST_ID_KEY)

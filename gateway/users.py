@@ -4,6 +4,7 @@ import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from eventlet import tpool
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -11,8 +12,21 @@ from gateway.models import roles, users
 from gateway.security import password_problems
 from piiri.errors import Conflict, ValidationFailed
 
-HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
-DUMMY_HASH = HASHER.hash("piiri-timing-equaliser")
+
+class OffLoopHasher(PasswordHasher):
+    """argon2id (the library's recommended parameters) whose hash and verify run in eventlet's thread pool:
+    each is ~50 ms of CPU that, in the request greenlet, would stall every other request of the gateway
+    (issue 12 item 2). argon2-cffi releases the GIL while it works."""
+
+    def hash(self, password, *, salt=None):
+        return tpool.execute(PasswordHasher.hash, self, password, salt=salt)
+
+    def verify(self, hash, password):  # noqa: A002  (argon2's own parameter name)
+        return tpool.execute(PasswordHasher.verify, self, hash, password)
+
+
+HASHER = OffLoopHasher()
+DUMMY_HASH = PasswordHasher().hash("piiri-timing-equaliser")
 USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,150}$")
 
 

@@ -14,7 +14,7 @@ from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, PERMISSIONS
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri.errors import Conflict, ValidationFailed
+from piiri.errors import Conflict, PermissionDenied, ValidationFailed
 
 ADMIN = "/admin"
 
@@ -97,10 +97,10 @@ class AccessWebRoutes:
 
     def _admin_attempt(self, change, done, on_error):
         """Run ``change()`` and answer ``done(its result)``; a refused change (422/409) answers
-        ``on_error(the error)`` instead: the form again, with what was wrong."""
+        ``on_error(the error)`` instead (a refused grant, 403, too): the form again, with what was wrong."""
         try:
             result = change()
-        except (ValidationFailed, Conflict) as exc:
+        except (ValidationFailed, Conflict, PermissionDenied) as exc:
             return on_error(exc)
         return done(result)
 

@@ -260,6 +260,7 @@ class AccountWebRoutes:
     def web_admin_reset_totp(self, request, user_id):
         principal = self.web_principal(request, MANAGE_USERS)
         require_csrf(request, principal)
+        self.guard_user_target(principal, user_id)
         accounts_totp.reset_totp(self.db.session, user_id, self.account_audit(principal.actor))
         return self.admin_back(request, user_id)
 
@@ -268,6 +269,7 @@ class AccountWebRoutes:
     def web_admin_reset_password(self, request, user_id):
         principal = self.web_principal(request, MANAGE_USERS)
         require_csrf(request, principal)
+        self.guard_user_target(principal, user_id)
         result = accounts.reset_password(self.db.session, user_id, self.account_audit(principal.actor))
         back = safe_next(request.form.get("next"), default=f"{ADMIN_USERS_PATH}/{user_id}")
         return self.web_render(

@@ -31,7 +31,8 @@ leaves an audit record naming the contacts it showed). `python scripts/route_tab
 Permission: `public` anyone; `logged-in` any logged-in user; `login` exchanges credentials;
 `pending-login` only a half-finished two-factor login; otherwise the permission(s) needed.
 Audit: `personal read` the answer holds contacts' personal data and every call leaves an audit record
-naming them; `write` changes state, audited as a change; `no personal data` with the reason.
+naming them; `counted read` a count of contacts, every call leaves one audit record naming the query and
+the number; `write` changes state, audited as a change; `no personal data` with the reason.
 
 | Method | Path | Permission | Audit |
 |---|---|---|---|
@@ -67,6 +68,8 @@ def audit_text(route, audit, writes):
     if route not in audit:
         return UNCLASSIFIED
     kind, reason = audit[route]
+    if kind == "counted":
+        return f"counted read: {reason}"
     return "personal read" if kind == "personal" else f"no personal data: {reason}"
 
 

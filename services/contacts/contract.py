@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate, val
 
 from piiri import clock
 from piiri.email_phone import check_email_address, normalise_phone
+from piiri.fields import BoundedList
 
 __all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in piiri/email_phone.py
 
@@ -28,6 +29,7 @@ ADDRESS_FLAT = (*ADDRESS_PARTS, "country")
 FLAT_FIELDS = ("email", "phone", *ADDRESS_FLAT)
 MAX_LIST_ENTRIES = 20
 MAX_TAGS = 30
+MAX_TAGS_GIVEN = 4 * MAX_TAGS  # repeats are dropped, but a longer list is refused before any work
 TAG_LENGTH = 40
 EDITABLE_FIELDS = (
     "kind",
@@ -64,20 +66,25 @@ def _optional_text(length, description=None):
 def normalise_tags(value):
     """Tags as given -> trimmed, lower-case, single-spaced, without repeats (first one kept), or a
     ValidationError: each 1..40 characters, at most 30."""
-    if not isinstance(value, list | tuple) or not all(isinstance(tag, str) for tag in value):
+    if not isinstance(value, list | tuple):
         raise ValidationError("Give the tags as a list of texts.")
-    tags = []
+    if len(value) > MAX_TAGS_GIVEN:  # limit first: the work below is per tag (issue 12 item 2)
+        raise ValidationError(f"At most {MAX_TAGS} tags (given {len(value):,}).")
+    if not all(isinstance(tag, str) for tag in value):
+        raise ValidationError("Give the tags as a list of texts.")
+    tags = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
     for raw in value:
+        if len(raw) > 4 * TAG_LENGTH:
+            raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {raw[:TAG_LENGTH]}…")
         tag = " ".join(raw.split()).lower()
         if not tag:
             raise ValidationError("A tag cannot be empty.")
         if len(tag) > TAG_LENGTH:
             raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {tag[:TAG_LENGTH]}…")
-        if tag not in tags:
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise ValidationError(f"At most {MAX_TAGS} tags.")
-    return tags
+        tags[tag] = None
+        if len(tags) > MAX_TAGS:
+            raise ValidationError(f"At most {MAX_TAGS} tags.")
+    return list(tags)
 
 
 def parse_id(contact_id):
@@ -204,10 +211,8 @@ class AddressEntry(_Entry):
 
 
 def _entry_list(schema, description):
-    return fields.List(
-        fields.Nested(schema),
-        validate=validate.Length(max=MAX_LIST_ENTRIES),
-        metadata={"description": description},
+    return BoundedList(
+        fields.Nested(schema), max_length=MAX_LIST_ENTRIES, metadata={"description": description}
     )
 
 

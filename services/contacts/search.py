@@ -3,7 +3,9 @@
 import base64
 import json
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import phonenumbers
 
@@ -69,9 +71,42 @@ def decode_cursor(cursor):
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError):
         position = None
-    if not isinstance(position, dict) or position.get("m") not in ("k", "f"):
+    if not isinstance(position, dict) or position.get("m") not in ("k", "f") or not _well_formed(position):
         raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
     return position
+
+
+def _storable_text(value):
+    if not isinstance(value, str) or "\x00" in value or len(value) > 1000:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _well_formed(position):
+    """A position has only the keys and types our pages write (a tampered one would reach SQL): issue 12
+    item 6. {"m": "k"|"f", "s": sort name (or "t": a time), "i": an id, "g": group, "o": offset}."""
+    if not set(position) <= {"m", "s", "t", "i", "g", "o"} or ("s" in position or "t" in position) != (
+        "i" in position
+    ):
+        return False
+    if "s" in position and not _storable_text(position["s"]):
+        return False
+    if "i" in position:
+        try:
+            uuid.UUID(position["i"])
+            if "t" in position:
+                datetime.fromisoformat(position["t"])
+        except (ValueError, TypeError, AttributeError):
+            return False
+    for name in ("g", "o"):
+        value = position.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
+            return False
+    return True
 
 
 def clamp_limit(limit):

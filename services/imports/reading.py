@@ -128,12 +128,13 @@ def clean_headers(raw, column_name):
             "no_header", "The first row must hold the column names (e.g. Etunimi, Sukunimi, Sähköposti)."
         )
     names = [name or column_name(index) for index, name in enumerate(names)]
-    seen, twice = {}, []
+    seen, twice = {}, {}  # dicts: O(1) look-ups over however many columns the file has
     for name in names:
         key = name.casefold()
-        if key in seen and name not in twice:
-            twice.append(name)
+        if key in seen:
+            twice[name] = None
         seen[key] = True
+    twice = list(twice)
     if twice:
         raise ImportFileError(
             "duplicate_headers",

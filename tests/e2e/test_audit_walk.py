@@ -2,10 +2,12 @@
 
 Every gateway route (found by introspection, tests/routes.py) is classified in ROUTE_AUDIT as
 ``personal`` (returns personal data of contacts: the request must leave an audit record, by the acting
-user, naming every contact it showed), ``no_personal_data`` (with the reason) or ``write`` (changes state;
-the change is audited: WRITE_WALK checks the changes to a person here, each feature's own tests the
-rest). A route missing from the table fails test_g2_every_route_is_classified with a message saying
-where to classify it. The no_personal_data GET routes are walked too: none may show a seeded person.
+user, naming every contact it showed), ``counted`` (a count of contacts: one ``contact.counted`` record
+by the acting user with the query and the number), ``no_personal_data`` (with the reason) or ``write``
+(changes state; the change is audited: WRITE_WALK checks the changes to a person here, each feature's
+own tests the rest). A route missing from the table fails test_g2_every_route_is_classified with a
+message saying where to classify it. The no_personal_data GET routes are walked too: none may show a
+seeded person.
 
 The walk seeds one person with every kind of detail, then calls every ``personal`` route as an admin
 through the real HTTP API and web UI with real ids in the path, and asks the audit database for the
@@ -27,6 +29,9 @@ from tests.events import wait_for
 from tests.routes import gateway_routes, is_api
 
 PERSONAL, NO_PERSONAL_DATA, WRITE = "personal", "no_personal_data", "write"
+# A number derived from contacts (issue 12 item 4): counts with narrowing filters recover a person's
+# details, so every count answered leaves one ``contact.counted`` record naming the query and the number.
+COUNTED = "counted"
 PASSWORD = "auditoitu kävely 2026"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -79,9 +84,9 @@ ROUTE_AUDIT = {
     "GET /contacts/advanced": (PERSONAL, "the advanced search and its results"),
     "GET /api/v1/contacts": (PERSONAL, "the contact list"),
     "GET /api/v1/contacts/<contact_id>": (PERSONAL, "a contact"),
-    "GET /api/v1/contacts:count": (NO_PERSONAL_DATA, "a number"),
+    "GET /api/v1/contacts:count": (COUNTED, "how many contacts a search finds"),
     "POST /api/v1/contacts:search": (PERSONAL, "a search's results"),
-    "POST /api/v1/contacts:search-count": (NO_PERSONAL_DATA, "a number"),
+    "POST /api/v1/contacts:search-count": (COUNTED, "how many contacts an advanced search finds"),
     # --- person details ---
     "GET /contacts/<contact_id>/deceased": (PERSONAL, "the form names the contact"),
     "GET /contacts/<contact_id>/couple": (PERSONAL, "the couple form names the contact"),
@@ -166,7 +171,7 @@ ROUTE_AUDIT = {
     "GET /api/v1/processing-purposes": (NO_PERSONAL_DATA, SETTINGS),
     "GET /api/v1/retention-rules": (NO_PERSONAL_DATA, SETTINGS),
     "GET /api/v1/retention/past": (PERSONAL, "who is past the retention rules"),
-    "GET /api/v1/retention/past:count": (NO_PERSONAL_DATA, "a number"),
+    "GET /api/v1/retention/past:count": (COUNTED, "how many contacts are past retention"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -381,6 +386,7 @@ PARAMS = {
     "GET /api/v1/contacts:export": lambda s: {"format": "ndjson", "q": "kävelijä"},
     "GET /contacts": lambda s: {"q": "kävelijä"},
     "GET /api/v1/contacts": lambda s: {"q": "kävelijä"},
+    "GET /api/v1/contacts:count": lambda s: {"q": "kävelijä", "born_from": "1900-01-01"},
     "GET /contacts/advanced": lambda s: {"r1_field": "text", "r1_value": "kävelijä"},
     "GET /audit": lambda s: {"subject_id": s["anna"]},
     "GET /groups/bulk": lambda s: {"action": "add", "contact_ids": [s["anna"], s["matti"]]},
@@ -391,6 +397,9 @@ PARAMS = {
 }
 BODIES = {
     "POST /api/v1/contacts:search": lambda s: {"expression": {"text": "kävelijä"}},
+    "POST /api/v1/contacts:search-count": lambda s: {
+        "expression": {"and": [{"text": "kävelijä"}, {"filter": "born_from", "value": "1900-01-01"}]}
+    },
     "POST /api/v1/automations:dry-run": lambda s: {"automation_id": s["automation"]},
     "POST /compare/confirm": lambda s: {
         "ids": f"{s['jose']},{s['jose2']}",
@@ -681,6 +690,47 @@ def test_g2_every_personal_route_leaves_an_audit_record_naming_what_it_showed(wa
                 f"(records of the request: {[(r['action'], r['actor_username']) for r in records]})"
             )
     assert not problems, f"{len(problems)} routes return personal data unaudited:\n" + "\n".join(problems)
+
+
+COUNTED_RECORDS = text(
+    "SELECT actor_id, details FROM audit_events WHERE request_id = :rid AND action = 'contact.counted'"
+)
+
+
+def test_issue12_item4_every_count_leaves_one_audit_record_with_the_query_and_the_number(
+    walk_system, engines
+):
+    """G2, issue 12 item 4: a count is derived from personal data; each counted route, called as an admin,
+    leaves exactly one ``contact.counted`` record by the admin (same request id) naming the query or
+    filters it counted and the number it answered."""
+    seeded = walk_system[3]
+    counted = sorted(route for route, (kind, _) in ROUTE_AUDIT.items() if kind == COUNTED)
+    assert len(counted) >= 3, counted
+    problems = []
+    for route in counted:
+        response = call(route, walk_system)
+        if response.status_code != 200:
+            problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
+            continue
+        request_id = response.headers.get("X-Request-Id")
+
+        def records(request_id=request_id):
+            with engines["audit"].connect() as conn:
+                rows = conn.execute(COUNTED_RECORDS, {"rid": request_id}).all()
+            return rows or None
+
+        found = wait_for(records, seconds=3) or []
+        if len(found) != 1 or str(found[0].actor_id) != seeded["admin"]:
+            problems.append(f"{route}: {len(found)} contact.counted records by the admin, not 1")
+            continue
+        details = found[0].details
+        if details.get("count") != response.json()["count"]:
+            problems.append(f"{route}: the record's count {details.get('count')} is not the answer's")
+        if route in PARAMS and details.get("filters", {}).get("born_from") != "1900-01-01":
+            problems.append(f"{route}: the record does not name the filters: {details}")
+        if route in BODIES and "born_from" not in str(details.get("expression")):
+            problems.append(f"{route}: the record does not name the expression: {details}")
+    assert not problems, "\n".join(problems)
 
 
 # Names that only the seeded contacts have: a route that shows one shows that contact's data.

@@ -8,6 +8,7 @@ import base64
 import time
 
 import eventlet
+from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
 
@@ -21,6 +22,14 @@ DEFAULT_TIMEOUT = 15  # seconds for every service's answer together (RPC_TIMEOUT
 # The RPC proxy of each service that can answer personal_data (a GDPR_SERVICES name without one is a
 # deployment error, said so).
 PROXIES = {"audit": "audit_rpc", "imports": "imports_rpc", "exports": "exports_rpc"}
+
+
+def render_body(made, fmt, language):
+    """The report's bytes: JSON, or the PDF rendered in a thread (CPU-heavy, so not in the worker's
+    greenlet, where it would stall every other call of this process: issue 12 item 2)."""
+    if fmt == "json":
+        return report.as_json(made)
+    return tpool.execute(pdf.render, made, language)
 
 
 class AccessReportRpc:
@@ -48,7 +57,7 @@ class AccessReportRpc:
                 {"services": unreachable},
             )
         made = report.gather(self._personal_data_caller(), contact_id, services, actor.username)
-        body = report.as_json(made) if fmt == "json" else pdf.render(made, language)
+        body = render_body(made, fmt, language)
         self.audit.read(
             actor,
             "contact.access_report_exported",

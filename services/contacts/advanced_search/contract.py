@@ -8,6 +8,7 @@ DIRECTIONS = ("asc", "desc")
 # (EXPRESSION_DESCRIPTION below says so in words: keep the two in step).
 MAX_DEPTH = 8
 MAX_LEAVES = 50
+MAX_NODES = 4 * MAX_LEAVES  # and/or/not nodes too: the check stops there, before any more work
 
 EXPRESSION_DESCRIPTION = (
     'A tree of nodes: {"and": [node, ...]}, {"or": [node, ...]}, {"not": node}, '

@@ -8,7 +8,7 @@ nodes and compile it to one SQLAlchemy condition with the given filter and text 
 from sqlalchemy import and_, not_, or_, true
 
 from piiri.errors import ValidationFailed
-from services.contacts.advanced_search.contract import MAX_DEPTH, MAX_LEAVES
+from services.contacts.advanced_search.contract import MAX_DEPTH, MAX_LEAVES, MAX_NODES
 
 TEXT_MAX = 200
 
@@ -20,8 +20,12 @@ def check(expression, known_filter):
     """
     errors = {}
     leaves = []
+    nodes = [0]
 
     def visit(node, path, depth):
+        nodes[0] += 1
+        if nodes[0] > MAX_NODES or len(leaves) > MAX_LEAVES:  # limits first (issue 12 item 2)
+            return
         if depth > MAX_DEPTH:
             errors[path] = [f"Nested too deep: at most {MAX_DEPTH} levels."]
             return
@@ -34,6 +38,9 @@ def check(expression, known_filter):
             children = node[op]
             if not isinstance(children, list) or not children:
                 errors[f"{path}.{op}"] = ["Expected a non-empty list."]
+                return
+            if len(children) > MAX_LEAVES:
+                nodes[0] = MAX_NODES + 1  # refused before any of them is looked at
                 return
             for index, child in enumerate(children):
                 visit(child, f"{path}.{op}[{index}]", depth + 1)
@@ -55,7 +62,7 @@ def check(expression, known_filter):
             errors[path] = ["Use exactly one of: and, or, not, filter (with value), text."]
 
     visit(expression, "expression", 1)
-    if len(leaves) > MAX_LEAVES:
+    if len(leaves) > MAX_LEAVES or nodes[0] > MAX_NODES:
         errors.setdefault("expression", []).append(f"Too many conditions: at most {MAX_LEAVES}.")
     return errors
 

@@ -3,6 +3,7 @@ count_contacts_advanced. Both need contacts.view; each page is audited as one co
 
 import base64
 import json
+import uuid
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
@@ -15,6 +16,7 @@ from services.contacts.advanced_search import storage as advanced_storage
 from services.contacts.advanced_search.contract import AdvancedCountInput, AdvancedSearchInput
 from services.contacts.advanced_search.expression import compile_expression
 from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
+from services.contacts.counting import audit_count
 from services.contacts.filters import _builder, unknown_family_filters
 from services.contacts.saved_searches.storage import COUNT_CAP
 from services.contacts.search import clamp_limit, encode_cursor
@@ -79,12 +81,32 @@ def position_for(cursor, sort, direction):
         position = None
     if not isinstance(position, dict) or position.get("m") != "a" or not CURSOR_KEYS <= set(position):
         raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+    if not _well_formed(position, sort):
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
     if position["o"] != sort or position["d"] != direction:
         raise ValidationFailed(
             "The paging cursor was made for another sort.",
             {"cursor": [f"Made for sort {position['o']} {position['d']}; start again from page 1."]},
         )
     return position
+
+
+def _well_formed(position, sort):
+    """Only the keys and types page() writes (a tampered cursor would reach SQL): issue 12 item 6."""
+    if set(position) != CURSOR_KEYS | {"m"} or position["n"] not in (0, 1) or isinstance(position["n"], bool):
+        return False
+    try:
+        uuid.UUID(str(position["i"]))
+        key = position["k"]
+        if key is not None:
+            if not isinstance(key, str) or "\x00" in key or len(key) > 1000:
+                return False
+            key.encode("utf-8")
+            if position["o"] == sort:
+                advanced_storage._key_value(sort, key)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+    return True
 
 
 class AdvancedSearchRpc:
@@ -137,11 +159,12 @@ class AdvancedSearchRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_contacts_advanced(self, expression):
-        """How many contacts match, up to 10,001 (no personal data, so no audit record)."""
+        """How many contacts match, up to 10,001; one ``contact.counted`` audit record (issue 12 item 4)."""
         actor = self.context.require(VIEW)
         args = _loaded(AdvancedCountInput(), {"expression": expression})
         session = self.db.session
         condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
         found = advanced_storage.count(self.db.session, condition)
         self.db.session.rollback()
-        return {"count": found, "exact": found <= COUNT_CAP}
+        count = {"count": found, "exact": found <= COUNT_CAP}
+        return audit_count(self.audit, actor, count, {"expression": args["expression"]})

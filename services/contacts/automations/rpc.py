@@ -138,7 +138,10 @@ class AutomationsRpc:
                 details={"automation_id": str(automation["id"]) if automation else None},
             )
         return RunPage().dump(
-            {"items": items, "next_cursor": encode_cursor(next_position) if next_position else None}
+            {
+                "items": items,
+                "next_cursor": encode_cursor({"m": "k", **next_position}) if next_position else None,
+            }
         )
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

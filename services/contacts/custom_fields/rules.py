@@ -144,7 +144,10 @@ def _multi_choice(field, raw):
         raw = [raw]
     if not isinstance(raw, list | tuple):
         raise InvalidValue("Must be a list of the field's choices.")
-    picked = [_choice_value(field, item) for item in raw if not (isinstance(item, str) and not item.strip())]
+    given = [item for item in raw if not (isinstance(item, str) and not item.strip())]
+    if len(given) > len(field.get("choices") or ()):  # limit first: no more picks than choices
+        raise InvalidValue(f"At most {len(field.get('choices') or ())} choices, each once.")
+    picked = [_choice_value(field, item) for item in given]
     if len(set(picked)) != len(picked):
         raise InvalidValue("A choice is given twice.")
     if not picked:

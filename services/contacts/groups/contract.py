@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
+from piiri.fields import BoundedList
 from services.contacts.contract import ContactSummary, EventEnvelope, parse_id
 
 MAX_NAME = 200
@@ -34,10 +35,11 @@ class GroupInput(Schema):
 
 
 class _ContactIds(Schema):
-    contact_ids = fields.List(
+    contact_ids = BoundedList(
         fields.String(),
         required=True,
-        validate=validate.Length(min=1, max=MAX_CONTACTS_PER_CALL),
+        min_length=1,
+        max_length=MAX_CONTACTS_PER_CALL,
         metadata={"description": f"Contact ids (1 to {MAX_CONTACTS_PER_CALL:,})."},
     )
 

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, pre_load, validate
 
+from piiri.fields import BoundedList
+
 KINDS = ("inactive", "deceased")
 
 
@@ -56,7 +58,7 @@ class EraseInput(Schema):
     """Which contacts past retention to erase: some (``contact_ids``) or all (``all``: true), optionally
     only those matching ``rule_ids``; each is checked again to be past retention before it is erased."""
 
-    contact_ids = fields.List(fields.UUID(), validate=validate.Length(max=10000))
+    contact_ids = BoundedList(fields.UUID(), max_length=10000)
     all = fields.Boolean(load_default=False)
     rule_ids = fields.List(fields.UUID(), load_default=None)
     reason = fields.String(load_default=None, validate=validate.Length(max=2000))

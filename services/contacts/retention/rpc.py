@@ -9,6 +9,7 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.counting import audit_count
 from services.contacts.person.rpc import load, parse_uuid
 from services.contacts.retention import listing, rules, storage
 from services.contacts.retention.contract import (
@@ -154,12 +155,13 @@ class RetentionRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_past_retention(self, rule_id=None):
-        """How many contacts are past retention (no personal data: not audited)."""
+        """How many contacts are past retention; one ``contact.counted`` audit record (issue 12 item 4)."""
         actor = self.context.require(GDPR_OFFICER)
         session = self.db.session
         selected = self._selected_rules(session, [rule_id] if rule_id else None)
         count = storage.past_count(session, selected, clock.today(), self._scope_for(session, actor))
         session.rollback()
+        audit_count(self.audit, actor, {"count": count}, {"past_retention": True, "rule_id": rule_id})
         return {"count": count, "rules": RULE.dump(selected, many=True)}
 
     @staticmethod

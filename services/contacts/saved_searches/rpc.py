@@ -18,6 +18,7 @@ from services.contacts.advanced_search.contract import AdvancedSearchInput
 from services.contacts.advanced_search.rpc import _loaded as advanced_args
 from services.contacts.advanced_search.rpc import condition_for
 from services.contacts.contract import ContactSummary
+from services.contacts.counting import audit_count
 from services.contacts.filters import filter_conditions
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
@@ -176,15 +177,17 @@ class SavedSearchesRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def count_contacts(self, q="", filters=None):
         """How many contacts search_contacts(q, filters=filters) finds: exact up to 10,000, then
-        ``{"count": 10001, "exact": false}``. A number is not personal data: no audit record."""
+        ``{"count": 10001, "exact": false}``. Audited as one ``contact.counted`` record (issue 12 item 4)."""
         actor = self.context.require(VIEW)
-        return self._saved_count(q, filters, actor)
+        count = self._saved_count(q, filters, actor)
+        return audit_count(self.audit, actor, count, {"query": q or "", "filters": filters or {}})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_summary(self, q="", filters=None):
         """For the contact list page in one call: the count of this search and the saved searches."""
         actor = self.context.require(VIEW)
         count = self._saved_count(q, filters, actor)
+        audit_count(self.audit, actor, count, {"query": q or "", "filters": filters or {}})
         items = saved_storage.visible(self.db.session, actor.id)
         self.db.session.rollback()
         return {"count": count, "saved_searches": [self._saved_view(item, actor) for item in items]}

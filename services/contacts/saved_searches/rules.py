@@ -4,6 +4,7 @@ from piiri.errors import ValidationFailed
 from services.contacts.saved_searches.contract import NAME_MAX, QUERY_MAX
 
 FILTER_VALUE_MAX = 500
+MAX_FILTERS = 50
 MANAGE_ANY = "users.manage"  # may change or delete a shared search of someone else
 
 
@@ -44,6 +45,11 @@ def clean_filters(filters):
         return {}
     if not isinstance(filters, dict):
         raise ValidationFailed("filters must be an object of name: value.", {"filters": ["Not an object."]})
+    if len(filters) > MAX_FILTERS:  # limit first (issue 12 item 2)
+        raise ValidationFailed(
+            f"At most {MAX_FILTERS} filters.",
+            {"filters": [f"At most {MAX_FILTERS} (given {len(filters):,})."]},
+        )
     cleaned, errors = {}, {}
     for name, value in filters.items():
         if isinstance(value, bool):

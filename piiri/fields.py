@@ -1,0 +1,21 @@
+"""Marshmallow fields for contracts: a list whose length is checked before its entries are loaded.
+
+marshmallow's ``validate.Length`` runs after every entry is deserialized, so 100,000 entries cost their
+full load before the limit refuses them (issue 12 item 2); ``BoundedList`` refuses them first, in O(1).
+"""
+
+from marshmallow import ValidationError, fields, validate
+
+
+class BoundedList(fields.List):
+    """``fields.List`` of at most ``max_length`` (and at least ``min_length``) entries, checked first."""
+
+    def __init__(self, cls_or_instance, max_length, min_length=None, **kwargs):
+        self.max_length = max_length
+        self.min_length = min_length
+        super().__init__(cls_or_instance, validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list | tuple) and len(value) > self.max_length:
+            raise ValidationError(f"At most {self.max_length:,} entries (given {len(value):,}).")
+        return super()._deserialize(value, attr, data, **kwargs)
