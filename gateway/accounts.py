@@ -17,7 +17,14 @@ from sqlalchemy import delete, func, insert, select, update
 from gateway import security
 from gateway.models import login_failures, roles, sessions, users
 from gateway.users import HASHER, verify_credentials
-from piiri.errors import AccountLocked, NotAuthenticated, NotFound, SecondFactorRequired, ValidationFailed
+from piiri.errors import (
+    AccountLocked,
+    NotAuthenticated,
+    NotFound,
+    SecondFactorRequired,
+    TooManyAttempts,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +37,8 @@ def now_utc():
 
 def lock_error(locked_until):
     return AccountLocked(
-        f"The account is locked after too many failed logins until {locked_until:%Y-%m-%d %H:%M} UTC. "
-        "Try again then, or ask an administrator to unlock it.",
+        f"The account is locked after too many failed logins until {locked_until:%Y-%m-%d %H:%M} UTC "
+        "for logins from your address. Try again then, or ask an administrator to unlock it.",
         {"locked_until": locked_until.isoformat()},
     )
 
@@ -78,74 +85,105 @@ def totp_enabled(user):
 
 
 # --- lock-out --------------------------------------------------------------------------------------
+# Everything is computed from login_failures rows, so an unknown username locks exactly like a real
+# one (lock messages do not reveal which names exist). users.locked_until only shows an admin the
+# latest lock of any of the user's addresses.
 
 
-def _unknown_user_lock(session, username, now, policy):
-    """The lock an unknown username would have (so that lock messages do not reveal which names exist)."""
-    since = now - timedelta(minutes=policy.lock_minutes)
-    times = (
-        session.execute(
-            select(login_failures.c.failed_at).where(
-                login_failures.c.username == username, login_failures.c.failed_at > since
-            )
-        )
-        .scalars()
-        .all()
+def _failure_times(session, username, remote_addr, since):
+    query = select(login_failures.c.failed_at).where(
+        login_failures.c.username == username, login_failures.c.failed_at > since
     )
-    return security.lock_from_failure_times(times, now, policy)
+    if remote_addr is not None:
+        query = query.where(login_failures.c.remote_addr == remote_addr)
+    return session.execute(query).scalars().all()
 
 
-def refuse_if_locked(session, username, user, now, policy):
-    """Raise AccountLocked while the account (or an unknown name's shadow of one) is locked."""
-    locked_until = user["locked_until"] if user else _unknown_user_lock(session, username, now, policy)
-    if security.is_locked(locked_until, now):
+def _count_failures(session, condition, since):
+    return session.execute(
+        select(func.count()).select_from(login_failures).where(condition, login_failures.c.failed_at > since)
+    ).scalar_one()
+
+
+def current_lock(session, username, remote_addr, now, policy):
+    """The end of the (username, address) pair's lock, or None."""
+    since = policy.history_start(now)
+    attacked = security.under_attack(
+        _count_failures(session, login_failures.c.username == username, since), policy
+    )
+    return security.pair_lock(_failure_times(session, username, remote_addr, since), now, policy, attacked)
+
+
+def refuse_if_throttled(session, remote_addr, now, policy):
+    """TooManyAttempts while one address has failed too often across usernames (password spraying)."""
+    since = now - timedelta(minutes=policy.lock_minutes)
+    if security.address_throttled(
+        _count_failures(session, login_failures.c.remote_addr == remote_addr, since), policy
+    ):
+        raise TooManyAttempts(
+            f"Too many failed logins. Wait {policy.lock_minutes} minutes and try again.",
+            {"retry_after_minutes": policy.lock_minutes},
+        )
+
+
+def refuse_if_locked(session, username, remote_addr, now, policy):
+    """Raise AccountLocked while the (username, address) pair is locked."""
+    locked_until = current_lock(session, username, remote_addr, now, policy)
+    if locked_until is not None:
         raise lock_error(locked_until)
 
 
 def record_failure(session, username, user, remote_addr, now, policy, audit):
-    """Count a failed password or code; lock the account when it reaches the limit. Commits."""
+    """Count a failed password or code of the (username, address) pair; raise AccountLocked when this
+    failure locks the pair. Commits: the failure counts even when the request fails afterwards."""
     session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr, failed_at=now))
-    outcome = None
-    if user is not None:
-        current = session.execute(
-            select(users.c.failed_logins).where(users.c.id == user["id"]).with_for_update()
-        ).scalar_one()
-        outcome = security.register_failure(current, now, policy)
-        session.execute(
-            update(users)
-            .where(users.c.id == user["id"])
-            .values(
-                failed_logins=outcome.failed_logins, locked_until=outcome.locked_until or users.c.locked_until
-            )
+    session.execute(
+        delete(login_failures).where(
+            login_failures.c.username == username, login_failures.c.failed_at <= policy.history_start(now)
         )
-    session.commit()
-    if outcome is not None and outcome.locked:
-        try:
-            audit(
-                "user.locked",
-                user,
-                {"remote_addr": remote_addr, "locked_until": outcome.locked_until.isoformat()},
+    )
+    locked_until = current_lock(session, username, remote_addr, now, policy)
+    if user is not None:
+        values = {"failed_logins": users.c.failed_logins + 1}
+        if locked_until is not None:
+            values["locked_until"] = func.greatest(
+                func.coalesce(users.c.locked_until, locked_until), locked_until
             )
+        session.execute(update(users).where(users.c.id == user["id"]).values(**values))
+    session.commit()
+    if locked_until is None:
+        return
+    if user is not None:
+        try:
+            audit("user.locked", user, {"remote_addr": remote_addr, "locked_until": locked_until.isoformat()})
         except Exception:  # the lock stands even when it cannot be recorded
             log.error("could not audit the lock of user %s", user["id"], exc_info=True)
-        raise lock_error(outcome.locked_until)
-    if outcome is None:
-        locked_until = _unknown_user_lock(session, username, now, policy)
-        if locked_until is not None:
-            raise lock_error(locked_until)
+    raise lock_error(locked_until)
 
 
-def reset_failures(session, user):
-    session.execute(update(users).where(users.c.id == user["id"]).values(failed_logins=0, locked_until=None))
-    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
+def reset_failures(session, user, remote_addr=None):
+    """After a success: forget the failures of this user's pair with ``remote_addr`` (all of the user's
+    failures when None); the caller commits."""
+    query = delete(login_failures).where(login_failures.c.username == user["username"])
+    if remote_addr is not None:
+        query = query.where(login_failures.c.remote_addr == remote_addr)
+    session.execute(query)
+    remaining = session.execute(
+        select(func.count()).select_from(login_failures).where(login_failures.c.username == user["username"])
+    ).scalar_one()
+    values = {"failed_logins": remaining}
+    if remaining == 0:
+        values["locked_until"] = None
+    session.execute(update(users).where(users.c.id == user["id"]).values(**values))
 
 
 def check_password(session, username, password, remote_addr, policy, audit, now=None):
-    """The user whose password this is; AccountLocked while locked (before looking at the password, so a
-    lock never tells whether it was right); NotAuthenticated (or AccountLocked, on the last try) if wrong."""
+    """The user whose password this is; AccountLocked while the (username, address) pair is locked
+    (before looking at the password, so a lock never tells whether it was right); NotAuthenticated (or
+    AccountLocked, on the try that locks) if wrong."""
     now = now or now_utc()
     user = user_by_name(session, username)
-    refuse_if_locked(session, username, user, now, policy)
+    refuse_if_locked(session, username, remote_addr, now, policy)
     verified = verify_credentials(session, username, password)
     if verified is None:
         record_failure(session, username, user, remote_addr, now, policy, audit)
@@ -156,7 +194,7 @@ def check_password(session, username, password, remote_addr, policy, audit, now=
 def check_second_factor(session, user, code, remote_addr, policy, audit, now=None):
     """Accept ``code`` for ``user`` (and remember its step) or count a failure and raise."""
     now = now or now_utc()
-    refuse_if_locked(session, user["username"], user, now, policy)
+    refuse_if_locked(session, user["username"], remote_addr, now, policy)
     if not str(code or "").strip():
         raise SecondFactorRequired(
             "This account uses two-factor login: send the 6-digit code of your authenticator app as 'totp'.",
@@ -266,7 +304,7 @@ def finish_second_factor(session, secret, code, remote_addr, policy, hours, audi
         session.commit()
         raise
     session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
-    reset_failures(session, user)
+    reset_failures(session, user, remote_addr)
     new, _ = open_session(session, user, "web", hours)
     session.commit()
     return new, user
@@ -336,6 +374,7 @@ def reset_password(session, user_id, audit):
             locked_until=None,
         )
     )
+    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
     ended = end_sessions(session, user["id"])
     commit_audited(session, audit, "user.password_reset", user, {"sessions_ended": ended})
     return {

@@ -57,7 +57,7 @@ class ApiRoutes:
             self.db.session,
             data.get("username"),
             data.get("password"),
-            request.remote_addr or "-",
+            self.client_address(request),
             "api",
             self.settings,
             totp=data.get("totp"),

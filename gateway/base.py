@@ -5,7 +5,7 @@ import re
 import eventlet
 from nameko.exceptions import IncorrectSignature, RemoteError, UnknownService
 
-from gateway import api_tokens, auth
+from gateway import api_tokens, auth, proxies
 from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, ValidationFailed
 
 SERVICES = ("contacts", "audit")  # every request needs them: /health is 503 while one does not answer
@@ -24,9 +24,16 @@ class GatewayBase:
             "session_hours": float(config.get("SESSION_HOURS", 12)),
             "max_failures": int(config.get("LOGIN_MAX_FAILURES", 5)),
             "lock_minutes": int(config.get("LOGIN_LOCK_MINUTES", 15)),
+            "address_max_failures": int(config.get("LOGIN_ADDRESS_MAX_FAILURES", 50)),
+            "user_attack_failures": int(config.get("LOGIN_USER_ATTACK_FAILURES", 100)),
             "secure_cookies": str(config.get("SESSION_COOKIE_SECURE", "false")).lower()
             in ("1", "true", "yes"),
         }
+
+    def client_address(self, request):
+        """The client's address, behind ``TRUSTED_PROXIES`` proxies (gateway/proxies.py): for the login
+        throttle and the audit."""
+        return proxies.client_address(request.remote_addr, request.headers, proxies.trusted_hops(self.config))
 
     def principal(self, request):
         """The authenticated caller (bearer token first, then session cookie), or None."""

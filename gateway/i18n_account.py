@@ -9,8 +9,9 @@ add_messages(
     {
         "fi": {
             "login.locked": (
-                "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi {until} asti. "
-                "Yritä silloin uudelleen tai pyydä pääkäyttäjää avaamaan lukitus."
+                "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi {until} asti "
+                "kirjautumisilta osoitteestasi. Yritä silloin uudelleen tai pyydä pääkäyttäjää "
+                "avaamaan lukitus."
             ),
             "login.totp_title": "Kaksivaiheinen kirjautuminen",
             "login.totp_intro": "Kirjoita todennussovelluksesi näyttämä 6-numeroinen koodi.",
@@ -68,7 +69,7 @@ add_messages(
             "acc.err.totp_off": "Kaksivaiheinen kirjautuminen ei ole käytössä.",
             "acc.err.no_secret": "Avaa käyttöönottosivu ensin.",
             "acc.admin_title": "Kirjautumisen turvallisuus",
-            "acc.admin_locked": "Lukittu {until} asti",
+            "acc.admin_locked": "Lukittu {until} asti osoitteilta, joista kirjautuminen epäonnistui",
             "acc.admin_not_locked": "Ei lukittu",
             "acc.admin_unlock": "Avaa lukitus",
             "acc.admin_reset_password": "Anna väliaikainen salasana",
@@ -83,8 +84,8 @@ add_messages(
         },
         "en": {
             "login.locked": (
-                "The account is locked after too many failed logins until {until}. "
-                "Try again then, or ask an administrator to unlock it."
+                "The account is locked after too many failed logins until {until} for logins from your "
+                "address. Try again then, or ask an administrator to unlock it."
             ),
             "login.totp_title": "Two-factor login",
             "login.totp_intro": "Type the 6-digit code your authenticator app shows.",
@@ -142,7 +143,7 @@ add_messages(
             "acc.err.totp_off": "Two-factor login is not on.",
             "acc.err.no_secret": "Open the set-up page first.",
             "acc.admin_title": "Login security",
-            "acc.admin_locked": "Locked until {until}",
+            "acc.admin_locked": "Locked until {until} for the addresses whose logins failed",
             "acc.admin_not_locked": "Not locked",
             "acc.admin_unlock": "Unlock",
             "acc.admin_reset_password": "Give a temporary password",

@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -44,52 +44,69 @@ COMMON_PASSWORDS = frozenset(
 
 @dataclass(frozen=True)
 class LockoutPolicy:
-    """After ``max_failures`` consecutive failed logins an account is locked for ``lock_minutes``."""
+    """Login throttling (S1, issue 12 item 5), keyed on the (username, client address) pair.
+
+    After ``max_failures`` failures of one username from one address, that pair is locked for
+    ``lock_minutes``; each further lock of the same pair doubles, up to ``max_lock_minutes``. Other
+    addresses can still log in as that user with the right password, so nobody can lock an account
+    for everyone. One address failing ``address_max_failures`` times within ``lock_minutes`` across
+    usernames is refused altogether (password spraying). A username failing ``user_attack_failures``
+    times within ``history_hours`` from all addresses together is under attack: then every address
+    locks after a single failure (progressively), which slows a distributed guesser without
+    locking out the user's own address.
+    """
 
     max_failures: int = 5
     lock_minutes: int = 15
+    address_max_failures: int = 50
+    user_attack_failures: int = 100
+    max_lock_minutes: int = 24 * 60
+    history_hours: int = 24
 
     @classmethod
     def from_settings(cls, settings):
-        return cls(int(settings["max_failures"]), int(settings["lock_minutes"]))
+        return cls(
+            int(settings["max_failures"]),
+            int(settings["lock_minutes"]),
+            int(settings.get("address_max_failures", cls.address_max_failures)),
+            int(settings.get("user_attack_failures", cls.user_attack_failures)),
+        )
 
-
-@dataclass(frozen=True)
-class FailureOutcome:
-    """What one more failed login does to an account: the new counter and, if it locks, until when."""
-
-    failed_logins: int
-    locked_until: datetime | None
-
-    @property
-    def locked(self):
-        return self.locked_until is not None
+    def history_start(self, now):
+        return now - timedelta(hours=self.history_hours)
 
 
 def is_locked(locked_until, now):
     return locked_until is not None and locked_until > now
 
 
-def register_failure(failed_logins, now, policy):
-    """One more consecutive failure; the one reaching the limit locks the account and restarts the count."""
-    count = (failed_logins or 0) + 1
-    if count >= policy.max_failures:
-        return FailureOutcome(0, now + timedelta(minutes=policy.lock_minutes))
-    return FailureOutcome(count, None)
+def pair_lock(failure_times, now, policy, under_attack=False):
+    """The end of the lock these failures of one (username, address) pair cause, or None if not locked.
 
-
-def lock_from_failure_times(failure_times, now, policy):
-    """For a username with no account: the lock an account would have from these failure times.
-
-    Unknown usernames get the same answers as real ones, so lock messages do not reveal which exist.
-    Returns the lock's end or None.
+    Failures before the history window are forgotten (a success or an admin's unlock deletes them).
+    Every ``max_failures``-th failure (every one while the username is under attack) starts a lock,
+    twice as long as the one before; the latest lock is the one that counts. Attempts refused by a
+    lock are not failures, so after a lock ends the pair has ``max_failures`` tries again.
     """
-    window = [
-        moment for moment in sorted(failure_times) if moment > now - timedelta(minutes=policy.lock_minutes)
-    ]
-    if len(window) < policy.max_failures:
+    start = policy.history_start(now)
+    times = sorted(moment for moment in failure_times if moment > start)
+    per_lock = 1 if under_attack else policy.max_failures
+    locks = len(times) // per_lock
+    if locks == 0:
         return None
-    return window[policy.max_failures - 1] + timedelta(minutes=policy.lock_minutes)
+    minutes = min(policy.lock_minutes * 2 ** min(locks - 1, 16), policy.max_lock_minutes)
+    until = times[locks * per_lock - 1] + timedelta(minutes=minutes)
+    return until if until > now else None
+
+
+def address_throttled(failures_from_address, policy):
+    """True when one address failed too often across usernames within ``lock_minutes`` (spraying)."""
+    return failures_from_address >= policy.address_max_failures
+
+
+def under_attack(failures_of_username, policy):
+    """True when a username failed so often from all addresses together that it is being guessed."""
+    return failures_of_username >= policy.user_attack_failures
 
 
 # --- passwords -------------------------------------------------------------------------------------

@@ -188,7 +188,7 @@ class WebRoutes:
                 self.db.session,
                 username,
                 form.get("password") or "",
-                request.remote_addr or "-",
+                self.client_address(request),
                 "web",
                 self.settings,
                 audit=self.account_audit(),

@@ -225,7 +225,7 @@ class AccountWebRoutes:
                 self.db.session,
                 secret,
                 request.form.get("code"),
-                request.remote_addr or "-",
+                self.client_address(request),
                 LockoutPolicy.from_settings(self.settings),
                 self.settings["session_hours"],
                 self.account_audit(),

@@ -20,22 +20,45 @@ def code_at(moment):
 # --- lock-out -------------------------------------------------------------------------------------
 
 
-def test_s1_the_fifth_consecutive_failure_locks_for_fifteen_minutes_and_restarts_the_count():
-    count = 0
-    for _ in range(4):
-        outcome = security.register_failure(count, NOW, POLICY)
-        assert not outcome.locked
-        count = outcome.failed_logins
-    assert count == 4
-    outcome = security.register_failure(count, NOW, POLICY)
-    assert outcome.locked and outcome.locked_until == NOW + timedelta(minutes=15)
-    assert outcome.failed_logins == 0
+def minutes_ago(*minutes):
+    return [NOW - timedelta(minutes=m) for m in minutes]
+
+
+def test_issue12_5_the_fifth_failure_of_a_pair_locks_it_for_fifteen_minutes():
+    assert security.pair_lock(minutes_ago(4, 3, 2, 1), NOW, POLICY) is None
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW], NOW, POLICY) == NOW + timedelta(minutes=15)
+    # The lock ends at its time; then the pair has five more tries.
+    later = NOW + timedelta(minutes=15)
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW], later, POLICY) is None
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW, later], later, POLICY) is None
+
+
+def test_issue12_5_each_further_lock_of_a_pair_doubles_up_to_a_day():
+    times = [NOW - timedelta(minutes=100) + timedelta(seconds=i) for i in range(9)] + [NOW]
+    assert security.pair_lock(times, NOW, POLICY) == NOW + timedelta(minutes=30)
+    many = [NOW - timedelta(hours=23) + timedelta(seconds=i) for i in range(99)] + [NOW]
+    assert security.pair_lock(many, NOW, POLICY) == NOW + timedelta(hours=24)
+    # Failures older than the history (a day) are forgotten.
+    assert security.pair_lock(minutes_ago(25 * 60, 25 * 60, 25 * 60, 25 * 60, 0), NOW, POLICY) is None
+
+
+def test_issue12_5_under_attack_every_failure_of_a_pair_locks_it():
+    assert not security.under_attack(99, POLICY) and security.under_attack(100, POLICY)
+    assert security.pair_lock([NOW], NOW, POLICY, under_attack=True) == NOW + timedelta(minutes=15)
+    assert security.pair_lock([], NOW, POLICY, under_attack=True) is None
+
+
+def test_issue12_5_one_address_is_throttled_across_usernames():
+    assert not security.address_throttled(49, POLICY) and security.address_throttled(50, POLICY)
 
 
 def test_s1_the_limits_come_from_the_settings():
-    policy = LockoutPolicy.from_settings({"max_failures": "3", "lock_minutes": "2"})
-    assert policy == LockoutPolicy(3, 2)
-    assert security.register_failure(2, NOW, policy).locked_until == NOW + timedelta(minutes=2)
+    policy = LockoutPolicy.from_settings(
+        {"max_failures": "3", "lock_minutes": "2", "address_max_failures": "7", "user_attack_failures": "9"}
+    )
+    assert (policy.max_failures, policy.lock_minutes, policy.address_max_failures) == (3, 2, 7)
+    assert policy.user_attack_failures == 9
+    assert security.pair_lock([NOW] * 3, NOW, policy) == NOW + timedelta(minutes=2)
 
 
 def test_s1_a_lock_ends_at_its_time():
@@ -43,13 +66,6 @@ def test_s1_a_lock_ends_at_its_time():
     assert security.is_locked(until, NOW)
     assert not security.is_locked(until, until)
     assert not security.is_locked(None, NOW)
-
-
-def test_s1_unknown_usernames_lock_like_real_accounts_so_names_do_not_leak():
-    times = [NOW - timedelta(minutes=m) for m in (20, 4, 3, 2, 1)]  # the oldest is outside the window
-    assert security.lock_from_failure_times(times, NOW, POLICY) is None
-    times.append(NOW)
-    assert security.lock_from_failure_times(times, NOW, POLICY) == NOW + timedelta(minutes=15)
 
 
 # --- passwords ------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ def test_s1_api_lock_out_says_until_when_hides_the_password_and_an_admin_unlocks
     fifth = token_request(base, "maija", "wrong password")
     assert fifth.status_code == 423 and fifth.json()["error"] == "account_locked"
     assert "locked after too many failed logins until" in fifth.json()["message"]
+    assert "from your address" in fifth.json()["message"]  # issue 12 item 5: a lock is per address
     locked_until = fifth.json()["details"]["locked_until"]
     # During the lock the right password gets the very same answer: it reveals nothing.
     right = token_request(base, "maija", PASSWORD)
@@ -99,6 +100,61 @@ def test_s1_api_lock_out_says_until_when_hides_the_password_and_an_admin_unlocks
     assert by_action["user.locked"]["details"]["locked_until"] == locked_until
     assert by_action["user.locked"]["actor"]["kind"] == "system"
     assert by_action["user.unlocked"]["actor"]["username"] == "admin"
+
+
+@pytest.fixture
+def behind_proxy(run_services, config):
+    """Contacts, audit and a gateway that trusts one proxy hop (PIIRI_TRUSTED_PROXIES=1)."""
+    from gateway.service import GatewayService
+    from services.audit.service import AuditService
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, AuditService, GatewayService, extra_config={"TRUSTED_PROXIES": "1"})
+    return f"http://{config['WEB_SERVER_ADDRESS']}"
+
+
+def test_issue12_5_behind_a_proxy_a_lock_is_per_client_address_and_audited_with_it(
+    behind_proxy, clean_databases, rpc
+):
+    """Issue 12 item 5: behind the proxy every request comes from its address; five failures of one
+    client lock only that client's (username, address) pair, the audit names the client's address, and a
+    forged X-Forwarded-For entry further left is ignored."""
+    from sqlalchemy.orm import Session
+
+    from gateway.users import create_user
+
+    with Session(clean_databases["gateway"]) as session:
+        maija_id = str(create_user(session, username="maija", password=PASSWORD, role="staff")["id"])
+        create_user(session, username="admin", password=ADMIN_PASSWORD, role="admin")
+
+    def attempt(password, client, claimed=None):
+        chain = f"{claimed}, {client}" if claimed else client
+        return requests.post(
+            f"{behind_proxy}/api/v1/auth/token",
+            json={"username": "maija", "password": password},
+            headers={"X-Forwarded-For": chain},
+        )
+
+    answers = [attempt("wrong password", "203.0.113.9", claimed=f"10.0.0.{i}").status_code for i in range(5)]
+    assert answers == [401, 401, 401, 401, 423]
+    locked = attempt(PASSWORD, "203.0.113.9", claimed="192.0.2.1")
+    assert locked.status_code == 423 and "until" in locked.json()["message"]
+    assert attempt(PASSWORD, "198.51.100.20").status_code == 201  # another client is not locked out
+
+    trail = audit_actions(rpc, maija_id, {"user.locked"})
+    assert [item["details"]["remote_addr"] for item in trail if item["action"] == "user.locked"] == [
+        "203.0.113.9"
+    ]
+    admin = requests.post(
+        f"{behind_proxy}/api/v1/auth/token",
+        json={"username": "admin", "password": ADMIN_PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.30"},
+    ).json()["token"]
+    unlocked = requests.post(
+        f"{behind_proxy}/api/v1/users/{maija_id}:unlock", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert unlocked.status_code == 200 and unlocked.json()["was_locked"] is True
+    assert attempt(PASSWORD, "203.0.113.9").status_code == 201
 
 
 def test_s1_a_successful_login_resets_the_count_of_failures(maija):

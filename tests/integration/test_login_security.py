@@ -1,5 +1,5 @@
 """S1 on the real gateway database: a TOTP code is accepted once even when two logins race with it,
-a lock counts only consecutive failures, and the lock's audit hook sees the lock."""
+locks are per (username, address) pair (issue 12 item 5), and the lock's audit hook sees the lock."""
 
 import eventlet
 import pyotp
@@ -52,7 +52,7 @@ def test_s1_two_logins_racing_with_the_same_code_get_in_once(maija):
     assert results == ["in", "reused"]
 
 
-def test_s1_the_lock_counts_consecutive_failures_and_is_audited(maija):
+def test_s1_the_lock_counts_failures_of_a_pair_and_is_audited(maija):
     engine, user = maija
     audit = []
 
@@ -67,7 +67,7 @@ def test_s1_the_lock_counts_consecutive_failures_and_is_audited(maija):
             accounts.check_password(session, "maija", PASSWORD, "10.0.0.1", POLICY, record)["username"]
             == "maija"
         )
-        accounts.reset_failures(session, user)
+        accounts.reset_failures(session, user, "10.0.0.1")
         session.commit()
         for _ in range(2):
             with pytest.raises(NotAuthenticated):
@@ -80,7 +80,47 @@ def test_s1_the_lock_counts_consecutive_failures_and_is_audited(maija):
         ]
         assert locked.value.details["locked_until"] == audit[0][2]["locked_until"]
         stored = accounts.user_by_id(session, user["id"])
-        assert stored["failed_logins"] == 0 and stored["locked_until"] is not None
+        assert stored["failed_logins"] == 3 and stored["locked_until"] is not None
+
+
+def test_issue12_5_a_locked_pair_does_not_lock_the_user_out_from_other_addresses(maija):
+    """Anyone could lock 'admin' with five requests: now only their own address is locked."""
+    engine, _ = maija
+    with Session(engine) as session:
+        for _ in range(2):
+            with pytest.raises(NotAuthenticated):
+                accounts.check_password(session, "maija", "wrong", "198.51.100.66", POLICY, lambda *e: None)
+        with pytest.raises(AccountLocked):
+            accounts.check_password(session, "maija", "wrong", "198.51.100.66", POLICY, lambda *e: None)
+        with pytest.raises(AccountLocked):  # the right password from the locked address: the same answer
+            accounts.check_password(session, "maija", PASSWORD, "198.51.100.66", POLICY, lambda *e: None)
+        user = accounts.check_password(session, "maija", PASSWORD, "10.0.0.2", POLICY, lambda *e: None)
+        assert user["username"] == "maija"
+        # Unknown usernames lock the same way, so lock messages do not reveal which names exist.
+        for _ in range(2):
+            with pytest.raises(NotAuthenticated):
+                accounts.check_password(session, "nobody", "wrong", "198.51.100.66", POLICY, lambda *e: None)
+        with pytest.raises(AccountLocked):
+            accounts.check_password(session, "nobody", "wrong", "198.51.100.66", POLICY, lambda *e: None)
+
+
+def test_issue12_5_under_a_distributed_attack_each_address_locks_after_one_failure(maija):
+    engine, _ = maija
+    policy = LockoutPolicy(max_failures=3, lock_minutes=15, user_attack_failures=6)
+    with Session(engine) as session:
+        for index in range(5):  # five addresses, one failure each: no pair is locked
+            with pytest.raises(NotAuthenticated):
+                accounts.check_password(
+                    session, "maija", "wrong", f"192.0.2.{index}", policy, lambda *e: None
+                )
+        with pytest.raises(AccountLocked):  # the sixth failure of the username: under attack from now on
+            accounts.check_password(session, "maija", "wrong", "192.0.2.5", policy, lambda *e: None)
+        with pytest.raises(AccountLocked):
+            accounts.check_password(session, "maija", "wrong", "192.0.2.50", policy, lambda *e: None)
+        with pytest.raises(AccountLocked):
+            accounts.check_password(session, "maija", PASSWORD, "192.0.2.50", policy, lambda *e: None)
+        # The user's own address, with no failure, still gets in with the right password.
+        assert accounts.check_password(session, "maija", PASSWORD, "10.0.0.2", policy, lambda *e: None)
 
 
 def test_s1_one_address_is_throttled_across_usernames_before_any_account_locks(maija):
@@ -88,9 +128,9 @@ def test_s1_one_address_is_throttled_across_usernames_before_any_account_locks(m
     from piiri.errors import TooManyAttempts
 
     engine, _ = maija
-    settings = {"max_failures": 5, "lock_minutes": 15, "session_hours": 1}
+    settings = {"max_failures": 5, "lock_minutes": 15, "session_hours": 1, "address_max_failures": 50}
     with Session(engine) as session:
-        for index in range(auth.MAX_FAILURES_PER_ADDRESS):
+        for index in range(50):
             with pytest.raises(NotAuthenticated):
                 auth.login(session, f"guess{index}", "wrong", "10.9.9.9", "api", settings)
         with pytest.raises(TooManyAttempts) as throttled:
