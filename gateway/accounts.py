@@ -74,6 +74,8 @@ def commit_audited(session, audit, action, user, details):
 
 
 def password_matches(user, password):
+    if not isinstance(password, str) or len(password) > security.MAX_PASSWORD_LENGTH:
+        return False  # never hashed: the policy keeps every password within the limit
     try:
         return HASHER.verify(user["password_hash"], password or "")
     except (VerificationError, InvalidHashError):
@@ -331,6 +333,9 @@ def change_password(session, user_id, current, new, repeated, hours, audit, keep
     Every other session and login token of the user ends; returns a new session secret (new id) of
     ``keep_kind`` for the caller, or None with ``keep_kind`` None."""
     user = user_by_id(session, user_id, for_update=True)
+    if isinstance(new, str) and len(new) > security.MAX_PASSWORD_LENGTH:  # refused before any hashing
+        session.rollback()
+        check_new_password(new, repeated, user["username"])
     if not password_matches(user, current):
         session.rollback()
         raise ValidationFailed(

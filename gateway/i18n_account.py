@@ -28,8 +28,8 @@ add_messages(
             "acc.password_link": "Vaihda salasana",
             "acc.must_change": "Pääkäyttäjä on antanut sinulle väliaikaisen salasanan. Valitse uusi salasana "
             "ennen kuin jatkat.",
-            "acc.password_rules": "Vähintään 12 merkkiä, ei käyttäjätunnus eikä yleinen salasana. Pitkä "
-            "lause on hyvä salasana.",
+            "acc.password_rules": "12–1024 merkkiä, ei käyttäjätunnus, toistoa, aakkosjärjestystä eikä "
+            "yleinen salasana. Pitkä lause on hyvä salasana.",
             "acc.current_password": "Nykyinen salasana",
             "acc.new_password": "Uusi salasana",
             "acc.new_password_again": "Uusi salasana uudelleen",
@@ -57,6 +57,12 @@ add_messages(
             "acc.back": "Takaisin omaan tiliin",
             "acc.err.too_short": "Salasanassa on oltava vähintään {n} merkkiä.",
             "acc.err.is_username": "Salasana ei saa olla käyttäjätunnus.",
+            "acc.err.too_long": "Salasanassa saa olla enintään {n} merkkiä.",
+            "acc.err.blank": "Salasana ei saa olla pelkkiä välilyöntejä.",
+            "acc.err.too_simple": (
+                "Salasana on liian yksinkertainen: siinä toistuu sama merkki tai pätkä, tai se seuraa "
+                "aakkosia tai näppäimistöä."
+            ),
             "acc.err.too_common": "Salasana on yleisimpien salasanojen joukossa. Valitse toinen.",
             "acc.err.mismatch": "Salasanat eivät täsmää.",
             "acc.err.current_wrong": "Nykyinen salasana on väärin.",
@@ -102,8 +108,8 @@ add_messages(
             "acc.password_link": "Change password",
             "acc.must_change": "An administrator gave you a temporary password. Choose a new password before "
             "you continue.",
-            "acc.password_rules": "At least 12 characters, not your username and not a common password. A "
-            "long sentence makes a good password.",
+            "acc.password_rules": "12 to 1,024 characters, not your username, a repetition, a sequence or "
+            "a common password. A long sentence makes a good password.",
             "acc.current_password": "Current password",
             "acc.new_password": "New password",
             "acc.new_password_again": "New password again",
@@ -131,6 +137,12 @@ add_messages(
             "acc.back": "Back to my account",
             "acc.err.too_short": "The password must have at least {n} characters.",
             "acc.err.is_username": "The password must not be the username.",
+            "acc.err.too_long": "The password must have at most {n} characters.",
+            "acc.err.blank": "The password must not be only spaces.",
+            "acc.err.too_simple": (
+                "The password is too simple: it repeats one character or piece, or follows the alphabet or "
+                "the keyboard."
+            ),
             "acc.err.too_common": "The password is one of the most common passwords; choose another.",
             "acc.err.mismatch": "The passwords do not match.",
             "acc.err.current_wrong": "The current password is wrong.",
@@ -162,6 +174,9 @@ add_service_messages(
     (
         (re.compile(r"^The password must have at least (?P<n>\d+) characters"), "acc.err.too_short"),
         (re.compile(r"^The password must not be the username"), "acc.err.is_username"),
+        (re.compile(r"^The password must have at most (?P<n>\d+) characters"), "acc.err.too_long"),
+        (re.compile(r"^The password must not be only spaces"), "acc.err.blank"),
+        (re.compile(r"^The password is too simple"), "acc.err.too_simple"),
         (re.compile(r"^The password is one of the most common"), "acc.err.too_common"),
         (re.compile(r"^The passwords do not match"), "acc.err.mismatch"),
         (re.compile(r"^The current password is wrong"), "acc.err.current_wrong"),

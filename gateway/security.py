@@ -18,28 +18,15 @@ from datetime import timedelta
 import pyotp
 import segno
 
+from gateway.common_passwords import COMMON_PASSWORDS, COMMON_WORDS
+
 TOTP_DIGITS = 6
 TOTP_INTERVAL = 30  # seconds (RFC 6238 defaults: SHA-1, 30 s, 6 digits)
 TOTP_DRIFT_STEPS = 1  # accept the previous and the next code too (clock drift)
 TOTP_ISSUER = "Piiri"
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # checked before hashing: a 100,000-character password is refused at once
 TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-# The most common passwords of at least twelve characters (shorter ones fail the length rule anyway),
-# compared case-insensitively and without spaces.
-COMMON_PASSWORDS = frozenset(
-    """
-    123456789012 1234567890123 12345678901234 123123123123 111111111111 000000000000 123456123456
-    qwertyuiopas qwertyuiop123 qwertyuiopasdfgh 1qaz2wsx3edc 1q2w3e4r5t6y 1q2w3e4r5t6y7u asdfghjkl123
-    passwordpassword password1234 password12345 password123456 passw0rd1234 mypassword123 password!123
-    iloveyou1234 letmein12345 welcome12345 welcome123456 administrator admin1234567 adminadmin123
-    changeme1234 changeme12345 trustno1trustno1 football1234 baseball1234 superman1234 starwars1234
-    sunshine1234 princess1234 monkey123456 dragon123456 master123456 qazwsxedcrfv zxcvbnm12345
-    abc123abc123 abcdefghijkl abcd1234abcd salasana1234 salasana12345 salasana123456 kissa1234567
-    koira1234567 perkele12345 suomi1234567 hyvaapaivaa1 tervetuloa12 tervetuloa123 kesakuu12345
-    piiri1234567 piiripiiri12 correcthorsebatterystaple
-    """.split()
-)
 
 
 @dataclass(frozen=True)
@@ -112,16 +99,87 @@ def under_attack(failures_of_username, policy):
 # --- passwords -------------------------------------------------------------------------------------
 
 
+# Runs a password must not merely follow: the alphabet, digits and keyboard rows, both ways round.
+_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyzåäö",
+    "0123456789",
+    "qwertyuiopå",
+    "asdfghjklöä",
+    "zxcvbnm",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+
+
+def _fold(text):
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def _periodic(text):
+    """True when ``text`` is one shorter piece repeated ('aaaa', 'abcabc', 'salasanasalasana')."""
+    return len(text) > 1 and (text + text).find(text, 1) < len(text)
+
+
+def _base_of(text):
+    """The shortest piece ``text`` repeats (``text`` itself when it repeats nothing)."""
+    return text[: (text + text).find(text, 1)] if _periodic(text) else text
+
+
+def _follows_a_sequence(text):
+    """True when ``text`` is a run of the alphabet, the digits or a keyboard row (either way round),
+    cycling as often as it likes ('abcdefghijkl', '345678901234', 'poiuytrewq12')."""
+    for sequence in _SEQUENCES:
+        for run in (sequence, sequence[::-1]):
+            cycled = run * (len(text) // len(run) + 2)
+            if text in cycled:
+                return True
+    return False
+
+
+def _core(folded):
+    """The password without the digits and symbols around it and with 'leet' undone: 'P@ssw0rd2024!'
+    -> 'password'."""
+    stripped = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
+    return (stripped or folded).translate(_LEET)
+
+
+def _too_common(folded):
+    if folded in COMMON_PASSWORDS or folded.translate(_LEET) in COMMON_PASSWORDS:
+        return True
+    core = _core(folded)
+    return _base_of(core) in COMMON_WORDS or core in COMMON_PASSWORDS
+
+
 def password_problems(password, username=""):
-    """Why ``password`` is not acceptable, as {code: English message}; empty when it is fine."""
-    password = password or ""
+    """Why ``password`` is not acceptable, as {code: English message}; empty when it is fine.
+
+    The length limits come first: an over-long password is refused before anything else is done with
+    it (hashing included). Then: not blank, not one character or piece repeated, not a run of the
+    alphabet or a keyboard row, not the username (even with digits around it), not a common password
+    or word (gateway/common_passwords.py)."""
+    password = password if isinstance(password, str) else ""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return {"too_long": f"The password must have at most {MAX_PASSWORD_LENGTH} characters."}
     problems = {}
     if len(password) < MIN_PASSWORD_LENGTH:
         problems["too_short"] = f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
-    folded = re.sub(r"\s+", "", password).casefold()
-    if username and folded and username.casefold() in (folded, folded[::-1]):
+    folded = _fold(password)
+    if password and not folded:
+        problems["blank"] = "The password must not be only spaces."
+        return problems
+    if not folded:
+        return problems
+    if username and _fold(username) in (folded, folded[::-1], _core(folded), _core(folded[::-1])):
         problems["is_username"] = "The password must not be the username."
-    if folded in COMMON_PASSWORDS:
+    if _periodic(folded) or _follows_a_sequence(folded):
+        problems["too_simple"] = (
+            "The password is too simple: it repeats one character or piece, or follows the alphabet or "
+            "the keyboard."
+        )
+    elif _too_common(folded):
         problems["too_common"] = "The password is one of the most common passwords; choose another."
     return problems
 

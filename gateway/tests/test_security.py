@@ -82,6 +82,41 @@ def test_s1_password_policy_length_username_and_common_passwords():
     assert security.password_problems("", "maija").keys() == {"too_short"}
 
 
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        (" " * 12, "blank"),
+        ("\t \n" * 6, "blank"),
+        ("a" * 12, "too_simple"),
+        ("abababababab", "too_simple"),
+        ("kissakissakissa", "too_simple"),
+        ("abcdefghijkl", "too_simple"),
+        ("123456789012", "too_simple"),
+        ("987654321098", "too_simple"),
+        ("qwertyuiopas", "too_simple"),
+        ("Salasana2024!", "too_common"),
+        ("P@ssw0rd1234", "too_common"),
+        ("Tervetuloa123", "too_common"),
+        ("1qaz2wsx3edc", "too_simple"),
+        ("Maija2024!!!", "is_username"),
+        ("x" * 100_000, "too_long"),
+        ("x" * 1025, "too_long"),
+    ],
+)
+def test_issue12_7c_weak_blank_repeated_sequential_common_and_overlong_passwords_are_refused(
+    password, problem
+):
+    assert problem in security.password_problems(password, "maija")
+
+
+def test_issue12_7c_an_overlong_password_gets_only_the_length_message():
+    assert security.password_problems("x" * 100_000, "maija") == {
+        "too_long": "The password must have at most 1024 characters."
+    }
+    long_one = " ".join(f"kissa{number}" for number in range(128))[:1024]
+    assert len(long_one) == 1024 and security.password_problems(long_one, "maija") == {}
+
+
 def test_s1_temporary_passwords_are_long_random_and_pass_the_policy():
     passwords = {security.temporary_password() for _ in range(50)}
     assert len(passwords) == 50

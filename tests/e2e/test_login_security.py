@@ -262,6 +262,18 @@ def test_s1_changing_the_password_ends_every_other_session_and_token_and_renews_
         (PASSWORD, "lyhyt", "lyhyt", "new_password", "Salasanassa on oltava vähintään 12 merkkiä."),
         (PASSWORD, "salasana1234", "salasana1234", "new_password", "yleisimpien salasanojen joukossa"),
         (PASSWORD, "maija", "maija", "new_password", "Salasana ei saa olla käyttäjätunnus."),
+        # issue 12 item 7c: blank, one character repeated, a sequence, over-long (refused before hashing)
+        (PASSWORD, " " * 12, " " * 12, "new_password", "Salasana ei saa olla pelkkiä välilyöntejä."),
+        (PASSWORD, "a" * 12, "a" * 12, "new_password", "Salasana on liian yksinkertainen"),
+        (PASSWORD, "abcdefghijkl", "abcdefghijkl", "new_password", "Salasana on liian yksinkertainen"),
+        (
+            PASSWORD,
+            "x" * 100_000,
+            "x" * 100_000,
+            "new_password",
+            "Salasanassa saa olla enintään 1024 merkkiä.",
+        ),
+        ("wrong password", "x" * 100_000, "", "new_password", "Salasanassa saa olla enintään 1024 merkkiä."),
         (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "new_password_again", "Salasanat eivät täsmää."),
         (PASSWORD, PASSWORD, PASSWORD, "new_password", "Uuden salasanan on oltava eri kuin nykyinen."),
     ],
@@ -305,6 +317,15 @@ def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
     assert bad.status_code == 422 and bad.json()["details"]["new_password"] == [
         "The password must have at least 12 characters."
     ]
+    for weak, message in (
+        ("aaaaaaaaaaaa", "The password is too simple"),
+        ("Salasana2024!", "The password is one of the most common passwords"),
+        ("x" * 100_000, "The password must have at most 1024 characters."),
+    ):
+        refused = api.post(
+            "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": weak}
+        )
+        assert refused.status_code == 422 and refused.json()["details"]["new_password"][0].startswith(message)
     assert api.get("/api/v1/account").json()["username"] == "maija"
     done = api.post(
         "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
