@@ -327,17 +327,30 @@ def check_new_password(password, repeated, username):
         raise ValidationFailed("The new password is not acceptable.", errors)
 
 
-def change_password(session, user_id, current, new, repeated, hours, audit, keep_kind="web"):
+def change_password(
+    session, user_id, current, new, repeated, hours, audit, keep_kind="web", remote_addr="-", policy=None
+):
     """The user changes their own password: the current one is checked, the new one must pass the policy.
 
-    Every other session and login token of the user ends; returns a new session secret (new id) of
-    ``keep_kind`` for the caller, or None with ``keep_kind`` None."""
+    A wrong current password counts like a failed login of the (username, ``remote_addr``) pair, and a
+    locked pair gets AccountLocked before the password is looked at (issue 12 item 7d): a stolen
+    session cannot be used to guess the password. Every other session and login token of the user
+    ends; returns a new session secret (new id) of ``keep_kind`` for the caller, or None with
+    ``keep_kind`` None."""
+    policy = policy or security.LockoutPolicy()
+    now = now_utc()
     user = user_by_id(session, user_id, for_update=True)
     if isinstance(new, str) and len(new) > security.MAX_PASSWORD_LENGTH:  # refused before any hashing
         session.rollback()
         check_new_password(new, repeated, user["username"])
+    try:
+        refuse_if_locked(session, user["username"], remote_addr, now, policy)
+    except AccountLocked:
+        session.rollback()
+        raise
     if not password_matches(user, current):
         session.rollback()
+        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
         raise ValidationFailed(
             "The current password is wrong.", {"current_password": ["The current password is wrong."]}
         ) from None

@@ -139,10 +139,16 @@ class AccountWebRoutes:
                 form.get("new_password_again", ""),
                 self.settings["session_hours"],
                 self.account_audit(principal.actor),
+                remote_addr=self.client_address(request),
+                policy=LockoutPolicy.from_settings(self.settings),
             )
         except ValidationFailed as exc:
             errors = form_errors(exc.details, Translator(language_of(request)))
             return self.web_render(request, principal, "account/password.html", status=422, errors=errors)
+        except AccountLocked as exc:  # issue 12 item 7d: too many wrong current passwords
+            key, values = locked_message(exc, language_of(request))
+            errors = {"current_password": [Translator(language_of(request))(key, **values)]}
+            return self.web_render(request, principal, "account/password.html", status=423, errors=errors)
         return self.new_session_response(f"{ACCOUNT_PATH}?done=password_changed", secret)
 
     @http("GET", "/account/totp")

@@ -335,6 +335,38 @@ def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
     assert token_request(maija.base_url, "maija", NEW_PASSWORD).status_code == 201
 
 
+def test_issue12_7d_wrong_current_passwords_are_throttled_like_failed_logins(maija):
+    """A stolen session or token cannot be used to guess the password: the fifth wrong current password
+    locks the (username, address) pair, and then even the right one is refused until the lock ends."""
+    api = maija.api(maija.token("maija", PASSWORD))
+    change = {"new_password": NEW_PASSWORD}
+    answers = [
+        api.post("/api/v1/account/password", json={**change, "current_password": f"guess {i}"})
+        for i in range(5)
+    ]
+    assert [answer.status_code for answer in answers] == [422, 422, 422, 422, 423]
+    assert answers[-1].json()["error"] == "account_locked" and "until" in answers[-1].json()["message"]
+    right = api.post("/api/v1/account/password", json={**change, "current_password": PASSWORD})
+    assert right.status_code == 423
+    assert token_request(maija.base_url, "maija", PASSWORD).status_code == 423  # the same pair
+    assert api.get("/api/v1/account").json()["locked"] is True
+
+    client, _ = web_login(maija.base_url, "admin", ADMIN_PASSWORD)
+    page = client.get(f"{maija.base_url}/account/password")
+    for i in range(5):
+        response = client.post(
+            f"{maija.base_url}/account/password",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "current_password": f"guess {i}",
+                "new_password": NEW_PASSWORD,
+                "new_password_again": NEW_PASSWORD,
+            },
+        )
+    assert response.status_code == 423 and 'id="error-current_password"' in response.text
+    assert "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi" in response.text
+
+
 # --- admin reset -------------------------------------------------------------------------------------
 
 
