@@ -75,8 +75,14 @@ class ApiRoutes:
 
     @http("DELETE", "/api/v1/auth/token")
     def revoke_token(self, request):
+        """End the caller's own login token or session; an API token for another system is revoked for
+        good (audited as api_token.revoked), as the token admin would (issue 12 item 7e)."""
         principal = auth.require(self.principal(request))
         self.check_api_csrf(request, principal)  # a cookie session ends only with its token (S1)
+        if principal.kind == "token":
+            self.act_as(principal)
+            token = self.token_revoke(principal, principal.user["id"])
+            return json_response({"revoked": True, "api_token_id": str(token["id"])})
         auth.logout(self.db.session, principal)
         return json_response({"revoked": True})
 

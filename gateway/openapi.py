@@ -182,7 +182,7 @@ def openapi_document():
                 },
             },
             "delete": {
-                "summary": "Revoke the token used for this call",
+                "summary": "Revoke the token used for this call (an API token for another system for good)",
                 "security": secured,
                 "responses": {"200": {"description": "Revoked"}, **error_responses(401)},
             },

@@ -626,3 +626,22 @@ def test_s1_the_openapi_document_describes_the_account_routes(maija):
         "423" in token["responses"]
         and "totp" in document["components"]["schemas"]["TokenRequest"]["properties"]
     )
+
+
+def test_issue12_7e_revoking_with_an_api_token_really_revokes_it(maija, admin_api, rpc):
+    """DELETE /api/v1/auth/token said "revoked" to an API token that kept working; now it is revoked."""
+    answer = admin_api.post("/api/v1/api-tokens", json={"name": "Synkka", "permissions": ["contacts.view"]})
+    assert answer.status_code == 201, answer.text
+    token_api = maija.api(answer.json()["token"])
+    assert token_api.get("/api/v1/contacts").status_code == 200
+    revoked = token_api.delete("/api/v1/auth/token")
+    assert revoked.status_code == 200
+    assert revoked.json() == {"revoked": True, "api_token_id": answer.json()["id"]}
+    assert token_api.get("/api/v1/contacts").status_code == 401
+    assert admin_api.get(f"/api/v1/api-tokens/{answer.json()['id']}").json()["status"] == "revoked"
+    trail = audit_actions(rpc, answer.json()["id"], {"api_token.revoked"})
+    assert "api_token.revoked" in {item["action"] for item in trail}
+    # A user's own login token still just ends.
+    own = maija.api(maija.token("maija", PASSWORD))
+    assert own.delete("/api/v1/auth/token").json() == {"revoked": True}
+    assert own.get("/api/v1/account").status_code == 401
