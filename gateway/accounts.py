@@ -9,6 +9,7 @@ an anonymous login attempt, which must happen even when the audit path is down).
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -135,9 +136,10 @@ def refuse_if_locked(session, username, remote_addr, now, policy):
         raise lock_error(locked_until)
 
 
-def record_failure(session, username, user, remote_addr, now, policy, audit):
+def record_failure(session, username, user, remote_addr, now, policy, audit, announce=True):
     """Count a failed password or code of the (username, address) pair; raise AccountLocked when this
-    failure locks the pair. Commits: the failure counts even when the request fails afterwards."""
+    failure locks the pair (unless ``announce`` is false: a two-factor login tells at its code step).
+    Commits: the failure counts even when the request fails afterwards."""
     session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr, failed_at=now))
     session.execute(
         delete(login_failures).where(
@@ -160,7 +162,8 @@ def record_failure(session, username, user, remote_addr, now, policy, audit):
             audit("user.locked", user, {"remote_addr": remote_addr, "locked_until": locked_until.isoformat()})
         except Exception:  # the lock stands even when it cannot be recorded
             log.error("could not audit the lock of user %s", user["id"], exc_info=True)
-    raise lock_error(locked_until)
+    if announce:
+        raise lock_error(locked_until)
 
 
 def reset_failures(session, user, remote_addr=None):
@@ -179,6 +182,10 @@ def reset_failures(session, user, remote_addr=None):
     session.execute(update(users).where(users.c.id == user["id"]).values(**values))
 
 
+WRONG_LOGIN = "Wrong username or password, or a missing or wrong two-factor code ('totp')."
+WRONG_CODE_STEP = "Wrong password or code. Log in again."
+
+
 def check_password(session, username, password, remote_addr, policy, audit, now=None):
     """The user whose password this is; AccountLocked while the (username, address) pair is locked
     (before looking at the password, so a lock never tells whether it was right); NotAuthenticated (or
@@ -189,28 +196,51 @@ def check_password(session, username, password, remote_addr, policy, audit, now=
     verified = verify_credentials(session, username, password)
     if verified is None:
         record_failure(session, username, user, remote_addr, now, policy, audit)
-        raise NotAuthenticated("Wrong username or password.")
+        raise NotAuthenticated(WRONG_LOGIN)
     return verified
 
 
-def check_second_factor(session, user, code, remote_addr, policy, audit, now=None):
-    """Accept ``code`` for ``user`` (and remember its step) or count a failure and raise."""
+@dataclass(frozen=True)
+class LoginCheck:
+    """What a login's credentials gave: the user, and for a web login of a two-factor account
+    ``pending`` (the code step comes next) with ``password_ok`` (told only after the code)."""
+
+    user: dict
+    pending: bool = False
+    password_ok: bool = True
+
+
+def check_login(session, username, password, code, remote_addr, policy, audit, web, now=None):
+    """Check a login's password and, for a two-factor account, its code together (issue 12 item 7f).
+
+    A wrong password and a wrong (missing, reused) code give the same NotAuthenticated, so a right
+    password is never confirmed without its code. A web login of a two-factor account goes on to the
+    code page whether or not the password was right (a wrong one counts as a failure now, and the code
+    step fails); the API takes the code in the same request."""
     now = now or now_utc()
-    refuse_if_locked(session, user["username"], remote_addr, now, policy)
-    if not str(code or "").strip():
-        raise SecondFactorRequired(
-            "This account uses two-factor login: send the 6-digit code of your authenticator app as 'totp'.",
-            {"totp": ["Required."]},
-        )
+    account = user_by_name(session, username)
+    if account is None or not account["active"] or not totp_enabled(account):
+        return LoginCheck(check_password(session, username, password, remote_addr, policy, audit, now))
+    refuse_if_locked(session, username, remote_addr, now, policy)
+    verified = verify_credentials(session, username, password)
+    if web:
+        if verified is None:
+            record_failure(session, username, account, remote_addr, now, policy, audit, announce=False)
+        return LoginCheck(verified or account, pending=True, password_ok=verified is not None)
+    if verified is None or not accept_code(session, verified, code, now).ok:
+        session.rollback()
+        record_failure(session, username, account, remote_addr, now, policy, audit)
+        raise NotAuthenticated(WRONG_LOGIN)
+    return LoginCheck(verified)
+
+
+def accept_code(session, user, code, now):
+    """Check ``code`` against the user's TOTP secret and use up its time step (never accepted twice, even
+    by two requests at once). Returns the CodeCheck; the caller commits."""
     current = session.execute(select(users.c.totp_last_step).where(users.c.id == user["id"])).scalar_one()
     result = security.check_code(user["totp_secret"], code, now, current)
     if not result.ok:
-        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
-        message = {
-            "reused": "That code was already used. Wait for the next code and try again.",
-            "malformed": "The code is 6 digits.",
-        }.get(result.reason, "Wrong code.")
-        raise SecondFactorRequired(message, {"totp": [message], "reason": result.reason})
+        return result
     updated = session.execute(
         update(users)
         .where(users.c.id == user["id"])
@@ -218,12 +248,8 @@ def check_second_factor(session, user, code, remote_addr, policy, audit, now=Non
         .values(totp_last_step=result.step)
     )
     if updated.rowcount != 1:  # a parallel request used the same code first
-        session.rollback()
-        raise SecondFactorRequired(
-            "That code was already used. Wait for the next code and try again.",
-            {"totp": ["Already used."], "reason": "reused"},
-        )
-    return result.step
+        return security.CodeCheck(reason="reused")
+    return result
 
 
 def unlock(session, user_id, audit):
@@ -244,7 +270,7 @@ def unlock(session, user_id, audit):
 # --- sessions --------------------------------------------------------------------------------------
 
 
-def open_session(session, user, kind, hours, pending=False):
+def open_session(session, user, kind, hours, pending=False, password_ok=True):
     """A new session row with a fresh random id (never one the browser brought: no fixation).
 
     Returns (secret, csrf_token); the caller commits."""
@@ -260,6 +286,7 @@ def open_session(session, user, kind, hours, pending=False):
             csrf_token=csrf_token,
             expires_at=now_utc() + lifetime,
             second_factor_pending=pending,
+            password_ok=password_ok,
         )
     )
     return secret, csrf_token
@@ -280,7 +307,9 @@ def pending_user(session, secret):
     if not secret:
         return None
     row = session.execute(
-        select(users, sessions.c.token_hash, sessions.c.csrf_token.label("session_csrf"))
+        select(
+            users, sessions.c.token_hash, sessions.c.password_ok, sessions.c.csrf_token.label("session_csrf")
+        )
         .join(sessions, sessions.c.user_id == users.c.id)
         .where(
             sessions.c.token_hash == digest(secret),
@@ -293,19 +322,30 @@ def pending_user(session, secret):
 
 
 def finish_second_factor(session, secret, code, remote_addr, policy, hours, audit):
-    """Check the code of a pending session; on success replace it with a full session (new id).
+    """The code step of a web login: on a right password and code, replace the pending session with a
+    full one (new id). Returns (new secret, user).
 
-    Returns (new secret, user). A lock ends the pending session."""
+    A malformed code (not 6 digits) may be typed again (SecondFactorRequired). Otherwise the pending
+    session ends either way, and a wrong password, a wrong code and a used code all give the same
+    NotAuthenticated (AccountLocked once the pair is locked), so the password is confirmed only with
+    its code (issue 12 item 7f)."""
+    now = now_utc()
     user = pending_user(session, secret)
     if user is None:
         raise NotAuthenticated("The login has expired. Log in again.")
-    try:
-        check_second_factor(session, user, code, remote_addr, policy, audit)
-    except AccountLocked:
-        session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
-        session.commit()
-        raise
+    if security.normalise_code(code) is None:
+        raise SecondFactorRequired(
+            "The code is 6 digits.", {"totp": ["The code is 6 digits."], "reason": "malformed"}
+        )
     session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
+    session.commit()
+    refuse_if_locked(session, user["username"], remote_addr, now, policy)
+    if not user["password_ok"]:  # counted as a failure at the password already
+        raise NotAuthenticated(WRONG_CODE_STEP)
+    if not accept_code(session, user, code, now).ok:
+        session.rollback()
+        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
+        raise NotAuthenticated(WRONG_CODE_STEP)
     reset_failures(session, user, remote_addr)
     new, _ = open_session(session, user, "web", hours)
     session.commit()

@@ -1,6 +1,6 @@
 """Two-factor set-up of an account (S1): the secret shown while setting up, turning TOTP on with a first
 code, off with the password and a code, and an admin's reset. The login's code check is in
-gateway/accounts.py (check_second_factor); the rules in gateway/security.py."""
+gateway/accounts.py (check_login, finish_second_factor); the rules in gateway/security.py."""
 
 from sqlalchemy import update
 

@@ -63,8 +63,9 @@ def login(session, username, password, remote_addr, kind, settings, totp=None, a
     """Check credentials and open a fresh session (never reusing an old id: no fixation).
 
     ``remote_addr`` is the client's address (gateway/proxies.py). Returns (secret, Principal). A web
-    login of a TOTP user opens a session that waits for the code (second_factor_pending); an API login
-    of one needs ``totp``. Wrong credentials raise NotAuthenticated; a locked (username, address) pair
+    login of a TOTP user opens a session that waits for the code (second_factor_pending), also after a
+    wrong password (the code step then fails); an API login of one needs ``totp``. Wrong credentials
+    (password or code alike) raise NotAuthenticated; a locked (username, address) pair
     AccountLocked; too many failures from one address TooManyAttempts; an API login that must first
     change its password PasswordChangeRequired.
     """
@@ -72,10 +73,10 @@ def login(session, username, password, remote_addr, kind, settings, totp=None, a
     audit = audit or (lambda action, user, details: None)
     policy = LockoutPolicy.from_settings(settings)
     accounts.refuse_if_throttled(session, remote_addr, accounts.now_utc(), policy)
-    user = accounts.check_password(session, username, password, remote_addr, policy, audit)
-    pending = kind == "web" and accounts.totp_enabled(user)
-    if kind == "api" and accounts.totp_enabled(user):
-        accounts.check_second_factor(session, user, totp, remote_addr, policy, audit)
+    checked = accounts.check_login(
+        session, username, password, totp, remote_addr, policy, audit, web=kind == "web"
+    )
+    user = checked.user
     if kind == "api" and user["must_change_password"]:
         accounts.reset_failures(session, user, remote_addr)
         session.commit()  # the credentials were right (and a TOTP code, if any, is used up)
@@ -83,9 +84,11 @@ def login(session, username, password, remote_addr, kind, settings, totp=None, a
             "An administrator reset this password: log in to the web UI and choose a new one first.",
             {"username": username},
         )
-    if not pending:
+    if not checked.pending:
         accounts.reset_failures(session, user, remote_addr)
-    secret, csrf_token = accounts.open_session(session, user, kind, _hours(kind, settings), pending)
+    secret, csrf_token = accounts.open_session(
+        session, user, kind, _hours(kind, settings), checked.pending, checked.password_ok
+    )
     session.commit()
     return secret, Principal(user=user, kind=kind, csrf_token=csrf_token, token_hash=digest(secret))
 

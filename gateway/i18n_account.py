@@ -18,6 +18,7 @@ add_messages(
             "login.totp_code": "Koodi",
             "login.totp_submit": "Vahvista",
             "login.totp_expired": "Kirjautuminen vanheni. Kirjaudu uudelleen.",
+            "login.totp_wrong": "Väärä salasana tai koodi. Kirjaudu uudelleen.",
             "login.totp_cancel": "Peruuta ja kirjaudu uudelleen",
             "acc.nav": "Oma tili",
             "acc.title": "Oma tili",
@@ -94,6 +95,7 @@ add_messages(
                 "address. Try again then, or ask an administrator to unlock it."
             ),
             "login.totp_title": "Two-factor login",
+            "login.totp_wrong": "Wrong password or code. Log in again.",
             "login.totp_intro": "Type the 6-digit code your authenticator app shows.",
             "login.totp_code": "Code",
             "login.totp_submit": "Verify",

@@ -70,6 +70,8 @@ sessions = Table(
     Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # Password given, TOTP code still due: such a session can only finish the second factor.
     Column("second_factor_pending", Boolean, nullable=False, server_default=text("false")),
+    # A pending session of a wrong password (issue 12 item 7f): its code step fails like a wrong code.
+    Column("password_ok", Boolean, nullable=False, server_default=text("true")),
     Index("sessions_user", "user_id"),
 )
 

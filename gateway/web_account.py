@@ -243,8 +243,11 @@ class AccountWebRoutes:
         except SecondFactorRequired as exc:
             message = Translator(language_of(request)).service_message(exc.message)
             return self.totp_login_page(request, pending, error=message, status=401)
-        except NotAuthenticated:
-            return self.login_page(request, ("login.totp_expired", {}), 401)
+        except NotAuthenticated as exc:  # a wrong password or code (told apart by nobody), or expired
+            key = "login.totp_wrong" if exc.message == accounts.WRONG_CODE_STEP else "login.totp_expired"
+            response = self.login_page(request, (key, {}), 401)
+            delete_cookie(response, self.settings, auth.SESSION_COOKIE)
+            return response
         target = PASSWORD_PATH if user.get("must_change_password") else safe_next(request.form.get("next"))
         return self.new_session_response(target, new_secret)
 

@@ -462,6 +462,19 @@ def enable_totp(base, client):
     return secret, used
 
 
+def totp_step(base, username, password, code):
+    """Log in with the password, then send ``code`` on the code page: (client, pending cookie, answer)."""
+    client, response = web_login(base, username, password)
+    assert response.status_code == 303 and response.headers["Location"] == "/login/totp"
+    pending = client.cookies["piiri_session"]
+    page = client.get(f"{base}/login/totp")
+    assert page.status_code == 200 and "Kaksivaiheinen kirjautuminen" in page.text
+    answer = client.post(
+        f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": code}, allow_redirects=False
+    )
+    return client, pending, answer
+
+
 def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
     base = maija.base_url
     client, _ = web_login(base, "maija", PASSWORD)
@@ -470,22 +483,17 @@ def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
 
     fresh, response = web_login(base, "maija", PASSWORD)
     assert response.status_code == 303 and response.headers["Location"] == "/login/totp"
-    pending = fresh.cookies["piiri_session"]
     # A password-only session reaches nothing but the code page.
     assert fresh.get(f"{base}/contacts", allow_redirects=False).status_code == 303
     assert fresh.get(f"{base}/api/v1/contacts").status_code == 401
     page = fresh.get(f"{base}/login/totp")
-    assert page.status_code == 200 and "Kaksivaiheinen kirjautuminen" in page.text
-    wrong = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": "000000"})
-    assert wrong.status_code == 401 and "Väärä koodi" in wrong.text
-    # The code the set-up used is spent; the next step's code works (one step of drift).
-    reused = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": used})
-    assert reused.status_code == 401 and "Koodi on jo käytetty" in reused.text
-    done = fresh.post(
-        f"{base}/login/totp",
-        data={"csrf_token": csrf_of(page.text), "code": next_code(secret)},
-        allow_redirects=False,
-    )
+    malformed = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": "12"})
+    assert malformed.status_code == 401 and "Koodissa on 6 numeroa" in malformed.text  # may type again
+    # A wrong code and a used code (the set-up's) end the login with one answer.
+    for code in ("000000", used):
+        _, _, wrong = totp_step(base, "maija", PASSWORD, code)
+        assert wrong.status_code == 401 and "Väärä salasana tai koodi" in wrong.text
+    fresh, pending, done = totp_step(base, "maija", PASSWORD, next_code(secret))
     assert done.status_code == 303 and done.headers["Location"] == "/contacts"
     full = fresh.cookies["piiri_session"]
     assert full != pending
@@ -500,17 +508,37 @@ def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
     assert "user.totp_enabled" in {item["action"] for item in trail}
 
 
+def test_issue12_7f_a_two_factor_login_never_confirms_the_password_before_the_code(maija, admin_api):
+    """A wrong password goes on to the code page like a right one, and the code step answers a wrong
+    password and a wrong code alike; the API answers them alike too."""
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    secret, _ = enable_totp(base, client)
+    _, _, wrong_password = totp_step(base, "maija", "wrong password", next_code(secret))
+    _, _, wrong_code = totp_step(base, "maija", PASSWORD, "000000")
+    assert wrong_password.status_code == wrong_code.status_code == 401
+    message = re.compile(r'id="login-error">([^<]+)<')
+    assert message.search(wrong_password.text).group(1) == message.search(wrong_code.text).group(1)
+    assert "Väärä salasana tai koodi" in wrong_code.text
+    assert admin_api.post(f"/api/v1/users/{user_id(maija, 'maija')}:unlock").status_code == 200
+
+    answers = [
+        token_request(base, "maija", "wrong password", totp=now_code(secret)),
+        token_request(base, "maija", PASSWORD, totp="000000"),
+        token_request(base, "maija", PASSWORD),
+    ]
+    assert {answer.status_code for answer in answers} == {401}
+    assert len({answer.text for answer in answers}) == 1
+    assert answers[0].json()["error"] == "not_authenticated"
+
+
 def test_s1_totp_codes_count_toward_the_lock_out(maija):
     base = maija.base_url
     client, _ = web_login(base, "maija", PASSWORD)
     enable_totp(base, client)
-    fresh, _ = web_login(base, "maija", PASSWORD)
-    csrf = csrf_of(fresh.get(f"{base}/login/totp").text)
     for _ in range(4):
-        assert (
-            fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"}).status_code == 401
-        )
-    locked = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"})
+        assert totp_step(base, "maija", PASSWORD, "000000")[2].status_code == 401
+    _, _, locked = totp_step(base, "maija", PASSWORD, "000000")
     assert locked.status_code == 423 and "Tili on lukittu" in locked.text
     assert token_request(base, "maija", PASSWORD, totp="000000").status_code == 423
 
@@ -520,14 +548,14 @@ def test_s1_totp_api_login_needs_a_fresh_code(maija, admin_api):
     client, _ = web_login(base, "maija", PASSWORD)
     secret, _ = enable_totp(base, client)
     missing = token_request(base, "maija", PASSWORD)
-    assert missing.status_code == 401 and missing.json()["error"] == "totp_required"
+    assert missing.status_code == 401 and missing.json()["error"] == "not_authenticated"
     assert "'totp'" in missing.json()["message"]
     wrong_password = token_request(base, "maija", "wrong password", totp=next_code(secret))
     assert wrong_password.json()["error"] == "not_authenticated"
     code = next_code(secret)
     assert token_request(base, "maija", PASSWORD, totp=code).status_code == 201
     again = token_request(base, "maija", PASSWORD, totp=code)
-    assert again.status_code == 401 and "already used" in again.json()["message"]
+    assert again.status_code == 401 and again.json() == missing.json()
 
     # An admin turns it off (lost phone): the password alone works again.
     reset = admin_api.post(f"/api/v1/users/{user_id(maija, 'maija')}:reset-totp")
@@ -546,7 +574,7 @@ def test_s1_turning_totp_off_needs_the_password_and_a_code(maija):
     )
     assert refused.status_code == 422
     assert "Salasana on väärin." in refused.text and "Väärä koodi" in refused.text
-    assert token_request(base, "maija", PASSWORD).json()["error"] == "totp_required"
+    assert token_request(base, "maija", PASSWORD).status_code == 401  # the code is still needed
     done = client.post(
         f"{base}/account/totp/disable",
         data={"csrf_token": csrf, "password": PASSWORD, "code": next_code(secret)},
