@@ -5,7 +5,15 @@ gateway/accounts.py (check_login, finish_second_factor); the rules in gateway/se
 from sqlalchemy import update
 
 from gateway import security
-from gateway.accounts import commit_audited, now_utc, password_matches, totp_enabled, user_by_id
+from gateway.accounts import (
+    commit_audited,
+    end_sessions,
+    now_utc,
+    open_session,
+    password_matches,
+    totp_enabled,
+    user_by_id,
+)
 from gateway.models import users
 from piiri.errors import ValidationFailed
 
@@ -24,8 +32,12 @@ def totp_setup(session, user_id):
     return {"secret": secret, "uri": uri, "qr": security.totp_qr_data_uri(uri)}
 
 
-def enable_totp(session, user_id, code, audit, now=None):
-    """Turn TOTP on once the user proves their app has the secret with a valid code."""
+def enable_totp(session, user_id, code, audit, now=None, hours=12):
+    """Turn TOTP on once the user proves their app has the secret with a valid code.
+
+    Every session and login token of the user issued before ends (issue 12 item 7g: one opened with a
+    stolen password must not outlive the second factor); returns a new web session secret (new id)
+    for the browser that turned it on."""
     now = now or now_utc()
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
@@ -42,7 +54,10 @@ def enable_totp(session, user_id, code, audit, now=None):
     session.execute(
         update(users).where(users.c.id == user["id"]).values(totp_enabled_at=now, totp_last_step=result.step)
     )
-    commit_audited(session, audit, "user.totp_enabled", user, {})
+    ended = end_sessions(session, user["id"])
+    secret = open_session(session, user, "web", hours)[0]
+    commit_audited(session, audit, "user.totp_enabled", user, {"sessions_ended": ended})
+    return secret
 
 
 def disable_totp(session, user_id, password, code, audit, now=None):

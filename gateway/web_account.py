@@ -166,11 +166,12 @@ class AccountWebRoutes:
         principal = self.web_principal(request)
         require_csrf(request, principal)
         try:
-            accounts_totp.enable_totp(
+            secret = accounts_totp.enable_totp(
                 self.db.session,
                 principal.user["id"],
                 request.form.get("code"),
                 self.account_audit(principal.actor),
+                hours=self.settings["session_hours"],
             )
         except ValidationFailed as exc:
             setup = accounts_totp.totp_setup(self.db.session, principal.user["id"])
@@ -178,7 +179,7 @@ class AccountWebRoutes:
             return self.web_render(
                 request, principal, "account/totp.html", status=422, setup=setup, errors=errors
             )
-        return see_other(f"{ACCOUNT_PATH}?done=totp_enabled")
+        return self.new_session_response(f"{ACCOUNT_PATH}?done=totp_enabled", secret)
 
     @http("POST", "/account/totp/disable")
     @web_page

@@ -673,3 +673,24 @@ def test_issue12_7e_revoking_with_an_api_token_really_revokes_it(maija, admin_ap
     own = maija.api(maija.token("maija", PASSWORD))
     assert own.delete("/api/v1/auth/token").json() == {"revoked": True}
     assert own.get("/api/v1/account").status_code == 401
+
+
+def test_issue12_7g_turning_totp_on_ends_the_sessions_and_tokens_from_before(maija, rpc):
+    """A session or token opened with a stolen password must not outlive the second factor."""
+    base = maija.base_url
+    token = maija.token("maija", PASSWORD)
+    other, _ = web_login(base, "maija", PASSWORD)
+    client, _ = web_login(base, "maija", PASSWORD)
+    before = client.cookies["piiri_session"]
+    enable_totp(base, client)
+    assert client.cookies["piiri_session"] != before  # this browser goes on with a new session id
+    assert client.get(f"{base}/account", allow_redirects=False).status_code == 200
+    assert maija.api(token).get("/api/v1/account").status_code == 401
+    assert other.get(f"{base}/contacts", allow_redirects=False).status_code == 303
+    assert (
+        requests.get(f"{base}/contacts", cookies={"piiri_session": before}, allow_redirects=False).status_code
+        == 303
+    )
+    trail = audit_actions(rpc, user_id(maija, "maija"), {"user.totp_enabled"})
+    enabled = next(item for item in trail if item["action"] == "user.totp_enabled")
+    assert enabled["details"]["sessions_ended"] == 3
