@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Response
 
+from gateway.proxies import client_used_https, trusted_hops
 from piiri.context import REQUEST_ID_KEY
 from piiri.errors import PiiriError
 
@@ -67,12 +69,25 @@ def internal_error(incident):
     )
 
 
-def security_headers(config):
-    """The headers every response carries; HSTS only when configured (the site is served over https)."""
+DEFAULT_HSTS_SECONDS = 31536000  # a year
+
+
+def hsts_seconds(config):
+    """Strict-Transport-Security's max-age: ``HSTS_MAX_AGE`` (a year when unset; 0 turns it off)."""
+    value = config.get("HSTS_MAX_AGE")
+    try:
+        return max(int(value), 0) if value not in (None, "") else DEFAULT_HSTS_SECONDS
+    except (TypeError, ValueError):
+        return DEFAULT_HSTS_SECONDS
+
+
+def security_headers(config, https=False):
+    """The headers every response carries; HSTS on every answer to a request that came over HTTPS
+    (directly, or as a trusted proxy says: gateway/proxies.py), never over plain HTTP (issue 12 item 7j)."""
     headers = dict(SECURITY_HEADERS)
-    hsts_seconds = int(config.get("HSTS_MAX_AGE") or 0)
-    if hsts_seconds > 0:
-        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+    seconds = hsts_seconds(config)
+    if https and seconds > 0:
+        headers["Strict-Transport-Security"] = f"max-age={seconds}; includeSubDomains"
     return headers
 
 
@@ -82,9 +97,14 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_app(self):
         app = super().get_wsgi_app()
-        extra = security_headers(self.container.config)
+        config = self.container.config
+        hops = trusted_hops(config)
+        plain, secure = security_headers(config), security_headers(config, https=True)
 
         def with_security_headers(environ, start_response):
+            https = client_used_https(environ.get("wsgi.url_scheme"), EnvironHeaders(environ), hops)
+            extra = secure if https else plain
+
             def start(status, headers, exc_info=None):
                 present = {name.lower() for name, _ in headers}
                 headers = [*headers, *((k, v) for k, v in extra.items() if k.lower() not in present)]

@@ -611,13 +611,30 @@ def test_s1_security_headers_on_pages_api_and_errors(maija):
     assert "no-store" in requests.get(f"{base}/login").headers["Cache-Control"]
 
 
-def test_s1_hsts_is_sent_when_configured_for_https(run_services, config):
+def test_issue12_7j_hsts_is_on_by_default_for_https_behind_a_trusted_proxy(run_services, config):
+    """No HSTS over plain http, nor when an untrusted client claims https; a year's max-age by default
+    when the trusted proxy says the client used https; HSTS_MAX_AGE sets it (0: off)."""
     from gateway.service import GatewayService
 
-    run_services(GatewayService, extra_config={"HSTS_MAX_AGE": "31536000"})
-    response = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/static/piiri.css")
+    url = f"http://{config['WEB_SERVER_ADDRESS']}/static/piiri.css"
+    https = {"X-Forwarded-Proto": "https"}
+    runner = run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "1", "HSTS_MAX_AGE": None})
+    assert "Strict-Transport-Security" not in requests.get(url).headers
+    response = requests.get(url, headers=https)
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    missing = requests.get(url.replace("/static/piiri.css", "/no/such/page"), headers=https)
+    assert missing.status_code == 404 and "Strict-Transport-Security" in missing.headers
+    runner.stop()
+
+    runner = run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "0"})
+    assert "Strict-Transport-Security" not in requests.get(url, headers=https).headers  # nobody to trust
+    runner.stop()
+
+    run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "1", "HSTS_MAX_AGE": "600"})
+    assert requests.get(url, headers=https).headers["Strict-Transport-Security"] == (
+        "max-age=600; includeSubDomains"
+    )
 
 
 def test_s1_an_account_change_that_cannot_be_audited_is_not_made(maija, admin_api, vhost):
