@@ -210,3 +210,30 @@ def test_c6_custom_field_value_counts_are_not_shown_to_a_scoped_actor(world):
         listed = cluster.contacts.list_custom_fields(with_counts=True)["items"]
         assert [item["key"] for item in listed] == ["jasenlaji"]  # the definition itself is no secret
         assert all(item.get("value_count") is None for item in listed)
+
+
+def test_issue12_7a_a_scoped_editor_cannot_put_contacts_in_groups_outside_the_scope(world):
+    """Issue 12 item 7a: adding members, checking an import's target group and an import's group_id are
+    refused for a group outside the scope; a subgroup of the scope is fine."""
+    import uuid
+
+    people = world["people"]
+    with world["rpc"](scoped(world, "helsinki")) as cluster:
+        contacts = cluster.contacts
+        with pytest.raises(PermissionDenied) as refused:
+            contacts.add_members(world["turku"]["id"], [people["Inka"]])
+        assert refused.value.details == {"group_id": ["Outside your scope."]}
+        with pytest.raises(PermissionDenied):
+            contacts.check_group_target(world["turku"]["id"])
+        assert contacts.check_group_target(world["kallio"]["id"])["name"] == "Kallio"
+        assert contacts.add_members(world["kallio"]["id"], [people["Inka"]])["added"] == [people["Inka"]]
+        with pytest.raises(PermissionDenied):
+            contacts.upsert_batch(
+                str(uuid.uuid4()),
+                1,
+                [{"row": 1, "values": {"first_name": "Uusi", "last_name": "Scopetest"}}],
+                {"group_id": world["turku"]["id"]},
+            )
+    with world["rpc"](ADMIN) as cluster:
+        assert names(cluster.contacts.members(world["turku"]["id"])) == ["Outi"]  # nobody was added
+        assert cluster.contacts.search_contacts(q="uusi")["items"] == []
