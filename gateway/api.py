@@ -127,12 +127,8 @@ class ApiRoutes:
         # C6: a scoped caller gets a contact's trail only once the contact is visible to them.
         if principal.access.scoped and not self.call("contacts", "contact_exists", contact_id):
             raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
-        page = self.call(
-            "audit",
-            "events_for_subject",
-            contact_id,
-            limit=int_arg(request.args, "limit", 50),
-            cursor=request.args.get("cursor"),
+        page = self.subject_events(
+            principal, contact_id, int_arg(request.args, "limit", 50), request.args.get("cursor")
         )
         # A deleted contact keeps its trail; an id that never existed is a 404.
         if not page["items"] and not self.call("contacts", "contact_exists", contact_id):

@@ -6,7 +6,7 @@ import re
 import eventlet
 from nameko.exceptions import IncorrectSignature, RemoteError, UnknownService
 
-from gateway import api_tokens, auth, proxies
+from gateway import api_tokens, audit_scope, auth, proxies
 from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, ValidationFailed
 
 SERVICES = ("contacts", "audit")  # every request needs them: /health is 503 while one does not answer
@@ -87,6 +87,16 @@ class GatewayBase:
                 f"The {service} service failed (request {request_id}); it was logged.",
                 {"request_id": request_id},
             ) from None
+
+    def subject_events(self, principal, contact_id, limit, cursor=None):
+        """A page of a contact's audit trail as ``principal`` may see it: for a scoped user without the
+        contacts outside their scope and without other users' search words (gateway/audit_scope.py)."""
+        page = self.call("audit", "events_for_subject", contact_id, limit=limit, cursor=cursor)
+        if principal.access.scoped and page["items"]:
+            check = audit_scope.ids_to_check(page["items"], contact_id)
+            hidden = self.call("contacts", "contacts_out_of_scope", check) if check else []
+            page = {**page, "items": audit_scope.redact(page["items"], hidden, principal.user["id"])}
+        return page
 
     def service_health(self):
         """{service: "ok" | error text}, every service asked over the bus at once with a short deadline."""

@@ -271,7 +271,9 @@ class ImportsRpc:
 
     def _import_custom(self, session, contact_id, given, number, creating, results, position):
         try:
-            return write_custom_values(session, contact_id, given or {}, creating=creating)
+            return write_custom_values(
+                session, contact_id, given or {}, creating=creating, actor=self.context.actor
+            )
         except ValidationFailed as exc:
             results[position] = {"row": number, "action": "error", "errors": exc.details}
             raise ValidationFailed(
@@ -298,7 +300,7 @@ class ImportsRpc:
         before = rules.before_image(contact, changed)
         if custom_given:
             before["custom"] = custom_storage.active_values(session, contact["id"])
-            write_custom_values(session, contact["id"], custom_given)
+            write_custom_values(session, contact["id"], custom_given, actor=self.context.actor)
         stored = import_storage_update(session, contact["id"], changed)
         return {
             "result": {**result, "action": "updated"},
