@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
-from gateway import security
+from gateway import secret_box, security
 from gateway.models import login_failures, roles, sessions, users
 from gateway.users import HASHER, verify_credentials
 from piiri.errors import (
@@ -81,6 +81,16 @@ def password_matches(user, password):
         return HASHER.verify(user["password_hash"], password or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+def totp_secret_of(user):
+    """The user's TOTP secret in plaintext (stored encrypted: gateway/secret_box.py); None when it cannot
+    be decrypted (a missing key: logged, and every code is wrong until an admin resets TOTP)."""
+    try:
+        return secret_box.box().open(user.get("totp_secret"))
+    except ValueError:
+        log.error("the TOTP secret of user %s cannot be decrypted with the configured keys", user.get("id"))
+        return None
 
 
 def totp_enabled(user):
@@ -238,14 +248,17 @@ def accept_code(session, user, code, now):
     """Check ``code`` against the user's TOTP secret and use up its time step (never accepted twice, even
     by two requests at once). Returns the CodeCheck; the caller commits."""
     current = session.execute(select(users.c.totp_last_step).where(users.c.id == user["id"])).scalar_one()
-    result = security.check_code(user["totp_secret"], code, now, current)
+    result = security.check_code(totp_secret_of(user), code, now, current)
     if not result.ok:
         return result
+    values = {"totp_last_step": result.step}
+    if secret_box.box().needs_reseal(user["totp_secret"]):  # plaintext, or an old key: the first key now
+        values["totp_secret"] = secret_box.box().seal(totp_secret_of(user))
     updated = session.execute(
         update(users)
         .where(users.c.id == user["id"])
         .where((users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < result.step))
-        .values(totp_last_step=result.step)
+        .values(**values)
     )
     if updated.rowcount != 1:  # a parallel request used the same code first
         return security.CodeCheck(reason="reused")

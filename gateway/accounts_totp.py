@@ -4,7 +4,7 @@ gateway/accounts.py (check_login, finish_second_factor); the rules in gateway/se
 
 from sqlalchemy import update
 
-from gateway import security
+from gateway import secret_box, security
 from gateway.accounts import (
     commit_audited,
     end_sessions,
@@ -12,6 +12,7 @@ from gateway.accounts import (
     open_session,
     password_matches,
     totp_enabled,
+    totp_secret_of,
     user_by_id,
 )
 from gateway.models import users
@@ -23,10 +24,11 @@ def totp_setup(session, user_id):
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
         raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
-    secret = user["totp_secret"]
-    if not secret:
-        secret = security.new_totp_secret()
-        session.execute(update(users).where(users.c.id == user["id"]).values(totp_secret=secret))
+    secret = totp_secret_of(user)
+    if not secret or secret_box.box().needs_reseal(user["totp_secret"]):
+        secret = secret or security.new_totp_secret()
+        sealed = secret_box.box().seal(secret)  # never stored in plaintext (issue 12 item 7h)
+        session.execute(update(users).where(users.c.id == user["id"]).values(totp_secret=sealed))
     session.commit()
     uri = security.totp_uri(secret, user["username"])
     return {"secret": secret, "uri": uri, "qr": security.totp_qr_data_uri(uri)}
@@ -44,7 +46,7 @@ def enable_totp(session, user_id, code, audit, now=None, hours=12):
         raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
     if not user["totp_secret"]:
         raise ValidationFailed("Open the set-up page first.", {"totp": ["No secret to confirm."]})
-    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
         session.rollback()
         message = (
@@ -69,7 +71,7 @@ def disable_totp(session, user_id, password, code, audit, now=None):
     errors = {}
     if not password_matches(user, password):
         errors["password"] = ["The password is wrong."]
-    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
         errors["code"] = ["That code was already used."] if result.reason == "reused" else ["Wrong code."]
     if errors:

@@ -52,7 +52,8 @@ users = Table(
     # Set by an admin's password reset: the next login must choose a new password.
     Column("must_change_password", Boolean, nullable=False, server_default=text("false")),
     # Optional TOTP two-factor login; the last accepted time step, so that a code is never reused.
-    Column("totp_secret", String(64)),
+    # Encrypted at rest (gateway/secret_box.py): "fernet:<token>".
+    Column("totp_secret", Text),
     Column("totp_enabled_at", DateTime(timezone=True)),
     Column("totp_last_step", BigInteger),
 )

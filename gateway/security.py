@@ -2,11 +2,8 @@
 
 No database and no Nameko here: gateway/accounts.py applies these rules to the users table.
 
-TOTP secrets are stored as they are (base32) in the gateway's own database, not encrypted: the
-``cryptography`` package (Fernet) is not installed in this stack, and an encryption key kept in the same
-deployment's configuration would protect only against a leak of the database alone. A secret is only a
-second factor: it is useless without the account's password (stored as argon2id), and an admin can reset
-it. Whoever can read the gateway database already holds the sessions table, so the gain would be small.
+TOTP secrets are stored encrypted (gateway/secret_box.py, issue 12 item 7h); the functions here take
+the plaintext secret.
 """
 
 import hmac

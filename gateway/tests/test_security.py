@@ -167,3 +167,20 @@ def test_s1_the_otpauth_uri_and_its_qr_code():
     assert qr.startswith("data:image/svg+xml")
     secret = security.new_totp_secret()
     assert len(secret) == 32 and pyotp.TOTP(secret).now().isdigit()
+
+
+# --- TOTP secrets at rest (issue 12 item 7h) -------------------------------------------------------
+
+
+def test_issue12_7h_secrets_are_sealed_opened_and_rotated():
+    from gateway.secret_box import SecretBox
+
+    old, new = SecretBox(["old key"]), SecretBox(["new key", "old key"])
+    sealed = old.seal(SECRET)
+    assert sealed.startswith("fernet:") and SECRET not in sealed
+    assert old.open(sealed) == SECRET and new.open(sealed) == SECRET  # the old key still opens it
+    assert new.needs_reseal(sealed) and not new.needs_reseal(new.seal(SECRET))
+    assert new.open(SECRET) == SECRET and new.needs_reseal(SECRET)  # stored before encryption
+    with pytest.raises(ValueError):
+        SecretBox(["another key"]).open(sealed)
+    assert SecretBox([]).open(SecretBox([]).seal(SECRET)) == SECRET  # the development key

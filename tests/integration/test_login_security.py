@@ -137,3 +137,41 @@ def test_s1_one_address_is_throttled_across_usernames_before_any_account_locks(m
             session, "maija", PASSWORD, "10.0.0.2", "api", settings, totp=pyotp.TOTP(SECRET).now()
         )
         assert secret and principal.user["username"] == "maija"
+
+
+def test_issue12_7h_totp_secrets_are_stored_encrypted_and_migration_0003_encrypts_old_ones(
+    clean_databases, databases
+):
+    """A secret set up now is stored as a Fernet token; one stored in plaintext before migration 0003 is
+    encrypted by it (and still opens); a code of either is accepted."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from gateway import accounts_totp
+    from piiri.migrate import alembic_config
+
+    engine = clean_databases["gateway"]
+    with Session(engine) as session:
+        user = create_user(session, "aino", PASSWORD, role="staff")
+        shown = accounts_totp.totp_setup(session, user["id"])["secret"]
+        stored = session.execute(
+            text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user["id"]}
+        ).scalar()
+        assert stored.startswith("fernet:") and shown not in stored
+        accounts_totp.enable_totp(session, user["id"], pyotp.TOTP(shown).now(), lambda *event: None)
+
+    settings = alembic_config("gateway", databases["gateway"])
+    command.downgrade(settings, "0002")
+    try:
+        with engine.begin() as conn:
+            back = conn.execute(text("SELECT totp_secret FROM users WHERE username = 'aino'")).scalar()
+            assert back == shown  # the downgrade decrypted it
+            conn.execute(text("UPDATE users SET totp_secret = :s WHERE username = 'aino'"), {"s": SECRET})
+    finally:
+        command.upgrade(settings, "head")
+    with Session(engine) as session:
+        stored = session.execute(text("SELECT totp_secret FROM users WHERE username = 'aino'")).scalar()
+        assert stored.startswith("fernet:") and SECRET not in stored
+        user = accounts.user_by_name(session, "aino")
+        code = pyotp.TOTP(SECRET).at(accounts.now_utc().timestamp() + 30)
+        assert accounts.accept_code(session, user, code, accounts.now_utc()).ok
