@@ -88,6 +88,13 @@ class GatewayBase:
                 {"request_id": request_id},
             ) from None
 
+    def audit_staff_read(self, principal, action, subject_type, ids, fields=()):
+        """Record a read of staff accounts, user groups or API tokens like any other read (issue 12 item
+        7i): one record naming every one shown (none for an empty list); AuditUnavailable refuses it."""
+        ids = [str(item) for item in ids]
+        if ids:
+            self.audit_trail.read(principal.actor, action, subject_type, ids, fields)
+
     def subject_events(self, principal, contact_id, limit, cursor=None):
         """A page of a contact's audit trail as ``principal`` may see it: for a scoped user without the
         contacts outside their scope and without other users' search words (gateway/audit_scope.py)."""

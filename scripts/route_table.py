@@ -31,7 +31,9 @@ leaves an audit record naming the contacts it showed). `python scripts/route_tab
 Permission: `public` anyone; `logged-in` any logged-in user; `login` exchanges credentials;
 `pending-login` only a half-finished two-factor login; otherwise the permission(s) needed.
 Audit: `personal read` the answer holds contacts' personal data and every call leaves an audit record
-naming them; `write` changes state, audited as a change; `no personal data` with the reason.
+naming them; `staff read` the answer shows staff accounts, user groups or API tokens and every call
+leaves an audit record naming them; `write` changes state, audited as a change; `no personal data`
+with the reason.
 
 | Method | Path | Permission | Audit |
 |---|---|---|---|
@@ -67,6 +69,8 @@ def audit_text(route, audit, writes):
     if route not in audit:
         return UNCLASSIFIED
     kind, reason = audit[route]
+    if kind == "staff_read":
+        return f"staff read, audited: {reason}"
     return "personal read" if kind == "personal" else f"no personal data: {reason}"
 
 
