@@ -3,16 +3,7 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_ONLY = (
-    "pytest",
-    "pytest-timeout",
-    "pypdf",
-    "playwright",
-    "ruff",
-    "mypy",
-    "import-linter",
-    "time-machine",
-)
+DEV_ONLY = ("pytest", "pytest-timeout", "pypdf", "playwright", "ruff", "mypy", "import-linter", "time-machine")
 
 
 def requirement_names(path):
