@@ -9,15 +9,23 @@ an anonymous login attempt, which must happen even when the audit path is down).
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 
-from gateway import security
+from gateway import secret_box, security
 from gateway.models import login_failures, roles, sessions, users
 from gateway.users import HASHER, verify_credentials
-from piiri.errors import AccountLocked, NotAuthenticated, NotFound, SecondFactorRequired, ValidationFailed
+from piiri.errors import (
+    AccountLocked,
+    NotAuthenticated,
+    NotFound,
+    SecondFactorRequired,
+    TooManyAttempts,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +38,8 @@ def now_utc():
 
 def lock_error(locked_until):
     return AccountLocked(
-        f"The account is locked after too many failed logins until {locked_until:%Y-%m-%d %H:%M} UTC. "
-        "Try again then, or ask an administrator to unlock it.",
+        f"The account is locked after too many failed logins until {locked_until:%Y-%m-%d %H:%M} UTC "
+        "for logins from your address. Try again then, or ask an administrator to unlock it.",
         {"locked_until": locked_until.isoformat()},
     )
 
@@ -67,10 +75,22 @@ def commit_audited(session, audit, action, user, details):
 
 
 def password_matches(user, password):
+    if not isinstance(password, str) or len(password) > security.MAX_PASSWORD_LENGTH:
+        return False  # never hashed: the policy keeps every password within the limit
     try:
         return HASHER.verify(user["password_hash"], password or "")
     except (VerificationError, InvalidHashError):
         return False
+
+
+def totp_secret_of(user):
+    """The user's TOTP secret in plaintext (stored encrypted: gateway/secret_box.py); None when it cannot
+    be decrypted (a missing key: logged, and every code is wrong until an admin resets TOTP)."""
+    try:
+        return secret_box.box().open(user.get("totp_secret"))
+    except ValueError:
+        log.error("the TOTP secret of user %s cannot be decrypted with the configured keys", user.get("id"))
+        return None
 
 
 def totp_enabled(user):
@@ -78,112 +98,171 @@ def totp_enabled(user):
 
 
 # --- lock-out --------------------------------------------------------------------------------------
+# Everything is computed from login_failures rows, so an unknown username locks exactly like a real
+# one (lock messages do not reveal which names exist). users.locked_until only shows an admin the
+# latest lock of any of the user's addresses.
 
 
-def _unknown_user_lock(session, username, now, policy):
-    """The lock an unknown username would have (so that lock messages do not reveal which names exist)."""
-    since = now - timedelta(minutes=policy.lock_minutes)
-    times = (
-        session.execute(
-            select(login_failures.c.failed_at).where(
-                login_failures.c.username == username, login_failures.c.failed_at > since
-            )
-        )
-        .scalars()
-        .all()
+def _failure_times(session, username, remote_addr, since):
+    query = select(login_failures.c.failed_at).where(
+        login_failures.c.username == username, login_failures.c.failed_at > since
     )
-    return security.lock_from_failure_times(times, now, policy)
+    if remote_addr is not None:
+        query = query.where(login_failures.c.remote_addr == remote_addr)
+    return session.execute(query).scalars().all()
 
 
-def refuse_if_locked(session, username, user, now, policy):
-    """Raise AccountLocked while the account (or an unknown name's shadow of one) is locked."""
-    locked_until = user["locked_until"] if user else _unknown_user_lock(session, username, now, policy)
-    if security.is_locked(locked_until, now):
+def _count_failures(session, condition, since):
+    return session.execute(
+        select(func.count()).select_from(login_failures).where(condition, login_failures.c.failed_at > since)
+    ).scalar_one()
+
+
+def current_lock(session, username, remote_addr, now, policy):
+    """The end of the (username, address) pair's lock, or None."""
+    since = policy.history_start(now)
+    attacked = security.under_attack(
+        _count_failures(session, login_failures.c.username == username, since), policy
+    )
+    return security.pair_lock(_failure_times(session, username, remote_addr, since), now, policy, attacked)
+
+
+def refuse_if_throttled(session, remote_addr, now, policy):
+    """TooManyAttempts while one address has failed too often across usernames (password spraying)."""
+    since = now - timedelta(minutes=policy.lock_minutes)
+    if security.address_throttled(
+        _count_failures(session, login_failures.c.remote_addr == remote_addr, since), policy
+    ):
+        raise TooManyAttempts(
+            f"Too many failed logins. Wait {policy.lock_minutes} minutes and try again.",
+            {"retry_after_minutes": policy.lock_minutes},
+        )
+
+
+def refuse_if_locked(session, username, remote_addr, now, policy):
+    """Raise AccountLocked while the (username, address) pair is locked."""
+    locked_until = current_lock(session, username, remote_addr, now, policy)
+    if locked_until is not None:
         raise lock_error(locked_until)
 
 
-def record_failure(session, username, user, remote_addr, now, policy, audit):
-    """Count a failed password or code; lock the account when it reaches the limit. Commits."""
+def record_failure(session, username, user, remote_addr, now, policy, audit, announce=True):
+    """Count a failed password or code of the (username, address) pair; raise AccountLocked when this
+    failure locks the pair (unless ``announce`` is false: a two-factor login tells at its code step).
+    Commits: the failure counts even when the request fails afterwards."""
     session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr, failed_at=now))
-    outcome = None
-    if user is not None:
-        current = session.execute(
-            select(users.c.failed_logins).where(users.c.id == user["id"]).with_for_update()
-        ).scalar_one()
-        outcome = security.register_failure(current, now, policy)
-        session.execute(
-            update(users)
-            .where(users.c.id == user["id"])
-            .values(
-                failed_logins=outcome.failed_logins, locked_until=outcome.locked_until or users.c.locked_until
-            )
+    session.execute(
+        delete(login_failures).where(
+            login_failures.c.username == username, login_failures.c.failed_at <= policy.history_start(now)
         )
-    session.commit()
-    if outcome is not None and outcome.locked:
-        try:
-            audit(
-                "user.locked",
-                user,
-                {"remote_addr": remote_addr, "locked_until": outcome.locked_until.isoformat()},
+    )
+    locked_until = current_lock(session, username, remote_addr, now, policy)
+    if user is not None:
+        values = {"failed_logins": users.c.failed_logins + 1}
+        if locked_until is not None:
+            values["locked_until"] = func.greatest(
+                func.coalesce(users.c.locked_until, locked_until), locked_until
             )
+        session.execute(update(users).where(users.c.id == user["id"]).values(**values))
+    session.commit()
+    if locked_until is None:
+        return
+    if user is not None:
+        try:
+            audit("user.locked", user, {"remote_addr": remote_addr, "locked_until": locked_until.isoformat()})
         except Exception:  # the lock stands even when it cannot be recorded
             log.error("could not audit the lock of user %s", user["id"], exc_info=True)
-        raise lock_error(outcome.locked_until)
-    if outcome is None:
-        locked_until = _unknown_user_lock(session, username, now, policy)
-        if locked_until is not None:
-            raise lock_error(locked_until)
+    if announce:
+        raise lock_error(locked_until)
 
 
-def reset_failures(session, user):
-    session.execute(update(users).where(users.c.id == user["id"]).values(failed_logins=0, locked_until=None))
-    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
+def reset_failures(session, user, remote_addr=None):
+    """After a success: forget the failures of this user's pair with ``remote_addr`` (all of the user's
+    failures when None); the caller commits."""
+    query = delete(login_failures).where(login_failures.c.username == user["username"])
+    if remote_addr is not None:
+        query = query.where(login_failures.c.remote_addr == remote_addr)
+    session.execute(query)
+    remaining = session.execute(
+        select(func.count()).select_from(login_failures).where(login_failures.c.username == user["username"])
+    ).scalar_one()
+    values = {"failed_logins": remaining}
+    if remaining == 0:
+        values["locked_until"] = None
+    session.execute(update(users).where(users.c.id == user["id"]).values(**values))
+
+
+WRONG_LOGIN = "Wrong username or password, or a missing or wrong two-factor code ('totp')."
+WRONG_CODE_STEP = "Wrong password or code. Log in again."
 
 
 def check_password(session, username, password, remote_addr, policy, audit, now=None):
-    """The user whose password this is; AccountLocked while locked (before looking at the password, so a
-    lock never tells whether it was right); NotAuthenticated (or AccountLocked, on the last try) if wrong."""
+    """The user whose password this is; AccountLocked while the (username, address) pair is locked
+    (before looking at the password, so a lock never tells whether it was right); NotAuthenticated (or
+    AccountLocked, on the try that locks) if wrong."""
     now = now or now_utc()
     user = user_by_name(session, username)
-    refuse_if_locked(session, username, user, now, policy)
+    refuse_if_locked(session, username, remote_addr, now, policy)
     verified = verify_credentials(session, username, password)
     if verified is None:
         record_failure(session, username, user, remote_addr, now, policy, audit)
-        raise NotAuthenticated("Wrong username or password.")
+        raise NotAuthenticated(WRONG_LOGIN)
     return verified
 
 
-def check_second_factor(session, user, code, remote_addr, policy, audit, now=None):
-    """Accept ``code`` for ``user`` (and remember its step) or count a failure and raise."""
+@dataclass(frozen=True)
+class LoginCheck:
+    """What a login's credentials gave: the user, and for a web login of a two-factor account
+    ``pending`` (the code step comes next) with ``password_ok`` (told only after the code)."""
+
+    user: dict
+    pending: bool = False
+    password_ok: bool = True
+
+
+def check_login(session, username, password, code, remote_addr, policy, audit, web, now=None):
+    """Check a login's password and, for a two-factor account, its code together (issue 12 item 7f).
+
+    A wrong password and a wrong (missing, reused) code give the same NotAuthenticated, so a right
+    password is never confirmed without its code. A web login of a two-factor account goes on to the
+    code page whether or not the password was right (a wrong one counts as a failure now, and the code
+    step fails); the API takes the code in the same request."""
     now = now or now_utc()
-    refuse_if_locked(session, user["username"], user, now, policy)
-    if not str(code or "").strip():
-        raise SecondFactorRequired(
-            "This account uses two-factor login: send the 6-digit code of your authenticator app as 'totp'.",
-            {"totp": ["Required."]},
-        )
+    account = user_by_name(session, username)
+    if account is None or not account["active"] or not totp_enabled(account):
+        return LoginCheck(check_password(session, username, password, remote_addr, policy, audit, now))
+    refuse_if_locked(session, username, remote_addr, now, policy)
+    verified = verify_credentials(session, username, password)
+    if web:
+        if verified is None:
+            record_failure(session, username, account, remote_addr, now, policy, audit, announce=False)
+        return LoginCheck(verified or account, pending=True, password_ok=verified is not None)
+    if verified is None or not accept_code(session, verified, code, now).ok:
+        session.rollback()
+        record_failure(session, username, account, remote_addr, now, policy, audit)
+        raise NotAuthenticated(WRONG_LOGIN)
+    return LoginCheck(verified)
+
+
+def accept_code(session, user, code, now):
+    """Check ``code`` against the user's TOTP secret and use up its time step (never accepted twice, even
+    by two requests at once). Returns the CodeCheck; the caller commits."""
     current = session.execute(select(users.c.totp_last_step).where(users.c.id == user["id"])).scalar_one()
-    result = security.check_code(user["totp_secret"], code, now, current)
+    result = security.check_code(totp_secret_of(user), code, now, current)
     if not result.ok:
-        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
-        message = {
-            "reused": "That code was already used. Wait for the next code and try again.",
-            "malformed": "The code is 6 digits.",
-        }.get(result.reason, "Wrong code.")
-        raise SecondFactorRequired(message, {"totp": [message], "reason": result.reason})
+        return result
+    values = {"totp_last_step": result.step}
+    if secret_box.box().needs_reseal(user["totp_secret"]):  # plaintext, or an old key: the first key now
+        values["totp_secret"] = secret_box.box().seal(totp_secret_of(user))
     updated = session.execute(
         update(users)
         .where(users.c.id == user["id"])
         .where((users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < result.step))
-        .values(totp_last_step=result.step)
+        .values(**values)
     )
     if updated.rowcount != 1:  # a parallel request used the same code first
-        session.rollback()
-        raise SecondFactorRequired(
-            "That code was already used. Wait for the next code and try again.",
-            {"totp": ["Already used."], "reason": "reused"},
-        )
-    return result.step
+        return security.CodeCheck(reason="reused")
+    return result
 
 
 def unlock(session, user_id, audit):
@@ -204,7 +283,7 @@ def unlock(session, user_id, audit):
 # --- sessions --------------------------------------------------------------------------------------
 
 
-def open_session(session, user, kind, hours, pending=False):
+def open_session(session, user, kind, hours, pending=False, password_ok=True):
     """A new session row with a fresh random id (never one the browser brought: no fixation).
 
     Returns (secret, csrf_token); the caller commits."""
@@ -220,6 +299,7 @@ def open_session(session, user, kind, hours, pending=False):
             csrf_token=csrf_token,
             expires_at=now_utc() + lifetime,
             second_factor_pending=pending,
+            password_ok=password_ok,
         )
     )
     return secret, csrf_token
@@ -240,7 +320,9 @@ def pending_user(session, secret):
     if not secret:
         return None
     row = session.execute(
-        select(users, sessions.c.token_hash, sessions.c.csrf_token.label("session_csrf"))
+        select(
+            users, sessions.c.token_hash, sessions.c.password_ok, sessions.c.csrf_token.label("session_csrf")
+        )
         .join(sessions, sessions.c.user_id == users.c.id)
         .where(
             sessions.c.token_hash == digest(secret),
@@ -253,20 +335,31 @@ def pending_user(session, secret):
 
 
 def finish_second_factor(session, secret, code, remote_addr, policy, hours, audit):
-    """Check the code of a pending session; on success replace it with a full session (new id).
+    """The code step of a web login: on a right password and code, replace the pending session with a
+    full one (new id). Returns (new secret, user).
 
-    Returns (new secret, user). A lock ends the pending session."""
+    A malformed code (not 6 digits) may be typed again (SecondFactorRequired). Otherwise the pending
+    session ends either way, and a wrong password, a wrong code and a used code all give the same
+    NotAuthenticated (AccountLocked once the pair is locked), so the password is confirmed only with
+    its code (issue 12 item 7f)."""
+    now = now_utc()
     user = pending_user(session, secret)
     if user is None:
         raise NotAuthenticated("The login has expired. Log in again.")
-    try:
-        check_second_factor(session, user, code, remote_addr, policy, audit)
-    except AccountLocked:
-        session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
-        session.commit()
-        raise
+    if security.normalise_code(code) is None:
+        raise SecondFactorRequired(
+            "The code is 6 digits.", {"totp": ["The code is 6 digits."], "reason": "malformed"}
+        )
     session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
-    reset_failures(session, user)
+    session.commit()
+    refuse_if_locked(session, user["username"], remote_addr, now, policy)
+    if not user["password_ok"]:  # counted as a failure at the password already
+        raise NotAuthenticated(WRONG_CODE_STEP)
+    if not accept_code(session, user, code, now).ok:
+        session.rollback()
+        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
+        raise NotAuthenticated(WRONG_CODE_STEP)
+    reset_failures(session, user, remote_addr)
     new, _ = open_session(session, user, "web", hours)
     session.commit()
     return new, user
@@ -287,14 +380,30 @@ def check_new_password(password, repeated, username):
         raise ValidationFailed("The new password is not acceptable.", errors)
 
 
-def change_password(session, user_id, current, new, repeated, hours, audit, keep_kind="web"):
+def change_password(
+    session, user_id, current, new, repeated, hours, audit, keep_kind="web", remote_addr="-", policy=None
+):
     """The user changes their own password: the current one is checked, the new one must pass the policy.
 
-    Every other session and login token of the user ends; returns a new session secret (new id) of
-    ``keep_kind`` for the caller, or None with ``keep_kind`` None."""
+    A wrong current password counts like a failed login of the (username, ``remote_addr``) pair, and a
+    locked pair gets AccountLocked before the password is looked at (issue 12 item 7d): a stolen
+    session cannot be used to guess the password. Every other session and login token of the user
+    ends; returns a new session secret (new id) of ``keep_kind`` for the caller, or None with
+    ``keep_kind`` None."""
+    policy = policy or security.LockoutPolicy()
+    now = now_utc()
     user = user_by_id(session, user_id, for_update=True)
+    if isinstance(new, str) and len(new) > security.MAX_PASSWORD_LENGTH:  # refused before any hashing
+        session.rollback()
+        check_new_password(new, repeated, user["username"])
+    try:
+        refuse_if_locked(session, user["username"], remote_addr, now, policy)
+    except AccountLocked:
+        session.rollback()
+        raise
     if not password_matches(user, current):
         session.rollback()
+        record_failure(session, user["username"], user, remote_addr, now, policy, audit)
         raise ValidationFailed(
             "The current password is wrong.", {"current_password": ["The current password is wrong."]}
         ) from None
@@ -336,6 +445,7 @@ def reset_password(session, user_id, audit):
             locked_until=None,
         )
     )
+    session.execute(delete(login_failures).where(login_failures.c.username == user["username"]))
     ended = end_sessions(session, user["id"])
     commit_audited(session, audit, "user.password_reset", user, {"sessions_ended": ended})
     return {

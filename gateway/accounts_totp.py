@@ -1,11 +1,20 @@
 """Two-factor set-up of an account (S1): the secret shown while setting up, turning TOTP on with a first
 code, off with the password and a code, and an admin's reset. The login's code check is in
-gateway/accounts.py (check_second_factor); the rules in gateway/security.py."""
+gateway/accounts.py (check_login, finish_second_factor); the rules in gateway/security.py."""
 
 from sqlalchemy import update
 
-from gateway import security
-from gateway.accounts import commit_audited, now_utc, password_matches, totp_enabled, user_by_id
+from gateway import secret_box, security
+from gateway.accounts import (
+    commit_audited,
+    end_sessions,
+    now_utc,
+    open_session,
+    password_matches,
+    totp_enabled,
+    totp_secret_of,
+    user_by_id,
+)
 from gateway.models import users
 from piiri.errors import ValidationFailed
 
@@ -15,24 +24,29 @@ def totp_setup(session, user_id):
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
         raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
-    secret = user["totp_secret"]
-    if not secret:
-        secret = security.new_totp_secret()
-        session.execute(update(users).where(users.c.id == user["id"]).values(totp_secret=secret))
+    secret = totp_secret_of(user)
+    if not secret or secret_box.box().needs_reseal(user["totp_secret"]):
+        secret = secret or security.new_totp_secret()
+        sealed = secret_box.box().seal(secret)  # never stored in plaintext (issue 12 item 7h)
+        session.execute(update(users).where(users.c.id == user["id"]).values(totp_secret=sealed))
     session.commit()
     uri = security.totp_uri(secret, user["username"])
     return {"secret": secret, "uri": uri, "qr": security.totp_qr_data_uri(uri)}
 
 
-def enable_totp(session, user_id, code, audit, now=None):
-    """Turn TOTP on once the user proves their app has the secret with a valid code."""
+def enable_totp(session, user_id, code, audit, now=None, hours=12):
+    """Turn TOTP on once the user proves their app has the secret with a valid code.
+
+    Every session and login token of the user issued before ends (issue 12 item 7g: one opened with a
+    stolen password must not outlive the second factor); returns a new web session secret (new id)
+    for the browser that turned it on."""
     now = now or now_utc()
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
         raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
     if not user["totp_secret"]:
         raise ValidationFailed("Open the set-up page first.", {"totp": ["No secret to confirm."]})
-    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
         session.rollback()
         message = (
@@ -42,7 +56,10 @@ def enable_totp(session, user_id, code, audit, now=None):
     session.execute(
         update(users).where(users.c.id == user["id"]).values(totp_enabled_at=now, totp_last_step=result.step)
     )
-    commit_audited(session, audit, "user.totp_enabled", user, {})
+    ended = end_sessions(session, user["id"])
+    secret = open_session(session, user, "web", hours)[0]
+    commit_audited(session, audit, "user.totp_enabled", user, {"sessions_ended": ended})
+    return secret
 
 
 def disable_totp(session, user_id, password, code, audit, now=None):
@@ -54,7 +71,7 @@ def disable_totp(session, user_id, password, code, audit, now=None):
     errors = {}
     if not password_matches(user, password):
         errors["password"] = ["The password is wrong."]
-    result = security.check_code(user["totp_secret"], code, now, user["totp_last_step"])
+    result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
         errors["code"] = ["That code was already used."] if result.reason == "reused" else ["Wrong code."]
     if errors:

@@ -70,7 +70,7 @@ class ApiRoutes:
             self.db.session,
             data.get("username"),
             data.get("password"),
-            request.remote_addr or "-",
+            self.client_address(request),
             "api",
             self.settings,
             totp=data.get("totp"),
@@ -88,8 +88,14 @@ class ApiRoutes:
 
     @http("DELETE", "/api/v1/auth/token")
     def revoke_token(self, request):
+        """End the caller's own login token or session; an API token for another system is revoked for
+        good (audited as api_token.revoked), as the token admin would (issue 12 item 7e)."""
         principal = auth.require(self.principal(request))
         self.check_api_csrf(request, principal)  # a cookie session ends only with its token (S1)
+        if principal.kind == "token":
+            self.act_as(principal)
+            token = self.token_revoke(principal, principal.user["id"])
+            return json_response({"revoked": True, "api_token_id": str(token["id"])})
         auth.logout(self.db.session, principal)
         return json_response({"revoked": True})
 
@@ -134,12 +140,8 @@ class ApiRoutes:
         # C6: a scoped caller gets a contact's trail only once the contact is visible to them.
         if principal.access.scoped and not self.call("contacts", "contact_exists", contact_id):
             raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
-        page = self.call(
-            "audit",
-            "events_for_subject",
-            contact_id,
-            limit=int_arg(request.args, "limit", 50),
-            cursor=request.args.get("cursor"),
+        page = self.subject_events(
+            principal, contact_id, int_arg(request.args, "limit", 50), request.args.get("cursor")
         )
         # A deleted contact keeps its trail; an id that never existed is a 404.
         if not page["items"] and not self.call("contacts", "contact_exists", contact_id):

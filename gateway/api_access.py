@@ -34,6 +34,10 @@ def token_view(token):
     return {**token, "status": api_tokens.status(token)}
 
 
+# What a staff account read shows (issue 12 item 7i): named in its audit record.
+USER_FIELDS = ("username", "display_name", "role", "language", "active", "groups", "login_security")
+
+
 class AccessAdmin:
     """Shared by the API and web routes: audited, guarded writes and the contact groups to pick from."""
 
@@ -282,8 +286,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/users")
     def api_users_list(self, request):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response({"items": access_admin.list_users(self.db.session)})
+        principal = self.api_principal(request, MANAGE_USERS)
+        items = access_admin.list_users(self.db.session)
+        self.audit_staff_read(principal, "user.listed", "user", [item["id"] for item in items], USER_FIELDS)
+        return json_response({"items": items})
 
     @http("POST", "/api/v1/users")
     def api_users_create(self, request):
@@ -293,8 +299,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/users/<user_id>")
     def api_users_get(self, request, user_id):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response(user_view(access_admin.get_user(self.db.session, user_id)))
+        principal = self.api_principal(request, MANAGE_USERS)
+        user = user_view(access_admin.get_user(self.db.session, user_id))
+        self.audit_staff_read(principal, "user.viewed", "user", [user["id"]], USER_FIELDS)
+        return json_response(user)
 
     @http("PATCH", "/api/v1/users/<user_id>")
     def api_users_update(self, request, user_id):
@@ -305,8 +313,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/user-groups")
     def api_user_groups_list(self, request):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response({"items": access_admin.list_user_groups(self.db.session)})
+        principal = self.api_principal(request, MANAGE_USERS)
+        items = access_admin.list_user_groups(self.db.session)
+        self.audit_staff_read(principal, "user_group.listed", "user_group", [item["id"] for item in items])
+        return json_response({"items": items})
 
     @http("POST", "/api/v1/user-groups")
     def api_user_groups_create(self, request):
@@ -316,8 +326,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/user-groups/<group_id>")
     def api_user_groups_get(self, request, group_id):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response(access_admin.get_user_group(self.db.session, group_id))
+        principal = self.api_principal(request, MANAGE_USERS)
+        group = access_admin.get_user_group(self.db.session, group_id)
+        self.audit_staff_read(principal, "user_group.viewed", "user_group", [group["id"]])
+        return json_response(group)
 
     @http("PATCH", "/api/v1/user-groups/<group_id>")
     def api_user_groups_update(self, request, group_id):
@@ -333,8 +345,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/api-tokens")
     def api_tokens_list(self, request):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response({"items": [token_view(token) for token in api_tokens.listed(self.db.session)]})
+        principal = self.api_principal(request, MANAGE_USERS)
+        items = [token_view(token) for token in api_tokens.listed(self.db.session)]
+        self.audit_staff_read(principal, "api_token.listed", "api_token", [item["id"] for item in items])
+        return json_response({"items": items})
 
     @http("POST", "/api/v1/api-tokens")
     def api_tokens_create(self, request):
@@ -348,8 +362,10 @@ class AccessApiRoutes(AccessAdmin):
 
     @http("GET", "/api/v1/api-tokens/<token_id>")
     def api_tokens_get(self, request, token_id):
-        self.api_principal(request, MANAGE_USERS)
-        return json_response(token_view(api_tokens.get(self.db.session, token_id)))
+        principal = self.api_principal(request, MANAGE_USERS)
+        token = token_view(api_tokens.get(self.db.session, token_id))
+        self.audit_staff_read(principal, "api_token.viewed", "api_token", [token["id"]])
+        return json_response(token)
 
     @http("DELETE", "/api/v1/api-tokens/<token_id>")
     def api_tokens_revoke(self, request, token_id):

@@ -9,6 +9,7 @@ from gateway import (
 from gateway.base import json_body
 from gateway.http import http, json_response
 from gateway.roles import MANAGE_USERS
+from gateway.security import LockoutPolicy
 from piiri.context import SYSTEM
 
 
@@ -46,6 +47,8 @@ class AccountApiRoutes:
             self.settings["session_hours"],
             self.account_audit(principal.actor),
             keep_kind=None,
+            remote_addr=self.client_address(request),
+            policy=LockoutPolicy.from_settings(self.settings),
         )
         return json_response({"changed": True, "message": "Password changed; log in again."})
 

@@ -1,23 +1,22 @@
-"""Sessions, API tokens, CSRF tokens and login throttling (all secrets stored only as SHA-256)."""
+"""Sessions, API tokens, CSRF tokens and the login (all secrets stored only as SHA-256); the login's
+throttling and lock-out rules are in gateway/accounts.py and gateway/security.py."""
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
 from gateway import accounts
-from gateway.models import login_failures, sessions, users
+from gateway.models import sessions, users
 from gateway.roles import NO_ACCESS, Access, access_for_user
 from gateway.security import LockoutPolicy
 from piiri.context import Actor
-from piiri.errors import NotAuthenticated, PasswordChangeRequired, TooManyAttempts
+from piiri.errors import NotAuthenticated, PasswordChangeRequired
 
 SESSION_COOKIE = "piiri_session"
 LOGIN_CSRF_COOKIE = "piiri_login_csrf"
-MAX_FAILURES_PER_ADDRESS = 50
 API_TOKEN_HOURS = 24 * 30
 
 
@@ -60,48 +59,36 @@ class Principal:
         return self.access.can(permission)
 
 
-def check_throttle(session, remote_addr, settings):
-    """Refuse a login attempt while the address has too many recent failures (accounts lock on their own:
-    gateway/accounts.py)."""
-    window_start = datetime.now(UTC) - timedelta(minutes=settings["lock_minutes"])
-    by_addr = session.execute(
-        select(func.count())
-        .select_from(login_failures)
-        .where(login_failures.c.remote_addr == remote_addr, login_failures.c.failed_at > window_start)
-    ).scalar_one()
-    if by_addr >= MAX_FAILURES_PER_ADDRESS:
-        minutes = settings["lock_minutes"]
-        raise TooManyAttempts(
-            f"Too many failed logins. Wait {minutes} minutes and try again.", {"retry_after_minutes": minutes}
-        )
-
-
 def login(session, username, password, remote_addr, kind, settings, totp=None, audit=None):
     """Check credentials and open a fresh session (never reusing an old id: no fixation).
 
-    Returns (secret, Principal). A web login of a TOTP user opens a session that waits for the code
-    (second_factor_pending); an API login of one needs ``totp``. Wrong credentials raise
-    NotAuthenticated; a locked account AccountLocked; too many from one address TooManyAttempts; an API
-    login that must first change its password PasswordChangeRequired.
+    ``remote_addr`` is the client's address (gateway/proxies.py). Returns (secret, Principal). A web
+    login of a TOTP user opens a session that waits for the code (second_factor_pending), also after a
+    wrong password (the code step then fails); an API login of one needs ``totp``. Wrong credentials
+    (password or code alike) raise NotAuthenticated; a locked (username, address) pair
+    AccountLocked; too many failures from one address TooManyAttempts; an API login that must first
+    change its password PasswordChangeRequired.
     """
     username = (username or "").strip()
     audit = audit or (lambda action, user, details: None)
     policy = LockoutPolicy.from_settings(settings)
-    check_throttle(session, remote_addr, settings)
-    user = accounts.check_password(session, username, password, remote_addr, policy, audit)
-    pending = kind == "web" and accounts.totp_enabled(user)
-    if kind == "api" and accounts.totp_enabled(user):
-        accounts.check_second_factor(session, user, totp, remote_addr, policy, audit)
+    accounts.refuse_if_throttled(session, remote_addr, accounts.now_utc(), policy)
+    checked = accounts.check_login(
+        session, username, password, totp, remote_addr, policy, audit, web=kind == "web"
+    )
+    user = checked.user
     if kind == "api" and user["must_change_password"]:
-        accounts.reset_failures(session, user)
+        accounts.reset_failures(session, user, remote_addr)
         session.commit()  # the credentials were right (and a TOTP code, if any, is used up)
         raise PasswordChangeRequired(
             "An administrator reset this password: log in to the web UI and choose a new one first.",
             {"username": username},
         )
-    if not pending:
-        accounts.reset_failures(session, user)
-    secret, csrf_token = accounts.open_session(session, user, kind, _hours(kind, settings), pending)
+    if not checked.pending:
+        accounts.reset_failures(session, user, remote_addr)
+    secret, csrf_token = accounts.open_session(
+        session, user, kind, _hours(kind, settings), checked.pending, checked.password_ok
+    )
     session.commit()
     return secret, Principal(user=user, kind=kind, csrf_token=csrf_token, token_hash=digest(secret))
 

@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
+from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Response
 
+from gateway.proxies import client_used_https, trusted_hops
 from gateway.request_guard import check_request, refusal_page
 from piiri.context import REQUEST_ID_KEY
 from piiri.errors import PiiriError
@@ -54,12 +56,39 @@ def error_response(error):
     return json_response(error.as_dict(), status=error.status, headers=headers)
 
 
-def security_headers(config):
-    """The headers every response carries; HSTS only when configured (the site is served over https)."""
+class InternalError(PiiriError):
+    """What a client sees of a bug: a generic message and the id to quote, never the exception's class,
+    text or stack (issue 12 item 7k)."""
+
+    status = 500
+    code = "internal_error"
+
+
+def internal_error(incident):
+    return InternalError(
+        f"Something went wrong on the server (request {incident}); it was logged.", {"request_id": incident}
+    )
+
+
+DEFAULT_HSTS_SECONDS = 31536000  # a year
+
+
+def hsts_seconds(config):
+    """Strict-Transport-Security's max-age: ``HSTS_MAX_AGE`` (a year when unset; 0 turns it off)."""
+    value = config.get("HSTS_MAX_AGE")
+    try:
+        return max(int(value), 0) if value not in (None, "") else DEFAULT_HSTS_SECONDS
+    except (TypeError, ValueError):
+        return DEFAULT_HSTS_SECONDS
+
+
+def security_headers(config, https=False):
+    """The headers every response carries; HSTS on every answer to a request that came over HTTPS
+    (directly, or as a trusted proxy says: gateway/proxies.py), never over plain HTTP (issue 12 item 7j)."""
     headers = dict(SECURITY_HEADERS)
-    hsts_seconds = int(config.get("HSTS_MAX_AGE") or 0)
-    if hsts_seconds > 0:
-        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}; includeSubDomains"
+    seconds = hsts_seconds(config)
+    if https and seconds > 0:
+        headers["Strict-Transport-Security"] = f"max-age={seconds}; includeSubDomains"
     return headers
 
 
@@ -69,9 +98,14 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_app(self):
         app = super().get_wsgi_app()
-        extra = security_headers(self.container.config)
+        config = self.container.config
+        hops = trusted_hops(config)
+        plain, secure = security_headers(config), security_headers(config, https=True)
 
         def with_security_headers(environ, start_response):
+            https = client_used_https(environ.get("wsgi.url_scheme"), EnvironHeaders(environ), hops)
+            extra = secure if https else plain
+
             def start(status, headers, exc_info=None):
                 present = {name.lower() for name, _ in headers}
                 headers = [*headers, *((k, v) for k, v in extra.items() if k.lower() not in present)]
@@ -111,6 +145,12 @@ class GatewayHttp(HttpRequestHandler):
         request_id = worker_ctx.data.get(REQUEST_ID_KEY)
         if request_id and worker_ctx.args:
             worker_ctx.args[0].environ[REQUEST_ID_ENVIRON] = request_id
+        if exc_info is not None and not isinstance(exc_info[1], PiiriError):
+            # A bug: logged whole under the request's id; the client learns only that id (issue 12 item 7k).
+            incident = request_id or worker_ctx.call_id
+            log.error("unhandled error in request %s: %r", incident, exc_info[1], exc_info=exc_info)
+            error = internal_error(incident)
+            exc_info = (type(error), error, None)
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc):
@@ -118,13 +158,7 @@ class GatewayHttp(HttpRequestHandler):
             return error_response(exc)
         incident = uuid.uuid4().hex[:12]
         log.error("unhandled error %s: %r", incident, exc, exc_info=exc)
-        return json_response(
-            {
-                "error": "internal_error",
-                "message": f"Something went wrong (incident {incident}); it was logged.",
-            },
-            status=500,
-        )
+        return error_response(internal_error(incident))
 
 
 http = GatewayHttp.decorator

@@ -9,14 +9,16 @@ add_messages(
     {
         "fi": {
             "login.locked": (
-                "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi {until} asti. "
-                "Yritä silloin uudelleen tai pyydä pääkäyttäjää avaamaan lukitus."
+                "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi {until} asti "
+                "kirjautumisilta osoitteestasi. Yritä silloin uudelleen tai pyydä pääkäyttäjää "
+                "avaamaan lukitus."
             ),
             "login.totp_title": "Kaksivaiheinen kirjautuminen",
             "login.totp_intro": "Kirjoita todennussovelluksesi näyttämä 6-numeroinen koodi.",
             "login.totp_code": "Koodi",
             "login.totp_submit": "Vahvista",
             "login.totp_expired": "Kirjautuminen vanheni. Kirjaudu uudelleen.",
+            "login.totp_wrong": "Väärä salasana tai koodi. Kirjaudu uudelleen.",
             "login.totp_cancel": "Peruuta ja kirjaudu uudelleen",
             "acc.nav": "Oma tili",
             "acc.title": "Oma tili",
@@ -27,8 +29,8 @@ add_messages(
             "acc.password_link": "Vaihda salasana",
             "acc.must_change": "Pääkäyttäjä on antanut sinulle väliaikaisen salasanan. Valitse uusi salasana "
             "ennen kuin jatkat.",
-            "acc.password_rules": "Vähintään 12 merkkiä, ei käyttäjätunnus eikä yleinen salasana. Pitkä "
-            "lause on hyvä salasana.",
+            "acc.password_rules": "12–1024 merkkiä, ei käyttäjätunnus, toistoa, aakkosjärjestystä eikä "
+            "yleinen salasana. Pitkä lause on hyvä salasana.",
             "acc.current_password": "Nykyinen salasana",
             "acc.new_password": "Uusi salasana",
             "acc.new_password_again": "Uusi salasana uudelleen",
@@ -56,6 +58,12 @@ add_messages(
             "acc.back": "Takaisin omaan tiliin",
             "acc.err.too_short": "Salasanassa on oltava vähintään {n} merkkiä.",
             "acc.err.is_username": "Salasana ei saa olla käyttäjätunnus.",
+            "acc.err.too_long": "Salasanassa saa olla enintään {n} merkkiä.",
+            "acc.err.blank": "Salasana ei saa olla pelkkiä välilyöntejä.",
+            "acc.err.too_simple": (
+                "Salasana on liian yksinkertainen: siinä toistuu sama merkki tai pätkä, tai se seuraa "
+                "aakkosia tai näppäimistöä."
+            ),
             "acc.err.too_common": "Salasana on yleisimpien salasanojen joukossa. Valitse toinen.",
             "acc.err.mismatch": "Salasanat eivät täsmää.",
             "acc.err.current_wrong": "Nykyinen salasana on väärin.",
@@ -68,7 +76,7 @@ add_messages(
             "acc.err.totp_off": "Kaksivaiheinen kirjautuminen ei ole käytössä.",
             "acc.err.no_secret": "Avaa käyttöönottosivu ensin.",
             "acc.admin_title": "Kirjautumisen turvallisuus",
-            "acc.admin_locked": "Lukittu {until} asti",
+            "acc.admin_locked": "Lukittu {until} asti osoitteilta, joista kirjautuminen epäonnistui",
             "acc.admin_not_locked": "Ei lukittu",
             "acc.admin_unlock": "Avaa lukitus",
             "acc.admin_reset_password": "Anna väliaikainen salasana",
@@ -83,10 +91,11 @@ add_messages(
         },
         "en": {
             "login.locked": (
-                "The account is locked after too many failed logins until {until}. "
-                "Try again then, or ask an administrator to unlock it."
+                "The account is locked after too many failed logins until {until} for logins from your "
+                "address. Try again then, or ask an administrator to unlock it."
             ),
             "login.totp_title": "Two-factor login",
+            "login.totp_wrong": "Wrong password or code. Log in again.",
             "login.totp_intro": "Type the 6-digit code your authenticator app shows.",
             "login.totp_code": "Code",
             "login.totp_submit": "Verify",
@@ -101,8 +110,8 @@ add_messages(
             "acc.password_link": "Change password",
             "acc.must_change": "An administrator gave you a temporary password. Choose a new password before "
             "you continue.",
-            "acc.password_rules": "At least 12 characters, not your username and not a common password. A "
-            "long sentence makes a good password.",
+            "acc.password_rules": "12 to 1,024 characters, not your username, a repetition, a sequence or "
+            "a common password. A long sentence makes a good password.",
             "acc.current_password": "Current password",
             "acc.new_password": "New password",
             "acc.new_password_again": "New password again",
@@ -130,6 +139,12 @@ add_messages(
             "acc.back": "Back to my account",
             "acc.err.too_short": "The password must have at least {n} characters.",
             "acc.err.is_username": "The password must not be the username.",
+            "acc.err.too_long": "The password must have at most {n} characters.",
+            "acc.err.blank": "The password must not be only spaces.",
+            "acc.err.too_simple": (
+                "The password is too simple: it repeats one character or piece, or follows the alphabet or "
+                "the keyboard."
+            ),
             "acc.err.too_common": "The password is one of the most common passwords; choose another.",
             "acc.err.mismatch": "The passwords do not match.",
             "acc.err.current_wrong": "The current password is wrong.",
@@ -142,7 +157,7 @@ add_messages(
             "acc.err.totp_off": "Two-factor login is not on.",
             "acc.err.no_secret": "Open the set-up page first.",
             "acc.admin_title": "Login security",
-            "acc.admin_locked": "Locked until {until}",
+            "acc.admin_locked": "Locked until {until} for the addresses whose logins failed",
             "acc.admin_not_locked": "Not locked",
             "acc.admin_unlock": "Unlock",
             "acc.admin_reset_password": "Give a temporary password",
@@ -161,6 +176,9 @@ add_service_messages(
     (
         (re.compile(r"^The password must have at least (?P<n>\d+) characters"), "acc.err.too_short"),
         (re.compile(r"^The password must not be the username"), "acc.err.is_username"),
+        (re.compile(r"^The password must have at most (?P<n>\d+) characters"), "acc.err.too_long"),
+        (re.compile(r"^The password must not be only spaces"), "acc.err.blank"),
+        (re.compile(r"^The password is too simple"), "acc.err.too_simple"),
         (re.compile(r"^The password is one of the most common"), "acc.err.too_common"),
         (re.compile(r"^The passwords do not match"), "acc.err.mismatch"),
         (re.compile(r"^The current password is wrong"), "acc.err.current_wrong"),

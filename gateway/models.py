@@ -52,7 +52,8 @@ users = Table(
     # Set by an admin's password reset: the next login must choose a new password.
     Column("must_change_password", Boolean, nullable=False, server_default=text("false")),
     # Optional TOTP two-factor login; the last accepted time step, so that a code is never reused.
-    Column("totp_secret", String(64)),
+    # Encrypted at rest (gateway/secret_box.py): "fernet:<token>".
+    Column("totp_secret", Text),
     Column("totp_enabled_at", DateTime(timezone=True)),
     Column("totp_last_step", BigInteger),
 )
@@ -70,6 +71,8 @@ sessions = Table(
     Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # Password given, TOTP code still due: such a session can only finish the second factor.
     Column("second_factor_pending", Boolean, nullable=False, server_default=text("false")),
+    # A pending session of a wrong password (issue 12 item 7f): its code step fails like a wrong code.
+    Column("password_ok", Boolean, nullable=False, server_default=text("true")),
     Index("sessions_user", "user_id"),
 )
 

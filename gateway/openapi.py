@@ -14,7 +14,12 @@ class TokenRequest(Schema):
     password = fields.String(required=True, load_only=True)
     totp = fields.String(
         load_only=True,
-        metadata={"description": "S1: the 6-digit code of a two-factor account (else 401 totp_required)."},
+        metadata={
+            "description": (
+                "S1: the 6-digit code of a two-factor account; a missing or wrong code gets the same 401 "
+                "as a wrong password (issue 12 item 7f)."
+            )
+        },
     )
 
 
@@ -182,7 +187,7 @@ def openapi_document():
                 },
             },
             "delete": {
-                "summary": "Revoke the token used for this call",
+                "summary": "Revoke the token used for this call (an API token for another system for good)",
                 "security": secured,
                 "responses": {"200": {"description": "Revoked"}, **error_responses(401)},
             },

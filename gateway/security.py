@@ -2,109 +2,181 @@
 
 No database and no Nameko here: gateway/accounts.py applies these rules to the users table.
 
-TOTP secrets are stored as they are (base32) in the gateway's own database, not encrypted: the
-``cryptography`` package (Fernet) is not installed in this stack, and an encryption key kept in the same
-deployment's configuration would protect only against a leak of the database alone. A secret is only a
-second factor: it is useless without the account's password (stored as argon2id), and an admin can reset
-it. Whoever can read the gateway database already holds the sessions table, so the gain would be small.
+TOTP secrets are stored encrypted (gateway/secret_box.py, issue 12 item 7h); the functions here take
+the plaintext secret.
 """
 
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pyotp
 import segno
+
+from gateway.common_passwords import COMMON_PASSWORDS, COMMON_WORDS
 
 TOTP_DIGITS = 6
 TOTP_INTERVAL = 30  # seconds (RFC 6238 defaults: SHA-1, 30 s, 6 digits)
 TOTP_DRIFT_STEPS = 1  # accept the previous and the next code too (clock drift)
 TOTP_ISSUER = "Piiri"
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # checked before hashing: a 100,000-character password is refused at once
 TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-# The most common passwords of at least twelve characters (shorter ones fail the length rule anyway),
-# compared case-insensitively and without spaces.
-COMMON_PASSWORDS = frozenset(
-    """
-    123456789012 1234567890123 12345678901234 123123123123 111111111111 000000000000 123456123456
-    qwertyuiopas qwertyuiop123 qwertyuiopasdfgh 1qaz2wsx3edc 1q2w3e4r5t6y 1q2w3e4r5t6y7u asdfghjkl123
-    passwordpassword password1234 password12345 password123456 passw0rd1234 mypassword123 password!123
-    iloveyou1234 letmein12345 welcome12345 welcome123456 administrator admin1234567 adminadmin123
-    changeme1234 changeme12345 trustno1trustno1 football1234 baseball1234 superman1234 starwars1234
-    sunshine1234 princess1234 monkey123456 dragon123456 master123456 qazwsxedcrfv zxcvbnm12345
-    abc123abc123 abcdefghijkl abcd1234abcd salasana1234 salasana12345 salasana123456 kissa1234567
-    koira1234567 perkele12345 suomi1234567 hyvaapaivaa1 tervetuloa12 tervetuloa123 kesakuu12345
-    piiri1234567 piiripiiri12 correcthorsebatterystaple
-    """.split()
-)
 
 
 @dataclass(frozen=True)
 class LockoutPolicy:
-    """After ``max_failures`` consecutive failed logins an account is locked for ``lock_minutes``."""
+    """Login throttling (S1, issue 12 item 5), keyed on the (username, client address) pair.
+
+    After ``max_failures`` failures of one username from one address, that pair is locked for
+    ``lock_minutes``; each further lock of the same pair doubles, up to ``max_lock_minutes``. Other
+    addresses can still log in as that user with the right password, so nobody can lock an account
+    for everyone. One address failing ``address_max_failures`` times within ``lock_minutes`` across
+    usernames is refused altogether (password spraying). A username failing ``user_attack_failures``
+    times within ``history_hours`` from all addresses together is under attack: then every address
+    locks after a single failure (progressively), which slows a distributed guesser without
+    locking out the user's own address.
+    """
 
     max_failures: int = 5
     lock_minutes: int = 15
+    address_max_failures: int = 50
+    user_attack_failures: int = 100
+    max_lock_minutes: int = 24 * 60
+    history_hours: int = 24
 
     @classmethod
     def from_settings(cls, settings):
-        return cls(int(settings["max_failures"]), int(settings["lock_minutes"]))
+        return cls(
+            int(settings["max_failures"]),
+            int(settings["lock_minutes"]),
+            int(settings.get("address_max_failures", cls.address_max_failures)),
+            int(settings.get("user_attack_failures", cls.user_attack_failures)),
+        )
 
-
-@dataclass(frozen=True)
-class FailureOutcome:
-    """What one more failed login does to an account: the new counter and, if it locks, until when."""
-
-    failed_logins: int
-    locked_until: datetime | None
-
-    @property
-    def locked(self):
-        return self.locked_until is not None
+    def history_start(self, now):
+        return now - timedelta(hours=self.history_hours)
 
 
 def is_locked(locked_until, now):
     return locked_until is not None and locked_until > now
 
 
-def register_failure(failed_logins, now, policy):
-    """One more consecutive failure; the one reaching the limit locks the account and restarts the count."""
-    count = (failed_logins or 0) + 1
-    if count >= policy.max_failures:
-        return FailureOutcome(0, now + timedelta(minutes=policy.lock_minutes))
-    return FailureOutcome(count, None)
+def pair_lock(failure_times, now, policy, under_attack=False):
+    """The end of the lock these failures of one (username, address) pair cause, or None if not locked.
 
-
-def lock_from_failure_times(failure_times, now, policy):
-    """For a username with no account: the lock an account would have from these failure times.
-
-    Unknown usernames get the same answers as real ones, so lock messages do not reveal which exist.
-    Returns the lock's end or None.
+    Failures before the history window are forgotten (a success or an admin's unlock deletes them).
+    Every ``max_failures``-th failure (every one while the username is under attack) starts a lock,
+    twice as long as the one before; the latest lock is the one that counts. Attempts refused by a
+    lock are not failures, so after a lock ends the pair has ``max_failures`` tries again.
     """
-    window = [
-        moment for moment in sorted(failure_times) if moment > now - timedelta(minutes=policy.lock_minutes)
-    ]
-    if len(window) < policy.max_failures:
+    start = policy.history_start(now)
+    times = sorted(moment for moment in failure_times if moment > start)
+    per_lock = 1 if under_attack else policy.max_failures
+    locks = len(times) // per_lock
+    if locks == 0:
         return None
-    return window[policy.max_failures - 1] + timedelta(minutes=policy.lock_minutes)
+    minutes = min(policy.lock_minutes * 2 ** min(locks - 1, 16), policy.max_lock_minutes)
+    until = times[locks * per_lock - 1] + timedelta(minutes=minutes)
+    return until if until > now else None
+
+
+def address_throttled(failures_from_address, policy):
+    """True when one address failed too often across usernames within ``lock_minutes`` (spraying)."""
+    return failures_from_address >= policy.address_max_failures
+
+
+def under_attack(failures_of_username, policy):
+    """True when a username failed so often from all addresses together that it is being guessed."""
+    return failures_of_username >= policy.user_attack_failures
 
 
 # --- passwords -------------------------------------------------------------------------------------
 
 
+# Runs a password must not merely follow: the alphabet, digits and keyboard rows, both ways round.
+_SEQUENCES = (
+    "abcdefghijklmnopqrstuvwxyzåäö",
+    "0123456789",
+    "qwertyuiopå",
+    "asdfghjklöä",
+    "zxcvbnm",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+
+
+def _fold(text):
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def _periodic(text):
+    """True when ``text`` is one shorter piece repeated ('aaaa', 'abcabc', 'salasanasalasana')."""
+    return len(text) > 1 and (text + text).find(text, 1) < len(text)
+
+
+def _base_of(text):
+    """The shortest piece ``text`` repeats (``text`` itself when it repeats nothing)."""
+    return text[: (text + text).find(text, 1)] if _periodic(text) else text
+
+
+def _follows_a_sequence(text):
+    """True when ``text`` is a run of the alphabet, the digits or a keyboard row (either way round),
+    cycling as often as it likes ('abcdefghijkl', '345678901234', 'poiuytrewq12')."""
+    for sequence in _SEQUENCES:
+        for run in (sequence, sequence[::-1]):
+            cycled = run * (len(text) // len(run) + 2)
+            if text in cycled:
+                return True
+    return False
+
+
+def _core(folded):
+    """The password without the digits and symbols around it and with 'leet' undone: 'P@ssw0rd2024!'
+    -> 'password'."""
+    stripped = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
+    return (stripped or folded).translate(_LEET)
+
+
+def _too_common(folded):
+    if folded in COMMON_PASSWORDS or folded.translate(_LEET) in COMMON_PASSWORDS:
+        return True
+    core = _core(folded)
+    return _base_of(core) in COMMON_WORDS or core in COMMON_PASSWORDS
+
+
 def password_problems(password, username=""):
-    """Why ``password`` is not acceptable, as {code: English message}; empty when it is fine."""
-    password = password or ""
+    """Why ``password`` is not acceptable, as {code: English message}; empty when it is fine.
+
+    The length limits come first: an over-long password is refused before anything else is done with
+    it (hashing included). Then: not blank, not one character or piece repeated, not a run of the
+    alphabet or a keyboard row, not the username (even with digits around it), not a common password
+    or word (gateway/common_passwords.py)."""
+    password = password if isinstance(password, str) else ""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return {"too_long": f"The password must have at most {MAX_PASSWORD_LENGTH} characters."}
     problems = {}
     if len(password) < MIN_PASSWORD_LENGTH:
         problems["too_short"] = f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
-    folded = re.sub(r"\s+", "", password).casefold()
-    if username and folded and username.casefold() in (folded, folded[::-1]):
+    folded = _fold(password)
+    if password and not folded:
+        problems["blank"] = "The password must not be only spaces."
+        return problems
+    if not folded:
+        return problems
+    if username and _fold(username) in (folded, folded[::-1], _core(folded), _core(folded[::-1])):
         problems["is_username"] = "The password must not be the username."
-    if folded in COMMON_PASSWORDS:
+    if _periodic(folded) or _follows_a_sequence(folded):
+        problems["too_simple"] = (
+            "The password is too simple: it repeats one character or piece, or follows the alphabet or "
+            "the keyboard."
+        )
+    elif _too_common(folded):
         problems["too_common"] = "The password is one of the most common passwords; choose another."
     return problems
 

@@ -23,6 +23,7 @@ from gateway.api_saved_searches import SavedSearchesApiRoutes
 from gateway.base import GatewayBase
 from gateway.export_calls import ExportCalls
 from gateway.gdpr import GdprCalls
+from gateway.secret_box import SecretKeys
 from gateway.web import WebRoutes
 from gateway.web_access import AccessWebRoutes
 from gateway.web_account import AccountWebRoutes
@@ -89,6 +90,7 @@ class GatewayService(
     config = Config()
     db = Database("gateway")
     context = Context()
+    secret_keys = SecretKeys()  # issue 12 item 7h: the keys of the TOTP secrets at rest
     contacts = RpcProxy("contacts")
     imports = RpcProxy("imports")
     audit = RpcProxy("audit")

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gateway.models import roles, users
-from gateway.security import password_problems
+from gateway.security import MAX_PASSWORD_LENGTH, password_problems
 from piiri.errors import Conflict, ValidationFailed
 
 
@@ -31,7 +31,8 @@ USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,150}$")
 
 
 def check_password_strength(password, username=""):
-    """The one password policy (S1, gateway/security.py): 12+ characters, not the username, not common."""
+    """The one password policy (S1, issue 12 item 7c; gateway/security.py): 12 to 1,024 characters, not
+    blank, repeated or a sequence, not the username, not common."""
     problems = password_problems(password, username)
     if problems:
         messages = list(problems.values())
@@ -117,6 +118,8 @@ def verify_credentials(session, username, password):
     """The active user with this username and password, or None (same work either way)."""
     row = session.execute(select(users).where(users.c.username == username)).first()
     stored = row.password_hash if row else DUMMY_HASH
+    if isinstance(password, str) and len(password) > MAX_PASSWORD_LENGTH:
+        password = ""  # never the password (the policy): the same work without hashing 100,000 characters
     try:
         HASHER.verify(stored, password or "")
     except (VerificationError, InvalidHashError):

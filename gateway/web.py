@@ -188,7 +188,7 @@ class WebRoutes:
                 self.db.session,
                 username,
                 form.get("password") or "",
-                request.remote_addr or "-",
+                self.client_address(request),
                 "web",
                 self.settings,
                 audit=self.account_audit(),
@@ -300,12 +300,8 @@ class WebRoutes:
         trail, trail_failed, older_url = [], False, None
         if principal.can(AUDIT_VIEW):
             try:
-                events = self.call(
-                    "audit",
-                    "events_for_subject",
-                    contact["id"],
-                    limit=AUDIT_PAGE_SIZE,
-                    cursor=request.args.get("trail") or None,
+                events = self.subject_events(
+                    principal, contact["id"], AUDIT_PAGE_SIZE, request.args.get("trail") or None
                 )
             except PiiriError:
                 trail_failed = True  # the contact is still worth showing without its trail

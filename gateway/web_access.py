@@ -9,7 +9,7 @@ from gateway import (
     api_tokens,
     i18n_access,  # noqa: F401  (registers the words)
 )
-from gateway.api_access import token_view
+from gateway.api_access import USER_FIELDS, token_view
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, PERMISSIONS
@@ -108,6 +108,7 @@ class AccessWebRoutes:
 
     def _users_page(self, request, principal, form=None, error=None):
         users = access_admin.list_users(self.db.session)
+        self.audit_staff_read(principal, "user.listed", "user", [user["id"] for user in users], USER_FIELDS)
         return self.admin_page(
             request,
             principal,
@@ -138,6 +139,7 @@ class AccessWebRoutes:
 
     def _user_page(self, request, principal, user_id, form=None, error=None):
         user = access_admin.get_user(self.db.session, user_id)
+        self.audit_staff_read(principal, "user.viewed", "user", [user["id"]], USER_FIELDS)
         groups = {item["id"]: item for item in self.contact_group_choices()}
         scope_names = [groups[gid]["label"] for gid in user["access"].scope_group_ids if gid in groups]
         return self.admin_page(
@@ -248,14 +250,20 @@ class AccessWebRoutes:
         session = self.db.session
         choices = self.contact_group_choices()
         names = {item["id"]: item["label"] for item in choices}
+        groups = access_admin.list_user_groups(session) if group is None else []
+        users = access_admin.list_users(session)  # the member picker: usernames and display names
+        shown = [item["id"] for item in groups] if group is None else [group["id"]]
+        action = "user_group.listed" if group is None else "user_group.viewed"
+        self.audit_staff_read(principal, action, "user_group", shown)
+        self.audit_staff_read(principal, "user.listed", "user", [user["id"] for user in users], ("username",))
         return self.admin_page(
             request,
             principal,
             template,
             status=error.status if error else 200,
-            groups=access_admin.list_user_groups(session) if group is None else [],
+            groups=groups,
             group=group,
-            users=access_admin.list_users(session),
+            users=users,
             contact_groups=choices,
             contact_group_names=names,
             form=form or group or {"member_ids": [], "contact_group_ids": []},
@@ -321,6 +329,7 @@ class AccessWebRoutes:
     def _tokens_page(self, request, principal, form=None, error=None, secret=None, status=None):
         choices = self.contact_group_choices()
         tokens = [token_view(token) for token in api_tokens.listed(self.db.session)]
+        self.audit_staff_read(principal, "api_token.listed", "api_token", [token["id"] for token in tokens])
         return self.admin_page(
             request,
             principal,

@@ -139,10 +139,16 @@ class AccountWebRoutes:
                 form.get("new_password_again", ""),
                 self.settings["session_hours"],
                 self.account_audit(principal.actor),
+                remote_addr=self.client_address(request),
+                policy=LockoutPolicy.from_settings(self.settings),
             )
         except ValidationFailed as exc:
             errors = form_errors(exc.details, Translator(language_of(request)))
             return self.web_render(request, principal, "account/password.html", status=422, errors=errors)
+        except AccountLocked as exc:  # issue 12 item 7d: too many wrong current passwords
+            key, values = locked_message(exc, language_of(request))
+            errors = {"current_password": [Translator(language_of(request))(key, **values)]}
+            return self.web_render(request, principal, "account/password.html", status=423, errors=errors)
         return self.new_session_response(f"{ACCOUNT_PATH}?done=password_changed", secret)
 
     @http("GET", "/account/totp")
@@ -160,11 +166,12 @@ class AccountWebRoutes:
         principal = self.web_principal(request)
         require_csrf(request, principal)
         try:
-            accounts_totp.enable_totp(
+            secret = accounts_totp.enable_totp(
                 self.db.session,
                 principal.user["id"],
                 request.form.get("code"),
                 self.account_audit(principal.actor),
+                hours=self.settings["session_hours"],
             )
         except ValidationFailed as exc:
             setup = accounts_totp.totp_setup(self.db.session, principal.user["id"])
@@ -172,7 +179,7 @@ class AccountWebRoutes:
             return self.web_render(
                 request, principal, "account/totp.html", status=422, setup=setup, errors=errors
             )
-        return see_other(f"{ACCOUNT_PATH}?done=totp_enabled")
+        return self.new_session_response(f"{ACCOUNT_PATH}?done=totp_enabled", secret)
 
     @http("POST", "/account/totp/disable")
     @web_page
@@ -225,7 +232,7 @@ class AccountWebRoutes:
                 self.db.session,
                 secret,
                 request.form.get("code"),
-                request.remote_addr or "-",
+                self.client_address(request),
                 LockoutPolicy.from_settings(self.settings),
                 self.settings["session_hours"],
                 self.account_audit(),
@@ -237,8 +244,11 @@ class AccountWebRoutes:
         except SecondFactorRequired as exc:
             message = Translator(language_of(request)).service_message(exc.message)
             return self.totp_login_page(request, pending, error=message, status=401)
-        except NotAuthenticated:
-            return self.login_page(request, ("login.totp_expired", {}), 401)
+        except NotAuthenticated as exc:  # a wrong password or code (told apart by nobody), or expired
+            key = "login.totp_wrong" if exc.message == accounts.WRONG_CODE_STEP else "login.totp_expired"
+            response = self.login_page(request, (key, {}), 401)
+            delete_cookie(response, self.settings, auth.SESSION_COOKIE)
+            return response
         target = PASSWORD_PATH if user.get("must_change_password") else safe_next(request.form.get("next"))
         return self.new_session_response(target, new_secret)
 

@@ -118,7 +118,7 @@ class AuditWebRoutes:
         # C6: a scoped user gets a contact's trail only once the contact is visible to them.
         if principal.access.scoped and not self.call("contacts", "contact_exists", contact_id):
             raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
-        page = self.call("audit", "events_for_subject", contact_id, limit=PAGE_SIZE, cursor=cursor)
+        page = self.subject_events(principal, contact_id, PAGE_SIZE, cursor)
         return self._audit_page(
             request, principal, "audit/trail.html", page, {}, cursor, f"/audit/contacts/{contact_id}",
             title=Translator(language_of(request))("auditlog.person_title"), intro="auditlog.person_intro",

@@ -79,8 +79,7 @@ class WorkerAuditTrail:
         except Exception as exc:
             log.error("audit record %s not delivered: %r", record["event_id"], exc)
             raise AuditUnavailable(
-                "The audit log cannot record this read right now, so it was refused. Try again.",
-                {"reason": type(exc).__name__},
+                "The audit log cannot record this read right now, so it was refused. Try again."
             ) from None
         return record
 

@@ -65,7 +65,9 @@ def migrate(config, services=None, create=True):
         url = database_url(config, service)
         if create:
             ensure_database(url)
-        command.upgrade(alembic_config(service, url), "head")
+        settings = alembic_config(service, url)
+        settings.attributes["piiri_config"] = config  # e.g. the gateway's SECRET_KEYS (its migration 0003)
+        command.upgrade(settings, "head")
         done.append(url)
     return done
 

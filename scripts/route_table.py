@@ -32,7 +32,9 @@ Permission: `public` anyone; `logged-in` any logged-in user; `login` exchanges c
 `pending-login` only a half-finished two-factor login; otherwise the permission(s) needed.
 Audit: `personal read` the answer holds contacts' personal data and every call leaves an audit record
 naming them; `counted read` a count of contacts, every call leaves one audit record naming the query and
-the number; `write` changes state, audited as a change; `no personal data` with the reason.
+the number; `staff read` the answer shows staff accounts, user groups or API tokens and every call
+leaves an audit record naming them; `write` changes state, audited as a change; `no personal data`
+with the reason.
 
 | Method | Path | Permission | Audit |
 |---|---|---|---|
@@ -70,6 +72,8 @@ def audit_text(route, audit, writes):
     kind, reason = audit[route]
     if kind == "counted":
         return f"counted read: {reason}"
+    if kind == "staff_read":
+        return f"staff read, audited: {reason}"
     return "personal read" if kind == "personal" else f"no personal data: {reason}"
 
 

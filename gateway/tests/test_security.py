@@ -20,22 +20,45 @@ def code_at(moment):
 # --- lock-out -------------------------------------------------------------------------------------
 
 
-def test_s1_the_fifth_consecutive_failure_locks_for_fifteen_minutes_and_restarts_the_count():
-    count = 0
-    for _ in range(4):
-        outcome = security.register_failure(count, NOW, POLICY)
-        assert not outcome.locked
-        count = outcome.failed_logins
-    assert count == 4
-    outcome = security.register_failure(count, NOW, POLICY)
-    assert outcome.locked and outcome.locked_until == NOW + timedelta(minutes=15)
-    assert outcome.failed_logins == 0
+def minutes_ago(*minutes):
+    return [NOW - timedelta(minutes=m) for m in minutes]
+
+
+def test_issue12_5_the_fifth_failure_of_a_pair_locks_it_for_fifteen_minutes():
+    assert security.pair_lock(minutes_ago(4, 3, 2, 1), NOW, POLICY) is None
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW], NOW, POLICY) == NOW + timedelta(minutes=15)
+    # The lock ends at its time; then the pair has five more tries.
+    later = NOW + timedelta(minutes=15)
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW], later, POLICY) is None
+    assert security.pair_lock([*minutes_ago(4, 3, 2, 1), NOW, later], later, POLICY) is None
+
+
+def test_issue12_5_each_further_lock_of_a_pair_doubles_up_to_a_day():
+    times = [NOW - timedelta(minutes=100) + timedelta(seconds=i) for i in range(9)] + [NOW]
+    assert security.pair_lock(times, NOW, POLICY) == NOW + timedelta(minutes=30)
+    many = [NOW - timedelta(hours=23) + timedelta(seconds=i) for i in range(99)] + [NOW]
+    assert security.pair_lock(many, NOW, POLICY) == NOW + timedelta(hours=24)
+    # Failures older than the history (a day) are forgotten.
+    assert security.pair_lock(minutes_ago(25 * 60, 25 * 60, 25 * 60, 25 * 60, 0), NOW, POLICY) is None
+
+
+def test_issue12_5_under_attack_every_failure_of_a_pair_locks_it():
+    assert not security.under_attack(99, POLICY) and security.under_attack(100, POLICY)
+    assert security.pair_lock([NOW], NOW, POLICY, under_attack=True) == NOW + timedelta(minutes=15)
+    assert security.pair_lock([], NOW, POLICY, under_attack=True) is None
+
+
+def test_issue12_5_one_address_is_throttled_across_usernames():
+    assert not security.address_throttled(49, POLICY) and security.address_throttled(50, POLICY)
 
 
 def test_s1_the_limits_come_from_the_settings():
-    policy = LockoutPolicy.from_settings({"max_failures": "3", "lock_minutes": "2"})
-    assert policy == LockoutPolicy(3, 2)
-    assert security.register_failure(2, NOW, policy).locked_until == NOW + timedelta(minutes=2)
+    policy = LockoutPolicy.from_settings(
+        {"max_failures": "3", "lock_minutes": "2", "address_max_failures": "7", "user_attack_failures": "9"}
+    )
+    assert (policy.max_failures, policy.lock_minutes, policy.address_max_failures) == (3, 2, 7)
+    assert policy.user_attack_failures == 9
+    assert security.pair_lock([NOW] * 3, NOW, policy) == NOW + timedelta(minutes=2)
 
 
 def test_s1_a_lock_ends_at_its_time():
@@ -43,13 +66,6 @@ def test_s1_a_lock_ends_at_its_time():
     assert security.is_locked(until, NOW)
     assert not security.is_locked(until, until)
     assert not security.is_locked(None, NOW)
-
-
-def test_s1_unknown_usernames_lock_like_real_accounts_so_names_do_not_leak():
-    times = [NOW - timedelta(minutes=m) for m in (20, 4, 3, 2, 1)]  # the oldest is outside the window
-    assert security.lock_from_failure_times(times, NOW, POLICY) is None
-    times.append(NOW)
-    assert security.lock_from_failure_times(times, NOW, POLICY) == NOW + timedelta(minutes=15)
 
 
 # --- passwords ------------------------------------------------------------------------------------
@@ -64,6 +80,41 @@ def test_s1_password_policy_length_username_and_common_passwords():
     assert "too_common" in security.password_problems("correct horse battery staple")
     assert security.password_problems("kolme iloista kissaa", "maija") == {}
     assert security.password_problems("", "maija").keys() == {"too_short"}
+
+
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        (" " * 12, "blank"),
+        ("\t \n" * 6, "blank"),
+        ("a" * 12, "too_simple"),
+        ("abababababab", "too_simple"),
+        ("kissakissakissa", "too_simple"),
+        ("abcdefghijkl", "too_simple"),
+        ("123456789012", "too_simple"),
+        ("987654321098", "too_simple"),
+        ("qwertyuiopas", "too_simple"),
+        ("Salasana2024!", "too_common"),
+        ("P@ssw0rd1234", "too_common"),
+        ("Tervetuloa123", "too_common"),
+        ("1qaz2wsx3edc", "too_simple"),
+        ("Maija2024!!!", "is_username"),
+        ("x" * 100_000, "too_long"),
+        ("x" * 1025, "too_long"),
+    ],
+)
+def test_issue12_7c_weak_blank_repeated_sequential_common_and_overlong_passwords_are_refused(
+    password, problem
+):
+    assert problem in security.password_problems(password, "maija")
+
+
+def test_issue12_7c_an_overlong_password_gets_only_the_length_message():
+    assert security.password_problems("x" * 100_000, "maija") == {
+        "too_long": "The password must have at most 1024 characters."
+    }
+    long_one = " ".join(f"kissa{number}" for number in range(128))[:1024]
+    assert len(long_one) == 1024 and security.password_problems(long_one, "maija") == {}
 
 
 def test_s1_temporary_passwords_are_long_random_and_pass_the_policy():
@@ -116,3 +167,20 @@ def test_s1_the_otpauth_uri_and_its_qr_code():
     assert qr.startswith("data:image/svg+xml")
     secret = security.new_totp_secret()
     assert len(secret) == 32 and pyotp.TOTP(secret).now().isdigit()
+
+
+# --- TOTP secrets at rest (issue 12 item 7h) -------------------------------------------------------
+
+
+def test_issue12_7h_secrets_are_sealed_opened_and_rotated():
+    from gateway.secret_box import SecretBox
+
+    old, new = SecretBox(["old key"]), SecretBox(["new key", "old key"])
+    sealed = old.seal(SECRET)
+    assert sealed.startswith("fernet:") and SECRET not in sealed
+    assert old.open(sealed) == SECRET and new.open(sealed) == SECRET  # the old key still opens it
+    assert new.needs_reseal(sealed) and not new.needs_reseal(new.seal(SECRET))
+    assert new.open(SECRET) == SECRET and new.needs_reseal(SECRET)  # stored before encryption
+    with pytest.raises(ValueError):
+        SecretBox(["another key"]).open(sealed)
+    assert SecretBox([]).open(SecretBox([]).seal(SECRET)) == SECRET  # the development key

@@ -63,6 +63,29 @@ def refuse_unknown(errors):
     raise ValidationFailed(messages[0] if len(messages) == 1 else "Some search filters name nothing.", errors)
 
 
+TARGET_CHECKS = {}  # "organisation_id" -> function(session, actor, value): refuses what the actor may not see
+
+
+def filter_target_check(name):
+    """Decorator: register ``function(session, actor, value)`` that raises NotFound when the filter
+    ``name``'s value names a contact the actor may not see (or none), so that a filter is no oracle
+    across a data scope (issue 12 item 7b)."""
+
+    def register(function):
+        TARGET_CHECKS[name] = function
+        return function
+
+    return register
+
+
+def check_targets(session, actor, pairs):
+    """Run the target checks of the (name, value) pairs of a search's filters."""
+    for name, value in pairs:
+        check = TARGET_CHECKS.get(name)
+        if check is not None and value not in (None, ""):
+            check(session, actor, value)
+
+
 def filter_qualifier(name, qualifies):
     """``name`` (itself a registered filter) narrows ``qualifies`` when both are given: the search
     applies ``qualifies`` with the value ``"<its value>:<name's value>"`` and not ``name`` alone."""
@@ -86,9 +109,10 @@ def _builder(name):
     return None
 
 
-def filter_conditions(filters, session=None):
+def filter_conditions(filters, session=None, actor=None):
     """The conditions for ``{name: value}``; unknown names are refused, naming each of them, and
-    with a ``session`` so are names of a family that name nothing (``custom.<key>`` of no field).
+    with a ``session`` so are names of a family that name nothing (``custom.<key>`` of no field), and
+    with an ``actor`` too a value naming a contact the actor may not see answers NotFound (TARGET_CHECKS).
 
     A filter function raises ValidationFailed (keyed by its name) for a value it cannot use.
     """
@@ -110,5 +134,7 @@ def filter_conditions(filters, session=None):
         )
         if errors:
             refuse_unknown(errors)
+        if actor is not None:
+            check_targets(session, actor, filters.items())
     given = sorted(_qualified(filters).items())
     return [_builder(name)(value) for name, value in given if value not in (None, "")]

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import exists, false, func, or_, select
 
 from piiri import clock
-from piiri.errors import NotFound
+from piiri.errors import NotFound, PermissionDenied
 from services.contacts.models import contacts, groups, memberships
 
 
@@ -45,6 +45,24 @@ def creator_group(session, actor):
         .limit(1)
     ).first()
     return dict(row._mapping) if row else None
+
+
+def group_in_scope(session, actor, group):
+    """True when ``group`` (a row with its ``path``) is one of the actor's scope groups or under one
+    (always for an actor that is not scoped)."""
+    if not actor.scoped:
+        return True
+    return any(group["path"].startswith(path) for path in _scope_paths(session, actor))
+
+
+def require_group_in_scope(session, actor, group, field="group_id"):
+    """PermissionDenied unless a scoped actor may put contacts in ``group`` (issue 12 item 7a): a
+    contact in a group outside the scope would be shown to everyone who sees that group."""
+    if not group_in_scope(session, actor, group):
+        raise PermissionDenied(
+            f"You can add contacts only to the groups of your scope; '{group['name']}' is outside it.",
+            {field: ["Outside your scope."]},
+        )
 
 
 def member_of_paths(paths, contact_id=contacts.c.id, on=None):

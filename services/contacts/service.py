@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
+from sqlalchemy import select
 
 from piiri.audit import AuditTrail
 from piiri.context import Context
@@ -193,6 +194,23 @@ class ContactsService(
         return bool(parsed and (storage.get_contact(session, parsed) or redirect_target(session, parsed)))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def contacts_out_of_scope(self, ids):
+        """Of ``ids`` (any strings), those naming a contact the caller may not see: what an audit trail
+        shown to a scoped user must hide (issue 12 item 7b). [] for an unscoped caller; no personal data."""
+        actor = self.context.require("contacts.view")
+        if not actor.scoped or not isinstance(ids, list):
+            return []
+        parsed = {found for found in (storage.parse_id(value) for value in ids[:10_000]) if found}
+        session = self.db.session
+        existing = {
+            row.id
+            for row in session.execute(select(models.contacts.c.id).where(models.contacts.c.id.in_(parsed)))
+        }
+        hidden = existing - scopes.visible_ids(session, actor, existing)
+        session.rollback()
+        return sorted(str(contact_id) for contact_id in hidden)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_contacts(self, q="", limit=None, cursor=None, filters=None):
         """One page of contacts matching ``q`` and every structured filter (filters.py);
         the page's contacts are audited as one event."""
@@ -203,7 +221,9 @@ class ContactsService(
         """One audited page of contacts for ``q`` and ``filters`` (the list, saved searches …):
         the page's contacts are one ``contact.listed`` event, with ``audit_details`` added."""
         limit = clamp_limit(limit)
-        conditions = filter_conditions(filters, self.db.session) + scopes.conditions(self.db.session, actor)
+        conditions = filter_conditions(filters, self.db.session, actor) + scopes.conditions(
+            self.db.session, actor
+        )
         items, next_position, match = storage.search(
             self.db.session, plan_search(q), limit, decode_cursor(cursor), conditions
         )

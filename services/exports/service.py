@@ -190,12 +190,11 @@ class ExportsService:
             )
         try:
             self.publish_job(job_message(job["id"]), routing_key=JOB_ROUTING_KEY)
-        except Exception as exc:
+        except Exception:
+            log.error("export job %s could not be queued", job["id"], exc_info=True)
             with self.db.transaction() as session:
                 storage.fail(session, job["id"], "The job could not be queued.")
-            raise ServiceUnavailable(
-                "The export could not be queued right now. Try again.", {"reason": type(exc).__name__}
-            ) from None
+            raise ServiceUnavailable("The export could not be queued right now. Try again.") from None
         return job_view(job, self._keep_hours())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

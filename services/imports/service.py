@@ -133,6 +133,7 @@ class ImportsService(Retention):
         options = load_options(options)
         if options["on_duplicate"].startswith("update"):
             actor.require("contacts.edit")
+        self._check_group_target(options)
         with self.db.transaction() as session:
             job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
             if not isinstance(chosen_mapping, dict):
@@ -209,6 +210,7 @@ class ImportsService(Retention):
             options = load_options(options)
             if options["on_duplicate"].startswith("update"):
                 actor.require("contacts.edit")
+            self._check_group_target(options)
             if job["invalid_rows"] and options["commit_mode"] == "all_or_nothing":
                 raise Conflict(
                     f"{job['invalid_rows']} rows have errors: nothing is imported. Fix the file, or choose "
@@ -361,6 +363,12 @@ class ImportsService(Retention):
         return {"import": self._view(job), **counts, "rows": results}
 
     # --- helpers ----------------------------------------------------------------------------------
+
+    def _check_group_target(self, options):
+        """The contacts service's word on the group the imported contacts join, before anything is
+        committed: it exists, is not archived and is within a scoped actor's scope (issue 12 item 7a)."""
+        if options.get("group_id"):
+            self.contacts.check_group_target(options["group_id"])
 
     def _view(self, job):
         """The job as the contract shows it, with ``expires_at``: when its file and rows are deleted."""

@@ -32,11 +32,13 @@ PERSONAL, NO_PERSONAL_DATA, WRITE = "personal", "no_personal_data", "write"
 # A number derived from contacts (issue 12 item 4): counts with narrowing filters recover a person's
 # details, so every count answered leaves one ``contact.counted`` record naming the query and the number.
 COUNTED = "counted"
+STAFF_READ = "staff_read"  # staff accounts, user groups, API tokens: audited reads (issue 12 item 7i)
 PASSWORD = "auditoitu kävely 2026"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 OWN_ACCOUNT = "the caller's own user account, not a registry contact"
 STAFF = "staff accounts and access control (users.manage), not registry contacts; changes audited"
+STAFF_SHOWN = "staff accounts, user groups or API tokens (users.manage): each read names every one shown"
 SETTINGS = "configuration only: no contact's data"
 EXPORT_JOBS = "export jobs: format, selection criteria, columns, progress; no rows"
 IMPORT_JOBS = "import jobs: file name, column headings, counts, progress; no rows"
@@ -59,22 +61,22 @@ ROUTE_AUDIT = {
     "GET /api/v1/account": (NO_PERSONAL_DATA, OWN_ACCOUNT),
     "GET /api/v1/me": (NO_PERSONAL_DATA, OWN_ACCOUNT),
     # --- users, roles, user groups, API tokens ---
-    "GET /admin/users": (NO_PERSONAL_DATA, STAFF),
-    "GET /admin/users/<user_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/users": (STAFF_READ, STAFF_SHOWN),
+    "GET /admin/users/<user_id>": (STAFF_READ, STAFF_SHOWN),
     "GET /admin/roles": (NO_PERSONAL_DATA, STAFF),
     "GET /admin/roles/<code>": (NO_PERSONAL_DATA, STAFF),
-    "GET /admin/user-groups": (NO_PERSONAL_DATA, STAFF),
-    "GET /admin/user-groups/<group_id>": (NO_PERSONAL_DATA, STAFF),
-    "GET /admin/api-tokens": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/users": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/users/<user_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /admin/user-groups": (STAFF_READ, STAFF_SHOWN),
+    "GET /admin/user-groups/<group_id>": (STAFF_READ, STAFF_SHOWN),
+    "GET /admin/api-tokens": (STAFF_READ, STAFF_SHOWN),
+    "GET /api/v1/users": (STAFF_READ, STAFF_SHOWN),
+    "GET /api/v1/users/<user_id>": (STAFF_READ, STAFF_SHOWN),
     "GET /api/v1/permissions": (NO_PERSONAL_DATA, STAFF),
     "GET /api/v1/roles": (NO_PERSONAL_DATA, STAFF),
     "GET /api/v1/roles/<code>": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/user-groups": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/user-groups/<group_id>": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/api-tokens": (NO_PERSONAL_DATA, STAFF),
-    "GET /api/v1/api-tokens/<token_id>": (NO_PERSONAL_DATA, STAFF),
+    "GET /api/v1/user-groups": (STAFF_READ, STAFF_SHOWN),
+    "GET /api/v1/user-groups/<group_id>": (STAFF_READ, STAFF_SHOWN),
+    "GET /api/v1/api-tokens": (STAFF_READ, STAFF_SHOWN),
+    "GET /api/v1/api-tokens/<token_id>": (STAFF_READ, STAFF_SHOWN),
     # --- contacts ---
     "GET /contacts": (PERSONAL, "the contact list"),
     "GET /contacts/<contact_id>": (PERSONAL, "a contact's page"),
@@ -445,7 +447,8 @@ def test_g2_every_route_is_classified():
     assert not unclassified, (
         "These gateway routes are not in tests/e2e/test_audit_walk.py: "
         f"{unclassified}. Add each to ROUTE_AUDIT as PERSONAL (it returns a contact's data: it must "
-        "record an audit read) or NO_PERSONAL_DATA with the reason, or to WRITE_ROUTES; then run "
+        "record an audit read), STAFF_READ (staff accounts, user groups, API tokens: audited reads too) "
+        "or NO_PERSONAL_DATA with the reason, or to WRITE_ROUTES; then run "
         "`python scripts/route_table.py` to update docs/routes.md."
     )
     stale = sorted(set(classes) - set(gateway_routes()))
@@ -762,6 +765,43 @@ def test_g2_routes_without_personal_data_show_no_contacts_data(walk_system):
             problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
         elif names_shown(response, seeded):
             problems.append(f"{route}: shows {sorted(names_shown(response, seeded))}; classify it PERSONAL")
+    assert not problems, "\n".join(problems)
+
+
+# The staff thing each kind of staff route shows, by the name its id has in the seed (a token's answer
+# also shows its creator's id: an id, not the account's data).
+STAFF_SEEDED = {"/users": "admin", "/user-groups": "user_group", "/api-tokens": "api_token"}
+
+
+def test_issue12_7i_every_staff_read_leaves_an_audit_record_naming_what_it_showed(walk_system, engines):
+    """Issue 12 item 7i: reading staff accounts, user groups and API tokens (admin pages and API) leaves
+    audit records (same request id) by the admin naming each seeded account, group or token the answer
+    shows; and it shows no contact's data."""
+    seeded = walk_system[3]
+    problems = []
+    for route, (kind, _) in sorted(ROUTE_AUDIT.items()):
+        if kind != STAFF_READ:
+            continue
+        response = call(route, walk_system)
+        if response.status_code != 200:
+            problems.append(f"{route}: HTTP {response.status_code} {response.text[:200]}")
+            continue
+        if names_shown(response, seeded):
+            problems.append(f"{route}: shows contacts {sorted(names_shown(response, seeded))}")
+        kind_of = next(name for part, name in STAFF_SEEDED.items() if part in route)
+        must_name = {seeded[kind_of]} if seeded[kind_of] in response.text else set()
+        request_id = response.headers.get("X-Request-Id")
+        if not must_name or not request_id:
+            problems.append(f"{route}: shows none of the seeded staff things, or no X-Request-Id")
+            continue
+
+        def named(request_id=request_id, must_name=must_name):
+            records = [r for r in audit_records(engines, request_id) if r["actor_id"] == seeded["admin"]]
+            return must_name <= {subject for r in records for subject in r["subject_ids"]}
+
+        if not wait_for(named, seconds=3):
+            got = {s for r in audit_records(engines, request_id) for s in r["subject_ids"]}
+            problems.append(f"{route}: showed {sorted(must_name - got)} without an audit record naming them")
     assert not problems, "\n".join(problems)
 
 

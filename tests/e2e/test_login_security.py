@@ -83,6 +83,7 @@ def test_s1_api_lock_out_says_until_when_hides_the_password_and_an_admin_unlocks
     fifth = token_request(base, "maija", "wrong password")
     assert fifth.status_code == 423 and fifth.json()["error"] == "account_locked"
     assert "locked after too many failed logins until" in fifth.json()["message"]
+    assert "from your address" in fifth.json()["message"]  # issue 12 item 5: a lock is per address
     locked_until = fifth.json()["details"]["locked_until"]
     # During the lock the right password gets the very same answer: it reveals nothing.
     right = token_request(base, "maija", PASSWORD)
@@ -99,6 +100,61 @@ def test_s1_api_lock_out_says_until_when_hides_the_password_and_an_admin_unlocks
     assert by_action["user.locked"]["details"]["locked_until"] == locked_until
     assert by_action["user.locked"]["actor"]["kind"] == "system"
     assert by_action["user.unlocked"]["actor"]["username"] == "admin"
+
+
+@pytest.fixture
+def behind_proxy(run_services, config):
+    """Contacts, audit and a gateway that trusts one proxy hop (PIIRI_TRUSTED_PROXIES=1)."""
+    from gateway.service import GatewayService
+    from services.audit.service import AuditService
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, AuditService, GatewayService, extra_config={"TRUSTED_PROXIES": "1"})
+    return f"http://{config['WEB_SERVER_ADDRESS']}"
+
+
+def test_issue12_5_behind_a_proxy_a_lock_is_per_client_address_and_audited_with_it(
+    behind_proxy, clean_databases, rpc
+):
+    """Issue 12 item 5: behind the proxy every request comes from its address; five failures of one
+    client lock only that client's (username, address) pair, the audit names the client's address, and a
+    forged X-Forwarded-For entry further left is ignored."""
+    from sqlalchemy.orm import Session
+
+    from gateway.users import create_user
+
+    with Session(clean_databases["gateway"]) as session:
+        maija_id = str(create_user(session, username="maija", password=PASSWORD, role="staff")["id"])
+        create_user(session, username="admin", password=ADMIN_PASSWORD, role="admin")
+
+    def attempt(password, client, claimed=None):
+        chain = f"{claimed}, {client}" if claimed else client
+        return requests.post(
+            f"{behind_proxy}/api/v1/auth/token",
+            json={"username": "maija", "password": password},
+            headers={"X-Forwarded-For": chain},
+        )
+
+    answers = [attempt("wrong password", "203.0.113.9", claimed=f"10.0.0.{i}").status_code for i in range(5)]
+    assert answers == [401, 401, 401, 401, 423]
+    locked = attempt(PASSWORD, "203.0.113.9", claimed="192.0.2.1")
+    assert locked.status_code == 423 and "until" in locked.json()["message"]
+    assert attempt(PASSWORD, "198.51.100.20").status_code == 201  # another client is not locked out
+
+    trail = audit_actions(rpc, maija_id, {"user.locked"})
+    assert [item["details"]["remote_addr"] for item in trail if item["action"] == "user.locked"] == [
+        "203.0.113.9"
+    ]
+    admin = requests.post(
+        f"{behind_proxy}/api/v1/auth/token",
+        json={"username": "admin", "password": ADMIN_PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.30"},
+    ).json()["token"]
+    unlocked = requests.post(
+        f"{behind_proxy}/api/v1/users/{maija_id}:unlock", headers={"Authorization": f"Bearer {admin}"}
+    )
+    assert unlocked.status_code == 200 and unlocked.json()["was_locked"] is True
+    assert attempt(PASSWORD, "203.0.113.9").status_code == 201
 
 
 def test_s1_a_successful_login_resets_the_count_of_failures(maija):
@@ -206,6 +262,18 @@ def test_s1_changing_the_password_ends_every_other_session_and_token_and_renews_
         (PASSWORD, "lyhyt", "lyhyt", "new_password", "Salasanassa on oltava vähintään 12 merkkiä."),
         (PASSWORD, "salasana1234", "salasana1234", "new_password", "yleisimpien salasanojen joukossa"),
         (PASSWORD, "maija", "maija", "new_password", "Salasana ei saa olla käyttäjätunnus."),
+        # issue 12 item 7c: blank, one character repeated, a sequence, over-long (refused before hashing)
+        (PASSWORD, " " * 12, " " * 12, "new_password", "Salasana ei saa olla pelkkiä välilyöntejä."),
+        (PASSWORD, "a" * 12, "a" * 12, "new_password", "Salasana on liian yksinkertainen"),
+        (PASSWORD, "abcdefghijkl", "abcdefghijkl", "new_password", "Salasana on liian yksinkertainen"),
+        (
+            PASSWORD,
+            "x" * 100_000,
+            "x" * 100_000,
+            "new_password",
+            "Salasanassa saa olla enintään 1024 merkkiä.",
+        ),
+        ("wrong password", "x" * 100_000, "", "new_password", "Salasanassa saa olla enintään 1024 merkkiä."),
         (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "new_password_again", "Salasanat eivät täsmää."),
         (PASSWORD, PASSWORD, PASSWORD, "new_password", "Uuden salasanan on oltava eri kuin nykyinen."),
     ],
@@ -249,6 +317,15 @@ def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
     assert bad.status_code == 422 and bad.json()["details"]["new_password"] == [
         "The password must have at least 12 characters."
     ]
+    for weak, message in (
+        ("aaaaaaaaaaaa", "The password is too simple"),
+        ("Salasana2024!", "The password is one of the most common passwords"),
+        ("x" * 100_000, "The password must have at most 1024 characters."),
+    ):
+        refused = api.post(
+            "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": weak}
+        )
+        assert refused.status_code == 422 and refused.json()["details"]["new_password"][0].startswith(message)
     assert api.get("/api/v1/account").json()["username"] == "maija"
     done = api.post(
         "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
@@ -256,6 +333,38 @@ def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
     assert done.status_code == 200 and done.json()["changed"] is True
     assert api.get("/api/v1/account").status_code == 401
     assert token_request(maija.base_url, "maija", NEW_PASSWORD).status_code == 201
+
+
+def test_issue12_7d_wrong_current_passwords_are_throttled_like_failed_logins(maija):
+    """A stolen session or token cannot be used to guess the password: the fifth wrong current password
+    locks the (username, address) pair, and then even the right one is refused until the lock ends."""
+    api = maija.api(maija.token("maija", PASSWORD))
+    change = {"new_password": NEW_PASSWORD}
+    answers = [
+        api.post("/api/v1/account/password", json={**change, "current_password": f"guess {i}"})
+        for i in range(5)
+    ]
+    assert [answer.status_code for answer in answers] == [422, 422, 422, 422, 423]
+    assert answers[-1].json()["error"] == "account_locked" and "until" in answers[-1].json()["message"]
+    right = api.post("/api/v1/account/password", json={**change, "current_password": PASSWORD})
+    assert right.status_code == 423
+    assert token_request(maija.base_url, "maija", PASSWORD).status_code == 423  # the same pair
+    assert api.get("/api/v1/account").json()["locked"] is True
+
+    client, _ = web_login(maija.base_url, "admin", ADMIN_PASSWORD)
+    page = client.get(f"{maija.base_url}/account/password")
+    for i in range(5):
+        response = client.post(
+            f"{maija.base_url}/account/password",
+            data={
+                "csrf_token": csrf_of(page.text),
+                "current_password": f"guess {i}",
+                "new_password": NEW_PASSWORD,
+                "new_password_again": NEW_PASSWORD,
+            },
+        )
+    assert response.status_code == 423 and 'id="error-current_password"' in response.text
+    assert "Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi" in response.text
 
 
 # --- admin reset -------------------------------------------------------------------------------------
@@ -353,6 +462,19 @@ def enable_totp(base, client):
     return secret, used
 
 
+def totp_step(base, username, password, code):
+    """Log in with the password, then send ``code`` on the code page: (client, pending cookie, answer)."""
+    client, response = web_login(base, username, password)
+    assert response.status_code == 303 and response.headers["Location"] == "/login/totp"
+    pending = client.cookies["piiri_session"]
+    page = client.get(f"{base}/login/totp")
+    assert page.status_code == 200 and "Kaksivaiheinen kirjautuminen" in page.text
+    answer = client.post(
+        f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": code}, allow_redirects=False
+    )
+    return client, pending, answer
+
+
 def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
     base = maija.base_url
     client, _ = web_login(base, "maija", PASSWORD)
@@ -361,22 +483,17 @@ def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
 
     fresh, response = web_login(base, "maija", PASSWORD)
     assert response.status_code == 303 and response.headers["Location"] == "/login/totp"
-    pending = fresh.cookies["piiri_session"]
     # A password-only session reaches nothing but the code page.
     assert fresh.get(f"{base}/contacts", allow_redirects=False).status_code == 303
     assert fresh.get(f"{base}/api/v1/contacts").status_code == 401
     page = fresh.get(f"{base}/login/totp")
-    assert page.status_code == 200 and "Kaksivaiheinen kirjautuminen" in page.text
-    wrong = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": "000000"})
-    assert wrong.status_code == 401 and "Väärä koodi" in wrong.text
-    # The code the set-up used is spent; the next step's code works (one step of drift).
-    reused = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": used})
-    assert reused.status_code == 401 and "Koodi on jo käytetty" in reused.text
-    done = fresh.post(
-        f"{base}/login/totp",
-        data={"csrf_token": csrf_of(page.text), "code": next_code(secret)},
-        allow_redirects=False,
-    )
+    malformed = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf_of(page.text), "code": "12"})
+    assert malformed.status_code == 401 and "Koodissa on 6 numeroa" in malformed.text  # may type again
+    # A wrong code and a used code (the set-up's) end the login with one answer.
+    for code in ("000000", used):
+        _, _, wrong = totp_step(base, "maija", PASSWORD, code)
+        assert wrong.status_code == 401 and "Väärä salasana tai koodi" in wrong.text
+    fresh, pending, done = totp_step(base, "maija", PASSWORD, next_code(secret))
     assert done.status_code == 303 and done.headers["Location"] == "/contacts"
     full = fresh.cookies["piiri_session"]
     assert full != pending
@@ -391,17 +508,37 @@ def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
     assert "user.totp_enabled" in {item["action"] for item in trail}
 
 
+def test_issue12_7f_a_two_factor_login_never_confirms_the_password_before_the_code(maija, admin_api):
+    """A wrong password goes on to the code page like a right one, and the code step answers a wrong
+    password and a wrong code alike; the API answers them alike too."""
+    base = maija.base_url
+    client, _ = web_login(base, "maija", PASSWORD)
+    secret, _ = enable_totp(base, client)
+    _, _, wrong_password = totp_step(base, "maija", "wrong password", next_code(secret))
+    _, _, wrong_code = totp_step(base, "maija", PASSWORD, "000000")
+    assert wrong_password.status_code == wrong_code.status_code == 401
+    message = re.compile(r'id="login-error">([^<]+)<')
+    assert message.search(wrong_password.text).group(1) == message.search(wrong_code.text).group(1)
+    assert "Väärä salasana tai koodi" in wrong_code.text
+    assert admin_api.post(f"/api/v1/users/{user_id(maija, 'maija')}:unlock").status_code == 200
+
+    answers = [
+        token_request(base, "maija", "wrong password", totp=now_code(secret)),
+        token_request(base, "maija", PASSWORD, totp="000000"),
+        token_request(base, "maija", PASSWORD),
+    ]
+    assert {answer.status_code for answer in answers} == {401}
+    assert len({answer.text for answer in answers}) == 1
+    assert answers[0].json()["error"] == "not_authenticated"
+
+
 def test_s1_totp_codes_count_toward_the_lock_out(maija):
     base = maija.base_url
     client, _ = web_login(base, "maija", PASSWORD)
     enable_totp(base, client)
-    fresh, _ = web_login(base, "maija", PASSWORD)
-    csrf = csrf_of(fresh.get(f"{base}/login/totp").text)
     for _ in range(4):
-        assert (
-            fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"}).status_code == 401
-        )
-    locked = fresh.post(f"{base}/login/totp", data={"csrf_token": csrf, "code": "000000"})
+        assert totp_step(base, "maija", PASSWORD, "000000")[2].status_code == 401
+    _, _, locked = totp_step(base, "maija", PASSWORD, "000000")
     assert locked.status_code == 423 and "Tili on lukittu" in locked.text
     assert token_request(base, "maija", PASSWORD, totp="000000").status_code == 423
 
@@ -411,14 +548,14 @@ def test_s1_totp_api_login_needs_a_fresh_code(maija, admin_api):
     client, _ = web_login(base, "maija", PASSWORD)
     secret, _ = enable_totp(base, client)
     missing = token_request(base, "maija", PASSWORD)
-    assert missing.status_code == 401 and missing.json()["error"] == "totp_required"
+    assert missing.status_code == 401 and missing.json()["error"] == "not_authenticated"
     assert "'totp'" in missing.json()["message"]
     wrong_password = token_request(base, "maija", "wrong password", totp=next_code(secret))
     assert wrong_password.json()["error"] == "not_authenticated"
     code = next_code(secret)
     assert token_request(base, "maija", PASSWORD, totp=code).status_code == 201
     again = token_request(base, "maija", PASSWORD, totp=code)
-    assert again.status_code == 401 and "already used" in again.json()["message"]
+    assert again.status_code == 401 and again.json() == missing.json()
 
     # An admin turns it off (lost phone): the password alone works again.
     reset = admin_api.post(f"/api/v1/users/{user_id(maija, 'maija')}:reset-totp")
@@ -437,7 +574,7 @@ def test_s1_turning_totp_off_needs_the_password_and_a_code(maija):
     )
     assert refused.status_code == 422
     assert "Salasana on väärin." in refused.text and "Väärä koodi" in refused.text
-    assert token_request(base, "maija", PASSWORD).json()["error"] == "totp_required"
+    assert token_request(base, "maija", PASSWORD).status_code == 401  # the code is still needed
     done = client.post(
         f"{base}/account/totp/disable",
         data={"csrf_token": csrf, "password": PASSWORD, "code": next_code(secret)},
@@ -474,13 +611,30 @@ def test_s1_security_headers_on_pages_api_and_errors(maija):
     assert "no-store" in requests.get(f"{base}/login").headers["Cache-Control"]
 
 
-def test_s1_hsts_is_sent_when_configured_for_https(run_services, config):
+def test_issue12_7j_hsts_is_on_by_default_for_https_behind_a_trusted_proxy(run_services, config):
+    """No HSTS over plain http, nor when an untrusted client claims https; a year's max-age by default
+    when the trusted proxy says the client used https; HSTS_MAX_AGE sets it (0: off)."""
     from gateway.service import GatewayService
 
-    run_services(GatewayService, extra_config={"HSTS_MAX_AGE": "31536000"})
-    response = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/static/piiri.css")
+    url = f"http://{config['WEB_SERVER_ADDRESS']}/static/piiri.css"
+    https = {"X-Forwarded-Proto": "https"}
+    runner = run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "1", "HSTS_MAX_AGE": None})
+    assert "Strict-Transport-Security" not in requests.get(url).headers
+    response = requests.get(url, headers=https)
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    missing = requests.get(url.replace("/static/piiri.css", "/no/such/page"), headers=https)
+    assert missing.status_code == 404 and "Strict-Transport-Security" in missing.headers
+    runner.stop()
+
+    runner = run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "0"})
+    assert "Strict-Transport-Security" not in requests.get(url, headers=https).headers  # nobody to trust
+    runner.stop()
+
+    run_services(GatewayService, extra_config={"TRUSTED_PROXIES": "1", "HSTS_MAX_AGE": "600"})
+    assert requests.get(url, headers=https).headers["Strict-Transport-Security"] == (
+        "max-age=600; includeSubDomains"
+    )
 
 
 def test_s1_an_account_change_that_cannot_be_audited_is_not_made(maija, admin_api, vhost):
@@ -517,3 +671,43 @@ def test_s1_the_openapi_document_describes_the_account_routes(maija):
         "423" in token["responses"]
         and "totp" in document["components"]["schemas"]["TokenRequest"]["properties"]
     )
+
+
+def test_issue12_7e_revoking_with_an_api_token_really_revokes_it(maija, admin_api, rpc):
+    """DELETE /api/v1/auth/token said "revoked" to an API token that kept working; now it is revoked."""
+    answer = admin_api.post("/api/v1/api-tokens", json={"name": "Synkka", "permissions": ["contacts.view"]})
+    assert answer.status_code == 201, answer.text
+    token_api = maija.api(answer.json()["token"])
+    assert token_api.get("/api/v1/contacts").status_code == 200
+    revoked = token_api.delete("/api/v1/auth/token")
+    assert revoked.status_code == 200
+    assert revoked.json() == {"revoked": True, "api_token_id": answer.json()["id"]}
+    assert token_api.get("/api/v1/contacts").status_code == 401
+    assert admin_api.get(f"/api/v1/api-tokens/{answer.json()['id']}").json()["status"] == "revoked"
+    trail = audit_actions(rpc, answer.json()["id"], {"api_token.revoked"})
+    assert "api_token.revoked" in {item["action"] for item in trail}
+    # A user's own login token still just ends.
+    own = maija.api(maija.token("maija", PASSWORD))
+    assert own.delete("/api/v1/auth/token").json() == {"revoked": True}
+    assert own.get("/api/v1/account").status_code == 401
+
+
+def test_issue12_7g_turning_totp_on_ends_the_sessions_and_tokens_from_before(maija, rpc):
+    """A session or token opened with a stolen password must not outlive the second factor."""
+    base = maija.base_url
+    token = maija.token("maija", PASSWORD)
+    other, _ = web_login(base, "maija", PASSWORD)
+    client, _ = web_login(base, "maija", PASSWORD)
+    before = client.cookies["piiri_session"]
+    enable_totp(base, client)
+    assert client.cookies["piiri_session"] != before  # this browser goes on with a new session id
+    assert client.get(f"{base}/account", allow_redirects=False).status_code == 200
+    assert maija.api(token).get("/api/v1/account").status_code == 401
+    assert other.get(f"{base}/contacts", allow_redirects=False).status_code == 303
+    assert (
+        requests.get(f"{base}/contacts", cookies={"piiri_session": before}, allow_redirects=False).status_code
+        == 303
+    )
+    trail = audit_actions(rpc, user_id(maija, "maija"), {"user.totp_enabled"})
+    enabled = next(item for item in trail if item["action"] == "user.totp_enabled")
+    assert enabled["details"]["sessions_ended"] == 3

@@ -334,3 +334,27 @@ def test_i1_g5_the_imports_services_timer_deletes_the_data_of_imports_past_impor
             proxy.imports.preview(old["id"])
         assert proxy.imports.preview(new["id"])["rows"][0]["values"]["first_name"] == "Eino"
     assert scalar(clean_databases, "SELECT count(DISTINCT job_id) FROM import_files", service="imports") == 1
+
+
+def test_issue12_7a_a_scoped_importer_cannot_send_contacts_to_a_group_outside_the_scope(system, rpc):
+    """Issue 12 item 7a: the import's group_id is checked against the importer's scope when the options
+    are saved and again when the commit starts, before anything is written."""
+    import dataclasses
+
+    proxy, _ = system
+    inside, outside = proxy.contacts.create_group("Oma piiri"), proxy.contacts.create_group("Muu piiri")
+    actor = dataclasses.replace(
+        make_actor("scoped-importer", permissions=IMPORTER), scoped=True, scope_group_ids=(inside["id"],)
+    )
+    with rpc(actor, timeout=30) as scoped:
+        job = upload(scoped, "piiri.csv", csv_file([("Eino", "Leino", "eino@example.fi", "Turku")]))
+        with pytest.raises(PermissionDenied) as refused:
+            scoped.imports.save_mapping(job["id"], job["mapping"], {"group_id": outside["id"]})
+        assert refused.value.details == {"group_id": ["Outside your scope."]}
+        assert (
+            scoped.imports.save_mapping(job["id"], job["mapping"], {"group_id": inside["id"]})["options"][
+                "group_id"
+            ]
+            == inside["id"]
+        )
+    assert proxy.contacts.members(outside["id"])["items"] == []

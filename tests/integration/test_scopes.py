@@ -210,3 +210,74 @@ def test_c6_custom_field_value_counts_are_not_shown_to_a_scoped_actor(world):
         listed = cluster.contacts.list_custom_fields(with_counts=True)["items"]
         assert [item["key"] for item in listed] == ["jasenlaji"]  # the definition itself is no secret
         assert all(item.get("value_count") is None for item in listed)
+
+
+def test_issue12_7a_a_scoped_editor_cannot_put_contacts_in_groups_outside_the_scope(world):
+    """Issue 12 item 7a: adding members, checking an import's target group and an import's group_id are
+    refused for a group outside the scope; a subgroup of the scope is fine."""
+    import uuid
+
+    people = world["people"]
+    with world["rpc"](scoped(world, "helsinki")) as cluster:
+        contacts = cluster.contacts
+        with pytest.raises(PermissionDenied) as refused:
+            contacts.add_members(world["turku"]["id"], [people["Inka"]])
+        assert refused.value.details == {"group_id": ["Outside your scope."]}
+        with pytest.raises(PermissionDenied):
+            contacts.check_group_target(world["turku"]["id"])
+        assert contacts.check_group_target(world["kallio"]["id"])["name"] == "Kallio"
+        assert contacts.add_members(world["kallio"]["id"], [people["Inka"]])["added"] == [people["Inka"]]
+        with pytest.raises(PermissionDenied):
+            contacts.upsert_batch(
+                str(uuid.uuid4()),
+                1,
+                [{"row": 1, "values": {"first_name": "Uusi", "last_name": "Scopetest"}}],
+                {"group_id": world["turku"]["id"]},
+            )
+    with world["rpc"](ADMIN) as cluster:
+        assert names(cluster.contacts.members(world["turku"]["id"])) == ["Outi"]  # nobody was added
+        assert cluster.contacts.search_contacts(q="uusi")["items"] == []
+
+
+def test_issue12_7b_custom_values_and_the_organisation_filter_are_no_oracles_across_the_scope(world):
+    """Issue 12 item 7b: a unique value held outside the scope is refused without naming anyone (the same
+    words as one held inside), a contact link cannot point out of the scope (as an unknown id), and the
+    organisation_id filter with an out-of-scope organisation is 404 like an unknown id."""
+    import uuid
+
+    from piiri.errors import ValidationFailed
+    from services.contacts.custom_fields.values import VALUE_IN_USE
+
+    people = world["people"]
+    with world["rpc"](ADMIN) as cluster:
+        contacts = cluster.contacts
+        contacts.create_custom_field(
+            {"key": "jasennumero", "label_fi": "Jäsennumero", "field_type": "text", "unique_values": True}
+        )
+        contacts.create_custom_field({"key": "kummi", "label_fi": "Kummi", "field_type": "contact_link"})
+        contacts.update_contact(people["Outi"], {"custom": {"jasennumero": "A-100"}})  # outside the scope
+        contacts.update_contact(people["Kalle"], {"custom": {"jasennumero": "A-200"}})  # inside it
+        firm = contacts.create_contact({"kind": "organisation", "organisation_name": "Turun Oy"})
+        contacts.add_members(world["turku"]["id"], [firm["id"]])
+        contacts.add_affiliation(people["Inka"], {"organisation_id": firm["id"], "role": "employee"})
+    with world["rpc"](scoped(world, "helsinki")) as cluster:
+        contacts = cluster.contacts
+        answers = []
+        for taken in ("A-100", "A-200"):
+            with pytest.raises(ValidationFailed) as refused:
+                contacts.update_contact(people["Inka"], {"custom": {"jasennumero": taken}})
+            answers.append(refused.value.details)
+        assert answers[0] == answers[1] == {"custom.jasennumero": [VALUE_IN_USE]}
+        with pytest.raises(ValidationFailed) as refused:
+            contacts.update_contact(people["Inka"], {"custom": {"kummi": people["Outi"]}})
+        assert refused.value.details == {"custom.kummi": [f"No contact with id {people['Outi']}."]}
+        assert contacts.update_contact(people["Inka"], {"custom": {"kummi": people["Kalle"]}})
+        for organisation in (firm["id"], str(uuid.uuid4())):
+            with pytest.raises(NotFound) as missing:
+                contacts.search_contacts(filters={"organisation_id": organisation})
+            assert missing.value.details == {"organisation_id": organisation}
+            with pytest.raises(NotFound):
+                contacts.search_contacts_advanced({"filter": "organisation_id", "value": organisation})
+    with world["rpc"](ADMIN) as cluster:  # an unscoped user still filters by the organisation
+        found = cluster.contacts.search_contacts(filters={"organisation_id": firm["id"]})
+        assert names(found) == ["Inka"]

@@ -17,7 +17,7 @@ from services.contacts.advanced_search.contract import AdvancedCountInput, Advan
 from services.contacts.advanced_search.expression import compile_expression
 from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
 from services.contacts.counting import audit_count
-from services.contacts.filters import _builder, unknown_family_filters
+from services.contacts.filters import _builder, check_targets, unknown_family_filters
 from services.contacts.saved_searches.storage import COUNT_CAP
 from services.contacts.search import clamp_limit, encode_cursor
 
@@ -26,7 +26,7 @@ SUMMARY = ContactSummary()
 CURSOR_KEYS = {"o", "d", "n", "k", "i"}
 
 
-def condition_for(expression, session=None):
+def condition_for(expression, session=None, actor=None):
     """The SQL condition of an expression (ValidationFailed naming each bad node by its path); with a
     ``session`` a filter naming nothing (``custom.<key>`` of no active field) is refused too."""
     condition = compile_expression(
@@ -35,6 +35,8 @@ def condition_for(expression, session=None):
         build_text=advanced_storage.text_condition,
         known_filter=lambda name: _builder(name) is not None,
     )
+    if session is not None and actor is not None:
+        check_targets(session, actor, filter_values(expression))
     if session is not None:
         nodes = filter_nodes(expression, "expression")
         unknown = unknown_family_filters(session, [name for _, name in nodes])
@@ -45,6 +47,16 @@ def condition_for(expression, session=None):
                 messages[0] if len(set(messages)) == 1 else "The search expression is not valid.", errors
             )
     return condition
+
+
+def filter_values(node):
+    """[(filter name, value)] of a checked expression's filter leaves."""
+    for op in ("and", "or"):
+        if op in node:
+            return [found for child in node[op] for found in filter_values(child)]
+    if "not" in node:
+        return filter_values(node["not"])
+    return [(node["filter"], node.get("value"))] if "filter" in node else []
 
 
 def filter_nodes(node, path):
@@ -131,7 +143,9 @@ class AdvancedSearchRpc:
         one ``contact.listed`` event with ``audit_details`` added."""
         limit = clamp_limit(limit)
         session = self.db.session
-        condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
+        condition = and_(
+            condition_for(args["expression"], session, actor), *scopes.conditions(session, actor)
+        )
         position = position_for(args["cursor"], args["sort"], args["direction"])
         items, next_position = advanced_storage.page(
             session, condition, args["sort"], args["direction"], limit, position
@@ -163,7 +177,9 @@ class AdvancedSearchRpc:
         actor = self.context.require(VIEW)
         args = _loaded(AdvancedCountInput(), {"expression": expression})
         session = self.db.session
-        condition = and_(condition_for(args["expression"], session), *scopes.conditions(session, actor))
+        condition = and_(
+            condition_for(args["expression"], session, actor), *scopes.conditions(session, actor)
+        )
         found = advanced_storage.count(self.db.session, condition)
         self.db.session.rollback()
         count = {"count": found, "exact": found <= COUNT_CAP}

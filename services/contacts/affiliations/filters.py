@@ -4,11 +4,15 @@ optionally qualified by ``organisation_role``; ``organisation_role`` alone: link
 In an advanced-search expression, which has one value per filter, write ``<organisation id>:<role>``.
 """
 
-from piiri.errors import ValidationFailed
+from sqlalchemy import select
+
+from piiri.errors import NotFound, ValidationFailed
+from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.affiliations import storage
 from services.contacts.affiliations.contract import ROLES
-from services.contacts.filters import filter_qualifier, search_filter
+from services.contacts.filters import filter_qualifier, filter_target_check, search_filter
+from services.contacts.models import contacts
 
 filter_qualifier("organisation_role", "organisation_id")
 
@@ -38,3 +42,21 @@ def organisation_id(value):
 def organisation_role(value):
     """Persons linked now to any organisation in this role (with organisation_id: to that one)."""
     return storage.linked_to(role=_role("organisation_role", value))
+
+
+@filter_target_check("organisation_id")
+def organisation_visible(session, actor, value):
+    """An organisation the actor may not see (or none at all) is NotFound, as an unknown id: the filter
+    tells nothing about who outside a data scope is linked to what (issue 12 item 7b)."""
+    text = str(value).strip().partition(":")[0].strip()
+    parsed = contact_storage.parse_id(text)
+    if parsed is None:
+        return  # the filter itself refuses it by name
+    from services.contacts.merge.storage import redirect_target
+
+    target = redirect_target(session, parsed) or parsed  # a merged-away id finds its survivor's people
+    seen = session.execute(
+        select(contacts.c.id).where(contacts.c.id == target, *scopes.conditions(session, actor))
+    ).first()
+    if seen is None:
+        raise NotFound(f"No contact with id {text}.", {"organisation_id": text})

@@ -138,7 +138,7 @@ class CustomFieldsRpc:
         actor = self.context.require("contacts.edit")
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
-            changed = write_custom_values(session, contact["id"], values)
+            changed = write_custom_values(session, contact["id"], values, actor=actor)
             custom = storage.active_values(session, contact["id"])
             if changed:
                 contact = contact_storage.update_contact(session, contact["id"], {})
@@ -152,7 +152,7 @@ class CustomFieldsRpc:
 
     def _write_custom(self, session, contact_id, given, creating=False):
         """For create_contact/update_contact: write ``given`` and return (changed keys, {key: value})."""
-        changed = write_custom_values(session, contact_id, given, creating=creating)
+        changed = write_custom_values(session, contact_id, given, creating=creating, actor=self.context.actor)
         return changed, storage.active_values(session, contact_id)
 
     def _existing_field(self, session, field_id, for_update=False):

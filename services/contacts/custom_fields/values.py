@@ -1,27 +1,36 @@
 """Writing a contact's custom values: validate every given value first, then required, unique, write."""
 
 from piiri.errors import ValidationFailed
+from services.contacts import scopes
 from services.contacts.custom_fields import rules, storage
 
+# What a scoped actor hears of a unique value another contact holds (issue 12 item 7b): the same words
+# whether or not the holder is in their scope, and no contact named. That the value is in use somewhere
+# cannot be hidden without giving up uniqueness; which contact holds it, and whether it is one outside
+# the scope, is not told.
+VALUE_IN_USE = "This value is already in use. Ask an administrator if it should be yours."
 
-def write_custom_values(session, contact_id, given, creating=False):
+
+def write_custom_values(session, contact_id, given, creating=False, actor=None):
     """Validate ``given`` ({key: value or None}) and write it; the changed keys as "custom.<key>".
 
     Nothing is written unless every value is valid (errors keyed "custom.<key>"). On creation every
     required field must be given; a required field can never be cleared. Unique values are checked
-    under a per-field lock held until the transaction ends.
+    under a per-field lock held until the transaction ends. With a scoped ``actor`` a contact link may
+    name only a contact in the scope (others are "no contact", as unknown ids), and a taken unique value
+    is refused without saying more (VALUE_IN_USE).
     """
     if given is None:
         given = {}
     if not isinstance(given, dict):
         raise ValidationFailed("custom must be an object of key: value.", {"custom": ["Not an object."]})
     fields = {field["key"]: field for field in storage.list_fields(session)}
-    cleaned, errors = _cleaned(session, fields, given)
+    cleaned, errors = _cleaned(session, fields, given, actor)
     for key, field in fields.items():
         if field["required"] and key not in errors:
             if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
                 errors[f"custom.{key}"] = ["Missing data for required field."]
-    _check_unique(session, fields, cleaned, contact_id, errors)
+    _check_unique(session, fields, cleaned, contact_id, errors, actor)
     if errors:
         raise ValidationFailed("Some custom fields are not valid.", errors)
     current = {} if creating else storage.values_by_field(session, contact_id)
@@ -41,7 +50,7 @@ def write_custom_values(session, contact_id, given, creating=False):
     return changed
 
 
-def _cleaned(session, fields, given):
+def _cleaned(session, fields, given, actor=None):
     cleaned, errors = {}, {}
     for key, raw in given.items():
         field = fields.get(key)
@@ -58,13 +67,15 @@ def _cleaned(session, fields, given):
         if value is not None and fields[key]["field_type"] == "contact_link"
     }
     found = storage.existing_contacts(session, set(links.values()))
+    if actor is not None and actor.scoped:  # a link out of the scope answers as an unknown id
+        found = {str(seen) for seen in scopes.visible_ids(session, actor, found)}
     for key, value in links.items():
         if value not in found:
             errors[f"custom.{key}"] = [f"No contact with id {value}."]
     return cleaned, errors
 
 
-def _check_unique(session, fields, cleaned, contact_id, errors):
+def _check_unique(session, fields, cleaned, contact_id, errors, actor=None):
     unique = [
         fields[key]
         for key, value in cleaned.items()
@@ -74,4 +85,7 @@ def _check_unique(session, fields, cleaned, contact_id, errors):
         storage.lock_unique_field(session, field["id"])
         text_form = rules.value_text(field["field_type"], cleaned[field["key"]])
         if storage.value_taken(session, field["id"], text_form, contact_id):
-            errors[f"custom.{field['key']}"] = ["Another contact already has this value."]
+            scoped = actor is not None and actor.scoped
+            errors[f"custom.{field['key']}"] = [
+                VALUE_IN_USE if scoped else "Another contact already has this value."
+            ]

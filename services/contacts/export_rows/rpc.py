@@ -81,7 +81,7 @@ class ExportRowsRpc:
         )
         group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
         condition = and_(
-            selections.condition(chosen, session, saved=saved, group=group),
+            selections.condition(chosen, session, saved=saved, group=group, actor=actor),
             *scopes.conditions(session, actor),
         )
         total = storage.count(session, condition) if position is None else None

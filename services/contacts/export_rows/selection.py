@@ -83,21 +83,22 @@ def exclusions(selection):
     return {"exclude_deceased": exclude_deceased, "exclude_statuses": sorted(set(statuses))}
 
 
-def condition(selection, session, saved=None, group=None):
+def condition(selection, session, saved=None, group=None, actor=None):
     """The SQL condition of a checked selection; ``saved`` the saved search of a saved_search selection,
-    ``group`` the group of a group selection (both resolved by the caller, visible to the actor)."""
+    ``group`` the group of a group selection (both resolved by the caller, visible to the actor). With
+    ``actor``, a filter naming a contact the actor may not see is NotFound (issue 12 item 7b)."""
     kind = selection["kind"]
     if kind == "search":
-        parts = [text_condition(selection["query"]), *filter_conditions(selection["filters"], session)]
+        parts = [text_condition(selection["query"]), *filter_conditions(selection["filters"], session, actor)]
     elif kind == "advanced":
-        parts = [condition_for(selection["expression"], session)]
+        parts = [condition_for(selection["expression"], session, actor)]
     elif kind == "saved_search":
         if saved.get("expression") is not None:
-            parts = [condition_for(saved["expression"], session)]
+            parts = [condition_for(saved["expression"], session, actor)]
         else:
             parts = [
                 text_condition(saved.get("query") or ""),
-                *filter_conditions(saved.get("filters"), session),
+                *filter_conditions(saved.get("filters"), session, actor),
             ]
     elif kind == "group":
         parts = [member_condition(group["id"], clock.today(), selection["include_subgroups"], group["path"])]

@@ -234,6 +234,7 @@ class GroupsRpc:
                     "People cannot be added to an archived group.",
                     {"group_id": [f"'{group['name']}' is archived."]},
                 )
+            scopes.require_group_in_scope(session, actor, group)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
@@ -270,6 +271,25 @@ class GroupsRpc:
                 "skipped": [contact_id for contact_id in ids if contact_id not in added_ids],
             }
         )
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def check_group_target(self, group_id, field="group_id"):
+        """Whether the caller may put contacts in this group (an import's group_id, before its commit):
+        NotFound for no such group, ValidationFailed for an archived one, PermissionDenied for one outside
+        a scoped caller's scope (issue 12 item 7a). Returns {"group_id", "name"}."""
+        actor = self.context.require("contacts.edit")
+        session = self.db.session
+        try:
+            group = self._groups_get(session, group_id, field)
+            if group["archived"]:
+                raise ValidationFailed(
+                    "People cannot be added to an archived group.",
+                    {field: [f"'{group['name']}' is archived."]},
+                )
+            scopes.require_group_in_scope(session, actor, group, field)
+        finally:
+            session.rollback()
+        return {"group_id": str(group["id"]), "name": group["name"]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def end_memberships(self, group_id, contact_ids, ends_on=None):

@@ -155,7 +155,7 @@ class ImportsRpc:
     def _import_chunk(self, session, actor, import_id, chunk, prepared, results, options):
         """``chunk``: (chunk number, rows sent)."""
         chunk_no, row_count = chunk
-        self._check_import_targets(session, options)
+        self._check_import_targets(session, actor, options)
         plan = self._plan_rows(session, actor, prepared, options, results)
         if (
             results
@@ -179,13 +179,14 @@ class ImportsRpc:
             self._record_import(session, actor, import_id, chunk_no, created, updated, options, row_count)
         return {"chunk_no": chunk_no, **counts, "rows": ordered}
 
-    def _check_import_targets(self, session, options):
+    def _check_import_targets(self, session, actor, options):
         if options["group_id"] is not None:
             group = group_storage.get_group(session, options["group_id"])
             if group is None or group.get("archived_at"):
                 raise ValidationFailed(
                     "No such group to add the imported contacts to.", {"group_id": ["Unknown."]}
                 )
+            scopes.require_group_in_scope(session, actor, group)  # issue 12 item 7a
         for consent in options["consents"]:
             if consent_storage.purpose(session, consent["purpose"]) is None:
                 raise ValidationFailed(
@@ -270,7 +271,9 @@ class ImportsRpc:
 
     def _import_custom(self, session, contact_id, given, number, creating, results, position):
         try:
-            return write_custom_values(session, contact_id, given or {}, creating=creating)
+            return write_custom_values(
+                session, contact_id, given or {}, creating=creating, actor=self.context.actor
+            )
         except ValidationFailed as exc:
             results[position] = {"row": number, "action": "error", "errors": exc.details}
             raise ValidationFailed(
@@ -297,7 +300,7 @@ class ImportsRpc:
         before = rules.before_image(contact, changed)
         if custom_given:
             before["custom"] = custom_storage.active_values(session, contact["id"])
-            write_custom_values(session, contact["id"], custom_given)
+            write_custom_values(session, contact["id"], custom_given, actor=self.context.actor)
         stored = import_storage_update(session, contact["id"], changed)
         return {
             "result": {**result, "action": "updated"},

@@ -197,7 +197,9 @@ class SavedSearchesRpc:
     def _saved_count(self, q, filters, actor):
         if q is not None and not isinstance(q, str):
             raise ValidationFailed("q must be text.", {"q": ["Not a valid string."]})
-        conditions = filter_conditions(filters, self.db.session) + scopes.conditions(self.db.session, actor)
+        conditions = filter_conditions(filters, self.db.session, actor) + scopes.conditions(
+            self.db.session, actor
+        )
         count, match = saved_storage.count_matches(self.db.session, plan_search(q), conditions)
         self.db.session.rollback()
         cap = saved_storage.COUNT_CAP
