@@ -28,7 +28,6 @@ KEPT_KEYS = frozenset(
         "of",
         "group_id",
         "group_name",
-        "role",
         "starts_on",
         "ends_on",
         "include_subgroups",

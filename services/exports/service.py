@@ -21,6 +21,7 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable
 from services.exports import columns as export_columns
 from services.exports import storage
 from services.exports.contract import ExportJob, StartExportInput
+from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
 from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
 
@@ -75,7 +76,7 @@ def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
     return view
 
 
-class ExportsService:
+class ExportsService(ExportsErasure):
     name = "exports"
 
     db = Database("exports")

@@ -32,6 +32,7 @@ class Erasure(Schema):
     pending = fields.List(fields.String())
     status = fields.String()
     completed_at = fields.DateTime(allow_none=True)
+    import_ids = fields.List(fields.UUID())
 
 
 class ErasureRequestedEvent(Schema):
@@ -42,6 +43,13 @@ class ErasureRequestedEvent(Schema):
     erasure_id = fields.UUID()
     contact_id = fields.UUID()
     services = fields.List(fields.String())
+    import_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "The imports that created or changed the person (the imports service "
+            "erases their rows)."
+        },
+    )
 
 
 class ErasureCompletedEvent(Schema):

@@ -89,6 +89,17 @@ class ErasureRpc:
             "sections": {"contact": record, "details": parts, **held},
         }
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def import_ids_of(self, contact_id):
+        """The ids of the imports that created or changed the contact (the imports service's access
+        report part asks; ids only, so not audited here: the imports service audits its read)."""
+        self.context.require(GDPR_OFFICER)
+        session = self.db.session
+        contact = self._existing(session, contact_id)
+        found = storage.import_ids(session, contact["id"])
+        session.rollback()
+        return [str(import_id) for import_id in found]
+
     # --- G4: request, preview, progress ---------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -139,7 +150,10 @@ class ErasureRpc:
                     return erasure_view(existing)
             key = contact["id"]
             services = rules.initial_services(self.erasure_settings.services)
-            row = storage.insert_erasure(session, key, actor.username or actor.id, values["reason"], services)
+            imports = storage.import_ids(session, key)  # read before erase() deletes the undo records
+            row = storage.insert_erasure(
+                session, key, actor.username or actor.id, values["reason"], services, imports
+            )
             summary, ended_couples = storage.erase(session, key)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
@@ -275,6 +289,7 @@ class ErasureRpc:
                 "erasure_id": str(row["id"]),
                 "contact_id": str(row["contact_id"]),
                 "services": rules.pending(row["services"]),
+                "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
             },
         )
 

@@ -50,6 +50,7 @@ def test_i2_a_job_streams_every_page_reports_progress_and_stores_the_file_in_chu
         "notes": {},
         "content_type": "application/x-ndjson",
         "extension": "ndjson",
+        "contact_ids": {f"00000000-0000-4000-8000-00000000000{n}" for n in range(5)},  # issue 19
     }
     assert stored["data"].count(b"\n") == 5 and stored["size"] == len(stored["data"])
 
