@@ -87,6 +87,9 @@ class AuditErasure:
             # (and redacted here) or after it (and redacted on arrival), never missed in between.
             storage.lock_head(session)
             summary = redaction.redact_subject(session, contact_id, request["erasure_id"])
+            for related in request["related_ids"]:  # saved searches whose text named the person
+                more = redaction.redact_subject(session, str(related), request["erasure_id"], remember=False)
+                summary["related_redacted"] = summary.get("related_redacted", 0) + more["redacted"]
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], contact_id, "audit", summary),
             routing_key=protocol.COMPLETED,

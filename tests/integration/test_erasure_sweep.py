@@ -149,7 +149,9 @@ def flow_everywhere(cluster, key, values):
     assert contacts.search_contacts(q=values["last_name"])["items"]
     assert contacts.search_contacts(q=values["email"])["items"]
     assert contacts.search_contacts(q=values["last_name"][:-1] + "x")["items"] is not None  # typo search
-    saved = contacts.create_saved_search({"name": "Sukunimihaku", "query": values["last_name"]})
+    saved = contacts.create_saved_search(
+        {"name": f"Haku {values['last_name']}", "query": values["last_name"]}
+    )
     assert contacts.run_saved_search(saved["id"])["items"]
     joined, board = contacts.create_group("Liittyneet"), contacts.create_group("Hallitus")
     contacts.create_automation(
@@ -173,6 +175,7 @@ def flow_everywhere(cluster, key, values):
             lambda job=job: (j := cluster.exports.get_job(job["id"]))["status"] == "done" and j, 30
         )
         assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
+    return saved["id"]
 
 
 def run_import(cluster, values):
@@ -287,7 +290,7 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(e
     cluster, values = everything, unique_values()
     key = make_person(cluster.contacts, values)
     other = cluster.contacts.create_contact({"first_name": "Maija", "last_name": "Pysyvä"})
-    flow_everywhere(cluster, key, values)
+    saved_id = flow_everywhere(cluster, key, values)
     needles = words_of(values)
     before = sweep(clean_databases, needles)
     assert {("contacts", "contacts"), ("contacts", "search_words"), ("imports", "import_files")} <= set(
@@ -306,6 +309,9 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(e
     assert left == {}, "\n".join(f"{k}: {v}" for k, v in left.items())
     assert cluster.contacts.get_contact(other["id"])["last_name"] == "Pysyvä"  # nobody else is touched
     assert cluster.contacts.search_contacts(q="Pysyvä")["items"]
+    saved = cluster.contacts.get_saved_search(saved_id)  # the user's saved search stays, without the name
+    assert saved["name"] == "Haku [erased]" and saved["query"] == "[erased]"
+    assert cluster.contacts.run_saved_search(saved_id)["items"] == []
     assert id_remains_only_where_allowed(clean_databases, key)
     jobs_kept_without_their_files(cluster, imports, exports)
 

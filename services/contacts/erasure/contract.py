@@ -33,6 +33,7 @@ class Erasure(Schema):
     status = fields.String()
     completed_at = fields.DateTime(allow_none=True)
     import_ids = fields.List(fields.UUID())
+    related_ids = fields.List(fields.UUID())
 
 
 class ErasureRequestedEvent(Schema):

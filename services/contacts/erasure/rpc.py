@@ -154,7 +154,9 @@ class ErasureRpc:
             row = storage.insert_erasure(
                 session, key, actor.username or actor.id, values["reason"], services, imports
             )
-            summary, ended_couples = storage.erase(session, key)
+            summary, ended_couples, related = storage.erase(session, key)
+            if related:
+                row = storage.set_related(session, row["id"], related)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
                     session,
@@ -290,12 +292,13 @@ class ErasureRpc:
                 "contact_id": str(row["contact_id"]),
                 "services": rules.pending(row["services"]),
                 "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
+                "related_ids": [str(related) for related in row.get("related_ids") or ()],
             },
         )
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
-        storage.scrub_outbox(session, row["contact_id"])
+        storage.scrub_outbox(session, row["contact_id"], *(row.get("related_ids") or ()))
         self.audit.write(
             self.outbox,
             session,

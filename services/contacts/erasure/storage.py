@@ -169,7 +169,8 @@ def _links_to(contact_id):
 
 def erase(session, contact_id):
     """Delete the contact and every row naming it (see the module docstring); returns
-    ({what: how many}, [(couple id, partner id)] of the couples that ended)."""
+    ({what: how many}, [(couple id, partner id)] of the couples that ended, [ids of the saved searches
+    whose text lost the person's words: their audit records name the person too])."""
     summary = counts(session, contact_id)
     couple_rows = session.execute(
         select(couple_members.c.couple_id, couple_members.c.contact_id).where(
@@ -199,8 +200,10 @@ def erase(session, contact_id):
     forgotten = words - set(
         session.execute(select(search_words.c.word).where(search_words.c.word.in_(words))).scalars()
     )
-    summary["saved_searches"] = redact_saved_searches(session, forgotten)
-    return summary, [(row.couple_id, row.contact_id) for row in couple_rows]
+    related = redact_saved_searches(session, forgotten)
+    summary["saved_searches"] = len(related)
+    summary["outbox_rows"] += scrub_outbox(session, *related)
+    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
 
 
 def import_ids(session, contact_id):
@@ -253,9 +256,9 @@ def _name_taken(session, row, name):
 
 
 def redact_saved_searches(session, words):
-    """Replace ``words`` (forgotten with an erased person) in every saved search; returns how many."""
+    """Replace ``words`` (forgotten with an erased person) in every saved search; returns their ids."""
     if not words:
-        return 0
+        return []
     pattern = "(^|[^[:alpha:]])(" + "|".join(sorted(words)) + ")($|[^[:alpha:]])"
     whole = func.piiri_norm(
         saved_searches.c.name
@@ -274,7 +277,7 @@ def redact_saved_searches(session, words):
         if changes["name"] != row.name and _name_taken(session, row, changes["name"]):
             changes["name"] = f"{changes['name']} ({str(row.id)[:8]})"
         session.execute(update(saved_searches).where(saved_searches.c.id == row.id).values(**changes))
-    return len(rows)
+    return [row.id for row in rows]
 
 
 SCRUB_IMPORT_RESULTS = text(
@@ -296,11 +299,15 @@ def scrub_import_results(session, contact_id):
     return session.execute(SCRUB_IMPORT_RESULTS, {"pattern": f"%{contact_id}%"}).rowcount
 
 
-def scrub_outbox(session, contact_id):
-    """Delete already published outbox rows that name the contact (their payloads may carry its data)."""
+def scrub_outbox(session, *subject_ids):
+    """Delete already published outbox rows that name the contact, or a saved search that named it
+    (their payloads may carry its data)."""
+    if not subject_ids:
+        return 0
+    payload = cast(outbox.c.payload, Text)
     return session.execute(
         delete(outbox).where(
-            outbox.c.published_at.isnot(None), cast(outbox.c.payload, Text).contains(str(contact_id))
+            outbox.c.published_at.isnot(None), or_(*(payload.contains(str(key)) for key in subject_ids))
         )
     ).rowcount
 
@@ -322,6 +329,17 @@ def get_erasure(session, erasure_id, for_update=False):
         query = query.with_for_update()
     row = session.execute(query).first()
     return _plain(row) if row else None
+
+
+def set_related(session, erasure_id, related_ids):
+    """Remember the saved searches whose text named the person (re-sent requests name them too)."""
+    row = session.execute(
+        update(erasures)
+        .where(erasures.c.id == erasure_id)
+        .values(related_ids=list(related_ids))
+        .returning(erasures)
+    ).one()
+    return _plain(row)
 
 
 def insert_erasure(session, contact_id, requested_by, reason, services, import_ids=()):

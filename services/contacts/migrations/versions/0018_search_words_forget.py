@@ -14,6 +14,8 @@ Revises: 0017
 - ``search_words_bound``: an index on first_sort_name for the bound repair.
 - ``erasures.import_ids``: the imports that created or changed the erased person (from their undo
   records, read before erasure deletes them), named in every ``contact_erasure_requested``.
+- ``erasures.related_ids``: the saved searches whose text named the person (their words were replaced):
+  the audit service redacts the records about them too.
 """
 
 import sqlalchemy as sa
@@ -26,16 +28,13 @@ branch_labels = None
 depends_on = None
 
 FORGET_FUNCTION = r"""
-CREATE FUNCTION piiri_forget_search_words(texts text[], sort_names text[]) RETURNS void
+CREATE FUNCTION piiri_forget_search_words(gone text[], sort_names text[]) RETURNS void
 LANGUAGE sql
 AS $$
     DELETE FROM search_words AS s
     WHERE s.word IN (
-        SELECT g.word FROM (
-            SELECT DISTINCT w AS word FROM unnest(texts) AS t, piiri_search_words(t) AS w
-            WHERE length(w) >= 3
-        ) AS g
-        WHERE NOT EXISTS (
+        SELECT g.word FROM unnest(gone) AS g(word)
+        WHERE length(g.word) >= 3 AND NOT EXISTS (
             SELECT 1 FROM contacts AS c
             WHERE c.search_text LIKE '%' || g.word || '%'
               AND c.search_text ~ ('(^|[^[:alpha:]])' || g.word || '($|[^[:alpha:]])')
@@ -52,23 +51,30 @@ AS $$
 $$
 """
 
+# The words the statement took away: a deleted row's words; an updated row's old words that its new
+# text lacks (an e-mail change checks no name). The bounds: sort names that changed or went.
 PRUNE_FUNCTION = r"""
 CREATE FUNCTION piiri_prune_search_words() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    texts text[];
+    gone text[];
     sort_names text[];
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        SELECT array_agg(o.search_text), array_agg(o.sort_name) INTO texts, sort_names FROM old_rows AS o;
+        SELECT array_agg(DISTINCT w) INTO gone FROM old_rows AS o, piiri_search_words(o.search_text) AS w;
+        SELECT array_agg(o.sort_name) INTO sort_names FROM old_rows AS o;
     ELSE
-        SELECT array_agg(o.search_text), array_agg(o.sort_name) INTO texts, sort_names
+        SELECT array_agg(DISTINCT w) INTO gone
+        FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id, piiri_search_words(o.search_text) AS w
+        WHERE n.search_text IS DISTINCT FROM o.search_text
+          AND w NOT IN (SELECT piiri_search_words(n.search_text));
+        SELECT array_agg(o.sort_name) INTO sort_names
         FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
-        WHERE n.search_text IS DISTINCT FROM o.search_text OR n.sort_name IS DISTINCT FROM o.sort_name;
+        WHERE n.sort_name IS DISTINCT FROM o.sort_name;
     END IF;
-    IF texts IS NOT NULL THEN
-        PERFORM piiri_forget_search_words(texts, sort_names);
+    IF gone IS NOT NULL OR sort_names IS NOT NULL THEN
+        PERFORM piiri_forget_search_words(coalesce(gone, '{}'), coalesce(sort_names, '{}'));
     END IF;
     RETURN NULL;
 END
@@ -89,13 +95,15 @@ def upgrade():
         "CREATE TRIGGER contacts_search_words_prune_delete AFTER DELETE ON contacts "
         "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION piiri_prune_search_words()"
     )
-    op.add_column(
-        "erasures",
-        sa.Column("import_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=sa.text("'{}'")),
-    )
+    for column in ("import_ids", "related_ids"):
+        op.add_column(
+            "erasures",
+            sa.Column(column, ARRAY(UUID(as_uuid=True)), nullable=False, server_default=sa.text("'{}'")),
+        )
 
 
 def downgrade():
+    op.drop_column("erasures", "related_ids")
     op.drop_column("erasures", "import_ids")
     op.execute("DROP TRIGGER contacts_search_words_prune_delete ON contacts")
     op.execute("DROP TRIGGER contacts_search_words_prune_update ON contacts")
