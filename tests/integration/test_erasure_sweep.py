@@ -293,6 +293,8 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(e
     saved_id = flow_everywhere(cluster, key, values)
     needles = words_of(values)
     before = sweep(clean_databases, needles)
+    # Every value was stored somewhere and the sweep sees it there: an empty sweep afterwards means gone.
+    assert set().union(*before.values()) == set(needles), set(needles) - set().union(*before.values())
     assert {("contacts", "contacts"), ("contacts", "search_words"), ("imports", "import_files")} <= set(
         before
     )
