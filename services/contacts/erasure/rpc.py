@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 GDPR_OFFICER = "gdpr.officer"
 RETRY_INTERVAL = 300  # seconds between the timer's looks for stalled erasures
+HEAL_INTERVAL = 300  # seconds between the search vocabulary's repairs (heal_search_words)
+HEAL_MINUTES = 15  # contacts written this recently have their words added back if missing
 DEFAULT_RETRY_MINUTES = 10  # an erasure pending longer than this is re-sent to the pending services
 ERASURE, COMPLETED = Erasure(), ErasureCompletedEvent()
 
@@ -236,6 +238,18 @@ class ErasureRpc:
                 log.info("erasure: re-sent %d stalled erasure(s)", len(rows))
         except Exception:
             log.exception("erasure: re-sending stalled erasures failed")
+
+    @timer(interval=HEAL_INTERVAL)
+    def heal_search_words(self):
+        """Add back any word of a recently written contact that the vocabulary lacks (the prune trigger
+        of migration 0018 may have removed it while the contact was being written)."""
+        try:
+            with self.db.transaction() as session:
+                healed = storage.heal_search_words(session, HEAL_MINUTES)
+            if healed:
+                log.info("search words: added back or lowered %d", healed)
+        except Exception:
+            log.exception("search words: the repair failed")
 
     # --- G4: reports from the services -----------------------------------------------------------------
 

@@ -206,6 +206,25 @@ def erase(session, contact_id):
     return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
 
 
+HEAL_SEARCH_WORDS = text(
+    """
+    INSERT INTO search_words AS s (word, first_sort_name)
+    SELECT w, min(c.sort_name) FROM contacts AS c, piiri_search_words(c.search_text) AS w
+    WHERE c.updated_at >= now() - make_interval(mins => :minutes)
+    GROUP BY w ORDER BY w
+    ON CONFLICT (word) DO UPDATE SET first_sort_name = excluded.first_sort_name
+    WHERE excluded.first_sort_name < s.first_sort_name
+    """
+)
+
+
+def heal_search_words(session, minutes):
+    """Add back the words (and lower the bounds) of the contacts written in the last ``minutes``: a word
+    the vocabulary forgot while another transaction added a contact having it returns (migration 0018's
+    race); returns how many rows were written (0 when nothing was missing)."""
+    return session.execute(HEAL_SEARCH_WORDS, {"minutes": int(minutes)}).rowcount
+
+
 def import_ids(session, contact_id):
     """The imports that created or changed the contact (its undo records), oldest first."""
     query = (
