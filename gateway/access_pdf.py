@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from gateway import i18n_gdpr  # noqa: F401  (registers the words the PDF uses)
 from gateway.i18n import Translator
 from piiri.pdf_fonts import fonts
 

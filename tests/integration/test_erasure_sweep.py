@@ -14,13 +14,16 @@ when invoicing arrives.
 
 import base64
 import io
+import json
 import random
 import zipfile
 
+import pypdf
 import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from gateway import access_pdf, access_report
 from piiri.errors import Conflict
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
@@ -326,6 +329,19 @@ def held_elsewhere(cluster, key):
     exports = cluster.exports.personal_data(key)["sections"]["exports"]
     assert sorted(job["format"] for job in exports) == ["csv", "xlsx"]
     assert {job["status"] for job in exports} == {"done"}
+    # The access report (JSON and PDF) gathers them with the other services' parts.
+    report = access_report.gather(
+        lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
+        key,
+        ["contacts", "audit", "imports", "exports"],
+        "sweep-officer",
+    )
+    document = json.loads(access_report.as_json(report))
+    assert [job["id"] for job in document["services"]["imports"]["imports"]] == [str(imports[0]["id"])]
+    assert len(document["services"]["exports"]["exports"]) == 2
+    pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
+    text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf
     return imports, exports
 
 
