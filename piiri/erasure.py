@@ -3,11 +3,12 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 
 - The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services,
   import_ids (the imports that touched the person), related_ids (saved searches whose text named
-  them)} on ``contacts.events`` (through its outbox). Each service in ``GDPR_SERVICES`` (config;
-  default contacts, audit, imports and exports: every service that can hold personal data) has its
-  own durable queue ``piiri.erasure.<service>`` bound to that event. The contacts service declares
-  those queues when it starts, so a request published while a service is down waits for it: the
-  service erases when it comes back. An erasure is complete when every one of them has reported.
+  them, their couples)} on ``contacts.events`` (through its outbox). Each service in
+  ``GDPR_SERVICES`` (config; default contacts, audit, imports and exports: every service that can
+  hold personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
+  contacts service declares those queues when it starts, so a request published while a service is
+  down waits for it: the service erases when it comes back. An erasure is complete when every one of
+  them has reported.
 - A service erases (or anonymises) its own data about the contact, idempotently, then publishes
   ``contact_erasure_completed`` {erasure_id, contact_id, service, summary} on the exchange
   ``piiri.erasure`` (topic, durable) to the durable queue ``piiri.erasure.reports``, which the contacts

@@ -556,7 +556,7 @@ erasures = Table(
     Column("completed_at", DateTime(timezone=True)),
     # 0018: the imports that created or changed the person, named in the request to the imports service.
     Column("import_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
-    # 0018: saved searches whose text named the person: the audit service redacts their records too.
+    # 0018: saved searches whose text named the person, and their couples: subjects that named them.
     Column("related_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
     UniqueConstraint("contact_id", name="erasures_contact_once"),
     Index("erasures_pending", "requested_at", postgresql_where=text("completed_at IS NULL")),

@@ -1,7 +1,9 @@
 """The exports service's part of G3 and G4 (issue 19), mixed into ExportsService.
 
 What it holds about a person: the finished files that contain them. The worker records the contacts
-of every file it stores (``export_job_contacts``), so the service knows which files hold whom.
+of every file it stores, and the couples whose address name a row holds (``export_job_contacts``),
+so the service knows which files hold whom; the erasure request names the person's couples among its
+``related_ids``.
 
 G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.exports``) deletes every file holding the
 person (a file is not re-written: it is made again on demand), stops every export still queued or
@@ -58,7 +60,7 @@ class ExportsErasure:
             return
         self.context.act_as(SYSTEM)
         with self.db.transaction() as session:
-            summary = storage.erase_contact(session, request["contact_id"])
+            summary = storage.erase_contact(session, request["contact_id"], request["related_ids"])
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], request["contact_id"], "exports", summary),
             routing_key=protocol.COMPLETED,

@@ -68,7 +68,8 @@ export_file_chunks = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
-# The contacts in a finished file (0003): the access report lists a person's exports, erasure deletes them.
+# The contacts in a finished file, and the couples whose address name it holds (0003): the access report
+# lists a person's exports, erasure deletes them (a couple's id comes in the request's related_ids).
 export_job_contacts = Table(
     "export_job_contacts",
     metadata,

@@ -102,9 +102,11 @@ def record_contacts(session, job_id, contact_ids):
         )
 
 
-def jobs_with_contact(session, contact_id):
-    """The jobs whose file held the contact, or whose selection names its id (queued or running)."""
-    held = select(export_job_contacts.c.job_id).where(export_job_contacts.c.contact_id == contact_id)
+def jobs_with_contact(session, contact_id, related_ids=()):
+    """The jobs whose file held the contact (or a couple it was in: ``related_ids``), or whose selection
+    names its id."""
+    subjects = [contact_id, *related_ids]
+    held = select(export_job_contacts.c.job_id).where(export_job_contacts.c.contact_id.in_(subjects))
     named = export_jobs.c.selection["ids"].contains([str(contact_id)])
     query = (
         select(*JOB_COLUMNS)
@@ -114,7 +116,7 @@ def jobs_with_contact(session, contact_id):
     return [dict(row._mapping) for row in session.execute(query)]
 
 
-def erase_contact(session, contact_id):
+def erase_contact(session, contact_id, related_ids=()):
     """Delete the files holding the contact (and stop the jobs not finished yet, whose file may come to
     hold it), keep the jobs marked ``erased_at`` with their selection cut to its kind; returns counts."""
     running = list(
@@ -125,7 +127,9 @@ def erase_contact(session, contact_id):
             .with_for_update()
         ).scalars()
     )
-    held = [job["id"] for job in jobs_with_contact(session, contact_id)]  # after the lock: a file
+    held = [
+        job["id"] for job in jobs_with_contact(session, contact_id, related_ids)
+    ]  # after the lock: a file
     ids = sorted(set(held) | set(running))  # stored meanwhile is seen, one stored later finds it failed
     if not ids:
         return {"exports": 0, "file_chunks": 0}

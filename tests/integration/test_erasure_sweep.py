@@ -145,9 +145,10 @@ def make_person(contacts, values):
     return key
 
 
-def flow_everywhere(cluster, key, values):
+def flow_everywhere(cluster, key, partner, values):
     """Searches, a saved search, an automation run, an import that updates the person (and refuses a row
-    of theirs), and exports that contain them."""
+    of theirs), exports that contain them, and an export of their partner (the couple's address name
+    names them)."""
     contacts = cluster.contacts
     assert contacts.search_contacts(q=values["last_name"])["items"]
     assert contacts.search_contacts(q=values["email"])["items"]
@@ -172,6 +173,7 @@ def flow_everywhere(cluster, key, values):
     for export in (
         {"format": "csv", "selection": {"kind": "ids", "ids": [key]}},
         {"format": "xlsx", "selection": {"kind": "search", "query": values["last_name"]}},
+        {"format": "json", "selection": {"kind": "ids", "ids": [partner]}},
     ):
         job = cluster.exports.start_export(export)
         done = wait_for(
@@ -293,7 +295,8 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(e
     cluster, values = everything, unique_values()
     key = make_person(cluster.contacts, values)
     other = cluster.contacts.create_contact({"first_name": "Maija", "last_name": "Pysyvä"})
-    saved_id = flow_everywhere(cluster, key, values)
+    cluster.contacts.link_couple({"contact_ids": [key, other["id"]]})
+    saved_id = flow_everywhere(cluster, key, other["id"], values)
     needles = words_of(values)
     before = sweep(clean_databases, needles)
     # Every value was stored somewhere and the sweep sees it there: an empty sweep afterwards means gone.

@@ -51,6 +51,14 @@ class ErasureRequestedEvent(Schema):
             "erases their rows)."
         },
     )
+    related_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "Other subjects that named the person (saved searches that held their words, "
+            "couples they were in): the audit service redacts their records, the exports service "
+            "deletes files holding them."
+        },
+    )
 
 
 class ErasureCompletedEvent(Schema):

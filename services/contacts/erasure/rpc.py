@@ -157,6 +157,7 @@ class ErasureRpc:
                 session, key, actor.username or actor.id, values["reason"], services, imports
             )
             summary, ended_couples, related = storage.erase(session, key)
+            related += [couple_id for couple_id, _ in ended_couples]  # exports hold couple address names
             if related:
                 row = storage.set_related(session, row["id"], related)
             for couple_id, partner in ended_couples:

@@ -19,8 +19,9 @@ Revises: 0017
 - ``search_words_bound``: an index on first_sort_name for the bound repair.
 - ``erasures.import_ids``: the imports that created or changed the erased person (from their undo
   records, read before erasure deletes them), named in every ``contact_erasure_requested``.
-- ``erasures.related_ids``: the saved searches whose text named the person (their words were replaced):
-  the audit service redacts the records about them too.
+- ``erasures.related_ids``: the saved searches whose text named the person (their words were replaced)
+  and the couples they were in: the audit service redacts the records about them too, the exports
+  service deletes files holding a couple's address name.
 """
 
 import sqlalchemy as sa
