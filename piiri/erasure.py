@@ -1,11 +1,14 @@
 """The right-to-be-forgotten protocol (G4) every service holding personal data follows: the queues and
 exchange of erasure requests and reports, and the publisher of a service's report.
 
-- The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services} on
-  ``contacts.events`` (through its outbox). Each service in ``GDPR_SERVICES`` (config; default
-  contacts and audit) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
+- The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services,
+  import_ids (the imports that touched the person), related_ids (saved searches whose text named
+  them, their couples)} on ``contacts.events`` (through its outbox). Each service in
+  ``GDPR_SERVICES`` (config; default contacts, audit, imports and exports: every service that can
+  hold personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
   contacts service declares those queues when it starts, so a request published while a service is
-  down waits for it: the service erases when it comes back.
+  down waits for it: the service erases when it comes back. An erasure is complete when every one of
+  them has reported.
 - A service erases (or anonymises) its own data about the contact, idempotently, then publishes
   ``contact_erasure_completed`` {erasure_id, contact_id, service, summary} on the exchange
   ``piiri.erasure`` (topic, durable) to the durable queue ``piiri.erasure.reports``, which the contacts
@@ -13,14 +16,16 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 """
 
 from kombu import Exchange, Queue
+from marshmallow import EXCLUDE, Schema, fields
 from nameko.amqp.publish import Publisher
+from nameko.extensions import DependencyProvider
 
 from piiri.messaging import SHORT_RETRY, event_exchange
 
 REQUESTED = "contact_erasure_requested"
 COMPLETED = "contact_erasure_completed"
 ERASED = "contact_erased"
-DEFAULT_SERVICES = ("contacts", "audit")
+DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports")
 REPORT_EXCHANGE = Exchange("piiri.erasure", type="topic", durable=True)
 REPORT_QUEUE = Queue(
     "piiri.erasure.reports",
@@ -85,3 +90,26 @@ def report(erasure_id, contact_id, service, summary):
         "service": service,
         "summary": summary,
     }
+
+
+class ErasureRequest(Schema):
+    """What a service reads of ``contact_erasure_requested`` (the rest is ignored)."""
+
+    erasure_id = fields.UUID(required=True)
+    contact_id = fields.UUID(required=True)
+    import_ids = fields.List(fields.UUID(), load_default=list)
+    related_ids = fields.List(fields.UUID(), load_default=list)
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class ErasureReporter(DependencyProvider):
+    """A service's publisher of ``contact_erasure_completed`` reports (with confirms):
+    ``self.erasure_reporter.publish(report(...), routing_key=COMPLETED)``."""
+
+    def setup(self):
+        self.publisher = report_publisher(self.container.config["AMQP_URI"])
+
+    def get_dependency(self, worker_ctx):
+        return self.publisher

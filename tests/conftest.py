@@ -45,12 +45,15 @@ class ApiClient(requests.Session):
 
 @pytest.fixture
 def system(run_services, config, clean_databases):
-    """Contacts, audit and the gateway, started on the test broker vhost and test databases."""
+    """Contacts, audit, imports, exports and the gateway, on the test broker vhost and test databases."""
     from gateway.service import GatewayService
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
+    from services.exports.service import ExportsService
+    from services.imports.service import ImportsService
 
-    run_services(ContactsService, AuditService, GatewayService)
+    # imports and exports too: they are GDPR services (issue 19), asked by every access report and erasure
+    run_services(ContactsService, AuditService, ImportsService, ExportsService, GatewayService)
     return System(
         base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
     )

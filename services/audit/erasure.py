@@ -10,8 +10,7 @@ reports again.
 
 import logging
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
-from nameko.extensions import DependencyProvider
+from marshmallow import ValidationError
 from nameko.messaging import consume
 from nameko.rpc import rpc
 
@@ -29,26 +28,8 @@ MAX_REPORTED = 10_000  # records of one person in an access report (newest first
 PAGE_SIZE = 500
 
 
-class ErasureRequest(Schema):
-    erasure_id = fields.UUID(required=True)
-    contact_id = fields.UUID(required=True)
-
-    class Meta:
-        unknown = EXCLUDE
-
-
-class ErasureReporter(DependencyProvider):
-    """Publishes this service's ``contact_erasure_completed`` reports (with confirms)."""
-
-    def setup(self):
-        self.publisher = protocol.report_publisher(self.container.config["AMQP_URI"])
-
-    def get_dependency(self, worker_ctx):
-        return self.publisher
-
-
 class AuditErasure:
-    erasure_reporter = ErasureReporter()
+    erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def personal_data(self, contact_id):
@@ -95,7 +76,7 @@ class AuditErasure:
     def on_erasure_requested(self, body):
         """Redact the records about the erased contact, then report back (idempotent)."""
         try:
-            request = ErasureRequest().load(body)
+            request = protocol.ErasureRequest().load(body)
         except (ValidationError, TypeError) as exc:
             log.error("audit: dropped a malformed erasure request %r: %s", body, exc)
             return
@@ -106,6 +87,9 @@ class AuditErasure:
             # (and redacted here) or after it (and redacted on arrival), never missed in between.
             storage.lock_head(session)
             summary = redaction.redact_subject(session, contact_id, request["erasure_id"])
+            for related in request["related_ids"]:  # saved searches whose text named the person
+                more = redaction.redact_subject(session, str(related), request["erasure_id"], remember=False)
+                summary["related_redacted"] = summary.get("related_redacted", 0) + more["redacted"]
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], contact_id, "audit", summary),
             routing_key=protocol.COMPLETED,

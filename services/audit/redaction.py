@@ -28,7 +28,6 @@ KEPT_KEYS = frozenset(
         "of",
         "group_id",
         "group_name",
-        "role",
         "starts_on",
         "ends_on",
         "include_subgroups",
@@ -76,14 +75,15 @@ def on_arrival(session, row):
     return row
 
 
-def redact_subject(session, subject_id, erasure_id):
+def redact_subject(session, subject_id, erasure_id, remember=True):
     """Redact every stored record about ``subject_id`` and remember the subject (idempotent);
     returns {"records": how many records name it, "redacted": how many were redacted now}."""
-    session.execute(
-        insert(audit_erased_subjects)
-        .values(subject_id=subject_id, erasure_id=erasure_id)
-        .on_conflict_do_nothing(index_elements=["subject_id"])
-    )
+    if remember:  # a related subject (a saved search that named the person) lives on: not remembered
+        session.execute(
+            insert(audit_erased_subjects)
+            .values(subject_id=subject_id, erasure_id=erasure_id)
+            .on_conflict_do_nothing(index_elements=["subject_id"])
+        )
     session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
     about = audit_events.c.subject_ids.contains([subject_id])
     total = session.execute(select(func.count()).select_from(audit_events).where(about)).scalar_one()

@@ -110,15 +110,17 @@ contacts = Table(
 
 # Every distinct word (letters only, 2+ characters) of contacts.search_text, for typo search
 # (storage._fuzzy_page) and where name-order walks start (storage._sort_floor). Filled by migration
-# 0007 and kept in step by statement-level triggers on contacts (piiri_add_search_words); never
-# pruned: a stale word only makes an exact search that finds nothing, a stale bound is too low.
+# 0007 and kept in step by statement-level triggers on contacts: piiri_add_search_words adds words,
+# piiri_prune_search_words (0018) forgets the words and bounds of changed or deleted rows nobody has.
 search_words = Table(
     "search_words",
     metadata,
     Column("word", Text, primary_key=True),
-    # A lower bound of the sort_name of the contacts having the word (only ever lowered).
+    # A lower bound of the sort_name of the contacts having the word (raised when that contact goes, 0018).
     Column("first_sort_name", Text, nullable=False),
     Index("search_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
+    # 0018: the bounds that were a changed or deleted contact's sort_name are found and raised.
+    Index("search_words_bound", "first_sort_name"),
 )
 
 # --- Person details (C12 alternative names, C9 statuses, C10 couples) ---------------------------
@@ -552,6 +554,10 @@ erasures = Table(
     # {service: ISO completed-at, or null while pending}
     Column("services", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("completed_at", DateTime(timezone=True)),
+    # 0018: the imports that created or changed the person, named in the request to the imports service.
+    Column("import_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    # 0018: saved searches whose text named the person, and their couples: subjects that named them.
+    Column("related_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
     UniqueConstraint("contact_id", name="erasures_contact_once"),
     Index("erasures_pending", "requested_at", postgresql_where=text("completed_at IS NULL")),
 )

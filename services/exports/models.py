@@ -1,5 +1,5 @@
-"""Tables of the exports database: export jobs and their files, stored as ordered bytea chunks
-(migrations/ creates exactly this)."""
+"""Tables of the exports database: export jobs, their files stored as ordered bytea chunks, and the
+contacts each file holds (migrations/ creates exactly this)."""
 
 from sqlalchemy import (
     BigInteger,
@@ -48,6 +48,7 @@ export_jobs = Table(
     # What the format left out beside the rows written ({"skipped_no_address": 3, ...}).
     Column("notes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("expired_at", DateTime(timezone=True)),  # the file was deleted (EXPORT_KEEP_HOURS)
+    Column("erased_at", DateTime(timezone=True)),  # the file was deleted: a person in it was erased (G4)
     Column("heartbeat_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("started_at", DateTime(timezone=True)),
@@ -65,4 +66,14 @@ export_file_chunks = Table(
     Column("job_id", UUID(as_uuid=True), ForeignKey("export_jobs.id", ondelete="CASCADE"), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("data", LargeBinary, nullable=False),
+)
+
+# The contacts in a finished file, and the couples whose address name it holds (0003): the access report
+# lists a person's exports, erasure deletes them (a couple's id comes in the request's related_ids).
+export_job_contacts = Table(
+    "export_job_contacts",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("job_id", UUID(as_uuid=True), ForeignKey("export_jobs.id", ondelete="CASCADE"), primary_key=True),
+    Index("export_job_contacts_job", "job_id"),
 )

@@ -26,9 +26,15 @@ def audit_columns(job, export_format):
     return list(ROW_FIELDS)
 
 
-def rows_of(first, fetch_page, on_page):
+def rows_of(first, fetch_page, on_page, contact_ids):
+    """Every row of the selection, page by page; each row's contact id, and its couple's id (the couple's
+    address name names the partner), is added to ``contact_ids``."""
     page, done = first, 0
     while True:
+        contact_ids.update(item["id"] for item in page["items"] if item.get("id"))
+        contact_ids.update(
+            item["couple"]["id"] for item in page["items"] if (item.get("couple") or {}).get("id")
+        )
         yield from page["items"]
         done += len(page["items"])
         if on_page(done, None) is False:
@@ -40,7 +46,7 @@ def rows_of(first, fetch_page, on_page):
 
 def write_file(job, fetch_page, on_page, out):
     """Write the job's file to ``out``; returns {"rows_done", "rows_written", "notes", "content_type",
-    "extension"}."""
+    "extension", "contact_ids"} (the contacts read for the file: a superset of those in it)."""
     export_format = get_format(job["format"])
     first = fetch_page(None)
     if on_page(0, first.get("total")) is False:
@@ -51,19 +57,23 @@ def write_file(job, fetch_page, on_page, out):
         else []
     )
     options = {**export_format.load_options(job["options"]), "columns": resolved}
-    counted = {"rows": 0}
+    counted, contact_ids = {"rows": 0}, set()
 
     def progress(done, total):
         counted["rows"] = done
         return on_page(done, total)
 
-    result = export_format.write(rows_of(first, fetch_page, progress), options, out, job["language"]) or {}
+    result = (
+        export_format.write(rows_of(first, fetch_page, progress, contact_ids), options, out, job["language"])
+        or {}
+    )
     return {
         "rows_done": counted["rows"],
         "rows_written": result.get("rows_written", counted["rows"]),
         "notes": result.get("notes") or {},
         "content_type": result.get("content_type", export_format.content_type),
         "extension": result.get("extension", export_format.extension),
+        "contact_ids": contact_ids,
     }
 
 

@@ -24,6 +24,7 @@ from services.exports import columns as export_columns
 from services.exports import direct, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
+from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
 from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
 
@@ -78,7 +79,7 @@ def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
     return view
 
 
-class ExportsService:
+class ExportsService(ExportsErasure):
     name = "exports"
 
     db = Database("exports")

@@ -1,13 +1,15 @@
-"""All SQL of the exports service: jobs (create, claim, progress, finish, list, delete, expire) and file
-chunks."""
+"""All SQL of the exports service: jobs (create, claim, progress, finish, list, delete, expire, erase),
+file chunks and the contacts each file holds."""
 
 import uuid
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
-from services.exports.models import export_file_chunks, export_jobs
+from services.exports.models import export_file_chunks, export_job_contacts, export_jobs
 
 JOB_COLUMNS = [column for column in export_jobs.c if column.name != "actor"]
+ERASED_WHILE_RUNNING = "Stopped: a person was erased while the export ran. Make the export again."
 
 
 def parse_id(job_id):
@@ -22,9 +24,10 @@ def insert_job(session, values):
     return dict(row._mapping)
 
 
-def get_job(session, job_id, with_actor=False):
+def get_job(session, job_id, with_actor=False, for_update=False):
     columns = [*JOB_COLUMNS, export_jobs.c.actor] if with_actor else JOB_COLUMNS
-    row = session.execute(select(*columns).where(export_jobs.c.id == job_id)).first()
+    query = select(*columns).where(export_jobs.c.id == job_id)
+    row = session.execute(query.with_for_update() if for_update else query).first()
     return dict(row._mapping) if row else None
 
 
@@ -86,6 +89,74 @@ def finish(session, job_id, values):
     )
 
 
+def record_contacts(session, job_id, contact_ids):
+    """The contacts the finished file holds (one statement, however many)."""
+    ids = sorted({str(contact_id) for contact_id in contact_ids})
+    if ids:
+        session.execute(
+            text(
+                "INSERT INTO export_job_contacts (job_id, contact_id) SELECT :job, unnest(:ids)"
+                " ON CONFLICT DO NOTHING"
+            ).bindparams(bindparam("ids", type_=ARRAY(UUID(as_uuid=False)))),
+            {"job": job_id, "ids": ids},
+        )
+
+
+def jobs_with_contact(session, contact_id, related_ids=()):
+    """The jobs whose file held the contact (or a couple it was in: ``related_ids``), or whose selection
+    names its id."""
+    subjects = [contact_id, *related_ids]
+    held = select(export_job_contacts.c.job_id).where(export_job_contacts.c.contact_id.in_(subjects))
+    named = export_jobs.c.selection["ids"].contains([str(contact_id)])
+    query = (
+        select(*JOB_COLUMNS)
+        .where(or_(export_jobs.c.id.in_(held), named))
+        .order_by(export_jobs.c.created_at, export_jobs.c.id)
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def erase_contact(session, contact_id, related_ids=()):
+    """Delete the files holding the contact (and stop the jobs not finished yet, whose file may come to
+    hold it), keep the jobs marked ``erased_at`` with their selection cut to its kind; returns counts."""
+    running = list(
+        session.execute(
+            select(export_jobs.c.id)
+            .where(export_jobs.c.status.in_(("queued", "running")))
+            .order_by(export_jobs.c.id)
+            .with_for_update()
+        ).scalars()
+    )
+    held = [
+        job["id"] for job in jobs_with_contact(session, contact_id, related_ids)
+    ]  # after the lock: a file
+    ids = sorted(set(held) | set(running))  # stored meanwhile is seen, one stored later finds it failed
+    if not ids:
+        return {"exports": 0, "file_chunks": 0}
+    chunks = session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id.in_(ids))).rowcount
+    session.execute(delete(export_job_contacts).where(export_job_contacts.c.job_id.in_(ids)))
+    session.execute(
+        update(export_jobs)
+        .where(export_jobs.c.id.in_(ids))
+        .values(
+            status=case(
+                (export_jobs.c.status == "done", "expired"),
+                (export_jobs.c.status.in_(("queued", "running")), "failed"),
+                else_=export_jobs.c.status,
+            ),
+            error=case(
+                (export_jobs.c.status.in_(("queued", "running")), ERASED_WHILE_RUNNING),
+                else_=export_jobs.c.error,
+            ),
+            expired_at=case((export_jobs.c.status == "done", func.now()), else_=export_jobs.c.expired_at),
+            selection=func.jsonb_build_object("kind", export_jobs.c.selection["kind"], "erased", True),
+            chunk_count=0,
+            erased_at=func.now(),
+        )
+    )
+    return {"exports": len(ids), "file_chunks": chunks}
+
+
 def fail(session, job_id, error):
     session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id == job_id))
     session.execute(
@@ -132,6 +203,7 @@ def expire_files(session, keep_hours, limit=100):
     )
     if ids:
         session.execute(delete(export_file_chunks).where(export_file_chunks.c.job_id.in_(ids)))
+        session.execute(delete(export_job_contacts).where(export_job_contacts.c.job_id.in_(ids)))
         session.execute(
             update(export_jobs)
             .where(export_jobs.c.id.in_(ids))

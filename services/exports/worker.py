@@ -127,8 +127,8 @@ class ExportWorker:
     def _store(self, job_id):
         def store_file(chunks, size, result):
             with self.db.transaction() as session:
-                job = storage.get_job(session, job_id)
-                if job is None:
+                job = storage.get_job(session, job_id, for_update=True)
+                if job is None or job["status"] != "running":  # deleted, or stopped by an erasure
                     raise running.JobGone()
                 count = 0
                 for seq, data in enumerate(chunks):
@@ -148,6 +148,7 @@ class ExportWorker:
                         "chunk_count": count,
                     },
                 )
+                storage.record_contacts(session, job_id, result["contact_ids"])
 
         return store_file
 

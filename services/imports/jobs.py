@@ -311,3 +311,63 @@ def expire_data(session, keep_hours, limit=100):
 
 def ping(session):
     return session.execute(select(1)).scalar_one() == 1
+
+
+def erase_jobs(session, job_ids):
+    """Delete the file, batches, rows with errors and kept first rows of the jobs ``job_ids`` (an erased
+    person is in them), mark them ``erased_at`` (and expired), and stop those still running (cancelled;
+    the worker stops at its next heartbeat). Returns {imports, file_parts, row_batches, row_errors}."""
+    ids = list(
+        session.execute(
+            select(import_jobs.c.id)
+            .where(import_jobs.c.id.in_(list(job_ids)))
+            .order_by(import_jobs.c.id)
+            .with_for_update()
+        ).scalars()
+    )
+    summary = {"imports": len(ids)}
+    for name, table in (("file_parts", import_files), ("row_batches", import_row_batches)):
+        summary[name] = session.execute(delete(table).where(table.c.job_id.in_(ids))).rowcount
+    summary["row_errors"] = session.execute(
+        delete(import_row_errors).where(import_row_errors.c.job_id.in_(ids))
+    ).rowcount
+    if ids:
+        running = import_jobs.c.status.in_((*ACTIVE, *NOT_STARTED))
+        session.execute(
+            update(import_jobs)
+            .where(import_jobs.c.id.in_(ids))
+            .values(
+                status=case((running, "cancelled"), else_=import_jobs.c.status),
+                phase=None,
+                finished_at=func.coalesce(import_jobs.c.finished_at, func.now()),
+                expired_at=func.coalesce(import_jobs.c.expired_at, func.now()),
+                erased_at=func.coalesce(import_jobs.c.erased_at, func.now()),
+                sample_rows=None,
+                updated_at=func.now(),
+            )
+        )
+    return summary
+
+
+def jobs_of(session, job_ids):
+    """The jobs ``job_ids`` (those that exist), oldest first, for an access report."""
+    query = select(*JOB_COLUMNS).where(import_jobs.c.id.in_(list(job_ids))).order_by(import_jobs.c.created_at)
+    return [_job(row) for row in session.execute(query)]
+
+
+def held_about(session, job_ids):
+    """What is kept of the jobs ``job_ids``: per job its file's size in parts, rows with errors, batches."""
+    held = {}
+    for name, table in (
+        ("file_parts", import_files),
+        ("row_errors", import_row_errors),
+        ("row_batches", import_row_batches),
+    ):
+        query = (
+            select(table.c.job_id, func.count())
+            .where(table.c.job_id.in_(list(job_ids)))
+            .group_by(table.c.job_id)
+        )
+        for job_id, count in session.execute(query):
+            held.setdefault(job_id, {})[name] = count
+    return held

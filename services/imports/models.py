@@ -69,6 +69,7 @@ import_jobs = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("finished_at", DateTime(timezone=True)),
     Column("expired_at", DateTime(timezone=True)),  # file and rows deleted (IMPORT_KEEP_HOURS)
+    Column("erased_at", DateTime(timezone=True)),  # file and rows deleted by a person's erasure (G4)
     CheckConstraint(f"status IN {STATUSES}", name="import_jobs_status"),
     Index("import_jobs_created", "created_at"),
     Index("import_jobs_active", "status", "heartbeat_at", postgresql_where=text("phase IS NOT NULL")),

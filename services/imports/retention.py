@@ -33,6 +33,12 @@ def expires_at(job, keep_hours):
 
 def require_kept(job):
     """Refuse (409) to read rows of a job whose file and rows were deleted."""
+    if job.get("erased_at"):
+        raise Conflict(
+            f"The file and rows of this import were deleted on {job['erased_at']:%d.%m.%Y}, when a person "
+            "in it was erased (the right to be forgotten); the import's counts remain.",
+            {"erased_at": job["erased_at"].isoformat()},
+        )
     if job.get("expired_at"):
         raise Conflict(
             f"The file and rows of this import were deleted on {job['expired_at']:%d.%m.%Y}, as imported "

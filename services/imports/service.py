@@ -17,6 +17,7 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from piiri.outbox import Outbox
 from services.imports import jobs, mapping, models, pipeline, sample
 from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
+from services.imports.erasure import ImportsErasure
 from services.imports.limits import Limits, check_file_size
 from services.imports.reading import ImportFileError
 from services.imports.retention import Retention, expires_at, require_kept
@@ -37,7 +38,7 @@ def file_error(exc):
     return ValidationFailed(exc.message, {"file": [exc.message], "code": exc.code, **exc.details})
 
 
-class ImportsService(Retention):
+class ImportsService(Retention, ImportsErasure):
     name = "imports"
 
     db = Database("imports")

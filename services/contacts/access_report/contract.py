@@ -28,6 +28,8 @@ WORDS = {
         "gdpr.part.photo": "Valokuva",
         "gdpr.part.events": "Lokitapahtumat",
         "gdpr.part.truncated": "Lyhennetty",
+        "gdpr.part.imports": "Tuonnit, joissa henkilö on (tiedosto ja rivit säilytetään rajatun ajan)",
+        "gdpr.part.exports": "Viennit, joiden tiedostossa henkilö on",
         "gdpr.pdf.title": "Tietopyyntö: {name}",
         "gdpr.pdf.intro": (
             "Tämä raportti sisältää kaikki tiedot, joita Piiri säilyttää henkilöstä, palveluittain "
@@ -64,6 +66,8 @@ WORDS = {
         "gdpr.part.photo": "Photo",
         "gdpr.part.events": "Audit log events",
         "gdpr.part.truncated": "Truncated",
+        "gdpr.part.imports": "Imports the person is in (their file and rows are kept for a limited time)",
+        "gdpr.part.exports": "Exports whose file holds the person",
         "gdpr.pdf.title": "Access report: {name}",
         "gdpr.pdf.intro": (
             "This report holds everything Piiri keeps about the person, by service (GDPR, article 15). "

@@ -1,9 +1,10 @@
 """The access report of G3: what every service holds about one person, gathered over RPC (each service
 answers ``personal_data(contact_id)`` for its own data) into one document, and its JSON form.
 
-The services asked are ``GDPR_SERVICES`` in the configuration (default contacts and audit; a new
-service that holds personal data adds itself there and answers ``personal_data``). A service that
-cannot answer fails the whole report: an access report that silently misses a service would be wrong.
+The services asked are ``GDPR_SERVICES`` in the configuration (default contacts, audit, imports and
+exports; a new service that holds personal data adds itself there and answers ``personal_data``). A
+service that cannot answer fails the whole report: an access report that silently misses a service
+would be wrong.
 """
 
 import json

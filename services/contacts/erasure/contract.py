@@ -32,6 +32,8 @@ class Erasure(Schema):
     pending = fields.List(fields.String())
     status = fields.String()
     completed_at = fields.DateTime(allow_none=True)
+    import_ids = fields.List(fields.UUID())
+    related_ids = fields.List(fields.UUID())
 
 
 class ErasureRequestedEvent(Schema):
@@ -42,6 +44,21 @@ class ErasureRequestedEvent(Schema):
     erasure_id = fields.UUID()
     contact_id = fields.UUID()
     services = fields.List(fields.String())
+    import_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "The imports that created or changed the person (the imports service "
+            "erases their rows)."
+        },
+    )
+    related_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "Other subjects that named the person (saved searches that held their words, "
+            "couples they were in): the audit service redacts their records, the exports service "
+            "deletes files holding them."
+        },
+    )
 
 
 class ErasureCompletedEvent(Schema):

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 GDPR_OFFICER = "gdpr.officer"
 RETRY_INTERVAL = 300  # seconds between the timer's looks for stalled erasures
+HEAL_INTERVAL = 300  # seconds between the search vocabulary's repairs (heal_search_words)
+HEAL_MINUTES = 15  # contacts written this recently have their words added back if missing
 DEFAULT_RETRY_MINUTES = 10  # an erasure pending longer than this is re-sent to the pending services
 ERASURE, COMPLETED = Erasure(), ErasureCompletedEvent()
 
@@ -89,6 +91,17 @@ class ErasureRpc:
             "sections": {"contact": record, "details": parts, **held},
         }
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def import_ids_of(self, contact_id):
+        """The ids of the imports that created or changed the contact (the imports service's access
+        report part asks; ids only, so not audited here: the imports service audits its read)."""
+        self.context.require(GDPR_OFFICER)
+        session = self.db.session
+        contact = self._existing(session, contact_id)
+        found = storage.import_ids(session, contact["id"])
+        session.rollback()
+        return [str(import_id) for import_id in found]
+
     # --- G4: request, preview, progress ---------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -139,8 +152,14 @@ class ErasureRpc:
                     return erasure_view(existing)
             key = contact["id"]
             services = rules.initial_services(self.erasure_settings.services)
-            row = storage.insert_erasure(session, key, actor.username or actor.id, values["reason"], services)
-            summary, ended_couples = storage.erase(session, key)
+            imports = storage.import_ids(session, key)  # read before erase() deletes the undo records
+            row = storage.insert_erasure(
+                session, key, actor.username or actor.id, values["reason"], services, imports
+            )
+            summary, ended_couples, related = storage.erase(session, key)
+            related += [couple_id for couple_id, _ in ended_couples]  # exports hold couple address names
+            if related:
+                row = storage.set_related(session, row["id"], related)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
                     session,
@@ -221,6 +240,18 @@ class ErasureRpc:
         except Exception:
             log.exception("erasure: re-sending stalled erasures failed")
 
+    @timer(interval=HEAL_INTERVAL)
+    def heal_search_words(self):
+        """Add back any word of a recently written contact that the vocabulary lacks (the prune trigger
+        of migration 0018 may have removed it while the contact was being written)."""
+        try:
+            with self.db.transaction() as session:
+                healed = storage.heal_search_words(session, HEAL_MINUTES)
+            if healed:
+                log.info("search words: added back or lowered %d", healed)
+        except Exception:
+            log.exception("search words: the repair failed")
+
     # --- G4: reports from the services -----------------------------------------------------------------
 
     @consume(protocol.REPORT_QUEUE, requeue_on_error=True)
@@ -275,12 +306,14 @@ class ErasureRpc:
                 "erasure_id": str(row["id"]),
                 "contact_id": str(row["contact_id"]),
                 "services": rules.pending(row["services"]),
+                "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
+                "related_ids": [str(related) for related in row.get("related_ids") or ()],
             },
         )
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
-        storage.scrub_outbox(session, row["contact_id"])
+        storage.scrub_outbox(session, row["contact_id"], *(row.get("related_ids") or ()))
         self.audit.write(
             self.outbox,
             session,

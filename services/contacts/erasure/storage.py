@@ -10,13 +10,18 @@ imports that created or changed it: their ``before`` holds the values an import 
 that undo can tell a deleted contact), its id in birthday reminders, and published outbox rows whose
 payload names it (a sent ``contact_updated`` carries the whole record).
 
-What it leaves: ``search_words`` holds bare words of every contact's name for typo search, with no link
-to any contact; a word alone is not personal data, and the erased person is no longer found by it
-(the search joins the contacts table). Saved searches keep their query text: it belongs to the user
-who saved it and names no contact.
+The search vocabulary (``search_words``) forgets the person's words that no other contact has, and
+the bounds that were the person's sort name (the trigger of migration 0018 does it as the row goes).
+Those forgotten words are then taken out of saved searches (their names, query texts, filter values
+and expressions): each is replaced by ``[erased]``, a term no contact matches, so a search that found
+the person (and maybe others) goes on finding the others (issue 19). The ids of the imports that
+touched the person are kept on the erasure record: the imports service is asked to erase their rows.
 """
 
-from sqlalchemy import Text, cast, delete, func, insert, or_, select, update
+import re
+import unicodedata
+
+from sqlalchemy import Text, cast, delete, func, insert, or_, select, text, update
 
 from services.contacts.models import (
     affiliations,
@@ -37,6 +42,8 @@ from services.contacts.models import (
     legal_bases,
     memberships,
     outbox,
+    saved_searches,
+    search_words,
 )
 
 # Tables about the person, and the column naming it: what the access report lists and erasure counts.
@@ -162,7 +169,8 @@ def _links_to(contact_id):
 
 def erase(session, contact_id):
     """Delete the contact and every row naming it (see the module docstring); returns
-    ({what: how many}, [(couple id, partner id)] of the couples that ended)."""
+    ({what: how many}, [(couple id, partner id)] of the couples that ended, [ids of the saved searches
+    whose text lost the person's words: their audit records name the person too])."""
     summary = counts(session, contact_id)
     couple_rows = session.execute(
         select(couple_members.c.couple_id, couple_members.c.contact_id).where(
@@ -186,15 +194,139 @@ def erase(session, contact_id):
         .values(contact_ids=func.array_remove(birthday_reminders.c.contact_ids, contact_id))
     )
     summary["outbox_rows"] = scrub_outbox(session, contact_id)
+    summary["import_results"] = scrub_import_results(session, contact_id)
+    words = _words_of(session, contact_id)
     summary["contact"] = session.execute(delete(contacts).where(contacts.c.id == contact_id)).rowcount
-    return summary, [(row.couple_id, row.contact_id) for row in couple_rows]
+    forgotten = words - set(
+        session.execute(select(search_words.c.word).where(search_words.c.word.in_(words))).scalars()
+    )
+    related = redact_saved_searches(session, forgotten)
+    summary["saved_searches"] = len(related)
+    summary["outbox_rows"] += scrub_outbox(session, *related)
+    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
 
 
-def scrub_outbox(session, contact_id):
-    """Delete already published outbox rows that name the contact (their payloads may carry its data)."""
+HEAL_SEARCH_WORDS = text(
+    """
+    INSERT INTO search_words AS s (word, first_sort_name)
+    SELECT w, min(c.sort_name) FROM contacts AS c, piiri_search_words(c.search_text) AS w
+    WHERE c.updated_at >= now() - make_interval(mins => :minutes)
+    GROUP BY w ORDER BY w
+    ON CONFLICT (word) DO UPDATE SET first_sort_name = excluded.first_sort_name
+    WHERE excluded.first_sort_name < s.first_sort_name
+    """
+)
+
+
+def heal_search_words(session, minutes):
+    """Add back the words (and lower the bounds) of the contacts written in the last ``minutes``: a word
+    the vocabulary forgot while another transaction added a contact having it returns (migration 0018's
+    race); returns how many rows were written (0 when nothing was missing)."""
+    return session.execute(HEAL_SEARCH_WORDS, {"minutes": int(minutes)}).rowcount
+
+
+def import_ids(session, contact_id):
+    """The imports that created or changed the contact (its undo records), oldest first."""
+    query = (
+        select(contact_import_changes.c.import_id)
+        .where(contact_import_changes.c.contact_id == contact_id)
+        .group_by(contact_import_changes.c.import_id)
+        .order_by(func.min(contact_import_changes.c.chunk_no))
+    )
+    return list(session.execute(query).scalars())
+
+
+def _words_of(session, contact_id):
+    """The contact's search words of 3+ letters (what the vocabulary may forget with it)."""
+    query = text(
+        "SELECT DISTINCT w FROM contacts, piiri_search_words(contacts.search_text) AS w"
+        " WHERE contacts.id = :id AND length(w) >= 3"
+    )
+    return set(session.execute(query, {"id": contact_id}).scalars())
+
+
+ERASED_WORD = "[erased]"
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _norm(word):
+    """piiri_norm in Python: lower case without accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
+
+
+def without_words(value, words):
+    """``value`` (text, or JSON of lists and dicts) with every word in ``words`` (normalised) replaced."""
+    if isinstance(value, str):
+        return LETTERS.sub(lambda m: ERASED_WORD if _norm(m.group(0)) in words else m.group(0), value)
+    if isinstance(value, list):
+        return [without_words(item, words) for item in value]
+    if isinstance(value, dict):
+        return {key: without_words(item, words) for key, item in value.items()}
+    return value
+
+
+def _name_taken(session, row, name):
+    query = select(saved_searches.c.id).where(
+        saved_searches.c.owner_id == row.owner_id,
+        func.lower(saved_searches.c.name) == name.lower(),
+        saved_searches.c.id != row.id,
+    )
+    return session.execute(query).first() is not None
+
+
+def redact_saved_searches(session, words):
+    """Replace ``words`` (forgotten with an erased person) in every saved search; returns their ids."""
+    if not words:
+        return []
+    pattern = "(^|[^[:alpha:]])(" + "|".join(sorted(words)) + ")($|[^[:alpha:]])"
+    whole = func.piiri_norm(
+        saved_searches.c.name
+        + " "
+        + saved_searches.c.query
+        + " "
+        + cast(saved_searches.c.filters, Text)
+        + " "
+        + func.coalesce(cast(saved_searches.c.expression, Text), "")
+    )
+    rows = session.execute(select(saved_searches).where(whole.op("~")(pattern)).with_for_update()).all()
+    for row in rows:
+        changes = {name: without_words(row._mapping[name], words) for name in ("name", "query", "filters")}
+        if row.expression is not None:
+            changes["expression"] = without_words(row.expression, words)
+        if changes["name"] != row.name and _name_taken(session, row, changes["name"]):
+            changes["name"] = f"{changes['name']} ({str(row.id)[:8]})"
+        session.execute(update(saved_searches).where(saved_searches.c.id == row.id).values(**changes))
+    return [row.id for row in rows]
+
+
+SCRUB_IMPORT_RESULTS = text(
+    """
+    UPDATE contact_import_chunks SET result = jsonb_set(result, '{rows}', (
+        SELECT coalesce(jsonb_agg(
+            CASE WHEN r::text LIKE :pattern
+            THEN jsonb_build_object('row', r->'row', 'action', r->'action', 'erased', true) ELSE r END
+            ORDER BY n), '[]'::jsonb)
+        FROM jsonb_array_elements(result->'rows') WITH ORDINALITY AS e(r, n)))
+    WHERE jsonb_typeof(result->'rows') = 'array' AND result::text LIKE :pattern
+    """
+)
+
+
+def scrub_import_results(session, contact_id):
+    """Take the contact's id out of the kept results of import chunks (a row created, updated, skipped
+    as a duplicate of it): the row keeps its number and action, marked erased."""
+    return session.execute(SCRUB_IMPORT_RESULTS, {"pattern": f"%{contact_id}%"}).rowcount
+
+
+def scrub_outbox(session, *subject_ids):
+    """Delete already published outbox rows that name the contact, or a saved search that named it
+    (their payloads may carry its data)."""
+    if not subject_ids:
+        return 0
+    payload = cast(outbox.c.payload, Text)
     return session.execute(
         delete(outbox).where(
-            outbox.c.published_at.isnot(None), cast(outbox.c.payload, Text).contains(str(contact_id))
+            outbox.c.published_at.isnot(None), or_(*(payload.contains(str(key)) for key in subject_ids))
         )
     ).rowcount
 
@@ -218,10 +350,27 @@ def get_erasure(session, erasure_id, for_update=False):
     return _plain(row) if row else None
 
 
-def insert_erasure(session, contact_id, requested_by, reason, services):
+def set_related(session, erasure_id, related_ids):
+    """Remember the saved searches whose text named the person (re-sent requests name them too)."""
+    row = session.execute(
+        update(erasures)
+        .where(erasures.c.id == erasure_id)
+        .values(related_ids=list(related_ids))
+        .returning(erasures)
+    ).one()
+    return _plain(row)
+
+
+def insert_erasure(session, contact_id, requested_by, reason, services, import_ids=()):
     row = session.execute(
         insert(erasures)
-        .values(contact_id=contact_id, requested_by=requested_by, reason=reason, services=services)
+        .values(
+            contact_id=contact_id,
+            requested_by=requested_by,
+            reason=reason,
+            services=services,
+            import_ids=list(import_ids),
+        )
         .returning(erasures)
     ).one()
     return _plain(row)

@@ -50,6 +50,12 @@ class ExportJob(Schema):
         allow_none=True, metadata={"description": "When a finished file will be deleted (EXPORT_KEEP_HOURS)."}
     )
     expired_at = fields.DateTime(allow_none=True, metadata={"description": "When the file was deleted."})
+    erased_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "When the file was deleted (or the job stopped) because a person was erased."
+        },
+    )
 
 
 class StartExportInput(Schema):

@@ -50,6 +50,7 @@ def test_i2_a_job_streams_every_page_reports_progress_and_stores_the_file_in_chu
         "notes": {},
         "content_type": "application/x-ndjson",
         "extension": "ndjson",
+        "contact_ids": {f"00000000-0000-4000-8000-00000000000{n}" for n in range(5)},  # issue 19
     }
     assert stored["data"].count(b"\n") == 5 and stored["size"] == len(stored["data"])
 
@@ -79,3 +80,14 @@ def test_i2_xlsx_writer_cleans_control_characters_and_names_columns_past_z():
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0] == ("ab", "n") and rows[1] == ("xy <&>", 1.5)
     assert rows[2][0] is None and rows[2][1].date() == date(2000, 1, 2) and rows[3] == (True, -3)
+
+
+def test_g4_issue19_the_file_records_its_contacts_and_the_couples_whose_address_name_it_holds():
+    couple = {
+        "id": "c0c0c0c0-0000-4000-8000-000000000000",
+        "address_name_fi": "A ja B",
+        "address_name_en": "x",
+    }
+    book = {None: {"items": [sample_row(id="a", couple=couple), sample_row(id="b")], "next_cursor": None}}
+    result = running.run(job(), book.__getitem__, lambda done, total: True, lambda *args: None)
+    assert result["contact_ids"] == {"a", "b", couple["id"]}

@@ -71,6 +71,10 @@ class ImportJob(Schema):
         allow_none=True,
         metadata={"description": "When the file and rows will be deleted (IMPORT_KEEP_HOURS)."},
     )
+    erased_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When the file and rows were deleted because a person in them was erased."},
+    )
 
 
 def load_options(data):

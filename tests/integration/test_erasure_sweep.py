@@ -1,0 +1,377 @@
+"""G4, issue 19: an erasure leaves nothing behind. A person gets a unique value in every field that can
+hold personal data; the values flow everywhere they can go (searches, a saved search, an automation run,
+an import that updates the person and refuses one of their rows, exports that contain them); the person
+is erased; then every table of every service's database is scanned for every value, and so are the
+files the services keep (chunks of a file are put together again and a zipped file is unzipped).
+
+The tables are found by introspection (information_schema), so a new table or service database is
+covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
+facts, which hold no value (checked like every other table); the person's id, a pseudonym, may remain
+only in the places listed in ``ID_MAY_REMAIN`` (the record that the erasure was done, the redacted log,
+and the protocol's own events). Bookkeeping records that the law requires to keep will join that list
+when invoicing arrives.
+"""
+
+import base64
+import io
+import json
+import random
+import zipfile
+
+import pypdf
+import pytest
+from sqlalchemy import text
+
+from conftest import ALL_PERMISSIONS, make_actor
+from piiri.errors import Conflict
+from services.audit.service import AuditService
+from services.contacts.access_report import pdf as access_pdf
+from services.contacts.access_report import report as access_report
+from services.contacts.service import ContactsService
+from services.exports.service import ExportsService
+from services.exports.worker import ExportWorker
+from services.imports.service import ImportsService
+from services.imports.worker import ImportWorker
+from tests.events import wait_for
+from tests.integration.test_data_protection import seed_purposes
+
+PERMISSIONS = (
+    *ALL_PERMISSIONS,
+    "gdpr.officer",
+    "contacts.import",
+    "contacts.export",
+    "groups.manage",
+    "fields.manage",
+    "automations.manage",
+    "dataprotection.manage",
+)
+OFFICER = make_actor("sweep-officer", permissions=PERMISSIONS, roles=("dpo",))
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+# (database, table) where the erased person's id may stay: the erasure's own record (G4 "records that
+# it was done"), the audit log's redacted facts (S2: who did what, when; no values) and its list of
+# erased subjects (a record arriving later is redacted on arrival), and the contacts outbox rows of the
+# erasure protocol itself (ids only).
+ID_MAY_REMAIN = {
+    ("contacts", "erasures"),
+    ("audit", "audit_events"),
+    ("audit", "audit_erased_subjects"),
+    ("contacts", "outbox"),
+}
+# The erasure protocol's events and its audit records (ids, service names and counts only).
+PROTOCOL_EVENTS = {
+    "contact_erasure_requested",
+    "contact_erased",
+    "contact_deleted",
+    "contact.erasure_service_done",
+    "contact.erased",
+}
+
+
+def unique_values():
+    """A value per kind of field, each made unique by the same random token (letters only, so that
+    every name is one search word)."""
+    token = "".join(random.choice("bcdfghjklmnpqrstvwxz") for _ in range(10))
+    digits = str(random.randint(1_000_000, 9_999_999))
+    return {
+        "first_name": f"Fq{token}",
+        "middle_name": f"Mq{token}",
+        "preferred_name": f"Pq{token}",
+        "last_name": f"Lq{token}",
+        "title": f"Tq{token}",
+        "honorific": f"Hq{token}",
+        "email": f"eq{token}@example.fi",
+        "email2": f"ew{token}@example.org",
+        "phone": f"40{digits}",  # stored as +35840…; the file has 040 …
+        "street": f"Sq{token}katu 5",
+        "city": f"Cq{token}",
+        "city2": f"Dq{token}",
+        "notes": f"Nq{token}",
+        "website": f"wq{token}.example.fi",
+        "tag": f"gq{token}",
+        "custom": f"Vq{token}",
+        "alt_name": f"Aq{token}",
+        "status_note": f"Kq{token}",
+        "consent_note": f"Oq{token}",
+        "membership_role": f"Rq{token}",
+        "affiliation_title": f"Jq{token}",
+        "imported_city": f"Iq{token}",
+        "refused_row_name": f"Xq{token}",
+    }
+
+
+def make_person(contacts, values):
+    contacts.create_custom_field({"key": "lempinimi", "label_fi": "Lempinimi", "field_type": "text"})
+    person = contacts.create_contact(
+        {
+            "first_name": values["first_name"],
+            "middle_name": values["middle_name"],
+            "last_name": values["last_name"],
+            "title": values["title"],
+            "honorific": values["honorific"],
+            "email": values["email"],
+            "phone": "0" + values["phone"],
+            "street": values["street"],
+            "city": values["city"],
+            "notes": values["notes"],
+            "website": values["website"],
+            "tags": [values["tag"]],
+            "custom": {"lempinimi": values["custom"]},
+        }
+    )
+    key = person["id"]
+    contacts.update_contact(
+        key,
+        {
+            "preferred_name": values["preferred_name"],
+            "emails": [
+                {"address": values["email"], "kind": "home", "primary": True},
+                {"address": values["email2"], "kind": "work"},
+            ],
+            "addresses": [
+                {"street": values["street"], "city": values["city"], "primary": True},
+                {"kind": "work", "city": values["city2"]},
+            ],
+        },
+    )
+    contacts.add_alt_name(key, {"kind": "maiden", "last_name": values["alt_name"]})
+    contacts.add_status(key, {"kind": "abroad", "starts_on": "2026-01-01", "note": values["status_note"]})
+    contacts.record_consent(key, {"purpose": "newsletter", "given": True, "note": values["consent_note"]})
+    firm = contacts.create_contact({"kind": "organisation", "organisation_name": "Pysyvä Oy"})
+    contacts.add_affiliation(
+        key, {"organisation_id": firm["id"], "role": "employee", "title": values["affiliation_title"]}
+    )
+    contacts.set_photo(key, "image/png", base64.b64encode(PNG).decode())
+    return key
+
+
+def flow_everywhere(cluster, key, partner, values):
+    """Searches, a saved search, an automation run, an import that updates the person (and refuses a row
+    of theirs), exports that contain them, and an export of their partner (the couple's address name
+    names them)."""
+    contacts = cluster.contacts
+    assert contacts.search_contacts(q=values["last_name"])["items"]
+    assert contacts.search_contacts(q=values["email"])["items"]
+    assert contacts.search_contacts(q=values["last_name"][:-1] + "x")["items"] is not None  # typo search
+    saved = contacts.create_saved_search(
+        {"name": f"Haku {values['last_name']}", "query": values["last_name"]}
+    )
+    assert contacts.run_saved_search(saved["id"])["items"]
+    joined, board = contacts.create_group("Liittyneet"), contacts.create_group("Hallitus")
+    contacts.create_automation(
+        {
+            "name": "Liittyneet hallitukseen",
+            "trigger_type": "member_joined",
+            "trigger_config": {"group_id": joined["id"]},
+            "action_type": "add_to_group",
+            "action_config": {"group_id": board["id"]},
+        }
+    )
+    contacts.add_members(joined["id"], [key], role=values["membership_role"])
+    assert wait_for(lambda: contacts.automation_history()["items"], 10)
+    run_import(cluster, values)
+    for export in (
+        {"format": "csv", "selection": {"kind": "ids", "ids": [key]}},
+        {"format": "xlsx", "selection": {"kind": "search", "query": values["last_name"]}},
+        {"format": "json", "selection": {"kind": "ids", "ids": [partner]}},
+    ):
+        job = cluster.exports.start_export(export)
+        done = wait_for(
+            lambda job=job: (j := cluster.exports.get_job(job["id"]))["status"] == "done" and j, 30
+        )
+        assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
+    return saved["id"]
+
+
+def run_import(cluster, values):
+    header = "Etunimi;Sukunimi;Sähköposti;Kaupunki;Puhelin;Syntymäaika"
+    rows = [
+        f"{values['first_name']};{values['last_name']};{values['email']};{values['imported_city']};"
+        f"0{values['phone']};",
+        f"{values['refused_row_name']};{values['last_name']};{values['email2']};;;not a date",
+    ]
+    data = ("\n".join([header, *rows]) + "\n").encode("utf-8")
+    imports = cluster.imports
+    job = imports.create_import("jasenet.csv")
+    imports.upload_part(job["id"], 0, base64.b64encode(data).decode())
+    job = imports.finish_upload(job["id"])
+    imports.save_mapping(job["id"], job["mapping"], {"on_duplicate": "update_overwrite"})
+    imports.validate(job["id"])
+    validated = wait_for(lambda: (j := imports.get_import(job["id"]))["status"] == "validated" and j, 30)
+    assert validated and validated["invalid_rows"] == 1, imports.get_import(job["id"])
+    imports.start(job["id"], "valid_rows")
+    done = wait_for(lambda: (j := imports.get_import(job["id"]))["status"] == "done" and j, 30)
+    assert done and done["counts"].get("updated") == 1, imports.get_import(job["id"])
+
+
+# --- the sweep -------------------------------------------------------------------------------------------
+
+
+def tables_of(conn):
+    return conn.execute(
+        text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            " AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
+    ).scalars().all()  # fmt: skip
+
+
+def kept_files(conn, table):
+    """The byte columns of ``table`` put together per owner: chunks ordered by the primary key's last
+    column (a file kept in parts), each whole; a zip (xlsx) is unzipped into its members."""
+    byte_columns = conn.execute(
+        text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND table_name = :t AND data_type = 'bytea'"
+        ),
+        {"t": table},
+    ).scalars().all()  # fmt: skip
+    if not byte_columns:
+        return []
+    key = conn.execute(
+        text(
+            "SELECT k.column_name FROM information_schema.table_constraints c"
+            " JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name"
+            " AND k.table_name = c.table_name WHERE c.table_name = :t AND c.constraint_type = 'PRIMARY KEY'"
+            " ORDER BY k.ordinal_position"
+        ),
+        {"t": table},
+    ).scalars().all()  # fmt: skip
+    files = []
+    for column in byte_columns:
+        order = ", ".join(f'"{name}"' for name in key) or "ctid"
+        owner = f'"{key[0]}"::text' if len(key) > 1 else "''"
+        wholes = {}
+        for who, data in conn.execute(text(f'SELECT {owner}, "{column}" FROM "{table}" ORDER BY {order}')):
+            wholes[who] = wholes.get(who, b"") + bytes(data or b"")
+        for data in wholes.values():
+            files.append(data)
+            if data.startswith(b"PK"):
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    files.extend(archive.read(name) for name in archive.namelist())
+    return files
+
+
+def sweep(engines, needles):
+    """{(database, table): [names of the values found]} over every table of every database: each row
+    as text, and the files kept in byte columns."""
+    found = {}
+    for database, engine in engines.items():
+        with engine.connect() as conn:
+            for table in tables_of(conn):
+                rows = " ".join(conn.execute(text(f'SELECT t::text FROM "{table}" t')).scalars()).lower()
+                files = b" ".join(kept_files(conn, table)).lower()
+                hits = sorted(
+                    name
+                    for name, value in needles.items()
+                    if value.lower() in rows
+                    or value.encode().hex() in rows
+                    or value.lower().encode() in files
+                )
+                if hits:
+                    found[(database, table)] = hits
+    return found
+
+
+def words_of(values):
+    """The values as searched for: each whole value, and its letters-only search word where the value has
+    more (an e-mail's local part, a street's word)."""
+    needles = dict(values)
+    needles.update({"street_word": values["street"].split()[0], "email_word": values["email"].split("@")[0]})
+    needles["photo"] = PNG.hex()
+    return needles
+
+
+@pytest.fixture
+def everything(run_services, rpc, clean_databases):
+    seed_purposes(clean_databases)
+    run_services(ContactsService, AuditService, ImportsService, ExportsService)
+    run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
+    with rpc(OFFICER, timeout=30) as cluster:
+        yield cluster
+
+
+def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(everything, clean_databases):
+    cluster, values = everything, unique_values()
+    key = make_person(cluster.contacts, values)
+    other = cluster.contacts.create_contact({"first_name": "Maija", "last_name": "Pysyvä"})
+    cluster.contacts.link_couple({"contact_ids": [key, other["id"]]})
+    saved_id = flow_everywhere(cluster, key, other["id"], values)
+    needles = words_of(values)
+    before = sweep(clean_databases, needles)
+    # Every value was stored somewhere and the sweep sees it there: an empty sweep afterwards means gone.
+    assert set().union(*before.values()) == set(needles), set(needles) - set().union(*before.values())
+    assert {("contacts", "contacts"), ("contacts", "search_words"), ("imports", "import_files")} <= set(
+        before
+    )
+    assert ("exports", "export_file_chunks") in before, before  # the sweep sees into kept files
+
+    imports, exports = held_elsewhere(cluster, key)
+
+    erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
+    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports"}
+    done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
+    assert done, cluster.contacts.get_erasure(erasure["id"])
+
+    left = sweep(clean_databases, needles)
+    assert left == {}, "\n".join(f"{k}: {v}" for k, v in left.items())
+    assert cluster.contacts.get_contact(other["id"])["last_name"] == "Pysyvä"  # nobody else is touched
+    assert cluster.contacts.search_contacts(q="Pysyvä")["items"]
+    saved = cluster.contacts.get_saved_search(saved_id)  # the user's saved search stays, without the name
+    assert saved["name"] == "Haku [erased]" and saved["query"] == "[erased]"
+    assert cluster.contacts.run_saved_search(saved_id)["items"] == []
+    assert id_remains_only_where_allowed(clean_databases, key)
+    jobs_kept_without_their_files(cluster, imports, exports)
+
+
+def held_elsewhere(cluster, key):
+    """G3 (issue 19): the imports and exports services list the imports and exports the person is in."""
+    imports = cluster.imports.personal_data(key)["sections"]["imports"]
+    assert [job["counts"].get("updated") for job in imports] == [1]
+    assert imports[0]["kept"] == {"file_parts": 1, "row_errors": 1} and imports[0]["deleted_at"] is None
+    exports = cluster.exports.personal_data(key)["sections"]["exports"]
+    assert sorted(job["format"] for job in exports) == ["csv", "xlsx"]
+    assert {job["status"] for job in exports} == {"done"}
+    # The access report (JSON and PDF) gathers them with the other services' parts.
+    report = access_report.gather(
+        lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
+        key,
+        ["contacts", "audit", "imports", "exports"],
+        "sweep-officer",
+    )
+    document = json.loads(access_report.as_json(report))
+    assert [job["id"] for job in document["services"]["imports"]["imports"]] == [str(imports[0]["id"])]
+    assert len(document["services"]["exports"]["exports"]) == 2
+    pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
+    text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf
+    return imports, exports
+
+
+def jobs_kept_without_their_files(cluster, imports, exports):
+    """The import and export jobs stay (who, when, counts), say that an erasure deleted their data, and
+    refuse to hand out what is gone."""
+    job = cluster.imports.get_import(imports[0]["id"])
+    assert job["erased_at"] and job["status"] == "done" and job["counts"]["updated"] == 1
+    with pytest.raises(Conflict) as refused:
+        cluster.imports.row_errors(job["id"])
+    assert "erased" in refused.value.message
+    for export in exports:
+        job = cluster.exports.get_job(export["id"])
+        assert job["status"] == "expired" and job["erased_at"] and job["selection"]["erased"] is True
+        with pytest.raises(Conflict):
+            cluster.exports.read_file_chunk(job["id"], 0)
+
+
+def id_remains_only_where_allowed(engines, key):
+    where = set(sweep(engines, {"id": key}))
+    assert where <= ID_MAY_REMAIN, where
+    with engines["contacts"].connect() as conn:
+        keys = set(
+            conn.execute(
+                text("SELECT routing_key FROM outbox WHERE payload::text LIKE :id"), {"id": f"%{key}%"}
+            ).scalars()
+        )
+    assert keys <= PROTOCOL_EVENTS, keys
+    return True
