@@ -21,7 +21,10 @@ def load_config(path=None):
         _yaml_ready = True
     path = Path(path or os.environ.get("PIIRI_CONFIG") or DEFAULT_CONFIG)
     with open(path) as handle:
-        return yaml.safe_load(handle)
+        config = yaml.safe_load(handle)
+    # issue 11 items 6, 7: every service runs in Piiri's container (signed context, dead letters)
+    config.setdefault("SERVICE_CONTAINER_CLS", "piiri.container.PiiriContainer")
+    return config
 
 
 def database_url(config, service):

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from piiri import signing
 from piiri.config import database_url
 from piiri.db import make_engine
 from piiri.messaging import audit_publisher, context_headers, event_publisher
@@ -92,8 +93,9 @@ class OutboxRelay:
 
     batch_size = 200
 
-    def __init__(self, engine, table, amqp_uri, service_name):
+    def __init__(self, engine, table, amqp_uri, service_name, context_keys=None):
         self.engine = engine
+        self.context_keys = context_keys or signing.context_keys()
         self.table = table
         self.publishers = {
             AUDIT_CHANNEL: audit_publisher(amqp_uri),
@@ -117,7 +119,7 @@ class OutboxRelay:
                     self.publishers[row.channel].publish(
                         row.payload,
                         routing_key=row.routing_key,
-                        extra_headers=context_headers(row.context),
+                        extra_headers=context_headers(row.context, self.context_keys),
                     )
                 except Exception:
                     log.warning("outbox: could not publish %s, will retry", row.event_id, exc_info=True)
@@ -144,7 +146,9 @@ class Outbox(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.engine = make_engine(database_url(config, self.service_name), pool_size=2)
-        self.relay = OutboxRelay(self.engine, self.table, config["AMQP_URI"], self.service_name)
+        self.relay = OutboxRelay(
+            self.engine, self.table, config["AMQP_URI"], self.service_name, signing.context_keys(config)
+        )
 
     def start(self):
         self._running = True

@@ -16,9 +16,11 @@ from nameko.messaging import consume
 from nameko.rpc import rpc
 
 from piiri import erasure as protocol
+from piiri import signing
 from piiri.audit import audit_record
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
+from piiri.messaging import context_headers
 from services.audit import redaction, storage
 from services.audit.contract import load_record, parse_id
 
@@ -42,9 +44,22 @@ class ErasureReporter(DependencyProvider):
 
     def setup(self):
         self.publisher = protocol.report_publisher(self.container.config["AMQP_URI"])
+        self.context_keys = signing.context_keys(self.container.config)
 
     def get_dependency(self, worker_ctx):
-        return self.publisher
+        """An object with ``publish(report, routing_key=…)``: the report carries the worker's context,
+        signed (issue 11 item 7: the contacts service refuses unsigned reports)."""
+        return SignedPublisher(self, worker_ctx)
+
+
+class SignedPublisher:
+    def __init__(self, provider, worker_ctx):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def publish(self, payload, **kwargs):
+        headers = context_headers(dict(self.worker_ctx.data), self.provider.context_keys)
+        self.provider.publisher.publish(payload, extra_headers=headers, **kwargs)
 
 
 class AuditErasure:

@@ -16,7 +16,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from piiri.context import ACTOR_KEY, REQUEST_ID_KEY
+from piiri.context import act_as_header
 from piiri.db import Database
 from piiri.errors import PiiriError, ServiceUnavailable
 from services.exports import running, storage
@@ -35,8 +35,7 @@ class ActAs(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         def act_as(actor_header, request_id):
-            worker_ctx.data[ACTOR_KEY] = actor_header
-            worker_ctx.data[REQUEST_ID_KEY] = request_id
+            act_as_header(worker_ctx, actor_header, request_id)
 
         return act_as
 
