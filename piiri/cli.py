@@ -462,6 +462,41 @@ def cmd_audit_verify(args):
     return 0 if report.intact else 1
 
 
+def cmd_dead_letters(args):
+    """Issue 11 item 6: list, show and replay the messages consumers could not handle."""
+    import json
+
+    from piiri import dead_letters
+
+    uri = load_config()["AMQP_URI"]
+    if args.dl_command == "list":
+        letters = dead_letters.list_letters(uri, args.queue)
+        for letter in letters:
+            error = (letter["error"] or "").splitlines()[0][:100] if letter["error"] else ""
+            print(
+                f"{letter['id']}  {letter['at']}  {letter['queue']}  attempts={letter['attempts']}  {error}"
+            )
+        print(f"{len(letters)} dead letter(s)", file=sys.stderr)
+        return 0
+    if args.dl_command == "show":
+        letter = dead_letters.show(uri, args.id)
+        if letter is None:
+            print(f"piiri dead-letters: no dead letter {args.id}", file=sys.stderr)
+            return 1
+        print(json.dumps(letter, indent=2, ensure_ascii=False, default=str))
+        return 0
+    if args.all == bool(args.id):
+        print("piiri dead-letters replay: give one ID or --all", file=sys.stderr)
+        return 2
+    replayed = dead_letters.replay(uri, None if args.all else args.id, args.queue)
+    for letter_id in replayed:
+        print(f"replayed {letter_id}")
+    if not replayed:
+        print("piiri dead-letters: nothing replayed (no such dead letter)", file=sys.stderr)
+        return 0 if args.all else 1
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="piiri",
@@ -531,6 +566,24 @@ def build_parser():
         "--no-checkpoint", action="store_true", help="do not record this run as the last verified checkpoint"
     )
     verify.set_defaults(handler=cmd_audit_verify)
+
+    letters = commands.add_parser(
+        "dead-letters", help="messages consumers could not handle: `list`, `show ID`, `replay ID|--all`"
+    )
+    letter_commands = letters.add_subparsers(dest="dl_command", required=True, metavar="COMMAND")
+    listing = letter_commands.add_parser("list", help="every dead letter: id, when, source queue, error")
+    listing.add_argument("--queue", help="only those from this source queue")
+    listing.set_defaults(handler=cmd_dead_letters)
+    show = letter_commands.add_parser("show", help="one dead letter with its headers and body")
+    show.add_argument("id")
+    show.set_defaults(handler=cmd_dead_letters)
+    replay = letter_commands.add_parser(
+        "replay", help="publish to its original exchange and routing key again (and remove it)"
+    )
+    replay.add_argument("id", nargs="?")
+    replay.add_argument("--all", action="store_true", help="every dead letter (of --queue)")
+    replay.add_argument("--queue", help="with --all: only those from this source queue")
+    replay.set_defaults(handler=cmd_dead_letters)
     return parser
 
 

@@ -167,7 +167,7 @@ def counts(amqp_uri, timeout=3):
             connection.ensure_connection(max_retries=1)
             channel = connection.channel()
             for queue in QUEUES:
-                _, messages, _ = queue.bind(channel).declare()
+                _, messages, _ = queue.bind(channel).queue_declare()
                 result[queue.name] = messages
             channel.close()
     except Exception as exc:

@@ -19,6 +19,7 @@ from piiri import erasure as protocol
 from piiri import signing
 from piiri.audit import audit_record
 from piiri.context import SYSTEM
+from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS
 from piiri.messaging import context_headers
 from services.audit import redaction, storage
@@ -111,9 +112,8 @@ class AuditErasure:
         """Redact the records about the erased contact, then report back (idempotent)."""
         try:
             request = ErasureRequest().load(body)
-        except (ValidationError, TypeError) as exc:
-            log.error("audit: dropped a malformed erasure request %r: %s", body, exc)
-            return
+        except (ValidationError, TypeError) as exc:  # to the dead letters, never dropped (issue 11 item 6)
+            raise Unprocessable(f"not an erasure request: {exc}") from None
         self.context.act_as(SYSTEM)
         contact_id = str(request["contact_id"])
         with self.db.transaction() as session:

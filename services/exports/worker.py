@@ -18,6 +18,7 @@ from nameko.timer import timer
 
 from piiri.context import act_as_header
 from piiri.db import Database
+from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError, ServiceUnavailable
 from services.exports import running, storage
 from services.exports.queue import JOB_QUEUE, JOB_ROUTING_KEY, consume_jobs, job_message, job_publisher
@@ -56,9 +57,8 @@ class ExportWorker:
     def run_job(self, body):
         """Run the job named by the message, unless another worker has it or it is finished or gone."""
         job_id = storage.parse_id((body or {}).get("job_id") if isinstance(body, dict) else None)
-        if job_id is None:
-            log.error("exports: dropped a job message without a job id: %r", body)
-            return
+        if job_id is None:  # to the dead letters, never dropped (issue 11 item 6)
+            raise Unprocessable(f"an export job message without a job id: {body!r}"[:500])
         with self.db.transaction() as session:
             job = storage.claim(session, job_id, self._stale_seconds())
         if job is None:
