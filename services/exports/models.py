@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from piiri.outbox import outbox_table
+
 metadata = MetaData()
 
 STATUSES = ("queued", "running", "done", "failed", "expired")
@@ -66,3 +68,6 @@ export_file_chunks = Table(
     Column("seq", Integer, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
+
+# Issue 11 item 6: a job's queued message leaves through the outbox, in the job's own transaction.
+outbox = outbox_table(metadata)

@@ -17,12 +17,13 @@ from nameko.timer import timer
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.outbox import Outbox
 from services.exports import columns as export_columns
-from services.exports import storage
+from services.exports import models, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.formats import formats, get_format
-from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
+from services.exports.queue import OUTBOX_CHANNELS, queue_job
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class ExportsService:
     db = Database("exports")
     context = Context()
     audit = AuditTrail("exports")
-    publish_job = job_publisher()
+    outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
     config = Config()
 
     def _keep_hours(self):
@@ -130,7 +131,7 @@ class ExportsService:
         options = export_format.load_options(values["options"])
         columns = export_columns.check_columns(values["columns"]) if export_format.uses_columns else []
         selection = checked_selection(values["selection"], export_format)
-        with self.db.transaction() as session:
+        with self.db.transaction() as session:  # the job and its queued message, in one transaction
             job = storage.insert_job(
                 session,
                 {
@@ -146,14 +147,8 @@ class ExportsService:
                     "content_type": export_format.content_type,
                 },
             )
-        try:
-            self.publish_job(job_message(job["id"]), routing_key=JOB_ROUTING_KEY)
-        except Exception as exc:
-            with self.db.transaction() as session:
-                storage.fail(session, job["id"], "The job could not be queued.")
-            raise ServiceUnavailable(
-                "The export could not be queued right now. Try again.", {"reason": type(exc).__name__}
-            ) from None
+            queue_job(self.outbox, session, job["id"])
+        self.outbox.flush()
         return job_view(job, self._keep_hours())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

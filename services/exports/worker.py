@@ -20,8 +20,9 @@ from piiri.context import act_as_header
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError, ServiceUnavailable
-from services.exports import running, storage
-from services.exports.queue import JOB_QUEUE, JOB_ROUTING_KEY, consume_jobs, job_message, job_publisher
+from piiri.outbox import Outbox
+from services.exports import models, running, storage
+from services.exports.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, queue_job
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class ExportWorker:
     config = Config()
     contacts = RpcProxy("contacts")
     act_as = ActAs()
-    publish_job = job_publisher()
+    outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
 
     def _stale_seconds(self):
         return int(self.config.get("EXPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
@@ -79,9 +80,13 @@ class ExportWorker:
         """Queue again the running jobs whose worker stopped beating (it died or was stopped)."""
         stale = storage.stale_jobs(self.db.session, self._stale_seconds())
         self.db.session.rollback()
-        for job_id in stale:
-            log.warning("exports: job %s lost its worker; queueing it again", job_id)
-            self.publish_job(job_message(job_id), routing_key=JOB_ROUTING_KEY)
+        if not stale:
+            return
+        with self.db.transaction() as session:
+            for job_id in stale:
+                log.warning("exports: job %s lost its worker; queueing it again", job_id)
+                queue_job(self.outbox, session, job_id)
+        self.outbox.flush()
 
     def _fetcher(self, job):
         """contacts.export_page for the job; the next page is asked for as soon as a page arrives, so the

@@ -280,7 +280,6 @@ class ErasureRpc:
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
-        storage.scrub_outbox(session, row["contact_id"])
         self.audit.write(
             self.outbox,
             session,

@@ -7,8 +7,10 @@ duplicate candidates, redirects of ids merged into it); and by hand the rows nam
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
 of other contacts pointing to it, automation runs about it, its import history (the undo records of
 imports that created or changed it: their ``before`` holds the values an import overwrote; no key, so
-that undo can tell a deleted contact), its id in birthday reminders, and published outbox rows whose
-payload names it (a sent ``contact_updated`` carries the whole record).
+that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not scanned
+(issue 11 item 6): a published row is deleted OUTBOX_KEEP_SECONDS after it was sent (piiri/outbox.py),
+and an unpublished one must still be sent (the other services erase what it carries when the erasure
+request, queued after it, arrives).
 
 What it leaves: ``search_words`` holds bare words of every contact's name for typo search, with no link
 to any contact; a word alone is not personal data, and the erased person is no longer found by it
@@ -16,7 +18,7 @@ to any contact; a word alone is not personal data, and the erased person is no l
 who saved it and names no contact.
 """
 
-from sqlalchemy import Text, cast, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 
 from services.contacts.models import (
     affiliations,
@@ -36,7 +38,6 @@ from services.contacts.models import (
     erasures,
     legal_bases,
     memberships,
-    outbox,
 )
 
 # Tables about the person, and the column naming it: what the access report lists and erasure counts.
@@ -185,18 +186,8 @@ def erase(session, contact_id):
         .where(birthday_reminders.c.contact_ids.any(contact_id))
         .values(contact_ids=func.array_remove(birthday_reminders.c.contact_ids, contact_id))
     )
-    summary["outbox_rows"] = scrub_outbox(session, contact_id)
     summary["contact"] = session.execute(delete(contacts).where(contacts.c.id == contact_id)).rowcount
     return summary, [(row.couple_id, row.contact_id) for row in couple_rows]
-
-
-def scrub_outbox(session, contact_id):
-    """Delete already published outbox rows that name the contact (their payloads may carry its data)."""
-    return session.execute(
-        delete(outbox).where(
-            outbox.c.published_at.isnot(None), cast(outbox.c.payload, Text).contains(str(contact_id))
-        )
-    ).rowcount
 
 
 # --- erasure records ----------------------------------------------------------------------------------
