@@ -497,6 +497,28 @@ def cmd_dead_letters(args):
     return 0
 
 
+def cmd_broker_users(args):
+    """Issue 11 item 7: each service's own RabbitMQ user, allowed only what the service needs."""
+    from piiri import broker_users
+
+    if not args.apply:
+        for user, service, permissions in broker_users.plan():
+            print(f"{user} (service {service}; password from {broker_users.password_variable(service)})")
+            for kind in ("configure", "write", "read"):
+                print(f"  {kind:9} {permissions[kind]}")
+        return 0
+    environ = os.environ
+    written = broker_users.apply(
+        environ.get("PIIRI_RABBITMQ_MANAGEMENT_URL", "http://rabbitmq:15672"),
+        environ.get("PIIRI_RABBITMQ_ADMIN_USER", "piiri"),
+        environ.get("PIIRI_RABBITMQ_PASSWORD", ""),
+        environ.get("PIIRI_RABBITMQ_VHOST", "piiri"),
+        broker_users.passwords_from_environment(),
+    )
+    print(f"RabbitMQ users written: {', '.join(written)}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="piiri",
@@ -584,6 +606,18 @@ def build_parser():
     replay.add_argument("--all", action="store_true", help="every dead letter (of --queue)")
     replay.add_argument("--queue", help="with --all: only those from this source queue")
     replay.set_defaults(handler=cmd_dead_letters)
+
+    users = commands.add_parser(
+        "broker-users", help="each service's RabbitMQ user and permissions (print, or --apply them)"
+    )
+    users.add_argument(
+        "--apply",
+        action="store_true",
+        help="create/update them through the management API (PIIRI_RABBITMQ_MANAGEMENT_URL, "
+        "PIIRI_RABBITMQ_ADMIN_USER, PIIRI_RABBITMQ_PASSWORD, PIIRI_RABBITMQ_VHOST, "
+        "PIIRI_RABBITMQ_PASSWORD_<SERVICE>)",
+    )
+    users.set_defaults(handler=cmd_broker_users)
     return parser
 
 

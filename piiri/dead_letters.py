@@ -27,6 +27,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
+from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Producer, Queue
 from nameko.amqp.publish import Publisher
 
@@ -165,11 +166,15 @@ def counts(amqp_uri, timeout=3):
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as connection:
             connection.ensure_connection(max_retries=1)
-            channel = connection.channel()
-            for queue in QUEUES:
-                _, messages, _ = queue.bind(channel).queue_declare()
+            for queue in QUEUES:  # passive: the gateway's broker user may not declare them
+                channel = connection.channel()
+                try:
+                    _, messages, _ = channel.queue_declare(queue=queue.name, passive=True)
+                except NotFound:
+                    messages = 0  # no dead letter yet (the broker closed this channel)
+                else:
+                    channel.close()
                 result[queue.name] = messages
-            channel.close()
     except Exception as exc:
         log.warning("dead letters: cannot count them: %s", exc)
         return dict.fromkeys(queue.name for queue in QUEUES)
