@@ -68,6 +68,8 @@ class PiiriContainer(ServiceContainer):
     def spawn_worker(self, entrypoint, args, kwargs, context_data=None, handle_result=None):
         message = message_of(handle_result)
         if message is not None and isinstance(entrypoint, (Rpc, Consumer)):
+            # nameko turns every header into context data: the retry bookkeeping is not context
+            context_data = {k: v for k, v in (context_data or {}).items() if not k.startswith("x-piiri-")}
             try:
                 signing.verify(context_data, self.context_keys, required=isinstance(entrypoint, Consumer))
             except signing.BadSignature as exc:
