@@ -145,6 +145,7 @@ def run_services(config, clean_databases):
     """``run_services(ContactsService, AuditService)``: start real containers on the real broker."""
     from nameko.runners import ServiceRunner
 
+    purge_dead_letters(config["AMQP_URI"])
     runners = []
 
     def start(*service_classes, extra_config=None):
@@ -159,6 +160,20 @@ def run_services(config, clean_databases):
     for runner in runners:
         wait_until_consumed(runner, config["AMQP_URI"])
         runner.stop()
+
+
+def purge_dead_letters(amqp_uri):
+    """Every test starts with empty dead-letter queues (issue 11 item 6: /health counts them)."""
+    from kombu import Connection
+
+    from piiri.dead_letters import QUEUES
+
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        for queue in QUEUES:
+            bound = queue.bind(channel)
+            bound.declare()
+            bound.purge()
 
 
 def wait_until_consumed(runner, amqp_uri, timeout=3.0):

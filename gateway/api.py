@@ -5,6 +5,7 @@ from gateway.base import SERVICES, int_arg, json_body, search_filters
 from gateway.http import http, json_response
 from gateway.openapi import openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
+from piiri import dead_letters
 from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied, ValidationFailed
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -42,18 +43,24 @@ class ApiRoutes:
     @http("GET", "/health")
     def health(self, request):
         """200 "ok" when every service answers and each kind of worker runs; 200 "degraded" when only the
-        exports or imports service or their workers are missing (their jobs wait); 503 "unavailable"
-        when contacts or audit, which every request needs, do not answer."""
+        exports or imports service or their workers are missing (their jobs wait), or while audit records
+        wait in the audit dead letters (issue 11 item 6); 503 "unavailable" when contacts or audit, which
+        every request needs, do not answer. ``dead_letters`` counts each dead-letter queue."""
         services = self.service_health()
         workers = worker_health.consumer_counts(self.config["AMQP_URI"])
+        letters = dead_letters.counts(self.config["AMQP_URI"])
         if any(services[name] != "ok" for name in SERVICES):
             status = "unavailable"
-        elif any(state != "ok" for state in services.values()) or not all(workers.values()):
+        elif (
+            any(state != "ok" for state in services.values())
+            or not all(workers.values())
+            or letters[dead_letters.AUDIT_DEAD_LETTERS.name] != 0
+        ):
             status = "degraded"
         else:
             status = "ok"
         return json_response(
-            {"status": status, "services": services, "workers": workers},
+            {"status": status, "services": services, "workers": workers, "dead_letters": letters},
             status=503 if status == "unavailable" else 200,
         )
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from nameko.extensions import DependencyProvider
 
+from piiri import signing
 from piiri.errors import AuditUnavailable
 from piiri.messaging import audit_publisher, context_headers
 
@@ -45,6 +46,7 @@ class AuditTrail(DependencyProvider):
 
     def setup(self):
         self.publisher = audit_publisher(self.container.config["AMQP_URI"])
+        self.context_keys = signing.context_keys(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return WorkerAuditTrail(self, worker_ctx)
@@ -74,7 +76,7 @@ class WorkerAuditTrail:
             self.provider.publisher.publish(
                 record,
                 routing_key=action,
-                extra_headers=context_headers(dict(self.worker_ctx.data)),
+                extra_headers=context_headers(dict(self.worker_ctx.data), self.provider.context_keys),
             )
         except Exception as exc:
             log.error("audit record %s not delivered: %r", record["event_id"], exc)

@@ -25,6 +25,8 @@ def load_config(path=None):
     with open(path) as handle:
         config = yaml.safe_load(handle)
     clock.configure(config.get("TIMEZONE"))  # fails here, at start-up, on an unknown time zone
+    # issue 11 items 6, 7: every service runs in Piiri's container (signed context, dead letters)
+    config.setdefault("SERVICE_CONTAINER_CLS", "piiri.container.PiiriContainer")
     return config
 
 

@@ -6,10 +6,19 @@ from dataclasses import asdict, dataclass, field
 
 from nameko.extensions import DependencyProvider
 
+from piiri import signing
 from piiri.errors import NotAuthenticated, PermissionDenied
+from piiri.signing import ACTOR_KEY, REQUEST_ID_KEY, SIGNATURE_KEY
 
-ACTOR_KEY = "actor"
-REQUEST_ID_KEY = "request_id"
+__all__ = [
+    "ACTOR_KEY",
+    "REQUEST_ID_KEY",
+    "SIGNATURE_KEY",
+    "Actor",
+    "CallContext",
+    "Context",
+    "context_data_for",
+]
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,11 @@ class Actor:
 SYSTEM = Actor(id="system", username="system", kind="system")
 
 
-def context_data_for(actor, request_id=None):
-    """Context data to hand a ClusterRpcProxy (CLI, tests) acting as ``actor``."""
-    return {ACTOR_KEY: actor.to_header(), REQUEST_ID_KEY: request_id or str(uuid.uuid4())}
+def context_data_for(actor, request_id=None, keys=None):
+    """Signed context data to hand a ClusterRpcProxy (CLI, tests) acting as ``actor``; ``keys`` default to
+    ``PIIRI_CONTEXT_KEYS`` (piiri/signing.py)."""
+    context = {ACTOR_KEY: actor.to_header(), REQUEST_ID_KEY: request_id or str(uuid.uuid4())}
+    return signing.signed(context, keys or signing.context_keys())
 
 
 class CallContext:
@@ -84,13 +95,21 @@ class CallContext:
 
     def act_as(self, actor, request_id=None):
         """Set the actor for every RPC this worker makes from now on (used by the gateway)."""
-        self.worker_ctx.data[ACTOR_KEY] = actor.to_header()
-        self.worker_ctx.data[REQUEST_ID_KEY] = request_id or str(uuid.uuid4())
+        act_as_header(self.worker_ctx, actor.to_header(), request_id or str(uuid.uuid4()))
 
     def require(self, permission):
         actor = self.actor
         actor.require(permission)
         return actor
+
+
+def act_as_header(worker_ctx, actor_header, request_id):
+    """Put the actor (a header from Actor.to_header) into the worker's context, signed with the
+    container's first CONTEXT_KEYS key: every RPC and event this worker sends carries it."""
+    worker_ctx.data[ACTOR_KEY] = actor_header
+    worker_ctx.data[REQUEST_ID_KEY] = request_id
+    keys = signing.context_keys(worker_ctx.container.config)
+    worker_ctx.data[SIGNATURE_KEY] = signing.signature(actor_header, request_id, keys)
 
 
 class Context(DependencyProvider):

@@ -16,11 +16,13 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 """
 
 from kombu import Exchange, Queue
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 
-from piiri.messaging import SHORT_RETRY, event_exchange
+from piiri import signing
+from piiri.dead_letters import Unprocessable
+from piiri.messaging import SHORT_RETRY, context_headers, event_exchange
 
 REQUESTED = "contact_erasure_requested"
 COMPLETED = "contact_erasure_completed"
@@ -106,10 +108,31 @@ class ErasureRequest(Schema):
 
 class ErasureReporter(DependencyProvider):
     """A service's publisher of ``contact_erasure_completed`` reports (with confirms):
-    ``self.erasure_reporter.publish(report(...), routing_key=COMPLETED)``."""
+    ``self.erasure_reporter.publish(report(...), routing_key=COMPLETED)``. A report carries the worker's
+    context, signed (issue 11 item 7: the contacts service refuses unsigned reports)."""
 
     def setup(self):
         self.publisher = report_publisher(self.container.config["AMQP_URI"])
+        self.context_keys = signing.context_keys(self.container.config)
 
     def get_dependency(self, worker_ctx):
-        return self.publisher
+        return SignedReportPublisher(self, worker_ctx)
+
+
+class SignedReportPublisher:
+    def __init__(self, provider, worker_ctx):
+        self.provider = provider
+        self.worker_ctx = worker_ctx
+
+    def publish(self, payload, **kwargs):
+        headers = context_headers(dict(self.worker_ctx.data), self.provider.context_keys)
+        self.provider.publisher.publish(payload, extra_headers=headers, **kwargs)
+
+
+def load_request(body):
+    """The erasure request in ``body``; a malformed one is Unprocessable: it goes to the dead letters,
+    never dropped (issue 11 item 6)."""
+    try:
+        return ErasureRequest().load(body)
+    except (ValidationError, TypeError) as exc:
+        raise Unprocessable(f"not an erasure request: {exc}") from None

@@ -4,6 +4,8 @@ from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage  # noqa: F401 (re-exported)
 from nameko.constants import HEADER_PREFIX
 
+from piiri import signing
+
 AUDIT_EXCHANGE = Exchange("piiri.audit", type="topic", durable=True)
 AUDIT_QUEUE = Queue(
     "piiri.audit.records",
@@ -22,8 +24,10 @@ def event_exchange(service_name):
     return Exchange(f"{service_name}.events", type="topic", durable=True)
 
 
-def context_headers(context):
-    """Nameko-style headers so that a receiving nameko worker sees the same context data."""
+def context_headers(context, keys):
+    """Nameko-style headers so that a receiving nameko worker sees the same context data, signed with the
+    first of ``keys`` (the context is this process's own: set by act_as or verified on arrival)."""
+    context = signing.signed(context, keys)
     return {f"{HEADER_PREFIX}.{key}": value for key, value in context.items() if value is not None}
 
 

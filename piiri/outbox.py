@@ -3,9 +3,20 @@
 A relay greenlet per service process claims unsent rows (``FOR UPDATE SKIP LOCKED``, so several
 instances never publish the same row at once), publishes each with confirms and marks it sent only
 after the broker confirmed it (stack.md trap 11). Consumers are idempotent by ``event_id``.
+
+Published rows are deleted ``OUTBOX_KEEP_SECONDS`` (config, default 300) after their confirmation
+(issue 11 item 6): events and audit records carry personal data, and the outbox must not become a second,
+unerased copy of it. Unpublished rows are never deleted: erasure does not touch them either, because an
+event about an erased person (``contact_erased`` above all) must still reach the other services; their
+consumers erase or redact what such events carry, and the row goes minutes after it was published.
+
+Besides audit records and domain events, a service may relay messages on its own channels
+(``Outbox(…, channels={"job": factory})``, e.g. the exports service's job queue), so every message a
+change causes leaves through the outbox, in the change's transaction.
 """
 
 import logging
+import time
 import uuid
 
 import eventlet
@@ -18,6 +29,7 @@ from sqlalchemy import (
     Index,
     String,
     Table,
+    delete,
     func,
     insert,
     select,
@@ -26,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from piiri import signing
 from piiri.config import database_url
 from piiri.db import make_engine
 from piiri.messaging import audit_publisher, context_headers, event_publisher
@@ -34,6 +47,7 @@ log = logging.getLogger(__name__)
 
 AUDIT_CHANNEL = "audit"
 EVENT_CHANNEL = "event"
+DEFAULT_KEEP_SECONDS = 300
 
 
 def outbox_table(metadata):
@@ -92,13 +106,28 @@ class OutboxRelay:
 
     batch_size = 200
 
-    def __init__(self, engine, table, amqp_uri, service_name):
+    def __init__(self, engine, table, amqp_uri, service_name, context_keys=None, channels=None):
         self.engine = engine
+        self.context_keys = context_keys or signing.context_keys()
         self.table = table
         self.publishers = {
             AUDIT_CHANNEL: audit_publisher(amqp_uri),
             EVENT_CHANNEL: event_publisher(amqp_uri, service_name),
+            **{name: factory(amqp_uri) for name, factory in (channels or {}).items()},
         }
+
+    def delete_published(self, keep_seconds):
+        """Delete the rows confirmed more than ``keep_seconds`` ago; returns how many."""
+        table = self.table
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(table).where(
+                    table.c.published_at.is_not(None),
+                    table.c.published_at
+                    < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, float(keep_seconds)),
+                )
+            )
+        return result.rowcount
 
     def relay_once(self):
         """Publish one batch; returns how many rows were sent."""
@@ -117,7 +146,7 @@ class OutboxRelay:
                     self.publishers[row.channel].publish(
                         row.payload,
                         routing_key=row.routing_key,
-                        extra_headers=context_headers(row.context),
+                        extra_headers=context_headers(row.context, self.context_keys),
                     )
                 except Exception:
                     log.warning("outbox: could not publish %s, will retry", row.event_id, exc_info=True)
@@ -133,9 +162,12 @@ class Outbox(DependencyProvider):
 
     idle_interval = 1.0
 
-    def __init__(self, service_name, table):
+    def __init__(self, service_name, table, channels=None):
         self.service_name = service_name
         self.table = table
+        self.channels = channels or {}
+        self.keep_seconds = DEFAULT_KEEP_SECONDS
+        self._next_purge = 0.0
         self.relay = None
         self.engine = None
         self._wakeup = Event()
@@ -144,7 +176,15 @@ class Outbox(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.engine = make_engine(database_url(config, self.service_name), pool_size=2)
-        self.relay = OutboxRelay(self.engine, self.table, config["AMQP_URI"], self.service_name)
+        self.relay = OutboxRelay(
+            self.engine,
+            self.table,
+            config["AMQP_URI"],
+            self.service_name,
+            signing.context_keys(config),
+            self.channels,
+        )
+        self.keep_seconds = float(config.get("OUTBOX_KEEP_SECONDS", DEFAULT_KEEP_SECONDS))
 
     def start(self):
         self._running = True
@@ -170,9 +210,21 @@ class Outbox(DependencyProvider):
                     pass
             except Exception:
                 log.exception("outbox relay failed; retrying")
+            self._purge_now_and_then()
             with eventlet.Timeout(self.idle_interval, False):
                 self._wakeup.wait()
             self._wakeup = Event()
+
+    def _purge_now_and_then(self):
+        """Delete published rows past their grace period, at most every few seconds."""
+        now = time.monotonic()
+        if now < self._next_purge:
+            return
+        self._next_purge = now + min(max(self.keep_seconds / 4, 1.0), 60.0)
+        try:
+            self.relay.delete_published(self.keep_seconds)
+        except Exception:
+            log.exception("outbox: could not delete published rows; trying later")
 
     def get_dependency(self, worker_ctx):
         return WorkerOutbox(self, worker_ctx)
@@ -203,6 +255,14 @@ class WorkerOutbox:
             record["action"],
             record,
             dict(self.worker_ctx.data),
+        )
+
+    def message(self, session, channel, routing_key, payload):
+        """Record a message for one of the service's own channels (``channels=`` of Outbox)."""
+        if channel not in self.provider.channels:
+            raise ValueError(f"the outbox of {self.provider.service_name} has no channel {channel!r}")
+        return add_to_outbox(
+            session, self.provider.table, channel, routing_key, dict(payload), dict(self.worker_ctx.data)
         )
 
     def flush(self):

@@ -462,6 +462,63 @@ def cmd_audit_verify(args):
     return 0 if report.intact else 1
 
 
+def cmd_dead_letters(args):
+    """Issue 11 item 6: list, show and replay the messages consumers could not handle."""
+    import json
+
+    from piiri import dead_letters
+
+    uri = load_config()["AMQP_URI"]
+    if args.dl_command == "list":
+        letters = dead_letters.list_letters(uri, args.queue)
+        for letter in letters:
+            error = (letter["error"] or "").splitlines()[0][:100] if letter["error"] else ""
+            print(
+                f"{letter['id']}  {letter['at']}  {letter['queue']}  attempts={letter['attempts']}  {error}"
+            )
+        print(f"{len(letters)} dead letter(s)", file=sys.stderr)
+        return 0
+    if args.dl_command == "show":
+        letter = dead_letters.show(uri, args.id)
+        if letter is None:
+            print(f"piiri dead-letters: no dead letter {args.id}", file=sys.stderr)
+            return 1
+        print(json.dumps(letter, indent=2, ensure_ascii=False, default=str))
+        return 0
+    if args.all == bool(args.id):
+        print("piiri dead-letters replay: give one ID or --all", file=sys.stderr)
+        return 2
+    replayed = dead_letters.replay(uri, None if args.all else args.id, args.queue)
+    for letter_id in replayed:
+        print(f"replayed {letter_id}")
+    if not replayed:
+        print("piiri dead-letters: nothing replayed (no such dead letter)", file=sys.stderr)
+        return 0 if args.all else 1
+    return 0
+
+
+def cmd_broker_users(args):
+    """Issue 11 item 7: each service's own RabbitMQ user, allowed only what the service needs."""
+    from piiri import broker_users
+
+    if not args.apply:
+        for user, service, permissions in broker_users.plan():
+            print(f"{user} (service {service}; password from {broker_users.password_variable(service)})")
+            for kind in ("configure", "write", "read"):
+                print(f"  {kind:9} {permissions[kind]}")
+        return 0
+    environ = os.environ
+    written = broker_users.apply(
+        environ.get("PIIRI_RABBITMQ_MANAGEMENT_URL", "http://rabbitmq:15672"),
+        environ.get("PIIRI_RABBITMQ_ADMIN_USER", "piiri"),
+        environ.get("PIIRI_RABBITMQ_PASSWORD", ""),
+        environ.get("PIIRI_RABBITMQ_VHOST", "piiri"),
+        broker_users.passwords_from_environment(),
+    )
+    print(f"RabbitMQ users written: {', '.join(written)}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="piiri",
@@ -531,6 +588,36 @@ def build_parser():
         "--no-checkpoint", action="store_true", help="do not record this run as the last verified checkpoint"
     )
     verify.set_defaults(handler=cmd_audit_verify)
+
+    letters = commands.add_parser(
+        "dead-letters", help="messages consumers could not handle: `list`, `show ID`, `replay ID|--all`"
+    )
+    letter_commands = letters.add_subparsers(dest="dl_command", required=True, metavar="COMMAND")
+    listing = letter_commands.add_parser("list", help="every dead letter: id, when, source queue, error")
+    listing.add_argument("--queue", help="only those from this source queue")
+    listing.set_defaults(handler=cmd_dead_letters)
+    show = letter_commands.add_parser("show", help="one dead letter with its headers and body")
+    show.add_argument("id")
+    show.set_defaults(handler=cmd_dead_letters)
+    replay = letter_commands.add_parser(
+        "replay", help="publish to its original exchange and routing key again (and remove it)"
+    )
+    replay.add_argument("id", nargs="?")
+    replay.add_argument("--all", action="store_true", help="every dead letter (of --queue)")
+    replay.add_argument("--queue", help="with --all: only those from this source queue")
+    replay.set_defaults(handler=cmd_dead_letters)
+
+    users = commands.add_parser(
+        "broker-users", help="each service's RabbitMQ user and permissions (print, or --apply them)"
+    )
+    users.add_argument(
+        "--apply",
+        action="store_true",
+        help="create/update them through the management API (PIIRI_RABBITMQ_MANAGEMENT_URL, "
+        "PIIRI_RABBITMQ_ADMIN_USER, PIIRI_RABBITMQ_PASSWORD, PIIRI_RABBITMQ_VHOST, "
+        "PIIRI_RABBITMQ_PASSWORD_<SERVICE>)",
+    )
+    users.set_defaults(handler=cmd_broker_users)
     return parser
 
 

@@ -35,3 +35,14 @@ def event_recorder(name, *event_types, source="contacts"):
 
     attributes = {"name": name, **{f"on_{event_type}": handler(event_type) for event_type in event_types}}
     return type(f"EventRecorder_{name}", (), attributes), received
+
+
+def signed_audit_publisher(config):
+    """The audit publisher with a signed (actorless) context on every message, as a service sends it
+    (issue 11 item 7: the audit consumer refuses unsigned records)."""
+    from piiri import signing
+    from piiri.messaging import audit_publisher, context_headers
+
+    publisher = audit_publisher(config["AMQP_URI"])
+    publisher.publish_kwargs["headers"] = context_headers({}, signing.context_keys(config))
+    return publisher

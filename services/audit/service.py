@@ -3,7 +3,6 @@ the log (each read of the log is itself recorded, in the same transaction)."""
 
 import logging
 
-import eventlet
 from nameko.messaging import consume
 from nameko.rpc import rpc
 from sqlalchemy.exc import DataError, IntegrityError
@@ -11,6 +10,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from piiri.audit import audit_record
 from piiri.context import Context
 from piiri.db import Database
+from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, PermissionDenied
 from piiri.messaging import AUDIT_QUEUE
 from services.audit import storage, verify
@@ -31,7 +31,6 @@ from services.audit.erasure import AuditErasure
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAY = 1.0  # seconds before a record that could not be stored goes back to the queue
 PAGE = AuditEventPage()
 CHAIN_REPORT = ChainReport()
 VERIFY_PERMISSION = "users.manage"  # verifying walks the whole log: administrators only
@@ -50,23 +49,22 @@ class AuditService(AuditErasure):
 
     @consume(AUDIT_QUEUE, requeue_on_error=True)
     def store_record(self, body):
-        """Append one record. Not a record: logged and acked. Database trouble: requeued after a pause."""
+        """Append one record; a record is never dropped (issue 11 item 6). Not a record, or one the
+        database cannot hold: Unprocessable, so it goes to the audit dead letters at once (and /health
+        says "degraded" until it is replayed or dealt with). Database trouble: raised, so the container
+        retries it with growing pauses and dead-letters it only after DEAD_LETTER_AFTER failures."""
         try:
             record = load_record(body)
         except MalformedRecord as exc:
-            log.error("audit: dropped a malformed record (%s): %s", exc.errors, _short(body))
-            return False
+            log.error("audit: a malformed record goes to the dead letters (%s): %s", exc.errors, _short(body))
+            raise Unprocessable(f"not an audit record: {exc.errors}") from None
         try:
             with self.db.transaction() as session:
                 return storage.insert_event(session, record)
         except (DataError, IntegrityError) as exc:
-            # The record itself is unstorable; retrying would loop forever. Keep it in the log.
-            log.error("audit: dropped an unstorable record (%s): %r", exc.orig, body)
-            return False
-        except Exception:
-            log.exception("audit: could not store record %s; requeueing", record["event_id"])
-            eventlet.sleep(RETRY_DELAY)
-            raise
+            # The record itself is unstorable; retrying would loop for ever: keep it as a dead letter.
+            log.error("audit: an unstorable record goes to the dead letters (%s): %s", exc.orig, _short(body))
+            raise Unprocessable(f"the database cannot store this record: {exc.orig}") from None
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):

@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from piiri.outbox import outbox_table
+
 metadata = MetaData()
 
 STATUSES = ("queued", "running", "done", "failed", "expired")
@@ -77,3 +79,6 @@ export_job_contacts = Table(
     Column("job_id", UUID(as_uuid=True), ForeignKey("export_jobs.id", ondelete="CASCADE"), primary_key=True),
     Index("export_job_contacts_job", "job_id"),
 )
+
+# Issue 11 item 6: a job's queued message leaves through the outbox, in the job's own transaction.
+outbox = outbox_table(metadata)

@@ -1,9 +1,12 @@
-"""The durable queue of export jobs: the exports service (and the workers' recovery timer) publish a job's
-id; one ExportWorker takes one job at a time and acknowledges it when the job has finished."""
+"""The durable queue of export jobs: the exports service (and the workers' recovery timer) queue a job's
+id through their outbox, in the job's own transaction (issue 11 item 6); one ExportWorker takes one job
+at a time and acknowledges it when the job has finished."""
 
 from kombu import Exchange, Queue
-from nameko.messaging import Consumer, Publisher, QueueConsumer
+from nameko.amqp.publish import Publisher
+from nameko.messaging import Consumer, QueueConsumer
 
+from piiri.messaging import SHORT_RETRY
 from services.exports.contract import JOB_QUEUE_NAME
 
 EXPORTS_EXCHANGE = Exchange("piiri.exports", type="direct", durable=True)
@@ -17,13 +20,33 @@ JOB_QUEUE = Queue(
 )
 
 
-def job_publisher():
-    """A Publisher dependency for job messages (persistent, confirmed)."""
-    return Publisher(exchange=EXPORTS_EXCHANGE, declare=[JOB_QUEUE], delivery_mode=2)
+JOB_CHANNEL = "job"
+
+
+def job_publisher(amqp_uri):
+    """The outbox relay's publisher of job messages (persistent, confirmed, routed to the job queue)."""
+    return Publisher(
+        amqp_uri,
+        use_confirms=True,
+        mandatory=True,
+        serializer="json",
+        exchange=EXPORTS_EXCHANGE,
+        declare=[EXPORTS_EXCHANGE, JOB_QUEUE],
+        retry=True,
+        retry_policy=SHORT_RETRY,
+    )
+
+
+OUTBOX_CHANNELS = {JOB_CHANNEL: job_publisher}
 
 
 def job_message(job_id):
     return {"job_id": str(job_id)}
+
+
+def queue_job(outbox, session, job_id):
+    """Queue the job in ``session``'s transaction (call ``outbox.flush()`` after the commit)."""
+    outbox.message(session, JOB_CHANNEL, JOB_ROUTING_KEY, job_message(job_id))
 
 
 class OneAtATimeQueueConsumer(QueueConsumer):

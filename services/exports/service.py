@@ -20,13 +20,14 @@ from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from piiri.outbox import Outbox
 from services.exports import columns as export_columns
-from services.exports import direct, storage
+from services.exports import direct, models, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
 from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
-from services.exports.queue import JOB_ROUTING_KEY, job_message, job_publisher
+from services.exports.queue import OUTBOX_CHANNELS, queue_job
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class ExportsService(ExportsErasure):
     db = Database("exports")
     context = Context()
     audit = AuditTrail("exports")
-    publish_job = job_publisher()
+    outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
     config = Config()
     contacts = RpcProxy("contacts")
 
@@ -173,7 +174,7 @@ class ExportsService(ExportsErasure):
         options = export_format.load_options(values["options"])
         columns = export_columns.check_columns(values["columns"]) if export_format.uses_columns else []
         selection = checked_selection(values["selection"], export_format)
-        with self.db.transaction() as session:
+        with self.db.transaction() as session:  # the job and its queued message, in one transaction
             job = storage.insert_job(
                 session,
                 {
@@ -189,13 +190,8 @@ class ExportsService(ExportsErasure):
                     "content_type": export_format.content_type,
                 },
             )
-        try:
-            self.publish_job(job_message(job["id"]), routing_key=JOB_ROUTING_KEY)
-        except Exception:
-            log.error("export job %s could not be queued", job["id"], exc_info=True)
-            with self.db.transaction() as session:
-                storage.fail(session, job["id"], "The job could not be queued.")
-            raise ServiceUnavailable("The export could not be queued right now. Try again.") from None
+            queue_job(self.outbox, session, job["id"])
+        self.outbox.flush()
         return job_view(job, self._keep_hours())
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -10,25 +10,25 @@ Operations scale exports by running more `piiri run exports-worker` processes.
 
 import logging
 
-import eventlet
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
-from piiri.context import ACTOR_KEY, REQUEST_ID_KEY
+from piiri.context import act_as_header
 from piiri.db import Database
-from piiri.errors import PiiriError, ServiceUnavailable
-from services.exports import running, storage
-from services.exports.queue import JOB_QUEUE, JOB_ROUTING_KEY, consume_jobs, job_message, job_publisher
+from piiri.dead_letters import Unprocessable
+from piiri.errors import PiiriError
+from piiri.outbox import Outbox
+from piiri.rpc import RpcProxy
+from services.exports import models, running, storage
+from services.exports.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, queue_job
 
 log = logging.getLogger(__name__)
 
 DEFAULT_STALE_SECONDS = 120
 RECOVERY_INTERVAL = 5  # seconds between looks for jobs of dead workers
 PAGE_SIZE = 2000
-PAGE_TIMEOUT = 300  # seconds for one page of contacts.export_page
 
 
 class ActAs(DependencyProvider):
@@ -36,8 +36,7 @@ class ActAs(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         def act_as(actor_header, request_id):
-            worker_ctx.data[ACTOR_KEY] = actor_header
-            worker_ctx.data[REQUEST_ID_KEY] = request_id
+            act_as_header(worker_ctx, actor_header, request_id)
 
         return act_as
 
@@ -47,9 +46,10 @@ class ExportWorker:
 
     db = Database("exports")
     config = Config()
-    contacts = RpcProxy("contacts")
+    # one page of PAGE_SIZE rows; EXPORT_RPC_TIMEOUT bounds every call (issue 11)
+    contacts = RpcProxy("contacts", timeout_key="EXPORT_RPC_TIMEOUT", default=300)
     act_as = ActAs()
-    publish_job = job_publisher()
+    outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
 
     def _stale_seconds(self):
         return int(self.config.get("EXPORT_STALE_SECONDS", DEFAULT_STALE_SECONDS))
@@ -58,9 +58,8 @@ class ExportWorker:
     def run_job(self, body):
         """Run the job named by the message, unless another worker has it or it is finished or gone."""
         job_id = storage.parse_id((body or {}).get("job_id") if isinstance(body, dict) else None)
-        if job_id is None:
-            log.error("exports: dropped a job message without a job id: %r", body)
-            return
+        if job_id is None:  # to the dead letters, never dropped (issue 11 item 6)
+            raise Unprocessable(f"an export job message without a job id: {body!r}"[:500])
         with self.db.transaction() as session:
             job = storage.claim(session, job_id, self._stale_seconds())
         if job is None:
@@ -84,9 +83,13 @@ class ExportWorker:
         """Queue again the running jobs whose worker stopped beating (it died or was stopped)."""
         stale = storage.stale_jobs(self.db.session, self._stale_seconds())
         self.db.session.rollback()
-        for job_id in stale:
-            log.warning("exports: job %s lost its worker; queueing it again", job_id)
-            self.publish_job(job_message(job_id), routing_key=JOB_ROUTING_KEY)
+        if not stale:
+            return
+        with self.db.transaction() as session:
+            for job_id in stale:
+                log.warning("exports: job %s lost its worker; queueing it again", job_id)
+                queue_job(self.outbox, session, job_id)
+        self.outbox.flush()
 
     def _fetcher(self, job):
         """contacts.export_page for the job; the next page is asked for as soon as a page arrives, so the
@@ -101,13 +104,7 @@ class ExportWorker:
 
         def fetch_page(cursor):
             reply = pending.pop(cursor, None) or ask(cursor)
-            try:
-                with eventlet.Timeout(PAGE_TIMEOUT):
-                    page = reply.result()
-            except eventlet.Timeout:
-                raise ServiceUnavailable(
-                    f"The contacts service did not answer in {PAGE_TIMEOUT} s; start the export again."
-                ) from None
+            page = reply.result()  # ServiceUnavailable after EXPORT_RPC_TIMEOUT: the job fails, clearly
             if page.get("next_cursor"):
                 pending[page["next_cursor"]] = ask(page["next_cursor"])
             return page

@@ -8,13 +8,14 @@ import io
 import uuid
 from dataclasses import asdict
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from piiri.outbox import Outbox
+from piiri.rpc import RpcProxy
 from services.imports import jobs, mapping, models, pipeline, sample
 from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
 from services.imports.erasure import ImportsErasure

@@ -20,7 +20,6 @@ import eventlet
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from piiri.audit import AuditTrail
@@ -28,6 +27,7 @@ from piiri.context import Actor, Context
 from piiri.db import Database
 from piiri.errors import NotFound, PiiriError, ValidationFailed
 from piiri.outbox import Outbox
+from piiri.rpc import RpcProxy
 from services.imports import jobs, models, pipeline
 from services.imports.limits import Limits
 from services.imports.reading import ImportFileError
@@ -68,7 +68,8 @@ class ImportWorker:
     context = Context()
     audit = AuditTrail("imports")
     outbox = Outbox("imports", models.outbox)
-    contacts = RpcProxy("contacts")
+    # a chunk of IMPORT_CHUNK_ROWS rows takes longer than an ordinary call (issue 11: RPC deadlines)
+    contacts = RpcProxy("contacts", timeout_key="IMPORT_RPC_TIMEOUT", default=120)
     settings = WorkerSettings()
 
     @event_handler("imports", QUEUED, handler_type=SERVICE_POOL, reliable_delivery=True)

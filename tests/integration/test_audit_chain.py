@@ -13,15 +13,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from conftest import make_actor
-from piiri import cli
 from piiri.audit import audit_record
 from piiri.errors import PermissionDenied, ValidationFailed
-from piiri.messaging import audit_publisher
+from piiri_cli import cli
 from services.audit import storage
 from services.audit.chain import row_hash
 from services.audit.contract import load_record
 from services.audit.service import AuditService
 from services.audit.verify import verify_stored_chain
+from tests.events import signed_audit_publisher
 
 VIEWER = make_actor("viewer", permissions=("audit.view",), roles=("staff",))
 
@@ -109,7 +109,7 @@ def test_s2_concurrent_consumers_grow_one_gap_free_chain_in_commit_order(
 ):
     for _ in range(3):  # three consumer instances on the one durable queue
         run_services(AuditService)
-    publisher = audit_publisher(config["AMQP_URI"])
+    publisher = signed_audit_publisher(config)
     records = [a_record(admin_actor, subject_ids=[str(n)]) for n in range(300)]
     pool = eventlet.GreenPool(20)
     for record in records:

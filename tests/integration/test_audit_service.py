@@ -16,15 +16,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from conftest import make_actor
+from piiri import dead_letters, signing
 from piiri.audit import audit_record
+from piiri.dead_letters import Unprocessable
 from piiri.errors import NotAuthenticated, PermissionDenied, ValidationFailed
-from piiri.messaging import AUDIT_EXCHANGE, audit_publisher
+from piiri.messaging import AUDIT_EXCHANGE, context_headers
 from services.audit import models, storage
 from services.audit.contract import load_record
 from services.audit.service import AuditService
 from services.contacts.contract import EDITABLE_FIELDS
 from services.contacts.details import detail_names
 from services.contacts.service import ContactsService
+from tests.events import signed_audit_publisher
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def audit_container(run_services):
 
 @pytest.fixture
 def publish(config):
-    publisher = audit_publisher(config["AMQP_URI"])
+    publisher = signed_audit_publisher(config)
 
     def publish(body, routing_key="test.record"):
         publisher.publish(body, routing_key=routing_key)
@@ -136,9 +139,10 @@ def test_g2_the_same_record_published_twice_is_stored_once(audit_container, publ
     assert stored_count(engines, record["event_id"]) == 1
 
 
-def test_g2_malformed_messages_are_dropped_without_blocking_the_next_good_one(
+def test_g2_issue_11_malformed_messages_are_dead_lettered_without_blocking_the_next_good_one(
     audit_container, config, publish, engines, rpc, admin_actor
 ):
+    """Issue 11 item 6: nothing is dropped; what cannot be stored waits in piiri.dead_letters.audit."""
     good = a_record(admin_actor, [str(uuid.uuid4())])
     malformed = [["not", "a", "record"], {"action": "contact.viewed"}, {"event_id": "nope", "action": "x"}]
     handled = {}
@@ -152,19 +156,34 @@ def test_g2_malformed_messages_are_dropped_without_blocking_the_next_good_one(
     with entrypoint_waiter(audit_container, "store_record", callback=all_handled, timeout=5):
         with Connection(config["AMQP_URI"]) as conn:  # bodies that are not even JSON
             producer = Producer(conn.channel(), exchange=AUDIT_EXCHANGE)
+            headers = context_headers({}, signing.context_keys(config))
             producer.publish(
-                "plain text", routing_key="junk", content_type="text/plain", content_encoding="utf-8"
+                "plain text",
+                routing_key="junk",
+                content_type="text/plain",
+                content_encoding="utf-8",
+                headers=headers,
             )
             producer.publish(
-                "{not json", routing_key="junk", content_type="application/json", content_encoding="utf-8"
+                "{not json",
+                routing_key="junk",
+                content_type="application/json",
+                content_encoding="utf-8",
+                headers=headers,
             )
         for body in malformed:
             publish(body)
         publish(good)
 
-    assert all(exc_info is None for _, exc_info in handled.values())  # no error: acked, not requeued
-    assert [handled[repr(body)][0] for body in malformed] == [False, False, False]
-    assert handled[repr(good)][0] is True
+    assert all(handled[repr(body)][1][0] is Unprocessable for body in malformed)
+    assert handled[repr(good)] == (True, None)
+    letters = wait_for(
+        lambda: dead_letters.list_letters(config["AMQP_URI"], "piiri.audit.records"),
+        lambda found: len(found) == len(malformed) + 2,
+    )
+    assert {letter["dead_letter_queue"] for letter in letters} == {"piiri.dead_letters.audit"}
+    assert sum("cannot decode" in letter["error"] for letter in letters) == 2
+    assert sum("not an audit record" in letter["error"] for letter in letters) == 3
     with rpc(admin_actor) as proxy:
         [event] = trail(proxy, good["subject_ids"][0])
     assert event["event_id"] == good["event_id"]

@@ -9,9 +9,10 @@ from sqlalchemy.exc import DataError, OperationalError
 
 from piiri.audit import audit_record
 from piiri.context import Actor
+from piiri.dead_letters import Unprocessable
 from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit import service as audit_service
-from services.audit.service import RETRY_DELAY, AuditService
+from services.audit.service import AuditService
 
 VIEWER = Actor(id="u-1", username="anna", permissions=("audit.view",))
 
@@ -35,12 +36,6 @@ def storage():
         yield storage
 
 
-@pytest.fixture
-def sleep():
-    with patch.object(audit_service.eventlet, "sleep") as sleep:
-        yield sleep
-
-
 def test_a_record_is_stored_in_a_transaction(worker, storage):
     record = a_record()
     assert worker.store_record(record) is True
@@ -53,24 +48,24 @@ def test_a_record_is_stored_in_a_transaction(worker, storage):
 @pytest.mark.parametrize(
     "body", [["not", "a", "record"], {"action": "contact.viewed"}, {"event_id": "x"}, None]
 )
-def test_a_malformed_record_is_acked_and_not_stored(worker, storage, sleep, body, caplog):
-    assert worker.store_record(body) is False  # returns normally: nameko acks the message
+def test_issue_11_a_malformed_record_goes_to_the_dead_letters_not_stored(worker, storage, body, caplog):
+    with pytest.raises(Unprocessable):  # the container dead-letters it at once, with this error
+        worker.store_record(body)
     storage.insert_event.assert_not_called()
-    sleep.assert_not_called()
     assert "malformed" in caplog.text
 
 
-def test_a_database_failure_requeues_after_a_pause(worker, storage, sleep):
+def test_a_database_failure_is_raised_so_the_container_retries_it(worker, storage):
     storage.insert_event.side_effect = OperationalError("INSERT", {}, Exception("connection refused"))
-    with pytest.raises(OperationalError):  # raising makes nameko requeue (requeue_on_error=True)
+    with pytest.raises(OperationalError):  # not Unprocessable: retried with pauses (piiri/container.py)
         worker.store_record(a_record())
-    sleep.assert_called_once_with(RETRY_DELAY)
 
 
-def test_a_record_the_database_cannot_hold_is_dropped_not_retried_forever(worker, storage, sleep, caplog):
+def test_issue_11_a_record_the_database_cannot_hold_is_dead_lettered_never_dropped(worker, storage, caplog):
+    """Issue 11 item 6: this test used to lock in the drop of an unstorable record."""
     storage.insert_event.side_effect = DataError("INSERT", {}, Exception("invalid input"))
-    assert worker.store_record(a_record()) is False
-    sleep.assert_not_called()
+    with pytest.raises(Unprocessable, match="cannot store"):
+        worker.store_record(a_record())
     assert "unstorable" in caplog.text
 
 

@@ -20,6 +20,7 @@ from nameko.timer import timer
 
 from piiri import erasure as protocol
 from piiri.context import SYSTEM
+from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
 from services.contacts.details import detail_subjects, details_for
@@ -259,9 +260,8 @@ class ErasureRpc:
         """A service's ``contact_erasure_completed``: mark it done; the last one completes the erasure."""
         try:
             report = COMPLETED.load(body)
-        except (ValidationError, TypeError) as exc:
-            log.error("erasure: dropped a malformed report %r: %s", body, exc)
-            return
+        except (ValidationError, TypeError) as exc:  # to the dead letters, never dropped (issue 11 item 6)
+            raise Unprocessable(f"not an erasure report: {exc}") from None
         self.context.act_as(SYSTEM)
         with self.db.transaction() as session:
             row = storage.get_erasure(session, report["erasure_id"], for_update=True)
@@ -313,7 +313,6 @@ class ErasureRpc:
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
-        storage.scrub_outbox(session, row["contact_id"], *(row.get("related_ids") or ()))
         self.audit.write(
             self.outbox,
             session,

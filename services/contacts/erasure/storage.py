@@ -7,8 +7,10 @@ duplicate candidates, redirects of ids merged into it); and by hand the rows nam
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
 of other contacts pointing to it, automation runs about it, its import history (the undo records of
 imports that created or changed it: their ``before`` holds the values an import overwrote; no key, so
-that undo can tell a deleted contact), its id in birthday reminders, and published outbox rows whose
-payload names it (a sent ``contact_updated`` carries the whole record).
+that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not scanned
+(issue 11 item 6): a published row is deleted OUTBOX_KEEP_SECONDS after it was sent (piiri/outbox.py),
+and an unpublished one must still be sent (the other services erase what it carries when the erasure
+request, queued after it, arrives).
 
 The search vocabulary (``search_words``) forgets the person's words that no other contact has, and
 the bounds that were the person's sort name (the trigger of migration 0018 does it as the row goes).
@@ -41,7 +43,6 @@ from services.contacts.models import (
     erasures,
     legal_bases,
     memberships,
-    outbox,
     saved_searches,
     search_words,
 )
@@ -193,7 +194,6 @@ def erase(session, contact_id):
         .where(birthday_reminders.c.contact_ids.any(contact_id))
         .values(contact_ids=func.array_remove(birthday_reminders.c.contact_ids, contact_id))
     )
-    summary["outbox_rows"] = scrub_outbox(session, contact_id)
     summary["import_results"] = scrub_import_results(session, contact_id)
     words = _words_of(session, contact_id)
     summary["contact"] = session.execute(delete(contacts).where(contacts.c.id == contact_id)).rowcount
@@ -202,7 +202,6 @@ def erase(session, contact_id):
     )
     related = redact_saved_searches(session, forgotten)
     summary["saved_searches"] = len(related)
-    summary["outbox_rows"] += scrub_outbox(session, *related)
     return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
 
 
@@ -316,19 +315,6 @@ def scrub_import_results(session, contact_id):
     """Take the contact's id out of the kept results of import chunks (a row created, updated, skipped
     as a duplicate of it): the row keeps its number and action, marked erased."""
     return session.execute(SCRUB_IMPORT_RESULTS, {"pattern": f"%{contact_id}%"}).rowcount
-
-
-def scrub_outbox(session, *subject_ids):
-    """Delete already published outbox rows that name the contact, or a saved search that named it
-    (their payloads may carry its data)."""
-    if not subject_ids:
-        return 0
-    payload = cast(outbox.c.payload, Text)
-    return session.execute(
-        delete(outbox).where(
-            outbox.c.published_at.isnot(None), or_(*(payload.contains(str(key)) for key in subject_ids))
-        )
-    ).rowcount
 
 
 # --- erasure records ----------------------------------------------------------------------------------

@@ -1,0 +1,219 @@
+"""One RabbitMQ user per service, allowed only what that service does on the broker (issue 11 item 7).
+
+``PERMISSIONS[service]`` is the (configure, write, read) regular expressions of the service's user in
+the Piiri vhost. RabbitMQ checks: declaring or deleting a queue or exchange needs *configure* on it;
+publishing to an exchange needs *write* on it (``amq.default`` is the default exchange, used for the
+dead-letter retries); consuming a queue needs *read* on it; binding a queue to an exchange needs *write*
+on the queue and *read* on the exchange.
+
+What each service's user may do, then: serve its own ``rpc-<service>`` queue and call others through
+``nameko-rpc`` with its own reply queues; publish audit records to ``piiri.audit``; publish its own
+``<service>.events``; consume only its own queues; publish its dead letters. So the import worker's
+user cannot consume the audit queue, nor publish ``contacts.events``, nor serve ``rpc-contacts``.
+Limitation: a user that binds a queue to an exchange (every audit publisher declares and binds the
+audit queue, so that no record is lost when audit starts last) holds *read* on that exchange, and could
+bind one of its own reply queues to it; topic permissions are not used.
+
+``piiri broker-users`` prints the users and their permissions; ``piiri broker-users --apply`` creates or
+updates them (and the vhost) through the RabbitMQ management API, with each service's password from
+``PIIRI_RABBITMQ_PASSWORD_<SERVICE>`` (deploy/compose.yml and deploy/k8s run it before the services).
+The operator (``piiri migrate``, ``piiri dead-letters``) keeps the administrator user.
+"""
+
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from base64 import b64encode
+
+SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "gateway")
+# Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
+
+
+def _any(*names):
+    return "^(" + "|".join(names) + ")$"
+
+
+def _rpc(service, serves=True):
+    """Names for calling others (own reply queues) and, when it ``serves``, for its own RPC queue."""
+    names = ["nameko-rpc", re.escape(f"rpc.reply-{service}-") + ".*"]
+    return [*names, re.escape(f"rpc-{service}")] if serves else names
+
+
+def _events_handler(source, service):
+    """A nameko @event_handler of ``service`` on ``source``'s events: the exchange and its own queues."""
+    return re.escape(f"{source}.events"), re.escape(f"evt-{source}-") + "[^-]+" + re.escape(
+        f"--{service}."
+    ) + ".*"
+
+
+AUDIT = [r"piiri\.audit", r"piiri\.audit\.records"]  # every publisher of audit records declares both
+DEAD = [r"piiri\.dead_letters", r"piiri\.dead_letters\.audit"]
+ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
+JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
+
+
+def _user(configure, write, read):
+    return {"configure": _any(*configure), "write": _any(*write), "read": _any(*read)}
+
+
+def _permissions():
+    def common(service, serves=True):
+        """configure and write: RPC, audit publishing (declares and binds the audit queue), dead letters."""
+        return _rpc(service, serves) + AUDIT + DEAD
+
+    def common_read(service, serves=True):
+        """read: RPC, and the exchanges it binds queues to (audit, dead letters)."""
+        return [*_rpc(service, serves), r"piiri\.audit", r"piiri\.dead_letters"]
+
+    contacts_events, contacts_own = _events_handler("contacts", "contacts")
+    import_events, import_queue = _events_handler("imports", "import_worker")
+    erasure_requests = r"piiri\.erasure\.[a-z_]+"
+    return {
+        # contacts: RPC; its events; its automations' handlers on its own events; declares every
+        # service's erasure-request queue (bound to contacts.events); consumes the erasure reports.
+        "contacts": _user(
+            configure=[
+                *common("contacts"),
+                contacts_events,
+                contacts_own,
+                erasure_requests,
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("contacts"),
+                "amq\\.default",
+                contacts_events,
+                contacts_own,
+                erasure_requests,
+                *ERASURE_REPORTS,
+            ],
+            read=[*common_read("contacts"), contacts_events, contacts_own, *ERASURE_REPORTS],
+        ),
+        # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports.
+        "audit": _user(
+            configure=[*common("audit"), contacts_events, r"piiri\.erasure\.audit", *ERASURE_REPORTS],
+            write=[*common("audit"), "amq\\.default", r"piiri\.erasure\.audit", *ERASURE_REPORTS],
+            read=[
+                *common_read("audit"),
+                r"piiri\.audit\.records",
+                contacts_events,
+                r"piiri\.erasure\.audit",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # imports: RPC (and calls contacts); publishes imports.events (import_job_queued) via its outbox;
+        # its erasure requests and reports (G4).
+        "imports": _user(
+            configure=[
+                *common("imports"),
+                import_events,
+                contacts_events,
+                r"piiri\.erasure\.imports",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("imports"),
+                "amq\\.default",
+                import_events,
+                r"piiri\.erasure\.imports",
+                *ERASURE_REPORTS,
+            ],
+            read=[*common_read("imports"), contacts_events, r"piiri\.erasure\.imports", *ERASURE_REPORTS],
+        ),
+        # import workers: call contacts; consume import_job_queued; their outbox publishes imports.events.
+        "import_worker": _user(
+            configure=[*common("import_worker", serves=False), import_events, import_queue],
+            write=[*common("import_worker", serves=False), "amq\\.default", import_events, import_queue],
+            read=[*common_read("import_worker", serves=False), import_events, import_queue],
+        ),
+        # exports: RPC; queues jobs through its outbox; its erasure requests and reports (G4).
+        "exports": _user(
+            configure=[
+                *common("exports"),
+                r"exports\.events",
+                *JOBS,
+                contacts_events,
+                r"piiri\.erasure\.exports",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("exports"),
+                "amq\\.default",
+                r"exports\.events",
+                *JOBS,
+                r"piiri\.erasure\.exports",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("exports"),
+                *JOBS[:1],
+                contacts_events,
+                r"piiri\.erasure\.exports",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # export workers: call contacts; consume the job queue; re-queue stale jobs through the outbox.
+        "exports_worker": _user(
+            configure=[*common("exports_worker", serves=False), r"exports\.events", *JOBS],
+            write=[*common("exports_worker", serves=False), "amq\\.default", r"exports\.events", *JOBS],
+            read=[*common_read("exports_worker", serves=False), *JOBS],
+        ),
+        # gateway: calls every service; audit records of its own changes; /health looks at queues.
+        "gateway": _user(
+            configure=common("gateway", serves=False),
+            write=common("gateway", serves=False),
+            read=common_read("gateway", serves=False),
+        ),
+    }
+
+
+PERMISSIONS = _permissions()
+
+
+def username(service):
+    return f"piiri-{service.replace('_', '-')}"
+
+
+def password_variable(service):
+    return f"PIIRI_RABBITMQ_PASSWORD_{service.upper()}"
+
+
+def plan():
+    """[(user, service, permissions)] for printing."""
+    return [(username(service), service, PERMISSIONS[service]) for service in SERVICES]
+
+
+def apply(management_url, admin_user, admin_password, vhost, passwords):
+    """Create or update the vhost, each service's user (password from ``passwords[service]``) and its
+    permissions, through the management HTTP API. Returns the users written."""
+    auth = "Basic " + b64encode(f"{admin_user}:{admin_password}".encode()).decode()
+
+    def put(path, body):
+        request = urllib.request.Request(
+            management_url.rstrip("/") + path,
+            data=json.dumps(body).encode(),
+            method="PUT",
+            headers={"Authorization": auth, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    quoted_vhost = urllib.parse.quote(vhost, safe="")
+    put(f"/api/vhosts/{quoted_vhost}", {})
+    written = []
+    for user, service, permissions in plan():
+        password = passwords.get(service)
+        if not password:
+            raise ValueError(f"no password for {service}: set {password_variable(service)}")
+        put(f"/api/users/{urllib.parse.quote(user, safe='')}", {"password": password, "tags": ""})
+        put(f"/api/permissions/{quoted_vhost}/{urllib.parse.quote(user, safe='')}", permissions)
+        written.append(user)
+    return written
+
+
+def passwords_from_environment(environ=None):
+    environ = os.environ if environ is None else environ
+    return {service: environ.get(password_variable(service), "") for service in SERVICES}

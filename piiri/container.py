@@ -1,0 +1,171 @@
+"""The service container every Piiri service runs in (issue 11 items 6 and 7): nameko's container, plus two
+checks made once, here, for every entrypoint that a message starts.
+
+- Signed context (piiri/signing.py): before an ``@rpc``, ``@event_handler`` or ``@consume`` worker
+  runs, the context's signature is verified. A refused RPC gets a NotAuthenticated error reply; a
+  refused RPC or event also goes to the dead letters (piiri/dead_letters.py), so it is on record.
+- Dead letters: an ``@event_handler`` or ``@consume`` worker that raises is retried a few times and then
+  dead-lettered (piiri/dead_letters.py), instead of being dropped or requeued for ever (stack.md
+  trap 12); a message whose body cannot be decoded is dead-lettered too.
+
+``load_config`` (piiri/config.py) names this class as nameko's ``SERVICE_CONTAINER_CLS``, so
+``piiri run``, ``nameko run`` with a Piiri config and the tests all use it; a new consumer needs nothing
+but nameko's own decorators.
+"""
+
+import functools
+import logging
+import sys
+
+import eventlet
+from kombu.message import Message
+from nameko.containers import ServiceContainer, WorkerContext
+from nameko.messaging import Consumer, QueueConsumer
+from nameko.rpc import Rpc
+
+from piiri import dead_letters, signing
+from piiri.dead_letters import ATTEMPTS, DeadLetterPublisher, Unprocessable, error_text
+from piiri.errors import NotAuthenticated
+
+log = logging.getLogger(__name__)
+
+
+def source_queue(entrypoint):
+    if isinstance(entrypoint, Rpc):
+        return entrypoint.rpc_consumer.queue.name
+    return entrypoint.queue.name
+
+
+def message_of(handle_result):
+    """The kombu message a nameko Consumer or Rpc entrypoint bound into its ``handle_result``; None when
+    the worker was not started by a message (nameko's ``entrypoint_hook`` in tests, in-process)."""
+    if isinstance(handle_result, functools.partial) and handle_result.args:
+        candidate = handle_result.args[0]
+        if isinstance(candidate, Message):
+            return candidate
+    return None
+
+
+class PiiriContainer(ServiceContainer):
+    def __init__(self, service_cls, config):
+        super().__init__(service_cls, config)
+        self.context_keys = signing.context_keys(config)
+        self.max_attempts = dead_letters.max_attempts(config)
+        self._dead_letters = None
+
+    @property
+    def dead_letters(self):
+        if self._dead_letters is None:
+            self._dead_letters = DeadLetterPublisher(self.config["AMQP_URI"])
+        return self._dead_letters
+
+    def start(self):
+        for extension in self.extensions:
+            if isinstance(extension, QueueConsumer):
+                self._catch_decode_errors(extension)
+        super().start()
+
+    def spawn_worker(self, entrypoint, args, kwargs, context_data=None, handle_result=None):
+        message = message_of(handle_result)
+        if message is not None and isinstance(entrypoint, (Rpc, Consumer)):
+            # nameko turns every header into context data: the retry bookkeeping is not context
+            context_data = {k: v for k, v in (context_data or {}).items() if not k.startswith("x-piiri-")}
+            try:
+                signing.verify(context_data, self.context_keys, required=isinstance(entrypoint, Consumer))
+            except signing.BadSignature as exc:
+                return self._refuse(entrypoint, message, args, kwargs, handle_result, exc)
+            if isinstance(entrypoint, Consumer):
+                handle_result = self._guarded(entrypoint, message, handle_result)
+        return super().spawn_worker(entrypoint, args, kwargs, context_data, handle_result)
+
+    # --- refusing a bad signature ------------------------------------------------------------------
+
+    def _refuse(self, entrypoint, message, args, kwargs, handle_result, exc):
+        """Runs in the entrypoint's message thread: the handler never runs."""
+        queue = source_queue(entrypoint)
+        log.error("%s: refused a message on %s: %s", self.service_name, queue, exc)
+        try:
+            self.dead_letters.dead_letter(message, queue, 0, f"refused: {exc}")
+        except Exception:
+            log.exception("%s: could not dead-letter a refused message; requeueing it", self.service_name)
+            eventlet.sleep(1.0)
+            consumer = (
+                entrypoint.queue_consumer if isinstance(entrypoint, Consumer) else entrypoint.rpc_consumer
+            )
+            consumer.requeue_message(message)
+            return None
+        error = NotAuthenticated(
+            "The call's acting-user context is not signed with a valid key, so it was refused.",
+            {"context": [str(exc)]},
+        )
+        worker_ctx = WorkerContext(self, None, entrypoint, args, kwargs, data={})
+        try:
+            raise error
+        except NotAuthenticated:
+            exc_info = sys.exc_info()
+        if isinstance(entrypoint, Consumer):
+            entrypoint.queue_consumer.ack_message(message)
+        else:
+            handle_result(worker_ctx, None, exc_info)  # the error reply to the caller, and the ack
+        return worker_ctx
+
+    # --- retries and dead letters of consumers ----------------------------------------------------
+
+    def _guarded(self, entrypoint, message, handle_result):
+        def handle(worker_ctx, result, exc_info):
+            if exc_info is None:
+                return handle_result(worker_ctx, result, exc_info)
+            if self._retry_or_dead_letter(entrypoint, message, exc_info[1]):
+                handle_result(worker_ctx, result, None)  # the copy is safely published: ack the original
+            else:
+                entrypoint.queue_consumer.requeue_message(message)  # never lost
+            return result, exc_info
+
+        return handle
+
+    def _retry_or_dead_letter(self, entrypoint, message, exc):
+        """True once the message is safely published again (retry or dead letter)."""
+        queue = source_queue(entrypoint)
+        attempts = int((message.headers or {}).get(ATTEMPTS, 0) or 0) + 1
+        try:
+            if isinstance(exc, Unprocessable) or attempts >= self.max_attempts:
+                self.dead_letters.dead_letter(message, queue, attempts, error_text(exc))
+            else:
+                eventlet.sleep(dead_letters.retry_delay(attempts))
+                log.warning(
+                    "%s: retrying a message on %s (attempt %d): %s", self.service_name, queue, attempts, exc
+                )
+                self.dead_letters.retry(message, queue, attempts)
+        except Exception:
+            log.exception("%s: could not retry or dead-letter a message on %s", self.service_name, queue)
+            eventlet.sleep(1.0)
+            return False
+        return True
+
+    # --- bodies that cannot be decoded ---------------------------------------------------------------
+
+    def _catch_decode_errors(self, queue_consumer):
+        """kombu raises a body it cannot decode out of the consumer loop (the consumer restarts and meets
+        it again); instead, such a message goes to the dead letters."""
+        if getattr(queue_consumer, "_piiri_decode_errors", False):
+            return
+        queue_consumer._piiri_decode_errors = True
+        original = queue_consumer.get_consumers
+
+        def get_consumers(consumer_cls, channel):
+            consumers = list(original(consumer_cls, channel))
+            for consumer in consumers:
+                queue = consumer.queues[0].name if consumer.queues else "?"
+                consumer.on_decode_error = functools.partial(self._undecodable, queue_consumer, queue)
+            return consumers
+
+        queue_consumer.get_consumers = get_consumers
+
+    def _undecodable(self, queue_consumer, queue, message, exc):
+        try:
+            self.dead_letters.dead_letter(message, queue, 1, f"cannot decode the body: {error_text(exc)}")
+        except Exception:
+            log.exception("%s: could not dead-letter an undecodable message on %s", self.service_name, queue)
+            message.requeue()
+            return
+        message.ack()

@@ -1,0 +1,262 @@
+"""Dead letters (issue 11 item 6): where a message goes that a consumer cannot handle, and how it comes back.
+
+The mechanism, one for every consumer: the service container (piiri/container.py) wraps the result of
+every ``@consume`` and ``@event_handler`` worker (and refuses RPCs and events with a bad signature).
+When a handler raises, the container republishes the message to its own queue (through the default
+exchange, so no other subscriber sees it twice) with the header ``x-piiri-attempts`` one higher, after a
+pause that doubles each time, and acks the original. On the ``DEAD_LETTER_AFTER``-th failure (config,
+default 5), or at once when the handler raises ``Unprocessable`` (a message that cannot be parsed or
+can never be stored) or the context's signature is bad, the container publishes the message, with
+its original exchange, routing key, headers, source queue and the error, to the durable exchange
+``piiri.dead_letters``, with publisher confirms, and only then acks the original. If even that publish
+fails, the original is requeued: a message is never dropped.
+
+Why not RabbitMQ's own dead-lettering (``x-dead-letter-exchange``)? Installed brokers already have
+every queue, and RabbitMQ refuses to redeclare a queue with different x-arguments
+(PRECONDITION_FAILED), so it would need a policy applied outside the services; it also cannot count
+failures (a ``requeue`` does not change headers) nor carry the error. The consumer-side mechanism works
+on existing queues, needs no policy and no migration, and is the same in every service.
+
+Queues: ``piiri.dead_letters.audit`` holds what the audit consumer could not store (GET /health says
+"degraded" while it is not empty); ``piiri.dead_letters`` holds everything else. ``piiri dead-letters
+list|show ID|replay ID|replay --all [--queue Q]`` reads them (messages looked at are released again)
+and replays one to its original exchange and routing key with its original headers.
+"""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from amqp.exceptions import NotFound
+from kombu import Connection, Exchange, Producer, Queue
+from nameko.amqp.publish import Publisher
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_EXCHANGE = Exchange("piiri.dead_letters", type="direct", durable=True)
+AUDIT_DEAD_LETTERS = Queue(
+    "piiri.dead_letters.audit",
+    exchange=DEAD_LETTER_EXCHANGE,
+    routing_key="audit",
+    durable=True,
+    queue_arguments={"x-queue-type": "classic"},
+)
+DEAD_LETTERS = Queue(
+    "piiri.dead_letters",
+    exchange=DEAD_LETTER_EXCHANGE,
+    routing_key="service",
+    durable=True,
+    queue_arguments={"x-queue-type": "classic"},
+)
+QUEUES = (AUDIT_DEAD_LETTERS, DEAD_LETTERS)
+AUDIT_SOURCE = "piiri.audit.records"
+
+ATTEMPTS = "x-piiri-attempts"
+ORIGINAL_EXCHANGE = "x-piiri-original-exchange"
+ORIGINAL_ROUTING_KEY = "x-piiri-original-routing-key"
+DL_ID = "x-piiri-dead-letter-id"
+DL_QUEUE = "x-piiri-dead-letter-queue"
+DL_ERROR = "x-piiri-dead-letter-error"
+DL_AT = "x-piiri-dead-letter-at"
+OWN_HEADERS = (ATTEMPTS, ORIGINAL_EXCHANGE, ORIGINAL_ROUTING_KEY, DL_ID, DL_QUEUE, DL_ERROR, DL_AT)
+
+DEFAULT_MAX_ATTEMPTS = 5
+FIRST_RETRY_DELAY = 0.5  # seconds; doubles each failure, at most MAX_RETRY_DELAY
+MAX_RETRY_DELAY = 30.0
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for a message it can never handle (not parseable, not storable): it goes to
+    the dead letters at once, with this error, instead of being retried."""
+
+
+def max_attempts(config):
+    return max(1, int(config.get("DEAD_LETTER_AFTER", DEFAULT_MAX_ATTEMPTS)))
+
+
+def retry_delay(attempts):
+    return min(FIRST_RETRY_DELAY * 2 ** max(0, attempts - 1), MAX_RETRY_DELAY)
+
+
+def error_text(exc):
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 2000 else f"{text[:2000]}…"
+
+
+def origin(message):
+    """(exchange, routing key) the message was first published to, before any retry."""
+    headers = message.headers or {}
+    info = message.delivery_info or {}
+    return (
+        headers.get(ORIGINAL_EXCHANGE, info.get("exchange", "")),
+        headers.get(ORIGINAL_ROUTING_KEY, info.get("routing_key", "")),
+    )
+
+
+def dead_letter_queue_for(source_queue):
+    return AUDIT_DEAD_LETTERS if source_queue == AUDIT_SOURCE else DEAD_LETTERS
+
+
+class DeadLetterPublisher:
+    """Publishes retries and dead letters for one service container (confirms, mandatory)."""
+
+    def __init__(self, amqp_uri):
+        self.publisher = Publisher(
+            amqp_uri,
+            use_confirms=True,
+            mandatory=True,
+            declare=[DEAD_LETTER_EXCHANGE, *QUEUES],
+            retry=True,
+            retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
+        )
+
+    def _publish(self, message, headers, exchange, routing_key):
+        properties = message.properties or {}
+        extra = {}
+        for name in ("reply_to", "correlation_id", "priority"):
+            if properties.get(name) is not None:
+                extra[name] = properties[name]
+        self.publisher.publish(
+            message.body,
+            content_type=message.content_type or "application/json",
+            content_encoding=message.content_encoding or "utf-8",
+            headers=headers,
+            exchange=exchange,
+            routing_key=routing_key,
+            **extra,
+        )
+
+    def retry(self, message, source_queue, attempts):
+        """The message again at the end of its own queue, counted."""
+        exchange, routing_key = origin(message)
+        headers = {
+            **(message.headers or {}),
+            ATTEMPTS: attempts,
+            ORIGINAL_EXCHANGE: exchange,
+            ORIGINAL_ROUTING_KEY: routing_key,
+        }
+        self._publish(message, headers, "", source_queue)
+
+    def dead_letter(self, message, source_queue, attempts, error):
+        """The message, with where it came from and why it failed, into the dead letters; returns its id."""
+        exchange, routing_key = origin(message)
+        letter_id = str(uuid.uuid4())
+        headers = {
+            **(message.headers or {}),
+            ATTEMPTS: attempts,
+            ORIGINAL_EXCHANGE: exchange,
+            ORIGINAL_ROUTING_KEY: routing_key,
+            DL_ID: letter_id,
+            DL_QUEUE: source_queue,
+            DL_ERROR: error,
+            DL_AT: datetime.now(UTC).isoformat(),
+        }
+        queue = dead_letter_queue_for(source_queue)
+        self._publish(message, headers, DEAD_LETTER_EXCHANGE, queue.routing_key)
+        log.error("dead letter %s from %s (%s attempts): %s", letter_id, source_queue, attempts, error)
+        return letter_id
+
+
+# --- reading and replaying (the `piiri dead-letters` command, GET /health) ------------------------------
+
+
+def counts(amqp_uri, timeout=3):
+    """{dead-letter queue: messages in it}; a queue not declared yet holds 0; None without a broker."""
+    result = {}
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1)
+            for queue in QUEUES:  # passive: the gateway's broker user may not declare them
+                channel = connection.channel()
+                try:
+                    _, messages, _ = channel.queue_declare(queue=queue.name, passive=True)
+                except NotFound:
+                    messages = 0  # no dead letter yet (the broker closed this channel)
+                else:
+                    channel.close()
+                result[queue.name] = messages
+    except Exception as exc:
+        log.warning("dead letters: cannot count them: %s", exc)
+        return dict.fromkeys(queue.name for queue in QUEUES)
+    return result
+
+
+def _letter(queue, message):
+    headers = dict(message.headers or {})
+    body = message.body
+    if isinstance(body, bytes):
+        try:
+            body = body.decode(message.content_encoding or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            body = repr(body)
+    return {
+        "id": headers.get(DL_ID),
+        "dead_letter_queue": queue.name,
+        "queue": headers.get(DL_QUEUE),
+        "exchange": headers.get(ORIGINAL_EXCHANGE),
+        "routing_key": headers.get(ORIGINAL_ROUTING_KEY),
+        "attempts": headers.get(ATTEMPTS),
+        "error": headers.get(DL_ERROR),
+        "at": headers.get(DL_AT),
+        "headers": {k: v for k, v in headers.items() if k not in OWN_HEADERS},
+        "content_type": message.content_type,
+        "body": body,
+    }
+
+
+def _each(channel, queue_filter=None):
+    """(dead-letter queue, kombu message) for every dead letter, each held unacked on ``channel``."""
+    for queue in QUEUES:
+        bound = queue.bind(channel)
+        bound.declare()
+        while True:
+            message = bound.get(no_ack=False, accept=["json", "text/plain", "application/data"])
+            if message is None:
+                break
+            if queue_filter and (message.headers or {}).get(DL_QUEUE) != queue_filter:
+                continue
+            yield queue, message
+
+
+def list_letters(amqp_uri, queue_filter=None):
+    """Every dead letter (the messages stay where they are)."""
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        letters = [_letter(queue, message) for queue, message in _each(channel, queue_filter)]
+        channel.close()  # releases every message looked at, unacked: they stay dead letters
+    return letters
+
+
+def show(amqp_uri, letter_id):
+    for letter in list_letters(amqp_uri):
+        if letter["id"] == letter_id:
+            return letter
+    return None
+
+
+def replay(amqp_uri, letter_id=None, queue_filter=None):
+    """Republish the dead letter ``letter_id`` (or every one, of ``queue_filter`` if given) to its
+    original exchange and routing key with its original headers, confirmed; only then remove it.
+    Returns the ids replayed."""
+    replayed = []
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        channel = connection.channel()
+        producer = Producer(connection.channel())
+        for _, message in _each(channel, queue_filter):
+            headers = dict(message.headers or {})
+            if letter_id is not None and headers.get(DL_ID) != letter_id:
+                continue
+            producer.publish(
+                message.body,
+                exchange=headers.get(ORIGINAL_EXCHANGE, ""),
+                routing_key=headers.get(ORIGINAL_ROUTING_KEY, ""),
+                headers={k: v for k, v in headers.items() if k not in OWN_HEADERS},
+                content_type=message.content_type or "application/json",
+                content_encoding=message.content_encoding or "utf-8",
+                delivery_mode=2,
+                mandatory=True,
+            )
+            message.ack()
+            replayed.append(headers.get(DL_ID))
+        channel.close()
+    return replayed

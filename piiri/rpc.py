@@ -1,0 +1,87 @@
+"""RPC calls between services with a deadline from configuration (issue 11 item 6; stack.md trap 10).
+
+nameko's ``RpcProxy`` waits for ever for a service that is stopped or stuck. ``piiri.rpc.RpcProxy`` is a
+drop-in replacement: every call, plain (``self.contacts.get_contact(id)``) or asynchronous
+(``self.contacts.upsert_batch.call_async(...).result()``), gives up after the configured number of
+seconds and raises ``ServiceUnavailable`` naming the service. The deadline is ``RPC_TIMEOUT`` (default
+15 s) unless the proxy names another setting (``RpcProxy("contacts", timeout_key="EXPORT_RPC_TIMEOUT",
+default=300)`` for the export worker's long pages). A request whose caller gave up may still run later,
+so RPCs stay idempotent or harmless.
+
+Use it for every ``RpcProxy`` inside a service; standalone clients (``ClusterRpcProxy``) take
+``timeout=rpc_timeout(config)``.
+"""
+
+import eventlet
+from nameko import rpc as nameko_rpc
+
+from piiri.errors import ServiceUnavailable
+
+DEFAULT_TIMEOUT = 15.0
+
+
+def rpc_timeout(config, key="RPC_TIMEOUT", default=DEFAULT_TIMEOUT):
+    """Seconds to wait for an RPC reply, from ``config[key]``."""
+    value = float(config.get(key, default) or default)
+    if value <= 0:
+        raise ValueError(f"{key} must be a positive number of seconds, not {value}")
+    return value
+
+
+class RpcProxy(nameko_rpc.RpcProxy):
+    def __init__(self, target_service, timeout_key="RPC_TIMEOUT", default=DEFAULT_TIMEOUT, **options):
+        super().__init__(target_service, **options)
+        self.timeout_key = timeout_key
+        self.default_timeout = default
+        self.timeout = default
+
+    def setup(self):
+        super().setup()
+        self.timeout = rpc_timeout(self.container.config, self.timeout_key, self.default_timeout)
+
+    def get_dependency(self, worker_ctx):
+        return DeadlineServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+
+
+class DeadlineServiceProxy:
+    def __init__(self, proxy, service, timeout):
+        self._proxy = proxy
+        self._service = service
+        self._timeout = timeout
+
+    def __getattr__(self, name):
+        return DeadlineMethodProxy(getattr(self._proxy, name), self._service, self._timeout)
+
+
+class DeadlineMethodProxy:
+    def __init__(self, method, service, timeout):
+        self.method = method
+        self.service = service
+        self.timeout = timeout
+
+    def __call__(self, *args, **kwargs):
+        return self.call_async(*args, **kwargs).result()
+
+    def call_async(self, *args, **kwargs):
+        return DeadlineReply(self.method.call_async(*args, **kwargs), self.service, self.timeout)
+
+
+class DeadlineReply:
+    def __init__(self, reply, service, timeout):
+        self.reply = reply
+        self.service = service
+        self.timeout = timeout
+
+    def result(self):
+        timer = eventlet.Timeout(self.timeout)
+        try:
+            return self.reply.result()
+        except eventlet.Timeout as exc:
+            if exc is not timer:
+                raise
+            raise ServiceUnavailable(
+                f"The {self.service} service did not answer in {self.timeout:g} s.",
+                {"service": self.service, "timeout": self.timeout},
+            ) from None
+        finally:
+            timer.cancel()

@@ -1,0 +1,113 @@
+"""Issue 11 item 7: each service runs as its own RabbitMQ user with only the permissions it needs
+(piiri/broker_users.py): the services work end to end with them, and a user cannot read another
+service's queue nor publish another service's events."""
+
+import shutil
+import subprocess
+import uuid
+
+import pytest
+import requests
+from amqp.exceptions import AccessRefused
+from kombu import Connection
+
+from conftest import ALL_PERMISSIONS, make_actor
+from gateway.service import GatewayService
+from piiri import broker_users, cli
+from piiri.messaging import AUDIT_QUEUE, event_publisher
+from services.audit.service import AuditService
+from services.contacts.service import ContactsService
+from services.exports.service import ExportsService
+from services.exports.worker import ExportWorker
+from services.imports.service import ImportsService
+from services.imports.worker import ImportWorker
+from tests.events import wait_for
+
+pytestmark = pytest.mark.skipif(not shutil.which("rabbitmqctl"), reason="needs rabbitmqctl")
+
+
+def rabbitmqctl(*args):
+    return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def service_uris(config):
+    """Each service's user (named after this vhost, so parallel runs do not collide) and its AMQP URI."""
+    uri = config["AMQP_URI"]
+    vhost = uri.rsplit("/", 1)[-1]
+    host = uri.split("@", 1)[1].rsplit("/", 1)[0]
+    users, uris = [], {}
+    for user, service, permissions in broker_users.plan():
+        name, password = f"{user}-{vhost}", f"pw-{uuid.uuid4().hex}"
+        if rabbitmqctl("add_user", name, password).returncode != 0:  # left by a killed run
+            assert rabbitmqctl("change_password", name, password).returncode == 0
+        users.append(name)
+        done = rabbitmqctl(
+            "set_permissions",
+            "-p",
+            vhost,
+            name,
+            permissions["configure"],
+            permissions["write"],
+            permissions["read"],
+        )
+        assert done.returncode == 0, done.stderr
+        uris[service] = f"pyamqp://{name}:{password}@{host}/{vhost}"
+    yield uris
+    for name in users:
+        rabbitmqctl("delete_user", name)
+
+
+def test_issue_11_the_services_work_with_their_own_limited_broker_users(
+    service_uris, run_services, rpc, clean_databases, config
+):
+    """(service_uris first: its users are deleted only after the services stopped.)"""
+    run_services(AuditService, extra_config={"AMQP_URI": service_uris["audit"]})
+    run_services(ContactsService, extra_config={"AMQP_URI": service_uris["contacts"]})
+    run_services(ExportsService, extra_config={"AMQP_URI": service_uris["exports"]})
+    run_services(ExportWorker, extra_config={"AMQP_URI": service_uris["exports_worker"]})
+    run_services(ImportsService, extra_config={"AMQP_URI": service_uris["imports"]})
+    run_services(ImportWorker, extra_config={"AMQP_URI": service_uris["import_worker"]})
+    run_services(GatewayService, extra_config={"AMQP_URI": service_uris["gateway"]})
+    health = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/health").json()
+    assert health["status"] == "ok", health  # the gateway reaches every service and sees the workers
+    officer = make_actor(
+        "broker-officer", permissions=(*ALL_PERMISSIONS, "contacts.export", "contacts.import", "gdpr.officer")
+    )
+    with rpc(officer, timeout=20) as proxy:
+        person = proxy.contacts.create_contact({"first_name": "Raija", "last_name": "Rajattu"})
+        assert proxy.contacts.get_contact(person["id"])["last_name"] == "Rajattu"
+        assert proxy.imports.importable_fields()  # the imports service calls contacts, as its own user
+        job = proxy.exports.start_export(
+            {"format": "csv", "selection": {"kind": "search", "query": "Rajattu"}}
+        )
+        assert wait_for(lambda: proxy.exports.get_job(job["id"])["status"] == "done", seconds=20)
+        erasure = proxy.contacts.request_erasure(person["id"], "issue 11 broker users")
+        assert wait_for(lambda: proxy.contacts.get_erasure(erasure["id"])["completed_at"], seconds=20)
+    with clean_databases["audit"].connect() as conn:
+        from sqlalchemy import text
+
+        actions = set(conn.execute(text("SELECT action FROM audit_events")).scalars())
+    assert {"contact.created", "contact.viewed", "contact.erased"} <= actions
+
+
+def test_issue_11_a_service_user_cannot_read_the_audit_queue_nor_publish_another_services_events(
+    service_uris,
+):
+    with Connection(service_uris["contacts"]) as connection:
+        with pytest.raises(AccessRefused):
+            connection.channel().basic_get(queue=AUDIT_QUEUE.name)
+    publisher = event_publisher(service_uris["import_worker"], "contacts")
+    with pytest.raises(AccessRefused):
+        publisher.publish({"forged": True}, routing_key="member_joined")
+    with Connection(service_uris["gateway"]) as connection:
+        with pytest.raises(AccessRefused):
+            connection.channel().queue_declare(queue="rpc-contacts", durable=True)
+
+
+def test_issue_11_piiri_broker_users_prints_each_users_permissions(capsys):
+    assert cli.main(["broker-users"]) == 0
+    out = capsys.readouterr().out
+    for service in broker_users.SERVICES:
+        assert broker_users.username(service) in out
+        assert broker_users.password_variable(service) in out
