@@ -18,6 +18,8 @@ import logging
 import sys
 
 import eventlet
+from amqp.exceptions import ConnectionError as AMQPConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.message import Message
 from nameko.containers import ServiceContainer, WorkerContext
 from nameko.messaging import Consumer, QueueConsumer
@@ -28,6 +30,9 @@ from piiri.dead_letters import ATTEMPTS, DeadLetterPublisher, Unprocessable, err
 from piiri.errors import NotAuthenticated
 
 log = logging.getLogger(__name__)
+
+# What sending on a connection the broker closed raises (kombu wraps some of it in OperationalError).
+BROKER_GONE = (KombuOperationalError, AMQPConnectionError, ConnectionError, OSError)
 
 
 def source_queue(entrypoint):
@@ -76,7 +81,32 @@ class PiiriContainer(ServiceContainer):
                 return self._refuse(entrypoint, message, args, kwargs, handle_result, exc)
             if isinstance(entrypoint, Consumer):
                 handle_result = self._guarded(entrypoint, message, handle_result)
+            else:
+                handle_result = self._reply_guarded(handle_result)
         return super().spawn_worker(entrypoint, args, kwargs, context_data, handle_result)
+
+    # --- RPC replies while the broker is away ------------------------------------------------------
+
+    def _reply_guarded(self, handle_result):
+        """An RPC reply that cannot be sent because the broker went away (a restart, a failover) is
+        logged, not raised: nameko would let the error kill the whole container (issue 12's fault
+        harness saw contacts and imports exit on every RabbitMQ restart). The request stays unacked on
+        the dead channel, so the broker hands it out again when the consumer reconnects, and RPCs are
+        idempotent or harmless when repeated (stack.md trap 10)."""
+
+        def handle(worker_ctx, result, exc_info):
+            try:
+                return handle_result(worker_ctx, result, exc_info)
+            except BROKER_GONE as exc:
+                log.warning(
+                    "%s: the reply to %s could not be sent (%s); the broker redelivers the request",
+                    self.service_name,
+                    worker_ctx.entrypoint.method_name,
+                    error_text(exc),
+                )
+                return result, exc_info
+
+        return handle
 
     # --- refusing a bad signature ------------------------------------------------------------------
 
