@@ -13,8 +13,9 @@ from kombu import Connection
 
 from conftest import ALL_PERMISSIONS, make_actor
 from gateway.service import GatewayService
-from piiri import broker_users, cli
+from piiri import broker_users
 from piiri.messaging import AUDIT_QUEUE, event_publisher
+from piiri_cli import cli
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
