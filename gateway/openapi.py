@@ -239,8 +239,8 @@ def openapi_document():
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "piiri_session"})
     spec.components.schema("Error", schema=Error)
     routes = api_routes()  # imports every feature, so RAW_COMPONENTS and NAMED_COMPONENTS are complete
-    for name, schema in NAMED_COMPONENTS.items():
-        spec.components.schema(name, schema=schema)
+    for name, (schema, extra) in NAMED_COMPONENTS.items():
+        spec.components.schema(name, extra, schema=schema)
     for name, schema in RAW_COMPONENTS.items():
         spec.components.schema(name, schema)
     paths = {}
@@ -256,7 +256,8 @@ def openapi_document():
 NAMED_COMPONENTS = {}
 
 
-def component(name, schema):
-    """Registers a marshmallow schema under a name other than its class name; returns the schema."""
-    NAMED_COMPONENTS[name] = schema
+def component(name, schema, **extra):
+    """Registers a marshmallow schema under a name (other than its class name, or with extra keywords such
+    as an example of the whole object); returns the schema."""
+    NAMED_COMPONENTS[name] = (schema, extra)
     return schema

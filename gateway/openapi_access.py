@@ -45,6 +45,7 @@ class Role(Schema):
     builtin = fields.Boolean(dump_only=True, metadata={"description": "built-in: fixed permissions, kept"})
     user_count = fields.Integer(dump_only=True)
     group_count = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class User(Schema):
@@ -59,6 +60,10 @@ class User(Schema):
     permissions = fields.List(PERMISSION, dump_only=True)
     scoped = fields.Boolean(dump_only=True)
     scope_group_ids = fields.List(fields.String(), dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    locked_until = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "S1: locked after failed logins until then"}
+    )
 
 
 class UserGroup(Schema):

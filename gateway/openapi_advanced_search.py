@@ -3,7 +3,7 @@ oneOf, which marshmallow cannot express: it is a JSON-schema component."""
 
 from marshmallow import Schema, fields
 
-from gateway.openapi import json_schema_component
+from gateway.openapi import component, json_schema_component
 from services.contacts.advanced_search.contract import EXPRESSION_DESCRIPTION, MAX_DEPTH, MAX_LEAVES
 from services.contacts.contract import ContactPage as ContactPage
 
@@ -75,3 +75,18 @@ class AdvancedSearchRequest(Schema):
     cursor = fields.String(
         metadata={"description": "next_cursor of the previous page; refused with another sort or direction"}
     )
+
+
+component(
+    "AdvancedSearchRequest",
+    AdvancedSearchRequest,
+    example={
+        "expression": {
+            "and": [
+                {"or": [{"filter": "city", "value": "Helsinki"}, {"filter": "city", "value": "Espoo"}]},
+                {"not": {"filter": "deceased", "value": "only"}},
+            ]
+        },
+        "sort": "birth_date",
+    },
+)

@@ -8,7 +8,13 @@ import jsonschema
 import pytest
 
 from gateway.openapi import OPERATION_ATTR, api_routes, openapi_document, undeclared_routes
-from gateway.tests.openapi_check import documented_operations, refs, resolve, validate_structure
+from gateway.tests.openapi_check import (
+    documented_operations,
+    json_schema,
+    refs,
+    resolve,
+    validate_structure,
+)
 from tests.e2e.test_permission_matrix import ROUTE_PERMISSIONS
 from tests.routes import gateway_routes, is_api
 
@@ -91,3 +97,11 @@ def test_issue11_the_document_keeps_what_callers_rely_on(document):
     assert stream["application/json"]["schema"]["type"] == "array"
     upload = paths["/api/v1/imports"]["post"]["requestBody"]["content"]
     assert {"application/octet-stream", "multipart/form-data"} <= set(upload)
+
+
+def test_issue11_the_advanced_search_example_matches_its_own_schema(document):
+    request = document["components"]["schemas"]["AdvancedSearchRequest"]
+    schema = json_schema(document, {"$ref": "#/components/schemas/AdvancedSearchRequest"})
+    jsonschema.Draft4Validator(schema).validate(request["example"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate({"expression": {"and": [{"filter": "city"}]}})

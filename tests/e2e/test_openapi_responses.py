@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 import requests
 
-from gateway.tests.openapi_check import assert_matches
+from gateway.tests.openapi_check import assert_matches, response_schema
 from tests.conftest import ADMIN_PASSWORD
 
 ANNA = {
@@ -50,3 +50,28 @@ def test_x2_real_responses_match_the_openapi_document(system, admin_api):
 
     with pytest.raises(jsonschema.ValidationError):  # the check does see a wrong shape
         assert_matches(document, "/api/v1/contacts/{contact_id}", "get", 200, {"id": 5})
+
+
+def test_x2_every_list_answer_matches_the_openapi_document(system, admin_api):
+    """Every GET /api/v1 route without path parameters, called by an admin: each 200 JSON answer matches
+    the schema the document gives it (so a contract schema that drifts from the real answer fails here)."""
+    document = requests.get(f"{system.base_url}/api/v1/openapi.json").json()
+    admin_api.post("/api/v1/contacts", json=ANNA)
+    checked, mismatches = [], []
+    for path, item in document["paths"].items():
+        operation = item.get("get")
+        if "{" in path or path == "/api/v1/openapi.json" or operation is None:
+            continue
+        ok = operation["responses"].get("200", {}).get("content", {})
+        if list(ok) != ["application/json"]:
+            continue
+        response = admin_api.get(path)
+        if response.status_code == 200:
+            validator = jsonschema.Draft4Validator(response_schema(document, path, "get", 200))
+            mismatches += [
+                f"{path}: {error.json_path}: {error.message}"
+                for error in validator.iter_errors(response.json())
+            ]
+            checked.append(path)
+    assert mismatches == [], "\n".join(mismatches)
+    assert {"/api/v1/contacts", "/api/v1/groups", "/api/v1/me", "/api/v1/users"} <= set(checked)
