@@ -3,6 +3,7 @@ marshmallow schemas: each API route carries an ``@api_operation(...)`` declarati
 line; the path and the method come from the nameko entrypoint itself, path parameters from the werkzeug
 rule, bodies, queries and responses from marshmallow schemas (apispec's marshmallow plugin)."""
 
+import inspect
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -101,20 +102,29 @@ def api_operation(summary, **declaration):
     return declare
 
 
+NAMED_COMPONENTS = {}
+
+
+def component(name, schema, **extra):
+    """Registers a marshmallow schema under a name (other than its class name, or with extra keywords such
+    as an example of the whole object); returns the schema."""
+    NAMED_COMPONENTS[name] = (schema, extra)
+    return schema
+
+
 RAW_COMPONENTS = {}
 
 
 def json_schema_component(name, schema):
-    """A component marshmallow cannot express (a recursive oneOf); refer to it with ``component_ref``."""
+    """A component marshmallow cannot express (a recursive oneOf); returns the field metadata that refers
+    to it, e.g. ``fields.Raw(metadata=json_schema_component(...))``."""
     RAW_COMPONENTS[name] = schema
     return {"allOf": [{"$ref": f"#/components/schemas/{name}"}]}
 
 
 def api_routes():
-    """(method, werkzeug rule, function) of every @http entrypoint of GatewayService under /api/ or "
-    "/health."""
-    import inspect
-
+    """(method, werkzeug rule, function) of every @http entrypoint of GatewayService under /api/ or /health
+    (imported here: the routes' modules import this one)."""
     from gateway.service import GatewayService
 
     found = []
@@ -211,7 +221,7 @@ def operation_object(method, rule, function, operation):
 
 
 def undeclared_routes():
-    """ "METHOD /rule" of the API routes without an @api_operation declaration."""
+    """Each "METHOD /rule" of the API routes without an @api_operation declaration."""
     return [
         f"{method} {rule}" for method, rule, function in api_routes() if not hasattr(function, OPERATION_ATTR)
     ]
@@ -251,13 +261,3 @@ def openapi_document():
     for rule, operations in paths.items():
         spec.path(openapi_path(rule), operations=operations)
     return spec.to_dict()
-
-
-NAMED_COMPONENTS = {}
-
-
-def component(name, schema, **extra):
-    """Registers a marshmallow schema under a name (other than its class name, or with extra keywords such
-    as an example of the whole object); returns the schema."""
-    NAMED_COMPONENTS[name] = (schema, extra)
-    return schema
