@@ -1,9 +1,10 @@
 """/api/v1: the JSON API for other systems (bearer token or session cookie + X-CSRF-Token)."""
 
 from gateway import auth, worker_health
+from gateway import openapi_core as schemas
 from gateway.base import SERVICES, int_arg, json_body, search_filters
 from gateway.http import http, json_response
-from gateway.openapi import openapi_document
+from gateway.openapi import api_operation, openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
 from piiri import dead_letters
 from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied, ValidationFailed
@@ -40,6 +41,11 @@ class ApiRoutes:
             if not auth.same_secret(request.headers.get("X-CSRF-Token"), principal.csrf_token):
                 raise PermissionDenied("Missing or wrong X-CSRF-Token header.", {"csrf": ["Required."]})
 
+    @api_operation(
+        "200 ok or degraded while contacts and audit answer over the bus; 503 otherwise",
+        public=True,
+        responses={200: schemas.Health},
+    )
     @http("GET", "/health")
     def health(self, request):
         """200 "ok" when every service answers and each kind of worker runs; 200 "degraded" when only the
@@ -64,10 +70,23 @@ class ApiRoutes:
             status=503 if status == "unavailable" else 200,
         )
 
+    @api_operation(
+        "This OpenAPI document", public=True, responses={200: (schemas.AnyObject, "OpenAPI 3 document")}
+    )
     @http("GET", "/api/v1/openapi.json")
     def openapi(self, request):
         return json_response(openapi_document(), headers={"Cache-Control": "public, max-age=300"})
 
+    @api_operation(
+        "Exchange username and password for a bearer token",
+        public=True,
+        body=schemas.TokenRequest,
+        responses={
+            201: (schemas.TokenResponse, "Token issued"),
+            423: (schemas.Error, "account_locked: too many failed logins; until details.locked_until"),
+        },
+        errors=(403, 429),
+    )
     @http("POST", "/api/v1/auth/token")
     def issue_token(self, request):
         data = request.get_json(silent=True) if request.is_json else request.form
@@ -93,6 +112,10 @@ class ApiRoutes:
             status=201,
         )
 
+    @api_operation(
+        "Revoke the token used for this call (an API token for another system for good)",
+        responses={200: "Revoked"},
+    )
     @http("DELETE", "/api/v1/auth/token")
     def revoke_token(self, request):
         """End the caller's own login token or session; an API token for another system is revoked for
@@ -106,6 +129,13 @@ class ApiRoutes:
         auth.logout(self.db.session, principal)
         return json_response({"revoked": True})
 
+    @api_operation(
+        "Search contacts: accent- and case-insensitive, prefix and typo tolerant",
+        permission="contacts.view",
+        query=schemas.ListContactsQuery,
+        responses={200: schemas.ContactPage},
+        errors=(403, 422),
+    )
     @http("GET", "/api/v1/contacts")
     def list_contacts(self, request):
         self.api_principal(request, VIEW)
@@ -120,27 +150,54 @@ class ApiRoutes:
         )
         return json_response(page)
 
+    @api_operation(
+        "Create a contact",
+        permission="contacts.edit",
+        body=schemas.ContactInput,
+        responses={201: (schemas.Contact, "Created")},
+        errors=(403, 422),
+    )
     @http("POST", "/api/v1/contacts")
     def create_contact(self, request):
         self.api_principal(request, EDIT)
         contact = self.call("contacts", "create_contact", json_body(request))
         return json_response(contact, status=201, headers={"Location": f"/api/v1/contacts/{contact['id']}"})
 
+    @api_operation(
+        "One contact", permission="contacts.view", responses={200: schemas.Contact}, errors=(403, 404)
+    )
     @http("GET", "/api/v1/contacts/<contact_id>")
     def get_contact(self, request, contact_id):
         self.api_principal(request, VIEW)
         return json_response(self.call("contacts", "get_contact", contact_id))
 
+    @api_operation(
+        "Change some fields of a contact",
+        permission="contacts.edit",
+        body=schemas.ContactInput,
+        responses={200: schemas.Contact},
+        errors=(403, 404, 422),
+    )
     @http("PATCH", "/api/v1/contacts/<contact_id>")
     def update_contact(self, request, contact_id):
         self.api_principal(request, EDIT)
         return json_response(self.call("contacts", "update_contact", contact_id, json_body(request)))
 
+    @api_operation(
+        "Delete a contact", permission="contacts.delete", responses={200: "Deleted"}, errors=(403, 404)
+    )
     @http("DELETE", "/api/v1/contacts/<contact_id>")
     def delete_contact(self, request, contact_id):
         self.api_principal(request, DELETE)
         return json_response(self.call("contacts", "delete_contact", contact_id))
 
+    @api_operation(
+        "Who viewed and changed this contact, newest first",
+        permission="audit.view",
+        query=schemas.ContactAuditQuery,
+        responses={200: schemas.AuditPage},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/contacts/<contact_id>/audit")
     def contact_audit(self, request, contact_id):
         principal = self.api_principal(request, AUDIT_VIEW)

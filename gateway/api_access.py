@@ -9,10 +9,11 @@ from gateway import (
     access_admin,
     api_tokens,
     grants,
-    openapi_access,  # noqa: F401  (registers the OpenAPI paths)
 )
+from gateway import openapi_access as schemas
 from gateway.base import json_body
 from gateway.http import http, json_response
+from gateway.openapi import api_operation
 from gateway.roles import MANAGE_USERS, PERMISSIONS
 from piiri.errors import PermissionDenied, ValidationFailed
 
@@ -231,6 +232,9 @@ def _user_only(principal):
 
 
 class AccessApiRoutes(AccessAdmin):
+    @api_operation(
+        "C6: who is calling: roles, permissions, data scope", responses={200: schemas.Me}, errors=(403, 404)
+    )
     @http("GET", "/api/v1/me")
     def api_me(self, request):
         principal = self.api_principal(request)
@@ -247,6 +251,12 @@ class AccessApiRoutes(AccessAdmin):
             }
         )
 
+    @api_operation(
+        "C6: the permission catalogue with labels. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.AnyObject},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/permissions")
     def api_permissions(self, request):
         self.api_principal(request, MANAGE_USERS)
@@ -256,27 +266,65 @@ class AccessApiRoutes(AccessAdmin):
 
     # --- roles --------------------------------------------------------------------------------------
 
+    @api_operation(
+        (
+            "C6: list roles (built-in ones keep their permissions; a role in use cannot be removed). "
+            "Needs users.manage; changes are audited."
+        ),
+        permission="users.manage",
+        responses={200: schemas.RolesListResponse},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/roles")
     def api_roles_list(self, request):
         self.api_principal(request, MANAGE_USERS)
         return json_response({"items": access_admin.list_roles(self.db.session)})
 
+    @api_operation(
+        (
+            "C6: create roles (built-in ones keep their permissions; a role in use cannot be removed). "
+            "Needs users.manage; changes are audited."
+        ),
+        permission="users.manage",
+        body=schemas.Role,
+        responses={201: (schemas.Role, "Created")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/roles")
     def api_roles_create(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
         role = self.role_create(principal, json_body(request))
         return json_response(role, status=201, headers={"Location": f"/api/v1/roles/{role['code']}"})
 
+    @api_operation(
+        "C6: one of them. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.Role},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/roles/<code>")
     def api_roles_get(self, request, code):
         self.api_principal(request, MANAGE_USERS)
         return json_response(access_admin.get_role(self.db.session, code))
 
+    @api_operation(
+        "C6: change some fields. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        body=schemas.Role,
+        responses={200: schemas.Role},
+        errors=(403, 404, 409, 422),
+    )
     @http("PATCH", "/api/v1/roles/<code>")
     def api_roles_update(self, request, code):
         principal = self.api_principal(request, MANAGE_USERS)
         return json_response(self.role_update(principal, code, json_body(request)))
 
+    @api_operation(
+        "C6: remove. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.AnyObject},
+        errors=(403, 404, 409, 422),
+    )
     @http("DELETE", "/api/v1/roles/<code>")
     def api_roles_delete(self, request, code):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -284,6 +332,15 @@ class AccessApiRoutes(AccessAdmin):
 
     # --- users --------------------------------------------------------------------------------------
 
+    @api_operation(
+        (
+            "C6: list users (deactivate with active=false; no admin can remove their own users.manage). "
+            "Needs users.manage; changes are audited."
+        ),
+        permission="users.manage",
+        responses={200: schemas.UsersListResponse},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/users")
     def api_users_list(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -291,12 +348,28 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "user.listed", "user", [item["id"] for item in items], USER_FIELDS)
         return json_response({"items": items})
 
+    @api_operation(
+        (
+            "C6: create users (deactivate with active=false; no admin can remove their own "
+            "users.manage). Needs users.manage; changes are audited."
+        ),
+        permission="users.manage",
+        body=schemas.User,
+        responses={201: (schemas.User, "Created")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/users")
     def api_users_create(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
         user = user_view(self.user_create(principal, json_body(request)))
         return json_response(user, status=201, headers={"Location": f"/api/v1/users/{user['id']}"})
 
+    @api_operation(
+        "C6: one of them. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.User},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/users/<user_id>")
     def api_users_get(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -304,6 +377,13 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "user.viewed", "user", [user["id"]], USER_FIELDS)
         return json_response(user)
 
+    @api_operation(
+        "C6: change some fields. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        body=schemas.User,
+        responses={200: schemas.User},
+        errors=(403, 404, 409, 422),
+    )
     @http("PATCH", "/api/v1/users/<user_id>")
     def api_users_update(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -311,6 +391,15 @@ class AccessApiRoutes(AccessAdmin):
 
     # --- user groups --------------------------------------------------------------------------------
 
+    @api_operation(
+        (
+            "C6: list user groups with members, a granted role and a scope. Needs users.manage; changes "
+            "are audited."
+        ),
+        permission="users.manage",
+        responses={200: schemas.UserGroupsListResponse},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/user-groups")
     def api_user_groups_list(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -318,12 +407,28 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "user_group.listed", "user_group", [item["id"] for item in items])
         return json_response({"items": items})
 
+    @api_operation(
+        (
+            "C6: create user groups with members, a granted role and a scope. Needs users.manage; "
+            "changes are audited."
+        ),
+        permission="users.manage",
+        body=schemas.UserGroup,
+        responses={201: (schemas.UserGroup, "Created")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/user-groups")
     def api_user_groups_create(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
         group = self.user_group_create(principal, json_body(request))
         return json_response(group, status=201, headers={"Location": f"/api/v1/user-groups/{group['id']}"})
 
+    @api_operation(
+        "C6: one of them. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.UserGroup},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/user-groups/<group_id>")
     def api_user_groups_get(self, request, group_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -331,11 +436,24 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "user_group.viewed", "user_group", [group["id"]])
         return json_response(group)
 
+    @api_operation(
+        "C6: change some fields. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        body=schemas.UserGroup,
+        responses={200: schemas.UserGroup},
+        errors=(403, 404, 409, 422),
+    )
     @http("PATCH", "/api/v1/user-groups/<group_id>")
     def api_user_groups_update(self, request, group_id):
         principal = self.api_principal(request, MANAGE_USERS)
         return json_response(self.user_group_update(principal, group_id, json_body(request)))
 
+    @api_operation(
+        "C6: remove. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.AnyObject},
+        errors=(403, 404, 409, 422),
+    )
     @http("DELETE", "/api/v1/user-groups/<group_id>")
     def api_user_groups_delete(self, request, group_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -343,6 +461,12 @@ class AccessApiRoutes(AccessAdmin):
 
     # --- API tokens ---------------------------------------------------------------------------------
 
+    @api_operation(
+        "C6: list API tokens for other systems (secret shown once). Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.TokensListResponse},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/api-tokens")
     def api_tokens_list(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -350,6 +474,16 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "api_token.listed", "api_token", [item["id"] for item in items])
         return json_response({"items": items})
 
+    @api_operation(
+        (
+            "C6: create API tokens for other systems (secret shown once). Needs users.manage; changes "
+            "are audited."
+        ),
+        permission="users.manage",
+        body=schemas.ApiToken,
+        responses={201: (schemas.ApiToken, "Created")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/api-tokens")
     def api_tokens_create(self, request):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -360,6 +494,12 @@ class AccessApiRoutes(AccessAdmin):
             headers={"Location": f"/api/v1/api-tokens/{token['id']}"},
         )
 
+    @api_operation(
+        "C6: one of them. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.ApiToken},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/api-tokens/<token_id>")
     def api_tokens_get(self, request, token_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -367,6 +507,12 @@ class AccessApiRoutes(AccessAdmin):
         self.audit_staff_read(principal, "api_token.viewed", "api_token", [token["id"]])
         return json_response(token)
 
+    @api_operation(
+        "C6: revoke the token: requests with it get 401. Needs users.manage; changes are audited.",
+        permission="users.manage",
+        responses={200: schemas.ApiToken},
+        errors=(403, 404, 409, 422),
+    )
     @http("DELETE", "/api/v1/api-tokens/<token_id>")
     def api_tokens_revoke(self, request, token_id):
         principal = self.api_principal(request, MANAGE_USERS)

@@ -4,10 +4,11 @@ reset and TOTP reset of a user. The rules are in gateway/accounts.py."""
 from gateway import (
     accounts,
     accounts_totp,
-    openapi_account,  # noqa: F401  (registers the OpenAPI paths)
 )
+from gateway import openapi_account as schemas
 from gateway.base import json_body
 from gateway.http import http, json_response
+from gateway.openapi import api_operation
 from gateway.roles import MANAGE_USERS
 from gateway.security import LockoutPolicy
 from piiri.context import SYSTEM
@@ -19,6 +20,11 @@ class AccountApiRoutes:
         ``actor`` (the system for what an anonymous login attempt causes)."""
         return accounts.audit_hook(self.audit_trail, actor or SYSTEM)
 
+    @api_operation(
+        "S1: your own account and its login security (lock, TOTP, forced password change)",
+        responses={200: schemas.Account},
+        errors=(403,),
+    )
     @http("GET", "/api/v1/account")
     def api_account(self, request):
         principal = self.api_principal(request)
@@ -33,6 +39,12 @@ class AccountApiRoutes:
             }
         )
 
+    @api_operation(
+        "S1: change your password; all your sessions and login tokens end (this one too)",
+        body=schemas.PasswordChange,
+        responses={200: "Changed"},
+        errors=(403, 422),
+    )
     @http("POST", "/api/v1/account/password")
     def api_account_password(self, request):
         """Change your own password; every session and token of yours ends, this one too."""
@@ -52,11 +64,26 @@ class AccountApiRoutes:
         )
         return json_response({"changed": True, "message": "Password changed; log in again."})
 
+    @api_operation(
+        "S1: end a user's lock-out and restart the failure count (users.manage)",
+        permission="users.manage",
+        responses={200: schemas.UnlockResult},
+        errors=(403, 404),
+    )
     @http("POST", "/api/v1/users/<user_id>:unlock")
     def api_user_unlock(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
         return json_response(accounts.unlock(self.db.session, user_id, self.account_audit(principal.actor)))
 
+    @api_operation(
+        (
+            "S1: give a user a one-time temporary password (shown once) that must be changed at the next "
+            "login; ends the user's sessions (users.manage)"
+        ),
+        permission="users.manage",
+        responses={200: schemas.PasswordReset},
+        errors=(403, 404),
+    )
     @http("POST", "/api/v1/users/<user_id>:reset-password")
     def api_user_reset_password(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)
@@ -64,6 +91,12 @@ class AccountApiRoutes:
         result = accounts.reset_password(self.db.session, user_id, self.account_audit(principal.actor))
         return json_response(result, headers={"Cache-Control": "no-store"})
 
+    @api_operation(
+        "S1: turn off a user's two-factor login, e.g. a lost phone (users.manage)",
+        permission="users.manage",
+        responses={200: schemas.TotpReset},
+        errors=(403, 404),
+    )
     @http("POST", "/api/v1/users/<user_id>:reset-totp")
     def api_user_reset_totp(self, request, user_id):
         principal = self.api_principal(request, MANAGE_USERS)

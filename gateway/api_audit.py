@@ -3,9 +3,10 @@ the hash chain. Every read of the log is recorded by the audit service itself.""
 
 from werkzeug.wrappers import Response
 
-from gateway import openapi_audit  # noqa: F401  (registers the OpenAPI paths)
+from gateway import openapi_audit as schemas
 from gateway.audit_csv import events_csv
 from gateway.http import http, json_response
+from gateway.openapi import api_operation, file_response
 from gateway.roles import AUDIT_VIEW
 
 MAX_CSV_ROWS = 100_000  # beyond this the export stops and says so (narrow the filters)
@@ -30,6 +31,17 @@ def export_csv(gateway, filters):
 
 
 class AuditApiRoutes:
+    @api_operation(
+        (
+            "G2: search the audit log (audit.view), newest first; every filter given must match; the "
+            "search itself is recorded (audit.searched)"
+        ),
+        tags=("audit",),
+        permission="audit.view",
+        query=schemas.AuditEventsQuery,
+        responses={200: schemas.AuditEventPage},
+        errors=(403, 422),
+    )
     @http("GET", "/api/v1/audit/events")
     def api_audit_events(self, request):
         self.api_principal(request, AUDIT_VIEW)
@@ -39,11 +51,33 @@ class AuditApiRoutes:
         )
         return json_response(page)
 
+    @api_operation(
+        (
+            "G2: the search as CSV (audit.view; recorded as audit.exported with the filters); cells "
+            "starting with = + - @ get a leading ' so spreadsheets do not run them; at most 100,000 rows "
+            "(header X-Piiri-Truncated: true when there were more)"
+        ),
+        tags=("audit",),
+        permission="audit.view",
+        query=schemas.AuditEventsCsvQuery,
+        responses={200: file_response("text/csv", description="CSV (UTF-8 with BOM)")},
+        errors=(403, 422),
+    )
     @http("GET", "/api/v1/audit/events.csv")
     def api_audit_events_csv(self, request):
         self.api_principal(request, AUDIT_VIEW)
         return export_csv(self, audit_filters(request.args))
 
+    @api_operation(
+        (
+            "S2: verify the audit log's hash chain (audit.view and users.manage): altered, removed, "
+            "reordered records and a truncated tail; an intact chain is recorded as a checkpoint"
+        ),
+        tags=("audit",),
+        permission=("audit.view", "users.manage"),
+        responses={200: schemas.ChainReport},
+        errors=(403,),
+    )
     @http("GET", "/api/v1/audit/verify")
     def api_audit_verify(self, request):
         self.api_principal(request, AUDIT_VIEW)

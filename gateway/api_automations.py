@@ -1,36 +1,60 @@
 """/api/v1/automations: group automations (C8) — definitions, run history and dry runs — with their
 OpenAPI paths. Definitions and dry runs need automations.manage; the history needs contacts.view."""
 
+from gateway import openapi_automations as schemas
 from gateway.base import json_body
 from gateway.http import http, json_response
-from gateway.openapi import error_responses, json_content, openapi_paths
+from gateway.openapi import api_operation
 from gateway.roles import MANAGE_AUTOMATIONS, VIEW
 from piiri.errors import ValidationFailed
-from services.contacts.automations.contract import (
-    Automation,
-    AutomationInput,
-    AutomationList,
-    AutomationRun,
-    DryRun,
-    DryRunInput,
-    RunPage,
-)
 
 BASE = "/api/v1/automations"
 
 
 class AutomationsApiRoutes:
+    @api_operation(
+        "Every group automation (C8) with when it last ran (needs automations.manage)",
+        permission="automations.manage",
+        responses={200: schemas.AutomationList},
+        errors=(403,),
+    )
     @http("GET", BASE)
     def api_automations_list(self, request):
         self.api_principal(request, MANAGE_AUTOMATIONS)
         return json_response(self.call("contacts", "list_automations"))
 
+    @api_operation(
+        (
+            "Set up an automation (C8): a trigger (member_joined, member_left, date_reached) and an "
+            "action (add_to_group, remove_from_group, set_status, end_status, publish_event). Refused "
+            "with 422 naming the field if invalid or if it would make a loop with other automations "
+            "(e.g. joined A -> add to B and joined B -> add to A)"
+        ),
+        permission="automations.manage",
+        body=schemas.AutomationInput,
+        responses={201: schemas.Automation},
+        errors=(400, 403, 422),
+    )
     @http("POST", BASE)
     def api_automations_create(self, request):
         self.api_principal(request, MANAGE_AUTOMATIONS)
         automation = self.call("contacts", "create_automation", json_body(request))
         return json_response(automation, status=201, headers={"Location": f"{BASE}/{automation['id']}"})
 
+    @api_operation(
+        (
+            "Who an automation would affect now (count and the first 50; an audited read): a definition "
+            "as on POST, or {automation_id}; member triggers: the trigger group's current members; "
+            "date_reached: contacts whose date is reached within horizon_days (30)"
+        ),
+        permission="automations.manage",
+        body=(
+            schemas.AutomationInput,
+            schemas.DryRunInput,
+        ),
+        responses={200: schemas.DryRun},
+        errors=(400, 403, 404, 422),
+    )
     @http("POST", BASE + ":dry-run")
     def api_automations_dry_run(self, request):
         self.api_principal(request, MANAGE_AUTOMATIONS)
@@ -48,21 +72,50 @@ class AutomationsApiRoutes:
             answer = self.call("contacts", "dry_run", definition=data, horizon_days=horizon)
         return json_response(answer)
 
+    @api_operation(
+        "One automation (C8)",
+        permission="automations.manage",
+        responses={200: schemas.Automation},
+        errors=(403, 404),
+    )
     @http("GET", BASE + "/<automation_id>")
     def api_automations_get(self, request, automation_id):
         self.api_principal(request, MANAGE_AUTOMATIONS)
         return json_response(self.call("contacts", "get_automation", automation_id))
 
+    @api_operation(
+        'Change any part of an automation, e.g. {"enabled": false}; validated and loop-checked as a whole',
+        permission="automations.manage",
+        body=schemas.AutomationInput,
+        responses={200: schemas.Automation},
+        errors=(400, 403, 404, 422),
+    )
     @http("PATCH", BASE + "/<automation_id>")
     def api_automations_update(self, request, automation_id):
         self.api_principal(request, MANAGE_AUTOMATIONS)
         return json_response(self.call("contacts", "update_automation", automation_id, json_body(request)))
 
+    @api_operation(
+        "Delete an automation and its run history",
+        permission="automations.manage",
+        responses={200: "Deleted: {id, deleted: true}"},
+        errors=(403, 404),
+    )
     @http("DELETE", BASE + "/<automation_id>")
     def api_automations_delete(self, request, automation_id):
         self.api_principal(request, MANAGE_AUTOMATIONS)
         return json_response(self.call("contacts", "delete_automation", automation_id))
 
+    @api_operation(
+        (
+            "The automation's runs, newest first: when, who, outcome (done, skipped, failed) and why "
+            "(needs contacts.view; the contacts named are audited as one read)"
+        ),
+        permission="contacts.view",
+        query=schemas.AutomationsRunsQuery,
+        responses={200: schemas.RunPage},
+        errors=(400, 403, 404, 422),
+    )
     @http("GET", BASE + "/<automation_id>/runs")
     def api_automations_runs(self, request, automation_id):
         self.api_principal(request, VIEW)
@@ -75,132 +128,3 @@ class AutomationsApiRoutes:
                 cursor=request.args.get("cursor") or None,
             )
         )
-
-
-ID_PARAMETER = {
-    "name": "automation_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-}
-
-
-@openapi_paths
-def automations_paths(spec, secured):
-    for name, schema in (
-        ("Automation", Automation),
-        ("AutomationInput", AutomationInput),
-        ("AutomationList", AutomationList),
-        ("AutomationRun", AutomationRun),
-        ("AutomationRunPage", RunPage),
-        ("AutomationDryRunInput", DryRunInput),
-        ("AutomationDryRun", DryRun),
-    ):
-        spec.components.schema(name, schema=schema)
-    body = {"required": True, "content": {"application/json": {"schema": "AutomationInput"}}}
-    spec.path(
-        BASE,
-        operations={
-            "get": {
-                "summary": "Every group automation (C8) with when it last ran (needs automations.manage)",
-                "security": secured,
-                "responses": {"200": json_content("AutomationList"), **error_responses(401, 403, 503)},
-            },
-            "post": {
-                "summary": (
-                    "Set up an automation (C8): a trigger (member_joined, member_left, date_reached) and an "
-                    "action (add_to_group, remove_from_group, set_status, end_status, publish_event). "
-                    "Refused with 422 naming the field if invalid or if it would make a loop with other "
-                    "automations (e.g. joined A -> add to B and joined B -> add to A)"
-                ),
-                "security": secured,
-                "requestBody": body,
-                "responses": {
-                    "201": json_content("Automation"),
-                    **error_responses(400, 401, 403, 422, 503),
-                },
-            },
-        },
-    )
-    spec.path(
-        BASE + ":dry-run",
-        operations={
-            "post": {
-                "summary": (
-                    "Who an automation would affect now (count and the first 50; an audited read): a "
-                    "definition as on POST, or {automation_id}; member triggers: the trigger group's current "
-                    "members; date_reached: contacts whose date is reached within horizon_days (30)"
-                ),
-                "security": secured,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "oneOf": [
-                                    {"$ref": "#/components/schemas/AutomationInput"},
-                                    {"$ref": "#/components/schemas/AutomationDryRunInput"},
-                                ]
-                            }
-                        }
-                    },
-                },  # fmt: skip
-                "responses": {
-                    "200": json_content("AutomationDryRun"),
-                    **error_responses(400, 401, 403, 404, 422, 503),
-                },
-            }
-        },
-    )
-    spec.path(
-        BASE + "/{automation_id}",
-        operations={
-            "get": {
-                "summary": "One automation (C8)",
-                "security": secured,
-                "parameters": [ID_PARAMETER],
-                "responses": {"200": json_content("Automation"), **error_responses(401, 403, 404, 503)},
-            },
-            "patch": {
-                "summary": 'Change any part of an automation, e.g. {"enabled": false}; validated and '
-                "loop-checked as a whole",
-                "security": secured,
-                "parameters": [ID_PARAMETER],
-                "requestBody": body,
-                "responses": {
-                    "200": json_content("Automation"),
-                    **error_responses(400, 401, 403, 404, 422, 503),
-                },
-            },
-            "delete": {
-                "summary": "Delete an automation and its run history",
-                "security": secured,
-                "parameters": [ID_PARAMETER],
-                "responses": {
-                    "200": {"description": "Deleted: {id, deleted: true}"},
-                    **error_responses(401, 403, 404, 503),
-                },
-            },
-        },
-    )
-    spec.path(
-        BASE + "/{automation_id}/runs",
-        operations={
-            "get": {
-                "summary": (
-                    "The automation's runs, newest first: when, who, outcome (done, skipped, failed) and why "
-                    "(needs contacts.view; the contacts named are audited as one read)"
-                ),
-                "security": secured,
-                "parameters": [
-                    ID_PARAMETER,
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                ],
-                "responses": {
-                    "200": json_content("AutomationRunPage"),
-                    **error_responses(400, 401, 403, 404, 422, 503),
-                },
-            }
-        },
-    )

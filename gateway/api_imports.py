@@ -5,9 +5,10 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway import openapi_imports  # noqa: F401  (registers the OpenAPI paths)
+from gateway import openapi_imports as schemas
 from gateway.base import int_arg, json_body
 from gateway.http import http, json_response
+from gateway.openapi import api_operation, file_response
 from gateway.request_guard import text_problem
 from gateway.roles import IMPORT
 from piiri.errors import ValidationFailed
@@ -59,6 +60,16 @@ class ImportCalls:
 
 
 class ImportsApiRoutes(ImportCalls):
+    @api_operation(
+        (
+            "I1: create or update up to 5,000 contacts at once (the import pipeline: duplicate matching, "
+            "group, consents; all_or_nothing or valid_rows), per-row results"
+        ),
+        permission="contacts.import",
+        body=schemas.ContactsBatchBody,
+        responses={200: schemas.ContactsBatchResponse},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/contacts:batch")
     def api_contacts_batch(self, request):
         self.api_principal(request, IMPORT)
@@ -68,11 +79,30 @@ class ImportsApiRoutes(ImportCalls):
         )
         return json_response(result)
 
+    @api_operation(
+        "I1: recent imports",
+        permission="contacts.import",
+        query=schemas.ImportsListQuery,
+        responses={200: schemas.ImportsListResponse},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports")
     def api_imports_list(self, request):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "list_imports", int_arg(request.args, "limit", 50)))
 
+    @api_operation(
+        (
+            "I1: upload an .xlsx, .csv or .vcf (multipart field 'file', or the body with ?filename=); "
+            "answers the job with its headers and proposed mapping"
+        ),
+        permission="contacts.import",
+        query=schemas.ImportsCreateQuery,
+        body=file_response("application/octet-stream"),
+        form=schemas.ImportsCreateForm,
+        responses={201: (schemas.ImportJob, "Uploaded")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/imports")
     def api_imports_create(self, request):
         self.api_principal(request, IMPORT)
@@ -80,16 +110,38 @@ class ImportsApiRoutes(ImportCalls):
         job = self.upload_import(filename, stream, request.args.get("sheet") or None)
         return json_response(job, status=201)
 
+    @api_operation(
+        "I1: the fields a column can be mapped to (standard, lists, custom)",
+        permission="contacts.import",
+        responses={200: schemas.AnyObject},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports/fields")
     def api_imports_fields(self, request):
         self.api_principal(request, IMPORT)
         return json_response({"items": self.call("imports", "importable_fields")})
 
+    @api_operation(
+        "I1: an import's status, progress and counts",
+        permission="contacts.import",
+        responses={200: schemas.ImportJob},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports/<import_id>")
     def api_imports_get(self, request, import_id):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "get_import", import_id))
 
+    @api_operation(
+        (
+            "I1: choose the mapping ({column: field key or null}) and options; remembered for files with "
+            "the same columns"
+        ),
+        permission="contacts.import",
+        body=schemas.ImportsMappingBody,
+        responses={200: schemas.ImportJob},
+        errors=(403, 404, 409, 422),
+    )
     @http("PUT", "/api/v1/imports/<import_id>/mapping")
     def api_imports_mapping(self, request, import_id):
         self.api_principal(request, IMPORT)
@@ -98,38 +150,91 @@ class ImportsApiRoutes(ImportCalls):
             self.call("imports", "save_mapping", import_id, body.get("mapping"), body.get("options") or {})
         )
 
+    @api_operation(
+        "I1: the first 20 rows as they will be stored, with their errors",
+        permission="contacts.import",
+        responses={200: schemas.AnyObject},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports/<import_id>/preview")
     def api_imports_preview(self, request, import_id):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "preview", import_id, timeout=UPLOAD_TIMEOUT))
 
+    @api_operation(
+        "I1: validate every row in the background (progress in GET /api/v1/imports/{id})",
+        permission="contacts.import",
+        responses={202: schemas.ImportJob},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/imports/<import_id>/validate")
     def api_imports_validate(self, request, import_id):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "validate", import_id), status=202)
 
+    @api_operation(
+        (
+            "I1: commit in the background; with errors, all_or_nothing is refused (409) unless "
+            "commit_mode 'valid_rows' is given"
+        ),
+        permission="contacts.import",
+        body=schemas.ImportsStartBody,
+        body_required=False,
+        responses={202: schemas.ImportJob},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/imports/<import_id>/start")
     def api_imports_start(self, request, import_id):
         self.api_principal(request, IMPORT)
         body = request.get_json(silent=True) or {}
         return json_response(self.call("imports", "start", import_id, body.get("commit_mode")), status=202)
 
+    @api_operation(
+        "I1: stop an unfinished import",
+        permission="contacts.import",
+        responses={200: schemas.ImportJob},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/imports/<import_id>/cancel")
     def api_imports_cancel(self, request, import_id):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "cancel", import_id))
 
+    @api_operation(
+        "I1: undo the whole import (409 with the changed contacts if any changed since)",
+        permission="contacts.import",
+        responses={200: schemas.ImportJob},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/imports/<import_id>/undo")
     def api_imports_undo(self, request, import_id):
         self.api_principal(request, IMPORT)
         return json_response(self.call("imports", "undo", import_id, timeout=UPLOAD_TIMEOUT))
 
+    @api_operation(
+        "I1: the rows with errors, per column",
+        permission="contacts.import",
+        query=schemas.ImportsErrorsQuery,
+        responses={200: schemas.AnyObject},
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports/<import_id>/errors")
     def api_imports_errors(self, request, import_id):
         self.api_principal(request, IMPORT)
         limit, offset = int_arg(request.args, "limit", 100), int_arg(request.args, "offset", 0)
         return json_response(self.call("imports", "row_errors", import_id, limit, offset))
 
+    @api_operation(
+        "I1: the error report as Excel, the errors beside the rows",
+        permission="contacts.import",
+        responses={
+            200: file_response(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                description="The .xlsx file",
+            )
+        },
+        errors=(403, 404),
+    )
     @http("GET", "/api/v1/imports/<import_id>/errors.xlsx")
     def api_imports_error_report(self, request, import_id):
         self.api_principal(request, IMPORT)

@@ -1,8 +1,9 @@
 """/api/v1 routes of duplicates, comparison and merge (C11)."""
 
-from gateway import openapi_merge  # noqa: F401  (registers the OpenAPI paths)
+from gateway import openapi_merge as schemas
 from gateway.base import int_arg, json_body
 from gateway.http import http, json_response
+from gateway.openapi import api_operation
 from gateway.roles import DELETE, EDIT, VIEW
 from piiri.errors import PermissionDenied, ValidationFailed
 
@@ -29,11 +30,24 @@ class MergeApiRoutes:
             )
         return principal
 
+    @api_operation(
+        "C11: contacts that may duplicate this one, best score (0..100) first",
+        permission="contacts.view",
+        responses={200: schemas.MergeDuplicatesOfResponse},
+        errors=(403, 404, 422),
+    )
     @http("GET", "/api/v1/contacts/<contact_id>/duplicates")
     def api_merge_duplicates_of(self, request, contact_id):
         self.api_principal(request, VIEW)
         return json_response(self.call("contacts", "duplicates_of", contact_id))
 
+    @api_operation(
+        "C11: duplicate pairs found by the scan, for review, best score first",
+        permission="contacts.view",
+        query=schemas.MergeCandidatesQuery,
+        responses={200: schemas.MergeCandidatesResponse},
+        errors=(403, 404, 422),
+    )
     @http("GET", "/api/v1/duplicates")
     def api_merge_candidates(self, request):
         self.api_principal(request, VIEW)
@@ -44,12 +58,26 @@ class MergeApiRoutes:
             )
         )
 
+    @api_operation(
+        "C11: mark two contacts as not duplicates (contacts.edit)",
+        permission="contacts.edit",
+        body=schemas.DismissInput,
+        responses={200: (schemas.AnyObject, "Dismissed")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/duplicates/dismiss")
     def api_merge_dismiss(self, request):
         self.api_principal(request, EDIT)
         data = body_object(request)
         return json_response(self.call("contacts", "dismiss_duplicate", data.get("contact_ids")))
 
+    @api_operation(
+        "C11: scan contacts changed since the last scan (also every 5 min)",
+        permission="contacts.edit",
+        query=schemas.MergeScanQuery,
+        responses={200: schemas.AnyObject},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/duplicates/scan")
     def api_merge_scan(self, request):
         self.api_principal(request, EDIT)
@@ -57,11 +85,29 @@ class MergeApiRoutes:
         rescan_all = request.args.get("all") == "true"
         return json_response(self.call("contacts", "find_duplicates", batch_size, rescan_all))
 
+    @api_operation(
+        "C11: 2..5 contacts side by side (full records) and which fields differ",
+        permission="contacts.view",
+        query=schemas.MergeCompareQuery,
+        responses={200: schemas.MergeCompareResponse},
+        errors=(403, 404, 422),
+    )
     @http("GET", "/api/v1/contacts:compare")
     def api_merge_compare(self, request):
         self.api_principal(request, VIEW)
         return json_response(self.call("contacts", "compare_contacts", id_list(request.args.get("ids"))))
 
+    @api_operation(
+        (
+            "C11: merge contacts into the survivor (contacts.delete and contacts.edit): chosen {field or "
+            "custom.<key>: contact id} picks each value; every link moves; merged ids resolve to the "
+            "survivor; publishes contacts_merged"
+        ),
+        permission=("contacts.delete", "contacts.edit"),
+        body=schemas.MergeInput,
+        responses={200: (schemas.AnyObject, "Merged")},
+        errors=(403, 404, 409, 422),
+    )
     @http("POST", "/api/v1/contacts:merge")
     def api_merge_merge(self, request):
         self.merge_principal(request)

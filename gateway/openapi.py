@@ -1,33 +1,35 @@
-"""The OpenAPI 3 document of /api/v1, generated from the marshmallow contract schemas."""
+"""The OpenAPI 3 document of /api/v1, generated (issue 11 item 4) from the route declarations and the
+marshmallow schemas: each API route carries an ``@api_operation(...)`` declaration next to its ``@http``
+line; the path and the method come from the nameko entrypoint itself, path parameters from the werkzeug
+rule, bodies, queries and responses from marshmallow schemas (apispec's marshmallow plugin)."""
 
+import inspect
+import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-from services.contacts.contract import Contact, ContactInput, ContactPage
-
-
-class TokenRequest(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
-    totp = fields.String(
-        load_only=True,
-        metadata={
-            "description": (
-                "S1: the 6-digit code of a two-factor account; a missing or wrong code gets the same 401 "
-                "as a wrong password (issue 12 item 7f)."
-            )
-        },
-    )
-
-
-class TokenResponse(Schema):
-    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`."})
-    token_type = fields.String(required=True, metadata={"example": "Bearer"})
-    username = fields.String()
-    role = fields.String()
+OPERATION_ATTR = "piiri_api_operation"
+SECURED = [{"bearer": []}, {"session": []}]
+ERROR_NAMES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Permission denied",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "A field is not valid",
+    423: "Locked",
+    429: "Too many attempts",
+    503: "Unavailable",
+}
+PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+TEXT_PATH_PARAMETERS = {"code", "token_id"}  # every other <..._id> is a UUID
 
 
 class Error(Schema):
@@ -38,99 +40,199 @@ class Error(Schema):
     details = fields.Dict(metadata={"description": "For validation errors: field name -> list of messages."})
 
 
-class AuditActor(Schema):
-    id = fields.String()
-    username = fields.String()
-    kind = fields.String()
+class AnyObject(Schema):
+    """A JSON object whose keys this document does not list."""
+
+    class Meta:
+        unknown = INCLUDE
 
 
-class AuditEvent(Schema):
-    event_id = fields.UUID()
-    occurred_at = fields.DateTime()
-    service = fields.String()
-    action = fields.String(metadata={"example": "contact.viewed"})
-    actor = fields.Nested(AuditActor)
-    request_id = fields.String(allow_none=True)
-    subject_ids = fields.List(fields.String())
-    fields_ = fields.List(fields.String(), data_key="fields")
-    details = fields.Dict()
+@dataclass(frozen=True)
+class Binary:
+    """A response that is a file or a stream, not JSON."""
+
+    media_types: tuple
+    description: str = "The file"
+    json: object = None  # the schema of its application/json form, if it has one
 
 
-class AuditPage(Schema):
-    items = fields.List(fields.Nested(AuditEvent))
-    next_cursor = fields.String(allow_none=True)
+def file_response(*media_types, description="The file", json=None):
+    """A file or stream in these media types (text ones as strings, others as bytes); json: the schema of
+    the same answer as JSON, when the caller may ask for that instead."""
+    return Binary(tuple(media_types), description, json)
 
 
-class Health(Schema):
-    status = fields.String(
-        metadata={
-            "description": "ok; degraded (exports or imports, or their workers, are missing: their jobs "
-            "wait); unavailable (503: contacts or audit do not answer)."
-        }
-    )
-    services = fields.Dict(
-        keys=fields.String(),
-        values=fields.String(),
-        metadata={"description": "Each service: ok, or why not."},
-    )
-    workers = fields.Dict(
-        keys=fields.String(),
-        values=fields.Integer(allow_none=True),
-        metadata={
-            "description": "Consumers of each job queue (import_worker, exports_worker); null: no broker."
-        },
-    )
+def media_schema(media_type):
+    if media_type.startswith("text/") or media_type == "application/x-ndjson":
+        return {"type": "string"}
+    return {"type": "string", "format": "binary"}
 
 
-def error_responses(*codes):
-    names = {
-        400: "Bad request",
-        401: "Not authenticated",
-        403: "Permission denied",
-        404: "Not found",
-        409: "Conflict",
-        422: "A field is not valid",
-        429: "Too many attempts",
-        503: "Unavailable",
-    }
-    return {
-        str(code): {"description": names[code], "content": {"application/json": {"schema": "Error"}}}
-        for code in codes
-    }
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    description: str | None = None
+    tags: tuple = ()
+    body: object = None
+    body_media_type: str = "application/json"
+    body_required: bool = True
+    form: object = None
+    query: object = None
+    responses: dict = field(default_factory=dict)
+    errors: tuple = ()
+    permission: object = None
+    public: bool = False
 
 
-def json_content(schema, description="OK"):
+def api_operation(summary, **declaration):
+    """Declares how an @http API route appears in the OpenAPI document (stored on the function).
+
+    body / query: a marshmallow schema (class or instance; a tuple of schemas for a oneOf body; for an
+    upload, file_response(media types...) and form=the multipart/form-data schema);
+    responses: {status: schema | (schema, description) | file_response(...) | "description"};
+    errors: the error statuses it answers (401 and 503 are added for every secured route);
+    permission: what the caller needs (a string, or a tuple needing each); public: no login needed.
+    """
+    operation = Operation(summary, **declaration)
+
+    def declare(function):
+        setattr(function, OPERATION_ATTR, operation)
+        return function
+
+    return declare
+
+
+NAMED_COMPONENTS = {}
+
+
+def component(name, schema, **extra):
+    """Registers a marshmallow schema under a name (other than its class name, or with extra keywords such
+    as an example of the whole object); returns the schema."""
+    NAMED_COMPONENTS[name] = (schema, extra)
+    return schema
+
+
+RAW_COMPONENTS = {}
+
+
+def json_schema_component(name, schema):
+    """A component marshmallow cannot express (a recursive oneOf); returns the field metadata that refers
+    to it, e.g. ``fields.Raw(metadata=json_schema_component(...))``."""
+    RAW_COMPONENTS[name] = schema
+    return {"allOf": [{"$ref": f"#/components/schemas/{name}"}]}
+
+
+def api_routes():
+    """(method, werkzeug rule, function) of every @http entrypoint of GatewayService under /api/ or /health
+    (imported here: the routes' modules import this one)."""
+    from gateway.service import GatewayService
+
+    found = []
+    for _, function in inspect.getmembers(GatewayService, callable):
+        for entrypoint in getattr(function, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if entrypoint.url.startswith("/api/") or entrypoint.url == "/health":
+                found.append((entrypoint.method, entrypoint.url, function))
+    return sorted(found, key=lambda route: (route[1], route[0]))
+
+
+def openapi_path(rule):
+    """werkzeug's /contacts/<contact_id> -> OpenAPI's /contacts/{contact_id}."""
+    return PATH_PARAMETER.sub(r"{\1}", rule)
+
+
+def path_parameters(rule):
+    parameters = []
+    for name in PATH_PARAMETER.findall(rule):
+        schema = {"type": "string"}
+        if name.endswith("_id") and name not in TEXT_PATH_PARAMETERS:
+            schema["format"] = "uuid"
+        parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
+    return parameters
+
+
+def response_object(value):
+    if isinstance(value, str):
+        return {"description": value}
+    if isinstance(value, Binary):
+        content = {media_type: {"schema": media_schema(media_type)} for media_type in value.media_types}
+        if value.json is not None:
+            content["application/json"] = {"schema": value.json}
+        return {"description": value.description, "content": content}
+    schema, description = value if isinstance(value, tuple) else (value, "OK")
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-CONTACT_ID = {
-    "name": "contact_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-}
-PAGING = [
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 25},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "next_cursor of the previous page",
-    },
-]
+def error_statuses(operation):
+    codes = set(operation.errors) | {503}
+    if not operation.public:
+        codes.add(401)
+    return sorted(codes)
 
 
-PATH_REGISTRARS = []
+def describe(operation):
+    text = operation.description or ""
+    if operation.permission:
+        needed = operation.permission if isinstance(operation.permission, tuple) else (operation.permission,)
+        note = "Permission: " + " and ".join(f"`{name}`" for name in needed) + "."
+        text = f"{text}\n\n{note}" if text else note
+    return text
 
 
-def openapi_paths(function):
-    """Decorator for a feature's ``function(spec, secured)`` that adds its schemas and paths."""
-    PATH_REGISTRARS.append(function)
-    return function
+def request_body(operation):
+    body = operation.body
+    if isinstance(body, Binary):
+        content = {media_type: {"schema": media_schema(media_type)} for media_type in body.media_types}
+    else:
+        schema = {"oneOf": list(body)} if isinstance(body, tuple) else body
+        content = {operation.body_media_type: {"schema": schema}}
+    if operation.form is not None:
+        content["multipart/form-data"] = {"schema": operation.form}
+    return {"required": operation.body_required, "content": content}
+
+
+def operation_object(method, rule, function, operation):
+    parameters = path_parameters(rule)
+    if operation.query is not None:
+        parameters.append({"in": "query", "schema": operation.query})
+    responses = {str(status): response_object(value) for status, value in operation.responses.items()}
+    for code in error_statuses(operation):
+        responses.setdefault(
+            str(code),
+            {"description": ERROR_NAMES[code], "content": {"application/json": {"schema": "Error"}}},
+        )
+    result = {
+        "operationId": function.__name__,
+        "summary": operation.summary,
+        "tags": list(
+            operation.tags or (function.__module__.rsplit(".", 1)[-1].removeprefix("api_") or "api",)
+        ),
+        "security": [] if operation.public else SECURED,
+        "responses": responses,
+    }
+    if parameters:
+        result["parameters"] = parameters
+    if operation.body is not None:
+        result["requestBody"] = request_body(operation)
+    if description := describe(operation):
+        result["description"] = description
+    if operation.permission:
+        result["x-permission"] = operation.permission
+    return result
+
+
+def undeclared_routes():
+    """Each "METHOD /rule" of the API routes without an @api_operation declaration."""
+    return [
+        f"{method} {rule}" for method, rule, function in api_routes() if not hasattr(function, OPERATION_ATTR)
+    ]
+
+
+def schema_name(schema):
+    """Component names: the class name, without a trailing "Schema"."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    modifiers = getattr(schema, "only", None) or getattr(schema, "exclude", None)
+    return None if modifiers else name
 
 
 @cache
@@ -139,125 +241,23 @@ def openapi_document():
         title="Piiri API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[MarshmallowPlugin(schema_name_resolver=schema_name)],
         info={"description": "Contacts and their audit trail. Every read of personal data is audited."},
         servers=[{"url": "/"}],
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "piiri_session"})
-    for name, schema in (
-        ("Contact", Contact),
-        ("ContactInput", ContactInput),
-        ("ContactPage", ContactPage),
-        ("TokenRequest", TokenRequest),
-        ("TokenResponse", TokenResponse),
-        ("Error", Error),
-        ("AuditPage", AuditPage),
-        ("Health", Health),
-    ):
-        spec.components.schema(name, schema=schema)
-    secured = [{"bearer": []}, {"session": []}]
-    spec.path(
-        "/health",
-        operations={
-            "get": {
-                "summary": "200 ok or degraded while contacts and audit answer over the bus; 503 otherwise",
-                "security": [],
-                "responses": {"200": json_content("Health"), **error_responses(503)},
-            }
-        },
-    )
-    spec.path(
-        "/api/v1/auth/token",
-        operations={
-            "post": {
-                "summary": "Exchange username and password for a bearer token",
-                "security": [],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": "TokenRequest"}},
-                },
-                "responses": {
-                    "201": json_content("TokenResponse", "Token issued"),
-                    **error_responses(401, 403, 429),
-                    "423": {
-                        "description": "account_locked: too many failed logins; until details.locked_until",
-                        "content": {"application/json": {"schema": "Error"}},
-                    },
-                },
-            },
-            "delete": {
-                "summary": "Revoke the token used for this call (an API token for another system for good)",
-                "security": secured,
-                "responses": {"200": {"description": "Revoked"}, **error_responses(401)},
-            },
-        },
-    )
-    spec.path(
-        "/api/v1/contacts",
-        operations={
-            "get": {
-                "summary": "Search contacts: accent- and case-insensitive, prefix and typo tolerant",
-                "security": secured,
-                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, *PAGING],
-                "responses": {"200": json_content("ContactPage"), **error_responses(401, 403, 422, 503)},
-            },
-            "post": {
-                "summary": "Create a contact",
-                "security": secured,
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": "ContactInput"}},
-                },
-                "responses": {
-                    "201": json_content("Contact", "Created"),
-                    **error_responses(401, 403, 422, 503),
-                },
-            },
-        },
-    )
-    spec.path(
-        "/api/v1/contacts/{contact_id}",
-        operations={
-            "get": {
-                "summary": "One contact",
-                "security": secured,
-                "parameters": [CONTACT_ID],
-                "responses": {"200": json_content("Contact"), **error_responses(401, 403, 404, 503)},
-            },
-            "patch": {
-                "summary": "Change some fields of a contact",
-                "security": secured,
-                "parameters": [CONTACT_ID],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": "ContactInput"}},
-                },
-                "responses": {"200": json_content("Contact"), **error_responses(401, 403, 404, 422, 503)},
-            },
-            "delete": {
-                "summary": "Delete a contact",
-                "security": secured,
-                "parameters": [CONTACT_ID],
-                "responses": {"200": {"description": "Deleted"}, **error_responses(401, 403, 404, 503)},
-            },
-        },
-    )
-    spec.path(
-        "/api/v1/contacts/{contact_id}/audit",
-        operations={
-            "get": {
-                "summary": "Who viewed and changed this contact, newest first",
-                "security": secured,
-                "parameters": [
-                    CONTACT_ID,
-                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
-                ],
-                "responses": {"200": json_content("AuditPage"), **error_responses(401, 403, 404, 503)},
-            },
-        },
-    )
-    for register in PATH_REGISTRARS:
-        register(spec, secured)
+    spec.components.schema("Error", schema=Error)
+    routes = api_routes()  # imports every feature, so RAW_COMPONENTS and NAMED_COMPONENTS are complete
+    for name, (schema, extra) in NAMED_COMPONENTS.items():
+        spec.components.schema(name, extra, schema=schema)
+    for name, schema in RAW_COMPONENTS.items():
+        spec.components.schema(name, schema)
+    paths = {}
+    for method, rule, function in routes:
+        operation = getattr(function, OPERATION_ATTR, None)
+        if operation is not None:
+            paths.setdefault(rule, {})[method.lower()] = operation_object(method, rule, function, operation)
+    for rule, operations in paths.items():
+        spec.path(openapi_path(rule), operations=operations)
     return spec.to_dict()

@@ -1,89 +1,57 @@
-"""OpenAPI paths of the audit log (G2, S2): the search, its CSV export and the hash chain check."""
+"""The OpenAPI schemas of the audit API routes (issue 11 item 4): the shapes their
+@api_operation declarations name as `schemas.<Name>`; a name imported "as" itself is re-exported for them."""
 
-from gateway.openapi import error_responses, json_content, openapi_paths
-from services.audit.contract import SEARCH_FILTERS, AuditActor, AuditEvent, AuditEventPage, ChainReport
+from marshmallow import Schema, fields
 
-FILTER_HELP = {
-    "actor": "a user id or username: what they did",
-    "action": "e.g. contact.viewed, contact.updated, contacts.exported",
-    "service": "the service that recorded it, e.g. contacts",
-    "subject_type": "e.g. contact",
-    "subject_id": "a contact (or other subject) id: everything done to it",
-    "since": "from this day (yyyy-mm-dd, Finnish time) or ISO 8601 timestamp on",
-    "until": "up to and including this day (yyyy-mm-dd), or before this ISO 8601 timestamp",
-    "request_id": "everything one request caused",
-}
-FILTERS = [
-    {"name": name, "in": "query", "schema": {"type": "string"}, "description": FILTER_HELP[name]}
-    for name in SEARCH_FILTERS
-]
-PAGING = [
-    {
-        "name": "limit",
-        "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-    },
-    {
-        "name": "cursor",
-        "in": "query",
-        "schema": {"type": "string"},
-        "description": "next_cursor of the previous page",
-    },
-]
+from gateway.openapi import component
+from services.audit.contract import AuditActor, AuditEvent, AuditEventPage, ChainReport
 
 
-@openapi_paths
-def audit_paths(spec, secured):
-    spec.components.schema("AuditLogActor", schema=AuditActor)
-    spec.components.schema("AuditLogEvent", schema=AuditEvent)
-    spec.components.schema("AuditEventPageV1", schema=AuditEventPage)
-    spec.components.schema("AuditChainReport", schema=ChainReport)
-    op = {"security": secured, "tags": ["audit"]}
-    spec.path(
-        "/api/v1/audit/events",
-        operations={
-            "get": {
-                **op,
-                "summary": (
-                    "G2: search the audit log (audit.view), newest first; every filter given must match; "
-                    "the search itself is recorded (audit.searched)"
-                ),
-                "parameters": [*FILTERS, *PAGING],
-                "responses": {"200": json_content("AuditEventPageV1"), **error_responses(401, 403, 422, 503)},
-            }
-        },
+class AuditEventsQuery(Schema):
+    actor = fields.String(metadata={"description": "a user id or username: what they did"})
+    action = fields.String(
+        metadata={"description": "e.g. contact.viewed, contact.updated, contacts.exported"}
     )
-    spec.path(
-        "/api/v1/audit/events.csv",
-        operations={
-            "get": {
-                **op,
-                "summary": (
-                    "G2: the search as CSV (audit.view; recorded as audit.exported with the filters); cells "
-                    "starting with = + - @ get a leading ' so spreadsheets do not run them; at most 100,000 "
-                    "rows (header X-Piiri-Truncated: true when there were more)"
-                ),
-                "parameters": FILTERS,
-                "responses": {
-                    "200": {
-                        "description": "CSV (UTF-8 with BOM)",
-                        "content": {"text/csv": {"schema": {"type": "string"}}},
-                    },
-                    **error_responses(401, 403, 422, 503),
-                },
-            }
-        },
+    subject_type = fields.String(metadata={"description": "e.g. contact"})
+    subject_id = fields.String(
+        metadata={"description": "a contact (or other subject) id: everything done to it"}
     )
-    spec.path(
-        "/api/v1/audit/verify",
-        operations={
-            "get": {
-                **op,
-                "summary": (
-                    "S2: verify the audit log's hash chain (audit.view and users.manage): altered, removed, "
-                    "reordered records and a truncated tail; an intact chain is recorded as a checkpoint"
-                ),
-                "responses": {"200": json_content("AuditChainReport"), **error_responses(401, 403, 503)},
-            }
-        },
+    service = fields.String(metadata={"description": "the service that recorded it, e.g. contacts"})
+    since = fields.String(
+        metadata={"description": "from this day (yyyy-mm-dd, Finnish time) or ISO 8601 timestamp on"}
     )
+    until = fields.String(
+        metadata={
+            "description": "up to and including this day (yyyy-mm-dd), or before this ISO 8601 timestamp"
+        }
+    )
+    request_id = fields.String(metadata={"description": "everything one request caused"})
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 500, "default": 50})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+
+
+class AuditEventsCsvQuery(Schema):
+    actor = fields.String(metadata={"description": "a user id or username: what they did"})
+    action = fields.String(
+        metadata={"description": "e.g. contact.viewed, contact.updated, contacts.exported"}
+    )
+    subject_type = fields.String(metadata={"description": "e.g. contact"})
+    subject_id = fields.String(
+        metadata={"description": "a contact (or other subject) id: everything done to it"}
+    )
+    service = fields.String(metadata={"description": "the service that recorded it, e.g. contacts"})
+    since = fields.String(
+        metadata={"description": "from this day (yyyy-mm-dd, Finnish time) or ISO 8601 timestamp on"}
+    )
+    until = fields.String(
+        metadata={
+            "description": "up to and including this day (yyyy-mm-dd), or before this ISO 8601 timestamp"
+        }
+    )
+    request_id = fields.String(metadata={"description": "everything one request caused"})
+
+
+component("AuditLogActor", AuditActor)
+component("AuditLogEvent", AuditEvent)
+component("AuditEventPageV1", AuditEventPage)
+component("AuditChainReport", ChainReport)

@@ -35,7 +35,7 @@ class BirthdaySettingsInput(Schema):
 
 
 class BirthdaySettings(BirthdaySettingsInput):
-    updated_at = fields.DateTime()
+    updated_at = fields.DateTime(allow_none=True, metadata={"description": "null: never changed"})
 
 
 class UpcomingBirthday(ContactSummary):

@@ -1,0 +1,30 @@
+"""The OpenAPI schemas of the groups API routes (issue 11 item 4): the shapes their
+@api_operation declarations name as `schemas.<Name>`; a name imported "as" itself is re-exported for them."""
+
+from marshmallow import Schema, fields
+
+from services.contacts.groups.contract import Group as Group
+from services.contacts.groups.contract import GroupInput as GroupInput
+from services.contacts.groups.contract import GroupTree as GroupTree
+from services.contacts.groups.contract import MemberPage as MemberPage
+from services.contacts.groups.contract import MembershipChange as MembershipChange
+from services.contacts.groups.contract import MembersInput as MembersInput
+from services.contacts.groups.contract import RemoveMembersInput as RemoveMembersInput
+
+
+class GroupsListQuery(Schema):
+    include_archived = fields.Boolean(metadata={"default": False})
+    max_depth = fields.Integer(
+        metadata={
+            "minimum": 0,
+            "maximum": 100,
+            "description": "Only the top levels (0: top-level groups); a group at the limit tells how many subgroups it has in more_subgroups",  # noqa: E501
+        }
+    )
+
+
+class GroupsMembersQuery(Schema):
+    include_subgroups = fields.Boolean(metadata={"default": True})
+    active_on = fields.Date(metadata={"description": "Members on this day (default today)."})
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 200, "default": 25})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
