@@ -47,6 +47,14 @@ class Health(Schema):
             "description": "Consumers of each job queue (import_worker, exports_worker); null: no broker."
         },
     )
+    dead_letters = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(allow_none=True),
+        metadata={
+            "description": "Messages waiting in each dead-letter queue (issue 11 item 6); audit records "
+            "waiting there make the status degraded."
+        },
+    )
 
 
 class TokenRequest(Schema):
