@@ -9,6 +9,7 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
 from werkzeug.wrappers import Response
 
+from gateway.listen import ReusePortListening
 from piiri.context import REQUEST_ID_KEY
 from piiri.errors import PiiriError
 
@@ -62,7 +63,7 @@ def security_headers(config):
     return headers
 
 
-class GatewayWebServer(WebServer):
+class GatewayWebServer(ReusePortListening, WebServer):
     """nameko's web server, adding the security headers to every response at the WSGI level, so that
     the router's own answers (404 for an unknown path, 405) carry them too."""
 
