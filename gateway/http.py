@@ -10,6 +10,7 @@ from nameko.web.server import WebServer
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Response
 
+from gateway.listen import ReusePortListening
 from gateway.proxies import client_used_https, trusted_hops
 from gateway.request_guard import check_request, refusal_page
 from piiri.context import REQUEST_ID_KEY
@@ -92,7 +93,7 @@ def security_headers(config, https=False):
     return headers
 
 
-class GatewayWebServer(WebServer):
+class GatewayWebServer(ReusePortListening, WebServer):
     """nameko's web server, adding the security headers to every response at the WSGI level, so that
     the router's own answers (404 for an unknown path, 405) carry them too."""
 

@@ -45,3 +45,14 @@ def database_url(config, service):
 
 def amqp_uri(config):
     return config["AMQP_URI"]
+
+
+def http_reuse_port(config):
+    """Does the gateway listen with SO_REUSEPORT (HTTP_REUSE_PORT, default on where the system has it)?
+
+    With it, several gateway processes on one machine bind the same address and the kernel spreads the
+    incoming connections over them (issue 18: a second gateway process adds capacity)."""
+    import socket
+
+    wanted = str(config.get("HTTP_REUSE_PORT", "true")).strip().lower() in ("1", "true", "yes", "on")
+    return wanted and hasattr(socket, "SO_REUSEPORT")

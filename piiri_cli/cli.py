@@ -388,11 +388,15 @@ def check_listen(config):
 
     from nameko.web.server import parse_address
 
+    from piiri.config import http_reuse_port
+
     address = str(config.get("WEB_SERVER_ADDRESS", "0.0.0.0:8000"))
     try:
         host, port = parse_address(address)
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as eventlet.listen does
+            if http_reuse_port(config):  # as gateway/listen.py: another gateway may hold the address
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((host, port))
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)

@@ -2,7 +2,7 @@
 # Make this machine ready to run and test Piiri. Safe to run again: it only does what is missing.
 #
 #   scripts/setup.sh              virtualenv + pinned packages, PostgreSQL, RabbitMQ, role, test vhost
-#   scripts/setup.sh --browser    ... and Debian's chromium + chromium-driver (browser tests)
+#   scripts/setup.sh --browser    ... and Debian's chromium + chromium-driver (browser tests), wrk (load bench)
 #                                 and libreoffice-calc-nogui (LibreOffice-written .xlsx in import tests)
 #   scripts/setup.sh --venv-only  only the virtualenv and its packages (lint, format)
 #
@@ -73,6 +73,8 @@ if $browser; then
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     # Import tests (I1) read .xlsx files written by LibreOffice (libreoffice --headless --convert-to xlsx).
     have libreoffice || missing+=(libreoffice-calc-nogui)
+    # The load benchmark (bench/load_bench.py, issues 12 and 18) and its smoke test drive the gateway with wrk.
+    have wrk || missing+=(wrk)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

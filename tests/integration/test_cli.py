@@ -282,6 +282,51 @@ def test_run_refuses_clearly_when_the_port_is_taken(databases):
     assert_clean_failure(result, f"cannot listen on {address}")
 
 
+def http_status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_issue_18_two_gateway_processes_share_one_port_and_both_serve(databases):
+    """Issue 18 (a second gateway process adds capacity): with HTTP_REUSE_PORT on (the default) a second
+    `piiri run --services gateway` binds the address the first one serves (SO_REUSEPORT); when the first
+    stops, the second goes on answering on the same port."""
+    pytest.importorskip("gateway.service")
+    address = f"127.0.0.1:{free_port()}"
+    first, first_output = start_piiri_run("--services", "gateway", PIIRI_HTTP_ADDRESS=address)
+    second = None
+    try:
+        wait_for_output(first, first_output, f"Piiri is running at http://{address}/")
+        assert http_status(f"http://{address}/health") in (200, 503)  # 503: contacts and audit are not run
+        second, second_output = start_piiri_run("--services", "gateway", PIIRI_HTTP_ADDRESS=address)
+        wait_for_output(second, second_output, f"Piiri is running at http://{address}/")
+        assert stop(first) == 0
+        assert http_status(f"http://{address}/health") in (200, 503)  # only the second one is left
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                stop(process)
+
+
+def test_issue_18_reuse_port_off_refuses_a_second_gateway(databases):
+    """PIIRI_HTTP_REUSE_PORT=false: the gateway's socket is its own (no SO_REUSEPORT), so even a second
+    gateway that would share (the default) is refused in one line."""
+    pytest.importorskip("gateway.service")
+    address = f"127.0.0.1:{free_port()}"
+    first, output = start_piiri_run(
+        "--services", "gateway", PIIRI_HTTP_ADDRESS=address, PIIRI_HTTP_REUSE_PORT="false"
+    )
+    try:
+        wait_for_output(first, output, f"Piiri is running at http://{address}/")
+        result = piiri("run", "--services", "gateway", PIIRI_HTTP_ADDRESS=address)
+        assert_clean_failure(result, f"cannot listen on {address}")
+    finally:
+        assert stop(first) == 0
+
+
 def test_run_unknown_service_is_a_usage_error():
     result = piiri("run", "--services", "contacts,nonsense")
     assert result.returncode == 2

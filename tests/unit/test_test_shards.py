@@ -12,6 +12,7 @@ spec.loader.exec_module(shards)
 def test_weights_follow_the_kind_of_test():
     assert shards.weight("tests/browser/test_ui.py", 2) == 12.0
     assert shards.weight("tests/integration/test_import_bench_smoke.py", 1) == 40.0
+    assert shards.weight("tests/integration/test_load_bench_smoke.py", 1) == 100.0  # issue 12/18 load bench
     assert shards.weight("tests/e2e/test_api.py", 10) == 20.0
     assert shards.weight("services/imports/tests/test_sample.py", 10) == 1.0
     assert shards.weight("tests/faults/test_faults.py", 2) == 180.0  # issue 12: the harness's short run
