@@ -35,7 +35,9 @@ SEARCH_TEXT_SQL = (
     "|| coalesce(email, '') || ' ' || coalesce(alt_names_text, '') || ' ' "
     "|| piiri_contact_extra_text(emails, phones, tags))"
 )
-SORT_NAME_SQL = "piiri_norm(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
+# Name order (C4, issue 13; 0091): the letters kept, in Finnish collation (Å, Ä, Ö after Z).
+FINNISH = "fi-x-icu"
+SORT_NAME_SQL = "lower(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
 
 contacts = Table(
     "contacts",
@@ -75,7 +77,7 @@ contacts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("search_text", Text, Computed(SEARCH_TEXT_SQL, persisted=True)),
-    Column("sort_name", Text, Computed(SORT_NAME_SQL, persisted=True)),
+    Column("sort_name", Text(collation=FINNISH), Computed(SORT_NAME_SQL, persisted=True)),
     Column("email_norm", Text, Computed("lower(email)", persisted=True)),
     CheckConstraint("kind IN ('person', 'organisation')", name="contacts_kind"),
     CheckConstraint("gender IS NULL OR gender IN ('female', 'male', 'other')", name="contacts_gender"),
@@ -117,7 +119,7 @@ search_words = Table(
     metadata,
     Column("word", Text, primary_key=True),
     # A lower bound of the sort_name of the contacts having the word (raised when that contact goes, 0018).
-    Column("first_sort_name", Text, nullable=False),
+    Column("first_sort_name", Text(collation=FINNISH), nullable=False),
     Index("search_words_trgm", "word", postgresql_using="gin", postgresql_ops={"word": "gin_trgm_ops"}),
     # 0018: the bounds that were a changed or deleted contact's sort_name are found and raised.
     Index("search_words_bound", "first_sort_name"),

@@ -267,13 +267,29 @@ def _fuzzy_page(session, plan, limit, position, conditions=()):
     Several terms: all matches are scored and sorted (the terms together rarely match many); offset
     cursor {"o"}.
     """
-    session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}"))
-    words = [_nearest_words(session, term) for term in plan.terms]
+    words = fuzzy_words(session, plan)
     if not all(words):
         return [], None
     if len(words) == 1:
         return _fuzzy_groups_page(session, fuzzy_groups(words[0]), limit, position, conditions)
     return _fuzzy_scored_page(session, words, limit, position, conditions)
+
+
+def fuzzy_words(session, plan):
+    """[[(word, similarity)] per term]: the dictionary words each term of a text plan may stand for.
+    The one definition of a typo-tolerant match: the rows (_fuzzy_page) and the count
+    (saved_searches.storage.count_matches) both take the contacts of fuzzy_condition(these words)."""
+    session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}"))
+    return [_nearest_words(session, term) for term in plan.terms]
+
+
+def fuzzy_condition(words, search_text=None):
+    """A contact matches typo-tolerantly when, for every term, it contains one of the term's words
+    (fuzzy_words); false when a term has none. Issue 13 item 3 (C4): the count and the rows agree."""
+    search_text = contacts.c.search_text if search_text is None else search_text
+    if not all(words):
+        return literal(False)
+    return and_(*(_contains_any(search_text, [word for word, _ in term_words]) for term_words in words))
 
 
 def _nearest_words(session, term):
@@ -348,7 +364,7 @@ def _fuzzy_scored_page(session, words, limit, position, conditions):
         ),
         literal(0.0),
     ).label("score")
-    matches = and_(*(_contains_any(search_text, [word for word, _ in term_words]) for term_words in words))
+    matches = fuzzy_condition(words, search_text)
     hits = (
         select(contacts.c.id, contacts.c.sort_name, score)
         .where(matches, *conditions)

@@ -2,6 +2,7 @@
 ``group_id`` (active members including subgroups) and ``direct_group_id`` (only direct members)."""
 
 from piiri import clock
+from piiri.collation import finnish_key
 from piiri.errors import ValidationFailed
 from services.contacts.details import detail_provider
 from services.contacts.filters import search_filter
@@ -30,7 +31,7 @@ def contact_groups(session, contact_id):
         }
         for row in rows
     ]
-    items.sort(key=lambda item: (not item["active"], item["path_names"].casefold()))
+    items.sort(key=lambda item: (not item["active"], finnish_key(item["path_names"])))
     return MEMBERSHIP.dump(items, many=True)
 
 

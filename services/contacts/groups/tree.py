@@ -3,6 +3,7 @@
 No SQL and no Nameko here: storage.py and rpc.py apply these rules.
 """
 
+from piiri.collation import finnish_key
 from piiri.errors import ValidationFailed
 from services.contacts.groups.contract import MAX_NAME
 
@@ -112,7 +113,7 @@ def build_tree(groups, direct_counts, total_counts):
 
 
 def sort_key(group):
-    return (group["name"].casefold(), str(group["id"]))
+    return (finnish_key(group["name"]), str(group["id"]))  # issue 13: Finnish order
 
 
 LIST_FIELDS = (

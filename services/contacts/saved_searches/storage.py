@@ -76,9 +76,10 @@ def count_matches(session, plan, conditions):
     found = _bounded_count(session, [exact, *conditions])
     if found or plan.mode != "text":
         return found, "exact"
-    session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {contact_storage.FUZZY_THRESHOLD}"))
-    fuzzy = [func.piiri_norm(term).op("<%")(contacts.c.search_text) for term in plan.terms]
-    return _bounded_count(session, [*fuzzy, *conditions]), "fuzzy"
+    # The list's own typo-tolerant match (the nearest dictionary words of every term), not the raw
+    # trigram similarity against search_text, which found contacts the list never showed (issue 13).
+    fuzzy = contact_storage.fuzzy_condition(contact_storage.fuzzy_words(session, plan))
+    return _bounded_count(session, [fuzzy, *conditions]), "fuzzy"
 
 
 def _bounded_count(session, conditions):

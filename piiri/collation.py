@@ -1,0 +1,19 @@
+"""Finnish collation for lists sorted in Python (issue 13 item 3, C4): the order of PostgreSQL's
+``fi-x-icu`` for names: case and accents ignored except that Å, Ä, Ö come after Z (in that order),
+Æ sorts as Ä, Ø as Ö and Ü as Y; V and W are separate letters."""
+
+import unicodedata
+
+_AFTER_Z = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
+
+
+def finnish_key(text):
+    """A sort key placing ``text`` in Finnish alphabetical order (ties: the text itself)."""
+    folded = []
+    for char in (text or "").casefold():
+        if char in _AFTER_Z:
+            folded.append(_AFTER_Z[char])
+            continue
+        base = unicodedata.normalize("NFD", char)
+        folded.append("".join(part for part in base if not unicodedata.combining(part)))
+    return ("".join(folded), text or "")
