@@ -35,7 +35,7 @@ SEARCH_TEXT_SQL = (
     "|| coalesce(email, '') || ' ' || coalesce(alt_names_text, '') || ' ' "
     "|| piiri_contact_extra_text(emails, phones, tags))"
 )
-# Name order (C4, issue 13; 0091): the letters kept, in Finnish collation (Å, Ä, Ö after Z).
+# Name order (C4, issue 13; 0019): the letters kept, in Finnish collation (Å, Ä, Ö after Z).
 FINNISH = "fi-x-icu"
 SORT_NAME_SQL = "lower(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
 

@@ -1,6 +1,6 @@
 """Finnish collation in every sorted list of contacts (C4, issue 13 item 3): Å, Ä, Ö after Z.
 
-Revision ID: 0091
+Revision ID: 0019
 Revises: 0018
 
 - ``sort_name`` was ``piiri_norm(last name || first name)``: unaccented, so Åberg sorted as 'aberg'
@@ -18,7 +18,7 @@ Advanced search sorted by city still uses ``piiri_norm(city)`` (index contacts_s
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0091"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
