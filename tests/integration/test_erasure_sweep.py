@@ -61,6 +61,8 @@ ID_MAY_REMAIN = {
 }
 # The erasure protocol's events and its audit records (ids, service names and counts only).
 PROTOCOL_EVENTS = {
+    "contact.erasure_requested",  # the audit record of the request (ids and the reason)
+    "couple_unlinked",  # the erased person's couple ends (two ids)
     "contact_erasure_requested",
     "contact_erased",
     "contact_deleted",
