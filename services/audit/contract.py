@@ -4,6 +4,7 @@ audit events and pages as returned, and the paging input of its RPCs."""
 import math
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
@@ -99,11 +100,11 @@ class AuditRecord(Schema):
         unknown = EXCLUDE
 
     @pre_load
-    def clean_text(self, data, **kwargs):
+    def clean_text(self, data: object, **kwargs: object) -> object:
         return without_nul(data) if isinstance(data, dict) else data
 
     @post_load
-    def fill_empty(self, data, **kwargs):
+    def fill_empty(self, data: dict[str, Any], **kwargs: object) -> dict[str, Any]:
         data["subject_ids"] = data["subject_ids"] or []
         data["field_names"] = data["field_names"] or []
         data["details"] = json_safe(data["details"] or {})

@@ -4,7 +4,9 @@ Other parts (the gateway, its OpenAPI document) import these schemas; nothing el
 """
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
@@ -128,7 +130,7 @@ class _Entry(Schema):
     """An entry of a list: texts trimmed, '' is no value."""
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         if not isinstance(data, dict):
             return data
         return {
@@ -153,7 +155,7 @@ class EmailEntry(_Entry):
     )
 
     @validates("address")
-    def check_address(self, value, **kwargs):
+    def check_address(self, value: Any, **kwargs: object) -> None:
         check_email_address(value)
 
 
@@ -204,7 +206,7 @@ class AddressEntry(_Entry):
     )
 
     @pre_load
-    def upper_country(self, data, **kwargs):
+    def upper_country(self, data: object, **kwargs: object) -> object:
         if isinstance(data, dict) and isinstance(data.get("country"), str):
             return {**data, "country": data["country"].upper()}
         return data
@@ -268,7 +270,7 @@ class ContactInput(Schema):
     )
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: store it as no value, trimmed."""
         if not isinstance(data, dict):
             return data
@@ -283,17 +285,17 @@ class ContactInput(Schema):
         return cleaned
 
     @validates("email")
-    def check_email(self, value, **kwargs):
+    def check_email(self, value: Any, **kwargs: object) -> None:
         if value is not None:
             check_email_address(value)
 
     @validates("phone")
-    def check_phone(self, value, **kwargs):
+    def check_phone(self, value: Any, **kwargs: object) -> None:
         if value is not None:
             normalise_phone(value)
 
     @validates("birth_date")
-    def check_birth_date(self, value, **kwargs):
+    def check_birth_date(self, value: Any, **kwargs: object) -> None:
         if value is not None and not date(1880, 1, 1) <= value <= clock.today():
             raise ValidationError("Birth date must be between 1880-01-01 and today.")
 
@@ -312,7 +314,7 @@ class WholeContactRules(Schema):
         unknown = "exclude"
 
     @validates_schema
-    def check_whole(self, data, **kwargs):
+    def check_whole(self, data: Mapping[str, Any], **kwargs: object) -> None:
         errors = whole_contact_errors(data)
         if errors:
             raise ValidationError(errors)

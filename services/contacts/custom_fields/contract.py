@@ -6,6 +6,7 @@ them from here."""
 import re
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
@@ -167,7 +168,7 @@ class CustomFieldInput(Schema):
     position = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
 
     @pre_load
-    def trim(self, data, **kwargs):
+    def trim(self, data: object, **kwargs: object) -> object:
         if not isinstance(data, dict):
             return data
         cleaned = {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
@@ -177,7 +178,7 @@ class CustomFieldInput(Schema):
         return cleaned
 
     @validates("key")
-    def check_key(self, value, **kwargs):
+    def check_key(self, value: Any, **kwargs: object) -> None:
         errors = key_errors(value)
         if errors:
             raise ValidationError(errors)

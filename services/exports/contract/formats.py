@@ -7,7 +7,9 @@ and never describe a format themselves. A new format adds its entry here and its
 Only data, marshmallow schemas and pure checks: no I/O.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -127,7 +129,7 @@ class LabelOptions(Schema):
     )
 
     @validates_schema
-    def _fits(self, data, **kwargs):
+    def _fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
         sheet = LABEL_SHEETS.get(data.get("sheet"))
         if sheet is None:
             return
@@ -176,7 +178,7 @@ class NameCardOptions(Schema):
     )
 
     @validates_schema
-    def _skip_fits(self, data, **kwargs):
+    def _skip_fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
         sheet = CARD_SHEETS.get(data.get("sheet"))
         if sheet is not None and data.get("skip", 0) >= sheet.per_page:
             raise ValidationError(
