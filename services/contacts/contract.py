@@ -60,12 +60,12 @@ EDITABLE_FIELDS = (
 )
 
 
-def _optional_text(length, description=None):
-    metadata = {"description": description} if description else {}
+def _optional_text(length: int, description: str | None = None) -> fields.String:
+    metadata: dict[str, object] = {"description": description} if description else {}
     return fields.String(allow_none=True, validate=validate.Length(max=length), metadata=metadata)
 
 
-def normalise_tags(value):
+def normalise_tags(value: object) -> list[str]:
     """Tags as given -> trimmed, lower-case, single-spaced, without repeats (first one kept), or a
     ValidationError: each 1..40 characters, at most 30."""
     if not isinstance(value, list | tuple):
@@ -74,7 +74,7 @@ def normalise_tags(value):
         raise ValidationError(f"At most {MAX_TAGS} tags (given {len(value):,}).")
     if not all(isinstance(tag, str) for tag in value):
         raise ValidationError("Give the tags as a list of texts.")
-    tags = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
+    tags: dict[str, None] = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
     for raw in value:
         if len(raw) > 4 * TAG_LENGTH:
             raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {raw[:TAG_LENGTH]}…")
@@ -89,7 +89,7 @@ def normalise_tags(value):
     return list(tags)
 
 
-def parse_id(contact_id):
+def parse_id(contact_id: object) -> uuid.UUID | None:
     """A UUID, or None if the text is not one (an unknown id, answered with 404 by the caller)."""
     if isinstance(contact_id, uuid.UUID):
         return contact_id
@@ -99,7 +99,7 @@ def parse_id(contact_id):
         return None
 
 
-def normalise_website(value):
+def normalise_website(value: str) -> str:
     """'example.fi' -> 'https://example.fi'; only http(s) addresses with a host, else a ValidationError."""
     url = value.strip()
     if "://" not in url:
@@ -108,20 +108,24 @@ def normalise_website(value):
     return url
 
 
-class Tags(fields.List):
+class Tags(fields.List[str]):
     """A list of tags, normalised by ``normalise_tags``."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(fields.String(validate=validate.Length(min=1, max=TAG_LENGTH)), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return normalise_tags(value)
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[str | None]:
+        return list(normalise_tags(value))  # marshmallow's List allows None entries; tags have none
 
 
 class Website(fields.String):
     """An http(s) URL; https:// is added when the scheme is missing."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         return normalise_website(text)
 
@@ -212,7 +216,7 @@ class AddressEntry(_Entry):
         return data
 
 
-def _entry_list(schema, description):
+def _entry_list(schema: type[Schema], description: str) -> BoundedList:
     return BoundedList(
         fields.Nested(schema), max_length=MAX_LIST_ENTRIES, metadata={"description": description}
     )
@@ -320,10 +324,10 @@ class WholeContactRules(Schema):
             raise ValidationError(errors)
 
 
-def whole_contact_errors(data):
+def whole_contact_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
     """{field: [message]} where a contact as a whole breaks the rules (a name for its kind, a Finnish
     postal code of five digits); {} when it keeps them. WholeContactRules checks these on input."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if data.get("kind") == "organisation":
         if not data.get("organisation_name"):
             errors["organisation_name"] = ["An organisation needs a name."]
