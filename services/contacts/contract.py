@@ -159,7 +159,7 @@ class EmailEntry(_Entry):
     )
 
     @validates("address")
-    def check_address(self, value: Any, **kwargs: object) -> None:
+    def check_address(self, value: str, **kwargs: object) -> None:
         check_email_address(value)
 
 
@@ -289,17 +289,17 @@ class ContactInput(Schema):
         return cleaned
 
     @validates("email")
-    def check_email(self, value: Any, **kwargs: object) -> None:
+    def check_email(self, value: str | None, **kwargs: object) -> None:
         if value is not None:
             check_email_address(value)
 
     @validates("phone")
-    def check_phone(self, value: Any, **kwargs: object) -> None:
+    def check_phone(self, value: str | None, **kwargs: object) -> None:
         if value is not None:
             normalise_phone(value)
 
     @validates("birth_date")
-    def check_birth_date(self, value: Any, **kwargs: object) -> None:
+    def check_birth_date(self, value: date | None, **kwargs: object) -> None:
         if value is not None and not date(1880, 1, 1) <= value <= clock.today():
             raise ValidationError("Birth date must be between 1880-01-01 and today.")
 

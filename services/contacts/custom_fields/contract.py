@@ -182,7 +182,7 @@ class CustomFieldInput(Schema):
         return cleaned
 
     @validates("key")
-    def check_key(self, value: Any, **kwargs: object) -> None:
+    def check_key(self, value: str, **kwargs: object) -> None:
         errors = key_errors(value)
         if errors:
             raise ValidationError(errors)

@@ -1,7 +1,5 @@
 """The groups part of the contacts service's published contract (version 1): RPC inputs, results, events."""
 
-from typing import Any
-
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
 from piiri.fields import BoundedList
@@ -50,7 +48,7 @@ class _ContactIds(Schema):
         return _blank_to_none(data)
 
     @validates("contact_ids")
-    def check_ids(self, value: Any, **kwargs: object) -> None:
+    def check_ids(self, value: list[str], **kwargs: object) -> None:
         bad = [item for item in value if parse_id(item) is None]
         if bad:
             raise ValidationError(f"Not contact ids: {', '.join(map(str, bad[:20]))}.")

@@ -84,7 +84,7 @@ class StatusKindInput(_Trimmed):
     label_en = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
     @validates("code")
-    def not_any(self, value: Any, **kwargs: object) -> None:
+    def not_any(self, value: str, **kwargs: object) -> None:
         if value == "any":
             raise ValidationError("'any' is reserved for filters.")
 
