@@ -10,12 +10,12 @@ BIN := $(VENV)/bin
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
 	@echo "             (web UI and API on http://127.0.0.1:8000; PIIRI_HTTP_ADDRESS overrides)"
-	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, lint-imports, pytest"
+	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, lint-imports, mypy, pytest"
 	@echo "make setup   virtualenv + pinned packages, PostgreSQL, RabbitMQ, database role, test vhost"
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
 	@echo "make faults  the fault harness, long run (issue 12): 4 minutes of load with kill -9s and"
 	@echo "             server restarts on its own throwaway PostgreSQL and RabbitMQ; nothing may be lost"
-	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries)"
+	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries), mypy"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
 
@@ -36,6 +36,7 @@ test:
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python scripts/test_shards.py
 
 bench: setup
@@ -51,6 +52,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: venv
 	$(BIN)/ruff format .

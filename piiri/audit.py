@@ -7,20 +7,36 @@ Record schema (version 1) is documented in docs/events.md.
 
 import logging
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+from nameko.amqp.publish import Publisher
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
+from sqlalchemy.orm import Session
 
 from piiri import signing
+from piiri.context import Actor
 from piiri.errors import AuditUnavailable
 from piiri.messaging import audit_publisher, context_headers
+from piiri.outbox import WorkerOutbox
 
 log = logging.getLogger(__name__)
 
 AUDIT_SCHEMA_VERSION = 1
 
 
-def audit_record(service, action, actor, request_id, subject_type, subject_ids, fields=(), details=None):
+def audit_record(
+    service: str,
+    action: str,
+    actor: Actor,
+    request_id: str,
+    subject_type: str,
+    subject_ids: Iterable[object],
+    fields: Iterable[str] = (),
+    details: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """One audit record: who (actor) did what (action) to whom (subject ids), when and how."""
     return {
         "event_id": str(uuid.uuid4()),
@@ -40,24 +56,38 @@ def audit_record(service, action, actor, request_id, subject_type, subject_ids, 
 class AuditTrail(DependencyProvider):
     """``audit = AuditTrail("contacts")``; in a worker: ``self.audit.read(...)`` / ``.write(...)``."""
 
-    def __init__(self, service_name):
+    def __init__(self, service_name: str) -> None:
         self.service_name = service_name
-        self.publisher = None
+        self.publisher: Publisher | None = None
 
-    def setup(self):
+    def setup(self) -> None:
         self.publisher = audit_publisher(self.container.config["AMQP_URI"])
         self.context_keys = signing.context_keys(self.container.config)
 
-    def get_dependency(self, worker_ctx):
+    def ready_publisher(self) -> Publisher:
+        """The publisher made by ``setup`` (a read before it is refused, as any failed publish)."""
+        if self.publisher is None:
+            raise RuntimeError("the audit trail is not set up")
+        return self.publisher
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> "WorkerAuditTrail":
         return WorkerAuditTrail(self, worker_ctx)
 
 
 class WorkerAuditTrail:
-    def __init__(self, provider, worker_ctx):
+    def __init__(self, provider: AuditTrail, worker_ctx: WorkerContext) -> None:
         self.provider = provider
         self.worker_ctx = worker_ctx
 
-    def record(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+    def record(
+        self,
+        actor: Actor,
+        action: str,
+        subject_type: str,
+        subject_ids: Iterable[object],
+        fields: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         return audit_record(
             self.provider.service_name,
             action,
@@ -69,11 +99,19 @@ class WorkerAuditTrail:
             details,
         )
 
-    def read(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+    def read(
+        self,
+        actor: Actor,
+        action: str,
+        subject_type: str,
+        subject_ids: Iterable[object],
+        fields: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Publish the audit record of a read now; raise AuditUnavailable if not confirmed."""
         record = self.record(actor, action, subject_type, subject_ids, fields, details)
         try:
-            self.provider.publisher.publish(
+            self.provider.ready_publisher().publish(
                 record,
                 routing_key=action,
                 extra_headers=context_headers(dict(self.worker_ctx.data), self.provider.context_keys),
@@ -85,12 +123,30 @@ class WorkerAuditTrail:
             ) from None
         return record
 
-    def change(self, actor, action, subject_type, subject_ids, fields=(), details=None):
+    def change(
+        self,
+        actor: Actor,
+        action: str,
+        subject_type: str,
+        subject_ids: Iterable[object],
+        fields: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """For a change in a database without an outbox (the gateway's accounts): publish the record now,
         before the caller commits; AuditUnavailable if not confirmed, so the change is not made."""
         return self.read(actor, action, subject_type, subject_ids, fields, details)
 
-    def write(self, outbox, session, actor, action, subject_type, subject_ids, fields=(), details=None):
+    def write(
+        self,
+        outbox: WorkerOutbox,
+        session: Session,
+        actor: Actor,
+        action: str,
+        subject_type: str,
+        subject_ids: Iterable[object],
+        fields: Iterable[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Record the audit of a change through the outbox, in ``session``'s transaction."""
         record = self.record(actor, action, subject_type, subject_ids, fields, details)
         outbox.audit(session, record)

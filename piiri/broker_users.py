@@ -27,22 +27,23 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from base64 import b64encode
+from collections.abc import Mapping
 
 SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "gateway")
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
 
 
-def _any(*names):
+def _any(*names: str) -> str:
     return "^(" + "|".join(names) + ")$"
 
 
-def _rpc(service, serves=True):
+def _rpc(service: str, serves: bool = True) -> list[str]:
     """Names for calling others (own reply queues) and, when it ``serves``, for its own RPC queue."""
     names = ["nameko-rpc", re.escape(f"rpc.reply-{service}-") + ".*"]
     return [*names, re.escape(f"rpc-{service}")] if serves else names
 
 
-def _events_handler(source, service):
+def _events_handler(source: str, service: str) -> tuple[str, str]:
     """A nameko @event_handler of ``service`` on ``source``'s events: the exchange and its own queues."""
     return re.escape(f"{source}.events"), re.escape(f"evt-{source}-") + "[^-]+" + re.escape(
         f"--{service}."
@@ -55,16 +56,16 @@ ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
 
 
-def _user(configure, write, read):
+def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
     return {"configure": _any(*configure), "write": _any(*write), "read": _any(*read)}
 
 
-def _permissions():
-    def common(service, serves=True):
+def _permissions() -> dict[str, dict[str, str]]:
+    def common(service: str, serves: bool = True) -> list[str]:
         """configure and write: RPC, audit publishing (declares and binds the audit queue), dead letters."""
         return _rpc(service, serves) + AUDIT + DEAD
 
-    def common_read(service, serves=True):
+    def common_read(service: str, serves: bool = True) -> list[str]:
         """read: RPC, and the exchanges it binds queues to (audit, dead letters)."""
         return [*_rpc(service, serves), r"piiri\.audit", r"piiri\.dead_letters"]
 
@@ -173,25 +174,27 @@ def _permissions():
 PERMISSIONS = _permissions()
 
 
-def username(service):
+def username(service: str) -> str:
     return f"piiri-{service.replace('_', '-')}"
 
 
-def password_variable(service):
+def password_variable(service: str) -> str:
     return f"PIIRI_RABBITMQ_PASSWORD_{service.upper()}"
 
 
-def plan():
+def plan() -> list[tuple[str, str, dict[str, str]]]:
     """[(user, service, permissions)] for printing."""
     return [(username(service), service, PERMISSIONS[service]) for service in SERVICES]
 
 
-def apply(management_url, admin_user, admin_password, vhost, passwords):
+def apply(
+    management_url: str, admin_user: str, admin_password: str, vhost: str, passwords: Mapping[str, str]
+) -> list[str]:
     """Create or update the vhost, each service's user (password from ``passwords[service]``) and its
     permissions, through the management HTTP API. Returns the users written."""
     auth = "Basic " + b64encode(f"{admin_user}:{admin_password}".encode()).decode()
 
-    def put(path, body):
+    def put(path: str, body: object) -> None:
         request = urllib.request.Request(
             management_url.rstrip("/") + path,
             data=json.dumps(body).encode(),
@@ -214,6 +217,6 @@ def apply(management_url, admin_user, admin_password, vhost, passwords):
     return written
 
 
-def passwords_from_environment(environ=None):
+def passwords_from_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     environ = os.environ if environ is None else environ
     return {service: environ.get(password_variable(service), "") for service in SERVICES}

@@ -91,7 +91,7 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start_of_day(day), start_of_day(day + timedelta(days=1))
 
 
-def sql_today() -> BindParameter:
+def sql_today() -> BindParameter[date]:
     """Today (``today()``) as a bound SQL parameter, read when the statement runs, not when it is built.
 
     Use it wherever SQL would say ``CURRENT_DATE``: PostgreSQL's date follows the session's time zone,

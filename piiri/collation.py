@@ -7,7 +7,7 @@ import unicodedata
 _AFTER_Z = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
 
 
-def finnish_key(text):
+def finnish_key(text: str | None) -> tuple[str, str]:
     """A sort key placing ``text`` in Finnish alphabetical order (ties: the text itself)."""
     folded = []
     for char in (text or "").casefold():

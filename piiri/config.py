@@ -1,7 +1,9 @@
 """Configuration: one YAML per deployment (deploy/*.yml) with ${ENV:default} values, plus database URLs."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from nameko.cli.main import setup_yaml_parser
@@ -15,7 +17,7 @@ SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway", "imports", "exports")
 _yaml_ready = False
 
 
-def load_config(path=None):
+def load_config(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Load the nameko config YAML, substituting environment variables as `nameko run` does."""
     global _yaml_ready
     if not _yaml_ready:
@@ -23,14 +25,14 @@ def load_config(path=None):
         _yaml_ready = True
     path = Path(path or os.environ.get("PIIRI_CONFIG") or DEFAULT_CONFIG)
     with open(path) as handle:
-        config = yaml.safe_load(handle)
+        config: dict[str, Any] = yaml.safe_load(handle)
     clock.configure(config.get("TIMEZONE"))  # fails here, at start-up, on an unknown time zone
     # issue 11 items 6, 7: every service runs in Piiri's container (signed context, dead letters)
     config.setdefault("SERVICE_CONTAINER_CLS", "piiri.container.PiiriContainer")
     return config
 
 
-def database_url(config, service):
+def database_url(config: Mapping[str, object], service: str) -> str:
     """The SQLAlchemy URL of ``service``'s own database.
 
     ``PIIRI_<SERVICE>_DATABASE_URL`` wins; otherwise ``DATABASE_URL`` (server) + ``/<prefix>_<service>``.
@@ -43,11 +45,11 @@ def database_url(config, service):
     return f"{server.rstrip('/')}/{prefix}_{service}"
 
 
-def amqp_uri(config):
-    return config["AMQP_URI"]
+def amqp_uri(config: Mapping[str, object]) -> str:
+    return str(config["AMQP_URI"])
 
 
-def http_reuse_port(config):
+def http_reuse_port(config: Mapping[str, object]) -> bool:
     """Does the gateway listen with SO_REUSEPORT (HTTP_REUSE_PORT, default on where the system has it)?
 
     With it, several gateway processes on one machine bind the same address and the kernel spreads the

@@ -15,13 +15,16 @@ but nameko's own decorators.
 
 import functools
 import logging
-import sys
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any
 
 import eventlet
 from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.message import Message
 from nameko.containers import ServiceContainer, WorkerContext
+from nameko.extensions import Entrypoint
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc
 
@@ -34,14 +37,20 @@ log = logging.getLogger(__name__)
 # What sending on a connection the broker closed raises (kombu wraps some of it in OperationalError).
 BROKER_GONE = (KombuOperationalError, AMQPConnectionError, ConnectionError, OSError)
 
+# nameko's handle_result callback: (worker_ctx, result, exc_info) -> (result, exc_info)
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+HandleResult = Callable[[WorkerContext, Any, ExcInfo | None], Any]
 
-def source_queue(entrypoint):
+
+def source_queue(entrypoint: Entrypoint) -> str:
     if isinstance(entrypoint, Rpc):
-        return entrypoint.rpc_consumer.queue.name
-    return entrypoint.queue.name
+        name: str = entrypoint.rpc_consumer.queue.name
+        return name
+    name = entrypoint.queue.name
+    return name
 
 
-def message_of(handle_result):
+def message_of(handle_result: HandleResult | None) -> Message | None:
     """The kombu message a nameko Consumer or Rpc entrypoint bound into its ``handle_result``; None when
     the worker was not started by a message (nameko's ``entrypoint_hook`` in tests, in-process)."""
     if isinstance(handle_result, functools.partial) and handle_result.args:
@@ -52,27 +61,34 @@ def message_of(handle_result):
 
 
 class PiiriContainer(ServiceContainer):
-    def __init__(self, service_cls, config):
+    def __init__(self, service_cls: type, config: Mapping[str, Any]) -> None:
         super().__init__(service_cls, config)
         self.context_keys = signing.context_keys(config)
         self.max_attempts = dead_letters.max_attempts(config)
-        self._dead_letters = None
+        self._dead_letters: DeadLetterPublisher | None = None
 
     @property
-    def dead_letters(self):
+    def dead_letters(self) -> DeadLetterPublisher:
         if self._dead_letters is None:
             self._dead_letters = DeadLetterPublisher(self.config["AMQP_URI"])
         return self._dead_letters
 
-    def start(self):
+    def start(self) -> None:
         for extension in self.extensions:
             if isinstance(extension, QueueConsumer):
                 self._catch_decode_errors(extension)
         super().start()
 
-    def spawn_worker(self, entrypoint, args, kwargs, context_data=None, handle_result=None):
+    def spawn_worker(
+        self,
+        entrypoint: Entrypoint,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        context_data: Mapping[str, Any] | None = None,
+        handle_result: HandleResult | None = None,
+    ) -> WorkerContext:
         message = message_of(handle_result)
-        if message is not None and isinstance(entrypoint, (Rpc, Consumer)):
+        if message is not None and handle_result is not None and isinstance(entrypoint, (Rpc, Consumer)):
             # nameko turns every header into context data: the retry bookkeeping is not context
             context_data = {k: v for k, v in (context_data or {}).items() if not k.startswith("x-piiri-")}
             try:
@@ -87,14 +103,14 @@ class PiiriContainer(ServiceContainer):
 
     # --- RPC replies while the broker is away ------------------------------------------------------
 
-    def _reply_guarded(self, handle_result):
+    def _reply_guarded(self, handle_result: HandleResult) -> HandleResult:
         """An RPC reply that cannot be sent because the broker went away (a restart, a failover) is
         logged, not raised: nameko would let the error kill the whole container (issue 12's fault
         harness saw contacts and imports exit on every RabbitMQ restart). The request stays unacked on
         the dead channel, so the broker hands it out again when the consumer reconnects, and RPCs are
         idempotent or harmless when repeated (stack.md trap 10)."""
 
-        def handle(worker_ctx, result, exc_info):
+        def handle(worker_ctx: WorkerContext, result: Any, exc_info: ExcInfo | None) -> Any:
             try:
                 return handle_result(worker_ctx, result, exc_info)
             except BROKER_GONE as exc:
@@ -110,7 +126,15 @@ class PiiriContainer(ServiceContainer):
 
     # --- refusing a bad signature ------------------------------------------------------------------
 
-    def _refuse(self, entrypoint, message, args, kwargs, handle_result, exc):
+    def _refuse(
+        self,
+        entrypoint: Entrypoint,
+        message: Message,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        handle_result: HandleResult,
+        exc: signing.BadSignature,
+    ) -> WorkerContext | None:
         """Runs in the entrypoint's message thread: the handler never runs."""
         queue = source_queue(entrypoint)
         log.error("%s: refused a message on %s: %s", self.service_name, queue, exc)
@@ -131,8 +155,8 @@ class PiiriContainer(ServiceContainer):
         worker_ctx = WorkerContext(self, None, entrypoint, args, kwargs, data={})
         try:
             raise error
-        except NotAuthenticated:
-            exc_info = sys.exc_info()
+        except NotAuthenticated as raised:
+            exc_info: ExcInfo = (NotAuthenticated, raised, raised.__traceback__)
         if isinstance(entrypoint, Consumer):
             entrypoint.queue_consumer.ack_message(message)
         else:
@@ -141,8 +165,8 @@ class PiiriContainer(ServiceContainer):
 
     # --- retries and dead letters of consumers ----------------------------------------------------
 
-    def _guarded(self, entrypoint, message, handle_result):
-        def handle(worker_ctx, result, exc_info):
+    def _guarded(self, entrypoint: Entrypoint, message: Message, handle_result: HandleResult) -> HandleResult:
+        def handle(worker_ctx: WorkerContext, result: Any, exc_info: ExcInfo | None) -> Any:
             if exc_info is None:
                 return handle_result(worker_ctx, result, exc_info)
             if self._retry_or_dead_letter(entrypoint, message, exc_info[1]):
@@ -153,7 +177,7 @@ class PiiriContainer(ServiceContainer):
 
         return handle
 
-    def _retry_or_dead_letter(self, entrypoint, message, exc):
+    def _retry_or_dead_letter(self, entrypoint: Entrypoint, message: Message, exc: BaseException) -> bool:
         """True once the message is safely published again (retry or dead letter)."""
         queue = source_queue(entrypoint)
         attempts = int((message.headers or {}).get(ATTEMPTS, 0) or 0) + 1
@@ -174,7 +198,7 @@ class PiiriContainer(ServiceContainer):
 
     # --- bodies that cannot be decoded ---------------------------------------------------------------
 
-    def _catch_decode_errors(self, queue_consumer):
+    def _catch_decode_errors(self, queue_consumer: QueueConsumer) -> None:
         """kombu raises a body it cannot decode out of the consumer loop (the consumer restarts and meets
         it again); instead, such a message goes to the dead letters."""
         if getattr(queue_consumer, "_piiri_decode_errors", False):
@@ -182,7 +206,7 @@ class PiiriContainer(ServiceContainer):
         queue_consumer._piiri_decode_errors = True
         original = queue_consumer.get_consumers
 
-        def get_consumers(consumer_cls, channel):
+        def get_consumers(consumer_cls: type, channel: Any) -> list[Any]:
             consumers = list(original(consumer_cls, channel))
             for consumer in consumers:
                 queue = consumer.queues[0].name if consumer.queues else "?"
@@ -191,7 +215,9 @@ class PiiriContainer(ServiceContainer):
 
         queue_consumer.get_consumers = get_consumers
 
-    def _undecodable(self, queue_consumer, queue, message, exc):
+    def _undecodable(
+        self, queue_consumer: QueueConsumer, queue: str, message: Message, exc: BaseException
+    ) -> None:
         try:
             self.dead_letters.dead_letter(message, queue, 1, f"cannot decode the body: {error_text(exc)}")
         except Exception:

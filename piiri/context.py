@@ -2,8 +2,11 @@
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 
 from piiri import signing
@@ -28,29 +31,29 @@ class Actor:
     id: str
     username: str
     kind: str = "user"  # user | token | system
-    roles: tuple = ()
-    permissions: tuple = field(default=())
+    roles: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = field(default=())
     # Data scope (C6): a scoped actor sees only current members of these contact groups (with their
     # subgroups); scoped with no groups sees no contact at all. Not scoped: every contact.
     scoped: bool = False
-    scope_group_ids: tuple = ()
+    scope_group_ids: tuple[str, ...] = ()
 
-    def can(self, permission):
+    def can(self, permission: str) -> bool:
         return permission in self.permissions
 
-    def require(self, permission):
+    def require(self, permission: str) -> None:
         if not self.can(permission):
             raise PermissionDenied(
                 f"'{self.username}' lacks the permission '{permission}'",
                 {"permission": permission},
             )
 
-    def to_header(self):
+    def to_header(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
-    def from_header(cls, value):
-        data = json.loads(value)
+    def from_header(cls, value: str | bytes) -> "Actor":
+        data: dict[str, Any] = json.loads(value)
         return cls(
             id=data["id"],
             username=data["username"],
@@ -61,7 +64,7 @@ class Actor:
             scope_group_ids=tuple(data.get("scope_group_ids", ())),
         )
 
-    def summary(self):
+    def summary(self) -> dict[str, str]:
         """The actor as recorded in audit events."""
         return {"id": self.id, "username": self.username, "kind": self.kind}
 
@@ -69,7 +72,9 @@ class Actor:
 SYSTEM = Actor(id="system", username="system", kind="system")
 
 
-def context_data_for(actor, request_id=None, keys=None):
+def context_data_for(
+    actor: Actor, request_id: str | None = None, keys: Sequence[str] | None = None
+) -> dict[str, object]:
     """Signed context data to hand a ClusterRpcProxy (CLI, tests) acting as ``actor``; ``keys`` default to
     ``PIIRI_CONTEXT_KEYS`` (piiri/signing.py)."""
     context = {ACTOR_KEY: actor.to_header(), REQUEST_ID_KEY: request_id or str(uuid.uuid4())}
@@ -79,31 +84,32 @@ def context_data_for(actor, request_id=None, keys=None):
 class CallContext:
     """Per-worker view of the context: the actor (required) and the request id."""
 
-    def __init__(self, worker_ctx):
+    def __init__(self, worker_ctx: WorkerContext) -> None:
         self.worker_ctx = worker_ctx
 
     @property
-    def actor(self):
+    def actor(self) -> Actor:
         raw = self.worker_ctx.data.get(ACTOR_KEY)
         if not raw:
             raise NotAuthenticated("no acting user in the call context")
         return Actor.from_header(raw)
 
     @property
-    def request_id(self):
-        return self.worker_ctx.data.get(REQUEST_ID_KEY) or self.worker_ctx.call_id
+    def request_id(self) -> str:
+        request_id: str = self.worker_ctx.data.get(REQUEST_ID_KEY) or self.worker_ctx.call_id
+        return request_id
 
-    def act_as(self, actor, request_id=None):
+    def act_as(self, actor: Actor, request_id: str | None = None) -> None:
         """Set the actor for every RPC this worker makes from now on (used by the gateway)."""
         act_as_header(self.worker_ctx, actor.to_header(), request_id or str(uuid.uuid4()))
 
-    def require(self, permission):
+    def require(self, permission: str) -> Actor:
         actor = self.actor
         actor.require(permission)
         return actor
 
 
-def act_as_header(worker_ctx, actor_header, request_id):
+def act_as_header(worker_ctx: WorkerContext, actor_header: str, request_id: str) -> None:
     """Put the actor (a header from Actor.to_header) into the worker's context, signed with the
     container's first CONTEXT_KEYS key: every RPC and event this worker sends carries it."""
     worker_ctx.data[ACTOR_KEY] = actor_header
@@ -113,5 +119,5 @@ def act_as_header(worker_ctx, actor_header, request_id):
 
 
 class Context(DependencyProvider):
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> CallContext:
         return CallContext(worker_ctx)

@@ -1,9 +1,11 @@
 """Database access: one engine per service process, one SQLAlchemy session per worker."""
 
+from collections.abc import Callable, Iterator, Sized
 from contextlib import contextmanager
 
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from piiri.config import database_url
 CONNECT_OPTIONS = "-c jit=off"
 
 
-def make_engine(url, pool_size=12):
+def make_engine(url: str, pool_size: int = 12) -> Engine:
     return create_engine(
         url,
         pool_size=pool_size,
@@ -29,18 +31,18 @@ def make_engine(url, pool_size=12):
 class WorkerDatabase:
     """What a worker gets: a lazily opened session and a transaction helper."""
 
-    def __init__(self, engine):
+    def __init__(self, engine: Engine | None) -> None:
         self.engine = engine
-        self._session = None
+        self._session: Session | None = None
 
     @property
-    def session(self):
+    def session(self) -> Session:
         if self._session is None:
             self._session = Session(self.engine, expire_on_commit=False)
         return self._session
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[Session]:
         """Commit everything written inside the block, or nothing if it raises."""
         session = self.session
         try:
@@ -50,7 +52,7 @@ class WorkerDatabase:
             session.rollback()
             raise
 
-    def in_batches(self, step, batch):
+    def in_batches(self, step: Callable[[Session, int], Sized], batch: int) -> int:
         """Run ``step(session, batch) -> [ids]`` in a transaction of its own, again and again until it
         returns fewer than ``batch`` ids (a batch job that works through a backlog, e.g. deleting
         expired files); returns how many ids in all."""
@@ -62,7 +64,7 @@ class WorkerDatabase:
             if done < batch:
                 return total
 
-    def close(self):
+    def close(self) -> None:
         """End the worker's session. A connection that died under it (the database restarted) is
         dropped from the pool instead of raising: an error here, at worker teardown, would stop the
         whole nameko container (issue 12, found by tests/faults)."""
@@ -82,26 +84,26 @@ class Database(DependencyProvider):
     (stack.md trap 3).
     """
 
-    def __init__(self, service_name):
+    def __init__(self, service_name: str) -> None:
         self.service_name = service_name
-        self.engine = None
-        self.workers = {}
+        self.engine: Engine | None = None
+        self.workers: dict[WorkerContext, WorkerDatabase] = {}
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         pool_size = int(config.get("max_workers", 10)) + 2
         self.engine = make_engine(database_url(config, self.service_name), pool_size=pool_size)
 
-    def stop(self):
+    def stop(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> WorkerDatabase:
         worker_db = WorkerDatabase(self.engine)
         self.workers[worker_ctx] = worker_db
         return worker_db
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         worker_db = self.workers.pop(worker_ctx, None)
         if worker_db is not None:
             worker_db.close()

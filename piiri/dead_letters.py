@@ -25,10 +25,13 @@ and replays one to its original exchange and routing key with its original heade
 
 import logging
 import uuid
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Producer, Queue
+from kombu.message import Message
 from nameko.amqp.publish import Publisher
 
 log = logging.getLogger(__name__)
@@ -70,20 +73,20 @@ class Unprocessable(Exception):
     the dead letters at once, with this error, instead of being retried."""
 
 
-def max_attempts(config):
+def max_attempts(config: Mapping[str, Any]) -> int:
     return max(1, int(config.get("DEAD_LETTER_AFTER", DEFAULT_MAX_ATTEMPTS)))
 
 
-def retry_delay(attempts):
-    return min(FIRST_RETRY_DELAY * 2 ** max(0, attempts - 1), MAX_RETRY_DELAY)
+def retry_delay(attempts: int) -> float:
+    return float(min(FIRST_RETRY_DELAY * 2 ** max(0, attempts - 1), MAX_RETRY_DELAY))
 
 
-def error_text(exc):
+def error_text(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}"
     return text if len(text) <= 2000 else f"{text[:2000]}…"
 
 
-def origin(message):
+def origin(message: Message) -> tuple[str, str]:
     """(exchange, routing key) the message was first published to, before any retry."""
     headers = message.headers or {}
     info = message.delivery_info or {}
@@ -93,14 +96,14 @@ def origin(message):
     )
 
 
-def dead_letter_queue_for(source_queue):
+def dead_letter_queue_for(source_queue: str) -> Queue:
     return AUDIT_DEAD_LETTERS if source_queue == AUDIT_SOURCE else DEAD_LETTERS
 
 
 class DeadLetterPublisher:
     """Publishes retries and dead letters for one service container (confirms, mandatory)."""
 
-    def __init__(self, amqp_uri):
+    def __init__(self, amqp_uri: str) -> None:
         self.publisher = Publisher(
             amqp_uri,
             use_confirms=True,
@@ -110,7 +113,9 @@ class DeadLetterPublisher:
             retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
         )
 
-    def _publish(self, message, headers, exchange, routing_key):
+    def _publish(
+        self, message: Message, headers: Mapping[str, Any], exchange: Exchange | str, routing_key: str
+    ) -> None:
         properties = message.properties or {}
         extra = {}
         for name in ("reply_to", "correlation_id", "priority"):
@@ -126,7 +131,7 @@ class DeadLetterPublisher:
             **extra,
         )
 
-    def retry(self, message, source_queue, attempts):
+    def retry(self, message: Message, source_queue: str, attempts: int) -> None:
         """The message again at the end of its own queue, counted."""
         exchange, routing_key = origin(message)
         headers = {
@@ -137,7 +142,7 @@ class DeadLetterPublisher:
         }
         self._publish(message, headers, "", source_queue)
 
-    def dead_letter(self, message, source_queue, attempts, error):
+    def dead_letter(self, message: Message, source_queue: str, attempts: int, error: str) -> str:
         """The message, with where it came from and why it failed, into the dead letters; returns its id."""
         exchange, routing_key = origin(message)
         letter_id = str(uuid.uuid4())
@@ -160,9 +165,9 @@ class DeadLetterPublisher:
 # --- reading and replaying (the `piiri dead-letters` command, GET /health) ------------------------------
 
 
-def counts(amqp_uri, timeout=3):
+def counts(amqp_uri: str, timeout: float = 3) -> dict[str, int | None]:
     """{dead-letter queue: messages in it}; a queue not declared yet holds 0; None without a broker."""
-    result = {}
+    result: dict[str, int | None] = {}
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as connection:
             connection.ensure_connection(max_retries=1)
@@ -181,7 +186,7 @@ def counts(amqp_uri, timeout=3):
     return result
 
 
-def _letter(queue, message):
+def _letter(queue: Queue, message: Message) -> dict[str, Any]:
     headers = dict(message.headers or {})
     body = message.body
     if isinstance(body, bytes):
@@ -204,7 +209,7 @@ def _letter(queue, message):
     }
 
 
-def _each(channel, queue_filter=None):
+def _each(channel: Any, queue_filter: str | None = None) -> Iterator[tuple[Queue, Message]]:
     """(dead-letter queue, kombu message) for every dead letter, each held unacked on ``channel``."""
     for queue in QUEUES:
         bound = queue.bind(channel)
@@ -218,7 +223,7 @@ def _each(channel, queue_filter=None):
             yield queue, message
 
 
-def list_letters(amqp_uri, queue_filter=None):
+def list_letters(amqp_uri: str, queue_filter: str | None = None) -> list[dict[str, Any]]:
     """Every dead letter (the messages stay where they are)."""
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
@@ -227,18 +232,18 @@ def list_letters(amqp_uri, queue_filter=None):
     return letters
 
 
-def show(amqp_uri, letter_id):
+def show(amqp_uri: str, letter_id: str) -> dict[str, Any] | None:
     for letter in list_letters(amqp_uri):
         if letter["id"] == letter_id:
             return letter
     return None
 
 
-def replay(amqp_uri, letter_id=None, queue_filter=None):
+def replay(amqp_uri: str, letter_id: str | None = None, queue_filter: str | None = None) -> list[str | None]:
     """Republish the dead letter ``letter_id`` (or every one, of ``queue_filter`` if given) to its
     original exchange and routing key with its original headers, confirmed; only then remove it.
     Returns the ids replayed."""
-    replayed = []
+    replayed: list[str | None] = []
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
         producer = Producer(connection.channel())

@@ -27,7 +27,7 @@ SPECIAL_USE_TLDS = ("arpa", "invalid", "local", "localhost", "onion", "test", "i
 MAX_LOCAL_PART, MAX_ADDRESS = 64, 254
 
 
-def simple_email(value):
+def simple_email(value: str) -> bool:
     """True when ``value`` is a plain address that email-validator accepts as it is."""
     if len(value) > MAX_ADDRESS or not SIMPLE_EMAIL.match(value):
         return False
@@ -37,7 +37,7 @@ def simple_email(value):
     return domain.rsplit(".", 1)[1].casefold() not in SPECIAL_USE_TLDS
 
 
-def check_email_address(value):
+def check_email_address(value: str) -> None:
     """A ValidationError unless ``value`` is a well-formed e-mail address (no DNS lookup)."""
     if simple_email(value):
         return
@@ -47,15 +47,16 @@ def check_email_address(value):
         raise ValidationError(f"Not a valid e-mail address: {exc}") from None
 
 
-def _finnish_patterns():
+def _finnish_patterns() -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
     """phonenumbers' own patterns of valid Finnish fixed-line and mobile numbers (national part)."""
     from phonenumbers.data import region_FI
 
     metadata = region_FI.PHONE_METADATA_FI
-    general = re.compile(f"(?:{metadata.general_desc.national_number_pattern})")
-    types = [
-        re.compile(f"(?:{desc.national_number_pattern})") for desc in (metadata.mobile, metadata.fixed_line)
-    ]
+    general_desc, mobile, fixed_line = metadata.general_desc, metadata.mobile, metadata.fixed_line
+    if general_desc is None or mobile is None or fixed_line is None:
+        raise RuntimeError("phonenumbers has no patterns for Finnish numbers")
+    general = re.compile(f"(?:{general_desc.national_number_pattern})")
+    types = [re.compile(f"(?:{desc.national_number_pattern})") for desc in (mobile, fixed_line)]
     return general, types
 
 
@@ -64,7 +65,7 @@ PHONE_TEXT = re.compile(r"^(\+358|00358|0)\s*(\(?[1-9][\d\s\-()/.]*)$")
 PHONE_SEPARATORS = re.compile(r"[\s\-()/.]")
 
 
-def finnish_phone(value):
+def finnish_phone(value: str) -> str | None:
     """The E.164 form of a Finnish mobile or fixed-line number in a common format ('040 123 4567',
     '+358 40 1234567', '(09) 123 4567'), or None to leave it to phonenumbers. Accepts only numbers
     phonenumbers itself finds valid (its patterns)."""
@@ -80,7 +81,7 @@ def finnish_phone(value):
     return None
 
 
-def normalise_phone(value, region="FI"):
+def normalise_phone(value: str, region: str = "FI") -> str:
     """Any way people write a phone number -> E.164 ('+358401234567'), or a ValidationError."""
     if region == "FI" or value.startswith(("+358", "00358")):
         fast = finnish_phone(value)

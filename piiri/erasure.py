@@ -15,9 +15,13 @@ exchange of erasure requests and reports, and the publisher of a service's repor
   service consumes to mark that service done.
 """
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from kombu import Exchange, Queue
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from nameko.amqp.publish import Publisher
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 
 from piiri import signing
@@ -38,7 +42,7 @@ REPORT_QUEUE = Queue(
 )
 
 
-def configured_services(config):
+def configured_services(config: Mapping[str, Any]) -> list[str]:
     """The services that must each report an erasure done: ``GDPR_SERVICES`` (a list or "a,b")."""
     value = config.get("GDPR_SERVICES") or DEFAULT_SERVICES
     if isinstance(value, str):
@@ -47,7 +51,7 @@ def configured_services(config):
     return services if "contacts" in services else ["contacts", *services]
 
 
-def request_queue(service):
+def request_queue(service: str) -> Queue:
     """The durable queue of erasure requests for ``service`` (it consumes it with ``@consume``)."""
     return Queue(
         f"piiri.erasure.{service}",
@@ -58,7 +62,7 @@ def request_queue(service):
     )
 
 
-def declare_queues(amqp_uri, services):
+def declare_queues(amqp_uri: str, services: Iterable[str]) -> None:
     """Declare every service's request queue and the report queue (idempotent; called at start)."""
     from kombu import Connection
 
@@ -69,7 +73,7 @@ def declare_queues(amqp_uri, services):
         REPORT_QUEUE.bind(channel).declare()
 
 
-def report_publisher(amqp_uri):
+def report_publisher(amqp_uri: str) -> Publisher:
     """Publishes a service's ``contact_erasure_completed`` with confirms (the report queue declared)."""
     return Publisher(
         amqp_uri,
@@ -83,7 +87,7 @@ def report_publisher(amqp_uri):
     )
 
 
-def report(erasure_id, contact_id, service, summary):
+def report(erasure_id: object, contact_id: object, service: str, summary: object) -> dict[str, object]:
     """The payload of ``contact_erasure_completed``."""
     return {
         "schema_version": 1,
@@ -111,28 +115,29 @@ class ErasureReporter(DependencyProvider):
     ``self.erasure_reporter.publish(report(...), routing_key=COMPLETED)``. A report carries the worker's
     context, signed (issue 11 item 7: the contacts service refuses unsigned reports)."""
 
-    def setup(self):
+    def setup(self) -> None:
         self.publisher = report_publisher(self.container.config["AMQP_URI"])
         self.context_keys = signing.context_keys(self.container.config)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> "SignedReportPublisher":
         return SignedReportPublisher(self, worker_ctx)
 
 
 class SignedReportPublisher:
-    def __init__(self, provider, worker_ctx):
+    def __init__(self, provider: ErasureReporter, worker_ctx: WorkerContext) -> None:
         self.provider = provider
         self.worker_ctx = worker_ctx
 
-    def publish(self, payload, **kwargs):
+    def publish(self, payload: Mapping[str, object], **kwargs: Any) -> None:
         headers = context_headers(dict(self.worker_ctx.data), self.provider.context_keys)
         self.provider.publisher.publish(payload, extra_headers=headers, **kwargs)
 
 
-def load_request(body):
+def load_request(body: Any) -> dict[str, Any]:
     """The erasure request in ``body``; a malformed one is Unprocessable: it goes to the dead letters,
     never dropped (issue 11 item 6)."""
     try:
-        return ErasureRequest().load(body)
+        request: dict[str, Any] = ErasureRequest().load(body)
+        return request
     except (ValidationError, TypeError) as exc:
         raise Unprocessable(f"not an erasure request: {exc}") from None

@@ -1,5 +1,8 @@
 """The one error hierarchy: raised in services, carried over RPC as themselves, mapped to HTTP."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -9,16 +12,16 @@ class PiiriError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message, details=None):
+    def __init__(self, message: str, details: Mapping[str, Any] | None = None) -> None:
         super().__init__(message, details or {})
         self.message = message
-        self.details = details or {}
+        self.details: Mapping[str, Any] = details or {}
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def as_dict(self):
-        body = {"error": self.code, "message": self.message}
+    def as_dict(self) -> dict[str, object]:
+        body: dict[str, object] = {"error": self.code, "message": self.message}
         if self.details:
             body["details"] = self.details
         return body

@@ -4,18 +4,29 @@ marshmallow's ``validate.Length`` runs after every entry is deserialized, so 100
 full load before the limit refuses them (issue 12 item 2); ``BoundedList`` refuses them first, in O(1).
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate
 
 
-class BoundedList(fields.List):
+class BoundedList(fields.List[Any]):
     """``fields.List`` of at most ``max_length`` (and at least ``min_length``) entries, checked first."""
 
-    def __init__(self, cls_or_instance, max_length, min_length=None, **kwargs):
+    def __init__(
+        self,
+        cls_or_instance: fields.Field[Any] | type[fields.Field[Any]],
+        max_length: int,
+        min_length: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.max_length = max_length
         self.min_length = min_length
         super().__init__(cls_or_instance, validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[Any]:
         if isinstance(value, list | tuple) and len(value) > self.max_length:
             raise ValidationError(f"At most {self.max_length:,} entries (given {len(value):,}).")
         return super()._deserialize(value, attr, data, **kwargs)

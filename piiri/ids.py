@@ -12,7 +12,7 @@ import time
 import uuid
 
 
-def uuid7(now_ms=None):
+def uuid7(now_ms: int | None = None) -> uuid.UUID:
     """A new UUID version 7: 48 bits of Unix time in ms, version, 74 random bits, variant."""
     millis = int(time.time() * 1000) if now_ms is None else now_ms
     value = (millis & 0xFFFF_FFFF_FFFF) << 80 | int.from_bytes(os.urandom(10), "big")

@@ -1,5 +1,7 @@
 """The exchanges and queues Piiri publishes to, and publishers that confirm every message."""
 
+from collections.abc import Mapping, Sequence
+
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage  # noqa: F401 (re-exported)
 from nameko.constants import HEADER_PREFIX
@@ -19,19 +21,19 @@ AUDIT_QUEUE = Queue(
 SHORT_RETRY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def event_exchange(service_name):
+def event_exchange(service_name: str) -> Exchange:
     """The exchange nameko's ``@event_handler(service_name, event_type)`` listens on."""
     return Exchange(f"{service_name}.events", type="topic", durable=True)
 
 
-def context_headers(context, keys):
+def context_headers(context: Mapping[str, object], keys: Sequence[str]) -> dict[str, object]:
     """Nameko-style headers so that a receiving nameko worker sees the same context data, signed with the
     first of ``keys`` (the context is this process's own: set by act_as or verified on arrival)."""
     context = signing.signed(context, keys)
     return {f"{HEADER_PREFIX}.{key}": value for key, value in context.items() if value is not None}
 
 
-def audit_publisher(amqp_uri):
+def audit_publisher(amqp_uri: str) -> Publisher:
     return Publisher(
         amqp_uri,
         use_confirms=True,
@@ -44,7 +46,7 @@ def audit_publisher(amqp_uri):
     )
 
 
-def event_publisher(amqp_uri, service_name):
+def event_publisher(amqp_uri: str, service_name: str) -> Publisher:
     exchange = event_exchange(service_name)
     return Publisher(
         amqp_uri,

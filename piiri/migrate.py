@@ -1,11 +1,13 @@
 """Databases and migrations: create each service's own database and run its own Alembic history."""
 
 import importlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import psycopg
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
 
 from piiri.config import ROOT, database_url
@@ -26,7 +28,7 @@ METADATA_MODULES = {
 }
 
 
-def alembic_config(service, url):
+def alembic_config(service: str, url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATION_DIRS[service]))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -34,11 +36,12 @@ def alembic_config(service, url):
     return config
 
 
-def target_metadata(service):
-    return importlib.import_module(METADATA_MODULES[service]).metadata
+def target_metadata(service: str) -> MetaData:
+    metadata: MetaData = importlib.import_module(METADATA_MODULES[service]).metadata
+    return metadata
 
 
-def ensure_database(url):
+def ensure_database(url: str) -> bool:
     """Create the database named in ``url`` if it does not exist (connecting to 'postgres')."""
     parsed = make_url(url)
     admin = parsed.set(drivername="postgresql", database="postgres")
@@ -51,14 +54,16 @@ def ensure_database(url):
     return False
 
 
-def drop_database(url):
+def drop_database(url: str) -> None:
     parsed = make_url(url)
     admin = parsed.set(drivername="postgresql", database="postgres")
     with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
 
 
-def migrate(config, services=None, create=True):
+def migrate(
+    config: Mapping[str, object], services: Iterable[str] | None = None, create: bool = True
+) -> list[str]:
     """Bring every service's database to its newest migration; returns the URLs touched."""
     done = []
     for service in services or MIGRATION_DIRS:
@@ -72,5 +77,5 @@ def migrate(config, services=None, create=True):
     return done
 
 
-def migration_dir(service):
+def migration_dir(service: str) -> Path:
     return Path(MIGRATION_DIRS[service])

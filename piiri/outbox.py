@@ -18,15 +18,22 @@ change causes leaves through the outbox, in the change's transaction.
 import logging
 import time
 import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import eventlet
+from alembic.operations import Operations
 from eventlet.event import Event
+from nameko.amqp.publish import Publisher
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Engine,
     Index,
+    MetaData,
     String,
     Table,
     delete,
@@ -37,6 +44,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Session
 
 from piiri import signing
 from piiri.config import database_url
@@ -49,8 +57,11 @@ AUDIT_CHANNEL = "audit"
 EVENT_CHANNEL = "event"
 DEFAULT_KEEP_SECONDS = 300
 
+# A channel's publisher, made from the AMQP URI (``Outbox(..., channels={"job": factory})``).
+PublisherFactory = Callable[[str], Publisher]
 
-def outbox_table(metadata):
+
+def outbox_table(metadata: MetaData) -> Table:
     """The outbox table, added to a service's own metadata (and migrations)."""
     return Table(
         "outbox",
@@ -67,7 +78,7 @@ def outbox_table(metadata):
     )
 
 
-def create_outbox_v1(op):
+def create_outbox_v1(op: Operations) -> None:
     """Migration step shared by every service's first migration: the outbox table as above."""
     import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql
@@ -86,9 +97,16 @@ def create_outbox_v1(op):
     op.create_index("outbox_unpublished", "outbox", ["seq"], postgresql_where=sa.text("published_at IS NULL"))
 
 
-def add_to_outbox(session, table, channel, routing_key, payload, context):
+def add_to_outbox(
+    session: Session,
+    table: Table,
+    channel: str,
+    routing_key: str,
+    payload: dict[str, Any],
+    context: Mapping[str, object],
+) -> str:
     """Write one message into the outbox inside the caller's transaction."""
-    event_id = payload.setdefault("event_id", str(uuid.uuid4()))
+    event_id: str = payload.setdefault("event_id", str(uuid.uuid4()))
     session.execute(
         insert(table).values(
             event_id=event_id,
@@ -106,17 +124,25 @@ class OutboxRelay:
 
     batch_size = 200
 
-    def __init__(self, engine, table, amqp_uri, service_name, context_keys=None, channels=None):
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        amqp_uri: str,
+        service_name: str,
+        context_keys: list[str] | None = None,
+        channels: Mapping[str, PublisherFactory] | None = None,
+    ) -> None:
         self.engine = engine
         self.context_keys = context_keys or signing.context_keys()
         self.table = table
-        self.publishers = {
+        self.publishers: dict[str, Publisher] = {
             AUDIT_CHANNEL: audit_publisher(amqp_uri),
             EVENT_CHANNEL: event_publisher(amqp_uri, service_name),
             **{name: factory(amqp_uri) for name, factory in (channels or {}).items()},
         }
 
-    def delete_published(self, keep_seconds):
+    def delete_published(self, keep_seconds: float) -> int:
         """Delete the rows confirmed more than ``keep_seconds`` ago; returns how many."""
         table = self.table
         with self.engine.begin() as conn:
@@ -129,7 +155,7 @@ class OutboxRelay:
             )
         return result.rowcount
 
-    def relay_once(self):
+    def relay_once(self) -> int:
         """Publish one batch; returns how many rows were sent."""
         table = self.table
         with self.engine.begin() as conn:
@@ -140,7 +166,7 @@ class OutboxRelay:
                 .limit(self.batch_size)
                 .with_for_update(skip_locked=True)
             ).all()
-            sent = []
+            sent: list[int] = []
             for row in rows:
                 try:
                     self.publishers[row.channel].publish(
@@ -162,18 +188,20 @@ class Outbox(DependencyProvider):
 
     idle_interval = 1.0
 
-    def __init__(self, service_name, table, channels=None):
+    def __init__(
+        self, service_name: str, table: Table, channels: Mapping[str, PublisherFactory] | None = None
+    ) -> None:
         self.service_name = service_name
         self.table = table
         self.channels = channels or {}
-        self.keep_seconds = DEFAULT_KEEP_SECONDS
+        self.keep_seconds: float = DEFAULT_KEEP_SECONDS
         self._next_purge = 0.0
-        self.relay = None
-        self.engine = None
+        self.relay: OutboxRelay | None = None
+        self.engine: Engine | None = None
         self._wakeup = Event()
         self._running = False
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self.engine = make_engine(database_url(config, self.service_name), pool_size=2)
         self.relay = OutboxRelay(
@@ -186,27 +214,32 @@ class Outbox(DependencyProvider):
         )
         self.keep_seconds = float(config.get("OUTBOX_KEEP_SECONDS", DEFAULT_KEEP_SECONDS))
 
-    def start(self):
+    def start(self) -> None:
         self._running = True
         self.container.spawn_managed_thread(self._relay_loop, identifier="outbox_relay")
 
-    def stop(self):
+    def stop(self) -> None:
         self._running = False
         self.wake()
         if self.engine is not None:
             self.engine.dispose()
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop()
 
-    def wake(self):
+    def wake(self) -> None:
         if not self._wakeup.ready():
             self._wakeup.send(True)
 
-    def _relay_loop(self):
+    def _set_up_relay(self) -> OutboxRelay:
+        if self.relay is None:
+            raise RuntimeError("the outbox relays only after its setup")
+        return self.relay
+
+    def _relay_loop(self) -> None:
         while self._running:
             try:
-                while self._running and self.relay.relay_once() == OutboxRelay.batch_size:
+                while self._running and self._set_up_relay().relay_once() == OutboxRelay.batch_size:
                     pass
             except Exception:
                 log.exception("outbox relay failed; retrying")
@@ -215,27 +248,27 @@ class Outbox(DependencyProvider):
                 self._wakeup.wait()
             self._wakeup = Event()
 
-    def _purge_now_and_then(self):
+    def _purge_now_and_then(self) -> None:
         """Delete published rows past their grace period, at most every few seconds."""
         now = time.monotonic()
         if now < self._next_purge:
             return
         self._next_purge = now + min(max(self.keep_seconds / 4, 1.0), 60.0)
         try:
-            self.relay.delete_published(self.keep_seconds)
+            self._set_up_relay().delete_published(self.keep_seconds)
         except Exception:
             log.exception("outbox: could not delete published rows; trying later")
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> "WorkerOutbox":
         return WorkerOutbox(self, worker_ctx)
 
 
 class WorkerOutbox:
-    def __init__(self, provider, worker_ctx):
+    def __init__(self, provider: Outbox, worker_ctx: WorkerContext) -> None:
         self.provider = provider
         self.worker_ctx = worker_ctx
 
-    def event(self, session, event_type, payload, version=1):
+    def event(self, session: Session, event_type: str, payload: Mapping[str, Any], version: int = 1) -> str:
         """Record a domain event (``contact_created`` …) in the caller's transaction."""
         payload = {"schema_version": version, **payload}
         return add_to_outbox(
@@ -247,7 +280,7 @@ class WorkerOutbox:
             dict(self.worker_ctx.data),
         )
 
-    def audit(self, session, record):
+    def audit(self, session: Session, record: dict[str, Any]) -> str:
         return add_to_outbox(
             session,
             self.provider.table,
@@ -257,7 +290,7 @@ class WorkerOutbox:
             dict(self.worker_ctx.data),
         )
 
-    def message(self, session, channel, routing_key, payload):
+    def message(self, session: Session, channel: str, routing_key: str, payload: Mapping[str, Any]) -> str:
         """Record a message for one of the service's own channels (``channels=`` of Outbox)."""
         if channel not in self.provider.channels:
             raise ValueError(f"the outbox of {self.provider.service_name} has no channel {channel!r}")
@@ -265,6 +298,6 @@ class WorkerOutbox:
             session, self.provider.table, channel, routing_key, dict(payload), dict(self.worker_ctx.data)
         )
 
-    def flush(self):
+    def flush(self) -> None:
         """Ask the relay to publish now (call after commit)."""
         self.provider.wake()

@@ -13,10 +13,10 @@ log = logging.getLogger(__name__)
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 REGULAR, BOLD = "PiiriSans", "PiiriSans-Bold"
-_fonts = None
+_fonts: tuple[str, str] | None = None
 
 
-def fonts():
+def fonts() -> tuple[str, str]:
     """(regular, bold) font names, registered once."""
     global _fonts
     if _fonts is None:

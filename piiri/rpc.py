@@ -12,6 +12,9 @@ Use it for every ``RpcProxy`` inside a service; standalone clients (``ClusterRpc
 ``timeout=rpc_timeout(config)``.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 import eventlet
 from nameko import rpc as nameko_rpc
 
@@ -20,7 +23,9 @@ from piiri.errors import ServiceUnavailable
 DEFAULT_TIMEOUT = 15.0
 
 
-def rpc_timeout(config, key="RPC_TIMEOUT", default=DEFAULT_TIMEOUT):
+def rpc_timeout(
+    config: Mapping[str, Any], key: str = "RPC_TIMEOUT", default: float = DEFAULT_TIMEOUT
+) -> float:
     """Seconds to wait for an RPC reply, from ``config[key]``."""
     value = float(config.get(key, default) or default)
     if value <= 0:
@@ -29,50 +34,56 @@ def rpc_timeout(config, key="RPC_TIMEOUT", default=DEFAULT_TIMEOUT):
 
 
 class RpcProxy(nameko_rpc.RpcProxy):
-    def __init__(self, target_service, timeout_key="RPC_TIMEOUT", default=DEFAULT_TIMEOUT, **options):
+    def __init__(
+        self,
+        target_service: str,
+        timeout_key: str = "RPC_TIMEOUT",
+        default: float = DEFAULT_TIMEOUT,
+        **options: Any,
+    ) -> None:
         super().__init__(target_service, **options)
         self.timeout_key = timeout_key
         self.default_timeout = default
         self.timeout = default
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         self.timeout = rpc_timeout(self.container.config, self.timeout_key, self.default_timeout)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> "DeadlineServiceProxy":
         return DeadlineServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
 
 
 class DeadlineServiceProxy:
-    def __init__(self, proxy, service, timeout):
+    def __init__(self, proxy: Any, service: str, timeout: float) -> None:
         self._proxy = proxy
         self._service = service
         self._timeout = timeout
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> "DeadlineMethodProxy":
         return DeadlineMethodProxy(getattr(self._proxy, name), self._service, self._timeout)
 
 
 class DeadlineMethodProxy:
-    def __init__(self, method, service, timeout):
+    def __init__(self, method: Any, service: str, timeout: float) -> None:
         self.method = method
         self.service = service
         self.timeout = timeout
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.call_async(*args, **kwargs).result()
 
-    def call_async(self, *args, **kwargs):
+    def call_async(self, *args: Any, **kwargs: Any) -> "DeadlineReply":
         return DeadlineReply(self.method.call_async(*args, **kwargs), self.service, self.timeout)
 
 
 class DeadlineReply:
-    def __init__(self, reply, service, timeout):
+    def __init__(self, reply: Any, service: str, timeout: float) -> None:
         self.reply = reply
         self.service = service
         self.timeout = timeout
 
-    def result(self):
+    def result(self) -> Any:
         timer = eventlet.Timeout(self.timeout)
         try:
             return self.reply.result()

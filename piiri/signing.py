@@ -18,6 +18,7 @@ acts as the system.
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping, Sequence
 
 ACTOR_KEY = "actor"
 REQUEST_ID_KEY = "request_id"
@@ -29,7 +30,7 @@ class BadSignature(Exception):
     """The context's signature is missing or does not verify with any configured key."""
 
 
-def context_keys(config=None):
+def context_keys(config: Mapping[str, object] | None = None) -> list[str]:
     """The configured keys (first signs, all verify): ``CONTEXT_KEYS`` in config, else the environment
     variable ``PIIRI_CONTEXT_KEYS``, else the development key."""
     value = (config or {}).get("CONTEXT_KEYS") or os.environ.get("PIIRI_CONTEXT_KEYS") or DEV_KEY
@@ -43,24 +44,24 @@ def context_keys(config=None):
     return keys
 
 
-def _digest(key, actor, request_id):
+def _digest(key: str, actor: object, request_id: object) -> str:
     message = f"{actor or ''}\n{request_id or ''}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature(actor, request_id, keys):
+def signature(actor: object, request_id: object, keys: Sequence[str]) -> str:
     """The signature of (actor header, request id) with the first key."""
     return _digest(keys[0], actor, request_id)
 
 
-def signed(context, keys):
+def signed(context: Mapping[str, object], keys: Sequence[str]) -> dict[str, object]:
     """``context`` (a dict of context data) with a fresh signature over its actor and request id."""
     data = dict(context)
     data[SIGNATURE_KEY] = signature(data.get(ACTOR_KEY), data.get(REQUEST_ID_KEY), keys)
     return data
 
 
-def verify(context, keys, required=True):
+def verify(context: Mapping[str, object] | None, keys: Sequence[str], required: bool = True) -> None:
     """Raise BadSignature unless ``context`` carries a signature that one of ``keys`` made. Unsigned
     context passes only when not ``required`` and it names no actor."""
     context = context or {}

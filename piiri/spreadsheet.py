@@ -3,7 +3,7 @@
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> str:
     """Text a spreadsheet will not run as a formula: a leading = + - @ (or tab, CR) gets a ' before it.
     None is an empty cell; E.164 phone numbers (+358…) stay readable the same way."""
     text = "" if value is None else str(value)

@@ -3,7 +3,9 @@ audit events and pages as returned, and the paging input of its RPCs."""
 
 import math
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
@@ -18,7 +20,7 @@ MAX_SEQ = 2**63 - 1
 MAX_ID_LENGTH = 200
 
 
-def canonical_id(value):
+def canonical_id(value: object) -> str:
     """An identifier as stored and searched: UUIDs in their canonical lower-case form, other ids as text."""
     text = str(value)
     try:
@@ -27,7 +29,7 @@ def canonical_id(value):
         return text
 
 
-def without_nul(value):
+def without_nul(value: Any) -> Any:
     """PostgreSQL text and jsonb cannot hold NUL: replace it everywhere in a decoded message."""
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")
@@ -38,7 +40,7 @@ def without_nul(value):
     return value
 
 
-def json_safe(value):
+def json_safe(value: object) -> Any:
     """``details`` as plain JSON: kombu may deliver datetimes, UUIDs and Decimals as themselves."""
     if isinstance(value, dict):
         return {str(key): json_safe(item) for key, item in value.items()}
@@ -53,15 +55,17 @@ def json_safe(value):
     return str(value)
 
 
-class Identifier(fields.Field):
+class Identifier(fields.Field[str]):
     """An id as text: a string, a UUID or an integer (never a bool), UUIDs in canonical form."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
             raise ValidationError("Not an identifier.")
         return canonical_id(value)
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(self, value: object, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else str(value)
 
 
@@ -99,11 +103,11 @@ class AuditRecord(Schema):
         unknown = EXCLUDE
 
     @pre_load
-    def clean_text(self, data, **kwargs):
+    def clean_text(self, data: object, **kwargs: object) -> object:
         return without_nul(data) if isinstance(data, dict) else data
 
     @post_load
-    def fill_empty(self, data, **kwargs):
+    def fill_empty(self, data: dict[str, Any], **kwargs: object) -> dict[str, Any]:
         data["subject_ids"] = data["subject_ids"] or []
         data["field_names"] = data["field_names"] or []
         data["details"] = json_safe(data["details"] or {})
@@ -113,7 +117,7 @@ class AuditRecord(Schema):
 class MalformedRecord(Exception):
     """A message on the audit queue that is not an audit record; ``errors`` says why."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: Mapping[str, Any] | list[Any]) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -121,12 +125,13 @@ class MalformedRecord(Exception):
 RECORD = AuditRecord()
 
 
-def load_record(body):
+def load_record(body: object) -> dict[str, Any]:
     """The record to store, or MalformedRecord if ``body`` is not an audit record."""
     if not isinstance(body, dict):
         raise MalformedRecord({"_schema": [f"Not an object but {type(body).__name__}."]})
     try:
-        return RECORD.load(body)
+        record: dict[str, Any] = RECORD.load(body)
+        return record
     except ValidationError as exc:
         raise MalformedRecord(exc.normalized_messages()) from None
 
@@ -156,7 +161,7 @@ class AuditEventPage(Schema):
     )
 
 
-def parse_id(value, name):
+def parse_id(value: object, name: str) -> str:
     """A subject or actor id given by a caller, as stored; ValidationFailed names the argument."""
     if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
         raise ValidationFailed(f"{name} must be an identifier.", {name: ["Not an identifier."]})
@@ -168,7 +173,7 @@ def parse_id(value, name):
     return canonical_id(text)
 
 
-def _whole_number(value):
+def _whole_number(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
@@ -176,7 +181,7 @@ def _whole_number(value):
     return None
 
 
-def parse_limit(limit):
+def parse_limit(limit: object) -> int:
     """Page size: a whole number from 1 to MAX_LIMIT (None means the default)."""
     if limit is None:
         return DEFAULT_LIMIT
@@ -188,7 +193,7 @@ def parse_limit(limit):
     return number
 
 
-def parse_cursor(cursor):
+def parse_cursor(cursor: object) -> int | None:
     """The ``seq`` a cursor names (events older than it come next), or None for the first page."""
     if cursor is None or cursor == "":
         return None
@@ -198,7 +203,7 @@ def parse_cursor(cursor):
     return number
 
 
-def cursor_for(seq):
+def cursor_for(seq: int | None) -> str | None:
     return None if seq is None else str(seq)
 
 
@@ -207,7 +212,7 @@ def cursor_for(seq):
 SEARCH_FILTERS = ("actor", "action", "subject_type", "subject_id", "service", "since", "until", "request_id")
 
 
-def _moment(value, name, end_of_day):
+def _moment(value: str, name: str, end_of_day: bool) -> datetime:
     """'2026-03-05' (a day in the organisation's time zone, piiri.clock: its start, or with ``end_of_day``
     the next day's start) or an ISO timestamp (without an offset: the organisation's time) -> aware UTC."""
     text = value.strip()
@@ -227,7 +232,7 @@ def _moment(value, name, end_of_day):
     return moment.astimezone(UTC)
 
 
-def parse_filters(filters):
+def parse_filters(filters: object) -> dict[str, str | datetime]:
     """The filters of ``search_events`` as the storage uses them; an unknown or bad one is refused by name.
 
     ``actor`` matches a user id or a username; ``subject_id`` an id among the subjects; ``since`` and
@@ -243,7 +248,7 @@ def parse_filters(filters):
             f"Unknown filter {', '.join(unknown)}; the filters are {', '.join(SEARCH_FILTERS)}.",
             {name: ["Unknown filter."] for name in unknown},
         )
-    parsed = {}
+    parsed: dict[str, str | datetime] = {}
     for name, value in filters.items():
         if value is None or value == "":
             continue
@@ -260,12 +265,13 @@ def parse_filters(filters):
             parsed[name] = _moment(value, name, end_of_day=name == "until")
         elif value.strip():
             parsed[name] = canonical_id(value.strip()) if name in ("actor", "request_id") else value.strip()
-    if parsed.get("since") and parsed.get("until") and parsed["since"] >= parsed["until"]:
+    since, until = parsed.get("since"), parsed.get("until")
+    if isinstance(since, datetime) and isinstance(until, datetime) and since >= until:
         raise ValidationFailed("until must be later than since.", {"until": ["Earlier than since."]})
     return parsed
 
 
-def filters_as_text(parsed):
+def filters_as_text(parsed: Mapping[str, str | datetime]) -> dict[str, str]:
     """Parsed filters as JSON-able text for an audit record's details."""
     return {
         name: value.isoformat() if isinstance(value, datetime) else value for name, value in parsed.items()

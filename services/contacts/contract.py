@@ -4,7 +4,9 @@ Other parts (the gateway, its OpenAPI document) import these schemas; nothing el
 """
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
@@ -58,12 +60,12 @@ EDITABLE_FIELDS = (
 )
 
 
-def _optional_text(length, description=None):
-    metadata = {"description": description} if description else {}
+def _optional_text(length: int, description: str | None = None) -> fields.String:
+    metadata: dict[str, object] = {"description": description} if description else {}
     return fields.String(allow_none=True, validate=validate.Length(max=length), metadata=metadata)
 
 
-def normalise_tags(value):
+def normalise_tags(value: object) -> list[str]:
     """Tags as given -> trimmed, lower-case, single-spaced, without repeats (first one kept), or a
     ValidationError: each 1..40 characters, at most 30."""
     if not isinstance(value, list | tuple):
@@ -72,7 +74,7 @@ def normalise_tags(value):
         raise ValidationError(f"At most {MAX_TAGS} tags (given {len(value):,}).")
     if not all(isinstance(tag, str) for tag in value):
         raise ValidationError("Give the tags as a list of texts.")
-    tags = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
+    tags: dict[str, None] = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
     for raw in value:
         if len(raw) > 4 * TAG_LENGTH:
             raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {raw[:TAG_LENGTH]}…")
@@ -87,7 +89,7 @@ def normalise_tags(value):
     return list(tags)
 
 
-def parse_id(contact_id):
+def parse_id(contact_id: object) -> uuid.UUID | None:
     """A UUID, or None if the text is not one (an unknown id, answered with 404 by the caller)."""
     if isinstance(contact_id, uuid.UUID):
         return contact_id
@@ -97,7 +99,7 @@ def parse_id(contact_id):
         return None
 
 
-def normalise_website(value):
+def normalise_website(value: str) -> str:
     """'example.fi' -> 'https://example.fi'; only http(s) addresses with a host, else a ValidationError."""
     url = value.strip()
     if "://" not in url:
@@ -106,20 +108,24 @@ def normalise_website(value):
     return url
 
 
-class Tags(fields.List):
+class Tags(fields.List[str]):
     """A list of tags, normalised by ``normalise_tags``."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(fields.String(validate=validate.Length(min=1, max=TAG_LENGTH)), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return normalise_tags(value)
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[str | None]:
+        return list(normalise_tags(value))  # marshmallow's List allows None entries; tags have none
 
 
 class Website(fields.String):
     """An http(s) URL; https:// is added when the scheme is missing."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         return normalise_website(text)
 
@@ -128,7 +134,7 @@ class _Entry(Schema):
     """An entry of a list: texts trimmed, '' is no value."""
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         if not isinstance(data, dict):
             return data
         return {
@@ -153,7 +159,7 @@ class EmailEntry(_Entry):
     )
 
     @validates("address")
-    def check_address(self, value, **kwargs):
+    def check_address(self, value: str, **kwargs: object) -> None:
         check_email_address(value)
 
 
@@ -204,13 +210,13 @@ class AddressEntry(_Entry):
     )
 
     @pre_load
-    def upper_country(self, data, **kwargs):
+    def upper_country(self, data: object, **kwargs: object) -> object:
         if isinstance(data, dict) and isinstance(data.get("country"), str):
             return {**data, "country": data["country"].upper()}
         return data
 
 
-def _entry_list(schema, description):
+def _entry_list(schema: type[Schema], description: str) -> BoundedList:
     return BoundedList(
         fields.Nested(schema), max_length=MAX_LIST_ENTRIES, metadata={"description": description}
     )
@@ -268,7 +274,7 @@ class ContactInput(Schema):
     )
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: store it as no value, trimmed."""
         if not isinstance(data, dict):
             return data
@@ -283,17 +289,17 @@ class ContactInput(Schema):
         return cleaned
 
     @validates("email")
-    def check_email(self, value, **kwargs):
+    def check_email(self, value: str | None, **kwargs: object) -> None:
         if value is not None:
             check_email_address(value)
 
     @validates("phone")
-    def check_phone(self, value, **kwargs):
+    def check_phone(self, value: str | None, **kwargs: object) -> None:
         if value is not None:
             normalise_phone(value)
 
     @validates("birth_date")
-    def check_birth_date(self, value, **kwargs):
+    def check_birth_date(self, value: date | None, **kwargs: object) -> None:
         if value is not None and not date(1880, 1, 1) <= value <= clock.today():
             raise ValidationError("Birth date must be between 1880-01-01 and today.")
 
@@ -312,16 +318,16 @@ class WholeContactRules(Schema):
         unknown = "exclude"
 
     @validates_schema
-    def check_whole(self, data, **kwargs):
+    def check_whole(self, data: Mapping[str, Any], **kwargs: object) -> None:
         errors = whole_contact_errors(data)
         if errors:
             raise ValidationError(errors)
 
 
-def whole_contact_errors(data):
+def whole_contact_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
     """{field: [message]} where a contact as a whole breaks the rules (a name for its kind, a Finnish
     postal code of five digits); {} when it keeps them. WholeContactRules checks these on input."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if data.get("kind") == "organisation":
         if not data.get("organisation_name"):
             errors["organisation_name"] = ["An organisation needs a name."]

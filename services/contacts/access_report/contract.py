@@ -90,12 +90,12 @@ class Translator:
     """``t = Translator("en"); t("gdpr.pdf.page", page=2)``: the report's words in a language (fi or en);
     a missing key shows as itself, never as an error (as the gateway's translator)."""
 
-    def __init__(self, language):
+    def __init__(self, language: str | None) -> None:
         self.language = language if language in WORDS else DEFAULT_LANGUAGE
 
-    def has(self, key):
+    def has(self, key: str) -> bool:
         return key in WORDS[self.language]
 
-    def __call__(self, key, **values):
+    def __call__(self, key: str, **values: object) -> str:
         text = WORDS[self.language].get(key, key)
         return text.format(**values) if values else text

@@ -1,5 +1,8 @@
 """Published contract of person-organisation links (C2, version 1): RPC inputs and outputs, events."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from services.contacts.contract import EventEnvelope
@@ -11,7 +14,7 @@ PEOPLE_PAGE_DEFAULT = 25
 
 class _Trimmed(Schema):
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
         if not isinstance(data, dict):
             return data
@@ -32,7 +35,7 @@ class AffiliationChanges(_Trimmed):
     )
 
     @validates_schema
-    def dates_in_order(self, data, **kwargs):
+    def dates_in_order(self, data: Mapping[str, Any], **kwargs: object) -> None:
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             raise ValidationError("The end date cannot be before the start date.", "ends_on")

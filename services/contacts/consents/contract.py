@@ -1,5 +1,7 @@
 """Published contract of G1 (version 1): purposes, consents, legal bases, the data protection view, events."""
 
+from typing import Any
+
 from marshmallow import Schema, fields, post_load, pre_load, validate
 
 from piiri import clock
@@ -19,7 +21,7 @@ CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case let
 
 class _Trimmed(Schema):
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
         if not isinstance(data, dict):
             return data
@@ -74,7 +76,7 @@ class ConsentInput(_Trimmed):
     )  # fmt: skip
 
     @post_load
-    def local_time_by_default(self, data, **kwargs):
+    def local_time_by_default(self, data: dict[str, Any], **kwargs: object) -> dict[str, Any]:
         when = data.get("recorded_at")
         if when is not None and when.tzinfo is None:
             data["recorded_at"] = when.replace(tzinfo=clock.timezone())

@@ -4,8 +4,10 @@ checks, the choices editor's lines, a value as a person reads it). The service's
 them from here."""
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
 
@@ -32,7 +34,7 @@ class InvalidValue(ValueError):
 # --- definitions and display (pure) ---------------------------------------------------------------
 
 
-def key_errors(key):
+def key_errors(key: object) -> list[str]:
     """What is wrong with a field key (a-z0-9_, starting with a letter, at most 60, not a standard name)."""
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         return ["Use 1-60 lower-case letters a-z, digits and _, starting with a letter."]
@@ -41,13 +43,14 @@ def key_errors(key):
     return []
 
 
-def clean_choices(raw):
+def clean_choices(raw: object) -> list[dict[str, str]]:
     """Choices as given -> [{value, label_fi, label_en}], or InvalidValue naming the problem."""
     if not isinstance(raw, list | tuple):
         raise InvalidValue("Choices must be a list of {value, label_fi, label_en}.")
     if len(raw) > MAX_CHOICES:
         raise InvalidValue(f"At most {MAX_CHOICES} choices.")
-    cleaned, seen = [], set()
+    cleaned: list[dict[str, str]] = []
+    seen: set[str] = set()
     for number, choice in enumerate(raw, start=1):
         if isinstance(choice, str):
             choice = {"value": choice}
@@ -69,9 +72,9 @@ def clean_choices(raw):
     return cleaned
 
 
-def parse_choice_lines(text):
+def parse_choice_lines(text: str | None) -> list[dict[str, str]]:
     """The UI's choices editor, one choice a line: 'value | Finnish label | English label'."""
-    choices = []
+    choices: list[dict[str, str]] = []
     for line in (text or "").splitlines():
         if not line.strip():
             continue
@@ -80,11 +83,11 @@ def parse_choice_lines(text):
     return choices
 
 
-def choice_lines(choices):
+def choice_lines(choices: Iterable[Mapping[str, str]] | None) -> str:
     return "\n".join(f"{c['value']} | {c['label_fi']} | {c['label_en']}" for c in choices or ())
 
 
-def number_text(number):
+def number_text(number: object) -> str:
     """The one text form of a number: '42', '1234.5', '0.001'."""
     text = format(Decimal(str(number)), "f")
     if "." in text:
@@ -92,14 +95,14 @@ def number_text(number):
     return text
 
 
-def display_value(field, value, language="fi"):
+def display_value(field: Mapping[str, Any], value: Any, language: str = "fi") -> str:
     """A stored value as a person reads it: choice labels, Kyllä/Ei, 1 234,5, 1.2.2024."""
     if value is None:
         return ""
     field_type = field["field_type"]
     labels = {choice["value"]: choice_label(choice, language) for choice in field.get("choices") or ()}
     if field_type == "choice":
-        return labels.get(value, value)
+        return str(labels.get(value, value))
     if field_type == "multi_choice":
         return ", ".join(labels.get(item, item) for item in value)
     if field_type == "boolean":
@@ -113,7 +116,7 @@ def display_value(field, value, language="fi"):
     return str(value)
 
 
-def choice_label(choice, language):
+def choice_label(choice: Mapping[str, str], language: str) -> str:
     return choice.get(f"label_{language}") or choice.get("label_fi") or choice["value"]
 
 
@@ -131,21 +134,23 @@ class Choice(Schema):
     label_en = fields.String(required=True)
 
 
-class _ChoicesField(fields.Field):
+class _ChoicesField(fields.Field[list[dict[str, str]]]):
     """Choices checked and normalised by clean_choices."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[dict[str, str]]:
         try:
             return clean_choices(value)
         except InvalidValue as exc:
             raise ValidationError(str(exc)) from None
 
 
-def _label():
+def _label() -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=200))
 
 
-def _help():
+def _help() -> fields.String:
     return fields.String(allow_none=True, validate=validate.Length(max=1000))
 
 
@@ -167,7 +172,7 @@ class CustomFieldInput(Schema):
     position = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
 
     @pre_load
-    def trim(self, data, **kwargs):
+    def trim(self, data: object, **kwargs: object) -> object:
         if not isinstance(data, dict):
             return data
         cleaned = {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
@@ -177,7 +182,7 @@ class CustomFieldInput(Schema):
         return cleaned
 
     @validates("key")
-    def check_key(self, value, **kwargs):
+    def check_key(self, value: str, **kwargs: object) -> None:
         errors = key_errors(value)
         if errors:
             raise ValidationError(errors)

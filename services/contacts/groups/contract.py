@@ -10,7 +10,7 @@ MAX_ROLE = 100
 MAX_CONTACTS_PER_CALL = 10_000
 
 
-def _blank_to_none(data):
+def _blank_to_none(data: object) -> object:
     if not isinstance(data, dict):
         return data
     return {key: (value.strip() or None) if isinstance(value, str) else value for key, value in data.items()}
@@ -30,7 +30,7 @@ class GroupInput(Schema):
     )
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         return _blank_to_none(data)
 
 
@@ -44,11 +44,11 @@ class _ContactIds(Schema):
     )
 
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         return _blank_to_none(data)
 
     @validates("contact_ids")
-    def check_ids(self, value, **kwargs):
+    def check_ids(self, value: list[str], **kwargs: object) -> None:
         bad = [item for item in value if parse_id(item) is None]
         if bad:
             raise ValidationError(f"Not contact ids: {', '.join(map(str, bad[:20]))}.")

@@ -1,5 +1,8 @@
 """Contracts of the contacts service's import RPCs: the options of an import and a chunk's rows."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 ON_DUPLICATE = ("create", "update_fill", "update_overwrite", "skip")
@@ -35,7 +38,7 @@ class ImportOptions(Schema):
         unknown = "exclude"
 
     @validates_schema
-    def check_match_on(self, data, **kwargs):
+    def check_match_on(self, data: Mapping[str, Any], **kwargs: object) -> None:
         if data.get("on_duplicate") != "create" and not data.get("match_on"):
             raise ValidationError("Choose at least one way to match duplicates.", "match_on")
 

@@ -1,5 +1,8 @@
 """Published contract of person details (version 1): RPC inputs and outputs and event payloads."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
 
 from services.contacts.contract import EventEnvelope
@@ -11,7 +14,7 @@ DECEASED_FILTER = ("exclude", "only", "include")
 
 class _Trimmed(Schema):
     @pre_load
-    def blank_to_none(self, data, **kwargs):
+    def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
         if not isinstance(data, dict):
             return data
@@ -30,7 +33,7 @@ class AltNameInput(_Trimmed):
     use_in_letters = fields.Boolean(load_default=False)
 
     @validates_schema(skip_on_field_errors=False)
-    def some_name(self, data, **kwargs):
+    def some_name(self, data: Mapping[str, Any], **kwargs: object) -> None:
         if not (data.get("first_name") or data.get("last_name")):
             raise ValidationError("An alternative name needs a first or a last name.", "last_name")
 
@@ -54,7 +57,7 @@ class StatusInput(_Trimmed):
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
     @validates_schema
-    def dates_in_order(self, data, **kwargs):
+    def dates_in_order(self, data: Mapping[str, Any], **kwargs: object) -> None:
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             raise ValidationError("The end date cannot be before the start date.", "ends_on")
@@ -81,7 +84,7 @@ class StatusKindInput(_Trimmed):
     label_en = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
     @validates("code")
-    def not_any(self, value, **kwargs):
+    def not_any(self, value: str, **kwargs: object) -> None:
         if value == "any":
             raise ValidationError("'any' is reserved for filters.")
 

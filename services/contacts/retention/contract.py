@@ -14,7 +14,7 @@ class RuleInput(Schema):
     enabled = fields.Boolean(load_default=True)
 
     @pre_load
-    def trimmed(self, data, **kwargs):
+    def trimmed(self, data: object, **kwargs: object) -> object:
         if isinstance(data, dict) and isinstance(data.get("name"), str):
             data = {**data, "name": data["name"].strip()}
         return data

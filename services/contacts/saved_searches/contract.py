@@ -1,5 +1,7 @@
 """The published contract of saved searches and result counts (C4): RPC input and output, events."""
 
+from collections.abc import Mapping
+
 from marshmallow import Schema, fields, validate
 
 from services.contacts.contract import ContactPage
@@ -88,8 +90,8 @@ class SavedSearchEvent(Schema):
     changed_fields = fields.List(fields.String(), required=True)
 
 
-def search_params(query, filters):
+def search_params(query: str | None, filters: Mapping[str, object] | None) -> dict[str, object]:
     """The query arguments that open a saved search on the contact list or the API: q first, then filters."""
-    params = {"q": query} if query else {}
+    params: dict[str, object] = {"q": query} if query else {}
     params.update(sorted((filters or {}).items()))
     return params

@@ -7,7 +7,9 @@ and never describe a format themselves. A new format adds its entry here and its
 Only data, marshmallow schemas and pure checks: no I/O.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -127,8 +129,8 @@ class LabelOptions(Schema):
     )
 
     @validates_schema
-    def _fits(self, data, **kwargs):
-        sheet = LABEL_SHEETS.get(data.get("sheet"))
+    def _fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
+        sheet = LABEL_SHEETS.get(data.get("sheet", ""))
         if sheet is None:
             return
         if data.get("skip", 0) >= sheet.per_page:
@@ -176,8 +178,8 @@ class NameCardOptions(Schema):
     )
 
     @validates_schema
-    def _skip_fits(self, data, **kwargs):
-        sheet = CARD_SHEETS.get(data.get("sheet"))
+    def _skip_fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
+        sheet = CARD_SHEETS.get(data.get("sheet", ""))
         if sheet is not None and data.get("skip", 0) >= sheet.per_page:
             raise ValidationError(
                 f"A {sheet.key} sheet has {sheet.per_page} cards: skip at most {sheet.per_page - 1}.", "skip"
@@ -209,27 +211,28 @@ class FormatInfo:
     extension: str
     label_fi: str
     label_en: str
-    options: type = NoOptions
+    options: type[Schema] = NoOptions
     default_exclude_deceased: bool = False
     uses_columns: bool = True  # False for layouts (labels, vCard) that pick their own fields
     single_contact: bool = False  # True for formats of exactly one contact (qr_vcard)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def label(self, language):
+    def label(self, language: str) -> str:
         return self.label_fi if language == "fi" else self.label_en
 
-    def load_options(self, data):
+    def load_options(self, data: object) -> dict[str, Any]:
         """The options loaded by the format's schema; ValidationFailed names each bad option."""
         if data is not None and not isinstance(data, dict):
             raise ValidationFailed("Format options must be an object.", {"options": ["Not an object."]})
         try:
-            return self.options().load(data or {})
+            options: dict[str, Any] = self.options().load(data or {})
+            return options
         except ValidationError as exc:
             raise ValidationFailed(
                 f"Some options of the {self.name} format are not valid.", exc.normalized_messages()
             ) from None
 
-    def file_name(self, stem="piiri-export"):
+    def file_name(self, stem: str = "piiri-export") -> str:
         return f"{stem}.{self.extension}"
 
 
@@ -337,12 +340,12 @@ CATALOGUE = (
 _BY_NAME = {item.name: item for item in CATALOGUE}
 
 
-def formats():
+def formats() -> list[FormatInfo]:
     """Every format, in the order offered."""
     return list(CATALOGUE)
 
 
-def get_format(name):
+def get_format(name: str) -> FormatInfo:
     """The format called `name`; ValidationFailed if there is none."""
     try:
         return _BY_NAME[name]

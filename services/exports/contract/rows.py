@@ -21,7 +21,7 @@ and `custom.<key>`), and its rows hold only those fields plus id, kind, display_
 cards, vCard, JSON) get every field of ROW_FIELDS.
 """
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class Couple(TypedDict):
@@ -47,16 +47,16 @@ class Row(TypedDict):
     postal_code: str | None
     city: str | None
     country: str | None
-    emails: list
-    phones: list
-    addresses: list
+    emails: list[dict[str, Any]]
+    phones: list[dict[str, Any]]
+    addresses: list[dict[str, Any]]
     birth_date: str | None
     language: str
-    tags: list
+    tags: list[str]
     website: str | None
     deceased_on: str | None
-    active_statuses: list
-    custom: dict
+    active_statuses: list[str]
+    custom: dict[str, Any]
     couple: Couple | None
     organisation: str | None
 
@@ -95,9 +95,9 @@ DEFAULT_COLUMNS = ("display_name", "email", "phone", "street", "postal_code", "c
 CUSTOM_PREFIX = "custom."
 
 
-def sample_row(**overrides):
+def sample_row(**overrides: Any) -> dict[str, Any]:
     """A complete row for tests: a Finnish person with one of everything; keys overridden by `overrides`."""
-    row = {
+    row: dict[str, Any] = {
         "id": "6f1c3a52-6d3e-4b8e-9a51-3f2f0d7c1a10",
         "kind": "person",
         "display_name": "Maija Meikäläinen",

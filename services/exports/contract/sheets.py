@@ -3,6 +3,7 @@ of each label on a sheet (I2). Sizes are in millimetres; positions are in PDF po
 corner, as reportlab draws.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from reportlab.lib.pagesizes import A4
@@ -29,28 +30,28 @@ class Sheet:
     note: str = ""
 
     @property
-    def per_page(self):
+    def per_page(self) -> int:
         return self.columns * self.rows
 
     @property
-    def label(self):
+    def label(self) -> str:
         size = f"{self.width:g} × {self.height:g} mm"
         return f"{self.columns}×{self.rows}, {size}" + (f" ({self.note})" if self.note else "")
 
-    def with_margins(self, top=None, left=None):
+    def with_margins(self, top: float | str | None = None, left: float | str | None = None) -> "Sheet":
         """The sheet with its top and/or left margin replaced (None keeps the maker's margin)."""
         return replace(
             self, top=self.top if top is None else float(top), left=self.left if left is None else float(left)
         )
 
-    def grid_size(self):
+    def grid_size(self) -> tuple[float, float]:
         """(width, height) in mm that the labels with their gaps cover."""
         return (
             self.columns * self.width + (self.columns - 1) * self.gap_x,
             self.rows * self.height + (self.rows - 1) * self.gap_y,
         )
 
-    def overhang(self):
+    def overhang(self) -> str | None:
         """How the labels would fall off the A4 page with these margins: a message, or None if they fit."""
         grid_w, grid_h = self.grid_size()
         if self.left + grid_w > A4_MM[0] + TOLERANCE_MM:
@@ -61,7 +62,7 @@ class Sheet:
             return f"The top margin can be at most {max(room, 0):.1f} mm for {self.key} labels."
         return None
 
-    def box(self, slot):
+    def box(self, slot: int) -> tuple[float, float, float, float]:
         """(x, y, width, height) in points of the label in `slot` (0 = top left, row by row); (x, y) is
         the label's lower left corner."""
         if not 0 <= slot < self.per_page:
@@ -72,7 +73,7 @@ class Sheet:
         return x, top - self.height * mm, self.width * mm, self.height * mm
 
 
-def placements(sheet, skip=0):
+def placements(sheet: Sheet, skip: int = 0) -> Iterator[tuple[int, int]]:
     """An endless iterator of (page index, slot): the first `skip` slots of the first sheet are used
     already, then every slot of every page in order."""
     if not 0 <= skip < sheet.per_page:
@@ -85,7 +86,7 @@ def placements(sheet, skip=0):
             page, slot = page + 1, 0
 
 
-def pages_needed(sheet, count, skip=0):
+def pages_needed(sheet: Sheet, count: int, skip: int = 0) -> int:
     """How many sheets `count` labels take when the first `skip` labels of the first sheet are used."""
     if count <= 0:
         return 1

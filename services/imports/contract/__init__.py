@@ -1,6 +1,9 @@
 """Contracts of the imports service: the options and mapping a user chooses, and an import job as
 returned (status, progress, counts)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from piiri.errors import ValidationFailed
@@ -37,7 +40,7 @@ class ImportOptions(Schema):
         unknown = "raise"
 
     @validates_schema
-    def check_match_on(self, data, **kwargs):
+    def check_match_on(self, data: Mapping[str, Any], **kwargs: object) -> None:
         if data.get("on_duplicate", "create") != "create" and not data.get("match_on", MATCH_ON):
             raise ValidationError("Choose at least one way to match duplicates.", "match_on")
 
@@ -77,9 +80,9 @@ class ImportJob(Schema):
     )
 
 
-def load_options(data):
+def load_options(data: Mapping[str, object] | None) -> dict[str, Any]:
     try:
-        options = ImportOptions().load(data or {})
+        options: dict[str, Any] = ImportOptions().load(data or {})
     except ValidationError as exc:
         raise ValidationFailed("The import options are not valid.", exc.normalized_messages()) from None
     options["group_id"] = str(options["group_id"]) if options["group_id"] else None

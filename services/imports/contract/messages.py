@@ -253,7 +253,7 @@ TEMPLATES = (
 )
 
 
-def _compile(template):
+def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{\w+\})", template)
     pattern = "".join(f"(?P<{part[1:-1]}>.+?)" if part.startswith("{") else re.escape(part) for part in parts)
     return re.compile(f"^{pattern}$", re.S)
@@ -263,7 +263,7 @@ _COMPILED = [(_compile(english), finnish) for english, finnish in TEMPLATES]
 _EXACT = {english: finnish for english, finnish in TEMPLATES if "{" not in english}
 
 
-def translate(message, language="fi"):
+def translate(message: str, language: str = "fi") -> str:
     """The message in ``language`` ('fi' or 'en'); an unknown message is returned as it is."""
     if language != "fi" or not message:
         return message
