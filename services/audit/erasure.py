@@ -12,7 +12,9 @@ Dead letters (piiri/dead_letters.py, where the choice of this service as their o
 queue, error, when, and the message itself: it is the person's data), and the erasure removes them
 before it reports (``dead_letters_removed``), except a dead-lettered audit record, which the log must
 not lose: it is kept with its ``details`` redacted as a stored record would be
-(``dead_letters_redacted``); replayed, it is redacted again on arrival.
+(``dead_letters_redacted``); replayed, it is redacted again on arrival. A message about the person that
+was in flight during the erasure and fails later is dead-lettered after it: a timer
+(``erase_late_dead_letters``) removes the letters naming a subject the log has recorded as erased.
 """
 
 import json
@@ -21,6 +23,8 @@ import logging
 from nameko.dependency_providers import Config
 from nameko.messaging import consume
 from nameko.rpc import rpc
+from nameko.timer import timer
+from sqlalchemy import select
 
 from piiri import dead_letters
 from piiri import erasure as protocol
@@ -29,12 +33,14 @@ from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.audit import redaction, storage
 from services.audit.contract import load_record, parse_id
+from services.audit.models import audit_erased_subjects
 
 log = logging.getLogger(__name__)
 
 GDPR_OFFICER = "gdpr.officer"
 MAX_REPORTED = 10_000  # records of one person in an access report (newest first)
 PAGE_SIZE = 500
+LATE_LETTERS_INTERVAL = 300  # seconds between looks for dead letters about people erased before them
 
 
 class AuditErasure:
@@ -108,6 +114,23 @@ class AuditErasure:
         )
         log.info("audit: erasure %s: %s", request["erasure_id"], summary)
 
+    @timer(interval=LATE_LETTERS_INTERVAL)
+    def erase_late_dead_letters(self):
+        """Remove (or redact, for an audit record) the dead letters naming someone already erased."""
+        uri = self.config["AMQP_URI"]
+        try:
+            if not any(dead_letters.counts(uri).values()):  # cheap and passive: nothing to hold
+                return
+            ids = dead_letters.subject_ids(dead_letters.list_letters(uri))
+            with self.db.transaction() as session:
+                erased = _erased_among(session, ids)
+            for subject_id in erased:
+                summary = dead_letters.erase_naming(uri, subject_id, _redacted_letter)
+                if any(summary.values()):
+                    log.info("audit: dead letters naming erased %s: %s", subject_id, summary)
+        except Exception:
+            log.exception("audit: the look for dead letters about erased people failed")
+
     def _dead_letters_naming(self, contact_id):
         return dead_letters.letters_naming(self.config["AMQP_URI"], contact_id)
 
@@ -139,3 +162,11 @@ def _redacted_letter(letter):
     if cleaned is None:
         return letter["body"]  # nothing personal in its details: kept as it is
     return json.dumps({**record, "details": cleaned})
+
+
+def _erased_among(session, ids):
+    """Those of ``ids`` that are recorded as erased subjects."""
+    if not ids:
+        return []
+    query = select(audit_erased_subjects.c.subject_id).where(audit_erased_subjects.c.subject_id.in_(ids))
+    return sorted(session.execute(query).scalars())

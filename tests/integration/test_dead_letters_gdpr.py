@@ -9,6 +9,7 @@ import json
 import types
 
 import pytest
+from nameko.testing.services import entrypoint_hook
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
@@ -158,3 +159,29 @@ def test_g4_an_audit_dead_letter_that_is_no_record_is_removed_not_kept(config, r
         "redacted": 0,
     }
     assert dead_letters.list_letters(config["AMQP_URI"]) == []
+
+
+def test_g4_a_dead_letter_about_a_person_that_arrives_after_their_erasure_is_removed_too(
+    run_services, rpc, config
+):
+    """A message about the person in flight during their erasure fails later: the audit service's timer
+    removes its dead letter (an audit record's is kept redacted); the others stay."""
+    runner = run_services(ContactsService, AuditService, extra_config={"GDPR_SERVICES": "contacts,audit"})
+    with rpc(OFFICER) as cluster:
+        pid = cluster.contacts.create_contact({"first_name": "Myö", "last_name": "Häinen"})["id"]
+        erasure = cluster.contacts.request_erasure(pid, "the person asked")
+        assert wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], seconds=15)
+    events = "evt-contacts-contact_updated--mailing.on_contact"
+    plant(config, {"contact_id": pid, "last_name": "Häinen"}, events)
+    stays = plant(config, {"contact_id": "9d2ee7a1-3c55-4c53-8f31-4a9f3a7d2a10"}, events)
+    record = {"event_id": "0b5a3c56-59a4-4d8e-9b61-0f8f6a0c1a12", "action": "contact.searched"}
+    audit_letter = plant(
+        config, {**record, "subject_ids": [pid], "details": {"query": "Häinen"}}, "piiri.audit.records"
+    )
+
+    [container] = [c for c in runner.containers if c.service_name == "audit"]
+    with entrypoint_hook(container, "erase_late_dead_letters") as look:
+        look()
+    left = dead_letters.list_letters(config["AMQP_URI"])
+    assert [letter["id"] for letter in left] == [audit_letter, stays]
+    assert "Häinen" not in json.dumps(left, ensure_ascii=False)
