@@ -45,6 +45,8 @@ personal data is read-audited, in the access report and emptied by erasure" appl
   the log must not lose it) is first republished redacted, confirmed, and only then acked. A letter
   that a concurrent ``replay`` holds at that moment is not seen (it is on its way back to its
   consumer, which no longer finds the person).
+- A message about the person still in flight during the erasure may fail and be dead-lettered after
+  it: the audit service's timer removes the letters naming a subject its log records as erased.
 - Letters from the erasure protocol's own queues (``piiri.erasure.*``: requests and reports, ids
   only) are listed but never erased: removing one would stop another service's erasure.
 - Read audit: ``piiri dead-letters list`` and ``show`` print letters: each prints only after an audit

@@ -5,9 +5,11 @@ record is kept, redacted; the erasure protocol's own letters and everybody else'
 
 import base64
 import getpass
+import io
 import json
 import types
 
+import pypdf
 import pytest
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import text
@@ -84,6 +86,10 @@ def test_g3_g4_dead_letters_naming_a_person_are_in_their_access_report_and_go_wi
         assert event["queue"] == events and event["error"] == "RuntimeError: cannot handle it" and event["at"]
         assert any("is locked" in item["error"] for item in listed)
         assert not any(oid in item["message"] for item in listed)
+        as_pdf = base64.b64decode(cluster.contacts.access_report_file(pid, "pdf", "en")["data"])
+        pages = pypdf.PdfReader(io.BytesIO(as_pdf)).pages
+        letters_only = "".join("".join(page.extract_text() for page in pages).split())  # cells wrap lines
+        assert "Unprocessedmessages(heldbackbyanerror)" in letters_only and "islocked" in letters_only
 
         erasure = cluster.contacts.request_erasure(pid, "the person asked")
         assert wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], seconds=15)
