@@ -93,13 +93,15 @@ def _permissions() -> dict[str, dict[str, str]]:
             ],
             read=[*common_read("contacts"), contacts_events, contacts_own, *ERASURE_REPORTS],
         ),
-        # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports.
+        # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports; reads
+        # and removes the dead letters naming an erased person (piiri/dead_letters.py).
         "audit": _user(
             configure=[*common("audit"), contacts_events, r"piiri\.erasure\.audit", *ERASURE_REPORTS],
             write=[*common("audit"), "amq\\.default", r"piiri\.erasure\.audit", *ERASURE_REPORTS],
             read=[
                 *common_read("audit"),
                 r"piiri\.audit\.records",
+                r"piiri\.dead_letters\.audit",  # G3, G4: it answers for the dead letters (piiri.dead_letters)
                 contacts_events,
                 r"piiri\.erasure\.audit",
                 *ERASURE_REPORTS,

@@ -21,11 +21,43 @@ Queues: ``piiri.dead_letters.audit`` holds what the audit consumer could not sto
 "degraded" while it is not empty); ``piiri.dead_letters`` holds everything else. ``piiri dead-letters
 list|show ID|replay ID|replay --all [--queue Q]`` reads them (messages looked at are released again)
 and replays one to its original exchange and routing key with its original headers.
+
+Personal data in dead letters (G3, G4, read audit). A dead letter is a copy of a message, and messages
+name people (a contact event, an audit record, an import row). The rule "every message that can hold
+personal data is read-audited, in the access report and emptied by erasure" applies:
+
+- One owner, the audit service (services/audit/erasure.py), answers for every dead-letter queue:
+  its ``personal_data`` lists the dead letters naming the person (``letters_naming``) in the section
+  ``dead_letters``, and its erasure handler removes them (``erase_naming``) before it reports, so the
+  audit service's ``contact_erasure_completed`` covers them (summary ``dead_letters_removed`` and
+  ``dead_letters_redacted``). Why one owner and not each service for its own source queues: the dead
+  letters are in two shared queues, not in a service's database; a per-service split would make every
+  service scan (and hold) every letter to find its own, and a letter whose source service is gone or
+  renamed would belong to nobody. The audit service already consumes the audit dead letters' source,
+  knows how to redact an audit record without losing it, and its erasure runs in a retried consumer.
+- A letter names a person when the contact id (any case) occurs in its body, its error or a header.
+  Only by id: after an erasure request the contacts service has already deleted the e-mail and names,
+  so nobody could match by them at erasure time; and every Piiri message about a person carries the id.
+- Reading without consuming: every message of a queue is taken with ``basic_get`` unacked and held;
+  the ones to remove are acked, and closing the channel gives back the rest, unacked, to their
+  places (RabbitMQ requeues a message at its original position), so the other letters keep their
+  count and order and none is ever lost. A letter that must be kept but changed (an audit record:
+  the log must not lose it) is first republished redacted, confirmed, and only then acked. A letter
+  that a concurrent ``replay`` holds at that moment is not seen (it is on its way back to its
+  consumer, which no longer finds the person).
+- A message about the person still in flight during the erasure may fail and be dead-lettered after
+  it: the audit service's timer removes the letters naming a subject its log records as erased.
+- Letters from the erasure protocol's own queues (``piiri.erasure.*``: requests and reports, ids
+  only) are listed but never erased: removing one would stop another service's erasure.
+- Read audit: ``piiri dead-letters list`` and ``show`` print letters: each prints only after an audit
+  record (``dead_letter.listed`` / ``dead_letter.viewed``, the operator as a system actor named by the
+  OS user, subject ids = the ids found in the letters) is confirmed (piiri_cli/cli.py); fail-closed.
 """
 
 import logging
+import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -265,3 +297,73 @@ def replay(amqp_uri: str, letter_id: str | None = None, queue_filter: str | None
             replayed.append(headers.get(DL_ID))
         channel.close()
     return replayed
+
+
+# --- personal data in dead letters (G3, G4, read audit) --------------------------------------------------
+
+ERASURE_SOURCES = "piiri.erasure."  # the erasure protocol's own queues: ids only, never erased
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _texts(letter: Mapping[str, Any]) -> Iterator[str]:
+    yield str(letter["body"] or "")
+    yield str(letter["error"] or "")  # an error text may quote the message
+    for value in (letter["headers"] or {}).values():
+        yield str(value)
+
+
+def names(letter: Mapping[str, Any], contact_id: object) -> bool:
+    """True if the contact id (any case) occurs in the letter's body, its error or one of its headers."""
+    needle = str(contact_id).lower()
+    return any(needle in text.lower() for text in _texts(letter))
+
+
+def subject_ids(letters: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Every id (UUID) the letters' bodies and headers hold, but their own dead-letter ids: the subjects
+    of the audit record of an operator's read."""
+    own = {str(letter["id"]).lower() for letter in letters}
+    found = {match.lower() for letter in letters for text in _texts(letter) for match in _UUID.findall(text)}
+    return sorted(found - own)
+
+
+def letters_naming(amqp_uri: str, contact_id: object) -> list[dict[str, Any]]:
+    """G3: every dead letter naming the contact, oldest first in each queue (they stay where they are)."""
+    return [letter for letter in list_letters(amqp_uri) if names(letter, contact_id)]
+
+
+def erase_naming(
+    amqp_uri: str, contact_id: object, rewrite: Callable[[dict[str, Any]], Any] | None = None
+) -> dict[str, int]:
+    """G4: remove every dead letter naming the contact, except the erasure protocol's own. ``rewrite``
+    (letter → new body text, or None to remove it) may keep a letter in redacted form: the new body is
+    published to the same dead-letter queue with the same headers, confirmed, before the original is
+    acked (a body returned unchanged keeps the letter as it is, in its place). The other
+    letters are given back unacked, in their order. Returns {"removed": n, "redacted": n}."""
+    summary = {"removed": 0, "redacted": 0}
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        channel = connection.channel()
+        producer = Producer(connection.channel())
+        for queue, message in list(_each(channel)):
+            letter = _letter(queue, message)
+            if not names(letter, contact_id) or str(letter["queue"] or "").startswith(ERASURE_SOURCES):
+                continue
+            body = rewrite(letter) if rewrite else None
+            if body is not None and body == letter["body"]:
+                continue  # nothing left to redact: it stays as it is
+            if body is not None:
+                producer.publish(
+                    body,
+                    exchange=DEAD_LETTER_EXCHANGE,
+                    routing_key=queue.routing_key,
+                    headers=dict(message.headers or {}),
+                    content_type=message.content_type or "application/json",
+                    content_encoding=message.content_encoding or "utf-8",
+                    delivery_mode=2,
+                    mandatory=True,
+                )
+                summary["redacted"] += 1
+            else:
+                summary["removed"] += 1
+            message.ack()
+        channel.close()  # gives every other letter back, unacked, to its place
+    return summary

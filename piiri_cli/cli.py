@@ -466,15 +466,58 @@ def cmd_audit_verify(args):
     return 0 if report.intact else 1
 
 
+def audit_operator_read(config, action, letters, details):
+    """Dead letters hold personal data: an operator's read of them is recorded first, fail-closed (the
+    audit record is confirmed by the broker, or nothing is printed). The operator is a system actor named
+    by the OS user; the subjects are the ids the letters hold (piiri/dead_letters.py)."""
+    import getpass
+    import uuid
+
+    from piiri import dead_letters, signing
+    from piiri.audit import audit_record
+    from piiri.context import ACTOR_KEY, REQUEST_ID_KEY, Actor
+    from piiri.messaging import audit_publisher, context_headers
+
+    try:
+        user = getpass.getuser()
+    except Exception:
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    operator = Actor(id=f"cli:{user}", username=user, kind="system")
+    request_id = str(uuid.uuid4())
+    record = audit_record(
+        "cli",
+        action,
+        operator,
+        request_id,
+        "contact",
+        dead_letters.subject_ids(letters),
+        details={**details, "letters": [letter["id"] for letter in letters]},
+    )
+    context = {ACTOR_KEY: operator.to_header(), REQUEST_ID_KEY: request_id}
+    try:
+        headers = context_headers(context, signing.context_keys(config))
+        audit_publisher(config["AMQP_URI"]).publish(record, routing_key=action, extra_headers=headers)
+    except Exception as exc:
+        print(
+            f"piiri dead-letters: refused: the audit log cannot record this read of personal data ({exc})",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
 def cmd_dead_letters(args):
     """Issue 11 item 6: list, show and replay the messages consumers could not handle."""
     import json
 
     from piiri import dead_letters
 
-    uri = load_config()["AMQP_URI"]
+    config = load_config()
+    uri = config["AMQP_URI"]
     if args.dl_command == "list":
         letters = dead_letters.list_letters(uri, args.queue)
+        if not audit_operator_read(config, "dead_letter.listed", letters, {"queue": args.queue}):
+            return 1
         for letter in letters:
             error = (letter["error"] or "").splitlines()[0][:100] if letter["error"] else ""
             print(
@@ -486,6 +529,8 @@ def cmd_dead_letters(args):
         letter = dead_letters.show(uri, args.id)
         if letter is None:
             print(f"piiri dead-letters: no dead letter {args.id}", file=sys.stderr)
+            return 1
+        if not audit_operator_read(config, "dead_letter.viewed", [letter], {}):
             return 1
         print(json.dumps(letter, indent=2, ensure_ascii=False, default=str))
         return 0

@@ -34,7 +34,7 @@ def exported(engines, contact_id):
 def test_g3_issue11_contacts_writes_the_access_report_pdf_and_json_and_audits_it(
     run_services, rpc, clean_databases
 ):
-    run_services(ContactsService, AuditService)
+    run_services(ContactsService, AuditService, extra_config={"GDPR_SERVICES": "contacts,audit"})
     with rpc(OFFICER) as cluster:
         person = cluster.contacts.create_contact({"first_name": "Åsa", "last_name": "Жукова-Äijälä"})
         cluster.contacts.get_contact(person["id"])

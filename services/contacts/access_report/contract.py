@@ -30,6 +30,7 @@ WORDS = {
         "gdpr.part.truncated": "Lyhennetty",
         "gdpr.part.imports": "Tuonnit, joissa henkilö on (tiedosto ja rivit säilytetään rajatun ajan)",
         "gdpr.part.exports": "Viennit, joiden tiedostossa henkilö on",
+        "gdpr.part.dead_letters": "Käsittelemättömät viestit (virheen vuoksi odottamaan jääneet)",
         "gdpr.pdf.title": "Tietopyyntö: {name}",
         "gdpr.pdf.intro": (
             "Tämä raportti sisältää kaikki tiedot, joita Piiri säilyttää henkilöstä, palveluittain "
@@ -68,6 +69,7 @@ WORDS = {
         "gdpr.part.truncated": "Truncated",
         "gdpr.part.imports": "Imports the person is in (their file and rows are kept for a limited time)",
         "gdpr.part.exports": "Exports whose file holds the person",
+        "gdpr.part.dead_letters": "Unprocessed messages (held back by an error)",
         "gdpr.pdf.title": "Access report: {name}",
         "gdpr.pdf.intro": (
             "This report holds everything Piiri keeps about the person, by service (GDPR, article 15). "
