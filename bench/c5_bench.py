@@ -183,9 +183,8 @@ def checked(response, what):
 
 
 def cases(engine, base_url, http):
-    from datetime import date
-
     import services.contacts.service  # noqa: F401  (registers every feature's search filters)
+    from piiri import clock
     from services.contacts import storage
     from services.contacts.advanced_search import storage as advanced_storage
     from services.contacts.advanced_search.rpc import condition_for
@@ -216,9 +215,7 @@ def cases(engine, base_url, http):
 
     def birthdays_sql(session):
         settings = birthday_storage.get_settings(session)
-        ranges = birthday_rules.birth_ranges(
-            birthday_rules.today(), settings["horizon_days"], settings["round_ages"]
-        )
+        ranges = birthday_rules.birth_ranges(clock.today(), settings["horizon_days"], settings["round_ages"])
         conditions = important_conditions(settings["important_filters"])
         return birthday_storage.upcoming(session, ranges, conditions, birthday_rules.LIST_LIMIT)
 
@@ -227,7 +224,7 @@ def cases(engine, base_url, http):
 
         rows = group_storage.all_groups(session, max_depth=TREE_DEPTH)
         ids = [row["id"] for row in rows]
-        direct, total = group_storage.stored_member_counts(session, date.today(), group_ids=ids)
+        direct, total = group_storage.stored_member_counts(session, clock.today(), group_ids=ids)
         return group_tree.build_tree(rows, direct, total)
 
     group = {"id": group_id, "path": group_path}
@@ -259,7 +256,7 @@ def cases(engine, base_url, http):
             "members incl. subgroups, large group",
             "GET /api/v1/groups/{id}/members",
             get(f"/api/v1/groups/{group_id}/members", {"limit": LIMIT}),
-            lambda s: group_storage.members_page(s, group, True, date.today(), LIMIT, None)[0],
+            lambda s: group_storage.members_page(s, group, True, clock.today(), LIMIT, None)[0],
         ),
         Case(
             "groups tree with member counts",
