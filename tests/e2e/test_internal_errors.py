@@ -52,3 +52,22 @@ def test_issue12_7k_a_bug_in_a_service_answers_503_without_its_class(system, adm
         request_id in record.getMessage() and "RuntimeError" in record.getMessage()
         for record in caplog.records
     )
+
+
+def test_issue12_the_gateway_database_refusing_a_connection_answers_503_not_500(
+    system, admin_api, monkeypatch
+):
+    """Found by the load benchmark: PostgreSQL out of connection slots during authentication gave a 500,
+    as if it were a bug; it is a passing condition the client may retry: 503 with the request id."""
+    from sqlalchemy.exc import OperationalError
+
+    from gateway.service import GatewayService
+
+    def database_full(self, request):
+        raise OperationalError("SELECT 1", {}, Exception("remaining connection slots are reserved"))
+
+    monkeypatch.setattr(GatewayService, "list_contacts", database_full)
+    response = admin_api.get("/api/v1/contacts")
+    assert response.status_code == 503
+    body = assert_generic(response, "OperationalError", "connection slots")
+    assert body["error"] == "service_unavailable" and body["details"]["request_id"] in body["message"]
