@@ -17,11 +17,14 @@ Every guarantee of the service container (piiri/container.py) is kept, through t
 - a message is acked only once it is stored or safely republished (retry, dead letter); if even that
   fails it is requeued: never dropped. A batch whose acks are lost is redelivered, and the handler is
   idempotent by event id, so it stores nothing twice.
-The batch is acked with one ``basic.ack(multiple=True)`` when every message of it is done.
+The batch is acked with one ``basic.ack(multiple=True)`` when every message of it is done. Up to two batches
+of a process are in flight at once (one is parsed and prepared while the other holds the chain's head
+lock); they are settled, on the connection's own thread, in delivery order.
 """
 
 import logging
 import time
+from collections import deque
 
 import eventlet
 from eventlet.event import Event
@@ -38,6 +41,18 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 500
 DEFAULT_BATCH_WAIT = 0.02  # seconds after the first message of a batch
 RECONNECT_PAUSE = 1.0
+IN_FLIGHT = 2  # batches of one process at once: one is prepared while the other holds the head lock
+POLL = 0.005  # seconds between looks at the batches in flight
+
+
+class Flight:
+    """A batch handed to a worker: which messages it got, and what is already known of the others."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        self.accepted = []  # indexes in batch of the bodies the worker stores
+        self.done = {}  # index -> True once stored or safely republished, False to requeue
+        self.finished = Event()  # sent the worker's outcomes, its exception, or None (no worker)
 
 
 class Undecodable:
@@ -113,7 +128,7 @@ class BatchConsume(Entrypoint):
 
     def _consume(self, connection):
         channel = connection.channel()
-        pending = []
+        pending, in_flight = [], deque()
         consumer = KombuConsumer(
             channel,
             queues=[self.queue],
@@ -125,17 +140,23 @@ class BatchConsume(Entrypoint):
         consumer.consume()
         first_at, beat_at = None, time.monotonic()
         while not self._stopping:
+            self._settle_finished(in_flight)
             if pending and first_at is None:
                 first_at = time.monotonic()
             due = first_at is not None and (
                 len(pending) >= self.batch_size or time.monotonic() >= first_at + self.batch_wait
             )
+            if due and len(in_flight) >= IN_FLIGHT:
+                in_flight[0].finished.wait()  # yields to the workers (a drain with no time would not)
+                continue
             if due:
                 batch, pending[:] = pending[: self.batch_size], pending[self.batch_size :]
-                self._handle(batch)
+                in_flight.append(self._start(batch))
                 first_at = None
                 continue
             timeout = 1.0 if first_at is None else max(0.0, first_at + self.batch_wait - time.monotonic())
+            if in_flight:
+                timeout = max(min(timeout, POLL), POLL / 5)
             try:
                 connection.drain_events(timeout=timeout)
             except TimeoutError:  # socket.timeout is TimeoutError
@@ -143,17 +164,20 @@ class BatchConsume(Entrypoint):
             if time.monotonic() - beat_at >= 1.0:
                 connection.heartbeat_check()
                 beat_at = time.monotonic()
+        while in_flight:  # stopping: let the batches in flight finish, and settle them
+            in_flight[0].finished.wait()
+            self._settle_finished(in_flight)
         consumer.cancel()
 
     # --- one batch ---------------------------------------------------------------------------------
 
-    def _handle(self, batch):
-        """Verify, run the worker, then dead-letter, retry or ack each message of ``batch``."""
-        done = {}  # index in batch -> True once stored or safely republished, False to requeue
-        accepted = []
+    def _start(self, batch):
+        """Verify each message, dead-letter what cannot be a record, and start one worker with the rest."""
+        flight = Flight(batch)
         for index, (body, message) in enumerate(batch):
             if isinstance(body, Undecodable):
-                done[index] = self._dead_letter(message, 1, f"cannot decode the body: {error_text(body.exc)}")
+                error = f"cannot decode the body: {error_text(body.exc)}"
+                flight.done[index] = self._dead_letter(message, 1, error)
                 continue
             try:
                 signing.verify(context_of(message), self.context_keys, required=True)
@@ -161,35 +185,44 @@ class BatchConsume(Entrypoint):
                 log.error(
                     "%s: refused a message on %s: %s", self.container.service_name, self.queue.name, exc
                 )
-                done[index] = self._dead_letter(message, 0, f"refused: {exc}")
+                flight.done[index] = self._dead_letter(message, 0, f"refused: {exc}")
                 continue
-            accepted.append(index)
-        if accepted:
-            outcome = self._run_worker([batch[index][0] for index in accepted])
-            if isinstance(outcome, BaseException):
-                done.update(self._retry_all([batch[index][1] for index in accepted], accepted, outcome))
-            else:
-                for index, result in zip(accepted, outcome, strict=True):
-                    message = batch[index][1]
-                    if isinstance(result, Unprocessable):
-                        done[index] = self._dead_letter(message, attempts_of(message) + 1, error_text(result))
-                    else:
-                        done[index] = True
-        self._settle(batch, done)
-
-    def _run_worker(self, bodies):
-        """The service method's list of outcomes, or the exception it raised."""
-        finished = Event()
+            flight.accepted.append(index)
+        if not flight.accepted:
+            flight.finished.send(None)
+            return flight
+        bodies = [batch[index][0] for index in flight.accepted]
 
         def handle_result(worker_ctx, result, exc_info):
-            finished.send(exc_info[1] if exc_info is not None else result)
+            outcome = exc_info[1] if exc_info is not None else result
+            if not isinstance(outcome, BaseException) and len(outcome) != len(bodies):
+                outcome = RuntimeError(
+                    f"the batch handler returned {len(outcome)} outcomes for {len(bodies)}"
+                )
+            flight.finished.send(outcome)
             return result, exc_info
 
         self.container.spawn_worker(self, (bodies,), {}, context_data={}, handle_result=handle_result)
-        outcome = finished.wait()
-        if not isinstance(outcome, BaseException) and len(outcome) != len(bodies):
-            return RuntimeError(f"the batch handler returned {len(outcome)} outcomes for {len(bodies)}")
-        return outcome
+        return flight
+
+    def _settle_finished(self, in_flight):
+        """Settle the batches whose worker is done, oldest first, on this (the connection's) thread."""
+        while in_flight and in_flight[0].finished.ready():
+            flight = in_flight.popleft()
+            outcome = flight.finished.wait()
+            batch, accepted = flight.batch, flight.accepted
+            if isinstance(outcome, BaseException):
+                messages = [batch[index][1] for index in accepted]
+                flight.done.update(self._retry_all(messages, accepted, outcome))
+            elif outcome is not None:
+                for index, result in zip(accepted, outcome, strict=True):
+                    message = batch[index][1]
+                    if isinstance(result, Unprocessable):
+                        attempts = attempts_of(message) + 1
+                        flight.done[index] = self._dead_letter(message, attempts, error_text(result))
+                    else:
+                        flight.done[index] = True
+            self._settle(batch, flight.done)
 
     def _retry_all(self, messages, indexes, exc):
         """The container's policy for a worker that raised, for a whole batch: one pause, then each
