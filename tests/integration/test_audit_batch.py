@@ -173,3 +173,33 @@ def test_issue_18_jsonb_computed_in_python_is_what_the_database_stores(engines, 
         stored = conn.execute(text("SELECT CAST(:v AS jsonb)"), {"v": json.dumps(details)}).scalar_one()
     computed = storage.as_jsonb(details)
     assert json.dumps(computed, sort_keys=True) == json.dumps(stored, sort_keys=True)
+
+
+def test_issue_12_a_list_page_is_one_audit_record_however_many_contacts_it_shows(
+    run_services, rpc, engines, admin_actor
+):
+    """Issue 12 / G2: a page of 25 contacts is one ``contact.listed`` record naming the 25, not 25 records."""
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, AuditService)
+    surname = f"Listaaja{uuid.uuid4().hex[:8]}"
+    with rpc(admin_actor) as proxy:
+        for number in range(30):
+            proxy.contacts.create_contact({"first_name": f"Aino{number}", "last_name": surname})
+        page = proxy.contacts.search_contacts(surname, limit=25)
+    shown = {item["id"] for item in page["items"]}
+    assert len(shown) == 25
+
+    def listed():
+        with engines["audit"].connect() as conn:
+            return conn.execute(
+                text(
+                    "SELECT subject_ids FROM audit_events WHERE action = 'contact.listed' AND actor_id = :a"
+                ),
+                {"a": admin_actor.id},
+            ).all()
+
+    assert wait_for(listed)
+    wait_for(lambda: False, seconds=0.5)  # a second record, if there were one, would be stored by now
+    [(subjects,)] = listed()
+    assert set(subjects) == shown
