@@ -37,6 +37,7 @@ COST_BY_PLACE = (
 # starts ten processes and drives 14 wrk runs: ~100 s; the fault harness 14 service processes, ~3 minutes).
 COST_BY_NAME = (
     ("load_bench_smoke", 100.0),
+    ("audit_bench_smoke", 45.0),
     ("bench_smoke", 40.0),
     ("floor_smoke", 10.0),
     ("tests/faults/", 90.0),

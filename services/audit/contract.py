@@ -69,6 +69,28 @@ class Identifier(fields.Field[str]):
         return None if value is None else str(value)
 
 
+class Identifiers(fields.Field[list[str]]):
+    """A list of ids (``Identifier`` each), read in one go: a list page's record names 25 contacts, and
+    a field per item costs the batching consumer more than the rest of the record (issue 18)."""
+
+    def _deserialize(
+        self, value: object, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> list[str]:
+        if not isinstance(value, list | tuple):
+            raise ValidationError("Not a valid list.")
+        errors = {
+            index: ["Not an identifier."]
+            for index, item in enumerate(value)
+            if isinstance(item, bool) or not isinstance(item, str | uuid.UUID | int)
+        }
+        if errors:
+            raise ValidationError(errors)
+        return [canonical_id(item) for item in value]
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str] | None:
+        return None if value is None else [str(item) for item in value]
+
+
 class AuditActor(Schema):
     """Who acted: ``piiri.context.Actor.summary()``."""
 
@@ -95,7 +117,7 @@ class AuditRecord(Schema):
     actor = fields.Nested(AuditActor, allow_none=True, load_default=None)
     request_id = Identifier(allow_none=True, load_default=None)
     subject_type = fields.String(allow_none=True, load_default=None)
-    subject_ids = fields.List(Identifier(), allow_none=True, load_default=list)
+    subject_ids = Identifiers(allow_none=True, load_default=list)
     field_names = fields.List(fields.String(), allow_none=True, load_default=list, data_key="fields")
     details = fields.Dict(keys=fields.String(), allow_none=True, load_default=dict)
 

@@ -9,8 +9,8 @@ that never hold personal values plus ``"redacted": [the keys removed]``, inside 
 verify`` still checks every link, and a redacted record shows that it was redacted.
 """
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Text, any_, bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from services.audit.chain import details_digest
 from services.audit.models import audit_erased_subjects, audit_events
@@ -62,17 +62,26 @@ def redacted(details):
 
 def on_arrival(session, row):
     """Called before a record is appended: a record about an erased subject is stored redacted."""
-    subjects = [str(subject) for subject in row["subject_ids"]]
-    if not subjects or not row["details"]:
-        return row
-    erased = session.execute(
-        select(audit_erased_subjects.c.subject_id)
-        .where(audit_erased_subjects.c.subject_id.in_(subjects))
-        .limit(1)
-    ).first()
-    if erased is not None:
-        row["details"] = redacted(row["details"]) or row["details"]
-    return row
+    return on_arrival_rows(session, [row])[0]
+
+
+def on_arrival_rows(session, rows):
+    """``on_arrival`` for many rows with one look-up of all their subjects (issue 18)."""
+    subjects = {str(subject) for row in rows if row["details"] for subject in row["subject_ids"]}
+    if not subjects:
+        return rows
+    erased = set(
+        session.execute(
+            select(audit_erased_subjects.c.subject_id).where(
+                audit_erased_subjects.c.subject_id
+                == any_(bindparam("subjects", sorted(subjects), type_=ARRAY(Text)))
+            )
+        ).scalars()
+    )
+    for row in rows:
+        if row["details"] and erased.intersection(str(subject) for subject in row["subject_ids"]):
+            row["details"] = redacted(row["details"]) or row["details"]
+    return rows
 
 
 def redact_subject(session, subject_id, erasure_id, remember=True):

@@ -3,7 +3,6 @@ the log (each read of the log is itself recorded, in the same transaction)."""
 
 import logging
 
-from nameko.messaging import consume
 from nameko.rpc import rpc
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -14,6 +13,7 @@ from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, PermissionDenied
 from piiri.messaging import AUDIT_QUEUE
 from services.audit import storage, verify
+from services.audit.batching import batch_consume
 from services.audit.contract import (
     EXPORT_PAGE,
     AuditEventPage,
@@ -47,24 +47,51 @@ class AuditService(AuditErasure):
     db = Database("audit")
     context = Context()
 
-    @consume(AUDIT_QUEUE, requeue_on_error=True)
-    def store_record(self, body):
-        """Append one record; a record is never dropped (issue 11 item 6). Not a record, or one the
-        database cannot hold: Unprocessable, so it goes to the audit dead letters at once (and /health
-        says "degraded" until it is replayed or dealt with). Database trouble: raised, so the container
-        retries it with growing pauses and dead-letters it only after DEAD_LETTER_AFTER failures."""
-        try:
-            record = load_record(body)
-        except MalformedRecord as exc:
-            log.error("audit: a malformed record goes to the dead letters (%s): %s", exc.errors, _short(body))
-            raise Unprocessable(f"not an audit record: {exc.errors}") from None
+    @batch_consume(AUDIT_QUEUE)
+    def store_records(self, bodies):
+        """Append a batch of records in one transaction (issue 12, issue 18): one outcome per body, True
+        stored, False already in the log (by event id), or ``Unprocessable`` for one that is not a record
+        or that the database cannot hold; the entrypoint (batching.py) dead-letters those at once. A
+        record is never dropped (issue 11 item 6). Database trouble: raised, so the whole batch is
+        retried with growing pauses and dead-lettered only after DEAD_LETTER_AFTER failures."""
+        outcomes, rows = [None] * len(bodies), []
+        for index, body in enumerate(bodies):
+            try:
+                rows.append((index, storage.prepared_row(load_record(body))))
+            except MalformedRecord as exc:
+                log.error(
+                    "audit: a malformed record goes to the dead letters (%s): %s", exc.errors, _short(body)
+                )
+                outcomes[index] = Unprocessable(f"not an audit record: {exc.errors}")
+            except storage.UnstorableRecord as exc:
+                log.error("audit: an unstorable record goes to the dead letters (%s): %s", exc, _short(body))
+                outcomes[index] = Unprocessable(f"the database cannot store this record: {exc}")
+        if rows:
+            for (index, _), stored in zip(rows, self._insert(rows, bodies), strict=True):
+                outcomes[index] = stored
+        return outcomes
+
+    def _insert(self, rows, bodies):
+        """All rows in one transaction; if the database refuses the batch for what one record holds,
+        each row alone, so only that record goes to the dead letters."""
         try:
             with self.db.transaction() as session:
-                return storage.insert_event(session, record)
+                return storage.insert_rows(session, [row for _, row in rows])
         except (DataError, IntegrityError) as exc:
+            if len(rows) > 1:
+                log.warning(
+                    "audit: a batch of %d was refused (%s); storing its records one by one",
+                    len(rows),
+                    exc.orig,
+                )
+                return [self._insert([entry], bodies)[0] for entry in rows]
             # The record itself is unstorable; retrying would loop for ever: keep it as a dead letter.
-            log.error("audit: an unstorable record goes to the dead letters (%s): %s", exc.orig, _short(body))
-            raise Unprocessable(f"the database cannot store this record: {exc.orig}") from None
+            log.error(
+                "audit: an unstorable record goes to the dead letters (%s): %s",
+                exc.orig,
+                _short(bodies[rows[0][0]]),
+            )
+            return [Unprocessable(f"the database cannot store this record: {exc.orig}")]
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):

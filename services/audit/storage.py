@@ -2,11 +2,13 @@
 pages of the log, and what verifying the chain reads (batches, the head, checkpoints)."""
 
 import json
+import math
 import secrets
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from sqlalchemy import or_, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import any_, bindparam, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
 from services.audit.chain import GENESIS, chain_hash, content_of
@@ -33,38 +35,118 @@ def row_for(record):
     }
 
 
-def insert_event(session, record):
-    """Append a record to the chain unless its event id is already in the log; True if it was new.
+MAX_INTEGER = 2**31 - 1
 
-    The chain head row is locked FOR UPDATE until the caller's transaction ends, so appends from any
-    number of consumers are serialised: positions are gap-free and in commit order, and no two records
-    ever link to the same predecessor.
+
+class UnstorableRecord(ValueError):
+    """A record PostgreSQL could never hold (text that is not UTF-8, a number out of range …)."""
+
+
+def insert_event(session, record):
+    """Append one record (see ``insert_rows``); True if it was new. The audit service's own reads of the
+    log and its access reports append this way, in the caller's transaction."""
+    return insert_rows(session, [prepared_row(record)])[0]
+
+
+def prepared_row(record):
+    """The stored columns of a loaded record, before it is chained: ``details`` as jsonb gives them back
+    (computed here, not by a database round trip) and a fresh salt. UnstorableRecord if the database
+    could never hold it, so a batch is not failed by one bad record."""
+    row = row_for(record)
+    try:
+        row["details"] = as_jsonb(row["details"])
+        for name, value in row.items():
+            if name != "details":
+                _check_text(value)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise UnstorableRecord(f"{type(exc).__name__}: {exc}") from None
+    if not 1 <= row["schema_version"] <= MAX_INTEGER:
+        raise UnstorableRecord(f"schema_version {row['schema_version']} is out of range")
+    row["details_salt"] = secrets.token_hex(16)
+    return row
+
+
+def insert_rows(session, rows):
+    """Append prepared rows (``prepared_row``) to the chain in one go, each unless its event id is
+    already in the log (or earlier in ``rows``); returns, per row, True if it was new (issue 12, 18).
+
+    One head lock, one duplicate check, one redaction look-up, one multi-row INSERT and one head update,
+    however many rows: the chain is extended record by record in Python. The chain head row is locked
+    FOR UPDATE until the caller's transaction ends, so appends from any number of consumers are
+    serialised: positions are gap-free and in commit order, and no two records ever link to the same
+    predecessor.
     """
     last_seq, last_hash = lock_head(session)
-    exists = session.execute(
-        select(audit_events.c.seq).where(audit_events.c.event_id == record["event_id"])
-    ).first()
-    if exists is not None:
-        return False
-    row = row_for(record)
-    row["details"] = as_stored_json(session, row["details"])
-    row["details_salt"] = secrets.token_hex(16)
-    redaction.on_arrival(session, row)  # G4: a record about an erased contact is stored redacted
-    row["recorded_at"] = datetime.now(UTC)
-    row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
-    row["hash"] = chain_hash(last_hash, content_of(row))
-    session.execute(insert(audit_events).values(**row))
+    ids = list({row["event_id"] for row in rows})
+    seen = set(
+        session.execute(
+            select(audit_events.c.event_id).where(
+                audit_events.c.event_id == any_(bindparam("event_ids", ids, type_=ARRAY(UUID(as_uuid=True))))
+            )
+        ).scalars()
+    )
+    results, new = [], []
+    for row in rows:
+        fresh = row["event_id"] not in seen
+        seen.add(row["event_id"])
+        results.append(fresh)
+        if fresh:
+            new.append(dict(row))
+    if not new:
+        return results
+    redaction.on_arrival_rows(session, new)  # G4: a record about an erased contact is stored redacted
+    recorded_at = datetime.now(UTC)
+    for row in new:
+        row["recorded_at"] = recorded_at
+        row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
+        row["hash"] = chain_hash(last_hash, content_of(row))
+        last_seq, last_hash = row["chain_seq"], row["hash"]
+    session.execute(insert(audit_events), new)
     session.execute(
         audit_chain_head.update()
         .where(audit_chain_head.c.id == 1)
-        .values(last_seq=row["chain_seq"], last_hash=row["hash"])
+        .values(last_seq=last_seq, last_hash=last_hash)
     )
-    return True
+    return results
 
 
-def as_stored_json(session, details):
-    """``details`` as jsonb gives it back (its number forms, key order), so the hash is of what is stored."""
-    return session.execute(text("SELECT CAST(:value AS jsonb)"), {"value": json.dumps(details)}).scalar_one()
+def as_jsonb(value):
+    """``value`` as PostgreSQL's jsonb gives it back, so the hash is of what is stored: jsonb keeps a
+    number's digits but writes it without an exponent (1e+16 comes back as the integer
+    10000000000000000, 1.5e-07 as 0.00000015) and has no negative zero. Raises ValueError for what
+    jsonb refuses (text that is not UTF-8). Key order does not matter: the hash sorts keys."""
+    if isinstance(value, dict):
+        return {_checked(key): as_jsonb(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_jsonb(item) for item in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return _checked(value)
+    if isinstance(value, int):
+        json.dumps(value)  # an integer too long for text raises ValueError here, as it would on insert
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("jsonb holds no NaN or infinity")
+        number = Decimal(repr(value))
+        return json.loads(format(abs(number) if number == 0 else number, "f"))
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _checked(text):
+    if "\x00" in text:
+        raise ValueError("text holds a NUL character")
+    text.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError (a ValueError)
+    return text
+
+
+def _check_text(value):
+    if isinstance(value, str):
+        _checked(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item)
 
 
 def lock_head(session):

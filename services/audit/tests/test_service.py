@@ -1,7 +1,7 @@
 """The audit service's entrypoints with mocked dependencies (nameko ``worker_factory``): no broker, no DB."""
 
 import uuid
-from unittest.mock import patch
+from unittest.mock import Mock, patch
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -12,6 +12,7 @@ from piiri.context import Actor
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit import service as audit_service
+from services.audit.batching import BatchConsume
 from services.audit.service import AuditService
 
 VIEWER = Actor(id="u-1", username="anna", permissions=("audit.view",))
@@ -31,48 +32,73 @@ def worker():
 
 @pytest.fixture
 def storage():
-    with patch.object(audit_service, "storage") as storage:
-        storage.insert_event.return_value = True
+    real = audit_service.storage
+    with patch.object(audit_service, "storage", wraps=real) as storage:
+        storage.insert_event = Mock(return_value=True)
+        storage.insert_rows = Mock(side_effect=lambda session, rows: [True] * len(rows))
+        storage.UnstorableRecord = real.UnstorableRecord
         yield storage
 
 
-def test_a_record_is_stored_in_a_transaction(worker, storage):
-    record = a_record()
-    assert worker.store_record(record) is True
+def test_issue_18_a_batch_of_records_is_stored_in_one_transaction(worker, storage):
+    records = [a_record() for _ in range(3)]
+    assert worker.store_records(records) == [True, True, True]
     session = worker.db.transaction.return_value.__enter__.return_value
-    stored = storage.insert_event.call_args.args
+    storage.insert_rows.assert_called_once()
+    stored = storage.insert_rows.call_args.args
     assert stored[0] is session
-    assert stored[1]["event_id"] == uuid.UUID(record["event_id"])
+    assert [row["event_id"] for row in stored[1]] == [uuid.UUID(record["event_id"]) for record in records]
 
 
 @pytest.mark.parametrize(
     "body", [["not", "a", "record"], {"action": "contact.viewed"}, {"event_id": "x"}, None]
 )
 def test_issue_11_a_malformed_record_goes_to_the_dead_letters_not_stored(worker, storage, body, caplog):
-    with pytest.raises(Unprocessable):  # the container dead-letters it at once, with this error
-        worker.store_record(body)
-    storage.insert_event.assert_not_called()
+    good = a_record()
+    [bad, stored] = worker.store_records([body, good])  # the entrypoint dead-letters it at once
+    assert isinstance(bad, Unprocessable) and stored is True
+    [rows] = [call.args[1] for call in storage.insert_rows.call_args_list]
+    assert [row["event_id"] for row in rows] == [uuid.UUID(good["event_id"])]
     assert "malformed" in caplog.text
 
 
-def test_a_database_failure_is_raised_so_the_container_retries_it(worker, storage):
-    storage.insert_event.side_effect = OperationalError("INSERT", {}, Exception("connection refused"))
-    with pytest.raises(OperationalError):  # not Unprocessable: retried with pauses (piiri/container.py)
-        worker.store_record(a_record())
-
-
-def test_issue_11_a_record_the_database_cannot_hold_is_dead_lettered_never_dropped(worker, storage, caplog):
-    """Issue 11 item 6: this test used to lock in the drop of an unstorable record."""
-    storage.insert_event.side_effect = DataError("INSERT", {}, Exception("invalid input"))
-    with pytest.raises(Unprocessable, match="cannot store"):
-        worker.store_record(a_record())
+def test_issue_18_a_record_jsonb_cannot_hold_is_dead_lettered_before_the_batch(worker, storage, caplog):
+    good, bad = a_record(), a_record()
+    bad["details"] = {"query": "\ud800"}  # a lone surrogate: not UTF-8
+    outcomes = worker.store_records([bad, good])
+    assert isinstance(outcomes[0], Unprocessable) and "cannot store" in str(outcomes[0])
+    assert outcomes[1] is True
     assert "unstorable" in caplog.text
 
 
-def test_the_consumer_requeues_on_error():
-    consumer = next(ep for ep in AuditService.store_record.nameko_entrypoints)
+def test_a_database_failure_is_raised_so_the_entrypoint_retries_the_batch(worker, storage):
+    storage.insert_rows.side_effect = OperationalError("INSERT", {}, Exception("connection refused"))
+    with pytest.raises(OperationalError):  # not Unprocessable: retried with pauses (batching.py)
+        worker.store_records([a_record()])
+
+
+def test_issue_11_a_record_the_database_cannot_hold_is_dead_lettered_never_dropped(worker, storage, caplog):
+    """Issue 11 item 6, issue 18: a batch the database refuses is stored record by record, so only the
+    record it cannot hold is dead-lettered."""
+    records = [a_record() for _ in range(3)]
+    refused = uuid.UUID(records[1]["event_id"])
+
+    def insert_rows(session, rows):
+        if any(row["event_id"] == refused for row in rows):
+            raise DataError("INSERT", {}, Exception("invalid input"))
+        return [True] * len(rows)
+
+    storage.insert_rows.side_effect = insert_rows
+    outcomes = worker.store_records(records)
+    assert outcomes[0] is True and outcomes[2] is True
+    assert isinstance(outcomes[1], Unprocessable) and "cannot store" in str(outcomes[1])
+    assert "unstorable" in caplog.text
+
+
+def test_the_consumer_takes_the_audit_queue_in_batches():
+    [consumer] = AuditService.store_records.nameko_entrypoints
+    assert isinstance(consumer, BatchConsume)
     assert consumer.queue.name == "piiri.audit.records"
-    assert consumer.requeue_on_error is True
 
 
 def test_reading_a_subjects_trail_returns_a_page_and_records_the_read(worker, storage):

@@ -1,0 +1,205 @@
+"""The audit consumer in batches over the real broker and database (issue 12 "audit at scale", issue 18
+"the audit path costs one batched transaction per many records"; G2, S2, G4): a batch is stored in one
+transaction, and every guarantee of the one-record consumer holds for each record in it."""
+
+import json
+import uuid
+
+import pytest
+from kombu import Connection, Producer
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from conftest import make_actor
+from piiri import dead_letters
+from piiri.audit import audit_record
+from piiri.messaging import AUDIT_EXCHANGE, AUDIT_QUEUE
+from services.audit import storage, verify
+from services.audit.contract import load_record
+from services.audit.service import AuditService
+from tests.events import signed_audit_publisher, wait_for
+
+ACTOR = make_actor("batcher", permissions=("contacts.view",))
+
+
+def a_record(subject=None, details=None):
+    return audit_record(
+        "contacts",
+        "contact.viewed",
+        ACTOR,
+        str(uuid.uuid4()),
+        "contact",
+        [subject or str(uuid.uuid4())],
+        fields=("email",),
+        details=details,
+    )
+
+
+def count_of(engines, event_ids=None):
+    with engines["audit"].connect() as conn:
+        if event_ids is None:
+            return conn.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
+        return conn.execute(
+            text("SELECT count(*) FROM audit_events WHERE event_id = ANY(CAST(:ids AS uuid[]))"),
+            {"ids": [str(event_id) for event_id in event_ids]},
+        ).scalar_one()
+
+
+def chain_report(engines):
+    with Session(engines["audit"]) as session:
+        return verify.verify_stored_chain(session, checkpoint=False)
+
+
+@pytest.fixture
+def queued(config, run_services):
+    """Publish signed bodies (and raw messages) to the audit queue BEFORE the audit service starts, so
+    that they are all in the consumer's first batch. ``run_services`` comes first: it empties the
+    databases and the dead letters."""
+    publisher = signed_audit_publisher(config)
+    with Connection(config["AMQP_URI"]) as connection:  # empty the queue of earlier tests' records
+        AUDIT_QUEUE.bind(connection.channel()).declare()
+        AUDIT_QUEUE.bind(connection.channel()).purge()
+
+    def publish(*bodies):
+        for body in bodies:
+            publisher.publish(body, routing_key="test.batch")
+
+    return publish
+
+
+def test_issue_18_a_mixed_batch_stores_the_good_once_and_dead_letters_the_bad(
+    config, run_services, queued, engines
+):
+    """One batch with good records, a duplicate inside it, one already stored, malformed ones and an
+    unsigned one: the good are stored once each, the bad are in the audit dead letters, the chain is
+    intact (S2)."""
+    stored_before = a_record()
+    with Session(engines["audit"]) as session, session.begin():
+        storage.insert_event(session, load_record(stored_before))
+    good = [a_record() for _ in range(5)]
+    malformed = [{"action": "contact.viewed"}, {"event_id": "nope", "action": "x"}, ["not", "a", "record"]]
+    unstorable = a_record(details={"query": "\ud800"})  # a lone surrogate: jsonb cannot hold it
+    queued(good[0], malformed[0], good[1], good[1], stored_before, malformed[1], unstorable, *good[2:])
+    queued(malformed[2])
+    unsigned = a_record()
+    with Connection(config["AMQP_URI"]) as connection:
+        Producer(connection.channel(), exchange=AUDIT_EXCHANGE).publish(
+            json.dumps(unsigned), routing_key="test.batch", content_type="application/json"
+        )
+
+    run_services(AuditService)
+
+    letters = wait_for(
+        lambda: (
+            len(found := dead_letters.list_letters(config["AMQP_URI"], "piiri.audit.records")) == 5 and found
+        ),
+        seconds=10,
+    )
+    assert letters, "the bad records did not all reach the dead letters"
+    errors = sorted(letter["error"].split(":")[0] for letter in letters)
+    assert errors == ["Unprocessable"] * 4 + ["refused"]
+    assert {letter["dead_letter_queue"] for letter in letters} == {"piiri.dead_letters.audit"}
+    wait_for(lambda: count_of(engines) == 6)
+    assert count_of(engines, [record["event_id"] for record in good]) == 5
+    assert count_of(engines, [stored_before["event_id"], unsigned["event_id"], unstorable["event_id"]]) == 1
+    report = chain_report(engines)
+    assert report.intact and report.records == 6
+
+
+def test_issue_12_two_consumers_extend_one_verifiable_chain(config, run_services, queued, engines):
+    """Issue 12 / issue 18 / S2: two audit consumers take batches of the same queue at once; the head
+    lock serialises their transactions, so all records form one gap-free chain that verifies."""
+    records = [a_record() for _ in range(1200)]
+    queued(*records)
+    small_batches = {"AUDIT_BATCH_SIZE": 50}
+    run_services(AuditService, extra_config=small_batches)
+    run_services(AuditService, extra_config=small_batches)
+    assert wait_for(lambda: count_of(engines) == len(records), seconds=30)
+    report = chain_report(engines)
+    assert report.intact and report.records == len(records)
+    with engines["audit"].connect() as conn:
+        seqs = conn.execute(text("SELECT chain_seq FROM audit_events ORDER BY chain_seq")).scalars().all()
+    assert seqs == list(range(1, len(records) + 1))
+
+
+def test_g4_issue_18_a_batch_redacts_its_records_about_an_erased_subject(run_services, queued, engines):
+    erased, other = str(uuid.uuid4()), str(uuid.uuid4())
+    with engines["audit"].begin() as conn:
+        conn.execute(
+            text("INSERT INTO audit_erased_subjects (subject_id, erasure_id) VALUES (:s, :e)"),
+            {"s": erased, "e": str(uuid.uuid4())},
+        )
+    about_erased = a_record(erased, details={"query": "Aino Virtanen", "returned": 1})
+    about_other = a_record(other, details={"query": "Bea", "returned": 2})
+    queued(about_other, about_erased)
+    run_services(AuditService)
+    assert wait_for(lambda: count_of(engines) == 2)
+    with engines["audit"].connect() as conn:
+        details = dict(conn.execute(text("SELECT subject_ids[1], details FROM audit_events")).all())
+    assert details[erased] == {"returned": 1, "redacted": ["query"]}
+    assert details[other] == {"query": "Bea", "returned": 2}
+    assert chain_report(engines).intact
+
+
+def test_issue_18_a_redelivered_batch_stores_nothing_twice(run_services, queued, engines):
+    """A batch stored but not acked (the consumer died) comes back whole: nothing is stored twice."""
+    records = [a_record() for _ in range(20)]
+    rows = [storage.prepared_row(load_record(record)) for record in records]
+    with Session(engines["audit"]) as session, session.begin():
+        assert storage.insert_rows(session, rows[:10]) == [True] * 10
+    queued(*records)  # the redelivery: the first half already stored
+    queued(*records)
+    run_services(AuditService)
+    assert wait_for(lambda: count_of(engines) == 20)
+    with Session(engines["audit"]) as session, session.begin():
+        assert storage.insert_rows(session, rows) == [False] * 20
+    assert count_of(engines) == 20
+    assert chain_report(engines).intact
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"n": 1e16, "m": 1.5e-07, "x": 0.1, "y": 1.0, "z": -0.0, "big": 10**30, "neg": -2.5e300},
+        {"tiny": 5e-324, "max": 1.7976931348623157e308, "third": 1 / 3, "e": 1.2345e20},
+        {"text": "Äö ✓ 𝄞 \\ \" '", "nested": [{"b": 2, "a": [1, 2.50, None, True]}], "": {}},
+        {"ordered": {"bb": 1, "a": 2, "ccc": 3}, "int_like": 3.0, "exp": 12e-3},
+    ],
+)
+def test_issue_18_jsonb_computed_in_python_is_what_the_database_stores(engines, details):
+    """The chain hashes the details as stored; the consumer computes jsonb's form in Python instead of a
+    round trip per record, so it must be exactly what PostgreSQL gives back."""
+    with engines["audit"].connect() as conn:
+        stored = conn.execute(text("SELECT CAST(:v AS jsonb)"), {"v": json.dumps(details)}).scalar_one()
+    computed = storage.as_jsonb(details)
+    assert json.dumps(computed, sort_keys=True) == json.dumps(stored, sort_keys=True)
+
+
+def test_issue_12_a_list_page_is_one_audit_record_however_many_contacts_it_shows(
+    run_services, rpc, engines, admin_actor
+):
+    """Issue 12 / G2: a page of 25 contacts is one ``contact.listed`` record naming the 25, not 25 records."""
+    from services.contacts.service import ContactsService
+
+    run_services(ContactsService, AuditService)
+    surname = f"Listaaja{uuid.uuid4().hex[:8]}"
+    with rpc(admin_actor) as proxy:
+        for number in range(30):
+            proxy.contacts.create_contact({"first_name": f"Aino{number}", "last_name": surname})
+        page = proxy.contacts.search_contacts(surname, limit=25)
+    shown = {item["id"] for item in page["items"]}
+    assert len(shown) == 25
+
+    def listed():
+        with engines["audit"].connect() as conn:
+            return conn.execute(
+                text(
+                    "SELECT subject_ids FROM audit_events WHERE action = 'contact.listed' AND actor_id = :a"
+                ),
+                {"a": admin_actor.id},
+            ).all()
+
+    assert wait_for(listed)
+    wait_for(lambda: False, seconds=0.5)  # a second record, if there were one, would be stored by now
+    [(subjects,)] = listed()
+    assert set(subjects) == shown
