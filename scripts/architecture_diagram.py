@@ -69,6 +69,7 @@ def introspect():
     """(services, exchanges {name: type}, bindings {(exchange, queue, routing key)})."""
     warnings.filterwarnings("ignore")
     sys.path.insert(0, str(ROOT))
+    from kombu import Queue
     from nameko.events import EventHandler
     from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
     from nameko.messaging import Consumer
@@ -99,7 +100,11 @@ def introspect():
                     exchange = event_exchange(entrypoint.source_service)
                     queue = event_queue_name(entrypoint, cls.name, member.__name__)
                     consumed = (queue, exchange.name, entrypoint.event_type)
-                elif isinstance(entrypoint, Consumer):
+                elif isinstance(entrypoint, Consumer) or isinstance(
+                    getattr(entrypoint, "queue", None), Queue
+                ):
+                    # nameko's @consume, or an entrypoint of Piiri's own that consumes one queue (the
+                    # audit service's batching consumer)
                     queue = entrypoint.queue
                     exchange = queue.exchange
                     consumed = (queue.name, exchange.name, queue.routing_key)
