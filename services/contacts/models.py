@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from piiri.outbox import outbox_table
+from services.contacts.consents.contract import LEGAL_BASES
+from services.contacts.consents.contract import SOURCES as CONSENT_SOURCES
 
 metadata = MetaData()
 
@@ -471,15 +473,8 @@ contact_photos = Table(
 
 # --- Data protection (G1, G4, G5; 0013) -----------------------------------------------------------
 
-LEGAL_BASES = (
-    "consent",
-    "contract",
-    "legitimate_interest",
-    "legal_obligation",
-    "vital_interest",
-    "public_task",
-)
-CONSENT_SOURCES = ("staff", "api", "import", "form", "paper", "email")
+# The legal bases and consent sources are the contract's (services/contacts/consents/contract.py): the check
+# constraints below hold the same words, so a contract change needs a migration.
 
 # Why personal data is processed, with the default legal basis; built-ins inserted by 0013.
 processing_purposes = Table(
