@@ -27,12 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    ADMIN_PASSWORD,
-    ADMIN_USER,
     Server,
     apply_env,
     contacts_engine,
-    ensure_vhost,
+    ensure_admin,
     format_table,
     isolated_env,
     percentile,
@@ -41,6 +39,7 @@ from bench.common import (  # noqa: E402
     reseed_contacts,
     run,
     scalar,
+    start_setup,
     token_for,
     wait_for_health,
 )
@@ -93,10 +92,7 @@ def parse_args(argv):
 
 
 def prepare(args, env, piiri):
-    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
-    if ensure_vhost(args.vhost):
-        print(f"  created RabbitMQ vhost {args.vhost}")
-    run([piiri, "migrate"], env, "piiri migrate")
+    start_setup(args, env, piiri)
     engine = contacts_engine()
     contacts = scalar(engine, "SELECT count(*) FROM contacts")
     groups = scalar(engine, "SELECT count(*) FROM groups")
@@ -109,17 +105,7 @@ def prepare(args, env, piiri):
         run([piiri, "seed", "--groups", str(args.groups)], env, f"piiri seed --groups {args.groups:,}")
         contacts = scalar(engine, "SELECT count(*) FROM contacts")
         run_sql_autocommit(engine, "VACUUM (ANALYZE) contacts, memberships, groups")
-    result = run(
-        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
-        env,
-        "piiri create-user",
-        quiet=True,
-        check=False,
-    )
-    output = (result.stdout + result.stderr).lower()
-    if result.returncode != 0 and not any(word in output for word in ("taken", "exists")):
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit("bench: piiri create-user failed")
+    ensure_admin(piiri, env)
     return engine, contacts
 
 

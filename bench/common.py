@@ -148,6 +148,29 @@ def run(args, env, what, timeout=None, quiet=False, check=True):
     return result
 
 
+def start_setup(args, env, piiri):
+    """The set-up every benchmark begins with: say where it works, its own vhost, its migrated databases."""
+    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
+    if ensure_vhost(args.vhost):
+        print(f"  created RabbitMQ vhost {args.vhost}")
+    run([piiri, "migrate"], env, "piiri migrate")
+
+
+def ensure_admin(piiri, env):
+    """The benchmark's admin user (ADMIN_USER / ADMIN_PASSWORD); one that already exists is fine."""
+    result = run(
+        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
+        env,
+        "piiri create-user",
+        quiet=True,
+        check=False,
+    )
+    output = (result.stdout + result.stderr).lower()
+    if result.returncode != 0 and not any(word in output for word in ("taken", "exists")):
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit("bench: piiri create-user failed")
+
+
 def port_in_use(host, port):
     with socket.socket() as sock:
         sock.settimeout(0.5)

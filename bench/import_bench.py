@@ -22,18 +22,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    ADMIN_PASSWORD,
-    ADMIN_USER,
     Server,
     apply_env,
     contacts_engine,
-    ensure_vhost,
+    ensure_admin,
     format_table,
     isolated_env,
     piiri_executable,
     port_in_use,
     reseed_contacts,
-    run,
+    start_setup,
     token_for,
     wait_for_health,
 )
@@ -115,9 +113,7 @@ def openpyxl_read_seconds(path):
 def prepare(args, env, piiri):
     from sqlalchemy import text
 
-    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
-    ensure_vhost(args.vhost)
-    run([piiri, "migrate"], env, "piiri migrate")
+    start_setup(args, env, piiri)
     engine = contacts_engine()
     with engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
@@ -125,10 +121,7 @@ def prepare(args, env, piiri):
         print(f"  --reuse: {count:,} contacts already there")
     else:
         reseed_contacts(piiri, env, engine, args.contacts)
-    run(
-        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
-        env, "piiri create-user", quiet=True, check=False,
-    )  # fmt: skip
+    ensure_admin(piiri, env)
     return engine
 
 

@@ -39,14 +39,14 @@ from bench.common import (  # noqa: E402
     Server,
     apply_env,
     contacts_engine,
-    ensure_vhost,
+    ensure_admin,
     format_table,
     isolated_env,
     piiri_executable,
     port_in_use,
     reseed_contacts,
-    run,
     scalar,
+    start_setup,
     token_for,
 )
 
@@ -141,10 +141,7 @@ def parse_args(argv):
 
 
 def prepare(args, env, piiri):
-    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
-    if ensure_vhost(args.vhost):
-        print(f"  created RabbitMQ vhost {args.vhost}")
-    run([piiri, "migrate"], env, "piiri migrate")
+    start_setup(args, env, piiri)
     engine = contacts_engine()
     existing = scalar(engine, "SELECT count(*) FROM contacts")
     if args.reuse and existing == args.contacts:
@@ -154,17 +151,7 @@ def prepare(args, env, piiri):
             print(f"  emptying the contacts table ({existing:,} rows)")
         reseed_contacts(piiri, env, engine, args.contacts)
         existing = scalar(engine, "SELECT count(*) FROM contacts")
-    result = run(
-        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
-        env,
-        "piiri create-user",
-        quiet=True,
-        check=False,
-    )
-    output = (result.stdout + result.stderr).lower()
-    if result.returncode != 0 and not any(word in output for word in ("taken", "exists")):
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit("bench: piiri create-user failed")
+    ensure_admin(piiri, env)
     return engine, existing
 
 

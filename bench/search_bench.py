@@ -25,19 +25,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    ADMIN_PASSWORD,
-    ADMIN_USER,
     Server,
     apply_env,
     contacts_engine,
-    ensure_vhost,
+    ensure_admin,
     format_table,
     isolated_env,
     percentile,
     piiri_executable,
     port_in_use,
     reseed_contacts,
-    run,
+    start_setup,
     token_for,
     wait_for_health,
 )
@@ -130,10 +128,7 @@ def count_contacts(engine):
 
 
 def prepare(args, env, piiri):
-    print(f"Set-up (databases {args.prefix}_*, vhost {args.vhost}, http 127.0.0.1:{args.port})", flush=True)
-    if ensure_vhost(args.vhost):
-        print(f"  created RabbitMQ vhost {args.vhost}")
-    run([piiri, "migrate"], env, "piiri migrate")
+    start_setup(args, env, piiri)
     engine = contacts_engine()
     existing = count_contacts(engine)
     if args.reuse and existing == args.contacts:
@@ -145,17 +140,7 @@ def prepare(args, env, piiri):
         existing = count_contacts(engine)
         if existing != args.contacts:
             raise SystemExit(f"bench: expected {args.contacts:,} contacts after seeding, found {existing:,}")
-    result = run(
-        [piiri, "create-user", ADMIN_USER, "--role", "admin", "--password", ADMIN_PASSWORD],
-        env,
-        "piiri create-user",
-        quiet=True,
-        check=False,
-    )
-    output = (result.stdout + result.stderr).lower()
-    if result.returncode != 0 and not any(word in output for word in ("taken", "exists")):
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit("bench: piiri create-user failed")
+    ensure_admin(piiri, env)
     return engine, existing
 
 
