@@ -21,10 +21,10 @@ touched the person are kept on the erasure record: the imports service is asked 
 """
 
 import re
-import unicodedata
 
 from sqlalchemy import Text, cast, delete, func, insert, or_, select, text, update
 
+from piiri.collation import unaccented_lower
 from services.contacts.models import (
     affiliations,
     automation_runs,
@@ -248,15 +248,12 @@ ERASED_WORD = "[erased]"
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _norm(word):
-    """piiri_norm in Python: lower case without accents."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
-
-
 def without_words(value, words):
     """``value`` (text, or JSON of lists and dicts) with every word in ``words`` (normalised) replaced."""
     if isinstance(value, str):
-        return LETTERS.sub(lambda m: ERASED_WORD if _norm(m.group(0)) in words else m.group(0), value)
+        return LETTERS.sub(
+            lambda m: ERASED_WORD if unaccented_lower(m.group(0)) in words else m.group(0), value
+        )
     if isinstance(value, list):
         return [without_words(item, words) for item in value]
     if isinstance(value, dict):

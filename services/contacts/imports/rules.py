@@ -1,8 +1,7 @@
 """Pure rules of an import's rows (no SQL, no Nameko): which existing contact a row matches, and what an
 update writes (fill empty fields, or overwrite chosen ones)."""
 
-import unicodedata
-
+from piiri.collation import unaccented_lower
 from services.contacts import rich_fields
 
 AMBIGUOUS = "ambiguous"
@@ -12,9 +11,7 @@ LIST_OF_FLAT["city"] = "addresses"
 
 def norm_name(first_name, last_name):
     """Python twin of SQL piiri_import_name (lower case, accents removed), for rows of one chunk."""
-    text = f"{first_name or ''} {last_name or ''}"
-    stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return stripped.lower()
+    return unaccented_lower(f"{first_name or ''} {last_name or ''}")
 
 
 def row_keys(values):
