@@ -8,6 +8,7 @@ from gateway.openapi import api_operation, openapi_document
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
 from piiri import dead_letters
 from piiri.errors import NotFound, PasswordChangeRequired, PermissionDenied, ValidationFailed
+from piiri.messaging import queue_states
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -53,8 +54,11 @@ class ApiRoutes:
         wait in the audit dead letters (issue 11 item 6); 503 "unavailable" when contacts or audit, which
         every request needs, do not answer. ``dead_letters`` counts each dead-letter queue."""
         services = self.service_health()
-        workers = worker_health.consumer_counts(self.config["AMQP_URI"])
-        letters = dead_letters.counts(self.config["AMQP_URI"])
+        states = queue_states(  # one broker connection for the workers' and the dead letters' queues
+            self.config["AMQP_URI"], [*worker_health.WORKER_QUEUES.values(), *dead_letters.QUEUE_NAMES]
+        )
+        workers = worker_health.consumers_of(states)
+        letters = dead_letters.messages_in(states)
         if any(services[name] != "ok" for name in SERVICES):
             status = "unavailable"
         elif (

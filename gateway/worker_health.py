@@ -5,14 +5,8 @@ A queue that does not exist yet (no worker has ever started) counts as no worker
 be reached gives None for every queue.
 """
 
-import logging
-
-from amqp.exceptions import NotFound
-from kombu import Connection
-
+from piiri.messaging import queue_states
 from services.exports.contract import JOB_QUEUE_NAME
-
-log = logging.getLogger(__name__)
 
 # nameko names a SERVICE_POOL event handler's queue evt-<source>-<event>--<service>.<method>
 WORKER_QUEUES = {
@@ -23,20 +17,9 @@ WORKER_QUEUES = {
 
 def consumer_counts(amqp_uri, queues=WORKER_QUEUES, timeout=3):
     """{worker: consumers of its queue (0 when the queue does not exist), or None without a broker}."""
-    counts = {}
-    try:
-        with Connection(amqp_uri, connect_timeout=timeout) as connection:
-            connection.ensure_connection(max_retries=1)
-            for worker, queue in queues.items():
-                channel = connection.channel()
-                try:
-                    _, _, consumers = channel.queue_declare(queue=queue, passive=True)
-                    counts[worker] = consumers
-                except NotFound:
-                    counts[worker] = 0  # the broker closed the channel; the next worker opens its own
-                else:
-                    channel.close()
-    except Exception as exc:  # any failure to reach the broker: the health answer says so
-        log.warning("health: cannot count the workers' consumers: %s", exc)
-        return dict.fromkeys(queues)
-    return counts
+    return consumers_of(queue_states(amqp_uri, queues.values(), timeout), queues)
+
+
+def consumers_of(states, queues=WORKER_QUEUES):
+    """The worker counts out of ``piiri.messaging.queue_states`` (None each without a broker)."""
+    return {worker: None if states is None else states[queue][1] for worker, queue in queues.items()}

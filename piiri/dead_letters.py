@@ -61,10 +61,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Producer, Queue
 from kombu.message import Message
 from nameko.amqp.publish import Publisher
+
+from piiri.messaging import queue_states
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ DEAD_LETTERS = Queue(
     queue_arguments={"x-queue-type": "classic"},
 )
 QUEUES = (AUDIT_DEAD_LETTERS, DEAD_LETTERS)
+QUEUE_NAMES = tuple(queue.name for queue in QUEUES)
 AUDIT_SOURCE = "piiri.audit.records"
 
 ATTEMPTS = "x-piiri-attempts"
@@ -199,23 +201,12 @@ class DeadLetterPublisher:
 
 def counts(amqp_uri: str, timeout: float = 3) -> dict[str, int | None]:
     """{dead-letter queue: messages in it}; a queue not declared yet holds 0; None without a broker."""
-    result: dict[str, int | None] = {}
-    try:
-        with Connection(amqp_uri, connect_timeout=timeout) as connection:
-            connection.ensure_connection(max_retries=1)
-            for queue in QUEUES:  # passive: the gateway's broker user may not declare them
-                channel = connection.channel()
-                try:
-                    _, messages, _ = channel.queue_declare(queue=queue.name, passive=True)
-                except NotFound:
-                    messages = 0  # no dead letter yet (the broker closed this channel)
-                else:
-                    channel.close()
-                result[queue.name] = messages
-    except Exception as exc:
-        log.warning("dead letters: cannot count them: %s", exc)
-        return dict.fromkeys(queue.name for queue in QUEUES)
-    return result
+    return messages_in(queue_states(amqp_uri, QUEUE_NAMES, timeout))
+
+
+def messages_in(states: Mapping[str, tuple[int, int]] | None) -> dict[str, int | None]:
+    """The dead-letter counts out of ``queue_states`` (None each when the broker could not be read)."""
+    return {name: None if states is None else states[name][0] for name in QUEUE_NAMES}
 
 
 def _letter(queue: Queue, message: Message) -> dict[str, Any]:

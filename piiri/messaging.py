@@ -1,12 +1,16 @@
 """The exchanges and queues Piiri publishes to, and publishers that confirm every message."""
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Iterable, Mapping, Sequence
 
-from kombu import Exchange, Queue
+from amqp.exceptions import NotFound
+from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage  # noqa: F401 (re-exported)
 from nameko.constants import HEADER_PREFIX
 
 from piiri import signing
+
+log = logging.getLogger(__name__)
 
 AUDIT_EXCHANGE = Exchange("piiri.audit", type="topic", durable=True)
 AUDIT_QUEUE = Queue(
@@ -57,3 +61,27 @@ def event_publisher(amqp_uri: str, service_name: str) -> Publisher:
         retry=True,
         retry_policy=SHORT_RETRY,
     )
+
+
+def queue_states(
+    amqp_uri: str, names: Iterable[str], timeout: float = 3
+) -> dict[str, tuple[int, int]] | None:
+    """{queue: (messages, consumers)} of each named queue, by passive declares on one connection (a queue
+    not declared yet: (0, 0)); None when the broker cannot be reached. What GET /health reads."""
+    states: dict[str, tuple[int, int]] = {}
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1)
+            for name in names:  # passive: a reader (the gateway's broker user) may not declare them
+                channel = connection.channel()
+                try:
+                    _, messages, consumers = channel.queue_declare(queue=name, passive=True)
+                except NotFound:
+                    messages, consumers = 0, 0  # the broker closed this channel
+                else:
+                    channel.close()
+                states[name] = (messages, consumers)
+    except Exception as exc:  # any failure to reach the broker: the caller says so
+        log.warning("cannot read the queues %s: %s", ", ".join(names), exc)
+        return None
+    return states
