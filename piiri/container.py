@@ -29,7 +29,7 @@ from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc
 
 from piiri import dead_letters, signing
-from piiri.dead_letters import ATTEMPTS, DeadLetterPublisher, Unprocessable, error_text
+from piiri.dead_letters import DeadLetterPublisher, Unprocessable, attempts_of, error_text
 from piiri.errors import NotAuthenticated
 
 log = logging.getLogger(__name__)
@@ -180,16 +180,14 @@ class PiiriContainer(ServiceContainer):
     def _retry_or_dead_letter(self, entrypoint: Entrypoint, message: Message, exc: BaseException) -> bool:
         """True once the message is safely published again (retry or dead letter)."""
         queue = source_queue(entrypoint)
-        attempts = int((message.headers or {}).get(ATTEMPTS, 0) or 0) + 1
+        attempts = attempts_of(message) + 1
         try:
-            if isinstance(exc, Unprocessable) or attempts >= self.max_attempts:
-                self.dead_letters.dead_letter(message, queue, attempts, error_text(exc))
-            else:
+            if not isinstance(exc, Unprocessable) and attempts < self.max_attempts:
                 eventlet.sleep(dead_letters.retry_delay(attempts))
                 log.warning(
                     "%s: retrying a message on %s (attempt %d): %s", self.service_name, queue, attempts, exc
                 )
-                self.dead_letters.retry(message, queue, attempts)
+            self.dead_letters.after_failure(message, queue, attempts, exc, self.max_attempts)
         except Exception:
             log.exception("%s: could not retry or dead-letter a message on %s", self.service_name, queue)
             eventlet.sleep(1.0)

@@ -195,6 +195,21 @@ class DeadLetterPublisher:
         log.error("dead letter %s from %s (%s attempts): %s", letter_id, source_queue, attempts, error)
         return letter_id
 
+    def after_failure(
+        self, message: Message, source_queue: str, attempts: int, exc: BaseException, max_attempts: int
+    ) -> None:
+        """The policy every consumer follows for a message whose handling failed: Unprocessable, or its
+        last allowed attempt, goes to the dead letters; any other is retried with one more attempt."""
+        if isinstance(exc, Unprocessable) or attempts >= max_attempts:
+            self.dead_letter(message, source_queue, attempts, error_text(exc))
+        else:
+            self.retry(message, source_queue, attempts)
+
+
+def attempts_of(message: Message) -> int:
+    """How many times the message has been handled and failed already (0 for a new one)."""
+    return int((message.headers or {}).get(ATTEMPTS, 0) or 0)
+
 
 # --- reading and replaying (the `piiri dead-letters` command, GET /health) ------------------------------
 

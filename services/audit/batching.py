@@ -34,7 +34,7 @@ from nameko.constants import DEFAULT_HEARTBEAT, HEADER_PREFIX, HEARTBEAT_CONFIG_
 from nameko.extensions import Entrypoint
 
 from piiri import dead_letters, signing
-from piiri.dead_letters import ATTEMPTS, DeadLetterPublisher, Unprocessable, error_text
+from piiri.dead_letters import DeadLetterPublisher, Unprocessable, attempts_of, error_text
 
 log = logging.getLogger(__name__)
 
@@ -234,10 +234,7 @@ class BatchConsume(Entrypoint):
         results = {}
         for index, message, count in zip(indexes, messages, attempts, strict=True):
             try:
-                if isinstance(exc, Unprocessable) or count >= self.max_attempts:
-                    self.dead_letters.dead_letter(message, self.queue.name, count, error_text(exc))
-                else:
-                    self.dead_letters.retry(message, self.queue.name, count)
+                self.dead_letters.after_failure(message, self.queue.name, count, exc, self.max_attempts)
                 results[index] = True
             except Exception:
                 log.exception("%s: could not retry or dead-letter a message on %s", self, self.queue.name)
@@ -264,10 +261,6 @@ class BatchConsume(Entrypoint):
                 message.ack()
             else:
                 message.requeue()
-
-
-def attempts_of(message):
-    return int((message.headers or {}).get(ATTEMPTS, 0) or 0)
 
 
 batch_consume = BatchConsume.decorator
