@@ -20,7 +20,7 @@ DB_ROLE=piiri
 DB_PASSWORD=piiri
 AMQP_HOST=127.0.0.1
 AMQP_PORT=5672
-TEST_VHOSTS="piiri_test piiri_test_s0 piiri_test_s1"  # pytest, and the two shards of make test
+TEST_VHOSTS="piiri_test piiri_test_s0 piiri_test_s1 ${PIIRI_EXTRA_TEST_VHOSTS:-}"  # pytest, the two shards of make test, and any more asked for
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export DEBIAN_FRONTEND=noninteractive
 

@@ -74,7 +74,8 @@ def split(files, shards=SHARDS):
 
 
 def shard_env(number):
-    name = f"piiri_test_s{number}"
+    # PIIRI_SHARD_PREFIX keeps two checkouts testing at once on one machine apart (own databases and vhosts)
+    name = f"{os.environ.get('PIIRI_SHARD_PREFIX', 'piiri_test_s')}{number}"
     return {
         **os.environ,
         "PIIRI_DATABASE_PREFIX": name,
