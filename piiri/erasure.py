@@ -31,7 +31,7 @@ from piiri.messaging import SHORT_RETRY, context_headers, event_exchange
 REQUESTED = "contact_erasure_requested"
 COMPLETED = "contact_erasure_completed"
 ERASED = "contact_erased"
-DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports")
+DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports", "surveys")
 REPORT_EXCHANGE = Exchange("piiri.erasure", type="topic", durable=True)
 REPORT_QUEUE = Queue(
     "piiri.erasure.reports",

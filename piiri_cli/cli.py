@@ -21,6 +21,7 @@ SERVICE_CLASSES = {
     "import_worker": "services.imports.worker:ImportWorker",  # I1: scaled by count on its own
     "exports": "services.exports.service:ExportsService",
     "export_worker": "services.exports.worker:ExportWorker",  # I2: scaled by count on its own
+    "surveys": "services.surveys.service:SurveysService",  # Q1, Q2: LimeSurvey
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.

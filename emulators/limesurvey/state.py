@@ -106,6 +106,7 @@ class Installation:
         self.mails: list[Mail] = []
         self.calls: list[str] = []  # method names in the order they were called (tests count batches)
         self.max_emails = 50  # maxemails: mails sent per invite/remind call
+        self.expire_next_keys = 0  # tests: this many of the next keys expire before their first use
 
     # Sessions -------------------------------------------------------------------------------------
 
@@ -114,7 +115,11 @@ class Installation:
             if self.users.get(str(username)) != str(password) or not username:
                 return None
             key = secrets.token_urlsafe(24)[:32]
-            self.sessions[key] = (str(username), time.monotonic() + self.session_seconds)
+            lifetime = self.session_seconds
+            if self.expire_next_keys > 0:
+                self.expire_next_keys -= 1
+                lifetime = -1
+            self.sessions[key] = (str(username), time.monotonic() + lifetime)
             return key
 
     def user_of(self, key):

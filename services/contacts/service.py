@@ -42,6 +42,7 @@ from services.contacts.photos.rpc import PhotosRpc
 from services.contacts.retention.rpc import RetentionRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.search import clamp_limit, decode_cursor, plan_search
+from services.contacts.survey_recipients.rpc import SurveyRecipientsRpc
 
 CONTACT = Contact()
 SUMMARY = ContactSummary()
@@ -85,6 +86,7 @@ class ContactsService(
     SavedSearchesRpc,
     BirthdaysRpc,
     ImportsRpc,
+    SurveyRecipientsRpc,
 ):
     name = "contacts"
 

@@ -1,0 +1,121 @@
+"""Tables of the surveys database (Q1, Q2): LimeSurvey surveys linked to a group or saved search, their
+participants as pushed (with the LimeSurvey tid/token and invited/reminded/completed), the responses
+taken in (only the mapped values, and what became of each) and the changes proposed to contacts
+(migrations/ creates exactly this)."""
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from piiri.outbox import outbox_table
+
+metadata = MetaData()
+
+KNOWN_MODES = ("propose", "apply")  # a known participant's differing answers: proposed, or applied by rule
+OUTCOMES = ("unchanged", "proposed", "applied", "created", "updated", "skipped", "error", "anonymous")
+PROPOSAL_STATES = ("open", "accepted", "rejected")
+
+survey_links = Table(
+    "survey_links",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("sid", BigInteger, nullable=False, unique=True),  # the LimeSurvey survey id
+    Column("title", Text, nullable=False),
+    Column("anonymized", Text, nullable=False, server_default="N"),  # LimeSurvey's Y/N, checked on each sync
+    # {"kind": "group"|"saved_search", "id"}: whose members are pushed as participants (or none).
+    Column("selection", JSONB),
+    # {question code: contact field ("email", "custom.<key>", …)}
+    Column("mapping", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("known_mode", Text, nullable=False, server_default="propose"),
+    # What a response from someone not pushed does: the import's on_duplicate (create, update_fill, skip…)
+    Column("new_people", Text, nullable=False, server_default="skip"),
+    Column("new_people_group_id", UUID(as_uuid=True)),
+    # The linking user (piiri.context.Actor header): scheduled syncs act as them (C6 scope, audit).
+    Column("actor", JSONB, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_response_id", BigInteger, nullable=False, server_default="0"),
+    Column("synced_at", DateTime(timezone=True)),
+    Column("sync_error", Text),  # the error code of the last sync that failed (None after a good one)
+    CheckConstraint(f"known_mode IN {KNOWN_MODES}", name="survey_links_known_mode"),
+)
+
+survey_participants = Table(
+    "survey_participants",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("link_id", UUID(as_uuid=True), ForeignKey("survey_links.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", UUID(as_uuid=True), nullable=False),
+    Column("tid", BigInteger, nullable=False),
+    Column("token", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("language", Text),
+    Column("invited_at", Text),  # LimeSurvey's "Y-m-d H:i" (its server's time), as it reports it
+    Column("reminded_at", Text),
+    Column("reminder_count", Integer, nullable=False, server_default="0"),
+    Column("completed_at", Text),
+    Column("pushed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("link_id", "contact_id", name="survey_participants_contact"),
+    UniqueConstraint("link_id", "tid", name="survey_participants_tid"),
+    Index("survey_participants_token", "link_id", "token"),
+    Index("survey_participants_contact_id", "contact_id"),
+)
+
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("link_id", UUID(as_uuid=True), ForeignKey("survey_links.id", ondelete="CASCADE"), nullable=False),
+    Column("response_id", BigInteger, nullable=False),  # LimeSurvey's response id
+    Column(
+        "contact_id", UUID(as_uuid=True)
+    ),  # the participant's, or the contact created/updated; None: not linked
+    Column("submitted_at", Text),
+    Column("answers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),  # mapped fields only
+    Column("outcome", Text, nullable=False),
+    Column("errors", JSONB),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("link_id", "response_id", name="survey_responses_response"),
+    CheckConstraint(f"outcome IN {OUTCOMES}", name="survey_responses_outcome"),
+    Index("survey_responses_contact", "contact_id"),
+)
+
+survey_proposals = Table(
+    "survey_proposals",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "response_row_id",
+        UUID(as_uuid=True),
+        ForeignKey("survey_responses.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("link_id", UUID(as_uuid=True), ForeignKey("survey_links.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", UUID(as_uuid=True), nullable=False),
+    Column("changes", JSONB, nullable=False),  # {field: {"from": current, "to": answered}}
+    Column("state", Text, nullable=False, server_default="open"),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"state IN {PROPOSAL_STATES}", name="survey_proposals_state"),
+    Index("survey_proposals_open", "state", "created_at"),
+    Index("survey_proposals_contact", "contact_id"),
+)
+
+# Audit records of changes leave through the outbox, in the change's own transaction.
+outbox = outbox_table(metadata)
