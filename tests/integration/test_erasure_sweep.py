@@ -24,6 +24,8 @@ import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from emulators.limesurvey.server import serve as serve_limesurvey
+from emulators.limesurvey.state import Installation
 from piiri import dead_letters
 from piiri.errors import Conflict
 from services.audit.service import AuditService
@@ -34,6 +36,7 @@ from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
+from services.surveys.service import SurveysService
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes
 
@@ -102,6 +105,7 @@ def unique_values():
         "affiliation_title": f"Jq{token}",
         "imported_city": f"Iq{token}",
         "refused_row_name": f"Xq{token}",
+        "survey_answer": f"Vq{token}",
     }
 
 
@@ -175,6 +179,7 @@ def flow_everywhere(cluster, key, partner, values):
     contacts.add_members(joined["id"], [key], role=values["membership_role"])
     assert wait_for(lambda: contacts.automation_history()["items"], 10)
     run_import(cluster, values)
+    survey_everything(cluster, key, values)
     for export in (
         {"format": "csv", "selection": {"kind": "ids", "ids": [key]}},
         {"format": "xlsx", "selection": {"kind": "search", "query": values["last_name"]}},
@@ -186,6 +191,35 @@ def flow_everywhere(cluster, key, partner, values):
         )
         assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
     return saved["id"]
+
+
+SURVEY_SID = 777001
+
+
+def survey_everything(cluster, key, values):
+    """Issue 16: the person pushed to a LimeSurvey survey as a participant; their response proposes a change."""
+    group = cluster.contacts.create_group("Kyselyyn")
+    cluster.contacts.add_members(group["id"], [key])
+    link = cluster.surveys.link_survey(
+        {
+            "sid": SURVEY_SID,
+            "selection": {"kind": "group", "id": group["id"]},
+            "mapping": {"kaupunki": "city"},
+        }
+    )
+    assert cluster.surveys.push_participants(link["id"])["added"] == 1
+    cluster.surveys.invite_participants(link["id"])
+    [participant] = cluster.surveys.list_participants(link["id"])["items"]
+    installation = cluster.limesurvey.installation
+    token = installation.surveys[SURVEY_SID].tokens[participant["tid"]]["token"]
+    installation.submit_response(SURVEY_SID, {"kaupunki": values["survey_answer"]}, token=token)
+    assert cluster.surveys.sync_survey(link["id"])["responses"] == {"proposed": 1}
+
+
+def erased_at_limesurvey(installation):
+    """G4 reaches LimeSurvey: the person's participant entry and response are deleted there."""
+    survey = installation.surveys[SURVEY_SID]
+    return survey.tokens == {} and survey.responses == {}
 
 
 def run_import(cluster, values):
@@ -296,15 +330,35 @@ def words_of(values):
 
 
 @pytest.fixture
-def everything(run_services, rpc, clean_databases):
+def limesurvey():
+    installation = Installation(users={"piiri": "secret"})
+    installation.add_survey(SURVEY_SID, "Kysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
+    server = serve_limesurvey(installation)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def everything(run_services, rpc, clean_databases, limesurvey):
     seed_purposes(clean_databases)
     # Published outbox rows (whole contacts' data) are deleted OUTBOX_KEEP_SECONDS after they were sent,
     # and erasure does not scan the outbox (issue 11 item 6): 0 here, so the sweep sees them go at once.
+    survey_settings = {
+        "LIMESURVEY_URL": limesurvey.url,
+        "LIMESURVEY_USER": "piiri",
+        "LIMESURVEY_PASSWORD": "secret",
+    }
     run_services(
-        ContactsService, AuditService, ImportsService, ExportsService, extra_config={"OUTBOX_KEEP_SECONDS": 0}
+        ContactsService,
+        AuditService,
+        ImportsService,
+        ExportsService,
+        SurveysService,
+        extra_config={"OUTBOX_KEEP_SECONDS": 0, "SURVEY_SYNC_SECONDS": 0, **survey_settings},
     )
     run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
     with rpc(OFFICER, timeout=30) as cluster:
+        cluster.limesurvey = limesurvey
         yield cluster
 
 
@@ -346,7 +400,7 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     imports, exports = held_elsewhere(cluster, key)
 
     erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
-    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports"}
+    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "surveys"}
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
@@ -360,6 +414,9 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert cluster.contacts.run_saved_search(saved_id)["items"] == []
     assert id_remains_only_where_allowed(clean_databases, key)
     jobs_kept_without_their_files(cluster, imports, exports)
+    assert erased_at_limesurvey(cluster.limesurvey.installation)
+    surveys_part = cluster.contacts.get_erasure(erasure["id"])
+    assert "surveys" in str(surveys_part)
 
 
 def held_elsewhere(cluster, key):
@@ -374,7 +431,7 @@ def held_elsewhere(cluster, key):
     report = access_report.gather(
         lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
         key,
-        ["contacts", "audit", "imports", "exports"],
+        ["contacts", "audit", "imports", "exports", "surveys"],
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))
@@ -383,6 +440,10 @@ def held_elsewhere(cluster, key):
     pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
     text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
     assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf
+    surveys = document["services"]["surveys"]  # issue 16: participant entries, responses, proposals
+    assert [row["sid"] for row in surveys["survey_participants"]] == [SURVEY_SID]
+    assert len(surveys["survey_responses"]) == 1 and len(surveys["survey_proposals"]) == 1
+    assert "Surveys the person was invited to (LimeSurvey)" in text_of_pdf
     return imports, exports
 
 

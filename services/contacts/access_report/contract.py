@@ -30,6 +30,9 @@ WORDS = {
         "gdpr.part.truncated": "Lyhennetty",
         "gdpr.part.imports": "Tuonnit, joissa henkilö on (tiedosto ja rivit säilytetään rajatun ajan)",
         "gdpr.part.exports": "Viennit, joiden tiedostossa henkilö on",
+        "gdpr.part.survey_participants": "Kyselyt, joihin henkilö on kutsuttu (LimeSurvey)",
+        "gdpr.part.survey_responses": "Kyselyvastaukset, jotka on otettu rekisteriin",
+        "gdpr.part.survey_proposals": "Kyselyvastausten ehdottamat muutokset",
         "gdpr.part.dead_letters": "Käsittelemättömät viestit (virheen vuoksi odottamaan jääneet)",
         "gdpr.pdf.title": "Tietopyyntö: {name}",
         "gdpr.pdf.intro": (
@@ -69,6 +72,9 @@ WORDS = {
         "gdpr.part.truncated": "Truncated",
         "gdpr.part.imports": "Imports the person is in (their file and rows are kept for a limited time)",
         "gdpr.part.exports": "Exports whose file holds the person",
+        "gdpr.part.survey_participants": "Surveys the person was invited to (LimeSurvey)",
+        "gdpr.part.survey_responses": "Survey responses taken into the registry",
+        "gdpr.part.survey_proposals": "Changes proposed by survey responses",
         "gdpr.part.dead_letters": "Unprocessed messages (held back by an error)",
         "gdpr.pdf.title": "Access report: {name}",
         "gdpr.pdf.intro": (
