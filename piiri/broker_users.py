@@ -29,7 +29,7 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Mapping
 
-SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "gateway")
+SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "surveys", "gateway")
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
 
 
@@ -163,6 +163,13 @@ def _permissions() -> dict[str, dict[str, str]]:
             configure=[*common("exports_worker", serves=False), r"exports\.events", *JOBS],
             write=[*common("exports_worker", serves=False), "amq\\.default", r"exports\.events", *JOBS],
             read=[*common_read("exports_worker", serves=False), *JOBS],
+        ),
+        # surveys (Q1, Q2): RPC (and calls contacts); audit records through its outbox; its erasure
+        # requests and reports (G4).
+        "surveys": _user(
+            configure=[*common("surveys"), contacts_events, r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
+            write=[*common("surveys"), "amq\\.default", r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
+            read=[*common_read("surveys"), contacts_events, r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

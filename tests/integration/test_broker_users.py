@@ -24,6 +24,7 @@ from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
+from services.surveys.service import SurveysService
 from tests.events import wait_for
 
 pytestmark = pytest.mark.skipif(not shutil.which("rabbitmqctl"), reason="needs rabbitmqctl")
@@ -71,6 +72,7 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
     run_services(ExportWorker, extra_config={"AMQP_URI": service_uris["exports_worker"]})
     run_services(ImportsService, extra_config={"AMQP_URI": service_uris["imports"]})
     run_services(ImportWorker, extra_config={"AMQP_URI": service_uris["import_worker"]})
+    run_services(SurveysService, extra_config={"AMQP_URI": service_uris["surveys"]})
     run_services(GatewayService, extra_config={"AMQP_URI": service_uris["gateway"]})
     health = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/health").json()
     assert health["status"] == "ok", health  # the gateway reaches every service and sees the workers
