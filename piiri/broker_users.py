@@ -29,7 +29,16 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Mapping
 
-SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "surveys", "gateway")
+SERVICES = (
+    "contacts",
+    "audit",
+    "imports",
+    "import_worker",
+    "exports",
+    "exports_worker",
+    "surveys",
+    "gateway",
+)
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
 
 

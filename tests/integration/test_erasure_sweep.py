@@ -197,7 +197,7 @@ SURVEY_SID = 777001
 
 
 def survey_everything(cluster, key, values):
-    """Issue 16: the person pushed to a LimeSurvey survey as a participant; their response proposes a change"""
+    """Issue 16: the person is a LimeSurvey survey participant; their response proposes a change."""
     group = cluster.contacts.create_group("Kyselyyn")
     cluster.contacts.add_members(group["id"], [key])
     link = cluster.surveys.link_survey(
