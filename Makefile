@@ -29,7 +29,7 @@ run: setup
 	$(BIN)/piiri migrate
 	$(BIN)/piiri seed --demo
 	$(BIN)/piiri demo-admin
-	exec $(BIN)/piiri run
+	exec env PIIRI_LIMESURVEY_EMULATOR=$${PIIRI_LIMESURVEY_EMULATOR:-true} $(BIN)/piiri run
 
 test:
 	bash scripts/setup.sh --browser

@@ -323,6 +323,8 @@ def cmd_run(args):
         except (ImportError, CommandError) as exc:
             raise CliError(f"cannot load the {name} service: {one_line(exc)}") from None
     preflight(config, names)
+    if "surveys" in names:
+        start_limesurvey_emulator(config)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -342,6 +344,26 @@ def cmd_run(args):
 
     nameko_run.ServiceRunner = AnnouncingRunner  # nameko.cli.run.run builds its runner from this name
     nameko_run.run(classes, config)
+
+
+def start_limesurvey_emulator(config):
+    """With LIMESURVEY_EMULATOR true and no LIMESURVEY_URL (`make run`): the project's LimeSurvey emulator
+    with its demo surveys (emulators/limesurvey/demo.py) on LIMESURVEY_EMULATOR_PORT, and the surveys
+    service pointed at it."""
+    wanted = str(config.get("LIMESURVEY_EMULATOR") or "").strip().lower() in ("1", "true", "yes", "on")
+    if not wanted or config.get("LIMESURVEY_URL"):
+        return None
+    from emulators.limesurvey.demo import DEMO_USER, demo_installation
+    from emulators.limesurvey.server import serve
+
+    server = serve(demo_installation(), port=int(config.get("LIMESURVEY_EMULATOR_PORT") or 0))
+    config.update(
+        {"LIMESURVEY_URL": server.url, "LIMESURVEY_USER": DEMO_USER[0], "LIMESURVEY_PASSWORD": DEMO_USER[1]}
+    )
+    print(
+        f"LimeSurvey emulator with demo surveys at {server.url} ({DEMO_USER[0]} / {DEMO_USER[1]})", flush=True
+    )
+    return server
 
 
 def preflight(config, names):

@@ -9,12 +9,19 @@ endpoint answers an empty body, as LimeSurvey does when JSON-RPC is disabled in 
 import json
 import threading
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from emulators.limesurvey.methods import Methods, UnknownMethod
 
 PATH = "/index.php/admin/remotecontrol"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log line per request (the demo would fill `make run`'s terminal)."""
+
+    def log_request(self, code="-", size="-"):
+        pass
 
 
 class RemoteControlApp:
@@ -48,7 +55,7 @@ class EmulatorServer:
     def __init__(self, installation, host="127.0.0.1", port=0):
         self.app = RemoteControlApp(installation)
         self.installation = installation
-        self._server = make_server(host, port, self.app, threaded=True)
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=QuietRequestHandler)
         self.url = f"http://{host}:{self._server.server_port}{PATH}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
