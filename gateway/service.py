@@ -20,6 +20,7 @@ from gateway.api_imports import ImportsApiRoutes
 from gateway.api_merge import MergeApiRoutes
 from gateway.api_person import PersonApiRoutes
 from gateway.api_saved_searches import SavedSearchesApiRoutes
+from gateway.api_surveys import SurveysApiRoutes
 from gateway.base import GatewayBase
 from gateway.export_calls import ExportCalls
 from gateway.gdpr import GdprCalls
@@ -41,12 +42,15 @@ from gateway.web_imports import ImportsWebRoutes
 from gateway.web_merge import MergeWebRoutes
 from gateway.web_person import PersonWebRoutes
 from gateway.web_saved_searches import SavedSearchesWebRoutes
+from gateway.web_surveys import SurveysWebRoutes
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
 
 
 class GatewayService(
+    SurveysApiRoutes,
+    SurveysWebRoutes,
     ExportsApiRoutes,
     ExportsWebRoutes,
     ExportCalls,
@@ -95,6 +99,7 @@ class GatewayService(
     imports = RpcProxy("imports")
     audit = RpcProxy("audit")
     exports = RpcProxy("exports")
+    surveys = RpcProxy("surveys")
     # Audit records of the gateway's own changes and uses (users, roles, user groups, API tokens, S1 account
     # security).
     audit_trail = AuditTrail("gateway")

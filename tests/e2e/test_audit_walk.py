@@ -42,6 +42,7 @@ STAFF_SHOWN = "staff accounts, user groups or API tokens (users.manage): each re
 SETTINGS = "configuration only: no contact's data"
 EXPORT_JOBS = "export jobs: format, selection criteria, columns, progress; no rows"
 IMPORT_JOBS = "import jobs: file name, column headings, counts, progress; no rows"
+SURVEYS = "linked surveys: LimeSurvey ids, titles, mappings, counts; no participant"
 ERASURES = "erasure requests: a contact id, who asked, why, each service's progress; the data is gone"
 
 # "METHOD /path": (class, why). Every GET and every read done with POST is listed here by name; the
@@ -191,6 +192,15 @@ ROUTE_AUDIT = {
     # --- imports (I1): the file's rows are audited as reads of the import ---
     "GET /api/v1/imports": (NO_PERSONAL_DATA, IMPORT_JOBS),
     "GET /api/v1/imports/<import_id>": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    # --- surveys (Q1, Q2) ---
+    "GET /api/v1/surveys/remote": (NO_PERSONAL_DATA, SURVEYS),
+    "GET /api/v1/surveys": (NO_PERSONAL_DATA, SURVEYS),
+    "GET /api/v1/surveys/<link_id>": (NO_PERSONAL_DATA, SURVEYS),
+    "GET /surveys": (NO_PERSONAL_DATA, SURVEYS),
+    "GET /api/v1/surveys/<link_id>/participants": (PERSONAL, "a survey's participants"),
+    "GET /api/v1/surveys/<link_id>/responses": (PERSONAL, "the responses taken in and whose they are"),
+    "GET /api/v1/survey-proposals": (PERSONAL, "changes responses propose to contacts"),
+    "GET /surveys/<link_id>": (PERSONAL, "a survey's participants, responses and proposals"),
     "GET /api/v1/imports/fields": (NO_PERSONAL_DATA, "the fields a column can be mapped to"),
     "GET /api/v1/imports/<import_id>/preview": (PERSONAL, "an import file's first rows"),
     "GET /api/v1/imports/<import_id>/errors": (PERSONAL, "an import file's rows with errors"),
@@ -350,6 +360,18 @@ WRITE_ROUTES = {
     "POST /imports/<import_id>/cancel",
     "POST /imports/<import_id>/undo",
     "POST /settings/birthdays",
+    "POST /api/v1/surveys",
+    "PATCH /api/v1/surveys/<link_id>",
+    "DELETE /api/v1/surveys/<link_id>",
+    "POST /api/v1/surveys/<link_id>:push",
+    "POST /api/v1/surveys/<link_id>:invite",
+    "POST /api/v1/surveys/<link_id>:remind",
+    "POST /api/v1/surveys/<link_id>:sync",
+    "POST /api/v1/survey-proposals/<proposal_id>:accept",
+    "POST /api/v1/survey-proposals/<proposal_id>:reject",
+    "POST /surveys",
+    "POST /surveys/<link_id>/action",
+    "POST /surveys/proposals/<proposal_id>",
     "POST /settings/custom-fields",
     "POST /settings/custom-fields/<field_id>",
     "POST /settings/custom-fields/<field_id>/<action>",
@@ -372,6 +394,8 @@ PATH_SEED = {
     "code": "admin_role",
     "filename": "css",
     "action": "remove",
+    "link_id": "survey_link",
+    "proposal_id": "survey_proposal",
 }
 PATH_SEED_BY_ROUTE = {
     "GET /lang/<code>": {"code": "en"},
@@ -541,6 +565,42 @@ def seed(api, engines):
             "en": "en", "admin_role": "admin", "css": "piiri.css", "remove": "remove"}  # fmt: skip
 
 
+WALK_SURVEY = 616161
+
+
+def limesurvey_for_the_walk():
+    from emulators.limesurvey.server import serve
+    from emulators.limesurvey.state import Installation
+
+    installation = Installation(users={"piiri": "secret"})
+    installation.add_survey(WALK_SURVEY, "Kävelykysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
+    server = serve(installation)
+    settings = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USER": "piiri", "LIMESURVEY_PASSWORD": "secret"}
+    return server, {**settings, "SURVEY_SYNC_SECONDS": 0}
+
+
+def seed_survey(api, seeded, installation):
+    """Issue 16: the seeded group linked to a LimeSurvey survey, its members pushed, anna's response taken
+    in as a proposed change; {name: id}."""
+    link = api.post(
+        "/api/v1/surveys",
+        json={
+            "sid": WALK_SURVEY,
+            "selection": {"kind": "group", "id": seeded["group"]},
+            "mapping": {"kaupunki": "city"},
+        },
+    )
+    assert link.status_code == 201, link.text
+    link_id = link.json()["id"]
+    assert api.post(f"/api/v1/surveys/{link_id}:push").json()["added"] == 1  # matti has no e-mail
+    token = next(iter(installation.surveys[WALK_SURVEY].tokens.values()))["token"]
+    installation.submit_response(WALK_SURVEY, {"kaupunki": "Tampere"}, token=token)
+    synced = api.post(f"/api/v1/surveys/{link_id}:sync")
+    assert synced.json()["responses"] == {"proposed": 1}, synced.text
+    proposal = api.get("/api/v1/survey-proposals").json()["items"][0]["id"]
+    return {"survey_link": link_id, "survey_proposal": proposal}
+
+
 def import_export_services():
     from services.exports.service import ExportsService
     from services.exports.worker import ExportWorker
@@ -585,10 +645,12 @@ def walk_system(config, databases, engines):
     from piiri.errors import Conflict
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
+    from services.surveys.service import SurveysService
     from tests.conftest import System
 
-    runner = ServiceRunner(config)
-    for cls in (ContactsService, AuditService, GatewayService, *import_export_services()):
+    limesurvey, survey_settings = limesurvey_for_the_walk()
+    runner = ServiceRunner({**config, **survey_settings})
+    for cls in (ContactsService, AuditService, GatewayService, SurveysService, *import_export_services()):
         runner.add_service(cls)
     runner.start()
     system = System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=engines["gateway"])
@@ -605,8 +667,10 @@ def walk_system(config, databases, engines):
     assert web.post(system.base_url + "/login", data=login, allow_redirects=False).status_code in (302, 303)
     seeded = seed(api, engines)
     seeded.update(seed_jobs(api))
+    seeded.update(seed_survey(api, seeded, limesurvey.installation))
     yield system, api, web, seeded
     runner.stop()
+    limesurvey.shutdown()
 
 
 def concrete(route, seeded):

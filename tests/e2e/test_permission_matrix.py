@@ -313,6 +313,28 @@ ROUTE_PERMISSIONS = {
     "POST /exports/<job_id>/delete": EXPORT,
     "GET /exports/<job_id>/download": EXPORT,
     "GET /exports/new": EXPORT,
+    # --- surveys (Q1, Q2): managing needs contacts.export (participants leave Piiri for LimeSurvey),
+    # bringing in step contacts.import, participants and responses contacts.view, proposals contacts.edit ---
+    "GET /api/v1/surveys/remote": EXPORT,
+    "GET /api/v1/surveys": EXPORT,
+    "POST /api/v1/surveys": EXPORT,
+    "GET /api/v1/surveys/<link_id>": EXPORT,
+    "PATCH /api/v1/surveys/<link_id>": EXPORT,
+    "DELETE /api/v1/surveys/<link_id>": EXPORT,
+    "POST /api/v1/surveys/<link_id>:push": EXPORT,
+    "POST /api/v1/surveys/<link_id>:invite": EXPORT,
+    "POST /api/v1/surveys/<link_id>:remind": EXPORT,
+    "POST /api/v1/surveys/<link_id>:sync": IMPORT,
+    "GET /api/v1/surveys/<link_id>/participants": VIEW,
+    "GET /api/v1/surveys/<link_id>/responses": VIEW,
+    "GET /api/v1/survey-proposals": VIEW,
+    "POST /api/v1/survey-proposals/<proposal_id>:accept": EDIT,
+    "POST /api/v1/survey-proposals/<proposal_id>:reject": EDIT,
+    "GET /surveys": EXPORT,
+    "POST /surveys": EXPORT,
+    "GET /surveys/<link_id>": (EXPORT, VIEW),
+    "POST /surveys/<link_id>/action": EXPORT,
+    "POST /surveys/proposals/<proposal_id>": EDIT,
     # --- imports (I1) ---
     "GET /imports": IMPORT,
     "POST /imports": IMPORT,
@@ -481,10 +503,18 @@ def matrix_system(config, databases, engines):
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
+    from services.surveys.service import SurveysService
     from tests.conftest import System
 
     runner = ServiceRunner(config)
-    for cls in (ContactsService, AuditService, GatewayService, ImportsService, ExportsService):
+    for cls in (
+        ContactsService,
+        AuditService,
+        GatewayService,
+        ImportsService,
+        ExportsService,
+        SurveysService,
+    ):
         runner.add_service(cls)
     runner.start()
     system = System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=engines["gateway"])
