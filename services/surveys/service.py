@@ -28,7 +28,7 @@ from services.surveys.responses.rpc import ResponsesRpc
 
 log = logging.getLogger(__name__)
 
-SYNC_CHECK_SECONDS = 60  # how often the timer looks whether a scheduled sync is due
+SYNC_CHECK_SECONDS = 10  # how often the timer looks for links whose SURVEY_SYNC_SECONDS have passed
 
 
 class SurveysService(SurveysErasure, LinksRpc, ParticipantsRpc, ResponsesRpc):

@@ -14,6 +14,7 @@ from piiri.errors import Conflict, NotFound, ServiceUnavailable
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.surveys.service import SurveysService
+from tests.events import wait_for
 
 SID = 424242
 ANON_SID = 515151
@@ -200,3 +201,22 @@ def test_q1_failures_are_codes_and_an_expired_key_is_renewed(cluster, limesurvey
     with pytest.raises(ServiceUnavailable) as down:
         cluster.surveys.list_remote_surveys()
     assert down.value.args[0] == "surveys.limesurvey_unreachable"
+
+
+def test_q1_the_timer_keeps_every_link_in_step_as_the_user_who_linked_it(run_services, rpc, limesurvey):
+    settings = {
+        "LIMESURVEY_URL": limesurvey.url,
+        "LIMESURVEY_USER": "piiri",
+        "LIMESURVEY_PASSWORD": "secret",
+        "SURVEY_SYNC_SECONDS": 1,
+    }
+    run_services(ContactsService, AuditService, SurveysService, extra_config=settings)
+    with rpc(ACTOR, timeout=30) as cluster:
+        link = cluster.surveys.link_survey({"sid": ANON_SID})
+        limesurvey.installation.submit_response(ANON_SID, {"kunta": "Oulu"})
+        synced = wait_for(lambda: cluster.surveys.get_link(link["id"])["counts"]["responses"] == 1, 25)
+        assert synced, cluster.surveys.get_link(link["id"])
+        assert (
+            cluster.surveys.get_link(link["id"])["synced_at"]
+            and not cluster.surveys.get_link(link["id"])["sync_error"]
+        )
