@@ -91,8 +91,8 @@ def duplicates_of(engine, count):
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT first_name, last_name, email FROM contacts WHERE email IS NOT NULL AND first_name IS NOT NULL "
-                "ORDER BY id DESC LIMIT :n"
+                "SELECT first_name, last_name, email FROM contacts"
+                " WHERE email IS NOT NULL AND first_name IS NOT NULL ORDER BY id DESC LIMIT :n"
             ),
             {"n": count},
         ).all()
