@@ -11,6 +11,7 @@ number (SURVEY_MEMBER_NUMBER_FIELD, a custom field key), the token's language th
 
 from collections import Counter
 
+import eventlet
 from citric.exceptions import LimeSurveyStatusError
 from nameko.rpc import rpc
 
@@ -67,36 +68,54 @@ class ParticipantsRpc:
         self.db.session.rollback()
         if not link["selection"]:
             raise Conflict(contract.NO_SELECTION, {"id": str(link["id"])})
-        already = storage.pushed_contact_ids(self.db.session, link["id"])
+        already = {str(contact_id) for contact_id in storage.pushed_contact_ids(self.db.session, link["id"])}
         self.db.session.rollback()
-        skipped, refused, added, known = Counter(), [], 0, 0
-        pending = []
+        skipped, refused, known, size = Counter(), [], 0, self._push_batch_size()
+        pending, in_flight, added = [], [], [0]
         options = {
             "opt_out_purpose": self.config.get("SURVEY_OPT_OUT_PURPOSE") or None,
             "member_number_field": self.config.get("SURVEY_MEMBER_NUMBER_FIELD") or None,
         }
-        cursor = None
-        while True:
-            page = self.contacts.survey_recipients_page(link["selection"], cursor, PAGE, options)
-            for item in page["items"]:
-                if "skipped" in item:
-                    skipped[item["skipped"]] += 1
-                elif item["id"] in {str(contact_id) for contact_id in already}:
-                    known += 1
-                else:
-                    pending.append(item)
-            while len(pending) >= self._push_batch_size():
-                batch, pending = pending[: self._push_batch_size()], pending[self._push_batch_size() :]
-                added += self._push(actor, link, batch, refused)
-            cursor = page.get("next_cursor")
-            if not cursor:
-                break
-        if pending:
-            added += self._push(actor, link, pending, refused)
-        return {"added": added, "already": known, "skipped": dict(skipped), "refused": refused}
 
-    def _push(self, actor, link, batch, refused):
-        answered = self.limesurvey.run(lambda client: add_batch(client, link["sid"], batch))
+        def send(batch):
+            """add_participants of ``batch`` runs while the next page of members is read; the batch before
+            it is recorded first (its answer is in), so at most one call is in flight."""
+            settle()
+            in_flight.append(
+                (batch, eventlet.spawn(self.limesurvey.run, lambda c: add_batch(c, link["sid"], batch)))
+            )
+
+        def settle():
+            while in_flight:
+                batch, call = in_flight.pop(0)
+                added[0] += self._record_pushed(actor, link, batch, call.wait(), refused)
+
+        cursor = None
+        try:
+            while True:
+                page = self.contacts.survey_recipients_page(link["selection"], cursor, PAGE, options)
+                for item in page["items"]:
+                    if "skipped" in item:
+                        skipped[item["skipped"]] += 1
+                    elif item["id"] in already:
+                        known += 1
+                    else:
+                        pending.append(item)
+                while len(pending) >= size:
+                    batch, pending = pending[:size], pending[size:]
+                    send(batch)
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+            if pending:
+                send(pending)
+        finally:
+            settle()  # a batch LimeSurvey took is recorded even when reading the next page failed
+        return {"added": added[0], "already": known, "skipped": dict(skipped), "refused": refused}
+
+    def _record_pushed(self, actor, link, batch, answered, refused):
+        """The participant rows LimeSurvey made of ``batch``, with their audit record, in one transaction;
+        the rows it refused into ``refused``."""
         rows = []
         for recipient, answer in zip(batch, answered, strict=False):
             if not isinstance(answer, dict) or "errors" in answer or not answer.get("tid"):

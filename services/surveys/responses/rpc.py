@@ -103,24 +103,24 @@ class ResponsesRpc:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
         if link["anonymized"] == "Y":
-            for response in responses:
-                self._store(link, response, None, {}, "anonymous")
-                count("anonymous")
-            return outcomes
+            self._store_many(link, [(response, None, {}, "anonymous", None) for response in responses])
+            outcomes["anonymous"] = len(responses) if responses else 0
+            return {key: value for key, value in outcomes.items() if value}
         tokens = {response.get("token") for response in responses if response.get("token")}
         known = participant_storage.contacts_by_token(self.db.session, link["id"], tokens)
         self.db.session.rollback()
-        newcomers = []
+        newcomers, ignored = [], []
         for response in responses:
             values = rules.mapped_values(response, link["mapping"] or {})
             contact_id = known.get(response.get("token"))
             if contact_id is not None:
                 count(self._known(link, response, contact_id, values))
             elif link["new_people"] == "ignore" or not values:
-                self._store(link, response, None, {}, "skipped")
+                ignored.append((response, None, {}, "skipped", None))
                 count("skipped")
             else:
                 newcomers.append((response, values))
+        self._store_many(link, ignored)
         for start in range(0, len(newcomers), UPSERT_CHUNK):
             for outcome in self._newcomers(link, newcomers[start : start + UPSERT_CHUNK]):
                 count(outcome)
@@ -159,15 +159,47 @@ class ResponsesRpc:
         rows = [{"row": response["id"], "values": values} for response, values in chunk]
         result = self.contacts.upsert_batch(str(uuid.uuid4()), 1, rows, options)
         by_row = {item["row"]: item for item in result["rows"]}
-        outcomes = []
+        stored = []
         for response, values in chunk:
             item = by_row.get(response["id"], {"action": "error", "errors": {"_": ["surveys.no_result"]}})
             action = item["action"] if item["action"] in contract.OUTCOMES else "updated"
             contact_id = item.get("contact_id") if action != "error" else None
             errors = item.get("errors") if action == "error" else None
-            self._store(link, response, contact_id, rules.flat(values) if contact_id else {}, action, errors)
-            outcomes.append(action)
-        return outcomes
+            stored.append((response, contact_id, rules.flat(values) if contact_id else {}, action, errors))
+        self._store_many(link, stored)
+        return [action for _, _, _, action, _ in stored]
+
+    def _store_many(self, link, stored):
+        """Responses ``(response, contact id, answers, outcome, errors)`` in one transaction, with one audit
+        record naming the contacts they were taken into; those stored before are left as they are."""
+        if not stored:
+            return
+        rows = [
+            {
+                "link_id": link["id"],
+                "response_id": response["id"],
+                "contact_id": contact_id,
+                "submitted_at": response.get("submitdate"),
+                "answers": answers,
+                "outcome": outcome,
+                "errors": errors,
+            }
+            for response, contact_id, answers, outcome, errors in stored
+        ]
+        contacts = sorted({str(contact_id) for _, contact_id, _, _, _ in stored if contact_id})
+        with self.db.transaction() as session:
+            inserted = storage.insert_responses(session, rows)
+            if inserted and contacts:
+                self.audit.write(
+                    self.outbox,
+                    session,
+                    self.context.actor,
+                    "survey.responses_taken_in",
+                    "contact",
+                    contacts,
+                    fields=sorted({field for _, _, answers, _, _ in stored for field in answers}),
+                    details={"sid": link["sid"], "responses": len(inserted)},
+                )
 
     def _store(self, link, response, contact_id, answers, outcome, errors=None, proposal=None):
         """One response's row (and its proposal), with the audit record of the change, in one transaction;

@@ -1,6 +1,7 @@
 """SQL of responses taken in (Q2) and of the changes they propose to contacts."""
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from piiri import clock
 from services.surveys.models import survey_links, survey_proposals, survey_responses
@@ -12,6 +13,18 @@ PR = survey_proposals.c
 def insert_response(session, values):
     row = session.execute(insert(survey_responses).values(**values).returning(R.id)).one()
     return row.id
+
+
+def insert_responses(session, rows):
+    """Many responses at once; one already stored (link, response id) is left as it is. The ids inserted."""
+    if not rows:
+        return []
+    statement = (
+        pg_insert(survey_responses)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["link_id", "response_id"])
+    )
+    return list(session.execute(statement.returning(R.id)).scalars())
 
 
 def insert_proposal(session, values):
