@@ -11,7 +11,8 @@ of them duplicates of existing contacts, half new). Targets: push <= 20 s, respo
 
 The surveys, contacts and audit services run in this process on their own databases (piiri_surveybench_*)
 and vhost (piiri_surveybench); LimeSurvey is the project's emulator (emulators/limesurvey) in a process of
-its own, as a real LimeSurvey would be, reached through the real citric client. Exit status 1 when a target is missed (never with --smoke).
+its own, as a real LimeSurvey would be, reached through the real citric client. Exit status 1 when a
+target is missed (never with --smoke).
 """
 
 import eventlet
@@ -126,8 +127,8 @@ def main(argv=None):
     from services.surveys.service import SurveysService
 
     limesurvey = subprocess.Popen(
-        [sys.executable, "-m", "emulators.limesurvey", "--port", "0", "--user", "bench", "--password", "bench",
-         "--survey", f"{SID}:Benchmark:{','.join(MAPPING)}"],
+        [sys.executable, "-m", "emulators.limesurvey", "--port", "0", "--user", "bench",
+         "--password", "bench", "--survey", f"{SID}:Benchmark:{','.join(MAPPING)}"],
         cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     url = limesurvey.stdout.readline().strip()
