@@ -32,7 +32,8 @@ SYNC = "contacts.import"
 VIEW = "contacts.view"
 DECIDE = "contacts.edit"
 NO_DATA = "No Data, could not get max id."
-UPSERT_CHUNK = 500
+UPSERT_CHUNK = 1000  # responses per contacts.upsert_batch call
+CHUNKS_IN_FLIGHT = 2  # the next chunk is checked while the one before it is written (as the import worker)
 RESPONSE = contract.ResponseRow()
 PROPOSAL = contract.Proposal()
 
@@ -121,9 +122,8 @@ class ResponsesRpc:
             else:
                 newcomers.append((response, values))
         self._store_many(link, ignored)
-        for start in range(0, len(newcomers), UPSERT_CHUNK):
-            for outcome in self._newcomers(link, newcomers[start : start + UPSERT_CHUNK]):
-                count(outcome)
+        for outcome in self._newcomers(link, newcomers):
+            count(outcome)
         return outcomes
 
     def _known(self, link, response, contact_id, values):
@@ -147,17 +147,40 @@ class ResponsesRpc:
         self._store(link, response, contact_id, rules.flat(values), "proposed", proposal=changes)
         return "proposed"
 
-    def _newcomers(self, link, chunk):
-        """The imports' matching and write for responses from people who were not pushed."""
-        options = {
+    def _newcomers(self, link, newcomers):
+        """The imports' matching and write for responses from people who were not pushed: one import of
+        numbered chunks (contacts.upsert_batch commits them in order), two in flight; each chunk's
+        responses are stored when its answer is in (every sent chunk is recorded, even after a failure)."""
+        import_id, outcomes, in_flight = str(uuid.uuid4()), [], []
+        options = self._newcomer_options(link)
+
+        def settle(keep):
+            while len(in_flight) > keep:
+                chunk, reply = in_flight.pop(0)
+                outcomes.extend(self._record_newcomers(link, chunk, reply.result()))
+
+        chunks = [newcomers[start : start + UPSERT_CHUNK] for start in range(0, len(newcomers), UPSERT_CHUNK)]
+        try:
+            for number, chunk in enumerate(chunks, start=1):
+                rows = [{"row": response["id"], "values": values} for response, values in chunk]
+                in_flight.append(
+                    (chunk, self.contacts.upsert_batch.call_async(import_id, number, rows, options))
+                )
+                settle(CHUNKS_IN_FLIGHT - 1)
+        finally:
+            settle(0)
+        return outcomes
+
+    def _newcomer_options(self, link):
+        return {
             "on_duplicate": link["new_people"],
             "group_id": str(link["new_people_group_id"]) if link["new_people_group_id"] else None,
             "commit_mode": "valid_rows",
             "source": "api",
             "file_name": f"LimeSurvey {link['sid']}",
         }
-        rows = [{"row": response["id"], "values": values} for response, values in chunk]
-        result = self.contacts.upsert_batch(str(uuid.uuid4()), 1, rows, options)
+
+    def _record_newcomers(self, link, chunk, result):
         by_row = {item["row"]: item for item in result["rows"]}
         stored = []
         for response, values in chunk:
