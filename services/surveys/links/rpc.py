@@ -103,6 +103,7 @@ class LinksRpc:
                 [link["id"]],
                 details={"sid": sid},
             )
+        self.outbox.flush()
         return link_view(link)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -121,6 +122,7 @@ class LinksRpc:
                 [link["id"]],
                 fields=sorted(values),
             )
+        self.outbox.flush()
         return link_view(link)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -139,6 +141,7 @@ class LinksRpc:
                 [link["id"]],
                 details={"sid": link["sid"]},
             )
+        self.outbox.flush()
         return {"id": str(link["id"]), "deleted": True}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -147,6 +147,7 @@ class ParticipantsRpc:
                     fields=("first_name", "last_name", "email", "language", "member_number"),
                     details={"sid": link["sid"], "link_id": str(link["id"])},
                 )
+            self.outbox.flush()
         return len(rows)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -181,6 +182,7 @@ class ParticipantsRpc:
                 [link["id"]],
                 details={"sid": link["sid"], "sent": len(sent), "left": left},
             )
+        self.outbox.flush()
         return {"sent": len(sent), "left": left}
 
     def _refresh_states(self, link):

@@ -223,6 +223,7 @@ class ResponsesRpc:
                     fields=sorted({field for _, _, answers, _, _ in stored for field in answers}),
                     details={"sid": link["sid"], "responses": len(inserted)},
                 )
+        self.outbox.flush()
 
     def _store(self, link, response, contact_id, answers, outcome, errors=None, proposal=None):
         """One response's row (and its proposal), with the audit record of the change, in one transaction;
@@ -267,6 +268,7 @@ class ResponsesRpc:
                     fields=sorted(answers),
                     details={"sid": link["sid"], "response_id": response["id"], "outcome": outcome},
                 )
+        self.outbox.flush()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_responses(self, link_id, limit=100, offset=0):
@@ -330,4 +332,5 @@ class ResponsesRpc:
                 fields=sorted(proposal["changes"]),
                 details={"proposal_id": str(proposal["id"]), "state": decided["state"]},
             )
+        self.outbox.flush()
         return PROPOSAL.dump(decided)
