@@ -80,6 +80,7 @@ def _permissions() -> dict[str, dict[str, str]]:
 
     contacts_events, contacts_own = _events_handler("contacts", "contacts")
     import_events, import_queue = _events_handler("imports", "import_worker")
+    _, surveys_merges = _events_handler("contacts", "surveys")
     erasure_requests = r"piiri\.erasure\.[a-z_]+"
     return {
         # contacts: RPC; its events; its automations' handlers on its own events; declares every
@@ -176,9 +177,27 @@ def _permissions() -> dict[str, dict[str, str]]:
         # surveys (Q1, Q2): RPC (and calls contacts); audit records through its outbox; its erasure
         # requests and reports (G4).
         "surveys": _user(
-            configure=[*common("surveys"), contacts_events, r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
-            write=[*common("surveys"), "amq\\.default", r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
-            read=[*common_read("surveys"), contacts_events, r"piiri\.erasure\.surveys", *ERASURE_REPORTS],
+            configure=[
+                *common("surveys"),
+                contacts_events,
+                surveys_merges,
+                r"piiri\.erasure\.surveys",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("surveys"),
+                "amq\\.default",
+                surveys_merges,
+                r"piiri\.erasure\.surveys",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("surveys"),
+                contacts_events,
+                surveys_merges,
+                r"piiri\.erasure\.surveys",
+                *ERASURE_REPORTS,
+            ],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

@@ -70,7 +70,8 @@ survey_participants = Table(
     Column("reminder_count", Integer, nullable=False, server_default="0"),
     Column("completed_at", Text),
     Column("pushed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    UniqueConstraint("link_id", "contact_id", name="survey_participants_contact"),
+    # Not unique: after a merge (contacts_merged) one contact may hold two of a survey's participants.
+    Index("survey_participants_contact", "link_id", "contact_id"),
     UniqueConstraint("link_id", "tid", name="survey_participants_tid"),
     Index("survey_participants_token", "link_id", "token"),
     Index("survey_participants_contact_id", "contact_id"),

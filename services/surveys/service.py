@@ -23,6 +23,7 @@ from services.surveys import models
 from services.surveys.erasure import SurveysErasure
 from services.surveys.limesurvey.connection import LimeSurvey
 from services.surveys.links.rpc import LinksRpc
+from services.surveys.merge import SurveysMerge
 from services.surveys.participants.rpc import ParticipantsRpc
 from services.surveys.responses.rpc import ResponsesRpc
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 SYNC_CHECK_SECONDS = 10  # how often the timer looks for links whose SURVEY_SYNC_SECONDS have passed
 
 
-class SurveysService(SurveysErasure, LinksRpc, ParticipantsRpc, ResponsesRpc):
+class SurveysService(SurveysErasure, SurveysMerge, LinksRpc, ParticipantsRpc, ResponsesRpc):
     name = "surveys"
 
     db = Database("surveys")

@@ -220,3 +220,19 @@ def test_q1_the_timer_keeps_every_link_in_step_as_the_user_who_linked_it(run_ser
             cluster.surveys.get_link(link["id"])["synced_at"]
             and not cluster.surveys.get_link(link["id"])["sync_error"]
         )
+
+
+def test_q1_c11_a_merged_contacts_participant_entries_become_the_survivors(cluster, limesurvey):
+    group, ids = member_group(cluster)
+    link = cluster.surveys.link_survey({"sid": SID, "selection": {"kind": "group", "id": group["id"]}})
+    assert cluster.surveys.push_participants(link["id"])["added"] == 2
+    anna, bertta = ids[0], ids[1]
+    cluster.contacts.merge_contacts(anna, [bertta])
+
+    def moved():
+        held = cluster.surveys.personal_data(anna)["sections"]["survey_participants"]
+        return len(held) == 2 and held
+
+    held = wait_for(moved, 15)
+    assert held and {row["email"] for row in held} == {"anna@example.org", "bertta@example.org"}
+    assert cluster.surveys.personal_data(bertta)["sections"]["survey_participants"] == []

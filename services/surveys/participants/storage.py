@@ -74,5 +74,11 @@ def of_contact(session, contact_id):
     return [dict(row._mapping) for row in session.execute(query)]
 
 
+def move_to_survivor(session, survivor, merged):
+    """The merged contacts' participant entries become the survivor's (C11); how many."""
+    statement = update(survey_participants).where(P.contact_id.in_(merged)).values(contact_id=survivor)
+    return session.execute(statement).rowcount
+
+
 def delete_of_contact(session, contact_id):
     return session.execute(delete(survey_participants).where(P.contact_id == contact_id)).rowcount

@@ -85,6 +85,17 @@ def of_contact(session, contact_id):
     return responses, found
 
 
+def move_to_survivor(session, survivor, merged):
+    """The merged contacts' responses and proposed changes become the survivor's (C11); how many."""
+    moved = session.execute(
+        update(survey_responses).where(R.contact_id.in_(merged)).values(contact_id=survivor)
+    )
+    proposals = session.execute(
+        update(survey_proposals).where(PR.contact_id.in_(merged)).values(contact_id=survivor)
+    )
+    return moved.rowcount + proposals.rowcount
+
+
 def delete_of_contact(session, contact_id):
     proposals_deleted = session.execute(delete(survey_proposals).where(PR.contact_id == contact_id)).rowcount
     responses_deleted = session.execute(delete(survey_responses).where(R.contact_id == contact_id)).rowcount

@@ -62,9 +62,9 @@ def upgrade():
         sa.Column("reminder_count", sa.Integer, nullable=False, server_default="0"),
         sa.Column("completed_at", sa.Text),
         sa.Column("pushed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.UniqueConstraint("link_id", "contact_id", name="survey_participants_contact"),
         sa.UniqueConstraint("link_id", "tid", name="survey_participants_tid"),
     )
+    op.create_index("survey_participants_contact", "survey_participants", ["link_id", "contact_id"])
     op.create_index("survey_participants_token", "survey_participants", ["link_id", "token"])
     op.create_index("survey_participants_contact_id", "survey_participants", ["contact_id"])
     op.create_table(
