@@ -39,9 +39,14 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     report = json.loads(response.content)
     assert report["schema_version"] == 1 and report["generated_by"] == "dpo"
     assert report["display_name"] == f"Päivi {NAME}"
-    assert set(report["services"]) == {"contacts", "audit", "imports", "exports"}  # issue 19
+    assert set(report["services"]) == {"contacts", "audit", "imports", "exports", "surveys"}  # issues 19, 16
     assert report["services"]["imports"] == {"imports": []} and report["services"]["exports"] == {
         "exports": []
+    }
+    assert report["services"]["surveys"] == {
+        "survey_participants": [],
+        "survey_responses": [],
+        "survey_proposals": [],
     }
     assert report["services"]["contacts"]["contact"]["email"] == "paivi@example.fi"
     assert {"contact.created", "contact.viewed"} <= {
@@ -55,7 +60,7 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     text = " ".join(page.extract_text() for page in pages)
     assert f"Access report: Päivi {NAME}" in text
     assert "Service: contacts" in text and "Service: audit" in text and "Page 1" in text
-    assert "Service: imports" in text and "Service: exports" in text
+    assert "Service: imports" in text and "Service: exports" in text and "Service: surveys" in text
 
     bad = api.get(f"/api/v1/contacts/{contact_id}/access-report", params={"format": "xml"})
     assert bad.status_code == 422 and "format" in bad.json()["details"]
