@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
-from services.contacts.consents import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.consents import rules, storage
 from services.contacts.consents.contract import (
     Consent,
     ConsentInput,
@@ -20,6 +20,7 @@ from services.contacts.consents.contract import (
     PurposeChanges,
     PurposeInput,
 )
+from services.contacts.core import ContactsCore
 from services.contacts.person.rpc import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
@@ -43,7 +44,7 @@ def consents_out(history):
     return CONSENT.dump(with_current(history), many=True)
 
 
-class ConsentsRpc:
+class ConsentsRpc(ContactsCore):
     """G1: purposes, consents, legal bases, the data protection view."""
 
     # --- purposes --------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ class ConsentsRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_consents(self, contact_id):
         """{"current": latest row per purpose, "history": every row newest first} (audited read)."""
-        history = self._person_read(contact_id, ["consents"], storage.consent_history)
+        history = self._contact_part_read(contact_id, ["consents"], storage.consent_history)
         items = consents_out(history)
         return {"current": [item for item in items if item["current"]], "history": items}
 
@@ -166,7 +167,7 @@ class ConsentsRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_legal_bases(self, contact_id):
-        bases = self._person_read(contact_id, ["legal_bases"], storage.legal_bases_of)
+        bases = self._contact_part_read(contact_id, ["legal_bases"], storage.legal_bases_of)
         return LEGAL_BASIS.dump(bases, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

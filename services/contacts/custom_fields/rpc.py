@@ -8,22 +8,15 @@ from nameko.rpc import rpc
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
 from services.contacts.contract import Contact
-from services.contacts.custom_fields import filters as _filters  # noqa: F401  (registers the filters)
+from services.contacts.core import ContactsCore
 from services.contacts.custom_fields import rules, storage
 from services.contacts.custom_fields.contract import CustomField, CustomFieldInput
 from services.contacts.custom_fields.values import write_custom_values
-from services.contacts.details import detail_provider
 
 MANAGE = "fields.manage"
 FIELD = CustomField()
 CONTACT = Contact()
 PURGE_AUDIT_CHUNK = 1000  # contact ids per audit record of a purge
-
-
-@detail_provider("custom")
-def custom_detail(session, contact_id):
-    """The contact's values in active fields, {key: value} (part of get_contact)."""
-    return storage.active_values(session, contact_id)
 
 
 def load_definition(data, partial=False):
@@ -37,7 +30,7 @@ def load_definition(data, partial=False):
         ) from None
 
 
-class CustomFieldsRpc:
+class CustomFieldsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_custom_fields(self, include_removed=False, with_counts=False):
         """Definitions in display order (no personal data, so no audit record)."""
@@ -149,11 +142,6 @@ class CustomFieldsRpc:
         return {**CONTACT.dump(contact), "custom": custom}
 
     # --- helpers ----------------------------------------------------------------------------------
-
-    def _write_custom(self, session, contact_id, given, creating=False):
-        """For create_contact/update_contact: write ``given`` and return (changed keys, {key: value})."""
-        changed = write_custom_values(session, contact_id, given, creating=creating, actor=self.context.actor)
-        return changed, storage.active_values(session, contact_id)
 
     def _existing_field(self, session, field_id, for_update=False):
         parsed = contact_storage.parse_id(field_id)

@@ -23,9 +23,10 @@ from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
-from services.contacts.details import detail_subjects, details_for
+from services.contacts.core import ContactsCore
 from services.contacts.erasure import rules, storage
 from services.contacts.erasure.contract import Erasure, ErasureCompletedEvent, ErasureInput
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.search import clamp_limit
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class ErasureSettings(DependencyProvider):
         return self
 
 
-class ErasureRpc:
+class ErasureRpc(ContactsCore):
     """G3 personal data, G4 erasure requests, their progress and retries."""
 
     erasure_settings = ErasureSettings()
@@ -78,10 +79,13 @@ class ErasureRpc:
         contact = self._existing(session, contact_id)
         key = contact["id"]
         record = storage.raw_contact(session, key)
-        parts = details_for(session, key)
+        parts = CONTACT_DETAILS.parts_for(session, key)
         held = storage.held_rows(session, key)
         session.rollback()
-        subjects = [key, *detail_subjects(parts)]  # G2: and the partner, organisations … the parts show
+        subjects = [
+            key,
+            *CONTACT_DETAILS.subjects(parts),
+        ]  # G2: and the partner, organisations … the parts show
         self.audit.read(
             actor, "contact.personal_data_read", "contact", subjects, fields=sorted(record), details={}
         )
@@ -112,7 +116,7 @@ class ErasureRpc:
         session = self.db.session
         contact = self._existing(session, contact_id)
         counts = storage.counts(session, contact["id"])
-        photo = details_for(session, contact["id"]).get("photo") is not None
+        photo = CONTACT_DETAILS.parts_for(session, contact["id"]).get("photo") is not None
         session.rollback()
         self.audit.read(
             actor, "contact.erasure_previewed", "contact", [contact["id"]], fields=["display_name"]

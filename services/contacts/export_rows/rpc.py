@@ -13,9 +13,12 @@ from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import scopes
+from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
+from services.contacts.groups import storage as group_storage
 from services.contacts.person.rules import couple_address_name
+from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 EXPORT = "contacts.export"
@@ -50,7 +53,7 @@ def json_safe(value):
     return value
 
 
-class ExportRowsRpc:
+class ExportRowsRpc(ContactsCore):
     """contacts.export_page: rows of a selection for the exports service."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -77,9 +80,15 @@ class ExportRowsRpc:
                 {"columns": [f"No active custom field {key}." for key in unknown]},
             )
         saved = (
-            self._saved_visible(session, actor, chosen["id"]) if chosen["kind"] == "saved_search" else None
+            saved_storage.visible_search(session, actor, chosen["id"])
+            if chosen["kind"] == "saved_search"
+            else None
         )
-        group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
+        group = (
+            group_storage.existing_group(session, chosen["id"], "selection.id")
+            if chosen["kind"] == "group"
+            else None
+        )
         condition = and_(
             selections.condition(chosen, session, saved=saved, group=group, actor=actor),
             *scopes.conditions(session, actor),

@@ -8,8 +8,9 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.core import ContactsCore
 from services.contacts.models import contacts
-from services.contacts.person import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.person import details, rules, storage
 from services.contacts.person.contract import (
     AltName,
     AltNameInput,
@@ -50,19 +51,10 @@ def parse_uuid(value, field):
     return parsed
 
 
-class PersonRpc:
+class PersonRpc(ContactsCore):
     """C12 alternative names, C9 statuses, C14 deceased, C10 couples."""
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _person_read(self, contact_id, fields, read):
-        actor = self.context.require("contacts.view")
-        session = self.db.session
-        contact = self._existing(session, contact_id)
-        result = read(session, contact["id"])
-        session.rollback()
-        self.audit.read(actor, "contact.viewed", "contact", [contact["id"]], fields=fields)
-        return result
 
     def _person_change(self, session, actor, action, event_type, contact_ids, fields, payload, details=None):
         self.audit.write(
@@ -74,7 +66,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_alt_names(self, contact_id):
-        names = self._person_read(contact_id, ["alternative_names"], storage.names_of)
+        names = self._contact_part_read(contact_id, ["alternative_names"], storage.names_of)
         return ALT_NAME.dump(names, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -119,7 +111,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_statuses(self, contact_id):
-        statuses = self._person_read(contact_id, ["statuses"], storage.statuses_of)
+        statuses = self._contact_part_read(contact_id, ["statuses"], storage.statuses_of)
         return STATUS.dump(statuses, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

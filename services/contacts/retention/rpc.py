@@ -9,6 +9,7 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
 from services.contacts.person.rpc import load, parse_uuid
 from services.contacts.retention import listing, rules, storage
@@ -27,7 +28,7 @@ GDPR_OFFICER = "gdpr.officer"
 RULE, PAGE, ERASE_RESULT = Rule(), PastRetentionPage(), EraseResult()
 
 
-class RetentionRpc:
+class RetentionRpc(ContactsCore):
     """G5: retention rules, who is past retention, bulk erasure."""
 
     # --- rules -----------------------------------------------------------------------------------
