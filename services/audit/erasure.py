@@ -1,4 +1,4 @@
-"""The audit service's part of G3 and G4, mixed into AuditService.
+"""The audit service's part of G3 and G4, a feature of AuditService.
 
 G3: ``personal_data`` returns the log's records about a person (who viewed or changed them, when):
 the log is also data held about them. G4: ``on_erasure_requested`` consumes the audit service's own
@@ -33,6 +33,7 @@ from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.audit import redaction, storage
 from services.audit.contract import load_record, parse_id
+from services.audit.core import SERVICE, AuditCore
 from services.audit.models import audit_erased_subjects
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ PAGE_SIZE = 500
 LATE_LETTERS_INTERVAL = 300  # seconds between looks for dead letters about people erased before them
 
 
-class AuditErasure:
+class AuditErasure(AuditCore):
     erasure_reporter = protocol.ErasureReporter()
     config = Config()
 
@@ -62,7 +63,7 @@ class AuditErasure:
                 if before is None:
                     break
             record = audit_record(
-                self.name,
+                SERVICE,
                 "audit.personal_data_read",
                 actor,
                 self.context.request_id,

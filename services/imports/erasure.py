@@ -1,4 +1,4 @@
-"""The imports service's part of G3 and G4 (issue 19), mixed into ImportsService.
+"""The imports service's part of G3 and G4 (issue 19), a feature of ImportsService.
 
 What it holds about a person: the imports that created or changed them (the contacts service knows
 which, from its undo records, and names them in ``contact_erasure_requested``'s ``import_ids``), whose
@@ -24,6 +24,7 @@ from piiri import erasure as protocol
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.imports import jobs
+from services.imports.core import ImportsCore
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ GDPR_OFFICER = "gdpr.officer"
 SHOWN = ("id", "filename", "source", "status", "actor_username", "created_at", "finished_at", "counts")
 
 
-class ImportsErasure:
+class ImportsErasure(ImportsCore):
     erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
