@@ -148,7 +148,7 @@ def test_issue12_7h_totp_secrets_are_stored_encrypted_and_migration_0003_encrypt
     from sqlalchemy import text
 
     from gateway import accounts_totp
-    from piiri.migrate import alembic_config
+    from piiri_cli.databases import alembic_config
 
     engine = clean_databases["gateway"]
     with Session(engine) as session:
