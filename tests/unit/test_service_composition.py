@@ -132,6 +132,42 @@ def test_a_feature_uses_only_its_own_attributes_and_the_cores(module_name):
         )
 
 
+def imported_modules(path):
+    """The modules a source file imports (``from a.b import c`` counts as a.b and a.b.c)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def module_name(path):
+    relative = path.relative_to(ROOT).with_suffix("")
+    return ".".join(part for part in relative.parts if part != "__init__")
+
+
+def service_sources(module_name_of_service):
+    folder = ROOT / Path(*module_name_of_service.split(".")[:2])
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(folder).parts
+        if parts[0] not in ("tests", "migrations") and path.name != "service.py":
+            yield path
+
+
+@pytest.mark.parametrize("module_name_of_service", SERVICE_MODULES)
+def test_only_the_service_module_imports_the_features(module_name_of_service):
+    """What one feature borrows from another is a plain function of its rules.py/storage.py (or another
+    module of it), never its RPC module: only service.py puts the features together."""
+    _, features, _ = composition(module_name_of_service)
+    feature_modules = {feature.__module__ for feature in features} - {module_name_of_service}
+    for path in service_sources(module_name_of_service):
+        borrowed = (imported_modules(path) & feature_modules) - {module_name(path)}
+        assert not borrowed, f"{path.relative_to(ROOT)} imports the feature module(s) {sorted(borrowed)}"
+
+
 def test_the_check_finds_a_feature_reaching_into_another():
     class Core:
         db = object()
@@ -146,11 +182,8 @@ def test_the_check_finds_a_feature_reaching_into_another():
 
 
 def contacts_modules():
-    for path in sorted((ROOT / "services" / "contacts").rglob("*.py")):
-        relative = path.relative_to(ROOT).with_suffix("")
-        if "tests" in relative.parts or "migrations" in relative.parts:
-            continue
-        yield ".".join(part for part in relative.parts if part != "__init__")
+    for path in service_sources("services.contacts.service"):
+        yield module_name(path)
 
 
 def test_every_declared_search_filter_and_contact_detail_is_listed_in_the_registries():

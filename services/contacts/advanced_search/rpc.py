@@ -1,28 +1,19 @@
-"""RPC methods of advanced search (C4), mixed into ContactsService: search_contacts_advanced and
+"""RPC methods of advanced search (C4), a feature of ContactsService: search_contacts_advanced and
 count_contacts_advanced. Both need contacts.view; each page is audited as one contact.listed read."""
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import and_
 
-from piiri.errors import EXPECTED_ERRORS, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS
 from services.contacts import scopes
 from services.contacts.advanced_search import storage as advanced_storage
 from services.contacts.advanced_search.contract import AdvancedCountInput, AdvancedSearchInput
+from services.contacts.advanced_search.rules import load_input
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
 from services.contacts.saved_searches.storage import COUNT_CAP
 
 VIEW = "contacts.view"
-
-
-def _loaded(schema, data):
-    if not isinstance(data, dict):
-        raise ValidationFailed("The search must be an object.", {"_schema": ["Not an object."]})
-    try:
-        return schema.load(data)
-    except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
 
 
 class AdvancedSearchRpc(ContactsCore):
@@ -31,7 +22,7 @@ class AdvancedSearchRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_contacts_advanced(self, expression, sort="name", direction="asc", limit=None, cursor=None):
         actor = self.context.require(VIEW)
-        args = _loaded(
+        args = load_input(
             AdvancedSearchInput(),
             {
                 "expression": expression,
@@ -46,7 +37,7 @@ class AdvancedSearchRpc(ContactsCore):
     def count_contacts_advanced(self, expression):
         """How many contacts match, up to 10,001; one ``contact.counted`` audit record (issue 12 item 4)."""
         actor = self.context.require(VIEW)
-        args = _loaded(AdvancedCountInput(), {"expression": expression})
+        args = load_input(AdvancedCountInput(), {"expression": expression})
         session = self.db.session
         condition = and_(
             advanced_storage.condition_for(args["expression"], session, actor),

@@ -3,6 +3,8 @@
 import re
 from datetime import date, timedelta
 
+from marshmallow import ValidationError
+
 from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
@@ -77,3 +79,13 @@ def checked_sort(sort, direction):
     if errors:
         raise ValidationFailed("The sort is not valid.", errors)
     return sort, direction
+
+
+def load_input(schema, data):
+    """The search arguments through ``schema``; a ValidationFailed names every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The search must be an object.", {"_schema": ["Not an object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None

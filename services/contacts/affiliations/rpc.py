@@ -1,4 +1,4 @@
-"""RPC methods of person-organisation links (C2), mixed into ContactsService: validate, apply the rules,
+"""RPC methods of person-organisation links (C2), a feature of ContactsService: validate, apply the rules,
 write through storage, audit and publish in one transaction."""
 
 from marshmallow import ValidationError

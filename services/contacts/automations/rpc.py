@@ -1,4 +1,4 @@
-"""RPC methods, event handlers and the date timer of group automations (C8), mixed into ContactsService.
+"""RPC methods, event handlers and the date timer of group automations (C8), a feature of ContactsService.
 
 Definitions need ``automations.manage``; the run history needs ``contacts.view`` (an audited read). Runs
 happen as the system, exactly once per (automation, trigger) thanks to automation_runs' unique key.

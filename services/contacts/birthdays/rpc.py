@@ -1,4 +1,4 @@
-"""RPC methods and the daily timer of round birthdays (C13), mixed into ContactsService.
+"""RPC methods and the daily timer of round birthdays (C13), a feature of ContactsService.
 
 Reading the list needs ``contacts.view`` and is audited as one read naming every contact shown;
 changing the settings needs ``users.manage``; the reminder runs as the system, once a day.

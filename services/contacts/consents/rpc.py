@@ -1,4 +1,4 @@
-"""RPC methods of G1, mixed into ContactsService: processing purposes, consents (append-only history),
+"""RPC methods of G1, a feature of ContactsService: processing purposes, consents (append-only history),
 person-specific legal bases and the per-person data protection view; reads audited, changes published."""
 
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from services.contacts.consents.contract import (
     PurposeInput,
 )
 from services.contacts.core import ContactsCore
-from services.contacts.person.rpc import load, parse_uuid
+from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
 

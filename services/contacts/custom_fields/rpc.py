@@ -1,4 +1,4 @@
-"""Custom fields' RPCs, mixed into ContactsService: definitions (fields.manage), values (contacts.edit)."""
+"""Custom fields' RPCs, a feature of ContactsService: definitions (fields.manage), values (contacts.edit)."""
 
 from datetime import UTC, datetime
 

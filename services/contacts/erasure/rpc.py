@@ -1,4 +1,4 @@
-"""RPC methods, consumer and timer of G3 and G4, mixed into ContactsService.
+"""RPC methods, consumer and timer of G3 and G4, a feature of ContactsService.
 
 G3: ``personal_data`` answers for everything the contacts service holds about one person.
 G4: ``request_erasure`` erases the person here and records the request in one transaction, and

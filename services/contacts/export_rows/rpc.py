@@ -1,4 +1,4 @@
-"""export_page (I2), mixed into ContactsService: one keyset page of rows of an export selection.
+"""export_page (I2), a feature of ContactsService: one keyset page of rows of an export selection.
 
 Needs contacts.export. Every path goes through the actor's data scope (C6); partners of couples and
 organisations outside the scope are left out of a row. Each page is one audited read,

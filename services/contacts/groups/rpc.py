@@ -1,4 +1,5 @@
-"""RPC methods of groups and memberships (C7), mixed into ContactsService: validate, apply tree rules, audit.
+"""RPC methods of groups and memberships (C7), a feature of ContactsService: validate, apply tree rules,
+audit.
 
 Permissions: ``groups.manage`` to create, rename, move and archive groups; ``contacts.edit`` to add and
 remove members; ``contacts.view`` to read groups and members.

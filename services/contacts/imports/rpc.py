@@ -96,7 +96,7 @@ def _prepare_rows(rows):
 
 
 class ImportsRpc(ContactsCore):
-    """Mixin of ContactsService."""
+    """A feature of ContactsService: the imports service's batches of contacts, and their undo."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def upsert_batch(self, import_id, chunk_no, rows, options):

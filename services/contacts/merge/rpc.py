@@ -1,4 +1,4 @@
-"""RPC methods and the timer of C11, mixed into ContactsService: duplicate candidates (live for one
+"""RPC methods and the timer of C11, a feature of ContactsService: duplicate candidates (live for one
 contact, stored pairs for review), dismissals, side-by-side comparison and merging into a survivor."""
 
 import base64

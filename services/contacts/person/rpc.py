@@ -1,6 +1,5 @@
-"""RPC methods of person details, mixed into ContactsService: validate, call storage, audit, publish."""
+"""RPC methods of person details, a feature of ContactsService: validate, call storage, audit, publish."""
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import update
 
@@ -22,18 +21,9 @@ from services.contacts.person.contract import (
     StatusKind,
     StatusKindInput,
 )
+from services.contacts.person.rules import load, parse_uuid
 
 ALT_NAME, STATUS, STATUS_KIND, COUPLE = AltName(), Status(), StatusKind(), Couple()
-
-
-def load(schema, data, partial=False):
-    """User input through ``schema``; a ValidationFailed names every bad field."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
 
 
 def require_person(contact):
@@ -42,13 +32,6 @@ def require_person(contact):
             "Only a person has alternative names, statuses, a death date or a partner.",
             {"contact_id": ["This contact is an organisation."]},
         )
-
-
-def parse_uuid(value, field):
-    parsed = contact_storage.parse_id(value)
-    if parsed is None:
-        raise NotFound(f"No {field} {value}.", {field: str(value)})
-    return parsed
 
 
 class PersonRpc(ContactsCore):

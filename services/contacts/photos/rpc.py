@@ -1,4 +1,4 @@
-"""RPC methods of contact photos (C2), mixed into ContactsService: set (type by magic bytes, 2 MB at
+"""RPC methods of contact photos (C2), a feature of ContactsService: set (type by magic bytes, 2 MB at
 most), read (audited), remove; changes are audited and published in their transaction."""
 
 import base64

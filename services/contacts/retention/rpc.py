@@ -1,4 +1,4 @@
-"""RPC methods of G5, mixed into ContactsService: retention rules, the past-retention list and count,
+"""RPC methods of G5, a feature of ContactsService: retention rules, the past-retention list and count,
 and bulk erasure through G4's ``request_erasure`` in idempotent batches."""
 
 import logging
@@ -11,7 +11,7 @@ from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
-from services.contacts.person.rpc import load, parse_uuid
+from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import listing, rules, storage
 from services.contacts.retention.contract import (
     EraseInput,

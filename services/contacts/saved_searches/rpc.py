@@ -1,4 +1,4 @@
-"""RPC methods of saved searches and result counts (C4), mixed into ContactsService.
+"""RPC methods of saved searches and result counts (C4), a feature of ContactsService.
 
 A saved search holds a free-text query with structured filters, or an advanced-search expression
 (AND/OR/NOT, checked by the advanced search's own compiler); running it gives the list's or the
@@ -14,7 +14,7 @@ from nameko.rpc import rpc
 from piiri.errors import EXPECTED_ERRORS, Conflict, PermissionDenied, ValidationFailed
 from services.contacts import scopes
 from services.contacts.advanced_search.contract import AdvancedSearchInput
-from services.contacts.advanced_search.rpc import _loaded as advanced_args
+from services.contacts.advanced_search.rules import load_input as advanced_args
 from services.contacts.advanced_search.storage import audited_page, condition_for
 from services.contacts.contract import ContactSummary
 from services.contacts.core import ContactsCore
