@@ -4,14 +4,15 @@ English, the services' messages are translated, and the person/organisation sect
 import re
 from pathlib import Path
 
-from gateway import i18n_affiliations, web_affiliations  # noqa: F401  (registers words and sections)
+from gateway import i18n_affiliations  # noqa: F401  (registers the words)
+from gateway.affiliations import web as web_affiliations
 from gateway.i18n import MESSAGES, Translator
 from gateway.web_helpers import GATEWAY_DIR, render_html
 
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 TEMPLATES = [
-    *(GATEWAY_DIR / "templates" / "affiliations").glob("*.html"),
-    GATEWAY_DIR / "templates/photos/_section.html",
+    *(GATEWAY_DIR / "affiliations/templates/affiliations").glob("*.html"),
+    GATEWAY_DIR / "affiliations/templates/photos/_section.html",
 ]
 
 

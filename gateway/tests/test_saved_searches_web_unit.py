@@ -5,7 +5,8 @@ from werkzeug.datastructures import MultiDict
 
 from gateway.i18n import Translator
 from gateway.i18n_saved_searches import count_text, format_number
-from gateway.web_saved_searches import list_search, open_url, save_form_data
+from gateway.saved_searches.links import open_url
+from gateway.saved_searches.web import list_search, save_form_data
 
 
 def test_c4_counts_in_finnish_use_a_narrow_no_break_space():
