@@ -127,3 +127,37 @@ def redact_subject(session, subject_id, erasure_id, remember=True):
         .values(records_redacted=audit_erased_subjects.c.records_redacted + done)
     )
     return {"records": total, "redacted": done}
+
+
+def redact_values(session, matcher):
+    """Redact the records that name no erased subject but whose details hold the person's values in a
+    file name (an import or export named after them; ``matcher``: piiri.erasure_keys.Matcher with the
+    request's digests); returns how many were redacted. Only records with a ``filename`` are read."""
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
+    named_file = audit_events.c.details.has_key("filename")
+    done, after = 0, 0
+    while True:
+        rows = session.execute(
+            select(audit_events.c.seq, audit_events.c.details, audit_events.c.details_salt)
+            .where(named_file, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
+            .order_by(audit_events.c.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            replacement = redacted(row.details)
+            if replacement is not None and matcher.redacted_value(row.details) != row.details:
+                session.execute(
+                    update(audit_events)
+                    .where(audit_events.c.seq == row.seq)
+                    .values(
+                        details=replacement,
+                        details_salt=None,
+                        details_digest=details_digest(row.details_salt, row.details),
+                    )
+                )
+                done += 1
+        after = rows[-1].seq
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'off'"))
+    return done

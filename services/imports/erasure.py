@@ -9,8 +9,9 @@ G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.imports``) deletes a
 named import at once (the file cannot be rewritten without the person's row, and the rows with errors
 may be theirs too), keeps the job with its counts, marks it ``erased_at`` (reading its rows is refused
 with that reason; a running one is cancelled), and reports ``contact_erasure_completed`` with counts.
-What it cannot attribute: an upload never committed, or a file whose every row of the person was
-refused, names no contact; those are deleted IMPORT_KEEP_HOURS after they end (retention.py).
+An upload never committed, or a file whose every row of the person was refused, names no contact:
+the request's ``match_keys`` (digests of the person's values) find those, and the person's values in
+file names, column names and error texts (erasure_values.py).
 
 G3: ``personal_data`` lists those imports (who, when, file name, counts, what is still kept).
 """
@@ -21,9 +22,10 @@ from nameko.messaging import consume
 from nameko.rpc import rpc
 
 from piiri import erasure as protocol
+from piiri import erasure_keys
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
-from services.imports import jobs
+from services.imports import erasure_values, jobs
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +67,13 @@ class ImportsErasure:
         """Delete the kept file and rows of the imports the request names, then report (idempotent)."""
         request = protocol.load_request(body)  # a malformed one: to the dead letters
         self.context.act_as(SYSTEM)
+        matcher = erasure_keys.Matcher(request["match_keys"], self.config)
         with self.db.transaction() as session:
             summary = jobs.erase_jobs(session, request["import_ids"])
+            if matcher:
+                summary.update(
+                    erasure_values.erase_matching(session, matcher, self._limits(), request["import_ids"])
+                )
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], request["contact_id"], "imports", summary),
             routing_key=protocol.COMPLETED,

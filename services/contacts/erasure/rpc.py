@@ -19,6 +19,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from piiri import erasure as protocol
+from piiri import erasure_keys
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
@@ -48,6 +49,7 @@ class ErasureSettings(DependencyProvider):
 
     def setup(self):
         config = self.container.config
+        self.config = config
         self.services = protocol.configured_services(config)
         minutes = config.get("ERASURE_RETRY_MINUTES")
         self.retry_minutes = float(DEFAULT_RETRY_MINUTES if minutes in (None, "") else minutes)
@@ -157,10 +159,13 @@ class ErasureRpc:
             row = storage.insert_erasure(
                 session, key, actor.username or actor.id, values["reason"], services, imports
             )
-            summary, ended_couples, related = storage.erase(session, key)
+            emails, phones, names = storage.identifying_values(session, key)  # before erase() deletes them
+            summary, ended_couples, related, forgotten = storage.erase(session, key)
             related += [couple_id for couple_id, _ in ended_couples]  # exports hold couple address names
             if related:
                 row = storage.set_related(session, row["id"], related)
+            keys = erasure_keys.match_keys(emails, phones, names, forgotten, self.erasure_settings.config)
+            row = storage.set_match_keys(session, row["id"], keys)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
                     session,
@@ -308,6 +313,7 @@ class ErasureRpc:
                 "services": rules.pending(row["services"]),
                 "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
                 "related_ids": [str(related) for related in row.get("related_ids") or ()],
+                "match_keys": row.get("match_keys") or {},
             },
         )
 

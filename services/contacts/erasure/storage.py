@@ -202,7 +202,48 @@ def erase(session, contact_id):
     )
     related = redact_saved_searches(session, forgotten)
     summary["saved_searches"] = len(related)
-    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
+    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related, forgotten
+
+
+def identifying_values(session, contact_id):
+    """(e-mails, phones, whole names) of the contact: what finds them where no id names them (an upload
+    not committed, a refused row, a file name; piiri/erasure_keys.py). Names: each first, preferred or
+    alternative first name with the last or an alternative last name; an organisation's name."""
+    row = session.execute(
+        select(
+            contacts.c.first_name,
+            contacts.c.preferred_name,
+            contacts.c.last_name,
+            contacts.c.organisation_name,
+            contacts.c.email,
+            contacts.c.phone,
+            contacts.c.emails,
+            contacts.c.phones,
+        ).where(contacts.c.id == contact_id)
+    ).first()
+    if row is None:
+        return [], [], []
+    alternatives = session.execute(
+        select(contact_names.c.first_name, contact_names.c.last_name).where(
+            contact_names.c.contact_id == contact_id
+        )
+    ).all()
+    emails = {row.email, *(item.get("address") for item in row.emails or ())}
+    phones = {row.phone, *(item.get("number") for item in row.phones or ())}
+    firsts = {row.first_name, row.preferred_name, *(alt.first_name for alt in alternatives)} - {None, ""}
+    lasts = {row.last_name, *(alt.last_name for alt in alternatives)} - {None, ""}
+    names = {f"{first} {last}" for first in firsts for last in lasts}
+    if row.organisation_name:
+        names.add(row.organisation_name)
+    return sorted(emails - {None, ""}), sorted(phones - {None, ""}), sorted(names)
+
+
+def set_match_keys(session, erasure_id, keys):
+    """Remember the digests of the person's values (every re-sent request carries them)."""
+    row = session.execute(
+        update(erasures).where(erasures.c.id == erasure_id).values(match_keys=keys).returning(erasures)
+    ).one()
+    return _plain(row)
 
 
 HEAL_SEARCH_WORDS = text(
