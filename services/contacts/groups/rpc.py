@@ -15,6 +15,7 @@ from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
+from services.contacts.counting import audit_derived
 from services.contacts.groups import parts, storage, tree  # noqa: F401  (parts registers)
 from services.contacts.groups.contract import (
     Group,
@@ -175,6 +176,16 @@ class GroupsRpc:
         session.rollback()
         names = {str(row["id"]): row["name"] for row in rows}
         items = tree.build_tree(rows, direct, total)
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "groups": len(items),
+                "on": on.isoformat(),
+                "members": sum(total.get(row["id"], 0) for row in rows),
+            },
+        )
         fields = tree.COMPACT_FIELDS if compact else tree.LIST_FIELDS
         if max_depth is not None:
             fields = (*fields, "more_subgroups")
@@ -207,6 +218,17 @@ class GroupsRpc:
                 total.get(group["id"], 0),
             )
         session.rollback()
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "group_id": str(group["id"]),
+                "on": on.isoformat(),
+                "direct": group["direct_members"],
+                "all": group["all_members"],
+            },
+        )
         group["depth"] = len(group["ancestors"])
         return GROUP.dump(group)
 
