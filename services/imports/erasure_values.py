@@ -14,7 +14,9 @@ values (piiri/erasure_keys.py) and this module compares them with everything the
   messages of the rows with errors have the person's values and own words (those no other contact has)
   replaced by ``[erased]``;
 - a remembered column mapping whose column names hold the person's values is deleted (a file whose
-  first row was a person's row, not a header).
+  first row was a person's row, not a header);
+- the published outbox rows about the erased jobs or holding the person's values are deleted at once
+  (not OUTBOX_KEEP_SECONDS later).
 
 A row shared by the person and someone else is erased with the person: a GDPR officer prefers losing
 an upload (the importer uploads it again) to keeping the erased person's data. What is kept without a
@@ -30,6 +32,7 @@ from sqlalchemy import delete, select, update
 
 from services.imports import jobs, reading
 from services.imports.models import import_jobs, import_mappings, import_row_batches, import_row_errors
+from services.imports.models import outbox as import_outbox
 
 TEXT_COLUMNS = ("filename", "headers", "mapping", "error", "sheet", "sheet_names")
 
@@ -45,6 +48,7 @@ def erase_matching(session, matcher, limits, skip=()):
         "imports_matched": len(matched),
         "texts_redacted": _redact_texts(session, matcher),
         "mappings_deleted": _forget_mappings(session, matcher),
+        "outbox_rows_deleted": _forget_published(session, matcher, [*skip, *matched]),
     }
 
 
@@ -142,4 +146,23 @@ def _forget_mappings(session, matcher):
     ]
     if gone:
         session.execute(delete(import_mappings).where(import_mappings.c.signature.in_(gone)))
+    return len(gone)
+
+
+def _forget_published(session, matcher, job_ids):
+    """Delete the published outbox rows (audit records and ``import_completed`` events, kept
+    OUTBOX_KEEP_SECONDS after they were sent) about the erased jobs or holding the person's values (a
+    file name): the erasure does not wait for their purge. Unpublished rows must still be sent."""
+    ids = {str(job_id) for job_id in job_ids}
+    rows = session.execute(
+        select(import_outbox.c.seq, import_outbox.c.payload).where(import_outbox.c.published_at.is_not(None))
+    ).all()
+    gone = [
+        row.seq
+        for row in rows
+        if any(job_id in json.dumps(row.payload) for job_id in ids)
+        or matcher.redacted_value(row.payload) != row.payload
+    ]
+    if gone:
+        session.execute(delete(import_outbox).where(import_outbox.c.seq.in_(gone)))
     return len(gone)

@@ -130,7 +130,12 @@ def test_g4_issue19_imports_erasure_finds_the_person_by_values_where_no_contact_
 
     summary = erasure_values.erase_matching(import_db, matcher, Limits())
     import_db.commit()
-    assert summary == {"imports_matched": 3, "texts_redacted": 2, "mappings_deleted": 1}
+    assert summary == {
+        "imports_matched": 3,
+        "texts_redacted": 2,
+        "mappings_deleted": 1,
+        "outbox_rows_deleted": 0,
+    }
     for erased in (uploaded, preview, refused):
         job = imports.get_job(import_db, erased["id"])
         assert job["erased_at"] and job["sample_rows"] is None, job
@@ -149,4 +154,9 @@ def test_g4_issue19_imports_erasure_finds_the_person_by_values_where_no_contact_
     assert imports.remembered_mapping(import_db, "sig-person") is None
     assert imports.remembered_mapping(import_db, "sig-plain") == {"Etunimi": "first_name"}
     again = erasure_values.erase_matching(import_db, matcher, Limits())  # a repeat changes nothing
-    assert again == {"imports_matched": 0, "texts_redacted": 0, "mappings_deleted": 0}
+    assert again == {
+        "imports_matched": 0,
+        "texts_redacted": 0,
+        "mappings_deleted": 0,
+        "outbox_rows_deleted": 0,
+    }

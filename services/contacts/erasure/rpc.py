@@ -319,6 +319,8 @@ class ErasureRpc:
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
+        matcher = erasure_keys.Matcher(row.get("match_keys") or {}, self.erasure_settings.config)
+        storage.forget_published(session, row["contact_id"], matcher)  # not OUTBOX_KEEP_SECONDS later
         self.audit.write(
             self.outbox,
             session,

@@ -7,10 +7,11 @@ duplicate candidates, redirects of ids merged into it); and by hand the rows nam
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
 of other contacts pointing to it, automation runs about it, its import history (the undo records of
 imports that created or changed it: their ``before`` holds the values an import overwrote; no key, so
-that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not scanned
-(issue 11 item 6): a published row is deleted OUTBOX_KEEP_SECONDS after it was sent (piiri/outbox.py),
-and an unpublished one must still be sent (the other services erase what it carries when the erasure
-request, queued after it, arrives).
+that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not touched
+in the request's transaction (issue 11 item 6): an unpublished row must still be sent (the other
+services erase what it carries when the erasure request, queued after it, arrives). When the erasure
+completes, every row written before the request has been published: ``forget_published`` deletes those
+naming the person or holding their values then, instead of OUTBOX_KEEP_SECONDS later (issue 19).
 
 The search vocabulary (``search_words``) forgets the person's words that no other contact has, and
 the bounds that were the person's sort name (the trigger of migration 0018 does it as the row goes).
@@ -20,6 +21,7 @@ the person (and maybe others) goes on finding the others (issue 19). The ids of 
 touched the person are kept on the erasure record: the imports service is asked to erase their rows.
 """
 
+import json
 import re
 
 from sqlalchemy import Text, cast, delete, func, insert, or_, select, text, update
@@ -43,6 +45,7 @@ from services.contacts.models import (
     erasures,
     legal_bases,
     memberships,
+    outbox,
     saved_searches,
     search_words,
 )
@@ -432,3 +435,20 @@ def pending_since(session, older_than, limit=100):
             .limit(limit)
         )
     ]
+
+
+def forget_published(session, contact_id, matcher):
+    """Delete the published outbox rows naming the contact or holding their values (``matcher``:
+    piiri.erasure_keys.Matcher; events and audit records carrying their data, e.g. a saved search's name,
+    kept OUTBOX_KEEP_SECONDS after they were sent): called when the erasure completes, when every row
+    written before the request has been published (the request was relayed after them, and every
+    service has answered it). Unpublished rows stay: they must still be sent."""
+    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(outbox.c.published_at.is_not(None)))
+    gone = [
+        row.seq
+        for row in rows
+        if str(contact_id) in json.dumps(row.payload) or matcher.redacted_value(row.payload) != row.payload
+    ]
+    if gone:
+        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
+    return len(gone)
