@@ -1,11 +1,11 @@
 """G4, issue 19: an erasure leaves nothing behind. A person gets a unique value in every field that can
-hold personal data; the values flow everywhere they can go (searches, a saved search, an automation run,
-an import named after them that updates the person and refuses one of their rows, an upload holding
-them that nobody committed, a failed upload whose error names them, exports that contain them, an
-export of their partner that holds them only in the couple's name); the person is erased; then every
-table of every service's database is scanned for every value, and so are the files the services keep
-(chunks of a file are put together again and a zipped file is unzipped; the temporary directory where
-the export worker writes a file before storing it).
+hold personal data; the values flow everywhere they can go (searches, a count, a saved search, an
+automation run, an import named after them that updates the person and refuses one of their rows, an
+upload holding them that nobody committed, a failed upload whose error names them, exports that
+contain them, an export of their partner that holds them only in the couple's name); the person is
+erased; then every table of every service's database is scanned for every value, and so are the files
+the services keep (chunks of a file are put together again and a zipped file is unzipped; the
+temporary directory where the export worker writes a file before storing it).
 
 The tables are found by introspection (information_schema), so a new table or service database is
 covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
@@ -163,6 +163,7 @@ def flow_everywhere(cluster, key, partner, values):
     contacts = cluster.contacts
     assert contacts.search_contacts(q=values["last_name"])["items"]
     assert contacts.search_contacts(q=values["email"])["items"]
+    assert contacts.count_contacts(q=values["last_name"])["count"] == 1  # a count names nobody (issue 12)
     assert contacts.search_contacts(q=values["last_name"][:-1] + "x")["items"] is not None  # typo search
     saved = contacts.create_saved_search(
         {"name": f"Haku {values['last_name']}", "query": values["last_name"]}
