@@ -13,7 +13,9 @@ An upload never committed, or a file whose every row of the person was refused, 
 the request's ``match_keys`` (digests of the person's values) find those, and the person's values in
 file names, column names and error texts (erasure_values.py).
 
-G3: ``personal_data`` lists those imports (who, when, file name, counts, what is still kept).
+G3: ``personal_data`` lists those imports and the ones whose kept data holds the person's e-mail, phone
+or whole name (``found_by_values``; the contacts service gives the digests, ``match_keys_of``): who,
+when, file name, counts, what is still kept.
 """
 
 import logging
@@ -41,8 +43,10 @@ class ImportsErasure:
         """The imports that created or changed the person and what each still keeps (audited read)."""
         actor = self.context.require(GDPR_OFFICER)
         import_ids = self.contacts.import_ids_of(str(contact_id))
+        matcher = erasure_keys.Matcher(self.contacts.match_keys_of(str(contact_id)), self.config)
         session = self.db.session
-        found = jobs.jobs_of(session, import_ids)
+        holding = erasure_values.jobs_holding(session, matcher, self._limits(), import_ids) if matcher else []
+        found = jobs.jobs_of(session, [*import_ids, *holding])
         held = jobs.held_about(session, [job["id"] for job in found])
         session.rollback()
         self.audit.read(
@@ -50,13 +54,16 @@ class ImportsErasure:
             "import.personal_data_read",
             "contact",
             [str(contact_id)],
-            details={"imports": len(found)},
+            details={"imports": len(found), "found_by_values": len(holding)},
         )
+        by_values = {str(job_id) for job_id in holding}
         items = [
             {
                 **{key: job[key] for key in SHOWN},
                 "kept": held.get(job["id"], {}),
                 "deleted_at": job["erased_at"] or job["expired_at"],
+                # not committed for the person, but a row holds their e-mail, phone or whole name
+                "found_by_values": str(job["id"]) in by_values,
             }
             for job in found
         ]

@@ -52,6 +52,15 @@ def erase_matching(session, matcher, limits, skip=()):
     }
 
 
+def jobs_holding(session, matcher, limits, skip=()):
+    """The ids of the jobs whose kept data holds the person (for the access report; nothing changes)."""
+    return [
+        job_id
+        for job_id in _jobs_with_data(session, skip)
+        if _holds(session, job_id, matcher, limits, for_update=False)
+    ]
+
+
 def _jobs_with_data(session, skip):
     query = (
         select(import_jobs.c.id)
@@ -62,9 +71,9 @@ def _jobs_with_data(session, skip):
     return [job_id for job_id in session.execute(query).scalars() if str(job_id) not in skipped]
 
 
-def _holds(session, job_id, matcher, limits):
+def _holds(session, job_id, matcher, limits, for_update=True):
     """Does anything kept of the job (file, preview rows, batches, rows with errors) hold the person?"""
-    job = jobs.get_job(session, job_id, for_update=True)
+    job = jobs.get_job(session, job_id, for_update=for_update)
     if job is None or job["erased_at"] or job["expired_at"]:
         return False
     if any(matcher.matches(row) for row in job["sample_rows"] or ()):

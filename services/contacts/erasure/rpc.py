@@ -105,6 +105,18 @@ class ErasureRpc:
         session.rollback()
         return [str(import_id) for import_id in found]
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def match_keys_of(self, contact_id):
+        """Digests of the contact's e-mails, phones and whole names (piiri/erasure_keys.py), for the
+        imports service's access report part: it finds the uploads holding the person that name no
+        contact. Digests only, no value, so not audited here: the imports service audits its read."""
+        self.context.require(GDPR_OFFICER)
+        session = self.db.session
+        contact = self._existing(session, contact_id)
+        emails, phones, names = storage.identifying_values(session, contact["id"])
+        session.rollback()
+        return erasure_keys.match_keys(emails, phones, names, (), self.erasure_settings.config)
+
     # --- G4: request, preview, progress ---------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
