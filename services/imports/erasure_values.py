@@ -54,11 +54,7 @@ def erase_matching(session, matcher, limits, skip=()):
 
 def jobs_holding(session, matcher, limits, skip=()):
     """The ids of the jobs whose kept data holds the person (for the access report; nothing changes)."""
-    return [
-        job_id
-        for job_id in _jobs_with_data(session, skip)
-        if _holds(session, job_id, matcher, limits, for_update=False)
-    ]
+    return [job_id for job_id in _jobs_with_data(session, skip) if _holds(session, job_id, matcher, limits)]
 
 
 def _jobs_with_data(session, skip):
@@ -71,9 +67,11 @@ def _jobs_with_data(session, skip):
     return [job_id for job_id in session.execute(query).scalars() if str(job_id) not in skipped]
 
 
-def _holds(session, job_id, matcher, limits, for_update=True):
-    """Does anything kept of the job (file, preview rows, batches, rows with errors) hold the person?"""
-    job = jobs.get_job(session, job_id, for_update=for_update)
+def _holds(session, job_id, matcher, limits):
+    """Does anything kept of the job (file, preview rows, batches, rows with errors) hold the person?
+    Read without a lock (a running import's worker keeps beating meanwhile); jobs.erase_jobs locks the
+    jobs it erases."""
+    job = jobs.get_job(session, job_id)
     if job is None or job["erased_at"] or job["expired_at"]:
         return False
     if any(matcher.matches(row) for row in job["sample_rows"] or ()):
