@@ -3,9 +3,10 @@
 G3: ``personal_data`` returns the log's records about a person (who viewed or changed them, when):
 the log is also data held about them. G4: ``on_erasure_requested`` consumes the audit service's own
 durable queue of erasure requests (piiri/erasure.py), redacts the records about the person
-(redaction.py) and reports ``contact_erasure_completed`` back to the contacts service. A request that
-arrives while the audit service is down waits in its queue; a repeated one redacts nothing new and
-reports again.
+(redaction.py) and those naming no one that hold their values (a count's query, a file name; found
+by the request's digests, piiri/erasure_keys.py), and reports ``contact_erasure_completed`` back to
+the contacts service. A request that arrives while the audit service is down waits in its queue; a
+repeated one redacts nothing new and reports again.
 
 Dead letters (piiri/dead_letters.py, where the choice of this service as their one owner is explained):
 ``personal_data`` also lists the dead letters naming the person (section ``dead_letters``: source
@@ -26,7 +27,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
-from piiri import dead_letters
+from piiri import dead_letters, erasure_keys
 from piiri import erasure as protocol
 from piiri.audit import audit_record
 from piiri.context import SYSTEM
@@ -105,6 +106,10 @@ class AuditErasure(AuditCore):
             for related in request["related_ids"]:  # saved searches whose text named the person
                 more = redaction.redact_subject(session, str(related), request["erasure_id"], remember=False)
                 summary["related_redacted"] = summary.get("related_redacted", 0) + more["redacted"]
+        matcher = erasure_keys.Matcher(request["match_keys"], self.config)
+        if matcher:  # counts and file names holding their values (issue 19); without the head lock
+            with self.db.transaction() as session:
+                summary["values_redacted"] = redaction.redact_values(session, matcher)
         # after the log's own redaction; a failure here raises, so the request is retried, not reported
         letters = dead_letters.erase_naming(self.config["AMQP_URI"], contact_id, _redacted_letter)
         summary["dead_letters_removed"] = letters["removed"]

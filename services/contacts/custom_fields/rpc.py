@@ -9,6 +9,7 @@ from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
 from services.contacts.contract import Contact
 from services.contacts.core import ContactsCore
+from services.contacts.counting import audit_derived
 from services.contacts.custom_fields import rules, storage
 from services.contacts.custom_fields.contract import CustomField, CustomFieldInput
 from services.contacts.custom_fields.values import write_custom_values
@@ -33,12 +34,17 @@ def load_definition(data, partial=False):
 class CustomFieldsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_custom_fields(self, include_removed=False, with_counts=False):
-        """Definitions in display order (no personal data, so no audit record)."""
+        """Definitions in display order (no personal data, so no audit record); with ``with_counts`` the
+        number of values each has, derived from personal data: one ``contact.counted`` record (issue 12
+        item 4)."""
         actor = self.context.require("contacts.view")
         # C6: registry-wide value counts would tell a scoped user about contacts outside their scope.
         counted = bool(with_counts) and not actor.scoped
         fields = storage.list_fields(self.db.session, bool(include_removed), counted)
         self.db.session.rollback()
+        if counted:
+            numbers = {field["key"]: field.get("value_count") for field in fields}
+            audit_derived(self.audit, actor, "custom_field_values", {"fields": numbers})
         return {"items": FIELD.dump(fields, many=True)}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -19,6 +19,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from piiri import erasure as protocol
+from piiri import erasure_keys
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
@@ -49,6 +50,7 @@ class ErasureSettings(DependencyProvider):
 
     def setup(self):
         config = self.container.config
+        self.config = config
         self.services = protocol.configured_services(config)
         minutes = config.get("ERASURE_RETRY_MINUTES")
         self.retry_minutes = float(DEFAULT_RETRY_MINUTES if minutes in (None, "") else minutes)
@@ -107,6 +109,18 @@ class ErasureRpc(ContactsCore):
         session.rollback()
         return [str(import_id) for import_id in found]
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def match_keys_of(self, contact_id):
+        """Digests of the contact's e-mails, phones and whole names (piiri/erasure_keys.py), for the
+        imports service's access report part: it finds the uploads holding the person that name no
+        contact. Digests only, no value, so not audited here: the imports service audits its read."""
+        self.context.require(GDPR_OFFICER)
+        session = self.db.session
+        contact = self._existing(session, contact_id)
+        emails, phones, names = storage.identifying_values(session, contact["id"])
+        session.rollback()
+        return erasure_keys.match_keys(emails, phones, names, (), self.erasure_settings.config)
+
     # --- G4: request, preview, progress ---------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -161,10 +175,13 @@ class ErasureRpc(ContactsCore):
             row = storage.insert_erasure(
                 session, key, actor.username or actor.id, values["reason"], services, imports
             )
-            summary, ended_couples, related = storage.erase(session, key)
+            emails, phones, names = storage.identifying_values(session, key)  # before erase() deletes them
+            summary, ended_couples, related, forgotten = storage.erase(session, key)
             related += [couple_id for couple_id, _ in ended_couples]  # exports hold couple address names
             if related:
                 row = storage.set_related(session, row["id"], related)
+            keys = erasure_keys.match_keys(emails, phones, names, forgotten, self.erasure_settings.config)
+            row = storage.set_match_keys(session, row["id"], keys)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
                     session,
@@ -312,11 +329,14 @@ class ErasureRpc(ContactsCore):
                 "services": rules.pending(row["services"]),
                 "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
                 "related_ids": [str(related) for related in row.get("related_ids") or ()],
+                "match_keys": row.get("match_keys") or {},
             },
         )
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
+        matcher = erasure_keys.Matcher(row.get("match_keys") or {}, self.erasure_settings.config)
+        storage.forget_published(session, row["contact_id"], matcher)  # not OUTBOX_KEEP_SECONDS later
         self.audit.write(
             self.outbox,
             session,

@@ -200,6 +200,7 @@ def _couple(found, visible):
         return None  # a widow(er) is addressed alone, never with the deceased partner (C14)
     return {
         "id": str(couple_id),
+        "member_ids": [str(member["id"]) for member in members],
         "address_name_fi": couple_address_name(*members, language="fi"),
         "address_name_en": couple_address_name(*members, language="en"),
     }

@@ -17,6 +17,7 @@ from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
+from services.contacts.counting import audit_derived
 from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import (
     Group,
@@ -166,6 +167,16 @@ class GroupsRpc(ContactsCore):
         session.rollback()
         names = {str(row["id"]): row["name"] for row in rows}
         items = tree.build_tree(rows, direct, total)
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "groups": len(items),
+                "on": on.isoformat(),
+                "members": sum(total.get(row["id"], 0) for row in rows),
+            },
+        )
         fields = tree.COMPACT_FIELDS if compact else tree.LIST_FIELDS
         if max_depth is not None:
             fields = (*fields, "more_subgroups")
@@ -198,6 +209,17 @@ class GroupsRpc(ContactsCore):
                 total.get(group["id"], 0),
             )
         session.rollback()
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "group_id": str(group["id"]),
+                "on": on.isoformat(),
+                "direct": group["direct_members"],
+                "all": group["all_members"],
+            },
+        )
         group["depth"] = len(group["ancestors"])
         return GROUP.dump(group)
 
