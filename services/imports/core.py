@@ -15,6 +15,7 @@ from piiri.db import Database, WorkerDatabase
 from piiri.outbox import Outbox, WorkerOutbox
 from piiri.rpc import RpcProxy
 from services.imports import models
+from services.imports.limits import Limits
 
 
 class ImportsCore:
@@ -27,3 +28,8 @@ class ImportsCore:
     outbox: WorkerOutbox = Outbox("imports", models.outbox)  # type: ignore[assignment]
     config: dict[str, Any] = Config()  # the service's configuration (a dict)
     contacts: Any = RpcProxy("contacts")  # the contacts service's RPCs
+
+    def _limits(self) -> Limits:
+        """The limits of an import file (IMPORT_MAX_* in the configuration, limits.py); the upload and
+        the erasure's search of kept uploads both read files within them."""
+        return Limits.from_config(self.config)

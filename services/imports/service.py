@@ -15,7 +15,7 @@ from services.imports import jobs, mapping, pipeline, sample
 from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
 from services.imports.core import ImportsCore
 from services.imports.erasure import ImportsErasure
-from services.imports.limits import Limits, check_file_size
+from services.imports.limits import check_file_size
 from services.imports.reading import ImportFileError
 from services.imports.retention import Retention, expires_at, keep_hours, require_kept
 
@@ -377,10 +377,6 @@ class ImportJobsRpc(ImportsCore):
                 {"status": job["status"]},
             )
         return job
-
-    def _limits(self):
-        """The limits of an import file (IMPORT_MAX_* in the configuration, limits.py)."""
-        return Limits.from_config(self.config)
 
     def _fail_file(self, job, exc):
         """End the upload as failed with the file's specific error (nothing was imported) and refuse it."""
