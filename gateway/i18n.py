@@ -1,6 +1,9 @@
 """The web UI's words in Finnish (the default) and English, and the mapping of service messages to them."""
 
 import re
+from collections.abc import Mapping
+
+from piiri.errors import is_code
 
 LANGUAGES = ("fi", "en")
 DEFAULT_LANGUAGE = "fi"
@@ -294,6 +297,15 @@ def pick_language(value):
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def request_language(request, default=DEFAULT_LANGUAGE):
+    """The language of a request: the user's choice (the language cookie), else the best of the
+    browser's Accept-Language that Piiri speaks, else ``default``."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or default
+
+
 class Translator:
     """``t = Translator("en"); t("login.title")``; a missing key shows as itself, never as an error."""
 
@@ -310,8 +322,15 @@ class Translator:
     def has(self, key):
         return key in self.messages
 
-    def service_message(self, message):
-        """A service's (English) validation message in the user's language, or as sent if unknown."""
+    def service_message(self, message, params=None):
+        """A service's message in the user's language: a code (``contact.email_invalid``, piiri.errors)
+        or a ``{"code": ..., "params": {...}}`` entry through the catalogs; an older service's English
+        sentence through SERVICE_MESSAGES; anything unknown as sent."""
+        if isinstance(message, Mapping) and "code" in message:
+            message, params = message["code"], message.get("params")
+        message = str(message)
+        if is_code(message):
+            return self(message, **(params or {})) if self.has(message) else message
         for pattern, key in SERVICE_MESSAGES:
             match = pattern.match(message)
             if match:

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from gateway import rich_form
 from gateway.auth import same_secret
-from gateway.i18n import LANGUAGE_COOKIE, Translator
+from gateway.i18n import Translator, request_language
 from piiri import clock
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
 from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES, LIST_KINDS
@@ -224,7 +224,7 @@ def html_response(body, status=200):
 
 
 def language_of(request):
-    return Translator(request.cookies.get(LANGUAGE_COOKIE)).language
+    return request_language(request)
 
 
 def safe_next(value, default="/contacts"):
