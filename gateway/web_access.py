@@ -4,11 +4,7 @@ guarded); a refused change shows the form again with what was wrong."""
 
 from datetime import UTC, datetime
 
-from gateway import (
-    access_admin,
-    api_tokens,
-    i18n_access,  # noqa: F401  (registers the words)
-)
+from gateway import access_admin, api_tokens
 from gateway.api_access import USER_FIELDS, token_view
 from gateway.http import http
 from gateway.i18n import Translator

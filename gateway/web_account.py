@@ -6,12 +6,7 @@ The rules are in gateway/security.py and gateway/accounts.py; these routes only 
 
 from urllib.parse import urlencode
 
-from gateway import (
-    accounts,
-    accounts_totp,
-    auth,
-    i18n_account,  # noqa: F401  (registers the words)
-)
+from gateway import accounts, accounts_totp, auth
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS

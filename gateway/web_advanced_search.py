@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_advanced_search, i18n_saved_expressions  # noqa: F401  (registers the words)
 from gateway.advanced_search_form import (
     FIELDS,
     SORTS,

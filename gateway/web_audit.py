@@ -3,7 +3,6 @@ everything done to one contact, and the hash chain's status for administrators (
 
 from urllib.parse import urlencode
 
-from gateway import i18n_audit  # noqa: F401  (registers the words)
 from gateway.api_audit import audit_filters, export_csv
 from gateway.http import http
 from gateway.i18n import Translator

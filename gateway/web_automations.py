@@ -1,7 +1,6 @@
 """Web pages of group automations (C8): the list with enable toggles (/automations), the form with its dry
 run (/automations/new, /automations/<id>/edit) and one automation's definition and history."""
 
-from gateway import i18n_automations  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_AUTOMATIONS, VIEW

@@ -3,7 +3,6 @@ birthdays, and the admin's settings page (/settings/birthdays)."""
 
 from datetime import date
 
-from gateway import i18n_birthdays  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, VIEW

@@ -1,7 +1,6 @@
 """Custom fields in the web UI (C3): /settings/custom-fields, the contact form's inputs, the contact
 page's section and the contact list's filters. Definitions are fetched once per request, lazily."""
 
-from gateway import i18n_custom_fields  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_FIELDS

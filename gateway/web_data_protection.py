@@ -5,7 +5,6 @@ contacts past retention and the bulk erasure behind a confirmation (/data-protec
 import time
 from urllib.parse import urlencode
 
-from gateway import i18n_data_protection  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, GDPR_OFFICER, VIEW

@@ -11,7 +11,6 @@ from marshmallow import missing
 from marshmallow import validate as ma_validate
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_export_layouts, i18n_exports  # noqa: F401  (register the words)
 from gateway.export_calls import selection_from_args
 from gateway.http import http
 from gateway.i18n import Translator

@@ -3,7 +3,6 @@ contact list, and the "Ryhmät" section of a contact's page."""
 
 from urllib.parse import urlencode
 
-from gateway import i18n_groups  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, MANAGE_GROUPS, VIEW

@@ -2,7 +2,6 @@
 refresh: the CSP forbids inline scripts), the per-row error report with its Excel download, the choice to
 import only the valid rows, the result and undo."""
 
-from gateway import i18n_imports  # noqa: F401  (registers the words)
 from gateway.api_imports import ImportCalls
 from gateway.http import http
 from gateway.i18n import Translator

@@ -3,7 +3,6 @@ confirmation page, and the "Mahdolliset kaksoiskappaleet" section of a contact's
 
 from urllib.parse import urlencode
 
-from gateway import i18n_merge  # noqa: F401  (registers the words)
 from gateway.api_merge import id_list
 from gateway.http import http
 from gateway.i18n import Translator

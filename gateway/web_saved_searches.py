@@ -7,17 +7,27 @@ from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_saved_expressions, i18n_saved_searches  # noqa: F401  (registers the words)
 from gateway.advanced_search_form import expression_text
 from gateway.base import search_filters
 from gateway.http import http
-from gateway.i18n import Translator
+from gateway.i18n import Translator, format_number
 from gateway.roles import VIEW
 from gateway.web_helpers import field_errors, language_of, require_csrf, see_other, template_extra, web_page
 from piiri.errors import Conflict, PiiriError, ValidationFailed
 from services.contacts.saved_searches.contract import search_params
 
 log = logging.getLogger(__name__)
+
+
+def count_text(t, count):
+    """A ContactCount as words: '1 234 osumaa', 'yli 10 000 osumaa', '1 result'."""
+    if not count["exact"]:
+        return t("ss.count_more", n=format_number(count["count"] - 1, t.language))
+    if count["count"] == 1:
+        return t("ss.count_one")
+    return t("ss.count", n=format_number(count["count"], t.language))
+
+
 FILTER_PREFIX = "filter."  # hidden inputs of the save form: filter.<name> = value
 NOTICES = ("created", "changed", "deleted")
 
@@ -96,7 +106,7 @@ class ListBar:
     @property
     def count_text(self):
         count = self.summary["count"]
-        return i18n_saved_searches.count_text(self.t, count) if count else ""
+        return count_text(self.t, count) if count else ""
 
     @property
     def saved_searches(self):

@@ -3,9 +3,8 @@ save form, where a saved search opens."""
 
 from werkzeug.datastructures import MultiDict
 
-from gateway.i18n import Translator
-from gateway.i18n_saved_searches import count_text, format_number
-from gateway.web_saved_searches import list_search, open_url, save_form_data
+from gateway.i18n import Translator, format_number
+from gateway.web_saved_searches import count_text, list_search, open_url, save_form_data
 
 
 def test_c4_counts_in_finnish_use_a_narrow_no_break_space():
