@@ -160,7 +160,7 @@ class ExportsWebRoutes:
             names["saved"] = self.call("contacts", "get_saved_search", selection["id"])["name"]
         custom = self.call("contacts", "list_custom_fields")["items"]
         kinds = self.call("contacts", "list_status_kinds")
-        label = "label_fi" if t.language == "fi" else "label_en"
+        label = "label_en" if t.language == "en" else "label_fi"
         chosen = chosen or {}
         columns = chosen.get("columns") or list(DEFAULT_COLUMNS)
         return self.web_render(
@@ -177,7 +177,7 @@ class ExportsWebRoutes:
             format=export_format,
             options=option_fields(export_format.options, t, chosen.get("options")),
             standard_columns=[
-                (key, labels[0] if t.language == "fi" else labels[1])
+                (key, labels[1] if t.language == "en" else labels[0])
                 for key, labels in STANDARD_COLUMNS.items()
             ],
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],

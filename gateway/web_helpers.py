@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from gateway import rich_form
 from gateway.auth import same_secret
+from gateway.i18n import LANGUAGES as UI_LANGUAGES
 from gateway.i18n import Translator, request_language
 from piiri import clock
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
@@ -194,6 +195,7 @@ def environment():
         list_kinds=LIST_KINDS,
         form_rows=rich_form.rows,
         genders=GENDERS,
+        ui_languages=UI_LANGUAGES,
     )
     return env
 
