@@ -25,6 +25,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from gateway.service_messages import SERVICE_MESSAGES
+from piiri import formatting
 from piiri.errors import is_code
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ FALLBACK_LANGUAGE = "en"  # a message missing in a language (a test forbids it) 
 LANGUAGE_COOKIE = "piiri_lang"
 DOMAIN = "messages"
 GATEWAY_DIR = Path(__file__).resolve().parent
-NARROW_NBSP = "\u202f"  # Finnish thousands separator: 1 234
 
 
 def locale_dirs():
@@ -144,6 +144,5 @@ class Translator:
 
 
 def format_number(n, language):
-    """12345 -> '12 345' (narrow no-break space) in Finnish and Swedish, '12,345' in English."""
-    grouped = f"{int(n):,}"
-    return grouped if language == "en" else grouped.replace(",", NARROW_NBSP)
+    """12345 -> '12 345' in Finnish and Swedish, '12,345' in English (Babel, piiri.formatting)."""
+    return formatting.format_number(int(n), language)

@@ -3,10 +3,13 @@ birthdays, and the admin's settings page (/settings/birthdays)."""
 
 from datetime import date
 
+from babel.dates import format_date
+
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, VIEW
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from piiri import formatting
 from piiri.errors import PiiriError, ValidationFailed
 
 SETTINGS_PATH = "/settings/birthdays"
@@ -14,9 +17,10 @@ IMPORTANT_KINDS = ("everyone", "group", "saved_search", "keep")
 
 
 def day_label(value, language):
-    """'2026-12-03' -> '3.12.' (fi) or '3 Dec' (en)."""
+    """'2026-12-03' -> '3.12.' (fi, sv) or '3 Dec' (en), by Babel."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day}.{day.month}." if language == "fi" else f"{day.day} {day:%b}"
+    pattern = "d MMM" if language == "en" else "d.M."
+    return format_date(day, pattern, locale=formatting.locale_of(language))
 
 
 def parse_age_list(text):

@@ -142,6 +142,12 @@ def export_links(gateway, request, principal):
     return {"export_list_url": list_export_url(request) if request.path == "/contacts" else "/exports/new"}
 
 
+def format_label(item, t):
+    """An export format's name in the user's language (the catalogs' ``exp.format.<name>``)."""
+    key = f"exp.format.{item.name}"
+    return t(key) if t.has(key) else item.label(t.language)
+
+
 class ExportsWebRoutes:
     def web_exports_form(self, request, principal, args, status=200, errors=None, chosen=None):
         t = Translator(language_of(request))
@@ -173,11 +179,11 @@ class ExportsWebRoutes:
             selection_json=json.dumps(selection),
             selection_text=selection_text(selection, t, names),
             selection_args=[("selection", json.dumps(selection))],
-            formats=[(item.name, item.label(t.language)) for item in formats() if not item.single_contact],
+            formats=[(item.name, format_label(item, t)) for item in formats() if not item.single_contact],
             format=export_format,
             options=option_fields(export_format.options, t, chosen.get("options")),
             standard_columns=[
-                (key, labels[1] if t.language == "en" else labels[0])
+                (key, t(f"field.{key}") if t.has(f"field.{key}") else labels[1 if t.language == "en" else 0])
                 for key, labels in STANDARD_COLUMNS.items()
             ],
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],

@@ -21,6 +21,33 @@ def translated_errors(errors, language):
     return {column: translate(str(message), language) for column, message in (errors or {}).items()}
 
 
+LIST_FIELDS = {"emails": ("field.email", "email_kind"), "phones": ("field.phone", "phone_kind")}
+
+
+def field_labels(fields, language):
+    """The import's field keys -> their names in the user's language: the UI's own words for a contact
+    field (``first_name``, ``emails.work``, ``addresses.home.city``), else the imports service's label
+    (custom fields: their Finnish or English name)."""
+    t = Translator(language)
+
+    def own_words(key):
+        parts = key.split(".")
+        if len(parts) == 1 and t.has(f"field.{key}"):
+            return t(f"field.{key}")
+        if len(parts) == 2 and parts[0] in LIST_FIELDS:
+            field, kinds = LIST_FIELDS[parts[0]]
+            return f"{t(field)} ({t(f'{kinds}.{parts[1]}')})"
+        if len(parts) == 3 and parts[0] == "addresses" and t.has(f"field.{parts[2]}"):
+            return f"{t(f'field.{parts[2]}')} ({t(f'address_kind.{parts[1]}')})"
+        return None
+
+    labels = {}
+    for field in fields:
+        service_label = field["label_en"] if language == "en" else field["label_fi"]
+        labels[field["key"]] = own_words(field["key"]) or service_label
+    return lambda key: labels.get(key, key)
+
+
 def options_from(form):
     """The mapping form's options -> the imports service's ImportOptions."""
     options = {
@@ -104,6 +131,7 @@ class ImportsWebRoutes(ImportCalls):
             options=form or job["options"] or {},
             on_duplicate_choices=ON_DUPLICATE,
             match_on_choices=MATCH_ON,
+            field_label=field_labels(fields, language_of(request)),
             errors=errors or [],
         )
 
@@ -142,6 +170,7 @@ class ImportsWebRoutes(ImportCalls):
         kept = not job.get("expired_at")  # the file and rows are deleted after IMPORT_KEEP_HOURS
         if job["status"] == "validated" and kept:
             context["preview"] = self.call("imports", "preview", import_id)
+            context["field_label"] = field_labels(self.call("imports", "importable_fields"), language)
             for row in context["preview"]["rows"]:
                 row["errors"] = translated_errors(row["errors"], language)
         if job["invalid_rows"] and job["status"] in ("validated", "done", "failed") and kept:
