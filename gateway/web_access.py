@@ -21,7 +21,7 @@ def problems_of(exc, t):
     for name, messages in (exc.details or {}).items():
         label = t(f"admin.field.{name}") if t.has(f"admin.field.{name}") else name
         for message in messages if isinstance(messages, list) else [messages]:
-            lines.append(f"{label}: {t.service_message(str(message))}")
+            lines.append(f"{label}: {t.service_message(message)}")
     return lines
 
 
@@ -87,7 +87,7 @@ class AccessWebRoutes:
             permissions=PERMISSIONS,
             roles=access_admin.list_roles(session),
             problems=problems_of(error, t) if error else [],
-            error_message=t.service_message(error.message) if error else "",
+            error_message=t.service_message(error.message, error.params) if error else "",
             **context,
         )
 

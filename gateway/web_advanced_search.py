@@ -76,7 +76,7 @@ class AdvancedSearchWebRoutes:
                 errors, general = row_errors(exc.details, paths)
                 errors = {key: [t.service_message(m) for m in messages] for key, messages in errors.items()}
                 general = [t.service_message(m) for m in general] or (
-                    [] if errors else [t.service_message(exc.message)]
+                    [] if errors else [t.service_message(exc.message, exc.params)]
                 )
                 status = 422
         kept = [(name, value) for name, value in args.items(multi=True) if name != "cursor"]

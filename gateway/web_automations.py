@@ -86,13 +86,13 @@ def form_errors(exc, t):
     by_field, general = {}, []
     for name, messages in (exc.details or {}).items():
         messages = [messages] if isinstance(messages, str) else messages
-        texts = [t.service_message(str(text)) for text in messages]
+        texts = [t.service_message(text) for text in messages]
         if name in FORM_FIELDS:
             by_field.setdefault(FORM_FIELDS[name], []).extend(texts)
         else:
             general.extend(texts)
     if not by_field and not general:
-        general.append(t.service_message(exc.message))
+        general.append(t.service_message(exc.message, exc.params))
     return by_field, list(dict.fromkeys(general))
 
 

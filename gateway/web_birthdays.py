@@ -67,7 +67,7 @@ def form_errors(details, t):
         if isinstance(messages, str):
             messages = [messages]
         field = name.split(".", 1)[0]
-        errors.setdefault(field, []).extend(t.service_message(str(text)) for text in messages)
+        errors.setdefault(field, []).extend(t.service_message(text) for text in messages)
     return errors
 
 
@@ -147,7 +147,7 @@ class BirthdaysWebRoutes:
             self.call("contacts", "update_birthday_settings", data)
         except ValidationFailed as exc:
             t = Translator(language_of(request))
-            errors = form_errors(exc.details, t) or {"_general": [t.service_message(exc.message)]}
+            errors = form_errors(exc.details, t) or {"_general": [t.service_message(exc.message, exc.params)]}
             return self.web_birthdays_settings_page(
                 request, principal, request.form.to_dict(), errors, status=422
             )

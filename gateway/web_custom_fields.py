@@ -94,7 +94,7 @@ class CustomFieldsWeb:
         by_field, general = field_errors(errors, t)
         for name, messages in (errors or {}).items():  # definition attributes sit beside their inputs
             if name in DEFINITION_ATTRIBUTES + ("choices", "required", "unique_values"):
-                by_field[name] = [t.service_message(str(text)) for text in messages]
+                by_field[name] = [t.service_message(text) for text in messages]
                 general = [text for text in general if text not in by_field[name]]
         template = "custom_fields/edit.html" if field else "custom_fields/list.html"
         fields = (

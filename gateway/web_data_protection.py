@@ -40,7 +40,7 @@ class DataProtectionWebRoutes:
     def _dp_errors(self, request, exc):
         by_field, general = field_errors(exc.details, Translator(language_of(request)))
         messages = general + [message for texts in by_field.values() for message in texts]
-        return messages or [Translator(language_of(request)).service_message(exc.message)]
+        return messages or [Translator(language_of(request)).service_message(exc.message, exc.params)]
 
     def _dp_page(
         self, request, principal, contact_id, status=200, errors=(), consent_form=None, basis_form=None

@@ -218,8 +218,8 @@ class ExportsWebRoutes:
             }
             job = self.call("exports", "start_export", data)
         except ValidationFailed as exc:
-            messages = [t.service_message(exc.message)] + [
-                t.service_message(str(text))
+            messages = [t.service_message(exc.message, exc.params)] + [
+                t.service_message(text)
                 for texts in (exc.details or {}).values()
                 for text in (texts if isinstance(texts, list) else [texts])
                 if not isinstance(text, dict)

@@ -53,7 +53,7 @@ class GroupsWebRoutes:
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
         messages = [*general, *(text for texts in by_field.values() for text in texts)]
-        return messages or [t.service_message(exc.message)]
+        return messages or [t.service_message(exc.message, exc.params)]
 
     def groups_render(self, request, principal, template, status=200, **context):
         return self.web_render(

@@ -298,7 +298,7 @@ def field_errors(details, t):
             messages = [text for value in messages.values() for text in value]
         if isinstance(messages, str):
             messages = [messages]
-        texts = [t.service_message(str(text)) for text in messages]
+        texts = [t.service_message(text) for text in messages]
         if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
             by_field[name] = texts
         else:

@@ -7,7 +7,7 @@ from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import IMPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri.errors import Conflict, ValidationFailed
+from piiri.errors import Conflict, ValidationFailed, is_code
 from services.imports.contract.messages import translate
 
 RUNNING = ("validating", "committing")
@@ -17,8 +17,18 @@ REFRESH_SECONDS = 2
 
 
 def translated_errors(errors, language):
-    """{column: message} of a row in the user's language ('' is the row as a whole)."""
-    return {column: translate(str(message), language) for column, message in (errors or {}).items()}
+    """{column: message} of a row in the user's language ('' is the row as a whole): the imports
+    service's English messages through its contract, the contacts service's codes through the catalogs."""
+    t = Translator(language)
+
+    def words(message):
+        if isinstance(message, list | tuple):
+            return " ".join(words(item) for item in message)
+        if isinstance(message, dict) or is_code(message):
+            return t.service_message(message)
+        return translate(str(message), language)
+
+    return {column: words(message) for column, message in (errors or {}).items()}
 
 
 LIST_FIELDS = {"emails": ("field.email", "email_kind"), "phones": ("field.phone", "phone_kind")}
@@ -69,7 +79,7 @@ def error_messages(exc, language):
     if "code" in (exc.details or {}) and "file" in exc.details:
         return [translate(exc.message, language)]
     t = Translator(language)
-    texts = [t.service_message(exc.message)]
+    texts = [t.service_message(exc.message, exc.params)]
     for name, messages in (exc.details or {}).items():
         if name == "code":
             continue

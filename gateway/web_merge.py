@@ -105,7 +105,7 @@ class MergeWebRoutes:
     def _merge_refused(self, request, principal, ids, exc):
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
-        errors = [t.service_message(exc.message)]
+        errors = [t.service_message(exc.message, exc.params)]
         for text in general + [text for texts in by_field.values() for text in texts]:
             if text not in errors:
                 errors.append(text)

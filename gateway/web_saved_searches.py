@@ -126,7 +126,7 @@ class SavedSearchesWebRoutes:
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
         return [text for texts in by_field.values() for text in texts] + general or [
-            t.service_message(exc.message)
+            t.service_message(exc.message, exc.params)
         ]
 
     def web_saved_searches_page(self, request, principal, status=200, errors=None, form=None, notice=None):

@@ -64,13 +64,19 @@ def _codes_in_details(node):
 
 
 def service_codes():
-    """The codes raised in services/ (not their tests): the message of a piiri.errors exception, and
-    the codes in its details' lists and ``coded(...)`` entries."""
+    """The codes raised in services/ (not their tests): the message of a piiri.errors exception, the
+    codes in its details' lists and ``coded(...)`` entries, and every code of a service's
+    ``error_codes.py`` (the codes its validators' findings become)."""
     codes = {}
     for path in (ROOT / "services").rglob("*.py"):
         if "tests" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        tree = ast.parse(path.read_text(), str(path))
+        if path.name == "error_codes.py":
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Constant) and is_code(node.value):
+                    codes.setdefault(node.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -130,6 +136,7 @@ def test_every_id_used_in_code_and_templates_has_a_text_in_every_language(extrac
 
 def test_every_error_code_a_service_raises_has_a_text_in_every_language():
     codes = service_codes()
+    assert {"contact.invalid", "contact.email_invalid", "contact.too_long"} <= set(codes)
     for language in LANGUAGES:
         known = set(messages(language))
         missing = {code: where for code, where in codes.items() if code not in known}

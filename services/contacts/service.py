@@ -31,6 +31,7 @@ from services.contacts.contract import (
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.details import detail_names, detail_subjects, details_for
 from services.contacts.erasure.rpc import ErasureRpc
+from services.contacts.error_codes import invalid
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.filters import filter_conditions
 from services.contacts.groups.rpc import GroupsRpc
@@ -54,9 +55,7 @@ def validated(data, partial=False):
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed(
-            "Some fields are not valid.", rich_fields.flatten_errors(exc.normalized_messages())
-        ) from None
+        raise invalid(rich_fields.flatten_errors(exc.normalized_messages())) from None
     if values.get("phone"):
         values["phone"] = normalise_phone(values["phone"])
     return values
@@ -65,7 +64,7 @@ def validated(data, partial=False):
 def check_whole(contact):
     errors = whole_contact_errors(contact)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise invalid(errors)
 
 
 class ContactsService(

@@ -50,3 +50,17 @@ def test_error_response_translates_a_code_and_passes_a_sentence_on():
     assert coded_body["message"] == "Liian pitkä (enintään 5 merkkiä)."
     sentence_body = json.loads(error_response(NotFound("No such group."), "fi").get_data())
     assert sentence_body == {"error": "not_found", "message": "No such group."}
+
+
+def test_the_gateway_words_a_services_coded_field_errors_in_the_users_language():
+    from gateway.i18n import Translator
+    from gateway.web_helpers import field_errors
+
+    details = {"first_name": [coded("contact.too_long", max=100)], "email": ["contact.email_invalid"]}
+    by_field, general = field_errors(details, Translator("sv"))
+    assert by_field == {
+        "first_name": ["För lång (högst 100 tecken)."],
+        "email": ["E-postadressen är inte giltig."],
+    }
+    by_field, _ = field_errors(details, Translator("fi"))
+    assert by_field["first_name"] == ["Liian pitkä (enintään 100 merkkiä)."] and not general

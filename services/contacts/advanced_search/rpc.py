@@ -17,6 +17,7 @@ from services.contacts.advanced_search.contract import AdvancedCountInput, Advan
 from services.contacts.advanced_search.expression import compile_expression
 from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
 from services.contacts.counting import audit_count
+from services.contacts.error_codes import invalid
 from services.contacts.filters import _builder, check_targets, unknown_family_filters
 from services.contacts.saved_searches.storage import COUNT_CAP
 from services.contacts.search import clamp_limit, encode_cursor
@@ -79,7 +80,7 @@ def _loaded(schema, data):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 def position_for(cursor, sort, direction):

@@ -15,6 +15,7 @@ from services.contacts.affiliations.contract import (
     PeoplePage,
     PeopleQuery,
 )
+from services.contacts.error_codes import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
 ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
@@ -26,7 +27,7 @@ def _load(schema, data, partial=False):
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 class AffiliationsRpc:
@@ -118,7 +119,7 @@ class AffiliationsRpc:
             merged = {**current, **values}
             problem = rules.dates_problem(merged["starts_on"], merged["ends_on"])
             if problem:
-                raise ValidationFailed("Some fields are not valid.", problem)
+                raise invalid(problem)
             changed = sorted(key for key, value in values.items() if current[key] != value)
             if not changed:
                 return AFFILIATION.dump(current)

@@ -15,6 +15,7 @@ from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
+from services.contacts.error_codes import invalid
 from services.contacts.groups import parts, storage, tree  # noqa: F401  (parts registers)
 from services.contacts.groups.contract import (
     Group,
@@ -37,7 +38,7 @@ def loaded(schema, data, what):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 def group_event(group, change, changed_fields, subtree_ids=()):
