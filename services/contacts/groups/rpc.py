@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
@@ -88,8 +88,8 @@ class GroupsRpc:
             )
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "A group cannot be created under an archived group.",
-                    {"parent_id": [f"'{parent['name']}' is archived."]},
+                    "groups.parent_archived",
+                    {"parent_id": [coded("groups.group_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(name, storage.sibling_names(session, parent and parent["id"]))
             group_id = uuid.uuid4()
@@ -232,15 +232,15 @@ class GroupsRpc:
             group = self._groups_get(session, group_id, for_update=True)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {"group_id": [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived",
+                    {"group_id": [coded("groups.group_archived", name=group["name"])]},
                 )
             scopes.require_group_in_scope(session, actor, group)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
-                    f"{len(unknown)} of the contact ids name no contact.", {"contact_ids": unknown[:100]}
+                    "groups.unknown_contacts", {"contact_ids": unknown[:100]}, {"count": len(unknown)}
                 )
             added = storage.add_memberships(
                 session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
@@ -284,8 +284,7 @@ class GroupsRpc:
             group = self._groups_get(session, group_id, field)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {field: [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived", {field: [coded("groups.group_archived", name=group["name"])]}
                 )
             scopes.require_group_in_scope(session, actor, group, field)
         finally:
@@ -388,7 +387,7 @@ class GroupsRpc:
         parsed = storage_id(group_id)
         group = storage.get_group(session, parsed, for_update) if parsed else None
         if group is None:
-            raise NotFound(f"No group with id {group_id}.", {field: str(group_id)})
+            raise NotFound("groups.not_found", {field: str(group_id)}, {"id": str(group_id)})
         return group
 
     def _groups_move(self, session, actor, group, new_parent_id):
@@ -419,8 +418,8 @@ class GroupsRpc:
             parent = storage.get_group(session, group["parent_id"]) if group["parent_id"] else None
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "Restore the parent group first.",
-                    {"archived": [f"The parent group '{parent['name']}' is archived."]},
+                    "groups.restore_parent_first",
+                    {"archived": [coded("groups.parent_is_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(
                 group["name"], storage.sibling_names(session, group["parent_id"], group["id"])
@@ -462,9 +461,7 @@ class GroupsRpc:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise ValidationFailed(
-                f"{field} must be a date (YYYY-MM-DD).", {field: ["Not a valid date."]}
-            ) from None
+            raise ValidationFailed("groups.date_invalid", {field: ["groups.date_invalid"]}) from None
 
 
 def storage_id(value):
