@@ -94,61 +94,31 @@ def static_url(filename):
     return f"/static/{quote(filename)}?v={static_version(filename)}"
 
 
-# Templates that features add to a contact's page, below its details (e.g. "contact/_groups.html").
-# Each gets the page's context, including ``contact`` with the feature's part from get_contact.
-CONTACT_SECTIONS = []
-
-
-# Templates that features add inside the contact list's search form (filter controls). Each gets
-# ``filters`` (the active {name: value}) and must submit its controls as query arguments.
-LIST_FILTER_SECTIONS = []
-
-
-def list_filter_section(template):
-    if template not in LIST_FILTER_SECTIONS:
-        LIST_FILTER_SECTIONS.append(template)
-    return template
-
-
-def contact_section(template):
-    if template not in CONTACT_SECTIONS:
-        CONTACT_SECTIONS.append(template)
-    return template
-
-
-# Parts that features add to the contact form (e.g. custom fields): ``name`` is the part's key in the
-# contact and in the posted data, ``template`` is included before the buttons, ``read(form)`` gives
-# the part's value from a posted form (None if it has none), and errors keyed "<name>" or
-# "<name>.<x>" stay beside it.
-CONTACT_FORM_PARTS = {}
-
-
-def contact_form_part(name, template, read):
-    CONTACT_FORM_PARTS[name] = {"template": template, "read": read}
-
-
-# Functions ``(gateway, request, principal) -> {name: value}`` that add to every page's template
-# context; keep what they add lazy (most pages never use it).
-TEMPLATE_EXTRAS = []
-
-
-def template_extra(function):
-    if function not in TEMPLATE_EXTRAS:
-        TEMPLATE_EXTRAS.append(function)
-    return function
-
-
 def template_extras(gateway, request, principal):
+    """What the areas' template extras (gateway/areas.py) add to a page's context."""
     extras = {}
-    for function in TEMPLATE_EXTRAS:
+    for function in areas().TEMPLATE_EXTRAS:
         extras.update(function(gateway, request, principal))
     return extras
+
+
+def areas():
+    """gateway/areas.py: the areas' templates, contact page sections, list filters and form parts
+    (imported here, not at the top: the areas import this module)."""
+    from gateway import areas
+
+    return areas
 
 
 @functools.cache
 def environment():
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(GATEWAY_DIR / "templates"),
+        # The shared templates (base.html, _forms.html, login.html, error.html), then each area's, all
+        # under their full names ("groups/list.html" is gateway/groups/templates/groups/list.html).
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(GATEWAY_DIR / "templates")]
+            + [jinja2.FileSystemLoader(GATEWAY_DIR / area.name / "templates") for area in areas().AREAS]
+        ),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -158,9 +128,9 @@ def environment():
         static_url=static_url,
         phone=format_phone,
         form_groups=FORM_GROUPS,
-        contact_sections=CONTACT_SECTIONS,
-        list_filter_sections=LIST_FILTER_SECTIONS,
-        contact_form_parts=CONTACT_FORM_PARTS,
+        contact_sections=areas().CONTACT_SECTIONS,
+        list_filter_sections=areas().LIST_FILTER_SECTIONS,
+        contact_form_parts=areas().CONTACT_FORM_PARTS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
         list_kinds=LIST_KINDS,
@@ -275,7 +245,7 @@ def contact_form_data(form):
         if name not in rich_form.NOT_IN_FORM and name not in rich_form.LIST_FIELDS and name != "tags"
     }
     data.update(rich_form.read(form))
-    for name, part in CONTACT_FORM_PARTS.items():
+    for name, part in areas().CONTACT_FORM_PARTS.items():
         value = part["read"](form)  # None: the form had no inputs of this part
         if value is not None:
             data[name] = value
@@ -286,20 +256,21 @@ def contact_form_values(contact):
     """A contact from the service -> the strings its edit form shows."""
     values = {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
     values.update(rich_form.form_values(contact))
-    values.update({name: contact[name] for name in CONTACT_FORM_PARTS if name in contact})
+    values.update({name: contact[name] for name in areas().CONTACT_FORM_PARTS if name in contact})
     return values
 
 
 def field_errors(details, t):
     """ValidationFailed details -> ({field: [messages]}, [messages for no particular field])."""
     by_field, general = {}, []
+    parts = areas().CONTACT_FORM_PARTS
     for name, messages in (details or {}).items():
         if isinstance(messages, dict):  # nested errors: flatten their messages
             messages = [text for value in messages.values() for text in value]
         if isinstance(messages, str):
             messages = [messages]
         texts = [t.service_message(text) for text in messages]
-        if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
+        if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in parts:
             by_field[name] = texts
         else:
             general.extend(texts)

@@ -4,11 +4,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gateway.account.web import after_login_path, form_errors, locked_message
 from gateway.i18n import Translator, messages
-from gateway.web_account import after_login_path, form_errors, locked_message
 from piiri.errors import AccountLocked
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "account"
+TEMPLATES = Path(__file__).resolve().parents[1] / "account" / "templates" / "account"
 KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 
 

@@ -4,14 +4,14 @@ English, the services' messages are translated, and the person/organisation sect
 import re
 from pathlib import Path
 
-from gateway import web_affiliations  # noqa: F401  (registers the sections)
+from gateway.affiliations import web as web_affiliations
 from gateway.i18n import Translator, messages
 from gateway.web_helpers import GATEWAY_DIR, render_html
 
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 TEMPLATES = [
-    *(GATEWAY_DIR / "templates" / "affiliations").glob("*.html"),
-    GATEWAY_DIR / "templates/photos/_section.html",
+    *(GATEWAY_DIR / "affiliations/templates/affiliations").glob("*.html"),
+    GATEWAY_DIR / "affiliations/templates/photos/_section.html",
 ]
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import web_custom_fields
+from gateway.custom_fields import web as web_custom_fields
 from gateway.i18n import Translator, messages
 from gateway.web_helpers import contact_form_data, field_errors
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from gateway import web_groups
+from gateway.groups import web as web_groups
 from gateway.i18n import messages
 
 TEMPLATES = Path(web_groups.__file__).parent / "templates" / "groups"

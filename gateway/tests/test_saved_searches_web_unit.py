@@ -4,7 +4,8 @@ save form, where a saved search opens."""
 from werkzeug.datastructures import MultiDict
 
 from gateway.i18n import Translator, format_number
-from gateway.web_saved_searches import count_text, list_search, open_url, save_form_data
+from gateway.saved_searches.links import open_url
+from gateway.saved_searches.web import count_text, list_search, save_form_data
 
 
 def test_c4_counts_in_finnish_use_a_narrow_no_break_space():

@@ -11,10 +11,10 @@ from werkzeug.datastructures import MultiDict
 
 import gateway.service  # noqa: F401  (every route module registers its sections)
 from gateway import web_helpers
+from gateway.contacts.web import display_name_of
 from gateway.i18n import LANGUAGES, Translator, pick_language
 from gateway.i18n import messages as catalog
 from gateway.service_messages import SERVICE_MESSAGES
-from gateway.web import display_name_of
 from gateway.web_helpers import (
     FLASH_KEYS,
     FORM_GROUPS,
@@ -32,7 +32,9 @@ from gateway.web_helpers import (
 from services.contacts.contract import EDITABLE_FIELDS, FLAT_FIELDS, KINDS, ContactInput, WholeContactRules
 from services.contacts.contract import LANGUAGES as CONTACT_LANGUAGES
 
-TEMPLATES = Path(web_helpers.__file__).parent / "templates"
+GATEWAY_DIR = Path(web_helpers.__file__).parent
+# The shared templates and the contacts area's (the contact list, page and form).
+TEMPLATE_DIRS = (GATEWAY_DIR / "templates", GATEWAY_DIR / "contacts" / "templates")
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 
 
@@ -53,10 +55,13 @@ def test_every_key_is_in_both_languages_with_the_same_placeholders():
 
 
 def test_every_key_the_templates_and_routes_use_exists():
-    sources = [path.read_text() for path in TEMPLATES.glob("*.html")]
+    sources = [path.read_text() for folder in TEMPLATE_DIRS for path in folder.glob("*.html")]
     sources += [
-        Path(web_helpers.__file__).read_text(),
-        Path(web_helpers.__file__).with_name("web.py").read_text(),
+        (GATEWAY_DIR / "web_helpers.py").read_text(),
+        (GATEWAY_DIR / "core.py").read_text(),
+        (GATEWAY_DIR / "contacts" / "web.py").read_text(),
+        (GATEWAY_DIR / "site" / "web.py").read_text(),
+        (GATEWAY_DIR / "account" / "web.py").read_text(),
     ]
     used = {key for source in sources for key in KEY_IN_SOURCE.findall(source)}
     used |= {f"field.{name}" for name in EDITABLE_FIELDS}
@@ -252,7 +257,7 @@ def test_static_files_stay_inside_the_static_folder():
     assert static_file("../web.py") is None
     assert static_file("/etc/passwd") is None
     assert static_file("missing.css") is None
-    assert not list((TEMPLATES.parent / "static").glob("*.js")), "no scripts: the UI works without JavaScript"
+    assert not list((GATEWAY_DIR / "static").glob("*.js")), "no scripts: the UI works without JavaScript"
 
 
 # --- templates ----------------------------------------------------------------------------------------

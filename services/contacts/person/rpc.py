@@ -1,6 +1,5 @@
-"""RPC methods of person details, mixed into ContactsService: validate, call storage, audit, publish."""
+"""RPC methods of person details, a feature of ContactsService: validate, call storage, audit, publish."""
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import update
 
@@ -8,9 +7,10 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.core import ContactsCore
 from services.contacts.error_codes import invalid
 from services.contacts.models import contacts
-from services.contacts.person import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.person import details, rules, storage
 from services.contacts.person.contract import (
     AltName,
     AltNameInput,
@@ -22,18 +22,9 @@ from services.contacts.person.contract import (
     StatusKind,
     StatusKindInput,
 )
+from services.contacts.person.rules import load, parse_uuid
 
 ALT_NAME, STATUS, STATUS_KIND, COUPLE = AltName(), Status(), StatusKind(), Couple()
-
-
-def load(schema, data, partial=False):
-    """User input through ``schema``; a ValidationFailed names every bad field."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        raise invalid(exc.normalized_messages()) from None
 
 
 def require_person(contact):
@@ -44,26 +35,10 @@ def require_person(contact):
         )
 
 
-def parse_uuid(value, field):
-    parsed = contact_storage.parse_id(value)
-    if parsed is None:
-        raise NotFound(f"No {field} {value}.", {field: str(value)})
-    return parsed
-
-
-class PersonRpc:
+class PersonRpc(ContactsCore):
     """C12 alternative names, C9 statuses, C14 deceased, C10 couples."""
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _person_read(self, contact_id, fields, read):
-        actor = self.context.require("contacts.view")
-        session = self.db.session
-        contact = self._existing(session, contact_id)
-        result = read(session, contact["id"])
-        session.rollback()
-        self.audit.read(actor, "contact.viewed", "contact", [contact["id"]], fields=fields)
-        return result
 
     def _person_change(self, session, actor, action, event_type, contact_ids, fields, payload, details=None):
         self.audit.write(
@@ -75,7 +50,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_alt_names(self, contact_id):
-        names = self._person_read(contact_id, ["alternative_names"], storage.names_of)
+        names = self._contact_part_read(contact_id, ["alternative_names"], storage.names_of)
         return ALT_NAME.dump(names, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -120,7 +95,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_statuses(self, contact_id):
-        statuses = self._person_read(contact_id, ["statuses"], storage.statuses_of)
+        statuses = self._contact_part_read(contact_id, ["statuses"], storage.statuses_of)
         return STATUS.dump(statuses, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
