@@ -456,7 +456,7 @@ def reset_password(session, user_id, audit):
 
 def role_label(session, code, language):
     """The role's name in ``language`` (its code if the role has no row)."""
-    column = roles.c.label_fi if language == "fi" else roles.c.label_en
+    column = roles.c.label_en if language == "en" else roles.c.label_fi
     return session.execute(select(column).where(roles.c.code == code)).scalar() or code
 
 

@@ -36,8 +36,19 @@ class Error(Schema):
     error = fields.String(
         required=True, metadata={"description": "Machine-readable code, e.g. validation_failed."}
     )
-    message = fields.String(required=True)
-    details = fields.Dict(metadata={"description": "For validation errors: field name -> list of messages."})
+    code = fields.String(
+        metadata={"description": "The stable code of what went wrong, e.g. contact.invalid (piiri.errors)."}
+    )
+    params = fields.Dict(metadata={"description": 'The values the code\'s text needs, e.g. {"max": 100}.'})
+    message = fields.String(
+        required=True,
+        metadata={"description": "The code in words, in the request's language (Accept-Language; English)."},
+    )
+    details = fields.Dict(
+        metadata={
+            "description": "For validation errors: field name -> list of codes or {code, params} entries."
+        }
+    )
 
 
 class AnyObject(Schema):

@@ -5,7 +5,6 @@ import hashlib
 import logging
 import mimetypes
 import uuid
-from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -16,8 +15,9 @@ from werkzeug.wrappers import Response
 
 from gateway import rich_form
 from gateway.auth import same_secret
-from gateway.i18n import LANGUAGE_COOKIE, Translator
-from piiri import clock
+from gateway.i18n import LANGUAGES as UI_LANGUAGES
+from gateway.i18n import Translator, request_language
+from piiri import formatting
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
 from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES, LIST_KINDS
 
@@ -67,43 +67,15 @@ def format_phone(value):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _as_date(value):
-    """A date, or the organisation's day of a timestamp (not its UTC day)."""
-    if isinstance(value, datetime):
-        return clock.local_date(value) if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value)
-    try:
-        return _as_date(datetime.fromisoformat(text)) if len(text) > 10 else date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def format_date(value, language):
-    day = _as_date(value) if value else None
-    if day is None:
-        return value or ""
-    return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+    """A date, or the organisation's day of a timestamp (piiri.formatting): '5.3.2025', '2025-03-05'."""
+    return formatting.format_date(value, language) if value else ""
 
 
 def format_datetime(value, language, seconds=False):
-    """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock): '5.3.2025 klo 14.07'
-    or '2025-03-05 14:07'."""
-    if not value:
-        return ""
-    if not isinstance(value, datetime):
-        try:
-            value = datetime.fromisoformat(str(value))
-        except ValueError:
-            return str(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(clock.timezone())
-    if language == "fi":
-        return f"{value.day}.{value.month}.{value.year} klo {value:%H.%M}" + (
-            f"{value:.%S}" if seconds else ""
-        )
-    return f"{value:%Y-%m-%d %H:%M}" + (f"{value::%S}" if seconds else "")
+    """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock, piiri.formatting):
+    '5.3.2025 klo 14.07', '5.3.2025 kl. 14.07' or '2025-03-05 14:07'."""
+    return formatting.format_datetime(value, language, seconds) if value else ""
 
 
 # --- templates --------------------------------------------------------------------------------------
@@ -164,6 +136,7 @@ def environment():
         list_kinds=LIST_KINDS,
         form_rows=rich_form.rows,
         genders=GENDERS,
+        ui_languages=UI_LANGUAGES,
     )
     return env
 
@@ -194,7 +167,7 @@ def html_response(body, status=200):
 
 
 def language_of(request):
-    return Translator(request.cookies.get(LANGUAGE_COOKIE)).language
+    return request_language(request)
 
 
 def safe_next(value, default="/contacts"):
@@ -296,7 +269,7 @@ def field_errors(details, t):
             messages = [text for value in messages.values() for text in value]
         if isinstance(messages, str):
             messages = [messages]
-        texts = [t.service_message(str(text)) for text in messages]
+        texts = [t.service_message(text) for text in messages]
         if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in parts:
             by_field[name] = texts
         else:

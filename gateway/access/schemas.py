@@ -54,7 +54,7 @@ class User(Schema):
     password = fields.String(load_only=True, metadata={"description": "on create only"})
     display_name = fields.String()
     role = fields.String()
-    language = fields.String(metadata={"enum": ["fi", "en"]})
+    language = fields.String(metadata={"enum": ["fi", "sv", "en"]})
     active = fields.Boolean(metadata={"description": "false deactivates (users are never deleted)"})
     user_groups = fields.List(fields.Nested(UserGroupRef), dump_only=True)
     permissions = fields.List(PERMISSION, dump_only=True)

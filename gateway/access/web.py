@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from gateway import (
     access_admin,
     api_tokens,
-    i18n_access,  # noqa: F401  (registers the words)
 )
 from gateway.access.api import USER_FIELDS, AccessAdmin, token_view
 from gateway.http import http
@@ -25,7 +24,7 @@ def problems_of(exc, t):
     for name, messages in (exc.details or {}).items():
         label = t(f"admin.field.{name}") if t.has(f"admin.field.{name}") else name
         for message in messages if isinstance(messages, list) else [messages]:
-            lines.append(f"{label}: {t.service_message(str(message))}")
+            lines.append(f"{label}: {t.service_message(message)}")
     return lines
 
 
@@ -91,7 +90,7 @@ class AccessWebRoutes(AccessAdmin):
             permissions=PERMISSIONS,
             roles=access_admin.list_roles(session),
             problems=problems_of(error, t) if error else [],
-            error_message=t.service_message(error.message) if error else "",
+            error_message=t.service_message(error.message, error.params) if error else "",
             **context,
         )
 

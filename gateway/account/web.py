@@ -11,7 +11,6 @@ from gateway import (
     accounts,
     accounts_totp,
     auth,
-    i18n_account,  # noqa: F401  (registers the words)
 )
 from gateway.account.calls import AccountCalls
 from gateway.http import http
@@ -69,7 +68,7 @@ def form_errors(details, t):
         if isinstance(messages, str):
             messages = [messages]
         if isinstance(messages, list):
-            errors[name] = [t.service_message(str(message)) for message in messages]
+            errors[name] = [t.service_message(message) for message in messages]
     return errors
 
 
@@ -323,7 +322,7 @@ class AccountWebRoutes(AccountCalls):
             delete_cookie(response, self.settings, auth.SESSION_COOKIE)
             return response
         except SecondFactorRequired as exc:
-            message = Translator(language_of(request)).service_message(exc.message)
+            message = Translator(language_of(request)).service_message(exc.message, exc.params)
             return self.totp_login_page(request, pending, error=message, status=401)
         except NotAuthenticated as exc:  # a wrong password or code (told apart by nobody), or expired
             key = "login.totp_wrong" if exc.message == accounts.WRONG_CODE_STEP else "login.totp_expired"

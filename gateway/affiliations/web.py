@@ -3,7 +3,6 @@
 
 from urllib.parse import urlencode
 
-from gateway import i18n_affiliations  # noqa: F401  (registers the words)
 from gateway.affiliations.api import photo_response, uploaded_photo
 from gateway.core import GatewayCore
 from gateway.http import http

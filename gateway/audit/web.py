@@ -3,7 +3,6 @@ everything done to one contact, and the hash chain's status for administrators (
 
 from urllib.parse import urlencode
 
-from gateway import i18n_audit  # noqa: F401  (registers the words)
 from gateway.audit.api import audit_filters, export_csv
 from gateway.core import GatewayCore
 from gateway.http import http
@@ -16,8 +15,18 @@ from services.audit.contract import SEARCH_FILTERS
 PAGE_SIZE = 50
 
 
+def field_label(name, t):
+    """A field of an audit record in words (``field.<name>``); an unknown one as it is."""
+    return t(f"field.{name}") if t.has(f"field.{name}") else name
+
+
+def word(prefix, code, t):
+    """``code`` in words through ``<prefix>.<code>`` (a subject type, a service); unknown: as it is."""
+    return t(f"{prefix}.{code}") if code and t.has(f"{prefix}.{code}") else (code or "")
+
+
 def event_rows(events, t):
-    """Audit events -> what the table shows."""
+    """Audit events -> what the table shows, in words: the action, subject type, service and fields."""
     rows = []
     for event in events:
         actor = event.get("actor") or {}
@@ -29,11 +38,10 @@ def event_rows(events, t):
                 "action": t.action(event.get("action", "")),
                 "action_code": event.get("action", ""),
                 "subject_type": event.get("subject_type") or "",
+                "subject_type_label": word("auditlog.subject_type", event.get("subject_type"), t),
                 "subject_ids": event.get("subject_ids") or [],
-                "service": event.get("service") or "",
-                "fields": ", ".join(
-                    t(f"field.{name}") if t.has(f"field.{name}") else name for name in event["fields"]
-                ),
+                "service": word("auditlog.service", event.get("service"), t),
+                "fields": ", ".join(field_label(name, t) for name in event["fields"]),
                 "seq": event.get("chain_seq"),
             }
         )

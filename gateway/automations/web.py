@@ -1,7 +1,6 @@
 """Web pages of group automations (C8): the list with enable toggles (/automations), the form with its dry
 run (/automations/new, /automations/<id>/edit) and one automation's definition and history."""
 
-from gateway import i18n_automations  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -88,13 +87,13 @@ def form_errors(exc, t):
     by_field, general = {}, []
     for name, messages in (exc.details or {}).items():
         messages = [messages] if isinstance(messages, str) else messages
-        texts = [t.service_message(str(text)) for text in messages]
+        texts = [t.service_message(text) for text in messages]
         if name in FORM_FIELDS:
             by_field.setdefault(FORM_FIELDS[name], []).extend(texts)
         else:
             general.extend(texts)
     if not by_field and not general:
-        general.append(t.service_message(exc.message))
+        general.append(t.service_message(exc.message, exc.params))
     return by_field, list(dict.fromkeys(general))
 
 

@@ -3,12 +3,14 @@ birthdays, and the admin's settings page (/settings/birthdays)."""
 
 from datetime import date
 
-from gateway import i18n_birthdays  # noqa: F401  (registers the words)
+from babel.dates import format_date
+
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, VIEW
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from piiri import formatting
 from piiri.errors import PiiriError, ValidationFailed
 
 SETTINGS_PATH = "/settings/birthdays"
@@ -16,9 +18,10 @@ IMPORTANT_KINDS = ("everyone", "group", "saved_search", "keep")
 
 
 def day_label(value, language):
-    """'2026-12-03' -> '3.12.' (fi) or '3 Dec' (en)."""
+    """'2026-12-03' -> '3.12.' (fi, sv) or '3 Dec' (en), by Babel."""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day}.{day.month}." if language == "fi" else f"{day.day} {day:%b}"
+    pattern = "d MMM" if language == "en" else "d.M."
+    return format_date(day, pattern, locale=formatting.locale_of(language))
 
 
 def parse_age_list(text):
@@ -65,7 +68,7 @@ def form_errors(details, t):
         if isinstance(messages, str):
             messages = [messages]
         field = name.split(".", 1)[0]
-        errors.setdefault(field, []).extend(t.service_message(str(text)) for text in messages)
+        errors.setdefault(field, []).extend(t.service_message(text) for text in messages)
     return errors
 
 
@@ -145,7 +148,7 @@ class BirthdaysWebRoutes(GatewayCore):
             self.call("contacts", "update_birthday_settings", data)
         except ValidationFailed as exc:
             t = Translator(language_of(request))
-            errors = form_errors(exc.details, t) or {"_general": [t.service_message(exc.message)]}
+            errors = form_errors(exc.details, t) or {"_general": [t.service_message(exc.message, exc.params)]}
             return self.web_birthdays_settings_page(
                 request, principal, request.form.to_dict(), errors, status=422
             )

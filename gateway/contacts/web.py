@@ -6,10 +6,7 @@ Routes stay thin: who is asking, one or two RPCs, a template. Helpers live in ga
 
 from urllib.parse import urlencode
 
-from gateway import (
-    i18n_rich_fields,  # noqa: F401  (registers the C2 words)
-    rich_form,
-)
+from gateway import rich_form
 from gateway.base import search_filters
 from gateway.core import GatewayCore
 from gateway.http import http

@@ -1,7 +1,6 @@
 """Custom fields in the web UI (C3): /settings/custom-fields, the contact form's inputs, the contact
 page's section and the contact list's filters. Definitions are fetched once per request, lazily."""
 
-from gateway import i18n_custom_fields  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -86,7 +85,7 @@ class CustomFieldsWeb(GatewayCore):
         by_field, general = field_errors(errors, t)
         for name, messages in (errors or {}).items():  # definition attributes sit beside their inputs
             if name in DEFINITION_ATTRIBUTES + ("choices", "required", "unique_values"):
-                by_field[name] = [t.service_message(str(text)) for text in messages]
+                by_field[name] = [t.service_message(text) for text in messages]
                 general = [text for text in general if text not in by_field[name]]
         template = "custom_fields/edit.html" if field else "custom_fields/list.html"
         fields = (

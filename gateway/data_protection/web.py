@@ -5,7 +5,6 @@ contacts past retention and the bulk erasure behind a confirmation (/data-protec
 import time
 from urllib.parse import urlencode
 
-from gateway import i18n_data_protection  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -37,7 +36,7 @@ class DataProtectionWebRoutes(GatewayCore):
     def _dp_errors(self, request, exc):
         by_field, general = field_errors(exc.details, Translator(language_of(request)))
         messages = general + [message for texts in by_field.values() for message in texts]
-        return messages or [Translator(language_of(request)).service_message(exc.message)]
+        return messages or [Translator(language_of(request)).service_message(exc.message, exc.params)]
 
     def _dp_page(
         self, request, principal, contact_id, status=200, errors=(), consent_form=None, basis_form=None

@@ -11,7 +11,6 @@ from marshmallow import missing
 from marshmallow import validate as ma_validate
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_export_layouts, i18n_exports  # noqa: F401  (register the words)
 from gateway.exports.calls import ExportCalls, selection_from_args
 from gateway.http import http
 from gateway.i18n import Translator
@@ -142,6 +141,12 @@ def export_links(gateway, request, principal):
     return {"export_list_url": list_export_url(request) if request.path == "/contacts" else "/exports/new"}
 
 
+def format_label(item, t):
+    """An export format's name in the user's language (the catalogs' ``exp.format.<name>``)."""
+    key = f"exp.format.{item.name}"
+    return t(key) if t.has(key) else item.label(t.language)
+
+
 class ExportsWebRoutes(ExportCalls):
     def web_exports_form(self, request, principal, args, status=200, errors=None, chosen=None):
         t = Translator(language_of(request))
@@ -160,7 +165,7 @@ class ExportsWebRoutes(ExportCalls):
             names["saved"] = self.call("contacts", "get_saved_search", selection["id"])["name"]
         custom = self.call("contacts", "list_custom_fields")["items"]
         kinds = self.call("contacts", "list_status_kinds")
-        label = "label_fi" if t.language == "fi" else "label_en"
+        label = "label_en" if t.language == "en" else "label_fi"
         chosen = chosen or {}
         columns = chosen.get("columns") or list(DEFAULT_COLUMNS)
         return self.web_render(
@@ -173,11 +178,11 @@ class ExportsWebRoutes(ExportCalls):
             selection_json=json.dumps(selection),
             selection_text=selection_text(selection, t, names),
             selection_args=[("selection", json.dumps(selection))],
-            formats=[(item.name, item.label(t.language)) for item in formats() if not item.single_contact],
+            formats=[(item.name, format_label(item, t)) for item in formats() if not item.single_contact],
             format=export_format,
             options=option_fields(export_format.options, t, chosen.get("options")),
             standard_columns=[
-                (key, labels[0] if t.language == "fi" else labels[1])
+                (key, t(f"field.{key}") if t.has(f"field.{key}") else labels[1 if t.language == "en" else 0])
                 for key, labels in STANDARD_COLUMNS.items()
             ],
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],
@@ -212,8 +217,8 @@ class ExportsWebRoutes(ExportCalls):
             }
             job = self.call("exports", "start_export", data)
         except ValidationFailed as exc:
-            messages = [t.service_message(exc.message)] + [
-                t.service_message(str(text))
+            messages = [t.service_message(exc.message, exc.params)] + [
+                t.service_message(text)
                 for texts in (exc.details or {}).values()
                 for text in (texts if isinstance(texts, list) else [texts])
                 if not isinstance(text, dict)

@@ -11,7 +11,7 @@ from services.contacts.erasure.contract import ErasureInput as ErasureInput
 class GdprAccessReportQuery(Schema):
     format = fields.String(metadata={"enum": ["json", "pdf"], "default": "json"})
     language = fields.String(
-        metadata={"enum": ["fi", "en"], "description": "of the PDF; default the user's language"}
+        metadata={"enum": ["fi", "sv", "en"], "description": "of the PDF; default the user's language"}
     )
 
 

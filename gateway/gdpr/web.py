@@ -3,7 +3,6 @@ downloads, erase), the erasure confirmation, an erasure's status page with retry
 
 from urllib.parse import urlencode
 
-from gateway import i18n_gdpr  # noqa: F401  (registers the words)
 from gateway.gdpr.api import download
 from gateway.gdpr.calls import GDPR_OFFICER, GdprCalls
 from gateway.http import http

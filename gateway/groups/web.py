@@ -3,7 +3,6 @@ contact list, and the "Ryhmät" section of a contact's page."""
 
 from urllib.parse import urlencode
 
-from gateway import i18n_groups  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -50,7 +49,7 @@ class GroupsWebRoutes(GatewayCore):
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
         messages = [*general, *(text for texts in by_field.values() for text in texts)]
-        return messages or [t.service_message(exc.message)]
+        return messages or [t.service_message(exc.message, exc.params)]
 
     def groups_render(self, request, principal, template, status=200, **context):
         return self.web_render(

@@ -2,13 +2,12 @@
 refresh: the CSP forbids inline scripts), the per-row error report with its Excel download, the choice to
 import only the valid rows, the result and undo."""
 
-from gateway import i18n_imports  # noqa: F401  (registers the words)
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.imports.api import ImportCalls
 from gateway.roles import IMPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri.errors import Conflict, ValidationFailed
+from piiri.errors import Conflict, ValidationFailed, is_code
 from services.imports.contract.messages import translate
 
 RUNNING = ("validating", "committing")
@@ -18,8 +17,45 @@ REFRESH_SECONDS = 2
 
 
 def translated_errors(errors, language):
-    """{column: message} of a row in the user's language ('' is the row as a whole)."""
-    return {column: translate(str(message), language) for column, message in (errors or {}).items()}
+    """{column: message} of a row in the user's language ('' is the row as a whole): the imports
+    service's English messages through its contract, the contacts service's codes through the catalogs."""
+    t = Translator(language)
+
+    def words(message):
+        if isinstance(message, list | tuple):
+            return " ".join(words(item) for item in message)
+        if isinstance(message, dict) or is_code(message):
+            return t.service_message(message)
+        return translate(str(message), language)
+
+    return {column: words(message) for column, message in (errors or {}).items()}
+
+
+LIST_FIELDS = {"emails": ("field.email", "email_kind"), "phones": ("field.phone", "phone_kind")}
+
+
+def field_labels(fields, language):
+    """The import's field keys -> their names in the user's language: the UI's own words for a contact
+    field (``first_name``, ``emails.work``, ``addresses.home.city``), else the imports service's label
+    (custom fields: their Finnish or English name)."""
+    t = Translator(language)
+
+    def own_words(key):
+        parts = key.split(".")
+        if len(parts) == 1 and t.has(f"field.{key}"):
+            return t(f"field.{key}")
+        if len(parts) == 2 and parts[0] in LIST_FIELDS:
+            field, kinds = LIST_FIELDS[parts[0]]
+            return f"{t(field)} ({t(f'{kinds}.{parts[1]}')})"
+        if len(parts) == 3 and parts[0] == "addresses" and t.has(f"field.{parts[2]}"):
+            return f"{t(f'field.{parts[2]}')} ({t(f'address_kind.{parts[1]}')})"
+        return None
+
+    labels = {}
+    for field in fields:
+        service_label = field["label_en"] if language == "en" else field["label_fi"]
+        labels[field["key"]] = own_words(field["key"]) or service_label
+    return lambda key: labels.get(key, key)
 
 
 def options_from(form):
@@ -43,7 +79,7 @@ def error_messages(exc, language):
     if "code" in (exc.details or {}) and "file" in exc.details:
         return [translate(exc.message, language)]
     t = Translator(language)
-    texts = [t.service_message(exc.message)]
+    texts = [t.service_message(exc.message, exc.params)]
     for name, messages in (exc.details or {}).items():
         if name == "code":
             continue
@@ -105,6 +141,7 @@ class ImportsWebRoutes(ImportCalls):
             options=form or job["options"] or {},
             on_duplicate_choices=ON_DUPLICATE,
             match_on_choices=MATCH_ON,
+            field_label=field_labels(fields, language_of(request)),
             errors=errors or [],
         )
 
@@ -143,6 +180,7 @@ class ImportsWebRoutes(ImportCalls):
         kept = not job.get("expired_at")  # the file and rows are deleted after IMPORT_KEEP_HOURS
         if job["status"] == "validated" and kept:
             context["preview"] = self.call("imports", "preview", import_id)
+            context["field_label"] = field_labels(self.call("imports", "importable_fields"), language)
             for row in context["preview"]["rows"]:
                 row["errors"] = translated_errors(row["errors"], language)
         if job["invalid_rows"] and job["status"] in ("validated", "done", "failed") and kept:

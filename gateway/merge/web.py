@@ -3,7 +3,6 @@ confirmation page, and the "Mahdolliset kaksoiskappaleet" section of a contact's
 
 from urllib.parse import urlencode
 
-from gateway import i18n_merge  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -102,7 +101,7 @@ class MergeWebRoutes(GatewayCore):
     def _merge_refused(self, request, principal, ids, exc):
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
-        errors = [t.service_message(exc.message)]
+        errors = [t.service_message(exc.message, exc.params)]
         for text in general + [text for texts in by_field.values() for text in texts]:
             if text not in errors:
                 errors.append(text)

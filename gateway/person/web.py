@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from gateway import i18n_person  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_advanced_search, i18n_saved_expressions  # noqa: F401  (registers the words)
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -76,7 +75,7 @@ class AdvancedSearchWebRoutes(GatewayCore):
                 errors, general = row_errors(exc.details, paths)
                 errors = {key: [t.service_message(m) for m in messages] for key, messages in errors.items()}
                 general = [t.service_message(m) for m in general] or (
-                    [] if errors else [t.service_message(exc.message)]
+                    [] if errors else [t.service_message(exc.message, exc.params)]
                 )
                 status = 422
         kept = [(name, value) for name, value in args.items(multi=True) if name != "cursor"]

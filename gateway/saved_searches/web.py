@@ -7,10 +7,9 @@ from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_saved_expressions, i18n_saved_searches  # noqa: F401  (registers the words)
 from gateway.base import search_filters
 from gateway.http import http
-from gateway.i18n import Translator
+from gateway.i18n import Translator, format_number
 from gateway.roles import VIEW
 from gateway.saved_searches.advanced_search_form import expression_text
 from gateway.saved_searches.advanced_search_web import AdvancedSearchWebRoutes
@@ -19,6 +18,17 @@ from gateway.web_helpers import field_errors, language_of, require_csrf, see_oth
 from piiri.errors import Conflict, PiiriError, ValidationFailed
 
 log = logging.getLogger(__name__)
+
+
+def count_text(t, count):
+    """A ContactCount as words: '1 234 osumaa', 'yli 10 000 osumaa', '1 result'."""
+    if not count["exact"]:
+        return t("ss.count_more", n=format_number(count["count"] - 1, t.language))
+    if count["count"] == 1:
+        return t("ss.count_one")
+    return t("ss.count", n=format_number(count["count"], t.language))
+
+
 FILTER_PREFIX = "filter."  # hidden inputs of the save form: filter.<name> = value
 NOTICES = ("created", "changed", "deleted")
 
@@ -88,7 +98,7 @@ class ListBar:
     @property
     def count_text(self):
         count = self.summary["count"]
-        return i18n_saved_searches.count_text(self.t, count) if count else ""
+        return count_text(self.t, count) if count else ""
 
     @property
     def saved_searches(self):
@@ -107,7 +117,7 @@ class SavedSearchesWebRoutes(AdvancedSearchWebRoutes):
         t = Translator(language_of(request))
         by_field, general = field_errors(exc.details, t)
         return [text for texts in by_field.values() for text in texts] + general or [
-            t.service_message(exc.message)
+            t.service_message(exc.message, exc.params)
         ]
 
     def web_saved_searches_page(self, request, principal, status=200, errors=None, form=None, notice=None):

@@ -3,10 +3,7 @@
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import (
-    i18n_rich_fields,  # noqa: F401  (registers the C2 words, as contacts/web.py does)
-    rich_form,
-)
+from gateway import rich_form
 from gateway.i18n import Translator
 from gateway.web_helpers import contact_form_values, field_errors
 

@@ -30,6 +30,7 @@ from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.custom_fields.values import write_contact_custom
 from services.contacts.erasure.rpc import ErasureRpc
+from services.contacts.error_codes import invalid
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.groups.storage import join_creator_scope
@@ -52,9 +53,7 @@ def validated(data, partial=False):
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed(
-            "Some fields are not valid.", rich_fields.flatten_errors(exc.normalized_messages())
-        ) from None
+        raise invalid(rich_fields.flatten_errors(exc.normalized_messages())) from None
     if values.get("phone"):
         values["phone"] = normalise_phone(values["phone"])
     return values
@@ -63,7 +62,7 @@ def validated(data, partial=False):
 def check_whole(contact):
     errors = whole_contact_errors(contact)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise invalid(errors)
 
 
 class ContactRecordsRpc(ContactsCore):

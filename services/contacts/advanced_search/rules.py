@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
+from services.contacts.error_codes import invalid
 
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -88,4 +89,4 @@ def load_input(schema, data):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None

@@ -16,6 +16,7 @@ from services.contacts.affiliations.contract import (
     PeopleQuery,
 )
 from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
 ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
@@ -27,7 +28,7 @@ def _load(schema, data, partial=False):
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 class AffiliationsRpc(ContactsCore):
@@ -119,7 +120,7 @@ class AffiliationsRpc(ContactsCore):
             merged = {**current, **values}
             problem = rules.dates_problem(merged["starts_on"], merged["ends_on"])
             if problem:
-                raise ValidationFailed("Some fields are not valid.", problem)
+                raise invalid(problem)
             changed = sorted(key for key, value in values.items() if current[key] != value)
             if not changed:
                 return AFFILIATION.dump(current)

@@ -22,6 +22,7 @@ from services.contacts.birthdays.contract import (
 )
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def loaded_settings(data):
     try:
         values = BirthdaySettingsInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
     values["round_ages"] = rules.check_round_ages(values["round_ages"])
     important_conditions(values["important_filters"])
     return values

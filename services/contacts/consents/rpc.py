@@ -21,6 +21,7 @@ from services.contacts.consents.contract import (
     PurposeInput,
 )
 from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
@@ -112,7 +113,7 @@ class ConsentsRpc(ContactsCore):
         recorded_at = values.get("recorded_at") or now
         problem = rules.consent_time_problem(recorded_at, now)
         if problem:
-            raise ValidationFailed("Some fields are not valid.", {"recorded_at": [problem]})
+            raise invalid({"recorded_at": [problem]})
         source = values.get("source") or ("api" if actor.kind == "token" else "staff")
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
@@ -176,7 +177,7 @@ class ConsentsRpc(ContactsCore):
         values = load(LegalBasisInput(), data)
         problem = rules.legal_basis_dates_problem(values.get("starts_on"), values.get("ends_on"))
         if problem:
-            raise ValidationFailed("Some fields are not valid.", {"ends_on": [problem]})
+            raise invalid({"ends_on": [problem]})
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
             self._existing_purpose(session, values["purpose"])
@@ -198,7 +199,7 @@ class ConsentsRpc(ContactsCore):
             current = self._existing_basis(session, contact["id"], basis_id)
             problem = rules.legal_basis_dates_problem(current.get("starts_on"), ends_on)
             if problem:
-                raise ValidationFailed("Some fields are not valid.", {"ends_on": [problem]})
+                raise invalid({"ends_on": [problem]})
             if current.get("ends_on") == ends_on:
                 return LEGAL_BASIS.dump(current)
             basis = LEGAL_BASIS.dump(storage.end_legal_basis(session, current["id"], ends_on))

@@ -37,7 +37,7 @@ def contact_groups(session, contact_id):
 def _group_id(name, value):
     parsed = parse_id(value)
     if parsed is None:
-        raise ValidationFailed(f"{name} must be a group id.", {name: ["Not a group id."]})
+        raise ValidationFailed("groups.group_id_invalid", {name: ["groups.group_id_invalid"]})
     return parsed
 
 

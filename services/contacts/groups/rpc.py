@@ -12,12 +12,13 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_derived
+from services.contacts.error_codes import invalid
 from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import (
     Group,
@@ -40,7 +41,7 @@ def loaded(schema, data, what):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 def group_event(group, change, changed_fields, subtree_ids=()):
@@ -79,8 +80,8 @@ class GroupsRpc(ContactsCore):
             )
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "A group cannot be created under an archived group.",
-                    {"parent_id": [f"'{parent['name']}' is archived."]},
+                    "groups.parent_archived",
+                    {"parent_id": [coded("groups.group_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(name, storage.sibling_names(session, parent and parent["id"]))
             group_id = uuid.uuid4()
@@ -244,15 +245,15 @@ class GroupsRpc(ContactsCore):
             group = storage.existing_group(session, group_id, for_update=True)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {"group_id": [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived",
+                    {"group_id": [coded("groups.group_archived", name=group["name"])]},
                 )
             scopes.require_group_in_scope(session, actor, group)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
-                    f"{len(unknown)} of the contact ids name no contact.", {"contact_ids": unknown[:100]}
+                    "groups.unknown_contacts", {"contact_ids": unknown[:100]}, {"count": len(unknown)}
                 )
             added = storage.add_memberships(
                 session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
@@ -296,8 +297,7 @@ class GroupsRpc(ContactsCore):
             group = storage.existing_group(session, group_id, field)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {field: [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived", {field: [coded("groups.group_archived", name=group["name"])]}
                 )
             scopes.require_group_in_scope(session, actor, group, field)
         finally:
@@ -406,8 +406,8 @@ class GroupsRpc(ContactsCore):
             parent = storage.get_group(session, group["parent_id"]) if group["parent_id"] else None
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "Restore the parent group first.",
-                    {"archived": [f"The parent group '{parent['name']}' is archived."]},
+                    "groups.restore_parent_first",
+                    {"archived": [coded("groups.parent_is_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(
                 group["name"], storage.sibling_names(session, group["parent_id"], group["id"])

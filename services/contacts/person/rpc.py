@@ -8,6 +8,7 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 from services.contacts.models import contacts
 from services.contacts.person import details, rules, storage
 from services.contacts.person.contract import (
@@ -150,10 +151,7 @@ class PersonRpc(ContactsCore):
             current = self._existing_status(session, contact["id"], status_id)
             merged = {**current, **values}
             if merged["ends_on"] is not None and merged["ends_on"] < merged["starts_on"]:
-                raise ValidationFailed(
-                    "Some fields are not valid.",
-                    {"ends_on": ["The end date cannot be before the start date."]},
-                )
+                raise invalid({"ends_on": ["The end date cannot be before the start date."]})
             if "kind" in values:
                 self._check_kind(session, values["kind"])
             changed = {key: value for key, value in values.items() if current.get(key) != value}
@@ -198,7 +196,7 @@ class PersonRpc(ContactsCore):
             require_person(contact)
             problem = rules.deceased_date_problem(deceased_on, contact.get("birth_date"), clock.today())
             if problem:
-                raise ValidationFailed("Some fields are not valid.", {"deceased_on": [problem]})
+                raise invalid({"deceased_on": [problem]})
             if contact.get("deceased_on") == deceased_on:
                 return self._deceased_answer(contact)
             contact = contact_storage.update_contact(session, contact["id"], {"deceased_on": deceased_on})

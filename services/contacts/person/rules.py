@@ -5,6 +5,7 @@ from marshmallow import ValidationError
 
 from piiri.errors import NotFound, ValidationFailed
 from services.contacts.contract import parse_id
+from services.contacts.error_codes import invalid
 
 AND_WORD = {"fi": "ja", "en": "and"}
 
@@ -85,7 +86,7 @@ def load(schema, data, partial=False):
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 def parse_uuid(value, field):

@@ -19,6 +19,7 @@ from services.contacts.advanced_search.storage import audited_page, condition_fo
 from services.contacts.contract import ContactSummary
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
+from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
@@ -52,7 +53,7 @@ def loaded_input(data, session, partial=False):
     try:
         values = SavedSearchInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
     if "name" in values:
         values["name"] = rules.clean_name(values["name"])
     if "query" in values:
