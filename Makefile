@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv run test lint format bench faults lock
+.PHONY: help setup venv run test lint format bench faults lock messages
 
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
@@ -17,6 +17,7 @@ help:
 	@echo "             server restarts on its own throwaway PostgreSQL and RabbitMQ; nothing may be lost"
 	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries), mypy"
 	@echo "make format  ruff format and ruff check --fix"
+	@echo "make messages  pybabel extract/update/compile of the gateway's fi, sv and en catalogs (scripts/messages.py)"
 	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
 
 setup:
@@ -53,6 +54,9 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+messages: venv
+	$(BIN)/python scripts/messages.py
 
 format: venv
 	$(BIN)/ruff format .

@@ -36,8 +36,19 @@ class Error(Schema):
     error = fields.String(
         required=True, metadata={"description": "Machine-readable code, e.g. validation_failed."}
     )
-    message = fields.String(required=True)
-    details = fields.Dict(metadata={"description": "For validation errors: field name -> list of messages."})
+    code = fields.String(
+        metadata={"description": "The stable code of what went wrong, e.g. contact.invalid (piiri.errors)."}
+    )
+    params = fields.Dict(metadata={"description": 'The values the code\'s text needs, e.g. {"max": 100}.'})
+    message = fields.String(
+        required=True,
+        metadata={"description": "The code in words, in the request's language (Accept-Language; English)."},
+    )
+    details = fields.Dict(
+        metadata={
+            "description": "For validation errors: field name -> list of codes or {code, params} entries."
+        }
+    )
 
 
 class AnyObject(Schema):
@@ -203,9 +214,7 @@ def operation_object(method, rule, function, operation):
     result = {
         "operationId": function.__name__,
         "summary": operation.summary,
-        "tags": list(
-            operation.tags or (function.__module__.rsplit(".", 1)[-1].removeprefix("api_") or "api",)
-        ),
+        "tags": list(operation.tags or (default_tag(function),)),
         "security": [] if operation.public else SECURED,
         "responses": responses,
     }
@@ -225,6 +234,19 @@ def undeclared_routes():
     return [
         f"{method} {rule}" for method, rule, function in api_routes() if not hasattr(function, OPERATION_ATTR)
     ]
+
+
+CORE_TAG_AREAS = ("contacts", "site")  # the first API's routes, tagged "api" since
+
+
+def default_tag(function):
+    """A route's tag unless it names its own: its area (gateway/<area>/api.py), or what its module names
+    before "_api" (gateway/saved_searches/advanced_search_api.py: advanced_search); "api" for the
+    contacts' and the site's routes."""
+    area, module = function.__module__.split(".")[1:3]
+    if area in CORE_TAG_AREAS:
+        return "api"
+    return area if module == "api" else module.removesuffix("_api")
 
 
 def schema_name(schema):

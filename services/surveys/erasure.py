@@ -1,4 +1,4 @@
-"""The surveys service's part of G3 and G4, mixed into SurveysService.
+"""The surveys service's part of G3 and G4, a feature of the surveys service.
 
 What it holds about a person: their participant entries (name, e-mail, language, invited/reminded/
 completed), the responses taken in from them (mapped answers) and the changes those proposed.
@@ -22,6 +22,7 @@ from nameko.rpc import rpc
 from piiri import erasure as protocol
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound
+from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
 from services.surveys.participants import storage as participant_storage
 from services.surveys.responses import storage as response_storage
@@ -83,7 +84,7 @@ def erase_at_limesurvey(participants, responses):
     return erase
 
 
-class SurveysErasure:
+class SurveysErasure(SurveysCore):
     erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -1,4 +1,4 @@
-"""contacts_merged (C11) in the surveys service, mixed into SurveysService: the participant entries,
+"""contacts_merged (C11) in the surveys service, a feature of the surveys service: the participant entries,
 responses and proposed changes of each merged contact become the survivor's, so the survivor's access
 report lists them and erasing the survivor erases them (at LimeSurvey too)."""
 
@@ -8,6 +8,7 @@ from nameko.events import event_handler
 
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
+from services.surveys.core import SurveysCore
 from services.surveys.participants import storage as participant_storage
 from services.surveys.responses import storage as response_storage
 
@@ -22,7 +23,7 @@ def merge_of(payload):
     return survivor, [value for value in merged if value != survivor]
 
 
-class SurveysMerge:
+class SurveysMerge(SurveysCore):
     @event_handler("contacts", "contacts_merged", requeue_on_error=True)
     def surveys_on_contacts_merged(self, payload):
         survivor, merged = merge_of(payload)

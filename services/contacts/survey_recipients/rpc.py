@@ -1,5 +1,5 @@
-"""survey_recipients_page (Q1), mixed into ContactsService: one keyset page of the members of a group or
-saved search as survey participants, for the surveys service to push to LimeSurvey.
+"""survey_recipients_page (Q1), a feature of the contacts service: one keyset page of the members of a
+group or saved search as survey participants, for the surveys service to push to LimeSurvey.
 
 Needs contacts.export (the participants leave Piiri for LimeSurvey). The actor's data scope (C6) applies.
 Each page is one audited read, ``contact.survey_recipients_read``, naming every contact on the page and
@@ -12,8 +12,11 @@ from sqlalchemy import and_
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import scopes
 from services.contacts.consents import storage as consent_storage
+from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage as rows_storage
+from services.contacts.groups import storage as group_storage
+from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 from services.contacts.survey_recipients import rules, storage
 from services.contacts.survey_recipients.contract import DEFAULT_OPT_OUT_PURPOSE, MAX_PAGE, SELECTION_KINDS
@@ -41,7 +44,7 @@ def _limit(limit):
     return limit
 
 
-class SurveyRecipientsRpc:
+class SurveyRecipientsRpc(ContactsCore):
     """contacts.survey_recipients_page."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -74,9 +77,15 @@ class SurveyRecipientsRpc:
                     "surveys.member_number_field_unknown", {"member_number_field": [number_key]}
                 )
         saved = (
-            self._saved_visible(session, actor, chosen["id"]) if chosen["kind"] == "saved_search" else None
+            saved_storage.visible_search(session, actor, chosen["id"])
+            if chosen["kind"] == "saved_search"
+            else None
         )
-        group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
+        group = (
+            group_storage.existing_group(session, chosen["id"], "selection.id")
+            if chosen["kind"] == "group"
+            else None
+        )
         condition = and_(
             selections.condition(chosen, session, saved=saved, group=group, actor=actor),
             *scopes.conditions(session, actor),

@@ -1,13 +1,14 @@
-"""Linking LimeSurvey surveys to Piiri (Q1), mixed into SurveysService: the installation's surveys, a link
-(whose members are the participants, the mapping of questions to contact fields, what responses do),
+"""Linking LimeSurvey surveys to Piiri (Q1), a feature of the surveys service: the installation's surveys, a
+link (whose members are the participants, the mapping of questions to contact fields, what responses do),
 changing and removing it. Managing links needs contacts.export: participants leave Piiri for LimeSurvey.
 """
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
 from services.surveys import contract
+from services.surveys.core import SurveysCore
 from services.surveys.links import storage
 from services.surveys.responses import rules as response_rules
 
@@ -36,7 +37,7 @@ def load(schema, data):
     return values
 
 
-class LinksRpc:
+class LinksRpc(SurveysCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_remote_surveys(self):
         """The LimeSurvey installation's surveys: {"items": [{sid, title, active, linked, link_id}]}."""
@@ -159,11 +160,3 @@ class LinksRpc:
         counts = storage.counts(self.db.session, [link["id"] for link in links])
         self.db.session.rollback()
         return {"items": [link_view(link, counts[link["id"]]) for link in links]}
-
-    def _link(self, link_id, for_update=False):
-        key = storage.parse_id(link_id)
-        link = storage.get_link(self.db.session, key, for_update) if key else None
-        if link is None:
-            self.db.session.rollback()
-            raise NotFound(contract.LINK_NOT_FOUND, {"id": str(link_id)})
-        return link

@@ -1,6 +1,6 @@
-"""Participants (Q1), mixed into SurveysService: push a linked group's or saved search's members to LimeSurvey
-as participants (tokens) with attributes, send invitations and reminders, read back who was invited,
-reminded and completed, and list them (an audited read).
+"""Participants (Q1), a feature of the surveys service: push a linked group's or saved search's members to
+LimeSurvey as participants (tokens) with attributes, send invitations and reminders, read back who was
+invited, reminded and completed, and list them (an audited read).
 
 Members come from contacts.survey_recipients_page (members with an e-mail who have not opted out; the
 others are counted by reason). Each batch of ``add_participants`` (SURVEY_PUSH_BATCH, default 500) is
@@ -17,19 +17,14 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
 from services.surveys import contract
-from services.surveys.participants import storage
+from services.surveys.core import SurveysCore
+from services.surveys.participants import states, storage
 
 PUSH = "contacts.export"
 VIEW = "contacts.view"
 PUSH_BATCH = 500
 PAGE = 1000
-STATE_ATTRIBUTES = ["sent", "remindersent", "remindercount", "completed"]
 PARTICIPANT = contract.Participant()
-NO_PARTICIPANTS = "No survey participants found."
-
-
-def _date(value):
-    return None if value in (None, "", "N") else str(value)
 
 
 def participant_data(recipient):
@@ -55,7 +50,7 @@ def add_batch(client, sid, batch):
     return client.add_participants(sid, participant_data=data)
 
 
-class ParticipantsRpc:
+class ParticipantsRpc(SurveysCore):
     def _push_batch_size(self):
         return int(self.config.get("SURVEY_PUSH_BATCH", PUSH_BATCH))
 
@@ -171,7 +166,7 @@ class ParticipantsRpc:
         link = self._link(link_id)
         self.db.session.rollback()
         sent, left = self.limesurvey.send(method, *params(link))
-        self._refresh_states(link)
+        states.refresh(self.limesurvey, self.db, link)
         with self.db.transaction() as session:
             self.audit.write(
                 self.outbox,
@@ -184,39 +179,6 @@ class ParticipantsRpc:
             )
         self.outbox.flush()
         return {"sent": len(sent), "left": left}
-
-    def _refresh_states(self, link):
-        """Read every participant's sent / remindersent / completed back from LimeSurvey (paged by 1,000)."""
-        states, start = [], 0
-        while True:
-
-            def page(client, start=start):
-                try:
-                    return client.list_participants(
-                        link["sid"], start=start, limit=PAGE, attributes=STATE_ATTRIBUTES
-                    )
-                except LimeSurveyStatusError as exc:
-                    if exc.args and exc.args[0] == NO_PARTICIPANTS:
-                        return []
-                    raise
-
-            rows = self.limesurvey.run(page)
-            states.extend(
-                {
-                    "tid": int(row["tid"]),
-                    "invited_at": _date(row.get("sent")),
-                    "reminded_at": _date(row.get("remindersent")),
-                    "reminder_count": int(row.get("remindercount") or 0),
-                    "completed_at": _date(row.get("completed")),
-                }
-                for row in rows
-            )
-            if len(rows) < PAGE:
-                break
-            start += PAGE
-        with self.db.transaction() as session:
-            storage.update_states(session, link["id"], states)
-        return len(states)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_participants(self, link_id, limit=100, offset=0):

@@ -16,19 +16,26 @@ A response that cannot be used (a bad e-mail, a date in the wrong format) is kep
 field errors; the rest of the batch goes on. Each response is stored once (link, response id).
 """
 
+import logging
 import uuid
 
 from citric.exceptions import LimeSurveyStatusError
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from piiri.context import Actor
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PiiriError, ValidationFailed
 from services.surveys import contract
+from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
+from services.surveys.participants import states as participant_states
 from services.surveys.participants import storage as participant_storage
 from services.surveys.responses import rules, storage
 
+log = logging.getLogger(__name__)
+
 SYNC = "contacts.import"
+SYNC_CHECK_SECONDS = 10  # how often the timer looks for links whose SURVEY_SYNC_SECONDS have passed
 VIEW = "contacts.view"
 DECIDE = "contacts.edit"
 NO_DATA = "No Data, could not get max id."
@@ -55,7 +62,7 @@ def export_after(sid, last_id):
     return export
 
 
-class ResponsesRpc:
+class ResponsesRpc(SurveysCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def sync_survey(self, link_id):
         """Bring one link in step with LimeSurvey now: {"participants", "responses": {outcome: n}}."""
@@ -63,6 +70,16 @@ class ResponsesRpc:
         link = self._link(link_id)
         self.db.session.rollback()
         return self._sync(link)
+
+    @timer(interval=SYNC_CHECK_SECONDS)
+    def scheduled_sync(self):
+        """Every SURVEY_SYNC_SECONDS, every link in step (each as its linking user; errors recorded on it)."""
+        every = int(self.config.get("SURVEY_SYNC_SECONDS", 900) or 0)
+        if every <= 0 or not self.config.get("LIMESURVEY_URL"):
+            return
+        done = self.sync_due_as_their_users(every)
+        if done:
+            log.info("surveys: %d linked surveys brought in step with LimeSurvey", done)
 
     def sync_due_as_their_users(self, every_seconds):
         """Every link not synced within ``every_seconds``, each as the user who linked it; a failing one
@@ -85,7 +102,9 @@ class ResponsesRpc:
                 lambda client: client.get_survey_properties(link["sid"], ["anonymized"])
             )
             anonymized = "Y" if properties.get("anonymized") == "Y" else "N"
-            participants = self._refresh_states(link) if link["selection"] else 0
+            participants = (
+                participant_states.refresh(self.limesurvey, self.db, link) if link["selection"] else 0
+            )
             responses = self.limesurvey.run(export_after(link["sid"], link["last_response_id"]))
             outcomes = self._take_in({**link, "anonymized": anonymized}, responses)
         except PiiriError as exc:
