@@ -41,6 +41,7 @@ from gateway.web_imports import ImportsWebRoutes
 from gateway.web_merge import MergeWebRoutes
 from gateway.web_person import PersonWebRoutes
 from gateway.web_saved_searches import SavedSearchesWebRoutes
+from gateway.worker_health import HealthCache
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
@@ -98,3 +99,4 @@ class GatewayService(
     # Audit records of the gateway's own changes and uses (users, roles, user groups, API tokens, S1 account
     # security).
     audit_trail = AuditTrail("gateway")
+    health_cache = HealthCache()  # GET /health's answer for HEALTH_TTL seconds (issue 18)
