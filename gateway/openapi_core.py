@@ -79,7 +79,7 @@ class TokenResponse(Schema):
 
 
 class ContactAuditQuery(Schema):
-    limit = fields.Integer()
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 500, "default": 50})
     cursor = fields.String()
 
 
