@@ -5,7 +5,6 @@ statuses, fields the response schemas did not list)."""
 import requests
 
 from gateway.tests.openapi_check import assert_matches
-from tests.conftest import ADMIN_PASSWORD
 
 PASSWORD = "Sumuinen-aamu-2026-löydös"
 
@@ -21,7 +20,7 @@ def responses_of(document, path, method):
 def test_issue12_fuzz_starting_an_import_with_a_list_body_is_a_422_not_a_500(system, admin_api):
     uploaded = admin_api.post(
         "/api/v1/imports",
-        files={"file": ("jasenet.csv", "Etunimi;Sukunimi\nAino;Sumu\n".encode(), "text/csv")},
+        files={"file": ("jasenet.csv", b"Etunimi;Sukunimi\nAino;Sumu\n", "text/csv")},
     )
     assert uploaded.status_code == 201, uploaded.text
     job = uploaded.json()
