@@ -44,7 +44,9 @@ def _short(body, limit=2000):
 class AuditService(AuditErasure):
     name = "audit"
 
-    db = Database("audit")
+    # No pre-ping (issue 18): the consumer retries a batch whose connection died, and a read of the log
+    # that meets a dead connection fails once and is asked again.
+    db = Database("audit", pre_ping=False)
     context = Context()
 
     @batch_consume(AUDIT_QUEUE)

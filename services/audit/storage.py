@@ -145,6 +145,9 @@ def _check_text(value):
     if isinstance(value, str):
         _checked(value)
     elif isinstance(value, list | tuple):
+        if all(type(item) is str for item in value):
+            _checked("".join(value))  # one look for NUL and lone surrogates (Python never pairs them)
+            return
         for item in value:
             _check_text(item)
 
