@@ -17,7 +17,9 @@ Any failure raises ``NotConfirmed``; the caller refuses the read.
 
 import logging
 import time
+from collections.abc import Iterator, Mapping
 from itertools import count
+from typing import Any
 
 import amqp
 import eventlet
@@ -38,21 +40,21 @@ class NotConfirmed(Exception):
 
 
 class _Waiter:
-    def __init__(self):
-        self.event = Event()
-        self.returned = None  # why the broker returned the message, if it did
+    def __init__(self) -> None:
+        self.event: Event = Event()
+        self.returned: str | None = None  # why the broker returned the message, if it did
 
 
 class _Link:
     """One connection and its confirm-mode channel; its delivery tags count from 1."""
 
-    def __init__(self, connection, channel):
+    def __init__(self, connection: Connection, channel: Any) -> None:
         self.connection = connection
         self.channel = channel
-        self.tags = count(1)
-        self.pending = {}  # delivery tag -> _Waiter
-        self.by_message_id = {}  # message id -> _Waiter, to match a basic.return
-        self.reader = None
+        self.tags: Iterator[int] = count(1)
+        self.pending: dict[int, _Waiter] = {}  # delivery tag -> _Waiter
+        self.by_message_id: dict[str, _Waiter] = {}  # message id -> _Waiter, to match a basic.return
+        self.reader: Any = None
         self.closed = False
 
 
@@ -60,18 +62,24 @@ class ConfirmingPublisher:
     """``publish(body, routing_key, headers, message_id)`` to ``exchange``; returns once confirmed."""
 
     def __init__(
-        self, amqp_uri, exchange: Exchange, declare: tuple[Queue, ...] = (), timeout=DEFAULT_TIMEOUT
-    ):
+        self,
+        amqp_uri: str,
+        exchange: Exchange,
+        declare: tuple[Queue, ...] = (),
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         self.amqp_uri = amqp_uri
         self.exchange = exchange
         self.declare = declare
         self.timeout = timeout
         self.lock = Semaphore(1)  # one writer at a time: tags must follow the order of the frames
-        self.link = None
+        self.link: _Link | None = None
 
     # --- publishing ----------------------------------------------------------------------------------
 
-    def publish(self, body, routing_key, headers, message_id):
+    def publish(
+        self, body: Mapping[str, Any], routing_key: str, headers: Mapping[str, Any], message_id: str
+    ) -> None:
         message = amqp.Message(
             dumps(body),
             content_type="application/json",
@@ -106,7 +114,7 @@ class ConfirmingPublisher:
         if waiter.returned is not None:
             raise NotConfirmed(f"returned by the broker: {waiter.returned}")
 
-    def _connected(self):
+    def _connected(self) -> _Link:
         """The live link, or a new one (called with the lock held)."""
         if self.link is not None and not self.link.closed:
             return self.link
@@ -129,7 +137,7 @@ class ConfirmingPublisher:
 
     # --- the reader ----------------------------------------------------------------------------------
 
-    def _read(self, link):
+    def _read(self, link: _Link) -> None:
         raw = link.connection.connection
         beat_at = time.monotonic()
         try:
@@ -148,7 +156,7 @@ class ConfirmingPublisher:
             self._lose(link, exc)
 
     @staticmethod
-    def _settle(link, tag, multiple, outcome):
+    def _settle(link: _Link, tag: int, multiple: bool, outcome: object) -> None:
         tags = [pending for pending in link.pending if pending <= tag] if multiple else [tag]
         for settled in tags:
             waiter = link.pending.pop(settled, None)
@@ -156,13 +164,13 @@ class ConfirmingPublisher:
                 waiter.event.send(outcome)
 
     @staticmethod
-    def _returned(link, exc, message):
+    def _returned(link: _Link, exc: Exception, message: Any) -> None:
         message_id = message.properties.get("message_id")
         waiter = link.by_message_id.get(message_id)
         if waiter is not None:
             waiter.returned = str(exc)
 
-    def _lose(self, link, exc):
+    def _lose(self, link: _Link, exc: BaseException) -> None:
         link.closed = True
         if self.link is link:
             self.link = None
@@ -174,7 +182,7 @@ class ConfirmingPublisher:
         except Exception:  # already gone
             pass
 
-    def close(self):
+    def close(self) -> None:
         link, self.link = self.link, None
         if link is None:
             return

@@ -195,7 +195,7 @@ def _plain_json(value: object) -> bool:
 
 
 def _text_or_none(value: object) -> bool:
-    return value is None or (type(value) is str and "\x00" not in value)  # type: ignore[operator]
+    return value is None or (type(value) is str and "\x00" not in value)
 
 
 def usual_record(body: Mapping[str, Any]) -> dict[str, Any] | None:
