@@ -120,6 +120,10 @@ class ConfirmingPublisher:
             return self.link
         connection = Connection(self.amqp_uri, heartbeat=HEARTBEAT, connect_timeout=self.timeout)
         connection.ensure_connection(max_retries=1)
+        # Only the reader greenlet may read the socket: py-amqp's basic_publish would otherwise look for a
+        # connection.blocked notice with a read of its own before each publish (the reader handles it).
+        capabilities = connection.connection.client_properties.get("capabilities") or {}
+        capabilities["connection.blocked"] = False
         channel = connection.channel()
         self.exchange.bind(channel).declare()
         for queue in self.declare:

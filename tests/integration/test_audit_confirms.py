@@ -55,6 +55,8 @@ def test_issue18_concurrent_publishes_share_one_channel_and_each_is_confirmed(pu
     assert audit_queue() == 300
     link = publisher.link
     assert link is not None and link.pending == {}
+    # only the reader greenlet reads the socket (py-amqp's publish would peek for connection.blocked)
+    assert link.connection.connection.client_properties["capabilities"]["connection.blocked"] is False
     publish(publisher, 300)
     assert publisher.link is link  # one connection for all of them
 
