@@ -22,12 +22,17 @@ ERROR_NAMES = {
     404: "Not found",
     409: "Conflict",
     413: "Too large",
+    414: "Address too long",
     415: "Unsupported media type",
     422: "A field is not valid",
     423: "Locked",
     429: "Too many attempts",
     503: "Unavailable",
 }
+# What gateway/request_guard.py answers for any route, before the route runs (issue 12 item 6): 400 for a
+# malformed body (JSON nested too deeply, not text), 413/414 for a body or an address over the limits,
+# 422 for text no field may hold (NUL, lone surrogates) in the address, the query or the body.
+REQUEST_GUARD_ERRORS = (400, 413, 414, 422)
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
 TEXT_PATH_PARAMETERS = {"code", "token_id"}  # every other <..._id> is a UUID
 
@@ -174,7 +179,7 @@ def response_object(value):
 
 
 def error_statuses(operation):
-    codes = set(operation.errors) | {503}
+    codes = set(operation.errors) | {503, *REQUEST_GUARD_ERRORS}
     if not operation.public:
         codes.add(401)
     return sorted(codes)

@@ -14,6 +14,11 @@ class UserGroupRef(Schema):
     name = fields.String()
 
 
+class UserRef(Schema):
+    id = fields.String()
+    username = fields.String()
+
+
 class ApiToken(Schema):
     id = fields.String(dump_only=True)
     name = fields.String()
@@ -21,10 +26,12 @@ class ApiToken(Schema):
     contact_group_ids = fields.List(fields.String(), metadata={"description": "empty: every contact"})
     expires_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
+    created_by = fields.String(dump_only=True, allow_none=True, metadata={"description": "the user's id"})
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True, metadata={"enum": ["active", "revoked", "expired"]})
     token = fields.String(dump_only=True, metadata={"description": "the secret: in the create answer only"})
+    token_type = fields.String(dump_only=True, metadata={"description": "Bearer: in the create answer only"})
 
 
 class Me(Schema):
@@ -57,6 +64,9 @@ class User(Schema):
     language = fields.String(metadata={"enum": ["fi", "sv", "en"]})
     active = fields.Boolean(metadata={"description": "false deactivates (users are never deleted)"})
     user_groups = fields.List(fields.Nested(UserGroupRef), dump_only=True)
+    roles = fields.List(
+        fields.String(), dump_only=True, metadata={"description": "own role and user groups'"}
+    )
     permissions = fields.List(PERMISSION, dump_only=True)
     scoped = fields.Boolean(dump_only=True)
     scope_group_ids = fields.List(fields.String(), dump_only=True)
@@ -72,11 +82,13 @@ class UserGroup(Schema):
     description = fields.String(allow_none=True)
     role = fields.String(allow_none=True, metadata={"description": "a role granted to the members"})
     member_ids = fields.List(fields.String())
+    members = fields.List(fields.Nested(UserRef), dump_only=True)
     contact_group_ids = fields.List(
         fields.String(),
         metadata={"description": "limits the members to these contact groups' contacts (with subgroups)"},
     )
     limited = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
 
 
 class RolesListResponse(Schema):

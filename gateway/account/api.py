@@ -104,7 +104,7 @@ class AccountApiRoutes(AccountCalls):
         "S1: change your password; all your sessions and login tokens end (this one too)",
         body=schemas.PasswordChange,
         responses={200: "Changed"},
-        errors=(403, 422),
+        errors=(403, 422, 423, 429),  # 423/429: wrong current passwords are throttled as logins are
     )
     @http("POST", "/api/v1/account/password")
     def api_account_password(self, request):

@@ -29,7 +29,7 @@ class Contact(ContactFields):
 
 
 class ContactAuditQuery(Schema):
-    limit = fields.Integer()
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 500, "default": 50})
     cursor = fields.String()
 
 

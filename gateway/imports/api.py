@@ -101,7 +101,7 @@ class ImportsApiRoutes(ImportCalls):
         query=schemas.ImportsCreateQuery,
         body=file_response("application/octet-stream"),
         form=schemas.ImportsCreateForm,
-        responses={201: (schemas.ImportJob, "Uploaded")},
+        responses={201: (schemas.ImportUploaded, "Uploaded")},
         errors=(403, 404, 409, 422),
     )
     @http("POST", "/api/v1/imports")
@@ -187,7 +187,7 @@ class ImportsApiRoutes(ImportCalls):
     @http("POST", "/api/v1/imports/<import_id>/start")
     def api_imports_start(self, request, import_id):
         self.api_principal(request, IMPORT)
-        body = request.get_json(silent=True) or {}
+        body = json_body(request) if request.get_data() else {}  # a list or a number is a 422, not a 500
         return json_response(self.call("imports", "start", import_id, body.get("commit_mode")), status=202)
 
     @api_operation(

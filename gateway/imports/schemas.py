@@ -39,6 +39,10 @@ class ImportsCreateForm(Schema):
     file = fields.String(metadata={"format": "binary"})
 
 
+class ImportUploaded(ImportJob):
+    remembered = fields.Boolean(metadata={"description": "the mapping was remembered from an earlier file"})
+
+
 class ImportsErrorsQuery(Schema):
     limit = fields.Integer()
     offset = fields.Integer()

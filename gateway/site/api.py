@@ -11,6 +11,8 @@ from piiri.messaging import queue_states
 
 
 class SiteApiRoutes(GatewayCore):
+    health_cache = worker_health.HealthCache()  # GET /health's answer for HEALTH_TTL seconds (issue 18)
+
     @api_operation(
         "200 ok or degraded while contacts and audit answer over the bus; 503 otherwise",
         public=True,
@@ -21,7 +23,13 @@ class SiteApiRoutes(GatewayCore):
         """200 "ok" when every service answers and each kind of worker runs; 200 "degraded" when only the
         exports or imports service or their workers are missing (their jobs wait), or while audit records
         wait in the audit dead letters (issue 11 item 6); 503 "unavailable" when contacts or audit, which
-        every request needs, do not answer. ``dead_letters`` counts each dead-letter queue."""
+        every request needs, do not answer. ``dead_letters`` counts each dead-letter queue. The answer is
+        cached for ``HEALTH_TTL`` seconds (worker_health.HealthCache, issue 18)."""
+        status, body = self.health_cache.get(self.current_health)
+        return json_response(body, status=status)
+
+    def current_health(self):
+        """(HTTP status, body) of GET /health, asked of the services and the broker now."""
         services = self.service_health()
         states = queue_states(  # one broker connection for the workers' and the dead letters' queues
             self.config["AMQP_URI"], [*worker_health.WORKER_QUEUES.values(), *dead_letters.QUEUE_NAMES]
@@ -38,10 +46,8 @@ class SiteApiRoutes(GatewayCore):
             status = "degraded"
         else:
             status = "ok"
-        return json_response(
-            {"status": status, "services": services, "workers": workers, "dead_letters": letters},
-            status=503 if status == "unavailable" else 200,
-        )
+        body = {"status": status, "services": services, "workers": workers, "dead_letters": letters}
+        return 503 if status == "unavailable" else 200, body
 
     @api_operation(
         "This OpenAPI document", public=True, responses={200: (schemas.AnyObject, "OpenAPI 3 document")}

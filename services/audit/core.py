@@ -15,5 +15,7 @@ class AuditCore:
     """The dependencies of every audit feature. Each worker sees what nameko injects in place of each
     provider: the annotation names that type."""
 
-    db: WorkerDatabase = Database("audit")  # type: ignore[assignment]
+    # No pre-ping (issue 18): the consumer retries a batch whose connection died, and a read of the log
+    # that meets a dead connection fails once and is asked again.
+    db: WorkerDatabase = Database("audit", pre_ping=False)  # type: ignore[assignment]
     context: CallContext = Context()  # type: ignore[assignment]

@@ -65,19 +65,27 @@ def on_arrival(session, row):
     return on_arrival_rows(session, [row])[0]
 
 
+ALL_ERASED_UP_TO = 1000  # erased subjects read whole by on_arrival_rows; more: looked up by a batch's ids
+
+
 def on_arrival_rows(session, rows):
     """``on_arrival`` for many rows with one look-up of all their subjects (issue 18)."""
     subjects = {str(subject) for row in rows if row["details"] for subject in row["subject_ids"]}
     if not subjects:
         return rows
+    # Few people are ever erased: read them all rather than send a batch's 12,500 subject ids (issue 18)
     erased = set(
-        session.execute(
-            select(audit_erased_subjects.c.subject_id).where(
-                audit_erased_subjects.c.subject_id
-                == any_(bindparam("subjects", sorted(subjects), type_=ARRAY(Text)))
-            )
-        ).scalars()
+        session.execute(select(audit_erased_subjects.c.subject_id).limit(ALL_ERASED_UP_TO + 1)).scalars()
     )
+    if len(erased) > ALL_ERASED_UP_TO:
+        erased = set(
+            session.execute(
+                select(audit_erased_subjects.c.subject_id).where(
+                    audit_erased_subjects.c.subject_id
+                    == any_(bindparam("subjects", sorted(subjects), type_=ARRAY(Text)))
+                )
+            ).scalars()
+        )
     for row in rows:
         if row["details"] and erased.intersection(str(subject) for subject in row["subject_ids"]):
             row["details"] = redacted(row["details"]) or row["details"]
