@@ -3,25 +3,29 @@
 What it holds about a person: their participant entries (name, e-mail, language, invited/reminded/
 completed), the responses taken in from them (mapped answers) and the changes those proposed.
 
-G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.surveys``) first erases the person at LimeSurvey:
-the responses linked to them (by their participant token, ``get_response_ids`` + ``delete_response``, and
-those that created or updated them) and their participant entries (``delete_participants``); a survey
-already gone there has nothing left to erase. Then it deletes its own rows and reports the counts, the
-proof of what was deleted where. LimeSurvey unreachable: the message is retried (then dead-lettered), and
-the erasure stays pending until it is done. Idempotent.
+G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.surveys``) first erases the person at
+LimeSurvey: the responses linked to them (by their participant token, ``get_response_ids`` +
+``delete_response``, and those that created or updated them) and their participant entries
+(``delete_participants``); a survey already gone there has nothing left to erase. Then it deletes its own
+rows (and the published outbox rows naming the person) and reports the counts, the proof of what was deleted
+where. LimeSurvey unreachable: the message is retried (then dead-lettered), and the erasure stays pending
+until it is done. Idempotent.
 
 G3: ``personal_data`` lists all of it (audited).
 """
 
+import json
 import logging
 
 from citric.exceptions import LimeSurveyStatusError
 from nameko.messaging import consume
 from nameko.rpc import rpc
+from sqlalchemy import delete, select
 
 from piiri import erasure as protocol
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound
+from services.surveys import models
 from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
 from services.surveys.participants import storage as participant_storage
@@ -47,6 +51,18 @@ PROPOSAL_SHOWN = ("changes", "state", "created_at", "decided_at")
 
 def _json(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def forget_published(session, contact_id):
+    """Delete the published outbox rows (audit records of pushes, responses taken in and decided
+    proposals, kept OUTBOX_KEEP_SECONDS after they were sent) that name the person: the erasure does not
+    wait for their purge. Unpublished rows must still be sent. The number deleted."""
+    outbox = models.outbox
+    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(outbox.c.published_at.is_not(None)))
+    gone = [row.seq for row in rows if contact_id in json.dumps(row.payload)]
+    if gone:
+        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
+    return len(gone)
 
 
 def erase_at_limesurvey(participants, responses):
@@ -143,10 +159,12 @@ class SurveysErasure(SurveysCore):
             responses_deleted, proposals_deleted = (
                 response_storage.delete_of_contact(session, key) if key else (0, 0)
             )
+            outbox_deleted = forget_published(session, str(key)) if key else 0
         summary = {
             "participants": participants_deleted,
             "responses": responses_deleted,
             "proposals": proposals_deleted,
+            "outbox_rows_deleted": outbox_deleted,
             "limesurvey_participants_deleted": remote["participants"],
             "limesurvey_responses_deleted": remote["responses"],
         }
