@@ -84,7 +84,7 @@ def test_q1_q2_a_survey_end_to_end_through_the_api_and_the_survey_page(surveys_s
     )
     assert link.status_code == 201, link.text
     link_id = link.json()["id"]
-    assert api.post("/api/v1/surveys", json={"sid": SID}).json()["message"] == "surveys.already_linked"
+    assert api.post("/api/v1/surveys", json={"sid": SID}).json()["code"] == "surveys.already_linked"
     bad = api.post("/api/v1/surveys", json={"sid": 1, "mapping": {"q": "password"}})
     assert bad.status_code == 422 and bad.json()["details"]["mapping"] == {
         "q": ["surveys.field_not_mappable"]
@@ -119,7 +119,7 @@ def test_q1_q2_a_survey_end_to_end_through_the_api_and_the_survey_page(surveys_s
     assert decided.status_code == 303
     assert api.get(f"/api/v1/contacts/{ids[0]}").json()["city"] == "Lappeenranta"
     again = api.post(f"/api/v1/survey-proposals/{proposal['id']}:reject")
-    assert again.status_code == 409 and again.json()["message"] == "surveys.proposal_decided"
+    assert again.status_code == 409 and again.json()["code"] == "surveys.proposal_decided"
 
 
 def test_q1_limesurvey_down_or_a_deleted_survey_is_said_on_the_page_and_in_the_api(
@@ -132,7 +132,8 @@ def test_q1_limesurvey_down_or_a_deleted_survey_is_said_on_the_page_and_in_the_a
     ).json()["id"]
     limesurvey.installation.delete_survey(SID)
     gone = api.post(f"/api/v1/surveys/{link_id}:sync")
-    assert gone.status_code == 404 and gone.json()["message"] == "surveys.remote_survey_missing"
+    assert gone.status_code == 404 and gone.json()["code"] == "surveys.remote_survey_missing"
+    assert gone.json()["message"] == "LimeSurvey has no such survey (it may have been deleted)."
     web, csrf = web_session(surveys_system)
     page = web.post(
         f"{surveys_system.base_url}/surveys/{link_id}/action", data={"csrf_token": csrf, "action": "invite"}
@@ -141,7 +142,7 @@ def test_q1_limesurvey_down_or_a_deleted_survey_is_said_on_the_page_and_in_the_a
     assert 'id="survey-actions"' in page.text
     limesurvey.shutdown()
     down = api.get("/api/v1/surveys/remote")
-    assert down.status_code == 503 and down.json()["message"] == "surveys.limesurvey_unreachable"
+    assert down.status_code == 503 and down.json()["code"] == "surveys.limesurvey_unreachable"
     listing = web.get(f"{surveys_system.base_url}/surveys")
     assert listing.status_code == 200 and "LimeSurvey ei vastaa" in listing.text  # the rest of the page works
     assert api.get("/api/v1/surveys").json()["items"][0]["sync_error"] == "surveys.remote_survey_missing"
