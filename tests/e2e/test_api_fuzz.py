@@ -12,10 +12,53 @@ import time
 import pytest
 import requests
 
-from tests.conftest import ADMIN_PASSWORD
+from emulators.limesurvey.server import serve as serve_limesurvey
+from emulators.limesurvey.state import Installation
+from tests.conftest import ADMIN_PASSWORD, System
 from tests.fuzz.api_fuzz import Caller, fuzz
 
 SCOPED_PASSWORD = "Sumuinen-aamu-2026-rajattu"
+
+
+@pytest.fixture
+def limesurvey():
+    """A LimeSurvey emulator with one survey, so the surveys routes are fuzzed against a configured
+    installation (without one they answer 503 surveys.limesurvey_not_configured, as designed)."""
+    installation = Installation(users={"piiri": "secret"})
+    installation.add_survey(1, "Sumu", questions=[("kaupunki", "Kaupunki")], attributes=2)
+    server = serve_limesurvey(installation)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def system(run_services, config, clean_databases, limesurvey):
+    """The conftest's system, with the surveys service pointed at the LimeSurvey emulator."""
+    from gateway.service import GatewayService
+    from services.audit.service import AuditService
+    from services.contacts.service import ContactsService
+    from services.exports.service import ExportsService
+    from services.imports.service import ImportsService
+    from services.surveys.service import SurveysService
+
+    settings = {
+        "LIMESURVEY_URL": limesurvey.url,
+        "LIMESURVEY_USER": "piiri",
+        "LIMESURVEY_PASSWORD": "secret",
+        "SURVEY_SYNC_SECONDS": 0,
+    }
+    run_services(
+        ContactsService,
+        AuditService,
+        ImportsService,
+        ExportsService,
+        SurveysService,
+        GatewayService,
+        extra_config=settings,
+    )
+    return System(
+        base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
+    )
 
 
 def created(response):
