@@ -29,7 +29,17 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Mapping
 
-SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "gateway")
+SERVICES = (
+    "contacts",
+    "audit",
+    "imports",
+    "import_worker",
+    "exports",
+    "exports_worker",
+    "mailing",
+    "mailing_worker",
+    "gateway",
+)
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
 
 
@@ -54,6 +64,7 @@ AUDIT = [r"piiri\.audit", r"piiri\.audit\.records"]  # every publisher of audit 
 DEAD = [r"piiri\.dead_letters", r"piiri\.dead_letters\.audit"]
 ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
+MAILING_JOBS = [r"piiri\.mailing", r"piiri\.mailing\.jobs"]
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
@@ -71,6 +82,7 @@ def _permissions() -> dict[str, dict[str, str]]:
 
     contacts_events, contacts_own = _events_handler("contacts", "contacts")
     import_events, import_queue = _events_handler("imports", "import_worker")
+    _, mailing_follows = _events_handler("contacts", "mailing")
     erasure_requests = r"piiri\.erasure\.[a-z_]+"
     return {
         # contacts: RPC; its events; its automations' handlers on its own events; declares every
@@ -163,6 +175,41 @@ def _permissions() -> dict[str, dict[str, str]]:
             configure=[*common("exports_worker", serves=False), r"exports\.events", *JOBS],
             write=[*common("exports_worker", serves=False), "amq\\.default", r"exports\.events", *JOBS],
             read=[*common_read("exports_worker", serves=False), *JOBS],
+        ),
+        # mailing: RPC (and calls contacts); follows contact events (incremental sync); queues sync runs
+        # through its outbox; its erasure requests and reports (G4).
+        "mailing": _user(
+            configure=[
+                *common("mailing"),
+                contacts_events,
+                mailing_follows,
+                *MAILING_JOBS,
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("mailing"),
+                "amq\\.default",
+                mailing_follows,
+                *MAILING_JOBS,
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("mailing"),
+                contacts_events,
+                mailing_follows,
+                *MAILING_JOBS[:1],
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # mailing workers: call contacts; consume the sync queue; re-queue runs through the outbox; audit
+        # every disclosure to Campaign Monitor through the outbox.
+        "mailing_worker": _user(
+            configure=[*common("mailing_worker", serves=False), *MAILING_JOBS],
+            write=[*common("mailing_worker", serves=False), "amq\\.default", *MAILING_JOBS],
+            read=[*common_read("mailing_worker", serves=False), *MAILING_JOBS],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

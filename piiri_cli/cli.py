@@ -21,10 +21,12 @@ SERVICE_CLASSES = {
     "import_worker": "services.imports.worker:ImportWorker",  # I1: scaled by count on its own
     "exports": "services.exports.service:ExportsService",
     "export_worker": "services.exports.worker:ExportWorker",  # I2: scaled by count on its own
+    "mailing": "services.mailing.service:MailingService",
+    "mailing_worker": "services.mailing.worker:MailingWorker",  # M1: syncs and sends, scaled on its own
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.
-DATABASE_OF = {"import_worker": "imports", "export_worker": "exports"}
+DATABASE_OF = {"import_worker": "imports", "export_worker": "exports", "mailing_worker": "mailing"}
 
 
 def database_names(names):

@@ -35,6 +35,7 @@ from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.filters import filter_conditions
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.imports.rpc import ImportsRpc
+from services.contacts.mailing_audience.rpc import MailingAudienceRpc
 from services.contacts.merge.rpc import MergeRpc
 from services.contacts.merge.storage import redirect_target
 from services.contacts.person.rpc import PersonRpc
@@ -70,6 +71,7 @@ def check_whole(contact):
 
 class ContactsService(
     ExportRowsRpc,
+    MailingAudienceRpc,
     ErasureRpc,
     AccessReportRpc,
     ConsentsRpc,
