@@ -65,6 +65,7 @@ DEAD = [r"piiri\.dead_letters", r"piiri\.dead_letters\.audit"]
 ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
 MAILING_JOBS = [r"piiri\.mailing", r"piiri\.mailing\.jobs"]
+MAILING_FOLLOWS = r"piiri\.mailing\.contact_changes"  # the contact events incremental syncs follow
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
@@ -82,7 +83,6 @@ def _permissions() -> dict[str, dict[str, str]]:
 
     contacts_events, contacts_own = _events_handler("contacts", "contacts")
     import_events, import_queue = _events_handler("imports", "import_worker")
-    _, mailing_follows = _events_handler("contacts", "mailing")
     erasure_requests = r"piiri\.erasure\.[a-z_]+"
     return {
         # contacts: RPC; its events; its automations' handlers on its own events; declares every
@@ -182,7 +182,7 @@ def _permissions() -> dict[str, dict[str, str]]:
             configure=[
                 *common("mailing"),
                 contacts_events,
-                mailing_follows,
+                MAILING_FOLLOWS,
                 *MAILING_JOBS,
                 r"piiri\.erasure\.mailing",
                 *ERASURE_REPORTS,
@@ -190,7 +190,7 @@ def _permissions() -> dict[str, dict[str, str]]:
             write=[
                 *common("mailing"),
                 "amq\\.default",
-                mailing_follows,
+                MAILING_FOLLOWS,
                 *MAILING_JOBS,
                 r"piiri\.erasure\.mailing",
                 *ERASURE_REPORTS,
@@ -198,7 +198,7 @@ def _permissions() -> dict[str, dict[str, str]]:
             read=[
                 *common_read("mailing"),
                 contacts_events,
-                mailing_follows,
+                MAILING_FOLLOWS,
                 *MAILING_JOBS[:1],
                 r"piiri\.erasure\.mailing",
                 *ERASURE_REPORTS,

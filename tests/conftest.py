@@ -51,9 +51,13 @@ def system(run_services, config, clean_databases):
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
+    from services.mailing.service import MailingService
 
-    # imports and exports too: they are GDPR services (issue 19), asked by every access report and erasure
-    run_services(ContactsService, AuditService, ImportsService, ExportsService, GatewayService)
+    # imports, exports and mailing too: they are GDPR services (issue 19), asked by every access report and
+    # erasure
+    run_services(
+        ContactsService, AuditService, ImportsService, ExportsService, MailingService, GatewayService
+    )
     return System(
         base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
     )

@@ -40,7 +40,9 @@ class MailingErasure:
         actor = self.context.require(GDPR_OFFICER)
         key = lists_storage.parse_id(contact_id)
         sections = (
-            personal.held(self.db.session, key) if key else {"lists": [], "flags": [], "sync_failures": []}
+            personal.held(self.db.session, key)
+            if key
+            else {"mailing_lists": [], "mailing_flags": [], "mailing_sync_failures": []}
         )
         self.db.session.rollback()
         self.audit.read(

@@ -35,9 +35,9 @@ def held(session, contact_id):
         sync_failures.c.contact_id == contact_id
     )
     return {
-        "lists": [_plain(row) for row in _dicts(session.execute(lists))],
-        "flags": [_plain(row) for row in _dicts(session.execute(flags))],
-        "sync_failures": [_plain(row) for row in _dicts(session.execute(failures))],
+        "mailing_lists": [_plain(row) for row in _dicts(session.execute(lists))],
+        "mailing_flags": [_plain(row) for row in _dicts(session.execute(flags))],
+        "mailing_sync_failures": [_plain(row) for row in _dicts(session.execute(failures))],
     }
 
 

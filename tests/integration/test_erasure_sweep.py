@@ -34,6 +34,9 @@ from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
+from services.mailing.emulator import server as cm_emulator
+from services.mailing.service import MailingService
+from services.mailing.worker import MailingWorker
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes
 
@@ -46,6 +49,7 @@ PERMISSIONS = (
     "fields.manage",
     "automations.manage",
     "dataprotection.manage",
+    "mail.send",
 )
 OFFICER = make_actor("sweep-officer", permissions=PERMISSIONS, roles=("dpo",))
 PNG = base64.b64decode(
@@ -174,6 +178,7 @@ def flow_everywhere(cluster, key, partner, values):
     )
     contacts.add_members(joined["id"], [key], role=values["membership_role"])
     assert wait_for(lambda: contacts.automation_history()["items"], 10)
+    to_campaign_monitor(cluster, joined["id"], values)
     run_import(cluster, values)
     for export in (
         {"format": "csv", "selection": {"kind": "ids", "ids": [key]}},
@@ -186,6 +191,28 @@ def flow_everywhere(cluster, key, partner, values):
         )
         assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
     return saved["id"]
+
+
+def to_campaign_monitor(cluster, group_id, values):
+    """M1, M5: a mailing list of the group synced to Campaign Monitor (the emulator) holds the person's
+    address and fields; a bounce there flags them at the next sync."""
+    mailing_list = cluster.mailing.create_list(
+        {
+            "name": "Liittyneiden uutiskirje",
+            "purpose": "newsletter",
+            "source_kind": "group",
+            "source_id": group_id,
+            "fields": ["first_name", "last_name", "city", "custom.lempinimi"],
+        }
+    )
+    for round_no in (1, 2):
+        run = cluster.mailing.start_sync(mailing_list["id"])
+        done = wait_for(lambda run=run: cluster.mailing.sync_run(run["id"])["status"] == "done", 30)
+        assert done, cluster.mailing.sync_run(run["id"])
+        if round_no == 1:
+            cm_list_id = cluster.mailing.get_list(mailing_list["id"])["cm_list_id"]
+            CM["server"].account.deactivate(cm_list_id, values["email"], "Bounced")
+    assert cluster.mailing.sync_run(run["id"])["counts"]["excluded"] == {"bounced": 1}
 
 
 def run_import(cluster, values):
@@ -295,17 +322,39 @@ def words_of(values):
     return needles
 
 
+CM = {}
+
+
 @pytest.fixture
-def everything(run_services, rpc, clean_databases):
+def everything(run_services, rpc, clean_databases, tmp_path):
     seed_purposes(clean_databases)
+    CM["server"] = cm_emulator.start("sweep-key", "sweep-client", tmp_path / "cm", tick=0.1)
+    campaign_monitor = {
+        "CAMPAIGN_MONITOR_BASE_URI": CM["server"].base_uri,
+        "CAMPAIGN_MONITOR_API_KEY": "sweep-key",
+        "CAMPAIGN_MONITOR_CLIENT_ID": "sweep-client",
+        "CAMPAIGN_MONITOR_CA_FILE": CM["server"].cert_path,
+        "GDPR_SERVICES": "contacts,audit,imports,exports,mailing",
+    }
     # Published outbox rows (whole contacts' data) are deleted OUTBOX_KEEP_SECONDS after they were sent,
     # and erasure does not scan the outbox (issue 11 item 6): 0 here, so the sweep sees them go at once.
     run_services(
-        ContactsService, AuditService, ImportsService, ExportsService, extra_config={"OUTBOX_KEEP_SECONDS": 0}
+        ContactsService,
+        AuditService,
+        ImportsService,
+        ExportsService,
+        MailingService,
+        extra_config={"OUTBOX_KEEP_SECONDS": 0, **campaign_monitor},
     )
-    run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
+    run_services(
+        ImportWorker,
+        ExportWorker,
+        MailingWorker,
+        extra_config={"IMPORT_STALE_SECONDS": 2, "OUTBOX_KEEP_SECONDS": 0, **campaign_monitor},
+    )
     with rpc(OFFICER, timeout=30) as cluster:
         yield cluster
+    CM.pop("server").stop()
 
 
 def dead_letter_of(config, key, values):
@@ -341,12 +390,13 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
         before
     )
     assert ("exports", "export_file_chunks") in before, before  # the sweep sees into kept files
+    assert {("mailing", "list_members"), ("mailing", "contact_flags")} <= set(before), before
     assert ("rabbitmq", "piiri.dead_letters") in before, before  # and into the dead letters
 
     imports, exports = held_elsewhere(cluster, key)
 
     erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
-    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports"}
+    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "mailing"}
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
@@ -360,6 +410,12 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert cluster.contacts.run_saved_search(saved_id)["items"] == []
     assert id_remains_only_where_allowed(clean_databases, key)
     jobs_kept_without_their_files(cluster, imports, exports)
+    at_campaign_monitor = [
+        subscriber.state
+        for found in CM["server"].account.lists.values()
+        for subscriber in found.subscribers.values()
+    ]
+    assert at_campaign_monitor == ["Deleted"]  # G4 reaches Campaign Monitor too
 
 
 def held_elsewhere(cluster, key):
@@ -374,15 +430,17 @@ def held_elsewhere(cluster, key):
     report = access_report.gather(
         lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
         key,
-        ["contacts", "audit", "imports", "exports"],
+        ["contacts", "audit", "imports", "exports", "mailing"],
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))
     assert [job["id"] for job in document["services"]["imports"]["imports"]] == [str(imports[0]["id"])]
     assert len(document["services"]["exports"]["exports"]) == 2
+    assert [item["state"] for item in document["services"]["mailing"]["mailing_lists"]] == ["bounced"]
     pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
     text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
     assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf
+    assert "Mailing lists at Campaign Monitor" in text_of_pdf
     return imports, exports
 
 

@@ -12,6 +12,7 @@ from services.audit.verify import verify_stored_chain
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
+from services.mailing.service import MailingService
 from tests.events import wait_for
 
 OFFICER = make_actor("dpo-tester", permissions=(*ALL_PERMISSIONS, "gdpr.officer"), roles=("dpo",))
@@ -20,7 +21,7 @@ STAFF = make_actor(
 )
 NAME, EMAIL = "Jäppinen", "aake.jappinen@example.fi"
 # The other services in GDPR_SERVICES (issue 19): they run throughout; audit is the one that goes down.
-HOLDERS = (ImportsService, ExportsService)
+HOLDERS = (ImportsService, ExportsService, MailingService)
 
 
 def make_person(contacts):

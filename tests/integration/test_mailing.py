@@ -243,10 +243,12 @@ def test_m1_m5_a_group_list_is_consent_gated_synced_kept_in_step_and_erased_at_c
 
         # G3 and G4: the access report lists the person's mailing data; erasure deletes them at CM
         held = cluster.mailing.personal_data(bertta["id"])["sections"]
-        assert [item["email"] for item in held["lists"]] == ["bertta@example.fi"]
+        assert [item["email"] for item in held["mailing_lists"]] == ["bertta@example.fi"]
         contacts.request_erasure(bertta["id"], "pyyntö")
         assert wait_for(lambda: cm_states(account, cm_list_id)["bertta@example.fi"][0] == "Deleted", 30)
-        assert wait_for(lambda: cluster.mailing.personal_data(bertta["id"])["sections"]["lists"] == [], 30)
+        assert wait_for(
+            lambda: cluster.mailing.personal_data(bertta["id"])["sections"]["mailing_lists"] == [], 30
+        )
         assert wait_for(
             lambda: (
                 "mailing.erased_at_campaign_monitor" in [a for a, _ in audit_actions(engines, bertta["id"])]

@@ -31,6 +31,9 @@ WORDS = {
         "gdpr.part.imports": "Tuonnit, joissa henkilö on (tiedosto ja rivit säilytetään rajatun ajan)",
         "gdpr.part.exports": "Viennit, joiden tiedostossa henkilö on",
         "gdpr.part.dead_letters": "Käsittelemättömät viestit (virheen vuoksi odottamaan jääneet)",
+        "gdpr.part.mailing_lists": "Postituslistat Campaign Monitorissa (osoite ja tila)",
+        "gdpr.part.mailing_flags": "Palautuneet osoitteet ja peruutetut tilaukset",
+        "gdpr.part.mailing_sync_failures": "Postituslistalle lähettämättä jääneet tiedot (syy)",
         "gdpr.pdf.title": "Tietopyyntö: {name}",
         "gdpr.pdf.intro": (
             "Tämä raportti sisältää kaikki tiedot, joita Piiri säilyttää henkilöstä, palveluittain "
@@ -70,6 +73,9 @@ WORDS = {
         "gdpr.part.imports": "Imports the person is in (their file and rows are kept for a limited time)",
         "gdpr.part.exports": "Exports whose file holds the person",
         "gdpr.part.dead_letters": "Unprocessed messages (held back by an error)",
+        "gdpr.part.mailing_lists": "Mailing lists at Campaign Monitor (address and state)",
+        "gdpr.part.mailing_flags": "Bounced addresses and unsubscribes",
+        "gdpr.part.mailing_sync_failures": "Data not sent to a mailing list (why)",
         "gdpr.pdf.title": "Access report: {name}",
         "gdpr.pdf.intro": (
             "This report holds everything Piiri keeps about the person, by service (GDPR, article 15). "

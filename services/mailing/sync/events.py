@@ -1,25 +1,25 @@
 """Incremental sync (M1), mixed into MailingService: the contact events that can change who is on a list
 (a contact changed, deleted or marked deceased; a membership began or ended; a consent or legal basis
-recorded; an import or a merge) queue an incremental run of every synced list for the contacts named. The
-run (services/mailing/sync/running.py) evaluates just those contacts again and adds, updates or deletes
-them at Campaign Monitor. Ids of a burst of events are gathered into the list's queued run (≤ 1,000 each).
-Erasure is not here: erasure.py deletes the person at Campaign Monitor at once.
+recorded; an import or a merge) arrive on one durable queue, ``piiri.mailing.contact_changes``, bound to
+each of them on ``contacts.events``; each queues an incremental run of every synced list for the contacts
+it names. The run (services/mailing/sync/running.py) evaluates just those contacts again and adds, updates
+or deletes them at Campaign Monitor. The ids of a burst of events gather in the list's queued run (at most
+1,000 a run). Erasure is not here: erasure.py deletes the person at Campaign Monitor at once.
 """
 
-import logging
 import uuid
 
-from nameko.events import event_handler
+from kombu import Queue, binding
+from nameko.messaging import consume
 
 from piiri.context import SYSTEM
+from piiri.messaging import event_exchange
 from services.mailing.contract import CM_IMPORT_MAX
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import storage
 from services.mailing.sync.queue import queue_run
 
-log = logging.getLogger(__name__)
-
-ONE_CONTACT_EVENTS = (
+FOLLOWED_EVENTS = (
     "contact_updated",
     "contact_deleted",
     "contact_deceased",
@@ -31,18 +31,26 @@ ONE_CONTACT_EVENTS = (
     "legal_basis_added",
     "legal_basis_ended",
     "legal_basis_removed",
+    "contacts_imported",
+    "contacts_merged",
 )
+CONTACT_CHANGES = Queue(
+    "piiri.mailing.contact_changes",
+    bindings=[binding(event_exchange("contacts"), routing_key=event) for event in FOLLOWED_EVENTS],
+    durable=True,
+    queue_arguments={"x-queue-type": "classic"},
+)
+ID_KEYS = ("contact_id", "survivor_id")
+ID_LIST_KEYS = ("created_ids", "updated_ids", "merged_ids")
 
 
-def contact_ids_of(event_type, payload):
-    """The contacts an event names."""
+def contact_ids_of(payload):
+    """The contacts an event names (``contact_id``; an import's created and updated; a merge's all)."""
     payload = payload if isinstance(payload, dict) else {}
-    if event_type == "contacts_imported":
-        named = [*(payload.get("created_ids") or []), *(payload.get("updated_ids") or [])]
-    elif event_type == "contacts_merged":
-        named = [payload.get("survivor_id"), *(payload.get("merged_ids") or [])]
-    else:
-        named = [payload.get("contact_id")]
+    named = [payload.get(key) for key in ID_KEYS]
+    for key in ID_LIST_KEYS:
+        value = payload.get(key)
+        named.extend(value if isinstance(value, list) else [])
     found = []
     for value in named:
         try:
@@ -53,14 +61,15 @@ def contact_ids_of(event_type, payload):
 
 
 class IncrementalSyncEvents:
-    def _follow(self, event_type, payload):
-        ids = contact_ids_of(event_type, payload)
+    @consume(CONTACT_CHANGES, requeue_on_error=True)
+    def on_contact_change(self, payload):
+        """Queue an incremental sync of the contacts the event names, for every synced list."""
+        ids = contact_ids_of(payload)
         if not ids:
             return
         self.context.act_as(SYSTEM)
         with self.db.transaction() as session:
-            lists = lists_storage.synced_lists(session)
-            for row in lists:
+            for row in lists_storage.synced_lists(session):
                 for start in range(0, len(ids), CM_IMPORT_MAX):
                     chunk = ids[start : start + CM_IMPORT_MAX]
                     if storage.add_to_queued_incremental(session, row["id"], chunk) is None:
@@ -71,22 +80,8 @@ class IncrementalSyncEvents:
                                 "kind": "incremental",
                                 "contact_ids": chunk,
                                 "actor": row["actor"],
-                                "requested_by": f"event:{event_type}",
+                                "requested_by": "events",
                             },
                         )
                         queue_run(self.outbox, session, run["id"])
         self.outbox.flush()
-
-
-def _handler(event_type):
-    @event_handler("contacts", event_type, requeue_on_error=True)
-    def handle(self, payload):
-        self._follow(event_type, payload)
-
-    handle.__name__ = f"on_{event_type}"
-    handle.__doc__ = f"Queue an incremental sync of the contacts named by {event_type}."
-    return handle
-
-
-for _event in (*ONE_CONTACT_EVENTS, "contacts_imported", "contacts_merged"):
-    setattr(IncrementalSyncEvents, f"on_{_event}", _handler(_event))
