@@ -17,6 +17,7 @@ from gateway.api_exports import ExportsApiRoutes
 from gateway.api_gdpr import GdprApiRoutes
 from gateway.api_groups import GroupsApiRoutes
 from gateway.api_imports import ImportsApiRoutes
+from gateway.api_mailing import MailingApiRoutes
 from gateway.api_merge import MergeApiRoutes
 from gateway.api_person import PersonApiRoutes
 from gateway.api_saved_searches import SavedSearchesApiRoutes
@@ -38,6 +39,7 @@ from gateway.web_exports import ExportsWebRoutes
 from gateway.web_gdpr import GdprWebRoutes
 from gateway.web_groups import GroupsWebRoutes
 from gateway.web_imports import ImportsWebRoutes
+from gateway.web_mailing import MailingWebRoutes
 from gateway.web_merge import MergeWebRoutes
 from gateway.web_person import PersonWebRoutes
 from gateway.web_saved_searches import SavedSearchesWebRoutes
@@ -47,6 +49,8 @@ from piiri.db import Database
 
 
 class GatewayService(
+    MailingApiRoutes,
+    MailingWebRoutes,
     ExportsApiRoutes,
     ExportsWebRoutes,
     ExportCalls,
@@ -95,6 +99,7 @@ class GatewayService(
     imports = RpcProxy("imports")
     audit = RpcProxy("audit")
     exports = RpcProxy("exports")
+    mailing = RpcProxy("mailing")
     # Audit records of the gateway's own changes and uses (users, roles, user groups, API tokens, S1 account
     # security).
     audit_trail = AuditTrail("gateway")

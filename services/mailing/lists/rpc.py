@@ -187,8 +187,9 @@ class ListsRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def sync_run(self, run_id):
-        """One run with its refused rows (contact id, code, details naming the field)."""
-        self.context.require(MAIL_SEND)
+        """One run with its refused rows (contact id, code, details naming the field): an audited read of
+        the contacts refused."""
+        actor = self.context.require(MAIL_SEND)
         session = self.db.session
         key = storage.parse_id(run_id)
         run = sync_storage.get_run(session, key) if key else None
@@ -197,6 +198,15 @@ class ListsRpc:
             raise NotFound(errors.SYNC_NOT_FOUND, {"id": str(run_id)})
         failures = sync_storage.failures_of(session, run["id"])
         session.rollback()
+        if failures:
+            self.audit.read(
+                actor,
+                "mailing.sync_failures_read",
+                "contact",
+                [item["contact_id"] for item in failures],
+                fields=["mailing_sync_failures"],
+                details={"run_id": str(run["id"]), "list_id": str(run["list_id"])},
+            )
         return {**run_view(run), "failures": [FAILURE.dump(item) for item in failures]}
 
     def _list(self, session, list_id, for_update=False):
