@@ -59,6 +59,8 @@ class Kit:
         self.webhook_base = config.get("MAILING_WEBHOOK_BASE_URL") or None
         self.retries = int(config.get("MAILING_CM_RETRIES", 5))
         self.backoff_first = float(config.get("MAILING_CM_BACKOFF", 0.5))
+        # contacts per audience page, so at most per import call (Campaign Monitor takes 1,000)
+        self.page = min(max(int(config.get("MAILING_SYNC_PAGE", running.PAGE)), 1), running.PAGE)
         self.reconcile_since = reconcile_since
         contacts = worker.contacts
 

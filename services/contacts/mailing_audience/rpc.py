@@ -49,7 +49,7 @@ class MailingAudienceRpc:
         reason = rules.checked_reason(reason)
         only = rules.checked_only_ids(only_ids)
         position = decode_cursor(cursor)
-        if position is not None and position.get("m") != "a":
+        if position is not None and position.get("m") != "k":
             raise ValidationFailed("mailing.cursor_invalid", {"cursor": ["mailing.cursor_invalid"]})
         session = self.db.session
         found = storage.purpose(session, purpose) if isinstance(purpose, str) else None
@@ -114,7 +114,7 @@ class MailingAudienceRpc:
             )
         return {
             "items": rows,
-            "next_cursor": encode_cursor({"m": "a", **next_position}) if next_position else None,
+            "next_cursor": encode_cursor({"m": "k", **next_position}) if next_position else None,
             "total": sum(counts.values()) if counts is not None else None,
             "reasons": {key: value for key, value in counts.items() if key is not None}
             if counts is not None

@@ -263,7 +263,11 @@ class EmulatorApp:
             return json_response({"faults": 0})
         body = body_of(request)
         self.account.add_fault(
-            body.get("status", 500), body.get("count", 1), body.get("delay", 0), body.get("path", "")
+            body.get("status", 500),
+            body.get("count", 1),
+            body.get("delay", 0),
+            body.get("path", ""),
+            body.get("skip", 0),
         )
         return json_response({"faults": len(self.account.faults)})
 

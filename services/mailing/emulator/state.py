@@ -126,13 +126,14 @@ class Campaign:
 
 @dataclass
 class Fault:
-    """A fault switch: the next ``count`` requests whose path contains ``path`` answer ``status`` (after
-    ``delay`` seconds); status 0 only delays."""
+    """A fault switch: after ``skip`` requests whose path contains ``path`` have passed, the next ``count``
+    answer ``status`` (after ``delay`` seconds); status 0 only delays."""
 
     status: int
     count: int
     delay: float = 0.0
     path: str = ""
+    skip: int = 0
 
 
 class Account:
@@ -151,9 +152,9 @@ class Account:
 
     # --- faults and the request log ----------------------------------------------------------------
 
-    def add_fault(self, status, count=1, delay=0.0, path=""):
+    def add_fault(self, status, count=1, delay=0.0, path="", skip=0):
         with self.lock:
-            self.faults.append(Fault(int(status), int(count), float(delay), str(path)))
+            self.faults.append(Fault(int(status), int(count), float(delay), str(path), int(skip)))
 
     def clear_faults(self):
         with self.lock:
@@ -163,6 +164,9 @@ class Account:
         with self.lock:
             for fault in self.faults:
                 if fault.count > 0 and fault.path in path:
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.count -= 1
                     if fault.count == 0:
                         self.faults.remove(fault)

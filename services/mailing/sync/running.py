@@ -151,7 +151,7 @@ class SyncRunner:
         first = cursor is None
         while True:
             page = self.kit.audience(
-                self.selection(), self.list["purpose"], self.list["fields"], cursor, PAGE, None
+                self.selection(), self.list["purpose"], self.list["fields"], cursor, self.kit.page, None
             )
             self.learn(page)
             if not self.counts.get("reconciled"):
