@@ -324,6 +324,8 @@ def cmd_run(args):
         except (ImportError, CommandError) as exc:
             raise CliError(f"cannot load the {name} service: {one_line(exc)}") from None
     preflight(config, names)
+    if not args.services:  # everything in one process (make run): a local Campaign Monitor too
+        local_campaign_monitor(config, names)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -343,6 +345,32 @@ def cmd_run(args):
 
     nameko_run.ServiceRunner = AnnouncingRunner  # nameko.cli.run.run builds its runner from this name
     nameko_run.run(classes, config)
+
+
+def local_campaign_monitor(config, names):
+    """M1: without a Campaign Monitor account (CAMPAIGN_MONITOR_API_KEY unset), `piiri run` of every service
+    in one process (make run) starts the local emulator (services/mailing/emulator/, port
+    PIIRI_CM_EMULATOR_PORT, default 8443) and points mailing at it, so that syncs work end to end without
+    the internet; PIIRI_CM_EMULATOR=0 turns this off."""
+    if not {"mailing", "mailing_worker"} & set(names) or config.get("CAMPAIGN_MONITOR_API_KEY"):
+        return
+    if os.environ.get("PIIRI_CM_EMULATOR", "1") == "0":
+        return
+    from services.mailing.emulator import server
+
+    port = int(os.environ.get("PIIRI_CM_EMULATOR_PORT", "8443"))
+    running = server.start("local-emulator-key", "local-emulator-client", "var/cm-emulator", port=port)
+    config.update(
+        {
+            "CAMPAIGN_MONITOR_BASE_URI": running.base_uri,
+            "CAMPAIGN_MONITOR_API_KEY": "local-emulator-key",
+            "CAMPAIGN_MONITOR_CLIENT_ID": "local-emulator-client",
+            "CAMPAIGN_MONITOR_CA_FILE": running.cert_path,
+        }
+    )
+    if "gateway" in names and not config.get("MAILING_WEBHOOK_BASE_URL"):
+        config["MAILING_WEBHOOK_BASE_URL"] = f"http://{browser_address(config)}"
+    print(f"Campaign Monitor emulator at {running.base_uri} (no CAMPAIGN_MONITOR_API_KEY set)", flush=True)
 
 
 def preflight(config, names):

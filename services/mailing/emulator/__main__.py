@@ -15,7 +15,7 @@ def main():
     parser.add_argument(
         "--client-id", default=os.environ.get("PIIRI_CAMPAIGN_MONITOR_CLIENT_ID", "emulator-client")
     )
-    parser.add_argument("--cert-dir", default=os.environ.get("PIIRI_CM_EMULATOR_DIR", ".piiri/cm-emulator"))
+    parser.add_argument("--cert-dir", default=os.environ.get("PIIRI_CM_EMULATOR_DIR", "var/cm-emulator"))
     args = parser.parse_args()
     running = server.start(args.api_key, args.client_id, args.cert_dir, port=args.port)
     print(f"PIIRI_CAMPAIGN_MONITOR_BASE_URI={running.base_uri}")

@@ -89,7 +89,7 @@ class SyncRunner:
             self.list["cm_list_id"] = values["cm_list_id"]
         if not self.list["webhook_id"] and self.kit.webhook_base:
             base = self.kit.webhook_base.rstrip("/")
-            url = f"{base}/mailing/webhooks/{self.list['id']}/{self.list['webhook_secret']}"
+            url = f"{base}/api/v1/mailing/webhooks/{self.list['id']}/{self.list['webhook_secret']}"
             lists = account.lists(self.list["cm_list_id"])
             values["webhook_id"] = self.cm(lists.create_webhook, ["Deactivate"], url, "json")
             self.list["webhook_id"] = values["webhook_id"]
