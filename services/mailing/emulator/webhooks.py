@@ -7,6 +7,7 @@ on the next round; after ``deactivate_after`` failed rounds in a row the webhook
 
 import json
 import logging
+import threading
 import urllib.request
 
 log = logging.getLogger(__name__)
@@ -21,9 +22,14 @@ class WebhookDeliverer:
         self.timeout = timeout
         self.pending = {}  # webhook id -> (list id, url, [events])
         self.failures = {}  # webhook id -> failed rounds in a row
+        self.lock = threading.Lock()  # the timer and the control API deliver one round at a time
 
     def deliver(self):
         """Send what is queued; the number of events delivered."""
+        with self.lock:
+            return self._round()
+
+    def _round(self):
         for list_id, event in self.account.take_webhook_events():
             with self.account.lock:
                 found = self.account.lists.get(list_id)
