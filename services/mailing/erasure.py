@@ -7,14 +7,17 @@ queued incremental runs.
 G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.mailing``) deletes the person's address from
 every Campaign Monitor list they are on (Campaign Monitor down: the request is retried, never reported done
 before the address is gone), records that in the audit log (``mailing.erased_at_campaign_monitor``, one
-record per list: the proof), removes every row naming them here, counts them in the lists' ``erased_count``
+record per list: the proof), removes every row naming them here (and the outbox's sent records naming
+them, once those are sent), counts them in the lists' ``erased_count``
 and reports ``contact_erasure_completed``. Idempotent.
 
 G3: ``personal_data`` lists all of it (audited).
 """
 
 import logging
+import time
 
+import eventlet
 from nameko.messaging import consume
 from nameko.rpc import rpc
 
@@ -23,15 +26,17 @@ from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.mailing import campaign_monitor
 from services.mailing import storage as personal
+from services.mailing.core import MailingCore
 from services.mailing.lists import storage as lists_storage
 
 log = logging.getLogger(__name__)
 
 GDPR_OFFICER = "gdpr.officer"
 NOT_IN_LIST = 203
+OUTBOX_WAIT_SECONDS = 10
 
 
-class MailingErasure:
+class MailingErasure(MailingCore):
     erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -64,6 +69,7 @@ class MailingErasure:
             summary = {"lists": 0}
         else:
             self._delete_at_campaign_monitor(key)
+            self._wait_sent(key)
             with self.db.transaction() as session:
                 summary = personal.erase(session, key)
         self.erasure_reporter.publish(
@@ -71,6 +77,18 @@ class MailingErasure:
             routing_key=protocol.COMPLETED,
         )
         log.info("mailing: erasure %s: %s", request["erasure_id"], summary)
+
+    def _wait_sent(self, contact_id):
+        """Wait (at most OUTBOX_WAIT_SECONDS) until the outbox has sent the records naming the person
+        (the erasure's own audit records among them), so that the erasure can delete them after."""
+        deadline = time.monotonic() + OUTBOX_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            waiting = personal.unpublished_naming(self.db.session, contact_id)
+            self.db.session.rollback()
+            if not waiting:
+                return
+            self.outbox.flush()
+            eventlet.sleep(0.1)
 
     def _delete_at_campaign_monitor(self, contact_id):
         session = self.db.session

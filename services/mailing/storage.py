@@ -5,7 +5,14 @@ import json
 from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from services.mailing.models import contact_flags, list_members, mailing_lists, sync_failures, sync_runs
+from services.mailing.models import (
+    contact_flags,
+    list_members,
+    mailing_lists,
+    outbox,
+    sync_failures,
+    sync_runs,
+)
 
 
 def _dicts(rows):
@@ -97,4 +104,26 @@ def erase(session, contact_id):
         "sync_failures": failures,
         "queued_runs": runs,
         "erased_lists": len(on_lists),
+        "outbox_rows_deleted": forget_published(session, contact_id),
     }
+
+
+def _outbox_rows_naming(session, contact_id, published):
+    sent = outbox.c.published_at.is_not(None) if published else outbox.c.published_at.is_(None)
+    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(sent))
+    return [row.seq for row in rows if str(contact_id) in json.dumps(row.payload)]
+
+
+def unpublished_naming(session, contact_id):
+    """How many outbox rows naming the person still wait to be sent (the erasure waits for them)."""
+    return len(_outbox_rows_naming(session, contact_id, published=False))
+
+
+def forget_published(session, contact_id):
+    """Delete the published outbox rows naming the person (audit records of syncs, flags and the erasure
+    at Campaign Monitor, kept OUTBOX_KEEP_SECONDS after they were sent): the erasure does not wait for
+    their purge. Unpublished rows stay: they must still be sent."""
+    gone = _outbox_rows_naming(session, contact_id, published=True)
+    if gone:
+        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
+    return len(gone)

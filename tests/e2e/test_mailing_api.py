@@ -81,7 +81,7 @@ def test_m1_m5_a_mailing_list_through_the_api(mailing_system):
     )
     assert refused.status_code == 422
     body = refused.json()
-    assert body["message"] == "mailing.list_invalid"
+    assert body["code"] == "mailing.list_invalid" and body["message"] == "The mailing list is not valid."
     assert body["details"]["source_kind"] == ["mailing.source_kind_invalid"]
     created = api.post(
         "/api/v1/mailing-lists",

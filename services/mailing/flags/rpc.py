@@ -15,6 +15,7 @@ from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, PermissionDenied, ValidationFailed
 from services.mailing import campaign_monitor
 from services.mailing.contract import errors
+from services.mailing.core import MailingCore
 from services.mailing.flags import rules, storage
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import storage as sync_storage
@@ -22,7 +23,7 @@ from services.mailing.sync import storage as sync_storage
 MAX_IDS = 1000
 
 
-class FlagsRpc:
+class FlagsRpc(MailingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def receive_webhook(self, list_id, secret, body):
         """Flag the contacts whose Deactivate (Unsubscribed, Bounced) Campaign Monitor confirms:

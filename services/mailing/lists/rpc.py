@@ -12,6 +12,7 @@ from sqlalchemy import func
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts.mailing_audience.contract import REASONS
 from services.mailing.contract import MAIL_SEND, MAILING_REASONS, MailingList, SyncFailure, SyncRun, errors
+from services.mailing.core import MailingCore
 from services.mailing.flags import storage as flags_storage
 from services.mailing.lists import rules, storage
 from services.mailing.sync import storage as sync_storage
@@ -40,7 +41,7 @@ def selection_of(row):
     return chosen
 
 
-class ListsRpc:
+class ListsRpc(MailingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_list(self, data):
         """A new list {name, purpose, source_kind, source_id, include_subgroups, fields}; the purpose, the

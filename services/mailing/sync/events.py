@@ -15,6 +15,7 @@ from nameko.messaging import consume
 from piiri.context import SYSTEM
 from piiri.messaging import event_exchange
 from services.mailing.contract import CM_IMPORT_MAX
+from services.mailing.core import MailingCore
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import storage
 from services.mailing.sync.queue import queue_run
@@ -60,7 +61,7 @@ def contact_ids_of(payload):
     return list(dict.fromkeys(found))
 
 
-class IncrementalSyncEvents:
+class IncrementalSyncEvents(MailingCore):
     @consume(CONTACT_CHANGES, requeue_on_error=True)
     def on_contact_change(self, payload):
         """Queue an incremental sync of the contacts the event names, for every synced list."""
