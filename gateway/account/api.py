@@ -34,7 +34,7 @@ class AccountApiRoutes(AccountCalls):
             201: (schemas.TokenResponse, "Token issued"),
             423: (schemas.Error, "account_locked: too many failed logins; until details.locked_until"),
         },
-        errors=(401, 403, 429),  # 401: a wrong username, password or two-factor code
+        errors=(401, 403, 429),
     )
     @http("POST", "/api/v1/auth/token")
     def issue_token(self, request):

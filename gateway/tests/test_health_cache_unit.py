@@ -1,4 +1,4 @@
-"""gateway/site/worker_health.HealthCache (issue 18): one computation per TTL; while one caller computes, the
+"""gateway.site.worker_health.HealthCache (issue 18): one computation per TTL; while one caller computes, the
 others get the previous answer (or wait for the first one); a failed computation is not cached."""
 
 import types
