@@ -21,6 +21,7 @@ from gateway import (
     gdpr,
     groups,
     imports,
+    mailing,
     merge,
     person,
     saved_searches,
@@ -46,6 +47,7 @@ AREAS = (
     birthdays.AREA,
     imports.AREA,
     surveys.AREA,
+    mailing.AREA,
     site.AREA,
 )
 

@@ -78,7 +78,8 @@ class Area:
 class GatewayCore:
     """The capabilities every route has. On a worker, nameko replaces each dependency below by its value:
     ``config`` a dict, ``db`` the worker's database (``db.session``), ``context`` the calling context,
-    ``contacts``/``imports``/``audit``/``exports``/``surveys`` RPC proxies (call them through ``call``),
+    ``contacts``/``imports``/``audit``/``exports``/``surveys``/``mailing`` RPC proxies (call them through
+    ``call``),
     ``audit_trail`` the gateway's audit trail (its own changes and uses: users, roles, user groups, API
     tokens, S1 account security), ``secret_keys`` the keys of the TOTP secrets at rest (issue 12 item 7h).
     """
@@ -92,6 +93,7 @@ class GatewayCore:
     audit: Any = RpcProxy("audit")
     exports: Any = RpcProxy("exports")
     surveys: Any = RpcProxy("surveys")
+    mailing: Any = RpcProxy("mailing")
     audit_trail: Any = AuditTrail("gateway")
 
     # --- configuration ------------------------------------------------------------------------------

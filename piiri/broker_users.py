@@ -37,6 +37,8 @@ SERVICES = (
     "exports",
     "exports_worker",
     "surveys",
+    "mailing",
+    "mailing_worker",
     "gateway",
 )
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
@@ -63,6 +65,8 @@ AUDIT = [r"piiri\.audit", r"piiri\.audit\.records"]  # every publisher of audit 
 DEAD = [r"piiri\.dead_letters", r"piiri\.dead_letters\.audit"]
 ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
+MAILING_JOBS = [r"piiri\.mailing", r"piiri\.mailing\.jobs"]
+MAILING_FOLLOWS = r"piiri\.mailing\.contact_changes"  # the contact events incremental syncs follow
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
@@ -198,6 +202,41 @@ def _permissions() -> dict[str, dict[str, str]]:
                 r"piiri\.erasure\.surveys",
                 *ERASURE_REPORTS,
             ],
+        ),
+        # mailing: RPC (and calls contacts); follows contact events (incremental sync); queues sync runs
+        # through its outbox; its erasure requests and reports (G4).
+        "mailing": _user(
+            configure=[
+                *common("mailing"),
+                contacts_events,
+                MAILING_FOLLOWS,
+                *MAILING_JOBS,
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("mailing"),
+                "amq\\.default",
+                MAILING_FOLLOWS,
+                *MAILING_JOBS,
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("mailing"),
+                contacts_events,
+                MAILING_FOLLOWS,
+                *MAILING_JOBS[:1],
+                r"piiri\.erasure\.mailing",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # mailing workers: call contacts; consume the sync queue; re-queue runs through the outbox; audit
+        # every disclosure to Campaign Monitor through the outbox.
+        "mailing_worker": _user(
+            configure=[*common("mailing_worker", serves=False), *MAILING_JOBS],
+            write=[*common("mailing_worker", serves=False), "amq\\.default", *MAILING_JOBS],
+            read=[*common_read("mailing_worker", serves=False), *MAILING_JOBS],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

@@ -76,6 +76,14 @@ class PiiriError(Exception):
 
 
 @deserialize_to_instance
+class BadRequest(PiiriError):
+    """A request that cannot be read at all (a malformed body)."""
+
+    status = 400
+    code = "bad_request"
+
+
+@deserialize_to_instance
 class ValidationFailed(PiiriError):
     """Input did not pass validation; ``details`` maps each field to its messages."""
 

@@ -22,10 +22,12 @@ SERVICE_CLASSES = {
     "exports": "services.exports.service:ExportsService",
     "export_worker": "services.exports.worker:ExportWorker",  # I2: scaled by count on its own
     "surveys": "services.surveys.service:SurveysService",  # Q1, Q2: LimeSurvey
+    "mailing": "services.mailing.service:MailingService",
+    "mailing_worker": "services.mailing.worker:MailingWorker",  # M1: syncs and sends, scaled on its own
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.
-DATABASE_OF = {"import_worker": "imports", "export_worker": "exports"}
+DATABASE_OF = {"import_worker": "imports", "export_worker": "exports", "mailing_worker": "mailing"}
 
 
 def database_names(names):
@@ -325,6 +327,8 @@ def cmd_run(args):
     preflight(config, names)
     if "surveys" in names:
         start_limesurvey_emulator(config)
+    if not args.services:  # everything in one process (make run): a local Campaign Monitor too
+        local_campaign_monitor(config, names)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -364,6 +368,32 @@ def start_limesurvey_emulator(config):
         f"LimeSurvey emulator with demo surveys at {server.url} ({DEMO_USER[0]} / {DEMO_USER[1]})", flush=True
     )
     return server
+
+
+def local_campaign_monitor(config, names):
+    """M1: without a Campaign Monitor account (CAMPAIGN_MONITOR_API_KEY unset), `piiri run` of every service
+    in one process (make run) starts the local emulator (services/mailing/emulator/, port
+    PIIRI_CM_EMULATOR_PORT, default 8443) and points mailing at it, so that syncs work end to end without
+    the internet; PIIRI_CM_EMULATOR=0 turns this off."""
+    if not {"mailing", "mailing_worker"} & set(names) or config.get("CAMPAIGN_MONITOR_API_KEY"):
+        return
+    if os.environ.get("PIIRI_CM_EMULATOR", "1") == "0":
+        return
+    from services.mailing.emulator import server
+
+    port = int(os.environ.get("PIIRI_CM_EMULATOR_PORT", "8443"))
+    running = server.start("local-emulator-key", "local-emulator-client", "var/cm-emulator", port=port)
+    config.update(
+        {
+            "CAMPAIGN_MONITOR_BASE_URI": running.base_uri,
+            "CAMPAIGN_MONITOR_API_KEY": "local-emulator-key",
+            "CAMPAIGN_MONITOR_CLIENT_ID": "local-emulator-client",
+            "CAMPAIGN_MONITOR_CA_FILE": running.cert_path,
+        }
+    )
+    if "gateway" in names and not config.get("MAILING_WEBHOOK_BASE_URL"):
+        config["MAILING_WEBHOOK_BASE_URL"] = f"http://{browser_address(config)}"
+    print(f"Campaign Monitor emulator at {running.base_uri} (no CAMPAIGN_MONITOR_API_KEY set)", flush=True)
 
 
 def preflight(config, names):

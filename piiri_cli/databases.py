@@ -17,6 +17,7 @@ MIGRATION_DIRS = {
     "imports": ROOT / "services" / "imports" / "migrations",
     "exports": ROOT / "services" / "exports" / "migrations",
     "surveys": ROOT / "services" / "surveys" / "migrations",
+    "mailing": ROOT / "services" / "mailing" / "migrations",
 }
 METADATA_MODULES = {
     "contacts": "services.contacts.models",
@@ -25,6 +26,7 @@ METADATA_MODULES = {
     "imports": "services.imports.models",
     "exports": "services.exports.models",
     "surveys": "services.surveys.models",
+    "mailing": "services.mailing.models",
 }
 
 

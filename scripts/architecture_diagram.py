@@ -99,20 +99,23 @@ def introspect():
                 if isinstance(entrypoint, EventHandler):
                     exchange = event_exchange(entrypoint.source_service)
                     queue = event_queue_name(entrypoint, cls.name, member.__name__)
-                    consumed = (queue, exchange.name, entrypoint.event_type)
+                    consumed = [(exchange, (queue, exchange.name, entrypoint.event_type))]
                 elif isinstance(entrypoint, Consumer) or isinstance(
                     getattr(entrypoint, "queue", None), Queue
                 ):
                     # nameko's @consume, or an entrypoint of Piiri's own that consumes one queue (the
-                    # audit service's batching consumer)
+                    # audit service's batching consumer); a queue bound several times (the mailing
+                    # service's contact changes) consumes each binding
                     queue = entrypoint.queue
-                    exchange = queue.exchange
-                    consumed = (queue.name, exchange.name, queue.routing_key)
+                    pairs = [(b.exchange, b.routing_key) for b in queue.bindings or ()]
+                    pairs = pairs or [(queue.exchange, queue.routing_key)]
+                    consumed = [(exchange, (queue.name, exchange.name, key)) for exchange, key in pairs]
                 else:
                     continue
-                exchanges[exchange.name] = exchange.type
-                service.consumes.add(consumed)
-                bindings.add((consumed[1], consumed[0], consumed[2]))
+                for exchange, one in consumed:
+                    exchanges[exchange.name] = exchange.type
+                    service.consumes.add(one)
+                    bindings.add((one[1], one[0], one[2]))
         services.append(service)
     return services, exchanges, bindings
 

@@ -51,11 +51,19 @@ def system(run_services, config, clean_databases):
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
+    from services.mailing.service import MailingService
     from services.surveys.service import SurveysService
 
-    # imports, exports, surveys too: GDPR services (issues 16, 19), asked by every access report and erasure
+    # imports, exports, surveys and mailing too: GDPR services (issues 14, 16, 19), asked by every access
+    # report and erasure
     run_services(
-        ContactsService, AuditService, ImportsService, ExportsService, SurveysService, GatewayService
+        ContactsService,
+        AuditService,
+        ImportsService,
+        ExportsService,
+        SurveysService,
+        MailingService,
+        GatewayService,
     )
     return System(
         base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]

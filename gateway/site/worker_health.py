@@ -12,11 +12,13 @@ from nameko.extensions import DependencyProvider
 
 from piiri.messaging import queue_states
 from services.exports.contract import JOB_QUEUE_NAME
+from services.mailing.contract import JOB_QUEUE_NAME as MAILING_QUEUE_NAME
 
 # nameko names a SERVICE_POOL event handler's queue evt-<source>-<event>--<service>.<method>
 WORKER_QUEUES = {
     "import_worker": "evt-imports-import_job_queued--import_worker.on_job_queued",
     "exports_worker": JOB_QUEUE_NAME,
+    "mailing_worker": MAILING_QUEUE_NAME,
 }
 
 

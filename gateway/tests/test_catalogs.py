@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ERRORS = {
     "PiiriError", "ValidationFailed", "NotFound", "PermissionDenied", "NotAuthenticated", "Conflict",
     "TooManyAttempts", "AccountLocked", "SecondFactorRequired", "PasswordChangeRequired",
-    "AuditUnavailable", "ServiceUnavailable",
+    "AuditUnavailable", "ServiceUnavailable", "BadRequest",
 }  # fmt: skip
 
 

@@ -35,6 +35,7 @@ from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.groups.storage import join_creator_scope
 from services.contacts.imports.rpc import ImportsRpc
+from services.contacts.mailing_audience.rpc import MailingAudienceRpc
 from services.contacts.merge.rpc import MergeRpc
 from services.contacts.merge.storage import redirect_target
 from services.contacts.person.rpc import PersonRpc
@@ -210,6 +211,7 @@ class ContactRecordsRpc(ContactsCore):
 FEATURES = (
     ContactRecordsRpc,
     ExportRowsRpc,
+    MailingAudienceRpc,
     ErasureRpc,
     AccessReportRpc,
     ConsentsRpc,

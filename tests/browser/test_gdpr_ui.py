@@ -71,7 +71,7 @@ def test_g3_g4_officer_downloads_access_report_and_erases_a_person(system, brows
     assert browser.text("#erasure-status") == "Valmis"
     assert (
         browser.count(".erasure-service[data-done='yes']") == 5
-    )  # contacts, audit, imports, exports, surveys
+    )  # contacts, audit, imports, exports, surveys, mailing
     assert browser.text("#erasure-contact") == person_id
 
     # Gone: not found by search (also by a typo), the page is a 404, the erasure is listed.

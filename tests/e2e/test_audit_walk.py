@@ -18,6 +18,7 @@ contact of a detail page). docs/routes.md is made from this table and the permis
 """
 
 import re
+import tempfile
 from datetime import date, timedelta
 
 import pytest
@@ -125,6 +126,16 @@ ROUTE_AUDIT = {
     "GET /api/v1/saved-searches": (NO_PERSONAL_DATA, "saved searches' names and criteria"),
     "GET /api/v1/saved-searches/<search_id>": (NO_PERSONAL_DATA, "a saved search's criteria"),
     "GET /api/v1/saved-searches/<search_id>/contacts": (PERSONAL, "a saved search's results"),
+    # --- mailing (M1, M5) ---
+    "GET /api/v1/mailing-lists": (NO_PERSONAL_DATA, "mailing lists: names, sources, purposes, last sync"),
+    "GET /api/v1/mailing-lists/<list_id>": (NO_PERSONAL_DATA, "a mailing list and its members' counts"),
+    "GET /api/v1/mailing-lists/<list_id>/audience": (PERSONAL, "who of the source is mailed or left out"),
+    "GET /api/v1/mailing-lists/<list_id>/syncs": (NO_PERSONAL_DATA, "sync runs: status and counts"),
+    "GET /api/v1/mailing-syncs/<run_id>": (PERSONAL, "a sync run's refused rows name contacts"),
+    "GET /api/v1/mailing-flags": (PERSONAL, "contacts' bounce and unsubscribe flags"),
+    "GET /mailing": (NO_PERSONAL_DATA, "mailing lists, and the groups, searches and purposes to choose"),
+    "GET /mailing/<list_id>": (NO_PERSONAL_DATA, "a list's counts per reason and its syncs; no names"),
+    "GET /mailing/<list_id>/excluded": (PERSONAL, "the contacts left out for one reason"),
     # --- round birthdays ---
     "GET /dashboard": (PERSONAL, "upcoming round birthdays"),
     "GET /settings/birthdays": (NO_PERSONAL_DATA, SETTINGS),
@@ -284,6 +295,13 @@ WRITE_ROUTES = {
     "POST /api/v1/saved-searches",
     "DELETE /api/v1/saved-searches/<search_id>",
     "PATCH /api/v1/saved-searches/<search_id>",
+    "POST /api/v1/mailing-lists",
+    "PATCH /api/v1/mailing-lists/<list_id>",
+    "POST /api/v1/mailing-lists/<list_id>:archive",
+    "POST /api/v1/mailing-lists/<list_id>/syncs",
+    "POST /api/v1/mailing/webhooks/<list_id>/<secret>",
+    "POST /mailing",
+    "POST /mailing/<list_id>/sync",
     "POST /api/v1/status-kinds",
     "POST /api/v1/user-groups",
     "DELETE /api/v1/user-groups/<group_id>",
@@ -396,6 +414,8 @@ PATH_SEED = {
     "action": "remove",
     "link_id": "survey_link",
     "proposal_id": "survey_proposal",
+    "list_id": "mailing_list",
+    "run_id": "mailing_run",
 }
 PATH_SEED_BY_ROUTE = {
     "GET /lang/<code>": {"code": "en"},
@@ -407,6 +427,8 @@ PATH_SEED_BY_ROUTE = {
 }
 # Query strings and bodies of the walk, from the seed.
 PARAMS = {
+    "GET /api/v1/mailing-flags": lambda s: {"ids": s["anna"]},
+    "GET /mailing/<list_id>/excluded": lambda s: {"reason": "unsubscribed"},
     "GET /compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:export": lambda s: {"format": "ndjson", "q": "kävelijä"},
@@ -610,6 +632,42 @@ def import_export_services():
     return ImportsService, ImportWorker, ExportsService, ExportWorker
 
 
+def mailing_services():
+    from services.mailing.service import MailingService
+    from services.mailing.worker import MailingWorker
+
+    return MailingService, MailingWorker
+
+
+def seed_mailing(system, api, engines, emulator):
+    """M1, M5: a mailing list of Anna and José synced to the emulator (José's address is suppressed
+    there: a refused row), and Anna's unsubscribe confirmed through the webhook; {name: id}."""
+    people = api.get("/api/v1/contacts", params={"q": "kävelyvirta"}).json()["items"]
+    jose = next(item["id"] for item in people if "José" in item["display_name"])
+    consent = api.post(f"/api/v1/contacts/{jose}/consents", json={"purpose": "newsletter", "given": True})
+    assert consent.status_code == 201, consent.text
+    group = api.post("/api/v1/groups", json={"name": "Kävelyposti"}).json()["id"]
+    anna = next(item["id"] for item in api.get("/api/v1/contacts", params={"q": "ainokaisa"}).json()["items"])
+    api.post(f"/api/v1/groups/{group}/members", json={"contact_ids": [anna, jose]})
+    listed = api.post(
+        "/api/v1/mailing-lists",
+        json={"name": "Kävelyposti", "purpose": "newsletter", "source_kind": "group", "source_id": group},
+    )
+    assert listed.status_code == 201, listed.text
+    emulator.account.suppressed.add("jose.kavely@example.fi")
+    run = api.post(f"/api/v1/mailing-lists/{listed.json()['id']}/syncs").json()
+    done = wait_for(lambda: api.get(f"/api/v1/mailing-syncs/{run['id']}").json()["status"] == "done", 30)
+    assert done, api.get(f"/api/v1/mailing-syncs/{run['id']}").text
+    cm_list_id = api.get(f"/api/v1/mailing-lists/{listed.json()['id']}").json()["cm_list_id"]
+    emulator.account.deactivate(cm_list_id, "anna.kavelija@example.fi", "Unsubscribed")
+    with engines["mailing"].connect() as conn:
+        secret = conn.execute(text("SELECT webhook_secret FROM mailing_lists")).scalar_one()
+    event = {"Type": "Deactivate", "State": "Unsubscribed", "EmailAddress": "anna.kavelija@example.fi"}
+    hook = f"{system.base_url}/api/v1/mailing/webhooks/{listed.json()['id']}/{secret}"
+    assert requests.post(hook, json={"Events": [event], "ListID": cm_list_id}).json()["flagged"] == 1
+    return {"mailing_list": listed.json()["id"], "mailing_run": run["id"]}
+
+
 def seed_jobs(api):
     """A finished export of the seeded people and a validated import with one bad row; {name: id}."""
     export = {
@@ -645,12 +703,27 @@ def walk_system(config, databases, engines):
     from piiri.errors import Conflict
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
+    from services.mailing.emulator import server
     from services.surveys.service import SurveysService
     from tests.conftest import System
 
     limesurvey, survey_settings = limesurvey_for_the_walk()
-    runner = ServiceRunner({**config, **survey_settings})
-    for cls in (ContactsService, AuditService, GatewayService, SurveysService, *import_export_services()):
+    emulator = server.start("walk-key", "walk-client", tempfile.mkdtemp(prefix="walk-cm-"), tick=0.1)
+    campaign_monitor = {
+        "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
+        "CAMPAIGN_MONITOR_API_KEY": "walk-key",
+        "CAMPAIGN_MONITOR_CLIENT_ID": "walk-client",
+        "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
+    }
+    runner = ServiceRunner({**config, **survey_settings, **campaign_monitor})
+    for cls in (
+        ContactsService,
+        AuditService,
+        GatewayService,
+        SurveysService,
+        *import_export_services(),
+        *mailing_services(),
+    ):
         runner.add_service(cls)
     runner.start()
     system = System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=engines["gateway"])
@@ -668,9 +741,11 @@ def walk_system(config, databases, engines):
     seeded = seed(api, engines)
     seeded.update(seed_jobs(api))
     seeded.update(seed_survey(api, seeded, limesurvey.installation))
+    seeded.update(seed_mailing(system, api, engines, emulator))
     yield system, api, web, seeded
     runner.stop()
     limesurvey.shutdown()
+    emulator.stop()
 
 
 def concrete(route, seeded):

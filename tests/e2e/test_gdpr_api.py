@@ -39,7 +39,12 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     report = json.loads(response.content)
     assert report["schema_version"] == 1 and report["generated_by"] == "dpo"
     assert report["display_name"] == f"Päivi {NAME}"
-    assert set(report["services"]) == {"contacts", "audit", "imports", "exports", "surveys"}  # issues 19, 16
+    assert set(report["services"]) == {"contacts", "audit", "imports", "exports", "surveys", "mailing"}
+    assert report["services"]["mailing"] == {
+        "mailing_lists": [],
+        "mailing_flags": [],
+        "mailing_sync_failures": [],
+    }
     assert report["services"]["imports"] == {"imports": []} and report["services"]["exports"] == {
         "exports": []
     }

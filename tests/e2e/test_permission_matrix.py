@@ -26,11 +26,15 @@ PUBLIC = "public"  # anyone, logged in or not
 LOGGED_IN = "logged-in"  # any logged-in user, whatever the role
 LOGIN = "login"  # exchanges credentials: each role logs in with its own, anonymous with wrong ones
 PENDING_LOGIN = "pending-login"  # only a half-finished two-factor login reaches it: nobody here
+SECRET_IN_PATH = (
+    "secret-in-path"  # no login: a secret in the path authenticates (webhooks); a wrong one is 403
+)
 
 VIEW, EDIT, DELETE = "contacts.view", "contacts.edit", "contacts.delete"
 AUDIT, USERS, GROUPS = "audit.view", "users.manage", "groups.manage"
 FIELDS, AUTOMATIONS, GDPR = "fields.manage", "automations.manage", "gdpr.officer"
 IMPORT, EXPORT = "contacts.import", "contacts.export"
+MAIL = "mail.send"
 
 # "METHOD /path": what a caller needs. A tuple needs every permission in it.
 ROUTE_PERMISSIONS = {
@@ -199,6 +203,22 @@ ROUTE_PERMISSIONS = {
     "GET /saved-searches/<search_id>/delete": VIEW,
     "POST /saved-searches/<search_id>/delete": VIEW,
     "POST /saved-searches/<search_id>/edit": VIEW,
+    "GET /api/v1/mailing-lists": MAIL,
+    "GET /mailing": MAIL,
+    "POST /mailing": MAIL,
+    "GET /mailing/<list_id>": MAIL,
+    "GET /mailing/<list_id>/excluded": MAIL,
+    "POST /mailing/<list_id>/sync": MAIL,
+    "POST /api/v1/mailing-lists": MAIL,
+    "GET /api/v1/mailing-lists/<list_id>": MAIL,
+    "PATCH /api/v1/mailing-lists/<list_id>": MAIL,
+    "POST /api/v1/mailing-lists/<list_id>:archive": MAIL,
+    "GET /api/v1/mailing-lists/<list_id>/audience": MAIL,
+    "POST /api/v1/mailing-lists/<list_id>/syncs": MAIL,
+    "GET /api/v1/mailing-lists/<list_id>/syncs": MAIL,
+    "GET /api/v1/mailing-syncs/<run_id>": MAIL,
+    "GET /api/v1/mailing-flags": VIEW,
+    "POST /api/v1/mailing/webhooks/<list_id>/<secret>": SECRET_IN_PATH,
     "GET /api/v1/saved-searches": VIEW,
     "POST /api/v1/saved-searches": VIEW,
     "GET /api/v1/saved-searches/<search_id>": VIEW,
@@ -398,7 +418,7 @@ def expected(requirement, role):
     """'allowed' or 'denied' for ``role`` (a built-in role or ANONYMOUS)."""
     if requirement == PUBLIC:
         return "allowed"
-    if requirement == PENDING_LOGIN:
+    if requirement in (PENDING_LOGIN, SECRET_IN_PATH):
         return "denied"
     if role == ANONYMOUS:
         return "denied"
@@ -417,6 +437,8 @@ def outcome(response, route, role, requirement):
         return f"server error {status}"
     if requirement == PENDING_LOGIN:
         return "denied" if status == 401 or to_login else f"reached ({status})"
+    if requirement == SECRET_IN_PATH:
+        return "denied" if status == 403 else f"reached ({status})"
     if role == ANONYMOUS:
         if status == 401 or to_login:
             return "denied"
@@ -503,6 +525,7 @@ def matrix_system(config, databases, engines):
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
+    from services.mailing.service import MailingService
     from services.surveys.service import SurveysService
     from tests.conftest import System
 
@@ -514,6 +537,7 @@ def matrix_system(config, databases, engines):
         ImportsService,
         ExportsService,
         SurveysService,
+        MailingService,
     ):
         runner.add_service(cls)
     runner.start()

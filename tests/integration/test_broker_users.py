@@ -24,8 +24,12 @@ from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
+from services.mailing.emulator import server as cm_emulator
+from services.mailing.service import MailingService
+from services.mailing.worker import MailingWorker
 from services.surveys.service import SurveysService
 from tests.events import wait_for
+from tests.integration.test_data_protection import seed_purposes
 
 pytestmark = pytest.mark.skipif(not shutil.which("rabbitmqctl"), reason="needs rabbitmqctl")
 
@@ -62,10 +66,23 @@ def service_uris(config):
         rabbitmqctl("delete_user", name)
 
 
+@pytest.fixture
+def campaign_monitor(tmp_path):
+    running = cm_emulator.start("broker-key", "broker-client", tmp_path, tick=0.1)
+    yield {
+        "CAMPAIGN_MONITOR_BASE_URI": running.base_uri,
+        "CAMPAIGN_MONITOR_API_KEY": "broker-key",
+        "CAMPAIGN_MONITOR_CLIENT_ID": "broker-client",
+        "CAMPAIGN_MONITOR_CA_FILE": running.cert_path,
+    }
+    running.stop()
+
+
 def test_issue_11_the_services_work_with_their_own_limited_broker_users(
-    service_uris, run_services, rpc, clean_databases, config
+    service_uris, run_services, rpc, clean_databases, config, campaign_monitor
 ):
     """(service_uris first: its users are deleted only after the services stopped.)"""
+    seed_purposes(clean_databases)
     run_services(AuditService, extra_config={"AMQP_URI": service_uris["audit"]})
     run_services(ContactsService, extra_config={"AMQP_URI": service_uris["contacts"]})
     run_services(ExportsService, extra_config={"AMQP_URI": service_uris["exports"]})
@@ -73,11 +90,21 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
     run_services(ImportsService, extra_config={"AMQP_URI": service_uris["imports"]})
     run_services(ImportWorker, extra_config={"AMQP_URI": service_uris["import_worker"]})
     run_services(SurveysService, extra_config={"AMQP_URI": service_uris["surveys"]})
+    run_services(MailingService, extra_config={"AMQP_URI": service_uris["mailing"], **campaign_monitor})
+    run_services(MailingWorker, extra_config={"AMQP_URI": service_uris["mailing_worker"], **campaign_monitor})
     run_services(GatewayService, extra_config={"AMQP_URI": service_uris["gateway"]})
     health = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/health").json()
     assert health["status"] == "ok", health  # the gateway reaches every service and sees the workers
     officer = make_actor(
-        "broker-officer", permissions=(*ALL_PERMISSIONS, "contacts.export", "contacts.import", "gdpr.officer")
+        "broker-officer",
+        permissions=(
+            *ALL_PERMISSIONS,
+            "contacts.export",
+            "contacts.import",
+            "gdpr.officer",
+            "mail.send",
+            "groups.manage",
+        ),
     )
     with rpc(officer, timeout=20) as proxy:
         person = proxy.contacts.create_contact({"first_name": "Raija", "last_name": "Rajattu"})
@@ -87,6 +114,22 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
             {"format": "csv", "selection": {"kind": "search", "query": "Rajattu"}}
         )
         assert wait_for(lambda: proxy.exports.get_job(job["id"])["status"] == "done", seconds=20)
+        # M1: the mailing service queues a sync, its worker reads the audience and pushes it, each as
+        # its own user; a consent event queues an incremental sync
+        group = proxy.contacts.create_group("Postitettavat")
+        reader = proxy.contacts.create_contact(
+            {"first_name": "Riitta", "last_name": "Rajattu", "email": "r@example.fi"}
+        )
+        proxy.contacts.record_consent(reader["id"], {"purpose": "newsletter", "given": True})
+        proxy.contacts.add_members(group["id"], [reader["id"]])
+        listed = proxy.mailing.create_list(
+            {"name": "Rajatut", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+        )
+        run = proxy.mailing.start_sync(listed["id"])
+        synced = wait_for(lambda: proxy.mailing.sync_run(run["id"])["status"] == "done", seconds=20)
+        assert synced and proxy.mailing.sync_run(run["id"])["counts"]["pushed"] == 1
+        proxy.contacts.record_consent(reader["id"], {"purpose": "newsletter", "given": False})
+        assert wait_for(lambda: proxy.mailing.get_list(listed["id"])["members"] == {"removed": 1}, seconds=20)
         # G4: the audit service's own user reads and removes the dead letters naming the person
         failed = types.SimpleNamespace(
             body=json.dumps({"contact_id": person["id"], "last_name": "Rajattu"}).encode(),

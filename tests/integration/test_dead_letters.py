@@ -85,8 +85,9 @@ def test_issue_11_health_is_degraded_while_an_audit_record_waits_in_the_dead_let
     from services.exports.worker import ExportWorker
     from services.imports.service import ImportsService
     from services.imports.worker import ImportWorker
+    from services.mailing.worker import MailingWorker
 
-    run_services(ExportsService, ImportsService, ExportWorker, ImportWorker)
+    run_services(ExportsService, ImportsService, ExportWorker, ImportWorker, MailingWorker)
     assert requests.get(f"{system.base_url}/health").json()["status"] == "ok"
     signed_audit_publisher(config).publish({"action": "contact.viewed"}, routing_key="contact.viewed")
     body = wait_for(

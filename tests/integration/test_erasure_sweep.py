@@ -41,6 +41,9 @@ from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
 from services.imports.worker import ImportWorker
+from services.mailing.emulator import server as cm_emulator
+from services.mailing.service import MailingService
+from services.mailing.worker import MailingWorker
 from services.surveys.service import SurveysService
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes
@@ -54,6 +57,7 @@ PERMISSIONS = (
     "fields.manage",
     "automations.manage",
     "dataprotection.manage",
+    "mail.send",
 )
 OFFICER = make_actor("sweep-officer", permissions=PERMISSIONS, roles=("dpo",))
 PNG = base64.b64decode(
@@ -185,6 +189,7 @@ def flow_everywhere(cluster, key, partner, values):
     )
     contacts.add_members(joined["id"], [key], role=values["membership_role"])
     assert wait_for(lambda: contacts.automation_history()["items"], 10)
+    to_campaign_monitor(cluster, joined["id"], values)
     run_import(cluster, values)
     survey_everything(cluster, key, values)
     upload_without_commit(cluster, values)
@@ -229,6 +234,28 @@ def erased_at_limesurvey(installation):
     """G4 reaches LimeSurvey: the person's participant entry and response are deleted there."""
     survey = installation.surveys[SURVEY_SID]
     return survey.tokens == {} and survey.responses == {}
+
+
+def to_campaign_monitor(cluster, group_id, values):
+    """M1, M5: a mailing list of the group synced to Campaign Monitor (the emulator) holds the person's
+    address and fields; a bounce there flags them at the next sync."""
+    mailing_list = cluster.mailing.create_list(
+        {
+            "name": "Liittyneiden uutiskirje",
+            "purpose": "newsletter",
+            "source_kind": "group",
+            "source_id": group_id,
+            "fields": ["first_name", "last_name", "city", "custom.lempinimi"],
+        }
+    )
+    for round_no in (1, 2):
+        run = cluster.mailing.start_sync(mailing_list["id"])
+        done = wait_for(lambda run=run: cluster.mailing.sync_run(run["id"])["status"] == "done", 30)
+        assert done, cluster.mailing.sync_run(run["id"])
+        if round_no == 1:
+            cm_list_id = cluster.mailing.get_list(mailing_list["id"])["cm_list_id"]
+            CM["server"].account.deactivate(cm_list_id, values["email"], "Bounced")
+    assert cluster.mailing.sync_run(run["id"])["counts"]["excluded"] == {"bounced": 1}
 
 
 def run_import(cluster, values):
@@ -381,6 +408,9 @@ def words_of(values):
     return needles
 
 
+CM = {}
+
+
 @pytest.fixture
 def limesurvey():
     installation = Installation(users={"piiri": "secret"})
@@ -391,8 +421,16 @@ def limesurvey():
 
 
 @pytest.fixture
-def everything(run_services, rpc, clean_databases, limesurvey):
+def everything(run_services, rpc, clean_databases, limesurvey, tmp_path):
     seed_purposes(clean_databases)
+    CM["server"] = cm_emulator.start("sweep-key", "sweep-client", tmp_path / "cm", tick=0.1)
+    campaign_monitor = {
+        "CAMPAIGN_MONITOR_BASE_URI": CM["server"].base_uri,
+        "CAMPAIGN_MONITOR_API_KEY": "sweep-key",
+        "CAMPAIGN_MONITOR_CLIENT_ID": "sweep-client",
+        "CAMPAIGN_MONITOR_CA_FILE": CM["server"].cert_path,
+        "GDPR_SERVICES": "contacts,audit,imports,exports,surveys,mailing",
+    }
     # Published outbox rows (whole contacts' data) would go OUTBOX_KEEP_SECONDS (300 s) after they were
     # sent; the erasure deletes those about the person when it completes: the default keep time here.
     survey_settings = {
@@ -406,12 +444,19 @@ def everything(run_services, rpc, clean_databases, limesurvey):
         ImportsService,
         ExportsService,
         SurveysService,
-        extra_config={"SURVEY_SYNC_SECONDS": 0, **survey_settings},
+        MailingService,
+        extra_config={"SURVEY_SYNC_SECONDS": 0, **survey_settings, **campaign_monitor},
     )
-    run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
+    run_services(
+        ImportWorker,
+        ExportWorker,
+        MailingWorker,
+        extra_config={"IMPORT_STALE_SECONDS": 2, **campaign_monitor},
+    )
     with rpc(OFFICER, timeout=30) as cluster:
         cluster.limesurvey = limesurvey
         yield cluster
+    CM.pop("server").stop()
 
 
 def dead_letter_of(config, key, values):
@@ -447,12 +492,13 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
         before
     )
     assert ("exports", "export_file_chunks") in before, before  # the sweep sees into kept files
+    assert {("mailing", "list_members"), ("mailing", "contact_flags")} <= set(before), before
     assert ("rabbitmq", "piiri.dead_letters") in before, before  # and into the dead letters
 
     imports, exports = held_elsewhere(cluster, key)
 
     erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
-    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "surveys"}
+    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "surveys", "mailing"}
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
@@ -469,6 +515,12 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert erased_at_limesurvey(cluster.limesurvey.installation)
     surveys_part = cluster.contacts.get_erasure(erasure["id"])
     assert "surveys" in str(surveys_part)
+    at_campaign_monitor = [
+        subscriber.state
+        for found in CM["server"].account.lists.values()
+        for subscriber in found.subscribers.values()
+    ]
+    assert at_campaign_monitor == ["Deleted"]  # G4 reaches Campaign Monitor too
 
 
 def held_elsewhere(cluster, key):
@@ -487,7 +539,7 @@ def held_elsewhere(cluster, key):
     report = access_report.gather(
         lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
         key,
-        ["contacts", "audit", "imports", "exports", "surveys"],
+        ["contacts", "audit", "imports", "exports", "surveys", "mailing"],
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))
@@ -495,6 +547,7 @@ def held_elsewhere(cluster, key):
         str(job["id"]) for job in listed
     }
     assert len(document["services"]["exports"]["exports"]) == 3
+    assert [item["state"] for item in document["services"]["mailing"]["mailing_lists"]] == ["bounced"]
     pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
     text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
     assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf
@@ -502,6 +555,7 @@ def held_elsewhere(cluster, key):
     assert [row["sid"] for row in surveys["survey_participants"]] == [SURVEY_SID]
     assert len(surveys["survey_responses"]) == 1 and len(surveys["survey_proposals"]) == 1
     assert "Surveys the person was invited to (LimeSurvey)" in text_of_pdf
+    assert "Mailing lists at Campaign Monitor" in text_of_pdf
     return imports, exports
 
 

@@ -12,6 +12,7 @@ from services.audit.verify import verify_stored_chain
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
+from services.mailing.service import MailingService
 from services.surveys.service import SurveysService
 from tests.events import wait_for
 
@@ -21,7 +22,7 @@ STAFF = make_actor(
 )
 NAME, EMAIL = "Jäppinen", "aake.jappinen@example.fi"
 # The other services in GDPR_SERVICES (issue 19): they run throughout; audit is the one that goes down.
-HOLDERS = (ImportsService, ExportsService, SurveysService)
+HOLDERS = (ImportsService, ExportsService, SurveysService, MailingService)
 
 
 def make_person(contacts):

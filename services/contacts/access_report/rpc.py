@@ -22,7 +22,13 @@ GDPR_OFFICER = "gdpr.officer"
 DEFAULT_TIMEOUT = 15  # seconds for every service's answer together (RPC_TIMEOUT)
 # The RPC proxy of each service that can answer personal_data (a GDPR_SERVICES name without one is a
 # deployment error, said so).
-PROXIES = {"audit": "audit_rpc", "imports": "imports_rpc", "exports": "exports_rpc", "surveys": "surveys_rpc"}
+PROXIES = {
+    "audit": "audit_rpc",
+    "imports": "imports_rpc",
+    "exports": "exports_rpc",
+    "surveys": "surveys_rpc",
+    "mailing": "mailing_rpc",
+}
 
 
 def render_body(made, fmt, language):
@@ -41,6 +47,7 @@ class AccessReportRpc(ContactsCore):
     imports_rpc = RpcProxy("imports")
     exports_rpc = RpcProxy("exports")
     surveys_rpc = RpcProxy("surveys")
+    mailing_rpc = RpcProxy("mailing")
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def access_report_file(self, contact_id, fmt="json", language="fi"):

@@ -34,7 +34,14 @@ def test_g4_an_empty_progress_is_never_complete():
 
 
 def test_g4_configured_services_always_include_contacts():
-    assert configured_services({}) == ["contacts", "audit", "imports", "exports", "surveys"]  # issues 19, 16
+    assert configured_services({}) == [  # issues 19, 16, 14
+        "contacts",
+        "audit",
+        "imports",
+        "exports",
+        "surveys",
+        "mailing",
+    ]
     assert configured_services({"GDPR_SERVICES": "audit, mailing"}) == ["contacts", "audit", "mailing"]
     assert configured_services({"GDPR_SERVICES": ["contacts", "billing"]}) == ["contacts", "billing"]
 

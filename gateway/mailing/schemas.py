@@ -1,0 +1,67 @@
+"""The OpenAPI schemas of the mailing API routes (M1, M5): the shapes their declarations name."""
+
+from marshmallow import Schema, fields
+
+from services.mailing.contract import MailingList as MailingList
+from services.mailing.contract import MailingListInput as MailingListInput
+from services.mailing.contract import SyncRun as SyncRun
+
+
+class MailingListList(Schema):
+    items = fields.List(fields.Nested(MailingList), required=True)
+
+
+class SyncRunList(Schema):
+    items = fields.List(fields.Nested(SyncRun), required=True)
+
+
+class SyncRunDetails(SyncRun):
+    failures = fields.List(
+        fields.Dict(),
+        metadata={"description": "The refused rows: {contact_id, code, details (the field, the limit)}"},
+    )
+
+
+class AudienceMember(Schema):
+    id = fields.UUID(required=True)
+    display_name = fields.String()
+    excluded = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "null: mailed; else deceased, no_email, invalid_email, no_consent, unsubscribed "
+            "or bounced"
+        },
+    )
+    since = fields.String(metadata={"description": "unsubscribed, bounced: when"})
+
+
+class Audience(Schema):
+    items = fields.List(fields.Nested(AudienceMember), required=True)
+    next_cursor = fields.String(allow_none=True)
+    total = fields.Integer(allow_none=True, metadata={"description": "First page: contacts the source holds"})
+    reasons = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        allow_none=True,
+        metadata={"description": "First page: contacts left out per reason, and erased members (count only)"},
+    )
+
+
+class AudienceQuery(Schema):
+    reason = fields.String(
+        metadata={
+            "enum": ["deceased", "no_email", "invalid_email", "no_consent", "unsubscribed", "bounced"],
+            "description": "Only the contacts left out for this reason",
+        }
+    )
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 200, "default": 50})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+
+
+class WebhookResult(Schema):
+    flagged = fields.Integer(required=True)
+    ignored = fields.Integer(required=True)
+
+
+class ContactFlagsQuery(Schema):
+    ids = fields.String(required=True, metadata={"description": "Contact ids, comma-separated (at most 200)"})

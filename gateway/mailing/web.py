@@ -1,0 +1,130 @@
+"""Web pages of mailing (M1, M5): /mailing (the lists and a form for a new one), /mailing/<id> (who of the
+source is mailed now, who is left out per reason, the syncs, a button that starts one, the webhook
+alert) and /mailing/<id>/excluded?reason= (those left out for one reason). All need mail.send."""
+
+from gateway.core import GatewayCore
+from gateway.http import http
+from gateway.i18n import Translator
+from gateway.roles import MAIL_SEND
+from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from piiri.errors import Conflict, ValidationFailed
+from services.contacts.mailing_audience.contract import REASONS
+from services.mailing.contract import MAILING_REASONS
+
+SHOWN_REASONS = (*REASONS, *MAILING_REASONS, "erased")
+EXCLUDED_PAGE = 100
+
+
+def list_form_data(form):
+    """The new-list form -> create_list's input."""
+    kind = form.get("source_kind", "")
+    return {
+        "name": form.get("name", ""),
+        "purpose": form.get("purpose", ""),
+        "source_kind": kind,
+        "source_id": form.get("group_id" if kind == "group" else "saved_search_id", "") or None,
+        "include_subgroups": form.get("include_subgroups") == "on",
+        "fields": [part.strip() for part in form.get("fields", "").split(",") if part.strip()],
+    }
+
+
+def error_messages(exc, t):
+    """A ValidationFailed/Conflict of the mailing service as messages in the user's language."""
+    messages = [
+        t.service_message(entry)
+        for entries in (exc.details or {}).values()
+        if isinstance(entries, list)
+        for entry in entries
+    ]
+    return messages or [t.service_message(exc.message)]
+
+
+class MailingWebRoutes(GatewayCore):
+    def web_mailing_lists_page(self, request, principal, status=200, errors=None, form=None):
+        return self.web_render(
+            request,
+            principal,
+            "mailing/lists.html",
+            status=status,
+            lists=self.call("mailing", "list_lists")["items"],
+            groups=self.call("contacts", "list_groups", compact=True)["items"]
+            if principal.can("contacts.view")
+            else [],
+            saved_searches=self.call("contacts", "list_saved_searches")["items"]
+            if principal.can("contacts.view")
+            else [],
+            purposes=self.call("contacts", "list_processing_purposes")
+            if principal.can("contacts.view")
+            else [],
+            errors=errors or [],
+            form=form or {"include_subgroups": True},
+        )
+
+    @http("GET", "/mailing")
+    @web_page
+    def web_mailing_lists(self, request):
+        principal = self.web_principal(request, MAIL_SEND)
+        return self.web_mailing_lists_page(request, principal)
+
+    @http("POST", "/mailing")
+    @web_page
+    def web_mailing_create(self, request):
+        principal = self.web_principal(request, MAIL_SEND)
+        require_csrf(request, principal)
+        data = list_form_data(request.form)
+        try:
+            created = self.call("mailing", "create_list", data)
+        except (ValidationFailed, Conflict) as exc:
+            t = Translator(language_of(request))
+            form = {**data, "fields": ", ".join(data["fields"])}
+            return self.web_mailing_lists_page(request, principal, 422, error_messages(exc, t), form)
+        return see_other(f"/mailing/{created['id']}")
+
+    @http("GET", "/mailing/<list_id>")
+    @web_page
+    def web_mailing_list(self, request, list_id):
+        """The list: counts per reason only (the names are on the reason's own page), syncs, alert."""
+        principal = self.web_principal(request, MAIL_SEND)
+        mailing_list = self.call("mailing", "get_list", list_id)
+        audience = self.call("mailing", "audience", list_id, None, None, 1)
+        runs = self.call("mailing", "sync_runs", list_id)["items"]
+        return self.web_render(
+            request,
+            principal,
+            "mailing/list.html",
+            mailing_list=mailing_list,
+            total=audience.get("total") or 0,
+            reasons=[(reason, (audience.get("reasons") or {}).get(reason, 0)) for reason in SHOWN_REASONS],
+            runs=runs,
+            notice=request.args.get("notice"),
+        )
+
+    @http("GET", "/mailing/<list_id>/excluded")
+    @web_page
+    def web_mailing_excluded(self, request, list_id):
+        principal = self.web_principal(request, MAIL_SEND)
+        reason = request.args.get("reason", "")
+        mailing_list = self.call("mailing", "get_list", list_id)
+        page = self.call(
+            "mailing", "audience", list_id, reason, request.args.get("cursor") or None, EXCLUDED_PAGE
+        )
+        return self.web_render(
+            request,
+            principal,
+            "mailing/excluded.html",
+            mailing_list=mailing_list,
+            reason=reason,
+            items=page["items"],
+            next_cursor=page.get("next_cursor"),
+        )
+
+    @http("POST", "/mailing/<list_id>/sync")
+    @web_page
+    def web_mailing_sync(self, request, list_id):
+        principal = self.web_principal(request, MAIL_SEND)
+        require_csrf(request, principal)
+        try:
+            self.call("mailing", "start_sync", list_id)
+        except Conflict:
+            return see_other(f"/mailing/{list_id}?notice=running")
+        return see_other(f"/mailing/{list_id}?notice=started")

@@ -1,0 +1,73 @@
+"""SQL of the mailing audience (M1): why a contact may not be mailed for a purpose today, as one SQL
+expression over ``contacts`` (so a page, a reason's list and the counts per reason are each one query)."""
+
+from sqlalchemy import case, exists, func, literal, not_, or_, select
+
+from piiri import clock
+from services.contacts.mailing_audience.contract import (
+    REASON_DECEASED,
+    REASON_INVALID_EMAIL,
+    REASON_NO_CONSENT,
+    REASON_NO_EMAIL,
+)
+from services.contacts.mailing_audience.rules import MAILABLE
+from services.contacts.models import consent_current, contacts, legal_bases, processing_purposes
+
+
+def purpose(session, code):
+    query = select(processing_purposes.c.code, processing_purposes.c.legal_basis).where(
+        processing_purposes.c.code == code
+    )
+    row = session.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def lawful(purpose_code, default_basis):
+    """Processing for the purpose is lawful today (services/contacts/consents/rules.effective_basis in SQL):
+    the person's active legal basis that started last (then the newest) or the purpose's default; under
+    ``consent`` only while the current consent is a given one."""
+    today = clock.sql_today()
+    person_basis = (
+        select(legal_bases.c.basis)
+        .where(
+            legal_bases.c.contact_id == contacts.c.id,
+            legal_bases.c.purpose == purpose_code,
+            func.coalesce(legal_bases.c.starts_on <= today, True),
+            func.coalesce(legal_bases.c.ends_on >= today, True),
+        )
+        .order_by(legal_bases.c.starts_on.desc().nulls_last(), legal_bases.c.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    given = exists().where(
+        consent_current.c.contact_id == contacts.c.id,
+        consent_current.c.purpose == purpose_code,
+        consent_current.c.given,
+    )
+    return or_(func.coalesce(person_basis, literal(default_basis)) != "consent", given)
+
+
+def reason(purpose_code, default_basis):
+    """The first reason that leaves the contact out, or NULL when they may be mailed."""
+    return case(
+        (contacts.c.deceased_on.is_not(None), REASON_DECEASED),
+        (or_(contacts.c.email.is_(None), func.btrim(contacts.c.email) == ""), REASON_NO_EMAIL),
+        (not_(contacts.c.email.op("~")(MAILABLE)), REASON_INVALID_EMAIL),
+        (not_(lawful(purpose_code, default_basis)), REASON_NO_CONSENT),
+        else_=None,
+    )
+
+
+def reasons_of(session, condition, purpose_code, default_basis):
+    """{reason: contacts} of the selection (``condition``), the mailable ones under None."""
+    why = reason(purpose_code, default_basis).label("reason")
+    query = select(why, func.count()).select_from(contacts).where(condition).group_by(why)
+    return {row[0]: row[1] for row in session.execute(query)}
+
+
+def reasons_by_id(session, ids, purpose_code, default_basis):
+    """{contact id: reason or None} of the given contacts."""
+    if not ids:
+        return {}
+    query = select(contacts.c.id, reason(purpose_code, default_basis)).where(contacts.c.id.in_(ids))
+    return {row[0]: row[1] for row in session.execute(query)}

@@ -1,0 +1,88 @@
+"""RPC methods of bounce and unsubscribe flags (M5), mixed into MailingService.
+
+``receive_webhook`` takes a Campaign Monitor webhook post that the gateway passes on unread: the list's
+secret in its URL must match (else PermissionDenied: the gateway answers 403), a malformed body is a 400,
+and each Deactivate event is confirmed through the API (the posts are unsigned) before the contact is
+flagged; the flag is a change of personal data, audited through the outbox. ``flags_of`` gives the flags
+of contacts (an audited read) for the pages that show the warning symbol.
+"""
+
+import hmac
+
+from nameko.rpc import rpc
+
+from piiri.context import SYSTEM
+from piiri.errors import EXPECTED_ERRORS, PermissionDenied, ValidationFailed
+from services.mailing import campaign_monitor
+from services.mailing.contract import errors
+from services.mailing.core import MailingCore
+from services.mailing.flags import rules, storage
+from services.mailing.lists import storage as lists_storage
+from services.mailing.sync import storage as sync_storage
+
+MAX_IDS = 1000
+
+
+class FlagsRpc(MailingCore):
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def receive_webhook(self, list_id, secret, body):
+        """Flag the contacts whose Deactivate (Unsubscribed, Bounced) Campaign Monitor confirms:
+        {"flagged": n, "ignored": n}."""
+        key = lists_storage.parse_id(list_id)
+        session = self.db.session
+        row = lists_storage.get_list(session, key) if key else None
+        session.rollback()
+        if row is None or not hmac.compare_digest(str(secret), row["webhook_secret"]):
+            raise PermissionDenied(errors.WEBHOOK_SECRET_UNKNOWN)
+        events = rules.deactivations(body)
+        account = campaign_monitor.configure(self.config)
+        flagged = ignored = 0
+        for email, kind, when in events:
+            subscriber = account.call(account.subscribers().get, row["cm_list_id"], email)
+            if rules.STATE_FLAGS.get(subscriber.State) != kind:
+                ignored += 1  # not what Campaign Monitor says now: an old or forged event
+                continue
+            with self.db.transaction() as session:
+                contact_id = sync_storage.contacts_by_email(session, row["id"], [email]).get(email.lower())
+                if contact_id is None:
+                    ignored += 1
+                    continue
+                if storage.set_flag(session, contact_id, kind, email, row["id"], "webhook", when):
+                    sync_storage.set_member_state(session, row["id"], [contact_id], kind)
+                    self.audit.write(
+                        self.outbox,
+                        session,
+                        SYSTEM,
+                        f"mailing.contact_{kind}",
+                        "contact",
+                        [contact_id],
+                        fields=["mailing_flags"],
+                        details={"list_id": str(row["id"]), "source": "webhook"},
+                    )
+                    flagged += 1
+        self.outbox.flush()
+        return {"flagged": flagged, "ignored": ignored}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def flags_of(self, contact_ids):
+        """{contact id: [{kind, since, list_id}]} of the contacts that have flags (M5), an audited read."""
+        actor = self.context.actor  # any signed-in caller who sees the contact sees its warning symbol
+        if not isinstance(contact_ids, list) or len(contact_ids) > MAX_IDS:
+            raise ValidationFailed(errors.FIELDS_INVALID, {"contact_ids": [errors.FIELDS_INVALID]})
+        keys = [key for key in (lists_storage.parse_id(value) for value in contact_ids) if key]
+        session = self.db.session
+        found = storage.flags_of(session, keys)
+        session.rollback()
+        if found:
+            self.audit.read(actor, "mailing.flags_read", "contact", list(found), fields=["mailing_flags"])
+        return {
+            str(key): [
+                {
+                    "kind": flag["kind"],
+                    "since": flag["occurred_at"].isoformat(),
+                    "list_id": str(flag["list_id"]),
+                }
+                for flag in flags
+            ]
+            for key, flags in found.items()
+        }

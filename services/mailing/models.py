@@ -1,0 +1,117 @@
+"""Tables of the mailing database (migrations/ creates exactly this): mailing lists and what each holds at
+Campaign Monitor, the contacts pushed there, the contacts flagged by bounces and unsubscribes (M5), the
+sync runs with their row failures, and the outbox."""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from piiri.outbox import outbox_table
+from services.mailing.contract import FLAG_KINDS, MEMBER_STATES, SOURCE_KINDS, SYNC_KINDS, SYNC_STATUSES
+
+metadata = MetaData()
+
+mailing_lists = Table(
+    "mailing_lists",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", Text, nullable=False),
+    Column("purpose", Text, nullable=False),  # the G1 processing purpose whose consent or basis gates it
+    Column("source_kind", Text, nullable=False),  # group | saved_search
+    Column("source_id", UUID(as_uuid=True), nullable=False),
+    Column("include_subgroups", Boolean, nullable=False, server_default=text("true")),
+    Column("fields", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # contact fields synced
+    Column("cm_list_id", Text),  # the Campaign Monitor list, made at the first sync
+    Column("cm_fields", JSONB, nullable=False, server_default=text("'{}'::jsonb")),  # field -> CM key
+    Column("webhook_id", Text),
+    Column("webhook_secret", Text, nullable=False),  # in the webhook URL: Campaign Monitor signs nothing
+    Column("webhook_deactivated_at", DateTime(timezone=True)),
+    # The actor whose data scope the list is evaluated in (piiri.context.Actor header): its last editor.
+    Column("actor", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("erased_count", Integer, nullable=False, server_default="0"),  # members erased (G4), ids not kept
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("archived_at", DateTime(timezone=True)),
+    CheckConstraint(f"source_kind IN {SOURCE_KINDS}", name="mailing_lists_source_kind"),
+    Index("mailing_lists_name", "name", unique=True, postgresql_where=text("archived_at IS NULL")),
+)
+
+# Who is at Campaign Monitor on each list, as Piiri last pushed them (the e-mail they were pushed with).
+list_members = Table(
+    "list_members",
+    metadata,
+    Column(
+        "list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default="active"),
+    Column("pushed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"state IN {MEMBER_STATES}", name="list_members_state"),
+    Index("list_members_contact", "contact_id"),
+    Index("list_members_email", "list_id", func.lower(text("email"))),
+)
+
+# M5: a contact whose address bounced hard or who unsubscribed; left out of every list while flagged.
+contact_flags = Table(
+    "contact_flags",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("kind", Text, primary_key=True),
+    Column("email", Text, nullable=False),
+    Column("list_id", UUID(as_uuid=True)),
+    Column("source", Text, nullable=False),  # webhook | reconcile
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"kind IN {FLAG_KINDS}", name="contact_flags_kind"),
+)
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("contact_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # incremental: whom
+    Column("actor", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("counts", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("error", Text),  # an error code (mailing.*)
+    Column("error_details", JSONB),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint(f"kind IN {SYNC_KINDS}", name="sync_runs_kind"),
+    CheckConstraint(f"status IN {SYNC_STATUSES}", name="sync_runs_status"),
+    Index("sync_runs_list", "list_id", "created_at"),
+    Index("sync_runs_running", "status", "heartbeat_at"),
+)
+
+# The rows of a sync that Piiri or Campaign Monitor refused, each with its code (never a silent drop).
+sync_failures = Table(
+    "sync_failures",
+    metadata,
+    Column("run_id", UUID(as_uuid=True), ForeignKey("sync_runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("code", Text, nullable=False),
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Index("sync_failures_contact", "contact_id"),
+)
+
+outbox = outbox_table(metadata)

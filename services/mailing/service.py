@@ -1,0 +1,35 @@
+"""The mailing service (M1, M5): its features, listed once (FEATURES). Mailing lists that follow a group or
+a saved search, their consent-gated audiences, full syncs (run by MailingWorker, worker.py) and incremental
+ones (queued by contact events), bounce and unsubscribe flags from Campaign Monitor's webhooks, and the
+person's part of the access report and the erasure. Thin: the feature folders hold the rest; every feature
+subclasses MailingCore (core.py). tests/unit/test_service_composition.py enforces it."""
+
+from nameko.rpc import rpc
+
+from piiri.errors import EXPECTED_ERRORS
+from services.mailing import models
+from services.mailing.core import MailingCore
+from services.mailing.erasure import MailingErasure
+from services.mailing.flags.rpc import FlagsRpc
+from services.mailing.lists.rpc import ListsRpc
+from services.mailing.sync.events import IncrementalSyncEvents
+
+
+class PingRpc(MailingCore):
+    """The health check's ping: the service answers and reaches its database."""
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def ping(self):
+        session = self.db.session
+        session.execute(models.mailing_lists.select().limit(0))
+        session.rollback()
+        return "pong"
+
+
+# The features of the mailing service, in one place: the service is exactly these (and so are its RPC
+# methods and event handlers).
+FEATURES = (PingRpc, ListsRpc, FlagsRpc, IncrementalSyncEvents, MailingErasure)
+
+
+class MailingService(*FEATURES):  # type: ignore[misc]
+    name = "mailing"
