@@ -18,6 +18,7 @@ MIGRATION_DIRS = {
     "gateway": ROOT / "gateway" / "migrations",
     "imports": ROOT / "services" / "imports" / "migrations",
     "exports": ROOT / "services" / "exports" / "migrations",
+    "billing": ROOT / "services" / "billing" / "migrations",
 }
 METADATA_MODULES = {
     "contacts": "services.contacts.models",
@@ -25,6 +26,7 @@ METADATA_MODULES = {
     "gateway": "gateway.models",
     "imports": "services.imports.models",
     "exports": "services.exports.models",
+    "billing": "services.billing.models",
 }
 
 

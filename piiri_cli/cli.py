@@ -21,10 +21,12 @@ SERVICE_CLASSES = {
     "import_worker": "services.imports.worker:ImportWorker",  # I1: scaled by count on its own
     "exports": "services.exports.service:ExportsService",
     "export_worker": "services.exports.worker:ExportWorker",  # I2: scaled by count on its own
+    "billing": "services.billing.service:BillingService",
+    "billing_worker": "services.billing.worker:BillingWorker",  # B1: invoice runs, scaled by count
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.
-DATABASE_OF = {"import_worker": "imports", "export_worker": "exports"}
+DATABASE_OF = {"import_worker": "imports", "export_worker": "exports", "billing_worker": "billing"}
 
 
 def database_names(names):

@@ -21,7 +21,7 @@ GDPR_OFFICER = "gdpr.officer"
 DEFAULT_TIMEOUT = 15  # seconds for every service's answer together (RPC_TIMEOUT)
 # The RPC proxy of each service that can answer personal_data (a GDPR_SERVICES name without one is a
 # deployment error, said so).
-PROXIES = {"audit": "audit_rpc", "imports": "imports_rpc", "exports": "exports_rpc"}
+PROXIES = {"audit": "audit_rpc", "imports": "imports_rpc", "exports": "exports_rpc", "billing": "billing_rpc"}
 
 
 def render_body(made, fmt, language):
@@ -39,6 +39,7 @@ class AccessReportRpc:
     audit_rpc = RpcProxy("audit")
     imports_rpc = RpcProxy("imports")
     exports_rpc = RpcProxy("exports")
+    billing_rpc = RpcProxy("billing")
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def access_report_file(self, contact_id, fmt="json", language="fi"):
