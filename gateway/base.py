@@ -11,7 +11,7 @@ from piiri.errors import PermissionDenied, PiiriError, ServiceUnavailable, Valid
 
 SERVICES = ("contacts", "audit")  # every request needs them: /health is 503 while one does not answer
 # Without these only starting exports and imports waits: /health says "degraded" and stays 200.
-OPTIONAL_SERVICES = ("exports", "imports")
+OPTIONAL_SERVICES = ("exports", "imports", "billing")
 
 log = logging.getLogger(__name__)
 

@@ -95,6 +95,7 @@ class GatewayService(
     imports = RpcProxy("imports")
     audit = RpcProxy("audit")
     exports = RpcProxy("exports")
+    billing = RpcProxy("billing")
     # Audit records of the gateway's own changes and uses (users, roles, user groups, API tokens, S1 account
     # security).
     audit_trail = AuditTrail("gateway")

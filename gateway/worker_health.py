@@ -6,12 +6,14 @@ be reached gives None for every queue.
 """
 
 from piiri.messaging import queue_states
+from services.billing.contract import RUN_QUEUE_NAME
 from services.exports.contract import JOB_QUEUE_NAME
 
 # nameko names a SERVICE_POOL event handler's queue evt-<source>-<event>--<service>.<method>
 WORKER_QUEUES = {
     "import_worker": "evt-imports-import_job_queued--import_worker.on_job_queued",
     "exports_worker": JOB_QUEUE_NAME,
+    "billing_worker": RUN_QUEUE_NAME,
 }
 
 

@@ -29,7 +29,17 @@ import urllib.request
 from base64 import b64encode
 from collections.abc import Mapping
 
-SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "exports_worker", "gateway")
+SERVICES = (
+    "contacts",
+    "audit",
+    "imports",
+    "import_worker",
+    "exports",
+    "exports_worker",
+    "billing",
+    "billing_worker",
+    "gateway",
+)
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
 
 
@@ -54,6 +64,7 @@ AUDIT = [r"piiri\.audit", r"piiri\.audit\.records"]  # every publisher of audit 
 DEAD = [r"piiri\.dead_letters", r"piiri\.dead_letters\.audit"]
 ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
+RUNS = [r"piiri\.billing", r"piiri\.billing\.runs"]  # invoice runs (B1): exchange and queue
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
@@ -163,6 +174,39 @@ def _permissions() -> dict[str, dict[str, str]]:
             configure=[*common("exports_worker", serves=False), r"exports\.events", *JOBS],
             write=[*common("exports_worker", serves=False), "amq\\.default", r"exports\.events", *JOBS],
             read=[*common_read("exports_worker", serves=False), *JOBS],
+        ),
+        # billing: RPC (and calls contacts); its events and queued runs through its outbox; its erasure
+        # requests and reports (G4).
+        "billing": _user(
+            configure=[
+                *common("billing"),
+                r"billing\.events",
+                *RUNS,
+                contacts_events,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("billing"),
+                "amq\\.default",
+                r"billing\.events",
+                *RUNS,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("billing"),
+                *RUNS[:1],
+                contacts_events,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # billing workers: call contacts; consume the run queue; their outbox relays billing.events and runs.
+        "billing_worker": _user(
+            configure=[*common("billing_worker", serves=False), r"billing\.events", *RUNS],
+            write=[*common("billing_worker", serves=False), "amq\\.default", r"billing\.events", *RUNS],
+            read=[*common_read("billing_worker", serves=False), *RUNS],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

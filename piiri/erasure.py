@@ -4,7 +4,7 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 - The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services,
   import_ids (the imports that touched the person), related_ids (saved searches whose text named
   them, their couples)} on ``contacts.events`` (through its outbox). Each service in
-  ``GDPR_SERVICES`` (config; default contacts, audit, imports and exports: every service that can
+  ``GDPR_SERVICES`` (config; default contacts, audit, imports, exports and billing: every service that can
   hold personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
   contacts service declares those queues when it starts, so a request published while a service is
   down waits for it: the service erases when it comes back. An erasure is complete when every one of
@@ -31,7 +31,7 @@ from piiri.messaging import SHORT_RETRY, context_headers, event_exchange
 REQUESTED = "contact_erasure_requested"
 COMPLETED = "contact_erasure_completed"
 ERASED = "contact_erased"
-DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports")
+DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports", "billing")
 REPORT_EXCHANGE = Exchange("piiri.erasure", type="topic", durable=True)
 REPORT_QUEUE = Queue(
     "piiri.erasure.reports",

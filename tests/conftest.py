@@ -48,12 +48,22 @@ def system(run_services, config, clean_databases):
     """Contacts, audit, imports, exports and the gateway, on the test broker vhost and test databases."""
     from gateway.service import GatewayService
     from services.audit.service import AuditService
+    from services.billing.service import BillingService
+    from services.billing.worker import BillingWorker
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
 
-    # imports and exports too: they are GDPR services (issue 19), asked by every access report and erasure
-    run_services(ContactsService, AuditService, ImportsService, ExportsService, GatewayService)
+    # imports, exports and billing too: GDPR services (issues 15, 19), asked by each access report and erasure
+    run_services(
+        ContactsService,
+        AuditService,
+        ImportsService,
+        ExportsService,
+        BillingService,
+        BillingWorker,
+        GatewayService,
+    )
     return System(
         base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
     )

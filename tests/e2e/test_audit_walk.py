@@ -542,12 +542,13 @@ def seed(api, engines):
 
 
 def import_export_services():
+    from services.billing.service import BillingService
     from services.exports.service import ExportsService
     from services.exports.worker import ExportWorker
     from services.imports.service import ImportsService
     from services.imports.worker import ImportWorker
 
-    return ImportsService, ImportWorker, ExportsService, ExportWorker
+    return ImportsService, ImportWorker, ExportsService, ExportWorker, BillingService
 
 
 def seed_jobs(api):

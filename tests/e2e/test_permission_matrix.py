@@ -478,13 +478,21 @@ def matrix_system(config, databases, engines):
     from gateway.users import create_user
     from piiri.errors import Conflict
     from services.audit.service import AuditService
+    from services.billing.service import BillingService
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
     from tests.conftest import System
 
     runner = ServiceRunner(config)
-    for cls in (ContactsService, AuditService, GatewayService, ImportsService, ExportsService):
+    for cls in (
+        ContactsService,
+        AuditService,
+        GatewayService,
+        ImportsService,
+        ExportsService,
+        BillingService,
+    ):
         runner.add_service(cls)
     runner.start()
     system = System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=engines["gateway"])

@@ -2,13 +2,13 @@
 validated against the official schema shipped beside this module (documents/schema/Finvoice3.0.xsd).
 A message that does not validate is never sent: the error names the element and line."""
 
-from datetime import datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
+from piiri import clock
 from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
 
@@ -61,7 +61,7 @@ def build(invoice, lines, settings, transmission, barcode_digits=None, now=None)
     _add(receiver, "ToIntermediator", transmission["to_intermediator"])
     message = _add(details, "MessageDetails")
     _add(message, "MessageIdentifier", f"piiri-{invoice['number']}")
-    _add(message, "MessageTimeStamp", (now or datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"))
+    _add(message, "MessageTimeStamp", (now or clock.local_now()).strftime("%Y-%m-%dT%H:%M:%S"))
 
     seller = _add(root, "SellerPartyDetails")
     if settings.payee_business_id:
