@@ -19,6 +19,27 @@ from services.billing.invoices.views import invoice_view, payment_view
 
 log = logging.getLogger(__name__)
 GDPR_OFFICER = "gdpr.officer"
+# What the access report shows of each invoice and payment (a PDF table: a column per field).
+REPORTED_INVOICE = (
+    "id",
+    "number",
+    "status",
+    "invoice_date",
+    "reference",
+    "payer_name",
+    "address",
+    "email",
+    "total",
+    "paid_amount",
+)
+REPORTED_PAYMENT = ("id", "booked_on", "amount", "reference", "payer_name", "payer_iban", "invoice_id")
+
+
+def reported(view, names):
+    if "address" in names:
+        parts = (view.get("street"), view.get("postal_code"), view.get("city"), view.get("country"))
+        view = {**view, "address": ", ".join(part for part in parts if part) or None}
+    return {name: view.get(name) for name in names}
 
 
 class BillingErasure:
@@ -30,9 +51,10 @@ class BillingErasure:
         key = invoice_storage.parse_id(contact_id)
         session = self.db.session
         found = erasure_storage.invoices_of(session, key) if key else []
-        items = [invoice_view(row, invoice_storage.lines_of(session, row["id"])) for row in found]
+        items = [reported(invoice_view(row), REPORTED_INVOICE) for row in found]
         paid = [
-            payment_view(row) for row in erasure_storage.payments_of(session, [row["id"] for row in found])
+            reported(payment_view(row), REPORTED_PAYMENT)
+            for row in erasure_storage.payments_of(session, [row["id"] for row in found])
         ]
         session.rollback()
         self.audit.read(

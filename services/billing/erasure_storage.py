@@ -8,7 +8,7 @@ IBAN. The payer number of the "payer" reference scheme is deleted (the reference
 
 from sqlalchemy import Text, delete, func, or_, select, update
 
-from services.billing.models import invoices, payers, payments
+from services.billing.models import invoice_runs, invoices, payers, payments
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
 
@@ -34,6 +34,7 @@ def payments_of(session, invoice_ids):
 def erase_contact(session, contact_id):
     """Pseudonymise the person on every invoice naming them (as payer or partner: a couple's invoice is
     addressed to both) and on the payments of those invoices. Idempotent; returns counts."""
+    runs = _cut_run_selections(session, contact_id)
     ids = [
         row.id
         for row in session.execute(
@@ -61,7 +62,7 @@ def erase_contact(session, contact_id):
     paid = (
         session.execute(
             update(payments)
-            .where(payments.c.invoice_id.in_(ids) if ids else False)
+            .where(payments.c.invoice_id.in_(ids))
             .values(payer_name=None, payer_iban=None, erased_at=func.now())
             .returning(payments.c.id)
         ).all()
@@ -75,7 +76,32 @@ def erase_contact(session, contact_id):
         "invoices_pseudonymised": len(ids),
         "payments_pseudonymised": len(paid),
         "payer_numbers_deleted": len(payer_rows),
+        "run_selections_cut": runs,
     }
+
+
+def _cut_run_selections(session, contact_id):
+    """The runs that invoiced the person, or whose selection names them (a list of ids, a search text),
+    keep only their selection's kind: {"kind", "erased": true}."""
+    invoiced = select(invoices.c.run_id).where(
+        or_(invoices.c.contact_id == contact_id, invoices.c.partner_id == contact_id),
+        invoices.c.run_id.is_not(None),
+    )
+    rows = session.execute(
+        select(invoice_runs.c.id, invoice_runs.c.selection).where(
+            or_(
+                invoice_runs.c.id.in_(invoiced), invoice_runs.c.selection.cast(Text).contains(str(contact_id))
+            )
+        )
+    ).all()
+    for run_id, selection in rows:
+        kind = (selection or {}).get("kind")
+        session.execute(
+            update(invoice_runs)
+            .where(invoice_runs.c.id == run_id)
+            .values(selection={"kind": kind, "erased": True})
+        )
+    return len(rows)
 
 
 def delete_published_outbox(session, outbox, contact_id):

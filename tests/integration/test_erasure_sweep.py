@@ -8,8 +8,9 @@ The tables are found by introspection (information_schema), so a new table or se
 covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
 facts, which hold no value (checked like every other table); the person's id, a pseudonym, may remain
 only in the places listed in ``ID_MAY_REMAIN`` (the record that the erasure was done, the redacted log,
-and the protocol's own events). Bookkeeping records that the law requires to keep will join that list
-when invoicing arrives.
+and the protocol's own events). Invoices and the payments on them are bookkeeping records the Accounting
+Act requires to keep (issue 15): they stay, with their numbers, references and amounts, but pseudonymised:
+no name, address, e-mail or contact id of the person remains on them (the couple's invoice included).
 """
 
 import base64
@@ -27,6 +28,8 @@ from conftest import ALL_PERMISSIONS, make_actor
 from piiri import dead_letters
 from piiri.errors import Conflict
 from services.audit.service import AuditService
+from services.billing.service import BillingService
+from services.billing.worker import BillingWorker
 from services.contacts.access_report import pdf as access_pdf
 from services.contacts.access_report import report as access_report
 from services.contacts.service import ContactsService
@@ -46,6 +49,7 @@ PERMISSIONS = (
     "fields.manage",
     "automations.manage",
     "dataprotection.manage",
+    "invoices.manage",
 )
 OFFICER = make_actor("sweep-officer", permissions=PERMISSIONS, roles=("dpo",))
 PNG = base64.b64decode(
@@ -185,7 +189,48 @@ def flow_everywhere(cluster, key, partner, values):
             lambda job=job: (j := cluster.exports.get_job(job["id"]))["status"] == "done" and j, 30
         )
         assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
+    invoice_them(cluster, key, partner, values)
     return saved["id"]
+
+
+def ktl_file(reference, cents, payer):
+    """A KTL reference-payment file paying ``reference`` into BILLING_IBAN's account (the default)."""
+    payment = (
+        f"312345600000785261201261201SWEEP{reference[-11:]:0>11}{reference:0>20}{payer[:12]:<12}1A"
+        f"{cents:010d}0A "
+    )
+    return "\r\n".join(
+        [f"0261201120047020840699{'1':<68}", payment, f"9{1:06d}{cents:011d}{0:06d}{0:011d}".ljust(90)]
+    ).encode("latin-1")
+
+
+def invoice_them(cluster, key, partner, values):
+    """Issue 15: a couple's invoice (addressed to both: it names the person), one of the person's own
+    with free lines, a payment from the bank file with their name, and the PDF read."""
+    fee = cluster.billing.create_fee_type({"name": "Jäsenmaksu 2027", "amount": "30.00"})
+    run = cluster.billing.start_run(
+        {
+            "fee_type_id": fee["id"],
+            "per_couple": True,
+            "delivery": "email",  # the person has an e-mail address, the partner none: the person pays
+            "selection": {"kind": "ids", "ids": [partner, key]},
+        }
+    )
+    done = wait_for(lambda: (r := cluster.billing.get_run(run["id"]))["status"] == "done" and r, 30)
+    assert done and done["invoices_created"] == 1, cluster.billing.get_run(run["id"])
+    own = cluster.billing.create_invoice(
+        {
+            "contact_id": key,
+            "delivery": "email",
+            "lines": [{"description": "Kurssimaksu", "unit_price": "12.50"}],
+        }
+    )
+    assert values["last_name"] in own["payer_name"] and own["email"] == values["email"]
+    paid = cluster.billing.import_bank_file(
+        "sweep.SVM", base64.b64encode(ktl_file(own["reference"], 1250, values["last_name"])).decode()
+    )
+    assert paid["matched"] == 1, paid
+    cluster.billing.invoice_pdf(own["id"])
 
 
 def run_import(cluster, values):
@@ -304,6 +349,7 @@ def everything(run_services, rpc, clean_databases):
         ContactsService, AuditService, ImportsService, ExportsService, extra_config={"OUTBOX_KEEP_SECONDS": 0}
     )
     run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
+    run_services(BillingService, BillingWorker, extra_config={"OUTBOX_KEEP_SECONDS": 0})
     with rpc(OFFICER, timeout=30) as cluster:
         yield cluster
 
@@ -344,9 +390,11 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert ("rabbitmq", "piiri.dead_letters") in before, before  # and into the dead letters
 
     imports, exports = held_elsewhere(cluster, key)
+    invoices = cluster.billing.personal_data(key)["sections"]["invoices"]
+    assert len(invoices) == 2 and all(invoice["payer_name"] for invoice in invoices)
 
     erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
-    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports"}
+    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "billing"}
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
@@ -360,6 +408,19 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert cluster.contacts.run_saved_search(saved_id)["items"] == []
     assert id_remains_only_where_allowed(clean_databases, key)
     jobs_kept_without_their_files(cluster, imports, exports)
+    invoices_kept_pseudonymised(cluster, invoices)
+
+
+def invoices_kept_pseudonymised(cluster, invoices):
+    """Bookkeeping: the invoices stay with number, reference and amounts; nobody is named on them."""
+    for before in invoices:
+        after = cluster.billing.get_invoice(before["id"])
+        for name in ("number", "reference", "total", "paid_amount", "invoice_date", "status"):
+            assert after[name] == before[name], name
+        assert after["erased_at"] and after["payer_name"] == "—" and after["contact_id"] is None
+        assert after["street"] is None and after["email"] is None  # the partner (not erased) stays linked
+    paid = [payment for payment in cluster.billing.list_payments(status="matched")["items"]]
+    assert [payment["amount"] for payment in paid] == ["12.50"] and paid[0]["payer_name"] is None
 
 
 def held_elsewhere(cluster, key):
@@ -374,7 +435,7 @@ def held_elsewhere(cluster, key):
     report = access_report.gather(
         lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
         key,
-        ["contacts", "audit", "imports", "exports"],
+        ["contacts", "audit", "imports", "exports", "billing"],
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))

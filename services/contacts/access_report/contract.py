@@ -30,6 +30,10 @@ WORDS = {
         "gdpr.part.truncated": "Lyhennetty",
         "gdpr.part.imports": "Tuonnit, joissa henkilö on (tiedosto ja rivit säilytetään rajatun ajan)",
         "gdpr.part.exports": "Viennit, joiden tiedostossa henkilö on",
+        "gdpr.part.invoices": (
+            "Laskut (kirjanpitoaineistoa: säilytetään kirjanpitolain ajan, poistettaessa nimettöminä)"
+        ),
+        "gdpr.part.payments": "Laskuihin kohdistetut maksut",
         "gdpr.part.dead_letters": "Käsittelemättömät viestit (virheen vuoksi odottamaan jääneet)",
         "gdpr.pdf.title": "Tietopyyntö: {name}",
         "gdpr.pdf.intro": (
@@ -69,6 +73,10 @@ WORDS = {
         "gdpr.part.truncated": "Truncated",
         "gdpr.part.imports": "Imports the person is in (their file and rows are kept for a limited time)",
         "gdpr.part.exports": "Exports whose file holds the person",
+        "gdpr.part.invoices": (
+            "Invoices (bookkeeping records: kept as the Accounting Act requires, anonymised on erasure)"
+        ),
+        "gdpr.part.payments": "Payments on the invoices",
         "gdpr.part.dead_letters": "Unprocessed messages (held back by an error)",
         "gdpr.pdf.title": "Access report: {name}",
         "gdpr.pdf.intro": (
