@@ -10,6 +10,7 @@ from gateway.api_advanced_search import AdvancedSearchApiRoutes
 from gateway.api_affiliations import AffiliationsApiRoutes
 from gateway.api_audit import AuditApiRoutes
 from gateway.api_automations import AutomationsApiRoutes
+from gateway.api_billing import BillingApiRoutes
 from gateway.api_birthdays import BirthdaysApiRoutes
 from gateway.api_custom_fields import CustomFieldsApi
 from gateway.api_data_protection import DataProtectionApiRoutes
@@ -31,6 +32,7 @@ from gateway.web_advanced_search import AdvancedSearchWebRoutes
 from gateway.web_affiliations import AffiliationsWebRoutes
 from gateway.web_audit import AuditWebRoutes
 from gateway.web_automations import AutomationsWebRoutes
+from gateway.web_billing import BillingWebRoutes
 from gateway.web_birthdays import BirthdaysWebRoutes
 from gateway.web_custom_fields import CustomFieldsWeb
 from gateway.web_data_protection import DataProtectionWebRoutes
@@ -47,6 +49,8 @@ from piiri.db import Database
 
 
 class GatewayService(
+    BillingApiRoutes,
+    BillingWebRoutes,
     ExportsApiRoutes,
     ExportsWebRoutes,
     ExportCalls,

@@ -31,6 +31,7 @@ VIEW, EDIT, DELETE = "contacts.view", "contacts.edit", "contacts.delete"
 AUDIT, USERS, GROUPS = "audit.view", "users.manage", "groups.manage"
 FIELDS, AUTOMATIONS, GDPR = "fields.manage", "automations.manage", "gdpr.officer"
 IMPORT, EXPORT = "contacts.import", "contacts.export"
+INVOICES = "invoices.manage"
 
 # "METHOD /path": what a caller needs. A tuple needs every permission in it.
 ROUTE_PERMISSIONS = {
@@ -313,6 +314,35 @@ ROUTE_PERMISSIONS = {
     "POST /exports/<job_id>/delete": EXPORT,
     "GET /exports/<job_id>/download": EXPORT,
     "GET /exports/new": EXPORT,
+    # --- invoicing (B1-B4): every route needs invoices.manage, checked by the billing service ---
+    "GET /api/v1/billing/fee-types": INVOICES,
+    "POST /api/v1/billing/fee-types": INVOICES,
+    "GET /api/v1/billing/vat-rates": INVOICES,
+    "POST /api/v1/billing/invoices": INVOICES,
+    "GET /api/v1/billing/invoices": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>/pdf": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>/finvoice": INVOICES,
+    "POST /api/v1/billing/invoices/<invoice_id>/credit": INVOICES,
+    "POST /api/v1/billing/runs:preview": INVOICES,
+    "POST /api/v1/billing/runs": INVOICES,
+    "GET /api/v1/billing/runs": INVOICES,
+    "GET /api/v1/billing/runs/<run_id>": INVOICES,
+    "POST /api/v1/billing/bank-files": INVOICES,
+    "GET /api/v1/billing/payments": INVOICES,
+    "POST /api/v1/billing/payments/<payment_id>/match": INVOICES,
+    "GET /billing": INVOICES,
+    "POST /billing/fee-types": INVOICES,
+    "GET /billing/invoices": INVOICES,
+    "GET /billing/invoices/<invoice_id>": INVOICES,
+    "GET /billing/invoices/<invoice_id>/pdf": INVOICES,
+    "POST /billing/invoices/<invoice_id>/credit": INVOICES,
+    "GET /billing/runs/new": INVOICES,
+    "POST /billing/runs": INVOICES,
+    "GET /billing/runs/<run_id>": INVOICES,
+    "GET /billing/payments": INVOICES,
+    "POST /billing/bank-files": INVOICES,
+    "POST /billing/payments/<payment_id>/match": INVOICES,
     # --- imports (I1) ---
     "GET /imports": IMPORT,
     "POST /imports": IMPORT,

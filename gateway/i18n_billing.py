@@ -1,0 +1,161 @@
+"""Words of invoicing (B1-B4) in Finnish and English: the billing pages and the billing service's error
+codes (``billing.*``, translated wherever a service message is shown). Swedish joins when the gateway's
+catalogues take a third language (the invoice PDF itself is already in fi/sv/en)."""
+
+import re
+
+from gateway.i18n import add_messages, add_service_messages
+
+ERROR_CODES = {
+    "billing.already_invoiced": (
+        "Henkilöllä on jo tämän maksun lasku.",
+        "The person already has an invoice of this fee.",
+    ),
+    "billing.amount_invalid": ("Summa ei ole luku.", "The amount is not a number."),
+    "billing.amount_precision": (
+        "Summassa saa olla enintään kaksi desimaalia.",
+        "An amount has at most two decimals.",
+    ),
+    "billing.amount_zero": ("Summa ei voi olla nolla.", "The amount cannot be zero."),
+    "billing.amount_negative": ("Summa ei voi olla negatiivinen.", "The amount cannot be negative."),
+    "billing.amount_too_large": ("Summa on liian suuri.", "The amount is too large."),
+    "billing.bank_file_invalid": ("Pankkiaineistoa ei voitu lukea.", "The bank file could not be read."),
+    "billing.bank_file_missing": ("Valitse tiedosto.", "Choose a file."),
+    "billing.bank_file_unknown_account": (
+        "Pankkiaineisto on tilille, jota ei ole asetuksissa.",
+        "The bank file is for an account not in the settings.",
+    ),
+    "billing.bank_file_unknown_type": (
+        "Tiedosto ei ole camt.054/053- eikä viitesiirtoaineisto.",
+        "The file is neither camt.054/053 nor a KTL file.",
+    ),
+    "billing.bank_file_truncated": ("Pankkiaineisto on katkennut.", "The bank file is cut short."),
+    "billing.bank_file_sum_mismatch": (
+        "Pankkiaineiston summatietue ei täsmää maksuihin.",
+        "The bank file's sum record does not match its payments.",
+    ),
+    "billing.bank_file_malformed_xml": ("XML-tiedosto on rikki.", "The XML file is broken."),
+    "billing.contact_not_found": ("Yhteystietoa ei löydy.", "No such contact."),
+    "billing.fee_type_invalid": ("Maksulajin tiedoissa on virhe.", "The fee type has errors."),
+    "billing.fee_type_not_found": ("Maksulajia ei löydy.", "No such fee type."),
+    "billing.invoice_invalid": ("Laskun tiedoissa on virhe.", "The invoice has errors."),
+    "billing.invoice_not_creditable": ("Laskua ei voi hyvittää.", "The invoice cannot be credited."),
+    "billing.invoice_not_found": ("Laskua ei löydy.", "No such invoice."),
+    "billing.invoice_not_payable": (
+        "Laskulle ei voi kohdistaa maksua.",
+        "No payment can go to this invoice.",
+    ),
+    "billing.name_required": ("Anna nimi.", "Give a name."),
+    "billing.payer_deceased": ("Henkilö on kuollut.", "The person is deceased."),
+    "billing.payer_no_address": ("Maksajalla ei ole osoitetta.", "The payer has no address."),
+    "billing.payment_already_matched": ("Maksu on jo kohdistettu.", "The payment is already matched."),
+    "billing.run_invalid": ("Laskutusajon tiedoissa on virhe.", "The invoice run has errors."),
+    "billing.run_not_found": ("Laskutusajoa ei löydy.", "No such invoice run."),
+}
+
+WORDS = {
+    "nav.billing": ("Laskutus", "Invoicing"),
+    "bil.title": ("Laskutus", "Invoicing"),
+    "bil.fee_types": ("Maksulajit", "Fee types"),
+    "bil.fee_name": ("Nimi", "Name"),
+    "bil.amount": ("Summa (veroton)", "Amount (net)"),
+    "bil.vat_class": ("ALV-luokka", "VAT class"),
+    "bil.account": ("Kirjanpitotili", "Account"),
+    "bil.add_fee_type": ("Lisää maksulaji", "Add fee type"),
+    "bil.no_fee_types": ("Maksulajeja ei ole vielä.", "No fee types yet."),
+    "bil.vat.general": ("Yleinen", "General"),
+    "bil.vat.reduced_food": ("Elintarvikkeet", "Food"),
+    "bil.vat.reduced_culture": ("Kirjat, kulttuuri, liikunta", "Books, culture, sports"),
+    "bil.vat.reduced_press": ("Lehdet", "Newspapers"),
+    "bil.vat.none": ("Ei arvonlisäveroa", "No VAT"),
+    "bil.invoices": ("Laskut", "Invoices"),
+    "bil.payments": ("Maksut", "Payments"),
+    "bil.runs": ("Laskutusajot", "Invoice runs"),
+    "bil.new_run": ("Uusi laskutusajo", "New invoice run"),
+    "bil.number": ("Numero", "Number"),
+    "bil.payer": ("Maksaja", "Payer"),
+    "bil.date": ("Päiväys", "Date"),
+    "bil.due": ("Eräpäivä", "Due date"),
+    "bil.reference": ("Viite", "Reference"),
+    "bil.total": ("Yhteensä", "Total"),
+    "bil.paid": ("Maksettu", "Paid"),
+    "bil.open": ("Avoinna", "Open"),
+    "bil.status": ("Tila", "Status"),
+    "bil.status.open": ("Avoin", "Open"),
+    "bil.status.partly_paid": ("Osittain maksettu", "Partly paid"),
+    "bil.status.paid": ("Maksettu", "Paid"),
+    "bil.status.overpaid": ("Ylimaksettu", "Overpaid"),
+    "bil.status.credited": ("Hyvitetty", "Credited"),
+    "bil.status.queued": ("Jonossa", "Queued"),
+    "bil.status.running": ("Käynnissä", "Running"),
+    "bil.status.done": ("Valmis", "Done"),
+    "bil.status.failed": ("Epäonnistui", "Failed"),
+    "bil.status.matched": ("Kohdistettu", "Matched"),
+    "bil.status.unmatched": ("Kohdistamaton", "Unmatched"),
+    "bil.kind.invoice": ("Lasku", "Invoice"),
+    "bil.kind.credit_note": ("Hyvityslasku", "Credit note"),
+    "bil.no_invoices": ("Laskuja ei ole.", "No invoices."),
+    "bil.invoice": ("Lasku {number}", "Invoice {number}"),
+    "bil.lines": ("Rivit", "Lines"),
+    "bil.description": ("Kuvaus", "Description"),
+    "bil.quantity": ("Määrä", "Qty"),
+    "bil.vat_rate": ("ALV %", "VAT %"),
+    "bil.pdf": ("PDF", "PDF"),
+    "bil.finvoice": ("Finvoice", "Finvoice"),
+    "bil.credit": ("Hyvitä", "Credit"),
+    "bil.credited_by": ("Hyvitetty hyvityslaskulla.", "Credited by a credit note."),
+    "bil.erased": ("Maksajan tiedot on poistettu.", "The payer's data has been erased."),
+    "bil.fee_type": ("Maksulaji", "Fee type"),
+    "bil.selection": ("Ketä laskutetaan", "Who is invoiced"),
+    "bil.group": ("Ryhmä", "Group"),
+    "bil.saved_search": ("Tallennettu haku", "Saved search"),
+    "bil.include_subgroups": ("Myös aliryhmien jäsenet", "Members of subgroups too"),
+    "bil.per_couple": ("Pariskunnalle yksi lasku", "One invoice per couple"),
+    "bil.delivery": ("Toimitus", "Delivery"),
+    "bil.delivery.print": ("Paperi", "Paper"),
+    "bil.delivery.email": ("Sähköposti", "E-mail"),
+    "bil.delivery.einvoice": ("Verkkolasku", "E-invoice"),
+    "bil.invoice_date": ("Laskun päivä", "Invoice date"),
+    "bil.preview": ("Esikatsele", "Preview"),
+    "bil.start_run": ("Aloita laskutus", "Start the run"),
+    "bil.preview_title": ("Laskutusajon esikatselu", "Invoice run preview"),
+    "bil.preview_count": ("{count} laskua, yhteensä {total} €", "{count} invoices, {total} € in all"),
+    "bil.excluded": ("Jätetään pois", "Left out"),
+    "bil.reason.deceased": ("Kuollut", "Deceased"),
+    "bil.reason.erased": ("Poistettu", "Erased"),
+    "bil.reason.no_address": ("Ei osoitetta", "No address"),
+    "bil.reason.already_invoiced": ("Jo laskutettu tästä maksusta", "Already invoiced for this fee"),
+    "bil.reason.couple_partner": ("Puolison laskulla", "On the partner's invoice"),
+    "bil.run_title": ("Laskutusajo", "Invoice run"),
+    "bil.invoices_created": ("Laskuja tehty", "Invoices made"),
+    "bil.upload": ("Lue pankkiaineisto", "Read a bank file"),
+    "bil.upload_hint": (
+        "camt.054, camt.053 tai viitesiirtoaineisto (KTL). Sama maksu kirjataan vain kerran.",
+        "camt.054, camt.053 or a KTL reference-payment file. A payment is recorded only once.",
+    ),
+    "bil.upload_done": (
+        "{new} uutta maksua ({duplicate} jo kirjattu): {matched} kohdistettu, {unmatched} odottaa.",
+        "{new} new payments ({duplicate} already recorded): {matched} matched, {unmatched} waiting.",
+    ),
+    "bil.unmatched": ("Kohdistamattomat maksut", "Unmatched payments"),
+    "bil.no_unmatched": ("Kaikki maksut on kohdistettu.", "Every payment is matched."),
+    "bil.suggestions": ("Ehdotukset", "Suggestions"),
+    "bil.match": ("Kohdista", "Match"),
+    "bil.why.amount": ("sama summa", "same amount"),
+    "bil.why.payer_name": ("sama nimi", "same name"),
+    "bil.why.payer_iban": ("sama tili", "same account"),
+    "bil.invoice_number_to_match": ("tai laskun tunniste", "or the invoice's id"),
+    "bil.recent_payments": ("Viimeisimmät maksut", "Recent payments"),
+}
+
+
+def _catalogue():
+    entries = {**WORDS, **ERROR_CODES}
+    return {
+        "fi": {key: fi for key, (fi, _) in entries.items()},
+        "en": {key: en for key, (_, en) in entries.items()},
+    }
+
+
+add_messages(_catalogue())
+add_service_messages(tuple((re.compile("^" + re.escape(code) + "$"), code) for code in ERROR_CODES))
