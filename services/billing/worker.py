@@ -64,8 +64,10 @@ class BillingWorker:
         self.db.session.rollback()
         try:
             running.run(self.db, self.settings, run, fee_type, self._fetch(run))
-        except (PiiriError, BadInvoice) as exc:
-            self._fail(run_id, getattr(exc, "code", None) or exc.message)
+        except BadInvoice as exc:
+            self._fail(run_id, exc.code)
+        except PiiriError as exc:  # e.g. the group was removed: the contacts service's message
+            self._fail(run_id, exc.message)
         except BrokerUnavailable:
             log.warning("billing: run %s lost the broker; it resumes once its heartbeat is stale", run_id)
         except Exception:
