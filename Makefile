@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv run test lint format bench faults lock
+.PHONY: help setup venv run test lint format bench faults fuzz lock messages
 
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
@@ -15,8 +15,11 @@ help:
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
 	@echo "make faults  the fault harness, long run (issue 12): 4 minutes of load with kill -9s and"
 	@echo "             server restarts on its own throwaway PostgreSQL and RabbitMQ; nothing may be lost"
+	@echo "make fuzz    API fuzzing, long run (issue 12): schemathesis, FUZZ_EXAMPLES (50) cases per operation,"
+	@echo "             mode and caller, random seed (FUZZ_SEED); no 5xx, every answer as the OpenAPI document says"
 	@echo "make lint    ruff format --check, ruff check, lint-imports (service boundaries), mypy"
 	@echo "make format  ruff format and ruff check --fix"
+	@echo "make messages  pybabel extract/update/compile of the gateway's fi, sv and en catalogs (scripts/messages.py)"
 	@echo "make lock    rewrite constraints.txt from the virtualenv after changing requirements*.txt"
 
 setup:
@@ -48,11 +51,22 @@ FAULTS_KILLS ?= 6
 faults: setup
 	$(BIN)/python -m tests.faults.harness --seconds $(FAULTS_SECONDS) --kills $(FAULTS_KILLS)
 
+# FUZZ_EXAMPLES cases per operation, generation mode and caller; FUZZ_SEED repeats a run (it prints its seed).
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: setup
+	@echo "fuzz seed $(FUZZ_SEED)"
+	PIIRI_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PIIRI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/pytest -s -p no:cacheprovider \
+		--timeout 0 tests/e2e/test_api_fuzz.py
+
 lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+messages: venv
+	$(BIN)/python scripts/messages.py
 
 format: venv
 	$(BIN)/ruff format .

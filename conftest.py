@@ -79,7 +79,8 @@ def config():
 @pytest.fixture(scope="session")
 def databases(config):
     """Fresh test databases, migrated to head once per test run."""
-    from piiri.migrate import MIGRATION_DIRS, drop_database, migrate
+    from piiri.migrate import drop_database
+    from piiri_cli.databases import MIGRATION_DIRS, migrate
 
     for service in MIGRATION_DIRS:
         drop_database(database_url(config, service))

@@ -51,7 +51,7 @@ LIMIT = 25
 DEEP_PAGE = 1_000
 WARMUP = 3
 DUPLICATES_PATH = "/api/v1/contacts/{contact_id}/duplicates"
-TREE_DEPTH = 2  # the depth the /groups page asks for (gateway/web_groups.py)
+TREE_DEPTH = 2  # the depth the /groups page asks for (gateway/groups/web.py)
 
 
 @dataclass

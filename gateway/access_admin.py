@@ -250,8 +250,8 @@ def update_user(session, user_id, data):
             errors["role"] = [problem]
         values["role"] = data["role"]
     if "language" in data:
-        if data["language"] not in ("fi", "en"):
-            errors["language"] = ["One of: fi, en."]
+        if data["language"] not in ("fi", "sv", "en"):
+            errors["language"] = ["One of: fi, sv, en."]
         values["language"] = data["language"]
     if "active" in data:
         if not isinstance(data["active"], bool):

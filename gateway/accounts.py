@@ -151,11 +151,9 @@ def record_failure(session, username, user, remote_addr, now, policy, audit, ann
     failure locks the pair (unless ``announce`` is false: a two-factor login tells at its code step).
     Commits: the failure counts even when the request fails afterwards."""
     session.execute(insert(login_failures).values(username=username, remote_addr=remote_addr, failed_at=now))
-    session.execute(
-        delete(login_failures).where(
-            login_failures.c.username == username, login_failures.c.failed_at <= policy.history_start(now)
-        )
-    )
+    # Everybody's failures past the history the throttle reads, not only this username's: a username
+    # typed once (anyone's e-mail address, an erased person's too) is kept a day, not for ever (issue 19).
+    session.execute(delete(login_failures).where(login_failures.c.failed_at <= policy.history_start(now)))
     locked_until = current_lock(session, username, remote_addr, now, policy)
     if user is not None:
         values = {"failed_logins": users.c.failed_logins + 1}
@@ -458,7 +456,7 @@ def reset_password(session, user_id, audit):
 
 def role_label(session, code, language):
     """The role's name in ``language`` (its code if the role has no row)."""
-    column = roles.c.label_fi if language == "fi" else roles.c.label_en
+    column = roles.c.label_en if language == "en" else roles.c.label_fi
     return session.execute(select(column).where(roles.c.code == code)).scalar() or code
 
 

@@ -1,5 +1,6 @@
 """The gateway's HTTP entrypoint: security headers on every response, JSON errors, never a stack trace."""
 
+import contextvars
 import json
 import logging
 import uuid
@@ -11,11 +12,12 @@ from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Response
 
+from gateway.i18n import Translator, request_language
 from gateway.listen import ReusePortListening
 from gateway.proxies import client_used_https, trusted_hops
 from gateway.request_guard import check_request, refusal_page
 from piiri.context import REQUEST_ID_KEY
-from piiri.errors import PiiriError, ServiceUnavailable
+from piiri.errors import PiiriError, ServiceUnavailable, is_code
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,22 @@ def json_response(payload, status=200, headers=None):
     )
 
 
-def error_response(error):
+API_LANGUAGE = "en"  # an API client that asks for no language (Accept-Language) reads English
+_request_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "request_language", default=API_LANGUAGE
+)
+
+
+def error_response(error, language=None):
+    """The JSON body of an error (piiri.errors): its code and params, and ``message`` in the request's
+    language (the language cookie or Accept-Language; English when it asks for none)."""
     headers = {"Cache-Control": "no-store"}
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="piiri"'
-    return json_response(error.as_dict(), status=error.status, headers=headers)
+    human = None
+    if is_code(error.message):  # an older service's sentence is passed on as sent
+        human = Translator(language or _request_language.get()).service_message(error.message, error.params)
+    return json_response(error.as_dict(human), status=error.status, headers=headers)
 
 
 class InternalError(PiiriError):
@@ -136,6 +149,7 @@ class GatewayHttp(HttpRequestHandler):
 
     def handle_request(self, request):
         request.shallow = False  # as nameko's own handler does before reading the body
+        _request_language.set(request_language(request, default=API_LANGUAGE))  # for error_response
         try:
             check_request(request)  # sizes and storable text before any route's work (issue 12)
         except PiiriError as exc:
@@ -151,7 +165,7 @@ class GatewayHttp(HttpRequestHandler):
 
     def _refusal(self, request, exc):
         if request.path.startswith("/api/") or request.path == "/health":
-            return error_response(exc)
+            return error_response(exc, request_language(request, default=API_LANGUAGE))
         return refusal_page(request, exc)
 
     def handle_result(self, event, worker_ctx, result, exc_info):

@@ -22,12 +22,17 @@ ERROR_NAMES = {
     404: "Not found",
     409: "Conflict",
     413: "Too large",
+    414: "Address too long",
     415: "Unsupported media type",
     422: "A field is not valid",
     423: "Locked",
     429: "Too many attempts",
     503: "Unavailable",
 }
+# What gateway/request_guard.py answers for any route, before the route runs (issue 12 item 6): 400 for a
+# malformed body (JSON nested too deeply, not text), 413/414 for a body or an address over the limits,
+# 422 for text no field may hold (NUL, lone surrogates) in the address, the query or the body.
+REQUEST_GUARD_ERRORS = (400, 413, 414, 422)
 PATH_PARAMETER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
 TEXT_PATH_PARAMETERS = {"code", "token_id"}  # every other <..._id> is a UUID
 
@@ -36,8 +41,19 @@ class Error(Schema):
     error = fields.String(
         required=True, metadata={"description": "Machine-readable code, e.g. validation_failed."}
     )
-    message = fields.String(required=True)
-    details = fields.Dict(metadata={"description": "For validation errors: field name -> list of messages."})
+    code = fields.String(
+        metadata={"description": "The stable code of what went wrong, e.g. contact.invalid (piiri.errors)."}
+    )
+    params = fields.Dict(metadata={"description": 'The values the code\'s text needs, e.g. {"max": 100}.'})
+    message = fields.String(
+        required=True,
+        metadata={"description": "The code in words, in the request's language (Accept-Language; English)."},
+    )
+    details = fields.Dict(
+        metadata={
+            "description": "For validation errors: field name -> list of codes or {code, params} entries."
+        }
+    )
 
 
 class AnyObject(Schema):
@@ -163,7 +179,7 @@ def response_object(value):
 
 
 def error_statuses(operation):
-    codes = set(operation.errors) | {503}
+    codes = set(operation.errors) | {503, *REQUEST_GUARD_ERRORS}
     if not operation.public:
         codes.add(401)
     return sorted(codes)
@@ -203,9 +219,7 @@ def operation_object(method, rule, function, operation):
     result = {
         "operationId": function.__name__,
         "summary": operation.summary,
-        "tags": list(
-            operation.tags or (function.__module__.rsplit(".", 1)[-1].removeprefix("api_") or "api",)
-        ),
+        "tags": list(operation.tags or (default_tag(function),)),
         "security": [] if operation.public else SECURED,
         "responses": responses,
     }
@@ -225,6 +239,19 @@ def undeclared_routes():
     return [
         f"{method} {rule}" for method, rule, function in api_routes() if not hasattr(function, OPERATION_ATTR)
     ]
+
+
+CORE_TAG_AREAS = ("contacts", "site")  # the first API's routes, tagged "api" since
+
+
+def default_tag(function):
+    """A route's tag unless it names its own: its area (gateway/<area>/api.py), or what its module names
+    before "_api" (gateway/saved_searches/advanced_search_api.py: advanced_search); "api" for the
+    contacts' and the site's routes."""
+    area, module = function.__module__.split(".")[1:3]
+    if area in CORE_TAG_AREAS:
+        return "api"
+    return area if module == "api" else module.removesuffix("_api")
 
 
 def schema_name(schema):

@@ -56,8 +56,8 @@ def create_user(session, username, password, role="staff", display_name=None, la
     errors = {}
     if not USERNAME.match(username or ""):
         errors["username"] = ["2-150 letters, digits or . _ @ -"]
-    if language not in ("fi", "en"):
-        errors["language"] = ["One of: fi, en."]
+    if language not in ("fi", "sv", "en"):
+        errors["language"] = ["One of: fi, sv, en."]
     bad_role = role_error(session, role)
     if bad_role:
         errors["role"] = [bad_role]

@@ -5,7 +5,6 @@ import hashlib
 import logging
 import mimetypes
 import uuid
-from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -16,8 +15,9 @@ from werkzeug.wrappers import Response
 
 from gateway import rich_form
 from gateway.auth import same_secret
-from gateway.i18n import LANGUAGE_COOKIE, Translator
-from piiri import clock
+from gateway.i18n import LANGUAGES as UI_LANGUAGES
+from gateway.i18n import Translator, request_language
+from piiri import formatting
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
 from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES, LIST_KINDS
 
@@ -67,43 +67,15 @@ def format_phone(value):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _as_date(value):
-    """A date, or the organisation's day of a timestamp (not its UTC day)."""
-    if isinstance(value, datetime):
-        return clock.local_date(value) if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value)
-    try:
-        return _as_date(datetime.fromisoformat(text)) if len(text) > 10 else date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def format_date(value, language):
-    day = _as_date(value) if value else None
-    if day is None:
-        return value or ""
-    return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+    """A date, or the organisation's day of a timestamp (piiri.formatting): '5.3.2025', '2025-03-05'."""
+    return formatting.format_date(value, language) if value else ""
 
 
 def format_datetime(value, language, seconds=False):
-    """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock): '5.3.2025 klo 14.07'
-    or '2025-03-05 14:07'."""
-    if not value:
-        return ""
-    if not isinstance(value, datetime):
-        try:
-            value = datetime.fromisoformat(str(value))
-        except ValueError:
-            return str(value)
-    if value.tzinfo is not None:
-        value = value.astimezone(clock.timezone())
-    if language == "fi":
-        return f"{value.day}.{value.month}.{value.year} klo {value:%H.%M}" + (
-            f"{value:.%S}" if seconds else ""
-        )
-    return f"{value:%Y-%m-%d %H:%M}" + (f"{value::%S}" if seconds else "")
+    """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock, piiri.formatting):
+    '5.3.2025 klo 14.07', '5.3.2025 kl. 14.07' or '2025-03-05 14:07'."""
+    return formatting.format_datetime(value, language, seconds) if value else ""
 
 
 # --- templates --------------------------------------------------------------------------------------
@@ -122,61 +94,31 @@ def static_url(filename):
     return f"/static/{quote(filename)}?v={static_version(filename)}"
 
 
-# Templates that features add to a contact's page, below its details (e.g. "contact/_groups.html").
-# Each gets the page's context, including ``contact`` with the feature's part from get_contact.
-CONTACT_SECTIONS = []
-
-
-# Templates that features add inside the contact list's search form (filter controls). Each gets
-# ``filters`` (the active {name: value}) and must submit its controls as query arguments.
-LIST_FILTER_SECTIONS = []
-
-
-def list_filter_section(template):
-    if template not in LIST_FILTER_SECTIONS:
-        LIST_FILTER_SECTIONS.append(template)
-    return template
-
-
-def contact_section(template):
-    if template not in CONTACT_SECTIONS:
-        CONTACT_SECTIONS.append(template)
-    return template
-
-
-# Parts that features add to the contact form (e.g. custom fields): ``name`` is the part's key in the
-# contact and in the posted data, ``template`` is included before the buttons, ``read(form)`` gives
-# the part's value from a posted form (None if it has none), and errors keyed "<name>" or
-# "<name>.<x>" stay beside it.
-CONTACT_FORM_PARTS = {}
-
-
-def contact_form_part(name, template, read):
-    CONTACT_FORM_PARTS[name] = {"template": template, "read": read}
-
-
-# Functions ``(gateway, request, principal) -> {name: value}`` that add to every page's template
-# context; keep what they add lazy (most pages never use it).
-TEMPLATE_EXTRAS = []
-
-
-def template_extra(function):
-    if function not in TEMPLATE_EXTRAS:
-        TEMPLATE_EXTRAS.append(function)
-    return function
-
-
 def template_extras(gateway, request, principal):
+    """What the areas' template extras (gateway/areas.py) add to a page's context."""
     extras = {}
-    for function in TEMPLATE_EXTRAS:
+    for function in areas().TEMPLATE_EXTRAS:
         extras.update(function(gateway, request, principal))
     return extras
+
+
+def areas():
+    """gateway/areas.py: the areas' templates, contact page sections, list filters and form parts
+    (imported here, not at the top: the areas import this module)."""
+    from gateway import areas
+
+    return areas
 
 
 @functools.cache
 def environment():
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(GATEWAY_DIR / "templates"),
+        # The shared templates (base.html, _forms.html, login.html, error.html), then each area's, all
+        # under their full names ("groups/list.html" is gateway/groups/templates/groups/list.html).
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(GATEWAY_DIR / "templates")]
+            + [jinja2.FileSystemLoader(GATEWAY_DIR / area.name / "templates") for area in areas().AREAS]
+        ),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -186,14 +128,15 @@ def environment():
         static_url=static_url,
         phone=format_phone,
         form_groups=FORM_GROUPS,
-        contact_sections=CONTACT_SECTIONS,
-        list_filter_sections=LIST_FILTER_SECTIONS,
-        contact_form_parts=CONTACT_FORM_PARTS,
+        contact_sections=areas().CONTACT_SECTIONS,
+        list_filter_sections=areas().LIST_FILTER_SECTIONS,
+        contact_form_parts=areas().CONTACT_FORM_PARTS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
         list_kinds=LIST_KINDS,
         form_rows=rich_form.rows,
         genders=GENDERS,
+        ui_languages=UI_LANGUAGES,
     )
     return env
 
@@ -224,7 +167,7 @@ def html_response(body, status=200):
 
 
 def language_of(request):
-    return Translator(request.cookies.get(LANGUAGE_COOKIE)).language
+    return request_language(request)
 
 
 def safe_next(value, default="/contacts"):
@@ -302,7 +245,7 @@ def contact_form_data(form):
         if name not in rich_form.NOT_IN_FORM and name not in rich_form.LIST_FIELDS and name != "tags"
     }
     data.update(rich_form.read(form))
-    for name, part in CONTACT_FORM_PARTS.items():
+    for name, part in areas().CONTACT_FORM_PARTS.items():
         value = part["read"](form)  # None: the form had no inputs of this part
         if value is not None:
             data[name] = value
@@ -313,20 +256,21 @@ def contact_form_values(contact):
     """A contact from the service -> the strings its edit form shows."""
     values = {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
     values.update(rich_form.form_values(contact))
-    values.update({name: contact[name] for name in CONTACT_FORM_PARTS if name in contact})
+    values.update({name: contact[name] for name in areas().CONTACT_FORM_PARTS if name in contact})
     return values
 
 
 def field_errors(details, t):
     """ValidationFailed details -> ({field: [messages]}, [messages for no particular field])."""
     by_field, general = {}, []
+    parts = areas().CONTACT_FORM_PARTS
     for name, messages in (details or {}).items():
         if isinstance(messages, dict):  # nested errors: flatten their messages
             messages = [text for value in messages.values() for text in value]
         if isinstance(messages, str):
             messages = [messages]
-        texts = [t.service_message(str(text)) for text in messages]
-        if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in CONTACT_FORM_PARTS:
+        texts = [t.service_message(text) for text in messages]
+        if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in parts:
             by_field[name] = texts
         else:
             general.extend(texts)

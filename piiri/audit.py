@@ -1,7 +1,9 @@
 """The one audit publisher: every read, change, import and export of personal data becomes an audit record.
 
 Reads publish at once and fail if the broker does not confirm delivery to the audit queue
-(no unaudited reads). Changes go through the outbox, in the change's own transaction.
+(no unaudited reads); the confirms are pipelined on one channel per service process, so concurrent
+reads share their round trips (piiri/confirms.py, issue 18). Changes go through the outbox, in the
+change's own transaction.
 Record schema (version 1) is documented in docs/events.md.
 """
 
@@ -11,15 +13,15 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from nameko.amqp.publish import Publisher
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from sqlalchemy.orm import Session
 
 from piiri import signing
+from piiri.confirms import ConfirmingPublisher
 from piiri.context import Actor
 from piiri.errors import AuditUnavailable
-from piiri.messaging import audit_publisher, context_headers
+from piiri.messaging import AUDIT_EXCHANGE, AUDIT_QUEUE, context_headers
 from piiri.outbox import WorkerOutbox
 
 log = logging.getLogger(__name__)
@@ -58,13 +60,22 @@ class AuditTrail(DependencyProvider):
 
     def __init__(self, service_name: str) -> None:
         self.service_name = service_name
-        self.publisher: Publisher | None = None
+        self.publisher: ConfirmingPublisher | None = None
 
     def setup(self) -> None:
-        self.publisher = audit_publisher(self.container.config["AMQP_URI"])
+        self.publisher = ConfirmingPublisher(
+            self.container.config["AMQP_URI"], AUDIT_EXCHANGE, declare=(AUDIT_QUEUE,)
+        )
         self.context_keys = signing.context_keys(self.container.config)
 
-    def ready_publisher(self) -> Publisher:
+    def stop(self) -> None:
+        if self.publisher is not None:
+            self.publisher.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def ready_publisher(self) -> ConfirmingPublisher:
         """The publisher made by ``setup`` (a read before it is refused, as any failed publish)."""
         if self.publisher is None:
             raise RuntimeError("the audit trail is not set up")
@@ -114,7 +125,8 @@ class WorkerAuditTrail:
             self.provider.ready_publisher().publish(
                 record,
                 routing_key=action,
-                extra_headers=context_headers(dict(self.worker_ctx.data), self.provider.context_keys),
+                headers=context_headers(dict(self.worker_ctx.data), self.provider.context_keys),
+                message_id=record["event_id"],
             )
         except Exception as exc:
             log.error("audit record %s not delivered: %r", record["event_id"], exc)

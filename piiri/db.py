@@ -17,12 +17,15 @@ from piiri.config import database_url
 CONNECT_OPTIONS = "-c jit=off"
 
 
-def make_engine(url: str, pool_size: int = 12) -> Engine:
+def make_engine(url: str, pool_size: int = 12, pre_ping: bool = True) -> Engine:
+    """pre_ping: test each connection as it leaves the pool (a round trip per checkout); without it a
+    connection that died is noticed by the statement that fails on it (the pool then drops all older
+    ones), so only callers that retry on failure should go without (the audit consumer, issue 18)."""
     return create_engine(
         url,
         pool_size=pool_size,
         max_overflow=4,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         future=True,
         connect_args={"options": CONNECT_OPTIONS},
     )
@@ -84,15 +87,18 @@ class Database(DependencyProvider):
     (stack.md trap 3).
     """
 
-    def __init__(self, service_name: str) -> None:
+    def __init__(self, service_name: str, pre_ping: bool = True) -> None:
         self.service_name = service_name
+        self.pre_ping = pre_ping
         self.engine: Engine | None = None
         self.workers: dict[WorkerContext, WorkerDatabase] = {}
 
     def setup(self) -> None:
         config = self.container.config
         pool_size = int(config.get("max_workers", 10)) + 2
-        self.engine = make_engine(database_url(config, self.service_name), pool_size=pool_size)
+        self.engine = make_engine(
+            database_url(config, self.service_name), pool_size=pool_size, pre_ping=self.pre_ping
+        )
 
     def stop(self) -> None:
         if self.engine is not None:

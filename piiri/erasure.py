@@ -3,7 +3,8 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 
 - The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services,
   import_ids (the imports that touched the person), related_ids (saved searches whose text named
-  them, their couples)} on ``contacts.events`` (through its outbox). Each service in
+  them, their couples), match_keys (digests of their values, piiri/erasure_keys.py)} on
+  ``contacts.events`` (through its outbox). Each service in
   ``GDPR_SERVICES`` (config; default contacts, audit, imports, exports and billing: every service that can
   hold personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
   contacts service declares those queues when it starts, so a request published while a service is
@@ -105,6 +106,7 @@ class ErasureRequest(Schema):
     contact_id = fields.UUID(required=True)
     import_ids = fields.List(fields.UUID(), load_default=list)
     related_ids = fields.List(fields.UUID(), load_default=list)
+    match_keys = fields.Dict(load_default=dict)
 
     class Meta:
         unknown = EXCLUDE

@@ -1,46 +1,25 @@
-"""Databases and migrations: create each service's own database and run its own Alembic history."""
+"""Databases and migrations: create a service's own database and run its own Alembic history. Which
+services have which history is the operator CLI's knowledge (piiri_cli/databases.py): the kit names none."""
 
-import importlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
 
-from piiri.config import ROOT, database_url
-
-MIGRATION_DIRS = {
-    "contacts": ROOT / "services" / "contacts" / "migrations",
-    "audit": ROOT / "services" / "audit" / "migrations",
-    "gateway": ROOT / "gateway" / "migrations",
-    "imports": ROOT / "services" / "imports" / "migrations",
-    "exports": ROOT / "services" / "exports" / "migrations",
-    "billing": ROOT / "services" / "billing" / "migrations",
-}
-METADATA_MODULES = {
-    "contacts": "services.contacts.models",
-    "audit": "services.audit.models",
-    "gateway": "gateway.models",
-    "imports": "services.imports.models",
-    "exports": "services.exports.models",
-    "billing": "services.billing.models",
-}
+from piiri.config import database_url
 
 
-def alembic_config(service: str, url: str) -> Config:
+def alembic_config(service: str, url: str, migrations: Path) -> Config:
+    """Alembic's configuration for the database ``service`` uses, at ``url``, with the Alembic history in
+    the folder ``migrations``."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATION_DIRS[service]))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["service"] = service
     return config
-
-
-def target_metadata(service: str) -> MetaData:
-    metadata: MetaData = importlib.import_module(METADATA_MODULES[service]).metadata
-    return metadata
 
 
 def ensure_database(url: str) -> bool:
@@ -64,20 +43,20 @@ def drop_database(url: str) -> None:
 
 
 def migrate(
-    config: Mapping[str, object], services: Iterable[str] | None = None, create: bool = True
+    config: Mapping[str, object],
+    migrations: Mapping[str, Path],
+    services: Iterable[str] | None = None,
+    create: bool = True,
 ) -> list[str]:
-    """Bring every service's database to its newest migration; returns the URLs touched."""
+    """Bring each database to its newest migration (``migrations``: service -> its Alembic folder; all of
+    them, or those of ``services``); returns the URLs touched."""
     done = []
-    for service in services or MIGRATION_DIRS:
+    for service in services or migrations:
         url = database_url(config, service)
         if create:
             ensure_database(url)
-        settings = alembic_config(service, url)
+        settings = alembic_config(service, url, migrations[service])
         settings.attributes["piiri_config"] = config  # e.g. the gateway's SECRET_KEYS (its migration 0003)
         command.upgrade(settings, "head")
         done.append(url)
     return done
-
-
-def migration_dir(service: str) -> Path:
-    return Path(MIGRATION_DIRS[service])

@@ -184,7 +184,7 @@ def gateway_session(config):
 
 def cmd_migrate(args):
     from piiri.config import database_url
-    from piiri.migrate import migrate
+    from piiri_cli.databases import migrate
 
     config = load_config()
     for service in database_names(args.service or SERVICE_NAMES):

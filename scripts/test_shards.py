@@ -40,6 +40,7 @@ COST_BY_NAME = (
     ("audit_bench_smoke", 45.0),
     ("bench_smoke", 40.0),
     ("floor_smoke", 10.0),
+    ("test_api_fuzz", 25.0),  # ~560 generated requests
     ("tests/faults/", 90.0),
 )
 

@@ -64,3 +64,50 @@ class ServicesOnlyThroughContracts(Contract):
             bold=False,
         )
         output.new_line()
+
+
+def area_of(name, areas):
+    """The gateway area package ('gateway.groups') holding the module, or None (a shared module)."""
+    return service_of(name, areas)
+
+
+class GatewayAreasIndependent(Contract):
+    """A module of one gateway area (a child package of ``container`` other than ``shared``) imports no
+    module of another area: what areas share lives in the container's own modules (issue 11 item 3)."""
+
+    type_name = "gateway_areas_independent"
+
+    container = fields.ModuleField()
+    shared = fields.ListField(subfield=fields.ModuleField())
+
+    def check(self, graph, verbose):
+        areas = gateway_areas(graph, self.container.name, {module.name for module in self.shared})
+        illegal = []
+        for area in areas:
+            for importer in sorted({area} | graph.find_descendants(area)):
+                for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+                    if area_of(imported, areas) not in (None, area):
+                        details = graph.get_import_details(importer=importer, imported=imported)
+                        lines = ", ".join(str(detail["line_number"]) for detail in details)
+                        illegal.append(f"{importer} -> {imported} (l.{lines})")
+        return ContractCheck(kept=not illegal, metadata={"illegal": illegal})
+
+    def render_broken_contract(self, check):
+        for line in check.metadata["illegal"]:
+            output.print_error(f"- {line}", bold=False)
+            output.new_line()
+        output.print_error(
+            "An area uses only the core and its own modules: move what two areas share into a plain "
+            "function of a shared gateway module (gateway/web_helpers.py, gateway/base.py, ...).",
+            bold=False,
+        )
+        output.new_line()
+
+
+def gateway_areas(graph, container, shared):
+    """The area packages: the container's child packages that are not shared ones."""
+    return sorted(
+        child
+        for child in graph.find_children(container)
+        if child not in shared and graph.find_descendants(child)
+    )

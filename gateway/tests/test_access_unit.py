@@ -9,8 +9,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from gateway import api_tokens, roles
+from gateway.access.web import token_form, user_group_form
 from gateway.auth import Principal
-from gateway.web_access import token_form, user_group_form
 from piiri.errors import ValidationFailed
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "versions" / "0002_access_control.py"

@@ -4,11 +4,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gateway.i18n import MESSAGES, Translator
-from gateway.web_account import after_login_path, form_errors, locked_message
+from gateway.account.web import after_login_path, form_errors, locked_message
+from gateway.i18n import Translator, messages
 from piiri.errors import AccountLocked
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "account"
+TEMPLATES = Path(__file__).resolve().parents[1] / "account" / "templates" / "account"
 KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 
 
@@ -54,4 +54,4 @@ def test_s1_password_errors_are_translated_by_field():
 def test_s1_every_word_the_account_pages_use_exists_in_both_languages():
     used = {key for path in TEMPLATES.glob("*.html") for key in KEY.findall(path.read_text())}
     assert len(used) > 30
-    assert used <= set(MESSAGES["fi"]) and used <= set(MESSAGES["en"]), sorted(used - set(MESSAGES["fi"]))
+    assert used <= set(messages("fi")) and used <= set(messages("en")), sorted(used - set(messages("fi")))

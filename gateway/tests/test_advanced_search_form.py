@@ -2,7 +2,7 @@
 
 from werkzeug.datastructures import MultiDict
 
-from gateway.advanced_search_form import expression_of, form_state, row_errors
+from gateway.saved_searches.advanced_search_form import expression_of, form_state, row_errors
 
 
 def test_c4_rows_and_nested_group_build_the_expression():

@@ -4,14 +4,14 @@ English, the services' messages are translated, and the person/organisation sect
 import re
 from pathlib import Path
 
-from gateway import i18n_affiliations, web_affiliations  # noqa: F401  (registers words and sections)
-from gateway.i18n import MESSAGES, Translator
+from gateway.affiliations import web as web_affiliations
+from gateway.i18n import Translator, messages
 from gateway.web_helpers import GATEWAY_DIR, render_html
 
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 TEMPLATES = [
-    *(GATEWAY_DIR / "templates" / "affiliations").glob("*.html"),
-    GATEWAY_DIR / "templates/photos/_section.html",
+    *(GATEWAY_DIR / "affiliations/templates/affiliations").glob("*.html"),
+    GATEWAY_DIR / "affiliations/templates/photos/_section.html",
 ]
 
 
@@ -20,7 +20,7 @@ def test_c2_every_template_key_exists_in_both_languages():
     used |= {f"affiliation_role.{role}" for role in web_affiliations.ROLES}
     assert len(used) > 25
     for language in ("fi", "en"):
-        assert used <= set(MESSAGES[language]), sorted(used - set(MESSAGES[language]))
+        assert used <= set(messages(language)), sorted(used - set(messages(language)))
 
 
 def test_c2_service_messages_are_translated():

@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from gateway.audit_csv import COLUMNS, events_csv, safe_cell
+from gateway.audit.audit_csv import COLUMNS, events_csv, safe_cell
+from gateway.audit.web import event_rows, page_links
 from gateway.i18n import Translator
-from gateway.web_audit import event_rows, page_links
 
 EVENT = {
     "event_id": "6f1c0c1e-1111-4444-8888-000000000001",

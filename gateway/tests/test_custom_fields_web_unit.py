@@ -5,8 +5,8 @@ from pathlib import Path
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import web_custom_fields
-from gateway.i18n import MESSAGES, Translator
+from gateway.custom_fields import web as web_custom_fields
+from gateway.i18n import Translator, messages
 from gateway.web_helpers import contact_form_data, field_errors
 
 TEMPLATES = Path(web_custom_fields.__file__).parent / "templates" / "custom_fields"
@@ -58,7 +58,7 @@ def test_c3_every_word_the_templates_use_exists_in_both_languages():
         used |= set(re.findall(r"""t\(["'](cf\.[a-z_.]+[a-z])["']""", template.read_text()))
     used |= {f"cf.type.{name}" for name in ("text", "number", "date", "choice", "multi_choice", "boolean")}
     used |= {"cf.confirm_remove", "cf.confirm_purge", "cf.remove", "cf.purge", "cf.nav"}
-    assert used <= set(MESSAGES["fi"]) and used <= set(MESSAGES["en"]), sorted(used - set(MESSAGES["fi"]))
+    assert used <= set(messages("fi")) and used <= set(messages("en")), sorted(used - set(messages("fi")))
 
 
 def test_c3_a_form_without_custom_inputs_sends_no_custom_values():

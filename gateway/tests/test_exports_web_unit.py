@@ -6,9 +6,9 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from gateway.export_calls import download_name, selection_from_args
+from gateway.exports.calls import download_name, selection_from_args
+from gateway.exports.web import form_selection, option_fields, options_from_form, web_selection
 from gateway.i18n import Translator
-from gateway.web_exports import form_selection, option_fields, options_from_form, web_selection
 from piiri.errors import ValidationFailed
 from services.exports.contract.formats import formats, get_format
 

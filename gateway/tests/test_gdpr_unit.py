@@ -1,6 +1,6 @@
 """G4 unit test of the gateway's erasure page: the confirmation's typed-name check."""
 
-from gateway.web_gdpr import same_name
+from gateway.gdpr.web import same_name
 
 
 def test_g4_typed_name_must_match_ignoring_case_and_spaces():

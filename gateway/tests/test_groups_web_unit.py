@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from gateway import web_groups
-from gateway.i18n import MESSAGES
+from gateway.groups import web as web_groups
+from gateway.i18n import messages
 
 TEMPLATES = Path(web_groups.__file__).parent / "templates" / "groups"
 KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
@@ -16,7 +16,7 @@ def test_c7_every_key_the_groups_templates_use_exists():
     used |= {f"groups.done.{key}" for key in web_groups.DONE_KEYS} | {"groups.none_selected"}
     assert len(used) > 40
     for language in ("fi", "en"):
-        assert used <= set(MESSAGES[language]), sorted(used - set(MESSAGES[language]))
+        assert used <= set(messages(language)), sorted(used - set(messages(language)))
 
 
 def test_c7_done_messages_accept_only_known_keys_and_counts():

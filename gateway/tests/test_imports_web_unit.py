@@ -1,6 +1,6 @@
 """The import pages' error texts (I1, issue 12 item 1): a refused file's error is shown in Finnish."""
 
-from gateway.web_imports import error_messages
+from gateway.imports.web import error_messages
 from piiri.errors import ValidationFailed
 
 LONG_LINE = "Line 2 of the CSV file has 70,000 characters; at most 65,536 are allowed."

@@ -4,7 +4,6 @@
 from werkzeug.datastructures import MultiDict
 
 from gateway import rich_form
-from gateway import web_rich_fields as _words  # noqa: F401  (registers the C2 words, as web.py does)
 from gateway.i18n import Translator
 from gateway.web_helpers import contact_form_values, field_errors
 

@@ -4,10 +4,9 @@ where it runs."""
 
 from werkzeug.datastructures import MultiDict
 
-from gateway import i18n_advanced_search, i18n_saved_expressions  # noqa: F401  (registers the words)
-from gateway.advanced_search_form import args_of, expression_of, expression_text, form_state
 from gateway.i18n import Translator
-from gateway.web_saved_searches import open_url
+from gateway.saved_searches.advanced_search_form import args_of, expression_of, expression_text, form_state
+from gateway.saved_searches.links import open_url
 
 
 def round_trip(expression):

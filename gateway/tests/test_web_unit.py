@@ -9,10 +9,12 @@ import pytest
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-import gateway.service  # noqa: F401  (every route module registers its words: MESSAGES is whole)
+import gateway.service  # noqa: F401  (every route module registers its sections)
 from gateway import web_helpers
-from gateway.i18n import LANGUAGES, MESSAGES, SERVICE_MESSAGES, Translator, pick_language
-from gateway.web import display_name_of
+from gateway.contacts.web import display_name_of
+from gateway.i18n import LANGUAGES, Translator, pick_language
+from gateway.i18n import messages as catalog
+from gateway.service_messages import SERVICE_MESSAGES
 from gateway.web_helpers import (
     FLASH_KEYS,
     FORM_GROUPS,
@@ -30,7 +32,9 @@ from gateway.web_helpers import (
 from services.contacts.contract import EDITABLE_FIELDS, FLAT_FIELDS, KINDS, ContactInput, WholeContactRules
 from services.contacts.contract import LANGUAGES as CONTACT_LANGUAGES
 
-TEMPLATES = Path(web_helpers.__file__).parent / "templates"
+GATEWAY_DIR = Path(web_helpers.__file__).parent
+# The shared templates and the contacts area's (the contact list, page and form).
+TEMPLATE_DIRS = (GATEWAY_DIR / "templates", GATEWAY_DIR / "contacts" / "templates")
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 
 
@@ -42,19 +46,22 @@ def placeholders(text):
 
 
 def test_every_key_is_in_both_languages_with_the_same_placeholders():
-    assert set(LANGUAGES) == set(MESSAGES) == {"fi", "en"}
-    assert set(MESSAGES["fi"]) == set(MESSAGES["en"])
-    for key, finnish in MESSAGES["fi"].items():
-        english = MESSAGES["en"][key]
-        assert finnish.strip() and english.strip(), key
-        assert placeholders(finnish) == placeholders(english), key
+    assert set(LANGUAGES) == {"fi", "sv", "en"}
+    assert set(catalog("fi")) == set(catalog("sv")) == set(catalog("en"))
+    for key, finnish in catalog("fi").items():
+        swedish, english = catalog("sv")[key], catalog("en")[key]
+        assert finnish.strip() and swedish.strip() and english.strip(), key
+        assert placeholders(finnish) == placeholders(swedish) == placeholders(english), key
 
 
 def test_every_key_the_templates_and_routes_use_exists():
-    sources = [path.read_text() for path in TEMPLATES.glob("*.html")]
+    sources = [path.read_text() for folder in TEMPLATE_DIRS for path in folder.glob("*.html")]
     sources += [
-        Path(web_helpers.__file__).read_text(),
-        Path(web_helpers.__file__).with_name("web.py").read_text(),
+        (GATEWAY_DIR / "web_helpers.py").read_text(),
+        (GATEWAY_DIR / "core.py").read_text(),
+        (GATEWAY_DIR / "contacts" / "web.py").read_text(),
+        (GATEWAY_DIR / "site" / "web.py").read_text(),
+        (GATEWAY_DIR / "account" / "web.py").read_text(),
     ]
     used = {key for source in sources for key in KEY_IN_SOURCE.findall(source)}
     used |= {f"field.{name}" for name in EDITABLE_FIELDS}
@@ -65,12 +72,13 @@ def test_every_key_the_templates_and_routes_use_exists():
     used |= {group for group, _ in FORM_GROUPS} | set(FLASH_KEYS) | {key for _, key in SERVICE_MESSAGES}
     used |= {"login.wrong", "login.throttled", "login.expired_form", "error.csrf"}
     assert len(used) > 60
-    assert used <= set(MESSAGES["fi"]), sorted(used - set(MESSAGES["fi"]))
+    assert used <= set(catalog("fi")), sorted(used - set(catalog("fi")))
 
 
 def test_finnish_is_the_default_and_unknown_languages_fall_back_to_it():
     assert pick_language(None) == "fi"
-    assert pick_language("sv") == "fi"
+    assert pick_language("de") == "fi"
+    assert pick_language("sv") == "sv"
     assert pick_language("en") == "en"
     assert Translator("xx")("login.title") == "Kirjaudu sisään"
     assert Translator("en")("login.title") == "Log in"
@@ -120,7 +128,7 @@ def test_every_field_message_of_the_contacts_service_has_a_finnish_text(data):
     texts = [text for values in by_field.values() for text in values] + general
     assert texts
     for text in texts:
-        assert text in MESSAGES["fi"].values() or re.match(r"^Liian pitkä", text), text
+        assert text in catalog("fi").values() or re.match(r"^Liian pitkä", text), text
 
 
 def test_unknown_service_messages_are_shown_as_sent():
@@ -249,7 +257,7 @@ def test_static_files_stay_inside_the_static_folder():
     assert static_file("../web.py") is None
     assert static_file("/etc/passwd") is None
     assert static_file("missing.css") is None
-    assert not list((TEMPLATES.parent / "static").glob("*.js")), "no scripts: the UI works without JavaScript"
+    assert not list((GATEWAY_DIR / "static").glob("*.js")), "no scripts: the UI works without JavaScript"
 
 
 # --- templates ----------------------------------------------------------------------------------------

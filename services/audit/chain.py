@@ -74,6 +74,29 @@ def chain_hash(prev_hash, content):
     return hashlib.sha256(prev_hash.encode("ascii") + canonical_json(content)).hexdigest()
 
 
+# The consumer renders a record's canonical JSON before it takes the chain's head lock, with this text in
+# place of recorded_at (known only under the lock); ``fill_recorded_at`` puts the time in (issue 18). Keys
+# are unique and the content holds no nested object, so the slot occurs exactly once.
+RECORDED_AT_SLOT = "piiri-recorded-at-slot"
+_SLOT_BYTES = b'"recorded_at":"' + RECORDED_AT_SLOT.encode("ascii") + b'"'
+
+
+def content_template(row):
+    """``canonical_json(content_of(row))`` with recorded_at left as a slot."""
+    return canonical_json(content_of({**row, "recorded_at": RECORDED_AT_SLOT}))
+
+
+def fill_recorded_at(template, recorded_at):
+    """The canonical JSON of the content once recorded_at is known (``content_template``'s slot filled)."""
+    filled = b'"recorded_at":' + canonical_json(_plain(recorded_at))
+    return template.replace(_SLOT_BYTES, filled, 1)
+
+
+def chain_hash_of_json(prev_hash, content_json):
+    """``chain_hash`` of content already in canonical JSON."""
+    return hashlib.sha256(prev_hash.encode("ascii") + content_json).hexdigest()
+
+
 def row_hash(row):
     """What the stored ``hash`` of a row must be, given its own ``prev_hash`` and content."""
     return chain_hash(row["prev_hash"], content_of(row))

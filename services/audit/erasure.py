@@ -1,11 +1,12 @@
-"""The audit service's part of G3 and G4, mixed into AuditService.
+"""The audit service's part of G3 and G4, a feature of AuditService.
 
 G3: ``personal_data`` returns the log's records about a person (who viewed or changed them, when):
 the log is also data held about them. G4: ``on_erasure_requested`` consumes the audit service's own
 durable queue of erasure requests (piiri/erasure.py), redacts the records about the person
-(redaction.py) and reports ``contact_erasure_completed`` back to the contacts service. A request that
-arrives while the audit service is down waits in its queue; a repeated one redacts nothing new and
-reports again.
+(redaction.py) and those naming no one that hold their values (a count's query, a file name; found
+by the request's digests, piiri/erasure_keys.py), and reports ``contact_erasure_completed`` back to
+the contacts service. A request that arrives while the audit service is down waits in its queue; a
+repeated one redacts nothing new and reports again.
 
 Dead letters (piiri/dead_letters.py, where the choice of this service as their one owner is explained):
 ``personal_data`` also lists the dead letters naming the person (section ``dead_letters``: source
@@ -26,13 +27,14 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import select
 
-from piiri import dead_letters
+from piiri import dead_letters, erasure_keys
 from piiri import erasure as protocol
 from piiri.audit import audit_record
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.audit import redaction, storage
 from services.audit.contract import load_record, parse_id
+from services.audit.core import SERVICE, AuditCore
 from services.audit.models import audit_erased_subjects
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ PAGE_SIZE = 500
 LATE_LETTERS_INTERVAL = 300  # seconds between looks for dead letters about people erased before them
 
 
-class AuditErasure:
+class AuditErasure(AuditCore):
     erasure_reporter = protocol.ErasureReporter()
     config = Config()
 
@@ -62,7 +64,7 @@ class AuditErasure:
                 if before is None:
                     break
             record = audit_record(
-                self.name,
+                SERVICE,
                 "audit.personal_data_read",
                 actor,
                 self.context.request_id,
@@ -104,6 +106,10 @@ class AuditErasure:
             for related in request["related_ids"]:  # saved searches whose text named the person
                 more = redaction.redact_subject(session, str(related), request["erasure_id"], remember=False)
                 summary["related_redacted"] = summary.get("related_redacted", 0) + more["redacted"]
+        matcher = erasure_keys.Matcher(request["match_keys"], self.config)
+        if matcher:  # counts and file names holding their values (issue 19); without the head lock
+            with self.db.transaction() as session:
+                summary["values_redacted"] = redaction.redact_values(session, matcher)
         # after the log's own redaction; a failure here raises, so the request is retried, not reported
         letters = dead_letters.erase_naming(self.config["AMQP_URI"], contact_id, _redacted_letter)
         summary["dead_letters_removed"] = letters["removed"]

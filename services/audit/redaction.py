@@ -9,7 +9,7 @@ that never hold personal values plus ``"redacted": [the keys removed]``, inside 
 verify`` still checks every link, and a redacted record shows that it was redacted.
 """
 
-from sqlalchemy import Text, any_, bindparam, func, select, text, update
+from sqlalchemy import Text, any_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from services.audit.chain import details_digest
@@ -65,19 +65,27 @@ def on_arrival(session, row):
     return on_arrival_rows(session, [row])[0]
 
 
+ALL_ERASED_UP_TO = 1000  # erased subjects read whole by on_arrival_rows; more: looked up by a batch's ids
+
+
 def on_arrival_rows(session, rows):
     """``on_arrival`` for many rows with one look-up of all their subjects (issue 18)."""
     subjects = {str(subject) for row in rows if row["details"] for subject in row["subject_ids"]}
     if not subjects:
         return rows
+    # Few people are ever erased: read them all rather than send a batch's 12,500 subject ids (issue 18)
     erased = set(
-        session.execute(
-            select(audit_erased_subjects.c.subject_id).where(
-                audit_erased_subjects.c.subject_id
-                == any_(bindparam("subjects", sorted(subjects), type_=ARRAY(Text)))
-            )
-        ).scalars()
+        session.execute(select(audit_erased_subjects.c.subject_id).limit(ALL_ERASED_UP_TO + 1)).scalars()
     )
+    if len(erased) > ALL_ERASED_UP_TO:
+        erased = set(
+            session.execute(
+                select(audit_erased_subjects.c.subject_id).where(
+                    audit_erased_subjects.c.subject_id
+                    == any_(bindparam("subjects", sorted(subjects), type_=ARRAY(Text)))
+                )
+            ).scalars()
+        )
     for row in rows:
         if row["details"] and erased.intersection(str(subject) for subject in row["subject_ids"]):
             row["details"] = redacted(row["details"]) or row["details"]
@@ -127,3 +135,42 @@ def redact_subject(session, subject_id, erasure_id, remember=True):
         .values(records_redacted=audit_erased_subjects.c.records_redacted + done)
     )
     return {"records": total, "redacted": done}
+
+
+# Records that name no contact but may hold a person's values: a count's query, filters or expression
+# (issue 12 item 4: its subject ids are empty), a file name (an import named after the person).
+VALUE_ACTIONS = ("contact.counted",)
+
+
+def redact_values(session, matcher):
+    """Redact the records that name no erased subject but whose details hold the person's values: a
+    count's query text or filters, a file name (``matcher``: piiri.erasure_keys.Matcher with the request's
+    digests); returns how many were redacted. Only those records are read, a batch at a time."""
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
+    named_file = or_(audit_events.c.details.has_key("filename"), audit_events.c.action.in_(VALUE_ACTIONS))
+    done, after = 0, 0
+    while True:
+        rows = session.execute(
+            select(audit_events.c.seq, audit_events.c.details, audit_events.c.details_salt)
+            .where(named_file, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
+            .order_by(audit_events.c.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            replacement = redacted(row.details)
+            if replacement is not None and matcher.redacted_value(row.details) != row.details:
+                session.execute(
+                    update(audit_events)
+                    .where(audit_events.c.seq == row.seq)
+                    .values(
+                        details=replacement,
+                        details_salt=None,
+                        details_digest=details_digest(row.details_salt, row.details),
+                    )
+                )
+                done += 1
+        after = rows[-1].seq
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'off'"))
+    return done

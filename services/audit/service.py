@@ -7,8 +7,6 @@ from nameko.rpc import rpc
 from sqlalchemy.exc import DataError, IntegrityError
 
 from piiri.audit import audit_record
-from piiri.context import Context
-from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, PermissionDenied
 from piiri.messaging import AUDIT_QUEUE
@@ -27,6 +25,7 @@ from services.audit.contract import (
     parse_id,
     parse_limit,
 )
+from services.audit.core import SERVICE, AuditCore
 from services.audit.erasure import AuditErasure
 
 log = logging.getLogger(__name__)
@@ -41,11 +40,8 @@ def _short(body, limit=2000):
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
-class AuditService(AuditErasure):
-    name = "audit"
-
-    db = Database("audit")
-    context = Context()
+class AuditLogRpc(AuditCore):
+    """The log itself: storing the records, reading, exporting and verifying it."""
 
     @batch_consume(AUDIT_QUEUE)
     def store_records(self, bodies):
@@ -182,6 +178,15 @@ class AuditService(AuditErasure):
     def _append(self, session, actor, action, subject_type, subject_ids, details):
         """The audit service owns the log, so a read of it is appended directly, not published."""
         record = audit_record(
-            self.name, action, actor, self.context.request_id, subject_type, subject_ids, details=details
+            SERVICE, action, actor, self.context.request_id, subject_type, subject_ids, details=details
         )
         storage.insert_event(session, load_record(record))
+
+
+# The features of the audit service, in one place: the service is exactly these (and so are its RPC
+# methods and consumers).
+FEATURES = (AuditLogRpc, AuditErasure)
+
+
+class AuditService(*FEATURES):  # type: ignore[misc]
+    name = "audit"

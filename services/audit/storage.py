@@ -11,7 +11,7 @@ from sqlalchemy import any_, bindparam, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
-from services.audit.chain import GENESIS, chain_hash, content_of
+from services.audit.chain import GENESIS, chain_hash_of_json, content_template, fill_recorded_at
 from services.audit.models import audit_chain_checkpoints, audit_chain_head, audit_events
 
 
@@ -74,8 +74,10 @@ def insert_rows(session, rows):
     however many rows: the chain is extended record by record in Python. The chain head row is locked
     FOR UPDATE until the caller's transaction ends, so appends from any number of consumers are
     serialised: positions are gap-free and in commit order, and no two records ever link to the same
-    predecessor.
+    predecessor. Each record's canonical JSON is rendered before the lock (recorded_at as a slot), so
+    under it only the time is put in and the hashes are chained (issue 18).
     """
+    templates = {id(row): content_template(row) for row in rows}
     last_seq, last_hash = lock_head(session)
     ids = list({row["event_id"] for row in rows})
     seen = set(
@@ -91,17 +93,20 @@ def insert_rows(session, rows):
         seen.add(row["event_id"])
         results.append(fresh)
         if fresh:
-            new.append(dict(row))
+            new.append((dict(row), templates[id(row)]))
     if not new:
         return results
-    redaction.on_arrival_rows(session, new)  # G4: a record about an erased contact is stored redacted
+    details = [row["details"] for row, _ in new]
+    redaction.on_arrival_rows(session, [row for row, _ in new])  # G4: about an erased contact: redacted
     recorded_at = datetime.now(UTC)
-    for row in new:
+    for (row, template), before in zip(new, details, strict=True):
+        if row["details"] is not before:  # redacted just now: its content changed
+            template = content_template(row)
         row["recorded_at"] = recorded_at
         row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
-        row["hash"] = chain_hash(last_hash, content_of(row))
+        row["hash"] = chain_hash_of_json(last_hash, fill_recorded_at(template, recorded_at))
         last_seq, last_hash = row["chain_seq"], row["hash"]
-    session.execute(insert(audit_events), new)
+    session.execute(insert(audit_events), [row for row, _ in new])
     session.execute(
         audit_chain_head.update()
         .where(audit_chain_head.c.id == 1)
@@ -145,6 +150,9 @@ def _check_text(value):
     if isinstance(value, str):
         _checked(value)
     elif isinstance(value, list | tuple):
+        if all(type(item) is str for item in value):
+            _checked("".join(value))  # one look for NUL and lone surrogates (Python never pairs them)
+            return
         for item in value:
             _check_text(item)
 

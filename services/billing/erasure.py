@@ -14,6 +14,7 @@ from piiri import erasure as protocol
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.billing import erasure_storage, models
+from services.billing.core import BillingCore
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
 
@@ -42,7 +43,7 @@ def reported(view, names):
     return {name: view.get(name) for name in names}
 
 
-class BillingErasure:
+class BillingErasure(BillingCore):
     erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -21,10 +21,10 @@ from piiri.errors import PiiriError
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
 from services.billing import models
+from services.billing.core import Settings
 from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices.rules import BadInvoice
 from services.billing.invoices.storage import parse_id
-from services.billing.payers import Settings
 from services.billing.runs import running, storage
 from services.billing.runs.queue import OUTBOX_CHANNELS, RUN_QUEUE, consume_runs, queue_run
 

@@ -1,40 +1,44 @@
 """Parts of a contact's full record contributed by features (names, statuses, groups, custom fields …).
 
-A feature registers a provider ``(session, contact_id) -> JSON-able``; ``get_contact`` returns the
-contact with every provider's part under its name, in one RPC, audited as one read.
+A feature declares a DetailPart ``(session, contact_id) -> JSON-able``; registries.py builds the one
+ContactDetails of the service from the explicit list of them; ``get_contact`` returns the contact with
+every part under its name, in one RPC, audited as one read.
 """
 
-DETAIL_PROVIDERS = {}
-DETAIL_SUBJECTS = {}  # name -> function(part) -> ids of the other contacts the part shows
+from collections.abc import Callable
+from dataclasses import dataclass
 
 
-def detail_provider(name, subjects=None):
-    """Decorator: register ``function(session, contact_id)`` as the part called ``name``; a part that
-    shows other contacts' data gives ``subjects(part)`` so the read's audit record names them too."""
+@dataclass(frozen=True)
+class DetailPart:
+    """The part called ``name``: ``provide(session, contact_id)``; a part that shows other contacts' data
+    gives ``subjects(part)`` so the read's audit record names them too."""
 
-    def register(function):
-        if name in DETAIL_PROVIDERS and DETAIL_PROVIDERS[name] is not function:
-            raise ValueError(f"a contact detail called {name!r} is registered twice")
-        DETAIL_PROVIDERS[name] = function
-        if subjects is not None:
-            DETAIL_SUBJECTS[name] = subjects
-        return function
-
-    return register
+    name: str
+    provide: Callable
+    subjects: Callable | None = None
 
 
-def detail_subjects(parts):
-    """The other contacts whose data ``parts`` show, once each, in a stable order (for the audit)."""
-    ids = []
-    for name, subjects in sorted(DETAIL_SUBJECTS.items()):
-        if parts.get(name) is not None:
-            ids.extend(str(contact_id) for contact_id in subjects(parts[name]))
-    return list(dict.fromkeys(ids))
+class ContactDetails:
+    """Every part of a contact's full record, from the features' DetailParts (refused: a name twice)."""
 
+    def __init__(self, parts):
+        self.parts = {}
+        for part in parts:
+            if part.name in self.parts:
+                raise ValueError(f"a contact detail called {part.name!r} is declared twice")
+            self.parts[part.name] = part
 
-def details_for(session, contact_id):
-    return {name: provider(session, contact_id) for name, provider in sorted(DETAIL_PROVIDERS.items())}
+    def subjects(self, parts):
+        """The other contacts whose data ``parts`` show, once each, in a stable order (for the audit)."""
+        ids = []
+        for name, part in sorted(self.parts.items()):
+            if part.subjects is not None and parts.get(name) is not None:
+                ids.extend(str(contact_id) for contact_id in part.subjects(parts[name]))
+        return list(dict.fromkeys(ids))
 
+    def parts_for(self, session, contact_id):
+        return {name: part.provide(session, contact_id) for name, part in sorted(self.parts.items())}
 
-def detail_names():
-    return tuple(sorted(DETAIL_PROVIDERS))
+    def names(self):
+        return tuple(sorted(self.parts))

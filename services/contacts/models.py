@@ -555,6 +555,8 @@ erasures = Table(
     Column("import_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
     # 0018: saved searches whose text named the person, and their couples: subjects that named them.
     Column("related_ids", ARRAY(UUID(as_uuid=True)), nullable=False, server_default=text("'{}'")),
+    # 0020: digests of the person's values (piiri/erasure_keys.py), sent in every request.
+    Column("match_keys", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     UniqueConstraint("contact_id", name="erasures_contact_once"),
     Index("erasures_pending", "requested_at", postgresql_where=text("completed_at IS NULL")),
 )

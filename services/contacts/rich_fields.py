@@ -12,7 +12,6 @@ for duplicate detection.
 import phonenumbers
 from marshmallow import ValidationError
 
-from piiri.errors import ValidationFailed
 from services.contacts.contract import (
     ADDRESS_FLAT,
     ADDRESS_PARTS,
@@ -20,6 +19,7 @@ from services.contacts.contract import (
     LIST_FIELDS,
     normalise_phone,
 )
+from services.contacts.error_codes import invalid
 
 # The flat fields each list keeps in step: list -> {flat field: entry key}.
 FLAT_OF = {
@@ -207,7 +207,7 @@ def resolve(current, values):
         if name == "addresses":
             country = flat["country"]
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise invalid(errors)
     return result
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.types import Text
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.rules import parse_bool
 from services.contacts.contract import ADDRESS_KINDS, GENDERS, TAG_LENGTH
-from services.contacts.filters import search_filter
+from services.contacts.filters import FilterSet
 from services.contacts.models import contacts
 
 NO_GENDER = "unset"
@@ -28,13 +28,11 @@ def parse_tags(value):
     return sorted(set(tags))
 
 
-@search_filter("tag")
 def tag(value):
     """Contacts having the tag; several separated by commas: having every one of them (GIN index)."""
     return contacts.c.tags.contains(cast(parse_tags(value), ARRAY(Text)))
 
 
-@search_filter("gender")
 def gender(value):
     """female, male, other, or 'unset' for contacts without a gender."""
     value = str(value).strip().lower()
@@ -46,19 +44,16 @@ def gender(value):
     return contacts.c.gender == value
 
 
-@search_filter("has_phone")
 def has_phone(value):
     present = contacts.c.phone.is_not(None)
     return present if parse_bool("has_phone", value) else ~present
 
 
-@search_filter("has_address")
 def has_address(value):
     present = contacts.c.addresses != literal([], JSONB)
     return present if parse_bool("has_address", value) else ~present
 
 
-@search_filter("address_kind")
 def address_kind(value):
     """Contacts with an address of this kind (home, work, postal, billing, other)."""
     value = str(value).strip().lower()
@@ -68,3 +63,15 @@ def address_kind(value):
             f"address_kind must be one of {choices}.", {"address_kind": [f"Use one of {choices}."]}
         )
     return contacts.c.addresses.contains(literal([{"kind": value}], JSONB))
+
+
+# What this module adds to the contact search (registries.py lists it).
+FILTERS = FilterSet(
+    filters={
+        "tag": tag,
+        "gender": gender,
+        "has_phone": has_phone,
+        "has_address": has_address,
+        "address_kind": address_kind,
+    },
+)

@@ -1,16 +1,16 @@
-"""Nameko entrypoints of the contacts service: thin RPC methods that validate, call storage, audit."""
+"""The contacts service: its features, listed once (FEATURES), and the core contact records' RPCs.
+
+Every feature class subclasses ContactsCore (core.py: the dependencies and the shared helpers) and uses
+nothing else of the service; ContactsService is exactly the features in FEATURES, so its nameko
+entrypoints are theirs. tests/unit/test_service_composition.py enforces both.
+"""
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import select
 
-from piiri.audit import AuditTrail
-from piiri.context import Context
-from piiri.db import Database
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
-from piiri.outbox import Outbox
+from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import models, rich_fields, scopes, storage
-from services.contacts import rich_filters as _rich_filters  # noqa: F401  (registers the C2 filters)
 from services.contacts.access_report.rpc import AccessReportRpc
 from services.contacts.advanced_search.rpc import AdvancedSearchRpc
 from services.contacts.affiliations import rules as affiliation_rules
@@ -22,30 +22,29 @@ from services.contacts.birthdays.rpc import BirthdaysRpc
 from services.contacts.consents.rpc import ConsentsRpc
 from services.contacts.contract import (
     EDITABLE_FIELDS,
-    SUMMARY_FIELDS,
     Contact,
     ContactInput,
-    ContactSummary,
     normalise_phone,
     whole_contact_errors,
 )
+from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
-from services.contacts.details import detail_names, detail_subjects, details_for
+from services.contacts.custom_fields.values import write_contact_custom
 from services.contacts.erasure.rpc import ErasureRpc
+from services.contacts.error_codes import invalid
 from services.contacts.export_rows.rpc import ExportRowsRpc
-from services.contacts.filters import filter_conditions
 from services.contacts.groups.rpc import GroupsRpc
+from services.contacts.groups.storage import join_creator_scope
 from services.contacts.imports.rpc import ImportsRpc
 from services.contacts.merge.rpc import MergeRpc
 from services.contacts.merge.storage import redirect_target
 from services.contacts.person.rpc import PersonRpc
 from services.contacts.photos.rpc import PhotosRpc
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.retention.rpc import RetentionRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
-from services.contacts.search import clamp_limit, decode_cursor, plan_search
 
 CONTACT = Contact()
-SUMMARY = ContactSummary()
 
 
 def validated(data, partial=False):
@@ -55,9 +54,7 @@ def validated(data, partial=False):
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed(
-            "Some fields are not valid.", rich_fields.flatten_errors(exc.normalized_messages())
-        ) from None
+        raise invalid(rich_fields.flatten_errors(exc.normalized_messages())) from None
     if values.get("phone"):
         values["phone"] = normalise_phone(values["phone"])
     return values
@@ -66,34 +63,11 @@ def validated(data, partial=False):
 def check_whole(contact):
     errors = whole_contact_errors(contact)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise invalid(errors)
 
 
-class ContactsService(
-    ExportRowsRpc,
-    BillingPayersRpc,
-    ErasureRpc,
-    AccessReportRpc,
-    ConsentsRpc,
-    RetentionRpc,
-    AutomationsRpc,
-    MergeRpc,
-    AdvancedSearchRpc,
-    GroupsRpc,
-    PersonRpc,
-    AffiliationsRpc,
-    PhotosRpc,
-    CustomFieldsRpc,
-    SavedSearchesRpc,
-    BirthdaysRpc,
-    ImportsRpc,
-):
-    name = "contacts"
-
-    db = Database("contacts")
-    context = Context()
-    audit = AuditTrail("contacts")
-    outbox = Outbox("contacts", models.outbox)
+class ContactRecordsRpc(ContactsCore):
+    """The contact records themselves: create, read, change, delete, search (C1, C2, C4)."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):
@@ -108,7 +82,9 @@ class ContactsService(
         check_whole(values)
         with self.db.transaction() as session:
             contact = storage.insert_contact(session, values)
-            custom_changed, custom = self._write_custom(session, contact["id"], given_custom, creating=True)
+            custom_changed, custom = write_contact_custom(
+                session, contact["id"], given_custom, self.context.actor, creating=True
+            )
             self._record_change(
                 session,
                 actor,
@@ -118,7 +94,9 @@ class ContactsService(
                 sorted(values) + custom_changed,
                 custom=custom,
             )
-            self._groups_join_creator_scope(session, actor, contact["id"])  # C6: a scoped creator keeps it
+            join_creator_scope(
+                session, self.audit, self.outbox, actor, contact["id"]
+            )  # C6: a scoped creator keeps it
         self.outbox.flush()
         return {**CONTACT.dump(contact), "custom": custom}
 
@@ -128,10 +106,14 @@ class ContactsService(
         actor = self.context.require("contacts.view")
         session = self.db.session
         contact = self._existing(session, contact_id)
-        parts = scopes.visible_parts(session, actor, contact["id"], details_for(session, contact["id"]))  # C6
+        parts = scopes.visible_parts(
+            session, actor, contact["id"], CONTACT_DETAILS.parts_for(session, contact["id"])
+        )  # C6
         session.rollback()
-        subjects = [contact["id"], *detail_subjects(parts)]  # and the other contacts the parts show
-        self.audit.read(actor, "contact.viewed", "contact", subjects, fields=EDITABLE_FIELDS + detail_names())
+        subjects = [contact["id"], *CONTACT_DETAILS.subjects(parts)]  # and the other contacts the parts show
+        self.audit.read(
+            actor, "contact.viewed", "contact", subjects, fields=EDITABLE_FIELDS + CONTACT_DETAILS.names()
+        )
         redirect = {"redirected_from": contact["redirected_from"]} if "redirected_from" in contact else {}
         return {**CONTACT.dump(contact), **parts, **redirect}
 
@@ -149,7 +131,9 @@ class ContactsService(
                 affiliation_rules.refuse_kind_change(
                     current, affiliation_storage.has_links(session, current["id"])
                 )
-            custom_changed, custom = self._write_custom(session, current["id"], given_custom)
+            custom_changed, custom = write_contact_custom(
+                session, current["id"], given_custom, self.context.actor
+            )
             if not changed and not custom_changed:
                 return {**CONTACT.dump(current), "custom": custom}
             contact = storage.update_contact(session, current["id"], changed)
@@ -219,56 +203,31 @@ class ContactsService(
         actor = self.context.require("contacts.view")
         return self._search_page(actor, q, filters, limit, cursor, {})
 
-    def _search_page(self, actor, q, filters, limit, cursor, audit_details):
-        """One audited page of contacts for ``q`` and ``filters`` (the list, saved searches …):
-        the page's contacts are one ``contact.listed`` event, with ``audit_details`` added."""
-        limit = clamp_limit(limit)
-        conditions = filter_conditions(filters, self.db.session, actor) + scopes.conditions(
-            self.db.session, actor
-        )
-        items, next_position, match = storage.search(
-            self.db.session, plan_search(q), limit, decode_cursor(cursor), conditions
-        )
-        self.db.session.rollback()
-        if items:
-            self.audit.read(
-                actor,
-                "contact.listed",
-                "contact",
-                [item["id"] for item in items],
-                fields=SUMMARY_FIELDS,
-                details={"query": q or "", "filters": filters or {}, **audit_details},
-            )
-        return {
-            "items": SUMMARY.dump(items, many=True),
-            "next_cursor": storage.cursor_for(next_position),
-            "match": match,
-        }
 
-    def _existing(self, session, contact_id, for_update=False):
-        parsed = storage.parse_id(contact_id)
-        contact = storage.get_contact(session, parsed, for_update) if parsed else None
-        survivor = redirect_target(session, parsed) if parsed and contact is None else None
-        redirected = storage.get_contact(session, survivor, for_update) if survivor is not None else None
-        if redirected is not None:  # a merged-away id resolves to the contact it was merged into (C11)
-            contact = {**redirected, "redirected_from": str(parsed)}
-        if contact is None:
-            raise NotFound(f"No contact with id {contact_id}.", {"id": str(contact_id)})
-        # Out of the actor's data scope (C6): answered exactly as an unknown id.
-        scopes.require_visible(session, self.context.actor, [contact["id"]], label=contact_id)
-        return contact
+# The features of the contacts service, in one place: the service is exactly these (and so are its RPC
+# methods, timers and consumers). A new feature adds its class here, and its search filters and contact
+# details to registries.py.
+FEATURES = (
+    ContactRecordsRpc,
+    ExportRowsRpc,
+    BillingPayersRpc,
+    ErasureRpc,
+    AccessReportRpc,
+    ConsentsRpc,
+    RetentionRpc,
+    AutomationsRpc,
+    MergeRpc,
+    AdvancedSearchRpc,
+    GroupsRpc,
+    PersonRpc,
+    AffiliationsRpc,
+    PhotosRpc,
+    CustomFieldsRpc,
+    SavedSearchesRpc,
+    BirthdaysRpc,
+    ImportsRpc,
+)
 
-    def _record_change(self, session, actor, action, event_type, contact, changed_fields, custom=None):
-        self.audit.write(
-            self.outbox, session, actor, action, "contact", [contact["id"]], fields=changed_fields
-        )
-        self.outbox.event(
-            session,
-            event_type,
-            {
-                "contact_id": str(contact["id"]),
-                "changed_fields": changed_fields,
-                "contact": CONTACT.dump(contact),
-                **({"custom": custom} if custom is not None else {}),
-            },
-        )
+
+class ContactsService(*FEATURES):  # type: ignore[misc]
+    name = "contacts"

@@ -1,4 +1,4 @@
-"""The exports service's part of G3 and G4 (issue 19), mixed into ExportsService.
+"""The exports service's part of G3 and G4 (issue 19), a feature of ExportsService.
 
 What it holds about a person: the finished files that contain them. The worker records the contacts
 of every file it stores, and the couples whose address name a row holds (``export_job_contacts``),
@@ -23,6 +23,7 @@ from piiri import erasure as protocol
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.exports import storage
+from services.exports.core import ExportsCore
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ SHOWN = (
 )  # fmt: skip
 
 
-class ExportsErasure:
+class ExportsErasure(ExportsCore):
     erasure_reporter = protocol.ErasureReporter()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -27,14 +27,15 @@ def audit_columns(job, export_format):
 
 
 def rows_of(first, fetch_page, on_page, contact_ids):
-    """Every row of the selection, page by page; each row's contact id, and its couple's id (the couple's
-    address name names the partner), is added to ``contact_ids``."""
+    """Every row of the selection, page by page; each row's contact id, its couple's id and the couple's
+    members' ids (the couple's address name names the partner: G3 lists the file in the partner's
+    access report, G4 deletes it) are added to ``contact_ids``."""
     page, done = first, 0
     while True:
         contact_ids.update(item["id"] for item in page["items"] if item.get("id"))
-        contact_ids.update(
-            item["couple"]["id"] for item in page["items"] if (item.get("couple") or {}).get("id")
-        )
+        for item in page["items"]:
+            couple = item.get("couple") or {}
+            contact_ids.update(filter(None, [couple.get("id"), *(couple.get("member_ids") or ())]))
         yield from page["items"]
         done += len(page["items"])
         if on_page(done, None) is False:

@@ -12,22 +12,18 @@ from datetime import timedelta
 
 import eventlet
 from marshmallow import ValidationError
-from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 from nameko.timer import timer
 
-from piiri.audit import AuditTrail
-from piiri.context import Context
-from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from piiri.outbox import Outbox
 from services.exports import columns as export_columns
-from services.exports import direct, models, storage
+from services.exports import direct, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
+from services.exports.core import ExportsCore
 from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
-from services.exports.queue import OUTBOX_CHANNELS, queue_job
+from services.exports.queue import queue_job
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +76,8 @@ def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
     return view
 
 
-class ExportsService(ExportsErasure):
-    name = "exports"
-
-    db = Database("exports")
-    context = Context()
-    audit = AuditTrail("exports")
-    outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
-    config = Config()
-    contacts = RpcProxy("contacts")
+class ExportJobsRpc(ExportsCore):
+    """The export jobs: start, status, list, download, cancel, the direct formats, expiry of files."""
 
     def _keep_hours(self):
         return int(self.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
@@ -270,3 +259,12 @@ class ExportsService(ExportsErasure):
         if job["status"] != "done":
             raise Conflict(f"The export is {job['status']}, not ready.", {"status": job["status"]})
         return job
+
+
+# The features of the exports service, in one place: the service is exactly these (and so are its RPC
+# methods, timers and consumers).
+FEATURES = (ExportJobsRpc, ExportsErasure)
+
+
+class ExportsService(*FEATURES):  # type: ignore[misc]
+    name = "exports"

@@ -24,7 +24,7 @@ def write_error_report(headers, rows_with_errors, out, language="fi"):
 
     ``rows_with_errors``: iterable of ``(row_number, cells, errors)``: cells in ``headers`` order,
     errors {header or ROW_KEY: English message} (validation.RowValidator). Messages are written in
-    ``language`` ('fi' or 'en'); the Errors column gives each as 'Header: message'.
+    ``language`` (fi, sv or en); the Errors column gives each as 'Header: message'.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -33,7 +33,7 @@ def write_error_report(headers, rows_with_errors, out, language="fi"):
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Virheet" if language == "fi" else "Errors")
+    sheet = workbook.create_sheet({"fi": "Virheet", "sv": "Fel"}.get(language, "Errors"))
     bad = PatternFill("solid", start_color=BAD_FILL, end_color=BAD_FILL)
     heading = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     bold = Font(bold=True)

@@ -1,4 +1,4 @@
-"""How long the imports service keeps an import's personal data (I1, G5), mixed into ImportsService.
+"""How long the imports service keeps an import's personal data (I1, G5), a feature of ImportsService.
 
 The uploaded file, the validated batches, the rows with errors and the first rows kept for the
 preview are deleted IMPORT_KEEP_HOURS (default a week) after the import ends, or after an upload
@@ -10,17 +10,22 @@ contacts service keeps. Reading a deleted file's rows is refused with the date (
 import logging
 from datetime import timedelta
 
-from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from piiri.errors import Conflict
 from services.imports import jobs
+from services.imports.core import ImportsCore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_KEEP_HOURS = 168
 EXPIRY_INTERVAL = 600  # seconds between looks for data to delete
 EXPIRY_BATCH = 100  # jobs whose data is deleted per transaction
+
+
+def keep_hours(config):
+    """IMPORT_KEEP_HOURS of the configuration, or the default."""
+    return int(config.get("IMPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
 
 
 def expires_at(job, keep_hours):
@@ -47,20 +52,15 @@ def require_kept(job):
         )
 
 
-class Retention:
-    """Mixin of ImportsService: the timer that deletes what is kept no longer."""
-
-    config = Config()
-
-    def _keep_hours(self):
-        return int(self.config.get("IMPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
+class Retention(ImportsCore):
+    """Feature of ImportsService: the timer that deletes what is kept no longer."""
 
     @timer(interval=EXPIRY_INTERVAL)
     def expire_data(self):
         """Delete the data of jobs past IMPORT_KEEP_HOURS, in batches, until none is left."""
-        keep_hours = self._keep_hours()
+        hours = keep_hours(self.config)
         expired = self.db.in_batches(
-            lambda session, batch: jobs.expire_data(session, keep_hours, batch), EXPIRY_BATCH
+            lambda session, batch: jobs.expire_data(session, hours, batch), EXPIRY_BATCH
         )
         if expired:
             log.info("imports: deleted the files and rows of %d imports", expired)

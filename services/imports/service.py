@@ -10,18 +10,14 @@ from dataclasses import asdict
 
 from nameko.rpc import rpc
 
-from piiri.audit import AuditTrail
-from piiri.context import Context
-from piiri.db import Database
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
-from piiri.outbox import Outbox
-from piiri.rpc import RpcProxy
-from services.imports import jobs, mapping, models, pipeline, sample
+from services.imports import jobs, mapping, pipeline, sample
 from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
+from services.imports.core import ImportsCore
 from services.imports.erasure import ImportsErasure
-from services.imports.limits import Limits, check_file_size
+from services.imports.limits import check_file_size
 from services.imports.reading import ImportFileError
-from services.imports.retention import Retention, expires_at, require_kept
+from services.imports.retention import Retention, expires_at, keep_hours, require_kept
 
 IMPORT = "contacts.import"
 JOB = ImportJob()
@@ -39,14 +35,8 @@ def file_error(exc):
     return ValidationFailed(exc.message, {"file": [exc.message], "code": exc.code, **exc.details})
 
 
-class ImportsService(Retention, ImportsErasure):
-    name = "imports"
-
-    db = Database("imports")
-    context = Context()
-    audit = AuditTrail("imports")
-    outbox = Outbox("imports", models.outbox)
-    contacts = RpcProxy("contacts")
+class ImportJobsRpc(ImportsCore):
+    """The import jobs: upload, mapping, options, preview, validation, commit, status, undo, batches."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):
@@ -374,7 +364,7 @@ class ImportsService(Retention, ImportsErasure):
 
     def _view(self, job):
         """The job as the contract shows it, with ``expires_at``: when its file and rows are deleted."""
-        return JOB.dump({**job, "expires_at": expires_at(job, self._keep_hours())})
+        return JOB.dump({**job, "expires_at": expires_at(job, keep_hours(self.config))})
 
     def _job(self, session, import_id, for_update=False, status=None):
         job = jobs.get_job(session, job_id_of(import_id), for_update)
@@ -387,10 +377,6 @@ class ImportsService(Retention, ImportsErasure):
                 {"status": job["status"]},
             )
         return job
-
-    def _limits(self):
-        """The limits of an import file (IMPORT_MAX_* in the configuration, limits.py)."""
-        return Limits.from_config(self.config)
 
     def _fail_file(self, job, exc):
         """End the upload as failed with the file's specific error (nothing was imported) and refuse it."""
@@ -426,3 +412,12 @@ def _now():
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+# The features of the imports service, in one place: the service is exactly these (and so are its RPC
+# methods, timers and consumers).
+FEATURES = (ImportJobsRpc, Retention, ImportsErasure)
+
+
+class ImportsService(*FEATURES):  # type: ignore[misc]
+    name = "imports"

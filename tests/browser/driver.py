@@ -61,6 +61,7 @@ def main():
             headless=True,
             args=FLAGS,
             viewport={"width": 1280, "height": 900},
+            locale="fi-FI",  # a Finnish browser: pages follow Accept-Language when no language was chosen
         )
         page = context.pages[0] if context.pages else context.new_page()
         page.set_default_timeout(DEFAULT_TIMEOUT_MS)

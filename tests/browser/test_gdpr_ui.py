@@ -45,7 +45,7 @@ def test_g3_g4_officer_downloads_access_report_and_erases_a_person(system, brows
     reader = pypdf.PdfReader(io.BytesIO(base64.b64decode(fetched["data"])))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Tietopyyntö: Säde Ylä-Kärppä" in text
-    assert "Palvelu: contacts" in text and "Palvelu: audit" in text and "sade@example.fi" in text
+    assert "Palvelu: Yhteystiedot" in text and "Palvelu: Tapahtumaloki" in text and "sade@example.fi" in text
 
     # G4: the confirmation lists what will happen and wants the name typed.
     browser.click("#erase-contact")

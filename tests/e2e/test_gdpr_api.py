@@ -54,8 +54,8 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     pages = pypdf.PdfReader(io.BytesIO(pdf.content)).pages
     text = " ".join(page.extract_text() for page in pages)
     assert f"Access report: Päivi {NAME}" in text
-    assert "Service: contacts" in text and "Service: audit" in text and "Page 1" in text
-    assert "Service: imports" in text and "Service: exports" in text
+    assert "Service: Contacts" in text and "Service: Audit log" in text and "Page 1" in text
+    assert "Service: Imports" in text and "Service: Exports" in text
 
     bad = api.get(f"/api/v1/contacts/{contact_id}/access-report", params={"format": "xml"})
     assert bad.status_code == 422 and "format" in bad.json()["details"]

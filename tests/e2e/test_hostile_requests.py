@@ -184,7 +184,7 @@ def test_issue12_item6_the_web_ui_answers_a_nul_with_a_400_page(system, admin_ap
 
 def test_issue12_item6_an_import_upload_names_a_nul_in_its_file_or_sheet_name():
     """Multipart uploads are parsed by their routes (size first), so the import checks its own names."""
-    from gateway.api_imports import ImportCalls
+    from gateway.imports.api import ImportCalls
     from piiri.errors import ValidationFailed
 
     class Gateway(ImportCalls):

@@ -41,7 +41,7 @@ def test_issue12_7k_a_bug_in_a_service_answers_503_without_its_class(system, adm
         raise RuntimeError(SECRET_TEXT)
 
     monkeypatch.setattr(ContactsService, "search_contacts", broken)
-    with caplog.at_level(logging.ERROR, logger="gateway.base"):
+    with caplog.at_level(logging.ERROR, logger="gateway.core"):
         response = admin_api.get("/api/v1/contacts")
     assert response.status_code == 503
     body = assert_generic(response, "RuntimeError")

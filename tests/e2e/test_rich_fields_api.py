@@ -80,10 +80,11 @@ def test_c2_api_refuses_bad_fields_by_name_and_changes_nothing(admin_api):
     )
     assert response.status_code == 422, response.text  # validation_failed, as every contact write
     body = response.json()
-    assert body["details"] == {
-        "phones.0.kind": ["Must be one of: mobile, home, work, fax, other."],
-        "website": ["Not a web address (http or https)."],
+    assert body["details"] == {  # codes with the message in words (issue 11 item 5)
+        "phones.0.kind": ["contact.choice"],
+        "website": ["contact.website_invalid"],
     }
+    assert body["code"] == "contact.invalid" and body["message"] == "Some fields are not valid."
     response = admin_api.patch(
         f"/api/v1/contacts/{contact['id']}",
         json={
@@ -94,14 +95,14 @@ def test_c2_api_refuses_bad_fields_by_name_and_changes_nothing(admin_api):
         },
     )
     assert response.status_code == 422
-    assert response.json()["details"] == {"emails": ["Only one e-mail address can be primary."]}
+    assert response.json()["details"] == {"emails": ["contact.one_primary"]}
     response = admin_api.post(
-        "/api/v1/contacts", json={"last_name": "B", "addresses": [{"postal_code": "123"}]}
+        "/api/v1/contacts",
+        json={"last_name": "B", "addresses": [{"postal_code": "123"}]},
+        headers={"Accept-Language": "fi"},
     )
-    assert response.status_code == 422
-    assert response.json()["details"] == {
-        "addresses.0.postal_code": ["A Finnish postal code has five digits."]
-    }
+    assert response.status_code == 422 and response.json()["message"] == "Tarkista merkityt kentät."
+    assert response.json()["details"] == {"addresses.0.postal_code": ["contact.postal_code_finnish"]}
     after = admin_api.get(f"/api/v1/contacts/{contact['id']}").json()
     assert after["version"] == contact["version"] and after["emails"] == [] and after["website"] is None
 

@@ -51,7 +51,9 @@ def test_g3_issue11_contacts_writes_the_access_report_pdf_and_json_and_audits_it
     )
     pages = pypdf.PdfReader(io.BytesIO(base64.b64decode(as_pdf["data"]))).pages
     words = " ".join(page.extract_text() for page in pages)
-    assert "Tietopyyntö: Åsa Жукова-Äijälä" in words and "Palvelu: audit" in words and "Sivu 1" in words
+    assert (
+        "Tietopyyntö: Åsa Жукова-Äijälä" in words and "Palvelu: Tapahtumaloki" in words and "Sivu 1" in words
+    )
     report = json.loads(base64.b64decode(as_json["data"]))
     assert report["generated_by"] == "report-officer" and set(report["services"]) == {"contacts", "audit"}
     assert report["services"]["contacts"]["contact"]["first_name"] == "Åsa"

@@ -316,8 +316,8 @@ def test_c2_organisation_filter_in_lists_advanced_and_saved_searches(contacts, e
         contacts.search_contacts(filters={"organisation_id": acme["id"], "organisation_role": "boss"})
     assert "organisation_role" in error.value.details
 
-    with engines["contacts"].connect() as conn:
-        conn.execute(text("SET enable_seqscan = off"))
+    with engines["contacts"].begin() as conn:  # SET LOCAL: the pooled connection must not keep it
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
         plan = "\n".join(
             conn.execute(
                 text(

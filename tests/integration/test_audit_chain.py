@@ -172,7 +172,8 @@ def test_s2_the_migration_chains_existing_records_in_the_order_received(database
     from alembic import command
 
     from piiri.db import make_engine
-    from piiri.migrate import alembic_config, drop_database, ensure_database
+    from piiri.migrate import drop_database, ensure_database
+    from piiri_cli.databases import alembic_config
 
     url = databases["audit"] + "_upgrade"
     drop_database(url)

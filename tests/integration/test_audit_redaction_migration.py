@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from piiri.config import database_url
 from piiri.db import make_engine
-from piiri.migrate import alembic_config, drop_database, ensure_database
+from piiri.migrate import drop_database, ensure_database
+from piiri_cli.databases import alembic_config
 from services.audit.chain import GENESIS
 from services.audit.verify import verify_stored_chain
 

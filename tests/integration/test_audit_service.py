@@ -24,7 +24,7 @@ from services.audit import models, storage
 from services.audit.contract import load_record
 from services.audit.service import AuditService
 from services.contacts.contract import EDITABLE_FIELDS
-from services.contacts.details import detail_names
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.service import ContactsService
 from tests.events import signed_audit_publisher
 
@@ -99,7 +99,7 @@ def test_g2_creating_viewing_and_updating_a_contact_are_logged_with_actor_and_fi
         assert event["occurred_at"].endswith("+00:00")
         uuid.UUID(event["event_id"])
     assert {"first_name", "last_name", "city"} <= set(events["contact.created"]["fields"])
-    assert events["contact.viewed"]["fields"] == sorted(EDITABLE_FIELDS + detail_names())
+    assert events["contact.viewed"]["fields"] == sorted(EDITABLE_FIELDS + CONTACT_DETAILS.names())
     assert events["contact.updated"]["fields"] == ["addresses", "city"]  # C2: the address list follows
 
 

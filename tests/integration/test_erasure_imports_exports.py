@@ -1,5 +1,6 @@
 """G4, issue 19: the storage side of the imports and exports services' erasure, on the real databases:
-which jobs lose their data, which are stopped, which are left alone, and that a repeat changes nothing."""
+which jobs lose their data (named by id, or holding the person's values), which are stopped, which texts
+are redacted, which are left alone, and that a repeat changes nothing."""
 
 import uuid
 
@@ -7,8 +8,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from piiri.erasure_keys import Matcher, match_keys
 from services.exports import storage as exports
+from services.imports import erasure_values
 from services.imports import jobs as imports
+from services.imports.limits import Limits
 
 PERSON, SOMEONE = uuid.uuid4(), uuid.uuid4()
 ACTOR = {"id": "u1", "username": "maija"}
@@ -97,3 +101,62 @@ def test_g4_issue19_imports_erasure_deletes_the_named_imports_file_and_rows_and_
     again = imports.erase_jobs(import_db, [done["id"]])
     assert again == {"imports": 1, "file_parts": 0, "row_batches": 0, "row_errors": 0}
     assert imports.get_job(import_db, done["id"])["erased_at"] == kept["erased_at"]  # the first time stays
+
+
+def test_g4_issue19_imports_erasure_finds_the_person_by_values_where_no_contact_id_names_them(import_db):
+    config = {"CONTEXT_KEYS": "sweep-key"}
+    matcher = Matcher(
+        match_keys(["maija@zyxw.fi"], ["+358401234567"], ["Maija Zyxwvirtanen"], ["zyxwvirtanen"], config),
+        config,
+    )
+    uploaded = imports.create_job(import_db, "uudet.csv", ACTOR)  # uploaded, not committed: no contact
+    imports.add_file_part(import_db, uploaded["id"], 0, b"Etunimi;Puhelin\nLiisa;050 1\nMaija;040 123 4567\n")
+    preview = imports.create_job(import_db, "esikatselu.csv", ACTOR)  # only the preview rows hold them
+    imports.update_job(import_db, preview["id"], status="validated", sample_rows=[["Zyxwvirtanen", "Maija"]])
+    refused = imports.create_job(import_db, "hylatyt.csv", ACTOR)  # a refused row of theirs
+    imports.update_job(import_db, refused["id"], status="done")
+    imports.add_row_errors(import_db, refused["id"], [(2, {"Sähköposti": "Virheellinen"}, ["maija@zyxw.fi"])])
+    failed = imports.create_job(import_db, "perhe Zyxwvirtanen.csv", ACTOR)  # text naming them only
+    imports.update_job(
+        import_db, failed["id"], status="failed", headers=["Zyxwvirtanen", "Aho"],
+        error={"message": "given more than once: Zyxwvirtanen", "details": {"headers": ["Zyxwvirtanen"]}},
+    )  # fmt: skip
+    imports.add_row_errors(import_db, failed["id"], [(3, {"": "Sama kuin Zyxwvirtanen"}, [])])
+    other = imports.create_job(import_db, "muut.csv", ACTOR)
+    imports.add_file_part(import_db, other["id"], 0, b"Etunimi;Sukunimi\nMaija;Aho\n")  # another Maija
+    imports.remember_mapping(import_db, "sig-person", {"Maija": "first_name", "Zyxwvirtanen": "x"}, "maija")
+    imports.remember_mapping(import_db, "sig-plain", {"Etunimi": "first_name"}, "maija")
+    import_db.commit()
+
+    summary = erasure_values.erase_matching(import_db, matcher, Limits())
+    import_db.commit()
+    assert summary == {
+        "imports_matched": 3,
+        "texts_redacted": 2,
+        "mappings_deleted": 1,
+        "outbox_rows_deleted": 0,
+    }
+    for erased in (uploaded, preview, refused):
+        job = imports.get_job(import_db, erased["id"])
+        assert job["erased_at"] and job["sample_rows"] is None, job
+        assert imports.file_data(import_db, erased["id"]) == b"" and not imports.row_errors(
+            import_db, erased["id"]
+        )
+    assert imports.get_job(import_db, uploaded["id"])["status"] == "cancelled"  # it cannot go on
+    kept = imports.get_job(import_db, failed["id"])
+    assert kept["filename"] == "perhe [erased].csv" and kept["headers"] == ["[erased]", "Aho"]
+    assert kept["error"] == {
+        "message": "given more than once: [erased]",
+        "details": {"headers": ["[erased]"]},
+    }
+    assert imports.row_errors(import_db, failed["id"])[0]["errors"] == {"": "Sama kuin [erased]"}
+    assert imports.file_data(import_db, other["id"]) == b"Etunimi;Sukunimi\nMaija;Aho\n"  # untouched
+    assert imports.remembered_mapping(import_db, "sig-person") is None
+    assert imports.remembered_mapping(import_db, "sig-plain") == {"Etunimi": "first_name"}
+    again = erasure_values.erase_matching(import_db, matcher, Limits())  # a repeat changes nothing
+    assert again == {
+        "imports_matched": 0,
+        "texts_redacted": 0,
+        "mappings_deleted": 0,
+        "outbox_rows_deleted": 0,
+    }

@@ -1,8 +1,11 @@
 """G4, issue 19: an erasure leaves nothing behind. A person gets a unique value in every field that can
-hold personal data; the values flow everywhere they can go (searches, a saved search, an automation run,
-an import that updates the person and refuses one of their rows, exports that contain them); the person
-is erased; then every table of every service's database is scanned for every value, and so are the
-files the services keep (chunks of a file are put together again and a zipped file is unzipped).
+hold personal data; the values flow everywhere they can go (searches, a count, a saved search, an
+automation run, an import named after them that updates the person and refuses one of their rows, an
+upload holding them that nobody committed, a failed upload whose error names them, exports that
+contain them, an export of their partner that holds them only in the couple's name); the person is
+erased; then every table of every service's database is scanned for every value, and so are the files
+the services keep (chunks of a file are put together again and a zipped file is unzipped; the
+temporary directory where the export worker writes a file before storing it).
 
 The tables are found by introspection (information_schema), so a new table or service database is
 covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
@@ -16,7 +19,9 @@ no name, address, e-mail or contact id of the person remains on them (the couple
 import base64
 import io
 import json
+import os
 import random
+import tempfile
 import types
 import zipfile
 
@@ -26,7 +31,7 @@ from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
 from piiri import dead_letters
-from piiri.errors import Conflict
+from piiri.errors import Conflict, ValidationFailed
 from services.audit.service import AuditService
 from services.billing.service import BillingService
 from services.billing.worker import BillingWorker
@@ -106,6 +111,7 @@ def unique_values():
         "affiliation_title": f"Jq{token}",
         "imported_city": f"Iq{token}",
         "refused_row_name": f"Xq{token}",
+        "uncommitted_note": f"Uq{token}",
     }
 
 
@@ -161,6 +167,7 @@ def flow_everywhere(cluster, key, partner, values):
     contacts = cluster.contacts
     assert contacts.search_contacts(q=values["last_name"])["items"]
     assert contacts.search_contacts(q=values["email"])["items"]
+    assert contacts.count_contacts(q=values["last_name"])["count"] == 1  # a count names nobody (issue 12)
     assert contacts.search_contacts(q=values["last_name"][:-1] + "x")["items"] is not None  # typo search
     saved = contacts.create_saved_search(
         {"name": f"Haku {values['last_name']}", "query": values["last_name"]}
@@ -179,6 +186,8 @@ def flow_everywhere(cluster, key, partner, values):
     contacts.add_members(joined["id"], [key], role=values["membership_role"])
     assert wait_for(lambda: contacts.automation_history()["items"], 10)
     run_import(cluster, values)
+    upload_without_commit(cluster, values)
+    fail_upload(cluster, values)
     for export in (
         {"format": "csv", "selection": {"kind": "ids", "ids": [key]}},
         {"format": "xlsx", "selection": {"kind": "search", "query": values["last_name"]}},
@@ -242,7 +251,7 @@ def run_import(cluster, values):
     ]
     data = ("\n".join([header, *rows]) + "\n").encode("utf-8")
     imports = cluster.imports
-    job = imports.create_import("jasenet.csv")
+    job = imports.create_import(f"jasenet {values['last_name']}.csv")  # a file name naming the person
     imports.upload_part(job["id"], 0, base64.b64encode(data).decode())
     job = imports.finish_upload(job["id"])
     imports.save_mapping(job["id"], job["mapping"], {"on_duplicate": "update_overwrite"})
@@ -252,6 +261,32 @@ def run_import(cluster, values):
     imports.start(job["id"], "valid_rows")
     done = wait_for(lambda: (j := imports.get_import(job["id"]))["status"] == "done" and j, 30)
     assert done and done["counts"].get("updated") == 1, imports.get_import(job["id"])
+
+
+def upload_without_commit(cluster, values):
+    """An upload holding the person, validated (preview, batches) and never committed: it names no
+    contact id, only the person's values."""
+    header = "Etunimi;Sukunimi;Sähköposti;Lisätietoja"
+    row = f"{values['first_name']};{values['last_name']};{values['email']};{values['uncommitted_note']}"
+    imports = cluster.imports
+    job = imports.create_import("uudet.csv")
+    imports.upload_part(job["id"], 0, base64.b64encode(f"{header}\n{row}\n".encode()).decode())
+    job = imports.finish_upload(job["id"])
+    imports.save_mapping(job["id"], job["mapping"], {"on_duplicate": "skip"})
+    imports.validate(job["id"])
+    assert wait_for(lambda: imports.get_import(job["id"])["status"] == "validated", 30)
+
+
+def fail_upload(cluster, values):
+    """A file whose first row is the person's (no header): it fails, its error naming their surname."""
+    imports = cluster.imports
+    job = imports.create_import("perhe.csv")
+    line = f"{values['first_name']};{values['last_name']};{values['last_name']}\n"
+    imports.upload_part(job["id"], 0, base64.b64encode(line.encode()).decode())
+    with pytest.raises(ValidationFailed):
+        imports.finish_upload(job["id"])
+    failed = imports.get_import(job["id"])
+    assert failed["status"] == "failed" and values["last_name"] in json.dumps(failed["error"]), failed
 
 
 # --- the sweep -------------------------------------------------------------------------------------------
@@ -307,6 +342,10 @@ def sweep(engines, needles, amqp_uri=None):
     as text, and the files kept in byte columns; with ``amqp_uri`` also {("rabbitmq", dead-letter
     queue): [...]} over every dead letter (issue 11 item 6: they hold copies of messages)."""
     found = {}
+    for path, data in temporary_files():
+        hits = [name for name, value in needles.items() if value.lower().encode() in data.lower()]
+        if hits:
+            found[("tmp", path)] = hits
     if amqp_uri:
         for letter in dead_letters.list_letters(amqp_uri):
             seen = json.dumps(letter, ensure_ascii=False, default=str).lower()
@@ -331,6 +370,19 @@ def sweep(engines, needles, amqp_uri=None):
     return found
 
 
+def temporary_files():
+    """(path, bytes) of Piiri's files in the temporary directory (an export is written there first)."""
+    folder = tempfile.gettempdir()
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if name.startswith("piiri") and os.path.isfile(path):
+            try:
+                with open(path, "rb") as handle:
+                    yield path, handle.read()
+            except OSError:  # gone meanwhile
+                continue
+
+
 def words_of(values):
     """The values as searched for: each whole value, and its letters-only search word where the value has
     more (an e-mail's local part, a street's word)."""
@@ -343,11 +395,9 @@ def words_of(values):
 @pytest.fixture
 def everything(run_services, rpc, clean_databases):
     seed_purposes(clean_databases)
-    # Published outbox rows (whole contacts' data) are deleted OUTBOX_KEEP_SECONDS after they were sent,
-    # and erasure does not scan the outbox (issue 11 item 6): 0 here, so the sweep sees them go at once.
-    run_services(
-        ContactsService, AuditService, ImportsService, ExportsService, extra_config={"OUTBOX_KEEP_SECONDS": 0}
-    )
+    # Published outbox rows (whole contacts' data) would go OUTBOX_KEEP_SECONDS (300 s) after they were
+    # sent; the erasure deletes those about the person when it completes: the default keep time here.
+    run_services(ContactsService, AuditService, ImportsService, ExportsService)
     run_services(ImportWorker, ExportWorker, extra_config={"IMPORT_STALE_SECONDS": 2})
     run_services(BillingService, BillingWorker, extra_config={"OUTBOX_KEEP_SECONDS": 0})
     with rpc(OFFICER, timeout=30) as cluster:
@@ -398,7 +448,7 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
-    wait_for(lambda: not sweep(clean_databases, needles, config["AMQP_URI"]), 15)  # outbox purge: every 1 s
+    wait_for(lambda: not sweep(clean_databases, needles, config["AMQP_URI"]), 15)  # late audit records
     left = sweep(clean_databases, needles, config["AMQP_URI"])
     assert left == {}, "\n".join(f"{k}: {v}" for k, v in left.items())
     assert cluster.contacts.get_contact(other["id"])["last_name"] == "Pysyvä"  # nobody else is touched
@@ -425,11 +475,15 @@ def invoices_kept_pseudonymised(cluster, invoices):
 
 def held_elsewhere(cluster, key):
     """G3 (issue 19): the imports and exports services list the imports and exports the person is in."""
-    imports = cluster.imports.personal_data(key)["sections"]["imports"]
+    listed = cluster.imports.personal_data(key)["sections"]["imports"]
+    imports = [job for job in listed if not job["found_by_values"]]  # the import that updated them
     assert [job["counts"].get("updated") for job in imports] == [1]
     assert imports[0]["kept"] == {"file_parts": 1, "row_errors": 1} and imports[0]["deleted_at"] is None
+    # and the uploads that name no contact but hold the person's e-mail or whole name (issue 19)
+    assert sorted(job["filename"] for job in listed if job["found_by_values"]) == ["perhe.csv", "uudet.csv"]
     exports = cluster.exports.personal_data(key)["sections"]["exports"]
-    assert sorted(job["format"] for job in exports) == ["csv", "xlsx"]
+    # the JSON export of the partner holds the person in the couple's address name (issue 19)
+    assert sorted(job["format"] for job in exports) == ["csv", "json", "xlsx"]
     assert {job["status"] for job in exports} == {"done"}
     # The access report (JSON and PDF) gathers them with the other services' parts.
     report = access_report.gather(
@@ -439,8 +493,10 @@ def held_elsewhere(cluster, key):
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))
-    assert [job["id"] for job in document["services"]["imports"]["imports"]] == [str(imports[0]["id"])]
-    assert len(document["services"]["exports"]["exports"]) == 2
+    assert {job["id"] for job in document["services"]["imports"]["imports"]} == {
+        str(job["id"]) for job in listed
+    }
+    assert len(document["services"]["exports"]["exports"]) == 3
     pdf = pypdf.PdfReader(io.BytesIO(access_pdf.render(report, "en")))
     text_of_pdf = " ".join(page.extract_text() for page in pdf.pages)
     assert "Imports the person is in" in text_of_pdf and "Exports whose file holds the person" in text_of_pdf

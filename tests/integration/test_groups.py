@@ -75,10 +75,13 @@ def test_c7_circular_move_is_refused_and_changes_nothing(contacts, clean_databas
     team = contacts.create_group("Työryhmä", parent_id=board["id"])
     sub = contacts.create_group("Alaryhmä", parent_id=team["id"])
     before = count(clean_databases["contacts"], "SELECT count(*) FROM outbox")
-    for target in (board["id"], sub["id"]):
+    for target, code in (
+        (board["id"], "groups.move_under_itself"),
+        (sub["id"], "groups.move_under_subgroup"),
+    ):
         with pytest.raises(ValidationFailed) as error:
             contacts.move_group(board["id"], target)
-        assert "cycle" in error.value.details["parent_id"][0]
+        assert error.value.message == code and error.value.details["parent_id"][0]["code"] == code
     with pytest.raises(NotFound):
         contacts.move_group(board["id"], str(uuid.uuid4()))
     assert contacts.get_group(sub["id"])["path"] == f"/{board['id']}/{team['id']}/{sub['id']}/"

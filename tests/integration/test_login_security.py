@@ -1,14 +1,16 @@
 """S1 on the real gateway database: a TOTP code is accepted once even when two logins race with it,
 locks are per (username, address) pair (issue 12 item 5), and the lock's audit hook sees the lock."""
 
+from datetime import timedelta
+
 import eventlet
 import pyotp
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway import accounts
-from gateway.models import users
+from gateway.models import login_failures, users
 from gateway.security import LockoutPolicy
 from gateway.users import create_user
 from piiri.errors import AccountLocked, NotAuthenticated
@@ -148,7 +150,7 @@ def test_issue12_7h_totp_secrets_are_stored_encrypted_and_migration_0003_encrypt
     from sqlalchemy import text
 
     from gateway import accounts_totp
-    from piiri.migrate import alembic_config
+    from piiri_cli.databases import alembic_config
 
     engine = clean_databases["gateway"]
     with Session(engine) as session:
@@ -175,3 +177,18 @@ def test_issue12_7h_totp_secrets_are_stored_encrypted_and_migration_0003_encrypt
         user = accounts.user_by_name(session, "aino")
         code = pyotp.TOTP(SECRET).at(accounts.now_utc().timestamp() + 30)
         assert accounts.accept_code(session, user, code, accounts.now_utc()).ok
+
+
+def test_issue19_a_username_typed_once_is_forgotten_after_the_throttle_history(maija):
+    """A failed login keeps the typed username (it may be anyone's e-mail address) only for the day
+    the throttle reads: the next failure by anyone deletes every older one, not only its own name's."""
+    engine, user = maija
+    now = accounts.now_utc()
+    with Session(engine) as session:
+        typed_once = now - timedelta(hours=POLICY.history_hours, minutes=1)
+        accounts.record_failure(
+            session, "liisa.poistettu@example.fi", None, "10.0.0.9", typed_once, POLICY, None
+        )
+        accounts.record_failure(session, "someone-else", None, "10.0.0.8", now, POLICY, None)
+        kept = session.execute(select(login_failures.c.username)).scalars().all()
+    assert kept == ["someone-else"]

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from piiri.migrate import MIGRATION_DIRS, alembic_config, target_metadata
+from piiri_cli.databases import MIGRATION_DIRS, alembic_config, target_metadata
 
 
 @pytest.mark.parametrize("service", sorted(MIGRATION_DIRS))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import grimp
 
-from tests.import_contracts import ServicesOnlyThroughContracts, is_contract_module
+from tests.import_contracts import GatewayAreasIndependent, ServicesOnlyThroughContracts, is_contract_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +72,32 @@ def test_issue11_only_contracts_cross_a_service_boundary():
         result = check([*legal, illegal])
         assert not result.kept
         assert result.metadata["illegal"] == [f"{illegal[0]} -> {illegal[1]} (l.1)"]
+
+
+def test_issue11_gateway_areas_contract_is_configured_and_finds_a_crossing():
+    _, by_id = contracts()
+    areas = by_id["gateway-areas-independent"]
+    assert areas["type"] == "gateway_areas_independent"
+    assert areas["container"] == "gateway"
+    assert set(areas["shared"]) == {"gateway.tests", "gateway.migrations"}
+    graph = grimp.ImportGraph()
+    for module in ("gateway", "gateway.core", "gateway.tests", "gateway.tests.test_x"):
+        graph.add_module(module)
+    for area in ("groups", "mailing"):
+        for module in (f"gateway.{area}", f"gateway.{area}.web", f"gateway.{area}.schemas"):
+            graph.add_module(module)
+    legal = [
+        ("gateway.mailing.web", "gateway.core"),
+        ("gateway.mailing.web", "gateway.mailing.schemas"),
+        ("gateway.tests.test_x", "gateway.groups.web"),
+    ]
+    for importer, imported in [*legal, ("gateway.mailing.web", "gateway.groups.schemas")]:
+        graph.add_import(importer=importer, imported=imported, line_number=3, line_contents="import x")
+    contract = GatewayAreasIndependent(
+        name="test",
+        session_options={"root_packages": ["gateway"]},
+        contract_options={"container": "gateway", "shared": ["gateway.tests"]},
+    )
+    result = contract.check(graph, verbose=False)
+    assert not result.kept
+    assert result.metadata["illegal"] == ["gateway.mailing.web -> gateway.groups.schemas (l.3)"]

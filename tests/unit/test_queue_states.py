@@ -1,7 +1,7 @@
 """GET /health reads the workers' and the dead letters' queues through one broker connection
 (piiri.messaging.queue_states); each part picks its figures out of the same answer."""
 
-from gateway import worker_health
+from gateway.site import worker_health
 from piiri import dead_letters
 from piiri.messaging import queue_states
 

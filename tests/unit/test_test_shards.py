@@ -28,7 +28,15 @@ def test_every_file_lands_in_one_shard_and_the_shards_weigh_about_the_same():
     assert abs(loads[0] - loads[1]) <= max(shards.weight(p, n) for p, n in files.items())
 
 
-def test_each_shard_has_its_own_databases_and_vhost():
+def test_each_shard_has_its_own_databases_and_vhost(monkeypatch):
+    monkeypatch.delenv("PIIRI_SHARD_PREFIX", raising=False)
     envs = [shards.shard_env(number) for number in (0, 1)]
     assert [env["PIIRI_DATABASE_PREFIX"] for env in envs] == ["piiri_test_s0", "piiri_test_s1"]
     assert envs[1]["PIIRI_AMQP_URI"].endswith("/piiri_test_s1")
+
+
+def test_a_shard_prefix_keeps_two_checkouts_apart(monkeypatch):
+    monkeypatch.setenv("PIIRI_SHARD_PREFIX", "piiri_test_other_s")
+    env = shards.shard_env(1)
+    assert env["PIIRI_DATABASE_PREFIX"] == "piiri_test_other_s1"
+    assert env["PIIRI_AMQP_URI"].endswith("/piiri_test_other_s1")

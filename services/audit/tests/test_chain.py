@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from services.audit.chain import GENESIS, canonical_json, chain_hash, content_of, row_hash
+from services.audit.chain import (
+    GENESIS,
+    canonical_json,
+    chain_hash,
+    chain_hash_of_json,
+    content_of,
+    content_template,
+    fill_recorded_at,
+    row_hash,
+)
 from services.audit.verify import Report, format_report, walk
 
 
@@ -203,3 +212,26 @@ def test_s2_findings_are_capped_but_every_problem_is_counted():
 def test_s2_a_report_serialises_for_the_rpc():
     data = Report(records=3, last_seq=3, last_hash="a" * 64, head_seq=3).as_dict()
     assert data["intact"] is True and data["findings"] == [] and data["head_seq"] == 3
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {
+            "fields": ["recorded_at", "piiri-recorded-at-slot"],
+            "action": '"recorded_at":"piiri-recorded-at-slot"',
+        },
+        {"details": {"recorded_at": "piiri-recorded-at-slot"}, "subject_ids": []},
+        {"details_digest": "ab" * 32, "request_id": None},
+    ],
+)
+def test_issue18_the_content_rendered_before_the_lock_hashes_as_the_content_itself(changes):
+    row = a_row(7, **changes)
+    recorded_at = datetime(2026, 12, 6, 16, 30, 1, 2, tzinfo=UTC)
+    template = content_template(row)
+    expected = canonical_json(content_of({**row, "recorded_at": recorded_at}))
+    assert fill_recorded_at(template, recorded_at) == expected
+    assert chain_hash_of_json(GENESIS, expected) == chain_hash(
+        GENESIS, content_of({**row, "recorded_at": recorded_at})
+    )

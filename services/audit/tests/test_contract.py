@@ -1,15 +1,18 @@
 """Audit record v1 as the audit service accepts it, and the paging input of its RPCs (pure, no I/O)."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from marshmallow import ValidationError
 
 from piiri.audit import audit_record
 from piiri.context import Actor
 from piiri.errors import ValidationFailed
 from services.audit.contract import (
+    RECORD,
     AuditEvent,
     MalformedRecord,
     cursor_for,
@@ -17,6 +20,7 @@ from services.audit.contract import (
     parse_cursor,
     parse_id,
     parse_limit,
+    usual_record,
 )
 
 ACTOR = Actor(id="u-1", username="anna", permissions=("audit.view",))
@@ -189,3 +193,67 @@ def test_bad_ids_fail_naming_the_argument(given):
     with pytest.raises(ValidationFailed) as caught:
         parse_id(given, "subject_id")
     assert list(caught.value.details) == ["subject_id"]
+
+
+USUAL_BODIES = [
+    json.loads(json.dumps(body))
+    for body in (
+        audit_record(
+            "contacts",
+            "contact.listed",
+            Actor(id=str(uuid.uuid4()), username="anna", roles=("admin",), permissions=()),
+            str(uuid.uuid4()),
+            "contact",
+            [uuid.uuid4() for _ in range(25)],
+            fields=("first_name", "email"),
+            details={"query": "äijälä", "returned": 25, "nested": {"a": [1, 2.5, None, True]}},
+        ),
+        {"event_id": str(uuid.uuid4()), "action": "x"},
+        {
+            "event_id": str(uuid.uuid4()).upper(),
+            "action": "y",
+            "occurred_at": "2026-01-02T03:04:05",
+            "actor": {"id": "ABC", "extra": 1},
+            "request_id": "req-1",
+            "subject_ids": ["42", str(uuid.uuid4()).upper()],
+            "fields": None,
+            "details": None,
+            "unknown": "\x00",
+        },
+        {
+            "event_id": str(uuid.uuid4()),
+            "action": "z",
+            "occurred_at": "2026-01-02T03:04:05+02:00",
+            "actor": None,
+        },
+    )
+]
+UNUSUAL_BODIES = [
+    {"event_id": str(uuid.uuid4()), "action": "a\x00b"},
+    {"event_id": str(uuid.uuid4()), "action": "a", "details": {"k": "v\x00"}},
+    {"event_id": str(uuid.uuid4()), "action": "a", "details": {"k": float("nan")}},
+    {"event_id": str(uuid.uuid4()), "action": "a", "subject_ids": [1, True]},
+    {"event_id": str(uuid.uuid4()), "action": "a", "schema_version": True},
+    {"event_id": str(uuid.uuid4()), "action": "a", "actor": {"id": 5}},
+    {"event_id": str(uuid.uuid4()), "action": "a", "details": {"when": datetime(2026, 1, 1, tzinfo=UTC)}},
+    {"event_id": "not a uuid", "action": "a"},
+    {"event_id": str(uuid.uuid4()), "action": ""},
+]
+
+
+@pytest.mark.parametrize("body", USUAL_BODIES)
+def test_issue18_the_usual_record_is_read_without_marshmallow_exactly_as_marshmallow_reads_it(body):
+    assert usual_record(body) == RECORD.load(body)
+    assert load_record(body) == RECORD.load(body)
+
+
+@pytest.mark.parametrize("body", UNUSUAL_BODIES)
+def test_issue18_any_other_body_is_left_to_marshmallow(body):
+    assert usual_record(body) is None
+    try:
+        expected = RECORD.load(body)
+    except ValidationError:
+        with pytest.raises(MalformedRecord):
+            load_record(body)
+    else:
+        assert load_record(body) == expected

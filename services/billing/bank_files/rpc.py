@@ -1,6 +1,6 @@
-"""Bank files and payments (B4), mixed into BillingService: upload a camt.054/053 or KTL file (each payment
-recorded once, matched by reference), the payments and the unmatched queue with suggestions (audited:
-payers' names), and matching a payment by hand."""
+"""Bank files and payments (B4), a billing feature (BillingCore): upload a camt.054/053 or KTL file
+(each payment recorded once, matched by reference), the payments and the unmatched queue with
+suggestions (audited: payers' names), and matching a payment by hand."""
 
 import base64
 import binascii
@@ -11,11 +11,12 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.billing.bank_files import importing, matching, storage
 from services.billing.bank_files.errors import BankFileError
 from services.billing.contract import PAYMENT_STATUSES, PERMISSION
+from services.billing.core import BillingCore
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view, subjects
 
 
-class BankFilesRpc:
+class BankFilesRpc(BillingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def import_bank_file(self, file_name, data):
         """Take a bank file (``data`` base64): {"file_id", "format", "new", "duplicate", "matched",

@@ -1,4 +1,4 @@
-"""Fee types (B1), mixed into BillingService: define, list and retire the fees invoices charge (amount,
+"""Fee types (B1), a billing feature: define, list and retire the fees invoices charge (amount,
 VAT class whose rate the invoice's date picks, bookkeeping account). A fee type is never deleted: its
 invoices name it."""
 
@@ -7,6 +7,7 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.billing.contract import PERMISSION, FeeType, FeeTypeInput
+from services.billing.core import BillingCore
 from services.billing.fee_types import storage
 from services.billing.invoices import money
 from services.billing.invoices.storage import parse_id
@@ -35,7 +36,9 @@ def load_fee_type(data):
     return values
 
 
-class FeeTypesRpc:
+class FeeTypesRpc(BillingCore):
+    """Fee types: create, list, retire or take back into use."""
+
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_fee_type(self, data):
         self.context.require(PERMISSION)
@@ -63,12 +66,3 @@ class FeeTypesRpc:
         if row is None:
             raise NotFound("billing.fee_type_not_found", {"id": str(fee_type_id)})
         return fee_type_view(row)
-
-    def _fee_type(self, session, fee_type_id, field="fee_type_id"):
-        key = parse_id(fee_type_id)
-        row = storage.get(session, key) if key else None
-        if row is None:
-            raise NotFound("billing.fee_type_not_found", {field: str(fee_type_id)})
-        if not row["active"]:
-            raise ValidationFailed("billing.fee_type_inactive", {field: ["billing.fee_type_inactive"]})
-        return row

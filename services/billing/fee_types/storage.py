@@ -2,6 +2,8 @@
 
 from sqlalchemy import insert, select, update
 
+from piiri.errors import NotFound, ValidationFailed
+from services.billing.invoices.storage import parse_id
 from services.billing.models import fee_types
 
 
@@ -33,3 +35,15 @@ def set_active(session, fee_type_id, active):
         .first()
     )
     return dict(row) if row else None
+
+
+def active_fee_type(session, fee_type_id, field="fee_type_id"):
+    """The fee type an invoice or a run charges: NotFound when there is none, ValidationFailed (named
+    ``field``) when it is retired."""
+    key = parse_id(fee_type_id)
+    row = get(session, key) if key else None
+    if row is None:
+        raise NotFound("billing.fee_type_not_found", {field: str(fee_type_id)})
+    if not row["active"]:
+        raise ValidationFailed("billing.fee_type_inactive", {field: ["billing.fee_type_inactive"]})
+    return row

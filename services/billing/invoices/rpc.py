@@ -1,4 +1,4 @@
-"""Invoices (B1, B2, B3), mixed into BillingService: a single invoice with free lines (or a fee type's
+"""Invoices (B1, B2, B3), a billing feature (BillingCore): a single invoice with free lines (or a fee type's
 line), reading invoices (audited: they hold the payer's name and address), the PDF and the Finvoice
 XML (audited), and credit notes that cancel an invoice without deleting it."""
 
@@ -10,7 +10,9 @@ from nameko.rpc import rpc
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.billing.contract import INVOICE_STATUSES, PERMISSION, SingleInvoiceInput
+from services.billing.core import BillingCore
 from services.billing.documents import finvoice, pdf
+from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices import issuing, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
 from services.billing.runs.rules import has_address
@@ -25,7 +27,7 @@ def load_single(data):
         raise ValidationFailed("billing.invoice_invalid", exc.normalized_messages()) from None
 
 
-class InvoicesRpc:
+class InvoicesRpc(BillingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_invoice(self, data):
         """One invoice to a person or organisation: ``lines`` (free lines) and/or a fee type's line."""
@@ -33,7 +35,9 @@ class InvoicesRpc:
         values = load_single(data)
         invoice_date = values["invoice_date"] or clock.today()
         session = self.db.session
-        fee_type = self._fee_type(session, values["fee_type_id"]) if values["fee_type_id"] else None
+        fee_type = (
+            fee_storage.active_fee_type(session, values["fee_type_id"]) if values["fee_type_id"] else None
+        )
         given = list(values["lines"])
         if fee_type:
             given.insert(

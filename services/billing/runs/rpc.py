@@ -1,4 +1,4 @@
-"""Invoice runs (B1), mixed into BillingService: preview a run (who, how many, what total, who is left
+"""Invoice runs (B1), a billing feature (BillingCore): preview a run (who, how many, what total, who is left
 out and why), start it (a billing worker runs it: runs/running.py), follow it."""
 
 from datetime import timedelta
@@ -9,6 +9,8 @@ from nameko.rpc import rpc
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.billing.contract import PERMISSION, SELECTION_KINDS, RunInput
+from services.billing.core import BillingCore
+from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices import money, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.runs import running, storage
@@ -66,7 +68,7 @@ def load_run(data, payment_days):
     return values
 
 
-class RunsRpc:
+class RunsRpc(BillingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def preview_run(self, data):
         """What start_run would do now: {"count", "amount_each", "total", "payers", "excluded": {reason:
@@ -75,7 +77,7 @@ class RunsRpc:
         self.context.require(PERMISSION)
         values = load_run(data, self.settings.payment_days)
         session = self.db.session
-        fee_type = self._fee_type(session, values["fee_type_id"])
+        fee_type = fee_storage.active_fee_type(session, values["fee_type_id"])
         try:
             return running.preview(
                 session,
@@ -95,7 +97,7 @@ class RunsRpc:
         page now (a bad group or saved search fails here, not in the worker)."""
         actor = self.context.require(PERMISSION)
         values = load_run(data, self.settings.payment_days)
-        fee_type = self._fee_type(self.db.session, values["fee_type_id"])
+        fee_type = fee_storage.active_fee_type(self.db.session, values["fee_type_id"])
         self.db.session.rollback()
         self._payer_page(values["selection"], None, limit=1)
         with self.db.transaction() as session:

@@ -16,6 +16,7 @@ from piiri import erasure as protocol
 from piiri.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
 from services.contacts.access_report import pdf, report
 from services.contacts.access_report.contract import FORMATS
+from services.contacts.core import ContactsCore
 
 GDPR_OFFICER = "gdpr.officer"
 DEFAULT_TIMEOUT = 15  # seconds for every service's answer together (RPC_TIMEOUT)
@@ -32,7 +33,7 @@ def render_body(made, fmt, language):
     return tpool.execute(pdf.render, made, language)
 
 
-class AccessReportRpc:
+class AccessReportRpc(ContactsCore):
     """G3: the access report file."""
 
     report_config = Config()

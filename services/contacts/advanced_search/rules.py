@@ -3,9 +3,12 @@
 import re
 from datetime import date, timedelta
 
+from marshmallow import ValidationError
+
 from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
+from services.contacts.error_codes import invalid
 
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -77,3 +80,13 @@ def checked_sort(sort, direction):
     if errors:
         raise ValidationFailed("The sort is not valid.", errors)
     return sort, direction
+
+
+def load_input(schema, data):
+    """The search arguments through ``schema``; a ValidationFailed names every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The search must be an object.", {"_schema": ["Not an object."]})
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        raise invalid(exc.normalized_messages()) from None

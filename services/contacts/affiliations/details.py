@@ -4,7 +4,7 @@
 from services.contacts import storage as contact_storage
 from services.contacts.affiliations import paging, storage
 from services.contacts.affiliations.contract import AffiliationDetails
-from services.contacts.details import detail_provider
+from services.contacts.details import DetailPart
 
 DETAILS = AffiliationDetails()
 FIRST_PAGE = 10
@@ -27,7 +27,6 @@ def shown_contacts(part):
     ]
 
 
-@detail_provider("affiliations", subjects=shown_contacts)
 def affiliation_details(session, contact_id):
     contact = contact_storage.get_contact(session, contact_id)
     if contact["kind"] == "organisation":
@@ -35,3 +34,7 @@ def affiliation_details(session, contact_id):
         people["count"] = storage.people_count(session, contact_id)
         return DETAILS.dump({"organisations": [], "people": people})
     return DETAILS.dump({"organisations": storage.organisations_of(session, contact_id), "people": None})
+
+
+# This module's part of a contact's full record (registries.py lists it).
+DETAIL = DetailPart("affiliations", affiliation_details, subjects=shown_contacts)

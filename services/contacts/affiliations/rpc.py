@@ -1,4 +1,4 @@
-"""RPC methods of person-organisation links (C2), mixed into ContactsService: validate, apply the rules,
+"""RPC methods of person-organisation links (C2), a feature of ContactsService: validate, apply the rules,
 write through storage, audit and publish in one transaction."""
 
 from marshmallow import ValidationError
@@ -7,7 +7,7 @@ from nameko.rpc import rpc
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
-from services.contacts.affiliations import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.affiliations import details, rules, storage
 from services.contacts.affiliations.contract import (
     Affiliation,
     AffiliationChanges,
@@ -15,6 +15,8 @@ from services.contacts.affiliations.contract import (
     PeoplePage,
     PeopleQuery,
 )
+from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
 ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
@@ -26,10 +28,10 @@ def _load(schema, data, partial=False):
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
-class AffiliationsRpc:
+class AffiliationsRpc(ContactsCore):
     """C2: a person's links to organisations with a role, title, dates and one primary link."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -118,7 +120,7 @@ class AffiliationsRpc:
             merged = {**current, **values}
             problem = rules.dates_problem(merged["starts_on"], merged["ends_on"])
             if problem:
-                raise ValidationFailed("Some fields are not valid.", problem)
+                raise invalid(problem)
             changed = sorted(key for key, value in values.items() if current[key] != value)
             if not changed:
                 return AFFILIATION.dump(current)

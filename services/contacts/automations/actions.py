@@ -6,7 +6,6 @@ from datetime import timedelta
 from piiri.context import SYSTEM
 from services.contacts import storage as contact_storage
 from services.contacts.groups import storage as group_storage
-from services.contacts.groups.rpc import membership_event
 from services.contacts.person import storage as person_storage
 from services.contacts.person.contract import Status
 
@@ -70,7 +69,9 @@ def add_to_group(kit, session, automation, contact, trigger, today):
     )  # fmt: skip
     for row in added:
         kit.outbox.event(
-            session, "member_joined", {**membership_event(row), "automation_id": str(automation["id"])}
+            session,
+            "member_joined",
+            {**group_storage.membership_event(row), "automation_id": str(automation["id"])},
         )
     return "done", {"did": f"Added to '{group['name']}'.", "group_id": str(group["id"])}
 
@@ -87,7 +88,9 @@ def remove_from_group(kit, session, automation, contact, trigger, today):
     )  # fmt: skip
     for row in ended:
         kit.outbox.event(
-            session, "member_left", {**membership_event(row), "automation_id": str(automation["id"])}
+            session,
+            "member_left",
+            {**group_storage.membership_event(row), "automation_id": str(automation["id"])},
         )
     return "done", {"did": f"Removed from '{group['name']}'.", "group_id": str(group["id"])}
 

@@ -1,4 +1,4 @@
-"""RPC methods, event handlers and the date timer of group automations (C8), mixed into ContactsService.
+"""RPC methods, event handlers and the date timer of group automations (C8), a feature of ContactsService.
 
 Definitions need ``automations.manage``; the run history needs ``contacts.view`` (an audited read). Runs
 happen as the system, exactly once per (automation, trigger) thanks to automation_runs' unique key.
@@ -21,6 +21,7 @@ from services.contacts.automations import actions, rules, storage
 from services.contacts.automations.contract import Automation, DryRun, RunPage
 from services.contacts.automations.describe import describe
 from services.contacts.contract import SUMMARY_FIELDS
+from services.contacts.core import ContactsCore
 from services.contacts.groups import storage as group_storage
 from services.contacts.groups.tree import ancestor_ids
 from services.contacts.models import custom_fields
@@ -44,7 +45,7 @@ def parse_id(value, field):
         raise NotFound(f"No automation with id {value}.", {field: str(value)}) from None
 
 
-class AutomationsRpc:
+class AutomationsRpc(ContactsCore):
     """Automation definitions, their dry run and history, and the background runs (C8)."""
 
     # --- definitions ------------------------------------------------------------------------------------
@@ -336,24 +337,6 @@ class AutomationsRpc:
         rules.check_no_loop(
             definition, others, lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1])
         )
-
-    def _auto_loop(self, session):
-        """The loop the enabled automations form over the tree as it is now in ``session``, or None."""
-        paths = storage.group_paths(session)
-        return rules.find_loop(
-            storage.list_automations(session),
-            lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1]),
-        )
-
-    def _auto_check_moved_tree(self, session, loop_before, field="parent_id"):
-        """After a group moved (the subtree's ancestors changed, in this transaction): refuse the move
-        (ValidationFailed naming the automations) if the enabled automations now form a loop they did
-        not form before. Call with ``loop_before`` = _auto_loop() taken under lock_definitions()."""
-        loop = self._auto_loop(session)
-        if loop and not loop_before:
-            names = rules.loop_names(loop)
-            message = f"Moving the group would make a loop of automations: {names}."
-            raise ValidationFailed(message, {field: [message]})
 
     def _auto_changed(self, session, actor, what, automation, fields):
         view = AUTOMATION.dump({key: automation[key] for key in ("id", *DEFINITION_FIELDS, "created_by")})

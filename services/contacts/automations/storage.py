@@ -21,7 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.errors import ValidationFailed
+from services.contacts.automations import rules
 from services.contacts.groups.storage import member_condition
+from services.contacts.groups.tree import ancestor_ids
 from services.contacts.models import (
     automation_runs,
     automations,
@@ -281,3 +284,26 @@ def hit_day(config, field_value, first_day, last_day):
             return day
         day += timedelta(days=1)
     return None
+
+
+# --- loops of automations over the group tree (shared with the groups' moves) ------------------------
+
+
+def current_loop(session):
+    """The loop the enabled automations form over the tree as it is now in ``session``, or None."""
+    paths = group_paths(session)
+    return rules.find_loop(
+        list_automations(session),
+        lambda group_id: set(ancestor_ids(paths.get(str(group_id), ""))[:-1]),
+    )
+
+
+def check_moved_tree(session, loop_before, field="parent_id"):
+    """After a group moved (the subtree's ancestors changed, in this transaction): refuse the move
+    (ValidationFailed naming the automations) if the enabled automations now form a loop they did
+    not form before. Call with ``loop_before`` = current_loop() taken under lock_definitions()."""
+    loop = current_loop(session)
+    if loop and not loop_before:
+        names = rules.loop_names(loop)
+        message = f"Moving the group would make a loop of automations: {names}."
+        raise ValidationFailed(message, {field: [message]})

@@ -1,4 +1,4 @@
-"""payer_page (B1), mixed into ContactsService: one keyset page of the invoice fields of a selection's
+"""payer_page (B1), a contacts feature (ContactsCore): one keyset page of the invoice fields of a selection's
 contacts, for the billing service (services/billing/contract: PAYER_FIELDS).
 
 Needs invoices.manage. The selection is the export selection (export_rows/selection.py) through the actor's
@@ -11,8 +11,11 @@ from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import scopes
+from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
+from services.contacts.groups import storage as group_storage
+from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 INVOICES = "invoices.manage"
@@ -32,7 +35,7 @@ PAYER_FIELDS = (
 )
 
 
-class BillingPayersRpc:
+class BillingPayersRpc(ContactsCore):
     """contacts.payer_page: the payers of an invoice run or a single invoice."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -50,9 +53,15 @@ class BillingPayersRpc:
             raise ValidationFailed("billing.cursor_invalid", {"cursor": ["billing.cursor_invalid"]})
         session = self.db.session
         saved = (
-            self._saved_visible(session, actor, chosen["id"]) if chosen["kind"] == "saved_search" else None
+            saved_storage.visible_search(session, actor, chosen["id"])
+            if chosen["kind"] == "saved_search"
+            else None
         )
-        group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
+        group = (
+            group_storage.existing_group(session, chosen["id"], "selection.id")
+            if chosen["kind"] == "group"
+            else None
+        )
         condition = and_(
             selections.condition(chosen, session, saved=saved, group=group, actor=actor),
             *scopes.conditions(session, actor),
@@ -60,7 +69,7 @@ class BillingPayersRpc:
         total = storage.count(session, condition) if position is None else None
         fields = [name for name in PAYER_FIELDS if name != "couple"]
         items, next_position = storage.page(session, condition, limit, position, fields)
-        rows = self._export_rows(session, actor, items, [], {"couple"})
+        rows = storage.export_rows(session, actor, items, [], {"couple"})
         partners = _partners(storage.couples_of(session, [item["id"] for item in items]))
         for row in rows:  # the other person of a couple shown (None when the couple is not shown: C6, C14)
             row["partner_id"] = partners.get(row["id"]) if row.get("couple") else None

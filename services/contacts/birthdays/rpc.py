@@ -1,4 +1,4 @@
-"""RPC methods and the daily timer of round birthdays (C13), mixed into ContactsService.
+"""RPC methods and the daily timer of round birthdays (C13), a feature of ContactsService.
 
 Reading the list needs ``contacts.view`` and is audited as one read naming every contact shown;
 changing the settings needs ``users.manage``; the reminder runs as the system, once a day.
@@ -21,7 +21,9 @@ from services.contacts.birthdays.contract import (
     UpcomingBirthday,
 )
 from services.contacts.contract import SUMMARY_FIELDS
-from services.contacts.filters import filter_conditions
+from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
+from services.contacts.registries import SEARCH_FILTERS
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ SETTING_FIELDS = ("round_ages", "horizon_days", "important_filters")
 def important_conditions(filters, field="important_filters"):
     """The search conditions of the important filters; a bad filter is named under ``field``."""
     try:
-        return filter_conditions(filters)
+        return SEARCH_FILTERS.conditions(filters)
     except ValidationFailed as exc:
         details = {
             f"{field}.{name}" if name != "filters" else field: messages
@@ -50,13 +52,13 @@ def loaded_settings(data):
     try:
         values = BirthdaySettingsInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
     values["round_ages"] = rules.check_round_ages(values["round_ages"])
     important_conditions(values["important_filters"])
     return values
 
 
-class BirthdaysRpc:
+class BirthdaysRpc(ContactsCore):
     """Upcoming round birthdays of important contacts, their settings and the daily reminder (C13)."""
 
     def _birthdays_list(self, session, settings, day, horizon_days, actor=SYSTEM):

@@ -1,10 +1,9 @@
 """The ``consents`` part of get_contact: the purposes a person has currently given a consent for."""
 
 from services.contacts.consents import rules, storage
-from services.contacts.details import detail_provider
+from services.contacts.details import DetailPart
 
 
-@detail_provider("consents")
 def current_consents(session, contact_id):
     """{"given": [purpose codes whose latest consent is given], "withdrawn": [… withdrawn]}."""
     current = rules.current_consents(storage.consent_history(session, contact_id))
@@ -12,3 +11,7 @@ def current_consents(session, contact_id):
         "given": sorted(code for code, row in current.items() if row["given"]),
         "withdrawn": sorted(code for code, row in current.items() if not row["given"]),
     }
+
+
+# This module's part of a contact's full record (registries.py lists it).
+DETAIL = DetailPart("consents", current_consents)

@@ -4,12 +4,11 @@ import re
 
 from piiri.errors import ValidationFailed
 from services.contacts.consents import storage
-from services.contacts.filters import search_filter
+from services.contacts.filters import FilterSet
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
-@search_filter("consent")
 def consent(value):
     """Only contacts whose latest consent for this purpose code (e.g. newsletter) is given."""
     value = str(value).strip()
@@ -19,3 +18,9 @@ def consent(value):
             {"consent": ["Give a purpose code, e.g. newsletter."]},
         )
     return storage.has_current_consent(value)
+
+
+# What this module adds to the contact search (registries.py lists it).
+FILTERS = FilterSet(
+    filters={"consent": consent},
+)

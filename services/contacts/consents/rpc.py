@@ -1,4 +1,4 @@
-"""RPC methods of G1, mixed into ContactsService: processing purposes, consents (append-only history),
+"""RPC methods of G1, a feature of ContactsService: processing purposes, consents (append-only history),
 person-specific legal bases and the per-person data protection view; reads audited, changes published."""
 
 from datetime import UTC, datetime
@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
-from services.contacts.consents import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.consents import rules, storage
 from services.contacts.consents.contract import (
     Consent,
     ConsentInput,
@@ -20,7 +20,9 @@ from services.contacts.consents.contract import (
     PurposeChanges,
     PurposeInput,
 )
-from services.contacts.person.rpc import load, parse_uuid
+from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
+from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
 
@@ -43,7 +45,7 @@ def consents_out(history):
     return CONSENT.dump(with_current(history), many=True)
 
 
-class ConsentsRpc:
+class ConsentsRpc(ContactsCore):
     """G1: purposes, consents, legal bases, the data protection view."""
 
     # --- purposes --------------------------------------------------------------------------------
@@ -111,7 +113,7 @@ class ConsentsRpc:
         recorded_at = values.get("recorded_at") or now
         problem = rules.consent_time_problem(recorded_at, now)
         if problem:
-            raise ValidationFailed("Some fields are not valid.", {"recorded_at": [problem]})
+            raise invalid({"recorded_at": [problem]})
         source = values.get("source") or ("api" if actor.kind == "token" else "staff")
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
@@ -158,7 +160,7 @@ class ConsentsRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_consents(self, contact_id):
         """{"current": latest row per purpose, "history": every row newest first} (audited read)."""
-        history = self._person_read(contact_id, ["consents"], storage.consent_history)
+        history = self._contact_part_read(contact_id, ["consents"], storage.consent_history)
         items = consents_out(history)
         return {"current": [item for item in items if item["current"]], "history": items}
 
@@ -166,7 +168,7 @@ class ConsentsRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_legal_bases(self, contact_id):
-        bases = self._person_read(contact_id, ["legal_bases"], storage.legal_bases_of)
+        bases = self._contact_part_read(contact_id, ["legal_bases"], storage.legal_bases_of)
         return LEGAL_BASIS.dump(bases, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -175,7 +177,7 @@ class ConsentsRpc:
         values = load(LegalBasisInput(), data)
         problem = rules.legal_basis_dates_problem(values.get("starts_on"), values.get("ends_on"))
         if problem:
-            raise ValidationFailed("Some fields are not valid.", {"ends_on": [problem]})
+            raise invalid({"ends_on": [problem]})
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
             self._existing_purpose(session, values["purpose"])
@@ -197,7 +199,7 @@ class ConsentsRpc:
             current = self._existing_basis(session, contact["id"], basis_id)
             problem = rules.legal_basis_dates_problem(current.get("starts_on"), ends_on)
             if problem:
-                raise ValidationFailed("Some fields are not valid.", {"ends_on": [problem]})
+                raise invalid({"ends_on": [problem]})
             if current.get("ends_on") == ends_on:
                 return LEGAL_BASIS.dump(current)
             basis = LEGAL_BASIS.dump(storage.end_legal_basis(session, current["id"], ends_on))

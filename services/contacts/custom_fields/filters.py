@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import NUMERIC
 from piiri.errors import ValidationFailed
 from services.contacts.custom_fields import rules
 from services.contacts.custom_fields.storage import normalised
-from services.contacts.filters import search_filter, search_filter_family, search_filter_family_check
+from services.contacts.filters import FilterSet
 from services.contacts.models import contacts, custom_fields, custom_values
 from services.contacts.search import like_pattern
 
@@ -39,7 +39,6 @@ def _refuse(name, message):
     raise ValidationFailed("A search filter is not valid.", {name: [message]})
 
 
-@search_filter_family("custom.")
 def custom_value_filter(rest, value):
     """``custom.<key>``: equal to the value (a multi_choice: holds it); ``__gte``/``__lte``: ranges."""
     name = f"custom.{rest}"
@@ -61,7 +60,6 @@ def custom_key(name):
     return name[len("custom.") :].partition("__")[0]
 
 
-@search_filter_family_check("custom.")
 def unknown_custom_keys(session, names):
     """{name: ["No custom field 'x'."]} for the names whose key is no active custom field."""
     keys = {name: custom_key(name) for name in names}
@@ -115,7 +113,6 @@ def _range(name, operator, value, cv, cf):
     )
 
 
-@search_filter("custom_text")
 def custom_text_filter(value):
     """Contacts whose text or choice custom values contain every word (case- and accent-insensitive)."""
     words = [word for word in re.split(r"\s+", str(value).strip()) if word][:8]
@@ -131,3 +128,11 @@ def custom_text_filter(value):
             )
         )
     return and_(*conditions) if conditions else literal(True)
+
+
+# What this module adds to the contact search (registries.py lists it).
+FILTERS = FilterSet(
+    filters={"custom_text": custom_text_filter},
+    families={"custom.": custom_value_filter},
+    family_checks={"custom.": unknown_custom_keys},
+)

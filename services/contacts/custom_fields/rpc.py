@@ -1,4 +1,4 @@
-"""Custom fields' RPCs, mixed into ContactsService: definitions (fields.manage), values (contacts.edit)."""
+"""Custom fields' RPCs, a feature of ContactsService: definitions (fields.manage), values (contacts.edit)."""
 
 from datetime import UTC, datetime
 
@@ -8,22 +8,16 @@ from nameko.rpc import rpc
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
 from services.contacts.contract import Contact
-from services.contacts.custom_fields import filters as _filters  # noqa: F401  (registers the filters)
+from services.contacts.core import ContactsCore
+from services.contacts.counting import audit_derived
 from services.contacts.custom_fields import rules, storage
 from services.contacts.custom_fields.contract import CustomField, CustomFieldInput
 from services.contacts.custom_fields.values import write_custom_values
-from services.contacts.details import detail_provider
 
 MANAGE = "fields.manage"
 FIELD = CustomField()
 CONTACT = Contact()
 PURGE_AUDIT_CHUNK = 1000  # contact ids per audit record of a purge
-
-
-@detail_provider("custom")
-def custom_detail(session, contact_id):
-    """The contact's values in active fields, {key: value} (part of get_contact)."""
-    return storage.active_values(session, contact_id)
 
 
 def load_definition(data, partial=False):
@@ -37,15 +31,20 @@ def load_definition(data, partial=False):
         ) from None
 
 
-class CustomFieldsRpc:
+class CustomFieldsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_custom_fields(self, include_removed=False, with_counts=False):
-        """Definitions in display order (no personal data, so no audit record)."""
+        """Definitions in display order (no personal data, so no audit record); with ``with_counts`` the
+        number of values each has, derived from personal data: one ``contact.counted`` record (issue 12
+        item 4)."""
         actor = self.context.require("contacts.view")
         # C6: registry-wide value counts would tell a scoped user about contacts outside their scope.
         counted = bool(with_counts) and not actor.scoped
         fields = storage.list_fields(self.db.session, bool(include_removed), counted)
         self.db.session.rollback()
+        if counted:
+            numbers = {field["key"]: field.get("value_count") for field in fields}
+            audit_derived(self.audit, actor, "custom_field_values", {"fields": numbers})
         return {"items": FIELD.dump(fields, many=True)}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -149,11 +148,6 @@ class CustomFieldsRpc:
         return {**CONTACT.dump(contact), "custom": custom}
 
     # --- helpers ----------------------------------------------------------------------------------
-
-    def _write_custom(self, session, contact_id, given, creating=False):
-        """For create_contact/update_contact: write ``given`` and return (changed keys, {key: value})."""
-        changed = write_custom_values(session, contact_id, given, creating=creating, actor=self.context.actor)
-        return changed, storage.active_values(session, contact_id)
 
     def _existing_field(self, session, field_id, for_update=False):
         parsed = contact_storage.parse_id(field_id)

@@ -89,3 +89,9 @@ def _check_unique(session, fields, cleaned, contact_id, errors, actor=None):
             errors[f"custom.{field['key']}"] = [
                 VALUE_IN_USE if scoped else "Another contact already has this value."
             ]
+
+
+def write_contact_custom(session, contact_id, given, actor, creating=False):
+    """For create_contact/update_contact: write ``given`` and return (changed keys, {key: value})."""
+    changed = write_custom_values(session, contact_id, given, creating=creating, actor=actor)
+    return changed, storage.active_values(session, contact_id)

@@ -59,6 +59,13 @@ class ErasureRequestedEvent(Schema):
             "deletes files holding them."
         },
     )
+    match_keys = fields.Dict(
+        metadata={
+            "description": "Keyed digests of the person's e-mails, phones, names and own words "
+            "(piiri/erasure_keys.py): the imports service finds them in uploads and texts that name no "
+            "contact id. No value travels."
+        },
+    )
 
 
 class ErasureCompletedEvent(Schema):

@@ -1,4 +1,4 @@
-"""RPC methods, consumer and timer of G3 and G4, mixed into ContactsService.
+"""RPC methods, consumer and timer of G3 and G4, a feature of ContactsService.
 
 G3: ``personal_data`` answers for everything the contacts service holds about one person.
 G4: ``request_erasure`` erases the person here and records the request in one transaction, and
@@ -19,13 +19,15 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from piiri import erasure as protocol
+from piiri import erasure_keys
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
 from services.contacts import storage as contact_storage
-from services.contacts.details import detail_subjects, details_for
+from services.contacts.core import ContactsCore
 from services.contacts.erasure import rules, storage
 from services.contacts.erasure.contract import Erasure, ErasureCompletedEvent, ErasureInput
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.search import clamp_limit
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ class ErasureSettings(DependencyProvider):
 
     def setup(self):
         config = self.container.config
+        self.config = config
         self.services = protocol.configured_services(config)
         minutes = config.get("ERASURE_RETRY_MINUTES")
         self.retry_minutes = float(DEFAULT_RETRY_MINUTES if minutes in (None, "") else minutes)
@@ -63,7 +66,7 @@ class ErasureSettings(DependencyProvider):
         return self
 
 
-class ErasureRpc:
+class ErasureRpc(ContactsCore):
     """G3 personal data, G4 erasure requests, their progress and retries."""
 
     erasure_settings = ErasureSettings()
@@ -78,10 +81,13 @@ class ErasureRpc:
         contact = self._existing(session, contact_id)
         key = contact["id"]
         record = storage.raw_contact(session, key)
-        parts = details_for(session, key)
+        parts = CONTACT_DETAILS.parts_for(session, key)
         held = storage.held_rows(session, key)
         session.rollback()
-        subjects = [key, *detail_subjects(parts)]  # G2: and the partner, organisations … the parts show
+        subjects = [
+            key,
+            *CONTACT_DETAILS.subjects(parts),
+        ]  # G2: and the partner, organisations … the parts show
         self.audit.read(
             actor, "contact.personal_data_read", "contact", subjects, fields=sorted(record), details={}
         )
@@ -103,6 +109,18 @@ class ErasureRpc:
         session.rollback()
         return [str(import_id) for import_id in found]
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def match_keys_of(self, contact_id):
+        """Digests of the contact's e-mails, phones and whole names (piiri/erasure_keys.py), for the
+        imports service's access report part: it finds the uploads holding the person that name no
+        contact. Digests only, no value, so not audited here: the imports service audits its read."""
+        self.context.require(GDPR_OFFICER)
+        session = self.db.session
+        contact = self._existing(session, contact_id)
+        emails, phones, names = storage.identifying_values(session, contact["id"])
+        session.rollback()
+        return erasure_keys.match_keys(emails, phones, names, (), self.erasure_settings.config)
+
     # --- G4: request, preview, progress ---------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -112,7 +130,7 @@ class ErasureRpc:
         session = self.db.session
         contact = self._existing(session, contact_id)
         counts = storage.counts(session, contact["id"])
-        photo = details_for(session, contact["id"]).get("photo") is not None
+        photo = CONTACT_DETAILS.parts_for(session, contact["id"]).get("photo") is not None
         session.rollback()
         self.audit.read(
             actor, "contact.erasure_previewed", "contact", [contact["id"]], fields=["display_name"]
@@ -157,10 +175,13 @@ class ErasureRpc:
             row = storage.insert_erasure(
                 session, key, actor.username or actor.id, values["reason"], services, imports
             )
-            summary, ended_couples, related = storage.erase(session, key)
+            emails, phones, names = storage.identifying_values(session, key)  # before erase() deletes them
+            summary, ended_couples, related, forgotten = storage.erase(session, key)
             related += [couple_id for couple_id, _ in ended_couples]  # exports hold couple address names
             if related:
                 row = storage.set_related(session, row["id"], related)
+            keys = erasure_keys.match_keys(emails, phones, names, forgotten, self.erasure_settings.config)
+            row = storage.set_match_keys(session, row["id"], keys)
             for couple_id, partner in ended_couples:
                 self.outbox.event(
                     session,
@@ -308,11 +329,14 @@ class ErasureRpc:
                 "services": rules.pending(row["services"]),
                 "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
                 "related_ids": [str(related) for related in row.get("related_ids") or ()],
+                "match_keys": row.get("match_keys") or {},
             },
         )
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)
+        matcher = erasure_keys.Matcher(row.get("match_keys") or {}, self.erasure_settings.config)
+        storage.forget_published(session, row["contact_id"], matcher)  # not OUTBOX_KEEP_SECONDS later
         self.audit.write(
             self.outbox,
             session,

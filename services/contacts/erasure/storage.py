@@ -7,10 +7,11 @@ duplicate candidates, redirects of ids merged into it); and by hand the rows nam
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
 of other contacts pointing to it, automation runs about it, its import history (the undo records of
 imports that created or changed it: their ``before`` holds the values an import overwrote; no key, so
-that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not scanned
-(issue 11 item 6): a published row is deleted OUTBOX_KEEP_SECONDS after it was sent (piiri/outbox.py),
-and an unpublished one must still be sent (the other services erase what it carries when the erasure
-request, queued after it, arrives).
+that undo can tell a deleted contact), and its id in birthday reminders. The outbox is not touched
+in the request's transaction (issue 11 item 6): an unpublished row must still be sent (the other
+services erase what it carries when the erasure request, queued after it, arrives). When the erasure
+completes, every row written before the request has been published: ``forget_published`` deletes those
+naming the person or holding their values then, instead of OUTBOX_KEEP_SECONDS later (issue 19).
 
 The search vocabulary (``search_words``) forgets the person's words that no other contact has, and
 the bounds that were the person's sort name (the trigger of migration 0018 does it as the row goes).
@@ -20,6 +21,7 @@ the person (and maybe others) goes on finding the others (issue 19). The ids of 
 touched the person are kept on the erasure record: the imports service is asked to erase their rows.
 """
 
+import json
 import re
 
 from sqlalchemy import Text, cast, delete, func, insert, or_, select, text, update
@@ -43,6 +45,7 @@ from services.contacts.models import (
     erasures,
     legal_bases,
     memberships,
+    outbox,
     saved_searches,
     search_words,
 )
@@ -202,7 +205,48 @@ def erase(session, contact_id):
     )
     related = redact_saved_searches(session, forgotten)
     summary["saved_searches"] = len(related)
-    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related
+    return summary, [(row.couple_id, row.contact_id) for row in couple_rows], related, forgotten
+
+
+def identifying_values(session, contact_id):
+    """(e-mails, phones, whole names) of the contact: what finds them where no id names them (an upload
+    not committed, a refused row, a file name; piiri/erasure_keys.py). Names: each first, preferred or
+    alternative first name with the last or an alternative last name; an organisation's name."""
+    row = session.execute(
+        select(
+            contacts.c.first_name,
+            contacts.c.preferred_name,
+            contacts.c.last_name,
+            contacts.c.organisation_name,
+            contacts.c.email,
+            contacts.c.phone,
+            contacts.c.emails,
+            contacts.c.phones,
+        ).where(contacts.c.id == contact_id)
+    ).first()
+    if row is None:
+        return [], [], []
+    alternatives = session.execute(
+        select(contact_names.c.first_name, contact_names.c.last_name).where(
+            contact_names.c.contact_id == contact_id
+        )
+    ).all()
+    emails = {row.email, *(item.get("address") for item in row.emails or ())}
+    phones = {row.phone, *(item.get("number") for item in row.phones or ())}
+    firsts = {row.first_name, row.preferred_name, *(alt.first_name for alt in alternatives)} - {None, ""}
+    lasts = {row.last_name, *(alt.last_name for alt in alternatives)} - {None, ""}
+    names = {f"{first} {last}" for first in firsts for last in lasts}
+    if row.organisation_name:
+        names.add(row.organisation_name)
+    return sorted(emails - {None, ""}), sorted(phones - {None, ""}), sorted(names)
+
+
+def set_match_keys(session, erasure_id, keys):
+    """Remember the digests of the person's values (every re-sent request carries them)."""
+    row = session.execute(
+        update(erasures).where(erasures.c.id == erasure_id).values(match_keys=keys).returning(erasures)
+    ).one()
+    return _plain(row)
 
 
 HEAL_SEARCH_WORDS = text(
@@ -391,3 +435,20 @@ def pending_since(session, older_than, limit=100):
             .limit(limit)
         )
     ]
+
+
+def forget_published(session, contact_id, matcher):
+    """Delete the published outbox rows naming the contact or holding their values (``matcher``:
+    piiri.erasure_keys.Matcher; events and audit records carrying their data, e.g. a saved search's name,
+    kept OUTBOX_KEEP_SECONDS after they were sent): called when the erasure completes, when every row
+    written before the request has been published (the request was relayed after them, and every
+    service has answered it). Unpublished rows stay: they must still be sent."""
+    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(outbox.c.published_at.is_not(None)))
+    gone = [
+        row.seq
+        for row in rows
+        if str(contact_id) in json.dumps(row.payload) or matcher.redacted_value(row.payload) != row.payload
+    ]
+    if gone:
+        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
+    return len(gone)

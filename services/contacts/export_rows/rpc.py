@@ -1,4 +1,4 @@
-"""export_page (I2), mixed into ContactsService: one keyset page of rows of an export selection.
+"""export_page (I2), a feature of ContactsService: one keyset page of rows of an export selection.
 
 Needs contacts.export. Every path goes through the actor's data scope (C6); partners of couples and
 organisations outside the scope are left out of a row. Each page is one audited read,
@@ -6,16 +6,17 @@ organisations outside the scope are left out of a row. Each page is one audited 
 """
 
 import uuid
-from datetime import date
 
 from nameko.rpc import rpc
 from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
 from services.contacts import scopes
+from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
-from services.contacts.person.rules import couple_address_name
+from services.contacts.groups import storage as group_storage
+from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 EXPORT = "contacts.export"
@@ -42,15 +43,7 @@ def checked_columns(columns):
     return list(dict.fromkeys(columns))
 
 
-def json_safe(value):
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-class ExportRowsRpc:
+class ExportRowsRpc(ContactsCore):
     """contacts.export_page: rows of a selection for the exports service."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -77,9 +70,15 @@ class ExportRowsRpc:
                 {"columns": [f"No active custom field {key}." for key in unknown]},
             )
         saved = (
-            self._saved_visible(session, actor, chosen["id"]) if chosen["kind"] == "saved_search" else None
+            saved_storage.visible_search(session, actor, chosen["id"])
+            if chosen["kind"] == "saved_search"
+            else None
         )
-        group = self._groups_get(session, chosen["id"], "selection.id") if chosen["kind"] == "group" else None
+        group = (
+            group_storage.existing_group(session, chosen["id"], "selection.id")
+            if chosen["kind"] == "group"
+            else None
+        )
         condition = and_(
             selections.condition(chosen, session, saved=saved, group=group, actor=actor),
             *scopes.conditions(session, actor),
@@ -87,7 +86,7 @@ class ExportRowsRpc:
         total = storage.count(session, condition) if position is None else None
         fields = [name for name in columns if not name.startswith(CUSTOM_PREFIX)]
         items, next_position = storage.page(session, condition, limit, position, fields)
-        rows = self._export_rows(session, actor, items, [definitions[key] for key in wanted], set(fields))
+        rows = storage.export_rows(session, actor, items, [definitions[key] for key in wanted], set(fields))
         session.rollback()
         if rows:
             self.audit.read(
@@ -110,44 +109,6 @@ class ExportRowsRpc:
                 for key in wanted
             },
         }
-
-    def _export_rows(self, session, actor, items, fields, wanted):
-        """Rows with the custom values of ``fields`` and, when asked for (``wanted``), the couple and the
-        primary organisation; each loaded with one query for the page."""
-        ids = [item["id"] for item in items]
-        values = storage.custom_values_of(session, ids, [field["id"] for field in fields])
-        couples = storage.couples_of(session, ids) if "couple" in wanted else {}
-        organisations = storage.primary_organisations(session, ids) if "organisation" in wanted else {}
-        others = {member["id"] for _, members in couples.values() for member in members}
-        others |= {organisation_id for organisation_id, _ in organisations.values()}
-        visible = scopes.visible_ids(session, actor, others - set(ids)) | set(ids)
-        rows = []
-        for item in items:
-            row = {key: json_safe(value) for key, value in item.items()}
-            mine = values.get(item["id"], {})
-            row["custom"] = {field["key"]: mine[field["id"]] for field in fields if field["id"] in mine}
-            if "couple" in wanted:
-                row["couple"] = _couple(couples.get(item["id"]), visible)
-            if "organisation" in wanted:
-                organisation = organisations.get(item["id"])
-                row["organisation"] = organisation[1] if organisation and organisation[0] in visible else None
-            rows.append(row)
-        return rows
-
-
-def _couple(found, visible):
-    if not found:
-        return None
-    couple_id, members = found
-    if len(members) != 2 or not all(member["id"] in visible for member in members):
-        return None  # a partner out of the actor's scope (C6) is not shown
-    if any(member.get("deceased_on") for member in members):
-        return None  # a widow(er) is addressed alone, never with the deceased partner (C14)
-    return {
-        "id": str(couple_id),
-        "address_name_fi": couple_address_name(*members, language="fi"),
-        "address_name_en": couple_address_name(*members, language="en"),
-    }
 
 
 def _audit_selection(chosen):

@@ -13,13 +13,12 @@ from sqlalchemy import and_, not_
 
 from piiri import clock
 from piiri.errors import ValidationFailed
-from services.contacts.advanced_search.rpc import condition_for
-from services.contacts.advanced_search.storage import text_condition
-from services.contacts.filters import filter_conditions
+from services.contacts.advanced_search.storage import condition_for, text_condition
 from services.contacts.groups.storage import member_condition
 from services.contacts.models import contacts
 from services.contacts.person.filters import KIND_PATTERN
 from services.contacts.person.storage import has_active_status
+from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules as saved_rules
 
 KINDS = ("search", "advanced", "saved_search", "group", "ids")
@@ -89,7 +88,10 @@ def condition(selection, session, saved=None, group=None, actor=None):
     ``actor``, a filter naming a contact the actor may not see is NotFound (issue 12 item 7b)."""
     kind = selection["kind"]
     if kind == "search":
-        parts = [text_condition(selection["query"]), *filter_conditions(selection["filters"], session, actor)]
+        parts = [
+            text_condition(selection["query"]),
+            *SEARCH_FILTERS.conditions(selection["filters"], session, actor),
+        ]
     elif kind == "advanced":
         parts = [condition_for(selection["expression"], session, actor)]
     elif kind == "saved_search":
@@ -98,7 +100,7 @@ def condition(selection, session, saved=None, group=None, actor=None):
         else:
             parts = [
                 text_condition(saved.get("query") or ""),
-                *filter_conditions(saved.get("filters"), session, actor),
+                *SEARCH_FILTERS.conditions(saved.get("filters"), session, actor),
             ]
     elif kind == "group":
         parts = [member_condition(group["id"], clock.today(), selection["include_subgroups"], group["path"])]

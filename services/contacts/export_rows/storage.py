@@ -1,12 +1,16 @@
 """SQL of export rows (I2): one keyset page of full contact rows in (sort_name, id) order, and the page's
-custom values, couples and primary organisations, each loaded with one query for the whole page."""
+custom values, couples and primary organisations, each loaded with one query for the whole page, made into
+rows (export_rows: what export_page hands out, and any feature that hands out rows)."""
 
 import uuid
+from datetime import date
 
 from sqlalchemy import func, literal, or_, select, text, tuple_
 
 from piiri import clock
+from services.contacts import scopes
 from services.contacts.models import affiliations, contacts, couple_members, custom_fields, custom_values
+from services.contacts.person.rules import couple_address_name
 from services.contacts.person.storage import ACTIVE_STATUSES, PERSON_COLUMNS
 from services.contacts.storage import display_name
 
@@ -149,3 +153,54 @@ def primary_organisations(session, person_ids):
     for row in session.execute(query):
         found.setdefault(row.person_id, (row.id, row.organisation_name))
     return found
+
+
+# --- rows of a page (shared by export_page and other features that hand out rows) -------------------
+
+
+def json_safe(value):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def export_rows(session, actor, items, fields, wanted):
+    """Rows with the custom values of ``fields`` and, when asked for (``wanted``), the couple and the
+    primary organisation; each loaded with one query for the page."""
+    ids = [item["id"] for item in items]
+    values = custom_values_of(session, ids, [field["id"] for field in fields])
+    couples = couples_of(session, ids) if "couple" in wanted else {}
+    organisations = primary_organisations(session, ids) if "organisation" in wanted else {}
+    others = {member["id"] for _, members in couples.values() for member in members}
+    others |= {organisation_id for organisation_id, _ in organisations.values()}
+    visible = scopes.visible_ids(session, actor, others - set(ids)) | set(ids)
+    rows = []
+    for item in items:
+        row = {key: json_safe(value) for key, value in item.items()}
+        mine = values.get(item["id"], {})
+        row["custom"] = {field["key"]: mine[field["id"]] for field in fields if field["id"] in mine}
+        if "couple" in wanted:
+            row["couple"] = _couple(couples.get(item["id"]), visible)
+        if "organisation" in wanted:
+            organisation = organisations.get(item["id"])
+            row["organisation"] = organisation[1] if organisation and organisation[0] in visible else None
+        rows.append(row)
+    return rows
+
+
+def _couple(found, visible):
+    if not found:
+        return None
+    couple_id, members = found
+    if len(members) != 2 or not all(member["id"] in visible for member in members):
+        return None  # a partner out of the actor's scope (C6) is not shown
+    if any(member.get("deceased_on") for member in members):
+        return None  # a widow(er) is addressed alone, never with the deceased partner (C14)
+    return {
+        "id": str(couple_id),
+        "member_ids": [str(member["id"]) for member in members],
+        "address_name_fi": couple_address_name(*members, language="fi"),
+        "address_name_en": couple_address_name(*members, language="en"),
+    }

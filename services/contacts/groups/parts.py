@@ -4,8 +4,8 @@
 from piiri import clock
 from piiri.collation import finnish_key
 from piiri.errors import ValidationFailed
-from services.contacts.details import detail_provider
-from services.contacts.filters import search_filter
+from services.contacts.details import DetailPart
+from services.contacts.filters import FilterSet
 from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import ContactMembership
 from services.contacts.storage import parse_id
@@ -13,7 +13,6 @@ from services.contacts.storage import parse_id
 MEMBERSHIP = ContactMembership()
 
 
-@detail_provider("groups")
 def contact_groups(session, contact_id):
     """The contact's memberships, active ones first, each with its group's full name path."""
     on = clock.today()
@@ -38,17 +37,25 @@ def contact_groups(session, contact_id):
 def _group_id(name, value):
     parsed = parse_id(value)
     if parsed is None:
-        raise ValidationFailed(f"{name} must be a group id.", {name: ["Not a group id."]})
+        raise ValidationFailed("groups.group_id_invalid", {name: ["groups.group_id_invalid"]})
     return parsed
 
 
-@search_filter("group_id")
 def members_including_subgroups(value):
     return storage.member_condition(_group_id("group_id", value), clock.today(), include_subgroups=True)
 
 
-@search_filter("direct_group_id")
 def direct_members(value):
     return storage.member_condition(
         _group_id("direct_group_id", value), clock.today(), include_subgroups=False
     )
+
+
+# What this module adds to the contact search (registries.py lists it).
+FILTERS = FilterSet(
+    filters={"group_id": members_including_subgroups, "direct_group_id": direct_members},
+)
+
+
+# This module's part of a contact's full record (registries.py lists it).
+DETAIL = DetailPart("groups", contact_groups)

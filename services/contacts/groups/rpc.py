@@ -1,4 +1,5 @@
-"""RPC methods of groups and memberships (C7), mixed into ContactsService: validate, apply tree rules, audit.
+"""RPC methods of groups and memberships (C7), a feature of ContactsService: validate, apply tree rules,
+audit.
 
 Permissions: ``groups.manage`` to create, rename, move and archive groups; ``contacts.edit`` to add and
 remove members; ``contacts.view`` to read groups and members.
@@ -11,11 +12,14 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
-from services.contacts.groups import parts, storage, tree  # noqa: F401  (parts registers)
+from services.contacts.core import ContactsCore
+from services.contacts.counting import audit_derived
+from services.contacts.error_codes import invalid
+from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import (
     Group,
     GroupInput,
@@ -37,7 +41,7 @@ def loaded(schema, data, what):
     try:
         return schema.load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
 
 
 def group_event(group, change, changed_fields, subtree_ids=()):
@@ -55,18 +59,7 @@ def group_event(group, change, changed_fields, subtree_ids=()):
     }
 
 
-def membership_event(row):
-    return {
-        "membership_id": str(row["id"]),
-        "group_id": str(row["group_id"]),
-        "contact_id": str(row["contact_id"]),
-        "role": row["role"],
-        "starts_on": row["starts_on"].isoformat(),
-        "ends_on": row["ends_on"].isoformat() if row["ends_on"] else None,
-    }
-
-
-class GroupsRpc:
+class GroupsRpc(ContactsCore):
     """Groups and subgroups, memberships, members including subgroups (C7)."""
 
     # --- the tree ---------------------------------------------------------------------------------------
@@ -81,14 +74,14 @@ class GroupsRpc:
         with self.db.transaction() as session:
             storage.lock_tree(session)
             parent = (
-                self._groups_get(session, values.get("parent_id"), "parent_id")
+                storage.existing_group(session, values.get("parent_id"), "parent_id")
                 if values.get("parent_id")
                 else None
             )
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "A group cannot be created under an archived group.",
-                    {"parent_id": [f"'{parent['name']}' is archived."]},
+                    "groups.parent_archived",
+                    {"parent_id": [coded("groups.group_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(name, storage.sibling_names(session, parent and parent["id"]))
             group_id = uuid.uuid4()
@@ -119,7 +112,7 @@ class GroupsRpc:
         values = loaded(GroupInput(partial=True), changes, "Changes")
         with self.db.transaction() as session:
             storage.lock_tree(session)
-            group = self._groups_get(session, group_id, for_update=True)
+            group = storage.existing_group(session, group_id, for_update=True)
             if "parent_id" in values and values["parent_id"] != group["parent_id"]:
                 group = self._groups_move(session, actor, group, values["parent_id"])
             if "archived" in values and values["archived"] != group["archived"]:
@@ -175,6 +168,16 @@ class GroupsRpc:
         session.rollback()
         names = {str(row["id"]): row["name"] for row in rows}
         items = tree.build_tree(rows, direct, total)
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "groups": len(items),
+                "on": on.isoformat(),
+                "members": sum(total.get(row["id"], 0) for row in rows),
+            },
+        )
         fields = tree.COMPACT_FIELDS if compact else tree.LIST_FIELDS
         if max_depth is not None:
             fields = (*fields, "more_subgroups")
@@ -191,7 +194,7 @@ class GroupsRpc:
         actor = self.context.require("contacts.view")
         on = self._groups_day(on, "on") or clock.today()
         session = self.db.session
-        group = self._groups_get(session, group_id)
+        group = storage.existing_group(session, group_id)
         group = storage.with_names(session, group)
         group["children"] = storage.children_of(session, group["id"], include_archived=group["archived"])
         if actor.scoped:  # C6: only the members in the actor's scope are counted
@@ -207,6 +210,17 @@ class GroupsRpc:
                 total.get(group["id"], 0),
             )
         session.rollback()
+        audit_derived(  # issue 12 item 4: member counts are derived from personal data
+            self.audit,
+            actor,
+            "group_members",
+            {
+                "group_id": str(group["id"]),
+                "on": on.isoformat(),
+                "direct": group["direct_members"],
+                "all": group["all_members"],
+            },
+        )
         group["depth"] = len(group["ancestors"])
         return GROUP.dump(group)
 
@@ -228,18 +242,18 @@ class GroupsRpc:
         starts_on = values.get("starts_on") or clock.today()
         tree.check_dates(starts_on, values.get("ends_on"))
         with self.db.transaction() as session:
-            group = self._groups_get(session, group_id, for_update=True)
+            group = storage.existing_group(session, group_id, for_update=True)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {"group_id": [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived",
+                    {"group_id": [coded("groups.group_archived", name=group["name"])]},
                 )
             scopes.require_group_in_scope(session, actor, group)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
-                    f"{len(unknown)} of the contact ids name no contact.", {"contact_ids": unknown[:100]}
+                    "groups.unknown_contacts", {"contact_ids": unknown[:100]}, {"count": len(unknown)}
                 )
             added = storage.add_memberships(
                 session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
@@ -261,7 +275,7 @@ class GroupsRpc:
                     },
                 )
                 for row in added:
-                    self.outbox.event(session, "member_joined", membership_event(row))
+                    self.outbox.event(session, "member_joined", storage.membership_event(row))
         self.outbox.flush()
         return CHANGE.dump(
             {
@@ -280,11 +294,10 @@ class GroupsRpc:
         actor = self.context.require("contacts.edit")
         session = self.db.session
         try:
-            group = self._groups_get(session, group_id, field)
+            group = storage.existing_group(session, group_id, field)
             if group["archived"]:
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {field: [f"'{group['name']}' is archived."]},
+                    "groups.add_to_archived", {field: [coded("groups.group_archived", name=group["name"])]}
                 )
             scopes.require_group_in_scope(session, actor, group, field)
         finally:
@@ -299,7 +312,7 @@ class GroupsRpc:
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         ends_on = values.get("ends_on") or clock.today()
         with self.db.transaction() as session:
-            group = self._groups_get(session, group_id, for_update=True)
+            group = storage.existing_group(session, group_id, for_update=True)
             visible = scopes.visible_ids(session, actor, ids)  # C6: out-of-scope people are skipped
             ended = storage.end_memberships(session, group["id"], [i for i in ids if i in visible], ends_on)
             ended_ids = {row["contact_id"] for row in ended}
@@ -319,7 +332,7 @@ class GroupsRpc:
                     },
                 )
                 for row in ended:
-                    self.outbox.event(session, "member_left", membership_event(row))
+                    self.outbox.event(session, "member_left", storage.membership_event(row))
         self.outbox.flush()
         return CHANGE.dump(
             {
@@ -340,7 +353,7 @@ class GroupsRpc:
         if position is not None and not ({"s", "i"} <= set(position)):
             raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
         session = self.db.session
-        group = self._groups_get(session, group_id)
+        group = storage.existing_group(session, group_id)
         items, next_position = storage.members_page(
             session, group, bool(include_subgroups), on, limit, position, scopes.conditions(session, actor)
         )
@@ -363,36 +376,11 @@ class GroupsRpc:
 
     # --- helpers ----------------------------------------------------------------------------------------
 
-    def _groups_join_creator_scope(self, session, actor, contact_id):
-        """C6: a contact created by a scoped actor joins their scope group (scopes.creator_group), in the
-        creation's transaction, audited and published like add_members; otherwise it would vanish."""
-        group = scopes.creator_group(session, actor)
-        if group is None:
-            return None
-        rows = storage.add_memberships(session, group["id"], [contact_id], None, clock.today(), None)
-        details = {
-            "group_id": str(group["id"]),
-            "group_name": group["name"],
-            "role": None,
-            "creator_scope": True,
-        }
-        self.audit.write(
-            self.outbox, session, actor, "group.members_added", "contact", [contact_id], ("groups",), details
-        )
-        for row in rows:
-            self.outbox.event(session, "member_joined", membership_event(row))
-        return group
-
-    def _groups_get(self, session, group_id, field="group_id", for_update=False):
-        parsed = storage_id(group_id)
-        group = storage.get_group(session, parsed, for_update) if parsed else None
-        if group is None:
-            raise NotFound(f"No group with id {group_id}.", {field: str(group_id)})
-        return group
-
     def _groups_move(self, session, actor, group, new_parent_id):
         new_parent = (
-            self._groups_get(session, new_parent_id, "parent_id", for_update=True) if new_parent_id else None
+            storage.existing_group(session, new_parent_id, "parent_id", for_update=True)
+            if new_parent_id
+            else None
         )
         tree.check_move(group, new_parent)
         if not group["archived"]:
@@ -402,11 +390,11 @@ class GroupsRpc:
         new_path = tree.path_for(new_parent and new_parent["path"], group["id"])
         # C8: a move changes which automations fire for the subtree; one that closes a loop is refused.
         automation_storage.lock_definitions(session)
-        loop_before = self._auto_loop(session)
+        loop_before = automation_storage.current_loop(session)
         subtree = storage.move_subtree(
             session, group["id"], new_parent and new_parent["id"], group["path"], new_path
         )
-        self._auto_check_moved_tree(session, loop_before)
+        automation_storage.check_moved_tree(session, loop_before)
         moved = storage.get_group(session, group["id"])
         self._groups_record_change(
             session, actor, "group.changed", "group_changed", moved, "moved", ["parent_id", "path"], subtree
@@ -418,8 +406,8 @@ class GroupsRpc:
             parent = storage.get_group(session, group["parent_id"]) if group["parent_id"] else None
             if parent is not None and parent["archived"]:
                 raise ValidationFailed(
-                    "Restore the parent group first.",
-                    {"archived": [f"The parent group '{parent['name']}' is archived."]},
+                    "groups.restore_parent_first",
+                    {"archived": [coded("groups.parent_is_archived", name=parent["name"])]},
                 )
             tree.check_unique_name(
                 group["name"], storage.sibling_names(session, group["parent_id"], group["id"])
@@ -464,9 +452,3 @@ class GroupsRpc:
             raise ValidationFailed(
                 f"{field} must be a date (YYYY-MM-DD).", {field: ["Not a valid date."]}
             ) from None
-
-
-def storage_id(value):
-    from services.contacts.storage import parse_id
-
-    return parse_id(value)

@@ -5,6 +5,8 @@ import uuid
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
 
 from piiri import clock
+from piiri.errors import NotFound
+from services.contacts import scopes
 from services.contacts.groups.tree import ancestor_ids, path_names
 from services.contacts.models import (
     contacts,
@@ -13,7 +15,7 @@ from services.contacts.models import (
     memberships,
 )
 from services.contacts.models import group_member_counts as counts_table
-from services.contacts.storage import SUMMARY_COLUMNS, display_name
+from services.contacts.storage import SUMMARY_COLUMNS, display_name, parse_id
 
 GROUP_COLUMNS = list(groups.c)
 TREE_LOCK = 0x67726F757073  # one advisory lock for every change to the tree's shape or names
@@ -350,3 +352,44 @@ def contact_memberships(session, contact_id):
     ).all()
     names = names_by_id(session, {group_id for row in rows for group_id in ancestor_ids(row.path)})
     return [{**dict(row._mapping), "path_names": path_names(row.path, names)} for row in rows]
+
+
+# --- shared with the contact records and export rows ---------------------------------------------------
+
+
+def membership_event(row):
+    return {
+        "membership_id": str(row["id"]),
+        "group_id": str(row["group_id"]),
+        "contact_id": str(row["contact_id"]),
+        "role": row["role"],
+        "starts_on": row["starts_on"].isoformat(),
+        "ends_on": row["ends_on"].isoformat() if row["ends_on"] else None,
+    }
+
+
+def existing_group(session, group_id, field="group_id", for_update=False):
+    parsed = parse_id(group_id)
+    group = get_group(session, parsed, for_update) if parsed else None
+    if group is None:
+        raise NotFound(f"No group with id {group_id}.", {field: str(group_id)})
+    return group
+
+
+def join_creator_scope(session, audit, outbox, actor, contact_id):
+    """C6: a contact created by a scoped actor joins their scope group (scopes.creator_group), in the
+    creation's transaction, audited and published like add_members; otherwise it would vanish."""
+    group = scopes.creator_group(session, actor)
+    if group is None:
+        return None
+    rows = add_memberships(session, group["id"], [contact_id], None, clock.today(), None)
+    details = {
+        "group_id": str(group["id"]),
+        "group_name": group["name"],
+        "role": None,
+        "creator_scope": True,
+    }
+    audit.write(outbox, session, actor, "group.members_added", "contact", [contact_id], ("groups",), details)
+    for row in rows:
+        outbox.event(session, "member_joined", membership_event(row))
+    return group

@@ -4,7 +4,7 @@ No SQL and no Nameko here: storage.py and rpc.py apply these rules.
 """
 
 from piiri.collation import finnish_key
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.groups.contract import MAX_NAME
 
 
@@ -36,25 +36,23 @@ def check_move(group, new_parent):
         return
     if is_within(new_parent["path"], group["path"]):
         where = "itself" if new_parent["id"] == group["id"] else "its own subgroup"
-        raise ValidationFailed(
-            f"A group cannot be moved under {where}.",
-            {"parent_id": [f"'{new_parent['name']}' is {where}: that would make a cycle."]},
-        )
+        code = "groups.move_under_itself" if where == "itself" else "groups.move_under_subgroup"
+        raise ValidationFailed(code, {"parent_id": [coded(code, name=new_parent["name"])]})
     if new_parent.get("archived_at") is not None:
         raise ValidationFailed(
-            "A group cannot be moved under an archived group.",
-            {"parent_id": [f"'{new_parent['name']}' is archived."]},
+            "groups.move_under_archived",
+            {"parent_id": [coded("groups.group_archived", name=new_parent["name"])]},
         )
 
 
 def clean_name(name):
     """A group's name trimmed, or a ValidationFailed naming the field."""
     if not isinstance(name, str) or not name.strip():
-        raise ValidationFailed("A group needs a name.", {"name": ["A group needs a name."]})
+        raise ValidationFailed("groups.name_required", {"name": ["groups.name_required"]})
     name = " ".join(name.split())
     if len(name) > MAX_NAME:
         raise ValidationFailed(
-            "The group's name is too long.", {"name": [f"Longer than maximum length {MAX_NAME}."]}
+            "groups.name_too_long", {"name": [coded("groups.name_too_long", max=MAX_NAME)]}
         )
     return name
 
@@ -62,17 +60,12 @@ def clean_name(name):
 def check_unique_name(name, sibling_names):
     """Sibling groups that are not archived have different names (case-insensitive)."""
     if name.casefold() in {sibling.casefold() for sibling in sibling_names}:
-        raise ValidationFailed(
-            "A group with this name already exists here.",
-            {"name": [f"There is already a group called '{name}' at this level."]},
-        )
+        raise ValidationFailed("groups.name_taken", {"name": [coded("groups.name_taken", name=name)]})
 
 
 def check_dates(starts_on, ends_on):
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed(
-            "A membership cannot end before it starts.", {"ends_on": ["Must not be before starts_on."]}
-        )
+        raise ValidationFailed("groups.ends_before_start", {"ends_on": ["groups.ends_before_start"]})
 
 
 def is_active(membership, on):

@@ -13,6 +13,7 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import rich_fields, scopes
 from services.contacts.consents import storage as consent_storage
 from services.contacts.contract import ContactInput, whole_contact_errors
+from services.contacts.core import ContactsCore
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
@@ -94,8 +95,8 @@ def _prepare_rows(rows):
     return prepared, results
 
 
-class ImportsRpc:
-    """Mixin of ContactsService."""
+class ImportsRpc(ContactsCore):
+    """A feature of ContactsService: the imports service's batches of contacts, and their undo."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def upsert_batch(self, import_id, chunk_no, rows, options):

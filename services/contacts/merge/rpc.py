@@ -1,4 +1,4 @@
-"""RPC methods and the timer of C11, mixed into ContactsService: duplicate candidates (live for one
+"""RPC methods and the timer of C11, a feature of ContactsService: duplicate candidates (live for one
 contact, stored pairs for review), dismissals, side-by-side comparison and merging into a survivor."""
 
 import base64
@@ -16,13 +16,14 @@ from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.consents import storage as consent_storage
 from services.contacts.contract import EDITABLE_FIELDS, SUMMARY_FIELDS, Contact, WholeContactRules
+from services.contacts.core import ContactsCore
 from services.contacts.custom_fields import storage as custom_storage
-from services.contacts.details import detail_names, details_for
 from services.contacts.groups import tree
 from services.contacts.merge import rules, storage
 from services.contacts.merge.contract import Candidate, CandidatePair
 from services.contacts.person import rules as person_rules
 from services.contacts.person import storage as person_storage
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.search import clamp_limit
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def decode_position(cursor):
         ) from None
 
 
-class MergeRpc:
+class MergeRpc(ContactsCore):
     """C11: duplicates, comparison and merge."""
 
     # --- candidates ------------------------------------------------------------------------------
@@ -197,14 +198,14 @@ class MergeRpc:
             contact = self._existing(session, contact_id)
             if any(record["id"] == str(contact["id"]) for record in records):
                 raise ValidationFailed("A contact is named twice.", {"ids": ["A contact is named twice."]})
-            records.append({**CONTACT.dump(contact), **details_for(session, contact["id"])})
+            records.append({**CONTACT.dump(contact), **CONTACT_DETAILS.parts_for(session, contact["id"])})
         session.rollback()
         self.audit.read(
             actor,
             "contact.compared",
             "contact",
             [record["id"] for record in records],
-            fields=EDITABLE_FIELDS + detail_names(),
+            fields=EDITABLE_FIELDS + CONTACT_DETAILS.names(),
         )
         return {"contacts": records, "differs": rules.differences(records)}
 

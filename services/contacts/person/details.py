@@ -1,7 +1,7 @@
 """The ``person`` part of get_contact: alternative names, name for letters, statuses, deceased, couple."""
 
 from services.contacts import storage as contact_storage
-from services.contacts.details import detail_provider
+from services.contacts.details import DetailPart
 from services.contacts.person import rules, storage
 from services.contacts.person.contract import PersonDetails
 
@@ -34,7 +34,6 @@ def shown_partners(part):
     return [member["id"] for member in couple.get("members") or []]
 
 
-@detail_provider("person", subjects=shown_partners)
 def person_details(session, contact_id):
     contact = contact_storage.get_contact(session, contact_id)
     names = storage.names_of(session, contact_id)
@@ -51,3 +50,7 @@ def person_details(session, contact_id):
             "status_kinds": storage.status_kinds_all(session),
         }
     )
+
+
+# This module's part of a contact's full record (registries.py lists it).
+DETAIL = DetailPart("person", person_details, subjects=shown_partners)

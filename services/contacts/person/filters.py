@@ -5,7 +5,7 @@ import re
 from sqlalchemy import not_
 
 from piiri.errors import ValidationFailed
-from services.contacts.filters import search_filter
+from services.contacts.filters import FilterSet
 from services.contacts.models import contacts
 from services.contacts.person import storage
 from services.contacts.person.contract import DECEASED_FILTER
@@ -24,19 +24,16 @@ def _kind(name, value):
     return value
 
 
-@search_filter("with_active_status")
 def with_active_status(value):
     """Only people with an active status of this kind ('any': of any kind)."""
     return storage.has_active_status(_kind("with_active_status", value))
 
 
-@search_filter("exclude_active_status")
 def exclude_active_status(value):
     """Leave out people with an active status of this kind ('any': of any kind)."""
     return not_(storage.has_active_status(_kind("exclude_active_status", value)))
 
 
-@search_filter("deceased")
 def deceased(value):
     """exclude: only the living; only: only the deceased; include: everyone (the staff list's default)."""
     value = str(value).strip()
@@ -51,7 +48,6 @@ def deceased(value):
     return storage.TRUE
 
 
-@search_filter("one_per_couple")
 def one_per_couple(value):
     """true: of each couple keep only the member with the smaller id (the other is left out even if the
     kept one is left out by another filter); false: no effect."""
@@ -61,3 +57,14 @@ def one_per_couple(value):
             "one_per_couple must be true or false.", {"one_per_couple": ["Use true or false."]}
         )
     return not_(storage.not_first_of_couple()) if value == "true" else storage.TRUE
+
+
+# What this module adds to the contact search (registries.py lists it).
+FILTERS = FilterSet(
+    filters={
+        "with_active_status": with_active_status,
+        "exclude_active_status": exclude_active_status,
+        "deceased": deceased,
+        "one_per_couple": one_per_couple,
+    },
+)

@@ -1,6 +1,5 @@
-"""RPC methods of person details, mixed into ContactsService: validate, call storage, audit, publish."""
+"""RPC methods of person details, a feature of ContactsService: validate, call storage, audit, publish."""
 
-from marshmallow import ValidationError
 from nameko.rpc import rpc
 from sqlalchemy import update
 
@@ -8,8 +7,10 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.core import ContactsCore
+from services.contacts.error_codes import invalid
 from services.contacts.models import contacts
-from services.contacts.person import details, filters, rules, storage  # noqa: F401  (registers)
+from services.contacts.person import details, rules, storage
 from services.contacts.person.contract import (
     AltName,
     AltNameInput,
@@ -21,18 +22,9 @@ from services.contacts.person.contract import (
     StatusKind,
     StatusKindInput,
 )
+from services.contacts.person.rules import load, parse_uuid
 
 ALT_NAME, STATUS, STATUS_KIND, COUPLE = AltName(), Status(), StatusKind(), Couple()
-
-
-def load(schema, data, partial=False):
-    """User input through ``schema``; a ValidationFailed names every bad field."""
-    if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
-    try:
-        return schema.load(data, partial=partial)
-    except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
 
 
 def require_person(contact):
@@ -43,26 +35,10 @@ def require_person(contact):
         )
 
 
-def parse_uuid(value, field):
-    parsed = contact_storage.parse_id(value)
-    if parsed is None:
-        raise NotFound(f"No {field} {value}.", {field: str(value)})
-    return parsed
-
-
-class PersonRpc:
+class PersonRpc(ContactsCore):
     """C12 alternative names, C9 statuses, C14 deceased, C10 couples."""
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _person_read(self, contact_id, fields, read):
-        actor = self.context.require("contacts.view")
-        session = self.db.session
-        contact = self._existing(session, contact_id)
-        result = read(session, contact["id"])
-        session.rollback()
-        self.audit.read(actor, "contact.viewed", "contact", [contact["id"]], fields=fields)
-        return result
 
     def _person_change(self, session, actor, action, event_type, contact_ids, fields, payload, details=None):
         self.audit.write(
@@ -74,7 +50,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_alt_names(self, contact_id):
-        names = self._person_read(contact_id, ["alternative_names"], storage.names_of)
+        names = self._contact_part_read(contact_id, ["alternative_names"], storage.names_of)
         return ALT_NAME.dump(names, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -119,7 +95,7 @@ class PersonRpc:
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_statuses(self, contact_id):
-        statuses = self._person_read(contact_id, ["statuses"], storage.statuses_of)
+        statuses = self._contact_part_read(contact_id, ["statuses"], storage.statuses_of)
         return STATUS.dump(statuses, many=True)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -175,10 +151,7 @@ class PersonRpc:
             current = self._existing_status(session, contact["id"], status_id)
             merged = {**current, **values}
             if merged["ends_on"] is not None and merged["ends_on"] < merged["starts_on"]:
-                raise ValidationFailed(
-                    "Some fields are not valid.",
-                    {"ends_on": ["The end date cannot be before the start date."]},
-                )
+                raise invalid({"ends_on": ["The end date cannot be before the start date."]})
             if "kind" in values:
                 self._check_kind(session, values["kind"])
             changed = {key: value for key, value in values.items() if current.get(key) != value}
@@ -223,7 +196,7 @@ class PersonRpc:
             require_person(contact)
             problem = rules.deceased_date_problem(deceased_on, contact.get("birth_date"), clock.today())
             if problem:
-                raise ValidationFailed("Some fields are not valid.", {"deceased_on": [problem]})
+                raise invalid({"deceased_on": [problem]})
             if contact.get("deceased_on") == deceased_on:
                 return self._deceased_answer(contact)
             contact = contact_storage.update_contact(session, contact["id"], {"deceased_on": deceased_on})

@@ -1,4 +1,11 @@
-"""Pure rules of person details: alternative names for search, active statuses, couples' address names."""
+"""Pure rules of person details: alternative names for search, active statuses, couples' address names,
+and the input checks consents and retention share (load, parse_uuid)."""
+
+from marshmallow import ValidationError
+
+from piiri.errors import NotFound, ValidationFailed
+from services.contacts.contract import parse_id
+from services.contacts.error_codes import invalid
 
 AND_WORD = {"fi": "ja", "en": "and"}
 
@@ -67,3 +74,23 @@ def deceased_date_problem(deceased_on, birth_date, today):
     if birth_date is not None and deceased_on < birth_date:
         return "The date of death cannot be before the date of birth."
     return None
+
+
+# --- input, shared with consents and retention ------------------------------------------------------
+
+
+def load(schema, data, partial=False):
+    """User input through ``schema``; a ValidationFailed names every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
+    try:
+        return schema.load(data, partial=partial)
+    except ValidationError as exc:
+        raise invalid(exc.normalized_messages()) from None
+
+
+def parse_uuid(value, field):
+    parsed = parse_id(value)
+    if parsed is None:
+        raise NotFound(f"No {field} {value}.", {field: str(value)})
+    return parsed

@@ -1,4 +1,4 @@
-"""RPC methods of contact photos (C2), mixed into ContactsService: set (type by magic bytes, 2 MB at
+"""RPC methods of contact photos (C2), a feature of ContactsService: set (type by magic bytes, 2 MB at
 most), read (audited), remove; changes are audited and published in their transaction."""
 
 import base64
@@ -6,13 +6,14 @@ import base64
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
-from services.contacts.photos import details, rules, storage  # noqa: F401  (registers)
+from services.contacts.core import ContactsCore
+from services.contacts.photos import rules, storage
 from services.contacts.photos.contract import Photo, PhotoInfo
 
 INFO, PHOTO = PhotoInfo(), Photo()
 
 
-class PhotosRpc:
+class PhotosRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def set_photo(self, contact_id, content_type, data_base64):
         """Store the contact's photo in place of any earlier one. The type stored is what the bytes

@@ -1,4 +1,4 @@
-"""RPC methods of G5, mixed into ContactsService: retention rules, the past-retention list and count,
+"""RPC methods of G5, a feature of ContactsService: retention rules, the past-retention list and count,
 and bulk erasure through G4's ``request_erasure`` in idempotent batches."""
 
 import logging
@@ -9,8 +9,9 @@ from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
+from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
-from services.contacts.person.rpc import load, parse_uuid
+from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import listing, rules, storage
 from services.contacts.retention.contract import (
     EraseInput,
@@ -27,7 +28,7 @@ GDPR_OFFICER = "gdpr.officer"
 RULE, PAGE, ERASE_RESULT = Rule(), PastRetentionPage(), EraseResult()
 
 
-class RetentionRpc:
+class RetentionRpc(ContactsCore):
     """G5: retention rules, who is past retention, bulk erasure."""
 
     # --- rules -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""RPC methods of saved searches and result counts (C4), mixed into ContactsService.
+"""RPC methods of saved searches and result counts (C4), a feature of ContactsService.
 
 A saved search holds a free-text query with structured filters, or an advanced-search expression
 (AND/OR/NOT, checked by the advanced search's own compiler); running it gives the list's or the
@@ -11,15 +11,16 @@ or a user manager (``users.manage``) may change or delete it; others' private se
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PermissionDenied, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, PermissionDenied, ValidationFailed
 from services.contacts import scopes
-from services.contacts import storage as contact_storage
 from services.contacts.advanced_search.contract import AdvancedSearchInput
-from services.contacts.advanced_search.rpc import _loaded as advanced_args
-from services.contacts.advanced_search.rpc import condition_for
+from services.contacts.advanced_search.rules import load_input as advanced_args
+from services.contacts.advanced_search.storage import audited_page, condition_for
 from services.contacts.contract import ContactSummary
+from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
-from services.contacts.filters import filter_conditions
+from services.contacts.error_codes import invalid
+from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.saved_searches.contract import ContactCount, SavedSearch, SavedSearchInput
@@ -36,7 +37,7 @@ def checked_filters(filters, session):
     """Cleaned filters that the search knows and accepts (filters.py), errors keyed under "filters"."""
     filters = rules.clean_filters(filters)
     try:
-        filter_conditions(filters, session)
+        SEARCH_FILTERS.conditions(filters, session)
     except ValidationFailed as exc:
         raise ValidationFailed(
             f"Some filters are not valid: {exc.message}", {"filters": exc.details}
@@ -52,7 +53,7 @@ def loaded_input(data, session, partial=False):
     try:
         values = SavedSearchInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise ValidationFailed("Some fields are not valid.", exc.normalized_messages()) from None
+        raise invalid(exc.normalized_messages()) from None
     if "name" in values:
         values["name"] = rules.clean_name(values["name"])
     if "query" in values:
@@ -81,7 +82,7 @@ def name_conflict(name):
     )
 
 
-class SavedSearchesRpc:
+class SavedSearchesRpc(ContactsCore):
     """Saved searches, shared or private, running them, and result counts (C4)."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -112,7 +113,7 @@ class SavedSearchesRpc:
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_saved_search(self, search_id):
         actor = self.context.require(VIEW)
-        search = self._saved_visible(self.db.session, actor, search_id)
+        search = saved_storage.visible_search(self.db.session, actor, search_id)
         self.db.session.rollback()
         return self._saved_view(search, actor)
 
@@ -155,7 +156,7 @@ class SavedSearchesRpc:
         (one ``contact.listed`` event) with ``details.saved_search_id``."""
         actor = self.context.require(VIEW)
         session = self.db.session
-        search = self._saved_visible(session, actor, search_id)
+        search = saved_storage.visible_search(session, actor, search_id)
         details = {"saved_search_id": str(search["id"])}
         if search.get("expression") is not None:
             args = advanced_args(
@@ -167,7 +168,7 @@ class SavedSearchesRpc:
                     "cursor": cursor,
                 },
             )
-            page = self._advanced_page(actor, args, limit, details)
+            page = audited_page(session, self.audit, actor, args, limit, details)
             return {**page, "saved_search_id": str(search["id"])}
         page = self._search_page(
             actor, search["query"], search["filters"], limit, cursor, {"saved_search_id": str(search["id"])}
@@ -197,7 +198,7 @@ class SavedSearchesRpc:
     def _saved_count(self, q, filters, actor):
         if q is not None and not isinstance(q, str):
             raise ValidationFailed("q must be text.", {"q": ["Not a valid string."]})
-        conditions = filter_conditions(filters, self.db.session, actor) + scopes.conditions(
+        conditions = SEARCH_FILTERS.conditions(filters, self.db.session, actor) + scopes.conditions(
             self.db.session, actor
         )
         count, match = saved_storage.count_matches(self.db.session, plan_search(q), conditions)
@@ -205,15 +206,8 @@ class SavedSearchesRpc:
         cap = saved_storage.COUNT_CAP
         return COUNT.dump({"count": count, "exact": count <= cap, "match": match})
 
-    def _saved_visible(self, session, actor, search_id, for_update=False):
-        parsed = contact_storage.parse_id(search_id)
-        search = saved_storage.get(session, parsed, for_update) if parsed else None
-        if search is None or not rules.visible_to(search, actor):
-            raise NotFound(f"No saved search with id {search_id}.", {"id": str(search_id)})
-        return search
-
     def _saved_changeable(self, session, actor, search_id):
-        search = self._saved_visible(session, actor, search_id, for_update=True)
+        search = saved_storage.visible_search(session, actor, search_id, for_update=True)
         if not rules.may_change(search, actor):
             raise PermissionDenied(
                 "Only its owner or a user manager may change or delete a saved search.",

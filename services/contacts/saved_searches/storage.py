@@ -3,8 +3,10 @@
 from sqlalchemy import delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from piiri.errors import NotFound
 from services.contacts import storage as contact_storage
 from services.contacts.models import contacts, saved_searches
+from services.contacts.saved_searches import rules
 
 COUNT_CAP = 10_000  # counted exactly up to this; above it the answer is "more than 10,000"
 LIST_CAP = 1_000
@@ -85,3 +87,11 @@ def count_matches(session, plan, conditions):
 def _bounded_count(session, conditions):
     matches = select(literal(1)).select_from(contacts).where(*conditions).limit(COUNT_CAP + 1)
     return session.execute(select(func.count()).select_from(matches.subquery("matches"))).scalar_one()
+
+
+def visible_search(session, actor, search_id, for_update=False):
+    parsed = contact_storage.parse_id(search_id)
+    search = get(session, parsed, for_update) if parsed else None
+    if search is None or not rules.visible_to(search, actor):
+        raise NotFound(f"No saved search with id {search_id}.", {"id": str(search_id)})
+    return search

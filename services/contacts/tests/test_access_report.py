@@ -12,7 +12,7 @@ import pytest
 from piiri.errors import NotFound
 from services.contacts.access_report import pdf as access_pdf
 from services.contacts.access_report import report as access_report
-from services.contacts.access_report.contract import Translator
+from services.contacts.access_report.words import Translator
 
 CONTACT_ID = "0d4f7a52-9a7e-4b6e-8d0e-5c7f1f3b9e21"
 
@@ -95,8 +95,9 @@ def test_g3_json_file_is_utf8_with_dates_as_text():
 @pytest.mark.parametrize(
     ("language", "title", "section", "page"),
     [
-        ("fi", "Tietopyyntö: Åsa Жукова-Äijälä", "Palvelu: audit", "Sivu 2"),
-        ("en", "Access report: Åsa", "Service: contacts", "Page 1"),
+        ("fi", "Tietopyyntö: Åsa Жукова-Äijälä", "Palvelu: Tapahtumaloki", "Sivu 2"),
+        ("sv", "Registerutdrag: Åsa", "Tjänst: Kontakter", "Sida 1"),
+        ("en", "Access report: Åsa", "Service: Contacts", "Page 1"),
     ],
 )
 def test_g3_pdf_has_the_name_in_finnish_and_cyrillic_a_section_per_service_and_page_numbers(
@@ -109,10 +110,16 @@ def test_g3_pdf_has_the_name_in_finnish_and_cyrillic_a_section_per_service_and_p
     assert len(reader.pages) >= 2  # 120 log events do not fit one page
     text = " ".join(p.extract_text() for p in reader.pages)
     assert title in text and section in text and page in text
-    assert "Жукова" in text and "contact.viewed" in text
+    assert "Жукова" in text and "contact.viewed" not in text and CONTACT_ID not in text
+    viewed = {"fi": "katseli", "sv": "visade", "en": "viewed"}[language]
+    assert viewed in text  # the audit action in words
+    born = {"fi": "29.2.1980", "sv": "29.2.1980", "en": "1980-02-29"}[language]
+    assert born in text and "2026-11-25T" not in text  # dates and times for people, in local time
+    assert {"fi": "klo 14.00", "sv": "kl. 14.00", "en": "14:00"}[language] in text  # 12 UTC in Helsinki
 
 
-def test_g3_issue11_the_reports_words_are_the_contracts_in_both_languages():
+def test_g3_issue11_the_reports_words_are_its_catalogs_in_three_languages():
     assert Translator("fi")("gdpr.part.consents") == "Suostumukset"
+    assert Translator("sv")("gdpr.part.consents") == "Samtycken"
     assert Translator("en")("gdpr.pdf.page", page=3) == "Page 3"
     assert Translator("xx").language == "fi" and Translator("en")("no.such.key") == "no.such.key"

@@ -8,13 +8,11 @@ from datetime import date
 import pytest
 
 from piiri.errors import ValidationFailed
-from services.contacts.affiliations import details as _details  # noqa: F401  (registers the part)
 from services.contacts.affiliations import filters as affiliation_filters
 from services.contacts.affiliations import paging, rules
 from services.contacts.affiliations.contract import AffiliationChanges, AffiliationInput
-from services.contacts.details import detail_subjects
-from services.contacts.filters import _qualified, filter_conditions
 from services.contacts.photos import rules as photo_rules
+from services.contacts.registries import CONTACT_DETAILS, SEARCH_FILTERS
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 20
@@ -92,20 +90,20 @@ def test_c2_merge_moves_links_drops_duplicates_and_self_links_and_keeps_one_prim
 
 def test_c2_organisation_filter_values_and_qualifier():
     org = str(uuid.uuid4())
-    assert _qualified({"organisation_id": org, "organisation_role": "chair", "q": "x"}) == {
+    assert SEARCH_FILTERS.qualified({"organisation_id": org, "organisation_role": "chair", "q": "x"}) == {
         "organisation_id": f"{org}:chair",
         "q": "x",
     }
-    assert _qualified({"organisation_role": "chair"}) == {"organisation_role": "chair"}
-    assert len(filter_conditions({"organisation_id": org, "organisation_role": "board_member"})) == 1
+    assert SEARCH_FILTERS.qualified({"organisation_role": "chair"}) == {"organisation_role": "chair"}
+    assert len(SEARCH_FILTERS.conditions({"organisation_id": org, "organisation_role": "board_member"})) == 1
     with pytest.raises(ValidationFailed) as error:
-        filter_conditions({"organisation_id": "not-an-id"})
+        SEARCH_FILTERS.conditions({"organisation_id": "not-an-id"})
     assert error.value.details == {"organisation_id": ["Not a contact id."]}
     with pytest.raises(ValidationFailed) as error:
         affiliation_filters.organisation_id(f"{org}:boss")
     assert "organisation_role" in error.value.details
     with pytest.raises(ValidationFailed):
-        filter_conditions({"organisation_role": "boss"})
+        SEARCH_FILTERS.conditions({"organisation_role": "boss"})
 
 
 def test_c2_people_cursor_round_trip_and_refusals():
@@ -146,10 +144,10 @@ def test_c2_get_contact_audits_the_contacts_its_affiliations_part_shows():
         "organisations": [],
         "people": {"count": 2, "items": [{"person_id": "p1"}, {"person_id": "p2"}], "next_cursor": None},
     }
-    assert detail_subjects({"affiliations": part, "photo": None}) == ["p1", "p2"]
+    assert CONTACT_DETAILS.subjects({"affiliations": part, "photo": None}) == ["p1", "p2"]
     person_part = {"organisations": [{"organisation_id": "o1"}, {"organisation_id": "o1"}], "people": None}
-    assert detail_subjects({"affiliations": person_part}) == ["o1"]
-    assert detail_subjects({"affiliations": None}) == []
+    assert CONTACT_DETAILS.subjects({"affiliations": person_part}) == ["o1"]
+    assert CONTACT_DETAILS.subjects({"affiliations": None}) == []
 
 
 def test_c2_a_linked_contact_keeps_its_kind():

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from piiri.errors import ValidationFailed
-from services.contacts.advanced_search.rpc import position_for
+from services.contacts.advanced_search.storage import position_for
 from services.contacts.search import decode_cursor, encode_cursor
 
 ID = "00000000-0000-4000-8000-000000000001"

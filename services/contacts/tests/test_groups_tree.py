@@ -45,10 +45,11 @@ def test_c7_moving_under_itself_or_a_descendant_is_a_cycle():
     root = group("A")
     child = group("A1", root)
     grandchild = group("A1a", child)
-    for target in (root, grandchild):
+    for target, code in ((root, "groups.move_under_itself"), (grandchild, "groups.move_under_subgroup")):
         with pytest.raises(ValidationFailed) as error:
             tree.check_move(root, target)
-        assert "cycle" in error.value.details["parent_id"][0]
+        assert error.value.message == code  # a code, worded by the gateway (issue 11 item 5)
+        assert error.value.details["parent_id"][0] == {"code": code, "params": {"name": target["name"]}}
     tree.check_move(grandchild, root)  # up the tree is fine
     tree.check_move(child, None)  # to the top level
     with pytest.raises(ValidationFailed):

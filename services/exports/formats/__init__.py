@@ -10,7 +10,7 @@ object to write to, `language` 'fi' or 'en'.
 {"key", "label_fi", "label_en", "type"}); columns.typed_value(row, column) / text_value(...) give a cell.
 It must stream: read the rows one at a time and never hold them all. It returns nothing, or a dict with
 any of "rows_written" (when it leaves rows out, e.g. contacts without an e-mail), "notes" (counts of what
-it left out and why, {"skipped_no_address": 3}: the job shows them; gateway/i18n_exports.py words each
+it left out and why, {"skipped_no_address": 3}: the job shows them; the gateway's exports catalog words each
 key), "content_type" and "extension" (when an option changes them, e.g. the QR code as SVG).
 Tests: services/exports/contract/rows.sample_row(**overrides) makes a complete row.
 

@@ -85,9 +85,11 @@ def test_i2_xlsx_writer_cleans_control_characters_and_names_columns_past_z():
 def test_g4_issue19_the_file_records_its_contacts_and_the_couples_whose_address_name_it_holds():
     couple = {
         "id": "c0c0c0c0-0000-4000-8000-000000000000",
-        "address_name_fi": "A ja B",
+        "member_ids": ["a", "p"],
+        "address_name_fi": "A ja P",
         "address_name_en": "x",
     }
     book = {None: {"items": [sample_row(id="a", couple=couple), sample_row(id="b")], "next_cursor": None}}
     result = running.run(job(), book.__getitem__, lambda done, total: True, lambda *args: None)
-    assert result["contact_ids"] == {"a", "b", couple["id"]}
+    # the partner "p" is not a row, but the couple's address name names them (issue 19, G3/G4)
+    assert result["contact_ids"] == {"a", "b", "p", couple["id"]}
