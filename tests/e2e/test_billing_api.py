@@ -74,7 +74,7 @@ def test_b1_b2_b3_b4_invoicing_through_the_api(system, admin_api, treasurer, cle
         data=(FIXTURES / "camt054_fi_example_jbank.xml").read_bytes(),
     )
     assert upload.status_code == 422  # the sample's account is not ours (BILLING_ACCOUNTS)
-    assert upload.json()["message"] == "billing.bank_file_unknown_account"
+    assert upload.json()["code"] == "billing.bank_file_unknown_account"
     single = treasurer.post(
         "/api/v1/billing/invoices",
         json={"contact_id": anna, "lines": [{"description": "Kurssi", "unit_price": "5"}]},

@@ -39,7 +39,7 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     report = json.loads(response.content)
     assert report["schema_version"] == 1 and report["generated_by"] == "dpo"
     assert report["display_name"] == f"Päivi {NAME}"
-    assert set(report["services"]) == {"contacts", "audit", "imports", "exports"}  # issue 19
+    assert set(report["services"]) == {"contacts", "audit", "imports", "exports", "billing"}  # issue 19
     assert report["services"]["imports"] == {"imports": []} and report["services"]["exports"] == {
         "exports": []
     }
