@@ -13,6 +13,7 @@ from gateway import (
     affiliations,
     audit,
     automations,
+    billing,
     birthdays,
     contacts,
     custom_fields,
@@ -48,6 +49,7 @@ AREAS = (
     imports.AREA,
     surveys.AREA,
     mailing.AREA,
+    billing.AREA,
     site.AREA,
 )
 

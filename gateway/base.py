@@ -7,7 +7,7 @@ from piiri.errors import ValidationFailed
 
 SERVICES = ("contacts", "audit")  # every request needs them: /health is 503 while one does not answer
 # Without these only starting exports and imports waits: /health says "degraded" and stays 200.
-OPTIONAL_SERVICES = ("exports", "imports", "mailing")
+OPTIONAL_SERVICES = ("exports", "imports", "mailing", "billing")
 
 
 def signature_error(text):

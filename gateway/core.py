@@ -78,8 +78,8 @@ class Area:
 class GatewayCore:
     """The capabilities every route has. On a worker, nameko replaces each dependency below by its value:
     ``config`` a dict, ``db`` the worker's database (``db.session``), ``context`` the calling context,
-    ``contacts``/``imports``/``audit``/``exports``/``surveys``/``mailing`` RPC proxies (call them through
-    ``call``),
+    ``contacts``/``imports``/``audit``/``exports``/``surveys``/``mailing``/``billing`` RPC proxies (call
+    them through ``call``),
     ``audit_trail`` the gateway's audit trail (its own changes and uses: users, roles, user groups, API
     tokens, S1 account security), ``secret_keys`` the keys of the TOTP secrets at rest (issue 12 item 7h).
     """
@@ -94,6 +94,7 @@ class GatewayCore:
     exports: Any = RpcProxy("exports")
     surveys: Any = RpcProxy("surveys")
     mailing: Any = RpcProxy("mailing")
+    billing: Any = RpcProxy("billing")
     audit_trail: Any = AuditTrail("gateway")
 
     # --- configuration ------------------------------------------------------------------------------

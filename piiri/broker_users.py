@@ -39,6 +39,8 @@ SERVICES = (
     "surveys",
     "mailing",
     "mailing_worker",
+    "billing",
+    "billing_worker",
     "gateway",
 )
 # Which broker user runs which service (`piiri run --services NAME`); deploy/ sets PIIRI_AMQP_URI to it.
@@ -67,6 +69,7 @@ ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
 MAILING_JOBS = [r"piiri\.mailing", r"piiri\.mailing\.jobs"]
 MAILING_FOLLOWS = r"piiri\.mailing\.contact_changes"  # the contact events incremental syncs follow
+RUNS = [r"piiri\.billing", r"piiri\.billing\.runs"]  # invoice runs (B1): exchange and queue
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:
@@ -237,6 +240,39 @@ def _permissions() -> dict[str, dict[str, str]]:
             configure=[*common("mailing_worker", serves=False), *MAILING_JOBS],
             write=[*common("mailing_worker", serves=False), "amq\\.default", *MAILING_JOBS],
             read=[*common_read("mailing_worker", serves=False), *MAILING_JOBS],
+        ),
+        # billing: RPC (and calls contacts); its events and queued runs through its outbox; its erasure
+        # requests and reports (G4).
+        "billing": _user(
+            configure=[
+                *common("billing"),
+                r"billing\.events",
+                *RUNS,
+                contacts_events,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("billing"),
+                "amq\\.default",
+                r"billing\.events",
+                *RUNS,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("billing"),
+                *RUNS[:1],
+                contacts_events,
+                r"piiri\.erasure\.billing",
+                *ERASURE_REPORTS,
+            ],
+        ),
+        # billing workers: call contacts; consume the run queue; their outbox relays billing.events and runs.
+        "billing_worker": _user(
+            configure=[*common("billing_worker", serves=False), r"billing\.events", *RUNS],
+            write=[*common("billing_worker", serves=False), "amq\\.default", r"billing\.events", *RUNS],
+            read=[*common_read("billing_worker", serves=False), *RUNS],
         ),
         # gateway: calls every service; audit records of its own changes; /health looks at queues.
         "gateway": _user(

@@ -12,7 +12,16 @@ from piiri import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "deploy" / "local.yml"
-SERVICES_WITH_DATABASES = ("contacts", "audit", "gateway", "imports", "exports", "surveys")
+SERVICES_WITH_DATABASES = (
+    "contacts",
+    "audit",
+    "gateway",
+    "imports",
+    "exports",
+    "surveys",
+    "mailing",
+    "billing",
+)
 
 _yaml_ready = False
 

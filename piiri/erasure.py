@@ -4,9 +4,9 @@ exchange of erasure requests and reports, and the publisher of a service's repor
 - The contacts service publishes ``contact_erasure_requested`` {erasure_id, contact_id, services,
   import_ids (the imports that touched the person), related_ids (saved searches whose text named
   them, their couples), match_keys (digests of their values, piiri/erasure_keys.py)} on
-  ``contacts.events`` (through its outbox). Each service in
-  ``GDPR_SERVICES`` (config; default contacts, audit, imports, exports and mailing: every service that can
-  hold personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
+  ``contacts.events`` (through its outbox). Each service in ``GDPR_SERVICES`` (config; default
+  contacts, audit, imports, exports, surveys, mailing and billing: every service that can hold
+  personal data) has its own durable queue ``piiri.erasure.<service>`` bound to that event. The
   contacts service declares those queues when it starts, so a request published while a service is
   down waits for it: the service erases when it comes back. An erasure is complete when every one of
   them has reported.
@@ -32,7 +32,7 @@ from piiri.messaging import SHORT_RETRY, context_headers, event_exchange
 REQUESTED = "contact_erasure_requested"
 COMPLETED = "contact_erasure_completed"
 ERASED = "contact_erased"
-DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports", "surveys", "mailing")
+DEFAULT_SERVICES = ("contacts", "audit", "imports", "exports", "surveys", "mailing", "billing")
 REPORT_EXCHANGE = Exchange("piiri.erasure", type="topic", durable=True)
 REPORT_QUEUE = Queue(
     "piiri.erasure.reports",

@@ -24,10 +24,17 @@ SERVICE_CLASSES = {
     "surveys": "services.surveys.service:SurveysService",  # Q1, Q2: LimeSurvey
     "mailing": "services.mailing.service:MailingService",
     "mailing_worker": "services.mailing.worker:MailingWorker",  # M1: syncs and sends, scaled on its own
+    "billing": "services.billing.service:BillingService",
+    "billing_worker": "services.billing.worker:BillingWorker",  # B1: invoice runs, scaled by count
 }
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.
-DATABASE_OF = {"import_worker": "imports", "export_worker": "exports", "mailing_worker": "mailing"}
+DATABASE_OF = {
+    "import_worker": "imports",
+    "export_worker": "exports",
+    "mailing_worker": "mailing",
+    "billing_worker": "billing",
+}
 
 
 def database_names(names):

@@ -18,6 +18,7 @@ MIGRATION_DIRS = {
     "exports": ROOT / "services" / "exports" / "migrations",
     "surveys": ROOT / "services" / "surveys" / "migrations",
     "mailing": ROOT / "services" / "mailing" / "migrations",
+    "billing": ROOT / "services" / "billing" / "migrations",
 }
 METADATA_MODULES = {
     "contacts": "services.contacts.models",
@@ -27,6 +28,7 @@ METADATA_MODULES = {
     "exports": "services.exports.models",
     "surveys": "services.surveys.models",
     "mailing": "services.mailing.models",
+    "billing": "services.billing.models",
 }
 
 

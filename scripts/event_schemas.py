@@ -1,7 +1,8 @@
 """Write or check docs/events/: one JSON Schema (draft 2020-12) per published event type and schema_version,
 derived from the marshmallow payload schemas of the services' event catalogues (X1).
 
-The catalogues are ``services/contacts/event_catalogue.py`` and ``services/imports/event_catalogue.py``.
+The catalogues are ``services/contacts/event_catalogue.py``, ``services/imports/event_catalogue.py`` and
+``services/billing/event_catalogue.py``.
 Other systems validate the payloads they receive against these files (examples/bus_consumer/);
 tests/unit/test_event_schemas.py runs ``--check``, so the files cannot drift from the code.
 
@@ -40,13 +41,14 @@ def load_catalogue():
     warnings.filterwarnings("ignore")
     sys.path.insert(0, str(ROOT))
     import piiri  # noqa: F401  (the psycopg/eventlet set-up every entry point does first)
+    from services.billing.event_catalogue import CATALOGUE as BILLING
     from services.contacts.event_catalogue import CATALOGUE as CONTACTS
     from services.imports.event_catalogue import CATALOGUE as IMPORTS
 
-    overlap = set(CONTACTS) & set(IMPORTS)
+    overlap = (set(CONTACTS) & set(IMPORTS)) | (set(BILLING) & (set(CONTACTS) | set(IMPORTS)))
     if overlap:
         raise ValueError(f"event types published by two services: {sorted(overlap)}")
-    return dict(sorted({**CONTACTS, **IMPORTS}.items()))
+    return dict(sorted({**CONTACTS, **IMPORTS, **BILLING}.items()))
 
 
 def _value_schema(field):

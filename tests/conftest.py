@@ -48,14 +48,16 @@ def system(run_services, config, clean_databases):
     """Contacts, audit, imports, exports and the gateway, on the test broker vhost and test databases."""
     from gateway.service import GatewayService
     from services.audit.service import AuditService
+    from services.billing.service import BillingService
+    from services.billing.worker import BillingWorker
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
     from services.mailing.service import MailingService
     from services.surveys.service import SurveysService
 
-    # imports, exports, surveys and mailing too: GDPR services (issues 14, 16, 19), asked by every access
-    # report and erasure
+    # imports, exports, surveys, mailing and billing too: GDPR services (issues 14, 15, 16, 19), asked by
+    # every access report and erasure
     run_services(
         ContactsService,
         AuditService,
@@ -63,6 +65,8 @@ def system(run_services, config, clean_databases):
         ExportsService,
         SurveysService,
         MailingService,
+        BillingService,
+        BillingWorker,
         GatewayService,
     )
     return System(

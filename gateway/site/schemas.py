@@ -22,8 +22,8 @@ class Health(Schema):
         keys=fields.String(),
         values=fields.Integer(allow_none=True),
         metadata={
-            "description": "Consumers of each job queue (import_worker, exports_worker, mailing_worker); "
-            "null: no broker."
+            "description": "Consumers of each job queue (import_worker, exports_worker, mailing_worker, "
+            "billing_worker); null: no broker."
         },
     )
     dead_letters = fields.Dict(

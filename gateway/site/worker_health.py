@@ -11,6 +11,7 @@ from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 
 from piiri.messaging import queue_states
+from services.billing.contract import RUN_QUEUE_NAME
 from services.exports.contract import JOB_QUEUE_NAME
 from services.mailing.contract import JOB_QUEUE_NAME as MAILING_QUEUE_NAME
 
@@ -19,6 +20,7 @@ WORKER_QUEUES = {
     "import_worker": "evt-imports-import_job_queued--import_worker.on_job_queued",
     "exports_worker": JOB_QUEUE_NAME,
     "mailing_worker": MAILING_QUEUE_NAME,
+    "billing_worker": RUN_QUEUE_NAME,
 }
 
 

@@ -17,6 +17,7 @@ from services.contacts.affiliations import rules as affiliation_rules
 from services.contacts.affiliations import storage as affiliation_storage
 from services.contacts.affiliations.rpc import AffiliationsRpc
 from services.contacts.automations.rpc import AutomationsRpc
+from services.contacts.billing_payers.rpc import BillingPayersRpc
 from services.contacts.birthdays.rpc import BirthdaysRpc
 from services.contacts.consents.rpc import ConsentsRpc
 from services.contacts.contract import (
@@ -212,6 +213,7 @@ FEATURES = (
     ContactRecordsRpc,
     ExportRowsRpc,
     MailingAudienceRpc,
+    BillingPayersRpc,
     ErasureRpc,
     AccessReportRpc,
     ConsentsRpc,

@@ -166,7 +166,12 @@ def test_health_and_security_headers(system):
     body = response.json()
     assert body["status"] == "degraded"
     assert all(body["services"][name] == "ok" for name in ("contacts", "audit", "imports", "exports"))
-    assert body["workers"] == {"import_worker": 0, "exports_worker": 0, "mailing_worker": 0}
+    assert body["workers"] == {
+        "import_worker": 0,
+        "exports_worker": 0,
+        "mailing_worker": 0,
+        "billing_worker": 1,
+    }
     assert all(count == 0 for count in body["dead_letters"].values())
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
@@ -201,7 +206,12 @@ def test_health_is_ok_with_every_service_and_worker(system, run_services):
     body = requests.get(f"{system.base_url}/health").json()
     assert body["status"] == "ok", body
     assert set(body["services"].values()) == {"ok"}
-    assert body["workers"] == {"import_worker": 1, "exports_worker": 1, "mailing_worker": 1}
+    assert body["workers"] == {
+        "import_worker": 1,
+        "exports_worker": 1,
+        "mailing_worker": 1,
+        "billing_worker": 1,
+    }
 
 
 def test_health_is_503_when_a_service_does_not_answer(run_services, config):

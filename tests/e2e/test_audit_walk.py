@@ -186,6 +186,30 @@ ROUTE_AUDIT = {
     "GET /api/v1/retention-rules": (NO_PERSONAL_DATA, SETTINGS),
     "GET /api/v1/retention/past": (PERSONAL, "who is past the retention rules"),
     "GET /api/v1/retention/past:count": (COUNTED, "how many contacts are past retention"),
+    # --- invoicing (B1-B4): the billing service audits its reads, naming the invoices' payers ---
+    "GET /api/v1/billing/invoices": (PERSONAL, "invoices: payers' names and addresses"),
+    "GET /api/v1/billing/invoices/<invoice_id>": (PERSONAL, "an invoice: the payer's name and address"),
+    "GET /api/v1/billing/invoices/<invoice_id>/pdf": (PERSONAL, "an invoice PDF"),
+    "GET /api/v1/billing/invoices/<invoice_id>/finvoice": (PERSONAL, "an invoice as Finvoice XML"),
+    "POST /api/v1/billing/runs:preview": (
+        PERSONAL,
+        "who a run would invoice (read through contacts.payer_page)",
+    ),
+    "GET /api/v1/billing/payments": (PERSONAL, "payments and the invoices suggested for them"),
+    "GET /billing/invoices": (PERSONAL, "invoices: payers' names"),
+    "GET /billing/invoices/<invoice_id>": (PERSONAL, "an invoice: the payer's name and address"),
+    "GET /billing/invoices/<invoice_id>/pdf": (PERSONAL, "an invoice PDF"),
+    "GET /billing/payments": (PERSONAL, "payments and the invoices suggested for them"),
+    "GET /api/v1/billing/fee-types": (NO_PERSONAL_DATA, "fee types: names, amounts, VAT classes"),
+    "GET /api/v1/billing/vat-rates": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /api/v1/billing/runs": (NO_PERSONAL_DATA, "invoice runs: fee, selection criteria, counts, totals"),
+    "GET /api/v1/billing/runs/<run_id>": (
+        NO_PERSONAL_DATA,
+        "an invoice run: fee, selection criteria, counts, totals",
+    ),
+    "GET /billing": (NO_PERSONAL_DATA, "fee types and invoice runs: no contact's data"),
+    "GET /billing/runs/new": (NO_PERSONAL_DATA, "the invoice run form: fee types, groups, saved searches"),
+    "GET /billing/runs/<run_id>": (NO_PERSONAL_DATA, "an invoice run: counts and totals"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -224,6 +248,17 @@ ROUTE_AUDIT = {
 
 # Routes that change state; each is audited as a write (each feature's tests check its records).
 WRITE_ROUTES = {
+    "POST /api/v1/billing/fee-types",
+    "POST /api/v1/billing/invoices",
+    "POST /api/v1/billing/invoices/<invoice_id>/credit",
+    "POST /api/v1/billing/runs",
+    "POST /api/v1/billing/bank-files",
+    "POST /api/v1/billing/payments/<payment_id>/match",
+    "POST /billing/fee-types",
+    "POST /billing/invoices/<invoice_id>/credit",
+    "POST /billing/runs",
+    "POST /billing/bank-files",
+    "POST /billing/payments/<payment_id>/match",
     "POST /account/password",
     "POST /account/totp",
     "POST /account/totp/disable",
@@ -415,10 +450,13 @@ PATH_SEED = {
     "link_id": "survey_link",
     "proposal_id": "survey_proposal",
     "list_id": "mailing_list",
-    "run_id": "mailing_run",
+    "invoice_id": "invoice",
+    "run_id": "run",  # a billing run; a mailing sync's run_id: PATH_SEED_BY_ROUTE
+    "payment_id": "payment",
 }
 PATH_SEED_BY_ROUTE = {
     "GET /lang/<code>": {"code": "en"},
+    "GET /api/v1/mailing-syncs/<run_id>": {"run_id": "mailing_run"},
     "GET /admin/user-groups/<group_id>": {"group_id": "user_group"},
     "GET /api/v1/user-groups/<group_id>": {"group_id": "user_group"},
     "GET /contacts/<contact_id>/people": {"contact_id": "acme"},
@@ -444,6 +482,10 @@ PARAMS = {
     "GET /api/v1/audit/events.csv": lambda s: {"subject_id": s["anna"]},
 }
 BODIES = {
+    "POST /api/v1/billing/runs:preview": lambda s: {
+        "fee_type_id": s["fee_type"],
+        "selection": {"kind": "group", "id": s["group"]},
+    },
     "POST /api/v1/contacts:search": lambda s: {"expression": {"text": "kävelijä"}},
     "POST /api/v1/contacts:search-count": lambda s: {
         "expression": {"and": [{"text": "kävelijä"}, {"filter": "born_from", "value": "1900-01-01"}]}
@@ -474,6 +516,10 @@ NAMED_SUBJECTS = {
     # their reads name the import.
     "GET /api/v1/exports/<job_id>/file": "export",
     "GET /exports/<job_id>/download": "export",
+    # An invoice's PDF and XML name its payer (the contact whose invoice it is).
+    "GET /api/v1/billing/invoices/<invoice_id>/pdf": "anna",
+    "GET /api/v1/billing/invoices/<invoice_id>/finvoice": "anna",
+    "GET /billing/invoices/<invoice_id>/pdf": "anna",
     "GET /api/v1/imports/<import_id>/preview": "import",
     "GET /api/v1/imports/<import_id>/errors": "import",
     "GET /api/v1/imports/<import_id>/errors.xlsx": "import",
@@ -623,13 +669,50 @@ def seed_survey(api, seeded, installation):
     return {"survey_link": link_id, "survey_proposal": proposal}
 
 
+def seed_billing(api, seeded):
+    """Issue 15: a fee type, Anna's invoice, a run over the group (Anna, Matti) and an unmatched payment of
+    Anna's invoice's amount (so the queue suggests her invoice); {name: id}."""
+    fee = api.post("/api/v1/billing/fee-types", json={"name": "Kävelymaksu", "amount": "15.00"})
+    assert fee.status_code == 201, fee.text
+    invoice = api.post(
+        "/api/v1/billing/invoices",
+        json={
+            "contact_id": seeded["anna"],
+            "lines": [{"description": "Kävelykurssi", "unit_price": "12.34"}],
+        },
+    )
+    assert invoice.status_code == 201, invoice.text
+    run = api.post(
+        "/api/v1/billing/runs",
+        json={"fee_type_id": fee.json()["id"], "selection": {"kind": "group", "id": seeded["group"]}},
+    )
+    assert run.status_code == 202, run.text
+    done = wait_for(
+        lambda: api.get(f"/api/v1/billing/runs/{run.json()['id']}").json()["status"] == "done", 20
+    )
+    assert done, api.get(f"/api/v1/billing/runs/{run.json()['id']}").text
+    payment = (
+        "312345600000785261201261201KAVELY0000000001" + "0" * 20 + "KAVELIJA A  1A" + "0000001234" + "0A "
+    )
+    ktl = "\r\n".join(
+        ["0261201120047020840699" + "1".ljust(68), payment, f"9{1:06d}{1234:011d}{0:06d}{0:011d}".ljust(90)]
+    )
+    upload = api.post("/api/v1/billing/bank-files", params={"filename": "kavely.SVM"}, data=ktl.encode())
+    assert upload.status_code == 201 and upload.json()["unmatched"] == 1, upload.text
+    unmatched = api.get("/api/v1/billing/payments", params={"status": "unmatched"}).json()["items"]
+    return {"fee_type": fee.json()["id"], "invoice": invoice.json()["id"], "run": run.json()["id"],
+            "payment": unmatched[0]["id"]}  # fmt: skip
+
+
 def import_export_services():
+    from services.billing.service import BillingService
+    from services.billing.worker import BillingWorker
     from services.exports.service import ExportsService
     from services.exports.worker import ExportWorker
     from services.imports.service import ImportsService
     from services.imports.worker import ImportWorker
 
-    return ImportsService, ImportWorker, ExportsService, ExportWorker
+    return ImportsService, ImportWorker, ExportsService, ExportWorker, BillingService, BillingWorker
 
 
 def mailing_services():
@@ -742,6 +825,7 @@ def walk_system(config, databases, engines):
     seeded.update(seed_jobs(api))
     seeded.update(seed_survey(api, seeded, limesurvey.installation))
     seeded.update(seed_mailing(system, api, engines, emulator))
+    seeded.update(seed_billing(api, seeded))
     yield system, api, web, seeded
     runner.stop()
     limesurvey.shutdown()

@@ -39,7 +39,15 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
     report = json.loads(response.content)
     assert report["schema_version"] == 1 and report["generated_by"] == "dpo"
     assert report["display_name"] == f"Päivi {NAME}"
-    assert set(report["services"]) == {"contacts", "audit", "imports", "exports", "surveys", "mailing"}
+    assert set(report["services"]) == {
+        "contacts",
+        "audit",
+        "imports",
+        "exports",
+        "surveys",
+        "mailing",
+        "billing",
+    }
     assert report["services"]["mailing"] == {
         "mailing_lists": [],
         "mailing_flags": [],

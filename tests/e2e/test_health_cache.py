@@ -60,14 +60,14 @@ def test_issue18_health_is_computed_once_for_many_callers_and_turns_degraded_aft
 
     exports_worker.stop()
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
-    assert body["workers"] == {"import_worker": 1, "exports_worker": 0}
+    assert body["workers"] == {"import_worker": 1, "exports_worker": 0, "billing_worker": 1}
 
     run_services(ExportWorker)
     assert wait_for(lambda: health(system)[1]["status"] == "ok", seconds=10)
     signed_audit_publisher(config).publish({"action": "contact.viewed"}, routing_key="contact.viewed")
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
     assert body["dead_letters"]["piiri.dead_letters.audit"] == 1
-    assert body["workers"] == {"import_worker": 1, "exports_worker": 1}
+    assert body["workers"] == {"import_worker": 1, "exports_worker": 1, "billing_worker": 1}
 
 
 def test_issue18_health_answers_from_its_cache_within_the_ttl(short_ttl, computations, system):

@@ -35,6 +35,7 @@ AUDIT, USERS, GROUPS = "audit.view", "users.manage", "groups.manage"
 FIELDS, AUTOMATIONS, GDPR = "fields.manage", "automations.manage", "gdpr.officer"
 IMPORT, EXPORT = "contacts.import", "contacts.export"
 MAIL = "mail.send"
+INVOICES = "invoices.manage"
 
 # "METHOD /path": what a caller needs. A tuple needs every permission in it.
 ROUTE_PERMISSIONS = {
@@ -355,6 +356,35 @@ ROUTE_PERMISSIONS = {
     "GET /surveys/<link_id>": (EXPORT, VIEW),
     "POST /surveys/<link_id>/action": EXPORT,
     "POST /surveys/proposals/<proposal_id>": EDIT,
+    # --- invoicing (B1-B4): every route needs invoices.manage, checked by the billing service ---
+    "GET /api/v1/billing/fee-types": INVOICES,
+    "POST /api/v1/billing/fee-types": INVOICES,
+    "GET /api/v1/billing/vat-rates": INVOICES,
+    "POST /api/v1/billing/invoices": INVOICES,
+    "GET /api/v1/billing/invoices": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>/pdf": INVOICES,
+    "GET /api/v1/billing/invoices/<invoice_id>/finvoice": INVOICES,
+    "POST /api/v1/billing/invoices/<invoice_id>/credit": INVOICES,
+    "POST /api/v1/billing/runs:preview": INVOICES,
+    "POST /api/v1/billing/runs": INVOICES,
+    "GET /api/v1/billing/runs": INVOICES,
+    "GET /api/v1/billing/runs/<run_id>": INVOICES,
+    "POST /api/v1/billing/bank-files": INVOICES,
+    "GET /api/v1/billing/payments": INVOICES,
+    "POST /api/v1/billing/payments/<payment_id>/match": INVOICES,
+    "GET /billing": INVOICES,
+    "POST /billing/fee-types": INVOICES,
+    "GET /billing/invoices": INVOICES,
+    "GET /billing/invoices/<invoice_id>": INVOICES,
+    "GET /billing/invoices/<invoice_id>/pdf": INVOICES,
+    "POST /billing/invoices/<invoice_id>/credit": INVOICES,
+    "GET /billing/runs/new": INVOICES,
+    "POST /billing/runs": INVOICES,
+    "GET /billing/runs/<run_id>": INVOICES,
+    "GET /billing/payments": INVOICES,
+    "POST /billing/bank-files": INVOICES,
+    "POST /billing/payments/<payment_id>/match": INVOICES,
     # --- imports (I1) ---
     "GET /imports": IMPORT,
     "POST /imports": IMPORT,
@@ -522,6 +552,7 @@ def matrix_system(config, databases, engines):
     from gateway.users import create_user
     from piiri.errors import Conflict
     from services.audit.service import AuditService
+    from services.billing.service import BillingService
     from services.contacts.service import ContactsService
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
@@ -538,6 +569,7 @@ def matrix_system(config, databases, engines):
         ExportsService,
         SurveysService,
         MailingService,
+        BillingService,
     ):
         runner.add_service(cls)
     runner.start()

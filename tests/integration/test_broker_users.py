@@ -19,6 +19,8 @@ from piiri import broker_users, dead_letters
 from piiri.messaging import AUDIT_QUEUE, event_publisher
 from piiri_cli import cli
 from services.audit.service import AuditService
+from services.billing.service import BillingService
+from services.billing.worker import BillingWorker
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
@@ -92,6 +94,8 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
     run_services(SurveysService, extra_config={"AMQP_URI": service_uris["surveys"]})
     run_services(MailingService, extra_config={"AMQP_URI": service_uris["mailing"], **campaign_monitor})
     run_services(MailingWorker, extra_config={"AMQP_URI": service_uris["mailing_worker"], **campaign_monitor})
+    run_services(BillingService, extra_config={"AMQP_URI": service_uris["billing"]})
+    run_services(BillingWorker, extra_config={"AMQP_URI": service_uris["billing_worker"]})
     run_services(GatewayService, extra_config={"AMQP_URI": service_uris["gateway"]})
     health = requests.get(f"http://{config['WEB_SERVER_ADDRESS']}/health").json()
     assert health["status"] == "ok", health  # the gateway reaches every service and sees the workers
@@ -104,10 +108,13 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
             "gdpr.officer",
             "mail.send",
             "groups.manage",
+            "invoices.manage",
         ),
     )
     with rpc(officer, timeout=20) as proxy:
-        person = proxy.contacts.create_contact({"first_name": "Raija", "last_name": "Rajattu"})
+        person = proxy.contacts.create_contact(
+            {"first_name": "Raija", "last_name": "Rajattu", "email": "raija@example.fi"}
+        )
         assert proxy.contacts.get_contact(person["id"])["last_name"] == "Rajattu"
         assert proxy.imports.importable_fields()  # the imports service calls contacts, as its own user
         job = proxy.exports.start_export(
@@ -130,6 +137,15 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
         assert synced and proxy.mailing.sync_run(run["id"])["counts"]["pushed"] == 1
         proxy.contacts.record_consent(reader["id"], {"purpose": "newsletter", "given": False})
         assert wait_for(lambda: proxy.mailing.get_list(listed["id"])["members"] == {"removed": 1}, seconds=20)
+        fee = proxy.billing.create_fee_type({"name": "Jäsenmaksu", "amount": "10.00"})
+        run = proxy.billing.start_run(
+            {
+                "fee_type_id": fee["id"],
+                "delivery": "email",
+                "selection": {"kind": "ids", "ids": [person["id"]]},
+            }
+        )  # the billing worker calls contacts and commits through the outbox, as its own user
+        assert wait_for(lambda: proxy.billing.get_run(run["id"])["status"] == "done", seconds=20)
         # G4: the audit service's own user reads and removes the dead letters naming the person
         failed = types.SimpleNamespace(
             body=json.dumps({"contact_id": person["id"], "last_name": "Rajattu"}).encode(),

@@ -11,8 +11,9 @@ The tables are found by introspection (information_schema), so a new table or se
 covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
 facts, which hold no value (checked like every other table); the person's id, a pseudonym, may remain
 only in the places listed in ``ID_MAY_REMAIN`` (the record that the erasure was done, the redacted log,
-and the protocol's own events). Bookkeeping records that the law requires to keep will join that list
-when invoicing arrives.
+and the protocol's own events). Invoices and the payments on them are bookkeeping records the Accounting
+Act requires to keep (issue 15): they stay, with their numbers, references and amounts, but pseudonymised:
+no name, address, e-mail or contact id of the person remains on them (the couple's invoice included).
 """
 
 import base64
@@ -34,6 +35,8 @@ from emulators.limesurvey.state import Installation
 from piiri import dead_letters
 from piiri.errors import Conflict, ValidationFailed
 from services.audit.service import AuditService
+from services.billing.service import BillingService
+from services.billing.worker import BillingWorker
 from services.contacts.access_report import pdf as access_pdf
 from services.contacts.access_report import report as access_report
 from services.contacts.service import ContactsService
@@ -58,6 +61,7 @@ PERMISSIONS = (
     "automations.manage",
     "dataprotection.manage",
     "mail.send",
+    "invoices.manage",
 )
 OFFICER = make_actor("sweep-officer", permissions=PERMISSIONS, roles=("dpo",))
 PNG = base64.b64decode(
@@ -204,6 +208,7 @@ def flow_everywhere(cluster, key, partner, values):
             lambda job=job: (j := cluster.exports.get_job(job["id"]))["status"] == "done" and j, 30
         )
         assert done and done["rows_written"] == 1, cluster.exports.get_job(job["id"])
+    invoice_them(cluster, key, partner, values)
     return saved["id"]
 
 
@@ -256,6 +261,46 @@ def to_campaign_monitor(cluster, group_id, values):
             cm_list_id = cluster.mailing.get_list(mailing_list["id"])["cm_list_id"]
             CM["server"].account.deactivate(cm_list_id, values["email"], "Bounced")
     assert cluster.mailing.sync_run(run["id"])["counts"]["excluded"] == {"bounced": 1}
+
+
+def ktl_file(reference, cents, payer):
+    """A KTL reference-payment file paying ``reference`` into BILLING_IBAN's account (the default)."""
+    payment = (
+        f"312345600000785261201261201SWEEP{reference[-11:]:0>11}{reference:0>20}{payer[:12]:<12}1A"
+        f"{cents:010d}0A "
+    )
+    return "\r\n".join(
+        [f"0261201120047020840699{'1':<68}", payment, f"9{1:06d}{cents:011d}{0:06d}{0:011d}".ljust(90)]
+    ).encode("latin-1")
+
+
+def invoice_them(cluster, key, partner, values):
+    """Issue 15: a couple's invoice (addressed to both: it names the person), one of the person's own
+    with free lines, a payment from the bank file with their name, and the PDF read."""
+    fee = cluster.billing.create_fee_type({"name": "Jäsenmaksu 2027", "amount": "30.00"})
+    run = cluster.billing.start_run(
+        {
+            "fee_type_id": fee["id"],
+            "per_couple": True,
+            "delivery": "email",  # the person has an e-mail address, the partner none: the person pays
+            "selection": {"kind": "ids", "ids": [partner, key]},
+        }
+    )
+    done = wait_for(lambda: (r := cluster.billing.get_run(run["id"]))["status"] == "done" and r, 30)
+    assert done and done["invoices_created"] == 1, cluster.billing.get_run(run["id"])
+    own = cluster.billing.create_invoice(
+        {
+            "contact_id": key,
+            "delivery": "email",
+            "lines": [{"description": "Kurssimaksu", "unit_price": "12.50"}],
+        }
+    )
+    assert values["last_name"] in own["payer_name"] and own["email"] == values["email"]
+    paid = cluster.billing.import_bank_file(
+        "sweep.SVM", base64.b64encode(ktl_file(own["reference"], 1250, values["last_name"])).decode()
+    )
+    assert paid["matched"] == 1, paid
+    cluster.billing.invoice_pdf(own["id"])
 
 
 def run_import(cluster, values):
@@ -429,7 +474,7 @@ def everything(run_services, rpc, clean_databases, limesurvey, tmp_path):
         "CAMPAIGN_MONITOR_API_KEY": "sweep-key",
         "CAMPAIGN_MONITOR_CLIENT_ID": "sweep-client",
         "CAMPAIGN_MONITOR_CA_FILE": CM["server"].cert_path,
-        "GDPR_SERVICES": "contacts,audit,imports,exports,surveys,mailing",
+        "GDPR_SERVICES": "contacts,audit,imports,exports,surveys,mailing,billing",
     }
     # Published outbox rows (whole contacts' data) would go OUTBOX_KEEP_SECONDS (300 s) after they were
     # sent; the erasure deletes those about the person when it completes: the default keep time here.
@@ -453,6 +498,7 @@ def everything(run_services, rpc, clean_databases, limesurvey, tmp_path):
         MailingWorker,
         extra_config={"IMPORT_STALE_SECONDS": 2, **campaign_monitor},
     )
+    run_services(BillingService, BillingWorker, extra_config={"OUTBOX_KEEP_SECONDS": 0})
     with rpc(OFFICER, timeout=30) as cluster:
         cluster.limesurvey = limesurvey
         yield cluster
@@ -496,9 +542,19 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     assert ("rabbitmq", "piiri.dead_letters") in before, before  # and into the dead letters
 
     imports, exports = held_elsewhere(cluster, key)
+    invoices = cluster.billing.personal_data(key)["sections"]["invoices"]
+    assert len(invoices) == 2 and all(invoice["payer_name"] for invoice in invoices)
 
     erasure = cluster.contacts.request_erasure(key, "the person's request (issue 19 sweep)")
-    assert set(erasure["services"]) >= {"contacts", "audit", "imports", "exports", "surveys", "mailing"}
+    assert set(erasure["services"]) >= {
+        "contacts",
+        "audit",
+        "imports",
+        "exports",
+        "surveys",
+        "mailing",
+        "billing",
+    }
     done = wait_for(lambda: cluster.contacts.get_erasure(erasure["id"])["completed_at"], 30)
     assert done, cluster.contacts.get_erasure(erasure["id"])
 
@@ -521,6 +577,19 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
         for subscriber in found.subscribers.values()
     ]
     assert at_campaign_monitor == ["Deleted"]  # G4 reaches Campaign Monitor too
+    invoices_kept_pseudonymised(cluster, invoices)
+
+
+def invoices_kept_pseudonymised(cluster, invoices):
+    """Bookkeeping: the invoices stay with number, reference and amounts; nobody is named on them."""
+    for before in invoices:
+        after = cluster.billing.get_invoice(before["id"])
+        for name in ("number", "reference", "total", "paid_amount", "invoice_date", "status"):
+            assert after[name] == before[name], name
+        assert after["erased_at"] and after["payer_name"] == "—" and after["contact_id"] is None
+        assert after["street"] is None and after["email"] is None  # the partner (not erased) stays linked
+    paid = [payment for payment in cluster.billing.list_payments(status="matched")["items"]]
+    assert [payment["amount"] for payment in paid] == ["12.50"] and paid[0]["payer_name"] is None
 
 
 def held_elsewhere(cluster, key):
@@ -539,7 +608,7 @@ def held_elsewhere(cluster, key):
     report = access_report.gather(
         lambda service, method, arg: getattr(getattr(cluster, service), method)(arg),
         key,
-        ["contacts", "audit", "imports", "exports", "surveys", "mailing"],
+        ["contacts", "audit", "imports", "exports", "surveys", "mailing", "billing"],
         "sweep-officer",
     )
     document = json.loads(access_report.as_json(report))

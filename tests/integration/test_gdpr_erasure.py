@@ -9,6 +9,7 @@ from conftest import ALL_PERMISSIONS, make_actor
 from piiri.errors import NotFound, PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.audit.verify import verify_stored_chain
+from services.billing.service import BillingService
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
@@ -22,7 +23,7 @@ STAFF = make_actor(
 )
 NAME, EMAIL = "Jäppinen", "aake.jappinen@example.fi"
 # The other services in GDPR_SERVICES (issue 19): they run throughout; audit is the one that goes down.
-HOLDERS = (ImportsService, ExportsService, SurveysService, MailingService)
+HOLDERS = (ImportsService, ExportsService, SurveysService, MailingService, BillingService)
 
 
 def make_person(contacts):

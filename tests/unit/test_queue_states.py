@@ -12,6 +12,7 @@ def test_an_unreachable_broker_gives_none_for_every_queue():
         "import_worker": None,
         "exports_worker": None,
         "mailing_worker": None,
+        "billing_worker": None,
     }
     assert set(dead_letters.messages_in(None).values()) == {None}
 
@@ -23,5 +24,6 @@ def test_workers_are_the_consumers_and_dead_letters_the_messages_of_their_queues
         "import_worker": 2,
         "exports_worker": 2,
         "mailing_worker": 2,
+        "billing_worker": 2,
     }
     assert dead_letters.messages_in(states) == dict.fromkeys(dead_letters.QUEUE_NAMES, 7)

@@ -28,6 +28,7 @@ PROXIES = {
     "exports": "exports_rpc",
     "surveys": "surveys_rpc",
     "mailing": "mailing_rpc",
+    "billing": "billing_rpc",
 }
 
 
@@ -48,6 +49,7 @@ class AccessReportRpc(ContactsCore):
     exports_rpc = RpcProxy("exports")
     surveys_rpc = RpcProxy("surveys")
     mailing_rpc = RpcProxy("mailing")
+    billing_rpc = RpcProxy("billing")
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def access_report_file(self, contact_id, fmt="json", language="fi"):

@@ -1,0 +1,239 @@
+"""Invoicing in the web UI (B1-B4): fee types (/billing), invoices and one invoice with its PDF and credit
+note, an invoice run for a group or saved search (form, preview, run page following the worker), and bank
+files with the unmatched payments' queue and manual matching. Everything needs invoices.manage; error
+codes of the billing service are shown in the user's language (gateway/billing/locale)."""
+
+import base64
+
+from werkzeug.wrappers import Response
+
+from gateway.core import GatewayCore
+from gateway.http import http
+from gateway.i18n import Translator
+from gateway.roles import MANAGE_INVOICES
+from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from piiri.errors import Conflict, NotFound, PiiriError, ValidationFailed
+from services.billing.contract import DELIVERIES, VAT_CLASSES
+
+REFRESH_SECONDS = 2
+
+
+def problems(exc, t):
+    """A service error as messages in the user's language: its code, then each detail's code."""
+    found = [t.service_message(exc.message)]
+    for messages in (exc.details or {}).values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            code = message.get("code") if isinstance(message, dict) else message
+            params = message.get("params") if isinstance(message, dict) else None
+            text = t.service_message(str(code))
+            if params:
+                text += " (" + ", ".join(f"{key}: {value}" for key, value in params.items()) + ")"
+            if text not in found:
+                found.append(text)
+    return found
+
+
+def run_request(form):
+    """The run form -> preview_run/start_run's input."""
+    kind = form.get("kind", "group")
+    selection = {"kind": kind, "id": form.get("selection_id", "")}
+    if kind == "group":
+        selection["include_subgroups"] = form.get("include_subgroups") == "1"
+    data = {
+        "fee_type_id": form.get("fee_type_id", ""),
+        "selection": selection,
+        "per_couple": form.get("per_couple") == "1",
+        "delivery": form.get("delivery", "print"),
+    }
+    for name in ("invoice_date", "due_date"):
+        if form.get(name):
+            data[name] = form[name]
+    return data
+
+
+class BillingWebRoutes(GatewayCore):
+    def _billing_page(self, request, principal, template, status=200, **context):
+        return self.web_render(
+            request,
+            principal,
+            template,
+            status=status,
+            vat_classes=VAT_CLASSES,
+            deliveries=DELIVERIES,
+            **context,
+        )
+
+    def _billing_overview(self, request, principal, errors=(), form=None, status=200):
+        return self._billing_page(
+            request,
+            principal,
+            "billing/overview.html",
+            status=status,
+            fee_types=self.call("billing", "list_fee_types", True)["items"],
+            runs=self.call("billing", "list_runs")["items"][:20],
+            errors=list(errors),
+            form=form or {},
+        )
+
+    @http("GET", "/billing")
+    @web_page
+    def web_billing(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        return self._billing_overview(request, principal)
+
+    @http("POST", "/billing/fee-types")
+    @web_page
+    def web_billing_fee_type_create(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        form = request.form
+        data = {name: form.get(name, "") for name in ("name", "amount", "vat_class", "account")}
+        try:
+            self.call("billing", "create_fee_type", data)
+        except ValidationFailed as exc:
+            t = Translator(language_of(request))
+            return self._billing_overview(request, principal, problems(exc, t), data, status=422)
+        return see_other("/billing")
+
+    @http("GET", "/billing/invoices")
+    @web_page
+    def web_billing_invoices(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        status = request.args.get("status") or None
+        run_id = request.args.get("run_id") or None
+        found = self.call("billing", "list_invoices", status=status, run_id=run_id, limit=200)
+        return self._billing_page(
+            request,
+            principal,
+            "billing/invoices.html",
+            invoices=found["items"],
+            total=found["total"],
+            status_filter=status,
+        )
+
+    @http("GET", "/billing/invoices/<invoice_id>")
+    @web_page
+    def web_billing_invoice(self, request, invoice_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        invoice = self.call("billing", "get_invoice", invoice_id)
+        payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
+        return self._billing_page(
+            request, principal, "billing/invoice.html", invoice=invoice, payments=payments
+        )
+
+    @http("GET", "/billing/invoices/<invoice_id>/pdf")
+    @web_page
+    def web_billing_invoice_pdf(self, request, invoice_id):
+        self.web_principal(request, MANAGE_INVOICES)
+        made = self.call("billing", "invoice_pdf", invoice_id)
+        headers = {
+            "Content-Disposition": f'inline; filename="{made["file_name"]}"',
+            "Cache-Control": "no-store",
+        }
+        return Response(base64.b64decode(made["data"]), content_type=made["content_type"], headers=headers)
+
+    @http("POST", "/billing/invoices/<invoice_id>/credit")
+    @web_page
+    def web_billing_invoice_credit(self, request, invoice_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        note = self.call("billing", "credit_invoice", invoice_id)
+        return see_other(f"/billing/invoices/{note['id']}")
+
+    def _run_form(self, request, principal, form, errors=(), preview=None, status=200):
+        return self._billing_page(
+            request,
+            principal,
+            "billing/run_new.html",
+            status=status,
+            fee_types=self.call("billing", "list_fee_types")["items"],
+            groups=self.call("contacts", "list_groups", compact=True)["items"],
+            saved_searches=self.call("contacts", "list_saved_searches")["items"],
+            form=form,
+            errors=list(errors),
+            preview=preview,
+        )
+
+    @http("GET", "/billing/runs/new")
+    @web_page
+    def web_billing_run_new(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        form = {"kind": request.args.get("kind", "group"), "selection_id": request.args.get("id", "")}
+        form.update({"include_subgroups": "1", "delivery": "print"})
+        return self._run_form(request, principal, form)
+
+    @http("POST", "/billing/runs")
+    @web_page
+    def web_billing_run_start(self, request):
+        """The run form's two buttons: "preview" shows who and why not; "start" queues the run."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        form = request.form.to_dict()
+        data = run_request(request.form)
+        t = Translator(language_of(request))
+        try:
+            if form.get("action") == "start":
+                run = self.call("billing", "start_run", data)
+                return see_other(f"/billing/runs/{run['id']}")
+            preview = self.call("billing", "preview_run", data)
+        except (ValidationFailed, NotFound, Conflict) as exc:
+            return self._run_form(request, principal, form, problems(exc, t), status=422)
+        return self._run_form(request, principal, form, preview=preview)
+
+    @http("GET", "/billing/runs/<run_id>")
+    @web_page
+    def web_billing_run(self, request, run_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        run = self.call("billing", "get_run", run_id)
+        refresh = REFRESH_SECONDS if run["status"] in ("queued", "running") else None
+        return self._billing_page(request, principal, "billing/run.html", run=run, refresh=refresh)
+
+    def _payments_page(self, request, principal, result=None, errors=(), status=200):
+        return self._billing_page(
+            request,
+            principal,
+            "billing/payments.html",
+            status=status,
+            unmatched=self.call("billing", "list_payments", "unmatched")["items"],
+            recent=self.call("billing", "list_payments", "matched", None, 20)["items"],
+            result=result,
+            errors=list(errors),
+        )
+
+    @http("GET", "/billing/payments")
+    @web_page
+    def web_billing_payments(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        return self._payments_page(request, principal)
+
+    @http("POST", "/billing/bank-files")
+    @web_page
+    def web_billing_bank_file(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        upload = request.files.get("file")
+        t = Translator(language_of(request))
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationFailed("billing.bank_file_invalid", {"file": ["billing.bank_file_missing"]})
+            data = upload.stream.read()
+            result = self.call(
+                "billing", "import_bank_file", upload.filename, base64.b64encode(data).decode()
+            )
+        except ValidationFailed as exc:
+            return self._payments_page(request, principal, errors=problems(exc, t), status=422)
+        return self._payments_page(request, principal, result=result)
+
+    @http("POST", "/billing/payments/<payment_id>/match")
+    @web_page
+    def web_billing_payment_match(self, request, payment_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        t = Translator(language_of(request))
+        try:
+            invoice = self.call("billing", "match_payment", payment_id, request.form.get("invoice_id", ""))
+        except PiiriError as exc:
+            if not isinstance(exc, (NotFound, Conflict, ValidationFailed)):
+                raise
+            return self._payments_page(request, principal, errors=problems(exc, t), status=exc.status)
+        return see_other(f"/billing/invoices/{invoice['id']}")

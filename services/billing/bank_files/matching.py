@@ -1,0 +1,69 @@
+"""Matching payments to invoices (B4), in the importing transaction: by reference (a Finnish reference or
+its RF form); paid, partly paid (the rest stays open) or overpaid (the excess stays on the invoice as the
+payer's credit); anything else waits in the unmatched queue with its reason. Events: ``invoice_paid``
+when an invoice reaches its total, ``payment_unmatched`` for the queue."""
+
+from decimal import Decimal
+
+from services.billing.bank_files import storage
+from services.billing.invoices import money, rules
+from services.billing.invoices import storage as invoice_storage
+from services.billing.references import rules as references
+
+
+def match_by_reference(session, outbox, payment):
+    """Match a newly recorded payment; returns "matched" or the unmatched reason."""
+    reference = references.normalise(payment["reference"] or "")
+    if reference is None:
+        return _unmatched(
+            session, outbox, payment, "no_reference" if not payment["reference"] else "bad_reference"
+        )
+    invoice = invoice_storage.by_reference(session, reference, lock=True)
+    if invoice is None:
+        return _unmatched(session, outbox, payment, "unknown_reference")
+    if invoice["status"] == "credited":
+        return _unmatched(session, outbox, payment, "credited")
+    apply(session, outbox, payment, invoice, "reference")
+    return "matched"
+
+
+def apply(session, outbox, payment, invoice, matched_by):
+    """Add the payment to the invoice (locked by the caller) and record the match."""
+    paid = Decimal(invoice["paid_amount"]) + Decimal(payment["amount"])
+    status = rules.status_after(Decimal(invoice["total"]), paid, credited=False)
+    was_paid = invoice["status"] in ("paid", "overpaid")
+    updated = invoice_storage.add_payment(
+        session, invoice, Decimal(payment["amount"]), payment["booked_on"], status
+    )
+    storage.matched(session, payment["id"], invoice["id"], matched_by)
+    if status in ("paid", "overpaid") and not was_paid:
+        outbox.event(
+            session,
+            "invoice_paid",
+            {
+                "invoice_id": str(invoice["id"]),
+                "invoice_number": invoice["number"],
+                "contact_id": str(invoice["contact_id"]) if invoice["contact_id"] else None,
+                "fee_type_id": str(invoice["fee_type_id"]) if invoice["fee_type_id"] else None,
+                "total": money.text(Decimal(invoice["total"])),
+                "paid_amount": money.text(paid),
+                "status": status,
+                "paid_on": (updated.get("paid_on") or payment["booked_on"]).isoformat(),
+            },
+        )
+    return updated
+
+
+def _unmatched(session, outbox, payment, reason):
+    storage.set_unmatched_reason(session, payment["id"], reason)
+    outbox.event(
+        session,
+        "payment_unmatched",
+        {
+            "payment_id": str(payment["id"]),
+            "amount": money.text(Decimal(payment["amount"])),
+            "booked_on": payment["booked_on"].isoformat(),
+            "reason": reason,
+        },
+    )
+    return reason

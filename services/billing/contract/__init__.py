@@ -1,0 +1,102 @@
+"""The billing service's published contract (version 1): what other code may import (issue 11).
+
+Constants, the shapes of its RPC inputs and results, and its events (``billing.events``). No I/O.
+Error codes are ``billing.<what>`` (the gateway translates them); the RPCs are listed in
+services/billing/service.py.
+"""
+
+from marshmallow import Schema, fields, validate
+
+SERVICE = "billing"
+EXCHANGE = "billing.events"
+PERMISSION = "invoices.manage"  # every billing RPC; invoices and payments hold personal data
+# The durable queue of invoice runs the billing workers consume (the gateway's health counts consumers).
+RUN_QUEUE_NAME = "piiri.billing.runs"
+LANGUAGES = ("fi", "sv", "en")
+VAT_CLASSES = ("general", "reduced_food", "reduced_culture", "reduced_press", "none")
+INVOICE_STATUSES = ("open", "partly_paid", "paid", "overpaid", "credited")
+DELIVERIES = ("print", "email", "einvoice")
+RUN_STATUSES = ("queued", "running", "done", "failed")
+PAYMENT_STATUSES = ("matched", "unmatched")
+# Why a preview leaves a contact out of a run.
+EXCLUSION_REASONS = ("deceased", "erased", "no_address", "already_invoiced", "couple_partner")
+SELECTION_KINDS = ("group", "saved_search", "search", "ids")
+
+
+class FeeTypeInput(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    amount = fields.String(required=True, metadata={"description": 'Euros with at most 2 decimals, "50.00".'})
+    vat_class = fields.String(load_default="none", validate=validate.OneOf(VAT_CLASSES))
+    account = fields.String(
+        load_default="", validate=validate.Length(max=20), metadata={"description": "Bookkeeping account."}
+    )
+
+
+class FeeType(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String()
+    amount = fields.String(metadata={"description": 'Net amount, "50.00".'})
+    vat_class = fields.String()
+    account = fields.String()
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class InvoiceLineInput(Schema):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    quantity = fields.String(load_default="1")
+    unit_price = fields.String(required=True, metadata={"description": "Net unit price, at most 2 decimals."})
+    vat_class = fields.String(load_default="none", validate=validate.OneOf(VAT_CLASSES))
+    account = fields.String(load_default="", validate=validate.Length(max=20))
+
+
+class SingleInvoiceInput(Schema):
+    contact_id = fields.UUID(required=True)
+    fee_type_id = fields.UUID(load_default=None, allow_none=True)
+    lines = fields.List(fields.Nested(InvoiceLineInput), load_default=list)
+    invoice_date = fields.Date(load_default=None, allow_none=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    delivery = fields.String(load_default="print", validate=validate.OneOf(DELIVERIES))
+
+
+class RunInput(Schema):
+    fee_type_id = fields.UUID(required=True)
+    selection = fields.Dict(
+        required=True,
+        metadata={
+            "description": '{"kind": "group", "id", "include_subgroups"} | {"kind": "saved_search", "id"} '
+            '| {"kind": "search", "query"} | {"kind": "ids", "ids": [...]}'
+        },
+    )
+    per_couple = fields.Boolean(load_default=False, metadata={"description": "One invoice per couple."})
+    invoice_date = fields.Date(load_default=None, allow_none=True)
+    due_date = fields.Date(load_default=None, allow_none=True)
+    delivery = fields.String(load_default="print", validate=validate.OneOf(DELIVERIES))
+
+
+class InvoicePaidEvent(Schema):
+    """invoice_paid: payments on an invoice reached its total (it is paid, or overpaid)."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    invoice_id = fields.UUID(required=True)
+    invoice_number = fields.Integer(required=True)
+    contact_id = fields.UUID(allow_none=True, metadata={"description": "The payer (null once erased)."})
+    fee_type_id = fields.UUID(allow_none=True)
+    total = fields.String(required=True)
+    paid_amount = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "paid or overpaid"})
+    paid_on = fields.Date(allow_none=True)
+
+
+class PaymentUnmatchedEvent(Schema):
+    """payment_unmatched: a payment from a bank file matched no invoice (it waits for manual matching)."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    payment_id = fields.UUID(required=True)
+    amount = fields.String(required=True)
+    booked_on = fields.Date(required=True)
+    reason = fields.String(
+        required=True, metadata={"description": "no_reference, unknown_reference, credited"}
+    )

@@ -1,0 +1,60 @@
+"""The core every feature of the billing service builds on, declared in one place: the dependencies
+(database, call context, audit trail, outbox, configuration, the checked billing settings, the contacts
+service) and the one shared helper, ``_payer_page`` (the billing service's one way to read contacts).
+
+A feature subclasses BillingCore and uses only what it declares here and its own attributes;
+``service.py`` lists the features. tests/unit/test_service_composition.py enforces both.
+"""
+
+from typing import Any
+
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+
+from piiri.audit import AuditTrail, WorkerAuditTrail
+from piiri.context import CallContext, Context
+from piiri.db import Database, WorkerDatabase
+from piiri.errors import ServiceUnavailable
+from piiri.outbox import Outbox, WorkerOutbox
+from services.billing import models
+from services.billing.runs.queue import OUTBOX_CHANNELS
+
+PAGE = 500
+
+
+class Settings(DependencyProvider):
+    """``self.settings``: the BillingSettings of the configuration, checked once at start (a bad IBAN or
+    scheme stops the service with the setting named)."""
+
+    def setup(self):
+        from services.billing.settings import from_config
+
+        self.value = from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.value
+
+
+class BillingCore:
+    """The dependencies of every billing feature. Each worker sees what nameko injects in place of each
+    provider: the annotation names that type."""
+
+    db: WorkerDatabase = Database("billing")  # type: ignore[assignment]
+    context: CallContext = Context()  # type: ignore[assignment]
+    audit: WorkerAuditTrail = AuditTrail("billing")  # type: ignore[assignment]
+    outbox: WorkerOutbox = Outbox("billing", models.outbox, channels=OUTBOX_CHANNELS)  # type: ignore[assignment]
+    config: dict[str, Any] = Config()  # the service's configuration (a dict)
+    settings: Any = Settings()  # services/billing/settings.py BillingSettings
+    contacts: Any = RpcProxy("contacts")  # the contacts service's RPCs
+
+    def _payer_page(self, selection, cursor=None, limit=PAGE):
+        """contacts.payer_page as the calling actor, within BILLING_RPC_TIMEOUT seconds (shared by single
+        invoices, previews and runs)."""
+        seconds = float(self.config.get("RPC_TIMEOUT", 15))
+        try:
+            with eventlet.Timeout(seconds):
+                return self.contacts.payer_page.call_async(selection, cursor, limit).result()
+        except eventlet.Timeout:
+            raise ServiceUnavailable("billing.contacts_unavailable", {"seconds": seconds}) from None

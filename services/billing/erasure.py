@@ -1,0 +1,86 @@
+"""The billing service's part of G3 and G4, mixed into BillingService.
+
+G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, and
+the payments on them (audited). G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.billing``)
+pseudonymises them, keeping the bookkeeping records (erasure_storage.py says what and why), then reports.
+"""
+
+import logging
+
+from nameko.messaging import consume
+from nameko.rpc import rpc
+
+from piiri import erasure as protocol
+from piiri.context import SYSTEM
+from piiri.errors import EXPECTED_ERRORS
+from services.billing import erasure_storage, models
+from services.billing.core import BillingCore
+from services.billing.invoices import storage as invoice_storage
+from services.billing.invoices.views import invoice_view, payment_view
+
+log = logging.getLogger(__name__)
+GDPR_OFFICER = "gdpr.officer"
+# What the access report shows of each invoice and payment (a PDF table: a column per field).
+REPORTED_INVOICE = (
+    "id",
+    "number",
+    "status",
+    "invoice_date",
+    "reference",
+    "payer_name",
+    "address",
+    "email",
+    "total",
+    "paid_amount",
+)
+REPORTED_PAYMENT = ("id", "booked_on", "amount", "reference", "payer_name", "payer_iban", "invoice_id")
+
+
+def reported(view, names):
+    if "address" in names:
+        parts = (view.get("street"), view.get("postal_code"), view.get("city"), view.get("country"))
+        view = {**view, "address": ", ".join(part for part in parts if part) or None}
+    return {name: view.get(name) for name in names}
+
+
+class BillingErasure(BillingCore):
+    erasure_reporter = protocol.ErasureReporter()
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def personal_data(self, contact_id):
+        actor = self.context.require(GDPR_OFFICER)
+        key = invoice_storage.parse_id(contact_id)
+        session = self.db.session
+        found = erasure_storage.invoices_of(session, key) if key else []
+        items = [reported(invoice_view(row), REPORTED_INVOICE) for row in found]
+        paid = [
+            reported(payment_view(row), REPORTED_PAYMENT)
+            for row in erasure_storage.payments_of(session, [row["id"] for row in found])
+        ]
+        session.rollback()
+        self.audit.read(
+            actor,
+            "invoice.personal_data_read",
+            "contact",
+            [str(contact_id)],
+            details={"invoices": len(items), "payments": len(paid)},
+        )
+        return {
+            "service": "billing",
+            "contact_id": str(contact_id),
+            "sections": {"invoices": items, "payments": paid},
+        }
+
+    @consume(protocol.request_queue("billing"), requeue_on_error=True)
+    def on_erasure_requested(self, body):
+        request = protocol.load_request(body)
+        self.context.act_as(SYSTEM)
+        key = invoice_storage.parse_id(request["contact_id"])
+        with self.db.transaction() as session:
+            summary = erasure_storage.erase_contact(session, key) if key else {}
+            summary["outbox_deleted"] = erasure_storage.delete_published_outbox(session, models.outbox, key)
+        self.erasure_reporter.publish(
+            protocol.report(request["erasure_id"], request["contact_id"], "billing", summary),
+            routing_key=protocol.COMPLETED,
+        )
+        log.info("billing: erasure %s: %s", request["erasure_id"], summary)

@@ -1,0 +1,68 @@
+"""Fee types (B1), a billing feature: define, list and retire the fees invoices charge (amount,
+VAT class whose rate the invoice's date picks, bookkeeping account). A fee type is never deleted: its
+invoices name it."""
+
+from marshmallow import ValidationError
+from nameko.rpc import rpc
+
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.billing.contract import PERMISSION, FeeType, FeeTypeInput
+from services.billing.core import BillingCore
+from services.billing.fee_types import storage
+from services.billing.invoices import money
+from services.billing.invoices.storage import parse_id
+
+FEE_TYPE = FeeType()
+
+
+def fee_type_view(row):
+    return FEE_TYPE.dump({**row, "amount": money.text(row["amount"])})
+
+
+def load_fee_type(data):
+    if not isinstance(data, dict):
+        raise ValidationFailed("billing.fee_type_invalid", {"_schema": ["billing.not_an_object"]})
+    try:
+        values = FeeTypeInput().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed("billing.fee_type_invalid", exc.normalized_messages()) from None
+    try:
+        values["amount"] = money.parse(values["amount"])
+    except money.BadAmount as exc:
+        raise ValidationFailed("billing.fee_type_invalid", {"amount": [exc.code]}) from None
+    values["name"] = values["name"].strip()
+    if not values["name"]:
+        raise ValidationFailed("billing.fee_type_invalid", {"name": ["billing.name_required"]})
+    return values
+
+
+class FeeTypesRpc(BillingCore):
+    """Fee types: create, list, retire or take back into use."""
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def create_fee_type(self, data):
+        self.context.require(PERMISSION)
+        values = load_fee_type(data)
+        with self.db.transaction() as session:
+            row = storage.insert_fee_type(session, values)
+        return fee_type_view(row)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def list_fee_types(self, include_inactive=False):
+        self.context.require(PERMISSION)
+        rows = storage.list_fee_types(self.db.session, bool(include_inactive))
+        self.db.session.rollback()
+        return {"items": [fee_type_view(row) for row in rows]}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def set_fee_type_active(self, fee_type_id, active):
+        """Retire a fee type (no new invoices of it) or take it back into use."""
+        self.context.require(PERMISSION)
+        if not isinstance(active, bool):
+            raise ValidationFailed("billing.fee_type_invalid", {"active": ["billing.boolean_required"]})
+        key = parse_id(fee_type_id)
+        with self.db.transaction() as session:
+            row = storage.set_active(session, key, active) if key else None
+        if row is None:
+            raise NotFound("billing.fee_type_not_found", {"id": str(fee_type_id)})
+        return fee_type_view(row)

@@ -1,0 +1,113 @@
+"""Issuing an invoice or a credit note (B1) in the caller's transaction: the next number of the one
+series, the reference of the configured scheme (and its RF form), the payer's name and address as the
+contacts service gave them, the priced lines and totals."""
+
+from datetime import timedelta
+
+from services.billing.invoices import rules, storage
+from services.billing.references import rules as references
+
+SERIES = "invoice"
+
+
+def payer_name(row, per_couple, language):
+    """The name the invoice is addressed to: a couple's address name when invoicing per couple."""
+    couple = row.get("couple")
+    if per_couple and couple:
+        return couple["address_name_en"] if language == "en" else couple["address_name_fi"]
+    return row.get("display_name") or " ".join(
+        part for part in (row.get("first_name"), row.get("last_name")) if part
+    )
+
+
+def language_of(row):
+    return row.get("language") if row.get("language") in ("fi", "sv", "en") else "fi"
+
+
+def issue(
+    session,
+    settings,
+    row,
+    lines,
+    *,
+    fee_type_id,
+    invoice_date,
+    due_date,
+    delivery,
+    per_couple=False,
+    run_id=None,
+):
+    """Insert the invoice for the contact ``row`` (a contacts.payer_page row) with ``lines`` (already
+    priced); returns the invoice."""
+    number = storage.take_number(session, SERIES, settings.first_number)
+    contact_id = storage.parse_id(row["id"])
+    reference = _reference(session, settings, number, contact_id)
+    language = language_of(row)
+    partner_id = row.get("partner_id") if per_couple and row.get("couple") else None
+    values = {
+        "number": number,
+        "kind": "invoice",
+        "contact_id": contact_id,
+        "partner_id": storage.parse_id(partner_id) if partner_id else None,
+        "fee_type_id": fee_type_id,
+        "run_id": run_id,
+        "payer_name": payer_name(row, per_couple, language),
+        "street": row.get("street"),
+        "postal_code": row.get("postal_code"),
+        "city": row.get("city"),
+        "country": row.get("country"),
+        "email": row.get("email"),
+        "language": language,
+        "delivery": delivery,
+        "invoice_date": invoice_date,
+        "due_date": due_date or invoice_date + timedelta(days=settings.payment_days),
+        "reference": reference,
+        "rf_reference": references.rf(reference),
+        **rules.totals_of(lines),
+    }
+    invoice = storage.insert_invoice(session, values, lines)
+    return invoice
+
+
+def credit(session, settings, original, lines, credit_date):
+    """The credit note of ``original`` (locked by the caller): its own number and reference, the lines
+    negated, a reference to the original; the original becomes ``credited`` (never deleted)."""
+    number = storage.take_number(session, SERIES, settings.first_number)
+    negated = rules.credit_lines(lines)
+    values = {
+        **{
+            key: original[key]
+            for key in (
+                "contact_id",
+                "partner_id",
+                "fee_type_id",
+                "payer_name",
+                "street",
+                "postal_code",
+                "city",
+                "country",
+                "email",
+                "language",
+                "delivery",
+            )
+        },
+        "number": number,
+        "kind": "credit_note",
+        "credited_invoice_id": original["id"],
+        "status": "credited",
+        "invoice_date": credit_date,
+        "due_date": credit_date,
+        "reference": None,  # nothing is paid to a credit note
+        "rf_reference": None,
+        **rules.totals_of(negated),
+    }
+    note = storage.insert_invoice(session, values, negated)
+    storage.set_status(session, original["id"], "credited")
+    return note
+
+
+def _reference(session, settings, number, contact_id):
+    if settings.reference_scheme == "payer":
+        payer_number, sequence = storage.payer_sequence(session, contact_id)
+        return references.national(references.base_for("payer", number, payer_number, sequence))
+    return references.national(references.base_for("invoice", number, None, None))

@@ -1,0 +1,137 @@
+"""SQL of invoices (B1): VAT rates, gap-free numbers, payer numbers, invoices with their lines, the
+"already invoiced for this fee" look-up, and payments applied to an invoice."""
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from services.billing.models import invoice_lines, invoices, number_counters, payers, vat_rates
+
+LIVE = invoices.c.status != "credited"
+
+
+def parse_id(value):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+def rates(session):
+    """[(vat_class, rate, valid_from)] of the dated VAT table."""
+    rows = session.execute(select(vat_rates.c.vat_class, vat_rates.c.rate, vat_rates.c.valid_from))
+    return [tuple(row) for row in rows]
+
+
+def take_number(session, series, first):
+    """The next number of ``series``, the series' row locked until the transaction ends: numbers are
+    gap-free because a rolled-back transaction gives its number back."""
+    session.execute(
+        pg_insert(number_counters).values(series=series, next_number=first).on_conflict_do_nothing()
+    )
+    number = session.execute(
+        select(number_counters.c.next_number).where(number_counters.c.series == series).with_for_update()
+    ).scalar_one()
+    session.execute(
+        update(number_counters).where(number_counters.c.series == series).values(next_number=number + 1)
+    )
+    return number
+
+
+def payer_sequence(session, contact_id):
+    """(payer number, this invoice's sequence) of the "payer" reference scheme, the payer's row created
+    with the next payer number on their first invoice."""
+    row = session.execute(
+        select(payers.c.payer_number, payers.c.invoice_count)
+        .where(payers.c.contact_id == contact_id)
+        .with_for_update()
+    ).first()
+    if row is None:
+        number = take_number(session, "payer", 1)
+        session.execute(insert(payers).values(contact_id=contact_id, payer_number=number, invoice_count=1))
+        return number, 1
+    session.execute(
+        update(payers)
+        .where(payers.c.contact_id == contact_id)
+        .values(invoice_count=payers.c.invoice_count + 1)
+    )
+    return row.payer_number, row.invoice_count + 1
+
+
+def insert_invoice(session, values, lines):
+    row = session.execute(insert(invoices).values(**values).returning(*invoices.c)).mappings().one()
+    session.execute(insert(invoice_lines), [{"invoice_id": row["id"], **line} for line in lines])
+    return dict(row)
+
+
+def invoiced_for_fee(session, fee_type_id, contact_ids):
+    """{contact id (text): "payer" | "partner"} of the contacts who already have a live invoice of the fee."""
+    contact_ids = [parse_id(key) for key in contact_ids]
+    if not contact_ids:
+        return {}
+    found = {}
+    rows = session.execute(
+        select(invoices.c.contact_id, invoices.c.partner_id).where(
+            invoices.c.fee_type_id == fee_type_id,
+            invoices.c.kind == "invoice",
+            LIVE,
+            or_(invoices.c.contact_id.in_(contact_ids), invoices.c.partner_id.in_(contact_ids)),
+        )
+    )
+    wanted = set(contact_ids)
+    for contact_id, partner_id in rows:
+        if partner_id in wanted:
+            found.setdefault(str(partner_id), "partner")
+        if contact_id in wanted:
+            found[str(contact_id)] = "payer"
+    return found
+
+
+def get(session, invoice_id, lock=False):
+    query = select(invoices).where(invoices.c.id == invoice_id)
+    row = session.execute(query.with_for_update() if lock else query).mappings().first()
+    return dict(row) if row else None
+
+
+def by_reference(session, reference, lock=False):
+    query = select(invoices).where(invoices.c.reference == reference)
+    row = session.execute(query.with_for_update() if lock else query).mappings().first()
+    return dict(row) if row else None
+
+
+def lines_of(session, invoice_id):
+    rows = session.execute(
+        select(invoice_lines)
+        .where(invoice_lines.c.invoice_id == invoice_id)
+        .order_by(invoice_lines.c.position)
+    )
+    return [dict(row) for row in rows.mappings()]
+
+
+def list_invoices(session, status=None, contact_id=None, run_id=None, limit=50, offset=0):
+    query = select(invoices)
+    if status:
+        query = query.where(invoices.c.status == status)
+    if contact_id:
+        query = query.where(or_(invoices.c.contact_id == contact_id, invoices.c.partner_id == contact_id))
+    if run_id:
+        query = query.where(invoices.c.run_id == run_id)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(invoices.c.number.desc()).limit(limit).offset(offset)).mappings()
+    return [dict(row) for row in rows], total
+
+
+def set_status(session, invoice_id, status):
+    session.execute(update(invoices).where(invoices.c.id == invoice_id).values(status=status))
+
+
+def add_payment(session, invoice, amount, booked_on, status):
+    """Add ``amount`` to the invoice's paid amount, with its new status; paid_on when it became paid."""
+    paid = Decimal(invoice["paid_amount"]) + amount
+    values = {"paid_amount": paid, "status": status}
+    if status in ("paid", "overpaid") and invoice["paid_on"] is None:
+        values["paid_on"] = booked_on
+    session.execute(update(invoices).where(invoices.c.id == invoice["id"]).values(**values))
+    return {**invoice, **values}

@@ -1,0 +1,209 @@
+"""Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
+their lines, invoice runs, bank files and payments, and the outbox (migrations/ creates exactly this).
+
+Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
+their name, address and e-mail are pseudonymised (erasure.py)."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from piiri.outbox import outbox_table
+
+metadata = MetaData()
+MONEY = Numeric(12, 2)
+
+
+def _id():
+    return Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()"))
+
+
+vat_rates = Table(
+    "vat_rates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("vat_class", Text, nullable=False),
+    Column("rate", Numeric(5, 2), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("builtin", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("vat_class", "valid_from", name="vat_rates_class_day"),
+)
+
+fee_types = Table(
+    "fee_types",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("vat_class", Text, nullable=False),
+    Column("account", Text, nullable=False, server_default=""),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Gap-free numbers: a series' row is locked by the transaction that takes a number, so a number is used
+# only if that transaction commits ("invoice": invoice and credit-note numbers; "payer": payer numbers).
+number_counters = Table(
+    "number_counters",
+    metadata,
+    Column("series", Text, primary_key=True),
+    Column("next_number", BigInteger, nullable=False),
+)
+
+# The payer number and invoice sequence of the "payer" reference scheme.
+payers = Table(
+    "payers",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), primary_key=True),
+    Column("payer_number", BigInteger, nullable=False, unique=True),
+    Column("invoice_count", Integer, nullable=False, server_default="0"),
+)
+
+invoice_runs = Table(
+    "invoice_runs",
+    metadata,
+    _id(),
+    Column("fee_type_id", UUID(as_uuid=True), ForeignKey("fee_types.id"), nullable=False),
+    Column("selection", JSONB, nullable=False),
+    Column("per_couple", Boolean, nullable=False, server_default=text("false")),
+    Column("invoice_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("delivery", Text, nullable=False, server_default="print"),
+    Column("actor", JSONB, nullable=False),  # the whole actor header: the worker reads contacts as them
+    Column("actor_id", Text, nullable=False),
+    Column("actor_username", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("cursor", Text),  # the contacts page to read next: a restarted run resumes here
+    Column("pages_done", Integer, nullable=False, server_default="0"),
+    Column("invoices_created", Integer, nullable=False, server_default="0"),
+    Column("total", MONEY, nullable=False, server_default="0"),
+    Column("excluded", JSONB, nullable=False, server_default=text("'{}'::jsonb")),  # reason -> count
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="invoice_runs_status"),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    _id(),
+    Column("number", BigInteger, nullable=False, unique=True),
+    Column("kind", Text, nullable=False, server_default="invoice"),  # invoice | credit_note
+    Column("credited_invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id")),
+    Column("status", Text, nullable=False, server_default="open"),
+    Column("contact_id", UUID(as_uuid=True)),  # the payer; null once erased
+    Column("partner_id", UUID(as_uuid=True)),  # the other person of a couple's invoice
+    Column("fee_type_id", UUID(as_uuid=True), ForeignKey("fee_types.id")),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("invoice_runs.id")),
+    Column("payer_name", Text, nullable=False),
+    Column("street", Text),
+    Column("postal_code", Text),
+    Column("city", Text),
+    Column("country", Text),
+    Column("email", Text),
+    Column("language", Text, nullable=False, server_default="fi"),
+    Column("delivery", Text, nullable=False, server_default="print"),
+    Column("invoice_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("reference", Text, unique=True),  # the Finnish reference (machine format); none on a credit note
+    Column("rf_reference", Text),
+    Column("net_total", MONEY, nullable=False),
+    Column("vat_total", MONEY, nullable=False),
+    Column("total", MONEY, nullable=False),
+    Column("paid_amount", MONEY, nullable=False, server_default="0"),
+    Column("paid_on", Date),
+    Column("erased_at", DateTime(timezone=True)),  # the payer was erased: name and address pseudonymised
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("kind IN ('invoice', 'credit_note')", name="invoices_kind"),
+    CheckConstraint(
+        "status IN ('open', 'partly_paid', 'paid', 'overpaid', 'credited')", name="invoices_status"
+    ),
+    Index("invoices_contact", "contact_id"),
+    Index("invoices_partner", "partner_id"),
+    Index("invoices_run", "run_id"),
+    # One live invoice per payer and fee: a run started twice invoices nobody twice (B1).
+    Index(
+        "invoices_one_per_fee",
+        "fee_type_id",
+        "contact_id",
+        unique=True,
+        postgresql_where=text("kind = 'invoice' AND status <> 'credited' AND fee_type_id IS NOT NULL"),
+    ),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("quantity", Numeric(10, 2), nullable=False),
+    Column("unit_price", MONEY, nullable=False),
+    Column("vat_class", Text, nullable=False),
+    Column("vat_rate", Numeric(5, 2), nullable=False),
+    Column("account", Text, nullable=False, server_default=""),
+    Column("net", MONEY, nullable=False),
+    Column("vat", MONEY, nullable=False),
+    Column("gross", MONEY, nullable=False),
+)
+
+bank_files = Table(
+    "bank_files",
+    metadata,
+    _id(),
+    Column("file_name", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("actor_username", Text, nullable=False),
+    Column("payments_new", Integer, nullable=False),
+    Column("payments_duplicate", Integer, nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    _id(),
+    Column("archive_id", Text, nullable=False, unique=True),  # recorded once, whichever file brings it
+    Column("bank_file_id", UUID(as_uuid=True), ForeignKey("bank_files.id"), nullable=False),
+    Column("account", Text, nullable=False),
+    Column("booked_on", Date, nullable=False),
+    Column("paid_on", Date),
+    Column("amount", MONEY, nullable=False),
+    Column("reference", Text),
+    Column("reference_source", Text, nullable=False),
+    Column("payer_name", Text),
+    Column("payer_iban", Text),
+    Column("location", Text, nullable=False),
+    Column("status", Text, nullable=False),  # matched | unmatched
+    Column("unmatched_reason", Text),
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id")),
+    Column("matched_by", Text),  # "reference" or the username of a manual match
+    Column("matched_at", DateTime(timezone=True)),
+    Column("erased_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("status IN ('matched', 'unmatched')", name="payments_status"),
+    Index("payments_unmatched", "created_at", postgresql_where=text("status = 'unmatched'")),
+    Index("payments_invoice", "invoice_id"),
+)
+
+outbox = outbox_table(metadata)

@@ -1,0 +1,134 @@
+"""Invoice runs page by page (B1): the preview (who, how many, what total, who is left out and why) and the
+run itself, the same decision (runs/rules.py) on the same pages of contacts.payer_page.
+
+A run commits each page's invoices together with the run's next cursor and counts, so a worker that dies
+loses at most the page it was on; the next worker resumes at the cursor. The last page's commit also
+marks the run done. Invoices are unique per (fee, payer) among live ones, and a page re-read after a
+crash finds its payers already invoiced, so a run started twice, or resumed, invoices nobody twice.
+"""
+
+from decimal import Decimal
+
+from services.billing.invoices import issuing, rules
+from services.billing.invoices import storage as invoice_storage
+from services.billing.runs import rules as run_rules
+from services.billing.runs import storage
+
+PAGE = 500
+
+
+def fee_lines(fee_type, rates, invoice_date):
+    """The run's one priced line: the fee type's name, amount, VAT class (at the invoice date), account."""
+    return rules.priced_lines(
+        [
+            {
+                "description": fee_type["name"],
+                "quantity": "1",
+                "unit_price": str(fee_type["amount"]),
+                "vat_class": fee_type["vat_class"],
+                "account": fee_type["account"],
+            }
+        ],
+        rates,
+        invoice_date,
+    )
+
+
+def page_rows(page, first):
+    rows = list(page["items"])
+    if first and page.get("missing"):
+        return rows, run_rules.missing_rows(page["missing"])
+    return rows, []
+
+
+def _decide(session, fee_type_id, rows, delivery, per_couple, couples_taken):
+    ids = [row["id"] for row in rows]
+    invoiced = invoice_storage.invoiced_for_fee(session, fee_type_id, ids)
+    return run_rules.decide(rows, delivery, per_couple, invoiced, couples_taken)
+
+
+def preview(session, fetch, fee_type, values, rates):
+    """{"count", "total", "payers": [...], "excluded": {reason: count}, "excluded_contacts": [...]}.
+    ``fetch(cursor)`` is one contacts.payer_page."""
+    lines = fee_lines(fee_type, rates, values["invoice_date"])
+    per_invoice = rules.totals_of(lines)["total"]
+    couples_taken: set = set()
+    count, listed, excluded, excluded_listed = 0, [], {}, []
+    cursor, first = None, True
+    while True:
+        page = fetch(cursor)
+        rows, erased = page_rows(page, first)
+        decision = _decide(
+            session, fee_type["id"], rows, values["delivery"], values["per_couple"], couples_taken
+        )
+        session.rollback()
+        for row in decision.payers:
+            count += 1
+            if len(listed) < run_rules.PREVIEW_LIST_LIMIT:
+                listed.append(_shown(row, values["per_couple"]))
+        for row, reason in [*decision.excluded, *((row, "erased") for row in erased)]:
+            excluded[reason] = excluded.get(reason, 0) + 1
+            if len(excluded_listed) < run_rules.PREVIEW_LIST_LIMIT:
+                excluded_listed.append({"id": row["id"], "name": row.get("display_name"), "reason": reason})
+        cursor, first = page.get("next_cursor"), False
+        if not cursor:
+            break
+    return {
+        "count": count,
+        "amount_each": str(per_invoice),
+        "total": str(per_invoice * count),
+        "payers": listed,
+        "excluded": excluded,
+        "excluded_contacts": excluded_listed,
+    }
+
+
+def _shown(row, per_couple):
+    language = issuing.language_of(row)
+    return {
+        "id": row["id"],
+        "name": issuing.payer_name(row, per_couple, language),
+        "partner_id": row.get("partner_id") if per_couple and row.get("couple") else None,
+    }
+
+
+def run(db, settings, run_row, fee_type, fetch, beat=None):
+    """Invoice the run's selection from its cursor to the end; returns the run's counts when done."""
+    rates = invoice_storage.rates(db.session)
+    lines = fee_lines(fee_type, rates, run_row["invoice_date"])
+    db.session.rollback()
+    cursor, first = run_row["cursor"], run_row["pages_done"] == 0
+    while True:
+        page = fetch(cursor)
+        rows, erased = page_rows(page, first)
+        next_cursor = page.get("next_cursor")
+        with db.transaction() as session:
+            decision = _decide(
+                session, fee_type["id"], rows, run_row["delivery"], run_row["per_couple"], set()
+            )
+            total = Decimal("0.00")
+            for row in decision.payers:
+                invoice = issuing.issue(
+                    session,
+                    settings,
+                    row,
+                    lines,
+                    fee_type_id=fee_type["id"],
+                    invoice_date=run_row["invoice_date"],
+                    due_date=run_row["due_date"],
+                    delivery=run_row["delivery"],
+                    per_couple=run_row["per_couple"],
+                    run_id=run_row["id"],
+                )
+                total += invoice["total"]
+            excluded: dict[str, int] = {}
+            for _, reason in [*decision.excluded, *((row, "erased") for row in erased)]:
+                excluded[reason] = excluded.get(reason, 0) + 1
+            storage.page_done(session, run_row["id"], next_cursor, len(decision.payers), total, excluded)
+            if not next_cursor:
+                storage.finish(session, run_row["id"], "done")
+        if beat:
+            beat()
+        if not next_cursor:
+            return
+        cursor, first = next_cursor, False

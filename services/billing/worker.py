@@ -1,0 +1,96 @@
+"""BillingWorker (B1): a separate Nameko service that runs invoice runs, one at a time per worker.
+
+It consumes the durable run queue (runs/queue.py; prefetch 1, acknowledged when the run has finished) and
+pages the selection through contacts.payer_page acting as the run's actor (their data scope applies and
+every page is audited as theirs). Each page's invoices are committed with the run's cursor, so a run
+whose worker died (running, heartbeat older than BILLING_RUN_STALE_SECONDS) is queued again by a timer
+and resumed where it stopped. Operations scale runs by running more `piiri run --services billing_worker`.
+"""
+
+import logging
+
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
+from nameko.timer import timer
+
+from piiri.context import act_as_header
+from piiri.db import Database
+from piiri.dead_letters import Unprocessable
+from piiri.errors import PiiriError
+from piiri.outbox import Outbox
+from piiri.rpc import RpcProxy
+from services.billing import models
+from services.billing.core import Settings
+from services.billing.fee_types import storage as fee_storage
+from services.billing.invoices.rules import BadInvoice
+from services.billing.invoices.storage import parse_id
+from services.billing.runs import running, storage
+from services.billing.runs.queue import OUTBOX_CHANNELS, RUN_QUEUE, consume_runs, queue_run
+
+log = logging.getLogger(__name__)
+RECOVERY_INTERVAL = 10
+
+
+class ActAs(DependencyProvider):
+    def get_dependency(self, worker_ctx):
+        def act_as(actor_header, request_id):
+            act_as_header(worker_ctx, actor_header, request_id)
+
+        return act_as
+
+
+class BillingWorker:
+    name = "billing_worker"
+
+    db = Database("billing")
+    config = Config()
+    settings = Settings()
+    contacts = RpcProxy("contacts", timeout_key="BILLING_RPC_TIMEOUT", default=120)
+    act_as = ActAs()
+    outbox = Outbox("billing", models.outbox, channels=OUTBOX_CHANNELS)
+
+    @consume_runs(RUN_QUEUE)
+    def run_invoices(self, body):
+        run_id = parse_id((body or {}).get("run_id") if isinstance(body, dict) else None)
+        if run_id is None:
+            raise Unprocessable(f"an invoice run message without a run id: {body!r}"[:500])
+        with self.db.transaction() as session:
+            run = storage.claim(session, run_id, self.settings.stale_seconds)
+        if run is None:
+            return  # done, failed, or running in a live worker
+        self.act_as(run["actor"], f"billing-run-{run_id}")
+        fee_type = fee_storage.get(self.db.session, run["fee_type_id"])
+        self.db.session.rollback()
+        try:
+            running.run(self.db, self.settings, run, fee_type, self._fetch(run))
+        except BadInvoice as exc:
+            self._fail(run_id, exc.code)
+        except PiiriError as exc:  # e.g. the group was removed: the contacts service's message
+            self._fail(run_id, exc.message)
+        except BrokerUnavailable:
+            log.warning("billing: run %s lost the broker; it resumes once its heartbeat is stale", run_id)
+        except Exception:
+            log.exception("billing: run %s failed", run_id)
+            self._fail(run_id, "billing.run_failed_unexpectedly")
+
+    def _fetch(self, run):
+        def fetch(cursor):
+            return self.contacts.payer_page(run["selection"], cursor, running.PAGE)
+
+        return fetch
+
+    def _fail(self, run_id, code):
+        with self.db.transaction() as session:
+            storage.finish(session, run_id, "failed", code)
+
+    @timer(interval=RECOVERY_INTERVAL)
+    def requeue_stale_runs(self):
+        """Queue again the runs whose worker stopped beating; the next worker resumes them."""
+        with self.db.transaction() as session:
+            stale = storage.stale_runs(session, self.settings.stale_seconds)
+            for run_id in stale:
+                queue_run(self.outbox, session, run_id)
+        if stale:
+            self.outbox.flush()
+            log.info("billing: re-queued %d stale invoice runs", len(stale))
