@@ -498,7 +498,7 @@ def everything(run_services, rpc, clean_databases, limesurvey, tmp_path):
         MailingWorker,
         extra_config={"IMPORT_STALE_SECONDS": 2, **campaign_monitor},
     )
-    run_services(BillingService, BillingWorker, extra_config={"OUTBOX_KEEP_SECONDS": 0})
+    run_services(BillingService, BillingWorker)
     with rpc(OFFICER, timeout=30) as cluster:
         cluster.limesurvey = limesurvey
         yield cluster
