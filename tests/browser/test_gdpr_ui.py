@@ -69,9 +69,8 @@ def test_g3_g4_officer_downloads_access_report_and_erases_a_person(system, brows
         eventlet.sleep(0.3)
         browser.reload()
     assert browser.text("#erasure-status") == "Valmis"
-    assert (
-        browser.count(".erasure-service[data-done='yes']") == 5
-    )  # contacts, audit, imports, exports, surveys, mailing
+    # contacts, audit, imports, exports, surveys, mailing, billing
+    assert browser.count(".erasure-service[data-done='yes']") == 7
     assert browser.text("#erasure-contact") == person_id
 
     # Gone: not found by search (also by a typo), the page is a 404, the erasure is listed.

@@ -41,6 +41,7 @@ def test_g4_configured_services_always_include_contacts():
         "exports",
         "surveys",
         "mailing",
+        "billing",
     ]
     assert configured_services({"GDPR_SERVICES": "audit, mailing"}) == ["contacts", "audit", "mailing"]
     assert configured_services({"GDPR_SERVICES": ["contacts", "billing"]}) == ["contacts", "billing"]
