@@ -173,7 +173,7 @@ def cases(engine, base_url, http):
     from piiri import clock
     from services.contacts import storage
     from services.contacts.advanced_search import storage as advanced_storage
-    from services.contacts.advanced_search.rpc import condition_for
+    from services.contacts.advanced_search.storage import condition_for
     from services.contacts.birthdays import rules as birthday_rules
     from services.contacts.birthdays import storage as birthday_storage
     from services.contacts.birthdays.rpc import important_conditions

@@ -9,7 +9,8 @@ CPU milliseconds per request of every process (from /proc), and the bare-SQL thr
     .venv/bin/python bench/load_bench.py --smoke    # 3,000 contacts, 2 s per kind (CI: pytest -m bench)
 
 The layout: every service in its own `piiri run --services X` process (contacts x2, audit x2, imports,
-exports, import_worker, export_worker, gateway x1 then x2 sharing the port with SO_REUSEPORT). Own
+exports, import_worker, export_worker, mailing, mailing_worker, billing, billing_worker, gateway x1 then x2
+sharing the port with SO_REUSEPORT). Own
 databases (piiri_loadbench_*), vhost (piiri_loadbench) and port (127.0.0.1:8110); --smoke:
 piiri_loadbench_smoke_*, vhost piiri_loadbench_smoke, port 8111. Needs wrk (Debian package `wrk`;
 scripts/setup.sh --browser installs it). Loopback only; every wrk run is bounded in time and connections.
@@ -61,6 +62,10 @@ LAYOUT = (
     ("exports", 1),
     ("import_worker", 1),
     ("export_worker", 1),
+    ("mailing", 1),  # /health is "ok" only when every service and worker answers
+    ("mailing_worker", 1),
+    ("billing", 1),
+    ("billing_worker", 1),
 )
 SAMPLES = 200  # distinct surnames / e-mail prefixes / contacts the requests choose among
 NO_SLOTS = ("remaining connection slots are reserved", "too many clients")

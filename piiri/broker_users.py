@@ -113,7 +113,13 @@ def _permissions() -> dict[str, dict[str, str]]:
         # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports; reads
         # and removes the dead letters naming an erased person (piiri/dead_letters.py).
         "audit": _user(
-            configure=[*common("audit"), contacts_events, r"piiri\.erasure\.audit", *ERASURE_REPORTS],
+            configure=[
+                *common("audit"),
+                contacts_events,
+                r"piiri\.erasure\.audit",
+                *ERASURE_REPORTS,
+                r"piiri\.dead_letters\.scan",  # the dead letters' reading lock (piiri/dead_letters.py)
+            ],
             write=[*common("audit"), "amq\\.default", r"piiri\.erasure\.audit", *ERASURE_REPORTS],
             read=[
                 *common_read("audit"),

@@ -54,13 +54,16 @@ personal data is read-audited, in the access report and emptied by erasure" appl
   OS user, subject ids = the ids found in the letters) is confirmed (piiri_cli/cli.py); fail-closed.
 """
 
+import contextlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from amqp.exceptions import ResourceLocked
 from kombu import Connection, Exchange, Producer, Queue
 from kombu.message import Message
 from nameko.amqp.publish import Publisher
@@ -247,6 +250,36 @@ def _letter(queue: Queue, message: Message) -> dict[str, Any]:
     }
 
 
+# Reading the dead letters takes them off their queue, unacked, until the channel closes: two readers at
+# once would each see only part of them (the audit service's timer looking for letters about erased
+# people, an operator's `piiri dead-letters list`, an erasure). So every reader first declares this
+# exclusive queue: RabbitMQ lets only one connection hold it (another gets RESOURCE_LOCKED) and deletes it
+# when that connection closes, however the holder ends. One reader at a time, no lock left behind.
+SCAN_LOCK = "piiri.dead_letters.scan"
+SCAN_LOCK_WAIT = 30.0  # seconds a reader waits for the one before it
+
+
+@contextlib.contextmanager
+def _scan_lock(connection: Any, wait: float = SCAN_LOCK_WAIT) -> Iterator[None]:
+    """Hold the dead letters' reading lock on ``connection`` (released when it closes)."""
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        channel = connection.channel()
+        try:
+            Queue(SCAN_LOCK, exclusive=True, auto_delete=True, durable=False).bind(channel).declare()
+        except ResourceLocked:  # the broker closed that channel; try again on a new one
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"Another reader has held the dead letters for over {wait:.0f} s ({SCAN_LOCK})."
+                ) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+            continue
+        yield
+        return
+
+
 def _each(channel: Any, queue_filter: str | None = None) -> Iterator[tuple[Queue, Message]]:
     """(dead-letter queue, kombu message) for every dead letter, each held unacked on ``channel``."""
     for queue in QUEUES:
@@ -263,7 +296,7 @@ def _each(channel: Any, queue_filter: str | None = None) -> Iterator[tuple[Queue
 
 def list_letters(amqp_uri: str, queue_filter: str | None = None) -> list[dict[str, Any]]:
     """Every dead letter (the messages stay where they are)."""
-    with Connection(amqp_uri) as connection:
+    with Connection(amqp_uri) as connection, _scan_lock(connection):
         channel = connection.channel()
         letters = [_letter(queue, message) for queue, message in _each(channel, queue_filter)]
         channel.close()  # releases every message looked at, unacked: they stay dead letters
@@ -282,7 +315,10 @@ def replay(amqp_uri: str, letter_id: str | None = None, queue_filter: str | None
     original exchange and routing key with its original headers, confirmed; only then remove it.
     Returns the ids replayed."""
     replayed: list[str | None] = []
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+    with (
+        Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection,
+        _scan_lock(connection),
+    ):
         channel = connection.channel()
         producer = Producer(connection.channel())
         for _, message in _each(channel, queue_filter):
@@ -346,7 +382,10 @@ def erase_naming(
     acked (a body returned unchanged keeps the letter as it is, in its place). The other
     letters are given back unacked, in their order. Returns {"removed": n, "redacted": n}."""
     summary = {"removed": 0, "redacted": 0}
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+    with (
+        Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection,
+        _scan_lock(connection),
+    ):
         channel = connection.channel()
         producer = Producer(connection.channel())
         for queue, message in list(_each(channel)):

@@ -43,9 +43,10 @@ class ApiClient(requests.Session):
         return super().request(method, self.base_url + url, *args, **kwargs)
 
 
-@pytest.fixture
-def system(run_services, config, clean_databases):
-    """Contacts, audit, imports, exports and the gateway, on the test broker vhost and test databases."""
+def system_services():
+    """Every service the whole-system tests run: contacts, audit and the gateway, and imports, exports,
+    surveys, mailing and billing too: GDPR services (issues 14, 15, 16, 19), asked by every access report
+    and erasure. The billing worker makes invoice runs."""
     from gateway.service import GatewayService
     from services.audit.service import AuditService
     from services.billing.service import BillingService
@@ -56,9 +57,7 @@ def system(run_services, config, clean_databases):
     from services.mailing.service import MailingService
     from services.surveys.service import SurveysService
 
-    # imports, exports, surveys, mailing and billing too: GDPR services (issues 14, 15, 16, 19), asked by
-    # every access report and erasure
-    run_services(
+    return (
         ContactsService,
         AuditService,
         ImportsService,
@@ -69,9 +68,19 @@ def system(run_services, config, clean_databases):
         BillingWorker,
         GatewayService,
     )
+
+
+def start_system(run_services, config, clean_databases, extra_config=None):
+    run_services(*system_services(), extra_config=extra_config)
     return System(
         base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
     )
+
+
+@pytest.fixture
+def system(run_services, config, clean_databases):
+    """The whole system (system_services()) on the test broker vhost and test databases."""
+    return start_system(run_services, config, clean_databases)
 
 
 ADMIN_PASSWORD = "correct horse battery"

@@ -14,7 +14,7 @@ import requests
 
 from emulators.limesurvey.server import serve as serve_limesurvey
 from emulators.limesurvey.state import Installation
-from tests.conftest import ADMIN_PASSWORD, System
+from tests.conftest import ADMIN_PASSWORD, start_system
 from tests.fuzz.api_fuzz import Caller, fuzz
 
 SCOPED_PASSWORD = "Sumuinen-aamu-2026-rajattu"
@@ -34,31 +34,13 @@ def limesurvey():
 @pytest.fixture
 def system(run_services, config, clean_databases, limesurvey):
     """The conftest's system, with the surveys service pointed at the LimeSurvey emulator."""
-    from gateway.service import GatewayService
-    from services.audit.service import AuditService
-    from services.contacts.service import ContactsService
-    from services.exports.service import ExportsService
-    from services.imports.service import ImportsService
-    from services.surveys.service import SurveysService
-
     settings = {
         "LIMESURVEY_URL": limesurvey.url,
         "LIMESURVEY_USER": "piiri",
         "LIMESURVEY_PASSWORD": "secret",
         "SURVEY_SYNC_SECONDS": 0,
     }
-    run_services(
-        ContactsService,
-        AuditService,
-        ImportsService,
-        ExportsService,
-        SurveysService,
-        GatewayService,
-        extra_config=settings,
-    )
-    return System(
-        base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
-    )
+    return start_system(run_services, config, clean_databases, extra_config=settings)
 
 
 def created(response):

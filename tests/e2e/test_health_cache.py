@@ -44,8 +44,9 @@ def test_issue18_health_is_computed_once_for_many_callers_and_turns_degraded_aft
 ):
     from services.exports.worker import ExportWorker
     from services.imports.worker import ImportWorker
+    from services.mailing.worker import MailingWorker
 
-    run_services(ImportWorker)
+    run_services(ImportWorker, MailingWorker)
     exports_worker = run_services(ExportWorker)
     assert wait_for(lambda: health(system)[1]["status"] == "ok", seconds=10)
     computations.clear()
@@ -60,14 +61,24 @@ def test_issue18_health_is_computed_once_for_many_callers_and_turns_degraded_aft
 
     exports_worker.stop()
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
-    assert body["workers"] == {"import_worker": 1, "exports_worker": 0, "billing_worker": 1}
+    assert body["workers"] == {
+        "import_worker": 1,
+        "exports_worker": 0,
+        "mailing_worker": 1,
+        "billing_worker": 1,
+    }
 
     run_services(ExportWorker)
     assert wait_for(lambda: health(system)[1]["status"] == "ok", seconds=10)
     signed_audit_publisher(config).publish({"action": "contact.viewed"}, routing_key="contact.viewed")
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
     assert body["dead_letters"]["piiri.dead_letters.audit"] == 1
-    assert body["workers"] == {"import_worker": 1, "exports_worker": 1, "billing_worker": 1}
+    assert body["workers"] == {
+        "import_worker": 1,
+        "exports_worker": 1,
+        "mailing_worker": 1,
+        "billing_worker": 1,
+    }
 
 
 def test_issue18_health_answers_from_its_cache_within_the_ttl(short_ttl, computations, system):

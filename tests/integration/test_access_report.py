@@ -67,8 +67,10 @@ def test_g3_issue11_contacts_writes_the_access_report_pdf_and_json_and_audits_it
 def test_g3_issue11_a_gdpr_service_the_contacts_service_cannot_ask_fails_the_report(
     run_services, rpc, clean_databases
 ):
-    run_services(ContactsService, AuditService, extra_config={"GDPR_SERVICES": "contacts,audit,billing"})
-    with rpc(OFFICER) as cluster:
+    # contacts waits RPC_TIMEOUT (2 s) for billing, which is not running; the test waits longer
+    settings = {"GDPR_SERVICES": "contacts,audit,billing", "RPC_TIMEOUT": 2}
+    run_services(ContactsService, AuditService, extra_config=settings)
+    with rpc(OFFICER, timeout=30) as cluster:
         person = cluster.contacts.create_contact({"first_name": "Pekka", "last_name": "Raportiton"})
         with pytest.raises(ServiceUnavailable) as caught:
             cluster.contacts.access_report_file(person["id"], "json", "fi")

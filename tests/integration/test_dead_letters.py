@@ -96,3 +96,41 @@ def test_issue_11_health_is_degraded_while_an_audit_record_waits_in_the_dead_let
     )
     assert body["dead_letters"]["piiri.dead_letters.audit"] == 1
     assert set(body["services"].values()) == {"ok"}
+
+
+def test_issue_11_two_readers_of_the_dead_letters_at_once_each_see_every_letter(run_services, config):
+    """Reading takes the letters off their queue until the reader's channel closes, so a second reader
+    (the audit service's timer, an operator's `piiri dead-letters list`) waits for the first instead of
+    seeing a part of them."""
+    import threading
+    import time
+    import types
+
+    from kombu import Connection
+
+    publisher = dead_letters.DeadLetterPublisher(config["AMQP_URI"])
+    for number in range(4):
+        message = types.SimpleNamespace(
+            body=json.dumps({"n": number}).encode(),
+            headers={},
+            delivery_info={"exchange": "dl_test.events", "routing_key": "thing_happened"},
+            properties={},
+            content_type="application/json",
+            content_encoding="utf-8",
+        )
+        publisher.dead_letter(message, "evt-dl_test-thing_happened--dl_test_consumer.on_thing", 1, "E")
+    holding, seen = threading.Event(), {}
+
+    def first_reader():
+        with Connection(config["AMQP_URI"]) as connection, dead_letters._scan_lock(connection):
+            channel = connection.channel()
+            seen["first"] = len(list(dead_letters._each(channel)))  # all four held, unacked
+            holding.set()
+            time.sleep(0.5)
+
+    reader = threading.Thread(target=first_reader)
+    reader.start()
+    assert holding.wait(10)
+    seen["second"] = len(dead_letters.list_letters(config["AMQP_URI"]))  # waits for the first
+    reader.join()
+    assert seen == {"first": 4, "second": 4}
