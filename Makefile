@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help setup venv run test lint format bench faults fuzz lock messages
+.PHONY: help setup venv run test test-record lint format bench faults fuzz lock messages
 
 help:
 	@echo "make run     set up, migrate, load demo data, print the admin login, start everything"
 	@echo "             (web UI and API on http://127.0.0.1:8000; PIIRI_HTTP_ADDRESS overrides)"
 	@echo "make test    set up (with Chromium), then ruff format --check, ruff check, lint-imports, mypy, pytest"
+	@echo "make test-record  make test, then rewrite scripts/test_costs.json (what each test file cost), by"
+	@echo "             which the two shards are balanced"
 	@echo "make setup   virtualenv + pinned packages, PostgreSQL, RabbitMQ, database role, test vhost"
 	@echo "make bench   run the search benchmark (bench/search_bench.py)"
 	@echo "make faults  the fault harness, long run (issue 12): 4 minutes of load with kill -9s and"
@@ -41,6 +43,10 @@ test:
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python scripts/test_shards.py
+
+test-record:
+	bash scripts/setup.sh --browser
+	$(BIN)/python scripts/test_shards.py --record
 
 bench: setup
 	$(BIN)/python bench/search_bench.py

@@ -13,18 +13,26 @@ the first failing shard's, or 0.
     .venv/bin/python scripts/test_shards.py            # the whole suite
     .venv/bin/python scripts/test_shards.py -x -k i1   # options go to both pytest processes
     .venv/bin/python scripts/test_shards.py tests/e2e  # paths choose what is collected and shared out
+    .venv/bin/python scripts/test_shards.py --record   # the whole suite, then rewrite scripts/test_costs.json
+
+A file's weight is what it cost in the last recorded run (scripts/test_costs.json: seconds per file, from
+each shard's JUnit XML); a file that is not there yet is weighed by its kind (COST_BY_PLACE, COST_BY_NAME).
+Record again after adding or changing heavy tests, on a quiet machine.
 """
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+import xml.etree.ElementTree as ElementTree
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest"]
+COSTS = ROOT / "scripts" / "test_costs.json"  # {file: seconds} of the last recorded run
 SHARDS = 2
 # Seconds a test of each kind costs, roughly (measured on the 2-core CI machine; only the ratios matter).
 COST_BY_PLACE = (
@@ -57,21 +65,43 @@ def test_files(extra):
     return Counter(line.split("::", 1)[0] for line in ids)
 
 
-def weight(path, tests):
+def measured_costs(path=COSTS):
+    """{file: seconds} of the last recorded run, or {} without one."""
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+
+
+def weight(path, tests, costs=None):
+    """Seconds the file is expected to take: measured if recorded, else by the kind of its tests."""
+    if costs and path in costs:
+        return costs[path]
     for name, cost in COST_BY_NAME:
         if name in path:
             return tests * cost
     return tests * next(cost for place, cost in COST_BY_PLACE if path.startswith(place))
 
 
-def split(files, shards=SHARDS):
+def split(files, shards=SHARDS, costs=None):
     """Files into ``shards`` lists of about equal weight: each file, heaviest first, to the lightest."""
     loads = [[0.0, []] for _ in range(shards)]
-    for path, tests in sorted(files.items(), key=lambda item: (-weight(*item), item[0])):
+    for path, tests in sorted(files.items(), key=lambda item: (-weight(*item, costs), item[0])):
         lightest = min(loads, key=lambda load: load[0])
-        lightest[0] += weight(path, tests)
+        lightest[0] += weight(path, tests, costs)
         lightest[1].append(path)
     return [sorted(paths) for _, paths in loads]
+
+
+def costs_from_junit(reports):
+    """{file: seconds} summed over the test cases of JUnit XML reports (xunit1: each case names its file;
+    a case's time is its set-up, call and tear-down)."""
+    seconds = defaultdict(float)
+    for report in reports:
+        for case in ElementTree.parse(report).getroot().iter("testcase"):
+            if case.get("file"):
+                seconds[case.get("file")] += float(case.get("time") or 0)
+    return {path: round(total, 1) for path, total in sorted(seconds.items())}
 
 
 def shard_env(number):
@@ -85,22 +115,28 @@ def shard_env(number):
 
 
 def main(argv):
+    record = "--record" in argv
+    argv = [arg for arg in argv if arg != "--record"]
     files = test_files(argv)
     options = [arg for arg in argv if not (ROOT / arg.split("::", 1)[0]).exists()]  # paths are in ``files``
     if not files:
         print("test_shards: no tests collected")
         return 5
+    costs = measured_costs()
     started = time.monotonic()
     running = []
     with tempfile.TemporaryDirectory(prefix="piiri-shards-") as folder:
-        for number, paths in enumerate(split(files)):
+        for number, paths in enumerate(split(files, costs=costs)):
             if not paths:
                 continue
             log = open(Path(folder) / f"shard{number}.log", "w+")  # noqa: SIM115 (read after the run)
-            command = [*PYTEST, "-q", "-p", "no:cacheprovider", *options, *paths]
+            junit = ["--junitxml", f"{folder}/shard{number}.xml", "-o", "junit_family=xunit1"] if record else []
+            command = [*PYTEST, "-q", "-p", "no:cacheprovider", *junit, *options, *paths]
             process = subprocess.Popen(command, cwd=ROOT, env=shard_env(number), stdout=log, stderr=log)
             running.append((number, len(paths), process, log))
-            print(f"shard {number}: {len(paths)} files, {sum(files[p] for p in paths)} tests", flush=True)
+            expected = sum(weight(path, files[path], costs) for path in paths)
+            tests = sum(files[p] for p in paths)
+            print(f"shard {number}: {len(paths)} files, {tests} tests, ~{expected:.0f} s expected", flush=True)
         status = 0
         for number, count, process, log in running:
             code = process.wait()
@@ -109,6 +145,12 @@ def main(argv):
             sys.stdout.write(log.read())
             log.close()
             status = status or code
+        if record:
+            reports = [Path(folder) / f"shard{number}.xml" for number, *_ in running]
+            merged = {**costs, **costs_from_junit(report for report in reports if report.exists())}
+            recorded = {path: cost for path, cost in merged.items() if (ROOT / path).is_file()}
+            COSTS.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+            print(f"test_shards: the cost of {len(recorded)} files written to {COSTS.relative_to(ROOT)}")
     print(f"\ntest_shards: {len(running)} shards in {time.monotonic() - started:.0f} s, exit {status}")
     return status
 

@@ -40,3 +40,30 @@ def test_a_shard_prefix_keeps_two_checkouts_apart(monkeypatch):
     env = shards.shard_env(1)
     assert env["PIIRI_DATABASE_PREFIX"] == "piiri_test_other_s1"
     assert env["PIIRI_AMQP_URI"].endswith("/piiri_test_other_s1")
+
+
+def test_a_recorded_cost_outweighs_the_guess_by_kind():
+    costs = {"tests/e2e/test_slow.py": 300.0}
+    assert shards.weight("tests/e2e/test_slow.py", 1, costs) == 300.0
+    assert shards.weight("tests/e2e/test_new.py", 1, costs) == 2.0  # not recorded yet: by its kind
+    files = {"tests/e2e/test_slow.py": 1, **{f"tests/e2e/test_{i}.py": 10 for i in range(10)}}
+    first, second = shards.split(files, costs=costs)
+    alone = first if "tests/e2e/test_slow.py" in first else second
+    assert len(alone) <= 2  # 300 s against 10 x 20 s: the slow file shares its shard with little else
+
+
+def test_costs_are_summed_per_file_from_the_shards_junit_reports(tmp_path):
+    report = tmp_path / "shard0.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase file="tests/e2e/test_a.py" name="t1" time="1.25"/>'
+        '<testcase file="tests/e2e/test_a.py" name="t2" time="2.5"/>'
+        '<testcase file="tests/unit/test_b.py" name="t3" time="0.01"/>'
+        "</testsuite></testsuites>"
+    )
+    assert shards.costs_from_junit([report]) == {"tests/e2e/test_a.py": 3.8, "tests/unit/test_b.py": 0.0}
+
+
+def test_the_recorded_costs_name_files_that_exist():
+    root = SCRIPT.parent.parent
+    assert all((root / path).is_file() for path in shards.measured_costs()), "record again: make test-record"
