@@ -15,10 +15,11 @@ Besides audit records and domain events, a service may relay messages on its own
 change causes leaves through the outbox, in the change's transaction.
 """
 
+import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import eventlet
@@ -95,6 +96,28 @@ def create_outbox_v1(op: Operations) -> None:
         sa.Column("published_at", sa.DateTime(timezone=True)),
     )
     op.create_index("outbox_unpublished", "outbox", ["seq"], postgresql_where=sa.text("published_at IS NULL"))
+
+
+def forget_published(
+    session: Session,
+    table: Table,
+    names: Iterable[object] = (),
+    holds: Callable[[Any], bool] | None = None,
+) -> int:
+    """G4, at an erasure: delete the published rows of a service's outbox (events and audit records, kept
+    OUTBOX_KEEP_SECONDS after they were sent) whose payload names one of ``names`` (an id, as text
+    anywhere in it) or that ``holds`` says hold the person's values; the erasure does not wait for their
+    purge. Unpublished rows stay: they must still be sent. Returns how many were deleted."""
+    needles = [str(name) for name in names]
+    rows = session.execute(select(table.c.seq, table.c.payload).where(table.c.published_at.is_not(None)))
+    gone = [
+        row.seq
+        for row in rows
+        if any(needle in json.dumps(row.payload) for needle in needles) or (holds and holds(row.payload))
+    ]
+    if gone:
+        session.execute(delete(table).where(table.c.seq.in_(gone)))
+    return len(gone)
 
 
 def add_to_outbox(

@@ -130,13 +130,14 @@ def main(argv):
             if not paths:
                 continue
             log = open(Path(folder) / f"shard{number}.log", "w+")  # noqa: SIM115 (read after the run)
-            junit = ["--junitxml", f"{folder}/shard{number}.xml", "-o", "junit_family=xunit1"] if record else []
+            xml = ["--junitxml", f"{folder}/shard{number}.xml", "-o", "junit_family=xunit1"]
+            junit = xml if record else []
             command = [*PYTEST, "-q", "-p", "no:cacheprovider", *junit, *options, *paths]
             process = subprocess.Popen(command, cwd=ROOT, env=shard_env(number), stdout=log, stderr=log)
             running.append((number, len(paths), process, log))
             expected = sum(weight(path, files[path], costs) for path in paths)
             tests = sum(files[p] for p in paths)
-            print(f"shard {number}: {len(paths)} files, {tests} tests, ~{expected:.0f} s expected", flush=True)
+            print(f"shard {number}: {len(paths)} files, {tests} tests, ~{expected:.0f} s", flush=True)
         status = 0
         for number, count, process, log in running:
             code = process.wait()

@@ -83,6 +83,28 @@ def system(run_services, config, clean_databases):
     return start_system(run_services, config, clean_databases)
 
 
+LIMESURVEY_USER, LIMESURVEY_PASSWORD = "piiri", "secret"
+
+
+def limesurvey_emulator(sid, title, questions=(("kaupunki", "Kaupunki"),), **survey):
+    """(server, settings): the project's LimeSurvey emulator serving one survey, and the surveys service's
+    configuration pointing at it (no background sync: a test brings a survey in step itself). The caller
+    shuts the server down."""
+    from emulators.limesurvey.server import serve
+    from emulators.limesurvey.state import Installation
+
+    installation = Installation(users={LIMESURVEY_USER: LIMESURVEY_PASSWORD})
+    installation.add_survey(sid, title, questions=list(questions), **survey)
+    server = serve(installation)
+    settings = {
+        "LIMESURVEY_URL": server.url,
+        "LIMESURVEY_USER": LIMESURVEY_USER,
+        "LIMESURVEY_PASSWORD": LIMESURVEY_PASSWORD,
+        "SURVEY_SYNC_SECONDS": 0,
+    }
+    return server, settings
+
+
 ADMIN_PASSWORD = "correct horse battery"
 BROKEN_POLICY = "piiri-audit-broken"
 

@@ -8,16 +8,15 @@ A feature subclasses BillingCore and uses only what it declares here and its own
 
 from typing import Any
 
-import eventlet
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 
 from piiri.audit import AuditTrail, WorkerAuditTrail
 from piiri.context import CallContext, Context
 from piiri.db import Database, WorkerDatabase
 from piiri.errors import ServiceUnavailable
 from piiri.outbox import Outbox, WorkerOutbox
+from piiri.rpc import RpcProxy
 from services.billing import models
 from services.billing.runs.queue import OUTBOX_CHANNELS
 
@@ -50,11 +49,13 @@ class BillingCore:
     contacts: Any = RpcProxy("contacts")  # the contacts service's RPCs
 
     def _payer_page(self, selection, cursor=None, limit=PAGE):
-        """contacts.payer_page as the calling actor, within BILLING_RPC_TIMEOUT seconds (shared by single
-        invoices, previews and runs)."""
-        seconds = float(self.config.get("RPC_TIMEOUT", 15))
+        """contacts.payer_page as the calling actor, within RPC_TIMEOUT seconds (shared by single
+        invoices, previews and runs); after it, billing's own code for the user's words."""
         try:
-            with eventlet.Timeout(seconds):
-                return self.contacts.payer_page.call_async(selection, cursor, limit).result()
-        except eventlet.Timeout:
-            raise ServiceUnavailable("billing.contacts_unavailable", {"seconds": seconds}) from None
+            return self.contacts.payer_page(selection, cursor, limit)
+        except ServiceUnavailable as error:
+            if error.details.get("service") != "contacts":  # not our deadline: contacts' own answer
+                raise
+            raise ServiceUnavailable(
+                "billing.contacts_unavailable", {"seconds": error.details["timeout"]}
+            ) from None

@@ -8,6 +8,7 @@ IBAN. The payer number of the "payer" reference scheme is deleted (the reference
 
 from sqlalchemy import Text, delete, func, or_, select, update
 
+from piiri import outbox as outbox_rows
 from services.billing.models import invoice_runs, invoices, payers, payments
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
@@ -107,9 +108,4 @@ def _cut_run_selections(session, contact_id):
 def delete_published_outbox(session, outbox, contact_id):
     """Published messages naming the person (invoice_paid events, audit records) go now, not
     OUTBOX_KEEP_SECONDS later."""
-    result = session.execute(
-        delete(outbox).where(
-            outbox.c.published_at.is_not(None), outbox.c.payload.cast(Text).contains(str(contact_id))
-        )
-    )
-    return result.rowcount
+    return outbox_rows.forget_published(session, outbox, [contact_id])

@@ -8,12 +8,12 @@ A feature subclasses ExportsCore and uses only what it declares here and its own
 from typing import Any
 
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 
 from piiri.audit import AuditTrail, WorkerAuditTrail
 from piiri.context import CallContext, Context
 from piiri.db import Database, WorkerDatabase
 from piiri.outbox import Outbox, WorkerOutbox
+from piiri.rpc import RpcProxy
 from services.exports import models
 from services.exports.queue import OUTBOX_CHANNELS
 

@@ -10,12 +10,11 @@ import base64
 import logging
 from datetime import timedelta
 
-import eventlet
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.exports import columns as export_columns
 from services.exports import direct, storage
 from services.exports.contract import ExportJob, StartExportInput
@@ -145,14 +144,9 @@ class ExportJobsRpc(ExportsCore):
         }
 
     def _export_page(self, selection, fields, cursor, limit=None):
-        """contacts.export_page as the caller (the actor travels with the call), with a deadline: an RPC
-        from inside a service has none of its own (stack.md trap 10)."""
-        seconds = float(self.config.get("RPC_TIMEOUT", 15))
-        try:
-            with eventlet.Timeout(seconds):
-                return self.contacts.export_page.call_async(selection, fields, cursor, limit).result()
-        except eventlet.Timeout:
-            raise ServiceUnavailable(f"The contacts service did not answer in {seconds:g} s.") from None
+        """contacts.export_page as the caller (the actor travels with the call), within RPC_TIMEOUT
+        (piiri.rpc: ServiceUnavailable naming contacts after it)."""
+        return self.contacts.export_page(selection, fields, cursor, limit)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def start_export(self, data):

@@ -30,6 +30,7 @@ import zipfile
 from eventlet import tpool
 from sqlalchemy import delete, select, update
 
+from piiri import outbox as outbox_rows
 from services.imports import jobs, reading
 from services.imports.models import import_jobs, import_mappings, import_row_batches, import_row_errors
 from services.imports.models import outbox as import_outbox
@@ -157,19 +158,8 @@ def _forget_mappings(session, matcher):
 
 
 def _forget_published(session, matcher, job_ids):
-    """Delete the published outbox rows (audit records and ``import_completed`` events, kept
-    OUTBOX_KEEP_SECONDS after they were sent) about the erased jobs or holding the person's values (a
-    file name): the erasure does not wait for their purge. Unpublished rows must still be sent."""
-    ids = {str(job_id) for job_id in job_ids}
-    rows = session.execute(
-        select(import_outbox.c.seq, import_outbox.c.payload).where(import_outbox.c.published_at.is_not(None))
-    ).all()
-    gone = [
-        row.seq
-        for row in rows
-        if any(job_id in json.dumps(row.payload) for job_id in ids)
-        or matcher.redacted_value(row.payload) != row.payload
-    ]
-    if gone:
-        session.execute(delete(import_outbox).where(import_outbox.c.seq.in_(gone)))
-    return len(gone)
+    """Delete the published outbox rows (audit records and ``import_completed`` events) about the erased
+    jobs or holding the person's values (a file name): the erasure does not wait for their purge."""
+    return outbox_rows.forget_published(
+        session, import_outbox, job_ids, holds=lambda payload: matcher.redacted_value(payload) != payload
+    )

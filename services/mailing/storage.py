@@ -5,6 +5,7 @@ import json
 from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
+from piiri import outbox as outbox_rows
 from services.mailing.models import (
     contact_flags,
     list_members,
@@ -121,9 +122,5 @@ def unpublished_naming(session, contact_id):
 
 def forget_published(session, contact_id):
     """Delete the published outbox rows naming the person (audit records of syncs, flags and the erasure
-    at Campaign Monitor, kept OUTBOX_KEEP_SECONDS after they were sent): the erasure does not wait for
-    their purge. Unpublished rows stay: they must still be sent."""
-    gone = _outbox_rows_naming(session, contact_id, published=True)
-    if gone:
-        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
-    return len(gone)
+    at Campaign Monitor): the erasure does not wait for their purge."""
+    return outbox_rows.forget_published(session, outbox, [contact_id])

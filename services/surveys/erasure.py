@@ -14,15 +14,14 @@ until it is done. Idempotent.
 G3: ``personal_data`` lists all of it (audited).
 """
 
-import json
 import logging
 
 from citric.exceptions import LimeSurveyStatusError
 from nameko.messaging import consume
 from nameko.rpc import rpc
-from sqlalchemy import delete, select
 
 from piiri import erasure as protocol
+from piiri import outbox as outbox_rows
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.surveys import models
@@ -55,14 +54,8 @@ def _json(value):
 
 def forget_published(session, contact_id):
     """Delete the published outbox rows (audit records of pushes, responses taken in and decided
-    proposals, kept OUTBOX_KEEP_SECONDS after they were sent) that name the person: the erasure does not
-    wait for their purge. Unpublished rows must still be sent. The number deleted."""
-    outbox = models.outbox
-    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(outbox.c.published_at.is_not(None)))
-    gone = [row.seq for row in rows if contact_id in json.dumps(row.payload)]
-    if gone:
-        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
-    return len(gone)
+    proposals) that name the person: the erasure does not wait for their purge."""
+    return outbox_rows.forget_published(session, models.outbox, [contact_id])
 
 
 def erase_at_limesurvey(participants, responses):

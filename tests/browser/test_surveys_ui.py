@@ -4,46 +4,28 @@ member answered, accepts the proposed change; LimeSurvey going down is said on t
 
 import pytest
 
-from emulators.limesurvey.server import serve
-from emulators.limesurvey.state import Installation
-from tests.conftest import ADMIN_PASSWORD, System
+from tests.conftest import ADMIN_PASSWORD, limesurvey_emulator, start_system
 
 pytestmark = pytest.mark.browser
 SID = 727272
 
 
 @pytest.fixture
-def limesurvey():
-    installation = Installation(users={"piiri": "secret"})
-    installation.add_survey(SID, "Kevätkysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
-    server = serve(installation)
-    yield server
+def limesurvey_settings():
+    server, settings = limesurvey_emulator(SID, "Kevätkysely", attributes=2)
+    yield server, settings
     server.shutdown()
 
 
 @pytest.fixture
-def system(run_services, config, clean_databases, limesurvey):
-    """The running system (the browser fixture's), with the surveys service pointed at the emulator."""
-    from gateway.service import GatewayService
-    from services.audit.service import AuditService
-    from services.contacts.service import ContactsService
-    from services.exports.service import ExportsService
-    from services.imports.service import ImportsService
-    from services.surveys.service import SurveysService
+def limesurvey(limesurvey_settings):
+    return limesurvey_settings[0]
 
-    settings = {"LIMESURVEY_URL": limesurvey.url, "LIMESURVEY_USER": "piiri", "LIMESURVEY_PASSWORD": "secret"}
-    run_services(
-        ContactsService,
-        AuditService,
-        ImportsService,
-        ExportsService,
-        SurveysService,
-        GatewayService,
-        extra_config={**settings, "SURVEY_SYNC_SECONDS": 0},
-    )
-    return System(
-        base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
-    )
+
+@pytest.fixture
+def system(run_services, config, clean_databases, limesurvey_settings):
+    """The running system (the browser fixture's), with the surveys service pointed at the emulator."""
+    return start_system(run_services, config, clean_databases, extra_config=limesurvey_settings[1])
 
 
 def test_q1_q2_link_push_invite_sync_and_accept_in_the_browser(system, browser, limesurvey):

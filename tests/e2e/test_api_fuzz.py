@@ -12,35 +12,20 @@ import time
 import pytest
 import requests
 
-from emulators.limesurvey.server import serve as serve_limesurvey
-from emulators.limesurvey.state import Installation
-from tests.conftest import ADMIN_PASSWORD, start_system
+from tests.conftest import ADMIN_PASSWORD, limesurvey_emulator, start_system
 from tests.fuzz.api_fuzz import Caller, fuzz
 
 SCOPED_PASSWORD = "Sumuinen-aamu-2026-rajattu"
 
 
 @pytest.fixture
-def limesurvey():
-    """A LimeSurvey emulator with one survey, so the surveys routes are fuzzed against a configured
-    installation (without one they answer 503 surveys.limesurvey_not_configured, as designed)."""
-    installation = Installation(users={"piiri": "secret"})
-    installation.add_survey(1, "Sumu", questions=[("kaupunki", "Kaupunki")], attributes=2)
-    server = serve_limesurvey(installation)
-    yield server
+def system(run_services, config, clean_databases):
+    """The conftest's system, with the surveys service pointed at a LimeSurvey emulator with one survey, so
+    the surveys routes are fuzzed against a configured installation (without one they answer 503
+    surveys.limesurvey_not_configured, as designed)."""
+    server, settings = limesurvey_emulator(1, "Sumu", attributes=2)
+    yield start_system(run_services, config, clean_databases, extra_config=settings)
     server.shutdown()
-
-
-@pytest.fixture
-def system(run_services, config, clean_databases, limesurvey):
-    """The conftest's system, with the surveys service pointed at the LimeSurvey emulator."""
-    settings = {
-        "LIMESURVEY_URL": limesurvey.url,
-        "LIMESURVEY_USER": "piiri",
-        "LIMESURVEY_PASSWORD": "secret",
-        "SURVEY_SYNC_SECONDS": 0,
-    }
-    return start_system(run_services, config, clean_databases, extra_config=settings)
 
 
 def created(response):

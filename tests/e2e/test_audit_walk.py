@@ -568,6 +568,9 @@ def seed(api, engines):
             json={"key": "kavely_lempiruoka", "label_fi": "Ruoka", "label_en": "Food", "field_type": "text"},
         )
     )
+    # the module's system keeps the databases of the tests before it: say which birthdays are round here
+    settings = {"round_ages": [50], "horizon_days": 30, "important_filters": {}}
+    assert api.put("/api/v1/birthday-settings", json=settings).status_code == 200
     soon = date.today() + timedelta(days=5)
     soon += timedelta(days=1) if (soon.month, soon.day) == (2, 29) else timedelta(0)
     born = soon.replace(year=soon.year - 50)  # a round birthday in five days: on the dashboard
@@ -637,14 +640,9 @@ WALK_SURVEY = 616161
 
 
 def limesurvey_for_the_walk():
-    from emulators.limesurvey.server import serve
-    from emulators.limesurvey.state import Installation
+    from tests.conftest import limesurvey_emulator
 
-    installation = Installation(users={"piiri": "secret"})
-    installation.add_survey(WALK_SURVEY, "Kävelykysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
-    server = serve(installation)
-    settings = {"LIMESURVEY_URL": server.url, "LIMESURVEY_USER": "piiri", "LIMESURVEY_PASSWORD": "secret"}
-    return server, {**settings, "SURVEY_SYNC_SECONDS": 0}
+    return limesurvey_emulator(WALK_SURVEY, "Kävelykysely", attributes=2)
 
 
 def seed_survey(api, seeded, installation):

@@ -8,49 +8,26 @@ import re
 import pytest
 import requests
 
-from emulators.limesurvey.server import serve
-from emulators.limesurvey.state import Installation
-from tests.conftest import ADMIN_PASSWORD, System
+from tests.conftest import ADMIN_PASSWORD, limesurvey_emulator, start_system
 
 SID = 313131
 
 
 @pytest.fixture
-def limesurvey():
-    installation = Installation(users={"piiri": "secret"})
-    installation.add_survey(SID, "Syyskysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
-    server = serve(installation)
-    yield server
+def limesurvey_settings():
+    server, settings = limesurvey_emulator(SID, "Syyskysely", attributes=2)
+    yield server, settings
     server.shutdown()
 
 
 @pytest.fixture
-def surveys_system(run_services, config, clean_databases, limesurvey):
-    from gateway.service import GatewayService
-    from services.audit.service import AuditService
-    from services.contacts.service import ContactsService
-    from services.exports.service import ExportsService
-    from services.imports.service import ImportsService
-    from services.surveys.service import SurveysService
+def limesurvey(limesurvey_settings):
+    return limesurvey_settings[0]
 
-    settings = {
-        "LIMESURVEY_URL": limesurvey.url,
-        "LIMESURVEY_USER": "piiri",
-        "LIMESURVEY_PASSWORD": "secret",
-        "SURVEY_SYNC_SECONDS": 0,
-    }
-    run_services(
-        ContactsService,
-        AuditService,
-        ImportsService,
-        ExportsService,
-        SurveysService,
-        GatewayService,
-        extra_config=settings,
-    )
-    system = System(
-        base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"]
-    )
+
+@pytest.fixture
+def surveys_system(run_services, config, clean_databases, limesurvey_settings):
+    system = start_system(run_services, config, clean_databases, extra_config=limesurvey_settings[1])
     system.create_user("admin", ADMIN_PASSWORD, role="admin")
     return system
 

@@ -30,8 +30,6 @@ import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
-from emulators.limesurvey.server import serve as serve_limesurvey
-from emulators.limesurvey.state import Installation
 from piiri import dead_letters
 from piiri.errors import Conflict, ValidationFailed
 from services.audit.service import AuditService
@@ -48,6 +46,7 @@ from services.mailing.emulator import server as cm_emulator
 from services.mailing.service import MailingService
 from services.mailing.worker import MailingWorker
 from services.surveys.service import SurveysService
+from tests.conftest import limesurvey_emulator
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes
 
@@ -458,9 +457,7 @@ CM = {}
 
 @pytest.fixture
 def limesurvey():
-    installation = Installation(users={"piiri": "secret"})
-    installation.add_survey(SURVEY_SID, "Kysely", questions=[("kaupunki", "Kaupunki")], attributes=2)
-    server = serve_limesurvey(installation)
+    server, _ = limesurvey_emulator(SURVEY_SID, "Kysely", attributes=2)
     yield server
     server.shutdown()
 

@@ -7,15 +7,11 @@ and the fields read. Ids asked for that are no longer there (erased or deleted) 
 """
 
 from nameko.rpc import rpc
-from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
-from services.contacts import scopes
 from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
-from services.contacts.groups import storage as group_storage
-from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 INVOICES = "invoices.manage"
@@ -52,20 +48,7 @@ class BillingPayersRpc(ContactsCore):
         if position is not None and position.get("m") != "k":
             raise ValidationFailed("billing.cursor_invalid", {"cursor": ["billing.cursor_invalid"]})
         session = self.db.session
-        saved = (
-            saved_storage.visible_search(session, actor, chosen["id"])
-            if chosen["kind"] == "saved_search"
-            else None
-        )
-        group = (
-            group_storage.existing_group(session, chosen["id"], "selection.id")
-            if chosen["kind"] == "group"
-            else None
-        )
-        condition = and_(
-            selections.condition(chosen, session, saved=saved, group=group, actor=actor),
-            *scopes.conditions(session, actor),
-        )
+        condition = selections.scoped_condition(chosen, session, actor)
         total = storage.count(session, condition) if position is None else None
         fields = [name for name in PAYER_FIELDS if name != "couple"]
         items, next_position = storage.page(session, condition, limit, position, fields)

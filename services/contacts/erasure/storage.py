@@ -21,11 +21,11 @@ the person (and maybe others) goes on finding the others (issue 19). The ids of 
 touched the person are kept on the erasure record: the imports service is asked to erase their rows.
 """
 
-import json
 import re
 
 from sqlalchemy import Text, cast, delete, func, insert, or_, select, text, update
 
+from piiri import outbox as outbox_rows
 from piiri.collation import unaccented_lower
 from services.contacts.models import (
     affiliations,
@@ -439,16 +439,9 @@ def pending_since(session, older_than, limit=100):
 
 def forget_published(session, contact_id, matcher):
     """Delete the published outbox rows naming the contact or holding their values (``matcher``:
-    piiri.erasure_keys.Matcher; events and audit records carrying their data, e.g. a saved search's name,
-    kept OUTBOX_KEEP_SECONDS after they were sent): called when the erasure completes, when every row
-    written before the request has been published (the request was relayed after them, and every
-    service has answered it). Unpublished rows stay: they must still be sent."""
-    rows = session.execute(select(outbox.c.seq, outbox.c.payload).where(outbox.c.published_at.is_not(None)))
-    gone = [
-        row.seq
-        for row in rows
-        if str(contact_id) in json.dumps(row.payload) or matcher.redacted_value(row.payload) != row.payload
-    ]
-    if gone:
-        session.execute(delete(outbox).where(outbox.c.seq.in_(gone)))
-    return len(gone)
+    piiri.erasure_keys.Matcher; events and audit records carrying their data, e.g. a saved search's name):
+    called when the erasure completes, when every row written before the request has been published (the
+    request was relayed after them, and every service has answered it)."""
+    return outbox_rows.forget_published(
+        session, outbox, [contact_id], holds=lambda payload: matcher.redacted_value(payload) != payload
+    )

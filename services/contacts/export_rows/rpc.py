@@ -8,15 +8,11 @@ organisations outside the scope are left out of a row. Each page is one audited 
 import uuid
 
 from nameko.rpc import rpc
-from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
-from services.contacts import scopes
 from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
-from services.contacts.groups import storage as group_storage
-from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 EXPORT = "contacts.export"
@@ -69,20 +65,7 @@ class ExportRowsRpc(ContactsCore):
                 f"No custom field {', '.join(unknown)}.",
                 {"columns": [f"No active custom field {key}." for key in unknown]},
             )
-        saved = (
-            saved_storage.visible_search(session, actor, chosen["id"])
-            if chosen["kind"] == "saved_search"
-            else None
-        )
-        group = (
-            group_storage.existing_group(session, chosen["id"], "selection.id")
-            if chosen["kind"] == "group"
-            else None
-        )
-        condition = and_(
-            selections.condition(chosen, session, saved=saved, group=group, actor=actor),
-            *scopes.conditions(session, actor),
-        )
+        condition = selections.scoped_condition(chosen, session, actor)
         total = storage.count(session, condition) if position is None else None
         fields = [name for name in columns if not name.startswith(CUSTOM_PREFIX)]
         items, next_position = storage.page(session, condition, limit, position, fields)

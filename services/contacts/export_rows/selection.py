@@ -3,8 +3,9 @@
 A selection is {"kind": "search", "query", "filters"} | {"kind": "advanced", "expression"} |
 {"kind": "saved_search", "id"} | {"kind": "group", "id", "include_subgroups"} | {"kind": "ids", "ids"},
 with optional exclusions {"exclude_deceased": bool, "exclude_statuses": [status kind, …]}.
-The saved search and the group are resolved by the RPC (they need the actor); this module builds the
-condition of a resolved selection.
+``scoped_condition`` is what every reader of a selection uses (export rows, mailing audiences, invoice
+payers, survey recipients): the saved search and the group resolved as the actor sees them, and the
+actor's data scopes added.
 """
 
 import uuid
@@ -13,13 +14,16 @@ from sqlalchemy import and_, not_
 
 from piiri import clock
 from piiri.errors import ValidationFailed
+from services.contacts import scopes
 from services.contacts.advanced_search.storage import condition_for, text_condition
+from services.contacts.groups import storage as group_storage
 from services.contacts.groups.storage import member_condition
 from services.contacts.models import contacts
 from services.contacts.person.filters import KIND_PATTERN
 from services.contacts.person.storage import has_active_status
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules as saved_rules
+from services.contacts.saved_searches import storage as saved_storage
 
 KINDS = ("search", "advanced", "saved_search", "group", "ids")
 MAX_IDS = 10_000
@@ -111,3 +115,17 @@ def condition(selection, session, saved=None, group=None, actor=None):
     for status in selection["exclude_statuses"]:
         parts.append(not_(has_active_status(status)))
     return and_(*parts)
+
+
+def scoped_condition(selection, session, actor):
+    """The condition of a checked selection as ``actor`` may read it: its saved search or group looked up
+    as the actor sees them (NotFound otherwise), and the actor's data scopes (C6) added."""
+    kind = selection["kind"]
+    saved = saved_storage.visible_search(session, actor, selection["id"]) if kind == "saved_search" else None
+    group = (
+        group_storage.existing_group(session, selection["id"], "selection.id") if kind == "group" else None
+    )
+    return and_(
+        condition(selection, session, saved=saved, group=group, actor=actor),
+        *scopes.conditions(session, actor),
+    )

@@ -14,16 +14,13 @@ from nameko.rpc import rpc
 from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
-from services.contacts import scopes
 from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage as rows_storage
 from services.contacts.export_rows.storage import json_safe
-from services.contacts.groups import storage as group_storage
 from services.contacts.mailing_audience import rules, storage
 from services.contacts.mailing_audience.contract import CUSTOM_PREFIX
 from services.contacts.models import contacts
-from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 
 MAIL = "mail.send"
@@ -73,20 +70,7 @@ class MailingAudienceRpc(ContactsCore):
                     ]
                 },
             )
-        saved = (
-            saved_storage.visible_search(session, actor, chosen["id"])
-            if chosen["kind"] == "saved_search"
-            else None
-        )
-        group = (
-            group_storage.existing_group(session, chosen["id"], "selection.id")
-            if chosen["kind"] == "group"
-            else None
-        )
-        parts = [
-            selections.condition(chosen, session, saved=saved, group=group, actor=actor),
-            *scopes.conditions(session, actor),
-        ]
+        parts = [selections.scoped_condition(chosen, session, actor)]
         if only is not None:
             parts.append(contacts.c.id.in_([_uuid(value) for value in only]))
         why = storage.reason(found["code"], found["legal_basis"])

@@ -7,16 +7,12 @@ the fields given out (name, e-mail, language, member number).
 """
 
 from nameko.rpc import rpc
-from sqlalchemy import and_
 
 from piiri.errors import EXPECTED_ERRORS, ValidationFailed
-from services.contacts import scopes
 from services.contacts.consents import storage as consent_storage
 from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage as rows_storage
-from services.contacts.groups import storage as group_storage
-from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.search import decode_cursor, encode_cursor
 from services.contacts.survey_recipients import rules, storage
 from services.contacts.survey_recipients.contract import DEFAULT_OPT_OUT_PURPOSE, MAX_PAGE, SELECTION_KINDS
@@ -76,20 +72,7 @@ class SurveyRecipientsRpc(ContactsCore):
                 raise ValidationFailed(
                     "surveys.member_number_field_unknown", {"member_number_field": [number_key]}
                 )
-        saved = (
-            saved_storage.visible_search(session, actor, chosen["id"])
-            if chosen["kind"] == "saved_search"
-            else None
-        )
-        group = (
-            group_storage.existing_group(session, chosen["id"], "selection.id")
-            if chosen["kind"] == "group"
-            else None
-        )
-        condition = and_(
-            selections.condition(chosen, session, saved=saved, group=group, actor=actor),
-            *scopes.conditions(session, actor),
-        )
+        condition = selections.scoped_condition(chosen, session, actor)
         total = rows_storage.count(session, condition) if position is None else None
         items, next_position = rows_storage.page(session, condition, limit, position, FIELDS)
         ids = [item["id"] for item in items]
