@@ -5,6 +5,7 @@ import hashlib
 import logging
 import mimetypes
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -76,6 +77,21 @@ def format_datetime(value, language, seconds=False):
     """An aware timestamp (or ISO text) in the organisation's time zone (piiri.clock, piiri.formatting):
     '5.3.2025 klo 14.07', '5.3.2025 kl. 14.07' or '2025-03-05 14:07'."""
     return formatting.format_datetime(value, language, seconds) if value else ""
+
+
+def format_money(value, language):
+    """An amount in euros (a Decimal or its text, as the services send them): '1 234,50 €', '−35,00 €',
+    '€1,234.50'; empty for none."""
+    if value is None or value == "":
+        return ""
+    return formatting.format_money(Decimal(str(value)), language)
+
+
+def format_number(value, language):
+    """A decimal number with the language's separators ('25,5', '1'); empty for none."""
+    if value is None or value == "":
+        return ""
+    return formatting.format_number(Decimal(str(value)), language)
 
 
 # --- templates --------------------------------------------------------------------------------------
@@ -152,6 +168,8 @@ def render_html(template, language, **context):
             lang=t.language,
             date=lambda value: format_date(value, t.language),
             datetime=lambda value, seconds=False: format_datetime(value, t.language, seconds),
+            money=lambda value: format_money(value, t.language),
+            number=lambda value: format_number(value, t.language),
             **context,
         )
     )

@@ -17,6 +17,13 @@ from tests.events import wait_for
 PASSWORD = "laskutus salasana 2026"
 FIXTURES = Path(__file__).resolve().parents[2] / "services" / "billing" / "tests" / "fixtures"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# What a Finnish reader must not meet: an ISO date or timestamp, or an amount with a decimal point.
+UNFORMATTED = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d+\.\d{2}\s*€")
+
+
+def shown_text(page):
+    """A page's text without its markup (ids and dates in attributes are not shown)."""
+    return re.sub(r"<[^>]+>", " ", page.split("<body", 1)[-1])
 
 
 @pytest.fixture
@@ -142,6 +149,9 @@ def test_b1_b4_the_billing_pages(system, admin_api):
     invoice_id = re.search(r'data-invoice-id="([^"]+)"', invoices.text).group(1)
     detail = web.get(base + f"/billing/invoices/{invoice_id}")
     assert detail.status_code == 200 and 'id="invoice-reference"' in detail.text
+    for page in (invoices.text, detail.text, run_page(), web.get(base + "/billing").text):
+        assert "20,00\xa0€" in shown_text(page)  # amounts and dates as Finnish readers write them
+        assert not UNFORMATTED.findall(shown_text(page)), UNFORMATTED.findall(shown_text(page))
     assert web.get(base + f"/billing/invoices/{invoice_id}/pdf").content.startswith(b"%PDF")
     upload = web.post(
         base + "/billing/bank-files",
