@@ -8,7 +8,7 @@ from gateway.i18n import Translator
 from gateway.roles import MAIL_SEND
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
-from services.contacts.mailing_audience.contract import REASONS
+from services.contacts.mailing_audience.contract import CUSTOM_PREFIX, MAIL_FIELDS, REASONS
 from services.mailing.contract import MAILING_REASONS
 
 SHOWN_REASONS = (*REASONS, *MAILING_REASONS, "erased")
@@ -24,8 +24,15 @@ def list_form_data(form):
         "source_kind": kind,
         "source_id": form.get("group_id" if kind == "group" else "saved_search_id", "") or None,
         "include_subgroups": form.get("include_subgroups") == "on",
-        "fields": [part.strip() for part in form.get("fields", "").split(",") if part.strip()],
+        "fields": [
+            part.strip() for value in form.getlist("fields") for part in value.split(",") if part.strip()
+        ],
     }
+
+
+def purpose_label(purpose, language):
+    """A processing purpose's name in the reader's language (the purposes have Finnish and English)."""
+    return purpose.get("label_en" if language == "en" else "label_fi") or purpose["code"]
 
 
 def error_messages(exc, t):
@@ -40,22 +47,37 @@ def error_messages(exc, t):
 
 
 class MailingWebRoutes(GatewayCore):
+    def mailing_purposes(self, principal):
+        """The processing purposes (G1), or none for a user who may not see the contacts service's."""
+        return self.call("contacts", "list_processing_purposes") if principal.can("contacts.view") else []
+
+    def mailing_field_choices(self, principal, t):
+        """(value, label) of every field a list may sync: the contact fields, then the custom fields."""
+        choices = [(name, t(f"field.{name}")) for name in MAIL_FIELDS]
+        if principal.can("contacts.view"):
+            for field in self.call("contacts", "list_custom_fields")["items"]:
+                label = field.get("label_en" if t.language == "en" else "label_fi") or field["key"]
+                choices.append((CUSTOM_PREFIX + field["key"], label))
+        return choices
+
     def web_mailing_lists_page(self, request, principal, status=200, errors=None, form=None):
+        t = Translator(language_of(request))
+        purposes = self.mailing_purposes(principal)
         return self.web_render(
             request,
             principal,
             "mailing/lists.html",
             status=status,
             lists=self.call("mailing", "list_lists")["items"],
+            purpose_names={purpose["code"]: purpose_label(purpose, t.language) for purpose in purposes},
+            field_choices=self.mailing_field_choices(principal, t),
             groups=self.call("contacts", "list_groups", compact=True)["items"]
             if principal.can("contacts.view")
             else [],
             saved_searches=self.call("contacts", "list_saved_searches")["items"]
             if principal.can("contacts.view")
             else [],
-            purposes=self.call("contacts", "list_processing_purposes")
-            if principal.can("contacts.view")
-            else [],
+            purposes=[(purpose["code"], purpose_label(purpose, t.language)) for purpose in purposes],
             errors=errors or [],
             form=form or {"include_subgroups": True},
         )
@@ -76,7 +98,7 @@ class MailingWebRoutes(GatewayCore):
             created = self.call("mailing", "create_list", data)
         except (ValidationFailed, Conflict) as exc:
             t = Translator(language_of(request))
-            form = {**data, "fields": ", ".join(data["fields"])}
+            form = dict(data)
             return self.web_mailing_lists_page(request, principal, 422, error_messages(exc, t), form)
         return see_other(f"/mailing/{created['id']}")
 
@@ -88,11 +110,14 @@ class MailingWebRoutes(GatewayCore):
         mailing_list = self.call("mailing", "get_list", list_id)
         audience = self.call("mailing", "audience", list_id, None, None, 1)
         runs = self.call("mailing", "sync_runs", list_id)["items"]
+        language = language_of(request)
+        purposes = {item["code"]: purpose_label(item, language) for item in self.mailing_purposes(principal)}
         return self.web_render(
             request,
             principal,
             "mailing/list.html",
             mailing_list=mailing_list,
+            purpose_name=purposes.get(mailing_list["purpose"], mailing_list["purpose"]),
             total=audience.get("total") or 0,
             reasons=[(reason, (audience.get("reasons") or {}).get(reason, 0)) for reason in SHOWN_REASONS],
             runs=runs,

@@ -4,6 +4,7 @@ refused rows, the webhook (403 for an unknown secret, 400 for a malformed body, 
 flags the contact), the flags, errors as codes, 403 without mail.send, and the OpenAPI description."""
 
 import json
+import re
 import time
 
 import pytest
@@ -191,14 +192,26 @@ def test_m1_the_mailing_pages_define_a_list_show_who_is_left_out_and_start_a_syn
     list_page = web.get(base + created.headers["Location"])
     assert list_page.status_code == 200
     assert (
-        'data-reason="no_consent"><th scope="row">Ei suostumusta tai muuta perustetta</th><td>1</td>'
-        in list_page.text
+        'data-reason="no_consent"><th scope="row">Ei suostumusta tai muuta perustetta</th>'
+        '<td class="numeric">1</td>' in list_page.text
     )
+    summary = re.search(r'<p class="muted" id="ml-summary"[^>]*>(.*?)</p>', list_page.text, re.S).group(1)
+    assert "Käyttötarkoitus: Uutiskirje" in summary and "newsletter" not in summary  # a name, not a code
     list_id = created.headers["Location"].rsplit("/", 1)[1]
     excluded = web.get(f"{base}/mailing/{list_id}/excluded", params={"reason": "no_consent"})
     assert excluded.status_code == 200 and "Hiljainen" in excluded.text and "Laulaja" not in excluded.text
+    nobody = web.get(f"{base}/mailing/{list_id}/excluded", params={"reason": "bounced"})
+    assert 'id="ml-excluded-none"' in nobody.text  # an empty reason says so instead of a blank page
     started = web.post(f"{base}/mailing/{list_id}/sync", data={"csrf_token": csrf}, allow_redirects=False)
     assert started.status_code == 303 and started.headers["Location"].endswith("notice=started")
     runs = api.get(f"/api/v1/mailing-lists/{list_id}/syncs").json()["items"]
     assert wait_sync(api, runs[0]["id"])["counts"]["pushed"] == 1
-    assert "valmis" in web.get(f"{base}/mailing/{list_id}").text
+    synced = web.get(f"{base}/mailing/{list_id}").text
+    assert "valmis" in synced
+    assert "lista on Campaign Monitorissa" in synced  # the Campaign Monitor list's id is not shown
+    cm_list_id = api.get(f"/api/v1/mailing-lists/{list_id}").json()["cm_list_id"]
+    assert cm_list_id and cm_list_id not in re.sub(r"<[^>]+>", " ", synced)
+    lists = web.get(f"{base}/mailing").text
+    assert '<td data-label="Käyttötarkoitus">Uutiskirje</td>' in lists
+    # the fields to sync are named checkboxes, no codes to type
+    assert '<input type="checkbox" name="fields" value="first_name"> Etunimi</label>' in lists
