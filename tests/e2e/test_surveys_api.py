@@ -87,6 +87,11 @@ def test_q1_q2_a_survey_end_to_end_through_the_api_and_the_survey_page(surveys_s
     web, csrf = web_session(surveys_system)
     page = web.get(f"{surveys_system.base_url}/surveys/{link_id}")
     assert page.status_code == 200 and "Syyskysely" in page.text and "Lappeenranta" in page.text
+    shown = re.sub(r"<[^>]+>", " ", page.text.split("<body", 1)[1])
+    assert "Paikkakunta:" in shown and "city:" not in shown  # the proposal names the field, not its code
+    assert not re.findall(r"\b\d{4}-\d{2}-\d{2}\b", shown)  # invitation and answer times as Finns write them
+    listed = re.sub(r"<[^>]+>", " ", web.get(f"{surveys_system.base_url}/surveys").text.split("<body", 1)[1])
+    assert "Syyskysely" in listed and not re.findall(r"\b\d{4}-\d{2}-\d{2}", listed)
     [proposal] = api.get("/api/v1/survey-proposals", params={"survey_id": link_id}).json()["items"]
     decided = web.post(
         f"{surveys_system.base_url}/surveys/proposals/{proposal['id']}",
