@@ -1,7 +1,9 @@
 """The words of rendered pages (issue 11 item 5, issue 13 "human words instead of codes"): the Finnish
 pages of a fixed list (contact list, contact page, import preview, audit log, exports list, access
 report PDF) hold no English word of a fixed list and no raw code (``user.created``, ``email_csv``,
-``first_name:``); the same pages in Swedish are in Swedish."""
+``first_name:``); the same pages in Swedish are in Swedish. The billing and mailing pages, and the audit
+trail of a payer's contact page, have neither in Finnish nor in Swedish, nor ISO dates or amounts written
+with a decimal point."""
 
 import html
 import io
@@ -197,3 +199,73 @@ def test_accept_language_chooses_swedish_until_the_user_picks_a_language(pages):
     assert '<html lang="fi">' in chosen.text
     assert '<html lang="fi">' in requests.get(f"{pages.base_url}/login").text  # nothing asked: Finnish
     assert "/lang/sv" in answer.text  # the picker offers all three
+
+
+# What a reader of the Finnish or Swedish UI must not meet on the billing and mailing pages: an ISO date or
+# timestamp, or an amount written with a decimal point.
+UNFORMATTED = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d+\.\d{2}\s*€")
+
+
+def make_billing_and_mailing_pages(api):
+    """A payer with an invoice run's invoice and a credited single invoice, and a mailing list of her
+    group; returns the paths of the billing and mailing pages and of her contact page (whose audit trail
+    then holds the billing and mailing services' records)."""
+    aino = api.post(
+        "/api/v1/contacts",
+        json={"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi", "street": "Tie 1",
+              "postal_code": "00100", "city": "Helsinki"},
+    )  # fmt: skip
+    assert aino.status_code == 201, aino.text
+    aino = aino.json()["id"]
+    group = api.post("/api/v1/groups", json={"name": "hallitus"}).json()["id"]
+    assert api.post(f"/api/v1/groups/{group}/members", json={"contact_ids": [aino]}).ok
+    fee = api.post("/api/v1/billing/fee-types", json={"name": "Piiri", "amount": "1234.50"}).json()
+    run = api.post(
+        "/api/v1/billing/runs", json={"fee_type_id": fee["id"], "selection": {"kind": "group", "id": group}}
+    )
+    assert run.status_code == 202, run.text
+    wait(api, f"/api/v1/billing/runs/{run.json()['id']}", "done")
+    single = api.post(
+        "/api/v1/billing/invoices",
+        json={"contact_id": aino, "lines": [{"description": "Piiri", "unit_price": "5"}]},
+    ).json()
+    assert api.post(f"/api/v1/billing/invoices/{single['id']}/credit").status_code == 201
+    listed = api.post(
+        "/api/v1/mailing-lists",
+        json={"name": "Piiri", "purpose": "newsletter", "source_kind": "group", "source_id": group},
+    )
+    assert listed.status_code == 201, listed.text
+    mailing_list = listed.json()["id"]
+    return {
+        "billing": "/billing",
+        "invoices": "/billing/invoices",
+        "invoice": f"/billing/invoices/{single['id']}",
+        "invoice run": f"/billing/runs/{run.json()['id']}",
+        "payments": "/billing/payments",
+        "mailing lists": "/mailing",
+        "mailing list": f"/mailing/{mailing_list}",
+        "left out": f"/mailing/{mailing_list}/excluded?reason=no_consent",
+        "contact page": f"/contacts/{aino}",
+    }
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_billing_and_mailing_pages_speak_the_readers_language(pages, language):
+    """Issue 15, M1: the billing and mailing pages, and the audit trail of a payer's contact page, hold no
+    English word, no raw code (an audit action such as invoice.listed, a purpose code), no ISO date and
+    no amount with a decimal point, in Finnish and in Swedish."""
+    api = pages.api(pages.token("admin", ADMIN_PASSWORD))
+    paths = make_billing_and_mailing_pages(api)
+    client = log_in(pages.base_url, language)
+    found = {}
+    for name, path in paths.items():
+        page = client.get(f"{pages.base_url}{path}")
+        assert page.status_code == 200 and f'<html lang="{language}">' in page.text, (name, page.text[:300])
+        text = visible_text(page.text)
+        words, codes = leaks(text, SWEDISH_TOO if language == "sv" else frozenset())
+        unformatted = UNFORMATTED.findall(text)
+        if "newsletter" in text:
+            codes.append("newsletter")
+        if words or codes or unformatted:
+            found[name] = (words, codes, unformatted)
+    assert not found, "\n".join(f"{name}: {problems}" for name, problems in found.items())
