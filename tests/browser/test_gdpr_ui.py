@@ -36,7 +36,8 @@ def test_g3_g4_officer_downloads_access_report_and_erases_a_person(system, brows
     browser.open("/contacts")
     log_in(browser, "tietosuoja", PASSWORD)
     browser.open(f"/contacts/{person_id}")
-    assert browser.text("#gdpr h2") == "Tietosuoja"
+    assert browser.text("#gdpr h2") == "Rekisteröidyn oikeudet"  # not a second "Tietosuoja" card
+    assert browser.text("#data-protection h2") == "Tietosuoja"
 
     # G3: the access report as the officer's browser downloads it.
     pdf_url = browser.get_attribute("#access-report-pdf", "href")
