@@ -4,6 +4,7 @@ files with the unmatched payments' queue and manual matching. Everything needs i
 codes of the billing service are shown in the user's language (gateway/billing/locale)."""
 
 import base64
+import re
 
 from werkzeug.wrappers import Response
 
@@ -16,18 +17,40 @@ from piiri.errors import Conflict, NotFound, PiiriError, ValidationFailed
 from services.billing.contract import DELIVERIES, VAT_CLASSES
 
 REFRESH_SECONDS = 2
+LINE = re.compile(r"line (\d+)")  # a bank file service's location of a line
+
+
+def where_text(params, t):
+    """Where in a bank file a problem is, in words: 'tiedosto x.xml, tili FI.., rivi 2' (a location the
+    service wrote as 'line 2' becomes the word for a line; other parameters are not shown)."""
+    parts = []
+    for key in ("file", "account", "line", "element"):
+        value = params.get(key)
+        if value in (None, ""):
+            continue
+        line = LINE.fullmatch(str(value))
+        if key == "element" and line:
+            key, value = "line", line.group(1)
+        text = t(f"bil.where_{key}", value=value)
+        if text not in parts:
+            parts.append(text)
+    return ", ".join(parts)
 
 
 def problems(exc, t):
-    """A service error as messages in the user's language: its code, then each detail's code."""
+    """A service error as messages in the user's language: its code, then each detail's code (a detail
+    repeating the error's own code adds only where it happened); no parameter is shown by its name."""
     found = [t.service_message(exc.message)]
     for messages in (exc.details or {}).values():
         for message in messages if isinstance(messages, list) else [messages]:
-            code = message.get("code") if isinstance(message, dict) else message
-            params = message.get("params") if isinstance(message, dict) else None
-            text = t.service_message(str(code))
-            if params:
-                text += " (" + ", ".join(f"{key}: {value}" for key, value in params.items()) + ")"
+            code = str(message.get("code") if isinstance(message, dict) else message)
+            params = (message.get("params") if isinstance(message, dict) else None) or {}
+            text = t.service_message(code, params)
+            where = where_text(params, t)
+            if code == exc.message and len(found) == 1:
+                found[0] = f"{text} ({where})" if where else text
+                continue
+            text = f"{text} ({where})" if where else text
             if text not in found:
                 found.append(text)
     return found

@@ -126,6 +126,9 @@ def test_b1_b4_the_billing_pages(system, admin_api):
     fee = {"csrf_token": csrf, "name": "Jäsenmaksu", "amount": "20", "vat_class": "none", "account": ""}
     bad = web.post(base + "/billing/fee-types", data={**fee, "amount": "1.001"})
     assert bad.status_code == 422 and "enintään kaksi desimaalia" in bad.text
+    nameless = web.post(base + "/billing/fee-types", data={**fee, "name": ""})
+    assert nameless.status_code == 422 and "Teksti puuttuu tai on liian pitkä." in nameless.text
+    assert "Length must be" not in nameless.text  # the schema's English message is a code now
     made = web.post(base + "/billing/fee-types", data=fee, allow_redirects=False)
     assert made.status_code == 303
     fee_id = re.search(r'data-fee-type-id="([^"]+)"', web.get(base + "/billing").text).group(1)
@@ -159,4 +162,7 @@ def test_b1_b4_the_billing_pages(system, admin_api):
         files={"file": ("tiliote.pdf", b"%PDF-1.4 not a bank file")},
     )
     assert upload.status_code == 422 and "viitesiirtoaineisto" in upload.text
+    errors = re.search(r'id="form-errors">(.*?)</div>', upload.text, re.S).group(1)
+    assert "(tiedosto tiliote.pdf)" in errors and "file:" not in errors  # where, in words, said once
+    assert errors.count("viitesiirtoaineisto") == 1
     assert web.get(base + "/billing/payments").status_code == 200

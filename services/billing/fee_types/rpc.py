@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.billing import input_codes
 from services.billing.contract import PERMISSION, FeeType, FeeTypeInput
 from services.billing.core import BillingCore
 from services.billing.fee_types import storage
@@ -25,7 +26,7 @@ def load_fee_type(data):
     try:
         values = FeeTypeInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.fee_type_invalid", exc.normalized_messages()) from None
+        raise ValidationFailed("billing.fee_type_invalid", input_codes.coded(exc)) from None
     try:
         values["amount"] = money.parse(values["amount"])
     except money.BadAmount as exc:

@@ -9,6 +9,7 @@ from nameko.rpc import rpc
 
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from services.billing import input_codes
 from services.billing.contract import INVOICE_STATUSES, PERMISSION, SingleInvoiceInput
 from services.billing.core import BillingCore
 from services.billing.documents import finvoice, pdf
@@ -24,7 +25,7 @@ def load_single(data):
     try:
         return SingleInvoiceInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.invoice_invalid", exc.normalized_messages()) from None
+        raise ValidationFailed("billing.invoice_invalid", input_codes.coded(exc)) from None
 
 
 class InvoicesRpc(BillingCore):

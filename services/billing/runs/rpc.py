@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from services.billing import input_codes
 from services.billing.contract import PERMISSION, SELECTION_KINDS, RunInput
 from services.billing.core import BillingCore
 from services.billing.fee_types import storage as fee_storage
@@ -58,7 +59,7 @@ def load_run(data, payment_days):
     try:
         values = RunInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.run_invalid", exc.normalized_messages()) from None
+        raise ValidationFailed("billing.run_invalid", input_codes.coded(exc)) from None
     if values["selection"].get("kind") not in SELECTION_KINDS:
         raise ValidationFailed("billing.run_invalid", {"selection.kind": ["billing.selection_kind_unknown"]})
     values["invoice_date"] = values["invoice_date"] or clock.today()

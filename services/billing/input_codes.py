@@ -1,0 +1,32 @@
+"""The billing service's input errors as codes: marshmallow's English messages ("Length must be between 1
+and 200.", "Not a valid UUID.") become one error code per field, which the gateway's catalogs put into the
+user's language. Pure, no I/O."""
+
+from marshmallow import ValidationError
+
+# The code of a field whose value the input schemas (services.billing.contract) refused.
+FIELD_CODES = {
+    "name": "billing.text_invalid",
+    "description": "billing.text_invalid",
+    "account": "billing.account_invalid",
+    "amount": "billing.amount_invalid",
+    "unit_price": "billing.amount_invalid",
+    "quantity": "billing.quantity_invalid",
+    "vat_class": "billing.vat_class_unknown",
+    "contact_id": "billing.id_invalid",
+    "fee_type_id": "billing.id_invalid",
+    "invoice_date": "billing.date_invalid",
+    "due_date": "billing.date_invalid",
+    "delivery": "billing.delivery_unknown",
+    "selection": "billing.selection_kind_unknown",
+    "per_couple": "billing.boolean_required",
+    "lines": "billing.line_invalid",
+}
+UNKNOWN_FIELD = "billing.field_unknown"
+
+
+def coded(error: ValidationError) -> dict[str, list[str]]:
+    """{field: [code]} for a schema's refusal; a field the schema does not know is billing.field_unknown."""
+    messages = error.normalized_messages()
+    fields = messages if isinstance(messages, dict) else {"_schema": messages}
+    return {name: [FIELD_CODES.get(name, UNKNOWN_FIELD)] for name in fields}
