@@ -132,6 +132,7 @@ class BillingWebRoutes(GatewayCore):
             invoices=found["items"],
             total=found["total"],
             status_filter=status,
+            run_filter=run_id,
         )
 
     @http("GET", "/billing/invoices/<invoice_id>")

@@ -229,7 +229,8 @@ def make_billing_and_mailing_pages(api):
         "/api/v1/billing/invoices",
         json={"contact_id": aino, "lines": [{"description": "Piiri", "unit_price": "5"}]},
     ).json()
-    assert api.post(f"/api/v1/billing/invoices/{single['id']}/credit").status_code == 201
+    credit = api.post(f"/api/v1/billing/invoices/{single['id']}/credit")
+    assert credit.status_code == 201, credit.text
     listed = api.post(
         "/api/v1/mailing-lists",
         json={"name": "Piiri", "purpose": "newsletter", "source_kind": "group", "source_id": group},
@@ -240,6 +241,7 @@ def make_billing_and_mailing_pages(api):
         "billing": "/billing",
         "invoices": "/billing/invoices",
         "invoice": f"/billing/invoices/{single['id']}",
+        "credit note": f"/billing/invoices/{credit.json()['id']}",
         "invoice run": f"/billing/runs/{run.json()['id']}",
         "payments": "/billing/payments",
         "mailing lists": "/mailing",
@@ -268,4 +270,6 @@ def test_billing_and_mailing_pages_speak_the_readers_language(pages, language):
             codes.append("newsletter")
         if words or codes or unformatted:
             found[name] = (words, codes, unformatted)
+        if name == "credit note":  # it links to the invoice it credits
+            assert f'href="{paths["invoice"]}"' in page.text
     assert not found, "\n".join(f"{name}: {problems}" for name, problems in found.items())
