@@ -32,10 +32,6 @@ def parse_mapping(text):
     return mapping
 
 
-def mapping_text(mapping):
-    return "\n".join(f"{code} = {field}" for code, field in sorted((mapping or {}).items()))
-
-
 def link_input(form):
     kind = form.get("selection_kind") or ""
     selection = None
@@ -126,7 +122,6 @@ class SurveysWebRoutes(GatewayCore):
             "surveys/survey.html",
             status=status,
             link=link,
-            mapping=mapping_text(link["mapping"]),
             participants=participants,
             responses=responses,
             proposals=proposals,

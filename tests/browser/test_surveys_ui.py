@@ -52,6 +52,7 @@ def test_q1_q2_link_push_invite_sync_and_accept_in_the_browser(system, browser, 
     browser.fill("#link-mapping", "kaupunki = city")
     browser.click("#link-submit")
     browser.wait_for_url("**/surveys/*")
+    assert browser.text("#survey-mapping") == "kaupunki → Paikkakunta"  # the field by its name
 
     browser.click("#action-push")
     browser.wait_for_selector("#survey-result:has-text('Lisättiin 2 osallistujaa')")
