@@ -7,6 +7,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
+from gateway.billing.api import bank_file_body
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -211,15 +212,10 @@ class BillingWebRoutes(GatewayCore):
     def web_billing_bank_file(self, request):
         principal = self.web_principal(request, MANAGE_INVOICES)
         require_csrf(request, principal)
-        upload = request.files.get("file")
         t = Translator(language_of(request))
         try:
-            if upload is None or not upload.filename:
-                raise ValidationFailed("billing.bank_file_invalid", {"file": ["billing.bank_file_missing"]})
-            data = upload.stream.read()
-            result = self.call(
-                "billing", "import_bank_file", upload.filename, base64.b64encode(data).decode()
-            )
+            name, data = bank_file_body(request)  # the same bounded read as the API's
+            result = self.call("billing", "import_bank_file", name, base64.b64encode(data).decode())
         except ValidationFailed as exc:
             return self._payments_page(request, principal, errors=problems(exc, t), status=422)
         return self._payments_page(request, principal, result=result)
