@@ -7,7 +7,7 @@ import base64
 
 from werkzeug.wrappers import Response
 
-from gateway.billing.api import bank_file_body
+from gateway.billing.api import bank_file_body, file_answer
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -121,6 +121,13 @@ class BillingWebRoutes(GatewayCore):
         return self._billing_page(
             request, principal, "billing/invoice.html", invoice=invoice, payments=payments
         )
+
+    @http("GET", "/billing/invoices/<invoice_id>/finvoice")
+    @web_page
+    def web_billing_invoice_finvoice(self, request, invoice_id):
+        """B3: the invoice as Finvoice 3.0 XML to hand to an e-invoice operator (a download)."""
+        self.web_principal(request, MANAGE_INVOICES)
+        return file_answer(self.call("billing", "invoice_finvoice", invoice_id, {}))
 
     @http("GET", "/billing/invoices/<invoice_id>/pdf")
     @web_page

@@ -143,6 +143,10 @@ def test_b1_b4_the_billing_pages(system, admin_api):
     detail = web.get(base + f"/billing/invoices/{invoice_id}")
     assert detail.status_code == 200 and 'id="invoice-reference"' in detail.text
     assert web.get(base + f"/billing/invoices/{invoice_id}/pdf").content.startswith(b"%PDF")
+    assert 'id="invoice-finvoice"' in detail.text  # B3: the e-invoice file for an operator, from the page
+    finvoice = web.get(base + f"/billing/invoices/{invoice_id}/finvoice")
+    assert finvoice.status_code == 200 and b"<Finvoice" in finvoice.content
+    assert "attachment" in finvoice.headers["Content-Disposition"]
     upload = web.post(
         base + "/billing/bank-files",
         data={"csrf_token": csrf},

@@ -378,6 +378,7 @@ ROUTE_PERMISSIONS = {
     "GET /billing/invoices": INVOICES,
     "GET /billing/invoices/<invoice_id>": INVOICES,
     "GET /billing/invoices/<invoice_id>/pdf": INVOICES,
+    "GET /billing/invoices/<invoice_id>/finvoice": INVOICES,
     "POST /billing/invoices/<invoice_id>/credit": INVOICES,
     "GET /billing/runs/new": INVOICES,
     "POST /billing/runs": INVOICES,
