@@ -4,8 +4,9 @@
 secret in its URL must match (else PermissionDenied: the gateway answers 403), a malformed body is a 400,
 and each Deactivate event is confirmed through the API (the posts are unsigned) before the contact is
 flagged (an address Campaign Monitor does not have on the list, or a list never synced, is ignored, so
-one stray event does not make Campaign Monitor post the whole batch again); the flag is a change of personal data, audited through the outbox. ``flags_of`` gives the flags
-of contacts (an audited read) for the pages that show the warning symbol.
+one stray event does not make Campaign Monitor post the whole batch again); the flag is a change of
+personal data, audited through the outbox. ``flags_of`` gives the flags of contacts (an audited read) for
+the pages that show the warning symbol.
 """
 
 import hmac
