@@ -234,13 +234,13 @@ class AutomationsWebRoutes(GatewayCore):
     def _automations_choices(self):
         """Groups, status kinds and date custom fields to choose from (empty when a feature fails)."""
         choices = {"groups": [], "status_kinds": [], "date_fields": []}
-        for key, method in (
-            ("groups", "list_groups"),
-            ("status_kinds", "list_status_kinds"),
-            ("date_fields", "list_custom_fields"),
+        for key, method, kwargs in (
+            ("groups", "list_groups", {"counts": False}),  # a picker: no member counts read
+            ("status_kinds", "list_status_kinds", {}),
+            ("date_fields", "list_custom_fields", {}),
         ):
             try:
-                answer = self.call("contacts", method)
+                answer = self.call("contacts", method, **kwargs)
                 choices[key] = answer["items"] if isinstance(answer, dict) else answer
             except (PiiriError, KeyError, TypeError):
                 choices[key] = []
@@ -251,7 +251,7 @@ class AutomationsWebRoutes(GatewayCore):
 
     def _automations_group_names(self):
         try:
-            groups = self.call("contacts", "list_groups", include_archived=True)["items"]
+            groups = self.call("contacts", "list_groups", include_archived=True, counts=False)["items"]
         except (PiiriError, KeyError, TypeError):
             return {}
         return {group["id"]: group.get("path_names") or group["name"] for group in groups}

@@ -155,7 +155,7 @@ class BillingWebRoutes(GatewayCore):
             "billing/run_new.html",
             status=status,
             fee_types=self.call("billing", "list_fee_types")["items"],
-            groups=self.call("contacts", "list_groups", compact=True)["items"],
+            groups=self.call("contacts", "list_groups", compact=True, counts=False)["items"],
             saved_searches=self.call("contacts", "list_saved_searches")["items"],
             form=form,
             errors=list(errors),

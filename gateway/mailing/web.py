@@ -47,7 +47,7 @@ class MailingWebRoutes(GatewayCore):
             "mailing/lists.html",
             status=status,
             lists=self.call("mailing", "list_lists")["items"],
-            groups=self.call("contacts", "list_groups", compact=True)["items"]
+            groups=self.call("contacts", "list_groups", compact=True, counts=False)["items"]
             if principal.can("contacts.view")
             else [],
             saved_searches=self.call("contacts", "list_saved_searches")["items"]
