@@ -214,6 +214,13 @@ def test_m1_m5_a_group_list_is_consent_gated_synced_kept_in_step_and_erased_at_c
         assert run["status"] == "done" and run["counts"]["excluded"]["unsubscribed"] == 1, run
         assert cm_states(account, cm_list_id)["bertta@example.fi"][0] == "Unsubscribed"
         assert cluster.mailing.flags_of([bertta["id"]])[bertta["id"]][0]["kind"] == "unsubscribed"
+        assert wait_for(  # the flag is a change of her data: audited, naming where it came from
+            lambda: (
+                ("mailing.contact_unsubscribed", {"list_id": mailing_list["id"], "source": "reconcile"})
+                in audit_actions(engines, bertta["id"])
+            ),
+            15,
+        )
         flagged = cluster.mailing.audience(mailing_list["id"], "unsubscribed")["items"]
         assert [item["id"] for item in flagged] == [bertta["id"]]
 
