@@ -1,5 +1,6 @@
 """Fee types (B1), a billing feature: define, list and retire the fees invoices charge (amount,
-VAT class whose rate the invoice's date picks, bookkeeping account). A fee type is never deleted: its
+VAT class whose rate the invoice's date picks, bookkeeping account, and the membership period a paid
+invoice of it pays, if it is a membership fee: invoices/membership.py). A fee type is never deleted: its
 invoices name it."""
 
 from marshmallow import ValidationError
@@ -30,6 +31,7 @@ def load_fee_type(data):
         values["amount"] = money.parse(values["amount"])
     except money.BadAmount as exc:
         raise ValidationFailed("billing.fee_type_invalid", {"amount": [exc.code]}) from None
+    values["membership_period"] = (values.get("membership_period") or "").strip() or None
     values["name"] = values["name"].strip()
     if not values["name"]:
         raise ValidationFailed("billing.fee_type_invalid", {"name": ["billing.name_required"]})
