@@ -405,7 +405,8 @@ automations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(
-        "trigger_type IN ('member_joined', 'member_left', 'date_reached')", name="automations_trigger"
+        "trigger_type IN ('member_joined', 'member_left', 'date_reached', 'membership_paid_changed')",
+        name="automations_trigger",
     ),
     CheckConstraint(
         "action_type IN ('add_to_group', 'remove_from_group', 'set_status', 'end_status', 'publish_event')",

@@ -25,7 +25,9 @@ from tests.events import event_recorder, wait_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "services" / "billing" / "tests" / "fixtures"
 TREASURER = make_actor(
-    "paid-up-tester", permissions=(*ALL_PERMISSIONS, "invoices.manage"), roles=("treasurer",)
+    "paid-up-tester",
+    permissions=(*ALL_PERMISSIONS, "invoices.manage", "groups.manage", "automations.manage"),
+    roles=("treasurer",),
 )
 BILLING = {
     "BILLING_IBAN": "FI2112345600000785",
@@ -55,6 +57,10 @@ def found(contacts, **filters):
     return {item["id"] for item in contacts.search_contacts(filters=filters, limit=100)["items"]}
 
 
+def newsletter_members(contacts, group):
+    return {item["id"] for item in contacts.members(group["id"])["items"]}
+
+
 def changes_of(contact_id):
     return [payload for kind, payload in received if payload["contact_id"] == contact_id]
 
@@ -72,6 +78,18 @@ def test_b4_paid_up_from_a_matched_bank_payment_withdrawn_by_a_credit_note(billi
     anna, bertil = person(contacts, "Anna", "Maksaja"), person(contacts, "Bertil", "Maksaja")
     olli = person(contacts, "Olli", "Maksamaton")
     contacts.link_couple({"contact_ids": [anna, bertil]})
+    # Paid members join the members' newsletter group (C8 automation on membership_paid_changed).
+    newsletter = contacts.create_group("Jäsenkirje 2027")
+    paid_trigger = {"period": "2027", "paid_up": True}
+    contacts.create_automation(
+        {
+            "name": "Maksaneet jäsenkirjeeseen",
+            "trigger_type": "membership_paid_changed",
+            "trigger_config": paid_trigger,
+            "action_type": "add_to_group",
+            "action_config": {"group_id": newsletter["id"]},
+        }
+    )
     membership = billing.billing.create_fee_type(
         {"name": "Jäsenmaksu 2027", "amount": "742.45", "vat_class": "none", "membership_period": "2027"}
     )
@@ -117,6 +135,17 @@ def test_b4_paid_up_from_a_matched_bank_payment_withdrawn_by_a_credit_note(billi
     event = wait_for(lambda: changes_of(anna) or None, 20)[0]
     assert (event["cause"], event["period"], event["paid_up"]) == ("payment", "2027", True)
     assert event["paid_periods"] == ["2027"] and event["invoice_id"] == invoice["id"]
+    assert wait_for(lambda: newsletter_members(contacts, newsletter) == {anna, bertil} or None, 20)
+    dry = contacts.dry_run(
+        definition={
+            "name": "x",
+            "trigger_type": "membership_paid_changed",
+            "trigger_config": paid_trigger,
+            "action_type": "add_to_group",
+            "action_config": {"group_id": newsletter["id"]},
+        }
+    )
+    assert dry["count"] == 2 and dry["trigger_text"] == "A member becomes paid up for 2027"
 
     # A free or honorary flag: paid up for any period, with its reason; audited; announced.
     with pytest.raises(ValidationFailed) as error:

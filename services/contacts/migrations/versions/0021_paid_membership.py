@@ -6,6 +6,7 @@ Revises: 0020
 ``membership_payments``: the periods billing's ``invoice_paid`` events paid, one row per invoice and
 member it covers, withdrawn by ``invoice_credited``. ``membership_flags``: a free or honorary membership,
 with its reason. Both are personal data: in the access report, deleted with the contact (cascade).
+Automations get the trigger ``membership_paid_changed``.
 """
 
 import sqlalchemy as sa
@@ -47,9 +48,17 @@ def upgrade():
         sa.ForeignKeyConstraint(["contact_id"], ["contacts.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("contact_id"),
     )
+    _triggers("'member_joined', 'member_left', 'date_reached', 'membership_paid_changed'")
+
+
+def _triggers(allowed):
+    op.drop_constraint("automations_trigger", "automations", type_="check")
+    op.create_check_constraint("automations_trigger", "automations", f"trigger_type IN ({allowed})")
 
 
 def downgrade():
+    op.execute("DELETE FROM automations WHERE trigger_type = 'membership_paid_changed'")
+    _triggers("'member_joined', 'member_left', 'date_reached'")
     op.drop_table("membership_flags")
     op.drop_index("membership_payments_contact", table_name="membership_payments")
     op.drop_index("membership_payments_paid", table_name="membership_payments")
