@@ -19,7 +19,7 @@ RESERVED_EVENT_PREFIXES = (
     "saved_search_",
     "birthday_",
     "couple_",
-    "membership_",
+    "membership_paid_",
 )
 PERIOD = re.compile(r"^[0-9]{4}(-[0-9]{2,4})?$")  # a membership period, as paid_membership/contract.py
 DATE_FIELDS = ("membership_ends", "birth_date")
