@@ -97,3 +97,13 @@ def test_b4_the_contact_page_shows_and_sets_the_membership_flag(system, admin_ap
     removed = web.post(f"{action}/delete", data={"csrf_token": csrf}, allow_redirects=False)
     assert removed.status_code == 303
     assert 'id="membership-flag-form"' in web.get(f"{system.base_url}/contacts/{hilkka}").text
+
+    # The fee type form names the membership period the fee pays.
+    fee = {"csrf_token": csrf, "name": "Jäsenmaksu 2028", "amount": "25", "vat_class": "none", "account": ""}
+    bad = web.post(f"{system.base_url}/billing/fee-types", data={**fee, "membership_period": "ensi vuosi"})
+    assert bad.status_code == 422 and "Anna kausi vuotena" in bad.text
+    made = web.post(f"{system.base_url}/billing/fee-types", data={**fee, "membership_period": "2028"})
+    assert (
+        made.status_code == 200
+        and '<td data-label="Jäsenyyskausi" class="fee-membership-period">2028</td>' in made.text
+    )

@@ -23,6 +23,9 @@ def fee_type_view(row):
 def load_fee_type(data):
     if not isinstance(data, dict):
         raise ValidationFailed("billing.fee_type_invalid", {"_schema": ["billing.not_an_object"]})
+    period = data.get("membership_period")
+    if isinstance(period, str):  # a form's empty field: no period; else the period trimmed
+        data = {**data, "membership_period": period.strip() or None}
     try:
         values = FeeTypeInput().load(data)
     except ValidationError as exc:
@@ -31,7 +34,6 @@ def load_fee_type(data):
         values["amount"] = money.parse(values["amount"])
     except money.BadAmount as exc:
         raise ValidationFailed("billing.fee_type_invalid", {"amount": [exc.code]}) from None
-    values["membership_period"] = (values.get("membership_period") or "").strip() or None
     values["name"] = values["name"].strip()
     if not values["name"]:
         raise ValidationFailed("billing.fee_type_invalid", {"name": ["billing.name_required"]})
