@@ -70,7 +70,10 @@ class PaidMembershipRpc(ContactsCore):
             holders = list(dict.fromkeys([*members, *storage.live_holders(session, invoice_id)]))
             storage.lock_members(session, holders)
             before = {key: self._paid_state(session, key) for key in holders}
-            withdrawn = storage.withdraw(session, invoice_id, members, period)
+            # An invoice credited unpaid can be paid no more: only a paid one leaves withdrawn rows, so
+            # that its invoice_paid arriving after the credit (out of order) changes nothing.
+            late_guard = members if payload.get("was_paid") is not False else []
+            withdrawn = storage.withdraw(session, invoice_id, late_guard, period)
             self._announce(session, withdrawn, before, "credit", period, invoice_id)
         self.outbox.flush()
         return len(withdrawn)

@@ -19,8 +19,12 @@ def existing_members(session, member_ids):
         )
     ).all()
     survivors = {row.merged_id: row.survivor_id for row in redirected}
+    if survivors:  # a survivor erased since is no member either
+        found |= set(
+            session.execute(select(contacts.c.id).where(contacts.c.id.in_(survivors.values()))).scalars()
+        )
     named = [key if key in found else survivors.get(key) for key in member_ids]
-    return [key for key in dict.fromkeys(named) if key is not None]
+    return [key for key in dict.fromkeys(named) if key is not None and key in found]
 
 
 def lock_members(session, member_ids):
