@@ -88,7 +88,10 @@ class BillingWebRoutes(GatewayCore):
         principal = self.web_principal(request, MANAGE_INVOICES)
         require_csrf(request, principal)
         form = request.form
-        data = {name: form.get(name, "") for name in ("name", "amount", "vat_class", "account")}
+        data = {
+            name: form.get(name, "")
+            for name in ("name", "amount", "vat_class", "account", "membership_period")
+        }
         try:
             self.call("billing", "create_fee_type", data)
         except ValidationFailed as exc:

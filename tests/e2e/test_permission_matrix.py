@@ -287,6 +287,8 @@ ROUTE_PERMISSIONS = {
     # --- data protection: purposes, legal bases, consents (G1) and retention (G5) ---
     "GET /contacts/<contact_id>/data-protection": VIEW,
     "POST /contacts/<contact_id>/consents": EDIT,
+    "POST /contacts/<contact_id>/membership-flag": EDIT,
+    "POST /contacts/<contact_id>/membership-flag/delete": EDIT,
     "POST /contacts/<contact_id>/legal-bases": EDIT,
     "POST /contacts/<contact_id>/legal-bases/<basis_id>/end": EDIT,
     "POST /contacts/<contact_id>/legal-bases/<basis_id>/delete": EDIT,
@@ -302,6 +304,8 @@ ROUTE_PERMISSIONS = {
     "GET /api/v1/contacts/<contact_id>/data-protection": VIEW,
     "GET /api/v1/contacts/<contact_id>/consents": VIEW,
     "POST /api/v1/contacts/<contact_id>/consents": EDIT,
+    "PUT /api/v1/contacts/<contact_id>/membership-flag": EDIT,
+    "DELETE /api/v1/contacts/<contact_id>/membership-flag": EDIT,
     "GET /api/v1/contacts/<contact_id>/legal-bases": VIEW,
     "POST /api/v1/contacts/<contact_id>/legal-bases": EDIT,
     "POST /api/v1/contacts/<contact_id>/legal-bases/<basis_id>/end": EDIT,
