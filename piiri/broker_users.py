@@ -86,17 +86,21 @@ def _permissions() -> dict[str, dict[str, str]]:
         return [*_rpc(service, serves), r"piiri\.audit", r"piiri\.dead_letters"]
 
     contacts_events, contacts_own = _events_handler("contacts", "contacts")
+    billing_events, contacts_billing = _events_handler("billing", "contacts")
     import_events, import_queue = _events_handler("imports", "import_worker")
     _, surveys_merges = _events_handler("contacts", "surveys")
     erasure_requests = r"piiri\.erasure\.[a-z_]+"
     return {
-        # contacts: RPC; its events; its automations' handlers on its own events; declares every
+        # contacts: RPC; its events; its automations' handlers on its own events; its handlers on
+        # billing's invoice events (paid-up membership, B4); declares every
         # service's erasure-request queue (bound to contacts.events); consumes the erasure reports.
         "contacts": _user(
             configure=[
                 *common("contacts"),
                 contacts_events,
                 contacts_own,
+                billing_events,
+                contacts_billing,
                 erasure_requests,
                 *ERASURE_REPORTS,
             ],
@@ -105,10 +109,18 @@ def _permissions() -> dict[str, dict[str, str]]:
                 "amq\\.default",
                 contacts_events,
                 contacts_own,
+                contacts_billing,
                 erasure_requests,
                 *ERASURE_REPORTS,
             ],
-            read=[*common_read("contacts"), contacts_events, contacts_own, *ERASURE_REPORTS],
+            read=[
+                *common_read("contacts"),
+                contacts_events,
+                contacts_own,
+                billing_events,  # B4: paid-up membership follows invoice_paid and invoice_credited
+                contacts_billing,
+                *ERASURE_REPORTS,
+            ],
         ),
         # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports; reads
         # and removes the dead letters naming an erased person (piiri/dead_letters.py).

@@ -118,6 +118,18 @@ def act_as_header(worker_ctx: WorkerContext, actor_header: str, request_id: str)
     worker_ctx.data[SIGNATURE_KEY] = signing.signature(actor_header, request_id, keys)
 
 
+class ActAs(DependencyProvider):
+    """``self.act_as(actor_header, request_id)`` in a background worker (an export, a sync, an invoice
+    run): the worker's later RPC calls and events carry that actor, as the request that queued the job
+    did (act_as_header)."""
+
+    def get_dependency(self, worker_ctx: WorkerContext) -> Any:
+        def act_as(actor_header: str, request_id: str) -> None:
+            act_as_header(worker_ctx, actor_header, request_id)
+
+        return act_as
+
+
 class Context(DependencyProvider):
     def get_dependency(self, worker_ctx: WorkerContext) -> CallContext:
         return CallContext(worker_ctx)

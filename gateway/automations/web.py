@@ -8,7 +8,7 @@ from gateway.roles import MANAGE_AUTOMATIONS, VIEW
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
 from piiri.errors import PiiriError, ValidationFailed
 
-TRIGGER_TYPES = ("member_joined", "member_left", "date_reached")
+TRIGGER_TYPES = ("member_joined", "member_left", "date_reached", "membership_paid_changed")
 ACTION_TYPES = ("add_to_group", "remove_from_group", "set_status", "end_status", "publish_event")
 # Service error keys -> the form's field names.
 FORM_FIELDS = {
@@ -18,6 +18,8 @@ FORM_FIELDS = {
     "trigger_config.include_subgroups": "include_subgroups",
     "trigger_config.field": "date_field",
     "trigger_config.offset_days": "offset_days",
+    "trigger_config.period": "paid_period",
+    "trigger_config.paid_up": "paid_up",
     "action_type": "action_type",
     "action_config.group_id": "action_group_id",
     "action_config.role": "role",
@@ -36,6 +38,8 @@ def definition_from_form(form):
         trigger = {"field": field, "offset_days": form.get("offset_days", "").strip() or 0}
         if field == "membership_ends":
             trigger["group_id"] = form.get("trigger_group_id", "")
+    elif trigger_type == "membership_paid_changed":
+        trigger = {"period": form.get("paid_period", "").strip(), "paid_up": form.get("paid_up", "1") != "0"}
     else:
         trigger = {
             "group_id": form.get("trigger_group_id", ""),
@@ -73,6 +77,8 @@ def form_from_definition(automation):
         "include_subgroups": "1" if trigger.get("include_subgroups") else "",
         "date_field": trigger.get("field") or "",
         "offset_days": str(trigger.get("offset_days") or 0),
+        "paid_period": trigger.get("period") or "",
+        "paid_up": "0" if trigger.get("paid_up") is False else "1",
         "action_type": automation["action_type"],
         "action_group_id": action.get("group_id") or "",
         "role": action.get("role") or "",
@@ -234,13 +240,13 @@ class AutomationsWebRoutes(GatewayCore):
     def _automations_choices(self):
         """Groups, status kinds and date custom fields to choose from (empty when a feature fails)."""
         choices = {"groups": [], "status_kinds": [], "date_fields": []}
-        for key, method in (
-            ("groups", "list_groups"),
-            ("status_kinds", "list_status_kinds"),
-            ("date_fields", "list_custom_fields"),
+        for key, method, kwargs in (
+            ("groups", "list_groups", {"counts": False}),  # a picker: no member counts read
+            ("status_kinds", "list_status_kinds", {}),
+            ("date_fields", "list_custom_fields", {}),
         ):
             try:
-                answer = self.call("contacts", method)
+                answer = self.call("contacts", method, **kwargs)
                 choices[key] = answer["items"] if isinstance(answer, dict) else answer
             except (PiiriError, KeyError, TypeError):
                 choices[key] = []
@@ -251,7 +257,7 @@ class AutomationsWebRoutes(GatewayCore):
 
     def _automations_group_names(self):
         try:
-            groups = self.call("contacts", "list_groups", include_archived=True)["items"]
+            groups = self.call("contacts", "list_groups", include_archived=True, counts=False)["items"]
         except (PiiriError, KeyError, TypeError):
             return {}
         return {group["id"]: group.get("path_names") or group["name"] for group in groups}

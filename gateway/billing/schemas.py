@@ -8,6 +8,12 @@ from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
 from services.billing.contract import RunInput as RunInput
 from services.billing.contract import SingleInvoiceInput as SingleInvoiceInput
+from services.contacts.paid_membership.contract import MembershipFlag as MembershipFlag
+from services.contacts.paid_membership.contract import MembershipFlagInput as MembershipFlagInput
+
+
+class MembershipFlagCleared(Schema):
+    cleared = fields.String(metadata={"description": "The kind of the flag removed (free or honorary)."})
 
 
 class FeeTypeList(Schema):

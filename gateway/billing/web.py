@@ -8,6 +8,7 @@ import re
 
 from werkzeug.wrappers import Response
 
+from gateway.billing.api import bank_file_body, file_answer
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -110,7 +111,10 @@ class BillingWebRoutes(GatewayCore):
         principal = self.web_principal(request, MANAGE_INVOICES)
         require_csrf(request, principal)
         form = request.form
-        data = {name: form.get(name, "") for name in ("name", "amount", "vat_class", "account")}
+        data = {
+            name: form.get(name, "")
+            for name in ("name", "amount", "vat_class", "account", "membership_period")
+        }
         try:
             self.call("billing", "create_fee_type", data)
         except ValidationFailed as exc:
@@ -145,6 +149,13 @@ class BillingWebRoutes(GatewayCore):
             request, principal, "billing/invoice.html", invoice=invoice, payments=payments
         )
 
+    @http("GET", "/billing/invoices/<invoice_id>/finvoice")
+    @web_page
+    def web_billing_invoice_finvoice(self, request, invoice_id):
+        """B3: the invoice as Finvoice 3.0 XML to hand to an e-invoice operator (a download)."""
+        self.web_principal(request, MANAGE_INVOICES)
+        return file_answer(self.call("billing", "invoice_finvoice", invoice_id, {}))
+
     @http("GET", "/billing/invoices/<invoice_id>/pdf")
     @web_page
     def web_billing_invoice_pdf(self, request, invoice_id):
@@ -171,7 +182,7 @@ class BillingWebRoutes(GatewayCore):
             "billing/run_new.html",
             status=status,
             fee_types=self.call("billing", "list_fee_types")["items"],
-            groups=self.call("contacts", "list_groups", compact=True)["items"],
+            groups=self.call("contacts", "list_groups", compact=True, counts=False)["items"],
             saved_searches=self.call("contacts", "list_saved_searches")["items"],
             form=form,
             errors=list(errors),
@@ -235,15 +246,10 @@ class BillingWebRoutes(GatewayCore):
     def web_billing_bank_file(self, request):
         principal = self.web_principal(request, MANAGE_INVOICES)
         require_csrf(request, principal)
-        upload = request.files.get("file")
         t = Translator(language_of(request))
         try:
-            if upload is None or not upload.filename:
-                raise ValidationFailed("billing.bank_file_invalid", {"file": ["billing.bank_file_missing"]})
-            data = upload.stream.read()
-            result = self.call(
-                "billing", "import_bank_file", upload.filename, base64.b64encode(data).decode()
-            )
+            name, data = bank_file_body(request)  # the same bounded read as the API's
+            result = self.call("billing", "import_bank_file", name, base64.b64encode(data).decode())
         except ValidationFailed as exc:
             return self._payments_page(request, principal, errors=problems(exc, t), status=422)
         return self._payments_page(request, principal, result=result)

@@ -93,7 +93,7 @@ class BirthdaysWebRoutes(GatewayCore):
         """Groups and saved searches to choose the important people from (when those features answer)."""
         choices = {"groups": [], "saved_searches": []}
         for key, method, kwargs in (
-            ("groups", "list_groups", {}),
+            ("groups", "list_groups", {"counts": False}),
             ("saved_searches", "list_saved_searches", {}),
         ):
             try:

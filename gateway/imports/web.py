@@ -127,7 +127,7 @@ class ImportsWebRoutes(ImportCalls):
         if job["status"] not in ("uploaded", "validated"):
             return see_other(f"/imports/{job['id']}")
         fields = self.call("imports", "importable_fields")
-        groups = self.call("contacts", "list_groups", compact=True)
+        groups = self.call("contacts", "list_groups", compact=True, counts=False)
         purposes = self.call("contacts", "list_processing_purposes")
         return self.web_render(
             request,

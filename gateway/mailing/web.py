@@ -71,7 +71,7 @@ class MailingWebRoutes(GatewayCore):
             lists=self.call("mailing", "list_lists")["items"],
             purpose_names={purpose["code"]: purpose_label(purpose, t.language) for purpose in purposes},
             field_choices=self.mailing_field_choices(principal, t),
-            groups=self.call("contacts", "list_groups", compact=True)["items"]
+            groups=self.call("contacts", "list_groups", compact=True, counts=False)["items"]
             if principal.can("contacts.view")
             else [],
             saved_searches=self.call("contacts", "list_saved_searches")["items"]

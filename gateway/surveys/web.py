@@ -63,9 +63,12 @@ def error_text(exc, t):
 class SurveysWebRoutes(GatewayCore):
     def _surveys_choices(self):
         choices = {"groups": [], "saved_searches": []}
-        for key, method in (("groups", "list_groups"), ("saved_searches", "list_saved_searches")):
+        for key, method, kwargs in (
+            ("groups", "list_groups", {"counts": False}),  # a picker: no member counts read
+            ("saved_searches", "list_saved_searches", {}),
+        ):
             try:
-                choices[key] = self.call("contacts", method)["items"]
+                choices[key] = self.call("contacts", method, **kwargs)["items"]
             except (PiiriError, KeyError, TypeError):
                 choices[key] = []
         return choices

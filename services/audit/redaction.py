@@ -101,34 +101,9 @@ def redact_subject(session, subject_id, erasure_id, remember=True):
             .values(subject_id=subject_id, erasure_id=erasure_id)
             .on_conflict_do_nothing(index_elements=["subject_id"])
         )
-    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
     about = audit_events.c.subject_ids.contains([subject_id])
     total = session.execute(select(func.count()).select_from(audit_events).where(about)).scalar_one()
-    done, after = 0, 0
-    while True:
-        rows = session.execute(
-            select(audit_events.c.seq, audit_events.c.details, audit_events.c.details_salt)
-            .where(about, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
-            .order_by(audit_events.c.seq)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            break
-        for row in rows:
-            replacement = redacted(row.details)
-            if replacement is not None:
-                session.execute(
-                    update(audit_events)
-                    .where(audit_events.c.seq == row.seq)
-                    .values(
-                        details=replacement,
-                        details_salt=None,
-                        details_digest=details_digest(row.details_salt, row.details),
-                    )
-                )
-                done += 1
-        after = rows[-1].seq
-    session.execute(text("SET LOCAL piiri.audit_redaction = 'off'"))
+    done = _redact_where(session, about)
     session.execute(
         update(audit_erased_subjects)
         .where(audit_erased_subjects.c.subject_id == subject_id)
@@ -146,13 +121,21 @@ def redact_values(session, matcher):
     """Redact the records that name no erased subject but whose details hold the person's values: a
     count's query text or filters, a file name (``matcher``: piiri.erasure_keys.Matcher with the request's
     digests); returns how many were redacted. Only those records are read, a batch at a time."""
-    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
     named_file = or_(audit_events.c.details.has_key("filename"), audit_events.c.action.in_(VALUE_ACTIONS))
+    return _redact_where(session, named_file, lambda details: matcher.redacted_value(details) != details)
+
+
+def _redact_where(session, condition, holds=None):
+    """Redact the details of the not yet redacted records matching ``condition`` (and ``holds(details)``,
+    if given), a batch at a time in sequence order, keeping each original's digest (the chain stays
+    verifiable); returns how many were redacted. The trigger refuses such an update unless the
+    transaction says piiri.audit_redaction is on."""
+    session.execute(text("SET LOCAL piiri.audit_redaction = 'on'"))
     done, after = 0, 0
     while True:
         rows = session.execute(
             select(audit_events.c.seq, audit_events.c.details, audit_events.c.details_salt)
-            .where(named_file, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
+            .where(condition, audit_events.c.details_digest.is_(None), audit_events.c.seq > after)
             .order_by(audit_events.c.seq)
             .limit(BATCH)
         ).all()
@@ -160,7 +143,7 @@ def redact_values(session, matcher):
             break
         for row in rows:
             replacement = redacted(row.details)
-            if replacement is not None and matcher.redacted_value(row.details) != row.details:
+            if replacement is not None and (holds is None or holds(row.details)):
                 session.execute(
                     update(audit_events)
                     .where(audit_events.c.seq == row.seq)

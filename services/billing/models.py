@@ -53,6 +53,8 @@ fee_types = Table(
     Column("amount", MONEY, nullable=False),
     Column("vat_class", Text, nullable=False),
     Column("account", Text, nullable=False, server_default=""),
+    # The membership period a paid invoice of this fee pays ("2027"), or null: not a membership fee.
+    Column("membership_period", Text),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

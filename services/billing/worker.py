@@ -11,10 +11,9 @@ import logging
 
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from piiri.context import act_as_header
+from piiri.context import ActAs
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
@@ -30,14 +29,6 @@ from services.billing.runs.queue import OUTBOX_CHANNELS, RUN_QUEUE, consume_runs
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 10
-
-
-class ActAs(DependencyProvider):
-    def get_dependency(self, worker_ctx):
-        def act_as(actor_header, request_id):
-            act_as_header(worker_ctx, actor_header, request_id)
-
-        return act_as
 
 
 class BillingWorker:

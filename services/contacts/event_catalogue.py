@@ -20,6 +20,7 @@ from services.contacts.erasure.contract import (
     ErasureRequestedEvent,
 )
 from services.contacts.groups.contract import GroupEvent, MemberEvent
+from services.contacts.paid_membership.contract import MembershipPaidChangedEvent
 from services.contacts.person.contract import CoupleEvent, DeceasedEvent, NameEvent, StatusEvent, StatusKind
 from services.contacts.photos.contract import PhotoEvent
 from services.contacts.retention.contract import Rule
@@ -118,6 +119,7 @@ CATALOGUE: dict[str, dict] = {
     **_same(PhotoEvent, "photo_changed", "photo_removed"),
     **_same(GroupEvent, "group_created", "group_changed"),
     **_same(MemberEvent, "member_joined", "member_left"),
+    **_same(MembershipPaidChangedEvent, "membership_paid_changed"),
     **_same(
         CustomFieldEvent,
         *(f"custom_field_{what}" for what in ("created", "updated", "removed", "restored", "purged")),

@@ -405,7 +405,8 @@ automations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(
-        "trigger_type IN ('member_joined', 'member_left', 'date_reached')", name="automations_trigger"
+        "trigger_type IN ('member_joined', 'member_left', 'date_reached', 'membership_paid_changed')",
+        name="automations_trigger",
     ),
     CheckConstraint(
         "action_type IN ('add_to_group', 'remove_from_group', 'set_status', 'end_status', 'publish_event')",
@@ -631,6 +632,40 @@ Index(
     contacts.c.birth_date,
     func.piiri_import_name(contacts.c.first_name, contacts.c.last_name),
     postgresql_where=text("birth_date IS NOT NULL"),
+)
+
+# --- Paid-up membership (B4, issue 15; 0021) --------------------------------------------------------
+# One row per invoice and member it covers, from billing's invoice_paid (idempotent by the key); a
+# credit note sets withdrawn_at (a credit arriving first leaves the row withdrawn, so the late payment
+# event changes nothing). Paid up for a period: a row of it not withdrawn, or a membership flag.
+membership_payments = Table(
+    "membership_payments",
+    metadata,
+    Column("invoice_id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "contact_id",
+        UUID(as_uuid=True),
+        ForeignKey("contacts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("period", Text, nullable=False),
+    Column("paid_on", Date),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("withdrawn_at", DateTime(timezone=True)),
+    Index("membership_payments_paid", "period", "contact_id", postgresql_where=text("withdrawn_at IS NULL")),
+    Index("membership_payments_contact", "contact_id"),
+)
+
+# A free or honorary membership: paid up for every period, with who set it, when and why.
+membership_flags = Table(
+    "membership_flags",
+    metadata,
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("set_by", String(150), nullable=False),
+    Column("set_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("kind IN ('free', 'honorary')", name="membership_flags_kind"),
 )
 
 outbox = outbox_table(metadata)

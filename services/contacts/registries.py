@@ -14,6 +14,8 @@ from services.contacts.custom_fields import filters as custom_field_filters
 from services.contacts.details import ContactDetails
 from services.contacts.filters import SearchFilters
 from services.contacts.groups import parts as group_parts
+from services.contacts.paid_membership import details as paid_membership_details
+from services.contacts.paid_membership import filters as paid_membership_filters
 from services.contacts.person import details as person_details
 from services.contacts.person import filters as person_filters
 from services.contacts.photos import details as photo_details
@@ -25,6 +27,7 @@ FILTER_SETS = (
     consent_filters.FILTERS,
     custom_field_filters.FILTERS,
     group_parts.FILTERS,
+    paid_membership_filters.FILTERS,
     person_filters.FILTERS,
 )
 
@@ -33,6 +36,7 @@ DETAIL_PARTS = (
     consent_details.DETAIL,
     custom_field_details.DETAIL,
     group_parts.DETAIL,
+    paid_membership_details.DETAIL,
     person_details.DETAIL,
     photo_details.DETAIL,
 )

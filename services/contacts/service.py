@@ -39,6 +39,7 @@ from services.contacts.imports.rpc import ImportsRpc
 from services.contacts.mailing_audience.rpc import MailingAudienceRpc
 from services.contacts.merge.rpc import MergeRpc
 from services.contacts.merge.storage import redirect_target
+from services.contacts.paid_membership.rpc import PaidMembershipRpc
 from services.contacts.person.rpc import PersonRpc
 from services.contacts.photos.rpc import PhotosRpc
 from services.contacts.registries import CONTACT_DETAILS
@@ -217,6 +218,7 @@ FEATURES = (
     ErasureRpc,
     AccessReportRpc,
     ConsentsRpc,
+    PaidMembershipRpc,
     RetentionRpc,
     AutomationsRpc,
     MergeRpc,

@@ -12,10 +12,9 @@ import logging
 
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from piiri.context import act_as_header
+from piiri.context import ActAs
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
@@ -29,16 +28,6 @@ log = logging.getLogger(__name__)
 DEFAULT_STALE_SECONDS = 120
 RECOVERY_INTERVAL = 5  # seconds between looks for jobs of dead workers
 PAGE_SIZE = 2000
-
-
-class ActAs(DependencyProvider):
-    """``self.act_as(actor_header, request_id)``: this worker's later RPC calls carry that actor."""
-
-    def get_dependency(self, worker_ctx):
-        def act_as(actor_header, request_id):
-            act_as_header(worker_ctx, actor_header, request_id)
-
-        return act_as
 
 
 class ExportWorker:

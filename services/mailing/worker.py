@@ -14,11 +14,10 @@ from datetime import timedelta
 
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
 from piiri.audit import AuditTrail
-from piiri.context import Actor, act_as_header
+from piiri.context import ActAs, Actor
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
@@ -34,16 +33,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STALE_SECONDS = 120
 RECOVERY_INTERVAL = 5
-
-
-class ActAs(DependencyProvider):
-    """``self.act_as(actor_header, request_id)``: this worker's later RPC calls carry that actor."""
-
-    def get_dependency(self, worker_ctx):
-        def act_as(actor_header, request_id):
-            act_as_header(worker_ctx, actor_header, request_id)
-
-        return act_as
 
 
 class Kit:

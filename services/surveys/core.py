@@ -13,7 +13,7 @@ from nameko.dependency_providers import Config
 from piiri.audit import AuditTrail, WorkerAuditTrail
 from piiri.context import CallContext, Context
 from piiri.db import Database, WorkerDatabase
-from piiri.errors import NotFound
+from piiri.errors import NotFound, ValidationFailed
 from piiri.outbox import Outbox, WorkerOutbox
 from piiri.rpc import RpcProxy
 from services.surveys import contract, models
@@ -42,3 +42,11 @@ class SurveysCore:
             self.db.session.rollback()
             raise NotFound(contract.LINK_NOT_FOUND, {"id": str(link_id)})
         return link
+
+
+def checked_page(limit, offset):
+    """(limit, offset) of a list RPC: whole numbers, 1-1000 rows from 0 on, or a clear error naming them."""
+    for name, value, low, high in (("limit", limit, 1, 1000), ("offset", offset, 0, 10**9)):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationFailed(contract.LINK_INVALID, {name: ["surveys.number_out_of_range"]})
+    return limit, offset

@@ -156,6 +156,10 @@ def test_b1_b4_the_billing_pages(system, admin_api):
         assert "20,00\xa0€" in shown_text(page)  # amounts and dates as Finnish readers write them
         assert not UNFORMATTED.findall(shown_text(page)), UNFORMATTED.findall(shown_text(page))
     assert web.get(base + f"/billing/invoices/{invoice_id}/pdf").content.startswith(b"%PDF")
+    assert 'id="invoice-finvoice"' in detail.text  # B3: the e-invoice file for an operator, from the page
+    finvoice = web.get(base + f"/billing/invoices/{invoice_id}/finvoice")
+    assert finvoice.status_code == 200 and b"<Finvoice" in finvoice.content
+    assert "attachment" in finvoice.headers["Content-Disposition"]
     upload = web.post(
         base + "/billing/bank-files",
         data={"csrf_token": csrf},

@@ -113,6 +113,7 @@ def unique_values():
         "alt_name": f"Aq{token}",
         "status_note": f"Kq{token}",
         "consent_note": f"Oq{token}",
+        "flag_reason": f"Yq{token}",
         "membership_role": f"Rq{token}",
         "affiliation_title": f"Jq{token}",
         "imported_city": f"Iq{token}",
@@ -159,6 +160,7 @@ def make_person(contacts, values):
     contacts.add_alt_name(key, {"kind": "maiden", "last_name": values["alt_name"]})
     contacts.add_status(key, {"kind": "abroad", "starts_on": "2026-01-01", "note": values["status_note"]})
     contacts.record_consent(key, {"purpose": "newsletter", "given": True, "note": values["consent_note"]})
+    contacts.set_membership_flag(key, {"kind": "honorary", "reason": values["flag_reason"]})  # B4
     firm = contacts.create_contact({"kind": "organisation", "organisation_name": "Pysyvä Oy"})
     contacts.add_affiliation(
         key, {"organisation_id": firm["id"], "role": "employee", "title": values["affiliation_title"]}

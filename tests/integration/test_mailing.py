@@ -214,6 +214,13 @@ def test_m1_m5_a_group_list_is_consent_gated_synced_kept_in_step_and_erased_at_c
         assert run["status"] == "done" and run["counts"]["excluded"]["unsubscribed"] == 1, run
         assert cm_states(account, cm_list_id)["bertta@example.fi"][0] == "Unsubscribed"
         assert cluster.mailing.flags_of([bertta["id"]])[bertta["id"]][0]["kind"] == "unsubscribed"
+        assert wait_for(  # the flag is a change of her data: audited, naming where it came from
+            lambda: (
+                ("mailing.contact_unsubscribed", {"list_id": mailing_list["id"], "source": "reconcile"})
+                in audit_actions(engines, bertta["id"])
+            ),
+            15,
+        )
         flagged = cluster.mailing.audience(mailing_list["id"], "unsubscribed")["items"]
         assert [item["id"] for item in flagged] == [bertta["id"]]
 
@@ -221,7 +228,9 @@ def test_m1_m5_a_group_list_is_consent_gated_synced_kept_in_step_and_erased_at_c
         with pytest.raises(PermissionDenied):
             cluster.mailing.receive_webhook(mailing_list["id"], "wrong", "{}")
         with engines["mailing"].connect() as conn:
-            secret = conn.execute(text("SELECT webhook_secret FROM mailing_lists")).scalar_one()
+            secret = conn.execute(
+                text("SELECT webhook_secret FROM mailing_lists WHERE id = :id"), {"id": mailing_list["id"]}
+            ).scalar_one()
         with pytest.raises(BadRequest):
             cluster.mailing.receive_webhook(mailing_list["id"], secret, "{not json")
         control(
@@ -234,14 +243,27 @@ def test_m1_m5_a_group_list_is_consent_gated_synced_kept_in_step_and_erased_at_c
             "Date": "2026-01-01 10:00:00",
         }
         real = {**forged, "EmailAddress": "cecilia@example.fi"}
-        body = {"Events": [forged, real], "ListID": cm_list_id}
+        stranger = {**forged, "EmailAddress": "ei.listalla@example.fi"}  # not on the list at CM
+        body = {"Events": [forged, stranger, real], "ListID": cm_list_id}
         assert cluster.mailing.receive_webhook(mailing_list["id"], secret, json.dumps(body)) == {
             "flagged": 1,
-            "ignored": 1,
+            "ignored": 2,
         }
         assert [flag["kind"] for flag in cluster.mailing.flags_of([cecilia["id"]])[cecilia["id"]]] == [
             "bounced"
         ]
+        # a list never synced has nothing at Campaign Monitor to confirm against: every event is ignored
+        unsynced = cluster.mailing.create_list(
+            {"name": "Vielä tyhjä", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+        )
+        with engines["mailing"].connect() as conn:
+            unsynced_secret = conn.execute(
+                text("SELECT webhook_secret FROM mailing_lists WHERE id = :id"), {"id": unsynced["id"]}
+            ).scalar_one()
+        assert cluster.mailing.receive_webhook(unsynced["id"], unsynced_secret, json.dumps(body)) == {
+            "flagged": 0,
+            "ignored": 3,
+        }
 
         # G3 and G4: the access report lists the person's mailing data; erasure deletes them at CM
         held = cluster.mailing.personal_data(bertta["id"])["sections"]

@@ -1,12 +1,13 @@
 """Matching payments to invoices (B4), in the importing transaction: by reference (a Finnish reference or
 its RF form); paid, partly paid (the rest stays open) or overpaid (the excess stays on the invoice as the
 payer's credit); anything else waits in the unmatched queue with its reason. Events: ``invoice_paid``
-when an invoice reaches its total, ``payment_unmatched`` for the queue."""
+when an invoice reaches its total (with the membership it pays: invoices/membership.py),
+``payment_unmatched`` for the queue."""
 
 from decimal import Decimal
 
 from services.billing.bank_files import storage
-from services.billing.invoices import money, rules
+from services.billing.invoices import membership, money, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.references import rules as references
 
@@ -37,20 +38,8 @@ def apply(session, outbox, payment, invoice, matched_by):
     )
     storage.matched(session, payment["id"], invoice["id"], matched_by)
     if status in ("paid", "overpaid") and not was_paid:
-        outbox.event(
-            session,
-            "invoice_paid",
-            {
-                "invoice_id": str(invoice["id"]),
-                "invoice_number": invoice["number"],
-                "contact_id": str(invoice["contact_id"]) if invoice["contact_id"] else None,
-                "fee_type_id": str(invoice["fee_type_id"]) if invoice["fee_type_id"] else None,
-                "total": money.text(Decimal(invoice["total"])),
-                "paid_amount": money.text(paid),
-                "status": status,
-                "paid_on": (updated.get("paid_on") or payment["booked_on"]).isoformat(),
-            },
-        )
+        paid_on = updated.get("paid_on") or payment["booked_on"]
+        outbox.event(session, "invoice_paid", membership.paid_event(session, invoice, paid, status, paid_on))
     return updated
 
 

@@ -21,6 +21,8 @@ PAYMENT_STATUSES = ("matched", "unmatched")
 # Why a preview leaves a contact out of a run.
 EXCLUSION_REASONS = ("deceased", "erased", "no_address", "already_invoiced", "couple_partner")
 SELECTION_KINDS = ("group", "saved_search", "search", "ids")
+# A membership period a fee type pays: a year ("2027") or a season ("2026-2027"), digits and dashes.
+MEMBERSHIP_PERIOD = r"^[0-9]{4}(-[0-9]{2,4})?$"
 
 
 class FeeTypeInput(Schema):
@@ -30,6 +32,12 @@ class FeeTypeInput(Schema):
     account = fields.String(
         load_default="", validate=validate.Length(max=20), metadata={"description": "Bookkeeping account."}
     )
+    membership_period = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(MEMBERSHIP_PERIOD, error="billing.membership_period_invalid"),
+        metadata={"description": 'The membership period a paid invoice of this fee pays ("2027"), or null.'},
+    )
 
 
 class FeeType(Schema):
@@ -38,6 +46,7 @@ class FeeType(Schema):
     amount = fields.String(metadata={"description": 'Net amount, "50.00".'})
     vat_class = fields.String()
     account = fields.String()
+    membership_period = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
 
@@ -87,6 +96,34 @@ class InvoicePaidEvent(Schema):
     paid_amount = fields.String(required=True)
     status = fields.String(required=True, metadata={"description": "paid or overpaid"})
     paid_on = fields.Date(allow_none=True)
+    membership_period = fields.String(
+        allow_none=True,
+        metadata={"description": "The membership period the invoice's fee type pays (null: none)."},
+    )
+    member_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "Whose membership the invoice pays: the payer and, on a couple's invoice, "
+            "the partner (empty once erased)."
+        },
+    )
+
+
+class InvoiceCreditedEvent(Schema):
+    """invoice_credited: an invoice was cancelled by a credit note; what it paid is withdrawn."""
+
+    schema_version = fields.Integer(required=True)
+    event_id = fields.UUID(required=True)
+    invoice_id = fields.UUID(required=True)
+    invoice_number = fields.Integer(required=True)
+    credit_note_number = fields.Integer(required=True)
+    contact_id = fields.UUID(allow_none=True, metadata={"description": "The payer (null once erased)."})
+    fee_type_id = fields.UUID(allow_none=True)
+    was_paid = fields.Boolean(
+        required=True, metadata={"description": "The invoice had been paid (invoice_paid was sent)."}
+    )
+    membership_period = fields.String(allow_none=True)
+    member_ids = fields.List(fields.UUID())
 
 
 class PaymentUnmatchedEvent(Schema):

@@ -1,5 +1,6 @@
 """Fee types (B1), a billing feature: define, list and retire the fees invoices charge (amount,
-VAT class whose rate the invoice's date picks, bookkeeping account). A fee type is never deleted: its
+VAT class whose rate the invoice's date picks, bookkeeping account, and the membership period a paid
+invoice of it pays, if it is a membership fee: invoices/membership.py). A fee type is never deleted: its
 invoices name it."""
 
 from marshmallow import ValidationError
@@ -23,6 +24,9 @@ def fee_type_view(row):
 def load_fee_type(data):
     if not isinstance(data, dict):
         raise ValidationFailed("billing.fee_type_invalid", {"_schema": ["billing.not_an_object"]})
+    period = data.get("membership_period")
+    if isinstance(period, str):  # a form's empty field: no period; else the period trimmed
+        data = {**data, "membership_period": period.strip() or None}
     try:
         values = FeeTypeInput().load(data)
     except ValidationError as exc:

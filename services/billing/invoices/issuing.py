@@ -4,7 +4,7 @@ contacts service gave them, the priced lines and totals."""
 
 from datetime import timedelta
 
-from services.billing.invoices import rules, storage
+from services.billing.invoices import rules, storage, views
 from services.billing.references import rules as references
 
 SERIES = "invoice"
@@ -69,28 +69,24 @@ def issue(
     return invoice
 
 
+# what a credit note takes over from the invoice it cancels: whom it is for, and the payer as invoiced
+CREDIT_NOTE_COPIES = (
+    "contact_id",
+    "partner_id",
+    "fee_type_id",
+    *views.PERSONAL_FIELDS,
+    "language",
+    "delivery",
+)
+
+
 def credit(session, settings, original, lines, credit_date):
     """The credit note of ``original`` (locked by the caller): its own number and reference, the lines
     negated, a reference to the original; the original becomes ``credited`` (never deleted)."""
     number = storage.take_number(session, SERIES, settings.first_number)
     negated = rules.credit_lines(lines)
     values = {
-        **{
-            key: original[key]
-            for key in (
-                "contact_id",
-                "partner_id",
-                "fee_type_id",
-                "payer_name",
-                "street",
-                "postal_code",
-                "city",
-                "country",
-                "email",
-                "language",
-                "delivery",
-            )
-        },
+        **{key: original[key] for key in CREDIT_NOTE_COPIES},
         "number": number,
         "kind": "credit_note",
         "credited_invoice_id": original["id"],

@@ -14,7 +14,7 @@ from services.billing.contract import INVOICE_STATUSES, PERMISSION, SingleInvoic
 from services.billing.core import BillingCore
 from services.billing.documents import finvoice, pdf
 from services.billing.fee_types import storage as fee_storage
-from services.billing.invoices import issuing, rules, storage
+from services.billing.invoices import issuing, membership, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
 from services.billing.runs.rules import has_address
 
@@ -191,6 +191,9 @@ class InvoicesRpc(BillingCore):
                 )
             lines = storage.lines_of(session, original["id"])
             note = issuing.credit(session, self.settings, original, lines, clock.today())
+            self.outbox.event(
+                session, "invoice_credited", membership.credited_event(session, original, note["number"])
+            )
             self.audit.write(
                 self.outbox,
                 session,

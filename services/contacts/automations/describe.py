@@ -12,6 +12,9 @@ def trigger_text(automation, names):
         verb = "joins" if kind == "member_joined" else "leaves"
         sub = " or a subgroup" if config.get("include_subgroups") else ""
         return f"Someone {verb} {_group(config, names)}{sub}"
+    if kind == "membership_paid_changed":
+        state = "becomes paid up" if config.get("paid_up", True) else "is no longer paid up"
+        return f"A member {state} for {config.get('period')}"
     if kind == "date_reached":
         field = config.get("field", "")
         what = {

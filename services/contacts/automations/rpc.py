@@ -12,6 +12,7 @@ import eventlet
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
+from sqlalchemy import not_
 
 from piiri import clock
 from piiri.context import SYSTEM
@@ -25,6 +26,7 @@ from services.contacts.core import ContactsCore
 from services.contacts.groups import storage as group_storage
 from services.contacts.groups.tree import ancestor_ids
 from services.contacts.models import custom_fields
+from services.contacts.paid_membership import storage as paid_storage
 from services.contacts.person import storage as person_storage
 from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
 
@@ -148,7 +150,8 @@ class AutomationsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def dry_run(self, definition=None, automation_id=None, horizon_days=None):
         """Who would be affected now: member triggers -> the group's active members ("if they joined now");
-        date_reached -> contacts whose date hits within ``horizon_days`` (30). Count + first 50, audited."""
+        date_reached -> contacts whose date hits within ``horizon_days`` (30); membership_paid_changed -> the
+        contacts whose paid-up status is already the one asked. Count + first 50, audited."""
         actor = self.context.require(MANAGE)
         session = self.db.session
         if automation_id:
@@ -166,6 +169,11 @@ class AutomationsRpc(ContactsCore):
                 session, config, today, today + timedelta(days=horizon - 1), DRY_RUN_LIMIT, scope
             )
             note = f"Contacts whose date is reached in the next {horizon} days."
+        elif automation["trigger_type"] == "membership_paid_changed":
+            condition = paid_storage.paid_up(config["period"])
+            condition = condition if config["paid_up"] else not_(condition)
+            count, items = storage.matching(session, condition, DRY_RUN_LIMIT, scope)
+            note = f"The contacts whose status for {config['period']} is already as the trigger asks."
         else:
             group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
             count, items = storage.current_members(
@@ -194,6 +202,10 @@ class AutomationsRpc(ContactsCore):
     @event_handler("contacts", "member_left", requeue_on_error=True)
     def automations_on_member_left(self, payload):
         self._auto_guarded(self.run_membership_automations, "member_left", payload)
+
+    @event_handler("contacts", "membership_paid_changed", requeue_on_error=True)
+    def automations_on_membership_paid_changed(self, payload):
+        self._auto_guarded(self.run_paid_membership_automations, "membership_paid_changed", payload)
 
     @timer(interval=SCAN_INTERVAL)
     def automations_date_timer(self):
@@ -239,6 +251,22 @@ class AutomationsRpc(ContactsCore):
         for automation in matching:
             key = payload.get("event_id") or f"{payload.get('membership_id')}:{event}"
             made += self._auto_run(automation, key, uuid.UUID(str(payload["contact_id"])), trigger)
+        return made
+
+    def run_paid_membership_automations(self, event, payload):
+        """Run every enabled membership_paid_changed automation the change fires (B4); returns runs made."""
+        self.context.act_as(SYSTEM)
+        if not payload.get("contact_id") or not payload.get("event_id"):
+            log.warning("automations: %s without contact_id or event_id ignored: %r", event, payload)
+            return 0
+        candidates = storage.enabled_with_trigger(self.db.session, event)
+        self.db.session.rollback()
+        trigger = {"type": event, "event_id": payload["event_id"], "period": payload.get("period")}
+        made = 0
+        for automation in candidates:
+            if rules.paid_trigger_fires(automation["trigger_config"], payload):
+                contact_id = uuid.UUID(str(payload["contact_id"]))
+                made += self._auto_run(automation, payload["event_id"], contact_id, trigger)
         return made
 
     def run_date_automations(self, today=None):

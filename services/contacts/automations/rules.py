@@ -19,7 +19,9 @@ RESERVED_EVENT_PREFIXES = (
     "saved_search_",
     "birthday_",
     "couple_",
+    "membership_paid_",
 )
+PERIOD = re.compile(r"^[0-9]{4}(-[0-9]{2,4})?$")  # a membership period, as paid_membership/contract.py
 DATE_FIELDS = ("membership_ends", "birth_date")
 MAX_OFFSET_DAYS = 3660
 MAX_NAME = 200
@@ -129,6 +131,27 @@ def _membership_trigger(config, errors, prefix="trigger_config"):
 
 trigger_type("member_joined", event="member_joined")(_membership_trigger)
 trigger_type("member_left", event="member_left")(_membership_trigger)
+
+
+@trigger_type("membership_paid_changed", event="membership_paid_changed")
+def _paid_trigger(config, errors, prefix="trigger_config"):
+    """A member becomes paid up for ``period`` (``paid_up`` true) or stops being (false), B4."""
+    _unknown(config, ("period", "paid_up"), errors, prefix)
+    paid_up = config.get("paid_up", True)
+    if not isinstance(paid_up, bool):
+        errors[f"{prefix}.paid_up"] = ["Must be true or false."]
+    period = _text(config, "period", errors, prefix, PERIOD, "Give a membership period, e.g. 2027.")
+    return {"period": period, "paid_up": paid_up is not False}
+
+
+def paid_trigger_fires(config, payload):
+    """Whether a ``membership_paid_changed`` payload fires a trigger of this config: the change concerns
+    its period (or the flag, which covers every period) and leaves the member as the trigger asks."""
+    if payload.get("period") not in (None, config["period"]):
+        return False
+    paid_periods = payload.get("paid_periods") or []
+    now = payload.get("membership_flag") is not None or config["period"] in paid_periods
+    return now == config["paid_up"]
 
 
 @trigger_type("date_reached")

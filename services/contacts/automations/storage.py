@@ -239,6 +239,11 @@ def date_expression(config, session):
     return value, value.isnot(None)
 
 
+def matching(session, condition, limit, scope=()):
+    """(count, first ``limit`` contacts) meeting ``condition`` within ``scope``."""
+    return _page(session, and_(condition, *scope), limit)
+
+
 def date_hits(session, config, first_day, last_day, limit, scope=()):
     """Contacts whose field (+ offset) falls on a day in [first_day, last_day] (birth dates: yearly),
     as (count, first ``limit`` with their ``hit_on`` day), within ``scope`` (conditions, if any)."""

@@ -3,6 +3,7 @@ report), erasing those rows, and the ``erasures`` records (who asked, per-servic
 
 What erasure removes: the ``contacts`` row and every table hanging off it by a cascading key (names,
 statuses, couple memberships, memberships, custom values, affiliations, photo, consents, legal bases,
+paid membership periods and the free or honorary flag,
 duplicate candidates, redirects of ids merged into it); and by hand the rows naming it without a key:
 its couples (the couple's address name names it), duplicate dismissals, ``contact_link`` custom values
 of other contacts pointing to it, automation runs about it, its import history (the undo records of
@@ -44,6 +45,8 @@ from services.contacts.models import (
     duplicate_dismissals,
     erasures,
     legal_bases,
+    membership_flags,
+    membership_payments,
     memberships,
     outbox,
     saved_searches,
@@ -61,6 +64,8 @@ PERSONAL_TABLES = {
     "affiliations": (affiliations, "person_id"),
     "automation_runs": (automation_runs, "contact_id"),
     "import_changes": (contact_import_changes, "contact_id"),
+    "membership_payments": (membership_payments, "contact_id"),
+    "membership_flags": (membership_flags, "contact_id"),
 }
 
 

@@ -147,17 +147,21 @@ class GroupsRpc(ContactsCore):
         return self.update_group(group_id, {"archived": archived})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def list_groups(self, include_archived=False, on=None, compact=False, max_depth=None):
+    def list_groups(self, include_archived=False, on=None, compact=False, max_depth=None, counts=True):
         """The whole tree, depth-first, with active member counts (direct and including subgroups);
         ``max_depth``: only the top levels (0: top-level groups), each group at the limit with
-        ``more_subgroups``; ``compact``: only id, parent_id, name, archived, depth and the counts."""
+        ``more_subgroups``; ``compact``: only id, parent_id, name, archived, depth and the counts;
+        ``counts=False`` (a form's group picker): without the counts, which are then neither computed
+        nor audited (nothing derived from personal data is read)."""
         actor = self.context.require("contacts.view")
         on = self._groups_day(on, "on") or clock.today()
         max_depth = tree.clean_depth(max_depth)
         session = self.db.session
         rows = storage.all_groups(session, include_archived, max_depth)
         shown = [row["id"] for row in rows] if max_depth is not None else None
-        if actor.scoped:  # C6: a scoped actor's counts include only the contacts in their scope
+        if not counts:
+            direct, total = {}, {}
+        elif actor.scoped:  # C6: a scoped actor's counts include only the contacts in their scope
             direct, total = scopes.member_counts(session, actor, on)
         else:
             direct, total = storage.stored_member_counts(session, on, group_ids=shown)
@@ -168,17 +172,20 @@ class GroupsRpc(ContactsCore):
         session.rollback()
         names = {str(row["id"]): row["name"] for row in rows}
         items = tree.build_tree(rows, direct, total)
-        audit_derived(  # issue 12 item 4: member counts are derived from personal data
-            self.audit,
-            actor,
-            "group_members",
-            {
-                "groups": len(items),
-                "on": on.isoformat(),
-                "members": sum(total.get(row["id"], 0) for row in rows),
-            },
-        )
+        if counts:
+            audit_derived(  # issue 12 item 4: member counts are derived from personal data
+                self.audit,
+                actor,
+                "group_members",
+                {
+                    "groups": len(items),
+                    "on": on.isoformat(),
+                    "members": sum(total.get(row["id"], 0) for row in rows),
+                },
+            )
         fields = tree.COMPACT_FIELDS if compact else tree.LIST_FIELDS
+        if not counts:
+            fields = tuple(name for name in fields if name not in tree.COUNT_FIELDS)
         if max_depth is not None:
             fields = (*fields, "more_subgroups")
             for item in items:

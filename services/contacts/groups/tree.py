@@ -125,6 +125,7 @@ LIST_FIELDS = (
     "all_members",
 )
 COMPACT_FIELDS = ("id", "parent_id", "name", "archived", "depth", "direct_members", "all_members")
+COUNT_FIELDS = ("direct_members", "all_members")
 
 
 MAX_DEPTH = 100

@@ -21,6 +21,7 @@ from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.groups import tree
 from services.contacts.merge import rules, storage
 from services.contacts.merge.contract import Candidate, CandidatePair
+from services.contacts.paid_membership import storage as paid_membership_storage
 from services.contacts.person import rules as person_rules
 from services.contacts.person import storage as person_storage
 from services.contacts.registries import CONTACT_DETAILS
@@ -242,6 +243,7 @@ class MergeRpc(ContactsCore):
             storage.repoint_contact_links(session, survivor_key, merged_keys)
             storage.move_affiliations_and_photo(session, survivor_key, merged_keys)
             consent_storage.move_to_survivor(session, survivor_key, merged_keys)  # G1
+            paid_membership_storage.move_to_survivor(session, survivor_key, merged_keys)  # B4
             storage.redirect(session, survivor_key, merged_keys, actor.username or actor.id)
             storage.delete_contacts(session, merged_keys)
             storage.forget_pairs_of(session, survivor_key)

@@ -16,7 +16,7 @@ SCOPE_CHECKED = set(
     get_photo set_photo remove_photo data_protection_view list_consents record_consent list_legal_bases
     add_legal_basis end_legal_basis remove_legal_basis past_retention count_past_retention
     erase_past_retention erasure_preview personal_data access_report_file request_erasure import_ids_of
-    match_keys_of
+    match_keys_of set_membership_flag clear_membership_flag
     get_contact update_contact delete_contact contact_exists search_contacts count_contacts
     search_summary search_contacts_advanced count_contacts_advanced run_saved_search
     upcoming_birthdays duplicates_of list_duplicate_candidates dismiss_duplicate compare_contacts

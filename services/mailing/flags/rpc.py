@@ -3,8 +3,10 @@
 ``receive_webhook`` takes a Campaign Monitor webhook post that the gateway passes on unread: the list's
 secret in its URL must match (else PermissionDenied: the gateway answers 403), a malformed body is a 400,
 and each Deactivate event is confirmed through the API (the posts are unsigned) before the contact is
-flagged; the flag is a change of personal data, audited through the outbox. ``flags_of`` gives the flags
-of contacts (an audited read) for the pages that show the warning symbol.
+flagged (an address Campaign Monitor does not have on the list, or a list never synced, is ignored, so
+one stray event does not make Campaign Monitor post the whole batch again); the flag is a change of
+personal data, audited through the outbox. ``flags_of`` gives the flags of contacts (an audited read) for
+the pages that show the warning symbol.
 """
 
 import hmac
@@ -35,10 +37,16 @@ class FlagsRpc(MailingCore):
         if row is None or not hmac.compare_digest(str(secret), row["webhook_secret"]):
             raise PermissionDenied(errors.WEBHOOK_SECRET_UNKNOWN)
         events = rules.deactivations(body)
+        if row["cm_list_id"] is None:  # never synced: nothing at Campaign Monitor to confirm against
+            return {"flagged": 0, "ignored": len(events)}
         account = campaign_monitor.configure(self.config)
         flagged = ignored = 0
         for email, kind, when in events:
-            subscriber = account.call(account.subscribers().get, row["cm_list_id"], email)
+            try:
+                subscriber = account.call(account.subscribers().get, row["cm_list_id"], email)
+            except ValidationFailed:  # not on the list there (code 203): nothing to confirm
+                ignored += 1
+                continue
             if rules.STATE_FLAGS.get(subscriber.State) != kind:
                 ignored += 1  # not what Campaign Monitor says now: an old or forged event
                 continue

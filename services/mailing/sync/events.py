@@ -1,10 +1,11 @@
 """Incremental sync (M1), mixed into MailingService: the contact events that can change who is on a list
-(a contact changed, deleted or marked deceased; a membership began or ended; a consent or legal basis
-recorded; an import or a merge) arrive on one durable queue, ``piiri.mailing.contact_changes``, bound to
-each of them on ``contacts.events``; each queues an incremental run of every synced list for the contacts
-it names. The run (services/mailing/sync/running.py) evaluates just those contacts again and adds, updates
-or deletes them at Campaign Monitor. The ids of a burst of events gather in the list's queued run (at most
-1,000 a run). Erasure is not here: erasure.py deletes the person at Campaign Monitor at once.
+(a contact changed, deleted or marked deceased; a membership began or ended; paid-up status changed (B4);
+a consent or legal basis recorded; an import or a merge) arrive on one durable queue,
+``piiri.mailing.contact_changes``, bound to each of them on ``contacts.events``; each queues an
+incremental run of every synced list for the contacts it names. The run (services/mailing/sync/running.py)
+evaluates just those contacts again and adds, updates or deletes them at Campaign Monitor. The ids of a
+burst of events gather in the list's queued run (at most 1,000 a run). Erasure is not here: erasure.py
+deletes the person at Campaign Monitor at once.
 """
 
 import uuid
@@ -27,6 +28,7 @@ FOLLOWED_EVENTS = (
     "contact_deceased_unmarked",
     "member_joined",
     "member_left",
+    "membership_paid_changed",
     "consent_given",
     "consent_withdrawn",
     "legal_basis_added",

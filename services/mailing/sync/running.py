@@ -19,6 +19,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from piiri.context import SYSTEM
 from piiri.errors import PiiriError
 from services.mailing.campaign_monitor import CampaignMonitorDown
 from services.mailing.contract import errors
@@ -126,13 +127,27 @@ class SyncRunner:
                 emails = {item.EmailAddress: item.Date for item in answer.Results}
                 with self.kit.db.transaction() as session:
                     known = storage.contacts_by_email(session, self.list["id"], list(emails))
+                    flagged = []
                     for email, when in emails.items():
                         contact_id = known.get(email.lower())
                         if contact_id is not None:
-                            flags_storage.set_flag(
+                            if flags_storage.set_flag(
                                 session, contact_id, kind, email, self.list["id"], "reconcile", f"{when}+00"
-                            )
+                            ):
+                                flagged.append(contact_id)
                             storage.set_member_state(session, self.list["id"], [contact_id], kind)
+                    if flagged:  # a new flag changes the person's data: audited as the webhook's are
+                        self.kit.audit.write(
+                            self.kit.outbox,
+                            session,
+                            SYSTEM,
+                            f"mailing.contact_{kind}",
+                            "contact",
+                            flagged,
+                            fields=["mailing_flags"],
+                            details={"list_id": str(self.list["id"]), "source": "reconcile"},
+                        )
+                self.kit.outbox.flush()
                 if page >= answer.NumberOfPages:
                     break
                 page += 1

@@ -17,7 +17,7 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
 from services.surveys import contract
-from services.surveys.core import SurveysCore
+from services.surveys.core import SurveysCore, checked_page
 from services.surveys.participants import states, storage
 
 PUSH = "contacts.export"
@@ -184,9 +184,7 @@ class ParticipantsRpc(SurveysCore):
     def list_participants(self, link_id, limit=100, offset=0):
         """A page of the survey's participants with invited/reminded/completed (an audited read)."""
         actor = self.context.require(VIEW)
-        for name, value, low, high in (("limit", limit, 1, 1000), ("offset", offset, 0, 10**9)):
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ValidationFailed(contract.LINK_INVALID, {name: ["surveys.number_out_of_range"]})
+        limit, offset = checked_page(limit, offset)
         link = self._link(link_id)
         rows = storage.page(self.db.session, link["id"], limit, offset)
         self.db.session.rollback()

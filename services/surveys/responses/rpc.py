@@ -26,7 +26,7 @@ from nameko.timer import timer
 from piiri.context import Actor
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PiiriError, ValidationFailed
 from services.surveys import contract
-from services.surveys.core import SurveysCore
+from services.surveys.core import SurveysCore, checked_page
 from services.surveys.links import storage as link_storage
 from services.surveys.participants import states as participant_states
 from services.surveys.participants import storage as participant_storage
@@ -293,9 +293,7 @@ class ResponsesRpc(SurveysCore):
     def list_responses(self, link_id, limit=100, offset=0):
         """A page of the responses taken in, with their mapped answers and outcome (an audited read)."""
         actor = self.context.require(VIEW)
-        for name, value, low, high in (("limit", limit, 1, 1000), ("offset", offset, 0, 10**9)):
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ValidationFailed(contract.LINK_INVALID, {name: ["surveys.number_out_of_range"]})
+        limit, offset = checked_page(limit, offset)
         link = self._link(link_id)
         rows = storage.page(self.db.session, link["id"], limit, offset)
         self.db.session.rollback()
