@@ -4,6 +4,8 @@ user's language. Pure, no I/O."""
 
 from marshmallow import ValidationError
 
+from piiri.errors import is_code
+
 # The code of a field whose value the input schemas (services.billing.contract) refused.
 FIELD_CODES = {
     "name": "billing.text_invalid",
@@ -26,7 +28,16 @@ UNKNOWN_FIELD = "billing.field_unknown"
 
 
 def coded(error: ValidationError) -> dict[str, list[str]]:
-    """{field: [code]} for a schema's refusal; a field the schema does not know is billing.field_unknown."""
+    """{field: [code]} for a schema's refusal: a validator's own codes as they are, a field's English
+    message as the field's code, and a field the schema does not know as billing.field_unknown."""
     messages = error.normalized_messages()
     fields = messages if isinstance(messages, dict) else {"_schema": messages}
-    return {name: [FIELD_CODES.get(name, UNKNOWN_FIELD)] for name in fields}
+    found = {}
+    for name, refused in fields.items():
+        own = (
+            [text for text in refused if isinstance(text, str) and is_code(text)]
+            if isinstance(refused, list)
+            else []
+        )
+        found[name] = own or [FIELD_CODES.get(name, UNKNOWN_FIELD)]
+    return found

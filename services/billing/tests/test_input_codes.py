@@ -32,3 +32,9 @@ def test_each_refused_field_has_its_code():
         "lines": ["billing.line_invalid"],
         "extra": ["billing.field_unknown"],
     }
+
+
+def test_a_validators_own_code_is_kept():
+    assert refusal(
+        FeeTypeInput, {"name": "Jäsenmaksu", "amount": "5", "membership_period": "ensi vuosi"}
+    ) == {"membership_period": ["billing.membership_period_invalid"]}
