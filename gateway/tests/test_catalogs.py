@@ -141,3 +141,14 @@ def test_every_error_code_a_service_raises_has_a_text_in_every_language():
         known = set(messages(language))
         missing = {code: where for code, where in codes.items() if code not in known}
         assert not missing, f"{language}: {missing}"
+
+
+def test_no_id_is_twice_in_one_catalog():
+    """read_po keeps the last of two entries of one id silently (`make messages` the first): the text a
+    reader sees would depend on the tool."""
+    twice = []
+    for locale_dir, language, path in catalogs():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        ids = [line for line in lines if line.startswith("msgid ") and line != 'msgid ""']  # "": header
+        twice += [f"{locale_dir}/{language}: {line}" for line in sorted(set(ids)) if ids.count(line) > 1]
+    assert twice == []
