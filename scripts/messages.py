@@ -9,6 +9,10 @@
    had and its new ones: an id built at run time, such as ``field.<name>``, is never dropped); new
    messages are empty until someone translates them, which ``gateway/tests/test_catalogs.py`` demands.
 4. ``pybabel compile`` writes the ``messages.mo`` files the gateway prefers to its ``.po`` when newer.
+5. The access-report PDF (made by the contacts service, from its own catalog) names audit actions, fields
+   and export formats with the gateway's words: the gateway's ``action.``, ``field.`` and ``exp.format.``
+   texts are copied into ``services/contacts/access_report/locale`` (tests/unit/test_access_report_words.py
+   checks they agree).
 
 Remove a message by deleting it from the three ``.po`` files of its area.
 """
@@ -106,5 +110,34 @@ def main():
             pybabel("compile", "-d", str(locale_dir), "-D", DOMAIN)
 
 
+REPORT_WORDS = ("action.", "field.", "exp.format.")
+
+
+def sync_access_report_words():
+    """Step 5: the gateway's texts of audit actions, fields and export formats into the report's catalog."""
+    from gateway.i18n import messages
+    from services.contacts.access_report.words import catalog_path as report_catalog
+
+    for language in LANGUAGES:
+        path = report_catalog(language)
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        changed = 0
+        for message_id, text in sorted(messages(language).items()):
+            if not message_id.startswith(REPORT_WORDS):
+                continue
+            if message_id not in catalog:
+                catalog.add(message_id, text)
+                changed += 1
+            elif catalog[message_id].string != text:
+                catalog[message_id].string = text  # Catalog.add would keep the old text
+                changed += 1
+        if changed:
+            with open(path, "wb") as handle:
+                write_po(handle, catalog, width=int(WIDTH))
+            print(f"access report {language}: {changed} words from the gateway")
+
+
 if __name__ == "__main__":
     main()
+    sync_access_report_words()
