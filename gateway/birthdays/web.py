@@ -42,7 +42,7 @@ def settings_form_data(form, current_filters, saved_searches):
         group_id = form.get("group_id", "").strip()
         filters = {"group_id": group_id} if group_id else None
         if filters is None:
-            raise ValidationFailed("Choose a group.", {"group_id": ["Choose a group."]})
+            raise ValidationFailed("bd.err_group", {"group_id": ["bd.err_group"]})
     elif kind == "saved_search":
         chosen = next((s for s in saved_searches if s["id"] == form.get("saved_search_id")), None)
         if chosen is None:

@@ -31,7 +31,6 @@ from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.custom_fields.values import write_contact_custom
 from services.contacts.erasure.rpc import ErasureRpc
-from services.contacts.error_codes import invalid
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.groups.storage import join_creator_scope
@@ -45,6 +44,7 @@ from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.retention.rpc import RetentionRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.survey_recipients.rpc import SurveyRecipientsRpc
+from services.contacts.validation.contract import invalid
 
 CONTACT = Contact()
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from piiri import clock
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 

@@ -4,7 +4,7 @@ write through storage, audit and publish in one transaction."""
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.affiliations import details, rules, storage
@@ -16,7 +16,7 @@ from services.contacts.affiliations.contract import (
     PeopleQuery,
 )
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
 ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
@@ -96,7 +96,7 @@ class AffiliationsRpc(ContactsCore):
             organisation = self._existing(session, values.pop("organisation_id"))
             problems = rules.link_problems(person, organisation)
             if problems:
-                raise ValidationFailed("These contacts cannot be linked.", problems)
+                raise ValidationFailed("contact.invalid", problems)
             self._refuse_duplicate(session, person, organisation, values["role"])
             if values["is_primary"]:
                 self._unset_primaries(session, actor, person["id"])
@@ -168,7 +168,7 @@ class AffiliationsRpc(ContactsCore):
         role_name = ROLE_NAMES.get(role, role)
         return Conflict(
             f"{person_name} is already linked to {organisation_name} as {role_name}.",
-            {"role": [f"Already linked to {organisation_name} as {role_name}."]},
+            {"role": [coded("err.affiliation_duplicate", organisation=organisation_name)]},
         )
 
     def _unset_primaries(self, session, actor, person_id, except_id=None):

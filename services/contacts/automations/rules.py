@@ -5,7 +5,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 # Event names the contacts service publishes itself: an automation may not fake them.
@@ -72,7 +72,7 @@ def _uuid(config, key, errors, prefix, required=True):
     value = config.get(key)
     if value in (None, ""):
         if required:
-            errors[f"{prefix}.{key}"] = ["Choose a group."]
+            errors[f"{prefix}.{key}"] = ["au.err_group"]
         return None
     try:
         return str(uuid.UUID(str(value)))
@@ -175,7 +175,7 @@ def _remove_action(config, errors, prefix="action_config"):
 def _set_status(config, errors, prefix="action_config"):
     _unknown(config, ("kind", "days"), errors, prefix)
     return {
-        "kind": _text(config, "kind", errors, prefix, message="Choose a status kind."),
+        "kind": _text(config, "kind", errors, prefix, message="au.err_kind"),
         "days": _int(config, "days", errors, prefix, 1, MAX_OFFSET_DAYS),
     }
 
@@ -183,7 +183,7 @@ def _set_status(config, errors, prefix="action_config"):
 @action_type("end_status")
 def _end_status(config, errors, prefix="action_config"):
     _unknown(config, ("kind",), errors, prefix)
-    return {"kind": _text(config, "kind", errors, prefix, message="Choose a status kind.")}
+    return {"kind": _text(config, "kind", errors, prefix, message="au.err_kind")}
 
 
 @action_type("publish_event")
@@ -195,7 +195,7 @@ def _publish_event(config, errors, prefix="action_config"):
         errors,
         prefix,
         EVENT_TYPE,
-        "3-61 characters: lower-case letters, digits and _, starting with a letter.",
+        "au.err_event",
     )
     if event_type and event_type.startswith(RESERVED_EVENT_PREFIXES):
         errors[f"{prefix}.event_type"] = ["This name belongs to the contacts service's own events."]
@@ -241,7 +241,7 @@ def validate_definition(data, current=None):
         merged["action_config"] = {}
     name = merged.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors["name"] = ["Give the automation a name."]
+        errors["name"] = ["au.err_name"]
     elif len(name.strip()) > MAX_NAME:
         errors["name"] = [f"At most {MAX_NAME} characters."]
     enabled = merged.get("enabled", True)
@@ -344,6 +344,5 @@ def check_no_loop(candidate, others, ancestors):
     if cycle and any(str(item["id"]) == str(candidate["id"]) for item in cycle):
         names = loop_names(cycle)
         raise ValidationFailed(
-            f"This automation would make a loop: {names}.",
-            {"action_config": [f"This automation would make a loop: {names}."]},
+            "au.err_loop", {"action_config": [coded("au.err_loop", names=names)]}, {"names": names}
         )

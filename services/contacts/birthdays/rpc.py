@@ -22,8 +22,8 @@ from services.contacts.birthdays.contract import (
 )
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
+from services.contacts.validation.contract import invalid
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from services.contacts.consents.contract import (
     PurposeInput,
 )
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
+from services.contacts.validation.contract import invalid
 
 GDPR_OFFICER = "gdpr.officer"
 PURPOSE, CONSENT, LEGAL_BASIS, VIEW = Purpose(), Consent(), LegalBasis(), DataProtectionView()
@@ -99,7 +99,7 @@ class ConsentsRpc(ContactsCore):
     def _existing_purpose(self, session, code, field="purpose"):
         purpose = storage.purpose(session, code)
         if purpose is None:
-            raise ValidationFailed("Unknown processing purpose.", {field: [f"No purpose {code!r}."]})
+            raise ValidationFailed("err.dp_unknown_purpose", {field: ["err.dp_unknown_purpose"]})
         return purpose
 
     # --- consents --------------------------------------------------------------------------------
@@ -119,10 +119,7 @@ class ConsentsRpc(ContactsCore):
             contact = self._existing(session, contact_id, for_update=True)
             self._existing_purpose(session, values["purpose"])
             if storage.consent_at(session, contact["id"], values["purpose"], recorded_at):
-                raise Conflict(
-                    "A consent for this purpose is already recorded at exactly this time.",
-                    {"recorded_at": ["Already recorded at this time; choose another time."]},
-                )
+                raise Conflict("err.dp_same_time", {"recorded_at": ["err.dp_same_time"]})
             row = storage.insert_consent(
                 session,
                 {

@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import ValidationError, fields, pre_load, validates
 
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 FIELD_TYPES = ("text", "number", "date", "choice", "multi_choice", "boolean", "contact_link")
 MAX_CHOICES = 200
@@ -28,7 +29,11 @@ STANDARD_FIELD_NAMES = frozenset(
 
 
 class InvalidValue(ValueError):
-    """A value a field cannot hold; the message says why, in English (the gateway translates)."""
+    """A value a field cannot hold; ``entry`` says why: a code (piiri.errors) or a ``coded`` entry."""
+
+    @property
+    def entry(self) -> Any:
+        return self.args[0]
 
 
 # --- definitions and display (pure) ---------------------------------------------------------------
@@ -128,7 +133,7 @@ VALUE_TYPES = (
 )
 
 
-class Choice(Schema):
+class Choice(codes.CodedSchema):
     value = fields.String(required=True, metadata={"description": "Stored and filtered on; no '|'."})
     label_fi = fields.String(required=True)
     label_en = fields.String(required=True)
@@ -143,24 +148,24 @@ class _ChoicesField(fields.Field[list[dict[str, str]]]):
         try:
             return clean_choices(value)
         except InvalidValue as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError([exc.entry]) from None
 
 
 def _label() -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=200))
+    return fields.String(validate=codes.Length(min=1, max=200))
 
 
 def _help() -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=1000))
+    return fields.String(allow_none=True, validate=codes.Length(max=1000))
 
 
-class CustomFieldInput(Schema):
+class CustomFieldInput(codes.CodedSchema):
     """A definition as an admin writes it (create: all of it; update: ``partial=True``)."""
 
     key = fields.String(required=True, metadata={"description": "a-z0-9_, starts with a letter, ≤ 60"})
     label_fi = _label()
     label_en = _label()
-    field_type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    field_type = fields.String(required=True, validate=codes.OneOf(FIELD_TYPES))
     required = fields.Boolean(load_default=False)
     unique_values = fields.Boolean(load_default=False)
     help_fi = _help()
@@ -169,7 +174,7 @@ class CustomFieldInput(Schema):
         load_default=list,
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/CustomFieldChoice"}},
     )
-    position = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    position = fields.Integer(load_default=0, validate=codes.Range(min=0, max=100000))
 
     @pre_load
     def trim(self, data: object, **kwargs: object) -> object:
@@ -188,7 +193,7 @@ class CustomFieldInput(Schema):
             raise ValidationError(errors)
 
 
-class CustomField(Schema):
+class CustomField(codes.CodedSchema):
     """A definition as returned by the service."""
 
     id = fields.UUID(required=True)
@@ -207,7 +212,7 @@ class CustomField(Schema):
     value_count = fields.Integer(metadata={"description": "How many contacts have a value."})
 
 
-class CustomFieldList(Schema):
+class CustomFieldList(codes.CodedSchema):
     items = fields.List(fields.Nested(CustomField), required=True)
 
 

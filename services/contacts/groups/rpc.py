@@ -18,7 +18,6 @@ from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_derived
-from services.contacts.error_codes import invalid
 from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import (
     Group,
@@ -29,6 +28,7 @@ from services.contacts.groups.contract import (
     RemoveMembersInput,
 )
 from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
+from services.contacts.validation.contract import invalid
 
 MANAGE = "groups.manage"
 GROUP = Group()
@@ -449,6 +449,4 @@ class GroupsRpc(ContactsCore):
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise ValidationFailed(
-                f"{field} must be a date (YYYY-MM-DD).", {field: ["Not a valid date."]}
-            ) from None
+            raise ValidationFailed("contact.invalid", {field: ["contact.date_invalid"]}) from None

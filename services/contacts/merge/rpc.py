@@ -290,10 +290,7 @@ class MergeRpc(ContactsCore):
             storage.delete_couple(session, couple_id)
         outside = {key: couple_of[key] for key in couple_of if key not in inside}
         if len(outside) > 1:
-            raise Conflict(
-                "Both contacts are in a couple with someone else; unlink one of the couples first.",
-                {"couple": ["Unlink one of the couples first."]},
-            )
+            raise Conflict("merge.err.couples", {"couple": ["merge.err.couples"]})
         for key in outside:
             if key != survivor_key:
                 storage.move_couple_member(session, key, survivor_key)

@@ -138,10 +138,7 @@ def check_ids(survivor_id, merged_ids):
 def check_distinct(survivor_id, merged_ids):
     """After resolving ids: the survivor is not merged with itself, nothing is named twice."""
     if survivor_id in merged_ids:
-        raise ValidationFailed(
-            "A contact cannot be merged with itself.",
-            {"merged_ids": ["A contact cannot be merged with itself."]},
-        )
+        raise ValidationFailed("merge.err.itself", {"merged_ids": ["merge.err.itself"]})
     if len(set(merged_ids)) != len(merged_ids):
         raise ValidationFailed(
             "A contact is named twice in the merge.", {"merged_ids": ["A contact is named twice."]}
@@ -175,7 +172,7 @@ def plan_merge(survivor, merged, chosen):
         elif name in COMBINED_FIELDS:
             errors[f"chosen.{name}"] = ["Combined from every contact: it cannot be chosen from one."]
         elif str(source) not in everyone:
-            errors[f"chosen.{name}"] = ["Must be one of the contacts being merged."]
+            errors[f"chosen.{name}"] = ["merge.err.choice"]
         else:
             fields_from[name] = str(source)
     if errors:

@@ -22,7 +22,7 @@ class PhotosRpc(ContactsCore):
         data = rules.decode(data_base64)
         problem = rules.photo_problem(data)
         if problem:
-            raise ValidationFailed(problem, {"photo": [problem]})
+            raise ValidationFailed("contact.photo_invalid", {"photo": [problem]})
         detected = rules.image_type(data)
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)

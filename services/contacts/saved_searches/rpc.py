@@ -19,12 +19,12 @@ from services.contacts.advanced_search.storage import audited_page, condition_fo
 from services.contacts.contract import ContactSummary
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
-from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.saved_searches.contract import ContactCount, SavedSearch, SavedSearchInput
 from services.contacts.search import plan_search
+from services.contacts.validation.contract import invalid
 
 VIEW = "contacts.view"
 SAVED = SavedSearch()
@@ -76,10 +76,7 @@ def check_one_kind(search):
 
 
 def name_conflict(name):
-    return Conflict(
-        f"You already have a saved search called '{name}'.",
-        {"name": ["A saved search of this name already exists."]},
-    )
+    return Conflict("ss.err.name_taken", {"name": ["ss.err.name_taken"]}, {"name": name})
 
 
 class SavedSearchesRpc(ContactsCore):

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.exports.contract.sheets import (
     CARD_SHEETS,
     DEFAULT_CARD_SHEET,
@@ -134,13 +134,15 @@ class LabelOptions(Schema):
         if sheet is None:
             return
         if data.get("skip", 0) >= sheet.per_page:
-            raise ValidationError(
-                f"A {sheet.key} sheet has {sheet.per_page} labels: skip at most {sheet.per_page - 1}.", "skip"
-            )
+            raise ValidationError([_skip_error(sheet.key, sheet.per_page)], "skip")
         problem = sheet.with_margins(data.get("top_mm"), data.get("left_mm")).overhang()
         if problem:
-            field = "left_mm" if "left" in problem else "top_mm"
-            raise ValidationError(problem + " Otherwise the labels fall off the page.", field)
+            field = "left_mm" if problem["code"] == "exp.err.margin_left" else "top_mm"
+            raise ValidationError([problem], field)
+
+
+def _skip_error(kind: str, per_page: int) -> dict[str, Any]:
+    return coded("exp.err.sheet_skip", kind=kind, n=per_page, most=per_page - 1)
 
 
 class NameCardOptions(Schema):
@@ -181,9 +183,7 @@ class NameCardOptions(Schema):
     def _skip_fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
         sheet = CARD_SHEETS.get(data.get("sheet", ""))
         if sheet is not None and data.get("skip", 0) >= sheet.per_page:
-            raise ValidationError(
-                f"A {sheet.key} sheet has {sheet.per_page} cards: skip at most {sheet.per_page - 1}.", "skip"
-            )
+            raise ValidationError([_skip_error(sheet.key, sheet.per_page)], "skip")
 
 
 class PdfListOptions(Schema):
