@@ -182,7 +182,12 @@ class ExportsWebRoutes(ExportCalls):
             format=export_format,
             options=option_fields(export_format.options, t, chosen.get("options")),
             standard_columns=[
-                (key, t(f"field.{key}") if t.has(f"field.{key}") else labels[1 if t.language == "en" else 0])
+                (
+                    key,
+                    t(f"field.{key}")
+                    if t.has(f"field.{key}")
+                    else labels[{"fi": 0, "sv": 1}.get(t.language, 2)],
+                )
                 for key, labels in STANDARD_COLUMNS.items()
             ],
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],

@@ -210,6 +210,7 @@ class FormatInfo:
     content_type: str
     extension: str
     label_fi: str
+    label_sv: str
     label_en: str
     options: type[Schema] = NoOptions
     default_exclude_deceased: bool = False
@@ -218,7 +219,7 @@ class FormatInfo:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def label(self, language: str) -> str:
-        return self.label_fi if language == "fi" else self.label_en
+        return {"fi": self.label_fi, "sv": self.label_sv}.get(language, self.label_en)
 
     def load_options(self, data: object) -> dict[str, Any]:
         """The options loaded by the format's schema; ValidationFailed names each bad option."""
@@ -242,6 +243,7 @@ CATALOGUE = (
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         extension="xlsx",
         label_fi="Excel (.xlsx)",
+        label_sv="Excel (.xlsx)",
         label_en="Excel (.xlsx)",
         options=XlsxOptions,
     ),
@@ -250,6 +252,7 @@ CATALOGUE = (
         content_type="text/csv; charset=utf-8",
         extension="csv",
         label_fi="CSV (Excel, puolipiste)",
+        label_sv="CSV (Excel, semikolon)",
         label_en="CSV (Excel, semicolon)",
         options=CsvOptions,
     ),
@@ -258,6 +261,7 @@ CATALOGUE = (
         content_type="text/plain; charset=utf-8",
         extension="txt",
         label_fi="Sähköpostilista (liitettävä teksti)",
+        label_sv="E-postlista (text att klistra in)",
         label_en="E-mail list (text to paste)",
         options=EmailListOptions,
         default_exclude_deceased=True,
@@ -268,6 +272,7 @@ CATALOGUE = (
         content_type="text/csv; charset=utf-8",
         extension="csv",
         label_fi="Sähköpostilista (CSV)",
+        label_sv="E-postlista (CSV)",
         label_en="E-mail list (CSV)",
         options=EmailCsvOptions,
         default_exclude_deceased=True,
@@ -278,6 +283,7 @@ CATALOGUE = (
         content_type="text/vcard; charset=utf-8",
         extension="vcf",
         label_fi="vCard (.vcf, puhelimeen tai sähköpostiin)",
+        label_sv="vCard (.vcf, för telefoner och e-postprogram)",
         label_en="vCard (.vcf, for phones and mail clients)",
         options=VcardOptions,
         uses_columns=False,
@@ -287,6 +293,7 @@ CATALOGUE = (
         content_type="image/png",
         extension="png",
         label_fi="QR-koodi (vCard yhdestä yhteystiedosta)",
+        label_sv="QR-kod (vCard för en kontakt)",
         label_en="QR code (vCard of one contact)",
         options=QrOptions,
         uses_columns=False,
@@ -297,6 +304,7 @@ CATALOGUE = (
         content_type="application/x-ndjson",
         extension="ndjson",
         label_fi="NDJSON (rivi per yhteystieto)",
+        label_sv="NDJSON (en kontakt per rad)",
         label_en="NDJSON (one contact per line)",
         uses_columns=False,
     ),
@@ -305,6 +313,7 @@ CATALOGUE = (
         content_type="application/json",
         extension="json",
         label_fi="JSON",
+        label_sv="JSON",
         label_en="JSON",
         uses_columns=False,
     ),
@@ -313,6 +322,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="Osoitetarrat (PDF)",
+        label_sv="Adressetiketter (PDF)",
         label_en="Address labels (PDF)",
         options=LabelOptions,
         default_exclude_deceased=True,
@@ -323,6 +333,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="Nimikortit ja -kyltit (PDF)",
+        label_sv="Namnkort och namnskyltar (PDF)",
         label_en="Name cards and badges (PDF)",
         options=NameCardOptions,
         default_exclude_deceased=True,
@@ -333,6 +344,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="PDF-luettelo",
+        label_sv="PDF-förteckning",
         label_en="PDF list",
         options=PdfListOptions,
     ),
