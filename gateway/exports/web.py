@@ -99,7 +99,7 @@ def form_selection(text):
     except ValueError:
         selection = None
     if not isinstance(selection, dict):
-        raise ValidationFailed("The selection is not valid.", {"selection": ["Not valid."]})
+        raise ValidationFailed("exp.err.selection", {"selection": ["exp.err.selection"]})
     return selection
 
 

@@ -52,7 +52,7 @@ CONTACT = Contact()
 def validated(data, partial=False):
     """Load user input with ContactInput; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("A contact must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:

@@ -87,9 +87,7 @@ def test_c2_refusals_through_the_api(system, admin_api):
     )
     assert dates.status_code == 422 and "ends_on" in dates.json()["details"]
     not_json = admin_api.post(url, data="role=member", headers={"Content-Type": "text/plain"})
-    assert not_json.status_code == 422 and not_json.json()["details"] == {
-        "_body": ["Expected a JSON object."]
-    }
+    assert not_json.status_code == 422 and not_json.json()["details"] == {"_body": ["request.json_object"]}
     assert admin_api.get(url).json()["items"] == []
 
     assert admin_api.post(url, json={"organisation_id": acme["id"], "role": "member"}).status_code == 201

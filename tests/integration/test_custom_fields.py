@@ -77,7 +77,7 @@ def test_c3_required_fields_and_type_changes(contacts):
     contacts.update_custom_field(field["id"], {"required": True})
     with pytest.raises(ValidationFailed) as error:
         contacts.create_contact({"last_name": "Virtanen"})
-    assert error.value.details == {"custom.kotiseutu": ["Missing data for required field."]}
+    assert error.value.details == {"custom.kotiseutu": ["contact.required"]}
     contact = contacts.create_contact({"last_name": "Virtanen", "custom": {"kotiseutu": "Kainuu"}})
     with pytest.raises(ValidationFailed):
         contacts.set_custom_values(contact["id"], {"kotiseutu": ""})

@@ -237,13 +237,16 @@ def test_c10_couples_link_unlink_and_one_per_couple(contacts, clean_databases):
     assert set(kept) == {min(anna["id"], matti["id"]), firm["id"]}
     with pytest.raises(Conflict) as error:
         contacts.link_couple({"contact_ids": [anna["id"], liisa["id"]]})
-    assert "Anna Virtanen is already in a couple" in error.value.details["contact_ids"][0]
+    assert error.value.details["contact_ids"][0] == {
+        "code": "err.person_in_couple",
+        "params": {"name": "Anna Virtanen"},
+    }
     with pytest.raises(ValidationFailed) as error:
         contacts.link_couple({"contact_ids": [liisa["id"], liisa["id"]]})
-    assert error.value.details == {"contact_ids": ["A person cannot be a couple with themselves."]}
+    assert error.value.details == {"contact_ids": ["err.person_self_couple"]}
     with pytest.raises(ValidationFailed) as error:
         contacts.link_couple({"contact_ids": [liisa["id"], firm["id"]]})
-    assert "organisation" in error.value.details["contact_ids"][0]
+    assert error.value.details["contact_ids"][0]["code"] == "err.person_couple_organisation"
     with pytest.raises(ValidationFailed):
         contacts.link_couple({"contact_ids": [liisa["id"]]})
     assert wait_for(lambda: [p for k, p in received if k == "couple_linked"])

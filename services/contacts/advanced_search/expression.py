@@ -50,7 +50,7 @@ def check(expression, known_filter):
             leaves.append(path)
             name, value = node["filter"], node.get("value")
             if not isinstance(name, str) or not known_filter(name):
-                errors[f"{path}.filter"] = ["Unknown filter."]
+                errors[f"{path}.filter"] = ["contact.unknown_filter"]
             if value is None or isinstance(value, (dict, list)) or str(value).strip() == "":
                 errors[f"{path}.value"] = ["Give a value (text, number or true/false)."]
         elif keys == {"text"}:

@@ -38,7 +38,7 @@ def parse_age(name, value):
 def parse_bool(name, value):
     text = str(value).strip().lower()
     if text not in ("true", "false"):
-        raise ValidationFailed(f"{name} must be true or false.", {name: ["Use true or false."]})
+        raise ValidationFailed(f"{name} must be true or false.", {name: ["contact.boolean_invalid"]})
     return text == "true"
 
 
@@ -76,7 +76,7 @@ def checked_sort(sort, direction):
     if sort not in SORTS:
         errors["sort"] = [f"Use one of: {', '.join(SORTS)}."]
     if direction not in DIRECTIONS:
-        errors["direction"] = ["Use asc or desc."]
+        errors["direction"] = ["contact.sort_direction"]
     if errors:
         raise ValidationFailed("The sort is not valid.", errors)
     return sort, direction
@@ -85,7 +85,7 @@ def checked_sort(sort, direction):
 def load_input(schema, data):
     """The search arguments through ``schema``; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("The search must be an object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data)
     except ValidationError as exc:

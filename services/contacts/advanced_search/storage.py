@@ -172,9 +172,9 @@ def position_for(cursor, sort, direction):
     except (ValueError, TypeError):
         position = None
     if not isinstance(position, dict) or position.get("m") != "a" or not CURSOR_KEYS <= set(position):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
     if not _well_formed(position, sort):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
     if position["o"] != sort or position["d"] != direction:
         raise ValidationFailed(
             "The paging cursor was made for another sort.",

@@ -19,12 +19,11 @@ from services.contacts.core import ContactsCore
 from services.contacts.validation.contract import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
-ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
 
 
 def _load(schema, data, partial=False):
     if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
@@ -165,10 +164,12 @@ class AffiliationsRpc(ContactsCore):
 
     @staticmethod
     def _duplicate_error(person_name, organisation_name, role):
-        role_name = ROLE_NAMES.get(role, role)
+        """The person already has this role at the organisation: a Conflict naming both and the role."""
+        duplicate = coded("err.affiliation_duplicate", organisation=organisation_name)
         return Conflict(
-            f"{person_name} is already linked to {organisation_name} as {role_name}.",
-            {"role": [coded("err.affiliation_duplicate", organisation=organisation_name)]},
+            "err.affiliation_duplicate",
+            {"role": [duplicate]},
+            {"person": person_name, "organisation": organisation_name, "role": role},
         )
 
     def _unset_primaries(self, session, actor, person_id, except_id=None):

@@ -120,7 +120,7 @@ class AutomationsRpc(ContactsCore):
         limit = clamp_limit(limit)
         position = decode_cursor(cursor)
         if position is not None and not ({"t", "i"} <= set(position)):
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         automation = self._auto_get(session, automation_id) if automation_id else None
         items, next_position = storage.runs_page(session, automation and automation["id"], limit, position)

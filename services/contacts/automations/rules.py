@@ -77,7 +77,7 @@ def _uuid(config, key, errors, prefix, required=True):
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        errors[f"{prefix}.{key}"] = ["Not a valid id."]
+        errors[f"{prefix}.{key}"] = ["contact.id_invalid"]
         return None
 
 
@@ -86,12 +86,12 @@ def _int(config, key, errors, prefix, low, high, default=None):
     if value in (None, ""):
         return default
     if isinstance(value, bool):
-        errors[f"{prefix}.{key}"] = ["Not a whole number."]
+        errors[f"{prefix}.{key}"] = ["contact.whole_number"]
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        errors[f"{prefix}.{key}"] = ["Not a whole number."]
+        errors[f"{prefix}.{key}"] = ["contact.whole_number"]
         return None
     if not low <= number <= high:
         errors[f"{prefix}.{key}"] = [f"Must be between {low} and {high}."]
@@ -101,7 +101,7 @@ def _int(config, key, errors, prefix, low, high, default=None):
 
 def _unknown(config, allowed, errors, prefix):
     for key in sorted(set(config) - set(allowed)):
-        errors[f"{prefix}.{key}"] = ["Unknown field."]
+        errors[f"{prefix}.{key}"] = ["contact.unknown_field"]
 
 
 def _text(config, key, errors, prefix, pattern=None, message="Required."):
@@ -123,7 +123,7 @@ def _membership_trigger(config, errors, prefix="trigger_config"):
     _unknown(config, ("group_id", "include_subgroups"), errors, prefix)
     include = config.get("include_subgroups", False)
     if not isinstance(include, bool):
-        errors[f"{prefix}.include_subgroups"] = ["Must be true or false."]
+        errors[f"{prefix}.include_subgroups"] = ["contact.boolean_invalid"]
     return {"group_id": _uuid(config, "group_id", errors, prefix), "include_subgroups": include is True}
 
 
@@ -221,9 +221,9 @@ def validate_definition(data, current=None):
     """User input (whole, or changes merged onto ``current``) -> a clean definition; ValidationFailed names
     every bad field (``trigger_config.group_id`` …)."""
     if not isinstance(data, dict):
-        raise ValidationFailed("An automation must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     allowed = {"name", "enabled", "trigger_type", "trigger_config", "action_type", "action_config"}
-    errors = {key: ["Unknown field."] for key in sorted(set(data) - allowed)}
+    errors = {key: ["contact.unknown_field"] for key in sorted(set(data) - allowed)}
     merged = {**(current or {}), **data}
     if (
         current
@@ -246,7 +246,7 @@ def validate_definition(data, current=None):
         errors["name"] = [f"At most {MAX_NAME} characters."]
     enabled = merged.get("enabled", True)
     if not isinstance(enabled, bool):
-        errors["enabled"] = ["Must be true or false."]
+        errors["enabled"] = ["contact.boolean_invalid"]
     clean = {"name": (name or "").strip() if isinstance(name, str) else None, "enabled": enabled is not False}
     for kind, registry, choose in (
         ("trigger", TRIGGERS, "Choose a trigger."),
@@ -259,7 +259,7 @@ def validate_definition(data, current=None):
             errors[f"{kind}_type"] = [f"{choose} One of: {', '.join(registry)}."]
             clean[f"{kind}_config"] = {}
         elif not isinstance(config, dict):
-            errors[f"{kind}_config"] = ["Must be an object."]
+            errors[f"{kind}_config"] = ["contact.not_object"]
             clean[f"{kind}_config"] = {}
         else:
             clean[f"{kind}_config"] = registry[type_name].validate(config, errors)

@@ -64,7 +64,9 @@ class ConsentsRpc(ContactsCore):
         values = load(PurposeInput(), data)
         with self.db.transaction() as session:
             if storage.purpose(session, values["code"]):
-                raise Conflict(f"A purpose {values['code']} exists already.", {"code": ["Already taken."]})
+                raise Conflict(
+                    "contact.code_taken", {"code": ["contact.code_taken"]}, {"code": values["code"]}
+                )
             purpose = purpose_out(storage.insert_purpose(session, values))
             self._purpose_changed(session, actor, "created", purpose, sorted(values))
         self.outbox.flush()
@@ -75,7 +77,7 @@ class ConsentsRpc(ContactsCore):
         """Change a purpose's labels, description or default legal basis; its code never changes."""
         actor = self.context.require(GDPR_OFFICER)
         if isinstance(changes, dict) and "code" in changes:
-            raise ValidationFailed("A purpose's code cannot be changed.", {"code": ["Cannot be changed."]})
+            raise ValidationFailed("A purpose's code cannot be changed.", {"code": ["contact.fixed"]})
         values = load(PurposeChanges(), changes, partial=True)
         with self.db.transaction() as session:
             current = storage.purpose(session, str(code), for_update=True)

@@ -22,7 +22,7 @@ PURGE_AUDIT_CHUNK = 1000  # contact ids per audit record of a purge
 
 def load_definition(data, partial=False):
     if not isinstance(data, dict):
-        raise ValidationFailed("A custom field must be an object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return CustomFieldInput(partial=partial).load(data)
     except ValidationError as exc:

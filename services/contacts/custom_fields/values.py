@@ -23,13 +23,13 @@ def write_custom_values(session, contact_id, given, creating=False, actor=None):
     if given is None:
         given = {}
     if not isinstance(given, dict):
-        raise ValidationFailed("custom must be an object of key: value.", {"custom": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"custom": ["contact.not_object"]})
     fields = {field["key"]: field for field in storage.list_fields(session)}
     cleaned, errors = _cleaned(session, fields, given, actor)
     for key, field in fields.items():
         if field["required"] and key not in errors:
             if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
-                errors[f"custom.{key}"] = ["Missing data for required field."]
+                errors[f"custom.{key}"] = ["contact.required"]
     _check_unique(session, fields, cleaned, contact_id, errors, actor)
     if errors:
         raise ValidationFailed("Some custom fields are not valid.", errors)

@@ -37,7 +37,7 @@ CHANGE = MembershipChange()
 
 def loaded(schema, data, what):
     if not isinstance(data, dict):
-        raise ValidationFailed(f"{what} must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -351,7 +351,7 @@ class GroupsRpc(ContactsCore):
         on = self._groups_day(active_on, "active_on") or clock.today()
         position = decode_cursor(cursor)
         if position is not None and not ({"s", "i"} <= set(position)):
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         group = storage.existing_group(session, group_id)
         items, next_position = storage.members_page(

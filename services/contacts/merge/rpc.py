@@ -51,9 +51,7 @@ def decode_position(cursor):
         score, first, second = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return int(score), uuid.UUID(first), uuid.UUID(second)
     except (ValueError, TypeError):
-        raise ValidationFailed(
-            "The cursor is not valid.", {"cursor": ["Not a cursor of this list."]}
-        ) from None
+        raise ValidationFailed("The cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}) from None
 
 
 class MergeRpc(ContactsCore):
@@ -162,15 +160,13 @@ class MergeRpc(ContactsCore):
         """Mark two contacts as not duplicates: the pair is no longer listed or found."""
         actor = self.context.require("contacts.edit")
         if not isinstance(contact_ids, list) or len(contact_ids) != 2:
-            raise ValidationFailed(
-                "Give exactly two contact ids.", {"contact_ids": ["Give exactly two ids."]}
-            )
+            raise ValidationFailed("Give exactly two contact ids.", {"contact_ids": ["merge.err.two_ids"]})
         with self.db.transaction() as session:
             first, second = (self._existing(session, value)["id"] for value in contact_ids)
             if first == second:
                 raise ValidationFailed(
                     "A contact is not a duplicate of itself.",
-                    {"contact_ids": ["The two ids are the same contact."]},
+                    {"contact_ids": ["merge.err.itself"]},
                 )
             pair = rules.ordered(first, second)
             storage.dismiss(session, pair, actor.username or actor.id)
@@ -197,7 +193,7 @@ class MergeRpc(ContactsCore):
         for contact_id in contact_ids:
             contact = self._existing(session, contact_id)
             if any(record["id"] == str(contact["id"]) for record in records):
-                raise ValidationFailed("A contact is named twice.", {"ids": ["A contact is named twice."]})
+                raise ValidationFailed("merge.err.twice", {"ids": ["merge.err.twice"]})
             records.append({**CONTACT.dump(contact), **CONTACT_DETAILS.parts_for(session, contact["id"])})
         session.rollback()
         self.audit.read(

@@ -130,7 +130,7 @@ def check_ids(survivor_id, merged_ids):
     elif len(merged_ids) + 1 > MAX_COMPARED:
         errors["merged_ids"] = [f"At most {MAX_COMPARED} contacts can be merged at once."]
     elif any(not isinstance(item, str) for item in merged_ids):
-        errors["merged_ids"] = ["Each must be a contact id."]
+        errors["merged_ids"] = ["contact.id_invalid"]
     if errors:
         raise ValidationFailed("The merge is not valid.", errors)
 
@@ -140,9 +140,7 @@ def check_distinct(survivor_id, merged_ids):
     if survivor_id in merged_ids:
         raise ValidationFailed("merge.err.itself", {"merged_ids": ["merge.err.itself"]})
     if len(set(merged_ids)) != len(merged_ids):
-        raise ValidationFailed(
-            "A contact is named twice in the merge.", {"merged_ids": ["A contact is named twice."]}
-        )
+        raise ValidationFailed("A contact is named twice in the merge.", {"merged_ids": ["merge.err.twice"]})
 
 
 def plan_merge(survivor, merged, chosen):
@@ -158,9 +156,7 @@ def plan_merge(survivor, merged, chosen):
     if chosen is None:
         chosen = {}
     if not isinstance(chosen, dict):
-        raise ValidationFailed(
-            "chosen must be an object {field: contact id}.", {"chosen": ["Not an object."]}
-        )
+        raise ValidationFailed("contact.not_object", {"chosen": ["contact.not_object"]})
     everyone = {str(contact["id"]): contact for contact in [survivor, *merged]}
     custom_keys = {key for contact in everyone.values() for key in (contact.get("custom") or {})}
     errors = {}
@@ -168,9 +164,9 @@ def plan_merge(survivor, merged, chosen):
     for name, source in chosen.items():
         known = name in EDITABLE_FIELDS or (name.startswith("custom.") and name[7:] in custom_keys)
         if not known:
-            errors[f"chosen.{name}"] = ["Not a field of these contacts."]
+            errors[f"chosen.{name}"] = ["merge.err.not_a_field"]
         elif name in COMBINED_FIELDS:
-            errors[f"chosen.{name}"] = ["Combined from every contact: it cannot be chosen from one."]
+            errors[f"chosen.{name}"] = ["merge.err.combined"]
         elif str(source) not in everyone:
             errors[f"chosen.{name}"] = ["merge.err.choice"]
         else:

@@ -113,7 +113,7 @@ class PersonRpc(ContactsCore):
         with self.db.transaction() as session:
             if storage.status_kind(session, values["code"]):
                 raise Conflict(
-                    f"A status kind {values['code']} exists already.", {"code": ["Already taken."]}
+                    f"A status kind {values['code']} exists already.", {"code": ["contact.code_taken"]}
                 )
             kind = STATUS_KIND.dump(storage.insert_status_kind(session, values))
             self.audit.write(

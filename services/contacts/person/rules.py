@@ -82,7 +82,7 @@ def deceased_date_problem(deceased_on, birth_date, today):
 def load(schema, data, partial=False):
     """User input through ``schema``; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:

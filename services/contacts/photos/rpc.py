@@ -49,7 +49,7 @@ class PhotosRpc(ContactsCore):
         photo = storage.read(session, contact["id"])
         session.rollback()
         if photo is None:
-            raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["No photo."]})
+            raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["contact.no_photo"]})
         self.audit.read(actor, "contact.photo_viewed", "contact", [contact["id"]], fields=["photo"])
         data = photo.pop("data")
         return PHOTO.dump(
@@ -63,7 +63,7 @@ class PhotosRpc(ContactsCore):
             contact = self._existing(session, contact_id, for_update=True)
             removed = storage.remove(session, contact["id"])
             if removed is None:
-                raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["No photo."]})
+                raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["contact.no_photo"]})
             self.audit.write(
                 self.outbox, session, actor, "contact.photo_removed", "contact", [contact["id"]],
                 fields=["photo"], details=removed,

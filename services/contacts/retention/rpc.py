@@ -188,7 +188,7 @@ class RetentionRpc(ContactsCore):
             raise ValidationFailed("ret.pick_some", {"contact_ids": ["ret.pick_some"]})
         if values["all"] and only_ids:
             raise ValidationFailed(
-                "Give either contact_ids or all, not both.", {"all": ["Not with contact_ids."]}
+                "Give either contact_ids or all, not both.", {"all": ["ret.err_all_and_ids"]}
             )
         request_erasure = getattr(self, "request_erasure", None)
         if request_erasure is None:

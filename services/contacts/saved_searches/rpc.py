@@ -49,7 +49,7 @@ def loaded_input(data, session, partial=False):
     """Create/update input, checked by the contract and the rules: {name, query, filters, expression,
     shared}; an expression is checked by the advanced search itself (errors name its nodes)."""
     if not isinstance(data, dict):
-        raise ValidationFailed("A saved search must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = SavedSearchInput(partial=partial).load(data)
     except ValidationError as exc:
@@ -194,7 +194,7 @@ class SavedSearchesRpc(ContactsCore):
 
     def _saved_count(self, q, filters, actor):
         if q is not None and not isinstance(q, str):
-            raise ValidationFailed("q must be text.", {"q": ["Not a valid string."]})
+            raise ValidationFailed("q must be text.", {"q": ["contact.value_invalid"]})
         conditions = SEARCH_FILTERS.conditions(filters, self.db.session, actor) + scopes.conditions(
             self.db.session, actor
         )

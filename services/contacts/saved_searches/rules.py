@@ -40,7 +40,7 @@ def clean_filters(filters):
     if filters is None:
         return {}
     if not isinstance(filters, dict):
-        raise ValidationFailed("filters must be an object of name: value.", {"filters": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"filters": ["contact.not_object"]})
     if len(filters) > MAX_FILTERS:  # limit first (issue 12 item 2)
         raise ValidationFailed(
             f"At most {MAX_FILTERS} filters.",

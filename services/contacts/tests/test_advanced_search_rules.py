@@ -51,7 +51,7 @@ def test_c4_expression_compiles_and_or_not():
         (
             {"and": [{"filter": "city", "value": "x"}, {"text": "a"}, {"filter": "nope", "value": "1"}]},
             "expression.and[2].filter",
-            "Unknown filter.",
+            "contact.unknown_filter",
         ),
         ({"or": []}, "expression.or", "Expected a non-empty list."),
         ({"not": "x"}, "expression.not", "Expected an object: and, or, not, filter or text."),

@@ -96,7 +96,7 @@ def test_c2_organisation_filter_values_and_qualifier():
     assert len(SEARCH_FILTERS.conditions({"organisation_id": org, "organisation_role": "board_member"})) == 1
     with pytest.raises(ValidationFailed) as error:
         SEARCH_FILTERS.conditions({"organisation_id": "not-an-id"})
-    assert error.value.details == {"organisation_id": ["Not a contact id."]}
+    assert error.value.details == {"organisation_id": ["contact.id_invalid"]}
     with pytest.raises(ValidationFailed) as error:
         affiliation_filters.organisation_id(f"{org}:boss")
     assert "organisation_role" in error.value.details
