@@ -29,8 +29,10 @@ def uploaded_photo(request):
     """(declared type, base64 text) of a PUT/POST body: the raw image, or the first file of a
     multipart form; a clear error for a body that is too big or has no file."""
     if request.content_length is not None and request.content_length > MAX_UPLOAD:
-        too_big = coded("err.photo_too_big", size=f"{request.content_length / 1024 / 1024:.1f}")
-        raise ValidationFailed("contact.photo_invalid", {"photo": [too_big]})
+        size = f"{request.content_length / 1024 / 1024:.1f}"
+        raise ValidationFailed(
+            "err.photo_too_big", {"photo": [coded("err.photo_too_big", size=size)]}, {"size": size}
+        )
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("photo") or next(iter(request.files.values()), None)
         if upload is None or not upload.filename:

@@ -94,7 +94,7 @@ def _int(config, key, errors, prefix, low, high, default=None):
         errors[f"{prefix}.{key}"] = ["contact.whole_number"]
         return None
     if not low <= number <= high:
-        errors[f"{prefix}.{key}"] = [f"Must be between {low} and {high}."]
+        errors[f"{prefix}.{key}"] = [coded("contact.out_of_range", min=low, max=high)]
         return None
     return number
 
@@ -145,9 +145,9 @@ def _date_trigger(config, errors, prefix="trigger_config"):
         isinstance(field, str) and re.match(r"^custom\.[a-z][a-z0-9_]{0,59}$", field)
     ):
         if config.get("group_id"):
-            errors[f"{prefix}.group_id"] = ["Only a membership end date belongs to a group."]
+            errors[f"{prefix}.group_id"] = ["au.err_group_only_membership"]
     else:
-        errors[f"{prefix}.field"] = ["Choose membership_ends, birth_date or custom.<key> of a date field."]
+        errors[f"{prefix}.field"] = ["au.err_date_field"]
     return clean
 
 
@@ -158,7 +158,7 @@ def _group_action(config, errors, prefix="action_config"):
     _unknown(config, ("group_id", "role"), errors, prefix)
     role = config.get("role")
     if role is not None and (not isinstance(role, str) or len(role) > 60):
-        errors[f"{prefix}.role"] = ["At most 60 characters."]
+        errors[f"{prefix}.role"] = [coded("contact.too_long", max=60)]
     return {"group_id": _uuid(config, "group_id", errors, prefix), "role": (role or "").strip() or None}
 
 
@@ -198,19 +198,17 @@ def _publish_event(config, errors, prefix="action_config"):
         "au.err_event",
     )
     if event_type and event_type.startswith(RESERVED_EVENT_PREFIXES):
-        errors[f"{prefix}.event_type"] = ["This name belongs to the contacts service's own events."]
+        errors[f"{prefix}.event_type"] = ["au.err_event_reserved"]
     payload = config.get("payload") or {}
     if not isinstance(payload, dict) or any(
         not isinstance(key, str) or not isinstance(value, (str, int, float, bool)) or isinstance(value, dict)
         for key, value in payload.items()
     ):
-        errors[f"{prefix}.payload"] = [
-            "Extra fields must be an object of plain values (text, numbers, true/false)."
-        ]
+        errors[f"{prefix}.payload"] = ["au.err_payload"]
         payload = {}
     clashes = sorted({"automation_id", "contact_id", "trigger", "event_id"} & set(payload))
     if clashes:
-        errors[f"{prefix}.payload"] = [f"These fields are set by the automation: {', '.join(clashes)}."]
+        errors[f"{prefix}.payload"] = [coded("au.err_payload_clash", fields=", ".join(clashes))]
     return {"event_type": event_type, "payload": payload}
 
 
@@ -243,20 +241,20 @@ def validate_definition(data, current=None):
     if not isinstance(name, str) or not name.strip():
         errors["name"] = ["au.err_name"]
     elif len(name.strip()) > MAX_NAME:
-        errors["name"] = [f"At most {MAX_NAME} characters."]
+        errors["name"] = [coded("contact.too_long", max=MAX_NAME)]
     enabled = merged.get("enabled", True)
     if not isinstance(enabled, bool):
         errors["enabled"] = ["contact.boolean_invalid"]
     clean = {"name": (name or "").strip() if isinstance(name, str) else None, "enabled": enabled is not False}
     for kind, registry, choose in (
-        ("trigger", TRIGGERS, "Choose a trigger."),
-        ("action", ACTIONS, "Choose an action."),
+        ("trigger", TRIGGERS, "au.err_trigger"),
+        ("action", ACTIONS, "au.err_action"),
     ):
         type_name = merged.get(f"{kind}_type")
         config = merged.get(f"{kind}_config") or {}
         clean[f"{kind}_type"] = type_name
         if type_name not in registry:
-            errors[f"{kind}_type"] = [f"{choose} One of: {', '.join(registry)}."]
+            errors[f"{kind}_type"] = [coded(choose, choices=", ".join(registry))]
             clean[f"{kind}_config"] = {}
         elif not isinstance(config, dict):
             errors[f"{kind}_config"] = ["contact.not_object"]

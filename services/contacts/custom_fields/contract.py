@@ -11,6 +11,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, pre_load, validates
 
+from piiri.errors import coded
 from services.contacts.contract import EventEnvelope
 from services.contacts.validation import contract as codes
 
@@ -42,37 +43,35 @@ class InvalidValue(ValueError):
 def key_errors(key: object) -> list[str]:
     """What is wrong with a field key (a-z0-9_, starting with a letter, at most 60, not a standard name)."""
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        return ["Use 1-60 lower-case letters a-z, digits and _, starting with a letter."]
+        return ["cf.err_key_format"]
     if key in STANDARD_FIELD_NAMES:
-        return ["This is the name of a standard contact field; choose another key."]
+        return ["cf.err_key_standard"]
     return []
 
 
 def clean_choices(raw: object) -> list[dict[str, str]]:
     """Choices as given -> [{value, label_fi, label_en}], or InvalidValue naming the problem."""
     if not isinstance(raw, list | tuple):
-        raise InvalidValue("Choices must be a list of {value, label_fi, label_en}.")
+        raise InvalidValue("cf.err_choices_list")
     if len(raw) > MAX_CHOICES:
-        raise InvalidValue(f"At most {MAX_CHOICES} choices.")
+        raise InvalidValue(coded("cf.err_choices_many", max=MAX_CHOICES))
     cleaned: list[dict[str, str]] = []
     seen: set[str] = set()
     for number, choice in enumerate(raw, start=1):
         if isinstance(choice, str):
             choice = {"value": choice}
         if not isinstance(choice, dict):
-            raise InvalidValue(f"Choice {number} must be an object with a value and labels.")
+            raise InvalidValue(coded("cf.err_choice_object", number=number))
         value = str(choice.get("value") or "").strip()
         if not value or len(value) > MAX_CHOICE_VALUE or "|" in value:
-            raise InvalidValue(
-                f"Choice {number} needs a value of 1-{MAX_CHOICE_VALUE} characters without '|'."
-            )
+            raise InvalidValue(coded("cf.err_choice_value", number=number, max=MAX_CHOICE_VALUE))
         if value.casefold() in seen:
-            raise InvalidValue(f"Choice {number} ({value}) is given twice.")
+            raise InvalidValue(coded("cf.err_choice_given_twice", number=number, value=value))
         seen.add(value.casefold())
         label_fi = str(choice.get("label_fi") or "").strip() or value
         label_en = str(choice.get("label_en") or "").strip() or label_fi
         if len(label_fi) > 200 or len(label_en) > 200:
-            raise InvalidValue(f"Choice {number}: a label is too long (at most 200 characters).")
+            raise InvalidValue(coded("cf.err_choice_label", number=number, max=200))
         cleaned.append({"value": value, "label_fi": label_fi, "label_en": label_en})
     return cleaned
 

@@ -222,9 +222,9 @@ def definition_errors(definition):
     field_type = definition.get("field_type")
     choices = definition.get("choices") or []
     if field_type in CHOICE_TYPES and not choices:
-        errors["choices"] = ["A choice field needs at least one choice."]
+        errors["choices"] = ["cf.err_choices_needed"]
     if field_type not in CHOICE_TYPES and choices:
-        errors["choices"] = ["Only choice and multi_choice fields have choices."]
+        errors["choices"] = ["cf.err_choices_not_here"]
     if definition.get("unique_values") and field_type in NO_UNIQUE_TYPES:
-        errors["unique_values"] = [f"A {field_type} field cannot require unique values."]
+        errors["unique_values"] = [coded("cf.err_unique_type", type=field_type)]
     return errors

@@ -5,7 +5,7 @@ import base64
 
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.contacts.core import ContactsCore
 from services.contacts.photos import rules, storage
 from services.contacts.photos.contract import Photo, PhotoInfo
@@ -22,7 +22,7 @@ class PhotosRpc(ContactsCore):
         data = rules.decode(data_base64)
         problem = rules.photo_problem(data)
         if problem:
-            raise ValidationFailed("contact.photo_invalid", {"photo": [problem]})
+            raise rules.refusal(problem)
         detected = rules.image_type(data)
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)

@@ -3,7 +3,7 @@
 import base64
 import binascii
 
-from piiri.errors import coded
+from piiri.errors import ValidationFailed, coded
 from services.contacts.photos.contract import MAX_BYTES
 
 
@@ -26,6 +26,12 @@ def decode(data_base64):
         return base64.b64decode(data_base64, validate=True)
     except (binascii.Error, ValueError):
         return None
+
+
+def refusal(problem):
+    """The ValidationFailed of a photo ``problem`` (a code or ``coded`` entry): its code is the problem's."""
+    code, params = (problem["code"], problem["params"]) if isinstance(problem, dict) else (problem, {})
+    return ValidationFailed(code, {"photo": [problem]}, params)
 
 
 def photo_problem(data):

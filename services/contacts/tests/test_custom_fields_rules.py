@@ -103,7 +103,7 @@ def test_c3_keys_are_slugs_and_not_standard_names():
 
 def test_c3_definition_rules():
     assert rules.definition_errors({"field_type": "choice", "choices": []}) == {
-        "choices": ["A choice field needs at least one choice."]
+        "choices": ["cf.err_choices_needed"]
     }
     assert "choices" in rules.definition_errors({"field_type": "text", "choices": CHOICES})
     assert "unique_values" in rules.definition_errors({"field_type": "boolean", "unique_values": True})
