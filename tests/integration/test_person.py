@@ -146,7 +146,7 @@ def test_c9_statuses_are_active_by_dates_and_filter_lists(contacts):
     assert "ends_on" in error.value.details
     with pytest.raises(ValidationFailed) as error:
         contacts.add_status(anna["id"], {"kind": "retired", "starts_on": "2026-01-01"})
-    assert error.value.details == {"kind": ["No status kind 'retired'."]}
+    assert error.value.details == {"kind": [{"code": "au.err_no_status_kind", "params": {"kind": "retired"}}]}
     with pytest.raises(ValidationFailed) as error:
         contacts.search_contacts(filters={"with_active_status": "Bad Kind!"})
     assert "with_active_status" in error.value.details

@@ -11,7 +11,7 @@ from nameko.timer import timer
 
 from piiri import clock
 from piiri.context import SYSTEM
-from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.consents import storage as consent_storage
@@ -110,7 +110,9 @@ class MergeRpc(ContactsCore):
         except (TypeError, ValueError):
             batch_size = 0
         if not 1 <= batch_size <= 10000:
-            raise ValidationFailed("batch_size must be 1..10000.", {"batch_size": ["Must be 1..10000."]})
+            raise ValidationFailed(
+                "contact.invalid", {"batch_size": [coded("contact.out_of_range", min=1, max=10000)]}
+            )
         with self.db.transaction() as session:
             position = storage.scan_position(session)
             if position is None:
@@ -184,10 +186,8 @@ class MergeRpc(ContactsCore):
         """2..5 contacts side by side (full records as get_contact) and which fields differ."""
         actor = self.context.require("contacts.view")
         if not isinstance(contact_ids, list) or not 2 <= len(contact_ids) <= rules.MAX_COMPARED:
-            raise ValidationFailed(
-                f"Compare 2 to {rules.MAX_COMPARED} contacts.",
-                {"ids": [f"Give 2 to {rules.MAX_COMPARED} contact ids."]},
-            )
+            compared = coded("merge.err.compare_count", max=rules.MAX_COMPARED)
+            raise ValidationFailed("merge.err.compare_count", {"ids": [compared]}, compared["params"])
         session = self.db.session
         records = []
         for contact_id in contact_ids:

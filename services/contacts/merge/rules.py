@@ -5,7 +5,7 @@ import json
 import unicodedata
 from difflib import SequenceMatcher
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts import rich_fields
 from services.contacts.contract import EDITABLE_FIELDS
 from services.contacts.merge.contract import COMBINED_FIELDS
@@ -124,15 +124,15 @@ def check_ids(survivor_id, merged_ids):
     """Shape of a merge request: a survivor, 1+ other distinct contacts, none of them the survivor."""
     errors = {}
     if not survivor_id:
-        errors["survivor_id"] = ["Required."]
+        errors["survivor_id"] = ["contact.required"]
     if not isinstance(merged_ids, list) or not merged_ids:
-        errors["merged_ids"] = ["Give at least one contact to merge into the survivor."]
+        errors["merged_ids"] = ["merge.err.none_merged"]
     elif len(merged_ids) + 1 > MAX_COMPARED:
-        errors["merged_ids"] = [f"At most {MAX_COMPARED} contacts can be merged at once."]
+        errors["merged_ids"] = [coded("merge.err.too_many", max=MAX_COMPARED)]
     elif any(not isinstance(item, str) for item in merged_ids):
         errors["merged_ids"] = ["contact.id_invalid"]
     if errors:
-        raise ValidationFailed("The merge is not valid.", errors)
+        raise ValidationFailed("merge.err.invalid", errors)
 
 
 def check_distinct(survivor_id, merged_ids):

@@ -85,7 +85,7 @@ class StatusKindInput(_Trimmed):
     @validates("code")
     def not_any(self, value: str, **kwargs: object) -> None:
         if value == "any":
-            raise ValidationError("'any' is reserved for filters.")
+            raise ValidationError("person.err_any_reserved")
 
 
 class StatusKind(codes.CodedSchema):

@@ -18,9 +18,7 @@ def _kind(name, value):
     if value == "any":
         return None
     if not KIND_PATTERN.match(value):
-        raise ValidationFailed(
-            f"{name} must be a status kind code or 'any'.", {name: ["Give a status kind code or 'any'."]}
-        )
+        raise ValidationFailed("person.err_status_filter", {name: ["person.err_status_filter"]})
     return value
 
 

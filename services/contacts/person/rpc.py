@@ -126,7 +126,9 @@ class PersonRpc(ContactsCore):
 
     def _check_kind(self, session, kind):
         if not storage.status_kind(session, kind):
-            raise ValidationFailed("Unknown status kind.", {"kind": [f"No status kind {kind!r}."]})
+            raise ValidationFailed(
+                "au.err_no_status_kind", {"kind": [coded("au.err_no_status_kind", kind=kind)]}
+            )
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def add_status(self, contact_id, data):

@@ -69,10 +69,7 @@ def loaded_input(data, session, partial=False):
 def check_one_kind(search):
     """A saved search is either an advanced expression or a query with filters, not both."""
     if search.get("expression") is not None and (search.get("query") or search.get("filters")):
-        raise ValidationFailed(
-            "A saved search holds either an advanced expression or a query and filters, not both.",
-            {"expression": ["Leave query and filters empty when saving an expression."]},
-        )
+        raise ValidationFailed("ss.err.expression_alone", {"expression": ["ss.err.expression_alone"]})
 
 
 def name_conflict(name):

@@ -42,10 +42,8 @@ def clean_filters(filters):
     if not isinstance(filters, dict):
         raise ValidationFailed("contact.not_object", {"filters": ["contact.not_object"]})
     if len(filters) > MAX_FILTERS:  # limit first (issue 12 item 2)
-        raise ValidationFailed(
-            f"At most {MAX_FILTERS} filters.",
-            {"filters": [f"At most {MAX_FILTERS} (given {len(filters):,})."]},
-        )
+        too_many = coded("contact.too_many", max=MAX_FILTERS)
+        raise ValidationFailed("contact.invalid", {"filters": [too_many]})
     cleaned, errors = {}, {}
     for name, value in filters.items():
         if isinstance(value, bool):
@@ -55,7 +53,7 @@ def clean_filters(filters):
         if value is None or value == "":
             continue
         if not isinstance(name, str) or not isinstance(value, str):
-            errors[str(name)] = ["A filter's value must be text."]
+            errors[str(name)] = ["ss.err.filter_text"]
         elif len(value) > FILTER_VALUE_MAX:
             errors[name] = [coded("contact.too_long", max=FILTER_VALUE_MAX)]
         else:
