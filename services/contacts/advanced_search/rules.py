@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from marshmallow import ValidationError
 
 from piiri import clock
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
 from services.contacts.validation.contract import invalid
 
@@ -23,15 +23,13 @@ def parse_date(name, value):
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(
-            f"{name} must be a date.", {name: ["Give a date as 2026-11-25 or 25.11.2026."]}
-        ) from None
+        raise ValidationFailed("as.err_date", {name: ["as.err_date"]}, {"name": name}) from None
 
 
 def parse_age(name, value):
     text = str(value).strip()
     if not text.isdigit() or int(text) > 150:
-        raise ValidationFailed(f"{name} must be an age in years.", {name: ["Give whole years, 0..150."]})
+        raise ValidationFailed("as.err_age", {name: ["as.err_age"]}, {"name": name})
     return int(text)
 
 
@@ -74,7 +72,7 @@ def checked_sort(sort, direction):
     direction = (direction or "asc").lower()
     errors = {}
     if sort not in SORTS:
-        errors["sort"] = [f"Use one of: {', '.join(SORTS)}."]
+        errors["sort"] = [coded("as.err_sort", choices=", ".join(SORTS))]
     if direction not in DIRECTIONS:
         errors["direction"] = ["contact.sort_direction"]
     if errors:
