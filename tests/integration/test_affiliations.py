@@ -160,7 +160,8 @@ def test_c2_refused_links_are_explained_and_write_nothing(contacts, clean_databa
     link = contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "employee"})
     with pytest.raises(Conflict) as error:
         contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "employee"})
-    assert error.value.message == "Anna Virtanen is already linked to Acme Oy as employee."
+    assert error.value.message == "err.affiliation_duplicate"
+    assert error.value.params == {"person": "Anna Virtanen", "organisation": "Acme Oy", "role": "employee"}
     other = contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "board_member"})
     with pytest.raises(Conflict) as error:
         contacts.update_affiliation(other["id"], {"role": "employee"})

@@ -35,7 +35,7 @@ GROUP = Group()
 CHANGE = MembershipChange()
 
 
-def loaded(schema, data, what):
+def loaded(schema, data):
     if not isinstance(data, dict):
         raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
@@ -67,9 +67,7 @@ class GroupsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_group(self, name, parent_id=None, description=None):
         actor = self.context.require(MANAGE)
-        values = loaded(
-            GroupInput(), {"name": name, "parent_id": parent_id, "description": description}, "A group"
-        )
+        values = loaded(GroupInput(), {"name": name, "parent_id": parent_id, "description": description})
         name = tree.clean_name(values["name"])
         with self.db.transaction() as session:
             storage.lock_tree(session)
@@ -109,7 +107,7 @@ class GroupsRpc(ContactsCore):
     def update_group(self, group_id, changes):
         """Rename, describe, move (``parent_id``) or archive/restore (``archived``) it, atomically."""
         actor = self.context.require(MANAGE)
-        values = loaded(GroupInput(partial=True), changes, "Changes")
+        values = loaded(GroupInput(partial=True), changes)
         with self.db.transaction() as session:
             storage.lock_tree(session)
             group = storage.existing_group(session, group_id, for_update=True)
@@ -236,7 +234,6 @@ class GroupsRpc(ContactsCore):
         values = loaded(
             MembersInput(),
             {"contact_ids": contact_ids, "role": role, "starts_on": starts_on, "ends_on": ends_on},
-            "Members",
         )
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         starts_on = values.get("starts_on") or clock.today()
@@ -308,7 +305,7 @@ class GroupsRpc(ContactsCore):
     def end_memberships(self, group_id, contact_ids, ends_on=None):
         """End these people's direct memberships on ``ends_on`` (default today); history is kept."""
         actor = self.context.require("contacts.edit")
-        values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on}, "Members")
+        values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on})
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         ends_on = values.get("ends_on") or clock.today()
         with self.db.transaction() as session:
