@@ -226,7 +226,7 @@ class ExportsWebRoutes(ExportCalls):
                 t.service_message(text)
                 for texts in (exc.details or {}).values()
                 for text in (texts if isinstance(texts, list) else [texts])
-                if not isinstance(text, dict)
+                if not isinstance(text, dict) or "code" in text  # a code entry, not nested details
             ]
             return self.web_exports_form(
                 request,

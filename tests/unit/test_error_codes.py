@@ -104,7 +104,7 @@ SENTENCES_LEFT = {
     "services/contacts/rich_filters.py": 3,
     "services/contacts/search.py": 2,
     "services/exports/columns.py": 4,
-    "services/exports/contract/formats.py": 2,
+    "services/exports/contract/formats.py": 1,
     "services/exports/direct.py": 3,
     "services/exports/formats/qr_vcard.py": 1,
     "services/exports/service.py": 6,

@@ -224,14 +224,12 @@ class FormatInfo:
     def load_options(self, data: object) -> dict[str, Any]:
         """The options loaded by the format's schema; ValidationFailed names each bad option."""
         if data is not None and not isinstance(data, dict):
-            raise ValidationFailed("Format options must be an object.", {"options": ["Not an object."]})
+            raise ValidationFailed("exp.err.options_invalid", {"options": ["exp.err.options_object"]})
         try:
             options: dict[str, Any] = self.options().load(data or {})
             return options
         except ValidationError as exc:
-            raise ValidationFailed(
-                f"Some options of the {self.name} format are not valid.", exc.normalized_messages()
-            ) from None
+            raise ValidationFailed("exp.err.options_invalid", exc.normalized_messages()) from None
 
     def file_name(self, stem: str = "piiri-export") -> str:
         return f"{stem}.{self.extension}"

@@ -66,7 +66,7 @@ def test_i2_xlsx_has_typed_cells_bold_header_and_frozen_panes():
 
 
 def test_i2_xlsx_refuses_a_bad_sheet_title():
-    with pytest.raises(ValidationFailed, match="options of the xlsx format"):
+    with pytest.raises(ValidationFailed, match="exp.err.options_invalid"):
         get_format("xlsx").load_options({"sheet_title": "a/b"})
 
 
