@@ -11,16 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from gateway import users as user_store
 from gateway.models import roles, sessions, user_group_members, user_group_scopes, user_groups, users
 from gateway.roles import MANAGE_USERS, PERMISSION_CODES, access_for_user
-from piiri.errors import Conflict, NotFound, ValidationFailed
+from piiri.errors import Conflict, NotFound, ValidationFailed, coded
 
 ROLE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 USER_FIELDS = ("display_name", "role", "language", "active")
 GROUP_FIELDS = ("name", "description", "role", "member_ids", "contact_group_ids")
 
 
-def _object(data, what):
+def _object(data):
     if not isinstance(data, dict):
-        raise ValidationFailed(f"A {what} must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("admin.err.not_object", {"_schema": ["admin.err.not_object"]})
     return data
 
 
@@ -29,7 +29,7 @@ def _text(data, name, errors, required=False, limit=200):
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-        errors[name] = [f"Text of {'1' if required else '0'}-{limit} characters."]
+        errors[name] = [coded("admin.err.text" if required else "admin.err.text_optional", limit=limit)]
         return None
     return value.strip()
 
@@ -39,22 +39,22 @@ def _ids(data, name, errors):
     if values is None:
         return None
     if not isinstance(values, list):
-        errors[name] = ["A list of ids."]
+        errors[name] = ["admin.err.id_list"]
         return None
     ids = []
     for value in values:
         try:
             ids.append(uuid.UUID(str(value)))
         except ValueError:
-            errors.setdefault(name, []).append(f"Not an id: {value}.")
+            errors.setdefault(name, []).append(coded("admin.err.not_id", value=str(value)))
     return list(dict.fromkeys(ids))
 
 
-def _uuid(value, what):
+def _uuid(value, not_found_code):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"No {what} with id {value}.", {"id": str(value)}) from None
+        raise NotFound(not_found_code, {"id": str(value)}, {"id": str(value)}) from None
 
 
 # --- roles --------------------------------------------------------------------------------------------
@@ -87,28 +87,28 @@ def get_role(session, code, for_update=False):
     query = select(roles).where(roles.c.code == str(code))
     row = session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound(f"No role {code}.", {"code": str(code)})
+        raise NotFound("admin.err.no_role", {"code": str(code)}, {"code": str(code)})
     return _role_view(dict(row._mapping))
 
 
 def _permissions(data, errors):
     permissions = data.get("permissions")
     if not isinstance(permissions, list):
-        errors["permissions"] = ["A list of permission codes."]
+        errors["permissions"] = ["admin.err.permission_list"]
         return None
     unknown = [str(code) for code in permissions if code not in PERMISSION_CODES]
     if unknown:
-        errors["permissions"] = [f"Unknown permission: {', '.join(unknown)}."]
+        errors["permissions"] = [coded("admin.err.unknown_permission", codes=", ".join(unknown))]
         return None
     return [code for code in PERMISSION_CODES if code in permissions]
 
 
 def create_role(session, data):
-    data = _object(data, "role")
+    data = _object(data)
     errors = {}
     code = data.get("code")
     if not isinstance(code, str) or not ROLE_CODE.match(code):
-        errors["code"] = ["2-40 characters: a-z first, then a-z, 0-9 or _."]
+        errors["code"] = ["admin.err.role_code"]
     values = {
         "code": code,
         "label_fi": _text(data, "label_fi", errors, required=True, limit=100),
@@ -116,16 +116,16 @@ def create_role(session, data):
         "permissions": _permissions(data, errors),
     }
     if errors:
-        raise ValidationFailed("The role is not valid.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     if session.execute(select(roles.c.code).where(roles.c.code == code)).first():
-        raise Conflict(f"A role with the code '{code}' exists.", {"code": ["Taken."]})
+        raise Conflict("admin.err.name_taken", {"code": ["admin.err.taken"]})
     session.execute(insert(roles).values(**values, builtin=False))
     return get_role(session, code)
 
 
 def update_role(session, code, data):
     """Change labels (and, unless built-in, permissions); returns (role, changed field names)."""
-    data = _object(data, "role")
+    data = _object(data)
     current = get_role(session, code, for_update=True)
     errors, values = {}, {}
     for name in ("label_fi", "label_en"):
@@ -134,12 +134,12 @@ def update_role(session, code, data):
     if "permissions" in data:
         permissions = _permissions(data, errors)
         if current["builtin"] and permissions is not None and permissions != current["permissions"]:
-            errors["permissions"] = ["The permissions of a built-in role are fixed; make a role of your own."]
+            errors["permissions"] = ["admin.err.builtin_permissions"]
         values["permissions"] = permissions
     if "code" in data and data["code"] != current["code"]:
-        errors["code"] = ["The code of a role cannot change."]
+        errors["code"] = ["admin.err.code_fixed"]
     if errors:
-        raise ValidationFailed("The role cannot be changed so.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     changed = sorted(name for name, value in values.items() if current[name] != value)
     if changed:
         session.execute(update(roles).where(roles.c.code == current["code"]).values(**values))
@@ -149,15 +149,12 @@ def update_role(session, code, data):
 def delete_role(session, code):
     role = get_role(session, code, for_update=True)
     if role["builtin"]:
-        raise Conflict(f"The built-in role '{code}' cannot be removed.", {"code": ["Built-in."]})
+        raise Conflict("admin.err.builtin_delete", {"code": ["admin.err.builtin_delete"]})
     holders = session.execute(select(func.count()).where(users.c.role == role["code"])).scalar_one()
     granting = session.execute(select(func.count()).where(user_groups.c.role == role["code"])).scalar_one()
     if holders or granting:
-        raise Conflict(
-            f"The role '{code}' is in use by {holders} users and {granting} user groups; "
-            "give them another role first.",
-            {"code": [f"In use: {holders} users, {granting} user groups."]},
-        )
+        in_use = coded("admin.err.in_use", users=holders, groups=granting)
+        raise Conflict("admin.err.in_use", {"code": [in_use]}, in_use["params"])
     session.execute(delete(roles).where(roles.c.code == role["code"]))
     return role
 
@@ -195,10 +192,10 @@ def _groups_of_users(session, user_ids):
 
 
 def get_user(session, user_id, for_update=False):
-    query = select(*PUBLIC_USER_COLUMNS).where(users.c.id == _uuid(user_id, "user"))
+    query = select(*PUBLIC_USER_COLUMNS).where(users.c.id == _uuid(user_id, "admin.err.no_user"))
     row = session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound(f"No user with id {user_id}.", {"id": str(user_id)})
+        raise NotFound("admin.err.no_user", {"id": str(user_id)}, {"id": str(user_id)})
     user = dict(row._mapping)
     user["user_groups"] = _groups_of_users(session, [user["id"]]).get(user["id"], [])
     user["access"] = access_for_user(session, user["id"], user["role"])
@@ -206,7 +203,7 @@ def get_user(session, user_id, for_update=False):
 
 
 def create_user(session, data):
-    data = _object(data, "user")
+    data = _object(data)
     user = user_store.create_user(
         session,
         username=data.get("username") if isinstance(data.get("username"), str) else "",
@@ -236,12 +233,12 @@ def join_limited_groups_of(session, admin_id, user_id):
 
 def update_user(session, user_id, data):
     """Change display name, role, language, active; returns (user, changed field names)."""
-    data = _object(data, "user")
+    data = _object(data)
     current = get_user(session, user_id, for_update=True)
     errors, values = {}, {}
     unknown = sorted(set(data) - set(USER_FIELDS))
     for name in unknown:
-        errors[name] = [f"Cannot be changed here; fields: {', '.join(USER_FIELDS)}."]
+        errors[name] = [coded("admin.err.unknown_field", fields=", ".join(USER_FIELDS))]
     if "display_name" in data:
         values["display_name"] = _text(data, "display_name", errors, required=True)
     if "role" in data:
@@ -251,14 +248,14 @@ def update_user(session, user_id, data):
         values["role"] = data["role"]
     if "language" in data:
         if data["language"] not in ("fi", "sv", "en"):
-            errors["language"] = ["One of: fi, sv, en."]
+            errors["language"] = [coded("admin.err.one_of", codes="fi, sv, en")]
         values["language"] = data["language"]
     if "active" in data:
         if not isinstance(data["active"], bool):
-            errors["active"] = ["true or false."]
+            errors["active"] = ["admin.err.boolean"]
         values["active"] = data["active"]
     if errors:
-        raise ValidationFailed("The user cannot be changed so.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     changed = sorted(name for name, value in values.items() if current[name] != value)
     if changed:
         session.execute(update(users).where(users.c.id == current["id"]).values(**values))
@@ -271,12 +268,9 @@ def check_admin_keeps_access(session, admin_id):
     """Refuse (Conflict) a change after which the acting admin would lose users.manage or be inactive."""
     row = session.execute(select(users.c.role, users.c.active).where(users.c.id == admin_id)).first()
     if row is None or not row.active:
-        raise Conflict("You cannot deactivate yourself.", {"active": ["You are this user."]})
+        raise Conflict("admin.err.self_deactivate", {"active": ["admin.err.self_deactivate"]})
     if not access_for_user(session, admin_id, row.role).can(MANAGE_USERS):
-        raise Conflict(
-            f"This would take away your own '{MANAGE_USERS}' permission; ask another admin to do it.",
-            {"permission": [MANAGE_USERS]},
-        )
+        raise Conflict("admin.err.self_manage", {"permission": [MANAGE_USERS]})
 
 
 # --- user groups ------------------------------------------------------------------------------------
@@ -314,10 +308,10 @@ def _with_members_and_scopes(session, groups):
 
 
 def get_user_group(session, group_id, for_update=False):
-    query = select(user_groups).where(user_groups.c.id == _uuid(group_id, "user group"))
+    query = select(user_groups).where(user_groups.c.id == _uuid(group_id, "admin.err.no_user_group"))
     row = session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound(f"No user group with id {group_id}.", {"id": str(group_id)})
+        raise NotFound("admin.err.no_user_group", {"id": str(group_id)}, {"id": str(group_id)})
     group = dict(row._mapping)
     _with_members_and_scopes(session, [group])
     return group
@@ -325,10 +319,10 @@ def get_user_group(session, group_id, for_update=False):
 
 def _group_values(session, data, partial, known_contact_group_ids=None):
     """Checked {name, description, role, member_ids, contact_group_ids} (only those given if partial)."""
-    data = _object(data, "user group")
+    data = _object(data)
     errors, values = {}, {}
     for name in sorted(set(data) - set(GROUP_FIELDS)):
-        errors[name] = [f"Unknown field; fields: {', '.join(GROUP_FIELDS)}."]
+        errors[name] = [coded("admin.err.unknown_field", fields=", ".join(GROUP_FIELDS))]
     if "name" in data or not partial:
         values["name"] = _text(data, "name", errors, required=True, limit=150)
     if "description" in data:
@@ -346,13 +340,13 @@ def _group_values(session, data, partial, known_contact_group_ids=None):
         found = set(session.execute(select(users.c.id).where(users.c.id.in_(values["member_ids"]))).scalars())
         missing = [str(user_id) for user_id in values["member_ids"] if user_id not in found]
         if missing:
-            errors["member_ids"] = [f"No such user: {', '.join(missing)}."]
+            errors["member_ids"] = [coded("admin.err.no_users", ids=", ".join(missing))]
     if values.get("contact_group_ids") and known_contact_group_ids is not None:
         missing = [str(gid) for gid in values["contact_group_ids"] if str(gid) not in known_contact_group_ids]
         if missing:
-            errors["contact_group_ids"] = [f"No such contact group: {', '.join(missing)}."]
+            errors["contact_group_ids"] = [coded("admin.err.no_group", ids=", ".join(missing))]
     if errors:
-        raise ValidationFailed("The user group is not valid.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     return values
 
 
@@ -378,7 +372,7 @@ def _unique_name(session, name, exclude_id=None):
     if exclude_id is not None:
         query = query.where(user_groups.c.id != exclude_id)
     if session.execute(query).first():
-        raise Conflict(f"A user group called '{name}' exists.", {"name": ["Taken."]})
+        raise Conflict("admin.err.name_taken", {"name": ["admin.err.taken"]})
 
 
 def create_user_group(session, data, known_contact_group_ids=None):
@@ -390,7 +384,7 @@ def create_user_group(session, data, known_contact_group_ids=None):
             insert(user_groups).values(**columns).returning(user_groups.c.id)
         ).scalar_one()
     except IntegrityError:
-        raise Conflict(f"A user group called '{values['name']}' exists.", {"name": ["Taken."]}) from None
+        raise Conflict("admin.err.name_taken", {"name": ["admin.err.taken"]}) from None
     _write_links(session, group_id, values)
     return get_user_group(session, group_id)
 

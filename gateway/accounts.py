@@ -346,7 +346,7 @@ def finish_second_factor(session, secret, code, remote_addr, policy, hours, audi
         raise NotAuthenticated("The login has expired. Log in again.")
     if security.normalise_code(code) is None:
         raise SecondFactorRequired(
-            "The code is 6 digits.", {"totp": ["The code is 6 digits."], "reason": "malformed"}
+            "acc.err.code_format", {"totp": ["acc.err.code_format"], "reason": "malformed"}
         )
     session.execute(delete(sessions).where(sessions.c.token_hash == user["token_hash"]))
     session.commit()
@@ -373,9 +373,9 @@ def check_new_password(password, repeated, username):
     if problems:
         errors["new_password"] = list(problems.values())
     elif repeated is not None and password != repeated:
-        errors["new_password_again"] = ["The passwords do not match."]
+        errors["new_password_again"] = ["acc.err.mismatch"]
     if errors:
-        raise ValidationFailed("The new password is not acceptable.", errors)
+        raise ValidationFailed("acc.err.password_rejected", errors)
 
 
 def change_password(
@@ -403,7 +403,7 @@ def change_password(
         session.rollback()
         record_failure(session, user["username"], user, remote_addr, now, policy, audit)
         raise ValidationFailed(
-            "The current password is wrong.", {"current_password": ["The current password is wrong."]}
+            "acc.err.current_wrong", {"current_password": ["acc.err.current_wrong"]}
         ) from None
     try:
         check_new_password(new, repeated, user["username"])
@@ -412,10 +412,7 @@ def change_password(
         raise
     if password_matches(user, new):
         session.rollback()
-        raise ValidationFailed(
-            "The new password must differ from the current one.",
-            {"new_password": ["The new password must differ from the current one."]},
-        )
+        raise ValidationFailed("acc.err.same", {"new_password": ["acc.err.same"]})
     session.execute(
         update(users)
         .where(users.c.id == user["id"])

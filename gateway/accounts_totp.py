@@ -23,7 +23,7 @@ def totp_setup(session, user_id):
     """The secret to show while the user sets up TOTP: the pending one, or a new one (not yet enabled)."""
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
-        raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
+        raise ValidationFailed("acc.err.totp_on", {"totp": ["acc.err.totp_on"]})
     secret = totp_secret_of(user)
     if not secret or secret_box.box().needs_reseal(user["totp_secret"]):
         secret = secret or security.new_totp_secret()
@@ -43,16 +43,14 @@ def enable_totp(session, user_id, code, audit, now=None, hours=12):
     now = now or now_utc()
     user = user_by_id(session, user_id, for_update=True)
     if totp_enabled(user):
-        raise ValidationFailed("Two-factor login is already on.", {"totp": ["Already enabled."]})
+        raise ValidationFailed("acc.err.totp_on", {"totp": ["acc.err.totp_on"]})
     if not user["totp_secret"]:
-        raise ValidationFailed("Open the set-up page first.", {"totp": ["No secret to confirm."]})
+        raise ValidationFailed("acc.err.no_secret", {"totp": ["acc.err.no_secret"]})
     result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
         session.rollback()
-        message = (
-            "The code is 6 digits." if result.reason == "malformed" else "Wrong code. Try the newest one."
-        )
-        raise ValidationFailed(message, {"code": [message]})
+        code = "acc.err.code_format" if result.reason == "malformed" else "acc.err.code_wrong"
+        raise ValidationFailed(code, {"code": [code]})
     session.execute(
         update(users).where(users.c.id == user["id"]).values(totp_enabled_at=now, totp_last_step=result.step)
     )
@@ -67,16 +65,16 @@ def disable_totp(session, user_id, password, code, audit, now=None):
     now = now or now_utc()
     user = user_by_id(session, user_id, for_update=True)
     if not totp_enabled(user):
-        raise ValidationFailed("Two-factor login is not on.", {"totp": ["Not enabled."]})
+        raise ValidationFailed("acc.err.totp_off", {"totp": ["acc.err.totp_off"]})
     errors = {}
     if not password_matches(user, password):
-        errors["password"] = ["The password is wrong."]
+        errors["password"] = ["acc.err.password_wrong"]
     result = security.check_code(totp_secret_of(user), code, now, user["totp_last_step"])
     if not result.ok:
-        errors["code"] = ["That code was already used."] if result.reason == "reused" else ["Wrong code."]
+        errors["code"] = ["acc.err.code_reused" if result.reason == "reused" else "acc.err.code_wrong"]
     if errors:
         session.rollback()
-        raise ValidationFailed("Two-factor login was not turned off.", errors)
+        raise ValidationFailed("acc.err.totp_not_off", errors)
     _clear_totp(session, user)
     commit_audited(session, audit, "user.totp_disabled", user, {})
 

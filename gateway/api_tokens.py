@@ -12,7 +12,7 @@ from sqlalchemy import insert, or_, select, update
 from gateway.auth import Principal, digest
 from gateway.models import api_tokens, users
 from gateway.roles import PERMISSION_CODES, access_for_token
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import NotFound, ValidationFailed, coded
 
 PREFIX = "piiri_"  # token secrets start with this, so a bearer is looked up in one table only
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most once a minute per token
@@ -33,28 +33,28 @@ def _uuid_list(values, field, errors):
         try:
             ids.append(uuid.UUID(str(value)))
         except ValueError:
-            errors.setdefault(field, []).append(f"Not an id: {value}.")
+            errors.setdefault(field, []).append(coded("admin.err.not_id", value=str(value)))
     return list(dict.fromkeys(ids))
 
 
 def check_input(data):
     """{name, permissions, contact_group_ids, expires_at} of a request, or ValidationFailed naming fields."""
     if not isinstance(data, dict):
-        raise ValidationFailed("A token must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("admin.err.not_object", {"_schema": ["admin.err.not_object"]})
     errors = {}
     name = (data.get("name") or "").strip() if isinstance(data.get("name"), (str, type(None))) else None
     if not name or len(name) > 150:
-        errors["name"] = ["A name of 1-150 characters is required."]
+        errors["name"] = [coded("admin.err.text", limit=150)]
     permissions = data.get("permissions")
     if not isinstance(permissions, list) or not permissions:
-        errors["permissions"] = ["Give at least one permission."]
+        errors["permissions"] = ["admin.err.permissions"]
         permissions = []
     unknown = [code for code in permissions if code not in PERMISSION_CODES]
     if unknown:
-        errors["permissions"] = [f"Unknown permission: {', '.join(map(str, unknown))}."]
+        errors["permissions"] = [coded("admin.err.unknown_permission", codes=", ".join(map(str, unknown)))]
     groups = data.get("contact_group_ids") or []
     if not isinstance(groups, list):
-        errors["contact_group_ids"] = ["A list of contact group ids."]
+        errors["contact_group_ids"] = ["admin.err.id_list"]
         groups = []
     group_ids = _uuid_list(groups, "contact_group_ids", errors)
     expires_at = data.get("expires_at")
@@ -63,13 +63,13 @@ def check_input(data):
             expires_at = datetime.fromisoformat(str(expires_at))
             expires_at = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
             if expires_at <= datetime.now(UTC):
-                errors["expires_at"] = ["Must be in the future."]
+                errors["expires_at"] = ["admin.err.future"]
         except ValueError:
-            errors["expires_at"] = ["A date or date and time (ISO 8601)."]
+            errors["expires_at"] = ["admin.err.datetime"]
     else:
         expires_at = None
     if errors:
-        raise ValidationFailed("The token is not valid.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     return {
         "name": name,
         "permissions": sorted(set(permissions), key=PERMISSION_CODES.index),
@@ -108,7 +108,7 @@ def get(session, token_id):
         session.execute(select(*PUBLIC_COLUMNS).where(api_tokens.c.id == parsed)).first() if parsed else None
     )
     if row is None:
-        raise NotFound(f"No API token with id {token_id}.", {"id": str(token_id)})
+        raise NotFound("admin.err.no_token", {"id": str(token_id)}, {"id": str(token_id)})
     return dict(row._mapping)
 
 

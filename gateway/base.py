@@ -15,18 +15,16 @@ def signature_error(text):
     argument: 'name'", "got an unexpected keyword argument 'x'")."""
     missing = re.findall(r"'(\w+)'", text.split("argument", 1)[-1]) if "missing" in text else []
     unexpected = re.findall(r"unexpected keyword argument '(\w+)'", text)
-    details = {name: ["Missing data for required field."] for name in missing}
-    details.update({name: ["Unknown field."] for name in unexpected})
-    return ValidationFailed("Some fields are missing or unknown.", details or {"_body": [text]})
+    details = {name: ["request.required"] for name in missing}
+    details.update({name: ["request.unknown_field"] for name in unexpected})
+    return ValidationFailed("request.fields_invalid", details or {"_body": ["request.fields_invalid"]})
 
 
 def json_body(request):
     """The request's JSON object, or a clear 400-class error."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ValidationFailed(
-            "The request body must be a JSON object.", {"_body": ["Expected a JSON object."]}
-        )
+        raise ValidationFailed("request.json_object", {"_body": ["request.json_object"]})
     return data
 
 
@@ -38,7 +36,9 @@ def int_arg(args, name, default):
     try:
         return int(raw)
     except ValueError:
-        raise ValidationFailed(f"{name} must be a whole number.", {name: ["Not a whole number."]}) from None
+        raise ValidationFailed(
+            "request.whole_number", {name: ["request.whole_number"]}, {"name": name}
+        ) from None
 
 
 PAGING_ARGS = ("q", "limit", "cursor")

@@ -24,7 +24,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from gateway.service_messages import SERVICE_MESSAGES
 from piiri import formatting
 from piiri.errors import is_code
 
@@ -125,17 +124,12 @@ class Translator:
 
     def service_message(self, message, params=None):
         """A service's message in the user's language: a code (``contact.email_invalid``, piiri.errors)
-        or a ``{"code": ..., "params": {...}}`` entry through the catalogs; an older service's English
-        sentence through gateway/service_messages.py; anything unknown as sent."""
+        or a ``{"code": ..., "params": {...}}`` entry through the catalogs; anything else as sent."""
         if isinstance(message, Mapping) and "code" in message:
             message, params = message["code"], message.get("params")
         message = str(message)
         if is_code(message):
             return self(message, **(params or {})) if self.has(message) else message
-        for pattern, key in SERVICE_MESSAGES:
-            match = pattern.match(message)
-            if match:
-                return self(key, **match.groupdict())
         return message
 
     def action(self, action):

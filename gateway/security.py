@@ -16,6 +16,7 @@ import pyotp
 import segno
 
 from gateway.common_passwords import COMMON_PASSWORDS, COMMON_WORDS
+from piiri.errors import coded
 
 TOTP_DIGITS = 6
 TOTP_INTERVAL = 30  # seconds (RFC 6238 defaults: SHA-1, 30 s, 6 digits)
@@ -151,7 +152,8 @@ def _too_common(folded):
 
 
 def password_problems(password, username=""):
-    """Why ``password`` is not acceptable, as {code: English message}; empty when it is fine.
+    """Why ``password`` is not acceptable, as {reason: message code (piiri.errors) or ``coded`` entry};
+    empty when it is fine.
 
     The length limits come first: an over-long password is refused before anything else is done with
     it (hashing included). Then: not blank, not one character or piece repeated, not a run of the
@@ -159,25 +161,22 @@ def password_problems(password, username=""):
     or word (gateway/common_passwords.py)."""
     password = password if isinstance(password, str) else ""
     if len(password) > MAX_PASSWORD_LENGTH:
-        return {"too_long": f"The password must have at most {MAX_PASSWORD_LENGTH} characters."}
+        return {"too_long": coded("acc.err.too_long", n=MAX_PASSWORD_LENGTH)}
     problems = {}
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems["too_short"] = f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+        problems["too_short"] = coded("acc.err.too_short", n=MIN_PASSWORD_LENGTH)
     folded = _fold(password)
     if password and not folded:
-        problems["blank"] = "The password must not be only spaces."
+        problems["blank"] = "acc.err.blank"
         return problems
     if not folded:
         return problems
     if username and _fold(username) in (folded, folded[::-1], _core(folded), _core(folded[::-1])):
-        problems["is_username"] = "The password must not be the username."
+        problems["is_username"] = "acc.err.is_username"
     if _periodic(folded) or _follows_a_sequence(folded):
-        problems["too_simple"] = (
-            "The password is too simple: it repeats one character or piece, or follows the alphabet or "
-            "the keyboard."
-        )
+        problems["too_simple"] = "acc.err.too_simple"
     elif _too_common(folded):
-        problems["too_common"] = "The password is one of the most common passwords; choose another."
+        problems["too_common"] = "acc.err.too_common"
     return problems
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gateway.models import roles, users
 from gateway.security import MAX_PASSWORD_LENGTH, password_problems
-from piiri.errors import Conflict, ValidationFailed
+from piiri.errors import Conflict, ValidationFailed, coded
 
 
 class OffLoopHasher(PasswordHasher):
@@ -35,8 +35,7 @@ def check_password_strength(password, username=""):
     blank, repeated or a sequence, not the username, not common."""
     problems = password_problems(password, username)
     if problems:
-        messages = list(problems.values())
-        raise ValidationFailed(messages[0], {"password": messages})
+        raise ValidationFailed("acc.err.password_rejected", {"password": list(problems.values())})
 
 
 def role_codes(session):
@@ -45,9 +44,9 @@ def role_codes(session):
 
 
 def role_error(session, role):
-    """None if ``role`` names a role, else the message for the ``role`` field."""
+    """None if ``role`` names a role, else the error entry (piiri.errors.coded) for the ``role`` field."""
     codes = role_codes(session)
-    return None if role in codes else f"One of: {', '.join(codes)}."
+    return None if role in codes else coded("admin.err.one_of", codes=", ".join(codes))
 
 
 def create_user(session, username, password, role="staff", display_name=None, language="fi", commit=True):
@@ -55,14 +54,14 @@ def create_user(session, username, password, role="staff", display_name=None, la
     (unless ``commit`` is false: then the caller commits, e.g. after auditing)."""
     errors = {}
     if not USERNAME.match(username or ""):
-        errors["username"] = ["2-150 letters, digits or . _ @ -"]
+        errors["username"] = ["admin.err.username"]
     if language not in ("fi", "sv", "en"):
-        errors["language"] = ["One of: fi, sv, en."]
+        errors["language"] = [coded("admin.err.one_of", codes="fi, sv, en")]
     bad_role = role_error(session, role)
     if bad_role:
         errors["role"] = [bad_role]
     if errors:
-        raise ValidationFailed("The user is not valid.", errors)
+        raise ValidationFailed("admin.err.invalid", errors)
     check_password_strength(password, username)
     try:
         row = session.execute(
@@ -82,7 +81,7 @@ def create_user(session, username, password, role="staff", display_name=None, la
             session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict(f"The username '{username}' is taken.", {"username": ["Taken."]}) from None
+        raise Conflict("admin.err.username_taken", {"username": ["admin.err.taken"]}) from None
     return dict(row._mapping)
 
 
@@ -101,7 +100,7 @@ def set_role(session, username, role, active=True):
     """Give an existing user ``role`` (and (de)activate them); False if there is no such user."""
     bad_role = role_error(session, role)
     if bad_role:
-        raise ValidationFailed("Unknown role.", {"role": [bad_role]})
+        raise ValidationFailed("admin.err.invalid", {"role": [bad_role]})
     result = session.execute(
         update(users).where(users.c.username == username).values(role=role, active=active)
     )

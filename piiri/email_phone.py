@@ -26,6 +26,11 @@ SIMPLE_EMAIL = re.compile(
 SPECIAL_USE_TLDS = ("arpa", "invalid", "local", "localhost", "onion", "test", "internal", "home", "lan")
 MAX_LOCAL_PART, MAX_ADDRESS = 64, 254
 
+# the codes (piiri.errors) of the findings: the contact fields these checks serve
+EMAIL_INVALID = "contact.email_invalid"
+PHONE_INVALID = "contact.phone_invalid"
+PHONE_COUNTRY = "contact.phone_country"
+
 
 def simple_email(value: str) -> bool:
     """True when ``value`` is a plain address that email-validator accepts as it is."""
@@ -43,8 +48,8 @@ def check_email_address(value: str) -> None:
         return
     try:
         validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationError(f"Not a valid e-mail address: {exc}") from None
+    except EmailNotValidError:
+        raise ValidationError(EMAIL_INVALID) from None
 
 
 def _finnish_patterns() -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
@@ -90,7 +95,7 @@ def normalise_phone(value: str, region: str = "FI") -> str:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        raise ValidationError("Not a phone number.") from None
+        raise ValidationError(PHONE_INVALID) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError("Not a valid phone number for its country.")
+        raise ValidationError(PHONE_COUNTRY)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -16,7 +16,9 @@ request's language; a code needs a message id of the same name in the fi, sv and
 collects the codes raised in ``services/`` and checks). The HTTP body of an error is
 ``{"error": <kind>, "code": <code>, "params": {...}, "details": {...}, "message": <human text>}``.
 
-An older service may still raise an English sentence as the message; ``is_code`` tells them apart.
+Some older messages are still English sentences (tests/unit/test_error_codes.py lists the modules whose
+field findings are; top-level messages are not counted there); the gateway shows a message that is not
+a code as sent, and ``is_code`` tells them apart.
 """
 
 import re

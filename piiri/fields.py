@@ -9,6 +9,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from piiri.errors import coded
+
 
 class BoundedList(fields.List[Any]):
     """``fields.List`` of at most ``max_length`` (and at least ``min_length``) entries, checked first."""
@@ -28,5 +30,5 @@ class BoundedList(fields.List[Any]):
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> list[Any]:
         if isinstance(value, list | tuple) and len(value) > self.max_length:
-            raise ValidationError(f"At most {self.max_length:,} entries (given {len(value):,}).")
+            raise ValidationError([coded("list.too_many", max=self.max_length)])
         return super()._deserialize(value, attr, data, **kwargs)

@@ -10,7 +10,7 @@ from gateway.core import GatewayCore
 from gateway.http import http, json_response
 from gateway.openapi import api_operation
 from gateway.roles import MANAGE_USERS, PERMISSIONS
-from piiri.errors import PermissionDenied, ValidationFailed
+from piiri.errors import PermissionDenied, ValidationFailed, coded
 
 
 def user_view(user):
@@ -150,8 +150,8 @@ class AccessAdmin(GatewayCore):
             missing = [str(gid) for gid in values["contact_group_ids"] if str(gid) not in known]
             if missing:
                 raise ValidationFailed(
-                    "The token is not valid.",
-                    {"contact_group_ids": [f"No such contact group: {', '.join(missing)}."]},
+                    "admin.err.invalid",
+                    {"contact_group_ids": [coded("admin.err.no_group", ids=", ".join(missing))]},
                 )
 
         def change(session):

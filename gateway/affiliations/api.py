@@ -10,7 +10,7 @@ from gateway.core import GatewayCore
 from gateway.http import http, json_response
 from gateway.openapi import api_operation, file_response
 from gateway.roles import EDIT, VIEW
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.photos.contract import MAX_BYTES
 
 # A multipart body carries a little more than the image: its boundaries and part headers.
@@ -29,12 +29,14 @@ def uploaded_photo(request):
     """(declared type, base64 text) of a PUT/POST body: the raw image, or the first file of a
     multipart form; a clear error for a body that is too big or has no file."""
     if request.content_length is not None and request.content_length > MAX_UPLOAD:
-        message = f"The photo is {request.content_length / 1024 / 1024:.1f} MB; the largest allowed is 2 MB."
-        raise ValidationFailed(message, {"photo": [message]})
+        size = f"{request.content_length / 1024 / 1024:.1f}"
+        raise ValidationFailed(
+            "err.photo_too_big", {"photo": [coded("err.photo_too_big", size=size)]}, {"size": size}
+        )
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("photo") or next(iter(request.files.values()), None)
         if upload is None or not upload.filename:
-            raise ValidationFailed("Choose a photo to upload.", {"photo": ["Choose a photo to upload."]})
+            raise ValidationFailed("err.photo_choose", {"photo": ["err.photo_choose"]})
         data, declared = upload.stream.read(MAX_UPLOAD), upload.mimetype
     else:
         data, declared = request.stream.read(MAX_UPLOAD), request.mimetype

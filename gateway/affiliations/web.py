@@ -75,9 +75,7 @@ class AffiliationsWebRoutes(GatewayCore):
         data = {**link_form(request.form), "organisation_id": request.form.get("organisation_id", "")}
         try:
             if not data["organisation_id"]:
-                raise ValidationFailed(
-                    "Choose an organisation.", {"organisation_id": ["Choose an organisation."]}
-                )
+                raise ValidationFailed("err.affiliation_pick", {"organisation_id": ["err.affiliation_pick"]})
             self.call("contacts", "add_affiliation", contact_id, data)
         except (ValidationFailed, Conflict) as exc:
             contact = self.call("contacts", "get_contact", contact_id)

@@ -63,9 +63,7 @@ class AutomationsApiRoutes(GatewayCore):
         horizon = data.pop("horizon_days", None)
         if "automation_id" in data:
             if set(data) != {"automation_id"}:
-                raise ValidationFailed(
-                    "Send either a definition or {automation_id}.", {"automation_id": ["Send it alone."]}
-                )
+                raise ValidationFailed("au.err_alone", {"automation_id": ["au.err_alone"]})
             answer = self.call(
                 "contacts", "dry_run", automation_id=data["automation_id"], horizon_days=horizon
             )

@@ -42,11 +42,11 @@ def settings_form_data(form, current_filters, saved_searches):
         group_id = form.get("group_id", "").strip()
         filters = {"group_id": group_id} if group_id else None
         if filters is None:
-            raise ValidationFailed("Choose a group.", {"group_id": ["Choose a group."]})
+            raise ValidationFailed("bd.err_group", {"group_id": ["bd.err_group"]})
     elif kind == "saved_search":
         chosen = next((s for s in saved_searches if s["id"] == form.get("saved_search_id")), None)
         if chosen is None:
-            raise ValidationFailed("Choose a saved search.", {"saved_search_id": ["Choose a saved search."]})
+            raise ValidationFailed("bd.err_saved_search", {"saved_search_id": ["bd.err_saved_search"]})
         filters = dict(chosen["filters"])
     elif kind == "keep":
         filters = dict(current_filters)

@@ -34,7 +34,7 @@ def _flag(args, name, default):
         return True
     if value.lower() in ("0", "false", "no", "off"):
         return False
-    raise ValidationFailed(f"{name} must be true or false.", {name: ["Use true or false."]})
+    raise ValidationFailed("request.boolean", {name: ["request.boolean"]}, {"name": name})
 
 
 def _list(args, name):

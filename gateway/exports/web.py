@@ -99,7 +99,7 @@ def form_selection(text):
     except ValueError:
         selection = None
     if not isinstance(selection, dict):
-        raise ValidationFailed("The selection is not valid.", {"selection": ["Not valid."]})
+        raise ValidationFailed("exp.err.selection", {"selection": ["exp.err.selection"]})
     return selection
 
 
@@ -182,7 +182,12 @@ class ExportsWebRoutes(ExportCalls):
             format=export_format,
             options=option_fields(export_format.options, t, chosen.get("options")),
             standard_columns=[
-                (key, t(f"field.{key}") if t.has(f"field.{key}") else labels[1 if t.language == "en" else 0])
+                (
+                    key,
+                    t(f"field.{key}")
+                    if t.has(f"field.{key}")
+                    else labels[{"fi": 0, "sv": 1}.get(t.language, 2)],
+                )
                 for key, labels in STANDARD_COLUMNS.items()
             ],
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],
@@ -221,7 +226,7 @@ class ExportsWebRoutes(ExportCalls):
                 t.service_message(text)
                 for texts in (exc.details or {}).values()
                 for text in (texts if isinstance(texts, list) else [texts])
-                if not isinstance(text, dict)
+                if not isinstance(text, dict) or "code" in text  # a code entry, not nested details
             ]
             return self.web_exports_form(
                 request,

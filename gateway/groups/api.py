@@ -19,7 +19,7 @@ def flag(args, name, default):
         return default
     if raw in TRUE or raw in FALSE:
         return raw in TRUE
-    raise ValidationFailed(f"{name} must be true or false.", {name: ["Not true or false."]})
+    raise ValidationFailed("request.boolean", {name: ["request.boolean"]}, {"name": name})
 
 
 class GroupsApiRoutes(GatewayCore):

@@ -303,5 +303,5 @@ class GroupsWebRoutes(GatewayCore):
         action = request.form.get("action")
         group_id = request.form.get("group_id") or ""
         if action not in BULK_ACTIONS or not group_id:
-            raise ValidationFailed("Choose a group.", {"group_id": ["Required."]})
+            raise ValidationFailed("groups.err_choose", {"group_id": ["groups.err_choose"]})
         return self.groups_change_members(request, principal, group_id, action)

@@ -17,7 +17,7 @@ def id_list(text):
 def body_object(request):
     data = json_body(request)
     if not isinstance(data, dict):
-        raise ValidationFailed("The body must be a JSON object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("request.json_object", {"_schema": ["request.json_object"]})
     return data
 
 

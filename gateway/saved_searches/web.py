@@ -46,9 +46,7 @@ def form_expression(form):
     except ValueError:
         expression = None
     if not isinstance(expression, dict):
-        raise ValidationFailed(
-            "The search expression is not valid.", {"expression": ["Not a valid expression."]}
-        )
+        raise ValidationFailed("ss.err.expression", {"expression": ["ss.err.expression"]})
     return expression
 
 

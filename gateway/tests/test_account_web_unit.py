@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gateway.account.web import after_login_path, form_errors, locked_message
 from gateway.i18n import Translator, messages
-from piiri.errors import AccountLocked
+from piiri.errors import AccountLocked, coded
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "account" / "templates" / "account"
 KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
@@ -35,10 +35,10 @@ def test_s1_password_errors_are_translated_by_field():
     errors = form_errors(
         {
             "new_password": [
-                "The password must have at least 12 characters.",
-                "The password must not be the username.",
+                coded("acc.err.too_short", n=12),
+                "acc.err.is_username",
             ],
-            "current_password": ["The current password is wrong."],
+            "current_password": ["acc.err.current_wrong"],
         },
         Translator("fi"),
     )

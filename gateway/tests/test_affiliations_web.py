@@ -7,6 +7,7 @@ from pathlib import Path
 from gateway.affiliations import web as web_affiliations
 from gateway.i18n import Translator, messages
 from gateway.web_helpers import GATEWAY_DIR, render_html
+from piiri.errors import coded
 
 KEY_IN_SOURCE = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""")
 TEMPLATES = [
@@ -23,21 +24,17 @@ def test_c2_every_template_key_exists_in_both_languages():
         assert used <= set(messages(language)), sorted(used - set(messages(language)))
 
 
-def test_c2_service_messages_are_translated():
+def test_c2_service_codes_are_translated():
     fi, en = Translator("fi"), Translator("en")
-    assert (
-        fi.service_message("Acme Oy is a person, not an organisation.")
-        == "Acme Oy on henkilö, ei organisaatio."
-    )
-    assert fi.service_message("Already linked to Kylä ry as board member.") == (
+    not_organisation = coded("err.affiliation_not_organisation", name="Acme Oy")
+    assert fi.service_message(not_organisation) == "Acme Oy on henkilö, ei organisaatio."
+    assert fi.service_message(coded("err.affiliation_duplicate", organisation="Kylä ry")) == (
         "Jo liitetty organisaatioon Kylä ry tässä roolissa."
     )
-    assert fi.service_message("The photo is 2.4 MB; the largest allowed is 2 MB.") == (
+    assert fi.service_message(coded("err.photo_too_big", size="2.4")) == (
         "Kuva on 2.4 Mt; suurin sallittu koko on 2 Mt."
     )
-    assert (
-        en.service_message("A contact cannot be linked to itself.") == "A contact cannot be linked to itself."
-    )
+    assert en.service_message("err.affiliation_self") == ("A contact cannot be linked to itself.")
 
 
 def render_section(template, contact, language="fi"):

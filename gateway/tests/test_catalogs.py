@@ -66,13 +66,13 @@ def _codes_in_details(node):
 def service_codes():
     """The codes raised in services/ (not their tests): the message of a piiri.errors exception, the
     codes in its details' lists and ``coded(...)`` entries, and every code of a service's
-    ``error_codes.py`` (the codes its validators' findings become)."""
+    ``validation/contract.py`` (the codes its validators' findings become)."""
     codes = {}
     for path in (ROOT / "services").rglob("*.py"):
         if "tests" in path.parts:
             continue
         tree = ast.parse(path.read_text(), str(path))
-        if path.name == "error_codes.py":
+        if path.parts[-2:] == ("validation", "contract.py"):
             for node in ast.walk(tree):
                 if isinstance(node, ast.Constant) and is_code(node.value):
                     codes.setdefault(node.value, f"{path.relative_to(ROOT)}:{node.lineno}")

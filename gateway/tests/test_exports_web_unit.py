@@ -30,8 +30,9 @@ def test_i2_selection_from_query_arguments():
     )
     ids = selection_from_args(MultiDict([("ids", "a,b"), ("ids", "c"), ("exclude_statuses", "member,board")]))
     assert ids["ids"] == ["a", "b", "c"] and ids["exclude_statuses"] == ["member", "board"]
-    with pytest.raises(ValidationFailed, match="exclude_deceased must be true or false"):
+    with pytest.raises(ValidationFailed, match="request.boolean") as refused:
         selection_from_args(MultiDict([("exclude_deceased", "maybe")]))
+    assert refused.value.params == {"name": "exclude_deceased"}
 
 
 def test_i2_the_lists_ticked_boxes_and_its_bulk_form_fields_make_an_ids_selection():

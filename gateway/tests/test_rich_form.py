@@ -97,8 +97,8 @@ def test_c2_form_values_of_a_contact_show_lists_and_tags_as_text():
 def test_c2_entry_errors_stay_beside_their_row():
     by_field, general = field_errors(
         {
-            "emails.1.address": ["The same e-mail address is given twice."],
-            "phones": ["Only one phone number can be primary."],
+            "emails.1.address": ["contact.list_twice"],
+            "phones": ["contact.one_primary"],
         },
         Translator("fi"),
     )

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validates, validates_schema
 
 from piiri import clock
 from piiri.email_phone import check_email_address, normalise_phone
+from piiri.errors import coded
 from piiri.fields import BoundedList
+from services.contacts.validation import contract as codes
 
 __all__ = ["check_email_address", "normalise_phone"]  # part of the contract, defined in piiri/email_phone.py
 
@@ -62,30 +64,30 @@ EDITABLE_FIELDS = (
 
 def _optional_text(length: int, description: str | None = None) -> fields.String:
     metadata: dict[str, object] = {"description": description} if description else {}
-    return fields.String(allow_none=True, validate=validate.Length(max=length), metadata=metadata)
+    return fields.String(allow_none=True, validate=codes.Length(max=length), metadata=metadata)
 
 
 def normalise_tags(value: object) -> list[str]:
     """Tags as given -> trimmed, lower-case, single-spaced, without repeats (first one kept), or a
     ValidationError: each 1..40 characters, at most 30."""
     if not isinstance(value, list | tuple):
-        raise ValidationError("Give the tags as a list of texts.")
+        raise ValidationError("contact.tags_list")
     if len(value) > MAX_TAGS_GIVEN:  # limit first: the work below is per tag (issue 12 item 2)
-        raise ValidationError(f"At most {MAX_TAGS} tags (given {len(value):,}).")
+        raise ValidationError([coded("contact.too_many_tags", max=MAX_TAGS)])
     if not all(isinstance(tag, str) for tag in value):
-        raise ValidationError("Give the tags as a list of texts.")
+        raise ValidationError("contact.tags_list")
     tags: dict[str, None] = {}  # insertion-ordered: repeats dropped in O(1) each, the first one kept
     for raw in value:
         if len(raw) > 4 * TAG_LENGTH:
-            raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {raw[:TAG_LENGTH]}…")
+            raise ValidationError([coded("contact.tag_too_long", max=TAG_LENGTH)])
         tag = " ".join(raw.split()).lower()
         if not tag:
-            raise ValidationError("A tag cannot be empty.")
+            raise ValidationError("contact.tag_empty")
         if len(tag) > TAG_LENGTH:
-            raise ValidationError(f"A tag has at most {TAG_LENGTH} characters: {tag[:TAG_LENGTH]}…")
+            raise ValidationError([coded("contact.tag_too_long", max=TAG_LENGTH)])
         tags[tag] = None
         if len(tags) > MAX_TAGS:
-            raise ValidationError(f"At most {MAX_TAGS} tags.")
+            raise ValidationError([coded("contact.too_many_tags", max=MAX_TAGS)])
     return list(tags)
 
 
@@ -104,7 +106,7 @@ def normalise_website(value: str) -> str:
     url = value.strip()
     if "://" not in url:
         url = "https://" + url
-    validate.URL(schemes={"http", "https"}, error="Not a web address (http or https).")(url)
+    codes.URL(schemes={"http", "https"}, error="contact.website_invalid")(url)
     return url
 
 
@@ -112,7 +114,7 @@ class Tags(fields.List[str]):
     """A list of tags, normalised by ``normalise_tags``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(fields.String(validate=validate.Length(min=1, max=TAG_LENGTH)), **kwargs)
+        super().__init__(fields.String(validate=codes.Length(min=1, max=TAG_LENGTH)), **kwargs)
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
@@ -130,7 +132,7 @@ class Website(fields.String):
         return normalise_website(text)
 
 
-class _Entry(Schema):
+class _Entry(codes.CodedSchema):
     """An entry of a list: texts trimmed, '' is no value."""
 
     @pre_load
@@ -146,11 +148,11 @@ class EmailEntry(_Entry):
     """One e-mail address of a contact (C2)."""
 
     address = fields.String(
-        required=True, validate=validate.Length(max=254), metadata={"description": "The e-mail address."}
+        required=True, validate=codes.Length(max=254), metadata={"description": "The e-mail address."}
     )
     kind = fields.String(
         load_default="home",
-        validate=validate.OneOf(EMAIL_KINDS),
+        validate=codes.OneOf(EMAIL_KINDS),
         metadata={"description": f"One of {', '.join(EMAIL_KINDS)}."},
     )
     primary = fields.Boolean(
@@ -168,7 +170,7 @@ class PhoneEntry(_Entry):
 
     number = fields.String(
         required=True,
-        validate=validate.Length(max=40),
+        validate=codes.Length(max=40),
         metadata={
             "description": "Any common way of writing it; stored as E.164 (+358401234567). Numbers without "
             "a country code are read in the primary address's country (FI by default)."
@@ -176,7 +178,7 @@ class PhoneEntry(_Entry):
     )
     kind = fields.String(
         load_default="mobile",
-        validate=validate.OneOf(PHONE_KINDS),
+        validate=codes.OneOf(PHONE_KINDS),
         metadata={"description": f"One of {', '.join(PHONE_KINDS)}."},
     )
     primary = fields.Boolean(
@@ -190,7 +192,7 @@ class AddressEntry(_Entry):
 
     kind = fields.String(
         load_default="home",
-        validate=validate.OneOf(ADDRESS_KINDS),
+        validate=codes.OneOf(ADDRESS_KINDS),
         metadata={"description": f"One of {', '.join(ADDRESS_KINDS)}."},
     )
     street = _optional_text(200)
@@ -198,7 +200,7 @@ class AddressEntry(_Entry):
     city = _optional_text(100)
     country = fields.String(
         load_default="FI",
-        validate=validate.Regexp(r"^[A-Z]{2}$", error="Use a two-letter country code, e.g. FI."),
+        validate=codes.Regexp(r"^[A-Z]{2}$", error="contact.country_code"),
         metadata={"description": "ISO 3166-1 alpha-2 code (default FI)."},
     )
     primary = fields.Boolean(
@@ -229,34 +231,36 @@ LIST_DESCRIPTION = (
 )
 
 
-class ContactInput(Schema):
+class ContactInput(codes.CodedSchema):
     """A contact as written by a user (create: all of it; update: ``partial=True``)."""
 
-    kind = fields.String(load_default="person", validate=validate.OneOf(KINDS))
+    kind = fields.String(load_default="person", validate=codes.OneOf(KINDS))
     first_name = _optional_text(100)
     preferred_name = _optional_text(100)
     last_name = _optional_text(100)
     organisation_name = _optional_text(200)
-    email = fields.String(allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+    email = fields.String(allow_none=True, validate=codes.Length(max=254))
+    phone = fields.String(allow_none=True, validate=codes.Length(max=40))
     street = _optional_text(200)
     postal_code = _optional_text(20)
     city = _optional_text(100)
-    country = fields.String(load_default="FI", validate=validate.Regexp(r"^[A-Z]{2}$"))
+    country = fields.String(
+        load_default="FI", validate=codes.Regexp(r"^[A-Z]{2}$", error="contact.country_code")
+    )
     birth_date = fields.Date(allow_none=True)
-    language = fields.String(load_default="fi", validate=validate.OneOf(LANGUAGES))
-    notes = fields.String(allow_none=True, validate=validate.Length(max=10000))
+    language = fields.String(load_default="fi", validate=codes.OneOf(LANGUAGES))
+    notes = fields.String(allow_none=True, validate=codes.Length(max=10000))
     middle_name = _optional_text(100)
     title = _optional_text(100, "Professional or job title.")
     honorific = _optional_text(60, "Courtesy or honorary title, e.g. 'tri', 'kauppaneuvos', 'Dr.'.")
     gender = fields.String(
         allow_none=True,
-        validate=validate.OneOf(GENDERS),
+        validate=codes.OneOf(GENDERS),
         metadata={"description": f"Optional: one of {', '.join(GENDERS)}, or null."},
     )
     website = Website(
         allow_none=True,
-        validate=validate.Length(max=300),
+        validate=codes.Length(max=300),
         metadata={"description": "An http(s) address; https:// is added when no scheme is given."},
     )
     tags = Tags(
@@ -301,10 +305,10 @@ class ContactInput(Schema):
     @validates("birth_date")
     def check_birth_date(self, value: date | None, **kwargs: object) -> None:
         if value is not None and not date(1880, 1, 1) <= value <= clock.today():
-            raise ValidationError("Birth date must be between 1880-01-01 and today.")
+            raise ValidationError("contact.birth_date_range")
 
 
-class WholeContactRules(Schema):
+class WholeContactRules(codes.CodedSchema):
     """Rules on the contact as a whole, checked after a create or on the merged result of an update."""
 
     kind = fields.String()
@@ -325,21 +329,21 @@ class WholeContactRules(Schema):
 
 
 def whole_contact_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """{field: [message]} where a contact as a whole breaks the rules (a name for its kind, a Finnish
+    """{field: [code]} where a contact as a whole breaks the rules (a name for its kind, a Finnish
     postal code of five digits); {} when it keeps them. WholeContactRules checks these on input."""
     errors: dict[str, list[str]] = {}
     if data.get("kind") == "organisation":
         if not data.get("organisation_name"):
-            errors["organisation_name"] = ["An organisation needs a name."]
+            errors["organisation_name"] = ["contact.organisation_name_required"]
     elif not (data.get("first_name") or data.get("last_name")):
-        errors["last_name"] = ["A person needs a first or a last name."]
+        errors["last_name"] = ["contact.person_name_required"]
     code = data.get("postal_code")
     if code and data.get("country", "FI") == "FI" and not (code.isdigit() and len(code) == 5):
-        errors["postal_code"] = ["A Finnish postal code has five digits."]
+        errors["postal_code"] = ["contact.postal_code_finnish"]
     return errors
 
 
-class Contact(Schema):
+class Contact(codes.CodedSchema):
     """A contact as returned by the service."""
 
     id = fields.UUID(required=True)
@@ -379,7 +383,7 @@ class Contact(Schema):
     updated_at = fields.DateTime()
 
 
-class ContactSummary(Schema):
+class ContactSummary(codes.CodedSchema):
     """A contact as shown in a list."""
 
     id = fields.UUID(required=True)
@@ -398,7 +402,7 @@ class ContactSummary(Schema):
 SUMMARY_FIELDS = tuple(ContactSummary().fields)
 
 
-class ContactPage(Schema):
+class ContactPage(codes.CodedSchema):
     items = fields.List(fields.Nested(ContactSummary), required=True)
     next_cursor = fields.String(
         allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
@@ -408,7 +412,7 @@ class ContactPage(Schema):
     )
 
 
-class EventEnvelope(Schema):
+class EventEnvelope(codes.CodedSchema):
     """What every event of the contacts service carries: the payload's version and a unique id (consumers
     deduplicate by it). Each event's schema adds its own fields."""
 

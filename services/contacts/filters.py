@@ -95,9 +95,7 @@ class SearchFilters:
         """
         filters = filters or {}
         if not isinstance(filters, dict):
-            raise ValidationFailed(
-                "filters must be an object of name: value.", {"filters": ["Not an object."]}
-            )
+            raise ValidationFailed("contact.not_object", {"filters": ["contact.not_object"]})
         unknown = sorted(name for name in filters if self.builder(name) is None)
         if unknown:
             known = (

@@ -19,7 +19,7 @@ from services.contacts.contract import (
     LIST_FIELDS,
     normalise_phone,
 )
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 # The flat fields each list keeps in step: list -> {flat field: entry key}.
 FLAT_OF = {
@@ -101,7 +101,7 @@ def _mark_primary(name, entries, errors):
     """The entries with exactly one primary: the marked one, or the first; several marked is an error."""
     marked = [index for index, entry in enumerate(entries) if entry.get("primary")]
     if len(marked) > 1:
-        errors[name] = [f"Only one {LABELS[name]} can be primary."]
+        errors[name] = ["contact.one_primary"]
     chosen = marked[0] if marked else 0
     return [{**entry, "primary": index == chosen} for index, entry in enumerate(entries)]
 
@@ -120,16 +120,16 @@ def _check_list(name, entries, region, errors):
                 continue
         elif name == "addresses":
             if not has_address(entry):
-                errors[f"addresses.{index}.street"] = ["Give a street, postal code or city."]
+                errors[f"addresses.{index}.street"] = ["contact.address_empty"]
                 continue
             code = entry["postal_code"]
             if code and entry["country"] == "FI" and not (code.isdigit() and len(code) == 5):
-                errors[f"addresses.{index}.postal_code"] = ["A Finnish postal code has five digits."]
+                errors[f"addresses.{index}.postal_code"] = ["contact.postal_code_finnish"]
                 continue
         key = identity(name, entry)
         if key in seen:
             field = {"emails": "address", "phones": "number", "addresses": "street"}[name]
-            errors[f"{name}.{index}.{field}"] = [f"The same {LABELS[name]} is given twice."]
+            errors[f"{name}.{index}.{field}"] = ["contact.list_twice"]
             continue
         seen[key] = index
         checked.append(entry)

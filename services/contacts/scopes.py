@@ -61,7 +61,7 @@ def require_group_in_scope(session, actor, group, field="group_id"):
     if not group_in_scope(session, actor, group):
         raise PermissionDenied(
             f"You can add contacts only to the groups of your scope; '{group['name']}' is outside it.",
-            {field: ["Outside your scope."]},
+            {field: ["contact.outside_scope"]},
         )
 
 

@@ -72,7 +72,7 @@ def decode_cursor(cursor):
     except (ValueError, TypeError):
         position = None
     if not isinstance(position, dict) or position.get("m") not in ("k", "f") or not _well_formed(position):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
     return position
 
 

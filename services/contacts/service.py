@@ -31,7 +31,6 @@ from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.custom_fields.values import write_contact_custom
 from services.contacts.erasure.rpc import ErasureRpc
-from services.contacts.error_codes import invalid
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.groups.storage import join_creator_scope
@@ -46,6 +45,7 @@ from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.retention.rpc import RetentionRpc
 from services.contacts.saved_searches.rpc import SavedSearchesRpc
 from services.contacts.survey_recipients.rpc import SurveyRecipientsRpc
+from services.contacts.validation.contract import invalid
 
 CONTACT = Contact()
 
@@ -53,7 +53,7 @@ CONTACT = Contact()
 def validated(data, partial=False):
     """Load user input with ContactInput; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("A contact must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:

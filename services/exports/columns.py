@@ -1,8 +1,9 @@
 """Columns of a flat export (I2): which columns a user may choose and each cell's value for a row.
 
-A resolved column is {"key", "label_fi", "label_en", "type"}: a standard column (rows.STANDARD_COLUMNS) or a
-custom field `custom.<key>` (type: the custom field's type). contacts.export_page returns the resolved
-columns of a page; the worker hands them to the format as options["columns"].
+A resolved column is {"key", "label_fi", "label_sv", "label_en", "type"}: a standard column
+(rows.STANDARD_COLUMNS) or a custom field `custom.<key>` (type: the custom field's type; no Swedish
+label). contacts.export_page returns the resolved columns of a page; the worker hands them to the format
+as options["columns"].
 """
 
 from datetime import date
@@ -38,8 +39,8 @@ def check_columns(columns):
 
 
 def standard_column(key):
-    label_fi, label_en, kind = STANDARD_COLUMNS[key]
-    return {"key": key, "label_fi": label_fi, "label_en": label_en, "type": kind}
+    label_fi, label_sv, label_en, kind = STANDARD_COLUMNS[key]
+    return {"key": key, "label_fi": label_fi, "label_sv": label_sv, "label_en": label_en, "type": kind}
 
 
 def resolve(columns, custom_fields):
@@ -70,7 +71,11 @@ def resolve(columns, custom_fields):
 
 
 def label(column, language):
-    return column["label_fi"] if language == "fi" else column["label_en"]
+    """The column's header in ``language``; a custom field has no Swedish label: Swedish shows its
+    Finnish one (as the web UI does)."""
+    if language == "en":
+        return column["label_en"]
+    return column.get(f"label_{language}") or column["label_fi"]
 
 
 def raw_value(row, column):
@@ -97,13 +102,16 @@ def typed_value(row, column):
     return value
 
 
+YES_NO = {"fi": ("kyllä", "ei"), "sv": ("ja", "nej"), "en": ("yes", "no")}
+
+
 def text_value(row, column, language):
     """The cell's value as text for text formats: dates ISO, booleans kyllä/ei or yes/no, numbers as is."""
     value = typed_value(row, column)
     if value is None:
         return ""
     if isinstance(value, bool):
-        return ("kyllä" if value else "ei") if language == "fi" else ("yes" if value else "no")
+        return YES_NO.get(language, YES_NO["en"])[0 if value else 1]
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

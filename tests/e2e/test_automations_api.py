@@ -43,7 +43,8 @@ def test_c8_automations_over_the_api(system, admin_api):
             "action_config": {"group_id": a},
         },
     )
-    assert loop.status_code == 422 and "loop" in loop.json()["message"]
+    assert loop.status_code == 422 and loop.json()["code"] == "au.err_loop"
+    assert "'B -> A'" in loop.json()["params"]["names"] and "'B -> A'" in loop.json()["message"]
     bad = admin_api.post("/api/v1/automations", json={**definition, "action_type": "explode"})
     assert bad.status_code == 422 and "action_type" in bad.json()["details"]
     assert len(admin_api.get("/api/v1/automations").json()["items"]) == 1

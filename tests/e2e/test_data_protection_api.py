@@ -41,9 +41,7 @@ def test_g1_consents_view_and_filter_through_the_api(system, admin_api, clean_da
     )
     assert bad.status_code == 422 and "recorded_at" in bad.json()["details"]
     unknown = admin_api.post(f"{url}/consents", json={"purpose": "astrology", "given": True})
-    assert unknown.status_code == 422 and unknown.json()["details"] == {
-        "purpose": ["No purpose 'astrology'."]
-    }
+    assert unknown.status_code == 422 and unknown.json()["details"] == {"purpose": ["err.dp_unknown_purpose"]}
     history = admin_api.get(f"{url}/consents").json()
     assert [row["text_version"] for row in history["history"]] == ["v2"]
 

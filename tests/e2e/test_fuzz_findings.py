@@ -30,7 +30,7 @@ def test_issue12_fuzz_starting_an_import_with_a_list_body_is_a_422_not_a_500(sys
             f"/api/v1/imports/{job['id']}/start", data=body, headers={"Content-Type": "application/json"}
         )
         assert response.status_code == 422, response.text
-        assert response.json()["details"] == {"_body": ["Expected a JSON object."]}
+        assert response.json()["details"] == {"_body": ["request.json_object"]}
 
 
 def test_issue12_fuzz_access_answers_match_their_documented_schemas(system, admin_api):

@@ -315,17 +315,17 @@ def test_s1_the_api_changes_your_own_password_and_ends_your_tokens(maija):
     api = maija.api(maija.token("maija", PASSWORD))
     bad = api.post("/api/v1/account/password", json={"current_password": PASSWORD, "new_password": "short"})
     assert bad.status_code == 422 and bad.json()["details"]["new_password"] == [
-        "The password must have at least 12 characters."
+        {"code": "acc.err.too_short", "params": {"n": 12}}
     ]
     for weak, message in (
-        ("aaaaaaaaaaaa", "The password is too simple"),
-        ("Salasana2024!", "The password is one of the most common passwords"),
-        ("x" * 100_000, "The password must have at most 1024 characters."),
+        ("aaaaaaaaaaaa", "acc.err.too_simple"),
+        ("Salasana2024!", "acc.err.too_common"),
+        ("x" * 100_000, {"code": "acc.err.too_long", "params": {"n": 1024}}),
     ):
         refused = api.post(
             "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": weak}
         )
-        assert refused.status_code == 422 and refused.json()["details"]["new_password"][0].startswith(message)
+        assert refused.status_code == 422 and refused.json()["details"]["new_password"][0] == message
     assert api.get("/api/v1/account").json()["username"] == "maija"
     done = api.post(
         "/api/v1/account/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}

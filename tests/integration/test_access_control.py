@@ -66,7 +66,7 @@ def test_c6_roles_builtin_and_in_use_stay_and_bad_input_changes_nothing(session)
     holder = user(session, "kassa1", "kassa")
     with pytest.raises(Conflict) as in_use:
         access_admin.delete_role(session, "kassa")
-    assert "in use by 1 users" in in_use.value.message
+    assert in_use.value.message == "admin.err.in_use" and in_use.value.params == {"users": 1, "groups": 0}
     session.rollback()
     with pytest.raises(ValidationFailed):
         access_admin.update_user(session, holder["id"], {"role": "no_such_role", "username": "x"})

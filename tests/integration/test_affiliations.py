@@ -10,7 +10,7 @@ from nameko.exceptions import RpcTimeout
 from sqlalchemy import text
 
 from conftest import make_actor
-from piiri.errors import AuditUnavailable, Conflict, NotFound, PermissionDenied, ValidationFailed
+from piiri.errors import AuditUnavailable, Conflict, NotFound, PermissionDenied, ValidationFailed, coded
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from tests.events import event_recorder, wait_for
@@ -139,16 +139,16 @@ def test_c2_refused_links_are_explained_and_write_nothing(contacts, clean_databa
     anna, matti, acme = person(contacts, "Anna"), person(contacts, "Matti"), organisation(contacts, "Acme Oy")
     cases = [
         (anna["id"], {"organisation_id": matti["id"], "role": "employee"}, ValidationFailed,
-         {"organisation_id": ["Matti Virtanen is a person, not an organisation."]}),
+         {"organisation_id": [coded("err.affiliation_not_organisation", name="Matti Virtanen")]}),
         (acme["id"], {"organisation_id": acme["id"], "role": "employee"}, ValidationFailed,
-         {"organisation_id": ["A contact cannot be linked to itself."]}),
+         {"organisation_id": ["err.affiliation_self"]}),
         (anna["id"], {"organisation_id": acme["id"], "role": "boss"}, ValidationFailed, None),
         (anna["id"], {"organisation_id": acme["id"], "role": "member", "starts_on": "2026-02-01",
                       "ends_on": "2026-01-01"}, ValidationFailed,
-         {"ends_on": ["The end date cannot be before the start date."]}),
+         {"ends_on": ["err.person_dates"]}),
         (anna["id"], {"organisation_id": str(uuid.uuid4()), "role": "member"}, NotFound, None),
         (str(uuid.uuid4()), {"organisation_id": acme["id"], "role": "member"}, NotFound, None),
-        (anna["id"], ["not", "an", "object"], ValidationFailed, {"_schema": ["Not an object."]}),
+        (anna["id"], ["not", "an", "object"], ValidationFailed, {"_schema": ["contact.not_object"]}),
     ]  # fmt: skip
     for person_id, data, error_type, details in cases:
         with pytest.raises(error_type) as error:
@@ -160,18 +160,21 @@ def test_c2_refused_links_are_explained_and_write_nothing(contacts, clean_databa
     link = contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "employee"})
     with pytest.raises(Conflict) as error:
         contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "employee"})
-    assert error.value.message == "Anna Virtanen is already linked to Acme Oy as employee."
+    assert error.value.message == "err.affiliation_duplicate"
+    assert error.value.params == {"person": "Anna Virtanen", "organisation": "Acme Oy", "role": "employee"}
     other = contacts.add_affiliation(anna["id"], {"organisation_id": acme["id"], "role": "board_member"})
     with pytest.raises(Conflict) as error:
         contacts.update_affiliation(other["id"], {"role": "employee"})
-    assert error.value.details == {"role": ["Already linked to Acme Oy as employee."]}
+    assert error.value.details == {
+        "role": [{"code": "err.affiliation_duplicate", "params": {"organisation": "Acme Oy"}}]
+    }
     with pytest.raises(ValidationFailed) as error:
         contacts.update_affiliation(link["id"], {"starts_on": "2026-05-01", "ends_on": "2026-04-01"})
     assert set(error.value.details) == {"ends_on"}
     contacts.update_affiliation(link["id"], {"starts_on": "2026-05-01"})
     with pytest.raises(ValidationFailed) as error:
         contacts.update_affiliation(link["id"], {"ends_on": "2026-04-01"})
-    assert error.value.details == {"ends_on": ["The end date cannot be before the start date."]}
+    assert error.value.details == {"ends_on": ["err.person_dates"]}
     for method, args in (
         ("update_affiliation", (str(uuid.uuid4()), {"title": "x"})),
         ("update_affiliation", ("not-an-id", {"title": "x"})),
@@ -378,15 +381,16 @@ def test_c2_photo_round_trip_audited_and_published(contacts, clean_databases, au
     assert viewed["fields"] == ["photo"] and viewed["subject_ids"] == [anna["id"]]
 
     bad = [
-        ("image/png", "!!! not base64", "The photo must be base64-encoded image bytes."),
-        ("image/png", "", "The photo is empty."),
-        ("image/gif", base64.b64encode(b"GIF89a" + b"\0" * 30).decode(), "JPEG, PNG or WebP"),
-        ("image/png", base64.b64encode(PNG + b"\0" * (2 * 1024 * 1024)).decode(), "largest allowed is 2 MB"),
+        ("image/png", "!!! not base64", "err.photo_base64"),
+        ("image/png", "", "err.photo_empty"),
+        ("image/gif", base64.b64encode(b"GIF89a" + b"\0" * 30).decode(), "err.photo_type"),
+        ("image/png", base64.b64encode(PNG + b"\0" * (2 * 1024 * 1024)).decode(), "err.photo_too_big"),
     ]
-    for declared, data, message in bad:
+    for declared, data, code in bad:
         with pytest.raises(ValidationFailed) as error:
             contacts.set_photo(anna["id"], declared, data)
-        assert message in error.value.details["photo"][0]
+        found = error.value.details["photo"][0]
+        assert (found["code"] if isinstance(found, dict) else found) == code
     assert contacts.get_photo(anna["id"])["size"] == len(PNG)
     with pytest.raises(NotFound):
         contacts.set_photo(str(uuid.uuid4()), "image/png", base64.b64encode(PNG).decode())

@@ -112,10 +112,10 @@ def test_g1_bad_consents_are_refused_by_field_and_nothing_is_written(officer):
             anna["id"],
             {"purpose": "newsletter", "given": True, "recorded_at": (NOW + timedelta(days=1)).isoformat()},
         )
-    assert error.value.details == {"recorded_at": ["The time of a consent cannot be in the future."]}
+    assert error.value.details == {"recorded_at": ["err.dp_future"]}
     with pytest.raises(ValidationFailed) as error:
         officer.record_consent(anna["id"], {"purpose": "horoscopes", "given": True})
-    assert error.value.details == {"purpose": ["No purpose 'horoscopes'."]}
+    assert error.value.details == {"purpose": ["err.dp_unknown_purpose"]}
     with pytest.raises(NotFound):
         officer.record_consent(
             "00000000-0000-0000-0000-000000000000", {"purpose": "newsletter", "given": True}

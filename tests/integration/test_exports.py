@@ -194,7 +194,7 @@ def test_i2_bad_exports_are_refused_and_change_nothing(world, engines):
         exports = cluster.exports
         with pytest.raises(ValidationFailed, match="Unknown export format 'pdfx'"):
             exports.start_export({"format": "pdfx", "selection": {"kind": "search"}})
-        with pytest.raises(ValidationFailed, match="options of the csv format"):
+        with pytest.raises(ValidationFailed, match="exp.err.options_invalid"):
             exports.start_export(
                 {"format": "csv", "selection": {"kind": "search"}, "options": {"separator": "|"}}
             )

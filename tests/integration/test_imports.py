@@ -350,7 +350,7 @@ def test_issue12_7a_a_scoped_importer_cannot_send_contacts_to_a_group_outside_th
         job = upload(scoped, "piiri.csv", csv_file([("Eino", "Leino", "eino@example.fi", "Turku")]))
         with pytest.raises(PermissionDenied) as refused:
             scoped.imports.save_mapping(job["id"], job["mapping"], {"group_id": outside["id"]})
-        assert refused.value.details == {"group_id": ["Outside your scope."]}
+        assert refused.value.details == {"group_id": ["contact.outside_scope"]}
         assert (
             scoped.imports.save_mapping(job["id"], job["mapping"], {"group_id": inside["id"]})["options"][
                 "group_id"

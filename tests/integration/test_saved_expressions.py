@@ -132,7 +132,7 @@ def test_c4_bad_expression_is_refused_naming_the_node_and_nothing_is_stored(serv
         bad = {"and": [{"text": "virtanen"}, {"filter": "no_such_filter", "value": "x"}]}
         with pytest.raises(ValidationFailed) as error:
             maija.contacts.create_saved_search({"name": "Huono", "expression": bad})
-        assert error.value.details == {"expression.and[1].filter": ["Unknown filter."]}
+        assert error.value.details == {"expression.and[1].filter": ["contact.unknown_filter"]}
         with pytest.raises(ValidationFailed) as error:
             maija.contacts.create_saved_search(
                 {"name": "Huono", "expression": {"and": [{"filter": "age_min", "value": "vanha"}]}}

@@ -58,7 +58,7 @@ class AccessReportRpc(ContactsCore):
         service that cannot answer fails the whole report."""
         actor = self.context.require(GDPR_OFFICER)
         if fmt not in FORMATS:
-            raise ValidationFailed("format must be pdf or json.", {"format": ["Must be one of: pdf, json."]})
+            raise ValidationFailed("contact.invalid", {"format": ["contact.choice"]})
         services = protocol.configured_services(self.report_config)
         unreachable = [service for service in services if service != "contacts" and service not in PROXIES]
         if unreachable:

@@ -1,6 +1,8 @@
 """The published contract of advanced search (C4): the RPC/API input and the count output."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
+
+from services.contacts.validation import contract as codes
 
 SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
 DIRECTIONS = ("asc", "desc")
@@ -20,10 +22,10 @@ EXPRESSION_DESCRIPTION = (
 )
 
 
-class AdvancedSearchInput(Schema):
+class AdvancedSearchInput(codes.CodedSchema):
     expression = fields.Dict(required=True, metadata={"description": EXPRESSION_DESCRIPTION})
-    sort = fields.String(load_default="name", validate=validate.OneOf(SORTS))
-    direction = fields.String(load_default="asc", validate=validate.OneOf(DIRECTIONS))
+    sort = fields.String(load_default="name", validate=codes.OneOf(SORTS))
+    direction = fields.String(load_default="asc", validate=codes.OneOf(DIRECTIONS))
     limit = fields.Integer(load_default=None, allow_none=True, metadata={"description": "1..200, default 25"})
     cursor = fields.String(
         load_default=None,
@@ -32,5 +34,5 @@ class AdvancedSearchInput(Schema):
     )
 
 
-class AdvancedCountInput(Schema):
+class AdvancedCountInput(codes.CodedSchema):
     expression = fields.Dict(required=True, metadata={"description": EXPRESSION_DESCRIPTION})

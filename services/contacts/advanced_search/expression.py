@@ -7,7 +7,7 @@ nodes and compile it to one SQLAlchemy condition with the given filter and text 
 
 from sqlalchemy import and_, not_, or_, true
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.advanced_search.contract import MAX_DEPTH, MAX_LEAVES, MAX_NODES
 
 TEXT_MAX = 200
@@ -27,17 +27,17 @@ def check(expression, known_filter):
         if nodes[0] > MAX_NODES or len(leaves) > MAX_LEAVES:  # limits first (issue 12 item 2)
             return
         if depth > MAX_DEPTH:
-            errors[path] = [f"Nested too deep: at most {MAX_DEPTH} levels."]
+            errors[path] = [coded("as.err_too_deep", max=MAX_DEPTH)]
             return
         if not isinstance(node, dict) or len(node) == 0:
-            errors[path] = ["Expected an object: and, or, not, filter or text."]
+            errors[path] = ["as.err_node"]
             return
         keys = set(node)
         if keys in ({"and"}, {"or"}):
             (op,) = keys
             children = node[op]
             if not isinstance(children, list) or not children:
-                errors[f"{path}.{op}"] = ["Expected a non-empty list."]
+                errors[f"{path}.{op}"] = ["as.err_empty_list"]
                 return
             if len(children) > MAX_LEAVES:
                 nodes[0] = MAX_NODES + 1  # refused before any of them is looked at
@@ -50,16 +50,16 @@ def check(expression, known_filter):
             leaves.append(path)
             name, value = node["filter"], node.get("value")
             if not isinstance(name, str) or not known_filter(name):
-                errors[f"{path}.filter"] = ["Unknown filter."]
+                errors[f"{path}.filter"] = ["contact.unknown_filter"]
             if value is None or isinstance(value, (dict, list)) or str(value).strip() == "":
-                errors[f"{path}.value"] = ["Give a value (text, number or true/false)."]
+                errors[f"{path}.value"] = ["as.err_value"]
         elif keys == {"text"}:
             leaves.append(path)
             text = node["text"]
             if not isinstance(text, str) or not text.strip() or len(text) > TEXT_MAX:
-                errors[f"{path}.text"] = [f"Give 1..{TEXT_MAX} characters of text."]
+                errors[f"{path}.text"] = [coded("as.err_text", max=TEXT_MAX)]
         else:
-            errors[path] = ["Use exactly one of: and, or, not, filter (with value), text."]
+            errors[path] = ["as.err_node_keys"]
 
     visit(expression, "expression", 1)
     if len(leaves) > MAX_LEAVES or nodes[0] > MAX_NODES:

@@ -56,9 +56,7 @@ def updated_to(value):
 def kind(value):
     value = str(value).strip()
     if value not in ("person", "organisation"):
-        raise ValidationFailed(
-            "kind must be person or organisation.", {"kind": ["Use person or organisation."]}
-        )
+        raise ValidationFailed("kind must be person or organisation.", {"kind": ["contact.choice"]})
     return contacts.c.kind == value
 
 

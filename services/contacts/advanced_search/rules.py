@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from marshmallow import ValidationError
 
 from piiri import clock
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.advanced_search.contract import DIRECTIONS, SORTS
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -23,22 +23,20 @@ def parse_date(name, value):
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(
-            f"{name} must be a date.", {name: ["Give a date as 2026-11-25 or 25.11.2026."]}
-        ) from None
+        raise ValidationFailed("as.err_date", {name: ["as.err_date"]}, {"name": name}) from None
 
 
 def parse_age(name, value):
     text = str(value).strip()
     if not text.isdigit() or int(text) > 150:
-        raise ValidationFailed(f"{name} must be an age in years.", {name: ["Give whole years, 0..150."]})
+        raise ValidationFailed("as.err_age", {name: ["as.err_age"]}, {"name": name})
     return int(text)
 
 
 def parse_bool(name, value):
     text = str(value).strip().lower()
     if text not in ("true", "false"):
-        raise ValidationFailed(f"{name} must be true or false.", {name: ["Use true or false."]})
+        raise ValidationFailed(f"{name} must be true or false.", {name: ["contact.boolean_invalid"]})
     return text == "true"
 
 
@@ -74,9 +72,9 @@ def checked_sort(sort, direction):
     direction = (direction or "asc").lower()
     errors = {}
     if sort not in SORTS:
-        errors["sort"] = [f"Use one of: {', '.join(SORTS)}."]
+        errors["sort"] = [coded("as.err_sort", choices=", ".join(SORTS))]
     if direction not in DIRECTIONS:
-        errors["direction"] = ["Use asc or desc."]
+        errors["direction"] = ["contact.sort_direction"]
     if errors:
         raise ValidationFailed("The sort is not valid.", errors)
     return sort, direction
@@ -85,7 +83,7 @@ def checked_sort(sort, direction):
 def load_input(schema, data):
     """The search arguments through ``schema``; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("The search must be an object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data)
     except ValidationError as exc:

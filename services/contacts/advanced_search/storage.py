@@ -172,14 +172,11 @@ def position_for(cursor, sort, direction):
     except (ValueError, TypeError):
         position = None
     if not isinstance(position, dict) or position.get("m") != "a" or not CURSOR_KEYS <= set(position):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
     if not _well_formed(position, sort):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
     if position["o"] != sort or position["d"] != direction:
-        raise ValidationFailed(
-            "The paging cursor was made for another sort.",
-            {"cursor": [f"Made for sort {position['o']} {position['d']}; start again from page 1."]},
-        )
+        raise ValidationFailed("contact.cursor_invalid", {"cursor": ["contact.cursor_invalid"]})
     return position
 
 

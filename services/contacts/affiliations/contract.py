@@ -3,16 +3,17 @@
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validates_schema
 
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 ROLES = ("employee", "board_member", "chair", "member", "contact_person", "volunteer", "other")
 PEOPLE_PAGE_MAX = 200
 PEOPLE_PAGE_DEFAULT = 25
 
 
-class _Trimmed(Schema):
+class _Trimmed(codes.CodedSchema):
     @pre_load
     def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
@@ -26,8 +27,8 @@ class _Trimmed(Schema):
 class AffiliationChanges(_Trimmed):
     """What can change on a link: role, title, dates, primary (the organisation cannot: remove and add)."""
 
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    title = fields.String(allow_none=True, validate=validate.Length(max=100))
+    role = fields.String(required=True, validate=codes.OneOf(ROLES))
+    title = fields.String(allow_none=True, validate=codes.Length(max=100))
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
     is_primary = fields.Boolean(
@@ -38,7 +39,7 @@ class AffiliationChanges(_Trimmed):
     def dates_in_order(self, data: Mapping[str, Any], **kwargs: object) -> None:
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            raise ValidationError("The end date cannot be before the start date.", "ends_on")
+            raise ValidationError("err.person_dates", "ends_on")
 
 
 class AffiliationInput(AffiliationChanges):
@@ -47,7 +48,7 @@ class AffiliationInput(AffiliationChanges):
     organisation_id = fields.UUID(required=True)
 
 
-class Affiliation(Schema):
+class Affiliation(codes.CodedSchema):
     id = fields.UUID(required=True)
     person_id = fields.UUID(required=True)
     person_name = fields.String()
@@ -62,18 +63,16 @@ class Affiliation(Schema):
     created_at = fields.DateTime()
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(codes.CodedSchema):
     """Paging and filters of an organisation's people."""
 
-    limit = fields.Integer(
-        load_default=PEOPLE_PAGE_DEFAULT, validate=validate.Range(min=1, max=PEOPLE_PAGE_MAX)
-    )
+    limit = fields.Integer(load_default=PEOPLE_PAGE_DEFAULT, validate=codes.Range(min=1, max=PEOPLE_PAGE_MAX))
     cursor = fields.String(allow_none=True, load_default=None)
-    role = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(ROLES))
+    role = fields.String(allow_none=True, load_default=None, validate=codes.OneOf(ROLES))
     include_ended = fields.Boolean(load_default=False)
 
 
-class PeoplePage(Schema):
+class PeoplePage(codes.CodedSchema):
     items = fields.List(fields.Nested(Affiliation))
     next_cursor = fields.String(allow_none=True)
 
@@ -82,7 +81,7 @@ class OrganisationPeople(PeoplePage):
     count = fields.Integer(metadata={"description": "People linked now (links not ended), any role."})
 
 
-class AffiliationDetails(Schema):
+class AffiliationDetails(codes.CodedSchema):
     """The ``affiliations`` part of get_contact: a person's organisations, or an organisation's people."""
 
     organisations = fields.List(

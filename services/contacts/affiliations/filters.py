@@ -30,7 +30,7 @@ def organisation_id(value):
     parsed = contact_storage.parse_id(text.strip())
     if parsed is None:
         raise ValidationFailed(
-            "organisation_id must be a contact id.", {"organisation_id": ["Not a contact id."]}
+            "organisation_id must be a contact id.", {"organisation_id": ["contact.id_invalid"]}
         )
     return storage.linked_to(parsed, _role("organisation_role", role) if role else None)
 

@@ -4,7 +4,7 @@ write through storage, audit and publish in one transaction."""
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.affiliations import details, rules, storage
@@ -16,15 +16,14 @@ from services.contacts.affiliations.contract import (
     PeopleQuery,
 )
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 AFFILIATION, PEOPLE_PAGE = Affiliation(), PeoplePage()
-ROLE_NAMES = {"board_member": "board member", "contact_person": "contact person"}
 
 
 def _load(schema, data, partial=False):
     if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:
@@ -96,7 +95,7 @@ class AffiliationsRpc(ContactsCore):
             organisation = self._existing(session, values.pop("organisation_id"))
             problems = rules.link_problems(person, organisation)
             if problems:
-                raise ValidationFailed("These contacts cannot be linked.", problems)
+                raise ValidationFailed("contact.invalid", problems)
             self._refuse_duplicate(session, person, organisation, values["role"])
             if values["is_primary"]:
                 self._unset_primaries(session, actor, person["id"])
@@ -165,10 +164,12 @@ class AffiliationsRpc(ContactsCore):
 
     @staticmethod
     def _duplicate_error(person_name, organisation_name, role):
-        role_name = ROLE_NAMES.get(role, role)
+        """The person already has this role at the organisation: a Conflict naming both and the role."""
+        duplicate = coded("err.affiliation_duplicate", organisation=organisation_name)
         return Conflict(
-            f"{person_name} is already linked to {organisation_name} as {role_name}.",
-            {"role": [f"Already linked to {organisation_name} as {role_name}."]},
+            "err.affiliation_duplicate",
+            {"role": [duplicate]},
+            {"person": person_name, "organisation": organisation_name, "role": role},
         )
 
     def _unset_primaries(self, session, actor, person_id, except_id=None):

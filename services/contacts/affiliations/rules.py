@@ -1,8 +1,8 @@
 """Pure rules of person-organisation links (C2): who can be linked, dates, the one primary link, merges."""
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 
-NOT_SELF = {"organisation_id": ["A contact cannot be linked to itself."]}
+NOT_SELF = {"organisation_id": ["err.affiliation_self"]}
 
 
 def link_problems(person, organisation):
@@ -11,15 +11,15 @@ def link_problems(person, organisation):
         return dict(NOT_SELF)
     problems = {}
     if person["kind"] != "person":
-        problems["person_id"] = [f"{person['display_name']} is an organisation; only a person can be linked."]
+        problems["person_id"] = [coded("err.affiliation_not_person", name=person["display_name"])]
     if organisation["kind"] != "organisation":
-        problems["organisation_id"] = [f"{organisation['display_name']} is a person, not an organisation."]
+        problems["organisation_id"] = [
+            coded("err.affiliation_not_organisation", name=organisation["display_name"])
+        ]
     return problems
 
 
-KIND_LINKED = (
-    "Remove the organisation links first: they need a person on one side and an organisation on the other."
-)
+KIND_LINKED = "err.affiliation_kind"
 
 
 def refuse_kind_change(contact, linked):
@@ -34,7 +34,7 @@ def refuse_kind_change(contact, linked):
 def dates_problem(starts_on, ends_on):
     """The end date before the start date (None if the dates are in order or either is missing)."""
     if starts_on and ends_on and ends_on < starts_on:
-        return {"ends_on": ["The end date cannot be before the start date."]}
+        return {"ends_on": ["err.person_dates"]}
     return None
 
 

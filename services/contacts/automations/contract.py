@@ -1,11 +1,12 @@
 """The automations contract (C8, version 1): a definition, its runs, and a dry run's answer."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from services.contacts.contract import ContactSummary
+from services.contacts.validation import contract as codes
 
 
-class AutomationInput(Schema):
+class AutomationInput(codes.CodedSchema):
     """What an admin sends to create (all of it) or change (any part of it) an automation."""
 
     name = fields.String(metadata={"description": "Up to 200 characters."})
@@ -44,11 +45,11 @@ class Automation(AutomationInput):
     action_text = fields.String(metadata={"description": "The action in words (group names resolved)."})
 
 
-class AutomationList(Schema):
+class AutomationList(codes.CodedSchema):
     items = fields.List(fields.Nested(Automation), required=True)
 
 
-class AutomationRun(Schema):
+class AutomationRun(codes.CodedSchema):
     id = fields.UUID(required=True)
     automation_id = fields.UUID(required=True)
     automation_name = fields.String()
@@ -64,7 +65,7 @@ class AutomationRun(Schema):
     ran_at = fields.DateTime()
 
 
-class RunPage(Schema):
+class RunPage(codes.CodedSchema):
     items = fields.List(fields.Nested(AutomationRun), required=True)
     next_cursor = fields.String(allow_none=True)
 
@@ -73,12 +74,12 @@ class AffectedContact(ContactSummary):
     hit_on = fields.Date(allow_none=True, metadata={"description": "date_reached: the day it would fire."})
 
 
-class DryRunInput(Schema):
+class DryRunInput(codes.CodedSchema):
     automation_id = fields.UUID(metadata={"description": "Try a saved automation, or send a definition."})
     horizon_days = fields.Integer(metadata={"description": "date_reached: days ahead to look (default 30)."})
 
 
-class DryRun(Schema):
+class DryRun(codes.CodedSchema):
     trigger_text = fields.String()
     action_text = fields.String()
     count = fields.Integer(required=True, metadata={"description": "Everyone who would be affected now."})

@@ -16,7 +16,7 @@ from sqlalchemy import not_
 
 from piiri import clock
 from piiri.context import SYSTEM
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts.automations import actions, rules, storage
 from services.contacts.automations.contract import Automation, DryRun, RunPage
@@ -122,7 +122,7 @@ class AutomationsRpc(ContactsCore):
         limit = clamp_limit(limit)
         position = decode_cursor(cursor)
         if position is not None and not ({"t", "i"} <= set(position)):
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         automation = self._auto_get(session, automation_id) if automation_id else None
         items, next_position = storage.runs_page(session, automation and automation["id"], limit, position)
@@ -328,7 +328,7 @@ class AutomationsRpc(ContactsCore):
     def _auto_group(self, session, group_id, field):
         group = group_storage.get_group(session, group_id)
         if group is None:
-            raise ValidationFailed("The group does not exist.", {field: [f"No group with id {group_id}."]})
+            raise ValidationFailed("au.err_no_group", {field: ["au.err_no_group"]})
         return group
 
     def _auto_check(self, session, definition):
@@ -339,13 +339,14 @@ class AutomationsRpc(ContactsCore):
         if action.get("group_id"):
             group = self._auto_group(session, action["group_id"], "action_config.group_id")
             if group["archived"] and definition["action_type"] == "add_to_group":
+                archived = coded("au.err_archived", name=group["name"])
                 raise ValidationFailed(
-                    "People cannot be added to an archived group.",
-                    {"action_config.group_id": [f"'{group['name']}' is archived."]},
+                    "au.err_archived", {"action_config.group_id": [archived]}, archived["params"]
                 )
         if action.get("kind") and not person_storage.status_kind(session, action["kind"]):
+            unknown = coded("au.err_no_status_kind", kind=action["kind"])
             raise ValidationFailed(
-                "Unknown status kind.", {"action_config.kind": [f"No status kind {action['kind']!r}."]}
+                "au.err_no_status_kind", {"action_config.kind": [unknown]}, unknown["params"]
             )
         field = trigger.get("field") or ""
         if field.startswith("custom."):
@@ -357,8 +358,9 @@ class AutomationsRpc(ContactsCore):
                 )
             ).first()
             if found is None:
+                unknown = coded("au.err_no_date_field", key=field[7:])
                 raise ValidationFailed(
-                    "No such date field.", {"trigger_config.field": [f"No custom date field {field[7:]!r}."]}
+                    "au.err_no_date_field", {"trigger_config.field": [unknown]}, unknown["params"]
                 )
         paths = storage.group_paths(session)
         others = storage.list_automations(session)
@@ -411,7 +413,5 @@ def clamp_horizon(value):
     except (TypeError, ValueError):
         number = 0
     if not 1 <= number <= 366:
-        raise ValidationFailed(
-            "horizon_days must be 1..366.", {"horizon_days": ["Must be between 1 and 366."]}
-        )
+        raise ValidationFailed("bd.err_horizon", {"horizon_days": ["bd.err_horizon"]})
     return number

@@ -5,7 +5,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 # Event names the contacts service publishes itself: an automation may not fake them.
@@ -74,12 +74,12 @@ def _uuid(config, key, errors, prefix, required=True):
     value = config.get(key)
     if value in (None, ""):
         if required:
-            errors[f"{prefix}.{key}"] = ["Choose a group."]
+            errors[f"{prefix}.{key}"] = ["au.err_group"]
         return None
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        errors[f"{prefix}.{key}"] = ["Not a valid id."]
+        errors[f"{prefix}.{key}"] = ["contact.id_invalid"]
         return None
 
 
@@ -88,22 +88,22 @@ def _int(config, key, errors, prefix, low, high, default=None):
     if value in (None, ""):
         return default
     if isinstance(value, bool):
-        errors[f"{prefix}.{key}"] = ["Not a whole number."]
+        errors[f"{prefix}.{key}"] = ["contact.whole_number"]
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        errors[f"{prefix}.{key}"] = ["Not a whole number."]
+        errors[f"{prefix}.{key}"] = ["contact.whole_number"]
         return None
     if not low <= number <= high:
-        errors[f"{prefix}.{key}"] = [f"Must be between {low} and {high}."]
+        errors[f"{prefix}.{key}"] = [coded("contact.out_of_range", min=low, max=high)]
         return None
     return number
 
 
 def _unknown(config, allowed, errors, prefix):
     for key in sorted(set(config) - set(allowed)):
-        errors[f"{prefix}.{key}"] = ["Unknown field."]
+        errors[f"{prefix}.{key}"] = ["contact.unknown_field"]
 
 
 def _text(config, key, errors, prefix, pattern=None, message="Required."):
@@ -125,7 +125,7 @@ def _membership_trigger(config, errors, prefix="trigger_config"):
     _unknown(config, ("group_id", "include_subgroups"), errors, prefix)
     include = config.get("include_subgroups", False)
     if not isinstance(include, bool):
-        errors[f"{prefix}.include_subgroups"] = ["Must be true or false."]
+        errors[f"{prefix}.include_subgroups"] = ["contact.boolean_invalid"]
     return {"group_id": _uuid(config, "group_id", errors, prefix), "include_subgroups": include is True}
 
 
@@ -139,8 +139,8 @@ def _paid_trigger(config, errors, prefix="trigger_config"):
     _unknown(config, ("period", "paid_up"), errors, prefix)
     paid_up = config.get("paid_up", True)
     if not isinstance(paid_up, bool):
-        errors[f"{prefix}.paid_up"] = ["Must be true or false."]
-    period = _text(config, "period", errors, prefix, PERIOD, "Give a membership period, e.g. 2027.")
+        errors[f"{prefix}.paid_up"] = ["contact.boolean_invalid"]
+    period = _text(config, "period", errors, prefix, PERIOD, "contacts.membership_period_invalid")
     return {"period": period, "paid_up": paid_up is not False}
 
 
@@ -168,9 +168,9 @@ def _date_trigger(config, errors, prefix="trigger_config"):
         isinstance(field, str) and re.match(r"^custom\.[a-z][a-z0-9_]{0,59}$", field)
     ):
         if config.get("group_id"):
-            errors[f"{prefix}.group_id"] = ["Only a membership end date belongs to a group."]
+            errors[f"{prefix}.group_id"] = ["au.err_group_only_membership"]
     else:
-        errors[f"{prefix}.field"] = ["Choose membership_ends, birth_date or custom.<key> of a date field."]
+        errors[f"{prefix}.field"] = ["au.err_date_field"]
     return clean
 
 
@@ -181,7 +181,7 @@ def _group_action(config, errors, prefix="action_config"):
     _unknown(config, ("group_id", "role"), errors, prefix)
     role = config.get("role")
     if role is not None and (not isinstance(role, str) or len(role) > 60):
-        errors[f"{prefix}.role"] = ["At most 60 characters."]
+        errors[f"{prefix}.role"] = [coded("contact.too_long", max=60)]
     return {"group_id": _uuid(config, "group_id", errors, prefix), "role": (role or "").strip() or None}
 
 
@@ -198,7 +198,7 @@ def _remove_action(config, errors, prefix="action_config"):
 def _set_status(config, errors, prefix="action_config"):
     _unknown(config, ("kind", "days"), errors, prefix)
     return {
-        "kind": _text(config, "kind", errors, prefix, message="Choose a status kind."),
+        "kind": _text(config, "kind", errors, prefix, message="au.err_kind"),
         "days": _int(config, "days", errors, prefix, 1, MAX_OFFSET_DAYS),
     }
 
@@ -206,7 +206,7 @@ def _set_status(config, errors, prefix="action_config"):
 @action_type("end_status")
 def _end_status(config, errors, prefix="action_config"):
     _unknown(config, ("kind",), errors, prefix)
-    return {"kind": _text(config, "kind", errors, prefix, message="Choose a status kind.")}
+    return {"kind": _text(config, "kind", errors, prefix, message="au.err_kind")}
 
 
 @action_type("publish_event")
@@ -218,22 +218,20 @@ def _publish_event(config, errors, prefix="action_config"):
         errors,
         prefix,
         EVENT_TYPE,
-        "3-61 characters: lower-case letters, digits and _, starting with a letter.",
+        "au.err_event",
     )
     if event_type and event_type.startswith(RESERVED_EVENT_PREFIXES):
-        errors[f"{prefix}.event_type"] = ["This name belongs to the contacts service's own events."]
+        errors[f"{prefix}.event_type"] = ["au.err_event_reserved"]
     payload = config.get("payload") or {}
     if not isinstance(payload, dict) or any(
         not isinstance(key, str) or not isinstance(value, (str, int, float, bool)) or isinstance(value, dict)
         for key, value in payload.items()
     ):
-        errors[f"{prefix}.payload"] = [
-            "Extra fields must be an object of plain values (text, numbers, true/false)."
-        ]
+        errors[f"{prefix}.payload"] = ["au.err_payload"]
         payload = {}
     clashes = sorted({"automation_id", "contact_id", "trigger", "event_id"} & set(payload))
     if clashes:
-        errors[f"{prefix}.payload"] = [f"These fields are set by the automation: {', '.join(clashes)}."]
+        errors[f"{prefix}.payload"] = [coded("au.err_payload_clash", fields=", ".join(clashes))]
     return {"event_type": event_type, "payload": payload}
 
 
@@ -244,9 +242,9 @@ def validate_definition(data, current=None):
     """User input (whole, or changes merged onto ``current``) -> a clean definition; ValidationFailed names
     every bad field (``trigger_config.group_id`` …)."""
     if not isinstance(data, dict):
-        raise ValidationFailed("An automation must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     allowed = {"name", "enabled", "trigger_type", "trigger_config", "action_type", "action_config"}
-    errors = {key: ["Unknown field."] for key in sorted(set(data) - allowed)}
+    errors = {key: ["contact.unknown_field"] for key in sorted(set(data) - allowed)}
     merged = {**(current or {}), **data}
     if (
         current
@@ -264,25 +262,25 @@ def validate_definition(data, current=None):
         merged["action_config"] = {}
     name = merged.get("name")
     if not isinstance(name, str) or not name.strip():
-        errors["name"] = ["Give the automation a name."]
+        errors["name"] = ["au.err_name"]
     elif len(name.strip()) > MAX_NAME:
-        errors["name"] = [f"At most {MAX_NAME} characters."]
+        errors["name"] = [coded("contact.too_long", max=MAX_NAME)]
     enabled = merged.get("enabled", True)
     if not isinstance(enabled, bool):
-        errors["enabled"] = ["Must be true or false."]
+        errors["enabled"] = ["contact.boolean_invalid"]
     clean = {"name": (name or "").strip() if isinstance(name, str) else None, "enabled": enabled is not False}
     for kind, registry, choose in (
-        ("trigger", TRIGGERS, "Choose a trigger."),
-        ("action", ACTIONS, "Choose an action."),
+        ("trigger", TRIGGERS, "au.err_trigger"),
+        ("action", ACTIONS, "au.err_action"),
     ):
         type_name = merged.get(f"{kind}_type")
         config = merged.get(f"{kind}_config") or {}
         clean[f"{kind}_type"] = type_name
         if type_name not in registry:
-            errors[f"{kind}_type"] = [f"{choose} One of: {', '.join(registry)}."]
+            errors[f"{kind}_type"] = [coded(choose, choices=", ".join(registry))]
             clean[f"{kind}_config"] = {}
         elif not isinstance(config, dict):
-            errors[f"{kind}_config"] = ["Must be an object."]
+            errors[f"{kind}_config"] = ["contact.not_object"]
             clean[f"{kind}_config"] = {}
         else:
             clean[f"{kind}_config"] = registry[type_name].validate(config, errors)
@@ -367,6 +365,5 @@ def check_no_loop(candidate, others, ancestors):
     if cycle and any(str(item["id"]) == str(candidate["id"]) for item in cycle):
         names = loop_names(cycle)
         raise ValidationFailed(
-            f"This automation would make a loop: {names}.",
-            {"action_config": [f"This automation would make a loop: {names}."]},
+            "au.err_loop", {"action_config": [coded("au.err_loop", names=names)]}, {"names": names}
         )

@@ -1,26 +1,27 @@
 """The round-birthday contract (C13, version 1): settings, the upcoming list, the reminder event."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
 
 from services.contacts.contract import ContactSummary
+from services.contacts.validation import contract as codes
 
 MIN_AGE, MAX_AGE = 1, 130
 MIN_HORIZON, MAX_HORIZON = 1, 366
 
 
-class BirthdaySettingsInput(Schema):
+class BirthdaySettingsInput(codes.CodedSchema):
     """What an admin sets: the round ages, how far ahead to look, who is important."""
 
     round_ages = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(MIN_AGE, MAX_AGE)),
+        fields.Integer(strict=True, validate=codes.Range(MIN_AGE, MAX_AGE)),
         required=True,
-        validate=validate.Length(min=1, max=50),
+        validate=codes.Length(min=1, max=50),
         metadata={"description": "Distinct ages from 1 to 130, e.g. [50, 60, 70, 75, 80]."},
     )
     horizon_days = fields.Integer(
         strict=True,
         required=True,
-        validate=validate.Range(MIN_HORIZON, MAX_HORIZON),
+        validate=codes.Range(MIN_HORIZON, MAX_HORIZON),
         metadata={"description": "How many days ahead the list looks (1..366)."},
     )
     important_filters = fields.Dict(
@@ -45,7 +46,7 @@ class UpcomingBirthday(ContactSummary):
     age = fields.Integer(required=True, metadata={"description": "The age they turn that day."})
 
 
-class UpcomingBirthdays(Schema):
+class UpcomingBirthdays(codes.CodedSchema):
     items = fields.List(fields.Nested(UpcomingBirthday), required=True)
     from_date = fields.Date(data_key="from", metadata={"description": "The first day looked at (today)."})
     to_date = fields.Date(data_key="to", metadata={"description": "The last day looked at."})
@@ -53,13 +54,13 @@ class UpcomingBirthdays(Schema):
     settings = fields.Nested(BirthdaySettings)
 
 
-class ReminderContact(Schema):
+class ReminderContact(codes.CodedSchema):
     contact_id = fields.UUID(required=True)
     birthday = fields.Date(required=True)
     age = fields.Integer(required=True)
 
 
-class BirthdayReminderEvent(Schema):
+class BirthdayReminderEvent(codes.CodedSchema):
     """Event ``birthday_reminder``: once a day, the round birthdays of important contacts ahead."""
 
     schema_version = fields.Integer()
@@ -69,7 +70,7 @@ class BirthdayReminderEvent(Schema):
     contacts = fields.List(fields.Nested(ReminderContact), required=True)
 
 
-class BirthdaySettingsChangedEvent(Schema):
+class BirthdaySettingsChangedEvent(codes.CodedSchema):
     schema_version = fields.Integer()
     event_id = fields.UUID()
     changed_fields = fields.List(fields.String())

@@ -22,8 +22,8 @@ from services.contacts.birthdays.contract import (
 )
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
+from services.contacts.validation.contract import invalid
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def important_conditions(filters, field="important_filters"):
 
 def loaded_settings(data):
     if not isinstance(data, dict):
-        raise ValidationFailed("Settings must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = BirthdaySettingsInput().load(data)
     except ValidationError as exc:

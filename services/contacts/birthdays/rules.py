@@ -6,7 +6,7 @@ A person born on 29 February celebrates on 28 February in a year that is not a l
 from calendar import isleap
 from datetime import date, timedelta
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.birthdays.contract import MAX_HORIZON, MIN_HORIZON
 
 LIST_LIMIT = 500
@@ -69,7 +69,7 @@ def horizon(value, default):
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_HORIZON <= value <= MAX_HORIZON:
         raise ValidationFailed(
             "horizon_days must be a whole number of days.",
-            {"horizon_days": [f"Must be a whole number from {MIN_HORIZON} to {MAX_HORIZON}."]},
+            {"horizon_days": ["bd.err_horizon"]},
         )
     return value
 
@@ -80,7 +80,7 @@ def check_round_ages(ages):
     if duplicates:
         raise ValidationFailed(
             "Round ages must be distinct.",
-            {"round_ages": [f"Given more than once: {', '.join(map(str, duplicates))}."]},
+            {"round_ages": [coded("bd.err_twice", ages=", ".join(map(str, duplicates)))]},
         )
     return sorted(ages)
 

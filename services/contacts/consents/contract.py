@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_load, pre_load, validate
+from marshmallow import fields, post_load, pre_load
 
 from piiri import clock
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 LEGAL_BASES = (
     "consent",
@@ -16,10 +17,10 @@ LEGAL_BASES = (
     "public_task",
 )
 SOURCES = ("staff", "api", "import", "form", "paper", "email")
-CODE = validate.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _.")
+CODE = codes.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="contact.code_format")
 
 
-class _Trimmed(Schema):
+class _Trimmed(codes.CodedSchema):
     @pre_load
     def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
@@ -34,10 +35,10 @@ class PurposeInput(_Trimmed):
     """A processing purpose: why personal data is processed, with its default legal basis."""
 
     code = fields.String(required=True, validate=CODE)
-    label_fi = fields.String(required=True, validate=validate.Length(min=1, max=150))
-    label_en = fields.String(required=True, validate=validate.Length(min=1, max=150))
-    legal_basis = fields.String(required=True, validate=validate.OneOf(LEGAL_BASES))
-    description = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    label_fi = fields.String(required=True, validate=codes.Length(min=1, max=150))
+    label_en = fields.String(required=True, validate=codes.Length(min=1, max=150))
+    legal_basis = fields.String(required=True, validate=codes.OneOf(LEGAL_BASES))
+    description = fields.String(allow_none=True, validate=codes.Length(max=4000))
 
 
 class PurposeChanges(PurposeInput):
@@ -47,7 +48,7 @@ class PurposeChanges(PurposeInput):
         exclude = ("code",)
 
 
-class Purpose(Schema):
+class Purpose(codes.CodedSchema):
     code = fields.String(required=True)
     label_fi = fields.String(required=True)
     label_en = fields.String(required=True)
@@ -60,15 +61,15 @@ class Purpose(Schema):
 class ConsentInput(_Trimmed):
     """A consent given or withdrawn (G1); a change is always a new row, the latest is the current state."""
 
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    purpose = fields.String(required=True, validate=codes.Length(min=1, max=40))
     given = fields.Boolean(required=True, metadata={"description": "true: given; false: withdrawn."})
     source = fields.String(
         load_default=None,
-        validate=validate.OneOf(SOURCES),
+        validate=codes.OneOf(SOURCES),
         metadata={"description": "Default: staff in the web UI, api through the API."},
     )
-    text_version = fields.String(allow_none=True, validate=validate.Length(max=60))
-    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    text_version = fields.String(allow_none=True, validate=codes.Length(max=60))
+    note = fields.String(allow_none=True, validate=codes.Length(max=2000))
     recorded_at = fields.DateTime(
         allow_none=True,
         metadata={"description": "When it was given or withdrawn (default now; may be in the past, not the "
@@ -83,7 +84,7 @@ class ConsentInput(_Trimmed):
         return data
 
 
-class Consent(Schema):
+class Consent(codes.CodedSchema):
     id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     purpose = fields.String(required=True)
@@ -99,18 +100,18 @@ class Consent(Schema):
 class LegalBasisInput(_Trimmed):
     """A person-specific legal basis for a purpose (e.g. a membership contract from a date)."""
 
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    basis = fields.String(required=True, validate=validate.OneOf(LEGAL_BASES))
+    purpose = fields.String(required=True, validate=codes.Length(min=1, max=40))
+    basis = fields.String(required=True, validate=codes.OneOf(LEGAL_BASES))
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    note = fields.String(allow_none=True, validate=codes.Length(max=2000))
 
 
 class LegalBasisEnd(_Trimmed):
     ends_on = fields.Date(allow_none=True, metadata={"description": "Default: today."})
 
 
-class LegalBasis(Schema):
+class LegalBasis(codes.CodedSchema):
     id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
     purpose = fields.String(required=True)
@@ -123,7 +124,7 @@ class LegalBasis(Schema):
     active = fields.Boolean(metadata={"description": "Applies today (between its dates, both included)."})
 
 
-class PurposeState(Schema):
+class PurposeState(codes.CodedSchema):
     """One purpose in a person's data protection view."""
 
     purpose = fields.Nested(Purpose)
@@ -135,7 +136,7 @@ class PurposeState(Schema):
     lawful = fields.Boolean(metadata={"description": "Consent basis: a consent is given; other bases: true."})
 
 
-class Membership(Schema):
+class Membership(codes.CodedSchema):
     group_id = fields.UUID()
     group_name = fields.String()
     role = fields.String(allow_none=True)
@@ -144,19 +145,19 @@ class Membership(Schema):
     current = fields.Boolean()
 
 
-class MailingPermission(Schema):
+class MailingPermission(codes.CodedSchema):
     purpose = fields.String()
     basis = fields.String()
     allowed = fields.Boolean()
     consent_given = fields.Boolean(allow_none=True)
 
 
-class Mailing(Schema):
+class Mailing(codes.CodedSchema):
     permissions = fields.List(fields.Nested(MailingPermission))
     note = fields.String()
 
 
-class RetentionDate(Schema):
+class RetentionDate(codes.CodedSchema):
     rule_id = fields.UUID()
     rule_name = fields.String()
     kind = fields.String()
@@ -167,7 +168,7 @@ class RetentionDate(Schema):
     past = fields.Boolean(metadata={"description": "Past retention today (since past_retention_on)."})
 
 
-class DataProtectionView(Schema):
+class DataProtectionView(codes.CodedSchema):
     contact_id = fields.UUID()
     display_name = fields.String()
     purposes = fields.List(fields.Nested(PurposeState))

@@ -21,10 +21,10 @@ from services.contacts.consents.contract import (
     PurposeInput,
 )
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.person.rules import load, parse_uuid
 from services.contacts.retention import rules as retention_rules
 from services.contacts.retention import storage as retention_storage
+from services.contacts.validation.contract import invalid
 
 GDPR_OFFICER = "gdpr.officer"
 PURPOSE, CONSENT, LEGAL_BASIS, VIEW = Purpose(), Consent(), LegalBasis(), DataProtectionView()
@@ -64,7 +64,9 @@ class ConsentsRpc(ContactsCore):
         values = load(PurposeInput(), data)
         with self.db.transaction() as session:
             if storage.purpose(session, values["code"]):
-                raise Conflict(f"A purpose {values['code']} exists already.", {"code": ["Already taken."]})
+                raise Conflict(
+                    "contact.code_taken", {"code": ["contact.code_taken"]}, {"code": values["code"]}
+                )
             purpose = purpose_out(storage.insert_purpose(session, values))
             self._purpose_changed(session, actor, "created", purpose, sorted(values))
         self.outbox.flush()
@@ -75,7 +77,7 @@ class ConsentsRpc(ContactsCore):
         """Change a purpose's labels, description or default legal basis; its code never changes."""
         actor = self.context.require(GDPR_OFFICER)
         if isinstance(changes, dict) and "code" in changes:
-            raise ValidationFailed("A purpose's code cannot be changed.", {"code": ["Cannot be changed."]})
+            raise ValidationFailed("A purpose's code cannot be changed.", {"code": ["contact.fixed"]})
         values = load(PurposeChanges(), changes, partial=True)
         with self.db.transaction() as session:
             current = storage.purpose(session, str(code), for_update=True)
@@ -99,7 +101,7 @@ class ConsentsRpc(ContactsCore):
     def _existing_purpose(self, session, code, field="purpose"):
         purpose = storage.purpose(session, code)
         if purpose is None:
-            raise ValidationFailed("Unknown processing purpose.", {field: [f"No purpose {code!r}."]})
+            raise ValidationFailed("err.dp_unknown_purpose", {field: ["err.dp_unknown_purpose"]})
         return purpose
 
     # --- consents --------------------------------------------------------------------------------
@@ -119,10 +121,7 @@ class ConsentsRpc(ContactsCore):
             contact = self._existing(session, contact_id, for_update=True)
             self._existing_purpose(session, values["purpose"])
             if storage.consent_at(session, contact["id"], values["purpose"], recorded_at):
-                raise Conflict(
-                    "A consent for this purpose is already recorded at exactly this time.",
-                    {"recorded_at": ["Already recorded at this time; choose another time."]},
-                )
+                raise Conflict("err.dp_same_time", {"recorded_at": ["err.dp_same_time"]})
             row = storage.insert_consent(
                 session,
                 {

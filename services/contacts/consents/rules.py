@@ -54,11 +54,11 @@ def consent_time_problem(recorded_at, now):
     if not isinstance(recorded_at, datetime) or recorded_at.tzinfo is None:
         return "Give the time with a time zone."
     if recorded_at > now:
-        return "The time of a consent cannot be in the future."
+        return "err.dp_future"
     return None
 
 
 def legal_basis_dates_problem(starts_on, ends_on):
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        return "The end date cannot be before the start date."
+        return "err.person_dates"
     return None

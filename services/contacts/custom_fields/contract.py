@@ -9,9 +9,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import ValidationError, fields, pre_load, validates
 
+from piiri.errors import coded
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 FIELD_TYPES = ("text", "number", "date", "choice", "multi_choice", "boolean", "contact_link")
 MAX_CHOICES = 200
@@ -28,7 +30,11 @@ STANDARD_FIELD_NAMES = frozenset(
 
 
 class InvalidValue(ValueError):
-    """A value a field cannot hold; the message says why, in English (the gateway translates)."""
+    """A value a field cannot hold; ``entry`` says why: a code (piiri.errors) or a ``coded`` entry."""
+
+    @property
+    def entry(self) -> Any:
+        return self.args[0]
 
 
 # --- definitions and display (pure) ---------------------------------------------------------------
@@ -37,37 +43,35 @@ class InvalidValue(ValueError):
 def key_errors(key: object) -> list[str]:
     """What is wrong with a field key (a-z0-9_, starting with a letter, at most 60, not a standard name)."""
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        return ["Use 1-60 lower-case letters a-z, digits and _, starting with a letter."]
+        return ["cf.err_key_format"]
     if key in STANDARD_FIELD_NAMES:
-        return ["This is the name of a standard contact field; choose another key."]
+        return ["cf.err_key_standard"]
     return []
 
 
 def clean_choices(raw: object) -> list[dict[str, str]]:
     """Choices as given -> [{value, label_fi, label_en}], or InvalidValue naming the problem."""
     if not isinstance(raw, list | tuple):
-        raise InvalidValue("Choices must be a list of {value, label_fi, label_en}.")
+        raise InvalidValue("cf.err_choices_list")
     if len(raw) > MAX_CHOICES:
-        raise InvalidValue(f"At most {MAX_CHOICES} choices.")
+        raise InvalidValue(coded("cf.err_choices_many", max=MAX_CHOICES))
     cleaned: list[dict[str, str]] = []
     seen: set[str] = set()
     for number, choice in enumerate(raw, start=1):
         if isinstance(choice, str):
             choice = {"value": choice}
         if not isinstance(choice, dict):
-            raise InvalidValue(f"Choice {number} must be an object with a value and labels.")
+            raise InvalidValue(coded("cf.err_choice_object", number=number))
         value = str(choice.get("value") or "").strip()
         if not value or len(value) > MAX_CHOICE_VALUE or "|" in value:
-            raise InvalidValue(
-                f"Choice {number} needs a value of 1-{MAX_CHOICE_VALUE} characters without '|'."
-            )
+            raise InvalidValue(coded("cf.err_choice_value", number=number, max=MAX_CHOICE_VALUE))
         if value.casefold() in seen:
-            raise InvalidValue(f"Choice {number} ({value}) is given twice.")
+            raise InvalidValue(coded("cf.err_choice_given_twice", number=number, value=value))
         seen.add(value.casefold())
         label_fi = str(choice.get("label_fi") or "").strip() or value
         label_en = str(choice.get("label_en") or "").strip() or label_fi
         if len(label_fi) > 200 or len(label_en) > 200:
-            raise InvalidValue(f"Choice {number}: a label is too long (at most 200 characters).")
+            raise InvalidValue(coded("cf.err_choice_label", number=number, max=200))
         cleaned.append({"value": value, "label_fi": label_fi, "label_en": label_en})
     return cleaned
 
@@ -128,7 +132,7 @@ VALUE_TYPES = (
 )
 
 
-class Choice(Schema):
+class Choice(codes.CodedSchema):
     value = fields.String(required=True, metadata={"description": "Stored and filtered on; no '|'."})
     label_fi = fields.String(required=True)
     label_en = fields.String(required=True)
@@ -143,24 +147,24 @@ class _ChoicesField(fields.Field[list[dict[str, str]]]):
         try:
             return clean_choices(value)
         except InvalidValue as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError([exc.entry]) from None
 
 
 def _label() -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=200))
+    return fields.String(validate=codes.Length(min=1, max=200))
 
 
 def _help() -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=1000))
+    return fields.String(allow_none=True, validate=codes.Length(max=1000))
 
 
-class CustomFieldInput(Schema):
+class CustomFieldInput(codes.CodedSchema):
     """A definition as an admin writes it (create: all of it; update: ``partial=True``)."""
 
     key = fields.String(required=True, metadata={"description": "a-z0-9_, starts with a letter, ≤ 60"})
     label_fi = _label()
     label_en = _label()
-    field_type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
+    field_type = fields.String(required=True, validate=codes.OneOf(FIELD_TYPES))
     required = fields.Boolean(load_default=False)
     unique_values = fields.Boolean(load_default=False)
     help_fi = _help()
@@ -169,7 +173,7 @@ class CustomFieldInput(Schema):
         load_default=list,
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/CustomFieldChoice"}},
     )
-    position = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    position = fields.Integer(load_default=0, validate=codes.Range(min=0, max=100000))
 
     @pre_load
     def trim(self, data: object, **kwargs: object) -> object:
@@ -188,7 +192,7 @@ class CustomFieldInput(Schema):
             raise ValidationError(errors)
 
 
-class CustomField(Schema):
+class CustomField(codes.CodedSchema):
     """A definition as returned by the service."""
 
     id = fields.UUID(required=True)
@@ -207,7 +211,7 @@ class CustomField(Schema):
     value_count = fields.Integer(metadata={"description": "How many contacts have a value."})
 
 
-class CustomFieldList(Schema):
+class CustomFieldList(codes.CodedSchema):
     items = fields.List(fields.Nested(CustomField), required=True)
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import storage as contact_storage
 from services.contacts.contract import Contact
 from services.contacts.core import ContactsCore
@@ -22,7 +22,7 @@ PURGE_AUDIT_CHUNK = 1000  # contact ids per audit record of a purge
 
 def load_definition(data, partial=False):
     if not isinstance(data, dict):
-        raise ValidationFailed("A custom field must be an object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return CustomFieldInput(partial=partial).load(data)
     except ValidationError as exc:
@@ -59,7 +59,7 @@ class CustomFieldsRpc(ContactsCore):
             raise ValidationFailed("The custom field is not valid.", errors)
         with self.db.transaction() as session:
             if storage.key_taken(session, values["key"]):
-                raise ValidationFailed("The key is taken.", {"key": ["Another custom field has this key."]})
+                raise ValidationFailed("cf.err_key_taken", {"key": ["cf.err_key_taken"]})
             field = storage.insert_field(session, values)
             self._field_changed(session, actor, "created", field, sorted(values))
         self.outbox.flush()
@@ -96,10 +96,7 @@ class CustomFieldsRpc(ContactsCore):
         with self.db.transaction() as session:
             field = self._existing_field(session, field_id, for_update=True)
             if field["removed_at"] is None:
-                raise ValidationFailed(
-                    "Only a removed custom field can be purged; remove it first.",
-                    {"removed_at": ["The field is not removed."]},
-                )
+                raise ValidationFailed("cf.err_not_removed", {"removed_at": ["cf.err_not_removed"]})
             contact_ids = storage.purge_values(session, field["id"])
             storage.delete_field(session, field["id"])
             details = {"key": field["key"], "values_deleted": len(contact_ids)}
@@ -159,27 +156,27 @@ class CustomFieldsRpc(ContactsCore):
     def _check_field_change(self, session, current, changed):
         errors = {}
         if "key" in changed:
-            errors["key"] = ["The key of a field cannot change."]
+            errors["key"] = ["cf.err_key_fixed"]
         merged = {**current, **changed}
         errors.update(rules.definition_errors(merged))
         has_values = bool({"field_type", "choices", "unique_values"} & set(changed)) and storage.value_count(
             session, current["id"]
         )
         if "field_type" in changed and has_values:
-            errors["field_type"] = ["The type cannot change once contacts have values for this field."]
+            errors["field_type"] = ["cf.err_type_fixed"]
         if "choices" in changed and has_values and "field_type" not in errors:
             kept = {choice["value"] for choice in merged["choices"]}
             dropped = [choice["value"] for choice in current["choices"] if choice["value"] not in kept]
             in_use = storage.choice_use(session, current["id"], current["field_type"], dropped)
             if in_use:
                 listed = ", ".join(f"{value} ({count})" for value, count in in_use.items())
-                errors["choices"] = [f"Choices still in use by contacts cannot be dropped: {listed}."]
+                errors["choices"] = [coded("cf.err_choices_in_use", choices=listed)]
         if (
             changed.get("unique_values")
             and has_values
             and storage.has_duplicate_values(session, current["id"])
         ):
-            errors["unique_values"] = ["Some contacts share a value of this field; make them unique first."]
+            errors["unique_values"] = ["cf.err_not_unique"]
         if errors:
             raise ValidationFailed("The custom field cannot be changed so.", errors)
 

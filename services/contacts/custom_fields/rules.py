@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 # The pure part the contract publishes, re-exported for the service's own modules as rules.X.
+from piiri.errors import coded
 from services.contacts.custom_fields.contract import (  # noqa: F401
     FIELD_TYPES,
     KEY_PATTERN,
@@ -49,34 +50,34 @@ def clean_value(field, raw):
 
 def _text(field, raw):
     if not isinstance(raw, str):
-        raise InvalidValue("Must be text.")
+        raise InvalidValue("cf.err_text")
     value = raw.strip()
     if len(value) > MAX_TEXT:
-        raise InvalidValue(f"Too long (at most {MAX_TEXT} characters).")
+        raise InvalidValue(coded("contact.too_long", max=MAX_TEXT))
     return value
 
 
 def parse_number(raw):
     """A number given as a JSON number or as text ('1 234,5', '1234.5', '-3') -> int or float."""
     if isinstance(raw, bool):
-        raise InvalidValue("Not a number.")
+        raise InvalidValue("cf.err_number")
     if isinstance(raw, int | float):
         number = Decimal(str(raw))
     elif isinstance(raw, str):
         text = re.sub(r"[\s\u00a0\u202f']", "", raw).replace("\u2212", "-")
         if "," in text and "." in text:
-            raise InvalidValue("Not a number (use one decimal separator, e.g. 1234,5).")
+            raise InvalidValue("cf.err_number")
         text = text.replace(",", ".")
         if not NUMBER_TEXT.match(text):
-            raise InvalidValue("Not a number.")
+            raise InvalidValue("cf.err_number")
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise InvalidValue("Not a number.") from None
+            raise InvalidValue("cf.err_number") from None
     else:
-        raise InvalidValue("Not a number.")
+        raise InvalidValue("cf.err_number")
     if not number.is_finite() or abs(number) >= MAX_NUMBER:
-        raise InvalidValue("Not a number in the allowed range.")
+        raise InvalidValue("cf.err_number_range")
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -89,7 +90,7 @@ def parse_date(raw):
     if isinstance(raw, date):
         return raw.isoformat()
     if not isinstance(raw, str):
-        raise InvalidValue("Not a valid date (give yyyy-mm-dd or d.m.yyyy).")
+        raise InvalidValue("cf.err_date")
     text = raw.strip()
     finnish = FINNISH_DATE.match(text)
     try:
@@ -100,7 +101,7 @@ def parse_date(raw):
             return date.fromisoformat(text).isoformat()
     except ValueError:
         pass
-    raise InvalidValue("Not a valid date (give yyyy-mm-dd or d.m.yyyy).")
+    raise InvalidValue("cf.err_date")
 
 
 def _date(field, raw):
@@ -118,7 +119,7 @@ def parse_boolean(raw):
             return True
         if word in FALSE_WORDS:
             return False
-    raise InvalidValue("Not yes or no (give true/false, kyllä/ei, yes/no or 1/0).")
+    raise InvalidValue("cf.err_boolean")
 
 
 def _boolean(field, raw):
@@ -128,7 +129,7 @@ def _boolean(field, raw):
 def _choice_value(field, raw):
     """The choice whose value is ``raw`` (exactly, or ignoring case) -> its value as defined."""
     if not isinstance(raw, str):
-        raise InvalidValue("Must be one of the field's choices.")
+        raise InvalidValue("cf.err_choice")
     wanted = raw.strip()
     values = [choice["value"] for choice in field.get("choices") or ()]
     if wanted in values:
@@ -136,20 +137,20 @@ def _choice_value(field, raw):
     for value in values:
         if value.casefold() == wanted.casefold():
             return value
-    raise InvalidValue(f"Must be one of the field's choices: {', '.join(values)}.")
+    raise InvalidValue(coded("cf.err_choice_of", choices=", ".join(values)))
 
 
 def _multi_choice(field, raw):
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list | tuple):
-        raise InvalidValue("Must be a list of the field's choices.")
+        raise InvalidValue("cf.err_choice")
     given = [item for item in raw if not (isinstance(item, str) and not item.strip())]
     if len(given) > len(field.get("choices") or ()):  # limit first: no more picks than choices
-        raise InvalidValue(f"At most {len(field.get('choices') or ())} choices, each once.")
+        raise InvalidValue(coded("cf.err_too_many_choices", max=len(field.get("choices") or ())))
     picked = [_choice_value(field, item) for item in given]
     if len(set(picked)) != len(picked):
-        raise InvalidValue("A choice is given twice.")
+        raise InvalidValue("cf.err_choice_twice")
     if not picked:
         return None
     order = [choice["value"] for choice in field["choices"]]
@@ -160,7 +161,7 @@ def _contact_link(field, raw):
     try:
         return str(uuid.UUID(str(raw).strip()))
     except ValueError:
-        raise InvalidValue("Not a contact id.") from None
+        raise InvalidValue("cf.err_contact") from None
 
 
 CLEANERS = {
@@ -221,9 +222,9 @@ def definition_errors(definition):
     field_type = definition.get("field_type")
     choices = definition.get("choices") or []
     if field_type in CHOICE_TYPES and not choices:
-        errors["choices"] = ["A choice field needs at least one choice."]
+        errors["choices"] = ["cf.err_choices_needed"]
     if field_type not in CHOICE_TYPES and choices:
-        errors["choices"] = ["Only choice and multi_choice fields have choices."]
+        errors["choices"] = ["cf.err_choices_not_here"]
     if definition.get("unique_values") and field_type in NO_UNIQUE_TYPES:
-        errors["unique_values"] = [f"A {field_type} field cannot require unique values."]
+        errors["unique_values"] = [coded("cf.err_unique_type", type=field_type)]
     return errors

@@ -8,7 +8,7 @@ from services.contacts.custom_fields import rules, storage
 # whether or not the holder is in their scope, and no contact named. That the value is in use somewhere
 # cannot be hidden without giving up uniqueness; which contact holds it, and whether it is one outside
 # the scope, is not told.
-VALUE_IN_USE = "This value is already in use. Ask an administrator if it should be yours."
+VALUE_IN_USE = "cf.err_in_use"
 
 
 def write_custom_values(session, contact_id, given, creating=False, actor=None):
@@ -23,13 +23,13 @@ def write_custom_values(session, contact_id, given, creating=False, actor=None):
     if given is None:
         given = {}
     if not isinstance(given, dict):
-        raise ValidationFailed("custom must be an object of key: value.", {"custom": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"custom": ["contact.not_object"]})
     fields = {field["key"]: field for field in storage.list_fields(session)}
     cleaned, errors = _cleaned(session, fields, given, actor)
     for key, field in fields.items():
         if field["required"] and key not in errors:
             if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
-                errors[f"custom.{key}"] = ["Missing data for required field."]
+                errors[f"custom.{key}"] = ["contact.required"]
     _check_unique(session, fields, cleaned, contact_id, errors, actor)
     if errors:
         raise ValidationFailed("Some custom fields are not valid.", errors)
@@ -55,12 +55,12 @@ def _cleaned(session, fields, given, actor=None):
     for key, raw in given.items():
         field = fields.get(key)
         if field is None:
-            errors[f"custom.{key}"] = ["No active custom field has this key."]
+            errors[f"custom.{key}"] = ["cf.err_no_field"]
             continue
         try:
             cleaned[key] = rules.clean_value(field, raw)
         except rules.InvalidValue as exc:
-            errors[f"custom.{key}"] = [str(exc)]
+            errors[f"custom.{key}"] = [exc.entry]
     links = {
         key: value
         for key, value in cleaned.items()
@@ -71,7 +71,7 @@ def _cleaned(session, fields, given, actor=None):
         found = {str(seen) for seen in scopes.visible_ids(session, actor, found)}
     for key, value in links.items():
         if value not in found:
-            errors[f"custom.{key}"] = [f"No contact with id {value}."]
+            errors[f"custom.{key}"] = ["cf.err_contact"]
     return cleaned, errors
 
 
@@ -86,9 +86,7 @@ def _check_unique(session, fields, cleaned, contact_id, errors, actor=None):
         text_form = rules.value_text(field["field_type"], cleaned[field["key"]])
         if storage.value_taken(session, field["id"], text_form, contact_id):
             scoped = actor is not None and actor.scoped
-            errors[f"custom.{field['key']}"] = [
-                VALUE_IN_USE if scoped else "Another contact already has this value."
-            ]
+            errors[f"custom.{field['key']}"] = [VALUE_IN_USE if scoped else "cf.err_unique"]
 
 
 def write_contact_custom(session, contact_id, given, actor, creating=False):

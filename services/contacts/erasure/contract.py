@@ -1,26 +1,26 @@
 """Contracts of G3/G4 in the contacts service: the erasure request's input, the erasure record as
 returned by the RPCs, and the payloads of the erasure events (schema_version 1, docs/events.md)."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields
+
+from services.contacts.validation import contract as codes
 
 MAX_REASON = 500
 
 
-class ErasureInput(Schema):
+class ErasureInput(codes.CodedSchema):
     """``request_erasure``'s reason: why (e.g. "the person's request of 3.11.2026"), without names."""
 
     reason = fields.String(
         required=True,
-        validate=validate.Length(
-            min=1, max=MAX_REASON, error=f"Give a reason of 1 to {MAX_REASON} characters."
-        ),
+        validate=codes.Length(min=1, max=MAX_REASON),
     )
 
     class Meta:
         unknown = EXCLUDE
 
 
-class Erasure(Schema):
+class Erasure(codes.CodedSchema):
     """One right-to-be-forgotten request and how far each service has got."""
 
     id = fields.UUID()
@@ -36,7 +36,7 @@ class Erasure(Schema):
     related_ids = fields.List(fields.UUID())
 
 
-class ErasureRequestedEvent(Schema):
+class ErasureRequestedEvent(codes.CodedSchema):
     """``contact_erasure_requested``: erase what you hold about ``contact_id``, then report."""
 
     schema_version = fields.Integer()
@@ -68,20 +68,20 @@ class ErasureRequestedEvent(Schema):
     )
 
 
-class ErasureCompletedEvent(Schema):
+class ErasureCompletedEvent(codes.CodedSchema):
     """``contact_erasure_completed``: one service has erased its data (``summary``: what, counts)."""
 
     schema_version = fields.Integer(required=True)
     erasure_id = fields.UUID(required=True)
     contact_id = fields.UUID(required=True)
-    service = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    service = fields.String(required=True, validate=codes.Length(min=1, max=60))
     summary = fields.Dict(load_default=dict)
 
     class Meta:
         unknown = EXCLUDE
 
 
-class ContactErasedEvent(Schema):
+class ContactErasedEvent(codes.CodedSchema):
     """``contact_erased``: every service has reported; the erasure is complete."""
 
     schema_version = fields.Integer()

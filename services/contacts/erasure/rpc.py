@@ -365,6 +365,4 @@ def _position(cursor):
         when, erasure_id = str(cursor).split("|", 1)
         return datetime.fromisoformat(when), uuid.UUID(erasure_id)
     except ValueError:
-        raise ValidationFailed(
-            "The cursor is not valid.", {"cursor": ["Not a cursor of this list."]}
-        ) from None
+        raise ValidationFailed("The cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}) from None

@@ -35,7 +35,7 @@ def checked_columns(columns):
             "columns must be a list of the fields exported.", {"columns": ["Give 1 to 200 field names."]}
         )
     if not all(isinstance(name, str) and 0 < len(name) <= 100 for name in columns):
-        raise ValidationFailed("Every column must be a field name.", {"columns": ["Not a field name."]})
+        raise ValidationFailed("Every column must be a field name.", {"columns": ["contact.unknown_field"]})
     return list(dict.fromkeys(columns))
 
 
@@ -54,7 +54,7 @@ class ExportRowsRpc(ContactsCore):
         limit = page_limit(limit)
         position = decode_cursor(cursor)
         if position is not None and position.get("m") != "k":
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         definitions = storage.active_custom_fields(session)
         wanted = [name[len(CUSTOM_PREFIX) :] for name in columns if name.startswith(CUSTOM_PREFIX)]

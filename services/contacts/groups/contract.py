@@ -1,9 +1,10 @@
 """The groups part of the contacts service's published contract (version 1): RPC inputs, results, events."""
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates
+from marshmallow import ValidationError, fields, pre_load, validates
 
 from piiri.fields import BoundedList
 from services.contacts.contract import ContactSummary, EventEnvelope, parse_id
+from services.contacts.validation import contract as codes
 
 MAX_NAME = 200
 MAX_ROLE = 100
@@ -16,11 +17,11 @@ def _blank_to_none(data: object) -> object:
     return {key: (value.strip() or None) if isinstance(value, str) else value for key, value in data.items()}
 
 
-class GroupInput(Schema):
+class GroupInput(codes.CodedSchema):
     """A group as written by a user: create (name required) or update (partial)."""
 
-    name = fields.String(required=True, validate=validate.Length(max=MAX_NAME))
-    description = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    name = fields.String(required=True, validate=codes.Length(max=MAX_NAME))
+    description = fields.String(allow_none=True, validate=codes.Length(max=2000))
     parent_id = fields.UUID(
         allow_none=True,
         metadata={"description": "Parent group; null for a top-level group. Changing it moves the subtree."},
@@ -34,7 +35,7 @@ class GroupInput(Schema):
         return _blank_to_none(data)
 
 
-class _ContactIds(Schema):
+class _ContactIds(codes.CodedSchema):
     contact_ids = BoundedList(
         fields.String(),
         required=True,
@@ -57,7 +58,7 @@ class _ContactIds(Schema):
 class MembersInput(_ContactIds):
     """Add people to a group: up to 10,000 contact ids per call."""
 
-    role = fields.String(allow_none=True, validate=validate.Length(max=MAX_ROLE))
+    role = fields.String(allow_none=True, validate=codes.Length(max=MAX_ROLE))
     starts_on = fields.Date(allow_none=True, metadata={"description": "Default: today."})
     ends_on = fields.Date(
         allow_none=True,
@@ -71,12 +72,12 @@ class RemoveMembersInput(_ContactIds):
     ends_on = fields.Date(allow_none=True, metadata={"description": "The day they leave. Default: today."})
 
 
-class GroupRef(Schema):
+class GroupRef(codes.CodedSchema):
     id = fields.UUID(required=True)
     name = fields.String(required=True)
 
 
-class Group(Schema):
+class Group(codes.CodedSchema):
     """A group as returned by the service."""
 
     id = fields.UUID(required=True)
@@ -99,7 +100,7 @@ class Group(Schema):
     children = fields.List(fields.Nested(GroupRef))
 
 
-class GroupTree(Schema):
+class GroupTree(codes.CodedSchema):
     items = fields.List(
         fields.Nested(Group),
         metadata={"description": "Depth-first, siblings by name; `depth` for indentation."},
@@ -117,14 +118,14 @@ class Member(ContactSummary):
     ends_on = fields.Date(allow_none=True)
 
 
-class MemberPage(Schema):
+class MemberPage(codes.CodedSchema):
     items = fields.List(fields.Nested(Member))
     next_cursor = fields.String(
         allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
     )
 
 
-class MembershipChange(Schema):
+class MembershipChange(codes.CodedSchema):
     """The result of adding or removing people."""
 
     group_id = fields.UUID()
@@ -135,7 +136,7 @@ class MembershipChange(Schema):
     )
 
 
-class ContactMembership(Schema):
+class ContactMembership(codes.CodedSchema):
     """One of a contact's memberships, as in get_contact's `groups` part."""
 
     group_id = fields.UUID()

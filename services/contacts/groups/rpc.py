@@ -18,7 +18,6 @@ from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_derived
-from services.contacts.error_codes import invalid
 from services.contacts.groups import storage, tree
 from services.contacts.groups.contract import (
     Group,
@@ -29,15 +28,16 @@ from services.contacts.groups.contract import (
     RemoveMembersInput,
 )
 from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
+from services.contacts.validation.contract import invalid
 
 MANAGE = "groups.manage"
 GROUP = Group()
 CHANGE = MembershipChange()
 
 
-def loaded(schema, data, what):
+def loaded(schema, data):
     if not isinstance(data, dict):
-        raise ValidationFailed(f"{what} must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -67,9 +67,7 @@ class GroupsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_group(self, name, parent_id=None, description=None):
         actor = self.context.require(MANAGE)
-        values = loaded(
-            GroupInput(), {"name": name, "parent_id": parent_id, "description": description}, "A group"
-        )
+        values = loaded(GroupInput(), {"name": name, "parent_id": parent_id, "description": description})
         name = tree.clean_name(values["name"])
         with self.db.transaction() as session:
             storage.lock_tree(session)
@@ -109,7 +107,7 @@ class GroupsRpc(ContactsCore):
     def update_group(self, group_id, changes):
         """Rename, describe, move (``parent_id``) or archive/restore (``archived``) it, atomically."""
         actor = self.context.require(MANAGE)
-        values = loaded(GroupInput(partial=True), changes, "Changes")
+        values = loaded(GroupInput(partial=True), changes)
         with self.db.transaction() as session:
             storage.lock_tree(session)
             group = storage.existing_group(session, group_id, for_update=True)
@@ -243,7 +241,6 @@ class GroupsRpc(ContactsCore):
         values = loaded(
             MembersInput(),
             {"contact_ids": contact_ids, "role": role, "starts_on": starts_on, "ends_on": ends_on},
-            "Members",
         )
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         starts_on = values.get("starts_on") or clock.today()
@@ -315,7 +312,7 @@ class GroupsRpc(ContactsCore):
     def end_memberships(self, group_id, contact_ids, ends_on=None):
         """End these people's direct memberships on ``ends_on`` (default today); history is kept."""
         actor = self.context.require("contacts.edit")
-        values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on}, "Members")
+        values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on})
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         ends_on = values.get("ends_on") or clock.today()
         with self.db.transaction() as session:
@@ -358,7 +355,7 @@ class GroupsRpc(ContactsCore):
         on = self._groups_day(active_on, "active_on") or clock.today()
         position = decode_cursor(cursor)
         if position is not None and not ({"s", "i"} <= set(position)):
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         group = storage.existing_group(session, group_id)
         items, next_position = storage.members_page(
@@ -456,6 +453,4 @@ class GroupsRpc(ContactsCore):
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise ValidationFailed(
-                f"{field} must be a date (YYYY-MM-DD).", {field: ["Not a valid date."]}
-            ) from None
+            raise ValidationFailed("contact.invalid", {field: ["contact.date_invalid"]}) from None

@@ -3,7 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
+
+from services.contacts.validation import contract as codes
 
 ON_DUPLICATE = ("create", "update_fill", "update_overwrite", "skip")
 MATCH_ON = ("email", "phone", "name_birth_date")
@@ -11,28 +13,26 @@ COMMIT_MODES = ("all_or_nothing", "valid_rows")
 MAX_CHUNK_ROWS = 5000
 
 
-class ImportConsent(Schema):
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    text_version = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=60))
+class ImportConsent(codes.CodedSchema):
+    purpose = fields.String(required=True, validate=codes.Length(min=1, max=40))
+    text_version = fields.String(allow_none=True, load_default=None, validate=codes.Length(max=60))
 
 
-class ImportOptions(Schema):
+class ImportOptions(codes.CodedSchema):
     """How an import treats duplicates, which group and consents it adds, and how it commits."""
 
-    on_duplicate = fields.String(load_default="create", validate=validate.OneOf(ON_DUPLICATE))
+    on_duplicate = fields.String(load_default="create", validate=codes.OneOf(ON_DUPLICATE))
     overwrite_fields = fields.List(
-        fields.String(validate=validate.Length(min=1, max=80)),
+        fields.String(validate=codes.Length(min=1, max=80)),
         load_default=list,
         metadata={"description": "update_overwrite: the fields to overwrite (none given: every field)."},
     )
-    match_on = fields.List(
-        fields.String(validate=validate.OneOf(MATCH_ON)), load_default=lambda: list(MATCH_ON)
-    )
+    match_on = fields.List(fields.String(validate=codes.OneOf(MATCH_ON)), load_default=lambda: list(MATCH_ON))
     group_id = fields.UUID(allow_none=True, load_default=None)
     consents = fields.List(fields.Nested(ImportConsent), load_default=list)
-    commit_mode = fields.String(load_default="all_or_nothing", validate=validate.OneOf(COMMIT_MODES))
-    file_name = fields.String(load_default="", validate=validate.Length(max=300))
-    source = fields.String(load_default="import", validate=validate.OneOf(("import", "api")))
+    commit_mode = fields.String(load_default="all_or_nothing", validate=codes.OneOf(COMMIT_MODES))
+    file_name = fields.String(load_default="", validate=codes.Length(max=300))
+    source = fields.String(load_default="import", validate=codes.OneOf(("import", "api")))
 
     class Meta:
         unknown = "exclude"
@@ -43,7 +43,7 @@ class ImportOptions(Schema):
             raise ValidationError("Choose at least one way to match duplicates.", "match_on")
 
 
-class ImportRow(Schema):
+class ImportRow(codes.CodedSchema):
     """One row: its number in the file (for the report) and its contact values (ContactInput shape)."""
 
     row = fields.Integer(required=True)

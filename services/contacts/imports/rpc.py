@@ -34,7 +34,7 @@ def _import_id(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ValidationFailed("Not an import id.", {"import_id": ["Not a UUID."]}) from None
+        raise ValidationFailed("Not an import id.", {"import_id": ["contact.id_invalid"]}) from None
 
 
 def _options(data):
@@ -72,7 +72,7 @@ def _row_values(raw):
 def _row_errors(raw):
     """The ImportRow schema's errors of one row ({} when valid); a plain row is checked without it."""
     if not isinstance(raw, dict):
-        return {"_schema": ["Not an object."]}
+        return {"_schema": ["contact.not_object"]}
     if len(raw) == 2 and type(raw.get("row")) is int and isinstance(raw.get("values"), dict):
         return {}
     return ROW.validate(raw)

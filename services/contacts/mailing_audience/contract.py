@@ -3,7 +3,9 @@ purpose now, and why the others may not. The mailing service builds its lists fr
 
 from typing import Final
 
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from services.contacts.validation import contract as codes
 
 # Why a contact of the selection is left out, checked in this order (the first that applies).
 REASON_DECEASED: Final = "deceased"
@@ -33,7 +35,7 @@ MAX_PAGE: Final = 1000
 MAX_ONLY_IDS: Final = 1000
 
 
-class AudienceMember(Schema):
+class AudienceMember(codes.CodedSchema):
     """One contact of the selection: ``excluded`` is None for a contact who may be mailed (then it has
     ``email`` and the fields asked for, custom values in ``custom``), else the reason (then only the id and
     the name)."""
@@ -45,7 +47,7 @@ class AudienceMember(Schema):
     custom = fields.Dict(keys=fields.String())
 
 
-class AudiencePage(Schema):
+class AudiencePage(codes.CodedSchema):
     items = fields.List(fields.Nested(AudienceMember), required=True)
     next_cursor = fields.String(allow_none=True)
     total = fields.Integer(

@@ -11,7 +11,7 @@ from nameko.timer import timer
 
 from piiri import clock
 from piiri.context import SYSTEM
-from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.consents import storage as consent_storage
@@ -52,9 +52,7 @@ def decode_position(cursor):
         score, first, second = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return int(score), uuid.UUID(first), uuid.UUID(second)
     except (ValueError, TypeError):
-        raise ValidationFailed(
-            "The cursor is not valid.", {"cursor": ["Not a cursor of this list."]}
-        ) from None
+        raise ValidationFailed("The cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}) from None
 
 
 class MergeRpc(ContactsCore):
@@ -113,7 +111,9 @@ class MergeRpc(ContactsCore):
         except (TypeError, ValueError):
             batch_size = 0
         if not 1 <= batch_size <= 10000:
-            raise ValidationFailed("batch_size must be 1..10000.", {"batch_size": ["Must be 1..10000."]})
+            raise ValidationFailed(
+                "contact.invalid", {"batch_size": [coded("contact.out_of_range", min=1, max=10000)]}
+            )
         with self.db.transaction() as session:
             position = storage.scan_position(session)
             if position is None:
@@ -163,15 +163,13 @@ class MergeRpc(ContactsCore):
         """Mark two contacts as not duplicates: the pair is no longer listed or found."""
         actor = self.context.require("contacts.edit")
         if not isinstance(contact_ids, list) or len(contact_ids) != 2:
-            raise ValidationFailed(
-                "Give exactly two contact ids.", {"contact_ids": ["Give exactly two ids."]}
-            )
+            raise ValidationFailed("Give exactly two contact ids.", {"contact_ids": ["merge.err.two_ids"]})
         with self.db.transaction() as session:
             first, second = (self._existing(session, value)["id"] for value in contact_ids)
             if first == second:
                 raise ValidationFailed(
                     "A contact is not a duplicate of itself.",
-                    {"contact_ids": ["The two ids are the same contact."]},
+                    {"contact_ids": ["merge.err.itself"]},
                 )
             pair = rules.ordered(first, second)
             storage.dismiss(session, pair, actor.username or actor.id)
@@ -189,16 +187,14 @@ class MergeRpc(ContactsCore):
         """2..5 contacts side by side (full records as get_contact) and which fields differ."""
         actor = self.context.require("contacts.view")
         if not isinstance(contact_ids, list) or not 2 <= len(contact_ids) <= rules.MAX_COMPARED:
-            raise ValidationFailed(
-                f"Compare 2 to {rules.MAX_COMPARED} contacts.",
-                {"ids": [f"Give 2 to {rules.MAX_COMPARED} contact ids."]},
-            )
+            compared = coded("merge.err.compare_count", max=rules.MAX_COMPARED)
+            raise ValidationFailed("merge.err.compare_count", {"ids": [compared]}, compared["params"])
         session = self.db.session
         records = []
         for contact_id in contact_ids:
             contact = self._existing(session, contact_id)
             if any(record["id"] == str(contact["id"]) for record in records):
-                raise ValidationFailed("A contact is named twice.", {"ids": ["A contact is named twice."]})
+                raise ValidationFailed("merge.err.twice", {"ids": ["merge.err.twice"]})
             records.append({**CONTACT.dump(contact), **CONTACT_DETAILS.parts_for(session, contact["id"])})
         session.rollback()
         self.audit.read(
@@ -292,10 +288,7 @@ class MergeRpc(ContactsCore):
             storage.delete_couple(session, couple_id)
         outside = {key: couple_of[key] for key in couple_of if key not in inside}
         if len(outside) > 1:
-            raise Conflict(
-                "Both contacts are in a couple with someone else; unlink one of the couples first.",
-                {"couple": ["Unlink one of the couples first."]},
-            )
+            raise Conflict("merge.err.couples", {"couple": ["merge.err.couples"]})
         for key in outside:
             if key != survivor_key:
                 storage.move_couple_member(session, key, survivor_key)

@@ -5,7 +5,7 @@ import json
 import unicodedata
 from difflib import SequenceMatcher
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts import rich_fields
 from services.contacts.contract import EDITABLE_FIELDS
 from services.contacts.merge.contract import COMBINED_FIELDS
@@ -124,28 +124,23 @@ def check_ids(survivor_id, merged_ids):
     """Shape of a merge request: a survivor, 1+ other distinct contacts, none of them the survivor."""
     errors = {}
     if not survivor_id:
-        errors["survivor_id"] = ["Required."]
+        errors["survivor_id"] = ["contact.required"]
     if not isinstance(merged_ids, list) or not merged_ids:
-        errors["merged_ids"] = ["Give at least one contact to merge into the survivor."]
+        errors["merged_ids"] = ["merge.err.none_merged"]
     elif len(merged_ids) + 1 > MAX_COMPARED:
-        errors["merged_ids"] = [f"At most {MAX_COMPARED} contacts can be merged at once."]
+        errors["merged_ids"] = [coded("merge.err.too_many", max=MAX_COMPARED)]
     elif any(not isinstance(item, str) for item in merged_ids):
-        errors["merged_ids"] = ["Each must be a contact id."]
+        errors["merged_ids"] = ["contact.id_invalid"]
     if errors:
-        raise ValidationFailed("The merge is not valid.", errors)
+        raise ValidationFailed("merge.err.invalid", errors)
 
 
 def check_distinct(survivor_id, merged_ids):
     """After resolving ids: the survivor is not merged with itself, nothing is named twice."""
     if survivor_id in merged_ids:
-        raise ValidationFailed(
-            "A contact cannot be merged with itself.",
-            {"merged_ids": ["A contact cannot be merged with itself."]},
-        )
+        raise ValidationFailed("merge.err.itself", {"merged_ids": ["merge.err.itself"]})
     if len(set(merged_ids)) != len(merged_ids):
-        raise ValidationFailed(
-            "A contact is named twice in the merge.", {"merged_ids": ["A contact is named twice."]}
-        )
+        raise ValidationFailed("A contact is named twice in the merge.", {"merged_ids": ["merge.err.twice"]})
 
 
 def plan_merge(survivor, merged, chosen):
@@ -161,9 +156,7 @@ def plan_merge(survivor, merged, chosen):
     if chosen is None:
         chosen = {}
     if not isinstance(chosen, dict):
-        raise ValidationFailed(
-            "chosen must be an object {field: contact id}.", {"chosen": ["Not an object."]}
-        )
+        raise ValidationFailed("contact.not_object", {"chosen": ["contact.not_object"]})
     everyone = {str(contact["id"]): contact for contact in [survivor, *merged]}
     custom_keys = {key for contact in everyone.values() for key in (contact.get("custom") or {})}
     errors = {}
@@ -171,11 +164,11 @@ def plan_merge(survivor, merged, chosen):
     for name, source in chosen.items():
         known = name in EDITABLE_FIELDS or (name.startswith("custom.") and name[7:] in custom_keys)
         if not known:
-            errors[f"chosen.{name}"] = ["Not a field of these contacts."]
+            errors[f"chosen.{name}"] = ["merge.err.not_a_field"]
         elif name in COMBINED_FIELDS:
-            errors[f"chosen.{name}"] = ["Combined from every contact: it cannot be chosen from one."]
+            errors[f"chosen.{name}"] = ["merge.err.combined"]
         elif str(source) not in everyone:
-            errors[f"chosen.{name}"] = ["Must be one of the contacts being merged."]
+            errors[f"chosen.{name}"] = ["merge.err.choice"]
         else:
             fields_from[name] = str(source)
     if errors:

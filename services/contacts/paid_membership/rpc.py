@@ -15,10 +15,10 @@ from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.paid_membership import rules, storage
 from services.contacts.paid_membership.contract import MembershipFlag, MembershipFlagInput
 from services.contacts.person.rules import load
+from services.contacts.validation.contract import invalid
 
 EDIT = "contacts.edit"
 FLAG = MembershipFlag()

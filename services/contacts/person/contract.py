@@ -3,16 +3,17 @@
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validates, validates_schema
 
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 NAME_KINDS = ("transliteration", "native", "maiden", "former", "nickname", "other")
 SCRIPTS = ("Latn", "Cyrl", "Grek", "Arab", "Hebr", "Hani", "Jpan", "Kore", "Thai", "Deva", "Geor", "Armn")
 DECEASED_FILTER = ("exclude", "only", "include")
 
 
-class _Trimmed(Schema):
+class _Trimmed(codes.CodedSchema):
     @pre_load
     def blank_to_none(self, data: object, **kwargs: object) -> object:
         """Forms send '' for an empty field: no value, trimmed."""
@@ -26,19 +27,19 @@ class _Trimmed(Schema):
 class AltNameInput(_Trimmed):
     """A new alternative spelling of a person's name (C12)."""
 
-    kind = fields.String(required=True, validate=validate.OneOf(NAME_KINDS))
-    script = fields.String(allow_none=True, validate=validate.OneOf(SCRIPTS))
-    first_name = fields.String(allow_none=True, validate=validate.Length(max=100))
-    last_name = fields.String(allow_none=True, validate=validate.Length(max=100))
+    kind = fields.String(required=True, validate=codes.OneOf(NAME_KINDS))
+    script = fields.String(allow_none=True, validate=codes.OneOf(SCRIPTS))
+    first_name = fields.String(allow_none=True, validate=codes.Length(max=100))
+    last_name = fields.String(allow_none=True, validate=codes.Length(max=100))
     use_in_letters = fields.Boolean(load_default=False)
 
     @validates_schema(skip_on_field_errors=False)
     def some_name(self, data: Mapping[str, Any], **kwargs: object) -> None:
         if not (data.get("first_name") or data.get("last_name")):
-            raise ValidationError("An alternative name needs a first or a last name.", "last_name")
+            raise ValidationError("err.person_alt_name", "last_name")
 
 
-class AltName(Schema):
+class AltName(codes.CodedSchema):
     id = fields.UUID(required=True)
     kind = fields.String(required=True)
     script = fields.String(allow_none=True)
@@ -51,19 +52,19 @@ class AltName(Schema):
 class StatusInput(_Trimmed):
     """A temporary status (C9): kind, start, optional end, optional note."""
 
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    kind = fields.String(required=True, validate=codes.Length(min=1, max=40))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    note = fields.String(allow_none=True, validate=codes.Length(max=2000))
 
     @validates_schema
     def dates_in_order(self, data: Mapping[str, Any], **kwargs: object) -> None:
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            raise ValidationError("The end date cannot be before the start date.", "ends_on")
+            raise ValidationError("err.person_dates", "ends_on")
 
 
-class Status(Schema):
+class Status(codes.CodedSchema):
     id = fields.UUID(required=True)
     kind = fields.String(required=True)
     starts_on = fields.Date(required=True)
@@ -76,41 +77,39 @@ class Status(Schema):
 class StatusKindInput(_Trimmed):
     code = fields.String(
         required=True,
-        validate=validate.Regexp(
-            r"^[a-z][a-z0-9_]{1,39}$", error="Use 2-40 lower-case letters, digits or _."
-        ),
+        validate=codes.Regexp(r"^[a-z][a-z0-9_]{1,39}$", error="contact.code_format"),
     )
-    label_fi = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    label_en = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    label_fi = fields.String(required=True, validate=codes.Length(min=1, max=100))
+    label_en = fields.String(required=True, validate=codes.Length(min=1, max=100))
 
     @validates("code")
     def not_any(self, value: str, **kwargs: object) -> None:
         if value == "any":
-            raise ValidationError("'any' is reserved for filters.")
+            raise ValidationError("person.err_any_reserved")
 
 
-class StatusKind(Schema):
+class StatusKind(codes.CodedSchema):
     code = fields.String(required=True)
     label_fi = fields.String(required=True)
     label_en = fields.String(required=True)
     builtin = fields.Boolean()
 
 
-class DeceasedInput(Schema):
+class DeceasedInput(codes.CodedSchema):
     deceased_on = fields.Date(required=True)
 
 
-class CoupleInput(Schema):
-    contact_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(equal=2))
+class CoupleInput(codes.CodedSchema):
+    contact_ids = fields.List(fields.UUID(), required=True, validate=codes.Length(equal=2))
 
 
-class Partner(Schema):
+class Partner(codes.CodedSchema):
     id = fields.UUID(required=True)
     display_name = fields.String(required=True)
     deceased_on = fields.Date(allow_none=True)
 
 
-class Couple(Schema):
+class Couple(codes.CodedSchema):
     id = fields.UUID(required=True)
     members = fields.List(fields.Nested(Partner), required=True)
     address_name = fields.Dict(
@@ -123,7 +122,7 @@ class ContactCouple(Couple):
     partner = fields.Nested(Partner)
 
 
-class PersonDetails(Schema):
+class PersonDetails(codes.CodedSchema):
     """The ``person`` part of get_contact."""
 
     alternative_names = fields.List(fields.Nested(AltName))

@@ -18,9 +18,7 @@ def _kind(name, value):
     if value == "any":
         return None
     if not KIND_PATTERN.match(value):
-        raise ValidationFailed(
-            f"{name} must be a status kind code or 'any'.", {name: ["Give a status kind code or 'any'."]}
-        )
+        raise ValidationFailed("person.err_status_filter", {name: ["person.err_status_filter"]})
     return value
 
 
@@ -38,9 +36,7 @@ def deceased(value):
     """exclude: only the living; only: only the deceased; include: everyone (the staff list's default)."""
     value = str(value).strip()
     if value not in DECEASED_FILTER:
-        raise ValidationFailed(
-            "deceased must be exclude, only or include.", {"deceased": ["Use exclude, only or include."]}
-        )
+        raise ValidationFailed("deceased must be exclude, only or include.", {"deceased": ["contact.choice"]})
     if value == "exclude":
         return contacts.c.deceased_on.is_(None)
     if value == "only":
@@ -54,7 +50,7 @@ def one_per_couple(value):
     value = str(value).strip().lower()
     if value not in ("true", "false"):
         raise ValidationFailed(
-            "one_per_couple must be true or false.", {"one_per_couple": ["Use true or false."]}
+            "one_per_couple must be true or false.", {"one_per_couple": ["contact.boolean_invalid"]}
         )
     return not_(storage.not_first_of_couple()) if value == "true" else storage.TRUE
 

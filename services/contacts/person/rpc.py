@@ -4,11 +4,10 @@ from nameko.rpc import rpc
 from sqlalchemy import update
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.core import ContactsCore
-from services.contacts.error_codes import invalid
 from services.contacts.models import contacts
 from services.contacts.person import details, rules, storage
 from services.contacts.person.contract import (
@@ -23,6 +22,7 @@ from services.contacts.person.contract import (
     StatusKindInput,
 )
 from services.contacts.person.rules import load, parse_uuid
+from services.contacts.validation.contract import invalid
 
 ALT_NAME, STATUS, STATUS_KIND, COUPLE = AltName(), Status(), StatusKind(), Couple()
 
@@ -31,7 +31,7 @@ def require_person(contact):
     if contact["kind"] != "person":
         raise ValidationFailed(
             "Only a person has alternative names, statuses, a death date or a partner.",
-            {"contact_id": ["This contact is an organisation."]},
+            {"contact_id": ["err.person_organisation"]},
         )
 
 
@@ -113,7 +113,7 @@ class PersonRpc(ContactsCore):
         with self.db.transaction() as session:
             if storage.status_kind(session, values["code"]):
                 raise Conflict(
-                    f"A status kind {values['code']} exists already.", {"code": ["Already taken."]}
+                    f"A status kind {values['code']} exists already.", {"code": ["contact.code_taken"]}
                 )
             kind = STATUS_KIND.dump(storage.insert_status_kind(session, values))
             self.audit.write(
@@ -126,7 +126,9 @@ class PersonRpc(ContactsCore):
 
     def _check_kind(self, session, kind):
         if not storage.status_kind(session, kind):
-            raise ValidationFailed("Unknown status kind.", {"kind": [f"No status kind {kind!r}."]})
+            raise ValidationFailed(
+                "au.err_no_status_kind", {"kind": [coded("au.err_no_status_kind", kind=kind)]}
+            )
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def add_status(self, contact_id, data):
@@ -151,7 +153,7 @@ class PersonRpc(ContactsCore):
             current = self._existing_status(session, contact["id"], status_id)
             merged = {**current, **values}
             if merged["ends_on"] is not None and merged["ends_on"] < merged["starts_on"]:
-                raise invalid({"ends_on": ["The end date cannot be before the start date."]})
+                raise invalid({"ends_on": ["err.person_dates"]})
             if "kind" in values:
                 self._check_kind(session, values["kind"])
             changed = {key: value for key, value in values.items() if current.get(key) != value}
@@ -241,19 +243,19 @@ class PersonRpc(ContactsCore):
         actor = self.context.require("contacts.edit")
         ids = load(CoupleInput(), data)["contact_ids"]
         if ids[0] == ids[1]:
-            raise ValidationFailed("A person cannot be a couple with themselves.", rules.SELF_COUPLE)
+            raise ValidationFailed("err.person_self_couple", rules.SELF_COUPLE)
         with self.db.transaction() as session:
             people = [self._existing(session, contact_id, for_update=True) for contact_id in sorted(ids)]
             problems = rules.couple_problems(*people)
             if problems:
-                raise ValidationFailed("These contacts cannot be a couple.", problems)
+                raise ValidationFailed("contact.invalid", problems)
             taken = [
                 person["display_name"] for person in people if storage.couple_id_of(session, person["id"])
             ]
             if taken:
                 raise Conflict(
                     "A person can be in one couple only.",
-                    {"contact_ids": [f"{name} is already in a couple; unlink it first." for name in taken]},
+                    {"contact_ids": [coded("err.person_in_couple", name=name) for name in taken]},
                 )
             couple_id = storage.insert_couple(session, [person["id"] for person in people])
             couple = self._couple_answer(session, couple_id)

@@ -3,9 +3,9 @@ and the input checks consents and retention share (load, parse_uuid)."""
 
 from marshmallow import ValidationError
 
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import NotFound, ValidationFailed, coded
 from services.contacts.contract import parse_id
-from services.contacts.error_codes import invalid
+from services.contacts.validation.contract import invalid
 
 AND_WORD = {"fi": "ja", "en": "and"}
 
@@ -50,7 +50,7 @@ def couple_address_name(first, second, language="fi"):
     return f" {word} ".join(name for name in full if name)
 
 
-SELF_COUPLE = {"contact_ids": ["A person cannot be a couple with themselves."]}
+SELF_COUPLE = {"contact_ids": ["err.person_self_couple"]}
 
 
 def couple_problems(first, second):
@@ -63,16 +63,16 @@ def couple_problems(first, second):
     problems = []
     for person in (first, second):
         if person["kind"] != "person":
-            problems.append(f"{person['display_name']} is an organisation; only persons can be a couple.")
+            problems.append(coded("err.person_couple_organisation", name=person["display_name"]))
     return {"contact_ids": problems} if problems else {}
 
 
 def deceased_date_problem(deceased_on, birth_date, today):
     """Why a death date cannot be right (None if it can): not in the future, not before birth."""
     if deceased_on > today:
-        return "The date of death cannot be in the future."
+        return "err.person_future_death"
     if birth_date is not None and deceased_on < birth_date:
-        return "The date of death cannot be before the date of birth."
+        return "err.person_death_before_birth"
     return None
 
 
@@ -82,7 +82,7 @@ def deceased_date_problem(deceased_on, birth_date, today):
 def load(schema, data, partial=False):
     """User input through ``schema``; a ValidationFailed names every bad field."""
     if not isinstance(data, dict):
-        raise ValidationFailed("Expected an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         return schema.load(data, partial=partial)
     except ValidationError as exc:

@@ -1,14 +1,15 @@
 """Published contract of contact photos (C2, version 1): RPC answers and event payloads."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from services.contacts.contract import EventEnvelope
+from services.contacts.validation import contract as codes
 
 MAX_BYTES = 2 * 1024 * 1024  # the largest photo accepted
 TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
-class PhotoInfo(Schema):
+class PhotoInfo(codes.CodedSchema):
     """A photo without its bytes (set_photo's answer, get_contact's ``photo`` part)."""
 
     contact_id = fields.UUID(required=True)

@@ -5,7 +5,7 @@ import base64
 
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.contacts.core import ContactsCore
 from services.contacts.photos import rules, storage
 from services.contacts.photos.contract import Photo, PhotoInfo
@@ -22,7 +22,7 @@ class PhotosRpc(ContactsCore):
         data = rules.decode(data_base64)
         problem = rules.photo_problem(data)
         if problem:
-            raise ValidationFailed(problem, {"photo": [problem]})
+            raise rules.refusal(problem)
         detected = rules.image_type(data)
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
@@ -49,7 +49,7 @@ class PhotosRpc(ContactsCore):
         photo = storage.read(session, contact["id"])
         session.rollback()
         if photo is None:
-            raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["No photo."]})
+            raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["contact.no_photo"]})
         self.audit.read(actor, "contact.photo_viewed", "contact", [contact["id"]], fields=["photo"])
         data = photo.pop("data")
         return PHOTO.dump(
@@ -63,7 +63,7 @@ class PhotosRpc(ContactsCore):
             contact = self._existing(session, contact_id, for_update=True)
             removed = storage.remove(session, contact["id"])
             if removed is None:
-                raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["No photo."]})
+                raise NotFound(f"{contact['display_name']} has no photo.", {"photo": ["contact.no_photo"]})
             self.audit.write(
                 self.outbox, session, actor, "contact.photo_removed", "contact", [contact["id"]],
                 fields=["photo"], details=removed,

@@ -3,6 +3,7 @@
 import base64
 import binascii
 
+from piiri.errors import ValidationFailed, coded
 from services.contacts.photos.contract import MAX_BYTES
 
 
@@ -27,14 +28,21 @@ def decode(data_base64):
         return None
 
 
+def refusal(problem):
+    """The ValidationFailed of a photo ``problem`` (a code or ``coded`` entry): its code is the problem's."""
+    code, params = (problem["code"], problem["params"]) if isinstance(problem, dict) else (problem, {})
+    return ValidationFailed(code, {"photo": [problem]}, params)
+
+
 def photo_problem(data):
-    """Why ``data`` cannot be a contact's photo (None if it can): empty, too big, not JPEG/PNG/WebP."""
+    """Why ``data`` cannot be a contact's photo, a code or ``coded`` entry (None if it can): empty, too
+    big, not JPEG/PNG/WebP."""
     if data is None:
-        return "The photo must be base64-encoded image bytes."
+        return "err.photo_base64"
     if not data:
-        return "The photo is empty."
+        return "err.photo_empty"
     if len(data) > MAX_BYTES:
-        return f"The photo is {len(data) / 1024 / 1024:.1f} MB; the largest allowed is 2 MB."
+        return coded("err.photo_too_big", size=f"{len(data) / 1024 / 1024:.1f}")
     if image_type(data) is None:
-        return "The photo must be a JPEG, PNG or WebP image (the file's content is none of these)."
+        return "err.photo_type"
     return None

@@ -1,15 +1,16 @@
 """Published contract of G5 (version 1): retention rules, the past-retention page, bulk erasure."""
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import fields, pre_load
 
 from piiri.fields import BoundedList
+from services.contacts.validation import contract as codes
 
 KINDS = ("inactive", "deceased")
 
 
-class RuleInput(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+class RuleInput(codes.CodedSchema):
+    name = fields.String(required=True, validate=codes.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=codes.OneOf(KINDS))
     config = fields.Dict(required=True, metadata={"description": 'inactive and deceased: {"years": 1..100}.'})
     enabled = fields.Boolean(load_default=True)
 
@@ -20,7 +21,7 @@ class RuleInput(Schema):
         return data
 
 
-class Rule(Schema):
+class Rule(codes.CodedSchema):
     id = fields.UUID(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
@@ -31,14 +32,14 @@ class Rule(Schema):
     updated_at = fields.DateTime()
 
 
-class RuleMatch(Schema):
+class RuleMatch(codes.CodedSchema):
     rule_id = fields.UUID()
     rule_name = fields.String()
     kind = fields.String()
     since = fields.Date(metadata={"description": "The date the contact became past retention by this rule."})
 
 
-class PastRetentionItem(Schema):
+class PastRetentionItem(codes.CodedSchema):
     id = fields.UUID()
     kind = fields.String()
     display_name = fields.String()
@@ -48,24 +49,24 @@ class PastRetentionItem(Schema):
     since = fields.Date(metadata={"description": "The earliest date among its rules."})
 
 
-class PastRetentionPage(Schema):
+class PastRetentionPage(codes.CodedSchema):
     items = fields.List(fields.Nested(PastRetentionItem))
     next_cursor = fields.String(allow_none=True)
     rules = fields.List(fields.Nested(Rule), metadata={"description": "The enabled rules applied."})
 
 
-class EraseInput(Schema):
+class EraseInput(codes.CodedSchema):
     """Which contacts past retention to erase: some (``contact_ids``) or all (``all``: true), optionally
     only those matching ``rule_ids``; each is checked again to be past retention before it is erased."""
 
     contact_ids = BoundedList(fields.UUID(), max_length=10000)
     all = fields.Boolean(load_default=False)
     rule_ids = fields.List(fields.UUID(), load_default=None)
-    reason = fields.String(load_default=None, validate=validate.Length(max=2000))
-    batch_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    reason = fields.String(load_default=None, validate=codes.Length(max=2000))
+    batch_size = fields.Integer(load_default=100, validate=codes.Range(min=1, max=1000))
 
 
-class EraseResult(Schema):
+class EraseResult(codes.CodedSchema):
     requested = fields.List(
         fields.UUID(), metadata={"description": "Contacts whose erasure was requested now."}
     )

@@ -77,6 +77,4 @@ def decode_positions(cursor):
             for key, (on, contact_id) in raw.items()
         }
     except (ValueError, TypeError, AttributeError):
-        raise ValidationFailed(
-            "The cursor is not valid.", {"cursor": ["Not a cursor of this list."]}
-        ) from None
+        raise ValidationFailed("The cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}) from None

@@ -185,16 +185,14 @@ class RetentionRpc(ContactsCore):
         values = load(EraseInput(), data)
         only_ids = values.get("contact_ids")
         if not values["all"] and not only_ids:
-            raise ValidationFailed(
-                "Choose the contacts to erase, or all.", {"contact_ids": ["Choose at least one contact."]}
-            )
+            raise ValidationFailed("ret.pick_some", {"contact_ids": ["ret.pick_some"]})
         if values["all"] and only_ids:
             raise ValidationFailed(
-                "Give either contact_ids or all, not both.", {"all": ["Not with contact_ids."]}
+                "Give either contact_ids or all, not both.", {"all": ["ret.err_all_and_ids"]}
             )
         request_erasure = getattr(self, "request_erasure", None)
         if request_erasure is None:
-            raise ServiceUnavailable("Erasure (G4) is not available in this version: nothing was erased.")
+            raise ServiceUnavailable("err.dp_no_erasure")
         session = self.db.session
         selected = self._selected_rules(session, values.get("rule_ids"))
         today, scope_for = clock.today(), self._scope_for(session, actor)

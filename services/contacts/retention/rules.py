@@ -40,7 +40,7 @@ def config_problems(kind, config):
         return {"config": [f"Unknown setting {name!r}; a {kind} rule has only years." for name in unknown]}
     years = config.get("years")
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
-        return {"config.years": [f"Give the number of years as a whole number 1..{MAX_YEARS}."]}
+        return {"config.years": ["err.dp_years"]}
     return {}
 
 

@@ -2,15 +2,16 @@
 
 from collections.abc import Mapping
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
 
 from services.contacts.contract import ContactPage
+from services.contacts.validation import contract as codes
 
 NAME_MAX = 200
 QUERY_MAX = 500
 
 
-class SavedSearchInput(Schema):
+class SavedSearchInput(codes.CodedSchema):
     """What create_saved_search takes (update_saved_search: any of these)."""
 
     name = fields.String(
@@ -19,7 +20,7 @@ class SavedSearchInput(Schema):
     query = fields.String(
         load_default="",
         allow_none=True,
-        validate=validate.Length(max=QUERY_MAX),
+        validate=codes.Length(max=QUERY_MAX),
         metadata={"description": "The free-text query (q of GET /api/v1/contacts)"},
     )
     filters = fields.Dict(
@@ -40,7 +41,7 @@ class SavedSearchInput(Schema):
     shared = fields.Boolean(load_default=False, metadata={"description": "Visible to every user"})
 
 
-class SavedSearch(Schema):
+class SavedSearch(codes.CodedSchema):
     id = fields.UUID(required=True)
     name = fields.String(required=True)
     owner_id = fields.String(required=True)
@@ -57,11 +58,11 @@ class SavedSearch(Schema):
     updated_at = fields.DateTime()
 
 
-class SavedSearchList(Schema):
+class SavedSearchList(codes.CodedSchema):
     items = fields.List(fields.Nested(SavedSearch), required=True)
 
 
-class ContactCount(Schema):
+class ContactCount(codes.CodedSchema):
     count = fields.Integer(required=True, metadata={"description": "Matches, counted up to 10,001"})
     exact = fields.Boolean(
         required=True, metadata={"description": "false: there are more than 10,000 (count is 10,001)"}
@@ -77,7 +78,7 @@ class SavedSearchPage(ContactPage):
     saved_search_id = fields.UUID(required=True)
 
 
-class SavedSearchEvent(Schema):
+class SavedSearchEvent(codes.CodedSchema):
     """saved_search_created / saved_search_changed / saved_search_deleted (schema_version 1).
 
     No query text or filter values: they may name a person. Ask get_saved_search for them.

@@ -19,12 +19,12 @@ from services.contacts.advanced_search.storage import audited_page, condition_fo
 from services.contacts.contract import ContactSummary
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_count
-from services.contacts.error_codes import invalid
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches import rules
 from services.contacts.saved_searches import storage as saved_storage
 from services.contacts.saved_searches.contract import ContactCount, SavedSearch, SavedSearchInput
 from services.contacts.search import plan_search
+from services.contacts.validation.contract import invalid
 
 VIEW = "contacts.view"
 SAVED = SavedSearch()
@@ -49,7 +49,7 @@ def loaded_input(data, session, partial=False):
     """Create/update input, checked by the contract and the rules: {name, query, filters, expression,
     shared}; an expression is checked by the advanced search itself (errors name its nodes)."""
     if not isinstance(data, dict):
-        raise ValidationFailed("A saved search must be an object of fields.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = SavedSearchInput(partial=partial).load(data)
     except ValidationError as exc:
@@ -69,17 +69,11 @@ def loaded_input(data, session, partial=False):
 def check_one_kind(search):
     """A saved search is either an advanced expression or a query with filters, not both."""
     if search.get("expression") is not None and (search.get("query") or search.get("filters")):
-        raise ValidationFailed(
-            "A saved search holds either an advanced expression or a query and filters, not both.",
-            {"expression": ["Leave query and filters empty when saving an expression."]},
-        )
+        raise ValidationFailed("ss.err.expression_alone", {"expression": ["ss.err.expression_alone"]})
 
 
 def name_conflict(name):
-    return Conflict(
-        f"You already have a saved search called '{name}'.",
-        {"name": ["A saved search of this name already exists."]},
-    )
+    return Conflict("ss.err.name_taken", {"name": ["ss.err.name_taken"]}, {"name": name})
 
 
 class SavedSearchesRpc(ContactsCore):
@@ -197,7 +191,7 @@ class SavedSearchesRpc(ContactsCore):
 
     def _saved_count(self, q, filters, actor):
         if q is not None and not isinstance(q, str):
-            raise ValidationFailed("q must be text.", {"q": ["Not a valid string."]})
+            raise ValidationFailed("q must be text.", {"q": ["contact.value_invalid"]})
         conditions = SEARCH_FILTERS.conditions(filters, self.db.session, actor) + scopes.conditions(
             self.db.session, actor
         )

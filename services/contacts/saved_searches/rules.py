@@ -1,6 +1,6 @@
 """Pure rules of saved searches (C4): names, queries, filter values, who may see and change one."""
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.saved_searches.contract import NAME_MAX, QUERY_MAX
 
 FILTER_VALUE_MAX = 500
@@ -11,14 +11,13 @@ MANAGE_ANY = "users.manage"  # may change or delete a shared search of someone e
 def clean_name(name):
     """A saved search's name, stripped of surrounding and repeated inner spaces; 1..200 characters."""
     if not isinstance(name, str):
-        raise ValidationFailed("Give the saved search a name.", {"name": ["A name is required."]})
+        raise ValidationFailed("ss.err.name_required", {"name": ["ss.err.name_required"]})
     name = " ".join(name.split())
     if not name:
-        raise ValidationFailed("Give the saved search a name.", {"name": ["A name is required."]})
+        raise ValidationFailed("ss.err.name_required", {"name": ["ss.err.name_required"]})
     if len(name) > NAME_MAX:
         raise ValidationFailed(
-            f"The name is longer than {NAME_MAX} characters.",
-            {"name": [f"Longer than maximum length {NAME_MAX}."]},
+            "ss.err.name_too_long", {"name": [coded("contact.too_long", max=NAME_MAX)]}, {"max": NAME_MAX}
         )
     return name
 
@@ -28,13 +27,10 @@ def clean_query(query):
     if query is None:
         return ""
     if not isinstance(query, str):
-        raise ValidationFailed("query must be text.", {"query": ["Not a valid string."]})
+        raise ValidationFailed("contact.invalid", {"query": ["contact.value_invalid"]})
     query = query.strip()
     if len(query) > QUERY_MAX:
-        raise ValidationFailed(
-            f"The query is longer than {QUERY_MAX} characters.",
-            {"query": [f"Longer than maximum length {QUERY_MAX}."]},
-        )
+        raise ValidationFailed("contact.invalid", {"query": [coded("contact.too_long", max=QUERY_MAX)]})
     return query
 
 
@@ -44,12 +40,10 @@ def clean_filters(filters):
     if filters is None:
         return {}
     if not isinstance(filters, dict):
-        raise ValidationFailed("filters must be an object of name: value.", {"filters": ["Not an object."]})
+        raise ValidationFailed("contact.not_object", {"filters": ["contact.not_object"]})
     if len(filters) > MAX_FILTERS:  # limit first (issue 12 item 2)
-        raise ValidationFailed(
-            f"At most {MAX_FILTERS} filters.",
-            {"filters": [f"At most {MAX_FILTERS} (given {len(filters):,})."]},
-        )
+        too_many = coded("contact.too_many", max=MAX_FILTERS)
+        raise ValidationFailed("contact.invalid", {"filters": [too_many]})
     cleaned, errors = {}, {}
     for name, value in filters.items():
         if isinstance(value, bool):
@@ -59,9 +53,9 @@ def clean_filters(filters):
         if value is None or value == "":
             continue
         if not isinstance(name, str) or not isinstance(value, str):
-            errors[str(name)] = ["A filter's value must be text."]
+            errors[str(name)] = ["ss.err.filter_text"]
         elif len(value) > FILTER_VALUE_MAX:
-            errors[name] = [f"Longer than maximum length {FILTER_VALUE_MAX}."]
+            errors[name] = [coded("contact.too_long", max=FILTER_VALUE_MAX)]
         else:
             cleaned[name] = value
     if errors:

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql
 
 from piiri.errors import ValidationFailed
 from services.contacts.advanced_search import rules
-from services.contacts.advanced_search.expression import MAX_LEAVES, check, compile_expression
+from services.contacts.advanced_search.expression import MAX_DEPTH, MAX_LEAVES, check, compile_expression
 
 KNOWN = {"city", "deceased", "age_min"}
 
@@ -51,16 +51,16 @@ def test_c4_expression_compiles_and_or_not():
         (
             {"and": [{"filter": "city", "value": "x"}, {"text": "a"}, {"filter": "nope", "value": "1"}]},
             "expression.and[2].filter",
-            "Unknown filter.",
+            "contact.unknown_filter",
         ),
-        ({"or": []}, "expression.or", "Expected a non-empty list."),
-        ({"not": "x"}, "expression.not", "Expected an object: and, or, not, filter or text."),
-        ({"filter": "city"}, "expression.value", "Give a value (text, number or true/false)."),
-        ({"text": " "}, "expression.text", "Give 1..200 characters of text."),
+        ({"or": []}, "expression.or", "as.err_empty_list"),
+        ({"not": "x"}, "expression.not", "as.err_node"),
+        ({"filter": "city"}, "expression.value", "as.err_value"),
+        ({"text": " "}, "expression.text", {"code": "as.err_text", "params": {"max": 200}}),
         (
             {"and": [{"filter": "city", "value": "x"}], "or": []},
             "expression",
-            "Use exactly one of: and, or, not, filter (with value), text.",
+            "as.err_node_keys",
         ),
     ],
 )
@@ -83,7 +83,9 @@ def test_c4_depth_limit_is_8():
         node = {"not": node}
     assert check(node, known) == {}  # 8 levels
     errors = check({"not": node}, known)
-    assert any("Nested too deep" in m for messages in errors.values() for m in messages)
+    assert {"code": "as.err_too_deep", "params": {"max": MAX_DEPTH}} in [
+        m for ms in errors.values() for m in ms
+    ]
 
 
 def test_c4_at_most_50_leaves():

@@ -26,17 +26,15 @@ def contact(id_, kind, name):
 def test_c2_only_a_person_links_to_an_organisation_and_never_to_itself():
     anna, acme = contact(1, "person", "Anna"), contact(2, "organisation", "Acme Oy")
     assert rules.link_problems(anna, acme) == {}
-    assert rules.link_problems(anna, anna) == {"organisation_id": ["A contact cannot be linked to itself."]}
+    assert rules.link_problems(anna, anna) == {"organisation_id": ["err.affiliation_self"]}
     assert rules.link_problems(acme, anna) == {
-        "person_id": ["Acme Oy is an organisation; only a person can be linked."],
-        "organisation_id": ["Anna is a person, not an organisation."],
+        "person_id": [{"code": "err.affiliation_not_person", "params": {"name": "Acme Oy"}}],
+        "organisation_id": [{"code": "err.affiliation_not_organisation", "params": {"name": "Anna"}}],
     }
 
 
 def test_c2_dates_in_order_and_ended_links():
-    assert rules.dates_problem(date(2026, 1, 2), date(2026, 1, 1)) == {
-        "ends_on": ["The end date cannot be before the start date."]
-    }
+    assert rules.dates_problem(date(2026, 1, 2), date(2026, 1, 1)) == {"ends_on": ["err.person_dates"]}
     assert rules.dates_problem(date(2026, 1, 1), date(2026, 1, 1)) is None
     assert rules.dates_problem(None, date(2026, 1, 1)) is None
     today = date(2026, 5, 1)
@@ -59,7 +57,7 @@ def test_c2_contract_refuses_unknown_roles_long_titles_and_reversed_dates():
             "ends_on": "2026-01-01",
         }
     )
-    assert errors == {"ends_on": ["The end date cannot be before the start date."]}
+    assert errors == {"ends_on": ["err.person_dates"]}
     # A partial change keeps what it does not name (no default primary=False sneaks in).
     assert AffiliationChanges().load({"title": " CEO "}, partial=True) == {"title": "CEO"}
 
@@ -98,7 +96,7 @@ def test_c2_organisation_filter_values_and_qualifier():
     assert len(SEARCH_FILTERS.conditions({"organisation_id": org, "organisation_role": "board_member"})) == 1
     with pytest.raises(ValidationFailed) as error:
         SEARCH_FILTERS.conditions({"organisation_id": "not-an-id"})
-    assert error.value.details == {"organisation_id": ["Not a contact id."]}
+    assert error.value.details == {"organisation_id": ["contact.id_invalid"]}
     with pytest.raises(ValidationFailed) as error:
         affiliation_filters.organisation_id(f"{org}:boss")
     assert "organisation_role" in error.value.details
@@ -129,11 +127,11 @@ def test_c2_photo_type_is_read_from_the_magic_bytes():
 
 def test_c2_photo_problems_are_specific():
     assert photo_rules.photo_problem(PNG) is None
-    assert photo_rules.photo_problem(None) == "The photo must be base64-encoded image bytes."
-    assert photo_rules.photo_problem(b"") == "The photo is empty."
+    assert photo_rules.photo_problem(None) == "err.photo_base64"
+    assert photo_rules.photo_problem(b"") == "err.photo_empty"
     big = PNG + b"\x00" * photo_rules.MAX_BYTES
-    assert "largest allowed is 2 MB" in photo_rules.photo_problem(big)
-    assert "JPEG, PNG or WebP" in photo_rules.photo_problem(b"%PDF-1.7 hello")
+    assert photo_rules.photo_problem(big)["code"] == "err.photo_too_big"
+    assert photo_rules.photo_problem(b"%PDF-1.7 hello") == "err.photo_type"
     assert photo_rules.decode(base64.b64encode(PNG).decode()) == PNG
     assert photo_rules.decode("not base64!") is None
     assert photo_rules.decode(None) is None

@@ -200,8 +200,8 @@ def test_c8_disabled_automations_do_not_loop_and_non_group_actions_never_do():
 def test_c8_check_no_loop_names_the_automations():
     with pytest.raises(ValidationFailed) as caught:
         rules.check_no_loop(auto("B -> A", B, A), [auto("A -> B", A, B)], ancestors)
-    assert "loop" in caught.value.message and "'A -> B'" in caught.value.message
-    assert "'B -> A'" in caught.value.message and "action_config" in caught.value.details
+    assert caught.value.message == "au.err_loop" and "'A -> B'" in caught.value.params["names"]
+    assert "'B -> A'" in caught.value.params["names"] and "action_config" in caught.value.details
     rules.check_no_loop(auto("B -> A", B, A, on=False), [auto("A -> B", A, B)], ancestors)
 
 

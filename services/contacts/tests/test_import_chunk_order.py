@@ -69,7 +69,7 @@ def test_i1_a_chunk_committed_before_the_next_one_waits_is_found_by_the_first_re
 def test_i1_row_envelope_plain_check_agrees_with_the_schema():
     plain = {"row": 4, "values": {"first_name": "Aino"}}
     assert _row_errors(plain) == {}
-    assert _row_errors("x") == {"_schema": ["Not an object."]}
+    assert _row_errors("x") == {"_schema": ["contact.not_object"]}
     assert _row_errors({"row": "4", "values": {}}) == {}  # the schema's Integer takes "4"
     assert "row" in _row_errors({"values": {}})
     assert "values" in _row_errors({"row": 1, "values": "x"})

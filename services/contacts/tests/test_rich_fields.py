@@ -40,17 +40,17 @@ def test_c2_tags_are_trimmed_lower_case_without_repeats():
 @pytest.mark.parametrize(
     "tags, message",
     [
-        (["x" * 41], "A tag has at most 40 characters"),
-        (["  "], "A tag cannot be empty"),
-        ([f"t{n}" for n in range(31)], "At most 30 tags"),
-        ("hallitus", "Give the tags as a list"),
-        ([1], "Give the tags as a list"),
+        (["x" * 41], {"code": "contact.tag_too_long", "params": {"max": 40}}),
+        (["  "], "contact.tag_empty"),
+        ([f"t{n}" for n in range(31)], {"code": "contact.too_many_tags", "params": {"max": 30}}),
+        ("hallitus", "contact.tags_list"),
+        ([1], "contact.tags_list"),
     ],
 )
 def test_c2_bad_tags_are_refused_with_a_reason(tags, message):
     with pytest.raises(ValidationError) as error:
         load({"tags": tags})
-    assert error.value.messages["tags"][0].startswith(message)
+    assert error.value.messages["tags"][0] == message
 
 
 def test_c2_website_gets_https_and_must_be_http():
@@ -60,7 +60,7 @@ def test_c2_website_gets_https_and_must_be_http():
     for bad in ("ftp://example.fi", "not a url", "https://"):
         with pytest.raises(ValidationError) as error:
             load({"website": bad})
-        assert error.value.messages == {"website": ["Not a web address (http or https)."]}
+        assert error.value.messages == {"website": ["contact.website_invalid"]}
 
 
 def test_c2_gender_is_optional_and_one_of_three():
@@ -75,13 +75,13 @@ def test_c2_list_entries_are_checked_by_kind_and_shape():
     with pytest.raises(ValidationError) as error:
         load({"emails": [{"address": "nope"}, {"address": "a@example.fi", "kind": "fax"}], "phones": [{}]})
     flat = rich_fields.flatten_errors(error.value.normalized_messages())
-    assert flat["emails.0.address"][0].startswith("Not a valid e-mail address")
-    assert flat["emails.1.kind"] == ["Must be one of: home, work, other."]
-    assert flat["phones.0.number"] == ["Missing data for required field."]
+    assert flat["emails.0.address"] == ["contact.email_invalid"]
+    assert flat["emails.1.kind"] == ["contact.choice"]
+    assert flat["phones.0.number"] == ["contact.required"]
     with pytest.raises(ValidationError) as error:
         load({"addresses": [{"city": "Oulu", "country": "finland"}]})
     assert rich_fields.flatten_errors(error.value.normalized_messages()) == {
-        "addresses.0.country": ["Use a two-letter country code, e.g. FI."]
+        "addresses.0.country": ["contact.country_code"]
     }
 
 

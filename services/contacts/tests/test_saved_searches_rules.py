@@ -20,7 +20,7 @@ def test_c4_name_is_trimmed_and_required_and_bounded():
     assert rules.clean_name("x" * 200) == "x" * 200
     with pytest.raises(ValidationFailed) as caught:
         rules.clean_name("x" * 201)
-    assert caught.value.details == {"name": ["Longer than maximum length 200."]}
+    assert caught.value.details == {"name": [{"code": "contact.too_long", "params": {"max": 200}}]}
 
 
 def test_c4_query_at_most_500_characters():

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.exports.contract.sheets import (
     CARD_SHEETS,
     DEFAULT_CARD_SHEET,
@@ -134,13 +134,15 @@ class LabelOptions(Schema):
         if sheet is None:
             return
         if data.get("skip", 0) >= sheet.per_page:
-            raise ValidationError(
-                f"A {sheet.key} sheet has {sheet.per_page} labels: skip at most {sheet.per_page - 1}.", "skip"
-            )
+            raise ValidationError([_skip_error(sheet.key, sheet.per_page)], "skip")
         problem = sheet.with_margins(data.get("top_mm"), data.get("left_mm")).overhang()
         if problem:
-            field = "left_mm" if "left" in problem else "top_mm"
-            raise ValidationError(problem + " Otherwise the labels fall off the page.", field)
+            field = "left_mm" if problem["code"] == "exp.err.margin_left" else "top_mm"
+            raise ValidationError([problem], field)
+
+
+def _skip_error(kind: str, per_page: int) -> dict[str, Any]:
+    return coded("exp.err.sheet_skip", kind=kind, n=per_page, most=per_page - 1)
 
 
 class NameCardOptions(Schema):
@@ -181,9 +183,7 @@ class NameCardOptions(Schema):
     def _skip_fits(self, data: Mapping[str, Any], **kwargs: object) -> None:
         sheet = CARD_SHEETS.get(data.get("sheet", ""))
         if sheet is not None and data.get("skip", 0) >= sheet.per_page:
-            raise ValidationError(
-                f"A {sheet.key} sheet has {sheet.per_page} cards: skip at most {sheet.per_page - 1}.", "skip"
-            )
+            raise ValidationError([_skip_error(sheet.key, sheet.per_page)], "skip")
 
 
 class PdfListOptions(Schema):
@@ -210,6 +210,7 @@ class FormatInfo:
     content_type: str
     extension: str
     label_fi: str
+    label_sv: str
     label_en: str
     options: type[Schema] = NoOptions
     default_exclude_deceased: bool = False
@@ -218,19 +219,17 @@ class FormatInfo:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def label(self, language: str) -> str:
-        return self.label_fi if language == "fi" else self.label_en
+        return {"fi": self.label_fi, "sv": self.label_sv}.get(language, self.label_en)
 
     def load_options(self, data: object) -> dict[str, Any]:
         """The options loaded by the format's schema; ValidationFailed names each bad option."""
         if data is not None and not isinstance(data, dict):
-            raise ValidationFailed("Format options must be an object.", {"options": ["Not an object."]})
+            raise ValidationFailed("exp.err.options_invalid", {"options": ["exp.err.options_object"]})
         try:
             options: dict[str, Any] = self.options().load(data or {})
             return options
         except ValidationError as exc:
-            raise ValidationFailed(
-                f"Some options of the {self.name} format are not valid.", exc.normalized_messages()
-            ) from None
+            raise ValidationFailed("exp.err.options_invalid", exc.normalized_messages()) from None
 
     def file_name(self, stem: str = "piiri-export") -> str:
         return f"{stem}.{self.extension}"
@@ -242,6 +241,7 @@ CATALOGUE = (
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         extension="xlsx",
         label_fi="Excel (.xlsx)",
+        label_sv="Excel (.xlsx)",
         label_en="Excel (.xlsx)",
         options=XlsxOptions,
     ),
@@ -250,6 +250,7 @@ CATALOGUE = (
         content_type="text/csv; charset=utf-8",
         extension="csv",
         label_fi="CSV (Excel, puolipiste)",
+        label_sv="CSV (Excel, semikolon)",
         label_en="CSV (Excel, semicolon)",
         options=CsvOptions,
     ),
@@ -258,6 +259,7 @@ CATALOGUE = (
         content_type="text/plain; charset=utf-8",
         extension="txt",
         label_fi="Sähköpostilista (liitettävä teksti)",
+        label_sv="E-postlista (text att klistra in)",
         label_en="E-mail list (text to paste)",
         options=EmailListOptions,
         default_exclude_deceased=True,
@@ -268,6 +270,7 @@ CATALOGUE = (
         content_type="text/csv; charset=utf-8",
         extension="csv",
         label_fi="Sähköpostilista (CSV)",
+        label_sv="E-postlista (CSV)",
         label_en="E-mail list (CSV)",
         options=EmailCsvOptions,
         default_exclude_deceased=True,
@@ -278,6 +281,7 @@ CATALOGUE = (
         content_type="text/vcard; charset=utf-8",
         extension="vcf",
         label_fi="vCard (.vcf, puhelimeen tai sähköpostiin)",
+        label_sv="vCard (.vcf, för telefoner och e-postprogram)",
         label_en="vCard (.vcf, for phones and mail clients)",
         options=VcardOptions,
         uses_columns=False,
@@ -287,6 +291,7 @@ CATALOGUE = (
         content_type="image/png",
         extension="png",
         label_fi="QR-koodi (vCard yhdestä yhteystiedosta)",
+        label_sv="QR-kod (vCard för en kontakt)",
         label_en="QR code (vCard of one contact)",
         options=QrOptions,
         uses_columns=False,
@@ -297,6 +302,7 @@ CATALOGUE = (
         content_type="application/x-ndjson",
         extension="ndjson",
         label_fi="NDJSON (rivi per yhteystieto)",
+        label_sv="NDJSON (en kontakt per rad)",
         label_en="NDJSON (one contact per line)",
         uses_columns=False,
     ),
@@ -305,6 +311,7 @@ CATALOGUE = (
         content_type="application/json",
         extension="json",
         label_fi="JSON",
+        label_sv="JSON",
         label_en="JSON",
         uses_columns=False,
     ),
@@ -313,6 +320,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="Osoitetarrat (PDF)",
+        label_sv="Adressetiketter (PDF)",
         label_en="Address labels (PDF)",
         options=LabelOptions,
         default_exclude_deceased=True,
@@ -323,6 +331,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="Nimikortit ja -kyltit (PDF)",
+        label_sv="Namnkort och namnskyltar (PDF)",
         label_en="Name cards and badges (PDF)",
         options=NameCardOptions,
         default_exclude_deceased=True,
@@ -333,6 +342,7 @@ CATALOGUE = (
         content_type="application/pdf",
         extension="pdf",
         label_fi="PDF-luettelo",
+        label_sv="PDF-förteckning",
         label_en="PDF list",
         options=PdfListOptions,
     ),

@@ -66,32 +66,33 @@ class Row(TypedDict):
 # Every field of a row but the custom values: the fields a layout format (labels, vCard, JSON) exports.
 ROW_FIELDS = tuple(name for name in Row.__annotations__ if name != "custom")
 
-# The standard columns a user can choose, in the order offered: key -> (Finnish label, English label, type).
+# The standard columns a user can choose, in the order offered:
+# key -> (Finnish label, Swedish label, English label, type).
 # Types: text, date, list (joined with ", " in flat formats).
 STANDARD_COLUMNS = {
-    "display_name": ("Nimi", "Name", "text"),
-    "kind": ("Tyyppi", "Kind", "text"),
-    "first_name": ("Etunimi", "First name", "text"),
-    "middle_name": ("Toinen nimi", "Middle name", "text"),
-    "preferred_name": ("Kutsumanimi", "Preferred name", "text"),
-    "last_name": ("Sukunimi", "Last name", "text"),
-    "organisation_name": ("Organisaation nimi", "Organisation name", "text"),
-    "title": ("Titteli", "Title", "text"),
-    "honorific": ("Arvonimi", "Honorific", "text"),
-    "email": ("Sähköposti", "E-mail", "text"),
-    "phone": ("Puhelin", "Phone", "text"),
-    "street": ("Katuosoite", "Street", "text"),
-    "postal_code": ("Postinumero", "Postal code", "text"),
-    "city": ("Postitoimipaikka", "City", "text"),
-    "country": ("Maa", "Country", "text"),
-    "birth_date": ("Syntymäaika", "Birth date", "date"),
-    "language": ("Kieli", "Language", "text"),
-    "tags": ("Tunnisteet", "Tags", "list"),
-    "website": ("Verkkosivu", "Website", "text"),
-    "deceased_on": ("Kuollut", "Deceased on", "date"),
-    "active_statuses": ("Tilat", "Statuses", "list"),
-    "organisation": ("Organisaatio", "Organisation", "text"),
-    "id": ("Tunniste", "Id", "text"),
+    "display_name": ("Nimi", "Namn", "Name", "text"),
+    "kind": ("Tyyppi", "Typ", "Kind", "text"),
+    "first_name": ("Etunimi", "Förnamn", "First name", "text"),
+    "middle_name": ("Toinen nimi", "Mellannamn", "Middle name", "text"),
+    "preferred_name": ("Kutsumanimi", "Tilltalsnamn", "Preferred name", "text"),
+    "last_name": ("Sukunimi", "Efternamn", "Last name", "text"),
+    "organisation_name": ("Organisaation nimi", "Organisationens namn", "Organisation name", "text"),
+    "title": ("Titteli", "Titel", "Title", "text"),
+    "honorific": ("Arvonimi", "Hederstitel", "Honorific", "text"),
+    "email": ("Sähköposti", "E-post", "E-mail", "text"),
+    "phone": ("Puhelin", "Telefon", "Phone", "text"),
+    "street": ("Katuosoite", "Gatuadress", "Street", "text"),
+    "postal_code": ("Postinumero", "Postnummer", "Postal code", "text"),
+    "city": ("Postitoimipaikka", "Postanstalt", "City", "text"),
+    "country": ("Maa", "Land", "Country", "text"),
+    "birth_date": ("Syntymäaika", "Födelsedatum", "Birth date", "date"),
+    "language": ("Kieli", "Språk", "Language", "text"),
+    "tags": ("Tunnisteet", "Taggar", "Tags", "list"),
+    "website": ("Verkkosivu", "Webbplats", "Website", "text"),
+    "deceased_on": ("Kuollut", "Död", "Deceased on", "date"),
+    "active_statuses": ("Tilat", "Statusar", "Statuses", "list"),
+    "organisation": ("Organisaatio", "Organisation", "Organisation", "text"),
+    "id": ("Tunniste", "Id", "Id", "text"),
 }
 DEFAULT_COLUMNS = ("display_name", "email", "phone", "street", "postal_code", "city")
 CUSTOM_PREFIX = "custom."

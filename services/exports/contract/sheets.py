@@ -5,9 +5,12 @@ corner, as reportlab draws.
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+
+from piiri.errors import coded
 
 A4_MM = (210.0, 297.0)
 TOLERANCE_MM = 0.5  # a sheet may overhang the page this much (rounding in the makers' specifications)
@@ -51,15 +54,17 @@ class Sheet:
             self.rows * self.height + (self.rows - 1) * self.gap_y,
         )
 
-    def overhang(self) -> str | None:
-        """How the labels would fall off the A4 page with these margins: a message, or None if they fit."""
+    def overhang(self) -> dict[str, Any] | None:
+        """How the labels would fall off the A4 page with these margins: a ``coded`` entry
+        (``exp.err.margin_left`` or ``exp.err.margin_top``, with ``most`` and ``kind``), or None if they
+        fit."""
         grid_w, grid_h = self.grid_size()
         if self.left + grid_w > A4_MM[0] + TOLERANCE_MM:
             room = A4_MM[0] - grid_w
-            return f"The left margin can be at most {max(room, 0):.1f} mm for {self.key} labels."
+            return coded("exp.err.margin_left", most=f"{max(room, 0):.1f}", kind=self.key)
         if self.top + grid_h > A4_MM[1] + TOLERANCE_MM:
             room = A4_MM[1] - grid_h
-            return f"The top margin can be at most {max(room, 0):.1f} mm for {self.key} labels."
+            return coded("exp.err.margin_top", most=f"{max(room, 0):.1f}", kind=self.key)
         return None
 
     def box(self, slot: int) -> tuple[float, float, float, float]:

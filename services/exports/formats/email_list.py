@@ -77,7 +77,7 @@ def write(rows, options, out, language):
 
 @export_format("email_csv")
 def write_csv_list(rows, options, out, language):
-    header = ["Nimi", "Sähköposti"] if language == "fi" else ["Name", "E-mail"]
+    header = {"fi": ["Nimi", "Sähköposti"], "sv": ["Namn", "E-post"]}.get(language, ["Name", "E-mail"])
     written, skipped = 0, Skipped()
 
     def records():

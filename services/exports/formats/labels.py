@@ -50,7 +50,7 @@ def write(rows, options, out, language):
         address=address,
         language=language,
         outline=options["outline"],
-        title="Osoitetarrat" if language == "fi" else "Address labels",
+        title={"fi": "Osoitetarrat", "sv": "Adressetiketter"}.get(language, "Address labels"),
     )
     notes = counts.notes()
     return {

@@ -61,6 +61,6 @@ def write(rows, options, out, language):
         options=card_options,
         qr_text=badge_vcard,
         skip=options["skip"],
-        title="Nimikortit" if language == "fi" else "Name cards",
+        title={"fi": "Nimikortit", "sv": "Namnkort"}.get(language, "Name cards"),
     )
     return {"rows_written": cards}

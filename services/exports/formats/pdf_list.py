@@ -31,6 +31,8 @@ def generated_line(language, now=None):
     now = (now or clock.now()).astimezone(clock.timezone())
     if language == "fi":
         return f"Luotu {now.day}.{now.month}.{now.year} klo {now:%H.%M}"
+    if language == "sv":
+        return f"Skapad {now.day}.{now.month}.{now.year} kl. {now:%H.%M}"
     return f"Generated {now:%Y-%m-%d %H:%M}"
 
 

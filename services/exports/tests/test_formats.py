@@ -17,6 +17,7 @@ from services.exports.contract.rows import sample_row
 from services.exports.formats import formats, get_format
 from services.exports.formats.csv_format import safe_cell
 from services.exports.formats.vcard import card, fold
+from services.exports.layout.countries import country_name
 
 CUSTOM = {
     "paid": {"label_fi": "Maksanut", "label_en": "Paid", "field_type": "boolean"},
@@ -65,7 +66,7 @@ def test_i2_xlsx_has_typed_cells_bold_header_and_frozen_panes():
 
 
 def test_i2_xlsx_refuses_a_bad_sheet_title():
-    with pytest.raises(ValidationFailed, match="options of the xlsx format"):
+    with pytest.raises(ValidationFailed, match="exp.err.options_invalid"):
         get_format("xlsx").load_options({"sheet_title": "a/b"})
 
 
@@ -225,3 +226,19 @@ def test_i2_issue11_xlsx_keeps_a_formula_like_text_as_text():
     sheet = load_workbook(io.BytesIO(body)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_issue11_a_swedish_export_has_swedish_headers_words_and_labels():
+    """Swedish users get Swedish column headers, yes/no, format names and country names; a custom
+    field (which has no Swedish label) shows its Finnish label, as in the web UI."""
+    body, _ = write("csv", {"separator": ";"}, language="sv")
+    records = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert records[0] == ["Namn", "Telefon", "Födelsedatum", "Taggar", "Maksanut", "Kenkä", "Liittyi"]
+    assert records[1][4] == "ja" and records[2][4] == "nej"
+    email_csv, _ = write("email_csv", language="sv")
+    assert email_csv.decode("utf-8-sig").splitlines()[0] == "Namn;E-post"
+    for export_format in formats():
+        assert export_format.label("sv") and export_format.label("sv") == export_format.label_sv
+    assert get_format("pdf_list").label("sv") == "PDF-förteckning"
+    assert country_name("SE", "sv") == "Sverige" and country_name("SE", "fi") == "Ruotsi"
+    assert country_name("SE", "en") == "Sweden"

@@ -61,8 +61,11 @@ def test_i2_margin_override_moves_the_grid_and_too_large_margins_are_refused():
     sheet = LABEL_SHEETS["3x7-gap"].with_margins(top=20, left=10)
     assert sheet.box(0)[0] == pytest.approx(10 * mm)
     assert sheet.box(0)[1] + sheet.box(0)[3] == pytest.approx(A4[1] - 20 * mm)
-    assert "left margin can be at most 14.5 mm" in sheet.with_margins(left=20).overhang()
-    assert "top margin" in LABEL_SHEETS["3x8"].with_margins(top=5).overhang()
+    assert sheet.with_margins(left=20).overhang() == {
+        "code": "exp.err.margin_left",
+        "params": {"most": "14.5", "kind": "3x7-gap"},
+    }
+    assert LABEL_SHEETS["3x8"].with_margins(top=5).overhang()["code"] == "exp.err.margin_top"
     with pytest.raises(ValueError):
         LABEL_SHEETS["3x7"].box(21)
 

@@ -89,10 +89,12 @@ def test_i2_label_options_are_checked_with_clear_errors():
     assert "sheet" in caught.value.details
     with pytest.raises(ValidationFailed) as caught:
         labels.load_options({"sheet": "3x7", "skip": 21})
-    assert caught.value.details == {"skip": ["A 3x7 sheet has 21 labels: skip at most 20."]}
+    assert caught.value.details == {
+        "skip": [{"code": "exp.err.sheet_skip", "params": {"kind": "3x7", "n": 21, "most": 20}}]
+    }
     with pytest.raises(ValidationFailed) as caught:
         labels.load_options({"sheet": "3x7-gap", "left_mm": 20})
-    assert "left margin can be at most 14.5 mm" in caught.value.details["left_mm"][0]
+    assert caught.value.details["left_mm"][0]["params"]["most"] == "14.5"
     with pytest.raises(ValidationFailed) as caught:
         labels.load_options({"font_size": 40})
     assert "font_size" in caught.value.details
