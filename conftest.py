@@ -52,6 +52,27 @@ def _consume_with_short_waits(self, limit=None, timeout=None, safety_interval=1,
 kombu.mixins.ConsumerMixin.consume = _consume_with_short_waits
 
 
+# argon2id with the library's recommended parameters costs ~0.2 s of CPU per hash or check; tests create
+# users and log in thousands of times (a test's admin alone: one hash, one check). The gateway running in
+# the test process hashes with the cheapest argon2id parameters instead (~1 ms; the unknown-user dummy
+# hash too, so both paths still cost the same); production keeps the recommended ones. Processes a test
+# starts (`piiri`, benchmarks, the fault harness) use those as well. gateway/tests/test_off_loop_work.py
+# checks the off-loop hashing with the production parameters.
+TEST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def _cheap_password_hashing():
+    from argon2 import PasswordHasher
+
+    from gateway import users
+
+    users.HASHER.__init__(**TEST_ARGON2)  # the one instance gateway.users and gateway.accounts hold
+    users.DUMMY_HASH = PasswordHasher(**TEST_ARGON2).hash("piiri-timing-equaliser")
+
+
+_cheap_password_hashing()
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -104,6 +125,11 @@ def clean_databases(engines):
 
     Reference tables with a ``builtin`` column (status kinds, processing purposes, roles) lose only the
     rows tests added, so every test starts with the data a fresh installation has.
+
+    Only the tables a test used are truncated (each TRUNCATE costs file work in PostgreSQL: all ~85
+    tables took 0.5-1 s per test): those with rows and those whose own sequences (serial, identity) were
+    used since they were last restarted. An untouched table is already what TRUNCATE ... RESTART
+    IDENTITY would leave.
     """
     from sqlalchemy import text
 
@@ -127,7 +153,7 @@ def clean_databases(engines):
                     )
                 ).scalars()
             )
-            emptied = [table for table in tables if table not in with_builtins]
+            emptied = used_tables(conn, [table for table in tables if table not in with_builtins])
             if emptied:
                 conn.execute(
                     text("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied) + " RESTART IDENTITY CASCADE")
@@ -139,6 +165,28 @@ def clean_databases(engines):
 
                 restore_builtin_roles(conn)
     return engines
+
+
+def used_tables(conn, tables):
+    """Those of ``tables`` that have rows or whose owned sequences have given a value since their restart."""
+    from sqlalchemy import text
+
+    if not tables:
+        return []
+    probe = " UNION ALL ".join(f"SELECT '{table}' WHERE EXISTS (SELECT FROM \"{table}\")" for table in tables)
+    with_rows = set(conn.execute(text(probe)).scalars())
+    sequences_used = set(
+        conn.execute(
+            text(
+                "SELECT dependency.refobjid::regclass::text FROM pg_depend dependency"
+                " JOIN pg_sequences sequence ON dependency.objid"
+                " = (quote_ident(sequence.schemaname) || '.' || quote_ident(sequence.sequencename))::regclass"
+                " WHERE dependency.deptype IN ('a', 'i') AND sequence.schemaname = 'public'"
+                " AND sequence.last_value IS NOT NULL"
+            )
+        ).scalars()
+    )
+    return [table for table in tables if table in with_rows or table in sequences_used]
 
 
 @pytest.fixture

@@ -185,9 +185,11 @@ class Server:
         self.env = env
         self.log_path = Path(log_path)
         self.process = None
+        self.terminated = False  # SIGTERM sent (once: a second one would start a second stop)
         self._log = None
 
     def start(self):
+        self.terminated = False
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")  # closed in stop()
         self.process = subprocess.Popen(
@@ -203,11 +205,17 @@ class Server:
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self):
+        """Send SIGTERM without waiting (stop() then waits): several servers stop side by side."""
+        if self.process is not None and self.process.poll() is None and not self.terminated:
+            self.process.send_signal(signal.SIGTERM)
+            self.terminated = True
+
     def stop(self, timeout=30):
         if self.process is None:
             return None
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
