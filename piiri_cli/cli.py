@@ -102,12 +102,18 @@ def describe_error(exc):
 
     if isinstance(exc, CliError):
         return str(exc)
-    if isinstance(exc, PiiriError):
-        details = "; ".join(
-            f"{field}: {' '.join(map(str, messages)) if isinstance(messages, list | tuple) else messages}"
+    if isinstance(exc, PiiriError):  # codes in words (English, as the rest of the CLI), the code kept
+        from gateway.i18n import Translator
+
+        words = Translator("en").service_message
+        listed = {
+            field: messages if isinstance(messages, list | tuple) else [messages]
             for field, messages in exc.details.items()
-        )
-        return one_line(f"{exc.message} ({details})" if details else exc.message)
+        }
+        details = "; ".join(f"{field}: {' '.join(map(words, found))}" for field, found in listed.items())
+        text = words(exc.message, exc.params)
+        text = f"{text} ({details})" if details else text
+        return one_line(f"{text} [{exc.message}]" if text != exc.message else text)
     module = type(exc).__module__.split(".")[0]
     if module in ("psycopg", "sqlalchemy"):
         original = getattr(exc, "orig", None) or exc

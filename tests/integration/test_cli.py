@@ -182,7 +182,7 @@ def test_create_user(databases, clean_databases):
 
     again = piiri("create-user", "cli-staff", "--password", "a-long-password-1")
     assert_clean_failure(again, "user 'cli-staff' already exists")
-    assert_clean_failure(piiri("create-user", "cli-weak", "--password", "short"), "at least")
+    assert_clean_failure(piiri("create-user", "cli-weak", "--password", "short"), "at least 12 characters")
     assert_clean_failure(piiri("create-user", "cli-nobody"), "no password")  # no terminal to ask on
 
 
