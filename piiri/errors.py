@@ -162,3 +162,9 @@ class ServiceUnavailable(PiiriError):
 
 
 EXPECTED_ERRORS = (PiiriError,)
+# The names of the exception classes above, as code raising them spells them (tests that read the source)
+ERROR_CLASS_NAMES = frozenset(
+    name
+    for name, value in list(globals().items())
+    if isinstance(value, type) and issubclass(value, PiiriError)
+)

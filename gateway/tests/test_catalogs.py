@@ -12,14 +12,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from gateway.i18n import DOMAIN, LANGUAGES, catalog_path, locale_dirs, messages
-from piiri.errors import is_code
+from piiri.errors import ERROR_CLASS_NAMES, is_code
 
 ROOT = Path(__file__).resolve().parents[2]
-ERRORS = {
-    "PiiriError", "ValidationFailed", "NotFound", "PermissionDenied", "NotAuthenticated", "Conflict",
-    "TooManyAttempts", "AccountLocked", "SecondFactorRequired", "PasswordChangeRequired",
-    "AuditUnavailable", "ServiceUnavailable", "BadRequest",
-}  # fmt: skip
+ERRORS = ERROR_CLASS_NAMES
 
 
 def placeholders(text):
