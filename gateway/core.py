@@ -238,6 +238,17 @@ class GatewayCore:
 
     # --- pages --------------------------------------------------------------------------------------
 
+    def contact_page_with(
+        self, request: Request, principal: Principal, contact_id: str, status: int, **section_errors: Any
+    ) -> Response:
+        """The contact page again, with why a change from one of its sections was refused (e.g.
+        ``person_errors=[...]``); without its audit trail, which the plain page loads."""
+        contact = self.call("contacts", "get_contact", contact_id)
+        return self.web_render(
+            request, principal, "contact.html", status=status, contact=contact, trail=[],
+            trail_failed=False, older_url=None, **section_errors,
+        )  # fmt: skip
+
     def web_render(
         self, request: Request, principal: Principal | None, template: str, status: int = 200, **context: Any
     ) -> Response:

@@ -295,6 +295,15 @@ def field_errors(details, t):
     return by_field, general
 
 
+def error_lines(exc, request):
+    """A refused change as lines in the reader's language: its general messages, then each field's; the
+    error's own message when it has no details."""
+    t = Translator(language_of(request))
+    by_field, general = field_errors(exc.details, t)
+    lines = general + [message for messages in by_field.values() for message in messages]
+    return lines or [t.service_message(exc.message, exc.params)]
+
+
 def require_csrf(request, principal):
     if not same_secret(request.form.get("csrf_token"), principal.csrf_token):
         raise CsrfFailed("Missing or wrong CSRF token.", {"csrf": ["Required."]})

@@ -6,12 +6,10 @@ from urllib.parse import urlencode
 from gateway.affiliations.api import photo_response, uploaded_photo
 from gateway.core import GatewayCore
 from gateway.http import http
-from gateway.i18n import Translator
 from gateway.roles import EDIT, VIEW
 from gateway.web_helpers import (
     PAGE_SIZE,
-    field_errors,
-    language_of,
+    error_lines,
     require_csrf,
     see_other,
     web_page,
@@ -31,17 +29,6 @@ def link_form(form):
 
 
 class AffiliationsWebRoutes(GatewayCore):
-    def _affiliation_messages(self, request, exc):
-        by_field, general = field_errors(exc.details, Translator(language_of(request)))
-        return general + [message for messages in by_field.values() for message in messages]
-
-    def _contact_page_with(self, request, principal, contact_id, status, **errors):
-        contact = self.call("contacts", "get_contact", contact_id)
-        return self.web_render(
-            request, principal, "contact.html", status=status, contact=contact, trail=[],
-            trail_failed=False, older_url=None, **errors,
-        )  # fmt: skip
-
     def _back_to(self, contact_id, anchor):
         return with_flash(see_other(f"/contacts/{contact_id}#{anchor}"), self.settings, "flash.updated")
 
@@ -81,7 +68,7 @@ class AffiliationsWebRoutes(GatewayCore):
             contact = self.call("contacts", "get_contact", contact_id)
             query = request.form.get("q", "")
             return self._add_page(
-                request, principal, contact, query, data, self._affiliation_messages(request, exc), exc.status
+                request, principal, contact, query, data, error_lines(exc, request), exc.status
             )
         return self._back_to(contact_id, "organisations")
 
@@ -126,7 +113,7 @@ class AffiliationsWebRoutes(GatewayCore):
                 return self._missing_link(request, affiliation_id)
             return self.web_render(
                 request, principal, "affiliations/edit.html", status=exc.status, contact=contact, link=link,
-                values=values, errors=self._affiliation_messages(request, exc), roles=ROLES,
+                values=values, errors=error_lines(exc, request), roles=ROLES,
             )  # fmt: skip
         return self._back_to(contact_id, "organisations")
 
@@ -184,12 +171,12 @@ class AffiliationsWebRoutes(GatewayCore):
             require_csrf(request, principal)
             self.call("contacts", "set_photo", contact_id, declared, data)
         except ValidationFailed as exc:
-            return self._contact_page_with(
+            return self.contact_page_with(
                 request,
                 principal,
                 contact_id,
                 exc.status,
-                photo_errors=self._affiliation_messages(request, exc),
+                photo_errors=error_lines(exc, request),
             )
         return self._back_to(contact_id, "photo")
 

@@ -6,10 +6,15 @@ from gateway.base import json_body
 from gateway.billing import schemas
 from gateway.core import GatewayCore
 from gateway.http import http, json_response
-from gateway.i18n import Translator
 from gateway.openapi import api_operation
 from gateway.roles import EDIT
-from gateway.web_helpers import field_errors, language_of, require_csrf, see_other, web_page, with_flash
+from gateway.web_helpers import (
+    error_lines,
+    require_csrf,
+    see_other,
+    web_page,
+    with_flash,
+)
 from piiri.errors import NotFound, ValidationFailed
 
 
@@ -60,12 +65,9 @@ class PaidMembershipRoutes(GatewayCore):
         except (ValidationFailed, NotFound) as exc:
             if isinstance(exc, NotFound) and method != "clear_membership_flag":
                 raise
-            by_field, general = field_errors(exc.details, Translator(language_of(request)))
-            messages = general + [message for texts in by_field.values() for message in texts]
-            contact = self.call("contacts", "get_contact", contact_id)
-            return self.web_render(
-                request, principal, "contact.html", status=exc.status, contact=contact, trail=[],
-                trail_failed=False, older_url=None, paid_membership_errors=messages or [exc.message],
+            return self.contact_page_with(
+                request, principal, contact_id, exc.status,
+                paid_membership_errors=error_lines(exc, request),
                 paid_membership_form=args[-1] if isinstance(args[-1], dict) else {},
             )  # fmt: skip
         return with_flash(

@@ -10,7 +10,7 @@ from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, GDPR_OFFICER, VIEW
 from gateway.web_helpers import (
-    field_errors,
+    error_lines,
     language_of,
     require_csrf,
     see_other,
@@ -33,11 +33,6 @@ def _form(form, names):
 
 
 class DataProtectionWebRoutes(GatewayCore):
-    def _dp_errors(self, request, exc):
-        by_field, general = field_errors(exc.details, Translator(language_of(request)))
-        messages = general + [message for texts in by_field.values() for message in texts]
-        return messages or [Translator(language_of(request)).service_message(exc.message, exc.params)]
-
     def _dp_page(
         self, request, principal, contact_id, status=200, errors=(), consent_form=None, basis_form=None
     ):
@@ -64,7 +59,7 @@ class DataProtectionWebRoutes(GatewayCore):
             if isinstance(exc, NotFound) and not exc.details.get("legal_basis_id"):
                 raise
             return self._dp_page(
-                request, principal, contact_id, status=exc.status, errors=self._dp_errors(request, exc),
+                request, principal, contact_id, status=exc.status, errors=error_lines(exc, request),
                 consent_form=consent_form, basis_form=basis_form,
             )  # fmt: skip
         back = see_other(f"/contacts/{contact_id}/data-protection")
@@ -128,7 +123,7 @@ class DataProtectionWebRoutes(GatewayCore):
         except (ValidationFailed, Conflict) as exc:
             form = args[-1] if method == "create_processing_purpose" else None
             return self._purposes_page(
-                request, principal, status=exc.status, errors=self._dp_errors(request, exc), form=form
+                request, principal, status=exc.status, errors=error_lines(exc, request), form=form
             )
         return see_other(PURPOSES + "?saved=1")
 
@@ -163,7 +158,7 @@ class DataProtectionWebRoutes(GatewayCore):
                 request,
                 principal,
                 status=exc.status,
-                errors=self._dp_errors(request, exc),
+                errors=error_lines(exc, request),
                 rule_form=rule_form,
             )
         return with_flash(see_other(RETENTION), self.settings, "flash.updated")

@@ -4,12 +4,10 @@ from urllib.parse import urlencode
 
 from gateway.core import GatewayCore
 from gateway.http import http
-from gateway.i18n import Translator
 from gateway.roles import EDIT
 from gateway.web_helpers import (
     PAGE_SIZE,
-    field_errors,
-    language_of,
+    error_lines,
     require_csrf,
     see_other,
     web_page,
@@ -27,10 +25,6 @@ class PersonWebRoutes(GatewayCore):
     def _person_back(self, contact_id):
         return with_flash(see_other(f"/contacts/{contact_id}#person"), self.settings, "flash.updated")
 
-    def _person_errors(self, request, exc):
-        by_field, general = field_errors(exc.details, Translator(language_of(request)))
-        return general + [message for messages in by_field.values() for message in messages]
-
     def _person_change(self, request, contact_id, method, *args):
         """Run a change from the contact page's section; a refused one re-shows the page with why."""
         principal = self.web_principal(request, EDIT)
@@ -38,11 +32,9 @@ class PersonWebRoutes(GatewayCore):
         try:
             self.call("contacts", method, *args)
         except (ValidationFailed, Conflict) as exc:
-            contact = self.call("contacts", "get_contact", contact_id)
-            return self.web_render(
-                request, principal, "contact.html", status=exc.status, contact=contact, trail=[],
-                trail_failed=False, older_url=None, person_errors=self._person_errors(request, exc),
-            )  # fmt: skip
+            return self.contact_page_with(
+                request, principal, contact_id, exc.status, person_errors=error_lines(exc, request)
+            )
         return self._person_back(contact_id)
 
     # --- alternative names (C12) and statuses (C9) ---------------------------------------------
@@ -109,7 +101,7 @@ class PersonWebRoutes(GatewayCore):
             contact = self.call("contacts", "get_contact", contact_id)
             return self.web_render(
                 request, principal, "person/deceased.html", status=422, contact=contact,
-                errors=self._person_errors(request, exc), deceased_on=request.form.get("deceased_on", ""),
+                errors=error_lines(exc, request), deceased_on=request.form.get("deceased_on", ""),
             )  # fmt: skip
         return self._person_back(contact_id)
 
@@ -143,7 +135,7 @@ class PersonWebRoutes(GatewayCore):
             contact = self.call("contacts", "get_contact", contact_id)
             return self.web_render(
                 request, principal, "person/couple.html", status=exc.status, contact=contact, query="",
-                matches=[], errors=self._person_errors(request, exc),
+                matches=[], errors=error_lines(exc, request),
             )  # fmt: skip
         return self._person_back(contact_id)
 
