@@ -260,4 +260,8 @@ class BillingApiRoutes(GatewayCore):
     def api_billing_payment_match(self, request, payment_id):
         self.api_principal(request, MANAGE_INVOICES)
         body = json_body(request)
-        return json_response(self.call("billing", "match_payment", payment_id, body.get("invoice_id")))
+        return json_response(
+            self.call(
+                "billing", "match_payment", payment_id, body.get("invoice_id"), body.get("invoice_number")
+            )
+        )

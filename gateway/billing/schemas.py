@@ -172,4 +172,5 @@ class PaymentsQuery(Schema):
 
 
 class MatchInput(Schema):
-    invoice_id = fields.UUID(required=True)
+    invoice_id = fields.UUID(metadata={"description": "The invoice (a suggestion's invoice_id), or"})
+    invoice_number = fields.String(metadata={"description": "the number printed on the invoice"})

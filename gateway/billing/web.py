@@ -261,7 +261,13 @@ class BillingWebRoutes(GatewayCore):
         require_csrf(request, principal)
         t = Translator(language_of(request))
         try:
-            invoice = self.call("billing", "match_payment", payment_id, request.form.get("invoice_id", ""))
+            invoice = self.call(
+                "billing",
+                "match_payment",
+                payment_id,
+                request.form.get("invoice_id") or None,
+                request.form.get("invoice_number") or None,
+            )
         except PiiriError as exc:
             if not isinstance(exc, (NotFound, Conflict, ValidationFailed)):
                 raise

@@ -308,6 +308,15 @@ def test_b4_real_bank_files_matched_by_reference_once_with_an_unmatched_queue(bi
     assert events and {event["status"] for event in events} == {"paid", "overpaid"}
     assert {event["contact_id"] for event in events} == {payer, waiting["contact_id"]}
 
+    # no suggestion fits: matched by the number printed on the invoice (a bad or unknown number refused)
+    big = next(item for item in queue if item["amount"] == "6000.54")
+    with pytest.raises(ValidationFailed):
+        billing.billing.match_payment(big["id"], None, "12-34")
+    with pytest.raises(NotFound):
+        billing.billing.match_payment(big["id"], None, "999999999")
+    by_number = billing.billing.match_payment(big["id"], None, str(over["number"]))
+    assert by_number["id"] == over["id"] and by_number["status"] == "overpaid"
+
     waiting_ids = {item["id"] for item in queue}  # this run's payments (the durable queue may hold others')
 
     def unmatched_events():

@@ -97,19 +97,26 @@ class BankFilesRpc(BillingCore):
         return {"items": items}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def match_payment(self, payment_id, invoice_id):
-        """Match an unmatched payment to an invoice by hand (partly, fully or over-paying it)."""
+    def match_payment(self, payment_id, invoice_id=None, invoice_number=None):
+        """Match an unmatched payment to an invoice by hand (partly, fully or over-paying it): the invoice
+        by its id (a suggestion) or by the number a person reads on it (no suggestion fitted)."""
         actor = self.context.require(PERMISSION)
         payment_key, invoice_key = invoice_storage.parse_id(payment_id), invoice_storage.parse_id(invoice_id)
+        number = str(invoice_number or "").strip()
+        if invoice_key is None and number and not (number.isdigit() and len(number) <= 18):
+            raise ValidationFailed("billing.invoice_number_invalid", {"invoice_number": [number[:40]]})
         with self.db.transaction() as session:
             payment = storage.get(session, payment_key, lock=True) if payment_key else None
             if payment is None:
                 raise NotFound("billing.payment_not_found", {"id": str(payment_id)})
             if payment["status"] != "unmatched":
                 raise Conflict("billing.payment_already_matched", {"id": str(payment_id)})
-            invoice = invoice_storage.get(session, invoice_key, lock=True) if invoice_key else None
+            if invoice_key:
+                invoice = invoice_storage.get(session, invoice_key, lock=True)
+            else:
+                invoice = invoice_storage.by_number(session, int(number), lock=True) if number else None
             if invoice is None:
-                raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+                raise NotFound("billing.invoice_not_found", {"id": str(invoice_id or number)})
             if invoice["kind"] != "invoice" or invoice["status"] == "credited":
                 raise Conflict(
                     "billing.invoice_not_payable", {"id": str(invoice_id), "status": invoice["status"]}

@@ -95,6 +95,12 @@ def get(session, invoice_id, lock=False):
     return dict(row) if row else None
 
 
+def by_number(session, number, lock=False):
+    query = select(invoices).where(invoices.c.number == number)
+    row = session.execute(query.with_for_update() if lock else query).mappings().first()
+    return dict(row) if row else None
+
+
 def by_reference(session, reference, lock=False):
     query = select(invoices).where(invoices.c.reference == reference)
     row = session.execute(query.with_for_update() if lock else query).mappings().first()
