@@ -9,8 +9,6 @@ from piiri import clock
 from tests.e2e.test_api import wait_for_trail
 from tests.integration.test_person import seed_status_kinds
 
-TODAY = clock.today()
-
 
 def make(api, first, last, **more):
     response = api.post("/api/v1/contacts", json={"first_name": first, "last_name": last, **more})
@@ -57,16 +55,16 @@ def test_c9_statuses_and_kinds_through_the_api(system, admin_api, clean_database
     seed_status_kinds(clean_databases)
     anna = make(admin_api, "Anna", "Lahtinen")
     url = f"/api/v1/contacts/{anna['id']}/statuses"
-    added = admin_api.post(url, json={"kind": "abroad", "starts_on": str(TODAY - timedelta(days=1))})
+    added = admin_api.post(url, json={"kind": "abroad", "starts_on": str(clock.today() - timedelta(days=1))})
     assert added.status_code == 201, added.text
     assert added.json()["active"] is True
     assert listed(admin_api, q="lahtinen")[0]["active_statuses"] == ["abroad"]
     assert listed(admin_api, q="lahtinen", exclude_active_status="any") == []
     assert len(listed(admin_api, q="lahtinen", with_active_status="abroad")) == 1
     status_url = f"{url}/{added.json()['id']}"
-    too_early = admin_api.patch(status_url, json={"ends_on": str(TODAY - timedelta(days=5))})
+    too_early = admin_api.patch(status_url, json={"ends_on": str(clock.today() - timedelta(days=5))})
     assert too_early.status_code == 422 and "ends_on" in too_early.json()["details"]
-    ended = admin_api.patch(status_url, json={"ends_on": str(TODAY - timedelta(days=1))})
+    ended = admin_api.patch(status_url, json={"ends_on": str(clock.today() - timedelta(days=1))})
     assert ended.json()["active"] is False
     assert listed(admin_api, q="lahtinen")[0]["active_statuses"] == []
     assert admin_api.delete(status_url).status_code == 200

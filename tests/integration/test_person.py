@@ -12,7 +12,6 @@ from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.contacts.service import ContactsService
 from tests.events import event_recorder, wait_for
 
-TODAY = clock.today()
 PersonEventRecorder, received = event_recorder(
     "person_event_recorder", "contact_deceased", "contact_name_added", "couple_linked"
 )
@@ -109,15 +108,20 @@ def test_c9_statuses_are_active_by_dates_and_filter_lists(contacts):
     """C9: a status is active between its dates; lists can include or leave out such people."""
     anna, eero, liisa = (person(contacts, name, "Virtanen") for name in ("Anna", "Eero", "Liisa"))
     leave = contacts.add_status(
-        anna["id"], {"kind": "on_leave", "starts_on": str(TODAY - timedelta(days=3)), "ends_on": str(TODAY)}
+        anna["id"],
+        {
+            "kind": "on_leave",
+            "starts_on": str(clock.today() - timedelta(days=3)),
+            "ends_on": str(clock.today()),
+        },
     )
-    contacts.add_status(eero["id"], {"kind": "abroad", "starts_on": str(TODAY + timedelta(days=1))})
+    contacts.add_status(eero["id"], {"kind": "abroad", "starts_on": str(clock.today() + timedelta(days=1))})
     contacts.add_status(
         liisa["id"],
         {
             "kind": "abroad",
             "starts_on": "2020-01-01",
-            "ends_on": str(TODAY - timedelta(days=1)),
+            "ends_on": str(clock.today() - timedelta(days=1)),
             "note": "Ended",
         },
     )
@@ -138,11 +142,14 @@ def test_c9_statuses_are_active_by_dates_and_filter_lists(contacts):
     contacts.update_status(
         anna["id"],
         leave["id"],
-        {"starts_on": str(TODAY - timedelta(days=3)), "ends_on": str(TODAY - timedelta(days=1))},
+        {
+            "starts_on": str(clock.today() - timedelta(days=3)),
+            "ends_on": str(clock.today() - timedelta(days=1)),
+        },
     )
     assert len(ids(contacts.search_contacts(q="virtanen", filters={"exclude_active_status": "any"}))) == 3
     with pytest.raises(ValidationFailed) as error:
-        contacts.update_status(anna["id"], leave["id"], {"ends_on": str(TODAY - timedelta(days=30))})
+        contacts.update_status(anna["id"], leave["id"], {"ends_on": str(clock.today() - timedelta(days=30))})
     assert "ends_on" in error.value.details
     with pytest.raises(ValidationFailed) as error:
         contacts.add_status(anna["id"], {"kind": "retired", "starts_on": "2026-01-01"})
