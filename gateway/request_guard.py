@@ -17,7 +17,7 @@ import re
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from piiri.errors import PiiriError, ValidationFailed
+from piiri.errors import PiiriError, ValidationFailed, is_code
 
 MAX_QUERY_BYTES = 6 * 1024  # under eventlet's own 8 KB request line, so a JSON error answers first
 MAX_JSON_BYTES = 4 * 1024 * 1024  # far above any contact, search or bulk body (bulk ids: 10,000 × 39 B)
@@ -46,23 +46,22 @@ class UriTooLong(PiiriError):
 def text_problem(value):
     """Why ``value`` (a str) cannot be stored as text, or None."""
     if "\x00" in value:
-        return "Contains a NUL character (\\u0000), which is not allowed."
+        return "value.nul"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "Contains a lone surrogate (e.g. \\ud800), which is not valid text."
+        return "value.surrogate"
     return None
 
 
-def _check_pairs(pairs, where):
+def _check_pairs(pairs):
     errors = {}
     for name, value in pairs:
         problem = text_problem(name) or text_problem(value)
         if problem:
             errors.setdefault("_name" if text_problem(name) else name, []).append(problem)
     if errors:
-        first, messages = next(iter(errors.items()))
-        raise ValidationFailed(f"The {where} {first}: {messages[0]}", errors)
+        raise ValidationFailed(next(iter(errors.values()))[0], errors)
 
 
 def _path(parts):
@@ -86,12 +85,12 @@ def check_json_value(data, texts=True):
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
-                raise ValidationFailed(f"{_path(parts)}: {problem}", {_path(parts): [problem]})
+                raise ValidationFailed(problem, {_path(parts): [problem]})
         elif isinstance(value, dict):
             for key, item in value.items():
                 problem = texts and text_problem(key)
                 if problem:
-                    raise ValidationFailed(f"A field name: {problem}", {"_body": [problem]})
+                    raise ValidationFailed(problem, {"_body": [problem]})
                 if texts or isinstance(item, dict | list):
                     stack.append((item, (*parts, key), depth + 1))
         elif isinstance(value, list):
@@ -141,6 +140,7 @@ def _parse_json(request):
 
 def refusal_page(request, exc):
     """The HTML page for a request refused here (the web UI's error page, without the caller's menu)."""
+    from gateway.i18n import Translator
     from gateway.web_helpers import error_status, html_response, language_of, render_html
 
     status = error_status(exc)
@@ -156,7 +156,9 @@ def refusal_page(request, exc):
         status=status,
         message_key=f"error.{status}",
         incident="",
-        detail=exc.message,
+        detail=Translator(language_of(request)).service_message(exc.message, exc.params)
+        if is_code(exc.message)
+        else exc.message,
     )
     return html_response(body, status)
 
@@ -164,14 +166,14 @@ def refusal_page(request, exc):
 def check_request(request):
     """Raise a PiiriError (400/413/414/422) for a request no route should see; parses a JSON body once."""
     if text_problem(request.path):
-        raise MalformedRequest("The address is not valid text.", {"path": [text_problem(request.path)]})
+        raise MalformedRequest(text_problem(request.path), {"path": [text_problem(request.path)]})
     query = request.environ.get("QUERY_STRING") or ""
     if len(query) > MAX_QUERY_BYTES:
         raise UriTooLong(
             f"The query string is longer than {MAX_QUERY_BYTES:,} bytes.",
             {"_query": [f"At most {MAX_QUERY_BYTES:,} bytes (given {len(query):,})."]},
         )
-    _check_pairs(request.args.items(multi=True), "query parameter")
+    _check_pairs(request.args.items(multi=True))
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.is_json:
@@ -184,4 +186,4 @@ def check_request(request):
             raise PayloadTooLarge(
                 "The form is too large.", {"_body": ["Too many or too large fields."]}
             ) from None
-        _check_pairs(fields, "form field")
+        _check_pairs(fields)

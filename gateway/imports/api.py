@@ -39,7 +39,7 @@ class ImportCalls(GatewayCore):
         for name, value in (("file", filename), ("sheet", sheet)):  # multipart fields: not checked centrally
             problem = text_problem(value) if isinstance(value, str) else None
             if problem:
-                raise ValidationFailed(f"{name}: {problem}", {name: [problem]})
+                raise ValidationFailed(problem, {name: [problem]})
         job = self.call("imports", "create_import", filename)
         seq = 0
         while True:

@@ -84,7 +84,12 @@ def error_messages(exc, language):
         if name == "code":
             continue
         for text in messages if isinstance(messages, list) else [messages]:
-            texts.append(f"{name}: {translate(str(text), language)}" if name not in ("file", "_body") else "")
+            words = (
+                t.service_message(text)
+                if isinstance(text, dict) or is_code(text)
+                else translate(str(text), language)
+            )
+            texts.append(f"{name}: {words}" if name not in ("file", "_body") else "")
     return [text for text in texts if text]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
 
 from piiri import clock
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -77,7 +77,7 @@ class Identifier(fields.Field[str]):
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> str:
         if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
-            raise ValidationError("Not an identifier.")
+            raise ValidationError("value.not_id")
         return canonical_id(value)
 
     def _serialize(self, value: object, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -92,9 +92,9 @@ class Identifiers(fields.Field[list[str]]):
         self, value: object, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> list[str]:
         if not isinstance(value, list | tuple):
-            raise ValidationError("Not a valid list.")
+            raise ValidationError("value.not_list")
         errors = {
-            index: ["Not an identifier."]
+            index: ["value.not_id"]
             for index, item in enumerate(value)
             if isinstance(item, bool) or not isinstance(item, str | uuid.UUID | int)
         }
@@ -283,12 +283,10 @@ class AuditEventPage(Schema):
 def parse_id(value: object, name: str) -> str:
     """A subject or actor id given by a caller, as stored; ValidationFailed names the argument."""
     if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):
-        raise ValidationFailed(f"{name} must be an identifier.", {name: ["Not an identifier."]})
+        raise ValidationFailed("request.invalid_values", {name: ["value.not_id"]})
     text = str(value).strip()
     if not text or len(text) > MAX_ID_LENGTH:
-        raise ValidationFailed(
-            f"{name} must be 1 to {MAX_ID_LENGTH} characters.", {name: [f"1 to {MAX_ID_LENGTH} characters."]}
-        )
+        raise ValidationFailed("request.invalid_values", {name: [coded("value.length", max=MAX_ID_LENGTH)]})
     return canonical_id(text)
 
 
@@ -307,7 +305,7 @@ def parse_limit(limit: object) -> int:
     number = _whole_number(limit)
     if number is None or not 1 <= number <= MAX_LIMIT:
         raise ValidationFailed(
-            f"limit must be a whole number from 1 to {MAX_LIMIT}.", {"limit": [f"From 1 to {MAX_LIMIT}."]}
+            "request.invalid_values", {"limit": [coded("value.range", min=1, max=MAX_LIMIT)]}
         )
     return number
 
@@ -318,7 +316,7 @@ def parse_cursor(cursor: object) -> int | None:
         return None
     number = _whole_number(cursor)
     if number is None or not 1 <= number <= MAX_SEQ:
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["Not a valid cursor."]})
+        raise ValidationFailed("value.cursor", {"cursor": ["value.cursor"]})
     return number
 
 
@@ -344,10 +342,7 @@ def _moment(value: str, name: str, end_of_day: bool) -> datetime:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=clock.timezone())
     except ValueError:
-        raise ValidationFailed(
-            f"{name} must be a date (yyyy-mm-dd) or an ISO 8601 timestamp.",
-            {name: ["Not a date (yyyy-mm-dd) or timestamp."]},
-        ) from None
+        raise ValidationFailed("request.invalid_values", {name: ["value.not_moment"]}) from None
     return moment.astimezone(UTC)
 
 
@@ -360,23 +355,22 @@ def parse_filters(filters: object) -> dict[str, str | datetime]:
     if filters is None:
         return {}
     if not isinstance(filters, dict):
-        raise ValidationFailed("filters must be an object.", {"filters": ["Not an object."]})
+        raise ValidationFailed("request.invalid_values", {"filters": ["value.not_object"]})
     unknown = sorted(str(name) for name in filters if name not in SEARCH_FILTERS)
     if unknown:
         raise ValidationFailed(
-            f"Unknown filter {', '.join(unknown)}; the filters are {', '.join(SEARCH_FILTERS)}.",
-            {name: ["Unknown filter."] for name in unknown},
+            "request.invalid_values",
+            {name: [coded("value.unknown_name", known=", ".join(SEARCH_FILTERS))] for name in unknown},
         )
     parsed: dict[str, str | datetime] = {}
     for name, value in filters.items():
         if value is None or value == "":
             continue
         if not isinstance(value, str):
-            raise ValidationFailed(f"{name} must be text.", {name: ["Not text."]})
+            raise ValidationFailed("request.invalid_values", {name: ["value.not_text"]})
         if len(value) > MAX_FILTER_LENGTH:
             raise ValidationFailed(
-                f"{name} is longer than {MAX_FILTER_LENGTH} characters.",
-                {name: [f"At most {MAX_FILTER_LENGTH} characters."]},
+                "request.invalid_values", {name: [coded("value.too_long", max=MAX_FILTER_LENGTH)]}
             )
         if name == "subject_id":
             parsed[name] = parse_id(value, name)
@@ -386,7 +380,7 @@ def parse_filters(filters: object) -> dict[str, str | datetime]:
             parsed[name] = canonical_id(value.strip()) if name in ("actor", "request_id") else value.strip()
     since, until = parsed.get("since"), parsed.get("until")
     if isinstance(since, datetime) and isinstance(until, datetime) and since >= until:
-        raise ValidationFailed("until must be later than since.", {"until": ["Earlier than since."]})
+        raise ValidationFailed("request.invalid_values", {"until": ["value.before_start"]})
     return parsed
 
 

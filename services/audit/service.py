@@ -141,9 +141,7 @@ class AuditLogRpc(AuditCore):
         contact groups gets only a visible contact's own trail (the gateway checks it is visible)."""
         if actor.scoped:
             raise PermissionDenied(
-                "You see the contacts of some groups only, so the whole audit log is not available to you; "
-                "a contact's own trail is on the contact's page.",
-                {"permission": "audit.view", "scope": ["Limited to some contact groups."]},
+                "audit.err.scoped", {"permission": "audit.view", "scope": ["audit.err.scoped"]}
             )
         return actor
 

@@ -6,7 +6,7 @@ from sqlalchemy import cast, literal
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import Text
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.contacts.advanced_search.rules import parse_bool
 from services.contacts.contract import ADDRESS_KINDS, GENDERS, TAG_LENGTH
 from services.contacts.filters import FilterSet
@@ -21,10 +21,7 @@ def parse_tags(value):
     tags = [" ".join(str(tag).split()).lower() for tag in raw]
     tags = [tag for tag in tags if tag]
     if not tags or any(len(tag) > TAG_LENGTH for tag in tags):
-        raise ValidationFailed(
-            "tag must be one or more tags separated by commas.",
-            {"tag": [f"Give a tag (1..{TAG_LENGTH} characters), or several separated by commas."]},
-        )
+        raise ValidationFailed("contact.invalid", {"tag": [coded("err.tag_filter", max=TAG_LENGTH)]})
     return sorted(set(tags))
 
 
@@ -40,7 +37,7 @@ def gender(value):
         return contacts.c.gender.is_(None)
     if value not in GENDERS:
         choices = ", ".join((*GENDERS, NO_GENDER))
-        raise ValidationFailed(f"gender must be one of {choices}.", {"gender": [f"Use one of {choices}."]})
+        raise ValidationFailed("contact.invalid", {"gender": [coded("value.one_of", choices=choices)]})
     return contacts.c.gender == value
 
 
@@ -59,9 +56,7 @@ def address_kind(value):
     value = str(value).strip().lower()
     if value not in ADDRESS_KINDS:
         choices = ", ".join(ADDRESS_KINDS)
-        raise ValidationFailed(
-            f"address_kind must be one of {choices}.", {"address_kind": [f"Use one of {choices}."]}
-        )
+        raise ValidationFailed("contact.invalid", {"address_kind": [coded("value.one_of", choices=choices)]})
     return contacts.c.addresses.contains(literal([{"kind": value}], JSONB))
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import phonenumbers
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 25
@@ -115,9 +115,9 @@ def clamp_limit(limit):
     try:
         limit = int(limit)
     except (TypeError, ValueError):
-        raise ValidationFailed("limit must be a whole number.", {"limit": ["Not a number."]}) from None
+        raise ValidationFailed("contact.invalid", {"limit": ["request.whole_number"]}) from None
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}.", {"limit": [f"Between 1 and {MAX_LIMIT}."]}
+            "contact.invalid", {"limit": [coded("contact.out_of_range", min=1, max=MAX_LIMIT)]}
         )
     return limit

@@ -8,7 +8,7 @@ as options["columns"].
 
 from datetime import date
 
-from piiri.errors import ValidationFailed
+from piiri.errors import ValidationFailed, coded
 from services.exports.contract.rows import CUSTOM_PREFIX, DEFAULT_COLUMNS, STANDARD_COLUMNS
 
 MAX_COLUMNS = 200
@@ -19,11 +19,9 @@ def check_columns(columns):
     if columns is None or columns == []:
         return list(DEFAULT_COLUMNS)
     if not isinstance(columns, list) or not all(isinstance(key, str) for key in columns):
-        raise ValidationFailed(
-            "Columns must be a list of column names.", {"columns": ["Not a list of names."]}
-        )
+        raise ValidationFailed("exp.err.invalid", {"columns": ["value.not_names"]})
     if len(columns) > MAX_COLUMNS:
-        raise ValidationFailed(f"At most {MAX_COLUMNS} columns.", {"columns": [f"At most {MAX_COLUMNS}."]})
+        raise ValidationFailed("exp.err.invalid", {"columns": [coded("list.too_many", max=MAX_COLUMNS)]})
     unknown = [
         key
         for key in columns
@@ -32,8 +30,7 @@ def check_columns(columns):
     ]
     if unknown:
         raise ValidationFailed(
-            f"Unknown columns: {', '.join(unknown)}.",
-            {"columns": [f"Unknown column {key}." for key in unknown]},
+            "exp.err.invalid", {"columns": [coded("exp.err.unknown_column", key=key) for key in unknown]}
         )
     return list(dict.fromkeys(columns))
 
@@ -64,8 +61,8 @@ def resolve(columns, custom_fields):
         )
     if unknown:
         raise ValidationFailed(
-            f"Unknown custom fields: {', '.join(unknown)}.",
-            {"columns": [f"No custom field {key[len(CUSTOM_PREFIX) :]}." for key in unknown]},
+            "exp.err.invalid",
+            {"columns": [coded("value.no_custom_field", key=key[len(CUSTOM_PREFIX) :]) for key in unknown]},
         )
     return resolved
 

@@ -7,7 +7,7 @@ import base64
 import io
 import re
 
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import NotFound, ValidationFailed, coded
 from services.exports.contract import CARD_FORMATS, STREAM_FORMATS
 from services.exports.contract.rows import CUSTOM_PREFIX, ROW_FIELDS
 from services.exports.formats import get_format
@@ -19,22 +19,24 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 def card_format(name):
     """The format of a one-contact file: vcard or qr_vcard."""
     if name not in CARD_FORMATS:
-        known = " or ".join(CARD_FORMATS)
-        raise ValidationFailed(f"format must be {known}.", {"format": [f"Use {known}."]})
+        known = ", ".join(CARD_FORMATS)
+        raise ValidationFailed("exp.err.invalid", {"format": [coded("value.one_of", choices=known)]})
     return get_format(name)
 
 
 def stream_content_type(name):
     """The content type of a stream format; ValidationFailed unless ndjson or json."""
     if name not in STREAM_FORMATS:
-        raise ValidationFailed("format must be ndjson or json.", {"format": ["Use ndjson or json."]})
+        raise ValidationFailed(
+            "exp.err.invalid", {"format": [coded("value.one_of", choices=", ".join(STREAM_FORMATS))]}
+        )
     return get_format(name).content_type
 
 
 def stream_fields(columns):
     """The row fields a stream reads: every field of a row, plus the custom columns asked for."""
     if columns is not None and not isinstance(columns, list | tuple):
-        raise ValidationFailed("columns must be a list.", {"columns": ["Not a list."]})
+        raise ValidationFailed("exp.err.invalid", {"columns": ["value.not_list"]})
     custom = [
         column for column in columns or () if isinstance(column, str) and column.startswith(CUSTOM_PREFIX)
     ]

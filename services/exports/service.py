@@ -14,9 +14,9 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.exports import columns as export_columns
-from services.exports import direct, storage
+from services.exports import direct, failures, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
 from services.exports.core import ExportsCore
@@ -37,13 +37,11 @@ EXPIRY_BATCH = 100  # jobs' files deleted per transaction
 
 def load_input(data):
     if not isinstance(data, dict):
-        raise ValidationFailed("An export must be an object.", {"_schema": ["Not an object."]})
+        raise ValidationFailed("exp.err.invalid", {"_schema": ["value.not_object"]})
     try:
         return StartExportInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed(
-            "Some fields of the export are not valid.", exc.normalized_messages()
-        ) from None
+        raise ValidationFailed("exp.err.invalid", exc.normalized_messages()) from None
 
 
 def checked_selection(selection, export_format):
@@ -52,14 +50,10 @@ def checked_selection(selection, export_format):
     kind = selection.get("kind")
     if kind not in SELECTION_KINDS:
         raise ValidationFailed(
-            f"The selection's kind must be one of {', '.join(SELECTION_KINDS)}.",
-            {"selection.kind": [f"Use one of {', '.join(SELECTION_KINDS)}."]},
+            "exp.err.invalid", {"selection.kind": [coded("value.one_of", choices=", ".join(SELECTION_KINDS))]}
         )
     if export_format.single_contact and (kind != "ids" or len(selection.get("ids") or []) != 1):
-        raise ValidationFailed(
-            f"The {export_format.name} format is for exactly one contact.",
-            {"selection": ["Choose exactly one contact (kind ids, one id)."]},
-        )
+        raise ValidationFailed("exp.err.one_contact", {"selection": ["exp.err.one_contact"]})
     selection = dict(selection)
     selection.setdefault("exclude_deceased", export_format.default_exclude_deceased)
     return selection
@@ -68,6 +62,7 @@ def checked_selection(selection, export_format):
 def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
     """The job as the contract shows it, with ``expires_at`` (when a finished file will be deleted)."""
     view = JOB.dump(job)
+    view["error"], view["error_params"] = failures.failure_view(job.get("error"))
     finished = job.get("finished_at")
     view["expires_at"] = (
         (finished + timedelta(hours=keep_hours)).isoformat() if job["status"] == "done" and finished else None
@@ -122,7 +117,7 @@ class ExportJobsRpc(ExportsCore):
         self.context.require(EXPORT)
         export_format = direct.card_format(format_name)
         if options is not None and not isinstance(options, dict):
-            raise ValidationFailed("Format options must be an object.", {"options": ["Not an object."]})
+            raise ValidationFailed("exp.err.options_invalid", {"options": ["exp.err.options_object"]})
         export_format.load_options(options or {})  # bad options are refused before the contact is read
         page = self._export_page({"kind": "ids", "ids": [contact_id]}, list(ROW_FIELDS), None)
         return direct.card_file(export_format, contact_id, page["items"], options)
@@ -191,7 +186,7 @@ class ExportJobsRpc(ExportsCore):
         if everyone:
             actor.require(ADMIN)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 200:
-            raise ValidationFailed("limit must be 1 to 200.", {"limit": ["Use 1 to 200."]})
+            raise ValidationFailed("exp.err.invalid", {"limit": [coded("value.range", min=1, max=200)]})
         jobs = storage.list_jobs(self.db.session, None if everyone else actor.id, limit)
         self.db.session.rollback()
         keep_hours = self._keep_hours()
@@ -207,7 +202,7 @@ class ExportJobsRpc(ExportsCore):
         last = max(job["chunk_count"], 1) - 1
         if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= last:
             self.db.session.rollback()
-            raise ValidationFailed(f"seq must be 0 to {last}.", {"seq": ["No such chunk of the file."]})
+            raise ValidationFailed("exp.err.invalid", {"seq": [coded("value.range", min=0, max=last)]})
         data = storage.read_chunk(self.db.session, job["id"], seq) or b""
         self.db.session.rollback()
         if seq == 0:

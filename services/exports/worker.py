@@ -20,7 +20,7 @@ from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
-from services.exports import models, running, storage
+from services.exports import failures, models, running, storage
 from services.exports.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, queue_job
 
 log = logging.getLogger(__name__)
@@ -59,13 +59,13 @@ class ExportWorker:
         except running.JobGone:
             log.info("exports: job %s was deleted while it ran", job_id)
         except PiiriError as exc:
-            self._fail(job_id, exc.message)
+            self._fail(job_id, failures.failure_text(exc))
         except BrokerUnavailable:  # RabbitMQ went away mid-job (a restart): not the job's fault, so it
             # stays running; once its heartbeat is stale the recovery timer queues it again (issue 12)
             log.warning("exports: job %s lost the broker; it runs again once its heartbeat is stale", job_id)
         except Exception:
             log.exception("exports: job %s failed", job_id)
-            self._fail(job_id, "The export failed unexpectedly; the error is in the worker's log.")
+            self._fail(job_id, failures.unexpected_text())
 
     @timer(interval=RECOVERY_INTERVAL)
     def recover_stale_jobs(self):

@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.imports import jobs, mapping, pipeline, sample
 from services.imports.contract import MAX_BATCH, PART_BYTES, ImportJob, load_options
 from services.imports.core import ImportsCore
@@ -52,7 +52,7 @@ class ImportJobsRpc(ImportsCore):
         actor = self.context.require(IMPORT)
         filename = str(filename or "").strip()[:300]
         if not filename:
-            raise ValidationFailed("The file needs a name.", {"filename": ["Missing."]})
+            raise ValidationFailed("imp.err.invalid", {"filename": ["request.required"]})
         with self.db.transaction() as session:
             job = jobs.create_job(session, filename, asdict(actor))
         return self._view(job)
@@ -63,7 +63,9 @@ class ImportJobsRpc(ImportsCore):
         self.context.require(IMPORT)
         raw = base64.b64decode(data or "")
         if len(raw) > PART_BYTES:
-            raise ValidationFailed(f"A part is at most {PART_BYTES} bytes.", {"data": ["Too large."]})
+            raise ValidationFailed(
+                "imp.err.invalid", {"data": [coded("imp.err.part_too_large", max=PART_BYTES)]}
+            )
         with self.db.transaction() as session:
             job = self._job(session, import_id, for_update=True, status=("uploading",))
             try:
@@ -129,21 +131,19 @@ class ImportJobsRpc(ImportsCore):
         with self.db.transaction() as session:
             job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
             if not isinstance(chosen_mapping, dict):
-                raise ValidationFailed("The mapping is {column: field}.", {"mapping": ["Not an object."]})
+                raise ValidationFailed("imp.err.invalid", {"mapping": ["value.not_object"]})
             cleaned = {header: (chosen_mapping.get(header) or None) for header in job["headers"]}
             unknown = sorted(set(chosen_mapping) - set(job["headers"]))
             if unknown:
                 raise ValidationFailed(
-                    "The file has no such columns.", {header: ["No such column."] for header in unknown}
+                    "imp.err.invalid", {header: ["imp.err.no_column"] for header in unknown}
                 )
             custom = self._custom_fields()
             checker = pipeline.validator({**job, "mapping": cleaned}, custom, job["headers"])
             if checker.errors_of_mapping:
                 raise ValidationFailed("The mapping is not valid.", checker.errors_of_mapping)
             if not any(cleaned.values()):
-                raise ValidationFailed(
-                    "Map at least one column to a field.", {"mapping": ["Nothing mapped."]}
-                )
+                raise ValidationFailed("imp.err.nothing_mapped", {"mapping": ["imp.err.nothing_mapped"]})
             jobs.remember_mapping(session, job["header_signature"], cleaned, actor.username)
             jobs.clear_validation(session, job["id"])
             job = jobs.update_job(
@@ -183,7 +183,7 @@ class ImportJobsRpc(ImportsCore):
         with self.db.transaction() as session:
             job = self._job(session, import_id, for_update=True, status=("uploaded", "validated"))
             if not any((job["mapping"] or {}).values()):
-                raise Conflict("Choose the mapping first.", {"mapping": ["Nothing mapped."]})
+                raise Conflict("imp.err.nothing_mapped", {"mapping": ["imp.err.nothing_mapped"]})
             jobs.clear_validation(session, job["id"])
             job = self._queue(session, job, "validating", "validate")
         self.outbox.flush()
@@ -318,11 +318,9 @@ class ImportJobsRpc(ImportsCore):
         actor = self.context.require(IMPORT)
         options = load_options(options)
         if not isinstance(contacts, list) or not contacts:
-            raise ValidationFailed("Send a list of contacts.", {"contacts": ["Not a non-empty list."]})
+            raise ValidationFailed("imp.err.invalid", {"contacts": ["value.not_nonempty_list"]})
         if len(contacts) > MAX_BATCH:
-            raise ValidationFailed(
-                f"At most {MAX_BATCH} contacts per call.", {"contacts": [f"{len(contacts)} given."]}
-            )
+            raise ValidationFailed("imp.err.invalid", {"contacts": [coded("list.too_many", max=MAX_BATCH)]})
         with self.db.transaction() as session:
             job = jobs.create_job(session, "api batch", asdict(actor), source="api")
             job = jobs.update_job(

@@ -67,7 +67,9 @@ def test_i1_api_batch_all_or_nothing_refuses_bad_rows_and_writes_nothing(importi
     partial = admin_api.post("/api/v1/contacts:batch", json=body).json()
     assert (partial["created"], partial["errors"]) == (1, 1)
     too_many = admin_api.post("/api/v1/contacts:batch", json={"contacts": [{"first_name": "X"}] * 5001})
-    assert too_many.status_code == 422 and "5000" in too_many.json()["message"]
+    assert too_many.status_code == 422 and too_many.json()["details"]["contacts"] == [
+        {"code": "list.too_many", "params": {"max": "5000"}}
+    ]
 
 
 def test_i1_imports_api_file_flow_with_error_report_and_undo(importing, admin_api):

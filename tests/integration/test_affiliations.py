@@ -244,7 +244,11 @@ def test_c2_organisation_people_are_paged_filtered_and_audited(contacts, audit_t
     assert set(error.value.details) == {"limit", "role"}
     with pytest.raises(ValidationFailed) as error:
         contacts.list_organisation_people(people[0]["id"])
-    assert error.value.details == {"organisation_id": ["This contact is a person."]}
+    assert error.value.details == {
+        "organisation_id": [
+            {"code": "err.affiliation_not_organisation", "params": {"name": people[0]["display_name"]}}
+        ]
+    }
     with pytest.raises(NotFound):
         contacts.list_organisation_people(str(uuid.uuid4()))
 

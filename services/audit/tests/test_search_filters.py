@@ -59,5 +59,6 @@ def test_g2_a_bad_filter_is_refused_naming_it(filters, name):
 
 
 def test_g2_filters_must_be_an_object():
-    with pytest.raises(ValidationFailed, match="filters must be an object"):
+    with pytest.raises(ValidationFailed) as error:
         parse_filters(["actor"])
+    assert error.value.details == {"filters": ["value.not_object"]}

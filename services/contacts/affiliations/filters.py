@@ -6,7 +6,7 @@ In an advanced-search expression, which has one value per filter, write ``<organ
 
 from sqlalchemy import select
 
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.affiliations import storage
@@ -18,9 +18,7 @@ from services.contacts.models import contacts
 def _role(name, value):
     value = str(value).strip()
     if value not in ROLES:
-        raise ValidationFailed(
-            f"{name} must be one of {', '.join(ROLES)}.", {name: [f"Use one of: {', '.join(ROLES)}."]}
-        )
+        raise ValidationFailed("contact.invalid", {name: [coded("value.one_of", choices=", ".join(ROLES))]})
     return value
 
 

@@ -37,10 +37,7 @@ def decode(cursor, role, include_ended):
     except ValueError:
         link_id = None
     if link_id is None or not isinstance(position["s"], str):
-        raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
+        raise ValidationFailed("contact.cursor_invalid", {"cursor": ["contact.cursor_invalid"]})
     if position["r"] != role or position["e"] != bool(include_ended):
-        raise ValidationFailed(
-            "The paging cursor was made for other filters.",
-            {"cursor": ["Made for another role or ended setting; start again from page 1."]},
-        )
+        raise ValidationFailed("contact.cursor_invalid", {"cursor": ["contact.cursor_invalid"]})
     return position["s"], link_id

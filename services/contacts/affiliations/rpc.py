@@ -68,8 +68,13 @@ class AffiliationsRpc(ContactsCore):
         organisation = self._existing(session, organisation_id)
         if organisation["kind"] != "organisation":
             raise ValidationFailed(
-                f"{organisation['display_name']} is a person; only an organisation has people.",
-                {"organisation_id": ["This contact is a person."]},
+                "err.affiliation_not_organisation",
+                {
+                    "organisation_id": [
+                        coded("err.affiliation_not_organisation", name=organisation["display_name"])
+                    ]
+                },
+                {"name": organisation["display_name"]},
             )
         # C6: only the people the actor may see.
         page = details.people_view(

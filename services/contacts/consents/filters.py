@@ -13,10 +13,7 @@ def consent(value):
     """Only contacts whose latest consent for this purpose code (e.g. newsletter) is given."""
     value = str(value).strip()
     if not CODE.match(value):
-        raise ValidationFailed(
-            "consent must be a processing purpose code.",
-            {"consent": ["Give a purpose code, e.g. newsletter."]},
-        )
+        raise ValidationFailed("contact.invalid", {"consent": ["err.dp_purpose_code"]})
     return storage.has_current_consent(value)
 
 

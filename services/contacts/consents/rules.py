@@ -52,7 +52,7 @@ def effective_basis(purpose, person_bases, consent, today):
 def consent_time_problem(recorded_at, now):
     """Why a consent's time cannot be used (None if it can): it may be backdated, never in the future."""
     if not isinstance(recorded_at, datetime) or recorded_at.tzinfo is None:
-        return "Give the time with a time zone."
+        return "value.time_zone"
     if recorded_at > now:
         return "err.dp_future"
     return None

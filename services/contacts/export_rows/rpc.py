@@ -9,7 +9,7 @@ import uuid
 
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, ValidationFailed, coded
 from services.contacts.core import ContactsCore
 from services.contacts.export_rows import selection as selections
 from services.contacts.export_rows import storage
@@ -25,17 +25,17 @@ def page_limit(limit):
     if limit is None:
         return MAX_PAGE
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise ValidationFailed(f"limit must be 1 to {MAX_PAGE}.", {"limit": [f"Use 1 to {MAX_PAGE}."]})
+        raise ValidationFailed(
+            "contact.invalid", {"limit": [coded("contact.out_of_range", min=1, max=MAX_PAGE)]}
+        )
     return limit
 
 
 def checked_columns(columns):
     if not isinstance(columns, list) or not columns or len(columns) > MAX_COLUMNS:
-        raise ValidationFailed(
-            "columns must be a list of the fields exported.", {"columns": ["Give 1 to 200 field names."]}
-        )
+        raise ValidationFailed("contact.invalid", {"columns": [coded("value.names", max=MAX_COLUMNS)]})
     if not all(isinstance(name, str) and 0 < len(name) <= 100 for name in columns):
-        raise ValidationFailed("Every column must be a field name.", {"columns": ["contact.unknown_field"]})
+        raise ValidationFailed("contact.invalid", {"columns": ["contact.unknown_field"]})
     return list(dict.fromkeys(columns))
 
 
@@ -54,7 +54,7 @@ class ExportRowsRpc(ContactsCore):
         limit = page_limit(limit)
         position = decode_cursor(cursor)
         if position is not None and position.get("m") != "k":
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
+            raise ValidationFailed("contact.cursor_invalid", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         definitions = storage.active_custom_fields(session)
         wanted = [name[len(CUSTOM_PREFIX) :] for name in columns if name.startswith(CUSTOM_PREFIX)]
@@ -62,8 +62,7 @@ class ExportRowsRpc(ContactsCore):
         if unknown:
             session.rollback()
             raise ValidationFailed(
-                f"No custom field {', '.join(unknown)}.",
-                {"columns": [f"No active custom field {key}." for key in unknown]},
+                "contact.invalid", {"columns": [coded("value.no_custom_field", key=key) for key in unknown]}
             )
         condition = selections.scoped_condition(chosen, session, actor)
         total = storage.count(session, condition) if position is None else None

@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, pre_load, validates
 
+from piiri.errors import coded
 from piiri.fields import BoundedList
 from services.contacts.contract import ContactSummary, EventEnvelope, parse_id
 from services.contacts.validation import contract as codes
@@ -52,7 +53,7 @@ class _ContactIds(codes.CodedSchema):
     def check_ids(self, value: list[str], **kwargs: object) -> None:
         bad = [item for item in value if parse_id(item) is None]
         if bad:
-            raise ValidationError(f"Not contact ids: {', '.join(map(str, bad[:20]))}.")
+            raise ValidationError([coded("value.not_ids", ids=", ".join(map(str, bad[:20])))])
 
 
 class MembersInput(_ContactIds):

@@ -145,10 +145,7 @@ def clean_depth(value):
     except (TypeError, ValueError):
         depth = -1
     if isinstance(value, bool) or not 0 <= depth <= MAX_DEPTH:
-        raise ValidationFailed(
-            f"max_depth must be a whole number from 0 to {MAX_DEPTH}.",
-            {"max_depth": [f"Give 0..{MAX_DEPTH} (0: only top-level groups)."]},
-        )
+        raise ValidationFailed("contact.invalid", {"max_depth": [coded("err.group_depth", max=MAX_DEPTH)]})
     return depth
 
 

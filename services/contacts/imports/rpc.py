@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.contacts import rich_fields, scopes
 from services.contacts.consents import storage as consent_storage
 from services.contacts.contract import ContactInput, whole_contact_errors
@@ -114,9 +114,7 @@ class ImportsRpc(ContactsCore):
             actor.require("contacts.edit")
         import_id = _import_id(import_id)
         if not isinstance(rows, list) or len(rows) > MAX_CHUNK_ROWS:
-            raise ValidationFailed(
-                f"A chunk is a list of at most {MAX_CHUNK_ROWS} rows.", {"rows": ["Too many or not a list."]}
-            )
+            raise ValidationFailed("contact.invalid", {"rows": [coded("value.list_max", max=MAX_CHUNK_ROWS)]})
         chunk_no = int(chunk_no)
         prepared, results = _prepare_rows(rows)
         self._wait_for_previous_chunk(import_id, chunk_no)

@@ -6,7 +6,7 @@ import logging
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, NotFound, PiiriError, ServiceUnavailable, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.core import ContactsCore
@@ -112,8 +112,7 @@ class RetentionRpc(ContactsCore):
         unknown = [rule_id for rule_id in wanted if rule_id not in by_id]
         if unknown:
             raise ValidationFailed(
-                "Unknown or disabled retention rule.",
-                {"rule_ids": [f"No enabled retention rule {rule_id}." for rule_id in unknown]},
+                "contact.invalid", {"rule_ids": [coded("err.dp_no_rule", id=rule_id) for rule_id in unknown]}
             )
         return [by_id[rule_id] for rule_id in dict.fromkeys(wanted)]
 

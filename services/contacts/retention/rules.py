@@ -7,6 +7,7 @@ within ``years``: past retention ``years`` after the later of the last change an
 
 from datetime import UTC, timedelta
 
+from piiri.errors import coded
 from services.contacts.retention.contract import KINDS
 
 MAX_YEARS = 100
@@ -32,12 +33,12 @@ def last_qualifying_day(today, years):
 def config_problems(kind, config):
     """{field: [message]} for a rule's kind and config (empty if they are fine)."""
     if kind not in KINDS:
-        return {"kind": [f"Unknown rule kind. Known kinds: {', '.join(KINDS)}."]}
+        return {"kind": [coded("value.one_of", choices=", ".join(KINDS))]}
     if not isinstance(config, dict):
-        return {"config": ['Give the rule\'s settings as an object, e.g. {"years": 5}.']}
+        return {"config": ["err.dp_rule_config"]}
     unknown = sorted(set(config) - {"years"})
     if unknown:
-        return {"config": [f"Unknown setting {name!r}; a {kind} rule has only years." for name in unknown]}
+        return {"config": [coded("err.dp_rule_setting", name=name) for name in unknown]}
     years = config.get("years")
     if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
         return {"config.years": ["err.dp_years"]}

@@ -37,7 +37,11 @@ class ExportJob(Schema):
             "(labels), skipped_deceased, skipped_no_email, skipped_duplicate_address (e-mail lists)."
         }
     )
-    error = fields.String(allow_none=True)
+    error = fields.String(
+        allow_none=True,
+        metadata={"description": "Why it failed: a code (e.g. value.no_custom_field) with error_params."},
+    )
+    error_params = fields.Dict(metadata={"description": "The values the error's text needs."})
     file_name = fields.String(allow_none=True)
     content_type = fields.String(allow_none=True)
     size = fields.Integer(allow_none=True, metadata={"description": "Bytes of the finished file."})

@@ -362,5 +362,5 @@ def get_format(name: str) -> FormatInfo:
     except (KeyError, TypeError):
         known = ", ".join(_BY_NAME)
         raise ValidationFailed(
-            f"Unknown export format {name!r}; use one of {known}.", {"format": [f"Use one of {known}."]}
+            "exp.err.invalid", {"format": [coded("value.one_of", choices=known)]}
         ) from None

@@ -26,7 +26,7 @@ def write_qr(row, out, image="png", scale=6):
 def write(rows, options, out, language):
     first = next(iter(rows), None)
     if first is None:
-        raise ValidationFailed("The QR code needs one contact.", {"selection": ["No contact."]})
+        raise ValidationFailed("exp.err.one_contact", {"selection": ["exp.err.one_contact"]})
     write_qr(first, out, options["image"], options["scale"])
     if options["image"] == "svg":
         return {"content_type": "image/svg+xml", "extension": "svg"}

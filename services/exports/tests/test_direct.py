@@ -41,7 +41,9 @@ def test_i2_issue11_stream_formats_and_fields_are_checked():
     assert direct.stream_content_type("ndjson") == "application/x-ndjson"
     with pytest.raises(ValidationFailed) as caught:
         direct.stream_content_type("xlsx")
-    assert caught.value.message == "format must be ndjson or json."
+    assert caught.value.details == {
+        "format": [{"code": "value.one_of", "params": {"choices": "ndjson, json"}}]
+    }
     fields = direct.stream_fields(["display_name", "custom.jasenlaji"])
     assert fields[-1] == "custom.jasenlaji" and "display_name" in fields and "custom" not in fields
     with pytest.raises(ValidationFailed):

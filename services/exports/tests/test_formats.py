@@ -178,7 +178,7 @@ def test_i2_qr_vcard_is_a_png_or_svg_of_one_contact():
     assert body.startswith(b"\x89PNG") and result is None
     body, result = write("qr_vcard", {"image": "svg"}, given=[sample_row()])
     assert b"<svg" in body and result == {"content_type": "image/svg+xml", "extension": "svg"}
-    with pytest.raises(ValidationFailed, match="one contact"):
+    with pytest.raises(ValidationFailed, match="exp.err.one_contact"):
         write("qr_vcard", given=[])
 
 
@@ -195,12 +195,18 @@ def test_i2_ndjson_and_json_stream_rows():
 def test_i2_registry_lists_formats_and_refuses_unknown_ones_and_columns():
     names = [item.name for item in formats()]
     assert {"xlsx", "csv", "email_list", "email_csv", "vcard", "qr_vcard", "ndjson", "json"} <= set(names)
-    with pytest.raises(ValidationFailed, match="Unknown export format"):
+    with pytest.raises(ValidationFailed, match="exp.err.invalid"):
         get_format("docx")
-    with pytest.raises(ValidationFailed, match="Unknown columns: salary"):
+    with pytest.raises(ValidationFailed) as unknown:
         export_columns.check_columns(["display_name", "salary"])
-    with pytest.raises(ValidationFailed, match="Unknown custom fields: custom.nope"):
+    assert unknown.value.details == {
+        "columns": [{"code": "exp.err.unknown_column", "params": {"key": "salary"}}]
+    }
+    with pytest.raises(ValidationFailed) as no_field:
         export_columns.resolve(["custom.nope"], CUSTOM)
+    assert no_field.value.details == {
+        "columns": [{"code": "value.no_custom_field", "params": {"key": "nope"}}]
+    }
     assert export_columns.check_columns(None)[0] == "display_name"
 
 

@@ -44,4 +44,4 @@ def test_issue12_an_export_that_lost_the_broker_is_left_for_recovery_not_failed(
 def test_issue12_any_other_unexpected_error_still_fails_the_export(worker, storage):
     run_with(worker, RuntimeError("boom"))
     storage.fail.assert_called_once()
-    assert "unexpectedly" in storage.fail.call_args.args[2]
+    assert "exp.err.unexpected" in storage.fail.call_args.args[2]

@@ -42,7 +42,7 @@ class ImportOptions(Schema):
     @validates_schema
     def check_match_on(self, data: Mapping[str, Any], **kwargs: object) -> None:
         if data.get("on_duplicate", "create") != "create" and not data.get("match_on", MATCH_ON):
-            raise ValidationError("Choose at least one way to match duplicates.", "match_on")
+            raise ValidationError("imp.err.match_on", "match_on")
 
 
 class ImportJob(Schema):
