@@ -153,6 +153,7 @@
     var shownFor = null;
 
     function close() {
+      asked++; // an answer still on its way is not shown any more
       list.hidden = true;
       list.textContent = "";
       options = [];
