@@ -20,6 +20,7 @@ from gateway import (
     data_protection,
     exports,
     gdpr,
+    global_search,
     groups,
     imports,
     mailing,
@@ -50,6 +51,7 @@ AREAS = (
     surveys.AREA,
     mailing.AREA,
     billing.AREA,
+    global_search.AREA,
     site.AREA,
 )
 

@@ -84,6 +84,23 @@ class BrowserPage:
         """How many elements match now (no waiting)."""
         return self.call("eval_on_selector_all", selector, "elements => elements.length")
 
+    def nav(self, selector):
+        """Follow a link of the header's menus (issue 13): open the menu holding it (its disclosure button,
+        and at phone width the Menu button first), then click the link."""
+        self.call(
+            "eval_on_selector",
+            selector,
+            """link => {
+                const toggle = document.getElementById("menu-toggle");
+                if (toggle && getComputedStyle(toggle).display !== "none"
+                    && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
+                const menu = link.closest("[data-menu]");
+                const button = menu && menu.querySelector("button[aria-expanded]");
+                if (button && button.getAttribute("aria-expanded") !== "true") button.click();
+            }""",
+        )
+        self.click(selector)
+
     def cookies(self):
         return {cookie["name"]: cookie for cookie in self.call("context.cookies")}
 

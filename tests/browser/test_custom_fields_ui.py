@@ -20,7 +20,7 @@ def test_c3_admin_defines_fills_sees_and_filters_a_custom_field(system, browser)
 
     browser.open("/login")
     log_in(browser, "paakayttaja", PASSWORD)
-    browser.click("#nav-custom-fields")
+    browser.nav("#nav-custom-fields")
     browser.wait_for_url("**/settings/custom-fields")
 
     # A bad key is refused beside its input; then the field is created.

@@ -60,7 +60,7 @@ def test_g5_retention_lists_a_contact_past_retention_and_erases_it(system, brows
 
     browser.open("/contacts")
     log_in(browser, "tsv", PASSWORD)
-    browser.click("#nav-data-protection")
+    browser.nav("#nav-data-protection")
     browser.wait_for_url("**/data-protection/retention")
     assert browser.count("#no-past") == 1
     browser.fill("#rule-name", "Passiiviset 5 v")

@@ -61,7 +61,7 @@ def test_i2_export_the_current_search_as_excel_and_download_it(exporting, browse
     assert [row[0] for row in rows[1:]] == ["Aino Exceltesti", "Eino Exceltesti"]  # Oulu and the deceased out
     assert rows[1][5].date().isoformat() == "1990-04-05"
 
-    browser.click("#nav-exports")
+    browser.nav("#nav-exports")
     browser.wait_for_url("**/exports")
     assert browser.count("#export-jobs tbody tr") == 1
 

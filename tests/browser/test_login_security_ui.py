@@ -31,7 +31,7 @@ def test_s1_enable_totp_then_log_in_with_password_and_code(system, browser):
     submit_login(browser, "maija", PASSWORD)
     browser.wait_for_url("**/contacts")
 
-    browser.click("#current-user")
+    browser.nav("#nav-account")  # the account menu (#current-user) holds it
     browser.wait_for_url("**/account")
     assert browser.text("h1") == "Oma tili"
     assert browser.get_attribute("#totp-state", "data-enabled") == "false"
@@ -48,7 +48,7 @@ def test_s1_enable_totp_then_log_in_with_password_and_code(system, browser):
     assert browser.text("#account-done") == "Kaksivaiheinen kirjautuminen on käytössä."
     assert browser.get_attribute("#totp-state", "data-enabled") == "true"
 
-    browser.click("#logout")
+    browser.nav("#logout")
     browser.wait_for_url("**/login")
     submit_login(browser, "maija", PASSWORD)
     browser.wait_for_url("**/login/totp")

@@ -50,12 +50,12 @@ def test_c4_save_a_shared_search_and_open_it_as_another_user(system, browser):
     browser.wait_for_url("**/saved-searches")
     assert "Sinulla on jo tämänniminen tallennettu haku." in browser.text("#ss-errors")
     assert browser.count("#saved-searches tbody tr") == 1
-    browser.click("#logout")
+    browser.nav("#logout")
     browser.wait_for_url("**/login")
 
     # Pekka opens it from the saved searches page: the same results and count.
     log_in(browser, "pekka", PASSWORD)
-    browser.click("#nav-saved-searches")
+    browser.nav("#nav-saved-searches")
     browser.wait_for_url("**/saved-searches")
     row = browser.text("#saved-searches tbody tr")
     assert "Elävät Virtaset" in row and "maija" in row
@@ -72,7 +72,7 @@ def test_c4_save_a_shared_search_and_open_it_as_another_user(system, browser):
     browser.click("#saved-search-open-submit")
     browser.wait_for_url("**/contacts?q=virtanen&deceased=exclude")
     assert browser.text("#result-count") == "2 osumaa"
-    browser.click("#logout")
+    browser.nav("#logout")
     browser.wait_for_url("**/login")
 
     # Maija renames it, stops sharing it and deletes it behind a confirmation.

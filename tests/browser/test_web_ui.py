@@ -114,7 +114,7 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     assert changed in {(who, what) for _, who, what in trail_rows(browser)}
 
     # Log out: back on the login page, the session is gone.
-    browser.click("#logout")
+    browser.nav("#logout")
     browser.wait_for_url("**/login")
     assert browser.text("#flash") == "You have logged out."
     assert "piiri_session" not in browser.cookies()

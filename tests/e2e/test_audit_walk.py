@@ -81,6 +81,7 @@ ROUTE_AUDIT = {
     "GET /api/v1/api-tokens/<token_id>": (STAFF_READ, STAFF_SHOWN),
     # --- contacts ---
     "GET /contacts": (PERSONAL, "the contact list"),
+    "GET /search/suggestions": (PERSONAL, "the header search's suggestions"),
     "GET /contacts/<contact_id>": (PERSONAL, "a contact's page"),
     "GET /contacts/new": (NO_PERSONAL_DATA, "an empty form"),
     "GET /contacts/<contact_id>/edit": (PERSONAL, "the edit form, filled in"),
@@ -476,6 +477,7 @@ PARAMS = {
     "GET /api/v1/contacts:compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:export": lambda s: {"format": "ndjson", "q": "kävelijä"},
     "GET /contacts": lambda s: {"q": "kävelijä"},
+    "GET /search/suggestions": lambda s: {"q": "kävelijä"},
     "GET /api/v1/contacts": lambda s: {"q": "kävelijä"},
     "GET /api/v1/contacts:count": lambda s: {"q": "kävelijä", "born_from": "1900-01-01"},
     "GET /contacts/advanced": lambda s: {"r1_field": "text", "r1_value": "kävelijä"},

@@ -106,6 +106,7 @@ ROUTE_PERMISSIONS = {
     "DELETE /api/v1/api-tokens/<token_id>": USERS,
     # --- contacts (C1, C2, C4) ---
     "GET /contacts": VIEW,
+    "GET /search/suggestions": VIEW,  # the header's global search (issue 13)
     "GET /contacts/<contact_id>": VIEW,
     "GET /contacts/new": EDIT,
     "POST /contacts/new": EDIT,

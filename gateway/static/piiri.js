@@ -1,0 +1,321 @@
+/* Piiri web UI: the header's menus and global search (issue 13 item 1). Plain JavaScript, no build step;
+   served from gateway/static like piiri.css (static_url adds the content hash). Progressive enhancement:
+   without it every top-level menu is a link to its area's first page, the sub-menus open on hover and
+   focus (CSS), the mobile menu is always open and the search is a plain form to the contact list.
+
+   - Menus (base.html, templates/_menu.html): each [data-menu] gets a disclosure button (aria-expanded,
+     aria-controls) in place of its link; Escape closes and returns focus, Up/Down move in an open menu,
+     a click elsewhere or focus leaving closes it. At ≤ 800 px one "Menu" button shows the areas.
+   - Global search (global_search/_box.html): an ARIA 1.2 combobox with a listbox of suggestions from
+     /search/suggestions (JSON); "/" focuses it when no other field has the keyboard; Up/Down choose,
+     Enter opens the chosen person (/contacts/<id>), Enter without a choice searches the contact list,
+     Escape closes the suggestions (a second Escape empties the box). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function onReady(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  /* --- menus ------------------------------------------------------------------------------------- */
+
+  var menus = [];
+
+  function closeMenu(menu, focusButton) {
+    if (menu.button.getAttribute("aria-expanded") !== "true") return;
+    menu.button.setAttribute("aria-expanded", "false");
+    menu.list.hidden = true;
+    menu.item.classList.remove("open");
+    if (focusButton) menu.button.focus();
+  }
+
+  function openMenu(menu) {
+    menus.forEach(function (other) {
+      if (other !== menu) closeMenu(other, false);
+    });
+    menu.button.setAttribute("aria-expanded", "true");
+    menu.list.hidden = false;
+    menu.item.classList.add("open");
+  }
+
+  function menuLinks(menu) {
+    return Array.prototype.slice.call(menu.list.querySelectorAll("a, button"));
+  }
+
+  function setUpMenu(item) {
+    var link = item.querySelector(".menu-top");
+    var list = item.querySelector(".submenu");
+    if (!link || !list || link.tagName !== "A") return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.id = link.id;
+    button.textContent = link.textContent;
+    ["aria-current", "aria-label"].forEach(function (name) {
+      if (link.hasAttribute(name)) button.setAttribute(name, link.getAttribute(name));
+    });
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", list.id);
+    link.replaceWith(button);
+    list.hidden = true;
+    var menu = { item: item, button: button, list: list };
+    menus.push(menu);
+
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-expanded") === "true") {
+        closeMenu(menu, false);
+      } else {
+        openMenu(menu);
+      }
+    });
+    button.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        openMenu(menu);
+        var links = menuLinks(menu);
+        if (links.length) links[event.key === "ArrowDown" ? 0 : links.length - 1].focus();
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      var links = menuLinks(menu);
+      var index = links.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        links[(index + step + links.length) % links.length].focus();
+      } else if (event.key === "Home" || event.key === "End") {
+        event.preventDefault();
+        links[event.key === "Home" ? 0 : links.length - 1].focus();
+      }
+    });
+    item.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        event.preventDefault();
+        closeMenu(menu, true);
+      }
+    });
+    item.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !item.contains(event.relatedTarget)) closeMenu(menu, false);
+    });
+  }
+
+  function setUpMobileMenu() {
+    var toggle = document.getElementById("menu-toggle");
+    var header = document.getElementById("topbar");
+    if (!toggle || !header) return;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("menu-open", open);
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true" && !event.defaultPrevented) {
+        toggle.setAttribute("aria-expanded", "false");
+        header.classList.remove("menu-open");
+        toggle.focus();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    menus.forEach(function (menu) {
+      if (!menu.item.contains(event.target)) closeMenu(menu, false);
+    });
+  });
+
+  /* --- global search ----------------------------------------------------------------------------- */
+
+  var DELAY_MS = 150;
+  var MIN_CHARS = 2;
+
+  function isTypingField(element) {
+    if (!element || element === document.body) return false;
+    if (element.isContentEditable) return true;
+    var tag = element.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
+  function setUpSearch(form) {
+    var input = form.querySelector("[role=combobox]");
+    var list = form.querySelector("[role=listbox]");
+    var status = form.querySelector("[role=status]");
+    var url = form.getAttribute("data-suggest-url");
+    if (!input || !list || !url) return;
+    var options = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    var shownFor = null;
+
+    function close() {
+      asked++; // an answer still on its way is not shown any more
+      list.hidden = true;
+      list.textContent = "";
+      options = [];
+      active = -1;
+      shownFor = null;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function choose(index) {
+      options.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === index ? "true" : "false");
+        option.classList.toggle("active", at === index);
+      });
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function option(id, url, name, detail, extraClass) {
+      var li = document.createElement("li");
+      li.id = id;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.setAttribute("data-url", url);
+      li.className = "global-search-option" + (extraClass ? " " + extraClass : "");
+      var title = document.createElement("span");
+      title.className = "global-search-name";
+      title.textContent = name;
+      li.appendChild(title);
+      if (detail && detail.length) {
+        var more = document.createElement("span");
+        more.className = "global-search-detail";
+        detail.forEach(function (text) {
+          var part = document.createElement("span");
+          part.textContent = text;
+          more.appendChild(part);
+        });
+        li.appendChild(more);
+      }
+      li.addEventListener("mousedown", function (event) {
+        event.preventDefault(); // keep the focus in the box until we leave the page
+      });
+      li.addEventListener("click", function () {
+        window.location.assign(url);
+      });
+      return li;
+    }
+
+    function show(query, body) {
+      list.textContent = "";
+      options = body.items.map(function (item, index) {
+        return option("global-search-option-" + index, item.url, item.name, item.detail, "");
+      });
+      if (!body.items.length) {
+        var none = document.createElement("li");
+        none.className = "global-search-none";
+        none.setAttribute("role", "presentation");
+        none.textContent = body.status;
+        list.appendChild(none);
+      }
+      options.push(option("global-search-all", body.all.url, body.all.label, [], "global-search-all"));
+      options.forEach(function (li) {
+        list.appendChild(li);
+      });
+      shownFor = query;
+      active = -1;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      input.removeAttribute("aria-activedescendant");
+      status.textContent = body.status;
+    }
+
+    function ask() {
+      var query = input.value.trim();
+      if (query.length < MIN_CHARS) {
+        close();
+        status.textContent = "";
+        return;
+      }
+      if (query === shownFor) return;
+      var number = ++asked;
+      fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          var type = response.headers.get("Content-Type") || "";
+          if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (body) {
+          if (number === asked && document.activeElement === input && input.value.trim() === query) {
+            show(query, body);
+          }
+        })
+        .catch(function () {
+          if (number === asked) close(); // the box stays a plain search of the contact list
+        });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, DELAY_MS);
+    });
+    input.addEventListener("focus", function () {
+      if (input.value.trim().length >= MIN_CHARS) ask();
+    });
+    input.addEventListener("blur", function () {
+      window.setTimeout(close, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      var open = !list.hidden && options.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!open) {
+          shownFor = null;
+          ask();
+          return;
+        }
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        var next = active + step;
+        if (next >= options.length) next = 0;
+        if (next < -1) next = options.length - 1;
+        if (active === -1 && step === -1) next = options.length - 1;
+        choose(next);
+      } else if (event.key === "Enter") {
+        if (open && active >= 0) {
+          event.preventDefault();
+          window.location.assign(options[active].getAttribute("data-url"));
+        }
+        // otherwise the form searches the contact list (?q=)
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        if (open) {
+          close();
+        } else {
+          input.value = "";
+          status.textContent = "";
+        }
+      } else if (event.key === "Tab") {
+        close();
+      }
+    });
+
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTypingField(event.target) || event.defaultPrevented) return;
+      event.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+
+  onReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-menu]"), setUpMenu);
+    setUpMobileMenu();
+    var form = document.getElementById("global-search-form");
+    if (form) setUpSearch(form);
+  });
+})();
