@@ -342,6 +342,7 @@ def cmd_run(args):
         start_limesurvey_emulator(config)
     if not args.services:  # everything in one process (make run): a local Campaign Monitor too
         local_campaign_monitor(config, names)
+        local_einvoice_operator(config, names)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -381,6 +382,22 @@ def start_limesurvey_emulator(config):
         f"LimeSurvey emulator with demo surveys at {server.url} ({DEMO_USER[0]} / {DEMO_USER[1]})", flush=True
     )
     return server
+
+
+def local_einvoice_operator(config, names):
+    """B3: without BILLING_EINVOICE_URL, `piiri run` of every service in one process (make run) starts the
+    local e-invoice operator (emulators/einvoice/) on PIIRI_EINVOICE_EMULATOR_PORT (default 8092) and
+    points billing at it; PIIRI_EINVOICE_EMULATOR=0 turns this off."""
+    if "billing" not in names or config.get("BILLING_EINVOICE_URL"):
+        return
+    if os.environ.get("PIIRI_EINVOICE_EMULATOR", "1") == "0":
+        return
+    from emulators.einvoice.operator import serve
+
+    port = int(os.environ.get("PIIRI_EINVOICE_EMULATOR_PORT", "8092"))
+    server = serve("local-einvoice-key", port=port)
+    config.update({"BILLING_EINVOICE_URL": server.url, "BILLING_EINVOICE_KEY": "local-einvoice-key"})
+    print(f"E-invoice operator emulator at {server.url} (no BILLING_EINVOICE_URL set)", flush=True)
 
 
 def local_campaign_monitor(config, names):

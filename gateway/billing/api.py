@@ -155,6 +155,34 @@ class BillingApiRoutes(GatewayCore):
         return file_answer(self.call("billing", "invoice_finvoice", invoice_id, transmission))
 
     @api_operation(
+        (
+            "B3: send the invoice as a Finvoice e-invoice through the configured operator; the sending with "
+            "the operator's first answer (accepted, or rejected with its reason). 409 if it was already "
+            "sent (and not rejected) or no operator is configured, 503 if the operator does not answer"
+        ),
+        permission=MANAGE_INVOICES,
+        body=schemas.EInvoiceTransmission,
+        responses={201: (schemas.EInvoiceSending, "Sent")},
+        errors=(403, 404, 409, 422, 503),
+    )
+    @http("POST", "/api/v1/billing/invoices/<invoice_id>/einvoice")
+    def api_billing_invoice_einvoice(self, request, invoice_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        sending = self.call("billing", "send_einvoice", invoice_id, json_body(request))
+        return json_response(sending, status=201)
+
+    @api_operation(
+        "B3: the invoice's e-invoice sendings, newest first, each brought up to date with the operator",
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.EInvoiceSendingList},
+        errors=(403, 404),
+    )
+    @http("GET", "/api/v1/billing/invoices/<invoice_id>/einvoices")
+    def api_billing_invoice_einvoices(self, request, invoice_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "einvoice_sendings", invoice_id))
+
+    @api_operation(
         "B1: cancel an invoice with a credit note (the invoice stays, credited); 409 if it cannot be",
         permission=MANAGE_INVOICES,
         responses={201: (schemas.Invoice, "The credit note")},

@@ -4,6 +4,9 @@ name as `schemas.<Name>`; a name imported "as" itself is re-exported for them.""
 from marshmallow import Schema, fields
 
 from gateway.openapi import AnyObject as AnyObject
+from services.billing.contract import EInvoiceSending as EInvoiceSending
+from services.billing.contract import EInvoiceSendingList as EInvoiceSendingList
+from services.billing.contract import EInvoiceTransmission as EInvoiceTransmission
 from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
 from services.billing.contract import RunInput as RunInput

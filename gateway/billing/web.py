@@ -14,7 +14,7 @@ from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_INVOICES
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri.errors import Conflict, NotFound, PiiriError, ValidationFailed
+from piiri.errors import Conflict, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.billing.contract import DELIVERIES, VAT_CLASSES
 
 REFRESH_SECONDS = 2
@@ -41,7 +41,7 @@ def where_text(params, t):
 def problems(exc, t):
     """A service error as messages in the user's language: its code, then each detail's code (a detail
     repeating the error's own code adds only where it happened); no parameter is shown by its name."""
-    found = [t.service_message(exc.message)]
+    found = [t.service_message(exc.message, exc.params)]
     for messages in (exc.details or {}).values():
         for message in messages if isinstance(messages, list) else [messages]:
             code = str(message.get("code") if isinstance(message, dict) else message)
@@ -143,11 +143,37 @@ class BillingWebRoutes(GatewayCore):
     @web_page
     def web_billing_invoice(self, request, invoice_id):
         principal = self.web_principal(request, MANAGE_INVOICES)
+        return self._invoice_page(request, principal, invoice_id)
+
+    def _invoice_page(self, request, principal, invoice_id, einvoice_form=None, errors=(), status=200):
         invoice = self.call("billing", "get_invoice", invoice_id)
         payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
+        sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
         return self._billing_page(
-            request, principal, "billing/invoice.html", invoice=invoice, payments=payments
+            request,
+            principal,
+            "billing/invoice.html",
+            status=status,
+            invoice=invoice,
+            payments=payments,
+            sendings=sendings,
+            einvoice_form=einvoice_form or {},
+            einvoice_errors=list(errors),
         )
+
+    @http("POST", "/billing/invoices/<invoice_id>/einvoice")
+    @web_page
+    def web_billing_invoice_einvoice(self, request, invoice_id):
+        """B3: send the invoice as a Finvoice e-invoice to the address and operator of the form."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        form = {name: request.form.get(name, "") for name in ("to_identifier", "to_intermediator")}
+        try:
+            self.call("billing", "send_einvoice", invoice_id, form)
+        except (ValidationFailed, Conflict, ServiceUnavailable) as exc:
+            t = Translator(language_of(request))
+            return self._invoice_page(request, principal, invoice_id, form, problems(exc, t), status=422)
+        return see_other(f"/billing/invoices/{invoice_id}#einvoice")
 
     @http("GET", "/billing/invoices/<invoice_id>/finvoice")
     @web_page

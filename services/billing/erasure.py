@@ -1,7 +1,8 @@
 """The billing service's part of G3 and G4, mixed into BillingService.
 
-G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, and
-the payments on them (audited). G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.billing``)
+G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the
+payments on them and their e-invoice sendings (audited). G4: ``on_erasure_requested`` (durable queue
+``piiri.erasure.billing``)
 pseudonymises them, keeping the bookkeeping records (erasure_storage.py says what and why), then reports.
 """
 
@@ -15,6 +16,8 @@ from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS
 from services.billing import erasure_storage, models
 from services.billing.core import BillingCore
+from services.billing.einvoice import storage as einvoice_storage
+from services.billing.einvoice.views import sending_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
 
@@ -34,6 +37,7 @@ REPORTED_INVOICE = (
     "paid_amount",
 )
 REPORTED_PAYMENT = ("id", "booked_on", "amount", "reference", "payer_name", "payer_iban", "invoice_id")
+REPORTED_EINVOICE = ("sent_at", "status", "to_identifier", "to_intermediator", "invoice_id")
 
 
 def reported(view, names):
@@ -57,18 +61,22 @@ class BillingErasure(BillingCore):
             reported(payment_view(row), REPORTED_PAYMENT)
             for row in erasure_storage.payments_of(session, [row["id"] for row in found])
         ]
+        sent = [
+            reported(sending_view(row), REPORTED_EINVOICE)
+            for row in einvoice_storage.of_invoices(session, [row["id"] for row in found])
+        ]
         session.rollback()
         self.audit.read(
             actor,
             "invoice.personal_data_read",
             "contact",
             [str(contact_id)],
-            details={"invoices": len(items), "payments": len(paid)},
+            details={"invoices": len(items), "payments": len(paid), "einvoices": len(sent)},
         )
         return {
             "service": "billing",
             "contact_id": str(contact_id),
-            "sections": {"invoices": items, "payments": paid},
+            "sections": {"invoices": items, "payments": paid, "einvoices": sent},
         }
 
     @consume(protocol.request_queue("billing"), requeue_on_error=True)

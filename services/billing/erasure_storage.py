@@ -9,6 +9,7 @@ IBAN. The payer number of the "payer" reference scheme is deleted (the reference
 from sqlalchemy import Text, delete, func, or_, select, update
 
 from piiri import outbox as outbox_rows
+from services.billing.einvoice import storage as einvoice_storage
 from services.billing.models import invoice_runs, invoices, payers, payments
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
@@ -70,6 +71,7 @@ def erase_contact(session, contact_id):
         if ids
         else []
     )
+    addresses = einvoice_storage.forget_addresses(session, ids)
     payer_rows = session.execute(
         delete(payers).where(payers.c.contact_id == contact_id).returning(payers.c.contact_id)
     ).all()
@@ -78,6 +80,7 @@ def erase_contact(session, contact_id):
         "payments_pseudonymised": len(paid),
         "payer_numbers_deleted": len(payer_rows),
         "run_selections_cut": runs,
+        "einvoice_addresses_cleared": addresses,
     }
 
 

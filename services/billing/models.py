@@ -1,5 +1,6 @@
 """Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
-their lines, invoice runs, bank files and payments, and the outbox (migrations/ creates exactly this).
+their lines, invoice runs, bank files and payments, e-invoice sendings, and the outbox (migrations/
+creates exactly this).
 
 Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
 their name, address and e-mail are pseudonymised (erasure.py)."""
@@ -206,6 +207,27 @@ payments = Table(
     CheckConstraint("status IN ('matched', 'unmatched')", name="payments_status"),
     Index("payments_unmatched", "created_at", postgresql_where=text("status = 'unmatched'")),
     Index("payments_invoice", "invoice_id"),
+)
+
+# B3: each time an invoice was sent as a Finvoice e-invoice through the operator (einvoice/): the
+# operator's message id and what it answered; to_identifier (the buyer's e-invoice address) is cleared by
+# erasure.
+einvoice_sendings = Table(
+    "einvoice_sendings",
+    metadata,
+    _id(),
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id"), nullable=False),
+    Column("message_id", Text),  # the operator's id; none when it refused the message at once
+    Column("status", Text, nullable=False),  # accepted | delivered | rejected
+    Column("reason", Text),  # the operator's reason for a rejection
+    Column("to_identifier", Text),
+    Column("to_intermediator", Text, nullable=False),
+    Column("actor_username", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("status IN ('accepted', 'delivered', 'rejected')", name="einvoice_sendings_status"),
+    Index("einvoice_sendings_invoice", "invoice_id", "sent_at"),
+    Index("einvoice_sendings_pending", "sent_at", postgresql_where=text("status = 'accepted'")),
 )
 
 outbox = outbox_table(metadata)

@@ -192,6 +192,10 @@ ROUTE_AUDIT = {
     "GET /api/v1/billing/invoices/<invoice_id>": (PERSONAL, "an invoice: the payer's name and address"),
     "GET /api/v1/billing/invoices/<invoice_id>/pdf": (PERSONAL, "an invoice PDF"),
     "GET /api/v1/billing/invoices/<invoice_id>/finvoice": (PERSONAL, "an invoice as Finvoice XML"),
+    "GET /api/v1/billing/invoices/<invoice_id>/einvoices": (
+        PERSONAL,
+        "an invoice's e-invoice sendings: the payer's e-invoice address",
+    ),
     "POST /api/v1/billing/runs:preview": (
         PERSONAL,
         "who a run would invoice (read through contacts.payer_page)",
@@ -253,11 +257,13 @@ WRITE_ROUTES = {
     "POST /api/v1/billing/fee-types",
     "POST /api/v1/billing/invoices",
     "POST /api/v1/billing/invoices/<invoice_id>/credit",
+    "POST /api/v1/billing/invoices/<invoice_id>/einvoice",
     "POST /api/v1/billing/runs",
     "POST /api/v1/billing/bank-files",
     "POST /api/v1/billing/payments/<payment_id>/match",
     "POST /billing/fee-types",
     "POST /billing/invoices/<invoice_id>/credit",
+    "POST /billing/invoices/<invoice_id>/einvoice",
     "POST /billing/runs",
     "POST /billing/bank-files",
     "POST /billing/payments/<payment_id>/match",
@@ -526,6 +532,7 @@ NAMED_SUBJECTS = {
     # An invoice's PDF and XML name its payer (the contact whose invoice it is).
     "GET /api/v1/billing/invoices/<invoice_id>/pdf": "anna",
     "GET /api/v1/billing/invoices/<invoice_id>/finvoice": "anna",
+    "GET /api/v1/billing/invoices/<invoice_id>/einvoices": "anna",
     "GET /billing/invoices/<invoice_id>/pdf": "anna",
     "GET /billing/invoices/<invoice_id>/finvoice": "anna",
     "GET /api/v1/imports/<import_id>/preview": "import",

@@ -83,6 +83,45 @@ class RunInput(Schema):
     delivery = fields.String(load_default="print", validate=validate.OneOf(DELIVERIES))
 
 
+class EInvoiceTransmission(Schema):
+    """Where an e-invoice goes (B3): the receiver's e-invoice address and operator."""
+
+    to_identifier = fields.String(
+        required=True,
+        metadata={
+            "description": "The receiver's e-invoice address: an OVT code (0037 + business id) or IBAN."
+        },
+    )
+    to_intermediator = fields.String(
+        required=True, metadata={"description": "The receiver's operator: its BIC or OVT code."}
+    )
+
+
+class EInvoiceSending(Schema):
+    """One sending of an invoice as a Finvoice e-invoice, and what the operator did with it."""
+
+    id = fields.UUID()
+    invoice_id = fields.UUID()
+    message_id = fields.String(allow_none=True, metadata={"description": "The operator's id of the message."})
+    status = fields.String(
+        metadata={"description": "accepted (taken by the operator), delivered, or rejected (see reason)."}
+    )
+    reason = fields.String(
+        allow_none=True, metadata={"description": "The operator's reason for a rejection."}
+    )
+    to_identifier = fields.String(
+        allow_none=True, metadata={"description": "Null once the payer was erased."}
+    )
+    to_intermediator = fields.String()
+    actor_username = fields.String()
+    sent_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class EInvoiceSendingList(Schema):
+    items = fields.List(fields.Nested(EInvoiceSending))
+
+
 class InvoicePaidEvent(Schema):
     """invoice_paid: payments on an invoice reached its total (it is paid, or overpaid)."""
 

@@ -12,7 +12,8 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.billing import input_codes
 from services.billing.contract import INVOICE_STATUSES, PERMISSION, SingleInvoiceInput
 from services.billing.core import BillingCore
-from services.billing.documents import finvoice, pdf
+from services.billing.documents import pdf
+from services.billing.einvoice import message
 from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices import issuing, membership, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
@@ -226,24 +227,5 @@ class InvoicesRpc(BillingCore):
         return original["number"] if original else None
 
     def _finvoice(self, invoice, lines, transmission):
-        transmission = transmission or {}
-        if not isinstance(transmission, dict):
-            raise ValidationFailed("billing.finvoice_invalid", {"transmission": ["billing.not_an_object"]})
-        addresses = {
-            "from_identifier": self.settings.payee_business_id.replace("-", "") or "00370000000000",
-            "from_intermediator": str(self.config.get("BILLING_EINVOICE_OPERATOR") or "PIIRIOPERATOR"),
-            "to_identifier": str(transmission.get("to_identifier") or "00370000000000"),
-            "to_intermediator": str(
-                transmission.get("to_intermediator")
-                or self.config.get("BILLING_EINVOICE_OPERATOR")
-                or "PIIRIOPERATOR"
-            ),
-        }
-        try:
-            return finvoice.build(
-                invoice, lines, self.settings, addresses, pdf.barcode_of(invoice, self.settings)
-            )
-        except finvoice.InvalidFinvoice as exc:
-            raise ValidationFailed(
-                exc.code, {"finvoice": [{"code": exc.code, "params": exc.params}]}
-            ) from None
+        transmission = message.checked_transmission(transmission, required=False)
+        return message.build(invoice, lines, self.settings, self.config, transmission)

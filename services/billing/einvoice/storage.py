@@ -1,0 +1,64 @@
+"""SQL of the e-invoice sendings (models.einvoice_sendings)."""
+
+from sqlalchemy import func, insert, select, update
+
+from services.billing.models import einvoice_sendings
+
+PENDING_BATCH = 100
+
+
+def record(session, values):
+    row = session.execute(insert(einvoice_sendings).values(**values).returning(einvoice_sendings)).mappings()
+    return dict(row.one())
+
+
+def of_invoice(session, invoice_id):
+    """The invoice's sendings, newest first."""
+    rows = session.execute(
+        select(einvoice_sendings)
+        .where(einvoice_sendings.c.invoice_id == invoice_id)
+        .order_by(einvoice_sendings.c.sent_at.desc())
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def of_invoices(session, invoice_ids):
+    if not invoice_ids:
+        return []
+    rows = session.execute(
+        select(einvoice_sendings)
+        .where(einvoice_sendings.c.invoice_id.in_(invoice_ids))
+        .order_by(einvoice_sendings.c.sent_at)
+    ).mappings()
+    return [dict(row) for row in rows]
+
+
+def pending(session, invoice_id=None, limit=PENDING_BATCH):
+    """Sendings the operator took and has not yet delivered or rejected (oldest first)."""
+    query = select(einvoice_sendings).where(einvoice_sendings.c.status == "accepted")
+    if invoice_id is not None:
+        query = query.where(einvoice_sendings.c.invoice_id == invoice_id)
+    rows = session.execute(query.order_by(einvoice_sendings.c.sent_at).limit(limit)).mappings()
+    return [dict(row) for row in rows]
+
+
+def set_outcome(session, sending_id, status, reason):
+    session.execute(
+        update(einvoice_sendings)
+        .where(einvoice_sendings.c.id == sending_id, einvoice_sendings.c.status == "accepted")
+        .values(status=status, reason=reason, updated_at=func.now())
+    )
+
+
+def forget_addresses(session, invoice_ids):
+    """Erasure: the buyer's e-invoice address goes; the fact of the sending stays with the invoice."""
+    if not invoice_ids:
+        return 0
+    return session.execute(
+        update(einvoice_sendings)
+        .where(
+            einvoice_sendings.c.invoice_id.in_(invoice_ids), einvoice_sendings.c.to_identifier.is_not(None)
+        )
+        .values(to_identifier=None)
+        .returning(einvoice_sendings.c.id)
+    ).rowcount
