@@ -159,3 +159,22 @@ def test_c4_issue13_ensure_finnish_collation_on_a_database_that_has_it(databases
         assert conn.execute(
             "SELECT count(*) FROM pg_collation WHERE collname = %s AND collprovider = 'i'", (FINNISH,)
         ).fetchone() == (1,)
+
+
+def test_c4_issue13_users_and_user_groups_in_finnish_order(clean_databases):
+    """The gateway's lists of staff accounts and user groups (access administration) too."""
+    from sqlalchemy import insert
+
+    from gateway.access_admin import list_user_groups, list_users
+    from gateway.models import user_groups, users
+
+    names = ["örjan", "åke", "zeta", "Ärla", "aino", "väinö", "wilma"]
+    with Session(clean_databases["gateway"]) as session:
+        for name in names:
+            session.execute(insert(users).values(username=name, password_hash="x", role="staff"))
+            session.execute(insert(user_groups).values(name=name.capitalize()))
+        session.commit()
+        assert [row["username"] for row in list_users(session)] == sorted(names, key=finnish_key)
+        assert [row["name"] for row in list_user_groups(session)] == sorted(
+            (name.capitalize() for name in names), key=finnish_key
+        )
