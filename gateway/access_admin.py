@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway import users as user_store
 from gateway.models import roles, sessions, user_group_members, user_group_scopes, user_groups, users
 from gateway.roles import MANAGE_USERS, PERMISSION_CODES, access_for_user
+from piiri.collation import finnish
 from piiri.errors import Conflict, NotFound, ValidationFailed, coded
 
 ROLE_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -168,7 +169,7 @@ PUBLIC_USER_COLUMNS = [
 
 
 def list_users(session):
-    rows = session.execute(select(*PUBLIC_USER_COLUMNS).order_by(func.lower(users.c.username)))
+    rows = session.execute(select(*PUBLIC_USER_COLUMNS).order_by(finnish(users.c.username), users.c.id))
     found = [dict(row._mapping) for row in rows]
     memberships = _groups_of_users(session, [row["id"] for row in found])
     for row in found:
@@ -183,7 +184,7 @@ def _groups_of_users(session, user_ids):
         select(user_group_members.c.user_id, user_groups.c.id, user_groups.c.name)
         .join(user_groups, user_groups.c.id == user_group_members.c.user_group_id)
         .where(user_group_members.c.user_id.in_(user_ids))
-        .order_by(user_groups.c.name)
+        .order_by(finnish(user_groups.c.name), user_groups.c.id)
     )
     result = {}
     for user_id, group_id, name in rows:
@@ -277,7 +278,7 @@ def check_admin_keeps_access(session, admin_id):
 
 
 def list_user_groups(session):
-    rows = session.execute(select(user_groups).order_by(func.lower(user_groups.c.name)))
+    rows = session.execute(select(user_groups).order_by(finnish(user_groups.c.name), user_groups.c.id))
     groups = [dict(row._mapping) for row in rows]
     _with_members_and_scopes(session, groups)
     return groups
@@ -291,7 +292,7 @@ def _with_members_and_scopes(session, groups):
             select(user_group_members.c.user_group_id, users.c.id, users.c.username)
             .join(users, users.c.id == user_group_members.c.user_id)
             .where(user_group_members.c.user_group_id.in_(ids))
-            .order_by(users.c.username)
+            .order_by(finnish(users.c.username), users.c.id)
         ):
             members.setdefault(group_id, []).append({"id": user_id, "username": username})
         for group_id, contact_group_id in session.execute(

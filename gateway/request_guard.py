@@ -43,6 +43,10 @@ class UriTooLong(PiiriError):
     code = "uri_too_long"
 
 
+class UnstorableText(ValidationFailed):
+    """A query parameter or form field that is not text PostgreSQL can store (a 422 naming it)."""
+
+
 def text_problem(value):
     """Why ``value`` (a str) cannot be stored as text, or None."""
     if "\x00" in value:
@@ -61,7 +65,7 @@ def _check_pairs(pairs):
         if problem:
             errors.setdefault("_name" if text_problem(name) else name, []).append(problem)
     if errors:
-        raise ValidationFailed(next(iter(errors.values()))[0], errors)
+        raise UnstorableText(next(iter(errors.values()))[0], errors)
 
 
 def _path(parts):
@@ -144,6 +148,8 @@ def refusal_page(request, exc):
     from gateway.web_helpers import error_status, html_response, language_of, render_html
 
     status = error_status(exc)
+    # What was wrong in the reader's language (issue 13 item 3), instead of the English message.
+    detail_key = {UnstorableText: "error.bad_text", UriTooLong: "error.query_too_long"}.get(type(exc))
     body = render_html(
         "error.html",
         language_of(request),
@@ -159,6 +165,8 @@ def refusal_page(request, exc):
         detail=Translator(language_of(request)).service_message(exc.message, exc.params)
         if is_code(exc.message)
         else exc.message,
+        detail_key=detail_key,
+        limit=f"{MAX_QUERY_BYTES:,}".replace(",", "\u00a0"),
     )
     return html_response(body, status)
 

@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
+from piiri.collation import ensure_finnish_collation
 from piiri.config import database_url
 
 
@@ -35,6 +36,13 @@ def ensure_database(url: str) -> bool:
     return False
 
 
+def ensure_collations(url: str) -> None:
+    """The collations the migrations and queries name (piiri.collation: ``fi-x-icu``), made if missing."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        ensure_finnish_collation(conn)
+
+
 def drop_database(url: str) -> None:
     parsed = make_url(url)
     admin = parsed.set(drivername="postgresql", database="postgres")
@@ -55,6 +63,7 @@ def migrate(
         url = database_url(config, service)
         if create:
             ensure_database(url)
+        ensure_collations(url)
         settings = alembic_config(service, url, migrations[service])
         settings.attributes["piiri_config"] = config  # e.g. the gateway's SECRET_KEYS (its migration 0003)
         command.upgrade(settings, "head")

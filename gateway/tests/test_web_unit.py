@@ -185,7 +185,7 @@ def test_field_errors_split_fields_from_the_rest():
         },
         Translator("en"),
     )
-    assert by_field == {"email": ["Not a valid e-mail address."]}
+    assert by_field == {"email": ["Not a valid e-mail address: write it as name@example.fi."]}
     assert general == ["Not an object.", "Bad."]
 
 

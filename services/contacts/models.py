@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
+from piiri.collation import FINNISH
 from piiri.outbox import outbox_table
 from services.contacts.consents.contract import LEGAL_BASES
 from services.contacts.consents.contract import SOURCES as CONSENT_SOURCES
@@ -38,7 +39,6 @@ SEARCH_TEXT_SQL = (
     "|| piiri_contact_extra_text(emails, phones, tags))"
 )
 # Name order (C4, issue 13; 0019): the letters kept, in Finnish collation (Å, Ä, Ö after Z).
-FINNISH = "fi-x-icu"
 SORT_NAME_SQL = "lower(coalesce(last_name, organisation_name, '') || ' ' || coalesce(first_name, ''))"
 
 contacts = Table(
@@ -107,7 +107,7 @@ contacts = Table(
     Index("contacts_sort_created", "created_at", "id"),
     Index("contacts_sort_updated", "updated_at", "id"),
     Index("contacts_sort_birth", "birth_date", "id"),
-    Index("contacts_sort_city", text("piiri_norm(city)"), "id"),
+    Index("contacts_sort_city", text(f'lower(city::text COLLATE "{FINNISH}")'), "id"),
     # Retention (G5, 0015): the deceased rule's range.
     Index("contacts_deceased", "deceased_on", "id", postgresql_where=text("deceased_on IS NOT NULL")),
 )

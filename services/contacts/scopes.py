@@ -11,6 +11,7 @@ import uuid
 from sqlalchemy import exists, false, func, or_, select
 
 from piiri import clock
+from piiri.collation import finnish
 from piiri.errors import NotFound, PermissionDenied
 from services.contacts.models import contacts, groups, memberships
 
@@ -41,7 +42,7 @@ def creator_group(session, actor):
     row = session.execute(
         select(groups.c.id, groups.c.name)
         .where(groups.c.id.in_(ids), groups.c.archived_at.is_(None))
-        .order_by(func.lower(groups.c.name), groups.c.id)
+        .order_by(finnish(groups.c.name), groups.c.id)
         .limit(1)
     ).first()
     return dict(row._mapping) if row else None

@@ -29,7 +29,7 @@ from services.contacts.contract import (
 )
 from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
-from services.contacts.custom_fields.values import write_contact_custom
+from services.contacts.custom_fields.values import custom_value_errors, write_contact_custom
 from services.contacts.erasure.rpc import ErasureRpc
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
@@ -50,22 +50,47 @@ from services.contacts.validation.contract import invalid
 CONTACT = Contact()
 
 
-def validated(data, partial=False):
-    """Load user input with ContactInput; a ValidationFailed names every bad field."""
+def validated(data, partial=False, errors=None):
+    """Load user input with ContactInput; a ValidationFailed names every bad field. With ``errors`` (a
+    dict) the bad fields are added to it instead and the valid ones returned, for the later checks."""
     if not isinstance(data, dict):
         raise ValidationFailed("contact.not_object", {"_schema": ["contact.not_object"]})
     try:
         values = ContactInput(partial=partial).load(data)
     except ValidationError as exc:
-        raise invalid(rich_fields.flatten_errors(exc.normalized_messages())) from None
+        found = rich_fields.flatten_errors(exc.normalized_messages())
+        if errors is None:
+            raise invalid(found) from None
+        gather(errors, found)
+        broken = {name.split(".")[0] for name in found}  # 'emails.1.address': the whole list stays out
+        values = {key: value for key, value in (exc.valid_data or {}).items() if key not in broken}
     if values.get("phone"):
         values["phone"] = normalise_phone(values["phone"])
     return values
 
 
-def check_whole(contact):
-    errors = whole_contact_errors(contact)
+def gather(errors, found):
+    """Add the field errors ``found`` to ``errors`` (a field's first errors stay)."""
+    for name, messages in (found or {}).items():
+        errors.setdefault(name, messages)
+
+
+def resolved(current, values, errors):
+    """rich_fields.resolve(current, values), or ``values`` with its errors gathered into ``errors``."""
+    try:
+        return rich_fields.resolve(current, values)
+    except ValidationFailed as exc:
+        gather(errors, exc.details)
+        return values
+
+
+def refuse_all(session, errors, given_custom, creating, actor, rollback=False):
+    """Issue 13 item 9: every error of a contact's input at once. When the fields broke a rule, the
+    custom values are checked too (without writing) and one ValidationFailed names them all."""
     if errors:
+        gather(errors, custom_value_errors(session, given_custom, creating=creating, actor=actor))
+        if rollback:  # outside a transaction: end the read
+            session.rollback()
         raise invalid(errors)
 
 
@@ -79,10 +104,12 @@ class ContactRecordsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_contact(self, data):
         actor = self.context.require("contacts.edit")
-        values = validated(data)
+        errors = {}  # every error of the input at once (issue 13 item 9)
+        values = validated(data, errors=errors)
         given_custom = values.pop("custom", None)
-        values = rich_fields.resolve({}, values)  # C2: lists and flat fields in step
-        check_whole(values)
+        values = resolved({}, values, errors)  # C2: lists and flat fields in step
+        gather(errors, whole_contact_errors(values))
+        refuse_all(self.db.session, errors, given_custom, True, self.context.actor, rollback=True)
         with self.db.transaction() as session:
             contact = storage.insert_contact(session, values)
             custom_changed, custom = write_contact_custom(
@@ -123,13 +150,15 @@ class ContactRecordsRpc(ContactsCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def update_contact(self, contact_id, changes):
         actor = self.context.require("contacts.edit")
-        values = validated(changes, partial=True)
+        errors = {}  # every error of the input at once (issue 13 item 9)
+        values = validated(changes, partial=True, errors=errors)
         given_custom = values.pop("custom", None)
         with self.db.transaction() as session:
             current = self._existing(session, contact_id, for_update=True)
-            values = rich_fields.resolve(current, values)  # C2: lists and flat fields in step
+            values = resolved(current, values, errors)  # C2: lists and flat fields in step
             changed = {key: value for key, value in values.items() if current.get(key) != value}
-            check_whole({**current, **changed})
+            gather(errors, whole_contact_errors({**current, **changed}))
+            refuse_all(session, errors, given_custom, False, self.context.actor)
             if "kind" in changed:
                 affiliation_rules.refuse_kind_change(
                     current, affiliation_storage.has_links(session, current["id"])

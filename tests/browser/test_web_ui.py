@@ -84,7 +84,10 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     browser.wait_for_url(f"**/contacts/{contact_id}/edit")
     browser.fill("#emails-0-address", "eino.example.fi")
     browser.click("#save-contact")
-    assert browser.text("#error-emails-0-address") == "Sähköpostiosoite ei kelpaa."
+    assert (
+        browser.text("#error-emails-0-address")
+        == "Sähköpostiosoite ei kelpaa: kirjoita muodossa nimi@esimerkki.fi."
+    )
     assert browser.get_attribute("#emails-0-address", "aria-invalid") == "true"
     assert browser.input_value("#emails-0-address") == "eino.example.fi"
     assert browser.input_value("#addresses-0-city") == "Oulu"
@@ -136,7 +139,10 @@ def test_admin_creates_and_deletes_a_contact_with_confirmation(system, browser):
     browser.fill("#addresses-0-postal_code", "123")
     browser.fill("#addresses-0-city", "Tampere")
     browser.click("#save-contact")
-    assert browser.text("#error-addresses-0-postal_code") == "Suomalaisessa postinumerossa on viisi numeroa."
+    assert (
+        browser.text("#error-addresses-0-postal_code")
+        == "Suomalaisessa postinumerossa on viisi numeroa, esimerkiksi 00100."
+    )
     assert browser.input_value("#field-last_name") == "Virtanen"
     browser.fill("#addresses-0-postal_code", "33100")
     browser.click("#save-contact")

@@ -80,9 +80,10 @@ def test_c2_api_refuses_bad_fields_by_name_and_changes_nothing(admin_api):
     )
     assert response.status_code == 422, response.text  # validation_failed, as every contact write
     body = response.json()
-    assert body["details"] == {  # codes with the message in words (issue 11 item 5)
+    assert body["details"] == {  # codes with the message in words (issue 11 item 5), all at once (13/9)
         "phones.0.kind": ["contact.choice"],
         "website": ["contact.website_invalid"],
+        "emails": ["contact.one_primary"],
     }
     assert body["code"] == "contact.invalid" and body["message"] == "Some fields are not valid."
     response = admin_api.patch(

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func, literal, select, text, tuple_
 
+from piiri.collation import finnish
 from piiri.errors import ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
@@ -23,7 +24,7 @@ SORT_KEYS = {
     "created_at": contacts.c.created_at,
     "updated_at": contacts.c.updated_at,
     "birth_date": contacts.c.birth_date,
-    "city": func.piiri_norm(contacts.c.city),
+    "city": func.lower(finnish(contacts.c.city)),  # Finnish order (index contacts_sort_city)
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.collation import finnish
 from piiri.errors import ValidationFailed
 from services.contacts.automations import rules
 from services.contacts.groups.storage import member_condition
@@ -44,7 +45,10 @@ def _dict(row):
 
 
 def list_automations(session):
-    return [_dict(row) for row in session.execute(select(*COLUMNS).order_by(func.lower(automations.c.name)))]
+    return [
+        _dict(row)
+        for row in session.execute(select(*COLUMNS).order_by(finnish(automations.c.name), automations.c.id))
+    ]
 
 
 def get_automation(session, automation_id, for_update=False):

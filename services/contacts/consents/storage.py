@@ -3,6 +3,7 @@
 from sqlalchemy import and_, delete, exists, func, insert, select, update
 
 from piiri import clock
+from piiri.collation import finnish
 from services.contacts.models import (
     consent_current,
     consents,
@@ -170,7 +171,7 @@ def memberships_of(session, contact_id):
         )
         .join_from(memberships, groups, groups.c.id == memberships.c.group_id)
         .where(memberships.c.contact_id == contact_id)
-        .order_by(memberships.c.starts_on.desc(), groups.c.name)
+        .order_by(memberships.c.starts_on.desc(), finnish(groups.c.name))
     )
     return _dicts(session.execute(query))
 

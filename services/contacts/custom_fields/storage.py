@@ -3,6 +3,7 @@
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.collation import finnish
 from services.contacts.models import contacts, custom_fields, custom_values
 
 VALUE_TEXT_LENGTH = 500  # value_text keeps this many normalised characters (fits a btree entry)
@@ -26,7 +27,7 @@ def list_fields(session, include_removed=False, counts=False):
         query = query.add_columns(count)
     if not include_removed:
         query = query.where(custom_fields.c.removed_at.is_(None))
-    rows = session.execute(query.order_by(custom_fields.c.position, custom_fields.c.label_fi)).all()
+    rows = session.execute(query.order_by(custom_fields.c.position, finnish(custom_fields.c.label_fi))).all()
     return [dict(row._mapping) for row in rows]
 
 

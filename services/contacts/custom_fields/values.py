@@ -20,16 +20,7 @@ def write_custom_values(session, contact_id, given, creating=False, actor=None):
     name only a contact in the scope (others are "no contact", as unknown ids), and a taken unique value
     is refused without saying more (VALUE_IN_USE).
     """
-    if given is None:
-        given = {}
-    if not isinstance(given, dict):
-        raise ValidationFailed("contact.not_object", {"custom": ["contact.not_object"]})
-    fields = {field["key"]: field for field in storage.list_fields(session)}
-    cleaned, errors = _cleaned(session, fields, given, actor)
-    for key, field in fields.items():
-        if field["required"] and key not in errors:
-            if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
-                errors[f"custom.{key}"] = ["contact.required"]
+    fields, cleaned, errors = _checked(session, given, creating, actor)
     _check_unique(session, fields, cleaned, contact_id, errors, actor)
     if errors:
         raise ValidationFailed("Some custom fields are not valid.", errors)
@@ -48,6 +39,31 @@ def write_custom_values(session, contact_id, given, creating=False, actor=None):
             )
             changed.append(f"custom.{key}")
     return changed
+
+
+def custom_value_errors(session, given, creating=False, actor=None):
+    """{"custom.<key>": [code]} of the values in ``given`` that write_custom_values would refuse, before
+    anything is written (all but uniqueness, which is checked under its lock when writing): so that a
+    form's other errors and these come back together (issue 13 item 9)."""
+    try:
+        return _checked(session, given, creating, actor)[2]
+    except ValidationFailed as exc:
+        return dict(exc.details)
+
+
+def _checked(session, given, creating, actor):
+    """(fields by key, cleaned values, errors) of ``given``: each value valid, and required ones given."""
+    if given is None:
+        given = {}
+    if not isinstance(given, dict):
+        raise ValidationFailed("contact.not_object", {"custom": ["contact.not_object"]})
+    fields = {field["key"]: field for field in storage.list_fields(session)}
+    cleaned, errors = _cleaned(session, fields, given, actor)
+    for key, field in fields.items():
+        if field["required"] and key not in errors:
+            if (key in cleaned and cleaned[key] is None) or (creating and key not in cleaned):
+                errors[f"custom.{key}"] = ["contact.required"]
+    return fields, cleaned, errors
 
 
 def _cleaned(session, fields, given, actor=None):

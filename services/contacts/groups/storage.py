@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
 
 from piiri import clock
+from piiri.collation import finnish
 from piiri.errors import NotFound
 from services.contacts import scopes
 from services.contacts.groups.tree import ancestor_ids, path_names
@@ -61,7 +62,9 @@ def children_of(session, group_id, include_archived=False):
     query = select(groups.c.id, groups.c.name).where(groups.c.parent_id == group_id)
     if not include_archived:
         query = query.where(groups.c.archived_at.is_(None))
-    return [dict(row._mapping) for row in session.execute(query.order_by(func.lower(groups.c.name)))]
+    return [
+        dict(row._mapping) for row in session.execute(query.order_by(finnish(groups.c.name), groups.c.id))
+    ]
 
 
 def sibling_names(session, parent_id, exclude_id=None):
@@ -348,7 +351,7 @@ def contact_memberships(session, contact_id):
         select(*MEMBERSHIP_COLUMNS, groups.c.name, groups.c.path, groups.c.archived_at)
         .join_from(memberships, groups, groups.c.id == memberships.c.group_id)
         .where(memberships.c.contact_id == contact_id)
-        .order_by(memberships.c.starts_on.desc(), groups.c.name)
+        .order_by(memberships.c.starts_on.desc(), finnish(groups.c.name))
     ).all()
     names = names_by_id(session, {group_id for row in rows for group_id in ancestor_ids(row.path)})
     return [{**dict(row._mapping), "path_names": path_names(row.path, names)} for row in rows]

@@ -3,6 +3,7 @@
 from sqlalchemy import delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from piiri.collation import finnish
 from piiri.errors import NotFound
 from services.contacts import storage as contact_storage
 from services.contacts.models import contacts, saved_searches
@@ -25,7 +26,7 @@ def visible(session, owner_id):
     rows = session.execute(
         select(saved_searches)
         .where(or_(saved_searches.c.owner_id == owner_id, saved_searches.c.shared))
-        .order_by(func.lower(saved_searches.c.name), saved_searches.c.id)
+        .order_by(finnish(saved_searches.c.name), saved_searches.c.id)
         .limit(LIST_CAP)
     ).all()
     return [dict(row._mapping) for row in rows]

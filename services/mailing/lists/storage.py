@@ -5,6 +5,7 @@ import uuid
 
 from sqlalchemy import func, insert, select, update
 
+from piiri.collation import finnish
 from services.mailing.models import mailing_lists, sync_runs
 
 
@@ -41,7 +42,7 @@ def name_taken(session, name, other_than=None):
 
 
 def all_lists(session, archived=False):
-    query = select(mailing_lists).order_by(mailing_lists.c.name)
+    query = select(mailing_lists).order_by(finnish(mailing_lists.c.name), mailing_lists.c.id)
     if not archived:
         query = query.where(mailing_lists.c.archived_at.is_(None))
     return [dict(row._mapping) for row in session.execute(query)]
