@@ -119,6 +119,17 @@ class AuditLogRpc(AuditCore):
         return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def my_recent_changes(self, limit=5):
+        """The dashboard's "recent changes by me" (issue 13 item 2): the caller's last ``limit`` (1 to
+        MAX_LIMIT) changes, reads left out, newest first; the read is recorded like events_by_actor."""
+        actor = self._unscoped(self.context.require("audit.view"))
+        limit = parse_limit(limit)
+        with self.db.transaction() as session:
+            events = storage.changes_by_actor(session, actor.id, limit)
+            self._record_view(session, actor, "audit.own_changes_viewed", "user", actor.id, None, events)
+        return PAGE.dump({"items": events, "next_cursor": None})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_events(self, filters=None, limit=50, cursor=None):
         """The organisation-wide search: events matching every filter (contract.parse_filters), newest
         first, ``cursor`` from the previous page. The search is itself recorded, with its filters."""

@@ -224,6 +224,10 @@ memberships = Table(
     CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="memberships_dates"),
     Index("memberships_group", "group_id", "contact_id"),
     Index("memberships_contact", "contact_id"),
+    # The dashboard (0022): members on a day in one index-only scan; joined / left in a date range.
+    Index("memberships_dashboard", "contact_id", "starts_on", "ends_on"),
+    Index("memberships_starts", "starts_on", "contact_id"),
+    Index("memberships_ends", "ends_on", "contact_id", postgresql_where=text("ends_on IS NOT NULL")),
 )
 
 # Distinct active members per group, direct and including subgroups, as of the one counted day:
