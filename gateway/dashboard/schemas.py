@@ -30,6 +30,11 @@ class ContactsCard(Schema):
         allow_none=True, metadata={"description": "Erasures not finished; null unless gdpr.officer."}
     )
     scoped = fields.Boolean(metadata={"description": "The figures are of the caller's data scope (C6)."})
+    counted_at = fields.DateTime(
+        metadata={
+            "description": "When contacts, members and duplicates were counted (at most 2 minutes ago)."
+        }
+    )
 
 
 class ImportsCard(Schema):

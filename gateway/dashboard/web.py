@@ -28,6 +28,9 @@ def contact_list(**filters):
     return "/contacts?" + urlencode(filters)
 
 
+MAX_FIELDS = 4  # changed fields named in a line of "my recent changes"
+
+
 def sentence(text):
     """'muutti yhteystietoa' -> 'Muutti yhteystietoa' (an action's words start a line of their own)."""
     return text[:1].upper() + text[1:]
@@ -38,7 +41,10 @@ def change_rows(events, t):
     the change was to one contact."""
     rows = []
     for event in events:
-        fields = [t(f"field.{name}") for name in event.get("fields") or [] if t.has(f"field.{name}")]
+        fields = []
+        if event.get("action", "").endswith(("updated", "changed")):  # what changed; a new one's are all
+            fields = [t(f"field.{name}") for name in event.get("fields") or [] if t.has(f"field.{name}")]
+            fields = fields[:MAX_FIELDS] + (["…"] if len(fields) > MAX_FIELDS else [])
         ids = event.get("subject_ids") or []
         link = None
         if (
@@ -47,12 +53,18 @@ def change_rows(events, t):
             and not event["action"].endswith("deleted")
         ):
             link = f"/contacts/{ids[0]}"
+        kind = event.get("subject_type") or ""
+        subject = (
+            t(f"auditlog.subject_type.{kind}") if kind and t.has(f"auditlog.subject_type.{kind}") else ""
+        )
+        if kind == "contact" and len(ids) > 1:
+            subject = t("dash.contacts_n", n=formatting.format_number(len(ids), t.language))
         rows.append(
             {
                 "when": event.get("occurred_at"),
                 "what": sentence(t.action(event.get("action", ""))),
+                "subject": subject,
                 "fields": ", ".join(fields),
-                "count": len(ids),
                 "link": link,
             }
         )

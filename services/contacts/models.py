@@ -368,6 +368,20 @@ duplicate_dismissals = Table(
     CheckConstraint("contact_a < contact_b", name="duplicate_dismissals_ordered"),
 )
 
+# The dashboard's figures (issue 13 item 2) as last counted, per data scope ("all", or "scope:<group ids>"):
+# the RPC answers from here while they are fresh, a timer counts again the ones in use (dashboard/rpc.py).
+# Numbers only, no contact's data.
+dashboard_figures = Table(
+    "dashboard_figures",
+    metadata,
+    Column("scope_key", Text, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("figures", JSONB, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("compute_ms", Integer, nullable=False, server_default="0"),
+    Column("asked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 # A merged-away contact's id keeps resolving to the contact it was merged into.
 contact_redirects = Table(
     "contact_redirects",

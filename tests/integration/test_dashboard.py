@@ -10,6 +10,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from nameko.testing.services import entrypoint_hook
+from nameko.testing.utils import get_container
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
@@ -17,7 +19,7 @@ from piiri import clock
 from piiri.context import context_data_for
 from piiri.errors import PermissionDenied
 from services.audit.service import AuditService
-from services.contacts.dashboard.rpc import year_before
+from services.contacts.dashboard.rpc import MAX_AGE_SECONDS, REFRESH_AFTER_SECONDS, year_before
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
@@ -39,7 +41,7 @@ def world(run_services, rpc, engines):
     Eero   created now,          in no group
     Frans  created 100 days ago, in Helsinki and in Turku since 100 days ago (one member, two memberships)
     """
-    run_services(ContactsService, AuditService, ImportsService, ExportsService)
+    runner = run_services(ContactsService, AuditService, ImportsService, ExportsService)
     today = clock.today()
     ago = lambda days: (today - timedelta(days=days)).isoformat()  # noqa: E731
     with rpc(ADMIN) as cluster:
@@ -76,7 +78,7 @@ def world(run_services, rpc, engines):
                 ),
                 {"id": uuid.uuid4(), "completed": completed},
             )
-    return {"people": people, "helsinki": helsinki, "turku": turku, "today": today}
+    return {"people": people, "helsinki": helsinki, "turku": turku, "today": today, "runner": runner}
 
 
 def counted_dashboards(engines):
@@ -213,3 +215,34 @@ def test_issue13_my_recent_changes_are_my_writes_newest_first_without_reads(worl
     assert viewed >= 2
     with rpc(STAFF) as cluster, pytest.raises(PermissionDenied):
         cluster.audit.my_recent_changes()
+
+
+def test_issue13_figures_are_kept_while_fresh_and_counted_again_when_old(world, rpc, engines):
+    """The figures are answered from dashboard_figures for MAX_AGE_SECONDS with the time they were counted
+    (fast at any size); older ones are counted again when asked, and the timer counts again the ones in use
+    before then. Every answer is audited, a kept one too."""
+    with rpc(ADMIN) as cluster:
+        first = cluster.contacts.dashboard_figures()
+        cluster.contacts.create_contact({"first_name": "Gunnar", "last_name": "Dashtest"})
+        kept = cluster.contacts.dashboard_figures()
+        assert kept["contacts"]["total"] == 6 and kept["counted_at"] == first["counted_at"]
+
+        def age(seconds):
+            with engines["contacts"].begin() as conn:
+                conn.execute(
+                    text("UPDATE dashboard_figures SET computed_at = now() - make_interval(secs => :s)"),
+                    {"s": seconds},
+                )
+
+        age(MAX_AGE_SECONDS + 5)
+        again = cluster.contacts.dashboard_figures()
+        assert again["contacts"]["total"] == 7 and again["counted_at"] > first["counted_at"]
+
+        cluster.contacts.create_contact({"first_name": "Hilma", "last_name": "Dashtest"})
+        age(REFRESH_AFTER_SECONDS + 5)  # not yet too old to answer, but the timer counts it again
+        container = get_container(world["runner"], ContactsService)
+        with entrypoint_hook(container, "dashboard_refresh_timer") as tick:
+            assert tick() == 1
+        refreshed = cluster.contacts.dashboard_figures()
+        assert refreshed["contacts"]["total"] == 8
+    assert len(wait_for(lambda: len(counted_dashboards(engines)) >= 4 and counted_dashboards(engines))) == 4
