@@ -121,12 +121,21 @@ class AuditLogRpc(AuditCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def my_recent_changes(self, limit=5):
         """The dashboard's "recent changes by me" (issue 13 item 2): the caller's last ``limit`` (1 to
-        MAX_LIMIT) changes, reads left out, newest first; the read is recorded like events_by_actor."""
+        MAX_LIMIT) changes, reads left out, newest first. The read is recorded naming the user and every
+        contact whose change it shows (G2: who has seen what was done to a person)."""
         actor = self._unscoped(self.context.require("audit.view"))
         limit = parse_limit(limit)
         with self.db.transaction() as session:
             events = storage.changes_by_actor(session, actor.id, limit)
-            self._record_view(session, actor, "audit.own_changes_viewed", "user", actor.id, None, events)
+            shown = [
+                subject
+                for event in events
+                if event["subject_type"] == "contact"
+                for subject in event["subject_ids"]
+            ]
+            details = {"returned": len(events)}
+            subjects = [actor.id, *dict.fromkeys(shown)]
+            self._append(session, actor, "audit.own_changes_viewed", "user", subjects, details)
         return PAGE.dump({"items": events, "next_cursor": None})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
