@@ -32,6 +32,7 @@ from gateway import (
 )
 
 AREAS = (
+    dashboard.AREA,  # first: its note of the dashboard's filter heads the contact list's filters
     contacts.AREA,
     account.AREA,
     affiliations.AREA,
@@ -47,7 +48,6 @@ AREAS = (
     audit.AREA,
     automations.AREA,
     birthdays.AREA,
-    dashboard.AREA,
     imports.AREA,
     surveys.AREA,
     mailing.AREA,
