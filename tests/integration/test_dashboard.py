@@ -17,7 +17,7 @@ from sqlalchemy import text
 from conftest import ALL_PERMISSIONS, make_actor
 from piiri import clock
 from piiri.context import context_data_for
-from piiri.errors import PermissionDenied
+from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.dashboard.rpc import MAX_AGE_SECONDS, REFRESH_AFTER_SECONDS, year_before
 from services.contacts.service import ContactsService
@@ -249,3 +249,23 @@ def test_issue13_figures_are_kept_while_fresh_and_counted_again_when_old(world, 
         refreshed = cluster.contacts.dashboard_figures()
         assert refreshed["contacts"]["total"] == 8
     assert len(wait_for(lambda: len(counted_dashboards(engines)) >= 4 and counted_dashboards(engines))) == 4
+
+
+def test_issue13_the_contact_list_filters_behind_the_cards(world, rpc):
+    """member, joined_from and left_from (the lists the members and this-month cards link to) find the
+    people the figures counted; a bad value is named (a 4xx), never a failure."""
+    first_of_month = world["today"].replace(day=1).isoformat()
+
+    def names(cluster, **filters):
+        page = cluster.contacts.search_contacts(filters=filters, limit=50)
+        return sorted(item["display_name"].split()[0] for item in page["items"])
+
+    with rpc(ADMIN) as cluster:
+        assert names(cluster, member="true") == ["Aino", "Bertta", "Cecilia", "Frans"]
+        assert names(cluster, member="false") == ["Dora", "Eero"]
+        assert names(cluster, joined_from=first_of_month) == ["Cecilia"]
+        assert names(cluster, left_from=first_of_month) == ["Dora"]
+        for bad in ({"member": "maybe"}, {"joined_from": "eilen"}, {"left_from": "2026-13-01"}):
+            with pytest.raises(ValidationFailed) as refused:
+                cluster.contacts.search_contacts(filters=bad)
+            assert set(refused.value.details) == set(bad)
