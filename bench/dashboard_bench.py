@@ -4,7 +4,7 @@ the real broker as the services answer it, and the whole dashboard through the A
 baseline: the same storage calls on a SQLAlchemy session (no RPC, audit, serialisation); p50/p95 and ratio.
 
 Rows: contacts.dashboard_figures for everyone and for a user scoped to the largest top-level group, each
-as a page view gets it (the figures kept in dashboard_figures, at most 2 minutes old) and "counted" (the
+as a page view gets it (the figures kept in dashboard_figures, at most 5 minutes old) and "counted" (the
 kept figures made too old before each call, so it counts them: the work the service's timer does in the
 background; not held to the target); imports.dashboard_figures, exports.dashboard_figures,
 audit.my_recent_changes, contacts.upcoming_birthdays (the birthdays card), and GET /api/v1/dashboard
@@ -258,23 +258,9 @@ def cases(engine, rpc, scoped_rpc, http, base_url, actor, scoped_actor):
             lambda s: baseline_kept(s["contacts"], actor),
         ),
         Case(
-            "contacts.dashboard_figures, counted",
-            counted(rpc, actor),
-            lambda s: baseline_count(s["contacts"], actor),
-            rounds=COUNTED_ROUNDS,
-            target=False,
-        ),
-        Case(
             "contacts.dashboard_figures, scoped",
             lambda: scoped_rpc.contacts.dashboard_figures(),
             lambda s: baseline_kept(s["contacts"], scoped_actor),
-        ),
-        Case(
-            "contacts.dashboard_figures, scoped, counted",
-            counted(scoped_rpc, scoped_actor),
-            lambda s: baseline_count(s["contacts"], scoped_actor),
-            rounds=COUNTED_ROUNDS,
-            target=False,
         ),
         Case(
             "imports.dashboard_figures",
@@ -306,6 +292,22 @@ def cases(engine, rpc, scoped_rpc, http, base_url, actor, scoped_actor):
                 "audit.my_recent_changes",
                 "contacts.upcoming_birthdays",
             ),
+        ),
+        # Last: each call counts, and the service's timer then counts these scopes again in the background
+        # (their figures were made old), which would weigh on the rows measured after them.
+        Case(
+            "contacts.dashboard_figures, counted",
+            counted(rpc, actor),
+            lambda s: baseline_count(s["contacts"], actor),
+            rounds=COUNTED_ROUNDS,
+            target=False,
+        ),
+        Case(
+            "contacts.dashboard_figures, scoped, counted",
+            counted(scoped_rpc, scoped_actor),
+            lambda s: baseline_count(s["contacts"], scoped_actor),
+            rounds=COUNTED_ROUNDS,
+            target=False,
         ),
     ]
 

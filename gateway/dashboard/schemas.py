@@ -32,7 +32,7 @@ class ContactsCard(Schema):
     scoped = fields.Boolean(metadata={"description": "The figures are of the caller's data scope (C6)."})
     counted_at = fields.DateTime(
         metadata={
-            "description": "When contacts, members and duplicates were counted (at most 2 minutes ago)."
+            "description": "When contacts, members and duplicates were counted (at most 5 minutes ago)."
         }
     )
 

@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 GDPR_OFFICER = "gdpr.officer"
 SHORT_DAYS = 30
-MAX_AGE_SECONDS = 120  # figures older than this are counted again when asked
-REFRESH_INTERVAL = 30  # seconds between the timer's looks at the figures in use
-REFRESH_AFTER_SECONDS = 75  # the timer counts again the figures in use older than this
+MAX_AGE_SECONDS = 300  # figures older than this are counted again when asked
+REFRESH_INTERVAL = 60  # seconds between the timer's looks at the figures in use
+REFRESH_AFTER_SECONDS = 240  # the timer counts again the figures in use older than this
 ASKED_WITHIN_SECONDS = 24 * 3600  # figures nobody asked for in a day are dropped, not counted again
 SCOPE_PREFIX = "scope:"
 
