@@ -17,6 +17,7 @@ from gateway import (
     birthdays,
     contacts,
     custom_fields,
+    dashboard,
     data_protection,
     exports,
     gdpr,
@@ -32,6 +33,7 @@ from gateway import (
 )
 
 AREAS = (
+    dashboard.AREA,  # first: its note of the dashboard's filter heads the contact list's filters
     contacts.AREA,
     account.AREA,
     affiliations.AREA,

@@ -188,7 +188,10 @@ def language_of(request):
     return request_language(request)
 
 
-def safe_next(value, default="/contacts"):
+HOME_PATH = "/dashboard"  # where / and a login land (issue 13 item 2)
+
+
+def safe_next(value, default=HOME_PATH):
     """A redirect target only if it is a path on this site ('/x', not '//host', '/\\host' or a URL)."""
     if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
         return default
@@ -209,7 +212,7 @@ def see_other(location):
 
 
 def login_redirect(request):
-    target = current_path(request) if request.method == "GET" else "/contacts"
+    target = current_path(request) if request.method == "GET" else HOME_PATH
     return see_other("/login?" + urlencode({"next": target}))
 
 

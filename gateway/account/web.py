@@ -18,6 +18,7 @@ from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS
 from gateway.security import LockoutPolicy
 from gateway.web_helpers import (
+    HOME_PATH,
     LoginRequired,
     delete_cookie,
     format_datetime,
@@ -48,9 +49,7 @@ def after_login_path(user, next_path):
     """Where a browser goes after the password: the code page, the forced password change, or ``next``."""
     target = safe_next(next_path)
     if accounts.totp_enabled(user):
-        return (
-            f"{TOTP_LOGIN_PATH}?" + urlencode({"next": target}) if target != "/contacts" else TOTP_LOGIN_PATH
-        )
+        return f"{TOTP_LOGIN_PATH}?" + urlencode({"next": target}) if target != HOME_PATH else TOTP_LOGIN_PATH
     if user.get("must_change_password"):
         return PASSWORD_PATH
     return target

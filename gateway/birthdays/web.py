@@ -1,27 +1,15 @@
-"""Web pages of round birthdays (C13): the dashboard (/dashboard, the landing page) with upcoming round
-birthdays, and the admin's settings page (/settings/birthdays)."""
-
-from datetime import date
-
-from babel.dates import format_date
+"""Web pages of round birthdays (C13): the admin's settings page (/settings/birthdays); the upcoming round
+birthdays are a card of the dashboard (gateway/dashboard)."""
 
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
-from gateway.roles import MANAGE_USERS, VIEW
+from gateway.roles import MANAGE_USERS
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri import formatting
 from piiri.errors import PiiriError, ValidationFailed
 
 SETTINGS_PATH = "/settings/birthdays"
 IMPORTANT_KINDS = ("everyone", "group", "saved_search", "keep")
-
-
-def day_label(value, language):
-    """'2026-12-03' -> '3.12.' (fi, sv) or '3 Dec' (en), by Babel."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    pattern = "d MMM" if language == "en" else "d.M."
-    return format_date(day, pattern, locale=formatting.locale_of(language))
 
 
 def parse_age_list(text):
@@ -73,22 +61,6 @@ def form_errors(details, t):
 
 
 class BirthdaysWebRoutes(GatewayCore):
-    @http("GET", "/dashboard")
-    @web_page
-    def web_birthdays_dashboard(self, request):
-        principal = self.web_principal(request, VIEW)
-        upcoming = self.call("contacts", "upcoming_birthdays")
-        language = language_of(request)
-        for item in upcoming["items"]:
-            item["day_label"] = day_label(item["birthday"], language)
-        return self.web_render(
-            request,
-            principal,
-            "birthdays/dashboard.html",
-            upcoming=upcoming,
-            can_manage_birthdays=principal.can(MANAGE_USERS),
-        )
-
     def _birthdays_choices(self):
         """Groups and saved searches to choose the important people from (when those features answer)."""
         choices = {"groups": [], "saved_searches": []}

@@ -66,6 +66,18 @@ class ListContactsQuery(Schema):
         metadata={"description": "Only active members of this group or any of its subgroups (C7)."}
     )
     direct_group_id = fields.UUID(metadata={"description": "Only active direct members of this group (C7)."})
+    member = fields.String(
+        metadata={
+            "enum": ["true", "false"],
+            "description": "C7: true keeps the members (an active membership in some group today), false the others.",  # noqa: E501
+        }
+    )
+    joined_from = fields.Date(
+        metadata={"description": "C7: contacts with a membership that started from this day to today."}
+    )
+    left_from = fields.Date(
+        metadata={"description": "C7: contacts with a membership that ended from this day to today."}
+    )
     deceased = fields.String(
         metadata={
             "enum": ["exclude", "only", "include"],

@@ -3,7 +3,7 @@
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import LANGUAGE_COOKIE, LANGUAGES
-from gateway.web_helpers import safe_next, see_other, set_cookie, static_file, web_page
+from gateway.web_helpers import HOME_PATH, safe_next, see_other, set_cookie, static_file, web_page
 from piiri.errors import NotFound
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
@@ -13,7 +13,7 @@ class SiteWebRoutes(GatewayCore):
     @http("GET", "/")
     @web_page
     def web_home(self, request):
-        return see_other("/dashboard" if self.session_principal(request) else "/login")
+        return see_other(HOME_PATH if self.session_principal(request) else "/login")
 
     @http("GET", "/lang/<code>")
     @web_page

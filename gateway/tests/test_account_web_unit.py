@@ -16,7 +16,7 @@ def test_s1_after_the_password_a_login_goes_to_the_code_the_forced_change_or_nex
     plain = {"totp_secret": None, "totp_enabled_at": None, "must_change_password": False}
     two_factor = {**plain, "totp_secret": "JBSWY3DPEHPK3PXP", "totp_enabled_at": datetime.now(UTC)}
     assert after_login_path(plain, "/groups?x=1") == "/groups?x=1"
-    assert after_login_path(plain, "//evil.example") == "/contacts"
+    assert after_login_path(plain, "//evil.example") == "/dashboard"  # the landing page (issue 13 item 2)
     assert after_login_path(two_factor, None) == "/login/totp"
     assert after_login_path(two_factor, "/groups") == "/login/totp?next=%2Fgroups"
     assert after_login_path({**plain, "must_change_password": True}, "/groups") == "/account/password"

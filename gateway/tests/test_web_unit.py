@@ -200,13 +200,13 @@ def test_display_name_of_form_values():
     [
         ("/contacts?q=a", "/contacts?q=a"),
         ("/", "/"),
-        ("//evil.example", "/contacts"),
-        ("/\\evil.example", "/contacts"),
-        ("https://evil.example/", "/contacts"),
-        ("contacts", "/contacts"),
-        ("/x\r\nSet-Cookie: a=b", "/contacts"),
-        (None, "/contacts"),
-        ("", "/contacts"),
+        ("//evil.example", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("https://evil.example/", "/dashboard"),
+        ("contacts", "/dashboard"),
+        ("/x\r\nSet-Cookie: a=b", "/dashboard"),
+        (None, "/dashboard"),
+        ("", "/dashboard"),
     ],
 )
 def test_safe_next_allows_only_local_paths(target, expected):
@@ -453,7 +453,7 @@ def test_the_page_wrapper_turns_every_failure_into_a_page():
     login = failing(LoginRequired())(FakeRoutes(), fake_request())
     assert login.status_code == 303 and login.headers["Location"] == "/login?next=%2Fcontacts%3Fq%3Da"
     posted = failing(LoginRequired())(FakeRoutes(), fake_request("/contacts/new", "POST"))
-    assert posted.headers["Location"] == "/login?next=%2Fcontacts"
+    assert posted.headers["Location"] == "/login?next=%2Fdashboard"
     missing = NotFound("No contact.")
     assert failing(missing)(FakeRoutes(), fake_request())["exc"] is missing
     bug = failing(ValueError("internal detail"))(FakeRoutes(), fake_request())

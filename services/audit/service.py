@@ -119,6 +119,26 @@ class AuditLogRpc(AuditCore):
         return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def my_recent_changes(self, limit=5):
+        """The dashboard's "recent changes by me" (issue 13 item 2): the caller's last ``limit`` (1 to
+        MAX_LIMIT) changes, reads left out, newest first. The read is recorded naming the user and every
+        contact whose change it shows (G2: who has seen what was done to a person)."""
+        actor = self._unscoped(self.context.require("audit.view"))
+        limit = parse_limit(limit)
+        with self.db.transaction() as session:
+            events = storage.changes_by_actor(session, actor.id, limit)
+            shown = [
+                subject
+                for event in events
+                if event["subject_type"] == "contact"
+                for subject in event["subject_ids"]
+            ]
+            details = {"returned": len(events)}
+            subjects = [actor.id, *dict.fromkeys(shown)]
+            self._append(session, actor, "audit.own_changes_viewed", "user", subjects, details)
+        return PAGE.dump({"items": events, "next_cursor": None})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def search_events(self, filters=None, limit=50, cursor=None):
         """The organisation-wide search: events matching every filter (contract.parse_filters), newest
         first, ``cursor`` from the previous page. The search is itself recorded, with its filters."""

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
 from services.audit.chain import GENESIS, chain_hash_of_json, content_template, fill_recorded_at
-from services.audit.models import audit_chain_checkpoints, audit_chain_head, audit_events
+from services.audit.models import CHANGES_SQL, audit_chain_checkpoints, audit_chain_head, audit_events
 
 
 def row_for(record):
@@ -255,6 +255,11 @@ def events_for_subject(session, subject_id, limit, before_seq=None):
 def events_by_actor(session, actor_id, limit, before_seq=None):
     """Newest first: events the actor caused (index on actor_id, seq)."""
     return _page(session, [audit_events.c.actor_id == actor_id], limit, before_seq)
+
+
+def changes_by_actor(session, actor_id, limit):
+    """The actor's last ``limit`` changes (not reads), newest first (index audit_events_actor_changes)."""
+    return _page(session, [audit_events.c.actor_id == actor_id, text(CHANGES_SQL)], limit, None)[0]
 
 
 def _page(session, conditions, limit, before_seq):

@@ -224,6 +224,10 @@ memberships = Table(
     CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="memberships_dates"),
     Index("memberships_group", "group_id", "contact_id"),
     Index("memberships_contact", "contact_id"),
+    # The dashboard (0022): members on a day in one index-only scan; joined / left in a date range.
+    Index("memberships_dashboard", "contact_id", "starts_on", "ends_on"),
+    Index("memberships_starts", "starts_on", "contact_id"),
+    Index("memberships_ends", "ends_on", "contact_id", postgresql_where=text("ends_on IS NOT NULL")),
 )
 
 # Distinct active members per group, direct and including subgroups, as of the one counted day:
@@ -362,6 +366,20 @@ duplicate_dismissals = Table(
     Column("dismissed_by", String(150), nullable=False),
     Column("dismissed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("contact_a < contact_b", name="duplicate_dismissals_ordered"),
+)
+
+# The dashboard's figures (issue 13 item 2) as last counted, per data scope ("all", or "scope:<group ids>"):
+# the RPC answers from here while they are fresh, a timer counts again the ones in use (dashboard/rpc.py).
+# Numbers only, no contact's data.
+dashboard_figures = Table(
+    "dashboard_figures",
+    metadata,
+    Column("scope_key", Text, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("figures", JSONB, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("compute_ms", Integer, nullable=False, server_default="0"),
+    Column("asked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 # A merged-away contact's id keeps resolving to the contact it was merged into.

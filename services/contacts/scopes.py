@@ -83,6 +83,26 @@ def member_of_paths(paths, contact_id=contacts.c.id, on=None):
     )
 
 
+def scope_members(session, actor, on=None):
+    """For a scoped actor: the select of the ids of the contacts in their scope (current members of a
+    scope group or of a subgroup of one), driven from the scope groups' memberships, so that a count over
+    the scope reads only the scope (the dashboard); None for an actor that is not scoped."""
+    if not actor.scoped:
+        return None
+    paths = _scope_paths(session, actor)
+    on = on or clock.today()
+    member, group = memberships.alias("scope_m"), groups.alias("scope_g")
+    return (
+        select(member.c.contact_id)
+        .join(group, group.c.id == member.c.group_id)
+        .where(
+            member.c.starts_on <= on,
+            or_(member.c.ends_on.is_(None), member.c.ends_on > on),
+            or_(*(group.c.path.like(path + "%") for path in paths)) if paths else false(),
+        )
+    )
+
+
 def conditions(session, actor, contact_id=contacts.c.id):
     """[] for an unscoped actor, else [the condition that ``contact_id`` is in the actor's scope]."""
     if not actor.scoped:

@@ -30,6 +30,7 @@ from services.contacts.contract import (
 from services.contacts.core import ContactsCore
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.custom_fields.values import custom_value_errors, write_contact_custom
+from services.contacts.dashboard.rpc import DashboardRpc
 from services.contacts.erasure.rpc import ErasureRpc
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
@@ -261,6 +262,7 @@ FEATURES = (
     BirthdaysRpc,
     ImportsRpc,
     SurveyRecipientsRpc,
+    DashboardRpc,
 )
 
 

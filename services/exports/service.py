@@ -193,6 +193,15 @@ class ExportJobsRpc(ExportsCore):
         return {"items": [job_view(job, keep_hours) for job in jobs]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def dashboard_figures(self):
+        """The dashboard's exports card (issue 13 item 2): the caller's own jobs ({"in_progress": queued
+        or running, "ready": done with the file still kept}), as on their list. No personal data."""
+        actor = self.context.require(EXPORT)
+        figures = storage.own_job_counts(self.db.session, actor.id)
+        self.db.session.rollback()
+        return figures
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def read_file_chunk(self, job_id, seq):
         """Chunk ``seq`` (0…chunk_count-1) of a finished job's file, base64; only the job's creator.
         Reading chunk 0 is the audited download (export.downloaded); an empty file has an empty chunk 0.

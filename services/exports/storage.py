@@ -38,6 +38,19 @@ def list_jobs(session, actor_id=None, limit=50):
     return [dict(row._mapping) for row in session.execute(query)]
 
 
+def own_job_counts(session, actor_id):
+    """{"in_progress": the actor's queued or running jobs, "ready": their done jobs whose file is kept}
+    (index export_jobs_actor)."""
+    status = export_jobs.c.status
+    kept = and_(status == "done", export_jobs.c.expired_at.is_(None), export_jobs.c.erased_at.is_(None))
+    in_progress, ready = session.execute(
+        select(func.count().filter(status.in_(("queued", "running"))), func.count().filter(kept)).where(
+            export_jobs.c.actor_id == actor_id
+        )
+    ).one()
+    return {"in_progress": in_progress, "ready": ready}
+
+
 def claim(session, job_id, stale_seconds):
     """Mark the job running for this worker if it is queued, or running with a heartbeat older than
     ``stale_seconds`` (its worker died); its old chunks are removed. The job (with actor), or None."""

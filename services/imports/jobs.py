@@ -48,6 +48,23 @@ def list_jobs(session, limit=50, username=None):
     return [_job(row) for row in session.execute(query)]
 
 
+UNFINISHED = ("uploading", "uploaded", "validating", "validated", "committing")
+WORKING = ("validating", "committing")
+
+
+def unfinished_counts(session, username=None):
+    """{"in_progress": imports not done, failed, cancelled, undone or expired; "working": of those, the
+    ones a worker is validating or committing now}, of one user's only when ``username`` is given."""
+    query = select(
+        func.count(),
+        func.count().filter(import_jobs.c.status.in_(WORKING)),
+    ).where(import_jobs.c.status.in_(UNFINISHED))
+    if username is not None:
+        query = query.where(import_jobs.c.actor_username == username)
+    in_progress, working = session.execute(query).one()
+    return {"in_progress": in_progress, "working": working}
+
+
 def update_job(session, job_id, **values):
     row = session.execute(
         update(import_jobs)

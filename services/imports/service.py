@@ -282,6 +282,16 @@ class ImportJobsRpc(ImportsCore):
         return {"items": [self._view(row) for row in rows]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def dashboard_figures(self):
+        """The dashboard's imports card (issue 13 item 2): imports not finished yet ({"in_progress": n,
+        "working": n being validated or committed now}); a scoped caller's own only, as list_imports. Job
+        counts, no personal data."""
+        actor = self.context.require(IMPORT)
+        figures = jobs.unfinished_counts(self.db.session, actor.username if actor.scoped else None)
+        self.db.session.rollback()
+        return figures
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def row_errors(self, import_id, limit=100, offset=0):
         """The rows with errors: number, {column: message}, the cells as read (audited as a read)."""
         actor = self.context.require(IMPORT)

@@ -29,7 +29,7 @@ def test_s1_enable_totp_then_log_in_with_password_and_code(system, browser):
     system.create_user("maija", PASSWORD, role="staff")
     browser.open("/login")
     submit_login(browser, "maija", PASSWORD)
-    browser.wait_for_url("**/contacts")
+    browser.wait_for_url("**/dashboard")  # the landing page (issue 13 item 2)
 
     browser.nav("#nav-account")  # the account menu (#current-user) holds it
     browser.wait_for_url("**/account")
@@ -64,7 +64,7 @@ def test_s1_enable_totp_then_log_in_with_password_and_code(system, browser):
     browser.wait_for_url("**/login/totp")
     browser.fill("#totp-code", fresh_code(secret, used))
     browser.click("#totp-submit")
-    browser.wait_for_url("**/contacts")
+    browser.wait_for_url("**/dashboard")  # the landing page (issue 13 item 2)
     assert browser.text("#current-user") == "maija"
 
 
@@ -124,7 +124,7 @@ def test_s1_an_admin_unlocks_and_resets_from_the_user_page(system, browser):
 
     browser.open("/login")
     submit_login(browser, "admin", PASSWORD)
-    browser.wait_for_url("**/contacts")
+    browser.wait_for_url("**/dashboard")  # the landing page (issue 13 item 2)
     browser.open(f"/admin/users/{maija_id}")
     assert browser.text("#user-locked").startswith("Lukittu ")
     browser.click("#user-unlock")

@@ -71,7 +71,7 @@ def test_pages_need_a_login_and_come_back_to_the_asked_page(web):
 )
 def test_login_never_redirects_off_site(web, target):
     _, response = log_in(web.base_url, "maija", next_path=target)
-    assert response.status_code == 303 and response.headers["Location"] == "/contacts"
+    assert response.status_code == 303 and response.headers["Location"] == "/dashboard"
 
 
 def test_every_login_opens_a_new_session_and_ends_the_one_it_replaces(web):

@@ -137,8 +137,10 @@ ROUTE_AUDIT = {
     "GET /mailing": (NO_PERSONAL_DATA, "mailing lists, and the groups, searches and purposes to choose"),
     "GET /mailing/<list_id>": (NO_PERSONAL_DATA, "a list's counts per reason and its syncs; no names"),
     "GET /mailing/<list_id>/excluded": (PERSONAL, "the contacts left out for one reason"),
-    # --- round birthdays ---
+    # --- the dashboard: the upcoming round birthdays (the figures: one contact.counted record) ---
     "GET /dashboard": (PERSONAL, "upcoming round birthdays"),
+    "GET /api/v1/dashboard": (PERSONAL, "upcoming round birthdays"),
+    # --- round birthdays ---
     "GET /settings/birthdays": (NO_PERSONAL_DATA, SETTINGS),
     "GET /api/v1/birthdays": (PERSONAL, "upcoming round birthdays"),
     "GET /api/v1/birthday-settings": (NO_PERSONAL_DATA, SETTINGS),

@@ -494,7 +494,7 @@ def test_s1_totp_web_login_needs_the_code_and_renews_the_session(maija, rpc):
         _, _, wrong = totp_step(base, "maija", PASSWORD, code)
         assert wrong.status_code == 401 and "Väärä salasana tai koodi" in wrong.text
     fresh, pending, done = totp_step(base, "maija", PASSWORD, next_code(secret))
-    assert done.status_code == 303 and done.headers["Location"] == "/contacts"
+    assert done.status_code == 303 and done.headers["Location"] == "/dashboard"
     full = fresh.cookies["piiri_session"]
     assert full != pending
     assert fresh.get(f"{base}/contacts", allow_redirects=False).status_code == 200

@@ -140,6 +140,7 @@ def make_the_pages(system, api):
         "import preview": f"/imports/{job['id']}",
         "audit log": "/audit",
         "exports list": "/exports",
+        "dashboard": "/dashboard",
     }
 
 
@@ -177,6 +178,7 @@ def test_swedish_pages_are_in_swedish(pages):
         "import preview": ("Förhandsvisning", "Rader med fel"),
         "audit log": ("Behandlingslogg", "När"),
         "exports list": ("Mina exporter", "Format"),
+        "dashboard": ("Start", "Medlemmar", "Mina senaste ändringar"),
     }
     for name, path in paths.items():
         page = client.get(f"{pages.base_url}{path}")

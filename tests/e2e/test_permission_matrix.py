@@ -227,8 +227,10 @@ ROUTE_PERMISSIONS = {
     "PATCH /api/v1/saved-searches/<search_id>": VIEW,
     "DELETE /api/v1/saved-searches/<search_id>": VIEW,
     "GET /api/v1/saved-searches/<search_id>/contacts": VIEW,
+    # --- the dashboard (issue 13 item 2): any logged-in user; each card by the permission of its list ---
+    "GET /dashboard": LOGGED_IN,
+    "GET /api/v1/dashboard": LOGGED_IN,
     # --- round birthdays (C13) ---
-    "GET /dashboard": VIEW,
     "GET /settings/birthdays": USERS,
     "POST /settings/birthdays": USERS,
     "GET /api/v1/birthdays": VIEW,

@@ -4,6 +4,7 @@
 from piiri import clock
 from piiri.collation import finnish_key
 from piiri.errors import ValidationFailed
+from services.contacts.advanced_search.rules import parse_bool, parse_date
 from services.contacts.details import DetailPart
 from services.contacts.filters import FilterSet
 from services.contacts.groups import storage, tree
@@ -51,9 +52,31 @@ def direct_members(value):
     )
 
 
+def member(value):
+    """true: contacts with an active membership in some group today (the dashboard's members); false: none."""
+    condition = storage.member_of_any_group(clock.today())
+    return condition if parse_bool("member", value) else ~condition
+
+
+def joined_from(value):
+    """Contacts with a membership that started from this day to today (the dashboard's "joined")."""
+    return storage.membership_started_between(parse_date("joined_from", value), clock.today())
+
+
+def left_from(value):
+    """Contacts with a membership that ended from this day to today (the dashboard's "left")."""
+    return storage.membership_ended_between(parse_date("left_from", value), clock.today())
+
+
 # What this module adds to the contact search (registries.py lists it).
 FILTERS = FilterSet(
-    filters={"group_id": members_including_subgroups, "direct_group_id": direct_members},
+    filters={
+        "group_id": members_including_subgroups,
+        "direct_group_id": direct_members,
+        "member": member,
+        "joined_from": joined_from,
+        "left_from": left_from,
+    },
 )
 
 

@@ -294,6 +294,29 @@ def member_condition(group_id, on, include_subgroups=True, subtree_path=None):
     return exists().where(membership, groups.c.id == memberships.c.group_id, in_subtree)
 
 
+def member_of_any_group(on):
+    """Contacts with an active membership in some group on ``on``."""
+    return exists().where(memberships.c.contact_id == contacts.c.id, active_on(on))
+
+
+def membership_started_between(first_day, last_day):
+    """Contacts with a membership that started from ``first_day`` to ``last_day`` (memberships_starts)."""
+    return exists().where(
+        memberships.c.contact_id == contacts.c.id,
+        memberships.c.starts_on >= first_day,
+        memberships.c.starts_on <= last_day,
+    )
+
+
+def membership_ended_between(first_day, last_day):
+    """Contacts with a membership that ended from ``first_day`` to ``last_day`` (memberships_ends)."""
+    return exists().where(
+        memberships.c.contact_id == contacts.c.id,
+        memberships.c.ends_on >= first_day,
+        memberships.c.ends_on <= last_day,
+    )
+
+
 def members_page(session, group, include_subgroups, on, limit, position, conditions=()):
     """One page of the members in name order (keyset paging on sort_name, id), and the next position;
     ``conditions`` (e.g. the actor's data scope) narrow the members."""
