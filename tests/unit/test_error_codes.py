@@ -65,7 +65,7 @@ def test_the_gateway_words_a_services_coded_field_errors_in_the_users_language()
     by_field, general = field_errors(details, Translator("sv"))
     assert by_field == {
         "first_name": ["För lång (högst 100 tecken)."],
-        "email": ["E-postadressen är inte giltig."],
+        "email": ["E-postadressen är inte giltig: skriv den som namn@exempel.fi."],
     }
     by_field, _ = field_errors(details, Translator("fi"))
     assert by_field["first_name"] == ["Liian pitkä (enintään 100 merkkiä)."] and not general

@@ -19,7 +19,8 @@ SCOPE_CHECKED = set(
     match_keys_of set_membership_flag clear_membership_flag
     get_contact update_contact delete_contact contact_exists search_contacts count_contacts
     search_summary search_contacts_advanced count_contacts_advanced run_saved_search
-    upcoming_birthdays duplicates_of list_duplicate_candidates dismiss_duplicate compare_contacts
+    upcoming_birthdays dashboard_figures duplicates_of list_duplicate_candidates dismiss_duplicate
+    compare_contacts
     merge_contacts members add_members end_memberships list_groups get_group dry_run
     automation_history list_alt_names add_alt_name remove_alt_name list_statuses add_status
     update_status remove_status mark_deceased unmark_deceased link_couple unlink_couple
