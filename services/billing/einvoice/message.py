@@ -21,7 +21,7 @@ def checked_transmission(transmission, required):
     if transmission is None:
         transmission = {}
     if not isinstance(transmission, dict):
-        raise ValidationFailed("billing.finvoice_invalid", {"transmission": ["billing.not_an_object"]})
+        raise ValidationFailed("billing.einvoice_invalid", {"transmission": ["billing.not_an_object"]})
     values = {
         name: re.sub(r"\s+", "", str(transmission.get(name) or "")).upper()
         for name in ("to_identifier", "to_intermediator")
@@ -37,7 +37,7 @@ def checked_transmission(transmission, required):
     elif required and not operator:
         problems["to_intermediator"] = ["request.required"]
     if problems:
-        raise ValidationFailed("billing.finvoice_invalid", problems)
+        raise ValidationFailed("billing.einvoice_invalid", problems)
     return values
 
 
