@@ -129,6 +129,7 @@ def test_issue13_7_the_preview_marks_existing_contacts_and_repeated_rows_and_und
         "Minna;Canth;minna@example.fi;Kuopio\n",
     )
     assert browser.input_value("#on-duplicate") == "update_fill"
+    screenshots(browser, "import-mapping")
     browser.click("#import-validate")
     job_path = browser.path.split("?")[0]
     wait_status(browser, job_path, "validated")
