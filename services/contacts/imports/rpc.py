@@ -291,18 +291,20 @@ class ImportsRpc(ContactsCore):
                 results[position] = {"row": number, "action": "skipped", "contact_id": str(match)}
                 continue
             plan.append((position, number, values, match))
+            target = ("row", position) if match is None else match
             for kind in options["match_on"]:
                 for key in keys[position][kind]:
-                    seen.setdefault((kind, key), position)
+                    seen.setdefault((kind, key), target)
         return plan
 
     @staticmethod
     def _match_in_chunk(seen, keys, match_on):
-        """A row of the same chunk with the same key: the match is that row (position as ('row', n))."""
+        """A row of the same chunk with the same key: the match is what that row became — the contact
+        it creates (('row', position)) or the existing contact it matched."""
         for kind in match_on:
             for key in keys[kind]:
                 if (kind, key) in seen:
-                    return ("row", seen[(kind, key)])
+                    return seen[(kind, key)]
         return None
 
     def _write_rows(self, session, actor, import_id, chunk_no, plan, options, results):
