@@ -181,6 +181,8 @@ class ImportsWebRoutes(ImportCalls):
         if job["status"] == "uploaded":
             return see_other(f"/imports/{job['id']}/mapping")
         language = language_of(request)
+        if job.get("error") and job["error"].get("message"):  # why it stopped, in the user's language
+            job["error"] = {**job["error"], "message": translate(str(job["error"]["message"]), language)}
         context = {
             "job": job,
             "refresh": REFRESH_SECONDS if job["status"] in RUNNING else None,

@@ -139,3 +139,17 @@ def test_issue13_7_the_undone_page_in_english_and_swedish():
     assert "Importen har ångrats" in page("sv", **job)
     assert "memberships" not in page("en", **job)  # no group or consents: none removed
     assert "memberships" in page("en", **{**job, "options": {"group_id": "g"}})
+
+
+def test_issue13_7_why_an_import_stopped_is_told_in_finnish_and_swedish():
+    from services.imports.contract.messages import translate
+
+    assert (
+        translate("3 rows have errors; nothing was imported.", "fi")
+        == "3 rivillä on virheitä; mitään ei tuotu."
+    )
+    unexpected = "The import failed unexpectedly; the error is in the worker's log."
+    assert "odottamatta" in translate(unexpected, "fi") and "oväntat" in translate(unexpected, "sv")
+    assert translate(unexpected, "en") == unexpected
+    waiting = translate("Chunk 2 of this import is not committed; 3 waits for it.", "fi")
+    assert waiting == "Tuonnin osa 2 ei ole valmis; osa 3 odottaa sitä."
