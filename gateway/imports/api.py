@@ -152,7 +152,12 @@ class ImportsApiRoutes(ImportCalls):
         )
 
     @api_operation(
-        "I1: the first 20 rows as they will be stored, with their errors",
+        (
+            "I1: the first 20 rows as they will be stored, with their errors and what each will do "
+            "(match.kind new | existing — contact_id and name of the contact, within the caller's "
+            "scope — | in_file — duplicate_of, the earlier row's number — | ambiguous; null for a row "
+            "with errors) and the import's on_duplicate"
+        ),
         permission="contacts.import",
         responses={200: schemas.AnyObject},
         errors=(403, 404),

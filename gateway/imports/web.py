@@ -5,13 +5,15 @@ import only the valid rows, the result and undo."""
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.imports.api import ImportCalls
-from gateway.roles import IMPORT
+from gateway.roles import EDIT, IMPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed, is_code
+from services.imports.contract import default_on_duplicate
 from services.imports.contract.messages import translate
 
 RUNNING = ("validating", "committing")
-ON_DUPLICATE = ("create", "update_fill", "update_overwrite", "skip")
+# the safe choices first; "create" (a duplicate of the matched contact) only when chosen
+ON_DUPLICATE = ("update_fill", "skip", "update_overwrite", "create")
 MATCH_ON = ("email", "phone", "name_birth_date")
 REFRESH_SECONDS = 2
 
@@ -61,11 +63,13 @@ def field_labels(fields, language):
 def options_from(form):
     """The mapping form's options -> the imports service's ImportOptions."""
     options = {
-        "on_duplicate": form.get("on_duplicate", "create"),
+        "on_duplicate": form.get("on_duplicate") or None,  # none chosen: the service's safe default
         "match_on": [value for value in form.getlist("match_on") if value],
         "group_id": form.get("group_id") or None,
         "consents": [],
     }
+    if options["on_duplicate"] is None:
+        del options["on_duplicate"]
     if form.get("consent_purpose"):
         options["consents"] = [
             {"purpose": form["consent_purpose"], "text_version": form.get("consent_version") or None}
@@ -145,6 +149,7 @@ class ImportsWebRoutes(ImportCalls):
             purposes=purposes.get("items", purposes) if isinstance(purposes, dict) else purposes,
             options=form or job["options"] or {},
             on_duplicate_choices=ON_DUPLICATE,
+            default_on_duplicate=default_on_duplicate(principal.can(EDIT)),
             match_on_choices=MATCH_ON,
             field_label=field_labels(fields, language_of(request)),
             errors=errors or [],
@@ -176,6 +181,8 @@ class ImportsWebRoutes(ImportCalls):
         if job["status"] == "uploaded":
             return see_other(f"/imports/{job['id']}/mapping")
         language = language_of(request)
+        if job.get("error") and job["error"].get("message"):  # why it stopped, in the user's language
+            job["error"] = {**job["error"], "message": translate(str(job["error"]["message"]), language)}
         context = {
             "job": job,
             "refresh": REFRESH_SECONDS if job["status"] in RUNNING else None,

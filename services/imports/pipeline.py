@@ -120,6 +120,44 @@ def batches(table, row_validator, chunk_rows=CHUNK_ROWS):
         yield (chunk_no if valid else None), valid, last + 1, invalid, seen
 
 
+def match_kinds(matches, seen):
+    """Each row's part in the import, from the contacts service's ``match_import_rows`` answer: {row:
+    {"kind", "contact_id", "name", "duplicate_of"}}, kind "existing" (matches a contact, by id),
+    "in_file" (matches an earlier row of the file: ``duplicate_of`` its number), "ambiguous" (matches
+    several contacts) or "new"; rows not valid are left out. ``seen`` ({match key: first row number}) carries
+    the keys of the rows before over the file's batches, in the order of the file."""
+    kinds = {}
+    for found in matches:
+        if found.get("invalid"):
+            continue
+        row, kind, duplicate_of = int(found["row"]), "new", None
+        if found.get("contact_id"):
+            kind = "existing"
+        elif found.get("ambiguous"):
+            kind = "ambiguous"
+        else:
+            earlier = [seen[key] for key in found.get("keys", ()) if key in seen]
+            if earlier:
+                kind, duplicate_of = "in_file", min(earlier)
+        for key in found.get("keys", ()):
+            seen.setdefault(key, row)
+        kinds[row] = {
+            "kind": kind,
+            "contact_id": found.get("contact_id"),
+            "name": found.get("name"),
+            "duplicate_of": duplicate_of,
+        }
+    return kinds
+
+
+def count_kinds(counts, kinds):
+    """``counts`` ({new, existing, in_file, ambiguous}) plus the rows of ``kinds`` (match_kinds)."""
+    merged = {key: int((counts or {}).get(key, 0)) for key in ("new", "existing", "in_file", "ambiguous")}
+    for found in kinds.values():
+        merged[found["kind"]] += 1
+    return merged
+
+
 def add_counts(counts, result):
     merged = dict(counts or {})
     for key in ("created", "updated", "skipped", "unchanged", "errors"):

@@ -124,7 +124,7 @@ class ImportJobsRpc(ImportsCore):
     def save_mapping(self, import_id, chosen_mapping, options=None):
         """The user's mapping ({header: field key or None}) and options; remembered for this header set."""
         actor = self.context.require(IMPORT)
-        options = load_options(options)
+        options = load_options(options, actor.can("contacts.edit"))
         if options["on_duplicate"].startswith("update"):
             actor.require("contacts.edit")
         self._check_group_target(options)
@@ -172,7 +172,28 @@ class ImportJobsRpc(ImportsCore):
         rows = pipeline.preview(table, pipeline.validator(job, self._custom_fields(), table.headers), limit)
         session.rollback()
         self.audit.read(actor, "import.previewed", "import", [job["id"]], (), {"filename": job["filename"]})
-        return {"headers": job["headers"], "mapping": job["mapping"], "rows": rows}
+        options = load_options(job["options"], actor.can("contacts.edit"))
+        self._mark_matches(rows, options)
+        return {
+            "headers": job["headers"],
+            "mapping": job["mapping"],
+            "on_duplicate": options["on_duplicate"],
+            "rows": rows,
+        }
+
+    def _mark_matches(self, rows, options):
+        """Each valid preview row's ``match`` (pipeline.match_kinds: new, an existing contact's — its id
+        and name, within the user's scope only —, a duplicate of an earlier row, ambiguous), from the
+        contacts service's matching with the import's options (the commit's own). No match keys: none."""
+        valid = [{"row": row["row"], "values": row["values"]} for row in rows if not row["errors"]]
+        if not valid or not options["match_on"]:
+            for row in rows:
+                row["match"] = None if row["errors"] else {"kind": "new"}
+            return
+        found = self.contacts.match_import_rows(valid, options, names=True)["rows"]
+        kinds = pipeline.match_kinds(found, {})
+        for row in rows:
+            row["match"] = kinds.get(row["row"])
 
     # --- running ----------------------------------------------------------------------------------
 
@@ -199,7 +220,7 @@ class ImportJobsRpc(ImportsCore):
             options = dict(job["options"] or {})
             if commit_mode is not None:
                 options["commit_mode"] = load_options({"commit_mode": commit_mode})["commit_mode"]
-            options = load_options(options)
+            options = load_options(options, actor.can("contacts.edit"))
             if options["on_duplicate"].startswith("update"):
                 actor.require("contacts.edit")
             self._check_group_target(options)
@@ -248,8 +269,11 @@ class ImportJobsRpc(ImportsCore):
         job = self._job(session, import_id, status=("done", "cancelled", "failed"))
         session.rollback()
         result = self.contacts.undo_import(str(job["id"]))
+        undone = {"deleted": int(result.get("deleted", 0)), "restored": int(result.get("restored", 0))}
         with self.db.transaction() as tx:
-            job = jobs.update_job(tx, job["id"], status="undone")
+            # the counts keep what the import did and say what its undo did (the page tells both)
+            counts = {**(job["counts"] or {}), "undone": undone}
+            job = jobs.update_job(tx, job["id"], status="undone", counts=counts)
             self.audit.write(
                 self.outbox,
                 tx,
@@ -326,7 +350,7 @@ class ImportJobsRpc(ImportsCore):
         chunk commit as a file, synchronously; per-row results. all_or_nothing over several chunks: a
         refused chunk undoes the chunks before it."""
         actor = self.context.require(IMPORT)
-        options = load_options(options)
+        options = load_options(options, actor.can("contacts.edit"))
         if not isinstance(contacts, list) or not contacts:
             raise ValidationFailed("imp.err.invalid", {"contacts": ["value.not_nonempty_list"]})
         if len(contacts) > MAX_BATCH:

@@ -29,6 +29,7 @@ from piiri.errors import NotFound, PiiriError, ValidationFailed
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
 from services.imports import jobs, models, pipeline
+from services.imports.contract import load_options
 from services.imports.limits import Limits
 from services.imports.reading import ImportFileError
 
@@ -125,16 +126,24 @@ class ImportWorker:
         if validator.errors_of_mapping:
             raise ValidationFailed("The mapping is not valid.", validator.errors_of_mapping)
         count = invalid = 0
+        options = load_options(job["options"])
+        keys_seen, kinds = {}, pipeline.count_kinds({}, {})
         for chunk_no, rows, next_row, errors, seen in pipeline.batches(
             table, validator, self.settings["chunk_rows"]
         ):
             count += seen
             invalid += len(errors)
+            data = pipeline.dump_batch(rows) if chunk_no is not None else None
+            if data is not None and options["match_on"]:
+                # what the commit will do with each row: new, an existing contact's, a row before's
+                found = self.contacts.match_import_rows(json.loads(data), options)["rows"]
+                kinds = pipeline.count_kinds(kinds, pipeline.match_kinds(found, keys_seen))
+            elif data is not None:
+                kinds = {**kinds, "new": kinds["new"] + len(rows)}
             with self.db.transaction() as session:
                 self._beat(session, job)
                 jobs.add_row_errors(session, job["id"], errors)
-                if chunk_no is not None:
-                    data = pipeline.dump_batch(rows)
+                if data is not None:
                     jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data)
                 jobs.update_job(session, job["id"], validated_rows=count, invalid_rows=invalid)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
@@ -148,6 +157,7 @@ class ImportWorker:
                 validated_rows=count,
                 invalid_rows=invalid,
                 total_rows=count,
+                counts={"found": kinds},
                 worker_id=None,
             )
 

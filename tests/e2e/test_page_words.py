@@ -113,7 +113,8 @@ def make_the_pages(system, api):
     data = (
         "Etunimi;Sukunimi;Sähköposti;Syntymäaika\n"
         "Eino;Leino;eino@example.fi;1.2.1970\nSaara;Mäkinen;ei-osoite;31.2.1990\n"
-    )
+        "Aino;Virtanen;aino@example.fi;4.5.1980\nEino;Leino;EINO@example.fi;1.2.1970\n"
+    )  # rows 4 and 5: the preview marks an existing contact and a repeated row (issue 13 item 7)
     uploaded = api.post("/api/v1/imports", files={"file": ("jasenet.csv", data.encode(), "text/csv")})
     assert uploaded.status_code == 201, uploaded.text
     job = uploaded.json()
@@ -127,6 +128,18 @@ def make_the_pages(system, api):
     assert saved.status_code == 200, saved.text
     assert api.post(f"/api/v1/imports/{job['id']}/validate").status_code in (200, 202)
     wait(api, f"/api/v1/imports/{job['id']}", "validated")
+    undone = api.post(
+        "/api/v1/imports", files={"file": ("toinen.csv", b"Etunimi;Sukunimi\nSaara;Saari\n", "text/csv")}
+    )
+    assert undone.status_code == 201, undone.text
+    undone = undone.json()
+    mapped = {"mapping": {"Etunimi": "first_name", "Sukunimi": "last_name"}, "options": {}}
+    assert api.put(f"/api/v1/imports/{undone['id']}/mapping", json=mapped).status_code == 200
+    assert api.post(f"/api/v1/imports/{undone['id']}/validate").status_code in (200, 202)
+    wait(api, f"/api/v1/imports/{undone['id']}", "validated")
+    assert api.post(f"/api/v1/imports/{undone['id']}/start").status_code in (200, 202)
+    wait(api, f"/api/v1/imports/{undone['id']}", "done")
+    assert api.post(f"/api/v1/imports/{undone['id']}/undo").status_code == 200
     for fmt in ("email_csv", "xlsx"):
         started = api.post(
             "/api/v1/exports",
@@ -138,6 +151,7 @@ def make_the_pages(system, api):
         "contact list": "/contacts",
         "contact page": f"/contacts/{contact_id}",
         "import preview": f"/imports/{job['id']}",
+        "import undone": f"/imports/{undone['id']}",
         "audit log": "/audit",
         "exports list": "/exports",
         "dashboard": "/dashboard",
@@ -175,7 +189,8 @@ def test_swedish_pages_are_in_swedish(pages):
     expected = {
         "contact list": ("Kontakter", "Sök"),
         "contact page": ("Uppgifter", "Redigera"),
-        "import preview": ("Förhandsvisning", "Rader med fel"),
+        "import preview": ("Förhandsvisning", "Rader med fel", "Kompletterar kontakten", "Samma som rad 2"),
+        "import undone": ("Importen har ångrats", "togs bort (1)"),
         "audit log": ("Behandlingslogg", "När"),
         "exports list": ("Mina exporter", "Format"),
         "dashboard": ("Start", "Medlemmar", "Mina senaste ändringar"),

@@ -196,3 +196,38 @@ def test_i1_a_chunk_of_5000_rows_is_one_transaction(contacts, clean_databases):
     result = contacts.upsert_batch(str(uuid.uuid4()), 1, batch, {})
     assert result["created"] == 5000
     assert count(clean_databases, "SELECT count(*) FROM contact_import_changes") == 5000
+
+
+def test_issue13_7_a_row_repeating_a_row_that_matched_an_existing_contact_updates_that_contact(
+    contacts, clean_databases
+):
+    """Row 3 shares only its phone with row 2, which matched an existing contact by e-mail: row 3 is
+    the same person, so it fills in that contact too (it once failed on a missing created contact)."""
+    existing = contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "a@example.fi"}
+    )
+    batch = rows(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "a@example.fi", "phone": "0401234567"},
+        {"first_name": "Aino", "last_name": "Virtanen", "phone": "0401234567", "city": "Oulu"},
+    )
+    result = contacts.upsert_batch(str(uuid.uuid4()), 1, batch, {})
+    assert [r["action"] for r in result["rows"]] == ["updated", "updated"]
+    assert {r["contact_id"] for r in result["rows"]} == {existing["id"]}
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 1
+    assert contacts.get_contact(existing["id"])["city"] == "Oulu"
+
+
+def test_issue13_7_match_import_rows_matches_as_the_commit_without_writing(contacts, clean_databases):
+    existing = contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "a@example.fi"}
+    )
+    batch = rows(
+        {"first_name": "Aino", "email": "A@example.fi"},
+        {"first_name": "Eino", "email": "e@example.fi"},
+        {"first_name": "Eino", "email": "ei-osoite"},
+    )
+    found = contacts.match_import_rows(batch, {}, names=True)["rows"]
+    assert found[0]["contact_id"] == existing["id"] and found[0]["name"] == "Aino Virtanen"
+    assert found[1]["contact_id"] is None and found[1]["keys"] == ["email:e@example.fi"]
+    assert found[2]["invalid"] is True
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 1

@@ -252,6 +252,11 @@ class BrokenContacts:
         return {"items": []}
 
     @rpc
+    def match_import_rows(self, rows, *args, **kwargs):
+        found = {"contact_id": None, "ambiguous": False, "keys": [], "invalid": False}
+        return {"rows": [{"row": row["row"], **found} for row in rows]}
+
+    @rpc
     def upsert_batch(self, *args, **kwargs):
         raise RuntimeError("disk on fire")
 
@@ -358,3 +363,161 @@ def test_issue12_7a_a_scoped_importer_cannot_send_contacts_to_a_group_outside_th
             == inside["id"]
         )
     assert proxy.contacts.members(outside["id"])["items"] == []
+
+
+# --- issue 13 item 7: a safe import ---------------------------------------------------------------
+
+
+def test_issue13_7_the_default_for_duplicates_fills_empty_fields_never_a_duplicate(
+    system, rpc, clean_databases
+):
+    """No on_duplicate given: a row matching an existing contact fills its empty fields (a user who may
+    not edit contacts: the row is skipped); "create" stays an explicit choice."""
+    proxy, _ = system
+    existing = proxy.contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi"}
+    )
+    job = run_import(proxy, csv_file([("Aino", "Virtanen", "aino@example.fi", "Oulu")]))
+    assert job["options"]["on_duplicate"] == "update_fill"
+    proxy.imports.start(job["id"])
+    done = wait_status(proxy, job["id"], "done")
+    assert (done["counts"]["created"], done["counts"]["updated"]) == (0, 1)
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 1
+    assert proxy.contacts.get_contact(existing["id"])["city"] == "Oulu"
+
+    no_edit = tuple(p for p in IMPORTER if p != "contacts.edit")
+    with rpc(make_actor("importer-no-edit", permissions=no_edit), timeout=30) as limited:
+        job = upload(limited, "toinen.csv", csv_file([("Aino", "Virtanen", "aino@example.fi", "Kemi")]))
+        assert (
+            limited.imports.save_mapping(job["id"], job["mapping"], {})["options"]["on_duplicate"] == "skip"
+        )
+        batch = limited.imports.import_batch([{"first_name": "Aino", "email": "aino@example.fi"}])
+        assert (batch["created"], batch["skipped"]) == (0, 1)
+
+    explicit = run_import(
+        proxy,
+        csv_file([("Aino", "Virtanen", "aino@example.fi", "Kemi")]),
+        {"on_duplicate": "create"},
+        filename="kolmas.csv",
+    )
+    proxy.imports.start(explicit["id"])
+    assert wait_status(proxy, explicit["id"], "done")["counts"]["created"] == 1
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 2
+
+
+def test_issue13_7_the_preview_marks_rows_of_existing_contacts_and_duplicates_within_the_file(
+    system, rpc, clean_databases
+):
+    """The validation counts new rows, rows of existing contacts and rows repeating an earlier row of
+    the file (over the worker's batches of 50 rows); the preview marks each row, with the existing
+    contact's id and name — but a contact outside a scoped importer's scope is neither matched nor named."""
+    import dataclasses
+
+    proxy, _ = system
+    existing = proxy.contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi"}
+    )
+    rows = [
+        ("Eino", "Leino", "eino@example.fi", "Turku"),  # 2: new
+        ("Aino", "Virtanen", "AINO@example.fi", "Oulu"),  # 3: the existing contact
+        ("Eino", "Leino", "eino@example.fi", "Turku"),  # 4: the same as row 2
+        ("Minna", "Canth", "ei-osoite", "Kuopio"),  # 5: an error
+        *[(f"Etu{i}", f"Suku{i}", f"rivi{i}@example.fi", "Oulu") for i in range(60)],  # 6–65: new
+        ("Eino", "Leinonen", "eino@example.fi", "Turku"),  # 66: the same as row 2, in the second batch
+    ]
+    job = run_import(proxy, csv_file(rows), {"commit_mode": "valid_rows"})
+    assert job["counts"]["found"] == {"new": 61, "existing": 1, "in_file": 2, "ambiguous": 0}
+    assert job["invalid_rows"] == 1
+    preview = {row["row"]: row for row in proxy.imports.preview(job["id"])["rows"]}
+    assert preview[2]["match"]["kind"] == "new"
+    assert preview[3]["match"] == {
+        "kind": "existing",
+        "contact_id": existing["id"],
+        "name": "Aino Virtanen",
+        "duplicate_of": None,
+    }
+    assert preview[4]["match"]["kind"] == "in_file" and preview[4]["match"]["duplicate_of"] == 2
+    assert preview[5]["match"] is None and preview[5]["errors"]
+    proxy.imports.start(job["id"], "valid_rows")
+    done = wait_status(proxy, job["id"], "done")
+    assert (done["counts"]["created"], done["counts"]["updated"]) == (61, 1)
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts WHERE first_name = 'Eino'") == 1
+
+    inside = proxy.contacts.create_group("Oma piiri")
+    actor = dataclasses.replace(
+        make_actor("scoped-importer", permissions=IMPORTER), scoped=True, scope_group_ids=(inside["id"],)
+    )
+    with rpc(actor, timeout=30) as scoped:
+        job = upload(scoped, "piiri.csv", csv_file([("Aino", "Virtanen", "aino@example.fi", "Oulu")]))
+        scoped.imports.save_mapping(job["id"], job["mapping"], {"group_id": inside["id"]})
+        scoped.imports.validate(job["id"])
+        job = wait_status(scoped, job["id"], "validated")
+        assert job["counts"]["found"]["existing"] == 0 and job["counts"]["found"]["new"] == 1
+        row = scoped.imports.preview(job["id"])["rows"][0]
+        assert row["match"] == {"kind": "new", "contact_id": None, "name": None, "duplicate_of": None}
+
+
+def test_issue13_7_group_and_consents_reach_matched_rows_and_undo_removes_them(system, clean_databases):
+    """ "Add all to the group" and the consents apply to a matched row whose fields stay as they are
+    (not only to new and changed contacts); undo removes those memberships and consents, and the job
+    says what its undo did."""
+    proxy, _ = system
+    same = proxy.contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi", "city": "Oulu"}
+    )
+    filled = proxy.contacts.create_contact(
+        {"first_name": "Eino", "last_name": "Leino", "email": "eino@example.fi"}
+    )
+    group = proxy.contacts.create_group("Tuodut")
+    data = csv_file(
+        [
+            ("Aino", "Virtanen", "aino@example.fi", "Oulu"),  # unchanged
+            ("Eino", "Leino", "eino@example.fi", "Turku"),  # fills the city
+            ("Minna", "Canth", "minna@example.fi", "Kuopio"),  # new
+        ]
+    )
+    options = {"group_id": group["id"], "consents": [{"purpose": "newsletter", "text_version": "2026-1"}]}
+    job = run_import(proxy, data, options)
+    proxy.imports.start(job["id"])
+    done = wait_status(proxy, job["id"], "done")
+    assert (done["counts"]["created"], done["counts"]["updated"], done["counts"]["unchanged"]) == (1, 1, 1)
+    members = {m["id"] for m in proxy.contacts.members(group["id"])["items"]}
+    assert same["id"] in members and filled["id"] in members and len(members) == 3
+    consents = "SELECT count(*) FROM consents WHERE source = 'import' AND contact_id = :c"
+    assert scalar(clean_databases, consents, c=same["id"]) == 1
+    assert scalar(clean_databases, consents, c=filled["id"]) == 1
+    audit = scalar(clean_databases, "SELECT payload FROM outbox WHERE routing_key = 'contact.imported'")
+    assert same["id"] in [str(s) for s in audit["subject_ids"]]
+
+    undone = proxy.imports.undo(job["id"])
+    assert undone["status"] == "undone"
+    assert undone["counts"]["undone"] == {"deleted": 1, "restored": 1}
+    assert proxy.imports.get_import(job["id"])["counts"]["undone"] == {"deleted": 1, "restored": 1}
+    assert proxy.contacts.members(group["id"])["items"] == []
+    assert scalar(clean_databases, "SELECT count(*) FROM consents WHERE source = 'import'") == 0
+    assert proxy.contacts.get_contact(same["id"])["city"] == "Oulu"
+    assert proxy.contacts.get_contact(filled["id"])["city"] in (None, "")
+    assert scalar(clean_databases, "SELECT count(*) FROM contacts") == 2
+
+
+def test_issue13_7_a_contact_matched_twice_is_restored_field_by_field_on_undo(system, clean_databases):
+    """Two rows of the file (in different chunks) fill different empty fields of the same contact: undo
+    restores both, each to its value before the import."""
+    proxy, _ = system
+    contact = proxy.contacts.create_contact(
+        {"first_name": "Aino", "last_name": "Virtanen", "email": "a@example.fi"}
+    )
+    rows = [("Aino", "Virtanen", "a@example.fi", "Oulu")]
+    rows += [(f"Etu{i}", f"Suku{i}", f"r{i}@example.fi", "Oulu") for i in range(60)]
+    header = "Etunimi;Sukunimi;Sähköposti;Kaupunki;Puhelin"
+    data = csv_file(
+        [(*row, "") for row in rows] + [("Aino", "Virtanen", "a@example.fi", "", "0401234567")], header
+    )
+    job = run_import(proxy, data)
+    proxy.imports.start(job["id"])
+    wait_status(proxy, job["id"], "done")
+    after = proxy.contacts.get_contact(contact["id"])
+    assert after["city"] == "Oulu" and after["phone"]
+    proxy.imports.undo(job["id"])
+    restored = proxy.contacts.get_contact(contact["id"])
+    assert restored["city"] in (None, "") and not restored["phone"]

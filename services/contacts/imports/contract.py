@@ -21,7 +21,16 @@ class ImportConsent(codes.CodedSchema):
 class ImportOptions(codes.CodedSchema):
     """How an import treats duplicates, which group and consents it adds, and how it commits."""
 
-    on_duplicate = fields.String(load_default="create", validate=codes.OneOf(ON_DUPLICATE))
+    on_duplicate = fields.String(
+        load_default=None,
+        validate=codes.OneOf(ON_DUPLICATE),
+        metadata={
+            "description": (
+                "Not given: update_fill (fill the matched contact's empty fields), or skip for a caller "
+                "without contacts.edit; create (a duplicate) only when asked for."
+            )
+        },
+    )
     overwrite_fields = fields.List(
         fields.String(validate=codes.Length(min=1, max=80)),
         load_default=list,

@@ -37,11 +37,16 @@ def _import_id(value):
         raise ValidationFailed("Not an import id.", {"import_id": ["contact.id_invalid"]}) from None
 
 
-def _options(data):
+def _options(data, actor):
+    """The options checked; ``on_duplicate`` not given: the safe default (fill empty fields, or skip the
+    row for an actor who may not edit contacts)."""
     try:
-        return ImportOptions().load(data or {})
+        options = ImportOptions().load(data or {})
     except ValidationError as exc:
         raise ValidationFailed("The import options are not valid.", exc.normalized_messages()) from None
+    if options["on_duplicate"] is None:
+        options["on_duplicate"] = "update_fill" if actor.can("contacts.edit") else "skip"
+    return options
 
 
 def _row_values(raw):
@@ -109,7 +114,7 @@ class ImportsRpc(ContactsCore):
         must see the contacts an earlier chunk created), but a caller may send the next chunk before
         the reply to this one: its rows are checked while this one is written."""
         actor = self.context.require("contacts.import")
-        options = _options(options)
+        options = _options(options, actor)
         if options["on_duplicate"].startswith("update"):
             actor.require("contacts.edit")
         import_id = _import_id(import_id)
@@ -140,6 +145,71 @@ class ImportsRpc(ContactsCore):
         self.outbox.flush()
         return {**result, "replayed": False}
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def match_import_rows(self, rows, options, names=False):
+        """What the duplicate matching of a commit finds for each row, without writing (the import's
+        preview and its validation counts, I1): per row ``{row, contact_id, ambiguous, keys, invalid}``,
+        ``contact_id`` the existing contact the row matches on ``match_on`` (only contacts in the actor's
+        scope are matched, as in the commit: one outside it is neither matched nor revealed), ``keys``
+        the row's match keys as text (to find rows of the same file that match each other). ``names``:
+        each matched contact's ``name`` too (a read of those contacts, audited)."""
+        actor = self.context.require("contacts.import")
+        options = _options(options, actor)
+        if not isinstance(rows, list) or len(rows) > MAX_CHUNK_ROWS:
+            raise ValidationFailed("contact.invalid", {"rows": [coded("value.list_max", max=MAX_CHUNK_ROWS)]})
+        prepared, refused = _prepare_rows(rows)
+        match_on = options["match_on"]
+        session = self.db.session
+        try:
+            keys = {position: rules.row_keys(values) for position, _, values in prepared}
+            matches = {}
+            if match_on and prepared:
+                scope = scopes.condition(session, actor)  # C6: only in-scope contacts are matched
+                matches = import_storage.find_matches(session, keys, match_on, scope)
+            found = {}
+            for position, number, _ in prepared:
+                match = rules.choose_match(
+                    {kind: matches.get(kind, {}).get(position, set()) for kind in match_on}, match_on
+                )
+                text_keys = sorted(
+                    f"{kind}:{key if isinstance(key, str) else '|'.join(map(str, key))}"
+                    for kind in match_on
+                    for key in keys[position][kind]
+                )
+                found[position] = {
+                    "row": number,
+                    "contact_id": None if match in (None, rules.AMBIGUOUS) else str(match),
+                    "ambiguous": match == rules.AMBIGUOUS,
+                    "keys": text_keys,
+                    "invalid": False,
+                }
+            for position, result in refused.items():
+                found[position] = {
+                    "row": result["row"],
+                    "contact_id": None,
+                    "ambiguous": False,
+                    "keys": [],
+                    "invalid": True,
+                }
+            matched = sorted({r["contact_id"] for r in found.values() if r["contact_id"]})
+            if names and matched:
+                named = import_storage.display_names(session, matched)
+                for result in found.values():
+                    if result["contact_id"]:
+                        result["name"] = named.get(result["contact_id"], "")
+        finally:
+            session.rollback()
+        if names and matched:
+            self.audit.read(
+                actor,
+                "contact.import_matched",
+                "contact",
+                matched,
+                ("display_name",),
+                {"rows": len(rows), "matched": len(matched)},
+            )
+        return {"rows": [found[position] for position in sorted(found)]}
+
     def _wait_for_previous_chunk(self, import_id, chunk_no):
         session = self.db.session
 
@@ -165,7 +235,9 @@ class ImportsRpc(ContactsCore):
                 "Some rows cannot be imported; nothing was imported.",
                 {"rows": [r for _, r in sorted(results.items()) if r["action"] == "error"]},
             )
-        created, updated = self._write_rows(session, actor, import_id, chunk_no, plan, options, results)
+        created, updated, linked = self._write_rows(
+            session, actor, import_id, chunk_no, plan, options, results
+        )
         ordered = [results[key] for key in sorted(results)]
         counts = {
             "created": len(created),
@@ -174,8 +246,10 @@ class ImportsRpc(ContactsCore):
             "unchanged": sum(1 for r in ordered if r["action"] == "unchanged"),
             "errors": sum(1 for r in ordered if r["action"] == "error"),
         }
-        if created or updated:
-            self._record_import(session, actor, import_id, chunk_no, created, updated, options, row_count)
+        if created or updated or linked:
+            self._record_import(
+                session, actor, import_id, chunk_no, (created, updated, linked), options, row_count
+            )
         return {"chunk_no": chunk_no, **counts, "rows": ordered}
 
     def _check_import_targets(self, session, actor, options):
@@ -217,18 +291,20 @@ class ImportsRpc(ContactsCore):
                 results[position] = {"row": number, "action": "skipped", "contact_id": str(match)}
                 continue
             plan.append((position, number, values, match))
+            target = ("row", position) if match is None else match
             for kind in options["match_on"]:
                 for key in keys[position][kind]:
-                    seen.setdefault((kind, key), position)
+                    seen.setdefault((kind, key), target)
         return plan
 
     @staticmethod
     def _match_in_chunk(seen, keys, match_on):
-        """A row of the same chunk with the same key: the match is that row (position as ('row', n))."""
+        """A row of the same chunk with the same key: the match is what that row became — the contact
+        it creates (('row', position)) or the existing contact it matched."""
         for kind in match_on:
             for key in keys[kind]:
                 if (kind, key) in seen:
-                    return ("row", seen[(kind, key)])
+                    return seen[(kind, key)]
         return None
 
     def _write_rows(self, session, actor, import_id, chunk_no, plan, options, results):
@@ -247,7 +323,8 @@ class ImportsRpc(ContactsCore):
             created.append(contact["id"])
             results[position] = {"row": number, "action": "created", "contact_id": str(contact["id"])}
             changes.append(_change(import_id, chunk_no, contact, "created", None))
-        updated = []
+        updated, linked = [], []
+        links = options["group_id"] is not None or bool(options["consents"])
         ids = {match for _, _, _, match in plan if match is not None and not isinstance(match, tuple)}
         current = import_storage.contacts_for_update(session, ids)
         for position, number, values, match in plan:
@@ -259,14 +336,21 @@ class ImportsRpc(ContactsCore):
             if outcome.get("change"):
                 changes.append(outcome["change"])
                 updated.append(contact["id"])
+            elif links and outcome["result"]["action"] == "unchanged":
+                # a matched contact whose fields stay as they are still joins the group and gets the
+                # consents (I1, issue 13 item 7): its change record (nothing to restore) lets undo
+                # remove them
+                changes.append(_change(import_id, chunk_no, contact, "updated", {}))
+                linked.append(contact["id"])
         errors = [r for r in results.values() if r["action"] == "error"]
         if errors and options["commit_mode"] == "all_or_nothing":
             raise ValidationFailed("Some rows cannot be imported; nothing was imported.", {"rows": errors})
         updated = list(dict.fromkeys(cid for cid in updated if cid not in set(created)))
+        linked = list(dict.fromkeys(cid for cid in linked if cid not in set(created) | set(updated)))
         changes = _merged(changes)
-        self._import_links(session, actor, options, created, created + updated, changes)
+        self._import_links(session, actor, options, created, created + updated + linked, changes)
         import_storage.record_changes(session, changes)
-        return created, updated
+        return created, updated, linked
 
     def _import_custom(self, session, contact_id, given, number, creating, results, position):
         try:
@@ -334,7 +418,10 @@ class ImportsRpc(ContactsCore):
             for contact_id, consent_id in added.items():
                 by_contact[contact_id]["consent_ids"].append(consent_id)
 
-    def _record_import(self, session, actor, import_id, chunk_no, created, updated, options, row_count):
+    def _record_import(self, session, actor, import_id, chunk_no, touched, options, row_count):
+        """``touched``: (created, updated, linked: matched contacts that only joined the group or got
+        the consents)."""
+        created, updated, linked = touched
         details = {
             "import_id": str(import_id),
             "chunk_no": chunk_no,
@@ -346,7 +433,14 @@ class ImportsRpc(ContactsCore):
             "consents": [c["purpose"] for c in options["consents"]],
         }
         self.audit.write(
-            self.outbox, session, actor, "contact.imported", "contact", [*created, *updated], (), details
+            self.outbox,
+            session,
+            actor,
+            "contact.imported",
+            "contact",
+            [*created, *updated, *linked],
+            (),
+            details,
         )
         self.outbox.event(
             session,
@@ -398,7 +492,11 @@ class ImportsRpc(ContactsCore):
                     write_custom_values(session, change["contact_id"], reset)
             import_storage.delete_contacts(session, created)
             import_storage.mark_undone(session, import_id)
-            details = {"import_id": str(import_id), "deleted": len(created), "restored": len(restored)}
+            details = {
+                "import_id": str(import_id),
+                "deleted": len(created),
+                "restored": sum(1 for c in restored if c["before"]),
+            }
             subjects = [c["contact_id"] for c in changes]
             self.audit.write(
                 self.outbox, session, actor, "contact.import_undone", "contact", subjects, (), details
@@ -450,6 +548,8 @@ def _merged(changes):
             merged[change["contact_id"]] = change
         else:
             first["version_after"] = change["version_after"]
+            if first["action"] == "updated":  # undo restores each field as it was before the first row
+                first["before"] = {**(change["before"] or {}), **(first["before"] or {})}
     return list(merged.values())
 
 

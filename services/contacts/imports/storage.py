@@ -173,6 +173,12 @@ def _probe_name_birth(session, keys_by_row, scope):
     return _scoped_ids(session, _matches(session, query, params), scope)
 
 
+def display_names(session, contact_ids):
+    """{id as text: display name} of the contacts ``contact_ids``."""
+    rows = session.execute(select(*CONTACT_COLUMNS).where(contacts.c.id.in_(list(contact_ids)))).all()
+    return {str(row.id): display_name(as_dict(row)) for row in rows}
+
+
 def contacts_for_update(session, contact_ids):
     """{id: contact} of the matched contacts, locked for the chunk's transaction (in id order)."""
     if not contact_ids:
@@ -218,8 +224,8 @@ def _copy_value(key, value):
 
 def record_changes(session, changes):
     """The chunk's change records. Those of contacts this chunk created go in by COPY (no earlier record
-    can exist); a contact an earlier chunk already changed keeps its first action and before image, and
-    takes the new version and added links."""
+    can exist); a contact an earlier chunk already changed keeps its first action and, for each field,
+    the value it had before the import first changed it, and takes the new version and added links."""
     created = [change for change in changes if change["action"] == "created"]
     if created:
         cursor = session.connection().connection.driver_connection.cursor()
@@ -236,6 +242,10 @@ def record_changes(session, changes):
             index_elements=[table.c.import_id, table.c.contact_id],
             set_={
                 "version_after": statement.excluded.version_after,
+                # each field as it was before the import first changed it (an earlier chunk's image wins)
+                "before": func.coalesce(statement.excluded.before, literal_column("'{}'::jsonb")).op("||")(
+                    func.coalesce(table.c.before, literal_column("'{}'::jsonb"))
+                ),
                 "membership_ids": table.c.membership_ids.concat(statement.excluded.membership_ids),
                 "consent_ids": table.c.consent_ids.concat(statement.excluded.consent_ids),
             },

@@ -24,9 +24,15 @@ class ImportOptions(Schema):
     """What an import does with duplicates, which group and consents it adds, how it commits."""
 
     on_duplicate = fields.String(
-        load_default="create",
+        load_default=None,
         validate=validate.OneOf(ON_DUPLICATE),
-        metadata={"description": "create | update_fill | update_overwrite | skip"},
+        metadata={
+            "description": (
+                "What a row matching an existing contact does: update_fill (the default: fill the "
+                "contact's empty fields; skip for a user without contacts.edit) | update_overwrite | skip "
+                "| create (a new contact anyway, a duplicate)."
+            )
+        },
     )
     overwrite_fields = fields.List(fields.String(validate=validate.Length(min=1, max=80)), load_default=list)
     match_on = fields.List(
@@ -41,7 +47,7 @@ class ImportOptions(Schema):
 
     @validates_schema
     def check_match_on(self, data: Mapping[str, Any], **kwargs: object) -> None:
-        if data.get("on_duplicate", "create") != "create" and not data.get("match_on", MATCH_ON):
+        if data.get("on_duplicate") != "create" and not data.get("match_on", MATCH_ON):
             raise ValidationError("imp.err.match_on", "match_on")
 
 
@@ -61,7 +67,14 @@ class ImportJob(Schema):
     validated_rows = fields.Integer()
     invalid_rows = fields.Integer()
     committed_rows = fields.Integer()
-    counts = fields.Dict()
+    counts = fields.Dict(
+        metadata={
+            "description": (
+                "validated: found {new, existing, in_file, ambiguous} (what the rows will do); done: "
+                "created, updated, unchanged, skipped, errors; undone: also undone {deleted, restored}."
+            )
+        }
+    )
     error = fields.Dict(allow_none=True)
     phase = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -80,10 +93,20 @@ class ImportJob(Schema):
     )
 
 
-def load_options(data: Mapping[str, object] | None) -> dict[str, Any]:
+def default_on_duplicate(can_edit: bool = True) -> str:
+    """The safe default for rows matching an existing contact: fill its empty fields, or — for a user
+    who may not edit contacts — skip the row. Never a duplicate unless asked for ("create")."""
+    return "update_fill" if can_edit else "skip"
+
+
+def load_options(data: Mapping[str, object] | None, can_edit: bool = True) -> dict[str, Any]:
+    """The options checked, with their defaults (``can_edit``: whether the user may update contacts,
+    which decides the default of ``on_duplicate``)."""
     try:
         options: dict[str, Any] = ImportOptions().load(data or {})
     except ValidationError as exc:
         raise ValidationFailed("The import options are not valid.", exc.normalized_messages()) from None
+    if options["on_duplicate"] is None:
+        options["on_duplicate"] = default_on_duplicate(can_edit)
     options["group_id"] = str(options["group_id"]) if options["group_id"] else None
     return options

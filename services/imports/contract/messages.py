@@ -1,6 +1,6 @@
-"""Finnish and Swedish texts of the import's English messages (I1): cell errors, row errors and file
-errors. Part of the imports contract: the gateway shows a job's stored English messages in the user's
-language with it.
+"""Finnish and Swedish texts of the import's English messages (I1): cell errors, row errors, file
+errors and why a job stopped. Part of the imports contract: the gateway shows a job's stored English
+messages in the user's language with it.
 
 Messages are stored and sent in English (validation.py, cells.py, reading.py); ``translate`` gives
 the Finnish or Swedish text for the UI and the error report. Each template's {name} parts match any
@@ -443,6 +443,48 @@ TEMPLATES = (
         "The CSV file is broken near row {row}: {reason}.",
         "CSV-tiedosto on rikki rivin {row} kohdalla: {reason}.",
         "CSV-filen är trasig nära rad {row}: {reason}.",
+    ),
+    # a job that failed (worker.py) or was refused by the contacts service (issue 13 item 7: the page
+    # says in the user's language why an import stopped)
+    (
+        "The import failed unexpectedly; the error is in the worker's log.",
+        "Tuonti epäonnistui odottamatta; virhe on kirjattu tuontipalvelun lokiin.",
+        "Importen misslyckades oväntat; felet finns i importtjänstens logg.",
+    ),
+    (
+        "{count} rows have errors; nothing was imported.",
+        "{count} rivillä on virheitä; mitään ei tuotu.",
+        "{count} rader har fel; inget importerades.",
+    ),
+    (
+        "{count} rows are not valid; nothing was imported.",
+        "{count} rivillä on virheitä; mitään ei tuotu.",
+        "{count} rader har fel; inget importerades.",
+    ),
+    (
+        "Some rows cannot be imported; nothing was imported.",
+        "Joitakin rivejä ei voi tuoda; mitään ei tuotu.",
+        "Vissa rader kan inte importeras; inget importerades.",
+    ),
+    (
+        "Row {row}: some custom fields are not valid; nothing was imported.",
+        "Rivi {row}: joidenkin lisäkenttien arvot eivät kelpaa; mitään ei tuotu.",
+        "Rad {row}: några extrafält är inte giltiga; inget importerades.",
+    ),
+    (
+        "This import was undone; no more of its rows are taken.",
+        "Tuonti on kumottu; sen rivejä ei enää oteta vastaan.",
+        "Importen har ångrats; inga fler av dess rader tas emot.",
+    ),
+    (
+        "No such group to add the imported contacts to.",
+        "Ryhmää, johon tuodut yhteystiedot lisättäisiin, ei ole.",
+        "Gruppen som de importerade kontakterna skulle läggas till i finns inte.",
+    ),
+    (
+        "Chunk {done} of this import is not committed; {next} waits for it.",
+        "Tuonnin osa {done} ei ole valmis; osa {next} odottaa sitä.",
+        "Del {done} av importen är inte klar; del {next} väntar på den.",
     ),
     (
         "The file has no contact cards (BEGIN:VCARD … END:VCARD).",

@@ -59,3 +59,34 @@ def test_i1_a_batch_is_stored_as_json_with_dates_in_iso_form():
     assert stored == [
         {"row": 2, "values": {"first_name": "Aino", "last_name": "Virtanen", "birth_date": "1950-01-31"}}
     ]
+
+
+def test_issue13_7_match_kinds_finds_existing_contacts_and_rows_repeating_earlier_rows_over_batches():
+    """The contacts service's matches -> each row's part: an existing contact's row, a repeat of an
+    earlier row of the file (also of a row in an earlier batch: ``seen`` carries over), ambiguous, new;
+    a row not valid has none."""
+    seen = {}
+    first = pipeline.match_kinds(
+        [
+            {"row": 2, "contact_id": None, "ambiguous": False, "keys": ["email:e@x.fi"], "invalid": False},
+            {"row": 3, "contact_id": "c1", "name": "Aino", "ambiguous": False, "keys": ["email:a@x.fi"]},
+            {"row": 4, "contact_id": None, "ambiguous": True, "keys": ["phone:+358401"], "invalid": False},
+            {"row": 5, "invalid": True, "keys": []},
+        ],
+        seen,
+    )
+    second = pipeline.match_kinds(
+        [
+            {"row": 6, "contact_id": None, "ambiguous": False, "keys": ["email:e@x.fi", "phone:+35850"]},
+            {"row": 7, "contact_id": None, "ambiguous": False, "keys": ["phone:+35850"]},
+            {"row": 8, "contact_id": None, "ambiguous": False, "keys": []},
+        ],
+        seen,
+    )
+    assert first[2]["kind"] == "new" and first[4]["kind"] == "ambiguous" and 5 not in first
+    assert first[3] == {"kind": "existing", "contact_id": "c1", "name": "Aino", "duplicate_of": None}
+    assert (second[6]["kind"], second[6]["duplicate_of"]) == ("in_file", 2)
+    assert (second[7]["kind"], second[7]["duplicate_of"]) == ("in_file", 6)
+    assert second[8]["kind"] == "new"
+    counts = pipeline.count_kinds(pipeline.count_kinds({}, first), second)
+    assert counts == {"new": 2, "existing": 1, "in_file": 2, "ambiguous": 1}
