@@ -2,6 +2,7 @@
 operator emulator (emulators/einvoice/), followed to delivered or rejected; its refusals; the disclosure
 on the audit log before the message leaves; the sendings in the access report and forgotten by erasure."""
 
+import eventlet
 import pytest
 from sqlalchemy import text
 
@@ -93,6 +94,21 @@ def test_b3_a_rejection_is_shown_with_its_reason_and_the_invoice_can_be_sent_aga
     assert corrected["status"] == "accepted"
     statuses = [item["status"] for item in einvoicing.billing.einvoice_sendings(invoice["id"])["items"]]
     assert statuses == ["delivered", "rejected"]  # newest first
+
+
+def test_b3_two_sends_of_one_invoice_at_once_deliver_it_once(einvoicing, rpc, operator):
+    _, invoice = an_invoice(einvoicing, "Kahdesti")
+
+    def send():
+        with rpc(TREASURER) as cluster:
+            try:
+                return cluster.billing.send_einvoice(invoice["id"], TO_COMPANY)["status"]
+            except Conflict as refused:
+                return refused.message
+
+    both = [eventlet.spawn(send) for _ in range(2)]
+    assert sorted(green.wait() for green in both) == ["accepted", "billing.einvoice_already_sent"]
+    assert len(operator.mailbox.messages) == 1
 
 
 def test_b3_bad_addresses_unknown_invoices_and_an_operator_away_change_nothing(einvoicing, operator):

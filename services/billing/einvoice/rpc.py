@@ -23,6 +23,9 @@ from services.billing.invoices.views import PERSONAL_FIELDS, subjects
 log = logging.getLogger(__name__)
 
 STATUS_INTERVAL = 60  # seconds between looks at the sendings the operator has not settled yet
+# A look on demand (a page view) waits at most this long for the operator's answer (an invoice has one
+# pending sending at most): an operator slow or away must not hold the invoice page; the timer goes on.
+ON_DEMAND_TIMEOUT = 3.0
 
 
 class EInvoicesRpc(BillingCore):
@@ -41,34 +44,35 @@ class EInvoicesRpc(BillingCore):
         transmission = message.checked_transmission(transmission, required=True)
         operator = self._operator()
         key = invoice_storage.parse_id(invoice_id)
-        session = self.db.session
-        invoice = invoice_storage.get(session, key) if key else None
-        if invoice is None:
-            session.rollback()
-            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        if any(row["status"] != "rejected" for row in storage.of_invoice(session, invoice["id"])):
-            session.rollback()
-            raise Conflict("billing.einvoice_already_sent", params={"number": invoice["number"]})
-        lines = invoice_storage.lines_of(session, invoice["id"])
-        session.rollback()
-        document = message.build(invoice, lines, self.settings, self.config, transmission)
-        self.audit.read(  # a disclosure to the operator: on record before the data leaves
-            actor,
-            "invoice.einvoice_sent",
-            "contact",
-            subjects([invoice]),
-            PERSONAL_FIELDS,
-            {"number": invoice["number"], "operator": transmission["to_intermediator"]},
-        )
-        try:
-            answer = operator.send(document)
-            outcome = {"message_id": answer["id"], "status": "accepted", "reason": None}
-        except client.Refused as refused:
-            outcome = {"message_id": None, "status": "rejected", "reason": refused.reason}
-        except client.Unavailable as exc:
-            log.warning("billing: the e-invoice operator did not take invoice %s: %s", invoice["number"], exc)
-            raise ServiceUnavailable("billing.einvoice_operator_unavailable") from None
+        # One transaction holds the invoice's sending lock from the check to the record, so two sends of
+        # one invoice at once cannot both pass "already sent" and deliver it twice.
         with self.db.transaction() as session:
+            invoice = invoice_storage.get(session, key) if key else None
+            if invoice is None:
+                raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+            storage.lock_sending(session, invoice["id"])
+            if any(row["status"] != "rejected" for row in storage.of_invoice(session, invoice["id"])):
+                raise Conflict("billing.einvoice_already_sent", params={"number": invoice["number"]})
+            lines = invoice_storage.lines_of(session, invoice["id"])
+            document = message.build(invoice, lines, self.settings, self.config, transmission)
+            self.audit.read(  # a disclosure to the operator: on record before the data leaves
+                actor,
+                "invoice.einvoice_sent",
+                "contact",
+                subjects([invoice]),
+                PERSONAL_FIELDS,
+                {"number": invoice["number"], "operator": transmission["to_intermediator"]},
+            )
+            try:
+                answer = operator.send(document)
+                outcome = {"message_id": answer["id"], "status": "accepted", "reason": None}
+            except client.Refused as refused:
+                outcome = {"message_id": None, "status": "rejected", "reason": refused.reason}
+            except client.Unavailable as exc:
+                log.warning(
+                    "billing: the e-invoice operator did not take invoice %s: %s", invoice["number"], exc
+                )
+                raise ServiceUnavailable("billing.einvoice_operator_unavailable") from None
             row = storage.record(
                 session,
                 {"invoice_id": invoice["id"], **transmission, **outcome, "actor_username": actor.username},
@@ -86,10 +90,10 @@ class EInvoicesRpc(BillingCore):
         if invoice is None:
             session.rollback()
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        waiting = storage.pending(session, key)
+        waiting = storage.pending(session, key, limit=1)
         session.rollback()
         if waiting:
-            self._settle(waiting)
+            self._settle(waiting, timeout=ON_DEMAND_TIMEOUT)
         rows = storage.of_invoice(self.db.session, key)
         self.db.session.rollback()
         self.audit.read(
@@ -112,10 +116,12 @@ class EInvoicesRpc(BillingCore):
         if waiting:
             self._settle(waiting)
 
-    def _settle(self, waiting):
+    def _settle(self, waiting, timeout=None):
         operator = client.OperatorClient.from_config(self.config)
         if operator is None:
             return
+        if timeout is not None:
+            operator.timeout = min(operator.timeout, timeout)
         for row in waiting:
             try:
                 answer = operator.status(row["message_id"])

@@ -7,6 +7,14 @@ from services.billing.models import einvoice_sendings
 PENDING_BATCH = 100
 
 
+SENDING_LOCK = 0x45494E56  # "EINV": the advisory-lock class of one invoice's sendings
+
+
+def lock_sending(session, invoice_id):
+    """Hold the invoice's sending lock until the transaction ends (one send of an invoice at a time)."""
+    session.execute(select(func.pg_advisory_xact_lock(SENDING_LOCK, func.hashtext(str(invoice_id)))))
+
+
 def record(session, values):
     row = session.execute(insert(einvoice_sendings).values(**values).returning(einvoice_sendings)).mappings()
     return dict(row.one())
