@@ -105,6 +105,24 @@ def limesurvey_emulator(sid, title, questions=(("kaupunki", "Kaupunki"),), **sur
     return server, settings
 
 
+EINVOICE_KEY = "test-einvoice-key"
+
+
+@pytest.fixture
+def einvoice_operator():
+    """The project's e-invoice operator emulator (emulators/einvoice/) on a free port."""
+    from emulators.einvoice.operator import serve
+
+    server = serve(EINVOICE_KEY)
+    yield server
+    server.shutdown()
+
+
+def einvoice_settings(operator):
+    """The billing configuration that points at ``operator``."""
+    return {"BILLING_EINVOICE_URL": operator.url, "BILLING_EINVOICE_KEY": EINVOICE_KEY}
+
+
 ADMIN_PASSWORD = "correct horse battery"
 BROKEN_POLICY = "piiri-audit-broken"
 

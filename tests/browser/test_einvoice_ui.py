@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from emulators.einvoice.operator import serve
 from tests.browser.test_web_ui import log_in
-from tests.conftest import start_system
+from tests.conftest import einvoice_settings, start_system
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +18,13 @@ SCREENS = Path(os.environ.get("PIIRI_SCREENS", "/tmp/screens-einvoice"))
 
 
 @pytest.fixture
-def operator():
-    server = serve("browser-key")
-    yield server
-    server.shutdown()
+def operator(einvoice_operator):
+    return einvoice_operator
 
 
 @pytest.fixture
 def system(run_services, config, clean_databases, operator):
-    settings = {"BILLING_EINVOICE_URL": operator.url, "BILLING_EINVOICE_KEY": "browser-key"}
+    settings = einvoice_settings(operator)
     return start_system(run_services, config, clean_databases, extra_config=settings)
 
 
@@ -74,3 +71,9 @@ def test_b3_send_an_invoice_as_an_e_invoice_from_its_page(system, browser, opera
         browser.open(f"/billing/invoices/{invoice['id']}")
         assert browser.evaluate("document.documentElement.scrollWidth") <= width
         browser.screenshot(path=str(SCREENS / f"einvoice-sent-fi-{width}.png"), full_page=True)
+    browser.open(f"/lang/sv?next=/billing/invoices/{invoice['id']}")
+    assert "levererad" in browser.text("#einvoice-sendings")
+    for width in (1400, 390):
+        browser.set_viewport_size({"width": width, "height": 900})
+        browser.open(f"/billing/invoices/{invoice['id']}")
+        browser.screenshot(path=str(SCREENS / f"einvoice-sent-sv-{width}.png"), full_page=True)

@@ -7,8 +7,7 @@ import re
 import pytest
 import requests
 
-from emulators.einvoice.operator import serve
-from tests.conftest import start_system
+from tests.conftest import einvoice_settings, start_system
 
 PASSWORD = "verkkolasku salasana 2026"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -16,15 +15,13 @@ TO_COMPANY = {"to_identifier": "003798765432", "to_intermediator": "003721291126
 
 
 @pytest.fixture
-def operator():
-    server = serve("e2e-key")
-    yield server
-    server.shutdown()
+def operator(einvoice_operator):
+    return einvoice_operator
 
 
 @pytest.fixture
 def system(run_services, config, clean_databases, operator):
-    settings = {"BILLING_EINVOICE_URL": operator.url, "BILLING_EINVOICE_KEY": "e2e-key"}
+    settings = einvoice_settings(operator)
     return start_system(run_services, config, clean_databases, extra_config=settings)
 
 

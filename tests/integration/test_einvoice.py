@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
-from emulators.einvoice.operator import serve
 from piiri.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from services.audit.service import AuditService
 from services.billing.service import BillingService
 from services.contacts.service import ContactsService
+from tests.conftest import einvoice_settings
 from tests.events import wait_for
 
 TREASURER = make_actor(
@@ -28,15 +28,13 @@ TO_COMPANY = {"to_identifier": "003798765432", "to_intermediator": "003721291126
 
 
 @pytest.fixture
-def operator():
-    server = serve("integration-key")
-    yield server
-    server.shutdown()
+def operator(einvoice_operator):
+    return einvoice_operator
 
 
 @pytest.fixture
 def einvoicing(run_services, rpc, operator):
-    config = {**CONFIG, "BILLING_EINVOICE_URL": operator.url, "BILLING_EINVOICE_KEY": "integration-key"}
+    config = {**CONFIG, **einvoice_settings(operator)}
     run_services(ContactsService, AuditService, BillingService, extra_config=config)
     with rpc(TREASURER) as cluster:
         yield cluster
