@@ -14,18 +14,16 @@ A service's error is a code (piiri.errors) whose message id is the code itself.
 """
 
 import functools
-import io
 import logging
-import string
 from collections.abc import Mapping
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from piiri import formatting
+from piiri import catalogs, formatting
+from piiri.catalogs import DOMAIN, catalog_path
 from piiri.errors import is_code
+from services.imports.contract import messages as imports_messages
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +31,6 @@ LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANGUAGE = "fi"
 FALLBACK_LANGUAGE = "en"  # a message missing in a language (a test forbids it) shows in English
 LANGUAGE_COOKIE = "piiri_lang"
-DOMAIN = "messages"
 GATEWAY_DIR = Path(__file__).resolve().parent
 
 
@@ -43,32 +40,21 @@ def locale_dirs():
     return [shared, *sorted(path for path in GATEWAY_DIR.glob("*/locale") if path != shared)]
 
 
-def catalog_path(locale_dir, language, suffix=".po"):
-    return Path(locale_dir) / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
-
-
-def _load_one(po_path):
-    """One area's catalog as Translations: the compiled .mo when it is current, else the .po compiled."""
-    mo_path = po_path.with_suffix(".mo")
-    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-        with open(mo_path, "rb") as handle:
-            return Translations(handle, domain=DOMAIN)
-    with open(po_path, "rb") as handle:
-        catalog = read_po(handle, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)  # empty and fuzzy messages are left out, as pybabel compile does
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+def service_locale_dirs():
+    """The catalogs of services' contracts whose coded messages the gateway shows: the imports
+    service's cell, row and file messages (it words its own error report with the same catalog)."""
+    return [imports_messages.LOCALE_DIR]
 
 
 @functools.cache
 def translations(language):
-    """All areas' catalogs of one language merged; ids missing there fall back to English."""
+    """All areas' catalogs of one language merged, with the services' contract catalogs; ids missing
+    there fall back to English."""
     merged = Translations(domain=DOMAIN)
-    for locale_dir in locale_dirs():
+    for locale_dir in [*locale_dirs(), *service_locale_dirs()]:
         po_path = catalog_path(locale_dir, language)
         if po_path.exists():
-            merged.merge(_load_one(po_path))
+            merged.merge(catalogs.load(po_path))
     if language != FALLBACK_LANGUAGE:
         merged.add_fallback(translations(FALLBACK_LANGUAGE))
     return merged
@@ -95,16 +81,6 @@ def request_language(request, default=DEFAULT_LANGUAGE):
     return request.accept_languages.best_match(LANGUAGES) or default
 
 
-class _Values(dict):
-    """Placeholder values: one the caller did not give shows as ``{name}`` instead of failing."""
-
-    def __missing__(self, key):
-        return "{" + key + "}"
-
-
-_FORMATTER = string.Formatter()
-
-
 class Translator:
     """``t = Translator("sv"); t("login.title")``; a missing id shows as itself, never as an error."""
 
@@ -114,9 +90,7 @@ class Translator:
 
     def __call__(self, key, **values):
         text = self.translations.gettext(key)
-        if values and text != key:
-            return _FORMATTER.vformat(text, (), _Values(values))
-        return text
+        return catalogs.fill(text, values, self.language) if text != key else text
 
     def has(self, key):
         """Whether the catalogs have ``key`` (in this language or, failing that, in English)."""

@@ -17,7 +17,7 @@ import re
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from piiri.errors import PiiriError, ValidationFailed, is_code
+from piiri.errors import PiiriError, ValidationFailed, coded, is_code
 
 MAX_QUERY_BYTES = 6 * 1024  # under eventlet's own 8 KB request line, so a JSON error answers first
 MAX_JSON_BYTES = 4 * 1024 * 1024  # far above any contact, search or bulk body (bulk ids: 10,000 × 39 B)
@@ -83,8 +83,9 @@ def check_json_value(data, texts=True):
         value, parts, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise MalformedRequest(
-                f"The JSON body is nested too deeply: at most {MAX_JSON_DEPTH} levels.",
-                {_path(parts): [f"Nested deeper than {MAX_JSON_DEPTH} levels."]},
+                "request.too_deep",
+                {_path(parts): [coded("value.too_deep", max=MAX_JSON_DEPTH)]},
+                {"max": MAX_JSON_DEPTH},
             )
         if isinstance(value, str):
             problem = text_problem(value)
@@ -110,31 +111,34 @@ def check_json_value(data, texts=True):
 SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def _read_body(request, limit, what):
+def _read_body(request, limit, message):
+    """The body, at most ``limit`` bytes; PayloadTooLarge with ``message`` (a code) for a larger one."""
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(
-            f"The {what} is larger than {limit // 1024:,} KB.",
-            {"_body": [f"At most {limit:,} bytes (given {request.content_length:,})."]},
+            message,
+            {"_body": [coded("value.body_max", max=limit, given=request.content_length)]},
+            {"kb": limit // 1024},
         )
     request.max_content_length = limit  # a body without Content-Length is cut off while reading
     try:
         return request.get_data(cache=True)
     except RequestEntityTooLarge:
         raise PayloadTooLarge(
-            f"The {what} is larger than {limit // 1024:,} KB.", {"_body": [f"At most {limit:,} bytes."]}
+            message, {"_body": [coded("value.bytes_max", max=limit)]}, {"kb": limit // 1024}
         ) from None
 
 
 def _parse_json(request):
-    body = _read_body(request, LARGER_JSON_BYTES.get(request.path, MAX_JSON_BYTES), "JSON body")
+    body = _read_body(request, LARGER_JSON_BYTES.get(request.path, MAX_JSON_BYTES), "request.json_too_large")
     if not body:
         return
     try:
         data = json.loads(body)
     except RecursionError:
         raise MalformedRequest(
-            f"The JSON body is nested too deeply: at most {MAX_JSON_DEPTH} levels.",
-            {"_body": [f"Nested deeper than {MAX_JSON_DEPTH} levels."]},
+            "request.too_deep",
+            {"_body": [coded("value.too_deep", max=MAX_JSON_DEPTH)]},
+            {"max": MAX_JSON_DEPTH},
         ) from None
     except ValueError:
         return  # not JSON: the route answers as it does for any body that is not its JSON object
@@ -178,8 +182,9 @@ def check_request(request):
     query = request.environ.get("QUERY_STRING") or ""
     if len(query) > MAX_QUERY_BYTES:
         raise UriTooLong(
-            f"The query string is longer than {MAX_QUERY_BYTES:,} bytes.",
-            {"_query": [f"At most {MAX_QUERY_BYTES:,} bytes (given {len(query):,})."]},
+            "request.query_too_long",
+            {"_query": [coded("value.body_max", max=MAX_QUERY_BYTES, given=len(query))]},
+            {"max": MAX_QUERY_BYTES},
         )
     _check_pairs(request.args.items(multi=True))
     if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -187,11 +192,9 @@ def check_request(request):
     if request.is_json:
         _parse_json(request)
     elif request.mimetype == FORM_TYPE:
-        _read_body(request, MAX_FORM_BYTES, "form")
+        _read_body(request, MAX_FORM_BYTES, "request.form_too_large")
         try:
             fields = request.form.items(multi=True)
         except RequestEntityTooLarge:  # werkzeug's own limits on a form's fields
-            raise PayloadTooLarge(
-                "The form is too large.", {"_body": ["Too many or too large fields."]}
-            ) from None
+            raise PayloadTooLarge("request.form_fields", {"_body": ["request.form_fields"]}) from None
         _check_pairs(fields)

@@ -16,9 +16,9 @@ request's language; a code needs a message id of the same name in the fi, sv and
 collects the codes raised in ``services/`` and checks). The HTTP body of an error is
 ``{"error": <kind>, "code": <code>, "params": {...}, "details": {...}, "message": <human text>}``.
 
-Some older messages are still English sentences (tests/unit/test_error_codes.py lists the modules whose
-field findings are; top-level messages are not counted there); the gateway shows a message that is not
-a code as sent, and ``is_code`` tells them apart.
+tests/unit/test_error_codes.py fails on a sentence where a code belongs (a field finding, a cell's or an
+import file's message); the gateway shows a message that is not a code as sent (a text stored before
+codes), and ``is_code`` tells them apart.
 """
 
 import re

@@ -28,7 +28,7 @@ from gateway.web_helpers import (
     login_redirect,
     see_other,
 )
-from piiri.errors import NotAuthenticated, PasswordChangeRequired, PiiriError, ValidationFailed
+from piiri.errors import NotAuthenticated, PasswordChangeRequired, PiiriError, ValidationFailed, coded
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +41,9 @@ def search_words(value):
     """The query of a suggestion request, stripped; a MalformedRequest (400) for one no search takes."""
     query = (value or "").strip()
     if len(query) > MAX_CHARS:
-        raise MalformedRequest(
-            f"The search is longer than {MAX_CHARS} characters.", {"q": [f"At most {MAX_CHARS} characters."]}
-        )
+        raise MalformedRequest("request.invalid_values", {"q": [coded("value.too_long", max=MAX_CHARS)]})
     if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in query):
-        raise MalformedRequest(
-            "The search contains a control character.", {"q": ["Letters, digits and punctuation only."]}
-        )
+        raise MalformedRequest("request.invalid_values", {"q": ["value.control_character"]})
     return query
 
 

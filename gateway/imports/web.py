@@ -7,9 +7,8 @@ from gateway.i18n import Translator
 from gateway.imports.api import ImportCalls
 from gateway.roles import EDIT, IMPORT
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
-from piiri.errors import Conflict, ValidationFailed, is_code
+from piiri.errors import Conflict, ValidationFailed
 from services.imports.contract import default_on_duplicate
-from services.imports.contract.messages import translate
 
 RUNNING = ("validating", "committing")
 # the safe choices first; "create" (a duplicate of the matched contact) only when chosen
@@ -20,15 +19,14 @@ REFRESH_SECONDS = 2
 
 def translated_errors(errors, language):
     """{column: message} of a row in the user's language ('' is the row as a whole): the imports
-    service's English messages through its contract, the contacts service's codes through the catalogs."""
+    service's codes (its contract's catalog, merged into the gateway's) and the contacts service's codes
+    on a row it refused; a text stored before messages were codes shows as stored."""
     t = Translator(language)
 
     def words(message):
         if isinstance(message, list | tuple):
             return " ".join(words(item) for item in message)
-        if isinstance(message, dict) or is_code(message):
-            return t.service_message(message)
-        return translate(str(message), language)
+        return t.service_message(message)
 
     return {column: words(message) for column, message in (errors or {}).items()}
 
@@ -79,20 +77,16 @@ def options_from(form):
 
 def error_messages(exc, language):
     """The texts of a refused import call; a file's error (details with its ``code``: what the file
-    breaks, e.g. a limit of issue 12) is the imports service's own message in the user's language."""
-    if "code" in (exc.details or {}) and "file" in exc.details:
-        return [translate(exc.message, language)]
+    breaks, e.g. a limit of issue 12, and the values it names) is its message alone."""
     t = Translator(language)
+    if "code" in (exc.details or {}) and "file" in exc.details:
+        return [t.service_message(exc.message, exc.params)]
     texts = [t.service_message(exc.message, exc.params)]
     for name, messages in (exc.details or {}).items():
         if name == "code":
             continue
         for text in messages if isinstance(messages, list) else [messages]:
-            words = (
-                t.service_message(text)
-                if isinstance(text, dict) or is_code(text)
-                else translate(str(text), language)
-            )
+            words = t.service_message(text)
             texts.append(f"{name}: {words}" if name not in ("file", "_body") else "")
     return [text for text in texts if text]
 
@@ -182,7 +176,9 @@ class ImportsWebRoutes(ImportCalls):
             return see_other(f"/imports/{job['id']}/mapping")
         language = language_of(request)
         if job.get("error") and job["error"].get("message"):  # why it stopped, in the user's language
-            job["error"] = {**job["error"], "message": translate(str(job["error"]["message"]), language)}
+            error = job["error"]
+            words = Translator(language).service_message(error["message"], error.get("params"))
+            job["error"] = {**error, "message": words}
         context = {
             "job": job,
             "refresh": REFRESH_SECONDS if job["status"] in RUNNING else None,

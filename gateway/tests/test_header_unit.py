@@ -175,7 +175,9 @@ def test_a_search_no_search_takes_is_refused_with_a_400():
     for bad in ("x" * (MAX_CHARS + 1), "a\x01b", "a\tb", "a\nb", "\x7f", "a\x85b"):
         with pytest.raises(MalformedRequest) as refused:
             search_words(bad)
-        assert refused.value.status == 400 and "q" in refused.value.details
+        assert refused.value.status == 400 and refused.value.message == "request.invalid_values"
+        (finding,) = refused.value.details["q"]
+        assert Translator("fi").service_message(finding).startswith(("Enintään", "Vain kirjaimia"))
 
 
 def test_a_suggestion_names_the_contact_and_what_identifies_it():

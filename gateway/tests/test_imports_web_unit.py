@@ -1,25 +1,48 @@
-"""The import pages' error texts (I1, issue 12 item 1): a refused file's error is shown in Finnish."""
+"""The import pages' error texts (I1, issue 12 item 1): a refused file's error is shown in the user's
+language."""
 
 from gateway.imports.web import error_messages
-from piiri.errors import ValidationFailed
-
-LONG_LINE = "Line 2 of the CSV file has 70,000 characters; at most 65,536 are allowed."
+from piiri.errors import ValidationFailed, coded
 
 
 def test_i1_issue12_a_refused_file_is_named_in_finnish_on_the_finnish_page_and_in_english_otherwise():
-    # as services.imports.service.file_error sends a file's error: the message, its code and details
+    # as services.imports.service.file_error sends a file's error: its message code, details and params
+    values = {"line": 2, "chars": 70000, "limit": 65536}
     error = ValidationFailed(
-        LONG_LINE, {"file": [LONG_LINE], "code": "line_too_long", "line": 2, "chars": 70000, "limit": 65536}
+        "import.file.csv_line_too_long",
+        {"file": [coded("import.file.csv_line_too_long", **values)], "code": "line_too_long", **values},
+        values,
     )
+    assert error.message == "import.file.csv_line_too_long" and error.details["code"] == "line_too_long"
     assert error_messages(error, "fi") == [
-        "CSV-tiedoston rivillä 2 on 70,000 merkkiä; enintään 65,536 on sallittu."
+        "CSV-tiedoston rivillä 2 on 70\xa0000 merkkiä; enintään 65\xa0536 on sallittu."
     ]
-    assert error_messages(error, "en") == [LONG_LINE]
+    assert error_messages(error, "en") == [
+        "Line 2 of the CSV file has 70,000 characters; at most 65,536 are allowed."
+    ]
+    assert error_messages(error, "sv") == [
+        "Rad 2 i CSV-filen har 70\xa0000 tecken; högst 65\xa0536 är tillåtna."
+    ]
+
+
+def test_i1_the_gateway_words_the_imports_codes_as_the_imports_service_does():
+    from gateway.i18n import Translator
+    from services.imports.contract.messages import LANGUAGES, text
+
+    entry = coded("import.cell.choice", value="kulta", choices=["full", "support"])
+    for language in LANGUAGES:
+        assert Translator(language).service_message(entry) == text(entry, language)
+    assert Translator("fi").service_message("import.file.empty") == "Tiedosto on tyhjä."
 
 
 def test_i1_a_field_error_still_lists_its_fields():
-    error = ValidationFailed("The mapping is not valid.", {"Sähköposti": ["No field x to import into."]})
-    assert "Sähköposti: Kenttää x ei ole." in error_messages(error, "fi")
+    error = ValidationFailed(
+        "import.mapping.invalid", {"Sähköposti": [coded("import.mapping.unknown_field", field="x")]}
+    )
+    assert error_messages(error, "fi") == [
+        "Sarakkeiden valinnoissa on virheitä.",
+        "Sähköposti: Kenttää x ei ole.",
+    ]
 
 
 # --- issue 13 item 7: the job page tells each status as it is ------------------------------------------
@@ -142,14 +165,14 @@ def test_issue13_7_the_undone_page_in_english_and_swedish():
 
 
 def test_issue13_7_why_an_import_stopped_is_told_in_finnish_and_swedish():
-    from services.imports.contract.messages import translate
+    from gateway.i18n import Translator
 
+    fi, sv = Translator("fi"), Translator("sv")
     assert (
-        translate("3 rows have errors; nothing was imported.", "fi")
+        fi.service_message("import.job.rows_invalid", {"count": 3})
         == "3 rivillä on virheitä; mitään ei tuotu."
     )
-    unexpected = "The import failed unexpectedly; the error is in the worker's log."
-    assert "odottamatta" in translate(unexpected, "fi") and "oväntat" in translate(unexpected, "sv")
-    assert translate(unexpected, "en") == unexpected
-    waiting = translate("Chunk 2 of this import is not committed; 3 waits for it.", "fi")
+    assert "odottamatta" in fi.service_message("import.job.unexpected")
+    assert "oväntat" in sv.service_message("import.job.unexpected")
+    waiting = fi.service_message("contact.import_chunk_waits", {"done": 2, "next": 3})
     assert waiting == "Tuonnin osa 2 ei ole valmis; osa 3 odottaa sitä."

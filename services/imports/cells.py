@@ -2,7 +2,7 @@
 phones, choices, countries and languages as people write them in Finnish, Swedish and English.
 
 Each reader takes the raw cell (str from CSV; str, int, float, bool, date or datetime from .xlsx) and
-returns the value to store or raises CellError with an English message (contract/messages.py translates).
+returns the value to store or raises CellError with a message code (contract/messages.py words it).
 """
 
 import re
@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from piiri import clock
 from piiri.email_phone import check_email_address, normalise_phone
+from piiri.errors import coded
 from services.contacts.contract import normalise_website
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -56,7 +57,18 @@ KIND_NAMES = {  # -> the contract's kinds
 
 
 class CellError(ValueError):
-    """A cell that cannot be read as its field's type; the message is English."""
+    """A cell that cannot be read as its field's type: a message code (``import.cell.not_date``) and
+    the values its text shows."""
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def entry(self):
+        """What a row's errors store for the cell: the code, or ``{"code", "params"}`` (piiri.errors)."""
+        return coded(self.code, **self.params) if self.params else self.code
 
 
 def text(raw):
@@ -92,7 +104,7 @@ def parse_date(raw, today=None):
     if isinstance(raw, date):
         return raw
     if isinstance(raw, bool):
-        raise CellError("Not a date (give d.m.yyyy or yyyy-mm-dd).")
+        raise CellError("import.cell.not_date")
     if isinstance(raw, int | float):
         return _serial(raw)
     value = raw.strip()
@@ -114,36 +126,36 @@ def parse_date(raw, today=None):
         if value.isdigit() and len(value) <= 6:
             return _serial(int(value))
     except ValueError:
-        raise CellError(f"No such date: {value}.") from None
-    raise CellError("Not a date (give d.m.yyyy or yyyy-mm-dd).")
+        raise CellError("import.cell.no_such_date", value=value) from None
+    raise CellError("import.cell.not_date")
 
 
 def _serial(number):
     """An Excel serial day number (1 = 1900-01-01) -> date; 1800-2200 is taken for a year, refused."""
     if 1800 <= number <= 2200:
-        raise CellError("A year alone is not a date (give d.m.yyyy or yyyy-mm-dd).")
+        raise CellError("import.cell.year_alone")
     if not 1 <= number < 2958466:
-        raise CellError("Not a date (give d.m.yyyy or yyyy-mm-dd).")
+        raise CellError("import.cell.not_date")
     return EXCEL_EPOCH + timedelta(days=int(number))
 
 
 def parse_number(raw):
     """1234 / 1234.5 cells, or text '1 234,5', '1234.5', '-3' -> int or float."""
     if isinstance(raw, bool):
-        raise CellError("Not a number.")
+        raise CellError("import.cell.not_number")
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else raw
     value = re.sub(r"[\s\u00a0\u202f']", "", str(raw)).replace("\u2212", "-")
     if "," in value and "." in value:
-        raise CellError("Not a number (use one decimal separator, e.g. 1234,5).")
+        raise CellError("import.cell.number_separators")
     value = value.replace(",", ".")
     if not NUMBER_TEXT.match(value):
-        raise CellError("Not a number.")
+        raise CellError("import.cell.not_number")
     number = float(value)
     if abs(number) >= 1e15:
-        raise CellError("Not a number in the allowed range.")
+        raise CellError("import.cell.number_range")
     return int(number) if "." not in value or number.is_integer() else number
 
 
@@ -158,7 +170,7 @@ def parse_boolean(raw):
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError("Not yes or no (give kyllä/ei, x, 1/0 or true/false).")
+    raise CellError("import.cell.not_yes_no")
 
 
 def parse_email(raw):
@@ -166,7 +178,7 @@ def parse_email(raw):
     try:
         check_email_address(value)
     except ValidationError:
-        raise CellError(f"Not a valid e-mail address: {value}.") from None
+        raise CellError("import.cell.email_invalid", value=value) from None
     return value
 
 
@@ -186,7 +198,7 @@ def parse_phone(raw, region="FI"):
         value = "+" + value if value.startswith("358") and len(value) >= 11 else "0" + value
     number = _phone(value, region)
     if number is None:
-        raise CellError(f"Not a valid phone number: {value}.")
+        raise CellError("import.cell.phone_invalid", value=value)
     return number
 
 
@@ -198,9 +210,9 @@ def parse_postal_code(raw, country="FI"):
         if isinstance(raw, int | float) and not isinstance(raw, bool) and 0 <= raw < 100000:
             value = f"{int(raw):05d}"
         if not (len(value) == 5 and value.isdigit()):
-            raise CellError("A Finnish postal code has five digits.")
+            raise CellError("import.cell.postal_code_fi")
     elif len(value) > 20:
-        raise CellError("Too long (at most 20 characters).")
+        raise CellError("import.cell.too_long", count=20)
     return value
 
 
@@ -211,7 +223,7 @@ def parse_country(raw):
         return code
     if len(value) == 2 and value.isalpha() and value.isascii():
         return value.upper()
-    raise CellError("Give the country as a two-letter code (e.g. FI, SE) or its name.")
+    raise CellError("import.cell.country")
 
 
 def parse_language(raw, languages):
@@ -219,20 +231,20 @@ def parse_language(raw, languages):
     code = LANGUAGE_NAMES.get(value, value)
     if code in languages:
         return code
-    raise CellError(f"Not a language Piiri knows (give one of {', '.join(languages)}, or suomi, ruotsi …).")
+    raise CellError("import.cell.language", codes=list(languages))
 
 
 def parse_gender(raw):
     value = GENDER_NAMES.get(text(raw).casefold())
     if value is None:
-        raise CellError("Give the gender as nainen/mies/muu (female/male/other).")
+        raise CellError("import.cell.gender")
     return value
 
 
 def parse_kind(raw):
     value = KIND_NAMES.get(text(raw).casefold())
     if value is None:
-        raise CellError("Give the kind as henkilö or organisaatio (person or organisation).")
+        raise CellError("import.cell.kind")
     return value
 
 
@@ -247,7 +259,7 @@ def _website(value):
 def parse_website(raw):
     website = _website(text(raw))
     if website is None:
-        raise CellError("Not a web address (http or https).")
+        raise CellError("import.cell.url")
     return website
 
 
@@ -273,8 +285,7 @@ def parse_choice(raw, index):
     value = text(raw)
     found = index.get(value.casefold())
     if found is None:
-        shown = ", ".join(sorted(set(index.values()))[:10])
-        raise CellError(f"Not one of the choices: {value} (choices: {shown}).")
+        raise CellError("import.cell.choice", value=value, choices=sorted(set(index.values()))[:10])
     return found
 
 
@@ -287,7 +298,7 @@ def parse_multi_choice(raw, index, order):
     for part in split_list(value, ";,\n"):
         found = index.get(part.casefold())
         if found is None:
-            raise CellError(f"Not one of the choices: {part}.")
+            raise CellError("import.cell.choice_part", value=part)
         if found not in picked:
             picked.append(found)
     return sorted(picked, key=order.index)

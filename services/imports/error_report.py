@@ -8,7 +8,7 @@ openpyxl's write-only mode: rows stream out, memory stays flat however many rows
 
 from datetime import date, datetime
 
-from services.imports.contract.messages import translate
+from services.imports.contract.messages import text
 from services.imports.mapping import REPORT_COLUMNS
 from services.imports.validation import ROW_KEY
 
@@ -23,7 +23,7 @@ def write_error_report(headers, rows_with_errors, out, language="fi"):
     """Write the report to ``out`` (a path or a binary file object); returns how many rows it holds.
 
     ``rows_with_errors``: iterable of ``(row_number, cells, errors)``: cells in ``headers`` order,
-    errors {header or ROW_KEY: English message} (validation.RowValidator). Messages are written in
+    errors {header or ROW_KEY: a coded message} (validation.RowValidator). Messages are written in
     ``language`` (fi, sv or en); the Errors column gives each as 'Header: message'.
     """
     from openpyxl import Workbook
@@ -62,7 +62,7 @@ def write_error_report(headers, rows_with_errors, out, language="fi"):
             message = errors.get(header)
             if message:
                 cell.fill = bad
-                cell.comment = Comment(translate(message, language), AUTHOR, width=300, height=90)
+                cell.comment = Comment(text(message, language), AUTHOR, width=300, height=90)
             row.append(cell)
         row.append(_clip(_summary(headers, errors, language)))
         row.append(row_number)
@@ -75,10 +75,10 @@ def _summary(headers, errors, language):
     """'Header: message' for each error, the row's own first, then in column order, one a line."""
     lines = []
     if errors.get(ROW_KEY):
-        lines.append(translate(errors[ROW_KEY], language))
+        lines.append(text(errors[ROW_KEY], language))
     for header in headers:
         if errors.get(header):
-            lines.append(f"{header}: {translate(errors[header], language)}")
+            lines.append(f"{header}: {text(errors[header], language)}")
     return "\n".join(lines)
 
 

@@ -49,16 +49,17 @@ class Limits:
         return cls(**values)
 
 
-def refused(code, message, **details):
+def refused(code, message, shown=None, **details):
     """An ImportFileError for a broken limit, with the limit's name and value in ``details``."""
-    return ImportFileError(code, message, **details)
+    return ImportFileError(code, message, shown, **details)
 
 
 def check_file_size(size, limits):
     if size > limits.file_bytes:
         raise refused(
             "file_too_large",
-            f"The file is larger than {_mb(limits.file_bytes)} MB, the largest file one import takes.",
+            "import.file.too_large",
+            {"limit": _mb(limits.file_bytes)},
             size=size,
             limit=limits.file_bytes,
         )
@@ -75,7 +76,7 @@ def check_package(archive, limits):
     if len(entries) > limits.zip_entries:
         raise refused(
             "zip_entries",
-            f"The Excel file has {len(entries):,} parts; at most {limits.zip_entries:,} are allowed.",
+            "import.file.zip_entries",
             count=len(entries),
             limit=limits.zip_entries,
         )
@@ -86,7 +87,7 @@ def check_package(archive, limits):
         if name.endswith(NESTED) or name.startswith("/") or ".." in name.split("/"):
             raise refused(
                 "zip_odd_entry",
-                f"The Excel file holds a part that no workbook has ({entry.filename}).",
+                "import.file.zip_odd_entry",
                 part=entry.filename,
             )
     total = sum(entry.file_size for entry in entries)
@@ -98,8 +99,7 @@ def check_package(archive, limits):
             ratio = entry.file_size // packed
             raise refused(
                 "zip_ratio",
-                f"The part {entry.filename} of the Excel file is compressed {ratio:,} times; at most "
-                f"{limits.zip_ratio:,} is allowed (this looks like a zip bomb).",
+                "import.file.zip_ratio",
                 part=entry.filename,
                 ratio=ratio,
                 limit=limits.zip_ratio,
@@ -108,11 +108,9 @@ def check_package(archive, limits):
 
 
 def _unpacked_too_large(part, size, limit):
-    if part:
-        message = f"The part {part} of the Excel file unpacks to {_mb(size):,} MB; at most {_mb(limit):,} MB "
-    else:
-        message = f"The Excel file unpacks to {_mb(size):,} MB; at most {_mb(limit):,} MB "
-    return refused("unzipped_too_large", message + "is allowed.", part=part, size=size, limit=limit)
+    message = "import.file.part_too_large" if part else "import.file.unzipped_too_large"
+    shown = {"size": _mb(size), "limit": _mb(limit)}
+    return refused("unzipped_too_large", message, shown, part=part, size=size, limit=limit)
 
 
 def _check_overlaps(entries):
@@ -122,8 +120,7 @@ def _check_overlaps(entries):
         if entry.header_offset < end:
             raise refused(
                 "zip_overlap",
-                f"The parts of the Excel file overlap each other ({entry.filename}): this is a zip bomb "
-                "or a damaged file.",
+                "import.file.zip_overlap",
                 part=entry.filename,
             )
         end = entry.header_offset + 30 + len(entry.filename.encode()) + entry.compress_size
@@ -146,15 +143,14 @@ def check_xml_parts(archive):
         if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in text[:XML_HEAD].upper():
             raise refused(
                 "xml_entities",
-                f"The part {entry.filename} of the Excel file declares XML entities (DOCTYPE); workbooks "
-                "never do, and they can make a file expand without end.",
+                "import.file.xml_entities",
                 part=entry.filename,
             )
         if root is None and len(head) >= XML_HEAD:
             raise refused(
                 "xml_entities",
-                f"The part {entry.filename} of the Excel file has no XML element in its first "
-                f"{XML_HEAD // 1024} KB.",
+                "import.file.xml_no_element",
+                {"size": XML_HEAD // 1024},
                 part=entry.filename,
             )
 
@@ -185,8 +181,8 @@ def check_dimension(archive, path, sheet):
     if rows > SHEET_ROWS or columns > SHEET_COLUMNS:
         raise refused(
             "bad_dimension",
-            f"The sheet '{sheet}' claims {rows:,} rows and {columns:,} columns; a spreadsheet has at most "
-            f"{SHEET_ROWS:,} rows and {SHEET_COLUMNS:,} columns.",
+            "import.file.bad_dimension",
+            {"max_rows": SHEET_ROWS, "max_columns": SHEET_COLUMNS},
             sheet=sheet,
             rows=rows,
             columns=columns,
@@ -199,14 +195,14 @@ def check_columns(columns, limits, sheet=None, line=None):
     if line is not None:
         raise refused(
             "too_many_columns",
-            f"Line {line:,} has {columns:,} columns; at most {limits.columns:,} are allowed.",
+            "import.file.line_columns",
             line=line,
             columns=columns,
             limit=limits.columns,
         )
     raise refused(
         "too_many_columns",
-        f"The sheet '{sheet}' has {columns:,} columns; at most {limits.columns:,} are allowed.",
+        "import.file.sheet_columns",
         sheet=sheet,
         columns=columns,
         limit=limits.columns,
@@ -218,15 +214,14 @@ def check_cells(cells, limits, sheet=None):
     if cells > limits.cells and sheet is None:
         raise refused(
             "too_many_cells",
-            f"The file has {cells:,} cells; one import takes at most {limits.cells:,}. Split the file.",
+            "import.file.cells",
             cells=cells,
             limit=limits.cells,
         )
     if cells > limits.cells:
         raise refused(
             "too_many_cells",
-            f"The sheet '{sheet}' has {cells:,} cells; one import takes at most {limits.cells:,}. "
-            "Split the file.",
+            "import.file.sheet_cells",
             sheet=sheet,
             cells=cells,
             limit=limits.cells,
@@ -268,8 +263,7 @@ def _refuse_long_line(line, number, limit):
         if len(part) > limit:
             raise refused(
                 "line_too_long",
-                f"Line {number + offset:,} of the CSV file has {len(part):,} characters; at most {limit:,} "
-                "are allowed.",
+                "import.file.csv_line_too_long",
                 line=number + offset,
                 chars=len(part),
                 limit=limit,
@@ -285,8 +279,7 @@ def check_nul(data, encoding_has_nul=False):
         line = data.count(b"\n", 0, position) + 1
         raise refused(
             "nul_bytes",
-            f"Line {line:,} of the file holds a NUL byte, which no text file has: this is not a CSV or "
-            "vCard file.",
+            "import.file.nul_bytes",
             line=line,
         )
 

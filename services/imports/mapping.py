@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from piiri.errors import coded
 from services.contacts.contract import ADDRESS_KINDS, EMAIL_KINDS, PHONE_KINDS
 
 # Columns of Piiri's own error report (error_report.py): ignored when its file is imported again.
@@ -257,16 +258,16 @@ def propose_mapping(headers, catalogue, remembered=None):
 
 
 def mapping_errors(mapping, catalogue):
-    """What is wrong with a chosen mapping: {header: message} (unknown field, a field mapped twice)."""
+    """What is wrong with a chosen mapping: {header: coded message} (unknown field, a field mapped twice)."""
     errors, used = {}, {}
     for header, key in mapping.items():
         if not key:
             continue
         if key not in catalogue:
-            errors[header] = f"No field {key} to import into."
+            errors[header] = coded("import.mapping.unknown_field", field=key)
             continue
         if key in used and catalogue[key].type not in MULTI_COLUMN_TYPES:
-            errors[header] = f"The column {used[key]} is already imported into this field."
+            errors[header] = coded("import.mapping.field_taken", column=used[key])
         used.setdefault(key, header)
     return errors
 

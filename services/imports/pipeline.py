@@ -33,9 +33,7 @@ def open_file(data, job, limits=None):
         raise
     except Exception as exc:
         log.exception("import %s: reading %r failed", job.get("id"), job.get("filename"))
-        raise ImportFileError(
-            "unreadable", f"The file could not be read ({type(exc).__name__}).", reason=type(exc).__name__
-        ) from None
+        raise ImportFileError("unreadable", "import.file.unreadable", reason=type(exc).__name__) from None
 
 
 def validator(job, custom_field_definitions, headers):

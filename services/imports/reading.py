@@ -65,12 +65,12 @@ def open_table(data, filename, sheet=None, max_rows=None, limits=None):
         limits = replace(limits, rows=max_rows)
     name = (filename or "").lower()
     if not data or not data.strip():
-        raise ImportFileError("empty", "The file is empty.")
+        raise ImportFileError("empty", "import.file.empty")
     checks.check_file_size(len(data), limits)
     if data.startswith(XLSX_MAGIC):
         return XlsxTable(data, sheet, limits)
     if name.endswith((".xlsx", ".xlsm")):
-        raise _not_spreadsheet(data, "The file is named .xlsx but is not an Excel workbook.")
+        raise _not_spreadsheet(data, "import.file.xlsx_name_only")
     if data.startswith(OLE_MAGIC):
         raise _not_spreadsheet(data, "")
     if _looks_like_vcard(data):
@@ -89,16 +89,12 @@ def _looks_like_vcard(data):
 
 def _not_spreadsheet(data, message):
     if data.startswith(OLE_MAGIC):
-        message = (
-            "This is an old Excel (.xls) or other Office file: save it as .xlsx (Excel workbook) or CSV."
-        )
+        message = "import.file.old_office"
     elif data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8\xff") or data.startswith(b"GIF8"):
-        message = "This is a picture, not a spreadsheet: upload an .xlsx, .csv or .vcf file."
+        message = "import.file.picture"
     elif data.startswith(b"%PDF"):
-        message = "This is a PDF document, not a spreadsheet: upload an .xlsx, .csv or .vcf file."
-    return ImportFileError(
-        "not_a_spreadsheet", message or "This is not a spreadsheet: upload an .xlsx, .csv or .vcf file."
-    )
+        message = "import.file.pdf"
+    return ImportFileError("not_a_spreadsheet", message or "import.file.not_spreadsheet")
 
 
 def header_row(numbered_rows):
@@ -112,7 +108,7 @@ def header_row(numbered_rows):
         if len(candidates) > TITLE_ROWS:
             break
     if not candidates:
-        raise ImportFileError("empty", "The file is empty.")
+        raise ImportFileError("empty", "import.file.empty")
     wide = next(((number, cells) for number, cells, filled in candidates if filled > 1), None)
     return wide or candidates[0][:2]
 
@@ -124,9 +120,7 @@ def clean_headers(raw, column_name):
     while names and not names[-1]:
         names.pop()
     if not names or not any(isinstance(value, str) and value.strip() for value in raw):
-        raise ImportFileError(
-            "no_header", "The first row must hold the column names (e.g. Etunimi, Sukunimi, Sähköposti)."
-        )
+        raise ImportFileError("no_header", "import.file.no_header")
     names = [name or column_name(index) for index, name in enumerate(names)]
     seen, twice = {}, {}  # dicts: O(1) look-ups over however many columns the file has
     for name in names:
@@ -136,11 +130,7 @@ def clean_headers(raw, column_name):
         seen[key] = True
     twice = list(twice)
     if twice:
-        raise ImportFileError(
-            "duplicate_headers",
-            f"Each column needs its own name; given more than once: {', '.join(twice)}.",
-            headers=twice,
-        )
+        raise ImportFileError("duplicate_headers", "import.file.duplicate_headers", headers=twice)
     return names
 
 
@@ -155,10 +145,7 @@ def fit(cells, width):
 
 def _too_many(count, max_rows):
     return ImportFileError(
-        "too_many_rows",
-        f"The file has {count:,} rows; one import takes at most {max_rows:,}. Split the file.",
-        rows=count,
-        limit=max_rows,
+        "too_many_rows", "import.file.too_many_rows", shown={"count": count}, rows=count, limit=max_rows
     )
 
 
@@ -178,9 +165,7 @@ class XlsxTable(Table):
         try:
             archive = checks.open_zip(data)
         except (zipfile.BadZipFile, EOFError, ValueError):
-            raise ImportFileError(
-                "truncated", "The Excel file is damaged or was not uploaded whole (it cannot be opened)."
-            ) from None
+            raise ImportFileError("truncated", "import.file.damaged") from None
         with archive:
             checks.check_package(archive, limits)
             self._guarded(checks.check_xml_parts, archive)
@@ -195,21 +180,16 @@ class XlsxTable(Table):
         try:
             return function(*args)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise ImportFileError(
-                "truncated", f"The Excel file is damaged or was not uploaded whole ({exc})."
-            ) from None
+            raise ImportFileError("truncated", "import.file.damaged_reason", reason=str(exc)) from None
 
     def _read_workbook(self, workbook, sheet):
         limits = self._limits
         self.sheet_names = list(workbook.sheetnames)
         if not self.sheet_names:
-            raise ImportFileError("empty", "The workbook has no sheets.")
+            raise ImportFileError("empty", "import.file.no_sheets")
         if sheet is not None and sheet not in self.sheet_names:
             raise ImportFileError(
-                "wrong_sheet",
-                f"The workbook has no sheet '{sheet}'; its sheets: {', '.join(self.sheet_names)}.",
-                sheet=sheet,
-                sheets=self.sheet_names,
+                "wrong_sheet", "import.file.no_such_sheet", sheet=sheet, sheets=self.sheet_names
             )
         visible = [ws.title for ws in workbook.worksheets if ws.sheet_state == "visible"]
         self.sheet = sheet or (visible or self.sheet_names)[0]
@@ -220,16 +200,14 @@ class XlsxTable(Table):
         if self._scan.cells > limits.cells:
             checks.check_cells(self._scan.cells, limits, self.sheet)
         if self._scan.last_row == 0:
-            raise ImportFileError("empty", f"The sheet '{self.sheet}' is empty.", sheet=self.sheet)
+            raise ImportFileError("empty", "import.file.sheet_empty", sheet=self.sheet)
         self._read_header(worksheet)
         checks.check_columns(len(self.headers), limits, sheet=self.sheet)
         count = self._scan.last_row - self.header_row
         if count > limits.rows:
             raise _too_many(count, limits.rows)
         if count == 0:
-            raise ImportFileError(
-                "empty", "The sheet has column names but no rows below them.", sheet=self.sheet
-            )
+            raise ImportFileError("empty", "import.file.sheet_no_rows", sheet=self.sheet)
         self.row_count_estimate = count
         if self._scan.has_formulas:
             self._check_formulas()
@@ -238,22 +216,13 @@ class XlsxTable(Table):
         try:
             return xlsx_rows.load_workbook(self._data, data_only=data_only)
         except zipfile.BadZipFile:
-            raise ImportFileError(
-                "truncated", "The Excel file is damaged or was not uploaded whole (it cannot be opened)."
-            ) from None
+            raise ImportFileError("truncated", "import.file.damaged") from None
         except (KeyError, OSError, EOFError, ValueError, TypeError) as exc:
             if isinstance(exc, KeyError) or "no item named" in str(exc):
-                raise ImportFileError(
-                    "not_a_spreadsheet",
-                    "This zip file is not an Excel workbook: upload an .xlsx, .csv or .vcf file.",
-                ) from None
-            raise ImportFileError(
-                "truncated", f"The Excel file is damaged or was not uploaded whole ({exc})."
-            ) from None
+                raise ImportFileError("not_a_spreadsheet", "import.file.zip_not_xlsx") from None
+            raise ImportFileError("truncated", "import.file.damaged_reason", reason=str(exc)) from None
         except Exception as exc:  # openpyxl raises many kinds on a broken part of the package
-            raise ImportFileError(
-                "truncated", f"The Excel file is damaged and cannot be read ({exc})."
-            ) from None
+            raise ImportFileError("truncated", "import.file.xlsx_unreadable", reason=str(exc)) from None
 
     def _read_header(self, worksheet):
         from openpyxl.utils import get_column_letter
@@ -264,23 +233,18 @@ class XlsxTable(Table):
         self.headers = clean_headers(values, lambda index: f"Column {get_column_letter(index + 1)}")
         merged = [ref for ref in self._scan.merged if _rows_of(ref)[0] <= number <= _rows_of(ref)[1]]
         if merged:
-            raise ImportFileError(
-                "merged_header_cells",
-                f"The column names are in merged cells ({', '.join(merged)}): unmerge them so each "
-                "column has its own name.",
-                cells=merged,
-            )
+            raise ImportFileError("merged_header_cells", "import.file.merged_header", cells=merged)
 
     def _check_formulas(self):
         """Formulas are read as the values Excel or LibreOffice computed and saved; one never computed
         (a file written by a program, not saved by a spreadsheet) cannot be imported."""
         missing = self._uncomputed_formulas()
         if missing:
-            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            more = len(missing) - 5
             raise ImportFileError(
                 "formulas",
-                f"Cell {shown} has a formula whose value was never computed. Open the file in Excel or "
-                "LibreOffice and save it, or paste the values only.",
+                "import.file.formulas_more" if more > 0 else "import.file.formulas",
+                shown={"cells": missing[:5], "more": more},
                 cells=missing[:50],
             )
 
@@ -386,13 +350,7 @@ def _refuse_mixed(data, bad):
         return
     first, second = sorted((utf8.start(), bad))
     line_utf8, line_bad = (_line_of(data, position) for position in (utf8.start(), bad))
-    raise ImportFileError(
-        "mixed_encoding",
-        f"The file mixes character encodings: line {line_utf8:,} is UTF-8 but line {line_bad:,} is not. "
-        "Save the whole file as CSV UTF-8.",
-        line=line_bad,
-        utf8_line=line_utf8,
-    )
+    raise ImportFileError("mixed_encoding", "import.file.mixed_encoding", line=line_bad, utf8_line=line_utf8)
 
 
 def _line_of(data, position):
@@ -405,11 +363,7 @@ def _decode(data, codec, name):
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
         raise ImportFileError(
-            "encoding",
-            f"The text is not valid {name} (line {line:,}, byte {exc.start + 1}). "
-            "Save the file as CSV UTF-8.",
-            line=line,
-            position=exc.start + 1,
+            "encoding", "import.file.encoding", shown={"encoding": name}, line=line, position=exc.start + 1
         ) from None
 
 
@@ -447,9 +401,7 @@ class CsvTable(Table):
         checks.check_nul(data, data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)))
         self._text, self.encoding = decode_text(data)
         if "\x00" in self._text:
-            raise ImportFileError(
-                "not_a_spreadsheet", "This is not a text (CSV) file: upload .xlsx, .csv or .vcf."
-            )
+            raise ImportFileError("not_a_spreadsheet", "import.file.not_text")
         checks.check_lines(self._text, limits)
         lines = self._text[: SNIFF_LINES * 1024].splitlines()[: SNIFF_LINES + 1]
         self._offset = 0
@@ -472,7 +424,7 @@ class CsvTable(Table):
             if count > limits.rows:
                 raise _too_many(count, limits.rows)
         if not any(True for _ in self.rows()):
-            raise ImportFileError("empty", "The file has column names but no rows below them.")
+            raise ImportFileError("empty", "import.file.no_rows")
         self.row_count_estimate = estimate
 
     def _records(self):
@@ -489,7 +441,7 @@ class CsvTable(Table):
                     yield number, cells
         except csv.Error as exc:
             raise ImportFileError(
-                "truncated", f"The CSV file is broken near row {reader.line_num}: {exc}."
+                "truncated", "import.file.csv_broken", shown={"reason": str(exc)}, row=reader.line_num
             ) from None
 
     def rows(self, start=None):

@@ -28,11 +28,11 @@ def job_id_of(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"No import with id {value}.", {"id": str(value)}) from None
+        raise NotFound("import.err.not_found", {"id": str(value)}) from None
 
 
 def file_error(exc):
-    return ValidationFailed(exc.message, {"file": [exc.message], "code": exc.code, **exc.details})
+    return ValidationFailed(exc.message, {"file": [exc.entry], "code": exc.code, **exc.details}, exc.params)
 
 
 class ImportJobsRpc(ImportsCore):
@@ -141,7 +141,7 @@ class ImportJobsRpc(ImportsCore):
             custom = self._custom_fields()
             checker = pipeline.validator({**job, "mapping": cleaned}, custom, job["headers"])
             if checker.errors_of_mapping:
-                raise ValidationFailed("The mapping is not valid.", checker.errors_of_mapping)
+                raise ValidationFailed("import.mapping.invalid", checker.errors_of_mapping)
             if not any(cleaned.values()):
                 raise ValidationFailed("imp.err.nothing_mapped", {"mapping": ["imp.err.nothing_mapped"]})
             jobs.remember_mapping(session, job["header_signature"], cleaned, actor.username)
@@ -226,9 +226,9 @@ class ImportJobsRpc(ImportsCore):
             self._check_group_target(options)
             if job["invalid_rows"] and options["commit_mode"] == "all_or_nothing":
                 raise Conflict(
-                    f"{job['invalid_rows']} rows have errors: nothing is imported. Fix the file, or choose "
-                    "to import only the valid rows.",
+                    "import.commit.rows_invalid",
                     {"invalid_rows": job["invalid_rows"]},
+                    params={"count": job["invalid_rows"]},
                 )
             jobs.update_job(session, job["id"], options=options, next_chunk=1, next_row=None, counts={})
             job = self._queue(session, {**job, "options": options}, "committing", "commit")
@@ -377,7 +377,11 @@ class ImportJobsRpc(ImportsCore):
                 self.contacts.undo_import(str(job["id"]))
             with self.db.transaction() as session:
                 jobs.update_job(
-                    session, job["id"], status="failed", error={"message": exc.message}, finished_at=_now()
+                    session,
+                    job["id"],
+                    status="failed",
+                    error={"message": exc.message, "params": exc.params},
+                    finished_at=_now(),
                 )
             raise
         with self.db.transaction() as session:
@@ -402,12 +406,9 @@ class ImportJobsRpc(ImportsCore):
         job = jobs.get_job(session, job_id_of(import_id), for_update)
         actor = self.context.actor
         if job is None or (actor.scoped and job["actor_username"] != actor.username):
-            raise NotFound(f"No import with id {import_id}.", {"id": str(import_id)})
+            raise NotFound("import.err.not_found", {"id": str(import_id)})
         if status is not None and job["status"] not in status:
-            raise Conflict(
-                f"The import is {job['status']}; this needs it to be {' or '.join(status)}.",
-                {"status": job["status"]},
-            )
+            raise Conflict("import.err.wrong_status", {"status": job["status"], "needed": list(status)})
         return job
 
     def _fail_file(self, job, exc):

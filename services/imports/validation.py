@@ -6,6 +6,7 @@ look-ups and the readers of its non-empty cells (cells.py).
 """
 
 from piiri import clock
+from piiri.errors import coded
 from services.contacts.contract import LANGUAGES
 from services.imports import cells as read
 from services.imports.mapping import mapping_errors
@@ -26,8 +27,8 @@ class RowValidator:
     standard fields by name, ``custom`` {key: value}, and for e-mails, phones and addresses either the
     flat fields (email, phone, street, postal_code, city, country) when only those are mapped, or the
     lists (emails, phones, addresses, the flat column's value first and primary) when a column of a
-    kind ('emails.work', 'addresses.home.city') is mapped. ``errors`` is {header: English message},
-    ROW_KEY ('') for the row as a whole; messages.translate() gives the Finnish text.
+    kind ('emails.work', 'addresses.home.city') is mapped. ``errors`` is {header: message code or coded
+    entry}, ROW_KEY ('') for the row as a whole; contract/messages.py words them.
 
     ``errors_of_mapping`` lists what the mapping itself lacks ({header or ROW_KEY: message}): a field
     mapped twice, a required custom field not mapped (``require_custom=False`` when rows only update).
@@ -50,11 +51,11 @@ class RowValidator:
                 continue
             header = next((h for h, k in self.mapping.items() if k == f"custom.{key}"), None)
             if header is None:
-                unmapped.append(definition.get("label_en") or key)
+                unmapped.append(definition.get("label_fi") or definition.get("label_en") or key)
             else:
                 self.required.append(header)
         if unmapped and require_custom:
-            self.errors_of_mapping[ROW_KEY] = f"The required field {', '.join(unmapped)} has no column."
+            self.errors_of_mapping[ROW_KEY] = coded("import.mapping.required_unmapped", field=unmapped)
         self.uses_list = {
             name: any(key and key.startswith(name + ".") for key in mapped)
             for name in ("emails", "phones", "addresses")
@@ -110,7 +111,7 @@ class RowValidator:
     def _birth_date(self, raw):
         value = read.parse_date(raw, self.today)
         if not read.date(1880, 1, 1) <= value <= (self.today or clock.today()):
-            raise read.CellError("A birth date must be between 1.1.1880 and today.")
+            raise read.CellError("import.cell.birth_date_range")
         return value.isoformat()
 
     # --- one row -----------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ class RowValidator:
             try:
                 value = reader(raw, row)
             except read.CellError as exc:
-                errors[header] = str(exc)
+                errors[header] = exc.entry
                 continue
             if value is not None:
                 row.put(target, value)
@@ -162,15 +163,15 @@ class RowValidator:
             values["kind"] = "organisation"
         for header in self.required:
             if header not in errors and row.custom.get(self.mapping[header].removeprefix("custom.")) is None:
-                errors[header] = "This field is required."
+                errors[header] = "import.row.required"
         kind = values.get("kind", "person")
         if any(self.mapping.get(header) == "kind" for header in errors):
             pass  # an unknown kind: which name it needs is not known
         elif kind == "organisation" and not values.get("organisation_name"):
-            errors.setdefault(self.organisation_header, "An organisation needs a name.")
+            errors.setdefault(self.organisation_header, "import.row.organisation_name")
         elif kind == "person" and not (values.get("first_name") or values.get("last_name")):
             if not any(self.mapping.get(h) in ("first_name", "last_name") for h in errors):
-                errors.setdefault(self.name_header, "A person needs a first or a last name.")
+                errors.setdefault(self.name_header, "import.row.person_name")
         return values
 
 
@@ -273,7 +274,7 @@ def _as_list(value):
 
 def _limited(value, limit):
     if value is not None and limit and len(value) > limit:
-        raise read.CellError(f"Too long (at most {limit} characters).")
+        raise read.CellError("import.cell.too_long", count=limit)
     return value
 
 
@@ -281,7 +282,7 @@ def _tags(raw):
     tags = [" ".join(tag.split()).lower() for tag in read.split_list(raw, ";,\n")]
     for tag in tags:
         if len(tag) > 40:
-            raise read.CellError("A tag has at most 40 characters.")
+            raise read.CellError("import.cell.tag_too_long")
     return tags
 
 
@@ -316,4 +317,4 @@ def _contact_id(raw):
     try:
         return str(uuid.UUID(read.text(raw)))
     except ValueError:
-        raise read.CellError("Not a contact id.") from None
+        raise read.CellError("import.cell.contact_id") from None

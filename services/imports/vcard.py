@@ -79,8 +79,7 @@ def read_vcards(data, limits=None):
             if len(cards) > limits.rows:
                 raise ImportFileError(
                     "too_many_cards",
-                    f"The file has more than {limits.rows:,} contact cards; one import takes at most "
-                    f"{limits.rows:,}. Split the file.",
+                    "import.file.too_many_cards",
                     limit=limits.rows,
                 )
         elif current is not None and name:
@@ -88,19 +87,18 @@ def read_vcards(data, limits=None):
             if len(current) > limits.vcard_properties:
                 raise ImportFileError(
                     "too_many_properties",
-                    f"The contact card starting on line {start_line:,} has more than "
-                    f"{limits.vcard_properties:,} lines; at most {limits.vcard_properties:,} are allowed.",
+                    "import.file.too_many_properties",
                     line=start_line,
                     limit=limits.vcard_properties,
                 )
     if current is not None:
         raise ImportFileError(
             "truncated",
-            f"The vCard file is broken: a card starting on line {start_line} has no END:VCARD.",
+            "import.file.vcard_unclosed",
             line=start_line,
         )
     if not cards:
-        raise ImportFileError("empty", "The file has no contact cards (BEGIN:VCARD … END:VCARD).")
+        raise ImportFileError("empty", "import.file.no_cards")
     return VcardTable(cards)
 
 
@@ -124,8 +122,7 @@ def unfold(text, max_chars=Limits.line_chars):
         if last[2] > max_chars:
             raise ImportFileError(
                 "line_too_long",
-                f"Line {last[0]:,} of the vCard file has {last[2]:,} characters; at most {max_chars:,} "
-                "are allowed.",
+                "import.file.vcard_line_too_long",
                 line=last[0],
                 chars=last[2],
                 limit=max_chars,

@@ -102,15 +102,14 @@ class ImportWorker:
         except ImportFileError as exc:
             self._fail(job, exc.as_dict())
         except PiiriError as exc:
-            self._fail(job, {"code": exc.code, "message": exc.message, "details": exc.details})
+            self._fail(
+                job, {"code": exc.code, "message": exc.message, "params": exc.params, "details": exc.details}
+            )
         except Exception:  # e.g. a RemoteError from the contacts service: retrying would fail again
             log.exception("import %s failed", job["id"])
             self._fail(
                 job,
-                {
-                    "code": "unexpected",
-                    "message": "The import failed unexpectedly; the error is in the worker's log.",
-                },
+                {"code": "unexpected", "message": "import.job.unexpected"},
             )
 
     # --- phases ---------------------------------------------------------------------------------
@@ -124,7 +123,7 @@ class ImportWorker:
         custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
         validator = pipeline.validator(job, custom, table.headers)
         if validator.errors_of_mapping:
-            raise ValidationFailed("The mapping is not valid.", validator.errors_of_mapping)
+            raise ValidationFailed("import.mapping.invalid", validator.errors_of_mapping)
         count = invalid = 0
         options = load_options(job["options"])
         keys_seen, kinds = {}, pipeline.count_kinds({}, {})
@@ -169,8 +168,9 @@ class ImportWorker:
         options = dict(job["options"] or {})
         if job["invalid_rows"] and options.get("commit_mode", "all_or_nothing") == "all_or_nothing":
             raise ValidationFailed(
-                f"{job['invalid_rows']} rows have errors; nothing was imported.",
+                "import.job.rows_invalid",
                 {"invalid_rows": job["invalid_rows"]},
+                params={"count": job["invalid_rows"]},
             )
         send = {**options, "file_name": job["filename"], "source": "import"}
         chunk_no, counts, committed = job["next_chunk"], dict(job["counts"] or {}), job["committed_rows"]
@@ -188,7 +188,7 @@ class ImportWorker:
             result = reply.result()
             counts = pipeline.add_counts(counts, result)
             refused = [
-                (int(r["row"]), {"": _as_text(r["errors"])}, [])
+                (int(r["row"]), {"": _findings(r["errors"])}, [])
                 for r in result["rows"]
                 if r["action"] == "error"
             ]
@@ -263,10 +263,10 @@ class ImportWorker:
             jobs.update_job(session, job["id"], error=pipeline.jsonable(error))
 
 
-def _as_text(errors):
-    """The contacts service's row errors ({field: [messages]}) as one row-level message."""
-    parts = []
-    for field, messages in (errors or {}).items():
-        texts = messages if isinstance(messages, list) else [messages]
-        parts.append(f"{field}: {' '.join(str(text) for text in texts)}")
-    return "; ".join(parts)
+def _findings(errors):
+    """The contacts service's findings on a row it refused ({field: [codes or coded entries]}) as the
+    row's own list of findings (codes: the gateway words them in the user's language)."""
+    found = []
+    for messages in (errors or {}).values():
+        found.extend(messages if isinstance(messages, list) else [messages])
+    return found

@@ -130,7 +130,7 @@ def test_i1_undo_waits_for_a_chunk_being_written_and_later_chunks_are_refused(rp
             chunk_in_flight.rollback()
             assert undo.result()["deleted"] == 1
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 0
-    with pytest.raises(Conflict, match="This import was undone"):
+    with pytest.raises(Conflict, match="contact.import_undone"):
         contacts.upsert_batch(import_id, 2, rows({"last_name": "Myöhäinen"}), {})
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 0
     assert contacts.upsert_batch(import_id, 1, rows({"last_name": "Eka"}), {})["replayed"] is True

@@ -8,30 +8,23 @@ gateway's catalogs is here too.
 """
 
 import functools
-import io
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from piiri import catalogs
 from services.contacts.access_report.contract import DEFAULT_LANGUAGE, LANGUAGES
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 def catalog_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    return catalogs.catalog_path(LOCALE_DIR, language)
 
 
 @functools.cache
 def translations(language: str) -> Translations:
-    with open(catalog_path(language), "rb") as handle:
-        catalog = read_po(handle)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    return catalogs.load(catalog_path(language))
 
 
 class Translator:
@@ -47,4 +40,4 @@ class Translator:
 
     def __call__(self, key: str, **values: object) -> str:
         text = self.translations.gettext(key)
-        return text.format(**values) if values and text != key else text
+        return catalogs.fill(text, values, self.language) if text != key else text

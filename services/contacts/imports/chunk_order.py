@@ -40,8 +40,9 @@ def wait_for_previous(import_id, chunk_no, is_committed, timeout):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise Conflict(
-                    f"Chunk {chunk_no - 1} of this import is not committed; {chunk_no} waits for it.",
+                    "contact.import_chunk_waits",
                     {"chunk_no": chunk_no},
+                    params={"done": chunk_no - 1, "next": chunk_no},
                 )
             with eventlet.Timeout(min(RECHECK, left), False):
                 event.wait()

@@ -129,13 +129,12 @@ class ImportsRpc(ContactsCore):
                 result = import_storage.chunk_result(session, import_id, chunk_no)
                 return {**result, "replayed": True}
             if import_storage.undone(session, import_id):
-                raise Conflict(
-                    "This import was undone; no more of its rows are taken.", {"import_id": str(import_id)}
-                )
+                raise Conflict("contact.import_undone", {"import_id": str(import_id)})
             if results and options["commit_mode"] == "all_or_nothing":
                 raise ValidationFailed(
-                    f"{len(results)} rows are not valid; nothing was imported.",
+                    "contact.import_rows_invalid",
                     {"rows": [results[key] for key in sorted(results)]},
+                    params={"count": len(results)},
                 )
             result = self._import_chunk(
                 session, actor, import_id, (chunk_no, len(rows)), prepared, results, options
@@ -232,7 +231,7 @@ class ImportsRpc(ContactsCore):
             and any(r["action"] == "error" for r in results.values())
         ):
             raise ValidationFailed(
-                "Some rows cannot be imported; nothing was imported.",
+                "contact.import_rows_refused",
                 {"rows": [r for _, r in sorted(results.items()) if r["action"] == "error"]},
             )
         created, updated, linked = self._write_rows(
@@ -256,9 +255,7 @@ class ImportsRpc(ContactsCore):
         if options["group_id"] is not None:
             group = group_storage.get_group(session, options["group_id"])
             if group is None or group.get("archived_at"):
-                raise ValidationFailed(
-                    "No such group to add the imported contacts to.", {"group_id": ["Unknown."]}
-                )
+                raise ValidationFailed("contact.import_no_group", {"group_id": ["contact.import_no_group"]})
             scopes.require_group_in_scope(session, actor, group)  # issue 12 item 7a
         for consent in options["consents"]:
             if consent_storage.purpose(session, consent["purpose"]) is None:
@@ -344,7 +341,7 @@ class ImportsRpc(ContactsCore):
                 linked.append(contact["id"])
         errors = [r for r in results.values() if r["action"] == "error"]
         if errors and options["commit_mode"] == "all_or_nothing":
-            raise ValidationFailed("Some rows cannot be imported; nothing was imported.", {"rows": errors})
+            raise ValidationFailed("contact.import_rows_refused", {"rows": errors})
         updated = list(dict.fromkeys(cid for cid in updated if cid not in set(created)))
         linked = list(dict.fromkeys(cid for cid in linked if cid not in set(created) | set(updated)))
         changes = _merged(changes)
@@ -360,8 +357,7 @@ class ImportsRpc(ContactsCore):
         except ValidationFailed as exc:
             results[position] = {"row": number, "action": "error", "errors": exc.details}
             raise ValidationFailed(
-                f"Row {number}: some custom fields are not valid; nothing was imported.",
-                {"rows": [results[position]]},
+                "contact.import_custom_invalid", {"rows": [results[position]]}, params={"row": number}
             ) from None
 
     def _update_row(self, session, import_id, chunk_no, contact, values, options, number):

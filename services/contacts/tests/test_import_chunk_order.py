@@ -50,8 +50,9 @@ def test_i1_the_first_chunk_waits_for_nothing_and_a_missing_one_times_out(monkey
     chunk_order.wait_for_previous("imp", 1, db.is_committed, 30)
     assert db.reads == []
     monkeypatch.setattr(chunk_order, "RECHECK", 0.01)
-    with pytest.raises(Conflict, match="Chunk 6 of this import is not committed; 7 waits for it"):
+    with pytest.raises(Conflict, match="contact.import_chunk_waits") as waited:
         chunk_order.wait_for_previous("imp", 7, db.is_committed, 0.05)
+    assert waited.value.params == {"done": 6, "next": 7}
     assert chunk_order._waiting == {}
 
 

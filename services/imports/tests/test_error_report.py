@@ -5,6 +5,7 @@ from datetime import datetime
 
 import openpyxl
 
+from piiri.errors import coded
 from services.imports import error_report, mapping
 from services.imports.reading import open_table
 
@@ -20,9 +21,9 @@ def report(rows, language="fi"):
 def test_i1_error_report_has_the_rows_their_errors_and_marked_cells():
     rows = [
         (3, ["Matti", None, "matti@", datetime(1990, 1, 2), "=SUM(A1)"],
-         {"Sähköposti": "Not a valid e-mail address: matti@."}),
+         {"Sähköposti": coded("import.cell.email_invalid", value="matti@")}),
         (7, [None, None, "a@example.fi", "31.2.1990", None],
-         {"Syntymäaika": "No such date: 31.2.1990.", "": "A person needs a first or a last name."}),
+         {"Syntymäaika": coded("import.cell.no_such_date", value="31.2.1990"), "": "import.row.person_name"}),
     ]  # fmt: skip
     count, data = report(rows)
     assert count == 2
@@ -49,7 +50,7 @@ def test_i1_error_report_in_english_and_imported_again():
         (
             2,
             ["Maija", "Virtanen", "maija@", None, None],
-            {"Sähköposti": "Not a valid e-mail address: maija@."},
+            {"Sähköposti": coded("import.cell.email_invalid", value="maija@")},
         )
     ]
     _, data = report(rows, language="en")
@@ -64,7 +65,7 @@ def test_i1_error_report_in_english_and_imported_again():
 
 
 def test_i1_error_report_streams_many_rows():
-    error = {"Sähköposti": "Not a valid e-mail address: bad."}
+    error = {"Sähköposti": coded("import.cell.email_invalid", value="bad")}
     rows = ((number, [f"N{number}", "X", "bad", None, None], error) for number in range(2, 5002))
     count, data = report(rows)
     assert count == 5000

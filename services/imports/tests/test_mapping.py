@@ -2,6 +2,7 @@
 
 from services.contacts.contract import EDITABLE_FIELDS
 from services.imports import mapping
+from services.imports.contract.messages import text
 
 MEMBER_TYPE = {
     "key": "jasenlaji",
@@ -114,9 +115,11 @@ def test_i1_mapping_errors_name_unknown_and_doubled_fields():
         catalogue,
     )
     assert errors == {
-        "B": "The column A is already imported into this field.",
-        "C": "No field nope to import into.",
+        "B": {"code": "import.mapping.field_taken", "params": {"column": "A"}},
+        "C": {"code": "import.mapping.unknown_field", "params": {"field": "nope"}},
     }
+    assert text(errors["B"], "en") == "The column A is already imported into this field."
+    assert text(errors["C"], "sv") == "Fältet nope finns inte."
 
 
 def test_i1_header_signature_is_stable_over_order_case_and_accents():

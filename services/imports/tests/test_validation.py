@@ -6,9 +6,16 @@ import pytest
 
 from services.contacts.contract import ContactInput
 from services.imports import cells, mapping, validation
-from services.imports.contract import messages
+from services.imports.contract.messages import text
 
 TODAY = date(2026, 6, 1)
+
+
+def english(errors):
+    """A row's coded errors as their English texts."""
+    return {header: text(message, "en") for header, message in errors.items()}
+
+
 CUSTOM = [
     {"key": "jasenlaji", "label_fi": "Jäsenlaji", "label_en": "Member type", "field_type": "choice",
      "required": True, "choices": [{"value": "full", "label_fi": "Varsinainen", "label_en": "Full"},
@@ -61,7 +68,7 @@ def test_i1_each_bad_cell_gets_its_own_error_and_no_value():
     values, errors = validator(BASIC).validate(
         3, ["Matti", "", "matti@", "123", "1234", "31.2.1990", "kulta"]
     )
-    assert errors == {
+    assert english(errors) == {
         "Sähköposti": "Not a valid e-mail address: matti@.",
         "Puhelin": "Not a valid phone number: 123.",
         "Postinumero": "A Finnish postal code has five digits.",
@@ -69,7 +76,8 @@ def test_i1_each_bad_cell_gets_its_own_error_and_no_value():
         "Jäsenlaji": "Not one of the choices: kulta (choices: full, support).",
     }
     assert values == {"first_name": "Matti"}
-    finnish = {header: messages.translate(message) for header, message in errors.items()}
+    assert errors["Sähköposti"] == {"code": "import.cell.email_invalid", "params": {"value": "matti@"}}
+    finnish = {header: text(message) for header, message in errors.items()}
     assert finnish["Sähköposti"] == "Virheellinen sähköpostiosoite: matti@."
     assert finnish["Syntymäaika"] == "Päivämäärää ei ole: 31.2.1990."
     assert finnish["Jäsenlaji"] == "Ei mikään vaihtoehdoista: kulta (vaihtoehdot: full, support)."
@@ -78,13 +86,13 @@ def test_i1_each_bad_cell_gets_its_own_error_and_no_value():
 def test_i1_required_fields():
     check = validator(BASIC)
     _, errors = check.validate(4, [None, " ", "a@example.fi", None, None, None, None])
-    assert errors == {
+    assert english(errors) == {
         "Jäsenlaji": "This field is required.",
         "Sukunimi": "A person needs a first or a last name.",
     }
-    assert messages.translate(errors["Sukunimi"]) == "Henkilöllä on oltava etu- tai sukunimi."
+    assert text(errors["Sukunimi"]) == "Henkilöllä on oltava etu- tai sukunimi."
     missing = validator({"Sukunimi": "last_name"})
-    assert missing.errors_of_mapping == {"": "The required field Member type has no column."}
+    assert english(missing.errors_of_mapping) == {"": "The required field Jäsenlaji has no column."}
     assert validator({"Sukunimi": "last_name"}, require_custom=False).errors_of_mapping == {}
 
 
@@ -95,9 +103,11 @@ def test_i1_organisations_need_a_name_and_are_recognised_without_a_kind_column()
     values, _ = check.validate(3, ["Esimerkki ry", "Maija", "full"])
     assert "kind" not in values  # a person working there
     typed = validator({"Tyyppi": "kind", "Nimi": "organisation_name", "L": "custom.jasenlaji"})
-    assert typed.validate(4, ["organisaatio", None, "full"])[1] == {"Nimi": "An organisation needs a name."}
+    assert english(typed.validate(4, ["organisaatio", None, "full"])[1]) == {
+        "Nimi": "An organisation needs a name."
+    }
     assert typed.validate(5, ["yritys", "Oy Ab", "full"])[0]["kind"] == "organisation"
-    assert typed.validate(6, ["kuka", "Oy Ab", "full"])[1] == {
+    assert english(typed.validate(6, ["kuka", "Oy Ab", "full"])[1]) == {
         "Tyyppi": "Give the kind as henkilö or organisaatio (person or organisation)."
     }
 
@@ -133,10 +143,10 @@ def test_i1_bad_dates(raw):
 
 def test_i1_birth_date_range():
     check = validator({"Sukunimi": "last_name", "Synt": "birth_date"}, require_custom=False)
-    assert check.validate(2, ["X", "1.1.1870"])[1] == {
+    assert english(check.validate(2, ["X", "1.1.1870"])[1]) == {
         "Synt": "A birth date must be between 1.1.1880 and today."
     }
-    assert check.validate(3, ["X", "2.6.2026"])[1] == {
+    assert english(check.validate(3, ["X", "2.6.2026"])[1]) == {
         "Synt": "A birth date must be between 1.1.1880 and today."
     }
 
@@ -175,7 +185,7 @@ def test_i1_numbers_booleans_and_choices_in_custom_fields():
     for word, expected in (("kyllä", True), ("ei", False), ("0", False), ("TRUE", True), (1, True)):
         assert cells.parse_boolean(word) is expected
     _, errors = check.validate(3, ["X", "full", "Sukellus", "12,3.4", "2024-02-30", "ehkä"])
-    assert errors == {
+    assert english(errors) == {
         "H": "Not one of the choices: Sukellus.",
         "M": "Not a number (use one decimal separator, e.g. 1234,5).",
         "P": "No such date: 2024-02-30.",
@@ -238,8 +248,9 @@ def test_i1_standard_choices_tags_notes_and_lengths():
     assert values["website"] == "https://esimerkki.fi"
     _, errors = check.validate(3, ["X", "klingon", "?", "t" * 41, None, None, "ftp://x", "E" * 101])
     assert set(errors) == {"Kieli", "Sukupuoli", "Tagit", "Www", "E"}
-    assert errors["E"] == "Too long (at most 100 characters)."
-    assert messages.translate(errors["E"]) == "Liian pitkä (enintään 100 merkkiä)."
+    assert text(errors["E"], "en") == "Too long (at most 100 characters)."
+    assert text(errors["E"]) == "Liian pitkä (enintään 100 merkkiä)."
+    assert text(errors["E"], "sv") == "För lång (högst 100 tecken)."
 
 
 def test_i1_benchmark_rows_are_all_valid():

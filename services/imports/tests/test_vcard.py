@@ -4,6 +4,7 @@ import pytest
 
 from services.contacts.contract import ContactInput
 from services.imports import mapping, validation, vcard
+from services.imports.contract.messages import text as words
 from services.imports.reading import ImportFileError, open_table
 from services.imports.tests import corpus
 
@@ -71,13 +72,14 @@ def test_i1_vcard_2_1_quoted_printable():
 
 def test_i1_vcard_without_name_is_a_row_error():
     ((_, values, errors),) = imported("BEGIN:VCARD\nVERSION:3.0\nEMAIL:x@example.fi\nEND:VCARD\n")
-    assert errors == {"last_name": "A person needs a first or a last name."}
+    assert errors == {"last_name": "import.row.person_name"}
 
 
 def test_i1_broken_vcards():
     with pytest.raises(ImportFileError) as caught:
         vcard.read_vcards(b"BEGIN:VCARD\nVERSION:3.0\nFN:Kesken\n")
-    assert caught.value.code == "truncated" and "line 1" in caught.value.message
+    assert caught.value.code == "truncated" and caught.value.message == "import.file.vcard_unclosed"
+    assert "line 1 " in words(caught.value.entry, "en") and "rivillä 1 " in words(caught.value.entry, "fi")
     with pytest.raises(ImportFileError) as caught:
         vcard.read_vcards(b"BEGIN:VCARD\nEND:VCARD\n"[:0] + b"VERSION:3.0\n")
     assert caught.value.code == "empty"
