@@ -59,6 +59,7 @@ AREAS = (
 
 # What the areas add to shared pages, in the order above (read by gateway/web_helpers.py).
 CONTACT_SECTIONS = tuple(template for area in AREAS for template in area.contact_sections)
+CONTACT_PRIVACY_PARTS = tuple(template for area in AREAS for template in area.contact_privacy_parts)
 LIST_FILTER_SECTIONS = tuple(template for area in AREAS for template in area.list_filters)
 CONTACT_FORM_PARTS = {
     name: {"template": template, "read": read}

@@ -63,6 +63,9 @@ class Area:
     # Templates it adds to a contact's page below its details; each gets the page's context, including
     # ``contact`` with the area's part from get_contact.
     contact_sections: tuple[str, ...] = ()
+    # Templates it adds inside the contact page's one data-protection card (the data_protection area's
+    # section), after the consents: e.g. the access report and erasure (gdpr).
+    contact_privacy_parts: tuple[str, ...] = ()
     # Templates it adds inside the contact list's search form; each gets ``filters`` (the active
     # {name: value}) and submits its controls as query arguments.
     list_filters: tuple[str, ...] = ()

@@ -145,6 +145,7 @@ def environment():
         phone=format_phone,
         form_groups=FORM_GROUPS,
         contact_sections=areas().CONTACT_SECTIONS,
+        contact_privacy_parts=areas().CONTACT_PRIVACY_PARTS,
         list_filter_sections=areas().LIST_FILTER_SECTIONS,
         contact_form_parts=areas().CONTACT_FORM_PARTS,
         contact_kinds=KINDS,

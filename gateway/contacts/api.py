@@ -93,3 +93,33 @@ class ContactsApiRoutes(GatewayCore):
         if not page["items"] and not self.call("contacts", "contact_exists", contact_id):
             raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
         return json_response(page)
+
+    @api_operation(
+        "Who has seen this contact's data: each reader with their reads and the last, latest first",
+        permission="audit.view",
+        responses={200: schemas.SubjectReaders},
+        errors=(403, 404),
+    )
+    @http("GET", "/api/v1/contacts/<contact_id>/readers")
+    def contact_readers(self, request, contact_id):
+        principal = self.api_principal(request, AUDIT_VIEW)
+        # C6: a scoped caller learns who read a contact only once the contact is visible to them.
+        if principal.access.scoped and not self.call("contacts", "contact_exists", contact_id):
+            raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
+        readers = self.call("audit", "subject_readers", contact_id)
+        if not readers["readers"] and not self.call("contacts", "contact_exists", contact_id):
+            raise NotFound(f"No contact with id {contact_id}.", {"id": contact_id})
+        return json_response(readers)
+
+    @api_operation(
+        "The contact's field changes with their old and new values, newest first",
+        permission="audit.view",
+        query=schemas.ContactChangesQuery,
+        responses={200: schemas.ContactChanges},
+        errors=(403, 404, 422),
+    )
+    @http("GET", "/api/v1/contacts/<contact_id>/changes")
+    def contact_changes(self, request, contact_id):
+        self.api_principal(request, AUDIT_VIEW)
+        limit = int_arg(request.args, "limit", 20)
+        return json_response(self.call("contacts", "contact_changes", contact_id, limit))

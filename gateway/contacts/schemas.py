@@ -6,9 +6,11 @@ from marshmallow import INCLUDE, Schema, fields
 from gateway.openapi import AnyObject as AnyObject
 from gateway.openapi import Error as Error
 from services.audit.contract import AuditEventPage as AuditPage  # noqa: F401  (re-exported for api.py)
+from services.audit.contract import SubjectReaders as SubjectReaders
 from services.contacts.contract import Contact as ContactFields
 from services.contacts.contract import ContactInput as ContactInput
 from services.contacts.contract import ContactPage as ContactPage
+from services.contacts.history.contract import ContactChanges as ContactChanges
 
 
 class Contact(ContactFields):
@@ -31,6 +33,10 @@ class Contact(ContactFields):
 class ContactAuditQuery(Schema):
     limit = fields.Integer(metadata={"minimum": 1, "maximum": 500, "default": 50})
     cursor = fields.String()
+
+
+class ContactChangesQuery(Schema):
+    limit = fields.Integer(metadata={"minimum": 1, "maximum": 200, "default": 20})
 
 
 class ListContactsQuery(Schema):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from gateway import rich_form
 from gateway.base import search_filters
+from gateway.contacts.history import change_rows
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -27,6 +28,7 @@ from gateway.web_helpers import audit_rows as make_audit_rows
 from piiri.errors import PiiriError, ValidationFailed
 
 AUDIT_PAGE_SIZE = 50
+CHANGES_SHOWN = 20
 NEW_CONTACT_DEFAULTS = {"kind": "person", "country": "FI", "language": "fi"}
 
 
@@ -115,12 +117,15 @@ class ContactsWebRoutes(GatewayCore):
     def web_contact(self, request, contact_id):
         principal = self.web_principal(request, VIEW)
         contact = self.call("contacts", "get_contact", contact_id)
-        trail, trail_failed, older_url = [], False, None
+        trail, trail_failed, older_url, readers, changes = [], False, None, None, None
         if principal.can(AUDIT_VIEW):
             try:
                 events = self.subject_events(
                     principal, contact["id"], AUDIT_PAGE_SIZE, request.args.get("trail") or None
                 )
+                readers = self.call("audit", "subject_readers", contact["id"])  # who has seen them (G2)
+                found = self.call("contacts", "contact_changes", contact["id"], CHANGES_SHOWN)
+                changes = change_rows(found["items"], Translator(language_of(request)))  # old → new
             except PiiriError:
                 trail_failed = True  # the contact is still worth showing without its trail
             else:
@@ -135,6 +140,8 @@ class ContactsWebRoutes(GatewayCore):
             trail=trail,
             trail_failed=trail_failed,
             older_url=older_url,
+            readers=readers,
+            changes=changes,
         )
 
     @http("GET", "/contacts/<contact_id>/edit")

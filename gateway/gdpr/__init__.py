@@ -7,5 +7,5 @@ from gateway.gdpr.web import GdprWebRoutes
 AREA = Area(
     "gdpr",
     routes=(GdprApiRoutes, GdprWebRoutes),
-    contact_sections=("gdpr/_contact_section.html",),
+    contact_privacy_parts=("gdpr/_contact_section.html",),
 )

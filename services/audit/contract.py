@@ -280,6 +280,21 @@ class AuditEventPage(Schema):
     )
 
 
+class SubjectReader(Schema):
+    actor_id = fields.String(allow_none=True)
+    username = fields.String(allow_none=True)
+    reads = fields.Integer(required=True)
+    last_read_at = fields.DateTime(allow_none=True)
+
+
+class SubjectReaders(Schema):
+    """Who has read a subject's data (reads of the audit log about it not counted), latest first."""
+
+    readers = fields.List(fields.Nested(SubjectReader), required=True)
+    total_readers = fields.Integer(required=True)
+    total_reads = fields.Integer(required=True)
+
+
 def parse_id(value: object, name: str) -> str:
     """A subject or actor id given by a caller, as stored; ValidationFailed names the argument."""
     if isinstance(value, bool) or not isinstance(value, str | uuid.UUID | int):

@@ -27,6 +27,8 @@ READ_ACTIONS = (
     r"|read|report|no_photo|dry_run|disclosed)$"
 )
 CHANGES_SQL = f"action !~ '{READ_ACTIONS}'"
+# Reads of a subject's data (not of the audit log about it): who has seen a person (G2, issue 13 item 5).
+DATA_READS_SQL = f"action ~ '{READ_ACTIONS}' AND action !~ '^audit\\.'"
 
 audit_events = Table(
     "audit_events",

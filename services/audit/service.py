@@ -17,6 +17,7 @@ from services.audit.contract import (
     AuditEventPage,
     ChainReport,
     MalformedRecord,
+    SubjectReaders,
     cursor_for,
     filters_as_text,
     load_record,
@@ -31,6 +32,8 @@ from services.audit.erasure import AuditErasure
 log = logging.getLogger(__name__)
 
 PAGE = AuditEventPage()
+READERS = SubjectReaders()
+READERS_SHOWN = 10
 CHAIN_REPORT = ChainReport()
 VERIFY_PERMISSION = "users.manage"  # verifying walks the whole log: administrators only
 
@@ -106,6 +109,18 @@ class AuditLogRpc(AuditCore):
                 session, actor, "audit.subject_viewed", subject_type, subject_id, before, events
             )
         return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def subject_readers(self, subject_id):
+        """Who has seen this subject's data at a glance (G2, issue 13 item 5): each reader with how many
+        reads and the last, the latest READERS_SHOWN readers, and the totals. Recorded as a read."""
+        actor = self.context.require("audit.view")
+        subject_id = parse_id(subject_id, "subject_id")
+        with self.db.transaction() as session:
+            found = storage.readers_of_subject(session, subject_id, READERS_SHOWN)
+            details = {"readers": found["total_readers"], "reads": found["total_reads"]}
+            self._append(session, actor, "audit.readers_viewed", None, [subject_id], details)
+        return READERS.dump(found)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def events_by_actor(self, actor_id, limit=50, cursor=None):

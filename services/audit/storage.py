@@ -7,12 +7,18 @@ import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import any_, bindparam, or_, select, text
+from sqlalchemy import any_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
 from services.audit.chain import GENESIS, chain_hash_of_json, content_template, fill_recorded_at
-from services.audit.models import CHANGES_SQL, audit_chain_checkpoints, audit_chain_head, audit_events
+from services.audit.models import (
+    CHANGES_SQL,
+    DATA_READS_SQL,
+    audit_chain_checkpoints,
+    audit_chain_head,
+    audit_events,
+)
 
 
 def row_for(record):
@@ -250,6 +256,33 @@ def search_events(session, filters, limit, before_seq=None):
 def events_for_subject(session, subject_id, limit, before_seq=None):
     """Newest first: events whose subject ids include ``subject_id`` (GIN index on subject_ids)."""
     return _page(session, [audit_events.c.subject_ids.contains([subject_id])], limit, before_seq)
+
+
+def readers_of_subject(session, subject_id, limit):
+    """Who has read the subject's data, the latest reader first: [{actor_id, username, reads, last_read_at}]
+    (at most ``limit``), and how many reads and readers there are in all."""
+    events = audit_events.c
+    reads = [events.subject_ids.contains([subject_id]), text(DATA_READS_SQL)]
+    per_reader = (
+        select(
+            events.actor_id,
+            func.max(events.actor_username).label("username"),
+            func.count().label("reads"),
+            func.max(events.occurred_at).label("last_read_at"),
+        )
+        .where(*reads)
+        .group_by(events.actor_id)
+        .subquery()
+    )
+    totals = session.execute(select(func.count(), func.coalesce(func.sum(per_reader.c.reads), 0))).one()
+    rows = session.execute(
+        select(per_reader).order_by(per_reader.c.last_read_at.desc().nulls_last()).limit(limit)
+    ).all()
+    return {
+        "readers": [dict(row._mapping) for row in rows],
+        "total_readers": totals[0],
+        "total_reads": int(totals[1]),
+    }
 
 
 def events_by_actor(session, actor_id, limit, before_seq=None):

@@ -1,6 +1,7 @@
 """Tables of the contacts database (the migrations in migrations/ create exactly these)."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -687,3 +688,19 @@ membership_flags = Table(
 )
 
 outbox = outbox_table(metadata)
+
+# What changed in a contact's fields, old and new value, who and when (issue 13 item 5): the contact page
+# shows it as "old → new" beside the audit trail. Personal data: in the access report, erased with the
+# contact (cascade), read only through an audited RPC.
+contact_changes = Table(
+    "contact_changes",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("contact_id", UUID(as_uuid=True), ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("actor_username", String(150)),
+    Column("field", Text, nullable=False),
+    Column("old_value", JSONB),
+    Column("new_value", JSONB),
+    Index("contact_changes_contact", "contact_id", "id"),
+)

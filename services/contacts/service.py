@@ -35,6 +35,8 @@ from services.contacts.erasure.rpc import ErasureRpc
 from services.contacts.export_rows.rpc import ExportRowsRpc
 from services.contacts.groups.rpc import GroupsRpc
 from services.contacts.groups.storage import join_creator_scope
+from services.contacts.history import storage as history
+from services.contacts.history.rpc import HistoryRpc
 from services.contacts.imports.rpc import ImportsRpc
 from services.contacts.mailing_audience.rpc import MailingAudienceRpc
 from services.contacts.merge.rpc import MergeRpc
@@ -170,6 +172,7 @@ class ContactRecordsRpc(ContactsCore):
             if not changed and not custom_changed:
                 return {**CONTACT.dump(current), "custom": custom}
             contact = storage.update_contact(session, current["id"], changed)
+            history.record(session, current["id"], actor.username, current, contact, sorted(changed))
             self._record_change(
                 session,
                 actor,
@@ -263,6 +266,7 @@ FEATURES = (
     ImportsRpc,
     SurveyRecipientsRpc,
     DashboardRpc,
+    HistoryRpc,
 )
 
 

@@ -90,6 +90,7 @@ def test_c2_upload_a_photo_and_see_it(system, browser, tmp_path):
     log_in(browser, "maija", PASSWORD)
     browser.open(f"/contacts/{anna['id']}")
     assert browser.text("#no-photo") == "Ei kuvaa."
+    browser.click("#photo-add-open")
     browser.set_input_files("#photo-file", str(not_image))
     browser.click("#upload-photo")
     assert "JPEG-, PNG- tai WebP-kuva" in browser.text("#photo-errors")

@@ -36,8 +36,13 @@ def test_g3_g4_officer_downloads_access_report_and_erases_a_person(system, brows
     browser.open("/contacts")
     log_in(browser, "tietosuoja", PASSWORD)
     browser.open(f"/contacts/{person_id}")
-    assert browser.text("#gdpr h2") == "Rekisteröidyn oikeudet"  # not a second "Tietosuoja" card
-    assert browser.text("#data-protection h2") == "Tietosuoja"
+    # One data-protection card (issue 13 item 5): consents, the access report and erasure together.
+    assert (
+        browser.text("#data-protection h2") == "Tietosuoja"
+        and browser.count(".card h2:text-is('Tietosuoja')") == 1
+    )
+    assert browser.count("#data-protection #gdpr #access-report-pdf") == 1
+    assert browser.count("#data-protection #gdpr #erase-contact") == 1
 
     # G3: the access report as the officer's browser downloads it.
     pdf_url = browser.get_attribute("#access-report-pdf", "href")

@@ -24,6 +24,7 @@ def test_c12_c14_cyrillic_name_and_deceased_in_the_list(system, browser):
     # C12: add a Cyrillic spelling on the contact page, then find her by it.
     browser.open(f"/contacts/{olga_id}")
     assert browser.text("#person h2") == "Nimet ja tilat"
+    browser.click("#alt-name-add-open")  # a rare form, behind its "Add…" button (issue 13 item 5)
     browser.fill("#alt-first-name", "Ольга")
     browser.fill("#alt-last-name", "Иванова")
     browser.select_option("#alt-kind", "native")
@@ -73,6 +74,7 @@ def test_c9_c10_status_and_couple_from_the_contact_page(system, browser, clean_d
     log_in(browser, "maija", PASSWORD)
 
     browser.open(f"/contacts/{anna['id']}")
+    browser.click("#status-add-open")
     browser.select_option("#status-kind", "abroad")
     browser.fill("#status-starts", "2026-01-10")
     browser.fill("#status-ends", "2026-01-01")
@@ -83,6 +85,7 @@ def test_c9_c10_status_and_couple_from_the_contact_page(system, browser, clean_d
     browser.click("#add-status")
     browser.wait_for_url(f"**/contacts/{anna['id']}*")
     assert "Ulkomailla" in browser.text("#statuses")
+    assert "Ulkomailla" in browser.text("#contact-flags")  # an active status shows in the summary
     browser.open("/contacts?q=anna")
     assert "Ulkomailla" in browser.text("#contact-table .badge-status")
 

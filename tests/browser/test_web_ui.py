@@ -76,6 +76,12 @@ def test_staff_finds_edits_and_sees_who_handled_a_contact(system, browser):
     browser.wait_for_url(f"**/contacts/{contact_id}")
     assert browser.text("#contact-name") == "Eino Äijälä"
     assert browser.text("#contact-phones a") == "+358 40 1234567"  # C2: the phones list
+    # Issue 13 item 5: the summary reaches him with one tap; empty fields stay out of the way.
+    assert browser.get_attribute("#summary-phone", "href") == "tel:+358401234567"
+    assert " ".join(browser.text("#summary-phone").split()) == "Soita +358 40 1234567"
+    assert browser.count("#detail-middle_name") == 0 and "tyhjää kenttää" in browser.text(
+        "#empty-fields-note"
+    )
     assert browser.count("#edit-contact") == 1
     assert browser.count("#delete-contact") == 0  # staff lacks contacts.delete
 

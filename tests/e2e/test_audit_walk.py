@@ -162,6 +162,8 @@ ROUTE_AUDIT = {
     "GET /api/v1/contacts:compare": (PERSONAL, "contacts side by side"),
     # --- audit log: each read of the log is itself recorded ---
     "GET /api/v1/contacts/<contact_id>/audit": (PERSONAL, "who touched this contact"),
+    "GET /api/v1/contacts/<contact_id>/readers": (PERSONAL, "who has seen this contact"),
+    "GET /api/v1/contacts/<contact_id>/changes": (PERSONAL, "old and new values of a contact's fields"),
     "GET /audit": (PERSONAL, "the audit log search"),
     "GET /audit/contacts/<contact_id>": (PERSONAL, "who touched this contact"),
     "GET /audit/users/<actor_id>": (PERSONAL, "what a user did, to whom"),
@@ -520,6 +522,7 @@ ID_ONLY = {
 # and field names, never values: the contact whose trail it is, the user whose actions.
 NAMED_SUBJECTS = {
     "GET /api/v1/contacts/<contact_id>/audit": "anna",
+    "GET /api/v1/contacts/<contact_id>/readers": "anna",
     "GET /audit": "anna",
     "GET /audit/contacts/<contact_id>": "anna",
     "GET /audit/users/<actor_id>": "admin",

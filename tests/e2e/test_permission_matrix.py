@@ -267,6 +267,8 @@ ROUTE_PERMISSIONS = {
     "POST /api/v1/contacts:merge": (DELETE, EDIT),
     # --- audit log (G2) ---
     "GET /api/v1/contacts/<contact_id>/audit": AUDIT,
+    "GET /api/v1/contacts/<contact_id>/readers": AUDIT,
+    "GET /api/v1/contacts/<contact_id>/changes": AUDIT,
     "GET /audit": AUDIT,
     "GET /audit/contacts/<contact_id>": AUDIT,
     "GET /audit/users/<actor_id>": AUDIT,

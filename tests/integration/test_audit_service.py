@@ -264,3 +264,33 @@ def test_s2_the_migration_creates_exactly_the_models(engines):
             conn, opts={"compare_type": True, "compare_server_default": True}
         )
         assert compare_metadata(context, models.metadata) == []
+
+
+def test_g2_issue13_5_who_has_seen_a_contact_at_a_glance(audit_container, publish, engines, rpc, admin_actor):
+    contact_id = str(uuid.uuid4())
+    anna = make_actor("anna", permissions=("contacts.view",))
+    olli = make_actor("olli", permissions=("contacts.view", "contacts.edit"))
+    records = [
+        audit_record("contacts", "contact.viewed", anna, "r1", "contact", [contact_id]),
+        audit_record("contacts", "contact.listed", anna, "r2", "contact", [contact_id, str(uuid.uuid4())]),
+        audit_record("contacts", "contact.updated", olli, "r3", "contact", [contact_id], fields=["city"]),
+        audit_record("contacts", "contact.viewed", olli, "r4", "contact", [contact_id]),
+        audit_record("contacts", "contact.viewed", olli, "r5", "contact", [str(uuid.uuid4())]),  # another
+    ]
+    for record in records:  # one at a time: olli read last
+        publish(record)
+        wait_for(lambda record=record: stored_count(engines, record["event_id"]), lambda count: count == 1)
+
+    with rpc(admin_actor) as proxy:
+        proxy.audit.events_for_subject(contact_id)  # reading the log about them is no read of their data
+        seen = proxy.audit.subject_readers(contact_id)
+        asked = proxy.audit.events_by_actor(admin_actor.id)["items"]
+
+    assert (seen["total_readers"], seen["total_reads"]) == (2, 3)  # the change is no read
+    assert [(r["username"], r["reads"]) for r in seen["readers"]] == [("olli", 1), ("anna", 2)]
+    assert all(reader["last_read_at"] for reader in seen["readers"])
+    looked = [event for event in asked if event["action"] == "audit.readers_viewed"]
+    assert len(looked) == 1 and looked[0]["subject_ids"] == [contact_id]  # the glance is itself recorded
+    clerk = make_actor("clerk", permissions=("contacts.view",))
+    with rpc(clerk) as proxy, pytest.raises(PermissionDenied):
+        proxy.audit.subject_readers(contact_id)

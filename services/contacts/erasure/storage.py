@@ -33,6 +33,7 @@ from services.contacts.models import (
     automation_runs,
     birthday_reminders,
     consents,
+    contact_changes,
     contact_import_changes,
     contact_names,
     contact_redirects,
@@ -66,6 +67,7 @@ PERSONAL_TABLES = {
     "import_changes": (contact_import_changes, "contact_id"),
     "membership_payments": (membership_payments, "contact_id"),
     "membership_flags": (membership_flags, "contact_id"),
+    "field_changes": (contact_changes, "contact_id"),
 }
 
 
