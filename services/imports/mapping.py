@@ -50,8 +50,8 @@ def _words(*words):
 
 # key: (label_fi, label_en, type, max_length, the column names it is known by, separated by '|')
 STANDARD = {
-    "kind": ("Tyyppi", "Kind", "kind", None,
-        "tyyppi|laji|kontaktin tyyppi|type|typ"),
+    "kind": ("Tyyppi", "Type", "kind", None,
+        "tyyppi|laji|kontaktin tyyppi|type|kind|typ"),
     "first_name": ("Etunimi", "First name", "text", 100,
         "etunimi|etunimet|first name|firstname|given name|forename|förnamn"),
     "preferred_name": ("Kutsumanimi", "Preferred name", "text", 100,
@@ -60,33 +60,33 @@ STANDARD = {
         "toinen nimi|toiset nimet|middle name|mellannamn|additional name"),
     "last_name": ("Sukunimi", "Last name", "text", 100,
         "sukunimi|last name|lastname|surname|family name|efternamn"),
-    "organisation_name": ("Organisaatio", "Organisation", "text", 200,
-        "organisaatio|organisaation nimi|yritys|yrityksen nimi|yhteisö|yhdistys|firma|"
+    "organisation_name": ("Yhteisön nimi", "Organisation name", "text", 200,
+        "organisaatio|organisaation nimi|yhteisön nimi|yritys|yrityksen nimi|yhteisö|yhdistys|firma|"
         "organisation|organization|organisation name|company|company name|företag|"
         "organisation namn|employer|työnantaja"),
-    "title": ("Tehtävänimike", "Job title", "text", 100,
-        "titteli|tehtävänimike|tehtävä|ammatti|ammattinimike|nimike|job title|title|position|"
-        "befattning|yrkestitel|titel"),
+    "title": ("Ammatti- tai työnimike", "Professional or job title", "text", 100,
+        "titteli|tehtävänimike|tehtävä|ammatti|ammattinimike|ammatti- tai työnimike|työnimike|nimike|"
+        "job title|title|position|professional or job title|befattning|yrkestitel|titel"),
     "honorific": ("Arvonimi", "Honorific", "text", 60,
         "arvonimi|puhuttelunimike|honorific|prefix|name prefix|hederstitel"),
     "gender": ("Sukupuoli", "Gender", "gender", None,
         "sukupuoli|gender|sex|kön"),
-    "birth_date": ("Syntymäaika", "Birth date", "birth_date", None,
+    "birth_date": ("Syntymäaika", "Date of birth", "birth_date", None,
         "syntymäaika|syntymäpäivä|synt pvm|syntynyt|birth date|date of birth|birthday|birthdate|"
         "dob|born|födelsedatum|födelsedag|född"),
-    "language": ("Kieli", "Language", "language", None,
-        "kieli|asiointikieli|äidinkieli|language|språk|modersmål"),
+    "language": ("Asiointikieli", "Preferred language", "language", None,
+        "kieli|asiointikieli|äidinkieli|language|preferred language|språk|kontaktspråk|modersmål"),
     "email": ("Sähköposti", "E-mail", "email", 254,
         "sähköposti|sähköpostiosoite|s-posti|sposti|email|e-mail|e-mail address|email address|"
         "mail|e-post|epost|e-postadress"),
     "phone": ("Puhelin", "Phone", "phone", 40,
         "puhelin|puhelinnumero|puh|puh nro|phone|phone number|telephone|tel|telefon|telefonnummer"),
-    "street": ("Lähiosoite", "Street address", "text", 200,
+    "street": ("Katuosoite", "Street address", "text", 200,
         "lähiosoite|katuosoite|osoite|postiosoite|jakeluosoite|street|street address|address|"
         "address line 1|gatuadress|adress|postadress|utdelningsadress"),
     "postal_code": ("Postinumero", "Postal code", "postal_code", 20,
         "postinumero|postinro|postinro|zip|zip code|postcode|postal code|postnummer|postnr"),
-    "city": ("Postitoimipaikka", "City", "text", 100,
+    "city": ("Paikkakunta", "City", "text", 100,
         "postitoimipaikka|kaupunki|paikkakunta|kotikunta|city|town|postort|ort|stad|postal town"),
     "country": ("Maa", "Country", "country", 2,
         "maa|valtio|country|land"),

@@ -57,7 +57,7 @@ def test_i2_export_the_current_search_as_excel_and_download_it(exporting, browse
     rows = list(
         load_workbook(io.BytesIO(base64.b64decode(fetched["data"]))).active.iter_rows(values_only=True)
     )
-    assert rows[0] == ("Nimi", "Sähköposti", "Katuosoite", "Postinumero", "Postitoimipaikka", "Syntymäaika")
+    assert rows[0] == ("Nimi", "Sähköposti", "Katuosoite", "Postinumero", "Paikkakunta", "Syntymäaika")
     assert [row[0] for row in rows[1:]] == ["Aino Exceltesti", "Eino Exceltesti"]  # Oulu and the deceased out
     assert rows[1][5].date().isoformat() == "1990-04-05"
 

@@ -82,7 +82,7 @@ def test_i2_xlsx_job_writes_typed_cells_of_chosen_and_custom_columns(world):
         assert done["rows_total"] == 3 and done["rows_done"] == 3 and done["file_name"].endswith(".xlsx")
         sheet = load_workbook(io.BytesIO(download(cluster, done))).active
         rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Name", "E-mail", "Birth date", "Shoe")
+    assert rows[0] == ("Name", "E-mail", "Date of birth", "Shoe")
     assert [row[0] for row in rows[1:]] == ["Anna Exporttest", "Bertil Exporttest", "Cecilia Exporttest"]
     assert rows[1][2].date().isoformat() == "1970-02-03" and rows[1][3] == 38
     assert rows[2][1] is None

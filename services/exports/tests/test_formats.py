@@ -55,7 +55,7 @@ def test_i2_xlsx_has_typed_cells_bold_header_and_frozen_panes():
     body, _ = write("xlsx", language="en")
     sheet = load_workbook(io.BytesIO(body)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == ("Name", "Phone", "Birth date", "Tags", "Paid", "Shoe", "Joined")
+    assert values[0] == ("Name", "Phone", "Date of birth", "Tags", "Paid", "Shoe", "Joined")
     assert sheet["A1"].font.b is True and sheet.freeze_panes == "A2"
     first = values[1]
     assert first[1] == "+358401234567"  # a phone stays text
@@ -221,7 +221,7 @@ def test_i2_libreoffice_reads_the_xlsx_with_its_types(tmp_path):
     command = ["libreoffice", "--headless", profile, "--convert-to", utf8_csv, "--outdir", str(tmp_path)]
     subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=120)
     records = list(csv.reader(io.StringIO((tmp_path / "export.csv").read_text("utf-8"))))
-    assert records[0] == ["Name", "Phone", "Birth date", "Tags", "Paid", "Shoe", "Joined"]
+    assert records[0] == ["Name", "Phone", "Date of birth", "Tags", "Paid", "Shoe", "Joined"]
     assert records[1][:3] == ["Maija Meikäläinen", "+358401234567", "1980-05-17"]
     assert records[1][4] in ("TRUE", "1") and records[1][5] == "42.5"
 

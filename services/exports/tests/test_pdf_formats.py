@@ -188,7 +188,7 @@ def test_i2_pdf_list_has_title_page_numbers_and_the_header_on_every_page():
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
         assert re.search(rf"sivu {number}/\s*{total}\b", text), text[-80:]
-        for header in ("Nimi", "Sähköposti", "Postitoimipaikka", "Paidan koko"):
+        for header in ("Nimi", "Sähköposti", "Paikkakunta", "Paidan koko"):
             assert header in text
     first = reader.pages[0].extract_text()
     assert "Jäsenluettelo" in first and "Luotu " in first
