@@ -1,9 +1,9 @@
 """Issue 13 item 10 in headless Chromium: every main page, in Finnish and English at 1,400 px and in Finnish
-at 390 px, has no serious or critical WCAG 2.1 A/AA violation found by axe-core (tests/browser/axe.py). At
-390 px nothing scrolls sideways (neither the page nor a box in it) and every table cell that a phone shows
-as a line of a card names its column. The header's open menus, the global search's suggestions and a form
-showing its errors are checked too. One screenshot per page, language and width in $PIIRI_SCREENS
-(default /tmp/screens-axe)."""
+at 390 px, has no serious or critical WCAG 2.1 A/AA violation found by axe-core and nothing wrong in its
+headings, landmarks and ids (tests/browser/axe.py). At 390 px nothing scrolls sideways (neither the page
+nor a box in it) and every table cell that a phone shows as a line of a card names its column. The
+header's open menus, the global search's suggestions and a form showing its errors are checked too. One
+screenshot per page, language and width in $PIIRI_SCREENS (default /tmp/screens-axe)."""
 
 import os
 import time
@@ -108,7 +108,6 @@ def main_pages(system):
         "contacts": "/contacts",
         "contact": f"/contacts/{contact}",
         "contact-edit": f"/contacts/{contact}/edit",
-        "contact-new": "/contacts/new",
         "contact-data-protection": f"/contacts/{contact}/data-protection",
         "groups": "/groups",
         "group": f"/groups/{group}",
@@ -173,6 +172,9 @@ def set_view(browser, language, width, path):
     browser.open(f"/lang/{language}?next={path}")
 
 
+# About 130 page views, each checked by axe-core and photographed: 70 s on a quiet 2-core machine, over
+# 100 s when the machine is busy (make test runs two shards side by side), so more than the default 120 s.
+@pytest.mark.timeout(300)
 def test_issue13_10_every_main_page_passes_axe_in_finnish_and_english_and_fits_a_phone(system, browser):
     started = time.monotonic()
     pages = main_pages(system)
@@ -198,7 +200,7 @@ def test_issue13_10_every_main_page_passes_axe_in_finnish_and_english_and_fits_a
             browser.open(path)
             problems += problems_here(browser, name, language, width)
 
-        # A form showing its errors (issue 13 item 9): every error at once, the first field focused.
+        # The new contact form showing its errors (issue 13 item 9): every error at once.
         browser.open("/contacts/new")
         browser.click("#save-contact")
         browser.wait_for_selector("#form-errors")
