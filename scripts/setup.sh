@@ -2,8 +2,9 @@
 # Make this machine ready to run and test Piiri. Safe to run again: it only does what is missing.
 #
 #   scripts/setup.sh              virtualenv + pinned packages, PostgreSQL, RabbitMQ, role, test vhost
-#   scripts/setup.sh --browser    ... and Debian's chromium + chromium-driver (browser tests), wrk (load bench)
-#                                 and libreoffice-calc-nogui (LibreOffice-written .xlsx in import tests)
+#   scripts/setup.sh --browser    ... and Debian's chromium + chromium-driver (browser tests), wrk (load bench),
+#                                 libreoffice-calc-nogui (LibreOffice-written .xlsx in import tests) and
+#                                 axe-core from npm (accessibility checks of the browser tests) in build/axe-core
 #   scripts/setup.sh --venv-only  only the virtualenv and its packages (lint, format)
 #
 # Missing system packages are installed with apt-get when run as root on Debian; otherwise it
@@ -20,6 +21,10 @@ DB_ROLE=piiri
 DB_PASSWORD=piiri
 AMQP_HOST=127.0.0.1
 AMQP_PORT=5672
+# axe-core (issue 13 item 10), pinned by version and by the registry's dist.integrity of its tarball.
+AXE_VERSION=4.14.1
+AXE_INTEGRITY=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR=build/axe-core
 TEST_VHOSTS="piiri_test piiri_test_s0 piiri_test_s1 ${PIIRI_EXTRA_TEST_VHOSTS:-}"  # pytest, the two shards of make test, and any more asked for
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export DEBIAN_FRONTEND=noninteractive
@@ -226,8 +231,52 @@ then run this again."
 done
 
 # --- 5. Browser ----------------------------------------------------------------------------------
+axe_install() { # fetch axe-core's tarball (npm pack, or HTTPS from the registry without npm), check it, unpack axe.min.js
+    local work=$AXE_DIR.download tarball
+    rm -rf "$work" && mkdir -p "$work"
+    tarball=$work/axe-core-$AXE_VERSION.tgz
+    if have npm; then
+        (cd "$work" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null) \
+            || fail "npm pack axe-core@$AXE_VERSION failed (is registry.npmjs.org reachable?)."
+    else
+        "$VENV/bin/python" - "https://registry.npmjs.org/axe-core/-/axe-core-$AXE_VERSION.tgz" "$tarball" <<'PY' \
+            || fail "downloading axe-core $AXE_VERSION from registry.npmjs.org failed."
+import shutil
+import sys
+import urllib.request
+
+with urllib.request.urlopen(sys.argv[1], timeout=60) as answer, open(sys.argv[2], "wb") as out:
+    shutil.copyfileobj(answer, out)
+PY
+    fi
+    "$VENV/bin/python" - "$tarball" "$AXE_INTEGRITY" "$AXE_DIR" <<'PY' || fail "axe-core $AXE_VERSION: see above."
+import base64
+import hashlib
+import sys
+import tarfile
+from pathlib import Path
+
+tarball, integrity, target = sys.argv[1:]
+digest = "sha512-" + base64.b64encode(hashlib.sha512(Path(tarball).read_bytes()).digest()).decode()
+if digest != integrity:
+    sys.exit(f"the tarball's {digest} is not the pinned {integrity}")
+with tarfile.open(tarball) as archive:
+    script = archive.extractfile("package/axe.min.js").read()
+Path(target).mkdir(parents=True, exist_ok=True)
+Path(target, "axe.min.js").write_bytes(script)
+PY
+    rm -rf "$work"
+    echo "$AXE_VERSION $AXE_INTEGRITY" >"$AXE_DIR/VERSION"
+}
+
 if $browser; then
     say "Browser: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium), $(/usr/bin/chromedriver --version 2>/dev/null | cut -d' ' -f1-2)"
+    if [ "$(cat "$AXE_DIR/VERSION" 2>/dev/null)" = "$AXE_VERSION $AXE_INTEGRITY" ] && [ -s "$AXE_DIR/axe.min.js" ]; then
+        say "axe-core $AXE_VERSION is in $AXE_DIR"
+    else
+        say "Fetching axe-core $AXE_VERSION from the npm registry into $AXE_DIR"
+        axe_install
+    fi
 fi
 
 say "Setup done."
