@@ -27,7 +27,7 @@ from gateway.web_helpers import (
 from gateway.web_helpers import audit_rows as make_audit_rows
 from piiri.errors import PiiriError, ValidationFailed
 
-AUDIT_PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 15  # the latest on the page; the whole trail is one link away
 CHANGES_SHOWN = 20
 NEW_CONTACT_DEFAULTS = {"kind": "person", "country": "FI", "language": "fi"}
 

@@ -186,8 +186,9 @@ def args_of(expression):
     return pairs
 
 
-def expression_text(expression, t):
-    """An expression in words for lists: 'Vapaa teksti: virtanen AND (Kotikunta: Turku OR …)'."""
+def expression_text(expression, t, value_words=None):
+    """An expression in words for lists: 'Vapaa teksti: virtanen AND (Kotikunta: Turku OR …)'; ``value_words``
+    (value_words.ValueWords) shows coded values (kinds, groups …) as words."""
 
     def words(node, nested):
         combination = _combination(node)
@@ -201,6 +202,9 @@ def expression_text(expression, t):
             return f"{t('as.field.text')}: {node['text']}"
         name = str(node.get("filter", "")) if isinstance(node, dict) else ""
         label = t(f"as.field.{name}") if t.has(f"as.field.{name}") else name
-        return f"{label}: {node.get('value', '') if isinstance(node, dict) else ''}"
+        value = node.get("value", "") if isinstance(node, dict) else ""
+        if value_words is not None and value_words.handles(name):
+            value = value_words.word_of(name, value)
+        return f"{label}: {value}"
 
     return words(expression, False)

@@ -21,6 +21,7 @@ from gateway.saved_searches.advanced_search_form import (
     row_errors,
 )
 from gateway.saved_searches.links import open_url
+from gateway.saved_searches.value_words import reader_words
 from gateway.web_helpers import language_of, see_other, web_page
 from piiri.errors import ValidationFailed
 
@@ -44,12 +45,16 @@ class AdvancedSearchWebRoutes(GatewayCore):
             if form_args is not None:
                 args = MultiDict([*form_args, *extra, ("saved", saved["id"])] + _cursor(args))
         state = form_state(args)
+        words = reader_words(self.call, language_of(request))
+        problems = words.resolve(state)  # words -> codes (issue 13 item 6)
         expression, paths = expression_of(state)
         from_saved = saved is not None and (expression is None or expression == saved["expression"])
         if from_saved:
             expression = saved["expression"]
-        page, count, errors, general = None, None, {}, []
-        if expression is not None:
+        page, count, errors, general = None, None, dict(problems), []
+        if problems:
+            status = 422
+        elif expression is not None:
             try:
                 if from_saved:
                     page = self.call(
@@ -99,7 +104,8 @@ class AdvancedSearchWebRoutes(GatewayCore):
             next_url=next_url,
             first_url=first_url,
             saved=saved,
-            saved_text=expression_text(saved["expression"], t) if saved else "",
+            saved_text=expression_text(saved["expression"], t, words) if saved else "",
+            value_words=words,
             saved_as_text=saved is not None and args_of(saved["expression"]) is None,
             search_args=urlencode(kept),
             expression_json=json.dumps(expression, ensure_ascii=False) if expression is not None else "",

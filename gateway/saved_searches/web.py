@@ -14,6 +14,7 @@ from gateway.roles import VIEW
 from gateway.saved_searches.advanced_search_form import expression_text
 from gateway.saved_searches.advanced_search_web import AdvancedSearchWebRoutes
 from gateway.saved_searches.links import open_url
+from gateway.saved_searches.value_words import reader_words
 from gateway.web_helpers import field_errors, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, PiiriError, ValidationFailed
 
@@ -121,6 +122,7 @@ class SavedSearchesWebRoutes(AdvancedSearchWebRoutes):
     def web_saved_searches_page(self, request, principal, status=200, errors=None, form=None, notice=None):
         items = self.call("contacts", "list_saved_searches")["items"]
         t = Translator(language_of(request))
+        words = reader_words(self.call, t.language) if any(item.get("expression") for item in items) else None
         by_field, general = field_errors(errors, t)
         messages = [text for texts in by_field.values() for text in texts] + general
         return self.web_render(
@@ -132,7 +134,7 @@ class SavedSearchesWebRoutes(AdvancedSearchWebRoutes):
                 {
                     **item,
                     "open_url": open_url(item),
-                    "expression_text": expression_text(item["expression"], t)
+                    "expression_text": expression_text(item["expression"], t, words)
                     if item.get("expression")
                     else "",
                 }
@@ -208,8 +210,9 @@ class SavedSearchesWebRoutes(AdvancedSearchWebRoutes):
         principal = self.web_principal(request, VIEW)
         search = self.call("contacts", "get_saved_search", search_id)
         if search.get("expression"):
+            language = language_of(request)
             search["expression_text"] = expression_text(
-                search["expression"], Translator(language_of(request))
+                search["expression"], Translator(language), reader_words(self.call, language)
             )
         return self.web_render(request, principal, "saved_searches/delete.html", search=search)
 

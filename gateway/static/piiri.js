@@ -312,7 +312,23 @@
     });
   }
 
+  // The advanced search (issue 13 item 6): a row's value box offers the words of the field chosen
+  // (the page's <datalist id="as-values-<field>">); a field without such words offers none.
+  function setUpValueWords(select) {
+    var input = document.getElementById(select.getAttribute("data-values-input"));
+    if (!input) return;
+    select.addEventListener("change", function () {
+      var list = document.getElementById("as-values-" + select.value);
+      if (list) {
+        input.setAttribute("list", list.id);
+      } else {
+        input.removeAttribute("list");
+      }
+    });
+  }
+
   onReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-values-input]"), setUpValueWords);
     Array.prototype.forEach.call(document.querySelectorAll("[data-menu]"), setUpMenu);
     setUpMobileMenu();
     var form = document.getElementById("global-search-form");

@@ -41,7 +41,8 @@ def test_c4_build_an_and_or_not_search_sorted_by_birth_date(system, browser):
 
     browser.select_option("#combine", "and")
     browser.select_option("#r1-field", "deceased")
-    browser.fill("#r1-value", "only")
+    assert browser.get_attribute("#r1-value", "list") == "as-values-deceased"  # the field's words offered
+    browser.fill("#r1-value", "vain kuolleet")  # words, not codes (issue 13 item 6)
     browser.check("#r1-not")
     browser.select_option("#g-combine", "or")
     browser.select_option("#g1-field", "city")
@@ -68,6 +69,16 @@ def test_c4_build_an_and_or_not_search_sorted_by_birth_date(system, browser):
     ]
     assert names == ["Helmi Honkanen", "Hanna Heino", "Eemil Esko", "Essi Eklund"]
     assert browser.call("is_checked", "#r1-not") is True
+    assert browser.input_value("#r1-value") == "vain kuolleet"
+
+    # A word that is no value of its field is named at its row with the words it could be.
+    browser.select_option("#r3-field", "kind")
+    browser.fill("#r3-value", "kuka")
+    browser.click("#as-submit")
+    browser.wait_for_url("**r3_value=kuka*")
+    assert browser.text("#r3-error") == "”kuka” ei ole mikään näistä: Henkilö, Yhteisö."
+    assert browser.count("#as-results") == 0
+    browser.fill("#r3-value", "")
 
     # A bad value is named at its row, in Finnish-UI page with status 422, and nothing is listed.
     browser.select_option("#r2-field", "age_min")

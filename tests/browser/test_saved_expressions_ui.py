@@ -58,7 +58,7 @@ def test_c4_save_an_advanced_search_and_run_it_from_the_saved_searches_list(syst
     browser.wait_for_url("**/saved-searches?notice=created")
     row = browser.text("#saved-searches tbody tr")
     assert "Elävät pääkaupunkiseudulla" in row and "Tarkennettu" in row
-    assert "EI Kuollut: only JA (Kotikunta: Helsinki TAI Kotikunta: Espoo)" in row
+    assert "EI Kuollut: vain kuolleet JA (Kotikunta: Helsinki TAI Kotikunta: Espoo)" in row
 
     # A second save under the same name is refused on the advanced page; nothing is added.
     browser.open("/contacts/advanced?combine=and&r1_field=city&r1_value=Tampere")
