@@ -60,6 +60,7 @@ AREAS = (
 # What the areas add to shared pages, in the order above (read by gateway/web_helpers.py).
 CONTACT_SECTIONS = tuple(template for area in AREAS for template in area.contact_sections)
 LIST_FILTER_SECTIONS = tuple(template for area in AREAS for template in area.list_filters)
+LIST_NOTE_SECTIONS = tuple(template for area in AREAS for template in area.list_notes)
 CONTACT_FORM_PARTS = {
     name: {"template": template, "read": read}
     for area in AREAS
