@@ -71,8 +71,16 @@ def test_issue13_select_all_results_add_them_to_a_group_sort_and_compare(system,
     # No selection: the bar only says how to start; one row, then the whole page, then all 30.
     assert browser.text("#list-selection-count") == "Valitse rivit ja sitten toiminto."
     assert not browser.is_visible("#bulk-add-to-group")
-    browser.check(f"input.select-row[value='{ids[0]}']")
+    # By keyboard: the page's box comes just before the sort links, a row's box after them; Space ticks.
+    browser.focus("#sort-name")
+    browser.call("keyboard.press", "Shift+Tab")
+    assert browser.evaluate("document.activeElement.id") == "list-selection-page"
+    browser.focus("#sort-birth_date")
+    browser.call("keyboard.press", "Tab")
+    assert browser.evaluate("document.activeElement.value") == ids[0]
+    browser.call("keyboard.press", "Space")
     assert browser.text("#list-selection-count") == "Valittuna 1"
+    assert browser.evaluate("getComputedStyle(document.activeElement).boxShadow") != "none"  # visible focus
     assert browser.is_visible("#bulk-add-to-group") and not browser.is_visible("#list-selection-all")
     browser.check("#list-selection-page")
     assert browser.text("#list-selection-count") == "Valittuna 25"

@@ -100,6 +100,12 @@ def test_issue13_all_results_through_the_web_act_on_exactly_the_searchs_rows(sys
     assert f'href="/groups/{group}" id="flash-group"' in done.text
     assert members(admin_api, group) == sorted(turku)
 
+    # Export from the same bar: all results are exported as the search (run again by the services).
+    export = web.get(base + "/exports/new", params={"all": "1", "search": search, "back": "/contacts"})
+    assert export.status_code == 200 and "Haku: valintatesti city=Turku" in export.text
+    ticked = web.get(base + "/exports/new", params={"contact_ids": turku[:2], "search": search})
+    assert "Valitut yhteystiedot (2)" in ticked.text
+
     # In English, and removing all results: the result in the user's language.
     web.get(base + "/lang/en?next=/contacts")
     removed = web.post(

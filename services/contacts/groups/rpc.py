@@ -12,16 +12,14 @@ from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri import clock
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
+from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
-from services.contacts import storage as contact_storage
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_derived
-from services.contacts.groups import storage, tree
+from services.contacts.groups import memberships, storage, tree
 from services.contacts.groups.contract import (
-    MAX_CONTACTS_PER_ACTION,
     Group,
     GroupInput,
     MemberPage,
@@ -31,8 +29,7 @@ from services.contacts.groups.contract import (
     SearchMembersInput,
     SearchRemoveInput,
 )
-from services.contacts.registries import SEARCH_FILTERS
-from services.contacts.search import clamp_limit, decode_cursor, encode_cursor, plan_search
+from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
 from services.contacts.validation.contract import invalid
 
 MANAGE = "groups.manage"
@@ -249,14 +246,14 @@ class GroupsRpc(ContactsCore):
         )
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
         with self.db.transaction() as session:
-            group = self._groups_target(session, actor, group_id)
+            group = memberships.target_group(session, actor, group_id)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
                     "groups.unknown_contacts", {"contact_ids": unknown[:100]}, {"count": len(unknown)}
                 )
-            result = self._groups_add(session, actor, group, ids, values, {})
+            result = memberships.add(self.audit, self.outbox, session, actor, group, ids, values, {})
         self.outbox.flush()
         return CHANGE.dump(result)
 
@@ -283,9 +280,18 @@ class GroupsRpc(ContactsCore):
             },
         )
         with self.db.transaction() as session:
-            group = self._groups_target(session, actor, group_id)
-            ids = self._groups_matching(session, actor, values)
-            result = self._groups_add(session, actor, group, ids, values, self._groups_selection(values, ids))
+            group = memberships.target_group(session, actor, group_id)
+            ids = memberships.matching_ids(session, actor, values)
+            result = memberships.add(
+                self.audit,
+                self.outbox,
+                session,
+                actor,
+                group,
+                ids,
+                values,
+                memberships.selection_details(values, ids),
+            )
         self.outbox.flush()
         return CHANGE.dump(result)
 
@@ -316,8 +322,16 @@ class GroupsRpc(ContactsCore):
         with self.db.transaction() as session:
             group = storage.existing_group(session, group_id, for_update=True)
             visible = scopes.visible_ids(session, actor, ids)  # C6: out-of-scope people are skipped
-            result = self._groups_end(
-                session, actor, group, ids, [i for i in ids if i in visible], values, {}
+            result = memberships.end(
+                self.audit,
+                self.outbox,
+                session,
+                actor,
+                group,
+                ids,
+                [i for i in ids if i in visible],
+                values,
+                {},
             )
         self.outbox.flush()
         return CHANGE.dump(result)
@@ -334,9 +348,11 @@ class GroupsRpc(ContactsCore):
         )
         with self.db.transaction() as session:
             group = storage.existing_group(session, group_id, for_update=True)
-            ids = self._groups_matching(session, actor, values)
-            selection = self._groups_selection(values, ids)
-            result = self._groups_end(session, actor, group, ids, ids, values, selection)
+            ids = memberships.matching_ids(session, actor, values)
+            selection = memberships.selection_details(values, ids)
+            result = memberships.end(
+                self.audit, self.outbox, session, actor, group, ids, ids, values, selection
+            )
         self.outbox.flush()
         return CHANGE.dump(result)
 
@@ -372,111 +388,6 @@ class GroupsRpc(ContactsCore):
         )
 
     # --- helpers ----------------------------------------------------------------------------------------
-
-    def _groups_target(self, session, actor, group_id):
-        """The group people are added to, locked: it exists, is not archived and is in the caller's scope."""
-        group = storage.existing_group(session, group_id, for_update=True)
-        if group["archived"]:
-            raise ValidationFailed(
-                "groups.add_to_archived",
-                {"group_id": [coded("groups.group_archived", name=group["name"])]},
-            )
-        scopes.require_group_in_scope(session, actor, group)
-        return group
-
-    def _groups_matching(self, session, actor, values):
-        """The ids of the contacts the search finds for this caller (filters checked, data scope applied),
-        or why nothing may be done: none, more than the limit, or not the count the user was shown."""
-        conditions = SEARCH_FILTERS.conditions(values["filters"], session, actor) + scopes.conditions(
-            session, actor
-        )
-        ids, _ = contact_storage.listed_ids(
-            session, plan_search(values["q"]), conditions, MAX_CONTACTS_PER_ACTION
-        )
-        if not ids:
-            raise ValidationFailed("groups.nothing_matched", {"selection": ["groups.nothing_matched"]})
-        if len(ids) > MAX_CONTACTS_PER_ACTION:
-            raise ValidationFailed(
-                "groups.too_many",
-                {"selection": [coded("groups.too_many", max=MAX_CONTACTS_PER_ACTION)]},
-                {"max": MAX_CONTACTS_PER_ACTION},
-            )
-        expected = values.get("expected_count")
-        if expected is not None and expected != len(ids):
-            raise Conflict("groups.selection_changed", {}, {"count": len(ids), "expected": expected})
-        return ids
-
-    @staticmethod
-    def _groups_selection(values, ids):
-        """What the audit record says of a search selection: the search itself and how many it found."""
-        return {"selection": {"query": values["q"], "filters": values["filters"], "count": len(ids)}}
-
-    def _groups_add(self, session, actor, group, ids, values, details):
-        """Add ``ids`` (existing, visible contacts) to a locked group: the memberships, one audit record
-        and a member_joined event each; those already members from the start day on are skipped."""
-        starts_on = values.get("starts_on") or clock.today()
-        tree.check_dates(starts_on, values.get("ends_on"))
-        added = storage.add_memberships(
-            session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
-        )
-        added_ids = {row["contact_id"] for row in added}
-        if added:
-            self.audit.write(
-                self.outbox,
-                session,
-                actor,
-                "group.members_added",
-                "contact",
-                sorted(added_ids, key=str),
-                fields=("groups",),
-                details={
-                    "group_id": str(group["id"]),
-                    "group_name": group["name"],
-                    "role": values.get("role"),
-                    **details,
-                },
-            )
-            for row in added:
-                self.outbox.event(session, "member_joined", storage.membership_event(row))
-        return {
-            "group_id": group["id"],
-            "added": [row["contact_id"] for row in added],
-            "ended": [],
-            "skipped": [contact_id for contact_id in ids if contact_id not in added_ids],
-            "matched": len(ids),
-        }
-
-    def _groups_end(self, session, actor, group, ids, allowed, values, details):
-        """End the direct memberships of ``allowed`` (of the ``ids`` named) in a locked group on the day
-        given (default today): one audit record and a member_left event each; the rest are skipped."""
-        ends_on = values.get("ends_on") or clock.today()
-        ended = storage.end_memberships(session, group["id"], allowed, ends_on)
-        ended_ids = {row["contact_id"] for row in ended}
-        if ended:
-            self.audit.write(
-                self.outbox,
-                session,
-                actor,
-                "group.members_removed",
-                "contact",
-                sorted(ended_ids, key=str),
-                fields=("groups",),
-                details={
-                    "group_id": str(group["id"]),
-                    "group_name": group["name"],
-                    "ends_on": ends_on.isoformat(),
-                    **details,
-                },
-            )
-            for row in ended:
-                self.outbox.event(session, "member_left", storage.membership_event(row))
-        return {
-            "group_id": group["id"],
-            "added": [],
-            "ended": sorted(ended_ids, key=str),
-            "skipped": [contact_id for contact_id in ids if contact_id not in ended_ids],
-            "matched": len(ids),
-        }
 
     def _groups_move(self, session, actor, group, new_parent_id):
         new_parent = (
