@@ -7,7 +7,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, MANAGE_GROUPS, VIEW
-from gateway.selection import search_text, selected_ids, selection_of
+from gateway.selection import list_sort, list_sorting, search_text, selected_ids, selection_of, sort_params
 from gateway.web_helpers import (
     PAGE_SIZE,
     field_errors,
@@ -24,6 +24,11 @@ from services.contacts.groups.contract import MAX_CONTACTS_PER_ACTION
 
 DONE_KEYS = ("created", "updated", "moved", "archived", "unarchived", "added", "ended")
 BULK_ACTIONS = ("add", "remove")
+MEMBER_SORTS = (
+    "name",
+    "email",
+    "city",
+)  # the member list's sortable columns (role and start are the group's)
 TREE_DEPTH = 2  # the tree page shows three levels; deeper groups open from their parent's page (C5)
 
 
@@ -122,6 +127,7 @@ class GroupsWebRoutes(GatewayCore):
         args = request.args
         include_subgroups = args.get("all", "1") != "0"
         group = self.call("contacts", "get_group", group_id)
+        sort, direction = list_sort(args)
         page = self.call(
             "contacts",
             "members",
@@ -129,16 +135,19 @@ class GroupsWebRoutes(GatewayCore):
             include_subgroups=include_subgroups,
             limit=PAGE_SIZE,
             cursor=args.get("cursor") or None,
+            sort=sort,
+            direction=direction if sort else None,
         )
         query = (args.get("q") or "").strip()
         found = None
         if query and principal.can(EDIT):
             found = self.call("contacts", "search_contacts", q=query, limit=PAGE_SIZE)["items"]
         base = f"/groups/{group['id']}"
+        shown = {"all": "1" if include_subgroups else "0"}
         next_url = None
         if page.get("next_cursor"):
             next_url = f"{base}?" + urlencode(
-                {"all": "1" if include_subgroups else "0", "cursor": page["next_cursor"]}
+                {**shown, **sort_params(sort, direction), "cursor": page["next_cursor"]}
             )
         return self.groups_render(
             request,
@@ -149,7 +158,10 @@ class GroupsWebRoutes(GatewayCore):
             members=page["items"],
             include_subgroups=include_subgroups,
             next_url=next_url,
-            first_url=f"{base}?all={'1' if include_subgroups else '0'}" if args.get("cursor") else None,
+            first_url=f"{base}?" + urlencode({**shown, **sort_params(sort, direction)})
+            if args.get("cursor")
+            else None,
+            sorting=list_sorting(base, shown, sort, direction, MEMBER_SORTS),
             query=query,
             found=found,
             errors=errors or [],

@@ -159,6 +159,13 @@ def test_issue13_select_all_results_add_them_to_a_group_sort_and_compare(system,
     browser.wait_for_url(f"**/groups/{team['id']}")
     assert browser.text("#flash").startswith("Jäsenyys päätettiin 2 henkilöltä, 0 ei ollut")
     assert "Henkilö00" not in browser.text("#member-table")
+    browser.click("#sort-city")  # the same sortable heads
+    browser.wait_for_url("**sort=city**")
+    assert browser.get_attribute("#member-table th:has(#sort-city)", "aria-sort") == "ascending"
+    first_city = browser.call(
+        "eval_on_selector", "#member-table tbody tr td:nth-child(6)", "cell => cell.innerText"
+    )
+    assert first_city == "Aura"
     browser.set_viewport_size({"width": 390, "height": 900})
     browser.check("#member-selection-page")
     assert browser.evaluate("document.documentElement.scrollWidth") <= 390

@@ -214,3 +214,30 @@ def test_issue13_the_list_sorts_by_its_columns_in_finnish_order_across_pages(con
         contacts.search_contacts("lajittelu", limit=1, cursor=sorted_cursor, sort="email")
     with pytest.raises(ValidationFailed):
         contacts.search_contacts("lajittelu", sort="phone")
+
+
+def test_issue13_a_groups_members_sort_by_their_columns_with_their_memberships(contacts):
+    """A group's member list sorts as the contact list does (Finnish order, both ways, keyset paging) and
+    keeps each member's direct membership (role) and the members of subgroups."""
+    board = contacts.create_group("Hallitus")
+    team = contacts.create_group("Työryhmä", parent_id=board["id"])
+    aura, abo, zurich = (person(contacts, "Jäsen", name, city) for name, city in (
+        ("Cee", "Aura"), ("Aa", "Åbo"), ("Bee", "Zürich")))  # fmt: skip
+    contacts.add_members(board["id"], [aura, abo], role="jäsen")
+    contacts.add_members(team["id"], [zurich])
+
+    def listed(**kwargs):
+        found, cursor = [], None
+        while True:
+            page = contacts.members(board["id"], limit=2, cursor=cursor, **kwargs)
+            found.extend((item["id"], item["direct"], item["role"]) for item in page["items"])
+            cursor = page["next_cursor"]
+            if not cursor:
+                return found
+
+    assert [item[0] for item in listed()] == [abo, zurich, aura]  # by name: Aa, Bee, Cee
+    assert listed(sort="city") == [(aura, True, "jäsen"), (zurich, False, None), (abo, True, "jäsen")]
+    assert [item[0] for item in listed(sort="city", direction="desc")] == [abo, zurich, aura]
+    assert [item[0] for item in listed(sort="name", direction="desc")] == [aura, zurich, abo]
+    with pytest.raises(ValidationFailed):
+        contacts.members(board["id"], sort="role")
