@@ -217,7 +217,7 @@ class GroupsWebRoutes(GatewayCore):
             "groups/move.html",
             status=status,
             group=group,
-            targets=targets,
+            target_options=[(target["id"], target["path_names"]) for target in targets],
             errors=errors or [],
         )
 

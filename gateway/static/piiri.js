@@ -412,6 +412,9 @@
         option.disabled = !match;
         return match;
       });
+      var empty = select.querySelector("option[value='']");
+      if (empty) empty.hidden = !!wanted; // while filtering, only the groups found are listed
+      select.size = Math.max(2, Math.min(8, shown.length + (wanted ? 0 : 1)));
       if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "";
       if (shown.length === 1) select.value = shown[0].value;
       found.textContent = wanted ? fill(found.getAttribute("data-text"), { n: shown.length }) : "";

@@ -63,6 +63,16 @@ def test_issue13_select_all_results_add_them_to_a_group_sort_and_compare(system,
     assert browser.evaluate("document.getElementById('filters').open") is False
     assert browser.text("#filters-toggle") == "Suodattimet (1)"
     assert browser.count("#contact-table tbody tr") == 15
+    browser.set_viewport_size({"width": 390, "height": 900})  # the first row is near the top on a phone
+    assert (
+        browser.evaluate("document.querySelector('#contact-table tbody tr').getBoundingClientRect().top")
+        < 560
+    )
+    browser.click("#filters-toggle")
+    assert browser.input_value("#filter-tag") == "lista"
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+    browser.screenshot(path=str(SCREENS / "contacts-filters-open-fi-390.png"), full_page=True)
+    browser.set_viewport_size({"width": 1400, "height": 900})
     browser.open("/contacts?q=listatesti")
     assert browser.text("#filters-toggle") == "Suodattimet"
     assert browser.text("#result-count") == "30 osumaa"
@@ -112,6 +122,10 @@ def test_issue13_select_all_results_add_them_to_a_group_sort_and_compare(system,
     assert browser.text("#bulk-group-found") == "Löytyi 1"
     assert browser.input_value("#bulk-group") == team["id"]
     browser.screenshot(path=str(SCREENS / "bulk-picker-fi-1400.png"), full_page=True)
+    browser.set_viewport_size({"width": 390, "height": 900})
+    assert browser.evaluate("document.documentElement.scrollWidth") <= 390
+    browser.screenshot(path=str(SCREENS / "bulk-picker-fi-390.png"), full_page=True)
+    browser.set_viewport_size({"width": 1400, "height": 900})
     browser.click("#bulk-confirm")
     browser.wait_for_url("**/contacts?q=listatesti")
     assert browser.text("#flash") == "Ryhmään lisättiin 28 henkilöä, 2 oli jo jäseniä. Avaa ryhmä"
