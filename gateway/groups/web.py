@@ -24,11 +24,8 @@ from services.contacts.groups.contract import MAX_CONTACTS_PER_ACTION
 
 DONE_KEYS = ("created", "updated", "moved", "archived", "unarchived", "added", "ended")
 BULK_ACTIONS = ("add", "remove")
-MEMBER_SORTS = (
-    "name",
-    "email",
-    "city",
-)  # the member list's sortable columns (role and start are the group's)
+# The member list's sortable columns (its role and start columns are the membership's, not the contact's).
+MEMBER_SORTS = ("name", "email", "city")
 TREE_DEPTH = 2  # the tree page shows three levels; deeper groups open from their parent's page (C5)
 
 
