@@ -402,6 +402,7 @@
     var options = Array.prototype.slice.call(select.options).filter(function (option) {
       return option.value !== "";
     });
+    if (options.length < 2) return; // nothing to search among: the plain select
     filter.hidden = false;
     select.size = Math.min(8, options.length + 1);
     filter.addEventListener("input", function () {
