@@ -197,3 +197,20 @@ def test_issue13_the_scope_and_the_permission_of_the_user_who_acts(system, admin
     )
     assert refused.status_code == 403
     assert reader.get(base + "/groups/bulk", params={"action": "add"}).status_code == 403
+
+
+def test_issue13_without_javascript_rows_all_results_and_actions_are_plain_form_controls(system, admin_api):
+    """Progressive enhancement: the HTML alone offers labelled row boxes, "all N results" (a checkbox of
+    the selection form, with the search), the actions as submit buttons and sort links; the script only
+    adds "select all on this page" (hidden without it) and the counter's updates."""
+    people(admin_api, "Ilmanskriptiä", ["Oulu"] * 26)
+    web = web_session(system, "admin", ADMIN_PASSWORD)
+    page = web.get(system.base_url + "/contacts", params={"q": "ilmanskriptiä"}).text
+    assert page.count('class="select-row select-contact"') == 25
+    assert page.count('class="visually-hidden">Valitse H') == 25  # each box has a label naming its row
+    assert '<input type="checkbox" name="all" value="1" id="list-selection-all" data-select-all>' in page
+    assert "Valitse kaikki 26 hakutulosta" in page
+    assert 'name="search" value="q=ilmansk' in page
+    assert 'formaction="/groups/bulk" name="action" value="add" id="bulk-add-to-group"' in page
+    assert "data-select-page-wrap hidden" in page and 'aria-live="polite"' in page
+    assert "data-selection-actions>" in page  # not hidden: without the script the actions are always there
