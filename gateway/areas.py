@@ -61,6 +61,7 @@ AREAS = (
 CONTACT_SECTIONS = tuple(template for area in AREAS for template in area.contact_sections)
 CONTACT_PRIVACY_PARTS = tuple(template for area in AREAS for template in area.contact_privacy_parts)
 LIST_FILTER_SECTIONS = tuple(template for area in AREAS for template in area.list_filters)
+LIST_NOTE_SECTIONS = tuple(template for area in AREAS for template in area.list_notes)
 CONTACT_FORM_PARTS = {
     name: {"template": template, "read": read}
     for area in AREAS

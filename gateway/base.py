@@ -41,7 +41,8 @@ def int_arg(args, name, default):
         ) from None
 
 
-PAGING_ARGS = ("q", "limit", "cursor")
+# Query arguments of a contact search that are not structured filters: the text, paging and order.
+PAGING_ARGS = ("q", "limit", "cursor", "sort", "direction")
 
 
 def search_filters(args):

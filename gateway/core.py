@@ -69,6 +69,10 @@ class Area:
     # Templates it adds inside the contact list's search form; each gets ``filters`` (the active
     # {name: value}) and submits its controls as query arguments.
     list_filters: tuple[str, ...] = ()
+    # Templates it adds above the contact list's results, in its search form, to say what an active filter
+    # of its own limits the list to (a group, the dashboard's "members only"), with the filter's hidden
+    # inputs; shown while the filter controls (list_filters) are folded away (issue 13 item 4).
+    list_notes: tuple[str, ...] = ()
     # Parts it adds to the contact form: (name, template, read). ``name`` is the part's key in the
     # contact and the posted data, ``template`` is included before the buttons, ``read(form)`` gives its
     # value from a posted form (None if it has none); errors keyed "<name>" or "<name>.<x>" stay beside it.

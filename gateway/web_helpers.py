@@ -7,7 +7,7 @@ import mimetypes
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import jinja2
 import phonenumbers
@@ -28,7 +28,16 @@ GATEWAY_DIR = Path(__file__).resolve().parent
 STATIC_DIR = GATEWAY_DIR / "static"
 FLASH_COOKIE = "piiri_flash"
 PASSWORD_CHANGE_PATH = "/account/password"
-FLASH_KEYS = ("flash.logged_out", "flash.created", "flash.updated", "flash.deleted")
+FLASH_KEYS = (
+    "flash.logged_out",
+    "flash.created",
+    "flash.updated",
+    "flash.deleted",
+    "flash.bulk_added",
+    "flash.bulk_removed",
+)
+# A flash message may carry counts (whole numbers) and the id of the group it is about (a link), never text.
+FLASH_COUNTS = ("n", "skipped")
 PAGE_SIZE = 25
 STATIC_MAX_AGE = 86400
 # The flat email, phone and address fields are edited through the lists (C2, gateway/rich_form.py).
@@ -147,6 +156,7 @@ def environment():
         contact_sections=areas().CONTACT_SECTIONS,
         contact_privacy_parts=areas().CONTACT_PRIVACY_PARTS,
         list_filter_sections=areas().LIST_FILTER_SECTIONS,
+        list_note_sections=areas().LIST_NOTE_SECTIONS,
         contact_form_parts=areas().CONTACT_FORM_PARTS,
         contact_kinds=KINDS,
         contact_languages=LANGUAGES,
@@ -233,15 +243,30 @@ def delete_cookie(response, settings, name, path="/"):
     response.delete_cookie(name, path=path, httponly=True, samesite="Lax", secure=settings["secure_cookies"])
 
 
-def with_flash(response, settings, key):
-    """Carry a message key (one of FLASH_KEYS, never free text) to the next page."""
-    set_cookie(response, settings, FLASH_COOKIE, key, max_age=60)
+def with_flash(response, settings, key, group=None, **counts):
+    """Carry a message key (one of FLASH_KEYS, never free text) to the next page, with whole-number
+    ``counts`` (FLASH_COUNTS) for its text and a ``group`` id to link to."""
+    params = {name: int(value) for name, value in counts.items() if name in FLASH_COUNTS}
+    if group:
+        params["group"] = str(uuid.UUID(str(group)))
+    set_cookie(
+        response, settings, FLASH_COOKIE, key + ("?" + urlencode(params) if params else ""), max_age=60
+    )
     return response
 
 
 def flash_of(request):
-    key = request.cookies.get(FLASH_COOKIE)
-    return key if key in FLASH_KEYS else None
+    """The pending flash message: {"key", "params", "group"} (only known keys, counts and an id), or None."""
+    key, _, query = (request.cookies.get(FLASH_COOKIE) or "").partition("?")
+    if key not in FLASH_KEYS:
+        return None
+    values = dict(parse_qsl(query))
+    params = {name: int(values[name]) for name in FLASH_COUNTS if values.get(name, "").isdigit()}
+    try:
+        group = str(uuid.UUID(values["group"])) if values.get("group") else None
+    except ValueError:
+        group = None
+    return {"key": key, "params": params, "group": group}
 
 
 def static_file(filename):

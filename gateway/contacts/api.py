@@ -29,6 +29,8 @@ class ContactsApiRoutes(GatewayCore):
             limit=args.get("limit"),
             cursor=args.get("cursor"),
             filters=search_filters(args),
+            sort=args.get("sort") or None,
+            direction=args.get("direction") or None,
         )
         return json_response(page)
 

@@ -42,7 +42,15 @@ class ContactChangesQuery(Schema):
 class ListContactsQuery(Schema):
     q = fields.String()
     limit = fields.Integer(metadata={"minimum": 1, "maximum": 200, "default": 25})
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page (of the same sort)"})
+    sort = fields.String(
+        metadata={
+            "enum": ["name", "email", "city", "birth_date", "created_at", "updated_at"],
+            "description": "Order of the rows (default: name; a typo-tolerant match best first). Text in "
+            "Finnish order (Å, Ä, Ö after Z); rows without the value come last.",
+        }
+    )
+    direction = fields.String(metadata={"enum": ["asc", "desc"], "default": "asc"})
     organisation_id = fields.String(
         metadata={
             "description": "C2: persons linked now (link not ended) to this organisation (a merged-away id finds the survivor's people); `<id>:<role>` or organisation_role narrows it to one role."  # noqa: E501

@@ -13,6 +13,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, VIEW
+from gateway.selection import list_sort, list_sorting, search_text, sort_params
 from gateway.web_helpers import (
     PAGE_SIZE,
     contact_form_data,
@@ -26,6 +27,7 @@ from gateway.web_helpers import (
 )
 from gateway.web_helpers import audit_rows as make_audit_rows
 from piiri.errors import PiiriError, ValidationFailed
+from services.contacts.groups.contract import MAX_CONTACTS_PER_ACTION
 
 AUDIT_PAGE_SIZE = 15  # the latest on the page; the whole trail is one link away
 CHANGES_SHOWN = 20
@@ -71,10 +73,19 @@ class ContactsWebRoutes(GatewayCore):
         query = (request.args.get("q") or "").strip()
         cursor = request.args.get("cursor") or None
         filters = {name: value for name, value in search_filters(request.args).items() if value}
+        sort, direction = list_sort(request.args)
         page = self.call(
-            "contacts", "search_contacts", q=query, limit=PAGE_SIZE, cursor=cursor, filters=filters
+            "contacts",
+            "search_contacts",
+            q=query,
+            limit=PAGE_SIZE,
+            cursor=cursor,
+            filters=filters,
+            sort=sort,
+            direction=direction if sort else None,
         )
-        params = {**({"q": query} if query else {}), **filters}
+        search = {**({"q": query} if query else {}), **filters}
+        params = {**search, **sort_params(sort, direction)}
         next_url = None
         if page.get("next_cursor"):
             next_url = "/contacts?" + urlencode({**params, "cursor": page["next_cursor"]})
@@ -89,6 +100,11 @@ class ContactsWebRoutes(GatewayCore):
             fuzzy=page.get("match") == "fuzzy" and bool(page["items"]),
             next_url=next_url,
             first_url=first_url if cursor else None,
+            sort=sort,
+            direction=direction,
+            sorting=list_sorting("/contacts", search, sort, direction),
+            search=search_text(query, filters),
+            bulk_limit=MAX_CONTACTS_PER_ACTION,
         )
 
     @http("GET", "/contacts/new")

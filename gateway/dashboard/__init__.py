@@ -8,5 +8,5 @@ from gateway.dashboard.web import DashboardWebRoutes
 AREA = Area(
     "dashboard",
     routes=(DashboardApiRoutes, DashboardWebRoutes),
-    list_filters=("dashboard/_list_filter.html",),
+    list_notes=("dashboard/_list_filter.html",),
 )

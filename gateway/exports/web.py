@@ -4,7 +4,7 @@ job page (progress by meta refresh, no script), the download, "My exports", and 
 """
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from marshmallow import fields as ma_fields
 from marshmallow import missing
@@ -20,14 +20,17 @@ from piiri.errors import ValidationFailed
 from services.exports.contract.formats import formats, get_format
 from services.exports.contract.rows import DEFAULT_COLUMNS, STANDARD_COLUMNS
 
-WEB_ONLY_ARGS = ("contact_ids", "back", "action", "from", "csrf_token")
+WEB_ONLY_ARGS = ("contact_ids", "back", "action", "from", "csrf_token", "all", "search", "from_group")
 OPTION_PREFIX = "opt."
 REFRESH_SECONDS = 2
 
 
 def web_selection(args, default_exclude_deceased=False):
-    """The selection the export page was opened for (contact_ids: the boxes ticked in the list)."""
-    if args.getlist("contact_ids"):
+    """The selection the export page was opened for: all=1 with ``search`` (a list's "all N results":
+    its search, run again by the services), or contact_ids (the boxes ticked in the list)."""
+    if args.get("all") == "1":
+        return selection_from_args(MultiDict(parse_qsl(args.get("search") or "")), default_exclude_deceased)
+    if args.getlist("contact_ids") or "search" in args:  # from a list's selection: only what is ticked
         return {
             "kind": "ids",
             "ids": args.getlist("contact_ids"),

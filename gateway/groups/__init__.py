@@ -8,5 +8,5 @@ AREA = Area(
     "groups",
     routes=(GroupsApiRoutes, GroupsWebRoutes),
     contact_sections=("groups/_contact_section.html",),
-    list_filters=("groups/_list_filter.html",),
+    list_notes=("groups/_list_filter.html",),
 )

@@ -86,7 +86,7 @@ class GroupsApiRoutes(GatewayCore):
         return json_response(self.call("contacts", "update_group", group_id, json_body(request)))
 
     @api_operation(
-        "Active members in name order (audited as one read per page)",
+        "Active members in name order or by `sort` (audited as one read per page)",
         permission="contacts.view",
         query=schemas.GroupsMembersQuery,
         responses={200: schemas.MemberPage},
@@ -104,6 +104,8 @@ class GroupsApiRoutes(GatewayCore):
             active_on=args.get("active_on") or None,
             limit=args.get("limit"),
             cursor=args.get("cursor"),
+            sort=args.get("sort") or None,
+            direction=args.get("direction") or None,
         )
         return json_response(page)
 

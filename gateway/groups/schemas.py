@@ -27,4 +27,12 @@ class GroupsMembersQuery(Schema):
     include_subgroups = fields.Boolean(metadata={"default": True})
     active_on = fields.Date(metadata={"description": "Members on this day (default today)."})
     limit = fields.Integer(metadata={"minimum": 1, "maximum": 200, "default": 25})
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(metadata={"description": "next_cursor of the previous page (of the same sort)"})
+    sort = fields.String(
+        metadata={
+            "enum": ["name", "email", "city", "birth_date", "created_at", "updated_at"],
+            "description": "Order (default: name); text in Finnish order (Å, Ä, Ö after Z); rows without "
+            "the value last.",
+        }
+    )
+    direction = fields.String(metadata={"enum": ["asc", "desc"], "default": "asc"})

@@ -7,6 +7,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, MANAGE_GROUPS, VIEW
+from gateway.selection import list_sort, list_sorting, search_text, selected_ids, selection_of, sort_params
 from gateway.web_helpers import (
     PAGE_SIZE,
     field_errors,
@@ -15,12 +16,16 @@ from gateway.web_helpers import (
     safe_next,
     see_other,
     web_page,
+    with_flash,
 )
 from piiri import clock
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import Conflict, NotFound, ValidationFailed
+from services.contacts.groups.contract import MAX_CONTACTS_PER_ACTION
 
 DONE_KEYS = ("created", "updated", "moved", "archived", "unarchived", "added", "ended")
 BULK_ACTIONS = ("add", "remove")
+# The member list's sortable columns (its role and start columns are the membership's, not the contact's).
+MEMBER_SORTS = ("name", "email", "city")
 TREE_DEPTH = 2  # the tree page shows three levels; deeper groups open from their parent's page (C5)
 
 
@@ -37,10 +42,6 @@ def done_message(args):
         name: int(args.get(name, "0")) if args.get(name, "0").isdigit() else 0 for name in ("n", "skipped")
     }
     return {"key": f"groups.done.{key}", **counts}
-
-
-def selected_ids(values):
-    return [value.strip() for value in values if value and value.strip()]
 
 
 class GroupsWebRoutes(GatewayCore):
@@ -123,6 +124,7 @@ class GroupsWebRoutes(GatewayCore):
         args = request.args
         include_subgroups = args.get("all", "1") != "0"
         group = self.call("contacts", "get_group", group_id)
+        sort, direction = list_sort(args)
         page = self.call(
             "contacts",
             "members",
@@ -130,16 +132,19 @@ class GroupsWebRoutes(GatewayCore):
             include_subgroups=include_subgroups,
             limit=PAGE_SIZE,
             cursor=args.get("cursor") or None,
+            sort=sort,
+            direction=direction if sort else None,
         )
         query = (args.get("q") or "").strip()
         found = None
         if query and principal.can(EDIT):
             found = self.call("contacts", "search_contacts", q=query, limit=PAGE_SIZE)["items"]
         base = f"/groups/{group['id']}"
+        shown = {"all": "1" if include_subgroups else "0"}
         next_url = None
         if page.get("next_cursor"):
             next_url = f"{base}?" + urlencode(
-                {"all": "1" if include_subgroups else "0", "cursor": page["next_cursor"]}
+                {**shown, **sort_params(sort, direction), "cursor": page["next_cursor"]}
             )
         return self.groups_render(
             request,
@@ -150,11 +155,18 @@ class GroupsWebRoutes(GatewayCore):
             members=page["items"],
             include_subgroups=include_subgroups,
             next_url=next_url,
-            first_url=f"{base}?all={'1' if include_subgroups else '0'}" if args.get("cursor") else None,
+            first_url=f"{base}?" + urlencode({**shown, **sort_params(sort, direction)})
+            if args.get("cursor")
+            else None,
+            sorting=list_sorting(base, shown, sort, direction, MEMBER_SORTS),
             query=query,
             found=found,
             errors=errors or [],
             today=clock.today().isoformat(),
+            member_search=search_text(
+                "", {("group_id" if include_subgroups else "direct_group_id"): group["id"]}
+            ),
+            bulk_limit=MAX_CONTACTS_PER_ACTION,
         )
 
     @http("GET", "/groups/<group_id>")
@@ -202,7 +214,7 @@ class GroupsWebRoutes(GatewayCore):
             "groups/move.html",
             status=status,
             group=group,
-            targets=targets,
+            target_options=[(target["id"], target["path_names"]) for target in targets],
             errors=errors or [],
         )
 
@@ -272,36 +284,124 @@ class GroupsWebRoutes(GatewayCore):
         target = safe_next(form.get("next"), default=f"/groups/{group_id}")
         return see_other(done_url(target.split("?", 1)[0], done, n=count, skipped=len(result["skipped"])))
 
-    # --- bulk from the contact list ---------------------------------------------------------------------
+    # --- bulk from a list's selection (issue 13 item 4) -------------------------------------------------
 
-    @http("GET", "/groups/bulk")
-    @web_page
-    def web_groups_bulk_form(self, request):
-        """Step 2 of a bulk action: choose the group; the page says how many people are affected."""
-        principal = self.web_principal(request, EDIT)
-        action = request.args.get("action")
-        if action not in BULK_ACTIONS:
-            raise NotFound(f"No bulk action {action}.", {"action": action})
-        ids = list(dict.fromkeys(selected_ids(request.args.getlist("contact_ids"))))
-        tree = self.call("contacts", "list_groups")["items"] if ids else []
+    def groups_bulk_page(self, request, principal, args, errors=(), status=200):
+        """Step 2 of a bulk action: what is selected (the ticked people, or all N results of the list's
+        search, counted again now), the group (a searchable picker) and the day; confirm."""
+        action = args.get("action")
+        selection = selection_of(args)
+        if selection["kind"] == "search":
+            counted = self.call("contacts", "count_contacts", q=selection["q"], filters=selection["filters"])
+            count = counted["count"]
+            over = not counted["exact"] or count > MAX_CONTACTS_PER_ACTION
+        else:
+            count = len(selection["ids"])
+            over = count > MAX_CONTACTS_PER_ACTION
+        groups = []
+        if count and not over:
+            groups = self.call("contacts", "list_groups", counts=False)["items"]
         return self.groups_render(
             request,
             principal,
             "groups/bulk.html",
+            status=status,
             action=action,
-            contact_ids=ids,
-            groups=tree,
-            back=safe_next(request.args.get("back")),
-            today=clock.today().isoformat(),
+            selection=selection,
+            count=count,
+            over=over,
+            limit=MAX_CONTACTS_PER_ACTION,
+            group_options=[(group["id"], group["path_names"]) for group in groups],
+            # From a group's member list, "remove from group" offers that group first.
+            chosen=args.get("group_id") or (args.get("from_group", "") if action == "remove" else ""),
+            role=args.get("role", ""),
+            day=args.get("starts_on" if action == "add" else "ends_on") or clock.today().isoformat(),
+            back=safe_next(args.get("back"), default="/contacts"),
+            errors=list(errors),
         )
+
+    @http("GET", "/groups/bulk")
+    @web_page
+    def web_groups_bulk_form(self, request):
+        principal = self.web_principal(request, EDIT)
+        action = request.args.get("action")
+        if action not in BULK_ACTIONS:
+            raise NotFound(f"No bulk action {action}.", {"action": action})
+        return self.groups_bulk_page(request, principal, request.args)
 
     @http("POST", "/groups/bulk")
     @web_page
     def web_groups_bulk(self, request):
+        """Add the selection to the group, or end its memberships there, in one call to the contacts
+        service (which checks the permission, the scope and the limit, and audits); back to the list with
+        the result ("12 added, 3 were already members"), or the same page with why nothing was done."""
         principal = self.web_principal(request, EDIT)
         require_csrf(request, principal)
-        action = request.form.get("action")
-        group_id = request.form.get("group_id") or ""
-        if action not in BULK_ACTIONS or not group_id:
-            raise ValidationFailed("groups.err_choose", {"group_id": ["groups.err_choose"]})
-        return self.groups_change_members(request, principal, group_id, action)
+        form = request.form
+        action = form.get("action")
+        if action not in BULK_ACTIONS:
+            raise NotFound(f"No bulk action {action}.", {"action": action})
+        t = Translator(language_of(request))
+        group_id = form.get("group_id") or ""
+        selection = selection_of(form)
+        if not group_id:
+            return self.groups_bulk_page(request, principal, form, [t("groups.err_choose")], 422)
+        if selection["kind"] == "ids" and not selection["ids"]:
+            return self.groups_bulk_page(request, principal, form, [t("groups.none_selected")], 422)
+        try:
+            result = self.groups_bulk_call(action, group_id, selection, form)
+        except Conflict as exc:  # the search finds another number now: shown again, with the new count
+            message = t.service_message(exc.message, exc.params)
+            return self.groups_bulk_page(request, principal, form, [message], 409)
+        except (ValidationFailed, NotFound) as exc:
+            messages = self.groups_errors(request, exc) if isinstance(exc, ValidationFailed) else []
+            messages = messages or [t.service_message(exc.message, exc.params)]
+            return self.groups_bulk_page(request, principal, form, messages, exc.status)
+        done = result["added"] if action == "add" else result["ended"]
+        response = see_other(safe_next(form.get("back"), default="/contacts"))
+        key = "flash.bulk_added" if action == "add" else "flash.bulk_removed"
+        return with_flash(
+            response,
+            self.settings,
+            key,
+            group=result["group_id"],
+            n=len(done),
+            skipped=len(result["skipped"]),
+        )
+
+    def groups_bulk_call(self, action, group_id, selection, form):
+        if selection["kind"] == "search":
+            expected = form.get("expected_count", "")
+            search = {
+                "q": selection["q"],
+                "filters": selection["filters"],
+                "expected_count": int(expected) if expected.isdigit() else None,
+            }
+            if action == "add":
+                return self.call(
+                    "contacts",
+                    "add_members_matching",
+                    group_id,
+                    role=form.get("role") or None,
+                    starts_on=form.get("starts_on") or None,
+                    **search,
+                )
+            return self.call(
+                "contacts",
+                "end_memberships_matching",
+                group_id,
+                ends_on=form.get("ends_on") or None,
+                **search,
+            )
+        if action == "add":
+            return self.call(
+                "contacts",
+                "add_members",
+                group_id,
+                selection["ids"],
+                role=form.get("role") or None,
+                starts_on=form.get("starts_on") or None,
+            )
+        return self.call(
+            "contacts", "end_memberships", group_id, selection["ids"], ends_on=form.get("ends_on") or None
+        )

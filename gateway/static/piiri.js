@@ -9,7 +9,12 @@
    - Global search (global_search/_box.html): an ARIA 1.2 combobox with a listbox of suggestions from
      /search/suggestions (JSON); "/" focuses it when no other field has the keyboard; Up/Down choose,
      Enter opens the chosen person (/contacts/<id>), Enter without a choice searches the contact list,
-     Escape closes the suggestions (a second Escape empties the box). */
+     Escape closes the suggestions (a second Escape empties the box).
+   - List selection (templates/_list.html, issue 13 item 4): "select all on this page" in the table's head,
+     the counter (a live region), the offer of "all N results" once the whole page is ticked, the actions
+     shown only with a selection, compare enabled for exactly two rows. Without it each row is ticked by
+     itself and "all N results" is a plain checkbox.
+   - Searchable picker: a box above a select that filters its options by name as one types. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -327,11 +332,127 @@
     });
   }
 
+  /* --- list selection (templates/_list.html selection_bar) ------------------------------------------ */
+
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+    });
+  }
+
+  function setUpSelection(form) {
+    var rows = Array.prototype.slice.call(
+      document.querySelectorAll("input[data-select-row][form='" + form.id + "']")
+    );
+    var pageBox = document.querySelector("input[data-select-page][aria-describedby='" + form.id + "-count']");
+    var allBox = form.querySelector("input[data-select-all]");
+    var offer = form.querySelector("[data-select-all-offer]");
+    var counter = document.getElementById(form.id + "-count");
+    var actions = form.querySelector("[data-selection-actions]");
+    var compare = form.querySelector("[data-needs-two]");
+    var total = parseInt(form.getAttribute("data-total"), 10) || 0;
+    var lastText = counter.textContent.trim();
+    if (pageBox) pageBox.closest("[data-select-page-wrap]").hidden = false;
+
+    function update() {
+      var ticked = rows.filter(function (box) { return box.checked; }).length;
+      var all = !!(allBox && allBox.checked && ticked === rows.length);
+      if (allBox && !all) allBox.checked = false;
+      if (pageBox) {
+        pageBox.checked = ticked > 0 && ticked === rows.length;
+        pageBox.indeterminate = ticked > 0 && ticked < rows.length;
+      }
+      // The offer of all N results follows "select all on this page" (and stays while it is taken).
+      if (offer) offer.hidden = !(ticked === rows.length && rows.length > 0);
+      var text;
+      if (all) text = form.getAttribute("data-text-all");
+      else if (ticked) text = fill(form.getAttribute("data-text-some"), { n: ticked });
+      else text = form.getAttribute("data-text-none");
+      if (text !== lastText) {
+        counter.textContent = text;
+        lastText = text;
+      }
+      var some = ticked > 0;
+      form.classList.toggle("has-selection", some);
+      actions.hidden = !some;
+      if (compare) compare.disabled = all || ticked !== 2;
+    }
+
+    rows.forEach(function (box) { box.addEventListener("change", update); });
+    if (pageBox) {
+      pageBox.addEventListener("change", function () {
+        rows.forEach(function (box) { box.checked = pageBox.checked; });
+        if (allBox && !pageBox.checked) allBox.checked = false;
+        update();
+      });
+    }
+    if (allBox) {
+      allBox.addEventListener("change", function () {
+        if (allBox.checked) rows.forEach(function (box) { box.checked = true; });
+        update();
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      var ticked = rows.some(function (box) { return box.checked; });
+      if (!ticked && !(allBox && allBox.checked)) {
+        event.preventDefault();
+        counter.textContent = form.getAttribute("data-text-none");
+      }
+    });
+    form.classList.add("enhanced");
+    if (total === 0 && offer) offer.hidden = true;
+    update();
+  }
+
+  /* --- searchable picker (templates/_list.html picker) ------------------------------------------------ */
+
+  function folded(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function setUpPicker(box) {
+    var filter = box.querySelector("[data-picker-filter]");
+    var select = box.querySelector("select");
+    var found = box.querySelector("[data-picker-found]");
+    var options = Array.prototype.slice.call(select.options).filter(function (option) {
+      return option.value !== "";
+    });
+    if (options.length < 2) return; // nothing to search among: the plain select
+    filter.hidden = false;
+    select.size = Math.min(8, options.length + 1);
+    filter.addEventListener("input", function () {
+      var wanted = folded(filter.value.trim());
+      var shown = options.filter(function (option) {
+        var match = !wanted || folded(option.textContent).indexOf(wanted) !== -1;
+        option.hidden = !match;
+        option.disabled = !match;
+        return match;
+      });
+      var empty = select.querySelector("option[value='']");
+      if (empty) empty.hidden = !!wanted; // while filtering, only the groups found are listed
+      select.size = Math.max(2, Math.min(8, shown.length + (wanted ? 0 : 1)));
+      if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = "";
+      if (shown.length === 1) select.value = shown[0].value;
+      found.textContent = wanted ? fill(found.getAttribute("data-text"), { n: shown.length }) : "";
+    });
+    filter.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        select.focus();
+      } else if (event.key === "Enter") {
+        event.preventDefault(); // Enter in the filter does not submit the form half-chosen
+        select.focus();
+      }
+    });
+  }
+
   onReady(function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-values-input]"), setUpValueWords);
     Array.prototype.forEach.call(document.querySelectorAll("[data-menu]"), setUpMenu);
     setUpMobileMenu();
     var form = document.getElementById("global-search-form");
     if (form) setUpSearch(form);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-selection]"), setUpSelection);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), setUpPicker);
   });
 })();

@@ -198,7 +198,12 @@ def test_issue11_every_template_has_one_home():
             name = path.relative_to(folder).as_posix()
             assert name not in seen, f"{name} in {seen.get(name)} and {folder}"
             seen[name] = folder
-    hooks = [*areas.CONTACT_SECTIONS, *areas.CONTACT_PRIVACY_PARTS, *areas.LIST_FILTER_SECTIONS]
+    hooks = [
+        *areas.CONTACT_SECTIONS,
+        *areas.CONTACT_PRIVACY_PARTS,
+        *areas.LIST_FILTER_SECTIONS,
+        *areas.LIST_NOTE_SECTIONS,
+    ]
     hooks += [part["template"] for part in areas.CONTACT_FORM_PARTS.values()]
     assert set(hooks) <= set(seen), sorted(set(hooks) - set(seen))
 

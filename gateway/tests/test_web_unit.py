@@ -14,6 +14,7 @@ from gateway import web_helpers
 from gateway.contacts.web import display_name_of
 from gateway.i18n import LANGUAGES, Translator, pick_language
 from gateway.i18n import messages as catalog
+from gateway.selection import list_sorting, search_text
 from gateway.web_helpers import (
     FLASH_KEYS,
     FORM_GROUPS,
@@ -345,12 +346,18 @@ def render_all(language):
         "contacts": render_html(
             "contacts.html",
             language,
-            **page_context(flash="flash.deleted"),
+            **page_context(flash={"key": "flash.deleted", "params": {}, "group": None}),
             query=EVIL,
+            filters={"city": EVIL},
             items=[summary],
             fuzzy=True,
             next_url="/contacts?cursor=abc",
             first_url="/contacts",
+            sort=None,
+            direction="asc",
+            sorting=list_sorting("/contacts", {"q": EVIL}, None, "asc"),
+            search=search_text(EVIL, {"city": EVIL}),
+            bulk_limit=10_000,
         ),
         "contact": render_html(
             "contact.html",

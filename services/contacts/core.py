@@ -6,16 +6,20 @@ A feature (``<feature>/rpc.py``) subclasses ContactsCore and uses only what it d
 attributes; ``service.py`` lists the features. tests/unit/test_service_composition.py enforces both.
 """
 
+from sqlalchemy import and_, text
+
 from piiri.audit import AuditTrail, WorkerAuditTrail
 from piiri.context import CallContext, Context
 from piiri.db import Database, WorkerDatabase
 from piiri.errors import NotFound
 from piiri.outbox import Outbox, WorkerOutbox
 from services.contacts import models, scopes, storage
+from services.contacts.advanced_search import storage as advanced_storage
+from services.contacts.advanced_search.rules import checked_sort
 from services.contacts.contract import SUMMARY_FIELDS, Contact, ContactSummary
 from services.contacts.merge.storage import redirect_target
 from services.contacts.registries import SEARCH_FILTERS
-from services.contacts.search import clamp_limit, decode_cursor, plan_search
+from services.contacts.search import clamp_limit, decode_cursor, encode_cursor, plan_search
 
 CONTACT = Contact()
 SUMMARY = ContactSummary()
@@ -58,17 +62,34 @@ class ContactsCore:
             },
         )
 
-    def _search_page(self, actor, q, filters, limit, cursor, audit_details):
+    def _search_page(self, actor, q, filters, limit, cursor, audit_details, sort=None, direction=None):
         """One audited page of contacts for ``q`` and ``filters`` (the list, saved searches …):
-        the page's contacts are one ``contact.listed`` event, with ``audit_details`` added."""
+        the page's contacts are one ``contact.listed`` event, with ``audit_details`` added.
+
+        Without ``sort`` (or by name, ascending) the list's own order: names, or typo-tolerant matches
+        best first. With a ``sort`` (advanced search's keys: name, e-mail, city, birth date, created,
+        changed; Finnish collation for text) and ``direction``, the same rows (storage.listed_condition)
+        in that order with keyset paging (issue 13 item 4)."""
         limit = clamp_limit(limit)
-        conditions = SEARCH_FILTERS.conditions(filters, self.db.session, actor) + scopes.conditions(
-            self.db.session, actor
-        )
-        items, next_position, match = storage.search(
-            self.db.session, plan_search(q), limit, decode_cursor(cursor), conditions
-        )
-        self.db.session.rollback()
+        session = self.db.session
+        conditions = SEARCH_FILTERS.conditions(filters, session, actor) + scopes.conditions(session, actor)
+        plan = plan_search(q)
+        if (sort or "name") == "name" and (direction or "asc") == "asc":
+            items, next_position, match = storage.search(
+                session, plan, limit, decode_cursor(cursor), conditions
+            )
+            next_cursor = storage.cursor_for(next_position)
+        else:
+            sort, direction = checked_sort(sort, direction)
+            position = advanced_storage.position_for(cursor, sort, direction)
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            condition, match = storage.listed_condition(session, plan, conditions)
+            items, next_position = advanced_storage.page(
+                session, and_(condition, *conditions), sort, direction, limit, position
+            )
+            next_cursor = encode_cursor(next_position) if next_position else None
+            audit_details = {**audit_details, "sort": sort, "direction": direction}
+        session.rollback()
         if items:
             self.audit.read(
                 actor,
@@ -78,11 +99,7 @@ class ContactsCore:
                 fields=SUMMARY_FIELDS,
                 details={"query": q or "", "filters": filters or {}, **audit_details},
             )
-        return {
-            "items": SUMMARY.dump(items, many=True),
-            "next_cursor": storage.cursor_for(next_position),
-            "match": match,
-        }
+        return {"items": SUMMARY.dump(items, many=True), "next_cursor": next_cursor, "match": match}
 
     def _contact_part_read(self, contact_id, fields, read):
         """``read(session, contact id)`` of an existing contact the caller may see, audited as one read

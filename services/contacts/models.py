@@ -109,6 +109,7 @@ contacts = Table(
     Index("contacts_sort_updated", "updated_at", "id"),
     Index("contacts_sort_birth", "birth_date", "id"),
     Index("contacts_sort_city", text(f'lower(city::text COLLATE "{FINNISH}")'), "id"),
+    Index("contacts_sort_email", text(f'lower(email::text COLLATE "{FINNISH}")'), "id"),  # 0024
     # Retention (G5, 0015): the deceased rule's range.
     Index("contacts_deceased", "deceased_on", "id", postgresql_where=text("deceased_on IS NOT NULL")),
 )

@@ -233,11 +233,13 @@ class ContactRecordsRpc(ContactsCore):
         return sorted(str(contact_id) for contact_id in hidden)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def search_contacts(self, q="", limit=None, cursor=None, filters=None):
-        """One page of contacts matching ``q`` and every structured filter (filters.py);
-        the page's contacts are audited as one event."""
+    def search_contacts(self, q="", limit=None, cursor=None, filters=None, sort=None, direction=None):
+        """One page of contacts matching ``q`` and every structured filter (filters.py); the page's
+        contacts are audited as one event. ``sort`` (name, email, city, birth_date, created_at,
+        updated_at) and ``direction`` (asc, desc) order the same rows; a cursor is valid only with the
+        sort it was made for."""
         actor = self.context.require("contacts.view")
-        return self._search_page(actor, q, filters, limit, cursor, {})
+        return self._search_page(actor, q, filters, limit, cursor, {}, sort, direction)
 
 
 # The features of the contacts service, in one place: the service is exactly these (and so are its RPC

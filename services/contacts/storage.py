@@ -89,6 +89,29 @@ def search(session, plan, limit, position, conditions=()):
     return items, next_position, "fuzzy"
 
 
+def listed_condition(session, plan, conditions=()):
+    """(condition, match) of the contacts the list shows for a search plan under ``conditions``: the
+    exact matches, or, when a text search has none, the typo-tolerant ones (fuzzy_condition). The one
+    definition of "the search's rows" for its count, its sorted pages and an action on all of its
+    results (issue 13 items 3 and 4): they all take these contacts."""
+    exact = _exact_condition(plan)
+    if plan.mode != "text":
+        return exact, "exact"
+    found = session.execute(select(literal(1)).select_from(contacts).where(exact, *conditions).limit(1))
+    if found.first() is not None:
+        return exact, "exact"
+    return fuzzy_condition(fuzzy_words(session, plan)), "fuzzy"
+
+
+def listed_ids(session, plan, conditions, cap):
+    """([id, ...], match): the contacts listed_condition takes, at most ``cap + 1`` of them (one more than
+    allowed says "too many" without reading them all)."""
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    condition, match = listed_condition(session, plan, conditions)
+    query = select(contacts.c.id).where(condition, *conditions).order_by(contacts.c.id).limit(cap + 1)
+    return [row.id for row in session.execute(query)], match
+
+
 def _exact_condition(plan):
     # E-mail and phone: the primary's prefix index, or (C2) any listed one, through the trigram index of
     # search_text, where every listed e-mail and phone starts a word.

@@ -45,8 +45,10 @@ def test_c7_bulk_add_from_the_contact_list_shows_in_parent_group_and_contact_pag
     browser.select_option("#bulk-group", label="Hallitus / Työryhmä")
     browser.fill("#bulk-role", "sihteeri")
     browser.click("#bulk-confirm")
-    browser.wait_for_url("**/groups/*?done=added**")
-    assert browser.text("#groups-done") == "Lisättiin 1 henkilöä. Jo jäseninä olleita ohitettiin: 0."
+    browser.wait_for_url("**/contacts")  # back to the list, which says what was done (issue 13 item 4)
+    assert browser.text("#flash") == "Ryhmään lisättiin 1 henkilöä, 0 oli jo jäseniä. Avaa ryhmä"
+    browser.click("#flash-group")
+    browser.wait_for_url("**/groups/*")
     assert browser.text("#group-name") == "Työryhmä"
 
     # The parent group's members include the subgroup's; direct members only does not.

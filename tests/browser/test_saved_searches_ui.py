@@ -25,6 +25,7 @@ def test_c4_save_a_shared_search_and_open_it_as_another_user(system, browser):
     log_in(browser, "maija", PASSWORD)
     assert browser.text("#result-count") == "4 osumaa"
     browser.fill("#q", "virtanen")
+    browser.click("#filters-toggle")  # the filters are folded away (issue 13 item 4)
     browser.select_option("#filter-deceased", "exclude")
     browser.click("#search-submit")
     browser.wait_for_url("**deceased=exclude*")

@@ -110,7 +110,11 @@ ROUTE_AUDIT = {
     "GET /groups": (NO_PERSONAL_DATA, "the group tree with member counts, no members"),
     "GET /groups/<group_id>": (PERSONAL, "a group's members"),
     "GET /groups/<group_id>/move": (NO_PERSONAL_DATA, "the group tree to move a group in"),
-    "GET /groups/bulk": (NO_PERSONAL_DATA, "echoes the contact ids the caller picked, with the group tree"),
+    "GET /groups/bulk": (
+        NO_PERSONAL_DATA,
+        "echoes the contact ids the caller picked, with the group tree (all=1: counts the list's search, "
+        "one contact.counted record)",
+    ),
     "GET /api/v1/groups": (NO_PERSONAL_DATA, "the group tree with member counts, no members"),
     "GET /api/v1/groups/<group_id>": (NO_PERSONAL_DATA, "a group's name, description and counts"),
     "GET /api/v1/groups/<group_id>/members": (PERSONAL, "a group's members"),

@@ -4,7 +4,7 @@ from marshmallow import fields
 
 from services.contacts.validation import contract as codes
 
-SORTS = ("name", "created_at", "updated_at", "birth_date", "city")
+SORTS = ("name", "created_at", "updated_at", "birth_date", "city", "email")
 DIRECTIONS = ("asc", "desc")
 # An expression is at most MAX_DEPTH levels deep with at most MAX_LEAVES filter/text leaves
 # (EXPRESSION_DESCRIPTION below says so in words: keep the two in step).

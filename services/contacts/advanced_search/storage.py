@@ -25,6 +25,7 @@ SORT_KEYS = {
     "updated_at": contacts.c.updated_at,
     "birth_date": contacts.c.birth_date,
     "city": func.lower(finnish(contacts.c.city)),  # Finnish order (index contacts_sort_city)
+    "email": func.lower(finnish(contacts.c.email)),  # Finnish order (index contacts_sort_email)
 }
 
 

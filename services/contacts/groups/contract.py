@@ -10,6 +10,10 @@ from services.contacts.validation import contract as codes
 MAX_NAME = 200
 MAX_ROLE = 100
 MAX_CONTACTS_PER_CALL = 10_000
+# One bulk action (a list of ids, or "all results" of a search) changes at most this many contacts, in one
+# transaction: a search finding more is refused whole, and nothing is written (issue 13 item 4).
+MAX_CONTACTS_PER_ACTION = MAX_CONTACTS_PER_CALL
+MAX_QUERY = 1000
 
 
 def _blank_to_none(data: object) -> object:
@@ -73,6 +77,46 @@ class RemoveMembersInput(_ContactIds):
     ends_on = fields.Date(allow_none=True, metadata={"description": "The day they leave. Default: today."})
 
 
+class _SearchSelection(codes.CodedSchema):
+    """ "All results" of the contact list's search, as the list shows them: ``q`` and its structured
+    filters, run again by the service with the caller's permissions and data scope."""
+
+    q = fields.String(load_default="", validate=codes.Length(max=MAX_QUERY))
+    filters = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata={"description": "The structured filters of search_contacts (name -> value)."},
+    )
+    expected_count = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=codes.Range(min=1, max=MAX_CONTACTS_PER_ACTION),
+        metadata={
+            "description": "The count the user was shown; if the search now finds another number, "
+            "nothing is done (Conflict groups.selection_changed with the new count)."
+        },
+    )
+
+    @validates("q")
+    def check_q(self, value: str, **kwargs: object) -> None:
+        if "\x00" in value:
+            raise ValidationError(["contact.value_invalid"])
+
+
+class SearchMembersInput(_SearchSelection):
+    """Add every contact a search finds (at most 10,000) to a group."""
+
+    role = fields.String(allow_none=True, load_default=None, validate=codes.Length(max=MAX_ROLE))
+    starts_on = fields.Date(allow_none=True, load_default=None, metadata={"description": "Default: today."})
+    ends_on = fields.Date(allow_none=True, load_default=None)
+
+
+class SearchRemoveInput(_SearchSelection):
+    """End the memberships in a group of every contact a search finds (at most 10,000)."""
+
+    ends_on = fields.Date(allow_none=True, load_default=None, metadata={"description": "Default: today."})
+
+
 class GroupRef(codes.CodedSchema):
     id = fields.UUID(required=True)
     name = fields.String(required=True)
@@ -134,6 +178,9 @@ class MembershipChange(codes.CodedSchema):
     ended = fields.List(fields.UUID())
     skipped = fields.List(
         fields.UUID(), metadata={"description": "Already active members (add) or not members (remove)."}
+    )
+    matched = fields.Integer(
+        metadata={"description": "How many contacts the selection named (ids given, or a search's rows)."}
     )
 
 

@@ -10,15 +10,18 @@ from datetime import date
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
+from sqlalchemy import and_, text
 
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
+from services.contacts.advanced_search import storage as advanced_storage
+from services.contacts.advanced_search.rules import checked_sort
 from services.contacts.automations import storage as automation_storage
 from services.contacts.contract import SUMMARY_FIELDS
 from services.contacts.core import ContactsCore
 from services.contacts.counting import audit_derived
-from services.contacts.groups import storage, tree
+from services.contacts.groups import memberships, storage, tree
 from services.contacts.groups.contract import (
     Group,
     GroupInput,
@@ -26,6 +29,8 @@ from services.contacts.groups.contract import (
     MembershipChange,
     MembersInput,
     RemoveMembersInput,
+    SearchMembersInput,
+    SearchRemoveInput,
 )
 from services.contacts.search import clamp_limit, decode_cursor, encode_cursor
 from services.contacts.validation.contract import invalid
@@ -243,52 +248,55 @@ class GroupsRpc(ContactsCore):
             {"contact_ids": contact_ids, "role": role, "starts_on": starts_on, "ends_on": ends_on},
         )
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
-        starts_on = values.get("starts_on") or clock.today()
-        tree.check_dates(starts_on, values.get("ends_on"))
         with self.db.transaction() as session:
-            group = storage.existing_group(session, group_id, for_update=True)
-            if group["archived"]:
-                raise ValidationFailed(
-                    "groups.add_to_archived",
-                    {"group_id": [coded("groups.group_archived", name=group["name"])]},
-                )
-            scopes.require_group_in_scope(session, actor, group)
+            group = memberships.target_group(session, actor, group_id)
             found = scopes.visible_ids(session, actor, storage.existing_contact_ids(session, ids))
             unknown = [str(contact_id) for contact_id in ids if contact_id not in found]
             if unknown:
                 raise NotFound(
                     "groups.unknown_contacts", {"contact_ids": unknown[:100]}, {"count": len(unknown)}
                 )
-            added = storage.add_memberships(
-                session, group["id"], ids, values.get("role"), starts_on, values.get("ends_on")
-            )
-            added_ids = {row["contact_id"] for row in added}
-            if added:
-                self.audit.write(
-                    self.outbox,
-                    session,
-                    actor,
-                    "group.members_added",
-                    "contact",
-                    sorted(added_ids, key=str),
-                    fields=("groups",),
-                    details={
-                        "group_id": str(group["id"]),
-                        "group_name": group["name"],
-                        "role": values.get("role"),
-                    },
-                )
-                for row in added:
-                    self.outbox.event(session, "member_joined", storage.membership_event(row))
+            result = memberships.add(self.audit, self.outbox, session, actor, group, ids, values, {})
         self.outbox.flush()
-        return CHANGE.dump(
+        return CHANGE.dump(result)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def add_members_matching(
+        self, group_id, q="", filters=None, expected_count=None, role=None, starts_on=None, ends_on=None
+    ):
+        """Add every contact the contact list's search ``q`` + ``filters`` finds (as the list shows it,
+        in the caller's data scope) to a group: "all N results" (issue 13 item 4). At most 10,000
+        (MAX_CONTACTS_PER_ACTION) in one transaction: more is refused whole (ValidationFailed
+        groups.too_many), as is a search that finds nobody (groups.nothing_matched); with
+        ``expected_count`` a search that now finds another number is a Conflict (groups.selection_changed,
+        params count and expected) and nothing is written."""
+        actor = self.context.require("contacts.edit")
+        values = loaded(
+            SearchMembersInput(),
             {
-                "group_id": group["id"],
-                "added": [row["contact_id"] for row in added],
-                "ended": [],
-                "skipped": [contact_id for contact_id in ids if contact_id not in added_ids],
-            }
+                "q": q or "",
+                "filters": filters or {},
+                "expected_count": expected_count,
+                "role": role,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
         )
+        with self.db.transaction() as session:
+            group = memberships.target_group(session, actor, group_id)
+            ids = memberships.matching_ids(session, actor, values)
+            result = memberships.add(
+                self.audit,
+                self.outbox,
+                session,
+                actor,
+                group,
+                ids,
+                values,
+                memberships.selection_details(values, ids),
+            )
+        self.outbox.flush()
+        return CHANGE.dump(result)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def check_group_target(self, group_id, field="group_id"):
@@ -314,53 +322,83 @@ class GroupsRpc(ContactsCore):
         actor = self.context.require("contacts.edit")
         values = loaded(RemoveMembersInput(), {"contact_ids": contact_ids, "ends_on": ends_on})
         ids = list(dict.fromkeys(uuid.UUID(item) for item in values["contact_ids"]))
-        ends_on = values.get("ends_on") or clock.today()
         with self.db.transaction() as session:
             group = storage.existing_group(session, group_id, for_update=True)
             visible = scopes.visible_ids(session, actor, ids)  # C6: out-of-scope people are skipped
-            ended = storage.end_memberships(session, group["id"], [i for i in ids if i in visible], ends_on)
-            ended_ids = {row["contact_id"] for row in ended}
-            if ended:
-                self.audit.write(
-                    self.outbox,
-                    session,
-                    actor,
-                    "group.members_removed",
-                    "contact",
-                    sorted(ended_ids, key=str),
-                    fields=("groups",),
-                    details={
-                        "group_id": str(group["id"]),
-                        "group_name": group["name"],
-                        "ends_on": ends_on.isoformat(),
-                    },
-                )
-                for row in ended:
-                    self.outbox.event(session, "member_left", storage.membership_event(row))
+            result = memberships.end(
+                self.audit,
+                self.outbox,
+                session,
+                actor,
+                group,
+                ids,
+                [i for i in ids if i in visible],
+                values,
+                {},
+            )
         self.outbox.flush()
-        return CHANGE.dump(
-            {
-                "group_id": group["id"],
-                "added": [],
-                "ended": sorted(ended_ids, key=str),
-                "skipped": [contact_id for contact_id in ids if contact_id not in ended_ids],
-            }
-        )
+        return CHANGE.dump(result)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def members(self, group_id, include_subgroups=True, active_on=None, limit=None, cursor=None):
-        """One page of a group's active members in name order; the page's contacts are audited as one read."""
+    def end_memberships_matching(self, group_id, q="", filters=None, expected_count=None, ends_on=None):
+        """End the direct memberships in a group of every contact the contact list's search finds (in the
+        caller's data scope): "all N results" (issue 13 item 4), with the limits and checks of
+        add_members_matching; those who are not members are skipped."""
+        actor = self.context.require("contacts.edit")
+        values = loaded(
+            SearchRemoveInput(),
+            {"q": q or "", "filters": filters or {}, "expected_count": expected_count, "ends_on": ends_on},
+        )
+        with self.db.transaction() as session:
+            group = storage.existing_group(session, group_id, for_update=True)
+            ids = memberships.matching_ids(session, actor, values)
+            selection = memberships.selection_details(values, ids)
+            result = memberships.end(
+                self.audit, self.outbox, session, actor, group, ids, ids, values, selection
+            )
+        self.outbox.flush()
+        return CHANGE.dump(result)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def members(
+        self,
+        group_id,
+        include_subgroups=True,
+        active_on=None,
+        limit=None,
+        cursor=None,
+        sort=None,
+        direction=None,
+    ):
+        """One page of a group's active members, in name order or by ``sort`` (name, email, city,
+        birth_date, created_at, updated_at; Finnish order for text) and ``direction``, as the contact list
+        (issue 13 item 4); a cursor is valid only with its sort. The page's contacts are one audited read."""
         actor = self.context.require("contacts.view")
         limit = clamp_limit(limit)
         on = self._groups_day(active_on, "active_on") or clock.today()
-        position = decode_cursor(cursor)
-        if position is not None and not ({"s", "i"} <= set(position)):
-            raise ValidationFailed("The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]})
         session = self.db.session
         group = storage.existing_group(session, group_id)
-        items, next_position = storage.members_page(
-            session, group, bool(include_subgroups), on, limit, position, scopes.conditions(session, actor)
-        )
+        scope = scopes.conditions(session, actor)
+        if (sort or "name") == "name" and (direction or "asc") == "asc":
+            position = decode_cursor(cursor)
+            if position is not None and not ({"s", "i"} <= set(position)):
+                raise ValidationFailed(
+                    "The paging cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}
+                )
+            items, next_position = storage.members_page(
+                session, group, bool(include_subgroups), on, limit, position, scope
+            )
+            next_cursor = encode_cursor({"m": "k", **next_position}) if next_position else None
+        else:
+            sort, direction = checked_sort(sort, direction)
+            position = advanced_storage.position_for(cursor, sort, direction)
+            condition = and_(
+                storage.member_condition(group["id"], on, bool(include_subgroups), group["path"]), *scope
+            )
+            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+            found, next_position = advanced_storage.page(session, condition, sort, direction, limit, position)
+            items = storage.members_of(session, group["id"], found, on)
+            next_cursor = encode_cursor(next_position) if next_position else None
         session.rollback()
         if items:
             self.audit.read(
@@ -371,12 +409,7 @@ class GroupsRpc(ContactsCore):
                 fields=SUMMARY_FIELDS,
                 details={"group_id": str(group["id"]), "include_subgroups": bool(include_subgroups)},
             )
-        return MemberPage().dump(
-            {
-                "items": items,
-                "next_cursor": encode_cursor({"m": "k", **next_position}) if next_position else None,
-            }
-        )
+        return MemberPage().dump({"items": items, "next_cursor": next_cursor})
 
     # --- helpers ----------------------------------------------------------------------------------------
 

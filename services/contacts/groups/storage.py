@@ -340,6 +340,12 @@ def members_page(session, group, include_subgroups, on, limit, position, conditi
     return items, next_position
 
 
+def members_of(session, group_id, summaries, on):
+    """Contact summaries (a sorted page) as members of the group: each with its direct membership, if any."""
+    direct = _direct_memberships(session, group_id, [item["id"] for item in summaries], on)
+    return [_member_of(item, direct.get(item["id"])) for item in summaries]
+
+
 def _direct_memberships(session, group_id, contact_ids, on):
     if not contact_ids:
         return {}
@@ -352,11 +358,14 @@ def _direct_memberships(session, group_id, contact_ids, on):
 
 
 def _member(row, membership):
-    data = dict(row._mapping)
+    return _member_of(dict(row._mapping), membership, display_name(dict(row._mapping)))
+
+
+def _member_of(data, membership, name=None):
     return {
         "id": data["id"],
         "kind": data["kind"],
-        "display_name": display_name(data),
+        "display_name": name if name is not None else data["display_name"],
         "email": data["email"],
         "phone": data["phone"],
         "city": data["city"],

@@ -75,14 +75,10 @@ def count_matches(session, plan, conditions):
     list then shows those. A LIMIT inside the count keeps it bounded at any table size.
     """
     session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    exact = contact_storage._exact_condition(plan)  # the list's own condition, not a copy of it
-    found = _bounded_count(session, [exact, *conditions])
-    if found or plan.mode != "text":
-        return found, "exact"
-    # The list's own typo-tolerant match (the nearest dictionary words of every term), not the raw
-    # trigram similarity against search_text, which found contacts the list never showed (issue 13).
-    fuzzy = contact_storage.fuzzy_condition(contact_storage.fuzzy_words(session, plan))
-    return _bounded_count(session, [fuzzy, *conditions]), "fuzzy"
+    # The list's own condition (the nearest dictionary words of every term when nothing matches exactly),
+    # not the raw trigram similarity against search_text, which found contacts the list never showed.
+    condition, match = contact_storage.listed_condition(session, plan, conditions)
+    return _bounded_count(session, [condition, *conditions]), match
 
 
 def _bounded_count(session, conditions):
