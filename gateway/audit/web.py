@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from gateway.audit.api import audit_filters, export_csv
 from gateway.core import GatewayCore
 from gateway.http import http
-from gateway.i18n import Translator
+from gateway.i18n import FALLBACK_LANGUAGE, Translator, messages
 from gateway.roles import AUDIT_VIEW, MANAGE_USERS
 from gateway.web_helpers import field_errors, language_of, require_csrf, web_page
 from piiri.errors import NotFound, ValidationFailed
@@ -56,6 +56,22 @@ def page_links(path, filters, page, cursor):
     return older, newest
 
 
+CHOSEN_FILTERS = {"action": "action", "service": "auditlog.service", "subject_type": "auditlog.subject_type"}
+
+
+def filter_choices(t):
+    """{filter: [(code, its words)]} of the filters chosen from a list (issue 13 item 6): every audit action,
+    service and subject type the catalogs name, sorted by their words in the reader's language."""
+    known = messages(FALLBACK_LANGUAGE)
+    choices = {}
+    for name, prefix in CHOSEN_FILTERS.items():
+        codes = [key[len(prefix) + 1 :] for key in known if key.startswith(prefix + ".")]
+        choices[name] = sorted(
+            ((code, t(f"{prefix}.{code}")) for code in codes), key=lambda pair: pair[1].casefold()
+        )
+    return choices
+
+
 class AuditWebRoutes(GatewayCore):
     def _audit_page(self, request, principal, template, page, filters, cursor, path, status=200, **context):
         t = Translator(language_of(request))
@@ -63,7 +79,7 @@ class AuditWebRoutes(GatewayCore):
         kept = {name: value for name, value in filters.items() if value}
         return self.web_render(
             request, principal, template, status=status, rows=event_rows(page["items"], t), filters=filters,
-            filter_names=SEARCH_FILTERS, older_url=older, newest_url=newest,
+            filter_names=SEARCH_FILTERS, filter_choices=filter_choices(t), older_url=older, newest_url=newest,
             csv_url=f"/audit/events.csv?{urlencode(kept)}".rstrip("?"),
             can_verify=principal.can(MANAGE_USERS), **context,
         )  # fmt: skip

@@ -67,3 +67,18 @@ def test_resolve_sends_codes_shows_words_and_names_the_rows_it_cannot_read():
     assert [row["shown"] for row in state["rows"][:4]] == ["Organisation", "Nuoret", "kuka", "Oulu"]
     text = expression_text(expression, Translator("en"), words)
     assert "Nuoret" in text and GROUPS[2]["id"] not in text and "organisation" not in text
+
+
+def test_the_audit_logs_filters_are_chosen_by_their_words():
+    from gateway.audit.web import filter_choices
+
+    choices = filter_choices(Translator("fi"))
+    actions = dict(choices["action"])
+    assert (
+        actions["contact.viewed"] == "katseli"
+        and actions["contact.changes_viewed"] == "katseli muutoshistoriaa"
+    )
+    words = [word.casefold() for _, word in choices["action"]]
+    assert words == sorted(words) and len(words) > 50
+    assert dict(choices["service"])["contacts"] != "contacts"
+    assert dict(choices["subject_type"])["contact"] == "yhteystieto"
