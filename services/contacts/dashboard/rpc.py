@@ -71,6 +71,14 @@ def scope_of_key(key):
     return Actor(id="dashboard", username="dashboard", kind="system", scoped=True, scope_group_ids=groups)
 
 
+def needs_count(row, day, now):
+    """Whether a scope's kept figures (a dashboard_figures row, or None) are to be counted again by the
+    timer: none, another day's, or older than REFRESH_AFTER_SECONDS."""
+    return (
+        row is None or row["day"] != day or (now - row["computed_at"]).total_seconds() > REFRESH_AFTER_SECONDS
+    )
+
+
 def count_figures(session, scope_actor, day):
     """The figures of one data scope on ``day``: contacts, members, duplicates (storage.py)."""
     days = dashboard_days(day)
@@ -172,8 +180,21 @@ class DashboardRpc(ContactsCore):
         keys = storage.stale_keys(session, REFRESH_AFTER_SECONDS, ASKED_WITHIN_SECONDS)
         session.rollback()
         day = clock.today()
-        for key in keys:
-            self._count_and_keep(key, day, scope_of_key(key))
+        counted = sum(1 for key in keys if self._refresh(key, day))
         with self.db.transaction() as session:
             storage.forget_unasked(session, ASKED_WITHIN_SECONDS)
-        return len(keys)
+        return counted
+
+    def _refresh(self, key, day):
+        """Count a scope's figures again unless another instance is counting them now or has counted them
+        since this one listed the stale keys (every contacts instance runs the timer: each scope is
+        counted once a round, not once per instance). Whether it counted."""
+        with self.db.transaction() as session:
+            if not storage.try_lock(session, key) or not needs_count(
+                storage.cached(session, key), day, clock.now()
+            ):
+                return False
+            started = time.perf_counter()
+            figures = count_figures(session, scope_of_key(key), day)
+            storage.store(session, key, day, figures, round((time.perf_counter() - started) * 1000))
+        return True
