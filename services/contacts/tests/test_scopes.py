@@ -27,7 +27,7 @@ SCOPE_CHECKED = set(
     set_custom_values export_page survey_recipients_page mailing_audience payer_page
     upsert_batch match_import_rows undo_import check_group_target contacts_out_of_scope
     list_affiliations list_organisation_people add_affiliation update_affiliation remove_affiliation
-    set_photo get_photo remove_photo contact_changes
+    set_photo get_photo remove_photo contact_changes add_members_matching end_memberships_matching
     """.split()
 )
 # RPCs that touch no contact's data (definitions, settings, the tree's shape, the actor's own saved
