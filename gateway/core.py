@@ -232,11 +232,18 @@ class GatewayCore:
             self.audit_trail.read(principal.actor, action, subject_type, ids, fields)
 
     def subject_events(
-        self, principal: Principal, contact_id: str, limit: int, cursor: str | None = None
+        self,
+        principal: Principal,
+        contact_id: str,
+        limit: int,
+        cursor: str | None = None,
+        with_readers: bool = False,
     ) -> dict[str, Any]:
         """A page of a contact's audit trail as ``principal`` may see it: for a scoped user without the
         contacts outside their scope and without other users' search words (gateway/audit_scope.py)."""
-        page = self.call("audit", "events_for_subject", contact_id, limit=limit, cursor=cursor)
+        page = self.call(
+            "audit", "events_for_subject", contact_id, limit=limit, cursor=cursor, with_readers=with_readers
+        )
         if principal.access.scoped and page["items"]:
             check = audit_scope.ids_to_check(page["items"], contact_id)
             hidden = self.call("contacts", "contacts_out_of_scope", check) if check else []

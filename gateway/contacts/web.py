@@ -136,10 +136,10 @@ class ContactsWebRoutes(GatewayCore):
         trail, trail_failed, older_url, readers, changes = [], False, None, None, None
         if principal.can(AUDIT_VIEW):
             try:
-                events = self.subject_events(
-                    principal, contact["id"], AUDIT_PAGE_SIZE, request.args.get("trail") or None
+                events = self.subject_events(  # and who has seen them (G2), in the same read
+                    principal, contact["id"], AUDIT_PAGE_SIZE, request.args.get("trail") or None, True
                 )
-                readers = self.call("audit", "subject_readers", contact["id"])  # who has seen them (G2)
+                readers = events.get("readers")
                 found = self.call("contacts", "contact_changes", contact["id"], CHANGES_SHOWN)
                 changes = change_rows(found["items"], Translator(language_of(request)))  # old → new
             except PiiriError:

@@ -273,13 +273,6 @@ class AuditEvent(Schema):
     )
 
 
-class AuditEventPage(Schema):
-    items = fields.List(fields.Nested(AuditEvent), required=True)
-    next_cursor = fields.String(
-        allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
-    )
-
-
 class SubjectReader(Schema):
     actor_id = fields.String(allow_none=True)
     username = fields.String(allow_none=True)
@@ -293,6 +286,16 @@ class SubjectReaders(Schema):
     readers = fields.List(fields.Nested(SubjectReader), required=True)
     total_readers = fields.Integer(required=True)
     total_reads = fields.Integer(required=True)
+
+
+class AuditEventPage(Schema):
+    items = fields.List(fields.Nested(AuditEvent), required=True)
+    next_cursor = fields.String(
+        allow_none=True, metadata={"description": "Pass as `cursor` for the next page."}
+    )
+    readers = fields.Nested(
+        SubjectReaders, metadata={"description": "Who has seen the subject's data (asked with_readers)."}
+    )
 
 
 def parse_id(value: object, name: str) -> str:

@@ -97,18 +97,23 @@ class AuditLogRpc(AuditCore):
         return storage.ping(self.db.session)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def events_for_subject(self, subject_id, limit=50, cursor=None):
-        """Who touched this subject (a contact …): newest first, ``cursor`` from the previous page."""
+    def events_for_subject(self, subject_id, limit=50, cursor=None, with_readers=False):
+        """Who touched this subject (a contact …): newest first, ``cursor`` from the previous page;
+        ``with_readers``: and who has seen its data at a glance (as subject_readers), in the same one
+        recorded read (a contact's page asks for both on every view)."""
         actor = self.context.require("audit.view")
         subject_id = parse_id(subject_id, "subject_id")
         limit, before = parse_limit(limit), parse_cursor(cursor)
         with self.db.transaction() as session:
             events, next_seq = storage.events_for_subject(session, subject_id, limit, before)
             subject_type = next((e["subject_type"] for e in events if e["subject_type"]), None)
-            self._record_view(
-                session, actor, "audit.subject_viewed", subject_type, subject_id, before, events
-            )
-        return PAGE.dump({"items": events, "next_cursor": cursor_for(next_seq)})
+            page = {"items": events, "next_cursor": cursor_for(next_seq)}
+            details = {"cursor": cursor_for(before), "returned": len(events)}
+            if with_readers:
+                page["readers"] = storage.readers_of_subject(session, subject_id, READERS_SHOWN)
+                details["readers"] = page["readers"]["total_readers"]
+            self._append(session, actor, "audit.subject_viewed", subject_type, [subject_id], details)
+        return PAGE.dump(page)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def subject_readers(self, subject_id):

@@ -284,11 +284,13 @@ def test_g2_issue13_5_who_has_seen_a_contact_at_a_glance(audit_container, publis
     with rpc(admin_actor) as proxy:
         proxy.audit.events_for_subject(contact_id)  # reading the log about them is no read of their data
         seen = proxy.audit.subject_readers(contact_id)
+        page = proxy.audit.events_for_subject(contact_id, limit=2, with_readers=True)  # a contact's page
         asked = proxy.audit.events_by_actor(admin_actor.id)["items"]
 
     assert (seen["total_readers"], seen["total_reads"]) == (2, 3)  # the change is no read
     assert [(r["username"], r["reads"]) for r in seen["readers"]] == [("olli", 1), ("anna", 2)]
     assert all(reader["last_read_at"] for reader in seen["readers"])
+    assert page["readers"] == seen and len(page["items"]) == 2  # the trail and the glance in one read
     looked = [event for event in asked if event["action"] == "audit.readers_viewed"]
     assert len(looked) == 1 and looked[0]["subject_ids"] == [contact_id]  # the glance is itself recorded
     clerk = make_actor("clerk", permissions=("contacts.view",))
