@@ -29,6 +29,7 @@ class BrowserPage:
     def __init__(self, base_url):
         self.base_url = base_url
         self._in_step = True  # every command has had its answer read (False after a cut-off wait)
+        self.fresh = True  # nothing done in this browser context yet
         self._log = tempfile.TemporaryFile()
         env = {**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
         self._process = subprocess.Popen(
@@ -58,6 +59,7 @@ class BrowserPage:
         return message["ok"]
 
     def call(self, name, *args, **kwargs):
+        self.fresh = False
         command = json.dumps({"call": name, "args": args, "kwargs": kwargs}) + "\n"
         self._process.stdin.write(command.encode())
         self._process.stdin.flush()
@@ -107,14 +109,18 @@ class BrowserPage:
     def cookies(self):
         return {cookie["name"]: cookie for cookie in self.call("context.cookies")}
 
+    def alive(self):
+        return self._in_step and self._process.poll() is None
+
     def reset(self):
         """A fresh browser context for the next test (False if this driver cannot give one)."""
-        if not self._in_step or self._process.poll() is not None:
+        if not self.alive():
             return False
         try:
-            return self.call("reset") == "reset"
+            self.fresh = self.call("reset") == "reset"
         except BrowserError:
             return False
+        return self.fresh
 
     def close(self):
         try:
@@ -146,9 +152,12 @@ def browser(request, _browser_driver):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver, or make test)")
     system = request.getfixturevalue("system")
     page = _browser_driver[0]
-    if page is None or not page.reset():
+    if page is None or not ((page.fresh and page.alive()) or page.reset()):
         if page is not None:
             page.close()
         page = _browser_driver[0] = BrowserPage(system.base_url)
     page.base_url = system.base_url
     yield page
+    if not page.reset():  # now: no page of this test may go on refreshing into the next test's system
+        page.close()
+        _browser_driver[0] = None
