@@ -90,6 +90,10 @@ def isolated_env(prefix, vhost, http_address, log_level="WARNING"):
         PIIRI_HTTP_ADDRESS=http_address,
         PIIRI_LOG_LEVEL=log_level,
         PYTHONUNBUFFERED="1",
+        # no local Campaign Monitor or e-invoice emulator (`piiri run` of mailing or billing starts them on
+        # fixed ports, 8443 and 8092): a `make run` or another benchmark on the machine holds those ports
+        PIIRI_CM_EMULATOR="0",
+        PIIRI_EINVOICE_EMULATOR="0",
     )
     return env
 

@@ -377,7 +377,6 @@ def main(argv=None):
     http_address = f"127.0.0.1:{args.port}"
     base_url = f"http://{http_address}"
     env = isolated_env(args.prefix, args.vhost, http_address)
-    env["PIIRI_CM_EMULATOR"] = "0"  # no mailing here: never collide with a `make run`'s emulator on 8443
     apply_env(env)
     if port_in_use("127.0.0.1", args.port):
         raise SystemExit(f"bench: something already listens on {http_address}; stop it first.")

@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 # What sending on a connection the broker closed raises (kombu wraps some of it in OperationalError).
 BROKER_GONE = (KombuOperationalError, AMQPConnectionError, ConnectionError, OSError)
 
+# Seconds a queue consumer waits for a message before it looks whether it should stop (kombu's
+# ``safety_interval``; config CONSUMER_POLL_SECONDS): a stop, SIGTERM of `piiri run`, waits up to about twice
+# this long. Tests that start and stop `piiri run` many times use a short one.
+DEFAULT_CONSUMER_POLL = 1.0
+
 # nameko's handle_result callback: (worker_ctx, result, exc_info) -> (result, exc_info)
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 HandleResult = Callable[[WorkerContext, Any, ExcInfo | None], Any]
@@ -74,9 +79,14 @@ class PiiriContainer(ServiceContainer):
         return self._dead_letters
 
     def start(self) -> None:
+        poll = float(self.config.get("CONSUMER_POLL_SECONDS", DEFAULT_CONSUMER_POLL))
         for extension in self.extensions:
             if isinstance(extension, QueueConsumer):
                 self._catch_decode_errors(extension)
+                if poll != DEFAULT_CONSUMER_POLL:
+                    extension.consume = functools.partial(
+                        type(extension).consume, extension, safety_interval=poll
+                    )
         super().start()
 
     def spawn_worker(

@@ -8,7 +8,9 @@ from gateway.core import GatewayCore
 from gateway.roles import AUDIT_VIEW, EXPORT, GDPR_OFFICER, IMPORT, VIEW
 from piiri.errors import PiiriError
 
-CARD_TIMEOUT = 5.0  # seconds: a card that takes longer is shown as unavailable
+CARD_TIMEOUT = (
+    5.0  # seconds (config DASHBOARD_CARD_TIMEOUT): a card that takes longer is shown as unavailable
+)
 RECENT_CHANGES = 5
 
 # card -> (the permission of the list behind it, service, method, keyword arguments)
@@ -34,10 +36,12 @@ class DashboardFigures(GatewayCore):
     def dashboard_figures(self, principal):
         """{card: its service's answer, or None when it failed or was too slow} for the user's cards."""
 
+        timeout = float(self.config.get("DASHBOARD_CARD_TIMEOUT", CARD_TIMEOUT))
+
         def ask(card):
             _, service, method, kwargs = CARDS[card]
             try:
-                return card, self.call(service, method, timeout=CARD_TIMEOUT, **kwargs)
+                return card, self.call(service, method, timeout=timeout, **kwargs)
             except PiiriError:
                 return card, None
 

@@ -43,6 +43,7 @@ DEFAULT_BATCH_WAIT = 0.02  # seconds after the first message of a batch
 RECONNECT_PAUSE = 1.0
 IN_FLIGHT = 2  # batches of one process at once: one is prepared while the other holds the head lock
 POLL = 0.005  # seconds between looks at the batches in flight
+DEFAULT_IDLE_WAIT = 1.0  # seconds an idle loop waits for a message: also how long a stop can take
 
 
 class Flight:
@@ -86,6 +87,7 @@ class BatchConsume(Entrypoint):
         self.amqp_uri = config["AMQP_URI"]
         self.batch_size = max(1, int(config.get("AUDIT_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
         self.batch_wait = float(config.get("AUDIT_BATCH_WAIT", DEFAULT_BATCH_WAIT))
+        self.idle_wait = float(config.get("AUDIT_IDLE_WAIT", DEFAULT_IDLE_WAIT))  # tests stop sooner
         self.heartbeat = config.get(HEARTBEAT_CONFIG_KEY, DEFAULT_HEARTBEAT)
         self.context_keys = signing.context_keys(config)
         self.max_attempts = dead_letters.max_attempts(config)
@@ -105,7 +107,7 @@ class BatchConsume(Entrypoint):
         self._thread = self.container.spawn_managed_thread(self._run, identifier=f"{self}.consume")
 
     def stop(self):
-        self._stopping = True  # the loop ends within a second; unacked messages go back to the queue
+        self._stopping = True  # the loop ends within idle_wait; unacked messages go back to the queue
         if self._thread is not None:
             self._thread.wait()
 
@@ -154,7 +156,11 @@ class BatchConsume(Entrypoint):
                 in_flight.append(self._start(batch))
                 first_at = None
                 continue
-            timeout = 1.0 if first_at is None else max(0.0, first_at + self.batch_wait - time.monotonic())
+            timeout = (
+                self.idle_wait
+                if first_at is None
+                else max(0.0, first_at + self.batch_wait - time.monotonic())
+            )
             if in_flight:
                 timeout = max(min(timeout, POLL), POLL / 5)
             try:

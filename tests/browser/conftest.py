@@ -28,6 +28,8 @@ class BrowserPage:
 
     def __init__(self, base_url):
         self.base_url = base_url
+        self._in_step = True  # every command has had its answer read (False after a cut-off wait)
+        self.fresh = True  # nothing done in this browser context yet
         self._log = tempfile.TemporaryFile()
         env = {**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"}
         self._process = subprocess.Popen(
@@ -40,10 +42,12 @@ class BrowserPage:
         self._receive()  # "ready": Chromium is up
 
     def _receive(self):
+        self._in_step = False  # until the answer is read: a late one would answer the next command
         with eventlet.Timeout(
             ANSWER_SECONDS, BrowserError(f"no answer from the browser in {ANSWER_SECONDS} s")
         ):
             line = self._process.stdout.readline()
+        self._in_step = True
         if not line:
             self._log.seek(0)
             raise BrowserError(
@@ -55,6 +59,7 @@ class BrowserPage:
         return message["ok"]
 
     def call(self, name, *args, **kwargs):
+        self.fresh = False
         command = json.dumps({"call": name, "args": args, "kwargs": kwargs}) + "\n"
         self._process.stdin.write(command.encode())
         self._process.stdin.flush()
@@ -104,6 +109,19 @@ class BrowserPage:
     def cookies(self):
         return {cookie["name"]: cookie for cookie in self.call("context.cookies")}
 
+    def alive(self):
+        return self._in_step and self._process.poll() is None
+
+    def reset(self):
+        """A fresh browser context for the next test (False if this driver cannot give one)."""
+        if not self.alive():
+            return False
+        try:
+            self.fresh = self.call("reset") == "reset"
+        except BrowserError:
+            return False
+        return self.fresh
+
     def close(self):
         try:
             self._process.stdin.write(b'{"call": "quit"}\n')
@@ -115,12 +133,31 @@ class BrowserPage:
             self._log.close()
 
 
+@pytest.fixture(scope="session")
+def _browser_driver():
+    """One driver process (one Chromium) for the tests of a run, ``[BrowserPage or None]``: starting
+    Chromium takes a second or two, a fresh context for each test (``browser``) a few milliseconds."""
+    driver = [None]
+    yield driver
+    if driver[0] is not None:
+        driver[0].close()
+
+
 @pytest.fixture
-def browser(request):
-    """A fresh headless Chromium page for the running ``system`` (skipped if Chromium is absent)."""
+def browser(request, _browser_driver):
+    """A fresh headless Chromium page for the running ``system`` (skipped if Chromium is absent): a new
+    browser context (no cookies, storage or viewport of an earlier test) in the run's Chromium, or a new
+    Chromium when the last one stopped or was left waiting for an answer."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver, or make test)")
     system = request.getfixturevalue("system")
-    page = BrowserPage(system.base_url)
+    page = _browser_driver[0]
+    if page is None or not ((page.fresh and page.alive()) or page.reset()):
+        if page is not None:
+            page.close()
+        page = _browser_driver[0] = BrowserPage(system.base_url)
+    page.base_url = system.base_url
     yield page
-    page.close()
+    if not page.reset():  # now: no page of this test may go on refreshing into the next test's system
+        page.close()
+        _browser_driver[0] = None

@@ -4,12 +4,13 @@ The test process is eventlet-monkey-patched (nameko needs it) and Playwright's s
 so the browser lives here instead. Each stdin line is {"call": "goto", "args": [...], "kwargs": {...}};
 ``call`` names a method or property of the page, dotted for deeper ones ("context.cookies").
 Each answer is one stdout line: {"ok": <JSON-able result or null>} or {"error": "..."}.
-Run: python driver.py  (no arguments; /usr/bin/chromium, a fresh temporary profile).
+``{"call": "reset"}`` closes the page's browser context and opens a fresh one (what a new Chromium
+would give, without its start-up of a second or two). Run: python driver.py  (no arguments;
+/usr/bin/chromium).
 """
 
 import json
 import sys
-import tempfile
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -51,20 +52,23 @@ def answer(page, command):
         return {"error": f"{type(exc).__name__}: {exc}"}
 
 
+def open_page(browser):
+    """A page in a fresh context: no cookies, storage or viewport left by an earlier test."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="fi-FI",  # a Finnish browser: pages follow Accept-Language when no language was chosen
+    )
+    page = context.new_page()
+    page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return page
+
+
 def main():
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="piiri-chromium-") as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1280, "height": 900},
-            locale="fi-FI",  # a Finnish browser: pages follow Accept-Language when no language was chosen
-        )
-        page = context.pages[0] if context.pages else context.new_page()
-        page.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = open_page(browser)
         print(json.dumps({"ok": "ready"}), flush=True)
         for line in sys.stdin:
             if not line.strip():
@@ -72,8 +76,13 @@ def main():
             command = json.loads(line)
             if command.get("call") == "quit":
                 break
+            if command.get("call") == "reset":  # the next test's page: Chromium itself keeps running
+                page.context.close()
+                page = open_page(browser)
+                print(json.dumps({"ok": "reset"}), flush=True)
+                continue
             print(json.dumps(answer(page, command)), flush=True)
-        context.close()
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ RabbitMQ, a mixed load through the API, and meanwhile SIGKILLs of random service
 RabbitMQ restart and one PostgreSQL crash-restart; afterwards nothing acknowledged may be lost.
 
     .venv/bin/python -m tests.faults.harness                 # the long run (make faults): 240 s, 6 kills
-    .venv/bin/python -m tests.faults.harness --seconds 60 --kills 1   # the short one (the pytest test)
+    .venv/bin/python -m tests.faults.harness --seconds 24 --kills 1   # the short one (the pytest test)
 
 Exit status 0 when nothing was lost; the report (counts, lost per category) goes to stdout.
 Everything it starts it stops, also on failure or Ctrl-C, and it removes its temp dir (``--keep``

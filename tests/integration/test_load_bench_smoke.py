@@ -1,4 +1,4 @@
-"""Issues 12 and 18 (load): the load benchmark still runs end to end (3,000 contacts, 1 s per kind): the
+"""Issues 12 and 18 (load): the load benchmark still runs end to end (1,000 contacts, 1 s per kind): the
 multi-process layout, every request kind with 1 and 2 gateway processes, no errors, the CPU table, the
 bare-SQL ratio and the 1-vs-2-gateways summary.
 
