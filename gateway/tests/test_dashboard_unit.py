@@ -34,6 +34,7 @@ def test_issue13_each_card_by_the_permission_of_its_list():
 class FakeCalls(DashboardFigures):
     def __init__(self, answers):
         self.answers = answers
+        self.config = {}  # nameko gives a worker its configuration as a dict
         self.asked = []
 
     def call(self, service, method, *args, timeout=None, **kwargs):
