@@ -71,6 +71,16 @@ def test_i1_duplicates_update_fill_overwrite_and_skip(contacts, clean_databases)
     contacts.upsert_batch(str(uuid.uuid4()), 1, rows(row), options)
     assert contacts.get_contact(existing["id"])["city"] == "Oulu"
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 1
+    # The contact's change history shows what the imports changed, old → new (issue 13 item 5).
+    changed = count(
+        clean_databases,
+        "SELECT count(*) FROM contact_changes WHERE field = 'addresses' "
+        "AND old_value->0->>'city' = 'Turku' AND new_value->0->>'city' = 'Oulu'",
+    )
+    assert (
+        changed == 1
+        and count(clean_databases, "SELECT count(*) FROM contact_changes WHERE field = 'phones'") == 1
+    )
 
 
 def test_i1_name_and_birth_date_match(contacts):

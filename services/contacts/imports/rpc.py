@@ -17,6 +17,7 @@ from services.contacts.core import ContactsCore
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.values import write_custom_values
 from services.contacts.groups import storage as group_storage
+from services.contacts.history import storage as history
 from services.contacts.imports import chunk_order, rules
 from services.contacts.imports import storage as import_storage
 from services.contacts.imports.contract import MAX_CHUNK_ROWS, ImportOptions, ImportRow
@@ -381,6 +382,7 @@ class ImportsRpc(ContactsCore):
             before["custom"] = custom_storage.active_values(session, contact["id"])
             write_custom_values(session, contact["id"], custom_given, actor=self.context.actor)
         stored = import_storage_update(session, contact["id"], changed)
+        history.record(session, contact["id"], self.context.actor.username, contact, stored, sorted(changed))
         return {
             "result": {**result, "action": "updated"},
             "change": _change(import_id, chunk_no, stored, "updated", before),
