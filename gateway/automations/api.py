@@ -26,7 +26,8 @@ class AutomationsApiRoutes(GatewayCore):
 
     @api_operation(
         (
-            "Set up an automation (C8): a trigger (member_joined, member_left, date_reached) and an "
+            "Set up an automation (C8): a trigger (member_joined, member_left, date_reached, "
+            "membership_paid_changed, membership_unpaid_on) and an "
             "action (add_to_group, remove_from_group, set_status, end_status, publish_event). Refused "
             "with 422 naming the field if invalid or if it would make a loop with other automations "
             "(e.g. joined A -> add to B and joined B -> add to A)"

@@ -8,7 +8,13 @@ from gateway.roles import MANAGE_AUTOMATIONS, VIEW
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
 from piiri.errors import PiiriError, ValidationFailed
 
-TRIGGER_TYPES = ("member_joined", "member_left", "date_reached", "membership_paid_changed")
+TRIGGER_TYPES = (
+    "member_joined",
+    "member_left",
+    "date_reached",
+    "membership_paid_changed",
+    "membership_unpaid_on",
+)
 ACTION_TYPES = ("add_to_group", "remove_from_group", "set_status", "end_status", "publish_event")
 # Service error keys -> the form's field names.
 FORM_FIELDS = {
@@ -20,6 +26,7 @@ FORM_FIELDS = {
     "trigger_config.offset_days": "offset_days",
     "trigger_config.period": "paid_period",
     "trigger_config.paid_up": "paid_up",
+    "trigger_config.on_date": "unpaid_on",
     "action_type": "action_type",
     "action_config.group_id": "action_group_id",
     "action_config.role": "role",
@@ -40,6 +47,13 @@ def definition_from_form(form):
             trigger["group_id"] = form.get("trigger_group_id", "")
     elif trigger_type == "membership_paid_changed":
         trigger = {"period": form.get("paid_period", "").strip(), "paid_up": form.get("paid_up", "1") != "0"}
+    elif trigger_type == "membership_unpaid_on":
+        trigger = {
+            "period": form.get("paid_period", "").strip(),
+            "group_id": form.get("trigger_group_id", ""),
+            "include_subgroups": form.get("include_subgroups") == "1",
+            "on_date": form.get("unpaid_on", "").strip(),
+        }
     else:
         trigger = {
             "group_id": form.get("trigger_group_id", ""),
@@ -79,6 +93,7 @@ def form_from_definition(automation):
         "offset_days": str(trigger.get("offset_days") or 0),
         "paid_period": trigger.get("period") or "",
         "paid_up": "0" if trigger.get("paid_up") is False else "1",
+        "unpaid_on": trigger.get("on_date") or "",
         "action_type": automation["action_type"],
         "action_group_id": action.get("group_id") or "",
         "role": action.get("role") or "",

@@ -425,7 +425,8 @@ automations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(
-        "trigger_type IN ('member_joined', 'member_left', 'date_reached', 'membership_paid_changed')",
+        "trigger_type IN ('member_joined', 'member_left', 'date_reached', 'membership_paid_changed',"
+        " 'membership_unpaid_on')",
         name="automations_trigger",
     ),
     CheckConstraint(

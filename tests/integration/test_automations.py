@@ -1,14 +1,16 @@
 """Group automations over the real broker and database (C8): member triggers run once per event with a
 visible history, loops and bad input are refused, failures are recorded, date triggers and dry runs."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from nameko.testing.services import entrypoint_hook
 from nameko.testing.utils import get_container
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
+from piiri import clock
 from piiri.clock import today
 from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
@@ -264,3 +266,75 @@ def test_c8_status_actions_member_left_trigger_and_chains(system):
     ended = wait_for(lambda: contacts.automation_history(end_trial["id"])["items"], 10)
     assert ended[0]["outcome"] == "done" and ended[0]["detail"]["trigger"]["type"] == "member_left"
     assert contacts.list_statuses(anna)[0]["ends_on"] == today().isoformat()
+
+
+def test_b4_grace_period_moves_members_who_have_not_paid_once_on_its_day(system, clean_databases):
+    """B4 (issue 15) with C8: "non-payers can be moved after a grace period". On the trigger's day, the
+    members of the group (and its subgroups, if asked) who are not paid up for the period (no matched
+    payment, no free or honorary flag) get the action once; paid-up members and other groups' contacts do
+    not; the timer running again, or the next day, moves nobody twice; before its day it does nothing;
+    the dry run lists who would be moved now; bad input names the field."""
+    cluster, container = system
+    contacts = cluster.contacts
+    members = contacts.create_group("Jäsenet")["id"]
+    local = contacts.create_group("Jäsenet, Tampere", parent_id=members)["id"]
+    unpaid = contacts.create_group("Maksamattomat 2027")["id"]
+    other = contacts.create_group("Lehden tilaajat")["id"]
+    ids = {}
+    for first in ("Aino", "Bertta", "Cecilia", "Daniel", "Eero"):
+        ids[first] = contacts.create_contact({"first_name": first, "last_name": "Armonaika"})["id"]
+    contacts.add_members(members, [ids["Aino"], ids["Bertta"], ids["Cecilia"]])
+    contacts.add_members(local, [ids["Daniel"]])
+    contacts.add_members(other, [ids["Eero"]])  # not a member: never moved
+    with clean_databases["contacts"].begin() as conn:  # Bertta's 2027 fee is paid (billing's event did this)
+        conn.execute(
+            text(
+                "INSERT INTO membership_payments (invoice_id, contact_id, period, paid_on)"
+                " VALUES (gen_random_uuid(), :id, '2027', current_date)"
+            ),
+            {"id": ids["Bertta"]},
+        )
+    contacts.set_membership_flag(ids["Cecilia"], {"kind": "honorary", "reason": "Perustajajäsen"})
+    day = today() + timedelta(days=1)
+    definition = {
+        "name": "Maksamattomat siirtoon",
+        "trigger_type": "membership_unpaid_on",
+        "trigger_config": {
+            "period": "2027",
+            "group_id": members,
+            "include_subgroups": True,
+            "on_date": day.isoformat(),
+        },
+        "action_type": "add_to_group",
+        "action_config": {"group_id": unpaid},
+    }
+    dry = contacts.dry_run(definition=definition)
+    assert {item["id"] for item in dry["items"]} == {ids["Aino"], ids["Daniel"]} and dry["count"] == 2
+    assert dry["trigger_text"] == (
+        f"On {day.isoformat()}: a member of 'Jäsenet' or a subgroup has not paid for 2027"
+    )
+    automation = contacts.create_automation(definition)
+    with entrypoint_hook(container, "automations_date_timer") as hook:
+        hook()  # today: the day has not come
+    assert member_ids(contacts, unpaid) == []
+    for moved_to in (day, day, day + timedelta(days=1)):  # its day, again, and the next day
+        with time_machine.travel(datetime.combine(moved_to, time(12), clock.timezone()), tick=True):
+            with entrypoint_hook(container, "automations_date_timer") as hook:
+                hook()
+            moved = member_ids(contacts, unpaid)  # memberships the action began on its day
+    assert sorted(moved) == sorted([ids["Aino"], ids["Daniel"]])
+    runs = contacts.automation_history(automation["id"])["items"]
+    assert len(runs) == 2 and {run["outcome"] for run in runs} == {"done"}
+    assert {run["trigger_key"] for run in runs} == {f"{ids[n]}:{day.isoformat()}" for n in ("Aino", "Daniel")}
+
+    with pytest.raises(ValidationFailed) as error:
+        contacts.create_automation(
+            {
+                **definition,
+                "trigger_config": {"period": "ensi vuosi", "group_id": members, "on_date": "31.3."},
+            }
+        )
+    assert error.value.details == {
+        "trigger_config.period": ["contacts.membership_period_invalid"],
+        "trigger_config.on_date": [{"code": "au.err_on_date_invalid", "params": {"value": "31.3."}}],
+    }

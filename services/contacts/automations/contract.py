@@ -12,13 +12,18 @@ class AutomationInput(codes.CodedSchema):
     name = fields.String(metadata={"description": "Up to 200 characters."})
     enabled = fields.Boolean(load_default=True)
     trigger_type = fields.String(
-        metadata={"description": "member_joined | member_left | date_reached (more types plug in later)."}
+        metadata={
+            "description": "member_joined | member_left | date_reached | membership_paid_changed | "
+            "membership_unpaid_on (the grace period of a membership fee is over)."
+        }
     )
     trigger_config = fields.Dict(
         metadata={
             "description": "member_joined/member_left: {group_id, include_subgroups}; date_reached: "
             '{field: "membership_ends" (with group_id) | "birth_date" (yearly) | "custom.<key>" '
-            "(a date custom field), offset_days (-30 = 30 days before)}."
+            "(a date custom field), offset_days (-30 = 30 days before)}; membership_paid_changed: "
+            "{period, paid_up}; membership_unpaid_on: {period, group_id, include_subgroups, on_date "
+            "(yyyy-mm-dd): on that day every member of the group not paid up for the period}."
         }
     )
     action_type = fields.String(

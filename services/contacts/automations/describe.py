@@ -15,6 +15,12 @@ def trigger_text(automation, names):
     if kind == "membership_paid_changed":
         state = "becomes paid up" if config.get("paid_up", True) else "is no longer paid up"
         return f"A member {state} for {config.get('period')}"
+    if kind == "membership_unpaid_on":
+        sub = " or a subgroup" if config.get("include_subgroups") else ""
+        return (
+            f"On {config.get('on_date')}: a member of {_group(config, names)}{sub}"
+            f" has not paid for {config.get('period')}"
+        )
     if kind == "date_reached":
         field = config.get("field", "")
         what = {

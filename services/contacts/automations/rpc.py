@@ -6,7 +6,7 @@ happen as the system, exactly once per (automation, trigger) thanks to automatio
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import eventlet
 from nameko.events import event_handler
@@ -169,6 +169,12 @@ class AutomationsRpc(ContactsCore):
                 session, config, today, today + timedelta(days=horizon - 1), DRY_RUN_LIMIT, scope
             )
             note = f"Contacts whose date is reached in the next {horizon} days."
+        elif automation["trigger_type"] == "membership_unpaid_on":
+            condition = self._auto_unpaid(session, config, today)
+            count, items = storage.matching(session, condition, DRY_RUN_LIMIT, scope)
+            note = (
+                f"The members not paid up for {config['period']} now; the action runs on {config['on_date']}."
+            )
         elif automation["trigger_type"] == "membership_paid_changed":
             condition = paid_storage.paid_up(config["period"])
             condition = condition if config["paid_up"] else not_(condition)
@@ -270,7 +276,8 @@ class AutomationsRpc(ContactsCore):
         return made
 
     def run_date_automations(self, today=None):
-        """Fire every enabled date_reached automation for dates hit from (at most a week) back to today."""
+        """Fire every enabled date_reached automation for dates hit from (at most a week) back to today, and
+        every grace-period trigger (membership_unpaid_on) whose day is in that week: once per member."""
         self.context.act_as(SYSTEM)
         today = today or clock.today()
         session = self.db.session
@@ -282,14 +289,26 @@ class AutomationsRpc(ContactsCore):
                 continue
             _, hits = storage.date_hits(session, automation["trigger_config"], first, today, 10_000)
             work.extend((automation, hit["id"], hit["hit_on"]) for hit in hits if hit["hit_on"])
+        for automation in storage.enabled_with_trigger(session, "membership_unpaid_on"):
+            config = automation["trigger_config"]
+            day = date.fromisoformat(config["on_date"])
+            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
+            if not first <= day <= today:
+                continue
+            try:
+                ids = storage.contact_ids(session, self._auto_unpaid(session, config, today))
+            except ValidationFailed:  # its group was removed since: nothing to do, the others still run
+                log.warning("automations: %s names a group that is gone", automation["id"])
+                continue
+            work.extend((automation, contact_id, day) for contact_id in ids)
         session.rollback()
         made = 0
         for automation, contact_id, day in work:
-            trigger = {
-                "type": "date_reached",
-                "field": automation["trigger_config"]["field"],
-                "day": day.isoformat(),
-            }
+            trigger = {"type": automation["trigger_type"], "day": day.isoformat()}
+            if automation["trigger_type"] == "date_reached":
+                trigger["field"] = automation["trigger_config"]["field"]
+            else:
+                trigger["period"] = automation["trigger_config"]["period"]
             made += self._auto_run(automation, f"{contact_id}:{day.isoformat()}", contact_id, trigger, today)
         return made
 
@@ -330,6 +349,12 @@ class AutomationsRpc(ContactsCore):
         if group is None:
             raise ValidationFailed("au.err_no_group", {field: ["au.err_no_group"]})
         return group
+
+    def _auto_unpaid(self, session, config, on):
+        """The condition of a grace-period trigger: the group's members on ``on`` not paid up."""
+        group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
+        paid_up = paid_storage.paid_up(config["period"])
+        return storage.unpaid_condition(group, config["include_subgroups"], on, paid_up)
 
     def _auto_check(self, session, definition):
         """Groups, status kinds and custom fields named must exist; no loop with the other automations."""

@@ -4,6 +4,7 @@ and loop detection over the graph of group-changing automations."""
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from piiri.errors import ValidationFailed, coded
 
@@ -152,6 +153,34 @@ def paid_trigger_fires(config, payload):
     paid_periods = payload.get("paid_periods") or []
     now = payload.get("membership_flag") is not None or config["period"] in paid_periods
     return now == config["paid_up"]
+
+
+@trigger_type("membership_unpaid_on")
+def _unpaid_trigger(config, errors, prefix="trigger_config"):
+    """The grace period is over (B4): on ``on_date``, every member of ``group_id`` (with subgroups if asked)
+    who is not paid up for ``period`` (no matched payment, no free or honorary flag)."""
+    _unknown(config, ("period", "group_id", "include_subgroups", "on_date"), errors, prefix)
+    include = config.get("include_subgroups", False)
+    if not isinstance(include, bool):
+        errors[f"{prefix}.include_subgroups"] = ["contact.boolean_invalid"]
+    return {
+        "period": _text(config, "period", errors, prefix, PERIOD, "contacts.membership_period_invalid"),
+        "group_id": _uuid(config, "group_id", errors, prefix),
+        "include_subgroups": include is True,
+        "on_date": _date(config, "on_date", errors, prefix),
+    }
+
+
+def _date(config, key, errors, prefix):
+    value = config.get(key)
+    if value in (None, ""):
+        errors[f"{prefix}.{key}"] = ["au.err_on_date"]
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        errors[f"{prefix}.{key}"] = [coded("au.err_on_date_invalid", value=str(value)[:40])]
+        return None
 
 
 @trigger_type("date_reached")

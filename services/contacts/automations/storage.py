@@ -213,6 +213,18 @@ def current_members(session, group, include_subgroups, on, limit, scope=()):
     return _page(session, condition, limit)
 
 
+def unpaid_condition(group, include_subgroups, on, paid_up):
+    """The group's active members on ``on`` (with subgroups if asked) who are not ``paid_up`` (the SQL
+    condition of paid-up membership for the trigger's period, paid_membership/storage.py)."""
+    return and_(member_condition(group["id"], on, include_subgroups, group["path"]), ~paid_up)
+
+
+def contact_ids(session, condition):
+    """Every contact meeting ``condition``, in name order (the run of a grace-period trigger)."""
+    query = select(contacts.c.id).where(condition).order_by(contacts.c.sort_name, contacts.c.id)
+    return list(session.execute(query).scalars())
+
+
 def date_expression(config, session):
     """(SQL date of the field for a contact, its presence condition) for date_reached; None if unknown."""
     field = config["field"]
