@@ -4,6 +4,7 @@ format, e-mail, phone and address lists as text, an empty value said so)."""
 
 from gateway.web_helpers import format_phone
 from piiri import formatting
+from services.contacts.custom_fields import contract as custom_rules
 
 WORDED = {"kind": "kind", "gender": "gender", "language": "language"}  # field -> catalog prefix of its values
 DATES = ("birth_date",)
@@ -35,18 +36,36 @@ def _entry_text(entry):
     return ", ".join(part for part in (entry.get("street"), place) if part) or str(entry)
 
 
-def change_rows(items, t):
-    """contacts.contact_changes' items -> rows of (when, who, field label, old → new)."""
+def change_rows(items, t, custom_fields=None):
+    """contacts.contact_changes' items -> rows of (when, who, field label, old → new). A custom field's
+    change (``custom.<key>``) is named and worded by its definition in ``custom_fields`` ({key: field})."""
     return [
         {
             "when": item["changed_at"],
             "who": item.get("actor_username") or "",
-            "field": t(f"field.{item['field']}") if t.has(f"field.{item['field']}") else item["field"],
+            "field": _label(item["field"], t, custom_fields or {}),
             "change": t(
                 "audit.old_new",
-                old=value_text(item["field"], item.get("old_value"), t),
-                new=value_text(item["field"], item.get("new_value"), t),
+                old=_value(item["field"], item.get("old_value"), t, custom_fields or {}),
+                new=_value(item["field"], item.get("new_value"), t, custom_fields or {}),
             ),
         }
         for item in items
     ]
+
+
+def _label(field, t, custom_fields):
+    definition = custom_fields.get(field[7:]) if field.startswith("custom.") else None
+    if definition is not None:
+        return definition.get(f"label_{t.language}") or definition["label_fi"]
+    return t(f"field.{field}") if t.has(f"field.{field}") else field
+
+
+def _value(field, value, t, custom_fields):
+    definition = custom_fields.get(field[7:]) if field.startswith("custom.") else None
+    if definition is not None and value not in (None, "", []):
+        try:
+            return custom_rules.display_value(definition, value, t.language)
+        except (TypeError, ValueError):  # a value from before the field's type changed: shown as stored
+            return str(value)
+    return value_text(field, value, t)

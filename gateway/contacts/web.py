@@ -141,7 +141,12 @@ class ContactsWebRoutes(GatewayCore):
                 )
                 readers = events.get("readers")
                 found = self.call("contacts", "contact_changes", contact["id"], CHANGES_SHOWN)
-                changes = change_rows(found["items"], Translator(language_of(request)))  # old → new
+                custom_fields = {}
+                if any(item["field"].startswith("custom.") for item in found["items"]):
+                    defined = self.call("contacts", "list_custom_fields")["items"]
+                    custom_fields = {field["key"]: field for field in defined}
+                translator = Translator(language_of(request))
+                changes = change_rows(found["items"], translator, custom_fields)  # old → new
             except PiiriError:
                 trail_failed = True  # the contact is still worth showing without its trail
             else:

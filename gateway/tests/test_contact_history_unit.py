@@ -32,3 +32,30 @@ def test_a_change_row_names_the_field_who_and_old_to_new():
         "field": "Mellannamn",
         "change": "(tomt) → Maria",
     }
+
+
+def test_a_custom_fields_change_is_named_and_worded_by_its_definition():
+    """custom.<key>: the field's label and values in the reader's language (choices, yes/no, dates)."""
+    fields = {
+        "jasenlaji": {
+            "key": "jasenlaji",
+            "label_fi": "Jäsenlaji",
+            "label_en": "Member type",
+            "field_type": "choice",
+            "choices": [{"value": "varsinainen", "label_fi": "Varsinainen", "label_en": "Full"}],
+        },
+        "lupa": {"key": "lupa", "label_fi": "Kuvauslupa", "field_type": "boolean", "choices": []},
+    }
+    items = [
+        {"changed_at": "x", "field": "custom.jasenlaji", "old_value": None, "new_value": "varsinainen"},
+        {"changed_at": "x", "field": "custom.lupa", "old_value": True, "new_value": False},
+        {"changed_at": "x", "field": "custom.poistettu", "old_value": "a", "new_value": "b"},
+    ]
+    en = change_rows(items, Translator("en"), fields)
+    assert [(row["field"], row["change"]) for row in en] == [
+        ("Member type", "(empty) → Full"),
+        ("Kuvauslupa", "Yes → No"),  # no English label: the Finnish one
+        ("custom.poistettu", "a → b"),  # a field removed since: its key
+    ]
+    sv = change_rows(items[1:2], Translator("sv"), fields)
+    assert sv[0]["change"] == "Ja → Nej"

@@ -28,6 +28,7 @@ from services.contacts.contract import (
     whole_contact_errors,
 )
 from services.contacts.core import ContactsCore
+from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.custom_fields.rpc import CustomFieldsRpc
 from services.contacts.custom_fields.values import custom_value_errors, write_contact_custom
 from services.contacts.dashboard.rpc import DashboardRpc
@@ -166,6 +167,7 @@ class ContactRecordsRpc(ContactsCore):
                 affiliation_rules.refuse_kind_change(
                     current, affiliation_storage.has_links(session, current["id"])
                 )
+            custom_before = custom_storage.active_values(session, current["id"]) if given_custom else {}
             custom_changed, custom = write_contact_custom(
                 session, current["id"], given_custom, self.context.actor
             )
@@ -173,6 +175,8 @@ class ContactRecordsRpc(ContactsCore):
                 return {**CONTACT.dump(current), "custom": custom}
             contact = storage.update_contact(session, current["id"], changed)
             history.record(session, current["id"], actor.username, current, contact, sorted(changed))
+            if custom_changed:
+                history.record_custom(session, current["id"], actor.username, custom_before, custom)
             self._record_change(
                 session,
                 actor,

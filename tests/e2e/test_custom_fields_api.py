@@ -1,6 +1,6 @@
 """C3 custom fields end to end through /api/v1: definitions, values in contacts, filters, OpenAPI."""
 
-from tests.conftest import ADMIN_PASSWORD  # noqa: F401  (admin_api logs in with it)
+from tests.conftest import ADMIN_PASSWORD
 
 LEVEL = {
     "key": "jasenlaji",
@@ -74,3 +74,25 @@ def test_c3_openapi_documents_custom_fields(admin_api):
     names = {parameter["name"] for parameter in document["paths"]["/api/v1/contacts"]["get"]["parameters"]}
     assert {"custom.{key}", "custom_text"} <= names
     assert "custom" in document["components"]["schemas"]["ContactInput"]["properties"]
+
+
+def test_issue13_5_a_custom_values_change_shows_on_the_contact_page_in_words(admin_api, system):
+    """The contact page's change history names a custom field by its label and its values in words."""
+    from tests.e2e.test_list_selection_web import web_session
+
+    assert admin_api.post("/api/v1/custom-fields", json=LEVEL).status_code == 201
+    contact = admin_api.post(
+        "/api/v1/contacts",
+        json={"first_name": "Arvo", "last_name": "Muutos", "custom": {"jasenlaji": "kannatus"}},
+    ).json()
+    changed = admin_api.patch(
+        f"/api/v1/contacts/{contact['id']}", json={"custom": {"jasenlaji": "varsinainen"}}
+    )
+    assert changed.status_code == 200, changed.text
+    api_changes = admin_api.get(f"/api/v1/contacts/{contact['id']}/changes").json()["items"]
+    assert [(c["field"], c["old_value"], c["new_value"]) for c in api_changes] == [
+        ("custom.jasenlaji", "kannatus", "varsinainen")
+    ]
+    page = web_session(system, "admin", ADMIN_PASSWORD).get(f"{system.base_url}/contacts/{contact['id']}")
+    history = page.text[page.text.index('id="audit-changes"') :]
+    assert '<strong>Jäsenlaji</strong>: <span class="change">kannatus → Varsinainen</span>' in history

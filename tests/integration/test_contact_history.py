@@ -13,7 +13,15 @@ from tests.events import wait_for
 
 EDITOR = make_actor("editor", permissions=("contacts.view", "contacts.edit", "audit.view"))
 OFFICER = make_actor(
-    "officer", permissions=("contacts.view", "contacts.edit", "contacts.delete", "audit.view", "gdpr.officer")
+    "officer",
+    permissions=(
+        "contacts.view",
+        "contacts.edit",
+        "contacts.delete",
+        "audit.view",
+        "gdpr.officer",
+        "fields.manage",
+    ),
 )
 
 
@@ -84,3 +92,31 @@ def test_g3_the_history_is_in_the_access_report(cluster):
     (change,) = report["sections"]["field_changes"]  # the city and its address entry: one change
     assert change["field"] == "addresses"  # erasure empties it: tests/integration/test_gdpr_erasure.py
     assert (change["old_value"][0]["city"], change["new_value"][0]["city"]) == ("Oulu", "Kemi")
+
+
+def test_issue13_5_custom_values_and_merges_are_in_the_history_too(cluster, clean_databases):
+    """Custom values changed with the contact or alone are recorded as custom.<key>; a merge records what
+    the survivor took and keeps the merged contact's history on the survivor."""
+    contacts = cluster.contacts
+    contacts.create_custom_field({"key": "seura", "label_fi": "Seura", "field_type": "text"})
+    anna = contacts.create_contact({"first_name": "Anna", "last_name": "Aalto", "custom": {"seura": "HIFK"}})
+    contacts.update_contact(anna["id"], {"custom": {"seura": "Jokerit"}, "city": "Oulu"})
+    contacts.set_custom_values(anna["id"], {"seura": None})
+    contacts.set_custom_values(anna["id"], {"seura": None})  # no change: nothing recorded
+    custom = [
+        (item["old_value"], item["new_value"])
+        for item in reversed(contacts.contact_changes(anna["id"])["items"])
+        if item["field"] == "custom.seura"
+    ]
+    assert custom == [("HIFK", "Jokerit"), ("Jokerit", None)]
+
+    copy = contacts.create_contact({"first_name": "Anna", "last_name": "Aalto", "email": "anna@example.fi"})
+    contacts.update_contact(copy["id"], {"custom": {"seura": "Kärpät"}})
+    contacts.merge_contacts(anna["id"], [copy["id"]], {"email": copy["id"], "custom.seura": copy["id"]})
+    fields = [item["field"] for item in contacts.contact_changes(anna["id"])["items"]]
+    assert fields.count("custom.seura") == 4  # Anna's two, the copy's one (moved), the merge's one
+    newest = contacts.contact_changes(anna["id"])["items"][:3]
+    by_field = {item["field"]: item for item in newest}
+    assert by_field["custom.seura"]["old_value"] is None and by_field["custom.seura"]["new_value"] == "Kärpät"
+    assert by_field["emails"]["new_value"][0]["address"] == "anna@example.fi"
+    assert history_rows(clean_databases, copy["id"]) == []  # nothing left under the merged id

@@ -116,6 +116,14 @@ def test_i1_undo_restores_and_deletes_and_is_refused_after_a_change(contacts, cl
     assert (result["deleted"], result["restored"]) == (1, 1)
     assert contacts.get_contact(existing["id"])["city"] is None
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 1
+    # The history tells both: the import filled the city, the undo emptied it again (issue 13 item 5).
+    cities = [
+        (item["old_value"], item["new_value"])
+        for item in reversed(contacts.contact_changes(existing["id"])["items"])
+        if item["field"] == "addresses"
+    ]
+    assert [(old is None, new is None) for old, new in cities] == [(True, False), (False, True)]
+    assert cities[0][1][0]["city"] == "Oulu"
     assert len(outbox(clean_databases, "import_undone")) == 1
     second = str(uuid.uuid4())
     created = contacts.upsert_batch(second, 1, rows({"last_name": "Toinen"}), {})

@@ -110,13 +110,14 @@ def display_value(field: Mapping[str, Any], value: Any, language: str = "fi") ->
     if field_type == "multi_choice":
         return ", ".join(labels.get(item, item) for item in value)
     if field_type == "boolean":
-        return {"fi": ("Kyllä", "Ei"), "en": ("Yes", "No")}[language][0 if value else 1]
+        words = {"fi": ("Kyllä", "Ei"), "sv": ("Ja", "Nej")}.get(language, ("Yes", "No"))
+        return words[0 if value else 1]
     if field_type == "number":
         text = number_text(value)
-        return text.replace(".", ",") if language == "fi" else text
+        return text.replace(".", ",") if language in ("fi", "sv") else text
     if field_type == "date":
         day = date.fromisoformat(value)
-        return f"{day.day}.{day.month}.{day.year}" if language == "fi" else day.isoformat()
+        return f"{day.day}.{day.month}.{day.year}" if language in ("fi", "sv") else day.isoformat()
     return str(value)
 
 

@@ -13,6 +13,7 @@ from services.contacts.counting import audit_derived
 from services.contacts.custom_fields import rules, storage
 from services.contacts.custom_fields.contract import CustomField, CustomFieldInput
 from services.contacts.custom_fields.values import write_custom_values
+from services.contacts.history import storage as history
 
 MANAGE = "fields.manage"
 FIELD = CustomField()
@@ -134,9 +135,11 @@ class CustomFieldsRpc(ContactsCore):
         actor = self.context.require("contacts.edit")
         with self.db.transaction() as session:
             contact = self._existing(session, contact_id, for_update=True)
+            before = storage.active_values(session, contact["id"])
             changed = write_custom_values(session, contact["id"], values, actor=actor)
             custom = storage.active_values(session, contact["id"])
             if changed:
+                history.record_custom(session, contact["id"], actor.username, before, custom)
                 contact = contact_storage.update_contact(session, contact["id"], {})
                 self._record_change(
                     session, actor, "contact.updated", "contact_updated", contact, changed, custom=custom

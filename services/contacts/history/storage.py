@@ -1,12 +1,14 @@
-"""All SQL of a contact's change history: one row per changed field, written in the change's transaction,
-read newest first."""
+"""All SQL of a contact's change history: one row per changed field (standard fields by name, custom fields
+as ``custom.<key>``), written in the change's transaction, read newest first. Every write path records:
+the contact form and API, custom values alone, an import's overwrites and their undo, and a merge (whose
+survivor also takes over the merged contacts' history)."""
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from services.contacts.models import contact_changes
 
@@ -66,3 +68,25 @@ def recent(session, contact_id, limit):
         .limit(limit)
     )
     return [dict(row._mapping) for row in session.execute(query)]
+
+
+def record_custom(session, contact_id, actor_username, before, after):
+    """One row per custom field ({key: value} before and after) whose value differs, as custom.<key>."""
+    keys = sorted(set(before) | set(after))
+    return record(
+        session,
+        contact_id,
+        actor_username,
+        {f"custom.{key}": before.get(key) for key in keys},
+        {f"custom.{key}": after.get(key) for key in keys},
+        [f"custom.{key}" for key in keys],
+    )
+
+
+def move_to_survivor(session, survivor_id, merged_ids):
+    """A merge: the merged contacts' history becomes the survivor's (before they are deleted)."""
+    session.execute(
+        update(contact_changes)
+        .where(contact_changes.c.contact_id.in_(merged_ids))
+        .values(contact_id=survivor_id)
+    )

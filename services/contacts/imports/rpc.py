@@ -11,6 +11,7 @@ from nameko.rpc import rpc
 from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.contacts import rich_fields, scopes
+from services.contacts import storage as contact_storage
 from services.contacts.consents import storage as consent_storage
 from services.contacts.contract import ContactInput, whole_contact_errors
 from services.contacts.core import ContactsCore
@@ -382,7 +383,11 @@ class ImportsRpc(ContactsCore):
             before["custom"] = custom_storage.active_values(session, contact["id"])
             write_custom_values(session, contact["id"], custom_given, actor=self.context.actor)
         stored = import_storage_update(session, contact["id"], changed)
-        history.record(session, contact["id"], self.context.actor.username, contact, stored, sorted(changed))
+        username = self.context.actor.username
+        history.record(session, contact["id"], username, contact, stored, sorted(changed))
+        if custom_given:
+            after = custom_storage.active_values(session, contact["id"])
+            history.record_custom(session, contact["id"], username, before["custom"], after)
         return {
             "result": {**result, "action": "updated"},
             "change": _change(import_id, chunk_no, stored, "updated", before),
@@ -483,11 +488,21 @@ class ImportsRpc(ContactsCore):
                 before = dict(change["before"] or {})
                 custom = before.pop("custom", None)
                 if before:
+                    now = contact_storage.get_contact(session, change["contact_id"])
                     import_storage.restore_contact(session, change["contact_id"], before)
+                    back = contact_storage.get_contact(session, change["contact_id"])
+                    history.record(session, change["contact_id"], actor.username, now, back, sorted(before))
                 if custom is not None:
                     current = custom_storage.active_values(session, change["contact_id"])
                     reset = {key: custom.get(key) for key in current if current.get(key) != custom.get(key)}
                     write_custom_values(session, change["contact_id"], reset)
+                    history.record_custom(
+                        session,
+                        change["contact_id"],
+                        actor.username,
+                        current,
+                        custom_storage.active_values(session, change["contact_id"]),
+                    )
             import_storage.delete_contacts(session, created)
             import_storage.mark_undone(session, import_id)
             details = {

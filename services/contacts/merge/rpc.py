@@ -19,6 +19,7 @@ from services.contacts.contract import EDITABLE_FIELDS, SUMMARY_FIELDS, Contact,
 from services.contacts.core import ContactsCore
 from services.contacts.custom_fields import storage as custom_storage
 from services.contacts.groups import tree
+from services.contacts.history import storage as history
 from services.contacts.merge import rules, storage
 from services.contacts.merge.contract import Candidate, CandidatePair
 from services.contacts.paid_membership import storage as paid_membership_storage
@@ -241,11 +242,20 @@ class MergeRpc(ContactsCore):
             consent_storage.move_to_survivor(session, survivor_key, merged_keys)  # G1
             paid_membership_storage.move_to_survivor(session, survivor_key, merged_keys)  # B4
             storage.redirect(session, survivor_key, merged_keys, actor.username or actor.id)
+            history.move_to_survivor(session, survivor_key, merged_keys)
             storage.delete_contacts(session, merged_keys)
             storage.forget_pairs_of(session, survivor_key)
             names_text = person_rules.alt_names_text(person_storage.names_of(session, survivor_key))
             contact = contact_storage.update_contact(
                 session, survivor_key, {**changed, "alt_names_text": names_text}
+            )
+            history.record(session, survivor_key, actor.username, survivor, contact, sorted(changed))
+            history.record_custom(
+                session,
+                survivor_key,
+                actor.username,
+                survivor["custom"],
+                custom_storage.active_values(session, survivor_key),
             )
             changed_fields = sorted(changed) + sorted(
                 f"custom.{key}" for key, source in custom_from.items() if source != str(survivor_key)
