@@ -8,7 +8,7 @@ import re
 
 from werkzeug.wrappers import Response
 
-from gateway.billing.api import bank_file_body, file_answer
+from gateway.billing.api import BANK_FILE_SECONDS, bank_file_body, file_answer
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -275,7 +275,13 @@ class BillingWebRoutes(GatewayCore):
         t = Translator(language_of(request))
         try:
             name, data = bank_file_body(request)  # the same bounded read as the API's
-            result = self.call("billing", "import_bank_file", name, base64.b64encode(data).decode())
+            result = self.call(
+                "billing",
+                "import_bank_file",
+                name,
+                base64.b64encode(data).decode(),
+                timeout=BANK_FILE_SECONDS,
+            )
         except ValidationFailed as exc:
             return self._payments_page(request, principal, errors=problems(exc, t), status=422)
         return self._payments_page(request, principal, result=result)

@@ -5,6 +5,7 @@ the access report and erasure of a person's invoices (G3, G4)."""
 
 import base64
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
@@ -327,6 +328,64 @@ def test_b4_real_bank_files_matched_by_reference_once_with_an_unmatched_queue(bi
         ]
 
     assert len(wait_for(lambda: len(unmatched_events()) >= 2 and unmatched_events())) == 2
+
+
+def camt054(entries, iban="FI2112345600000785"):
+    """A small camt.054: ``entries`` = [(archive id, [(amount, reference), ...]), ...], one entry each."""
+    ns = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
+    body = []
+    for archive, transactions in entries:
+        details = "".join(
+            f'<TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls><RmtInf><Strd>'
+            f"<CdtrRefInf><Ref>{reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"
+            for amount, reference in transactions
+        )
+        total = sum(Decimal(amount) for amount, _ in transactions)
+        body.append(
+            f'<Ntry><Amt Ccy="EUR">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+            f"<BookgDt><Dt>2027-02-01</Dt></BookgDt><AcctSvcrRef>{archive}</AcctSvcrRef>"
+            f"<NtryDtls>{details}</NtryDtls></Ntry>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{ns}"><BkToCstmrDbtCdtNtfctn><Ntfctn>'
+        f"<Acct><Id><IBAN>{iban}</IBAN></Id></Acct>{''.join(body)}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+    ).encode()
+
+
+def test_b4_payments_of_one_invoice_in_one_file_add_up_and_an_overlapping_file_counts_none_twice(
+    billing, clean_databases
+):
+    """B4, set-based matching: two payments of one invoice in one file add up as two files would (one
+    invoice_paid when the second completes it); a second file repeating one of them (same archive id)
+    records only its new payment; an entry repeated inside a file is recorded once."""
+    payer = person(billing.contacts, "Kaksi", "Erää")
+    invoice = invoice_numbered(billing, clean_databases, 5100, payer, "100.00")
+    other = invoice_numbered(billing, clean_databases, 5200, payer, "20.00")
+    first = camt054([("ARC-1", [("60.00", invoice["reference"]), ("40.00", invoice["reference"])])])
+    result = billing.billing.import_bank_file("kaksi.xml", base64.b64encode(first).decode())
+    assert (result["new"], result["matched"], result["unmatched"]) == (2, 2, 0)
+    paid = billing.billing.get_invoice(invoice["id"])
+    assert (paid["status"], paid["open_amount"]) == ("paid", "0.00")
+    overlapping = camt054(
+        [
+            ("ARC-1", [("60.00", invoice["reference"]), ("40.00", invoice["reference"])]),
+            ("ARC-2", [("25.00", other["reference"])]),
+            ("ARC-2", [("25.00", other["reference"])]),
+        ]
+    )
+    again = billing.billing.import_bank_file("limittain.xml", base64.b64encode(overlapping).decode())
+    assert (again["new"], again["duplicate"], again["matched"]) == (1, 3, 1)
+    assert billing.billing.get_invoice(invoice["id"])["status"] == "paid"  # not paid twice over
+    assert billing.billing.get_invoice(other["id"])["status"] == "overpaid"
+    with clean_databases["billing"].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM payments")).scalar() == 3
+        events = (
+            conn.execute(text("SELECT payload FROM outbox WHERE routing_key = 'invoice_paid'"))
+            .scalars()
+            .all()
+        )
+    assert sorted(event["invoice_id"] for event in events) == sorted([invoice["id"], other["id"]])
+    assert next(e for e in events if e["invoice_id"] == invoice["id"])["paid_amount"] == "100.00"
 
 
 def test_b4_a_file_for_another_account_or_broken_is_refused_and_records_nothing(billing, clean_databases):

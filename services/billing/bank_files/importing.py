@@ -1,8 +1,13 @@
 """Taking a bank file (B4): read it whole (a bad file records nothing), check it is for one of our
-accounts, record each payment once by archive id, match each new one. One transaction per file."""
+accounts, record each payment once by archive id, match the new ones. One transaction per file, one bank
+file at a time; the writes are set-based (one read of the invoices, COPY of the payments and the events,
+one UPDATE of the invoices), so 100,000 payments take seconds (bench/bank_file_bench.py)."""
+
+import uuid
 
 from services.billing.bank_files import matching, reading, storage
 from services.billing.bank_files.errors import BankFileError
+from services.billing.invoices import storage as invoice_storage
 
 
 def import_file(session, outbox, settings, file_name, data, username):
@@ -16,6 +21,7 @@ def import_file(session, outbox, settings, file_name, data, username):
                 account=payment.account,
                 element=payment.location,
             )
+    storage.lock_bank_imports(session)
     bank_file = storage.insert_file(
         session,
         {
@@ -26,11 +32,15 @@ def import_file(session, outbox, settings, file_name, data, username):
             "payments_duplicate": 0,
         },
     )
-    counts = {"new": 0, "duplicate": 0, "matched": 0, "unmatched": 0}
+    recorded = storage.recorded_archive_ids(session, [payment.archive_id for payment in found])
+    new = []
     for payment in found:
-        row = storage.insert_payment(
-            session,
+        if payment.archive_id in recorded:
+            continue
+        recorded.add(payment.archive_id)  # the same archive id twice in one file: recorded once
+        new.append(
             {
+                "id": uuid.uuid4(),
                 "archive_id": payment.archive_id,
                 "bank_file_id": bank_file["id"],
                 "account": payment.account,
@@ -42,14 +52,19 @@ def import_file(session, outbox, settings, file_name, data, username):
                 "payer_name": payment.payer_name,
                 "payer_iban": payment.payer_iban,
                 "location": payment.location,
-                "status": "unmatched",
-            },
+            }
         )
-        if row is None:
-            counts["duplicate"] += 1
-            continue
-        counts["new"] += 1
-        outcome = matching.match_by_reference(session, outbox, row)
-        counts["matched" if outcome == "matched" else "unmatched"] += 1
-    storage.set_file_counts(session, bank_file["id"], counts["new"], counts["duplicate"])
-    return {"file": bank_file, **counts}
+    decided = matching.match_file(session, new)
+    storage.copy_payments(session, decided.payments)
+    invoice_storage.write_payments(session, decided.invoices)
+    outbox.events(session, "invoice_paid", decided.paid_events)
+    outbox.events(session, "payment_unmatched", decided.unmatched_events)
+    storage.set_file_counts(session, bank_file["id"], len(new), len(found) - len(new))
+    matched = decided.matched
+    return {
+        "file": bank_file,
+        "new": len(new),
+        "duplicate": len(found) - len(new),
+        "matched": matched,
+        "unmatched": len(new) - matched,
+    }

@@ -1,8 +1,8 @@
 """SQL of bank files and payments (B4): a file's new payments inserted once per archive id, the unmatched
 queue, and suggestions for matching one by hand."""
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Text, any_, bindparam, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from services.billing.models import bank_files, invoices, payments
 
@@ -13,19 +13,52 @@ def insert_file(session, values):
     )
 
 
-def insert_payment(session, values):
-    """The payment, or None if its archive id is already recorded (the same or an overlapping file)."""
-    row = (
-        session.execute(
-            pg_insert(payments)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["archive_id"])
-            .returning(*payments.c)
-        )
-        .mappings()
-        .first()
+def lock_bank_imports(session):
+    """One bank file at a time (until this transaction ends): a file's new payments are those whose archive
+    ids are not recorded yet, and two files carrying the same payment must not both count it."""
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext('piiri.billing.bank_file_import'))"))
+
+
+def recorded_archive_ids(session, archive_ids):
+    """Those of ``archive_ids`` already recorded (by an earlier file)."""
+    if not archive_ids:
+        return set()
+    wanted = bindparam("archive_ids", sorted(set(archive_ids)), type_=ARRAY(Text))
+    return set(
+        session.execute(select(payments.c.archive_id).where(payments.c.archive_id == any_(wanted))).scalars()
     )
-    return dict(row) if row else None
+
+
+PAYMENT_COLUMNS = (
+    "id",
+    "archive_id",
+    "bank_file_id",
+    "account",
+    "booked_on",
+    "paid_on",
+    "amount",
+    "reference",
+    "reference_source",
+    "payer_name",
+    "payer_iban",
+    "location",
+    "status",
+    "unmatched_reason",
+    "invoice_id",
+    "matched_by",
+)
+
+
+def copy_payments(session, rows):
+    """A file's new payments, matched or not (matching.match_file), in one COPY; matched_at is now."""
+    if not rows:
+        return
+    cursor = session.connection().connection.driver_connection.cursor()
+    columns = ", ".join(PAYMENT_COLUMNS)
+    with cursor.copy(f"COPY payments ({columns}, matched_at) FROM STDIN") as copy:
+        for row in rows:
+            matched_at = "now" if row["status"] == "matched" else None
+            copy.write_row([row.get(column) for column in PAYMENT_COLUMNS] + [matched_at])
 
 
 def set_file_counts(session, file_id, new, duplicate):

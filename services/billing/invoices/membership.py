@@ -23,7 +23,13 @@ def _covered(session, invoice):
 
 def paid_event(session, invoice, paid: Decimal, status, paid_on):
     """The ``invoice_paid`` payload of ``invoice`` now that ``paid`` reached its total."""
-    period, members = _covered(session, invoice)
+    period, _ = _covered(session, invoice)
+    return paid_event_of(invoice, period, paid, status, paid_on)
+
+
+def paid_event_of(invoice, period, paid: Decimal, status, paid_on):
+    """The same, given the membership period of the invoice's fee type (a bank file reads each once)."""
+    members = [str(key) for key in (invoice["contact_id"], invoice.get("partner_id")) if key]
     return {
         "invoice_id": str(invoice["id"]),
         "invoice_number": invoice["number"],

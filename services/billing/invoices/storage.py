@@ -2,9 +2,9 @@
 "already invoiced for this fee" look-up, and payments applied to an invoice."""
 
 import uuid
-from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Text, any_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.billing.models import invoice_lines, invoices, number_counters, payers, vat_rates
@@ -133,11 +133,57 @@ def set_status(session, invoice_id, status):
     session.execute(update(invoices).where(invoices.c.id == invoice_id).values(status=status))
 
 
-def add_payment(session, invoice, amount, booked_on, status):
-    """Add ``amount`` to the invoice's paid amount, with its new status; paid_on when it became paid."""
-    paid = Decimal(invoice["paid_amount"]) + amount
-    values = {"paid_amount": paid, "status": status}
-    if status in ("paid", "overpaid") and invoice["paid_on"] is None:
-        values["paid_on"] = booked_on
+def add_payment(session, invoice, values):
+    """Write a payment's effect on the invoice ({paid_amount, status, paid_on}: matching.after_payment)."""
     session.execute(update(invoices).where(invoices.c.id == invoice["id"]).values(**values))
     return {**invoice, **values}
+
+
+MATCHING_COLUMNS = (  # what matching a payment reads of its invoice (membership.paid_event_of included)
+    "id",
+    "number",
+    "reference",
+    "status",
+    "total",
+    "paid_amount",
+    "paid_on",
+    "fee_type_id",
+    "contact_id",
+    "partner_id",
+)
+
+
+def by_references(session, wanted, lock=False):
+    """{reference: invoice (MATCHING_COLUMNS)} of the invoices with these references (a bank file's, in
+    one statement)."""
+    if not wanted:
+        return {}
+    references = bindparam("references", sorted(wanted), type_=ARRAY(Text))
+    columns = [invoices.c[name] for name in MATCHING_COLUMNS]
+    query = select(*columns).where(invoices.c.reference == any_(references)).order_by(invoices.c.id)
+    rows = session.execute(query.with_for_update() if lock else query).mappings()
+    return {row["reference"]: dict(row) for row in rows}
+
+
+def write_payments(session, changed):
+    """A bank file's effect on its invoices ({invoice id: {paid_amount, status, paid_on}}), by COPY into
+    a scratch table and one UPDATE."""
+    if not changed:
+        return
+    session.execute(
+        text(
+            "CREATE TEMP TABLE paid_invoices (id uuid PRIMARY KEY, paid_amount numeric(12, 2),"
+            " status text, paid_on date) ON COMMIT DROP"
+        )
+    )
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy("COPY paid_invoices (id, paid_amount, status, paid_on) FROM STDIN") as copy:
+        for key, values in changed.items():
+            copy.write_row((key, values["paid_amount"], values["status"], values["paid_on"]))
+    session.execute(
+        text(
+            "UPDATE invoices SET paid_amount = p.paid_amount, status = p.status, paid_on = p.paid_on"
+            " FROM paid_invoices p WHERE invoices.id = p.id"
+        )
+    )
+    session.execute(text("DROP TABLE paid_invoices"))
