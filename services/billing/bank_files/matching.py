@@ -29,9 +29,12 @@ def match_by_reference(session, outbox, payment):
 
 
 def apply(session, outbox, payment, invoice, matched_by):
-    """Add the payment to the invoice (locked by the caller) and record the match."""
+    """Add the payment to the invoice (locked by the caller) and record the match. An invoice with
+    reminders owes their fees and interest too (B4): it is paid when the payments cover the total and
+    those charges (allocated costs first, then interest, then principal: docs/reminders.md)."""
     paid = Decimal(invoice["paid_amount"]) + Decimal(payment["amount"])
-    status = rules.status_after(Decimal(invoice["total"]), paid, credited=False)
+    owed = Decimal(invoice["total"]) + rules.charges_of(invoice)
+    status = rules.status_after(owed, paid, credited=False)
     was_paid = invoice["status"] in ("paid", "overpaid")
     updated = invoice_storage.add_payment(
         session, invoice, Decimal(payment["amount"]), payment["booked_on"], status
