@@ -102,7 +102,7 @@ class BillingWorker:
                 self.db, self.settings, run, self._fetch_payers, {"config": self.config}, self._beat(run_id)
             )
         except reminder_rules.MissingRate:
-            self._fail_reminders(run_id, "billing.reference_rate_missing")
+            self._fail_reminders(run_id, "billing.reminder_run_rate_missing")
         except PiiriError as exc:
             self._fail_reminders(run_id, exc.message)
         except BrokerUnavailable:
