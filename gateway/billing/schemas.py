@@ -204,6 +204,11 @@ class ReminderLevels(Schema):
             "description": "40 € compensation on a business receivable's first reminder instead of fees."
         }
     )
+    business_commercial = fields.Boolean(
+        metadata={
+            "description": "Organisations' invoices are commercial payments (30/2013): interest + 8 points."
+        }
+    )
     interest = fields.Boolean(metadata={"description": "Late-payment interest is charged."})
     payment_days = fields.Integer(
         metadata={"description": "Days a reminder gives to pay (its new due date)."}

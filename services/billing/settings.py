@@ -40,7 +40,8 @@ class BillingSettings:
 
 # Laki saatavien perinnästä (513/1999) 10 a § 1 mom. 1 k.: at most 5 € for a payment reminder of a
 # consumer receivable; 10 b §: a charged reminder at the earliest 14 days after the due date or the previous
-# charged reminder; Piiri charges at most three reminders of one consumer receivable (docs/reminders.md).
+# charged reminder; Piiri charges at most three reminders of one consumer receivable (its own cap, see
+# docs/reminders.md).
 CONSUMER_FEE_LIMIT = Decimal("5.00")
 CONSUMER_FEE_DAYS = 14
 CONSUMER_CHARGED_LIMIT = 3
@@ -57,6 +58,7 @@ class ReminderSettings:
     fee_consumer: Decimal = Decimal("5.00")
     fee_business: Decimal = Decimal("5.00")
     business_compensation: bool = False
+    business_commercial: bool = True  # organisations' invoices are payments under 30/2013 (Korkolaki 4 a §)
     interest: bool = True
     payment_days: int = 14
     collection_days: int = 14  # days after the last reminder's due date before an invoice goes to collection
@@ -91,6 +93,7 @@ def reminder_settings(config) -> ReminderSettings:
         fee_consumer=_money(config, "BILLING_REMINDER_FEE_CONSUMER", "5.00"),
         fee_business=_money(config, "BILLING_REMINDER_FEE_BUSINESS", "5.00"),
         business_compensation=_flag(config, "BILLING_REMINDER_B2B_COMPENSATION", False),
+        business_commercial=_flag(config, "BILLING_REMINDER_B2B_COMMERCIAL", True),
         interest=_flag(config, "BILLING_REMINDER_INTEREST", True),
         payment_days=int(config.get("BILLING_REMINDER_PAYMENT_DAYS") or 14),
         collection_days=int(config.get("BILLING_REMINDER_COLLECTION_DAYS") or 14),
@@ -112,6 +115,11 @@ def check_reminders(settings: ReminderSettings) -> None:
         raise BadSettings(
             f"BILLING_REMINDER_FEE_BUSINESS: {settings.fee_business} € is above {B2B_COMPENSATION} €, the "
             "standard compensation of 513/1999 10 e § (a reminder costs a business no more than that)"
+        )
+    if settings.business_compensation and not settings.business_commercial:
+        raise BadSettings(
+            "BILLING_REMINDER_B2B_COMPENSATION needs BILLING_REMINDER_B2B_COMMERCIAL: the 40 € compensation "
+            "(513/1999 10 e §) is for payments under the act on commercial payment terms (30/2013)"
         )
     if not 7 <= settings.payment_days <= 60 or not 0 <= settings.collection_days <= 365:
         raise BadSettings(

@@ -1,8 +1,10 @@
 """Reminder rules (B4), pure: which level an overdue invoice is due for and why one is left out, the fee of a
 level for a consumer or business receivable, late-payment interest from the dated reference-rate table
-(actual days / 365, Decimal, rounded once, half up to the cent) and how a payment is allocated (costs,
-then interest, then principal). The law behind each rule: docs/reminders.md."""
+(actual/actual: each day at 1/365 of the yearly rate, 1/366 in a leap year; Decimal, rounded once, half up
+to the cent) and how a payment is allocated (costs, then interest, then principal). The law behind each
+rule: docs/reminders.md."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,7 +18,6 @@ from services.billing.settings import (
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-YEAR_DAYS = Decimal(365)
 # Korkolaki 633/1982 4 § 1 mom.: reference rate + 7 points; 4 a § (payments under 30/2013): + 8 points.
 MARGIN = {"consumer": Decimal(7), "business": Decimal(8)}
 PREVIEW_LIST_LIMIT = 200
@@ -55,7 +56,8 @@ class InterestPart:
 
 def interest_parts(principal: Decimal, start: date, end: date, rates: dict[date, Decimal], receivable: str):
     """The interest on ``principal`` for the days ``start``..``end`` (inclusive), split at each half-year
-    (a new reference rate, Korkolaki 12 §): amount = principal x rate / 100 x days / 365, exact."""
+    (a new reference rate, Korkolaki 12 §): amount = principal x rate / 100 x days / days of that year
+    (366 in a leap year; a part never spans two years), exact."""
     parts: list[InterestPart] = []
     if principal <= 0 or end < start:
         return parts
@@ -68,7 +70,8 @@ def interest_parts(principal: Decimal, start: date, end: date, rates: dict[date,
         last = min(end, following - timedelta(days=1))
         days = (last - day).days + 1
         rate = rates[period] + MARGIN[receivable]
-        amount = principal * rate / Decimal(100) * Decimal(days) / YEAR_DAYS
+        year_days = Decimal(366 if calendar.isleap(day.year) else 365)
+        amount = principal * rate / Decimal(100) * Decimal(days) / year_days
         parts.append(InterestPart(day, last, days, rate, amount))
         day = last + timedelta(days=1)
     return parts
@@ -89,8 +92,9 @@ def interest(principal: Decimal, start: date, end: date, rates: dict[date, Decim
 def level_fee(settings: ReminderSettings, receivable: str, level: int, gap_days: int, charged_before: int):
     """The fee of reminder ``level`` (1-based) ``gap_days`` after the due date or the previous reminder.
 
-    Consumer: the configured fee (at most 5 €, checked at start-up) only for a reminder 14 days or more
-    after the due date or the previous reminder, and for at most three reminders (513/1999 10 a-10 c §).
+    Consumer: the configured fee (at most 5 €, 513/1999 10 a §, checked at start-up) only for a reminder
+    14 days or more after the due date or the previous reminder (10 b §), and for at most three reminders
+    (Piiri's cap, docs/reminders.md).
     Business: the configured fee, or, with the 40 € compensation on, 40 € on the first reminder and nothing
     after it (10 e §: the compensation covers the creditor's own collection costs)."""
     if receivable == "business":
@@ -184,8 +188,10 @@ def price(candidate: Candidate, due: Due, on: date, settings: ReminderSettings, 
     charged_to = [r["interest_to"] for r in candidate.reminders if r.get("interest_to")]
     start = (max(charged_to) if charged_to else invoice["due_date"]) + timedelta(days=1)
     parts: list[InterestPart] = []
+    # Korkolaki 4 a § (+8 points) is for payments under 30/2013 only; otherwise 4 § (+7) for everyone.
+    margin = receivable if settings.business_commercial else "consumer"
     if settings.interest:
-        amount, parts = interest(principal_open, start, on, rates, receivable)
+        amount, parts = interest(principal_open, start, on, rates, margin)
     else:
         amount = ZERO
     fees_open = fees_before - paid.fees + fee

@@ -106,6 +106,7 @@ def levels_view(settings):
         "fee_consumer": money.text(settings.fee_consumer),
         "fee_business": money.text(settings.fee_business),
         "business_compensation": settings.business_compensation,
+        "business_commercial": settings.business_commercial,
         "interest": settings.interest,
         "payment_days": settings.payment_days,
         "collection_days": settings.collection_days,

@@ -81,6 +81,19 @@ def test_b4_interest_splits_at_the_half_year_and_is_rounded_once():
     assert [(part.days, part.rate) for part in parts] == [(15, Decimal("10.50")), (15, Decimal("10.00"))]
     assert sum(part.amount for part in parts) == Decimal(615) / Decimal(365)
     assert amount == Decimal("1.68")
+    # actual/actual: a day of a leap year is 1/366 of the yearly rate (2024: 4.50 % + 7 = 11.50 %)
+    leap, _ = rules.interest(
+        Decimal("366.00"),
+        date(2024, 1, 1),
+        date(2024, 1, 10),
+        {date(2024, 1, 1): Decimal("4.50")},
+        "consumer",
+    )
+    assert leap == Decimal("1.15")  # 366 x 11.5 % x 10/366 = 1.15 exactly
+    non_commercial = ReminderSettings(business_commercial=False)
+    candidate = rules.Candidate(dict(INVOICE), [])
+    business = remind(candidate, date(2026, 6, 5), receivable="business", settings=non_commercial)
+    assert business["interest_rate"] == "9.50"  # 4 § (+7): the organisation's fee is not a 30/2013 payment
     with pytest.raises(rules.MissingRate) as missing:
         rules.interest(Decimal("10.00"), date(2026, 12, 20), date(2027, 1, 5), rates, "consumer")
     assert missing.value.half_year == date(2027, 1, 1)
@@ -130,6 +143,10 @@ def test_b4_a_consumer_fee_above_the_limit_is_refused_with_the_setting_and_law_n
         reminder_settings({"BILLING_REMINDER_FEE_CONSUMER": "4.999"})
     with pytest.raises(BadSettings):
         reminder_settings({"BILLING_REMINDER_LEVELS": "14,x"})
+    with pytest.raises(BadSettings):
+        reminder_settings(
+            {"BILLING_REMINDER_B2B_COMPENSATION": "true", "BILLING_REMINDER_B2B_COMMERCIAL": "false"}
+        )
     made = reminder_settings({"BILLING_REMINDER_LEVELS": "10, 20", "BILLING_REMINDER_INTEREST": "false"})
     assert made.levels == (10, 20) and made.interest is False
 
