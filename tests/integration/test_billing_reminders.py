@@ -149,6 +149,18 @@ def test_b4_reminder_run_preview_run_twice_payment_pdf_collection(run_services, 
         charges = Decimal(invoice["reminder_fees"]) + Decimal(invoice["reminder_interest"])
         assert invoice["reminder_fees"] == "15.00" and Decimal(invoice["open_amount"]) == 100 + charges
 
+        # Anna pays the invoice's 100.00 from the bank: it pays the fees and interest first, so 15.00 +
+        # interest of the principal stays open and the invoice is partly paid (still for collection).
+        paid = cluster.billing.import_bank_file("muistutus.SVM", ktl(anna_invoice["reference"], 10000))
+        assert paid["matched"] == 1, paid
+        invoice = cluster.billing.get_invoice(anna_invoice["id"])
+        assert invoice["status"] == "partly_paid" and Decimal(invoice["open_amount"]) == charges
+        owed = next(
+            i for i in cluster.billing.collection_list()["items"] if i["invoice_number"] == invoice["number"]
+        )
+        assert (owed["fees_open"], owed["interest_open"]) == ("0.00", "0.00")
+        assert Decimal(owed["principal_open"]) == charges
+
 
 def test_b4_a_reminder_run_that_crashed_mid_way_resumes_at_its_cursor(run_services, rpc, clean_databases):
     run_services(ContactsService, AuditService, BillingService, extra_config=BILLING)  # no worker yet
@@ -222,6 +234,20 @@ def test_b4_rate_table_access_report_and_erasure_of_reminders(run_services, rpc,
     assert summary["reminders_pseudonymised"] == 1
     with clean_databases["billing"].connect() as conn:
         assert conn.execute(text("SELECT delivery_address FROM reminders")).scalar_one() is None
+
+
+def ktl(reference, cents):
+    """A Finnish reference-payment file (KTL) with one payment of ``cents`` to ``reference`` (base64)."""
+    payment = (
+        "3" + "12345600000785" + "261201" + "261201" + "MUISTUTUS0000001" + reference.rjust(20, "0")
+        + "MAKSAJA ANNA" + "1A" + f"{cents:010d}" + "0A "
+    )  # fmt: skip
+    lines = [
+        "0261201120047020840699" + "1".ljust(68),
+        payment,
+        f"9{1:06d}{cents:011d}{0:06d}{0:011d}".ljust(90),
+    ]
+    return base64.b64encode("\r\n".join(lines).encode()).decode()
 
 
 def invoice_key(invoice):
