@@ -65,6 +65,15 @@ CHANNELS: dict[str, Callable[[Document, Payer, Any], Outcome]] = {
 }
 
 
+def channel_for(invoice: dict, einvoice_address: tuple | None) -> str:
+    """How an invoice's reminder goes: by e-invoice where the invoice was e-invoiced, else the way the
+    invoice was delivered when that channel is here (an "email" channel once it is added), else print."""
+    if einvoice_address:
+        return "einvoice"
+    chosen = invoice.get("delivery")
+    return chosen if chosen in CHANNELS and chosen != "einvoice" else "print"
+
+
 def deliver(document: Document, payer: Payer, context: Any = None) -> Outcome:
     """Deliver ``document`` to ``payer`` through the payer's channel (an unknown one: failed, named)."""
     channel = CHANNELS.get(payer.delivery)

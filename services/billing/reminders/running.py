@@ -110,8 +110,9 @@ def run(db, settings, run_row, fetch_payers, context, beat=None, batch_size=stor
                     continue
                 values = views.reminder_values(invoice, priced, on, settings.reminders, run_row["id"])
                 address = addresses.get(invoice["id"])
+                values["delivery"] = delivery.channel_for(invoice, address)
                 if address:
-                    values["delivery"], values["delivery_address"] = "einvoice", "|".join(address)
+                    values["delivery_address"] = "|".join(address)
                 if storage.insert_reminder(session, values) is not None:
                     created += 1
                     total += priced["total"]

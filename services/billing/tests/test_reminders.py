@@ -214,6 +214,14 @@ def test_b4_delivery_takes_a_document_and_a_payer_and_a_channel_can_be_added():
     made = delivery.Document("reminder", "r.pdf", lambda: b"%PDF", lambda transmission: b"<x/>", 1042)
     assert delivery.deliver(made, delivery.Payer("Anna", "fi", "print")).status == "ready"
     assert delivery.deliver(made, delivery.Payer("Anna", "fi", "pigeon")).status == "failed"
+    assert delivery.channel_for({"delivery": "einvoice"}, ("003798765432", "003721291126")) == "einvoice"
+    assert delivery.channel_for({"delivery": "einvoice"}, None) == "print"  # never sent: no address
+    assert delivery.channel_for({"delivery": "email"}, None) == "print"  # until an e-mail channel is added
+    delivery.CHANNELS["email"] = delivery.print_channel
+    try:
+        assert delivery.channel_for({"delivery": "email"}, None) == "email"
+    finally:
+        del delivery.CHANNELS["email"]
     no_operator = delivery.deliver(made, delivery.Payer("Anna", "fi", "einvoice"), {"config": {}})
     assert (no_operator.status, no_operator.detail) == ("failed", "billing.einvoice_not_configured")
 
