@@ -1,6 +1,7 @@
 """B4 in headless Chromium: a treasurer previews a reminder run on the reminders page (the overdue invoice
 with its level, fee and interest; the held one left out with its reason, in Finnish), runs it, follows the
-run's page to "valmis", and finds the reminder on the invoice's page with its PDF. Screenshots at 1,400
+run's page to "valmis", and finds the reminder on the invoice's page with its PDF; a reference rate for a
+day that starts no half-year is refused beside its form; the collection page in Swedish. Screenshots at 1,400
 and 390 px ($PIIRI_SCREENS, default /tmp/screens-reminders)."""
 
 import os
@@ -58,6 +59,11 @@ def test_b4_reminder_run_preview_run_and_the_reminder_on_the_invoice_page(system
     log_in(browser, "perija", PASSWORD)
     browser.open("/billing/reminders")
     assert browser.text("h1") == "Maksumuistutukset"
+    browser.fill("#rate-from", "2027-03-01")
+    browser.fill("#rate-value", "2,5")
+    browser.click("#rate-add")
+    browser.wait_for_selector("#rates #form-errors")
+    assert "Kauden on alettava 1.1. tai 1.7." in browser.text("#rates #form-errors")
     browser.click("#reminder-preview")
     browser.wait_for_selector("#reminder-preview-items")
     row = browser.text(f'#reminder-preview-items tr[data-number="{invoice["number"]}"]')
@@ -83,3 +89,6 @@ def test_b4_reminder_run_preview_run_and_the_reminder_on_the_invoice_page(system
         browser.screenshot(path=str(SCREENS / f"reminders-invoice-fi-{width}.png"), full_page=True)
     browser.open(f"/lang/sv?next=/billing/invoices/{invoice['id']}")
     assert "Betalningspåminnelser" in browser.text("#reminders h2")
+    browser.open("/billing/collection")  # the first level only: nobody for collection yet
+    assert browser.text("#collection-total") == "0 fakturor"
+    assert browser.count("#collection-csv") == 1 and browser.count("#collection-xlsx") == 1
