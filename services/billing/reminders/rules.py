@@ -77,6 +77,11 @@ def interest_parts(principal: Decimal, start: date, end: date, rates: dict[date,
     return parts
 
 
+def rates_text(parts) -> str | None:
+    """The yearly rate(s) applied, in order, each once: "9.50", or "10.50/10.00" across a half-year."""
+    return "/".join(dict.fromkeys(str(part.rate.quantize(CENT)) for part in parts)) or None
+
+
 def rounded(amount: Decimal) -> Decimal:
     """The one rounding of interest: the exact sum of its parts, half up to the cent."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -201,9 +206,7 @@ def price(candidate: Candidate, due: Due, on: date, settings: ReminderSettings, 
         "interest": amount,
         "interest_from": start if settings.interest and amount > 0 else None,
         "interest_to": on if settings.interest and amount > 0 else None,
-        "interest_rate": "/".join(dict.fromkeys(str(part.rate.quantize(CENT)) for part in parts)) or None
-        if amount > 0
-        else None,
+        "interest_rate": rates_text(parts) if amount > 0 else None,
         "principal_open": principal_open,
         "fees_open": fees_open,
         "interest_open": interest_open,
