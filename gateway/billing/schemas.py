@@ -9,6 +9,8 @@ from services.billing.contract import EInvoiceSendingList as EInvoiceSendingList
 from services.billing.contract import EInvoiceTransmission as EInvoiceTransmission
 from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
+from services.billing.contract import ReferenceRateInput as ReferenceRateInput
+from services.billing.contract import ReminderRunInput as ReminderRunInput
 from services.billing.contract import RunInput as RunInput
 from services.billing.contract import SingleInvoiceInput as SingleInvoiceInput
 from services.contacts.paid_membership.contract import MembershipFlag as MembershipFlag
@@ -75,11 +77,20 @@ class Invoice(Schema):
     total = fields.String()
     paid_amount = fields.String()
     open_amount = fields.String(
-        metadata={"description": "total - paid_amount (negative: the payer's credit)."}
+        metadata={
+            "description": "total + reminder_fees + reminder_interest - paid_amount "
+            "(negative: the payer's credit)."
+        }
     )
     paid_on = fields.Date(allow_none=True)
     erased_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    payer_kind = fields.String(
+        metadata={"enum": ["person", "organisation"], "description": "B4: consumer or business receivable."}
+    )
+    reminder_fees = fields.String(metadata={"description": "B4: the fees its reminders charged."})
+    reminder_interest = fields.String(metadata={"description": "B4: the late-payment interest charged."})
+    on_hold = fields.Boolean(metadata={"description": "B4: held out of reminders and collection."})
     lines = fields.List(fields.Nested(InvoiceLine))
 
 
@@ -177,3 +188,194 @@ class PaymentsQuery(Schema):
 class MatchInput(Schema):
     invoice_id = fields.UUID(metadata={"description": "The invoice (a suggestion's invoice_id), or"})
     invoice_number = fields.String(metadata={"description": "the number printed on the invoice"})
+
+
+class ReminderLevels(Schema):
+    levels = fields.List(
+        fields.Integer(),
+        metadata={"description": "Days after the due date (1st), then after the previous reminder (next)."},
+    )
+    fee_consumer = fields.String(
+        metadata={"description": "Fee per reminder of a person's invoice (<= 5.00)."}
+    )
+    fee_business = fields.String(metadata={"description": "Fee per reminder of an organisation's invoice."})
+    business_compensation = fields.Boolean(
+        metadata={
+            "description": "40 € compensation on a business receivable's first reminder instead of fees."
+        }
+    )
+    business_commercial = fields.Boolean(
+        metadata={
+            "description": "Organisations' invoices are commercial payments (30/2013): interest + 8 points."
+        }
+    )
+    interest = fields.Boolean(metadata={"description": "Late-payment interest is charged."})
+    payment_days = fields.Integer(
+        metadata={"description": "Days a reminder gives to pay (its new due date)."}
+    )
+    collection_days = fields.Integer(
+        metadata={
+            "description": "Days after the last reminder's due date before the invoice is for collection."
+        }
+    )
+
+
+class ReferenceRate(Schema):
+    valid_from = fields.Date(metadata={"description": "1 January or 1 July: the half-year's first day."})
+    rate = fields.String(metadata={"description": 'The reference rate, percent a year, "2.50".'})
+    builtin = fields.Boolean()
+
+
+class ReminderSettings(ReminderLevels):
+    rates = fields.List(fields.Nested(ReferenceRate))
+
+
+class PlannedReminder(Schema):
+    invoice_id = fields.UUID()
+    number = fields.Integer()
+    contact_id = fields.UUID(allow_none=True)
+    payer_name = fields.String()
+    receivable = fields.String(metadata={"enum": ["consumer", "business"]})
+    due_date = fields.Date()
+    days_overdue = fields.Integer()
+    level = fields.Integer()
+    principal_open = fields.String()
+    fee = fields.String()
+    interest = fields.String()
+    interest_rate = fields.String(allow_none=True, metadata={"description": 'Percent a year: "9.50".'})
+    total = fields.String(metadata={"description": "Open principal + unpaid fees and interest."})
+    new_due_date = fields.Date()
+
+
+class ExcludedInvoice(Schema):
+    invoice_id = fields.UUID()
+    number = fields.Integer()
+    contact_id = fields.UUID(allow_none=True)
+    payer_name = fields.String()
+    due_date = fields.Date()
+    reason = fields.String(
+        metadata={
+            "enum": [
+                "paid",
+                "credited",
+                "erased",
+                "deceased",
+                "on_hold",
+                "not_yet_overdue",
+                "interval_not_passed",
+                "last_level_sent",
+            ]
+        }
+    )
+
+
+class ReminderPreview(Schema):
+    reminder_date = fields.Date()
+    count = fields.Integer()
+    fees = fields.String()
+    interest = fields.String()
+    total = fields.String()
+    items = fields.List(fields.Nested(PlannedReminder), metadata={"description": "At most 200."})
+    excluded = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "reason: count"}
+    )
+    excluded_invoices = fields.List(fields.Nested(ExcludedInvoice), metadata={"description": "At most 200."})
+    levels = fields.Nested(ReminderLevels)
+
+
+class ReminderRun(Schema):
+    id = fields.UUID()
+    reminder_date = fields.Date()
+    actor_username = fields.String()
+    status = fields.String(metadata={"enum": ["queued", "running", "done", "failed"]})
+    reminders_created = fields.Integer()
+    total = fields.String()
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer())
+    error = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ReminderRunList(Schema):
+    items = fields.List(fields.Nested(ReminderRun))
+
+
+class Reminder(Schema):
+    id = fields.UUID()
+    invoice_id = fields.UUID()
+    invoice_number = fields.Integer()
+    payer_name = fields.String()
+    contact_id = fields.UUID(allow_none=True)
+    run_id = fields.UUID(allow_none=True)
+    level = fields.Integer()
+    reminder_date = fields.Date()
+    due_date = fields.Date(metadata={"description": "The new due date the reminder gives."})
+    days_overdue = fields.Integer()
+    receivable = fields.String(metadata={"enum": ["consumer", "business"]})
+    principal_open = fields.String()
+    fee = fields.String()
+    interest = fields.String()
+    interest_from = fields.Date(allow_none=True)
+    interest_to = fields.Date(allow_none=True)
+    interest_rate = fields.String(allow_none=True)
+    total = fields.String()
+    delivery = fields.String(metadata={"enum": ["print", "email", "einvoice"]})
+    delivery_status = fields.String(metadata={"enum": ["pending", "ready", "sent", "failed"]})
+    delivery_detail = fields.String(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ReminderList(Schema):
+    items = fields.List(fields.Nested(Reminder))
+    on_hold = fields.Boolean()
+
+
+class HoldInput(Schema):
+    on_hold = fields.Boolean(required=True)
+
+
+class Hold(Schema):
+    invoice_id = fields.UUID()
+    on_hold = fields.Boolean()
+
+
+class CollectionItem(Schema):
+    invoice_id = fields.UUID()
+    contact_id = fields.UUID(allow_none=True)
+    invoice_number = fields.Integer()
+    payer_name = fields.String()
+    payer_kind = fields.String()
+    street = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    invoice_date = fields.Date()
+    due_date = fields.Date()
+    reference = fields.String()
+    total = fields.String()
+    paid_amount = fields.String()
+    principal_open = fields.String()
+    fees_open = fields.String()
+    interest_open = fields.String()
+    amount_owed = fields.String()
+    last_level = fields.Integer()
+    last_reminder_date = fields.Date()
+    last_reminder_due_date = fields.Date()
+
+
+class CollectionList(Schema):
+    items = fields.List(fields.Nested(CollectionItem))
+    total = fields.Integer()
+
+
+class CollectionQuery(Schema):
+    limit = fields.Integer(load_default=100)
+    offset = fields.Integer(load_default=0)
+
+
+class CollectionExportQuery(Schema):
+    format = fields.String(load_default="csv", metadata={"enum": ["csv", "xlsx"]})

@@ -149,6 +149,7 @@ class BillingWebRoutes(GatewayCore):
         invoice = self.call("billing", "get_invoice", invoice_id)
         payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
         sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
+        reminders = self.call("billing", "invoice_reminders", invoice["id"])["items"]
         return self._billing_page(
             request,
             principal,
@@ -157,6 +158,7 @@ class BillingWebRoutes(GatewayCore):
             invoice=invoice,
             payments=payments,
             sendings=sendings,
+            reminders=reminders,
             einvoice_form=einvoice_form or {},
             einvoice_errors=list(errors),
         )

@@ -1,9 +1,9 @@
 """The billing service's part of G3 and G4, mixed into BillingService.
 
 G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the
-payments on them and their e-invoice sendings (audited). G4: ``on_erasure_requested`` (durable queue
-``piiri.erasure.billing``)
-pseudonymises them, keeping the bookkeeping records (erasure_storage.py says what and why), then reports.
+payments on them, their e-invoice sendings and their reminders (audited). G4: ``on_erasure_requested``
+(durable queue ``piiri.erasure.billing``) pseudonymises them, keeping the bookkeeping records
+(erasure_storage.py says what and why), then reports.
 """
 
 import logging
@@ -20,6 +20,8 @@ from services.billing.einvoice import storage as einvoice_storage
 from services.billing.einvoice.views import sending_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
+from services.billing.reminders import storage as reminder_storage
+from services.billing.reminders.views import reminder_view
 
 log = logging.getLogger(__name__)
 GDPR_OFFICER = "gdpr.officer"
@@ -38,6 +40,17 @@ REPORTED_INVOICE = (
 )
 REPORTED_PAYMENT = ("id", "booked_on", "amount", "reference", "payer_name", "payer_iban", "invoice_id")
 REPORTED_EINVOICE = ("sent_at", "status", "to_identifier", "to_intermediator", "invoice_id")
+REPORTED_REMINDER = (
+    "invoice_number",
+    "level",
+    "reminder_date",
+    "due_date",
+    "fee",
+    "interest",
+    "total",
+    "delivery",
+    "delivery_status",
+)
 
 
 def reported(view, names):
@@ -65,18 +78,28 @@ class BillingErasure(BillingCore):
             reported(sending_view(row), REPORTED_EINVOICE)
             for row in einvoice_storage.of_invoices(session, [row["id"] for row in found])
         ]
+        numbers = {row["id"]: row for row in found}
+        reminded = [
+            reported(reminder_view(row, numbers[row["invoice_id"]]), REPORTED_REMINDER)
+            for row in reminder_storage.of_contact_invoices(session, list(numbers))
+        ]
         session.rollback()
         self.audit.read(
             actor,
             "invoice.personal_data_read",
             "contact",
             [str(contact_id)],
-            details={"invoices": len(items), "payments": len(paid), "einvoices": len(sent)},
+            details={
+                "invoices": len(items),
+                "payments": len(paid),
+                "einvoices": len(sent),
+                "reminders": len(reminded),
+            },
         )
         return {
             "service": "billing",
             "contact_id": str(contact_id),
-            "sections": {"invoices": items, "payments": paid, "einvoices": sent},
+            "sections": {"invoices": items, "payments": paid, "einvoices": sent, "reminders": reminded},
         }
 
     @consume(protocol.request_queue("billing"), requeue_on_error=True)

@@ -137,7 +137,14 @@ invoices = Table(
     Column("paid_on", Date),
     Column("erased_at", DateTime(timezone=True)),  # the payer was erased: name and address pseudonymised
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # B4 reminders: the payer's kind as invoiced (person: a consumer receivable, organisation: business),
+    # the fees and interest its reminders charged (paid before the principal), and a hold (disputed).
+    Column("payer_kind", Text, nullable=False, server_default="person"),
+    Column("reminder_fees", MONEY, nullable=False, server_default="0"),
+    Column("reminder_interest", MONEY, nullable=False, server_default="0"),
+    Column("on_hold", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("kind IN ('invoice', 'credit_note')", name="invoices_kind"),
+    CheckConstraint("payer_kind IN ('person', 'organisation')", name="invoices_payer_kind"),
     CheckConstraint(
         "status IN ('open', 'partly_paid', 'paid', 'overpaid', 'credited')", name="invoices_status"
     ),
@@ -228,6 +235,82 @@ einvoice_sendings = Table(
     CheckConstraint("status IN ('accepted', 'delivered', 'rejected')", name="einvoice_sendings_status"),
     Index("einvoice_sendings_invoice", "invoice_id", "sent_at"),
     Index("einvoice_sendings_pending", "sent_at", postgresql_where=text("status = 'accepted'")),
+)
+
+# B4: the reference rate of Korkolaki 12 § per half-year (1 January / 1 July), as Suomen Pankki publishes
+# it; the rows of 0004 are built in, staff add each new half-year's.
+reference_rates = Table(
+    "reference_rates",
+    metadata,
+    Column("valid_from", Date, primary_key=True),
+    Column("rate", Numeric(5, 2), nullable=False),
+    Column("builtin", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(
+        "extract(day FROM valid_from) = 1 AND extract(month FROM valid_from) IN (1, 7)",
+        name="reference_rates_half_year",
+    ),
+)
+
+# B4: a reminder run over the overdue invoices on one day, resumable: ``cursor`` is the last invoice
+# number whose reminder is committed (with the run's counts, in the same transaction).
+reminder_runs = Table(
+    "reminder_runs",
+    metadata,
+    _id(),
+    Column("reminder_date", Date, nullable=False),
+    Column("actor", JSONB, nullable=False),
+    Column("actor_id", Text, nullable=False),
+    Column("actor_username", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("cursor", BigInteger),
+    Column("reminders_created", Integer, nullable=False, server_default="0"),
+    Column("total", MONEY, nullable=False, server_default="0"),
+    Column("excluded", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("heartbeat_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="reminder_runs_status"),
+)
+
+# B4: each reminder of an invoice, one per level (a run started twice or resumed sends none twice): what it
+# charged, the new total and due date, and how it was delivered (print: a PDF to download; einvoice: sent
+# to the address the invoice was e-invoiced to; delivery_address is cleared by erasure).
+reminders = Table(
+    "reminders",
+    metadata,
+    _id(),
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id"), nullable=False),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("reminder_runs.id")),
+    Column("level", Integer, nullable=False),
+    Column("reminder_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("days_overdue", Integer, nullable=False),
+    Column("receivable", Text, nullable=False),
+    Column("principal_open", MONEY, nullable=False),
+    Column("fee", MONEY, nullable=False),
+    Column("interest", MONEY, nullable=False),
+    Column("interest_from", Date),
+    Column("interest_to", Date),
+    Column("interest_rate", Text),  # the late-payment rate(s) applied, percent a year: "9.50" or "10.50/9.50"
+    Column("total", MONEY, nullable=False),
+    Column("delivery", Text, nullable=False),
+    Column("delivery_status", Text, nullable=False, server_default="pending"),
+    Column("delivery_address", Text),
+    Column("delivery_detail", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("invoice_id", "level", name="reminders_one_per_level"),
+    CheckConstraint("receivable IN ('consumer', 'business')", name="reminders_receivable"),
+    CheckConstraint("delivery IN ('print', 'email', 'einvoice')", name="reminders_delivery"),
+    CheckConstraint(
+        "delivery_status IN ('pending', 'ready', 'sent', 'failed')", name="reminders_delivery_status"
+    ),
+    Index("reminders_run", "run_id"),
+    Index("reminders_pending", "created_at", postgresql_where=text("delivery_status = 'pending'")),
 )
 
 outbox = outbox_table(metadata)

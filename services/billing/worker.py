@@ -1,4 +1,5 @@
-"""BillingWorker (B1): a separate Nameko service that runs invoice runs, one at a time per worker.
+"""BillingWorker (B1, B4): a separate Nameko service that runs invoice runs and reminder runs, one of each
+at a time per worker.
 
 It consumes the durable run queue (runs/queue.py; prefetch 1, acknowledged when the run has finished) and
 pages the selection through contacts.payer_page acting as the run's actor (their data scope applies and
@@ -24,8 +25,18 @@ from services.billing.core import Settings
 from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices.rules import BadInvoice
 from services.billing.invoices.storage import parse_id
+from services.billing.reminders import rules as reminder_rules
+from services.billing.reminders import running as reminder_running
+from services.billing.reminders import storage as reminder_storage
 from services.billing.runs import running, storage
-from services.billing.runs.queue import OUTBOX_CHANNELS, RUN_QUEUE, consume_runs, queue_run
+from services.billing.runs.queue import (
+    OUTBOX_CHANNELS,
+    REMINDER_RUN_QUEUE,
+    RUN_QUEUE,
+    consume_runs,
+    queue_reminder_run,
+    queue_run,
+)
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 10
@@ -74,6 +85,56 @@ class BillingWorker:
     def _fail(self, run_id, code):
         with self.db.transaction() as session:
             storage.finish(session, run_id, "failed", code)
+
+    @consume_runs(REMINDER_RUN_QUEUE)
+    def run_reminders(self, body):
+        """B4: a reminder run, resumed after its cursor when a worker died (reminders/running.py)."""
+        run_id = parse_id((body or {}).get("run_id") if isinstance(body, dict) else None)
+        if run_id is None:
+            raise Unprocessable(f"a reminder run message without a run id: {body!r}"[:500])
+        with self.db.transaction() as session:
+            run = reminder_storage.claim(session, run_id, self.settings.stale_seconds)
+        if run is None:
+            return
+        self.act_as(run["actor"], f"billing-reminder-run-{run_id}")
+        try:
+            reminder_running.run(
+                self.db, self.settings, run, self._fetch_payers, {"config": self.config}, self._beat(run_id)
+            )
+        except reminder_rules.MissingRate:
+            self._fail_reminders(run_id, "billing.reminder_run_rate_missing")
+        except PiiriError as exc:
+            self._fail_reminders(run_id, exc.message)
+        except BrokerUnavailable:
+            log.warning("billing: reminder run %s lost the broker; it resumes once stale", run_id)
+        except Exception:
+            log.exception("billing: reminder run %s failed", run_id)
+            self._fail_reminders(run_id, "billing.run_failed_unexpectedly")
+
+    def _fetch_payers(self, ids):
+        page = self.contacts.payer_page({"kind": "ids", "ids": ids}, None, 1000)
+        return {row["id"]: row for row in page["items"]}
+
+    def _beat(self, run_id):
+        def beat():
+            with self.db.transaction() as session:
+                reminder_storage.beat(session, run_id)
+
+        return beat
+
+    def _fail_reminders(self, run_id, code):
+        with self.db.transaction() as session:
+            reminder_storage.finish(session, run_id, "failed", code)
+
+    @timer(interval=RECOVERY_INTERVAL)
+    def requeue_stale_reminder_runs(self):
+        with self.db.transaction() as session:
+            stale = reminder_storage.stale_runs(session, self.settings.stale_seconds)
+            for run_id in stale:
+                queue_reminder_run(self.outbox, session, run_id)
+        if stale:
+            self.outbox.flush()
+            log.info("billing: re-queued %d stale reminder runs", len(stale))
 
     @timer(interval=RECOVERY_INTERVAL)
     def requeue_stale_runs(self):

@@ -224,6 +224,20 @@ ROUTE_AUDIT = {
     "GET /billing": (NO_PERSONAL_DATA, "fee types and invoice runs: no contact's data"),
     "GET /billing/runs/new": (NO_PERSONAL_DATA, "the invoice run form: fee types, groups, saved searches"),
     "GET /billing/runs/<run_id>": (NO_PERSONAL_DATA, "an invoice run: counts and totals"),
+    # B4 reminders: the billing service audits reads of reminders, previews and the collection list
+    "POST /api/v1/billing/reminder-runs:preview": (PERSONAL, "which invoices a reminder run would remind"),
+    "GET /api/v1/billing/invoices/<invoice_id>/reminders": (PERSONAL, "an invoice's reminders"),
+    "GET /api/v1/billing/reminders/<reminder_id>/pdf": (PERSONAL, "a reminder PDF: the payer's address"),
+    "GET /api/v1/billing/collection": (PERSONAL, "invoices for collection: payers' names and addresses"),
+    "GET /api/v1/billing/collection/export": (PERSONAL, "the collection list as a file"),
+    "GET /billing/reminders/<reminder_id>/pdf": (PERSONAL, "a reminder PDF: the payer's address"),
+    "GET /billing/collection": (PERSONAL, "invoices for collection: payers' names"),
+    "GET /billing/collection/export": (PERSONAL, "the collection list as a file"),
+    "GET /api/v1/billing/reminders/settings": (NO_PERSONAL_DATA, SETTINGS),
+    "GET /api/v1/billing/reminder-runs": (NO_PERSONAL_DATA, "reminder runs: dates, counts, totals"),
+    "GET /api/v1/billing/reminder-runs/<run_id>": (NO_PERSONAL_DATA, "a reminder run: counts, totals"),
+    "GET /billing/reminders": (NO_PERSONAL_DATA, "reminder levels, reference rates and runs"),
+    "GET /billing/reminder-runs/<run_id>": (NO_PERSONAL_DATA, "a reminder run: counts and totals"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -262,6 +276,12 @@ ROUTE_AUDIT = {
 
 # Routes that change state; each is audited as a write (each feature's tests check its records).
 WRITE_ROUTES = {
+    "POST /api/v1/billing/reminders/reference-rates",
+    "POST /api/v1/billing/reminder-runs",
+    "PUT /api/v1/billing/invoices/<invoice_id>/hold",
+    "POST /billing/reminders",
+    "POST /billing/reminders/rates",
+    "POST /billing/invoices/<invoice_id>/hold",
     "POST /api/v1/billing/fee-types",
     "POST /api/v1/billing/invoices",
     "POST /api/v1/billing/invoices/<invoice_id>/credit",
@@ -473,10 +493,14 @@ PATH_SEED = {
     "invoice_id": "invoice",
     "run_id": "run",  # a billing run; a mailing sync's run_id: PATH_SEED_BY_ROUTE
     "payment_id": "payment",
+    "reminder_id": "reminder",
 }
 PATH_SEED_BY_ROUTE = {
     "GET /lang/<code>": {"code": "en"},
     "GET /api/v1/mailing-syncs/<run_id>": {"run_id": "mailing_run"},
+    "GET /api/v1/billing/reminder-runs/<run_id>": {"run_id": "reminder_run"},
+    "GET /billing/reminder-runs/<run_id>": {"run_id": "reminder_run"},
+    "GET /api/v1/billing/invoices/<invoice_id>/reminders": {"invoice_id": "overdue_invoice"},
     "GET /admin/user-groups/<group_id>": {"group_id": "user_group"},
     "GET /api/v1/user-groups/<group_id>": {"group_id": "user_group"},
     "GET /contacts/<contact_id>/people": {"contact_id": "acme"},
@@ -503,6 +527,7 @@ PARAMS = {
     "GET /api/v1/audit/events.csv": lambda s: {"subject_id": s["anna"]},
 }
 BODIES = {
+    "POST /api/v1/billing/reminder-runs:preview": lambda s: {},
     "POST /api/v1/billing/runs:preview": lambda s: {
         "fee_type_id": s["fee_type"],
         "selection": {"kind": "group", "id": s["group"]},
@@ -544,6 +569,8 @@ NAMED_SUBJECTS = {
     "GET /api/v1/billing/invoices/<invoice_id>/einvoices": "anna",
     "GET /billing/invoices/<invoice_id>/pdf": "anna",
     "GET /billing/invoices/<invoice_id>/finvoice": "anna",
+    "GET /api/v1/billing/reminders/<reminder_id>/pdf": "anna",
+    "GET /billing/reminders/<reminder_id>/pdf": "anna",
     "GET /api/v1/imports/<import_id>/preview": "import",
     "GET /api/v1/imports/<import_id>/errors": "import",
     "GET /api/v1/imports/<import_id>/errors.xlsx": "import",
@@ -723,7 +750,54 @@ def seed_billing(api, seeded):
     assert upload.status_code == 201 and upload.json()["unmatched"] == 1, upload.text
     unmatched = api.get("/api/v1/billing/payments", params={"status": "unmatched"}).json()["items"]
     return {"fee_type": fee.json()["id"], "invoice": invoice.json()["id"], "run": run.json()["id"],
-            "payment": unmatched[0]["id"]}  # fmt: skip
+            "payment": unmatched[0]["id"], **seed_reminders(api, seeded)}  # fmt: skip
+
+
+def seed_reminders(api, seeded):
+    """B4: Anna's invoice due 120 days ago, reminded at its three levels (runs dated in the past), so she
+    is on the collection list; {name: id}."""
+    due = date.today() - timedelta(days=120)
+    invoice = api.post(
+        "/api/v1/billing/invoices",
+        json={
+            "contact_id": seeded["anna"],
+            "invoice_date": (due - timedelta(days=14)).isoformat(),
+            "due_date": due.isoformat(),
+            "lines": [{"description": "Kävelyretki", "unit_price": "20.00"}],
+        },
+    )
+    assert invoice.status_code == 201, invoice.text
+    rates = api.get("/api/v1/billing/reminders/settings").json()["rates"]
+    known = {rate["valid_from"] for rate in rates}
+    day = date(due.year, 1 if due.month <= 6 else 7, 1)
+    while day <= date.today():  # test data for half-years the built-in table lacks
+        if day.isoformat() not in known:
+            added = api.post(
+                "/api/v1/billing/reminders/reference-rates",
+                json={"valid_from": day.isoformat(), "rate": "2.50"},
+            )
+            assert added.status_code == 201, added.text
+        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+    run = None
+    for days in (20, 34, 48):
+        run = api.post(
+            "/api/v1/billing/reminder-runs", json={"reminder_date": (due + timedelta(days=days)).isoformat()}
+        )
+        assert run.status_code == 202, run.text
+        done = wait_for(
+            lambda run=run: (
+                api.get(f"/api/v1/billing/reminder-runs/{run.json()['id']}").json()["status"] == "done"
+            ),
+            20,
+        )
+        assert done, api.get(f"/api/v1/billing/reminder-runs/{run.json()['id']}").text
+    reminders = api.get(f"/api/v1/billing/invoices/{invoice.json()['id']}/reminders").json()["items"]
+    assert [item["level"] for item in reminders] == [1, 2, 3], reminders
+    return {
+        "overdue_invoice": invoice.json()["id"],
+        "reminder": reminders[0]["id"],
+        "reminder_run": run.json()["id"],
+    }
 
 
 def import_export_services():

@@ -20,9 +20,12 @@ from services.billing.references import rules as references
 
 def after_payment(invoice, amount: Decimal, booked_on):
     """(the invoice's new values {paid_amount, status, paid_on}, whether it became paid) once ``amount``
-    is added: the one rule of both the bank file and the match by hand."""
+    is added: the one rule of both the bank file and the match by hand. An invoice with reminders owes
+    their fees and interest too (B4): it is paid when the payments cover the total and those charges
+    (allocated costs first, then interest, then principal: docs/reminders.md)."""
     paid = Decimal(invoice["paid_amount"]) + amount
-    status = rules.status_after(Decimal(invoice["total"]), paid, credited=False)
+    owed = Decimal(invoice["total"]) + rules.charges_of(invoice)
+    status = rules.status_after(owed, paid, credited=False)
     values = {"paid_amount": paid, "status": status, "paid_on": invoice["paid_on"]}
     if status in ("paid", "overpaid") and invoice["paid_on"] is None:
         values["paid_on"] = booked_on

@@ -77,7 +77,12 @@ class BankFilesRpc(BillingCore):
                         "invoice_id": str(entry["id"]),
                         "number": entry["number"],
                         "payer_name": entry["payer_name"],
-                        "open_amount": str(entry["total"] - entry["paid_amount"]),
+                        "open_amount": str(
+                            entry["total"]
+                            + entry["reminder_fees"]
+                            + entry["reminder_interest"]
+                            - entry["paid_amount"]
+                        ),
                         "reasons": entry["reasons"],
                     }
                     for entry in found

@@ -107,7 +107,10 @@ def suggestions(session, payment, limit=5):
     payment ("amount"), the invoice's payer has the payer's name ("payer_name"), or an earlier payment
     from the same IBAN went to the payer ("payer_iban")."""
     open_ = invoices.c.status.in_(("open", "partly_paid"))
-    remaining = invoices.c.total - invoices.c.paid_amount
+    # what is owed: the total and any reminder fees and interest (B4), less what was paid
+    remaining = (
+        invoices.c.total + invoices.c.reminder_fees + invoices.c.reminder_interest - invoices.c.paid_amount
+    )
     found = {}
 
     def add(rows, reason):
@@ -121,6 +124,8 @@ def suggestions(session, payment, limit=5):
         invoices.c.payer_name,
         invoices.c.total,
         invoices.c.paid_amount,
+        invoices.c.reminder_fees,
+        invoices.c.reminder_interest,
         invoices.c.due_date,
         invoices.c.contact_id,
     )

@@ -12,6 +12,7 @@ EXCHANGE = "billing.events"
 PERMISSION = "invoices.manage"  # every billing RPC; invoices and payments hold personal data
 # The durable queue of invoice runs the billing workers consume (the gateway's health counts consumers).
 RUN_QUEUE_NAME = "piiri.billing.runs"
+REMINDER_RUN_QUEUE_NAME = "piiri.billing.reminder_runs"  # B4 reminder runs, taken by the same workers
 LANGUAGES = ("fi", "sv", "en")
 VAT_CLASSES = ("general", "reduced_food", "reduced_culture", "reduced_press", "none")
 INVOICE_STATUSES = ("open", "partly_paid", "paid", "overpaid", "credited")
@@ -20,6 +21,19 @@ RUN_STATUSES = ("queued", "running", "done", "failed")
 PAYMENT_STATUSES = ("matched", "unmatched")
 # Why a preview leaves a contact out of a run.
 EXCLUSION_REASONS = ("deceased", "erased", "no_address", "already_invoiced", "couple_partner")
+# Why a reminder run leaves an overdue invoice out (B4).
+REMINDER_EXCLUSION_REASONS = (
+    "paid",
+    "credited",
+    "erased",
+    "deceased",
+    "on_hold",
+    "not_yet_overdue",
+    "interval_not_passed",
+    "last_level_sent",
+)
+RECEIVABLES = ("consumer", "business")
+REMINDER_DELIVERY_STATUSES = ("pending", "ready", "sent", "failed")
 SELECTION_KINDS = ("group", "saved_search", "search", "ids")
 # A membership period a fee type pays: a year ("2027") or a season ("2026-2027"), digits and dashes.
 MEMBERSHIP_PERIOD = r"^[0-9]{4}(-[0-9]{2,4})?$"
@@ -81,6 +95,19 @@ class RunInput(Schema):
     invoice_date = fields.Date(load_default=None, allow_none=True)
     due_date = fields.Date(load_default=None, allow_none=True)
     delivery = fields.String(load_default="print", validate=validate.OneOf(DELIVERIES))
+
+
+class ReminderRunInput(Schema):
+    """A reminder run (B4): on which day (default today; never in the future)."""
+
+    reminder_date = fields.Date(load_default=None, allow_none=True)
+
+
+class ReferenceRateInput(Schema):
+    """A half-year's reference rate (Korkolaki 12 §) as Suomen Pankki announced it."""
+
+    valid_from = fields.Date(required=True, metadata={"description": "1 January or 1 July."})
+    rate = fields.String(required=True, metadata={"description": 'Percent a year, "2.50".'})
 
 
 class EInvoiceTransmission(Schema):

@@ -13,7 +13,11 @@ from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
 
 SCHEMA = Path(__file__).with_name("schema") / "Finvoice3.0.xsd"
-TYPE_TEXT = {"invoice": ("INV01", "LASKU"), "credit_note": ("INV02", "HYVITYSLASKU")}
+TYPE_TEXT = {
+    "invoice": ("INV01", "LASKU"),
+    "credit_note": ("INV02", "HYVITYSLASKU"),
+    "reminder": ("INV09", "MAKSUMUISTUTUS"),  # B4: a payment reminder (reminders/document.py)
+}
 
 
 class InvalidFinvoice(ValueError):
@@ -60,7 +64,7 @@ def build(invoice, lines, settings, transmission, barcode_digits=None, now=None)
     _add(receiver, "ToIdentifier", transmission["to_identifier"])
     _add(receiver, "ToIntermediator", transmission["to_intermediator"])
     message = _add(details, "MessageDetails")
-    _add(message, "MessageIdentifier", f"piiri-{invoice['number']}")
+    _add(message, "MessageIdentifier", invoice.get("message_id") or f"piiri-{invoice['number']}")
     _add(message, "MessageTimeStamp", (now or clock.local_now()).strftime("%Y-%m-%dT%H:%M:%S"))
 
     seller = _add(root, "SellerPartyDetails")

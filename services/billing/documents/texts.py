@@ -30,6 +30,24 @@ TEXTS = {
         "interest": "Viivästyskorko korkolain mukaan.",
         "use_reference": "Käytä maksaessasi viitenumeroa.",
         "payer": "Maksaja",
+        "reminder": "MAKSUMUISTUTUS",
+        "reminder_title": "Maksumuistutus",
+        "reminder_level": "Muistutus",
+        "reminder_date": "Muistutuksen päivä",
+        "original_invoice": "Alkuperäinen lasku",
+        "original_due": "Alkuperäinen eräpäivä",
+        "days_overdue": "Myöhässä päivää",
+        "open_principal": "Avoin pääoma",
+        "reminder_fee": "Muistutusmaksu",
+        "late_interest": "Viivästyskorko {rate} % ({start}–{end})",
+        "earlier_charges": "Aiemmat maksamattomat kulut ja korko",
+        "new_due": "Uusi eräpäivä",
+        "reminder_intro": (
+            "Laskumme on erääntynyt eikä maksua ole kirjattu. Pyydämme maksamaan avoimen "
+            "summan viimeistään uutena eräpäivänä. Jos olet jo maksanut, tämä muistutus on "
+            "aiheeton."
+        ),
+        "allocation": "Suoritus kohdistetaan ensin kuluihin, sitten korkoon ja lopuksi pääomaan.",
     },
     "sv": {
         "invoice": "FAKTURA",
@@ -59,6 +77,24 @@ TEXTS = {
         "interest": "Dröjsmålsränta enligt räntelagen.",
         "use_reference": "Använd referensnumret när du betalar.",
         "payer": "Betalare",
+        "reminder": "BETALNINGSPÅMINNELSE",
+        "reminder_title": "Betalningspåminnelse",
+        "reminder_level": "Påminnelse",
+        "reminder_date": "Påminnelsedatum",
+        "original_invoice": "Ursprunglig faktura",
+        "original_due": "Ursprunglig förfallodag",
+        "days_overdue": "Dagar försenad",
+        "open_principal": "Öppet kapital",
+        "reminder_fee": "Påminnelseavgift",
+        "late_interest": "Dröjsmålsränta {rate} % ({start}–{end})",
+        "earlier_charges": "Tidigare obetalda avgifter och ränta",
+        "new_due": "Ny förfallodag",
+        "reminder_intro": (
+            "Vår faktura har förfallit och ingen betalning har registrerats. Vi ber dig "
+            "betala det öppna beloppet senast på den nya förfallodagen. Om du redan har "
+            "betalat är denna påminnelse obefogad."
+        ),
+        "allocation": "Betalningen används först för avgifter, sedan för ränta och sist för kapitalet.",
     },
     "en": {
         "invoice": "INVOICE",
@@ -88,6 +124,24 @@ TEXTS = {
         "interest": "Late-payment interest under the Finnish Interest Act.",
         "use_reference": "Please use the reference when paying.",
         "payer": "Payer",
+        "reminder": "PAYMENT REMINDER",
+        "reminder_title": "Payment reminder",
+        "reminder_level": "Reminder",
+        "reminder_date": "Reminder date",
+        "original_invoice": "Original invoice",
+        "original_due": "Original due date",
+        "days_overdue": "Days overdue",
+        "open_principal": "Open principal",
+        "reminder_fee": "Reminder fee",
+        "late_interest": "Late-payment interest {rate} % ({start}–{end})",
+        "earlier_charges": "Earlier unpaid fees and interest",
+        "new_due": "New due date",
+        "reminder_intro": (
+            "Our invoice is overdue and no payment has been recorded. Please pay the open "
+            "amount by the new due date. If you have already paid, please disregard this "
+            "reminder."
+        ),
+        "allocation": "A payment is applied to fees first, then to interest, then to the principal.",
     },
 }
 

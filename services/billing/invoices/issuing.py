@@ -59,6 +59,7 @@ def issue(
         "email": row.get("email"),
         "language": language,
         "delivery": delivery,
+        "payer_kind": "organisation" if row.get("kind") == "organisation" else "person",
         "invoice_date": invoice_date,
         "due_date": due_date or invoice_date + timedelta(days=settings.payment_days),
         "reference": reference,
@@ -77,6 +78,7 @@ CREDIT_NOTE_COPIES = (
     *views.PERSONAL_FIELDS,
     "language",
     "delivery",
+    "payer_kind",
 )
 
 

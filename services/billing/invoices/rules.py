@@ -123,3 +123,8 @@ def status_after(total: Decimal, paid: Decimal, credited: bool) -> str:
     if paid < total:
         return "partly_paid"
     return "paid" if paid == total else "overpaid"
+
+
+def charges_of(invoice) -> Decimal:
+    """The reminder fees and interest charged on an invoice (B4): owed with its total."""
+    return Decimal(invoice.get("reminder_fees") or 0) + Decimal(invoice.get("reminder_interest") or 0)

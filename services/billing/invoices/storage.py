@@ -150,6 +150,8 @@ MATCHING_COLUMNS = (  # what matching a payment reads of its invoice (membership
     "fee_type_id",
     "contact_id",
     "partner_id",
+    "reminder_fees",  # owed with the total (rules.charges_of)
+    "reminder_interest",
 )
 
 

@@ -34,6 +34,10 @@ INVOICE_FIELDS = (
     "paid_on",
     "erased_at",
     "created_at",
+    "payer_kind",
+    "reminder_fees",
+    "reminder_interest",
+    "on_hold",
 )
 PERSONAL_FIELDS = ("payer_name", "street", "postal_code", "city", "country", "email")
 
@@ -50,7 +54,8 @@ def _json(value):
 
 def invoice_view(invoice, lines=None):
     view = {name: _json(invoice.get(name)) for name in INVOICE_FIELDS}
-    view["open_amount"] = money.text(Decimal(invoice["total"]) - Decimal(invoice["paid_amount"]))
+    charges = Decimal(invoice.get("reminder_fees") or 0) + Decimal(invoice.get("reminder_interest") or 0)
+    view["open_amount"] = money.text(Decimal(invoice["total"]) + charges - Decimal(invoice["paid_amount"]))
     if lines is not None:
         view["lines"] = [line_view(line) for line in lines]
     return view
