@@ -37,7 +37,8 @@ def test_issue13_groups_are_shown_by_their_path_and_archived_ones_are_left_out()
 def test_issue13_other_choices_follow_the_groups_in_their_own_option_group():
     html = render(
         '{{ group_picker(t, "Kenelle", "r", "selection_id", groups, groups_heading="Ryhmä",'
-        ' empty_label=false, extra_groups=[("Tallennettu haku", [("s1", "Hallitus ja jaostot")])], errors=["Valitse."],'
+        ' empty_label=false, extra_groups=[("Tallennettu haku", [("s1", "Hallitus ja jaostot")])],'
+        ' errors=["Valitse."],'
         ' error_id="error-selection_id") }}',
         groups=COMPACT,
     )
