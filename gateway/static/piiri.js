@@ -418,6 +418,18 @@
     var options = Array.prototype.slice.call(select.options).filter(function (option) {
       return option.value !== "";
     });
+    // A picker right after a radio button's label (birthdays, mailing lists: "members of a group") is that
+    // choice's: using it ticks the radio, so a group chosen is not left unused by a forgotten click.
+    var before = box.previousElementSibling;
+    var radio = before && before.tagName === "LABEL" ? before.querySelector("input[type=radio]") : null;
+    if (radio) {
+      select.addEventListener("change", function () {
+        radio.checked = true;
+      });
+      filter.addEventListener("input", function () {
+        radio.checked = true;
+      });
+    }
     if (options.length < 2) return; // nothing to search among: the plain select
     filter.hidden = false;
     select.size = Math.min(8, options.length + 1);

@@ -81,8 +81,8 @@ def test_issue13_the_important_group_is_chosen_with_the_shared_group_picker(syst
     browser.wait_for_url("**/settings/birthdays")
     options = browser.eval_on_selector_all("#important-group-id option", "els => els.map(e => e.textContent)")
     assert "Hallitus / Työryhmä" in options and "Vanha kerho" not in options
-    browser.check("#important-group")
     browser.fill("#important-group-id-filter", "työ")
+    assert browser.is_checked("#important-group")  # using the picker chooses "members of a group"
     assert browser.text("#important-group-id-found") == "Löytyi 1"
     browser.press("#important-group-id-filter", "ArrowDown")
     assert browser.evaluate("document.activeElement.id") == "important-group-id"
