@@ -146,6 +146,36 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
 
+  function suggestions(url, query) {
+    /* The suggestions endpoint's JSON for ``query`` (the header's search and the person picker). */
+    return fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
+      return response.json();
+    });
+  }
+
+  function suggestionText(li, name, detail) {
+    /* A suggestion's name and details (e-mail, phone, city) in a listbox option. */
+    var title = document.createElement("span");
+    title.className = "global-search-name";
+    title.textContent = name;
+    li.appendChild(title);
+    if (detail && detail.length) {
+      var more = document.createElement("span");
+      more.className = "global-search-detail";
+      detail.forEach(function (text) {
+        var part = document.createElement("span");
+        part.textContent = text;
+        more.appendChild(part);
+      });
+      li.appendChild(more);
+    }
+  }
+
   function setUpSearch(form) {
     var input = form.querySelector("[role=combobox]");
     var list = form.querySelector("[role=listbox]");
@@ -190,20 +220,7 @@
       li.setAttribute("aria-selected", "false");
       li.setAttribute("data-url", url);
       li.className = "global-search-option" + (extraClass ? " " + extraClass : "");
-      var title = document.createElement("span");
-      title.className = "global-search-name";
-      title.textContent = name;
-      li.appendChild(title);
-      if (detail && detail.length) {
-        var more = document.createElement("span");
-        more.className = "global-search-detail";
-        detail.forEach(function (text) {
-          var part = document.createElement("span");
-          part.textContent = text;
-          more.appendChild(part);
-        });
-        li.appendChild(more);
-      }
+      suggestionText(li, name, detail);
       li.addEventListener("mousedown", function (event) {
         event.preventDefault(); // keep the focus in the box until we leave the page
       });
@@ -246,15 +263,7 @@
       }
       if (query === shownFor) return;
       var number = ++asked;
-      fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
-          return response.json();
-        })
+      suggestions(url, query)
         .then(function (body) {
           if (number === asked && document.activeElement === input && input.value.trim() === query) {
             show(query, body);
@@ -529,20 +538,7 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.className = "global-search-option";
-        var title = document.createElement("span");
-        title.className = "global-search-name";
-        title.textContent = item.name;
-        li.appendChild(title);
-        if (item.detail && item.detail.length) {
-          var more = document.createElement("span");
-          more.className = "global-search-detail";
-          item.detail.forEach(function (text) {
-            var part = document.createElement("span");
-            part.textContent = text;
-            more.appendChild(part);
-          });
-          li.appendChild(more);
-        }
+        suggestionText(li, item.name, item.detail);
         li.addEventListener("mousedown", function (event) {
           event.preventDefault(); // the box keeps the focus
         });
@@ -572,15 +568,7 @@
         return;
       }
       var number = ++asked;
-      fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
-          return response.json();
-        })
+      suggestions(url, query)
         .then(function (body) {
           if (number === asked && document.activeElement === input && input.value.trim() === query) show(body);
         })
