@@ -304,6 +304,7 @@ def contact_form_values(contact):
     values = {name: "" if contact.get(name) is None else str(contact[name]) for name in EDITABLE_FIELDS}
     values.update(rich_form.form_values(contact))
     values.update({name: contact[name] for name in areas().CONTACT_FORM_PARTS if name in contact})
+    values["custom_links"] = contact.get("custom_links") or {}  # the linked people's names, for pickers
     return values
 
 

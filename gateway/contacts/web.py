@@ -6,7 +6,7 @@ Routes stay thin: who is asking, one or two RPCs, a template. Helpers live in ga
 
 from urllib.parse import urlencode
 
-from gateway import rich_form
+from gateway import person_picker, rich_form
 from gateway.base import search_filters
 from gateway.contacts.history import change_rows
 from gateway.core import GatewayCore
@@ -118,14 +118,17 @@ class ContactsWebRoutes(GatewayCore):
     def web_new_contact(self, request):
         principal = self.web_principal(request, EDIT)
         require_csrf(request, principal)
-        data = contact_form_data(request.form)
-        blanks = rich_form.blank_rows(request.form)
-        if request.form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
-            return self.contact_form(request, principal, data, blanks=blanks)
+        form, pick_errors, picks = person_picker.resolve(self, request.form)  # typed names -> ids
+        data = contact_form_data(form)
+        blanks = rich_form.blank_rows(form)
+        shown = {**data, "person_picks": picks}  # the form again: each picker as the user left it
+        if form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
+            return self.contact_form(request, principal, shown, blanks=blanks)
         try:
             contact = self.call("contacts", "create_contact", data)
         except ValidationFailed as exc:
-            return self.contact_form(request, principal, data, exc.details, status=422, blanks=blanks)
+            details = person_picker.with_pick_errors(exc.details, pick_errors)
+            return self.contact_form(request, principal, shown, details, status=422, blanks=blanks)
         return with_flash(see_other(f"/contacts/{contact['id']}"), self.settings, "flash.created")
 
     @http("GET", "/contacts/<contact_id>")
@@ -183,13 +186,15 @@ class ContactsWebRoutes(GatewayCore):
     def web_edit_contact(self, request, contact_id):
         principal = self.web_principal(request, EDIT)
         require_csrf(request, principal)
-        data = contact_form_data(request.form)
-        blanks = rich_form.blank_rows(request.form)
-        if request.form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
+        form, pick_errors, picks = person_picker.resolve(self, request.form)  # typed names -> ids
+        data = contact_form_data(form)
+        blanks = rich_form.blank_rows(form)
+        shown = {**data, "person_picks": picks}  # the form again: each picker as the user left it
+        if form.get(rich_form.ADD_ROW):  # "add another" row (C2): the same form, one more row
             return self.contact_form(
                 request,
                 principal,
-                data,
+                shown,
                 contact_id=contact_id,
                 title_name=display_name_of(data),
                 blanks=blanks,
@@ -200,8 +205,8 @@ class ContactsWebRoutes(GatewayCore):
             return self.contact_form(
                 request,
                 principal,
-                data,
-                exc.details,
+                shown,
+                person_picker.with_pick_errors(exc.details, pick_errors),
                 contact_id=contact_id,
                 title_name=display_name_of(data),
                 status=422,

@@ -8,6 +8,7 @@ from gateway.http import http, json_response
 from gateway.openapi import api_operation
 from gateway.roles import EDIT, MANAGE_GROUPS, VIEW
 from piiri.errors import ValidationFailed
+from services.contacts.groups.contract import MAX_CONTACTS_PER_ACTION
 
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -20,6 +21,32 @@ def flag(args, name, default):
     if raw in TRUE or raw in FALSE:
         return raw in TRUE
     raise ValidationFailed("request.boolean", {name: ["request.boolean"]}, {"name": name})
+
+
+SEARCH_FIELDS = ("q", "filters", "expected_count")
+
+
+def matching_body(request, extra):
+    """The JSON body of an "all N results" change: the contact list's search (q, filters as
+    GET /api/v1/contacts takes them as query arguments) and ``extra`` fields; any other key is refused
+    by name, so a misspelt filter never widens the change to everyone."""
+    data = json_body(request)
+    unknown = sorted(set(data) - set(SEARCH_FIELDS) - set(extra))
+    if unknown:
+        raise ValidationFailed(
+            "request.fields_invalid", {name: ["request.unknown_field"] for name in unknown}
+        )
+    return {name: data[name] for name in (*SEARCH_FIELDS, *extra) if name in data}
+
+
+def matching_counts(result, done):
+    """The service's MembershipChange -> the counts the API answers (MatchingChange)."""
+    return {
+        "group_id": result["group_id"],
+        "matched": result["matched"],
+        done: len(result[done]),
+        "skipped": len(result["skipped"]),
+    }
 
 
 class GroupsApiRoutes(GatewayCore):
@@ -149,3 +176,43 @@ class GroupsApiRoutes(GatewayCore):
             "contacts", "end_memberships", group_id, data.get("contact_ids"), ends_on=data.get("ends_on")
         )
         return json_response(result)
+
+    @api_operation(
+        (
+            'Add every contact a search finds to the group: the contact list\'s "all N results" '
+            "(needs contacts.edit). The body is the search of GET /api/v1/contacts (q, and its query "
+            "arguments as filters), run again in the caller's data scope; at most "
+            f"{MAX_CONTACTS_PER_ACTION:,} contacts, more is refused whole (422 groups.too_many), as is a "
+            "search that finds "
+            "nobody (422 groups.nothing_matched); with expected_count a search that now finds another "
+            "number is a 409 (groups.selection_changed) and nothing is added. Answers with counts."
+        ),
+        permission="contacts.edit",
+        body=schemas.SearchMembersInput,
+        responses={200: schemas.MatchingChange},
+        errors=(403, 404, 409, 422),
+    )
+    @http("POST", "/api/v1/groups/<group_id>/members:add-matching")
+    def api_groups_add_matching(self, request, group_id):
+        self.api_principal(request, EDIT)
+        data = matching_body(request, ("role", "starts_on", "ends_on"))
+        result = self.call("contacts", "add_members_matching", group_id, **data)
+        return json_response(matching_counts(result, "added"))
+
+    @api_operation(
+        (
+            "End the direct memberships in the group of every contact a search finds (needs "
+            "contacts.edit), on ends_on (default today): the limits and errors of members:add-matching; "
+            "those who are not members are counted as skipped. Answers with counts."
+        ),
+        permission="contacts.edit",
+        body=schemas.SearchRemoveInput,
+        responses={200: schemas.MatchingChange},
+        errors=(403, 404, 409, 422),
+    )
+    @http("POST", "/api/v1/groups/<group_id>/members:end-matching")
+    def api_groups_end_matching(self, request, group_id):
+        self.api_principal(request, EDIT)
+        data = matching_body(request, ("ends_on",))
+        result = self.call("contacts", "end_memberships_matching", group_id, **data)
+        return json_response(matching_counts(result, "ended"))

@@ -10,6 +10,22 @@ from services.contacts.groups.contract import MemberPage as MemberPage
 from services.contacts.groups.contract import MembershipChange as MembershipChange
 from services.contacts.groups.contract import MembersInput as MembersInput
 from services.contacts.groups.contract import RemoveMembersInput as RemoveMembersInput
+from services.contacts.groups.contract import SearchMembersInput as SearchMembersInput
+from services.contacts.groups.contract import SearchRemoveInput as SearchRemoveInput
+
+
+class MatchingChange(Schema):
+    """The counts of an "all N results" change (issue 13 item 4): how many the search found and what was
+    done to them; the people themselves are in the audit record and the group's members."""
+
+    group_id = fields.UUID(required=True)
+    matched = fields.Integer(required=True, metadata={"description": "How many contacts the search found."})
+    added = fields.Integer(metadata={"description": "members:add-matching: how many were added."})
+    ended = fields.Integer(metadata={"description": "members:end-matching: how many memberships ended."})
+    skipped = fields.Integer(
+        required=True,
+        metadata={"description": "Already active members (add) or not direct members (end)."},
+    )
 
 
 class GroupsListQuery(Schema):

@@ -14,7 +14,8 @@
      the counter (a live region), the offer of "all N results" once the whole page is ticked, the actions
      shown only with a selection, compare enabled for exactly two rows. Without it each row is ticked by
      itself and "all N results" is a plain checkbox.
-   - Searchable picker: a box above a select that filters its options by name as one types. */
+   - Searchable picker: a box above a select that filters its options by name as one types.
+   - Person picker: a combobox of the header's suggestions that puts the chosen person's id in a form. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -145,6 +146,36 @@
     return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
   }
 
+  function suggestions(url, query) {
+    /* The suggestions endpoint's JSON for ``query`` (the header's search and the person picker). */
+    return fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
+      return response.json();
+    });
+  }
+
+  function suggestionText(li, name, detail) {
+    /* A suggestion's name and details (e-mail, phone, city) in a listbox option. */
+    var title = document.createElement("span");
+    title.className = "global-search-name";
+    title.textContent = name;
+    li.appendChild(title);
+    if (detail && detail.length) {
+      var more = document.createElement("span");
+      more.className = "global-search-detail";
+      detail.forEach(function (text) {
+        var part = document.createElement("span");
+        part.textContent = text;
+        more.appendChild(part);
+      });
+      li.appendChild(more);
+    }
+  }
+
   function setUpSearch(form) {
     var input = form.querySelector("[role=combobox]");
     var list = form.querySelector("[role=listbox]");
@@ -189,20 +220,7 @@
       li.setAttribute("aria-selected", "false");
       li.setAttribute("data-url", url);
       li.className = "global-search-option" + (extraClass ? " " + extraClass : "");
-      var title = document.createElement("span");
-      title.className = "global-search-name";
-      title.textContent = name;
-      li.appendChild(title);
-      if (detail && detail.length) {
-        var more = document.createElement("span");
-        more.className = "global-search-detail";
-        detail.forEach(function (text) {
-          var part = document.createElement("span");
-          part.textContent = text;
-          more.appendChild(part);
-        });
-        li.appendChild(more);
-      }
+      suggestionText(li, name, detail);
       li.addEventListener("mousedown", function (event) {
         event.preventDefault(); // keep the focus in the box until we leave the page
       });
@@ -245,15 +263,7 @@
       }
       if (query === shownFor) return;
       var number = ++asked;
-      fetch(url + "?" + new URLSearchParams({ q: query }).toString(), {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          if (!response.ok || type.indexOf("application/json") !== 0) throw new Error(String(response.status));
-          return response.json();
-        })
+      suggestions(url, query)
         .then(function (body) {
           if (number === asked && document.activeElement === input && input.value.trim() === query) {
             show(query, body);
@@ -417,6 +427,18 @@
     var options = Array.prototype.slice.call(select.options).filter(function (option) {
       return option.value !== "";
     });
+    // A picker right after a radio button's label (birthdays, mailing lists: "members of a group") is that
+    // choice's: using it ticks the radio, so a group chosen is not left unused by a forgotten click.
+    var before = box.previousElementSibling;
+    var radio = before && before.tagName === "LABEL" ? before.querySelector("input[type=radio]") : null;
+    if (radio) {
+      select.addEventListener("change", function () {
+        radio.checked = true;
+      });
+      filter.addEventListener("input", function () {
+        radio.checked = true;
+      });
+    }
     if (options.length < 2) return; // nothing to search among: the plain select
     filter.hidden = false;
     select.size = Math.min(8, options.length + 1);
@@ -446,6 +468,146 @@
     });
   }
 
+
+  /* --- person picker (templates/_list.html person_picker, issue 13 item 6) ----------------------------- */
+  /* A combobox over the header's suggestions (/search/suggestions: by name, e-mail or phone, audited as
+     the search is). Up/Down choose, Enter or a click takes the person: their name in the box, their id in
+     the hidden input; Escape closes. Typing again leaves the choice to the server's look-up of the text. */
+
+  var pickerCount = 0;
+
+  function setUpPersonPicker(box) {
+    var input = box.querySelector("[data-person-text]");
+    var idInput = box.querySelector("[data-person-id]");
+    var shownInput = box.querySelector("[data-person-shown]");
+    var list = box.querySelector("[role=listbox]");
+    var status = box.querySelector("[data-person-status]");
+    var url = box.getAttribute("data-suggest-url");
+    if (!input || !idInput || !list || !url) return;
+    var prefix = "person-pick-" + ++pickerCount + "-";
+    var items = [];
+    var options = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    function close() {
+      asked++;
+      list.hidden = true;
+      list.textContent = "";
+      options = [];
+      items = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function mark(index) {
+      options.forEach(function (option, at) {
+        option.setAttribute("aria-selected", at === index ? "true" : "false");
+        option.classList.toggle("active", at === index);
+      });
+      active = index;
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", options[index].id);
+        options[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function take(index) {
+      var item = items[index];
+      input.value = item.name;
+      idInput.value = item.id;
+      if (shownInput) shownInput.value = item.name;
+      close();
+      status.textContent = item.name;
+    }
+
+    function show(body) {
+      list.textContent = "";
+      items = body.items;
+      options = items.map(function (item, index) {
+        var li = document.createElement("li");
+        li.id = prefix + index;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.className = "global-search-option";
+        suggestionText(li, item.name, item.detail);
+        li.addEventListener("mousedown", function (event) {
+          event.preventDefault(); // the box keeps the focus
+        });
+        li.addEventListener("click", function () {
+          take(index);
+        });
+        list.appendChild(li);
+        return li;
+      });
+      if (!items.length) {
+        var none = document.createElement("li");
+        none.className = "global-search-none";
+        none.setAttribute("role", "presentation");
+        none.textContent = box.getAttribute("data-text-none");
+        list.appendChild(none);
+      }
+      active = -1;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      status.textContent = body.status;
+    }
+
+    function ask() {
+      var query = input.value.trim();
+      if (query.length < MIN_CHARS) {
+        close();
+        return;
+      }
+      var number = ++asked;
+      suggestions(url, query)
+        .then(function (body) {
+          if (number === asked && document.activeElement === input && input.value.trim() === query) show(body);
+        })
+        .catch(function () {
+          if (number === asked) close(); // the box stays a plain input, looked up on saving
+        });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, DELAY_MS);
+    });
+    input.addEventListener("blur", function () {
+      window.setTimeout(close, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      var open = !list.hidden && options.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!open) {
+          ask();
+          return;
+        }
+        var next = active + (event.key === "ArrowDown" ? 1 : -1);
+        if (next >= options.length) next = 0;
+        if (next < 0) next = options.length - 1;
+        mark(next);
+      } else if (event.key === "Enter") {
+        if (open && active >= 0) {
+          event.preventDefault(); // Enter takes the person, it does not save the form
+          take(active);
+        }
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+  }
+
   onReady(function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-values-input]"), setUpValueWords);
     Array.prototype.forEach.call(document.querySelectorAll("[data-menu]"), setUpMenu);
@@ -454,5 +616,6 @@
     if (form) setUpSearch(form);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-selection]"), setUpSelection);
     Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), setUpPicker);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-person-picker]"), setUpPersonPicker);
   });
 })();

@@ -35,6 +35,7 @@ DETAIL_PARTS = (
     affiliation_details.DETAIL,
     consent_details.DETAIL,
     custom_field_details.DETAIL,
+    custom_field_details.LINKS_DETAIL,
     group_parts.DETAIL,
     paid_membership_details.DETAIL,
     person_details.DETAIL,

@@ -217,8 +217,17 @@ def _visible_affiliations(session, actor, contact_id, part, visible):
     return {**part, "organisations": organisations, "people": people}
 
 
+def _link_ids(part):
+    return [link["id"] for link in (part or {}).values()]
+
+
+def _visible_links(session, actor, contact_id, part, visible):
+    return {key: link for key, link in part.items() if str(link["id"]) in visible}
+
+
 # part name -> (ids of the other contacts it shows, the part without those the actor may not see)
 PART_FILTERS = {
+    "custom_links": (_link_ids, _visible_links),
     "person": (_couple_ids, _without_hidden_partner),
     "affiliations": (_affiliation_ids, _visible_affiliations),
 }

@@ -105,6 +105,10 @@ def main_pages(system):
     assert survey.status_code == 201, survey.text
     assert api.post("/api/v1/duplicates/scan").status_code == 200  # the two Aino Virtanens
     pair = api.get("/api/v1/duplicates").json()["items"][0]
+    link = {"key": "kummi", "label_fi": "Kummi", "label_en": "Sponsor", "field_type": "contact_link"}
+    assert api.post("/api/v1/custom-fields", json=link).status_code == 201  # the person picker (item 6)
+    linked = {"custom": {"kummi": pair["contact_a"]["id"]}}
+    assert api.patch(f"/api/v1/contacts/{contact}", json=linked).status_code == 200
     return {
         "dashboard": "/dashboard",
         "contacts": "/contacts",
@@ -142,6 +146,7 @@ def main_pages(system):
         "api-tokens": "/admin/api-tokens",
         "custom-fields": "/settings/custom-fields",
         "automations": "/automations",
+        "automation-new": "/automations/new",
         "birthday-settings": "/settings/birthdays",
         "account": "/account",
     }

@@ -61,3 +61,32 @@ def test_c13_admin_sets_ages_and_horizon_and_the_dashboard_shows_who_turns_60(sy
     # The name leads to the contact.
     browser.click(f"#birthday-{inside} a")
     browser.wait_for_url(f"**/contacts/{inside}")
+
+
+def test_issue13_the_important_group_is_chosen_with_the_shared_group_picker(system, browser):
+    """Issue 13 items 4 and 6: the birthday settings choose a group with the shared searchable picker:
+    groups by their path ("Hallitus / Työryhmä"), archived ones left out; typing filters them, Down goes to
+    the list and the keyboard chooses; the choice is saved and shown again."""
+    system.create_user("admin", ADMIN_PASSWORD, role="admin")
+    api = system.api(system.token("admin", ADMIN_PASSWORD))
+    board = api.post("/api/v1/groups", json={"name": "Hallitus"}).json()
+    team = api.post("/api/v1/groups", json={"name": "Työryhmä", "parent_id": board["id"]}).json()
+    old = api.post("/api/v1/groups", json={"name": "Vanha kerho"}).json()
+    api.patch(f"/api/v1/groups/{old['id']}", json={"archived": True})
+
+    browser.open("/login?next=/settings/birthdays")
+    browser.fill("#username", "admin")
+    browser.fill("#password", ADMIN_PASSWORD)
+    browser.click("#login-submit")
+    browser.wait_for_url("**/settings/birthdays")
+    options = browser.eval_on_selector_all("#important-group-id option", "els => els.map(e => e.textContent)")
+    assert "Hallitus / Työryhmä" in options and "Vanha kerho" not in options
+    browser.fill("#important-group-id-filter", "työ")
+    assert browser.is_checked("#important-group")  # using the picker chooses "members of a group"
+    assert browser.text("#important-group-id-found") == "Löytyi 1"
+    browser.press("#important-group-id-filter", "ArrowDown")
+    assert browser.evaluate("document.activeElement.id") == "important-group-id"
+    assert browser.input_value("#important-group-id") == team["id"]
+    browser.click("#birthday-settings-save")
+    browser.wait_for_url("**/settings/birthdays?saved=1")
+    assert browser.input_value("#important-group-id") == team["id"]

@@ -125,3 +125,61 @@ def test_c7_groups_are_in_the_openapi_document(system):
     names = {parameter["name"] for parameter in document["paths"]["/api/v1/contacts"]["get"]["parameters"]}
     assert {"group_id", "direct_group_id"} <= names
     assert "MembersInput" in document["components"]["schemas"]
+    for verb, schema in (("add-matching", "SearchMembersInput"), ("end-matching", "SearchRemoveInput")):
+        operation = document["paths"]["/api/v1/groups/{group_id}/members:" + verb]["post"]
+        assert {"403", "409", "422"} <= set(operation["responses"]) and "search" in operation["summary"]
+        assert schema in str(operation["requestBody"]) and "MatchingChange" in str(operation["responses"])
+    assert "10,000" in document["paths"]["/api/v1/groups/{group_id}/members:add-matching"]["post"]["summary"]
+
+
+def test_issue13_all_results_of_a_search_join_and_leave_a_group_through_the_api(
+    system, admin_api, monkeypatch
+):
+    """Issue 13 item 4 (C7): POST /api/v1/groups/{id}/members:add-matching and :end-matching take the
+    contact list's search (q and its filters) and answer with counts; the membership really changes;
+    a viewer is refused (403); a search over the limit (10,000; 3 here) is refused whole with the limit
+    named (422 groups.too_many); an unknown body field and a stale expected_count change nothing."""
+    from services.contacts.groups import memberships as membership_rules
+
+    group = admin_api.post("/api/v1/groups", json={"name": "Kuoro"}).json()
+    base = f"/api/v1/groups/{group['id']}/members"
+    turku = []
+    for n in range(3):
+        made = admin_api.post(
+            "/api/v1/contacts", json={"first_name": "Aino", "last_name": f"Haulikko{n}", "city": "Turku"}
+        )
+        turku.append(made.json()["id"])
+    admin_api.post("/api/v1/contacts", json={"first_name": "Aino", "last_name": "Haulikko9", "city": "Oulu"})
+    search = {"q": "haulikko", "filters": {"city": "Turku"}}
+
+    added = admin_api.post(f"{base}:add-matching", json={**search, "expected_count": 3, "role": "laulaja"})
+    assert added.status_code == 200, added.text
+    assert added.json() == {"group_id": group["id"], "matched": 3, "added": 3, "skipped": 0}
+    members = admin_api.get(base).json()["items"]
+    assert sorted(item["id"] for item in members) == sorted(turku)
+    again = admin_api.post(f"{base}:add-matching", json={"q": "haulikko"}).json()
+    assert (again["matched"], again["added"], again["skipped"]) == (4, 1, 3)
+
+    stale = admin_api.post(f"{base}:end-matching", json={**search, "expected_count": 2})
+    assert stale.status_code == 409 and stale.json()["params"] == {"count": "3", "expected": "2"}
+    typo = admin_api.post(f"{base}:end-matching", json={"q": "haulikko", "filter": {"city": "Turku"}})
+    assert typo.status_code == 422 and "filter" in typo.json()["details"]
+    assert len(admin_api.get(base).json()["items"]) == 4
+
+    ended = admin_api.post(f"{base}:end-matching", json=search)
+    assert ended.status_code == 200, ended.text
+    assert ended.json() == {"group_id": group["id"], "matched": 3, "ended": 3, "skipped": 0}
+    assert [item["display_name"] for item in admin_api.get(base).json()["items"]] == ["Aino Haulikko9"]
+
+    monkeypatch.setattr(membership_rules, "MAX_CONTACTS_PER_ACTION", 3)
+    over = admin_api.post(f"{base}:add-matching", json={"q": "haulikko"})
+    assert over.status_code == 422, over.text
+    assert over.json()["code"] == "groups.too_many" and str(over.json()["params"]["max"]) == "3"
+    nobody = admin_api.post(f"{base}:add-matching", json={"q": "eiketäänmissään"})
+    assert nobody.status_code == 422 and nobody.json()["code"] == "groups.nothing_matched"
+
+    system.create_user("veera", "kuusi kuusta kuusessa", role="read_only")
+    viewer = system.api(system.token("veera", "kuusi kuusta kuusessa"))
+    assert viewer.post(f"{base}:add-matching", json={"q": "haulikko"}).status_code == 403
+    assert viewer.post(f"{base}:end-matching", json={"q": "haulikko"}).status_code == 403
+    assert len(admin_api.get(base).json()["items"]) == 1

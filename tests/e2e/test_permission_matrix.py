@@ -185,6 +185,8 @@ ROUTE_PERMISSIONS = {
     "GET /api/v1/groups/<group_id>/members": VIEW,
     "POST /api/v1/groups/<group_id>/members": EDIT,
     "POST /api/v1/groups/<group_id>/members:remove": EDIT,
+    "POST /api/v1/groups/<group_id>/members:add-matching": EDIT,
+    "POST /api/v1/groups/<group_id>/members:end-matching": EDIT,
     # --- custom fields (C3) ---
     "GET /settings/custom-fields": FIELDS,
     "POST /settings/custom-fields": FIELDS,

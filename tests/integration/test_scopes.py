@@ -11,6 +11,7 @@ from piiri import clock
 from piiri.errors import NotFound, PermissionDenied
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
+from tests.events import wait_for
 
 ADMIN = make_actor(
     "scope-admin", permissions=(*ALL_PERMISSIONS, "groups.manage", "automations.manage", "fields.manage")
@@ -281,3 +282,30 @@ def test_issue12_7b_custom_values_and_the_organisation_filter_are_no_oracles_acr
     with world["rpc"](ADMIN) as cluster:  # an unscoped user still filters by the organisation
         found = cluster.contacts.search_contacts(filters={"organisation_id": firm["id"]})
         assert names(found) == ["Inka"]
+
+
+def test_issue13_a_contact_link_shows_the_linked_name_audited_and_only_within_the_scope(world):
+    """C3/C6/G2 (issue 13 item 6): get_contact's custom_links gives the name of the person a contact_link
+    value points to (the contact page shows it, the person picker starts from it); the read's audit
+    record names that person too; a scoped actor who may not see them gets no name."""
+    people = world["people"]
+    with world["rpc"](ADMIN) as cluster:
+        cluster.contacts.create_custom_field(
+            {"key": "kummi", "label_fi": "Kummi", "field_type": "contact_link"}
+        )
+        cluster.contacts.set_custom_values(people["Inka"], {"kummi": people["Outi"]})
+        cluster.contacts.set_custom_values(people["Kalle"], {"kummi": people["Inka"]})
+        inka = cluster.contacts.get_contact(people["Inka"])
+        assert inka["custom_links"] == {"kummi": {"id": people["Outi"], "display_name": "Outi Scopetest"}}
+        viewed = wait_for(
+            lambda: [
+                item
+                for item in cluster.audit.events_for_subject(people["Outi"], limit=50)["items"]
+                if item["action"] == "contact.viewed"
+            ]
+        )
+        assert sorted(viewed[0]["subject_ids"]) == sorted([people["Inka"], people["Outi"]])
+    with world["rpc"](scoped(world, "helsinki")) as cluster:
+        assert cluster.contacts.get_contact(people["Inka"])["custom_links"] == {}  # Outi is in Turku
+        kalle = cluster.contacts.get_contact(people["Kalle"])
+        assert kalle["custom_links"]["kummi"]["display_name"] == "Inka Scopetest"

@@ -9,5 +9,12 @@ def custom_detail(session, contact_id):
     return storage.active_values(session, contact_id)
 
 
-# This module's part of a contact's full record (registries.py lists it).
+def linked_subjects(part):
+    """The contacts the links name: get_contact's audit record names them too (their names are shown)."""
+    return [link["id"] for link in part.values()]
+
+
+# This module's parts of a contact's full record (registries.py lists them): the values, and the names of
+# the contacts its contact_link values point to ({key: {"id", "display_name"}}).
 DETAIL = DetailPart("custom", custom_detail)
+LINKS_DETAIL = DetailPart("custom_links", storage.linked_contacts, subjects=linked_subjects)

@@ -1,10 +1,13 @@
 """All SQL of custom fields: definitions, values per contact, unique checks under a lock."""
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Text, cast, delete, func, insert, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from piiri.collation import finnish
 from services.contacts.models import contacts, custom_fields, custom_values
+from services.contacts.storage import display_name
 
 VALUE_TEXT_LENGTH = 500  # value_text keeps this many normalised characters (fits a btree entry)
 FIELD_COLUMNS = [column for column in custom_fields.c]
@@ -137,6 +140,35 @@ def value_taken(session, field_id, text_form, contact_id):
         custom_values.c.contact_id != contact_id,
     )
     return session.execute(query.limit(1)).first() is not None
+
+
+def linked_contacts(session, contact_id):
+    """{key: {"id", "display_name"}} of the contacts the contact's contact_link values (active fields) name
+    (C3: the contact page shows the linked person's name, the form's person picker starts from it)."""
+    rows = session.execute(
+        select(
+            custom_fields.c.key,
+            contacts.c.id,
+            contacts.c.kind,
+            contacts.c.first_name,
+            contacts.c.preferred_name,
+            contacts.c.last_name,
+            contacts.c.organisation_name,
+        )
+        .join_from(custom_values, custom_fields, custom_fields.c.id == custom_values.c.field_id)
+        .join(
+            contacts,
+            cast(custom_values.c.value.op("#>>")(literal([], ARRAY(Text))), PG_UUID(as_uuid=True))
+            == contacts.c.id,
+        )
+        .where(
+            custom_values.c.contact_id == contact_id,
+            custom_fields.c.field_type == "contact_link",
+            custom_fields.c.removed_at.is_(None),
+        )
+        .order_by(custom_fields.c.position, custom_fields.c.key)
+    ).all()
+    return {row.key: {"id": str(row.id), "display_name": display_name(row._mapping)} for row in rows}
 
 
 def existing_contacts(session, ids):

@@ -191,18 +191,20 @@ class MergeRpc(ContactsCore):
             compared = coded("merge.err.compare_count", max=rules.MAX_COMPARED)
             raise ValidationFailed("merge.err.compare_count", {"ids": [compared]}, compared["params"])
         session = self.db.session
-        records = []
+        records, shown = [], []
         for contact_id in contact_ids:
             contact = self._existing(session, contact_id)
             if any(record["id"] == str(contact["id"]) for record in records):
                 raise ValidationFailed("merge.err.twice", {"ids": ["merge.err.twice"]})
-            records.append({**CONTACT.dump(contact), **CONTACT_DETAILS.parts_for(session, contact["id"])})
+            parts = CONTACT_DETAILS.parts_for(session, contact["id"])
+            shown.extend(CONTACT_DETAILS.subjects(parts))  # the partner, linked contacts … they show
+            records.append({**CONTACT.dump(contact), **parts})
         session.rollback()
         self.audit.read(
             actor,
             "contact.compared",
             "contact",
-            [record["id"] for record in records],
+            list(dict.fromkeys([record["id"] for record in records] + shown)),
             fields=EDITABLE_FIELDS + CONTACT_DETAILS.names(),
         )
         return {"contacts": records, "differs": rules.differences(records)}
