@@ -9,6 +9,8 @@ from services.billing.contract import EInvoiceSendingList as EInvoiceSendingList
 from services.billing.contract import EInvoiceTransmission as EInvoiceTransmission
 from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
+from services.billing.contract import Party as Party
+from services.billing.contract import PartyInput as PartyInput
 from services.billing.contract import RunInput as RunInput
 from services.billing.contract import SingleInvoiceInput as SingleInvoiceInput
 from services.contacts.paid_membership.contract import MembershipFlag as MembershipFlag
@@ -17,6 +19,46 @@ from services.contacts.paid_membership.contract import MembershipFlagInput as Me
 
 class MembershipFlagCleared(Schema):
     cleared = fields.String(metadata={"description": "The kind of the flag removed (free or honorary)."})
+
+
+class PartyList(Schema):
+    items = fields.List(fields.Nested(Party))
+
+
+class SettlementQuery(Schema):
+    period = fields.String(
+        required=True, metadata={"description": 'A year "2027", a quarter "2027-Q1" or a month "2027-03".'}
+    )
+
+
+class SettlementFileQuery(SettlementQuery):
+    format = fields.String(load_default="xlsx", metadata={"enum": ["xlsx", "csv"]})
+    language = fields.String(load_default="fi", metadata={"enum": ["fi", "sv", "en"]})
+
+
+class SettlementRow(Schema):
+    party_id = fields.String(allow_none=True, metadata={"description": "Null on the payee's own row."})
+    name = fields.String(allow_none=True)
+    business_id = fields.String(allow_none=True)
+    iban = fields.String(allow_none=True)
+    active = fields.Boolean()
+    invoiced = fields.String(metadata={"description": "Its part of the invoices dated in the period."})
+    credited = fields.String(metadata={"description": "Its part of the credit notes dated in the period."})
+    paid = fields.String(
+        metadata={"description": "Its part of the payments dated in the period (docs/federation-split.md)."}
+    )
+    owed = fields.String(metadata={"description": "What the payee owes it for the period (its paid part)."})
+
+
+class SettlementReport(Schema):
+    period = fields.String()
+    kind = fields.String(metadata={"enum": ["year", "quarter", "month"]})
+    start = fields.Date()
+    end = fields.Date(metadata={"description": "The first day after the period."})
+    parties = fields.List(fields.Nested(SettlementRow))
+    own = fields.Nested(SettlementRow, metadata={"description": "The payee's own part (unsplit lines)."})
+    totals = fields.Dict(keys=fields.String(), values=fields.String())
+    overpaid = fields.String(metadata={"description": "Payments over invoices' totals: the payers' credit."})
 
 
 class FeeTypeList(Schema):

@@ -1,6 +1,7 @@
 """The billing service (B1-B4): its features, listed once (FEATURES): fee types, single invoices and
 credit notes, invoice runs (run by BillingWorker, worker.py), invoice PDFs and Finvoice XML, e-invoices
-sent through an operator, bank files and payment matching, the VAT table, and its part of the access report
+sent through an operator, bank files and payment matching, the VAT table, the federation split (settlement
+parties and the settlement report), and its part of the access report
 and erasure. Every RPC needs
 invoices.manage (personal_data: gdpr.officer).
 
@@ -15,9 +16,19 @@ from services.billing.erasure import BillingErasure
 from services.billing.fee_types.rpc import FeeTypesRpc
 from services.billing.invoices.rpc import InvoicesRpc
 from services.billing.runs.rpc import RunsRpc
+from services.billing.settlement.rpc import SettlementRpc
 from services.billing.vat.rpc import VatRatesRpc
 
-FEATURES = (VatRatesRpc, FeeTypesRpc, InvoicesRpc, EInvoicesRpc, RunsRpc, BankFilesRpc, BillingErasure)
+FEATURES = (
+    VatRatesRpc,
+    FeeTypesRpc,
+    InvoicesRpc,
+    EInvoicesRpc,
+    RunsRpc,
+    BankFilesRpc,
+    SettlementRpc,
+    BillingErasure,
+)
 
 
 class BillingService(*FEATURES):  # type: ignore[misc]

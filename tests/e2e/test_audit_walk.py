@@ -224,6 +224,13 @@ ROUTE_AUDIT = {
     "GET /billing": (NO_PERSONAL_DATA, "fee types and invoice runs: no contact's data"),
     "GET /billing/runs/new": (NO_PERSONAL_DATA, "the invoice run form: fee types, groups, saved searches"),
     "GET /billing/runs/<run_id>": (NO_PERSONAL_DATA, "an invoice run: counts and totals"),
+    # B1 federation split: the parties are organisations; the report holds sums per party, no payer
+    "GET /api/v1/billing/parties": (NO_PERSONAL_DATA, "settlement parties: organisations"),
+    "GET /billing/parties": (NO_PERSONAL_DATA, "settlement parties: organisations"),
+    "GET /api/v1/billing/settlement": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /api/v1/billing/settlement/file": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /billing/settlement": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /billing/settlement/download": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -275,6 +282,8 @@ WRITE_ROUTES = {
     "POST /billing/runs",
     "POST /billing/bank-files",
     "POST /billing/payments/<payment_id>/match",
+    "POST /api/v1/billing/parties",
+    "POST /billing/parties",
     "POST /account/password",
     "POST /account/totp",
     "POST /account/totp/disable",

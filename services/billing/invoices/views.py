@@ -57,20 +57,27 @@ def invoice_view(invoice, lines=None):
 
 
 def line_view(line):
+    split = [
+        {"party_id": str(part["party_id"]), "party_name": part["party_name"], "amount": _json(part["amount"])}
+        for part in line.get("split") or ()
+    ]
     return {
-        name: _json(line[name])
-        for name in (
-            "position",
-            "description",
-            "quantity",
-            "unit_price",
-            "vat_class",
-            "vat_rate",
-            "account",
-            "net",
-            "vat",
-            "gross",
-        )
+        "split": split,
+        **{
+            name: _json(line[name])
+            for name in (
+                "position",
+                "description",
+                "quantity",
+                "unit_price",
+                "vat_class",
+                "vat_rate",
+                "account",
+                "net",
+                "vat",
+                "gross",
+            )
+        },
     }
 
 

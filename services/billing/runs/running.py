@@ -13,13 +13,15 @@ from services.billing.invoices import issuing, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.runs import rules as run_rules
 from services.billing.runs import storage
+from services.billing.settlement.rules import with_fee_split
 
 PAGE = 500
 
 
 def fee_lines(fee_type, rates, invoice_date):
-    """The run's one priced line: the fee type's name, amount, VAT class (at the invoice date), account."""
-    return rules.priced_lines(
+    """The run's one priced line: the fee type's name, amount, VAT class (at the invoice date), account,
+    and its split among the fee's settlement parties (frozen on each invoice)."""
+    lines = rules.priced_lines(
         [
             {
                 "description": fee_type["name"],
@@ -32,6 +34,7 @@ def fee_lines(fee_type, rates, invoice_date):
         rates,
         invoice_date,
     )
+    return with_fee_split(lines, fee_type)
 
 
 def page_rows(page, first):
