@@ -45,7 +45,7 @@ class SettlementRow(Schema):
     invoiced = fields.String(metadata={"description": "Its part of the invoices dated in the period."})
     credited = fields.String(metadata={"description": "Its part of the credit notes dated in the period."})
     paid = fields.String(
-        metadata={"description": "Its part of the payments dated in the period (docs/federation-split.md)."}
+        metadata={"description": "Its part of the payments dated in the period (docs/billing.md)."}
     )
     owed = fields.String(metadata={"description": "What the payee owes it for the period (its paid part)."})
 

@@ -15,12 +15,13 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_INVOICES
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import format_money, language_of, require_csrf, see_other, web_page
 from piiri import clock
 from piiri.errors import Conflict, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.billing.contract import DELIVERIES, VAT_CLASSES
 
 REFRESH_SECONDS = 2
+MONEY_PARAMS = ("sum", "amount")  # amounts in a service's error params, shown as the reader writes them
 COMPONENT_ROWS = 3  # the fee type form's component rows (the federation split, B1)
 LINE = re.compile(r"line (\d+)")  # a bank file service's location of a line
 
@@ -50,6 +51,10 @@ def problems(exc, t):
         for message in messages if isinstance(messages, list) else [messages]:
             code = str(message.get("code") if isinstance(message, dict) else message)
             params = (message.get("params") if isinstance(message, dict) else None) or {}
+            params = {
+                key: format_money(value, t.language) if key in MONEY_PARAMS else value
+                for key, value in params.items()
+            }
             text = t.service_message(code, params)
             where = where_text(params, t)
             if code == exc.message and len(found) == 1:

@@ -2,7 +2,7 @@
 components (they sum exactly to the fee's amount), an invoice line's split among the parties, a payment's
 shares, the settlement period, and the settlement report's figures.
 
-The one rounding rule (docs/federation-split.md): cents are shared by the D'Hondt (Jefferson) divisor
+The one rounding rule (docs/billing.md): cents are shared by the D'Hondt (Jefferson) divisor
 method. Each party first gets the cents of its exact share rounded down; each cent left over goes, one at
 a time, to the party with the highest weight / (cents so far + 1), the earlier party on a tie. The shares
 sum exactly to the amount, no party ever gets less than its share rounded down, and a party's share never
