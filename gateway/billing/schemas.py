@@ -108,6 +108,10 @@ class Invoice(Schema):
     email = fields.String(allow_none=True)
     language = fields.String()
     delivery = fields.String()
+    einvoice_address = fields.String(
+        allow_none=True, metadata={"description": "An e-invoice's address (the payer's at issue; B3)."}
+    )
+    einvoice_operator = fields.String(allow_none=True)
     invoice_date = fields.Date()
     due_date = fields.Date()
     reference = fields.String(allow_none=True, metadata={"description": "Finnish reference (7-3-1)."})
@@ -142,7 +146,15 @@ class RunPreview(Schema):
     count = fields.Integer(metadata={"description": "Invoices the run would make."})
     amount_each = fields.String()
     total = fields.String()
-    payers = fields.List(fields.Dict(), metadata={"description": "Up to 200: id, name, partner_id."})
+    payers = fields.List(
+        fields.Dict(), metadata={"description": "Up to 200: id, name, partner_id, delivery (how it goes)."}
+    )
+    deliveries = fields.Dict(
+        metadata={
+            "description": "delivery -> count: an e-invoice run sends e-invoices to the payers with an "
+            "e-invoice address and operator (einvoice) and paper invoices to the others (print)"
+        }
+    )
     excluded = fields.Dict(
         metadata={
             "description": "reason -> count: deceased, erased, no_address, already_invoiced, couple_partner"

@@ -252,6 +252,11 @@ class BillingWebRoutes(GatewayCore):
         invoice = self.call("billing", "get_invoice", invoice_id)
         payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
         sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
+        prefilled = None
+        if einvoice_form is None and all(sending["status"] == "rejected" for sending in sendings):
+            # B3: the address and operator the invoice was issued with, else the payer's contact fields
+            defaults = self.call("billing", "einvoice_defaults", invoice["id"])
+            einvoice_form, prefilled = defaults, defaults.get("source")
         return self._billing_page(
             request,
             principal,
@@ -261,6 +266,7 @@ class BillingWebRoutes(GatewayCore):
             payments=payments,
             sendings=sendings,
             einvoice_form=einvoice_form or {},
+            einvoice_prefilled=prefilled,
             einvoice_errors=list(errors),
         )
 

@@ -127,6 +127,10 @@ invoices = Table(
     Column("email", Text),
     Column("language", Text, nullable=False, server_default="fi"),
     Column("delivery", Text, nullable=False, server_default="print"),
+    # B3: where an invoice delivered as an e-invoice goes: the payer's e-invoice address (OVT code or IBAN)
+    # and operator as their contact had them at issue (0006); cleared by erasure.
+    Column("einvoice_address", Text),
+    Column("einvoice_operator", Text),
     Column("invoice_date", Date, nullable=False),
     Column("due_date", Date, nullable=False),
     Column("reference", Text, unique=True),  # the Finnish reference (machine format); none on a credit note

@@ -23,6 +23,8 @@ INVOICE_FIELDS = (
     "email",
     "language",
     "delivery",
+    "einvoice_address",
+    "einvoice_operator",
     "invoice_date",
     "due_date",
     "reference",
@@ -35,7 +37,16 @@ INVOICE_FIELDS = (
     "erased_at",
     "created_at",
 )
-PERSONAL_FIELDS = ("payer_name", "street", "postal_code", "city", "country", "email")
+PERSONAL_FIELDS = (
+    "payer_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "email",
+    "einvoice_address",
+    "einvoice_operator",
+)
 
 
 def _json(value):
