@@ -510,6 +510,9 @@ PARAMS = {
     "GET /audit/events.csv": lambda s: {"subject_id": s["anna"]},
     "GET /api/v1/audit/events": lambda s: {"subject_id": s["anna"]},
     "GET /api/v1/audit/events.csv": lambda s: {"subject_id": s["anna"]},
+    "GET /api/v1/billing/settlement": lambda s: {"period": "2026"},
+    "GET /api/v1/billing/settlement/file": lambda s: {"period": "2026", "format": "csv"},
+    "GET /billing/settlement/download": lambda s: {"period": "2026-Q4", "format": "xlsx"},
 }
 BODIES = {
     "POST /api/v1/billing/runs:preview": lambda s: {
