@@ -18,7 +18,7 @@ from gateway import rich_form
 from gateway.auth import same_secret
 from gateway.i18n import LANGUAGES as UI_LANGUAGES
 from gateway.i18n import Translator, request_language
-from piiri import formatting
+from piiri import einvoice, formatting
 from piiri.errors import NotAuthenticated, PasswordChangeRequired, PermissionDenied, PiiriError
 from services.contacts.contract import EDITABLE_FIELDS, GENDERS, KINDS, LANGUAGES, LIST_KINDS
 
@@ -51,6 +51,7 @@ FORM_GROUPS = (
     ),
     ("form.contact_group", ("emails", "phones", "website")),
     ("form.address_group", ("addresses",)),
+    ("form.einvoice_group", ("einvoice_address", "einvoice_operator")),
     ("form.other_group", ("birth_date", "gender", "language", "tags", "notes")),
 )  # fmt: skip
 
@@ -153,6 +154,8 @@ def environment():
         static_url=static_url,
         phone=format_phone,
         form_groups=FORM_GROUPS,
+        einvoice_operators=einvoice.OPERATORS,
+        einvoice_operator_names=dict(einvoice.OPERATORS),
         contact_sections=areas().CONTACT_SECTIONS,
         contact_privacy_parts=areas().CONTACT_PRIVACY_PARTS,
         list_filter_sections=areas().LIST_FILTER_SECTIONS,

@@ -1,6 +1,7 @@
 """/api/v1/billing (B1-B4): fee types and the VAT table, invoices (single, credit notes, PDF, Finvoice),
 invoice runs (preview, start, follow), bank files and payments (upload, the unmatched queue, manual
-matching). Everything needs invoices.manage; the billing service checks it and audits every read."""
+matching), the federation split's settlement parties and settlement report. Everything needs
+invoices.manage; the billing service checks it and audits every read of personal data."""
 
 import base64
 
@@ -68,6 +69,66 @@ class BillingApiRoutes(GatewayCore):
     def api_billing_fee_type_create(self, request):
         self.api_principal(request, MANAGE_INVOICES)
         return json_response(self.call("billing", "create_fee_type", json_body(request)), status=201)
+
+    @api_operation(
+        "B1 federation split: the settlement parties (national federation, local association, ...)",
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.PartyList},
+        errors=(403,),
+    )
+    @http("GET", "/api/v1/billing/parties")
+    def api_billing_parties(self, request):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "list_parties"))
+
+    @api_operation(
+        "B1 federation split: add a settlement party: name, business id (Y-tunnus, checked), IBAN",
+        permission=MANAGE_INVOICES,
+        body=schemas.PartyInput,
+        responses={201: (schemas.Party, "Created")},
+        errors=(403, 422),
+    )
+    @http("POST", "/api/v1/billing/parties")
+    def api_billing_party_create(self, request):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "create_party", json_body(request)), status=201)
+
+    @api_operation(
+        (
+            "B1 federation split: the settlement report of a period (period=2027, 2027-Q1 or 2027-03): per "
+            "party what was invoiced, credited and paid (payments by payment date, shared in proportion to "
+            "the invoice's frozen split) and what is owed to it. Sums only, no personal data"
+        ),
+        permission=MANAGE_INVOICES,
+        query=schemas.SettlementQuery,
+        responses={200: schemas.SettlementReport},
+        errors=(403, 422),
+    )
+    @http("GET", "/api/v1/billing/settlement")
+    def api_billing_settlement(self, request):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "settlement_report", request.args.get("period", "")))
+
+    @api_operation(
+        "B1 federation split: the settlement report as an Excel workbook (format=xlsx) or CSV (format=csv)",
+        permission=MANAGE_INVOICES,
+        query=schemas.SettlementFileQuery,
+        responses={
+            200: file_response(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"
+            )
+        },
+        errors=(403, 422),
+    )
+    @http("GET", "/api/v1/billing/settlement/file")
+    def api_billing_settlement_file(self, request):
+        self.api_principal(request, MANAGE_INVOICES)
+        args = request.args
+        language = args.get("language") or "fi"
+        made = self.call(
+            "billing", "settlement_file", args.get("period", ""), args.get("format", "xlsx"), language
+        )
+        return file_answer(made)
 
     @api_operation(
         "B1: the dated VAT table (an invoice uses the rate of its date)",

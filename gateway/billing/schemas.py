@@ -9,6 +9,8 @@ from services.billing.contract import EInvoiceSendingList as EInvoiceSendingList
 from services.billing.contract import EInvoiceTransmission as EInvoiceTransmission
 from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
+from services.billing.contract import Party as Party
+from services.billing.contract import PartyInput as PartyInput
 from services.billing.contract import ReferenceRateInput as ReferenceRateInput
 from services.billing.contract import ReminderRunInput as ReminderRunInput
 from services.billing.contract import RunInput as RunInput
@@ -19,6 +21,46 @@ from services.contacts.paid_membership.contract import MembershipFlagInput as Me
 
 class MembershipFlagCleared(Schema):
     cleared = fields.String(metadata={"description": "The kind of the flag removed (free or honorary)."})
+
+
+class PartyList(Schema):
+    items = fields.List(fields.Nested(Party))
+
+
+class SettlementQuery(Schema):
+    period = fields.String(
+        required=True, metadata={"description": 'A year "2027", a quarter "2027-Q1" or a month "2027-03".'}
+    )
+
+
+class SettlementFileQuery(SettlementQuery):
+    format = fields.String(load_default="xlsx", metadata={"enum": ["xlsx", "csv"]})
+    language = fields.String(load_default="fi", metadata={"enum": ["fi", "sv", "en"]})
+
+
+class SettlementRow(Schema):
+    party_id = fields.String(allow_none=True, metadata={"description": "Null on the payee's own row."})
+    name = fields.String(allow_none=True)
+    business_id = fields.String(allow_none=True)
+    iban = fields.String(allow_none=True)
+    active = fields.Boolean()
+    invoiced = fields.String(metadata={"description": "Its part of the invoices dated in the period."})
+    credited = fields.String(metadata={"description": "Its part of the credit notes dated in the period."})
+    paid = fields.String(
+        metadata={"description": "Its part of the payments dated in the period (docs/billing.md)."}
+    )
+    owed = fields.String(metadata={"description": "What the payee owes it for the period (its paid part)."})
+
+
+class SettlementReport(Schema):
+    period = fields.String()
+    kind = fields.String(metadata={"enum": ["year", "quarter", "month"]})
+    start = fields.Date()
+    end = fields.Date(metadata={"description": "The first day after the period."})
+    parties = fields.List(fields.Nested(SettlementRow))
+    own = fields.Nested(SettlementRow, metadata={"description": "The payee's own part (unsplit lines)."})
+    totals = fields.Dict(keys=fields.String(), values=fields.String())
+    overpaid = fields.String(metadata={"description": "Payments over invoices' totals: the payers' credit."})
 
 
 class FeeTypeList(Schema):
@@ -68,6 +110,10 @@ class Invoice(Schema):
     email = fields.String(allow_none=True)
     language = fields.String()
     delivery = fields.String()
+    einvoice_address = fields.String(
+        allow_none=True, metadata={"description": "An e-invoice's address (the payer's at issue; B3)."}
+    )
+    einvoice_operator = fields.String(allow_none=True)
     invoice_date = fields.Date()
     due_date = fields.Date()
     reference = fields.String(allow_none=True, metadata={"description": "Finnish reference (7-3-1)."})
@@ -111,7 +157,15 @@ class RunPreview(Schema):
     count = fields.Integer(metadata={"description": "Invoices the run would make."})
     amount_each = fields.String()
     total = fields.String()
-    payers = fields.List(fields.Dict(), metadata={"description": "Up to 200: id, name, partner_id."})
+    payers = fields.List(
+        fields.Dict(), metadata={"description": "Up to 200: id, name, partner_id, delivery (how it goes)."}
+    )
+    deliveries = fields.Dict(
+        metadata={
+            "description": "delivery -> count: an e-invoice run sends e-invoices to the payers with an "
+            "e-invoice address and operator (einvoice) and paper invoices to the others (print)"
+        }
+    )
     excluded = fields.Dict(
         metadata={
             "description": "reason -> count: deceased, erased, no_address, already_invoiced, couple_partner"

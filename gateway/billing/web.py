@@ -1,7 +1,9 @@
-"""Invoicing in the web UI (B1-B4): fee types (/billing), invoices and one invoice with its PDF and credit
-note, an invoice run for a group or saved search (form, preview, run page following the worker), and bank
-files with the unmatched payments' queue and manual matching. Everything needs invoices.manage; error
-codes of the billing service are shown in the user's language (gateway/billing/locale)."""
+"""Invoicing in the web UI (B1-B4): fee types (/billing) with their federation split, the settlement
+parties (/billing/parties) and the settlement report (/billing/settlement, with its download), invoices
+and one invoice with its PDF and credit note, an invoice run for a group or saved search (form, preview,
+run page following the worker), and bank files with the unmatched payments' queue and manual matching.
+Everything needs invoices.manage; error codes of the billing service are shown in the user's language
+(gateway/billing/locale)."""
 
 import base64
 import re
@@ -13,11 +15,14 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_INVOICES
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import format_money, language_of, require_csrf, see_other, web_page
+from piiri import clock
 from piiri.errors import Conflict, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.billing.contract import DELIVERIES, VAT_CLASSES
 
 REFRESH_SECONDS = 2
+MONEY_PARAMS = ("sum", "amount")  # amounts in a service's error params, shown as the reader writes them
+COMPONENT_ROWS = 3  # the fee type form's component rows (the federation split, B1)
 LINE = re.compile(r"line (\d+)")  # a bank file service's location of a line
 
 
@@ -46,6 +51,10 @@ def problems(exc, t):
         for message in messages if isinstance(messages, list) else [messages]:
             code = str(message.get("code") if isinstance(message, dict) else message)
             params = (message.get("params") if isinstance(message, dict) else None) or {}
+            params = {
+                key: format_money(value, t.language) if key in MONEY_PARAMS else value
+                for key, value in params.items()
+            }
             text = t.service_message(code, params)
             where = where_text(params, t)
             if code == exc.message and len(found) == 1:
@@ -55,6 +64,31 @@ def problems(exc, t):
             if text not in found:
                 found.append(text)
     return found
+
+
+def fee_type_request(form):
+    """The fee type form -> create_fee_type's input: the fields, and the filled component rows."""
+    data = {
+        name: form.get(name, "") for name in ("name", "amount", "vat_class", "account", "membership_period")
+    }
+    data["components"] = [
+        {
+            "party_id": form.get(f"component_party_{row}", ""),
+            "amount": form.get(f"component_amount_{row}", ""),
+        }
+        for row in range(COMPONENT_ROWS)
+        if form.get(f"component_party_{row}") or form.get(f"component_amount_{row}", "").strip()
+    ]
+    return data
+
+
+def current_period(today, kind):
+    """This month ("2026-12"), quarter ("2026-Q4") or year ("2026")."""
+    if kind == "year":
+        return str(today.year)
+    if kind == "quarter":
+        return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return f"{today.year}-{today.month:02d}"
 
 
 def run_request(form):
@@ -94,6 +128,8 @@ class BillingWebRoutes(GatewayCore):
             "billing/overview.html",
             status=status,
             fee_types=self.call("billing", "list_fee_types", True)["items"],
+            parties=[party for party in self.call("billing", "list_parties")["items"] if party["active"]],
+            component_rows=range(COMPONENT_ROWS),
             runs=self.call("billing", "list_runs")["items"][:20],
             errors=list(errors),
             form=form or {},
@@ -110,17 +146,84 @@ class BillingWebRoutes(GatewayCore):
     def web_billing_fee_type_create(self, request):
         principal = self.web_principal(request, MANAGE_INVOICES)
         require_csrf(request, principal)
-        form = request.form
-        data = {
-            name: form.get(name, "")
-            for name in ("name", "amount", "vat_class", "account", "membership_period")
-        }
+        data = fee_type_request(request.form)
         try:
             self.call("billing", "create_fee_type", data)
         except ValidationFailed as exc:
             t = Translator(language_of(request))
-            return self._billing_overview(request, principal, problems(exc, t), data, status=422)
+            return self._billing_overview(
+                request, principal, problems(exc, t), request.form.to_dict(), status=422
+            )
         return see_other("/billing")
+
+    def _parties_page(self, request, principal, errors=(), form=None, status=200):
+        return self._billing_page(
+            request,
+            principal,
+            "billing/parties.html",
+            status=status,
+            parties=self.call("billing", "list_parties")["items"],
+            errors=list(errors),
+            form=form or {},
+        )
+
+    @http("GET", "/billing/parties")
+    @web_page
+    def web_billing_parties(self, request):
+        """B1 federation split: the settlement parties a fee can be shared with."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        return self._parties_page(request, principal)
+
+    @http("POST", "/billing/parties")
+    @web_page
+    def web_billing_party_create(self, request):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        data = {name: request.form.get(name, "") for name in ("name", "business_id", "iban")}
+        try:
+            self.call("billing", "create_party", data)
+        except ValidationFailed as exc:
+            t = Translator(language_of(request))
+            return self._parties_page(request, principal, problems(exc, t), data, status=422)
+        return see_other("/billing/parties")
+
+    @http("GET", "/billing/settlement")
+    @web_page
+    def web_billing_settlement(self, request):
+        """B1 federation split: the settlement report of a month, quarter or year (?period=)."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        today = clock.today()
+        shortcuts = {kind: current_period(today, kind) for kind in ("month", "quarter", "year")}
+        period = request.args.get("period", "").strip() or shortcuts["month"]
+        errors, report, status = [], None, 200
+        try:
+            report = self.call("billing", "settlement_report", period)
+        except ValidationFailed as exc:
+            errors, status = problems(exc, Translator(language_of(request))), 422
+        return self._billing_page(
+            request,
+            principal,
+            "billing/settlement.html",
+            status=status,
+            period=period,
+            shortcuts=shortcuts,
+            report=report,
+            errors=errors,
+        )
+
+    @http("GET", "/billing/settlement/download")
+    @web_page
+    def web_billing_settlement_download(self, request):
+        """The settlement report as an Excel workbook or CSV (?period=&format=xlsx|csv)."""
+        self.web_principal(request, MANAGE_INVOICES)
+        made = self.call(
+            "billing",
+            "settlement_file",
+            request.args.get("period", ""),
+            request.args.get("format", "xlsx"),
+            language_of(request),
+        )
+        return file_answer(made)
 
     @http("GET", "/billing/invoices")
     @web_page
@@ -150,6 +253,11 @@ class BillingWebRoutes(GatewayCore):
         payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
         sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
         reminders = self.call("billing", "invoice_reminders", invoice["id"])["items"]
+        prefilled = None
+        if einvoice_form is None and all(sending["status"] == "rejected" for sending in sendings):
+            # B3: the address and operator the invoice was issued with, else the payer's contact fields
+            defaults = self.call("billing", "einvoice_defaults", invoice["id"])
+            einvoice_form, prefilled = defaults, defaults.get("source")
         return self._billing_page(
             request,
             principal,
@@ -160,6 +268,7 @@ class BillingWebRoutes(GatewayCore):
             sendings=sendings,
             reminders=reminders,
             einvoice_form=einvoice_form or {},
+            einvoice_prefilled=prefilled,
             einvoice_errors=list(errors),
         )
 

@@ -35,6 +35,7 @@ REPORTED_INVOICE = (
     "payer_name",
     "address",
     "email",
+    "einvoice_address",
     "total",
     "paid_amount",
 )

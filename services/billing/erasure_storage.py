@@ -56,6 +56,8 @@ def erase_contact(session, contact_id):
                 city=None,
                 country=None,
                 email=None,
+                einvoice_address=None,
+                einvoice_operator=None,
                 erased_at=func.now(),
             )
         )

@@ -23,6 +23,9 @@ FIELD_CODES = {
     "selection": "billing.selection_kind_unknown",
     "per_couple": "billing.boolean_required",
     "lines": "billing.line_invalid",
+    "components": "billing.components_invalid",
+    "business_id": "billing.business_id_invalid",
+    "iban": "billing.iban_invalid",
 }
 UNKNOWN_FIELD = "billing.field_unknown"
 

@@ -1,6 +1,7 @@
 """Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
-their lines, invoice runs, bank files and payments, e-invoice sendings, and the outbox (migrations/
-creates exactly this).
+their lines, invoice runs, bank files and payments, e-invoice sendings, the federation split (settlement
+parties, fee type components, each invoice line's frozen split) and the outbox (migrations/ creates
+exactly this).
 
 Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
 their name, address and e-mail are pseudonymised (erasure.py)."""
@@ -126,6 +127,10 @@ invoices = Table(
     Column("email", Text),
     Column("language", Text, nullable=False, server_default="fi"),
     Column("delivery", Text, nullable=False, server_default="print"),
+    # B3: where an invoice delivered as an e-invoice goes: the payer's e-invoice address (OVT code or IBAN)
+    # and operator as their contact had them at issue (0006); cleared by erasure.
+    Column("einvoice_address", Text),
+    Column("einvoice_operator", Text),
     Column("invoice_date", Date, nullable=False),
     Column("due_date", Date, nullable=False),
     Column("reference", Text, unique=True),  # the Finnish reference (machine format); none on a credit note
@@ -311,6 +316,44 @@ reminders = Table(
     ),
     Index("reminders_run", "run_id"),
     Index("reminders_pending", "created_at", postgresql_where=text("delivery_status = 'pending'")),
+)
+
+# B1 federation split (settlement/): the parties a fee is shared with (the national federation, the local
+# association, ...): organisations, so no personal data.
+settlement_parties = Table(
+    "settlement_parties",
+    metadata,
+    _id(),
+    Column("name", Text, nullable=False),
+    Column("business_id", Text, nullable=False, unique=True),  # Y-tunnus, "1234567-8" (checked)
+    Column("iban", Text),  # where their share is paid (machine form, checked)
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# A fee type's components: each party's part of the fee's amount; they sum exactly to it.
+fee_type_components = Table(
+    "fee_type_components",
+    metadata,
+    Column("fee_type_id", UUID(as_uuid=True), ForeignKey("fee_types.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("party_id", UUID(as_uuid=True), ForeignKey("settlement_parties.id"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    CheckConstraint("amount > 0", name="fee_type_components_positive"),
+    UniqueConstraint("fee_type_id", "party_id", name="fee_type_components_party_once"),
+)
+
+# Each invoice line's split among the parties, frozen when the invoice (or its credit note: negated) is
+# issued; the line's gross less these is the payee's own part (settlement/rules.py).
+invoice_line_splits = Table(
+    "invoice_line_splits",
+    metadata,
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("party_id", UUID(as_uuid=True), ForeignKey("settlement_parties.id"), primary_key=True),
+    Column("party_name", Text, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Index("invoice_line_splits_party", "party_id"),
 )
 
 outbox = outbox_table(metadata)

@@ -1,8 +1,8 @@
 """The billing service (B1-B4): its features, listed once (FEATURES): fee types, single invoices and
 credit notes, invoice runs (run by BillingWorker, worker.py), invoice PDFs and Finvoice XML, e-invoices
 sent through an operator, bank files and payment matching, reminders and the collection list, the VAT
-table, and its part of the access report
-and erasure. Every RPC needs
+table, the federation split (settlement parties and the settlement report), and its part of the access
+report and erasure. Every RPC needs
 invoices.manage (personal_data: gdpr.officer).
 
 Every feature class subclasses BillingCore (core.py: the dependencies and the shared helper) and uses
@@ -17,6 +17,7 @@ from services.billing.fee_types.rpc import FeeTypesRpc
 from services.billing.invoices.rpc import InvoicesRpc
 from services.billing.reminders.rpc import RemindersRpc
 from services.billing.runs.rpc import RunsRpc
+from services.billing.settlement.rpc import SettlementRpc
 from services.billing.vat.rpc import VatRatesRpc
 
 FEATURES = (
@@ -27,6 +28,7 @@ FEATURES = (
     RunsRpc,
     BankFilesRpc,
     RemindersRpc,
+    SettlementRpc,
     BillingErasure,
 )
 

@@ -5,7 +5,9 @@ It consumes the durable run queue (runs/queue.py; prefetch 1, acknowledged when 
 pages the selection through contacts.payer_page acting as the run's actor (their data scope applies and
 every page is audited as theirs). Each page's invoices are committed with the run's cursor, so a run
 whose worker died (running, heartbeat older than BILLING_RUN_STALE_SECONDS) is queued again by a timer
-and resumed where it stopped. Operations scale runs by running more `piiri run --services billing_worker`.
+and resumed where it stopped. An e-invoice run then sends its e-invoices through the operator
+(einvoice/sending.py; a resumed run sends those not sent yet). Operations scale runs by running more
+`piiri run --services billing_worker`.
 """
 
 import logging
@@ -14,7 +16,8 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from piiri.context import ActAs
+from piiri.audit import AuditTrail
+from piiri.context import ActAs, Actor
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
@@ -22,6 +25,7 @@ from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
 from services.billing import models
 from services.billing.core import Settings
+from services.billing.einvoice import sending
 from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices.rules import BadInvoice
 from services.billing.invoices.storage import parse_id
@@ -50,6 +54,7 @@ class BillingWorker:
     settings = Settings()
     contacts = RpcProxy("contacts", timeout_key="BILLING_RPC_TIMEOUT", default=120)
     act_as = ActAs()
+    audit = AuditTrail("billing")
     outbox = Outbox("billing", models.outbox, channels=OUTBOX_CHANNELS)
 
     @consume_runs(RUN_QUEUE)
@@ -66,6 +71,9 @@ class BillingWorker:
         self.db.session.rollback()
         try:
             running.run(self.db, self.settings, run, fee_type, self._fetch(run))
+            if run["delivery"] == "einvoice":  # B3: the e-invoices go to the operator once made
+                actor = Actor.from_header(run["actor"])
+                sending.send_run(self.db, self.audit, actor, self.settings, self.config, run_id)
         except BadInvoice as exc:
             self._fail(run_id, exc.code)
         except PiiriError as exc:  # e.g. the group was removed: the contacts service's message

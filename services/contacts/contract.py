@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validates, validates_schema
 
-from piiri import clock
+from piiri import clock, einvoice
 from piiri.email_phone import check_email_address, normalise_phone
 from piiri.errors import coded
 from piiri.fields import BoundedList
@@ -55,6 +55,8 @@ EDITABLE_FIELDS = (
     "honorific",
     "gender",
     "website",
+    "einvoice_address",
+    "einvoice_operator",
     "tags",
     "emails",
     "phones",
@@ -130,6 +132,30 @@ class Website(fields.String):
     ) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         return normalise_website(text)
+
+
+class EInvoiceAddress(fields.String):
+    """The payer's e-invoice address (B3): an OVT code or an IBAN, kept compact (piiri/einvoice.py)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = einvoice.compact(super()._deserialize(value, attr, data, **kwargs))
+        if not einvoice.valid_address(text):
+            raise ValidationError("contact.einvoice_address_invalid")
+        return text
+
+
+class EInvoiceOperator(fields.String):
+    """The payer's e-invoice operator (intermediator) code (B3), kept compact (piiri/einvoice.py)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        text = einvoice.compact(super()._deserialize(value, attr, data, **kwargs))
+        if not einvoice.valid_operator(text):
+            raise ValidationError("contact.einvoice_operator_invalid")
+        return text
 
 
 class _Entry(codes.CodedSchema):
@@ -263,6 +289,17 @@ class ContactInput(codes.CodedSchema):
         validate=codes.Length(max=300),
         metadata={"description": "An http(s) address; https:// is added when no scheme is given."},
     )
+    einvoice_address = EInvoiceAddress(
+        allow_none=True,
+        metadata={
+            "description": "E-invoice address (B3): an OVT code (0037 + business id digits) or an IBAN; "
+            "stored without spaces, upper case."
+        },
+    )
+    einvoice_operator = EInvoiceOperator(
+        allow_none=True,
+        metadata={"description": "E-invoice operator (intermediator) code, e.g. 003721291126 or NDEAFIHH."},
+    )
     tags = Tags(
         metadata={
             "description": f"Free tags, e.g. 'hallitus': each 1..{TAG_LENGTH} characters, "
@@ -369,6 +406,10 @@ class Contact(codes.CodedSchema):
         allow_none=True, metadata={"description": f"One of {', '.join(GENDERS)}, or null."}
     )
     website = fields.String(allow_none=True)
+    einvoice_address = fields.String(allow_none=True, metadata={"description": "OVT code or IBAN (B3)."})
+    einvoice_operator = fields.String(
+        allow_none=True, metadata={"description": "E-invoice operator (intermediator) code (B3)."}
+    )
     tags = fields.List(fields.String(), metadata={"description": "Tags, lower case."})
     emails = fields.List(fields.Nested(EmailEntry), metadata={"description": "Every e-mail; one primary."})
     phones = fields.List(

@@ -14,7 +14,7 @@ from datetime import date
 
 from marshmallow import ValidationError
 
-from piiri import clock
+from piiri import clock, einvoice
 from piiri.email_phone import normalise_phone, simple_email
 from services.contacts.contract import (
     ADDRESS_KINDS,
@@ -147,6 +147,19 @@ def _website(value):
     return value
 
 
+def _einvoice(valid):
+    def read(value):
+        value = _text(value, 4 * einvoice.MAX_LENGTH)
+        if value is None:
+            return None
+        value = einvoice.compact(value)
+        if not valid(value):
+            raise NotPlain()
+        return value
+
+    return read
+
+
 def _tags(value):
     if not isinstance(value, list):
         raise NotPlain()
@@ -216,6 +229,8 @@ READERS.update(
     phone=_phone,
     birth_date=_birth_date,
     website=_website,
+    einvoice_address=_einvoice(einvoice.valid_address),
+    einvoice_operator=_einvoice(einvoice.valid_operator),
     tags=_tags,
     emails=lambda value: _entries(value, _email_entry, {"address", "kind", "primary"}),
     phones=lambda value: _entries(value, _phone_entry, {"number", "kind", "primary"}),

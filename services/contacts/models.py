@@ -70,6 +70,9 @@ contacts = Table(
     Column("honorific", String(60)),
     Column("gender", String(12)),
     Column("website", String(300)),
+    # The payer's e-invoice address (OVT code or IBAN) and operator code (B3, 0026; piiri/einvoice.py).
+    Column("einvoice_address", String(35)),
+    Column("einvoice_operator", String(35)),
     Column("tags", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     # [{address, kind, primary}], [{number, kind, primary}], [{kind, street, postal_code, city,
     # country, primary}]: every entry, exactly one primary per non-empty list.

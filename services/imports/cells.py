@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from marshmallow import ValidationError
 
-from piiri import clock
+from piiri import clock, einvoice
 from piiri.email_phone import check_email_address, normalise_phone
 from piiri.errors import coded
 from services.contacts.contract import normalise_website
@@ -254,6 +254,22 @@ def _website(value):
         return normalise_website(value)
     except ValidationError:
         return None
+
+
+def parse_einvoice_address(raw):
+    """An e-invoice address (OVT code or IBAN), compact (piiri/einvoice.py: the contacts' own rule)."""
+    value = einvoice.compact(text(raw))
+    if not einvoice.valid_address(value):
+        raise CellError("import.cell.einvoice_address")
+    return value
+
+
+def parse_einvoice_operator(raw):
+    """An e-invoice operator's code, compact."""
+    value = einvoice.compact(text(raw))
+    if not einvoice.valid_operator(value):
+        raise CellError("import.cell.einvoice_operator")
+    return value
 
 
 def parse_website(raw):

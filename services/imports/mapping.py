@@ -93,6 +93,12 @@ STANDARD = {
     "website": ("Verkkosivu", "Website", "website", 300,
         "verkkosivu|verkkosivut|kotisivu|kotisivut|www|website|web page|url|homepage|webbplats|"
         "hemsida"),
+    "einvoice_address": ("Verkkolaskuosoite", "E-invoice address", "einvoice_address", 35,
+        "verkkolaskuosoite|verkkolaskutusosoite|ovt|ovt-tunnus|edi|e-invoice address|einvoice address|"
+        "electronic invoice address|e-fakturaadress|nätfakturaadress"),
+    "einvoice_operator": ("Verkkolaskuoperaattori", "E-invoice operator", "einvoice_operator", 35,
+        "verkkolaskuoperaattori|operaattori|operaattoritunnus|välittäjätunnus|välittäjä|e-invoice operator|"
+        "einvoice operator|intermediator|e-fakturaoperatör|operatör|förmedlare"),
     "tags": ("Tunnisteet", "Tags", "tags", None,
         "tunnisteet|tunniste|tagit|avainsanat|tags|tag|taggar|categories"),
     "notes": ("Lisätiedot", "Notes", "notes", 10000,

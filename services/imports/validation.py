@@ -95,6 +95,8 @@ class RowValidator:
             "gender": lambda raw, row: read.parse_gender(raw),
             "kind": lambda raw, row: read.parse_kind(raw),
             "website": lambda raw, row: read.parse_website(raw),
+            "einvoice_address": lambda raw, row: read.parse_einvoice_address(raw),
+            "einvoice_operator": lambda raw, row: read.parse_einvoice_operator(raw),
             "language": lambda raw, row: read.parse_language(raw, LANGUAGES),
             "birth_date": lambda raw, row: self._birth_date(raw),
             "tags": lambda raw, row: _tags(raw),

@@ -135,6 +135,8 @@ def main_pages(system):
         "invoice-run": billing["invoice run"],
         "invoice-run-new": "/billing/runs/new",
         "payments": "/billing/payments",
+        "settlement-parties": "/billing/parties",
+        "settlement": "/billing/settlement",
         "retention": "/data-protection/retention",
         "purposes": "/data-protection/purposes",
         "erasures": "/erasures",

@@ -238,6 +238,13 @@ ROUTE_AUDIT = {
     "GET /api/v1/billing/reminder-runs/<run_id>": (NO_PERSONAL_DATA, "a reminder run: counts, totals"),
     "GET /billing/reminders": (NO_PERSONAL_DATA, "reminder levels, reference rates and runs"),
     "GET /billing/reminder-runs/<run_id>": (NO_PERSONAL_DATA, "a reminder run: counts and totals"),
+    # B1 federation split: the parties are organisations; the report holds sums per party, no payer
+    "GET /api/v1/billing/parties": (NO_PERSONAL_DATA, "settlement parties: organisations"),
+    "GET /billing/parties": (NO_PERSONAL_DATA, "settlement parties: organisations"),
+    "GET /api/v1/billing/settlement": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /api/v1/billing/settlement/file": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /billing/settlement": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /billing/settlement/download": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -295,6 +302,8 @@ WRITE_ROUTES = {
     "POST /billing/runs",
     "POST /billing/bank-files",
     "POST /billing/payments/<payment_id>/match",
+    "POST /api/v1/billing/parties",
+    "POST /billing/parties",
     "POST /account/password",
     "POST /account/totp",
     "POST /account/totp/disable",
@@ -527,6 +536,9 @@ PARAMS = {
     "GET /audit/events.csv": lambda s: {"subject_id": s["anna"]},
     "GET /api/v1/audit/events": lambda s: {"subject_id": s["anna"]},
     "GET /api/v1/audit/events.csv": lambda s: {"subject_id": s["anna"]},
+    "GET /api/v1/billing/settlement": lambda s: {"period": "2026"},
+    "GET /api/v1/billing/settlement/file": lambda s: {"period": "2026", "format": "csv"},
+    "GET /billing/settlement/download": lambda s: {"period": "2026-Q4", "format": "xlsx"},
 }
 BODIES = {
     "POST /api/v1/billing/reminder-runs:preview": lambda s: {},

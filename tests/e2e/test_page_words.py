@@ -261,6 +261,8 @@ def make_billing_and_mailing_pages(api):
         "credit note": f"/billing/invoices/{credit.json()['id']}",
         "invoice run": f"/billing/runs/{run.json()['id']}",
         "payments": "/billing/payments",
+        "settlement parties": "/billing/parties",
+        "settlement": "/billing/settlement",
         "mailing lists": "/mailing",
         "mailing list": f"/mailing/{mailing_list}",
         "left out": f"/mailing/{mailing_list}/excluded?reason=no_consent",

@@ -39,6 +39,12 @@ SELECTION_KINDS = ("group", "saved_search", "search", "ids")
 MEMBERSHIP_PERIOD = r"^[0-9]{4}(-[0-9]{2,4})?$"
 
 
+class FeeTypeComponent(Schema):
+    party_id = fields.UUID()
+    party_name = fields.String()
+    amount = fields.String()
+
+
 class FeeTypeInput(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     amount = fields.String(required=True, metadata={"description": 'Euros with at most 2 decimals, "50.00".'})
@@ -52,6 +58,14 @@ class FeeTypeInput(Schema):
         validate=validate.Regexp(MEMBERSHIP_PERIOD, error="billing.membership_period_invalid"),
         metadata={"description": 'The membership period a paid invoice of this fee pays ("2027"), or null.'},
     )
+    components = fields.List(
+        fields.Raw(),
+        load_default=list,
+        metadata={
+            "description": 'The federation split: [{"party_id", "amount"}], each an active settlement '
+            "party once; the amounts sum exactly to the fee's amount. Empty: no split."
+        },
+    )
 
 
 class FeeType(Schema):
@@ -61,6 +75,28 @@ class FeeType(Schema):
     vat_class = fields.String()
     account = fields.String()
     membership_period = fields.String(allow_none=True)
+    components = fields.List(fields.Nested(FeeTypeComponent))
+    active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class PartyInput(Schema):
+    """A settlement party (B1 federation split): an organisation a fee is shared with."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    business_id = fields.String(
+        required=True, metadata={"description": 'The Finnish business id (Y-tunnus), "0201256-6".'}
+    )
+    iban = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Where its share is paid."}
+    )
+
+
+class Party(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    business_id = fields.String()
+    iban = fields.String(allow_none=True)
     active = fields.Boolean()
     created_at = fields.DateTime()
 

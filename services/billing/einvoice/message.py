@@ -1,38 +1,32 @@
 """One invoice as the Finvoice message an operator gets (B3): the XML (documents/finvoice.py, validated
 against the schema) addressed from the payee to the buyer's e-invoice address and operator."""
 
-import re
-
-from stdnum import iban
-
+from piiri import einvoice
 from piiri.errors import ValidationFailed
 from services.billing.documents import finvoice, pdf
 
 DEFAULT_OPERATOR = "PIIRIOPERATOR"
 PLACEHOLDER_ADDRESS = "00370000000000"  # a download without a buyer's address
-OVT = re.compile(r"^0037\d{8}[0-9A-Z]{0,5}$")
-OPERATOR = re.compile(r"^[0-9A-Z]{4,35}$")
 
 
 def checked_transmission(transmission, required):
     """{"to_identifier", "to_intermediator"} upper-cased without spaces; with ``required`` both must be
     given: an OVT code (0037 + business id digits + up to 5 characters) or an IBAN, and the operator's
-    identifier (its BIC or OVT code)."""
+    identifier (its BIC or OVT code): piiri/einvoice.py's rules, the same the payer's contact fields keep."""
     if transmission is None:
         transmission = {}
     if not isinstance(transmission, dict):
         raise ValidationFailed("billing.einvoice_invalid", {"transmission": ["billing.not_an_object"]})
     values = {
-        name: re.sub(r"\s+", "", str(transmission.get(name) or "")).upper()
-        for name in ("to_identifier", "to_intermediator")
+        name: einvoice.compact(transmission.get(name)) for name in ("to_identifier", "to_intermediator")
     }
     problems = {}
     address, operator = values["to_identifier"], values["to_intermediator"]
-    if address and not (OVT.match(address) or iban.is_valid(address)):
+    if address and not einvoice.valid_address(address):
         problems["to_identifier"] = ["billing.einvoice_address_invalid"]
     elif required and not address:
         problems["to_identifier"] = ["request.required"]
-    if operator and not OPERATOR.match(operator):
+    if operator and not einvoice.valid_operator(operator):
         problems["to_intermediator"] = ["billing.einvoice_operator_invalid"]
     elif required and not operator:
         problems["to_intermediator"] = ["request.required"]

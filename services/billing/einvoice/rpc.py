@@ -12,13 +12,13 @@ import logging
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ServiceUnavailable
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
-from services.billing.einvoice import client, message, storage
+from services.billing.einvoice import client, message, sending, storage
 from services.billing.einvoice.views import sending_view
 from services.billing.invoices import storage as invoice_storage
-from services.billing.invoices.views import PERSONAL_FIELDS, subjects
+from services.billing.invoices.views import subjects
 
 log = logging.getLogger(__name__)
 
@@ -43,41 +43,49 @@ class EInvoicesRpc(BillingCore):
         actor = self.context.require(PERMISSION)
         transmission = message.checked_transmission(transmission, required=True)
         operator = self._operator()
+        row = sending.send(
+            self.db, self.audit, actor, self.settings, self.config, operator, invoice_id, transmission
+        )
+        return sending_view(row)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def einvoice_defaults(self, invoice_id):
+        """Where the invoice's e-invoice goes unless told otherwise: {"to_identifier", "to_intermediator",
+        "source"}: the address and operator it was issued with ("invoice", an e-invoice run's), else
+        the payer's e-invoice contact fields now ("contact": read through contacts.payer_page, which
+        audits it as contact.read_for_billing), else empty (source null). Audited: the payer's address."""
+        actor = self.context.require(PERMISSION)
         key = invoice_storage.parse_id(invoice_id)
-        # One transaction holds the invoice's sending lock from the check to the record, so two sends of
-        # one invoice at once cannot both pass "already sent" and deliver it twice.
-        with self.db.transaction() as session:
-            invoice = invoice_storage.get(session, key) if key else None
-            if invoice is None:
-                raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-            storage.lock_sending(session, invoice["id"])
-            if any(row["status"] != "rejected" for row in storage.of_invoice(session, invoice["id"])):
-                raise Conflict("billing.einvoice_already_sent", params={"number": invoice["number"]})
-            lines = invoice_storage.lines_of(session, invoice["id"])
-            document = message.build(invoice, lines, self.settings, self.config, transmission)
-            self.audit.read(  # a disclosure to the operator: on record before the data leaves
+        invoice = invoice_storage.get(self.db.session, key) if key else None
+        self.db.session.rollback()
+        if invoice is None:
+            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        found = {"to_identifier": "", "to_intermediator": "", "source": None}
+        if invoice.get("einvoice_address"):
+            found = {
+                "to_identifier": invoice["einvoice_address"],
+                "to_intermediator": invoice.get("einvoice_operator") or "",
+                "source": "invoice",
+            }
+        elif invoice.get("contact_id"):
+            rows = self._payer_page({"kind": "ids", "ids": [str(invoice["contact_id"])]})["items"]
+            row = rows[0] if rows else {}
+            if row.get("einvoice_address") or row.get("einvoice_operator"):
+                found = {
+                    "to_identifier": row.get("einvoice_address") or "",
+                    "to_intermediator": row.get("einvoice_operator") or "",
+                    "source": "contact",
+                }
+        if found["source"]:
+            self.audit.read(
                 actor,
-                "invoice.einvoice_sent",
+                "invoice.einvoice_address_read",
                 "contact",
                 subjects([invoice]),
-                PERSONAL_FIELDS,
-                {"number": invoice["number"], "operator": transmission["to_intermediator"]},
+                ("einvoice_address", "einvoice_operator"),
+                {"number": invoice["number"], "source": found["source"]},
             )
-            try:
-                answer = operator.send(document)
-                outcome = {"message_id": answer["id"], "status": "accepted", "reason": None}
-            except client.Refused as refused:
-                outcome = {"message_id": None, "status": "rejected", "reason": refused.reason}
-            except client.Unavailable as exc:
-                log.warning(
-                    "billing: the e-invoice operator did not take invoice %s: %s", invoice["number"], exc
-                )
-                raise ServiceUnavailable("billing.einvoice_operator_unavailable") from None
-            row = storage.record(
-                session,
-                {"invoice_id": invoice["id"], **transmission, **outcome, "actor_username": actor.username},
-            )
-        return sending_view(row)
+        return found
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def einvoice_sendings(self, invoice_id):

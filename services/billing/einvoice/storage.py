@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, insert, select, update
 
-from services.billing.models import einvoice_sendings
+from services.billing.models import einvoice_sendings, invoices
 
 PENDING_BATCH = 100
 
@@ -70,3 +70,22 @@ def forget_addresses(session, invoice_ids):
         .values(to_identifier=None)
         .returning(einvoice_sendings.c.id)
     ).rowcount
+
+
+def unsent_of_run(session, run_id):
+    """The run's e-invoices (delivery einvoice, with an address) with no sending but a rejected one."""
+    sent = select(einvoice_sendings.c.invoice_id).where(
+        einvoice_sendings.c.invoice_id == invoices.c.id, einvoice_sendings.c.status != "rejected"
+    )
+    rows = session.execute(
+        select(invoices.c.id, invoices.c.einvoice_address, invoices.c.einvoice_operator)
+        .where(
+            invoices.c.run_id == run_id,
+            invoices.c.delivery == "einvoice",
+            invoices.c.einvoice_address.is_not(None),
+            invoices.c.einvoice_operator.is_not(None),
+            ~sent.exists(),
+        )
+        .order_by(invoices.c.number)
+    ).mappings()
+    return [dict(row) for row in rows]

@@ -1,7 +1,8 @@
 """Fee types (B1), a billing feature: define, list and retire the fees invoices charge (amount,
-VAT class whose rate the invoice's date picks, bookkeeping account, and the membership period a paid
-invoice of it pays, if it is a membership fee: invoices/membership.py). A fee type is never deleted: its
-invoices name it."""
+VAT class whose rate the invoice's date picks, bookkeeping account, the membership period a paid
+invoice of it pays, if it is a membership fee: invoices/membership.py, and its components, the parts of
+the amount that belong to the national federation, the local association or another settlement party:
+settlement/). A fee type is never deleted: its invoices name it."""
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
@@ -13,12 +14,17 @@ from services.billing.core import BillingCore
 from services.billing.fee_types import storage
 from services.billing.invoices import money
 from services.billing.invoices.storage import parse_id
+from services.billing.settlement import rules as split_rules
+from services.billing.settlement import storage as split_storage
 
 FEE_TYPE = FeeType()
 
 
 def fee_type_view(row):
-    return FEE_TYPE.dump({**row, "amount": money.text(row["amount"])})
+    components = [
+        {**component, "amount": money.text(component["amount"])} for component in row.get("components", ())
+    ]
+    return FEE_TYPE.dump({**row, "amount": money.text(row["amount"]), "components": components})
 
 
 def load_fee_type(data):
@@ -48,8 +54,17 @@ class FeeTypesRpc(BillingCore):
     def create_fee_type(self, data):
         self.context.require(PERMISSION)
         values = load_fee_type(data)
+        given = values.pop("components", [])
         with self.db.transaction() as session:
+            try:
+                components = split_rules.check_components(
+                    values["amount"], given, split_storage.active_party_ids(session)
+                )
+            except split_rules.BadSplit as exc:
+                raise ValidationFailed("billing.fee_type_invalid", {exc.field: [exc.detail()]}) from None
             row = storage.insert_fee_type(session, values)
+            split_storage.insert_components(session, row["id"], components)
+            row["components"] = split_storage.components_of(session, [row["id"]]).get(row["id"], [])
         return fee_type_view(row)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

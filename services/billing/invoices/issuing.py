@@ -60,6 +60,15 @@ def issue(
         "language": language,
         "delivery": delivery,
         "payer_kind": "organisation" if row.get("kind") == "organisation" else "person",
+        # B3: the payer's e-invoice address and operator (contact fields) for an e-invoice's delivery
+        **(
+            {
+                "einvoice_address": row.get("einvoice_address"),
+                "einvoice_operator": row.get("einvoice_operator"),
+            }
+            if delivery == "einvoice"
+            else {}
+        ),
         "invoice_date": invoice_date,
         "due_date": due_date or invoice_date + timedelta(days=settings.payment_days),
         "reference": reference,

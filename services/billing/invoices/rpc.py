@@ -18,6 +18,7 @@ from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices import issuing, membership, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
 from services.billing.runs.rules import has_address
+from services.billing.settlement.rules import with_fee_split
 
 
 def load_single(data):
@@ -53,7 +54,7 @@ class InvoicesRpc(BillingCore):
                 },
             )
         try:
-            lines = rules.priced_lines(given, storage.rates(session), invoice_date)
+            lines = with_fee_split(rules.priced_lines(given, storage.rates(session), invoice_date), fee_type)
         except rules.BadInvoice as exc:
             session.rollback()
             raise ValidationFailed("billing.invoice_invalid", {exc.field: [exc.code]}) from None

@@ -1,5 +1,6 @@
 """Invoice lines and totals (B1): each line's net, VAT (at the rate of the invoice's date) and gross,
-and the invoice's VAT breakdown by rate; a credit note's lines are the original's negated. Pure."""
+and the invoice's VAT breakdown by rate; a credit note's lines are the original's negated (their
+federation split too). Pure."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -109,6 +110,7 @@ def credit_lines(lines: list[dict]) -> list[dict]:
             "net": -Decimal(line["net"]),
             "vat": -Decimal(line["vat"]),
             "gross": -Decimal(line["gross"]),
+            "split": [{**part, "amount": -Decimal(part["amount"])} for part in line.get("split") or ()],
         }
         for line in lines
     ]

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.billing.models import invoice_lines, invoices, number_counters, payers, vat_rates
+from services.billing.settlement import storage as splits
 
 LIVE = invoices.c.status != "credited"
 
@@ -62,7 +63,11 @@ def payer_sequence(session, contact_id):
 
 def insert_invoice(session, values, lines):
     row = session.execute(insert(invoices).values(**values).returning(*invoices.c)).mappings().one()
-    session.execute(insert(invoice_lines), [{"invoice_id": row["id"], **line} for line in lines])
+    session.execute(
+        insert(invoice_lines),
+        [{"invoice_id": row["id"], **{k: v for k, v in line.items() if k != "split"}} for line in lines],
+    )
+    splits.insert_splits(session, row["id"], lines)  # the federation split, frozen with the invoice
     return dict(row)
 
 
@@ -108,12 +113,15 @@ def by_reference(session, reference, lock=False):
 
 
 def lines_of(session, invoice_id):
+    """The invoice's lines, each with its frozen federation split (``split``: [] when none)."""
     rows = session.execute(
         select(invoice_lines)
         .where(invoice_lines.c.invoice_id == invoice_id)
         .order_by(invoice_lines.c.position)
     )
-    return [dict(row) for row in rows.mappings()]
+    lines = [dict(row) for row in rows.mappings()]
+    split = splits.splits_of(session, [invoice_id]).get(invoice_id, {})
+    return [{**line, "split": split.get(line["position"], [])} for line in lines]
 
 
 def list_invoices(session, status=None, contact_id=None, run_id=None, limit=50, offset=0):

@@ -23,6 +23,8 @@ INVOICE_FIELDS = (
     "email",
     "language",
     "delivery",
+    "einvoice_address",
+    "einvoice_operator",
     "invoice_date",
     "due_date",
     "reference",
@@ -39,7 +41,16 @@ INVOICE_FIELDS = (
     "reminder_interest",
     "on_hold",
 )
-PERSONAL_FIELDS = ("payer_name", "street", "postal_code", "city", "country", "email")
+PERSONAL_FIELDS = (
+    "payer_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "email",
+    "einvoice_address",
+    "einvoice_operator",
+)
 
 
 def _json(value):
@@ -62,20 +73,27 @@ def invoice_view(invoice, lines=None):
 
 
 def line_view(line):
+    split = [
+        {"party_id": str(part["party_id"]), "party_name": part["party_name"], "amount": _json(part["amount"])}
+        for part in line.get("split") or ()
+    ]
     return {
-        name: _json(line[name])
-        for name in (
-            "position",
-            "description",
-            "quantity",
-            "unit_price",
-            "vat_class",
-            "vat_rate",
-            "account",
-            "net",
-            "vat",
-            "gross",
-        )
+        "split": split,
+        **{
+            name: _json(line[name])
+            for name in (
+                "position",
+                "description",
+                "quantity",
+                "unit_price",
+                "vat_class",
+                "vat_rate",
+                "account",
+                "net",
+                "vat",
+                "gross",
+            )
+        },
     }
 
 

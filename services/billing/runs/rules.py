@@ -1,9 +1,11 @@
 """Who an invoice run invoices and who it leaves out, and why (B1): pure, for one page of contacts.
 
-A contact is left out when deceased, without the address the delivery needs (a postal address, or an
-e-mail for e-mail delivery), already invoiced for this fee (by an earlier run or a single invoice), or,
-invoicing per couple, when their partner's invoice is the couple's. Ids asked for that are no longer
-contacts are "erased". The run and its preview use the same function, so the preview is what the run does.
+A contact is left out when deceased, without the address the delivery needs (a postal address, an
+e-mail for e-mail delivery; e-invoice delivery goes by e-invoice to those with an e-invoice address and
+operator, and by post to the others), already invoiced for this fee (by an earlier run or a single
+invoice), or, invoicing per couple, when their partner's invoice is the couple's. Ids asked for that
+are no longer contacts are "erased". The run and its preview use the same function, so the preview is
+what the run does.
 """
 
 from dataclasses import dataclass, field
@@ -17,9 +19,24 @@ class Decision:
     excluded: list[tuple[dict, str]] = field(default_factory=list)  # (row, reason)
 
 
+def has_einvoice_address(row):
+    """Whether the contact has an e-invoice address and operator (their contact fields, B3)."""
+    return bool(row.get("einvoice_address") and row.get("einvoice_operator"))
+
+
+def delivery_of(row, delivery):
+    """How the payer's invoice is delivered: e-invoice delivery goes by e-invoice to a payer who has an
+    e-invoice address and operator, and on paper (print) to the others."""
+    if delivery == "einvoice" and not has_einvoice_address(row):
+        return "print"
+    return delivery
+
+
 def has_address(row, delivery):
     if delivery == "email":
         return bool(row.get("email"))
+    if delivery_of(row, delivery) == "einvoice":
+        return True
     return bool(row.get("street") and row.get("postal_code") and row.get("city"))
 
 

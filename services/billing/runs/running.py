@@ -13,13 +13,15 @@ from services.billing.invoices import issuing, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.runs import rules as run_rules
 from services.billing.runs import storage
+from services.billing.settlement.rules import with_fee_split
 
 PAGE = 500
 
 
 def fee_lines(fee_type, rates, invoice_date):
-    """The run's one priced line: the fee type's name, amount, VAT class (at the invoice date), account."""
-    return rules.priced_lines(
+    """The run's one priced line: the fee type's name, amount, VAT class (at the invoice date), account,
+    and its split among the fee's settlement parties (frozen on each invoice)."""
+    lines = rules.priced_lines(
         [
             {
                 "description": fee_type["name"],
@@ -32,6 +34,7 @@ def fee_lines(fee_type, rates, invoice_date):
         rates,
         invoice_date,
     )
+    return with_fee_split(lines, fee_type)
 
 
 def page_rows(page, first):
@@ -48,12 +51,14 @@ def _decide(session, fee_type_id, rows, delivery, per_couple, couples_taken):
 
 
 def preview(session, fetch, fee_type, values, rates):
-    """{"count", "total", "payers": [...], "excluded": {reason: count}, "excluded_contacts": [...]}.
+    """{"count", "total", "payers": [... each with its "delivery"], "deliveries": {delivery: count} (an
+    e-invoice run: who gets an e-invoice, who a paper invoice), "excluded": {reason: count},
+    "excluded_contacts": [...]}.
     ``fetch(cursor)`` is one contacts.payer_page."""
     lines = fee_lines(fee_type, rates, values["invoice_date"])
     per_invoice = rules.totals_of(lines)["total"]
     couples_taken: set = set()
-    count, listed, excluded, excluded_listed = 0, [], {}, []
+    count, listed, excluded, excluded_listed, deliveries = 0, [], {}, [], {}
     cursor, first = None, True
     while True:
         page = fetch(cursor)
@@ -64,8 +69,10 @@ def preview(session, fetch, fee_type, values, rates):
         session.rollback()
         for row in decision.payers:
             count += 1
+            delivery = run_rules.delivery_of(row, values["delivery"])
+            deliveries[delivery] = deliveries.get(delivery, 0) + 1
             if len(listed) < run_rules.PREVIEW_LIST_LIMIT:
-                listed.append(_shown(row, values["per_couple"]))
+                listed.append({**_shown(row, values["per_couple"]), "delivery": delivery})
         for row, reason in [*decision.excluded, *((row, "erased") for row in erased)]:
             excluded[reason] = excluded.get(reason, 0) + 1
             if len(excluded_listed) < run_rules.PREVIEW_LIST_LIMIT:
@@ -78,6 +85,7 @@ def preview(session, fetch, fee_type, values, rates):
         "amount_each": str(per_invoice),
         "total": str(per_invoice * count),
         "payers": listed,
+        "deliveries": deliveries,
         "excluded": excluded,
         "excluded_contacts": excluded_listed,
     }
@@ -116,7 +124,7 @@ def run(db, settings, run_row, fee_type, fetch, beat=None):
                     fee_type_id=fee_type["id"],
                     invoice_date=run_row["invoice_date"],
                     due_date=run_row["due_date"],
-                    delivery=run_row["delivery"],
+                    delivery=run_rules.delivery_of(row, run_row["delivery"]),
                     per_couple=run_row["per_couple"],
                     run_id=run_row["id"],
                 )

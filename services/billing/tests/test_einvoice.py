@@ -65,3 +65,17 @@ def test_b3_a_wrong_key_a_missing_message_and_no_operator_are_unavailable(operat
         {"BILLING_EINVOICE_URL": url + "/", "BILLING_EINVOICE_KEY": "k"}
     )
     assert configured.url == url and configured.timeout == client.DEFAULT_TIMEOUT
+
+
+def test_b3_an_einvoice_run_sends_einvoices_to_payers_with_an_address_and_paper_to_the_others():
+    from services.billing.runs.rules import decide, delivery_of
+
+    address = {"street": "Tie 1", "postal_code": "00100", "city": "Espoo"}
+    company = {"id": "a", "einvoice_address": "003798765432", "einvoice_operator": "003721291126"}
+    paper = {"id": "b", **address, "einvoice_address": "003798765432"}  # no operator: paper
+    nowhere = {"id": "c"}
+    assert [delivery_of(row, "einvoice") for row in (company, paper)] == ["einvoice", "print"]
+    assert delivery_of(paper, "email") == "email"
+    decision = decide([company, paper, nowhere], "einvoice", False, {}, set())
+    assert [row["id"] for row in decision.payers] == ["a", "b"]
+    assert decision.excluded == [(nowhere, "no_address")]

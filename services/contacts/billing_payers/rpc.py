@@ -27,6 +27,8 @@ PAYER_FIELDS = (
     "country",
     "language",
     "deceased_on",
+    "einvoice_address",
+    "einvoice_operator",
     "couple",
 )
 

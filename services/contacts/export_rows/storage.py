@@ -39,6 +39,8 @@ ROW_COLUMNS = [
         "language",
         "tags",
         "website",
+        "einvoice_address",
+        "einvoice_operator",
         "deceased_on",
     )
 ]

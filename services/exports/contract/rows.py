@@ -9,6 +9,7 @@ A row is a plain dict (JSON-safe: dates are ISO strings) with these keys:
 - emails: [{address, kind, primary}], phones: [{number, kind, primary}],
   addresses: [{kind, street, postal_code, city, country, primary}] (as in services/contacts/contract.py)
 - birth_date (ISO date str or None), language (str), tags ([str]), website (str or None)
+- einvoice_address, einvoice_operator (str or None): the e-invoice address (OVT code or IBAN) and operator
 - deceased_on (ISO date str or None), active_statuses ([status kind str], today's)
 - custom: {custom field key: JSON value}; only the custom fields asked for as columns
 - couple: {id, member_ids, address_name_fi, address_name_en} or None: the person's couple (C10), both
@@ -56,6 +57,8 @@ class Row(TypedDict):
     language: str
     tags: list[str]
     website: str | None
+    einvoice_address: str | None
+    einvoice_operator: str | None
     deceased_on: str | None
     active_statuses: list[str]
     custom: dict[str, Any]
@@ -89,6 +92,8 @@ STANDARD_COLUMNS = {
     "language": ("Asiointikieli", "Kontaktspråk", "Preferred language", "text"),
     "tags": ("Tunnisteet", "Taggar", "Tags", "list"),
     "website": ("Verkkosivu", "Webbplats", "Website", "text"),
+    "einvoice_address": ("Verkkolaskuosoite", "E-fakturaadress", "E-invoice address", "text"),
+    "einvoice_operator": ("Verkkolaskuoperaattori", "E-fakturaoperatör", "E-invoice operator", "text"),
     "deceased_on": ("Kuolinpäivä", "Dödsdatum", "Date of death", "date"),
     "active_statuses": ("Voimassa olevat tilat", "Gällande statusar", "Active statuses", "list"),
     "organisation": ("Organisaatio", "Organisation", "Organisation", "text"),
@@ -133,6 +138,8 @@ def sample_row(**overrides: Any) -> dict[str, Any]:
         "language": "fi",
         "tags": ["hallitus"],
         "website": None,
+        "einvoice_address": None,
+        "einvoice_operator": None,
         "deceased_on": None,
         "active_statuses": ["member"],
         "custom": {},

@@ -264,3 +264,23 @@ def test_i1_benchmark_rows_are_all_valid():
 
     result = import_rows.measure_validation(500)
     assert result["rows"] == 500 and result["errors"] == 0
+
+
+def test_b3_i1_einvoice_address_and_operator_columns_are_read_compact_or_refused():
+    """Issue 15: the payer's e-invoice address and operator import by their one name, by the rule the
+    contacts service keeps (an OVT code or IBAN; an operator's code)."""
+    columns = {"Nimi": "organisation_name", "Verkkolaskuosoite": "einvoice_address",
+               "Verkkolaskuoperaattori": "einvoice_operator"}  # fmt: skip
+    values, errors = validator(columns).validate(2, ["Yritys Oy", "0037 1234 5678", "ndeafihh"])
+    assert errors == {}
+    assert (values["einvoice_address"], values["einvoice_operator"]) == ("003712345678", "NDEAFIHH")
+    assert ContactInput().validate({"kind": "organisation", **values}) == {}
+    values, errors = validator(columns).validate(3, ["Toinen Oy", "12345", "x"])
+    assert {
+        header: message["code"] if isinstance(message, dict) else message
+        for header, message in errors.items()
+    } == {
+        "Verkkolaskuosoite": "import.cell.einvoice_address",
+        "Verkkolaskuoperaattori": "import.cell.einvoice_operator",
+    }
+    assert text(errors["Verkkolaskuosoite"]).startswith("Ei verkkolaskuosoite")
