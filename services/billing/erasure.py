@@ -1,10 +1,9 @@
 """The billing service's part of G3 and G4, mixed into BillingService.
 
-G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the
-payments on them and their e-invoice sendings (audited). G4: ``on_erasure_requested`` (durable queue
-``piiri.erasure.billing``)
-pseudonymises them, keeping the bookkeeping records (erasure_storage.py says what and why), then reports.
-"""
+G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the payments
+on them, their e-invoice sendings and e-mailings (audited). G4: ``on_erasure_requested`` (durable queue
+``piiri.erasure.billing``) pseudonymises them, keeping the bookkeeping records (erasure_storage.py says what
+and why), then reports."""
 
 import logging
 
@@ -18,6 +17,8 @@ from services.billing import erasure_storage, models
 from services.billing.core import BillingCore
 from services.billing.einvoice import storage as einvoice_storage
 from services.billing.einvoice.views import sending_view
+from services.billing.email_delivery import storage as email_storage
+from services.billing.email_delivery.views import delivery_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
 
@@ -38,6 +39,7 @@ REPORTED_INVOICE = (
 )
 REPORTED_PAYMENT = ("id", "booked_on", "amount", "reference", "payer_name", "payer_iban", "invoice_id")
 REPORTED_EINVOICE = ("sent_at", "status", "to_identifier", "to_intermediator", "invoice_id")
+REPORTED_EMAIL = ("queued_at", "status", "sent_at", "bounced_at", "failed_at", "invoice_id")
 
 
 def reported(view, names):
@@ -65,18 +67,28 @@ class BillingErasure(BillingCore):
             reported(sending_view(row), REPORTED_EINVOICE)
             for row in einvoice_storage.of_invoices(session, [row["id"] for row in found])
         ]
+        mailed = [
+            reported(delivery_view(row), REPORTED_EMAIL)
+            for rows in email_storage.of_invoices(session, [row["id"] for row in found]).values()
+            for row in rows
+        ]
         session.rollback()
         self.audit.read(
             actor,
             "invoice.personal_data_read",
             "contact",
             [str(contact_id)],
-            details={"invoices": len(items), "payments": len(paid), "einvoices": len(sent)},
+            details={
+                "invoices": len(items),
+                "payments": len(paid),
+                "einvoices": len(sent),
+                "email_deliveries": len(mailed),
+            },
         )
         return {
             "service": "billing",
             "contact_id": str(contact_id),
-            "sections": {"invoices": items, "payments": paid, "einvoices": sent},
+            "sections": {"invoices": items, "payments": paid, "einvoices": sent, "email_deliveries": mailed},
         }
 
     @consume(protocol.request_queue("billing"), requeue_on_error=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Text, delete, func, or_, select, update
 
 from piiri import outbox as outbox_rows
 from services.billing.einvoice import storage as einvoice_storage
+from services.billing.email_delivery import storage as email_storage
 from services.billing.models import invoice_runs, invoices, payers, payments
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
@@ -72,6 +73,7 @@ def erase_contact(session, contact_id):
         else []
     )
     addresses = einvoice_storage.forget_addresses(session, ids)
+    mails = email_storage.forget_requests(session, ids)
     payer_rows = session.execute(
         delete(payers).where(payers.c.contact_id == contact_id).returning(payers.c.contact_id)
     ).all()
@@ -81,6 +83,7 @@ def erase_contact(session, contact_id):
         "payer_numbers_deleted": len(payer_rows),
         "run_selections_cut": runs,
         "einvoice_addresses_cleared": addresses,
+        "email_deliveries_not_sent": mails,
     }
 
 
