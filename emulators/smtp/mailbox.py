@@ -6,8 +6,10 @@ import uuid
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
-BOUNCE_DOMAIN = "bounce.invalid"  # 550 at RCPT
-DSN_DOMAIN = "dsn.invalid"  # accepted, then a DSN
+# Under the reserved top-level name "example" (RFC 2606), which Piiri's address check takes (".invalid" it
+# refuses as special-use, so no contact could have such an address).
+BOUNCE_DOMAIN = "bounce.example"  # 550 at RCPT
+DSN_DOMAIN = "dsn.example"  # accepted, then a DSN
 MAX_KEPT = 5000
 
 

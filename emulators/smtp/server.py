@@ -8,7 +8,7 @@ web page with a JSON API on ``web_port`` (werkzeug, threaded), for `make run` an
     POST   {url}/api/faults         {"unavailable": n}: the next n MAIL commands get 421 (server "down")
     DELETE {url}/api/messages       forget everything
 
-Rules: a recipient at bounce.invalid is refused at RCPT with 550 5.1.1; one at dsn.invalid is accepted
+Rules: a recipient at bounce.example is refused at RCPT with 550 5.1.1; one at dsn.example is accepted
 and, ``dsn_delay`` seconds later, a DSN for it is POSTed (Content-Type message/rfc822) to ``dsn_url`` (Piiri's
 bounce webhook) when one is given. Every other recipient is accepted and kept.
 """
@@ -60,7 +60,7 @@ class Handler:
 
 
 class DsnSender:
-    """Makes the DSNs of dsn.invalid recipients and posts each to the webhook after ``delay`` seconds."""
+    """Makes the DSNs of dsn.example recipients and posts each to the webhook after ``delay`` seconds."""
 
     def __init__(self, mailbox, url, delay):
         self.mailbox = mailbox

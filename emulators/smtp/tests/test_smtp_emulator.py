@@ -1,5 +1,5 @@
 """B3: the SMTP emulator itself, driven by the standard library's smtplib as Piiri's workers drive it: it
-keeps what it takes (page and JSON), refuses bounce.invalid at RCPT with 550, posts a DSN for dsn.invalid
+keeps what it takes (page and JSON), refuses bounce.example at RCPT with 550, posts a DSN for dsn.example
 to the webhook, and answers 421 while its fault switch says it is down."""
 
 import json
@@ -76,23 +76,23 @@ def test_b3_a_mail_is_kept_and_shown_on_the_page_and_as_json(emulator):
 def test_b3_a_recipient_at_bounce_invalid_is_refused_at_rcpt_with_550(emulator):
     with smtplib.SMTP("127.0.0.1", emulator.smtp_port, timeout=5) as client:
         with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-            client.send_message(a_message("ei.ole@bounce.invalid"), from_addr="bounce+x@piiri.example")
+            client.send_message(a_message("ei.ole@bounce.example"), from_addr="bounce+x@piiri.example")
     assert rules.classify(refused.value)[0] == rules.HARD
-    assert not emulator.mailbox.to("ei.ole@bounce.invalid")
+    assert not emulator.mailbox.to("ei.ole@bounce.example")
 
 
 def test_b3_a_recipient_at_dsn_invalid_is_taken_and_a_dsn_is_posted_that_piiri_reads(emulator, hook):
     verp = rules.verp_address("6f1c3a52-6d3e-4b8e-9a51-3f2f0d7c1a10", "piiri.example")
     with smtplib.SMTP("127.0.0.1", emulator.smtp_port, timeout=5) as client:
-        client.send_message(a_message("poissa@dsn.invalid"), from_addr=verp)
-    assert emulator.mailbox.to("poissa@dsn.invalid")
+        client.send_message(a_message("poissa@dsn.example"), from_addr=verp)
+    assert emulator.mailbox.to("poissa@dsn.example")
     assert wait_until(lambda: any(verp.encode() in body for _, body in hook[1]), 5)
     content_type, body = next(item for item in hook[1] if verp.encode() in item[1])
     assert content_type == "message/rfc822"
     [bounce] = rules.parse_dsn(body)
     assert (str(bounce.mail_id), bounce.recipient, bounce.hard) == (
         "6f1c3a52-6d3e-4b8e-9a51-3f2f0d7c1a10",
-        "poissa@dsn.invalid",
+        "poissa@dsn.example",
         True,
     )
 

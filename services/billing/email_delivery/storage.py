@@ -2,7 +2,7 @@
 service (SKIP LOCKED: two billing instances never hand one over twice), following the mail's status, and
 what the invoice and run pages show."""
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, null, select, update
 
 from services.billing.models import email_deliveries, invoices
 
@@ -62,7 +62,7 @@ def handed_over(session, delivery_id, mail_id):
     session.execute(
         update(email_deliveries)
         .where(email_deliveries.c.id == delivery_id)
-        .values(mail_id=mail_id, request=None, updated_at=func.now())
+        .values(mail_id=mail_id, request=null(), updated_at=func.now())
     )
 
 
@@ -70,7 +70,7 @@ def fail(session, delivery_id, code):
     session.execute(
         update(email_deliveries)
         .where(email_deliveries.c.id == delivery_id, email_deliveries.c.status == "queued")
-        .values(status="failed", code=code, request=None, failed_at=func.now(), updated_at=func.now())
+        .values(status="failed", code=code, request=null(), failed_at=func.now(), updated_at=func.now())
     )
 
 
@@ -84,7 +84,12 @@ def follow(session, delivery_id, mail_id, status, code, at):
             update(email_deliveries)
             .where(email_deliveries.c.id == delivery_id, email_deliveries.c.status.in_(allowed))
             .values(
-                status=status, code=code, mail_id=mail_id, request=None, updated_at=func.now(), **{stamp: at}
+                status=status,
+                code=code,
+                mail_id=mail_id,
+                request=null(),
+                updated_at=func.now(),
+                **{stamp: at},
             )
             .returning(email_deliveries)
         )
@@ -122,7 +127,7 @@ def forget_requests(session, invoice_ids):
         update(email_deliveries)
         .where(email_deliveries.c.invoice_id.in_(invoice_ids), email_deliveries.c.request.is_not(None))
         .values(
-            request=None,
+            request=null(),
             status="failed",
             code="billing.email_recipient_erased",
             failed_at=func.now(),

@@ -93,7 +93,7 @@ def test_b3_with_a_key_the_message_is_dkim_signed_and_verifies(tmp_path):
 
 
 def test_b3_a_5xx_at_rcpt_or_data_is_a_hard_bounce_and_everything_else_is_tried_again():
-    refused = smtplib.SMTPRecipientsRefused({"x@bounce.invalid": (550, b"5.1.1 User unknown")})
+    refused = smtplib.SMTPRecipientsRefused({"x@bounce.example": (550, b"5.1.1 User unknown")})
     assert rules.classify(refused) == (rules.HARD, "550 5.1.1 User unknown")
     assert rules.classify(smtplib.SMTPDataError(554, b"5.7.1 Rejected"))[0] == rules.HARD
     assert rules.classify(smtplib.SMTPRecipientsRefused({"x@y": (450, b"busy")}))[0] == rules.TRANSIENT
@@ -109,18 +109,18 @@ def test_b3_the_wait_doubles_up_to_its_ceiling():
 
 def test_b3_a_dsn_is_matched_by_its_verp_address_or_by_the_returned_message_id():
     original = rules.build(
-        a_mail(recipient="poissa@dsn.invalid"), rules.settings_from(BASE), [], datetime.now(UTC)
+        a_mail(recipient="poissa@dsn.example"), rules.settings_from(BASE), [], datetime.now(UTC)
     )
-    dsn = make_dsn(rules.verp_address(MAIL_ID, "yhdistys.fi"), "poissa@dsn.invalid", original.as_bytes())
+    dsn = make_dsn(rules.verp_address(MAIL_ID, "yhdistys.fi"), "poissa@dsn.example", original.as_bytes())
     [bounce] = rules.parse_dsn(dsn)
     assert (bounce.mail_id, bounce.recipient, bounce.status, bounce.hard) == (
         MAIL_ID,
-        "poissa@dsn.invalid",
+        "poissa@dsn.example",
         "5.1.1",
         True,
     )
     assert "User unknown" in bounce.diagnostic
-    elsewhere = make_dsn("postmaster@yhdistys.fi", "poissa@dsn.invalid", original.as_bytes())
+    elsewhere = make_dsn("postmaster@yhdistys.fi", "poissa@dsn.example", original.as_bytes())
     assert rules.parse_dsn(elsewhere)[0].mail_id == MAIL_ID  # by the Message-ID of the returned headers
 
 
