@@ -103,7 +103,8 @@ def test_b3_an_invoice_is_e_mailed_with_its_pdf_in_the_payers_language(mailing, 
         with clean_databases["audit"].connect() as conn:
             return conn.execute(
                 text(
-                    "SELECT fields FROM audit_events WHERE action = 'mailing.mail_disclosed' AND :id = ANY(subject_ids)"
+                    "SELECT fields FROM audit_events"
+                    " WHERE action = 'mailing.mail_disclosed' AND :id = ANY(subject_ids)"
                 ),
                 {"id": contact_id},
             ).all()
