@@ -41,9 +41,10 @@ UNREACHABLE_DATABASE = "postgresql+psycopg://piiri:piiri@127.0.0.1:1"
 def environment(**extra):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PIIRI_")}
     env.update(TEST_ENV)
-    # `piiri run` of everything starts the local Campaign Monitor and e-invoice emulators: on free ports, not
-    # on their fixed defaults (8443, 8092), which a `make run` on the machine may hold
+    # `piiri run` of everything starts the local Campaign Monitor, e-invoice and SMTP emulators: on free
+    # ports, not on their fixed defaults (8443, 8092, 1025, 1080), which a `make run` on the machine may hold
     env.update(PIIRI_CM_EMULATOR_PORT=str(free_port()), PIIRI_EINVOICE_EMULATOR_PORT=str(free_port()))
+    env.update(PIIRI_SMTP_EMULATOR_PORT=str(free_port()), PIIRI_SMTP_EMULATOR_WEB_PORT=str(free_port()))
     env.update(extra)
     return env
 

@@ -253,9 +253,9 @@ class EmailDeliveryRpc(BillingCore):
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def run_email_statuses(self, run_id):
-        """Per invoice of the run, its latest e-mailing ({status, at, code} or null) and the counts per
-        status: {"items": [{invoice_id, number, payer_name, email}], "counts"} (an audited read)."""
-        actor = self.context.require(PERMISSION)
+        """Per invoice of the run, its latest e-mailing ({status, at, code} or null), and the counts per
+        status: {"items": [{invoice_id, number, email}], "counts"} (numbers and statuses: no names)."""
+        self.context.require(PERMISSION)
         key = invoice_storage.parse_id(run_id)
         session = self.db.session
         found = storage.run_invoices(session, key) if key else []
@@ -266,23 +266,7 @@ class EmailDeliveryRpc(BillingCore):
             latest = latest_status(earlier.get(invoice["id"], []))
             if latest:
                 counts[latest["status"]] = counts.get(latest["status"], 0) + 1
-            items.append(
-                {
-                    "invoice_id": str(invoice["id"]),
-                    "number": invoice["number"],
-                    "payer_name": invoice["payer_name"],
-                    "email": latest,
-                }
-            )
-        if any(item["email"] for item in items):
-            self.audit.read(
-                actor,
-                "invoice.emails_viewed",
-                "contact",
-                subjects(found),
-                ("payer_name",),
-                {"run_id": str(key)},
-            )
+            items.append({"invoice_id": str(invoice["id"]), "number": invoice["number"], "email": latest})
         return {"items": items, "counts": counts}
 
     # ---- The mailing service's side --------------------------------------------------------------------

@@ -72,7 +72,7 @@ class TransactionalMailRpc(MailingCore):
         (a different recipient under a used key is a Conflict). The mail as contract.Mail."""
         actor = self.context.actor
         if not any(actor.can(permission) for permission in MAIL_QUEUE_PERMISSIONS):
-            raise PermissionDenied("request.forbidden", {"permission": MAIL_QUEUE_PERMISSIONS[0]})
+            actor.require(MAIL_QUEUE_PERMISSIONS[0])  # refused with the permission named
         values = checked_request(request)
         settings = self._smtp_settings()
         mail_id = uuid.uuid4()
@@ -127,7 +127,7 @@ class TransactionalMailRpc(MailingCore):
         attempts, code and times, no address or text (not personal data)."""
         actor = self.context.actor
         if not any(actor.can(permission) for permission in MAIL_QUEUE_PERMISSIONS):
-            raise PermissionDenied("request.forbidden", {"permission": MAIL_QUEUE_PERMISSIONS[0]})
+            actor.require(MAIL_QUEUE_PERMISSIONS[0])  # refused with the permission named
         if not isinstance(reference_ids, list) or len(reference_ids) > MAX_REFERENCES:
             raise ValidationFailed(errors.MAIL_INVALID, {"reference_ids": [errors.LIMIT_INVALID]})
         rows = storage.of_reference(self.db.session, str(reference_kind), [str(key) for key in reference_ids])
@@ -141,7 +141,7 @@ class TransactionalMailRpc(MailingCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_mails(self, contact_id=None, status=None, limit=50):
         """The message log (recipient, subject, status) of one contact, or the latest mails: an audited
-        read (mail.send)."""
+        read (mail.send) naming the contact asked about and every contact shown."""
         actor = self.context.require(MAIL_SEND)
         if status is not None and status not in MAIL_STATUSES:
             raise ValidationFailed(errors.MAIL_INVALID, {"status": [errors.MAIL_INVALID]})
@@ -152,7 +152,9 @@ class TransactionalMailRpc(MailingCore):
             raise ValidationFailed(errors.MAIL_INVALID, {"contact_id": [errors.MAIL_INVALID]})
         rows = storage.latest(self.db.session, key, status, limit)
         self.db.session.rollback()
-        named = sorted({str(row["contact_id"]) for row in rows if row["contact_id"]})
+        named = sorted(
+            {str(row["contact_id"]) for row in rows if row["contact_id"]} | ({str(key)} if key else set())
+        )
         if named:
             self.audit.read(
                 actor, "mailing.mails_read", "contact", named, fields=["email"], details={"mails": len(rows)}
