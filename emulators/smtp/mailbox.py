@@ -36,6 +36,22 @@ def summary(raw):
     }  # fmt: skip
 
 
+class Entry(dict):
+    """A message taken: id, received_at, mail_from, recipients, raw; its subject, text and attachments
+    (``summary``) are read from the bytes the first time they are asked for, not while the SMTP session
+    waits."""
+
+    def __missing__(self, key):
+        if "subject" in self:
+            raise KeyError(key)
+        self.update(summary(self["raw"]))
+        return self[key]
+
+    def full(self):
+        self["subject"]  # noqa: B018 (reads the summary in)
+        return self
+
+
 class Mailbox:
     def __init__(self):
         self.lock = threading.Lock()
@@ -52,14 +68,13 @@ class Mailbox:
             return False
 
     def store(self, mail_from, recipients, raw):
-        entry = {
-            "id": str(uuid.uuid4()),
-            "received_at": datetime.now(UTC).isoformat(),
-            "mail_from": mail_from,
-            "recipients": list(recipients),
-            "raw": raw,
-            **summary(raw),
-        }
+        entry = Entry(
+            id=str(uuid.uuid4()),
+            received_at=datetime.now(UTC).isoformat(),
+            mail_from=mail_from,
+            recipients=list(recipients),
+            raw=raw,
+        )
         with self.lock:
             self.messages.append(entry)
             del self.messages[:-MAX_KEPT]
@@ -71,11 +86,13 @@ class Mailbox:
 
     def listed(self):
         with self.lock:
-            return [{key: value for key, value in item.items() if key != "raw"} for item in self.messages]
+            items = list(self.messages)
+        return [{key: value for key, value in item.full().items() if key != "raw"} for item in items]
 
     def find(self, message_id):
         with self.lock:
-            return next((item for item in self.messages if item["id"] == message_id), None)
+            found = next((item for item in self.messages if item["id"] == message_id), None)
+        return found.full() if found is not None else None
 
     def to(self, recipient):
         """The messages taken for one recipient."""
