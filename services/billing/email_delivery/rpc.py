@@ -66,30 +66,30 @@ class EmailDeliveryRpc(BillingCore):
         (at once by the caller, or by the hand_over_emails timer). The delivery."""
         return storage.add(session, delivery_row(actor, kind, document_id, invoice_id, request))
 
-    def _hand_over(self, delivery):
-        """Give one delivery to the mailing service as its actor; False if mailing is away (kept)."""
-        self.context.act_as(Actor.from_header(delivery["actor"]))
+    def _hand_over(self, session, delivery):
+        """Give one delivery to the mailing service as its actor (its key makes a second handover of the
+        same delivery harmless), recorded in ``session``; False if mailing is away (it stays queued)."""
+        self.context.act_as(Actor.from_header(delivery["actor"]), self.context.request_id)
         try:
             mail = self.mailing.queue_mail(delivery["request"])
         except ServiceUnavailable:
             return False
         except PiiriError as exc:  # refused (no SMTP settings, a bad address): not sendable as asked
             log.warning("billing: mailing refused delivery %s: %s", delivery["id"], exc.message)
-            with self.db.transaction() as session:
-                storage.fail(session, delivery["id"], exc.message)
+            storage.fail(session, delivery["id"], exc.message)
             return True
-        with self.db.transaction() as session:
-            storage.handed_over(session, delivery["id"], uuid.UUID(mail["id"]))
+        storage.handed_over(session, delivery["id"], uuid.UUID(mail["id"]))
         return True
 
     @timer(interval=HANDOVER_INTERVAL)
     def hand_over_emails(self):
-        """Hand the stored deliveries to the mailing service (runs', and any a restart left behind)."""
+        """Hand the stored deliveries to the mailing service (runs', and any a restart left behind); the
+        batch stays locked (SKIP LOCKED) until its outcomes are committed together."""
         while True:
             with self.db.transaction() as session:
                 batch = storage.claim_handover(session)
                 for delivery in batch:
-                    if not self._hand_over(delivery):
+                    if not self._hand_over(session, delivery):
                         return
             if len(batch) < storage.HANDOVER_BATCH:
                 return
@@ -120,8 +120,10 @@ class EmailDeliveryRpc(BillingCore):
             delivery = self._deliver_invoice(session, actor, invoice)
             self._audit_queued(session, actor, [invoice])
         self.outbox.flush()
-        self._hand_over(delivery)
-        return delivery_view(storage.get(self.db.session, delivery["id"]) or delivery)
+        with self.db.transaction() as session:  # at once; if mailing is away, the timer does it later
+            self._hand_over(session, delivery)
+            delivery = storage.get(session, delivery["id"]) or delivery
+        return delivery_view(delivery)
 
     def _deliver_invoice(self, session, actor, invoice):
         request = rules.invoice_mail(invoice, self.settings)
