@@ -180,3 +180,11 @@ def test_b3_g3_g4_the_message_log_is_in_the_access_report_and_erasure_empties_it
 
     assert wait_for(emptied, 30)
     assert mailing.billing.email_deliveries(invoice["id"])["items"][0]["status"] == "sent"  # the fact stays
+
+
+def test_b3_without_an_smtp_server_the_mail_fails_as_not_configured(run_services, rpc):
+    run_services(ContactsService, AuditService, MailingService, BillingService, extra_config=CONFIG)
+    with rpc(TREASURER) as cluster:
+        _, invoice = an_invoice(cluster, "ei.palvelinta@example.fi", first="Vailla")
+        delivery = cluster.billing.send_invoice_by_email(invoice["id"])
+        assert (delivery["status"], delivery["code"]) == ("failed", "mailing.smtp_not_configured")
