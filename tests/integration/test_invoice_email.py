@@ -1,8 +1,9 @@
 """B3 over the real broker and databases with the project's SMTP emulator (emulators/smtp/): an invoice
 e-mailed with its PDF in the payer's language through the mailing service's SMTP path and followed to
 sent; a hard bounce (550 at RCPT) and a DSN bounce, each flagging the address (M5); the SMTP server down,
-the mail retried later and sent once; the disclosure on the audit log before the mail leaves; the message
-log in the access report and emptied by erasure."""
+the mail retried later and sent once; a mail whose worker died mid-send sent by another after its lease;
+no SMTP server configured; the disclosure on the audit log before the mail leaves; the message log in the
+access report and emptied by erasure."""
 
 import base64
 
@@ -188,3 +189,36 @@ def test_b3_without_an_smtp_server_the_mail_fails_as_not_configured(run_services
         _, invoice = an_invoice(cluster, "ei.palvelinta@example.fi", first="Vailla")
         delivery = cluster.billing.send_invoice_by_email(invoice["id"])
         assert (delivery["status"], delivery["code"]) == ("failed", "mailing.smtp_not_configured")
+
+
+def test_b3_a_mail_whose_worker_died_while_sending_is_sent_by_another_after_its_lease(
+    run_services, rpc, smtp, clean_databases
+):
+    settings = {**CONFIG, "SMTP_HOST": smtp.host, "SMTP_PORT": smtp.smtp_port}
+    run_services(ContactsService, AuditService, MailingService, extra_config=settings)  # no worker yet
+    request = {
+        "key": "test:lease:1",
+        "to": "kesken@example.fi",
+        "subject": "Kesken jäänyt",
+        "body": "Hei",
+        "attachments": [{"file_name": "liite.txt", "content_type": "text/plain", "data": "SGVp"}],
+    }
+    with rpc(TREASURER) as cluster:
+        mail = cluster.mailing.queue_mail(request)
+        assert cluster.mailing.queue_mail(request)["id"] == mail["id"]  # the same key: the same mail
+        with clean_databases["mailing"].begin() as conn:  # a worker took it, then died
+            conn.execute(
+                text(
+                    "UPDATE mail_messages SET status = 'sending', attempts = 1,"
+                    " lease_until = now() - interval '1 second' WHERE id = :id"
+                ),
+                {"id": mail["id"]},
+            )
+        run_services(MailingWorker, extra_config=settings)
+
+        def sent():
+            return cluster.mailing.list_mails(None, "sent", 10)["items"]
+
+        assert wait_for(lambda: [item["id"] for item in sent()] == [mail["id"]], 20)
+        assert sent()[0]["attempts"] == 2
+    assert len(smtp.mailbox.to("kesken@example.fi")) == 1
