@@ -74,7 +74,11 @@ class Sender:
                     self._settle(mail, "failed", gone.args[0], None)
                     continue
                 except Exception as exc:
-                    kind, words = rules.classify(exc)
+                    try:
+                        kind, words = rules.classify(exc)
+                    except Exception:  # not an SMTP or network failure: tried again, failed at the end
+                        log.exception("mailing: mail %s could not be sent", mail["id"])
+                        kind, words = rules.TRANSIENT, type(exc).__name__
                     if kind == rules.HARD:
                         self._settle(mail, "bounced", errors.MAIL_HARD_BOUNCE, words, source="smtp")
                         if connection is not None:
@@ -83,7 +87,6 @@ class Sender:
                     log.warning("mailing: mail %s not sent now: %s", mail["id"], words)
                     self._later(mail, settings, words)
                     self._release(batch[position + 1 :])  # the session is gone: the rest untried
-                    connection = None
                     return
                 self._settle(mail, "sent", None, None)
         finally:
