@@ -90,6 +90,7 @@ def _permissions() -> dict[str, dict[str, str]]:
     billing_events, contacts_billing = _events_handler("billing", "contacts")
     import_events, import_queue = _events_handler("imports", "import_worker")
     _, surveys_merges = _events_handler("contacts", "surveys")
+    mailing_events, billing_mailing = _events_handler("mailing", "billing")  # B3: mail_sent, mail_bounced…
     erasure_requests = r"piiri\.erasure\.[a-z_]+"
     return {
         # contacts: RPC; its events; its automations' handlers on its own events; its handlers on
@@ -226,10 +227,12 @@ def _permissions() -> dict[str, dict[str, str]]:
             ],
         ),
         # mailing: RPC (and calls contacts); follows contact events (incremental sync); queues sync runs
-        # through its outbox; its erasure requests and reports (G4).
+        # through its outbox; publishes mailing.events (B3: mail_bounced from DSNs, mail_failed of an
+        # erased recipient); its erasure requests and reports (G4).
         "mailing": _user(
             configure=[
                 *common("mailing"),
+                mailing_events,
                 contacts_events,
                 MAILING_FOLLOWS,
                 *MAILING_JOBS,
@@ -239,6 +242,7 @@ def _permissions() -> dict[str, dict[str, str]]:
             write=[
                 *common("mailing"),
                 "amq\\.default",
+                mailing_events,
                 MAILING_FOLLOWS,
                 *MAILING_JOBS,
                 r"piiri\.erasure\.mailing",
@@ -253,19 +257,23 @@ def _permissions() -> dict[str, dict[str, str]]:
                 *ERASURE_REPORTS,
             ],
         ),
-        # mailing workers: call contacts; consume the sync queue; re-queue runs through the outbox; audit
-        # every disclosure to Campaign Monitor through the outbox.
+        # mailing workers: call contacts and billing (B3: a mail's documents); consume the sync queue;
+        # re-queue runs through the outbox; audit every disclosure to Campaign Monitor and to the SMTP
+        # server; publish mailing.events (mail_sent, mail_bounced, mail_failed) through the outbox.
         "mailing_worker": _user(
-            configure=[*common("mailing_worker", serves=False), *MAILING_JOBS],
-            write=[*common("mailing_worker", serves=False), "amq\\.default", *MAILING_JOBS],
+            configure=[*common("mailing_worker", serves=False), mailing_events, *MAILING_JOBS],
+            write=[*common("mailing_worker", serves=False), "amq\\.default", mailing_events, *MAILING_JOBS],
             read=[*common_read("mailing_worker", serves=False), *MAILING_JOBS],
         ),
-        # billing: RPC (and calls contacts); its events and queued runs through its outbox; its erasure
-        # requests and reports (G4).
+        # billing: RPC (and calls contacts and mailing); its events and queued runs through its outbox;
+        # its handlers on mailing's mail events (B3: an e-mailed invoice's status); its erasure requests
+        # and reports (G4).
         "billing": _user(
             configure=[
                 *common("billing"),
                 r"billing\.events",
+                mailing_events,
+                billing_mailing,
                 *RUNS,
                 contacts_events,
                 r"piiri\.erasure\.billing",
@@ -275,6 +283,7 @@ def _permissions() -> dict[str, dict[str, str]]:
                 *common("billing"),
                 "amq\\.default",
                 r"billing\.events",
+                billing_mailing,
                 *RUNS,
                 r"piiri\.erasure\.billing",
                 *ERASURE_REPORTS,
@@ -282,6 +291,8 @@ def _permissions() -> dict[str, dict[str, str]]:
             read=[
                 *common_read("billing"),
                 *RUNS[:1],
+                mailing_events,
+                billing_mailing,
                 contacts_events,
                 r"piiri\.erasure\.billing",
                 *ERASURE_REPORTS,

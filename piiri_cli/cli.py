@@ -343,6 +343,7 @@ def cmd_run(args):
     if not args.services:  # everything in one process (make run): a local Campaign Monitor too
         local_campaign_monitor(config, names)
         local_einvoice_operator(config, names)
+        local_smtp_server(config, names)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -398,6 +399,37 @@ def local_einvoice_operator(config, names):
     server = serve("local-einvoice-key", port=port)
     config.update({"BILLING_EINVOICE_URL": server.url, "BILLING_EINVOICE_KEY": "local-einvoice-key"})
     print(f"E-invoice operator emulator at {server.url} (no BILLING_EINVOICE_URL set)", flush=True)
+
+
+def local_smtp_server(config, names):
+    """B3: without SMTP_HOST, `piiri run` of every service in one process (make run) starts the local SMTP
+    emulator (emulators/smtp/) on PIIRI_SMTP_EMULATOR_PORT (default 1025), its page on
+    PIIRI_SMTP_EMULATOR_WEB_PORT (default 1080), points mailing at it, and has it post its DSNs to the
+    gateway's bounce webhook; PIIRI_SMTP_EMULATOR=0 turns this off."""
+    if not {"mailing", "mailing_worker"} & set(names) or config.get("SMTP_HOST"):
+        return
+    if os.environ.get("PIIRI_SMTP_EMULATOR", "1") == "0":
+        return
+    import secrets
+
+    from emulators.smtp.server import serve
+
+    secret = config.get("MAILING_DSN_SECRET") or secrets.token_urlsafe(24)
+    dsn_url = (
+        f"http://{browser_address(config)}/api/v1/mailing/bounces/{secret}" if "gateway" in names else None
+    )
+    running = serve(
+        int(os.environ.get("PIIRI_SMTP_EMULATOR_PORT", "1025")),
+        int(os.environ.get("PIIRI_SMTP_EMULATOR_WEB_PORT", "1080")),
+        dsn_url=dsn_url,
+    )
+    emulated = running.settings()
+    config.update({key: emulated[key] for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY")})
+    config["MAILING_DSN_SECRET"] = secret
+    for key in ("SMTP_FROM", "SMTP_FROM_NAME"):
+        config[key] = config.get(key) or emulated[key]
+    address = f"{running.host}:{running.smtp_port}"
+    print(f"SMTP emulator at {address}, its mails at {running.url}/ (no SMTP_HOST set)", flush=True)
 
 
 def local_campaign_monitor(config, names):

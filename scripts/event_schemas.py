@@ -1,8 +1,8 @@
 """Write or check docs/events/: one JSON Schema (draft 2020-12) per published event type and schema_version,
 derived from the marshmallow payload schemas of the services' event catalogues (X1).
 
-The catalogues are ``services/contacts/event_catalogue.py``, ``services/imports/event_catalogue.py`` and
-``services/billing/event_catalogue.py``.
+The catalogues are ``services/contacts/event_catalogue.py``, ``services/imports/event_catalogue.py``,
+``services/billing/event_catalogue.py`` and ``services/mailing/event_catalogue.py``.
 Other systems validate the payloads they receive against these files (examples/bus_consumer/);
 tests/unit/test_event_schemas.py runs ``--check``, so the files cannot drift from the code.
 
@@ -44,11 +44,16 @@ def load_catalogue():
     from services.billing.event_catalogue import CATALOGUE as BILLING
     from services.contacts.event_catalogue import CATALOGUE as CONTACTS
     from services.imports.event_catalogue import CATALOGUE as IMPORTS
+    from services.mailing.event_catalogue import CATALOGUE as MAILING
 
-    overlap = (set(CONTACTS) & set(IMPORTS)) | (set(BILLING) & (set(CONTACTS) | set(IMPORTS)))
+    seen: set[str] = set()
+    overlap = set()
+    for catalogue in (CONTACTS, IMPORTS, BILLING, MAILING):
+        overlap |= seen & set(catalogue)
+        seen |= set(catalogue)
     if overlap:
         raise ValueError(f"event types published by two services: {sorted(overlap)}")
-    return dict(sorted({**CONTACTS, **IMPORTS, **BILLING}.items()))
+    return dict(sorted({**CONTACTS, **IMPORTS, **BILLING, **MAILING}.items()))
 
 
 def _value_schema(field):

@@ -1,4 +1,5 @@
-"""/api/v1/billing (B1-B4): fee types and the VAT table, invoices (single, credit notes, PDF, Finvoice),
+"""/api/v1/billing (B1-B4): fee types and the VAT table, invoices (single, credit notes, PDF, Finvoice,
+e-invoices, e-mail),
 invoice runs (preview, start, follow), bank files and payments (upload, the unmatched queue, manual
 matching), the federation split's settlement parties and settlement report. Everything needs
 invoices.manage; the billing service checks it and audits every read of personal data."""
@@ -234,6 +235,72 @@ class BillingApiRoutes(GatewayCore):
         self.api_principal(request, MANAGE_INVOICES)
         sending = self.call("billing", "send_einvoice", invoice_id, json_body(request))
         return json_response(sending, status=201)
+
+    @api_operation(
+        (
+            "B3: e-mail the invoice with its PDF to the payer's address, in the payer's language, through "
+            "the mailing service's SMTP path: the delivery, queued (then sent, bounced or failed). 409 "
+            "billing.email_<reason> when it cannot go: credited, erased, no_email, invalid_email, bounced "
+            "(the address bounced before) or already_sent (a mail of it is on its way)"
+        ),
+        permission=MANAGE_INVOICES,
+        responses={202: (schemas.EmailDelivery, "Queued")},
+        errors=(403, 404, 409),
+    )
+    @http("POST", "/api/v1/billing/invoices/<invoice_id>/email")
+    def api_billing_invoice_email(self, request, invoice_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "send_invoice_by_email", invoice_id), status=202)
+
+    @api_operation(
+        "B3: the invoice's e-mailings, newest first: queued, sent, bounced or failed, with the time of each",
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.EmailDeliveryList},
+        errors=(403, 404),
+    )
+    @http("GET", "/api/v1/billing/invoices/<invoice_id>/emails")
+    def api_billing_invoice_emails(self, request, invoice_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "email_deliveries", invoice_id))
+
+    @api_operation(
+        (
+            'B3: who "send by e-mail" of the run mails and who it leaves out, per reason (credited, erased, '
+            "einvoice, paper, no_email, invalid_email, bounced, already_sent; at most 200 listed each)"
+        ),
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.EmailPreview},
+        errors=(403, 404),
+    )
+    @http("GET", "/api/v1/billing/runs/<run_id>/email-preview")
+    def api_billing_run_email_preview(self, request, run_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "email_preview", run_id))
+
+    @api_operation(
+        (
+            "B3: e-mail every invoice of the run that the preview mails; the mails go in the background "
+            "(follow them with GET .../emails). Again: none twice"
+        ),
+        permission=MANAGE_INVOICES,
+        responses={202: (schemas.EmailRunResult, "Queued")},
+        errors=(403, 404),
+    )
+    @http("POST", "/api/v1/billing/runs/<run_id>/email")
+    def api_billing_run_email(self, request, run_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "send_run_by_email", run_id), status=202)
+
+    @api_operation(
+        "B3: each invoice of the run with its latest e-mailing (status and time), and the counts per status",
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.RunEmailStatuses},
+        errors=(403,),
+    )
+    @http("GET", "/api/v1/billing/runs/<run_id>/emails")
+    def api_billing_run_emails(self, request, run_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "run_email_statuses", run_id))
 
     @api_operation(
         "B3: the invoice's e-invoice sendings, newest first, each brought up to date with the operator",

@@ -7,6 +7,8 @@ from gateway.openapi import AnyObject as AnyObject
 from services.billing.contract import EInvoiceSending as EInvoiceSending
 from services.billing.contract import EInvoiceSendingList as EInvoiceSendingList
 from services.billing.contract import EInvoiceTransmission as EInvoiceTransmission
+from services.billing.contract import EmailDelivery as EmailDelivery
+from services.billing.contract import EmailPreview as EmailPreview
 from services.billing.contract import FeeType as FeeType
 from services.billing.contract import FeeTypeInput as FeeTypeInput
 from services.billing.contract import Party as Party
@@ -433,3 +435,33 @@ class CollectionQuery(Schema):
 
 class CollectionExportQuery(Schema):
     format = fields.String(load_default="csv", metadata={"enum": ["csv", "xlsx"]})
+
+
+class EmailDeliveryList(Schema):
+    items = fields.List(fields.Nested(EmailDelivery), required=True)
+
+
+class EmailRunResult(Schema):
+    queued = fields.Integer(required=True, metadata={"description": "Invoices queued for e-mail now."})
+    excluded = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "reason -> count"}
+    )
+
+
+class RunEmailStatus(Schema):
+    status = fields.String(metadata={"enum": ["queued", "sent", "bounced", "failed"]})
+    at = fields.DateTime(allow_none=True)
+    code = fields.String(allow_none=True)
+
+
+class RunEmailItem(Schema):
+    invoice_id = fields.UUID(required=True)
+    number = fields.Integer()
+    email = fields.Nested(RunEmailStatus, allow_none=True, metadata={"description": "The latest e-mailing."})
+
+
+class RunEmailStatuses(Schema):
+    items = fields.List(fields.Nested(RunEmailItem), required=True)
+    counts = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "status -> n"}
+    )

@@ -1,9 +1,10 @@
 """Invoicing in the web UI (B1-B4): fee types (/billing) with their federation split, the settlement
 parties (/billing/parties) and the settlement report (/billing/settlement, with its download), invoices
-and one invoice with its PDF and credit note, an invoice run for a group or saved search (form, preview,
-run page following the worker), and bank files with the unmatched payments' queue and manual matching.
-Everything needs invoices.manage; error codes of the billing service are shown in the user's language
-(gateway/billing/locale)."""
+and one invoice with its PDF, credit note, e-invoice and e-mail (B3), an invoice run for a group or saved
+search (form, preview, run page following the worker), a run's invoices sent by e-mail after a preview of
+who is left out and why (each mail followed to sent, bounced or failed), and bank files with the unmatched
+payments' queue and manual matching. Everything needs invoices.manage; error codes of the billing service
+are shown in the user's language (gateway/billing/locale)."""
 
 import base64
 import re
@@ -248,7 +249,9 @@ class BillingWebRoutes(GatewayCore):
         principal = self.web_principal(request, MANAGE_INVOICES)
         return self._invoice_page(request, principal, invoice_id)
 
-    def _invoice_page(self, request, principal, invoice_id, einvoice_form=None, errors=(), status=200):
+    def _invoice_page(
+        self, request, principal, invoice_id, einvoice_form=None, errors=(), status=200, email_errors=()
+    ):
         invoice = self.call("billing", "get_invoice", invoice_id)
         payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
         sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
@@ -258,6 +261,8 @@ class BillingWebRoutes(GatewayCore):
             # B3: the address and operator the invoice was issued with, else the payer's contact fields
             defaults = self.call("billing", "einvoice_defaults", invoice["id"])
             einvoice_form, prefilled = defaults, defaults.get("source")
+        emails = self.call("billing", "email_deliveries", invoice["id"])["items"]
+        waiting = any(item["status"] == "queued" for item in emails)
         return self._billing_page(
             request,
             principal,
@@ -267,10 +272,27 @@ class BillingWebRoutes(GatewayCore):
             payments=payments,
             sendings=sendings,
             reminders=reminders,
+            emails=emails,
+            refresh=REFRESH_SECONDS if waiting and status == 200 else None,
             einvoice_form=einvoice_form or {},
             einvoice_prefilled=prefilled,
             einvoice_errors=list(errors),
+            email_errors=list(email_errors),
         )
+
+    @http("POST", "/billing/invoices/<invoice_id>/email")
+    @web_page
+    def web_billing_invoice_email(self, request, invoice_id):
+        """B3: e-mail the invoice with its PDF to the payer (the page follows the mail to sent)."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        try:
+            self.call("billing", "send_invoice_by_email", invoice_id)
+        except Conflict as exc:
+            t = Translator(language_of(request))
+            errors = problems(exc, t)
+            return self._invoice_page(request, principal, invoice_id, status=409, email_errors=errors)
+        return see_other(f"/billing/invoices/{invoice_id}#email")
 
     @http("POST", "/billing/invoices/<invoice_id>/einvoice")
     @web_page
@@ -357,8 +379,29 @@ class BillingWebRoutes(GatewayCore):
     def web_billing_run(self, request, run_id):
         principal = self.web_principal(request, MANAGE_INVOICES)
         run = self.call("billing", "get_run", run_id)
-        refresh = REFRESH_SECONDS if run["status"] in ("queued", "running") else None
-        return self._billing_page(request, principal, "billing/run.html", run=run, refresh=refresh)
+        emails = self.call("billing", "run_email_statuses", run["id"]) if run["status"] == "done" else None
+        waiting = bool(emails and emails["counts"].get("queued"))
+        refresh = REFRESH_SECONDS if run["status"] in ("queued", "running") or waiting else None
+        return self._billing_page(
+            request, principal, "billing/run.html", run=run, refresh=refresh, emails=emails
+        )
+
+    @http("GET", "/billing/runs/<run_id>/email")
+    @web_page
+    def web_billing_run_email_preview(self, request, run_id):
+        """B3: who "send by e-mail" of the run mails and who it leaves out and why, with the button."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        run = self.call("billing", "get_run", run_id)
+        preview = self.call("billing", "email_preview", run["id"])
+        return self._billing_page(request, principal, "billing/run_email.html", run=run, preview=preview)
+
+    @http("POST", "/billing/runs/<run_id>/email")
+    @web_page
+    def web_billing_run_email(self, request, run_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        self.call("billing", "send_run_by_email", run_id)
+        return see_other(f"/billing/runs/{run_id}#emails")
 
     def _payments_page(self, request, principal, result=None, errors=(), status=200):
         return self._billing_page(

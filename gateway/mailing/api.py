@@ -2,16 +2,21 @@
 (M1, M5), with their OpenAPI declarations. Lists, audiences and syncs need mail.send; the webhook is
 public and authenticated by the list's secret in its URL (Campaign Monitor signs nothing)."""
 
+import base64
+
 from gateway.base import int_arg, json_body
 from gateway.core import GatewayCore
 from gateway.http import http, json_response
 from gateway.mailing import schemas
 from gateway.openapi import api_operation
+from gateway.request_guard import PayloadTooLarge
 from gateway.roles import MAIL_SEND, VIEW
 from piiri.context import SYSTEM
 from piiri.errors import ValidationFailed
 
 MAX_FLAG_IDS = 200
+MAX_DSN_BYTES = 1024 * 1024
+DSN_TOO_LARGE = "mailing.dsn_too_large"
 
 
 class MailingApiRoutes(GatewayCore):
@@ -169,3 +174,48 @@ class MailingApiRoutes(GatewayCore):
         self.context.act_as(SYSTEM)
         body = request.get_data(as_text=True)
         return json_response(self.call("mailing", "receive_webhook", list_id, secret, body))
+
+    @api_operation(
+        (
+            "B3: the message log of transactional mails (recipient, subject, status, times), of one contact "
+            "(contact_id) or the latest, optionally of one status: an audited read"
+        ),
+        permission=MAIL_SEND,
+        responses={200: schemas.MailList},
+        errors=(403, 422),
+    )
+    @http("GET", "/api/v1/mailing/mails")
+    def api_mailing_mails(self, request):
+        self.api_principal(request, MAIL_SEND)
+        limit = int_arg(request.args, "limit", 50)
+        found = self.call(
+            "mailing",
+            "list_mails",
+            request.args.get("contact_id") or None,
+            request.args.get("status") or None,
+            limit,
+        )
+        return json_response(found)
+
+    @api_operation(
+        (
+            "B3: the bounce webhook: a delivery status notification (RFC 3464 multipart/report, the raw "
+            "message as the body) that the mail system returned to the VERP address bounce+<mail id>@…; each "
+            "permanent failure marks its mail bounced and flags the contact (M5). The secret in the URL is "
+            "MAILING_DSN_SECRET: a wrong one 403; not a DSN 400/422; at most 1 MiB"
+        ),
+        public=True,
+        responses={200: schemas.DsnResult},
+        errors=(400, 403, 413, 422),
+    )
+    @http("POST", "/api/v1/mailing/bounces/<secret>")
+    def api_mailing_bounce(self, request, secret):
+        self.context.act_as(SYSTEM)
+        too_large = PayloadTooLarge(DSN_TOO_LARGE, {"_body": [DSN_TOO_LARGE]}, {"kb": MAX_DSN_BYTES // 1024})
+        if (request.content_length or 0) > MAX_DSN_BYTES:
+            raise too_large
+        raw = request.stream.read(MAX_DSN_BYTES + 1)
+        if len(raw) > MAX_DSN_BYTES:
+            raise too_large
+        message = base64.b64encode(raw).decode("ascii")
+        return json_response(self.call("mailing", "receive_dsn", secret, message))

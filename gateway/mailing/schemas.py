@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields
 
+from services.mailing.contract import Mail as Mail
 from services.mailing.contract import MailingList as MailingList
 from services.mailing.contract import MailingListInput as MailingListInput
 from services.mailing.contract import SyncRun as SyncRun
@@ -65,3 +66,14 @@ class WebhookResult(Schema):
 
 class ContactFlagsQuery(Schema):
     ids = fields.String(required=True, metadata={"description": "Contact ids, comma-separated (at most 200)"})
+
+
+class MailList(Schema):
+    items = fields.List(fields.Nested(Mail), required=True)
+
+
+class DsnResult(Schema):
+    bounced = fields.Integer(required=True, metadata={"description": "Mails marked bounced by the report."})
+    ignored = fields.Integer(
+        required=True, metadata={"description": "Reports of no mail of ours, not permanent, or seen before."}
+    )

@@ -1,6 +1,6 @@
-"""The core every feature of the billing service builds on, declared in one place: the dependencies
-(database, call context, audit trail, outbox, configuration, the checked billing settings, the contacts
-service) and the one shared helper, ``_payer_page`` (the billing service's one way to read contacts).
+"""The core every feature of the billing service builds on, declared in one place: the dependencies (database,
+call context, audit trail, outbox, configuration, the checked billing settings, the contacts and mailing
+services) and the one shared helper, ``_payer_page`` (the billing service's one way to read contacts).
 
 A feature subclasses BillingCore and uses only what it declares here and its own attributes;
 ``service.py`` lists the features. tests/unit/test_service_composition.py enforces both.
@@ -47,6 +47,7 @@ class BillingCore:
     config: dict[str, Any] = Config()  # the service's configuration (a dict)
     settings: Any = Settings()  # services/billing/settings.py BillingSettings
     contacts: Any = RpcProxy("contacts")  # the contacts service's RPCs
+    mailing: Any = RpcProxy("mailing")  # B3: mails queued with the mailing service, bounce flags
 
     def _payer_page(self, selection, cursor=None, limit=PAGE):
         """contacts.payer_page as the calling actor, within RPC_TIMEOUT seconds (shared by single

@@ -1,9 +1,9 @@
 """The billing service's part of G3 and G4, mixed into BillingService.
 
 G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the
-payments on them, their e-invoice sendings and their reminders (audited). G4: ``on_erasure_requested``
-(durable queue ``piiri.erasure.billing``) pseudonymises them, keeping the bookkeeping records
-(erasure_storage.py says what and why), then reports.
+payments on them, their e-invoice sendings, reminders and e-mailings (audited). G4:
+``on_erasure_requested`` (durable queue ``piiri.erasure.billing``) pseudonymises them, keeping the
+bookkeeping records (erasure_storage.py says what and why), then reports.
 """
 
 import logging
@@ -18,6 +18,8 @@ from services.billing import erasure_storage, models
 from services.billing.core import BillingCore
 from services.billing.einvoice import storage as einvoice_storage
 from services.billing.einvoice.views import sending_view
+from services.billing.email_delivery import storage as email_storage
+from services.billing.email_delivery.views import delivery_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
 from services.billing.reminders import storage as reminder_storage
@@ -52,6 +54,7 @@ REPORTED_REMINDER = (
     "delivery",
     "delivery_status",
 )
+REPORTED_EMAIL = ("queued_at", "status", "sent_at", "bounced_at", "failed_at", "invoice_id")
 
 
 def reported(view, names):
@@ -84,6 +87,11 @@ class BillingErasure(BillingCore):
             reported(reminder_view(row, numbers[row["invoice_id"]]), REPORTED_REMINDER)
             for row in reminder_storage.of_contact_invoices(session, list(numbers))
         ]
+        mailed = [
+            reported(delivery_view(row), REPORTED_EMAIL)
+            for rows in email_storage.of_invoices(session, [row["id"] for row in found]).values()
+            for row in rows
+        ]
         session.rollback()
         self.audit.read(
             actor,
@@ -95,12 +103,19 @@ class BillingErasure(BillingCore):
                 "payments": len(paid),
                 "einvoices": len(sent),
                 "reminders": len(reminded),
+                "email_deliveries": len(mailed),
             },
         )
         return {
             "service": "billing",
             "contact_id": str(contact_id),
-            "sections": {"invoices": items, "payments": paid, "einvoices": sent, "reminders": reminded},
+            "sections": {
+                "invoices": items,
+                "payments": paid,
+                "einvoices": sent,
+                "reminders": reminded,
+                "email_deliveries": mailed,
+            },
         }
 
     @consume(protocol.request_queue("billing"), requeue_on_error=True)

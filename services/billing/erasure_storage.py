@@ -10,6 +10,7 @@ from sqlalchemy import Text, delete, func, or_, select, update
 
 from piiri import outbox as outbox_rows
 from services.billing.einvoice import storage as einvoice_storage
+from services.billing.email_delivery import storage as email_storage
 from services.billing.models import invoice_runs, invoices, payers, payments, reminders
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
@@ -84,6 +85,7 @@ def erase_contact(session, contact_id):
         if ids
         else []
     )
+    mails = email_storage.forget_requests(session, ids)
     payer_rows = session.execute(
         delete(payers).where(payers.c.contact_id == contact_id).returning(payers.c.contact_id)
     ).all()
@@ -94,6 +96,7 @@ def erase_contact(session, contact_id):
         "run_selections_cut": runs,
         "einvoice_addresses_cleared": addresses,
         "reminders_pseudonymised": len(reminded),
+        "email_deliveries_not_sent": mails,
     }
 
 

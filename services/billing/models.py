@@ -1,7 +1,7 @@
 """Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
-their lines, invoice runs, bank files and payments, e-invoice sendings, the federation split (settlement
-parties, fee type components, each invoice line's frozen split) and the outbox (migrations/ creates
-exactly this).
+their lines, invoice runs, bank files and payments, e-invoice sendings, e-mail deliveries, reminders and
+the reference rates, the federation split (settlement parties, fee type components, each invoice line's
+frozen split) and the outbox (migrations/ creates exactly this).
 
 Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
 their name, address and e-mail are pseudonymised (erasure.py)."""
@@ -354,6 +354,34 @@ invoice_line_splits = Table(
     Column("party_name", Text, nullable=False),
     Column("amount", MONEY, nullable=False),
     Index("invoice_line_splits_party", "party_id"),
+)
+
+# B3: each time an invoice (or another document: document_kind) was sent by e-mail through the mailing
+# service: queued until mailing reports mail_sent, mail_bounced or mail_failed. ``request`` holds the mail
+# (address, subject, text) only until it is handed to the mailing service (mail_id set), which keeps the
+# message log; ``actor`` (the Actor header of who asked) is whom the mail is handed over as.
+email_deliveries = Table(
+    "email_deliveries",
+    metadata,
+    _id(),
+    Column("document_kind", Text, nullable=False, server_default="invoice"),
+    Column("document_id", UUID(as_uuid=True), nullable=False),
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id")),
+    Column("mail_id", UUID(as_uuid=True), unique=True),
+    Column("request", JSONB),  # the mail (address, subject, text) until handed over; then null
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("code", Text),
+    Column("actor", Text, nullable=False),
+    Column("actor_username", Text, nullable=False),
+    Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("bounced_at", DateTime(timezone=True)),
+    Column("failed_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('queued', 'sent', 'bounced', 'failed')", name="email_deliveries_status"),
+    Index("email_deliveries_invoice", "invoice_id", "queued_at"),
+    Index("email_deliveries_document", "document_kind", "document_id"),
+    Index("email_deliveries_handover", "queued_at", postgresql_where=text("mail_id IS NULL")),
 )
 
 outbox = outbox_table(metadata)

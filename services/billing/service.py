@@ -1,9 +1,9 @@
 """The billing service (B1-B4): its features, listed once (FEATURES): fee types, single invoices and
 credit notes, invoice runs (run by BillingWorker, worker.py), invoice PDFs and Finvoice XML, e-invoices
-sent through an operator, bank files and payment matching, reminders and the collection list, the VAT
-table, the federation split (settlement parties and the settlement report), and its part of the access
-report and erasure. Every RPC needs
-invoices.manage (personal_data: gdpr.officer).
+sent through an operator, invoices sent by e-mail through the mailing service, bank files and payment
+matching, reminders and the collection list, the VAT table, the federation split (settlement parties and
+the settlement report), and its part of the access report and erasure. Every RPC needs invoices.manage
+(personal_data: gdpr.officer).
 
 Every feature class subclasses BillingCore (core.py: the dependencies and the shared helper) and uses
 nothing else of the service; BillingService is exactly the features in FEATURES, so its nameko
@@ -12,6 +12,7 @@ entrypoints are theirs. tests/unit/test_service_composition.py enforces both.
 
 from services.billing.bank_files.rpc import BankFilesRpc
 from services.billing.einvoice.rpc import EInvoicesRpc
+from services.billing.email_delivery.rpc import EmailDeliveryRpc
 from services.billing.erasure import BillingErasure
 from services.billing.fee_types.rpc import FeeTypesRpc
 from services.billing.invoices.rpc import InvoicesRpc
@@ -29,6 +30,7 @@ FEATURES = (
     BankFilesRpc,
     RemindersRpc,
     SettlementRpc,
+    EmailDeliveryRpc,
     BillingErasure,
 )
 

@@ -1,8 +1,10 @@
 """The mailing service's part of G3 and G4, mixed into MailingService.
 
 What it holds about a person: their memberships of mailing lists at Campaign Monitor (the address pushed,
-the state), their bounce and unsubscribe flags, the rows of theirs that a sync refused, and their id in
-queued incremental runs.
+the state), their bounce and unsubscribe flags, the rows of theirs that a sync refused, their id in
+queued incremental runs, and the transactional mails sent to them (the message log: address, subject).
+Erasure empties those mails (address, subject, body; the id, status and times stay) and a mail not yet
+sent is not sent (mail_failed, mailing.mail_recipient_erased).
 
 G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.mailing``) deletes the person's address from
 every Campaign Monitor list they are on (Campaign Monitor down: the request is retried, never reported done
@@ -28,6 +30,8 @@ from services.mailing import campaign_monitor
 from services.mailing import storage as personal
 from services.mailing.core import MailingCore
 from services.mailing.lists import storage as lists_storage
+from services.mailing.transactional import storage as mail_storage
+from services.mailing.transactional.views import event_payload
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ class MailingErasure(MailingCore):
         sections = (
             personal.held(self.db.session, key)
             if key
-            else {"mailing_lists": [], "mailing_flags": [], "mailing_sync_failures": []}
+            else {"mailing_lists": [], "mailing_mails": [], "mailing_flags": [], "mailing_sync_failures": []}
         )
         self.db.session.rollback()
         self.audit.read(
@@ -72,6 +76,10 @@ class MailingErasure(MailingCore):
             self._wait_sent(key)
             with self.db.transaction() as session:
                 summary = personal.erase(session, key)
+                for row in mail_storage.of_ids(session, summary["mails_not_sent"]):
+                    self.outbox.event(session, "mail_failed", event_payload(row))
+                summary["mails_not_sent"] = len(summary["mails_not_sent"])
+            self.outbox.flush()
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], request["contact_id"], "mailing", summary),
             routing_key=protocol.COMPLETED,

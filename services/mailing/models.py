@@ -1,6 +1,6 @@
 """Tables of the mailing database (migrations/ creates exactly this): mailing lists and what each holds at
 Campaign Monitor, the contacts pushed there, the contacts flagged by bounces and unsubscribes (M5), the
-sync runs with their row failures, and the outbox."""
+sync runs with their row failures, the transactional mails sent through SMTP (B3), and the outbox."""
 
 from sqlalchemy import (
     Boolean,
@@ -19,7 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from piiri.outbox import outbox_table
-from services.mailing.contract import FLAG_KINDS, MEMBER_STATES, SOURCE_KINDS, SYNC_KINDS, SYNC_STATUSES
+from services.mailing.contract import (
+    FLAG_KINDS,
+    MAIL_STATUSES,
+    MEMBER_STATES,
+    SOURCE_KINDS,
+    SYNC_KINDS,
+    SYNC_STATUSES,
+)
 
 metadata = MetaData()
 
@@ -112,6 +119,43 @@ sync_failures = Table(
     Column("code", Text, nullable=False),
     Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Index("sync_failures_contact", "contact_id"),
+)
+
+# B3 (issue 14): transactional mails, the durable queue of the SMTP path and its message log. A row is
+# the message's whole state: queued -> sending (a worker holds it until lease_until) -> sent | bounced |
+# failed, or back to queued with next_attempt_at after a transient failure. Recipient, subject and body are
+# personal data: erasure empties them (erased_at), the id, status and times stay.
+mail_messages = Table(
+    "mail_messages",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("key", Text, nullable=False, unique=True),  # the caller's idempotency key
+    Column("contact_id", UUID(as_uuid=True)),
+    Column("recipient", Text),
+    Column("subject", Text),
+    Column("body", Text),
+    Column("language", Text, nullable=False, server_default="fi"),
+    Column("attachments", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("disclosed_fields", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("reference_kind", Text),
+    Column("reference_id", Text),
+    Column("message_id", Text, nullable=False),  # the Message-ID header, fixed at queueing
+    Column("actor", Text, nullable=False),  # who asked (piiri.context.Actor header): documents are read so
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("code", Text),
+    Column("detail", Text),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("bounced_at", DateTime(timezone=True)),
+    Column("failed_at", DateTime(timezone=True)),
+    Column("erased_at", DateTime(timezone=True)),
+    CheckConstraint(f"status IN {MAIL_STATUSES}", name="mail_messages_status"),
+    Index("mail_messages_due", "next_attempt_at", postgresql_where=text("status IN ('queued', 'sending')")),
+    Index("mail_messages_contact", "contact_id"),
+    Index("mail_messages_reference", "reference_kind", "reference_id"),
 )
 
 outbox = outbox_table(metadata)

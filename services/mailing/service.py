@@ -1,8 +1,9 @@
-"""The mailing service (M1, M5): its features, listed once (FEATURES). Mailing lists that follow a group or
-a saved search, their consent-gated audiences, full syncs (run by MailingWorker, worker.py) and incremental
-ones (queued by contact events), bounce and unsubscribe flags from Campaign Monitor's webhooks, and the
-person's part of the access report and the erasure. Thin: the feature folders hold the rest; every feature
-subclasses MailingCore (core.py). tests/unit/test_service_composition.py enforces it."""
+"""The mailing service (M1, M5): its features, listed once (FEATURES). Mailing lists that follow a group or a
+saved search, their consent-gated audiences, full syncs (run by MailingWorker, worker.py) and incremental ones
+(queued by contact events), bounce and unsubscribe flags from Campaign Monitor's webhooks, and the person's
+part of the access report and the erasure, and transactional mail through SMTP (B3: the queue, the message
+log, DSN bounces; sent by MailingWorker). Thin: the feature folders hold the rest; every feature subclasses
+MailingCore (core.py). tests/unit/test_service_composition.py enforces it."""
 
 from nameko.rpc import rpc
 
@@ -13,6 +14,7 @@ from services.mailing.erasure import MailingErasure
 from services.mailing.flags.rpc import FlagsRpc
 from services.mailing.lists.rpc import ListsRpc
 from services.mailing.sync.events import IncrementalSyncEvents
+from services.mailing.transactional.rpc import TransactionalMailRpc
 
 
 class PingRpc(MailingCore):
@@ -28,7 +30,7 @@ class PingRpc(MailingCore):
 
 # The features of the mailing service, in one place: the service is exactly these (and so are its RPC
 # methods and event handlers).
-FEATURES = (PingRpc, ListsRpc, FlagsRpc, IncrementalSyncEvents, MailingErasure)
+FEATURES = (PingRpc, ListsRpc, FlagsRpc, TransactionalMailRpc, IncrementalSyncEvents, MailingErasure)
 
 
 class MailingService(*FEATURES):  # type: ignore[misc]

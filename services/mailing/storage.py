@@ -9,11 +9,13 @@ from piiri import outbox as outbox_rows
 from services.mailing.models import (
     contact_flags,
     list_members,
+    mail_messages,
     mailing_lists,
     outbox,
     sync_failures,
     sync_runs,
 )
+from services.mailing.transactional import storage as mails
 
 
 def _dicts(rows):
@@ -42,8 +44,23 @@ def held(session, contact_id):
     failures = select(sync_failures.c.run_id, sync_failures.c.code, sync_failures.c.details).where(
         sync_failures.c.contact_id == contact_id
     )
+    sent = select(
+        mail_messages.c.id,
+        mail_messages.c.recipient,
+        mail_messages.c.subject,
+        mail_messages.c.status,
+        mail_messages.c.reference_kind,
+        mail_messages.c.reference_id,
+        mail_messages.c.queued_at,
+        mail_messages.c.sent_at,
+        mail_messages.c.bounced_at,
+        mail_messages.c.failed_at,
+    ).where(mail_messages.c.contact_id == contact_id)
     return {
         "mailing_lists": [_plain(row) for row in _dicts(session.execute(lists))],
+        "mailing_mails": [
+            _plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
+        ],
         "mailing_flags": [_plain(row) for row in _dicts(session.execute(flags))],
         "mailing_sync_failures": [_plain(row) for row in _dicts(session.execute(failures))],
     }
@@ -99,7 +116,10 @@ def erase(session, contact_id):
         .where(sync_runs.c.contact_ids.op("@>")(named))
         .values(contact_ids=sync_runs.c.contact_ids.op("-")(cast(str(contact_id), Text)))
     ).rowcount
+    emptied, pending = mails.erase(session, contact_id)
     return {
+        "mails_emptied": emptied,
+        "mails_not_sent": [str(key) for key in pending],
         "lists": members,
         "flags": flags,
         "sync_failures": failures,

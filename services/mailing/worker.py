@@ -7,6 +7,10 @@ applies and every page is audited as theirs. A run is claimed with one condition
 delivered twice runs once); a run whose worker died (heartbeat older than MAILING_STALE_SECONDS) is queued
 again by a timer and resumes from its saved position; a run that failed because Campaign Monitor was down
 is tried again after MAILING_RETRY_SECONDS, at most MAILING_MAX_ATTEMPTS times.
+
+It also sends the transactional mails (B3, transactional/sending.py): every MAIL_INTERVAL seconds it
+claims the due ones, a batch at a time, until none is due; documents attached by reference are rendered
+by the service that owns them (``billing.mail_document``).
 """
 
 import logging
@@ -28,11 +32,14 @@ from services.mailing.contract import errors
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import running, storage
 from services.mailing.sync.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, queue_run
+from services.mailing.transactional.sending import Sender
 
 log = logging.getLogger(__name__)
 
 DEFAULT_STALE_SECONDS = 120
 RECOVERY_INTERVAL = 5
+MAIL_INTERVAL = 1.0
+MAIL_ROUNDS = 50  # batches per tick at most, so that a long queue does not hold the timer for ever
 
 
 class Kit:
@@ -68,6 +75,7 @@ class MailingWorker:
     config = Config()
     audit = AuditTrail("mailing")
     contacts = RpcProxy("contacts", timeout_key="MAILING_RPC_TIMEOUT", default=120)
+    billing = RpcProxy("billing")  # documents of transactional mails (mail_document), within RPC_TIMEOUT
     act_as = ActAs()
     outbox = Outbox("mailing", models.outbox, channels=OUTBOX_CHANNELS)
 
@@ -131,6 +139,14 @@ class MailingWorker:
                 queue_run(self.outbox, session, run_id)
         if again:
             self.outbox.flush()
+
+    @timer(interval=MAIL_INTERVAL)
+    def send_mails(self):
+        """Send the transactional mails that are due (B3)."""
+        sender = Sender(self)
+        for _ in range(MAIL_ROUNDS):
+            if not sender.round():
+                return
 
     def _fail(self, run_id, code, details, counts=None):
         with self.db.transaction() as session:

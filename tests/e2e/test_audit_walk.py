@@ -138,6 +138,7 @@ ROUTE_AUDIT = {
     "GET /api/v1/mailing-lists/<list_id>/syncs": (NO_PERSONAL_DATA, "sync runs: status and counts"),
     "GET /api/v1/mailing-syncs/<run_id>": (PERSONAL, "a sync run's refused rows name contacts"),
     "GET /api/v1/mailing-flags": (PERSONAL, "contacts' bounce and unsubscribe flags"),
+    "GET /api/v1/mailing/mails": (PERSONAL, "the message log: recipients' addresses and subjects"),
     "GET /mailing": (NO_PERSONAL_DATA, "mailing lists, and the groups, searches and purposes to choose"),
     "GET /mailing/<list_id>": (NO_PERSONAL_DATA, "a list's counts per reason and its syncs; no names"),
     "GET /mailing/<list_id>/excluded": (PERSONAL, "the contacts left out for one reason"),
@@ -223,7 +224,6 @@ ROUTE_AUDIT = {
     ),
     "GET /billing": (NO_PERSONAL_DATA, "fee types and invoice runs: no contact's data"),
     "GET /billing/runs/new": (NO_PERSONAL_DATA, "the invoice run form: fee types, groups, saved searches"),
-    "GET /billing/runs/<run_id>": (NO_PERSONAL_DATA, "an invoice run: counts and totals"),
     # B4 reminders: the billing service audits reads of reminders, previews and the collection list
     "POST /api/v1/billing/reminder-runs:preview": (PERSONAL, "which invoices a reminder run would remind"),
     "GET /api/v1/billing/invoices/<invoice_id>/reminders": (PERSONAL, "an invoice's reminders"),
@@ -245,6 +245,20 @@ ROUTE_AUDIT = {
     "GET /api/v1/billing/settlement/file": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
     "GET /billing/settlement": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
     "GET /billing/settlement/download": (NO_PERSONAL_DATA, "settlement report: sums per party, no payer"),
+    "GET /billing/runs/<run_id>": (
+        NO_PERSONAL_DATA,
+        "an invoice run: counts and totals, its invoices' numbers with their e-mail status",
+    ),
+    "GET /api/v1/billing/invoices/<invoice_id>/emails": (
+        NO_PERSONAL_DATA,
+        "an invoice's e-mailings: statuses and times, no address",
+    ),
+    "GET /api/v1/billing/runs/<run_id>/emails": (
+        NO_PERSONAL_DATA,
+        "a run's invoices: numbers and e-mail statuses, no names or addresses",
+    ),
+    "GET /api/v1/billing/runs/<run_id>/email-preview": (PERSONAL, "who a run's e-mail goes to or not: names"),
+    "GET /billing/runs/<run_id>/email": (PERSONAL, "who a run's e-mail goes to or not: names"),
     # --- exports (I2): a job's file is audited as the job's download; its pages as each contact's read ---
     "GET /api/v1/contacts:export": (PERSONAL, "contacts' data streamed"),
     "GET /api/v1/contacts/<contact_id>/vcard": (PERSONAL, "a contact's vCard"),
@@ -293,12 +307,16 @@ WRITE_ROUTES = {
     "POST /api/v1/billing/invoices",
     "POST /api/v1/billing/invoices/<invoice_id>/credit",
     "POST /api/v1/billing/invoices/<invoice_id>/einvoice",
+    "POST /api/v1/billing/invoices/<invoice_id>/email",
+    "POST /api/v1/billing/runs/<run_id>/email",
     "POST /api/v1/billing/runs",
     "POST /api/v1/billing/bank-files",
     "POST /api/v1/billing/payments/<payment_id>/match",
     "POST /billing/fee-types",
     "POST /billing/invoices/<invoice_id>/credit",
     "POST /billing/invoices/<invoice_id>/einvoice",
+    "POST /billing/invoices/<invoice_id>/email",
+    "POST /billing/runs/<run_id>/email",
     "POST /billing/runs",
     "POST /billing/bank-files",
     "POST /billing/payments/<payment_id>/match",
@@ -384,6 +402,7 @@ WRITE_ROUTES = {
     "POST /api/v1/mailing-lists/<list_id>:archive",
     "POST /api/v1/mailing-lists/<list_id>/syncs",
     "POST /api/v1/mailing/webhooks/<list_id>/<secret>",
+    "POST /api/v1/mailing/bounces/<secret>",
     "POST /mailing",
     "POST /mailing/<list_id>/sync",
     "POST /api/v1/status-kinds",
@@ -521,6 +540,7 @@ PATH_SEED_BY_ROUTE = {
 # Query strings and bodies of the walk, from the seed.
 PARAMS = {
     "GET /api/v1/mailing-flags": lambda s: {"ids": s["anna"]},
+    "GET /api/v1/mailing/mails": lambda s: {"contact_id": s["anna"]},
     "GET /mailing/<list_id>/excluded": lambda s: {"reason": "unsubscribed"},
     "GET /compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
@@ -581,6 +601,8 @@ NAMED_SUBJECTS = {
     "GET /api/v1/billing/invoices/<invoice_id>/pdf": "anna",
     "GET /api/v1/billing/invoices/<invoice_id>/finvoice": "anna",
     "GET /api/v1/billing/invoices/<invoice_id>/einvoices": "anna",
+    # The message log of one person names that person, whatever it holds.
+    "GET /api/v1/mailing/mails": "anna",
     "GET /billing/invoices/<invoice_id>/pdf": "anna",
     "GET /billing/invoices/<invoice_id>/finvoice": "anna",
     "GET /api/v1/billing/reminders/<reminder_id>/pdf": "anna",

@@ -1,5 +1,6 @@
 """The `piiri` command line, run as the operator runs it: a subprocess of the installed console script."""
 
+import json
 import os
 import re
 import shutil
@@ -41,9 +42,10 @@ UNREACHABLE_DATABASE = "postgresql+psycopg://piiri:piiri@127.0.0.1:1"
 def environment(**extra):
     env = {key: value for key, value in os.environ.items() if not key.startswith("PIIRI_")}
     env.update(TEST_ENV)
-    # `piiri run` of everything starts the local Campaign Monitor and e-invoice emulators: on free ports, not
-    # on their fixed defaults (8443, 8092), which a `make run` on the machine may hold
+    # `piiri run` of everything starts the local Campaign Monitor, e-invoice and SMTP emulators: on free
+    # ports, not on their fixed defaults (8443, 8092, 1025, 1080), which a `make run` on the machine may hold
     env.update(PIIRI_CM_EMULATOR_PORT=str(free_port()), PIIRI_EINVOICE_EMULATOR_PORT=str(free_port()))
+    env.update(PIIRI_SMTP_EMULATOR_PORT=str(free_port()), PIIRI_SMTP_EMULATOR_WEB_PORT=str(free_port()))
     env.update(extra)
     return env
 
@@ -262,13 +264,18 @@ def test_run_everything_serves_http(databases):
     port = free_port()
     process, output = start_piiri_run(PIIRI_HTTP_ADDRESS=f"127.0.0.1:{port}")
     try:
-        wait_for_output(process, output, f"Piiri is running at http://127.0.0.1:{port}/")
+        said = wait_for_output(process, output, f"Piiri is running at http://127.0.0.1:{port}/")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
         assert status < 500
+        # B3: the local SMTP emulator took the place of a mail server, and its page of mails answers
+        mails = re.search(r"SMTP emulator at 127\.0\.0\.1:\d+, its mails at (http://\S+)/ ", said)
+        assert mails, said
+        with urllib.request.urlopen(mails.group(1) + "/api/messages", timeout=10) as response:
+            assert json.loads(response.read()) == []
     finally:
         assert stop(process) == 0
 

@@ -239,3 +239,57 @@ class PaymentUnmatchedEvent(Schema):
     reason = fields.String(
         required=True, metadata={"description": "no_reference, unknown_reference, credited"}
     )
+
+
+# B3: invoices (and other documents) sent by e-mail through the mailing service's SMTP path.
+EMAIL_STATUSES = ("queued", "sent", "bounced", "failed")
+# Why "send by e-mail" of a run leaves an invoice out.
+EMAIL_EXCLUSION_REASONS = (
+    "credited",
+    "erased",
+    "einvoice",
+    "paper",
+    "no_email",
+    "invalid_email",
+    "bounced",
+    "already_sent",
+)
+EMAIL_DOCUMENTS = ("invoice",)  # what mail_document renders (reminders add theirs)
+
+
+class EmailDelivery(Schema):
+    """One e-mailing of an invoice: queued (waiting for the mailing service or its SMTP server), sent,
+    bounced (refused at once or by a later notice) or failed (given up), with the time of each."""
+
+    id = fields.UUID(required=True)
+    document_kind = fields.String(metadata={"enum": list(EMAIL_DOCUMENTS)})
+    invoice_id = fields.UUID(allow_none=True)
+    mail_id = fields.UUID(allow_none=True, metadata={"description": "The mailing service's mail."})
+    status = fields.String(metadata={"enum": list(EMAIL_STATUSES)})
+    code = fields.String(allow_none=True, metadata={"description": "Why it bounced or failed (a code)."})
+    actor_username = fields.String()
+    queued_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    bounced_at = fields.DateTime(allow_none=True)
+    failed_at = fields.DateTime(allow_none=True)
+
+
+class EmailPreviewInvoice(Schema):
+    id = fields.UUID(required=True)
+    number = fields.Integer()
+    payer_name = fields.String()
+
+
+class EmailPreview(Schema):
+    """Who a run's "send by e-mail" mails and who it leaves out, per reason (at most 200 listed each)."""
+
+    run_id = fields.UUID(required=True)
+    to_send = fields.Integer(required=True)
+    invoices = fields.List(fields.Nested(EmailPreviewInvoice))
+    excluded = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "reason -> count"}
+    )
+    excluded_invoices = fields.Dict(
+        keys=fields.String(), values=fields.List(fields.Nested(EmailPreviewInvoice))
+    )

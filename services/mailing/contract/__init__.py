@@ -91,3 +91,94 @@ class ExcludedMember(Schema):
     id = fields.UUID(required=True)
     display_name = fields.String(allow_none=True)
     excluded = fields.String(required=True)
+
+
+# Transactional mail through SMTP (B3, issue 14): one message to one recipient, queued durably and sent by
+# the mailing workers; its status events (MAIL_EVENTS) go out on the mailing service's exchange.
+MAIL_STATUSES: Final = ("queued", "sending", "sent", "bounced", "failed")
+MAIL_EVENTS: Final = ("mail_sent", "mail_bounced", "mail_failed")
+# Who may queue a transactional mail: the billing service acting for a treasurer, or a mailer.
+MAIL_QUEUE_PERMISSIONS: Final = ("invoices.manage", "mail.send")
+# A document a service renders for a mail when it is sent ({"service", "document", "id"}): the service
+# answers ``mail_document(document, id)`` with {"file_name", "content_type", "data" (base64)}.
+DOCUMENT_SERVICES: Final = ("billing",)
+ATTACHMENT_INLINE_MAX: Final = 512 * 1024  # bytes of a document given inline (larger: by reference)
+SUBJECT_MAX: Final = 300
+BODY_MAX: Final = 20000
+
+
+class MailDocument(Schema):
+    """A document rendered at send time by the service that owns it (the mail request stays small)."""
+
+    service = fields.String(required=True, validate=validate.OneOf(DOCUMENT_SERVICES))
+    document = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MailAttachment(Schema):
+    """An attachment: inline bytes (``data``, base64, at most ATTACHMENT_INLINE_MAX) or ``source``."""
+
+    file_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_type = fields.String(load_default="application/pdf", validate=validate.Length(max=100))
+    data = fields.String(load_default=None, allow_none=True)
+    source = fields.Nested(MailDocument, load_default=None, allow_none=True)
+
+
+class MailReference(Schema):
+    """What the mail is about, for the caller to follow its status (e.g. {"kind": "invoice", "id"})."""
+
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class MailRequest(Schema):
+    """queue_mail's input. ``key`` makes the request idempotent: the same key queues one message."""
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    to = fields.Email(required=True)
+    contact_id = fields.UUID(load_default=None, allow_none=True)
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=SUBJECT_MAX))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=BODY_MAX))
+    language = fields.String(load_default="fi", validate=validate.OneOf(("fi", "sv", "en")))
+    reference = fields.Nested(MailReference, load_default=None, allow_none=True)
+    attachments = fields.List(
+        fields.Nested(MailAttachment), load_default=list, validate=validate.Length(max=5)
+    )
+    disclosed_fields = fields.List(
+        fields.String(validate=validate.Length(max=50)),
+        load_default=list,
+        metadata={"description": "The personal data fields the mail carries (for the audit record)."},
+    )
+
+
+class Mail(Schema):
+    """A transactional mail's state (the message log: personal data, an audited read)."""
+
+    id = fields.UUID(required=True)
+    key = fields.String()
+    to = fields.String(allow_none=True)
+    contact_id = fields.UUID(allow_none=True)
+    subject = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": list(MAIL_STATUSES)})
+    attempts = fields.Integer()
+    code = fields.String(allow_none=True, metadata={"description": "Why it bounced or failed (mailing.*)."})
+    detail = fields.String(allow_none=True, metadata={"description": "The SMTP server's or DSN's words."})
+    reference = fields.Dict(allow_none=True)
+    message_id = fields.String(allow_none=True, metadata={"description": "The Message-ID header."})
+    queued_at = fields.DateTime()
+    next_attempt_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+    bounced_at = fields.DateTime(allow_none=True)
+    failed_at = fields.DateTime(allow_none=True)
+
+
+class MailEvent(Schema):
+    """The payload of mail_sent, mail_bounced and mail_failed (version 1)."""
+
+    mail_id = fields.UUID(required=True)
+    key = fields.String(required=True)
+    status = fields.String(required=True)
+    reference = fields.Dict(allow_none=True)
+    contact_id = fields.UUID(allow_none=True)
+    code = fields.String(allow_none=True)
+    at = fields.DateTime(required=True)

@@ -1,0 +1,148 @@
+"""Sending the due transactional mails (B3), run by the mailing workers (worker.py's timer): claim a batch
+(SKIP LOCKED: two workers never take one mail), and for each mail: its documents rendered by the service
+that owns them (by RPC, acting as whoever queued the mail), the disclosure on the audit log before anything
+leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch.
+
+Outcomes: accepted -> sent; refused for good (5xx at RCPT or DATA) -> bounced, the contact flagged;
+anything transient (server away, 4xx, a broken connection, the document's service or the audit log away)
+-> queued again after a doubling wait, and after SMTP_MAX_ATTEMPTS tries -> failed. Each final outcome
+publishes mail_sent / mail_bounced / mail_failed through the outbox, in the outcome's transaction.
+
+Nothing is lost: the row is the queue. Nothing is sent twice, except in one window no SMTP client can close:
+a worker that dies after the server's 250 and before its commit leaves the mail "sending"; after its lease
+(MAILING_SMTP_LEASE_SECONDS) another worker sends it again, with the same Message-ID."""
+
+import base64
+import logging
+from datetime import UTC, datetime
+
+from piiri.context import Actor
+from piiri.errors import AuditUnavailable, NotFound, PiiriError, ServiceUnavailable
+from services.mailing.contract import errors
+from services.mailing.transactional import outcomes, rules, smtp, storage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_SECONDS = 300
+
+
+class Later(Exception):
+    """This mail cannot go now; try it again later (the words say why)."""
+
+
+class Gone(Exception):
+    """This mail can never go (its document is gone): failed with the code in args[0]."""
+
+
+class Sender:
+    """One round of sending, with the worker's dependencies (db, outbox, audit, billing, act_as, config)."""
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.db = worker.db
+        self.lease = int(worker.config.get("MAILING_SMTP_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
+
+    def round(self):
+        """Send what is due: the number of mails handled (0: nothing was due)."""
+        try:
+            settings = rules.settings_from(self.worker.config)
+        except rules.NotConfigured:
+            return 0
+        with self.db.transaction() as session:
+            batch = storage.claim_due(session, self.lease)
+        if not batch:
+            return 0
+        try:
+            self._send_batch(settings, batch)
+        finally:
+            self.worker.outbox.flush()
+        return len(batch)
+
+    def _send_batch(self, settings, batch):
+        connection = None
+        try:
+            for position, mail in enumerate(batch):
+                try:
+                    raw, envelope_from = self._prepared(mail, settings)
+                    if connection is None:
+                        connection = smtp.Connection(settings).__enter__()
+                    connection.send(raw, envelope_from, mail["recipient"])
+                except Later as later:
+                    self._later(mail, settings, str(later))
+                    continue
+                except Gone as gone:
+                    self._settle(mail, "failed", gone.args[0], None)
+                    continue
+                except Exception as exc:
+                    try:
+                        kind, words = rules.classify(exc)
+                    except Exception:  # not an SMTP or network failure: tried again, failed at the end
+                        log.exception("mailing: mail %s could not be sent", mail["id"])
+                        kind, words = rules.TRANSIENT, type(exc).__name__
+                    if kind == rules.HARD:
+                        self._settle(mail, "bounced", errors.MAIL_HARD_BOUNCE, words, source="smtp")
+                        if connection is not None:
+                            connection.reset()
+                        continue
+                    log.warning("mailing: mail %s not sent now: %s", mail["id"], words)
+                    self._later(mail, settings, words)
+                    self._release(batch[position + 1 :])  # the session is gone: the rest untried
+                    return
+                self._settle(mail, "sent", None, None)
+        finally:
+            if connection is not None:
+                connection.__exit__(None, None, None)
+
+    def _prepared(self, mail, settings):
+        """(bytes, envelope sender) after the documents are fetched and the disclosure is on record."""
+        actor = Actor.from_header(mail["actor"])
+        self.worker.act_as(mail["actor"], f"mail-{mail['id']}")
+        attachments = [self._document(item) for item in mail["attachments"]]
+        try:
+            self.worker.audit.read(  # a disclosure to the SMTP server: on record before it leaves
+                actor,
+                "mailing.mail_disclosed",
+                "contact",
+                [mail["contact_id"]] if mail["contact_id"] else [],
+                fields=["email", *mail["disclosed_fields"]],
+                details={
+                    "mail_id": str(mail["id"]),
+                    "reference": {"kind": mail["reference_kind"], "id": mail["reference_id"]},
+                    "recipient": f"smtp:{settings.host}",
+                },
+            )
+        except AuditUnavailable:
+            raise Later("audit log unavailable") from None
+        return smtp.prepare(mail, settings, attachments, datetime.now(UTC))
+
+    def _document(self, item):
+        if item.get("data"):
+            return item["file_name"], item["content_type"], base64.b64decode(item["data"])
+        source = item["source"]
+        try:
+            made = self.worker.billing.mail_document(source["document"], source["id"])
+        except ServiceUnavailable:
+            raise Later(f"{source['service']} unavailable") from None
+        except NotFound:
+            raise Gone(errors.MAIL_DOCUMENT_GONE) from None
+        except PiiriError as exc:
+            log.warning("mailing: %s refused document %s: %s", source["service"], source, exc.message)
+            raise Gone(errors.MAIL_DOCUMENT_UNAVAILABLE) from None
+        return made["file_name"] or item["file_name"], made["content_type"], base64.b64decode(made["data"])
+
+    def _settle(self, mail, status, code, detail, source=None):
+        with self.db.transaction() as session:
+            row = storage.settle(session, mail["id"], status, code, detail)
+            if row is not None:
+                outcomes.announce(self.worker.outbox, self.worker.audit, session, row, source=source)
+
+    def _later(self, mail, settings, words):
+        if mail["attempts"] >= settings.max_attempts:
+            self._settle(mail, "failed", errors.MAIL_GAVE_UP, words[:500])
+            return
+        with self.db.transaction() as session:
+            storage.retry_later(session, mail["id"], rules.next_wait(mail["attempts"], settings), words[:500])
+
+    def _release(self, rest):
+        with self.db.transaction() as session:
+            storage.release(session, [mail["id"] for mail in rest])
