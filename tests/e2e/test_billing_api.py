@@ -166,7 +166,7 @@ def test_b1_b4_the_billing_pages(system, admin_api):
         files={"file": ("tiliote.pdf", b"%PDF-1.4 not a bank file")},
     )
     assert upload.status_code == 422 and "viitesiirtoaineisto" in upload.text
-    errors = re.search(r'id="form-errors">(.*?)</div>', upload.text, re.S).group(1)
+    errors = re.search(r'id="form-errors"[^>]*>(.*?)</div>', upload.text, re.S).group(1)
     assert "(tiedosto tiliote.pdf)" in errors and "file:" not in errors  # where, in words, said once
     assert errors.count("viitesiirtoaineisto") == 1
     assert web.get(base + "/billing/payments").status_code == 200

@@ -38,3 +38,40 @@ def test_a_validators_own_code_is_kept():
     assert refusal(
         FeeTypeInput, {"name": "Jäsenmaksu", "amount": "5", "membership_period": "ensi vuosi"}
     ) == {"membership_period": ["billing.membership_period_invalid"]}
+
+
+def test_issue13_item9_a_fee_type_and_a_run_name_every_bad_field_at_once():
+    """Issue 13 item 9: the schema's findings and the later checks (amount, name, dates) together, so a
+    form shows all its mistakes after one save."""
+    from piiri.errors import ValidationFailed
+    from services.billing.fee_types.rpc import load_fee_type
+    from services.billing.runs.rpc import load_run
+
+    try:
+        load_fee_type({"name": "   ", "amount": "kymppi", "vat_class": "x"})
+    except ValidationFailed as exc:
+        assert exc.details == {
+            "vat_class": ["billing.vat_class_unknown"],
+            "amount": ["billing.amount_invalid"],
+            "name": ["billing.name_required"],
+        }
+    else:
+        raise AssertionError("the fee type was taken")
+    try:
+        load_run(
+            {
+                "fee_type_id": "x",
+                "selection": {"kind": "x"},
+                "invoice_date": "2026-05-01",
+                "due_date": "2026-04-01",
+            },
+            14,
+        )
+    except ValidationFailed as exc:
+        assert exc.details == {
+            "fee_type_id": ["billing.id_invalid"],
+            "selection.kind": ["billing.selection_kind_unknown"],
+            "due_date": ["billing.due_before_invoice_date"],
+        }
+    else:
+        raise AssertionError("the run was taken")
