@@ -32,7 +32,7 @@ def load_fee_type(data):
     try:
         values = FeeTypeInput().load(data)
     except ValidationError as exc:
-        errors = dict(input_codes.coded(exc))
+        errors = dict(input_codes.coded(exc, data))
         values = {name: value for name, value in exc.valid_data.items() if name not in errors}
     if "amount" in values:
         try:

@@ -61,7 +61,7 @@ def load_run(data, payment_days):
     try:
         values = RunInput().load(data)
     except ValidationError as exc:
-        errors = dict(input_codes.coded(exc))
+        errors = dict(input_codes.coded(exc, data))
         values = dict(exc.valid_data)
     selection = values.get("selection")
     if isinstance(selection, dict) and selection.get("kind") not in SELECTION_KINDS:

@@ -75,3 +75,22 @@ def test_issue13_item9_a_fee_type_and_a_run_name_every_bad_field_at_once():
         }
     else:
         raise AssertionError("the run was taken")
+
+
+def test_issue13_item9_an_empty_field_is_required_not_invalid():
+    """An unchosen fee type or an empty name reads "required", a wrong one "not valid"."""
+    from piiri.errors import ValidationFailed
+    from services.billing.fee_types.rpc import load_fee_type
+
+    try:
+        load_fee_type({"name": "", "amount": ""})
+    except ValidationFailed as exc:
+        assert exc.details == {"name": ["billing.name_required"], "amount": ["billing.amount_invalid"]}
+    else:
+        raise AssertionError("the fee type was taken")
+    refused = refusal(RunInput, {"fee_type_id": "", "selection": {"kind": "group"}})
+    assert refused == {"fee_type_id": ["billing.id_invalid"]}  # without the input: the field's own code
+    try:
+        RunInput().load({"fee_type_id": "", "selection": {"kind": "group"}})
+    except ValidationError as exc:
+        assert coded(exc, {"fee_type_id": ""}) == {"fee_type_id": ["billing.value_required"]}
