@@ -143,6 +143,18 @@ class BillingApiRoutes(GatewayCore):
         return json_response(self.call("billing", "list_vat_rates"))
 
     @api_operation(
+        "B4: what the retention rule lets go today (kirjanpitolaki 2:10 §: six years from the end of the "
+        "financial period's year); a daily timer deletes it. Counts only",
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.RetentionStatus},
+        errors=(403,),
+    )
+    @http("GET", "/api/v1/billing/retention")
+    def api_billing_retention(self, request):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "retention_status"))
+
+    @api_operation(
         (
             "B1: one invoice to a contact: a fee type's line and/or free lines; the next number, a Finnish "
             "reference and its RF form; 409 if the contact already has a live invoice of the fee"

@@ -465,3 +465,11 @@ class RunEmailStatuses(Schema):
     counts = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "status -> n"}
     )
+
+
+class RetentionStatus(Schema):
+    years = fields.Integer(metadata={"description": "Years kept after the end of the period's year (>= 6)."})
+    financial_year_end = fields.String(metadata={"description": 'The financial year\'s last day, "12-31".'})
+    cutoff = fields.Date(metadata={"description": "Records dated on or before this day may be deleted."})
+    invoices = fields.Integer(metadata={"description": "Invoices and credit notes past retention."})
+    unmatched_payments = fields.Integer(metadata={"description": "Unmatched payments past retention."})

@@ -2,7 +2,8 @@
 credit notes, invoice runs (run by BillingWorker, worker.py), invoice PDFs and Finvoice XML, e-invoices
 sent through an operator, invoices sent by e-mail through the mailing service, bank files and payment
 matching, reminders and the collection list, the VAT table, the federation split (settlement parties and
-the settlement report), and its part of the access report and erasure. Every RPC needs invoices.manage
+the settlement report), deleting records past the Accounting Act's retention time, and its part of the
+access report and erasure. Every RPC needs invoices.manage
 (personal_data: gdpr.officer).
 
 Every feature class subclasses BillingCore (core.py: the dependencies and the shared helper) and uses
@@ -17,6 +18,7 @@ from services.billing.erasure import BillingErasure
 from services.billing.fee_types.rpc import FeeTypesRpc
 from services.billing.invoices.rpc import InvoicesRpc
 from services.billing.reminders.rpc import RemindersRpc
+from services.billing.retention.rpc import RetentionRpc
 from services.billing.runs.rpc import RunsRpc
 from services.billing.settlement.rpc import SettlementRpc
 from services.billing.vat.rpc import VatRatesRpc
@@ -31,6 +33,7 @@ FEATURES = (
     RemindersRpc,
     SettlementRpc,
     EmailDeliveryRpc,
+    RetentionRpc,
     BillingErasure,
 )
 

@@ -3,12 +3,14 @@ files may be for, the reference scheme and form, payment terms and the first inv
 reminder levels, fees and interest (B4, docs/reminders.md)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from stdnum import bic as bics
 from stdnum import iban as ibans
 
 from services.billing.references.rules import SCHEMES
+from services.billing.retention.rules import LEGAL_MINIMUM_YEARS
 
 FORMS = ("national", "rf")  # which reference is printed, barcoded (v4 or v5) and sent
 
@@ -31,6 +33,8 @@ class BillingSettings:
     first_number: int
     stale_seconds: int
     reminders: "ReminderSettings" = field(default_factory=lambda: ReminderSettings())
+    retention_years: int = 6  # kirjanpitolaki 2:10 §: vouchers six years from the end of the period's year
+    financial_year_end: tuple[int, int] = (12, 31)  # (month, day) the financial year ends
 
     def takes_account(self, account: str) -> bool:
         """A bank file's account is ours: an IBAN among ``accounts``, or a KTL's 14-digit BBAN of one."""
@@ -127,6 +131,24 @@ def check_reminders(settings: ReminderSettings) -> None:
         )
 
 
+def _whole(config, name, default):
+    text = str(config.get(name) or default).strip()
+    if not text.isdigit():
+        raise BadSettings(f"{name}: {text} is not a whole number of years")
+    return int(text)
+
+
+def _month_day(config, name, default):
+    """ "MM-DD" -> (month, day); 02-29 is refused (a financial year cannot end on a day most years lack)."""
+    text = str(config.get(name) or default).strip()
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        date(2001, month, day)
+    except ValueError:
+        raise BadSettings(f"{name}: {text} is not a month and day such as 12-31") from None
+    return month, day
+
+
 def from_config(config) -> BillingSettings:
     iban = ibans.compact(str(config.get("BILLING_IBAN") or "FI2112345600000785"))
     accounts = tuple(
@@ -145,6 +167,8 @@ def from_config(config) -> BillingSettings:
         first_number=int(config.get("BILLING_FIRST_NUMBER") or 1000),
         stale_seconds=int(config.get("BILLING_RUN_STALE_SECONDS") or 120),
         reminders=reminder_settings(config),
+        retention_years=_whole(config, "BILLING_RETENTION_YEARS", 6),
+        financial_year_end=_month_day(config, "BILLING_FINANCIAL_YEAR_END", "12-31"),
     )
     check(settings)
     return settings
@@ -163,5 +187,11 @@ def check(settings: BillingSettings) -> None:
         raise BadSettings(f"BILLING_REFERENCE_SCHEME must be one of {', '.join(SCHEMES)}")
     if settings.reference_form not in FORMS:
         raise BadSettings(f"BILLING_REFERENCE_FORM must be one of {', '.join(FORMS)}")
+    if not LEGAL_MINIMUM_YEARS <= settings.retention_years <= 50:
+        raise BadSettings(
+            f"BILLING_RETENTION_YEARS: {settings.retention_years} years; invoices and payments are vouchers "
+            f"kept at least {LEGAL_MINIMUM_YEARS} years from the end of their financial period's year "
+            "(kirjanpitolaki 1336/1997 2 luku 10 §), and at most 50"
+        )
     if not 0 <= settings.payment_days <= 365 or settings.first_number < 1000:
         raise BadSettings("BILLING_PAYMENT_DAYS must be 0-365 and BILLING_FIRST_NUMBER at least 1000")

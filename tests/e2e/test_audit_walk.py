@@ -216,6 +216,7 @@ ROUTE_AUDIT = {
     "GET /billing/invoices/<invoice_id>/finvoice": (PERSONAL, "an invoice as Finvoice XML"),
     "GET /billing/payments": (PERSONAL, "payments and the invoices suggested for them"),
     "GET /api/v1/billing/fee-types": (NO_PERSONAL_DATA, "fee types: names, amounts, VAT classes"),
+    "GET /api/v1/billing/retention": (NO_PERSONAL_DATA, "counts of records past retention"),
     "GET /api/v1/billing/vat-rates": (NO_PERSONAL_DATA, SETTINGS),
     "GET /api/v1/billing/runs": (NO_PERSONAL_DATA, "invoice runs: fee, selection criteria, counts, totals"),
     "GET /api/v1/billing/runs/<run_id>": (

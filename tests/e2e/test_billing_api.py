@@ -50,6 +50,10 @@ def test_b1_b2_b3_b4_invoicing_through_the_api(system, admin_api, treasurer, cle
     bad = treasurer.post("/api/v1/billing/fee-types", json={"name": "X", "amount": "1,005"})
     assert bad.status_code == 422 and bad.json()["details"] == {"amount": ["billing.amount_precision"]}
     rates = treasurer.get("/api/v1/billing/vat-rates").json()["items"]
+    retention = treasurer.get("/api/v1/billing/retention").json()  # B4: what the Accounting Act lets go
+    assert (
+        retention["years"] == 6 and retention["financial_year_end"] == "12-31" and retention["invoices"] == 0
+    )
     assert {"vat_class": "general", "rate": "25.50", "valid_from": "2024-09-01"} in rates
 
     with clean_databases["billing"].begin() as conn:  # so the first number's reference is the camt sample's

@@ -372,6 +372,7 @@ ROUTE_PERMISSIONS = {
     # --- invoicing (B1-B4): every route needs invoices.manage, checked by the billing service ---
     "GET /api/v1/billing/fee-types": INVOICES,
     "POST /api/v1/billing/fee-types": INVOICES,
+    "GET /api/v1/billing/retention": INVOICES,
     "GET /api/v1/billing/vat-rates": INVOICES,
     "POST /api/v1/billing/invoices": INVOICES,
     "GET /api/v1/billing/invoices": INVOICES,
