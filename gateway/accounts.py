@@ -366,14 +366,21 @@ def finish_second_factor(session, secret, code, remote_addr, policy, hours, audi
 # --- passwords -------------------------------------------------------------------------------------
 
 
-def check_new_password(password, repeated, username):
-    """Raise ValidationFailed naming the field if the new password breaks the policy."""
+def new_password_errors(password, repeated, username):
+    """{field: [codes]} of a new password and its repetition: every problem at once (issue 13 item 9): the
+    policy's, and a repetition that differs."""
     errors = {}
     problems = security.password_problems(password, username)
     if problems:
         errors["new_password"] = list(problems.values())
-    elif repeated is not None and password != repeated:
+    if repeated is not None and password != repeated:
         errors["new_password_again"] = ["acc.err.mismatch"]
+    return errors
+
+
+def check_new_password(password, repeated, username):
+    """Raise ValidationFailed naming the fields if the new password breaks the policy."""
+    errors = new_password_errors(password, repeated, username)
     if errors:
         raise ValidationFailed("acc.err.password_rejected", errors)
 
@@ -402,9 +409,10 @@ def change_password(
     if not password_matches(user, current):
         session.rollback()
         record_failure(session, user["username"], user, remote_addr, now, policy, audit)
-        raise ValidationFailed(
-            "acc.err.current_wrong", {"current_password": ["acc.err.current_wrong"]}
-        ) from None
+        # the new password's own problems too (they tell nothing of the current one): all at once
+        errors = {"current_password": ["acc.err.current_wrong"]}
+        errors.update(new_password_errors(new, repeated, user["username"]))
+        raise ValidationFailed("acc.err.current_wrong", errors) from None
     try:
         check_new_password(new, repeated, user["username"])
     except ValidationFailed:

@@ -60,9 +60,13 @@ def create_user(session, username, password, role="staff", display_name=None, la
     bad_role = role_error(session, role)
     if bad_role:
         errors["role"] = [bad_role]
+    problems = password_problems(password, username)
+    if problems:  # with the other fields' problems: every mistake of the form at once (issue 13 item 9)
+        errors["password"] = list(problems.values())
     if errors:
-        raise ValidationFailed("admin.err.invalid", errors)
-    check_password_strength(password, username)
+        raise ValidationFailed(
+            "admin.err.invalid" if set(errors) - {"password"} else "acc.err.password_rejected", errors
+        )
     try:
         row = session.execute(
             insert(users)

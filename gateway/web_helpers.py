@@ -5,6 +5,7 @@ import hashlib
 import logging
 import mimetypes
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
@@ -311,30 +312,63 @@ def contact_form_values(contact):
     return values
 
 
+class FieldMessage(str):
+    """A message in the reader's language that belongs to one field of a form (issue 13 item 9): it reads
+    as its text wherever a template shows a list of messages, and the form's error summary
+    (``_forms.html`` ``error_summary``) links it to its field (``field``, the name in the service's
+    details: ``email``, ``emails.0.address``) so that piiri.js marks that field invalid and puts the
+    cursor in the first one."""
+
+    field = None
+    bare = None  # the text names its field already ("Role: …"): the message alone, shown beside the field
+
+    def __new__(cls, text, field=None, bare=None):
+        message = super().__new__(cls, text)
+        message.field = field
+        message.bare = bare
+        return message
+
+
+SCHEMA_KEYS = ("_schema", "_general", "csrf")
+
+
+def detail_messages(details, t):
+    """ValidationFailed details -> every message in the reader's language, in order, each a FieldMessage
+    naming its field (none for ``_schema``): all the mistakes of one submit, not only the first."""
+    lines = []
+    for name, messages in (details or {}).items():
+        if isinstance(messages, dict):  # nested errors: flatten their messages
+            messages = [text for value in messages.values() for text in value]
+        if isinstance(messages, str | Mapping):
+            messages = [messages]
+        field = None if name in SCHEMA_KEYS else name
+        lines.extend(FieldMessage(t.service_message(text), field) for text in messages)
+    return lines
+
+
+def exc_messages(exc, t):
+    """A refused submit's messages (detail_messages), or its own message when it has no details."""
+    return detail_messages(exc.details, t) or [FieldMessage(t.service_message(exc.message, exc.params))]
+
+
 def field_errors(details, t):
     """ValidationFailed details -> ({field: [messages]}, [messages for no particular field])."""
     by_field, general = {}, []
     parts = areas().CONTACT_FORM_PARTS
-    for name, messages in (details or {}).items():
-        if isinstance(messages, dict):  # nested errors: flatten their messages
-            messages = [text for value in messages.values() for text in value]
-        if isinstance(messages, str):
-            messages = [messages]
-        texts = [t.service_message(text) for text in messages]
+    for message in detail_messages(details, t):
+        name = message.field or ""
         if name.split(".", 1)[0] in EDITABLE_FIELDS or name.split(".", 1)[0] in parts:
-            by_field[name] = texts
+            by_field.setdefault(name, []).append(message)
         else:
-            general.extend(texts)
+            general.append(message)
     return by_field, general
 
 
 def error_lines(exc, request):
-    """A refused change as lines in the reader's language: its general messages, then each field's; the
-    error's own message when it has no details."""
+    """A refused change as lines in the reader's language (FieldMessages, every field's in the details'
+    order); the error's own message when it has no details."""
     t = Translator(language_of(request))
-    by_field, general = field_errors(exc.details, t)
-    lines = general + [message for messages in by_field.values() for message in messages]
-    return lines or [t.service_message(exc.message, exc.params)]
+    return exc_messages(exc, t)
 
 
 def require_csrf(request, principal):

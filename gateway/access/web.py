@@ -12,7 +12,7 @@ from gateway.access.api import USER_FIELDS, AccessAdmin, token_view
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_USERS, PERMISSIONS
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, PermissionDenied, ValidationFailed
 
 ADMIN = "/admin"
@@ -24,7 +24,8 @@ def problems_of(exc, t):
     for name, messages in (exc.details or {}).items():
         label = t(f"admin.field.{name}") if t.has(f"admin.field.{name}") else name
         for message in messages if isinstance(messages, list) else [messages]:
-            lines.append(f"{label}: {t.service_message(message)}")
+            text = t.service_message(message)
+            lines.append(FieldMessage(f"{label}: {text}", name, bare=text))
     return lines
 
 

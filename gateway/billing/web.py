@@ -16,7 +16,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MANAGE_INVOICES
-from gateway.web_helpers import format_money, language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, format_money, language_of, require_csrf, see_other, web_page
 from piiri import clock
 from piiri.errors import Conflict, NotFound, PiiriError, ServiceUnavailable, ValidationFailed
 from services.billing.contract import DELIVERIES, VAT_CLASSES
@@ -47,8 +47,8 @@ def where_text(params, t):
 def problems(exc, t):
     """A service error as messages in the user's language: its code, then each detail's code (a detail
     repeating the error's own code adds only where it happened); no parameter is shown by its name."""
-    found = [t.service_message(exc.message, exc.params)]
-    for messages in (exc.details or {}).values():
+    found = [FieldMessage(t.service_message(exc.message, exc.params))]
+    for name, messages in (exc.details or {}).items():
         for message in messages if isinstance(messages, list) else [messages]:
             code = str(message.get("code") if isinstance(message, dict) else message)
             params = (message.get("params") if isinstance(message, dict) else None) or {}
@@ -59,9 +59,9 @@ def problems(exc, t):
             text = t.service_message(code, params)
             where = where_text(params, t)
             if code == exc.message and len(found) == 1:
-                found[0] = f"{text} ({where})" if where else text
+                found[0] = FieldMessage(f"{text} ({where})" if where else text, name)
                 continue
-            text = f"{text} ({where})" if where else text
+            text = FieldMessage(f"{text} ({where})" if where else text, name)
             if text not in found:
                 found.append(text)
     return found

@@ -26,6 +26,11 @@ ERASE_SECONDS = 20  # one confirmation runs batches for about this long, then sh
 CONSENT_FIELDS = ("purpose", "given", "source", "text_version", "note", "recorded_at")
 BASIS_FIELDS = ("purpose", "basis", "starts_on", "ends_on", "note")
 PURPOSE_FIELDS = ("code", "label_fi", "label_en", "legal_basis", "description")
+# The new purpose form's inputs (purposes.html), for the error summary's links (issue 13 item 9).
+NEW_PURPOSE_IDS = {
+    "code": "purpose-code", "label_fi": "purpose-label-fi", "label_en": "purpose-label-en",
+    "legal_basis": "purpose-basis", "description": "purpose-description",
+}  # fmt: skip
 
 
 def _form(form, names):
@@ -92,11 +97,12 @@ class DataProtectionWebRoutes(GatewayCore):
 
     # --- G1: processing purposes ----------------------------------------------------------------------
 
-    def _purposes_page(self, request, principal, status=200, errors=(), form=None):
+    def _purposes_page(self, request, principal, status=200, errors=(), form=None, error_ids=None):
         purposes = self.call("contacts", "list_processing_purposes")
         return self.web_render(
             request, principal, "data_protection/purposes.html", status=status, purposes=purposes,
             errors=list(errors), form=form or {"legal_basis": "consent"}, saved=request.args.get("saved"),
+            error_ids=error_ids or {},
         )  # fmt: skip
 
     @http("GET", PURPOSES)
@@ -122,9 +128,16 @@ class DataProtectionWebRoutes(GatewayCore):
             self.call("contacts", method, *args)
         except (ValidationFailed, Conflict) as exc:
             form = args[-1] if method == "create_processing_purpose" else None
-            return self._purposes_page(
-                request, principal, status=exc.status, errors=error_lines(exc, request), form=form
+            # the error summary's links: to the new purpose's form, or to the changed purpose's row
+            ids = (
+                NEW_PURPOSE_IDS
+                if form is not None
+                else {name: f"purpose-{args[0]}-{name}" for name in PURPOSE_FIELDS}
             )
+            return self._purposes_page(
+                request, principal, status=exc.status, errors=error_lines(exc, request), form=form,
+                error_ids=ids,
+            )  # fmt: skip
         return see_other(PURPOSES + "?saved=1")
 
     # --- G5: retention ----------------------------------------------------------------------------------

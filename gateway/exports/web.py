@@ -15,7 +15,7 @@ from gateway.exports.calls import ExportCalls, selection_from_args
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EXPORT
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import ValidationFailed
 from services.exports.contract.formats import formats, get_format
 from services.exports.contract.rows import DEFAULT_COLUMNS, STANDARD_COLUMNS
@@ -225,9 +225,9 @@ class ExportsWebRoutes(ExportCalls):
             }
             job = self.call("exports", "start_export", data)
         except ValidationFailed as exc:
-            messages = [t.service_message(exc.message, exc.params)] + [
-                t.service_message(text)
-                for texts in (exc.details or {}).values()
+            messages = [FieldMessage(t.service_message(exc.message, exc.params))] + [
+                FieldMessage(t.service_message(text), name)
+                for name, texts in (exc.details or {}).items()
                 for text in (texts if isinstance(texts, list) else [texts])
                 if not isinstance(text, dict) or "code" in text  # a code entry, not nested details
             ]

@@ -88,6 +88,7 @@ class GroupsWebRoutes(GatewayCore):
                 {**({"archived": "1"} if archived else {}), **({} if all_levels else {"depth": "all"})}
             ),
             errors=errors or [],
+            error_ids={"name": "new-group-name"},
             name=name,
         )
 
@@ -111,8 +112,9 @@ class GroupsWebRoutes(GatewayCore):
         except ValidationFailed as exc:
             if parent_id:
                 return self.groups_group_page(
-                    request, principal, parent_id, errors=self.groups_errors(request, exc), status=422
-                )
+                    request, principal, parent_id, errors=self.groups_errors(request, exc), status=422,
+                    error_ids={"name": "new-subgroup-name"},
+                )  # fmt: skip
             return self.groups_tree_page(
                 request, principal, self.groups_errors(request, exc), form.get("name", ""), 422
             )
@@ -120,7 +122,9 @@ class GroupsWebRoutes(GatewayCore):
 
     # --- one group --------------------------------------------------------------------------------------
 
-    def groups_group_page(self, request, principal, group_id, errors=None, status=200):
+    def groups_group_page(self, request, principal, group_id, errors=None, status=200, error_ids=None):
+        """The group's page; ``error_ids``: the inputs of the form that was refused, for the error summary's
+        links (the page has several forms with a "name")."""
         args = request.args
         include_subgroups = args.get("all", "1") != "0"
         group = self.call("contacts", "get_group", group_id)
@@ -162,6 +166,7 @@ class GroupsWebRoutes(GatewayCore):
             query=query,
             found=found,
             errors=errors or [],
+            error_ids=error_ids or {},
             today=clock.today().isoformat(),
             member_search=search_text(
                 "", {("group_id" if include_subgroups else "direct_group_id"): group["id"]}
@@ -185,8 +190,9 @@ class GroupsWebRoutes(GatewayCore):
             self.call("contacts", "update_group", group_id, changes)
         except ValidationFailed as exc:
             return self.groups_group_page(
-                request, principal, group_id, errors=self.groups_errors(request, exc), status=422
-            )
+                request, principal, group_id, errors=self.groups_errors(request, exc), status=422,
+                error_ids={"name": "group-name-field", "description": "group-description-field"},
+            )  # fmt: skip
         return see_other(done_url(f"/groups/{group_id}", "updated"))
 
     @http("POST", "/groups/<group_id>/archive")
@@ -279,8 +285,9 @@ class GroupsWebRoutes(GatewayCore):
                 done, count = "ended", len(result["ended"])
         except ValidationFailed as exc:
             return self.groups_group_page(
-                request, principal, group_id, errors=self.groups_errors(request, exc), status=422
-            )
+                request, principal, group_id, errors=self.groups_errors(request, exc), status=422,
+                error_ids={"role": "add-role", "starts_on": "add-starts-on"},
+            )  # fmt: skip
         target = safe_next(form.get("next"), default=f"/groups/{group_id}")
         return see_other(done_url(target.split("?", 1)[0], done, n=count, skipped=len(result["skipped"])))
 

@@ -6,7 +6,7 @@ from gateway.http import http
 from gateway.i18n import Translator
 from gateway.imports.api import ImportCalls
 from gateway.roles import EDIT, IMPORT
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
 from services.imports.contract import default_on_duplicate
 
@@ -87,7 +87,9 @@ def error_messages(exc, language):
             continue
         for text in messages if isinstance(messages, list) else [messages]:
             words = t.service_message(text)
-            texts.append(f"{name}: {words}" if name not in ("file", "_body") else "")
+            texts.append(
+                FieldMessage(f"{name}: {words}", name, bare=words) if name not in ("file", "_body") else ""
+            )
     return [text for text in texts if text]
 
 

@@ -6,7 +6,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import MAIL_SEND
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
 from services.contacts.mailing_audience.contract import CUSTOM_PREFIX, MAIL_FIELDS, REASONS
 from services.mailing.contract import MAILING_REASONS
@@ -38,12 +38,12 @@ def purpose_label(purpose, language):
 def error_messages(exc, t):
     """A ValidationFailed/Conflict of the mailing service as messages in the user's language."""
     messages = [
-        t.service_message(entry)
-        for entries in (exc.details or {}).values()
+        FieldMessage(t.service_message(entry), name)
+        for name, entries in (exc.details or {}).items()
         if isinstance(entries, list)
         for entry in entries
     ]
-    return messages or [t.service_message(exc.message)]
+    return messages or [FieldMessage(t.service_message(exc.message))]
 
 
 class MailingWebRoutes(GatewayCore):

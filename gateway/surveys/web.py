@@ -9,7 +9,7 @@ from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, EXPORT, IMPORT, VIEW
-from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import PermissionDenied, PiiriError, ValidationFailed
 from services.surveys.contract import KNOWN_MODES, NEW_PEOPLE
 
@@ -56,7 +56,7 @@ def error_text(exc, t):
     details = []
     for field, problems in (exc.details or {}).items():
         for problem in problems if isinstance(problems, list) else [problems]:
-            details.append(f"{field}: {t.service_message(problem)}")
+            details.append(FieldMessage(t.service_message(problem), field))
     return words, details
 
 

@@ -263,8 +263,9 @@ def test_static_files_stay_inside_the_static_folder():
     assert static_file("../web.py") is None
     assert static_file("/etc/passwd") is None
     assert static_file("missing.css") is None
-    # One script, progressive enhancement of the header (issue 13): every page works without it.
-    assert [path.name for path in (GATEWAY_DIR / "static").glob("*.js")] == ["piiri.js"]
+    # Two scripts, progressive enhancement (issue 13): the header's and lists' (piiri.js) and the forms'
+    # error summary and focus (forms.js, item 9); every page works without them.
+    assert sorted(path.name for path in (GATEWAY_DIR / "static").glob("*.js")) == ["forms.js", "piiri.js"]
 
 
 # --- templates ----------------------------------------------------------------------------------------
@@ -396,10 +397,12 @@ def test_every_page_renders_escaped_without_inline_code(language):
         assert html.startswith("<!doctype html>"), name
         assert f'<html lang="{language}">' in html, name
         assert EVIL not in html, name
-        # No inline code: the one script is the header's file, loaded by its address (the CSP: 'self').
+        # No inline code: the scripts are the header's and the forms' files, loaded by their addresses (the
+        # CSP: 'self').
         scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
-        assert scripts == [""] and html.count("<script") == 1, name
+        assert scripts == ["", ""] and html.count("<script") == 2, name
         assert f'<script src="{web_helpers.static_url("piiri.js")}"></script>' in html, name
+        assert f'<script src="{web_helpers.static_url("forms.js")}" defer></script>' in html, name
         assert " style=" not in html and "<style" not in html, name
         assert " on" + "click=" not in html, name
 

@@ -30,9 +30,15 @@ FIELD_CODES = {
 UNKNOWN_FIELD = "billing.field_unknown"
 
 
-def coded(error: ValidationError) -> dict[str, list[str]]:
+# The code of a field left empty (given the input): "required", not "not valid" (issue 13 item 9).
+EMPTY_CODES = {"name": "billing.name_required", "lines": "billing.lines_required"}
+EMPTY = "billing.value_required"
+
+
+def coded(error: ValidationError, data: object = None) -> dict[str, list[str]]:
     """{field: [code]} for a schema's refusal: a validator's own codes as they are, a field's English
-    message as the field's code, and a field the schema does not know as billing.field_unknown."""
+    message as the field's code (with the input ``data``: an empty or missing field as required), and a
+    field the schema does not know as billing.field_unknown."""
     messages = error.normalized_messages()
     fields = messages if isinstance(messages, dict) else {"_schema": messages}
     found = {}
@@ -42,5 +48,8 @@ def coded(error: ValidationError) -> dict[str, list[str]]:
             if isinstance(refused, list)
             else []
         )
+        empty = isinstance(data, dict) and name in FIELD_CODES and data.get(name) in (None, "", [])
+        if empty and not own:
+            own = [EMPTY_CODES.get(name, EMPTY)]
         found[name] = own or [FIELD_CODES.get(name, UNKNOWN_FIELD)]
     return found

@@ -57,9 +57,11 @@ def test_pages_need_a_login_and_come_back_to_the_asked_page(web):
     page = client.get(f"{base}/contacts")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert '<html lang="fi">' in page.text
-    # The CSP allows no inline code: the one script is the header's file (issue 13), by its address.
+    # The CSP allows no inline code: the scripts are the header's and the forms' files (issue 13), by their
+    # addresses.
     assert re.findall(r"<script[^>]*>", page.text) == [
-        re.search(r'<script src="/static/piiri\.js\?v=\w+">', page.text)[0]
+        re.search(r'<script src="/static/piiri\.js\?v=\w+">', page.text)[0],
+        re.search(r'<script src="/static/forms\.js\?v=\w+" defer>', page.text)[0],
     ]
     assert "style=" not in page.text
     script = client.get(f"{base}/static/piiri.js")

@@ -33,17 +33,24 @@ def load_fee_type(data):
     period = data.get("membership_period")
     if isinstance(period, str):  # a form's empty field: no period; else the period trimmed
         data = {**data, "membership_period": period.strip() or None}
+    # Every field's problem at once (issue 13 item 9): the schema's, the amount's and the name's together.
+    errors = {}
     try:
         values = FeeTypeInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.fee_type_invalid", input_codes.coded(exc)) from None
-    try:
-        values["amount"] = money.parse(values["amount"])
-    except money.BadAmount as exc:
-        raise ValidationFailed("billing.fee_type_invalid", {"amount": [exc.code]}) from None
-    values["name"] = values["name"].strip()
-    if not values["name"]:
-        raise ValidationFailed("billing.fee_type_invalid", {"name": ["billing.name_required"]})
+        errors = dict(input_codes.coded(exc, data))
+        values = {name: value for name, value in exc.valid_data.items() if name not in errors}
+    if "amount" in values:
+        try:
+            values["amount"] = money.parse(values["amount"])
+        except money.BadAmount as exc:
+            errors["amount"] = [exc.code]
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        if not values["name"]:
+            errors["name"] = ["billing.name_required"]
+    if errors:
+        raise ValidationFailed("billing.fee_type_invalid", errors)
     return values
 
 

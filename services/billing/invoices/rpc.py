@@ -27,7 +27,7 @@ def load_single(data):
     try:
         return SingleInvoiceInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.invoice_invalid", input_codes.coded(exc)) from None
+        raise ValidationFailed("billing.invoice_invalid", input_codes.coded(exc, data)) from None
 
 
 class InvoicesRpc(BillingCore):

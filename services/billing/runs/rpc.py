@@ -56,16 +56,23 @@ def run_view(run):
 def load_run(data, payment_days):
     if not isinstance(data, dict):
         raise ValidationFailed("billing.run_invalid", {"_schema": ["billing.not_an_object"]})
+    # Every field's problem at once (issue 13 item 9): the schema's, the selection's and the dates' together.
+    errors = {}
     try:
         values = RunInput().load(data)
     except ValidationError as exc:
-        raise ValidationFailed("billing.run_invalid", input_codes.coded(exc)) from None
-    if values["selection"].get("kind") not in SELECTION_KINDS:
-        raise ValidationFailed("billing.run_invalid", {"selection.kind": ["billing.selection_kind_unknown"]})
-    values["invoice_date"] = values["invoice_date"] or clock.today()
-    values["due_date"] = values["due_date"] or values["invoice_date"] + timedelta(days=payment_days)
-    if values["due_date"] < values["invoice_date"]:
-        raise ValidationFailed("billing.run_invalid", {"due_date": ["billing.due_before_invoice_date"]})
+        errors = dict(input_codes.coded(exc, data))
+        values = dict(exc.valid_data)
+    selection = values.get("selection")
+    if isinstance(selection, dict) and selection.get("kind") not in SELECTION_KINDS:
+        errors["selection.kind"] = ["billing.selection_kind_unknown"]
+    if "invoice_date" in values and "due_date" in values:
+        values["invoice_date"] = values["invoice_date"] or clock.today()
+        values["due_date"] = values["due_date"] or values["invoice_date"] + timedelta(days=payment_days)
+        if values["due_date"] < values["invoice_date"]:
+            errors["due_date"] = ["billing.due_before_invoice_date"]
+    if errors:
+        raise ValidationFailed("billing.run_invalid", errors)
     return values
 
 

@@ -83,7 +83,15 @@ class RetentionRpc(ContactsCore):
 
     @staticmethod
     def _rule_values(data):
-        values = load(RuleInput(), data)
+        """The rule loaded, or ValidationFailed naming every bad field at once (issue 13 item 9): the
+        schema's findings (a missing name) together with the settings' (years out of range)."""
+        try:
+            values = load(RuleInput(), data)
+        except ValidationFailed as exc:
+            details = dict(exc.details or {})
+            if isinstance(data, dict) and "kind" not in details and "config" not in details:
+                details.update(rules.config_problems(data.get("kind"), data.get("config")))
+            raise ValidationFailed(exc.message, details, exc.params) from None
         problems = rules.config_problems(values["kind"], values["config"])
         if problems:
             raise ValidationFailed("The rule's settings are not valid.", problems)

@@ -66,3 +66,25 @@ def test_finnish_postal_codes_have_five_digits_but_foreign_ones_are_free():
     assert (
         rules.validate({"kind": "person", "last_name": "A", "postal_code": "SW1A 1AA", "country": "GB"}) == {}
     )
+
+
+def test_issue13_item9_a_list_item_and_an_empty_text_give_codes_that_say_what_to_do():
+    """Issue 13 item 9: a word among the round ages is ``contact.number_invalid`` (its message shows an
+    example), not marshmallow's English; an empty name is "required", not "too short (at least 1)"."""
+    from marshmallow import ValidationError
+
+    from services.contacts.birthdays.contract import BirthdaySettingsInput
+    from services.contacts.retention.contract import RuleInput
+
+    try:
+        BirthdaySettingsInput().load({"round_ages": [50, "kuusikymmentä"], "horizon_days": 30})
+    except ValidationError as exc:
+        assert exc.normalized_messages() == {"round_ages": {1: ["contact.number_invalid"]}}
+    else:
+        raise AssertionError("the ages were taken")
+    try:
+        RuleInput().load({"name": " ", "kind": "inactive", "config": {"years": 5}})
+    except ValidationError as exc:
+        assert exc.normalized_messages() == {"name": ["contact.required"]}
+    else:
+        raise AssertionError("the empty name was taken")

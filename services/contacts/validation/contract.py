@@ -48,10 +48,19 @@ class CodedSchema(Schema):
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         super().on_bind_field(field_name, field_obj)
-        field_obj.error_messages = {
-            key: message if is_code(message) else _field_code(field_obj, key)
-            for key, message in field_obj.error_messages.items()
-        }
+        _code_messages(field_obj)
+
+
+def _code_messages(field_obj: fields.Field[Any]) -> None:
+    """The field's messages as codes, and those of a list's items and a dict's values too (a list of ages
+    with a word in it: ``contact.number_invalid``, not marshmallow's English)."""
+    field_obj.error_messages = {
+        key: message if is_code(message) else _field_code(field_obj, key)
+        for key, message in field_obj.error_messages.items()
+    }
+    for inner in (getattr(field_obj, "inner", None), getattr(field_obj, "value_field", None)):
+        if isinstance(inner, fields.Field):
+            _code_messages(inner)
 
 
 def _field_code(field: fields.Field[Any], key: str) -> str:
@@ -64,7 +73,8 @@ def _field_code(field: fields.Field[Any], key: str) -> str:
 
 class Length(validate.Length):
     """``validate.Length`` finding ``contact.too_long`` / ``contact.too_short`` (text) or
-    ``contact.too_many`` / ``contact.too_few`` (lists), with ``max`` / ``min``."""
+    ``contact.too_many`` / ``contact.too_few`` (lists), with ``max`` / ``min``; an empty text finds
+    ``contact.required``."""
 
     def _format_error(self, value: Sized, message: str) -> Any:
         if self.error is not None:
@@ -74,6 +84,10 @@ class Length(validate.Length):
             return coded("contact.length_exact", n=self.equal)
         if self.max is not None and len(value) > self.max:
             return coded("contact.too_long" if text else "contact.too_many", max=self.max)
+        if (
+            isinstance(value, str) and not value.strip()
+        ):  # an empty text where one is needed: "required", not "too short"
+            return REQUIRED
         return coded("contact.too_short" if text else "contact.too_few", min=self.min)
 
 
