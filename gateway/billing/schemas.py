@@ -358,6 +358,14 @@ class ReminderRunList(Schema):
     items = fields.List(fields.Nested(ReminderRun))
 
 
+class ReminderEmailStatus(Schema):
+    status = fields.String(metadata={"enum": ["queued", "sent", "bounced", "failed"]})
+    at = fields.DateTime(
+        allow_none=True, metadata={"description": "When it was queued, sent, bounced or failed."}
+    )
+    code = fields.String(allow_none=True, metadata={"description": "Why it bounced or failed (a code)."})
+
+
 class Reminder(Schema):
     id = fields.UUID()
     invoice_id = fields.UUID()
@@ -379,9 +387,18 @@ class Reminder(Schema):
     total = fields.String()
     delivery = fields.String(metadata={"enum": ["print", "email", "einvoice"]})
     delivery_status = fields.String(metadata={"enum": ["pending", "ready", "sent", "failed"]})
-    delivery_detail = fields.String(allow_none=True)
+    delivery_detail = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The operator's message id (einvoice), the e-mail delivery's id (email), or why"
+            " e-mail fell back to print (billing.email_no_email, _invalid_email, _bounced, _erased)."
+        },
+    )
     delivered_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    email = fields.Nested(
+        ReminderEmailStatus, allow_none=True, metadata={"description": "B4: the reminder mail's status."}
+    )
 
 
 class ReminderList(Schema):

@@ -262,7 +262,9 @@ class BillingWebRoutes(GatewayCore):
             defaults = self.call("billing", "einvoice_defaults", invoice["id"])
             einvoice_form, prefilled = defaults, defaults.get("source")
         emails = self.call("billing", "email_deliveries", invoice["id"])["items"]
-        waiting = any(item["status"] == "queued" for item in emails)
+        waiting = any(item["status"] == "queued" for item in emails) or any(
+            (reminder.get("email") or {}).get("status") == "queued" for reminder in reminders
+        )
         return self._billing_page(
             request,
             principal,

@@ -54,7 +54,7 @@ REPORTED_REMINDER = (
     "delivery",
     "delivery_status",
 )
-REPORTED_EMAIL = ("queued_at", "status", "sent_at", "bounced_at", "failed_at", "invoice_id")
+REPORTED_EMAIL = ("document_kind", "queued_at", "status", "sent_at", "bounced_at", "failed_at", "invoice_id")
 
 
 def reported(view, names):
@@ -89,7 +89,7 @@ class BillingErasure(BillingCore):
         ]
         mailed = [
             reported(delivery_view(row), REPORTED_EMAIL)
-            for rows in email_storage.of_invoices(session, [row["id"] for row in found]).values()
+            for rows in email_storage.of_invoices(session, [row["id"] for row in found], None).values()
             for row in rows
         ]
         session.rollback()

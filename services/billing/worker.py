@@ -20,7 +20,7 @@ from piiri.audit import AuditTrail
 from piiri.context import ActAs, Actor
 from piiri.db import Database
 from piiri.dead_letters import Unprocessable
-from piiri.errors import PiiriError
+from piiri.errors import PiiriError, ServiceUnavailable
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
 from services.billing import models
@@ -29,9 +29,11 @@ from services.billing.einvoice import sending
 from services.billing.fee_types import storage as fee_storage
 from services.billing.invoices.rules import BadInvoice
 from services.billing.invoices.storage import parse_id
+from services.billing.invoices.views import PERSONAL_FIELDS
 from services.billing.reminders import rules as reminder_rules
 from services.billing.reminders import running as reminder_running
 from services.billing.reminders import storage as reminder_storage
+from services.billing.reminders import views as reminder_views
 from services.billing.runs import running, storage
 from services.billing.runs.queue import (
     OUTBOX_CHANNELS,
@@ -46,6 +48,10 @@ log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 10
 
 
+class MailingAway(Exception):
+    """The mailing service did not answer whether a payer's address bounced (B4): the run waits."""
+
+
 class BillingWorker:
     name = "billing_worker"
 
@@ -53,6 +59,7 @@ class BillingWorker:
     config = Config()
     settings = Settings()
     contacts = RpcProxy("contacts", timeout_key="BILLING_RPC_TIMEOUT", default=120)
+    mailing = RpcProxy("mailing")  # B4: bounce flags of the payers a reminder would be e-mailed to
     act_as = ActAs()
     audit = AuditTrail("billing")
     outbox = Outbox("billing", models.outbox, channels=OUTBOX_CHANNELS)
@@ -106,11 +113,19 @@ class BillingWorker:
             return
         self.act_as(run["actor"], f"billing-reminder-run-{run_id}")
         try:
-            reminder_running.run(
-                self.db, self.settings, run, self._fetch_payers, {"config": self.config}, self._beat(run_id)
-            )
+            context = {
+                "config": self.config,
+                "actor": Actor.from_header(run["actor"]),
+                "bounced": self._bounced,
+                "email_queued": self._email_queued(Actor.from_header(run["actor"])),
+            }
+            reminder_running.run(self.db, self.settings, run, self._fetch_payers, context, self._beat(run_id))
         except reminder_rules.MissingRate:
             self._fail_reminders(run_id, "billing.reminder_run_rate_missing")
+        except MailingAway:  # its reminders stay pending: the resumed run delivers them
+            log.warning(
+                "billing: reminder run %s waits for the mailing service; it resumes once stale", run_id
+            )
         except PiiriError as exc:
             self._fail_reminders(run_id, exc.message)
         except BrokerUnavailable:
@@ -122,6 +137,29 @@ class BillingWorker:
     def _fetch_payers(self, ids):
         page = self.contacts.payer_page({"kind": "ids", "ids": ids}, None, 1000)
         return {row["id"]: row for row in page["items"]}
+
+    def _bounced(self, ids):
+        """B4: the contacts among ``ids`` whose address bounced (the mailing service's flag, M5)."""
+        try:
+            found = self.mailing.flags_of(ids)
+        except ServiceUnavailable:
+            raise MailingAway() from None
+        return {key for key, flags in found.items() if any(flag["kind"] == "bounced" for flag in flags)}
+
+    def _email_queued(self, actor):
+        def queued(session, invoice):
+            self.audit.write(
+                self.outbox,
+                session,
+                actor,
+                "reminder.email_queued",
+                "contact",
+                reminder_views.subjects([invoice]),
+                PERSONAL_FIELDS,
+                {"number": invoice["number"]},
+            )
+
+        return queued
 
     def _beat(self, run_id):
         def beat():

@@ -1,9 +1,12 @@
 """B3 end to end through the gateway: a run's invoices sent by e-mail (preview with who is left out and
 why, send, each mail followed to sent or bounced: a 550 at RCPT and a DSN that the SMTP emulator posts
 to the bounce webhook), sending again leaves out the sent and the bounced, a single invoice by the API
-(202, 409 for a bounced address), the bounce webhook's refusals, and the invoice page's button."""
+(202, 409 for a bounced address), the bounce webhook's refusals, and the invoice page's button. B4: the
+reminders of e-mailed invoices go by e-mail, their status (sent, bounced) in the reminder API and on the
+invoice page."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 import requests
@@ -146,3 +149,85 @@ def test_b3_the_invoice_page_sends_by_e_mail_and_shows_the_status(system, admin_
     assert sent.status_code == 303
     assert wait_for(lambda: 'data-status="sent"' in web.get(page_url).text, 20)
     assert "lähetetty" in web.get(page_url).text and smtp.mailbox.to("sivu.postinen@example.fi")
+
+
+def cover_rates(api, since):
+    """Test data (2.50 %) for the half-years since ``since`` that the built-in rate table lacks."""
+    known = {rate["valid_from"] for rate in api.get("/api/v1/billing/reminders/settings").json()["rates"]}
+    day = date(since.year, 1 if since.month <= 6 else 7, 1)
+    while day <= date.today():
+        if day.isoformat() not in known:
+            added = api.post(
+                "/api/v1/billing/reminders/reference-rates",
+                json={"valid_from": day.isoformat(), "rate": "2.50"},
+            )
+            assert added.status_code == 201, added.text
+        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+
+
+def test_b4_reminders_of_e_mailed_invoices_show_their_e_mail_status_in_the_api_and_page(
+    system, admin_api, treasurer, smtp
+):
+    due = date.today() - timedelta(days=60)
+    cover_rates(treasurer, due)
+    invoices = {}
+    for first, email in (("Muisto", "muisto.postinen@example.fi"), ("Kimpoava", "kimpoava@bounce.example")):
+        made = treasurer.post(
+            "/api/v1/billing/invoices",
+            json={
+                "contact_id": a_contact(admin_api, first, email),
+                "delivery": "email",
+                "invoice_date": (due - timedelta(days=14)).isoformat(),
+                "due_date": due.isoformat(),
+                "lines": [{"description": "Jäsenmaksu", "unit_price": "40.00"}],
+            },
+        )
+        assert made.status_code == 201, made.text
+        invoices[first] = made.json()
+
+    def remind(days):
+        started = treasurer.post(
+            "/api/v1/billing/reminder-runs", json={"reminder_date": (due + timedelta(days=days)).isoformat()}
+        )
+        assert started.status_code == 202, started.text
+        run_url = f"/api/v1/billing/reminder-runs/{started.json()['id']}"
+        assert wait_for(lambda: treasurer.get(run_url).json()["status"] == "done", 30)
+
+    remind(21)
+
+    def email_of(first, wanted):
+        url = f"/api/v1/billing/invoices/{invoices[first]['id']}/reminders"
+        found = {}
+
+        def reached():
+            found["items"] = treasurer.get(url).json()["items"]
+            return (found["items"][0].get("email") or {}).get("status") == wanted
+
+        assert wait_for(reached, 30), found
+        return found["items"][0]
+
+    sent = email_of("Muisto", "sent")
+    assert (sent["delivery"], sent["delivery_status"]) == ("email", "sent") and sent["email"]["at"]
+    bounced = email_of("Kimpoava", "bounced")
+    assert bounced["email"]["code"] == "mailing.mail_rejected_by_server"
+    [mail] = smtp.mailbox.to("muisto.postinen@example.fi")
+    assert mail["subject"].startswith(f"Maksumuistutus – lasku {invoices['Muisto']['number']}")
+    assert mail["attachments"][0]["file_name"] == f"reminder-{invoices['Muisto']['number']}-1.pdf"
+    # the invoice's own e-mailings are not the reminder's
+    assert treasurer.get(f"/api/v1/billing/invoices/{invoices['Muisto']['id']}/emails").json()["items"] == []
+
+    web = requests.Session()
+    form = web.get(system.base_url + "/login")
+    login = {"username": "sahkokassa", "password": PASSWORD, "csrf_token": CSRF.search(form.text).group(1)}
+    assert web.post(system.base_url + "/login", data=login, allow_redirects=False).status_code in (302, 303)
+    page = web.get(f"{system.base_url}/billing/invoices/{invoices['Muisto']['id']}").text
+    assert 'class="reminder-email-status" data-status="sent"' in page and "Sähköposti:" in page
+
+    remind(35)  # the second level: the bounced address is flagged now, so that reminder goes on paper
+    second = treasurer.get(f"/api/v1/billing/invoices/{invoices['Kimpoava']['id']}/reminders").json()["items"]
+    assert [(r["level"], r["delivery"], r["delivery_detail"], r["email"]) for r in second[1:]] == [
+        (2, "print", "billing.email_bounced", None)
+    ]
+    page = web.get(f"{system.base_url}/billing/invoices/{invoices['Kimpoava']['id']}").text
+    assert "sähköpostiosoite on palauttanut postia, joten muistutus tulostetaan" in page
+    assert 'data-status="bounced"' in page  # the first level's mail

@@ -3,10 +3,16 @@ e-mailed with its PDF in the payer's language through the mailing service's SMTP
 sent; a hard bounce (550 at RCPT) and a DSN bounce, each flagging the address (M5); the SMTP server down,
 the mail retried later and sent once; a mail whose worker died mid-send sent by another after its lease;
 no SMTP server configured; the disclosure on the audit log before the mail leaves; the message log in the
-access report and emptied by erasure."""
+access report and emptied by erasure. B4: a reminder of an e-mailed invoice mailed with the reminder PDF
+and followed to sent, a bounced payer's reminder on paper with the reason, both in the access report."""
 
 import base64
+import email
+import email.policy
+import io
+from datetime import timedelta
 
+import pypdf
 import pytest
 from sqlalchemy import text
 
@@ -15,10 +21,12 @@ from emulators.smtp.server import serve
 from piiri.errors import Conflict, PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.billing.service import BillingService
+from services.billing.worker import BillingWorker
 from services.contacts.service import ContactsService
 from services.mailing.service import MailingService
 from services.mailing.worker import MailingWorker
 from tests.events import wait_for
+from tests.integration.test_billing_reminders import ADDRESS, DUE, cover_rates, on, wait_done
 
 TREASURER = make_actor(
     "mail-treasurer", permissions=(*ALL_PERMISSIONS, "invoices.manage", "mail.send"), roles=("treasurer",)
@@ -222,3 +230,93 @@ def test_b3_a_mail_whose_worker_died_while_sending_is_sent_by_another_after_its_
         assert wait_for(lambda: [item["id"] for item in sent()] == [mail["id"]], 20)
         assert sent()[0]["attempts"] == 2
     assert len(smtp.mailbox.to("kesken@example.fi")) == 1
+
+
+def overdue_by_email(cluster, first, email, language="fi"):
+    contact = cluster.contacts.create_contact(
+        {"first_name": first, "last_name": "Muistettava", "email": email, "language": language, **ADDRESS}
+    )
+    invoice = cluster.billing.create_invoice(
+        {
+            "contact_id": contact["id"],
+            "delivery": "email",
+            "invoice_date": (DUE - timedelta(days=14)).isoformat(),
+            "due_date": DUE.isoformat(),
+            "lines": [{"description": "Jäsenmaksu", "unit_price": "60.00"}],
+        }
+    )
+    return contact["id"], invoice
+
+
+def reminder_email(cluster, invoice_id, wanted, seconds=30):
+    found = {}
+
+    def reached():
+        found["items"] = cluster.billing.invoice_reminders(invoice_id)["items"]
+        return found["items"] and (found["items"][0]["email"] or {}).get("status") == wanted
+
+    assert wait_for(reached, seconds), found
+    return found["items"][0]
+
+
+def test_b4_a_reminder_of_an_e_mailed_invoice_is_e_mailed_and_a_bounced_payer_gets_it_on_paper(
+    mailing, run_services, smtp, rpc, clean_databases
+):
+    run_services(BillingWorker, extra_config={**CONFIG, "SMTP_HOST": smtp.host, "SMTP_PORT": smtp.smtp_port})
+    cover_rates(mailing.billing)
+    contact_id, invoice = overdue_by_email(mailing, "Muisto", "muisto@example.fi", language="sv")
+    _, bounced = overdue_by_email(mailing, "Palautus", "palautus@bounce.example")
+    mailing.billing.send_invoice_by_email(bounced["id"])  # 550 at RCPT: the address is flagged
+    status_of(mailing, bounced["id"], "bounced")
+
+    run = mailing.billing.start_reminder_run({"reminder_date": on(21)})
+    assert wait_done(mailing, run["id"])["reminders_created"] == 2
+
+    reminder = reminder_email(mailing, invoice["id"], "sent")
+    assert (reminder["delivery"], reminder["delivery_status"]) == ("email", "sent")
+    assert reminder["email"]["at"] and reminder["delivery_detail"]  # the e-mail delivery's id
+    [taken] = smtp.mailbox.to("muisto@example.fi")
+    assert taken["subject"] == f"Betalningspåminnelse – faktura {invoice['number']} – Testiyhdistys ry"
+    assert f"Att betala: {reminder['total'].replace('.', ',')} €" in taken["text"]
+    assert "FI21 1234 5600 0007 85" in taken["text"]
+    file_name = f"reminder-{invoice['number']}-1.pdf"
+    assert [(item["file_name"], item["content_type"]) for item in taken["attachments"]] == [
+        (file_name, "application/pdf")
+    ]
+    message = email.message_from_bytes(smtp.mailbox.find(taken["id"])["raw"], policy=email.policy.default)
+    [attached] = list(message.iter_attachments())
+    words = pypdf.PdfReader(io.BytesIO(attached.get_payload(decode=True))).pages[0].extract_text()
+    assert "BETALNINGSPÅMINNELSE" in words and str(invoice["number"]) in words
+    assert mailing.billing.email_deliveries(invoice["id"])["items"] == []  # not the invoice's own mail
+
+    on_paper = mailing.billing.invoice_reminders(bounced["id"])["items"]
+    assert [(r["delivery"], r["delivery_status"], r["delivery_detail"], r["email"]) for r in on_paper] == [
+        ("print", "ready", "billing.email_bounced", None)
+    ]
+    assert len(smtp.mailbox.to("palautus@bounce.example")) == 0  # the 550 took none; no reminder tried
+
+    def audited(action):
+        with clean_databases["audit"].connect() as conn:
+            return conn.execute(
+                text("SELECT details FROM audit_events WHERE action = :action AND :id = ANY(subject_ids)"),
+                {"action": action, "id": contact_id},
+            ).all()
+
+    assert wait_for(lambda: audited("reminder.pdf_read") and audited("reminder.email_queued"), 20)
+
+    officer = make_actor("remind-dpo", permissions=(*ALL_PERMISSIONS, "gdpr.officer"), roles=("dpo",))
+    with rpc(officer) as cluster:  # G3: the reminder's mail in the access report, like an invoice's
+        report = cluster.billing.personal_data(contact_id)["sections"]["email_deliveries"]
+        assert [(item["document_kind"], item["status"]) for item in report] == [("reminder", "sent")]
+        cluster.contacts.request_erasure(contact_id, "Art. 17 request")
+
+    def emptied():  # G4: the mailing service's copy of the reminder mail is emptied
+        with clean_databases["mailing"].connect() as conn:
+            rows = conn.execute(
+                text("SELECT recipient, subject, erased_at FROM mail_messages WHERE reference_id = :id"),
+                {"id": reminder["delivery_detail"]},
+            ).all()
+        return rows and all(row.recipient is None and row.subject is None and row.erased_at for row in rows)
+
+    assert wait_for(emptied, 30)
+    assert reminder_email(mailing, invoice["id"], "sent")["email"]["status"] == "sent"  # the fact stays

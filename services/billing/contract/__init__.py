@@ -254,12 +254,13 @@ EMAIL_EXCLUSION_REASONS = (
     "bounced",
     "already_sent",
 )
-EMAIL_DOCUMENTS = ("invoice",)  # what mail_document renders (reminders add theirs)
+EMAIL_DOCUMENTS = ("invoice", "reminder")  # what mail_document renders (B3 invoices, B4 reminders)
 
 
 class EmailDelivery(Schema):
-    """One e-mailing of an invoice: queued (waiting for the mailing service or its SMTP server), sent,
-    bounced (refused at once or by a later notice) or failed (given up), with the time of each."""
+    """One e-mailing of an invoice or of one of its reminders (document_kind): queued (waiting for the
+    mailing service or its SMTP server), sent, bounced (refused at once or by a later notice) or failed
+    (given up), with the time of each."""
 
     id = fields.UUID(required=True)
     document_kind = fields.String(metadata={"enum": list(EMAIL_DOCUMENTS)})

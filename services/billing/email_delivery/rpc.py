@@ -30,6 +30,9 @@ from services.billing.email_delivery import rules, storage
 from services.billing.email_delivery.views import delivery_view, latest_status
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS, subjects
+from services.billing.reminders import document as reminder_document
+from services.billing.reminders import storage as reminder_storage
+from services.billing.reminders import views as reminder_views
 from services.billing.runs import storage as run_storage
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ class EmailDeliveryRpc(BillingCore):
         """Store a delivery of a document (``request``: rules.document_mail's mail; its key and reference
         are the delivery's, filled in here) in ``session``'s transaction; it is handed over after commit
         (at once by the caller, or by the hand_over_emails timer). The delivery."""
-        return storage.add(session, delivery_row(actor, kind, document_id, invoice_id, request))
+        return storage.store(session, actor, kind, document_id, invoice_id, request)
 
     def _hand_over(self, session, delivery):
         """Give one delivery to the mailing service as its actor (its key makes a second handover of the
@@ -243,7 +246,7 @@ class EmailDeliveryRpc(BillingCore):
                 full = invoice_storage.get(session, invoice["id"])
                 queued_invoices.append(invoice)
                 queued.append(
-                    delivery_row(
+                    storage.delivery_row(
                         actor, "invoice", full["id"], full["id"], rules.invoice_mail(full, self.settings)
                     )
                 )
@@ -278,6 +281,8 @@ class EmailDeliveryRpc(BillingCore):
         """The document a mail attaches, made now ({"file_name", "content_type", "data" (base64)}), for
         the mailing worker acting as whoever queued the mail (audited: the PDF holds the payer's data)."""
         actor = self.context.require(PERMISSION)
+        if document == "reminder":
+            return self._reminder_document(actor, document_id)
         if document != "invoice":
             raise NotFound("billing.document_unknown", {"document": str(document)})
         key = invoice_storage.parse_id(document_id)
@@ -309,6 +314,30 @@ class EmailDeliveryRpc(BillingCore):
             "data": base64.b64encode(data).decode("ascii"),
         }
 
+    def _reminder_document(self, actor, reminder_id):
+        """B4: the reminder PDF a reminder mail attaches (audited like the reminder page's PDF)."""
+        key = invoice_storage.parse_id(reminder_id)
+        session = self.db.session
+        reminder = reminder_storage.get(session, key) if key else None
+        invoice = invoice_storage.get(session, reminder["invoice_id"]) if reminder else None
+        session.rollback()
+        if reminder is None or invoice is None:
+            raise NotFound("billing.reminder_not_found", {"id": str(reminder_id)})
+        self.audit.read(
+            actor,
+            "reminder.pdf_read",
+            "contact",
+            subjects([invoice]),
+            PERSONAL_FIELDS,
+            {"number": invoice["number"], "level": reminder["level"], "for": "email"},
+        )
+        data = reminder_document.render(reminder, invoice, self.settings)
+        return {
+            "file_name": reminder_views.file_name(reminder, invoice),
+            "content_type": "application/pdf",
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+
     def _follow(self, payload, status):
         found = delivery_of(payload)
         if found is None:
@@ -329,21 +358,3 @@ class EmailDeliveryRpc(BillingCore):
     @event_handler("mailing", "mail_failed", requeue_on_error=True)
     def email_on_mail_failed(self, payload):
         return bool(self._follow(payload, "failed"))
-
-
-def delivery_row(actor, kind, document_id, invoice_id, request):
-    """A new delivery's row: the mail's idempotency key and reference are the delivery's id."""
-    delivery_id = uuid.uuid4()
-    return {
-        "id": delivery_id,
-        "document_kind": kind,
-        "document_id": document_id,
-        "invoice_id": invoice_id,
-        "request": {
-            **request,
-            "key": f"billing:email_delivery:{delivery_id}",
-            "reference": {"kind": "billing_delivery", "id": str(delivery_id)},
-        },
-        "actor": actor.to_header(),
-        "actor_username": actor.username,
-    }

@@ -8,7 +8,7 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 
 from services.billing.contract import LANGUAGES
-from services.billing.email_delivery.texts import INVOICE_MAIL
+from services.billing.email_delivery.texts import INVOICE_MAIL, REMINDER_MAIL
 from services.billing.invoices import money
 from services.billing.references import rules as references
 
@@ -28,6 +28,7 @@ class Template:
 
 
 INVOICE_TEMPLATE = Template(INVOICE_MAIL)
+REMINDER_TEMPLATE = Template(REMINDER_MAIL)
 
 
 def language_of(payer):
@@ -94,6 +95,27 @@ def invoice_mail(invoice, settings):
         params=invoice_params(invoice, settings, language),
         disclosed_fields=("payer_name", "street", "postal_code", "city", "email"),
     )
+
+
+def reminder_mail(reminder, invoice, settings, file_name):
+    """The mail request of a payment reminder (B4): the reminder PDF attached by reference, the words with
+    the reminder's new total and due date and the invoice's number, reference and the payee's IBAN."""
+    language = language_of(invoice)
+    payable = {**invoice, "total": reminder["total"], "due_date": reminder["due_date"]}
+    return document_mail(
+        document=("reminder", reminder["id"], file_name),
+        payer={"contact_id": invoice["contact_id"], "email": invoice["email"], "language": language},
+        template=REMINDER_TEMPLATE,
+        params=invoice_params(payable, settings, language),
+        disclosed_fields=("payer_name", "street", "postal_code", "city", "email"),
+    )
+
+
+def reminder_refusal(invoice, flagged):
+    """Why a reminder of ``invoice`` cannot go by e-mail (it goes on paper then), or None: the invoice
+    e-mail's own reasons (single_refusal: no or an invalid address, a bounced one, an erased payer); a
+    reminder is one mail of its own, so earlier mailings of the invoice do not count."""
+    return single_refusal(invoice, (), flagged)
 
 
 def file_word(language):

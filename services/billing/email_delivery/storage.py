@@ -2,6 +2,8 @@
 service (SKIP LOCKED: two billing instances never hand one over twice), following the mail's status, and
 what the invoice and run pages show."""
 
+import uuid
+
 from sqlalchemy import func, insert, null, select, update
 
 from services.billing.models import email_deliveries, invoices
@@ -30,18 +32,32 @@ def get(session, delivery_id):
     return dict(found) if found else None
 
 
-def of_invoices(session, invoice_ids):
-    """{invoice id: [deliveries, oldest first]}."""
+def of_invoices(session, invoice_ids, kinds=("invoice",)):
+    """{invoice id: [deliveries, oldest first]}: the invoices' own mails (``kinds``: their documents' kinds,
+    None for every kind: a reminder's mail names its invoice too)."""
     found = {}
     if not invoice_ids:
         return found
+    query = select(email_deliveries).where(email_deliveries.c.invoice_id.in_(invoice_ids))
+    if kinds is not None:
+        query = query.where(email_deliveries.c.document_kind.in_(kinds))
+    for row in session.execute(query.order_by(email_deliveries.c.queued_at)).mappings():
+        found.setdefault(row["invoice_id"], []).append(dict(row))
+    return found
+
+
+def of_documents(session, kind, document_ids):
+    """{document id: [deliveries, oldest first]} of documents of one kind (a reminder's mails)."""
+    found = {}
+    if not document_ids:
+        return found
     rows = session.execute(
         select(email_deliveries)
-        .where(email_deliveries.c.invoice_id.in_(invoice_ids))
+        .where(email_deliveries.c.document_kind == kind, email_deliveries.c.document_id.in_(document_ids))
         .order_by(email_deliveries.c.queued_at)
     ).mappings()
     for row in rows:
-        found.setdefault(row["invoice_id"], []).append(dict(row))
+        found.setdefault(row["document_id"], []).append(dict(row))
     return found
 
 
@@ -134,3 +150,27 @@ def forget_requests(session, invoice_ids):
             updated_at=func.now(),
         )
     ).rowcount
+
+
+def store(session, actor, kind, document_id, invoice_id, request):
+    """Store a new delivery of a document in ``session``'s transaction (the hand_over_emails timer gives it
+    to the mailing service after commit): the delivery. Reminder runs (BillingWorker) call it too."""
+    return add(session, delivery_row(actor, kind, document_id, invoice_id, request))
+
+
+def delivery_row(actor, kind, document_id, invoice_id, request):
+    """A new delivery's row: the mail's idempotency key and reference are the delivery's id."""
+    delivery_id = uuid.uuid4()
+    return {
+        "id": delivery_id,
+        "document_kind": kind,
+        "document_id": document_id,
+        "invoice_id": invoice_id,
+        "request": {
+            **request,
+            "key": f"billing:email_delivery:{delivery_id}",
+            "reference": {"kind": "billing_delivery", "id": str(delivery_id)},
+        },
+        "actor": actor.to_header(),
+        "actor_username": actor.username,
+    }

@@ -1,7 +1,11 @@
 """Delivering a reminder (B4): one function, ``deliver(document, payer)``, with one channel per way a payer
 gets documents. "print": the PDF is ready to download (and print) from the invoice page; "einvoice": the
-Finvoice message to the address the invoice itself was e-invoiced to. A channel is a function
-``(document, payer) -> Outcome``; another channel (e-mail with the PDF attached) is added to CHANNELS.
+Finvoice message to the address the invoice itself was e-invoiced to; "email": a mail with the PDF attached
+to the address the invoice was e-mailed to, stored as an e-mail delivery of kind "reminder" in the
+transaction that records the reminder delivered (email_delivery: the hand_over_emails timer gives it to the
+mailing service, whose events follow it to sent, bounced or failed). A payer the invoice e-mail's rules
+would not mail (no or an invalid address, a bounced one) gets the reminder on paper, the reason recorded.
+A channel is a function ``(document, payer, context) -> Outcome``.
 """
 
 from collections.abc import Callable
@@ -9,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.billing.einvoice import client
+from services.billing.email_delivery.storage import store as store_delivery
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,9 @@ class Document:
     pdf: Callable[[], bytes]
     finvoice: Callable[[dict], bytes]
     number: int
+    id: Any = None  # the reminder's id and its invoice's (the e-mail delivery names both)
+    invoice_id: Any = None
+    mail: Callable[[], dict] | None = None  # the mail request (email_delivery.rules.reminder_mail)
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,14 @@ class Payer:
     delivery: str
     email: str | None = None
     einvoice: dict = field(default_factory=dict)  # {"to_identifier", "to_intermediator"}
+    email_refusal: str | None = None  # why e-mail is not possible (email_delivery.rules.reminder_refusal)
 
 
 @dataclass(frozen=True)
 class Outcome:
     status: str  # ready | sent | failed
-    detail: str | None = None  # the operator's message id, or the reason it failed
+    detail: str | None = None  # the operator's message id, the e-mail delivery's id, or a reason
+    channel: str | None = None  # the channel it went by when not the payer's (e-mail fell back to print)
 
 
 def print_channel(document: Document, payer: Payer, context: Any) -> Outcome:
@@ -59,15 +69,30 @@ def einvoice_channel(document: Document, payer: Payer, context: Any) -> Outcome:
     return Outcome("sent", str(answer.get("id") or ""))
 
 
+def email_channel(document: Document, payer: Payer, context: Any) -> Outcome:
+    """Store the reminder mail as an e-mail delivery (kind "reminder") in ``context["session"]``'s
+    transaction, queued as ``context["actor"]``: sent (to e-mail) with the delivery's id as the detail; a
+    payer who cannot be mailed gets it on paper instead (ready, the reason code as the detail)."""
+    if payer.email_refusal:
+        return Outcome("ready", f"billing.email_{payer.email_refusal}", channel="print")
+    if document.mail is None:
+        return Outcome("failed", "billing.document_unknown")
+    delivery = store_delivery(
+        context["session"], context["actor"], document.kind, document.id, document.invoice_id, document.mail()
+    )
+    return Outcome("sent", str(delivery["id"]))
+
+
 CHANNELS: dict[str, Callable[[Document, Payer, Any], Outcome]] = {
     "print": print_channel,
     "einvoice": einvoice_channel,
+    "email": email_channel,
 }
 
 
 def channel_for(invoice: dict, einvoice_address: tuple | None) -> str:
     """How an invoice's reminder goes: by e-invoice where the invoice was e-invoiced, else the way the
-    invoice was delivered when that channel is here (an "email" channel once it is added), else print."""
+    invoice was delivered when that channel is here (e-mail: the address it was mailed to), else print."""
     if einvoice_address:
         return "einvoice"
     chosen = invoice.get("delivery")

@@ -13,6 +13,8 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.billing import input_codes
 from services.billing.contract import PERMISSION, ReferenceRateInput, ReminderRunInput
 from services.billing.core import BillingCore
+from services.billing.email_delivery import storage as email_storage
+from services.billing.email_delivery.views import latest_status
 from services.billing.invoices import money
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS
@@ -188,10 +190,12 @@ class RemindersRpc(BillingCore):
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def invoice_reminders(self, invoice_id):
-        """The invoice's reminders, level by level (an audited read)."""
+        """The invoice's reminders, level by level, each with its latest e-mailing ({status, at, code} or
+        null; B4) (an audited read)."""
         actor = self.context.require(PERMISSION)
         invoice = self._invoice(invoice_id)
         rows = storage.of_invoice(self.db.session, invoice["id"])
+        mails = email_storage.of_documents(self.db.session, "reminder", [row["id"] for row in rows])
         self.db.session.rollback()
         if rows:
             self.audit.read(
@@ -202,7 +206,13 @@ class RemindersRpc(BillingCore):
                 ("delivery_address",),
                 {"number": invoice["number"], "reminders": len(rows)},
             )
-        return {"items": [views.reminder_view(row, invoice) for row in rows], "on_hold": invoice["on_hold"]}
+        return {
+            "items": [
+                {**views.reminder_view(row, invoice), "email": latest_status(mails.get(row["id"], []))}
+                for row in rows
+            ],
+            "on_hold": invoice["on_hold"],
+        }
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def reminder_pdf(self, reminder_id):

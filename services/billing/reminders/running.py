@@ -10,6 +10,7 @@ reminder is delivered after its batch commits; a delivery cut short stays pendin
 
 from decimal import Decimal
 
+from services.billing.email_delivery import rules as email_rules
 from services.billing.reminders import delivery, document, rules, storage, views
 
 ZERO = Decimal("0.00")
@@ -124,7 +125,11 @@ def run(db, settings, run_row, fetch_payers, context, beat=None, batch_size=stor
 
 
 def deliver_pending(db, settings, context, run_id):
-    """Deliver the run's reminders not delivered yet (after a batch, and first thing on resume)."""
+    """Deliver the run's reminders not delivered yet (after a batch, and first thing on resume): each in
+    the transaction that records it delivered (an e-mail delivery is stored in it), so a worker that dies
+    delivers none twice. ``context``: {"config", "actor", "bounced": contact ids -> the flagged ones,
+    "email_queued": (session, invoice) -> None (the audit entry)}."""
+    context = context or {}
     while True:
         waiting = storage.pending(db.session, run_id)
         if not waiting:
@@ -132,13 +137,31 @@ def deliver_pending(db, settings, context, run_id):
             return
         invoices = storage.invoices_by_id(db.session, [row["invoice_id"] for row in waiting])
         db.session.rollback()
+        flagged = _bounced(
+            context, [invoices[row["invoice_id"]] for row in waiting if row["delivery"] == "email"]
+        )
         for reminder in waiting:
             invoice = invoices[reminder["invoice_id"]]
-            outcome = delivery.deliver(
-                made(reminder, invoice, settings, context), payer_of(reminder, invoice), context
-            )
             with db.transaction() as session:
-                storage.delivered(session, reminder["id"], outcome.status, outcome.detail)
+                outcome = delivery.deliver(
+                    made(reminder, invoice, settings, context),
+                    payer_of(reminder, invoice, flagged),
+                    {**context, "session": session},
+                )
+                storage.delivered(session, reminder["id"], outcome.status, outcome.detail, outcome.channel)
+                mailed = (
+                    reminder["delivery"] == "email" and outcome.channel is None and outcome.status == "sent"
+                )
+                if mailed and context.get("email_queued"):
+                    context["email_queued"](session, invoice)
+
+
+def _bounced(context, invoices):
+    """The payers among ``invoices`` whose address bounced (the mailing service's flag): {contact id}."""
+    ids = sorted({str(invoice["contact_id"]) for invoice in invoices if invoice.get("contact_id")})
+    if not ids or not context.get("bounced"):
+        return set()
+    return {str(key) for key in context["bounced"](ids)}
 
 
 def made(reminder, invoice, settings, context):
@@ -152,10 +175,15 @@ def made(reminder, invoice, settings, context):
             reminder, invoice, settings, config, transmission
         ),
         number=invoice["number"],
+        id=reminder["id"],
+        invoice_id=invoice["id"],
+        mail=lambda: email_rules.reminder_mail(
+            reminder, invoice, settings, views.file_name(reminder, invoice)
+        ),
     )
 
 
-def payer_of(reminder, invoice):
+def payer_of(reminder, invoice, flagged=frozenset()):
     address = (reminder.get("delivery_address") or "").split("|")
     einvoice = {"to_identifier": address[0], "to_intermediator": address[1]} if len(address) == 2 else {}
     return delivery.Payer(
@@ -164,4 +192,9 @@ def payer_of(reminder, invoice):
         delivery=reminder["delivery"],
         email=invoice.get("email"),
         einvoice=einvoice,
+        email_refusal=(
+            email_rules.reminder_refusal(invoice, str(invoice.get("contact_id")) in flagged)
+            if reminder["delivery"] == "email"
+            else None
+        ),
     )

@@ -132,12 +132,13 @@ def pending(session, run_id=None, limit=BATCH):
     return [dict(row) for row in session.execute(query.limit(limit)).mappings()]
 
 
-def delivered(session, reminder_id, status, detail=None):
-    session.execute(
-        update(reminders)
-        .where(reminders.c.id == reminder_id)
-        .values(delivery_status=status, delivery_detail=detail, delivered_at=func.now())
-    )
+def delivered(session, reminder_id, status, detail=None, channel=None):
+    """Record a reminder's delivery (``channel``: the one it went by when not its own: e-mail's fallback
+    to print)."""
+    values = {"delivery_status": status, "delivery_detail": detail, "delivered_at": func.now()}
+    if channel:
+        values["delivery"] = channel
+    session.execute(update(reminders).where(reminders.c.id == reminder_id).values(**values))
 
 
 def set_hold(session, invoice_id, on_hold):

@@ -81,3 +81,43 @@ def test_b3_one_invoice_may_go_again_after_it_was_sent_and_to_a_payer_who_chose_
     assert rules.single_refusal({**INVOICE, "delivery": "print"}, ["sent"], False) is None
     assert rules.single_refusal(INVOICE, ["queued"], False) == "already_sent"
     assert rules.single_refusal(INVOICE, [], True) == "bounced"
+
+
+REMINDER = {
+    "id": uuid.UUID("2a0f8d7c-5b1e-4c3a-8e2d-7f6a5b4c3d20"),
+    "level": 1,
+    "total": Decimal("1245.37"),
+    "due_date": date(2027, 4, 29),
+}
+
+
+def test_b4_the_reminder_mail_in_fi_sv_en_has_the_new_total_and_due_date_and_the_reminder_pdf():
+    finnish = rules.reminder_mail(REMINDER, INVOICE, SETTINGS, "reminder-1042-1.pdf")
+    assert finnish["to"] == "maija@example.fi" and finnish["language"] == "fi"
+    assert finnish["subject"] == "Maksumuistutus – lasku 1042 – Testiyhdistys ry"
+    for text in ("laskuanne 1042", "Maksettava yhteensä: 1245,37 €", "Uusi eräpäivä: 29.4.2027",
+                 "Viitenumero: 10427", "FI21 1234 5600 0007 85"):  # fmt: skip
+        assert text in finnish["body"], text
+    assert "1234,50" not in finnish["body"]  # the reminder's total, not the invoice's
+    assert finnish["attachments"] == [
+        {
+            "file_name": "reminder-1042-1.pdf",
+            "content_type": "application/pdf",
+            "source": {"service": "billing", "document": "reminder", "id": str(REMINDER["id"])},
+        }
+    ]
+    swedish = rules.reminder_mail(REMINDER, {**INVOICE, "language": "sv"}, SETTINGS, "r.pdf")
+    assert swedish["subject"].startswith("Betalningspåminnelse – faktura 1042")
+    assert "Att betala: 1245,37 €" in swedish["body"] and "Ny förfallodag: 29.4.2027" in swedish["body"]
+    english = rules.reminder_mail(REMINDER, {**INVOICE, "language": "en"}, SETTINGS, "r.pdf")
+    assert english["subject"].startswith("Payment reminder – invoice 1042")
+    assert "Total due: 1245.37 €" in english["body"] and "New due date: 2027-04-29" in english["body"]
+    assert "Reference: 10427" in english["body"] and "FI21 1234 5600 0007 85" in english["body"]
+
+
+def test_b4_a_reminder_goes_on_paper_for_the_invoice_mails_reasons_but_not_for_earlier_mails():
+    assert rules.reminder_refusal(INVOICE, False) is None
+    assert rules.reminder_refusal({**INVOICE, "email": None}, False) == "no_email"
+    assert rules.reminder_refusal({**INVOICE, "email": "ei osoite"}, False) == "invalid_email"
+    assert rules.reminder_refusal(INVOICE, True) == "bounced"
+    assert rules.reminder_refusal({**INVOICE, "erased_at": "2027-01-01"}, False) == "erased"

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from services.billing.documents import barcode
-from services.billing.reminders import collection, delivery, document, rules
+from services.billing.reminders import collection, delivery, document, rules, running
 from services.billing.settings import BadSettings, ReminderSettings, from_config, reminder_settings
 
 RATES = {date(2026, 1, 1): Decimal("2.50"), date(2025, 7, 1): Decimal("2.50")}
@@ -216,12 +216,9 @@ def test_b4_delivery_takes_a_document_and_a_payer_and_a_channel_can_be_added():
     assert delivery.deliver(made, delivery.Payer("Anna", "fi", "pigeon")).status == "failed"
     assert delivery.channel_for({"delivery": "einvoice"}, ("003798765432", "003721291126")) == "einvoice"
     assert delivery.channel_for({"delivery": "einvoice"}, None) == "print"  # never sent: no address
-    assert delivery.channel_for({"delivery": "email"}, None) == "print"  # until an e-mail channel is added
-    delivery.CHANNELS["email"] = delivery.print_channel
-    try:
-        assert delivery.channel_for({"delivery": "email"}, None) == "email"
-    finally:
-        del delivery.CHANNELS["email"]
+    assert delivery.channel_for({"delivery": "email"}, None) == "email"  # the invoice went by e-mail
+    assert delivery.channel_for({"delivery": "email"}, ("003798765432", "003721291126")) == "einvoice"
+    assert delivery.channel_for({"delivery": "print"}, None) == "print"
     no_operator = delivery.deliver(made, delivery.Payer("Anna", "fi", "einvoice"), {"config": {}})
     assert (no_operator.status, no_operator.detail) == ("failed", "billing.einvoice_not_configured")
 
@@ -243,3 +240,60 @@ def test_b4_collection_export_csv_and_xlsx():
     assert text.splitlines()[0].startswith("invoice_number;payer_name")
     assert "'=HYPERLINK(1)" in text and ";106.20;" in text
     assert collection.export([row], "xlsx", date(2026, 9, 1))["data"][:2] == b"PK"
+
+
+def _email_document(reminder_id="r-1"):
+    return delivery.Document(
+        "reminder",
+        "reminder-1042-1.pdf",
+        lambda: b"%PDF",
+        lambda transmission: b"<x/>",
+        1042,
+        id=reminder_id,
+        invoice_id="i-1",
+        mail=lambda: {"to": "anna@example.fi", "subject": "Maksumuistutus"},
+    )
+
+
+def test_b4_the_email_channel_stores_a_reminder_delivery_in_the_runs_transaction(monkeypatch):
+    stored = []
+
+    def store(session, actor, kind, document_id, invoice_id, request):
+        stored.append((session, actor, kind, document_id, invoice_id, request))
+        return {"id": "delivery-1"}
+
+    monkeypatch.setattr(delivery, "store_delivery", store)
+    payer = delivery.Payer("Anna", "fi", "email", email="anna@example.fi")
+    outcome = delivery.deliver(_email_document(), payer, {"session": "tx", "actor": "treasurer"})
+    assert (outcome.status, outcome.detail, outcome.channel) == ("sent", "delivery-1", None)
+    assert stored == [
+        ("tx", "treasurer", "reminder", "r-1", "i-1", {"to": "anna@example.fi", "subject": "Maksumuistutus"})
+    ]
+
+
+def test_b4_a_payer_who_cannot_be_mailed_gets_the_reminder_on_paper_with_the_reason(monkeypatch):
+    monkeypatch.setattr(delivery, "store_delivery", lambda *args: pytest.fail("nothing is mailed"))
+    for reason in ("no_email", "invalid_email", "bounced"):
+        payer = delivery.Payer("Anna", "fi", "email", email="x", email_refusal=reason)
+        outcome = delivery.deliver(_email_document(), payer, {"session": "tx", "actor": "treasurer"})
+        assert (outcome.status, outcome.detail, outcome.channel) == (
+            "ready",
+            f"billing.email_{reason}",
+            "print",
+        )
+
+
+def test_b4_the_channel_decision_reuses_the_invoice_e_mail_rules():
+    invoice = {**INVOICE, "id": "i-1", "kind": "invoice", "status": "open", "contact_id": "c-1",
+               "payer_name": "Anna", "erased_at": None}  # fmt: skip
+    reminder = {"id": "r-1", "delivery": "email", "delivery_address": None}
+    decided = {
+        "anna@example.fi": running.payer_of(reminder, {**invoice, "email": "anna@example.fi"}).email_refusal,
+        None: running.payer_of(reminder, {**invoice, "email": None}).email_refusal,
+        "ei osoite": running.payer_of(reminder, {**invoice, "email": "ei osoite"}).email_refusal,
+    }
+    assert decided == {"anna@example.fi": None, None: "no_email", "ei osoite": "invalid_email"}
+    flagged = running.payer_of(reminder, {**invoice, "email": "anna@example.fi"}, {"c-1"})
+    assert flagged.email_refusal == "bounced"
+    on_paper = running.payer_of({**reminder, "delivery": "print"}, {**invoice, "email": None})
+    assert on_paper.email_refusal is None  # only an e-mail reminder is checked
