@@ -5,12 +5,16 @@ taken in (only the mapped values, and what became of each) and the changes propo
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -116,6 +120,98 @@ survey_proposals = Table(
     CheckConstraint(f"state IN {PROPOSAL_STATES}", name="survey_proposals_state"),
     Index("survey_proposals_open", "state", "created_at"),
     Index("survey_proposals_contact", "contact_id"),
+)
+
+ROUND_PHASES = ("assign", "review", "decide", "closed")
+APPLICATION_STATES = ("submitted", "accepted", "rejected")
+APPLICATION_SOURCES = ("piiri", "survey")
+
+# Q3: an application round (grant, scholarship, open call), its rubric, applications and their attachments.
+application_rounds = Table(
+    "application_rounds",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("form_fields", JSONB, nullable=False, server_default=text("'[]'::jsonb")),  # [{key, label}]
+    Column("released_fields", JSONB, nullable=False, server_default=text("'[\"title\"]'::jsonb")),
+    Column("blind", Boolean, nullable=False, server_default=text("true")),
+    Column("phase", Text, nullable=False, server_default="assign"),
+    Column("assign_until", Date),
+    Column("review_until", Date),
+    Column("decide_until", Date),
+    Column("reviewers_per_application", Integer, nullable=False, server_default="2"),
+    Column("conflict_group_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("link_id", UUID(as_uuid=True), ForeignKey("survey_links.id", ondelete="SET NULL")),
+    Column("question_map", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(f"phase IN {ROUND_PHASES}", name="application_rounds_phase"),
+)
+
+round_criteria = Table(
+    "round_criteria",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "round_id",
+        UUID(as_uuid=True),
+        ForeignKey("application_rounds.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("weight", Float, nullable=False),
+    Column("minimum", Float),
+    Column("max_score", Integer, nullable=False, server_default="5"),
+    CheckConstraint("weight > 0", name="round_criteria_weight"),
+    UniqueConstraint("round_id", "position", name="round_criteria_position"),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "round_id",
+        UUID(as_uuid=True),
+        ForeignKey("application_rounds.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("contact_id", UUID(as_uuid=True)),  # the applicant; None once erased (pseudonymised)
+    Column("title", Text),
+    Column("texts", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("language", Text, nullable=False, server_default="fi"),
+    Column("source", Text, nullable=False, server_default="piiri"),
+    Column("response_id", BigInteger),  # the survey response it came from (source "survey")
+    Column("state", Text, nullable=False, server_default="submitted"),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("pseudonymised_at", DateTime(timezone=True)),
+    CheckConstraint(f"state IN {APPLICATION_STATES}", name="applications_state"),
+    CheckConstraint(f"source IN {APPLICATION_SOURCES}", name="applications_source"),
+    UniqueConstraint("round_id", "response_id", name="applications_response"),
+    Index("applications_round", "round_id", "created_at"),
+    Index("applications_contact", "contact_id"),
+)
+
+application_attachments = Table(
+    "application_attachments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "application_id",
+        UUID(as_uuid=True),
+        ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("filename", Text, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 # Audit records of changes leave through the outbox, in the change's own transaction.

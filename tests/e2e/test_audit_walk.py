@@ -44,6 +44,7 @@ SETTINGS = "configuration only: no contact's data"
 EXPORT_JOBS = "export jobs: format, selection criteria, columns, progress; no rows"
 IMPORT_JOBS = "import jobs: file name, column headings, counts, progress; no rows"
 SURVEYS = "linked surveys: LimeSurvey ids, titles, mappings, counts; no participant"
+ROUNDS = "application rounds: names, fields, rubric, deadlines, counts; no applicant"
 ERASURES = "erasure requests: a contact id, who asked, why, each service's progress; the data is gone"
 
 # "METHOD /path": (class, why). Every GET and every read done with POST is listed here by name; the
@@ -241,6 +242,22 @@ ROUTE_AUDIT = {
     # --- imports (I1): the file's rows are audited as reads of the import ---
     "GET /api/v1/imports": (NO_PERSONAL_DATA, IMPORT_JOBS),
     "GET /api/v1/imports/<import_id>": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    # --- application rounds (Q3) ---
+    "GET /api/v1/application-rounds": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /api/v1/application-rounds/<round_id>": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /applications": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /api/v1/application-rounds/<round_id>/applications": (PERSONAL, "a round's applications and whose"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>": (PERSONAL, "an application"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        PERSONAL,
+        "an application's attachment",
+    ),
+    "GET /applications/<round_id>": (PERSONAL, "a round's applications and whose"),
+    "GET /applications/<round_id>/<application_id>": (PERSONAL, "an application and its applicant"),
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": (
+        PERSONAL,
+        "an application's attachment",
+    ),
     # --- surveys (Q1, Q2) ---
     "GET /api/v1/surveys/remote": (NO_PERSONAL_DATA, SURVEYS),
     "GET /api/v1/surveys": (NO_PERSONAL_DATA, SURVEYS),
@@ -444,6 +461,17 @@ WRITE_ROUTES = {
     "POST /api/v1/survey-proposals/<proposal_id>:reject",
     "POST /surveys",
     "POST /surveys/<link_id>/action",
+    "POST /api/v1/application-rounds",
+    "PATCH /api/v1/application-rounds/<round_id>",
+    "DELETE /api/v1/application-rounds/<round_id>",
+    "PUT /api/v1/application-rounds/<round_id>/rubric",
+    "POST /api/v1/application-rounds/<round_id>/applications",
+    "POST /api/v1/application-rounds/<round_id>/applications:import",
+    "DELETE /api/v1/application-rounds/<round_id>/applications/<application_id>",
+    "POST /applications",
+    "POST /applications/<round_id>",
+    "POST /applications/<round_id>/applications",
+    "POST /applications/<round_id>/<application_id>/delete",
     "POST /surveys/proposals/<proposal_id>",
     "POST /settings/custom-fields",
     "POST /settings/custom-fields/<field_id>",
@@ -468,6 +496,9 @@ PATH_SEED = {
     "filename": "css",
     "action": "remove",
     "link_id": "survey_link",
+    "round_id": "application_round",
+    "application_id": "application",
+    "attachment_id": "application_attachment",
     "proposal_id": "survey_proposal",
     "list_id": "mailing_list",
     "invoice_id": "invoice",
@@ -691,6 +722,35 @@ def seed_survey(api, seeded, installation):
     return {"survey_link": link_id, "survey_proposal": proposal}
 
 
+def seed_applications(api, seeded):
+    """Issue 16 Q3: a round with a rubric and anna's application with an attachment; {name: id}."""
+    made = api.post(
+        "/api/v1/application-rounds",
+        json={"name": "Kävelyapuraha", "form_fields": [{"key": "plan", "label": "Suunnitelma"}]},
+    )
+    assert made.status_code == 201, made.text
+    round_id = made.json()["id"]
+    rubric = {"criteria": [{"name": "Laatu", "weight": 2, "minimum": 2}]}
+    assert api.put(f"/api/v1/application-rounds/{round_id}/rubric", json=rubric).status_code == 200
+    application = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications",
+        json={
+            "contact_id": seeded["anna"],
+            "title": "Kävelykoulu",
+            "texts": {"plan": "Kävelemme joka päivä"},
+            "attachments": [
+                {"filename": "plan.txt", "content_type": "text/plain", "content_base64": "a8OkdmVseQ=="}
+            ],
+        },
+    )
+    assert application.status_code == 201, application.text
+    return {
+        "application_round": round_id,
+        "application": application.json()["id"],
+        "application_attachment": application.json()["attachments"][0]["id"],
+    }
+
+
 def seed_billing(api, seeded):
     """Issue 15: a fee type, Anna's invoice, a run over the group (Anna, Matti) and an unmatched payment of
     Anna's invoice's amount (so the queue suggests her invoice); {name: id}."""
@@ -848,6 +908,7 @@ def walk_system(config, databases, engines):
     seeded = seed(api, engines)
     seeded.update(seed_jobs(api))
     seeded.update(seed_survey(api, seeded, limesurvey.installation))
+    seeded.update(seed_applications(api, seeded))
     seeded.update(seed_mailing(system, api, engines, emulator))
     seeded.update(seed_billing(api, seeded))
     yield system, api, web, seeded

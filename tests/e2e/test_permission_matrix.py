@@ -365,6 +365,30 @@ ROUTE_PERMISSIONS = {
     "GET /surveys/<link_id>": (EXPORT, VIEW),
     "POST /surveys/<link_id>/action": EXPORT,
     "POST /surveys/proposals/<proposal_id>": EDIT,
+    # --- application rounds (Q3): reading rounds and applications contacts.view, managing them
+    # contacts.edit ---
+    "GET /api/v1/application-rounds": VIEW,
+    "POST /api/v1/application-rounds": EDIT,
+    "GET /api/v1/application-rounds/<round_id>": VIEW,
+    "PATCH /api/v1/application-rounds/<round_id>": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>": EDIT,
+    "PUT /api/v1/application-rounds/<round_id>/rubric": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications": VIEW,
+    "POST /api/v1/application-rounds/<round_id>/applications": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/applications:import": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>": VIEW,
+    "DELETE /api/v1/application-rounds/<round_id>/applications/<application_id>": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        VIEW
+    ),
+    "GET /applications": VIEW,
+    "POST /applications": EDIT,
+    "GET /applications/<round_id>": VIEW,
+    "POST /applications/<round_id>": EDIT,
+    "POST /applications/<round_id>/applications": EDIT,
+    "GET /applications/<round_id>/<application_id>": VIEW,
+    "POST /applications/<round_id>/<application_id>/delete": EDIT,
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": VIEW,
     # --- invoicing (B1-B4): every route needs invoices.manage, checked by the billing service ---
     "GET /api/v1/billing/fee-types": INVOICES,
     "POST /api/v1/billing/fee-types": INVOICES,

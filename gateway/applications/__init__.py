@@ -1,0 +1,10 @@
+"""Application rounds (Q3): rounds (grants, scholarships, open calls) with their phases, deadlines, what
+reviewers see and a weighted scoring rubric, and their applications with attachments, entered in Piiri or
+taken from a linked survey's responses, in the API (/api/v1/application-rounds) and the web UI
+(/applications)."""
+
+from gateway.applications.api import ApplicationsApiRoutes
+from gateway.applications.web import ApplicationsWebRoutes
+from gateway.core import Area
+
+AREA = Area("applications", routes=(ApplicationsApiRoutes, ApplicationsWebRoutes))

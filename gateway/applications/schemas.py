@@ -1,0 +1,29 @@
+"""The OpenAPI schemas of the application-round API routes (Q3): the shapes their @api_operation
+declarations name as `schemas.<Name>`; a name imported "as" itself is re-exported for them."""
+
+from marshmallow import Schema, fields
+
+from services.surveys.contract import Application as Application
+from services.surveys.contract import ApplicationInput as ApplicationInput
+from services.surveys.contract import Round as Round
+from services.surveys.contract import RoundChanges as RoundChanges
+from services.surveys.contract import RoundInput as RoundInput
+from services.surveys.contract import RubricInput as RubricInput
+
+
+class RoundList(Schema):
+    items = fields.List(fields.Nested(Round))
+
+
+class ApplicationList(Schema):
+    items = fields.List(fields.Nested(Application))
+
+
+class PageQuery(Schema):
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class ImportResult(Schema):
+    added = fields.Integer(metadata={"description": "Applications taken in from the linked survey now."})
+    skipped = fields.Integer(metadata={"description": "Responses tied to a contact but not found there."})

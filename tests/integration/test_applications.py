@@ -1,0 +1,185 @@
+"""Q3 (issue 16), step 1, on the real broker and databases: an application round with its rubric
+(weights and minimums checked, nothing half-written), applications entered in Piiri with an attachment
+(type and size limits) and taken in from a linked LimeSurvey survey's responses that Q2 tied to contacts,
+every read audited against the applicant (G2) and listed in their access report part (G3), and an erased
+applicant's applications pseudonymised: the rows stay (for the round's counts and later its scores),
+without the applicant, title, texts or attachments (G4)."""
+
+import base64
+
+import pytest
+from sqlalchemy import text
+
+from conftest import ALL_PERMISSIONS, make_actor
+from emulators.limesurvey.server import serve
+from emulators.limesurvey.state import Installation
+from piiri.errors import NotFound, ValidationFailed
+from services.audit.service import AuditService
+from services.contacts.service import ContactsService
+from services.surveys.service import SurveysService
+from tests.events import wait_for
+
+SID = 737373
+ACTOR = make_actor(
+    "round-coordinator",
+    permissions=(*ALL_PERMISSIONS, "contacts.export", "contacts.import", "audit.view", "gdpr.officer"),
+)
+PDF = base64.b64encode(b"%PDF-1.4 hakemus").decode()
+
+
+@pytest.fixture
+def limesurvey():
+    installation = Installation(users={"piiri": "secret"})
+    installation.add_survey(
+        SID,
+        "Apurahahaku",
+        questions=[("etu", "Etunimi"), ("suku", "Sukunimi"), ("sposti", "Sähköposti"), ("hanke", "Hanke"),
+                   ("suunnitelma", "Suunnitelma")],
+    )  # fmt: skip
+    server = serve(installation)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def cluster(run_services, rpc, limesurvey):
+    settings = {
+        "LIMESURVEY_URL": limesurvey.url,
+        "LIMESURVEY_USER": "piiri",
+        "LIMESURVEY_PASSWORD": "secret",
+        "SURVEY_SYNC_SECONDS": 0,
+    }
+    run_services(ContactsService, AuditService, SurveysService, extra_config=settings)
+    with rpc(ACTOR, timeout=30) as proxy:
+        yield proxy
+
+
+def a_round(cluster, **extra):
+    return cluster.surveys.create_round(
+        {
+            "name": "Kulttuuriapuraha 2027",
+            "form_fields": [{"key": "plan", "label": "Suunnitelma"}, {"key": "budget", "label": "Budjetti"}],
+            "released_fields": ["title", "plan", "attachments"],
+            "review_until": "2027-03-01",
+            **extra,
+        }
+    )
+
+
+def test_q3_a_round_its_rubric_and_an_entered_application_with_an_attachment(cluster):
+    made = a_round(cluster)
+    assert made["blind"] is True and made["phase"] == "assign" and made["reviewers_per_application"] == 2
+    for criteria, details in (
+        (
+            [{"name": "Laatu", "weight": 1}, {"name": "Hinta", "weight": "x"}],
+            {"criteria.2.weight": ["applications.value_not_number"]},
+        ),
+        (
+            [{"name": "Laatu", "weight": 0}, {"name": "Hinta", "weight": 1, "minimum": 9}],
+            {
+                "criteria.1": ["applications.weight_not_positive"],
+                "criteria.2": [{"code": "applications.minimum_out_of_range", "params": {"max": "5"}}],
+            },
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            cluster.surveys.set_rubric(made["id"], {"criteria": criteria})
+        assert refused.value.message == "applications.rubric_invalid" and refused.value.details == details
+    assert cluster.surveys.get_round(made["id"])["criteria"] == []  # nothing half-written
+    rubric = {
+        "criteria": [{"name": "Laatu", "weight": 2, "minimum": 3}, {"name": "Toteutettavuus", "weight": 1}]
+    }
+    round_ = cluster.surveys.set_rubric(made["id"], rubric)
+    assert [(c["name"], c["weight"], c["minimum"], c["max_score"]) for c in round_["criteria"]] == [
+        ("Laatu", 2.0, 3.0, 5),
+        ("Toteutettavuus", 1.0, None, 5),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        cluster.surveys.update_round(made["id"], {"released_fields": ["email"]})
+    assert refused.value.details["released_fields"][0]["code"] == "applications.field_unknown"
+
+    anna = cluster.contacts.create_contact({"first_name": "Anna", "last_name": "Apuraha"})["id"]
+    bad = {
+        "contact_id": anna,
+        "title": "Kuoro",
+        "texts": {"plan": "x", "salary": "y"},
+        "attachments": [
+            {"filename": "a.exe", "content_type": "application/x-msdownload", "content_base64": PDF}
+        ],
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        cluster.surveys.add_application(made["id"], bad)
+    assert set(refused.value.details) == {"texts", "attachments.1"}
+    missing = {"contact_id": "00000000-0000-0000-0000-000000000001", "title": "Kuoro"}
+    with pytest.raises(ValidationFailed) as refused:
+        cluster.surveys.add_application(made["id"], missing)
+    assert refused.value.details == {"contact_id": ["applications.applicant_not_found"]}
+    good = {
+        "contact_id": anna,
+        "title": "Kuoron kiertue",
+        "texts": {"plan": "Laulamme Lapissa"},
+        "language": "sv",
+        "attachments": [
+            {"filename": "budjetti.pdf", "content_type": "application/pdf", "content_base64": PDF}
+        ],
+    }
+    entered = cluster.surveys.add_application(made["id"], good)
+    assert entered["source"] == "piiri" and entered["attachments"][0]["size"] == len(base64.b64decode(PDF))
+    assert cluster.surveys.list_rounds()["items"][0]["counts"] == {"submitted": 1}
+    shown = cluster.surveys.get_application(made["id"], entered["id"])
+    assert shown["texts"] == {"plan": "Laulamme Lapissa"} and shown["language"] == "sv"
+    file = cluster.surveys.get_attachment(made["id"], entered["id"], entered["attachments"][0]["id"])
+    assert file["content_base64"] == PDF
+    with pytest.raises(NotFound):  # another round's id with this application: not found
+        cluster.surveys.get_application(a_round(cluster)["id"], entered["id"])
+
+    def audited():
+        actions = {e["action"] for e in cluster.audit.events_for_subject(anna, 50)["items"]}
+        return {"application.entered", "application.viewed", "application.attachment_viewed"} <= actions
+
+    assert wait_for(audited, 15)  # G2: every read of the application names its applicant
+    held = cluster.surveys.personal_data(anna)["sections"]["applications"]  # G3
+    assert [(row["round_name"], row["title"], row["attachments"]) for row in held] == [
+        ("Kulttuuriapuraha 2027", "Kuoron kiertue", ["budjetti.pdf"])
+    ]
+
+
+def test_q3_applications_from_a_linked_surveys_responses_and_an_erased_applicant(
+    cluster, limesurvey, engines
+):
+    link = cluster.surveys.link_survey(
+        {
+            "sid": SID,
+            "mapping": {"etu": "first_name", "suku": "last_name", "sposti": "email"},
+            "new_people": "create",
+        }
+    )
+    lsi = limesurvey.installation
+    lsi.submit_response(SID, {"etu": "Eino", "suku": "Esko", "sposti": "eino@example.org", "hanke": "Elokuva",
+                              "suunnitelma": "Kuvaamme kesällä"}, language="en")  # fmt: skip
+    lsi.submit_response(SID, {"etu": "Huono", "sposti": "ei-osoite", "hanke": "Ei yhteyttä"})  # no contact
+    assert cluster.surveys.sync_survey(link["id"])["responses"] == {"created": 1, "error": 1}
+    made = a_round(cluster, link_id=link["id"], question_map={"hanke": "title", "suunnitelma": "plan"})
+    imported = cluster.surveys.import_applications(made["id"])
+    assert imported == {"added": 1, "skipped": 0}
+    assert cluster.surveys.import_applications(made["id"]) == {"added": 0, "skipped": 0}  # once only
+    [application] = cluster.surveys.list_applications(made["id"])["items"]
+    assert (application["title"], application["texts"], application["source"]) == (
+        "Elokuva",
+        {"plan": "Kuvaamme kesällä"},
+        "survey",
+    )
+    eino = application["contact_id"]
+
+    cluster.contacts.request_erasure(eino, "the applicant asked (Q3 erasure)")
+
+    def pseudonymised():
+        [row] = cluster.surveys.list_applications(made["id"])["items"]
+        return row if row["pseudonymised_at"] else None
+
+    row = wait_for(pseudonymised, 30)
+    assert row and row["contact_id"] is None and row["title"] is None and row["texts"] == {}
+    assert row["state"] == "submitted" and row["attachments"] == []  # the row stays, without identity
+    assert cluster.surveys.personal_data(eino)["sections"]["applications"] == []
+    with engines["surveys"].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM applications WHERE contact_id IS NULL")).scalar() == 1
