@@ -60,6 +60,7 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
         "survey_participants": [],
         "survey_responses": [],
         "survey_proposals": [],
+        "applications": [],
     }
     assert report["services"]["contacts"]["contact"]["email"] == "paivi@example.fi"
     assert {"contact.created", "contact.viewed"} <= {
