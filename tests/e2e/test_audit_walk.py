@@ -556,6 +556,13 @@ ID_ONLY = {
 # Reads recorded naming what was asked for, not every id in the answer. The audit log shows ids, actions
 # and field names, never values: the contact whose trail it is, the user whose actions.
 NAMED_SUBJECTS = {
+    # Q3: a round's page lists its applications (titles) and an attachment is the applicant's file: each
+    # read names the applicant, whose id the answer itself need not show.
+    "GET /applications/<round_id>": "anna",
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": "anna",
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        "anna"
+    ),
     "GET /api/v1/contacts/<contact_id>/audit": "anna",
     "GET /api/v1/contacts/<contact_id>/readers": "anna",
     "GET /audit": "anna",
