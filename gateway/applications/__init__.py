@@ -3,8 +3,8 @@ reviewers see and a weighted scoring rubric, and their applications with attachm
 taken from a linked survey's responses, in the API (/api/v1/application-rounds) and the web UI
 (/applications)."""
 
-from gateway.applications.api import ApplicationsApiRoutes
+from gateway.applications.api import ApplicationsApiRoutes, ReviewersApiRoutes
 from gateway.applications.web import ApplicationsWebRoutes
 from gateway.core import Area
 
-AREA = Area("applications", routes=(ApplicationsApiRoutes, ApplicationsWebRoutes))
+AREA = Area("applications", routes=(ApplicationsApiRoutes, ReviewersApiRoutes, ApplicationsWebRoutes))

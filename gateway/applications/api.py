@@ -7,6 +7,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.applications import schemas
+from gateway.applications.reviewers import FIELDS, reviewer_user
 from gateway.base import int_arg, json_body
 from gateway.core import GatewayCore
 from gateway.http import http, json_response
@@ -177,3 +178,108 @@ class ApplicationsApiRoutes(GatewayCore):
         self.api_principal(request, VIEW)
         item = self.call("surveys", "get_attachment", round_id, application_id, attachment_id)
         return attachment_answer(item)
+
+
+class ReviewersApiRoutes(GatewayCore):
+    """Q3 step 2: a round's reviewers (gateway users with the reviewer role), their declared conflicts and
+    assignments, by hand (a known conflict needs override_reason) and automatic; contacts.edit."""
+
+    @api_operation(
+        "Q3: the round's reviewers with their load and declared conflicts",
+        permission=EDIT,
+        responses={200: schemas.ReviewerList},
+        errors=(403, 404),
+    )
+    @http("GET", f"{BASE}/<round_id>/reviewers")
+    def api_round_reviewers(self, request, round_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "list_reviewers", round_id))
+
+    @api_operation(
+        "Q3: take a user with the reviewer role into the round (user_id; contact_id: the reviewer as a "
+        "contact, for the conflicts of interest Piiri knows)",
+        permission=EDIT,
+        body=schemas.ReviewerAdd,
+        responses={201: (schemas.Reviewer, "Added")},
+        errors=(403, 404, 409, 422),
+    )
+    @http("POST", f"{BASE}/<round_id>/reviewers")
+    def api_round_reviewer_add(self, request, round_id):
+        principal = self.api_principal(request, EDIT)
+        body = json_body(request)
+        user = reviewer_user(self.db.session, body.get("user_id"))
+        self.audit_staff_read(principal, "user.viewed", "user", [user["id"]], FIELDS)
+        data = {"user_id": user["id"], "username": user["username"], "contact_id": body.get("contact_id")}
+        return json_response(self.call("surveys", "add_reviewer", round_id, data), status=201)
+
+    @api_operation(
+        "Q3: take a reviewer out of the round with their assignments",
+        permission=EDIT,
+        responses={200: "Removed"},
+        errors=(403, 404),
+    )
+    @http("DELETE", f"{BASE}/<round_id>/reviewers/<reviewer_id>")
+    def api_round_reviewer_remove(self, request, round_id, reviewer_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "remove_reviewer", round_id, reviewer_id))
+
+    @api_operation(
+        "Q3: record a reviewer's own declaration of a conflict with an application (application_id)",
+        permission=EDIT,
+        body=schemas.DeclarationInput,
+        responses={200: "Declared"},
+        errors=(403, 404, 422),
+    )
+    @http("POST", f"{BASE}/<round_id>/reviewers/<reviewer_id>/declarations")
+    def api_round_reviewer_declare(self, request, round_id, reviewer_id):
+        self.api_principal(request, EDIT)
+        application_id = json_body(request).get("application_id")
+        return json_response(self.call("surveys", "declare_conflict", round_id, reviewer_id, application_id))
+
+    @api_operation(
+        "Q3: the round's assignments (who reviews which application; overridden conflicts with reasons)",
+        permission=EDIT,
+        responses={200: schemas.AssignmentList},
+        errors=(403, 404),
+    )
+    @http("GET", f"{BASE}/<round_id>/assignments")
+    def api_round_assignments(self, request, round_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "list_assignments", round_id))
+
+    @api_operation(
+        "Q3: assign a reviewer by hand; 409 applications.conflict_of_interest (details.conflicts) unless "
+        "override_reason is given, which is recorded and audited",
+        permission=EDIT,
+        body=schemas.AssignInput,
+        responses={201: (schemas.Assignment, "Assigned")},
+        errors=(403, 404, 409, 422),
+    )
+    @http("POST", f"{BASE}/<round_id>/assignments")
+    def api_round_assign(self, request, round_id):
+        self.api_principal(request, EDIT)
+        return json_response(
+            self.call("surveys", "assign_reviewer", round_id, json_body(request)), status=201
+        )
+
+    @api_operation(
+        "Q3: give every application the round's reviewers_per_application, balanced, never a conflict",
+        permission=EDIT,
+        responses={200: schemas.AutoAssignResult},
+        errors=(403, 404),
+    )
+    @http("POST", f"{BASE}/<round_id>/assignments:auto")
+    def api_round_auto_assign(self, request, round_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "auto_assign", round_id, timeout=120))
+
+    @api_operation(
+        "Q3: remove an assignment",
+        permission=EDIT,
+        responses={200: "Removed"},
+        errors=(403, 404),
+    )
+    @http("DELETE", f"{BASE}/<round_id>/assignments/<assignment_id>")
+    def api_round_unassign(self, request, round_id, assignment_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "unassign_reviewer", round_id, assignment_id))

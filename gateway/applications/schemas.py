@@ -5,6 +5,9 @@ from marshmallow import Schema, fields
 
 from services.surveys.contract import Application as Application
 from services.surveys.contract import ApplicationInput as ApplicationInput
+from services.surveys.contract import AssignInput as AssignInput
+from services.surveys.contract import Assignment as Assignment
+from services.surveys.contract import Reviewer as Reviewer
 from services.surveys.contract import Round as Round
 from services.surveys.contract import RoundChanges as RoundChanges
 from services.surveys.contract import RoundInput as RoundInput
@@ -27,3 +30,25 @@ class PageQuery(Schema):
 class ImportResult(Schema):
     added = fields.Integer(metadata={"description": "Applications taken in from the linked survey now."})
     skipped = fields.Integer(metadata={"description": "Responses tied to a contact but not found there."})
+
+
+class ReviewerList(Schema):
+    items = fields.List(fields.Nested(Reviewer))
+
+
+class AssignmentList(Schema):
+    items = fields.List(fields.Nested(Assignment))
+
+
+class ReviewerAdd(Schema):
+    user_id = fields.UUID(required=True, metadata={"description": "A gateway user with the reviewer role."})
+    contact_id = fields.UUID(allow_none=True, metadata={"description": "The reviewer as a contact."})
+
+
+class DeclarationInput(Schema):
+    application_id = fields.UUID(required=True)
+
+
+class AutoAssignResult(Schema):
+    assigned = fields.Integer()
+    unfilled = fields.Dict(metadata={"description": "{application id: reviewers still missing}"})

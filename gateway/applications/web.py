@@ -9,6 +9,7 @@ language."""
 import base64
 
 from gateway.applications.api import attachment_answer
+from gateway.applications.reviewers import FIELDS, reviewer_user, reviewer_users
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
@@ -206,9 +207,11 @@ class ApplicationsWebRoutes(GatewayCore):
         round_ = self.call("surveys", "get_round", round_id)
         applications = self.call("surveys", "list_applications", round_id, 200, 0)["items"]
         q = (request.args.get("q") or "").strip()
-        candidates = []
+        candidates, review = [], {"reviewers": [], "assignments": [], "reviewer_users": []}
         if q and principal.can(EDIT):
             candidates = self.call("contacts", "search_contacts", q, limit=10)["items"]
+        if principal.can(EDIT):
+            review = self._review_parts(principal, round_id)
         return self.web_render(
             request,
             principal,
@@ -229,8 +232,79 @@ class ApplicationsWebRoutes(GatewayCore):
             error=error_text(error, t) if error else None,
             result=result,
             can_manage=principal.can(EDIT),
-            **{"failed": None, "entered": {}, **forms},
+            titles={item["id"]: item["title"] for item in applications},
+            **review,
+            **{"failed": None, "entered": {}, "auto": None, **forms},
         )
+
+    def _review_parts(self, principal, round_id):
+        """Q3 step 2: the round's reviewers, assignments and the users who could review (audited)."""
+        users = reviewer_users(self.db.session)
+        self.audit_staff_read(principal, "user.listed", "user", [user["id"] for user in users], FIELDS)
+        return {
+            "reviewers": self.call("surveys", "list_reviewers", round_id)["items"],
+            "assignments": self.call("surveys", "list_assignments", round_id)["items"],
+            "reviewer_users": users,
+        }
+
+    @http("POST", "/applications/<round_id>/review")
+    @web_page
+    def web_application_round_review(self, request, round_id):
+        """Reviewers and assignment (Q3 step 2): add or remove a reviewer, record a declared conflict,
+        assign by hand (a known conflict needs a reason), remove an assignment, assign automatically."""
+        principal = self.web_principal(request, EDIT)
+        require_csrf(request, principal)
+        form, action = request.form, request.form.get("action")
+        auto = None
+        try:
+            if action == "add_reviewer":
+                user = reviewer_user(self.db.session, form.get("user_id"))
+                data = {
+                    "user_id": user["id"],
+                    "username": user["username"],
+                    "contact_id": form.get("contact_id") or None,
+                }
+                self.call("surveys", "add_reviewer", round_id, data)
+            elif action == "remove_reviewer":
+                self.call("surveys", "remove_reviewer", round_id, form.get("reviewer_id"))
+            elif action == "declare":
+                self.call(
+                    "surveys",
+                    "declare_conflict",
+                    round_id,
+                    form.get("reviewer_id"),
+                    form.get("application_id"),
+                )
+            elif action == "assign":
+                data = {
+                    "application_id": form.get("application_id") or None,
+                    "reviewer_id": form.get("reviewer_id") or None,
+                    "override_reason": (form.get("override_reason") or "").strip() or None,
+                }
+                self.call("surveys", "assign_reviewer", round_id, data)
+            elif action == "unassign":
+                self.call("surveys", "unassign_reviewer", round_id, form.get("assignment_id"))
+            elif action == "auto":
+                auto = self.call("surveys", "auto_assign", round_id, timeout=120)
+            else:
+                raise ValidationFailed(
+                    "applications.action_invalid", {"action": ["applications.action_invalid"]}
+                )
+        except PiiriError as exc:
+            if exc.status == 404 and exc.message == "applications.round_not_found":
+                raise
+            return self._round_page(
+                request,
+                principal,
+                round_id,
+                error=exc,
+                status=exc.status,
+                failed="review",
+                entered=form.to_dict(),
+            )
+        if auto is not None:
+            return self._round_page(request, principal, round_id, auto=auto)
+        return see_other(f"/applications/{round_id}#reviewers")
 
     @http("GET", "/applications/<round_id>")
     @web_page

@@ -325,3 +325,71 @@ class Application(Schema):
     created_at = fields.DateTime()
     pseudonymised_at = fields.DateTime(allow_none=True)
     attachments = fields.List(fields.Nested(Attachment))
+
+
+# --- Q3: reviewers and assignment -------------------------------------------------------------------------
+
+CONFLICT_REASONS = ("own_application", "same_organisation", "couple", "conflict_group", "declared")
+CONFLICT_CODES = {  # each reason as the code an error names it with
+    "own_application": "applications.conflict.own_application",
+    "same_organisation": "applications.conflict.same_organisation",
+    "couple": "applications.conflict.couple",
+    "conflict_group": "applications.conflict.conflict_group",
+    "declared": "applications.conflict.declared",
+}
+REVIEWER_NOT_FOUND = "applications.reviewer_not_found"
+REVIEWER_INVALID = "applications.reviewer_invalid"
+ALREADY_REVIEWER = "applications.already_reviewer"
+ALREADY_ASSIGNED = "applications.already_assigned"
+ASSIGNMENT_NOT_FOUND = "applications.assignment_not_found"
+CONFLICT_OF_INTEREST = "applications.conflict_of_interest"  # details: {"conflicts": [reasons]}
+ERROR_CODES += (
+    REVIEWER_NOT_FOUND,
+    REVIEWER_INVALID,
+    ALREADY_REVIEWER,
+    ALREADY_ASSIGNED,
+    ASSIGNMENT_NOT_FOUND,
+    CONFLICT_OF_INTEREST,
+)
+
+
+class ReviewerInput(Schema):
+    """A gateway user with the reviewer role taken into a round (the gateway checks the role)."""
+
+    user_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    contact_id = fields.UUID(
+        allow_none=True, load_default=None, metadata={"description": "The reviewer as a contact (conflicts)."}
+    )
+
+
+class AssignInput(Schema):
+    application_id = fields.UUID(required=True)
+    reviewer_id = fields.UUID(required=True)
+    override_reason = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=5, max=1000),
+        metadata={"description": "Needed to assign despite a known conflict of interest; recorded."},
+    )
+
+
+class Reviewer(Schema):
+    id = fields.UUID()
+    round_id = fields.UUID()
+    user_id = fields.String()
+    username = fields.String()
+    contact_id = fields.UUID(allow_none=True)
+    assigned = fields.Integer(metadata={"description": "Applications assigned."})
+    declared = fields.List(fields.String(), metadata={"description": "Applications declared as conflicts."})
+
+
+class Assignment(Schema):
+    id = fields.UUID()
+    application_id = fields.UUID()
+    reviewer_id = fields.UUID()
+    username = fields.String()
+    assigned_by = fields.String()
+    override_reason = fields.String(allow_none=True)
+    conflicts = fields.List(fields.String(), allow_none=True)
+    created_at = fields.DateTime()

@@ -14,7 +14,8 @@ until it is done. Idempotent.
 
 Applications (Q3) are pseudonymised, not deleted: the applicant, title, texts and attachments go, the row
 stays with its round and state, so a round's counts, its decisions and the reviewers' scores of it stay
-true for the others who applied (scores are about the application, not the person), without identity.
+true for the others who applied (scores are about the application, not the person), without identity. A
+reviewer whose own contact is erased stays a reviewer (a user account), without the link to the contact.
 
 G3: ``personal_data`` lists all of it (audited).
 """
@@ -30,6 +31,7 @@ from piiri import outbox as outbox_rows
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.surveys import models
+from services.surveys.applications import review_storage
 from services.surveys.applications import storage as application_storage
 from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
@@ -112,6 +114,7 @@ class SurveysErasure(SurveysCore):
         participants = participant_storage.of_contact(session, key) if key else []
         responses, proposals = response_storage.of_contact(session, key) if key else ([], [])
         applications = application_storage.of_contact(session, key) if key else []
+        reviewing = review_storage.of_contact(session, key) if key else []
         session.rollback()
         self.audit.read(
             actor,
@@ -145,6 +148,14 @@ class SurveysErasure(SurveysCore):
                     }
                     for row in applications
                 ],
+                "application_reviewers": [
+                    {
+                        "round_id": str(row["round_id"]),
+                        "username": row["username"],
+                        "created_at": _json(row["created_at"]),
+                    }
+                    for row in reviewing
+                ],
             },
         }
 
@@ -169,12 +180,14 @@ class SurveysErasure(SurveysCore):
                 response_storage.delete_of_contact(session, key) if key else (0, 0)
             )
             applications = application_storage.pseudonymise_of_contact(session, key) if key else 0
+            reviewers = review_storage.forget_contact(session, key) if key else 0
             outbox_deleted = forget_published(session, str(key)) if key else 0
         summary = {
             "participants": participants_deleted,
             "responses": responses_deleted,
             "proposals": proposals_deleted,
             "applications_pseudonymised": applications,
+            "reviewer_contacts_forgotten": reviewers,
             "outbox_rows_deleted": outbox_deleted,
             "limesurvey_participants_deleted": remote["participants"],
             "limesurvey_responses_deleted": remote["responses"],

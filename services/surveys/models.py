@@ -214,5 +214,67 @@ application_attachments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Q3 reviewers: gateway users with the reviewer role taken into a round (their own contact, if any, for the
+# conflicts Piiri knows), what they declared and the applications assigned to them.
+round_reviewers = Table(
+    "round_reviewers",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "round_id",
+        UUID(as_uuid=True),
+        ForeignKey("application_rounds.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("user_id", Text, nullable=False),  # the gateway user's id
+    Column("username", Text, nullable=False),
+    Column("contact_id", UUID(as_uuid=True)),  # the reviewer as a contact (conflicts of interest)
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("round_id", "user_id", name="round_reviewers_user"),
+    Index("round_reviewers_contact", "contact_id"),
+)
+
+reviewer_declarations = Table(
+    "reviewer_declarations",
+    metadata,
+    Column(
+        "reviewer_id",
+        UUID(as_uuid=True),
+        ForeignKey("round_reviewers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "application_id",
+        UUID(as_uuid=True),
+        ForeignKey("applications.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+review_assignments = Table(
+    "review_assignments",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column(
+        "application_id",
+        UUID(as_uuid=True),
+        ForeignKey("applications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "reviewer_id",
+        UUID(as_uuid=True),
+        ForeignKey("round_reviewers.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("assigned_by", Text, nullable=False),
+    Column("override_reason", Text),  # set when a known conflict of interest was overridden
+    Column("conflicts", JSONB),  # the conflicts overridden
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("application_id", "reviewer_id", name="review_assignments_once"),
+    Index("review_assignments_reviewer", "reviewer_id"),
+)
+
 # Audit records of changes leave through the outbox, in the change's own transaction.
 outbox = outbox_table(metadata)

@@ -14,6 +14,7 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS
 from services.surveys import models
+from services.surveys.applications.review_rpc import ReviewersRpc
 from services.surveys.applications.rpc import ApplicationsRpc
 from services.surveys.core import SurveysCore
 from services.surveys.erasure import SurveysErasure
@@ -41,6 +42,7 @@ FEATURES = (
     ParticipantsRpc,
     ResponsesRpc,
     ApplicationsRpc,
+    ReviewersRpc,
 )
 
 

@@ -107,10 +107,16 @@ def test_q3_a_round_and_its_applications_through_the_api_and_the_pages(system):
 
     created = web.post(
         f"{base}/applications",
-        data={"csrf_token": csrf, "name": "Stipendi", "form_fields": "essee = Essee", "released_fields_text": "title, essee",
-              "blind": "on", "reviewers_per_application": "3"},
+        data={
+            "csrf_token": csrf,
+            "name": "Stipendi",
+            "form_fields": "essee = Essee",
+            "released_fields_text": "title, essee",
+            "blind": "on",
+            "reviewers_per_application": "3",
+        },
         allow_redirects=False,
-    )  # fmt: skip
+    )
     assert created.status_code == 303, created.text
     second = api.get("/api/v1/application-rounds/" + created.headers["Location"].rsplit("/", 1)[1])
     assert (

@@ -246,6 +246,11 @@ ROUTE_AUDIT = {
     "GET /api/v1/application-rounds": (NO_PERSONAL_DATA, ROUNDS),
     "GET /api/v1/application-rounds/<round_id>": (NO_PERSONAL_DATA, ROUNDS),
     "GET /applications": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /api/v1/application-rounds/<round_id>/reviewers": (PERSONAL, "reviewers and their own contacts"),
+    "GET /api/v1/application-rounds/<round_id>/assignments": (
+        NO_PERSONAL_DATA,
+        "who reviews which application: ids, usernames, override reasons; no applicant",
+    ),
     "GET /api/v1/application-rounds/<round_id>/applications": (PERSONAL, "a round's applications and whose"),
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>": (PERSONAL, "an application"),
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
@@ -472,6 +477,13 @@ WRITE_ROUTES = {
     "POST /applications/<round_id>",
     "POST /applications/<round_id>/applications",
     "POST /applications/<round_id>/<application_id>/delete",
+    "POST /applications/<round_id>/review",
+    "POST /api/v1/application-rounds/<round_id>/reviewers",
+    "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>",
+    "POST /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>/declarations",
+    "POST /api/v1/application-rounds/<round_id>/assignments",
+    "POST /api/v1/application-rounds/<round_id>/assignments:auto",
+    "DELETE /api/v1/application-rounds/<round_id>/assignments/<assignment_id>",
     "POST /surveys/proposals/<proposal_id>",
     "POST /settings/custom-fields",
     "POST /settings/custom-fields/<field_id>",
@@ -496,6 +508,8 @@ PATH_SEED = {
     "filename": "css",
     "action": "remove",
     "link_id": "survey_link",
+    "reviewer_id": "application_reviewer",
+    "assignment_id": "application_assignment",
     "round_id": "application_round",
     "application_id": "application",
     "attachment_id": "application_attachment",
@@ -729,7 +743,7 @@ def seed_survey(api, seeded, installation):
     return {"survey_link": link_id, "survey_proposal": proposal}
 
 
-def seed_applications(api, seeded):
+def seed_applications(api, seeded, engines):
     """Issue 16 Q3: a round with a rubric and anna's application with an attachment; {name: id}."""
     made = api.post(
         "/api/v1/application-rounds",
@@ -751,7 +765,34 @@ def seed_applications(api, seeded):
         },
     )
     assert application.status_code == 201, application.text
+    from sqlalchemy.orm import Session
+
+    from gateway.users import create_user
+    from piiri.errors import Conflict
+
+    with Session(engines["gateway"]) as session:  # an outside expert, whose own contact is matti
+        try:
+            reviewer = str(
+                create_user(session, username="walk_reviewer", password=PASSWORD, role="reviewer")["id"]
+            )
+        except Conflict:  # left from an earlier run
+            session.rollback()
+            reviewer = session.execute(
+                text("SELECT id::text FROM users WHERE username = 'walk_reviewer'")
+            ).scalar()
+    added = api.post(
+        f"/api/v1/application-rounds/{round_id}/reviewers",
+        json={"user_id": reviewer, "contact_id": seeded["matti"]},
+    )
+    assert added.status_code == 201, added.text
+    assigned = api.post(
+        f"/api/v1/application-rounds/{round_id}/assignments",
+        json={"application_id": application.json()["id"], "reviewer_id": added.json()["id"]},
+    )
+    assert assigned.status_code == 201, assigned.text
     return {
+        "application_reviewer": added.json()["id"],
+        "application_assignment": assigned.json()["id"],
         "application_round": round_id,
         "application": application.json()["id"],
         "application_attachment": application.json()["attachments"][0]["id"],
@@ -915,7 +956,7 @@ def walk_system(config, databases, engines):
     seeded = seed(api, engines)
     seeded.update(seed_jobs(api))
     seeded.update(seed_survey(api, seeded, limesurvey.installation))
-    seeded.update(seed_applications(api, seeded))
+    seeded.update(seed_applications(api, seeded, engines))
     seeded.update(seed_mailing(system, api, engines, emulator))
     seeded.update(seed_billing(api, seeded))
     yield system, api, web, seeded

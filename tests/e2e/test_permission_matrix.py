@@ -381,6 +381,15 @@ ROUTE_PERMISSIONS = {
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
         VIEW
     ),
+    "GET /api/v1/application-rounds/<round_id>/reviewers": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/reviewers": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>/declarations": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/assignments": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/assignments": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/assignments:auto": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>/assignments/<assignment_id>": EDIT,
+    "POST /applications/<round_id>/review": EDIT,
     "GET /applications": VIEW,
     "POST /applications": EDIT,
     "GET /applications/<round_id>": VIEW,

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from conftest import ALL_PERMISSIONS, make_actor
 from emulators.limesurvey.server import serve
 from emulators.limesurvey.state import Installation
-from piiri.errors import NotFound, ValidationFailed
+from piiri.errors import Conflict, NotFound, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.surveys.service import SurveysService
@@ -22,7 +22,14 @@ from tests.events import wait_for
 SID = 737373
 ACTOR = make_actor(
     "round-coordinator",
-    permissions=(*ALL_PERMISSIONS, "contacts.export", "contacts.import", "audit.view", "gdpr.officer"),
+    permissions=(
+        *ALL_PERMISSIONS,
+        "contacts.export",
+        "contacts.import",
+        "audit.view",
+        "gdpr.officer",
+        "groups.manage",
+    ),
 )
 PDF = base64.b64encode(b"%PDF-1.4 hakemus").decode()
 
@@ -183,3 +190,89 @@ def test_q3_applications_from_a_linked_surveys_responses_and_an_erased_applicant
     assert cluster.surveys.personal_data(eino)["sections"]["applications"] == []
     with engines["surveys"].connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM applications WHERE contact_id IS NULL")).scalar() == 1
+
+
+def test_q3_step2_conflicts_piiri_knows_overrides_with_reasons_and_balanced_automatic_assignment(cluster):
+    """Q3 reviewers: a reviewer's own application, a colleague in the same organisation, a partner, a member
+    of a group the round marks as conflicting and a declared conflict are refused by hand (with the
+    reasons), an override records its reason; automatic assignment fills n per application, balanced,
+    never a conflict."""
+    c = cluster.contacts
+    board = c.create_group("Hallitus")
+    made = a_round(cluster, reviewers_per_application=2, conflict_group_ids=[board["id"]])
+    acme = c.create_contact({"kind": "organisation", "organisation_name": "Acme Oy"})["id"]
+    people = {
+        name: c.create_contact({"first_name": name, "last_name": "Testi"})["id"]
+        for name in ("Riikka", "Kalle", "Puoliso", "Hallitus", "Vieras", "Toinen", "Kolmas")
+    }
+    c.add_affiliation(people["Riikka"], {"organisation_id": acme, "role": "employee"})
+    c.add_affiliation(people["Kalle"], {"organisation_id": acme, "role": "member"})
+    c.link_couple({"contact_ids": [people["Riikka"], people["Puoliso"]]})
+    c.add_members(board["id"], [people["Riikka"], people["Hallitus"]])
+    apps = {
+        name: cluster.surveys.add_application(
+            made["id"], {"contact_id": people[name], "title": f"Hanke {name}"}
+        )
+        for name in ("Riikka", "Kalle", "Puoliso", "Hallitus", "Vieras")
+    }
+    riikka = cluster.surveys.add_reviewer(
+        made["id"], {"user_id": "u-riikka", "username": "riikka", "contact_id": people["Riikka"]}
+    )
+    others = [
+        cluster.surveys.add_reviewer(
+            made["id"], {"user_id": f"u-{n}", "username": n, "contact_id": people[n.title()]}
+        )
+        for n in ("toinen", "kolmas")
+    ]
+    with pytest.raises(Conflict):
+        cluster.surveys.add_reviewer(made["id"], {"user_id": "u-riikka", "username": "riikka"})
+    cluster.surveys.declare_conflict(made["id"], riikka["id"], apps["Vieras"]["id"])
+
+    expected = {
+        "Riikka": "applications.conflict.own_application",
+        "Kalle": "applications.conflict.same_organisation",
+        "Puoliso": "applications.conflict.couple",
+        "Hallitus": "applications.conflict.conflict_group",
+        "Vieras": "applications.conflict.declared",
+    }
+    for name, reason in expected.items():
+        with pytest.raises(Conflict) as refused:
+            cluster.surveys.assign_reviewer(
+                made["id"], {"application_id": apps[name]["id"], "reviewer_id": riikka["id"]}
+            )
+        assert refused.value.message == "applications.conflict_of_interest"
+        assert refused.value.details == {"conflicts": [reason]}, name
+    overridden = cluster.surveys.assign_reviewer(
+        made["id"],
+        {
+            "application_id": apps["Kalle"]["id"],
+            "reviewer_id": riikka["id"],
+            "override_reason": "Eri osasto, ei yhteistyötä",
+        },
+    )
+    assert overridden["override_reason"] == "Eri osasto, ei yhteistyötä"
+    assert overridden["conflicts"] == ["same_organisation"]
+
+    result = cluster.surveys.auto_assign(made["id"])
+    assignments = cluster.surveys.list_assignments(made["id"])["items"]
+    per_application = {}
+    for item in assignments:
+        per_application.setdefault(item["application_id"], []).append(item["reviewer_id"])
+    assert all(len(reviewers) == 2 for reviewers in per_application.values()) and len(per_application) == 5
+    assert result == {"assigned": 9, "unfilled": {}}
+    riikkas = {item["application_id"] for item in assignments if item["reviewer_id"] == riikka["id"]}
+    assert riikkas == {apps["Kalle"]["id"]}  # her only application is the overridden one
+    loads = {r["username"]: r["assigned"] for r in cluster.surveys.list_reviewers(made["id"])["items"]}
+    assert loads == {"riikka": 1, "toinen": 5, "kolmas": 4} or loads == {
+        "riikka": 1,
+        "toinen": 4,
+        "kolmas": 5,
+    }
+    assert {r["id"] for r in others} <= {item["reviewer_id"] for item in assignments}
+    assert cluster.surveys.auto_assign(made["id"]) == {"assigned": 0, "unfilled": {}}
+
+    def override_audited():
+        actions = {e["action"] for e in cluster.audit.events_for_subject(made["id"], 50)["items"]}
+        return "application.conflict_overridden" in actions
+
+    assert wait_for(override_audited, 15)
