@@ -393,3 +393,14 @@ class Assignment(Schema):
     override_reason = fields.String(allow_none=True)
     conflicts = fields.List(fields.String(), allow_none=True)
     created_at = fields.DateTime()
+
+
+# --- Q3: the reviewer portal ----------------------------------------------------------------------------
+
+REVIEWER_ROLE = "reviewer"
+NOT_A_REVIEWER = "applications.not_a_reviewer"
+REVIEW_SUBMITTED = "applications.review_submitted"
+REVIEW_INVALID = "applications.review_invalid"
+RUBRIC_IN_USE = "applications.rubric_in_use"
+NOT_IN_REVIEW = "applications.not_in_review"
+ERROR_CODES += (NOT_A_REVIEWER, REVIEW_SUBMITTED, REVIEW_INVALID, RUBRIC_IN_USE, NOT_IN_REVIEW)

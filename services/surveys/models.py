@@ -272,8 +272,31 @@ review_assignments = Table(
     Column("override_reason", Text),  # set when a known conflict of interest was overridden
     Column("conflicts", JSONB),  # the conflicts overridden
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("submitted_at", DateTime(timezone=True)),  # the reviewer submitted their scores (then locked)
     UniqueConstraint("application_id", "reviewer_id", name="review_assignments_once"),
     Index("review_assignments_reviewer", "reviewer_id"),
+)
+
+# A reviewer's score and comment per criterion of an assigned application (kept when the applicant is
+# erased: they are about the application, which stays pseudonymised).
+review_scores = Table(
+    "review_scores",
+    metadata,
+    Column(
+        "assignment_id",
+        UUID(as_uuid=True),
+        ForeignKey("review_assignments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "criterion_id",
+        UUID(as_uuid=True),
+        ForeignKey("round_criteria.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("score", Float, nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 # Audit records of changes leave through the outbox, in the change's own transaction.

@@ -246,6 +246,14 @@ ROUTE_AUDIT = {
     "GET /api/v1/application-rounds": (NO_PERSONAL_DATA, ROUNDS),
     "GET /api/v1/application-rounds/<round_id>": (NO_PERSONAL_DATA, ROUNDS),
     "GET /applications": (NO_PERSONAL_DATA, ROUNDS),
+    # The reviewer portal refuses the walk's admin (403): a reviewer's reads of an application are audited
+    # against its applicant, which tests/e2e/test_reviewers_api.py checks.
+    "GET /review": (NO_PERSONAL_DATA, "the reviewer portal: reviewers only"),
+    "GET /review/<application_id>": (NO_PERSONAL_DATA, "the reviewer portal: reviewers only"),
+    "GET /review/<application_id>/attachments/<attachment_id>": (
+        NO_PERSONAL_DATA,
+        "the reviewer portal: reviewers only",
+    ),
     "GET /api/v1/application-rounds/<round_id>/reviewers": (PERSONAL, "reviewers and their own contacts"),
     "GET /api/v1/application-rounds/<round_id>/assignments": (
         NO_PERSONAL_DATA,
@@ -478,6 +486,7 @@ WRITE_ROUTES = {
     "POST /applications/<round_id>/applications",
     "POST /applications/<round_id>/<application_id>/delete",
     "POST /applications/<round_id>/review",
+    "POST /review/<application_id>",
     "POST /api/v1/application-rounds/<round_id>/reviewers",
     "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>",
     "POST /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>/declarations",
@@ -770,7 +779,7 @@ def seed_applications(api, seeded, engines):
     from gateway.users import create_user
     from piiri.errors import Conflict
 
-    with Session(engines["gateway"]) as session:  # an outside expert, whose own contact is matti
+    with Session(engines["gateway"]) as session:  # an outside expert, whose own contact is jose
         try:
             reviewer = str(
                 create_user(session, username="walk_reviewer", password=PASSWORD, role="reviewer")["id"]
@@ -782,7 +791,7 @@ def seed_applications(api, seeded, engines):
             ).scalar()
     added = api.post(
         f"/api/v1/application-rounds/{round_id}/reviewers",
-        json={"user_id": reviewer, "contact_id": seeded["matti"]},
+        json={"user_id": reviewer, "contact_id": seeded["jose"]},
     )
     assert added.status_code == 201, added.text
     assigned = api.post(

@@ -36,6 +36,9 @@ FIELDS, AUTOMATIONS, GDPR = "fields.manage", "automations.manage", "gdpr.officer
 IMPORT, EXPORT = "contacts.import", "contacts.export"
 MAIL = "mail.send"
 INVOICES = "invoices.manage"
+# Q3: the reviewer portal is for users with the reviewer role only (no built-in role here has it;
+# tests/e2e/test_reviewers_api.py walks every route as a reviewer).
+REVIEWER_PORTAL = "reviewer-role"
 
 # "METHOD /path": what a caller needs. A tuple needs every permission in it.
 ROUTE_PERMISSIONS = {
@@ -391,6 +394,10 @@ ROUTE_PERMISSIONS = {
     "DELETE /api/v1/application-rounds/<round_id>/assignments/<assignment_id>": EDIT,
     "POST /applications/<round_id>/review": EDIT,
     "GET /applications": VIEW,
+    "GET /review": REVIEWER_PORTAL,
+    "GET /review/<application_id>": REVIEWER_PORTAL,
+    "POST /review/<application_id>": REVIEWER_PORTAL,
+    "GET /review/<application_id>/attachments/<attachment_id>": REVIEWER_PORTAL,
     "POST /applications": EDIT,
     "GET /applications/<round_id>": VIEW,
     "POST /applications/<round_id>": EDIT,

@@ -3,7 +3,14 @@
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.surveys.models import applications, review_assignments, reviewer_declarations, round_reviewers
+from piiri import clock
+from services.surveys.models import (
+    applications,
+    review_assignments,
+    review_scores,
+    reviewer_declarations,
+    round_reviewers,
+)
 
 RR = round_reviewers.c
 RA = review_assignments.c
@@ -129,3 +136,63 @@ def forget_contact(session, contact_id):
         update(round_reviewers).where(RR.contact_id == contact_id).values(contact_id=None)
     )
     return result.rowcount
+
+
+def my_assignments(session, user_id, application_id=None):
+    """The applications assigned to the reviewer user ``user_id`` (their assignment, round, application);
+    with ``application_id`` only that one (None when it is not theirs)."""
+    ar = applications.c
+    query = (
+        select(
+            RA.id.label("assignment_id"),
+            RA.submitted_at,
+            RR.id.label("reviewer_id"),
+            ar.id.label("application_id"),
+            ar.round_id,
+        )
+        .join(round_reviewers, RR.id == RA.reviewer_id)
+        .join(applications, ar.id == RA.application_id)
+        .where(RR.user_id == str(user_id))
+        .order_by(ar.round_id, ar.created_at)
+    )
+    if application_id is not None:
+        query = query.where(ar.id == application_id)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def scores_of(session, assignment_ids):
+    """{assignment id: {criterion id (text): {"score", "comment"}}}."""
+    found = {assignment_id: {} for assignment_id in assignment_ids}
+    if assignment_ids:
+        query = select(review_scores).where(review_scores.c.assignment_id.in_(assignment_ids))
+        for row in session.execute(query):
+            found[row.assignment_id][str(row.criterion_id)] = {"score": row.score, "comment": row.comment}
+    return found
+
+
+def save_scores(session, assignment_id, scores, submit):
+    """Replace the assignment's scores; ``submit`` locks them (submitted_at)."""
+    session.execute(delete(review_scores).where(review_scores.c.assignment_id == assignment_id))
+    rows = [
+        {"assignment_id": assignment_id, "criterion_id": key, "score": float(value["score"]),
+         "comment": str(value.get("comment") or "")}
+        for key, value in scores.items()
+        if value.get("score") not in (None, "")
+    ]  # fmt: skip
+    if rows:
+        session.execute(insert(review_scores), rows)
+    if submit:
+        session.execute(
+            update(review_assignments).where(RA.id == assignment_id).values(submitted_at=clock.now())
+        )
+
+
+def round_has_scores(session, round_id):
+    query = (
+        select(func.count())
+        .select_from(review_scores)
+        .join(review_assignments, RA.id == review_scores.c.assignment_id)
+        .join(round_reviewers, RR.id == RA.reviewer_id)
+        .where(RR.round_id == round_id)
+    )
+    return bool(session.execute(query).scalar())

@@ -13,9 +13,9 @@ import base64
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
-from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed
+from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.surveys import contract
-from services.surveys.applications import rules, storage
+from services.surveys.applications import review_storage, rules, storage
 from services.surveys.core import SurveysCore, checked_page
 from services.surveys.limesurvey.exports import export_after
 from services.surveys.links import storage as link_storage
@@ -157,6 +157,8 @@ class ApplicationsRpc(SurveysCore):
             raise ValidationFailed(contract.RUBRIC_INVALID, errors)
         with self.db.transaction() as session:
             found = self._round(round_id, for_update=True)
+            if review_storage.round_has_scores(session, found["id"]):  # scores would lose their criteria
+                raise Conflict(contract.RUBRIC_IN_USE, {"id": str(found["id"])})
             storage.replace_criteria(session, found["id"], values["criteria"])
             self.audit.write(
                 self.outbox,
