@@ -27,9 +27,11 @@ from gateway.roles import AUDIT_VIEW, DELETE, EDIT, is_reviewer
 from gateway.secret_box import SecretKeys
 from gateway.web_helpers import (
     FLASH_COOKIE,
+    HOME_PATH,
     TOTP_SETUP_PATH,
     CsrfFailed,
     LoginRequired,
+    ReviewerHome,
     TotpSetupRequired,
     current_path,
     delete_cookie,
@@ -192,6 +194,8 @@ class GatewayCore:
         if is_reviewer(principal.user):
             if not totp_enabled(principal.user) and request.path != TOTP_SETUP_PATH:
                 raise TotpSetupRequired("review.totp_required")
+            if not reviewer_ok and request.path == HOME_PATH:
+                raise ReviewerHome("review.portal_only")
             if not reviewer_ok:
                 raise PermissionDenied("review.portal_only", {"role": "reviewer"})
         return self.act_as(principal, permission)

@@ -7,6 +7,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.applications import schemas
+from gateway.applications.letters import letter_response
 from gateway.applications.reviewers import FIELDS, reviewer_user
 from gateway.base import int_arg, json_body
 from gateway.core import GatewayCore
@@ -283,3 +284,53 @@ class ReviewersApiRoutes(GatewayCore):
     def api_round_unassign(self, request, round_id, assignment_id):
         self.api_principal(request, EDIT)
         return json_response(self.call("surveys", "unassign_reviewer", round_id, assignment_id))
+
+
+class DecisionsApiRoutes(GatewayCore):
+    """Q3 step 4: the coordinator's view (averages, spread, flags) and decisions with their letters."""
+
+    @api_operation(
+        "Q3: per application the average weighted score (0-100), spread, per-criterion averages and flags "
+        "(diverging reviews, scores under a criterion's minimum); never who gave which score",
+        permission=EDIT,
+        responses={200: schemas.RoundResults},
+        errors=(403, 404),
+    )
+    @http("GET", f"{BASE}/<round_id>/results")
+    def api_round_results(self, request, round_id):
+        self.api_principal(request, EDIT)
+        return json_response(self.call("surveys", "round_results", round_id))
+
+    @api_operation(
+        "Q3: decide an application: accept or reject, with a note for the decision letter",
+        permission=EDIT,
+        body=schemas.DecisionInput,
+        responses={200: schemas.Application},
+        errors=(403, 404, 422),
+    )
+    @http("POST", f"{BASE}/<round_id>/applications/<application_id>/decision")
+    def api_application_decide(self, request, round_id, application_id):
+        self.api_principal(request, EDIT)
+        decided = self.call("surveys", "decide_application", round_id, application_id, json_body(request))
+        return json_response(decided)
+
+    @api_operation(
+        "Q3: the decision letter as text in the applicant's language (fi, sv, en): the decision and the "
+        "note, never reviewers' names or scores; 409 before a decision",
+        permission=EDIT,
+        responses={
+            200: file_response("text/plain", description="The letter (Content-Disposition: attachment)")
+        },
+        errors=(403, 404, 409),
+    )
+    @http("GET", f"{BASE}/<round_id>/applications/<application_id>/decision-letter")
+    def api_application_letter(self, request, round_id, application_id):
+        self.api_principal(request, EDIT)
+        return self.decision_letter(round_id, application_id)
+
+    def decision_letter(self, round_id, application_id):
+        letter = self.call("surveys", "decision_letter", round_id, application_id)
+        name = ""
+        if letter["contact_id"]:
+            name = self.call("contacts", "get_contact", letter["contact_id"]).get("display_name") or ""
+        return letter_response(letter, name)

@@ -7,6 +7,7 @@ from services.surveys.contract import Application as Application
 from services.surveys.contract import ApplicationInput as ApplicationInput
 from services.surveys.contract import AssignInput as AssignInput
 from services.surveys.contract import Assignment as Assignment
+from services.surveys.contract import DecisionInput as DecisionInput
 from services.surveys.contract import Reviewer as Reviewer
 from services.surveys.contract import Round as Round
 from services.surveys.contract import RoundChanges as RoundChanges
@@ -52,3 +53,15 @@ class DeclarationInput(Schema):
 class AutoAssignResult(Schema):
     assigned = fields.Integer()
     unfilled = fields.Dict(metadata={"description": "{application id: reviewers still missing}"})
+
+
+class RoundResults(Schema):
+    criteria = fields.List(fields.Dict())
+    diverging_points = fields.Float(metadata={"description": "A spread above this (0-100) is flagged."})
+    items = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "application_id, title, state, assigned, reviews, average, spread, criteria "
+            "(averages by criterion id), flags {diverging, under_minimum: [criterion ids]}"
+        },
+    )

@@ -9,6 +9,7 @@ language."""
 import base64
 
 from gateway.applications.api import attachment_answer
+from gateway.applications.letters import letter_response
 from gateway.applications.reviewers import FIELDS, reviewer_user, reviewer_users
 from gateway.core import GatewayCore
 from gateway.http import http
@@ -210,8 +211,10 @@ class ApplicationsWebRoutes(GatewayCore):
         candidates, review = [], {"reviewers": [], "assignments": [], "reviewer_users": []}
         if q and principal.can(EDIT):
             candidates = self.call("contacts", "search_contacts", q, limit=10)["items"]
+        results = None
         if principal.can(EDIT):
             review = self._review_parts(principal, round_id)
+            results = self.call("surveys", "round_results", round_id)
         return self.web_render(
             request,
             principal,
@@ -233,6 +236,7 @@ class ApplicationsWebRoutes(GatewayCore):
             result=result,
             can_manage=principal.can(EDIT),
             titles={item["id"]: item["title"] for item in applications},
+            results=results,
             **review,
             **{"failed": None, "entered": {}, "auto": None, **forms},
         )
@@ -371,6 +375,10 @@ class ApplicationsWebRoutes(GatewayCore):
     @web_page
     def web_application(self, request, round_id, application_id):
         principal = self.web_principal(request, VIEW)
+        return self._application_page(request, principal, round_id, application_id)
+
+    def _application_page(self, request, principal, round_id, application_id, error=None, status=200):
+        t = Translator(language_of(request))
         round_ = self.call("surveys", "get_round", round_id)
         application = self.call("surveys", "get_application", round_id, application_id)
         applicant = None
@@ -385,7 +393,34 @@ class ApplicationsWebRoutes(GatewayCore):
             applicant=applicant,
             labels={item["key"]: item["label"] for item in round_["form_fields"]},
             can_manage=principal.can(EDIT),
+            status=status,
+            error=error_text(error, t) if error else None,
+            posted=request.form.to_dict() if error else {},
         )
+
+    @http("POST", "/applications/<round_id>/<application_id>/decision")
+    @web_page
+    def web_application_decide(self, request, round_id, application_id):
+        principal = self.web_principal(request, EDIT)
+        require_csrf(request, principal)
+        data = {"decision": request.form.get("decision") or "", "note": request.form.get("note", "")}
+        try:
+            self.call("surveys", "decide_application", round_id, application_id, data)
+        except PiiriError as exc:
+            if exc.status == 404:
+                raise
+            return self._application_page(request, principal, round_id, application_id, exc, exc.status)
+        return see_other(f"/applications/{round_id}/{application_id}#decision")
+
+    @http("GET", "/applications/<round_id>/<application_id>/letter")
+    @web_page
+    def web_application_letter(self, request, round_id, application_id):
+        self.web_principal(request, EDIT)
+        letter = self.call("surveys", "decision_letter", round_id, application_id)
+        name = ""
+        if letter["contact_id"]:
+            name = self.call("contacts", "get_contact", letter["contact_id"]).get("display_name") or ""
+        return letter_response(letter, name)
 
     @http("POST", "/applications/<round_id>/<application_id>/delete")
     @web_page

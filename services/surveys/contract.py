@@ -324,6 +324,9 @@ class Application(Schema):
     created_by = fields.String()
     created_at = fields.DateTime()
     pseudonymised_at = fields.DateTime(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
     attachments = fields.List(fields.Nested(Attachment))
 
 
@@ -404,3 +407,16 @@ REVIEW_INVALID = "applications.review_invalid"
 RUBRIC_IN_USE = "applications.rubric_in_use"
 NOT_IN_REVIEW = "applications.not_in_review"
 ERROR_CODES += (NOT_A_REVIEWER, REVIEW_SUBMITTED, REVIEW_INVALID, RUBRIC_IN_USE, NOT_IN_REVIEW)
+
+
+# --- Q3: the coordinator's view and decisions ---------------------------------------------------------
+
+DECISIONS = ("accept", "reject")
+DECISION_INVALID = "applications.decision_invalid"
+NOT_DECIDED = "applications.not_decided"
+ERROR_CODES += (DECISION_INVALID, NOT_DECIDED)
+
+
+class DecisionInput(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    note = fields.String(load_default="", validate=validate.Length(max=5000))

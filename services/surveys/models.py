@@ -189,6 +189,9 @@ applications = Table(
     Column("created_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("pseudonymised_at", DateTime(timezone=True)),
+    Column("decision_note", Text),  # the coordinator's note, shown in the decision letter
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
     CheckConstraint(f"state IN {APPLICATION_STATES}", name="applications_state"),
     CheckConstraint(f"source IN {APPLICATION_SOURCES}", name="applications_source"),
     UniqueConstraint("round_id", "response_id", name="applications_response"),

@@ -14,6 +14,7 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS
 from services.surveys import models
+from services.surveys.applications.decisions_rpc import DecisionsRpc
 from services.surveys.applications.portal_rpc import ReviewPortalRpc
 from services.surveys.applications.review_rpc import ReviewersRpc
 from services.surveys.applications.rpc import ApplicationsRpc
@@ -45,6 +46,7 @@ FEATURES = (
     ApplicationsRpc,
     ReviewersRpc,
     ReviewPortalRpc,
+    DecisionsRpc,
 )
 
 

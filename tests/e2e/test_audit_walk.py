@@ -33,6 +33,9 @@ PERSONAL, NO_PERSONAL_DATA, WRITE = "personal", "no_personal_data", "write"
 # A number derived from contacts (issue 12 item 4): counts with narrowing filters recover a person's
 # details, so every count answered leaves one ``contact.counted`` record naming the query and the number.
 COUNTED = "counted"
+# Q3: the reviewer portal refuses the walk's admin; a reviewer's reads there are audited against the
+# applicant, which tests/e2e/test_reviewers_api.py checks as a reviewer.
+REVIEWER_READ = "reviewer_read"
 STAFF_READ = "staff_read"  # staff accounts, user groups, API tokens: audited reads (issue 12 item 7i)
 PASSWORD = "auditoitu kävely 2026"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -246,14 +249,18 @@ ROUTE_AUDIT = {
     "GET /api/v1/application-rounds": (NO_PERSONAL_DATA, ROUNDS),
     "GET /api/v1/application-rounds/<round_id>": (NO_PERSONAL_DATA, ROUNDS),
     "GET /applications": (NO_PERSONAL_DATA, ROUNDS),
-    # The reviewer portal refuses the walk's admin (403): a reviewer's reads of an application are audited
-    # against its applicant, which tests/e2e/test_reviewers_api.py checks.
-    "GET /review": (NO_PERSONAL_DATA, "the reviewer portal: reviewers only"),
-    "GET /review/<application_id>": (NO_PERSONAL_DATA, "the reviewer portal: reviewers only"),
-    "GET /review/<application_id>/attachments/<attachment_id>": (
-        NO_PERSONAL_DATA,
-        "the reviewer portal: reviewers only",
+    "GET /api/v1/application-rounds/<round_id>/results": (PERSONAL, "the round's results by application"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter": (
+        PERSONAL,
+        "the decision letter to the applicant",
     ),
+    "GET /applications/<round_id>/<application_id>/letter": (
+        PERSONAL,
+        "the decision letter to the applicant",
+    ),
+    "GET /review": (REVIEWER_READ, "the reviewer's assigned applications: released titles, no applicant"),
+    "GET /review/<application_id>": (REVIEWER_READ, "an assigned application's released fields"),
+    "GET /review/<application_id>/attachments/<attachment_id>": (REVIEWER_READ, "an assigned attachment"),
     "GET /api/v1/application-rounds/<round_id>/reviewers": (PERSONAL, "reviewers and their own contacts"),
     "GET /api/v1/application-rounds/<round_id>/assignments": (
         NO_PERSONAL_DATA,
@@ -486,6 +493,8 @@ WRITE_ROUTES = {
     "POST /applications/<round_id>/applications",
     "POST /applications/<round_id>/<application_id>/delete",
     "POST /applications/<round_id>/review",
+    "POST /applications/<round_id>/<application_id>/decision",
+    "POST /api/v1/application-rounds/<round_id>/applications/<application_id>/decision",
     "POST /review/<application_id>",
     "POST /api/v1/application-rounds/<round_id>/reviewers",
     "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>",
@@ -582,6 +591,7 @@ NAMED_SUBJECTS = {
     # Q3: a round's page lists its applications (titles) and an attachment is the applicant's file: each
     # read names the applicant, whose id the answer itself need not show.
     "GET /applications/<round_id>": "anna",
+    "GET /api/v1/application-rounds/<round_id>/results": "anna",
     "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": "anna",
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
         "anna"
@@ -799,6 +809,11 @@ def seed_applications(api, seeded, engines):
         json={"application_id": application.json()["id"], "reviewer_id": added.json()["id"]},
     )
     assert assigned.status_code == 201, assigned.text
+    decided = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications/{application.json()['id']}/decision",
+        json={"decision": "accept", "note": "Tervetuloa kävelemään"},
+    )
+    assert decided.status_code == 200, decided.text
     return {
         "application_reviewer": added.json()["id"],
         "application_assignment": assigned.json()["id"],

@@ -93,10 +93,13 @@ def test_q3_a_reviewer_sets_up_totp_first_and_every_other_route_refuses_them(sys
         else:
             data = {"csrf_token": csrf} if method == "POST" else None
             response = client.request(method, base + path, data=data, allow_redirects=False)
-        to_login = response.status_code in (302, 303) and response.headers.get("Location", "").startswith(
-            "/login"
-        )
-        if response.status_code != 403 and not to_login:
+        location = response.headers.get("Location", "")
+        to_login = response.status_code in (302, 303) and location.startswith("/login")
+        home = route == "GET /dashboard" and (response.status_code, location) == (
+            303,
+            "/review",
+        )  # the portal
+        if response.status_code != 403 and not to_login and not home:
             reached.append(f"{route}: HTTP {response.status_code}")
     assert not reached, "routes that do not refuse a reviewer:\n" + "\n".join(reached)
     assert client.get(f"{base}/account").status_code == 200  # still logged in: refused, not logged out
@@ -187,6 +190,7 @@ def test_q3_the_portal_shows_only_assigned_released_fields_404s_the_rest_and_aud
                 "title": f"Salainen otsikko {n}",
                 "texts": {"plan": f"Suunnitelma {n}", "budget": f"Budjetti {n}"},
                 "attachments": [attachment],
+                "language": "sv",
             },
         ).json()
         for n, person in enumerate(people)
@@ -254,3 +258,33 @@ def test_q3_the_portal_shows_only_assigned_released_fields_404s_the_rest_and_aud
         assert not [
             e for e in proxy.audit.events_for_subject(people[1])["items"] if "reviewer" in e["action"]
         ]
+
+    # Q3 step 4: the coordinator's view and the decision letter (never reviewers' names or scores).
+    assert (
+        api.put(
+            f"/api/v1/application-rounds/{round_id}/rubric", json={"criteria": [{"name": "X", "weight": 1}]}
+        ).json()["code"]
+        == "applications.rubric_in_use"
+    )
+    results = api.get(f"/api/v1/application-rounds/{round_id}/results").json()
+    row = next(item for item in results["items"] if item["application_id"] == mine["id"])
+    # (2 * 4/5 + 1 * 8.5/10) / 3 = 81.7; no minimum set, one review: no flags
+    assert (row["reviews"], row["assigned"], row["average"], row["spread"]) == (1, 1, 81.7, 0.0)
+    assert row["flags"] == {"diverging": False, "under_minimum": []} and "arvioija" not in str(results)
+    early = api.get(f"/api/v1/application-rounds/{round_id}/applications/{mine['id']}/decision-letter")
+    assert early.status_code == 409 and early.json()["code"] == "applications.not_decided"
+    bad = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications/{mine['id']}/decision",
+        json={"decision": "maybe"},
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "applications.decision_invalid"
+    decided = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications/{mine['id']}/decision",
+        json={"decision": "accept", "note": "Välkommen!"},
+    )
+    assert decided.status_code == 200 and decided.json()["state"] == "accepted"
+    letter = api.get(f"/api/v1/application-rounds/{round_id}/applications/{mine['id']}/decision-letter")
+    assert letter.status_code == 200 and letter.headers["Content-Type"].startswith("text/plain")
+    text = letter.text
+    assert "Bästa Salli Hakijainen," in text and "har godkänts" in text and "Välkommen!" in text
+    assert "arvioija" not in text and "8.5" not in text and "81.7" not in text and "Hyvä" not in text

@@ -196,3 +196,23 @@ def round_has_scores(session, round_id):
         .where(RR.round_id == round_id)
     )
     return bool(session.execute(query).scalar())
+
+
+def round_reviews(session, round_id):
+    """{application id: [the submitted reviews' scores {criterion id (text): {"score", "comment"}}]} and
+    {application id: reviewers assigned}: what the coordinator's results are made of (no reviewer names)."""
+    query = (
+        select(RA.id, RA.application_id, RA.submitted_at)
+        .join(round_reviewers, RR.id == RA.reviewer_id)
+        .where(RR.round_id == round_id)
+    )
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    assigned = {}
+    for row in rows:
+        assigned[row["application_id"]] = assigned.get(row["application_id"], 0) + 1
+    submitted = [row for row in rows if row["submitted_at"] is not None]
+    scores = scores_of(session, [row["id"] for row in submitted])
+    reviews = {}
+    for row in submitted:
+        reviews.setdefault(row["application_id"], []).append(scores[row["id"]])
+    return reviews, assigned

@@ -163,3 +163,13 @@ def move_to_survivor(session, survivor, merged):
     """The merged contacts' applications become the survivor's (C11); how many."""
     result = session.execute(update(applications).where(A.contact_id.in_(merged)).values(contact_id=survivor))
     return result.rowcount
+
+
+def decide(session, application_id, state, note, username):
+    statement = (
+        update(applications)
+        .where(A.id == application_id)
+        .values(state=state, decision_note=note, decided_by=username, decided_at=clock.now())
+        .returning(applications)
+    )
+    return _one(session, statement)

@@ -1,0 +1,25 @@
+"""Decisions on applications (Q3): the coordinator's note for the decision letter, who decided and when.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("applications", sa.Column("decision_note", sa.Text))
+    op.add_column("applications", sa.Column("decided_by", sa.Text))
+    op.add_column("applications", sa.Column("decided_at", sa.DateTime(timezone=True)))
+
+
+def downgrade():
+    op.drop_column("applications", "decided_at")
+    op.drop_column("applications", "decided_by")
+    op.drop_column("applications", "decision_note")
