@@ -13,7 +13,7 @@ from sqlalchemy import text
 from conftest import ALL_PERMISSIONS, make_actor
 from emulators.limesurvey.server import serve
 from emulators.limesurvey.state import Installation
-from piiri.errors import Conflict, NotFound, ValidationFailed
+from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.surveys.service import SurveysService
@@ -276,3 +276,50 @@ def test_q3_step2_conflicts_piiri_knows_overrides_with_reasons_and_balanced_auto
         return "application.conflict_overridden" in actions
 
     assert wait_for(override_audited, 15)
+
+
+def test_q3_g4_an_erased_applicants_reviews_stay_without_identity_and_a_reviewer_sees_only_theirs(
+    cluster, rpc
+):
+    """Q3/G4: a reviewer (the reviewer role, no permission) scores their assigned application over the
+    bus; another application is NotFound for them; after the applicant is erased the application is
+    pseudonymised and the round's results still count the review, with no applicant left."""
+    expert = make_actor("ulkopuolinen", permissions=(), roles=("reviewer",))
+    made = a_round(cluster)
+    cluster.surveys.set_rubric(made["id"], {"criteria": [{"name": "Laatu", "weight": 1, "minimum": 3}]})
+    criterion = cluster.surveys.get_round(made["id"])["criteria"][0]["id"]
+    people = [cluster.contacts.create_contact({"first_name": n, "last_name": "Poistuva"})["id"] for n in "AB"]
+    apps = [
+        cluster.surveys.add_application(made["id"], {"contact_id": p, "title": f"Hanke {p[:4]}"})
+        for p in people
+    ]
+    reviewer = cluster.surveys.add_reviewer(made["id"], {"user_id": expert.id, "username": expert.username})
+    cluster.surveys.assign_reviewer(
+        made["id"], {"application_id": apps[0]["id"], "reviewer_id": reviewer["id"]}
+    )
+    cluster.surveys.update_round(made["id"], {"phase": "review"})
+    with rpc(expert, timeout=30) as portal:
+        assert [item["application_id"] for item in portal.surveys.my_reviews()["items"]] == [apps[0]["id"]]
+        with pytest.raises(NotFound):
+            portal.surveys.my_review(apps[1]["id"])
+        with pytest.raises(PermissionDenied):
+            portal.contacts.get_contact(people[0])  # no registry permission at all
+        shown = portal.surveys.my_review(apps[0]["id"])
+        assert "contact_id" not in shown and shown["title"] == apps[0]["title"]
+        portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 2, "comment": "Heikko"}}, True)
+        with pytest.raises(Conflict):
+            portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 5}}, True)  # submitted: locked
+    with pytest.raises(PermissionDenied):  # the portal is for reviewers only
+        cluster.surveys.my_reviews()
+
+    cluster.contacts.request_erasure(people[0], "the applicant asked (Q3 G4)")
+
+    def pseudonymised():
+        rows = cluster.surveys.list_applications(made["id"])["items"]
+        return next((row for row in rows if row["id"] == apps[0]["id"] and row["pseudonymised_at"]), None)
+
+    assert wait_for(pseudonymised, 30)
+    results = cluster.surveys.round_results(made["id"])["items"]
+    erased = next(item for item in results if item["application_id"] == apps[0]["id"])
+    assert erased["title"] is None and erased["reviews"] == 1 and erased["average"] == 40.0
+    assert erased["flags"]["under_minimum"] == [criterion]  # the score stays, without identity
