@@ -189,6 +189,7 @@ applications = Table(
     Column("created_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("pseudonymised_at", DateTime(timezone=True)),
+    Column("applicant_name", Text),  # shown to reviewers only when the round is not blind
     Column("decision_note", Text),  # the coordinator's note, shown in the decision letter
     Column("decided_by", Text),
     Column("decided_at", DateTime(timezone=True)),

@@ -306,6 +306,10 @@ def test_q3_g4_an_erased_applicants_reviews_stay_without_identity_and_a_reviewer
             portal.contacts.get_contact(people[0])  # no registry permission at all
         shown = portal.surveys.my_review(apps[0]["id"])
         assert "contact_id" not in shown and shown["title"] == apps[0]["title"]
+        assert shown["applicant_name"] is None  # blind by default
+        cluster.surveys.update_round(made["id"], {"blind": False})
+        assert portal.surveys.my_review(apps[0]["id"])["applicant_name"] == "A Poistuva"
+        cluster.surveys.update_round(made["id"], {"blind": True})
         portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 2, "comment": "Heikko"}}, True)
         with pytest.raises(Conflict):
             portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 5}}, True)  # submitted: locked

@@ -83,6 +83,15 @@ class ApplicationsRpc(SurveysCore):
             self.db.session.rollback()
             raise ValidationFailed(contract.ROUND_INVALID, errors)
 
+    def _applicant_name(self, contact_id):
+        """The applicant's display name (kept for rounds that are not blind), or applicant_not_found."""
+        try:
+            return self.contacts.get_contact(contact_id).get("display_name")
+        except NotFound:
+            raise ValidationFailed(
+                contract.APPLICATION_INVALID, {"contact_id": [contract.APPLICANT_NOT_FOUND]}
+            ) from None
+
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_round(self, data):
         actor = self.context.require(MANAGE)
@@ -186,10 +195,7 @@ class ApplicationsRpc(SurveysCore):
         if errors:
             raise ValidationFailed(contract.APPLICATION_INVALID, errors)
         contact_id = str(values["contact_id"])
-        if not self.contacts.contact_exists(contact_id):
-            raise ValidationFailed(
-                contract.APPLICATION_INVALID, {"contact_id": [contract.APPLICANT_NOT_FOUND]}
-            )
+        applicant_name = self._applicant_name(contact_id)
         row_values = {
             "round_id": found["id"],
             "contact_id": values["contact_id"],
@@ -197,6 +203,7 @@ class ApplicationsRpc(SurveysCore):
             "texts": values["texts"],
             "language": values["language"],
             "source": "piiri",
+            "applicant_name": applicant_name,
             "created_by": actor.username,
         }
         with self.db.transaction() as session:
@@ -232,6 +239,14 @@ class ApplicationsRpc(SurveysCore):
         if not waiting:
             return {"added": 0, "skipped": 0}
         responses = self.limesurvey.run(export_after(link["sid"], min(waiting) - 1))
+        names = {}
+        for response in responses:
+            contact_id = waiting.get(response["id"])
+            if contact_id is not None and contact_id not in names:
+                try:
+                    names[contact_id] = self.contacts.get_contact(str(contact_id)).get("display_name")
+                except NotFound:  # erased or merged away since: no name to keep
+                    names[contact_id] = None
         added, skipped = 0, 0
         with self.db.transaction() as session:
             self._round(round_id, for_update=True)
@@ -249,6 +264,7 @@ class ApplicationsRpc(SurveysCore):
                     "language": language if language in contract.APPLICATION_LANGUAGES else "fi",
                     "source": "survey",
                     "response_id": response["id"],
+                    "applicant_name": names.get(contact_id),
                     "created_by": actor.username,
                 }
                 row, _ = storage.insert_application(session, values, [])

@@ -1,5 +1,5 @@
 """A reviewer's scores (Q3), with no I/O: checking them against the round's rubric, and what a reviewer may
-see of an application (only the fields the round releases; no applicant identity when blind)."""
+see of an application (only the fields the round releases; the applicant's name only when not blind)."""
 
 import math
 
@@ -48,6 +48,8 @@ def released_view(round_, application, files):
             for item in files
         ] if "attachments" in released else [],
         "language": application["language"],
+        # Only when the round is not blind: who applied (their name as entered, nothing else of them).
+        "applicant_name": None if round_.get("blind", True) else application.get("applicant_name"),
     }  # fmt: skip
 
 

@@ -154,7 +154,7 @@ def pseudonymise_of_contact(session, contact_id):
     session.execute(
         update(applications)
         .where(A.id.in_(ids))
-        .values(contact_id=None, title=None, texts={}, pseudonymised_at=clock.now())
+        .values(contact_id=None, title=None, texts={}, applicant_name=None, pseudonymised_at=clock.now())
     )
     return len(ids)
 

@@ -35,9 +35,13 @@ def test_q3_a_reviewer_sees_only_released_fields_and_no_applicant():
     view = scoring.released_view(round_, application, files)
     assert view == {
         "id": "a", "round_id": "r", "round_name": "Kierros", "title": None, "texts": {"plan": "P"},
-        "labels": {"plan": "Suunnitelma"}, "attachments": [], "language": "sv",
+        "labels": {"plan": "Suunnitelma"}, "attachments": [], "language": "sv", "applicant_name": None,
     }  # fmt: skip
     assert "anna" not in str(view) and "staff" not in str(view)
     assert scoring.released_fields_read(round_, application) == ["plan"]
     round_["released_fields"] = ["plan", "title", "attachments"]
     assert scoring.released_view(round_, application, files)["attachments"][0]["filename"] == "x.pdf"
+    application["applicant_name"] = "Anna Aalto"
+    assert scoring.released_view(round_, application, files)["applicant_name"] is None  # blind by default
+    round_["blind"] = False
+    assert scoring.released_view(round_, application, files)["applicant_name"] == "Anna Aalto"
