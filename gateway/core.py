@@ -20,14 +20,19 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request, Response
 
 from gateway import api_tokens, audit_scope, auth, proxies
+from gateway.accounts import totp_enabled
 from gateway.auth import Principal
 from gateway.base import OPTIONAL_SERVICES, SERVICES, signature_error
-from gateway.roles import AUDIT_VIEW, DELETE, EDIT
+from gateway.roles import AUDIT_VIEW, DELETE, EDIT, is_reviewer
 from gateway.secret_box import SecretKeys
 from gateway.web_helpers import (
     FLASH_COOKIE,
+    HOME_PATH,
+    TOTP_SETUP_PATH,
     CsrfFailed,
     LoginRequired,
+    ReviewerHome,
+    TotpSetupRequired,
     current_path,
     delete_cookie,
     error_status,
@@ -161,6 +166,8 @@ class GatewayCore:
                 {"username": principal.user["username"]},
             )
         self.check_api_csrf(request, principal)
+        if is_reviewer(principal.user):  # Q3: an outside expert has the reviewer portal only
+            raise PermissionDenied("review.portal_only", {"role": "reviewer"})
         return self.act_as(principal, permission)
 
     def check_api_csrf(self, request: Request, principal: Principal) -> None:
@@ -172,13 +179,25 @@ class GatewayCore:
         """The logged-in web user (session cookie only, never a bearer token), or None."""
         return auth.principal_for(self.db.session, request.cookies.get(auth.SESSION_COOKIE), "web")
 
-    def web_principal(self, request: Request, permission: str | None = None) -> Principal:
-        """The logged-in web user of a page (LoginRequired without one), acting as them."""
+    def web_principal(
+        self, request: Request, permission: str | None = None, reviewer_ok: bool = False
+    ) -> Principal:
+        """The logged-in web user of a page (LoginRequired without one), acting as them.
+
+        A reviewer (Q3) without two-factor login is sent to set it up (TotpSetupRequired) and, with it,
+        refused every page but those that pass ``reviewer_ok`` (the reviewer portal, their own account)."""
         principal = self.session_principal(request)
         if principal is None:
             raise LoginRequired()
         if principal.user.get("must_change_password"):
             raise PasswordChangeRequired("Choose a new password first.")  # web_page sends them to the form
+        if is_reviewer(principal.user):
+            if not totp_enabled(principal.user) and request.path != TOTP_SETUP_PATH:
+                raise TotpSetupRequired("review.totp_required")
+            if not reviewer_ok and request.path == HOME_PATH:
+                raise ReviewerHome("review.portal_only")
+            if not reviewer_ok:
+                raise PermissionDenied("review.portal_only", {"role": "reviewer"})
         return self.act_as(principal, permission)
 
     # --- the services over the bus ------------------------------------------------------------------

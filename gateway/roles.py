@@ -50,7 +50,10 @@ BUILTIN_ROLE_ROWS = (
     ("mailer", "Viestijä", "Mailer", (VIEW, EXPORT, MAIL_SEND)),
     ("treasurer", "Taloudenhoitaja", "Treasurer", (VIEW, EDIT, EXPORT, MANAGE_INVOICES)),
     ("dpo", "Tietosuojavastaava", "Data protection officer", (VIEW, EXPORT, AUDIT_VIEW, GDPR_OFFICER)),
+    # Q3: an outside expert (migration 0004): no registry permission; only the reviewer portal, with TOTP.
+    ("reviewer", "Arvioija", "Reviewer", ()),
 )
+REVIEWER_ROLE = "reviewer"
 BUILTIN_ROLES = tuple(code for code, _, _, _ in BUILTIN_ROLE_ROWS)
 
 
@@ -63,6 +66,11 @@ def restore_builtin_roles(connection):
         for code, fi, en, permissions in BUILTIN_ROLE_ROWS
     ]
     connection.execute(pg_insert(roles).values(rows).on_conflict_do_nothing(index_elements=["code"]))
+
+
+def is_reviewer(user):
+    """Whether the user is an outside expert (Q3): every route but the reviewer portal's refuses them."""
+    return bool(user) and user.get("role") == REVIEWER_ROLE
 
 
 def permission_label(code, language="fi"):

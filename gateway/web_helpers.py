@@ -29,6 +29,8 @@ GATEWAY_DIR = Path(__file__).resolve().parent
 STATIC_DIR = GATEWAY_DIR / "static"
 FLASH_COOKIE = "piiri_flash"
 PASSWORD_CHANGE_PATH = "/account/password"
+TOTP_SETUP_PATH = "/account/totp"
+REVIEW_PATH = "/review"
 FLASH_KEYS = (
     "flash.logged_out",
     "flash.created",
@@ -59,6 +61,14 @@ FORM_GROUPS = (
 
 class LoginRequired(Exception):
     """Raised by a page that needs a logged-in user; the page wrapper redirects to /login."""
+
+
+class TotpSetupRequired(PermissionDenied):
+    """A reviewer (Q3) without two-factor login: web_page sends them to set it up, and nowhere else."""
+
+
+class ReviewerHome(PermissionDenied):
+    """A reviewer (Q3) landing on the dashboard after the login: web_page sends them to the portal."""
 
 
 class CsrfFailed(PermissionDenied):
@@ -416,6 +426,10 @@ def web_page(method):
             return login_redirect(request)
         except PasswordChangeRequired:  # after an admin's reset: nothing else until a new password (S1)
             return see_other(PASSWORD_CHANGE_PATH)
+        except TotpSetupRequired:  # Q3: a reviewer sets up two-factor login before anything else
+            return see_other(TOTP_SETUP_PATH)
+        except ReviewerHome:  # Q3: a reviewer's home is the reviewer portal
+            return see_other(REVIEW_PATH)
         except PiiriError as exc:
             return self.error_page(request, exc)
         except Exception as exc:

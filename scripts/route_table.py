@@ -74,6 +74,8 @@ def audit_text(route, audit, writes):
         return f"counted read: {reason}"
     if kind == "staff_read":
         return f"staff read, audited: {reason}"
+    if kind == "reviewer_read":
+        return f"reviewer's read, audited: {reason}"
     return "personal read" if kind == "personal" else f"no personal data: {reason}"
 
 

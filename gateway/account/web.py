@@ -195,7 +195,7 @@ class AccountWebRoutes(AccountCalls):
     @http("GET", ACCOUNT_PATH)
     @web_page
     def web_account(self, request):
-        return self.account_page(request, self.web_principal(request))
+        return self.account_page(request, self.web_principal(request, reviewer_ok=True))
 
     @http("GET", PASSWORD_PATH)
     @web_page
@@ -233,7 +233,7 @@ class AccountWebRoutes(AccountCalls):
     @http("GET", "/account/totp")
     @web_page
     def web_account_totp_form(self, request):
-        principal = self.web_principal(request)
+        principal = self.web_principal(request, reviewer_ok=True)
         if accounts.totp_enabled(principal.user):
             return see_other(ACCOUNT_PATH)  # already on: the account page offers to turn it off
         setup = accounts_totp.totp_setup(self.db.session, principal.user["id"])
@@ -242,7 +242,7 @@ class AccountWebRoutes(AccountCalls):
     @http("POST", "/account/totp")
     @web_page
     def web_account_totp_enable(self, request):
-        principal = self.web_principal(request)
+        principal = self.web_principal(request, reviewer_ok=True)
         require_csrf(request, principal)
         try:
             secret = accounts_totp.enable_totp(

@@ -26,9 +26,10 @@ def migration():
 def test_c6_catalogue_and_builtin_roles_match_the_migration():
     module = migration()
     assert tuple(module.ALL) == roles.PERMISSION_CODES
-    assert [(code, fi, en, tuple(perms)) for code, fi, en, perms in module.BUILTIN_ROLES] == [
-        (code, fi, en, tuple(perms)) for code, fi, en, perms in roles.BUILTIN_ROLE_ROWS
-    ]
+    # Migration 0002's six, then the reviewer (Q3, migration 0004) with no registry permission at all.
+    assert [(code, fi, en, tuple(perms)) for code, fi, en, perms in module.BUILTIN_ROLES] + [
+        ("reviewer", "Arvioija", "Reviewer", ())
+    ] == [(code, fi, en, tuple(perms)) for code, fi, en, perms in roles.BUILTIN_ROLE_ROWS]
     for code in roles.PERMISSION_CODES:
         assert roles.permission_label(code, "fi") != code and roles.permission_label(code, "en") != code
     # Least privilege: only the admin role manages users; read-only only views.

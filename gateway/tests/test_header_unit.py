@@ -100,7 +100,7 @@ def test_the_menus_keep_the_permission_gates_and_an_empty_menu_is_left_out():
     }  # fmt: skip
     staff = header({"contacts.view", "contacts.edit", "contacts.export", "contacts.import", "audit.view"})
     assert menu_ids(staff) == ["contacts", "transfer", "communication", "data-protection"]
-    assert {"nav-imports", "nav-exports", "nav-surveys", "nav-audit"} <= link_ids(staff)
+    assert {"nav-imports", "nav-exports", "nav-surveys", "nav-applications", "nav-audit"} <= link_ids(staff)
     assert not {"nav-mailing", "nav-erasures", "nav-data-protection", "nav-admin"} & link_ids(staff)
     # Import & export leads to exports first when the user may not import.
     exporter = header({"contacts.view", "contacts.export"})

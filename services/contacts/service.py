@@ -220,6 +220,23 @@ class ContactRecordsRpc(ContactsCore):
         return bool(parsed and (storage.get_contact(session, parsed) or redirect_target(session, parsed)))
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def conflict_ties(self, contact_ids, group_ids=()):
+        """Q3 conflicts of interest: for each of ``contact_ids`` (at most 10,000) the organisations it is
+        affiliated with or is (as an organisation, its people's), its partner in a couple, and which of
+        ``group_ids`` it is a current member of: {contact id: {"organisations", "partners", "groups"}}.
+        Ids only, audited as one read of the contacts named."""
+        actor = self.context.require("contacts.view")
+        keys = sorted({key for key in (storage.parse_id(v) for v in list(contact_ids or [])[:10_000]) if key})
+        groups = sorted({key for key in (storage.parse_id(v) for v in list(group_ids or [])[:1000]) if key})
+        if keys and actor.scoped:  # C6: a contact out of the caller's scope has no ties for them
+            keys = sorted(scopes.visible_ids(self.db.session, actor, keys))
+        ties = storage.conflict_ties(self.db.session, keys, groups)
+        self.db.session.rollback()
+        if keys:
+            self.audit.read(actor, "contact.conflict_ties_read", "contact", [str(key) for key in keys])
+        return ties
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
     def contacts_out_of_scope(self, ids):
         """Of ``ids`` (any strings), those naming a contact the caller may not see: what an audit trail
         shown to a scoped user must hide (issue 12 item 7b). [] for an unscoped caller; no personal data."""

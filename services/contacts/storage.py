@@ -4,6 +4,8 @@ import uuid
 
 from sqlalchemy import and_, case, delete, func, insert, literal, not_, or_, select, text, tuple_, update
 
+from piiri import clock
+from services.contacts import models
 from services.contacts.contract import parse_id  # noqa: F401  (storage.parse_id for the service's modules)
 from services.contacts.models import contacts, search_words
 from services.contacts.person.storage import ACTIVE_STATUSES
@@ -427,3 +429,41 @@ def count_contacts(session):
 
 def ping(session):
     return session.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def conflict_ties(session, contact_ids, group_ids):
+    """{contact id: {"organisations": [ids], "partners": [ids], "groups": [ids]}} (Q3 conflicts of
+    interest): an organisation counts for itself and for the people affiliated with it (not ended)."""
+    ties = {str(key): {"organisations": set(), "partners": set(), "groups": set()} for key in contact_ids}
+    if not contact_ids:
+        return {}
+    today = clock.today()
+    a = models.affiliations.c
+    current = or_(a.ends_on.is_(None), a.ends_on >= today)
+    query = select(a.person_id, a.organisation_id).where(
+        current, or_(a.person_id.in_(contact_ids), a.organisation_id.in_(contact_ids))
+    )
+    for person_id, organisation_id in session.execute(query):
+        if str(person_id) in ties:
+            ties[str(person_id)]["organisations"].add(str(organisation_id))
+        if str(organisation_id) in ties:
+            ties[str(organisation_id)]["organisations"].add(str(organisation_id))
+    c = models.couple_members.c
+    partner = models.couple_members.alias("partner")
+    query = (
+        select(c.contact_id, partner.c.contact_id)
+        .join(partner, and_(partner.c.couple_id == c.couple_id, partner.c.contact_id != c.contact_id))
+        .where(c.contact_id.in_(contact_ids))
+    )
+    for contact_id, partner_id in session.execute(query):
+        ties[str(contact_id)]["partners"].add(str(partner_id))
+    if group_ids:
+        m = models.memberships.c
+        query = select(m.contact_id, m.group_id).where(
+            m.contact_id.in_(contact_ids),
+            m.group_id.in_(group_ids),
+            or_(m.ends_on.is_(None), m.ends_on >= today),
+        )
+        for contact_id, group_id in session.execute(query):
+            ties[str(contact_id)]["groups"].add(str(group_id))
+    return {key: {name: sorted(values) for name, values in found.items()} for key, found in ties.items()}

@@ -1,7 +1,8 @@
 """The surveys service's part of G3 and G4, a feature of the surveys service.
 
 What it holds about a person: their participant entries (name, e-mail, language, invited/reminded/
-completed), the responses taken in from them (mapped answers) and the changes those proposed.
+completed), the responses taken in from them (mapped answers), the changes those proposed and their
+applications (Q3: round, title, texts, state, attachments' names).
 
 G4: ``on_erasure_requested`` (durable queue ``piiri.erasure.surveys``) first erases the person at
 LimeSurvey: the responses linked to them (by their participant token, ``get_response_ids`` +
@@ -10,6 +11,11 @@ LimeSurvey: the responses linked to them (by their participant token, ``get_resp
 rows (and the published outbox rows naming the person) and reports the counts, the proof of what was deleted
 where. LimeSurvey unreachable: the message is retried (then dead-lettered), and the erasure stays pending
 until it is done. Idempotent.
+
+Applications (Q3) are pseudonymised, not deleted: the applicant, title, texts and attachments go, the row
+stays with its round and state, so a round's counts, its decisions and the reviewers' scores of it stay
+true for the others who applied (scores are about the application, not the person), without identity. A
+reviewer whose own contact is erased stays a reviewer (a user account), without the link to the contact.
 
 G3: ``personal_data`` lists all of it (audited).
 """
@@ -25,6 +31,8 @@ from piiri import outbox as outbox_rows
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.surveys import models
+from services.surveys.applications import review_storage
+from services.surveys.applications import storage as application_storage
 from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
 from services.surveys.participants import storage as participant_storage
@@ -46,6 +54,7 @@ PARTICIPANT_SHOWN = (
 )
 RESPONSE_SHOWN = ("sid", "title", "response_id", "submitted_at", "answers", "outcome")
 PROPOSAL_SHOWN = ("changes", "state", "created_at", "decided_at")
+APPLICATION_SHOWN = ("round_name", "title", "texts", "language", "source", "state", "created_at")
 
 
 def _json(value):
@@ -104,6 +113,8 @@ class SurveysErasure(SurveysCore):
         session = self.db.session
         participants = participant_storage.of_contact(session, key) if key else []
         responses, proposals = response_storage.of_contact(session, key) if key else ([], [])
+        applications = application_storage.of_contact(session, key) if key else []
+        reviewing = review_storage.of_contact(session, key) if key else []
         session.rollback()
         self.audit.read(
             actor,
@@ -114,6 +125,7 @@ class SurveysErasure(SurveysCore):
                 "participants": len(participants),
                 "responses": len(responses),
                 "proposals": len(proposals),
+                "applications": len(applications),
             },
         )
         return {
@@ -128,6 +140,21 @@ class SurveysErasure(SurveysCore):
                 ],
                 "survey_proposals": [
                     {name: _json(row[name]) for name in PROPOSAL_SHOWN} for row in proposals
+                ],
+                "applications": [
+                    {
+                        **{name: _json(row[name]) for name in APPLICATION_SHOWN},
+                        "attachments": [item["filename"] for item in row["attachments"]],
+                    }
+                    for row in applications
+                ],
+                "application_reviewers": [
+                    {
+                        "round_id": str(row["round_id"]),
+                        "username": row["username"],
+                        "created_at": _json(row["created_at"]),
+                    }
+                    for row in reviewing
                 ],
             },
         }
@@ -152,11 +179,15 @@ class SurveysErasure(SurveysCore):
             responses_deleted, proposals_deleted = (
                 response_storage.delete_of_contact(session, key) if key else (0, 0)
             )
+            applications = application_storage.pseudonymise_of_contact(session, key) if key else 0
+            reviewers = review_storage.forget_contact(session, key) if key else 0
             outbox_deleted = forget_published(session, str(key)) if key else 0
         summary = {
             "participants": participants_deleted,
             "responses": responses_deleted,
             "proposals": proposals_deleted,
+            "applications_pseudonymised": applications,
+            "reviewer_contacts_forgotten": reviewers,
             "outbox_rows_deleted": outbox_deleted,
             "limesurvey_participants_deleted": remote["participants"],
             "limesurvey_responses_deleted": remote["responses"],

@@ -1,6 +1,6 @@
 """contacts_merged (C11) in the surveys service, a feature of the surveys service: the participant entries,
-responses and proposed changes of each merged contact become the survivor's, so the survivor's access
-report lists them and erasing the survivor erases them (at LimeSurvey too)."""
+responses, proposed changes and applications (Q3) of each merged contact become the survivor's, so the
+survivor's access report lists them and erasing the survivor erases them (at LimeSurvey too)."""
 
 import uuid
 
@@ -8,6 +8,7 @@ from nameko.events import event_handler
 
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
+from services.surveys.applications import storage as application_storage
 from services.surveys.core import SurveysCore
 from services.surveys.participants import storage as participant_storage
 from services.surveys.responses import storage as response_storage
@@ -33,4 +34,5 @@ class SurveysMerge(SurveysCore):
         with self.db.transaction() as session:
             moved = participant_storage.move_to_survivor(session, survivor, merged)
             moved += response_storage.move_to_survivor(session, survivor, merged)
+            moved += application_storage.move_to_survivor(session, survivor, merged)
         return moved

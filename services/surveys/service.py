@@ -1,5 +1,6 @@
-"""Nameko entrypoints of the surveys service (Q1, Q2): LimeSurvey surveys linked to Piiri, their participants
-pushed from a group or saved search, invitations and reminders, and responses taken into the registry.
+"""Nameko entrypoints of the surveys service (Q1, Q2, Q3): LimeSurvey surveys linked to Piiri, their
+participants pushed from a group or saved search, invitations and reminders, responses taken into the
+registry, and application rounds with their rubric and applications (applications/).
 
 Every feature (FEATURES) subclasses SurveysCore (core.py: the dependencies). The features live in links/,
 participants/, responses/ (rpc.py, rules.py, storage.py), erasure.py and merge.py; LimeSurvey is reached
@@ -13,6 +14,10 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS
 from services.surveys import models
+from services.surveys.applications.decisions_rpc import DecisionsRpc
+from services.surveys.applications.portal_rpc import ReviewPortalRpc
+from services.surveys.applications.review_rpc import ReviewersRpc
+from services.surveys.applications.rpc import ApplicationsRpc
 from services.surveys.core import SurveysCore
 from services.surveys.erasure import SurveysErasure
 from services.surveys.links.rpc import LinksRpc
@@ -31,7 +36,18 @@ class SurveysUpkeep(SurveysCore):
         return "pong"
 
 
-FEATURES = (SurveysUpkeep, SurveysErasure, SurveysMerge, LinksRpc, ParticipantsRpc, ResponsesRpc)
+FEATURES = (
+    SurveysUpkeep,
+    SurveysErasure,
+    SurveysMerge,
+    LinksRpc,
+    ParticipantsRpc,
+    ResponsesRpc,
+    ApplicationsRpc,
+    ReviewersRpc,
+    ReviewPortalRpc,
+    DecisionsRpc,
+)
 
 
 class SurveysService(*FEATURES):  # type: ignore[misc]

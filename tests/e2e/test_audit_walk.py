@@ -33,6 +33,9 @@ PERSONAL, NO_PERSONAL_DATA, WRITE = "personal", "no_personal_data", "write"
 # A number derived from contacts (issue 12 item 4): counts with narrowing filters recover a person's
 # details, so every count answered leaves one ``contact.counted`` record naming the query and the number.
 COUNTED = "counted"
+# Q3: the reviewer portal refuses the walk's admin; a reviewer's reads there are audited against the
+# applicant, which tests/e2e/test_reviewers_api.py checks as a reviewer.
+REVIEWER_READ = "reviewer_read"
 STAFF_READ = "staff_read"  # staff accounts, user groups, API tokens: audited reads (issue 12 item 7i)
 PASSWORD = "auditoitu kävely 2026"
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -44,6 +47,7 @@ SETTINGS = "configuration only: no contact's data"
 EXPORT_JOBS = "export jobs: format, selection criteria, columns, progress; no rows"
 IMPORT_JOBS = "import jobs: file name, column headings, counts, progress; no rows"
 SURVEYS = "linked surveys: LimeSurvey ids, titles, mappings, counts; no participant"
+ROUNDS = "application rounds: names, fields, rubric, deadlines, counts; no applicant"
 ERASURES = "erasure requests: a contact id, who asked, why, each service's progress; the data is gone"
 
 # "METHOD /path": (class, why). Every GET and every read done with POST is listed here by name; the
@@ -277,6 +281,39 @@ ROUTE_AUDIT = {
     # --- imports (I1): the file's rows are audited as reads of the import ---
     "GET /api/v1/imports": (NO_PERSONAL_DATA, IMPORT_JOBS),
     "GET /api/v1/imports/<import_id>": (NO_PERSONAL_DATA, IMPORT_JOBS),
+    # --- application rounds (Q3) ---
+    "GET /api/v1/application-rounds": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /api/v1/application-rounds/<round_id>": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /applications": (NO_PERSONAL_DATA, ROUNDS),
+    "GET /api/v1/application-rounds/<round_id>/results": (PERSONAL, "the round's results by application"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter": (
+        PERSONAL,
+        "the decision letter to the applicant",
+    ),
+    "GET /applications/<round_id>/<application_id>/letter": (
+        PERSONAL,
+        "the decision letter to the applicant",
+    ),
+    "GET /review": (REVIEWER_READ, "the reviewer's assigned applications: released titles, no applicant"),
+    "GET /review/<application_id>": (REVIEWER_READ, "an assigned application's released fields"),
+    "GET /review/<application_id>/attachments/<attachment_id>": (REVIEWER_READ, "an assigned attachment"),
+    "GET /api/v1/application-rounds/<round_id>/reviewers": (PERSONAL, "reviewers and their own contacts"),
+    "GET /api/v1/application-rounds/<round_id>/assignments": (
+        NO_PERSONAL_DATA,
+        "who reviews which application: ids, usernames, override reasons; no applicant",
+    ),
+    "GET /api/v1/application-rounds/<round_id>/applications": (PERSONAL, "a round's applications and whose"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>": (PERSONAL, "an application"),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        PERSONAL,
+        "an application's attachment",
+    ),
+    "GET /applications/<round_id>": (PERSONAL, "a round's applications and whose"),
+    "GET /applications/<round_id>/<application_id>": (PERSONAL, "an application and its applicant"),
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": (
+        PERSONAL,
+        "an application's attachment",
+    ),
     # --- surveys (Q1, Q2) ---
     "GET /api/v1/surveys/remote": (NO_PERSONAL_DATA, SURVEYS),
     "GET /api/v1/surveys": (NO_PERSONAL_DATA, SURVEYS),
@@ -495,6 +532,27 @@ WRITE_ROUTES = {
     "POST /api/v1/survey-proposals/<proposal_id>:reject",
     "POST /surveys",
     "POST /surveys/<link_id>/action",
+    "POST /api/v1/application-rounds",
+    "PATCH /api/v1/application-rounds/<round_id>",
+    "DELETE /api/v1/application-rounds/<round_id>",
+    "PUT /api/v1/application-rounds/<round_id>/rubric",
+    "POST /api/v1/application-rounds/<round_id>/applications",
+    "POST /api/v1/application-rounds/<round_id>/applications:import",
+    "DELETE /api/v1/application-rounds/<round_id>/applications/<application_id>",
+    "POST /applications",
+    "POST /applications/<round_id>",
+    "POST /applications/<round_id>/applications",
+    "POST /applications/<round_id>/<application_id>/delete",
+    "POST /applications/<round_id>/review",
+    "POST /applications/<round_id>/<application_id>/decision",
+    "POST /api/v1/application-rounds/<round_id>/applications/<application_id>/decision",
+    "POST /review/<application_id>",
+    "POST /api/v1/application-rounds/<round_id>/reviewers",
+    "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>",
+    "POST /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>/declarations",
+    "POST /api/v1/application-rounds/<round_id>/assignments",
+    "POST /api/v1/application-rounds/<round_id>/assignments:auto",
+    "DELETE /api/v1/application-rounds/<round_id>/assignments/<assignment_id>",
     "POST /surveys/proposals/<proposal_id>",
     "POST /settings/custom-fields",
     "POST /settings/custom-fields/<field_id>",
@@ -519,6 +577,11 @@ PATH_SEED = {
     "filename": "css",
     "action": "remove",
     "link_id": "survey_link",
+    "reviewer_id": "application_reviewer",
+    "assignment_id": "application_assignment",
+    "round_id": "application_round",
+    "application_id": "application",
+    "attachment_id": "application_attachment",
     "proposal_id": "survey_proposal",
     "list_id": "mailing_list",
     "invoice_id": "invoice",
@@ -585,6 +648,14 @@ ID_ONLY = {
 # Reads recorded naming what was asked for, not every id in the answer. The audit log shows ids, actions
 # and field names, never values: the contact whose trail it is, the user whose actions.
 NAMED_SUBJECTS = {
+    # Q3: a round's page lists its applications (titles) and an attachment is the applicant's file: each
+    # read names the applicant, whose id the answer itself need not show.
+    "GET /applications/<round_id>": "anna",
+    "GET /api/v1/application-rounds/<round_id>/results": "anna",
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": "anna",
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        "anna"
+    ),
     "GET /api/v1/contacts/<contact_id>/audit": "anna",
     "GET /api/v1/contacts/<contact_id>/readers": "anna",
     "GET /audit": "anna",
@@ -753,6 +824,67 @@ def seed_survey(api, seeded, installation):
     assert synced.json()["responses"] == {"proposed": 1}, synced.text
     proposal = api.get("/api/v1/survey-proposals").json()["items"][0]["id"]
     return {"survey_link": link_id, "survey_proposal": proposal}
+
+
+def seed_applications(api, seeded, engines):
+    """Issue 16 Q3: a round with a rubric and anna's application with an attachment; {name: id}."""
+    made = api.post(
+        "/api/v1/application-rounds",
+        json={"name": "Kävelyapuraha", "form_fields": [{"key": "plan", "label": "Suunnitelma"}]},
+    )
+    assert made.status_code == 201, made.text
+    round_id = made.json()["id"]
+    rubric = {"criteria": [{"name": "Laatu", "weight": 2, "minimum": 2}]}
+    assert api.put(f"/api/v1/application-rounds/{round_id}/rubric", json=rubric).status_code == 200
+    application = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications",
+        json={
+            "contact_id": seeded["anna"],
+            "title": "Kävelykoulu",
+            "texts": {"plan": "Kävelemme joka päivä"},
+            "attachments": [
+                {"filename": "plan.txt", "content_type": "text/plain", "content_base64": "a8OkdmVseQ=="}
+            ],
+        },
+    )
+    assert application.status_code == 201, application.text
+    from sqlalchemy.orm import Session
+
+    from gateway.users import create_user
+    from piiri.errors import Conflict
+
+    with Session(engines["gateway"]) as session:  # an outside expert, whose own contact is jose
+        try:
+            reviewer = str(
+                create_user(session, username="walk_reviewer", password=PASSWORD, role="reviewer")["id"]
+            )
+        except Conflict:  # left from an earlier run
+            session.rollback()
+            reviewer = session.execute(
+                text("SELECT id::text FROM users WHERE username = 'walk_reviewer'")
+            ).scalar()
+    added = api.post(
+        f"/api/v1/application-rounds/{round_id}/reviewers",
+        json={"user_id": reviewer, "contact_id": seeded["jose"]},
+    )
+    assert added.status_code == 201, added.text
+    assigned = api.post(
+        f"/api/v1/application-rounds/{round_id}/assignments",
+        json={"application_id": application.json()["id"], "reviewer_id": added.json()["id"]},
+    )
+    assert assigned.status_code == 201, assigned.text
+    decided = api.post(
+        f"/api/v1/application-rounds/{round_id}/applications/{application.json()['id']}/decision",
+        json={"decision": "accept", "note": "Tervetuloa kävelemään"},
+    )
+    assert decided.status_code == 200, decided.text
+    return {
+        "application_reviewer": added.json()["id"],
+        "application_assignment": assigned.json()["id"],
+        "application_round": round_id,
+        "application": application.json()["id"],
+        "application_attachment": application.json()["attachments"][0]["id"],
+    }
 
 
 def seed_billing(api, seeded):
@@ -959,6 +1091,7 @@ def walk_system(config, databases, engines):
     seeded = seed(api, engines)
     seeded.update(seed_jobs(api))
     seeded.update(seed_survey(api, seeded, limesurvey.installation))
+    seeded.update(seed_applications(api, seeded, engines))
     seeded.update(seed_mailing(system, api, engines, emulator))
     seeded.update(seed_billing(api, seeded))
     yield system, api, web, seeded

@@ -60,6 +60,8 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
         "survey_participants": [],
         "survey_responses": [],
         "survey_proposals": [],
+        "applications": [],
+        "application_reviewers": [],
     }
     assert report["services"]["contacts"]["contact"]["email"] == "paivi@example.fi"
     assert {"contact.created", "contact.viewed"} <= {

@@ -36,6 +36,9 @@ FIELDS, AUTOMATIONS, GDPR = "fields.manage", "automations.manage", "gdpr.officer
 IMPORT, EXPORT = "contacts.import", "contacts.export"
 MAIL = "mail.send"
 INVOICES = "invoices.manage"
+# Q3: the reviewer portal is for users with the reviewer role only (no built-in role here has it;
+# tests/e2e/test_reviewers_api.py walks every route as a reviewer).
+REVIEWER_PORTAL = "reviewer-role"
 
 # "METHOD /path": what a caller needs. A tuple needs every permission in it.
 ROUTE_PERMISSIONS = {
@@ -369,6 +372,48 @@ ROUTE_PERMISSIONS = {
     "GET /surveys/<link_id>": (EXPORT, VIEW),
     "POST /surveys/<link_id>/action": EXPORT,
     "POST /surveys/proposals/<proposal_id>": EDIT,
+    # --- application rounds (Q3): reading rounds and applications contacts.view, managing them
+    # contacts.edit ---
+    "GET /api/v1/application-rounds": VIEW,
+    "POST /api/v1/application-rounds": EDIT,
+    "GET /api/v1/application-rounds/<round_id>": VIEW,
+    "PATCH /api/v1/application-rounds/<round_id>": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>": EDIT,
+    "PUT /api/v1/application-rounds/<round_id>/rubric": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications": VIEW,
+    "POST /api/v1/application-rounds/<round_id>/applications": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/applications:import": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>": VIEW,
+    "DELETE /api/v1/application-rounds/<round_id>/applications/<application_id>": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/attachments/<attachment_id>": (
+        VIEW
+    ),
+    "GET /api/v1/application-rounds/<round_id>/reviewers": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/reviewers": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/reviewers/<reviewer_id>/declarations": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/assignments": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/assignments": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/assignments:auto": EDIT,
+    "DELETE /api/v1/application-rounds/<round_id>/assignments/<assignment_id>": EDIT,
+    "POST /applications/<round_id>/review": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/results": EDIT,
+    "POST /api/v1/application-rounds/<round_id>/applications/<application_id>/decision": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter": EDIT,
+    "POST /applications/<round_id>/<application_id>/decision": EDIT,
+    "GET /applications/<round_id>/<application_id>/letter": EDIT,
+    "GET /applications": VIEW,
+    "GET /review": REVIEWER_PORTAL,
+    "GET /review/<application_id>": REVIEWER_PORTAL,
+    "POST /review/<application_id>": REVIEWER_PORTAL,
+    "GET /review/<application_id>/attachments/<attachment_id>": REVIEWER_PORTAL,
+    "POST /applications": EDIT,
+    "GET /applications/<round_id>": VIEW,
+    "POST /applications/<round_id>": EDIT,
+    "POST /applications/<round_id>/applications": EDIT,
+    "GET /applications/<round_id>/<application_id>": VIEW,
+    "POST /applications/<round_id>/<application_id>/delete": EDIT,
+    "GET /applications/<round_id>/<application_id>/attachments/<attachment_id>": VIEW,
     # --- invoicing (B1-B4): every route needs invoices.manage, checked by the billing service ---
     "GET /api/v1/billing/fee-types": INVOICES,
     "POST /api/v1/billing/fee-types": INVOICES,

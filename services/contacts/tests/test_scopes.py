@@ -25,7 +25,7 @@ SCOPE_CHECKED = set(
     automation_history list_alt_names add_alt_name remove_alt_name list_statuses add_status
     update_status remove_status mark_deceased unmark_deceased link_couple unlink_couple
     set_custom_values export_page survey_recipients_page mailing_audience payer_page
-    upsert_batch match_import_rows undo_import check_group_target contacts_out_of_scope
+    upsert_batch match_import_rows undo_import check_group_target contacts_out_of_scope conflict_ties
     list_affiliations list_organisation_people add_affiliation update_affiliation remove_affiliation
     set_photo get_photo remove_photo contact_changes add_members_matching end_memberships_matching
     """.split()

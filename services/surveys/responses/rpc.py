@@ -19,7 +19,6 @@ field errors; the rest of the batch goes on. Each response is stored once (link,
 import logging
 import uuid
 
-from citric.exceptions import LimeSurveyStatusError
 from nameko.rpc import rpc
 from nameko.timer import timer
 
@@ -27,6 +26,7 @@ from piiri.context import Actor
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PiiriError, ValidationFailed
 from services.surveys import contract
 from services.surveys.core import SurveysCore, checked_page
+from services.surveys.limesurvey.exports import export_after
 from services.surveys.links import storage as link_storage
 from services.surveys.participants import states as participant_states
 from services.surveys.participants import storage as participant_storage
@@ -38,28 +38,10 @@ SYNC = "contacts.import"
 SYNC_CHECK_SECONDS = 10  # how often the timer looks for links whose SURVEY_SYNC_SECONDS have passed
 VIEW = "contacts.view"
 DECIDE = "contacts.edit"
-NO_DATA = "No Data, could not get max id."
 UPSERT_CHUNK = 1000  # responses per contacts.upsert_batch call
 CHUNKS_IN_FLIGHT = 2  # the next chunk is checked while the one before it is written (as the import worker)
 RESPONSE = contract.ResponseRow()
 PROPOSAL = contract.Proposal()
-
-
-def export_after(sid, last_id):
-    """An operation: the complete responses after ``last_id`` (none yet is [])."""
-
-    def export(client):
-        try:
-            raw = client.export_responses(
-                sid, file_format="json", completion_status="complete", from_response_id=last_id + 1
-            )
-        except LimeSurveyStatusError as exc:
-            if exc.args and exc.args[0] == NO_DATA:
-                return []
-            raise
-        return rules.parse_export(raw)
-
-    return export
 
 
 class ResponsesRpc(SurveysCore):
