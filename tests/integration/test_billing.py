@@ -128,7 +128,8 @@ def test_b1_b2_b3_single_invoice_pdf_finvoice_and_credit_note(billing, clean_dat
     note = billing.billing.credit_invoice(invoice["id"])
     assert note["kind"] == "credit_note" and note["number"] == 1001 and note["total"] == "-95.17"
     assert note["credited_invoice_id"] == invoice["id"]
-    assert billing.billing.get_invoice(invoice["id"])["status"] == "credited"
+    credited = billing.billing.get_invoice(invoice["id"])
+    assert credited["status"] == "credited" and credited["open_amount"] == "0.00"  # nothing owed any more
     with pytest.raises(Conflict):
         billing.billing.credit_invoice(invoice["id"])
     again = billing.billing.create_invoice({"contact_id": anna, "fee_type_id": membership["id"]})

@@ -66,7 +66,10 @@ def _json(value):
 def invoice_view(invoice, lines=None):
     view = {name: _json(invoice.get(name)) for name in INVOICE_FIELDS}
     charges = Decimal(invoice.get("reminder_fees") or 0) + Decimal(invoice.get("reminder_interest") or 0)
-    view["open_amount"] = money.text(Decimal(invoice["total"]) + charges - Decimal(invoice["paid_amount"]))
+    # A credited invoice owes nothing: what was paid on it is the payer's credit (shown negative, as an
+    # overpayment's excess is).
+    owed = Decimal(0) if invoice.get("status") == "credited" else Decimal(invoice["total"]) + charges
+    view["open_amount"] = money.text(owed - Decimal(invoice["paid_amount"]))
     if lines is not None:
         view["lines"] = [line_view(line) for line in lines]
     return view
