@@ -29,6 +29,7 @@ REVIEWER_ROUTES = {
     "GET /review",
     "GET /review/<application_id>",
     "POST /review/<application_id>",
+    "POST /review/<application_id>/conflict",
     "GET /review/<application_id>/attachments/<attachment_id>",
     "GET /account",
     "GET /account/totp",
