@@ -56,7 +56,17 @@ PARTICIPANT_SHOWN = (
 )
 RESPONSE_SHOWN = ("sid", "title", "response_id", "submitted_at", "answers", "outcome")
 PROPOSAL_SHOWN = ("changes", "state", "created_at", "decided_at")
-APPLICATION_SHOWN = ("round_name", "title", "texts", "language", "source", "state", "created_at")
+APPLICATION_SHOWN = (
+    "round_name",
+    "title",
+    "texts",
+    "language",
+    "source",
+    "state",
+    "created_at",
+    "decision_note",
+    "decided_at",
+)
 
 
 def _json(value):
