@@ -79,8 +79,11 @@ def _lines(text):
     return "<br/>".join(_escaped(line) for line in str(text).splitlines())
 
 
+FILE_WORDS = {"fi": "paatos", "sv": "beslut", "en": "decision"}  # ASCII: a header's file name
+
+
 def filename(letter):
-    return f"{words(letter['language'])['document'].lower()}-{letter['application_id'][:8]}.pdf"
+    return f"{FILE_WORDS.get(letter['language'], 'paatos')}-{letter['application_id'][:8]}.pdf"
 
 
 def render(letter, applicant_name, organisation):
