@@ -26,7 +26,7 @@ from tests.integration.test_data_protection import seed_purposes
 
 MAILER = make_actor(
     "subscription-mailer",
-    permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer"),
+    permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer", "contacts.import"),
 )
 LINK = re.compile(r"(https?://\S+/subscribe/(\S+)/confirm/(\S+))")
 BASE = "https://piiri.example"
@@ -183,3 +183,46 @@ def test_m3_an_existing_contact_is_matched_expired_links_and_personal_data(syste
     assert staff.mailing.personal_data(other["id"])["sections"]["mailing_subscriptions"] == []
     assert public.mailing.subscription_link(*link)["state"] == "expired"
     assert uuid.UUID(known["id"])
+
+
+def test_m3_erasure_deletes_confirmed_and_pending_subscriptions_and_empties_their_mails(
+    system, smtp, engines
+):
+    staff, public = system
+    first, _ = a_list(staff, "Kevätkirje")
+    second, _ = a_list(staff, "Syyskirje")
+    tokens = [
+        staff.mailing.update_subscription_form(item["id"], {"enabled": True})["token"]
+        for item in (first, second)
+    ]
+    eero = {"email": "eero@example.fi", "first_name": "Eero", "last_name": "Erase"}
+    public.mailing.submit_subscription(tokens[0], eero, "10.0.0.5", BASE)
+    [mail] = mails_to(smtp, "eero@example.fi")
+    assert public.mailing.confirm_subscription(*link_of(mail))["state"] == "confirmed"
+    public.mailing.submit_subscription(tokens[1], eero, "10.0.0.5", BASE)  # left pending
+    mails_to(smtp, "eero@example.fi", count=2)
+    contact_id = staff.contacts.match_import_rows(
+        [{"row": 1, "values": {"email": "eero@example.fi", "last_name": "x"}}], {"match_on": ["email"]}
+    )["rows"][0]["contact_id"]
+    held = staff.mailing.personal_data(contact_id)["sections"]["mailing_subscriptions"]
+    assert sorted((item["list_name"], item["status"]) for item in held) == [
+        ("Kevätkirje", "confirmed"),
+        ("Syyskirje", "pending"),
+    ]
+
+    staff.contacts.request_erasure(contact_id, "pyyntö")
+
+    def erased():
+        with engines["mailing"].connect() as conn:
+            left = conn.execute(
+                text(
+                    "SELECT count(*) FROM subscriptions WHERE contact_id = :id OR lower(email) = 'eero@example.fi'"
+                ),
+                {"id": contact_id},
+            ).scalar_one()
+            addressed = conn.execute(
+                text("SELECT count(*) FROM mail_messages WHERE recipient = 'eero@example.fi'")
+            ).scalar_one()
+        return left == 0 and addressed == 0
+
+    assert wait_for(erased, 30)
