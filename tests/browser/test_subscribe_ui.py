@@ -1,7 +1,8 @@
 """M3 in headless Chromium: the subscription form's card on a list's page (switch, share link, snippet,
 counts), the hosted page filled and sent like a person (after the minimum fill time), the confirmation
 link opened from the mail the SMTP emulator caught, confirmed with its button, and opened again
-("already confirmed"); axe-core finds nothing serious on them. Screenshots at 1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-subscribe)."""
+("already confirmed"); axe-core finds nothing serious on them. Screenshots at 1,400 and 390 px
+($PIIRI_SCREENS, default /tmp/screens-subscribe)."""
 
 import os
 import re
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from emulators.smtp.server import serve
-from tests.browser.axe import assert_accessible
 from services.mailing.worker import MailingWorker
+from tests.browser.axe import assert_accessible
 from tests.browser.test_web_ui import log_in
 from tests.conftest import ADMIN_PASSWORD, start_system
 from tests.events import wait_for

@@ -216,7 +216,8 @@ def test_m3_erasure_deletes_confirmed_and_pending_subscriptions_and_empties_thei
         with engines["mailing"].connect() as conn:
             left = conn.execute(
                 text(
-                    "SELECT count(*) FROM subscriptions WHERE contact_id = :id OR lower(email) = 'eero@example.fi'"
+                    "SELECT count(*) FROM subscriptions"
+                    " WHERE contact_id = :id OR lower(email) = 'eero@example.fi'"
                 ),
                 {"id": contact_id},
             ).scalar_one()
