@@ -7,6 +7,7 @@ confirmed, or that it expired with a way to subscribe again).
 Every post gets the same answer whatever happened (a bot, a rate limit, an address already on the list:
 never revealed), except a mistyped address. The gateway acts as the system for the mailing service."""
 
+import functools
 import logging
 
 from gateway.core import GatewayCore
@@ -16,11 +17,28 @@ from gateway.subscribe import guard
 from gateway.subscribe.links import page_url, public_base
 from gateway.web_helpers import html_response, render_html, see_other
 from piiri.context import SYSTEM
-from piiri.errors import Conflict, NotFound, PiiriError, ValidationFailed
+from piiri.errors import NotFound, PiiriError, ValidationFailed
 from services.mailing.contract.subscriptions import CONFIRMED, EXPIRED, PENDING
 
 log = logging.getLogger(__name__)
 FIELDS = ("email", "first_name", "last_name")
+
+
+def public_page(method):
+    """A public page: the system acts; a service away or failing shows a plain "try again later" page in
+    the reader's language (503), never the staff's error page or JSON."""
+
+    @functools.wraps(method)
+    def page(self, request, *args, **kwargs):
+        self.context.act_as(SYSTEM)
+        try:
+            return method(self, request, *args, **kwargs)
+        except PiiriError as exc:
+            log.warning("subscribe: %s failed: %s", request.path[:80], exc.message)
+            language = public_language(request)
+            return self.subscribe_render("subscribe/unavailable.html", language, 503, down=True)
+
+    return page
 
 
 def public_language(request):
@@ -53,13 +71,13 @@ class PublicSubscribeRoutes(GatewayCore):
         )
 
     @http("GET", "/subscribe/<token>")
+    @public_page
     def subscribe_form(self, request, token):
-        self.context.act_as(SYSTEM)
         return self.subscribe_page(request, token, public_language(request))
 
     @http("POST", "/subscribe/<token>")
+    @public_page
     def subscribe_submit(self, request, token):
-        self.context.act_as(SYSTEM)
         language = public_language(request)
         values = {name: request.form.get(name, "").strip() for name in FIELDS}
         sent = see_other(f"/subscribe/{token}/sent?lang={language}")
@@ -86,27 +104,24 @@ class PublicSubscribeRoutes(GatewayCore):
             return self.subscribe_page(request, token, language, 422, values, errors)
         except NotFound:
             return self.subscribe_render("subscribe/unavailable.html", language, 404)
-        except (Conflict, PiiriError) as exc:
-            log.warning("subscribe: form %s could not take a subscription: %s", token[:20], exc.message)
-            return self.subscribe_render("subscribe/unavailable.html", language, 503, down=True)
         return sent
 
     @http("GET", "/subscribe/<token>/sent")
+    @public_page
     def subscribe_sent(self, request, token):
-        self.context.act_as(SYSTEM)
         language = public_language(request)
         return self.subscribe_render("subscribe/sent.html", language, token=token)
 
     @http("GET", "/subscribe/<token>/confirm/<code>")
+    @public_page
     def subscribe_link(self, request, token, code):
-        self.context.act_as(SYSTEM)
         language = public_language(request)
         answer = self.call("mailing", "subscription_link", token, code)
         return self.subscribe_state_page(language, token, code, answer)
 
     @http("POST", "/subscribe/<token>/confirm/<code>")
+    @public_page
     def subscribe_confirm(self, request, token, code):
-        self.context.act_as(SYSTEM)
         language = public_language(request)
         answer = self.call("mailing", "confirm_subscription", token, code)
         return self.subscribe_state_page(language, token, code, answer)

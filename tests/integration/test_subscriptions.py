@@ -85,6 +85,9 @@ def test_m3_submit_mail_confirm_consent_and_audience(system, smtp, engines):
         mailing_list["id"], {"enabled": True, "consent_texts": texts}
     )
     assert form["enabled"] and form["consent_version"] == 2 and form["consent_texts"] == texts
+    [second, first] = form["versions"]
+    assert second["version"] == 2 and second["texts"] == texts and second["created_by"] == MAILER.username
+    assert first["version"] == 1 and "Uutiskirje" in first["texts"]["fi"]  # the default, kept
     same = staff.mailing.update_subscription_form(mailing_list["id"], {"consent_texts": texts})
     assert same["consent_version"] == 2  # the same texts: no new version
     shown = public.mailing.public_subscription_form(form["token"], "sv")
@@ -227,3 +230,45 @@ def test_m3_erasure_deletes_confirmed_and_pending_subscriptions_and_empties_thei
         return left == 0 and addressed == 0
 
     assert wait_for(erased, 30)
+
+
+@pytest.fixture
+def strict_limits(run_services, rpc, engines, smtp):
+    seed_purposes(engines)
+    settings = {
+        "SMTP_HOST": smtp.host,
+        "SMTP_PORT": smtp.smtp_port,
+        "SMTP_FROM": "posti@piiri.example",
+        "SUBSCRIBE_IP_PER_HOUR": 2,
+        "SUBSCRIBE_EMAIL_PER_HOUR": 2,
+    }
+    run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
+    with rpc(MAILER) as staff, rpc(SYSTEM) as public:
+        yield staff, public
+
+
+def test_m3_rate_limits_per_client_and_per_address_answer_the_same_and_send_nothing(strict_limits, smtp):
+    staff, public = strict_limits
+    first, _ = a_list(staff, "Rajattu")
+    second, _ = a_list(staff, "Toinen")
+    one, two = (
+        staff.mailing.update_subscription_form(item["id"], {"enabled": True})["token"]
+        for item in (first, second)
+    )
+    accepted = {"status": "accepted"}
+    # one client address: the third post within the hour does nothing
+    for number in range(3):
+        assert (
+            public.mailing.submit_subscription(one, {"email": f"r{number}@example.fi"}, "10.9.9.9", BASE)
+            == accepted
+        )
+    mails_to(smtp, "r1@example.fi")
+    # one e-mail address from many clients, over two lists: the third post does nothing
+    assert public.mailing.submit_subscription(one, {"email": "sama@example.fi"}, "10.1.1.1", BASE) == accepted
+    assert public.mailing.submit_subscription(two, {"email": "sama@example.fi"}, "10.1.1.2", BASE) == accepted
+    mails_to(smtp, "sama@example.fi", count=2)
+    assert public.mailing.submit_subscription(two, {"email": "sama@example.fi"}, "10.1.1.3", BASE) == accepted
+    assert not wait_for(
+        lambda: smtp.mailbox.to("r2@example.fi") or len(smtp.mailbox.to("sama@example.fi")) > 2, 3
+    )
+    assert staff.mailing.subscription_form(first["id"])["counts"]["pending"] == 3  # r0, r1, sama

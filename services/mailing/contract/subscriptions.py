@@ -64,6 +64,13 @@ class SubscriptionFormInput(Schema):
     )
 
 
+class ConsentTextVersion(Schema):
+    version = fields.Integer()
+    texts = fields.Dict(keys=fields.String(), values=fields.String())
+    created_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
 class SubscriptionForm(Schema):
     """A list's form as staff see it."""
 
@@ -75,6 +82,11 @@ class SubscriptionForm(Schema):
     enabled = fields.Boolean()
     consent_version = fields.Integer(metadata={"description": "The current consent text's version."})
     consent_texts = fields.Dict(keys=fields.String(), values=fields.String())
+    versions = fields.List(
+        fields.Nested(ConsentTextVersion),
+        metadata={"description": "Every version of the consent texts, newest first; a consent's text_version "
+                  "is '<list id>:<version>'."},
+    )  # fmt: skip
     source_kind = fields.String(metadata={"description": "group: a confirmed subscriber joins the group."})
     counts = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "pending, confirmed"}

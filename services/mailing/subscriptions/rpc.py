@@ -105,6 +105,7 @@ class SubscriptionsRpc(MailingCore):
                 "list_name": mailing_list["name"],
                 "source_kind": mailing_list["source_kind"],
                 "consent_texts": storage.texts_of(session, form["list_id"], form["consent_version"]),
+                "versions": storage.versions_of(session, form["list_id"]),
                 "counts": storage.counts(session, form["list_id"]),
             }
         )

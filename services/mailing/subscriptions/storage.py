@@ -60,6 +60,17 @@ def texts_of(session, list_id, version):
     return dict(row.texts) if row else {}
 
 
+def versions_of(session, list_id):
+    """Every version of the list's consent texts, newest first (a consent names the version it was given
+    under: what the person saw stays readable)."""
+    query = (
+        select(subscription_consent_texts)
+        .where(subscription_consent_texts.c.list_id == list_id)
+        .order_by(subscription_consent_texts.c.version.desc())
+    )
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
 def update_form(session, list_id, values):
     query = (
         update(subscription_forms)
