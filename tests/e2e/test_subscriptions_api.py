@@ -15,7 +15,7 @@ from tests.conftest import ADMIN_PASSWORD, System
 from tests.events import wait_for
 
 STAMP = re.compile(r'name="ts" value="([^"]+)"')
-LINK = re.compile(r"https?://[^/\s]+(/subscribe/\S+/confirm/\S+)")
+LINK = re.compile(r"https?://[^/\s]+(/subscribe/\S+/confirm/[^\s?]+)\?lang=fi")
 
 
 @pytest.fixture

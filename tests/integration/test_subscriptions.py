@@ -28,7 +28,7 @@ MAILER = make_actor(
     "subscription-mailer",
     permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer", "contacts.import"),
 )
-LINK = re.compile(r"(https?://\S+/subscribe/(\S+)/confirm/(\S+))")
+LINK = re.compile(r"(https?://\S+/subscribe/([^\s/]+)/confirm/([^\s?]+)\?lang=(fi|sv|en))")
 BASE = "https://piiri.example"
 
 
@@ -142,6 +142,7 @@ def test_m3_an_existing_contact_is_matched_expired_links_and_personal_data(syste
     )
     [mail] = mails_to(smtp, "OLLI@example.fi")
     assert mail["subject"] == "Confirm your subscription: Tiedote"
+    assert LINK.search(mail["text"]).group(4) == "en"  # its pages in the subscriber's language
     assert public.mailing.confirm_subscription(*link_of(mail))["state"] == "confirmed"
     members = staff.contacts.members(group["id"])["items"]
     ids = [item.get("contact_id") or item.get("id") for item in members]

@@ -197,7 +197,7 @@ class SubscriptionsRpc(MailingCore):
             subject, body = rules.confirmation_mail(
                 values["language"],
                 form["name"],
-                rules.confirm_link(base_url, form["token"], code),
+                rules.confirm_link(base_url, form["token"], code, values["language"]),
                 expires_at,
                 smtp.from_name,
             )

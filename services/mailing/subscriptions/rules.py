@@ -172,8 +172,9 @@ def confirmation_mail(language, list_name, link, expires_at, sender):
     return words["subject"].format(**values), words["body"].format(**values)
 
 
-def confirm_link(base_url, token, code):
-    return f"{str(base_url).rstrip('/')}/subscribe/{token}/confirm/{code}"
+def confirm_link(base_url, token, code, language):
+    """The link in the mail; its pages speak the subscriber's language."""
+    return f"{str(base_url).rstrip('/')}/subscribe/{token}/confirm/{code}?lang={language}"
 
 
 def consent_note(list_name):

@@ -92,8 +92,8 @@ def test_m3_the_consent_text_in_the_readers_language_else_finnish_then_english()
 
 
 def test_m3_the_confirmation_mail_in_the_subscribers_language_with_the_link():
-    link = rules.confirm_link("https://piiri.example/", "tok", "code")
-    assert link == "https://piiri.example/subscribe/tok/confirm/code"
+    link = rules.confirm_link("https://piiri.example/", "tok", "code", "sv")
+    assert link == "https://piiri.example/subscribe/tok/confirm/code?lang=sv"
     subject, body = rules.confirmation_mail("sv", "Nyheter", link, NOW + timedelta(hours=48), "Förening rf")
     assert subject == "Bekräfta din prenumeration: Nyheter"
     assert link in body and "09.12.2026 12:00 UTC" in body and body.rstrip().endswith("Förening rf")
