@@ -1,6 +1,7 @@
 """Tables of the mailing database (migrations/ creates exactly this): mailing lists and what each holds at
 Campaign Monitor, the contacts pushed there, the contacts flagged by bounces and unsubscribes (M5), the
-sync runs with their row failures, the transactional mails sent through SMTP (B3), and the outbox."""
+sync runs with their row failures, the transactional mails sent through SMTP (B3), the subscription forms
+with their pending and confirmed subscriptions (M3), and the outbox."""
 
 from sqlalchemy import (
     Boolean,
@@ -156,6 +157,76 @@ mail_messages = Table(
     Index("mail_messages_due", "next_attempt_at", postgresql_where=text("status IN ('queued', 'sending')")),
     Index("mail_messages_contact", "contact_id"),
     Index("mail_messages_reference", "reference_kind", "reference_id"),
+)
+
+# M3: a list's subscription form (its public token, on or off) and its consent texts, one row per version
+# (a consent records the version it was given under).
+subscription_forms = Table(
+    "subscription_forms",
+    metadata,
+    Column(
+        "list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("token", Text, nullable=False, unique=True),
+    Column("enabled", Boolean, nullable=False, server_default=text("false")),
+    Column("consent_version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+subscription_consent_texts = Table(
+    "subscription_consent_texts",
+    metadata,
+    Column(
+        "list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("texts", JSONB, nullable=False),  # {fi, sv, en}
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# M3: a submission waiting for its confirmation (e-mail and names: personal data, deleted after expiry,
+# in the access report, erased) and, once confirmed, the record that the contact subscribed (the
+# address and names emptied: the contact holds them). ``code_hash``: SHA-256 of the link's code.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", Text, nullable=False, unique=True),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("email", Text),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("language", Text, nullable=False, server_default="fi"),
+    Column("consent_version", Integer, nullable=False),
+    Column("mail_id", UUID(as_uuid=True)),
+    Column("contact_id", UUID(as_uuid=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('pending', 'confirmed')", name="subscriptions_status"),
+    Index(
+        "subscriptions_pending",
+        "list_id",
+        func.lower(text("email")),
+        postgresql_where=text("status = 'pending'"),
+    ),
+    Index("subscriptions_expiry", "expires_at", postgresql_where=text("status = 'pending'")),
+    Index("subscriptions_contact", "contact_id"),
+)
+
+# M3: submissions counted for the rate limits, by keyed digest of the client address or the e-mail
+# address (never the values), kept a day.
+subscription_attempts = Table(
+    "subscription_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),  # ip | email
+    Column("digest", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("subscription_attempts_key", "kind", "digest", "at"),
 )
 
 outbox = outbox_table(metadata)

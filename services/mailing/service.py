@@ -2,7 +2,8 @@
 saved search, their consent-gated audiences, full syncs (run by MailingWorker, worker.py) and incremental ones
 (queued by contact events), bounce and unsubscribe flags from Campaign Monitor's webhooks, and the person's
 part of the access report and the erasure, and transactional mail through SMTP (B3: the queue, the message
-log, DSN bounces; sent by MailingWorker). Thin: the feature folders hold the rest; every feature subclasses
+log, DSN bounces; sent by MailingWorker), and subscription forms with double opt-in (M3). Thin: the
+feature folders hold the rest; every feature subclasses
 MailingCore (core.py). tests/unit/test_service_composition.py enforces it."""
 
 from nameko.rpc import rpc
@@ -13,6 +14,7 @@ from services.mailing.core import MailingCore
 from services.mailing.erasure import MailingErasure
 from services.mailing.flags.rpc import FlagsRpc
 from services.mailing.lists.rpc import ListsRpc
+from services.mailing.subscriptions.rpc import SubscriptionsRpc
 from services.mailing.sync.events import IncrementalSyncEvents
 from services.mailing.transactional.rpc import TransactionalMailRpc
 
@@ -30,7 +32,15 @@ class PingRpc(MailingCore):
 
 # The features of the mailing service, in one place: the service is exactly these (and so are its RPC
 # methods and event handlers).
-FEATURES = (PingRpc, ListsRpc, FlagsRpc, TransactionalMailRpc, IncrementalSyncEvents, MailingErasure)
+FEATURES = (
+    PingRpc,
+    ListsRpc,
+    FlagsRpc,
+    TransactionalMailRpc,
+    IncrementalSyncEvents,
+    MailingErasure,
+    SubscriptionsRpc,
+)
 
 
 class MailingService(*FEATURES):  # type: ignore[misc]

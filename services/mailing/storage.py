@@ -57,16 +57,16 @@ def held(session, contact_id):
         mail_messages.c.failed_at,
     ).where(mail_messages.c.contact_id == contact_id)
     return {
-        "mailing_lists": [_plain(row) for row in _dicts(session.execute(lists))],
+        "mailing_lists": [plain(row) for row in _dicts(session.execute(lists))],
         "mailing_mails": [
-            _plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
+            plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
         ],
-        "mailing_flags": [_plain(row) for row in _dicts(session.execute(flags))],
-        "mailing_sync_failures": [_plain(row) for row in _dicts(session.execute(failures))],
+        "mailing_flags": [plain(row) for row in _dicts(session.execute(flags))],
+        "mailing_sync_failures": [plain(row) for row in _dicts(session.execute(failures))],
     }
 
 
-def _plain(row):
+def plain(row):
     return {
         key: (
             value.isoformat()

@@ -228,6 +228,15 @@ ROUTE_PERMISSIONS = {
     "POST /api/v1/mailing/webhooks/<list_id>/<secret>": SECRET_IN_PATH,
     "POST /api/v1/mailing/bounces/<secret>": SECRET_IN_PATH,
     "GET /api/v1/mailing/mails": MAIL,
+    # M3: a list's subscription form (staff), its hosted page and confirmation link (anyone)
+    "GET /api/v1/mailing-lists/<list_id>/subscription-form": MAIL,
+    "PATCH /api/v1/mailing-lists/<list_id>/subscription-form": MAIL,
+    "POST /mailing/<list_id>/subscription-form": MAIL,
+    "GET /subscribe/<token>": PUBLIC,
+    "POST /subscribe/<token>": PUBLIC,
+    "GET /subscribe/<token>/sent": PUBLIC,
+    "GET /subscribe/<token>/confirm/<code>": PUBLIC,
+    "POST /subscribe/<token>/confirm/<code>": PUBLIC,
     "GET /api/v1/saved-searches": VIEW,
     "POST /api/v1/saved-searches": VIEW,
     "GET /api/v1/saved-searches/<search_id>": VIEW,
@@ -400,12 +409,15 @@ ROUTE_PERMISSIONS = {
     "GET /api/v1/application-rounds/<round_id>/results": EDIT,
     "POST /api/v1/application-rounds/<round_id>/applications/<application_id>/decision": EDIT,
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter.pdf": EDIT,
     "POST /applications/<round_id>/<application_id>/decision": EDIT,
     "GET /applications/<round_id>/<application_id>/letter": EDIT,
+    "GET /applications/<round_id>/<application_id>/letter.pdf": EDIT,
     "GET /applications": VIEW,
     "GET /review": REVIEWER_PORTAL,
     "GET /review/<application_id>": REVIEWER_PORTAL,
     "POST /review/<application_id>": REVIEWER_PORTAL,
+    "POST /review/<application_id>/conflict": REVIEWER_PORTAL,
     "GET /review/<application_id>/attachments/<attachment_id>": REVIEWER_PORTAL,
     "POST /applications": EDIT,
     "GET /applications/<round_id>": VIEW,
@@ -720,6 +732,9 @@ OWN_CSRF_FORMS = {"POST /login", "POST /login/totp"}
 # Refuse a missing or too-big file before they read the form (so a huge body is never parsed); without
 # the token they still change nothing.
 INPUT_FIRST = {"POST /contacts/<contact_id>/photo"}
+# M3: the public subscription forms are posted from other sites (the embedded snippet) and by people with
+# no session; they act as the system, never as a session's user: bot checks and the link's code guard them.
+PUBLIC_FORMS = {"POST /subscribe/<token>", "POST /subscribe/<token>/confirm/<code>"}
 
 
 def logged_in(base, cookies):
@@ -741,7 +756,7 @@ def test_s1_every_state_changing_form_and_cookie_api_call_needs_its_csrf_token(m
     cookies, _ = caller.new_web_session()
     for route in gateway_routes():
         method, rule = route.split(" ", 1)
-        if method == "GET" or route in OWN_CSRF_FORMS or route == "POST /api/v1/auth/token":
+        if method == "GET" or route in OWN_CSRF_FORMS | PUBLIC_FORMS or route == "POST /api/v1/auth/token":
             continue
         path = concrete_path(rule)
         if not logged_in(base, cookies):
