@@ -149,8 +149,9 @@ class CampaignsRpc(MailingCore):
         if row["status"] in ("sent", "dispatching"):
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        row = at_cm.ensure_created(self.db, account, self.config, row["id"])
-        account.call(account.campaigns(row["cm_campaign_id"]).send_preview, chosen, "fallback")
+        with at_cm.answered_plainly():
+            row = at_cm.ensure_created(self.db, account, self.config, row["id"])
+            account.call(account.campaigns(row["cm_campaign_id"]).send_preview, chosen, "fallback")
         return {"sent_to": chosen}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
@@ -209,7 +210,8 @@ class CampaignsRpc(MailingCore):
                 raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
             account = campaign_monitor.configure(self.config)
             try:
-                account.call(account.campaigns(row["cm_campaign_id"]).unschedule)
+                with at_cm.answered_plainly():
+                    account.call(account.campaigns(row["cm_campaign_id"]).unschedule)
             except ValidationFailed as exc:
                 if at_cm.cm_code(exc) != at_cm.NOT_SCHEDULED:
                     raise
@@ -280,7 +282,8 @@ class CampaignsRpc(MailingCore):
         if row["status"] not in ("sent", "scheduled") or not row["cm_campaign_id"]:
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        figures = at_cm.report(account, row)
+        with at_cm.answered_plainly():
+            figures = at_cm.report(account, row)
         with self.db.transaction() as session:
             row = storage.update_campaign(session, row["id"], {"report": figures, "report_at": func.now()})
         return campaign_view(row)

@@ -100,10 +100,19 @@ def freeze_recipients(session, campaign_id, list_ids):
         .distinct(func.lower(list_members.c.email))
         .order_by(func.lower(list_members.c.email), list_members.c.list_id)
     )
-    result = session.execute(
+    session.execute(
         insert(campaign_recipients).from_select(["campaign_id", "contact_id", "email", "list_id"], members)
     )
-    return result.rowcount
+    return _recipient_count(session, campaign_id)
+
+
+def _recipient_count(session, campaign_id):
+    query = (
+        select(func.count())
+        .select_from(campaign_recipients)
+        .where(campaign_recipients.c.campaign_id == campaign_id)
+    )
+    return session.execute(query).scalar_one()
 
 
 def recipients_of(session, campaign_id, limit, offset=0):
