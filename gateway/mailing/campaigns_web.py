@@ -77,7 +77,7 @@ class CampaignsWebRoutes(GatewayCore):
             principal,
             "mailing/template_form.html",
             status=status,
-            template=template,
+            mail_template=template,
             form=form or template or {"mjml": STARTER_MJML, "subject": "", "text": "Hei {{ first_name }}!\n"},
             merge_fields=merge_fields,
             errors=list(errors),
