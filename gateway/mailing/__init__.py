@@ -5,7 +5,12 @@ previews, test sends, sending, ledger and reports."""
 from gateway.core import Area
 from gateway.mailing.api import MailingApiRoutes
 from gateway.mailing.campaigns_api import CampaignsApiRoutes
-from gateway.mailing.campaigns_web import CampaignsWebRoutes
+from gateway.mailing.campaigns_web import CampaignsWebRoutes, mailing_timeline_lookup
 from gateway.mailing.web import MailingWebRoutes
 
-AREA = Area("mailing", routes=(MailingApiRoutes, MailingWebRoutes, CampaignsApiRoutes, CampaignsWebRoutes))
+AREA = Area(
+    "mailing",
+    routes=(MailingApiRoutes, MailingWebRoutes, CampaignsApiRoutes, CampaignsWebRoutes),
+    contact_sections=("mailing/_contact_section.html",),
+    template_extras=(mailing_timeline_lookup,),
+)

@@ -1,6 +1,7 @@
-"""M2 and M1 in headless Chromium: a mailer writes a template (an unknown merge field is refused with its
-line and field, then saved and previewed), makes a campaign of it for a synced mailing list, previews it
-for a chosen person at desktop and phone width, and sends a test (a bad address named). Screenshots at
+"""M2, M1 and M4 in headless Chromium: a mailer writes a template (an unknown merge field is refused with
+its line and field, then saved and previewed), makes a campaign of it for a synced mailing list, previews
+it for a chosen person at desktop and phone width, sends a test (a bad address named), sends it, pulls its
+report, and finds it on the person's page. Screenshots at
 1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-campaigns)."""
 
 import os
@@ -127,3 +128,20 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.fill("#mc-addresses", "testi@example.fi")
     browser.click("#mc-test-send")
     assert browser.text("#mc-notice") == "Testiviesti lähetettiin."
+
+    # M1, M4: sent (after its list is synced again), then on the person's page
+    browser.check("#mc-confirm")
+    browser.click("#mc-send")
+    assert browser.text("#mc-notice") == "Kampanja lähetetään, kun listat on synkronoitu."
+    for _ in range(100):
+        browser.reload()
+        if browser.text("#mc-status").startswith("Lähetetty"):
+            break
+        time.sleep(0.2)
+    assert browser.text("#mc-recipients").startswith("1")
+    browser.click("#mc-refresh-report")
+    assert browser.text("#mc-notice") == "Raportti haettiin Campaign Monitorista."
+    assert browser.text('#mc-report tr[data-figure="recipients"] td') == "1"
+    screens(browser, "campaign-sent")
+    browser.open(f"/contacts/{kerttu}")
+    assert "Syyskokous 2026" in browser.text("#contact-mailing-timeline")
