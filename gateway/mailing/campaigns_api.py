@@ -8,11 +8,11 @@ from gateway.base import int_arg, json_body
 from gateway.core import GatewayCore
 from gateway.http import http, json_response
 from gateway.mailing import schemas
-from gateway.openapi import api_operation
+from gateway.openapi import api_operation, file_response
 from gateway.roles import MAIL_SEND
 from piiri.context import SYSTEM
 
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8"}
 
 
 class CampaignsApiRoutes(GatewayCore):
@@ -237,21 +237,32 @@ class CampaignsApiRoutes(GatewayCore):
         self.api_principal(request, MAIL_SEND)
         return json_response(self.call("mailing", "contact_campaigns", contact_id))
 
-    @api_operation(
-        (
-            "A campaign's content as Campaign Monitor fetches it (HtmlUrl, TextUrl), with its "
-            "personalisation tags; the secret in the URL is the campaign's: else 404"
-        ),
-        public=True,
-        responses={200: "The HTML or the text"},
-        errors=(404,),
-    )
-    @http("GET", "/api/v1/mailing/campaign-content/<campaign_id>/<secret>.<any(html, txt):kind>")
-    def api_campaign_content(self, request, campaign_id, secret, kind):
+    def campaign_content_response(self, campaign_id, secret, kind):
         self.context.act_as(SYSTEM)
-        body = self.call(
-            "mailing", "campaign_content", campaign_id, secret, "html" if kind == "html" else "text"
-        )
+        body = self.call("mailing", "campaign_content", campaign_id, secret, kind)
         response = Response(body, status=200, content_type=CONTENT_TYPES[kind])
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    @api_operation(
+        (
+            "A campaign's HTML as Campaign Monitor fetches it (HtmlUrl), with its personalisation tags; the "
+            "secret in the URL is the campaign's: else 404"
+        ),
+        public=True,
+        responses={200: file_response("text/html")},
+        errors=(404,),
+    )
+    @http("GET", "/api/v1/mailing/campaign-content/<campaign_id>/<secret>.html")
+    def api_campaign_content_html(self, request, campaign_id, secret):
+        return self.campaign_content_response(campaign_id, secret, "html")
+
+    @api_operation(
+        "A campaign's plain text as Campaign Monitor fetches it (TextUrl); a wrong secret: 404",
+        public=True,
+        responses={200: file_response("text/plain")},
+        errors=(404,),
+    )
+    @http("GET", "/api/v1/mailing/campaign-content/<campaign_id>/<secret>.txt")
+    def api_campaign_content_text(self, request, campaign_id, secret):
+        return self.campaign_content_response(campaign_id, secret, "text")

@@ -170,13 +170,14 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
 
         # send: Bertta withdraws her consent just before; the audience is synced again at send time
         contacts.record_consent(bertta["id"], {"purpose": "newsletter", "given": False})
+        control(emulator, "/faults", {"status": 503, "count": 1, "path": "/send.json"})  # the worker retries
         first = mailing.send_campaign(campaign["id"])
         again = mailing.send_campaign(campaign["id"])  # a retried request: the same campaign on its way
         assert first["status"] == again["status"] == "syncing"
         sent = wait_status(cluster, campaign["id"], "sent")
         assert sent["recipients"] == 1
         assert mailing.send_campaign(campaign["id"])["status"] == "sent"
-        assert len(cm_requests(emulator, f"/campaigns/{cm_id}/send.json")) == 1  # sent once
+        assert len(cm_requests(emulator, f"/campaigns/{cm_id}/send.json")) == 2  # refused once, sent once
         assert [email for email, _ in held_at_cm.recipients] == ["anna@example.fi"]
 
         # who it was sent to, for ever: the ledger (reads audited), the access report, the timeline

@@ -43,6 +43,8 @@ def checked_input(data):
     raw_lists = data.get("list_ids")
     if isinstance(raw_lists, str):
         raw_lists = [raw_lists]
+    elif not isinstance(raw_lists, list):
+        raw_lists = []
     list_ids = list(dict.fromkeys(str(item).strip() for item in raw_lists or [] if str(item).strip()))
     if not list_ids or len(list_ids) > MAX_LISTS:
         problems["list_ids"] = [{"code": errors.CAMPAIGN_LISTS_REQUIRED, "params": {"max": MAX_LISTS}}]
