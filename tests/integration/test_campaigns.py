@@ -60,6 +60,8 @@ def campaigns(run_services, engines, emulator, config):  # noqa: F811 (the fixtu
         "MAILING_CM_RETRIES": 1,
         "MAILING_CM_BACKOFF": 0.05,
         "MAILING_CAMPAIGN_RETRY_SECONDS": 1,
+        "MAILING_REPORT_CHECK_SECONDS": 0.5,  # reports pulled on the workers' schedule too (M4)
+        "MAILING_REPORT_SECONDS": 3600,
         "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",
         "GDPR_SERVICES": "contacts,audit,mailing",
     }
@@ -221,7 +223,12 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         assert mailing.get_campaign(campaign["id"])["recipients"] == 1
 
 
-def test_m1_a_scheduled_campaign_is_handed_over_with_its_time_and_unscheduled(campaigns, rpc, emulator):  # noqa: F811
+def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and_sent_at_its_time(
+    campaigns,
+    rpc,
+    engines,
+    emulator,  # noqa: F811
+):
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
         group = contacts.create_group("Hallitus")
@@ -256,3 +263,18 @@ def test_m1_a_scheduled_campaign_is_handed_over_with_its_time_and_unscheduled(ca
         assert (at_cm.status, at_cm.send_date) == ("Scheduled", when.strftime("%Y-%m-%d %H:%M"))
         assert mailing.unschedule_campaign(campaign["id"])["status"] == "draft"
         assert at_cm.status == "Draft"
+
+        # scheduled again; its time comes: Campaign Monitor sends it and the ledger is frozen then
+        mailing.send_campaign(campaign["id"], when.isoformat())
+        wait_status(cluster, campaign["id"], "scheduled")
+        with engines["mailing"].begin() as conn:
+            conn.execute(
+                text("UPDATE campaigns SET send_at = now() - interval '1 second' WHERE id = :id"),
+                {"id": campaign["id"]},
+            )
+        at_cm.send_date = "2000-01-01 00:00"
+        sent = wait_status(cluster, campaign["id"], "sent")
+        assert sent["recipients"] == 1 and [email for email, _ in at_cm.recipients] == ["dora@example.fi"]
+        # M4 on the workers' schedule: the report of a sent campaign is pulled without asking
+        reported = wait_for(lambda: (c := mailing.get_campaign(campaign["id"]))["report"] and c, 15)
+        assert reported and reported["report"]["recipients"] == 1

@@ -9,6 +9,10 @@
   over with its SendDate and becomes ``scheduled``;
 * ``scheduled`` whose time has come: the ledger is frozen then and it is ``sent``.
 
+M4: ``refresh_reports`` (its own timer) pulls the report of each campaign sent in the last
+MAILING_REPORT_DAYS days again when it is older than MAILING_REPORT_SECONDS (the page's button pulls it at
+once); Campaign Monitor down: tried at the next turn.
+
 Campaign Monitor down, 429 or 5xx: the campaign keeps its state with the error noted and is tried again
 after MAILING_CAMPAIGN_RETRY_SECONDS. A retry never sends twice: the ledger is frozen once, and Campaign
 Monitor answers a second send with code 331 (already sent), which counts as done. Two workers do not
@@ -54,6 +58,25 @@ class Dispatcher:
             except PiiriError as exc:
                 log.warning("mailing: campaign %s failed: %s", campaign_id, exc.message)
                 self._note(campaign_id, exc, "failed")
+
+    def refresh_reports(self):
+        every = int(self.config.get("MAILING_REPORT_SECONDS", 3600))
+        days = int(self.config.get("MAILING_REPORT_DAYS", 30))
+        with self.db.transaction() as session:
+            due = storage.reports_due(session, every, days)
+        if not due:
+            return
+        account = campaign_monitor.configure(self.config)
+        for campaign_id in due:
+            with self.db.transaction() as session:
+                campaign = storage.get_campaign(session, campaign_id)
+            try:
+                figures = at_cm.report(account, campaign)
+            except PiiriError as exc:
+                log.warning("mailing: the report of campaign %s waits: %s", campaign_id, exc.message)
+                return
+            with self.db.transaction() as session:
+                storage.update_campaign(session, campaign_id, {"report": figures, "report_at": func.now()})
 
     def _note(self, campaign_id, exc, status):
         with self.db.transaction() as session:

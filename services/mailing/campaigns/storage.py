@@ -75,6 +75,22 @@ def due(session, retry_seconds, limit=20):
     return [row.id for row in session.execute(query)]
 
 
+def reports_due(session, every_seconds, days, limit=10):
+    """Sent campaigns of the last ``days`` whose report is older than ``every_seconds`` (or missing)."""
+    stale = campaigns.c.report_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, every_seconds)
+    query = (
+        select(campaigns.c.id)
+        .where(
+            campaigns.c.status == "sent",
+            campaigns.c.sent_at > func.now() - func.make_interval(0, 0, 0, days),
+            or_(campaigns.c.report_at.is_(None), stale),
+        )
+        .order_by(campaigns.c.report_at.asc().nulls_first())
+        .limit(limit)
+    )
+    return [row.id for row in session.execute(query)]
+
+
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
