@@ -2,11 +2,12 @@
 
 /mailing/templates (the templates), /mailing/templates/new and /mailing/templates/<id> (the form: name,
 subject, MJML body, text part, the merge fields; a refused save lists each problem with its line and
-field; a saved template shows its preview at desktop and phone width), /mailing/campaigns (the campaigns
-and a form for a new one), /mailing/campaigns/<id> (a contact to preview for, the preview at 600 and 375
-px, a test send, send now or at a time, unschedule, the report with a button that pulls it from Campaign
-Monitor, who it was sent to) and the preview documents the iframes show (their own strict CSP: no
-scripts, inline styles only, framed by Piiri's pages only).
+field; a saved template shows its preview at desktop and phone width, and can be archived),
+/mailing/campaigns (the campaigns and a form for a new one), /mailing/campaigns/<id> (a contact to
+preview for, the preview at 600 and 375 px, a test send, send now or at a time, unschedule, the report
+with a button that pulls it from Campaign Monitor, who it was sent to) and the preview documents the
+iframes show (their own strict CSP: no scripts, inline styles only, framed by Piiri's pages only). The
+contact page's Postitukset card (mailing_timeline_lookup) lists the campaigns sent to the person.
 """
 
 from datetime import datetime
@@ -85,7 +86,13 @@ class CampaignsWebRoutes(GatewayCore):
     def web_mail_templates(self, request):
         principal = self.web_principal(request, MAIL_SEND)
         found = self.call("mailing", "list_templates")
-        return self.web_render(request, principal, "mailing/templates.html", templates=found["items"])
+        return self.web_render(
+            request,
+            principal,
+            "mailing/templates.html",
+            templates=found["items"],
+            notice=request.args.get("notice"),
+        )
 
     def web_template_form(self, request, principal, template=None, form=None, errors=(), status=200):
         merge_fields = self.call("mailing", "list_templates")["merge_fields"]
@@ -139,6 +146,15 @@ class CampaignsWebRoutes(GatewayCore):
             template = self.call("mailing", "get_template", template_id)
             return self.web_template_form(request, principal, template, data, error_messages(exc, t), 422)
         return see_other(f"/mailing/templates/{template_id}?notice=saved")
+
+    @http("POST", "/mailing/templates/<template_id>/archive")
+    @web_page
+    def web_mail_template_archive(self, request, template_id):
+        """Archive a template: it leaves the list and new campaigns; campaigns made of it keep their copy."""
+        principal = self.web_principal(request, MAIL_SEND)
+        require_csrf(request, principal)
+        self.call("mailing", "archive_template", template_id)
+        return see_other("/mailing/templates?notice=archived")
 
     @http("GET", "/mailing/templates/<template_id>/preview")
     @web_page

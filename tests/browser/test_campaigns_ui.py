@@ -103,6 +103,9 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     assert browser.count("#preview-desktop") == 1 and browser.count("#preview-phone") == 1
     screens(browser, "template")
 
+    browser.open("/mailing/templates")
+    assert "Kokouskutsu" in browser.text("#mail-templates")
+    screens(browser, "templates")
     browser.open("/mailing/campaigns")
     browser.fill("#mc-name", "Syyskokous 2026")
     browser.fill("#mc-from-name", "Piiri ry")
@@ -143,5 +146,9 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     assert browser.text("#mc-notice") == "Raportti haettiin Campaign Monitorista."
     assert browser.text('#mc-report tr[data-figure="recipients"] td') == "1"
     screens(browser, "campaign-sent")
+    browser.open("/mailing/campaigns")
+    assert "Lähetetty" in browser.text("#campaigns")
+    screens(browser, "campaigns")
     browser.open(f"/contacts/{kerttu}")
     assert "Syyskokous 2026" in browser.text("#contact-mailing-timeline")
+    screens(browser, "contact-mailings")

@@ -234,6 +234,7 @@ ROUTE_PERMISSIONS = {
     "GET /mailing/templates/<template_id>": MAIL,
     "POST /mailing/templates/<template_id>": MAIL,
     "GET /mailing/templates/<template_id>/preview": MAIL,
+    "POST /mailing/templates/<template_id>/archive": MAIL,
     "GET /mailing/campaigns": MAIL,
     "POST /mailing/campaigns": MAIL,
     "GET /mailing/campaigns/<campaign_id>": MAIL,
