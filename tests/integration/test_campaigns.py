@@ -8,6 +8,7 @@ scheduled campaign unscheduled."""
 
 from datetime import UTC, datetime, timedelta
 
+import createsend
 import pytest
 import requests
 from sqlalchemy import text
@@ -228,7 +229,9 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
     rpc,
     engines,
     emulator,  # noqa: F811
+    config,
 ):
+    """Also: an earlier try that made the draft at Campaign Monitor but lost its answer is not made twice."""
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
         group = contacts.create_group("Hallitus")
@@ -253,10 +256,26 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
         assert past.value.message == "mailing.send_at_invalid"
         with pytest.raises(Conflict):
             mailing.unschedule_campaign(campaign["id"])
+        # an earlier try made the draft at Campaign Monitor but its answer was lost: the draft is taken
+        with engines["mailing"].connect() as conn:
+            secret = conn.execute(
+                text("SELECT content_secret FROM campaigns WHERE id = :id"), {"id": campaign["id"]}
+            ).scalar_one()
+        mailing.start_sync(mailing_list["id"])
+        assert wait_run(cluster, mailing_list["id"])["status"] == "done"
+        cm_list = mailing.get_list(mailing_list["id"])["cm_list_id"]
+        content = (
+            f"http://{config['WEB_SERVER_ADDRESS']}/api/v1/mailing/campaign-content/{campaign['id']}/{secret}"
+        )
+        made_before = createsend.Campaign(campaigns.auth).create(
+            CLIENT_ID, "Kutsu", f"Kokouskutsu ({campaign['id'][:8]})", "Piiri ry", "info@example.fi",
+            "info@example.fi", f"{content}.html", f"{content}.txt", [cm_list], [],
+        )  # fmt: skip
         when = (datetime.now(UTC) + timedelta(days=2)).replace(second=0, microsecond=0)
         control(emulator, "/faults", {"status": 500, "count": 1, "path": "/send.json"})  # tried again later
         mailing.send_campaign(campaign["id"], when.isoformat())
         scheduled = wait_status(cluster, campaign["id"], "scheduled")
+        assert scheduled["cm_campaign_id"] == made_before
         assert scheduled["send_at"].startswith(when.strftime("%Y-%m-%dT%H:%M"))
         assert scheduled["recipients"] is None  # frozen when it is sent
         at_cm = emulator.account.campaigns[scheduled["cm_campaign_id"]]

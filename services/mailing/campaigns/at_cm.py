@@ -6,7 +6,8 @@ Campaign Monitor takes a campaign's content only from URLs it fetches itself (``
 ``MAILING_CONTENT_BASE_URL`` (else ``MAILING_WEBHOOK_BASE_URL``, the gateway's public address) +
 ``/api/v1/mailing/campaign-content/<id>/<secret>.html|.txt``; the secret is the campaign's own. The draft is
 made once (its id is kept in the same transaction that holds the campaign's row lock, so two callers do
-not make two) and named ``<name> (<id prefix>)``, unique as Piiri's ids are.
+not make two) and named ``<name> (<id prefix>)``, unique as Piiri's ids are: when an earlier try made it
+but its answer was lost, Campaign Monitor refuses the name (code 303) and the draft of that name is taken.
 """
 
 from collections import Counter
@@ -18,6 +19,7 @@ from services.mailing.campaigns import rules, storage
 from services.mailing.contract import errors
 from services.mailing.mail_templates import rules as template_rules
 
+DUPLICATE_NAME = 303
 ALREADY_SENT = 331
 NOT_SCHEDULED = 332
 PAGE = 1000
@@ -62,20 +64,32 @@ def ensure_created(db, account, config, campaign_id):
             )
         html_url, text_url = content_urls(config, campaign)
         subject = template_rules.for_campaign_monitor(campaign["template"]).subject
-        cm_id = account.call(
-            account.campaigns().create,
-            account.client_id,
-            subject,
-            rules.cm_name(campaign),
-            campaign["from_name"],
-            campaign["from_email"],
-            campaign["reply_to"],
-            html_url,
-            text_url,
-            [lists[key]["cm_list_id"] for key in lists],
-            [],
-        )
+        try:
+            cm_id = account.call(
+                account.campaigns().create,
+                account.client_id,
+                subject,
+                rules.cm_name(campaign),
+                campaign["from_name"],
+                campaign["from_email"],
+                campaign["reply_to"],
+                html_url,
+                text_url,
+                [lists[key]["cm_list_id"] for key in lists],
+                [],
+            )
+        except ValidationFailed as exc:
+            cm_id = _made_before(account, campaign) if cm_code(exc) == DUPLICATE_NAME else None
+            if cm_id is None:
+                raise
         return storage.update_campaign(session, campaign["id"], {"cm_campaign_id": cm_id})
+
+
+def _made_before(account, campaign):
+    """The draft an earlier try made when its answer was lost (its name is the campaign's own), or None."""
+    name = rules.cm_name(campaign)
+    drafts = account.call(account.client().drafts)
+    return next((item.CampaignID for item in drafts if item.Name == name), None)
 
 
 def cm_code(exc):

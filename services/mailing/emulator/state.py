@@ -134,6 +134,7 @@ class Campaign:
     list_ids: list
     html: str = ""
     text: str = ""
+    created: str = field(default_factory=now_text)
     status: str = "Draft"  # Draft, Scheduled, Sent
     send_date: str = ""
     recipients: list = field(default_factory=list)  # [(email, list_id)]
@@ -640,6 +641,27 @@ class Account:
             )
             self.campaigns[created.id] = created
             return created.id
+
+    def drafts(self, client_id):
+        """The client's draft campaigns, as ``GET /clients/{id}/drafts.json`` answers."""
+        with self.lock:
+            self.check_client(client_id)
+            return [
+                {
+                    "CampaignID": found.id,
+                    "Name": found.name,
+                    "Subject": found.subject,
+                    "FromName": found.from_name,
+                    "FromEmail": found.from_email,
+                    "ReplyTo": found.reply_to,
+                    "DateCreated": found.created,
+                    "PreviewURL": f"https://createsend.com/t/r-{found.id[:16].upper()}",
+                    "PreviewTextURL": f"https://createsend.com/t/r-{found.id[:16].upper()}/t",
+                    "Tags": [],
+                }
+                for found in self.campaigns.values()
+                if found.status == "Draft"
+            ]
 
     def send_campaign(self, campaign_id, body):
         with self.lock:

@@ -241,6 +241,9 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
         *details, f"{content_server}/c.html", None, [list_id], []
     )
     assert emulator.account.campaigns[campaign_id].html == "<p>Hei [firstname,fallback=]</p>"
+    drafts = createsend.Client(account.auth, CLIENT_ID).drafts()
+    assert set(vars(drafts[0])) >= real_keys("drafts.json")
+    assert [(item.CampaignID, item.Name) for item in drafts] == [(campaign_id, "Uutiskirje 1")]
     campaign = createsend.Campaign(account.auth, campaign_id)
     with pytest.raises(createsend.BadRequest):
         campaign.send_preview([f"p{n}@example.fi" for n in range(16)])
@@ -256,5 +259,6 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
     summary = campaign.summary()
     assert set(vars(summary)) >= real_keys("campaign_summary.json")
     assert (summary.Recipients, summary.UniqueOpened, summary.Bounced) == (3, 1, 1)
+    assert createsend.Client(account.auth, CLIENT_ID).drafts() == []  # sent: no longer a draft
     assert campaign.recipients().TotalNumberOfRecords == 3
     assert createsend.Subscriber(account.auth).get(list_id, "r2@example.fi").State == "Bounced"
