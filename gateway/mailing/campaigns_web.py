@@ -39,6 +39,7 @@ STARTER_MJML = """<mjml>
 """
 REFUSED = (ValidationFailed, Conflict, NotFound)
 TIMELINE_TIMEOUT = 2.0
+RECIPIENTS_PAGE = 500
 
 
 def local_time(value):
@@ -296,7 +297,17 @@ class CampaignsWebRoutes(GatewayCore):
         """Who the campaign was sent to (the ledger): an audited read."""
         principal = self.web_principal(request, MAIL_SEND)
         campaign = self.call("mailing", "get_campaign", campaign_id)
-        page = self.call("mailing", "campaign_recipients", campaign_id, 500, 0)
+        try:
+            offset = max(int(request.args.get("offset") or 0), 0)
+        except ValueError:
+            offset = 0
+        page = self.call("mailing", "campaign_recipients", campaign_id, RECIPIENTS_PAGE, offset)
+        more = offset + len(page["items"]) < (page["total"] or 0)
         return self.web_render(
-            request, principal, "mailing/recipients.html", campaign=campaign, items=page["items"]
+            request,
+            principal,
+            "mailing/recipients.html",
+            campaign=campaign,
+            items=page["items"],
+            next_offset=offset + RECIPIENTS_PAGE if more else None,
         )

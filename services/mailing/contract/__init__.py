@@ -1,9 +1,11 @@
-"""The mailing service's public contract (M1, M5): the only module others import. Schemas of its RPC
+"""The mailing service's public contract (M1, M2, M4, M5): the only module others import. Schemas of its RPC
 arguments and results, its constants and error codes (errors.py); no I/O.
 
 A mailing list follows a group (with or without subgroups) or a saved search; its members are evaluated
 anew at every sync (contacts.mailing_audience), gated by the list's processing purpose (G1), and pushed to
-a Campaign Monitor list by the mailing workers.
+a Campaign Monitor list by the mailing workers. Templates (M2) are MJML with sandboxed merge fields;
+campaigns (M1) are made of a template for lists, sent by the workers through Campaign Monitor, and keep a
+per-recipient ledger and their report (M4).
 """
 
 from typing import Final
