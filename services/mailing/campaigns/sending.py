@@ -71,12 +71,15 @@ class Dispatcher:
             with self.db.transaction() as session:
                 campaign = storage.get_campaign(session, campaign_id)
             try:
-                figures = at_cm.report(account, campaign)
-            except PiiriError as exc:
-                log.warning("mailing: the report of campaign %s waits: %s", campaign_id, exc.message)
+                values = {"report": at_cm.report(account, campaign), "report_at": func.now()}
+            except CampaignMonitorDown as exc:
+                log.warning("mailing: the reports wait for Campaign Monitor: %s", exc.details)
                 return
+            except PiiriError as exc:  # e.g. the campaign deleted there: tried again after the interval
+                log.warning("mailing: the report of campaign %s failed: %s", campaign_id, exc.message)
+                values = {"report_at": func.now()}
             with self.db.transaction() as session:
-                storage.update_campaign(session, campaign_id, {"report": figures, "report_at": func.now()})
+                storage.update_campaign(session, campaign_id, values)
 
     def _note(self, campaign_id, exc, status):
         with self.db.transaction() as session:
