@@ -71,7 +71,7 @@ def synced_list(api):
     raise AssertionError(api.get(f"/api/v1/mailing-syncs/{run}").json())
 
 
-def screens(browser, name):
+def screens(browser, name, language="fi"):
     """Screenshots at 1,400 and 390 px; no sideways scrolling; no axe-core finding (at 1,400 px: the
     findings that depend on the width are few, and each axe run costs a second)."""
     for width in (1400, 390):
@@ -79,7 +79,7 @@ def screens(browser, name):
         browser.reload()
         time.sleep(0.5)  # the preview frames load after the page
         assert browser.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
-        browser.screenshot(path=str(SCREENS / f"{name}-fi-{width}.png"), full_page=True)
+        browser.screenshot(path=str(SCREENS / f"{name}-{language}-{width}.png"), full_page=True)
         found = violations(browser) if width == 1400 else []
         assert not found, f"{name} at {width} px:\n{report(found)}"
     browser.set_viewport_size({"width": 1400, "height": 900})
@@ -157,3 +157,6 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.open(f"/contacts/{kerttu}")
     assert "Syyskokous 2026" in browser.text("#contact-mailing-timeline")
     screens(browser, "contact-mailings")
+    browser.open(f"/lang/sv?next={campaign_page}")  # the same page in Swedish
+    assert browser.text("#mc-status").startswith("Skickad")
+    screens(browser, "campaign-sent", "sv")
