@@ -5,7 +5,9 @@ A template has a subject, an MJML body (compiled to responsive HTML by ``mrml``,
 includes are refused: nothing is read from disk or the network) and a plain-text part. Merge fields are
 written in Jinja's sandboxed language (``jinja2.sandbox.SandboxedEnvironment``, StrictUndefined): only
 MERGE_FIELDS exist, attribute tricks are refused by the sandbox, and an unknown field is an error naming
-its line. The HTML part escapes the values it merges; subject and text are plain.
+its line. Only output, conditions and a few filters (ALLOWED_FILTERS) are allowed: loops, calls, macros,
+includes and multiplication are refused with their line, so no template can run away with the CPU or
+memory of the service. The HTML part escapes the values it merges; subject and text are plain.
 
 For Campaign Monitor a field becomes Campaign Monitor's own personalisation tag (CM_TAGS: ``[firstname,
 fallback=]``…), so each recipient gets their own values from the list Piiri synced; a preview renders the
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 import mrml
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from piiri.errors import ValidationFailed
 from services.mailing.contract import BODY_MAX, NAME_MAX, SUBJECT_MAX, errors
@@ -46,8 +48,36 @@ MJML_ENDING = {"mj-text", "mj-button", "mj-table", "mj-raw", "mj-navbar-link", "
                "mj-attributes", "mj-font", "mj-breakpoint"}  # fmt: skip
 POSITION = re.compile(r"at position (\d+):(\d+)")
 
-_HTML = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
-_PLAIN = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+# The language a template may use: merge fields, these filters, conditions. No loops, calls, macros or
+# arithmetic that multiplies: a template renders in about the time of its own length, never runs away.
+ALLOWED_FILTERS = frozenset(
+    {"upper", "lower", "title", "capitalize", "trim", "default", "d", "e", "escape", "striptags",
+     "truncate", "first", "last", "length", "wordcount"}
+)  # fmt: skip
+REFUSED_NODES = {
+    nodes.For: "for",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
+    nodes.Call: "call",
+    nodes.FilterBlock: "filter",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extends",
+}
+
+
+class MergeEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox that also refuses ``*`` and ``**`` (a string times a billion is a memory bomb)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError(f"the operator {operator} is not allowed")
+
+
+_HTML = MergeEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
+_PLAIN = MergeEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)
@@ -98,8 +128,17 @@ def _jinja_problems(part, source):
         parsed = environment.parse(source)
     except TemplateSyntaxError as exc:
         return [problem(errors.TEMPLATE_SYNTAX, part, exc.lineno, message=str(exc.message or "")[:200])]
+    found = []
+    for kind, construct in REFUSED_NODES.items():
+        for node in parsed.find_all(kind):
+            found.append(problem(errors.TEMPLATE_NOT_ALLOWED, part, node.lineno, construct=construct))
+    for node in parsed.find_all(nodes.Filter):
+        if node.name not in ALLOWED_FILTERS:
+            found.append(problem(errors.TEMPLATE_NOT_ALLOWED, part, node.lineno, construct=node.name))
+    if found:
+        return sorted(found, key=lambda item: item["params"]["line"])
     unknown = meta.find_undeclared_variables(parsed) - set(MERGE_FIELDS)
-    found, seen = [], set()
+    seen = set()
     for node in parsed.find_all(nodes.Name):
         if node.name in unknown and node.name not in seen:
             seen.add(node.name)

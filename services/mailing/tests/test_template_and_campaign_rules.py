@@ -148,3 +148,19 @@ def test_m1_a_campaign_needs_a_name_template_lists_and_sender():
         values["list_ids"] == ["5f0c6c1e-2f0e-4a53-9d71-1d2f3c4b5a60"]
         and values["reply_to"] == "info@example.fi"
     )
+
+
+def test_m2_loops_calls_and_multiplication_are_refused_with_their_line():
+    details = problems(
+        {**TEMPLATE, "text": "Hei\n{% for c in email %}{{ c }}{% endfor %}\n{{ email.center(9) }}"}
+    )
+    assert [(entry["params"]["line"], entry["params"]["construct"]) for entry in details["text"]] == [
+        (2, "for"),
+        (3, "call"),
+    ]
+    details = problems({**TEMPLATE, "subject": "{{ first_name|center(999999999) }}"})
+    assert details["subject"][0]["code"] == "mailing.template_not_allowed"
+    details = problems({**TEMPLATE, "text": "{{ 'x' * 1000000000 }}"})
+    assert details["text"][0]["code"] == "mailing.template_render_failed"
+    allowed = {**TEMPLATE, "text": "{% if first_name %}Hei {{ first_name|upper|truncate(20) }}{% endif %}"}
+    assert rules.render(allowed, rules.MERGE_FIELDS).text == "Hei MAIJA"
