@@ -77,7 +77,9 @@ def screens(browser, name, language="fi"):
     for width in (1400, 390):
         browser.set_viewport_size({"width": width, "height": 900})
         browser.reload()
-        time.sleep(0.5)  # the preview frames load after the page
+        # the preview frames (out of process: sandboxed) are painted once they have been on screen
+        browser.evaluate("document.querySelector('#mail-preview')?.scrollIntoView()")
+        time.sleep(0.5)
         assert browser.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
         browser.screenshot(path=str(SCREENS / f"{name}-{language}-{width}.png"), full_page=True)
         found = violations(browser) if width == 1400 else []
@@ -107,6 +109,10 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.wait_for_selector("#mt-notice")
     assert browser.count("#preview-desktop") == 1 and browser.count("#preview-phone") == 1
     screens(browser, "template")
+    template_page = browser.path
+    browser.open(browser.evaluate("document.querySelector('#preview-phone').getAttribute('src')"))
+    assert "Hei Maija!" in browser.text()
+    browser.open(template_page)
 
     browser.open("/mailing/templates")
     assert "Kokouskutsu" in browser.text("#mail-templates")
