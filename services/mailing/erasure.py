@@ -4,7 +4,9 @@ What it holds about a person: their memberships of mailing lists at Campaign Mon
 the state), their bounce and unsubscribe flags, the rows of theirs that a sync refused, their id in
 queued incremental runs, the transactional mails sent to them (the message log: address, subject), and
 their subscriptions through a list's form (M3): confirmed ones by contact id, pending ones (not yet a
-contact) by their address compared with the person's digests (piiri/erasure_keys.py).
+contact) by their address compared with the person's digests (piiri/erasure_keys.py), and
+the campaigns sent to them (the recipient ledger, M1). Erasure empties their ledger rows (contact id,
+address and list; the row stays so that a campaign's count stays true).
 Erasure empties those mails (address, subject, body; the id, status and times stay) and a mail not yet
 sent is not sent (mail_failed, mailing.mail_recipient_erased).
 
@@ -55,7 +57,13 @@ class MailingErasure(MailingCore):
         sections = (
             personal.held(self.db.session, key)
             if key
-            else {"mailing_lists": [], "mailing_mails": [], "mailing_flags": [], "mailing_sync_failures": []}
+            else {
+                "mailing_lists": [],
+                "mailing_campaigns": [],
+                "mailing_mails": [],
+                "mailing_flags": [],
+                "mailing_sync_failures": [],
+            }
         )
         self.db.session.rollback()
         sections["mailing_subscriptions"] = self._subscriptions_of(key) if key else []
