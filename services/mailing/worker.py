@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
 from piiri.audit import AuditTrail
@@ -76,9 +77,20 @@ class Kit:
         self.audience = audience
 
 
+class ReportSchedule(DependencyProvider):
+    """When this worker next looks for campaign reports that are due (M4): its container's own clock, set
+    at start (a class attribute would be shared by every worker container of the process)."""
+
+    def setup(self):
+        self.next_check = 0.0  # time.monotonic()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
 class MailingWorker:
     name = "mailing_worker"
-    next_report_check = 0.0  # time.monotonic() of the next look for reports due (one per process)
+    report_schedule = ReportSchedule()
 
     db = Database("mailing")
     config = Config()
@@ -164,8 +176,8 @@ class MailingWorker:
         dispatcher = Dispatcher(self)
         dispatcher.tick()
         now = time.monotonic()
-        if now >= MailingWorker.next_report_check:
-            MailingWorker.next_report_check = now + float(
+        if now >= self.report_schedule.next_check:
+            self.report_schedule.next_check = now + float(
                 self.config.get("MAILING_REPORT_CHECK_SECONDS", REPORT_INTERVAL)
             )
             dispatcher.refresh_reports()
