@@ -138,6 +138,15 @@ ROUTE_AUDIT = {
     # --- mailing (M1, M5) ---
     "GET /api/v1/mailing-lists": (NO_PERSONAL_DATA, "mailing lists: names, sources, purposes, last sync"),
     "GET /api/v1/mailing-lists/<list_id>": (NO_PERSONAL_DATA, "a mailing list and its members' counts"),
+    "GET /api/v1/mailing-lists/<list_id>/subscription-form": (
+        NO_PERSONAL_DATA,
+        "a list's subscription form: switch, share link, consent texts, counts; no subscriber",
+    ),
+    # M3: the public subscription pages (no login) show the list, its purpose and consent text, never an
+    # address: the confirmation page holds only a button
+    "GET /subscribe/<token>": (NO_PERSONAL_DATA, "the public form: the list, its purpose and consent text"),
+    "GET /subscribe/<token>/sent": (NO_PERSONAL_DATA, "'check your mail'; the address is not repeated"),
+    "GET /subscribe/<token>/confirm/<code>": (NO_PERSONAL_DATA, "the list's name and a confirm button"),
     "GET /api/v1/mailing-lists/<list_id>/audience": (PERSONAL, "who of the source is mailed or left out"),
     "GET /api/v1/mailing-lists/<list_id>/syncs": (NO_PERSONAL_DATA, "sync runs: status and counts"),
     "GET /api/v1/mailing-syncs/<run_id>": (PERSONAL, "a sync run's refused rows name contacts"),
@@ -323,6 +332,14 @@ ROUTE_AUDIT = {
         PERSONAL,
         "the decision letter to the applicant",
     ),
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter.pdf": (
+        PERSONAL,
+        "the decision letter to the applicant, as PDF",
+    ),
+    "GET /applications/<round_id>/<application_id>/letter.pdf": (
+        PERSONAL,
+        "the decision letter to the applicant, as PDF",
+    ),
     "GET /review": (REVIEWER_READ, "the reviewer's assigned applications: released titles, no applicant"),
     "GET /review/<application_id>": (REVIEWER_READ, "an assigned application's released fields"),
     "GET /review/<application_id>/attachments/<attachment_id>": (REVIEWER_READ, "an assigned attachment"),
@@ -467,6 +484,11 @@ WRITE_ROUTES = {
     "POST /api/v1/mailing-lists",
     "PATCH /api/v1/mailing-lists/<list_id>",
     "POST /api/v1/mailing-lists/<list_id>:archive",
+    "PATCH /api/v1/mailing-lists/<list_id>/subscription-form",
+    "POST /mailing/<list_id>/subscription-form",
+    "POST /subscribe/<token>",
+    "POST /subscribe/<token>/confirm/<code>",
+    "POST /review/<application_id>/conflict",
     "POST /api/v1/mailing-lists/<list_id>/syncs",
     "POST /api/v1/mailing/webhooks/<list_id>/<secret>",
     "POST /api/v1/mailing/bounces/<secret>",
@@ -637,6 +659,9 @@ PATH_SEED = {
     "reminder_id": "reminder",
 }
 PATH_SEED_BY_ROUTE = {
+    "GET /subscribe/<token>": {"token": "subscribe_token"},
+    "GET /subscribe/<token>/sent": {"token": "subscribe_token"},
+    "GET /subscribe/<token>/confirm/<code>": {"token": "subscribe_token", "code": "subscribe_code"},
     "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.html": {"secret": "campaign_secret"},
     "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.txt": {"secret": "campaign_secret"},
     "GET /lang/<code>": {"code": "en"},
@@ -706,6 +731,9 @@ ID_ONLY = {
 # Reads recorded naming what was asked for, not every id in the answer. The audit log shows ids, actions
 # and field names, never values: the contact whose trail it is, the user whose actions.
 NAMED_SUBJECTS = {
+    # Q3: the decision letter as PDF names the applicant in its text, not by id
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter.pdf": "anna",
+    "GET /applications/<round_id>/<application_id>/letter.pdf": "anna",
     # Q3: a round's page lists its applications (titles) and an attachment is the applicant's file: each
     # read names the applicant, whose id the answer itself need not show.
     "GET /applications/<round_id>": "anna",
@@ -1080,7 +1108,32 @@ def seed_mailing(system, api, engines, emulator):
     event = {"Type": "Deactivate", "State": "Unsubscribed", "EmailAddress": "anna.kavelija@example.fi"}
     hook = f"{system.base_url}/api/v1/mailing/webhooks/{listed.json()['id']}/{secret}"
     assert requests.post(hook, json={"Events": [event], "ListID": cm_list_id}).json()["flagged"] == 1
-    return {"mailing_list": listed.json()["id"], "mailing_run": run["id"], **campaigns}
+    return {
+        "mailing_list": listed.json()["id"],
+        "mailing_run": run["id"],
+        **campaigns,
+        **seed_subscription(api, engines, listed.json()["id"]),
+    }
+
+
+def seed_subscription(api, engines, list_id):
+    """M3: the list's form switched on and a subscription waiting for its confirmation by Anna (her address
+    and names: the public pages must not show them); {name: value} of its token and link code."""
+    from services.mailing.subscriptions.rules import code_hash
+
+    form = api.patch(f"/api/v1/mailing-lists/{list_id}/subscription-form", json={"enabled": True})
+    assert form.status_code == 200, form.text
+    code = "walk-confirmation-code"
+    with engines["mailing"].begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO subscriptions (list_id, code_hash, email, first_name, last_name,"
+                " consent_version, expires_at) VALUES (:list_id, :code_hash, 'anna.kavelija@example.fi',"
+                " 'Ainokaisa', 'Kävelijä', 1, now() + interval '1 day')"
+            ),
+            {"list_id": list_id, "code_hash": code_hash(code)},
+        )
+    return {"subscribe_token": form.json()["token"], "subscribe_code": code}
 
 
 def seed_campaign(api, engines, list_id):
