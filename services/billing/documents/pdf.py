@@ -182,9 +182,7 @@ def _payment_part(page, invoice, settings, digits, words, language, regular, bol
         payment_reference(invoice, settings),
         invoice["due_date"],
     )
-    page.drawImage(
-        ImageReader(io.BytesIO(epc_qr.qr_png(qr))), right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm
-    )
+    page.drawImage(ImageReader(epc_qr.qr_image(qr)), right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm)
     # The bank barcode: Code 128 set C of the 54 digits, 0.25 mm modules... quiet zones left and right.
     code = Code128(
         digits, barWidth=0.25 * mm, barHeight=13 * mm, quiet=True, lquiet=6.4 * mm, rquiet=6.4 * mm
