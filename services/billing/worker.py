@@ -111,11 +111,16 @@ class BillingWorker:
 
     @consume_runs(RUN_PDF_QUEUE)
     def make_run_pdfs(self, body):
-        """B2: make the run's pending PDFs, batch by batch, until none is left (another worker may be
-        taking batches of the same run)."""
+        """B2: make the run's pending PDFs, batch by batch, until none is left. With more than a batch
+        pending it first queues the run's message again, so an idle worker joins in (each message does
+        this at most once, so the chain ends when a batch or less is left)."""
         run_id = parse_id((body or {}).get("run_id") if isinstance(body, dict) else None)
         if run_id is None:
             raise Unprocessable(f"a run PDF message without a run id: {body!r}"[:500])
+        with self.db.transaction() as session:  # more than a batch to make: call another worker in
+            if pdf_storage.more_pending_than(session, run_id, making.BATCH):
+                queue_run_pdfs(self.outbox, session, run_id)
+        self.outbox.flush()
         try:
             count = making.make_run(self.db, self.settings, run_id)
         except Exception:  # the rows stay pending: the recovery timer queues the run again

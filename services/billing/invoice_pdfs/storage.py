@@ -35,6 +35,19 @@ def claim(session, run_id, limit):
     return [dict(row) for row in rows.mappings()]
 
 
+def more_pending_than(session, run_id, count):
+    """Whether the run has more than ``count`` PDFs pending (a second worker would have work)."""
+    found = session.execute(
+        select(func.count()).select_from(
+            select(invoice_pdfs.c.invoice_id)
+            .where(invoice_pdfs.c.run_id == run_id, PENDING)
+            .limit(count + 1)
+            .subquery()
+        )
+    ).scalar_one()
+    return found > count
+
+
 def lines_of(session, invoice_ids):
     """{invoice id: its lines in order} for a batch, one query (the PDF needs no federation split)."""
     found: dict = {key: [] for key in invoice_ids}
