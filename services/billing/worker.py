@@ -17,6 +17,7 @@ have waited longer than BILLING_RUN_STALE_SECONDS (a lost message, or PDFs empti
 
 import logging
 
+import eventlet
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -122,7 +123,7 @@ class BillingWorker:
                 queue_run_pdfs(self.outbox, session, run_id)
         self.outbox.flush()
         try:
-            count = making.make_run(self.db, self.settings, run_id)
+            count = making.make_run(self.db, self.settings, run_id, pause=lambda: eventlet.sleep(0))
         except Exception:  # the rows stay pending: the recovery timer queues the run again
             log.exception("billing: the PDFs of run %s stopped", run_id)
             return

@@ -30,9 +30,9 @@ def recording_renders(monkeypatch):
     rendered = []
     render = making.render_batch
 
-    def recorded(rows, *args):
+    def recorded(rows, *args, **kwargs):
         rendered.extend(row["id"] for row in rows)
-        return render(rows, *args)
+        return render(rows, *args, **kwargs)
 
     monkeypatch.setattr(making, "render_batch", recorded)
     return rendered
@@ -124,11 +124,11 @@ def test_b2_pdfs_of_a_run_resume_after_a_worker_died_mid_batch(
         batches = []
         render = making.render_batch
 
-        def dying(rows, *args):
+        def dying(rows, *args, **kwargs):
             batches.append(len(rows))
             if len(batches) == 2:
                 raise RuntimeError("the worker died")
-            return render(rows, *args)
+            return render(rows, *args, **kwargs)
 
         monkeypatch.setattr(making, "render_batch", dying)
         try:

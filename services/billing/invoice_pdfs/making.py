@@ -13,10 +13,14 @@ log = logging.getLogger(__name__)
 BATCH = 50  # about 0.3 s of rendering: the lock is short and a crash loses little
 
 
-def render_batch(rows, lines, credited, settings):
-    """({invoice id: PDF}, {invoice id: error}) of a claimed batch."""
+def render_batch(rows, lines, credited, settings, pause=None):
+    """({invoice id: PDF}, {invoice id: error}) of a claimed batch. ``pause()`` after each PDF: the
+    worker's ``eventlet.sleep(0)``, so that a run the same worker is issuing goes on between PDFs (a
+    batch is pure CPU and would hold the process's other green threads for its whole length)."""
     made, failed = {}, {}
     for invoice in rows:
+        if pause:
+            pause()
         try:
             made[invoice["id"]] = pdf.render(
                 invoice, lines[invoice["id"]], settings, credited.get(invoice.get("credited_invoice_id"))
@@ -27,9 +31,9 @@ def render_batch(rows, lines, credited, settings):
     return made, failed
 
 
-def make_run(db, settings, run_id, batch=None):
+def make_run(db, settings, run_id, batch=None, pause=None):
     """Make the run's pending PDFs, ``batch`` (default BATCH) at a time, until none is pending; returns
-    how many this call stored."""
+    how many this call stored. ``pause``: see render_batch."""
     count = 0
     while True:
         with db.transaction() as session:
@@ -38,7 +42,11 @@ def make_run(db, settings, run_id, batch=None):
                 return count
             keys = [row["id"] for row in rows]
             made, failed = render_batch(
-                rows, storage.lines_of(session, keys), storage.credited_numbers(session, rows), settings
+                rows,
+                storage.lines_of(session, keys),
+                storage.credited_numbers(session, rows),
+                settings,
+                pause=pause,
             )
             storage.store(session, made, failed)
         count += len(made)
