@@ -7,6 +7,10 @@ make and store every invoice's PDF. Target: 50,000 invoices with their PDFs stor
     .venv/bin/python bench/invoice_run_bench.py                  # 50,000 contacts -> 50,000 invoices
     .venv/bin/python bench/invoice_run_bench.py --bare-sample 5000  # bare loop on 5,000, scaled up
     .venv/bin/python bench/invoice_run_bench.py --smoke          # 200 invoices, no target (CI)
+    .venv/bin/python bench/invoice_run_bench.py --render-only 2000  # CPU ms per PDF, no services
+
+--render-only renders generated invoices (varied names, numbers, languages) in this process, nothing
+else: the figure each rendering change was measured with (bench/README.md).
 
 Timed: from POST /api/v1/billing/runs to the run done and every PDF stored (GET run: pdfs.done = total),
 with the moment the last invoice was issued; the workers' CPU seconds (from /proc). Then the bare loop:
@@ -59,6 +63,7 @@ def parse_args(argv):
         "--bare-sample", type=int, default=0, help="render only this many in the bare loop and scale up"
     )
     parser.add_argument("--smoke", action="store_true", help="200 invoices, no target")
+    parser.add_argument("--render-only", type=int, default=0, metavar="N", help="only render N PDFs")
     args = parser.parse_args(argv)
     if args.smoke:
         args.invoices = 200
@@ -195,9 +200,58 @@ def bare_loop(engine, sample):
     return time.perf_counter() - wall, time.process_time() - cpu, len(rows)
 
 
+def render_only(count):
+    """CPU ms per invoice PDF of ``count`` generated invoices, no services, nothing stored."""
+    import uuid
+    from datetime import date, timedelta
+
+    from services.billing.documents import pdf
+    from services.billing.invoices import rules
+    from services.billing.references import rules as references
+    from services.billing.settings import from_config
+    from services.billing.vat.rules import BUILTIN_RATES
+
+    settings = from_config(
+        {"BILLING_IBAN": IBAN, "BILLING_BIC": "NDEAFIHH", "BILLING_PAYEE_NAME": "Yhdistys ry"}
+    )
+    lines = rules.priced_lines(
+        [{"description": "Jäsenmaksu 2027", "unit_price": "35.00"}], list(BUILTIN_RATES), date(2027, 1, 15)
+    )
+    invoices = []
+    for index in range(count):
+        reference = references.national(1000 + index)
+        invoices.append(
+            {
+                "id": uuid.uuid4(),
+                "number": 1000 + index,
+                "kind": "invoice",
+                "payer_name": f"Henkilö{index} {'Virtanen-Åström' if index % 3 else 'Meikäläinen'}",
+                "street": f"Mannerheimintie {index % 200} A {index % 40}",
+                "postal_code": f"{index % 99999:05d}",
+                "city": "Helsinki",
+                "language": ("fi", "sv", "en")[index % 3],
+                "invoice_date": date(2027, 1, 15),
+                "due_date": date(2027, 1, 15) + timedelta(days=14 + index % 7),
+                "reference": reference,
+                "rf_reference": references.rf(reference),
+                **rules.totals_of(lines),
+            }
+        )
+    pdf.render(invoices[0], lines, settings)  # fonts registered
+    size, wall, cpu = 0, time.perf_counter(), time.process_time()
+    for invoice in invoices:
+        size += len(pdf.render(invoice, lines, settings))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print("PDFs\tCPU ms per PDF\twall ms per PDF\taverage kB")
+    print(f"{count}\t{cpu / count * 1000:.2f}\t{wall / count * 1000:.2f}\t{size / count / 1024:.1f}")
+
+
 def main(argv=None):
     warnings.filterwarnings("ignore")
     args = parse_args(argv)
+    if args.render_only:
+        render_only(args.render_only)
+        return 0
     env = isolated_env(args.prefix, args.vhost, f"127.0.0.1:{args.port}")
     env.update(
         PIIRI_BILLING_IBAN=IBAN,
