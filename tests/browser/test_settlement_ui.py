@@ -1,7 +1,8 @@
 """B1 federation split in headless Chromium: a treasurer adds the settlement parties on their page (a
 wrong business id refused in Finnish beside the form), defines a fee type shared between them, and after
 a run and a bank file reads the settlement report of the month, in Finnish and Swedish; the run's page
-shows its PDFs stored by the billing workers (B2). Screenshots at 1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-settlement)."""
+shows its PDFs stored by the billing workers (B2). Screenshots at 1,400 and 390 px ($PIIRI_SCREENS,
+default /tmp/screens-settlement)."""
 
 import os
 from pathlib import Path
