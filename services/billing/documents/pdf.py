@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from piiri.pdf_fonts import fonts
 from services.billing.documents import barcode, epc_qr
+from services.billing.documents.fonts import fonts, seed
 from services.billing.documents.texts import texts
 from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
@@ -49,6 +49,7 @@ def render(invoice, lines, settings, credited_number=None):
     words = texts(language)
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    seed(page)  # the same font subsets as the invoices before: made once (documents/fonts.py)
     page.setTitle(f"{words[invoice['kind']]} {invoice['number']}")
     width, height = A4
     left, right = 20 * mm, width - 20 * mm

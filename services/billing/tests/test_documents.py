@@ -14,6 +14,7 @@ from lxml import etree
 from reportlab.graphics.barcode.code128 import Code128
 
 from services.billing.documents import barcode, epc_qr, finvoice, pdf
+from services.billing.documents import fonts as invoice_fonts
 from services.billing.invoice_pdfs import making
 from services.billing.invoices import rules
 from services.billing.references import rules as references
@@ -224,3 +225,50 @@ def test_b2_a_batch_renders_each_invoice_and_keeps_one_that_fails_apart():
     assert "1001" in pdf_text(made[good["id"]]) and "Matti Meikäläinen" in pdf_text(made[good["id"]])
     assert "INVOICE" in pdf_text(made[other["id"]]) and "Olli Other" in pdf_text(made[other["id"]])
     assert made[good["id"]] == pdf.render(good, lines, SETTINGS)  # the same bytes as on demand
+
+
+def embedded_fonts(data):
+    """{BaseFont: (font file, Widths, ToUnicode)} of the first page's embedded TrueType fonts."""
+    found = {}
+    for font in pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        if "/FontDescriptor" in font:
+            font_file = font["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+            assert len(font_file.get_data()) == font_file["/Length1"]
+            found[str(font["/BaseFont"])] = (
+                font_file.get_data(),
+                list(font["/Widths"]),
+                font["/ToUnicode"].get_object().get_data(),
+            )
+    return found
+
+
+def test_b2_the_cached_font_subsets_embed_what_reportlab_embeds_for_the_same_text():
+    """B2: documents/fonts.py reuses each subset's deflated font file and ToUnicode map across invoices;
+    the page embeds exactly what reportlab's own TrueType font embeds for the same characters, for the
+    seeded subset and for a name that extends it (Cyrillic)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    regular, _ = invoice_fonts.fonts()
+    cached = pdfmetrics.getFont(regular)
+    if "PlainInvoiceSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("PlainInvoiceSans", cached.face.filename))
+
+    def page_with(name, text):
+        out = io.BytesIO()
+        page = canvas.Canvas(out, invariant=1)
+        pdfmetrics.getFont(name).splitString(invoice_fonts.SEED, page._doc)
+        page.setFont(name, 10)
+        page.drawString(10, 10, text)
+        page.save()
+        return out.getvalue()
+
+    for text in ("Matti Meikäläinen 50,00 €", "Иван Петров", "Matti Meikäläinen 50,00 €"):
+        ours, theirs = (
+            embedded_fonts(page_with(regular, text)),
+            embedded_fonts(page_with("PlainInvoiceSans", text)),
+        )
+        assert list(ours.values()) == list(theirs.values()) and len(ours) == 1
+        assert text in pdf_text(page_with(regular, text))
