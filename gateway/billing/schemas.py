@@ -176,6 +176,14 @@ class RunPreview(Schema):
     excluded_contacts = fields.List(fields.Dict(), metadata={"description": "Up to 200: id, name, reason."})
 
 
+class RunPdfs(Schema):
+    """B2: the run's stored PDFs (made by the billing workers in batches after each page of invoices)."""
+
+    total = fields.Integer(metadata={"description": "PDFs the run queued (one per invoice)."})
+    done = fields.Integer(metadata={"description": "Stored so far."})
+    failed = fields.Integer(metadata={"description": "Could not be made: the PDF is made on demand."})
+
+
 class Run(Schema):
     id = fields.UUID()
     fee_type_id = fields.UUID()
@@ -195,6 +203,7 @@ class Run(Schema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    pdfs = fields.Nested(RunPdfs, allow_none=True, metadata={"description": "Only on one run (GET)."})
 
 
 class RunList(Schema):

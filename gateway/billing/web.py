@@ -383,6 +383,8 @@ class BillingWebRoutes(GatewayCore):
         run = self.call("billing", "get_run", run_id)
         emails = self.call("billing", "run_email_statuses", run["id"]) if run["status"] == "done" else None
         waiting = bool(emails and emails["counts"].get("queued"))
+        pdfs = run.get("pdfs") or {"total": 0, "done": 0, "failed": 0}
+        waiting = waiting or pdfs["done"] + pdfs["failed"] < pdfs["total"]  # B2: PDFs still being made
         refresh = REFRESH_SECONDS if run["status"] in ("queued", "running") or waiting else None
         return self._billing_page(
             request, principal, "billing/run.html", run=run, refresh=refresh, emails=emails

@@ -1,7 +1,8 @@
 """Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
 their lines, invoice runs, bank files and payments, e-invoice sendings, e-mail deliveries, reminders and
 the reference rates, the federation split (settlement parties, fee type components, each invoice line's
-frozen split) and the outbox (migrations/ creates exactly this).
+frozen split), the stored PDFs of invoice runs (invoice_pdfs) and the outbox (migrations/ creates exactly
+this).
 
 Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
 their name, address and e-mail are pseudonymised (erasure.py)."""
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     Table,
@@ -382,6 +384,24 @@ email_deliveries = Table(
     Index("email_deliveries_invoice", "invoice_id", "queued_at"),
     Index("email_deliveries_document", "document_kind", "document_id"),
     Index("email_deliveries_handover", "queued_at", postgresql_where=text("mail_id IS NULL")),
+)
+
+# B2: an invoice run's PDFs, made by the billing workers in batches (invoice_pdfs/); pending while both
+# pdf and error are null. They hold the payer's name and address: erasure empties pdf and queues the
+# pseudonymised invoice again; retention deletes them with their invoice (ON DELETE CASCADE).
+invoice_pdfs = Table(
+    "invoice_pdfs",
+    metadata,
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("invoice_runs.id", ondelete="CASCADE")),
+    Column("pdf", LargeBinary),
+    Column("error", Text),
+    Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("rendered_at", DateTime(timezone=True)),
+    Index(
+        "invoice_pdfs_pending", "run_id", "invoice_id", postgresql_where=text("pdf IS NULL AND error IS NULL")
+    ),
+    Index("invoice_pdfs_run", "run_id"),
 )
 
 outbox = outbox_table(metadata)

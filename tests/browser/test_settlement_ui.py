@@ -1,7 +1,8 @@
 """B1 federation split in headless Chromium: a treasurer adds the settlement parties on their page (a
 wrong business id refused in Finnish beside the form), defines a fee type shared between them, and after
-a run and a bank file reads the settlement report of the month, in Finnish and Swedish. Screenshots at
-1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-settlement)."""
+a run and a bank file reads the settlement report of the month, in Finnish and Swedish; the run's page
+shows its PDFs stored by the billing workers (B2). Screenshots at 1,400 and 390 px ($PIIRI_SCREENS,
+default /tmp/screens-settlement)."""
 
 import os
 from pathlib import Path
@@ -73,6 +74,10 @@ def test_b1_parties_fee_split_and_settlement_report_pages(system, browser, admin
         "/api/v1/billing/runs", json={"fee_type_id": fee["id"], "selection": {"kind": "ids", "ids": members}}
     )
     assert wait_for(lambda: api.get(run.headers["Location"]).json()["status"] == "done", 30)
+    # B2: the billing workers store the run's PDFs; the run page shows how many are made
+    assert wait_for(lambda: api.get(run.headers["Location"]).json()["pdfs"]["done"] == 3, 30)
+    shots(browser, f"/billing/runs/{run.json()['id']}", "run-pdfs-fi")
+    assert browser.text("#run-pdfs") == "3/3"
     invoices = api.get("/api/v1/billing/invoices", params={"run_id": run.json()["id"]}).json()["items"]
     today = clock.today()
     paid = [(invoices[0]["reference"], 4000, "A", today), (invoices[1]["reference"], 1000, "B", today)]

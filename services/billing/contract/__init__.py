@@ -13,6 +13,8 @@ PERMISSION = "invoices.manage"  # every billing RPC; invoices and payments hold 
 # The durable queue of invoice runs the billing workers consume (the gateway's health counts consumers).
 RUN_QUEUE_NAME = "piiri.billing.runs"
 REMINDER_RUN_QUEUE_NAME = "piiri.billing.reminder_runs"  # B4 reminder runs, taken by the same workers
+# B2: "make the pending PDFs of this invoice run": every billing worker takes these, so workers share a run.
+PDF_QUEUE_NAME = "piiri.billing.run_pdfs"
 LANGUAGES = ("fi", "sv", "en")
 VAT_CLASSES = ("general", "reduced_food", "reduced_culture", "reduced_press", "none")
 INVOICE_STATUSES = ("open", "partly_paid", "paid", "overpaid", "credited")

@@ -28,6 +28,7 @@ from services.billing.core import BillingCore
 from services.billing.documents import pdf
 from services.billing.email_delivery import rules, storage
 from services.billing.email_delivery.views import delivery_view, latest_status
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS, subjects
 from services.billing.reminders import document as reminder_document
@@ -297,6 +298,7 @@ class EmailDeliveryRpc(BillingCore):
             if invoice["credited_invoice_id"]
             else None
         )
+        data = pdf_storage.stored(session, invoice["id"])  # B2: the run's stored PDF, else made now
         session.rollback()
         self.audit.read(
             actor,
@@ -306,7 +308,8 @@ class EmailDeliveryRpc(BillingCore):
             PERSONAL_FIELDS,
             {"number": invoice["number"], "for": "email"},
         )
-        data = pdf.render(invoice, lines, self.settings, credited["number"] if credited else None)
+        if data is None:
+            data = pdf.render(invoice, lines, self.settings, credited["number"] if credited else None)
         language = rules.language_of(invoice)
         return {
             "file_name": f"{rules.file_word(language)}-{invoice['number']}.pdf",

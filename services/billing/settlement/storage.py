@@ -95,6 +95,18 @@ def insert_splits(session, invoice_id, lines):
         session.execute(insert(invoice_line_splits), rows)
 
 
+def insert_splits_of_many(session, invoice_ids, lines):
+    """The same lines' split for each of ``invoice_ids`` (a run's page), in one INSERT."""
+    rows = [
+        {"invoice_id": invoice_id, "position": line["position"], **split}
+        for invoice_id in invoice_ids
+        for line in lines
+        for split in line.get("split") or ()
+    ]
+    if rows:
+        session.execute(insert(invoice_line_splits), rows)
+
+
 def splits_of(session, invoice_ids):
     """{invoice id: {position: [{"party_id", "party_name", "amount"}]}}."""
     if not invoice_ids:
