@@ -212,3 +212,17 @@ def price(candidate: Candidate, due: Due, on: date, settings: ReminderSettings, 
         "interest_open": interest_open,
         "total": principal_open + fees_open + interest_open,
     }
+
+
+RETRY_BASE_SECONDS = 60  # the first retry of a reminder e-invoice the operator did not take
+RETRY_MAX_SECONDS = 6 * 3600  # the longest wait between two tries
+RETRY_ATTEMPTS = 8  # tries in all (the first delivery and seven retries: about 10 hours with the defaults)
+
+
+def retry_delay(attempts: int, base_seconds: float = RETRY_BASE_SECONDS, max_attempts: int = RETRY_ATTEMPTS):
+    """Seconds until the next try of a reminder e-invoice that failed ``attempts`` times (the operator
+    away), doubling from ``base_seconds`` up to RETRY_MAX_SECONDS; None once ``max_attempts`` were made
+    (the reminder stays failed, for a person to print or send)."""
+    if attempts >= max_attempts:
+        return None
+    return min(base_seconds * 2 ** (attempts - 1), RETRY_MAX_SECONDS)
