@@ -57,4 +57,4 @@ class ReminderRetriesRpc(BillingCore):
                 {"config": config, "session": session, "actor": actor},
             )
 
-        return retrying.retry_due(self.db, config, clock.now(), attempt)
+        return retrying.retry_due(self.db, settings.reminders, clock.now(), attempt)

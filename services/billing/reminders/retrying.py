@@ -1,28 +1,18 @@
-"""Reminder e-invoices tried again (B4): a reminder whose Finvoice the operator did not take (away, a 5xx,
-an answer outside the protocol: delivery.einvoice_channel's ``retry``) stays failed with the operator's
-code and gets a next try, the wait doubling from BILLING_REMINDER_RETRY_SECONDS (rules.retry_delay) up to
-BILLING_REMINDER_RETRY_ATTEMPTS tries in all; then it stays failed, for a person to print it from the
-invoice page. A refusal by the operator (the message or the address is wrong) is not tried again: it would
-be refused again. The billing service's timer (reminders/rpc.py) makes the tries that are due, each in its
-own transaction under the reminder's row lock (an instance trying it now is skipped), and stops the round
-when the operator is still away."""
+"""Reminder e-invoices tried again (B4): a reminder whose Finvoice the operator did not take (away, a 5xx, an
+answer outside the protocol: delivery.einvoice_channel's ``retry``) stays failed with the operator's code
+and gets a next try, the wait doubling from BILLING_REMINDER_RETRY_SECONDS (rules.retry_delay) up to
+BILLING_REMINDER_RETRY_ATTEMPTS tries in all (settings.py checks both at start); then it stays failed, for
+a person to print it from the invoice page. A refusal by the operator (the message or the address is
+wrong) is not tried again: it would be refused again. The billing service's timer (reminders/retry_rpc.py)
+makes the tries that are due, each in its own transaction under the reminder's row lock (an instance
+trying it now is skipped), and stops the round when the operator is still away."""
 
 from datetime import timedelta
 
 from services.billing.reminders import rules, storage
 
 
-def retry_settings(config):
-    """(first wait in seconds, tries in all) from the configuration (the rules' defaults otherwise)."""
-    config = config or {}
-    base = config.get("BILLING_REMINDER_RETRY_SECONDS")
-    attempts = config.get("BILLING_REMINDER_RETRY_ATTEMPTS")
-    base = rules.RETRY_BASE_SECONDS if base in (None, "") else float(base)
-    attempts = rules.RETRY_ATTEMPTS if attempts in (None, "") else int(attempts)
-    return base, attempts
-
-
-def record_attempt(session, reminder, outcome, config, now):
+def record_attempt(session, reminder, outcome, settings, now):
     """After an e-invoice try of ``reminder``: count it and set when the next one is due (a failure worth
     retrying and tries left), or no next try (delivered, refused, or the last try made). Returns the
     next try's time or None."""
@@ -31,14 +21,13 @@ def record_attempt(session, reminder, outcome, config, now):
     attempts = (reminder.get("delivery_attempts") or 0) + 1
     next_at = None
     if outcome.status == "failed" and outcome.retry:
-        base, most = retry_settings(config)
-        delay = rules.retry_delay(attempts, base, most)
+        delay = rules.retry_delay(attempts, settings.retry_seconds, settings.retry_attempts)
         next_at = now + timedelta(seconds=delay) if delay is not None else None
     storage.attempted(session, reminder["id"], attempts, next_at)
     return next_at
 
 
-def retry_due(db, config, now, attempt, limit=50):
+def retry_due(db, settings, now, attempt, limit=50):
     """Try each due reminder e-invoice once (at most ``limit``), each in its own transaction holding the
     reminder's lock: ``attempt(session, reminder, invoice) -> Outcome`` delivers it. {"sent", "failed",
     "given_up"} counts; the round ends at the first try the operator is still away for."""
@@ -52,7 +41,7 @@ def retry_due(db, config, now, attempt, limit=50):
             invoice = storage.invoices_by_id(session, [reminder["invoice_id"]])[reminder["invoice_id"]]
             outcome = attempt(session, reminder, invoice)
             storage.delivered(session, reminder["id"], outcome.status, outcome.detail, outcome.channel)
-            next_at = record_attempt(session, reminder, outcome, config, now)
+            next_at = record_attempt(session, reminder, outcome, settings, now)
         if outcome.status == "sent":
             counts["sent"] += 1
             continue

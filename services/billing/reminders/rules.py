@@ -214,15 +214,14 @@ def price(candidate: Candidate, due: Due, on: date, settings: ReminderSettings, 
     }
 
 
-RETRY_BASE_SECONDS = 60  # the first retry of a reminder e-invoice the operator did not take
-RETRY_MAX_SECONDS = 6 * 3600  # the longest wait between two tries
-RETRY_ATTEMPTS = 8  # tries in all (the first delivery and seven retries: about 10 hours with the defaults)
+RETRY_MAX_SECONDS = 6 * 3600  # the longest wait between two tries of a reminder e-invoice
 
 
-def retry_delay(attempts: int, base_seconds: float = RETRY_BASE_SECONDS, max_attempts: int = RETRY_ATTEMPTS):
+def retry_delay(attempts: int, base_seconds: float, max_attempts: int):
     """Seconds until the next try of a reminder e-invoice that failed ``attempts`` times (the operator
-    away), doubling from ``base_seconds`` up to RETRY_MAX_SECONDS; None once ``max_attempts`` were made
-    (the reminder stays failed, for a person to print or send)."""
+    away), doubling from ``base_seconds`` (BILLING_REMINDER_RETRY_SECONDS, default 60) up to
+    RETRY_MAX_SECONDS; None once ``max_attempts`` (BILLING_REMINDER_RETRY_ATTEMPTS, default 8: about 10
+    hours in all) were made (the reminder stays failed, for a person to print or send)."""
     if attempts >= max_attempts:
         return None
     return min(base_seconds * 2 ** (attempts - 1), RETRY_MAX_SECONDS)

@@ -151,7 +151,7 @@ def deliver_pending(db, settings, context, run_id):
                     {**context, "session": session},
                 )
                 storage.delivered(session, reminder["id"], outcome.status, outcome.detail, outcome.channel)
-                retrying.record_attempt(session, reminder, outcome, context.get("config"), clock.now())
+                retrying.record_attempt(session, reminder, outcome, settings.reminders, clock.now())
                 mailed = (
                     reminder["delivery"] == "email" and outcome.channel is None and outcome.status == "sent"
                 )

@@ -316,7 +316,9 @@ def test_b4_only_an_operator_away_is_retried_and_tries_are_counted():
 
     now = datetime(2026, 6, 5, 12, 0, tzinfo=UTC)
     reminder = {"id": "r", "delivery": "einvoice", "delivery_attempts": 0}
-    config = {"BILLING_REMINDER_RETRY_SECONDS": "30", "BILLING_REMINDER_RETRY_ATTEMPTS": "3"}
+    config = reminder_settings(
+        {"BILLING_REMINDER_RETRY_SECONDS": "30", "BILLING_REMINDER_RETRY_ATTEMPTS": "3"}
+    )
     away = delivery.Outcome("failed", "billing.einvoice_operator_unavailable", retry=True)
     assert retrying.record_attempt(Session(), reminder, away, config, now) == now.replace(second=30)
     assert recorded[-1]["delivery_attempts"] == 1
@@ -326,3 +328,6 @@ def test_b4_only_an_operator_away_is_retried_and_tries_are_counted():
     assert retrying.record_attempt(Session(), last, away, config, now) is None  # the third try was the last
     assert retrying.record_attempt(Session(), {**reminder, "delivery": "print"}, away, config, now) is None
     assert len(recorded) == 3
+    for wrong in ({"BILLING_REMINDER_RETRY_SECONDS": "soon"}, {"BILLING_REMINDER_RETRY_ATTEMPTS": "0"}):
+        with pytest.raises(BadSettings, match="BILLING_REMINDER_RETRY"):
+            reminder_settings(wrong)
