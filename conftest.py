@@ -163,6 +163,9 @@ def clean_databases(engines):
 
     for engine in engines.values():
         with engine.begin() as conn:
+            # services of a shared system (tests/conftest.py) run meanwhile: a lock one of them holds is
+            # an error naming the wait, not a test run that hangs
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
             tables = (
                 conn.execute(
                     text(
@@ -217,8 +220,94 @@ def used_tables(conn, tables):
     return [table for table in tables if table in with_rows or table in sequences_used]
 
 
+class SharedRunner:
+    """The whole system kept running from one test of a module to the next (tests/conftest.py ``system``).
+
+    Starting and stopping the nine services of the whole system costs about a second of a loaded CI core
+    per test (46 broker connections, 70 queue declarations), and some 300 tests start it. So the tests of
+    a module that ask for the plain ``system`` share one: between two tests the databases are emptied as
+    before (``clean_databases``), what was queued is consumed and running workers finish
+    (``settle``), and the gateway's cached /health answer is dropped. It is stopped and started
+    anew when the configuration differs, when one of its containers stopped, after a test that broke the
+    broker's audit path, when a test starts services without it (``run_services``: they would share its
+    queues and its web port), and at the end of the module.
+    """
+
+    def __init__(self):
+        self.runner = None
+        self.key = None
+        self.in_use = False  # by the running test (its ``run_services`` then starts services beside it)
+
+    def start(self, config, service_classes):
+        """The running shared runner of ``service_classes`` on ``config``, started anew if need be."""
+        from nameko.runners import ServiceRunner
+
+        key = (tuple(service_classes), repr(sorted(config.items())))
+        if self.runner is not None and (key != self.key or not self.alive()):
+            self.stop(config["AMQP_URI"])
+        if self.runner is None:
+            runner = ServiceRunner(dict(config))
+            for cls in service_classes:
+                runner.add_service(cls)
+            runner.start()
+            self.runner, self.key = runner, key
+        else:
+            self.forget_cached_answers()
+        self.in_use = True
+        return self.runner
+
+    def alive(self):
+        return all(
+            not container._died.ready() and not container._being_killed for container in self.containers
+        )
+
+    @property
+    def containers(self):
+        return list(self.runner.containers) if self.runner is not None else []
+
+    def forget_cached_answers(self):
+        """Per-process state the services keep between requests: the gateway's /health answer."""
+        for container in self.containers:
+            for extension in container.extensions:
+                if hasattr(extension, "computed_at") and hasattr(extension, "answer"):
+                    extension.answer = extension.computed_at = None
+
+    def settle(self, amqp_uri, timeout=5.0):
+        """After a test: what it queued is consumed and every worker it started has ended; True if so."""
+        import time
+
+        wait_until_consumed(self.runner, amqp_uri)
+        deadline = time.monotonic() + timeout
+        while any(container._worker_threads for container in self.containers):
+            if time.monotonic() > deadline:
+                return False
+            eventlet.sleep(0.02)
+        return True
+
+    def release(self, amqp_uri, keep=True):
+        """The test that used it ended: keep it for the next one if it is still sound, else stop it."""
+        self.in_use = False
+        if self.runner is not None and not (keep and self.alive() and self.settle(amqp_uri)):
+            self.stop(amqp_uri)
+
+    def stop(self, amqp_uri):
+        if self.runner is not None:
+            runner, self.runner, self.key = self.runner, None, None
+            if all(not container._died.ready() for container in runner.containers):
+                wait_until_consumed(runner, amqp_uri)
+            runner.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_runner(config):
+    """The module's SharedRunner (stopped when the module's tests are done)."""
+    shared = SharedRunner()
+    yield shared
+    shared.stop(config["AMQP_URI"])
+
+
 @pytest.fixture
-def run_services(config, clean_databases):
+def run_services(config, clean_databases, shared_runner):
     """``run_services(ContactsService, AuditService)``: start real containers on the real broker."""
     from nameko.runners import ServiceRunner
 
@@ -226,6 +315,8 @@ def run_services(config, clean_databases):
     runners = []
 
     def start(*service_classes, extra_config=None):
+        if not shared_runner.in_use:  # a system left running by an earlier test would share the queues
+            shared_runner.stop(config["AMQP_URI"])
         runner = ServiceRunner({**config, **(extra_config or {})})
         for cls in service_classes:
             runner.add_service(cls)

@@ -30,6 +30,7 @@ from gateway import (
     person,
     saved_searches,
     site,
+    subscribe,
     surveys,
 )
 
@@ -54,6 +55,7 @@ AREAS = (
     surveys.AREA,
     applications.AREA,
     mailing.AREA,
+    subscribe.AREA,
     billing.AREA,
     global_search.AREA,
     site.AREA,

@@ -17,6 +17,7 @@ from typing import Any
 
 import eventlet
 from nameko import rpc as nameko_rpc
+from nameko.exceptions import UnknownService
 
 from piiri.errors import ServiceUnavailable
 
@@ -74,7 +75,13 @@ class DeadlineMethodProxy:
         return self.call_async(*args, **kwargs).result()
 
     def call_async(self, *args: Any, **kwargs: Any) -> "DeadlineReply":
-        return DeadlineReply(self.method.call_async(*args, **kwargs), self.service, self.timeout)
+        try:
+            reply = self.method.call_async(*args, **kwargs)
+        except UnknownService:  # its queue is not there: it has never run on this broker
+            raise ServiceUnavailable(
+                f"The {self.service} service is not running.", {"service": self.service}
+            ) from None
+        return DeadlineReply(reply, self.service, self.timeout)
 
 
 class DeadlineReply:

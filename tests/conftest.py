@@ -78,9 +78,13 @@ def start_system(run_services, config, clean_databases, extra_config=None):
 
 
 @pytest.fixture
-def system(run_services, config, clean_databases):
-    """The whole system (system_services()) on the test broker vhost and test databases."""
-    return start_system(run_services, config, clean_databases)
+def system(request, run_services, config, clean_databases, shared_runner):
+    """The whole system (system_services()) on the test broker vhost and test databases, shared by the
+    tests of a module (SharedRunner in the root conftest.py: emptied databases, nothing left queued or
+    running between two tests)."""
+    shared_runner.start(config, system_services())
+    yield System(base_url=f"http://{config['WEB_SERVER_ADDRESS']}", gateway_engine=clean_databases["gateway"])
+    shared_runner.release(config["AMQP_URI"], keep="broken_audit_path" not in request.fixturenames)
 
 
 LIMESURVEY_USER, LIMESURVEY_PASSWORD = "piiri", "secret"

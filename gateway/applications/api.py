@@ -7,7 +7,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway.applications import schemas
-from gateway.applications.letters import letter_response
+from gateway.applications.letters import letter_response, pdf_response
 from gateway.applications.reviewers import FIELDS, reviewer_user
 from gateway.base import int_arg, json_body
 from gateway.core import GatewayCore
@@ -118,11 +118,12 @@ class ApplicationsApiRoutes(GatewayCore):
 
     @api_operation(
         "Q3: enter an application: the applicant (a contact), title, the round's text fields, attachments "
-        "(base64; PDF, text, PNG, JPEG, DOCX, ODT; at most 2 MB each, 10 in all)",
+        "(base64; PDF, text, PNG, JPEG, DOCX, ODT; at most 2 MB each, 10 in all); 409 "
+        "applications.submission_closed after the round's submit_until",
         permission=EDIT,
         body=schemas.ApplicationInput,
         responses={201: (schemas.Application, "Created")},
-        errors=(403, 404, 413, 422),
+        errors=(403, 404, 409, 413, 422),
     )
     @http("POST", f"{BASE}/<round_id>/applications")
     def api_applications_add(self, request, round_id):
@@ -234,8 +235,12 @@ class ReviewersApiRoutes(GatewayCore):
     @http("POST", f"{BASE}/<round_id>/reviewers/<reviewer_id>/declarations")
     def api_round_reviewer_declare(self, request, round_id, reviewer_id):
         self.api_principal(request, EDIT)
-        application_id = json_body(request).get("application_id")
-        return json_response(self.call("surveys", "declare_conflict", round_id, reviewer_id, application_id))
+        body = json_body(request)
+        reason = body.get("reason") or ""
+        application_id = body.get("application_id")
+        return json_response(
+            self.call("surveys", "declare_conflict", round_id, reviewer_id, application_id, reason)
+        )
 
     @api_operation(
         "Q3: the round's assignments (who reviews which application; overridden conflicts with reasons)",
@@ -327,6 +332,21 @@ class DecisionsApiRoutes(GatewayCore):
     def api_application_letter(self, request, round_id, application_id):
         self.api_principal(request, EDIT)
         return self.decision_letter(round_id, application_id)
+
+    @api_operation(
+        "Q3: the decision letter as a PDF in the applicant's language (fi, sv, en) with the organisation's "
+        "name, the decision, the reasoning and the date; never reviewers' names or scores; an audited read; "
+        "409 before a decision",
+        permission=EDIT,
+        responses={
+            200: file_response("application/pdf", description="The letter (Content-Disposition: attachment)")
+        },
+        errors=(403, 404, 409),
+    )
+    @http("GET", f"{BASE}/<round_id>/applications/<application_id>/decision-letter.pdf")
+    def api_application_letter_pdf(self, request, round_id, application_id):
+        self.api_principal(request, EDIT)
+        return pdf_response(self.call("surveys", "decision_letter_pdf", round_id, application_id))
 
     def decision_letter(self, round_id, application_id):
         letter = self.call("surveys", "decision_letter", round_id, application_id)

@@ -1,8 +1,10 @@
 """The reviewer portal (Q3): /review lists the applications assigned to the logged-in reviewer,
 /review/<id> shows one as the round releases it (blind: no applicant) with the rubric, where the reviewer
-scores each criterion with a comment, saves a draft and submits. Only users with the reviewer role reach it
-(with two-factor login: gateway/core.py sends them to set it up first); an application not assigned to
-them is a 404 like one that does not exist."""
+scores each criterion with a comment, saves a draft and submits until the round's review deadline (the
+days left shown), or declares a conflict of interest (/review/<id>/conflict, with an optional reason),
+which takes the application from them. Only users with the reviewer role reach it (with two-factor login:
+gateway/core.py sends them to set it up first); an application not assigned to them is a 404 like one that
+does not exist."""
 
 from gateway.applications.api import attachment_answer
 from gateway.applications.web import error_text
@@ -43,7 +45,13 @@ class ReviewPortalRoutes(GatewayCore):
     def web_review_list(self, request):
         principal = self._reviewer(request)
         items = self.call("surveys", "my_reviews")["items"]
-        return self.web_render(request, principal, "applications/review_list.html", items=items)
+        return self.web_render(
+            request,
+            principal,
+            "applications/review_list.html",
+            items=items,
+            declared=request.args.get("declared") == "1",
+        )
 
     def _review_page(self, request, principal, application_id, error=None, status=200, posted=None):
         t = Translator(language_of(request))
@@ -80,6 +88,21 @@ class ReviewPortalRoutes(GatewayCore):
                 raise
             return self._review_page(request, principal, application_id, exc, exc.status, scores)
         return see_other(f"/review/{application_id}?saved={'submitted' if submit else 'draft'}")
+
+    @http("POST", "/review/<application_id>/conflict")
+    @web_page
+    def web_review_conflict(self, request, application_id):
+        """The reviewer declares a conflict of interest: the application is no longer theirs."""
+        principal = self._reviewer(request)
+        require_csrf(request, principal)
+        data = {"reason": request.form.get("reason", "")}
+        try:
+            self.call("surveys", "declare_my_conflict", application_id, data)
+        except PiiriError as exc:
+            if exc.status == 404:
+                raise
+            return self._review_page(request, principal, application_id, exc, exc.status)
+        return see_other("/review?declared=1")
 
     @http("GET", "/review/<application_id>/attachments/<attachment_id>")
     @web_page

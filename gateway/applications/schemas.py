@@ -31,6 +31,7 @@ class PageQuery(Schema):
 class ImportResult(Schema):
     added = fields.Integer(metadata={"description": "Applications taken in from the linked survey now."})
     skipped = fields.Integer(metadata={"description": "Responses tied to a contact but not found there."})
+    late = fields.Integer(metadata={"description": "Responses submitted after the round's submit_until."})
 
 
 class ReviewerList(Schema):
@@ -48,6 +49,7 @@ class ReviewerAdd(Schema):
 
 class DeclarationInput(Schema):
     application_id = fields.UUID(required=True)
+    reason = fields.String(metadata={"description": "Optional: why (shown to the coordinator)."})
 
 
 class AutoAssignResult(Schema):

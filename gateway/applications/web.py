@@ -7,19 +7,22 @@ refusal (a weight that is not positive, an attachment too big) is said beside th
 language."""
 
 import base64
+from datetime import date
 
 from gateway.applications.api import attachment_answer
-from gateway.applications.letters import letter_response
+from gateway.applications.letters import letter_response, pdf_response
 from gateway.applications.reviewers import FIELDS, reviewer_user, reviewer_users
 from gateway.core import GatewayCore
 from gateway.http import http
 from gateway.i18n import Translator
 from gateway.roles import EDIT, VIEW
 from gateway.web_helpers import language_of, require_csrf, see_other, web_page
+from piiri import clock
 from piiri.errors import PiiriError, ValidationFailed
 from services.surveys.contract import (
     APPLICATION_LANGUAGES,
     ATTACHMENT_TYPES,
+    DEADLINES,
     MAX_ATTACHMENT_BYTES,
     RELEASABLE_EXTRAS,
     ROUND_PHASES,
@@ -73,6 +76,18 @@ def parse_question_map(text):
     return mapping
 
 
+def deadline_rows(round_, today=None):
+    """The round's deadlines that are set, in their order: [{"name", "day", "left"}] (``left``: whole days
+    to the end of that day, 0 on the day itself, negative once it is over)."""
+    today = today or clock.today()
+    rows = []
+    for name in DEADLINES:
+        value = round_.get(name)
+        if value:
+            rows.append({"name": name, "day": value, "left": (date.fromisoformat(value) - today).days})
+    return rows
+
+
 def released_of(form):
     """The released fields as typed: 'title, plan, attachments'."""
     return [part.strip() for part in (form.get("released_fields_text") or "").split(",") if part.strip()]
@@ -82,7 +97,7 @@ def round_form(round_):
     """A round as the values of its settings form."""
     return {
         **{name: round_.get(name) or "" for name in ("name", "description", "phase", "link_id")},
-        **{name: round_.get(name) or "" for name in ("assign_until", "review_until", "decide_until")},
+        **{name: round_.get(name) or "" for name in DEADLINES},
         "form_fields": form_fields_text(round_),
         "released_fields": round_.get("released_fields") or [],
         "blind": "on" if round_.get("blind") else "",
@@ -98,6 +113,7 @@ def round_input(form, creating):
         "form_fields": parse_form_fields(form.get("form_fields")),
         "released_fields": released_of(form),
         "blind": form.get("blind") == "on",
+        "submit_until": form.get("submit_until") or None,
         "assign_until": form.get("assign_until") or None,
         "review_until": form.get("review_until") or None,
         "decide_until": form.get("decide_until") or None,
@@ -221,6 +237,7 @@ class ApplicationsWebRoutes(GatewayCore):
             "applications/round.html",
             status=status,
             round=round_,
+            deadlines=deadline_rows(round_),
             applications=applications,
             links=self._links(principal),
             phases=ROUND_PHASES,
@@ -278,6 +295,7 @@ class ApplicationsWebRoutes(GatewayCore):
                     round_id,
                     form.get("reviewer_id"),
                     form.get("application_id"),
+                    (form.get("override_reason") or "").strip(),
                 )
             elif action == "assign":
                 data = {
@@ -389,6 +407,7 @@ class ApplicationsWebRoutes(GatewayCore):
             principal,
             "applications/application.html",
             round=round_,
+            deadlines=deadline_rows(round_),
             application=application,
             applicant=applicant,
             labels={item["key"]: item["label"] for item in round_["form_fields"]},
@@ -421,6 +440,13 @@ class ApplicationsWebRoutes(GatewayCore):
         if letter["contact_id"]:
             name = self.call("contacts", "get_contact", letter["contact_id"]).get("display_name") or ""
         return letter_response(letter, name)
+
+    @http("GET", "/applications/<round_id>/<application_id>/letter.pdf")
+    @web_page
+    def web_application_letter_pdf(self, request, round_id, application_id):
+        """The decision letter as a PDF in the applicant's language (an audited read)."""
+        self.web_principal(request, EDIT)
+        return pdf_response(self.call("surveys", "decision_letter_pdf", round_id, application_id))
 
     @http("POST", "/applications/<round_id>/<application_id>/delete")
     @web_page

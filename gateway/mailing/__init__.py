@@ -1,8 +1,16 @@
-"""Mailing (M1, M5): mailing lists synced to Campaign Monitor, who is left out and why, the syncs,
-bounce and unsubscribe flags, and Campaign Monitor's webhook."""
+"""Mailing (M1, M2, M4, M5): mailing lists synced to Campaign Monitor, who is left out and why, the syncs,
+bounce and unsubscribe flags, Campaign Monitor's webhook, mail templates, and campaigns with their
+previews, test sends, sending, ledger and reports."""
 
 from gateway.core import Area
 from gateway.mailing.api import MailingApiRoutes
+from gateway.mailing.campaigns_api import CampaignsApiRoutes
+from gateway.mailing.campaigns_web import CampaignsWebRoutes, mailing_timeline_lookup
 from gateway.mailing.web import MailingWebRoutes
 
-AREA = Area("mailing", routes=(MailingApiRoutes, MailingWebRoutes))
+AREA = Area(
+    "mailing",
+    routes=(MailingApiRoutes, MailingWebRoutes, CampaignsApiRoutes, CampaignsWebRoutes),
+    contact_sections=("mailing/_contact_section.html",),
+    template_extras=(mailing_timeline_lookup,),
+)

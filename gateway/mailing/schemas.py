@@ -2,9 +2,13 @@
 
 from marshmallow import Schema, fields
 
+from services.mailing.contract import Campaign as Campaign
+from services.mailing.contract import CampaignInput as CampaignInput
 from services.mailing.contract import Mail as Mail
 from services.mailing.contract import MailingList as MailingList
 from services.mailing.contract import MailingListInput as MailingListInput
+from services.mailing.contract import MailTemplate as MailTemplate
+from services.mailing.contract import MailTemplateInput as MailTemplateInput
 from services.mailing.contract import SyncRun as SyncRun
 
 
@@ -78,3 +82,71 @@ class DsnResult(Schema):
     ignored = fields.Integer(
         required=True, metadata={"description": "Reports of no mail of ours, not permanent, or seen before."}
     )
+
+
+# Templates (M2) and campaigns (M1, M4).
+class MailTemplateList(Schema):
+    items = fields.List(fields.Nested(MailTemplate), required=True)
+    merge_fields = fields.List(
+        fields.String(), metadata={"description": "The merge fields a template may use"}
+    )
+
+
+class Rendered(Schema):
+    subject = fields.String(required=True)
+    html = fields.String(required=True, metadata={"description": "The MJML body compiled to responsive HTML"})
+    text = fields.String(required=True)
+
+
+class PreviewQuery(Schema):
+    contact_id = fields.UUID(
+        metadata={"description": "Render for this contact (an audited read); else samples"}
+    )
+
+
+class CampaignList(Schema):
+    items = fields.List(fields.Nested(Campaign), required=True)
+
+
+class TestSend(Schema):
+    addresses = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "1 to 15 addresses (Campaign Monitor's limit)"},
+    )
+
+
+class TestSendResult(Schema):
+    sent_to = fields.List(fields.String(), required=True)
+
+
+class SendInput(Schema):
+    send_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When to send (a minute to a year ahead); none: now"}
+    )
+
+
+class CampaignRecipient(Schema):
+    contact_id = fields.String(allow_none=True, metadata={"description": "null once the person was erased"})
+    email = fields.String(allow_none=True)
+    list_id = fields.String(allow_none=True)
+    recorded_at = fields.String()
+    erased_at = fields.String(allow_none=True)
+
+
+class CampaignRecipients(Schema):
+    total = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(CampaignRecipient), required=True)
+
+
+class ContactCampaign(Schema):
+    campaign_id = fields.String(required=True)
+    name = fields.String()
+    subject = fields.String()
+    email = fields.String(allow_none=True)
+    list_id = fields.String(allow_none=True)
+    sent_at = fields.String()
+
+
+class ContactCampaigns(Schema):
+    items = fields.List(fields.Nested(ContactCampaign), required=True)

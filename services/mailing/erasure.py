@@ -2,7 +2,11 @@
 
 What it holds about a person: their memberships of mailing lists at Campaign Monitor (the address pushed,
 the state), their bounce and unsubscribe flags, the rows of theirs that a sync refused, their id in
-queued incremental runs, and the transactional mails sent to them (the message log: address, subject).
+queued incremental runs, the transactional mails sent to them (the message log: address, subject), and
+their subscriptions through a list's form (M3): confirmed ones by contact id, pending ones (not yet a
+contact) by their address compared with the person's digests (piiri/erasure_keys.py), and
+the campaigns sent to them (the recipient ledger, M1). Erasure empties their ledger rows (contact id,
+address and list; the row stays so that a campaign's count stays true).
 Erasure empties those mails (address, subject, body; the id, status and times stay) and a mail not yet
 sent is not sent (mail_failed, mailing.mail_recipient_erased).
 
@@ -24,12 +28,14 @@ from nameko.messaging import consume
 from nameko.rpc import rpc
 
 from piiri import erasure as protocol
+from piiri import erasure_keys
 from piiri.context import SYSTEM
-from piiri.errors import EXPECTED_ERRORS
+from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.mailing import campaign_monitor
 from services.mailing import storage as personal
 from services.mailing.core import MailingCore
 from services.mailing.lists import storage as lists_storage
+from services.mailing.subscriptions import storage as subscriptions_storage
 from services.mailing.transactional import storage as mail_storage
 from services.mailing.transactional.views import event_payload
 
@@ -51,9 +57,16 @@ class MailingErasure(MailingCore):
         sections = (
             personal.held(self.db.session, key)
             if key
-            else {"mailing_lists": [], "mailing_mails": [], "mailing_flags": [], "mailing_sync_failures": []}
+            else {
+                "mailing_lists": [],
+                "mailing_campaigns": [],
+                "mailing_mails": [],
+                "mailing_flags": [],
+                "mailing_sync_failures": [],
+            }
         )
         self.db.session.rollback()
+        sections["mailing_subscriptions"] = self._subscriptions_of(key) if key else []
         self.audit.read(
             actor,
             "mailing.personal_data_read",
@@ -62,6 +75,25 @@ class MailingErasure(MailingCore):
             details={name: len(items) for name, items in sections.items()},
         )
         return {"service": "mailing", "contact_id": str(contact_id), "sections": sections}
+
+    def _pending_of(self, session, match_keys):
+        """The ids of the pending subscriptions whose address is one of the person's (by digest)."""
+        matcher = erasure_keys.Matcher(match_keys or {}, self.config)
+        if not matcher:
+            return []
+        return [
+            row["id"] for row in subscriptions_storage.pending_all(session) if matcher.matches(row["email"])
+        ]
+
+    def _subscriptions_of(self, contact_id):
+        try:
+            keys = self.contacts.match_keys_of(str(contact_id))
+        except NotFound:  # no contact (erased): only what names the id
+            keys = {}
+        session = self.db.session
+        rows = subscriptions_storage.of_person(session, contact_id, self._pending_of(session, keys))
+        session.rollback()
+        return [personal.plain(row) for row in rows]
 
     @consume(protocol.request_queue("mailing"), requeue_on_error=True)
     def on_erasure_requested(self, body):
@@ -76,6 +108,8 @@ class MailingErasure(MailingCore):
             self._wait_sent(key)
             with self.db.transaction() as session:
                 summary = personal.erase(session, key)
+                pending = self._pending_of(session, request.get("match_keys"))
+                summary.update(subscriptions_storage.erase(session, key, pending))
                 for row in mail_storage.of_ids(session, summary["mails_not_sent"]):
                     self.outbox.event(session, "mail_failed", event_payload(row))
                 summary["mails_not_sent"] = len(summary["mails_not_sent"])

@@ -1,8 +1,11 @@
 """Tables of the mailing database (migrations/ creates exactly this): mailing lists and what each holds at
 Campaign Monitor, the contacts pushed there, the contacts flagged by bounces and unsubscribes (M5), the
-sync runs with their row failures, the transactional mails sent through SMTP (B3), and the outbox."""
+sync runs with their row failures, the transactional mails sent through SMTP (B3), the subscription forms
+with their pending and confirmed subscriptions (M3), the mail templates (M2), the campaigns and their
+per-recipient ledger (M1, M4), and the outbox."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -20,6 +23,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from piiri.outbox import outbox_table
 from services.mailing.contract import (
+    CAMPAIGN_STATUSES,
     FLAG_KINDS,
     MAIL_STATUSES,
     MEMBER_STATES,
@@ -156,6 +160,144 @@ mail_messages = Table(
     Index("mail_messages_due", "next_attempt_at", postgresql_where=text("status IN ('queued', 'sending')")),
     Index("mail_messages_contact", "contact_id"),
     Index("mail_messages_reference", "reference_kind", "reference_id"),
+)
+
+# M3: a list's subscription form (its public token, on or off) and its consent texts, one row per version
+# (a consent records the version it was given under).
+subscription_forms = Table(
+    "subscription_forms",
+    metadata,
+    Column(
+        "list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("token", Text, nullable=False, unique=True),
+    Column("enabled", Boolean, nullable=False, server_default=text("false")),
+    Column("consent_version", Integer, nullable=False, server_default="1"),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+subscription_consent_texts = Table(
+    "subscription_consent_texts",
+    metadata,
+    Column(
+        "list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("texts", JSONB, nullable=False),  # {fi, sv, en}
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# M3: a submission waiting for its confirmation (e-mail and names: personal data, deleted after expiry,
+# in the access report, erased) and, once confirmed, the record that the contact subscribed (the
+# address and names emptied: the contact holds them). ``code_hash``: SHA-256 of the link's code.
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("list_id", UUID(as_uuid=True), ForeignKey("mailing_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", Text, nullable=False, unique=True),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("email", Text),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("language", Text, nullable=False, server_default="fi"),
+    Column("consent_version", Integer, nullable=False),
+    Column("mail_id", UUID(as_uuid=True)),
+    Column("contact_id", UUID(as_uuid=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("confirmed_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('pending', 'confirmed')", name="subscriptions_status"),
+    Index(
+        "subscriptions_pending",
+        "list_id",
+        func.lower(text("email")),
+        postgresql_where=text("status = 'pending'"),
+    ),
+    Index("subscriptions_expiry", "expires_at", postgresql_where=text("status = 'pending'")),
+    Index("subscriptions_contact", "contact_id"),
+)
+
+# M3: submissions counted for the rate limits, by keyed digest of the client address or the e-mail
+# address (never the values), kept a day.
+subscription_attempts = Table(
+    "subscription_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", Text, nullable=False),  # ip | email
+    Column("digest", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("subscription_attempts_key", "kind", "digest", "at"),
+)
+
+# M2: editable templates: a subject, an MJML body and a plain-text part with sandboxed merge fields.
+mail_templates = Table(
+    "mail_templates",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", Text, nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("mjml", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("archived_at", DateTime(timezone=True)),
+    Index("mail_templates_name", "name", unique=True, postgresql_where=text("archived_at IS NULL")),
+)
+
+# M1: a campaign made from a template (its parts copied when it was made: what is sent is what was
+# previewed) for one or more lists. draft -> syncing (the lists' audiences re-evaluated and synced) ->
+# dispatching (the recipient ledger frozen, Campaign Monitor asked to send) -> sent | scheduled; failed
+# (error) may be sent again; a scheduled one unscheduled is a draft again.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", Text, nullable=False, unique=True),
+    Column("template_id", UUID(as_uuid=True), ForeignKey("mail_templates.id"), nullable=False),
+    Column("template", JSONB, nullable=False),  # {subject, mjml, text} as the campaign was made
+    Column("list_ids", JSONB, nullable=False),  # Piiri's mailing lists
+    Column("from_name", Text, nullable=False),
+    Column("from_email", Text, nullable=False),
+    Column("reply_to", Text, nullable=False),
+    Column("content_secret", Text, nullable=False),  # in the content URLs Campaign Monitor fetches
+    Column("status", Text, nullable=False, server_default="draft"),
+    Column("send_at", DateTime(timezone=True)),  # None: now
+    Column("cm_campaign_id", Text),
+    Column("sync_run_ids", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("actor", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("requested_by", Text),
+    Column("error", Text),
+    Column("error_details", JSONB),
+    Column("recipients", Integer),  # the ledger's size once frozen
+    Column("report", JSONB),  # M4: Campaign Monitor's summary and clicks per link, as last fetched
+    Column("report_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True)),
+    CheckConstraint(f"status IN {CAMPAIGN_STATUSES}", name="campaigns_status"),
+    Index("campaigns_status", "status"),
+)
+
+# M1: who a campaign was sent to, frozen at send time, kept for ever. Personal data: erasure empties the
+# row (contact_id, email; erased_at set), so the campaign's count stays true.
+campaign_recipients = Table(
+    "campaign_recipients",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("campaign_id", UUID(as_uuid=True), ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("contact_id", UUID(as_uuid=True)),
+    Column("email", Text),
+    Column("list_id", UUID(as_uuid=True)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("erased_at", DateTime(timezone=True)),
+    Index("campaign_recipients_campaign", "campaign_id"),
+    Index("campaign_recipients_contact", "contact_id"),
 )
 
 outbox = outbox_table(metadata)

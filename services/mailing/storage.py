@@ -6,6 +6,7 @@ from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from piiri import outbox as outbox_rows
+from services.mailing.campaigns import storage as campaign_storage
 from services.mailing.models import (
     contact_flags,
     list_members,
@@ -56,17 +57,29 @@ def held(session, contact_id):
         mail_messages.c.bounced_at,
         mail_messages.c.failed_at,
     ).where(mail_messages.c.contact_id == contact_id)
+    received = [
+        {
+            "campaign_id": str(row["campaign_id"]),
+            "name": row["name"],
+            "subject": row["template"]["subject"],
+            "email": row["email"],
+            "list_id": str(row["list_id"]) if row["list_id"] else None,
+            "sent_at": row["recorded_at"].isoformat(),
+        }
+        for row in campaign_storage.campaigns_of_contact(session, contact_id)
+    ]
     return {
-        "mailing_lists": [_plain(row) for row in _dicts(session.execute(lists))],
+        "mailing_lists": [plain(row) for row in _dicts(session.execute(lists))],
+        "mailing_campaigns": received,
         "mailing_mails": [
-            _plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
+            plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
         ],
-        "mailing_flags": [_plain(row) for row in _dicts(session.execute(flags))],
-        "mailing_sync_failures": [_plain(row) for row in _dicts(session.execute(failures))],
+        "mailing_flags": [plain(row) for row in _dicts(session.execute(flags))],
+        "mailing_sync_failures": [plain(row) for row in _dicts(session.execute(failures))],
     }
 
 
-def _plain(row):
+def plain(row):
     return {
         key: (
             value.isoformat()
@@ -117,7 +130,9 @@ def erase(session, contact_id):
         .values(contact_ids=sync_runs.c.contact_ids.op("-")(cast(str(contact_id), Text)))
     ).rowcount
     emptied, pending = mails.erase(session, contact_id)
+    ledger = campaign_storage.erase_recipient(session, contact_id)
     return {
+        "campaigns_emptied": ledger,
         "mails_emptied": emptied,
         "mails_not_sent": [str(key) for key in pending],
         "lists": members,

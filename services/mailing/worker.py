@@ -11,9 +11,14 @@ is tried again after MAILING_RETRY_SECONDS, at most MAILING_MAX_ATTEMPTS times.
 It also sends the transactional mails (B3, transactional/sending.py): every MAIL_INTERVAL seconds it
 claims the due ones, a batch at a time, until none is due; documents attached by reference are rendered
 by the service that owns them (``billing.mail_document``).
+
+And it sends campaigns (M1, campaigns/sending.py): once the syncs of a campaign's lists are done it
+freezes the recipient ledger and asks Campaign Monitor to send, now or at the scheduled time; and it
+pulls their reports from Campaign Monitor on a schedule (M4).
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -28,6 +33,7 @@ from piiri.errors import PiiriError
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
 from services.mailing import campaign_monitor, models
+from services.mailing.campaigns.sending import Dispatcher
 from services.mailing.contract import errors
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import running, storage
@@ -39,6 +45,8 @@ log = logging.getLogger(__name__)
 DEFAULT_STALE_SECONDS = 120
 RECOVERY_INTERVAL = 5
 MAIL_INTERVAL = 1.0
+CAMPAIGN_INTERVAL = 1.0
+REPORT_INTERVAL = 60
 MAIL_ROUNDS = 50  # batches per tick at most, so that a long queue does not hold the timer for ever
 
 
@@ -70,6 +78,7 @@ class Kit:
 
 class MailingWorker:
     name = "mailing_worker"
+    next_report_check = 0.0  # time.monotonic() of the next look for reports due (one per process)
 
     db = Database("mailing")
     config = Config()
@@ -147,6 +156,19 @@ class MailingWorker:
         for _ in range(MAIL_ROUNDS):
             if not sender.round():
                 return
+
+    @timer(interval=CAMPAIGN_INTERVAL)
+    def advance_campaigns(self):
+        """Move campaigns on: synced -> sent through Campaign Monitor, scheduled -> sent (M1); every
+        MAILING_REPORT_CHECK_SECONDS, pull the reports that are due (M4)."""
+        dispatcher = Dispatcher(self)
+        dispatcher.tick()
+        now = time.monotonic()
+        if now >= MailingWorker.next_report_check:
+            MailingWorker.next_report_check = now + float(
+                self.config.get("MAILING_REPORT_CHECK_SECONDS", REPORT_INTERVAL)
+            )
+            dispatcher.refresh_reports()
 
     def _fail(self, run_id, code, details, counts=None):
         with self.db.transaction() as session:

@@ -160,6 +160,9 @@ class Proposal(Schema):
 # --- Q3: application rounds, their rubric and applications ------------------------------------------------
 
 ROUND_PHASES = ("assign", "review", "decide", "closed")  # in this order; deadlines for the first three
+# A round's deadlines in their order (submit_until: applications are taken until the end of that day in
+# the organisation's time zone; review_until: reviews are saved and submitted until the end of that day).
+DEADLINES = ("submit_until", "assign_until", "review_until", "decide_until")
 APPLICATION_STATES = ("submitted", "accepted", "rejected")
 APPLICATION_SOURCES = ("piiri", "survey")
 APPLICATION_LANGUAGES = ("fi", "sv", "en")
@@ -189,6 +192,7 @@ ATTACHMENT_NOT_FOUND = "applications.attachment_not_found"
 ATTACHMENT_INVALID = "applications.attachment_invalid"
 ROUND_NOT_LINKED = "applications.round_not_linked"
 APPLICANT_NOT_FOUND = "applications.applicant_not_found"
+SUBMISSION_CLOSED = "applications.submission_closed"  # params: {"deadline": "YYYY-MM-DD"}
 ERROR_CODES += (
     ROUND_NOT_FOUND,
     ROUND_INVALID,
@@ -199,6 +203,7 @@ ERROR_CODES += (
     ATTACHMENT_INVALID,
     ROUND_NOT_LINKED,
     APPLICANT_NOT_FOUND,
+    SUBMISSION_CLOSED,
 )
 
 
@@ -223,8 +228,17 @@ class RoundInput(Schema):
     )
     blind = fields.Boolean(load_default=True, metadata={"description": "Hide the applicant's identity."})
     phase = fields.String(load_default="assign", validate=validate.OneOf(ROUND_PHASES))
+    submit_until = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The last day applications are taken (later ones are refused)."},
+    )
     assign_until = fields.Date(allow_none=True, load_default=None)
-    review_until = fields.Date(allow_none=True, load_default=None)
+    review_until = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The last day reviews are saved and submitted (later ones are refused)."},
+    )
     decide_until = fields.Date(allow_none=True, load_default=None)
     reviewers_per_application = fields.Integer(load_default=2, validate=validate.Range(min=1, max=20))
     conflict_group_ids = fields.List(fields.UUID(), load_default=list)
@@ -271,6 +285,7 @@ class Round(Schema):
     released_fields = fields.List(fields.String())
     blind = fields.Boolean()
     phase = fields.String(metadata={"enum": list(ROUND_PHASES)})
+    submit_until = fields.Date(allow_none=True)
     assign_until = fields.Date(allow_none=True)
     review_until = fields.Date(allow_none=True)
     decide_until = fields.Date(allow_none=True)
@@ -385,6 +400,12 @@ class Reviewer(Schema):
     contact_id = fields.UUID(allow_none=True)
     assigned = fields.Integer(metadata={"description": "Applications assigned."})
     declared = fields.List(fields.String(), metadata={"description": "Applications declared as conflicts."})
+    declarations = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "The declared conflicts: [{application_id, reason, declared_by, created_at}]."
+        },
+    )
 
 
 class Assignment(Schema):
@@ -406,7 +427,28 @@ REVIEW_SUBMITTED = "applications.review_submitted"
 REVIEW_INVALID = "applications.review_invalid"
 RUBRIC_IN_USE = "applications.rubric_in_use"
 NOT_IN_REVIEW = "applications.not_in_review"
-ERROR_CODES += (NOT_A_REVIEWER, REVIEW_SUBMITTED, REVIEW_INVALID, RUBRIC_IN_USE, NOT_IN_REVIEW)
+REVIEW_CLOSED = "applications.review_closed"  # params: {"deadline": "YYYY-MM-DD"}
+DECLARATION_INVALID = "applications.declaration_invalid"
+ERROR_CODES += (
+    NOT_A_REVIEWER,
+    REVIEW_SUBMITTED,
+    REVIEW_INVALID,
+    RUBRIC_IN_USE,
+    NOT_IN_REVIEW,
+    REVIEW_CLOSED,
+    DECLARATION_INVALID,
+)
+MAX_DECLARATION_REASON = 1000
+
+
+class OwnDeclarationInput(Schema):
+    """A reviewer's own declaration of a conflict of interest with an application assigned to them."""
+
+    reason = fields.String(
+        load_default="",
+        validate=validate.Length(max=MAX_DECLARATION_REASON),
+        metadata={"description": "Optional: why (the coordinator sees it)."},
+    )
 
 
 # --- Q3: the coordinator's view and decisions ---------------------------------------------------------

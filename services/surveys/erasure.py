@@ -12,10 +12,12 @@ rows (and the published outbox rows naming the person) and reports the counts, t
 where. LimeSurvey unreachable: the message is retried (then dead-lettered), and the erasure stays pending
 until it is done. Idempotent.
 
-Applications (Q3) are pseudonymised, not deleted: the applicant, title, texts and attachments go, the row
-stays with its round and state, so a round's counts, its decisions and the reviewers' scores of it stay
-true for the others who applied (scores are about the application, not the person), without identity. A
-reviewer whose own contact is erased stays a reviewer (a user account), without the link to the contact.
+Applications (Q3) are pseudonymised, not deleted: the applicant, title, texts, attachments and the
+decision's note go, and so do the words others wrote about them that may name the person (reviewers'
+comments, the reasons of declared conflicts); the row stays with its round, state and decision, so a
+round's counts, its decisions and the reviewers' scores of it stay true for the others who applied (scores
+are about the application, not the person), without identity. A reviewer whose own contact is erased
+stays a reviewer (a user account), without the link to the contact.
 
 G3: ``personal_data`` lists all of it (audited).
 """
@@ -54,7 +56,17 @@ PARTICIPANT_SHOWN = (
 )
 RESPONSE_SHOWN = ("sid", "title", "response_id", "submitted_at", "answers", "outcome")
 PROPOSAL_SHOWN = ("changes", "state", "created_at", "decided_at")
-APPLICATION_SHOWN = ("round_name", "title", "texts", "language", "source", "state", "created_at")
+APPLICATION_SHOWN = (
+    "round_name",
+    "title",
+    "texts",
+    "language",
+    "source",
+    "state",
+    "created_at",
+    "decision_note",
+    "decided_at",
+)
 
 
 def _json(value):
@@ -179,6 +191,8 @@ class SurveysErasure(SurveysCore):
             responses_deleted, proposals_deleted = (
                 response_storage.delete_of_contact(session, key) if key else (0, 0)
             )
+            theirs = application_storage.ids_of_contact(session, key) if key else []
+            words = review_storage.forget_applicant_words(session, theirs)
             applications = application_storage.pseudonymise_of_contact(session, key) if key else 0
             reviewers = review_storage.forget_contact(session, key) if key else 0
             outbox_deleted = forget_published(session, str(key)) if key else 0
@@ -187,6 +201,7 @@ class SurveysErasure(SurveysCore):
             "responses": responses_deleted,
             "proposals": proposals_deleted,
             "applications_pseudonymised": applications,
+            "review_texts_emptied": words,
             "reviewer_contacts_forgotten": reviewers,
             "outbox_rows_deleted": outbox_deleted,
             "limesurvey_participants_deleted": remote["participants"],

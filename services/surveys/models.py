@@ -137,6 +137,7 @@ application_rounds = Table(
     Column("released_fields", JSONB, nullable=False, server_default=text("'[\"title\"]'::jsonb")),
     Column("blind", Boolean, nullable=False, server_default=text("true")),
     Column("phase", Text, nullable=False, server_default="assign"),
+    Column("submit_until", Date),  # applications are taken until the end of this day (organisation's)
     Column("assign_until", Date),
     Column("review_until", Date),
     Column("decide_until", Date),
@@ -253,6 +254,8 @@ reviewer_declarations = Table(
         ForeignKey("applications.id", ondelete="CASCADE"),
         primary_key=True,
     ),
+    Column("reason", Text),  # the reviewer's own words (optional); cleared when the applicant is erased
+    Column("declared_by", Text),  # the username of whoever declared it (the reviewer, or the coordinator)
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 

@@ -77,7 +77,7 @@ def test_b3_send_an_invoice_by_e_mail_from_its_page_and_see_it_sent(system, brow
     browser.open("/login")
     log_in(browser, "postiloki", PASSWORD)
     browser.open("/mailing")
-    browser.click("#open-mail-log")
+    browser.click("#ml-nav-mails")
     browser.wait_for_selector("#mails")
     browser.select_option("#mail-status-filter", "sent")
     browser.click("#mail-filter-apply")

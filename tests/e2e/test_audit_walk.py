@@ -147,6 +147,35 @@ ROUTE_AUDIT = {
     "GET /mailing/<list_id>": (NO_PERSONAL_DATA, "a list's counts per reason and its syncs; no names"),
     "GET /mailing/<list_id>/excluded": (PERSONAL, "the contacts left out for one reason"),
     "GET /mailing/mails": (PERSONAL, "the message log: recipients' addresses and subjects"),
+    # --- mail templates and campaigns (M2, M1, M4) ---
+    "GET /api/v1/mail-templates": (NO_PERSONAL_DATA, "templates: names, subjects, MJML and text sources"),
+    "GET /api/v1/mail-templates/<template_id>": (NO_PERSONAL_DATA, "one template's sources"),
+    "POST /api/v1/mail-templates:check": (NO_PERSONAL_DATA, "a template rendered with sample values"),
+    "GET /api/v1/mail-templates/<template_id>/preview": (PERSONAL, "rendered for a contact: their name"),
+    "GET /mailing/templates": (NO_PERSONAL_DATA, "templates: names and subjects"),
+    "GET /mailing/templates/new": (NO_PERSONAL_DATA, "an empty template form"),
+    "GET /mailing/templates/<template_id>": (NO_PERSONAL_DATA, "a template's form and sample preview"),
+    "GET /mailing/templates/<template_id>/preview": (NO_PERSONAL_DATA, "rendered with sample values"),
+    "GET /api/v1/campaigns": (NO_PERSONAL_DATA, "campaigns: names, subjects, states, counts"),
+    "GET /api/v1/campaigns/<campaign_id>": (NO_PERSONAL_DATA, "a campaign, its state, counts and report"),
+    "GET /api/v1/campaigns/<campaign_id>/preview": (PERSONAL, "rendered for a contact: their name"),
+    "GET /api/v1/campaigns/<campaign_id>/recipients": (PERSONAL, "the ledger: who it was sent to"),
+    "GET /api/v1/mailing/contacts/<contact_id>/campaigns": (PERSONAL, "the campaigns sent to a contact"),
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.html": (
+        NO_PERSONAL_DATA,
+        "a campaign's HTML with Campaign Monitor's tags in place of the merge fields",
+    ),
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.txt": (
+        NO_PERSONAL_DATA,
+        "a campaign's text with Campaign Monitor's tags in place of the merge fields",
+    ),
+    "GET /mailing/campaigns": (NO_PERSONAL_DATA, "campaigns, and the templates and lists to choose"),
+    "GET /mailing/campaigns/<campaign_id>": (
+        NO_PERSONAL_DATA,
+        "a campaign's details and report; its preview for a person is the preview document's read",
+    ),
+    "GET /mailing/campaigns/<campaign_id>/preview": (PERSONAL, "rendered for a contact: their name"),
+    "GET /mailing/campaigns/<campaign_id>/recipients": (PERSONAL, "the ledger: who it was sent to"),
     # --- the dashboard: the upcoming round birthdays (the figures: one contact.counted record) ---
     "GET /dashboard": (PERSONAL, "upcoming round birthdays"),
     "GET /api/v1/dashboard": (PERSONAL, "upcoming round birthdays"),
@@ -452,6 +481,22 @@ WRITE_ROUTES = {
     "POST /api/v1/mailing/bounces/<secret>",
     "POST /mailing",
     "POST /mailing/<list_id>/sync",
+    "POST /api/v1/mail-templates",
+    "PATCH /api/v1/mail-templates/<template_id>",
+    "POST /api/v1/mail-templates/<template_id>:archive",
+    "POST /mailing/templates",
+    "POST /mailing/templates/<template_id>",
+    "POST /mailing/templates/<template_id>/archive",
+    "POST /api/v1/campaigns",
+    "POST /api/v1/campaigns/<campaign_id>/tests",
+    "POST /api/v1/campaigns/<campaign_id>:send",
+    "POST /api/v1/campaigns/<campaign_id>:unschedule",
+    "POST /api/v1/campaigns/<campaign_id>/report",
+    "POST /mailing/campaigns",
+    "POST /mailing/campaigns/<campaign_id>/test",
+    "POST /mailing/campaigns/<campaign_id>/send",
+    "POST /mailing/campaigns/<campaign_id>/unschedule",
+    "POST /mailing/campaigns/<campaign_id>/report",
     "POST /api/v1/status-kinds",
     "POST /api/v1/user-groups",
     "DELETE /api/v1/user-groups/<group_id>",
@@ -593,6 +638,8 @@ PATH_SEED = {
     "attachment_id": "application_attachment",
     "proposal_id": "survey_proposal",
     "list_id": "mailing_list",
+    "template_id": "mail_template",
+    "campaign_id": "campaign",
     "invoice_id": "invoice",
     "fee_type_id": "fee_type",
     "delivery_id": "email_delivery",
@@ -601,6 +648,8 @@ PATH_SEED = {
     "reminder_id": "reminder",
 }
 PATH_SEED_BY_ROUTE = {
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.html": {"secret": "campaign_secret"},
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.txt": {"secret": "campaign_secret"},
     "GET /lang/<code>": {"code": "en"},
     "GET /api/v1/mailing-syncs/<run_id>": {"run_id": "mailing_run"},
     "GET /api/v1/billing/reminder-runs/<run_id>": {"run_id": "reminder_run"},
@@ -617,6 +666,9 @@ PARAMS = {
     "GET /api/v1/mailing-flags": lambda s: {"ids": s["anna"]},
     "GET /api/v1/mailing/mails": lambda s: {"contact_id": s["anna"]},
     "GET /mailing/<list_id>/excluded": lambda s: {"reason": "unsubscribed"},
+    "GET /api/v1/mail-templates/<template_id>/preview": lambda s: {"contact_id": s["anna"]},
+    "GET /api/v1/campaigns/<campaign_id>/preview": lambda s: {"contact_id": s["anna"]},
+    "GET /mailing/campaigns/<campaign_id>/preview": lambda s: {"contact_id": s["anna"]},
     "GET /compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:compare": lambda s: {"ids": f"{s['jose']},{s['jose2']}"},
     "GET /api/v1/contacts:export": lambda s: {"format": "ndjson", "q": "kävelijä"},
@@ -636,6 +688,12 @@ PARAMS = {
     "GET /billing/settlement/download": lambda s: {"period": "2026-Q4", "format": "xlsx"},
 }
 BODIES = {
+    "POST /api/v1/mail-templates:check": lambda s: {
+        "name": "x",
+        "subject": "Hei {{ first_name }}",
+        "mjml": "<mjml><mj-body></mj-body></mjml>",
+        "text": "Hei",
+    },
     "POST /api/v1/billing/reminder-runs:preview": lambda s: {},
     "POST /api/v1/billing/runs:preview": lambda s: {
         "fee_type_id": s["fee_type"],
@@ -686,6 +744,12 @@ NAMED_SUBJECTS = {
     "GET /api/v1/billing/invoices/<invoice_id>/einvoices": "anna",
     # The message log of one person names that person, whatever it holds.
     "GET /api/v1/mailing/mails": "anna",
+    # A preview for a person is read through the contacts service (contact.viewed), whatever it shows;
+    # a person's campaigns name that person.
+    "GET /api/v1/mail-templates/<template_id>/preview": "anna",
+    "GET /api/v1/campaigns/<campaign_id>/preview": "anna",
+    "GET /mailing/campaigns/<campaign_id>/preview": "anna",
+    "GET /api/v1/mailing/contacts/<contact_id>/campaigns": "anna",
     "GET /billing/invoices/<invoice_id>/pdf": "anna",
     "GET /billing/invoices/<invoice_id>/finvoice": "anna",
     "GET /api/v1/billing/reminders/<reminder_id>/pdf": "anna",
@@ -1022,6 +1086,7 @@ def seed_mailing(system, api, engines, emulator):
     done = wait_for(lambda: api.get(f"/api/v1/mailing-syncs/{run['id']}").json()["status"] == "done", 30)
     assert done, api.get(f"/api/v1/mailing-syncs/{run['id']}").text
     cm_list_id = api.get(f"/api/v1/mailing-lists/{listed.json()['id']}").json()["cm_list_id"]
+    campaigns = seed_campaign(api, engines, listed.json()["id"])  # sent to Anna before she unsubscribes
     emulator.account.deactivate(cm_list_id, "anna.kavelija@example.fi", "Unsubscribed")
     with engines["mailing"].connect() as conn:
         secret = conn.execute(  # its own list: a module before this one may have left another
@@ -1030,7 +1095,27 @@ def seed_mailing(system, api, engines, emulator):
     event = {"Type": "Deactivate", "State": "Unsubscribed", "EmailAddress": "anna.kavelija@example.fi"}
     hook = f"{system.base_url}/api/v1/mailing/webhooks/{listed.json()['id']}/{secret}"
     assert requests.post(hook, json={"Events": [event], "ListID": cm_list_id}).json()["flagged"] == 1
-    return {"mailing_list": listed.json()["id"], "mailing_run": run["id"]}
+    return {"mailing_list": listed.json()["id"], "mailing_run": run["id"], **campaigns}
+
+
+def seed_campaign(api, engines, list_id):
+    """M2, M1: a template and a campaign of it sent to the list (its ledger names Anna); {name: id}."""
+    mjml = "<mjml><mj-body><mj-section><mj-column><mj-text>Hei {{ first_name }}</mj-text></mj-column>"
+    template = {"name": "Kävelykirje", "subject": "Hei", "mjml": mjml + "</mj-section></mj-body></mjml>",
+                "text": "Hei {{ first_name }}"}  # fmt: skip
+    made = api.post("/api/v1/mail-templates", json=template)
+    assert made.status_code == 201, made.text
+    body = {"name": "Kävelykirje 1", "template_id": made.json()["id"], "list_ids": [list_id],
+            "from_name": "Piiri", "from_email": "info@example.fi"}  # fmt: skip
+    campaign = api.post("/api/v1/campaigns", json=body).json()["id"]
+    assert api.post(f"/api/v1/campaigns/{campaign}:send").status_code == 202
+    sent = wait_for(lambda: api.get(f"/api/v1/campaigns/{campaign}").json()["status"] == "sent", 30)
+    assert sent, api.get(f"/api/v1/campaigns/{campaign}").text
+    with engines["mailing"].connect() as conn:
+        secret = conn.execute(
+            text("SELECT content_secret FROM campaigns WHERE id = :id"), {"id": campaign}
+        ).scalar_one()
+    return {"mail_template": made.json()["id"], "campaign": campaign, "campaign_secret": secret}
 
 
 def seed_jobs(api):
@@ -1079,6 +1164,7 @@ def walk_system(config, databases, engines):
         "CAMPAIGN_MONITOR_API_KEY": "walk-key",
         "CAMPAIGN_MONITOR_CLIENT_ID": "walk-client",
         "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
+        "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",
     }
     # An SMTP server nobody answers at: the seeded invoice mail is queued (the mail log shows it) and retried.
     smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": 9, "SMTP_FROM": "walk@piiri.example"}

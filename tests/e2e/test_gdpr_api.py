@@ -53,6 +53,8 @@ def test_g3_access_report_json_and_pdf(system, admin_api):
         "mailing_flags": [],
         "mailing_sync_failures": [],
         "mailing_mails": [],  # B3: the transactional mails sent to the person
+        "mailing_subscriptions": [],  # M3: subscriptions through a list's form
+        "mailing_campaigns": [],  # M1: the campaigns sent to the person (the recipient ledger)
     }
     assert report["services"]["imports"] == {"imports": []} and report["services"]["exports"] == {
         "exports": []

@@ -1,7 +1,8 @@
-"""M1, M5 end to end through /api/v1: a mailing list defined, its consent-gated audience with the reasons
-of the left-out, a full sync to the Campaign Monitor emulator run by a mailing worker, its counts and
+"""M1, M2, M4, M5 end to end through /api/v1: a mailing list defined, its consent-gated audience with the
+reasons of the left-out, a full sync to the Campaign Monitor emulator run by a mailing worker, its counts and
 refused rows, the webhook (403 for an unknown secret, 400 for a malformed body, a confirmed unsubscribe
-flags the contact), the flags, errors as codes, 403 without mail.send, and the OpenAPI description."""
+flags the contact), the flags, errors as codes, 403 without mail.send, and the OpenAPI description; a
+template and a campaign through the API (M2, M1, M4)."""
 
 import json
 import re
@@ -34,6 +35,7 @@ def mailing_system(run_services, config, clean_databases, tmp_path):
         "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
         "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
         "GDPR_SERVICES": "contacts,audit,mailing",
+        "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",  # campaigns' content
     }
     run_services(
         ContactsService, AuditService, MailingService, MailingWorker, GatewayService, extra_config=settings
@@ -215,3 +217,73 @@ def test_m1_the_mailing_pages_define_a_list_show_who_is_left_out_and_start_a_syn
     assert '<td data-label="Käyttötarkoitus">Uutiskirje</td>' in lists
     # the fields to sync are named checkboxes, no codes to type
     assert '<input type="checkbox" name="fields" value="first_name"> Etunimi</label>' in lists
+
+
+MJML = (
+    "<mjml><mj-body><mj-section><mj-column>\n<mj-text>Hei {{ first_name }}</mj-text>\n"
+    "</mj-column></mj-section></mj-body></mjml>"
+)
+
+
+def test_m2_m1_m4_a_template_and_a_campaign_through_the_api(mailing_system):
+    """M2: a template refused with its problems, then made; M1: a campaign for a synced list, its preview
+    for a contact, a test send (a 16th address refused), sent (202) and sent only once, its content at the
+    public URL only with its secret, who it went to; M4: its report; 403 without mail.send."""
+    system, api, emulator, mailing_db = mailing_system
+    group = api.post("/api/v1/groups", json={"name": "Kirjeen saajat"}).json()
+    reader = person(api, "Lukija", "lukija@example.fi", consent=True)
+    api.post(f"/api/v1/groups/{group['id']}/members", json={"contact_ids": [reader]})
+    body = {"name": "Kirje", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+    list_id = api.post("/api/v1/mailing-lists", json=body).json()["id"]
+    wait_sync(api, api.post(f"/api/v1/mailing-lists/{list_id}/syncs").json()["id"])
+
+    template = {"name": "Kirjepohja", "subject": "Hei {{ first_name }}", "mjml": MJML, "text": "{{ nimi }}"}
+    refused = api.post("/api/v1/mail-templates", json=template)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["details"]["text"][0]["code"] == "mailing.template_unknown_field"
+    checked = api.post("/api/v1/mail-templates:check", json={**template, "text": "Hei {{ first_name }}"})
+    assert checked.status_code == 200 and checked.json()["text"] == "Hei Maija"
+    made = api.post("/api/v1/mail-templates", json={**template, "text": "Hei {{ first_name }}"})
+    assert made.status_code == 201, made.text
+    assert api.get("/api/v1/mail-templates").json()["merge_fields"][:2] == ["first_name", "last_name"]
+
+    body = {"name": "Kirje 1", "template_id": made.json()["id"], "list_ids": [list_id],
+            "from_name": "Piiri", "from_email": "info@example.fi"}  # fmt: skip
+    created = api.post("/api/v1/campaigns", json=body)
+    assert created.status_code == 201, created.text
+    campaign = created.json()["id"]
+    preview = api.get(f"/api/v1/campaigns/{campaign}/preview", params={"contact_id": reader})
+    assert preview.status_code == 200 and preview.json()["subject"] == "Hei Lukija"
+    sixteen = {"addresses": [f"t{n}@example.fi" for n in range(16)]}
+    assert api.post(f"/api/v1/campaigns/{campaign}/tests", json=sixteen).status_code == 422
+    tested = api.post(f"/api/v1/campaigns/{campaign}/tests", json={"addresses": ["t@example.fi"]})
+    assert tested.status_code == 200 and tested.json() == {"sent_to": ["t@example.fi"]}, tested.text
+
+    # the content Campaign Monitor fetched: public, but only with the campaign's secret
+    with mailing_db.connect() as conn:
+        secret = conn.execute(text("SELECT content_secret FROM campaigns")).scalar_one()
+    content = f"{system.base_url}/api/v1/mailing/campaign-content/{campaign}"
+    assert requests.get(f"{content}/wrong.html").status_code == 404
+    html = requests.get(f"{content}/{secret}.html")
+    assert html.status_code == 200 and "Hei [firstname,fallback=]" in html.text
+    assert requests.get(f"{content}/{secret}.txt").text == "Hei [firstname,fallback=]"
+
+    assert api.post(f"/api/v1/campaigns/{campaign}:send").status_code == 202
+    for _ in range(300):
+        if (state := api.get(f"/api/v1/campaigns/{campaign}").json())["status"] == "sent":
+            break
+        time.sleep(0.1)
+    assert state["status"] == "sent" and state["recipients"] == 1, state
+    assert api.post(f"/api/v1/campaigns/{campaign}:send").json()["status"] == "sent"  # not sent again
+    assert api.post(f"/api/v1/campaigns/{campaign}:unschedule").status_code == 409
+    ledger = api.get(f"/api/v1/campaigns/{campaign}/recipients").json()
+    assert [item["contact_id"] for item in ledger["items"]] == [reader]
+    timeline = api.get(f"/api/v1/mailing/contacts/{reader}/campaigns").json()["items"]
+    assert [item["name"] for item in timeline] == ["Kirje 1"]
+    report = api.post(f"/api/v1/campaigns/{campaign}/report")
+    assert report.status_code == 200 and report.json()["report"]["recipients"] == 1, report.text
+
+    system.create_user("katsoja", ADMIN_PASSWORD, role="read_only")
+    viewer = system.api(system.token("katsoja", ADMIN_PASSWORD))
+    assert viewer.get("/api/v1/campaigns").status_code == 403
+    assert viewer.get(f"/api/v1/campaigns/{campaign}/recipients").status_code == 403

@@ -81,6 +81,11 @@ def visible_text(page):
     """A page's text as a reader meets it: the body's text and its titles, labels and placeholders."""
     body = page.split("<body", 1)[-1]
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    # code shown to be copied (M3: a subscription form's HTML snippet) and texts in a language of their own
+    # (M3: the consent texts in fi, sv and en, each marked with its lang) are not words of the UI
+    body = re.sub(
+        r"<textarea\b[^>]*\b(?:data-code|lang=\"[a-z]{2}\")[^>]*>.*?</textarea>", " ", body, flags=re.S
+    )
     attributes = re.findall(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"', body)
     text = re.sub(r"<[^>]+>", " ", body)
     return html.unescape(" ".join([text, *attributes]))

@@ -229,6 +229,50 @@ ROUTE_PERMISSIONS = {
     "POST /api/v1/mailing/webhooks/<list_id>/<secret>": SECRET_IN_PATH,
     "POST /api/v1/mailing/bounces/<secret>": SECRET_IN_PATH,
     "GET /api/v1/mailing/mails": MAIL,
+    # M3: a list's subscription form (staff), its hosted page and confirmation link (anyone)
+    "GET /api/v1/mailing-lists/<list_id>/subscription-form": MAIL,
+    "PATCH /api/v1/mailing-lists/<list_id>/subscription-form": MAIL,
+    "POST /mailing/<list_id>/subscription-form": MAIL,
+    "GET /subscribe/<token>": PUBLIC,
+    "POST /subscribe/<token>": PUBLIC,
+    "GET /subscribe/<token>/sent": PUBLIC,
+    "GET /subscribe/<token>/confirm/<code>": PUBLIC,
+    "POST /subscribe/<token>/confirm/<code>": PUBLIC,
+    "GET /mailing/templates": MAIL,
+    "GET /mailing/templates/new": MAIL,
+    "POST /mailing/templates": MAIL,
+    "GET /mailing/templates/<template_id>": MAIL,
+    "POST /mailing/templates/<template_id>": MAIL,
+    "GET /mailing/templates/<template_id>/preview": MAIL,
+    "POST /mailing/templates/<template_id>/archive": MAIL,
+    "GET /mailing/campaigns": MAIL,
+    "POST /mailing/campaigns": MAIL,
+    "GET /mailing/campaigns/<campaign_id>": MAIL,
+    "GET /mailing/campaigns/<campaign_id>/preview": MAIL,
+    "POST /mailing/campaigns/<campaign_id>/test": MAIL,
+    "POST /mailing/campaigns/<campaign_id>/send": MAIL,
+    "POST /mailing/campaigns/<campaign_id>/unschedule": MAIL,
+    "POST /mailing/campaigns/<campaign_id>/report": MAIL,
+    "GET /mailing/campaigns/<campaign_id>/recipients": MAIL,
+    "GET /api/v1/mail-templates": MAIL,
+    "POST /api/v1/mail-templates": MAIL,
+    "POST /api/v1/mail-templates:check": MAIL,
+    "GET /api/v1/mail-templates/<template_id>": MAIL,
+    "PATCH /api/v1/mail-templates/<template_id>": MAIL,
+    "POST /api/v1/mail-templates/<template_id>:archive": MAIL,
+    "GET /api/v1/mail-templates/<template_id>/preview": MAIL,
+    "GET /api/v1/campaigns": MAIL,
+    "POST /api/v1/campaigns": MAIL,
+    "GET /api/v1/campaigns/<campaign_id>": MAIL,
+    "GET /api/v1/campaigns/<campaign_id>/preview": MAIL,
+    "POST /api/v1/campaigns/<campaign_id>/tests": MAIL,
+    "POST /api/v1/campaigns/<campaign_id>:send": MAIL,
+    "POST /api/v1/campaigns/<campaign_id>:unschedule": MAIL,
+    "GET /api/v1/campaigns/<campaign_id>/recipients": MAIL,
+    "POST /api/v1/campaigns/<campaign_id>/report": MAIL,
+    "GET /api/v1/mailing/contacts/<contact_id>/campaigns": MAIL,
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.html": PUBLIC,
+    "GET /api/v1/mailing/campaign-content/<campaign_id>/<secret>.txt": PUBLIC,
     "GET /api/v1/saved-searches": VIEW,
     "POST /api/v1/saved-searches": VIEW,
     "GET /api/v1/saved-searches/<search_id>": VIEW,
@@ -401,12 +445,15 @@ ROUTE_PERMISSIONS = {
     "GET /api/v1/application-rounds/<round_id>/results": EDIT,
     "POST /api/v1/application-rounds/<round_id>/applications/<application_id>/decision": EDIT,
     "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter": EDIT,
+    "GET /api/v1/application-rounds/<round_id>/applications/<application_id>/decision-letter.pdf": EDIT,
     "POST /applications/<round_id>/<application_id>/decision": EDIT,
     "GET /applications/<round_id>/<application_id>/letter": EDIT,
+    "GET /applications/<round_id>/<application_id>/letter.pdf": EDIT,
     "GET /applications": VIEW,
     "GET /review": REVIEWER_PORTAL,
     "GET /review/<application_id>": REVIEWER_PORTAL,
     "POST /review/<application_id>": REVIEWER_PORTAL,
+    "POST /review/<application_id>/conflict": REVIEWER_PORTAL,
     "GET /review/<application_id>/attachments/<attachment_id>": REVIEWER_PORTAL,
     "POST /applications": EDIT,
     "GET /applications/<round_id>": VIEW,
@@ -726,6 +773,9 @@ OWN_CSRF_FORMS = {"POST /login", "POST /login/totp"}
 # Refuse a missing or too-big file before they read the form (so a huge body is never parsed); without
 # the token they still change nothing.
 INPUT_FIRST = {"POST /contacts/<contact_id>/photo"}
+# M3: the public subscription forms are posted from other sites (the embedded snippet) and by people with
+# no session; they act as the system, never as a session's user: bot checks and the link's code guard them.
+PUBLIC_FORMS = {"POST /subscribe/<token>", "POST /subscribe/<token>/confirm/<code>"}
 
 
 def logged_in(base, cookies):
@@ -747,7 +797,7 @@ def test_s1_every_state_changing_form_and_cookie_api_call_needs_its_csrf_token(m
     cookies, _ = caller.new_web_session()
     for route in gateway_routes():
         method, rule = route.split(" ", 1)
-        if method == "GET" or route in OWN_CSRF_FORMS or route == "POST /api/v1/auth/token":
+        if method == "GET" or route in OWN_CSRF_FORMS | PUBLIC_FORMS or route == "POST /api/v1/auth/token":
             continue
         path = concrete_path(rule)
         if not logged_in(base, cookies):

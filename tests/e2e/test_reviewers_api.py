@@ -2,11 +2,14 @@
 before anything else, and then every route of the gateway but their own account's refuses them (the route
 table walked, tests/routes.py); a coordinator takes reviewers into a round over the API, a known conflict
 of interest is refused with its reason as a code until an override gives a reason, and automatic
-assignment balances the rest."""
+assignment balances the rest; the decision letter as a PDF, and a reviewer declaring their own conflict in
+the portal."""
 
+import io
 import re
 
 import pyotp
+import pypdf
 import pytest
 import requests
 
@@ -29,6 +32,7 @@ REVIEWER_ROUTES = {
     "GET /review",
     "GET /review/<application_id>",
     "POST /review/<application_id>",
+    "POST /review/<application_id>/conflict",
     "GET /review/<application_id>/attachments/<attachment_id>",
     "GET /account",
     "GET /account/totp",
@@ -288,3 +292,32 @@ def test_q3_the_portal_shows_only_assigned_released_fields_404s_the_rest_and_aud
     text = letter.text
     assert "Bästa Salli Hakijainen," in text and "har godkänts" in text and "Välkommen!" in text
     assert "arvioija" not in text and "8.5" not in text and "81.7" not in text and "Hyvä" not in text
+    pdf = api.get(f"/api/v1/application-rounds/{round_id}/applications/{mine['id']}/decision-letter.pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Disposition"].startswith('attachment; filename="beslut-')
+    shown = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in (
+        "Beslut: Taideapuraha",
+        "Bästa Salli Hakijainen,",
+        "Godkänd",
+        "Motivering",
+        "Välkommen!",
+    ):
+        assert expected in shown, expected
+    assert "arvioija" not in shown and "81.7" not in shown and "Hyvä" not in shown
+
+    # Q3: the reviewer declares a conflict with the application in the portal: it is taken from them.
+    page = client.get(f"{base}/review/{mine['id']}")
+    declared = client.post(
+        f"{base}/review/{mine['id']}/conflict",
+        data={"csrf_token": CSRF.search(page.text).group(1), "reason": "Hakija on naapurini"},
+        allow_redirects=False,
+    )
+    assert (declared.status_code, declared.headers["Location"]) == (303, "/review?declared=1")
+    listed = client.get(f"{base}/review?declared=1")
+    assert 'id="conflict-declared"' in listed.text and mine["id"] not in listed.text
+    assert client.get(f"{base}/review/{mine['id']}").status_code == 404
+    [row] = api.get(f"/api/v1/application-rounds/{round_id}/reviewers").json()["items"]
+    assert [(d["application_id"], d["reason"]) for d in row["declarations"]] == [
+        (mine["id"], "Hakija on naapurini")
+    ]

@@ -64,10 +64,24 @@ def test_g3_issue11_contacts_writes_the_access_report_pdf_and_json_and_audits_it
     assert sorted(row.details["format"] for row in rows) == ["json", "pdf"]
 
 
+def billing_queue(config, present):
+    """The billing service's RPC queue on the test broker: there without a consumer (the service stopped)
+    or gone (it never ran here)."""
+    from kombu import Connection, Exchange, Queue
+
+    with Connection(config["AMQP_URI"]) as connection:
+        queue = Queue("rpc-billing", Exchange("nameko-rpc", type="topic"), routing_key="billing.*")
+        bound = queue.bind(connection.channel())
+        bound.declare() if present else bound.delete()
+
+
+@pytest.mark.parametrize("queue_present", [True, False], ids=["stopped", "never-ran"])
 def test_g3_issue11_a_gdpr_service_the_contacts_service_cannot_ask_fails_the_report(
-    run_services, rpc, clean_databases
+    run_services, rpc, clean_databases, config, queue_present
 ):
-    # contacts waits RPC_TIMEOUT (2 s) for billing, which is not running; the test waits longer
+    # contacts waits RPC_TIMEOUT (2 s) for billing, which is not running (its queue is there, nobody
+    # consumes it), or is told at once that nobody could take the call (no queue); the test waits longer
+    billing_queue(config, queue_present)
     settings = {"GDPR_SERVICES": "contacts,audit,billing", "RPC_TIMEOUT": 2}
     run_services(ContactsService, AuditService, extra_config=settings)
     with rpc(OFFICER, timeout=30) as cluster:

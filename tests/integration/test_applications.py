@@ -6,13 +6,18 @@ applicant's applications pseudonymised: the rows stay (for the round's counts an
 without the applicant, title, texts or attachments (G4)."""
 
 import base64
+import io
+from datetime import datetime, time, timedelta
 
+import pypdf
 import pytest
+import time_machine
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
 from emulators.limesurvey.server import serve
 from emulators.limesurvey.state import Installation
+from piiri import clock
 from piiri.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
@@ -55,6 +60,7 @@ def cluster(run_services, rpc, limesurvey):
         "LIMESURVEY_USER": "piiri",
         "LIMESURVEY_PASSWORD": "secret",
         "SURVEY_SYNC_SECONDS": 0,
+        "ORGANISATION_NAME": "Kulttuurisäätiö sr",
     }
     run_services(ContactsService, AuditService, SurveysService, extra_config=settings)
     with rpc(ACTOR, timeout=30) as proxy:
@@ -67,7 +73,7 @@ def a_round(cluster, **extra):
             "name": "Kulttuuriapuraha 2027",
             "form_fields": [{"key": "plan", "label": "Suunnitelma"}, {"key": "budget", "label": "Budjetti"}],
             "released_fields": ["title", "plan", "attachments"],
-            "review_until": "2027-03-01",
+            "review_until": (clock.today() + timedelta(days=90)).isoformat(),
             **extra,
         }
     )
@@ -166,10 +172,20 @@ def test_q3_applications_from_a_linked_surveys_responses_and_an_erased_applicant
                               "suunnitelma": "Kuvaamme kesällä"}, language="en")  # fmt: skip
     lsi.submit_response(SID, {"etu": "Huono", "sposti": "ei-osoite", "hanke": "Ei yhteyttä"})  # no contact
     assert cluster.surveys.sync_survey(link["id"])["responses"] == {"created": 1, "error": 1}
-    made = a_round(cluster, link_id=link["id"], question_map={"hanke": "title", "suunnitelma": "plan"})
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    made = a_round(
+        cluster,
+        link_id=link["id"],
+        question_map={"hanke": "title", "suunnitelma": "plan"},
+        submit_until=yesterday,
+        review_until=None,
+    )
+    # Q3 deadlines: a response submitted after the round's submission deadline is not taken
+    assert cluster.surveys.import_applications(made["id"]) == {"added": 0, "skipped": 0, "late": 1}
+    cluster.surveys.update_round(made["id"], {"submit_until": None})
     imported = cluster.surveys.import_applications(made["id"])
-    assert imported == {"added": 1, "skipped": 0}
-    assert cluster.surveys.import_applications(made["id"]) == {"added": 0, "skipped": 0}  # once only
+    assert imported == {"added": 1, "skipped": 0, "late": 0}
+    assert cluster.surveys.import_applications(made["id"]) == {"added": 0, "skipped": 0, "late": 0}  # once
     [application] = cluster.surveys.list_applications(made["id"])["items"]
     assert (application["title"], application["texts"], application["source"]) == (
         "Elokuva",
@@ -327,3 +343,123 @@ def test_q3_g4_an_erased_applicants_reviews_stay_without_identity_and_a_reviewer
     erased = next(item for item in results if item["application_id"] == apps[0]["id"])
     assert erased["title"] is None and erased["reviews"] == 1 and erased["average"] == 40.0
     assert erased["flags"]["under_minimum"] == [criterion]  # the score stays, without identity
+
+
+def pdf_text(content):
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+def tomorrow_noon():
+    return datetime.combine(clock.today() + timedelta(days=1), time(12), clock.timezone())
+
+
+def test_q3_deadlines_a_reviewers_own_conflict_and_the_decision_letter_audited_and_as_pdf(cluster, rpc):
+    """Q3: the round's submission and review deadlines hold to the end of their day and then refuse
+    (time-machine moves the clock); a reviewer declares a conflict with an assigned application, which is
+    taken from them (404 after) while the coordinator sees the declaration with its reason and assigns
+    another reviewer; the decision letter's every read is audited against the applicant (G2), and its PDF
+    is in the applicant's language with the organisation's name, the decision, reasoning and date."""
+    expert = make_actor("jaavi", permissions=(), roles=("reviewer",))
+    today = clock.today().isoformat()
+    made = a_round(cluster, submit_until=today, review_until=today)
+    cluster.surveys.set_rubric(made["id"], {"criteria": [{"name": "Laatu", "weight": 1}]})
+    criterion = cluster.surveys.get_round(made["id"])["criteria"][0]["id"]
+    people = [cluster.contacts.create_contact({"first_name": n, "last_name": "Hakija"})["id"] for n in "AB"]
+    apps = [  # on the deadline day itself applications are still taken
+        cluster.surveys.add_application(
+            made["id"], {"contact_id": p, "title": f"Hanke {n}", "language": "sv"}
+        )
+        for n, p in zip("AB", people, strict=True)
+    ]
+    reviewer = cluster.surveys.add_reviewer(made["id"], {"user_id": expert.id, "username": expert.username})
+    other = cluster.surveys.add_reviewer(made["id"], {"user_id": "u-toinen", "username": "toinen"})
+    for application in apps:
+        cluster.surveys.assign_reviewer(
+            made["id"], {"application_id": application["id"], "reviewer_id": reviewer["id"]}
+        )
+    cluster.surveys.update_round(made["id"], {"phase": "review"})
+
+    with rpc(expert, timeout=30) as portal:
+        listed = portal.surveys.my_reviews()["items"]
+        assert {(item["review_until"], item["days_left"], item["review_closed"]) for item in listed} == {
+            (today, 0, False)
+        }
+        portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 4, "comment": "Hyvä"}}, False)
+        with pytest.raises(ValidationFailed) as refused:
+            portal.surveys.declare_my_conflict(apps[1]["id"], {"reason": "x" * 1001})
+        assert refused.value.message == "applications.declaration_invalid"
+        declared = portal.surveys.declare_my_conflict(apps[1]["id"], {"reason": "Hakija on serkkuni"})
+        assert declared == {"application_id": apps[1]["id"], "declared": True}
+        assert [item["application_id"] for item in portal.surveys.my_reviews()["items"]] == [apps[0]["id"]]
+        with pytest.raises(NotFound):  # taken from them: its content is no longer theirs to see
+            portal.surveys.my_review(apps[1]["id"])
+        with pytest.raises(NotFound):
+            portal.surveys.declare_my_conflict(apps[1]["id"], {})
+
+        with time_machine.travel(tomorrow_noon(), tick=True):
+            mine = portal.surveys.my_review(apps[0]["id"])
+            assert (mine["days_left"], mine["review_closed"]) == (-1, True)
+            with pytest.raises(Conflict) as closed:
+                portal.surveys.save_review(apps[0]["id"], {criterion: {"score": 5}}, True)
+            assert closed.value.message == "applications.review_closed"
+            assert closed.value.params == {"deadline": today}
+            with pytest.raises(Conflict) as closed:
+                cluster.surveys.add_application(made["id"], {"contact_id": people[0], "title": "Myöhässä"})
+            assert closed.value.message == "applications.submission_closed"
+            assert closed.value.params == {"deadline": today}
+
+    listed = {r["username"]: r for r in cluster.surveys.list_reviewers(made["id"])["items"]}
+    [declaration] = listed["jaavi"]["declarations"]
+    assert (declaration["application_id"], declaration["reason"], declaration["declared_by"]) == (
+        apps[1]["id"],
+        "Hakija on serkkuni",
+        "jaavi",
+    )
+    assert listed["jaavi"]["assigned"] == 1
+    with pytest.raises(Conflict) as refused:  # never given back to them without an override
+        cluster.surveys.assign_reviewer(
+            made["id"], {"application_id": apps[1]["id"], "reviewer_id": reviewer["id"]}
+        )
+    assert refused.value.details == {"conflicts": ["applications.conflict.declared"]}
+    cluster.surveys.update_round(made["id"], {"reviewers_per_application": 1})
+    assert cluster.surveys.auto_assign(made["id"]) == {"assigned": 1, "unfilled": {}}
+    given = {
+        (a["application_id"], a["reviewer_id"]) for a in cluster.surveys.list_assignments(made["id"])["items"]
+    }
+    assert given == {(apps[0]["id"], reviewer["id"]), (apps[1]["id"], other["id"])}
+
+    def declaration_audited():
+        events = cluster.audit.events_for_subject(made["id"], 50)["items"]
+        return [e for e in events if e["action"] == "application.conflict_self_declared"]
+
+    [event] = wait_for(declaration_audited, 15)
+    assert event["actor"]["username"] == "jaavi" and "serkku" not in str(event)
+
+    with pytest.raises(Conflict):
+        cluster.surveys.decision_letter_pdf(made["id"], apps[0]["id"])  # not decided yet
+    cluster.surveys.decide_application(
+        made["id"], apps[0]["id"], {"decision": "reject", "note": "Budjetti jäi epäselväksi."}
+    )
+    letter = cluster.surveys.decision_letter(made["id"], apps[0]["id"])
+    assert letter["state"] == "rejected" and letter["language"] == "sv"
+    made_pdf = cluster.surveys.decision_letter_pdf(made["id"], apps[0]["id"])
+    assert made_pdf["content_type"] == "application/pdf" and made_pdf["filename"].endswith(".pdf")
+    text_of = pdf_text(base64.b64decode(made_pdf["content_base64"]))
+    for expected in (
+        "Kulttuurisäätiö sr",  # ORGANISATION_NAME
+        "Beslut: Kulttuuriapuraha 2027",
+        "Bästa A Hakija,",
+        "Hanke A",
+        "Avslagen",
+        "Motivering",
+        "Budjetti jäi epäselväksi.",
+        clock.today().strftime("%-d.%-m.%Y"),
+    ):
+        assert expected in text_of, expected
+    assert "jaavi" not in text_of and "Hyvä" not in text_of  # never reviewers' names or their words
+
+    def letter_reads():
+        events = cluster.audit.events_for_subject(people[0], 50)["items"]
+        return sorted(e["details"]["format"] for e in events if e["action"] == "application.letter_read")
+
+    assert wait_for(lambda: letter_reads() == ["pdf", "text"], 15), letter_reads()

@@ -6,7 +6,10 @@ contain them, an export of their partner that holds them only in the couple's na
 to them through SMTP: the mailing service's message log, B3); the person is
 erased; then every table of every service's database is scanned for every value, and so are the files
 the services keep (chunks of a file are put together again and a zipped file is unzipped; the
-temporary directory where the export worker writes a file before storing it).
+temporary directory where the export worker writes a file before storing it). Q3 (issue 16): the person
+applies for a grant (title, texts, an attachment), a reviewer scores the application with a comment naming
+them, another reviewer declares a conflict with a reason naming them, and the decision's note and letter
+(text and PDF) name them too.
 
 The tables are found by introspection (information_schema), so a new table or service database is
 covered without editing this test. Nothing is allowed to remain: the audit log keeps its redacted
@@ -122,6 +125,12 @@ def unique_values():
         "refused_row_name": f"Xq{token}",
         "survey_answer": f"Vq{token}",
         "uncommitted_note": f"Uq{token}",
+        "application_title": f"Gq{token}",
+        "application_text": f"Bq{token}",
+        "attachment_word": f"Zq{token}",
+        "review_comment": f"Wq{token}",
+        "conflict_reason": f"Qq{token}",
+        "decision_note": f"Eq{token}",
     }
 
 
@@ -236,6 +245,59 @@ def survey_everything(cluster, key, values):
     token = installation.surveys[SURVEY_SID].tokens[participant["tid"]]["token"]
     installation.submit_response(SURVEY_SID, {"kaupunki": values["survey_answer"]}, token=token)
     assert cluster.surveys.sync_survey(link["id"])["responses"] == {"proposed": 1}
+
+
+REVIEWERS = [
+    make_actor(name, permissions=(), roles=("reviewer",)) for name in ("sweep-expert", "sweep-jaavi")
+]
+
+
+def apply_for_a_grant(cluster, rpc, key, values):
+    """Q3 (issue 16): the person's application (title, text, an attachment) in a round; one reviewer scores
+    it with a comment naming them, another declares a conflict with a reason naming them; a decision
+    whose note names them, and its letter read as text and as a PDF."""
+    surveys = cluster.surveys
+    made = surveys.create_round(
+        {"name": "Apuraha", "form_fields": [{"key": "plan", "label": "Suunnitelma"}],
+         "released_fields": ["title", "plan", "attachments"]}
+    )  # fmt: skip
+    surveys.set_rubric(made["id"], {"criteria": [{"name": "Laatu", "weight": 1}]})
+    criterion = surveys.get_round(made["id"])["criteria"][0]["id"]
+    attachment = f"Liite: {values['attachment_word']}".encode()
+    application = surveys.add_application(
+        made["id"],
+        {
+            "contact_id": key,
+            "title": values["application_title"],
+            "texts": {"plan": values["application_text"]},
+            "attachments": [
+                {"filename": "liite.txt", "content_type": "text/plain",
+                 "content_base64": base64.b64encode(attachment).decode()}
+            ],
+        },
+    )  # fmt: skip
+    for actor in REVIEWERS:
+        reviewer = surveys.add_reviewer(made["id"], {"user_id": actor.id, "username": actor.username})
+        surveys.assign_reviewer(
+            made["id"], {"application_id": application["id"], "reviewer_id": reviewer["id"]}
+        )
+    surveys.update_round(made["id"], {"phase": "review"})
+    expert, conflicted = REVIEWERS
+    with rpc(expert, timeout=30) as portal:
+        portal.surveys.my_review(application["id"])
+        comment = {"score": 3, "comment": f"Tunnen työn, {values['review_comment']}"}
+        portal.surveys.save_review(application["id"], {criterion: comment}, True)
+    with rpc(conflicted, timeout=30) as portal:
+        portal.surveys.declare_my_conflict(
+            application["id"], {"reason": f"Naapuri {values['conflict_reason']}"}
+        )
+    surveys.update_round(made["id"], {"phase": "decide"})
+    surveys.decide_application(
+        made["id"], application["id"], {"decision": "accept", "note": f"Tervetuloa {values['decision_note']}"}
+    )
+    surveys.decision_letter(made["id"], application["id"])
+    surveys.decision_letter_pdf(made["id"], application["id"])
+    return made["id"], application["id"]
 
 
 def erased_at_limesurvey(installation):
@@ -532,13 +594,14 @@ def dead_letter_of(config, key, values):
 
 
 def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
-    everything, clean_databases, config
+    everything, clean_databases, config, rpc
 ):
     cluster, values = everything, unique_values()
     key = make_person(cluster.contacts, values)
     other = cluster.contacts.create_contact({"first_name": "Maija", "last_name": "Pysyvä"})
     cluster.contacts.link_couple({"contact_ids": [key, other["id"]]})
     saved_id = flow_everywhere(cluster, key, other["id"], values)
+    round_id, application_id = apply_for_a_grant(cluster, rpc, key, values)
     dead_letter_of(config, key, values)
     needles = words_of(values)
     before = sweep(clean_databases, needles, config["AMQP_URI"])
@@ -552,6 +615,8 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
         before
     ), before
     assert ("rabbitmq", "piiri.dead_letters") in before, before  # and into the dead letters
+    q3_tables = {"applications", "application_attachments", "review_scores", "reviewer_declarations"}
+    assert {("surveys", table) for table in q3_tables} <= set(before), before  # Q3: all four hold them
 
     imports, exports = held_elsewhere(cluster, key)
     invoices = cluster.billing.personal_data(key)["sections"]["invoices"]
@@ -590,6 +655,21 @@ def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     ]
     assert at_campaign_monitor == ["Deleted"]  # G4 reaches Campaign Monitor too
     invoices_kept_pseudonymised(cluster, invoices)
+    application_kept_without_identity(cluster, round_id, application_id)
+
+
+def application_kept_without_identity(cluster, round_id, application_id):
+    """Q3: the application stays pseudonymised with its decision, the review's score and the declared
+    conflict (the words about the person are gone; the sweep checked that)."""
+    kept = cluster.surveys.get_application(round_id, application_id)
+    assert kept["contact_id"] is None and kept["title"] is None and kept["state"] == "accepted"
+    assert kept["decision_note"] is None and kept["attachments"] == []
+    [result] = cluster.surveys.round_results(round_id)["items"]
+    assert result["reviews"] == 1 and result["average"] == 60.0
+    declared = [
+        r["declarations"] for r in cluster.surveys.list_reviewers(round_id)["items"] if r["declarations"]
+    ]
+    assert [[item["reason"] for item in found] for found in declared] == [[""]]
 
 
 def invoices_kept_pseudonymised(cluster, invoices):

@@ -36,7 +36,7 @@ VALUE_WORDS = {
     "language": ("language",),
     "action": ("action",),
     "format": ("exp.format",),
-    "status": ("exp.status", "imp.status", "bil.einvoice_status"),
+    "status": ("exp.status", "imp.status", "bil.einvoice_status", "sub.status"),
     "service": ("auditlog.service",),
     "purpose": ("purpose",),
     "basis": ("basis",),

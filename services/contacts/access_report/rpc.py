@@ -10,6 +10,7 @@ import time
 import eventlet
 from eventlet import tpool
 from nameko.dependency_providers import Config
+from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, rpc
 
 from piiri import erasure as protocol
@@ -99,6 +100,10 @@ class AccessReportRpc(ContactsCore):
             except eventlet.Timeout:
                 raise ServiceUnavailable(
                     f"The {service} service did not answer in {seconds:g} s.", {"service": service}
+                ) from None
+            except UnknownService:  # its queue is not there: it has never run on this broker
+                raise ServiceUnavailable(
+                    f"The {service} service is not running.", {"service": service}
                 ) from None
 
         return call

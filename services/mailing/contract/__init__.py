@@ -1,9 +1,11 @@
-"""The mailing service's public contract (M1, M5): the only module others import. Schemas of its RPC
+"""The mailing service's public contract (M1, M2, M4, M5): the only module others import. Schemas of its RPC
 arguments and results, its constants and error codes (errors.py); no I/O.
 
 A mailing list follows a group (with or without subgroups) or a saved search; its members are evaluated
 anew at every sync (contacts.mailing_audience), gated by the list's processing purpose (G1), and pushed to
-a Campaign Monitor list by the mailing workers.
+a Campaign Monitor list by the mailing workers. Templates (M2) are MJML with sandboxed merge fields;
+campaigns (M1) are made of a template for lists, sent by the workers through Campaign Monitor, and keep a
+per-recipient ledger and their report (M4).
 """
 
 from typing import Final
@@ -25,6 +27,8 @@ CM_VALUE_MAX: Final = 250
 CM_DATE_MIN: Final = "1900-01-01"
 CM_DATE_MAX: Final = "2076-06-06"
 CM_IMPORT_MAX: Final = 1000
+CM_PREVIEW_MAX: Final = 15  # addresses of a test send (Campaign Monitor's send_preview)
+CAMPAIGN_STATUSES: Final = ("draft", "syncing", "dispatching", "scheduled", "sent", "failed")
 
 
 class MailingListInput(Schema):
@@ -182,3 +186,54 @@ class MailEvent(Schema):
     contact_id = fields.UUID(allow_none=True)
     code = fields.String(allow_none=True)
     at = fields.DateTime(required=True)
+
+
+# Templates (M2) and campaigns (M1, M4).
+class MailTemplateInput(Schema):
+    """Create a template, or change one (any of the parts)."""
+
+    name = fields.String(required=True)
+    subject = fields.String(required=True, metadata={"description": "Merge fields: {{ first_name }}…"})
+    mjml = fields.String(required=True, metadata={"description": "The body in MJML (responsive HTML)."})
+    text = fields.String(required=True, metadata={"description": "The plain-text part."})
+
+
+class MailTemplate(MailTemplateInput):
+    id = fields.UUID(required=True)
+    created_by = fields.String()
+    updated_by = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    archived_at = fields.DateTime(allow_none=True)
+
+
+class CampaignInput(Schema):
+    name = fields.String(required=True)
+    template_id = fields.UUID(required=True)
+    list_ids = fields.List(fields.UUID(), required=True, metadata={"description": "Piiri mailing lists."})
+    from_name = fields.String(required=True)
+    from_email = fields.Email(required=True)
+    reply_to = fields.Email(load_default=None, allow_none=True)
+
+
+class Campaign(Schema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    template_id = fields.UUID(required=True)
+    subject = fields.String()
+    list_ids = fields.List(fields.String(), required=True)
+    from_name = fields.String()
+    from_email = fields.String()
+    reply_to = fields.String()
+    status = fields.String(metadata={"enum": list(CAMPAIGN_STATUSES)})
+    send_at = fields.DateTime(allow_none=True)
+    cm_campaign_id = fields.String(allow_none=True)
+    error = fields.String(allow_none=True, metadata={"description": "Why it failed (mailing.*)."})
+    error_details = fields.Dict(allow_none=True)
+    recipients = fields.Integer(allow_none=True, metadata={"description": "The ledger's size, once sent."})
+    report = fields.Dict(allow_none=True, metadata={"description": "M4: Campaign Monitor's figures."})
+    report_at = fields.DateTime(allow_none=True)
+    created_by = fields.String()
+    requested_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)

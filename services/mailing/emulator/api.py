@@ -32,6 +32,7 @@ ROUTES = Map(
         Rule(f"{PREFIX}/systemdate.json", endpoint="systemdate", methods=["GET"]),
         Rule(f"{PREFIX}/clients/<client_id>/lists.json", endpoint="client_lists", methods=["GET"]),
         Rule(f"{PREFIX}/clients/<client_id>/suppress.json", endpoint="suppress", methods=["POST"]),
+        Rule(f"{PREFIX}/clients/<client_id>/drafts.json", endpoint="drafts", methods=["GET"]),
         Rule(f"{PREFIX}/lists/<key>.json", endpoint="list", methods=["GET", "POST", "PUT", "DELETE"]),
         Rule(f"{PREFIX}/lists/<list_id>/stats.json", endpoint="list_stats", methods=["GET"]),
         Rule(
@@ -147,6 +148,9 @@ class EmulatorApp:
 
     def client_lists(self, request, client_id):
         return json_response(self.account.client_lists(client_id))
+
+    def drafts(self, request, client_id):
+        return json_response(self.account.drafts(client_id))
 
     def suppress(self, request, client_id):
         self.account.check_client(client_id)

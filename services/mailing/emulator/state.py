@@ -10,10 +10,16 @@ Limits as the real API has them: 1,000 subscribers per import (code 209), a part
 ``ResultData``, page sizes 10-1,000, 15 preview recipients, custom-field values of 250 characters at most
 and dates between 1900/01/01 and 2076/06/06 (the emulator refuses a longer value or a date out of range
 row by row, where the real service's behaviour is not documented: Piiri must check before it sends).
+
+A campaign's content is fetched from its ``HtmlUrl`` and ``TextUrl`` when it is made, as the real service
+does (it imports the content then); a URL that cannot be fetched is refused with code 309 (the real API's
+code for it is not among the fixtures: the number is the emulator's).
 """
 
 import re
 import threading
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +31,19 @@ DATE_MIN, DATE_MAX = "1900/01/01", "2076/06/06"
 DATA_TYPES = ("Text", "Number", "MultiSelectOne", "MultiSelectMany", "Date", "Country", "USState")
 STATES = ("Active", "Unsubscribed", "Bounced", "Deleted", "Unconfirmed")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CONTENT_MAX = 2 * 1024 * 1024
+CONTENT_UNAVAILABLE = 309
+
+
+def fetch_content(url, timeout=10.0):
+    """The body at ``url`` (http or https), as the real service imports a campaign's content."""
+    if not str(url).startswith(("http://", "https://")):
+        raise ApiError(400, CONTENT_UNAVAILABLE, "Content URL unavailable")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 (http/https only)
+            return answer.read(CONTENT_MAX).decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError, ValueError):
+        raise ApiError(400, CONTENT_UNAVAILABLE, "Content URL unavailable") from None
 
 
 class ApiError(Exception):
@@ -113,6 +132,9 @@ class Campaign:
     html_url: str
     text_url: str
     list_ids: list
+    html: str = ""
+    text: str = ""
+    created: str = field(default_factory=now_text)
     status: str = "Draft"  # Draft, Scheduled, Sent
     send_date: str = ""
     recipients: list = field(default_factory=list)  # [(email, list_id)]
@@ -587,7 +609,10 @@ class Account:
             raise ApiError(400, 301, "Invalid CampaignID")
         return found
 
-    def create_campaign(self, client_id, body):
+    def create_campaign(self, client_id, body, fetch=fetch_content):
+        """A draft; its content fetched from HtmlUrl (and TextUrl) first, outside the lock."""
+        html = fetch(str(body.get("HtmlUrl"))) if str(body.get("HtmlUrl") or "").strip() else ""
+        text = fetch(str(body.get("TextUrl"))) if str(body.get("TextUrl") or "").strip() else ""
         with self.lock:
             self.check_client(client_id)
             for name in ("Subject", "Name", "FromName", "FromEmail", "ReplyTo", "HtmlUrl"):
@@ -611,9 +636,32 @@ class Account:
                 html_url=body["HtmlUrl"],
                 text_url=str(body.get("TextUrl") or ""),
                 list_ids=list_ids,
+                html=html,
+                text=text,
             )
             self.campaigns[created.id] = created
             return created.id
+
+    def drafts(self, client_id):
+        """The client's draft campaigns, as ``GET /clients/{id}/drafts.json`` answers."""
+        with self.lock:
+            self.check_client(client_id)
+            return [
+                {
+                    "CampaignID": found.id,
+                    "Name": found.name,
+                    "Subject": found.subject,
+                    "FromName": found.from_name,
+                    "FromEmail": found.from_email,
+                    "ReplyTo": found.reply_to,
+                    "DateCreated": found.created,
+                    "PreviewURL": f"https://createsend.com/t/r-{found.id[:16].upper()}",
+                    "PreviewTextURL": f"https://createsend.com/t/r-{found.id[:16].upper()}/t",
+                    "Tags": [],
+                }
+                for found in self.campaigns.values()
+                if found.status == "Draft"
+            ]
 
     def send_campaign(self, campaign_id, body):
         with self.lock:

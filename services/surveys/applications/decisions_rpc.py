@@ -2,14 +2,20 @@
 application the average weighted score, the spread and the flags (diverging reviews, scores under a
 criterion's minimum) from the submitted reviews, never who gave them; a decision (accept or reject with a
 note); and what a decision letter says: the round, the application, the decision and the note, in the
-applicant's language, never reviewers' names or scores. Needs contacts.edit."""
+applicant's language, never reviewers' names or scores, also as a PDF with the organisation's name
+(ORGANISATION_NAME, else BILLING_PAYEE_NAME). Needs contacts.edit; every read of a letter is audited
+against the applicant (G2), so it appears in their access report.
+"""
 
+import base64
+
+from eventlet import tpool
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.surveys import contract
-from services.surveys.applications import results, review_storage, rules, storage
+from services.surveys.applications import letter_pdf, results, review_storage, rules, storage
 from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
 
@@ -106,17 +112,25 @@ class DecisionsRpc(SurveysCore):
         self.outbox.flush()
         return contract.Application().dump({**decided, "attachments": []})
 
-    @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def decision_letter(self, round_id, application_id):
-        """What the decision letter says: {language, round_name, title, state, note, decided_at,
-        contact_id}; never reviewers or scores. Conflict applications.not_decided before a decision."""
-        self.context.require(MANAGE)
+    def _letter(self, round_id, application_id, form):
+        """The letter's content, its read audited against the applicant (``form``: text or pdf)."""
+        actor = self.context.require(MANAGE)
         found = self._decision_round(round_id)
         row = self._decision_application(found["id"], application_id)
         self.db.session.rollback()
         if row["state"] not in ("accepted", "rejected"):
             raise Conflict(contract.NOT_DECIDED, {"id": str(row["id"])})
+        if row["contact_id"]:
+            self.audit.read(
+                actor,
+                "application.letter_read",
+                "contact",
+                [str(row["contact_id"])],
+                fields=["title", "state", "decision_note"],
+                details={"round_id": str(found["id"]), "application_id": str(row["id"]), "format": form},
+            )
         return {
+            "application_id": str(row["id"]),
             "language": row["language"],
             "round_name": found["name"],
             "title": row["title"],
@@ -124,4 +138,32 @@ class DecisionsRpc(SurveysCore):
             "note": row["decision_note"] or "",
             "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
             "contact_id": str(row["contact_id"]) if row["contact_id"] else None,
+        }
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def decision_letter(self, round_id, application_id):
+        """What the decision letter says: {application_id, language, round_name, title, state, note,
+        decided_at, contact_id}; never reviewers or scores. Conflict applications.not_decided before a
+        decision. Audited (application.letter_read)."""
+        return self._letter(round_id, application_id, "text")
+
+    def _organisation(self):
+        return str(self.config.get("ORGANISATION_NAME") or self.config.get("BILLING_PAYEE_NAME") or "Piiri")
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def decision_letter_pdf(self, round_id, application_id):
+        """The decision letter as a PDF in the applicant's language: {"filename", "content_type",
+        "content_base64"}. Audited (application.letter_read); rendered in a native thread."""
+        letter = self._letter(round_id, application_id, "pdf")
+        name = ""
+        if letter["contact_id"]:
+            try:
+                name = self.contacts.get_contact(letter["contact_id"]).get("display_name") or ""
+            except NotFound:  # erased meanwhile: the letter greets the applicant
+                name = ""
+        content = tpool.execute(letter_pdf.render, letter, name, self._organisation())
+        return {
+            "filename": letter_pdf.filename(letter),
+            "content_type": "application/pdf",
+            "content_base64": base64.b64encode(content).decode(),
         }

@@ -3,19 +3,37 @@
 fields the round releases (blind: never the applicant), scores each criterion with a comment and submits.
 An application not assigned to them does not exist for them (404, never 403). Every read of an application
 is audited against its applicant (G2), so it appears in the applicant's access report.
+
+Reviews are taken until the round's review deadline (review_until, to the end of that day in the
+organisation's time zone); the portal shows the days left. A reviewer who has a conflict of interest with
+an assigned application declares it here (with an optional reason): the application is taken from them at
+once (their assignment and any scores go), the declaration stays for the coordinator, who sees it and
+assigns someone else.
 """
 
 import base64
 
+from marshmallow import ValidationError
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.surveys import contract
-from services.surveys.applications import review_storage, scoring, storage
+from services.surveys.applications import review_storage, rules, scoring, storage
 from services.surveys.core import SurveysCore
 from services.surveys.links import storage as link_storage
 
 CRITERION = contract.Criterion()
+
+
+def deadline_view(round_, today):
+    """The review deadline as the portal shows it: the day, days left, and whether it is over."""
+    deadline = round_["review_until"]
+    return {
+        "review_until": deadline.isoformat() if deadline else None,
+        "days_left": rules.days_left(deadline, today),
+        "review_closed": rules.passed(deadline, today),
+    }
 
 
 class ReviewPortalRpc(SurveysCore):
@@ -44,6 +62,7 @@ class ReviewPortalRpc(SurveysCore):
         actor = self._reviewer_actor()
         mine = review_storage.my_assignments(self.db.session, actor.id)
         rounds = {row["round_id"]: storage.get_round(self.db.session, row["round_id"]) for row in mine}
+        today = clock.today()
         items = []
         for row in mine:
             round_ = rounds[row["round_id"]]
@@ -54,7 +73,7 @@ class ReviewPortalRpc(SurveysCore):
                     "round_id": str(round_["id"]),
                     "round_name": round_["name"],
                     "phase": round_["phase"],
-                    "review_until": round_["review_until"].isoformat() if round_["review_until"] else None,
+                    **deadline_view(round_, today),
                     "title": application["title"] if "title" in round_["released_fields"] else None,
                     "submitted": row["submitted_at"] is not None,
                 }
@@ -84,6 +103,7 @@ class ReviewPortalRpc(SurveysCore):
         return {
             **scoring.released_view(round_, application, files),
             "phase": round_["phase"],
+            **deadline_view(round_, clock.today()),
             "criteria": [CRITERION.dump(item) for item in criteria],
             "scores": scores,
             "submitted": mine["submitted_at"] is not None,
@@ -126,6 +146,8 @@ class ReviewPortalRpc(SurveysCore):
             raise Conflict(contract.REVIEW_SUBMITTED, {"id": str(application["id"])})
         if round_["phase"] != "review":
             raise Conflict(contract.NOT_IN_REVIEW, {"phase": round_["phase"]})
+        if rules.passed(round_["review_until"], clock.today()):
+            raise Conflict(contract.REVIEW_CLOSED, params={"deadline": round_["review_until"].isoformat()})
         errors = scoring.score_errors(criteria, scores, complete=bool(submit))
         if errors:
             raise ValidationFailed(contract.REVIEW_INVALID, errors)
@@ -146,3 +168,44 @@ class ReviewPortalRpc(SurveysCore):
             )
         self.outbox.flush()
         return {"application_id": str(application["id"]), "submitted": bool(submit)}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def declare_my_conflict(self, application_id, data):
+        """The caller declares a conflict of interest with an application assigned to them ({"reason":
+        optional text}): the declaration is recorded (the coordinator sees it; automatic assignment never
+        gives the application to them again) and the assignment goes with any scores, so the application
+        is no longer theirs to see. Audited against the round."""
+        actor = self._reviewer_actor()
+        if not isinstance(data, dict):
+            raise ValidationFailed(contract.DECLARATION_INVALID, {"_schema": ["surveys.not_an_object"]})
+        try:
+            values = contract.OwnDeclarationInput().load(data)
+        except ValidationError as exc:
+            raise ValidationFailed(
+                contract.DECLARATION_INVALID, rules.schema_codes(exc.normalized_messages())
+            ) from None
+        mine, round_, application = self._mine(actor, application_id)
+        self.db.session.rollback()
+        with self.db.transaction() as session:
+            again = review_storage.my_assignments(session, actor.id, application["id"])
+            if not again:  # withdrawn meanwhile: not theirs any more
+                raise NotFound(contract.APPLICATION_NOT_FOUND, {"id": str(application_id)})
+            reason = values["reason"].strip()
+            review_storage.declare(session, mine["reviewer_id"], application["id"], reason, actor.username)
+            review_storage.withdraw(session, mine["assignment_id"])
+            self.audit.write(
+                self.outbox,
+                session,
+                actor,
+                "application.conflict_self_declared",
+                "application_round",
+                [round_["id"]],
+                details={
+                    "application_id": str(application["id"]),
+                    "reviewer": actor.username,
+                    "with_reason": bool(reason),
+                    "had_submitted": mine["submitted_at"] is not None,
+                },
+            )
+        self.outbox.flush()
+        return {"application_id": str(application["id"]), "declared": True}

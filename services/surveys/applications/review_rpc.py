@@ -122,16 +122,19 @@ class ReviewersRpc(SurveysCore):
         return {"items": [REVIEWER.dump(row) for row in rows]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def declare_conflict(self, round_id, reviewer_id, application_id):
-        """Record a reviewer's own declaration of a conflict with an application (never assigned then)."""
+    def declare_conflict(self, round_id, reviewer_id, application_id, reason=""):
+        """Record a reviewer's declaration of a conflict with an application (never assigned then), as the
+        coordinator heard it; the reviewer can declare it themself in the portal (declare_my_conflict)."""
         actor = self.context.require(MANAGE)
+        if not isinstance(reason, str) or len(reason) > contract.MAX_DECLARATION_REASON:
+            raise ValidationFailed(contract.DECLARATION_INVALID, {"reason": ["applications.value_invalid"]})
         with self.db.transaction() as session:
             found = self._review_round(round_id, for_update=True)
             reviewer = self._reviewer(found["id"], reviewer_id)
             key = link_storage.parse_id(application_id)
             if not key or not storage.get_application(session, found["id"], key):
                 raise NotFound(contract.APPLICATION_NOT_FOUND, {"id": str(application_id)})
-            review_storage.declare(session, reviewer["id"], key)
+            review_storage.declare(session, reviewer["id"], key, reason.strip(), actor.username)
             self.audit.write(
                 self.outbox,
                 session,

@@ -56,12 +56,27 @@ def reviewers(session, round_id):
     )
     declared = {}
     if ids:
-        for reviewer_id, application_id in session.execute(
-            select(RD.reviewer_id, RD.application_id).where(RD.reviewer_id.in_(ids))
-        ):
-            declared.setdefault(reviewer_id, []).append(str(application_id))
+        query = (
+            select(RD.reviewer_id, RD.application_id, RD.reason, RD.declared_by, RD.created_at)
+            .where(RD.reviewer_id.in_(ids))
+            .order_by(RD.created_at)
+        )
+        for row in session.execute(query):
+            declared.setdefault(row.reviewer_id, []).append(
+                {
+                    "application_id": str(row.application_id),
+                    "reason": row.reason or "",
+                    "declared_by": row.declared_by,
+                    "created_at": row.created_at.isoformat(),
+                }
+            )
     return [
-        {**row, "assigned": load.get(row["id"], 0), "declared": sorted(declared.get(row["id"], []))}
+        {
+            **row,
+            "assigned": load.get(row["id"], 0),
+            "declared": sorted(item["application_id"] for item in declared.get(row["id"], [])),
+            "declarations": declared.get(row["id"], []),
+        }
         for row in rows
     ]
 
@@ -70,12 +85,24 @@ def delete_reviewer(session, reviewer_id):
     session.execute(delete(round_reviewers).where(RR.id == reviewer_id))
 
 
-def declare(session, reviewer_id, application_id):
+def declare(session, reviewer_id, application_id, reason="", declared_by=None):
+    """Record a declared conflict (once; a second declaration keeps the first's reason)."""
     session.execute(
         pg_insert(reviewer_declarations)
-        .values(reviewer_id=reviewer_id, application_id=application_id)
+        .values(
+            reviewer_id=reviewer_id,
+            application_id=application_id,
+            reason=reason or None,
+            declared_by=declared_by,
+        )
         .on_conflict_do_nothing()
     )
+
+
+def withdraw(session, assignment_id):
+    """The reviewer's assignment goes (with its scores): a declared conflict takes the application from
+    them."""
+    session.execute(delete(review_assignments).where(RA.id == assignment_id))
 
 
 def declarations(session, round_id):
@@ -128,6 +155,30 @@ def of_contact(session, contact_id):
         dict(row._mapping)
         for row in session.execute(select(round_reviewers).where(RR.contact_id == contact_id))
     ]
+
+
+def forget_applicant_words(session, application_ids):
+    """G4: free text others wrote about an erased applicant's applications (reviewers' comments, declared
+    conflicts' reasons) may name them: it goes; the scores and the facts of a declaration stay. How many
+    rows were emptied."""
+    if not application_ids:
+        return 0
+    comments = session.execute(
+        update(review_scores)
+        .where(
+            review_scores.c.assignment_id.in_(
+                select(RA.id).where(RA.application_id.in_(application_ids)).scalar_subquery()
+            ),
+            review_scores.c.comment != "",
+        )
+        .values(comment="")
+    ).rowcount
+    reasons = session.execute(
+        update(reviewer_declarations)
+        .where(RD.application_id.in_(application_ids), RD.reason.is_not(None))
+        .values(reason=None)
+    ).rowcount
+    return comments + reasons
 
 
 def forget_contact(session, contact_id):

@@ -13,6 +13,7 @@ import base64
 from marshmallow import ValidationError
 from nameko.rpc import rpc
 
+from piiri import clock
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.surveys import contract
 from services.surveys.applications import review_storage, rules, storage
@@ -54,6 +55,20 @@ def round_view(row, criteria=(), counts=None):
 
 def application_view(row, files=()):
     return APPLICATION.dump({**row, "attachments": list(files)})
+
+
+def submission_closed(round_):
+    """Conflict applications.submission_closed when the round's submission deadline is over."""
+    if rules.passed(round_["submit_until"], clock.today()):
+        return Conflict(contract.SUBMISSION_CLOSED, params={"deadline": round_["submit_until"].isoformat()})
+    return None
+
+
+def late(response, deadline):
+    """Whether a survey response was submitted after the day ``deadline`` (LimeSurvey's submitdate
+    "Y-m-d H:i:s", the survey server's local time)."""
+    submitted = str(response.get("submitdate") or "")[:10]
+    return deadline is not None and bool(submitted) and submitted > deadline.isoformat()
 
 
 class ApplicationsRpc(SurveysCore):
@@ -184,11 +199,15 @@ class ApplicationsRpc(SurveysCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def add_application(self, round_id, data):
         """Enter an application in Piiri: the applicant (a contact), title, the round's text fields and
-        attachments (types ATTACHMENT_TYPES, at most MAX_ATTACHMENT_BYTES each); all or nothing."""
+        attachments (types ATTACHMENT_TYPES, at most MAX_ATTACHMENT_BYTES each); all or nothing. After
+        the round's submission deadline: Conflict applications.submission_closed."""
         actor = self.context.require(MANAGE)
         values = loaded(contract.ApplicationInput(), data, contract.APPLICATION_INVALID)
         found = self._round(round_id)
         self.db.session.rollback()
+        closed = submission_closed(found)
+        if closed:
+            raise closed
         errors = rules.texts_errors(found["form_fields"], values["texts"])
         files, file_errors = rules.attachments(values["attachments"])
         errors.update(file_errors)
@@ -225,7 +244,8 @@ class ApplicationsRpc(SurveysCore):
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def import_applications(self, round_id):
         """Take the linked survey's complete responses that Q2 tied to a contact, not taken before, in as
-        applications: the round's question_map gives their title and texts. {"added", "skipped"}."""
+        applications: the round's question_map gives their title and texts; a response submitted after
+        the round's submission deadline is not taken (counted in "late"). {"added", "skipped", "late"}."""
         actor = self.context.require(MANAGE)
         found = self._round(round_id)
         if not found["link_id"]:
@@ -237,7 +257,7 @@ class ApplicationsRpc(SurveysCore):
         self.db.session.rollback()
         waiting = {rid: contact for rid, contact in contacts.items() if rid not in done}
         if not waiting:
-            return {"added": 0, "skipped": 0}
+            return {"added": 0, "skipped": 0, "late": 0}
         responses = self.limesurvey.run(export_after(link["sid"], min(waiting) - 1))
         names = {}
         for response in responses:
@@ -247,12 +267,15 @@ class ApplicationsRpc(SurveysCore):
                     names[contact_id] = self.contacts.get_contact(str(contact_id)).get("display_name")
                 except NotFound:  # erased or merged away since: no name to keep
                     names[contact_id] = None
-        added, skipped = 0, 0
+        added, skipped, too_late = 0, 0, 0
         with self.db.transaction() as session:
             self._round(round_id, for_update=True)
             for response in responses:
                 contact_id = waiting.get(response["id"])
                 if contact_id is None:
+                    continue
+                if late(response, found["submit_until"]):
+                    too_late += 1
                     continue
                 title, texts = rules.from_response(found["question_map"], response)
                 language = response.get("startlanguage") or "fi"
@@ -283,9 +306,9 @@ class ApplicationsRpc(SurveysCore):
                         "sid": link["sid"],
                     },
                 )
-            skipped = len(waiting) - added
+            skipped = len(waiting) - added - too_late
         self.outbox.flush()
-        return {"added": added, "skipped": skipped}
+        return {"added": added, "skipped": skipped, "late": too_late}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_applications(self, round_id, limit=100, offset=0):

@@ -24,11 +24,23 @@ def round_errors(values):
     wrong = sorted(code for code, key in (values.get("question_map") or {}).items() if key not in targets)
     if wrong:
         errors["question_map"] = [coded("applications.field_unknown", fields=", ".join(wrong))]
-    deadlines = [values.get(name) for name in ("assign_until", "review_until", "decide_until")]
+    deadlines = [values.get(name) for name in contract.DEADLINES]
     given = [day for day in deadlines if day is not None]
     if given != sorted(given):
         errors["deadlines"] = ["applications.deadlines_out_of_order"]
     return errors
+
+
+def passed(deadline, today):
+    """Whether a deadline day (a date, or None: no deadline) is over on ``today``: a deadline is the last
+    day something is taken, to its end in the organisation's time zone."""
+    return deadline is not None and today > deadline
+
+
+def days_left(deadline, today):
+    """Whole days from ``today`` to the deadline day (0 on the day itself, negative once it is over), or
+    None without a deadline."""
+    return None if deadline is None else (deadline - today).days
 
 
 def rubric_errors(criteria):

@@ -144,17 +144,29 @@ def of_contact(session, contact_id):
     return [{**row, "attachments": files[row["id"]]} for row in rows]
 
 
+def ids_of_contact(session, contact_id):
+    return list(session.execute(select(A.id).where(A.contact_id == contact_id)).scalars())
+
+
 def pseudonymise_of_contact(session, contact_id):
-    """G4: the person's applications lose the applicant, title, texts and attachments; the rows (their
-    round, state, and later their reviews' scores) stay without identity. How many."""
-    ids = list(session.execute(select(A.id).where(A.contact_id == contact_id)).scalars())
+    """G4: the person's applications lose the applicant, title, texts, attachments and the decision's
+    note (the letter to them); the rows (their round, state, decision and their reviews' scores) stay
+    without identity. How many."""
+    ids = ids_of_contact(session, contact_id)
     if not ids:
         return 0
     session.execute(delete(application_attachments).where(AT.application_id.in_(ids)))
     session.execute(
         update(applications)
         .where(A.id.in_(ids))
-        .values(contact_id=None, title=None, texts={}, applicant_name=None, pseudonymised_at=clock.now())
+        .values(
+            contact_id=None,
+            title=None,
+            texts={},
+            applicant_name=None,
+            decision_note=None,
+            pseudonymised_at=clock.now(),
+        )
     )
     return len(ids)
 

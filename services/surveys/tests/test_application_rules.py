@@ -119,3 +119,40 @@ def test_q3_schema_sentences_become_codes_with_dotted_numbered_paths():
     assert rules.schema_codes({"phase": ["Must be one of: assign."]}) == {
         "phase": ["applications.value_invalid"]
     }
+
+
+def test_q3_a_deadline_holds_to_the_end_of_its_day_and_the_submission_deadline_comes_first():
+    day = datetime.date(2027, 3, 1)
+    assert not rules.passed(None, day) and not rules.passed(day, day)
+    assert rules.passed(day, day + datetime.timedelta(days=1))
+    assert [rules.days_left(day, day - datetime.timedelta(days=3)), rules.days_left(day, day)] == [3, 0]
+    assert rules.days_left(day, day + datetime.timedelta(days=2)) == -2 and rules.days_left(None, day) is None
+    late_submission = {"submit_until": day, "assign_until": day - datetime.timedelta(days=1)}
+    assert rules.round_errors(late_submission)["deadlines"] == ["applications.deadlines_out_of_order"]
+
+
+def test_q3_the_decision_letter_pdf_speaks_the_applicants_language():
+    """Q3: the PDF letter in Finnish and English: the organisation, decision, reasoning and date."""
+    import io
+
+    import pypdf
+
+    from services.surveys.applications import letter_pdf
+
+    letter = {
+        "application_id": "0f0e0d0c-0000-0000-0000-000000000000",
+        "round_name": "Matka-apuraha",
+        "title": "Tutkimusmatka <Lappiin>",
+        "state": "accepted",
+        "note": "Hyvin perusteltu.\nToinen rivi.",
+        "decided_at": "2027-03-02T08:00:00+00:00",
+    }
+    for language, expected in (
+        ("fi", ("Päätös: Matka-apuraha", "Hyvä Aino Tutkija,", "Hyväksytty", "Perustelut", "2.3.2027")),
+        ("en", ("Decision: Matka-apuraha", "Dear Aino Tutkija,", "Accepted", "Reasoning", "2027-03-02")),
+    ):
+        made = letter_pdf.render({**letter, "language": language}, "Aino Tutkija", "Säätiö sr")
+        text = pypdf.PdfReader(io.BytesIO(made)).pages[0].extract_text()
+        for words in (*expected, "Säätiö sr", "Tutkimusmatka <Lappiin>", "Toinen rivi."):
+            assert words in text, (language, words)
+    assert letter_pdf.filename({**letter, "language": "fi"}) == "paatos-0f0e0d0c.pdf"

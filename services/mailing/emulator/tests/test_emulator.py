@@ -167,6 +167,15 @@ class Catcher(BaseHTTPRequestHandler):
     received = []
     fail = False
 
+    def do_GET(self):  # noqa: N802 (http.server's name): a campaign's content
+        if self.path != "/c.html":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"<p>Hei [firstname,fallback=]</p>")
+
     def do_POST(self):  # noqa: N802 (http.server's name)
         body = self.rfile.read(int(self.headers["Content-Length"]))
         if Catcher.fail:
@@ -210,23 +219,31 @@ def test_m5_webhooks_deactivate_events_in_the_real_format_and_switched_off_after
         http.shutdown()
 
 
-def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator):
+@pytest.fixture
+def content_server():
+    http = HTTPServer(("127.0.0.1", 0), Catcher)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, content_server):
+    """M1: the content is fetched from HtmlUrl when the campaign is made (a URL that cannot be: code 309)."""
     list_id = new_list(account, "Kampanja")
     createsend.Subscriber(account.auth).import_subscribers(
         list_id, [{"EmailAddress": f"r{n}@example.fi"} for n in range(3)], True
     )
+    details = (CLIENT_ID, "Hei", "Uutiskirje 1", "Piiri", "piiri@example.fi", "piiri@example.fi")
+    with pytest.raises(createsend.BadRequest) as unavailable:
+        createsend.Campaign(account.auth).create(*details, f"{content_server}/gone.html", None, [list_id], [])
+    assert unavailable.value.data.Code == 309
     campaign_id = createsend.Campaign(account.auth).create(
-        CLIENT_ID,
-        "Hei",
-        "Uutiskirje 1",
-        "Piiri",
-        "piiri@example.fi",
-        "piiri@example.fi",
-        "https://example.fi/c.html",
-        None,
-        [list_id],
-        [],
+        *details, f"{content_server}/c.html", None, [list_id], []
     )
+    assert emulator.account.campaigns[campaign_id].html == "<p>Hei [firstname,fallback=]</p>"
+    drafts = createsend.Client(account.auth, CLIENT_ID).drafts()
+    assert set(vars(drafts[0])) >= real_keys("drafts.json")
+    assert [(item.CampaignID, item.Name) for item in drafts] == [(campaign_id, "Uutiskirje 1")]
     campaign = createsend.Campaign(account.auth, campaign_id)
     with pytest.raises(createsend.BadRequest):
         campaign.send_preview([f"p{n}@example.fi" for n in range(16)])
@@ -242,5 +259,6 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator):
     summary = campaign.summary()
     assert set(vars(summary)) >= real_keys("campaign_summary.json")
     assert (summary.Recipients, summary.UniqueOpened, summary.Bounced) == (3, 1, 1)
+    assert createsend.Client(account.auth, CLIENT_ID).drafts() == []  # sent: no longer a draft
     assert campaign.recipients().TotalNumberOfRecords == 3
     assert createsend.Subscriber(account.auth).get(list_id, "r2@example.fi").State == "Bounced"
