@@ -81,7 +81,7 @@ def erase_contact(session, contact_id):
         session.execute(
             update(reminders)
             .where(reminders.c.invoice_id.in_(ids))
-            .values(delivery_address=None)
+            .values(delivery_address=None, next_attempt_at=None)  # B4: no e-invoice retry either
             .returning(reminders.c.id)
         ).all()
         if ids

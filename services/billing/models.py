@@ -309,6 +309,9 @@ reminders = Table(
     Column("delivery_address", Text),
     Column("delivery_detail", Text),
     Column("delivered_at", DateTime(timezone=True)),
+    # B4: an e-invoice the operator did not take is tried again (migration 0008): tries so far, next one
+    Column("delivery_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("invoice_id", "level", name="reminders_one_per_level"),
     CheckConstraint("receivable IN ('consumer', 'business')", name="reminders_receivable"),
@@ -318,6 +321,7 @@ reminders = Table(
     ),
     Index("reminders_run", "run_id"),
     Index("reminders_pending", "created_at", postgresql_where=text("delivery_status = 'pending'")),
+    Index("reminders_retry", "next_attempt_at", postgresql_where=text("next_attempt_at IS NOT NULL")),
 )
 
 # B1 federation split (settlement/): the parties a fee is shared with (the national federation, the local

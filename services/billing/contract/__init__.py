@@ -70,6 +70,20 @@ class FeeTypeInput(Schema):
     )
 
 
+class FeeTypeComponentsInput(Schema):
+    """A fee type's federation split replaced (B1): who each part belongs to and how much."""
+
+    components = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={
+            "description": 'The federation split: [{"party_id", "amount"}], each an active settlement '
+            "party once; the amounts sum exactly to the fee's amount. Empty: no split. Invoices issued "
+            "before keep the split they were issued with."
+        },
+    )
+
+
 class FeeType(Schema):
     id = fields.UUID(required=True)
     name = fields.String()

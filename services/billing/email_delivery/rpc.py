@@ -104,7 +104,8 @@ class EmailDeliveryRpc(BillingCore):
     def send_invoice_by_email(self, invoice_id):
         """E-mail the invoice with its PDF to the payer's address, in the payer's language: the delivery
         (queued; sent, bounced or failed follow). Refused (Conflict billing.email_<reason>) for a credited
-        invoice, an erased payer, no or an invalid address, an address that bounced, or a mail on its way."""
+        invoice, a credit note, an erased payer, no or an invalid address, an address that bounced, or a mail
+        on its way."""
         actor = self.context.require(PERMISSION)
         key = invoice_storage.parse_id(invoice_id)
         session = self.db.session
@@ -112,6 +113,9 @@ class EmailDeliveryRpc(BillingCore):
         session.rollback()
         if invoice is None:
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        never = rules.single_refusal(invoice, (), False)
+        if never in ("credited", "credit_note"):  # never mailed: no need to ask about bounces
+            raise Conflict(f"billing.email_{never}", {"number": invoice["number"]})
         flagged = self._bounced([invoice])
         with self.db.transaction() as session:
             storage.lock_invoice(session, invoice["id"])
@@ -162,6 +166,18 @@ class EmailDeliveryRpc(BillingCore):
         rows = storage.of_invoices(self.db.session, [key]).get(key, [])
         self.db.session.rollback()
         return {"items": [delivery_view(row) for row in reversed(rows)]}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def email_delivery_invoice(self, delivery_id):
+        """{"invoice_id", "document_kind"} of an e-mail delivery (the mail log's link to its invoice, B3;
+        ids only, no personal data)."""
+        self.context.require(PERMISSION)
+        key = invoice_storage.parse_id(delivery_id)
+        row = storage.get(self.db.session, key) if key else None
+        self.db.session.rollback()
+        if row is None or row.get("invoice_id") is None:
+            raise NotFound("billing.email_delivery_not_found", {"id": str(delivery_id)})
+        return {"invoice_id": str(row["invoice_id"]), "document_kind": row["document_kind"]}
 
     # ---- A run ----------------------------------------------------------------------------------------
 

@@ -219,3 +219,13 @@ def write_payments(session, changed):
         )
     )
     session.execute(text("DROP TABLE paid_invoices"))
+
+
+def credit_notes_of(session, invoice_id):
+    """The credit notes that cancel the invoice (oldest first)."""
+    rows = session.execute(
+        select(invoices.c.id, invoices.c.number, invoices.c.invoice_date)
+        .where(invoices.c.credited_invoice_id == invoice_id)
+        .order_by(invoices.c.number)
+    ).mappings()
+    return [dict(row) for row in rows]

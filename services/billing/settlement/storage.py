@@ -3,7 +3,7 @@ the sums the settlement report is made of."""
 
 from decimal import Decimal
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from services.billing.models import (
     fee_type_components,
@@ -60,6 +60,12 @@ def insert_components(session, fee_type_id, components):
                 for position, component in enumerate(components)
             ],
         )
+
+
+def replace_components(session, fee_type_id, components):
+    """The fee type's components become ``components`` (checked ones), in their order."""
+    session.execute(delete(fee_type_components).where(fee_type_components.c.fee_type_id == fee_type_id))
+    insert_components(session, fee_type_id, components)
 
 
 def components_of(session, fee_type_ids):
