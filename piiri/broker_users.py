@@ -69,8 +69,13 @@ ERASURE_REPORTS = [r"piiri\.erasure", r"piiri\.erasure\.reports"]
 JOBS = [r"piiri\.exports", r"piiri\.exports\.jobs"]
 MAILING_JOBS = [r"piiri\.mailing", r"piiri\.mailing\.jobs"]
 MAILING_FOLLOWS = r"piiri\.mailing\.contact_changes"  # the contact events incremental syncs follow
-# invoice runs (B1) and reminder runs (B4): the exchange and the two queues
-RUNS = [r"piiri\.billing", r"piiri\.billing\.runs", r"piiri\.billing\.reminder_runs"]
+# invoice runs (B1), reminder runs (B4) and runs' PDFs (B2): the exchange and the three queues
+RUNS = [
+    r"piiri\.billing",
+    r"piiri\.billing\.runs",
+    r"piiri\.billing\.reminder_runs",
+    r"piiri\.billing\.run_pdfs",
+]
 
 
 def _user(configure: list[str], write: list[str], read: list[str]) -> dict[str, str]:

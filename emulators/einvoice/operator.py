@@ -6,6 +6,7 @@ is its client), answered as an operator's gateway answers.
         400 {"status": "rejected", "reason"}           not well-formed XML
         422 {"status": "rejected", "reason"}           not Finvoice 3.0 (the schema's first error, with line)
         401                                            a wrong or missing key
+        503 {"error"}                                  away (the fault switch ``Mailbox.unavailable``)
     GET  {url}/messages/<id>
         200 {"id", "status", "reason", "receiver"}     accepted → delivered, or rejected with the reason
         404                                            no such message
@@ -39,6 +40,9 @@ class Mailbox:
         self.receivers = receivers  # None: any well-formed OVT code or Finnish IBAN
         self.messages = {}
         self.lock = threading.Lock()
+        # A fault switch for tests and `make run`: the next ``unavailable`` posts answer 503 (an operator
+        # away), taking nothing; each such post counts it down.
+        self.unavailable = 0
         self._schema = None
 
     @property
@@ -46,6 +50,14 @@ class Mailbox:
         if self._schema is None:
             self._schema = etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
         return self._schema
+
+    def down_now(self):
+        """Whether this post meets the operator away (the fault switch ``unavailable``)."""
+        with self.lock:
+            if self.unavailable > 0:
+                self.unavailable -= 1
+                return True
+            return False
 
     def knows(self, address):
         if self.receivers is not None:
@@ -106,6 +118,8 @@ class OperatorApp:
         if parts == ["messages"] and request.method == "POST":
             if (request.content_length or 0) > MAX_MESSAGE_BYTES:
                 return _json(413, {"status": "rejected", "reason": "message larger than 10 MB"})
+            if self.mailbox.down_now():
+                return _json(503, {"error": "service unavailable"})
             status, body = self.mailbox.take(request.get_data())
             return _json(status, body)
         if len(parts) == 2 and parts[0] == "messages" and request.method == "GET":

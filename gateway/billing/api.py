@@ -72,6 +72,25 @@ class BillingApiRoutes(GatewayCore):
         return json_response(self.call("billing", "create_fee_type", json_body(request)), status=201)
 
     @api_operation(
+        "B1 federation split: replace a fee type's components (the settlement party of each part and its "
+        "amount; the amounts sum exactly to the fee's amount, [] for no split). Invoices issued from now on "
+        "are split so, and the settlement report follows them; issued invoices keep their split",
+        permission=MANAGE_INVOICES,
+        body=schemas.FeeTypeComponentsInput,
+        responses={200: schemas.FeeType},
+        errors=(403, 404, 422),
+    )
+    @http("PUT", "/api/v1/billing/fee-types/<fee_type_id>/components")
+    def api_billing_fee_type_components(self, request, fee_type_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        body = json_body(request)
+        if not isinstance(body, dict):
+            raise ValidationFailed("billing.fee_type_invalid", {"_schema": ["billing.not_an_object"]})
+        if "components" not in body:
+            raise ValidationFailed("billing.fee_type_invalid", {"components": ["billing.components_invalid"]})
+        return json_response(self.call("billing", "set_fee_type_components", fee_type_id, body["components"]))
+
+    @api_operation(
         "B1 federation split: the settlement parties (national federation, local association, ...)",
         permission=MANAGE_INVOICES,
         responses={200: schemas.PartyList},
@@ -207,6 +226,21 @@ class BillingApiRoutes(GatewayCore):
         return json_response(self.call("billing", "get_invoice", invoice_id))
 
     @api_operation(
+        (
+            "B1-B4: everything the invoice page shows in one audited read: the invoice with its lines, "
+            "payments, e-invoice sendings, reminders, e-mailings, credit notes, whether it may be sent and "
+            "where its e-invoice would go"
+        ),
+        permission=MANAGE_INVOICES,
+        responses={200: schemas.InvoicePage},
+        errors=(403, 404),
+    )
+    @http("GET", "/api/v1/billing/invoices/<invoice_id>/page")
+    def api_billing_invoice_page(self, request, invoice_id):
+        self.api_principal(request, MANAGE_INVOICES)
+        return json_response(self.call("billing", "invoice_page", invoice_id))
+
+    @api_operation(
         "B2: the invoice PDF in the payer's language, with the virtual barcode, bank barcode and EPC QR code",
         permission=MANAGE_INVOICES,
         responses={200: file_response("application/pdf")},
@@ -235,7 +269,8 @@ class BillingApiRoutes(GatewayCore):
         (
             "B3: send the invoice as a Finvoice e-invoice through the configured operator; the sending with "
             "the operator's first answer (accepted, or rejected with its reason). 409 if it was already "
-            "sent (and not rejected) or no operator is configured, 503 if the operator does not answer"
+            "sent (and not rejected), credited or a credit note, or no operator is configured, 503 if the "
+            "operator does not answer"
         ),
         permission=MANAGE_INVOICES,
         body=schemas.EInvoiceTransmission,

@@ -10,6 +10,7 @@ from services.billing.contract import EInvoiceTransmission as EInvoiceTransmissi
 from services.billing.contract import EmailDelivery as EmailDelivery
 from services.billing.contract import EmailPreview as EmailPreview
 from services.billing.contract import FeeType as FeeType
+from services.billing.contract import FeeTypeComponentsInput as FeeTypeComponentsInput
 from services.billing.contract import FeeTypeInput as FeeTypeInput
 from services.billing.contract import Party as Party
 from services.billing.contract import PartyInput as PartyInput
@@ -176,6 +177,14 @@ class RunPreview(Schema):
     excluded_contacts = fields.List(fields.Dict(), metadata={"description": "Up to 200: id, name, reason."})
 
 
+class RunPdfs(Schema):
+    """B2: the run's stored PDFs (made by the billing workers in batches after each page of invoices)."""
+
+    total = fields.Integer(metadata={"description": "PDFs the run queued (one per invoice)."})
+    done = fields.Integer(metadata={"description": "Stored so far."})
+    failed = fields.Integer(metadata={"description": "Could not be made: the PDF is made on demand."})
+
+
 class Run(Schema):
     id = fields.UUID()
     fee_type_id = fields.UUID()
@@ -195,6 +204,7 @@ class Run(Schema):
     created_at = fields.DateTime()
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+    pdfs = fields.Nested(RunPdfs, allow_none=True, metadata={"description": "Only on one run (GET)."})
 
 
 class RunList(Schema):
@@ -395,6 +405,16 @@ class Reminder(Schema):
         },
     )
     delivered_at = fields.DateTime(allow_none=True)
+    delivery_attempts = fields.Integer(
+        metadata={"description": "B4: how many times its e-invoice was offered to the operator in vain."}
+    )
+    next_attempt_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "B4: when its failed e-invoice is tried again (the operator was away); null: "
+            "no retry (delivered, refused by the operator, or given up after the last try)."
+        },
+    )
     created_at = fields.DateTime()
     email = fields.Nested(
         ReminderEmailStatus, allow_none=True, metadata={"description": "B4: the reminder mail's status."}
@@ -490,3 +510,39 @@ class RetentionStatus(Schema):
     cutoff = fields.Date(metadata={"description": "Records dated on or before this day may be deleted."})
     invoices = fields.Integer(metadata={"description": "Invoices and credit notes past retention."})
     unmatched_payments = fields.Integer(metadata={"description": "Unmatched payments past retention."})
+
+
+class CreditNoteRef(Schema):
+    id = fields.UUID()
+    number = fields.Integer()
+    invoice_date = fields.Date()
+
+
+class EInvoiceDefaults(Schema):
+    to_identifier = fields.String()
+    to_intermediator = fields.String()
+    source = fields.String(allow_none=True, metadata={"enum": ["invoice", "contact", None]})
+
+
+class InvoicePage(Schema):
+    """Everything the invoice page shows, in one audited read (B1-B4)."""
+
+    invoice = fields.Nested(Invoice)
+    payments = fields.List(fields.Nested(Payment))
+    sendings = fields.List(fields.Nested(EInvoiceSending))
+    reminders = fields.List(fields.Nested(Reminder))
+    on_hold = fields.Boolean()
+    emails = fields.List(fields.Nested(EmailDelivery))
+    credit_notes = fields.List(fields.Nested(CreditNoteRef), metadata={"description": "What cancels it."})
+    sending_refused = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why it is sent neither by e-mail nor as an e-invoice (billing.einvoice_credited, "
+            "billing.einvoice_credit_note), or null."
+        },
+    )
+    einvoice_defaults = fields.Nested(
+        EInvoiceDefaults,
+        allow_none=True,
+        metadata={"description": "Where its e-invoice would go, when it may be e-invoiced and is not yet."},
+    )

@@ -1,10 +1,11 @@
-"""Invoicing in the web UI (B1-B4): fee types (/billing) with their federation split, the settlement
-parties (/billing/parties) and the settlement report (/billing/settlement, with its download), invoices
-and one invoice with its PDF, credit note, e-invoice and e-mail (B3), an invoice run for a group or saved
-search (form, preview, run page following the worker), a run's invoices sent by e-mail after a preview of
-who is left out and why (each mail followed to sent, bounced or failed), and bank files with the unmatched
-payments' queue and manual matching. Everything needs invoices.manage; error codes of the billing service
-are shown in the user's language (gateway/billing/locale)."""
+"""Invoicing in the web UI (B1-B4): fee types (/billing) with their federation split, the settlement parties
+(/billing/parties) and the settlement report (/billing/settlement, with its download), a fee type's split
+changed (/billing/fee-types/<id>), invoices and one invoice with its PDF, credit note, e-invoice and
+e-mail (B3), an invoice run for a group or saved search (form, preview, run page following the worker), a
+run's invoices sent by e-mail after a preview of who is left out and why (each mail followed to sent,
+bounced or failed), and bank files with the unmatched payments' queue and manual matching. Everything
+needs invoices.manage; error codes of the billing service are shown in the user's language
+(gateway/billing/locale)."""
 
 import base64
 import re
@@ -24,6 +25,7 @@ from services.billing.contract import DELIVERIES, VAT_CLASSES
 REFRESH_SECONDS = 2
 MONEY_PARAMS = ("sum", "amount")  # amounts in a service's error params, shown as the reader writes them
 COMPONENT_ROWS = 3  # the fee type form's component rows (the federation split, B1)
+MAX_COMPONENTS = 10  # the most components a fee has (the service refuses more: billing.components_invalid)
 LINE = re.compile(r"line (\d+)")  # a bank file service's location of a line
 
 
@@ -67,7 +69,7 @@ def problems(exc, t):
     return found
 
 
-def fee_type_request(form):
+def fee_type_request(form, rows=COMPONENT_ROWS):
     """The fee type form -> create_fee_type's input: the fields, and the filled component rows."""
     data = {
         name: form.get(name, "") for name in ("name", "amount", "vat_class", "account", "membership_period")
@@ -77,10 +79,24 @@ def fee_type_request(form):
             "party_id": form.get(f"component_party_{row}", ""),
             "amount": form.get(f"component_amount_{row}", ""),
         }
-        for row in range(COMPONENT_ROWS)
+        for row in range(rows)
         if form.get(f"component_party_{row}") or form.get(f"component_amount_{row}", "").strip()
     ]
     return data
+
+
+def components_request(form):
+    """The fee type form's filled component rows -> set_fee_type_components' components."""
+    return fee_type_request(form, MAX_COMPONENTS)["components"]
+
+
+def components_form(fee):
+    """A fee type's components as the form's rows (to edit its split)."""
+    form = {}
+    for row, component in enumerate(fee.get("components") or ()):
+        form[f"component_party_{row}"] = component["party_id"]
+        form[f"component_amount_{row}"] = component["amount"]
+    return form
 
 
 def current_period(today, kind):
@@ -155,6 +171,45 @@ class BillingWebRoutes(GatewayCore):
             return self._billing_overview(
                 request, principal, problems(exc, t), request.form.to_dict(), status=422
             )
+        return see_other("/billing")
+
+    def _fee_split_page(self, request, principal, fee_type_id, form=None, errors=(), status=200):
+        fees = self.call("billing", "list_fee_types", True)["items"]
+        fee = next((item for item in fees if item["id"] == fee_type_id), None)
+        if fee is None:
+            raise NotFound("billing.fee_type_not_found", {"id": fee_type_id})
+        parties = [party for party in self.call("billing", "list_parties")["items"] if party["active"]]
+        rows = min(MAX_COMPONENTS, max(COMPONENT_ROWS, len(fee["components"]) + 1))
+        return self._billing_page(
+            request,
+            principal,
+            "billing/fee_split.html",
+            status=status,
+            fee=fee,
+            parties=parties,
+            component_rows=range(rows),
+            form=components_form(fee) if form is None else form,
+            errors=list(errors),
+        )
+
+    @http("GET", "/billing/fee-types/<fee_type_id>")
+    @web_page
+    def web_billing_fee_type(self, request, fee_type_id):
+        """B1 federation split: change which settlement party gets which part of the fee."""
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        return self._fee_split_page(request, principal, fee_type_id)
+
+    @http("POST", "/billing/fee-types/<fee_type_id>/components")
+    @web_page
+    def web_billing_fee_type_components(self, request, fee_type_id):
+        principal = self.web_principal(request, MANAGE_INVOICES)
+        require_csrf(request, principal)
+        try:
+            self.call("billing", "set_fee_type_components", fee_type_id, components_request(request.form))
+        except ValidationFailed as exc:
+            t = Translator(language_of(request))
+            form = request.form.to_dict()
+            return self._fee_split_page(request, principal, fee_type_id, form, problems(exc, t), status=422)
         return see_other("/billing")
 
     def _parties_page(self, request, principal, errors=(), form=None, status=200):
@@ -252,16 +307,15 @@ class BillingWebRoutes(GatewayCore):
     def _invoice_page(
         self, request, principal, invoice_id, einvoice_form=None, errors=(), status=200, email_errors=()
     ):
-        invoice = self.call("billing", "get_invoice", invoice_id)
-        payments = self.call("billing", "list_payments", None, invoice["id"])["items"]
-        sendings = self.call("billing", "einvoice_sendings", invoice["id"])["items"]
-        reminders = self.call("billing", "invoice_reminders", invoice["id"])["items"]
-        prefilled = None
-        if einvoice_form is None and all(sending["status"] == "rejected" for sending in sendings):
+        # one RPC, one audited read (it was up to six: the invoice, payments, sendings, reminders, the
+        # e-invoice defaults and the e-mailings)
+        page = self.call("billing", "invoice_page", invoice_id, einvoice_form is None)
+        invoice, payments, sendings = page["invoice"], page["payments"], page["sendings"]
+        reminders, emails, prefilled = page["reminders"], page["emails"], None
+        if einvoice_form is None and page["einvoice_defaults"] is not None:
             # B3: the address and operator the invoice was issued with, else the payer's contact fields
-            defaults = self.call("billing", "einvoice_defaults", invoice["id"])
+            defaults = page["einvoice_defaults"]
             einvoice_form, prefilled = defaults, defaults.get("source")
-        emails = self.call("billing", "email_deliveries", invoice["id"])["items"]
         waiting = any(item["status"] == "queued" for item in emails) or any(
             (reminder.get("email") or {}).get("status") == "queued" for reminder in reminders
         )
@@ -275,12 +329,22 @@ class BillingWebRoutes(GatewayCore):
             sendings=sendings,
             reminders=reminders,
             emails=emails,
+            credit_notes=page["credit_notes"],
+            sending_refused=page["sending_refused"],
             refresh=REFRESH_SECONDS if waiting and status == 200 else None,
             einvoice_form=einvoice_form or {},
             einvoice_prefilled=prefilled,
             einvoice_errors=list(errors),
             email_errors=list(email_errors),
         )
+
+    @http("GET", "/billing/email-deliveries/<delivery_id>")
+    @web_page
+    def web_billing_email_delivery(self, request, delivery_id):
+        """B3: the invoice an e-mail delivery mailed (the mail log's link, /mailing/mails)."""
+        self.web_principal(request, MANAGE_INVOICES)
+        found = self.call("billing", "email_delivery_invoice", delivery_id)
+        return see_other(f"/billing/invoices/{found['invoice_id']}#email")
 
     @http("POST", "/billing/invoices/<invoice_id>/email")
     @web_page
@@ -383,6 +447,8 @@ class BillingWebRoutes(GatewayCore):
         run = self.call("billing", "get_run", run_id)
         emails = self.call("billing", "run_email_statuses", run["id"]) if run["status"] == "done" else None
         waiting = bool(emails and emails["counts"].get("queued"))
+        pdfs = run.get("pdfs") or {"total": 0, "done": 0, "failed": 0}
+        waiting = waiting or pdfs["done"] + pdfs["failed"] < pdfs["total"]  # B2: PDFs still being made
         refresh = REFRESH_SECONDS if run["status"] in ("queued", "running") or waiting else None
         return self._billing_page(
             request, principal, "billing/run.html", run=run, refresh=refresh, emails=emails

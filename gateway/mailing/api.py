@@ -178,7 +178,8 @@ class MailingApiRoutes(GatewayCore):
     @api_operation(
         (
             "B3: the message log of transactional mails (recipient, subject, status, times), of one contact "
-            "(contact_id) or the latest, optionally of one status: an audited read"
+            "(contact_id) or the latest, optionally of one status, a page of limit after offset (more: "
+            "whether a next page has mails): an audited read"
         ),
         permission=MAIL_SEND,
         responses={200: schemas.MailList},
@@ -194,6 +195,7 @@ class MailingApiRoutes(GatewayCore):
             request.args.get("contact_id") or None,
             request.args.get("status") or None,
             limit,
+            int_arg(request.args, "offset", 0),
         )
         return json_response(found)
 

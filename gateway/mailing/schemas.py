@@ -74,6 +74,7 @@ class ContactFlagsQuery(Schema):
 
 class MailList(Schema):
     items = fields.List(fields.Nested(Mail), required=True)
+    more = fields.Boolean(metadata={"description": "Whether the next page (offset + limit) has mails."})
 
 
 class DsnResult(Schema):

@@ -1,6 +1,8 @@
 """Web pages of mailing (M1, M5): /mailing (the lists and a form for a new one), /mailing/<id> (who of the
 source is mailed now, who is left out per reason, the syncs, a button that starts one, the webhook
-alert) and /mailing/<id>/excluded?reason= (those left out for one reason). All need mail.send."""
+alert), /mailing/<id>/excluded?reason= (those left out for one reason) and /mailing/mails (the message log
+of transactional mails: recipient, subject, status and times, filtered by status, a page at a time, each
+invoice mail linked to its invoice; an audited read of the recipients). All need mail.send."""
 
 from gateway.core import GatewayCore
 from gateway.http import http
@@ -9,10 +11,12 @@ from gateway.roles import MAIL_SEND
 from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
 from services.contacts.mailing_audience.contract import CUSTOM_PREFIX, MAIL_FIELDS, REASONS
-from services.mailing.contract import MAILING_REASONS
+from services.mailing.contract import MAIL_STATUSES, MAILING_REASONS
 
 SHOWN_REASONS = (*REASONS, *MAILING_REASONS, "erased")
 EXCLUDED_PAGE = 100
+MAILS_PAGE = 50
+SHOWN_MAIL_STATUSES = tuple(status for status in MAIL_STATUSES if status != "sending")  # sending: queued
 
 
 def list_form_data(form):
@@ -101,6 +105,30 @@ class MailingWebRoutes(GatewayCore):
             form = dict(data)
             return self.web_mailing_lists_page(request, principal, 422, error_messages(exc, t), form)
         return see_other(f"/mailing/{created['id']}")
+
+    @http("GET", "/mailing/mails")
+    @web_page
+    def web_mailing_mails(self, request):
+        """B3: the transactional mails' message log (?status=, ?page=): the mailing service's list_mails,
+        which audits the read of every recipient shown (mailing.mails_read)."""
+        principal = self.web_principal(request, MAIL_SEND)
+        status = request.args.get("status") or None
+        if status not in (None, *SHOWN_MAIL_STATUSES):
+            status = None
+        page = request.args.get("page", "1")
+        page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+        found = self.call("mailing", "list_mails", None, status, MAILS_PAGE, (page - 1) * MAILS_PAGE)
+        return self.web_render(
+            request,
+            principal,
+            "mailing/mails.html",
+            mails=found["items"],
+            more=found.get("more", False),
+            page=page,
+            status_filter=status,
+            statuses=SHOWN_MAIL_STATUSES,
+            invoice_links=principal.can("invoices.manage"),
+        )
 
     @http("GET", "/mailing/<list_id>")
     @web_page

@@ -1,7 +1,8 @@
 """The billing service's part of G3 and G4, mixed into BillingService.
 
-G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines, the
-payments on them, their e-invoice sendings, reminders and e-mailings (audited). G4:
+G3: ``personal_data`` lists the person's invoices (as payer or couple partner) with their lines and when
+their stored PDF was made (B2, ``pdf_stored_at``), the payments on them, their e-invoice sendings,
+reminders and e-mailings (audited). G4:
 ``on_erasure_requested`` (durable queue ``piiri.erasure.billing``) pseudonymises them, keeping the
 bookkeeping records (erasure_storage.py says what and why), then reports.
 """
@@ -20,10 +21,12 @@ from services.billing.einvoice import storage as einvoice_storage
 from services.billing.einvoice.views import sending_view
 from services.billing.email_delivery import storage as email_storage
 from services.billing.email_delivery.views import delivery_view
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import invoice_view, payment_view
 from services.billing.reminders import storage as reminder_storage
 from services.billing.reminders.views import reminder_view
+from services.billing.runs.queue import queue_run_pdfs
 
 log = logging.getLogger(__name__)
 GDPR_OFFICER = "gdpr.officer"
@@ -73,7 +76,16 @@ class BillingErasure(BillingCore):
         key = invoice_storage.parse_id(contact_id)
         session = self.db.session
         found = erasure_storage.invoices_of(session, key) if key else []
-        items = [reported(invoice_view(row), REPORTED_INVOICE) for row in found]
+        stored = pdf_storage.of_invoices(session, [row["id"] for row in found])  # B2: a run's stored PDF
+        items = [
+            {
+                **reported(invoice_view(row), REPORTED_INVOICE),
+                "pdf_stored_at": stored[row["id"]]["rendered_at"].isoformat()
+                if row["id"] in stored
+                else None,
+            }
+            for row in found
+        ]
         paid = [
             reported(payment_view(row), REPORTED_PAYMENT)
             for row in erasure_storage.payments_of(session, [row["id"] for row in found])
@@ -125,7 +137,10 @@ class BillingErasure(BillingCore):
         key = invoice_storage.parse_id(request["contact_id"])
         with self.db.transaction() as session:
             summary = erasure_storage.erase_contact(session, key) if key else {}
+            for run_id in summary.pop("_pdf_runs", []):  # B2: the pseudonymised invoices' PDFs anew
+                queue_run_pdfs(self.outbox, session, run_id)
             summary["outbox_deleted"] = erasure_storage.delete_published_outbox(session, models.outbox, key)
+        self.outbox.flush()
         self.erasure_reporter.publish(
             protocol.report(request["erasure_id"], request["contact_id"], "billing", summary),
             routing_key=protocol.COMPLETED,

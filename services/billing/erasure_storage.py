@@ -11,6 +11,7 @@ from sqlalchemy import Text, delete, func, or_, select, update
 from piiri import outbox as outbox_rows
 from services.billing.einvoice import storage as einvoice_storage
 from services.billing.email_delivery import storage as email_storage
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.models import invoice_runs, invoices, payers, payments, reminders
 
 PSEUDONYM = "—"  # what an erased payer's invoices are addressed to
@@ -36,7 +37,8 @@ def payments_of(session, invoice_ids):
 
 def erase_contact(session, contact_id):
     """Pseudonymise the person on every invoice naming them (as payer or partner: a couple's invoice is
-    addressed to both) and on the payments of those invoices. Idempotent; returns counts."""
+    addressed to both) and on the payments of those invoices; their stored PDFs (B2) are emptied and
+    pending again. Idempotent; returns counts (and ``_pdf_runs``, the runs whose PDFs to queue again)."""
     runs = _cut_run_selections(session, contact_id)
     ids = [
         row.id
@@ -79,13 +81,14 @@ def erase_contact(session, contact_id):
         session.execute(
             update(reminders)
             .where(reminders.c.invoice_id.in_(ids))
-            .values(delivery_address=None)
+            .values(delivery_address=None, next_attempt_at=None)  # B4: no e-invoice retry either
             .returning(reminders.c.id)
         ).all()
         if ids
         else []
     )
     mails = email_storage.forget_requests(session, ids)
+    pdf_runs, pdfs = pdf_storage.empty(session, ids)  # B2: made again from the pseudonymised invoice
     payer_rows = session.execute(
         delete(payers).where(payers.c.contact_id == contact_id).returning(payers.c.contact_id)
     ).all()
@@ -97,6 +100,8 @@ def erase_contact(session, contact_id):
         "einvoice_addresses_cleared": addresses,
         "reminders_pseudonymised": len(reminded),
         "email_deliveries_not_sent": mails,
+        "stored_pdfs_emptied": pdfs,
+        "_pdf_runs": pdf_runs,  # the runs whose PDFs to queue again (the caller pops it)
     }
 
 

@@ -1,7 +1,8 @@
 """Tables of the billing database (B1-B4): VAT rates, fee types, the number counters, payers, invoices and
 their lines, invoice runs, bank files and payments, e-invoice sendings, e-mail deliveries, reminders and
 the reference rates, the federation split (settlement parties, fee type components, each invoice line's
-frozen split) and the outbox (migrations/ creates exactly this).
+frozen split), the stored PDFs of invoice runs (invoice_pdfs) and the outbox (migrations/ creates exactly
+this).
 
 Invoices are bookkeeping records: an erased person's invoices keep their numbers, dates and amounts;
 their name, address and e-mail are pseudonymised (erasure.py)."""
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     Table,
@@ -307,6 +309,9 @@ reminders = Table(
     Column("delivery_address", Text),
     Column("delivery_detail", Text),
     Column("delivered_at", DateTime(timezone=True)),
+    # B4: an e-invoice the operator did not take is tried again (migration 0008): tries so far, next one
+    Column("delivery_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("invoice_id", "level", name="reminders_one_per_level"),
     CheckConstraint("receivable IN ('consumer', 'business')", name="reminders_receivable"),
@@ -316,6 +321,7 @@ reminders = Table(
     ),
     Index("reminders_run", "run_id"),
     Index("reminders_pending", "created_at", postgresql_where=text("delivery_status = 'pending'")),
+    Index("reminders_retry", "next_attempt_at", postgresql_where=text("next_attempt_at IS NOT NULL")),
 )
 
 # B1 federation split (settlement/): the parties a fee is shared with (the national federation, the local
@@ -382,6 +388,24 @@ email_deliveries = Table(
     Index("email_deliveries_invoice", "invoice_id", "queued_at"),
     Index("email_deliveries_document", "document_kind", "document_id"),
     Index("email_deliveries_handover", "queued_at", postgresql_where=text("mail_id IS NULL")),
+)
+
+# B2: an invoice run's PDFs, made by the billing workers in batches (invoice_pdfs/); pending while both
+# pdf and error are null. They hold the payer's name and address: erasure empties pdf and queues the
+# pseudonymised invoice again; retention deletes them with their invoice (ON DELETE CASCADE).
+invoice_pdfs = Table(
+    "invoice_pdfs",
+    metadata,
+    Column("invoice_id", UUID(as_uuid=True), ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("run_id", UUID(as_uuid=True), ForeignKey("invoice_runs.id", ondelete="CASCADE")),
+    Column("pdf", LargeBinary),
+    Column("error", Text),
+    Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("rendered_at", DateTime(timezone=True)),
+    Index(
+        "invoice_pdfs_pending", "run_id", "invoice_id", postgresql_where=text("pdf IS NULL AND error IS NULL")
+    ),
+    Index("invoice_pdfs_run", "run_id"),
 )
 
 outbox = outbox_table(metadata)

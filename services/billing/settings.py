@@ -66,6 +66,10 @@ class ReminderSettings:
     interest: bool = True
     payment_days: int = 14
     collection_days: int = 14  # days after the last reminder's due date before an invoice goes to collection
+    retry_seconds: float = (
+        60.0  # the first wait before a reminder e-invoice the operator did not take is retried
+    )
+    retry_attempts: int = 8  # tries of such an e-invoice in all (the wait doubles, at most 6 hours)
 
 
 def _money(config, name, default):
@@ -101,9 +105,25 @@ def reminder_settings(config) -> ReminderSettings:
         interest=_flag(config, "BILLING_REMINDER_INTEREST", True),
         payment_days=int(config.get("BILLING_REMINDER_PAYMENT_DAYS") or 14),
         collection_days=int(config.get("BILLING_REMINDER_COLLECTION_DAYS") or 14),
+        retry_seconds=_number(config, "BILLING_REMINDER_RETRY_SECONDS", 60.0),
+        retry_attempts=int(_number(config, "BILLING_REMINDER_RETRY_ATTEMPTS", 8)),
     )
     check_reminders(settings)
     return settings
+
+
+def _number(config, name, default):
+    """A non-negative number setting (0 allowed: no wait), else BadSettings naming it."""
+    value = config.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise BadSettings(f"{name}: {value} is not a number") from None
+    if not 0 <= number:
+        raise BadSettings(f"{name}: {value} is negative")
+    return number
 
 
 def check_reminders(settings: ReminderSettings) -> None:
@@ -124,6 +144,10 @@ def check_reminders(settings: ReminderSettings) -> None:
         raise BadSettings(
             "BILLING_REMINDER_B2B_COMPENSATION needs BILLING_REMINDER_B2B_COMMERCIAL: the 40 € compensation "
             "(513/1999 10 e §) is for payments under the act on commercial payment terms (30/2013)"
+        )
+    if settings.retry_seconds > 3600 or not 1 <= settings.retry_attempts <= 20:
+        raise BadSettings(
+            "BILLING_REMINDER_RETRY_SECONDS must be 0-3600 and BILLING_REMINDER_RETRY_ATTEMPTS 1-20"
         )
     if not 7 <= settings.payment_days <= 60 or not 0 <= settings.collection_days <= 365:
         raise BadSettings(

@@ -8,10 +8,16 @@ whose worker died (running, heartbeat older than BILLING_RUN_STALE_SECONDS) is q
 and resumed where it stopped. An e-invoice run then sends its e-invoices through the operator
 (einvoice/sending.py; a resumed run sends those not sent yet). Operations scale runs by running more
 `piiri run --services billing_worker`.
+
+B2: each page of a run queues its invoices' PDFs and a message on the PDF queue; every worker consumes
+that queue (one message at a time, beside its run) and makes the run's pending PDFs in batches
+(invoice_pdfs/making.py), so two workers share one run's PDFs. A timer queues again the runs whose PDFs
+have waited longer than BILLING_RUN_STALE_SECONDS (a lost message, or PDFs emptied by erasure).
 """
 
 import logging
 
+import eventlet
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -27,6 +33,8 @@ from services.billing import models
 from services.billing.core import Settings
 from services.billing.einvoice import sending
 from services.billing.fee_types import storage as fee_storage
+from services.billing.invoice_pdfs import making
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices.rules import BadInvoice
 from services.billing.invoices.storage import parse_id
 from services.billing.invoices.views import PERSONAL_FIELDS
@@ -38,14 +46,17 @@ from services.billing.runs import running, storage
 from services.billing.runs.queue import (
     OUTBOX_CHANNELS,
     REMINDER_RUN_QUEUE,
+    RUN_PDF_QUEUE,
     RUN_QUEUE,
     consume_runs,
     queue_reminder_run,
     queue_run,
+    queue_run_pdfs,
 )
 
 log = logging.getLogger(__name__)
 RECOVERY_INTERVAL = 10
+PDF_RECOVERY_INTERVAL = 60
 
 
 class MailingAway(Exception):
@@ -77,7 +88,15 @@ class BillingWorker:
         fee_type = fee_storage.get(self.db.session, run["fee_type_id"])
         self.db.session.rollback()
         try:
-            running.run(self.db, self.settings, run, fee_type, self._fetch(run))
+            running.run(
+                self.db,
+                self.settings,
+                run,
+                fee_type,
+                self._fetch(run),
+                beat=self.outbox.flush,
+                on_page=lambda session: queue_run_pdfs(self.outbox, session, run_id),
+            )
             if run["delivery"] == "einvoice":  # B3: the e-invoices go to the operator once made
                 actor = Actor.from_header(run["actor"])
                 sending.send_run(self.db, self.audit, actor, self.settings, self.config, run_id)
@@ -90,6 +109,37 @@ class BillingWorker:
         except Exception:
             log.exception("billing: run %s failed", run_id)
             self._fail(run_id, "billing.run_failed_unexpectedly")
+
+    @consume_runs(RUN_PDF_QUEUE)
+    def make_run_pdfs(self, body):
+        """B2: make the run's pending PDFs, batch by batch, until none is left. With more than a batch
+        pending it first queues the run's message again, so an idle worker joins in (each message does
+        this at most once, so the chain ends when a batch or less is left)."""
+        run_id = parse_id((body or {}).get("run_id") if isinstance(body, dict) else None)
+        if run_id is None:
+            raise Unprocessable(f"a run PDF message without a run id: {body!r}"[:500])
+        with self.db.transaction() as session:  # more than a batch to make: call another worker in
+            if pdf_storage.more_pending_than(session, run_id, making.BATCH):
+                queue_run_pdfs(self.outbox, session, run_id)
+        self.outbox.flush()
+        try:
+            count = making.make_run(self.db, self.settings, run_id, pause=lambda: eventlet.sleep(0))
+        except Exception:  # the rows stay pending: the recovery timer queues the run again
+            log.exception("billing: the PDFs of run %s stopped", run_id)
+            return
+        if count:
+            log.info("billing: run %s: %d PDFs made", run_id, count)
+
+    @timer(interval=PDF_RECOVERY_INTERVAL)
+    def requeue_pending_pdfs(self):
+        """Queue again the runs whose PDFs have been pending longer than the stale time."""
+        with self.db.transaction() as session:
+            stale = pdf_storage.stale_runs(session, self.settings.stale_seconds)
+            for run_id in stale:
+                queue_run_pdfs(self.outbox, session, run_id)
+        if stale:
+            self.outbox.flush()
+            log.info("billing: re-queued the PDFs of %d invoice runs", len(stale))
 
     def _fetch(self, run):
         def fetch(cursor):

@@ -1,6 +1,7 @@
 """B3 in headless Chromium: a treasurer e-mails an invoice from its page through the project's SMTP
 emulator; the page follows the mail from queued to sent (it refreshes itself while a mail is queued), and
-the emulator has the mail with the PDF. Screenshots at 1,400 and 390 px ($PIIRI_SCREENS, default
+the emulator has the mail with the PDF; the mail log page lists it (filtered by status) and links it to
+the invoice; a credited invoice offers no sending. Screenshots at 1,400 and 390 px ($PIIRI_SCREENS, default
 /tmp/screens-invoice-email)."""
 
 import os
@@ -68,3 +69,36 @@ def test_b3_send_an_invoice_by_e_mail_from_its_page_and_see_it_sent(system, brow
         browser.open(f"/billing/invoices/{invoice['id']}")
         assert browser.evaluate("document.documentElement.scrollWidth") <= width
         browser.screenshot(path=str(SCREENS / f"invoice-email-sent-fi-{width}.png"), full_page=True)
+
+    # B3: the mail log (mail.send): the mail with its recipient and subject, filtered by status, linked to
+    # its invoice; once the invoice is credited its page offers neither e-mail nor e-invoice (B3).
+    system.create_user("postiloki", PASSWORD, role="admin")
+    assert browser.reset()
+    browser.open("/login")
+    log_in(browser, "postiloki", PASSWORD)
+    browser.open("/mailing")
+    browser.click("#ml-nav-mails")
+    browser.wait_for_selector("#mails")
+    browser.select_option("#mail-status-filter", "sent")
+    browser.click("#mail-filter-apply")
+    browser.wait_for_url("**/mailing/mails?status=sent*")
+    row = browser.text('.mail-row[data-status="sent"]')
+    assert "pirkko.postinen@example.fi" in row and f"Lasku {invoice['number']}" in row and "lähetetty" in row
+    browser.open("/mailing/mails?status=bounced")
+    assert browser.count("#no-mails") == 1 and browser.count("#mails-next") == 0
+    for width in (1400, 390):
+        browser.set_viewport_size({"width": width, "height": 900})
+        browser.open("/mailing/mails")
+        assert browser.evaluate("document.documentElement.scrollWidth") <= width
+        browser.screenshot(path=str(SCREENS / f"mail-log-fi-{width}.png"), full_page=True)
+    browser.set_viewport_size({"width": 1400, "height": 900})
+    browser.click(".mail-invoice")
+    browser.wait_for_url(f"**/billing/invoices/{invoice['id']}*")
+    browser.click("#credit-invoice")
+    browser.wait_for_selector("#invoice-credits")  # the credit note's page
+    assert browser.count("#send-email") == 0 and browser.count("#send-einvoice") == 0
+    assert "Hyvityslaskua" in browser.text("#einvoice-refused")
+    browser.open(f"/billing/invoices/{invoice['id']}")
+    assert browser.count("#send-email") == 0 and browser.count("#einvoice-form") == 0
+    assert "hyvitetty" in browser.text("#email-refused") and browser.count("#invoice-credit-notes") == 1
+    browser.screenshot(path=str(SCREENS / "invoice-credited-fi-1400.png"), full_page=True)

@@ -1,7 +1,8 @@
 """B1 federation split in headless Chromium: a treasurer adds the settlement parties on their page (a
-wrong business id refused in Finnish beside the form), defines a fee type shared between them, and after
-a run and a bank file reads the settlement report of the month, in Finnish and Swedish. Screenshots at
-1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-settlement)."""
+wrong business id refused in Finnish beside the form), defines a fee type shared between them, edits the
+split on the fee's page (a wrong sum refused), and after a run and a bank file reads the settlement report
+of the month, in Finnish and Swedish; the run's page shows its PDFs stored by the billing workers (B2).
+Screenshots at 1,400 and 390 px ($PIIRI_SCREENS, default /tmp/screens-settlement)."""
 
 import os
 from pathlib import Path
@@ -64,7 +65,21 @@ def test_b1_parties_fee_split_and_settlement_report_pages(system, browser, admin
     assert "Suomen Liitto ry 25,00" in browser.text(".fee-split")
     shots(browser, "/billing", "fee-split-fi")
 
+    # The split edited on the fee's own page: a wrong sum refused beside the form, then 30 : 10 saved,
+    # and the run below is split so (the report follows it).
+    browser.click(".fee-split-edit")
+    browser.wait_for_selector("#fee-split-form")
+    assert browser.evaluate("document.querySelector('#component-amount-0').value") == "25.00"
+    browser.fill("#component-amount-0", "30")
+    browser.click("#save-fee-split")
+    browser.wait_for_selector("#form-errors")
+    assert "Osuuksien summa 45,00" in browser.text("#form-errors")
+    browser.fill("#component-amount-1", "10")
+    browser.click("#save-fee-split")
+    browser.wait_for_selector(".fee-type-row")
+    assert "Suomen Liitto ry 30,00" in browser.text(".fee-split")
     fee = api.get("/api/v1/billing/fee-types").json()["items"][0]
+    shots(browser, f"/billing/fee-types/{fee['id']}", "fee-split-edit-fi")
     contact = {"last_name": "Jäsen", "street": "Tie 2", "postal_code": "00200", "city": "Espoo"}
     members = [
         admin_api.post("/api/v1/contacts", json={"first_name": n, **contact}).json()["id"] for n in "ABC"
@@ -73,6 +88,10 @@ def test_b1_parties_fee_split_and_settlement_report_pages(system, browser, admin
         "/api/v1/billing/runs", json={"fee_type_id": fee["id"], "selection": {"kind": "ids", "ids": members}}
     )
     assert wait_for(lambda: api.get(run.headers["Location"]).json()["status"] == "done", 30)
+    # B2: the billing workers store the run's PDFs; the run page shows how many are made
+    assert wait_for(lambda: api.get(run.headers["Location"]).json()["pdfs"]["done"] == 3, 30)
+    shots(browser, f"/billing/runs/{run.json()['id']}", "run-pdfs-fi")
+    assert browser.text("#run-pdfs") == "3/3"
     invoices = api.get("/api/v1/billing/invoices", params={"run_id": run.json()["id"]}).json()["items"]
     today = clock.today()
     paid = [(invoices[0]["reference"], 4000, "A", today), (invoices[1]["reference"], 1000, "B", today)]
@@ -83,7 +102,7 @@ def test_b1_parties_fee_split_and_settlement_report_pages(system, browser, admin
     browser.wait_for_selector("#settlement")
     owed = [cell.strip() for cell in browser.evaluate(
         "[...document.querySelectorAll('.settlement-owed')].map(c => c.textContent)")]  # fmt: skip
-    assert owed == ["31,25\xa0€", "18,75\xa0€"]  # 40.00 + 10.00 shared 25 : 15
+    assert owed == ["37,50\xa0€", "12,50\xa0€"]  # 40.00 + 10.00 shared 30 : 10 (the edited split)
     shots(browser, "/billing/settlement", "settlement-fi")
     browser.open("/lang/sv?next=/billing/settlement")
     assert "att redovisa" in browser.text("#settlement").lower()

@@ -155,6 +155,7 @@ ROUTE_AUDIT = {
     "GET /mailing": (NO_PERSONAL_DATA, "mailing lists, and the groups, searches and purposes to choose"),
     "GET /mailing/<list_id>": (NO_PERSONAL_DATA, "a list's counts per reason and its syncs; no names"),
     "GET /mailing/<list_id>/excluded": (PERSONAL, "the contacts left out for one reason"),
+    "GET /mailing/mails": (PERSONAL, "the message log: recipients' addresses and subjects"),
     # --- mail templates and campaigns (M2, M1, M4) ---
     "GET /api/v1/mail-templates": (NO_PERSONAL_DATA, "templates: names, subjects, MJML and text sources"),
     "GET /api/v1/mail-templates/<template_id>": (NO_PERSONAL_DATA, "one template's sources"),
@@ -254,6 +255,12 @@ ROUTE_AUDIT = {
     "GET /api/v1/billing/payments": (PERSONAL, "payments and the invoices suggested for them"),
     "GET /billing/invoices": (PERSONAL, "invoices: payers' names"),
     "GET /billing/invoices/<invoice_id>": (PERSONAL, "an invoice: the payer's name and address"),
+    "GET /api/v1/billing/invoices/<invoice_id>/page": (
+        PERSONAL,
+        "the invoice page's data: the payer's name, address, e-invoice address, payments, reminders",
+    ),
+    "GET /billing/email-deliveries/<delivery_id>": (NO_PERSONAL_DATA, "a redirect to the mail's invoice"),
+    "GET /billing/fee-types/<fee_type_id>": (NO_PERSONAL_DATA, "a fee type and its split among parties"),
     "GET /billing/invoices/<invoice_id>/pdf": (PERSONAL, "an invoice PDF"),
     "GET /billing/invoices/<invoice_id>/finvoice": (PERSONAL, "an invoice as Finvoice XML"),
     "GET /billing/payments": (PERSONAL, "payments and the invoices suggested for them"),
@@ -388,6 +395,8 @@ WRITE_ROUTES = {
     "POST /billing/reminders/rates",
     "POST /billing/invoices/<invoice_id>/hold",
     "POST /api/v1/billing/fee-types",
+    "PUT /api/v1/billing/fee-types/<fee_type_id>/components",
+    "POST /billing/fee-types/<fee_type_id>/components",
     "POST /api/v1/billing/invoices",
     "POST /api/v1/billing/invoices/<invoice_id>/credit",
     "POST /api/v1/billing/invoices/<invoice_id>/einvoice",
@@ -654,6 +663,8 @@ PATH_SEED = {
     "template_id": "mail_template",
     "campaign_id": "campaign",
     "invoice_id": "invoice",
+    "fee_type_id": "fee_type",
+    "delivery_id": "email_delivery",
     "run_id": "run",  # a billing run; a mailing sync's run_id: PATH_SEED_BY_ROUTE
     "payment_id": "payment",
     "reminder_id": "reminder",
@@ -980,8 +991,9 @@ def seed_applications(api, seeded, engines):
 
 
 def seed_billing(api, seeded):
-    """Issue 15: a fee type, Anna's invoice, a run over the group (Anna, Matti) and an unmatched payment of
-    Anna's invoice's amount (so the queue suggests her invoice); {name: id}."""
+    """Issue 15: a fee type, Anna's invoice (e-mailed: the mail log at /mailing/mails shows it), a run over
+    the group (Anna, Matti) and an unmatched payment of Anna's invoice's amount (so the queue suggests her
+    invoice); {name: id}."""
     fee = api.post("/api/v1/billing/fee-types", json={"name": "Kävelymaksu", "amount": "15.00"})
     assert fee.status_code == 201, fee.text
     invoice = api.post(
@@ -1010,8 +1022,11 @@ def seed_billing(api, seeded):
     upload = api.post("/api/v1/billing/bank-files", params={"filename": "kavely.SVM"}, data=ktl.encode())
     assert upload.status_code == 201 and upload.json()["unmatched"] == 1, upload.text
     unmatched = api.get("/api/v1/billing/payments", params={"status": "unmatched"}).json()["items"]
+    mailed = api.post(f"/api/v1/billing/invoices/{invoice.json()['id']}/email")  # the mail log shows it
+    assert mailed.status_code == 202, mailed.text
     return {"fee_type": fee.json()["id"], "invoice": invoice.json()["id"], "run": run.json()["id"],
-            "payment": unmatched[0]["id"], **seed_reminders(api, seeded)}  # fmt: skip
+            "payment": unmatched[0]["id"], "email_delivery": mailed.json()["id"],
+            **seed_reminders(api, seeded)}  # fmt: skip
 
 
 def seed_reminders(api, seeded):
@@ -1204,7 +1219,9 @@ def walk_system(config, databases, engines):
         "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
         "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",
     }
-    runner = ServiceRunner({**config, **survey_settings, **campaign_monitor})
+    # An SMTP server nobody answers at: the seeded invoice mail is queued (the mail log shows it) and retried.
+    smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": 9, "SMTP_FROM": "walk@piiri.example"}
+    runner = ServiceRunner({**config, **survey_settings, **campaign_monitor, **smtp})
     for cls in (
         ContactsService,
         AuditService,

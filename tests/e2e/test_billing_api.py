@@ -94,6 +94,14 @@ def test_b1_b2_b3_b4_invoicing_through_the_api(system, admin_api, treasurer, cle
     credit = treasurer.post(f"/api/v1/billing/invoices/{single.json()['id']}/credit")
     assert credit.status_code == 201 and credit.json()["kind"] == "credit_note"
     assert treasurer.get(f"/api/v1/billing/invoices/{single.json()['id']}").json()["status"] == "credited"
+    page = treasurer.get(f"/api/v1/billing/invoices/{single.json()['id']}/page")  # B3: never sent now
+    assert page.status_code == 200 and page.json()["sending_refused"] == "billing.einvoice_credited"
+    assert page.json()["credit_notes"][0]["id"] == credit.json()["id"]
+    refused = treasurer.post(
+        f"/api/v1/billing/invoices/{single.json()['id']}/einvoice",
+        json={"to_identifier": "003798765432", "to_intermediator": "003721291126"},
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "billing.einvoice_credited"
 
 
 def test_b1_staff_without_invoices_manage_is_refused(system, admin_api):

@@ -1,5 +1,6 @@
 """B1 federation split end to end through the gateway: settlement parties and a fee type with components
-over /api/v1/billing (a clear error when the components do not sum to the fee), an invoice run for a
+over /api/v1/billing (a clear error when the components do not sum to the fee or name a party twice, also
+when they are edited), an invoice run for a
 group, a bank file paying one invoice in full and one in part, and the settlement report's figures as
 JSON, as an Excel workbook and CSV, and on the web pages (parties form, fee type form, settlement page)."""
 
@@ -42,6 +43,13 @@ def test_b1_fee_with_components_run_payment_settlement_report(system, admin_api,
         "/api/v1/billing/fee-types", json={"name": "Jäsenmaksu", "amount": "35.00", "components": components}
     )
     assert fee.status_code == 201 and len(fee.json()["components"]) == 2
+    fee_components = f"/api/v1/billing/fee-types/{fee.json()['id']}/components"
+    bad_edit = api.put(
+        fee_components, json={"components": [{"party_id": yhdistys["id"], "amount": "35"}] * 2}
+    )
+    assert bad_edit.status_code == 422
+    assert bad_edit.json()["details"] == {"components.1.party_id": ["billing.party_twice"]}
+    assert api.put(fee_components, json={"components": components}).status_code == 200  # the same again
 
     members = [person(admin_api, name) for name in ("Aada", "Eero")]
     group = admin_api.post("/api/v1/groups", json={"name": "Jäsenet"}).json()["id"]

@@ -130,6 +130,23 @@ def test_b1_b2_b3_single_invoice_pdf_finvoice_and_credit_note(billing, clean_dat
     assert note["credited_invoice_id"] == invoice["id"]
     credited = billing.billing.get_invoice(invoice["id"])
     assert credited["status"] == "credited" and credited["open_amount"] == "0.00"  # nothing owed any more
+    page = billing.billing.invoice_page(invoice["id"])  # the invoice page's one read (B1-B4)
+    assert page["invoice"] == credited and page["credit_notes"][0]["number"] == note["number"]
+    assert (page["sending_refused"], page["einvoice_defaults"], page["emails"]) == (
+        "billing.einvoice_credited",
+        None,
+        [],
+    )
+    assert billing.billing.invoice_page(note["id"])["sending_refused"] == "billing.einvoice_credit_note"
+    for target, code in ((invoice, "credited"), (note, "credit_note")):  # B3: neither is sent
+        with pytest.raises(Conflict) as refused:
+            billing.billing.send_einvoice(
+                target["id"], {"to_identifier": "003798765432", "to_intermediator": "003721291126"}
+            )
+        assert (refused.value.message, refused.value.status) == (f"billing.einvoice_{code}", 409)
+        with pytest.raises(Conflict) as refused:
+            billing.billing.send_invoice_by_email(target["id"])
+        assert refused.value.message == f"billing.email_{code}"
     with pytest.raises(Conflict):
         billing.billing.credit_invoice(invoice["id"])
     again = billing.billing.create_invoice({"contact_id": anna, "fee_type_id": membership["id"]})

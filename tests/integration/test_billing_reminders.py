@@ -1,8 +1,8 @@
 """B4 reminders over the real broker and databases: a reminder run's preview (level, fee, interest per
 invoice; who is left out and why), the run through the billing worker, run twice = one reminder per
 invoice and level, a run that crashed mid-way resumed at its cursor, the charges owed with the invoice,
-the reminder PDF, the collection list and its export, and the
-access report and erasure of a person's reminders (G3, G4)."""
+the reminder PDF, the collection list and its export, a reminder e-invoice tried again after the
+operator was away, and the access report and erasure of a person's reminders (G3, G4)."""
 
 import base64
 import io
@@ -23,7 +23,10 @@ from services.billing.service import BillingService
 from services.billing.settings import from_config
 from services.billing.worker import BillingWorker
 from services.contacts.service import ContactsService
+from tests.conftest import einvoice_settings
 from tests.events import wait_for
+from tests.integration.test_billing import audit_actions
+from tests.integration.test_einvoice import TO_COMPANY
 
 TREASURER = make_actor(
     "reminder-treasurer", permissions=(*ALL_PERMISSIONS, "invoices.manage"), roles=("treasurer",)
@@ -201,6 +204,45 @@ def test_b4_a_reminder_run_that_crashed_mid_way_resumes_at_its_cursor(run_servic
         with clean_databases["billing"].connect() as conn:
             levels = conn.execute(text("SELECT count(*), count(DISTINCT invoice_id) FROM reminders")).one()
         assert tuple(levels) == (5, 5)
+
+
+def test_b4_a_reminder_einvoice_the_operator_did_not_take_is_tried_again_and_shown_on_the_page(
+    run_services, rpc, clean_databases, einvoice_operator
+):
+    """B4 (and B3): the operator is away when the reminder run sends a reminder's e-invoice: the reminder
+    is failed with the reason and a next try; the try when the operator is back sends it, once."""
+    config = {**BILLING, **einvoice_settings(einvoice_operator), "BILLING_REMINDER_RETRY_SECONDS": "0"}
+    run_services(ContactsService, AuditService, BillingService, BillingWorker, extra_config=config)
+    with rpc(TREASURER) as cluster:
+        cover_rates(cluster.billing)
+        company = cluster.contacts.create_contact(
+            {"kind": "organisation", "organisation_name": "Verkko Oy", **ADDRESS}
+        )["id"]
+        invoice = overdue(cluster, company)
+        sent = cluster.billing.send_einvoice(invoice["id"], TO_COMPANY)
+        assert sent["status"] == "accepted"
+        einvoice_operator.mailbox.unavailable = 1  # away for the reminder's post
+        done = wait_done(cluster, cluster.billing.start_reminder_run({"reminder_date": on(21)})["id"])
+        assert done["reminders_created"] == 1, done
+        page = cluster.billing.invoice_page(invoice["id"])
+        failed = page["reminders"][0]
+        assert (failed["delivery"], failed["delivery_status"], failed["delivery_detail"]) == (
+            "einvoice",
+            "failed",
+            "billing.einvoice_operator_unavailable",
+        )
+        assert failed["delivery_attempts"] == 1 and failed["next_attempt_at"]
+        assert cluster.billing.retry_reminder_einvoices() == {"sent": 1, "failed": 0, "given_up": 0}
+        again = cluster.billing.invoice_reminders(invoice["id"])["items"][0]
+        assert (again["delivery_status"], again["delivery_attempts"], again["next_attempt_at"]) == (
+            "sent",
+            2,
+            None,
+        )
+        assert again["delivery_detail"] in einvoice_operator.mailbox.messages
+        assert len(einvoice_operator.mailbox.messages) == 2  # the invoice and its reminder, once
+        assert cluster.billing.retry_reminder_einvoices() == {"sent": 0, "failed": 0, "given_up": 0}
+        assert wait_for(lambda: "reminder.einvoice_sent" in audit_actions(clean_databases, company), 20)
 
 
 def test_b4_rate_table_access_report_and_erasure_of_reminders(run_services, rpc, clean_databases):

@@ -1,8 +1,8 @@
 """B1 federation split over the real broker and databases: settlement parties, a fee type with
 components (an exact sum, else a clear error), the split frozen on the invoices of a single invoice and
 a run, negated on a credit note, payments from a bank file shared among the parties (a partial payment in
-proportion, cents exact, what was paid in an earlier period counted), and the settlement report per
-period with its download."""
+proportion, cents exact, what was paid in an earlier period counted), the settlement report per
+period with its download, and a fee's split edited (a new party; the report follows the new invoices)."""
 
 import base64
 import io
@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from piiri import clock
-from piiri.errors import ValidationFailed
+from piiri.errors import NotFound, ValidationFailed
 from services.audit.service import AuditService
 from services.billing.service import BillingService
 from services.billing.worker import BillingWorker
@@ -132,3 +132,28 @@ def test_b1_federation_split_from_fee_to_settlement_report(billing, clean_databa
     with pytest.raises(ValidationFailed) as error:
         service.settlement_report("2027-13")
     assert error.value.details == {"period": ["billing.period_invalid"]}
+
+    # B1: the fee's split edited: a district association takes the local association's part. A wrong sum
+    # or an unknown party is refused; invoices issued before keep their frozen split; the report follows.
+    piiri = service.create_party({"name": "Piiriyhdistys ry", "business_id": "1234567-1"})
+    with pytest.raises(ValidationFailed) as error:
+        service.set_fee_type_components(fee["id"], [{"party_id": piiri["id"], "amount": "49.99"}])
+    assert error.value.details == {
+        "components": [{"code": "billing.components_sum", "params": {"sum": "49.99", "amount": "50.00"}}]
+    }
+    with pytest.raises(ValidationFailed) as error:
+        service.set_fee_type_components(fee["id"], [{"party_id": people[0], "amount": "50.00"}])
+    assert error.value.details == {"components.0.party_id": ["billing.party_unknown"]}
+    with pytest.raises(NotFound):
+        service.set_fee_type_components(people[0], [])
+    edited = service.set_fee_type_components(
+        fee["id"],
+        [{"party_id": liitto["id"], "amount": "30.00"}, {"party_id": piiri["id"], "amount": "20.00"}],
+    )
+    assert [c["party_name"] for c in edited["components"]] == ["Liitto ry", "Piiriyhdistys ry"]
+    dora = billing.contacts.create_contact({"first_name": "Dora", "last_name": "Jäsen", **ADDRESS})["id"]
+    new = service.create_invoice({"contact_id": dora, "fee_type_id": fee["id"]})
+    assert [part["party_name"] for part in new["lines"][0]["split"]] == ["Liitto ry", "Piiriyhdistys ry"]
+    assert service.get_invoice(bruno["id"])["lines"][0]["split"][1]["party_name"] == "Paikallisyhdistys ry"
+    invoiced = {row["name"]: row["invoiced"] for row in service.settlement_report(month_of(today))["parties"]}
+    assert invoiced == {"Liitto ry": "90.00", "Paikallisyhdistys ry": "40.00", "Piiriyhdistys ry": "20.00"}

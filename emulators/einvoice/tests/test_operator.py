@@ -68,3 +68,9 @@ def test_b3_broken_xml_and_a_message_that_is_not_finvoice_are_refused_at_once(op
 def test_b3_a_wrong_key_and_an_unknown_message_are_refused(operator):
     assert post(operator, message_to("003712345678"), key="wrong").status_code == 401
     assert status(operator, "no-such-id").status_code == 404
+
+
+def test_b4_the_fault_switch_answers_503_to_the_next_posts_then_takes_messages_again(operator):
+    operator.mailbox.unavailable = 2
+    assert [post(operator, message_to("003712345678")).status_code for _ in range(3)] == [503, 503, 201]
+    assert len(operator.mailbox.messages) == 1 and operator.mailbox.unavailable == 0

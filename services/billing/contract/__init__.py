@@ -13,6 +13,8 @@ PERMISSION = "invoices.manage"  # every billing RPC; invoices and payments hold 
 # The durable queue of invoice runs the billing workers consume (the gateway's health counts consumers).
 RUN_QUEUE_NAME = "piiri.billing.runs"
 REMINDER_RUN_QUEUE_NAME = "piiri.billing.reminder_runs"  # B4 reminder runs, taken by the same workers
+# B2: "make the pending PDFs of this invoice run": every billing worker takes these, so workers share a run.
+PDF_QUEUE_NAME = "piiri.billing.run_pdfs"
 LANGUAGES = ("fi", "sv", "en")
 VAT_CLASSES = ("general", "reduced_food", "reduced_culture", "reduced_press", "none")
 INVOICE_STATUSES = ("open", "partly_paid", "paid", "overpaid", "credited")
@@ -64,6 +66,20 @@ class FeeTypeInput(Schema):
         metadata={
             "description": 'The federation split: [{"party_id", "amount"}], each an active settlement '
             "party once; the amounts sum exactly to the fee's amount. Empty: no split."
+        },
+    )
+
+
+class FeeTypeComponentsInput(Schema):
+    """A fee type's federation split replaced (B1): who each part belongs to and how much."""
+
+    components = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={
+            "description": 'The federation split: [{"party_id", "amount"}], each an active settlement '
+            "party once; the amounts sum exactly to the fee's amount. Empty: no split. Invoices issued "
+            "before keep the split they were issued with."
         },
     )
 

@@ -12,8 +12,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from piiri.pdf_fonts import fonts
 from services.billing.documents import barcode, epc_qr
+from services.billing.documents.fonts import fonts, seed
 from services.billing.documents.texts import texts
 from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
@@ -49,6 +49,7 @@ def render(invoice, lines, settings, credited_number=None):
     words = texts(language)
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=A4, invariant=1)
+    seed(page)  # the same font subsets as the invoices before: made once (documents/fonts.py)
     page.setTitle(f"{words[invoice['kind']]} {invoice['number']}")
     width, height = A4
     left, right = 20 * mm, width - 20 * mm
@@ -182,9 +183,7 @@ def _payment_part(page, invoice, settings, digits, words, language, regular, bol
         payment_reference(invoice, settings),
         invoice["due_date"],
     )
-    page.drawImage(
-        ImageReader(io.BytesIO(epc_qr.qr_png(qr))), right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm
-    )
+    page.drawImage(ImageReader(epc_qr.qr_image(qr)), right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm)
     # The bank barcode: Code 128 set C of the 54 digits, 0.25 mm modules... quiet zones left and right.
     code = Code128(
         digits, barWidth=0.25 * mm, barHeight=13 * mm, quiet=True, lquiet=6.4 * mm, rquiet=6.4 * mm

@@ -4,10 +4,9 @@ did with each (delivered or rejected, with its reason) on demand and every STATU
 
 Sending discloses the payer's data to the operator: the audit record (``invoice.einvoice_sent``) is
 confirmed before the message leaves (fail-closed). An invoice already accepted or delivered is not sent
-again; after a rejection it may be, to a corrected address.
+again; after a rejection it may be, to a corrected address. A credited invoice and a credit note are not
+sent (409).
 """
-
-import logging
 
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -15,17 +14,13 @@ from nameko.timer import timer
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
-from services.billing.einvoice import client, message, sending, storage
+from services.billing.einvoice import client, following, message, sending, storage
 from services.billing.einvoice.views import sending_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import subjects
 
-log = logging.getLogger(__name__)
-
 STATUS_INTERVAL = 60  # seconds between looks at the sendings the operator has not settled yet
-# A look on demand (a page view) waits at most this long for the operator's answer (an invoice has one
-# pending sending at most): an operator slow or away must not hold the invoice page; the timer goes on.
-ON_DEMAND_TIMEOUT = 3.0
+ON_DEMAND_TIMEOUT = following.ON_DEMAND_TIMEOUT
 
 
 class EInvoicesRpc(BillingCore):
@@ -37,11 +32,17 @@ class EInvoicesRpc(BillingCore):
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def send_einvoice(self, invoice_id, transmission):
-        """Send the invoice (or credit note) as Finvoice to ``transmission`` = {"to_identifier" (the buyer's
+        """Send the invoice as Finvoice to ``transmission`` = {"to_identifier" (the buyer's
         e-invoice address: OVT code or IBAN), "to_intermediator" (their operator)}: the sending, with the
-        operator's first answer (accepted, or rejected with its reason)."""
+        operator's first answer (accepted, or rejected with its reason). A credited invoice or a credit note
+        is refused (Conflict billing.einvoice_credited / billing.einvoice_credit_note)."""
         actor = self.context.require(PERMISSION)
         transmission = message.checked_transmission(transmission, required=True)
+        key = invoice_storage.parse_id(invoice_id)
+        invoice = invoice_storage.get(self.db.session, key) if key else None
+        self.db.session.rollback()
+        if invoice is not None and sending.refusal(invoice):  # whatever the operator: never sent
+            raise Conflict(sending.refusal(invoice), {"number": invoice["number"]})
         operator = self._operator()
         row = sending.send(
             self.db, self.audit, actor, self.settings, self.config, operator, invoice_id, transmission
@@ -60,22 +61,7 @@ class EInvoicesRpc(BillingCore):
         self.db.session.rollback()
         if invoice is None:
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        found = {"to_identifier": "", "to_intermediator": "", "source": None}
-        if invoice.get("einvoice_address"):
-            found = {
-                "to_identifier": invoice["einvoice_address"],
-                "to_intermediator": invoice.get("einvoice_operator") or "",
-                "source": "invoice",
-            }
-        elif invoice.get("contact_id"):
-            rows = self._payer_page({"kind": "ids", "ids": [str(invoice["contact_id"])]})["items"]
-            row = rows[0] if rows else {}
-            if row.get("einvoice_address") or row.get("einvoice_operator"):
-                found = {
-                    "to_identifier": row.get("einvoice_address") or "",
-                    "to_intermediator": row.get("einvoice_operator") or "",
-                    "source": "contact",
-                }
+        found = following.defaults(invoice, self._payer_page)
         if found["source"]:
             self.audit.read(
                 actor,
@@ -125,17 +111,4 @@ class EInvoicesRpc(BillingCore):
             self._settle(waiting)
 
     def _settle(self, waiting, timeout=None):
-        operator = client.OperatorClient.from_config(self.config)
-        if operator is None:
-            return
-        if timeout is not None:
-            operator.timeout = min(operator.timeout, timeout)
-        for row in waiting:
-            try:
-                answer = operator.status(row["message_id"])
-            except client.Unavailable as exc:
-                log.warning("billing: no e-invoice status from the operator now: %s", exc)
-                return
-            if answer["status"] != "accepted":
-                with self.db.transaction() as session:
-                    storage.set_outcome(session, row["id"], answer["status"], answer.get("reason"))
+        following.settle(self.db, self.config, waiting, timeout)

@@ -1,7 +1,7 @@
-"""Sending one invoice as a Finvoice e-invoice (B3), the one way both the invoice page's "send" (rpc.py)
-and an e-invoice run (worker.py) send: under the invoice's sending lock, refused when it was already
-sent (and not rejected), the disclosure audited before the message leaves, the operator's first answer
-recorded."""
+"""Sending one invoice as a Finvoice e-invoice (B3), the one way both the invoice page's "send" (rpc.py) and
+an e-invoice run (worker.py) send: under the invoice's sending lock, refused when it was already sent (and
+not rejected) or credited (a credit note is not sent either), the disclosure audited before the message
+leaves, the operator's first answer recorded."""
 
 import logging
 
@@ -13,6 +13,16 @@ from services.billing.invoices.views import PERSONAL_FIELDS, subjects
 log = logging.getLogger(__name__)
 
 
+def refusal(invoice):
+    """Why ``invoice`` is not sent as an e-invoice at all (B3), or None: a credited invoice (its credit
+    note cancelled it) and a credit note are not sent (the code names which)."""
+    if invoice["kind"] != "invoice":
+        return "billing.einvoice_credit_note"
+    if invoice["status"] == "credited":
+        return "billing.einvoice_credited"
+    return None
+
+
 def send(db, audit, actor, settings, config, operator, invoice_id, transmission):
     """The sending row of ``invoice_id`` sent to ``transmission`` (checked_transmission's)."""
     key = invoice_storage.parse_id(invoice_id)
@@ -22,6 +32,9 @@ def send(db, audit, actor, settings, config, operator, invoice_id, transmission)
         invoice = invoice_storage.get(session, key) if key else None
         if invoice is None:
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        refused = refusal(invoice)
+        if refused:
+            raise Conflict(refused, params={"number": invoice["number"]})
         storage.lock_sending(session, invoice["id"])
         if any(row["status"] != "rejected" for row in storage.of_invoice(session, invoice["id"])):
             raise Conflict("billing.einvoice_already_sent", params={"number": invoice["number"]})

@@ -28,6 +28,7 @@ from services.billing.core import BillingCore
 from services.billing.documents import pdf
 from services.billing.email_delivery import rules, storage
 from services.billing.email_delivery.views import delivery_view, latest_status
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS, subjects
 from services.billing.reminders import document as reminder_document
@@ -103,7 +104,8 @@ class EmailDeliveryRpc(BillingCore):
     def send_invoice_by_email(self, invoice_id):
         """E-mail the invoice with its PDF to the payer's address, in the payer's language: the delivery
         (queued; sent, bounced or failed follow). Refused (Conflict billing.email_<reason>) for a credited
-        invoice, an erased payer, no or an invalid address, an address that bounced, or a mail on its way."""
+        invoice, a credit note, an erased payer, no or an invalid address, an address that bounced, or a mail
+        on its way."""
         actor = self.context.require(PERMISSION)
         key = invoice_storage.parse_id(invoice_id)
         session = self.db.session
@@ -111,6 +113,9 @@ class EmailDeliveryRpc(BillingCore):
         session.rollback()
         if invoice is None:
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        never = rules.single_refusal(invoice, (), False)
+        if never in ("credited", "credit_note"):  # never mailed: no need to ask about bounces
+            raise Conflict(f"billing.email_{never}", {"number": invoice["number"]})
         flagged = self._bounced([invoice])
         with self.db.transaction() as session:
             storage.lock_invoice(session, invoice["id"])
@@ -161,6 +166,18 @@ class EmailDeliveryRpc(BillingCore):
         rows = storage.of_invoices(self.db.session, [key]).get(key, [])
         self.db.session.rollback()
         return {"items": [delivery_view(row) for row in reversed(rows)]}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def email_delivery_invoice(self, delivery_id):
+        """{"invoice_id", "document_kind"} of an e-mail delivery (the mail log's link to its invoice, B3;
+        ids only, no personal data)."""
+        self.context.require(PERMISSION)
+        key = invoice_storage.parse_id(delivery_id)
+        row = storage.get(self.db.session, key) if key else None
+        self.db.session.rollback()
+        if row is None or row.get("invoice_id") is None:
+            raise NotFound("billing.email_delivery_not_found", {"id": str(delivery_id)})
+        return {"invoice_id": str(row["invoice_id"]), "document_kind": row["document_kind"]}
 
     # ---- A run ----------------------------------------------------------------------------------------
 
@@ -297,6 +314,7 @@ class EmailDeliveryRpc(BillingCore):
             if invoice["credited_invoice_id"]
             else None
         )
+        data = pdf_storage.stored(session, invoice["id"])  # B2: the run's stored PDF, else made now
         session.rollback()
         self.audit.read(
             actor,
@@ -306,7 +324,8 @@ class EmailDeliveryRpc(BillingCore):
             PERSONAL_FIELDS,
             {"number": invoice["number"], "for": "email"},
         )
-        data = pdf.render(invoice, lines, self.settings, credited["number"] if credited else None)
+        if data is None:
+            data = pdf.render(invoice, lines, self.settings, credited["number"] if credited else None)
         language = rules.language_of(invoice)
         return {
             "file_name": f"{rules.file_word(language)}-{invoice['number']}.pdf",

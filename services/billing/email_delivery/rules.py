@@ -147,7 +147,9 @@ def exclusion(invoice, statuses, flagged):
 def single_refusal(invoice, statuses, flagged, done=IN_FLIGHT):
     """Why one invoice cannot be e-mailed now, or None (a user may e-mail an invoice whose payer chose
     paper; not one that is credited, without a valid address, bounced, or on its way already)."""
-    if invoice["kind"] != "invoice" or invoice["status"] == "credited":
+    if invoice["kind"] != "invoice":
+        return "credit_note"
+    if invoice["status"] == "credited":
         return "credited"
     if invoice.get("erased_at"):
         return "erased"

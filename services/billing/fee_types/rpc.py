@@ -55,7 +55,7 @@ def load_fee_type(data):
 
 
 class FeeTypesRpc(BillingCore):
-    """Fee types: create, list, retire or take back into use."""
+    """Fee types: create, change the split, list, retire or take back into use."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def create_fee_type(self, data):
@@ -72,6 +72,27 @@ class FeeTypesRpc(BillingCore):
             row = storage.insert_fee_type(session, values)
             split_storage.insert_components(session, row["id"], components)
             row["components"] = split_storage.components_of(session, [row["id"]]).get(row["id"], [])
+        return fee_type_view(row)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def set_fee_type_components(self, fee_type_id, components):
+        """Replace the fee type's components (its federation split: which settlement party gets how
+        much), checked as at creation (active parties, each once, summing exactly to the fee's amount).
+        Invoices issued from now on are split so; issued ones keep the split frozen on their lines."""
+        self.context.require(PERMISSION)
+        key = parse_id(fee_type_id)
+        with self.db.transaction() as session:
+            row = storage.get(session, key) if key else None
+            if row is None:
+                raise NotFound("billing.fee_type_not_found", {"id": str(fee_type_id)})
+            try:
+                checked = split_rules.check_components(
+                    row["amount"], components, split_storage.active_party_ids(session)
+                )
+            except split_rules.BadSplit as exc:
+                raise ValidationFailed("billing.fee_type_invalid", {exc.field: [exc.detail()]}) from None
+            split_storage.replace_components(session, row["id"], checked)
+            row = storage.get(session, row["id"])
         return fee_type_view(row)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)

@@ -40,11 +40,68 @@ def issue(
     """Insert the invoice for the contact ``row`` (a contacts.payer_page row) with ``lines`` (already
     priced); returns the invoice."""
     number = storage.take_number(session, SERIES, settings.first_number)
+    values = _values(
+        session,
+        settings,
+        row,
+        lines,
+        number,
+        fee_type_id=fee_type_id,
+        invoice_date=invoice_date,
+        due_date=due_date,
+        delivery=delivery,
+        per_couple=per_couple,
+        run_id=run_id,
+    )
+    return storage.insert_invoice(session, values, lines)
+
+
+def issue_many(session, settings, rows, lines, *, fee_type_id, invoice_date, due_date, delivery_of, **more):
+    """A run's page (B1): the invoices of ``rows`` with the same ``lines``, as ``issue`` makes each, in
+    one go: their numbers one block of the series (consecutive in the order of ``rows``, gap-free: the
+    block is this transaction's), one INSERT of the invoices, one of their lines, one of their splits.
+    ``delivery_of(row)`` is each one's delivery. Returns the invoices in the order of ``rows``."""
+    if not rows:
+        return []
+    first = storage.take_number(session, SERIES, settings.first_number, len(rows))
+    values = [
+        _values(
+            session,
+            settings,
+            row,
+            lines,
+            first + index,
+            fee_type_id=fee_type_id,
+            invoice_date=invoice_date,
+            due_date=due_date,
+            delivery=delivery_of(row),
+            **more,
+        )
+        for index, row in enumerate(rows)
+    ]
+    return storage.insert_invoices(session, values, lines)
+
+
+def _values(
+    session,
+    settings,
+    row,
+    lines,
+    number,
+    *,
+    fee_type_id,
+    invoice_date,
+    due_date,
+    delivery,
+    per_couple=False,
+    run_id=None,
+):
+    """The invoice's row: numbered ``number``, for the contact ``row``, with its reference and totals."""
     contact_id = storage.parse_id(row["id"])
     reference = _reference(session, settings, number, contact_id)
     language = language_of(row)
     partner_id = row.get("partner_id") if per_couple and row.get("couple") else None
-    values = {
+    return {
         "number": number,
         "kind": "invoice",
         "contact_id": contact_id,
@@ -61,22 +118,15 @@ def issue(
         "delivery": delivery,
         "payer_kind": "organisation" if row.get("kind") == "organisation" else "person",
         # B3: the payer's e-invoice address and operator (contact fields) for an e-invoice's delivery
-        **(
-            {
-                "einvoice_address": row.get("einvoice_address"),
-                "einvoice_operator": row.get("einvoice_operator"),
-            }
-            if delivery == "einvoice"
-            else {}
-        ),
+        # (the keys always there: a page's rows go in one INSERT, whose columns are the first row's)
+        "einvoice_address": row.get("einvoice_address") if delivery == "einvoice" else None,
+        "einvoice_operator": row.get("einvoice_operator") if delivery == "einvoice" else None,
         "invoice_date": invoice_date,
         "due_date": due_date or invoice_date + timedelta(days=settings.payment_days),
         "reference": reference,
         "rf_reference": references.rf(reference),
         **rules.totals_of(lines),
     }
-    invoice = storage.insert_invoice(session, values, lines)
-    return invoice
 
 
 # what a credit note takes over from the invoice it cancels: whom it is for, and the payer as invoiced

@@ -15,6 +15,7 @@ from services.billing.core import BillingCore
 from services.billing.documents import pdf
 from services.billing.einvoice import message
 from services.billing.fee_types import storage as fee_storage
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import issuing, membership, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
 from services.billing.runs.rules import has_address
@@ -136,7 +137,8 @@ class InvoicesRpc(BillingCore):
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def invoice_pdf(self, invoice_id):
-        """{"file_name", "content_type", "data" (base64)}: the invoice PDF in the payer's language."""
+        """{"file_name", "content_type", "data" (base64)}: the invoice PDF in the payer's language: the one
+        its run stored (B2, invoice_pdfs/), else made now."""
         actor = self.context.require(PERMISSION)
         invoice, lines = self._invoice_with_lines(invoice_id)
         credited = self._credited_number(invoice)
@@ -148,7 +150,10 @@ class InvoicesRpc(BillingCore):
             PERSONAL_FIELDS,
             {"number": invoice["number"]},
         )
-        data = pdf.render(invoice, lines, self.settings, credited)
+        data = pdf_storage.stored(self.db.session, invoice["id"])
+        self.db.session.rollback()
+        if data is None:
+            data = pdf.render(invoice, lines, self.settings, credited)
         return {
             "file_name": f"invoice-{invoice['number']}.pdf",
             "content_type": "application/pdf",

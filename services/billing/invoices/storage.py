@@ -26,9 +26,10 @@ def rates(session):
     return [tuple(row) for row in rows]
 
 
-def take_number(session, series, first):
-    """The next number of ``series``, the series' row locked until the transaction ends: numbers are
-    gap-free because a rolled-back transaction gives its number back."""
+def take_number(session, series, first, count=1):
+    """The next number of ``series`` (the first of ``count`` consecutive ones), the series' row locked
+    until the transaction ends: numbers are gap-free because a rolled-back transaction gives its numbers
+    back."""
     session.execute(
         pg_insert(number_counters).values(series=series, next_number=first).on_conflict_do_nothing()
     )
@@ -36,7 +37,7 @@ def take_number(session, series, first):
         select(number_counters.c.next_number).where(number_counters.c.series == series).with_for_update()
     ).scalar_one()
     session.execute(
-        update(number_counters).where(number_counters.c.series == series).values(next_number=number + 1)
+        update(number_counters).where(number_counters.c.series == series).values(next_number=number + count)
     )
     return number
 
@@ -69,6 +70,27 @@ def insert_invoice(session, values, lines):
     )
     splits.insert_splits(session, row["id"], lines)  # the federation split, frozen with the invoice
     return dict(row)
+
+
+def insert_invoices(session, values, lines):
+    """A run's page of invoices (B1), all with the same ``lines``: one INSERT of the invoices (RETURNING
+    in the order given), one of their lines and one of their splits; returns the invoices."""
+    if not values:
+        return []
+    found = session.execute(
+        insert(invoices).returning(*invoices.c, sort_by_parameter_order=True), values
+    ).mappings()
+    rows = [dict(row) for row in found]
+    session.execute(
+        insert(invoice_lines),
+        [
+            {"invoice_id": row["id"], **{k: v for k, v in line.items() if k != "split"}}
+            for row in rows
+            for line in lines
+        ],
+    )
+    splits.insert_splits_of_many(session, [row["id"] for row in rows], lines)
+    return rows
 
 
 def invoiced_for_fee(session, fee_type_id, contact_ids):
@@ -197,3 +219,13 @@ def write_payments(session, changed):
         )
     )
     session.execute(text("DROP TABLE paid_invoices"))
+
+
+def credit_notes_of(session, invoice_id):
+    """The credit notes that cancel the invoice (oldest first)."""
+    rows = session.execute(
+        select(invoices.c.id, invoices.c.number, invoices.c.invoice_date)
+        .where(invoices.c.credited_invoice_id == invoice_id)
+        .order_by(invoices.c.number)
+    ).mappings()
+    return [dict(row) for row in rows]

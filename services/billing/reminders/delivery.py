@@ -1,12 +1,13 @@
 """Delivering a reminder (B4): one function, ``deliver(document, payer)``, with one channel per way a payer
 gets documents. "print": the PDF is ready to download (and print) from the invoice page; "einvoice": the
-Finvoice message to the address the invoice itself was e-invoiced to; "email": a mail with the PDF attached
-to the address the invoice was e-mailed to, stored as an e-mail delivery of kind "reminder" in the
-transaction that records the reminder delivered (email_delivery: the hand_over_emails timer gives it to the
-mailing service, whose events follow it to sent, bounced or failed). A payer the invoice e-mail's rules
-would not mail (no or an invalid address, a bounced one) gets the reminder on paper, the reason recorded.
-A channel is a function ``(document, payer, context) -> Outcome``.
-"""
+Finvoice message to the address the invoice itself was e-invoiced to (the operator away: failed, to be
+retried with a growing wait, retrying.py; refused by the operator: failed with its reason); "email": a
+mail with the PDF attached to the address the invoice was e-mailed to, stored as an e-mail delivery of
+kind "reminder" in the transaction that records the reminder delivered (email_delivery: the
+hand_over_emails timer gives it to the mailing service, whose events follow it to sent, bounced or
+failed). A payer the invoice e-mail's rules would not mail (no or an invalid address, a bounced one) gets
+the reminder on paper, the reason recorded. A channel is a function ``(document, payer, context) ->
+Outcome``."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Outcome:
     status: str  # ready | sent | failed
     detail: str | None = None  # the operator's message id, the e-mail delivery's id, or a reason
     channel: str | None = None  # the channel it went by when not the payer's (e-mail fell back to print)
+    retry: bool = False  # a failure worth trying again later (the e-invoice operator was away)
 
 
 def print_channel(document: Document, payer: Payer, context: Any) -> Outcome:
@@ -64,8 +66,8 @@ def einvoice_channel(document: Document, payer: Payer, context: Any) -> Outcome:
         answer = operator.send(document.finvoice(payer.einvoice))
     except client.Refused as refused:
         return Outcome("failed", str(refused.reason)[:500])
-    except client.Unavailable:
-        return Outcome("failed", "billing.einvoice_operator_unavailable")
+    except client.Unavailable:  # nothing is known of the message: offered again later (retrying.py)
+        return Outcome("failed", "billing.einvoice_operator_unavailable", retry=True)
     return Outcome("sent", str(answer.get("id") or ""))
 
 

@@ -212,3 +212,16 @@ def price(candidate: Candidate, due: Due, on: date, settings: ReminderSettings, 
         "interest_open": interest_open,
         "total": principal_open + fees_open + interest_open,
     }
+
+
+RETRY_MAX_SECONDS = 6 * 3600  # the longest wait between two tries of a reminder e-invoice
+
+
+def retry_delay(attempts: int, base_seconds: float, max_attempts: int):
+    """Seconds until the next try of a reminder e-invoice that failed ``attempts`` times (the operator
+    away), doubling from ``base_seconds`` (BILLING_REMINDER_RETRY_SECONDS, default 60) up to
+    RETRY_MAX_SECONDS; None once ``max_attempts`` (BILLING_REMINDER_RETRY_ATTEMPTS, default 8: about 10
+    hours in all) were made (the reminder stays failed, for a person to print or send)."""
+    if attempts >= max_attempts:
+        return None
+    return min(base_seconds * 2 ** (attempts - 1), RETRY_MAX_SECONDS)

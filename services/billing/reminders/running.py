@@ -6,12 +6,14 @@ A run commits each batch's reminders with the run's cursor (the last invoice num
 worker that dies loses at most that batch; the next resumes after the cursor. Reminders are unique per
 (invoice, level), so a run started twice, or a batch done again, reminds nobody twice at one level. Each
 reminder is delivered after its batch commits; a delivery cut short stays pending and is done on resume.
+An e-invoice the operator did not take gets its next try scheduled (retrying.py).
 """
 
 from decimal import Decimal
 
+from piiri import clock
 from services.billing.email_delivery import rules as email_rules
-from services.billing.reminders import delivery, document, rules, storage, views
+from services.billing.reminders import delivery, document, retrying, rules, storage, views
 
 ZERO = Decimal("0.00")
 
@@ -149,6 +151,7 @@ def deliver_pending(db, settings, context, run_id):
                     {**context, "session": session},
                 )
                 storage.delivered(session, reminder["id"], outcome.status, outcome.detail, outcome.channel)
+                retrying.record_attempt(session, reminder, outcome, settings.reminders, clock.now())
                 mailed = (
                     reminder["delivery"] == "email" and outcome.channel is None and outcome.status == "sent"
                 )

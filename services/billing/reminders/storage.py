@@ -141,6 +141,29 @@ def delivered(session, reminder_id, status, detail=None, channel=None):
     session.execute(update(reminders).where(reminders.c.id == reminder_id).values(**values))
 
 
+def attempted(session, reminder_id, attempts, next_attempt_at):
+    """After a try of its e-invoice: the tries so far and when the next is due (None: no more tries)."""
+    session.execute(
+        update(reminders)
+        .where(reminders.c.id == reminder_id)
+        .values(delivery_attempts=attempts, next_attempt_at=next_attempt_at)
+    )
+
+
+def due_retries(session, now, limit=BATCH):
+    """Failed reminder e-invoices whose next try is due (oldest due first), locked for this caller; ones
+    another instance is trying now are skipped."""
+    query = (
+        select(reminders)
+        .where(reminders.c.next_attempt_at.is_not(None), reminders.c.next_attempt_at <= now)
+        .where(reminders.c.delivery_status == "failed", reminders.c.delivery == "einvoice")
+        .order_by(reminders.c.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [dict(row) for row in session.execute(query).mappings()]
+
+
 def set_hold(session, invoice_id, on_hold):
     row = (
         session.execute(

@@ -28,6 +28,8 @@ REMINDER_FIELDS = (
     "delivery_status",
     "delivery_detail",
     "delivered_at",
+    "delivery_attempts",
+    "next_attempt_at",
     "created_at",
 )
 RUN_FIELDS = (

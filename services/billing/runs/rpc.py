@@ -1,5 +1,6 @@
 """Invoice runs (B1), a billing feature (BillingCore): preview a run (who, how many, what total, who is left
-out and why), start it (a billing worker runs it: runs/running.py), follow it."""
+out and why), start it (a billing worker runs it: runs/running.py), follow it (with its stored PDFs made
+so far, B2)."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from services.billing import input_codes
 from services.billing.contract import PERMISSION, SELECTION_KINDS, RunInput
 from services.billing.core import BillingCore
 from services.billing.fee_types import storage as fee_storage
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import money, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.runs import running, storage
@@ -132,10 +134,11 @@ class RunsRpc(BillingCore):
         self.context.require(PERMISSION)
         key = invoice_storage.parse_id(run_id)
         run = storage.get(self.db.session, key) if key else None
+        pdfs = pdf_storage.progress(self.db.session, key) if run else None
         self.db.session.rollback()
         if run is None:
             raise NotFound("billing.run_not_found", {"id": str(run_id)})
-        return run_view(run)
+        return {**run_view(run), "pdfs": pdfs}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_runs(self):

@@ -1,14 +1,21 @@
 """Invoice runs page by page (B1): the preview (who, how many, what total, who is left out and why) and the
 run itself, the same decision (runs/rules.py) on the same pages of contacts.payer_page.
 
-A run commits each page's invoices together with the run's next cursor and counts, so a worker that dies
-loses at most the page it was on; the next worker resumes at the cursor. The last page's commit also
-marks the run done. Invoices are unique per (fee, payer) among live ones, and a page re-read after a
-crash finds its payers already invoiced, so a run started twice, or resumed, invoices nobody twice.
+A run issues a page's invoices in one go (issuing.issue_many: a block of numbers, one INSERT each of
+the invoices, their lines and their splits) and commits them together with the run's next cursor and
+counts, so a worker that dies loses at most the page it was on; the next worker resumes at the cursor.
+The last page's commit also marks the run done. Invoices are unique per (fee, payer) among live ones,
+and a page re-read after a crash finds its payers already invoiced, so a run started twice, or resumed,
+invoices nobody twice.
+
+Each page also queues its invoices' PDFs (B2, invoice_pdfs/: pending rows in the same transaction, and
+``on_page`` queues the run's PDF message through the outbox), so the workers make the PDFs while the run
+goes on.
 """
 
 from decimal import Decimal
 
+from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import issuing, rules
 from services.billing.invoices import storage as invoice_storage
 from services.billing.runs import rules as run_rules
@@ -100,8 +107,9 @@ def _shown(row, per_couple):
     }
 
 
-def run(db, settings, run_row, fee_type, fetch, beat=None):
-    """Invoice the run's selection from its cursor to the end; returns the run's counts when done."""
+def run(db, settings, run_row, fee_type, fetch, beat=None, on_page=None):
+    """Invoice the run's selection from its cursor to the end. ``on_page(session)`` runs in each page's
+    transaction (the worker queues the PDF message there); ``beat()`` after each page's commit."""
     rates = invoice_storage.rates(db.session)
     lines = fee_lines(fee_type, rates, run_row["invoice_date"])
     db.session.rollback()
@@ -114,21 +122,23 @@ def run(db, settings, run_row, fee_type, fetch, beat=None):
             decision = _decide(
                 session, fee_type["id"], rows, run_row["delivery"], run_row["per_couple"], set()
             )
-            total = Decimal("0.00")
-            for row in decision.payers:
-                invoice = issuing.issue(
-                    session,
-                    settings,
-                    row,
-                    lines,
-                    fee_type_id=fee_type["id"],
-                    invoice_date=run_row["invoice_date"],
-                    due_date=run_row["due_date"],
-                    delivery=run_rules.delivery_of(row, run_row["delivery"]),
-                    per_couple=run_row["per_couple"],
-                    run_id=run_row["id"],
-                )
-                total += invoice["total"]
+            invoices = issuing.issue_many(
+                session,
+                settings,
+                decision.payers,
+                lines,
+                fee_type_id=fee_type["id"],
+                invoice_date=run_row["invoice_date"],
+                due_date=run_row["due_date"],
+                delivery_of=lambda row: run_rules.delivery_of(row, run_row["delivery"]),
+                per_couple=run_row["per_couple"],
+                run_id=run_row["id"],
+            )
+            total = sum((invoice["total"] for invoice in invoices), Decimal("0.00"))
+            issued = [invoice["id"] for invoice in invoices]
+            pdf_storage.queue(session, run_row["id"], issued)
+            if issued and on_page:
+                on_page(session)
             excluded: dict[str, int] = {}
             for _, reason in [*decision.excluded, *((row, "erased") for row in erased)]:
                 excluded[reason] = excluded.get(reason, 0) + 1

@@ -3,7 +3,7 @@ the sums the settlement report is made of."""
 
 from decimal import Decimal
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from services.billing.models import (
     fee_type_components,
@@ -62,6 +62,12 @@ def insert_components(session, fee_type_id, components):
         )
 
 
+def replace_components(session, fee_type_id, components):
+    """The fee type's components become ``components`` (checked ones), in their order."""
+    session.execute(delete(fee_type_components).where(fee_type_components.c.fee_type_id == fee_type_id))
+    insert_components(session, fee_type_id, components)
+
+
 def components_of(session, fee_type_ids):
     """{fee type id: [{"party_id", "party_name", "amount"}]} in their order."""
     if not fee_type_ids:
@@ -88,6 +94,18 @@ def components_of(session, fee_type_ids):
 def insert_splits(session, invoice_id, lines):
     rows = [
         {"invoice_id": invoice_id, "position": line["position"], **split}
+        for line in lines
+        for split in line.get("split") or ()
+    ]
+    if rows:
+        session.execute(insert(invoice_line_splits), rows)
+
+
+def insert_splits_of_many(session, invoice_ids, lines):
+    """The same lines' split for each of ``invoice_ids`` (a run's page), in one INSERT."""
+    rows = [
+        {"invoice_id": invoice_id, "position": line["position"], **split}
+        for invoice_id in invoice_ids
         for line in lines
         for split in line.get("split") or ()
     ]

@@ -1,5 +1,6 @@
 """B2, B3: the invoice PDF (texts in the payer's language, the virtual barcode, the Code 128 bank barcode
-and the EPC QR code) and Finvoice 3.0 XML that validates against the official schema."""
+and the EPC QR code, decoded back from the page with zxing-cpp), the workers' batches of run PDFs, and
+Finvoice 3.0 XML that validates against the official schema."""
 
 import io
 import uuid
@@ -12,20 +13,22 @@ import pytest
 from lxml import etree
 from reportlab.graphics.barcode.code128 import Code128
 
-from services.billing.documents import barcode, finvoice, pdf
+from services.billing.documents import barcode, epc_qr, finvoice, pdf
+from services.billing.documents import fonts as invoice_fonts
+from services.billing.invoice_pdfs import making
 from services.billing.invoices import rules
+from services.billing.references import rules as references
 from services.billing.settings import from_config
 from services.billing.vat.rules import BUILTIN_RATES
 
 FIXTURES = Path(__file__).with_name("fixtures")
-SETTINGS = from_config(
-    {
-        "BILLING_PAYEE_NAME": "Esimerkkiyhdistys ry",
-        "BILLING_PAYEE_BUSINESS_ID": "1234567-8",
-        "BILLING_IBAN": "FI21 1234 5600 0007 85",
-        "BILLING_BIC": "NDEAFIHH",
-    }
-)
+SETTINGS_CONFIG = {
+    "BILLING_PAYEE_NAME": "Esimerkkiyhdistys ry",
+    "BILLING_PAYEE_BUSINESS_ID": "1234567-8",
+    "BILLING_IBAN": "FI21 1234 5600 0007 85",
+    "BILLING_BIC": "NDEAFIHH",
+}
+SETTINGS = from_config(SETTINGS_CONFIG)
 
 
 def an_invoice(language="fi", kind="invoice", **values):
@@ -165,3 +168,107 @@ def test_b3_an_invalid_finvoice_is_refused_naming_the_element():
     assert error.value.code == "billing.finvoice_invalid"
     assert error.value.params["element"] == "InvoiceTypeCode"
     assert error.value.params["line"] == 37
+
+
+def printed_qr(data):
+    """The EPC QR code on the PDF's page, decoded back with zxing-cpp (the image the page carries)."""
+    import zxingcpp
+
+    images = [image.image for page in pypdf.PdfReader(io.BytesIO(data)).pages for image in page.images]
+    found = [code.text for image in images for code in zxingcpp.read_barcodes(image)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("language,form", [("fi", "national"), ("sv", "rf"), ("en", "national")])
+def test_b2_the_printed_qr_code_with_its_fixed_mask_decodes_to_the_epc_payload(language, form):
+    """B2: segno's mask search is skipped (epc_qr.MASK); the code still decodes to the exact payload."""
+    settings = from_config({**SETTINGS_CONFIG, "BILLING_REFERENCE_FORM": form})
+    invoice, lines = an_invoice(language, payer_name="Åsa Öberg-Ääkkönen")
+    payment = pdf.payment_reference(invoice, settings)
+    expected = epc_qr.payload(
+        "Esimerkkiyhdistys ry", settings.iban, "NDEAFIHH", Decimal("50.00"), payment, date(2025, 1, 29)
+    )
+    assert printed_qr(pdf.render(invoice, lines, settings)) == expected
+
+
+def test_b2_qr_codes_of_many_amounts_and_references_decode_with_the_fixed_mask():
+    import zxingcpp
+
+    for number in range(1000, 1040):
+        reference = references.national(str(number))
+        data = epc_qr.payload(
+            "Yhdistys ry",
+            "FI2112345600000785",
+            "NDEAFIHH",
+            (Decimal(number) / 7).quantize(Decimal("0.01")),
+            reference,
+            date(2027, 1, 31),
+        )
+        assert [code.text for code in zxingcpp.read_barcodes(epc_qr.qr_image(data))] == [data]
+        assert epc_qr.qr_code(data).mask == epc_qr.MASK
+
+
+def test_b2_a_batch_renders_each_invoice_and_keeps_one_that_fails_apart():
+    """B2: invoice_pdfs.making.render_batch (the workers' batches): every good invoice's PDF is made and
+    has its own number and payer; a broken one is an error for it alone."""
+    good, lines = an_invoice(number=1001)
+    other, other_lines = an_invoice("en", number=1002, payer_name="Olli Other")
+    broken, broken_lines = an_invoice(number=1003, due_date=None)
+    made, failed = making.render_batch(
+        [good, other, broken],
+        {good["id"]: lines, other["id"]: other_lines, broken["id"]: broken_lines},
+        {},
+        SETTINGS,
+    )
+    assert set(made) == {good["id"], other["id"]} and set(failed) == {broken["id"]}
+    assert "1001" in pdf_text(made[good["id"]]) and "Matti Meikäläinen" in pdf_text(made[good["id"]])
+    assert "INVOICE" in pdf_text(made[other["id"]]) and "Olli Other" in pdf_text(made[other["id"]])
+    assert made[good["id"]] == pdf.render(good, lines, SETTINGS)  # the same bytes as on demand
+
+
+def embedded_fonts(data):
+    """{BaseFont: (font file, Widths, ToUnicode)} of the first page's embedded TrueType fonts."""
+    found = {}
+    for font in pypdf.PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        if "/FontDescriptor" in font:
+            font_file = font["/FontDescriptor"].get_object()["/FontFile2"].get_object()
+            assert len(font_file.get_data()) == font_file["/Length1"]
+            found[str(font["/BaseFont"])] = (
+                font_file.get_data(),
+                list(font["/Widths"]),
+                font["/ToUnicode"].get_object().get_data(),
+            )
+    return found
+
+
+def test_b2_the_cached_font_subsets_embed_what_reportlab_embeds_for_the_same_text():
+    """B2: documents/fonts.py reuses each subset's deflated font file and ToUnicode map across invoices;
+    the page embeds exactly what reportlab's own TrueType font embeds for the same characters, for the
+    seeded subset and for a name that extends it (Cyrillic)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    regular, _ = invoice_fonts.fonts()
+    cached = pdfmetrics.getFont(regular)
+    if "PlainInvoiceSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("PlainInvoiceSans", cached.face.filename))
+
+    def page_with(name, text):
+        out = io.BytesIO()
+        page = canvas.Canvas(out, invariant=1)
+        pdfmetrics.getFont(name).splitString(invoice_fonts.SEED, page._doc)
+        page.setFont(name, 10)
+        page.drawString(10, 10, text)
+        page.save()
+        return out.getvalue()
+
+    for text in ("Matti Meikäläinen 50,00 €", "Иван Петров", "Matti Meikäläinen 50,00 €"):
+        ours, theirs = (
+            embedded_fonts(page_with(regular, text)),
+            embedded_fonts(page_with("PlainInvoiceSans", text)),
+        )
+        assert list(ours.values()) == list(theirs.values()) and len(ours) == 1
+        assert text in pdf_text(page_with(regular, text))

@@ -1,10 +1,11 @@
 """B4 reminders, pure: levels and why an invoice is left out, the consumer and business fees within Finnish
 law, late-payment interest for the worked example of docs/reminders.md (checked by hand there), the
 allocation of a payment (costs, interest, principal), the settings refused above the consumer limit, the
-reminder PDF (barcode and QR of the new total) and its Finvoice message (validated)."""
+reminder PDF (barcode and QR of the new total) and its Finvoice message (validated), and the retries of a
+reminder e-invoice the operator did not take (a doubling wait, a refusal not retried)."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pypdf
@@ -12,7 +13,7 @@ import pytest
 from lxml import etree
 
 from services.billing.documents import barcode
-from services.billing.reminders import collection, delivery, document, rules, running
+from services.billing.reminders import collection, delivery, document, retrying, rules, running
 from services.billing.settings import BadSettings, ReminderSettings, from_config, reminder_settings
 
 RATES = {date(2026, 1, 1): Decimal("2.50"), date(2025, 7, 1): Decimal("2.50")}
@@ -297,3 +298,36 @@ def test_b4_the_channel_decision_reuses_the_invoice_e_mail_rules():
     assert flagged.email_refusal == "bounced"
     on_paper = running.payer_of({**reminder, "delivery": "print"}, {**invoice, "email": None})
     assert on_paper.email_refusal is None  # only an e-mail reminder is checked
+
+
+def test_b4_a_reminder_einvoice_the_operator_did_not_take_is_retried_with_a_doubling_wait():
+    retry_delay = rules.retry_delay
+    assert [retry_delay(tries, 60, 8) for tries in range(1, 9)] == [60, 120, 240, 480, 960, 1920, 3840, None]
+    assert retry_delay(20, 3600, 30) == rules.RETRY_MAX_SECONDS  # never longer than the cap
+    assert retry_delay(1, 0, 2) == 0 and retry_delay(2, 0, 2) is None
+
+
+def test_b4_only_an_operator_away_is_retried_and_tries_are_counted():
+    recorded = []
+
+    class Session:
+        def execute(self, statement):
+            recorded.append(statement.compile().params)
+
+    now = datetime(2026, 6, 5, 12, 0, tzinfo=UTC)
+    reminder = {"id": "r", "delivery": "einvoice", "delivery_attempts": 0}
+    config = reminder_settings(
+        {"BILLING_REMINDER_RETRY_SECONDS": "30", "BILLING_REMINDER_RETRY_ATTEMPTS": "3"}
+    )
+    away = delivery.Outcome("failed", "billing.einvoice_operator_unavailable", retry=True)
+    assert retrying.record_attempt(Session(), reminder, away, config, now) == now.replace(second=30)
+    assert recorded[-1]["delivery_attempts"] == 1
+    refused = delivery.Outcome("failed", "unknown receiver address")
+    assert retrying.record_attempt(Session(), reminder, refused, config, now) is None  # not again
+    last = {**reminder, "delivery_attempts": 2}
+    assert retrying.record_attempt(Session(), last, away, config, now) is None  # the third try was the last
+    assert retrying.record_attempt(Session(), {**reminder, "delivery": "print"}, away, config, now) is None
+    assert len(recorded) == 3
+    for wrong in ({"BILLING_REMINDER_RETRY_SECONDS": "soon"}, {"BILLING_REMINDER_RETRY_ATTEMPTS": "0"}):
+        with pytest.raises(BadSettings, match="BILLING_REMINDER_RETRY"):
+            reminder_settings(wrong)

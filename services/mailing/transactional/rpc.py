@@ -139,19 +139,23 @@ class TransactionalMailRpc(MailingCore):
         return found
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def list_mails(self, contact_id=None, status=None, limit=50):
-        """The message log (recipient, subject, status) of one contact, or the latest mails: an audited
-        read (mail.send) naming the contact asked about and every contact shown."""
+    def list_mails(self, contact_id=None, status=None, limit=50, offset=0):
+        """The message log (recipient, subject, status) of one contact, or the latest mails, ``limit`` after
+        the first ``offset`` ({"items", "more": whether a next page has some}): an audited read (mail.send)
+        naming the contact asked about and every contact shown."""
         actor = self.context.require(MAIL_SEND)
         if status is not None and status not in MAIL_STATUSES:
             raise ValidationFailed(errors.MAIL_INVALID, {"status": [errors.MAIL_INVALID]})
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 200:
             raise ValidationFailed(errors.MAIL_INVALID, {"limit": [errors.LIMIT_INVALID]})
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ValidationFailed(errors.MAIL_INVALID, {"offset": [errors.MAIL_INVALID]})
         key = parse_id(contact_id) if contact_id else None
         if contact_id and key is None:
             raise ValidationFailed(errors.MAIL_INVALID, {"contact_id": [errors.MAIL_INVALID]})
-        rows = storage.latest(self.db.session, key, status, limit)
+        rows = storage.latest(self.db.session, key, status, limit + 1, offset)
         self.db.session.rollback()
+        more, rows = len(rows) > limit, rows[:limit]
         named = sorted(
             {str(row["contact_id"]) for row in rows if row["contact_id"]} | ({str(key)} if key else set())
         )
@@ -159,7 +163,7 @@ class TransactionalMailRpc(MailingCore):
             self.audit.read(
                 actor, "mailing.mails_read", "contact", named, fields=["email"], details={"mails": len(rows)}
             )
-        return {"items": [mail_view(row) for row in rows]}
+        return {"items": [mail_view(row) for row in rows], "more": more}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def receive_dsn(self, secret, message):

@@ -173,13 +173,15 @@ def erase(session, contact_id):
     return len(rows), pending
 
 
-def latest(session, contact_id, status, limit):
+def latest(session, contact_id, status, limit, offset=0):
+    """Mails newest first (of one contact, of one status), ``limit`` of them after the first ``offset``."""
     query = select(mail_messages)
     if contact_id is not None:
         query = query.where(mail_messages.c.contact_id == contact_id)
     if status is not None:
         query = query.where(mail_messages.c.status == status)
-    rows = session.execute(query.order_by(mail_messages.c.queued_at.desc()).limit(limit)).mappings()
+    query = query.order_by(mail_messages.c.queued_at.desc(), mail_messages.c.id)
+    rows = session.execute(query.limit(limit).offset(offset)).mappings()
     return [dict(row) for row in rows]
 
 
