@@ -144,9 +144,12 @@ class MailingWorker:
     def send_mails(self):
         """Send the transactional mails that are due (B3)."""
         sender = Sender(self)
-        for _ in range(MAIL_ROUNDS):
-            if not sender.round():
-                return
+        try:
+            for _ in range(MAIL_ROUNDS):
+                if not sender.round():
+                    return
+        finally:
+            sender.close()
 
     def _fail(self, run_id, code, details, counts=None):
         with self.db.transaction() as session:

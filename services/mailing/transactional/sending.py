@@ -1,7 +1,8 @@
 """Sending the due transactional mails (B3), run by the mailing workers (worker.py's timer): claim a batch
 (SKIP LOCKED: two workers never take one mail), and for each mail: its documents rendered by the service
 that owns them (by RPC, acting as whoever queued the mail), the disclosure on the audit log before anything
-leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch.
+leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch (kept open for the
+timer tick's next batch).
 A round claims up to MAILING_SMTP_CONNECTIONS batches at once (default 4) and sends them side by side,
 each on its own green thread with its own SMTP connection and its own database session (the worker's one
 session is not shared between green threads); ``act_as`` is set again right before each call that reads
@@ -51,6 +52,7 @@ class Sender:
         self.db = worker.db
         self.lease = int(worker.config.get("MAILING_SMTP_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
         self.connections = max(int(worker.config.get("MAILING_SMTP_CONNECTIONS") or DEFAULT_CONNECTIONS), 1)
+        self.idle = []  # open SMTP connections between batches of one tick
 
     def round(self):
         """Send what is due: the number of mails handled (0: nothing was due)."""
@@ -87,7 +89,8 @@ class Sender:
             db.close()
 
     def _send_batch(self, settings, batch, db):
-        connection = None
+        connection = self.idle.pop() if self.idle else None
+        healthy = True
         try:
             for position, mail in enumerate(batch):
                 try:
@@ -113,13 +116,25 @@ class Sender:
                             connection.reset()
                         continue
                     log.warning("mailing: mail %s not sent now: %s", mail["id"], words)
+                    healthy = False
                     self._later(db, mail, settings, words)
                     self._release(db, batch[position + 1 :])  # the session is gone: the rest untried
                     return
                 self._settle(db, mail, "sent", None, None)
+        except BaseException:
+            healthy = False
+            raise
         finally:
             if connection is not None:
-                connection.__exit__(None, None, None)
+                if healthy:
+                    self.idle.append(connection)  # for the next batch of this tick
+                else:
+                    connection.__exit__(None, None, None)
+
+    def close(self):
+        """QUIT the connections kept for the next batch (at the end of a timer tick)."""
+        while self.idle:
+            self.idle.pop().__exit__(None, None, None)
 
     def _prepared(self, mail, settings):
         """(bytes, envelope sender) after the documents are fetched and the disclosure is on record."""
