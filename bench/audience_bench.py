@@ -54,7 +54,7 @@ def parse_args(argv):
     return args
 
 
-def seed(engine, url, count):
+def seed(engine, url, count, consented=70):
     """The contacts (COPY), the group with all of them, consents and legal bases; the group's id."""
     from sqlalchemy import text
 
@@ -81,17 +81,17 @@ def seed(engine, url, count):
             text(
                 "INSERT INTO consents (contact_id, purpose, given, recorded_at, source, recorded_by)"
                 " SELECT id, :p, true, now() - interval '30 days', 'form', 'bench' FROM contacts"
-                " WHERE abs(hashtext(id::text)) % 100 < 70"
+                " WHERE abs(hashtext(id::text)) % 100 < :share"
             ),
-            {"p": PURPOSE},
+            {"p": PURPOSE, "share": consented},
         )
         conn.execute(
             text(
                 "INSERT INTO consents (contact_id, purpose, given, recorded_at, source, recorded_by)"
                 " SELECT id, :p, false, now() - interval '1 day', 'form', 'bench' FROM contacts"
-                " WHERE abs(hashtext(id::text)) % 100 < 70 AND abs(hashtext(id::text || 'w')) % 100 < 5"
+                " WHERE abs(hashtext(id::text)) % 100 < :share AND abs(hashtext(id::text || 'w')) % 100 < 5"
             ),
-            {"p": PURPOSE},
+            {"p": PURPOSE, "share": consented},
         )
         conn.execute(
             text(

@@ -3,7 +3,7 @@ refused, the counts."""
 
 import json
 
-from sqlalchemy import and_, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy import and_, cast, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -167,17 +167,18 @@ def upsert_members(session, list_id, pushed):
     """Record the contacts just pushed ({contact id: e-mail}) as active, pushed now."""
     if not pushed:
         return
-    statement = pg_insert(list_members).values(
-        [
-            {"list_id": list_id, "contact_id": key, "email": email, "state": "active"}
-            for key, email in pushed.items()
-        ]
-    )
+    # two arrays unnested (one bound parameter each), not a VALUES row per member: SQLAlchemy compiled
+    # 3,000 bound parameters per import call (bench/mailing_sync_bench.py)
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["list_id", "contact_id"],
-            set_={"email": statement.excluded.email, "state": "active", "pushed_at": func.now()},
-        )
+        text(
+            "INSERT INTO list_members (list_id, contact_id, email, state)"
+            " SELECT :list_id, member.contact_id, member.email, 'active'"
+            " FROM unnest(CAST(:contact_ids AS uuid[]), CAST(:emails AS text[]))"
+            " AS member (contact_id, email)"
+            " ON CONFLICT (list_id, contact_id)"
+            " DO UPDATE SET email = excluded.email, state = 'active', pushed_at = now()"
+        ),
+        {"list_id": list_id, "contact_ids": list(pushed), "emails": list(pushed.values())},
     )
 
 
