@@ -141,7 +141,7 @@ def evaluate(session, group_id, walk):
 
 
 def explain(session, group_id):
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, literal, select, text, tuple_
     from sqlalchemy.dialects import postgresql
 
     from piiri.context import Actor
@@ -152,9 +152,42 @@ def explain(session, group_id):
     actor = Actor(id="bench", username="bench", permissions=("mail.send",))
     chosen = selections.check({"kind": "group", "id": str(group_id), "include_subgroups": True})
     condition = selections.scoped_condition(chosen, session, actor)
-    why = storage.reason(PURPOSE, "consent").label("reason")
-    query = select(why, func.count()).select_from(contacts).where(condition).group_by(why)
-    compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    captured = []
+    original = session.execute
+
+    def capture(query, *args, **kwargs):  # the query reasons_of runs, explained instead
+        captured.append(query)
+        return []
+
+    session.execute = capture
+    try:
+        storage.reasons_of(session, condition, PURPOSE, "consent")
+    finally:
+        session.execute = original
+    compiled = captured[0].compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    print("  EXPLAIN ANALYZE of the counts per reason:")
+    for (line,) in session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")):
+        print("   ", line)
+    session.rollback()
+    middle = session.execute(
+        select(contacts.c.sort_name, contacts.c.id)
+        .where(condition)
+        .order_by(contacts.c.sort_name, contacts.c.id)
+        .offset(func.greatest(literal(0), select(func.count()).select_from(contacts).scalar_subquery() / 2))
+        .limit(1)
+    ).first()
+    session.rollback()
+    page = (
+        select(contacts.c.id, contacts.c.email, contacts.c.sort_name)
+        .where(
+            condition,
+            tuple_(contacts.c.sort_name, contacts.c.id) > tuple_(literal(middle[0]), literal(middle[1])),
+        )
+        .order_by(contacts.c.sort_name, contacts.c.id)
+        .limit(1001)
+    )
+    compiled = page.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    print("  EXPLAIN ANALYZE of a page of 1,000 in the middle of the group (keyset, as a full sync reads):")
     for (line,) in session.execute(text(f"EXPLAIN (ANALYZE, BUFFERS) {compiled}")):
         print("   ", line)
     session.rollback()

@@ -61,11 +61,17 @@ class Kit:
         contacts = worker.contacts
 
         def audience(selection, purpose, fields, cursor, limit, only_ids):
-            return contacts.mailing_audience(
+            return audience_ahead(selection, purpose, fields, cursor, limit, only_ids).result()
+
+        def audience_ahead(selection, purpose, fields, cursor, limit, only_ids):
+            """The page asked for now, its answer read later (``.result()``): the next page is read while
+            this one is imported."""
+            return contacts.mailing_audience.call_async(
                 selection, purpose, fields, cursor, limit, None, only_ids, str(mailing_list["id"])
             )
 
         self.audience = audience
+        self.audience_ahead = audience_ahead
 
 
 class MailingWorker:
