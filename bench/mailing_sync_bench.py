@@ -13,9 +13,11 @@ new list of the same emulator, nothing else.
     .venv/bin/python bench/mailing_sync_bench.py --reuse         # keep the seeded contacts
     .venv/bin/python bench/mailing_sync_bench.py --smoke         # 3,000 members, no target (CI)
 
-Contacts, audit, mailing and the mailing worker run in this process on their own databases
-(piiri_syncbench_*) and vhost (piiri_syncbench). Seeding: COPY (services/contacts/seed.py), every contact
-a member of the group, 95 % with the newsletter consent. Exit status 1 when the target is missed (never
+Contacts, audit, mailing and the mailing worker each run as a process of their own (`piiri run --services
+...`, as deploy/ runs them) on their own databases (piiri_syncbench_*) and vhost (piiri_syncbench);
+``--in-process`` runs the four in this one process instead (one interpreter: they share a core).
+Seeding: COPY (services/contacts/seed.py), every contact a member of the group, 95 % with the newsletter
+consent. Exit status 1 when the target is missed (never
 with --smoke).
 """
 
@@ -38,6 +40,7 @@ warnings.filterwarnings("ignore")
 from bench.audience_bench import seed  # noqa: E402
 from bench.common import (  # noqa: E402
     ROOT,
+    Server,
     apply_env,
     contacts_engine,
     isolated_env,
@@ -45,6 +48,7 @@ from bench.common import (  # noqa: E402
     scalar,
     start_setup,
 )
+from bench.mailing_send_bench import cpu_seconds, remote_ports  # noqa: E402
 
 PREFIX, VHOST, PORT = "piiri_syncbench", "piiri_syncbench", 8114
 SMOKE_PREFIX, SMOKE_VHOST = "piiri_syncbench_smoke", "piiri_syncbench_smoke"
@@ -60,7 +64,7 @@ def parse_args(argv):
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded contacts if there are N")
     parser.add_argument("--smoke", action="store_true", help="3,000 members, no target")
-    parser.add_argument("--profile", help="write a cProfile of the sync to this file")
+    parser.add_argument("--in-process", action="store_true", help="the services in this process")
     args = parser.parse_args(argv)
     args.prefix, args.vhost = (SMOKE_PREFIX, SMOKE_VHOST) if args.smoke else (PREFIX, VHOST)
     if args.smoke:
@@ -104,6 +108,35 @@ def bare_import(settings, rows):
     return len(rows) / (time.perf_counter() - started)
 
 
+def actor_context():
+    from piiri.context import Actor, context_data_for
+
+    return context_data_for(
+        Actor(
+            id="bench",
+            username="bench",
+            permissions=("mail.send", "contacts.view", "groups.manage", "contacts.export"),
+        )
+    )
+
+
+def ready_by(config, context, deadline):
+    """Wait until the mailing and contacts services answer (a service that is connected may not yet
+    consume its RPC queue)."""
+    from nameko.exceptions import RpcTimeout
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    while True:
+        try:
+            with ClusterRpcProxy(config, context_data=context, timeout=3) as cluster:
+                cluster.mailing.list_lists()
+                cluster.contacts.list_groups()
+            return
+        except RpcTimeout:
+            if time.monotonic() > deadline:
+                raise SystemExit("bench: the services do not answer") from None
+
+
 def rows_of(engine, count):
     """Import rows like the sync's (services/mailing/sync/rules.subscriber_row) for ``count`` contacts."""
     from sqlalchemy import text
@@ -140,7 +173,6 @@ def main(argv=None):
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from piiri.config import database_url, load_config
-    from piiri.context import Actor, context_data_for
     from piiri.db import make_engine
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
@@ -160,18 +192,29 @@ def main(argv=None):
         conn.exec_driver_sql("TRUNCATE mailing_lists CASCADE")
     emulator, cm_settings = start_emulator()
     config.update(cm_settings, MAILING_RPC_TIMEOUT=600)
-    runner = ServiceRunner(config)
-    for cls in (ContactsService, AuditService, MailingService, MailingWorker):
-        runner.add_service(cls)
-    runner.start()
-    actor = Actor(
-        id="bench",
-        username="bench",
-        permissions=("mail.send", "contacts.view", "groups.manage", "contacts.export"),
-    )
-    profile = None
+    runner, servers = None, []
+    if args.in_process:
+        runner = ServiceRunner(config)
+        for cls in (ContactsService, AuditService, MailingService, MailingWorker):
+            runner.add_service(cls)
+        runner.start()
+    else:
+        env.update(
+            {f"PIIRI_{key}": value for key, value in cm_settings.items()}, PIIRI_MAILING_RPC_TIMEOUT="600"
+        )
+        logs = Path("/tmp") / f"{args.prefix}-logs"
+        servers = [
+            Server([piiri_executable(), "run", "--services", name], env, logs / f"{name}.log").start()
+            for name in ("contacts", "audit", "mailing", "mailing_worker")
+        ]
+        deadline = time.monotonic() + 120
+        while not all(5672 in remote_ports(server.process.pid) for server in servers):
+            if time.monotonic() > deadline or not all(server.alive() for server in servers):
+                raise SystemExit("bench: the services did not start:\n" + servers[0].log_tail())
+            time.sleep(0.2)
+        ready_by(config, actor_context(), deadline)
     try:
-        with ClusterRpcProxy(config, context_data=context_data_for(actor), timeout=900) as cluster:
+        with ClusterRpcProxy(config, context_data=actor_context(), timeout=900) as cluster:
             mailing_list = cluster.mailing.create_list(
                 {
                     "name": f"Uutiskirje {time.time():.0f}",
@@ -183,11 +226,10 @@ def main(argv=None):
                 }
             )
             print(f"Full sync of a {args.members:,}-member list", flush=True)
-            if args.profile:
-                import cProfile
-
-                profile = cProfile.Profile()
-                profile.enable()
+            watched = [("emulator", emulator.pid)] + [
+                (server.args[-1], server.process.pid) for server in servers
+            ]
+            cpu_before = {name: cpu_seconds(pid) for name, pid in watched}
             started = time.perf_counter()
             run = cluster.mailing.start_sync(mailing_list["id"])
             while True:
@@ -196,20 +238,24 @@ def main(argv=None):
                     break
                 time.sleep(0.1)
             seconds = time.perf_counter() - started
-            if profile is not None:
-                profile.disable()
-                profile.dump_stats(args.profile)
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in watched}
         counts = run["counts"]
         if run["status"] != "done":
             raise SystemExit(f"bench: the sync {run['status']}: {run}")
         rate = counts["pushed"] / seconds
         bare = bare_import(cm_settings, rows_of(engine, counts["pushed"]))
     finally:
-        runner.stop()
+        if runner is not None:
+            runner.stop()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.stop()
         emulator.terminate()
         emulator.wait(10)
     print(f"  audience {counts['audience']:,}, left out {counts['excluded']}, pushed {counts['pushed']:,}")
     print(f"  full sync end to end: {seconds:.1f} s = {rate:,.0f} subscribers/s")
+    print("  CPU seconds during the sync: " + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items()))
     print(f"  bare createsend import loop to the emulator: {bare:,.0f} subscribers/s")
     print(f"  ratio sync / bare: {rate / bare:.2f}")
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
