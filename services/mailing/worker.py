@@ -9,8 +9,9 @@ again by a timer and resumes from its saved position; a run that failed because 
 is tried again after MAILING_RETRY_SECONDS, at most MAILING_MAX_ATTEMPTS times.
 
 It also sends the transactional mails (B3, transactional/sending.py): every MAIL_INTERVAL seconds it
-claims the due ones, a batch at a time, until none is due; documents attached by reference are rendered
-by the service that owns them (``billing.mail_document``).
+claims the due ones, MAILING_SMTP_CONNECTIONS batches at a time sent side by side, until none is due
+(several workers share the queue: each mail is claimed with SKIP LOCKED and leased); documents attached by
+reference are rendered by the service that owns them (``billing.mail_document``).
 """
 
 import logging
