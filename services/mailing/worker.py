@@ -9,8 +9,9 @@ again by a timer and resumes from its saved position; a run that failed because 
 is tried again after MAILING_RETRY_SECONDS, at most MAILING_MAX_ATTEMPTS times.
 
 It also sends the transactional mails (B3, transactional/sending.py): every MAIL_INTERVAL seconds it
-claims the due ones, a batch at a time, until none is due; documents attached by reference are rendered
-by the service that owns them (``billing.mail_document``).
+claims the due ones, MAILING_SMTP_CONNECTIONS batches at a time sent side by side, until none is due
+(several workers share the queue: each mail is claimed with SKIP LOCKED and leased); documents attached by
+reference are rendered by the service that owns them (``billing.mail_document``).
 
 And it sends campaigns (M1, campaigns/sending.py): once the syncs of a campaign's lists are done it
 freezes the recipient ledger and asks Campaign Monitor to send, now or at the scheduled time; and it
@@ -70,11 +71,17 @@ class Kit:
         contacts = worker.contacts
 
         def audience(selection, purpose, fields, cursor, limit, only_ids):
-            return contacts.mailing_audience(
+            return audience_ahead(selection, purpose, fields, cursor, limit, only_ids).result()
+
+        def audience_ahead(selection, purpose, fields, cursor, limit, only_ids):
+            """The page asked for now, its answer read later (``.result()``): the next page is read while
+            this one is imported."""
+            return contacts.mailing_audience.call_async(
                 selection, purpose, fields, cursor, limit, None, only_ids, str(mailing_list["id"])
             )
 
         self.audience = audience
+        self.audience_ahead = audience_ahead
 
 
 class ReportSchedule(DependencyProvider):
@@ -165,9 +172,12 @@ class MailingWorker:
     def send_mails(self):
         """Send the transactional mails that are due (B3)."""
         sender = Sender(self)
-        for _ in range(MAIL_ROUNDS):
-            if not sender.round():
-                return
+        try:
+            for _ in range(MAIL_ROUNDS):
+                if not sender.round():
+                    return
+        finally:
+            sender.close()
 
     @timer(interval=CAMPAIGN_INTERVAL)
     def advance_campaigns(self):

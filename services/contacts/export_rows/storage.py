@@ -5,7 +5,8 @@ rows (export_rows: what export_page hands out, and any feature that hands out ro
 import uuid
 from datetime import date
 
-from sqlalchemy import func, literal, or_, select, text, tuple_
+from sqlalchemy import any_, bindparam, func, literal, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from piiri import clock
 from services.contacts import scopes
@@ -107,7 +108,13 @@ def custom_values_of(session, contact_ids, field_ids):
     if not contact_ids or not field_ids:
         return {}
     query = select(custom_values.c.contact_id, custom_values.c.field_id, custom_values.c.value).where(
-        custom_values.c.contact_id.in_(contact_ids), custom_values.c.field_id.in_(field_ids)
+        custom_values.c.contact_id  # one array parameter, not a parameter per contact
+        == any_(
+            bindparam(
+                "ids", [uuid.UUID(str(value)) for value in contact_ids], type_=ARRAY(UUID(as_uuid=True))
+            )
+        ),
+        custom_values.c.field_id.in_(field_ids),
     )
     found = {}
     for row in session.execute(query):

@@ -1,6 +1,9 @@
 """SQL of the bounce and unsubscribe flags (M5)."""
 
-from sqlalchemy import delete, select
+import uuid
+
+from sqlalchemy import any_, bindparam, delete, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.mailing.models import contact_flags, list_members
@@ -21,7 +24,14 @@ def flags_of(session, contact_ids):
         return {}
     query = (
         select(contact_flags)
-        .where(contact_flags.c.contact_id.in_(contact_ids))
+        .where(
+            contact_flags.c.contact_id
+            == any_(
+                bindparam(
+                    "ids", [uuid.UUID(str(value)) for value in contact_ids], type_=ARRAY(UUID(as_uuid=True))
+                )
+            )
+        )  # one array
         .order_by(contact_flags.c.occurred_at)
     )
     found = {}

@@ -164,10 +164,10 @@ class SyncRunner:
     def full(self):
         cursor = self.counts.get("cursor")
         first = cursor is None
+        page = self.kit.audience(
+            self.selection(), self.list["purpose"], self.list["fields"], cursor, self.kit.page, None
+        )
         while True:
-            page = self.kit.audience(
-                self.selection(), self.list["purpose"], self.list["fields"], cursor, self.kit.page, None
-            )
             self.learn(page)
             if not self.counts.get("reconciled"):
                 self.reconcile()
@@ -176,12 +176,21 @@ class SyncRunner:
                 self.counts["excluded"] = dict(page.get("reasons") or {})
                 self.counts["audience"] = page.get("total") or 0
                 first = False
-            self.push(page["items"])
             cursor = page.get("next_cursor")
+            # the next page is read by the contacts service while this one goes to Campaign Monitor
+            ahead = (
+                self.kit.audience_ahead(
+                    self.selection(), self.list["purpose"], self.list["fields"], cursor, self.kit.page, None
+                )
+                if cursor
+                else None
+            )
+            self.push(page["items"])
             self.counts["cursor"] = cursor
             self.save_progress()
-            if not cursor:
+            if ahead is None:
                 break
+            page = ahead.result()
         self.remove_departed()
         self.counts.pop("cursor", None)
 

@@ -1,7 +1,13 @@
 """Sending the due transactional mails (B3), run by the mailing workers (worker.py's timer): claim a batch
 (SKIP LOCKED: two workers never take one mail), and for each mail: its documents rendered by the service
 that owns them (by RPC, acting as whoever queued the mail), the disclosure on the audit log before anything
-leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch.
+leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch (kept open for the
+timer tick's next batch).
+A round claims up to MAILING_SMTP_CONNECTIONS batches at once (default 4) and sends them side by side,
+each on its own green thread with its own SMTP connection and its own database session (the worker's one
+session is not shared between green threads); ``act_as`` is set again right before each call that reads
+the worker's context (the document's RPC, the audit record), with no switch to another green thread
+between the two.
 
 Outcomes: accepted -> sent; refused for good (5xx at RCPT or DATA) -> bounced, the contact flagged;
 anything transient (server away, 4xx, a broken connection, the document's service or the audit log away)
@@ -16,7 +22,10 @@ import base64
 import logging
 from datetime import UTC, datetime
 
+import eventlet
+
 from piiri.context import Actor
+from piiri.db import WorkerDatabase
 from piiri.errors import AuditUnavailable, NotFound, PiiriError, ServiceUnavailable
 from services.mailing.contract import errors
 from services.mailing.transactional import outcomes, rules, smtp, storage
@@ -24,6 +33,7 @@ from services.mailing.transactional import outcomes, rules, smtp, storage
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 300
+DEFAULT_CONNECTIONS = 4
 
 
 class Later(Exception):
@@ -41,6 +51,8 @@ class Sender:
         self.worker = worker
         self.db = worker.db
         self.lease = int(worker.config.get("MAILING_SMTP_LEASE_SECONDS") or DEFAULT_LEASE_SECONDS)
+        self.connections = max(int(worker.config.get("MAILING_SMTP_CONNECTIONS") or DEFAULT_CONNECTIONS), 1)
+        self.idle = []  # open SMTP connections between batches of one tick
 
     def round(self):
         """Send what is due: the number of mails handled (0: nothing was due)."""
@@ -49,17 +61,36 @@ class Sender:
         except rules.NotConfigured:
             return 0
         with self.db.transaction() as session:
-            batch = storage.claim_due(session, self.lease)
+            batch = storage.claim_due(session, self.lease, storage.CLAIM_BATCH * self.connections)
         if not batch:
             return 0
+        shares = [batch[start :: self.connections] for start in range(self.connections)]
+        shares = [share for share in shares if share]
         try:
-            self._send_batch(settings, batch)
+            if len(shares) == 1:
+                self._send_batch(settings, shares[0], self.db)
+            else:
+                pool = eventlet.GreenPool(len(shares))
+                threads = [pool.spawn(self._send_share, settings, share) for share in shares]
+                for thread in threads:
+                    thread.wait()
         finally:
             self.worker.outbox.flush()
         return len(batch)
 
-    def _send_batch(self, settings, batch):
-        connection = None
+    def _send_share(self, settings, share):
+        """One share of a round on its own connection and database session (a green thread)."""
+        db = WorkerDatabase(self.db.engine)
+        try:
+            self._send_batch(settings, share, db)
+        except Exception:  # its mails stay "sending" and go again after their lease
+            log.exception("mailing: a share of %s mails stopped", len(share))
+        finally:
+            db.close()
+
+    def _send_batch(self, settings, batch, db):
+        connection = self.idle.pop() if self.idle else None
+        healthy = True
         try:
             for position, mail in enumerate(batch):
                 try:
@@ -68,10 +99,10 @@ class Sender:
                         connection = smtp.Connection(settings).__enter__()
                     connection.send(raw, envelope_from, mail["recipient"])
                 except Later as later:
-                    self._later(mail, settings, str(later))
+                    self._later(db, mail, settings, str(later))
                     continue
                 except Gone as gone:
-                    self._settle(mail, "failed", gone.args[0], None)
+                    self._settle(db, mail, "failed", gone.args[0], None)
                     continue
                 except Exception as exc:
                     try:
@@ -80,25 +111,38 @@ class Sender:
                         log.exception("mailing: mail %s could not be sent", mail["id"])
                         kind, words = rules.TRANSIENT, type(exc).__name__
                     if kind == rules.HARD:
-                        self._settle(mail, "bounced", errors.MAIL_HARD_BOUNCE, words, source="smtp")
+                        self._settle(db, mail, "bounced", errors.MAIL_HARD_BOUNCE, words, source="smtp")
                         if connection is not None:
                             connection.reset()
                         continue
                     log.warning("mailing: mail %s not sent now: %s", mail["id"], words)
-                    self._later(mail, settings, words)
-                    self._release(batch[position + 1 :])  # the session is gone: the rest untried
+                    healthy = False
+                    self._later(db, mail, settings, words)
+                    self._release(db, batch[position + 1 :])  # the session is gone: the rest untried
                     return
-                self._settle(mail, "sent", None, None)
+                self._settle(db, mail, "sent", None, None)
+        except BaseException:
+            healthy = False
+            raise
         finally:
             if connection is not None:
-                connection.__exit__(None, None, None)
+                if healthy:
+                    self.idle.append(connection)  # for the next batch of this tick
+                else:
+                    connection.__exit__(None, None, None)
+
+    def close(self):
+        """QUIT the connections kept for the next batch (at the end of a timer tick)."""
+        while self.idle:
+            self.idle.pop().__exit__(None, None, None)
 
     def _prepared(self, mail, settings):
         """(bytes, envelope sender) after the documents are fetched and the disclosure is on record."""
         actor = Actor.from_header(mail["actor"])
         self.worker.act_as(mail["actor"], f"mail-{mail['id']}")
-        attachments = [self._document(item) for item in mail["attachments"]]
+        attachments = [self._document(mail, item) for item in mail["attachments"]]
         try:
+            self.worker.act_as(mail["actor"], f"mail-{mail['id']}")  # again: another thread may have set it
             self.worker.audit.read(  # a disclosure to the SMTP server: on record before it leaves
                 actor,
                 "mailing.mail_disclosed",
@@ -115,11 +159,12 @@ class Sender:
             raise Later("audit log unavailable") from None
         return smtp.prepare(mail, settings, attachments, datetime.now(UTC))
 
-    def _document(self, item):
+    def _document(self, mail, item):
         if item.get("data"):
             return item["file_name"], item["content_type"], base64.b64decode(item["data"])
         source = item["source"]
         try:
+            self.worker.act_as(mail["actor"], f"mail-{mail['id']}")
             made = self.worker.billing.mail_document(source["document"], source["id"])
         except ServiceUnavailable:
             raise Later(f"{source['service']} unavailable") from None
@@ -130,19 +175,19 @@ class Sender:
             raise Gone(errors.MAIL_DOCUMENT_UNAVAILABLE) from None
         return made["file_name"] or item["file_name"], made["content_type"], base64.b64decode(made["data"])
 
-    def _settle(self, mail, status, code, detail, source=None):
-        with self.db.transaction() as session:
+    def _settle(self, db, mail, status, code, detail, source=None):
+        with db.transaction() as session:
             row = storage.settle(session, mail["id"], status, code, detail)
             if row is not None:
                 outcomes.announce(self.worker.outbox, self.worker.audit, session, row, source=source)
 
-    def _later(self, mail, settings, words):
+    def _later(self, db, mail, settings, words):
         if mail["attempts"] >= settings.max_attempts:
-            self._settle(mail, "failed", errors.MAIL_GAVE_UP, words[:500])
+            self._settle(db, mail, "failed", errors.MAIL_GAVE_UP, words[:500])
             return
-        with self.db.transaction() as session:
+        with db.transaction() as session:
             storage.retry_later(session, mail["id"], rules.next_wait(mail["attempts"], settings), words[:500])
 
-    def _release(self, rest):
-        with self.db.transaction() as session:
+    def _release(self, db, rest):
+        with db.transaction() as session:
             storage.release(session, [mail["id"] for mail in rest])

@@ -1,6 +1,7 @@
 """The SMTP connection of the mailing workers (B3): standard-library smtplib, green under eventlet (its
-socket is the monkey-patched one, so a slow server stalls only the sending greenlet). One connection is
-opened per batch of due mails and reused for each of them.
+socket is the monkey-patched one, so a slow server stalls only the sending greenlet). A sending round's
+connections stay open for the next round of the same timer tick (Sender keeps them), so a long queue does
+not pay a connection, EHLO and QUIT per batch.
 
 Why smtplib and not aiosmtplib: the services run on eventlet, not asyncio; aiosmtplib would need an asyncio
 loop in a thread per worker and a bridge back to the green hub, while smtplib over eventlet's sockets is
@@ -10,6 +11,17 @@ import smtplib
 import ssl
 
 from services.mailing.transactional import rules
+
+_context = None
+
+
+def tls_context():
+    """One TLS client context for the process (loading the system's certificates took a quarter of a
+    worker's CPU when each batch's connection made its own, bench/mailing_send_bench.py with py-spy)."""
+    global _context
+    if _context is None:
+        _context = ssl.create_default_context()
+    return _context
 
 
 class Connection:
@@ -21,15 +33,16 @@ class Connection:
 
     def __enter__(self):
         settings = self.settings
-        context = ssl.create_default_context()
         if settings.security == "tls":
-            client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+            client = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=tls_context()
+            )
         else:
             client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         try:
             client.ehlo()
             if settings.security == "starttls":
-                client.starttls(context=context)
+                client.starttls(context=tls_context())
                 client.ehlo()
             if settings.user:
                 client.login(settings.user, settings.password)
