@@ -134,5 +134,9 @@ def test_m5_the_contact_list_and_the_contact_page_show_the_warning():
         older_url=None,
         trail=[],
     )
-    flags = re.search(r'<p class="summary-mailing-flags" id="contact-mailing-flags">(.*?)</p>', page, re.S)
+    # beside the e-mail, in the contact's quick links
+    reach = re.search(r'<ul class="quick-links" id="contact-reach">(.*?)</ul>', page, re.S).group(1)
+    flags = re.search(
+        r'id="summary-email".*?<li class="quick-flags" id="contact-mailing-flags">(.*?)</li>', reach, re.S
+    )
     assert flags and text_of(flags.group(1)) == "⚠ Sähköposti palautui 3.12.2026"
