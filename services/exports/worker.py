@@ -5,7 +5,8 @@ finished) and pages the selection through contacts.export_page acting as the job
 data scope applies and every page is audited as theirs. A job whose worker died (a `running` job whose
 heartbeat is older than EXPORT_STALE_SECONDS) is published again by a timer and restarted from the start
 by the next worker; a job's message delivered twice is run once (claiming is one conditional UPDATE).
-Operations scale exports by running more `piiri run exports-worker` processes.
+Operations scale exports by running more `piiri run exports-worker` processes. M5: the "mailing flags"
+column is filled per page from the mailing service (mailing_flags.py).
 """
 
 import logging
@@ -20,7 +21,7 @@ from piiri.dead_letters import Unprocessable
 from piiri.errors import PiiriError
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
-from services.exports import failures, models, running, storage
+from services.exports import failures, mailing_flags, models, running, storage
 from services.exports.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, queue_job
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class ExportWorker:
     config = Config()
     # one page of PAGE_SIZE rows; EXPORT_RPC_TIMEOUT bounds every call (issue 11)
     contacts = RpcProxy("contacts", timeout_key="EXPORT_RPC_TIMEOUT", default=300)
+    # M5: the flags of a page's contacts for the "mailing flags" column (services/exports/mailing_flags.py)
+    mailing = RpcProxy("mailing")
     act_as = ActAs()
     outbox = Outbox("exports", models.outbox, channels=OUTBOX_CHANNELS)
 
@@ -85,6 +88,7 @@ class ExportWorker:
         contacts service reads it while the format writes this one."""
         columns = running.audit_columns(job, running.get_format(job["format"]))
         pending = {}
+        flagged = mailing_flags.wanted(columns)
 
         def ask(cursor):
             return self.contacts.export_page.call_async(
@@ -96,6 +100,8 @@ class ExportWorker:
             page = reply.result()  # ServiceUnavailable after EXPORT_RPC_TIMEOUT: the job fails, clearly
             if page.get("next_cursor"):
                 pending[page["next_cursor"]] = ask(page["next_cursor"])
+            if flagged:
+                mailing_flags.add_flags(page["items"], self.mailing.flags_of, job["language"])
             return page
 
         return fetch_page

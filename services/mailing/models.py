@@ -84,7 +84,7 @@ contact_flags = Table(
     Column("kind", Text, primary_key=True),
     Column("email", Text, nullable=False),
     Column("list_id", UUID(as_uuid=True)),
-    Column("source", Text, nullable=False),  # webhook | reconcile
+    Column("source", Text, nullable=False),  # webhook | reconcile | smtp | dsn | report (the bounce policy)
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(f"kind IN {FLAG_KINDS}", name="contact_flags_kind"),
@@ -285,7 +285,8 @@ campaigns = Table(
 )
 
 # M1: who a campaign was sent to, frozen at send time, kept for ever. Personal data: erasure empties the
-# row (contact_id, email; erased_at set), so the campaign's count stays true.
+# row (contact_id, email; erased_at set), so the campaign's count stays true. M5: ``bounce`` (hard | soft)
+# and ``bounced_at`` when the campaign's report says the recipient's address bounced (the bounce policy).
 campaign_recipients = Table(
     "campaign_recipients",
     metadata,
@@ -296,6 +297,9 @@ campaign_recipients = Table(
     Column("list_id", UUID(as_uuid=True)),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("erased_at", DateTime(timezone=True)),
+    Column("bounce", Text),
+    Column("bounced_at", DateTime(timezone=True)),
+    CheckConstraint("bounce IN ('hard', 'soft')", name="campaign_recipients_bounce"),
     Index("campaign_recipients_campaign", "campaign_id"),
     Index("campaign_recipients_contact", "contact_id"),
 )

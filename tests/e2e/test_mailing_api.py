@@ -1,7 +1,8 @@
 """M1, M2, M4, M5 end to end through /api/v1: a mailing list defined, its consent-gated audience with the
 reasons of the left-out, a full sync to the Campaign Monitor emulator run by a mailing worker, its counts and
 refused rows, the webhook (403 for an unknown secret, 400 for a malformed body, a confirmed unsubscribe
-flags the contact), the flags, errors as codes, 403 without mail.send, and the OpenAPI description; a
+flags the contact), the flags and their warning on the contact list, contact page, group members
+and duplicates (M5), errors as codes, 403 without mail.send, and the OpenAPI description; a
 template and a campaign through the API (M2, M1, M4)."""
 
 import json
@@ -134,6 +135,21 @@ def test_m1_m5_a_mailing_list_through_the_api(mailing_system):
     assert answer.status_code == 200 and answer.json() == {"flagged": 1, "ignored": 0}, answer.text
     flags = api.get("/api/v1/mailing-flags", params={"ids": f"{yes},{no}"}).json()
     assert list(flags) == [yes] and flags[yes][0]["kind"] == "unsubscribed"
+    # M5 flags everywhere: the warning with its reason and day beside the flagged contact (and no one else)
+    # on the contact list, the contact page and the group's member list, one look-up per page
+    web, _ = web_login(system, "admin", ADMIN_PASSWORD)
+    for path in ("/contacts", f"/contacts/{yes}", f"/groups/{group['id']}", "/contacts?q=kylla"):
+        page = web.get(system.base_url + path)
+        assert page.status_code == 200, path
+        assert page.text.count('data-mailing-flag="unsubscribed"') == 1, path
+        assert "Peruutti tilauksen 1.12.2026" in page.text, path
+    assert "data-mailing-flag" not in web.get(f"{system.base_url}/contacts/{no}").text
+    twin = person(api, "Kyllä", "kylla@example.fi", consent=False)  # a duplicate of the flagged one
+    assert api.post("/api/v1/duplicates/scan").status_code == 200
+    duplicates = web.get(system.base_url + "/duplicates").text
+    assert twin in duplicates and duplicates.count('data-mailing-flag="unsubscribed"') == 1
+    compared = web.get(f"{system.base_url}/compare", params={"ids": f"{yes},{twin}"}).text
+    assert compared.count('data-mailing-flag="unsubscribed"') == 1
 
     # mail.send is needed; the read-only role does not have it
     system.create_user("lukija", ADMIN_PASSWORD, role="read_only")

@@ -3,8 +3,8 @@ createsend client) and the gateway (Campaign Monitor fetches a campaign's conten
 a template refused with its line and field, then saved; a campaign for a list, previewed for a contact
 (an audited read), tested (16 addresses and a bad one refused by name; Campaign Monitor failing is a clear
 error and a retry works), sent once however often it is asked (the audience synced first, the ledger
-frozen, in the access report, its reads audited, emptied by erasure), its report pulled on demand; and a
-scheduled campaign unscheduled."""
+frozen, in the access report, its reads audited, emptied by erasure), its report pulled on demand, its
+bounces flagging by the M5 bounce policy; and a scheduled campaign unscheduled."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -211,6 +211,24 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         assert (report["recipients"], report["opened_unique"], report["opened_total"]) == (1, 1, 2)
         assert report["links"] == [{"url": "https://example.fi/liity", "clicks": 1, "unique": 1}]
         assert report["bounced_hard"] == report["spam"] == 0
+
+        # M5 bounce policy: a soft bounce is noted on the ledger but flags no one until the contact has
+        # soft bounced in MAILING_SOFT_BOUNCE_LIMIT (3) campaigns; a hard bounce flags at once, audited
+        bounce = {"email": "anna@example.fi", "extra": {"BounceType": "Soft"}}
+        control(emulator, f"/campaigns/{cm_id}/bounces", bounce)
+        assert mailing.refresh_campaign_report(campaign["id"])["report"]["bounced_soft"] == 1
+        assert mailing.flags_of([anna["id"]]) == {}
+        control(emulator, f"/campaigns/{cm_id}/bounces", {**bounce, "extra": {"BounceType": "Hard"}})
+        mailing.refresh_campaign_report(campaign["id"])
+        mailing.refresh_campaign_report(campaign["id"])  # pulled again: still one flag
+        flags = mailing.flags_of([anna["id"]])
+        assert [flag["kind"] for flag in flags[anna["id"]]] == ["bounced"]
+        assert wait_for(
+            lambda: "mailing.contact_bounced" in [a for a, _ in audit_actions(engines, anna["id"])], 15
+        )
+        with engines["mailing"].connect() as conn:
+            noted = conn.execute(text("SELECT bounce FROM campaign_recipients")).scalars().all()
+        assert noted == ["hard"]
 
         # G4: erasure empties her ledger row; the campaign's count stays
         contacts.request_erasure(anna["id"], "pyyntö")

@@ -298,3 +298,43 @@ def test_i2_no_export_without_its_audit_record(world, vhost):
             cluster, cluster.exports.start_export({"format": "csv", "selection": {"kind": "search"}})["id"]
         )
         assert again["status"] == "done" and again["rows_written"] == again["rows_total"], again
+
+
+def test_m5_the_mailing_flags_column_names_the_bounced_and_unsubscribed(world, run_services, engines):
+    """M5 flags everywhere, in exports: the "mailing flags" column says why and since when a contact gets
+    no mail, asked from the mailing service per page as the job's actor; the others' cells are empty."""
+    from services.mailing.service import MailingService
+
+    run_services(MailingService)
+    anna, cecilia = world["people"]["Anna"], world["people"]["Cecilia"]
+    with engines["mailing"].begin() as conn:
+        for contact_id, kind, day in (
+            (anna, "bounced", "2026-12-03"),
+            (cecilia, "unsubscribed", "2026-11-30"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO contact_flags (contact_id, kind, email, source, occurred_at)"
+                    " VALUES (:id, :kind, 'x@example.org', 'webhook', :day)"
+                ),
+                {"id": contact_id, "kind": kind, "day": f"{day} 12:00+00"},
+            )
+    with world["rpc"](ADMIN) as cluster:
+        job = cluster.exports.start_export(
+            {
+                "format": "csv",
+                "selection": {"kind": "search", "query": "exporttest"},
+                "columns": ["display_name", "mailing_flags"],
+                "language": "fi",
+            }
+        )
+        done = wait_job(cluster, job["id"])
+        assert done["status"] == "done", done["error"]
+        body = download(cluster, done).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[0] == ["Nimi", "Postituksen estot"]
+    assert rows[1:] == [
+        ["Anna Exporttest", "Sähköposti palautui 3.12.2026"],
+        ["Bertil Exporttest", ""],
+        ["Cecilia Exporttest", "Peruutti tilauksen 30.11.2026"],
+    ]

@@ -98,6 +98,9 @@ STANDARD_COLUMNS = {
     "active_statuses": ("Voimassa olevat tilat", "Gällande statusar", "Active statuses", "list"),
     "organisation": ("Organisaatio", "Organisation", "Organisation", "text"),
     "id": ("Tunniste", "Id", "Id", "text"),
+    # M5: bounce and unsubscribe flags, filled by the exports worker from the mailing service
+    # (services/exports/mailing_flags.py), not a field of the contacts service's rows
+    "mailing_flags": ("Postituksen estot", "Utskicksspärrar", "Mailing flags", "text"),
 }
 DEFAULT_COLUMNS = ("display_name", "email", "phone", "street", "postal_code", "city")
 CUSTOM_PREFIX = "custom."

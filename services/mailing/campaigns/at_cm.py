@@ -17,6 +17,7 @@ from piiri.errors import ServiceUnavailable, ValidationFailed
 from services.mailing import campaign_monitor
 from services.mailing.campaigns import rules, storage
 from services.mailing.contract import errors
+from services.mailing.flags import rules as flag_rules
 from services.mailing.mail_templates import rules as template_rules
 
 DUPLICATE_NAME = 303
@@ -115,9 +116,16 @@ def _pages(account, read):
 
 
 def report(account, campaign):
+    """M4: the campaign's figures at Campaign Monitor (report_and_bounces without the bounces)."""
+    return report_and_bounces(account, campaign)[0]
+
+
+def report_and_bounces(account, campaign):
     """M4: the campaign's figures at Campaign Monitor: recipients, opens (unique, total), clicks (total,
     unique per link), unsubscribes, bounces (hard, soft), spam complaints. Opens and clicks are tracked
-    by Campaign Monitor only for subscribers whose ConsentToTrack is yes."""
+    by Campaign Monitor only for subscribers whose ConsentToTrack is yes. And (M5, the bounce policy of
+    flags/bounces.py) each recipient's bounce: [(e-mail, "hard" | "soft", when)], kept out of the figures
+    (they are stored on the campaign; the bounces name people)."""
     cm = account.campaigns(campaign["cm_campaign_id"])
     summary = account.call(cm.summary)
     clicks = Counter()
@@ -125,10 +133,16 @@ def report(account, campaign):
     for row in _pages(account, cm.clicks):
         clicks[row.URL] += 1
         clickers.setdefault(row.URL, set()).add(str(row.EmailAddress).lower())
-    bounces = Counter(
-        str(getattr(row, "BounceType", "") or "Soft").lower() for row in _pages(account, cm.bounces)
-    )
-    return {
+    bounced = [
+        (
+            str(row.EmailAddress),
+            flag_rules.bounce_kind(getattr(row, "BounceType", None)),
+            flag_rules.event_time(getattr(row, "Date", None)),
+        )
+        for row in _pages(account, cm.bounces)
+    ]
+    bounces = Counter(kind for _, kind, _ in bounced)
+    figures = {
         "recipients": summary.Recipients,
         "opened_unique": summary.UniqueOpened,
         "opened_total": summary.TotalOpened,
@@ -143,3 +157,4 @@ def report(account, campaign):
         "spam": summary.SpamComplaints,
         "web_version_url": getattr(summary, "WebVersionURL", None),
     }
+    return figures, bounced

@@ -20,6 +20,8 @@ from services.mailing import campaign_monitor
 from services.mailing.campaigns import at_cm, rules, storage
 from services.mailing.contract import MAIL_SEND, Campaign, errors
 from services.mailing.core import MailingCore
+from services.mailing.flags import bounces
+from services.mailing.flags import rules as flag_rules
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules as template_rules
 from services.mailing.mail_templates import storage as template_storage
@@ -283,9 +285,12 @@ class CampaignsRpc(MailingCore):
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
         with at_cm.answered_plainly():
-            figures = at_cm.report(account, row)
+            figures, bounced = at_cm.report_and_bounces(account, row)
+        limit = flag_rules.soft_bounce_limit(self.config)
         with self.db.transaction() as session:
             row = storage.update_campaign(session, row["id"], {"report": figures, "report_at": func.now()})
+            bounces.apply_bounces(session, self.audit, self.outbox, row["id"], bounced, limit)  # M5
+        self.outbox.flush()
         return campaign_view(row)
 
     def _campaign(self, session, campaign_id, for_update=False):

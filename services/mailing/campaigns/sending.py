@@ -11,7 +11,8 @@
 
 M4: ``refresh_reports`` (its own timer) pulls the report of each campaign sent in the last
 MAILING_REPORT_DAYS days again when it is older than MAILING_REPORT_SECONDS (the page's button pulls it at
-once); Campaign Monitor down: tried at the next turn.
+once); Campaign Monitor down: tried at the next turn. M5: the report's bounces flag their contacts by the
+bounce policy (flags/bounces.py).
 
 Campaign Monitor down, 429 or 5xx: the campaign keeps its state with the error noted and is tried again
 after MAILING_CAMPAIGN_RETRY_SECONDS. A retry never sends twice: the ledger is frozen once, and Campaign
@@ -29,6 +30,8 @@ from services.mailing import campaign_monitor
 from services.mailing.campaign_monitor import CampaignMonitorDown
 from services.mailing.campaigns import at_cm, storage
 from services.mailing.contract import errors
+from services.mailing.flags import bounces
+from services.mailing.flags import rules as flag_rules
 from services.mailing.lists.storage import parse_id
 from services.mailing.sync import storage as sync_storage
 
@@ -45,6 +48,7 @@ class Dispatcher:
         self.outbox = worker.outbox
         self.retry_seconds = int(self.config.get("MAILING_CAMPAIGN_RETRY_SECONDS", 10))
         self.max_attempts = int(self.config.get("MAILING_MAX_ATTEMPTS", 5))
+        self.soft_limit = flag_rules.soft_bounce_limit(self.config)  # M5 bounce policy
 
     def tick(self):
         with self.db.transaction() as session:
@@ -70,8 +74,10 @@ class Dispatcher:
         for campaign_id in due:
             with self.db.transaction() as session:
                 campaign = storage.get_campaign(session, campaign_id)
+            bounced = []
             try:
-                values = {"report": at_cm.report(account, campaign), "report_at": func.now()}
+                figures, bounced = at_cm.report_and_bounces(account, campaign)
+                values = {"report": figures, "report_at": func.now()}
             except CampaignMonitorDown as exc:
                 log.warning("mailing: the reports wait for Campaign Monitor: %s", exc.details)
                 return
@@ -80,6 +86,8 @@ class Dispatcher:
                 values = {"report_at": func.now()}
             with self.db.transaction() as session:
                 storage.update_campaign(session, campaign_id, values)
+                bounces.apply_bounces(session, self.audit, self.outbox, campaign_id, bounced, self.soft_limit)
+            self.outbox.flush()
 
     def _note(self, campaign_id, exc, status):
         with self.db.transaction() as session:

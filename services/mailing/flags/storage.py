@@ -2,11 +2,11 @@
 
 import uuid
 
-from sqlalchemy import any_, bindparam, delete, select
+from sqlalchemy import any_, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.mailing.models import contact_flags, list_members
+from services.mailing.models import campaign_recipients, contact_flags, list_members
 
 
 def set_flag(session, contact_id, kind, email, list_id, source, occurred_at):
@@ -54,3 +54,33 @@ def flagged_members(session, list_id, kind, limit):
 
 def delete_flags_of(session, contact_id):
     return session.execute(delete(contact_flags).where(contact_flags.c.contact_id == contact_id)).rowcount
+
+
+def mark_bounce(session, campaign_id, email, kind, occurred_at):
+    """Note a recipient's bounce on the campaign's ledger (M5 bounce policy): once per campaign and
+    address, a hard bounce over a soft one. [(contact_id, list_id)] of the rows newly marked (none when
+    the report had it already, or the person was erased)."""
+    ledger = campaign_recipients.c
+    statement = (
+        update(campaign_recipients)
+        .where(
+            ledger.campaign_id == campaign_id,
+            func.lower(ledger.email) == email.lower(),
+            ledger.contact_id.is_not(None),
+            or_(ledger.bounce.is_(None), ledger.bounce == "soft")
+            if kind == "hard"
+            else ledger.bounce.is_(None),
+        )
+        .values(bounce=kind, bounced_at=occurred_at)
+        .returning(ledger.contact_id, ledger.list_id)
+    )
+    return [(row.contact_id, row.list_id) for row in session.execute(statement)]
+
+
+def soft_bounces(session, contact_id):
+    """In how many campaigns the contact's address bounced softly."""
+    ledger = campaign_recipients.c
+    query = select(func.count(func.distinct(ledger.campaign_id))).where(
+        ledger.contact_id == contact_id, ledger.bounce == "soft"
+    )
+    return session.execute(query).scalar_one()

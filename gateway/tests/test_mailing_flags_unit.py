@@ -1,0 +1,142 @@
+"""M5 "flags everywhere": the warning mark of a bounced or unsubscribed contact (templates/_list.html
+mailing_flags) and the page's one look-up of the flags (gateway/mailing/flags_web.py), which never fails a
+page: a user without contacts.view, no ids, or a mailing service that does not answer gives no flags."""
+
+import re
+
+import pytest
+
+from gateway.i18n import Translator
+from gateway.mailing import flags_web
+from gateway.selection import list_sorting
+from gateway.tests.test_web_unit import CONTACT, page_context
+from gateway.web_helpers import environment, format_date, render_html
+from piiri.errors import ServiceUnavailable
+
+BOUNCED = {"kind": "bounced", "since": "2026-12-03T10:15:00+00:00", "list_id": "l1"}
+UNSUBSCRIBED = {"kind": "unsubscribed", "since": "2026-11-30T23:30:00+00:00", "list_id": "l1"}
+
+
+def marks(flags, language="fi"):
+    template = environment().from_string(
+        '{% from "_list.html" import mailing_flags with context %}{{ mailing_flags(t, flags) }}'
+    )
+    t = Translator(language)
+    return template.render(t=t, date=lambda value: format_date(value, language), flags=flags)
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "bounced", "unsubscribed"),
+    [
+        ("fi", "⚠ Sähköposti palautui 3.12.2026", "⚠ Peruutti tilauksen 1.12.2026"),
+        ("sv", "⚠ E-posten studsade 3.12.2026", "⚠ Avslutade prenumerationen 1.12.2026"),
+        ("en", "⚠ E-mail bounced", "⚠ Unsubscribed"),
+    ],
+)
+def test_m5_the_mark_says_the_reason_and_the_day_in_words(language, bounced, unsubscribed):
+    html = marks([BOUNCED, UNSUBSCRIBED], language)
+    assert text_of(html).startswith(bounced) and unsubscribed in text_of(html)
+    # the symbol is hidden from screen readers (the words say it) and each mark explains itself on hover
+    assert html.count('<span class="mailing-flag-symbol" aria-hidden="true">⚠</span>') == 2
+    assert 'data-mailing-flag="bounced"' in html and 'data-mailing-flag="unsubscribed"' in html
+    assert len(re.findall(r'class="mailing-flag" [^>]*title="[^"]{10,}"', html)) == 2
+
+
+def test_m5_no_flags_no_mark():
+    assert marks(None).strip() == "" and marks([]).strip() == ""
+
+
+class FakeGateway:
+    def __init__(self, answer=None, error=None):
+        self.answer, self.error, self.calls = answer, error, []
+
+    def call(self, service, method, *args, timeout=None):
+        self.calls.append((service, method, args, timeout))
+        if self.error:
+            raise self.error
+        return self.answer
+
+
+class Principal:
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    def can(self, permission):
+        return permission in self.allowed
+
+
+def test_m5_one_look_up_per_page_with_a_short_deadline():
+    gateway = FakeGateway({"c1": [BOUNCED]})
+    lookup = flags_web.mailing_flags_lookup(gateway, None, Principal({"contacts.view"}))["mailing_flags_of"]
+    assert lookup(["c1", "c2", "c1", None]) == {"c1": [BOUNCED]}
+    assert gateway.calls == [("mailing", "flags_of", (["c1", "c2"],), flags_web.FLAGS_TIMEOUT)]
+    assert flags_web.FLAGS_TIMEOUT <= 3
+
+
+def test_m5_the_page_renders_without_flags_when_mailing_does_not_answer_or_may_not_be_asked():
+    down = FakeGateway(error=ServiceUnavailable("The mailing service did not answer in 2 s."))
+    assert (
+        flags_web.mailing_flags_lookup(down, None, Principal({"contacts.view"}))["mailing_flags_of"](["c1"])
+        == {}
+    )
+    unasked = FakeGateway({"c1": [BOUNCED]})
+    assert flags_web.mailing_flags_lookup(unasked, None, Principal(set()))["mailing_flags_of"](["c1"]) == {}
+    assert flags_web.mailing_flags_lookup(unasked, None, None)["mailing_flags_of"](["c1"]) == {}
+    assert (
+        flags_web.mailing_flags_lookup(unasked, None, Principal({"contacts.view"}))["mailing_flags_of"]([])
+        == {}
+    )
+    assert unasked.calls == []
+
+
+def test_m5_the_contact_list_and_the_contact_page_show_the_warning():
+    asked = []
+
+    def mailing_flags_of(ids):
+        asked.append(list(ids))
+        return {CONTACT["id"]: [BOUNCED]}
+
+    summary = {
+        key: CONTACT[key] for key in ("id", "kind", "display_name", "email", "phone", "city", "birth_date")
+    }
+    other = {**summary, "id": "11111111-2222-3333-4444-555555555555", "email": "toinen@example.fi"}
+    listing = render_html(
+        "contacts.html",
+        "fi",
+        **page_context(),
+        mailing_flags_of=mailing_flags_of,
+        query="",
+        filters={},
+        items=[summary, other],
+        fuzzy=False,
+        next_url=None,
+        first_url=None,
+        sort=None,
+        direction="asc",
+        sorting=list_sorting("/contacts", {}, None, "asc"),
+        search="",
+        bulk_limit=10_000,
+    )
+    assert asked == [[CONTACT["id"], other["id"]]]  # once for the page
+    rows = re.findall(r"<tr>(.*?)</tr>", listing, re.S)[1:]
+    assert "Sähköposti palautui 3.12.2026" in text_of(rows[0]) and "mailing-flag" not in rows[1]
+    page = render_html(
+        "contact.html",
+        "fi",
+        **page_context(),
+        mailing_flags_of=mailing_flags_of,
+        contact=CONTACT,
+        trail_failed=False,
+        older_url=None,
+        trail=[],
+    )
+    # beside the e-mail, in the contact's quick links
+    reach = re.search(r'<ul class="quick-links" id="contact-reach">(.*?)</ul>', page, re.S).group(1)
+    flags = re.search(
+        r'id="summary-email".*?<li class="quick-flags" id="contact-mailing-flags">(.*?)</li>', reach, re.S
+    )
+    assert flags and text_of(flags.group(1)) == "⚠ Sähköposti palautui 3.12.2026"
