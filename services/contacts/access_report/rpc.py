@@ -7,14 +7,13 @@ gateway passes the file on unchanged (issue 11 item 2).
 import base64
 import time
 
-import eventlet
 from eventlet import tpool
 from nameko.dependency_providers import Config
-from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, rpc
 
 from piiri import erasure as protocol
 from piiri.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
+from piiri.rpc import DeadlineMethodProxy
 from services.contacts.access_report import pdf, report
 from services.contacts.access_report.contract import FORMATS
 from services.contacts.core import ContactsCore
@@ -94,16 +93,7 @@ class AccessReportRpc(ContactsCore):
             if service == "contacts":
                 return getattr(self, method)(contact_id)
             remaining = max(deadline - time.monotonic(), 0.1)
-            try:
-                with eventlet.Timeout(remaining):
-                    return getattr(getattr(self, PROXIES[service]), method).call_async(contact_id).result()
-            except eventlet.Timeout:
-                raise ServiceUnavailable(
-                    f"The {service} service did not answer in {seconds:g} s.", {"service": service}
-                ) from None
-            except UnknownService:  # its queue is not there: it has never run on this broker
-                raise ServiceUnavailable(
-                    f"The {service} service is not running.", {"service": service}
-                ) from None
+            proxy = getattr(getattr(self, PROXIES[service]), method)
+            return DeadlineMethodProxy(proxy, service, remaining)(contact_id)
 
         return call
