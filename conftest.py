@@ -266,11 +266,14 @@ class SharedRunner:
         return list(self.runner.containers) if self.runner is not None else []
 
     def forget_cached_answers(self):
-        """Per-process state the services keep between requests: the gateway's /health answer."""
+        """Per-process state the services keep between requests: the gateway's /health answer (its
+        HealthCache set up afresh)."""
+        from gateway.site.worker_health import HealthCache
+
         for container in self.containers:
             for extension in container.extensions:
-                if hasattr(extension, "computed_at") and hasattr(extension, "answer"):
-                    extension.answer = extension.computed_at = None
+                if isinstance(extension, HealthCache):
+                    extension.setup()
 
     def settle(self, amqp_uri, timeout=5.0):
         """After a test: what it queued is consumed and every worker it started has ended; True if so."""
