@@ -49,3 +49,13 @@ def test_m3_the_snippet_is_a_plain_form_posting_to_the_hosted_page():
     assert 'name="email"' in html and 'name="first_name"' in html and 'name="last_name"' in html
     assert f'name="{guard.HONEYPOT}"' in html and "<script" not in html and "Prenumerera" in html
     assert page_url("https://piiri.example", "tok", "en") == "https://piiri.example/subscribe/tok?lang=en"
+
+
+def test_m3_a_stamp_made_before_the_context_key_was_rotated_still_verifies():
+    stamp = guard.stamp(CONFIG, "tok", now=T0)
+    rotated = {**CONFIG, "CONTEXT_KEYS": "new-key,test-key"}
+    assert guard.verdict(rotated, "tok", posted(stamp), now=T0 + 5) == guard.HUMAN
+    assert guard.stamp(rotated, "tok", now=T0) != stamp  # the new key signs from now on
+    assert (
+        guard.verdict({**CONFIG, "CONTEXT_KEYS": "new-key"}, "tok", posted(stamp), now=T0 + 5) == guard.STALE
+    )
