@@ -154,6 +154,18 @@ def test_m3_an_existing_contact_is_matched_expired_links_and_personal_data(syste
     assert [(item["status"], item["email"], item["list_name"]) for item in held] == [
         ("pending", "pia@example.fi", "Tiedote")
     ]
+
+    def read_audited():  # the read of the pending subscription is audited, counted in its part
+        with engines["audit"].connect() as conn:
+            return conn.execute(
+                text(
+                    "SELECT details->>'mailing_subscriptions' FROM audit_events"
+                    " WHERE action = 'mailing.personal_data_read' AND :id = ANY(subject_ids)"
+                ),
+                {"id": other["id"]},
+            ).scalars().all() == ["1"]
+
+    assert wait_for(read_audited, 20)
     confirmed_held = staff.mailing.personal_data(known["id"])["sections"]["mailing_subscriptions"]
     assert [item["status"] for item in confirmed_held] == ["confirmed"]
 
