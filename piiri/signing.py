@@ -44,6 +44,17 @@ def context_keys(config: Mapping[str, object] | None = None) -> list[str]:
     return keys
 
 
+def keyed_digests(config: Mapping[str, object] | None, text: str, length: int = 32) -> list[str]:
+    """HMAC-SHA256 of ``text`` (hex, ``length`` characters) under each configured key, the first key's
+    first: a value to keep or sign without keeping the value itself (make one with ``[0]``; check one
+    against all, so that a value made before a key was rotated still verifies). Put the purpose in
+    ``text`` ("subscribe:ip:...") so that two uses never share a digest."""
+    return [
+        hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()[:length]
+        for key in context_keys(config)
+    ]
+
+
 def _digest(key: str, actor: object, request_id: object) -> str:
     message = f"{actor or ''}\n{request_id or ''}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

@@ -127,6 +127,33 @@ def einvoice_settings(operator):
     return {"BILLING_EINVOICE_URL": operator.url, "BILLING_EINVOICE_KEY": EINVOICE_KEY}
 
 
+@pytest.fixture
+def smtp():
+    """The project's SMTP emulator (emulators/smtp/) on a free port; its ``mailbox`` holds what arrived."""
+    from emulators.smtp.server import serve
+
+    running = serve()
+    yield running
+    running.stop()
+
+
+def subscribe_settings(smtp, engines, **extra):
+    """Subscription forms (M3) ready to test: the built-in processing purposes seeded (a list's purpose,
+    a confirmation's consent) and the configuration that sends the confirmation mails to ``smtp``, with a
+    one-second minimum fill time for the hosted page; ``extra`` adds or overrides settings."""
+    from tests.integration.test_data_protection import seed_purposes
+
+    seed_purposes(engines)
+    return {
+        "SMTP_HOST": smtp.host,
+        "SMTP_PORT": smtp.smtp_port,
+        "SMTP_FROM": "posti@piiri.example",
+        "SMTP_FROM_NAME": "Testiyhdistys ry",
+        "SUBSCRIBE_MIN_FILL_SECONDS": 1,
+        **extra,
+    }
+
+
 ADMIN_PASSWORD = "correct horse battery"
 BROKEN_POLICY = "piiri-audit-broken"
 

@@ -8,19 +8,10 @@ from gateway.http import http, json_response
 from gateway.openapi import api_operation
 from gateway.roles import MAIL_SEND
 from gateway.subscribe import schemas
-from gateway.subscribe.links import page_url, public_base, snippet
-from gateway.web_helpers import language_of
+from gateway.subscribe.links import with_addresses
 
 
 class SubscribeApiRoutes(GatewayCore):
-    def subscription_settings(self, request, form):
-        base = public_base(self.config, request)
-        return {
-            **form,
-            "url": page_url(base, form["token"]),
-            "snippet": snippet(base, form["token"], language_of(request)),
-        }
-
     @api_operation(
         (
             "M3: the list's subscription form (made the first time: off), its hosted page's URL (the share "
@@ -35,7 +26,7 @@ class SubscribeApiRoutes(GatewayCore):
     def api_subscription_form(self, request, list_id):
         self.api_principal(request, MAIL_SEND)
         form = self.call("mailing", "subscription_form", list_id)
-        return json_response(self.subscription_settings(request, form))
+        return json_response(with_addresses(self.config, request, form))
 
     @api_operation(
         (
@@ -52,4 +43,4 @@ class SubscribeApiRoutes(GatewayCore):
     def api_subscription_form_update(self, request, list_id):
         self.api_principal(request, MAIL_SEND)
         form = self.call("mailing", "update_subscription_form", list_id, json_body(request))
-        return json_response(self.subscription_settings(request, form))
+        return json_response(with_addresses(self.config, request, form))

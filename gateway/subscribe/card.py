@@ -2,19 +2,12 @@
 function (Area.template_extras): only the list's page calls it, which asks the mailing service for the
 form (made the first time: off) and gives the hosted page's address (the share link) and the snippet."""
 
-from gateway.subscribe.links import page_url, public_base, snippet
-from gateway.web_helpers import language_of
+from gateway.subscribe.links import with_addresses
 
 
 def subscription_card_extra(gateway, request, principal):
     def subscription_card(list_id):
         form = gateway.call("mailing", "subscription_form", str(list_id))
-        base = public_base(gateway.config, request)
-        language = language_of(request)
-        return {
-            **form,
-            "url": page_url(base, form["token"]),
-            "snippet": snippet(base, form["token"], language),
-        }
+        return with_addresses(gateway.config, request, form)
 
     return {"subscription_card": subscription_card}

@@ -4,11 +4,10 @@ timestamp the page puts in the form (HMAC with the context key: a bot cannot for
 rate limits per client address and per e-mail address are the mailing service's (shared by every
 gateway). What a form post is: ``verdict``. Pure, no I/O."""
 
-import hashlib
 import hmac
 import time
 
-from piiri.signing import context_keys
+from piiri.signing import keyed_digests
 
 HONEYPOT = "website"  # the field bots fill
 STAMP = "ts"
@@ -20,15 +19,15 @@ BOT = "bot"  # answered like a person, nothing done
 STALE = "stale"  # no valid stamp (the embedded snippet, an old page): the hosted page asks again
 
 
-def _signature(config, token, issued):
-    key = context_keys(config)[0].encode()
-    return hmac.new(key, f"subscribe:{token}:{issued}".encode(), hashlib.sha256).hexdigest()[:32]
+def _signatures(config, token, issued):
+    """The stamp's signature under each configured key (the first signs; every one verifies)."""
+    return keyed_digests(config, f"subscribe:{token}:{issued}")
 
 
 def stamp(config, token, now=None):
     """The form's signed timestamp for the list's ``token``: "<unix seconds>.<signature>"."""
     issued = int(now if now is not None else time.time())
-    return f"{issued}.{_signature(config, token, issued)}"
+    return f"{issued}.{_signatures(config, token, issued)[0]}"
 
 
 def stamp_age(config, token, value, now=None):
@@ -36,8 +35,7 @@ def stamp_age(config, token, value, now=None):
     issued, _, signature = str(value or "").partition(".")
     if not issued.isdigit() or not signature:
         return None
-    expected = _signature(config, token, int(issued))
-    if not hmac.compare_digest(signature, expected):
+    if not any(hmac.compare_digest(signature, known) for known in _signatures(config, token, int(issued))):
         return None
     return (now if now is not None else time.time()) - int(issued)
 

@@ -8,11 +8,23 @@ forged Host header can never put another site into a confirmation mail)."""
 from markupsafe import escape
 
 from gateway.subscribe.guard import HONEYPOT
+from gateway.web_helpers import language_of
 
 
 def public_base(config, request):
     configured = str(config.get("PUBLIC_URL") or "").strip()
     return (configured or request.host_url).rstrip("/")
+
+
+def with_addresses(config, request, form):
+    """A list's form as staff get it (the API and the card on the list's page): the mailing service's
+    SubscriptionForm with its hosted page's ``url`` (the share link) and the ``snippet`` to embed."""
+    base = public_base(config, request)
+    return {
+        **form,
+        "url": page_url(base, form["token"]),
+        "snippet": snippet(base, form["token"], language_of(request)),
+    }
 
 
 def page_url(base, token, language=None):

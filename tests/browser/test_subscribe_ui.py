@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from emulators.smtp.server import serve
 from services.mailing.worker import MailingWorker
 from tests.browser.axe import assert_accessible
 from tests.browser.test_web_ui import log_in
-from tests.conftest import ADMIN_PASSWORD, start_system
+from tests.conftest import ADMIN_PASSWORD, start_system, subscribe_settings
 from tests.events import wait_for
 
 pytestmark = pytest.mark.browser
@@ -25,24 +24,8 @@ LINK = re.compile(r"https?://[^/\s]+(/subscribe/\S+/confirm/\S+)")
 
 
 @pytest.fixture
-def smtp():
-    running = serve()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def system(run_services, config, clean_databases, smtp):
-    from tests.integration.test_data_protection import seed_purposes
-
-    seed_purposes(clean_databases)
-    settings = {
-        "SMTP_HOST": smtp.host,
-        "SMTP_PORT": smtp.smtp_port,
-        "SMTP_FROM": "posti@piiri.example",
-        "SMTP_FROM_NAME": "Testiyhdistys ry",
-        "SUBSCRIBE_MIN_FILL_SECONDS": 1,
-    }
+    settings = subscribe_settings(smtp, clean_databases)
     started = start_system(run_services, config, clean_databases, extra_config=settings)
     run_services(MailingWorker, extra_config=settings)
     return started

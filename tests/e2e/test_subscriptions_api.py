@@ -10,19 +10,11 @@ import time
 import pytest
 import requests
 
-from emulators.smtp.server import serve
-from tests.conftest import ADMIN_PASSWORD, System
+from tests.conftest import ADMIN_PASSWORD, System, subscribe_settings
 from tests.events import wait_for
 
 STAMP = re.compile(r'name="ts" value="([^"]+)"')
 LINK = re.compile(r"https?://[^/\s]+(/subscribe/\S+/confirm/[^\s?]+)\?lang=fi")
-
-
-@pytest.fixture
-def smtp():
-    running = serve()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
@@ -32,16 +24,8 @@ def subscribe_system(run_services, config, clean_databases, smtp):
     from services.contacts.service import ContactsService
     from services.mailing.service import MailingService
     from services.mailing.worker import MailingWorker
-    from tests.integration.test_data_protection import seed_purposes
 
-    seed_purposes(clean_databases)
-    settings = {
-        "SMTP_HOST": smtp.host,
-        "SMTP_PORT": smtp.smtp_port,
-        "SMTP_FROM": "posti@piiri.example",
-        "SUBSCRIBE_MIN_FILL_SECONDS": 1,
-        "GDPR_SERVICES": "contacts,audit,mailing",
-    }
+    settings = subscribe_settings(smtp, clean_databases, GDPR_SERVICES="contacts,audit,mailing")
     run_services(
         ContactsService, AuditService, MailingService, MailingWorker, GatewayService, extra_config=settings
     )

@@ -21,8 +21,8 @@ from services.contacts.service import ContactsService
 from services.mailing.service import MailingService
 from services.mailing.subscriptions import storage as subscriptions_storage
 from services.mailing.worker import MailingWorker
+from tests.conftest import subscribe_settings
 from tests.events import wait_for
-from tests.integration.test_data_protection import seed_purposes
 
 MAILER = make_actor(
     "subscription-mailer",
@@ -41,14 +41,7 @@ def smtp():
 
 @pytest.fixture
 def system(run_services, rpc, engines, smtp):
-    seed_purposes(engines)
-    settings = {
-        "SMTP_HOST": smtp.host,
-        "SMTP_PORT": smtp.smtp_port,
-        "SMTP_FROM": "posti@piiri.example",
-        "SMTP_FROM_NAME": "Testiyhdistys ry",
-        "GDPR_SERVICES": "contacts,audit,mailing",
-    }
+    settings = subscribe_settings(smtp, engines, GDPR_SERVICES="contacts,audit,mailing")
     run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
     with rpc(MAILER) as staff, rpc(SYSTEM) as public:
         yield staff, public
@@ -161,6 +154,18 @@ def test_m3_an_existing_contact_is_matched_expired_links_and_personal_data(syste
     assert [(item["status"], item["email"], item["list_name"]) for item in held] == [
         ("pending", "pia@example.fi", "Tiedote")
     ]
+
+    def read_audited():  # the read of the pending subscription is audited, counted in its part
+        with engines["audit"].connect() as conn:
+            return conn.execute(
+                text(
+                    "SELECT details->>'mailing_subscriptions' FROM audit_events"
+                    " WHERE action = 'mailing.personal_data_read' AND :id = ANY(subject_ids)"
+                ),
+                {"id": other["id"]},
+            ).scalars().all() == ["1"]
+
+    assert wait_for(read_audited, 20)
     confirmed_held = staff.mailing.personal_data(known["id"])["sections"]["mailing_subscriptions"]
     assert [item["status"] for item in confirmed_held] == ["confirmed"]
 
@@ -235,14 +240,7 @@ def test_m3_erasure_deletes_confirmed_and_pending_subscriptions_and_empties_thei
 
 @pytest.fixture
 def strict_limits(run_services, rpc, engines, smtp):
-    seed_purposes(engines)
-    settings = {
-        "SMTP_HOST": smtp.host,
-        "SMTP_PORT": smtp.smtp_port,
-        "SMTP_FROM": "posti@piiri.example",
-        "SUBSCRIBE_IP_PER_HOUR": 2,
-        "SUBSCRIBE_EMAIL_PER_HOUR": 2,
-    }
+    settings = subscribe_settings(smtp, engines, SUBSCRIBE_IP_PER_HOUR=2, SUBSCRIBE_EMAIL_PER_HOUR=2)
     run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
     with rpc(MAILER) as staff, rpc(SYSTEM) as public:
         yield staff, public

@@ -99,13 +99,15 @@ class SubscriptionsRpc(MailingCore):
         return mailing_list, form
 
     def _form_view(self, session, mailing_list, form):
+        versions = storage.versions_of(session, form["list_id"])
+        current = [item["texts"] for item in versions if item["version"] == form["consent_version"]]
         return FORM.dump(
             {
                 **form,
                 "list_name": mailing_list["name"],
                 "source_kind": mailing_list["source_kind"],
-                "consent_texts": storage.texts_of(session, form["list_id"], form["consent_version"]),
-                "versions": storage.versions_of(session, form["list_id"]),
+                "consent_texts": dict(current[0]) if current else {},
+                "versions": versions,
                 "counts": storage.counts(session, form["list_id"]),
             }
         )

@@ -3,7 +3,6 @@ rate limits' keyed digests and decisions, checking a submission and a form's set
 consent text of a language, and the confirmation mail's words. No I/O."""
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,7 +10,7 @@ from datetime import timedelta
 from marshmallow import ValidationError
 
 from piiri.errors import ValidationFailed
-from piiri.signing import context_keys
+from piiri.signing import keyed_digests
 from services.mailing.contract import subscriptions as contract
 from services.mailing.subscriptions.words import CONFIRM_MAIL, DEFAULT_CONSENT
 
@@ -75,8 +74,7 @@ def link_state(row, now):
 
 def digest(config, kind, value):
     """A keyed digest of a client address or an e-mail address (the rate limits keep no value)."""
-    key = context_keys(config)[0].encode()
-    return hmac.new(key, f"subscribe:{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_digests(config, f"subscribe:{kind}:{value}")[0]
 
 
 def normal_email(value):
