@@ -25,6 +25,7 @@ from services.mailing.flags import rules as flag_rules
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules as template_rules
 from services.mailing.mail_templates import storage as template_storage
+from services.mailing.mail_templates.preview import preview
 from services.mailing.sync import storage as sync_storage
 from services.mailing.sync.queue import queue_run
 
@@ -117,12 +118,7 @@ class CampaignsRpc(MailingCore):
         self.db.session.rollback()
         if contact_id is not None and parse_id(contact_id) is None:
             raise ValidationFailed(errors.CAMPAIGN_INVALID, {"contact_id": [errors.CAMPAIGN_INVALID]})
-        if contact_id is None:
-            context = template_rules.MERGE_FIELDS
-        else:
-            context = template_rules.contact_context(self.contacts.get_contact(str(contact_id)))
-        rendered = template_rules.render(row["template"], context)
-        return {"subject": rendered.subject, "html": rendered.html, "text": rendered.text}
+        return preview(self.contacts, row["template"], contact_id)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def campaign_content(self, campaign_id, secret, kind):
