@@ -97,11 +97,7 @@ def reports_due(session, every_seconds, days, limit=10):
 def freeze_recipients(session, campaign_id, list_ids):
     """Record who the campaign goes to: the active members of its lists as synced, each address once
     (its first list), as Campaign Monitor sends it. Returns the count; a second call records nothing."""
-    done = session.execute(
-        select(func.count())
-        .select_from(campaign_recipients)
-        .where(campaign_recipients.c.campaign_id == campaign_id)
-    ).scalar_one()
+    done = _recipient_count(session, campaign_id)
     if done:
         return done
     keys = [uuid.UUID(str(value)) for value in list_ids]
