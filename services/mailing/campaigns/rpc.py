@@ -26,6 +26,7 @@ from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules as template_rules
 from services.mailing.mail_templates import storage as template_storage
 from services.mailing.mail_templates.preview import preview
+from services.mailing.storage import plain
 from services.mailing.sync import storage as sync_storage
 from services.mailing.sync.queue import queue_run
 
@@ -42,17 +43,6 @@ def campaign_view(row):
             "list_ids": [str(item) for item in row["list_ids"]],
         }
     )
-
-
-def plain(row):
-    return {
-        key: value.isoformat()
-        if hasattr(value, "isoformat")
-        else str(value)
-        if key.endswith("_id") and value
-        else value
-        for key, value in row.items()
-    }
 
 
 class CampaignsRpc(MailingCore):
@@ -255,21 +245,7 @@ class CampaignsRpc(MailingCore):
             self.audit.read(
                 actor, "mailing.campaign_recipients_read", "contact", [key], fields=["mailing_campaigns"]
             )
-        return {
-            "items": [
-                plain(
-                    {
-                        "campaign_id": row["campaign_id"],
-                        "name": row["name"],
-                        "subject": row["template"]["subject"],
-                        "email": row["email"],
-                        "list_id": row["list_id"],
-                        "sent_at": row["recorded_at"],
-                    }
-                )
-                for row in rows
-            ]
-        }
+        return {"items": [plain(row) for row in rows]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def refresh_campaign_report(self, campaign_id):
