@@ -210,6 +210,9 @@ class CampaignsWebRoutes(GatewayCore):
         lists = {item["id"]: item["name"] for item in self.call("mailing", "list_lists", True)["items"]}
         form, pick_errors, picks = person_picker.resolve(self, request.args)
         contact_id = form.get("contact_id") or ""
+        pick = picks.get("contact_id") or {"id": contact_id}
+        if not pick_errors and person_picker.unnamed(pick):  # ?contact_id= or a typed id: show the name
+            pick, pick_errors = person_picker.named(self, contact_id, "contact_id")
         errors = list(errors)
         if pick_errors:
             t = Translator(language_of(request))
@@ -223,7 +226,7 @@ class CampaignsWebRoutes(GatewayCore):
             campaign=campaign,
             list_names=[lists.get(key, key) for key in campaign["list_ids"]],
             contact_id=contact_id,
-            pick=picks.get("contact_id") or {},
+            pick=pick,
             errors=errors,
             notice=notice or request.args.get("notice"),
             addresses=request.form.get("addresses", "") if request.method == "POST" else "",

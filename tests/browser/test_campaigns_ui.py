@@ -130,8 +130,12 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.wait_for_selector("#preview-phone")
     source = browser.evaluate("document.querySelector('#preview-phone').getAttribute('src')")
     assert source.endswith(f"/preview?contact_id={kerttu}")
+    picked = "document.querySelector('#mc-contact').value"
+    assert browser.evaluate(picked) == "Kerttu Kokous"  # the person's name, not the id typed
     screens(browser, "campaign")
     campaign_page = browser.path
+    browser.open(campaign_page.split("?")[0] + f"?contact_id={kerttu}")  # a link (or the page's refresh)
+    assert browser.evaluate(picked) == "Kerttu Kokous"
     browser.open(source)
     assert "Hei Kerttu!" in browser.text()
     browser.open(campaign_page)
