@@ -21,6 +21,7 @@ from gateway.roles import MAIL_SEND
 from gateway.web_helpers import html_response, language_of, require_csrf, see_other, web_page
 from piiri import clock
 from piiri.errors import Conflict, NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from services.mailing.contract import MERGE_FIELDS
 
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https:; "
@@ -96,7 +97,6 @@ class CampaignsWebRoutes(GatewayCore):
         )
 
     def web_template_form(self, request, principal, template=None, form=None, errors=(), status=200):
-        merge_fields = self.call("mailing", "list_templates")["merge_fields"]
         return self.web_render(
             request,
             principal,
@@ -104,7 +104,7 @@ class CampaignsWebRoutes(GatewayCore):
             status=status,
             mail_template=template,
             form=form or template or {"mjml": STARTER_MJML, "subject": "", "text": "Hei {{ first_name }}!\n"},
-            merge_fields=merge_fields,
+            merge_fields=MERGE_FIELDS,
             errors=list(errors),
             notice=request.args.get("notice"),
         )

@@ -7,7 +7,7 @@ from nameko.rpc import rpc
 from sqlalchemy import func
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound
-from services.mailing.contract import MAIL_SEND, MailTemplate, errors
+from services.mailing.contract import MAIL_SEND, MERGE_FIELDS, MailTemplate, errors
 from services.mailing.core import MailingCore
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules, storage
@@ -69,7 +69,7 @@ class TemplatesRpc(MailingCore):
         self.context.require(MAIL_SEND)
         rows = storage.all_templates(self.db.session)
         self.db.session.rollback()
-        return {"items": [template_view(row) for row in rows], "merge_fields": list(rules.MERGE_FIELDS)}
+        return {"items": [template_view(row) for row in rows], "merge_fields": list(MERGE_FIELDS)}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def check_template(self, data):
