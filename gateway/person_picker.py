@@ -8,13 +8,17 @@ the user wants (the page without JavaScript, or typing without choosing): empty 
 is taken as it is, other text is looked up with the contact list's search (``search_contacts``: the
 caller's scope, audited as one ``contact.listed`` read, as the header's suggestions are) and taken when it
 finds one person, or one whose name is the text exactly; else the form comes back with a clear error.
+
+An id given without the person's name shown (a link's ``?contact_id=``, an id typed in the box) can be
+``named``: the box then shows the person's name, read with ``get_contact`` (an audited read in the
+caller's scope), instead of the raw id.
 """
 
 import uuid
 
 from werkzeug.datastructures import MultiDict
 
-from piiri.errors import coded
+from piiri.errors import NotFound, PermissionDenied, coded
 
 TEXT, SHOWN = "person_text.", "person_shown."
 LOOKUP_LIMIT = 5
@@ -69,6 +73,29 @@ def _looked_up(gateway, text, errors, target):
     errors[target] = [coded(MANY_FOUND if items else NONE_FOUND, text=text)]
     # the text goes to the service as the value: refused there too, so nothing is written
     return {"id": text, "text": text, "shown": ""}
+
+
+def unnamed(pick):
+    """True when the picker's state has an id but shows no name for it (nothing, or an id)."""
+    shown = (pick or {}).get("shown") or ""
+    return bool((pick or {}).get("id")) and (not shown or _an_id(shown) is not None)
+
+
+def named(gateway, person_id, target):
+    """(the picker's state, {target: error entry}) for an id shown by its person's name: read with
+    contacts.get_contact (an audited read in the caller's scope). No such person: the none-found error
+    naming the id; a caller who may not see them: the id as it is."""
+    given = _an_id(person_id or "")
+    try:
+        person = gateway.call("contacts", "get_contact", given) if given else None
+    except PermissionDenied:
+        return {"id": given, "text": given, "shown": given}, {}
+    except NotFound:
+        person = None
+    if person is None:
+        return {"id": "", "text": person_id, "shown": ""}, {target: [coded(NONE_FOUND, text=person_id)]}
+    name = person.get("display_name") or given
+    return {"id": given, "text": name, "shown": name}, {}
 
 
 def with_pick_errors(details, errors):

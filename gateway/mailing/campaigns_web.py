@@ -21,6 +21,7 @@ from gateway.roles import MAIL_SEND
 from gateway.web_helpers import html_response, language_of, require_csrf, see_other, web_page
 from piiri import clock
 from piiri.errors import Conflict, NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from services.mailing.contract import MERGE_FIELDS
 
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; font-src https:; "
@@ -96,7 +97,6 @@ class CampaignsWebRoutes(GatewayCore):
         )
 
     def web_template_form(self, request, principal, template=None, form=None, errors=(), status=200):
-        merge_fields = self.call("mailing", "list_templates")["merge_fields"]
         return self.web_render(
             request,
             principal,
@@ -104,7 +104,7 @@ class CampaignsWebRoutes(GatewayCore):
             status=status,
             mail_template=template,
             form=form or template or {"mjml": STARTER_MJML, "subject": "", "text": "Hei {{ first_name }}!\n"},
-            merge_fields=merge_fields,
+            merge_fields=MERGE_FIELDS,
             errors=list(errors),
             notice=request.args.get("notice"),
         )
@@ -210,6 +210,9 @@ class CampaignsWebRoutes(GatewayCore):
         lists = {item["id"]: item["name"] for item in self.call("mailing", "list_lists", True)["items"]}
         form, pick_errors, picks = person_picker.resolve(self, request.args)
         contact_id = form.get("contact_id") or ""
+        pick = picks.get("contact_id") or {"id": contact_id}
+        if not pick_errors and person_picker.unnamed(pick):  # ?contact_id= or a typed id: show the name
+            pick, pick_errors = person_picker.named(self, contact_id, "contact_id")
         errors = list(errors)
         if pick_errors:
             t = Translator(language_of(request))
@@ -223,7 +226,7 @@ class CampaignsWebRoutes(GatewayCore):
             campaign=campaign,
             list_names=[lists.get(key, key) for key in campaign["list_ids"]],
             contact_id=contact_id,
-            pick=picks.get("contact_id") or {},
+            pick=pick,
             errors=errors,
             notice=notice or request.args.get("notice"),
             addresses=request.form.get("addresses", "") if request.method == "POST" else "",

@@ -5,6 +5,7 @@ is a clear error naming the text, and the text goes on so that nothing is writte
 from werkzeug.datastructures import ImmutableMultiDict
 
 from gateway import person_picker
+from piiri.errors import NotFound, PermissionDenied, coded
 
 SAARA = {"id": "8c4e1f2a-1111-4222-8333-944455556666", "display_name": "Saara Kummikallio"}
 SAMI = {"id": "9d5f2a3b-2222-4333-9444-a55566667777", "display_name": "Sami Kumpulainen"}
@@ -63,3 +64,44 @@ def test_issue13_nobody_or_several_found_is_a_clear_error_and_nothing_is_chosen(
     assert errors["custom.kummi"][0]["code"] == "picker.person_many"
     details = person_picker.with_pick_errors({"custom.kummi": ["cf.err_contact"], "email": ["x"]}, errors)
     assert details["custom.kummi"][0]["code"] == "picker.person_many" and details["email"] == ["x"]
+
+
+class Contacts:
+    """get_contact of the contacts service: the people it knows, else NotFound (or PermissionDenied)."""
+
+    def __init__(self, people, refuse=False):
+        self.people, self.refuse, self.calls = {p["id"]: p for p in people}, refuse, []
+
+    def call(self, service, method, *args, **kwargs):
+        self.calls.append((service, method, args))
+        if self.refuse:
+            raise PermissionDenied("contacts.view")
+        if args[0] not in self.people:
+            raise NotFound("no such contact")
+        return self.people[args[0]]
+
+
+def test_an_id_given_without_a_name_is_shown_by_the_persons_name():
+    """A link's ?contact_id= (no text, no name shown) or a typed id: the box shows the person's name, read
+    with the audited get_contact; a chosen person already shown by name is not read again."""
+    assert person_picker.unnamed({"id": SAARA["id"]})
+    assert person_picker.unnamed({"id": SAARA["id"], "text": SAARA["id"], "shown": SAARA["id"].upper()})
+    assert not person_picker.unnamed({"id": SAARA["id"], "text": "x", "shown": "Saara Kummikallio"})
+    assert not person_picker.unnamed({"id": "", "text": "", "shown": ""})
+    gateway = Contacts([SAARA])
+    pick, errors = person_picker.named(gateway, SAARA["id"].upper(), "contact_id")
+    assert errors == {} and pick == {
+        "id": SAARA["id"],
+        "text": SAARA["display_name"],
+        "shown": SAARA["display_name"],
+    }
+    assert gateway.calls == [("contacts", "get_contact", (SAARA["id"],))]
+
+
+def test_an_id_of_nobody_is_the_none_found_error_and_an_unreadable_one_stays_an_id():
+    for given in (SAMI["id"], "not-an-id"):
+        pick, errors = person_picker.named(Contacts([SAARA]), given, "contact_id")
+        assert pick == {"id": "", "text": given, "shown": ""}
+        assert errors == {"contact_id": [coded(person_picker.NONE_FOUND, text=given)]}
+    pick, errors = person_picker.named(Contacts([SAARA], refuse=True), SAARA["id"], "contact_id")
+    assert errors == {} and pick == {"id": SAARA["id"], "text": SAARA["id"], "shown": SAARA["id"]}

@@ -57,20 +57,11 @@ def held(session, contact_id):
         mail_messages.c.bounced_at,
         mail_messages.c.failed_at,
     ).where(mail_messages.c.contact_id == contact_id)
-    received = [
-        {
-            "campaign_id": str(row["campaign_id"]),
-            "name": row["name"],
-            "subject": row["template"]["subject"],
-            "email": row["email"],
-            "list_id": str(row["list_id"]) if row["list_id"] else None,
-            "sent_at": row["recorded_at"].isoformat(),
-        }
-        for row in campaign_storage.campaigns_of_contact(session, contact_id)
-    ]
     return {
         "mailing_lists": [plain(row) for row in _dicts(session.execute(lists))],
-        "mailing_campaigns": received,
+        "mailing_campaigns": [
+            plain(row) for row in campaign_storage.campaigns_of_contact(session, contact_id)
+        ],
         "mailing_mails": [
             plain(row) for row in _dicts(session.execute(sent.order_by(mail_messages.c.queued_at)))
         ],

@@ -130,8 +130,12 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.wait_for_selector("#preview-phone")
     source = browser.evaluate("document.querySelector('#preview-phone').getAttribute('src')")
     assert source.endswith(f"/preview?contact_id={kerttu}")
+    picked = "document.querySelector('#mc-contact').value"
+    assert browser.evaluate(picked) == "Kerttu Kokous"  # the person's name, not the id typed
     screens(browser, "campaign")
     campaign_page = browser.path
+    browser.open(campaign_page.split("?")[0] + f"?contact_id={kerttu}")  # a link (or the page's refresh)
+    assert browser.evaluate(picked) == "Kerttu Kokous"
     browser.open(source)
     assert "Hei Kerttu!" in browser.text()
     browser.open(campaign_page)
@@ -147,6 +151,10 @@ def test_m2_m1_write_a_template_make_a_campaign_preview_it_for_a_person_and_send
     browser.check("#mc-confirm")
     browser.click("#mc-send")
     assert browser.text("#mc-notice") == "Kampanja lähetetään, kun listat on synkronoitu."
+    browser.open(campaign_page.split("?")[0] + f"?contact_id={kerttu}")  # followed while it syncs
+    refresh = browser.evaluate("document.querySelector('meta[http-equiv=refresh]')?.content || ''")
+    if refresh:  # syncing or handing over: the refresh keeps the person's name
+        assert "person_shown.contact_id=Kerttu+Kokous" in refresh
     for _ in range(100):
         browser.reload()
         if browser.text("#mc-status").startswith("Lähetetty"):

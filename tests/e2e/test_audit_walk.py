@@ -181,7 +181,8 @@ ROUTE_AUDIT = {
     "GET /mailing/campaigns": (NO_PERSONAL_DATA, "campaigns, and the templates and lists to choose"),
     "GET /mailing/campaigns/<campaign_id>": (
         NO_PERSONAL_DATA,
-        "a campaign's details and report; its preview for a person is the preview document's read",
+        "a campaign's details and report; its preview for a person is the preview document's read (opened "
+        "with ?contact_id=, the picker shows their name: contacts.get_contact's audited read)",
     ),
     "GET /mailing/campaigns/<campaign_id>/preview": (PERSONAL, "rendered for a contact: their name"),
     "GET /mailing/campaigns/<campaign_id>/recipients": (PERSONAL, "the ledger: who it was sent to"),

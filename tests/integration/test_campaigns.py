@@ -197,6 +197,12 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         assert [(item["campaign_id"], item["name"]) for item in timeline] == [(campaign["id"], "Joulukirje")]
         held = mailing.personal_data(anna["id"])["sections"]["mailing_campaigns"]
         assert [(item["name"], item["email"]) for item in held] == [("Joulukirje", "anna@example.fi")]
+        assert held == timeline  # the timeline and the access report show the same rows
+        assert (timeline[0]["subject"], timeline[0]["list_id"]) == (
+            "Hyvää joulua, {{ first_name }}",
+            mailing_list["id"],
+        )
+        assert timeline[0]["sent_at"].startswith(sent["sent_at"][:10])
         assert mailing.contact_campaigns(bertta["id"])["items"] == []
 
         # M4: the report pulled from Campaign Monitor on demand

@@ -115,11 +115,6 @@ def _pages(account, read):
             return
 
 
-def report(account, campaign):
-    """M4: the campaign's figures at Campaign Monitor (report_and_bounces without the bounces)."""
-    return report_and_bounces(account, campaign)[0]
-
-
 def report_and_bounces(account, campaign):
     """M4: the campaign's figures at Campaign Monitor: recipients, opens (unique, total), clicks (total,
     unique per link), unsubscribes, bounces (hard, soft), spam complaints. Opens and clicks are tracked

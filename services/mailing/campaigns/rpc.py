@@ -25,6 +25,8 @@ from services.mailing.flags import rules as flag_rules
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules as template_rules
 from services.mailing.mail_templates import storage as template_storage
+from services.mailing.mail_templates.preview import preview
+from services.mailing.storage import plain
 from services.mailing.sync import storage as sync_storage
 from services.mailing.sync.queue import queue_run
 
@@ -41,17 +43,6 @@ def campaign_view(row):
             "list_ids": [str(item) for item in row["list_ids"]],
         }
     )
-
-
-def plain(row):
-    return {
-        key: value.isoformat()
-        if hasattr(value, "isoformat")
-        else str(value)
-        if key.endswith("_id") and value
-        else value
-        for key, value in row.items()
-    }
 
 
 class CampaignsRpc(MailingCore):
@@ -117,12 +108,7 @@ class CampaignsRpc(MailingCore):
         self.db.session.rollback()
         if contact_id is not None and parse_id(contact_id) is None:
             raise ValidationFailed(errors.CAMPAIGN_INVALID, {"contact_id": [errors.CAMPAIGN_INVALID]})
-        if contact_id is None:
-            context = template_rules.MERGE_FIELDS
-        else:
-            context = template_rules.contact_context(self.contacts.get_contact(str(contact_id)))
-        rendered = template_rules.render(row["template"], context)
-        return {"subject": rendered.subject, "html": rendered.html, "text": rendered.text}
+        return preview(self.contacts, row["template"], contact_id)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def campaign_content(self, campaign_id, secret, kind):
@@ -259,21 +245,7 @@ class CampaignsRpc(MailingCore):
             self.audit.read(
                 actor, "mailing.campaign_recipients_read", "contact", [key], fields=["mailing_campaigns"]
             )
-        return {
-            "items": [
-                plain(
-                    {
-                        "campaign_id": row["campaign_id"],
-                        "name": row["name"],
-                        "subject": row["template"]["subject"],
-                        "email": row["email"],
-                        "list_id": row["list_id"],
-                        "sent_at": row["recorded_at"],
-                    }
-                )
-                for row in rows
-            ]
-        }
+        return {"items": [plain(row) for row in rows]}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def refresh_campaign_report(self, campaign_id):

@@ -97,11 +97,7 @@ def reports_due(session, every_seconds, days, limit=10):
 def freeze_recipients(session, campaign_id, list_ids):
     """Record who the campaign goes to: the active members of its lists as synced, each address once
     (its first list), as Campaign Monitor sends it. Returns the count; a second call records nothing."""
-    done = session.execute(
-        select(func.count())
-        .select_from(campaign_recipients)
-        .where(campaign_recipients.c.campaign_id == campaign_id)
-    ).scalar_one()
+    done = _recipient_count(session, campaign_id)
     if done:
         return done
     keys = [uuid.UUID(str(value)) for value in list_ids]
@@ -143,15 +139,16 @@ def recipients_of(session, campaign_id, limit, offset=0):
 
 
 def campaigns_of_contact(session, contact_id):
-    """The campaigns sent to the contact (the ledger), newest first."""
+    """The campaigns sent to the contact (the ledger), newest first: {campaign_id, name, subject, email,
+    list_id, sent_at} (their mailing timeline, and their part of the access report)."""
     query = (
         select(
             campaign_recipients.c.campaign_id,
             campaigns.c.name,
-            campaigns.c.template,
+            campaigns.c.template["subject"].astext.label("subject"),
             campaign_recipients.c.email,
             campaign_recipients.c.list_id,
-            campaign_recipients.c.recorded_at,
+            campaign_recipients.c.recorded_at.label("sent_at"),
         )
         .join(campaigns, campaigns.c.id == campaign_recipients.c.campaign_id)
         .where(campaign_recipients.c.contact_id == contact_id)

@@ -28,6 +28,8 @@ CM_DATE_MIN: Final = "1900-01-01"
 CM_DATE_MAX: Final = "2076-06-06"
 CM_IMPORT_MAX: Final = 1000
 CM_PREVIEW_MAX: Final = 15  # addresses of a test send (Campaign Monitor's send_preview)
+# The merge fields a mail template (M2) may use, in the order the template form lists them.
+MERGE_FIELDS: Final = ("first_name", "last_name", "full_name", "email")
 CAMPAIGN_STATUSES: Final = ("draft", "syncing", "dispatching", "scheduled", "sent", "failed")
 
 

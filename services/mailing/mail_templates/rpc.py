@@ -7,20 +7,17 @@ from nameko.rpc import rpc
 from sqlalchemy import func
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound
-from services.mailing.contract import MAIL_SEND, MailTemplate, errors
+from services.mailing.contract import MAIL_SEND, MERGE_FIELDS, MailTemplate, errors
 from services.mailing.core import MailingCore
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules, storage
+from services.mailing.mail_templates.preview import preview, rendered_view
 
 TEMPLATE = MailTemplate()
 
 
 def template_view(row):
     return TEMPLATE.dump(row)
-
-
-def rendered_view(rendered):
-    return {"subject": rendered.subject, "html": rendered.html, "text": rendered.text}
 
 
 class TemplatesRpc(MailingCore):
@@ -72,7 +69,7 @@ class TemplatesRpc(MailingCore):
         self.context.require(MAIL_SEND)
         rows = storage.all_templates(self.db.session)
         self.db.session.rollback()
-        return {"items": [template_view(row) for row in rows], "merge_fields": list(rules.MERGE_FIELDS)}
+        return {"items": [template_view(row) for row in rows], "merge_fields": list(MERGE_FIELDS)}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def check_template(self, data):
@@ -88,13 +85,7 @@ class TemplatesRpc(MailingCore):
         self.context.require(MAIL_SEND)
         row = self._template(self.db.session, template_id)
         self.db.session.rollback()
-        return rendered_view(rules.render(row, self.merge_values(contact_id)))
-
-    def merge_values(self, contact_id):
-        """The merge fields of a contact read in the caller's scope (contacts audits it), or the samples."""
-        if contact_id is None:
-            return rules.MERGE_FIELDS
-        return rules.contact_context(self.contacts.get_contact(str(contact_id)))
+        return preview(self.contacts, row, contact_id)
 
     def _template(self, session, template_id, for_update=False):
         key = parse_id(template_id)

@@ -28,7 +28,8 @@ from services.mailing.contract import BODY_MAX, NAME_MAX, SUBJECT_MAX, errors
 
 MJML_MAX = 100_000
 PARTS = ("subject", "mjml", "text")
-# The merge fields a template may use, with a sample value for checking and the test preview.
+# The merge fields a template may use (contract.MERGE_FIELDS, which the gateway's form lists), with a sample
+# value for checking and the test preview.
 MERGE_FIELDS = {
     "first_name": "Maija",
     "last_name": "Meikäläinen",

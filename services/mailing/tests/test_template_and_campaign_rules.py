@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from piiri.errors import ValidationFailed
+from services.mailing import contract
 from services.mailing.campaigns import rules as campaign_rules
 from services.mailing.mail_templates import rules
 
@@ -164,3 +165,9 @@ def test_m2_loops_calls_and_multiplication_are_refused_with_their_line():
     assert details["text"][0]["code"] == "mailing.template_render_failed"
     allowed = {**TEMPLATE, "text": "{% if first_name %}Hei {{ first_name|upper|truncate(20) }}{% endif %}"}
     assert rules.render(allowed, rules.MERGE_FIELDS).text == "Hei MAIJA"
+
+
+def test_m2_the_merge_fields_of_the_contract_are_those_the_rules_render_and_tag():
+    """The gateway's template form lists contract.MERGE_FIELDS: the same fields the rules have samples
+    and Campaign Monitor tags for, in the same order."""
+    assert tuple(rules.MERGE_FIELDS) == tuple(rules.CM_TAGS) == contract.MERGE_FIELDS
