@@ -244,6 +244,19 @@ def test_b4_a_reminder_einvoice_the_operator_did_not_take_is_tried_again_and_sho
         assert cluster.billing.retry_reminder_einvoices() == {"sent": 0, "failed": 0, "given_up": 0}
         assert wait_for(lambda: "reminder.einvoice_sent" in audit_actions(clean_databases, company), 20)
 
+    def einvoice_tries():  # the run's first try is audited as well as the retry (both left for the operator)
+        with clean_databases["audit"].connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT details->>'retry' FROM audit_events"
+                    " WHERE action = 'reminder.einvoice_sent' AND :id = ANY(subject_ids)"
+                ),
+                {"id": company},
+            )
+            return sorted(row[0] for row in rows)
+
+    assert wait_for(lambda: einvoice_tries() == ["false", "true"], 20)
+
 
 def test_b4_rate_table_access_report_and_erasure_of_reminders(run_services, rpc, clean_databases):
     run_services(ContactsService, AuditService, BillingService, BillingWorker, extra_config=BILLING)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from piiri import clock
 from services.billing.email_delivery import rules as email_rules
+from services.billing.invoices.views import PERSONAL_FIELDS
 from services.billing.reminders import delivery, document, retrying, rules, storage, views
 
 ZERO = Decimal("0.00")
@@ -130,7 +131,8 @@ def deliver_pending(db, settings, context, run_id):
     """Deliver the run's reminders not delivered yet (after a batch, and first thing on resume): each in
     the transaction that records it delivered (an e-mail delivery is stored in it), so a worker that dies
     delivers none twice. ``context``: {"config", "actor", "bounced": contact ids -> the flagged ones,
-    "email_queued": (session, invoice) -> None (the audit entry)}."""
+    "email_queued": (session, invoice) -> None (the audit entry), "einvoice_disclosed": (reminder, invoice,
+    transmission) -> None (the audit of an e-invoice's disclosure, einvoice_disclosure)}."""
     context = context or {}
     while True:
         waiting = storage.pending(db.session, run_id)
@@ -183,7 +185,35 @@ def made(reminder, invoice, settings, context):
         mail=lambda: email_rules.reminder_mail(
             reminder, invoice, settings, views.file_name(reminder, invoice)
         ),
+        disclose=(
+            (lambda transmission: disclosed(reminder, invoice, transmission))
+            if (disclosed := (context or {}).get("einvoice_disclosed"))
+            else None
+        ),
     )
+
+
+def einvoice_disclosure(audit, actor, retry=False):
+    """``(reminder, invoice, transmission) -> None``: the audit of a reminder e-invoice's disclosure of the
+    payer's data to the operator (``reminder.einvoice_sent``, confirmed before the message leaves), the
+    same for a run's first delivery (worker.py) and a later try (``retry``, retry_rpc.py)."""
+
+    def disclosed(reminder, invoice, transmission):
+        audit.read(
+            actor,
+            "reminder.einvoice_sent",
+            "contact",
+            views.subjects([invoice]),
+            (*PERSONAL_FIELDS, "delivery_address"),
+            {
+                "number": invoice["number"],
+                "level": reminder["level"],
+                "operator": transmission.get("to_intermediator"),
+                "retry": retry,
+            },
+        )
+
+    return disclosed
 
 
 def payer_of(reminder, invoice, flagged=frozenset()):
