@@ -20,7 +20,6 @@ from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import subjects
 
 STATUS_INTERVAL = 60  # seconds between looks at the sendings the operator has not settled yet
-ON_DEMAND_TIMEOUT = following.ON_DEMAND_TIMEOUT
 
 
 class EInvoicesRpc(BillingCore):
@@ -81,13 +80,10 @@ class EInvoicesRpc(BillingCore):
         key = invoice_storage.parse_id(invoice_id)
         session = self.db.session
         invoice = invoice_storage.get(session, key) if key else None
-        if invoice is None:
-            session.rollback()
-            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        waiting = storage.pending(session, key, limit=1)
         session.rollback()
-        if waiting:
-            self._settle(waiting, timeout=ON_DEMAND_TIMEOUT)
+        if invoice is None:
+            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        following.settle_invoice(self.db, self.config, key)
         rows = storage.of_invoice(self.db.session, key)
         self.db.session.rollback()
         self.audit.read(
@@ -108,7 +104,4 @@ class EInvoicesRpc(BillingCore):
         waiting = storage.pending(self.db.session)
         self.db.session.rollback()
         if waiting:
-            self._settle(waiting)
-
-    def _settle(self, waiting, timeout=None):
-        following.settle(self.db, self.config, waiting, timeout)
+            following.settle(self.db, self.config, waiting)
