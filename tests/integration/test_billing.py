@@ -128,6 +128,11 @@ def test_b1_b2_b3_single_invoice_pdf_finvoice_and_credit_note(billing, clean_dat
     note = billing.billing.credit_invoice(invoice["id"])
     assert note["kind"] == "credit_note" and note["number"] == 1001 and note["total"] == "-95.17"
     assert note["credited_invoice_id"] == invoice["id"]
+    note_pdf = base64.b64decode(billing.billing.invoice_pdf(note["id"])["data"])  # made on demand
+    assert (
+        f"Krediterar faktura {invoice['number']}"
+        in pypdf.PdfReader(io.BytesIO(note_pdf)).pages[0].extract_text()
+    )
     credited = billing.billing.get_invoice(invoice["id"])
     assert credited["status"] == "credited" and credited["open_amount"] == "0.00"  # nothing owed any more
     page = billing.billing.invoice_page(invoice["id"])  # the invoice page's one read (B1-B4)
