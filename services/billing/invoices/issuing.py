@@ -38,22 +38,19 @@ def issue(
     run_id=None,
 ):
     """Insert the invoice for the contact ``row`` (a contacts.payer_page row) with ``lines`` (already
-    priced); returns the invoice."""
-    number = storage.take_number(session, SERIES, settings.first_number)
-    values = _values(
+    priced); returns the invoice. A page of one (issue_many)."""
+    return issue_many(
         session,
         settings,
-        row,
+        [row],
         lines,
-        number,
         fee_type_id=fee_type_id,
         invoice_date=invoice_date,
         due_date=due_date,
-        delivery=delivery,
+        delivery_of=lambda _row: delivery,
         per_couple=per_couple,
         run_id=run_id,
-    )
-    return storage.insert_invoice(session, values, lines)
+    )[0]
 
 
 def issue_many(session, settings, rows, lines, *, fee_type_id, invoice_date, due_date, delivery_of, **more):

@@ -63,13 +63,8 @@ def payer_sequence(session, contact_id):
 
 
 def insert_invoice(session, values, lines):
-    row = session.execute(insert(invoices).values(**values).returning(*invoices.c)).mappings().one()
-    session.execute(
-        insert(invoice_lines),
-        [{"invoice_id": row["id"], **{k: v for k, v in line.items() if k != "split"}} for line in lines],
-    )
-    splits.insert_splits(session, row["id"], lines)  # the federation split, frozen with the invoice
-    return dict(row)
+    """One invoice (or credit note) with its lines and their federation split (frozen with it)."""
+    return insert_invoices(session, [values], lines)[0]
 
 
 def insert_invoices(session, values, lines):
