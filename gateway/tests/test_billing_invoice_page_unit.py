@@ -105,6 +105,7 @@ def test_b3_a_credited_invoice_and_a_credit_note_offer_no_sending():
         sending_refused="billing.einvoice_credit_note",
     )
     assert 'id="send-einvoice"' not in note
+    assert 'id="send-email"' not in note and 'id="einvoice-form"' not in note
     assert "Credit note 1000 is not sent by e-mail or as an e-invoice." in words(note)
     open_one = page()
     assert 'id="send-email"' in open_one and 'id="einvoice-form"' in open_one

@@ -168,6 +168,10 @@ class BillingWorker:
                 "actor": Actor.from_header(run["actor"]),
                 "bounced": self._bounced,
                 "email_queued": self._email_queued(Actor.from_header(run["actor"])),
+                # B4: a reminder e-invoice discloses the payer's data to the operator: audited first
+                "einvoice_disclosed": reminder_running.einvoice_disclosure(
+                    self.audit, Actor.from_header(run["actor"])
+                ),
             }
             reminder_running.run(self.db, self.settings, run, self._fetch_payers, context, self._beat(run_id))
         except reminder_rules.MissingRate:

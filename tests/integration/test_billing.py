@@ -128,6 +128,11 @@ def test_b1_b2_b3_single_invoice_pdf_finvoice_and_credit_note(billing, clean_dat
     note = billing.billing.credit_invoice(invoice["id"])
     assert note["kind"] == "credit_note" and note["number"] == 1001 and note["total"] == "-95.17"
     assert note["credited_invoice_id"] == invoice["id"]
+    note_pdf = base64.b64decode(billing.billing.invoice_pdf(note["id"])["data"])  # made on demand
+    assert (
+        f"Krediterar faktura {invoice['number']}"
+        in pypdf.PdfReader(io.BytesIO(note_pdf)).pages[0].extract_text()
+    )
     credited = billing.billing.get_invoice(invoice["id"])
     assert credited["status"] == "credited" and credited["open_amount"] == "0.00"  # nothing owed any more
     page = billing.billing.invoice_page(invoice["id"])  # the invoice page's one read (B1-B4)
@@ -455,3 +460,25 @@ def test_g3_g4_invoices_in_the_access_report_and_pseudonymised_by_erasure(billin
         stored += " ".join(conn.execute(text("SELECT t::text FROM outbox t")).scalars())
     for value in ("Poistuva", "poistuva@example.fi", who):
         assert value not in stored
+
+
+def test_b1_payer_references_number_a_pages_new_payers_once_and_count_each_invoice(clean_databases):
+    """B1, the "payer" reference scheme (BILLING_REFERENCE_SCHEME=payer): a page's payers are looked up
+    together (invoices.storage.payer_sequences), with the numbers and sequences one-by-one issuing gives:
+    a new payer gets the next payer number, each invoice the payer's next sequence, even twice on a page."""
+    import uuid
+
+    from services.billing.invoices import storage as invoice_storage
+
+    anna, bertil = uuid.uuid4(), uuid.uuid4()
+    db = WorkerDatabase(clean_databases["billing"])
+    try:
+        with db.transaction() as session:
+            assert invoice_storage.payer_sequences(session, [anna]) == [(1, 1)]
+        with db.transaction() as session:
+            found = invoice_storage.payer_sequences(session, [bertil, anna, bertil])
+            assert found == [(2, 1), (1, 2), (2, 2)]
+        with db.transaction() as session:
+            assert invoice_storage.payer_sequences(session, [anna, bertil]) == [(1, 3), (2, 3)]
+    finally:
+        db.close()

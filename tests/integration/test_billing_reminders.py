@@ -244,6 +244,19 @@ def test_b4_a_reminder_einvoice_the_operator_did_not_take_is_tried_again_and_sho
         assert cluster.billing.retry_reminder_einvoices() == {"sent": 0, "failed": 0, "given_up": 0}
         assert wait_for(lambda: "reminder.einvoice_sent" in audit_actions(clean_databases, company), 20)
 
+    def einvoice_tries():  # the run's first try is audited as well as the retry (both left for the operator)
+        with clean_databases["audit"].connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT details->>'retry' FROM audit_events"
+                    " WHERE action = 'reminder.einvoice_sent' AND :id = ANY(subject_ids)"
+                ),
+                {"id": company},
+            )
+            return sorted(row[0] for row in rows)
+
+    assert wait_for(lambda: einvoice_tries() == ["false", "true"], 20)
+
 
 def test_b4_rate_table_access_report_and_erasure_of_reminders(run_services, rpc, clean_databases):
     run_services(ContactsService, AuditService, BillingService, BillingWorker, extra_config=BILLING)
@@ -296,3 +309,37 @@ def invoice_key(invoice):
     import uuid
 
     return uuid.UUID(invoice["contact_id"])
+
+
+def test_b4_while_the_operator_is_away_a_runs_other_reminder_einvoices_wait_for_their_retry(
+    run_services, rpc, clean_databases, einvoice_operator
+):
+    """B4: once the operator did not take a reminder's e-invoice, the run offers it no more of them (each
+    would wait for the operator's timeout and disclose the payer's data in vain): they are failed with a
+    next try, unaudited (nothing left), and the retries send them all."""
+    config = {**BILLING, **einvoice_settings(einvoice_operator), "BILLING_REMINDER_RETRY_SECONDS": "0"}
+    run_services(ContactsService, AuditService, BillingService, BillingWorker, extra_config=config)
+    with rpc(TREASURER) as cluster:
+        cover_rates(cluster.billing)
+        companies, invoices = [], []
+        for name in ("Verkko Oy", "Toinen Oy"):
+            company = cluster.contacts.create_contact(
+                {"kind": "organisation", "organisation_name": name, **ADDRESS}
+            )
+            invoice = overdue(cluster, company["id"])
+            assert cluster.billing.send_einvoice(invoice["id"], TO_COMPANY)["status"] == "accepted"
+            companies.append(company["id"])
+            invoices.append(invoice)
+        einvoice_operator.mailbox.unavailable = 1  # away for the first reminder's post only
+        done = wait_done(cluster, cluster.billing.start_reminder_run({"reminder_date": on(21)})["id"])
+        assert done["reminders_created"] == 2, done
+        assert einvoice_operator.mailbox.unavailable == 0 and len(einvoice_operator.mailbox.messages) == 2
+        for invoice in invoices:
+            failed = cluster.billing.invoice_reminders(invoice["id"])["items"][0]
+            assert (failed["delivery_status"], failed["delivery_detail"]) == (
+                "failed",
+                "billing.einvoice_operator_unavailable",
+            )
+            assert failed["next_attempt_at"]
+        assert cluster.billing.retry_reminder_einvoices() == {"sent": 2, "failed": 0, "given_up": 0}
+        assert len(einvoice_operator.mailbox.messages) == 4  # the invoices and their reminders, once each

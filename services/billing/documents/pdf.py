@@ -19,6 +19,8 @@ from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
 from services.billing.references import rules as references
 
+MARGIN = 20 * mm
+
 
 def _euros(amount, language):
     text = money.text(Decimal(amount))
@@ -43,17 +45,29 @@ def barcode_of(invoice, settings):
     )
 
 
-def render(invoice, lines, settings, credited_number=None):
-    regular, bold = fonts()
-    language = invoice["language"]
-    words = texts(language)
+def start(title):
+    """(the output, the page) of a new A4 document titled ``title`` with the invoice fonts seeded (the
+    invoice and the reminder PDF)."""
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=A4, invariant=1)
-    seed(page)  # the same font subsets as the invoices before: made once (documents/fonts.py)
-    page.setTitle(f"{words[invoice['kind']]} {invoice['number']}")
-    width, height = A4
-    left, right = 20 * mm, width - 20 * mm
+    seed(page)  # the same font subsets as the documents before: made once (documents/fonts.py)
+    page.setTitle(title)
+    return out, page
 
+
+def finish(out, page):
+    """The document's bytes."""
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def head(page, settings, invoice, words, heading, facts):
+    """The top of the invoice and the reminder PDF: the payee with their address and business ID, the
+    document's ``heading``, the payer's name and address, and the ``facts`` column [(label, value)]."""
+    regular, bold = fonts()
+    width, height = A4
+    left, right = MARGIN, width - MARGIN
     page.setFont(bold, 12)
     page.drawString(left, height - 20 * mm, settings.payee_name)
     page.setFont(regular, 9)
@@ -66,18 +80,34 @@ def render(invoice, lines, settings, credited_number=None):
             page.drawString(left, y, text)
             y -= 4.5 * mm
     page.setFont(bold, 16)
-    page.drawRightString(right, height - 20 * mm, words[invoice["kind"]])
+    page.drawRightString(right, height - 20 * mm, heading)
 
     y = height - 45 * mm
     page.setFont(regular, 10)
     for text in [
         invoice["payer_name"],
         invoice.get("street"),
-        " ".join(p for p in (invoice.get("postal_code"), invoice.get("city")) if p),
+        " ".join(part for part in (invoice.get("postal_code"), invoice.get("city")) if part),
     ]:
         if text:
             page.drawString(left, y, text)
             y -= 5 * mm
+
+    y = height - 45 * mm
+    for label, value in facts:
+        page.setFont(regular, 9)
+        page.drawString(width / 2 + 5 * mm, y, label)
+        page.setFont(bold, 9)
+        page.drawRightString(right, y, value)
+        y -= 5 * mm
+
+
+def render(invoice, lines, settings, credited_number=None):
+    regular, bold = fonts()
+    language = invoice["language"]
+    words = texts(language)
+    width, height = A4
+    left, right = MARGIN, width - MARGIN
 
     facts = [
         (words["number"], str(invoice["number"])),
@@ -91,13 +121,8 @@ def render(invoice, lines, settings, credited_number=None):
         ]
     elif credited_number is not None:
         facts.append(("", words["credits"].format(number=credited_number)))
-    y = height - 45 * mm
-    for label, value in facts:
-        page.setFont(regular, 9)
-        page.drawString(width / 2 + 5 * mm, y, label)
-        page.setFont(bold, 9)
-        page.drawRightString(right, y, value)
-        y -= 5 * mm
+    out, page = start(f"{words[invoice['kind']]} {invoice['number']}")
+    head(page, settings, invoice, words, words[invoice["kind"]], facts)
 
     y = height - 90 * mm
     columns = [
@@ -148,9 +173,7 @@ def render(invoice, lines, settings, credited_number=None):
     digits = barcode_of(invoice, settings)
     if digits:
         _payment_part(page, invoice, settings, digits, words, language, regular, bold, left, right)
-    page.showPage()
-    page.save()
-    return out.getvalue()
+    return finish(out, page)
 
 
 def _payment_part(page, invoice, settings, digits, words, language, regular, bold, left, right):

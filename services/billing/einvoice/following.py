@@ -32,6 +32,15 @@ def settle(db, config, waiting, timeout=None):
                 storage.set_outcome(session, row["id"], answer["status"], answer.get("reason"))
 
 
+def settle_invoice(db, config, invoice_id):
+    """Before the invoice's sendings are shown (its sendings' read, the invoice page): its pending sending,
+    if any, brought up to date with the operator, waiting at most ON_DEMAND_TIMEOUT."""
+    waiting = storage.pending(db.session, invoice_id, limit=1)
+    db.session.rollback()
+    if waiting:
+        settle(db, config, waiting, timeout=ON_DEMAND_TIMEOUT)
+
+
 def defaults(invoice, payer_page):
     """{"to_identifier", "to_intermediator", "source"}: the address and operator ``invoice`` was issued
     with ("invoice"), else the payer's e-invoice contact fields now ("contact", read with ``payer_page``:

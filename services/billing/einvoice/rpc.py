@@ -11,7 +11,7 @@ sent (409).
 from nameko.rpc import rpc
 from nameko.timer import timer
 
-from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound
+from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
 from services.billing.einvoice import client, following, message, sending, storage
@@ -20,16 +20,9 @@ from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import subjects
 
 STATUS_INTERVAL = 60  # seconds between looks at the sendings the operator has not settled yet
-ON_DEMAND_TIMEOUT = following.ON_DEMAND_TIMEOUT
 
 
 class EInvoicesRpc(BillingCore):
-    def _operator(self):
-        operator = client.OperatorClient.from_config(self.config)
-        if operator is None:
-            raise Conflict("billing.einvoice_not_configured")
-        return operator
-
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def send_einvoice(self, invoice_id, transmission):
         """Send the invoice as Finvoice to ``transmission`` = {"to_identifier" (the buyer's
@@ -38,12 +31,7 @@ class EInvoicesRpc(BillingCore):
         is refused (Conflict billing.einvoice_credited / billing.einvoice_credit_note)."""
         actor = self.context.require(PERMISSION)
         transmission = message.checked_transmission(transmission, required=True)
-        key = invoice_storage.parse_id(invoice_id)
-        invoice = invoice_storage.get(self.db.session, key) if key else None
-        self.db.session.rollback()
-        if invoice is not None and sending.refusal(invoice):  # whatever the operator: never sent
-            raise Conflict(sending.refusal(invoice), {"number": invoice["number"]})
-        operator = self._operator()
+        operator = client.OperatorClient.from_config(self.config)  # None: refused in send (not configured)
         row = sending.send(
             self.db, self.audit, actor, self.settings, self.config, operator, invoice_id, transmission
         )
@@ -81,13 +69,10 @@ class EInvoicesRpc(BillingCore):
         key = invoice_storage.parse_id(invoice_id)
         session = self.db.session
         invoice = invoice_storage.get(session, key) if key else None
-        if invoice is None:
-            session.rollback()
-            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        waiting = storage.pending(session, key, limit=1)
         session.rollback()
-        if waiting:
-            self._settle(waiting, timeout=ON_DEMAND_TIMEOUT)
+        if invoice is None:
+            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        following.settle_invoice(self.db, self.config, key)
         rows = storage.of_invoice(self.db.session, key)
         self.db.session.rollback()
         self.audit.read(
@@ -108,7 +93,4 @@ class EInvoicesRpc(BillingCore):
         waiting = storage.pending(self.db.session)
         self.db.session.rollback()
         if waiting:
-            self._settle(waiting)
-
-    def _settle(self, waiting, timeout=None):
-        following.settle(self.db, self.config, waiting, timeout)
+            following.settle(self.db, self.config, waiting)

@@ -24,7 +24,8 @@ def refusal(invoice):
 
 
 def send(db, audit, actor, settings, config, operator, invoice_id, transmission):
-    """The sending row of ``invoice_id`` sent to ``transmission`` (checked_transmission's)."""
+    """The sending row of ``invoice_id`` sent to ``transmission`` (checked_transmission's) through
+    ``operator`` (None: refused as not configured, after an invoice never sent is refused as such)."""
     key = invoice_storage.parse_id(invoice_id)
     # One transaction holds the invoice's sending lock from the check to the record, so two sends of
     # one invoice at once cannot both pass "already sent" and deliver it twice.
@@ -33,8 +34,10 @@ def send(db, audit, actor, settings, config, operator, invoice_id, transmission)
         if invoice is None:
             raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
         refused = refusal(invoice)
-        if refused:
+        if refused:  # whatever the operator: never sent
             raise Conflict(refused, params={"number": invoice["number"]})
+        if operator is None:
+            raise Conflict("billing.einvoice_not_configured")
         storage.lock_sending(session, invoice["id"])
         if any(row["status"] != "rejected" for row in storage.of_invoice(session, invoice["id"])):
             raise Conflict("billing.einvoice_already_sent", params={"number": invoice["number"]})

@@ -25,10 +25,9 @@ from piiri.dead_letters import Unprocessable
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, PiiriError, ServiceUnavailable
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
-from services.billing.documents import pdf
 from services.billing.email_delivery import rules, storage
 from services.billing.email_delivery.views import delivery_view, latest_status
-from services.billing.invoice_pdfs import storage as pdf_storage
+from services.billing.invoice_pdfs import making
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS, subjects
 from services.billing.reminders import document as reminder_document
@@ -308,13 +307,6 @@ class EmailDeliveryRpc(BillingCore):
         if invoice is None:
             session.rollback()
             raise NotFound("billing.invoice_not_found", {"id": str(document_id)})
-        lines = invoice_storage.lines_of(session, invoice["id"])
-        credited = (
-            invoice_storage.get(session, invoice["credited_invoice_id"])
-            if invoice["credited_invoice_id"]
-            else None
-        )
-        data = pdf_storage.stored(session, invoice["id"])  # B2: the run's stored PDF, else made now
         session.rollback()
         self.audit.read(
             actor,
@@ -324,8 +316,8 @@ class EmailDeliveryRpc(BillingCore):
             PERSONAL_FIELDS,
             {"number": invoice["number"], "for": "email"},
         )
-        if data is None:
-            data = pdf.render(invoice, lines, self.settings, credited["number"] if credited else None)
+        data = making.pdf_of(self.db.session, self.settings, invoice)  # B2: the run's stored PDF, else made
+        self.db.session.rollback()
         language = rules.language_of(invoice)
         return {
             "file_name": f"{rules.file_word(language)}-{invoice['number']}.pdf",

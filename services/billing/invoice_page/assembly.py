@@ -6,7 +6,7 @@ from services.billing.einvoice import sending
 from services.billing.einvoice import storage as einvoice_storage
 from services.billing.einvoice.views import sending_view
 from services.billing.email_delivery import storage as email_storage
-from services.billing.email_delivery.views import delivery_view, latest_status
+from services.billing.email_delivery.views import delivery_view
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, payment_view
 from services.billing.reminders import storage as reminder_storage
@@ -61,15 +61,11 @@ def disclosed(page, defaults):
 
 def view(page, defaults):
     invoice = page["invoice_row"]
-    mails = page["reminder_mails"]
     return {
         "invoice": invoice_view(invoice, page["lines"]),
         "payments": [payment_view(row) for row in page["payments"]],
         "sendings": [sending_view(row) for row in page["sendings"]],
-        "reminders": [
-            {**reminder_views.reminder_view(row, invoice), "email": latest_status(mails.get(row["id"], []))}
-            for row in page["reminders"]
-        ],
+        "reminders": reminder_views.reminders_view(page["reminders"], invoice, page["reminder_mails"]),
         "on_hold": invoice["on_hold"],
         "emails": [delivery_view(row) for row in reversed(page["emails"])],
         "credit_notes": [

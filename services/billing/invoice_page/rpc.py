@@ -11,7 +11,6 @@ from piiri.errors import EXPECTED_ERRORS, NotFound
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
 from services.billing.einvoice import following
-from services.billing.einvoice import storage as einvoice_storage
 from services.billing.invoice_page import assembly
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import subjects
@@ -29,13 +28,10 @@ class InvoicePageRpc(BillingCore):
         key = invoice_storage.parse_id(invoice_id)
         session = self.db.session
         invoice = invoice_storage.get(session, key) if key else None
-        if invoice is None:
-            session.rollback()
-            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
-        waiting = einvoice_storage.pending(session, key, limit=1)
         session.rollback()
-        if waiting:  # the operator's answer first, as the sendings' own read does (bounded wait)
-            following.settle(self.db, self.config, waiting, timeout=following.ON_DEMAND_TIMEOUT)
+        if invoice is None:
+            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
+        following.settle_invoice(self.db, self.config, key)  # as the sendings' own read (bounded wait)
         page = assembly.read(self.db.session, key)
         self.db.session.rollback()
         defaults = None

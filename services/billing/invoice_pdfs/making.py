@@ -2,7 +2,7 @@
 (storage.claim: FOR UPDATE SKIP LOCKED), renders them and stores them in the same transaction, and takes
 the next batch until none is pending. Two workers on one run take different batches; a worker that dies
 mid-batch rolls its batch back, so its PDFs are pending again and made once by whoever comes next. An
-invoice whose PDF cannot be made keeps the error and is served by rendering on demand."""
+invoice whose PDF cannot be made keeps the error and is served by rendering on demand (pdf_of)."""
 
 import logging
 
@@ -11,6 +11,17 @@ from services.billing.invoice_pdfs import storage
 
 log = logging.getLogger(__name__)
 BATCH = 50  # about 0.3 s of rendering: the lock is short and a crash loses little
+
+
+def pdf_of(session, settings, invoice):
+    """The invoice's PDF, the one way it is served (its page's download, an invoice mail's attachment):
+    the PDF its run stored, else made now (its lines and the credited invoice's number read only then)."""
+    data = storage.stored(session, invoice["id"])
+    if data is None:
+        lines = storage.lines_of(session, [invoice["id"]])[invoice["id"]]
+        credited = storage.credited_numbers(session, [invoice]).get(invoice.get("credited_invoice_id"))
+        data = pdf.render(invoice, lines, settings, credited)
+    return data
 
 
 def render_batch(rows, lines, credited, settings, pause=None):

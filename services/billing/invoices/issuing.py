@@ -38,22 +38,19 @@ def issue(
     run_id=None,
 ):
     """Insert the invoice for the contact ``row`` (a contacts.payer_page row) with ``lines`` (already
-    priced); returns the invoice."""
-    number = storage.take_number(session, SERIES, settings.first_number)
-    values = _values(
+    priced); returns the invoice. A page of one (issue_many)."""
+    return issue_many(
         session,
         settings,
-        row,
+        [row],
         lines,
-        number,
         fee_type_id=fee_type_id,
         invoice_date=invoice_date,
         due_date=due_date,
-        delivery=delivery,
+        delivery_of=lambda _row: delivery,
         per_couple=per_couple,
         run_id=run_id,
-    )
-    return storage.insert_invoice(session, values, lines)
+    )[0]
 
 
 def issue_many(session, settings, rows, lines, *, fee_type_id, invoice_date, due_date, delivery_of, **more):
@@ -64,13 +61,15 @@ def issue_many(session, settings, rows, lines, *, fee_type_id, invoice_date, due
     if not rows:
         return []
     first = storage.take_number(session, SERIES, settings.first_number, len(rows))
+    numbers = [first + index for index in range(len(rows))]
+    made = _references(session, settings, numbers, [storage.parse_id(row["id"]) for row in rows])
     values = [
         _values(
-            session,
             settings,
             row,
             lines,
-            first + index,
+            numbers[index],
+            made[index],
             fee_type_id=fee_type_id,
             invoice_date=invoice_date,
             due_date=due_date,
@@ -83,11 +82,11 @@ def issue_many(session, settings, rows, lines, *, fee_type_id, invoice_date, due
 
 
 def _values(
-    session,
     settings,
     row,
     lines,
     number,
+    reference,
     *,
     fee_type_id,
     invoice_date,
@@ -96,9 +95,8 @@ def _values(
     per_couple=False,
     run_id=None,
 ):
-    """The invoice's row: numbered ``number``, for the contact ``row``, with its reference and totals."""
+    """The invoice's row: numbered ``number``, for the contact ``row``, with ``reference`` and totals."""
     contact_id = storage.parse_id(row["id"])
-    reference = _reference(session, settings, number, contact_id)
     language = language_of(row)
     partner_id = row.get("partner_id") if per_couple and row.get("couple") else None
     return {
@@ -163,8 +161,13 @@ def credit(session, settings, original, lines, credit_date):
     return note
 
 
-def _reference(session, settings, number, contact_id):
+def _references(session, settings, numbers, contact_ids):
+    """The national references of the invoices ``numbers`` for ``contact_ids`` (the same order): of the
+    invoice number, or of the payer's number and sequence (the "payer" scheme, one look for a page)."""
     if settings.reference_scheme == "payer":
-        payer_number, sequence = storage.payer_sequence(session, contact_id)
-        return references.national(references.base_for("payer", number, payer_number, sequence))
-    return references.national(references.base_for("invoice", number, None, None))
+        sequences = storage.payer_sequences(session, contact_ids)
+        return [
+            references.national(references.base_for("payer", number, payer_number, sequence))
+            for number, (payer_number, sequence) in zip(numbers, sequences, strict=True)
+        ]
+    return [references.national(references.base_for("invoice", number, None, None)) for number in numbers]

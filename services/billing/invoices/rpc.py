@@ -12,10 +12,9 @@ from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.billing import input_codes
 from services.billing.contract import INVOICE_STATUSES, PERMISSION, SingleInvoiceInput
 from services.billing.core import BillingCore
-from services.billing.documents import pdf
 from services.billing.einvoice import message
 from services.billing.fee_types import storage as fee_storage
-from services.billing.invoice_pdfs import storage as pdf_storage
+from services.billing.invoice_pdfs import making
 from services.billing.invoices import issuing, membership, rules, storage
 from services.billing.invoices.views import PERSONAL_FIELDS, invoice_view, subjects
 from services.billing.runs.rules import has_address
@@ -140,8 +139,11 @@ class InvoicesRpc(BillingCore):
         """{"file_name", "content_type", "data" (base64)}: the invoice PDF in the payer's language: the one
         its run stored (B2, invoice_pdfs/), else made now."""
         actor = self.context.require(PERMISSION)
-        invoice, lines = self._invoice_with_lines(invoice_id)
-        credited = self._credited_number(invoice)
+        key = storage.parse_id(invoice_id)
+        invoice = storage.get(self.db.session, key) if key else None
+        if invoice is None:
+            self.db.session.rollback()
+            raise NotFound("billing.invoice_not_found", {"id": str(invoice_id)})
         self.audit.read(
             actor,
             "invoice.pdf_read",
@@ -150,10 +152,8 @@ class InvoicesRpc(BillingCore):
             PERSONAL_FIELDS,
             {"number": invoice["number"]},
         )
-        data = pdf_storage.stored(self.db.session, invoice["id"])
+        data = making.pdf_of(self.db.session, self.settings, invoice)
         self.db.session.rollback()
-        if data is None:
-            data = pdf.render(invoice, lines, self.settings, credited)
         return {
             "file_name": f"invoice-{invoice['number']}.pdf",
             "content_type": "application/pdf",
@@ -224,13 +224,6 @@ class InvoicesRpc(BillingCore):
         lines = storage.lines_of(session, invoice["id"])
         session.rollback()
         return invoice, lines
-
-    def _credited_number(self, invoice):
-        if not invoice.get("credited_invoice_id"):
-            return None
-        original = storage.get(self.db.session, invoice["credited_invoice_id"])
-        self.db.session.rollback()
-        return original["number"] if original else None
 
     def _finvoice(self, invoice, lines, transmission):
         transmission = message.checked_transmission(transmission, required=False)

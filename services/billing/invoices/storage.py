@@ -42,34 +42,52 @@ def take_number(session, series, first, count=1):
     return number
 
 
-def payer_sequence(session, contact_id):
-    """(payer number, this invoice's sequence) of the "payer" reference scheme, the payer's row created
-    with the next payer number on their first invoice."""
-    row = session.execute(
-        select(payers.c.payer_number, payers.c.invoice_count)
-        .where(payers.c.contact_id == contact_id)
+def payer_sequences(session, contact_ids):
+    """[(payer number, this invoice's sequence)] of the "payer" reference scheme for the invoices of
+    ``contact_ids`` in this order (one invoice, or a run's page), as if issued one after another: a
+    payer's row is created with the next payer number on their first invoice. One statement of each
+    kind: the known payers' rows locked, the new ones numbered as one block of the "payer" series and
+    inserted, the known ones' counts raised."""
+    wanted = list(dict.fromkeys(contact_ids))
+    rows = session.execute(
+        select(payers.c.contact_id, payers.c.payer_number, payers.c.invoice_count)
+        .where(payers.c.contact_id.in_(wanted))
         .with_for_update()
-    ).first()
-    if row is None:
-        number = take_number(session, "payer", 1)
-        session.execute(insert(payers).values(contact_id=contact_id, payer_number=number, invoice_count=1))
-        return number, 1
-    session.execute(
-        update(payers)
-        .where(payers.c.contact_id == contact_id)
-        .values(invoice_count=payers.c.invoice_count + 1)
     )
-    return row.payer_number, row.invoice_count + 1
+    known = {row.contact_id: [row.payer_number, row.invoice_count] for row in rows}
+    new = [key for key in wanted if key not in known]
+    if new:
+        first = take_number(session, "payer", 1, len(new))
+        counts = {key: [first + index, 0] for index, key in enumerate(new)}
+    else:
+        counts = {}
+    counts.update(known)
+    found = []
+    for key in contact_ids:
+        counts[key][1] += 1
+        found.append((counts[key][0], counts[key][1]))
+    if new:
+        session.execute(
+            insert(payers),
+            [
+                {"contact_id": key, "payer_number": counts[key][0], "invoice_count": counts[key][1]}
+                for key in new
+            ],
+        )
+    if known:
+        session.execute(
+            update(payers)
+            .where(payers.c.contact_id == bindparam("key"))
+            .values(invoice_count=bindparam("count"))
+            .execution_options(synchronize_session=False),
+            [{"key": key, "count": counts[key][1]} for key in known],
+        )
+    return found
 
 
 def insert_invoice(session, values, lines):
-    row = session.execute(insert(invoices).values(**values).returning(*invoices.c)).mappings().one()
-    session.execute(
-        insert(invoice_lines),
-        [{"invoice_id": row["id"], **{k: v for k, v in line.items() if k != "split"}} for line in lines],
-    )
-    splits.insert_splits(session, row["id"], lines)  # the federation split, frozen with the invoice
-    return dict(row)
+    """One invoice (or credit note) with its lines and their federation split (frozen with it)."""
+    return insert_invoices(session, [values], lines)[0]
 
 
 def insert_invoices(session, values, lines):

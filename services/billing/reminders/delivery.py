@@ -30,6 +30,9 @@ class Document:
     id: Any = None  # the reminder's id and its invoice's (the e-mail delivery names both)
     invoice_id: Any = None
     mail: Callable[[], dict] | None = None  # the mail request (email_delivery.rules.reminder_mail)
+    # Records (audits) the disclosure of the payer's data to the e-invoice operator, given the
+    # transmission, before the message leaves; raising stops the sending (fail-closed).
+    disclose: Callable[[dict], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def einvoice_channel(document: Document, payer: Payer, context: Any) -> Outcome:
     operator = client.OperatorClient.from_config(context["config"])
     if operator is None:
         return Outcome("failed", "billing.einvoice_not_configured")
+    if document.disclose:  # on record before the data leaves
+        document.disclose(payer.einvoice)
     try:
         answer = operator.send(document.finvoice(payer.einvoice))
     except client.Refused as refused:

@@ -4,15 +4,13 @@ original invoice's number, reference and due date, the open principal, the fee, 
 unpaid charges, the new total and due date, and the bank barcode and EPC QR of the new total; and the
 same reminder as a Finvoice message (type INV09) for the e-invoice path."""
 
-import io
 from decimal import Decimal
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
-from piiri.pdf_fonts import fonts
 from services.billing.documents import barcode, finvoice, pdf
+from services.billing.documents.fonts import fonts
 from services.billing.documents.texts import texts
 from services.billing.einvoice.message import DEFAULT_OPERATOR, PLACEHOLDER_ADDRESS
 from services.billing.references import rules as references
@@ -56,41 +54,12 @@ def _rate(text, language):
 
 
 def render(reminder, invoice, settings):
-    """The reminder PDF (bytes)."""
+    """The reminder PDF (bytes): the invoice PDF's head and giro part (documents/pdf.py)."""
     regular, bold = fonts()
     language = invoice["language"]
     words = texts(language)
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4, invariant=1)
-    page.setTitle(f"{words['reminder_title']} {invoice['number']}/{reminder['level']}")
     width, height = A4
-    left, right = 20 * mm, width - 20 * mm
-
-    page.setFont(bold, 12)
-    page.drawString(left, height - 20 * mm, settings.payee_name)
-    page.setFont(regular, 9)
-    y = height - 25 * mm
-    for text in [
-        settings.payee_address,
-        f"{words['business_id']} {settings.payee_business_id}" if settings.payee_business_id else "",
-    ]:
-        if text:
-            page.drawString(left, y, text)
-            y -= 4.5 * mm
-    page.setFont(bold, 16)
-    page.drawRightString(right, height - 20 * mm, words["reminder"])
-
-    y = height - 45 * mm
-    page.setFont(regular, 10)
-    for text in [
-        invoice["payer_name"],
-        invoice.get("street"),
-        " ".join(part for part in (invoice.get("postal_code"), invoice.get("city")) if part),
-    ]:
-        if text:
-            page.drawString(left, y, text)
-            y -= 5 * mm
-
+    left, right = pdf.MARGIN, width - pdf.MARGIN
     shown = payable(reminder, invoice)
     facts = [
         (words["reminder_level"], str(reminder["level"])),
@@ -102,13 +71,8 @@ def render(reminder, invoice, settings):
         (words["reference"], references.paper(pdf.payment_reference(invoice, settings))),
         (words["new_due"], pdf._day(reminder["due_date"], language)),
     ]
-    y = height - 45 * mm
-    for label, value in facts:
-        page.setFont(regular, 9)
-        page.drawString(width / 2 + 5 * mm, y, label)
-        page.setFont(bold, 9)
-        page.drawRightString(right, y, value)
-        y -= 5 * mm
+    out, page = pdf.start(f"{words['reminder_title']} {invoice['number']}/{reminder['level']}")
+    pdf.head(page, settings, invoice, words, words["reminder"], facts)
 
     y = height - 100 * mm
     page.setFont(regular, 9)
@@ -137,9 +101,7 @@ def render(reminder, invoice, settings):
     digits = pdf.barcode_of(shown, settings)
     if digits:
         pdf._payment_part(page, shown, settings, digits, words, language, regular, bold, left, right)
-    page.showPage()
-    page.save()
-    return out.getvalue()
+    return pdf.finish(out, page)
 
 
 def _wrapped(text, width):

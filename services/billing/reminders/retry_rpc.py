@@ -15,8 +15,7 @@ from piiri.errors import EXPECTED_ERRORS
 from services.billing.contract import PERMISSION
 from services.billing.core import BillingCore
 from services.billing.einvoice import client
-from services.billing.invoices.views import PERSONAL_FIELDS
-from services.billing.reminders import delivery, retrying, running, views
+from services.billing.reminders import delivery, retrying, running
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +41,13 @@ class ReminderRetriesRpc(BillingCore):
     def _retry(self, actor):
         settings, config, audit = self.settings, self.config, self.audit
 
+        disclosed = running.einvoice_disclosure(audit, actor, retry=True)
+
         def attempt(session, reminder, invoice):
-            audit.read(  # a disclosure to the operator: on record before the data leaves
-                actor,
-                "reminder.einvoice_sent",
-                "contact",
-                views.subjects([invoice]),
-                (*PERSONAL_FIELDS, "delivery_address"),
-                {"number": invoice["number"], "level": reminder["level"], "retry": True},
-            )
-            return delivery.deliver(
-                running.made(reminder, invoice, settings, {"config": config}),
+            return delivery.deliver(  # the disclosure audited before the data leaves (einvoice_channel)
+                running.made(
+                    reminder, invoice, settings, {"config": config, "einvoice_disclosed": disclosed}
+                ),
                 running.payer_of(reminder, invoice),
                 {"config": config, "session": session, "actor": actor},
             )

@@ -14,7 +14,6 @@ from services.billing import input_codes
 from services.billing.contract import PERMISSION, ReferenceRateInput, ReminderRunInput
 from services.billing.core import BillingCore
 from services.billing.email_delivery import storage as email_storage
-from services.billing.email_delivery.views import latest_status
 from services.billing.invoices import money
 from services.billing.invoices import storage as invoice_storage
 from services.billing.invoices.views import PERSONAL_FIELDS
@@ -207,10 +206,7 @@ class RemindersRpc(BillingCore):
                 {"number": invoice["number"], "reminders": len(rows)},
             )
         return {
-            "items": [
-                {**views.reminder_view(row, invoice), "email": latest_status(mails.get(row["id"], []))}
-                for row in rows
-            ],
+            "items": views.reminders_view(rows, invoice, mails),
             "on_hold": invoice["on_hold"],
         }
 

@@ -6,13 +6,15 @@ A run commits each batch's reminders with the run's cursor (the last invoice num
 worker that dies loses at most that batch; the next resumes after the cursor. Reminders are unique per
 (invoice, level), so a run started twice, or a batch done again, reminds nobody twice at one level. Each
 reminder is delivered after its batch commits; a delivery cut short stays pending and is done on resume.
-An e-invoice the operator did not take gets its next try scheduled (retrying.py).
+An e-invoice the operator did not take gets its next try scheduled (retrying.py); while it is away, the
+batch's other e-invoices are not offered but scheduled the same way.
 """
 
 from decimal import Decimal
 
 from piiri import clock
 from services.billing.email_delivery import rules as email_rules
+from services.billing.invoices.views import PERSONAL_FIELDS
 from services.billing.reminders import delivery, document, retrying, rules, storage, views
 
 ZERO = Decimal("0.00")
@@ -129,9 +131,13 @@ def run(db, settings, run_row, fetch_payers, context, beat=None, batch_size=stor
 def deliver_pending(db, settings, context, run_id):
     """Deliver the run's reminders not delivered yet (after a batch, and first thing on resume): each in
     the transaction that records it delivered (an e-mail delivery is stored in it), so a worker that dies
-    delivers none twice. ``context``: {"config", "actor", "bounced": contact ids -> the flagged ones,
-    "email_queued": (session, invoice) -> None (the audit entry)}."""
+    delivers none twice. Once the e-invoice operator did not take one (away), the call's other e-invoices
+    are not offered (each would wait for the operator's timeout): failed the same way, with a next try.
+    ``context``: {"config", "actor", "bounced": contact ids -> the flagged ones,
+    "email_queued": (session, invoice) -> None (the audit entry), "einvoice_disclosed": (reminder, invoice,
+    transmission) -> None (the audit of an e-invoice's disclosure, einvoice_disclosure)}."""
     context = context or {}
+    away = False  # the e-invoice operator did not take one: the rest wait for their retry (retrying.py)
     while True:
         waiting = storage.pending(db.session, run_id)
         if not waiting:
@@ -145,11 +151,15 @@ def deliver_pending(db, settings, context, run_id):
         for reminder in waiting:
             invoice = invoices[reminder["invoice_id"]]
             with db.transaction() as session:
-                outcome = delivery.deliver(
-                    made(reminder, invoice, settings, context),
-                    payer_of(reminder, invoice, flagged),
-                    {**context, "session": session},
-                )
+                if away and reminder["delivery"] == "einvoice":  # not offered (no disclosure): later
+                    outcome = delivery.Outcome("failed", "billing.einvoice_operator_unavailable", retry=True)
+                else:
+                    outcome = delivery.deliver(
+                        made(reminder, invoice, settings, context),
+                        payer_of(reminder, invoice, flagged),
+                        {**context, "session": session},
+                    )
+                away = away or outcome.retry
                 storage.delivered(session, reminder["id"], outcome.status, outcome.detail, outcome.channel)
                 retrying.record_attempt(session, reminder, outcome, settings.reminders, clock.now())
                 mailed = (
@@ -183,7 +193,35 @@ def made(reminder, invoice, settings, context):
         mail=lambda: email_rules.reminder_mail(
             reminder, invoice, settings, views.file_name(reminder, invoice)
         ),
+        disclose=(
+            (lambda transmission: disclosed(reminder, invoice, transmission))
+            if (disclosed := (context or {}).get("einvoice_disclosed"))
+            else None
+        ),
     )
+
+
+def einvoice_disclosure(audit, actor, retry=False):
+    """``(reminder, invoice, transmission) -> None``: the audit of a reminder e-invoice's disclosure of the
+    payer's data to the operator (``reminder.einvoice_sent``, confirmed before the message leaves), the
+    same for a run's first delivery (worker.py) and a later try (``retry``, retry_rpc.py)."""
+
+    def disclosed(reminder, invoice, transmission):
+        audit.read(
+            actor,
+            "reminder.einvoice_sent",
+            "contact",
+            views.subjects([invoice]),
+            (*PERSONAL_FIELDS, "delivery_address"),
+            {
+                "number": invoice["number"],
+                "level": reminder["level"],
+                "operator": transmission.get("to_intermediator"),
+                "retry": retry,
+            },
+        )
+
+    return disclosed
 
 
 def payer_of(reminder, invoice, flagged=frozenset()):

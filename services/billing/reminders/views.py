@@ -5,6 +5,7 @@ with."""
 from datetime import date
 from decimal import Decimal
 
+from services.billing.email_delivery.views import latest_status
 from services.billing.invoices import money
 from services.billing.reminders import rules
 
@@ -65,6 +66,12 @@ def reminder_view(reminder, invoice=None):
         view["payer_name"] = invoice["payer_name"]
         view["contact_id"] = _json(invoice.get("contact_id"))
     return view
+
+
+def reminders_view(rows, invoice, mails):
+    """The invoice's reminders as invoice_reminders and the invoice page show them: each with its latest
+    e-mailing (``mails``: email_delivery.storage.of_documents of the reminders)."""
+    return [{**reminder_view(row, invoice), "email": latest_status(mails.get(row["id"], []))} for row in rows]
 
 
 def run_view(run):

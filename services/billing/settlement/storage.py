@@ -91,16 +91,6 @@ def components_of(session, fee_type_ids):
     return found
 
 
-def insert_splits(session, invoice_id, lines):
-    rows = [
-        {"invoice_id": invoice_id, "position": line["position"], **split}
-        for line in lines
-        for split in line.get("split") or ()
-    ]
-    if rows:
-        session.execute(insert(invoice_line_splits), rows)
-
-
 def insert_splits_of_many(session, invoice_ids, lines):
     """The same lines' split for each of ``invoice_ids`` (a run's page), in one INSERT."""
     rows = [

@@ -5,6 +5,7 @@ reminder PDF (barcode and QR of the new total) and its Finvoice message (validat
 reminder e-invoice the operator did not take (a doubling wait, a refusal not retried)."""
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -222,6 +223,35 @@ def test_b4_delivery_takes_a_document_and_a_payer_and_a_channel_can_be_added():
     assert delivery.channel_for({"delivery": "print"}, None) == "print"
     no_operator = delivery.deliver(made, delivery.Payer("Anna", "fi", "einvoice"), {"config": {}})
     assert (no_operator.status, no_operator.detail) == ("failed", "billing.einvoice_not_configured")
+
+
+def test_b4_a_reminder_einvoice_is_audited_before_it_leaves_and_not_sent_when_the_audit_fails(monkeypatch):
+    events = []
+
+    class Operator:
+        def send(self, message):
+            events.append(("sent", message))
+            return {"id": "m-1"}
+
+    monkeypatch.setattr(
+        delivery.client.OperatorClient, "from_config", staticmethod(lambda config: Operator())
+    )
+    to = {"to_identifier": "003798765432", "to_intermediator": "003721291126"}
+    payer = delivery.Payer("Anna", "fi", "einvoice", einvoice=to)
+    made = delivery.Document(
+        "reminder", "r.pdf", lambda: b"%PDF", lambda transmission: b"<x/>", 1042,
+        disclose=lambda transmission: events.append(("audited", transmission)),
+    )  # fmt: skip
+    assert delivery.deliver(made, payer, {"config": {}}).status == "sent"
+    assert events == [("audited", to), ("sent", b"<x/>")]
+
+    def unavailable(transmission):
+        raise RuntimeError("the audit is away")
+
+    events.clear()
+    with pytest.raises(RuntimeError):
+        delivery.deliver(replace(made, disclose=unavailable), payer, {"config": {}})
+    assert events == []  # fail-closed: nothing left
 
 
 def test_b4_collection_export_csv_and_xlsx():
