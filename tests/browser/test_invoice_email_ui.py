@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from emulators.smtp.server import serve
 from services.mailing.worker import MailingWorker
 from tests.browser.test_web_ui import log_in
 from tests.conftest import start_system
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "sähköposti selaimessa 2026"
 SCREENS = Path(os.environ.get("PIIRI_SCREENS", "/tmp/screens-invoice-email"))
-
-
-@pytest.fixture
-def smtp():
-    running = serve()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
