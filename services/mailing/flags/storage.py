@@ -1,11 +1,9 @@
 """SQL of the bounce and unsubscribe flags (M5)."""
 
-import uuid
-
-from sqlalchemy import any_, bindparam, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.db import any_uuid
 from services.mailing.models import campaign_recipients, contact_flags, list_members
 
 
@@ -24,14 +22,7 @@ def flags_of(session, contact_ids):
         return {}
     query = (
         select(contact_flags)
-        .where(
-            contact_flags.c.contact_id
-            == any_(
-                bindparam(
-                    "ids", [uuid.UUID(str(value)) for value in contact_ids], type_=ARRAY(UUID(as_uuid=True))
-                )
-            )
-        )  # one array
+        .where(contact_flags.c.contact_id == any_uuid(contact_ids))
         .order_by(contact_flags.c.occurred_at)
     )
     found = {}
