@@ -13,9 +13,9 @@ import logging
 
 from gateway.roles import VIEW
 from piiri.errors import PiiriError
+from services.mailing.contract import FLAGS_OF_MAX
 
 FLAGS_TIMEOUT = 2.0  # seconds: a list page does not wait for the mailing service longer
-MAX_IDS = 1000  # the most flags_of takes at once (services/mailing/flags/rpc.py)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def mailing_flags_lookup(gateway, request, principal):
     asked: set = set()
 
     def mailing_flags_of(contact_ids):
-        ids = list(dict.fromkeys(str(value) for value in contact_ids if value))[:MAX_IDS]
+        ids = list(dict.fromkeys(str(value) for value in contact_ids if value))[:FLAGS_OF_MAX]
         if principal is None or not principal.can(VIEW) or not ids:
             return {}
         new = [value for value in ids if value not in asked]
