@@ -33,7 +33,9 @@ from bench.common import (  # noqa: E402
     apply_env,
     isolated_env,
     piiri_executable,
+    socket_ports,
     start_setup,
+    verdict,
 )
 
 PREFIX, VHOST, PORT = "piiri_mailbench", "piiri_mailbench", 8112
@@ -64,26 +66,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def remote_ports(pid):
-    """The remote TCP ports of a process's sockets (from /proc)."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    ports = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as handle:
-            for line in handle.readlines()[1:]:
-                parts = line.split()
-                if parts[9] in inodes:
-                    ports.add(int(parts[2].rsplit(":", 1)[1], 16))
-    return ports
 
 
 def queue(engine, prefix, count, actor):
@@ -199,7 +181,9 @@ def main(argv=None):
             deadline = time.monotonic() + 60
             while sent(engine, f"warm{round_no}:") < WARM_UP and time.monotonic() < deadline:
                 seen |= {
-                    worker.process.pid for worker in workers if smtp_port in remote_ports(worker.process.pid)
+                    worker.process.pid
+                    for worker in workers
+                    if smtp_port in socket_ports(worker.process.pid, "remote")
                 }
                 time.sleep(0.02)
             if len(seen) == len(workers):
@@ -235,15 +219,7 @@ def main(argv=None):
     print(f"  CPU ms per mail: {per_mail}, catcher {catcher_cpu / args.mails * 1000:.2f}")
     print(f"  bare smtplib loop, one connection: {bare:,.0f} mails/s")
     print(f"  ratio workers / bare: {rate / bare:.2f}")
-    print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
-    if args.smoke:
-        print("smoke run done")
-        return 0
-    if rate < TARGET:
-        print(f"MISSED: {rate:,.0f} mails/s < {TARGET:,.0f}")
-        return 1
-    print("target met")
-    return 0
+    return verdict(args.smoke, f"{rate:,.0f} mails/s < {TARGET:,.0f}" if rate < TARGET else None)
 
 
 if __name__ == "__main__":

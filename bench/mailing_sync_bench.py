@@ -26,7 +26,6 @@ import eventlet
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -37,7 +36,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 warnings.filterwarnings("ignore")
 
-from bench.audience_bench import seed  # noqa: E402
+from bench.audience_bench import seeded_group  # noqa: E402
 from bench.common import (  # noqa: E402
     ROOT,
     Server,
@@ -45,10 +44,11 @@ from bench.common import (  # noqa: E402
     contacts_engine,
     isolated_env,
     piiri_executable,
-    scalar,
+    socket_ports,
     start_setup,
+    verdict,
 )
-from bench.mailing_send_bench import cpu_seconds, remote_ports  # noqa: E402
+from bench.mailing_send_bench import cpu_seconds  # noqa: E402
 
 PREFIX, VHOST, PORT = "piiri_syncbench", "piiri_syncbench", 8114
 SMOKE_PREFIX, SMOKE_VHOST = "piiri_syncbench_smoke", "piiri_syncbench_smoke"
@@ -181,12 +181,7 @@ def main(argv=None):
 
     engine = contacts_engine()
     url = database_url(load_config(), "contacts")
-    group_id = None
-    if args.reuse and scalar(engine, "SELECT count(*) FROM contacts") == args.members:
-        group_id = scalar(engine, "SELECT id FROM groups WHERE name = 'Uutiskirjeen tilaajat' LIMIT 1")
-    if group_id is None:
-        print(f"Seed {args.members:,} contacts in one group", flush=True)
-        group_id = seed(engine, url, args.members, consented=95)
+    group_id = seeded_group(engine, url, args.members, args.reuse, consented=95)
     config = load_config()
     with make_engine(database_url(config, "mailing"), pool_size=1).begin() as conn:
         conn.exec_driver_sql("TRUNCATE mailing_lists CASCADE")
@@ -208,7 +203,7 @@ def main(argv=None):
             for name in ("contacts", "audit", "mailing", "mailing_worker")
         ]
         deadline = time.monotonic() + 120
-        while not all(5672 in remote_ports(server.process.pid) for server in servers):
+        while not all(5672 in socket_ports(server.process.pid, "remote") for server in servers):
             if time.monotonic() > deadline or not all(server.alive() for server in servers):
                 raise SystemExit("bench: the services did not start:\n" + servers[0].log_tail())
             time.sleep(0.2)
@@ -258,15 +253,7 @@ def main(argv=None):
     print("  CPU seconds during the sync: " + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items()))
     print(f"  bare createsend import loop to the emulator: {bare:,.0f} subscribers/s")
     print(f"  ratio sync / bare: {rate / bare:.2f}")
-    print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
-    if args.smoke:
-        print("smoke run done")
-        return 0
-    if rate < TARGET:
-        print(f"MISSED: {rate:,.0f} subscribers/s < {TARGET:,.0f}")
-        return 1
-    print("target met")
-    return 0
+    return verdict(args.smoke, f"{rate:,.0f} subscribers/s < {TARGET:,.0f}" if rate < TARGET else None)
 
 
 if __name__ == "__main__":

@@ -331,7 +331,7 @@ class DecisionsApiRoutes(GatewayCore):
     @http("GET", f"{BASE}/<round_id>/applications/<application_id>/decision-letter")
     def api_application_letter(self, request, round_id, application_id):
         self.api_principal(request, EDIT)
-        return self.decision_letter(round_id, application_id)
+        return letter_response(self.call("surveys", "decision_letter_text", round_id, application_id))
 
     @api_operation(
         "Q3: the decision letter as a PDF in the applicant's language (fi, sv, en) with the organisation's "
@@ -347,10 +347,3 @@ class DecisionsApiRoutes(GatewayCore):
     def api_application_letter_pdf(self, request, round_id, application_id):
         self.api_principal(request, EDIT)
         return pdf_response(self.call("surveys", "decision_letter_pdf", round_id, application_id))
-
-    def decision_letter(self, round_id, application_id):
-        letter = self.call("surveys", "decision_letter", round_id, application_id)
-        name = ""
-        if letter["contact_id"]:
-            name = self.call("contacts", "get_contact", letter["contact_id"]).get("display_name") or ""
-        return letter_response(letter, name)

@@ -435,11 +435,7 @@ class ApplicationsWebRoutes(GatewayCore):
     @web_page
     def web_application_letter(self, request, round_id, application_id):
         self.web_principal(request, EDIT)
-        letter = self.call("surveys", "decision_letter", round_id, application_id)
-        name = ""
-        if letter["contact_id"]:
-            name = self.call("contacts", "get_contact", letter["contact_id"]).get("display_name") or ""
-        return letter_response(letter, name)
+        return letter_response(self.call("surveys", "decision_letter_text", round_id, application_id))
 
     @http("GET", "/applications/<round_id>/<application_id>/letter.pdf")
     @web_page

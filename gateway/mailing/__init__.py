@@ -6,7 +6,8 @@ ledger and reports."""
 from gateway.core import Area
 from gateway.mailing.api import MailingApiRoutes
 from gateway.mailing.campaigns_api import CampaignsApiRoutes
-from gateway.mailing.campaigns_web import CampaignsWebRoutes, mailing_timeline_lookup
+from gateway.mailing.campaigns_web import CampaignsWebRoutes
+from gateway.mailing.contact_web import mailing_contact_lookup
 from gateway.mailing.flags_web import mailing_flags_lookup
 from gateway.mailing.web import MailingWebRoutes
 
@@ -14,5 +15,5 @@ AREA = Area(
     "mailing",
     routes=(MailingApiRoutes, MailingWebRoutes, CampaignsApiRoutes, CampaignsWebRoutes),
     contact_sections=("mailing/_contact_section.html",),
-    template_extras=(mailing_timeline_lookup, mailing_flags_lookup),
+    template_extras=(mailing_contact_lookup, mailing_flags_lookup),
 )

@@ -7,7 +7,7 @@ field; a saved template shows its preview at desktop and phone width, and can be
 preview for, the preview at 600 and 375 px, a test send, send now or at a time, unschedule, the report
 with a button that pulls it from Campaign Monitor, who it was sent to) and the preview documents the
 iframes show (their own strict CSP: no scripts, inline styles only, framed by Piiri's pages only). The
-contact page's Postitukset card (mailing_timeline_lookup) lists the campaigns sent to the person.
+contact page's Postitukset card (contact_web.py) lists the campaigns sent to the person.
 """
 
 from datetime import datetime
@@ -20,7 +20,7 @@ from gateway.mailing.web import error_messages
 from gateway.roles import MAIL_SEND
 from gateway.web_helpers import html_response, language_of, require_csrf, see_other, web_page
 from piiri import clock
-from piiri.errors import Conflict, NotFound, PermissionDenied, ServiceUnavailable, ValidationFailed
+from piiri.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from services.mailing.contract import MERGE_FIELDS
 
 PREVIEW_CSP = (
@@ -39,7 +39,6 @@ STARTER_MJML = """<mjml>
 </mjml>
 """
 REFUSED = (ValidationFailed, Conflict, NotFound)
-TIMELINE_TIMEOUT = 2.0
 RECIPIENTS_PAGE = 500
 
 
@@ -62,22 +61,6 @@ def preview_document(html):
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
-
-
-def mailing_timeline_lookup(gateway, request, principal):
-    """``mailing_timeline_of(contact_id)`` for the contact page's section (M4): the campaigns sent to the
-    contact (the ledger; an audited read), or None for a user without mail.send or when the mailing service
-    does not answer within TIMELINE_TIMEOUT seconds (the contact page does not wait for it longer)."""
-
-    def mailing_timeline_of(contact_id):
-        if principal is None or not principal.can(MAIL_SEND):
-            return None
-        try:
-            return gateway.call("mailing", "contact_campaigns", contact_id, timeout=TIMELINE_TIMEOUT)["items"]
-        except (NotFound, PermissionDenied, ServiceUnavailable):
-            return None
-
-    return {"mailing_timeline_of": mailing_timeline_of}
 
 
 class CampaignsWebRoutes(GatewayCore):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from gateway.i18n import Translator
-from gateway.mailing import flags_web
+from gateway.mailing import contact_web, flags_web
 from gateway.selection import list_sorting
 from gateway.tests.test_web_unit import CONTACT, page_context
 from gateway.web_helpers import environment, format_date, render_html
@@ -129,6 +129,8 @@ def test_m5_the_contact_list_and_the_contact_page_show_the_warning():
         "fi",
         **page_context(),
         mailing_flags_of=mailing_flags_of,
+        # the contact page's own flags come with its campaigns in one call (contact_web.py)
+        mailing_of_contact=lambda key: {"flags": mailing_flags_of([key])[key], "campaigns": None},
         contact=CONTACT,
         trail_failed=False,
         older_url=None,
@@ -140,3 +142,48 @@ def test_m5_the_contact_list_and_the_contact_page_show_the_warning():
         r'id="summary-email".*?<li class="quick-flags" id="contact-mailing-flags">(.*?)</li>', reach, re.S
     )
     assert flags and text_of(flags.group(1)) == "⚠ Sähköposti palautui 3.12.2026"
+
+
+def test_m5_a_page_asking_again_asks_only_for_ids_not_yet_asked():
+    gateway = FakeGateway({"c1": [BOUNCED]})
+    lookup = flags_web.mailing_flags_lookup(gateway, None, Principal({"contacts.view"}))["mailing_flags_of"]
+    assert lookup(["c1", "c2"]) == {"c1": [BOUNCED]}
+    assert lookup(["c2", "c1"]) == {"c1": [BOUNCED]} and lookup(["c2"]) == {}
+    gateway.answer = {}
+    assert lookup(["c3", "c1"]) == {"c1": [BOUNCED]}
+    assert [call[2] for call in gateway.calls] == [(["c1", "c2"],), (["c3"],)]
+
+
+CAMPAIGNS = [{"campaign_id": "k1", "name": "Joulukirje", "email": "anna@example.fi"}]
+
+
+def test_m4_m5_the_contact_page_asks_its_flags_and_campaigns_in_one_call():
+    gateway = FakeGateway({"flags": [BOUNCED], "campaigns": CAMPAIGNS})
+    principal = Principal({"contacts.view", "mail.send"})
+    lookup = contact_web.mailing_contact_lookup(gateway, None, principal)["mailing_of_contact"]
+    assert lookup("c1") == {"flags": [BOUNCED], "campaigns": CAMPAIGNS}
+    assert lookup("c1")["campaigns"] == CAMPAIGNS  # the card asks again: the page's answer is kept
+    assert gateway.calls == [("mailing", "contact_mailing", ("c1",), flags_web.FLAGS_TIMEOUT)]
+
+
+def test_m4_m5_the_contact_page_renders_without_its_mailing_when_not_answered_or_not_allowed():
+    down = FakeGateway(error=ServiceUnavailable("The mailing service did not answer in 2 s."))
+    principal = Principal({"contacts.view", "mail.send"})
+    assert contact_web.mailing_contact_lookup(down, None, principal)["mailing_of_contact"]("c1") == {
+        "flags": [],
+        "campaigns": None,
+    }
+    answer = {"flags": [BOUNCED], "campaigns": None}  # the service gives no campaigns without mail.send
+    viewer = FakeGateway(answer)
+    only_view = contact_web.mailing_contact_lookup(viewer, None, Principal({"contacts.view"}))
+    assert only_view["mailing_of_contact"]("c1") == {"flags": [BOUNCED], "campaigns": None}
+    sender = FakeGateway({"flags": [BOUNCED], "campaigns": CAMPAIGNS})
+    only_send = contact_web.mailing_contact_lookup(sender, None, Principal({"mail.send"}))
+    assert only_send["mailing_of_contact"]("c1") == {"flags": [], "campaigns": CAMPAIGNS}
+    nobody = FakeGateway(answer)
+    assert contact_web.mailing_contact_lookup(nobody, None, Principal(set()))["mailing_of_contact"]("c1") == {
+        "flags": [],
+        "campaigns": None,
+    }
+    assert contact_web.mailing_contact_lookup(nobody, None, None)["mailing_of_contact"]("c1")["flags"] == []
+    assert nobody.calls == []

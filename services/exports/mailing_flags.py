@@ -2,13 +2,13 @@
 who unsubscribed carries the reason and day in the file too ("Sähköposti palautui 3.12.2026"), as on the
 contact list. The contacts service has no such field (the mailing service keeps the flags); the exports
 worker asks the mailing service's ``flags_of`` once per page, as the job's actor (an audited read), in
-calls of at most MAX_IDS contacts, and fills the column. The mailing service not answering fails the job
+calls of at most FLAGS_OF_MAX contacts, and fills the column. The mailing service not answering fails the job
 with a clear message, never a file that silently says no one is flagged."""
 
 from piiri.formatting import format_date
+from services.mailing.contract import FLAGS_OF_MAX
 
 COLUMN = "mailing_flags"  # a standard column (contract/rows.py); the UI's field.mailing_flags words
-MAX_IDS = 1000  # the most mailing.flags_of takes at once
 WORDS = {
     "bounced": {"fi": "Sähköposti palautui", "sv": "E-posten studsade", "en": "E-mail bounced"},
     "unsubscribed": {"fi": "Peruutti tilauksen", "sv": "Avslutade prenumerationen", "en": "Unsubscribed"},
@@ -30,11 +30,11 @@ def cell(flags, language):
 
 
 def add_flags(items, flags_of, language):
-    """Fill each row's COLUMN from ``flags_of(ids)`` ({id: [flags]}), asked in calls of MAX_IDS ids."""
+    """Fill each row's COLUMN from ``flags_of(ids)`` ({id: [flags]}), asked in calls of FLAGS_OF_MAX ids."""
     ids = [item["id"] for item in items if item.get("id")]
     found = {}
-    for start in range(0, len(ids), MAX_IDS):
-        found.update(flags_of(ids[start : start + MAX_IDS]) or {})
+    for start in range(0, len(ids), FLAGS_OF_MAX):
+        found.update(flags_of(ids[start : start + FLAGS_OF_MAX]) or {})
     for item in items:
         item[COLUMN] = cell(found.get(item.get("id")), language)
     return items

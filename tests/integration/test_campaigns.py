@@ -195,6 +195,8 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         )
         timeline = mailing.contact_campaigns(anna["id"])["items"]
         assert [(item["campaign_id"], item["name"]) for item in timeline] == [(campaign["id"], "Joulukirje")]
+        # the contact page's one call: its flags (none yet) and the same timeline
+        assert mailing.contact_mailing(anna["id"]) == {"flags": [], "campaigns": timeline}
         held = mailing.personal_data(anna["id"])["sections"]["mailing_campaigns"]
         assert [(item["name"], item["email"]) for item in held] == [("Joulukirje", "anna@example.fi")]
         assert held == timeline  # the timeline and the access report show the same rows
@@ -229,6 +231,7 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         mailing.refresh_campaign_report(campaign["id"])  # pulled again: still one flag
         flags = mailing.flags_of([anna["id"]])
         assert [flag["kind"] for flag in flags[anna["id"]]] == ["bounced"]
+        assert mailing.contact_mailing(anna["id"])["flags"] == flags[anna["id"]]
         assert wait_for(
             lambda: "mailing.contact_bounced" in [a for a, _ in audit_actions(engines, anna["id"])], 15
         )

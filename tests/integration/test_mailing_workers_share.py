@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bench.common import socket_ports
 from conftest import make_actor
 from emulators.smtp.server import serve
 from services.audit.service import AuditService
@@ -47,26 +48,6 @@ def queue_mails(engine, count, actor_header):
             ),
             {"count": count, "actor": actor_header, "tag": uuid.uuid4().hex},
         )
-
-
-def socket_ports(pid):
-    """The local TCP ports of a process's sockets (from /proc: no psutil needed)."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    ports = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as handle:
-            for line in handle.readlines()[1:]:
-                parts = line.split()
-                if parts[9] in inodes:
-                    ports.add(int(parts[1].rsplit(":", 1)[1], 16))
-    return ports
 
 
 class Gate:

@@ -5,10 +5,10 @@ rows (export_rows: what export_page hands out, and any feature that hands out ro
 import uuid
 from datetime import date
 
-from sqlalchemy import any_, bindparam, func, literal, or_, select, text, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import func, literal, or_, select, text, tuple_
 
 from piiri import clock
+from piiri.db import any_uuid
 from services.contacts import scopes
 from services.contacts.models import affiliations, contacts, couple_members, custom_fields, custom_values
 from services.contacts.person.rules import couple_address_name
@@ -108,12 +108,7 @@ def custom_values_of(session, contact_ids, field_ids):
     if not contact_ids or not field_ids:
         return {}
     query = select(custom_values.c.contact_id, custom_values.c.field_id, custom_values.c.value).where(
-        custom_values.c.contact_id  # one array parameter, not a parameter per contact
-        == any_(
-            bindparam(
-                "ids", [uuid.UUID(str(value)) for value in contact_ids], type_=ARRAY(UUID(as_uuid=True))
-            )
-        ),
+        custom_values.c.contact_id == any_uuid(contact_ids),
         custom_values.c.field_id.in_(field_ids),
     )
     found = {}

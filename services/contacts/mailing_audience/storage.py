@@ -1,12 +1,10 @@
 """SQL of the mailing audience (M1): why a contact may not be mailed for a purpose today, as one SQL
 expression over ``contacts`` (so a page, a reason's list and the counts per reason are each one query)."""
 
-import uuid
-
-from sqlalchemy import any_, bindparam, case, exists, func, literal, not_, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import case, exists, func, literal, not_, or_, select
 
 from piiri import clock
+from piiri.db import any_uuid
 from services.contacts.mailing_audience.contract import (
     REASON_DECEASED,
     REASON_INVALID_EMAIL,
@@ -107,8 +105,5 @@ def reasons_by_id(session, ids, purpose_code, default_basis):
     """{contact id: reason or None} of the given contacts."""
     if not ids:
         return {}
-    ids = [uuid.UUID(str(value)) for value in ids]  # one array parameter, not a parameter per id
-    query = select(contacts.c.id, reason(purpose_code, default_basis)).where(
-        contacts.c.id == any_(bindparam("ids", ids, type_=ARRAY(UUID(as_uuid=True))))
-    )
+    query = select(contacts.c.id, reason(purpose_code, default_basis)).where(contacts.c.id == any_uuid(ids))
     return {row[0]: row[1] for row in session.execute(query)}

@@ -1,7 +1,8 @@
 """Campaigns (M1, M4), mixed into MailingService: a campaign made from a template for one or more mailing
 lists, its preview for a chosen contact, a test send (at most 15 addresses, Campaign Monitor's
 send_preview), sending now or at a time, unscheduling, who it was sent to (the ledger: audited reads), a
-contact's campaigns, and its report pulled from Campaign Monitor on demand (M4).
+contact's campaigns (``contact_mailing``: with the contact's flags, the contact page's one call), and its
+report pulled from Campaign Monitor on demand (M4).
 
 Sending (``send_campaign``) only queues: each list's audience is re-evaluated and synced (a full sync run,
 or the one already queued or running), then a mailing worker freezes the recipient ledger and asks
@@ -22,6 +23,7 @@ from services.mailing.contract import MAIL_SEND, Campaign, errors
 from services.mailing.core import MailingCore
 from services.mailing.flags import bounces
 from services.mailing.flags import rules as flag_rules
+from services.mailing.flags.reads import read_flags
 from services.mailing.lists.storage import parse_id
 from services.mailing.mail_templates import rules as template_rules
 from services.mailing.mail_templates import storage as template_storage
@@ -33,6 +35,22 @@ from services.mailing.sync.queue import queue_run
 CAMPAIGN = Campaign()
 ON_ITS_WAY = ("syncing", "dispatching", "scheduled", "sent")
 RECIPIENTS_PAGE_MAX = 500
+
+
+def contact_key(contact_id):
+    key = parse_id(contact_id)
+    if key is None:
+        raise ValidationFailed(errors.CAMPAIGN_INVALID, {"contact_id": [errors.CAMPAIGN_INVALID]})
+    return key
+
+
+def read_timeline(session, audit, actor, key):
+    """The campaigns sent to the contact ``key``, newest first; the read is audited when there are any."""
+    rows = storage.campaigns_of_contact(session, key)
+    session.rollback()
+    if rows:
+        audit.read(actor, "mailing.campaign_recipients_read", "contact", [key], fields=["mailing_campaigns"])
+    return [plain(row) for row in rows]
 
 
 def campaign_view(row):
@@ -236,16 +254,18 @@ class CampaignsRpc(MailingCore):
     def contact_campaigns(self, contact_id):
         """The campaigns sent to a contact, newest first (their mailing timeline): an audited read."""
         actor = self.context.require(MAIL_SEND)
-        key = parse_id(contact_id)
-        if key is None:
-            raise ValidationFailed(errors.CAMPAIGN_INVALID, {"contact_id": [errors.CAMPAIGN_INVALID]})
-        rows = storage.campaigns_of_contact(self.db.session, key)
-        self.db.session.rollback()
-        if rows:
-            self.audit.read(
-                actor, "mailing.campaign_recipients_read", "contact", [key], fields=["mailing_campaigns"]
-            )
-        return {"items": [plain(row) for row in rows]}
+        return {"items": read_timeline(self.db.session, self.audit, actor, contact_key(contact_id))}
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def contact_mailing(self, contact_id):
+        """The contact page's mailing in one call (M4, M5): {"flags": flags_of's list for the contact,
+        "campaigns": contact_campaigns's items, or None for a caller without mail.send}; each read audited
+        as those two audit it."""
+        actor = self.context.actor
+        key = contact_key(contact_id)
+        flags = read_flags(self.db.session, self.audit, actor, [key]).get(str(key), [])
+        timeline = read_timeline(self.db.session, self.audit, actor, key) if actor.can(MAIL_SEND) else None
+        return {"flags": flags, "campaigns": timeline}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def refresh_campaign_report(self, campaign_id):

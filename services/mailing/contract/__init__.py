@@ -17,6 +17,7 @@ SYNC_KINDS: Final = ("full", "incremental")
 SYNC_STATUSES: Final = ("queued", "running", "done", "failed")
 MEMBER_STATES: Final = ("active", "removed", "unsubscribed", "bounced")
 FLAG_KINDS: Final = ("bounced", "unsubscribed")
+FLAGS_OF_MAX: Final = 1000  # the most contacts flags_of takes in one call
 # Reasons the mailing service adds to the contacts service's (deceased, no_email, invalid_email, no_consent).
 MAILING_REASONS: Final = ("unsubscribed", "bounced")
 NAME_MAX: Final = 200

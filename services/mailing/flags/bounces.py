@@ -12,21 +12,20 @@ def apply_bounces(session, audit, outbox, campaign_id, bounces, limit):
     """Note ``bounces`` ([(e-mail, "hard" | "soft", when)]) and flag whom the policy says; the number of
     contacts newly flagged."""
     flagged = 0
-    for email, kind, when in bounces:
-        for contact_id, list_id in storage.mark_bounce(session, campaign_id, email, kind, when):
-            soft = storage.soft_bounces(session, contact_id) if kind == rules.SOFT else 0
-            if not rules.bounce_flags(kind, soft, limit):
-                continue
-            if storage.set_flag(session, contact_id, "bounced", email, list_id, "report", when):
-                audit.write(
-                    outbox,
-                    session,
-                    SYSTEM,
-                    "mailing.contact_bounced",
-                    "contact",
-                    [contact_id],
-                    fields=["mailing_flags"],
-                    details={"campaign_id": str(campaign_id), "source": "report", "bounce": kind},
-                )
-                flagged += 1
+    for contact_id, list_id, email, kind, when in storage.mark_bounces(session, campaign_id, bounces):
+        soft = storage.soft_bounces(session, contact_id) if kind == rules.SOFT else 0
+        if not rules.bounce_flags(kind, soft, limit):
+            continue
+        if storage.set_flag(session, contact_id, "bounced", email, list_id, "report", when):
+            audit.write(
+                outbox,
+                session,
+                SYSTEM,
+                "mailing.contact_bounced",
+                "contact",
+                [contact_id],
+                fields=["mailing_flags"],
+                details={"campaign_id": str(campaign_id), "source": "report", "bounce": kind},
+            )
+            flagged += 1
     return flagged

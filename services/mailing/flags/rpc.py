@@ -16,13 +16,11 @@ from nameko.rpc import rpc
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, PermissionDenied, ValidationFailed
 from services.mailing import campaign_monitor
-from services.mailing.contract import errors
+from services.mailing.contract import FLAGS_OF_MAX, errors
 from services.mailing.core import MailingCore
-from services.mailing.flags import rules, storage
+from services.mailing.flags import reads, rules, storage
 from services.mailing.lists import storage as lists_storage
 from services.mailing.sync import storage as sync_storage
-
-MAX_IDS = 1000
 
 
 class FlagsRpc(MailingCore):
@@ -75,22 +73,7 @@ class FlagsRpc(MailingCore):
     def flags_of(self, contact_ids):
         """{contact id: [{kind, since, list_id}]} of the contacts that have flags (M5), an audited read."""
         actor = self.context.actor  # any signed-in caller who sees the contact sees its warning symbol
-        if not isinstance(contact_ids, list) or len(contact_ids) > MAX_IDS:
+        if not isinstance(contact_ids, list) or len(contact_ids) > FLAGS_OF_MAX:
             raise ValidationFailed(errors.FIELDS_INVALID, {"contact_ids": [errors.FIELDS_INVALID]})
         keys = [key for key in (lists_storage.parse_id(value) for value in contact_ids) if key]
-        session = self.db.session
-        found = storage.flags_of(session, keys)
-        session.rollback()
-        if found:
-            self.audit.read(actor, "mailing.flags_read", "contact", list(found), fields=["mailing_flags"])
-        return {
-            str(key): [
-                {
-                    "kind": flag["kind"],
-                    "since": flag["occurred_at"].isoformat(),
-                    "list_id": str(flag["list_id"]),
-                }
-                for flag in flags
-            ]
-            for key, flags in found.items()
-        }
+        return reads.read_flags(self.db.session, self.audit, actor, keys)

@@ -1,11 +1,9 @@
 """SQL of the bounce and unsubscribe flags (M5)."""
 
-import uuid
-
-from sqlalchemy import any_, bindparam, delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.db import any_uuid
 from services.mailing.models import campaign_recipients, contact_flags, list_members
 
 
@@ -24,14 +22,7 @@ def flags_of(session, contact_ids):
         return {}
     query = (
         select(contact_flags)
-        .where(
-            contact_flags.c.contact_id
-            == any_(
-                bindparam(
-                    "ids", [uuid.UUID(str(value)) for value in contact_ids], type_=ARRAY(UUID(as_uuid=True))
-                )
-            )
-        )  # one array
+        .where(contact_flags.c.contact_id == any_uuid(contact_ids))
         .order_by(contact_flags.c.occurred_at)
     )
     found = {}
@@ -56,25 +47,39 @@ def delete_flags_of(session, contact_id):
     return session.execute(delete(contact_flags).where(contact_flags.c.contact_id == contact_id)).rowcount
 
 
-def mark_bounce(session, campaign_id, email, kind, occurred_at):
-    """Note a recipient's bounce on the campaign's ledger (M5 bounce policy): once per campaign and
-    address, a hard bounce over a soft one. [(contact_id, list_id)] of the rows newly marked (none when
-    the report had it already, or the person was erased)."""
-    ledger = campaign_recipients.c
-    statement = (
-        update(campaign_recipients)
-        .where(
-            ledger.campaign_id == campaign_id,
-            func.lower(ledger.email) == email.lower(),
-            ledger.contact_id.is_not(None),
-            or_(ledger.bounce.is_(None), ledger.bounce == "soft")
-            if kind == "hard"
-            else ledger.bounce.is_(None),
-        )
-        .values(bounce=kind, bounced_at=occurred_at)
-        .returning(ledger.contact_id, ledger.list_id)
+def mark_bounces(session, campaign_id, bounces):
+    """Note a report's bounces ([(e-mail, "hard" | "soft", when)]) on the campaign's ledger (M5 bounce
+    policy) in one UPDATE: once per campaign and address, a hard bounce over a soft one (an address listed
+    with both counts as hard). [(contact_id, list_id, e-mail, kind, when)] of the rows newly marked (none
+    when an earlier pull had them already, or the person was erased). One statement: a report pulled
+    again reads the campaign's ledger once, not once per bounce (the ledger is indexed by campaign, not
+    by address)."""
+    strongest = {}
+    for email, kind, when in bounces:
+        key = email.strip().lower()
+        if key not in strongest or (kind == "hard" and strongest[key][0] != "hard"):
+            strongest[key] = (kind, when)
+    if not strongest:
+        return []
+    statement = text(
+        "UPDATE campaign_recipients AS ledger SET bounce = noted.kind, bounced_at = noted.occurred_at"
+        " FROM unnest(CAST(:emails AS text[]), CAST(:kinds AS text[]), CAST(:times AS timestamptz[]))"
+        " AS noted (email, kind, occurred_at)"
+        " WHERE ledger.campaign_id = :campaign_id AND lower(ledger.email) = noted.email"
+        " AND ledger.contact_id IS NOT NULL"
+        " AND (ledger.bounce IS NULL OR (noted.kind = 'hard' AND ledger.bounce = 'soft'))"
+        " RETURNING ledger.contact_id, ledger.list_id, ledger.email, noted.kind, noted.occurred_at"
     )
-    return [(row.contact_id, row.list_id) for row in session.execute(statement)]
+    rows = session.execute(
+        statement,
+        {
+            "campaign_id": campaign_id,
+            "emails": list(strongest),
+            "kinds": [kind for kind, _ in strongest.values()],
+            "times": [when for _, when in strongest.values()],
+        },
+    )
+    return [(row.contact_id, row.list_id, row.email, row.kind, row.occurred_at) for row in rows]
 
 
 def soft_bounces(session, contact_id):

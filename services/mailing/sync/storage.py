@@ -2,12 +2,12 @@
 refused, the counts."""
 
 import json
-import uuid
 
-from sqlalchemy import and_, any_, bindparam, cast, delete, func, insert, literal, or_, select, text, update
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy import and_, cast, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.db import any_uuid
 from services.mailing.contract import CM_IMPORT_MAX
 from services.mailing.models import list_members, sync_failures, sync_runs
 
@@ -154,20 +154,13 @@ def retryable_failed_runs(session, code, max_attempts, wait_seconds):
 # --- members ----------------------------------------------------------------------------------------
 
 
-def ids_array(contact_ids):
-    """``= ANY(one uuid[] parameter)``: a page of 1,000 ids as one bound array, not 1,000 parameters that
-    SQLAlchemy expands and psycopg converts one by one (bench/mailing_sync_bench.py)."""
-    ids = [uuid.UUID(str(value)) for value in contact_ids]
-    return any_(bindparam("ids", ids, type_=ARRAY(UUID(as_uuid=True))))
-
-
 def members_of(session, list_id, contact_ids):
     """{contact id: member row} of the given contacts on the list."""
     if not contact_ids:
         return {}
     query = select(list_members).where(
         list_members.c.list_id == list_id,
-        list_members.c.contact_id == ids_array(contact_ids),
+        list_members.c.contact_id == any_uuid(contact_ids),
     )
     return {row.contact_id: dict(row._mapping) for row in session.execute(query)}
 
@@ -195,7 +188,7 @@ def set_member_state(session, list_id, contact_ids, state):
     if contact_ids:
         session.execute(
             update(list_members)
-            .where(list_members.c.list_id == list_id, list_members.c.contact_id == ids_array(contact_ids))
+            .where(list_members.c.list_id == list_id, list_members.c.contact_id == any_uuid(contact_ids))
             .values(state=state, pushed_at=func.now())
         )
 

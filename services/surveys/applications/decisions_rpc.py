@@ -147,6 +147,26 @@ class DecisionsRpc(SurveysCore):
         decision. Audited (application.letter_read)."""
         return self._letter(round_id, application_id, "text")
 
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def decision_letter_text(self, round_id, application_id):
+        """The decision letter as plain text in the applicant's language, in the PDF's words:
+        {"filename", "content_type", "text"}. Audited (application.letter_read)."""
+        letter = self._letter(round_id, application_id, "text")
+        return {
+            "filename": "decision.txt",
+            "content_type": "text/plain; charset=utf-8",
+            "text": letter_pdf.plain_text(letter, self._letter_addressee(letter)),
+        }
+
+    def _letter_addressee(self, letter):
+        """Whom the letter greets: the applicant's name, or "" (no contact, or erased meanwhile)."""
+        if not letter["contact_id"]:
+            return ""
+        try:
+            return self.contacts.get_contact(letter["contact_id"]).get("display_name") or ""
+        except NotFound:  # erased meanwhile: the letter greets the applicant
+            return ""
+
     def _organisation(self):
         return str(self.config.get("ORGANISATION_NAME") or self.config.get("BILLING_PAYEE_NAME") or "Piiri")
 
@@ -155,13 +175,9 @@ class DecisionsRpc(SurveysCore):
         """The decision letter as a PDF in the applicant's language: {"filename", "content_type",
         "content_base64"}. Audited (application.letter_read); rendered in a native thread."""
         letter = self._letter(round_id, application_id, "pdf")
-        name = ""
-        if letter["contact_id"]:
-            try:
-                name = self.contacts.get_contact(letter["contact_id"]).get("display_name") or ""
-            except NotFound:  # erased meanwhile: the letter greets the applicant
-                name = ""
-        content = tpool.execute(letter_pdf.render, letter, name, self._organisation())
+        content = tpool.execute(
+            letter_pdf.render, letter, self._letter_addressee(letter), self._organisation()
+        )
         return {
             "filename": letter_pdf.filename(letter),
             "content_type": "application/pdf",

@@ -2,7 +2,8 @@
 English): the organisation's name, the date of the decision, the applicant, the round and the application,
 the decision and the coordinator's reasoning; never a reviewer's name or a score (what ``letter`` holds
 is what decision_letter gives, which has neither). Set in the fonts every Piiri PDF uses
-(piiri.pdf_fonts); the words are here, like the invoice's (services/billing/documents/texts.py)."""
+(piiri.pdf_fonts); the words are here, like the invoice's (services/billing/documents/texts.py), and the
+plain-text letter (``plain_text``) is made of the same words, so the two never say it differently."""
 
 import io
 
@@ -80,6 +81,27 @@ def _lines(text):
 
 
 FILE_WORDS = {"fi": "paatos", "sv": "beslut", "en": "decision"}  # ASCII: a header's file name
+
+
+def plain_text(letter, applicant_name):
+    """The letter as plain text in the same words: the subject, the date, the greeting, the decision, the
+    coordinator's note and the closing."""
+    language = letter["language"] if letter["language"] in TEXTS else "fi"
+    w = words(language)
+    greeting = w["greeting"].format(name=applicant_name) if applicant_name else w["greeting_plain"]
+    lines = [
+        w["subject"].format(round=letter["round_name"]),
+        formatting.format_date(letter.get("decided_at"), language) if letter.get("decided_at") else "",
+        "",
+        greeting,
+        "",
+        w[letter["state"]].format(title=letter.get("title") or "", round=letter["round_name"]),
+    ]
+    note = (letter.get("note") or "").strip()
+    if note:
+        lines += ["", note]
+    lines += ["", w["closing"]]
+    return "\n".join(lines) + "\n"
 
 
 def filename(letter):

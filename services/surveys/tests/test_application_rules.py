@@ -156,3 +156,33 @@ def test_q3_the_decision_letter_pdf_speaks_the_applicants_language():
         for words in (*expected, "Säätiö sr", "Tutkimusmatka <Lappiin>", "Toinen rivi."):
             assert words in text, (language, words)
     assert letter_pdf.filename({**letter, "language": "fi"}) == "paatos-0f0e0d0c.pdf"
+
+
+def test_q3_the_plain_text_letter_says_what_the_pdf_says():
+    """Q3: the plain-text letter is made of the PDF's words (letter_pdf.TEXTS), in the applicant's
+    language."""
+    from services.surveys.applications import letter_pdf
+
+    letter = {
+        "round_name": "Matka-apuraha",
+        "title": "Tutkimusmatka",
+        "state": "rejected",
+        "note": "Rahat loppuivat.",
+        "decided_at": "2027-03-02T08:00:00+00:00",
+    }
+    text = letter_pdf.plain_text({**letter, "language": "fi"}, "Aino Tutkija")
+    assert text.splitlines() == [
+        "Päätös: Matka-apuraha",
+        "2.3.2027",
+        "",
+        "Hyvä Aino Tutkija,",
+        "",
+        "hakemustasi \u201cTutkimusmatka\u201d haussa Matka-apuraha ei valitettavasti voitu hyväksyä.",
+        "",
+        "Rahat loppuivat.",
+        "",
+        "Ystävällisin terveisin",
+    ]
+    swedish = letter_pdf.plain_text({**letter, "language": "sv", "state": "accepted", "note": " "}, "")
+    assert swedish.startswith("Beslut: Matka-apuraha\n2.3.2027\n\nBästa sökande,\n\ndin ansökan ")
+    assert "har godkänts." in swedish and swedish.endswith("\n\nMed vänliga hälsningar\n")
