@@ -100,6 +100,7 @@ def kinds():
 
 
 MIX_LABEL = "staff mix"
+KIND_KEYS = (*(kind.key for kind in kinds()), "mix")
 SEARCH_KINDS = ("name", "email")  # the ones with a bare-SQL baseline
 
 
@@ -126,7 +127,29 @@ def parse_args(argv):
     parser.add_argument(
         "--smoke", action="store_true", help="1,000 contacts, 1 s per kind, no warm-up, 8 connections (CI)"
     )
+    parser.add_argument(
+        "--prefix",
+        help=f"own database prefix and vhost (default {PREFIX}): two people benchmarking on one machine",
+    )
+    parser.add_argument("--port", type=int, help=f"the gateway's port on 127.0.0.1 (default {PORT})")
+    parser.add_argument(
+        "--kinds",
+        help="measure only these kinds, comma-separated keys: " + ", ".join(KIND_KEYS) + " (default all)",
+    )
+    parser.add_argument(
+        "--gateways",
+        choices=("1", "2", "both"),
+        default="both",
+        help="measure with 1 gateway process, 2, or both in turn (default both)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="py-spy (if installed) records gateway#1 and contacts#1 during each measured run into "
+        "DIR/<kind>-<process>.txt (collapsed stacks: one line per stack and its sample count)",
+    )
     args = parser.parse_args(argv)
+    prefix, port = args.prefix, args.port
     args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
     if args.smoke:
         # It proves the benchmark runs end to end, not figures: the shortest run wrk measures, no warm-up (a
@@ -134,6 +157,16 @@ def parse_args(argv):
         args.contacts, args.seconds, args.warmup, args.connections = 1_000, 1, 0, 8
         args.max_workers = 4  # small pools: PostgreSQL's 100 connection slots are shared with other work
         args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
+    if prefix is not None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", prefix):
+            parser.error("--prefix: lower-case letters, digits and _, starting with a letter")
+        args.prefix = args.vhost = prefix
+    args.port = port or args.port
+    args.kind_keys = [key.strip() for key in (args.kinds or "").split(",") if key.strip()] or list(KIND_KEYS)
+    unknown = sorted(set(args.kind_keys) - set(KIND_KEYS))
+    if unknown:
+        parser.error(f"--kinds: unknown {', '.join(unknown)} (known: {', '.join(KIND_KEYS)})")
+    args.gateway_counts = (1, 2) if args.gateways == "both" else (int(args.gateways),)
     if (
         min(args.contacts, args.seconds, args.connections, args.threads, args.max_workers) < 1
         or args.warmup < 0
@@ -475,13 +508,42 @@ def wrk(wrk_path, args, base_url, script, seconds):
     return [float(value) for value in line.split()[1:]], statuses, first_bad
 
 
+PROFILED = ("gateway#1", "contacts#1")
+
+
+def start_profiles(args, layout, label, gateways):
+    """py-spy record of the profiled processes for the measured seconds (collapsed stacks; its own CPU
+    is not counted: it runs outside the process, sampling 100 times a second)."""
+    if not args.profile:
+        return []
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(py_spy).exists():
+        raise SystemExit("bench: --profile needs py-spy (pip install py-spy)")
+    directory = Path(args.profile)
+    directory.mkdir(parents=True, exist_ok=True)
+    pids = layout.pids()
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return [
+        subprocess.Popen(
+            [py_spy, "record", "--pid", str(pids[name]), "--duration", str(args.seconds), "--rate", "100",
+             "--format", "raw", "--nonblocking",
+             "--output", str(directory / f"{slug}-{gateways}gw-{name.replace('#', '')}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for name in PROFILED
+    ]
+
+
 def drive(wrk_path, args, base_url, script, label, gateways, layout):
     """Warm up, then one measured wrk run with CPU snapshots around it."""
     if args.warmup:
         wrk(wrk_path, args, base_url, script, args.warmup)
+    profilers = start_profiles(args, layout, label, gateways)
     before, wrk_before = cpu_snapshot(layout, args.prefix), children_cpu_ms()
     values, statuses, first_bad = wrk(wrk_path, args, base_url, script, args.seconds)
     after, wrk_after = cpu_snapshot(layout, args.prefix), children_cpu_ms()
+    for profiler in profilers:
+        profiler.wait(timeout=60)
     layout.check_alive()
     requests, duration_us, connect, read, write, status, timeout, p50, p95, p99 = values
     figures = Figures(label, gateways, int(requests), duration_us / 1e6, p50 / 1000, p95 / 1000, p99 / 1000)
@@ -680,7 +742,9 @@ def main(argv=None):
         wait_for_all_ok(base_url, layout)
         print(f"  layout up: {', '.join(layout.servers)} (logs: {tempfile.gettempdir()}/{args.prefix}-*.log)")
         token, cookie = token_for(base_url), web_session_cookie(base_url)
-        plan = [(kind.label, kind.paths) for kind in table_kinds] + [(MIX_LABEL, mix_paths(table_kinds))]
+        plan = [(kind.label, kind.paths) for kind in table_kinds if kind.key in args.kind_keys]
+        if "mix" in args.kind_keys:
+            plan.append((MIX_LABEL, mix_paths(table_kinds)))
         plan = [(label, lua_script(paths, token, cookie, scripts.name)) for label, paths in plan]
         print(
             f"Measuring {len(plan)} kinds x {args.seconds} s (+{args.warmup} s warm-up), "
@@ -689,7 +753,7 @@ def main(argv=None):
             flush=True,
         )
         results = {}
-        for gateways in (1, 2):
+        for gateways in args.gateway_counts:
             if gateways == 2:
                 layout.start("gateway", 2)
                 wait_for_banner(layout, "gateway#2", f"Piiri is running at {base_url}/")
@@ -707,14 +771,14 @@ def main(argv=None):
 
     # After the layout stopped: its connection pools are closed (PostgreSQL's slots are shared) and the
     # baseline has the machine to itself, as the gateway had it with the services.
-    one_by_label = {figures.label: figures for figures in results[1]}
+    one_by_label = {figures.label: figures for figures in results[args.gateway_counts[0]]}
     bare = []
     for kind in table_kinds:
-        if kind.key in SEARCH_KINDS:
+        if kind.key in SEARCH_KINDS and kind.label in one_by_label:
             rate = bare_sql_rate(engine, kind.terms, args.connections, args.seconds)
             bare.append((kind.label, rate, one_by_label[kind.label].rps))
 
-    report_comparison(results[1], results[2], bare, contacts)
+    report_comparison(results.get(1, []), results.get(2, []), bare, contacts)
     print(
         f"Machine: {os.cpu_count()} CPUs, {load_text()} at the end (other work on the machine skews the "
         "figures). CPU columns: the Piiri processes, their PostgreSQL backends by database, rabbitmq* "

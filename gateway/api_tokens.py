@@ -163,6 +163,11 @@ def principal_for(session, secret):
         "language": "en",
     }
     principal = Principal(
-        user=user, kind="token", csrf_token="", token_hash=token["token_hash"], access=access_for_token(token)
+        user=user,
+        kind="token",
+        csrf_token="",
+        token_hash=token["token_hash"],
+        access=access_for_token(token),
+        expires_at=token["expires_at"],
     )
     return principal, touched

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
@@ -42,6 +43,8 @@ class Principal:
     token_hash: str
     # Permissions and data scope (C6), read once when the request's Principal is made (gateway/roles.py).
     access: Access = NO_ACCESS
+    # When the session or token runs out (None: never); a cached Principal is not used after it.
+    expires_at: datetime | None = None
 
     @property
     def actor(self):
@@ -122,6 +125,7 @@ def principal_for(session, secret, kind):
         csrf_token=data[sessions.c.csrf_token],
         token_hash=data[sessions.c.token_hash],
         access=access_for_user(session, user["id"], user["role"]),
+        expires_at=data[sessions.c.expires_at],
     )
 
 

@@ -16,12 +16,12 @@ from typing import Any
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.exceptions import IncorrectSignature, RemoteError, UnknownService
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request, Response
 
 from gateway import api_tokens, audit_scope, auth, proxies
 from gateway.accounts import totp_enabled
 from gateway.auth import Principal
+from gateway.principal_cache import READ_METHODS, PrincipalCacheProvider
 from gateway.base import OPTIONAL_SERVICES, SERVICES, signature_error
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, is_reviewer
 from gateway.secret_box import SecretKeys
@@ -45,6 +45,7 @@ from gateway.web_helpers import (
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
+from piiri.rpc import TransientRequests as RpcProxy
 from piiri.errors import (
     PasswordChangeRequired,
     PermissionDenied,
@@ -93,7 +94,8 @@ class GatewayCore:
     ``contacts``/``imports``/``audit``/``exports``/``surveys``/``mailing``/``billing`` RPC proxies (call
     them through ``call``),
     ``audit_trail`` the gateway's audit trail (its own changes and uses: users, roles, user groups, API
-    tokens, S1 account security), ``secret_keys`` the keys of the TOTP secrets at rest (issue 12 item 7h).
+    tokens, S1 account security), ``secret_keys`` the keys of the TOTP secrets at rest (issue 12 item 7h),
+    ``principal_cache`` the process's cache of authenticated callers (issue 18).
     """
 
     config: Any = Config()
@@ -108,6 +110,7 @@ class GatewayCore:
     mailing: Any = RpcProxy("mailing")
     billing: Any = RpcProxy("billing")
     audit_trail: Any = AuditTrail("gateway")
+    principal_cache: Any = PrincipalCacheProvider()
 
     # --- configuration ------------------------------------------------------------------------------
 
@@ -138,14 +141,26 @@ class GatewayCore:
         if header.lower().startswith("bearer "):
             secret = header[7:].strip()
             if api_tokens.is_api_token(secret):  # a token for another system (C6): acts as kind "token"
-                principal, touched = api_tokens.principal_for(self.db.session, secret)
-                if touched:  # at most once a minute per token, with its last_used_at
-                    self.audit_trail.read(
-                        principal.actor, "api_token.used", "api_token", [principal.user["id"]]
-                    )
-                return principal
-            return auth.principal_for(self.db.session, secret, "api")
-        return auth.principal_for(self.db.session, request.cookies.get(auth.SESSION_COOKIE), "web")
+                return self.checked(request, "token", secret, lambda: self.api_token_principal(secret))
+            return self.checked(request, "api", secret, lambda: auth.principal_for(self.db.session, secret, "api"))
+        return self.session_principal(request)
+
+    def api_token_principal(self, secret: str) -> Principal | None:
+        principal, touched = api_tokens.principal_for(self.db.session, secret)
+        if touched:  # at most once a minute per token, with its last_used_at
+            self.audit_trail.read(principal.actor, "api_token.used", "api_token", [principal.user["id"]])
+        return principal
+
+    def checked(
+        self, request: Request, kind: str, secret: str | None, load: Callable[[], Principal | None]
+    ) -> Principal | None:
+        """``load()`` (the database's answer for the secret), or for a read the cached answer of the last
+        few seconds (gateway/principal_cache.py: issue 18)."""
+        if not secret:
+            return None
+        if request.method not in READ_METHODS:
+            return load()
+        return self.principal_cache.lookup((kind, auth.digest(secret)), load)
 
     def act_as(self, principal: Principal, permission: str | None = None) -> Principal:
         """Make every following RPC carry this caller; refuse early if they lack ``permission``."""
@@ -177,7 +192,8 @@ class GatewayCore:
 
     def session_principal(self, request: Request) -> Principal | None:
         """The logged-in web user (session cookie only, never a bearer token), or None."""
-        return auth.principal_for(self.db.session, request.cookies.get(auth.SESSION_COOKIE), "web")
+        secret = request.cookies.get(auth.SESSION_COOKIE)
+        return self.checked(request, "web", secret, lambda: auth.principal_for(self.db.session, secret, "web"))
 
     def web_principal(
         self, request: Request, permission: str | None = None, reviewer_ok: bool = False

@@ -26,11 +26,19 @@ from kombu.message import Message
 from nameko.containers import ServiceContainer, WorkerContext
 from nameko.extensions import Entrypoint
 from nameko.messaging import Consumer, QueueConsumer
-from nameko.rpc import Rpc
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.rpc import Rpc, get_rpc_exchange
 
 from piiri import dead_letters, signing
 from piiri.dead_letters import DeadLetterPublisher, Unprocessable, attempts_of, error_text
 from piiri.errors import NotAuthenticated
+from piiri.rpc import TransientResponder
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,27 @@ def message_of(handle_result: HandleResult | None) -> Message | None:
         if isinstance(candidate, Message):
             return candidate
     return None
+
+
+def transient_reply(entrypoint: Rpc, message: Message) -> HandleResult:
+    """nameko's reply to an RPC (RpcConsumer.handle_result: send the result, then ack the request), sent
+    as a transient message without a publisher confirm (piiri/rpc.py, issue 18)."""
+    config = entrypoint.container.config
+
+    def handle(worker_ctx: WorkerContext, result: Any, exc_info: ExcInfo | None) -> Any:
+        responder = TransientResponder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        entrypoint.rpc_consumer.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    return handle
 
 
 class PiiriContainer(ServiceContainer):
@@ -108,7 +137,7 @@ class PiiriContainer(ServiceContainer):
             if isinstance(entrypoint, Consumer):
                 handle_result = self._guarded(entrypoint, message, handle_result)
             else:
-                handle_result = self._reply_guarded(handle_result)
+                handle_result = self._reply_guarded(transient_reply(entrypoint, message))
         return super().spawn_worker(entrypoint, args, kwargs, context_data, handle_result)
 
     # --- RPC replies while the broker is away ------------------------------------------------------

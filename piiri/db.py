@@ -1,18 +1,22 @@
 """Database access: one engine per service process, one SQLAlchemy session per worker."""
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from typing import Any
 
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
-from sqlalchemy import Engine, any_, bindparam, create_engine
+import psycopg
+from eventlet import patcher
+from sqlalchemy import Engine, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session
 
 from piiri.config import database_url
+
+_select = patcher.original("select")  # the real poll(): a zero-timeout check needs no green hub
 
 # PostgreSQL's JIT compiles a query whose estimated cost is high: the import's duplicate probe (2,000
 # index look-ups, 10 ms) spent 115 ms compiling. Piiri's queries are short index reads and page-sized
@@ -20,18 +24,47 @@ from piiri.config import database_url
 CONNECT_OPTIONS = "-c jit=off"
 
 
-def make_engine(url: str, pool_size: int = 12, pre_ping: bool = True) -> Engine:
-    """pre_ping: test each connection as it leaves the pool (a round trip per checkout); without it a
-    connection that died is noticed by the statement that fails on it (the pool then drops all older
-    ones), so only callers that retry on failure should go without (the audit consumer, issue 18)."""
-    return create_engine(
+def make_engine(url: str, pool_size: int = 12, pre_ping: bool = False, max_overflow: int = 4) -> Engine:
+    """An engine whose pool checks each connection as it leaves the pool without a round trip
+    (``connection_is_gone``: has the server closed or written to the idle socket?), so a connection the
+    server ended (restart, ``pg_terminate_backend``, idle timeout) is replaced before a statement fails on
+    it (issue 18: a ``SELECT 1`` per checkout cost every request a round trip). A connection that dies
+    while in use fails its statement; SQLAlchemy then drops it and every older pooled connection.
+    ``pre_ping``: the ``SELECT 1`` as well (for a network between that could drop a connection silently)."""
+    engine = create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=4,
+        max_overflow=max_overflow,
         pool_pre_ping=pre_ping,
         future=True,
         connect_args={"options": CONNECT_OPTIONS},
     )
+    event.listen(engine, "checkout", _refuse_gone_connection)
+    return engine
+
+
+def connection_is_gone(dbapi_connection: Any) -> bool:
+    """Whether a pooled (idle) psycopg connection can no longer be used: psycopg knows it is closed or
+    broken, or its socket is readable. An idle connection between transactions has nothing to read unless
+    the server ended it (its ErrorResponse "terminating connection" and then end of file) or sent a notice;
+    either way a new connection is the safe answer. A non-blocking poll: no round trip."""
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        return True
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None:
+        return False
+    try:
+        poller = _select.poll()
+        poller.register(pgconn.socket, _select.POLLIN | _select.POLLPRI)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, psycopg.OperationalError):
+        return True
+
+
+def _refuse_gone_connection(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
+    if connection_is_gone(dbapi_connection):
+        # The pool's documented answer: it discards this connection and checks out a fresh one.
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def any_uuid(values: Iterable[object], name: str = "ids") -> Any:
@@ -91,14 +124,30 @@ class WorkerDatabase:
             session.invalidate()
 
 
+def pool_limits(config: Mapping[str, Any]) -> tuple[int, int]:
+    """(pool size, overflow) of a service process's engine: ``DB_POOL_SIZE`` connections and no more when
+    it is set (several processes per service must fit PostgreSQL's max_connections together), else
+    ``max_workers`` + 2 and 4 more at a peak, so that a worker never waits for a connection."""
+    raw = config.get("DB_POOL_SIZE")
+    if raw in (None, ""):
+        return int(config.get("max_workers", 10)) + 2, 4
+    try:
+        size = int(str(raw))
+    except ValueError:
+        raise ValueError(f"DB_POOL_SIZE must be a whole number of connections, not {raw!r}") from None
+    if size < 1:
+        raise ValueError(f"DB_POOL_SIZE must be at least 1, not {size}")
+    return size, 0
+
+
 class Database(DependencyProvider):
     """``db = Database("contacts")``: the service's own PostgreSQL database.
 
     The pool is sized above nameko's ``max_workers`` so workers never wait for a connection
-    (stack.md trap 3).
+    (stack.md trap 3), unless ``DB_POOL_SIZE`` caps it (pool_limits).
     """
 
-    def __init__(self, service_name: str, pre_ping: bool = True) -> None:
+    def __init__(self, service_name: str, pre_ping: bool = False) -> None:
         self.service_name = service_name
         self.pre_ping = pre_ping
         self.engine: Engine | None = None
@@ -106,9 +155,12 @@ class Database(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        pool_size = int(config.get("max_workers", 10)) + 2
+        pool_size, overflow = pool_limits(config)
         self.engine = make_engine(
-            database_url(config, self.service_name), pool_size=pool_size, pre_ping=self.pre_ping
+            database_url(config, self.service_name),
+            pool_size=pool_size,
+            pre_ping=self.pre_ping,
+            max_overflow=overflow,
         )
 
     def stop(self) -> None:

@@ -10,6 +10,12 @@ so RPCs stay idempotent or harmless.
 
 Use it for every ``RpcProxy`` inside a service; standalone clients (``ClusterRpcProxy``) take
 ``timeout=rpc_timeout(config)``.
+
+RPC requests and replies are transient messages (issue 18): the broker keeps them in memory, never on disk,
+since a caller waits for at most its deadline and a broker restart fails the call anyway (the caller gets
+ServiceUnavailable). Requests are still published with confirms (an unknown service is told at once: its
+queue is missing); replies are not (``TransientResponder``, piiri/container.py): a lost reply is a
+deadline passed. Audit records and events stay persistent and confirmed (piiri/confirms.py, the outbox).
 """
 
 from collections.abc import Mapping
@@ -17,6 +23,8 @@ from typing import Any
 
 import eventlet
 from nameko import rpc as nameko_rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import NON_PERSISTENT
 from nameko.exceptions import UnknownService
 
 from piiri.errors import ServiceUnavailable
@@ -42,6 +50,7 @@ class RpcProxy(nameko_rpc.RpcProxy):
         default: float = DEFAULT_TIMEOUT,
         **options: Any,
     ) -> None:
+        options.setdefault("delivery_mode", NON_PERSISTENT)
         super().__init__(target_service, **options)
         self.timeout_key = timeout_key
         self.default_timeout = default
@@ -53,6 +62,25 @@ class RpcProxy(nameko_rpc.RpcProxy):
 
     def get_dependency(self, worker_ctx: Any) -> "DeadlineServiceProxy":
         return DeadlineServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+
+
+class TransientRequests(nameko_rpc.RpcProxy):
+    """nameko's RpcProxy with transient requests (for the gateway, which applies its own deadline)."""
+
+    def __init__(self, target_service: str, **options: Any) -> None:
+        options.setdefault("delivery_mode", NON_PERSISTENT)
+        super().__init__(target_service, **options)
+
+
+class TransientReplyPublisher(Publisher):
+    """How an RPC reply is sent: transient, without waiting for the broker's confirm."""
+
+    use_confirms = False
+    delivery_mode = NON_PERSISTENT
+
+
+class TransientResponder(nameko_rpc.Responder):
+    publisher_cls = TransientReplyPublisher
 
 
 class DeadlineServiceProxy:
