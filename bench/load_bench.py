@@ -525,10 +525,23 @@ def start_profiles(args, layout, label, gateways):
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
     return [
         subprocess.Popen(
-            [py_spy, "record", "--pid", str(pids[name]), "--duration", str(args.seconds), "--rate", "100",
-             "--format", "raw", "--nonblocking",
-             "--output", str(directory / f"{slug}-{gateways}gw-{name.replace('#', '')}.txt")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                py_spy,
+                "record",
+                "--pid",
+                str(pids[name]),
+                "--duration",
+                str(args.seconds),
+                "--rate",
+                "100",
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--output",
+                str(directory / f"{slug}-{gateways}gw-{name.replace('#', '')}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for name in PROFILED
     ]

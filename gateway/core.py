@@ -21,8 +21,8 @@ from werkzeug.wrappers import Request, Response
 from gateway import api_tokens, audit_scope, auth, proxies
 from gateway.accounts import totp_enabled
 from gateway.auth import Principal
-from gateway.principal_cache import READ_METHODS, PrincipalCacheProvider
 from gateway.base import OPTIONAL_SERVICES, SERVICES, signature_error
+from gateway.principal_cache import READ_METHODS, PrincipalCacheProvider
 from gateway.roles import AUDIT_VIEW, DELETE, EDIT, is_reviewer
 from gateway.secret_box import SecretKeys
 from gateway.web_helpers import (
@@ -45,13 +45,13 @@ from gateway.web_helpers import (
 from piiri.audit import AuditTrail
 from piiri.context import Context
 from piiri.db import Database
-from piiri.rpc import TransientRequests as RpcProxy
 from piiri.errors import (
     PasswordChangeRequired,
     PermissionDenied,
     PiiriError,
     ServiceUnavailable,
 )
+from piiri.rpc import TransientRequests as RpcProxy
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,9 @@ class GatewayCore:
             secret = header[7:].strip()
             if api_tokens.is_api_token(secret):  # a token for another system (C6): acts as kind "token"
                 return self.checked(request, "token", secret, lambda: self.api_token_principal(secret))
-            return self.checked(request, "api", secret, lambda: auth.principal_for(self.db.session, secret, "api"))
+            return self.checked(
+                request, "api", secret, lambda: auth.principal_for(self.db.session, secret, "api")
+            )
         return self.session_principal(request)
 
     def api_token_principal(self, secret: str) -> Principal | None:
@@ -193,7 +195,9 @@ class GatewayCore:
     def session_principal(self, request: Request) -> Principal | None:
         """The logged-in web user (session cookie only, never a bearer token), or None."""
         secret = request.cookies.get(auth.SESSION_COOKIE)
-        return self.checked(request, "web", secret, lambda: auth.principal_for(self.db.session, secret, "web"))
+        return self.checked(
+            request, "web", secret, lambda: auth.principal_for(self.db.session, secret, "web")
+        )
 
     def web_principal(
         self, request: Request, permission: str | None = None, reviewer_ok: bool = False

@@ -23,9 +23,6 @@ import eventlet
 from amqp.exceptions import ConnectionError as AMQPConnectionError
 from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.message import Message
-from nameko.containers import ServiceContainer, WorkerContext
-from nameko.extensions import Entrypoint
-from nameko.messaging import Consumer, QueueConsumer
 from nameko.constants import (
     AMQP_SSL_CONFIG_KEY,
     AMQP_URI_CONFIG_KEY,
@@ -33,6 +30,9 @@ from nameko.constants import (
     LOGIN_METHOD_CONFIG_KEY,
     SERIALIZER_CONFIG_KEY,
 )
+from nameko.containers import ServiceContainer, WorkerContext
+from nameko.extensions import Entrypoint
+from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import Rpc, get_rpc_exchange
 
 from piiri import dead_letters, signing

@@ -5,10 +5,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from typing import Any
 
-from nameko.containers import WorkerContext
-from nameko.extensions import DependencyProvider
 import psycopg
 from eventlet import patcher
+from nameko.containers import WorkerContext
+from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.exc import DBAPIError, DisconnectionError

@@ -1,6 +1,6 @@
-"""gateway.principal_cache (issue 18): reads authenticate from a cache of a few seconds; writes in this process
-empty it at their start and end and keep anything read meanwhile out of it; an entry never outlives its
-TTL or its session; unknown secrets are never cached."""
+"""gateway.principal_cache (issue 18): reads authenticate from a cache of a few seconds; writes in this
+process empty it at their start and end and keep anything read meanwhile out of it; an entry never
+outlives its TTL or its session; unknown secrets are never cached."""
 
 import types
 from datetime import UTC, datetime, timedelta
@@ -109,9 +109,7 @@ def test_the_cache_holds_a_bounded_number_of_entries(monkeypatch):
     assert list(cache.entries) == [("api", "2"), ("api", "3"), ("api", "4")]
 
 
-@pytest.mark.parametrize(
-    ("value", "seconds"), [(None, 5.0), ("", 5.0), ("0", 0.0), ("2.5", 2.5), (10, 10.0)]
-)
+@pytest.mark.parametrize(("value", "seconds"), [(None, 5.0), ("", 5.0), ("0", 0.0), ("2.5", 2.5), (10, 10.0)])
 def test_cache_seconds_from_the_configuration(value, seconds):
     assert cache_seconds({} if value is None else {"AUTH_CACHE_SECONDS": value}) == seconds
 

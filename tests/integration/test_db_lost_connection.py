@@ -53,7 +53,9 @@ def test_issue18_no_round_trip_to_check_a_pooled_connection(databases):
         engine.dispose()
 
 
-def test_issue18_a_pooled_connection_the_server_ended_is_replaced_before_a_statement_fails(databases, engines):
+def test_issue18_a_pooled_connection_the_server_ended_is_replaced_before_a_statement_fails(
+    databases, engines
+):
     """pg_terminate_backend on an idle pooled connection: the next checkout sees its socket closed (no round
     trip) and reconnects, so the statement succeeds on a new backend."""
     import time
