@@ -125,6 +125,11 @@ def parse_args(argv):
         help="PIIRI_MAX_WORKERS of every process (default 10, as deployed; a pool holds it + 2 connections)",
     )
     parser.add_argument(
+        "--pool-size",
+        type=int,
+        help="PIIRI_DB_POOL_SIZE of every process (default unset: max_workers + 2, +4 at a peak)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="1,000 contacts, 1 s per kind, no warm-up, 8 connections (CI)"
     )
     parser.add_argument(
@@ -736,6 +741,8 @@ def main(argv=None):
     env = isolated_env(args.prefix, args.vhost, http_address)
     env["PIIRI_HTTP_REUSE_PORT"] = "true"  # the second gateway shares the port (gateway/listen.py)
     env["PIIRI_MAX_WORKERS"] = str(args.max_workers)
+    if args.pool_size:
+        env["PIIRI_DB_POOL_SIZE"] = str(args.pool_size)
     apply_env(env)
     if port_in_use("127.0.0.1", args.port):
         raise SystemExit(f"bench: something already listens on {http_address}; stop it first.")
@@ -762,6 +769,7 @@ def main(argv=None):
         print(
             f"Measuring {len(plan)} kinds x {args.seconds} s (+{args.warmup} s warm-up), "
             f"wrk -t{args.threads} -c{args.connections}, max_workers {args.max_workers}, "
+            f"pool size {args.pool_size or 'max_workers + 2 (+4)'}, "
             f"on {os.cpu_count()} CPUs; {load_text()}",
             flush=True,
         )
