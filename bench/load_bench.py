@@ -126,17 +126,33 @@ def parse_args(argv):
     parser.add_argument(
         "--smoke", action="store_true", help="1,000 contacts, 1 s per kind, no warm-up, 8 connections (CI)"
     )
+    parser.add_argument(
+        "--idle",
+        type=int,
+        default=0,
+        help="first measure every process's CPU over this many seconds with no requests (default 0: not)",
+    )
+    parser.add_argument(
+        "--name",
+        help=f"the databases' prefix and the vhost (default {PREFIX}): two runs side by side need two names",
+    )
+    parser.add_argument("--port", type=int, help=f"the gateway's port (default {PORT})")
     args = parser.parse_args(argv)
-    args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
+    args.prefix, args.vhost, args.port = args.name or PREFIX, args.name or VHOST, args.port or PORT
     if args.smoke:
         # It proves the benchmark runs end to end, not figures: the shortest run wrk measures, no warm-up (a
         # cold first answer is far inside wrk's 30 s timeout), enough contacts for 200 distinct samples.
         args.contacts, args.seconds, args.warmup, args.connections = 1_000, 1, 0, 8
         args.max_workers = 4  # small pools: PostgreSQL's 100 connection slots are shared with other work
         args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
+    if args.name and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", args.name):
+        parser.error("--name: lower-case letters, digits and _ (a PostgreSQL and RabbitMQ name), at most 40")
+    if not 1024 <= args.port <= 65535:
+        parser.error("--port must be 1024..65535")
     if (
         min(args.contacts, args.seconds, args.connections, args.threads, args.max_workers) < 1
         or args.warmup < 0
+        or args.idle < 0
     ):
         parser.error("--contacts, --seconds, --connections, --threads and --max-workers must be at least 1")
     if args.threads > args.connections:
@@ -645,6 +661,21 @@ def report_comparison(one, two, bare, contacts):
         )
 
 
+def measure_idle(layout, args):
+    """CPU milliseconds of every process over ``args.idle`` seconds without a request: the cost of the
+    timers, relays and consumers running in the background."""
+    before = cpu_snapshot(layout, args.prefix)
+    time.sleep(args.idle)
+    layout.check_alive()
+    return cpu_ms_by_group(before, cpu_snapshot(layout, args.prefix))
+
+
+def report_idle(used, seconds):
+    print(f"\nIdle, {seconds} s without requests ({load_text()}): CPU ms per second of each process")
+    rows = [(group, f"{ms / seconds:,.1f}") for group, ms in sorted(used.items()) if ms]
+    print(format_table(("process", "CPU ms/s"), rows))
+
+
 def load_text():
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (5 min {five:.1f})"
@@ -679,6 +710,8 @@ def main(argv=None):
         layout.start("gateway", 1)
         wait_for_all_ok(base_url, layout)
         print(f"  layout up: {', '.join(layout.servers)} (logs: {tempfile.gettempdir()}/{args.prefix}-*.log)")
+        if args.idle:
+            report_idle(measure_idle(layout, args), args.idle)
         token, cookie = token_for(base_url), web_session_cookie(base_url)
         plan = [(kind.label, kind.paths) for kind in table_kinds] + [(MIX_LABEL, mix_paths(table_kinds))]
         plan = [(label, lua_script(paths, token, cookie, scripts.name)) for label, paths in plan]
