@@ -8,10 +8,10 @@ CPU milliseconds per request of every process (from /proc), and the bare-SQL thr
     .venv/bin/python bench/load_bench.py --contacts 200000 --seconds 10 --connections 32
     .venv/bin/python bench/load_bench.py --smoke    # 1,000 contacts, 1 s per kind, no warm-up (CI)
 
-The layout: every service in its own `piiri run --services X` process (contacts x2, audit x2, imports,
-exports, import_worker, export_worker, mailing, mailing_worker, billing, billing_worker, gateway x1 then x2
-sharing the port with SO_REUSEPORT). Own
-databases (piiri_loadbench_*), vhost (piiri_loadbench) and port (127.0.0.1:8110); --smoke:
+The layout: every service in its own `piiri run --services X` process (contacts x2, contacts_worker,
+audit x2, imports, exports, import_worker, export_worker, mailing, mailing_worker, billing,
+billing_worker, gateway x1 then x2 sharing the port with SO_REUSEPORT). Own databases
+(piiri_loadbench_*), vhost (piiri_loadbench) and port (127.0.0.1:8110), or --name and --port; --smoke:
 piiri_loadbench_smoke_*, vhost piiri_loadbench_smoke, port 8111. Needs wrk (Debian package `wrk`;
 scripts/setup.sh --browser installs it). Loopback only; every wrk run is bounded in time and connections.
 """
@@ -57,6 +57,7 @@ LIMIT = 25
 # The multi-process layout of issue 18 (the gateway is added on top: 1, then 2 processes).
 LAYOUT = (
     ("contacts", 2),
+    ("contacts_worker", 1),  # the contacts service's timers and automations (issue 18)
     ("audit", 2),
     ("imports", 1),
     ("exports", 1),
