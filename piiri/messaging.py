@@ -106,7 +106,7 @@ class KeptQueueEventHandler(EventHandler):
         super().setup()
         if self.handler_type != SERVICE_POOL:
             raise ValueError("a kept queue is for service-pool event handlers only")
-        queue = self.queue
+        queue: Queue = self.queue  # type: ignore[has-type]
         self.queue = Queue(
             f"evt-{self.source_service}-{self.event_type}--{self.queue_service}.{self.method_name}",
             exchange=queue.exchange,

@@ -9,7 +9,6 @@ from nameko.rpc import Rpc
 from nameko.timer import Timer
 
 from piiri.messaging import KeptQueueEventHandler
-from piiri_cli.cli import DATABASE_OF, SERVICE_CLASSES
 from services.contacts.service import ContactsService
 from services.contacts.worker import ContactsWorker
 
@@ -56,8 +55,3 @@ def test_the_contacts_worker_runs_them_all_and_serves_no_rpc():
     assert entrypoints(ContactsWorker, Consumer) == AUTOMATION_HANDLERS
     assert entrypoints(ContactsWorker, Rpc) == set()
     assert ContactsWorker.name == "contacts_worker"
-
-
-def test_piiri_run_starts_the_worker_by_default_on_the_contacts_database():
-    assert SERVICE_CLASSES["contacts_worker"] == "services.contacts.worker:ContactsWorker"
-    assert DATABASE_OF["contacts_worker"] == "contacts"
