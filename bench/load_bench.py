@@ -139,13 +139,15 @@ def parse_args(argv):
     )
     parser.add_argument("--port", type=int, help=f"the gateway's port (default {PORT})")
     args = parser.parse_args(argv)
-    args.prefix, args.vhost, args.port = args.name or PREFIX, args.name or VHOST, args.port or PORT
+    given_port = args.port
+    args.prefix, args.vhost, args.port = args.name or PREFIX, args.name or VHOST, given_port or PORT
     if args.smoke:
         # It proves the benchmark runs end to end, not figures: the shortest run wrk measures, no warm-up (a
         # cold first answer is far inside wrk's 30 s timeout), enough contacts for 200 distinct samples.
         args.contacts, args.seconds, args.warmup, args.connections = 1_000, 1, 0, 8
         args.max_workers = 4  # small pools: PostgreSQL's 100 connection slots are shared with other work
-        args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
+        args.prefix, args.vhost = (args.name, args.name) if args.name else (SMOKE_PREFIX, SMOKE_VHOST)
+        args.port = given_port or SMOKE_PORT
     if args.name and not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", args.name):
         parser.error("--name: lower-case letters, digits and _ (a PostgreSQL and RabbitMQ name), at most 40")
     if not 1024 <= args.port <= 65535:
