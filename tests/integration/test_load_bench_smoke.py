@@ -56,6 +56,7 @@ def test_issue_12_18_load_bench_smoke_prints_every_figure_without_errors():
         "audit#1",
         "audit#2",
         "pg contacts",
+        "pg conns",
     ):
         assert all(process in header for header in cpu_headers), process
     assert "gateway#2" not in cpu_headers[0] and "gateway#2" in cpu_headers[1]
