@@ -595,6 +595,7 @@ def dead_letter_of(config, key, values):
     )
 
 
+@pytest.mark.timeout(300)  # every service and worker of the system, and a flow through all of them
 def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     everything, clean_databases, config, rpc
 ):
