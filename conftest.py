@@ -336,15 +336,24 @@ def run_services(config, clean_databases, shared_runner):
 def purge_dead_letters(amqp_uri):
     """Every test starts with empty dead-letter queues (issue 11 item 6: /health counts them) and no erasure
     request or report left over from an earlier test (one queued for a service that test did not run would
-    be taken by the next test's, erasing somebody of the earlier test there and reporting it done)."""
+    be taken by the next test's, erasing somebody of the earlier test there and reporting it done), nor a
+    membership event kept for the contacts worker's automations by a test that ran no worker (issue 18)."""
     from kombu import Connection
 
     from piiri.dead_letters import QUEUES
     from piiri.erasure import DEFAULT_SERVICES, REPORT_QUEUE, request_queue
+    from piiri.messaging import kept_queues
+    from services.contacts.worker import ContactsWorker
 
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        for queue in (*QUEUES, REPORT_QUEUE, *(request_queue(service) for service in DEFAULT_SERVICES)):
+        kept = kept_queues(ContactsWorker)
+        for queue in (
+            *QUEUES,
+            REPORT_QUEUE,
+            *(request_queue(service) for service in DEFAULT_SERVICES),
+            *kept,
+        ):
             bound = queue.bind(channel)
             bound.declare()
             bound.purge()

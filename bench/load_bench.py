@@ -8,10 +8,10 @@ CPU milliseconds per request of every process (from /proc), and the bare-SQL thr
     .venv/bin/python bench/load_bench.py --contacts 200000 --seconds 10 --connections 32
     .venv/bin/python bench/load_bench.py --smoke    # 1,000 contacts, 1 s per kind, no warm-up (CI)
 
-The layout: every service in its own `piiri run --services X` process (contacts x2, audit x2, imports,
-exports, import_worker, export_worker, mailing, mailing_worker, billing, billing_worker, gateway x1 then x2
-sharing the port with SO_REUSEPORT). Own
-databases (piiri_loadbench_*), vhost (piiri_loadbench) and port (127.0.0.1:8110); --smoke:
+The layout: every service in its own `piiri run --services X` process (contacts x2, contacts_worker,
+audit x2, imports, exports, import_worker, export_worker, mailing, mailing_worker, billing,
+billing_worker, gateway x1 then x2 sharing the port with SO_REUSEPORT). Own databases
+(piiri_loadbench_*), vhost (piiri_loadbench) and port (127.0.0.1:8110), or --name and --port; --smoke:
 piiri_loadbench_smoke_*, vhost piiri_loadbench_smoke, port 8111. Needs wrk (Debian package `wrk`;
 scripts/setup.sh --browser installs it). Loopback only; every wrk run is bounded in time and connections.
 """
@@ -57,6 +57,7 @@ LIMIT = 25
 # The multi-process layout of issue 18 (the gateway is added on top: 1, then 2 processes).
 LAYOUT = (
     ("contacts", 2),
+    ("contacts_worker", 1),  # the contacts service's timers and automations (issue 18)
     ("audit", 2),
     ("imports", 1),
     ("exports", 1),
@@ -134,6 +135,8 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--prefix",
+        "--name",
+        dest="prefix",
         help=f"own database prefix and vhost (default {PREFIX}): two people benchmarking on one machine",
     )
     parser.add_argument("--port", type=int, help=f"the gateway's port on 127.0.0.1 (default {PORT})")
@@ -153,6 +156,12 @@ def parse_args(argv):
         help="py-spy (if installed) records gateway#1 and contacts#1 during each measured run into "
         "DIR/<kind>-<process>.txt (collapsed stacks: one line per stack and its sample count)",
     )
+    parser.add_argument(
+        "--idle",
+        type=int,
+        default=0,
+        help="first measure every process's CPU over this many seconds with no requests (default 0: not)",
+    )
     args = parser.parse_args(argv)
     prefix, port = args.prefix, args.port
     args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
@@ -163,8 +172,10 @@ def parse_args(argv):
         args.max_workers = 4  # small pools: PostgreSQL's 100 connection slots are shared with other work
         args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
     if prefix is not None:
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", prefix):
-            parser.error("--prefix: lower-case letters, digits and _, starting with a letter")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", prefix):
+            parser.error(
+                "--prefix: lower-case letters, digits and _ (a PostgreSQL and RabbitMQ name), at most 40"
+            )
         args.prefix = args.vhost = prefix
     args.port = port or args.port
     args.kind_keys = [key.strip() for key in (args.kinds or "").split(",") if key.strip()] or list(KIND_KEYS)
@@ -172,9 +183,12 @@ def parse_args(argv):
     if unknown:
         parser.error(f"--kinds: unknown {', '.join(unknown)} (known: {', '.join(KIND_KEYS)})")
     args.gateway_counts = (1, 2) if args.gateways == "both" else (int(args.gateways),)
+    if not 1024 <= args.port <= 65535:
+        parser.error("--port must be 1024..65535")
     if (
         min(args.contacts, args.seconds, args.connections, args.threads, args.max_workers) < 1
         or args.warmup < 0
+        or args.idle < 0
     ):
         parser.error("--contacts, --seconds, --connections, --threads and --max-workers must be at least 1")
     if args.threads > args.connections:
@@ -725,6 +739,21 @@ def report_comparison(one, two, bare, contacts):
         )
 
 
+def measure_idle(layout, args):
+    """CPU milliseconds of every process over ``args.idle`` seconds without a request: the cost of the
+    timers, relays and consumers running in the background."""
+    before = cpu_snapshot(layout, args.prefix)
+    time.sleep(args.idle)
+    layout.check_alive()
+    return cpu_ms_by_group(before, cpu_snapshot(layout, args.prefix))
+
+
+def report_idle(used, seconds):
+    print(f"\nIdle, {seconds} s without requests ({load_text()}): CPU ms per second of each process")
+    rows = [(group, f"{ms / seconds:,.1f}") for group, ms in sorted(used.items()) if ms]
+    print(format_table(("process", "CPU ms/s"), rows))
+
+
 def load_text():
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (5 min {five:.1f})"
@@ -761,6 +790,8 @@ def main(argv=None):
         layout.start("gateway", 1)
         wait_for_all_ok(base_url, layout)
         print(f"  layout up: {', '.join(layout.servers)} (logs: {tempfile.gettempdir()}/{args.prefix}-*.log)")
+        if args.idle:
+            report_idle(measure_idle(layout, args), args.idle)
         token, cookie = token_for(base_url), web_session_cookie(base_url)
         plan = [(kind.label, kind.paths) for kind in table_kinds if kind.key in args.kind_keys]
         if "mix" in args.kind_keys:

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 SERVICES = (
     "contacts",
+    "contacts_worker",
     "audit",
     "imports",
     "import_worker",
@@ -127,6 +128,33 @@ def _permissions() -> dict[str, dict[str, str]]:
                 billing_events,  # B4: paid-up membership follows invoice_paid and invoice_credited
                 contacts_billing,
                 *ERASURE_REPORTS,
+            ],
+        ),
+        # contacts worker (issue 18): no RPC queue of its own; its outbox publishes contacts.events
+        # (automations' membership events, the birthday reminder, erasure requests sent again); declares
+        # the erasure queues (requests and reports) as the service does; consumes the automations' queues
+        # on contacts' own events, which keep the contacts service's names (KeptQueueEventHandler).
+        "contacts_worker": _user(
+            configure=[
+                *common("contacts_worker", serves=False),
+                contacts_events,
+                contacts_own,
+                erasure_requests,
+                *ERASURE_REPORTS,
+            ],
+            write=[
+                *common("contacts_worker", serves=False),
+                "amq\\.default",
+                contacts_events,
+                contacts_own,
+                erasure_requests,
+                *ERASURE_REPORTS,
+            ],
+            read=[
+                *common_read("contacts_worker", serves=False),
+                contacts_events,
+                contacts_own,
+                *ERASURE_REPORTS[:1],
             ],
         ),
         # audit: RPC; consumes the audit queue and its erasure requests; publishes erasure reports; reads

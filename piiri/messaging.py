@@ -1,5 +1,6 @@
 """The exchanges and queues Piiri publishes to, and publishers that confirm every message."""
 
+import inspect
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -7,6 +8,8 @@ from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Queue
 from nameko.amqp.publish import Publisher, UndeliverableMessage  # noqa: F401 (re-exported)
 from nameko.constants import HEADER_PREFIX
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 
 from piiri import signing
 
@@ -85,3 +88,72 @@ def queue_states(
         log.warning("cannot read the queues %s: %s", ", ".join(names), exc)
         return None
     return states
+
+
+class KeptQueueEventHandler(EventHandler):
+    """``@KeptQueueEventHandler.decorator(source, event_type, queue_service="contacts")``: a nameko
+    service-pool event handler whose durable queue keeps the name it has under ``queue_service``
+    (``evt-<source>-<event_type>--<queue_service>.<method>``) whichever service runs it. A handler moved
+    from a service to that service's background worker so goes on consuming the same queue: what was
+    queued before the move is handled after it, and the old and the new process can run side by side
+    during a rolling update (each message still goes to one of them)."""
+
+    def __init__(self, source_service: str, event_type: str, queue_service: str, **kwargs: object) -> None:
+        super().__init__(source_service, event_type, **kwargs)
+        self.queue_service = queue_service
+
+    def setup(self) -> None:
+        super().setup()
+        if self.handler_type != SERVICE_POOL:
+            raise ValueError("a kept queue is for service-pool event handlers only")
+        queue: Queue = self.queue  # type: ignore[has-type]
+        self.queue = Queue(
+            f"evt-{self.source_service}-{self.event_type}--{self.queue_service}.{self.method_name}",
+            exchange=queue.exchange,
+            routing_key=queue.routing_key,
+            durable=queue.durable,
+            auto_delete=queue.auto_delete,
+            exclusive=queue.exclusive,
+        )
+
+
+kept_queue_event_handler = KeptQueueEventHandler.decorator
+
+
+def kept_queues(service_class: type) -> list[Queue]:
+    """The durable queues of ``service_class``'s KeptQueueEventHandlers, as they declare them."""
+    queues = []
+    for method_name, member in inspect.getmembers(service_class):
+        for handler in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            if isinstance(handler, KeptQueueEventHandler):
+                queues.append(
+                    Queue(
+                        f"evt-{handler.source_service}-{handler.event_type}--{handler.queue_service}."
+                        f"{method_name}",
+                        exchange=event_exchange(handler.source_service),
+                        routing_key=handler.event_type,
+                        durable=True,
+                    )
+                )
+    return queues
+
+
+class KeptQueues(DependencyProvider):
+    """``KeptQueues(WorkerClass)`` on the service that publishes the events: declares, when the service
+    starts, the kept queues of the worker's handlers (kept_queues), so that every event is kept for the
+    worker even on a new installation where no worker has started yet, or while none runs."""
+
+    def __init__(self, worker_class: type) -> None:
+        self.worker_class = worker_class
+
+    def start(self) -> None:
+        try:
+            with Connection(self.container.config["AMQP_URI"]) as connection:
+                channel = connection.default_channel
+                for queue in kept_queues(self.worker_class):
+                    queue.bind(channel).declare()
+        except Exception:  # the broker is down: the worker declares them too when it starts
+            log.exception("could not declare the queues of %s", self.worker_class.__name__)
+
+    def get_dependency(self, worker_ctx: object) -> "KeptQueues":
+        return self

@@ -10,6 +10,14 @@ unerased copy of it. Unpublished rows are never deleted: erasure does not touch 
 event about an erased person (``contact_erased`` above all) must still reach the other services; their
 consumers erase or redact what such events carry, and the row goes minutes after it was published.
 
+A process that answers staff relays at a bounded rate (issue 18: background work does not steal from
+users): at most ``OUTBOX_RELAY_BURST`` full batches in a row (config, default 5, i.e. 1,000 rows), then a
+pause of ``OUTBOX_RELAY_PAUSE`` seconds (default 0.2) before the next, whatever wakes it; an ordinary
+change (a few rows) never meets the bound, a backlog (an import's thousands of events) drains at up to
+~5,000 rows a second there. A worker process (a service name ending in ``_worker``: contacts_worker,
+import_worker, …) shares its service's outbox table and drains it without that bound, so a backlog goes
+through the worker while the service's processes keep answering.
+
 Besides audit records and domain events, a service may relay messages on its own channels
 (``Outbox(…, channels={"job": factory})``, e.g. the exports service's job queue), so every message a
 change causes leaves through the outbox, in the change's transaction.
@@ -57,6 +65,8 @@ log = logging.getLogger(__name__)
 AUDIT_CHANNEL = "audit"
 EVENT_CHANNEL = "event"
 DEFAULT_KEEP_SECONDS = 300
+DEFAULT_RELAY_BURST = 5  # full batches in a row a process answering staff relays before it pauses
+DEFAULT_RELAY_PAUSE = 0.2  # seconds
 
 # A channel's publisher, made from the AMQP URI (``Outbox(..., channels={"job": factory})``).
 PublisherFactory = Callable[[str], Publisher]
@@ -248,6 +258,8 @@ class Outbox(DependencyProvider):
         self.engine: Engine | None = None
         self._wakeup = Event()
         self._running = False
+        self.burst = 0  # full batches in a row before a pause; 0: no bound (a worker process)
+        self.pause = DEFAULT_RELAY_PAUSE
 
     def setup(self) -> None:
         config = self.container.config
@@ -261,6 +273,7 @@ class Outbox(DependencyProvider):
             self.channels,
         )
         self.keep_seconds = float(config.get("OUTBOX_KEEP_SECONDS", DEFAULT_KEEP_SECONDS))
+        self.burst, self.pause = relay_bound(self.container.service_name, config)
 
     def start(self) -> None:
         self._running = True
@@ -286,15 +299,28 @@ class Outbox(DependencyProvider):
 
     def _relay_loop(self) -> None:
         while self._running:
+            bounded = False
             try:
-                while self._running and self._set_up_relay().relay_once() == OutboxRelay.batch_size:
-                    pass
+                bounded = self.relay_round()
             except Exception:
                 log.exception("outbox relay failed; retrying")
             self._purge_now_and_then()
+            if bounded:  # a backlog: pause whatever wakes the relay (a worker's relay may take the rest)
+                eventlet.sleep(self.pause)
+                continue
             with eventlet.Timeout(self.idle_interval, False):
                 self._wakeup.wait()
             self._wakeup = Event()
+
+    def relay_round(self) -> bool:
+        """Publish full batches until a short one, or until ``burst`` of them (when bounded); whether the
+        bound stopped it (rows may be left for the next round)."""
+        relay, batches = self._set_up_relay(), 0
+        while self._running and relay.relay_once() == relay.batch_size:
+            batches += 1
+            if self.burst and batches >= self.burst:
+                return True
+        return False
 
     def _purge_now_and_then(self) -> None:
         """Delete published rows past their grace period, at most every few seconds."""
@@ -309,6 +335,18 @@ class Outbox(DependencyProvider):
 
     def get_dependency(self, worker_ctx: WorkerContext) -> "WorkerOutbox":
         return WorkerOutbox(self, worker_ctx)
+
+
+def relay_bound(service_name: str, config: Mapping[str, Any]) -> tuple[int, float]:
+    """(burst, pause) of a process's relay: none (0) in a worker process (``*_worker``), else
+    OUTBOX_RELAY_BURST full batches then OUTBOX_RELAY_PAUSE seconds (see the module's docstring)."""
+    burst = (
+        0 if service_name.endswith("_worker") else int(config.get("OUTBOX_RELAY_BURST", DEFAULT_RELAY_BURST))
+    )
+    pause = float(config.get("OUTBOX_RELAY_PAUSE", DEFAULT_RELAY_PAUSE))
+    if burst < 0 or pause < 0:
+        raise ValueError("OUTBOX_RELAY_BURST and OUTBOX_RELAY_PAUSE may not be negative")
+    return burst, pause
 
 
 class WorkerOutbox:

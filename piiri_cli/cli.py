@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 SERVICE_CLASSES = {
     "contacts": "services.contacts.service:ContactsService",
+    "contacts_worker": "services.contacts.worker:ContactsWorker",  # issue 18: its timers, off requests
     "audit": "services.audit.service:AuditService",
     "gateway": "gateway.service:GatewayService",
     "imports": "services.imports.service:ImportsService",
@@ -30,6 +31,7 @@ SERVICE_CLASSES = {
 SERVICE_NAMES = tuple(SERVICE_CLASSES)
 # A worker kind uses its service's database.
 DATABASE_OF = {
+    "contacts_worker": "contacts",
     "import_worker": "imports",
     "export_worker": "exports",
     "mailing_worker": "mailing",

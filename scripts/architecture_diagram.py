@@ -128,7 +128,8 @@ def event_queue_name(handler, service_name, method_name):
         return f"evt-{handler.source_service}-{handler.event_type}"
     if handler.handler_type is BROADCAST:
         return f"evt-{handler.source_service}-{handler.event_type}--{service_name}.{method_name}-<instance>"
-    return f"evt-{handler.source_service}-{handler.event_type}--{service_name}.{method_name}"
+    owner = getattr(handler, "queue_service", service_name)  # piiri.messaging.KeptQueueEventHandler
+    return f"evt-{handler.source_service}-{handler.event_type}--{owner}.{method_name}"
 
 
 def publishes_label(exchange):

@@ -46,12 +46,14 @@ class ApiClient(requests.Session):
 def system_services():
     """Every service the whole-system tests run: contacts, audit and the gateway, and imports, exports,
     surveys, mailing and billing too: GDPR services (issues 14, 15, 16, 19), asked by every access report
-    and erasure. The billing worker makes invoice runs."""
+    and erasure. The billing worker makes invoice runs; the contacts worker runs automations, the
+    duplicate scan and the contacts service's other timers (issue 18)."""
     from gateway.service import GatewayService
     from services.audit.service import AuditService
     from services.billing.service import BillingService
     from services.billing.worker import BillingWorker
     from services.contacts.service import ContactsService
+    from services.contacts.worker import ContactsWorker
     from services.exports.service import ExportsService
     from services.imports.service import ImportsService
     from services.mailing.service import MailingService
@@ -59,6 +61,7 @@ def system_services():
 
     return (
         ContactsService,
+        ContactsWorker,
         AuditService,
         ImportsService,
         ExportsService,

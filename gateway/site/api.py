@@ -21,7 +21,8 @@ class SiteApiRoutes(GatewayCore):
     @http("GET", "/health")
     def health(self, request):
         """200 "ok" when every service answers and each kind of worker runs; 200 "degraded" when only the
-        exports or imports service or their workers are missing (their jobs wait), or while audit records
+        exports or imports service or a worker (contacts, import, export, mailing, billing) is missing (their
+        jobs wait), or while audit records
         wait in the audit dead letters (issue 11 item 6); 503 "unavailable" when contacts or audit, which
         every request needs, do not answer. ``dead_letters`` counts each dead-letter queue. The answer is
         cached for ``HEALTH_TTL`` seconds (worker_health.HealthCache, issue 18)."""

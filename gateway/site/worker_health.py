@@ -1,5 +1,5 @@
-"""How many workers consume each background job queue (GET /health): the import workers and the export
-workers are not RPC services, so they are seen through their queues on the broker.
+"""How many workers consume each background job queue (GET /health): the workers (contacts, import, export,
+mailing, billing) are not RPC services, so they are seen through their queues on the broker.
 
 A queue that does not exist yet (no worker has ever started) counts as no worker; a broker that cannot
 be reached gives None for every queue. ``HealthCache`` keeps GET /health's answer for a short while.
@@ -17,6 +17,8 @@ from services.mailing.contract import JOB_QUEUE_NAME as MAILING_QUEUE_NAME
 
 # nameko names a SERVICE_POOL event handler's queue evt-<source>-<event>--<service>.<method>
 WORKER_QUEUES = {
+    # the contacts worker's automations keep the contacts service's queue names (KeptQueueEventHandler)
+    "contacts_worker": "evt-contacts-member_joined--contacts.automations_on_member_joined",
     "import_worker": "evt-imports-import_job_queued--import_worker.on_job_queued",
     "exports_worker": JOB_QUEUE_NAME,
     "mailing_worker": MAILING_QUEUE_NAME,

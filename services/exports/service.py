@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from marshmallow import ValidationError
 from nameko.rpc import rpc
-from nameko.timer import timer
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.exports import columns as export_columns
@@ -23,6 +22,7 @@ from services.exports.core import ExportsCore
 from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
 from services.exports.queue import queue_job
+from services.exports.storage import DEFAULT_KEEP_HOURS
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,6 @@ EXPORT = "contacts.export"
 ADMIN = "users.manage"
 JOB = ExportJob()
 SELECTION_KINDS = ("search", "advanced", "saved_search", "group", "ids")
-DEFAULT_KEEP_HOURS = 168  # EXPORT_KEEP_HOURS: a finished file is deleted a week after it was made
-EXPIRY_INTERVAL = 600  # seconds between looks for files to delete
-EXPIRY_BATCH = 100  # jobs' files deleted per transaction
 
 
 def load_input(data):
@@ -71,21 +68,11 @@ def job_view(job, keep_hours=DEFAULT_KEEP_HOURS):
 
 
 class ExportJobsRpc(ExportsCore):
-    """The export jobs: start, status, list, download, cancel, the direct formats, expiry of files."""
+    """The export jobs: start, status, list, download, cancel, the direct formats (the files' expiry runs
+    in the export workers: ExportWorker.expire_files)."""
 
     def _keep_hours(self):
         return int(self.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
-
-    @timer(interval=EXPIRY_INTERVAL)
-    def expire_files(self):
-        """Delete finished files older than EXPORT_KEEP_HOURS (the job stays, marked expired): a file of
-        personal data is not kept longer than it is needed (G5)."""
-        keep_hours = self._keep_hours()
-        expired = self.db.in_batches(
-            lambda session, batch: storage.expire_files(session, keep_hours, batch), EXPIRY_BATCH
-        )
-        if expired:
-            log.info("exports: deleted the files of %d expired exports", expired)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):

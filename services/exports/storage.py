@@ -12,6 +12,9 @@ JOB_COLUMNS = [column for column in export_jobs.c if column.name != "actor"]
 ERASED_WHILE_RUNNING = "Stopped: a person was erased while the export ran. Make the export again."
 
 
+DEFAULT_KEEP_HOURS = 168  # EXPORT_KEEP_HOURS: a finished file is deleted a week after it was made
+
+
 def parse_id(job_id):
     try:
         return uuid.UUID(str(job_id))

@@ -27,6 +27,8 @@ from services.exports.queue import JOB_QUEUE, OUTBOX_CHANNELS, consume_jobs, que
 log = logging.getLogger(__name__)
 
 DEFAULT_STALE_SECONDS = 120
+EXPIRY_INTERVAL = 600  # seconds between looks for files to delete
+EXPIRY_BATCH = 100  # jobs' files deleted per transaction
 RECOVERY_INTERVAL = 5  # seconds between looks for jobs of dead workers
 PAGE_SIZE = 2000
 
@@ -69,6 +71,19 @@ class ExportWorker:
         except Exception:
             log.exception("exports: job %s failed", job_id)
             self._fail(job_id, failures.unexpected_text())
+
+    @timer(interval=EXPIRY_INTERVAL)
+    def expire_files(self):
+        """Delete finished files older than EXPORT_KEEP_HOURS (the job stays, marked expired): a file of
+        personal data is not kept longer than it is needed (G5). Here, not in the exports service's
+        processes that answer staff (issue 18); every worker may run it (row locks)."""
+        keep_hours = int(self.config.get("EXPORT_KEEP_HOURS", storage.DEFAULT_KEEP_HOURS))
+        expired = self.db.in_batches(
+            lambda session, batch: storage.expire_files(session, keep_hours, batch), EXPIRY_BATCH
+        )
+        if expired:
+            log.info("exports: deleted the files of %d expired exports", expired)
+        return expired
 
     @timer(interval=RECOVERY_INTERVAL)
     def recover_stale_jobs(self):

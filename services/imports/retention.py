@@ -1,4 +1,4 @@
-"""How long the imports service keeps an import's personal data (I1, G5), a feature of ImportsService.
+"""How long the imports service keeps an import's personal data (I1, G5); the import workers delete it.
 
 The uploaded file, the validated batches, the rows with errors and the first rows kept for the
 preview are deleted IMPORT_KEEP_HOURS (default a week) after the import ends, or after an upload
@@ -10,11 +10,8 @@ contacts service keeps. Reading a deleted file's rows is refused with the date (
 import logging
 from datetime import timedelta
 
-from nameko.timer import timer
-
 from piiri.errors import Conflict
 from services.imports import jobs
-from services.imports.core import ImportsCore
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +49,12 @@ def require_kept(job):
         )
 
 
-class Retention(ImportsCore):
-    """Feature of ImportsService: the timer that deletes what is kept no longer."""
-
-    @timer(interval=EXPIRY_INTERVAL)
-    def expire_data(self):
-        """Delete the data of jobs past IMPORT_KEEP_HOURS, in batches, until none is left."""
-        hours = keep_hours(self.config)
-        expired = self.db.in_batches(
-            lambda session, batch: jobs.expire_data(session, hours, batch), EXPIRY_BATCH
-        )
-        if expired:
-            log.info("imports: deleted the files and rows of %d imports", expired)
+def expire_data(db, config):
+    """Delete the data of jobs past IMPORT_KEEP_HOURS, in batches, until none is left; how many jobs.
+    Run by the import workers' timer (ImportWorker.expire_data), not by the imports service's processes
+    that answer staff (issue 18)."""
+    hours = keep_hours(config)
+    expired = db.in_batches(lambda session, batch: jobs.expire_data(session, hours, batch), EXPIRY_BATCH)
+    if expired:
+        log.info("imports: deleted the files and rows of %d imports", expired)
+    return expired

@@ -17,7 +17,7 @@ from services.imports.core import ImportsCore
 from services.imports.erasure import ImportsErasure
 from services.imports.limits import check_file_size
 from services.imports.reading import ImportFileError
-from services.imports.retention import Retention, expires_at, keep_hours, require_kept
+from services.imports.retention import expires_at, keep_hours, require_kept
 
 IMPORT = "contacts.import"
 JOB = ImportJob()
@@ -449,7 +449,7 @@ def _now():
 
 # The features of the imports service, in one place: the service is exactly these (and so are its RPC
 # methods, timers and consumers).
-FEATURES = (ImportJobsRpc, Retention, ImportsErasure)
+FEATURES = (ImportJobsRpc, ImportsErasure)
 
 
 class ImportsService(*FEATURES):  # type: ignore[misc]

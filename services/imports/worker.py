@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime
 
 import eventlet
+from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL, event_handler
 from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
@@ -28,7 +29,7 @@ from piiri.db import Database
 from piiri.errors import NotFound, PiiriError, ValidationFailed
 from piiri.outbox import Outbox
 from piiri.rpc import RpcProxy
-from services.imports import jobs, models, pipeline
+from services.imports import jobs, models, pipeline, retention
 from services.imports.contract import load_options
 from services.imports.limits import Limits
 from services.imports.reading import ImportFileError
@@ -72,6 +73,17 @@ class ImportWorker:
     # a chunk of IMPORT_CHUNK_ROWS rows takes longer than an ordinary call (issue 11: RPC deadlines)
     contacts = RpcProxy("contacts", timeout_key="IMPORT_RPC_TIMEOUT", default=120)
     settings = WorkerSettings()
+    config = Config()
+
+    @timer(interval=retention.EXPIRY_INTERVAL)
+    def expire_data(self):
+        """Delete the files and rows of imports past IMPORT_KEEP_HOURS (G5), here and not in the imports
+        service's processes that answer staff (issue 18); every worker may run it (row locks)."""
+        try:
+            return retention.expire_data(self.db, self.config)
+        except Exception:
+            log.exception("imports: deleting expired import data failed; the next look tries again")
+            return 0
 
     @event_handler("imports", QUEUED, handler_type=SERVICE_POOL, reliable_delivery=True)
     def on_job_queued(self, payload):

@@ -167,6 +167,7 @@ def test_health_and_security_headers(system):
     assert body["status"] == "degraded"
     assert all(body["services"][name] == "ok" for name in ("contacts", "audit", "imports", "exports"))
     assert body["workers"] == {
+        "contacts_worker": 1,
         "import_worker": 0,
         "exports_worker": 0,
         "mailing_worker": 0,
@@ -207,6 +208,7 @@ def test_health_is_ok_with_every_service_and_worker(system, run_services):
     assert body["status"] == "ok", body
     assert set(body["services"].values()) == {"ok"}
     assert body["workers"] == {
+        "contacts_worker": 1,
         "import_worker": 1,
         "exports_worker": 1,
         "mailing_worker": 1,

@@ -62,6 +62,7 @@ def test_issue18_health_is_computed_once_for_many_callers_and_turns_degraded_aft
     exports_worker.stop()
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
     assert body["workers"] == {
+        "contacts_worker": 1,
         "import_worker": 1,
         "exports_worker": 0,
         "mailing_worker": 1,
@@ -74,6 +75,7 @@ def test_issue18_health_is_computed_once_for_many_callers_and_turns_degraded_aft
     body = wait_for(lambda: (b := health(system)[1])["status"] == "degraded" and b, seconds=10)
     assert body["dead_letters"]["piiri.dead_letters.audit"] == 1
     assert body["workers"] == {
+        "contacts_worker": 1,
         "import_worker": 1,
         "exports_worker": 1,
         "mailing_worker": 1,

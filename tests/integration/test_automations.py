@@ -15,6 +15,7 @@ from piiri.clock import today
 from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from tests.events import event_recorder, wait_for
 
 ADMIN = make_actor("automation-admin", permissions=(*ALL_PERMISSIONS, "groups.manage", "automations.manage"))
@@ -28,9 +29,9 @@ Recorder, received = event_recorder(
 def system(run_services, rpc):
     received.clear()
     run_services(Recorder)
-    runner = run_services(ContactsService, AuditService)
+    runner = run_services(ContactsService, ContactsWorker, AuditService)
     with rpc(ADMIN) as cluster:
-        yield cluster, get_container(runner, ContactsService)
+        yield cluster, get_container(runner, ContactsWorker)
 
 
 def joined(a, b, name="A -> B", **extra):

@@ -15,6 +15,7 @@ from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.birthdays.rules import birthday_in
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from tests.events import event_recorder, wait_for
 
 ADMIN = make_actor("birthday-admin", permissions=(*ALL_PERMISSIONS, "groups.manage"))
@@ -166,13 +167,13 @@ def test_c13_daily_reminder_is_sent_exactly_once_by_two_instances(run_services, 
     the system, with an audit record naming its contacts."""
     received.clear()
     run_services(BirthdayEventRecorder)
-    first = run_services(ContactsService, AuditService)
-    second = run_services(ContactsService)
+    first = run_services(ContactsService, ContactsWorker, AuditService)
+    second = run_services(ContactsWorker)
     with rpc(ADMIN) as cluster:
         cluster.contacts.update_birthday_settings({"round_ages": [60], "horizon_days": 7})
         anna = person(cluster.contacts, "Muistettava", born_turning(60, 5))
         person(cluster.contacts, "Myöhemmin", born_turning(60, 8))
-    containers = [get_container(runner, ContactsService) for runner in (first, second)]
+    containers = [get_container(runner, ContactsWorker) for runner in (first, second)]
 
     def tick(container):
         with entrypoint_hook(container, "birthday_reminder_timer") as hook:

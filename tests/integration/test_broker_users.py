@@ -22,6 +22,7 @@ from services.audit.service import AuditService
 from services.billing.service import BillingService
 from services.billing.worker import BillingWorker
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
@@ -92,6 +93,7 @@ def test_issue_11_the_services_work_with_their_own_limited_broker_users(
     seed_purposes(clean_databases)
     run_services(AuditService, extra_config={"AMQP_URI": service_uris["audit"]})
     run_services(ContactsService, extra_config={"AMQP_URI": service_uris["contacts"]})
+    run_services(ContactsWorker, extra_config={"AMQP_URI": service_uris["contacts_worker"]})
     run_services(ExportsService, extra_config={"AMQP_URI": service_uris["exports"]})
     run_services(ExportWorker, extra_config={"AMQP_URI": service_uris["exports_worker"]})
     run_services(ImportsService, extra_config={"AMQP_URI": service_uris["imports"]})

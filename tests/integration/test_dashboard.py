@@ -21,6 +21,7 @@ from piiri.errors import PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.dashboard.rpc import MAX_AGE_SECONDS, REFRESH_AFTER_SECONDS, year_before
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
 from tests.events import wait_for
@@ -41,7 +42,7 @@ def world(run_services, rpc, engines):
     Eero   created now,          in no group
     Frans  created 100 days ago, in Helsinki and in Turku since 100 days ago (one member, two memberships)
     """
-    runner = run_services(ContactsService, AuditService, ImportsService, ExportsService)
+    runner = run_services(ContactsService, ContactsWorker, AuditService, ImportsService, ExportsService)
     today = clock.today()
     ago = lambda days: (today - timedelta(days=days)).isoformat()  # noqa: E731
     with rpc(ADMIN) as cluster:
@@ -243,7 +244,7 @@ def test_issue13_figures_are_kept_while_fresh_and_counted_again_when_old(world, 
 
         cluster.contacts.create_contact({"first_name": "Hilma", "last_name": "Dashtest"})
         age(REFRESH_AFTER_SECONDS + 5)  # not yet too old to answer, but the timer counts it again
-        container = get_container(world["runner"], ContactsService)
+        container = get_container(world["runner"], ContactsWorker)
         with entrypoint_hook(container, "dashboard_refresh_timer") as tick:
             assert tick() == 1
         refreshed = cluster.contacts.dashboard_figures()

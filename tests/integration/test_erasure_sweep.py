@@ -43,6 +43,7 @@ from services.billing.worker import BillingWorker
 from services.contacts.access_report import pdf as access_pdf
 from services.contacts.access_report import report as access_report
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
 from services.imports.service import ImportsService
@@ -556,6 +557,7 @@ def everything(run_services, rpc, clean_databases, limesurvey, tmp_path):
     }
     run_services(
         ContactsService,
+        ContactsWorker,
         AuditService,
         ImportsService,
         ExportsService,
@@ -593,6 +595,7 @@ def dead_letter_of(config, key, values):
     )
 
 
+@pytest.mark.timeout(300)  # every service and worker of the system, and a flow through all of them
 def test_g4_issue19_an_erased_person_leaves_no_value_in_any_table_or_kept_file(
     everything, clean_databases, config, rpc
 ):

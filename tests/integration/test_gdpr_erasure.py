@@ -11,6 +11,7 @@ from services.audit.service import AuditService
 from services.audit.verify import verify_stored_chain
 from services.billing.service import BillingService
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from services.exports.service import ExportsService
 from services.imports.service import ImportsService
 from services.mailing.service import MailingService
@@ -236,7 +237,9 @@ def test_g4_the_timer_resends_stalled_erasures(run_services, rpc, clean_database
     from nameko.testing.services import entrypoint_hook
     from nameko.testing.utils import get_container
 
-    runner = run_services(ContactsService, *HOLDERS, extra_config={"ERASURE_RETRY_MINUTES": 0})
+    runner = run_services(
+        ContactsService, ContactsWorker, *HOLDERS, extra_config={"ERASURE_RETRY_MINUTES": 0}
+    )
     with rpc(OFFICER) as cluster:
         contacts = cluster.contacts
         person = contacts.create_contact({"first_name": "Åke", "last_name": NAME})
@@ -249,7 +252,7 @@ def test_g4_the_timer_resends_stalled_erasures(run_services, rpc, clean_database
         )
         run_services(AuditService)
         assert not wait_for(lambda: contacts.get_erasure(erasure["id"])["completed_at"], seconds=1)
-        with entrypoint_hook(get_container(runner, ContactsService), "resend_stalled_erasures") as resend:
+        with entrypoint_hook(get_container(runner, ContactsWorker), "resend_stalled_erasures") as resend:
             resend()
         assert wait_for(lambda: contacts.get_erasure(erasure["id"])["completed_at"], seconds=10)
 

@@ -315,14 +315,15 @@ def test_i1_the_preview_checks_the_kept_first_rows_against_the_current_mapping_w
     assert "city" not in remapped[0]["values"] and not remapped[1]["errors"]  # the e-mail is not read now
 
 
-def test_i1_g5_the_imports_services_timer_deletes_the_data_of_imports_past_import_keep_hours(
+def test_i1_g5_the_import_workers_timer_deletes_the_data_of_imports_past_import_keep_hours(
     run_services, rpc, clean_databases
 ):
     from nameko.testing.services import entrypoint_hook
     from nameko.testing.utils import get_container
 
     run_services(ContactsService)
-    runner = run_services(ImportsService, extra_config={"IMPORT_KEEP_HOURS": 2})
+    run_services(ImportsService, extra_config={"IMPORT_KEEP_HOURS": 2})
+    runner = run_services(ImportWorker, extra_config={"IMPORT_KEEP_HOURS": 2})  # issue 18: the workers expire
     with rpc(make_actor("importer", permissions=IMPORTER), timeout=30) as proxy:
         old = upload(proxy, "vanha.csv", csv_file([("Aino", "Virtanen", "aino@example.fi", "Oulu")]))
         new = upload(proxy, "uusi.csv", csv_file([("Eino", "Leino", "eino@example.fi", "Turku")]))
@@ -332,7 +333,7 @@ def test_i1_g5_the_imports_services_timer_deletes_the_data_of_imports_past_impor
                 text("UPDATE import_jobs SET updated_at = now() - interval '3 hours' WHERE id = :id"),
                 {"id": old["id"]},
             )
-        with entrypoint_hook(get_container(runner, ImportsService), "expire_data") as expire_data:
+        with entrypoint_hook(get_container(runner, ImportWorker), "expire_data") as expire_data:
             expire_data()
         assert proxy.imports.get_import(old["id"])["status"] == "expired"
         assert proxy.imports.get_import(new["id"])["status"] == "uploaded"

@@ -48,7 +48,16 @@ def test_issue_12_18_load_bench_smoke_prints_every_figure_without_errors():
             assert cells[7] == "0", cells  # errors: non-2xx/3xx and socket errors
     cpu_headers = [line for line in lines if line.startswith("kind ")]  # one CPU table per layout
     assert len(cpu_headers) == 2, output[-4000:]
-    for process in ("gateway#1", "contacts#1", "contacts#2", "audit#1", "audit#2", "pg contacts", "pg conns"):
+    for process in (
+        "gateway#1",
+        "contacts#1",
+        "contacts#2",
+        "contacts_worker#1",
+        "audit#1",
+        "audit#2",
+        "pg contacts",
+        "pg conns",
+    ):
         assert all(process in header for header in cpu_headers), process
     assert "gateway#2" not in cpu_headers[0] and "gateway#2" in cpu_headers[1]
     for kind in ("search by name", "search by e-mail prefix"):

@@ -21,6 +21,7 @@ from services.billing.service import BillingService
 from services.billing.worker import BillingWorker
 from services.contacts.erasure import storage as erasure_storage
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 from tests.events import event_recorder, wait_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "services" / "billing" / "tests" / "fixtures"
@@ -40,7 +41,15 @@ Changes, received = event_recorder("paid_membership_test", "membership_paid_chan
 
 @pytest.fixture
 def billing(run_services, rpc):
-    run_services(ContactsService, AuditService, BillingService, BillingWorker, Changes, extra_config=BILLING)
+    run_services(
+        ContactsService,
+        ContactsWorker,
+        AuditService,
+        BillingService,
+        BillingWorker,
+        Changes,
+        extra_config=BILLING,
+    )
     with rpc(TREASURER) as cluster:
         yield cluster
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 
 
 def vocabulary(engines):
@@ -71,11 +72,11 @@ def test_g4_issue19_the_timer_adds_back_a_word_lost_to_a_concurrent_write(
     from nameko.testing.services import entrypoint_hook
     from nameko.testing.utils import get_container
 
-    runner = run_services(ContactsService)
+    runner = run_services(ContactsService, ContactsWorker)
     with rpc(admin_actor) as cluster:
         cluster.contacts.create_contact({"first_name": "Hilkka", "last_name": "Qvxgamma"})
     with engines["contacts"].begin() as conn:
         conn.execute(text("DELETE FROM search_words WHERE word = 'qvxgamma'"))
-    with entrypoint_hook(get_container(runner, ContactsService), "heal_search_words") as heal:
+    with entrypoint_hook(get_container(runner, ContactsWorker), "heal_search_words") as heal:
         heal()
     assert vocabulary(engines)["qvxgamma"] == "qvxgamma hilkka"

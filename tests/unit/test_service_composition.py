@@ -1,7 +1,10 @@
 """Composition is explicit (issue 11 item 3): every service (``services/<name>/service.py``) is exactly the
-feature classes of its ``FEATURES`` tuple, each a direct subclass of the service's one core class (its
-dependencies and shared helpers), and a feature uses only what it or the core declares: no feature
-reaches into another one's attributes, and no entrypoint comes from anywhere but the feature list.
+feature classes of its ``FEATURES`` tuple, each a subclass of the service's one core class (its
+dependencies and shared helpers), directly or through one entrypoint-free ``…Work`` class of its own
+module (what the feature shares with its background part), and a feature uses only what it, its work
+class or the core declares: no feature reaches into another one's attributes, and no entrypoint comes
+from anywhere but the feature list. A background worker composed the same way (``worker.py`` with
+``WORKER_FEATURES``, issue 18: the contacts service's timers) is held to the same rules.
 
 For the contacts service, its search filters and parts of a contact's record are registered in one
 place too (registries.py); one declared anywhere else but not listed there is an error.
@@ -20,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICE_MODULES = sorted(
     f"services.{path.parent.name}.service" for path in (ROOT / "services").glob("*/service.py")
 )
+# Workers composed of features like a service (their feature tuple is WORKER_FEATURES).
+COMPOSED_WORKERS = ("services.contacts.worker",)
 # What a service class may hold itself (everything else comes from its features).
 SERVICE_OWN = {"name", "__module__", "__qualname__", "__doc__", "__firstlineno__", "__static_attributes__"}
 
@@ -35,13 +40,27 @@ def service_class(module):
     return found[0]
 
 
+def work_classes(feature):
+    """The entrypoint-free work classes between ``feature`` and the core (at most one, of its module)."""
+    (base,) = feature.__bases__
+    if base.__name__.endswith("Work") and base.__module__ == feature.__module__:
+        return (base,)
+    return ()
+
+
 def composition(module_name):
     module = importlib.import_module(module_name)
-    assert hasattr(module, "FEATURES"), f"{module_name} lists its feature classes in FEATURES"
-    features = tuple(module.FEATURES)
-    cores = {base for feature in features for base in feature.__bases__}
+    listed = "WORKER_FEATURES" if module_name in COMPOSED_WORKERS else "FEATURES"
+    assert hasattr(module, listed), f"{module_name} lists its feature classes in {listed}"
+    features = tuple(getattr(module, listed))
+    for feature in features:
+        assert len(feature.__bases__) == 1, f"{feature.__name__} has one base: the core or its work class"
+    cores = {(work_classes(feature) or (feature,))[0].__bases__[0] for feature in features}
     assert len(cores) == 1, f"{module_name}: every feature builds on one core class, found {cores}"
     return service_class(module), features, cores.pop()
+
+
+COMPOSED = [*SERVICE_MODULES, *COMPOSED_WORKERS]
 
 
 def own_names(cls):
@@ -75,7 +94,7 @@ def defining_class(service, name):
     return next(cls for cls in service.__mro__ if name in vars(cls))
 
 
-@pytest.mark.parametrize("module_name", SERVICE_MODULES)
+@pytest.mark.parametrize("module_name", COMPOSED)
 def test_the_service_is_exactly_its_listed_features(module_name):
     service, features, core = composition(module_name)
     assert service.__bases__ == features, f"{service.__name__} subclasses exactly FEATURES, in order"
@@ -86,7 +105,7 @@ def test_the_service_is_exactly_its_listed_features(module_name):
     assert core not in features
 
 
-@pytest.mark.parametrize("module_name", SERVICE_MODULES)
+@pytest.mark.parametrize("module_name", COMPOSED)
 def test_entrypoints_come_only_from_the_listed_features_and_dependencies_from_them_or_the_core(module_name):
     service, features, core = composition(module_name)
     entrypoints = 0
@@ -97,32 +116,41 @@ def test_entrypoints_come_only_from_the_listed_features_and_dependencies_from_th
             assert owner in features, f"entrypoint {name} comes from {owner.__name__}, not from FEATURES"
         if isinstance(member, DependencyProvider):
             owner = defining_class(service, name)
-            assert owner in (core, *features), f"dependency {name} comes from {owner.__name__}"
+            works = [work for feature in features for work in work_classes(feature)]
+            assert owner in (core, *features, *works), f"dependency {name} comes from {owner.__name__}"
     assert entrypoints, f"{service.__name__} has no entrypoints"
     for name, member in vars(core).items():
         assert not getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, None), f"the core declares entrypoint {name}"
+    for work in {work for feature in features for work in work_classes(feature)}:
+        for name, member in vars(work).items():
+            assert not getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, None), f"{work.__name__} declares {name}"
 
 
-@pytest.mark.parametrize("module_name", SERVICE_MODULES)
+@pytest.mark.parametrize("module_name", COMPOSED)
 def test_no_two_features_declare_the_same_name(module_name):
     """In one class the later would silently hide the other (nameko sees only one of them)."""
     _, features, core = composition(module_name)
     seen = {name: core.__name__ for name in vars(core) if not name.startswith("__")}
     for feature in features:
-        for name in vars(feature):
+        for name in [*vars(feature), *(name for work in work_classes(feature) for name in vars(work))]:
             if name.startswith("__"):
                 continue
             assert name not in seen, f"{feature.__name__}.{name} is declared by {seen[name]} too"
             seen[name] = feature.__name__
 
 
-@pytest.mark.parametrize("module_name", SERVICE_MODULES)
+@pytest.mark.parametrize("module_name", COMPOSED)
 def test_a_feature_uses_only_its_own_attributes_and_the_cores(module_name):
     _, features, core = composition(module_name)
     core_names = own_names(core)
     assert not set(used_on_self(core)) - core_names, f"{core.__name__} uses attributes it does not declare"
     for feature in features:
-        allowed = core_names | own_names(feature)
+        allowed = (
+            core_names | own_names(feature) | {n for work in work_classes(feature) for n in own_names(work)}
+        )
+        for work in work_classes(feature):
+            foreign = set(used_on_self(work)) - core_names - own_names(work)
+            assert not foreign, f"{work.__name__} uses self.{', self.'.join(sorted(foreign))}"
         foreign = {name: line for name, line in used_on_self(feature).items() if name not in allowed}
         where = inspect.getsourcefile(feature)
         assert not foreign, (
@@ -150,10 +178,17 @@ def module_name(path):
 
 
 def service_sources(module_name_of_service):
+    """The service's modules but its tests, migrations and the modules that compose features (service.py,
+    worker.py of a COMPOSED_WORKERS module)."""
     folder = ROOT / Path(*module_name_of_service.split(".")[:2])
+    composers = {"service.py"} | {
+        name.split(".")[-1] + ".py"
+        for name in COMPOSED_WORKERS
+        if name.startswith(f"{module_name_of_service[:-8]}.")
+    }
     for path in sorted(folder.rglob("*.py")):
         parts = path.relative_to(folder).parts
-        if parts[0] not in ("tests", "migrations") and path.name != "service.py":
+        if parts[0] not in ("tests", "migrations") and path.name not in composers:
             yield path
 
 

@@ -1,4 +1,4 @@
-"""RPC methods, event handlers and the date timer of group automations (C8), a feature of ContactsService.
+"""Group automations (C8): RPC methods of ContactsService; event handlers and date timer of ContactsWorker.
 
 Definitions need ``automations.manage``; the run history needs ``contacts.view`` (an audited read). Runs
 happen as the system, exactly once per (automation, trigger) thanks to automation_runs' unique key.
@@ -9,7 +9,6 @@ import uuid
 from datetime import date, timedelta
 
 import eventlet
-from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import not_
@@ -17,6 +16,7 @@ from sqlalchemy import not_
 from piiri import clock
 from piiri.context import SYSTEM
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
+from piiri.messaging import KeptQueues, kept_queue_event_handler
 from services.contacts import scopes
 from services.contacts.automations import actions, rules, storage
 from services.contacts.automations.contract import Automation, DryRun, RunPage
@@ -47,8 +47,172 @@ def parse_id(value, field):
         raise NotFound(f"No automation with id {value}.", {field: str(value)}) from None
 
 
-class AutomationsRpc(ContactsCore):
-    """Automation definitions, their dry run and history, and the background runs (C8)."""
+class AutomationsWork(ContactsCore):
+    """C8's runs, shared by the service and its worker: what one trigger does, exactly once (no
+    entrypoints of its own)."""
+
+    def _auto_guarded(self, function, *args):
+        """Failed actions are recorded as failed runs; anything else (database down…) is re-raised after
+        a pause so the event is requeued and tried again, never lost (stack.md trap 12)."""
+        try:
+            function(*args)
+        except Exception:
+            log.exception("automations: %s not handled, will be redelivered", args[0])
+            eventlet.sleep(1.0)
+            raise
+
+    def run_membership_automations(self, event, payload):
+        """Run every enabled automation whose trigger fires on this membership event; returns runs made."""
+        self.context.act_as(SYSTEM)
+        if not payload.get("group_id") or not payload.get("contact_id"):
+            log.warning("automations: %s without group_id or contact_id ignored: %r", event, payload)
+            return 0
+        session = self.db.session
+        candidates = storage.enabled_with_trigger(session, event)
+        paths = storage.group_paths(session, [payload["group_id"]])
+        session.rollback()
+        path = paths.get(str(payload["group_id"]))
+        if path is None:
+            return 0
+        ancestors = set(ancestor_ids(path))
+        matching = rules.triggered_by(candidates, event, payload["group_id"], lambda _: ancestors)
+        trigger = {
+            "type": event,
+            "event_id": payload.get("event_id"),
+            "group_id": str(payload["group_id"]),
+            "membership_id": payload.get("membership_id"),
+            **({"by_automation": payload["automation_id"]} if payload.get("automation_id") else {}),
+        }
+        made = 0
+        for automation in matching:
+            key = payload.get("event_id") or f"{payload.get('membership_id')}:{event}"
+            made += self._auto_run(automation, key, uuid.UUID(str(payload["contact_id"])), trigger)
+        return made
+
+    def run_paid_membership_automations(self, event, payload):
+        """Run every enabled membership_paid_changed automation the change fires (B4); returns runs made."""
+        self.context.act_as(SYSTEM)
+        if not payload.get("contact_id") or not payload.get("event_id"):
+            log.warning("automations: %s without contact_id or event_id ignored: %r", event, payload)
+            return 0
+        candidates = storage.enabled_with_trigger(self.db.session, event)
+        self.db.session.rollback()
+        trigger = {"type": event, "event_id": payload["event_id"], "period": payload.get("period")}
+        made = 0
+        for automation in candidates:
+            if rules.paid_trigger_fires(automation["trigger_config"], payload):
+                contact_id = uuid.UUID(str(payload["contact_id"]))
+                made += self._auto_run(automation, payload["event_id"], contact_id, trigger)
+        return made
+
+    def run_date_automations(self, today=None):
+        """Fire every enabled date_reached automation for dates hit from (at most a week) back to today, and
+        every grace-period trigger (membership_unpaid_on) whose day is in that week: once per member."""
+        self.context.act_as(SYSTEM)
+        today = today or clock.today()
+        session = self.db.session
+        automations = storage.enabled_with_trigger(session, "date_reached")
+        work = []
+        for automation in automations:
+            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
+            if first > today:
+                continue
+            _, hits = storage.date_hits(session, automation["trigger_config"], first, today, 10_000)
+            work.extend((automation, hit["id"], hit["hit_on"]) for hit in hits if hit["hit_on"])
+        for automation in storage.enabled_with_trigger(session, "membership_unpaid_on"):
+            config = automation["trigger_config"]
+            day = date.fromisoformat(config["on_date"])
+            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
+            if not first <= day <= today:
+                continue
+            try:
+                ids = storage.contact_ids(session, self._auto_unpaid(session, config, today))
+            except ValidationFailed:  # its group was removed since: nothing to do, the others still run
+                log.warning("automations: %s names a group that is gone", automation["id"])
+                continue
+            work.extend((automation, contact_id, day) for contact_id in ids)
+        session.rollback()
+        made = 0
+        for automation, contact_id, day in work:
+            trigger = {"type": automation["trigger_type"], "day": day.isoformat()}
+            if automation["trigger_type"] == "date_reached":
+                trigger["field"] = automation["trigger_config"]["field"]
+            else:
+                trigger["period"] = automation["trigger_config"]["period"]
+            made += self._auto_run(automation, f"{contact_id}:{day.isoformat()}", contact_id, trigger, today)
+        return made
+
+    def _auto_run(self, automation, trigger_key, contact_id, trigger, today=None):
+        """Claim the run and do the action in one transaction; 0 if this trigger already ran."""
+        today = today or clock.today()
+        with self.db.transaction() as session:
+            run_id = storage.claim_run(
+                session, automation["id"], trigger_key, contact_id, {"trigger": trigger}
+            )
+            if run_id is None:
+                return 0
+            savepoint = session.begin_nested()
+            try:
+                outcome, did = actions.perform(self, session, automation, contact_id, trigger, today)
+                savepoint.commit()
+            except actions.ActionFailed as exc:
+                savepoint.rollback()
+                outcome, did = "failed", {"error": str(exc)}
+            except Exception as exc:  # a bug or a constraint: recorded, not retried forever
+                savepoint.rollback()
+                log.exception("automation %s failed for %s", automation["id"], contact_id)
+                outcome, did = "failed", {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            storage.finish_run(session, run_id, outcome, {"trigger": trigger, **did})
+        self.outbox.flush()
+        return 1
+
+    def _auto_group(self, session, group_id, field):
+        group = group_storage.get_group(session, group_id)
+        if group is None:
+            raise ValidationFailed("au.err_no_group", {field: ["au.err_no_group"]})
+        return group
+
+    def _auto_unpaid(self, session, config, on):
+        """The condition of a grace-period trigger: the group's members on ``on`` not paid up."""
+        group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
+        paid_up = paid_storage.paid_up(config["period"])
+        return storage.unpaid_condition(group, config["include_subgroups"], on, paid_up)
+
+
+class AutomationsRunner(AutomationsWork):
+    """C8's background runs, in the contacts worker (services/contacts/worker.py), never in the processes
+    that answer staff: the membership events' handlers and the date timer. The handlers keep the queues
+    they had in the contacts service (KeptQueueEventHandler), so nothing queued before the move is left
+    behind; automation_runs' unique key makes every run happen once whatever the number of instances."""
+
+    @kept_queue_event_handler("contacts", "member_joined", queue_service="contacts", requeue_on_error=True)
+    def automations_on_member_joined(self, payload):
+        self._auto_guarded(self.run_membership_automations, "member_joined", payload)
+
+    @kept_queue_event_handler("contacts", "member_left", queue_service="contacts", requeue_on_error=True)
+    def automations_on_member_left(self, payload):
+        self._auto_guarded(self.run_membership_automations, "member_left", payload)
+
+    @kept_queue_event_handler(
+        "contacts", "membership_paid_changed", queue_service="contacts", requeue_on_error=True
+    )
+    def automations_on_membership_paid_changed(self, payload):
+        self._auto_guarded(self.run_paid_membership_automations, "membership_paid_changed", payload)
+
+    @timer(interval=SCAN_INTERVAL)
+    def automations_date_timer(self):
+        try:
+            return self.run_date_automations()
+        except Exception:
+            log.exception("date automations failed; the next tick tries again")
+            return 0
+
+
+class AutomationsRpc(AutomationsWork):
+    """Automation definitions, their dry run and history (C8). Its processes publish the membership
+    events, so they declare the runner's queues at start: none is lost before a worker has started."""
+
+    automation_queues = KeptQueues(AutomationsRunner)
 
     # --- definitions ------------------------------------------------------------------------------------
 
@@ -199,143 +363,6 @@ class AutomationsRpc(ContactsCore):
             )
         return DryRun().dump({**texts, "count": count, "items": items, "note": note})
 
-    # --- running ----------------------------------------------------------------------------------------
-
-    @event_handler("contacts", "member_joined", requeue_on_error=True)
-    def automations_on_member_joined(self, payload):
-        self._auto_guarded(self.run_membership_automations, "member_joined", payload)
-
-    @event_handler("contacts", "member_left", requeue_on_error=True)
-    def automations_on_member_left(self, payload):
-        self._auto_guarded(self.run_membership_automations, "member_left", payload)
-
-    @event_handler("contacts", "membership_paid_changed", requeue_on_error=True)
-    def automations_on_membership_paid_changed(self, payload):
-        self._auto_guarded(self.run_paid_membership_automations, "membership_paid_changed", payload)
-
-    @timer(interval=SCAN_INTERVAL)
-    def automations_date_timer(self):
-        try:
-            return self.run_date_automations()
-        except Exception:
-            log.exception("date automations failed; the next tick tries again")
-            return 0
-
-    def _auto_guarded(self, function, *args):
-        """Failed actions are recorded as failed runs; anything else (database down…) is re-raised after
-        a pause so the event is requeued and tried again, never lost (stack.md trap 12)."""
-        try:
-            function(*args)
-        except Exception:
-            log.exception("automations: %s not handled, will be redelivered", args[0])
-            eventlet.sleep(1.0)
-            raise
-
-    def run_membership_automations(self, event, payload):
-        """Run every enabled automation whose trigger fires on this membership event; returns runs made."""
-        self.context.act_as(SYSTEM)
-        if not payload.get("group_id") or not payload.get("contact_id"):
-            log.warning("automations: %s without group_id or contact_id ignored: %r", event, payload)
-            return 0
-        session = self.db.session
-        candidates = storage.enabled_with_trigger(session, event)
-        paths = storage.group_paths(session, [payload["group_id"]])
-        session.rollback()
-        path = paths.get(str(payload["group_id"]))
-        if path is None:
-            return 0
-        ancestors = set(ancestor_ids(path))
-        matching = rules.triggered_by(candidates, event, payload["group_id"], lambda _: ancestors)
-        trigger = {
-            "type": event,
-            "event_id": payload.get("event_id"),
-            "group_id": str(payload["group_id"]),
-            "membership_id": payload.get("membership_id"),
-            **({"by_automation": payload["automation_id"]} if payload.get("automation_id") else {}),
-        }
-        made = 0
-        for automation in matching:
-            key = payload.get("event_id") or f"{payload.get('membership_id')}:{event}"
-            made += self._auto_run(automation, key, uuid.UUID(str(payload["contact_id"])), trigger)
-        return made
-
-    def run_paid_membership_automations(self, event, payload):
-        """Run every enabled membership_paid_changed automation the change fires (B4); returns runs made."""
-        self.context.act_as(SYSTEM)
-        if not payload.get("contact_id") or not payload.get("event_id"):
-            log.warning("automations: %s without contact_id or event_id ignored: %r", event, payload)
-            return 0
-        candidates = storage.enabled_with_trigger(self.db.session, event)
-        self.db.session.rollback()
-        trigger = {"type": event, "event_id": payload["event_id"], "period": payload.get("period")}
-        made = 0
-        for automation in candidates:
-            if rules.paid_trigger_fires(automation["trigger_config"], payload):
-                contact_id = uuid.UUID(str(payload["contact_id"]))
-                made += self._auto_run(automation, payload["event_id"], contact_id, trigger)
-        return made
-
-    def run_date_automations(self, today=None):
-        """Fire every enabled date_reached automation for dates hit from (at most a week) back to today, and
-        every grace-period trigger (membership_unpaid_on) whose day is in that week: once per member."""
-        self.context.act_as(SYSTEM)
-        today = today or clock.today()
-        session = self.db.session
-        automations = storage.enabled_with_trigger(session, "date_reached")
-        work = []
-        for automation in automations:
-            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
-            if first > today:
-                continue
-            _, hits = storage.date_hits(session, automation["trigger_config"], first, today, 10_000)
-            work.extend((automation, hit["id"], hit["hit_on"]) for hit in hits if hit["hit_on"])
-        for automation in storage.enabled_with_trigger(session, "membership_unpaid_on"):
-            config = automation["trigger_config"]
-            day = date.fromisoformat(config["on_date"])
-            first = max(today - timedelta(days=CATCH_UP_DAYS), clock.local_date(automation["created_at"]))
-            if not first <= day <= today:
-                continue
-            try:
-                ids = storage.contact_ids(session, self._auto_unpaid(session, config, today))
-            except ValidationFailed:  # its group was removed since: nothing to do, the others still run
-                log.warning("automations: %s names a group that is gone", automation["id"])
-                continue
-            work.extend((automation, contact_id, day) for contact_id in ids)
-        session.rollback()
-        made = 0
-        for automation, contact_id, day in work:
-            trigger = {"type": automation["trigger_type"], "day": day.isoformat()}
-            if automation["trigger_type"] == "date_reached":
-                trigger["field"] = automation["trigger_config"]["field"]
-            else:
-                trigger["period"] = automation["trigger_config"]["period"]
-            made += self._auto_run(automation, f"{contact_id}:{day.isoformat()}", contact_id, trigger, today)
-        return made
-
-    def _auto_run(self, automation, trigger_key, contact_id, trigger, today=None):
-        """Claim the run and do the action in one transaction; 0 if this trigger already ran."""
-        today = today or clock.today()
-        with self.db.transaction() as session:
-            run_id = storage.claim_run(
-                session, automation["id"], trigger_key, contact_id, {"trigger": trigger}
-            )
-            if run_id is None:
-                return 0
-            savepoint = session.begin_nested()
-            try:
-                outcome, did = actions.perform(self, session, automation, contact_id, trigger, today)
-                savepoint.commit()
-            except actions.ActionFailed as exc:
-                savepoint.rollback()
-                outcome, did = "failed", {"error": str(exc)}
-            except Exception as exc:  # a bug or a constraint: recorded, not retried forever
-                savepoint.rollback()
-                log.exception("automation %s failed for %s", automation["id"], contact_id)
-                outcome, did = "failed", {"error": f"{type(exc).__name__}: {exc}"[:500]}
-            storage.finish_run(session, run_id, outcome, {"trigger": trigger, **did})
-        self.outbox.flush()
-        return 1
-
     # --- helpers ----------------------------------------------------------------------------------------
 
     def _auto_get(self, session, automation_id, for_update=False):
@@ -343,18 +370,6 @@ class AutomationsRpc(ContactsCore):
         if automation is None:
             raise NotFound(f"No automation with id {automation_id}.", {"automation_id": str(automation_id)})
         return automation
-
-    def _auto_group(self, session, group_id, field):
-        group = group_storage.get_group(session, group_id)
-        if group is None:
-            raise ValidationFailed("au.err_no_group", {field: ["au.err_no_group"]})
-        return group
-
-    def _auto_unpaid(self, session, config, on):
-        """The condition of a grace-period trigger: the group's members on ``on`` not paid up."""
-        group = self._auto_group(session, config["group_id"], "trigger_config.group_id")
-        paid_up = paid_storage.paid_up(config["period"])
-        return storage.unpaid_condition(group, config["include_subgroups"], on, paid_up)
 
     def _auto_check(self, session, definition):
         """Groups, status kinds and custom fields named must exist; no loop with the other automations."""

@@ -1,4 +1,4 @@
-"""RPC methods and the daily timer of round birthdays (C13), a feature of ContactsService.
+"""Round birthdays (C13): RPC methods of ContactsService and the daily reminder of ContactsWorker.
 
 Reading the list needs ``contacts.view`` and is audited as one read naming every contact shown;
 changing the settings needs ``users.manage``; the reminder runs as the system, once a day.
@@ -58,13 +58,74 @@ def loaded_settings(data):
     return values
 
 
-class BirthdaysRpc(ContactsCore):
-    """Upcoming round birthdays of important contacts, their settings and the daily reminder (C13)."""
+class BirthdaysWork(ContactsCore):
+    """C13's part shared by the service and its worker: the list of upcoming round birthdays and the
+    day's reminder (no entrypoints of its own)."""
 
     def _birthdays_list(self, session, settings, day, horizon_days, actor=SYSTEM):
         ranges = rules.birth_ranges(day, horizon_days, settings["round_ages"])
         conditions = important_conditions(settings["important_filters"]) + scopes.conditions(session, actor)
         return storage.upcoming(session, ranges, conditions, rules.LIST_LIMIT)
+
+    def send_birthday_reminder(self, day=None):
+        """Publish ``birthday_reminder`` for ``day`` (today) once, whatever the number of instances:
+        the day's row in birthday_reminders and the event commit together, or neither. True if sent."""
+        self.context.act_as(SYSTEM)
+        day = day or clock.today()
+        with self.db.transaction() as session:
+            settings = storage.get_settings(session)
+            horizon = settings["horizon_days"]
+            items = self._birthdays_list(session, settings, day, horizon)
+            ids = list(dict.fromkeys(item["id"] for item in items))
+            if not storage.claim_reminder_day(session, day, ids):
+                return False
+            if items:
+                self.audit.write(
+                    self.outbox,
+                    session,
+                    SYSTEM,
+                    "contact.birthday_reminder_sent",
+                    "contact",
+                    ids,
+                    fields=("birthday", "age"),
+                    details={"day": day.isoformat(), "horizon_days": horizon},
+                )
+            self.outbox.event(
+                session,
+                "birthday_reminder",
+                {
+                    "day": day.isoformat(),
+                    "horizon_days": horizon,
+                    "contacts": [
+                        {
+                            "contact_id": str(item["id"]),
+                            "birthday": item["birthday"].isoformat(),
+                            "age": item["age"],
+                        }
+                        for item in items
+                    ],
+                },
+            )
+        self.outbox.flush()
+        return True
+
+
+class BirthdayReminder(BirthdaysWork):
+    """C13's daily reminder, run by the contacts worker (services/contacts/worker.py); the day's row in
+    birthday_reminders keeps it to one reminder a day whatever the number of instances."""
+
+    @timer(interval=REMINDER_INTERVAL)
+    def birthday_reminder_timer(self):
+        """Every ten minutes: send today's reminder unless some instance already did."""
+        try:
+            return self.send_birthday_reminder()
+        except Exception:
+            log.exception("birthday reminder failed; the next tick tries again")
+            return False
+
+
+class BirthdaysRpc(BirthdaysWork):
+    """Upcoming round birthdays of important contacts and their settings (C13)."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def upcoming_birthdays(self, horizon_days=None):
@@ -130,54 +191,3 @@ class BirthdaysRpc(ContactsCore):
             )
         self.outbox.flush()
         return SETTINGS.dump(settings)
-
-    @timer(interval=REMINDER_INTERVAL)
-    def birthday_reminder_timer(self):
-        """Every ten minutes: send today's reminder unless some instance already did."""
-        try:
-            return self.send_birthday_reminder()
-        except Exception:
-            log.exception("birthday reminder failed; the next tick tries again")
-            return False
-
-    def send_birthday_reminder(self, day=None):
-        """Publish ``birthday_reminder`` for ``day`` (today) once, whatever the number of instances:
-        the day's row in birthday_reminders and the event commit together, or neither. True if sent."""
-        self.context.act_as(SYSTEM)
-        day = day or clock.today()
-        with self.db.transaction() as session:
-            settings = storage.get_settings(session)
-            horizon = settings["horizon_days"]
-            items = self._birthdays_list(session, settings, day, horizon)
-            ids = list(dict.fromkeys(item["id"] for item in items))
-            if not storage.claim_reminder_day(session, day, ids):
-                return False
-            if items:
-                self.audit.write(
-                    self.outbox,
-                    session,
-                    SYSTEM,
-                    "contact.birthday_reminder_sent",
-                    "contact",
-                    ids,
-                    fields=("birthday", "age"),
-                    details={"day": day.isoformat(), "horizon_days": horizon},
-                )
-            self.outbox.event(
-                session,
-                "birthday_reminder",
-                {
-                    "day": day.isoformat(),
-                    "horizon_days": horizon,
-                    "contacts": [
-                        {
-                            "contact_id": str(item["id"]),
-                            "birthday": item["birthday"].isoformat(),
-                            "age": item["age"],
-                        }
-                        for item in items
-                    ],
-                },
-            )
-        self.outbox.flush()
-        return True

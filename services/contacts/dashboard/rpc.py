@@ -9,7 +9,8 @@ Counting contacts and members passes over an index of every contact and membersh
 to do on every page view at 1,000,000 contacts, so the figures of each data scope are kept in the table
 ``dashboard_figures`` and answered from there while they are at most MAX_AGE_SECONDS old (with the time
 they were counted, which the page shows); older ones are counted again when asked, and a timer counts
-again those in use before they get that old, so a page view rarely waits for a count. Erasures pending
+again those in use before they get that old, so a page view rarely waits for a count; that timer
+runs in the contacts worker (DashboardRefresh), not in the processes answering staff. Erasures pending
 are counted on every call (a partial index of the few pending ones)."""
 
 import logging
@@ -164,6 +165,12 @@ class DashboardRpc(ContactsCore):
                 counted_at = storage.store(session, key, day, figures, elapsed)
         return figures, counted_at
 
+
+class DashboardRefresh(ContactsCore):
+    """Counting again in the background, run by the contacts worker (services/contacts/worker.py): the
+    figures people look at are counted before they get MAX_AGE_SECONDS old, away from the processes
+    that answer staff. A scope's advisory lock (storage.try_lock) lets one instance count it at a time."""
+
     @timer(interval=REFRESH_INTERVAL)
     def dashboard_refresh_timer(self):
         """Count again, in the background, the figures people look at before they are MAX_AGE old."""
@@ -187,7 +194,7 @@ class DashboardRpc(ContactsCore):
 
     def _refresh(self, key, day):
         """Count a scope's figures again unless another instance is counting them now or has counted them
-        since this one listed the stale keys (every contacts instance runs the timer: each scope is
+        since this one listed the stale keys (every contacts worker runs the timer: each scope is
         counted once a round, not once per instance). Whether it counted."""
         with self.db.transaction() as session:
             if not storage.try_lock(session, key) or not needs_count(

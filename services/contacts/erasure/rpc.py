@@ -5,7 +5,8 @@ G4: ``request_erasure`` erases the person here and records the request in one tr
 publishes ``contact_erasure_requested`` for every other service (piiri/erasure.py); their
 ``contact_erasure_completed`` reports arrive on ``piiri.erasure.reports`` and mark them done; the last
 one completes the erasure and publishes ``contact_erased``. ``retry_erasure`` and a timer re-send the
-request to services still pending. All of it needs the permission ``gdpr.officer``.
+request to services still pending. All of it needs the permission ``gdpr.officer``. The timers (ErasureUpkeep)
+run in the contacts worker (services/contacts/worker.py), not in the processes that answer staff.
 """
 
 import logging
@@ -66,10 +67,62 @@ class ErasureSettings(DependencyProvider):
         return self
 
 
-class ErasureRpc(ContactsCore):
-    """G3 personal data, G4 erasure requests, their progress and retries."""
+class ErasureWork(ContactsCore):
+    """G4's part shared by the service and its worker: the settings and sending a request to the services
+    still pending (no entrypoints of its own)."""
 
     erasure_settings = ErasureSettings()
+
+    def _publish_request(self, session, row):
+        self.outbox.event(
+            session,
+            protocol.REQUESTED,
+            {
+                "erasure_id": str(row["id"]),
+                "contact_id": str(row["contact_id"]),
+                "services": rules.pending(row["services"]),
+                "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
+                "related_ids": [str(related) for related in row.get("related_ids") or ()],
+                "match_keys": row.get("match_keys") or {},
+            },
+        )
+
+
+class ErasureUpkeep(ErasureWork):
+    """G4's background upkeep, run by the contacts worker (services/contacts/worker.py): stalled erasures
+    sent again, and the search vocabulary's repair."""
+
+    @timer(interval=RETRY_INTERVAL)
+    def resend_stalled_erasures(self):
+        """Re-send erasures pending longer than ERASURE_RETRY_MINUTES (a lost or failed request)."""
+        self.context.act_as(SYSTEM)
+        try:
+            older_than = datetime.now(UTC) - timedelta(minutes=self.erasure_settings.retry_minutes)
+            with self.db.transaction() as session:
+                rows = storage.pending_since(session, older_than)
+                for row in rows:
+                    self._publish_request(session, row)
+            if rows:
+                self.outbox.flush()
+                log.info("erasure: re-sent %d stalled erasure(s)", len(rows))
+        except Exception:
+            log.exception("erasure: re-sending stalled erasures failed")
+
+    @timer(interval=HEAL_INTERVAL)
+    def heal_search_words(self):
+        """Add back any word of a recently written contact that the vocabulary lacks (the prune trigger
+        of migration 0018 may have removed it while the contact was being written)."""
+        try:
+            with self.db.transaction() as session:
+                healed = storage.heal_search_words(session, HEAL_MINUTES)
+            if healed:
+                log.info("search words: added back or lowered %d", healed)
+        except Exception:
+            log.exception("search words: the repair failed")
+
+
+class ErasureRpc(ErasureWork):
+    """G3 personal data, G4 erasure requests, their progress and retries."""
 
     # --- G3 -------------------------------------------------------------------------------------------
 
@@ -246,34 +299,6 @@ class ErasureRpc(ContactsCore):
         self.outbox.flush()
         return erasure_view(row)
 
-    @timer(interval=RETRY_INTERVAL)
-    def resend_stalled_erasures(self):
-        """Re-send erasures pending longer than ERASURE_RETRY_MINUTES (a lost or failed request)."""
-        self.context.act_as(SYSTEM)
-        try:
-            older_than = datetime.now(UTC) - timedelta(minutes=self.erasure_settings.retry_minutes)
-            with self.db.transaction() as session:
-                rows = storage.pending_since(session, older_than)
-                for row in rows:
-                    self._publish_request(session, row)
-            if rows:
-                self.outbox.flush()
-                log.info("erasure: re-sent %d stalled erasure(s)", len(rows))
-        except Exception:
-            log.exception("erasure: re-sending stalled erasures failed")
-
-    @timer(interval=HEAL_INTERVAL)
-    def heal_search_words(self):
-        """Add back any word of a recently written contact that the vocabulary lacks (the prune trigger
-        of migration 0018 may have removed it while the contact was being written)."""
-        try:
-            with self.db.transaction() as session:
-                healed = storage.heal_search_words(session, HEAL_MINUTES)
-            if healed:
-                log.info("search words: added back or lowered %d", healed)
-        except Exception:
-            log.exception("search words: the repair failed")
-
     # --- G4: reports from the services -----------------------------------------------------------------
 
     @consume(protocol.REPORT_QUEUE, requeue_on_error=True)
@@ -318,20 +343,6 @@ class ErasureRpc(ContactsCore):
         if row is None:
             raise NotFound(f"No erasure with id {erasure_id}.", {"id": str(erasure_id)})
         return row
-
-    def _publish_request(self, session, row):
-        self.outbox.event(
-            session,
-            protocol.REQUESTED,
-            {
-                "erasure_id": str(row["id"]),
-                "contact_id": str(row["contact_id"]),
-                "services": rules.pending(row["services"]),
-                "import_ids": [str(import_id) for import_id in row.get("import_ids") or ()],
-                "related_ids": [str(related) for related in row.get("related_ids") or ()],
-                "match_keys": row.get("match_keys") or {},
-            },
-        )
 
     def _complete(self, session, row):
         row = storage.save_services(session, row["id"], row["services"], completed=True)

@@ -1,5 +1,6 @@
-"""RPC methods and the timer of C11, a feature of ContactsService: duplicate candidates (live for one
-contact, stored pairs for review), dismissals, side-by-side comparison and merging into a survivor."""
+"""C11's RPC methods (ContactsService) and its duplicate scan (ContactsWorker): duplicate candidates (live
+for one contact, stored pairs for review), dismissals, side-by-side comparison and merging into a
+survivor."""
 
 import base64
 import json
@@ -56,16 +57,63 @@ def decode_position(cursor):
         raise ValidationFailed("The cursor is not valid.", {"cursor": ["contact.cursor_invalid"]}) from None
 
 
-class MergeRpc(ContactsCore):
-    """C11: duplicates, comparison and merge."""
-
-    # --- candidates ------------------------------------------------------------------------------
+class MergeWork(ContactsCore):
+    """C11's part shared by the service and its worker: a contact's candidates and one scan batch (no
+    entrypoints of its own)."""
 
     def _merge_candidates(self, session, contact):
         others = storage.block_rows(session, contact)
         found = rules.candidates(contact, others)
         dismissed = storage.dismissed_with(session, contact["id"], [item["contact"]["id"] for item in found])
         return [item for item in found if item["contact"]["id"] not in dismissed]
+
+    def _merge_scan(self, batch_size, rescan_all):
+        try:
+            batch_size = int(batch_size)
+        except (TypeError, ValueError):
+            batch_size = 0
+        if not 1 <= batch_size <= 10000:
+            raise ValidationFailed(
+                "contact.invalid", {"batch_size": [coded("contact.out_of_range", min=1, max=10000)]}
+            )
+        with self.db.transaction() as session:
+            position = storage.scan_position(session)
+            if position is None:
+                return {"scanned": 0, "pairs": 0, "skipped": True}
+            until, last_id = (None, None) if rescan_all else (position.scanned_until, position.scanned_id)
+            changed = storage.changed_since(session, until, last_id, batch_size)
+            pairs = 0
+            for contact in changed:
+                found = self._merge_candidates(session, contact)
+                storage.replace_pairs(session, contact["id"], found)
+                pairs += len(found)
+            cutoff = storage.settled_before(session)
+            settled = [contact for contact in changed if contact["updated_at"] < cutoff]
+            if settled:  # later rows may still have company being committed: scanned again next time
+                storage.move_scan(session, settled[-1]["updated_at"], settled[-1]["id"])
+        return {"scanned": len(changed), "pairs": pairs, "skipped": False, "more": len(changed) == batch_size}
+
+
+class MergeScanner(MergeWork):
+    """C11's background scan, run by the contacts worker (services/contacts/worker.py), never by the
+    processes that answer staff: one batch of the contacts changed since the last scan every
+    SCAN_INTERVAL; the scan's row lock (storage.scan_position) keeps it to one instance at a time."""
+
+    @timer(interval=SCAN_INTERVAL)
+    def scan_duplicates(self):
+        self.context.act_as(SYSTEM)
+        try:
+            result = self._merge_scan(SCAN_BATCH, False)
+            if result["scanned"]:
+                log.info("duplicate scan: %s", result)
+        except Exception:
+            log.exception("duplicate scan failed")
+
+
+class MergeRpc(MergeWork):
+    """C11: duplicates, comparison and merge."""
+
+    # --- candidates ------------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def duplicates_of(self, contact_id):
@@ -95,42 +143,6 @@ class MergeRpc(ContactsCore):
         batch; returns how many contacts were scanned and pairs stored (skipped if a scan is running)."""
         self.context.require("contacts.edit")
         return self._merge_scan(batch_size, rescan_all)
-
-    @timer(interval=SCAN_INTERVAL)
-    def scan_duplicates(self):
-        self.context.act_as(SYSTEM)
-        try:
-            result = self._merge_scan(SCAN_BATCH, False)
-            if result["scanned"]:
-                log.info("duplicate scan: %s", result)
-        except Exception:
-            log.exception("duplicate scan failed")
-
-    def _merge_scan(self, batch_size, rescan_all):
-        try:
-            batch_size = int(batch_size)
-        except (TypeError, ValueError):
-            batch_size = 0
-        if not 1 <= batch_size <= 10000:
-            raise ValidationFailed(
-                "contact.invalid", {"batch_size": [coded("contact.out_of_range", min=1, max=10000)]}
-            )
-        with self.db.transaction() as session:
-            position = storage.scan_position(session)
-            if position is None:
-                return {"scanned": 0, "pairs": 0, "skipped": True}
-            until, last_id = (None, None) if rescan_all else (position.scanned_until, position.scanned_id)
-            changed = storage.changed_since(session, until, last_id, batch_size)
-            pairs = 0
-            for contact in changed:
-                found = self._merge_candidates(session, contact)
-                storage.replace_pairs(session, contact["id"], found)
-                pairs += len(found)
-            cutoff = storage.settled_before(session)
-            settled = [contact for contact in changed if contact["updated_at"] < cutoff]
-            if settled:  # later rows may still have company being committed: scanned again next time
-                storage.move_scan(session, settled[-1]["updated_at"], settled[-1]["id"])
-        return {"scanned": len(changed), "pairs": pairs, "skipped": False, "more": len(changed) == batch_size}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_duplicate_candidates(self, limit=None, cursor=None):
