@@ -18,7 +18,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PIIRI = Path(sys.executable).parent / "piiri"
-SERVICES = ("contacts", "audit", "imports", "import_worker", "exports", "export_worker", "gateway")
+SERVICES = (
+    "contacts",
+    "contacts_worker",
+    "audit",
+    "imports",
+    "import_worker",
+    "exports",
+    "export_worker",
+    "gateway",
+)
 BANNERS = ("Piiri is running at", "are running (no web gateway")
 DATABASE_PREFIX = "piiri_faults"
 EXCEPTION_LINE = re.compile(r"^[\w.]+(Error|Exception|Exit)\b.*")
