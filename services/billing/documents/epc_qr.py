@@ -6,7 +6,7 @@ The code is made by zxing-cpp's encoder (C++; the tests decode it back with zxin
 pure-Python Reed-Solomon and masking took 1.5 ms of an invoice PDF's ~4 ms even with a fixed mask, the
 C++ encoder 0.1-0.4 ms, with its own choice of mask (any of the eight is a valid code) and of segments
 (digits in numeric mode, so the code is often a version smaller). Text in Latin-1 is encoded as bytes
-in ISO 8859-1, as segno did. ``qr_pixels`` gives the page the grey-scale pixels with the quiet zone.
+in ISO 8859-1, as segno did. ``qr_image`` gives the page the code with its quiet zone.
 """
 
 import io
@@ -68,17 +68,15 @@ def version_of(code: zxingcpp.Barcode) -> int:
     return (memoryview(code.to_image(scale=1, add_quiet_zones=False)).shape[0] - 17) // 4
 
 
-def qr_pixels(data: str, scale: int = 4) -> tuple[bytes, int]:
-    """(8-bit grey pixels row by row, the side in pixels) of the code with its quiet zone, ``scale``
-    pixels a module."""
-    pixels = memoryview(qr_code(data).to_image(scale=scale, add_quiet_zones=True))
-    return pixels.tobytes(), pixels.shape[0]
-
-
 def qr_image(data: str, scale: int = 4) -> Image.Image:
-    """The code as a PIL grey image (another document's image, a test decoding it)."""
-    pixels, side = qr_pixels(data, scale)
-    return Image.frombytes("L", (side, side), pixels)
+    """The code with its quiet zone as a black-and-white PIL image, ``scale`` pixels a module (the
+    page's image: ``Image.tobytes()`` packs it a bit a pixel, 1 white, as a PDF image takes it)."""
+    code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = memoryview(code.to_image(scale=scale, add_quiet_zones=True))
+    side = pixels.shape[0]
+    if side // scale - 2 * BORDER > 17 + 4 * MAX_VERSION:
+        raise BadQr("billing.qr_too_long")
+    return Image.frombytes("L", (side, side), pixels.tobytes()).convert("1", dither=Image.Dither.NONE)
 
 
 def qr_png(data: str, scale: int = 4) -> bytes:

@@ -12,6 +12,7 @@ TrueType font (its subset assignment, ``splitString``, and its C string width), 
 very subsets, widths and ToUnicode maps reportlab's canvas would have, and text extraction works.
 """
 
+import copy
 import zlib
 from collections import OrderedDict
 
@@ -24,6 +25,7 @@ from services.billing.documents.fonts import SEED, CachedSubsetFont
 
 CACHE = 64
 _objects: OrderedDict = OrderedDict()
+_seeded: dict = {}  # font name -> (the font, its state with SEED assigned)
 
 
 class _DocumentKey:
@@ -48,10 +50,19 @@ class Page:
         self.title = title
 
     def seed(self, names) -> None:
-        """Assign ``SEED`` first in each font: the same subsets as every invoice before (fonts.py)."""
+        """Assign ``SEED`` first in each font: the same subsets as every invoice before (fonts.py). The
+        seeded assignment is made once per font and copied into each page."""
         for name in names:
             font = self._font(name)
-            font.splitString(SEED, self.key)
+            seeded = _seeded.get(name)
+            if seeded is None or seeded[0] is not font:
+                key = _DocumentKey()
+                font.splitString(SEED, key)
+                seeded = _seeded[name] = (font, font.state.pop(key))
+            state = copy.copy(seeded[1])
+            state.assignments = dict(state.assignments)
+            state.subsets = [list(subset) for subset in state.subsets]
+            font.state[self.key] = state
 
     def _font(self, name: str) -> CachedSubsetFont:
         font = self.fonts.get(name)
@@ -87,26 +98,27 @@ class Page:
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
         self.ops.append(f"{fp_str(x1)} {fp_str(y1)} m {fp_str(x2)} {fp_str(y2)} l S")
 
-    def bars(self, x: float, y: float, rectangles) -> None:
-        """Filled rectangles [(x, y, width, height)] relative to (x, y), as one path (a barcode)."""
-        path = [
-            f"{fp_str(x + left)} {fp_str(y + bottom)} {fp_str(w)} {fp_str(h)} re"
-            for left, bottom, w, h in rectangles
-        ]
-        if path:
-            self.ops.append("\n".join(path) + "\nf")
+    def bars(self, x: float, y: float, module: float, height: float, bars) -> None:
+        """A barcode: filled bars [(first module, modules wide)] ``module`` wide each, ``height`` high,
+        from (x, y), as one path in module units."""
+        if bars:
+            path = "\n".join(f"{start} 0 {width} 1 re" for start, width in bars)
+            self.ops.append(
+                f"q {fp_str(module)} 0 0 {fp_str(height)} {fp_str(x)} {fp_str(y)} cm\n{path}\nf Q"
+            )
 
-    def image(self, x: float, y: float, width: float, height: float, pixels: bytes, size: tuple[int, int]):
-        """An 8-bit grey image (``pixels`` row by row, top first) drawn into the given box."""
+    def image(self, x: float, y: float, width: float, height: float, bits: bytes, size: tuple[int, int]):
+        """A black-and-white image (``bits``: rows top first, one bit a pixel, 1 white, each row padded
+        to whole bytes) drawn into the given box."""
         name = f"Im{len(self.images) + 1}"
         columns, rows = size
-        if len(pixels) != columns * rows:
-            raise ValueError("page_writer: the image's pixels do not match its size")
+        if len(bits) != (columns + 7) // 8 * rows:
+            raise ValueError("page_writer: the image's bits do not match its size")
         header = (
             f"<< /Type /XObject /Subtype /Image /Name /{name} /Width {columns} /Height {rows}"
-            " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"
+            " /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode"
         )
-        self.images.append((name, _stream(header, zlib.compress(pixels))))
+        self.images.append((name, _stream(header, zlib.compress(bits))))
         self.ops.append(f"q {fp_str(width)} 0 0 {fp_str(height)} {fp_str(x)} {fp_str(y)} cm /{name} Do Q")
 
     def bytes(self) -> bytes:
