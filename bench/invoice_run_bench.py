@@ -13,8 +13,9 @@ make and store every invoice's PDF. Target: 50,000 invoices with their PDFs stor
 else: the figure each rendering change was measured with (bench/README.md).
 
 Timed: from POST /api/v1/billing/runs to the run done and every PDF stored (GET run: pdfs.done = total),
-with the moment the last invoice was issued; the workers' CPU seconds (from /proc). Then the bare loop:
-the same invoices read back and rendered with documents/pdf.py in this one process, nothing stored.
+with the moment the last invoice was issued; the CPU seconds (from /proc) of the workers, of the
+services' process and of the PostgreSQL backends connected to the benchmark's databases. Then the bare
+loop: the same invoices read back and rendered with documents/pdf.py in this one process, nothing stored.
 Printed: the run's seconds, the bare loop's seconds and CPU ms per PDF, the ratio of the run to the bare
 loop and to the bare loop shared by the workers (bare / workers: what two cores could do at best).
 Own databases (piiri_runbench_*), vhost (piiri_runbench) and port 8116; --smoke: piiri_runbench_smoke_*,
@@ -153,6 +154,28 @@ def cpu_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return sum(int(value) for value in fields[11:15]) / ticks
+
+
+def backend_pids(engine, prefix):
+    """The PostgreSQL backends connected to this benchmark's databases (their CPU is the run's too)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname LIKE :like"), {"like": f"{prefix}_%"}
+        )
+        return [row.pid for row in rows]
+
+
+def cpu_of(pids):
+    """{pid: CPU seconds} of the processes still there."""
+    found = {}
+    for pid in pids:
+        try:
+            found[pid] = cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            pass
+    return found
 
 
 def follow(http, base_url, run_id, timeout):
@@ -298,6 +321,8 @@ def main(argv=None):
         fee.raise_for_status()
         wait_for_workers(args.vhost, args.workers, workers)
         cpu_before = [cpu_seconds(worker.process.pid) for worker in workers]
+        server_before = cpu_seconds(server.process.pid)
+        database_before = cpu_of(backend_pids(billing, args.prefix))
         print(f"  {args.workers} billing workers consuming; the run starts", flush=True)
 
         started = time.perf_counter()
@@ -318,6 +343,11 @@ def main(argv=None):
         worker_cpu = [
             cpu_seconds(w.process.pid) - before for w, before in zip(workers, cpu_before, strict=True)
         ]
+        server_cpu = cpu_seconds(server.process.pid) - server_before
+        database_cpu = sum(
+            seconds - database_before.get(pid, 0.0)
+            for pid, seconds in cpu_of(backend_pids(billing, args.prefix)).items()
+        )
         stored = scalar(billing, "SELECT count(*) FROM invoice_pdfs WHERE pdf IS NOT NULL")
         invoices = scalar(billing, "SELECT count(*) FROM invoices")
         size = scalar(billing, "SELECT coalesce(avg(length(pdf)), 0) FROM invoice_pdfs")
@@ -350,6 +380,13 @@ def main(argv=None):
             f"({', '.join(f'{value:.1f}' for value in worker_cpu)}), "
             f"{sum(worker_cpu) / invoices * 1000:.2f} ms per invoice with its PDF; "
             f"average PDF {size / 1024:.1f} kB"
+        )
+        total_cpu = sum(worker_cpu) + server_cpu + database_cpu
+        print(
+            f"services' CPU (contacts, audit, gateway, billing) {server_cpu:.1f} s; PostgreSQL backends "
+            f"{database_cpu:.1f} s; all but the broker {total_cpu:.1f} s = "
+            f"{total_cpu / invoices * 1000:.2f} ms per invoice "
+            f"(60 s on 2 cores: under {2 * TARGET_SECONDS / invoices * 1000:.2f})"
         )
         failed = not ok
     finally:

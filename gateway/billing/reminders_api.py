@@ -84,9 +84,9 @@ class RemindersApiRoutes(GatewayCore):
         return json_response(self.call("billing", "list_reminder_runs"))
 
     @api_operation(
-        "B4: one reminder run and its progress",
+        "B4: one reminder run, its progress and where its e-invoices stand",
         permission=MANAGE_INVOICES,
-        responses={200: schemas.ReminderRun},
+        responses={200: schemas.ReminderRunDetail},
         errors=(403, 404),
     )
     @http("GET", "/api/v1/billing/reminder-runs/<run_id>")

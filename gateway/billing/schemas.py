@@ -364,6 +364,26 @@ class ReminderRun(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
 
+class ReminderRunEinvoices(Schema):
+    sent = fields.Integer(metadata={"description": "Taken by the e-invoice operator."})
+    waiting = fields.Integer(metadata={"description": "Not offered to the operator yet."})
+    retrying = fields.Integer(metadata={"description": "The operator was away: tried again later."})
+    failed = fields.Integer(
+        metadata={"description": "Refused by the operator, or given up after the last try."}
+    )
+    next_attempt_at = fields.DateTime(
+        allow_none=True, metadata={"description": "The earliest next try of the retrying ones."}
+    )
+
+
+class ReminderRunDetail(ReminderRun):
+    einvoices = fields.Nested(
+        ReminderRunEinvoices,
+        allow_none=True,
+        metadata={"description": "B4: where the run's reminder e-invoices stand; null: it made none."},
+    )
+
+
 class ReminderRunList(Schema):
     items = fields.List(fields.Nested(ReminderRun))
 

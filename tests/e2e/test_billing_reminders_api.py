@@ -104,7 +104,15 @@ def test_b4_reminders_through_the_api(system, admin_api, einvoice_operator):
     assert preview.status_code == 200 and preview.json()["count"] == 2, preview.text
     assert {item["level"] for item in preview.json()["items"]} == {1}
 
-    assert run(api, 20)["reminders_created"] == 2
+    first = run(api, 20)
+    assert first["reminders_created"] == 2
+    assert first["einvoices"] == {
+        "sent": 1,
+        "waiting": 0,
+        "retrying": 0,
+        "failed": 0,
+        "next_attempt_at": None,
+    }
     reminders = api.get(f"/api/v1/billing/invoices/{einvoiced['id']}/reminders").json()["items"]
     assert [(r["level"], r["delivery"], r["delivery_status"]) for r in reminders] == [(1, "einvoice", "sent")]
     to_operator = [etree.fromstring(m["xml"]) for m in einvoice_operator.mailbox.messages.values()]

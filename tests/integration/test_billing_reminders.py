@@ -232,7 +232,16 @@ def test_b4_a_reminder_einvoice_the_operator_did_not_take_is_tried_again_and_sho
             "billing.einvoice_operator_unavailable",
         )
         assert failed["delivery_attempts"] == 1 and failed["next_attempt_at"]
+        retrying = cluster.billing.get_reminder_run(done["id"])["einvoices"]  # the run's page shows it too
+        assert retrying == {
+            "sent": 0,
+            "waiting": 0,
+            "retrying": 1,
+            "failed": 0,
+            "next_attempt_at": failed["next_attempt_at"],
+        }
         assert cluster.billing.retry_reminder_einvoices() == {"sent": 1, "failed": 0, "given_up": 0}
+        assert cluster.billing.get_reminder_run(done["id"])["einvoices"]["sent"] == 1
         again = cluster.billing.invoice_reminders(invoice["id"])["items"][0]
         assert (again["delivery_status"], again["delivery_attempts"], again["next_attempt_at"]) == (
             "sent",

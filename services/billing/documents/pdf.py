@@ -1,19 +1,20 @@
 """The invoice PDF (B2), in the payer's language: payee with IBAN and BIC, payer and address, number,
 dates, reference, lines with their VAT, the VAT breakdown per rate, the total; then the 54-digit virtual
 barcode as text, the printed bank barcode (Code 128 set C) and the EPC payment QR code. A credit note
-shows the invoice it credits and no payment part."""
+shows the invoice it credits and no payment part.
 
-import io
+The invoice is drawn on documents/page_writer.py's ``Page`` (the PDF written directly, the fonts' objects
+formatted once), as is the reminder letter (reminders/document.py: ``start``, ``head``, ``finish``)."""
+
 from decimal import Decimal
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 
 from services.billing.documents import barcode, epc_qr
-from services.billing.documents.fonts import fonts, seed
+from services.billing.documents.fonts import fonts
+from services.billing.documents.page_writer import Page
 from services.billing.documents.texts import texts
 from services.billing.invoices import money
 from services.billing.invoices.rules import vat_breakdown
@@ -46,20 +47,16 @@ def barcode_of(invoice, settings):
 
 
 def start(title):
-    """(the output, the page) of a new A4 document titled ``title`` with the invoice fonts seeded (the
-    invoice and the reminder PDF)."""
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4, invariant=1)
-    seed(page)  # the same font subsets as the documents before: made once (documents/fonts.py)
-    page.setTitle(title)
-    return out, page
+    """A new A4 page (page_writer.Page) titled ``title`` with the invoice fonts seeded: the same font
+    subsets as the documents before, made once (documents/fonts.py). The invoice and the reminder PDF."""
+    page = Page(title)
+    page.seed(fonts())
+    return page
 
 
-def finish(out, page):
+def finish(page):
     """The document's bytes."""
-    page.showPage()
-    page.save()
-    return out.getvalue()
+    return page.bytes()
 
 
 def head(page, settings, invoice, words, heading, facts):
@@ -121,7 +118,7 @@ def render(invoice, lines, settings, credited_number=None):
         ]
     elif credited_number is not None:
         facts.append(("", words["credits"].format(number=credited_number)))
-    out, page = start(f"{words[invoice['kind']]} {invoice['number']}")
+    page = start(f"{words[invoice['kind']]} {invoice['number']}")
     head(page, settings, invoice, words, words[invoice["kind"]], facts)
 
     y = height - 90 * mm
@@ -173,7 +170,7 @@ def render(invoice, lines, settings, credited_number=None):
     digits = barcode_of(invoice, settings)
     if digits:
         _payment_part(page, invoice, settings, digits, words, language, regular, bold, left, right)
-    return finish(out, page)
+    return finish(page)
 
 
 def _payment_part(page, invoice, settings, digits, words, language, regular, bold, left, right):
@@ -206,11 +203,26 @@ def _payment_part(page, invoice, settings, digits, words, language, regular, bol
         payment_reference(invoice, settings),
         invoice["due_date"],
     )
-    page.drawImage(ImageReader(epc_qr.qr_image(qr)), right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm)
-    # The bank barcode: Code 128 set C of the 54 digits, 0.25 mm modules... quiet zones left and right.
-    code = Code128(
-        digits, barWidth=0.25 * mm, barHeight=13 * mm, quiet=True, lquiet=6.4 * mm, rquiet=6.4 * mm
-    )
-    code.drawOn(page, left, 18 * mm)
+    image = epc_qr.qr_image(qr)
+    page.image(right - 35 * mm, top - 42 * mm, 35 * mm, 35 * mm, image.tobytes(), image.size)
+    page.bars(left + BAR_QUIET, 18 * mm, BAR_MODULE, BAR_HEIGHT, bank_bars(digits))
     page.setFont(regular, 8)
     page.drawString(left, 13 * mm, f"{words['barcode']}: {digits}")
+
+
+BAR_MODULE, BAR_HEIGHT, BAR_QUIET = 0.25 * mm, 13 * mm, 6.4 * mm
+
+
+def bank_bars(digits):
+    """The bank barcode's bars [(first module, modules wide)]: reportlab's Code 128 of the 54 digits (set
+    C: Start C, 27 pairs, check, Stop), in modules of BAR_MODULE (0.25 mm), FFI's barcode guide."""
+    code = Code128(digits)
+    code.validate()
+    code.encode()
+    bars, at = [], 0
+    for part in code.decompose():  # "A".."D": a bar of 1-4 modules, "a".."d": a space
+        width = ord(part.lower()) - ord("a") + 1
+        if part.isupper():
+            bars.append((at, width))
+        at += width
+    return bars

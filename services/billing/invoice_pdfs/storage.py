@@ -2,17 +2,17 @@
 invoices), claiming a batch of them for one worker (FOR UPDATE SKIP LOCKED: two workers never take the
 same invoice), storing the rendered PDFs, a run's progress, and emptying them again on erasure."""
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 
+from services.billing.invoices.storage import copy_rows
 from services.billing.models import invoice_lines, invoice_pdfs, invoices
 
 PENDING = invoice_pdfs.c.pdf.is_(None) & invoice_pdfs.c.error.is_(None)
 
 
 def queue(session, run_id, invoice_ids):
-    """Pending PDFs for ``invoice_ids`` of the run (in the transaction that issues them)."""
-    if invoice_ids:
-        session.execute(insert(invoice_pdfs), [{"invoice_id": key, "run_id": run_id} for key in invoice_ids])
+    """Pending PDFs for ``invoice_ids`` of the run (in the transaction that issues them; one COPY)."""
+    copy_rows(session, invoice_pdfs, [{"invoice_id": key, "run_id": run_id} for key in invoice_ids])
 
 
 def claim(session, run_id, limit):

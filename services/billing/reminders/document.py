@@ -71,7 +71,7 @@ def render(reminder, invoice, settings):
         (words["reference"], references.paper(pdf.payment_reference(invoice, settings))),
         (words["new_due"], pdf._day(reminder["due_date"], language)),
     ]
-    out, page = pdf.start(f"{words['reminder_title']} {invoice['number']}/{reminder['level']}")
+    page = pdf.start(f"{words['reminder_title']} {invoice['number']}/{reminder['level']}")
     pdf.head(page, settings, invoice, words, words["reminder"], facts)
 
     y = height - 100 * mm
@@ -101,7 +101,7 @@ def render(reminder, invoice, settings):
     digits = pdf.barcode_of(shown, settings)
     if digits:
         pdf._payment_part(page, shown, settings, digits, words, language, regular, bold, left, right)
-    return pdf.finish(out, page)
+    return pdf.finish(page)
 
 
 def _wrapped(text, width):

@@ -175,10 +175,11 @@ class RemindersRpc(BillingCore):
         self.context.require(PERMISSION)
         key = invoice_storage.parse_id(run_id)
         run = storage.get_run(self.db.session, key) if key else None
+        einvoices = storage.einvoices_of_run(self.db.session, key) if run else None
         self.db.session.rollback()
         if run is None:
             raise NotFound("billing.reminder_run_not_found", {"id": str(run_id)})
-        return views.run_view(run)
+        return {**views.run_view(run), "einvoices": views.run_einvoices_view(einvoices)}
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def list_reminder_runs(self):

@@ -218,6 +218,33 @@ def get_run(session, run_id):
     return dict(row) if row else None
 
 
+def einvoices_of_run(session, run_id):
+    """B4: where the run's reminder e-invoices stand (counts only, no payer): {"sent", "waiting" (not
+    offered yet), "retrying" (the operator was away: a next try is due at "next_attempt_at", the
+    earliest), "failed" (refused, or given up after the last try)}; None when the run made none."""
+    r = reminders.c
+    failed = r.delivery_status == "failed"
+    row = session.execute(
+        select(
+            func.count(),
+            func.count().filter(r.delivery_status == "sent"),
+            func.count().filter(r.delivery_status.in_(("pending", "ready"))),
+            func.count().filter(failed, r.next_attempt_at.isnot(None)),
+            func.count().filter(failed, r.next_attempt_at.is_(None)),
+            func.min(r.next_attempt_at),
+        ).where(r.run_id == run_id, r.delivery == "einvoice")
+    ).one()
+    if not row[0]:
+        return None
+    return {
+        "sent": row[1],
+        "waiting": row[2],
+        "retrying": row[3],
+        "failed": row[4],
+        "next_attempt_at": row[5],
+    }
+
+
 def list_runs(session, limit=50):
     rows = session.execute(select(reminder_runs).order_by(reminder_runs.c.created_at.desc()).limit(limit))
     return [dict(row) for row in rows.mappings()]

@@ -78,6 +78,13 @@ def run_view(run):
     return {name: _json(run.get(name)) for name in RUN_FIELDS}
 
 
+def run_einvoices_view(einvoices):
+    """B4: a reminder run's e-invoices by where they stand (storage.einvoices_of_run), or None."""
+    if einvoices is None:
+        return None
+    return {**einvoices, "next_attempt_at": _json(einvoices["next_attempt_at"])}
+
+
 def planned_view(invoice, priced, on: date, settings):
     due = priced["due"]
     return {

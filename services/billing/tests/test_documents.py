@@ -181,8 +181,8 @@ def printed_qr(data):
 
 
 @pytest.mark.parametrize("language,form", [("fi", "national"), ("sv", "rf"), ("en", "national")])
-def test_b2_the_printed_qr_code_with_its_fixed_mask_decodes_to_the_epc_payload(language, form):
-    """B2: segno's mask search is skipped (epc_qr.MASK); the code still decodes to the exact payload."""
+def test_b2_the_printed_qr_code_decodes_to_the_epc_payload(language, form):
+    """B2: the code zxing-cpp's encoder made (epc_qr) and the page carries decodes to the exact payload."""
     settings = from_config({**SETTINGS_CONFIG, "BILLING_REFERENCE_FORM": form})
     invoice, lines = an_invoice(language, payer_name="Åsa Öberg-Ääkkönen")
     payment = pdf.payment_reference(invoice, settings)
@@ -192,7 +192,7 @@ def test_b2_the_printed_qr_code_with_its_fixed_mask_decodes_to_the_epc_payload(l
     assert printed_qr(pdf.render(invoice, lines, settings)) == expected
 
 
-def test_b2_qr_codes_of_many_amounts_and_references_decode_with_the_fixed_mask():
+def test_b2_qr_codes_of_many_amounts_and_references_decode_at_error_correction_m():
     import zxingcpp
 
     for number in range(1000, 1040):
@@ -205,8 +205,18 @@ def test_b2_qr_codes_of_many_amounts_and_references_decode_with_the_fixed_mask()
             reference,
             date(2027, 1, 31),
         )
-        assert [code.text for code in zxingcpp.read_barcodes(epc_qr.qr_image(data))] == [data]
-        assert epc_qr.qr_code(data).mask == epc_qr.MASK
+        found = zxingcpp.read_barcodes(epc_qr.qr_image(data))
+        assert [code.text for code in found] == [data] and found[0].ec_level == "M"
+        assert epc_qr.version_of(epc_qr.qr_code(data)) <= epc_qr.MAX_VERSION
+
+
+def test_b2_the_longest_epc_payload_fits_version_13_and_a_longer_one_is_refused():
+    """B2: EPC069-12 allows 331 bytes at error correction M (version 13 at most)."""
+    longest = "BCD\n001\n1\nSCT\nNDEAFIHH\n" + "x" * (331 - 23)
+    assert len(longest.encode()) == 331
+    assert epc_qr.version_of(epc_qr.qr_code(longest)) <= epc_qr.MAX_VERSION
+    with pytest.raises(epc_qr.BadQr):
+        epc_qr.qr_code(longest + "x" * 40)
 
 
 def test_b2_a_batch_renders_each_invoice_and_keeps_one_that_fails_apart():
@@ -243,10 +253,11 @@ def embedded_fonts(data):
     return found
 
 
-def test_b2_the_cached_font_subsets_embed_what_reportlab_embeds_for_the_same_text():
-    """B2: documents/fonts.py reuses each subset's deflated font file and ToUnicode map across invoices;
-    the page embeds exactly what reportlab's own TrueType font embeds for the same characters, for the
-    seeded subset and for a name that extends it (Cyrillic)."""
+def test_b2_the_page_writer_embeds_what_reportlab_embeds_for_the_same_text():
+    """B2: documents/page_writer.py writes the invoice's PDF itself and reuses each subset's deflated font
+    file, widths and ToUnicode map across invoices (fonts.py); the page embeds exactly what reportlab's
+    own TrueType font embeds on its canvas for the same characters, for the seeded subset and for a name
+    that extends it (Cyrillic), and the text extracts back."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
@@ -256,19 +267,22 @@ def test_b2_the_cached_font_subsets_embed_what_reportlab_embeds_for_the_same_tex
     if "PlainInvoiceSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("PlainInvoiceSans", cached.face.filename))
 
-    def page_with(name, text):
+    def reportlab_page(text):
         out = io.BytesIO()
         page = canvas.Canvas(out, invariant=1)
-        pdfmetrics.getFont(name).splitString(invoice_fonts.SEED, page._doc)
-        page.setFont(name, 10)
+        pdfmetrics.getFont("PlainInvoiceSans").splitString(invoice_fonts.SEED, page._doc)
+        page.setFont("PlainInvoiceSans", 10)
         page.drawString(10, 10, text)
         page.save()
         return out.getvalue()
 
+    def our_page(text):
+        page = pdf.start("test")
+        page.setFont(regular, 10)
+        page.drawString(10, 10, text)
+        return pdf.finish(page)
+
     for text in ("Matti Meikäläinen 50,00 €", "Иван Петров", "Matti Meikäläinen 50,00 €"):
-        ours, theirs = (
-            embedded_fonts(page_with(regular, text)),
-            embedded_fonts(page_with("PlainInvoiceSans", text)),
-        )
-        assert list(ours.values()) == list(theirs.values()) and len(ours) == 1
-        assert text in pdf_text(page_with(regular, text))
+        ours, theirs = embedded_fonts(our_page(text)), embedded_fonts(reportlab_page(text))
+        assert list(ours.values()) == list(theirs.values()) and len(ours) == len(theirs)
+        assert text in pdf_text(our_page(text))

@@ -1,0 +1,55 @@
+"""B2: documents/page_writer.py, the invoice PDF written directly: a valid file (pypdf in strict mode
+reads its cross-reference table and objects), text that extracts back in Finnish, Swedish and Cyrillic,
+the image and the bars where they were drawn, and clear errors for wrong use."""
+
+import io
+
+import pypdf
+import pytest
+from reportlab.lib.units import mm
+
+from services.billing.documents import epc_qr, pdf
+from services.billing.documents.fonts import fonts
+from services.billing.documents.page_writer import Page
+
+QR = "BCD\n001\n1\nSCT\nNDEAFIHH\nYhdistys ry\nFI2112345600000785\nEUR50.00"
+
+
+def a_page():
+    regular, bold = fonts()
+    page = pdf.start("LASKU 1000")
+    page.setFont(bold, 12)
+    page.drawString(20 * mm, 270 * mm, "Åsa Öberg-Ääkkönen")
+    page.setFont(regular, 9)
+    page.drawRightString(190 * mm, 270 * mm, "Иван Петров 50,00 €")
+    page.line(20 * mm, 95 * mm, 190 * mm, 95 * mm)
+    image = epc_qr.qr_image(QR)
+    page.image(155 * mm, 53 * mm, 35 * mm, 35 * mm, image.tobytes(), image.size)
+    page.bars(26.4 * mm, 18 * mm, 0.25 * mm, 13 * mm, pdf.bank_bars("4" + "0" * 53))
+    return pdf.finish(page)
+
+
+def test_b2_the_written_pdf_is_valid_and_its_text_extracts_back():
+    data = a_page()
+    image = epc_qr.qr_image(QR)
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+    assert len(reader.pages) == 1 and reader.metadata.title == "LASKU 1000"
+    text = reader.pages[0].extract_text()
+    assert "Åsa Öberg-Ääkkönen" in text and "Иван Петров 50,00 €" in text
+    assert [found.image.size for found in reader.pages[0].images] == [image.size]
+    content = reader.pages[0].get_contents().get_data().decode("latin-1")
+    assert content.count(" re") == len(pdf.bank_bars("4" + "0" * 53)) and " Do Q" in content
+
+
+def test_b2_the_same_page_gives_the_same_bytes():
+    assert a_page() == a_page()
+
+
+def test_b2_wrong_use_of_the_page_is_a_clear_error():
+    page = Page("x")
+    with pytest.raises(ValueError, match="setFont before drawString"):
+        page.drawString(0, 0, "a")
+    with pytest.raises(ValueError, match="not an invoice TrueType font"):
+        page.setFont("Helvetica", 9)
+    with pytest.raises(ValueError, match="do not match its size"):
+        page.image(0, 0, 10, 10, b"\x00" * 3, (8, 8))
