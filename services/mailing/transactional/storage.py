@@ -2,13 +2,13 @@
 a worker (FOR UPDATE SKIP LOCKED: two workers never take the same mail), recording each outcome, the
 message log of a person or of a reference, and erasure."""
 
+import json
 from datetime import timedelta
 
-from sqlalchemy import String, and_, func, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from services.mailing.models import mail_messages, outbox
+from services.mailing.models import mail_messages
 
 CLAIM_BATCH = 20
 
@@ -90,28 +90,33 @@ def settle(session, mail_id, status, code=None, detail=None):
     return dict(row) if row else None
 
 
+SETTLE_SENT = text(
+    "WITH settled AS ("
+    " UPDATE mail_messages SET status = 'sent', code = NULL, detail = NULL, lease_until = NULL, sent_at = :at"
+    " WHERE id = :id AND status = 'sending' RETURNING id)"
+    " INSERT INTO outbox (event_id, channel, routing_key, payload, context)"
+    " SELECT CAST(:event_id AS uuid), :channel, :routing_key,"
+    " CAST(:payload AS jsonb), CAST(:context AS jsonb)"
+    " FROM settled"
+)
+
+
 def settle_sent(connection, mail_id, at, event):
     """Record that a mail this worker holds was sent at ``at``, with its status event, in one statement (one
     round trip on an autocommit connection: the UPDATE and the outbox row commit together or not at all).
     ``event`` is (event id, channel, routing key, payload, context) of the outbox row; nothing is written
     when the mail is no longer the worker's (erased, or settled by a DSN meanwhile). True if settled."""
     event_id, channel, routing_key, payload, context = event
-    settled = (
-        update(mail_messages)
-        .where(mail_messages.c.id == mail_id, mail_messages.c.status == "sending")
-        .values(status="sent", code=None, detail=None, lease_until=None, sent_at=at)
-        .returning(mail_messages.c.id)
-        .cte("settled")
-    )
-    row = select(
-        literal(event_id, UUID(as_uuid=False)),
-        literal(channel, String),
-        literal(routing_key, String),
-        literal(payload, JSONB),
-        literal(context, JSONB),
-    ).select_from(settled)
-    columns = ["event_id", "channel", "routing_key", "payload", "context"]
-    return connection.execute(outbox.insert().from_select(columns, row)).rowcount == 1
+    values = {
+        "id": mail_id,
+        "at": at,
+        "event_id": event_id,
+        "channel": channel,
+        "routing_key": routing_key,
+        "payload": json.dumps(payload),
+        "context": json.dumps(context),
+    }
+    return connection.execute(SETTLE_SENT, values).rowcount == 1
 
 
 def retry_later(session, mail_id, wait_seconds, detail):
