@@ -3,7 +3,7 @@
 `piiri run --services mailing_worker`, as deploy/ runs them) to the local SMTP catcher (emulators/smtp, a
 process of its own); target >= 500 mails/s. In the same run, a bare smtplib loop (one connection, the same
 kind of mails, no database, no audit) sends to the same catcher: the ratio says what Piiri's own work costs
-(claim with SKIP LOCKED, the disclosure on the audit log per mail, the status per mail with its event).
+(claim with SKIP LOCKED, the disclosure on the audit log per batch, the status per mail with its event).
 
     .venv/bin/python bench/mailing_send_bench.py                  # 10,000 mails, 2 workers
     .venv/bin/python bench/mailing_send_bench.py --workers 1      # one worker

@@ -366,6 +366,16 @@ class WorkerOutbox:
             dict(self.worker_ctx.data),
         )
 
+    def event_row(
+        self, event_type: str, payload: Mapping[str, Any], version: int = 1
+    ) -> tuple[str, str, str, dict[str, Any], dict[str, Any]]:
+        """The outbox row of a domain event, (event id, channel, routing key, payload, context), for a
+        caller that writes it with a statement of its own (the mailing worker's sent state and its event
+        in one statement)."""
+        full = {"schema_version": version, **payload}
+        event_id: str = full.setdefault("event_id", str(uuid.uuid4()))
+        return event_id, EVENT_CHANNEL, event_type, full, dict(self.worker_ctx.data)
+
     def events(
         self, session: Session, event_type: str, payloads: Iterable[Mapping[str, Any]], version: int = 1
     ) -> int:

@@ -355,3 +355,55 @@ def test_m1_a_sync_stopped_by_campaign_monitor_resumes_where_it_stopped_nothing_
         log = requests.get(emulator.control_uri + "/requests", verify=emulator.cert_path, timeout=5).json()
         imports = [path for _, path in log if path.endswith(f"/{cm_list_id}/import.json")]
         assert len(imports) == 5  # page 1; page 2 twice refused; then pages 2 and 3 once each
+
+
+def test_m1_a_member_whose_address_changed_leaves_campaign_monitor_under_the_old_one(
+    mailing, rpc, emulator, engines
+):
+    """A re-sync pushes the new address and deletes the old one at Campaign Monitor (the members whose
+    recorded address differs are read in the import's own transaction, before the upsert)."""
+    account = mailing
+    with rpc(MAILER, timeout=30) as cluster:
+        contacts = cluster.contacts
+        group = contacts.create_group("Muuttajat")
+        people = [person(contacts, f"Muuttaja{n}", f"vanha{n}@example.fi") for n in range(3)]
+        contacts.add_members(group["id"], [item["id"] for item in people])
+        mailing_list = cluster.mailing.create_list(
+            {
+                "name": "Muuttajien posti",
+                "purpose": "newsletter",
+                "source_kind": "group",
+                "source_id": group["id"],
+            }
+        )
+        cluster.mailing.start_sync(mailing_list["id"])
+        assert wait_run(cluster, mailing_list["id"])["status"] == "done"
+        cm_list_id = cluster.mailing.get_list(mailing_list["id"])["cm_list_id"]
+        contacts.update_contact(people[1]["id"], {"email": "uusi1@example.fi"})
+
+        def full_sync_started():  # an incremental sync of the change may be running: then try again
+            try:
+                return cluster.mailing.start_sync(mailing_list["id"])
+            except Conflict:
+                return None
+
+        run = wait_for(full_sync_started, 20)
+        assert run
+        done = wait_for(lambda: (r := cluster.mailing.sync_run(run["id"]))["status"] == "done" and r, 30)
+        assert done and done["counts"]["pushed"] == 3, cluster.mailing.sync_run(run["id"])
+        states = {email: state for email, (state, _) in cm_states(account, cm_list_id).items()}
+        assert states == {
+            "vanha0@example.fi": "Active",
+            "vanha1@example.fi": "Deleted",
+            "uusi1@example.fi": "Active",
+            "vanha2@example.fi": "Active",
+        }
+    with engines["mailing"].connect() as conn:
+        members = conn.execute(
+            text("SELECT email, state FROM list_members WHERE list_id = :id"), {"id": mailing_list["id"]}
+        ).all()
+    assert sorted(members) == [
+        ("uusi1@example.fi", "active"),
+        ("vanha0@example.fi", "active"),
+        ("vanha2@example.fi", "active"),
+    ]

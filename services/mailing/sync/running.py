@@ -215,19 +215,18 @@ class SyncRunner:
 
     def push(self, items):
         """Import the mailable and unflagged contacts of a page; count the rest."""
-        ids = [uuid.UUID(item["id"]) for item in items]
+        wanted = [item["id"] for item in items if item["excluded"] is None]
         with self.kit.db.transaction() as session:
-            flags = flags_storage.flags_of(session, ids)
-            before = storage.members_of(session, self.list["id"], ids)
-        rows, row_contacts, failures = [], {}, []
+            flags = flags_storage.first_flag_kinds(session, wanted)
+        rows, row_contacts, failures, moved = [], {}, [], []
         for item in items:
             if item["excluded"] is not None:
                 continue
-            key = uuid.UUID(item["id"])
-            if key in flags:
-                reason = flags[key][0]["kind"]
+            reason = flags.get(item["id"])
+            if reason is not None:
                 self.counts["excluded"][reason] = self.counts["excluded"].get(reason, 0) + 1
                 continue
+            key = uuid.UUID(item["id"])
             try:
                 row = rules.subscriber_row(item, self.list["fields"], self.cm_types)
             except rules.RowProblem as problem:
@@ -236,31 +235,25 @@ class SyncRunner:
             rows.append(row)
             row_contacts[item["email"].lower()] = (key, item["email"])
         for batch in rules.batches(rows):
-            self.import_batch(batch, row_contacts, failures)
+            moved += self.import_batch(batch, row_contacts, failures)
         if failures:
             self.counts["failed"] += len(failures)
             with self.kit.db.transaction() as session:
                 storage.record_failures(session, self.run["id"], failures)
-        moved = [
-            member
-            for key, member in before.items()
-            if member["state"] == "active"
-            and any(
-                contact == key and email.lower() != member["email"].lower()
-                for contact, email in row_contacts.values()
-            )
-        ]
         self.delete_at_cm(moved, keep_members=True)  # an address changed: the old one leaves the list
 
     def import_batch(self, batch, row_contacts, failures):
+        """One import call; the members pushed and the disclosure recorded. The members whose address
+        changed (their old address is to be deleted at Campaign Monitor) are returned."""
         subscribers = self.kit.account.subscribers()
         result = self.cm(subscribers.import_subscribers, self.list["cm_list_id"], batch, True)
         refused = {}
         for item in result.FailureDetails or []:
             refused[item.EmailAddress.lower()] = {"cm_code": item.Code, "cm_message": item.Message}
-        pushed = {}
+        pushed, addresses = {}, {}
         for row in batch:
             key, email = row_contacts[row["EmailAddress"].lower()]
+            addresses[key] = email
             problem = refused.get(email.lower())
             if problem is not None:
                 failures.append({"contact_id": key, "code": errors.CM_REJECTED, "details": problem})
@@ -270,6 +263,7 @@ class SyncRunner:
         self.counts["new"] += result.TotalNewSubscribers or 0
         self.counts["existing"] += result.TotalExistingSubscribers or 0
         with self.kit.db.transaction() as session:
+            moved = storage.moved_members(session, self.list["id"], addresses)
             storage.upsert_members(session, self.list["id"], pushed)
             if pushed:
                 self.kit.audit.write(
@@ -288,6 +282,7 @@ class SyncRunner:
                     },
                 )
         self.kit.outbox.flush()
+        return moved
 
     def remove_departed(self):
         """Delete at Campaign Monitor the active members this run did not push: they left the audience."""

@@ -165,6 +165,28 @@ def members_of(session, list_id, contact_ids):
     return {row.contact_id: dict(row._mapping) for row in session.execute(query)}
 
 
+def moved_members(session, list_id, addresses):
+    """The list's active members among ``addresses`` ({contact id: e-mail}) whose recorded address is
+    another one (their old address is to leave Campaign Monitor): [member row]. Read before the upsert."""
+    if not addresses:
+        return []
+    rows = session.execute(
+        text(
+            "SELECT member.* FROM list_members AS member"
+            " JOIN unnest(CAST(:contact_ids AS uuid[]), CAST(:emails AS text[])) AS new (contact_id, email)"
+            " ON new.contact_id = member.contact_id"
+            " WHERE member.list_id = :list_id AND member.state = 'active'"
+            " AND lower(member.email) <> lower(new.email)"
+        ),
+        {
+            "list_id": list_id,
+            "contact_ids": [str(key) for key in addresses],
+            "emails": list(addresses.values()),
+        },
+    )
+    return [dict(row._mapping) for row in rows]
+
+
 def upsert_members(session, list_id, pushed):
     """Record the contacts just pushed ({contact id: e-mail}) as active, pushed now."""
     if not pushed:

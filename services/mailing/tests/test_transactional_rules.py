@@ -72,6 +72,53 @@ def test_b3_the_message_has_its_headers_text_and_the_pdf_attached():
     assert (attachment.get_filename(), attachment.get_content()) == ("lasku-1001.pdf", b"%PDF-1.4 x")
 
 
+def headers_and_text(raw):
+    parsed = message_from_bytes(raw, policy=policy.default)
+    return [(name, str(value)) for name, value in parsed.items()], parsed.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    "settings, mail",
+    [
+        (BASE, a_mail()),
+        ({**BASE, "SMTP_FROM_NAME": "Ålands förening", "SMTP_REPLY_TO": "hallitus@yhdistys.fi"}, a_mail()),
+        (
+            {**BASE, "SMTP_FROM_NAME": ""},
+            a_mail(subject="Plain ASCII " * 12, body="ascii only\n", language="sv"),
+        ),
+        (BASE, a_mail(subject="Jäsenmaksusi vuodelle 2027 – muistutus ja ohjeet " * 3, body="Hei\r\nrivi")),
+    ],
+)
+def test_b3_a_plain_mail_written_directly_is_the_email_packages_message(settings, mail):
+    settings = rules.settings_from(settings)
+    when = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
+    fast = rules.message_bytes(mail, settings, [], when)
+    assert headers_and_text(fast) == headers_and_text(rules.build(mail, settings, [], when).as_bytes())
+    assert all(len(line) <= 78 for line in fast.split(b"\r\n"))
+    assert message_from_bytes(fast)["Content-Language"] == mail["language"]
+
+
+def test_b3_a_sender_name_with_a_comma_and_a_non_ascii_letter_stays_whole():
+    """(The email package splits it: '"Yhdistys ry", Åland <…>'.)"""
+    settings = rules.settings_from({**BASE, "SMTP_FROM_NAME": "Yhdistys ry, Åland"})
+    raw = rules.message_bytes(a_mail(), settings, [], datetime(2027, 1, 2, tzinfo=UTC))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["From"].addresses[0].display_name == "Yhdistys ry, Åland"
+
+
+def test_b3_long_lines_attachments_and_line_breaks_in_headers_go_through_the_email_package():
+    settings, when = rules.settings_from(BASE), datetime(2027, 1, 2, tzinfo=UTC)
+    long_line = a_mail(body="Viitenumero " + "1234 " * 30 + "\n")
+    raw = rules.message_bytes(long_line, settings, [], when)
+    assert raw == rules.build(long_line, settings, [], when).as_bytes()
+    assert b"Content-Transfer-Encoding: quoted-printable" in raw
+    attached = rules.message_bytes(a_mail(), settings, [("a.pdf", "application/pdf", b"%PDF")], when)
+    assert message_from_bytes(attached)["Content-Language"] == "fi"  # set after the content: kept
+    assert [part.get_filename() for part in message_from_bytes(attached).walk()][-1] == "a.pdf"
+    with pytest.raises(ValueError):
+        rules.message_bytes(a_mail(subject="Lasku\r\nBcc: kaikki@example.fi"), settings, [], when)
+
+
 def test_b3_with_a_key_the_message_is_dkim_signed_and_verifies(tmp_path):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -83,7 +130,7 @@ def test_b3_with_a_key_the_message_is_dkim_signed_and_verifies(tmp_path):
     settings = rules.settings_from(
         {**BASE, "SMTP_DKIM_SELECTOR": "piiri", "SMTP_DKIM_KEY_FILE": str(tmp_path / "dkim.pem")}
     )
-    raw = rules.sign(rules.build(a_mail(), settings, [], datetime.now(UTC)).as_bytes(), settings)
+    raw = rules.sign(rules.message_bytes(a_mail(), settings, [], datetime.now(UTC)), settings)
     assert raw.startswith(b"DKIM-Signature:") and b"d=yhdistys.fi" in raw and b"s=piiri" in raw
     public = key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -8,6 +8,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from email import message_from_bytes, policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
@@ -15,6 +16,7 @@ from services.mailing.contract import errors
 
 SECURITY = ("none", "starttls", "tls")
 VERP = re.compile(r"^bounce\+([0-9a-fA-F-]{36})@", re.IGNORECASE)
+CRLF = "\r\n"
 MESSAGE_ID = re.compile(r"<([0-9a-fA-F-]{36})\.piiri@[^>]+>")
 
 
@@ -123,13 +125,49 @@ def build(mail, settings, attachments, date):
     message["Subject"] = mail["subject"]
     message["Date"] = format_datetime(date)
     message["Message-ID"] = mail["message_id"]
-    message["Content-Language"] = mail.get("language") or "fi"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail["body"], charset="utf-8")
     for file_name, content_type, data in attachments:
         main, _, sub = (content_type or "application/octet-stream").partition("/")
         message.add_attachment(data, maintype=main, subtype=sub or "octet-stream", filename=file_name)
+    message["Content-Language"] = mail.get("language") or "fi"  # after the content, which clears Content-*
     return message
+
+
+def message_bytes(mail, settings, attachments, date):
+    """The bytes of ``build``'s message. A plain-text mail (no attachment, an ASCII address, no line over
+    78 characters) is written directly, the same headers and body as the ``email`` package gives, at a
+    fraction of its cost (its header parsing was a sixth of a mailing worker's CPU, bench/
+    mailing_send_bench.py); anything else goes through ``build``."""
+    body = mail["body"].encode("utf-8").splitlines()
+    if attachments or not str(mail["recipient"]).isascii() or any(len(line) > 78 for line in body):
+        return build(mail, settings, attachments, date).as_bytes()
+    headers = [
+        ("From", formataddr((settings.from_name, settings.from_address))),
+        ("To", mail["recipient"]),
+        *([("Reply-To", settings.reply_to)] if settings.reply_to else []),
+        ("Subject", mail["subject"]),
+        ("Date", format_datetime(date)),
+        ("Message-ID", mail["message_id"]),
+        ("Auto-Submitted", "auto-generated"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Transfer-Encoding", "7bit" if all(line.isascii() for line in body) else "8bit"),
+        ("MIME-Version", "1.0"),
+        ("Content-Language", mail.get("language") or "fi"),
+    ]
+    if any("\r" in value or "\n" in value for _, value in headers):
+        return build(mail, settings, attachments, date).as_bytes()  # the email package's error
+    head = "".join(_header_line(name, value) for name, value in headers)
+    return head.encode("ascii") + b"\r\n" + b"\r\n".join(body) + b"\r\n"
+
+
+def _header_line(name, value):
+    """One header line, folded and RFC 2047-encoded when its value is not ASCII or the line is long."""
+    if value.isascii() and len(name) + 2 + len(value) <= 78:
+        return f"{name}: {value}\r\n"
+    if value.isascii():  # a long ASCII line (rare): email.header would leave a line over the limit
+        return policy.SMTP.header_factory(name, value).fold(policy=policy.SMTP)
+    return f"{name}: {Header(value, 'utf-8', header_name=name).encode(linesep=CRLF)}{CRLF}"
 
 
 def sign(raw, settings):

@@ -1,8 +1,10 @@
 """Sending the due transactional mails (B3), run by the mailing workers (worker.py's timer): claim a batch
-(SKIP LOCKED: two workers never take one mail), and for each mail: its documents rendered by the service
-that owns them (by RPC, acting as whoever queued the mail), the disclosure on the audit log before anything
-leaves (fail-closed: no audit record, no mail), then SMTP on one connection per batch (kept open for the
-timer tick's next batch).
+(SKIP LOCKED: two workers never take one mail); each mail's documents rendered by the service that owns
+them (by RPC, acting as whoever queued the mail); the batch's disclosure on the audit log before anything
+leaves (fail-closed: no audit record, no mail), one record per batch and actor naming every recipient as a
+subject (each person's access report lists it) and every mail in its details; then SMTP on one connection
+per batch (kept open for the timer tick's next batch), each accepted mail's sent state and mail_sent event
+committed at once by one statement (so a worker that dies leaves at most the one mail in flight unsettled).
 A round claims up to MAILING_SMTP_CONNECTIONS batches at once (default 4) and sends them side by side,
 each on its own green thread with its own SMTP connection and its own database session (the worker's one
 session is not shared between green threads); ``act_as`` is set again right before each call that reads
@@ -29,6 +31,7 @@ from piiri.db import WorkerDatabase
 from piiri.errors import AuditUnavailable, NotFound, PiiriError, ServiceUnavailable
 from services.mailing.contract import errors
 from services.mailing.transactional import outcomes, rules, smtp, storage
+from services.mailing.transactional.views import event_payload
 
 log = logging.getLogger(__name__)
 
@@ -89,21 +92,17 @@ class Sender:
             db.close()
 
     def _send_batch(self, settings, batch, db):
+        ready = self._disclosed(settings, batch, db)
         connection = self.idle.pop() if self.idle else None
         healthy = True
+        committer = None  # an autocommit connection: each sent mail's state and event in one round trip
         try:
-            for position, mail in enumerate(batch):
+            for position, (mail, attachments) in enumerate(ready):
                 try:
-                    raw, envelope_from = self._prepared(mail, settings)
+                    raw, envelope_from = smtp.prepare(mail, settings, attachments, datetime.now(UTC))
                     if connection is None:
                         connection = smtp.Connection(settings).__enter__()
                     connection.send(raw, envelope_from, mail["recipient"])
-                except Later as later:
-                    self._later(db, mail, settings, str(later))
-                    continue
-                except Gone as gone:
-                    self._settle(db, mail, "failed", gone.args[0], None)
-                    continue
                 except Exception as exc:
                     try:
                         kind, words = rules.classify(exc)
@@ -118,13 +117,17 @@ class Sender:
                     log.warning("mailing: mail %s not sent now: %s", mail["id"], words)
                     healthy = False
                     self._later(db, mail, settings, words)
-                    self._release(db, batch[position + 1 :])  # the session is gone: the rest untried
+                    self._release(db, [item for item, _ in ready[position + 1 :]])  # the rest untried
                     return
-                self._settle(db, mail, "sent", None, None)
+                if committer is None:
+                    committer = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                self._sent(committer, mail)
         except BaseException:
             healthy = False
             raise
         finally:
+            if committer is not None:
+                committer.close()
             if connection is not None:
                 if healthy:
                     self.idle.append(connection)  # for the next batch of this tick
@@ -136,28 +139,39 @@ class Sender:
         while self.idle:
             self.idle.pop().__exit__(None, None, None)
 
-    def _prepared(self, mail, settings):
-        """(bytes, envelope sender) after the documents are fetched and the disclosure is on record."""
-        actor = Actor.from_header(mail["actor"])
-        self.worker.act_as(mail["actor"], f"mail-{mail['id']}")
-        attachments = [self._document(mail, item) for item in mail["attachments"]]
-        try:
-            self.worker.act_as(mail["actor"], f"mail-{mail['id']}")  # again: another thread may have set it
-            self.worker.audit.read(  # a disclosure to the SMTP server: on record before it leaves
-                actor,
-                "mailing.mail_disclosed",
-                "contact",
-                [mail["contact_id"]] if mail["contact_id"] else [],
-                fields=["email", *mail["disclosed_fields"]],
-                details={
-                    "mail_id": str(mail["id"]),
-                    "reference": {"kind": mail["reference_kind"], "id": mail["reference_id"]},
-                    "recipient": f"smtp:{settings.host}",
-                },
-            )
-        except AuditUnavailable:
-            raise Later("audit log unavailable") from None
-        return smtp.prepare(mail, settings, attachments, datetime.now(UTC))
+    def _disclosed(self, settings, batch, db):
+        """[(mail, attachments)] of the batch's mails that may go: their documents fetched, and their
+        disclosure to the SMTP server on the audit log before anything leaves (fail-closed). One record per
+        batch and actor names every recipient (subject_ids: each person's access report finds it) and
+        each mail in its details; a mail whose document cannot be had now is queued again or failed."""
+        ready = []
+        for mail in batch:
+            try:
+                ready.append((mail, [self._document(mail, item) for item in mail["attachments"]]))
+            except Later as later:
+                self._later(db, mail, settings, str(later))
+            except Gone as gone:
+                self._settle(db, mail, "failed", gone.args[0], None)
+        groups = {}
+        for mail, _ in ready:
+            groups.setdefault((mail["actor"], tuple(mail["disclosed_fields"])), []).append(mail)
+        refused = set()
+        for (actor_header, fields), mails in groups.items():
+            try:
+                self.worker.act_as(actor_header, f"mail-{mails[0]['id']}")  # no thread switch before read
+                self.worker.audit.read(
+                    Actor.from_header(actor_header),
+                    "mailing.mail_disclosed",
+                    "contact",
+                    list(dict.fromkeys(mail["contact_id"] for mail in mails if mail["contact_id"])),
+                    fields=["email", *fields],
+                    details={"recipient": f"smtp:{settings.host}", "mails": [_disclosed(m) for m in mails]},
+                )
+            except AuditUnavailable:
+                for mail in mails:
+                    refused.add(mail["id"])
+                    self._later(db, mail, settings, "audit log unavailable")
+        return [(mail, attachments) for mail, attachments in ready if mail["id"] not in refused]
 
     def _document(self, mail, item):
         if item.get("data"):
@@ -175,6 +189,15 @@ class Sender:
             raise Gone(errors.MAIL_DOCUMENT_UNAVAILABLE) from None
         return made["file_name"] or item["file_name"], made["content_type"], base64.b64decode(made["data"])
 
+    def _sent(self, committer, mail):
+        """The mail was accepted: status sent and its mail_sent event, committed at once (one statement)."""
+        at = datetime.now(UTC)
+        self.worker.act_as(mail["actor"], f"mail-{mail['id']}")  # the event carries whoever queued it
+        event = self.worker.outbox.event_row(
+            "mail_sent", event_payload({**mail, "status": "sent", "sent_at": at, "code": None})
+        )
+        storage.settle_sent(committer, mail["id"], at, event)
+
     def _settle(self, db, mail, status, code, detail, source=None):
         with db.transaction() as session:
             row = storage.settle(session, mail["id"], status, code, detail)
@@ -191,3 +214,12 @@ class Sender:
     def _release(self, db, rest):
         with db.transaction() as session:
             storage.release(session, [mail["id"] for mail in rest])
+
+
+def _disclosed(mail):
+    """What a batch's disclosure record says of one mail."""
+    return {
+        "mail_id": str(mail["id"]),
+        "contact_id": str(mail["contact_id"]) if mail["contact_id"] else None,
+        "reference": {"kind": mail["reference_kind"], "id": mail["reference_id"]},
+    }

@@ -75,6 +75,5 @@ class Connection:
 
 def prepare(mail, settings, attachments, date):
     """(bytes to send, envelope sender) of a mail row."""
-    message = rules.build(mail, settings, attachments, date)
-    raw = rules.sign(message.as_bytes(), settings)
+    raw = rules.sign(rules.message_bytes(mail, settings, attachments, date), settings)
     return raw, rules.verp_address(mail["id"], settings.bounce_domain)

@@ -2,9 +2,10 @@
 a worker (FOR UPDATE SKIP LOCKED: two workers never take the same mail), recording each outcome, the
 message log of a person or of a reference, and erasure."""
 
+import json
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from services.mailing.models import mail_messages
@@ -87,6 +88,35 @@ def settle(session, mail_id, status, code=None, detail=None):
         .first()
     )
     return dict(row) if row else None
+
+
+SETTLE_SENT = text(
+    "WITH settled AS ("
+    " UPDATE mail_messages SET status = 'sent', code = NULL, detail = NULL, lease_until = NULL, sent_at = :at"
+    " WHERE id = :id AND status = 'sending' RETURNING id)"
+    " INSERT INTO outbox (event_id, channel, routing_key, payload, context)"
+    " SELECT CAST(:event_id AS uuid), :channel, :routing_key,"
+    " CAST(:payload AS jsonb), CAST(:context AS jsonb)"
+    " FROM settled"
+)
+
+
+def settle_sent(connection, mail_id, at, event):
+    """Record that a mail this worker holds was sent at ``at``, with its status event, in one statement (one
+    round trip on an autocommit connection: the UPDATE and the outbox row commit together or not at all).
+    ``event`` is (event id, channel, routing key, payload, context) of the outbox row; nothing is written
+    when the mail is no longer the worker's (erased, or settled by a DSN meanwhile). True if settled."""
+    event_id, channel, routing_key, payload, context = event
+    values = {
+        "id": mail_id,
+        "at": at,
+        "event_id": event_id,
+        "channel": channel,
+        "routing_key": routing_key,
+        "payload": json.dumps(payload),
+        "context": json.dumps(context),
+    }
+    return connection.execute(SETTLE_SENT, values).rowcount == 1
 
 
 def retry_later(session, mail_id, wait_seconds, detail):
