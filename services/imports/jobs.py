@@ -132,10 +132,11 @@ def clear_validation(session, job_id):
     clear_batches(session, job_id)
 
 
-def store_batch(session, job_id, chunk_no, next_row, row_count, data):
+def store_batch(session, job_id, chunk_no, next_row, row_count, data, after_chunk=None):
     """The valid rows of chunk ``chunk_no`` as JSON bytes (pipeline.dump_batch); a validation run again
-    after a worker restart writes the same chunk again."""
-    values = {"next_row": next_row, "row_count": row_count, "rows": data}
+    after a worker restart writes the same chunk again. ``after_chunk``: the chunk it must commit after
+    (pipeline.ChunkOrder; None: the one before it)."""
+    values = {"next_row": next_row, "row_count": row_count, "rows": data, "after_chunk": after_chunk}
     session.execute(
         pg_insert(import_row_batches)
         .values(job_id=job_id, chunk_no=chunk_no, **values)
@@ -146,13 +147,13 @@ def store_batch(session, job_id, chunk_no, next_row, row_count, data):
 
 
 def batch(session, job_id, chunk_no):
-    """(rows, next_row) of a stored chunk, or None when there is no such chunk."""
+    """(rows, next_row, after_chunk) of a stored chunk, or None when there is no such chunk."""
     row = session.execute(
-        select(import_row_batches.c.rows, import_row_batches.c.next_row).where(
-            import_row_batches.c.job_id == job_id, import_row_batches.c.chunk_no == chunk_no
-        )
+        select(
+            import_row_batches.c.rows, import_row_batches.c.next_row, import_row_batches.c.after_chunk
+        ).where(import_row_batches.c.job_id == job_id, import_row_batches.c.chunk_no == chunk_no)
     ).first()
-    return (json.loads(row.rows), row.next_row) if row else None
+    return (json.loads(row.rows), row.next_row, row.after_chunk) if row else None
 
 
 def last_batch_number(session, job_id):

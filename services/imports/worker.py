@@ -36,6 +36,7 @@ from services.imports.reading import ImportFileError
 log = logging.getLogger(__name__)
 
 QUEUED = "import_job_queued"
+IN_FLIGHT = 3  # chunks sent before the reply to the oldest (IMPORT_CHUNKS_IN_FLIGHT)
 
 
 class WorkerSettings(DependencyProvider):
@@ -49,8 +50,9 @@ class WorkerSettings(DependencyProvider):
             "stale_seconds": int(config.get("IMPORT_STALE_SECONDS", 30)),
             "chunk_rows": int(config.get("IMPORT_CHUNK_ROWS", pipeline.CHUNK_ROWS)),
             # chunks sent ahead of the reply to the oldest: the contacts service checks the next
-            # chunk's rows while it writes this one (it commits them in order)
-            "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", 2))),
+            # chunks' rows while it writes this one, and commits those that depend on no chunk in
+            # flight beside it on their own connections (issue 17)
+            "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", IN_FLIGHT))),
             "limits": Limits.from_config(config),  # what a file may be (IMPORT_MAX_*, limits.py)
         }
 
@@ -117,35 +119,34 @@ class ImportWorker:
     def _validate(self, job):
         """Every row checked; errors stored per row, and the valid rows stored in the numbered batches
         the commit sends (pipeline.batches), so the commit reads no file. A validation continued after
-        a worker restart starts again from the first row and writes the same batches."""
+        a worker restart starts again from the first row and writes the same batches.
+
+        Each batch's duplicate matching (``contacts.match_import_rows``) is asked for without waiting:
+        the next batch is read and checked meanwhile. Its answer gives the batch's counts and the chunk
+        it must commit after (pipeline.ChunkOrder), stored with it."""
         table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job, self.settings["limits"])
         self.db.session.rollback()
         custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
         validator = pipeline.validator(job, custom, table.headers)
         if validator.errors_of_mapping:
             raise ValidationFailed("import.mapping.invalid", validator.errors_of_mapping)
-        count = invalid = 0
         options = load_options(job["options"])
-        keys_seen, kinds = {}, pipeline.count_kinds({}, {})
+        progress = {"count": 0, "invalid": 0, "kinds": pipeline.count_kinds({}, {})}
+        keys_seen, order = {}, pipeline.ChunkOrder(bool(options["match_on"]))
+        pending = collections.deque()  # (chunk_no, rows, next_row, errors, seen, data, reply), oldest first
         for chunk_no, rows, next_row, errors, seen in pipeline.batches(
             table, validator, self.settings["chunk_rows"]
         ):
-            count += seen
-            invalid += len(errors)
             data = pipeline.dump_batch(rows) if chunk_no is not None else None
+            reply = None
             if data is not None and options["match_on"]:
-                # what the commit will do with each row: new, an existing contact's, a row before's
-                found = self.contacts.match_import_rows(json.loads(data), options)["rows"]
-                kinds = pipeline.count_kinds(kinds, pipeline.match_kinds(found, keys_seen))
-            elif data is not None:
-                kinds = {**kinds, "new": kinds["new"] + len(rows)}
-            with self.db.transaction() as session:
-                self._beat(session, job)
-                jobs.add_row_errors(session, job["id"], errors)
-                if data is not None:
-                    jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data)
-                jobs.update_job(session, job["id"], validated_rows=count, invalid_rows=invalid)
+                reply = self.contacts.match_import_rows.call_async(json.loads(data), options)
+            pending.append((chunk_no, rows, next_row, errors, seen, data, reply))
+            while len(pending) > self.settings["in_flight"]:
+                self._store_validated(job, pending.popleft(), progress, keys_seen, order)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
+        while pending:
+            self._store_validated(job, pending.popleft(), progress, keys_seen, order)
         with self.db.transaction() as session:
             self._beat(session, job)
             jobs.update_job(
@@ -153,11 +154,34 @@ class ImportWorker:
                 job["id"],
                 status="validated",
                 phase=None,
-                validated_rows=count,
-                invalid_rows=invalid,
-                total_rows=count,
-                counts={"found": kinds},
+                validated_rows=progress["count"],
+                invalid_rows=progress["invalid"],
+                total_rows=progress["count"],
+                counts={"found": progress["kinds"]},
                 worker_id=None,
+            )
+
+    def _store_validated(self, job, batch, progress, keys_seen, order):
+        """One validated batch stored with its errors, its match counts and the chunk it commits after."""
+        chunk_no, rows, next_row, errors, seen, data, reply = batch
+        progress["count"] += seen
+        progress["invalid"] += len(errors)
+        after = None
+        if reply is not None:
+            found = reply.result()["rows"]
+            kinds = pipeline.match_kinds(found, keys_seen)
+            progress["kinds"] = pipeline.count_kinds(progress["kinds"], kinds)
+            after = order.after(chunk_no, found)
+        elif data is not None:
+            progress["kinds"] = {**progress["kinds"], "new": progress["kinds"]["new"] + len(rows)}
+            after = order.after(chunk_no, ())
+        with self.db.transaction() as session:
+            self._beat(session, job)
+            jobs.add_row_errors(session, job["id"], errors)
+            if data is not None:
+                jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data, after)
+            jobs.update_job(
+                session, job["id"], validated_rows=progress["count"], invalid_rows=progress["invalid"]
             )
 
     def _commit(self, job):
@@ -225,8 +249,8 @@ class ImportWorker:
         self.db.session.rollback()
         if stored is None:
             raise JobLost()  # the validation was cleared (cancelled, mapping changed)
-        rows, next_row = stored
-        reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options)
+        rows, next_row, after = stored
+        reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options, after=after)
         return chunk_no, rows, next_row, reply
 
     # --- helpers ----------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ class ImportsRpc(ContactsCore):
     """A feature of ContactsService: the imports service's batches of contacts, and their undo."""
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
-    def upsert_batch(self, import_id, chunk_no, rows, options):
+    def upsert_batch(self, import_id, chunk_no, rows, options, after=None):
         """Commit one chunk: match duplicates, create/update/skip, group, consents, undo records, audit
         and a ``contacts_imported`` event, all in one transaction. A chunk already committed returns its
         stored result and writes nothing. all_or_nothing: any bad row refuses the whole chunk (422 with
@@ -114,7 +114,10 @@ class ImportsRpc(ContactsCore):
 
         Chunks of one import commit in their order (chunk n waits until n - 1 is committed: a later row
         must see the contacts an earlier chunk created), but a caller may send the next chunk before
-        the reply to this one: its rows are checked while this one is written."""
+        the reply to this one: its rows are checked while this one is written. A caller that knows the
+        chunk shares no match key and no matched contact with the chunks after ``after`` (the imports
+        worker, issue 17) passes it: the chunk waits only until chunks 1..``after`` are committed, and
+        commits beside the others (chunk_order.py)."""
         actor = self.context.require("contacts.import")
         options = _options(options, actor)
         if options["on_duplicate"].startswith("update"):
@@ -124,7 +127,7 @@ class ImportsRpc(ContactsCore):
             raise ValidationFailed("contact.invalid", {"rows": [coded("value.list_max", max=MAX_CHUNK_ROWS)]})
         chunk_no = int(chunk_no)
         prepared, results = _prepare_rows(rows)
-        self._wait_for_previous_chunk(import_id, chunk_no)
+        self._wait_for_previous_chunk(import_id, chunk_no, after)
         with self.db.transaction() as session:
             import_storage.lock_import(session, import_id)
             if not import_storage.claim_chunk(session, import_id, chunk_no):
@@ -211,16 +214,19 @@ class ImportsRpc(ContactsCore):
             )
         return {"rows": [found[position] for position in sorted(found)]}
 
-    def _wait_for_previous_chunk(self, import_id, chunk_no):
+    def _wait_for_previous_chunk(self, import_id, chunk_no, after=None):
         session = self.db.session
+        committed = import_storage.chunk_committed if after is None else import_storage.committed_through
 
         def is_committed(number):
             try:
-                return import_storage.chunk_committed(session, import_id, number)
+                return committed(session, import_id, number)
             finally:
                 session.rollback()  # the next read takes a fresh snapshot
 
-        chunk_order.wait_for_previous(import_id, chunk_no, is_committed, PREVIOUS_CHUNK_WAIT)
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+            raise ValidationFailed("contact.invalid", {"after": ["value.invalid"]})
+        chunk_order.wait_for_previous(import_id, chunk_no, is_committed, PREVIOUS_CHUNK_WAIT, after)
 
     def _import_chunk(self, session, actor, import_id, chunk, prepared, results, options):
         """``chunk``: (chunk number, rows sent)."""
