@@ -140,7 +140,7 @@ class ImportWorker:
             data = pipeline.dump_batch(rows) if chunk_no is not None else None
             reply = None
             if data is not None and options["match_on"]:
-                reply = self.contacts.match_import_rows.call_async(json.loads(data), options)
+                reply = self.contacts.match_import_rows.call_async(data.decode(), options)
             pending.append((chunk_no, rows, next_row, errors, seen, data, reply))
             while len(pending) > self.settings["in_flight"]:
                 self._store_validated(job, pending.popleft(), progress, keys_seen, order)
@@ -202,13 +202,13 @@ class ImportWorker:
             counts["errors"] = job["invalid_rows"]  # the rows left out (valid_rows mode)
         last = jobs.last_batch_number(self.db.session, job["id"])
         self.db.session.rollback()
-        in_flight = collections.deque()  # (chunk_no, rows, next_row, reply), oldest first
+        in_flight = collections.deque()  # (chunk_no, row count, next_row, reply), oldest first
         next_to_send = chunk_no
         while next_to_send <= last or in_flight:
             while next_to_send <= last and len(in_flight) < self.settings["in_flight"]:
                 in_flight.append(self._send_batch(job, next_to_send, send))
                 next_to_send += 1
-            sent_no, rows, next_row, reply = in_flight.popleft()
+            sent_no, row_count, next_row, reply = in_flight.popleft()
             result = reply.result()
             counts = pipeline.add_counts(counts, result)
             refused = [
@@ -216,7 +216,7 @@ class ImportWorker:
                 for r in result["rows"]
                 if r["action"] == "error"
             ]
-            committed += len(rows)
+            committed += row_count
             with self.db.transaction() as session:
                 self._beat(session, job)
                 jobs.add_row_errors(session, job["id"], refused)
@@ -244,14 +244,15 @@ class ImportWorker:
         return done
 
     def _send_batch(self, job, chunk_no, options):
-        """Send a stored batch without waiting for the reply: (chunk_no, rows, next_row, reply)."""
+        """Send a stored batch (its JSON text as stored) without waiting for the reply: (chunk_no, row
+        count, next_row, reply)."""
         stored = jobs.batch(self.db.session, job["id"], chunk_no)
         self.db.session.rollback()
         if stored is None:
             raise JobLost()  # the validation was cleared (cancelled, mapping changed)
-        rows, next_row, after = stored
+        rows, row_count, next_row, after = stored
         reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options, after=after)
-        return chunk_no, rows, next_row, reply
+        return chunk_no, row_count, next_row, reply
 
     # --- helpers ----------------------------------------------------------------------------------
 
