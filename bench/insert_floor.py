@@ -135,6 +135,23 @@ def median_seconds(conn, columns, rounds, **variant):
     return statistics.median(insert_seconds(conn, columns, **variant) for _ in range(rounds))
 
 
+def floor_seconds_per_contact(engine, rows=10_000, rounds=3):
+    """Seconds one backend spends on a contact inserted with every index and trigger (the median of
+    ``rounds`` inserts of ``rows`` contacts, rolled back): the floor an import is measured against
+    (bench/import_bench.py runs it on its own database before its imports)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SET jit = off"))
+        columns = copied_columns(conn)
+        sample_rows(conn, columns, rows)
+        insert_seconds(conn, columns)  # warm the caches once
+        full = median_seconds(conn, columns, rounds)
+        conn.execute(text("DROP TABLE IF EXISTS floor_rows"))
+        conn.commit()
+    return full / rows
+
+
 def main(argv=None):
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     args = parse_args(argv)

@@ -2,8 +2,6 @@
 the validated rows in batches, remembered mappings, and the claim that gives one worker a job
 (heartbeat)."""
 
-import json
-
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -132,10 +130,11 @@ def clear_validation(session, job_id):
     clear_batches(session, job_id)
 
 
-def store_batch(session, job_id, chunk_no, next_row, row_count, data):
+def store_batch(session, job_id, chunk_no, next_row, row_count, data, after_chunk=None):
     """The valid rows of chunk ``chunk_no`` as JSON bytes (pipeline.dump_batch); a validation run again
-    after a worker restart writes the same chunk again."""
-    values = {"next_row": next_row, "row_count": row_count, "rows": data}
+    after a worker restart writes the same chunk again. ``after_chunk``: the chunk it must commit after
+    (pipeline.ChunkOrder; None: the one before it)."""
+    values = {"next_row": next_row, "row_count": row_count, "rows": data, "after_chunk": after_chunk}
     session.execute(
         pg_insert(import_row_batches)
         .values(job_id=job_id, chunk_no=chunk_no, **values)
@@ -146,13 +145,15 @@ def store_batch(session, job_id, chunk_no, next_row, row_count, data):
 
 
 def batch(session, job_id, chunk_no):
-    """(rows, next_row) of a stored chunk, or None when there is no such chunk."""
+    """(rows as JSON text, row count, next_row, after_chunk) of a stored chunk, or None when there is no
+    such chunk. The text is sent on as it is (contacts.upsert_batch decodes it)."""
+    columns = import_row_batches.c
     row = session.execute(
-        select(import_row_batches.c.rows, import_row_batches.c.next_row).where(
-            import_row_batches.c.job_id == job_id, import_row_batches.c.chunk_no == chunk_no
+        select(columns.rows, columns.row_count, columns.next_row, columns.after_chunk).where(
+            columns.job_id == job_id, columns.chunk_no == chunk_no
         )
     ).first()
-    return (json.loads(row.rows), row.next_row) if row else None
+    return (bytes(row.rows).decode(), row.row_count, row.next_row, row.after_chunk) if row else None
 
 
 def last_batch_number(session, job_id):

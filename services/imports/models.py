@@ -101,6 +101,8 @@ import_row_batches = Table(
     Column("next_row", Integer, nullable=False),
     Column("row_count", Integer, nullable=False),
     Column("rows", LargeBinary, nullable=False),
+    # the highest earlier chunk sharing a match key or a matched contact (0: none; NULL: chunk_no - 1)
+    Column("after_chunk", Integer),
 )
 
 import_mappings = Table(

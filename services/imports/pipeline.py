@@ -148,6 +148,37 @@ def match_kinds(matches, seen):
     return kinds
 
 
+class ChunkOrder:
+    """The chunk each batch must commit after (issue 17), from the validation's duplicate matching: the
+    highest earlier chunk that shares a match key or a matched existing contact with it, 0 when none
+    does. A batch whose rows share nothing with the chunks before it cannot see or change what they
+    write (a contact they create or update is found only through those keys or that contact), so it
+    may commit beside them. Without matching (``matching`` False: no ``match_on``) no row looks for
+    another, and every chunk is free (0)."""
+
+    def __init__(self, matching):
+        self.matching = matching
+        self.last_chunk = {}  # key or "contact:<id>" -> the last chunk that had it
+
+    def after(self, chunk_no, matches):
+        """``matches``: the chunk's ``match_import_rows`` answer (rows refused by the contacts service's
+        checks have no keys: they are not written)."""
+        if not self.matching:
+            return 0
+        marks, ambiguous = set(), False
+        for found in matches:
+            if found.get("invalid"):
+                continue
+            marks.update(found.get("keys", ()))
+            if found.get("contact_id"):
+                marks.add(f"contact:{found['contact_id']}")
+            ambiguous = ambiguous or bool(found.get("ambiguous"))
+        after = max((self.last_chunk.get(mark, 0) for mark in marks), default=0)
+        for mark in marks:
+            self.last_chunk[mark] = chunk_no
+        return chunk_no - 1 if ambiguous else after  # several contacts: keep the file's order
+
+
 def count_kinds(counts, kinds):
     """``counts`` ({new, existing, in_file, ambiguous}) plus the rows of ``kinds`` (match_kinds)."""
     merged = {key: int((counts or {}).get(key, 0)) for key in ("new", "existing", "in_file", "ambiguous")}

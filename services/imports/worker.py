@@ -37,6 +37,7 @@ from services.imports.reading import ImportFileError
 log = logging.getLogger(__name__)
 
 QUEUED = "import_job_queued"
+IN_FLIGHT = 3  # chunks sent before the reply to the oldest (IMPORT_CHUNKS_IN_FLIGHT)
 
 
 class WorkerSettings(DependencyProvider):
@@ -50,8 +51,9 @@ class WorkerSettings(DependencyProvider):
             "stale_seconds": int(config.get("IMPORT_STALE_SECONDS", 30)),
             "chunk_rows": int(config.get("IMPORT_CHUNK_ROWS", pipeline.CHUNK_ROWS)),
             # chunks sent ahead of the reply to the oldest: the contacts service checks the next
-            # chunk's rows while it writes this one (it commits them in order)
-            "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", 2))),
+            # chunks' rows while it writes this one, and commits those that depend on no chunk in
+            # flight beside it on their own connections (issue 17)
+            "in_flight": max(1, int(config.get("IMPORT_CHUNKS_IN_FLIGHT", IN_FLIGHT))),
             "limits": Limits.from_config(config),  # what a file may be (IMPORT_MAX_*, limits.py)
         }
 
@@ -129,35 +131,34 @@ class ImportWorker:
     def _validate(self, job):
         """Every row checked; errors stored per row, and the valid rows stored in the numbered batches
         the commit sends (pipeline.batches), so the commit reads no file. A validation continued after
-        a worker restart starts again from the first row and writes the same batches."""
+        a worker restart starts again from the first row and writes the same batches.
+
+        Each batch's duplicate matching (``contacts.match_import_rows``) is asked for without waiting:
+        the next batch is read and checked meanwhile. Its answer gives the batch's counts and the chunk
+        it must commit after (pipeline.ChunkOrder), stored with it."""
         table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job, self.settings["limits"])
         self.db.session.rollback()
         custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
         validator = pipeline.validator(job, custom, table.headers)
         if validator.errors_of_mapping:
             raise ValidationFailed("import.mapping.invalid", validator.errors_of_mapping)
-        count = invalid = 0
         options = load_options(job["options"])
-        keys_seen, kinds = {}, pipeline.count_kinds({}, {})
+        progress = {"count": 0, "invalid": 0, "kinds": pipeline.count_kinds({}, {})}
+        keys_seen, order = {}, pipeline.ChunkOrder(bool(options["match_on"]))
+        pending = collections.deque()  # (chunk_no, rows, next_row, errors, seen, data, reply), oldest first
         for chunk_no, rows, next_row, errors, seen in pipeline.batches(
             table, validator, self.settings["chunk_rows"]
         ):
-            count += seen
-            invalid += len(errors)
             data = pipeline.dump_batch(rows) if chunk_no is not None else None
+            reply = None
             if data is not None and options["match_on"]:
-                # what the commit will do with each row: new, an existing contact's, a row before's
-                found = self.contacts.match_import_rows(json.loads(data), options)["rows"]
-                kinds = pipeline.count_kinds(kinds, pipeline.match_kinds(found, keys_seen))
-            elif data is not None:
-                kinds = {**kinds, "new": kinds["new"] + len(rows)}
-            with self.db.transaction() as session:
-                self._beat(session, job)
-                jobs.add_row_errors(session, job["id"], errors)
-                if data is not None:
-                    jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data)
-                jobs.update_job(session, job["id"], validated_rows=count, invalid_rows=invalid)
+                reply = self.contacts.match_import_rows.call_async(data.decode(), options)
+            pending.append((chunk_no, rows, next_row, errors, seen, data, reply))
+            while len(pending) > self.settings["in_flight"]:
+                self._store_validated(job, pending.popleft(), progress, keys_seen, order)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
+        while pending:
+            self._store_validated(job, pending.popleft(), progress, keys_seen, order)
         with self.db.transaction() as session:
             self._beat(session, job)
             jobs.update_job(
@@ -165,11 +166,34 @@ class ImportWorker:
                 job["id"],
                 status="validated",
                 phase=None,
-                validated_rows=count,
-                invalid_rows=invalid,
-                total_rows=count,
-                counts={"found": kinds},
+                validated_rows=progress["count"],
+                invalid_rows=progress["invalid"],
+                total_rows=progress["count"],
+                counts={"found": progress["kinds"]},
                 worker_id=None,
+            )
+
+    def _store_validated(self, job, batch, progress, keys_seen, order):
+        """One validated batch stored with its errors, its match counts and the chunk it commits after."""
+        chunk_no, rows, next_row, errors, seen, data, reply = batch
+        progress["count"] += seen
+        progress["invalid"] += len(errors)
+        after = None
+        if reply is not None:
+            found = reply.result()["rows"]
+            kinds = pipeline.match_kinds(found, keys_seen)
+            progress["kinds"] = pipeline.count_kinds(progress["kinds"], kinds)
+            after = order.after(chunk_no, found)
+        elif data is not None:
+            progress["kinds"] = {**progress["kinds"], "new": progress["kinds"]["new"] + len(rows)}
+            after = order.after(chunk_no, ())
+        with self.db.transaction() as session:
+            self._beat(session, job)
+            jobs.add_row_errors(session, job["id"], errors)
+            if data is not None:
+                jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data, after)
+            jobs.update_job(
+                session, job["id"], validated_rows=progress["count"], invalid_rows=progress["invalid"]
             )
 
     def _commit(self, job):
@@ -190,13 +214,13 @@ class ImportWorker:
             counts["errors"] = job["invalid_rows"]  # the rows left out (valid_rows mode)
         last = jobs.last_batch_number(self.db.session, job["id"])
         self.db.session.rollback()
-        in_flight = collections.deque()  # (chunk_no, rows, next_row, reply), oldest first
+        in_flight = collections.deque()  # (chunk_no, row count, next_row, reply), oldest first
         next_to_send = chunk_no
         while next_to_send <= last or in_flight:
             while next_to_send <= last and len(in_flight) < self.settings["in_flight"]:
                 in_flight.append(self._send_batch(job, next_to_send, send))
                 next_to_send += 1
-            sent_no, rows, next_row, reply = in_flight.popleft()
+            sent_no, row_count, next_row, reply = in_flight.popleft()
             result = reply.result()
             counts = pipeline.add_counts(counts, result)
             refused = [
@@ -204,7 +228,7 @@ class ImportWorker:
                 for r in result["rows"]
                 if r["action"] == "error"
             ]
-            committed += len(rows)
+            committed += row_count
             with self.db.transaction() as session:
                 self._beat(session, job)
                 jobs.add_row_errors(session, job["id"], refused)
@@ -232,14 +256,15 @@ class ImportWorker:
         return done
 
     def _send_batch(self, job, chunk_no, options):
-        """Send a stored batch without waiting for the reply: (chunk_no, rows, next_row, reply)."""
+        """Send a stored batch (its JSON text as stored) without waiting for the reply: (chunk_no, row
+        count, next_row, reply)."""
         stored = jobs.batch(self.db.session, job["id"], chunk_no)
         self.db.session.rollback()
         if stored is None:
             raise JobLost()  # the validation was cleared (cancelled, mapping changed)
-        rows, next_row = stored
-        reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options)
-        return chunk_no, rows, next_row, reply
+        rows, row_count, next_row, after = stored
+        reply = self.contacts.upsert_batch.call_async(str(job["id"]), chunk_no, rows, options, after=after)
+        return chunk_no, row_count, next_row, reply
 
     # --- helpers ----------------------------------------------------------------------------------
 

@@ -154,6 +154,25 @@ def test_i1_undo_waits_for_a_chunk_being_written_and_later_chunks_are_refused(rp
     assert contacts.upsert_batch(import_id, 1, rows({"last_name": "Eka"}), {})["replayed"] is True
 
 
+def test_issue17_a_chunk_waits_only_for_the_chunks_it_depends_on(contacts, clean_databases):
+    import_id = str(uuid.uuid4())
+    free = rows({"first_name": "Kolmas", "last_name": "Vapaa", "email": "kolmas@example.fi"}, start=30)
+    assert contacts.upsert_batch(import_id, 3, free, {}, after=0)["created"] == 1  # before chunks 1 and 2
+    aino = {"first_name": "Aino", "last_name": "Virtanen", "email": "aino@example.fi"}
+    waiting = contacts.upsert_batch.call_async(
+        import_id, 2, rows({**aino, "city": "Oulu"}, start=20), {}, after=1
+    )
+    time.sleep(1)
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 1  # chunk 2 waits for chunk 1
+    first = contacts.upsert_batch(import_id, 1, rows(aino), {})
+    second = waiting.result()
+    assert (first["created"], second["updated"]) == (1, 1)  # chunk 2 saw the contact chunk 1 created
+    assert second["rows"][0]["contact_id"] == first["rows"][0]["contact_id"]
+    assert count(clean_databases, "SELECT count(*) FROM contacts") == 2
+    with pytest.raises(ValidationFailed):
+        contacts.upsert_batch(import_id, 4, rows(aino, start=40), {}, after=-1)
+
+
 def test_i1_import_needs_contacts_import_and_edit_for_updates(rpc, contacts):
     with rpc(make_actor("viewer", permissions=ALL_PERMISSIONS)) as proxy:
         with pytest.raises(PermissionDenied):

@@ -3,6 +3,7 @@ validated and committed by the separately running ImportWorker into the contacts
 duplicates, group, consents, all-or-nothing, valid rows only, a worker killed mid-import, undo, audit."""
 
 import base64
+import json
 from datetime import UTC, datetime
 
 import eventlet
@@ -254,6 +255,7 @@ class BrokenContacts:
 
     @rpc
     def match_import_rows(self, rows, *args, **kwargs):
+        rows = json.loads(rows) if isinstance(rows, str) else rows  # the worker sends the batch's JSON text
         found = {"contact_id": None, "ambiguous": False, "keys": [], "invalid": False}
         return {"rows": [{"row": row["row"], **found} for row in rows]}
 

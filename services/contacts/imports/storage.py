@@ -81,6 +81,17 @@ def chunk_committed(session, import_id, chunk_no):
     )
 
 
+def committed_through(session, import_id, chunk_no):
+    """True once every chunk 1..``chunk_no`` of the import is committed (read in a fresh snapshot)."""
+    count = session.execute(
+        select(func.count()).where(
+            contact_import_chunks.c.import_id == import_id,
+            contact_import_chunks.c.chunk_no.between(1, chunk_no),
+        )
+    ).scalar_one()
+    return count >= chunk_no
+
+
 def chunk_result(session, import_id, chunk_no):
     return session.execute(
         select(contact_import_chunks.c.result).where(

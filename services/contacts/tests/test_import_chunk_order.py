@@ -75,3 +75,21 @@ def test_i1_row_envelope_plain_check_agrees_with_the_schema():
     assert "row" in _row_errors({"values": {}})
     assert "values" in _row_errors({"row": 1, "values": "x"})
     assert "extra" in _row_errors({"row": 1, "values": {}, "extra": 1})
+
+
+def test_issue17_a_chunk_waits_only_for_the_chunks_up_to_after(monkeypatch):
+    monkeypatch.setattr(chunk_order, "RECHECK", 60)  # only the wake-up can end the wait in time
+    db = Database()
+    chunk_order.wait_for_previous("imp", 9, db.is_committed, 30, after=0)  # depends on no chunk
+    assert db.reads == []
+    waiter = eventlet.spawn(chunk_order.wait_for_previous, "imp", 9, db.is_committed, 30, 4)
+    eventlet.sleep(0.01)
+    assert not waiter.dead and db.reads == [4]
+    chunk_order.committed("imp", 7)  # a later chunk: cannot let chunk 9 go
+    eventlet.sleep(0.01)
+    assert not waiter.dead and db.reads == [4]
+    db.committed.add(4)
+    chunk_order.committed("imp", 3)  # an earlier one may complete 1..4: read again
+    with eventlet.Timeout(5):
+        waiter.wait()
+    assert db.reads == [4, 4] and chunk_order._waiting == {}

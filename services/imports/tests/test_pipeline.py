@@ -90,3 +90,28 @@ def test_issue13_7_match_kinds_finds_existing_contacts_and_rows_repeating_earlie
     assert second[8]["kind"] == "new"
     counts = pipeline.count_kinds(pipeline.count_kinds({}, first), second)
     assert counts == {"new": 2, "existing": 1, "in_file": 2, "ambiguous": 1}
+
+
+def _found(row, keys=(), contact_id=None, ambiguous=False, invalid=False):
+    return {
+        "row": row,
+        "keys": list(keys),
+        "contact_id": contact_id,
+        "ambiguous": ambiguous,
+        "invalid": invalid,
+    }
+
+
+def test_issue17_a_chunk_commits_after_the_last_chunk_it_shares_a_key_or_a_contact_with():
+    order = pipeline.ChunkOrder(matching=True)
+    assert order.after(1, [_found(2, ["email:a@x.fi"]), _found(3, ["email:b@x.fi"], contact_id="c1")]) == 0
+    assert order.after(2, [_found(4, ["email:c@x.fi"])]) == 0  # shares nothing: commits beside chunk 1
+    assert order.after(3, [_found(5, ["email:d@x.fi"], contact_id="c1")]) == 1  # the same existing contact
+    assert order.after(4, [_found(6, ["email:c@x.fi"]), _found(7, ["email:a@x.fi"])]) == 2  # the highest
+    assert order.after(5, [_found(8, ["email:c@x.fi"], invalid=True)]) == 0  # a refused row writes nothing
+    assert order.after(6, [_found(9, ["email:z@x.fi"], ambiguous=True)]) == 5  # several contacts: in order
+
+
+def test_issue17_without_matching_every_chunk_is_free():
+    order = pipeline.ChunkOrder(matching=False)
+    assert [order.after(n, ()) for n in (1, 2, 3)] == [0, 0, 0]
