@@ -238,7 +238,9 @@ class ImportsRpc(ContactsCore):
                 session.rollback()  # the next read takes a fresh snapshot
 
         if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
-            raise ValidationFailed("contact.invalid", {"after": ["value.invalid"]})
+            raise ValidationFailed(
+                "contact.invalid", {"after": [coded("value.range", min=0, max=chunk_no - 1)]}
+            )
         chunk_order.wait_for_previous(import_id, chunk_no, is_committed, PREVIOUS_CHUNK_WAIT, after)
 
     def _import_chunk(self, session, actor, import_id, chunk, prepared, results, options):
