@@ -7,6 +7,7 @@ frozen, in the access report, its reads audited, emptied by erasure), its report
 bounces flagging by the M5 bounce policy; and a scheduled campaign unscheduled."""
 
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 
 import createsend
 import pytest
@@ -324,3 +325,60 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
         # M4 on the workers' schedule: the report of a sent campaign is pulled without asking
         reported = wait_for(lambda: (c := mailing.get_campaign(campaign["id"]))["report"] and c, 15)
         assert reported and reported["report"]["recipients"] == 1
+
+
+def test_m1_a_campaign_sent_through_piiri_arrives_in_the_smtp_catcher_personalised(
+    campaigns,
+    rpc,
+    emulator,  # noqa: F811
+    smtp,
+):
+    """The emulator delivers what Campaign Monitor would: each consent-gated recipient's own mail (their
+    first name merged by Campaign Monitor's tag), to the SMTP catcher that `make run` starts."""
+    emulator.deliver_to(smtp.host, smtp.smtp_port)
+    try:
+        with rpc(MAILER, timeout=30) as cluster:
+            contacts, mailing = cluster.contacts, cluster.mailing
+            group = contacts.create_group("Postitus")
+            eino = person(contacts, "Eino", "eino@example.fi")
+            fanni = person(contacts, "Fanni", "fanni@example.fi")
+            gerda = person(contacts, "Gerda", "gerda@example.fi", consent=False)
+            contacts.add_members(group["id"], [eino["id"], fanni["id"], gerda["id"]])
+            mailing_list = mailing.create_list(
+                {
+                    "name": "Postitus",
+                    "purpose": "newsletter",
+                    "source_kind": "group",
+                    "source_id": group["id"],
+                }
+            )
+            template = mailing.create_template(
+                {
+                    "name": "Tervehdys",
+                    "subject": "Tervehdys, {{ first_name }}",
+                    "mjml": MJML,
+                    "text": "Hei {{ first_name }} ({{ email }})",
+                }
+            )
+            campaign = mailing.create_campaign(
+                {
+                    "name": "Tervehdys",
+                    "template_id": template["id"],
+                    "list_ids": [mailing_list["id"]],
+                    "from_name": "Piiri ry",
+                    "from_email": "info@example.fi",
+                }
+            )
+            mailing.send_campaign(campaign["id"])
+            assert wait_status(cluster, campaign["id"], "sent")["recipients"] == 2
+            assert wait_for(lambda: len(smtp.mailbox.listed()) == 2, 20), smtp.mailbox.listed()
+            mails = {item["recipients"][0]: item for item in smtp.mailbox.listed()}
+            assert sorted(mails) == ["eino@example.fi", "fanni@example.fi"]  # not Gerda: no consent
+            assert mails["eino@example.fi"]["subject"] == "Tervehdys, Eino"
+            assert mails["eino@example.fi"]["from"] == "Piiri ry <info@example.fi>"
+            assert mails["fanni@example.fi"]["text"].strip() == "Hei Fanni (fanni@example.fi)"
+            raw = smtp.mailbox.find(mails["fanni@example.fi"]["id"])["raw"]
+            html_part = message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
+            assert "Hei Fanni!" in html_part  # the HTML part (MJML compiled by Piiri), merged
+    finally:
+        emulator.deliver_to(None)

@@ -1,5 +1,6 @@
 """What the Campaign Monitor emulator holds, in memory: one account's client, its lists with custom fields,
-subscribers and webhooks, its campaigns and their recipients, and the fault switches of the tests.
+subscribers and webhooks, its campaigns and their recipients, and the fault switches of the tests. A
+campaign sent hands its recipients' snapshots to the mailer (delivery.py) when one is configured.
 
 Every method takes the account's lock and returns plain JSON-able values in Campaign Monitor's own shapes
 (the real bodies are in ../shared/data/createsend/); an error is ``ApiError(status, code, message)`` with
@@ -23,6 +24,8 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from services.mailing.emulator.delivery import Recipient, Send
 
 MAX_IMPORT = 1000
 MAX_PREVIEW = 15
@@ -171,6 +174,8 @@ class Account:
         self.faults = []
         self.requests = []  # (method, path) of every API request, for the tests
         self.webhook_events = []  # (list_id, event) waiting for delivery
+        self.mailer = None  # delivery.Mailer when campaign mails go to an SMTP server
+        self.deliveries = {}  # campaign id -> {sent, bounced, failed, error} of its mails
 
     # --- faults and the request log ----------------------------------------------------------------
 
@@ -676,14 +681,33 @@ class Account:
             return found
 
     def _deliver(self, found):
-        """The recipient snapshot: every active subscriber of the campaign's lists, each address once."""
-        seen = set()
+        """The recipient snapshot: every active subscriber of the campaign's lists, each address once; with
+        a mailer, each recipient's mail is queued for delivery (delivery.py) with their values of now."""
+        seen, snapshots = set(), []
         for list_id in found.list_ids:
             for subscriber in self.lists[list_id].subscribers.values():
                 if subscriber.state == "Active" and subscriber.email.lower() not in seen:
                     seen.add(subscriber.email.lower())
                     found.recipients.append((subscriber.email, list_id))
+                    if self.mailer is not None:
+                        snapshots.append(
+                            Recipient(subscriber.email, list_id, subscriber.name, dict(subscriber.custom))
+                        )
         found.status = "Sent"
+        if self.mailer is not None:
+            self.deliveries[found.id] = {"sent": 0, "bounced": 0, "failed": 0, "error": None}
+            self.mailer.put(
+                Send(
+                    found.id,
+                    found.subject,
+                    found.from_name,
+                    found.from_email,
+                    found.reply_to,
+                    found.html,
+                    found.text,
+                    tuple(snapshots),
+                )
+            )
 
     def release_scheduled(self):
         """Send the scheduled campaigns whose time has come (called by the server's timer)."""
