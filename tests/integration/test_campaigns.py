@@ -22,7 +22,7 @@ from services.mailing import campaign_monitor
 from services.mailing.service import MailingService
 from services.mailing.worker import MailingWorker
 from tests.events import wait_for
-from tests.integration.test_data_protection import seed_purposes
+from tests.integration.test_data_protection import seed_purposes, seed_tracking_purpose
 from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
     API_KEY,
     CLIENT_ID,
@@ -54,6 +54,7 @@ def campaigns(run_services, engines, emulator, config):  # noqa: F811 (the fixtu
     from gateway.service import GatewayService
 
     seed_purposes(engines)
+    seed_tracking_purpose(engines)
     settings = {
         "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
         "CAMPAIGN_MONITOR_API_KEY": API_KEY,
@@ -172,6 +173,11 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         )
         assert held_at_cm.subject == "Hyvää joulua, [firstname,fallback=]"
 
+        # M4: Anna consents to tracking (the built-in purpose email_tracking): Campaign Monitor is told so
+        contacts.record_consent(
+            anna["id"], {"purpose": "email_tracking", "given": True, "text_version": "v1"}
+        )
+
         # send: Bertta withdraws her consent just before; the audience is synced again at send time
         contacts.record_consent(bertta["id"], {"purpose": "newsletter", "given": False})
         control(emulator, "/faults", {"status": 503, "count": 1, "path": "/send.json"})  # the worker retries
@@ -220,6 +226,19 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         assert (report["recipients"], report["opened_unique"], report["opened_total"]) == (1, 1, 2)
         assert report["links"] == [{"url": "https://example.fi/liity", "clicks": 1, "unique": 1}]
         assert report["bounced_hard"] == report["spam"] == 0
+        cm_list = mailing.get_list(mailing_list["id"])["cm_list_id"]
+        assert emulator.account.lists[cm_list].subscribers["anna@example.fi"].consent_to_track == "Yes"
+
+        # M4 per person: her opens and clicks on the ledger, her timeline (the contact page's card) and
+        # her access report; each of those reads audited as the ledger's are
+        tracked = mailing.contact_campaigns(anna["id"])["items"][0]
+        assert (tracked["opens"], tracked["clicks"], tracked["links"]) == (2, 1, ["https://example.fi/liity"])
+        assert tracked["last_opened_at"] and tracked["last_clicked_at"]
+        row = mailing.campaign_recipients(campaign["id"])["items"][0]
+        assert (row["opens"], row["clicks"], row["links"]) == (2, 1, ["https://example.fi/liity"])
+        assert mailing.personal_data(anna["id"])["sections"]["mailing_campaigns"][0]["opens"] == 2
+        mailing.refresh_campaign_report(campaign["id"])  # pulled again: the same totals, not added up
+        assert mailing.contact_campaigns(anna["id"])["items"][0]["opens"] == 2
 
         # M5 bounce policy: a soft bounce is noted on the ledger but flags no one until the contact has
         # soft bounced in MAILING_SOFT_BOUNCE_LIMIT (3) campaigns; a hard bounce flags at once, audited
@@ -250,6 +269,15 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
             ).all()
         assert len(rows) == 1 and rows[0].contact_id is None and rows[0].email is None and rows[0].erased_at
         assert mailing.get_campaign(campaign["id"])["recipients"] == 1
+        with engines["mailing"].connect() as conn:  # her opens and clicks gone with her
+            tracking = conn.execute(
+                text(
+                    "SELECT opens, clicks, links, last_opened_at, last_clicked_at FROM campaign_recipients"
+                    " WHERE campaign_id = :id"
+                ),
+                {"id": campaign["id"]},
+            ).one()
+        assert tuple(tracking) == (None, None, None, None, None)
 
 
 def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and_sent_at_its_time(

@@ -295,8 +295,8 @@ class EmulatorApp:
         if kind not in ACTIVITIES[1:]:
             raise ApiError(400, 1, f"kind must be one of {', '.join(ACTIVITIES[1:])}")
         body = body_of(request)
-        self.account.record_activity(campaign_id, kind, body.get("email"), body.get("extra"))
-        return json_response({"recorded": kind})
+        recorded = self.account.record_activity(campaign_id, kind, body.get("email"), body.get("extra"))
+        return json_response({"recorded": kind if recorded else None})
 
     def control_delivery(self, request, campaign_id):
         """How a campaign's mails went: {sent, bounced, failed, error}; none queued: zeros."""

@@ -36,6 +36,16 @@ STATES = ("Active", "Unsubscribed", "Bounced", "Deleted", "Unconfirmed")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTENT_MAX = 2 * 1024 * 1024
 CONTENT_UNAVAILABLE = 309
+# Where an open or a click came from, in the real rows' keys (the emulator's reader is in Helsinki).
+READER_PLACE = {
+    "IPAddress": "127.0.0.1",
+    "Latitude": 60.1699,
+    "Longitude": 24.9384,
+    "City": "Helsinki",
+    "Region": "Uusimaa",
+    "CountryCode": "FI",
+    "CountryName": "Finland",
+}
 
 
 def fetch_content(url, timeout=10.0):
@@ -786,16 +796,31 @@ class Account:
 
     def record_activity(self, campaign_id, kind, email, extra=None):
         """An open, click, bounce, unsubscribe or spam complaint of one recipient (the emulator's control
-        API plays the recipients); an unsubscribe, hard bounce or complaint deactivates the subscriber."""
+        API plays the recipients); an unsubscribe, hard bounce or complaint deactivates the subscriber.
+        Opens and clicks are tracked only for a subscriber whose ConsentToTrack is Yes, as Campaign Monitor
+        tracks them: for anyone else nothing is recorded (False). Their rows carry the reader's place as
+        the real ones do (campaign_opens.json, campaign_clicks.json); ``extra`` overrides it."""
         with self.lock:
             found = self.get_campaign(campaign_id)
             sent_to = {address.lower(): list_id for address, list_id in found.recipients}
             list_id = sent_to.get(str(email).lower())
             if list_id is None:
                 raise ApiError(400, 203, "Subscriber not in list or has already been removed.")
+            if kind in ("opens", "clicks"):
+                subscriber = (
+                    self.lists[list_id].subscribers.get(str(email).lower()) if list_id in self.lists else None
+                )
+                if subscriber is None or subscriber.consent_to_track != "Yes":
+                    return False
+                if kind == "clicks" and not (extra or {}).get("URL"):
+                    raise ApiError(400, 1, "A click needs the URL clicked")
+                extra = {**READER_PLACE, **(extra or {})}
             row = {"EmailAddress": email, "ListID": list_id, "Date": now_text(), **(extra or {})}
+            if kind == "clicks":  # the real rows have the URL first
+                row = {"EmailAddress": email, "URL": row.pop("URL"), **row}
             getattr(found, kind).append(row)
             if kind == "unsubscribes" or kind == "spam":
                 self.deactivate(list_id, email, "Unsubscribed")
             elif kind == "bounces" and (extra or {}).get("BounceType") == "Hard":
                 self.deactivate(list_id, email, "Bounced")
+            return True

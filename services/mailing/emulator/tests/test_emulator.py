@@ -231,7 +231,9 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
     """M1: the content is fetched from HtmlUrl when the campaign is made (a URL that cannot be: code 309)."""
     list_id = new_list(account, "Kampanja")
     createsend.Subscriber(account.auth).import_subscribers(
-        list_id, [{"EmailAddress": f"r{n}@example.fi"} for n in range(3)], True
+        list_id,
+        [{"EmailAddress": f"r{n}@example.fi", "ConsentToTrack": "Yes" if n == 1 else "No"} for n in range(3)],
+        True,
     )
     details = (CLIENT_ID, "Hei", "Uutiskirje 1", "Piiri", "piiri@example.fi", "piiri@example.fi")
     with pytest.raises(createsend.BadRequest) as unavailable:
@@ -249,7 +251,29 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
         campaign.send_preview([f"p{n}@example.fi" for n in range(16)])
     campaign.send_preview(["p@example.fi"])
     campaign.send("piiri@example.fi")
-    control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r1@example.fi"})
+    # M4: opens and clicks are tracked only for a subscriber who consented to tracking (r1, not r0)
+    assert control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r1@example.fi"}) == {
+        "recorded": "opens"
+    }
+    assert control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r0@example.fi"}) == {
+        "recorded": None
+    }
+    click = {"email": "r1@example.fi", "extra": {"URL": "https://example.fi/a"}}
+    control(emulator, "POST", f"/campaigns/{campaign_id}/clicks", click)
+    control(emulator, "POST", f"/campaigns/{campaign_id}/clicks", {**click, "email": "r0@example.fi"})
+    opens, clicks = campaign.opens(), campaign.clicks()
+    assert [row.EmailAddress for row in opens.Results] == ["r1@example.fi"]
+    assert set(vars(opens.Results[0])) >= real_keys("campaign_opens.json")
+    assert [(row.EmailAddress, row.URL) for row in clicks.Results] == [
+        ("r1@example.fi", "https://example.fi/a")
+    ]
+    assert set(vars(clicks.Results[0])) >= real_keys("campaign_clicks.json")
+    assert list(json.loads((REAL_BODIES / "campaign_clicks.json").read_text())["Results"][0]) == list(
+        requests.get(
+            f"{emulator.base_uri}/campaigns/{campaign_id}/clicks.json", auth=(API_KEY, "x"),
+            verify=emulator.cert_path, timeout=5,
+        ).json()["Results"][0]
+    )  # fmt: skip
     control(
         emulator,
         "POST",
