@@ -34,7 +34,8 @@ from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
 )
 
 MAILER = make_actor(
-    "kampanjoija", permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer")
+    "kampanjoija",
+    permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer", "fields.manage"),
 )
 MJML = """<mjml>
   <mj-body>
@@ -362,41 +363,57 @@ def test_m1_a_campaign_sent_through_piiri_arrives_in_the_smtp_catcher_personalis
     smtp,
 ):
     """The emulator delivers what Campaign Monitor would: each consent-gated recipient's own mail (their
-    first name merged by Campaign Monitor's tag), to the SMTP catcher that `make run` starts."""
+    first name and a list custom field merged by Campaign Monitor's tags), to the SMTP catcher that `make
+    run` starts. M2: a custom field that a list of the campaign lacks is a named error."""
     emulator.deliver_to(smtp.host, smtp.smtp_port)
     try:
         with rpc(MAILER, timeout=30) as cluster:
             contacts, mailing = cluster.contacts, cluster.mailing
+            contacts.create_custom_field(
+                {"key": "jasennumero", "label_fi": "Jäsennumero", "field_type": "text"}
+            )
             group = contacts.create_group("Postitus")
-            eino = person(contacts, "Eino", "eino@example.fi")
+            eino = person(contacts, "Eino", "eino@example.fi", custom={"jasennumero": "J-101"})
             fanni = person(contacts, "Fanni", "fanni@example.fi")
             gerda = person(contacts, "Gerda", "gerda@example.fi", consent=False)
             contacts.add_members(group["id"], [eino["id"], fanni["id"], gerda["id"]])
+            source = {"purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
             mailing_list = mailing.create_list(
-                {
-                    "name": "Postitus",
-                    "purpose": "newsletter",
-                    "source_kind": "group",
-                    "source_id": group["id"],
-                }
+                {"name": "Postitus", **source, "fields": ["custom.jasennumero"]}
             )
+            bare_list = mailing.create_list({"name": "Ilman kenttiä", **source})
             template = mailing.create_template(
                 {
                     "name": "Tervehdys",
                     "subject": "Tervehdys, {{ first_name }}",
                     "mjml": MJML,
-                    "text": "Hei {{ first_name }} ({{ email }})",
+                    "text": "Hei {{ first_name }} ({{ email }})\nJäsennumerosi {{ custom.jasennumero }}",
                 }
             )
-            campaign = mailing.create_campaign(
+            details = {
+                "template_id": template["id"],
+                "from_name": "Piiri ry",
+                "from_email": "info@example.fi",
+            }
+            # M2: a list custom field the template merges must be on every list of the campaign: named
+            with pytest.raises(ValidationFailed) as lacking:
+                mailing.create_campaign({**details, "name": "X", "list_ids": [bare_list["id"]]})
+            assert lacking.value.details["text"] == [
                 {
-                    "name": "Tervehdys",
-                    "template_id": template["id"],
-                    "list_ids": [mailing_list["id"]],
-                    "from_name": "Piiri ry",
-                    "from_email": "info@example.fi",
+                    "code": "mailing.template_field_not_on_list",
+                    "params": {
+                        "part": "text",
+                        "line": "2",
+                        "field": "custom.jasennumero",
+                        "list": "Ilman kenttiä",
+                    },
                 }
+            ]
+            campaign = mailing.create_campaign(
+                {**details, "name": "Tervehdys", "list_ids": [mailing_list["id"]]}
             )
+            preview = mailing.preview_campaign(campaign["id"], eino["id"])
+            assert preview["text"].endswith("Jäsennumerosi J-101")
             mailing.send_campaign(campaign["id"])
             assert wait_status(cluster, campaign["id"], "sent")["recipients"] == 2
             assert wait_for(lambda: len(smtp.mailbox.listed()) == 2, 20), smtp.mailbox.listed()
@@ -404,7 +421,11 @@ def test_m1_a_campaign_sent_through_piiri_arrives_in_the_smtp_catcher_personalis
             assert sorted(mails) == ["eino@example.fi", "fanni@example.fi"]  # not Gerda: no consent
             assert mails["eino@example.fi"]["subject"] == "Tervehdys, Eino"
             assert mails["eino@example.fi"]["from"] == "Piiri ry <info@example.fi>"
-            assert mails["fanni@example.fi"]["text"].strip() == "Hei Fanni (fanni@example.fi)"
+            assert mails["fanni@example.fi"]["text"].strip().splitlines() == [
+                "Hei Fanni (fanni@example.fi)",
+                "Jäsennumerosi",  # no value: the tag's empty fallback
+            ]
+            assert mails["eino@example.fi"]["text"].strip().endswith("Jäsennumerosi J-101")  # from the list
             raw = smtp.mailbox.find(mails["fanni@example.fi"]["id"])["raw"]
             html_part = message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
             assert "Hei Fanni!" in html_part  # the HTML part (MJML compiled by Piiri), merged

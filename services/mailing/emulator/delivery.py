@@ -34,7 +34,8 @@ BUILT_IN = ("firstname", "lastname", "fullname", "email")
 
 @dataclass(frozen=True)
 class Recipient:
-    """One recipient's snapshot, taken when the campaign was sent: address, Name and custom values."""
+    """One recipient's snapshot, taken when the campaign was sent: address, Name and the values of the
+    list's custom fields (empty where the subscriber has none: the tag's fallback is used)."""
 
     email: str
     list_id: str
@@ -90,7 +91,8 @@ def render(send, recipient):
     message["Reply-To"] = send.reply_to
     message["Message-ID"] = make_msgid(domain="cm-emulator.localhost")
     message["X-Campaign-ID"] = send.campaign_id
-    message.set_content(personalise(send.text, values, escape=False) or " ")
+    text = personalise(send.text, values, escape=False).replace("\r\n", "\n")
+    message.set_content(text or " ")
     if send.html:
         message.add_alternative(personalise(send.html, values, escape=True), subtype="html")
     return message

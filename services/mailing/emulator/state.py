@@ -701,7 +701,12 @@ class Account:
                     found.recipients.append((subscriber.email, list_id))
                     if self.mailer is not None:
                         snapshots.append(
-                            Recipient(subscriber.email, list_id, subscriber.name, dict(subscriber.custom))
+                            Recipient(
+                                subscriber.email,
+                                list_id,
+                                subscriber.name,
+                                {**dict.fromkeys(self.lists[list_id].fields, ""), **subscriber.custom},
+                            )
                         )
         found.status = "Sent"
         if self.mailer is not None:
