@@ -343,9 +343,9 @@ def cmd_run(args):
     if "surveys" in names:
         start_limesurvey_emulator(config)
     if not args.services:  # everything in one process (make run): a local Campaign Monitor too
-        local_campaign_monitor(config, names)
+        catcher = local_smtp_server(config, names)
+        local_campaign_monitor(config, names, catcher)
         local_einvoice_operator(config, names)
-        local_smtp_server(config, names)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     else:
@@ -409,9 +409,9 @@ def local_smtp_server(config, names):
     PIIRI_SMTP_EMULATOR_WEB_PORT (default 1080), points mailing at it, and has it post its DSNs to the
     gateway's bounce webhook; PIIRI_SMTP_EMULATOR=0 turns this off."""
     if not {"mailing", "mailing_worker"} & set(names) or config.get("SMTP_HOST"):
-        return
+        return None
     if os.environ.get("PIIRI_SMTP_EMULATOR", "1") == "0":
-        return
+        return None
     import secrets
 
     from emulators.smtp.server import serve
@@ -432,13 +432,15 @@ def local_smtp_server(config, names):
         config[key] = config.get(key) or emulated[key]
     address = f"{running.host}:{running.smtp_port}"
     print(f"SMTP emulator at {address}, its mails at {running.url}/ (no SMTP_HOST set)", flush=True)
+    return running
 
 
-def local_campaign_monitor(config, names):
+def local_campaign_monitor(config, names, catcher=None):
     """M1: without a Campaign Monitor account (CAMPAIGN_MONITOR_API_KEY unset), `piiri run` of every service
     in one process (make run) starts the local emulator (services/mailing/emulator/, port
     PIIRI_CM_EMULATOR_PORT, default 8443) and points mailing at it, so that syncs work end to end without
-    the internet; PIIRI_CM_EMULATOR=0 turns this off."""
+    the internet; PIIRI_CM_EMULATOR=0 turns this off. Its campaign mails go to PIIRI_CM_EMULATOR_SMTP
+    (HOST:PORT) when set, else to the local SMTP catcher ``catcher`` when it runs, else nowhere."""
     if not {"mailing", "mailing_worker"} & set(names) or config.get("CAMPAIGN_MONITOR_API_KEY"):
         return
     if os.environ.get("PIIRI_CM_EMULATOR", "1") == "0":
@@ -446,7 +448,15 @@ def local_campaign_monitor(config, names):
     from services.mailing.emulator import server
 
     port = int(os.environ.get("PIIRI_CM_EMULATOR_PORT", "8443"))
-    running = server.start("local-emulator-key", "local-emulator-client", "var/cm-emulator", port=port)
+    try:
+        smtp = server.smtp_target(os.environ.get("PIIRI_CM_EMULATOR_SMTP", ""))
+    except ValueError as exc:
+        raise CliError(f"PIIRI_CM_EMULATOR_SMTP: {exc}") from None
+    if smtp is None and catcher is not None:
+        smtp = (catcher.host, catcher.smtp_port)
+    running = server.start(
+        "local-emulator-key", "local-emulator-client", "var/cm-emulator", port=port, smtp=smtp
+    )
     config.update(
         {
             "CAMPAIGN_MONITOR_BASE_URI": running.base_uri,
@@ -457,7 +467,11 @@ def local_campaign_monitor(config, names):
     )
     if "gateway" in names and not config.get("MAILING_WEBHOOK_BASE_URL"):
         config["MAILING_WEBHOOK_BASE_URL"] = f"http://{browser_address(config)}"
-    print(f"Campaign Monitor emulator at {running.base_uri} (no CAMPAIGN_MONITOR_API_KEY set)", flush=True)
+    mails = f"its campaign mails to {smtp[0]}:{smtp[1]}" if smtp else "its campaign mails not delivered"
+    print(
+        f"Campaign Monitor emulator at {running.base_uri}, {mails} (no CAMPAIGN_MONITOR_API_KEY set)",
+        flush=True,
+    )
 
 
 def preflight(config, names):

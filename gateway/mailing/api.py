@@ -121,6 +121,18 @@ class MailingApiRoutes(GatewayCore):
         return json_response(run, status=202, headers={"Location": f"/api/v1/mailing-syncs/{run['id']}"})
 
     @api_operation(
+        "Switch the list's webhook on again at Campaign Monitor after it switched it off (M5); the alert "
+        "goes. 409 `mailing.webhook_none` before the first sync made one; 503 when Campaign Monitor is down",
+        permission=MAIL_SEND,
+        responses={200: schemas.MailingList},
+        errors=(403, 404, 409, 503),
+    )
+    @http("POST", "/api/v1/mailing-lists/<list_id>/webhook")
+    def api_mailing_list_webhook(self, request, list_id):
+        self.api_principal(request, MAIL_SEND)
+        return json_response(self.call("mailing", "reactivate_webhook", list_id))
+
+    @api_operation(
         "The list's sync runs, newest first (full ones and those queued by contact changes)",
         permission=MAIL_SEND,
         responses={200: schemas.SyncRunList},

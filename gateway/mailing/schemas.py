@@ -126,7 +126,18 @@ class SendInput(Schema):
     )
 
 
-class CampaignRecipient(Schema):
+class Tracking(Schema):
+    """M4: a recipient's opens and clicks, pulled with the report; null until pulled, and for a person
+    who did not consent to tracking (Campaign Monitor tracks nothing for them)."""
+
+    opens = fields.Integer(allow_none=True)
+    clicks = fields.Integer(allow_none=True)
+    links = fields.List(fields.String(), allow_none=True, metadata={"description": "The links clicked"})
+    last_opened_at = fields.String(allow_none=True)
+    last_clicked_at = fields.String(allow_none=True)
+
+
+class CampaignRecipient(Tracking):
     contact_id = fields.String(allow_none=True, metadata={"description": "null once the person was erased"})
     email = fields.String(allow_none=True)
     list_id = fields.String(allow_none=True)
@@ -139,7 +150,7 @@ class CampaignRecipients(Schema):
     items = fields.List(fields.Nested(CampaignRecipient), required=True)
 
 
-class ContactCampaign(Schema):
+class ContactCampaign(Tracking):
     campaign_id = fields.String(required=True)
     name = fields.String()
     subject = fields.String()

@@ -171,6 +171,18 @@ class MailingWebRoutes(GatewayCore):
             next_cursor=page.get("next_cursor"),
         )
 
+    @http("POST", "/mailing/<list_id>/webhook")
+    @web_page
+    def web_mailing_webhook(self, request, list_id):
+        """M5: the alert's button: switch the list's webhook on again at Campaign Monitor."""
+        principal = self.web_principal(request, MAIL_SEND)
+        require_csrf(request, principal)
+        try:
+            self.call("mailing", "reactivate_webhook", list_id)
+        except Conflict:
+            return see_other(f"/mailing/{list_id}?notice=no_webhook")
+        return see_other(f"/mailing/{list_id}?notice=webhook_on")
+
     @http("POST", "/mailing/<list_id>/sync")
     @web_page
     def web_mailing_sync(self, request, list_id):

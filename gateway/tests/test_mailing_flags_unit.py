@@ -187,3 +187,74 @@ def test_m4_m5_the_contact_page_renders_without_its_mailing_when_not_answered_or
     }
     assert contact_web.mailing_contact_lookup(nobody, None, None)["mailing_of_contact"]("c1")["flags"] == []
     assert nobody.calls == []
+
+
+def test_m5_the_invoicing_audience_shows_the_payers_and_left_out_contacts_flags():
+    """The invoice run's preview (who the run will invoice, who it leaves out): one look-up for both."""
+    asked = []
+    payer, left_out = CONTACT["id"], "11111111-2222-3333-4444-555555555555"
+
+    def mailing_flags_of(ids):
+        asked.append(list(ids))
+        return {payer: [BOUNCED], left_out: [UNSUBSCRIBED]}
+
+    preview = {
+        "count": 2,
+        "total": "40.00",
+        "payers": [
+            {"id": payer, "name": "Anna Aalto", "delivery": "email"},
+            {"id": "22222222-2222-3333-4444-555555555555", "name": "Bo Berg", "delivery": "email"},
+        ],
+        "deliveries": {},
+        "excluded": {"no_address": 1},
+        "excluded_contacts": [{"id": left_out, "name": "Cia Ek", "reason": "no_address"}],
+    }
+    page = render_html(
+        "billing/run_new.html",
+        "fi",
+        **page_context(),
+        mailing_flags_of=mailing_flags_of,
+        fee_types=[],
+        deliveries=("print", "email"),
+        groups=[],
+        saved_searches=[],
+        form={"kind": "group", "delivery": "email"},
+        errors=[],
+        preview=preview,
+    )
+    assert asked == [[payer, "22222222-2222-3333-4444-555555555555", left_out]]  # once for the page
+    payers = re.findall(r"<li [^>]*data-contact-id=\"([^\"]+)\">(.*?)</li>", page, re.S)
+    shown = {key: text_of(body) for key, body in payers}
+    assert shown[payer] == "Anna Aalto ⚠ Sähköposti palautui 3.12.2026"
+    assert shown["22222222-2222-3333-4444-555555555555"] == "Bo Berg"
+    assert shown[left_out].endswith("⚠ Peruutti tilauksen 1.12.2026")
+
+
+def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
+    tracked = {
+        "campaign_id": "k1",
+        "name": "Joulukirje",
+        "email": "anna@example.fi",
+        "sent_at": "2026-12-01T08:00:00+00:00",
+        "opens": 2,
+        "clicks": 1,
+        "links": ["https://example.fi/liity"],
+        "last_opened_at": "2026-12-02T09:30:00+00:00",
+        "last_clicked_at": "2026-12-02T09:31:00+00:00",
+    }
+    untracked = {**tracked, "campaign_id": "k2", "opens": None, "clicks": None, "links": None}
+    page = render_html(
+        "contact.html",
+        "fi",
+        **page_context(),
+        mailing_of_contact=lambda key: {"flags": [], "campaigns": [tracked, untracked]},
+        contact=CONTACT,
+        trail_failed=False,
+        older_url=None,
+        trail=[],
+    )
+    items = re.findall(r'<li data-campaign-id="(k\d)">(.*?)</li>', page, re.S)
+    shown = {key: text_of(body) for key, body in items}
+    assert "Avasi 2 kertaa, viimeksi 2.12.2026" in shown["k1"]
+    assert "klikkasi 1 kertaa: https://example.fi/liity" in shown["k1"]
+    assert "Avasi" not in shown["k2"] and "klikkasi" not in shown["k2"]

@@ -299,6 +299,12 @@ campaign_recipients = Table(
     Column("erased_at", DateTime(timezone=True)),
     Column("bounce", Text),
     Column("bounced_at", DateTime(timezone=True)),
+    # M4: opens and clicks pulled with the report (tracked only with the person's consent to tracking)
+    Column("opens", Integer),
+    Column("clicks", Integer),
+    Column("links", JSONB),  # the links clicked, each once
+    Column("last_opened_at", DateTime(timezone=True)),
+    Column("last_clicked_at", DateTime(timezone=True)),
     CheckConstraint("bounce IN ('hard', 'soft')", name="campaign_recipients_bounce"),
     Index("campaign_recipients_campaign", "campaign_id"),
     Index("campaign_recipients_contact", "contact_id"),

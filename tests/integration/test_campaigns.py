@@ -7,6 +7,7 @@ frozen, in the access report, its reads audited, emptied by erasure), its report
 bounces flagging by the M5 bounce policy; and a scheduled campaign unscheduled."""
 
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 
 import createsend
 import pytest
@@ -21,7 +22,7 @@ from services.mailing import campaign_monitor
 from services.mailing.service import MailingService
 from services.mailing.worker import MailingWorker
 from tests.events import wait_for
-from tests.integration.test_data_protection import seed_purposes
+from tests.integration.test_data_protection import seed_purposes, seed_tracking_purpose
 from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
     API_KEY,
     CLIENT_ID,
@@ -33,7 +34,8 @@ from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
 )
 
 MAILER = make_actor(
-    "kampanjoija", permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer")
+    "kampanjoija",
+    permissions=(*ALL_PERMISSIONS, "mail.send", "groups.manage", "gdpr.officer", "fields.manage"),
 )
 MJML = """<mjml>
   <mj-body>
@@ -53,6 +55,7 @@ def campaigns(run_services, engines, emulator, config):  # noqa: F811 (the fixtu
     from gateway.service import GatewayService
 
     seed_purposes(engines)
+    seed_tracking_purpose(engines)
     settings = {
         "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
         "CAMPAIGN_MONITOR_API_KEY": API_KEY,
@@ -171,6 +174,11 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         )
         assert held_at_cm.subject == "Hyvää joulua, [firstname,fallback=]"
 
+        # M4: Anna consents to tracking (the built-in purpose email_tracking): Campaign Monitor is told so
+        contacts.record_consent(
+            anna["id"], {"purpose": "email_tracking", "given": True, "text_version": "v1"}
+        )
+
         # send: Bertta withdraws her consent just before; the audience is synced again at send time
         contacts.record_consent(bertta["id"], {"purpose": "newsletter", "given": False})
         control(emulator, "/faults", {"status": 503, "count": 1, "path": "/send.json"})  # the worker retries
@@ -219,6 +227,19 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
         assert (report["recipients"], report["opened_unique"], report["opened_total"]) == (1, 1, 2)
         assert report["links"] == [{"url": "https://example.fi/liity", "clicks": 1, "unique": 1}]
         assert report["bounced_hard"] == report["spam"] == 0
+        cm_list = mailing.get_list(mailing_list["id"])["cm_list_id"]
+        assert emulator.account.lists[cm_list].subscribers["anna@example.fi"].consent_to_track == "Yes"
+
+        # M4 per person: her opens and clicks on the ledger, her timeline (the contact page's card) and
+        # her access report; each of those reads audited as the ledger's are
+        tracked = mailing.contact_campaigns(anna["id"])["items"][0]
+        assert (tracked["opens"], tracked["clicks"], tracked["links"]) == (2, 1, ["https://example.fi/liity"])
+        assert tracked["last_opened_at"] and tracked["last_clicked_at"]
+        row = mailing.campaign_recipients(campaign["id"])["items"][0]
+        assert (row["opens"], row["clicks"], row["links"]) == (2, 1, ["https://example.fi/liity"])
+        assert mailing.personal_data(anna["id"])["sections"]["mailing_campaigns"][0]["opens"] == 2
+        mailing.refresh_campaign_report(campaign["id"])  # pulled again: the same totals, not added up
+        assert mailing.contact_campaigns(anna["id"])["items"][0]["opens"] == 2
 
         # M5 bounce policy: a soft bounce is noted on the ledger but flags no one until the contact has
         # soft bounced in MAILING_SOFT_BOUNCE_LIMIT (3) campaigns; a hard bounce flags at once, audited
@@ -249,6 +270,15 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
             ).all()
         assert len(rows) == 1 and rows[0].contact_id is None and rows[0].email is None and rows[0].erased_at
         assert mailing.get_campaign(campaign["id"])["recipients"] == 1
+        with engines["mailing"].connect() as conn:  # her opens and clicks gone with her
+            tracking = conn.execute(
+                text(
+                    "SELECT opens, clicks, links, last_opened_at, last_clicked_at FROM campaign_recipients"
+                    " WHERE campaign_id = :id"
+                ),
+                {"id": campaign["id"]},
+            ).one()
+        assert tuple(tracking) == (None, None, None, None, None)
 
 
 def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and_sent_at_its_time(
@@ -324,3 +354,80 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
         # M4 on the workers' schedule: the report of a sent campaign is pulled without asking
         reported = wait_for(lambda: (c := mailing.get_campaign(campaign["id"]))["report"] and c, 15)
         assert reported and reported["report"]["recipients"] == 1
+
+
+def test_m1_a_campaign_sent_through_piiri_arrives_in_the_smtp_catcher_personalised(
+    campaigns,
+    rpc,
+    emulator,  # noqa: F811
+    smtp,
+):
+    """The emulator delivers what Campaign Monitor would: each consent-gated recipient's own mail (their
+    first name and a list custom field merged by Campaign Monitor's tags), to the SMTP catcher that `make
+    run` starts. M2: a custom field that a list of the campaign lacks is a named error."""
+    emulator.deliver_to(smtp.host, smtp.smtp_port)
+    try:
+        with rpc(MAILER, timeout=30) as cluster:
+            contacts, mailing = cluster.contacts, cluster.mailing
+            contacts.create_custom_field(
+                {"key": "jasennumero", "label_fi": "Jäsennumero", "field_type": "text"}
+            )
+            group = contacts.create_group("Postitus")
+            eino = person(contacts, "Eino", "eino@example.fi", custom={"jasennumero": "J-101"})
+            fanni = person(contacts, "Fanni", "fanni@example.fi")
+            gerda = person(contacts, "Gerda", "gerda@example.fi", consent=False)
+            contacts.add_members(group["id"], [eino["id"], fanni["id"], gerda["id"]])
+            source = {"purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+            mailing_list = mailing.create_list(
+                {"name": "Postitus", **source, "fields": ["custom.jasennumero"]}
+            )
+            bare_list = mailing.create_list({"name": "Ilman kenttiä", **source})
+            template = mailing.create_template(
+                {
+                    "name": "Tervehdys",
+                    "subject": "Tervehdys, {{ first_name }}",
+                    "mjml": MJML,
+                    "text": "Hei {{ first_name }} ({{ email }})\nJäsennumerosi {{ custom.jasennumero }}",
+                }
+            )
+            details = {
+                "template_id": template["id"],
+                "from_name": "Piiri ry",
+                "from_email": "info@example.fi",
+            }
+            # M2: a list custom field the template merges must be on every list of the campaign: named
+            with pytest.raises(ValidationFailed) as lacking:
+                mailing.create_campaign({**details, "name": "X", "list_ids": [bare_list["id"]]})
+            assert lacking.value.details["text"] == [
+                {
+                    "code": "mailing.template_field_not_on_list",
+                    "params": {
+                        "part": "text",
+                        "line": "2",
+                        "field": "custom.jasennumero",
+                        "list": "Ilman kenttiä",
+                    },
+                }
+            ]
+            campaign = mailing.create_campaign(
+                {**details, "name": "Tervehdys", "list_ids": [mailing_list["id"]]}
+            )
+            preview = mailing.preview_campaign(campaign["id"], eino["id"])
+            assert preview["text"].endswith("Jäsennumerosi J-101")
+            mailing.send_campaign(campaign["id"])
+            assert wait_status(cluster, campaign["id"], "sent")["recipients"] == 2
+            assert wait_for(lambda: len(smtp.mailbox.listed()) == 2, 20), smtp.mailbox.listed()
+            mails = {item["recipients"][0]: item for item in smtp.mailbox.listed()}
+            assert sorted(mails) == ["eino@example.fi", "fanni@example.fi"]  # not Gerda: no consent
+            assert mails["eino@example.fi"]["subject"] == "Tervehdys, Eino"
+            assert mails["eino@example.fi"]["from"] == "Piiri ry <info@example.fi>"
+            assert mails["fanni@example.fi"]["text"].strip().splitlines() == [
+                "Hei Fanni (fanni@example.fi)",
+                "Jäsennumerosi",  # no value: the tag's empty fallback
+            ]
+            assert mails["eino@example.fi"]["text"].strip().endswith("Jäsennumerosi J-101")  # from the list
+            raw = smtp.mailbox.find(mails["fanni@example.fi"]["id"])["raw"]
+            html_part = message_from_bytes(raw, policy=policy.default).get_body(("html",)).get_content()
+            assert "Hei Fanni!" in html_part  # the HTML part (MJML compiled by Piiri), merged
+    finally:
+        emulator.deliver_to(None)

@@ -276,6 +276,9 @@ def test_run_everything_serves_http(databases):
         assert mails, said
         with urllib.request.urlopen(mails.group(1) + "/api/messages", timeout=10) as response:
             assert json.loads(response.read()) == []
+        # M1: the Campaign Monitor emulator delivers its campaign mails to that same catcher
+        smtp_address = re.search(r"SMTP emulator at (127\.0\.0\.1:\d+),", said).group(1)
+        assert f"its campaign mails to {smtp_address}" in said, said
     finally:
         assert stop(process) == 0
 

@@ -18,6 +18,7 @@ from services.contacts.service import ContactsService
 NOW = datetime.now(UTC)
 OFFICER = (*ALL_PERMISSIONS, "groups.manage", "gdpr.officer")
 MIGRATION = Path(__file__).parents[2] / "services/contacts/migrations/versions/0013_data_protection.py"
+TRACKING_MIGRATION = MIGRATION.with_name("0028_email_tracking_purpose.py")
 
 
 def seed_purposes(engines):
@@ -34,6 +35,22 @@ def seed_purposes(engines):
                 ),
                 {"code": code, "fi": label_fi, "en": label_en, "basis": basis},
             )
+
+
+def seed_tracking_purpose(engines):
+    """The built-in purpose of migration 0028: consent to open and click tracking (M4)."""
+    spec = importlib.util.spec_from_file_location("tracking_migration", TRACKING_MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    code, label_fi, label_en, basis = module.PURPOSE
+    with engines["contacts"].begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO processing_purposes (code, label_fi, label_en, legal_basis, builtin)"
+                " VALUES (:code, :fi, :en, :basis, true) ON CONFLICT DO NOTHING"
+            ),
+            {"code": code, "fi": label_fi, "en": label_en, "basis": basis},
+        )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import requests
 from sqlalchemy import text
 
 from conftest import ALL_PERMISSIONS, make_actor
-from piiri.errors import BadRequest, Conflict, PermissionDenied, ValidationFailed
+from piiri.errors import BadRequest, Conflict, NotFound, PermissionDenied, ValidationFailed
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.mailing import campaign_monitor
@@ -407,3 +407,70 @@ def test_m1_a_member_whose_address_changed_leaves_campaign_monitor_under_the_old
         ("vanha0@example.fi", "active"),
         ("vanha2@example.fi", "active"),
     ]
+
+
+@pytest.fixture
+def mailing_with_webhook(run_services, engines, emulator):
+    """Mailing whose lists get a webhook, at an address where nothing answers (port 9 of this machine)."""
+    seed_purposes(engines)
+    settings = {
+        "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
+        "CAMPAIGN_MONITOR_API_KEY": API_KEY,
+        "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
+        "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
+        "MAILING_CM_RETRIES": 1,
+        "MAILING_CM_BACKOFF": 0.05,
+        "MAILING_WEBHOOK_BASE_URL": "http://127.0.0.1:9",
+        "GDPR_SERVICES": "contacts,audit,mailing",
+    }
+    run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
+    return campaign_monitor.configure(settings)
+
+
+def test_m5_a_webhook_campaign_monitor_switched_off_is_an_alert_that_staff_switch_on_again(
+    mailing_with_webhook, rpc, emulator
+):
+    """Campaign Monitor switches off a webhook whose deliveries keep failing; the next sync sees it (the
+    list's alert), and reactivate_webhook switches it on there again and clears the alert; a webhook
+    deleted there is made anew."""
+    with rpc(MAILER, timeout=30) as cluster:
+        contacts, mailing = cluster.contacts, cluster.mailing
+        group = contacts.create_group("Webhook")
+        contacts.add_members(group["id"], [person(contacts, "Wilma", "wilma@example.fi")["id"]])
+        created = mailing.create_list(
+            {"name": "Webhook", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+        )
+        with pytest.raises(Conflict) as none_yet:
+            mailing.reactivate_webhook(created["id"])
+        assert none_yet.value.message == "mailing.webhook_none"
+        mailing.start_sync(created["id"])
+        assert wait_run(cluster, created["id"])["status"] == "done"
+        synced = mailing.get_list(created["id"])
+        hooks = emulator.account.lists[synced["cm_list_id"]].webhooks
+        [hook_id] = hooks
+        assert synced["webhook_active"] and hooks[hook_id]["Status"] == "Active"
+
+        # her unsubscribe's Deactivate event cannot be delivered: after 5 rounds the webhook is off
+        control(emulator, f"/lists/{synced['cm_list_id']}/deactivate", {"email": "wilma@example.fi"})
+        assert wait_for(lambda: hooks[hook_id]["Status"] == "Unactive", 15)
+        mailing.start_sync(created["id"])
+        wait_run(cluster, created["id"], count=2)
+        alerted = mailing.get_list(created["id"])
+        assert alerted["webhook_deactivated_at"] and not alerted["webhook_active"]
+
+        # staff switch it on again: on at Campaign Monitor, no alert
+        back = mailing.reactivate_webhook(created["id"])
+        assert back["webhook_active"] and back["webhook_deactivated_at"] is None
+        assert hooks[hook_id]["Status"] == "Active"
+        mailing.start_sync(created["id"])
+        wait_run(cluster, created["id"], count=3)
+        assert mailing.get_list(created["id"])["webhook_deactivated_at"] is None  # a sync keeps it so
+
+        # deleted at Campaign Monitor: made anew, with the list's secret URL
+        createsend.List(mailing_with_webhook.auth, synced["cm_list_id"]).delete_webhook(hook_id)
+        remade = mailing.reactivate_webhook(created["id"])
+        [new_id] = hooks
+        assert remade["webhook_active"] and new_id != hook_id and hooks[new_id]["Status"] == "Active"
+        assert hooks[new_id]["Url"].startswith(f"http://127.0.0.1:9/api/v1/mailing/webhooks/{created['id']}/")
+        with pytest.raises(NotFound):
+            mailing.reactivate_webhook("00000000-0000-0000-0000-000000000000")

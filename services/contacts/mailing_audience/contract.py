@@ -31,6 +31,8 @@ MAIL_FIELDS: Final = (
     "language",
 )
 CUSTOM_PREFIX: Final = "custom."
+# M4: the built-in processing purpose whose consent allows tracking a contact's opens and clicks.
+TRACKING_PURPOSE: Final = "email_tracking"
 MAX_PAGE: Final = 1000
 MAX_ONLY_IDS: Final = 1000
 
@@ -45,6 +47,11 @@ class AudienceMember(codes.CodedSchema):
     excluded = fields.String(allow_none=True, metadata={"enum": list(REASONS)})
     email = fields.String(allow_none=True)
     custom = fields.Dict(keys=fields.String())
+    consent_to_track = fields.Boolean(
+        metadata={
+            "description": "M4: a given consent for TRACKING_PURPOSE (opens and clicks may be tracked)."
+        }
+    )
 
 
 class AudiencePage(codes.CodedSchema):

@@ -87,8 +87,12 @@ class MailingAudienceRpc(ContactsCore):
         reasons = storage.reasons_by_id(session, ids, found["code"], found["legal_basis"])
         mailable = [item["id"] for item in items if reasons.get(item["id"]) is None]
         values = rows_storage.custom_values_of(session, mailable, [definitions[key]["id"] for key in wanted])
+        tracked = storage.tracking_consented(session, mailable)
         session.rollback()
-        rows = [_row(item, reasons.get(item["id"]), standard, wanted, definitions, values) for item in items]
+        rows = [
+            _row(item, reasons.get(item["id"]), standard, wanted, definitions, values, tracked)
+            for item in items
+        ]
         if rows:
             self.audit.read(
                 actor,
@@ -126,11 +130,12 @@ def _uuid(value):
         raise ValidationFailed("mailing.fields_invalid", {"only_ids": ["mailing.ids_invalid"]}) from None
 
 
-def _row(item, reason, standard, wanted, definitions, values):
+def _row(item, reason, standard, wanted, definitions, values, tracked):
     row = {"id": str(item["id"]), "display_name": item["display_name"], "excluded": reason}
     if reason is not None:
         return row
     row["email"] = item["email"].strip()
+    row["consent_to_track"] = item["id"] in tracked
     for name in standard:
         row[name] = json_safe(item.get(name))
     mine = values.get(item["id"], {})

@@ -10,9 +10,12 @@ from services.contacts.mailing_audience.contract import (
     REASON_INVALID_EMAIL,
     REASON_NO_CONSENT,
     REASON_NO_EMAIL,
+    TRACKING_PURPOSE,
 )
 from services.contacts.mailing_audience.rules import MAILABLE
 from services.contacts.models import consent_current, contacts, legal_bases, processing_purposes
+
+TRACKING_BASIS = "consent"  # the default basis of TRACKING_PURPOSE (migration 0028)
 
 
 def purpose(session, code):
@@ -99,6 +102,17 @@ def reasons_of(session, condition, purpose_code, default_basis):
     )
     query = select(why, func.count()).select_from(joined).where(condition).group_by(why)
     return {row[0]: row[1] for row in session.execute(query)}
+
+
+def tracking_consented(session, ids):
+    """The ids among ``ids`` whose opens and clicks may be tracked (M4): processing for TRACKING_PURPOSE is
+    lawful today for them (under its default basis, consent: a given consent)."""
+    if not ids:
+        return set()
+    query = select(contacts.c.id).where(
+        contacts.c.id == any_uuid(ids), lawful(TRACKING_PURPOSE, TRACKING_BASIS)
+    )
+    return set(session.execute(query).scalars())
 
 
 def reasons_by_id(session, ids, purpose_code, default_basis):

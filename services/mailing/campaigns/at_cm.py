@@ -63,6 +63,10 @@ def ensure_created(db, account, config, campaign_id):
                 errors.CAMPAIGN_STATE,
                 {"list_ids": [{"code": errors.CAMPAIGN_STATE, "params": {"state": "not_synced"}}]},
             )
+        # M2: a list custom field the template merges must still be on every list (fields can change)
+        template_rules.unknown_list_fields(
+            campaign["template"], [(row["name"], list(row["fields"] or [])) for row in lists.values()]
+        )
         html_url, text_url = content_urls(config, campaign)
         subject = template_rules.for_campaign_monitor(campaign["template"]).subject
         try:
@@ -119,15 +123,18 @@ def report_and_bounces(account, campaign):
     """M4: the campaign's figures at Campaign Monitor: recipients, opens (unique, total), clicks (total,
     unique per link), unsubscribes, bounces (hard, soft), spam complaints. Opens and clicks are tracked
     by Campaign Monitor only for subscribers whose ConsentToTrack is yes. And (M5, the bounce policy of
-    flags/bounces.py) each recipient's bounce: [(e-mail, "hard" | "soft", when)], kept out of the figures
-    (they are stored on the campaign; the bounces name people)."""
+    flags/bounces.py) each recipient's bounce: [(e-mail, "hard" | "soft", when)], and (M4) each
+    recipient's opens and clicks ({e-mail: tracking}, ``person_activity``), kept out of the figures
+    (they are stored on the campaign; the bounces and the activity name people)."""
     cm = account.campaigns(campaign["cm_campaign_id"])
     summary = account.call(cm.summary)
     clicks = Counter()
     clickers = {}
-    for row in _pages(account, cm.clicks):
+    click_rows = list(_pages(account, cm.clicks))
+    for row in click_rows:
         clicks[row.URL] += 1
         clickers.setdefault(row.URL, set()).add(str(row.EmailAddress).lower())
+    activity = person_activity(list(_pages(account, cm.opens)), click_rows)
     bounced = [
         (
             str(row.EmailAddress),
@@ -152,4 +159,28 @@ def report_and_bounces(account, campaign):
         "spam": summary.SpamComplaints,
         "web_version_url": getattr(summary, "WebVersionURL", None),
     }
-    return figures, bounced
+    return figures, bounced, activity
+
+
+def person_activity(opens, clicks):
+    """{lower-case e-mail: {opens, clicks, links (each once, in the order first clicked), last_opened_at,
+    last_clicked_at}} of Campaign Monitor's open and click rows (EmailAddress, Date, and URL for a click)."""
+    found = {}
+
+    def of(row):
+        return found.setdefault(
+            str(row.EmailAddress).strip().lower(),
+            {"opens": 0, "clicks": 0, "links": [], "last_opened_at": None, "last_clicked_at": None},
+        )
+
+    for row in opens:
+        noted, when = of(row), flag_rules.event_time(getattr(row, "Date", None))
+        noted["opens"] += 1
+        noted["last_opened_at"] = max(filter(None, (noted["last_opened_at"], when)), default=None)
+    for row in clicks:
+        noted, when = of(row), flag_rules.event_time(getattr(row, "Date", None))
+        noted["clicks"] += 1
+        noted["last_clicked_at"] = max(filter(None, (noted["last_clicked_at"], when)), default=None)
+        if row.URL not in noted["links"]:
+            noted["links"].append(row.URL)
+    return found

@@ -2,7 +2,8 @@
 lists, its preview for a chosen contact, a test send (at most 15 addresses, Campaign Monitor's
 send_preview), sending now or at a time, unscheduling, who it was sent to (the ledger: audited reads), a
 contact's campaigns (``contact_mailing``: with the contact's flags, the contact page's one call), and its
-report pulled from Campaign Monitor on demand (M4).
+report pulled from Campaign Monitor on demand (M4), with each recipient's opens and clicks on the ledger
+(tracked only for contacts who consented to tracking).
 
 Sending (``send_campaign``) only queues: each list's audience is re-evaluated and synced (a full sync run,
 or the one already queued or running), then a mailing worker freezes the recipient ledger and asks
@@ -35,6 +36,7 @@ from services.mailing.sync.queue import queue_run
 CAMPAIGN = Campaign()
 ON_ITS_WAY = ("syncing", "dispatching", "scheduled", "sent")
 RECIPIENTS_PAGE_MAX = 500
+TRACKING = ("opens", "clicks", "links", "last_opened_at", "last_clicked_at")  # M4, per recipient
 
 
 def contact_key(contact_id):
@@ -51,6 +53,11 @@ def read_timeline(session, audit, actor, key):
     if rows:
         audit.read(actor, "mailing.campaign_recipients_read", "contact", [key], fields=["mailing_campaigns"])
     return [plain(row) for row in rows]
+
+
+def list_fields(lists):
+    """[(list name, its fields)] of a campaign's lists (storage.lists_of), for the custom merge fields."""
+    return [(row["name"], list(row["fields"] or [])) for row in lists.values()]
 
 
 def campaign_view(row):
@@ -88,6 +95,7 @@ class CampaignsRpc(MailingCore):
                 )
             parts = {part: template[part] for part in template_rules.PARTS}
             template_rules.for_campaign_monitor(parts)
+            template_rules.unknown_list_fields(parts, list_fields(lists))  # M2: custom.<key> of every list
             if storage.name_taken(session, values["name"]):
                 raise Conflict(errors.CAMPAIGN_NAME_TAKEN, {"name": [errors.CAMPAIGN_NAME_TAKEN]})
             row = storage.insert_campaign(
@@ -244,7 +252,7 @@ class CampaignsRpc(MailingCore):
                 fields=["mailing_campaigns"],
                 details={"campaign_id": str(row["id"])},
             )
-        keep = ("contact_id", "email", "list_id", "recorded_at", "erased_at")
+        keep = ("contact_id", "email", "list_id", "recorded_at", "erased_at", *TRACKING)
         return {
             "total": row["recipients"],
             "items": [plain({key: item[key] for key in keep}) for item in items],
@@ -277,10 +285,11 @@ class CampaignsRpc(MailingCore):
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
         with at_cm.answered_plainly():
-            figures, bounced = at_cm.report_and_bounces(account, row)
+            figures, bounced, activity = at_cm.report_and_bounces(account, row)
         limit = flag_rules.soft_bounce_limit(self.config)
         with self.db.transaction() as session:
             row = storage.update_campaign(session, row["id"], {"report": figures, "report_at": func.now()})
+            storage.note_tracking(session, row["id"], activity)  # M4, per recipient
             bounces.apply_bounces(session, self.audit, self.outbox, row["id"], bounced, limit)  # M5
         self.outbox.flush()
         return campaign_view(row)

@@ -74,9 +74,9 @@ class Dispatcher:
         for campaign_id in due:
             with self.db.transaction() as session:
                 campaign = storage.get_campaign(session, campaign_id)
-            bounced = []
+            bounced, activity = [], {}
             try:
-                figures, bounced = at_cm.report_and_bounces(account, campaign)
+                figures, bounced, activity = at_cm.report_and_bounces(account, campaign)
                 values = {"report": figures, "report_at": func.now()}
             except CampaignMonitorDown as exc:
                 log.warning("mailing: the reports wait for Campaign Monitor: %s", exc.details)
@@ -86,6 +86,7 @@ class Dispatcher:
                 values = {"report_at": func.now()}
             with self.db.transaction() as session:
                 storage.update_campaign(session, campaign_id, values)
+                storage.note_tracking(session, campaign_id, activity)  # M4, per recipient
                 bounces.apply_bounces(session, self.audit, self.outbox, campaign_id, bounced, self.soft_limit)
             self.outbox.flush()
 

@@ -1,8 +1,9 @@
 """SQL of campaigns and their recipient ledger (M1, M4)."""
 
+import json
 import uuid
 
-from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy import and_, func, insert, literal, or_, select, text, update
 from sqlalchemy.dialects.postgresql import UUID
 
 from services.mailing.models import campaign_recipients, campaigns, list_members, mailing_lists
@@ -138,9 +139,19 @@ def recipients_of(session, campaign_id, limit, offset=0):
     return [dict(row._mapping) for row in session.execute(query)]
 
 
+TRACKED = (
+    campaign_recipients.c.opens,
+    campaign_recipients.c.clicks,
+    campaign_recipients.c.links,
+    campaign_recipients.c.last_opened_at,
+    campaign_recipients.c.last_clicked_at,
+)
+
+
 def campaigns_of_contact(session, contact_id):
     """The campaigns sent to the contact (the ledger), newest first: {campaign_id, name, subject, email,
-    list_id, sent_at} (their mailing timeline, and their part of the access report)."""
+    list_id, sent_at, opens, clicks, links, last_opened_at, last_clicked_at} (their mailing timeline, and
+    their part of the access report)."""
     query = (
         select(
             campaign_recipients.c.campaign_id,
@@ -149,6 +160,7 @@ def campaigns_of_contact(session, contact_id):
             campaign_recipients.c.email,
             campaign_recipients.c.list_id,
             campaign_recipients.c.recorded_at.label("sent_at"),
+            *TRACKED,
         )
         .join(campaigns, campaigns.c.id == campaign_recipients.c.campaign_id)
         .where(campaign_recipients.c.contact_id == contact_id)
@@ -162,5 +174,41 @@ def erase_recipient(session, contact_id):
     return session.execute(
         update(campaign_recipients)
         .where(campaign_recipients.c.contact_id == contact_id)
-        .values(contact_id=None, email=None, list_id=None, erased_at=func.now())
+        .values(
+            contact_id=None,
+            email=None,
+            list_id=None,
+            erased_at=func.now(),
+            **{column.name: None for column in TRACKED},
+        )
+    ).rowcount
+
+
+def note_tracking(session, campaign_id, activity):
+    """M4: each recipient's opens and clicks as Campaign Monitor reports them now (``activity``: {e-mail:
+    {opens, clicks, links, last_opened_at, last_clicked_at}}), on the campaign's ledger in one UPDATE (the
+    totals, so a report pulled again writes the same); erased rows are left empty. The rows noted."""
+    if not activity:
+        return 0
+    emails = list(activity)
+    statement = text(
+        "UPDATE campaign_recipients AS ledger SET opens = noted.opens, clicks = noted.clicks,"
+        " links = CAST(noted.links AS jsonb), last_opened_at = noted.opened, last_clicked_at = noted.clicked"
+        " FROM unnest(CAST(:emails AS text[]), CAST(:opens AS int[]), CAST(:clicks AS int[]),"
+        " CAST(:links AS text[]), CAST(:opened AS timestamptz[]), CAST(:clicked AS timestamptz[]))"
+        " AS noted (email, opens, clicks, links, opened, clicked)"
+        " WHERE ledger.campaign_id = :campaign_id AND lower(ledger.email) = noted.email"
+        " AND ledger.contact_id IS NOT NULL"
+    )
+    return session.execute(
+        statement,
+        {
+            "campaign_id": campaign_id,
+            "emails": emails,
+            "opens": [activity[key]["opens"] for key in emails],
+            "clicks": [activity[key]["clicks"] for key in emails],
+            "links": [json.dumps(activity[key]["links"]) for key in emails],
+            "opened": [activity[key]["last_opened_at"] for key in emails],
+            "clicked": [activity[key]["last_clicked_at"] for key in emails],
+        },
     ).rowcount

@@ -1,6 +1,7 @@
 """The emulator's WSGI application: Campaign Monitor API v3.3's paths under ``/api/v3.3`` answered from an
 ``Account`` (state.py), and a small control API under ``/_emulator`` that the tests and ``make run`` use to
-play the world outside (a recipient unsubscribes, an address bounces, the service fails or is slow).
+play the world outside (a recipient unsubscribes, an address bounces, the service fails or is slow) and
+to see how a campaign's mails were delivered (``GET /_emulator/campaigns/<id>/delivery``, delivery.py).
 
 Authentication as the real API: HTTP Basic with the API key as the user name (``createsend`` sends
 ``<key>:x``); none is 401 code 50, a wrong key 401 code 100. Answers are JSON; an error is Campaign
@@ -75,6 +76,7 @@ ROUTES = Map(
         Rule("/_emulator/faults", endpoint="control_faults", methods=["POST", "DELETE"]),
         Rule("/_emulator/requests", endpoint="control_requests", methods=["GET", "DELETE"]),
         Rule("/_emulator/lists/<list_id>/deactivate", endpoint="control_deactivate", methods=["POST"]),
+        Rule("/_emulator/campaigns/<campaign_id>/delivery", endpoint="control_delivery", methods=["GET"]),
         Rule("/_emulator/campaigns/<campaign_id>/<kind>", endpoint="control_activity", methods=["POST"]),
         Rule("/_emulator/webhooks/deliver", endpoint="control_deliver", methods=["POST"]),
     ]
@@ -293,8 +295,15 @@ class EmulatorApp:
         if kind not in ACTIVITIES[1:]:
             raise ApiError(400, 1, f"kind must be one of {', '.join(ACTIVITIES[1:])}")
         body = body_of(request)
-        self.account.record_activity(campaign_id, kind, body.get("email"), body.get("extra"))
-        return json_response({"recorded": kind})
+        recorded = self.account.record_activity(campaign_id, kind, body.get("email"), body.get("extra"))
+        return json_response({"recorded": kind if recorded else None})
+
+    def control_delivery(self, request, campaign_id):
+        """How a campaign's mails went: {sent, bounced, failed, error}; none queued: zeros."""
+        with self.account.lock:
+            self.account.get_campaign(campaign_id)
+            noted = self.account.deliveries.get(campaign_id)
+            return json_response(dict(noted or {"sent": 0, "bounced": 0, "failed": 0, "error": None}))
 
     def control_deliver(self, request):
         delivered = self.deliver_webhooks() if self.deliver_webhooks else 0

@@ -4,7 +4,8 @@
 a self-signed certificate for the DNS name ``localhost`` (``make_certificate``) and Piiri is given that
 file as ``CAMPAIGN_MONITOR_CA_FILE`` (services/mailing/campaign_monitor.py). ``start`` returns a running
 ``EmulatorServer`` whose ``base_uri`` is what ``CAMPAIGN_MONITOR_BASE_URI`` must be; a timer thread
-delivers webhook events and sends scheduled campaigns every ``tick`` seconds.
+delivers webhook events and sends scheduled campaigns every ``tick`` seconds. With ``smtp`` (host, port)
+the campaign mails are delivered to that SMTP server (delivery.py); ``deliver_to`` changes it later.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from cryptography.x509.oid import NameOID
 from werkzeug.serving import make_server
 
 from services.mailing.emulator.api import PREFIX, EmulatorApp
+from services.mailing.emulator.delivery import Mailer
 from services.mailing.emulator.state import Account
 from services.mailing.emulator.webhooks import WebhookDeliverer
 
@@ -59,6 +61,17 @@ def make_certificate(directory):
     return str(cert_path), str(key_path)
 
 
+def smtp_target(text):
+    """``HOST:PORT`` -> (host, port); empty -> None; ValueError naming the bad value."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"the SMTP target must be HOST:PORT, not {text!r}")
+    return host, int(port)
+
+
 class EmulatorServer:
     def __init__(self, account, server, deliverer, cert_path, tick):
         self.account = account
@@ -89,14 +102,26 @@ class EmulatorServer:
             self.deliverer.deliver()
             self.account.release_scheduled()
 
+    def deliver_to(self, host=None, port=None):
+        """Deliver campaign mails to the SMTP server at ``host``:``port`` from now on; no host: none."""
+        with self.account.lock:
+            previous, self.account.mailer = (
+                self.account.mailer,
+                Mailer(self.account, host, port) if host else None,
+            )
+        if previous is not None:
+            previous.stop()
+
     def stop(self):
         self.stopped.set()
+        self.deliver_to(None)
         self.server.shutdown()
         self.server.server_close()
 
 
-def start(api_key, client_id, cert_dir, host="127.0.0.1", port=0, tick=0.5, deactivate_after=5):
-    """Start an emulator for one account; ``port`` 0 picks a free one."""
+def start(api_key, client_id, cert_dir, host="127.0.0.1", port=0, tick=0.5, deactivate_after=5, smtp=None):
+    """Start an emulator for one account; ``port`` 0 picks a free one; ``smtp`` (host, port) is where the
+    campaign mails go (None: they are not delivered, only their recipients recorded)."""
     cert_path, key_path = make_certificate(cert_dir)
     account = Account(api_key, client_id)
     deliverer = WebhookDeliverer(account, deactivate_after=deactivate_after)
@@ -105,4 +130,6 @@ def start(api_key, client_id, cert_dir, host="127.0.0.1", port=0, tick=0.5, deac
     running = EmulatorServer(account, server, deliverer, cert_path, tick)
     for thread in running.threads:
         thread.start()
+    if smtp:
+        running.deliver_to(*smtp)
     return running

@@ -1,5 +1,6 @@
 """What the Campaign Monitor emulator holds, in memory: one account's client, its lists with custom fields,
-subscribers and webhooks, its campaigns and their recipients, and the fault switches of the tests.
+subscribers and webhooks, its campaigns and their recipients, and the fault switches of the tests. A
+campaign sent hands its recipients' snapshots to the mailer (delivery.py) when one is configured.
 
 Every method takes the account's lock and returns plain JSON-able values in Campaign Monitor's own shapes
 (the real bodies are in ../shared/data/createsend/); an error is ``ApiError(status, code, message)`` with
@@ -24,6 +25,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from services.mailing.emulator.delivery import Recipient, Send
+
 MAX_IMPORT = 1000
 MAX_PREVIEW = 15
 MAX_VALUE_LENGTH = 250
@@ -33,6 +36,16 @@ STATES = ("Active", "Unsubscribed", "Bounced", "Deleted", "Unconfirmed")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTENT_MAX = 2 * 1024 * 1024
 CONTENT_UNAVAILABLE = 309
+# Where an open or a click came from, in the real rows' keys (the emulator's reader is in Helsinki).
+READER_PLACE = {
+    "IPAddress": "127.0.0.1",
+    "Latitude": 60.1699,
+    "Longitude": 24.9384,
+    "City": "Helsinki",
+    "Region": "Uusimaa",
+    "CountryCode": "FI",
+    "CountryName": "Finland",
+}
 
 
 def fetch_content(url, timeout=10.0):
@@ -171,6 +184,8 @@ class Account:
         self.faults = []
         self.requests = []  # (method, path) of every API request, for the tests
         self.webhook_events = []  # (list_id, event) waiting for delivery
+        self.mailer = None  # delivery.Mailer when campaign mails go to an SMTP server
+        self.deliveries = {}  # campaign id -> {sent, bounced, failed, error} of its mails
 
     # --- faults and the request log ----------------------------------------------------------------
 
@@ -676,14 +691,38 @@ class Account:
             return found
 
     def _deliver(self, found):
-        """The recipient snapshot: every active subscriber of the campaign's lists, each address once."""
-        seen = set()
+        """The recipient snapshot: every active subscriber of the campaign's lists, each address once; with
+        a mailer, each recipient's mail is queued for delivery (delivery.py) with their values of now."""
+        seen, snapshots = set(), []
         for list_id in found.list_ids:
             for subscriber in self.lists[list_id].subscribers.values():
                 if subscriber.state == "Active" and subscriber.email.lower() not in seen:
                     seen.add(subscriber.email.lower())
                     found.recipients.append((subscriber.email, list_id))
+                    if self.mailer is not None:
+                        snapshots.append(
+                            Recipient(
+                                subscriber.email,
+                                list_id,
+                                subscriber.name,
+                                {**dict.fromkeys(self.lists[list_id].fields, ""), **subscriber.custom},
+                            )
+                        )
         found.status = "Sent"
+        if self.mailer is not None:
+            self.deliveries[found.id] = {"sent": 0, "bounced": 0, "failed": 0, "error": None}
+            self.mailer.put(
+                Send(
+                    found.id,
+                    found.subject,
+                    found.from_name,
+                    found.from_email,
+                    found.reply_to,
+                    found.html,
+                    found.text,
+                    tuple(snapshots),
+                )
+            )
 
     def release_scheduled(self):
         """Send the scheduled campaigns whose time has come (called by the server's timer)."""
@@ -762,16 +801,31 @@ class Account:
 
     def record_activity(self, campaign_id, kind, email, extra=None):
         """An open, click, bounce, unsubscribe or spam complaint of one recipient (the emulator's control
-        API plays the recipients); an unsubscribe, hard bounce or complaint deactivates the subscriber."""
+        API plays the recipients); an unsubscribe, hard bounce or complaint deactivates the subscriber.
+        Opens and clicks are tracked only for a subscriber whose ConsentToTrack is Yes, as Campaign Monitor
+        tracks them: for anyone else nothing is recorded (False). Their rows carry the reader's place as
+        the real ones do (campaign_opens.json, campaign_clicks.json); ``extra`` overrides it."""
         with self.lock:
             found = self.get_campaign(campaign_id)
             sent_to = {address.lower(): list_id for address, list_id in found.recipients}
             list_id = sent_to.get(str(email).lower())
             if list_id is None:
                 raise ApiError(400, 203, "Subscriber not in list or has already been removed.")
+            if kind in ("opens", "clicks"):
+                subscriber = (
+                    self.lists[list_id].subscribers.get(str(email).lower()) if list_id in self.lists else None
+                )
+                if subscriber is None or subscriber.consent_to_track != "Yes":
+                    return False
+                if kind == "clicks" and not (extra or {}).get("URL"):
+                    raise ApiError(400, 1, "A click needs the URL clicked")
+                extra = {**READER_PLACE, **(extra or {})}
             row = {"EmailAddress": email, "ListID": list_id, "Date": now_text(), **(extra or {})}
+            if kind == "clicks":  # the real rows have the URL first
+                row = {"EmailAddress": email, "URL": row.pop("URL"), **row}
             getattr(found, kind).append(row)
             if kind == "unsubscribes" or kind == "spam":
                 self.deactivate(list_id, email, "Unsubscribed")
             elif kind == "bounces" and (extra or {}).get("BounceType") == "Hard":
                 self.deactivate(list_id, email, "Bounced")
+            return True

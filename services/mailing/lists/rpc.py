@@ -11,6 +11,8 @@ from sqlalchemy import func
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts.mailing_audience.contract import REASONS
+from services.mailing import campaign_monitor
+from services.mailing.campaigns.at_cm import answered_plainly
 from services.mailing.contract import MAIL_SEND, MAILING_REASONS, MailingList, SyncFailure, SyncRun, errors
 from services.mailing.core import MailingCore
 from services.mailing.flags import storage as flags_storage
@@ -20,6 +22,9 @@ from services.mailing.sync.queue import queue_run
 
 LIST, RUN, FAILURE = MailingList(), SyncRun(), SyncFailure()
 MAX_AUDIENCE_PAGE = 200
+
+
+WEBHOOK_UNKNOWN = 603  # Campaign Monitor: Invalid WebhookID (deleted there)
 
 
 def list_view(row, last_run=None):
@@ -176,6 +181,36 @@ class ListsRpc(MailingCore):
             queue_run(self.outbox, session, run["id"])
         self.outbox.flush()
         return run_view(run)
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def reactivate_webhook(self, list_id):
+        """M5: switch the list's webhook on again at Campaign Monitor after it switched it off (errors for a
+        week), and clear the alert; a webhook deleted there is made anew (with MAILING_WEBHOOK_BASE_URL).
+        409 mailing.webhook_none before the list's first sync made one; Campaign Monitor down: 503."""
+        self.context.require(MAIL_SEND)
+        session = self.db.session
+        row = self._list(session, list_id)
+        session.rollback()
+        if not row["cm_list_id"] or not row["webhook_id"]:
+            raise Conflict(errors.WEBHOOK_NONE)
+        account = campaign_monitor.configure(self.config)
+        at_cm = account.lists(row["cm_list_id"])
+        values = {"webhook_deactivated_at": None}
+        with answered_plainly():
+            try:
+                account.call(at_cm.activate_webhook, row["webhook_id"])
+            except ValidationFailed as exc:
+                if (exc.details or {}).get("cm_code") != WEBHOOK_UNKNOWN:
+                    raise
+                base = self.config.get("MAILING_WEBHOOK_BASE_URL")
+                values["webhook_id"] = (
+                    account.call(at_cm.create_webhook, ["Deactivate"], rules.webhook_url(base, row), "json")
+                    if base
+                    else None  # made by the next sync, when the gateway's address is configured
+                )
+        with self.db.transaction() as session:
+            updated = storage.update_list(session, row["id"], values)
+        return list_view(updated)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def sync_runs(self, list_id, limit=20):

@@ -56,3 +56,9 @@ def checked_input(data, partial=False):
     if problems:
         raise ValidationFailed(errors.LIST_INVALID, problems)
     return values
+
+
+def webhook_url(base, mailing_list):
+    """The URL Campaign Monitor posts the list's Deactivate events to: the gateway's address ``base`` and
+    the list's id and secret (an unknown secret is answered 403)."""
+    return f"{base.rstrip('/')}/api/v1/mailing/webhooks/{mailing_list['id']}/{mailing_list['webhook_secret']}"

@@ -8,7 +8,7 @@ from services.mailing.mail_templates import rules
 def merge_values(contacts, contact_id):
     """The merge fields of a contact read in the caller's scope (contacts audits it), or the samples."""
     if contact_id is None:
-        return rules.MERGE_FIELDS
+        return rules.sample_context()
     return rules.contact_context(contacts.get_contact(str(contact_id)))
 
 

@@ -9,10 +9,17 @@ its line. Only output, conditions and a few filters (ALLOWED_FILTERS) are allowe
 includes and multiplication are refused with their line, so no template can run away with the CPU or
 memory of the service. The HTML part escapes the values it merges; subject and text are plain.
 
+A list's custom fields are merge fields too: ``{{ custom.<key> }}`` (the contact custom field ``key``),
+valid in a campaign only when every one of its lists carries ``custom.<key>`` among its fields
+(``unknown_list_fields``: ``template_field_not_on_list`` naming the field, its line and the list), since
+Campaign Monitor fills it from the list's own custom field ``[<key>]``. Any other use of ``custom`` is an
+unknown field.
+
 For Campaign Monitor a field becomes Campaign Monitor's own personalisation tag (CM_TAGS: ``[firstname,
-fallback=]``…), so each recipient gets their own values from the list Piiri synced; a preview renders the
-contact's values. A condition on a field (``{% if first_name %}``) is evaluated for a preview only: in the
-campaign sent the tag is always there (Campaign Monitor has no conditions).
+fallback=]``…, ``[<key>,fallback=]`` for a custom field), so each recipient gets their own values from the
+list Piiri synced; a preview renders the contact's values. A condition on a field (``{% if first_name %}``)
+is evaluated for a preview only: in the campaign sent the tag is always there (Campaign Monitor has no
+conditions).
 """
 
 import re
@@ -42,6 +49,8 @@ CM_TAGS = {
     "full_name": "[fullname,fallback=]",
     "email": "[email]",
 }
+CUSTOM = "custom"  # {{ custom.<key> }}: a list's custom field
+CUSTOM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MJML_TAG = re.compile(r"<(/?)(mjml|mj-[a-z-]+)\b([^>]*?)(/?)>", re.IGNORECASE)
 # mj-raw and the ending tags hold HTML whose own tags mrml does not read as MJML.
 MJML_ENDING = {"mj-text", "mj-button", "mj-table", "mj-raw", "mj-navbar-link", "mj-accordion-title",
@@ -79,6 +88,30 @@ class MergeEnvironment(SandboxedEnvironment):
 
 _HTML = MergeEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
 _PLAIN = MergeEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+class CustomValues:
+    """The values of ``{{ custom.<key> }}`` for the sandbox: item access only (the sandbox falls back to
+    it for ``.key``), no attributes or methods a template could reach; ``fill(key)`` for a key not held."""
+
+    __slots__ = ("_values", "_fill")
+
+    def __init__(self, values, fill):
+        self._values = values
+        self._fill = fill
+
+    def __getitem__(self, key):
+        if key in self._values:
+            return self._values[key]
+        return self._fill(key)
+
+
+def sample_custom(key):
+    return f"«{key}»"
+
+
+def cm_custom(key):
+    return f"[{key},fallback=]"
 
 
 @dataclass(frozen=True)
@@ -140,11 +173,55 @@ def _jinja_problems(part, source):
         return sorted(found, key=lambda item: item["params"]["line"])
     unknown = meta.find_undeclared_variables(parsed) - set(MERGE_FIELDS)
     seen = set()
+    custom_names = {id(node.node) for node in parsed.find_all(nodes.Getattr) if _custom_key(node)}
     for node in parsed.find_all(nodes.Name):
+        if node.name == CUSTOM and id(node) in custom_names:
+            continue
         if node.name in unknown and node.name not in seen:
             seen.add(node.name)
             found.append(problem(errors.TEMPLATE_UNKNOWN_FIELD, part, node.lineno, field=node.name))
-    return found
+    return sorted(found, key=lambda item: item["params"]["line"])
+
+
+def _custom_key(node):
+    """The key of ``custom.<key>`` (a Getattr node), else None."""
+    if (
+        isinstance(node, nodes.Getattr)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == CUSTOM
+        and CUSTOM_KEY.match(node.attr)
+    ):
+        return node.attr
+    return None
+
+
+def custom_fields_used(template):
+    """{key: (part, line)} of the list custom fields the template uses (where each is first used)."""
+    used = {}
+    for part in PARTS:
+        try:
+            parsed = _environment(part).parse(template[part])
+        except TemplateSyntaxError:
+            continue
+        for node in parsed.find_all(nodes.Getattr):
+            key = _custom_key(node)
+            if key and key not in used:
+                used[key] = (part, node.lineno)
+    return used
+
+
+def unknown_list_fields(template, lists):
+    """The problems of the template's ``custom.<key>`` fields that a list of the campaign does not carry:
+    ``lists`` [(list name, its fields)]; ValidationFailed(template_invalid) naming field, part, line, list."""
+    problems = {}
+    for key, (part, line) in sorted(custom_fields_used(template).items()):
+        for name, fields in lists:
+            if f"custom.{key}" not in fields:
+                problems.setdefault(part, []).append(
+                    problem(errors.TEMPLATE_FIELD_NOT_ON_LIST, part, line, field=f"custom.{key}", list=name)
+                )
+    if problems:
+        raise ValidationFailed(errors.TEMPLATE_INVALID, problems)
 
 
 def mjml_structure_line(source):
@@ -217,18 +294,41 @@ def render(template, context):
     return Rendered(subject=" ".join(values["subject"].split()), html=html, text=values["text"])
 
 
+def sample_context():
+    """The sample values of every merge field (a custom field's: its key in quotes)."""
+    return {**MERGE_FIELDS, CUSTOM: CustomValues({}, sample_custom)}
+
+
 def check(template):
     """Raise ValidationFailed naming every problem of the template (rendered with the sample values)."""
-    return render(template, MERGE_FIELDS)
+    return render(template, sample_context())
+
+
+def custom_text(value):
+    """A custom field's value as it is merged (a list's items joined, as the sync sends them)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def contact_context(contact):
-    """The merge fields of one contact (contacts.get_contact's view)."""
+    """The merge fields of one contact (contacts.get_contact's view, its custom values under ``custom``)."""
     first, last = contact.get("first_name") or "", contact.get("last_name") or ""
     full = contact.get("display_name") or " ".join(part for part in (first, last) if part)
-    return {"first_name": first, "last_name": last, "full_name": full, "email": contact.get("email") or ""}
+    custom = {key: custom_text(value) for key, value in (contact.get("custom") or {}).items()}
+    return {
+        "first_name": first,
+        "last_name": last,
+        "full_name": full,
+        "email": contact.get("email") or "",
+        CUSTOM: CustomValues(custom, lambda key: ""),
+    }
 
 
 def for_campaign_monitor(template):
     """The template with Campaign Monitor's personalisation tags in place of the merge fields."""
-    return render(template, CM_TAGS)
+    return render(template, {**CM_TAGS, CUSTOM: CustomValues({}, cm_custom)})

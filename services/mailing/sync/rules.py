@@ -11,9 +11,9 @@ CUSTOM_PREFIX = "custom."
 DATE_FIELDS = ("birth_date",)
 # Contact custom field types -> Campaign Monitor data types (the rest are Text).
 CM_TYPES = {"date": "Date", "number": "Number"}
-# Opens and clicks are tracked only for contacts who consented to tracking (M4); Piiri has no tracking
-# purpose yet, so it tells Campaign Monitor "No" for everyone.
-CONSENT_TO_TRACK = "No"
+# Opens and clicks are tracked only for contacts who consented to tracking (M4: the audience's
+# ``consent_to_track``, a given consent for the purpose email_tracking); everyone else is "No".
+CONSENT_TO_TRACK = {True: "Yes", False: "No"}
 
 
 class RowProblem(Exception):
@@ -88,7 +88,7 @@ def subscriber_row(member, fields, cm_types):
         "EmailAddress": member["email"],
         "Name": name,
         "CustomFields": values,
-        "ConsentToTrack": CONSENT_TO_TRACK,
+        "ConsentToTrack": CONSENT_TO_TRACK[bool(member.get("consent_to_track"))],
     }
 
 

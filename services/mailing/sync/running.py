@@ -25,6 +25,7 @@ from services.mailing.campaign_monitor import CampaignMonitorDown
 from services.mailing.contract import errors
 from services.mailing.flags import storage as flags_storage
 from services.mailing.lists import storage as lists_storage
+from services.mailing.lists.rules import webhook_url
 from services.mailing.sync import rules, storage
 
 log = logging.getLogger(__name__)
@@ -90,16 +91,19 @@ class SyncRunner:
             self.list["cm_list_id"] = values["cm_list_id"]
         if not self.list["webhook_id"] and self.kit.webhook_base:
             base = self.kit.webhook_base.rstrip("/")
-            url = f"{base}/api/v1/mailing/webhooks/{self.list['id']}/{self.list['webhook_secret']}"
+            url = webhook_url(base, self.list)
             lists = account.lists(self.list["cm_list_id"])
             values["webhook_id"] = self.cm(lists.create_webhook, ["Deactivate"], url, "json")
             self.list["webhook_id"] = values["webhook_id"]
-        elif self.list["webhook_id"] and self.list["webhook_deactivated_at"] is None:
+        elif self.list["webhook_id"]:
             hooks = self.cm(account.lists(self.list["cm_list_id"]).webhooks)
-            if not any(
+            active = any(
                 hook.WebhookID == self.list["webhook_id"] and hook.Status == "Active" for hook in hooks
-            ):
+            )
+            if not active and self.list["webhook_deactivated_at"] is None:
                 values["webhook_deactivated_at"] = datetime.now(UTC)  # M5: the alert on the list's page
+            elif active and self.list["webhook_deactivated_at"] is not None:
+                values["webhook_deactivated_at"] = None  # switched on again at Campaign Monitor: no alert
         cm_fields = dict(self.list["cm_fields"] or {})
         missing = [field for field in self.list["fields"] if field not in cm_fields]
         if missing:

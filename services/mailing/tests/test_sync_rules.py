@@ -34,7 +34,9 @@ def test_m1_a_subscriber_row_in_campaign_monitors_shape():
         TYPES,
     )
     assert row["EmailAddress"] == "a@example.fi" and row["Name"] == "Anna Aalto"
-    assert row["ConsentToTrack"] == "No"
+    assert row["ConsentToTrack"] == "No"  # M4: no consent to tracking
+    tracked = rules.subscriber_row(member(consent_to_track=True), FIELDS, TYPES)
+    assert tracked["ConsentToTrack"] == "Yes"
     assert row["CustomFields"] == [
         {"Key": "[first_name]", "Value": "Anna"},
         {"Key": "[birth_date]", "Value": "1980/02/03"},

@@ -171,3 +171,54 @@ def test_m2_the_merge_fields_of_the_contract_are_those_the_rules_render_and_tag(
     """The gateway's template form lists contract.MERGE_FIELDS: the same fields the rules have samples
     and Campaign Monitor tags for, in the same order."""
     assert tuple(rules.MERGE_FIELDS) == tuple(rules.CM_TAGS) == contract.MERGE_FIELDS
+
+
+CUSTOM = {
+    "subject": "Jäsen {{ custom.member_no }}",
+    "mjml": MJML.replace("{{ first_name }}", "{{ first_name }} ({{ custom.member_no | upper }})"),
+    "text": "Hei\n{% if custom.club %}Seura: {{ custom.club }}{% endif %}\n",
+}
+
+
+def test_m2_a_list_custom_field_is_a_merge_field_for_preview_and_campaign_monitor():
+    rules.check(CUSTOM)  # the samples: each custom field's key in quotes
+    sample = rules.render(CUSTOM, rules.sample_context())
+    assert sample.subject == "Jäsen «member_no»" and sample.text == "Hei\nSeura: «club»\n"
+    contact = {"first_name": "Anna", "custom": {"member_no": "a-7", "club": ["HIFK", "<Ässät>"]}}
+    rendered = rules.render(CUSTOM, rules.contact_context(contact))
+    assert rendered.subject == "Jäsen a-7" and rendered.text == "Hei\nSeura: HIFK, <Ässät>\n"
+    assert "Hei Anna (A-7)!" in rendered.html
+    unset = rules.render(CUSTOM, rules.contact_context({"first_name": "Bo"}))
+    assert unset.subject == "Jäsen" and unset.text == "Hei\n\n"
+    at_cm = rules.for_campaign_monitor(CUSTOM)
+    assert at_cm.subject == "Jäsen [member_no,fallback=]"
+    assert "[club,fallback=]" in at_cm.text
+
+
+def test_m2_a_custom_field_not_on_every_list_of_the_campaign_is_named_with_line_and_list():
+    lists = [("Jäsenet", ["first_name", "custom.member_no", "custom.club"]), ("Uutiskirje", ["custom.club"])]
+    with pytest.raises(ValidationFailed) as refused:
+        rules.unknown_list_fields(CUSTOM, lists)
+    assert refused.value.message == "mailing.template_invalid"
+    assert refused.value.details == {
+        "subject": [
+            {
+                "code": "mailing.template_field_not_on_list",
+                "params": {"part": "subject", "line": 1, "field": "custom.member_no", "list": "Uutiskirje"},
+            }
+        ]
+    }
+    rules.unknown_list_fields(CUSTOM, [("Jäsenet", lists[0][1])])  # every field on the list: fine
+
+
+def test_m2_custom_used_any_other_way_is_an_unknown_field():
+    for source in ("{{ custom }}", "{{ custom['member_no'] }}", "{{ custom.Iso }}"):
+        details = problems({**TEMPLATE, "text": "rivi\n" + source})
+        assert details == {
+            "text": [
+                {
+                    "code": "mailing.template_unknown_field",
+                    "params": {"part": "text", "line": 2, "field": "custom"},
+                }
+            ]
+        }, source

@@ -231,7 +231,9 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
     """M1: the content is fetched from HtmlUrl when the campaign is made (a URL that cannot be: code 309)."""
     list_id = new_list(account, "Kampanja")
     createsend.Subscriber(account.auth).import_subscribers(
-        list_id, [{"EmailAddress": f"r{n}@example.fi"} for n in range(3)], True
+        list_id,
+        [{"EmailAddress": f"r{n}@example.fi", "ConsentToTrack": "Yes" if n == 1 else "No"} for n in range(3)],
+        True,
     )
     details = (CLIENT_ID, "Hei", "Uutiskirje 1", "Piiri", "piiri@example.fi", "piiri@example.fi")
     with pytest.raises(createsend.BadRequest) as unavailable:
@@ -249,7 +251,29 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
         campaign.send_preview([f"p{n}@example.fi" for n in range(16)])
     campaign.send_preview(["p@example.fi"])
     campaign.send("piiri@example.fi")
-    control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r1@example.fi"})
+    # M4: opens and clicks are tracked only for a subscriber who consented to tracking (r1, not r0)
+    assert control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r1@example.fi"}) == {
+        "recorded": "opens"
+    }
+    assert control(emulator, "POST", f"/campaigns/{campaign_id}/opens", {"email": "r0@example.fi"}) == {
+        "recorded": None
+    }
+    click = {"email": "r1@example.fi", "extra": {"URL": "https://example.fi/a"}}
+    control(emulator, "POST", f"/campaigns/{campaign_id}/clicks", click)
+    control(emulator, "POST", f"/campaigns/{campaign_id}/clicks", {**click, "email": "r0@example.fi"})
+    opens, clicks = campaign.opens(), campaign.clicks()
+    assert [row.EmailAddress for row in opens.Results] == ["r1@example.fi"]
+    assert set(vars(opens.Results[0])) >= real_keys("campaign_opens.json")
+    assert [(row.EmailAddress, row.URL) for row in clicks.Results] == [
+        ("r1@example.fi", "https://example.fi/a")
+    ]
+    assert set(vars(clicks.Results[0])) >= real_keys("campaign_clicks.json")
+    assert list(json.loads((REAL_BODIES / "campaign_clicks.json").read_text())["Results"][0]) == list(
+        requests.get(
+            f"{emulator.base_uri}/campaigns/{campaign_id}/clicks.json", auth=(API_KEY, "x"),
+            verify=emulator.cert_path, timeout=5,
+        ).json()["Results"][0]
+    )  # fmt: skip
     control(
         emulator,
         "POST",
@@ -262,3 +286,86 @@ def test_m1_campaign_create_send_summary_and_preview_limit(account, emulator, co
     assert createsend.Client(account.auth, CLIENT_ID).drafts() == []  # sent: no longer a draft
     assert campaign.recipients().TotalNumberOfRecords == 3
     assert createsend.Subscriber(account.auth).get(list_id, "r2@example.fi").State == "Bounced"
+
+
+def test_m1_a_sent_campaign_is_delivered_personalised_to_the_smtp_server(account, emulator, content_server):
+    """Each active subscriber gets their own mail over SMTP (merge tags with their values, custom fields
+    too, the HTML escaped); an address the server refuses is the campaign's hard bounce; a server away for
+    a while gets every mail once when it is back."""
+    from email import message_from_bytes, policy
+
+    from emulators.smtp.server import serve, wait_until
+
+    catcher = serve()
+    emulator.deliver_to(catcher.host, catcher.smtp_port)
+    try:
+        list_id = new_list(account, "Toimitus")
+        lists = createsend.List(account.auth, list_id)
+        lists.create_custom_field("Jasennumero", "Text")
+        subscribers = createsend.Subscriber(account.auth)
+        subscribers.import_subscribers(
+            list_id,
+            [
+                {"EmailAddress": "aino@example.fi", "Name": "Aino <Aalto>",
+                 "CustomFields": [{"Key": "Jasennumero", "Value": "A-1"}]},
+                {"EmailAddress": "bo@example.fi", "Name": ""},
+                {"EmailAddress": "pois@bounce.example", "Name": "Pois"},
+                {"EmailAddress": "lahtenyt@example.fi", "Name": "Lähtenyt"},
+            ],
+            True,
+        )  # fmt: skip
+        createsend.Subscriber(account.auth, list_id, "lahtenyt@example.fi").unsubscribe()
+        emulator.account.campaigns.clear()
+        details = (CLIENT_ID, "Hei [firstname,fallback=ystävä]", "Toimitus 1", "Piiri ry", "piiri@example.fi")
+        campaign_id = createsend.Campaign(account.auth).create(
+            *details, "vastaus@example.fi", f"{content_server}/c.html", None, [list_id], []
+        )
+        emulator.account.campaigns[campaign_id].text = "Numerosi [Jasennumero,fallback=-] [tuntematon]"
+        catcher.mailbox.clear()
+        createsend.Campaign(account.auth, campaign_id).send("piiri@example.fi")
+        assert wait_until(lambda: control(emulator, "GET", f"/campaigns/{campaign_id}/delivery")["sent"] == 2)
+        mails = {
+            item["recipients"][0]: message_from_bytes(item["raw"], policy=policy.default)
+            for item in list(catcher.mailbox.messages)
+        }
+        assert sorted(mails) == ["aino@example.fi", "bo@example.fi"]  # not the refused, not the one gone
+        aino = mails["aino@example.fi"]
+        assert aino["Subject"] == "Hei Aino" and aino["From"] == "Piiri ry <piiri@example.fi>"
+        assert aino["Reply-To"] == "vastaus@example.fi"
+        assert aino.get_body(("plain",)).get_content().strip() == "Numerosi A-1 [tuntematon]"
+        assert "<p>Hei Aino</p>" in aino.get_body(("html",)).get_content()
+        assert mails["bo@example.fi"]["Subject"] == "Hei ystävä"
+        assert control(emulator, "GET", f"/campaigns/{campaign_id}/delivery") == {
+            "sent": 2, "bounced": 1, "failed": 0, "error": None,
+        }  # fmt: skip
+        assert subscribers.get(list_id, "pois@bounce.example").State == "Bounced"
+        bounces = createsend.Campaign(account.auth, campaign_id).bounces()
+        assert [(row.EmailAddress, row.BounceType) for row in bounces.Results] == [
+            ("pois@bounce.example", "Hard")
+        ]
+
+        # the server away (421) for a while: the mails wait and each arrives once when it is back
+        catcher.mailbox.clear()
+        emulator.account.mailer.backoff = 0.1
+        catcher.mailbox.unavailable = 3  # the next three MAIL commands: 421
+        second = createsend.Campaign(account.auth).create(
+            CLIENT_ID, "Toinen", "Toimitus 2", "Piiri ry", "piiri@example.fi", "piiri@example.fi",
+            f"{content_server}/c.html", None, [list_id], [],
+        )  # fmt: skip
+        createsend.Campaign(account.auth, second).send("piiri@example.fi")
+        assert wait_until(lambda: control(emulator, "GET", f"/campaigns/{second}/delivery")["sent"] == 2, 20)
+        assert catcher.mailbox.unavailable == 0
+        assert sorted(item["recipients"][0] for item in catcher.mailbox.listed()) == [
+            "aino@example.fi", "bo@example.fi",
+        ]  # fmt: skip
+    finally:
+        emulator.deliver_to(None)
+        catcher.stop()
+
+
+def test_m1_the_emulator_s_smtp_target_is_host_and_port():
+    assert server.smtp_target("") is None
+    assert server.smtp_target("127.0.0.1:1025") == ("127.0.0.1", 1025)
+    for bad in ("localhost", ":25", "host:x", "host:70000"):
+        with pytest.raises(ValueError, match="HOST:PORT"):
+            server.smtp_target(bad)
