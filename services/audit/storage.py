@@ -7,11 +7,8 @@ import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import psycopg
-from psycopg.types.json import Jsonb
 from sqlalchemy import any_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
-from sqlalchemy.exc import DBAPIError
 
 from services.audit import redaction
 from services.audit.chain import (
@@ -19,8 +16,9 @@ from services.audit.chain import (
     canonical_json,
     chain_hash_of_json,
     content_template,
-    fill_recorded_at,
+    recorded_at_filler,
 )
+from services.audit.copying import copy_rows
 from services.audit.models import (
     CHANGES_SQL,
     DATA_READS_SQL,
@@ -93,7 +91,7 @@ def insert_rows(session, rows):
     (recorded_at as a slot) and its details as the JSON text the COPY sends, so under it only the time is
     put in, the hashes are chained and the rows are copied (issue 12, 18).
     """
-    prepared = {id(row): (content_template(row), _details_json(row["details"])) for row in rows}
+    prepared = {id(row): _before_lock(row) for row in rows}
     last_seq, last_hash = lock_head(session)
     ids = list({row["event_id"] for row in rows})
     seen = set(
@@ -115,13 +113,14 @@ def insert_rows(session, rows):
     details = [row["details"] for row, _, _ in new]
     redaction.on_arrival_rows(session, [row for row, _, _ in new])  # G4: about an erased contact: redacted
     recorded_at = datetime.now(UTC)
+    fill = recorded_at_filler(recorded_at)
     chained = []
     for (row, template, details_json), before in zip(new, details, strict=True):
         if row["details"] is not before:  # redacted just now: its content changed
-            template, details_json = content_template(row), _details_json(row["details"])
+            template, details_json = _before_lock(row)
         row["recorded_at"] = recorded_at
         row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
-        row["hash"] = chain_hash_of_json(last_hash, fill_recorded_at(template, recorded_at))
+        row["hash"] = chain_hash_of_json(last_hash, fill(template))
         last_seq, last_hash = row["chain_seq"], row["hash"]
         chained.append((row, details_json))
     copy_rows(session, chained)
@@ -133,64 +132,11 @@ def insert_rows(session, rows):
     return results
 
 
-# The columns an append writes (seq, the row id, comes from its sequence; details_digest stays empty
-# until a redaction) and their PostgreSQL types, for COPY … (FORMAT BINARY): no text to quote or parse.
-COPIED = (
-    ("event_id", "uuid"),
-    ("occurred_at", "timestamptz"),
-    ("recorded_at", "timestamptz"),
-    ("service", "text"),
-    ("action", "text"),
-    ("actor_id", "text"),
-    ("actor_username", "text"),
-    ("actor_kind", "text"),
-    ("request_id", "text"),
-    ("subject_type", "text"),
-    ("subject_ids", "text[]"),
-    ("fields", "text[]"),
-    ("details", "jsonb"),
-    ("schema_version", "int4"),
-    ("details_salt", "text"),
-    ("chain_seq", "int8"),
-    ("prev_hash", "text"),
-    ("hash", "text"),
-)
-COPY_SQL = f"COPY audit_events ({', '.join(name for name, _ in COPIED)}) FROM STDIN (FORMAT BINARY)"
-
-
-def _details_json(details):
-    """The details as the JSON text the COPY sends (canonical: it is also what the digest hashes)."""
-    return canonical_json(details).decode("utf-8")
-
-
-def _as_is(json_text):
-    return json_text
-
-
-def copy_rows(session, chained):
-    """COPY the chained rows ((row, details as JSON text) pairs) into audit_events in the session's
-    transaction: one stream of binary rows instead of an INSERT per row, which is what the consumers
-    spend most of their time under the head lock on (issue 12, 18: 5x less client CPU per row, and less
-    for PostgreSQL). psycopg's errors come out as SQLAlchemy's (DataError, IntegrityError …), as from
-    ``session.execute``, so callers tell a bad record from a lost database the same way."""
-    connection = session.connection()
-    driver = connection.connection.driver_connection
-    try:
-        with driver.cursor() as cursor, cursor.copy(COPY_SQL) as copy:
-            copy.set_types([kind for _, kind in COPIED])
-            for row, details_json in chained:
-                copy.write_row(
-                    [
-                        Jsonb(details_json, dumps=_as_is) if name == "details" else row[name]
-                        for name, _ in COPIED
-                    ]
-                )
-    except psycopg.Error as exc:
-        if driver.broken or driver.closed:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            COPY_SQL, None, exc, psycopg.Error, connection_invalidated=driver.broken or driver.closed
-        ) from exc
+def _before_lock(row):
+    """(the row's canonical content with recorded_at as a slot, its details as the JSON text the COPY
+    sends): the details are rendered once, canonically, for both their digest and the COPY."""
+    details_json = canonical_json(row["details"])
+    return content_template(row, details_json), details_json
 
 
 def as_jsonb(value):
