@@ -21,7 +21,10 @@ What it does, for 1 and then 2 consumers:
    (no trigger, no chain logic, no broker), one INSERT executemany (psycopg pipelines it: one round trip)
    and one transaction per 500 rows: the statement the consumer sends, without the rest. (A literal
    500-row ``VALUES`` list was slower: SQLAlchemy compiles it anew each time, 877 rows/s at load 6.)
-Prints records/s, the ratio of each to the bare INSERT, and the load average.
+Prints records/s, the ratio of each to the bare INSERT, the load average, and the CPU time per record of
+the consumer processes and of their PostgreSQL backends during the measured interval (from /proc: a
+figure that moves less with the other load on the machine than records/s does; RabbitMQ's share is not
+counted, its node is shared).
 """
 
 import argparse
@@ -146,6 +149,34 @@ def publish(amqp_uri, count):
             producer.publish(record, routing_key=record["action"], headers=headers, delivery_mode=2)
 
 
+def cpu_seconds(pids):
+    """User + system CPU seconds used so far by these processes (from /proc; a vanished one counts 0)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def backend_pids(engine, own_pid):
+    """The PostgreSQL backends connected to the audit database, but the benchmark's own."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return (
+            conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> :own"),
+                {"own": own_pid},
+            )
+            .scalars()
+            .all()
+        )
+
+
 def wait(condition, what, timeout, servers=()):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -158,7 +189,8 @@ def wait(condition, what, timeout, servers=()):
 
 
 def measure(args, env, engine, consumers):
-    """Stored records/s of ``consumers`` audit consumer processes."""
+    """(stored records/s, consumer CPU µs per record, PostgreSQL CPU µs per record) of ``consumers``
+    audit consumer processes."""
     from sqlalchemy import text
 
     amqp_uri = env["PIIRI_AMQP_URI"]
@@ -169,6 +201,7 @@ def measure(args, env, engine, consumers):
     with engine.connect() as lock:
         transaction = lock.begin()
         lock.execute(text("SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE"))
+        own_pid = lock.execute(text("SELECT pg_backend_pid()")).scalar_one()
         try:
             for number in range(consumers):
                 server = Server(
@@ -184,10 +217,17 @@ def measure(args, env, engine, consumers):
             # publish() closed its connection, so the broker has queued every record; let each
             # consumer take its first batch and wait for the head lock
             time.sleep(0.5)
+            backends = backend_pids(engine, own_pid)  # each consumer's connections are open by now
+            consumer_pids = [server.process.pid for server in servers]
+            cpu_before = cpu_seconds(consumer_pids), cpu_seconds(backends)
             started = time.perf_counter()
             transaction.commit()
             wait(lambda: stored(engine) >= args.records, "the records", 600, servers)
             elapsed = time.perf_counter() - started
+            cpu_used = [
+                (cpu_seconds(pids) - before) * 1e6 / args.records
+                for pids, before in zip((consumer_pids, backends), cpu_before, strict=True)
+            ]
         finally:
             if transaction.is_active:
                 transaction.rollback()
@@ -199,7 +239,7 @@ def measure(args, env, engine, consumers):
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"bench: the chain does not verify after {consumers} consumer(s)")
-    return args.records / elapsed
+    return args.records / elapsed, *cpu_used
 
 
 def bare_insert(engine):
@@ -235,18 +275,31 @@ def main(argv):
     apply_env(env)
     run([piiri_executable(), "migrate", "--service", "audit"], env, "piiri migrate --service audit")
     engine = audit_engine()
-    rates = {}
+    rates, cpu = {}, {}
     for consumers in (1, 2):
         print(f"{consumers} audit consumer(s), {args.records:,} records:", flush=True)
-        rates[consumers] = measure(args, env, engine, consumers)
+        rates[consumers], *cpu[consumers] = measure(args, env, engine, consumers)
     bare = bare_insert(engine)
     print()
     rows = [
-        (f"{count} consumer{'s' if count > 1 else ''}", f"{rate:,.0f}", f"{rate / bare:.2f}")
+        (
+            f"{count} consumer{'s' if count > 1 else ''}",
+            f"{rate:,.0f}",
+            f"{rate / bare:.2f}",
+            f"{cpu[count][0]:,.0f}",
+            f"{cpu[count][1]:,.0f}",
+        )
         for count, rate in rates.items()
     ]
-    rows.append((f"bare INSERT ({BARE_BATCH} rows per transaction)", f"{bare:,.0f}", "1.00"))
-    print(format_table(["audit path", "records/s", "ratio to bare INSERT"], rows, "lrr"))
+    rows.append((f"bare INSERT ({BARE_BATCH} rows per transaction)", f"{bare:,.0f}", "1.00", "", ""))
+    headers = [
+        "audit path",
+        "records/s",
+        "ratio to bare INSERT",
+        "consumer CPU µs/record",
+        "PostgreSQL CPU µs/record",
+    ]
+    print(format_table(headers, rows, "lrrrr"))
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     engine.dispose()
     if not args.smoke and rates[2] < TARGET_PER_SECOND:

@@ -53,11 +53,14 @@ def details_digest(salt, details):
     return hashlib.sha256((salt or "").encode("utf-8") + canonical_json(details)).hexdigest()
 
 
-def content_of(row):
+def content_of(row, details_json=None):
     """The hashed content of a stored row (a mapping with the audit_events columns): the details as
-    their digest, kept on the row once they were redacted, computed from them until then."""
+    their digest, kept on the row once they were redacted, computed from them until then
+    (``details_json``: their canonical JSON, when the caller has it already)."""
     content = {name: _plain(row[name]) for name in CONTENT_FIELDS if name != "details"}
     digest = row.get("details_digest")
+    if not digest and details_json is not None:
+        digest = hashlib.sha256((row.get("details_salt") or "").encode("utf-8") + details_json).hexdigest()
     content["details_digest"] = digest or details_digest(row.get("details_salt"), _plain(row["details"]))
     return content
 
@@ -81,15 +84,26 @@ RECORDED_AT_SLOT = "piiri-recorded-at-slot"
 _SLOT_BYTES = b'"recorded_at":"' + RECORDED_AT_SLOT.encode("ascii") + b'"'
 
 
-def content_template(row):
-    """``canonical_json(content_of(row))`` with recorded_at left as a slot."""
-    return canonical_json(content_of({**row, "recorded_at": RECORDED_AT_SLOT}))
+def content_template(row, details_json=None):
+    """``canonical_json(content_of(row))`` with recorded_at left as a slot (``details_json``: as for
+    ``content_of``)."""
+    return canonical_json(content_of({**row, "recorded_at": RECORDED_AT_SLOT}, details_json))
 
 
 def fill_recorded_at(template, recorded_at):
     """The canonical JSON of the content once recorded_at is known (``content_template``'s slot filled)."""
+    return recorded_at_filler(recorded_at)(template)
+
+
+def recorded_at_filler(recorded_at):
+    """``fill_recorded_at`` for many templates of one time: the time rendered once (a batch's records
+    share their recorded_at)."""
     filled = b'"recorded_at":' + canonical_json(_plain(recorded_at))
-    return template.replace(_SLOT_BYTES, filled, 1)
+
+    def fill(template):
+        return template.replace(_SLOT_BYTES, filled, 1)
+
+    return fill
 
 
 def chain_hash_of_json(prev_hash, content_json):

@@ -198,6 +198,11 @@ def _text_or_none(value: object) -> bool:
     return value is None or (type(value) is str and "\x00" not in value)
 
 
+def _texts(items: object) -> bool:
+    """True if ``items`` is a list of texts without NUL (one look at them all, joined)."""
+    return type(items) is list and all(type(item) is str for item in items) and "\x00" not in "".join(items)
+
+
 def usual_record(body: Mapping[str, Any]) -> dict[str, Any] | None:
     """What ``RECORD.load(body)`` gives, for a body of the usual shape (``piiri.audit.audit_record``'s, as
     JSON: text ids, an ISO timestamp, plain JSON details, no NUL anywhere), read without marshmallow,
@@ -227,9 +232,7 @@ def usual_record(body: Mapping[str, Any]) -> dict[str, Any] | None:
         }
     subject_ids, names, details = get("subject_ids"), get("fields"), get("details")
     for items in (subject_ids, names):
-        if items is not None and (
-            type(items) is not list or not all(_text_or_none(i) and i is not None for i in items)
-        ):
+        if items is not None and not _texts(items):
             return None
     if details is not None and (type(details) is not dict or not _plain_json(details)):
         return None

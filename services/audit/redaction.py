@@ -69,15 +69,16 @@ ALL_ERASED_UP_TO = 1000  # erased subjects read whole by on_arrival_rows; more: 
 
 
 def on_arrival_rows(session, rows):
-    """``on_arrival`` for many rows with one look-up of all their subjects (issue 18)."""
-    subjects = {str(subject) for row in rows if row["details"] for subject in row["subject_ids"]}
-    if not subjects:
+    """``on_arrival`` for many rows with one look-up of all their subjects (issue 18). It runs under the
+    chain's head lock, so a batch's subject ids are only gathered when there is someone to look for."""
+    if not any(row["details"] and row["subject_ids"] for row in rows):
         return rows
     # Few people are ever erased: read them all rather than send a batch's 12,500 subject ids (issue 18)
     erased = set(
         session.execute(select(audit_erased_subjects.c.subject_id).limit(ALL_ERASED_UP_TO + 1)).scalars()
     )
     if len(erased) > ALL_ERASED_UP_TO:
+        subjects = {str(subject) for row in rows if row["details"] for subject in row["subject_ids"]}
         erased = set(
             session.execute(
                 select(audit_erased_subjects.c.subject_id).where(
@@ -86,8 +87,10 @@ def on_arrival_rows(session, rows):
                 )
             ).scalars()
         )
+    if not erased:  # the usual case: nobody erased, or nobody of this batch
+        return rows
     for row in rows:
-        if row["details"] and erased.intersection(str(subject) for subject in row["subject_ids"]):
+        if row["details"] and not erased.isdisjoint(map(str, row["subject_ids"])):
             row["details"] = redacted(row["details"]) or row["details"]
     return rows
 

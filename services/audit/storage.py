@@ -11,7 +11,14 @@ from sqlalchemy import any_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
-from services.audit.chain import GENESIS, chain_hash_of_json, content_template, fill_recorded_at
+from services.audit.chain import (
+    GENESIS,
+    canonical_json,
+    chain_hash_of_json,
+    content_template,
+    recorded_at_filler,
+)
+from services.audit.copying import copy_rows
 from services.audit.models import (
     CHANGES_SQL,
     DATA_READS_SQL,
@@ -76,14 +83,15 @@ def insert_rows(session, rows):
     """Append prepared rows (``prepared_row``) to the chain in one go, each unless its event id is
     already in the log (or earlier in ``rows``); returns, per row, True if it was new (issue 12, 18).
 
-    One head lock, one duplicate check, one redaction look-up, one multi-row INSERT and one head update,
-    however many rows: the chain is extended record by record in Python. The chain head row is locked
-    FOR UPDATE until the caller's transaction ends, so appends from any number of consumers are
+    One head lock, one duplicate check, one redaction look-up, one binary COPY of the new rows and one
+    head update, however many rows: the chain is extended record by record in Python. The chain head row
+    is locked FOR UPDATE until the caller's transaction ends, so appends from any number of consumers are
     serialised: positions are gap-free and in commit order, and no two records ever link to the same
-    predecessor. Each record's canonical JSON is rendered before the lock (recorded_at as a slot), so
-    under it only the time is put in and the hashes are chained (issue 18).
+    predecessor. What does not depend on the chain is done before the lock: each record's canonical JSON
+    (recorded_at as a slot) and its details as the JSON text the COPY sends, so under it only the time is
+    put in, the hashes are chained and the rows are copied (issue 12, 18).
     """
-    templates = {id(row): content_template(row) for row in rows}
+    prepared = {id(row): _before_lock(row) for row in rows}
     last_seq, last_hash = lock_head(session)
     ids = list({row["event_id"] for row in rows})
     seen = set(
@@ -99,26 +107,36 @@ def insert_rows(session, rows):
         seen.add(row["event_id"])
         results.append(fresh)
         if fresh:
-            new.append((dict(row), templates[id(row)]))
+            new.append((dict(row), *prepared[id(row)]))
     if not new:
         return results
-    details = [row["details"] for row, _ in new]
-    redaction.on_arrival_rows(session, [row for row, _ in new])  # G4: about an erased contact: redacted
+    details = [row["details"] for row, _, _ in new]
+    redaction.on_arrival_rows(session, [row for row, _, _ in new])  # G4: about an erased contact: redacted
     recorded_at = datetime.now(UTC)
-    for (row, template), before in zip(new, details, strict=True):
+    fill = recorded_at_filler(recorded_at)
+    chained = []
+    for (row, template, details_json), before in zip(new, details, strict=True):
         if row["details"] is not before:  # redacted just now: its content changed
-            template = content_template(row)
+            template, details_json = _before_lock(row)
         row["recorded_at"] = recorded_at
         row["chain_seq"], row["prev_hash"] = last_seq + 1, last_hash
-        row["hash"] = chain_hash_of_json(last_hash, fill_recorded_at(template, recorded_at))
+        row["hash"] = chain_hash_of_json(last_hash, fill(template))
         last_seq, last_hash = row["chain_seq"], row["hash"]
-    session.execute(insert(audit_events), [row for row, _ in new])
+        chained.append((row, details_json))
+    copy_rows(session, chained)
     session.execute(
         audit_chain_head.update()
         .where(audit_chain_head.c.id == 1)
         .values(last_seq=last_seq, last_hash=last_hash)
     )
     return results
+
+
+def _before_lock(row):
+    """(the row's canonical content with recorded_at as a slot, its details as the JSON text the COPY
+    sends): the details are rendered once, canonically, for both their digest and the COPY."""
+    details_json = canonical_json(row["details"])
+    return content_template(row, details_json), details_json
 
 
 def as_jsonb(value):
