@@ -92,7 +92,7 @@ def test_i2_preview_grid_places_labels_in_their_slots():
 
 
 def test_i2_the_preview_button_is_for_labels_only_and_no_preview_no_section():
-    assert 'id="export-preview" formaction="/exports/preview"' in render(preview=None)
+    assert 'id="export-preview" formaction="/exports/preview#label-preview"' in render(preview=None)
     csv_page = render("csv", preview=None)
     assert 'id="export-preview"' not in csv_page and 'id="label-preview"' not in csv_page
     empty = {**PREVIEW, "labels": [], "counts": {**PREVIEW["counts"], "labels": 0}}
