@@ -168,7 +168,7 @@ class ExportJobsRpc(ExportsCore):
         """The address labels an export (the same body as start_export, format "labels") would print:
         the first sheet's labels in print order and the whole export's counts (label_preview.py). The
         rows are read page by page as the export job reads them (contacts.export_page, audited there);
-        what the preview shows is one more audited read naming the contacts on its labels."""
+        what the preview shows is one more audited read naming the contacts its labels name."""
         actor = self.context.require(EXPORT)
         values = load_input(data)
         export_format = get_format(values["format"])
@@ -186,7 +186,7 @@ class ExportJobsRpc(ExportsCore):
             options,
             values["language"],
         )
-        shown = list(dict.fromkeys(label["contact_id"] for label in preview["labels"] if label["contact_id"]))
+        shown = preview.pop("named_ids")  # a couple's label names both partners
         if shown:
             self.audit.read(
                 actor,

@@ -168,7 +168,7 @@ def test_i2_m5_the_label_preview_is_the_pdf_s_first_sheet_with_flags_and_an_audi
             break
         time.sleep(0.1)
     assert len(records) == 1, records
-    assert sorted(str(value) for value in records[0].subject_ids) == sorted(by_id)
+    assert sorted(str(value) for value in records[0].subject_ids) == sorted(by_id)  # no couples here
     assert records[0].details["labels"] == 25 and records[0].details["sheet"] == "3x7"
 
 

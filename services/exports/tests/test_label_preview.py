@@ -42,6 +42,9 @@ def test_i2_the_preview_is_the_first_sheet_of_the_pdf_with_the_same_counts():
     assert labels[0]["lines"] == ["Etu00 Suku", "Katu 0", "00100 HELSINKI"]
     assert labels[1]["lines"][0] == "Etu01 ja Etu02 Suku" and labels[1]["couple"] is True
     assert [label["contact_id"] for label in labels[:4]] == ["id-00", "id-01", "id-03", "id-04"]
+    # the audit names whom the labels name: the couple's label names both partners
+    assert preview["named_ids"][:5] == ["id-00", "id-01", "id-02", "id-03", "id-04"]
+    assert len(preview["named_ids"]) == len(labels) + 1
     out = io.BytesIO()
     result = write_labels_pdf(iter(rows()), options, out, "fi")
     assert preview["counts"] == {
