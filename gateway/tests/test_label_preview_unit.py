@@ -40,7 +40,13 @@ def render(export_format="labels", preview=PREVIEW, flags=None, asked=None):
         **page_context(),
         mailing_flags_of=mailing_flags_of,
         errors=[],
-        selection={"kind": "search", "query": "x", "filters": {}, "exclude_deceased": True, "exclude_statuses": []},
+        selection={
+            "kind": "search",
+            "query": "x",
+            "filters": {},
+            "exclude_deceased": True,
+            "exclude_statuses": [],
+        },
         selection_json="{}",
         selection_text="Haku x",
         selection_args=[],
@@ -59,7 +65,9 @@ def render(export_format="labels", preview=PREVIEW, flags=None, asked=None):
 def labels_of(page):
     return {
         key: text_of(body)
-        for key, body in re.findall(r'<li class="label-cell" data-contact-id="([^"]+)"[^>]*>(.*?)</li>', page, re.S)
+        for key, body in re.findall(
+            r'<li class="label-cell" data-contact-id="([^"]+)"[^>]*>(.*?)</li>', page, re.S
+        )
     }
 
 

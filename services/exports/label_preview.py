@@ -30,7 +30,9 @@ def label_preview(rows, options, language):
             first_sheet.append(
                 {"slot": slot, "contact_id": row.get("id"), "couple": bool(couple.get("id")), "lines": lines}
             )
-            named += [row.get("id"), *(couple.get("member_ids") or ())] if couple.get("id") else [row.get("id")]
+            named += (
+                [row.get("id"), *(couple.get("member_ids") or ())] if couple.get("id") else [row.get("id")]
+            )
     notes = counts.notes()
     notes["pages"] = max(notes["pages"], 1)  # an empty export is still one (empty) sheet, as the PDF
     return {

@@ -20,10 +20,10 @@ from services.exports import columns as export_columns
 from services.exports import direct, failures, running, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
-from services.exports.formats.labels import READS
 from services.exports.core import ExportsCore
 from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
+from services.exports.formats.labels import READS
 from services.exports.label_preview import label_preview
 from services.exports.queue import queue_job
 from services.exports.storage import DEFAULT_KEEP_HOURS

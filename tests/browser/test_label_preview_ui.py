@@ -30,7 +30,9 @@ def _seed(api):
                 "city": "Helsinki"}  # fmt: skip
         made[first] = api.post("/api/v1/contacts", json=body).json()["id"]
     for first in ("Eeva", "Frans"):
-        made[first] = api.post("/api/v1/contacts", json={"first_name": first, "last_name": LAST, **home}).json()["id"]
+        made[first] = api.post(
+            "/api/v1/contacts", json={"first_name": first, "last_name": LAST, **home}
+        ).json()["id"]
     assert api.post("/api/v1/couples", json={"contact_ids": [made["Eeva"], made["Frans"]]}).status_code == 201
     assert api.post("/api/v1/contacts", json={"first_name": "Osoitteeton", "last_name": LAST}).ok
     return made
@@ -75,9 +77,13 @@ def test_i2_m5_preview_the_labels_with_the_bounced_contact_flagged(exporting, br
     assert list(shown) == [made[name] for name in ("Aino", "Bruno", "Cecilia", "Daniel")] + [
         made["Eeva"] if made["Eeva"] in shown else made["Frans"]
     ]
-    assert shown[made["Bruno"]] == f"Bruno {LAST} Brunonpolku 1 00100 HELSINKI ⚠ Sähköposti palautui 3.12.2026"
+    assert (
+        shown[made["Bruno"]] == f"Bruno {LAST} Brunonpolku 1 00100 HELSINKI ⚠ Sähköposti palautui 3.12.2026"
+    )
     assert all("⚠" not in value for key, value in shown.items() if key != made["Bruno"])
-    assert re.search(rf"(Eeva ja Frans|Frans ja Eeva) {LAST} Kotitie 5 33100 TAMPERE", " ".join(shown.values()))
+    assert re.search(
+        rf"(Eeva ja Frans|Frans ja Eeva) {LAST} Kotitie 5 33100 TAMPERE", " ".join(shown.values())
+    )
     assert browser.input_value("#opt-skip") == "1"  # the form keeps what was chosen
 
     for width in (1400, 390):

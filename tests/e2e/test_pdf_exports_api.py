@@ -142,7 +142,12 @@ def test_i2_m5_the_label_preview_is_the_pdf_s_first_sheet_with_flags_and_an_audi
     assert admin_api.get("/api/v1/exports").json()["items"] == []  # nothing queued
     labels = preview["labels"]
     assert [label["slot"] for label in labels] == list(range(1, 21))
-    assert preview["counts"] == {"labels": 25, "pages": 2, "skipped_no_address": 1, "skipped_couple_partner": 0}
+    assert preview["counts"] == {
+        "labels": 25,
+        "pages": 2,
+        "skipped_no_address": 1,
+        "skipped_couple_partner": 0,
+    }
     by_id = {label["contact_id"]: label for label in labels}
     assert [flag["kind"] for flag in by_id[flagged]["mailing_flags"]] == ["bounced"]
     assert all(label["mailing_flags"] == [] for label in labels if label["contact_id"] != flagged)
