@@ -41,6 +41,29 @@ class ExportsApiRoutes(ExportCalls):
         return json_response(job, status=202, headers={"Location": f"/api/v1/exports/{job['id']}"})
 
     @api_operation(
+        (
+            "Preview the address labels an export would print (I2, M5), with the same body as starting "
+            "one (format labels): the first sheet's labels in print order, each with the contact's "
+            "bounce and unsubscribe flags (shown, never printed), and the whole export's counts. Nothing "
+            "is queued; an audited read naming the contacts on the labels. 422 for another format or a "
+            "bad option or selection"
+        ),
+        permission="contacts.export",
+        body=schemas.StartExportInput,
+        responses={200: schemas.LabelPreview},
+        errors=(403, 422),
+    )
+    @http("POST", "/api/v1/exports:preview")
+    def api_exports_preview(self, request):
+        self.api_principal(request, EXPORT)
+        preview = self.call("exports", "preview_labels", json_body(request))
+        ids = [label["contact_id"] for label in preview["labels"] if label["contact_id"]]
+        flags = self.call("mailing", "flags_of", ids) if ids else {}
+        for label in preview["labels"]:
+            label["mailing_flags"] = (flags or {}).get(label["contact_id"]) or []
+        return json_response(preview)
+
+    @api_operation(
         "Your export jobs, newest first (everyone=true: every user's, users.manage)",
         permission="contacts.export",
         query=schemas.ExportsListQuery,

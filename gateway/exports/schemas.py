@@ -24,6 +24,45 @@ class ExportFormatList(Schema):
     items = fields.List(fields.Nested(ExportFormat))
 
 
+class MailingFlag(Schema):
+    kind = fields.String(metadata={"description": "bounced or unsubscribed (M5)"})
+    since = fields.String(metadata={"description": "The day the address bounced or was unsubscribed."})
+    list_id = fields.String(allow_none=True)
+
+
+class LabelPreviewSheet(Schema):
+    key = fields.String()
+    columns = fields.Integer()
+    rows = fields.Integer()
+    per_page = fields.Integer()
+    label = fields.String()
+
+
+class PreviewLabel(Schema):
+    slot = fields.Integer(metadata={"description": "The label's place on the first sheet (0 = top left)."})
+    contact_id = fields.String()
+    couple = fields.Boolean(metadata={"description": "Addressed to the couple (couples once)."})
+    lines = fields.List(fields.String(), metadata={"description": "The label's lines as printed."})
+    mailing_flags = fields.List(
+        fields.Nested(MailingFlag),
+        metadata={"description": "The contact's bounce and unsubscribe flags (M5; never printed)."},
+    )
+
+
+class LabelPreviewCounts(Schema):
+    labels = fields.Integer()
+    pages = fields.Integer()
+    skipped_no_address = fields.Integer()
+    skipped_couple_partner = fields.Integer()
+
+
+class LabelPreview(Schema):
+    sheet = fields.Nested(LabelPreviewSheet)
+    skip = fields.Integer()
+    labels = fields.List(fields.Nested(PreviewLabel), metadata={"description": "The first sheet's labels."})
+    counts = fields.Nested(LabelPreviewCounts, metadata={"description": "For the whole export."})
+
+
 class ExportJobList(Schema):
     items = fields.List(fields.Nested(ExportJob))
 

@@ -1,6 +1,7 @@
 """Exports in the web UI (I2): the export page for a selection (the contact list's search, a saved search,
 a group, the contacts ticked in the list) with format, columns, the format's options and exclusions; the
-job page (progress by meta refresh, no script), the download, "My exports", and a contact's vCard and QR.
+job page (progress by meta refresh, no script), the download, "My exports", a contact's vCard and QR, and
+the address labels' preview (the first sheet as it will print, with each contact's mailing flags).
 """
 
 import json
@@ -114,6 +115,32 @@ def form_options(form):
         return {}
 
 
+def form_export_data(form, language):
+    """The export the form describes, as start_export (and preview_labels) take it."""
+    export_format = get_format(form.get("format"))
+    selection = form_selection(form.get("selection"))
+    selection["exclude_deceased"] = form.get("exclude_deceased") == "on"
+    selection["exclude_statuses"] = form.getlist("exclude_statuses")
+    return {
+        "format": export_format.name,
+        "selection": selection,
+        "columns": form.getlist("columns") if export_format.uses_columns else None,
+        "options": options_from_form(export_format.options, form),
+        "language": language,
+    }
+
+
+def preview_grid(preview):
+    """The first sheet as rows of cells for the page: each cell the label printed in that slot (or None
+    for a slot left empty: skipped, or beyond the last label)."""
+    if not preview:
+        return []
+    sheet = preview["sheet"]
+    by_slot = {label["slot"]: label for label in preview["labels"]}
+    cells = [by_slot.get(slot) for slot in range(sheet["per_page"])]
+    return [cells[start : start + sheet["columns"]] for start in range(0, len(cells), sheet["columns"])]
+
+
 def selection_text(selection, t, names):
     kind = selection["kind"]
     if kind == "ids":
@@ -151,10 +178,14 @@ def format_label(item, t):
 
 
 class ExportsWebRoutes(ExportCalls):
-    def web_exports_form(self, request, principal, args, status=200, errors=None, chosen=None):
+    def web_exports_form(
+        self, request, principal, args, status=200, errors=None, chosen=None, preview=None, selection=None
+    ):
         t = Translator(language_of(request))
         export_format = get_format(args.get("format") or "xlsx")
-        if args.get("selection"):  # the format changed: keep the selection, take the format's default
+        if selection is not None:  # previewed: the selection with the exclusions the form chose
+            pass
+        elif args.get("selection"):  # the format changed: keep the selection, take the format's default
             selection = form_selection(args["selection"])
             selection["exclude_deceased"] = bool(
                 selection.get("exclude_deceased") or export_format.default_exclude_deceased
@@ -196,6 +227,8 @@ class ExportsWebRoutes(ExportCalls):
             custom_columns=[("custom." + item["key"], item[label]) for item in custom],
             chosen_columns=set(columns),
             status_kinds=[(kind["code"], kind[label]) for kind in kinds],
+            preview=preview,
+            preview_rows=preview_grid(preview),
         )
 
     @http("GET", "/exports/new")
@@ -212,34 +245,51 @@ class ExportsWebRoutes(ExportCalls):
         form = request.form
         t = Translator(language_of(request))
         try:
-            export_format = get_format(form.get("format"))
-            selection = form_selection(form.get("selection"))
-            selection["exclude_deceased"] = form.get("exclude_deceased") == "on"
-            selection["exclude_statuses"] = form.getlist("exclude_statuses")
-            data = {
-                "format": export_format.name,
-                "selection": selection,
-                "columns": form.getlist("columns") if export_format.uses_columns else None,
-                "options": options_from_form(export_format.options, form),
-                "language": t.language,
-            }
-            job = self.call("exports", "start_export", data)
+            job = self.call("exports", "start_export", form_export_data(form, t.language))
         except ValidationFailed as exc:
-            messages = [FieldMessage(t.service_message(exc.message, exc.params))] + [
-                FieldMessage(t.service_message(text), name)
-                for name, texts in (exc.details or {}).items()
-                for text in (texts if isinstance(texts, list) else [texts])
-                if not isinstance(text, dict) or "code" in text  # a code entry, not nested details
-            ]
-            return self.web_exports_form(
-                request,
-                principal,
-                form,
-                status=422,
-                errors=messages,
-                chosen={"columns": form.getlist("columns"), "options": form_options(form)},
-            )
+            return self._refused(request, principal, form, t, exc)
         return see_other(f"/exports/{job['id']}")
+
+    @http("POST", "/exports/preview")
+    @web_page
+    def web_exports_preview(self, request):
+        """The export form again with the label preview under it (I2, M5): the first sheet's labels as
+        they will print, the counts, and each contact's mailing flags beside their label (on screen
+        only). The form keeps what was chosen, so "Start" makes exactly the file previewed."""
+        principal = self.web_principal(request, EXPORT)
+        require_csrf(request, principal)
+        form = request.form
+        t = Translator(language_of(request))
+        try:
+            data = form_export_data(form, t.language)
+            preview = self.call("exports", "preview_labels", data)
+        except ValidationFailed as exc:
+            return self._refused(request, principal, form, t, exc)
+        return self.web_exports_form(
+            request,
+            principal,
+            form,
+            chosen={"columns": form.getlist("columns"), "options": form_options(form)},
+            preview=preview,
+            selection=data["selection"],
+        )
+
+    def _refused(self, request, principal, form, t, exc):
+        """The form again with the services' reasons (422)."""
+        messages = [FieldMessage(t.service_message(exc.message, exc.params))] + [
+            FieldMessage(t.service_message(text), name)
+            for name, texts in (exc.details or {}).items()
+            for text in (texts if isinstance(texts, list) else [texts])
+            if not isinstance(text, dict) or "code" in text  # a code entry, not nested details
+        ]
+        return self.web_exports_form(
+            request,
+            principal,
+            form,
+            status=422,
+            errors=messages,
+            chosen={"columns": form.getlist("columns"), "options": form_options(form)},
+        )
 
     @http("GET", "/exports")
     @web_page

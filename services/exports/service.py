@@ -3,7 +3,9 @@ and the files written at once: one contact's vCard or QR code, and the pages of 
 
 The files are written by ExportWorker (worker.py) from a durable queue. start_export needs contacts.export;
 a job is its creator's: only they read its file; user managers (users.manage) see everyone's jobs.
-Downloading a file is an audited read naming the job's contacts' export (export.downloaded).
+Downloading a file is an audited read naming the job's contacts' export (export.downloaded). The label
+preview (preview_labels) reads the selection as the export would and is an audited read naming the
+contacts on the labels it shows (export.labels_previewed).
 """
 
 import base64
@@ -15,12 +17,14 @@ from nameko.rpc import rpc
 
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed, coded
 from services.exports import columns as export_columns
-from services.exports import direct, failures, storage
+from services.exports import direct, failures, running, storage
 from services.exports.contract import ExportJob, StartExportInput
 from services.exports.contract.rows import ROW_FIELDS
 from services.exports.core import ExportsCore
 from services.exports.erasure import ExportsErasure
 from services.exports.formats import formats, get_format
+from services.exports.formats.labels import READS
+from services.exports.label_preview import label_preview
 from services.exports.queue import queue_job
 from services.exports.storage import DEFAULT_KEEP_HOURS
 
@@ -158,6 +162,41 @@ class ExportJobsRpc(ExportsCore):
             queue_job(self.outbox, session, job["id"])
         self.outbox.flush()
         return job_view(job, self._keep_hours())
+
+    @rpc(expected_exceptions=EXPECTED_ERRORS)
+    def preview_labels(self, data):
+        """The address labels an export (the same body as start_export, format "labels") would print:
+        the first sheet's labels in print order and the whole export's counts (label_preview.py). The
+        rows are read page by page as the export job reads them (contacts.export_page, audited there);
+        what the preview shows is one more audited read naming the contacts its labels name."""
+        actor = self.context.require(EXPORT)
+        values = load_input(data)
+        export_format = get_format(values["format"])
+        if export_format.name != "labels":
+            raise ValidationFailed("exp.err.preview_labels_only", {"format": ["exp.err.preview_labels_only"]})
+        options = export_format.load_options(values["options"])
+        selection = checked_selection(values["selection"], export_format)
+        columns = list(ROW_FIELDS)
+
+        def fetch_page(cursor):
+            return self._export_page(selection, columns, cursor)
+
+        preview = label_preview(
+            running.rows_of(fetch_page(None), fetch_page, lambda done, total: True, set()),
+            options,
+            values["language"],
+        )
+        shown = preview.pop("named_ids")  # a couple's label names both partners
+        if shown:
+            self.audit.read(
+                actor,
+                "export.labels_previewed",
+                "contact",
+                shown,
+                fields=list(READS),
+                details={"format": export_format.name, "sheet": preview["sheet"]["key"], **preview["counts"]},
+            )
+        return preview
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def get_job(self, job_id):

@@ -17,6 +17,7 @@ contact of a detail page). docs/routes.md is made from this table and the permis
 (scripts/route_table.py).
 """
 
+import json
 import re
 import tempfile
 from datetime import date, timedelta
@@ -249,6 +250,8 @@ ROUTE_AUDIT = {
         PERSONAL,
         "an invoice's e-invoice sendings: the payer's e-invoice address",
     ),
+    "POST /api/v1/exports:preview": (PERSONAL, "the address labels an export would print: names, addresses"),
+    "POST /exports/preview": (PERSONAL, "the export form with the labels' preview: names, addresses"),
     "POST /api/v1/billing/runs:preview": (
         PERSONAL,
         "who a run would invoice (read through contacts.payer_page)",
@@ -732,6 +735,14 @@ BODIES = {
         "expression": {"and": [{"text": "kävelijä"}, {"filter": "born_from", "value": "1900-01-01"}]}
     },
     "POST /api/v1/automations:dry-run": lambda s: {"automation_id": s["automation"]},
+    "POST /api/v1/exports:preview": lambda s: {
+        "format": "labels",
+        "selection": {"kind": "ids", "ids": [s["anna"]]},
+    },
+    "POST /exports/preview": lambda s: {
+        "format": "labels",
+        "selection": json.dumps({"kind": "ids", "ids": [s["anna"]]}),
+    },
     "POST /compare/confirm": lambda s: {
         "ids": f"{s['jose']},{s['jose2']}",
         "survivor_id": s["jose"],

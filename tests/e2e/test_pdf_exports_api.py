@@ -3,6 +3,7 @@ pypdf; label options refused with a 422 naming the option (nothing queued); ever
 OpenAPI document."""
 
 import io
+import time
 
 from pypdf import PdfReader
 
@@ -104,3 +105,79 @@ def test_i2_c14_a_widow_is_addressed_alone_and_a_couple_once(exporting, admin_ap
     assert (
         text.count(f"Anna ja Matti {LAST}") + text.count(f"Matti ja Anna {LAST}") == 1
     )  # members in id order
+
+
+def test_i2_m5_the_label_preview_is_the_pdf_s_first_sheet_with_flags_and_an_audit_record(
+    exporting,  # noqa: F811
+    admin_api,
+    engines,
+):
+    """POST /api/v1/exports:preview with the body of an export: the first sheet's labels in the order
+    the PDF prints them (couples once, no-address rows left out, the counts as the job's), each flagged
+    contact's bounce or unsubscribe flag beside its label (never in the PDF), and one audit record naming
+    the contacts on the labels."""
+    from sqlalchemy import text
+
+    _people(admin_api, 25)
+    assert admin_api.post("/api/v1/contacts", json={"first_name": "Osoitteeton", "last_name": LAST}).ok
+    found = admin_api.get("/api/v1/contacts", params={"q": LAST, "limit": 100}).json()["items"]
+    ids = {item["display_name"]: item["id"] for item in found}
+    flagged = ids[f"Henkilö03 {LAST}"]
+    with engines["mailing"].begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contact_flags (contact_id, kind, email, source, occurred_at)"
+                " VALUES (:id, 'bounced', 'pdf3@example.org', 'webhook', '2026-12-03 12:00+00')"
+            ),
+            {"id": flagged},
+        )
+    body = {
+        "format": "labels",
+        "selection": {"kind": "search", "query": LAST},
+        "options": {"sheet": "3x7", "skip": 1},
+    }
+    answer = admin_api.post("/api/v1/exports:preview", json=body)
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert admin_api.get("/api/v1/exports").json()["items"] == []  # nothing queued
+    labels = preview["labels"]
+    assert [label["slot"] for label in labels] == list(range(1, 21))
+    assert preview["counts"] == {
+        "labels": 25,
+        "pages": 2,
+        "skipped_no_address": 1,
+        "skipped_couple_partner": 0,
+    }
+    by_id = {label["contact_id"]: label for label in labels}
+    assert [flag["kind"] for flag in by_id[flagged]["mailing_flags"]] == ["bounced"]
+    assert all(label["mailing_flags"] == [] for label in labels if label["contact_id"] != flagged)
+
+    job, pdf = _pdf(admin_api, body)
+    assert job["rows_written"] == preview["counts"]["labels"] and len(pdf.pages) == preview["counts"]["pages"]
+    first = pdf.pages[0].extract_text()
+    names = [label["lines"][0] for label in labels]
+    positions = [first.find(name + "\n") for name in names]
+    assert -1 not in positions and positions == sorted(positions), (names, first)  # same people, same order
+    assert all(name not in pdf.pages[1].extract_text() for name in names)
+    assert "⚠" not in first and "palautui" not in first.lower() and "bounced" not in first.lower()
+
+    query = text(
+        "SELECT actor_username, subject_ids, details FROM audit_events"
+        " WHERE request_id = :rid AND action = 'export.labels_previewed'"
+    )
+    records = []
+    for _ in range(30):
+        with engines["audit"].connect() as conn:
+            records = conn.execute(query, {"rid": answer.headers["X-Request-Id"]}).all()
+        if records:
+            break
+        time.sleep(0.1)
+    assert len(records) == 1, records
+    assert sorted(str(value) for value in records[0].subject_ids) == sorted(by_id)  # no couples here
+    assert records[0].details["labels"] == 25 and records[0].details["sheet"] == "3x7"
+
+
+def test_i2_only_labels_are_previewed(exporting, admin_api):  # noqa: F811
+    body = {"format": "csv", "selection": {"kind": "search", "query": LAST}}
+    answer = admin_api.post("/api/v1/exports:preview", json=body)
+    assert answer.status_code == 422 and "format" in answer.json()["details"], answer.text

@@ -32,15 +32,20 @@ def label_sheet(options):
     return LABEL_SHEETS[options["sheet"]].with_margins(options.get("top_mm"), options.get("left_mm"))
 
 
-@export_format("labels")
-def write(rows, options, out, language):
-    address = AddressOptions(
+def address_options(options):
+    """The label's address choices from the format's (loaded) options."""
+    return AddressOptions(
         honorific=options["honorific"],
         title=options["job_title"],
         organisation=options["organisation"],
         address_kind=options["address_kind"],
         one_per_couple=options["one_per_couple"],
     )
+
+
+@export_format("labels")
+def write(rows, options, out, language):
+    address = address_options(options)
     counts = write_labels(
         rows,
         out,

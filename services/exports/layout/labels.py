@@ -65,6 +65,28 @@ def label_layout(lines, box, font, size):
     ]
 
 
+def label_plan(rows, sheet, counts, *, skip=0, address=AddressOptions(), language="fi"):
+    """The labels the rows make, in print order: (page, slot, row, lines) for each row that gets one
+    (couples once, rows without a usable address counted in ``counts`` and left out). The PDF
+    (write_labels) and the on-screen preview (services/exports/label_preview.py) both follow this, so
+    they cannot disagree about who is on which label."""
+    couples = CoupleFilter(address.one_per_couple)
+    spots = placements(sheet, skip)
+    for row in rows:
+        if couples.done(row):
+            counts.couple_partners += 1
+            continue
+        lines = label_lines(row, address, language, as_couple=couples.as_couple(row))
+        if lines is None:
+            counts.no_address += 1
+            continue
+        couples.printed(row)
+        page, slot = next(spots)
+        counts.labels += 1
+        counts.pages = page + 1
+        yield page, slot, row, lines
+
+
 def write_labels(
     rows,
     out,
@@ -82,19 +104,11 @@ def write_labels(
     regular, _ = fonts()
     canvas = CompactCanvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(title)
-    couples, counts = CoupleFilter(address.one_per_couple), LabelCounts()
-    spots = placements(sheet, skip)
+    counts = LabelCounts()
     page = 0
-    for row in rows:
-        if couples.done(row):
-            counts.couple_partners += 1
-            continue
-        lines = label_lines(row, address, language, as_couple=couples.as_couple(row))
-        if lines is None:
-            counts.no_address += 1
-            continue
-        couples.printed(row)
-        label_page, slot = next(spots)
+    for label_page, slot, _row, lines in label_plan(
+        rows, sheet, counts, skip=skip, address=address, language=language
+    ):
         if label_page != page:
             canvas.showPage()
             page = label_page
@@ -106,7 +120,6 @@ def write_labels(
         canvas.setFont(regular, size)
         for x, y, text in placed:
             canvas.drawString(x, y, text)
-        counts.labels += 1
     canvas.showPage()
     canvas.save()
     counts.pages = page + 1
