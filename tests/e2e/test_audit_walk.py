@@ -1210,8 +1210,8 @@ def seed_jobs(api):
 
 @pytest.fixture(scope="module")
 def walk_system(config, databases, engines):
-    """Contacts, audit and the gateway for the whole module, an admin (API token and web session) and
-    the seeded data."""
+    """Contacts (and its worker), audit and the gateway for the whole module, an admin (API token and web
+    session) and the seeded data."""
     from nameko.runners import ServiceRunner
     from sqlalchemy.orm import Session
 
@@ -1220,6 +1220,7 @@ def walk_system(config, databases, engines):
     from piiri.errors import Conflict
     from services.audit.service import AuditService
     from services.contacts.service import ContactsService
+    from services.contacts.worker import ContactsWorker
     from services.mailing.emulator import server
     from services.surveys.service import SurveysService
     from tests.conftest import System
@@ -1238,6 +1239,7 @@ def walk_system(config, databases, engines):
     runner = ServiceRunner({**config, **survey_settings, **campaign_monitor, **smtp})
     for cls in (
         ContactsService,
+        ContactsWorker,  # automations run there (issue 18): the walk reads an automation's run history
         AuditService,
         GatewayService,
         SurveysService,

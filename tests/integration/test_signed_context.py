@@ -18,6 +18,7 @@ from piiri.errors import NotAuthenticated
 from piiri.messaging import AUDIT_EXCHANGE, event_exchange
 from services.audit.service import AuditService
 from services.contacts.service import ContactsService
+from services.contacts.worker import ContactsWorker
 
 
 def letters_when(config, predicate, timeout=5.0):
@@ -83,7 +84,9 @@ def test_issue_11_a_forged_actor_on_an_rpc_is_refused_and_dead_lettered(run_serv
 def test_issue_11_a_forged_event_and_an_unsigned_audit_record_are_dead_lettered_not_handled(
     run_services, config, engines
 ):
-    run_services(ContactsService, AuditService)
+    run_services(
+        ContactsService, ContactsWorker, AuditService
+    )  # the worker handles member_joined (automations)
     actor = make_actor("forger")
     record = audit_record("contacts", "contact.viewed", actor, "r", "contact", [uuid.uuid4()])
     event = {"group_id": str(uuid.uuid4()), "contact_id": str(uuid.uuid4()), "event_id": str(uuid.uuid4())}

@@ -11,6 +11,11 @@ page puts them into the next document as they are. A name with other characters 
 a subset of its own, cached too (at most ``CACHE`` of them). The PDF is the same to a reader: the
 embedded font is a valid subset with every glyph the page uses, and text extraction works through the
 ToUnicode map.
+
+The page writer takes the font objects from here (``font``), never from reportlab's registry: reportlab
+registers one font object per face, so when DejaVu Sans was registered first as PiiriSans (an export or an
+access report made in the same process), ``pdfmetrics.getFont("PiiriInvoiceSans")`` answers with that plain
+TrueType font. The registration stays for reportlab's ``stringWidth`` (the same face: the same widths).
 """
 
 import zlib
@@ -25,6 +30,7 @@ REGULAR, BOLD = "PiiriInvoiceSans", "PiiriInvoiceSans-Bold"
 SEED = "".join(chr(code) for code in range(32, 127)) + "ÄÖÅäöåÉéÜü€–—§½"
 CACHE = 64
 _fonts: tuple[str, str] | None = None
+_objects: dict[str, "CachedSubsetFont"] = {}
 
 
 class CachedSubsetFont(TTFont):
@@ -62,12 +68,17 @@ def fonts() -> tuple[str, str]:
         for folder in FONT_DIRS:
             regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
             if regular.is_file() and bold.is_file():
-                pdfmetrics.registerFont(CachedSubsetFont(REGULAR, str(regular)))
-                pdfmetrics.registerFont(CachedSubsetFont(BOLD, str(bold)))
-                _fonts = (REGULAR, BOLD)
+                files = (str(regular), str(bold))
                 break
         else:  # no DejaVu: reportlab's Vera, as every Piiri PDF has then (piiri/pdf_fonts.py)
-            pdfmetrics.registerFont(CachedSubsetFont(REGULAR, "Vera.ttf"))
-            pdfmetrics.registerFont(CachedSubsetFont(BOLD, "VeraBd.ttf"))
-            _fonts = (REGULAR, BOLD)
+            files = ("Vera.ttf", "VeraBd.ttf")
+        for name, filename in zip((REGULAR, BOLD), files, strict=True):
+            _objects[name] = CachedSubsetFont(name, filename)
+            pdfmetrics.registerFont(_objects[name])
+        _fonts = (REGULAR, BOLD)
     return _fonts
+
+
+def font(name: str) -> CachedSubsetFont | None:
+    """The invoice font object called ``name`` (after ``fonts()``), or None for any other name."""
+    return _objects.get(name)

@@ -18,10 +18,10 @@ from collections import OrderedDict
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN
 
 from services.billing.documents.fonts import SEED, CachedSubsetFont
+from services.billing.documents.fonts import font as invoice_font
 
 CACHE = 64
 _objects: OrderedDict = OrderedDict()
@@ -67,8 +67,8 @@ class Page:
     def _font(self, name: str) -> CachedSubsetFont:
         font = self.fonts.get(name)
         if font is None:
-            found = pdfmetrics.getFont(name)
-            if not isinstance(found, CachedSubsetFont):
+            found = invoice_font(name)  # not pdfmetrics.getFont: see documents/fonts.py
+            if found is None:
                 raise ValueError(f"page_writer: {name} is not an invoice TrueType font")
             font = self.fonts[name] = found
         return font

@@ -53,3 +53,20 @@ def test_b2_wrong_use_of_the_page_is_a_clear_error():
         page.setFont("Helvetica", 9)
     with pytest.raises(ValueError, match="do not match its size"):
         page.image(0, 0, 10, 10, b"\x00" * 3, (8, 8))
+
+
+def test_b2_an_invoice_renders_after_another_pdf_registered_the_same_face_first():
+    """reportlab keeps one font object per face: when PiiriSans (DejaVu Sans, exports and access reports)
+    is registered first in a process, as in `make run`'s single process, ``getFont("PiiriInvoiceSans")``
+    answers with that plain font. The page writer must not depend on it (a fresh process: the order
+    matters and this test process has already registered both)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from piiri.pdf_fonts import fonts as piiri_fonts; piiri_fonts()\n"
+        "from services.billing.tests.test_page_writer import a_page\n"
+        "import pypdf, io; assert 'Åsa' in pypdf.PdfReader(io.BytesIO(a_page())).pages[0].extract_text()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -130,7 +130,7 @@ class Mailer:
                 self.deliver(send)
             except Exception:  # a fault of one send never ends the thread; it is kept for the control API
                 log.exception("cm emulator: campaign %s was not delivered", send.campaign_id)
-                self._note(send.campaign_id, failed=len(send.recipients), error="internal error")
+                self._note(send.campaign_id, failed=len(send.recipients), error="internal_error")
 
     def deliver(self, send):
         """Every recipient of ``send`` once: retried from where it stopped while the server is away."""
