@@ -12,6 +12,7 @@ import pytest
 
 from tests.browser.test_web_ui import log_in
 from tests.conftest import einvoice_settings, start_system
+from tests.e2e.test_invoice_email_api import cover_rates
 from tests.events import wait_for
 
 pytestmark = pytest.mark.browser
@@ -103,15 +104,7 @@ def test_b4_the_reminder_run_page_shows_an_e_invoice_waiting_for_its_next_try(sy
         json={"to_identifier": "003798765432", "to_intermediator": "003721291126"},
     )
     assert sent.status_code == 201, sent.text
-    known = {rate["valid_from"] for rate in api.get("/api/v1/billing/reminders/settings").json()["rates"]}
-    day = date(due.year, 1 if due.month <= 6 else 7, 1)
-    while day <= date.today():  # test data for half-years the built-in table lacks
-        if day.isoformat() not in known:
-            api.post(
-                "/api/v1/billing/reminders/reference-rates",
-                json={"valid_from": day.isoformat(), "rate": "2.50"},
-            )
-        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+    cover_rates(api, due)  # test data for half-years the built-in table lacks
     operator.mailbox.unavailable = 1  # away when the reminder's e-invoice is offered
     started = api.post(
         "/api/v1/billing/reminder-runs", json={"reminder_date": (due + timedelta(days=20)).isoformat()}

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_web_ui import log_in
+from tests.e2e.test_invoice_email_api import cover_rates
 
 pytestmark = pytest.mark.browser
 
@@ -45,15 +46,7 @@ def test_b4_reminder_run_preview_run_and_the_reminder_on_the_invoice_page(system
     api = system.api(system.token("perija", PASSWORD))
     invoice, held = overdue(api, "Muistettava"), overdue(api, "Kiistävä")
     assert api.put(f"/api/v1/billing/invoices/{held['id']}/hold", json={"on_hold": True}).ok
-    known = {rate["valid_from"] for rate in api.get("/api/v1/billing/reminders/settings").json()["rates"]}
-    day = date(DUE.year, 1 if DUE.month <= 6 else 7, 1)
-    while day <= date.today():  # test data for half-years the built-in table lacks
-        if day.isoformat() not in known:
-            api.post(
-                "/api/v1/billing/reminders/reference-rates",
-                json={"valid_from": day.isoformat(), "rate": "2.50"},
-            )
-        day = date(day.year, 7, 1) if day.month == 1 else date(day.year + 1, 1, 1)
+    cover_rates(api, DUE)  # test data for half-years the built-in table lacks
 
     browser.open("/login")
     log_in(browser, "perija", PASSWORD)
