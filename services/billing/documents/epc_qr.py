@@ -64,8 +64,13 @@ def qr_code(data: str) -> zxingcpp.Barcode:
 
 
 def version_of(code: zxingcpp.Barcode) -> int:
-    """The QR code's version, from its size in modules (17 + 4 x version)."""
-    return (memoryview(code.to_image(scale=1, add_quiet_zones=False)).shape[0] - 17) // 4
+    """The QR code's version, from its size in modules."""
+    return _version(memoryview(code.to_image(scale=1, add_quiet_zones=False)).shape[0])
+
+
+def _version(modules: int) -> int:
+    """The version of a QR code ``modules`` wide (17 + 4 x version), without its quiet zone."""
+    return (modules - 17) // 4
 
 
 def qr_image(data: str, scale: int = 4) -> Image.Image:
@@ -74,7 +79,7 @@ def qr_image(data: str, scale: int = 4) -> Image.Image:
     code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     pixels = memoryview(code.to_image(scale=scale, add_quiet_zones=True))
     side = pixels.shape[0]
-    if side // scale - 2 * BORDER > 17 + 4 * MAX_VERSION:
+    if _version(side // scale - 2 * BORDER) > MAX_VERSION:  # as qr_code, from the image it made
         raise BadQr("billing.qr_too_long")
     return Image.frombytes("L", (side, side), pixels.tobytes()).convert("1", dither=Image.Dither.NONE)
 

@@ -212,11 +212,16 @@ def test_b2_qr_codes_of_many_amounts_and_references_decode_at_error_correction_m
 
 def test_b2_the_longest_epc_payload_fits_version_13_and_a_longer_one_is_refused():
     """B2: EPC069-12 allows 331 bytes at error correction M (version 13 at most)."""
+    import zxingcpp
+
     longest = "BCD\n001\n1\nSCT\nNDEAFIHH\n" + "x" * (331 - 23)
     assert len(longest.encode()) == 331
     assert epc_qr.version_of(epc_qr.qr_code(longest)) <= epc_qr.MAX_VERSION
+    assert zxingcpp.read_barcodes(epc_qr.qr_image(longest))[0].text == longest
     with pytest.raises(epc_qr.BadQr):
         epc_qr.qr_code(longest + "x" * 40)
+    with pytest.raises(epc_qr.BadQr):  # the image the invoice prints is refused the same way
+        epc_qr.qr_image(longest + "x" * 40)
 
 
 def test_b2_a_batch_renders_each_invoice_and_keeps_one_that_fails_apart():
