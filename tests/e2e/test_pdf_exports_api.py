@@ -3,11 +3,11 @@ pypdf; label options refused with a 422 naming the option (nothing queued); ever
 OpenAPI document."""
 
 import io
-import time
 
 from pypdf import PdfReader
 
 from tests.e2e.test_exports_api import exporting, wait  # noqa: F401  (fixture)
+from tests.events import wait_for
 
 LAST = "Pdfvienti"
 
@@ -165,13 +165,12 @@ def test_i2_m5_the_label_preview_is_the_pdf_s_first_sheet_with_flags_and_an_audi
         "SELECT actor_username, subject_ids, details FROM audit_events"
         " WHERE request_id = :rid AND action = 'export.labels_previewed'"
     )
-    records = []
-    for _ in range(30):
+
+    def recorded():
         with engines["audit"].connect() as conn:
-            records = conn.execute(query, {"rid": answer.headers["X-Request-Id"]}).all()
-        if records:
-            break
-        time.sleep(0.1)
+            return conn.execute(query, {"rid": answer.headers["X-Request-Id"]}).all()
+
+    records = wait_for(recorded, 3)
     assert len(records) == 1, records
     assert sorted(str(value) for value in records[0].subject_ids) == sorted(by_id)  # no couples here
     assert records[0].details["labels"] == 25 and records[0].details["sheet"] == "3x7"
