@@ -9,6 +9,7 @@ counted.
 """
 
 from services.exports.formats.labels import address_options, label_sheet
+from services.exports.layout.address import CoupleFilter
 from services.exports.layout.labels import LabelCounts, label_plan
 
 
@@ -22,17 +23,16 @@ def label_preview(rows, options, language):
     counts = LabelCounts()
     first_sheet, named = [], []
     address = address_options(options)
+    couples = CoupleFilter(address.one_per_couple)  # only its rule for a couple's label (as_couple)
     for page, slot, row, lines in label_plan(
         rows, sheet, counts, skip=options["skip"], address=address, language=language
     ):
         if page == 0:
-            couple = (row.get("couple") or {}) if address.one_per_couple else {}
+            couple = row["couple"] if couples.as_couple(row) else {}
             first_sheet.append(
-                {"slot": slot, "contact_id": row.get("id"), "couple": bool(couple.get("id")), "lines": lines}
+                {"slot": slot, "contact_id": row.get("id"), "couple": bool(couple), "lines": lines}
             )
-            named += (
-                [row.get("id"), *(couple.get("member_ids") or ())] if couple.get("id") else [row.get("id")]
-            )
+            named += [row.get("id"), *(couple.get("member_ids") or ())]
     notes = counts.notes()
     notes["pages"] = max(notes["pages"], 1)  # an empty export is still one (empty) sheet, as the PDF
     return {

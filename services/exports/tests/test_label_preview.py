@@ -65,3 +65,14 @@ def test_i2_an_empty_selection_previews_one_empty_sheet():
     options = get_format("labels").load_options({})
     preview = label_preview(iter([]), options, "fi")
     assert preview["labels"] == [] and preview["counts"]["pages"] == 1 and preview["counts"]["labels"] == 0
+
+
+def test_i2_with_couples_not_joined_each_partner_has_a_label_of_their_own():
+    options = get_format("labels").load_options({"one_per_couple": False})
+    preview = label_preview(iter(rows()), options, "fi")
+    labels = preview["labels"]
+    assert [label["contact_id"] for label in labels[:3]] == ["id-00", "id-01", "id-02"]
+    assert not any(label["couple"] for label in labels)
+    assert labels[1]["lines"][0] == "Etu01 Suku"
+    assert preview["named_ids"] == [label["contact_id"] for label in labels]
+    assert preview["counts"]["skipped_couple_partner"] == 0
