@@ -24,6 +24,7 @@ vhost piiri_runbench_smoke, port 8115. Exit status 1 when the target is missed (
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -157,12 +158,15 @@ def cpu_seconds(pid):
 
 
 def backend_pids(engine, prefix):
-    """The PostgreSQL backends connected to this benchmark's databases (their CPU is the run's too)."""
+    """The PostgreSQL backends connected to this benchmark's databases (their CPU is the run's too):
+    ``<prefix>_<service>`` exactly, so not the --smoke run's ``<prefix>_smoke_<service>`` (LIKE
+    '<prefix>_%' matched those too), nor this query's own backend."""
     from sqlalchemy import text
 
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE datname LIKE :like"), {"like": f"{prefix}_%"}
+            text("SELECT pid FROM pg_stat_activity WHERE datname ~ :pattern AND pid <> pg_backend_pid()"),
+            {"pattern": f"^{re.escape(prefix)}_[a-z]+$"},
         )
         return [row.pid for row in rows]
 
