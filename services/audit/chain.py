@@ -50,7 +50,12 @@ def _plain(value):
 
 def details_digest(salt, details):
     """The hex sha256 of the salt (text, '' for records older than salts) and the canonical details."""
-    return hashlib.sha256((salt or "").encode("utf-8") + canonical_json(details)).hexdigest()
+    return _digest_of_json(salt, canonical_json(details))
+
+
+def _digest_of_json(salt, details_json):
+    """``details_digest`` of details already rendered as canonical JSON bytes."""
+    return hashlib.sha256((salt or "").encode("utf-8") + details_json).hexdigest()
 
 
 def content_of(row, details_json=None):
@@ -59,9 +64,11 @@ def content_of(row, details_json=None):
     (``details_json``: their canonical JSON, when the caller has it already)."""
     content = {name: _plain(row[name]) for name in CONTENT_FIELDS if name != "details"}
     digest = row.get("details_digest")
-    if not digest and details_json is not None:
-        digest = hashlib.sha256((row.get("details_salt") or "").encode("utf-8") + details_json).hexdigest()
-    content["details_digest"] = digest or details_digest(row.get("details_salt"), _plain(row["details"]))
+    if not digest:
+        if details_json is None:
+            details_json = canonical_json(_plain(row["details"]))
+        digest = _digest_of_json(row.get("details_salt"), details_json)
+    content["details_digest"] = digest
     return content
 
 
