@@ -190,6 +190,12 @@ def postgres_backends(prefix):
         engine.dispose()
 
 
+def postgres_cpu(prefix):
+    """{process id: CPU seconds so far} of the PostgreSQL backends connected to the benchmark's
+    databases (a backend's count starts when it does, so a run's share is the difference)."""
+    return {pid: cpu_seconds(pid) for pid in postgres_backends(prefix)}
+
+
 def measure(args, env, piiri, base_url, workers, path, folder):
     main = Server(
         [piiri, "run", "--services", "contacts,audit,gateway,imports"], env, Path(folder) / "main.log"
@@ -209,14 +215,19 @@ def measure(args, env, piiri, base_url, workers, path, folder):
             "worker": sum(cpu_seconds(s.process.pid) for s in extra),
             "services": cpu_seconds(main.process.pid),
         }
+        backends = postgres_cpu(args.prefix)
         measured = import_once(base_url, http, path)
         # CPU of the run, less sensitive to other work on the machine than the wall clock: the workers,
         # the services process (contacts, audit, gateway, imports) and the PostgreSQL backends of the
-        # benchmark's databases (those the services' pools still hold: nearly all of them)
+        # benchmark's databases (those the services' pools still hold: nearly all of them), each less
+        # what it had used before the run (the benchmark's own pooled backend seeded the contacts and
+        # ran the insert floor)
         cpu = {
             "worker": sum(cpu_seconds(s.process.pid) for s in extra) - started["worker"],
             "services": cpu_seconds(main.process.pid) - started["services"],
-            "postgres": sum(cpu_seconds(pid) for pid in postgres_backends(args.prefix)),
+            "postgres": sum(
+                seconds - backends.get(pid, 0.0) for pid, seconds in postgres_cpu(args.prefix).items()
+            ),
         }
         return (*measured, cpu)
     finally:

@@ -50,7 +50,12 @@ def _plain(value):
 
 def details_digest(salt, details):
     """The hex sha256 of the salt (text, '' for records older than salts) and the canonical details."""
-    return hashlib.sha256((salt or "").encode("utf-8") + canonical_json(details)).hexdigest()
+    return _digest_of_json(salt, canonical_json(details))
+
+
+def _digest_of_json(salt, details_json):
+    """``details_digest`` of details already rendered as canonical JSON bytes."""
+    return hashlib.sha256((salt or "").encode("utf-8") + details_json).hexdigest()
 
 
 def content_of(row, details_json=None):
@@ -59,9 +64,11 @@ def content_of(row, details_json=None):
     (``details_json``: their canonical JSON, when the caller has it already)."""
     content = {name: _plain(row[name]) for name in CONTENT_FIELDS if name != "details"}
     digest = row.get("details_digest")
-    if not digest and details_json is not None:
-        digest = hashlib.sha256((row.get("details_salt") or "").encode("utf-8") + details_json).hexdigest()
-    content["details_digest"] = digest or details_digest(row.get("details_salt"), _plain(row["details"]))
+    if not digest:
+        if details_json is None:
+            details_json = canonical_json(_plain(row["details"]))
+        digest = _digest_of_json(row.get("details_salt"), details_json)
+    content["details_digest"] = digest
     return content
 
 
@@ -78,7 +85,7 @@ def chain_hash(prev_hash, content):
 
 
 # The consumer renders a record's canonical JSON before it takes the chain's head lock, with this text in
-# place of recorded_at (known only under the lock); ``fill_recorded_at`` puts the time in (issue 18). Keys
+# place of recorded_at (known only under the lock); ``recorded_at_filler`` puts the time in (issue 18). Keys
 # are unique and the content holds no nested object, so the slot occurs exactly once.
 RECORDED_AT_SLOT = "piiri-recorded-at-slot"
 _SLOT_BYTES = b'"recorded_at":"' + RECORDED_AT_SLOT.encode("ascii") + b'"'
@@ -90,14 +97,9 @@ def content_template(row, details_json=None):
     return canonical_json(content_of({**row, "recorded_at": RECORDED_AT_SLOT}, details_json))
 
 
-def fill_recorded_at(template, recorded_at):
-    """The canonical JSON of the content once recorded_at is known (``content_template``'s slot filled)."""
-    return recorded_at_filler(recorded_at)(template)
-
-
 def recorded_at_filler(recorded_at):
-    """``fill_recorded_at`` for many templates of one time: the time rendered once (a batch's records
-    share their recorded_at)."""
+    """A function giving the canonical JSON of a content once recorded_at is known (``content_template``'s
+    slot filled): the time rendered once for many templates (a batch's records share their recorded_at)."""
     filled = b'"recorded_at":' + canonical_json(_plain(recorded_at))
 
     def fill(template):

@@ -198,9 +198,11 @@ class ImportWorker:
 
     def _commit(self, job):
         """The stored batches from the restart cursor on, each through ``contacts.upsert_batch`` (which
-        commits a chunk once, in order), the cursor saved after each reply. IMPORT_CHUNKS_IN_FLIGHT
-        chunks are sent ahead, so the contacts service checks the next chunk's rows while it writes
-        this one; after a restart the chunks already committed are replayed, not written again."""
+        commits a chunk once, after the chunks up to its stored ``after_chunk``), the cursor saved after
+        each reply, in the chunks' order. IMPORT_CHUNKS_IN_FLIGHT chunks are sent ahead, so the contacts
+        service checks the next chunks' rows while it writes one, and writes those that depend on no
+        chunk in flight beside it; after a restart the chunks already committed are replayed, not
+        written again."""
         options = dict(job["options"] or {})
         if job["invalid_rows"] and options.get("commit_mode", "all_or_nothing") == "all_or_nothing":
             raise ValidationFailed(

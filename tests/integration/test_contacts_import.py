@@ -171,6 +171,8 @@ def test_issue17_a_chunk_waits_only_for_the_chunks_it_depends_on(contacts, clean
     assert count(clean_databases, "SELECT count(*) FROM contacts") == 2
     with pytest.raises(ValidationFailed):
         contacts.upsert_batch(import_id, 4, rows(aino, start=40), {}, after=-1)
+    with pytest.raises(ValidationFailed):  # the range the error names: 0..chunk_no - 1
+        contacts.upsert_batch(import_id, 4, rows(aino, start=40), {}, after=4)
 
 
 def test_i1_import_needs_contacts_import_and_edit_for_updates(rpc, contacts):

@@ -13,7 +13,7 @@ from services.audit.chain import (
     chain_hash_of_json,
     content_of,
     content_template,
-    fill_recorded_at,
+    recorded_at_filler,
     row_hash,
 )
 from services.audit.verify import Report, format_report, walk
@@ -224,6 +224,7 @@ def test_s2_a_report_serialises_for_the_rpc():
         },
         {"details": {"recorded_at": "piiri-recorded-at-slot"}, "subject_ids": []},
         {"details_digest": "ab" * 32, "request_id": None},
+        {"details_salt": "suola", "details": {"nested": {"b": [1, None], "a": "Å"}}},
     ],
 )
 def test_issue18_the_content_rendered_before_the_lock_hashes_as_the_content_itself(changes):
@@ -231,7 +232,8 @@ def test_issue18_the_content_rendered_before_the_lock_hashes_as_the_content_itse
     recorded_at = datetime(2026, 12, 6, 16, 30, 1, 2, tzinfo=UTC)
     template = content_template(row)
     expected = canonical_json(content_of({**row, "recorded_at": recorded_at}))
-    assert fill_recorded_at(template, recorded_at) == expected
+    assert recorded_at_filler(recorded_at)(template) == expected
+    assert content_template(row, canonical_json(row["details"])) == template  # details rendered once
     assert chain_hash_of_json(GENESIS, expected) == chain_hash(
         GENESIS, content_of({**row, "recorded_at": recorded_at})
     )

@@ -237,7 +237,9 @@ class ImportsRpc(ContactsCore):
             finally:
                 session.rollback()  # the next read takes a fresh snapshot
 
-        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+        if after is not None and (
+            isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < chunk_no
+        ):
             raise ValidationFailed(
                 "contact.invalid", {"after": [coded("value.range", min=0, max=chunk_no - 1)]}
             )
