@@ -64,9 +64,7 @@ def ensure_created(db, account, config, campaign_id):
                 {"list_ids": [{"code": errors.CAMPAIGN_STATE, "params": {"state": "not_synced"}}]},
             )
         # M2: a list custom field the template merges must still be on every list (fields can change)
-        template_rules.unknown_list_fields(
-            campaign["template"], [(row["name"], list(row["fields"] or [])) for row in lists.values()]
-        )
+        template_rules.unknown_list_fields(campaign["template"], rules.list_fields(lists))
         html_url, text_url = content_urls(config, campaign)
         subject = template_rules.for_campaign_monitor(campaign["template"]).subject
         try:

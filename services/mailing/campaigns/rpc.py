@@ -55,11 +55,6 @@ def read_timeline(session, audit, actor, key):
     return [plain(row) for row in rows]
 
 
-def list_fields(lists):
-    """[(list name, its fields)] of a campaign's lists (storage.lists_of), for the custom merge fields."""
-    return [(row["name"], list(row["fields"] or [])) for row in lists.values()]
-
-
 def campaign_view(row):
     return CAMPAIGN.dump(
         {
@@ -95,7 +90,9 @@ class CampaignsRpc(MailingCore):
                 )
             parts = {part: template[part] for part in template_rules.PARTS}
             template_rules.for_campaign_monitor(parts)
-            template_rules.unknown_list_fields(parts, list_fields(lists))  # M2: custom.<key> of every list
+            template_rules.unknown_list_fields(
+                parts, rules.list_fields(lists)
+            )  # M2: custom.<key> of every list
             if storage.name_taken(session, values["name"]):
                 raise Conflict(errors.CAMPAIGN_NAME_TAKEN, {"name": [errors.CAMPAIGN_NAME_TAKEN]})
             row = storage.insert_campaign(
