@@ -24,9 +24,9 @@ from services.mailing.worker import MailingWorker
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes, seed_tracking_purpose
 from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
-    API_KEY,
     CLIENT_ID,
     audit_actions,
+    cm_settings,
     control,
     emulator,
     person,
@@ -56,19 +56,13 @@ def campaigns(run_services, engines, emulator, config):  # noqa: F811 (the fixtu
 
     seed_purposes(engines)
     seed_tracking_purpose(engines)
-    settings = {
-        "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
-        "CAMPAIGN_MONITOR_API_KEY": API_KEY,
-        "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
-        "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
-        "MAILING_CM_RETRIES": 1,
-        "MAILING_CM_BACKOFF": 0.05,
-        "MAILING_CAMPAIGN_RETRY_SECONDS": 1,
-        "MAILING_REPORT_CHECK_SECONDS": 0.5,  # reports pulled on the workers' schedule too (M4)
-        "MAILING_REPORT_SECONDS": 3600,
-        "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",
-        "GDPR_SERVICES": "contacts,audit,mailing",
-    }
+    settings = cm_settings(
+        emulator,
+        MAILING_CAMPAIGN_RETRY_SECONDS=1,
+        MAILING_REPORT_CHECK_SECONDS=0.5,  # reports pulled on the workers' schedule too (M4)
+        MAILING_REPORT_SECONDS=3600,
+        MAILING_CONTENT_BASE_URL=f"http://{config['WEB_SERVER_ADDRESS']}",
+    )
     run_services(
         ContactsService, AuditService, MailingService, MailingWorker, GatewayService, extra_config=settings
     )
