@@ -39,7 +39,6 @@ class Recipient:
     list's custom fields (empty where the subscriber has none: the tag's fallback is used)."""
 
     email: str
-    list_id: str
     name: str
     custom: dict  # bare key -> value (a list for MultiSelectMany)
 

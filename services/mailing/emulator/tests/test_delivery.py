@@ -13,7 +13,7 @@ SEND = dict(subject="Hei", from_name="Piiri ry", from_email="piiri@example.fi", 
 
 
 def recipient(email, name="", **custom):
-    return delivery.Recipient(email, "list-1", name, custom)
+    return delivery.Recipient(email, name, custom)
 
 
 def test_m1_the_tags_take_the_subscribers_values_escaped_in_the_html_part():
