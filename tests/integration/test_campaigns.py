@@ -167,6 +167,12 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
             "Hei [firstname,fallback=]!" in held_at_cm.html and held_at_cm.text == "Hei [firstname,fallback=]"
         )
         assert held_at_cm.subject == "Hyvää joulua, [firstname,fallback=]"
+        # M4: no one has consented to tracking yet: Campaign Monitor is told "No" for each
+        at_cm = emulator.account.lists[mailing.get_list(mailing_list["id"])["cm_list_id"]].subscribers
+        assert {email: item.consent_to_track for email, item in at_cm.items()} == {
+            "anna@example.fi": "No",
+            "bertta@example.fi": "No",
+        }
 
         # M4: Anna consents to tracking (the built-in purpose email_tracking): Campaign Monitor is told so
         contacts.record_consent(
