@@ -160,7 +160,7 @@ class CampaignsRpc(MailingCore):
         if row["status"] in ("sent", "dispatching"):
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        with at_cm.answered_plainly():
+        with campaign_monitor.answered_plainly():
             row = at_cm.ensure_created(self.db, account, self.config, row["id"])
             account.call(account.campaigns(row["cm_campaign_id"]).send_preview, chosen, "fallback")
         return {"sent_to": chosen}
@@ -221,7 +221,7 @@ class CampaignsRpc(MailingCore):
                 raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
             account = campaign_monitor.configure(self.config)
             try:
-                with at_cm.answered_plainly():
+                with campaign_monitor.answered_plainly():
                     account.call(account.campaigns(row["cm_campaign_id"]).unschedule)
             except ValidationFailed as exc:
                 if at_cm.cm_code(exc) != at_cm.NOT_SCHEDULED:
@@ -281,7 +281,7 @@ class CampaignsRpc(MailingCore):
         if row["status"] not in ("sent", "scheduled") or not row["cm_campaign_id"]:
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        with at_cm.answered_plainly():
+        with campaign_monitor.answered_plainly():
             figures, bounced, activity = at_cm.report_and_bounces(account, row)
         limit = flag_rules.soft_bounce_limit(self.config)
         with self.db.transaction() as session:
