@@ -29,6 +29,7 @@ from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
     cm_settings,
     control,
     emulator,
+    group_list,
     person,
     wait_run,
 )
@@ -291,11 +292,8 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
     """Also: an earlier try that made the draft at Campaign Monitor but lost its answer is not made twice."""
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
-        group = contacts.create_group("Hallitus")
-        contacts.add_members(group["id"], [person(contacts, "Dora", "dora@example.fi")["id"]])
-        mailing_list = mailing.create_list(
-            {"name": "Hallitus", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
-        )
+        dora = person(contacts, "Dora", "dora@example.fi")
+        mailing_list = group_list(cluster, "Hallitus", "Hallitus", [dora["id"]])
         template = mailing.create_template(
             {"name": "Kutsu", "subject": "Kutsu", "mjml": MJML, "text": "Tervetuloa"}
         )

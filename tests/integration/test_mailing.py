@@ -417,10 +417,8 @@ def test_m5_a_webhook_campaign_monitor_switched_off_is_an_alert_that_staff_switc
     deleted there is made anew."""
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
-        group = contacts.create_group("Webhook")
-        contacts.add_members(group["id"], [person(contacts, "Wilma", "wilma@example.fi")["id"]])
-        created = mailing.create_list(
-            {"name": "Webhook", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+        created = group_list(
+            cluster, "Webhook", "Webhook", [person(contacts, "Wilma", "wilma@example.fi")["id"]]
         )
         with pytest.raises(Conflict) as none_yet:
             mailing.reactivate_webhook(created["id"])
