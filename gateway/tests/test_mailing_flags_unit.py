@@ -243,11 +243,12 @@ def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
         "last_clicked_at": "2026-12-02T09:31:00+00:00",
     }
     untracked = {**tracked, "campaign_id": "k2", "opens": None, "clicks": None, "links": None}
+    clicked_only = {**tracked, "campaign_id": "k3", "opens": None}
     page = render_html(
         "contact.html",
         "fi",
         **page_context(),
-        mailing_of_contact=lambda key: {"flags": [], "campaigns": [tracked, untracked]},
+        mailing_of_contact=lambda key: {"flags": [], "campaigns": [tracked, untracked, clicked_only]},
         contact=CONTACT,
         trail_failed=False,
         older_url=None,
@@ -258,3 +259,4 @@ def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
     assert "Avasi 2 kertaa, viimeksi 2.12.2026" in shown["k1"]
     assert "klikkasi 1 kertaa: https://example.fi/liity" in shown["k1"]
     assert "Avasi" not in shown["k2"] and "klikkasi" not in shown["k2"]
+    assert "Avasi" not in shown["k3"] and "klikkasi 1 kertaa: https://example.fi/liity" in shown["k3"]

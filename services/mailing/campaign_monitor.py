@@ -14,6 +14,7 @@ process (every Piiri process talks to one Campaign Monitor account).
 import os
 import socket
 import ssl
+from contextlib import contextmanager
 
 import createsend
 from createsend import createsend as createsend_core
@@ -28,6 +29,15 @@ DEFAULT_TIMEOUT = 30.0
 
 class CampaignMonitorDown(ServiceUnavailable):
     """Campaign Monitor did not answer, answered 429 or 5xx: worth trying again later."""
+
+
+@contextmanager
+def answered_plainly():
+    """For an RPC's caller: Campaign Monitor down is the plain ServiceUnavailable (503, safe to retry)."""
+    try:
+        yield
+    except CampaignMonitorDown as exc:
+        raise ServiceUnavailable(exc.message, dict(exc.details)) from None
 
 
 class ExtraCaConnection(VerifiedHTTPSConnection):

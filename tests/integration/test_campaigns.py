@@ -24,11 +24,12 @@ from services.mailing.worker import MailingWorker
 from tests.events import wait_for
 from tests.integration.test_data_protection import seed_purposes, seed_tracking_purpose
 from tests.integration.test_mailing import (  # noqa: F401 (emulator: a fixture)
-    API_KEY,
     CLIENT_ID,
     audit_actions,
+    cm_settings,
     control,
     emulator,
+    group_list,
     person,
     wait_run,
 )
@@ -56,19 +57,13 @@ def campaigns(run_services, engines, emulator, config):  # noqa: F811 (the fixtu
 
     seed_purposes(engines)
     seed_tracking_purpose(engines)
-    settings = {
-        "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
-        "CAMPAIGN_MONITOR_API_KEY": API_KEY,
-        "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
-        "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
-        "MAILING_CM_RETRIES": 1,
-        "MAILING_CM_BACKOFF": 0.05,
-        "MAILING_CAMPAIGN_RETRY_SECONDS": 1,
-        "MAILING_REPORT_CHECK_SECONDS": 0.5,  # reports pulled on the workers' schedule too (M4)
-        "MAILING_REPORT_SECONDS": 3600,
-        "MAILING_CONTENT_BASE_URL": f"http://{config['WEB_SERVER_ADDRESS']}",
-        "GDPR_SERVICES": "contacts,audit,mailing",
-    }
+    settings = cm_settings(
+        emulator,
+        MAILING_CAMPAIGN_RETRY_SECONDS=1,
+        MAILING_REPORT_CHECK_SECONDS=0.5,  # reports pulled on the workers' schedule too (M4)
+        MAILING_REPORT_SECONDS=3600,
+        MAILING_CONTENT_BASE_URL=f"http://{config['WEB_SERVER_ADDRESS']}",
+    )
     run_services(
         ContactsService, AuditService, MailingService, MailingWorker, GatewayService, extra_config=settings
     )
@@ -173,6 +168,12 @@ def test_m2_m1_m4_a_template_a_campaign_previewed_tested_sent_once_its_ledger_an
             "Hei [firstname,fallback=]!" in held_at_cm.html and held_at_cm.text == "Hei [firstname,fallback=]"
         )
         assert held_at_cm.subject == "Hyvää joulua, [firstname,fallback=]"
+        # M4: no one has consented to tracking yet: Campaign Monitor is told "No" for each
+        at_cm = emulator.account.lists[mailing.get_list(mailing_list["id"])["cm_list_id"]].subscribers
+        assert {email: item.consent_to_track for email, item in at_cm.items()} == {
+            "anna@example.fi": "No",
+            "bertta@example.fi": "No",
+        }
 
         # M4: Anna consents to tracking (the built-in purpose email_tracking): Campaign Monitor is told so
         contacts.record_consent(
@@ -291,11 +292,8 @@ def test_m1_m4_a_scheduled_campaign_is_handed_over_with_its_time_unscheduled_and
     """Also: an earlier try that made the draft at Campaign Monitor but lost its answer is not made twice."""
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
-        group = contacts.create_group("Hallitus")
-        contacts.add_members(group["id"], [person(contacts, "Dora", "dora@example.fi")["id"]])
-        mailing_list = mailing.create_list(
-            {"name": "Hallitus", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
-        )
+        dora = person(contacts, "Dora", "dora@example.fi")
+        mailing_list = group_list(cluster, "Hallitus", "Hallitus", [dora["id"]])
         template = mailing.create_template(
             {"name": "Kutsu", "subject": "Kutsu", "mjml": MJML, "text": "Tervetuloa"}
         )

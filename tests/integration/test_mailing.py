@@ -38,20 +38,28 @@ def emulator(tmp_path_factory):
     running.stop()
 
 
-@pytest.fixture
-def mailing(run_services, engines, emulator):
-    seed_purposes(engines)
-    settings = {
+def cm_settings(emulator, **extra):
+    """Mailing's settings pointing at the emulator (one quick retry), the GDPR services, and ``extra``."""
+    return {
         "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
         "CAMPAIGN_MONITOR_API_KEY": API_KEY,
         "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
         "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
         "MAILING_CM_RETRIES": 1,
         "MAILING_CM_BACKOFF": 0.05,
-        "MAILING_SYNC_PAGE": 5,  # several pages and import calls with a few contacts
-        "MAILING_RETRY_SECONDS": 1,
         "GDPR_SERVICES": "contacts,audit,mailing",
+        **extra,
     }
+
+
+@pytest.fixture
+def mailing(run_services, engines, emulator):
+    seed_purposes(engines)
+    settings = cm_settings(
+        emulator,
+        MAILING_SYNC_PAGE=5,  # several pages and import calls with a few contacts
+        MAILING_RETRY_SECONDS=1,
+    )
     run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
     return campaign_monitor.configure(settings)
 
@@ -89,6 +97,15 @@ def person(contacts, first, email=None, consent=True, **extra):
     if consent:
         contacts.record_consent(created["id"], {"purpose": "newsletter", "given": True, "text_version": "v1"})
     return created
+
+
+def group_list(cluster, group_name, list_name, contact_ids, purpose="newsletter"):
+    """A group of the contacts and a mailing list of that group for ``purpose``: the list."""
+    group = cluster.contacts.create_group(group_name)
+    cluster.contacts.add_members(group["id"], contact_ids)
+    return cluster.mailing.create_list(
+        {"name": list_name, "purpose": purpose, "source_kind": "group", "source_id": group["id"]}
+    )
 
 
 def audit_actions(engines, contact_id):
@@ -286,17 +303,8 @@ def test_m1_campaign_monitor_failing_and_slow_the_sync_retries_and_completes(mai
     account = mailing
     with rpc(MAILER, timeout=30) as cluster:
         contacts = cluster.contacts
-        group = contacts.create_group("Hallitus")
         people = [person(contacts, f"Jäsen{n}", f"j{n}@example.fi") for n in range(3)]
-        contacts.add_members(group["id"], [item["id"] for item in people])
-        mailing_list = cluster.mailing.create_list(
-            {
-                "name": "Hallituksen posti",
-                "purpose": "newsletter",
-                "source_kind": "group",
-                "source_id": group["id"],
-            }
-        )
+        mailing_list = group_list(cluster, "Hallitus", "Hallituksen posti", [item["id"] for item in people])
         control(emulator, "/faults", {"status": 503, "count": 1, "path": "/import.json"})
         control(emulator, "/faults", {"status": 429, "count": 1, "path": "/lists/"})
         control(emulator, "/faults", {"status": 0, "delay": 0.3, "count": 1, "path": "/lists/"})
@@ -321,22 +329,14 @@ def test_m1_a_sync_stopped_by_campaign_monitor_resumes_where_it_stopped_nothing_
     account = mailing
     with rpc(MAILER, timeout=30) as cluster:
         contacts = cluster.contacts
-        group = contacts.create_group("Kaikki")
         ids = [
             contacts.create_contact(
                 {"first_name": f"Jäsen{n:02d}", "last_name": "Jatkaja", "email": f"r{n}@example.fi"}
             )["id"]
             for n in range(12)
         ]
-        contacts.add_members(group["id"], ids)
-        mailing_list = cluster.mailing.create_list(  # a legitimate interest: no consent needed
-            {
-                "name": "Jäsenviestit",
-                "purpose": "member_communication",
-                "source_kind": "group",
-                "source_id": group["id"],
-            }
-        )
+        # a legitimate interest: no consent needed
+        mailing_list = group_list(cluster, "Kaikki", "Jäsenviestit", ids, purpose="member_communication")
         requests.delete(emulator.control_uri + "/requests", verify=emulator.cert_path, timeout=5)
         control(emulator, "/faults", {"status": 503, "count": 2, "skip": 1, "path": "/import.json"})
         run = cluster.mailing.start_sync(mailing_list["id"])
@@ -365,17 +365,8 @@ def test_m1_a_member_whose_address_changed_leaves_campaign_monitor_under_the_old
     account = mailing
     with rpc(MAILER, timeout=30) as cluster:
         contacts = cluster.contacts
-        group = contacts.create_group("Muuttajat")
         people = [person(contacts, f"Muuttaja{n}", f"vanha{n}@example.fi") for n in range(3)]
-        contacts.add_members(group["id"], [item["id"] for item in people])
-        mailing_list = cluster.mailing.create_list(
-            {
-                "name": "Muuttajien posti",
-                "purpose": "newsletter",
-                "source_kind": "group",
-                "source_id": group["id"],
-            }
-        )
+        mailing_list = group_list(cluster, "Muuttajat", "Muuttajien posti", [item["id"] for item in people])
         cluster.mailing.start_sync(mailing_list["id"])
         assert wait_run(cluster, mailing_list["id"])["status"] == "done"
         cm_list_id = cluster.mailing.get_list(mailing_list["id"])["cm_list_id"]
@@ -413,16 +404,7 @@ def test_m1_a_member_whose_address_changed_leaves_campaign_monitor_under_the_old
 def mailing_with_webhook(run_services, engines, emulator):
     """Mailing whose lists get a webhook, at an address where nothing answers (port 9 of this machine)."""
     seed_purposes(engines)
-    settings = {
-        "CAMPAIGN_MONITOR_BASE_URI": emulator.base_uri,
-        "CAMPAIGN_MONITOR_API_KEY": API_KEY,
-        "CAMPAIGN_MONITOR_CLIENT_ID": CLIENT_ID,
-        "CAMPAIGN_MONITOR_CA_FILE": emulator.cert_path,
-        "MAILING_CM_RETRIES": 1,
-        "MAILING_CM_BACKOFF": 0.05,
-        "MAILING_WEBHOOK_BASE_URL": "http://127.0.0.1:9",
-        "GDPR_SERVICES": "contacts,audit,mailing",
-    }
+    settings = cm_settings(emulator, MAILING_WEBHOOK_BASE_URL="http://127.0.0.1:9")
     run_services(ContactsService, AuditService, MailingService, MailingWorker, extra_config=settings)
     return campaign_monitor.configure(settings)
 
@@ -435,10 +417,8 @@ def test_m5_a_webhook_campaign_monitor_switched_off_is_an_alert_that_staff_switc
     deleted there is made anew."""
     with rpc(MAILER, timeout=30) as cluster:
         contacts, mailing = cluster.contacts, cluster.mailing
-        group = contacts.create_group("Webhook")
-        contacts.add_members(group["id"], [person(contacts, "Wilma", "wilma@example.fi")["id"]])
-        created = mailing.create_list(
-            {"name": "Webhook", "purpose": "newsletter", "source_kind": "group", "source_id": group["id"]}
+        created = group_list(
+            cluster, "Webhook", "Webhook", [person(contacts, "Wilma", "wilma@example.fi")["id"]]
         )
         with pytest.raises(Conflict) as none_yet:
             mailing.reactivate_webhook(created["id"])

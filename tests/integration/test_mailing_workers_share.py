@@ -137,6 +137,26 @@ def test_b3_two_mailing_workers_share_a_send_and_one_killed_mid_send_sends_no_ma
         with engine.connect() as conn:
             again = conn.execute(text("SELECT count(*) FROM mail_messages WHERE attempts = 2")).scalar()
         assert again > 0  # the killed worker's claimed mails went after their lease, by the other worker
+
+        # each mail's disclosure to the SMTP server is on the audit log, one record per batch, not per mail
+        with engine.connect() as conn:
+            ids = {str(key) for key in conn.execute(text("SELECT id FROM mail_messages")).scalars()}
+
+        def disclosures():
+            with clean_databases["audit"].connect() as conn:
+                return (
+                    conn.execute(
+                        text("SELECT details FROM audit_events WHERE action = 'mailing.mail_disclosed'")
+                    )
+                    .scalars()
+                    .all()
+                )
+
+        def disclosed():
+            return {mail["mail_id"] for details in disclosures() for mail in details["mails"]}
+
+        wait(lambda: ids <= disclosed(), 30, "every mail's disclosure on the audit log")
+        assert len(disclosures()) < MAILS
     finally:
         for worker in workers:
             if worker.poll() is None:

@@ -11,10 +11,8 @@ but its answer was lost, Campaign Monitor refuses the name (code 303) and the dr
 """
 
 from collections import Counter
-from contextlib import contextmanager
 
 from piiri.errors import ServiceUnavailable, ValidationFailed
-from services.mailing import campaign_monitor
 from services.mailing.campaigns import rules, storage
 from services.mailing.contract import errors
 from services.mailing.flags import rules as flag_rules
@@ -25,15 +23,6 @@ ALREADY_SENT = 331
 NOT_SCHEDULED = 332
 PAGE = 1000
 MAX_PAGES = 50  # clicks and bounces read for a report: 50,000 rows at most
-
-
-@contextmanager
-def answered_plainly():
-    """For an RPC's caller: Campaign Monitor down is the plain ServiceUnavailable (503, safe to retry)."""
-    try:
-        yield
-    except campaign_monitor.CampaignMonitorDown as exc:
-        raise ServiceUnavailable(exc.message, dict(exc.details)) from None
 
 
 def content_base(config):
@@ -64,9 +53,7 @@ def ensure_created(db, account, config, campaign_id):
                 {"list_ids": [{"code": errors.CAMPAIGN_STATE, "params": {"state": "not_synced"}}]},
             )
         # M2: a list custom field the template merges must still be on every list (fields can change)
-        template_rules.unknown_list_fields(
-            campaign["template"], [(row["name"], list(row["fields"] or [])) for row in lists.values()]
-        )
+        template_rules.unknown_list_fields(campaign["template"], rules.list_fields(lists))
         html_url, text_url = content_urls(config, campaign)
         subject = template_rules.for_campaign_monitor(campaign["template"]).subject
         try:

@@ -55,11 +55,6 @@ def read_timeline(session, audit, actor, key):
     return [plain(row) for row in rows]
 
 
-def list_fields(lists):
-    """[(list name, its fields)] of a campaign's lists (storage.lists_of), for the custom merge fields."""
-    return [(row["name"], list(row["fields"] or [])) for row in lists.values()]
-
-
 def campaign_view(row):
     return CAMPAIGN.dump(
         {
@@ -95,7 +90,9 @@ class CampaignsRpc(MailingCore):
                 )
             parts = {part: template[part] for part in template_rules.PARTS}
             template_rules.for_campaign_monitor(parts)
-            template_rules.unknown_list_fields(parts, list_fields(lists))  # M2: custom.<key> of every list
+            template_rules.unknown_list_fields(
+                parts, rules.list_fields(lists)
+            )  # M2: custom.<key> of every list
             if storage.name_taken(session, values["name"]):
                 raise Conflict(errors.CAMPAIGN_NAME_TAKEN, {"name": [errors.CAMPAIGN_NAME_TAKEN]})
             row = storage.insert_campaign(
@@ -163,7 +160,7 @@ class CampaignsRpc(MailingCore):
         if row["status"] in ("sent", "dispatching"):
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        with at_cm.answered_plainly():
+        with campaign_monitor.answered_plainly():
             row = at_cm.ensure_created(self.db, account, self.config, row["id"])
             account.call(account.campaigns(row["cm_campaign_id"]).send_preview, chosen, "fallback")
         return {"sent_to": chosen}
@@ -224,7 +221,7 @@ class CampaignsRpc(MailingCore):
                 raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
             account = campaign_monitor.configure(self.config)
             try:
-                with at_cm.answered_plainly():
+                with campaign_monitor.answered_plainly():
                     account.call(account.campaigns(row["cm_campaign_id"]).unschedule)
             except ValidationFailed as exc:
                 if at_cm.cm_code(exc) != at_cm.NOT_SCHEDULED:
@@ -284,7 +281,7 @@ class CampaignsRpc(MailingCore):
         if row["status"] not in ("sent", "scheduled") or not row["cm_campaign_id"]:
             raise Conflict(errors.CAMPAIGN_STATE, {"status": row["status"]})
         account = campaign_monitor.configure(self.config)
-        with at_cm.answered_plainly():
+        with campaign_monitor.answered_plainly():
             figures, bounced, activity = at_cm.report_and_bounces(account, row)
         limit = flag_rules.soft_bounce_limit(self.config)
         with self.db.transaction() as session:

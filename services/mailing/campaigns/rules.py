@@ -131,3 +131,9 @@ def cm_send_date(when):
 def cm_name(campaign):
     """The campaign's name at Campaign Monitor, unique there as Piiri's ids are."""
     return f"{campaign['name']} ({str(campaign['id'])[:8]})"
+
+
+def list_fields(lists):
+    """[(list name, its fields)] of a campaign's lists ({id: row} of storage.lists_of), as
+    mail_templates.rules.unknown_list_fields takes them (M2: the custom merge fields each list carries)."""
+    return [(row["name"], list(row["fields"] or [])) for row in lists.values()]

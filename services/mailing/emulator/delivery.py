@@ -9,9 +9,10 @@ the value is empty); the HTML part escapes them. An unknown tag is left as it is
 Monitor leaves text in brackets that is not a tag.
 
 ``Mailer`` owns one thread that takes the sends queued by ``Account`` (state.py) and delivers them over one
-SMTP connection per campaign. An address the server refuses with a 5xx is recorded as the campaign's hard
-bounce (which deactivates the subscriber, as a real hard bounce does); a server that is away or answers 4xx
-is tried again with backoff from the recipient it stopped at, so nobody gets a mail twice. Each campaign's
+SMTP connection per campaign. An address the server refuses with a 5xx (at RCPT or at the end of DATA) is
+recorded as the campaign's hard bounce (which deactivates the subscriber, as a real hard bounce does) and
+the next recipient's mail goes on; a server that is away or answers 4xx is tried again with backoff from the
+recipient it stopped at, so nobody gets a mail twice. Each campaign's
 outcome is kept in ``Account.deliveries`` ({sent, bounced, failed, error}) for the control API.
 """
 
@@ -38,7 +39,6 @@ class Recipient:
     list's custom fields (empty where the subscriber has none: the tag's fallback is used)."""
 
     email: str
-    list_id: str
     name: str
     custom: dict  # bare key -> value (a list for MultiSelectMany)
 
@@ -96,6 +96,13 @@ def render(send, recipient):
     if send.html:
         message.add_alternative(personalise(send.html, values, escape=True), subtype="html")
     return message
+
+
+def refused_code(exc):
+    """The SMTP code of a server refusing one recipient's mail, at RCPT or at the end of DATA."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return next(iter(exc.recipients.values()))[0]
+    return exc.smtp_code
 
 
 class Mailer:
@@ -157,9 +164,8 @@ class Mailer:
                         render(send, recipient), from_addr=send.from_email, to_addrs=[recipient.email]
                     )
                     self._note(send.campaign_id, sent=1)
-                except smtplib.SMTPRecipientsRefused as exc:
-                    code = next(iter(exc.recipients.values()))[0]
-                    if code < 500:
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    if refused_code(exc) < 500:
                         raise
                     smtp.rset()
                     self._bounce(send, recipient)

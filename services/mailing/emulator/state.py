@@ -703,7 +703,6 @@ class Account:
                         snapshots.append(
                             Recipient(
                                 subscriber.email,
-                                list_id,
                                 subscriber.name,
                                 {**dict.fromkeys(self.lists[list_id].fields, ""), **subscriber.custom},
                             )

@@ -12,7 +12,6 @@ from sqlalchemy import func
 from piiri.errors import EXPECTED_ERRORS, Conflict, NotFound, ValidationFailed
 from services.contacts.mailing_audience.contract import REASONS
 from services.mailing import campaign_monitor
-from services.mailing.campaigns.at_cm import answered_plainly
 from services.mailing.contract import MAIL_SEND, MAILING_REASONS, MailingList, SyncFailure, SyncRun, errors
 from services.mailing.core import MailingCore
 from services.mailing.flags import storage as flags_storage
@@ -194,17 +193,17 @@ class ListsRpc(MailingCore):
         if not row["cm_list_id"] or not row["webhook_id"]:
             raise Conflict(errors.WEBHOOK_NONE)
         account = campaign_monitor.configure(self.config)
-        at_cm = account.lists(row["cm_list_id"])
+        cm_list = account.lists(row["cm_list_id"])
         values = {"webhook_deactivated_at": None}
-        with answered_plainly():
+        with campaign_monitor.answered_plainly():
             try:
-                account.call(at_cm.activate_webhook, row["webhook_id"])
+                account.call(cm_list.activate_webhook, row["webhook_id"])
             except ValidationFailed as exc:
                 if (exc.details or {}).get("cm_code") != WEBHOOK_UNKNOWN:
                     raise
                 base = self.config.get("MAILING_WEBHOOK_BASE_URL")
                 values["webhook_id"] = (
-                    account.call(at_cm.create_webhook, ["Deactivate"], rules.webhook_url(base, row), "json")
+                    account.call(cm_list.create_webhook, ["Deactivate"], rules.webhook_url(base, row), "json")
                     if base
                     else None  # made by the next sync, when the gateway's address is configured
                 )

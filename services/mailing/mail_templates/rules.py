@@ -32,6 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from piiri.errors import ValidationFailed
 from services.mailing.contract import BODY_MAX, NAME_MAX, SUBJECT_MAX, errors
+from services.mailing.sync.rules import value_text
 
 MJML_MAX = 100_000
 PARTS = ("subject", "mjml", "text")
@@ -305,14 +306,8 @@ def check(template):
 
 
 def custom_text(value):
-    """A custom field's value as it is merged (a list's items joined, as the sync sends them)."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """A custom field's value as it is merged: as the sync sends it to Campaign Monitor; none: empty."""
+    return "" if value is None else value_text(value)
 
 
 def contact_context(contact):

@@ -39,6 +39,16 @@ def cm_data_type(field, custom_types):
     return "Text"
 
 
+def value_text(value):
+    """A contact's field value as the text Campaign Monitor gets (and a campaign preview merges): a
+    list's items joined with ", ", a boolean true or false, anything else as str."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def cm_value(field, data_type, value):
     """A field's value as Campaign Monitor takes it; RowProblem if it is over a limit."""
     if value is None or value == "" or value == []:
@@ -50,12 +60,7 @@ def cm_value(field, data_type, value):
                 errors.DATE_OUT_OF_RANGE, {"field": field, "min": CM_DATE_MIN, "max": CM_DATE_MAX}
             )
         return text.replace("-", "/")
-    if isinstance(value, list):
-        text = ", ".join(str(item) for item in value)
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    else:
-        text = str(value)
+    text = value_text(value)
     if len(text) > CM_VALUE_MAX:
         raise RowProblem(errors.VALUE_TOO_LONG, {"field": field, "max": CM_VALUE_MAX, "length": len(text)})
     return text
