@@ -185,12 +185,12 @@ def parse_args(argv):
     args.gateway_counts = (1, 2) if args.gateways == "both" else (int(args.gateways),)
     if not 1024 <= args.port <= 65535:
         parser.error("--port must be 1024..65535")
-    if (
-        min(args.contacts, args.seconds, args.connections, args.threads, args.max_workers) < 1
-        or args.warmup < 0
-        or args.idle < 0
-    ):
+    if min(args.contacts, args.seconds, args.connections, args.threads, args.max_workers) < 1:
         parser.error("--contacts, --seconds, --connections, --threads and --max-workers must be at least 1")
+    if min(args.warmup, args.idle) < 0:
+        parser.error("--warmup and --idle may not be negative")
+    if args.pool_size is not None and args.pool_size < 1:
+        parser.error("--pool-size must be at least 1 (DB_POOL_SIZE)")
     if args.threads > args.connections:
         parser.error("--threads may not exceed --connections (wrk needs a connection per thread)")
     return args

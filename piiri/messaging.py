@@ -90,6 +90,25 @@ def queue_states(
     return states
 
 
+def kept_queue(
+    source_service: str,
+    event_type: str,
+    queue_service: str,
+    method_name: str,
+    exchange: Exchange | None = None,
+) -> Queue:
+    """The durable queue of a KeptQueueEventHandler: the one nameko's service-pool handler
+    ``queue_service.method_name`` consumes (``evt-<source>-<event_type>--<queue_service>.<method>``), so the
+    worker's handler and the service that declares it for the worker (KeptQueues) declare it alike.
+    ``exchange``: the handler's own (nameko's, from its configuration), else event_exchange(source)."""
+    return Queue(
+        f"evt-{source_service}-{event_type}--{queue_service}.{method_name}",
+        exchange=exchange or event_exchange(source_service),
+        routing_key=event_type,
+        durable=True,
+    )
+
+
 class KeptQueueEventHandler(EventHandler):
     """``@KeptQueueEventHandler.decorator(source, event_type, queue_service="contacts")``: a nameko
     service-pool event handler whose durable queue keeps the name it has under ``queue_service``
@@ -106,14 +125,14 @@ class KeptQueueEventHandler(EventHandler):
         super().setup()
         if self.handler_type != SERVICE_POOL:
             raise ValueError("a kept queue is for service-pool event handlers only")
-        queue: Queue = self.queue  # type: ignore[has-type]
-        self.queue = Queue(
-            f"evt-{self.source_service}-{self.event_type}--{self.queue_service}.{self.method_name}",
-            exchange=queue.exchange,
-            routing_key=queue.routing_key,
-            durable=queue.durable,
-            auto_delete=queue.auto_delete,
-            exclusive=queue.exclusive,
+        if self.reliable_delivery is False:  # KeptQueues declares it durable, never auto-deleted
+            raise ValueError("a kept queue is for event handlers with reliable delivery only")
+        self.queue = kept_queue(
+            self.source_service,
+            self.event_type,
+            self.queue_service,
+            self.method_name,
+            self.queue.exchange,  # type: ignore[has-type]
         )
 
 
@@ -127,13 +146,7 @@ def kept_queues(service_class: type) -> list[Queue]:
         for handler in getattr(member, ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(handler, KeptQueueEventHandler):
                 queues.append(
-                    Queue(
-                        f"evt-{handler.source_service}-{handler.event_type}--{handler.queue_service}."
-                        f"{method_name}",
-                        exchange=event_exchange(handler.source_service),
-                        routing_key=handler.event_type,
-                        durable=True,
-                    )
+                    kept_queue(handler.source_service, handler.event_type, handler.queue_service, method_name)
                 )
     return queues
 

@@ -340,10 +340,17 @@ class Outbox(DependencyProvider):
 def relay_bound(service_name: str, config: Mapping[str, Any]) -> tuple[int, float]:
     """(burst, pause) of a process's relay: none (0) in a worker process (``*_worker``), else
     OUTBOX_RELAY_BURST full batches then OUTBOX_RELAY_PAUSE seconds (see the module's docstring)."""
-    burst = (
-        0 if service_name.endswith("_worker") else int(config.get("OUTBOX_RELAY_BURST", DEFAULT_RELAY_BURST))
-    )
-    pause = float(config.get("OUTBOX_RELAY_PAUSE", DEFAULT_RELAY_PAUSE))
+    raw_burst = config.get("OUTBOX_RELAY_BURST", DEFAULT_RELAY_BURST)
+    raw_pause = config.get("OUTBOX_RELAY_PAUSE", DEFAULT_RELAY_PAUSE)
+    try:
+        burst, pause = int(str(raw_burst)), float(raw_pause)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "OUTBOX_RELAY_BURST must be a whole number of batches and OUTBOX_RELAY_PAUSE a number of "
+            f"seconds, not {raw_burst!r} and {raw_pause!r}"
+        ) from None
+    if service_name.endswith("_worker"):
+        burst = 0
     if burst < 0 or pause < 0:
         raise ValueError("OUTBOX_RELAY_BURST and OUTBOX_RELAY_PAUSE may not be negative")
     return burst, pause

@@ -42,7 +42,17 @@ def rpc_timeout(
     return value
 
 
-class RpcProxy(nameko_rpc.RpcProxy):
+class TransientRequests(nameko_rpc.RpcProxy):
+    """nameko's RpcProxy with transient requests (for the gateway, which applies its own deadline)."""
+
+    def __init__(self, target_service: str, **options: Any) -> None:
+        options.setdefault("delivery_mode", NON_PERSISTENT)
+        super().__init__(target_service, **options)
+
+
+class RpcProxy(TransientRequests):
+    """Transient requests (TransientRequests) with a deadline per call (``timeout_key`` of the config)."""
+
     def __init__(
         self,
         target_service: str,
@@ -50,7 +60,6 @@ class RpcProxy(nameko_rpc.RpcProxy):
         default: float = DEFAULT_TIMEOUT,
         **options: Any,
     ) -> None:
-        options.setdefault("delivery_mode", NON_PERSISTENT)
         super().__init__(target_service, **options)
         self.timeout_key = timeout_key
         self.default_timeout = default
@@ -62,14 +71,6 @@ class RpcProxy(nameko_rpc.RpcProxy):
 
     def get_dependency(self, worker_ctx: Any) -> "DeadlineServiceProxy":
         return DeadlineServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
-
-
-class TransientRequests(nameko_rpc.RpcProxy):
-    """nameko's RpcProxy with transient requests (for the gateway, which applies its own deadline)."""
-
-    def __init__(self, target_service: str, **options: Any) -> None:
-        options.setdefault("delivery_mode", NON_PERSISTENT)
-        super().__init__(target_service, **options)
 
 
 class TransientReplyPublisher(Publisher):

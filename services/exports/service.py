@@ -76,7 +76,7 @@ class ExportJobsRpc(ExportsCore):
     in the export workers: ExportWorker.expire_files)."""
 
     def _keep_hours(self):
-        return int(self.config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
+        return storage.keep_hours(self.config)
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def ping(self):

@@ -15,6 +15,11 @@ ERASED_WHILE_RUNNING = "Stopped: a person was erased while the export ran. Make 
 DEFAULT_KEEP_HOURS = 168  # EXPORT_KEEP_HOURS: a finished file is deleted a week after it was made
 
 
+def keep_hours(config):
+    """EXPORT_KEEP_HOURS of the configuration, or the default (the service shows it, the workers apply it)."""
+    return int(config.get("EXPORT_KEEP_HOURS", DEFAULT_KEEP_HOURS))
+
+
 def parse_id(job_id):
     try:
         return uuid.UUID(str(job_id))

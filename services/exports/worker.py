@@ -77,7 +77,7 @@ class ExportWorker:
         """Delete finished files older than EXPORT_KEEP_HOURS (the job stays, marked expired): a file of
         personal data is not kept longer than it is needed (G5). Here, not in the exports service's
         processes that answer staff (issue 18); every worker may run it (row locks)."""
-        keep_hours = int(self.config.get("EXPORT_KEEP_HOURS", storage.DEFAULT_KEEP_HOURS))
+        keep_hours = storage.keep_hours(self.config)
         expired = self.db.in_batches(
             lambda session, batch: storage.expire_files(session, keep_hours, batch), EXPIRY_BATCH
         )

@@ -16,7 +16,16 @@ def test_a_name_and_a_port_give_a_run_its_own_databases_vhost_and_port():
     assert (args.prefix, args.vhost, args.port, args.idle) == ("piiri_bg18s", "piiri_bg18s", 8351, 60)
 
 
-@pytest.mark.parametrize("argv", [["--name", "Bad-Name"], ["--port", "80"], ["--idle", "-1"]])
-def test_bad_names_ports_and_idle_times_are_refused(argv):
+@pytest.mark.parametrize(
+    "argv", [["--name", "Bad-Name"], ["--port", "80"], ["--idle", "-1"], ["--pool-size", "0"]]
+)
+def test_bad_names_ports_idle_times_and_pool_sizes_are_refused(argv):
     with pytest.raises(SystemExit):
         parse_args(argv)
+
+
+def test_the_refusal_names_the_bad_option(capsys):
+    for argv, named in ((["--idle", "-1"], "--idle"), (["--pool-size", "0"], "--pool-size")):
+        with pytest.raises(SystemExit):
+            parse_args(argv)
+        assert named in capsys.readouterr().err

@@ -34,6 +34,10 @@ def test_the_bound_applies_to_service_processes_not_to_workers():
     assert relay_bound("gateway", {"OUTBOX_RELAY_BURST": 0}) == (0, DEFAULT_RELAY_PAUSE)  # 0: unbounded
     with pytest.raises(ValueError):
         relay_bound("contacts", {"OUTBOX_RELAY_BURST": -1})
+    with pytest.raises(ValueError, match="OUTBOX_RELAY_BURST must be a whole number"):
+        relay_bound("contacts", {"OUTBOX_RELAY_BURST": "lots"})
+    with pytest.raises(ValueError, match="OUTBOX_RELAY_PAUSE a number of seconds"):
+        relay_bound("contacts_worker", {"OUTBOX_RELAY_PAUSE": "soon"})
 
 
 def test_a_bounded_round_stops_after_burst_full_batches_and_leaves_the_rest_for_later():

@@ -9,11 +9,12 @@ import time
 
 from eventlet import tpool
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import rpc
 
 from piiri import erasure as protocol
 from piiri.errors import EXPECTED_ERRORS, ServiceUnavailable, ValidationFailed
 from piiri.rpc import DeadlineMethodProxy
+from piiri.rpc import TransientRequests as RpcProxy  # transient requests; one deadline for all
 from services.contacts.access_report import pdf, report
 from services.contacts.access_report.contract import FORMATS
 from services.contacts.core import ContactsCore
