@@ -24,7 +24,7 @@ from typing import Any
 import eventlet
 from nameko import rpc as nameko_rpc
 from nameko.amqp.publish import Publisher
-from nameko.constants import NON_PERSISTENT
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
 from nameko.exceptions import UnknownService
 
 from piiri.errors import ServiceUnavailable
@@ -74,10 +74,17 @@ class RpcProxy(TransientRequests):
 
 
 class TransientReplyPublisher(Publisher):
-    """How an RPC reply is sent: transient, without waiting for the broker's confirm."""
+    """How an RPC reply is sent: transient, without waiting for the broker's confirm.
+
+    It has a ``transport_options`` dict of its own: nameko's ``Publisher.publish`` writes
+    ``confirm_publish`` into ``self.transport_options``, which is one dict shared by every Publisher (a
+    class attribute). Sharing it, a reply switched confirms off for the confirming publishers of the same
+    process (the outbox's audit records and events) whose broker connections were made after it: their
+    rows were marked published though the broker had refused them."""
 
     use_confirms = False
     delivery_mode = NON_PERSISTENT
+    transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
 
 
 class TransientResponder(nameko_rpc.Responder):
