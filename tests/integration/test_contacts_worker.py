@@ -75,3 +75,34 @@ def test_issue18_an_automation_event_waits_for_the_worker_and_runs_once_it_start
         assert wait_for(lambda: [m["id"] for m in contacts.members(b)["items"]] == [anna], 10)
         assert wait_for(lambda: contacts.automation_history()["items"], 5)[0]["outcome"] == "done"
     assert queue_states(config["AMQP_URI"], [joined_queue])[joined_queue][0] == 0
+
+
+def test_c8_a_join_from_before_the_automation_existed_does_not_run_it(run_services, rpc, config):
+    """C8: Anna joins A while no worker runs, so her member_joined event is still queued when "A -> B" is
+    created; the worker then takes her event and must leave her alone (the join happened before the
+    automation existed), while Bertta's later join runs it. This was a race on a busy machine."""
+    run_services(ContactsService, AuditService)
+    joined_queue = "evt-contacts-member_joined--contacts.automations_on_member_joined"
+    with rpc(ADMIN) as cluster:
+        contacts = cluster.contacts
+        a = contacts.create_group("Ennen A")["id"]
+        b = contacts.create_group("Ennen B")["id"]
+        anna = contacts.create_contact({"first_name": "Anna", "last_name": "Aiempi"})["id"]
+        contacts.add_members(a, [anna])
+        assert wait_for(lambda: queue_states(config["AMQP_URI"], [joined_queue])[joined_queue] == (1, 0), 10)
+        contacts.create_automation(
+            {
+                "name": "A -> B",
+                "trigger_type": "member_joined",
+                "trigger_config": {"group_id": a},
+                "action_type": "add_to_group",
+                "action_config": {"group_id": b},
+            }
+        )
+        run_services(ContactsWorker)
+        assert wait_for(lambda: queue_states(config["AMQP_URI"], [joined_queue])[joined_queue] == (0, 1), 10)
+        bertta = contacts.create_contact({"first_name": "Bertta", "last_name": "Myöhempi"})["id"]
+        contacts.add_members(a, [bertta])
+        assert wait_for(lambda: contacts.members(b)["items"], 10)
+        assert [m["id"] for m in contacts.members(b)["items"]] == [bertta]
+        assert [run["contact_id"] for run in contacts.automation_history()["items"]] == [bertta]

@@ -75,7 +75,8 @@ class AutomationsWork(ContactsCore):
         if path is None:
             return 0
         ancestors = set(ancestor_ids(path))
-        matching = rules.triggered_by(candidates, event, payload["group_id"], lambda _: ancestors)
+        fired = rules.triggered_by(candidates, event, payload["group_id"], lambda _: ancestors)
+        matching = rules.existing_at(fired, payload.get("occurred_at"))
         trigger = {
             "type": event,
             "event_id": payload.get("event_id"),

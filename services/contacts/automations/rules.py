@@ -4,7 +4,7 @@ and loop detection over the graph of group-changing automations."""
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from piiri.errors import ValidationFailed, coded
 
@@ -335,6 +335,16 @@ def _fires(trigger, event, group_id, ancestors):
 def triggered_by(automations, event, group_id, ancestors):
     """The automations among ``automations`` that fire when someone's ``event`` happens in ``group_id``."""
     return [item for item in automations if _fires(item, event, str(group_id), ancestors)]
+
+
+def existing_at(automations, occurred_at):
+    """The automations among ``automations`` that already existed when a membership event happened at
+    ``occurred_at`` (an ISO timestamp; None on events from before it was carried: all of them). An
+    automation acts on what happens after it is created, never on a join whose event was still on its way."""
+    if not occurred_at:
+        return list(automations)
+    moment = datetime.fromisoformat(occurred_at)
+    return [item for item in automations if item["created_at"] <= moment]
 
 
 def find_loop(automations, ancestors):

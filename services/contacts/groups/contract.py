@@ -218,3 +218,9 @@ class MemberEvent(EventEnvelope):
     role = fields.String(allow_none=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
+    occurred_at = fields.AwareDateTime(
+        metadata={
+            "description": "When the membership began or ended (the database's clock); an automation created "
+            "later does not act on it (C8). Absent on events written before it was added."
+        }
+    )

@@ -232,6 +232,9 @@ MEMBERSHIP_COLUMNS = (
     memberships.c.starts_on,
     memberships.c.ends_on,
 )
+# When a membership began or ended: the writing transaction's clock (PostgreSQL's now(), the clock an
+# automation's created_at is read from), carried by member_joined/member_left as occurred_at.
+CHANGED_AT = func.now().label("changed_at")
 
 
 def add_memberships(session, group_id, contact_ids, role, starts_on, ends_on):
@@ -252,7 +255,7 @@ def add_memberships(session, group_id, contact_ids, role, starts_on, ends_on):
     rows = session.execute(
         insert(memberships)
         .from_select(["group_id", "contact_id", "role", "starts_on", "ends_on"], source)
-        .returning(*MEMBERSHIP_COLUMNS)
+        .returning(*MEMBERSHIP_COLUMNS, CHANGED_AT)
     )
     return [dict(row._mapping) for row in rows]
 
@@ -267,7 +270,7 @@ def end_memberships(session, group_id, contact_ids, ends_on):
             or_(memberships.c.ends_on.is_(None), memberships.c.ends_on > ends_on),
         )
         .values(ends_on=func.greatest(memberships.c.starts_on, ends_on))
-        .returning(*MEMBERSHIP_COLUMNS)
+        .returning(*MEMBERSHIP_COLUMNS, CHANGED_AT)
     )
     return [dict(row._mapping) for row in rows]
 
@@ -400,6 +403,7 @@ def membership_event(row):
         "role": row["role"],
         "starts_on": row["starts_on"].isoformat(),
         "ends_on": row["ends_on"].isoformat() if row["ends_on"] else None,
+        **({"occurred_at": row["changed_at"].isoformat()} if row.get("changed_at") else {}),
     }
 
 

@@ -219,3 +219,18 @@ def test_c8_describe_in_words():
         "trigger_text": "Someone joins 'Hallitus' or a subgroup",
         "action_text": "add to 'Uutiskirje'",
     }
+
+
+def test_c8_an_automation_acts_only_on_membership_changes_after_it_was_created():
+    """C8: a join that happened before the automation existed (its event still on its way to the worker)
+    does not run it; one at or after its creation does; an event without occurred_at (written before the
+    field was carried) runs every automation it fires, as before."""
+    from datetime import UTC, datetime, timedelta
+
+    created = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    automation = {**auto("A -> B", A, B), "created_at": created}
+    earlier = (created - timedelta(milliseconds=1)).isoformat()
+    assert rules.existing_at([automation], earlier) == []
+    assert rules.existing_at([automation], created.isoformat()) == [automation]
+    assert rules.existing_at([automation], (created + timedelta(seconds=1)).isoformat()) == [automation]
+    assert rules.existing_at([automation], None) == [automation]
