@@ -185,7 +185,9 @@ class ListsRpc(MailingCore):
     def reactivate_webhook(self, list_id):
         """M5: switch the list's webhook on again at Campaign Monitor after it switched it off (errors for a
         week), and clear the alert; a webhook deleted there is made anew (with MAILING_WEBHOOK_BASE_URL).
-        409 mailing.webhook_none before the list's first sync made one; Campaign Monitor down: 503."""
+        409 mailing.webhook_none before the list's first sync made one, 409 mailing.webhook_no_address when
+        it was deleted there and Piiri has no public address to make one (the alert stays); Campaign Monitor
+        down: 503."""
         self.context.require(MAIL_SEND)
         session = self.db.session
         row = self._list(session, list_id)
@@ -201,12 +203,8 @@ class ListsRpc(MailingCore):
             except ValidationFailed as exc:
                 if (exc.details or {}).get("cm_code") != WEBHOOK_UNKNOWN:
                     raise
-                base = self.config.get("MAILING_WEBHOOK_BASE_URL")
-                values["webhook_id"] = (
-                    account.call(cm_list.create_webhook, ["Deactivate"], rules.webhook_url(base, row), "json")
-                    if base
-                    else None  # made by the next sync, when the gateway's address is configured
-                )
+                url = rules.remade_webhook_url(self.config.get("MAILING_WEBHOOK_BASE_URL"), row)
+                values["webhook_id"] = account.call(cm_list.create_webhook, ["Deactivate"], url, "json")
         with self.db.transaction() as session:
             updated = storage.update_list(session, row["id"], values)
         return list_view(updated)

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError
 
-from piiri.errors import ValidationFailed
+from piiri.errors import Conflict, ValidationFailed
 from services.contacts.mailing_audience.contract import CUSTOM_PREFIX, MAIL_FIELDS
 from services.mailing.contract import NAME_MAX, MailingListInput, errors
 
@@ -56,6 +56,15 @@ def checked_input(data, partial=False):
     if problems:
         raise ValidationFailed(errors.LIST_INVALID, problems)
     return values
+
+
+def remade_webhook_url(base, mailing_list):
+    """The URL of a webhook made anew after Campaign Monitor lost the list's one; without the gateway's
+    public address (MAILING_WEBHOOK_BASE_URL) none can be made, and saying so beats clearing the alert of a
+    list nothing would then tell about unsubscribes."""
+    if not base:
+        raise Conflict(errors.WEBHOOK_NO_ADDRESS)
+    return webhook_url(base, mailing_list)
 
 
 def webhook_url(base, mailing_list):

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from piiri.errors import BadRequest, ValidationFailed
+from piiri.errors import BadRequest, Conflict, ValidationFailed
+from services.mailing.contract import errors
 from services.mailing.flags import rules as flag_rules
 from services.mailing.lists import rules
 
@@ -87,3 +88,18 @@ def test_m5_at_most_1000_events_a_post():
     events = [{"Type": "Update", "EmailAddress": f"{n}@example.fi"} for n in range(1001)]
     with pytest.raises(BadRequest):
         flag_rules.deactivations(json.dumps({"Events": events}))
+
+
+def test_m5_a_webhook_deleted_at_campaign_monitor_is_remade_only_with_the_gateways_address():
+    """M5: switching a list's webhook on again after Campaign Monitor deleted it makes a new one at the
+    gateway's public address; without MAILING_WEBHOOK_BASE_URL it is refused by name (the alert stays),
+    never 'switched on' with nothing listening."""
+    mailing_list = {"id": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "webhook_secret": "s3cret"}
+    url = rules.remade_webhook_url("https://piiri.example.fi/", mailing_list)
+    assert (
+        url == "https://piiri.example.fi/api/v1/mailing/webhooks/1b4e28ba-2fa1-11d2-883f-0016d3cca427/s3cret"
+    )
+    for base in (None, ""):
+        with pytest.raises(Conflict) as refused:
+            rules.remade_webhook_url(base, mailing_list)
+        assert refused.value.message == errors.WEBHOOK_NO_ADDRESS
