@@ -244,11 +244,15 @@ def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
     }
     untracked = {**tracked, "campaign_id": "k2", "opens": None, "clicks": None, "links": None}
     clicked_only = {**tracked, "campaign_id": "k3", "opens": None}
+    opened_once = {**tracked, "campaign_id": "k4", "opens": 1, "clicks": 3}
     page = render_html(
         "contact.html",
         "fi",
         **page_context(),
-        mailing_of_contact=lambda key: {"flags": [], "campaigns": [tracked, untracked, clicked_only]},
+        mailing_of_contact=lambda key: {
+            "flags": [],
+            "campaigns": [tracked, untracked, clicked_only, opened_once],
+        },
         contact=CONTACT,
         trail_failed=False,
         older_url=None,
@@ -257,6 +261,7 @@ def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
     items = re.findall(r'<li data-campaign-id="(k\d)">(.*?)</li>', page, re.S)
     shown = {key: text_of(body) for key, body in items}
     assert "Avasi 2 kertaa, viimeksi 2.12.2026" in shown["k1"]
-    assert "klikkasi 1 kertaa: https://example.fi/liity" in shown["k1"]
+    assert "klikkasi kerran: https://example.fi/liity" in shown["k1"]  # "1 kertaa" is not Finnish
     assert "Avasi" not in shown["k2"] and "klikkasi" not in shown["k2"]
-    assert "Avasi" not in shown["k3"] and "klikkasi 1 kertaa: https://example.fi/liity" in shown["k3"]
+    assert "Avasi" not in shown["k3"] and "klikkasi kerran: https://example.fi/liity" in shown["k3"]
+    assert "Avasi kerran, viimeksi 2.12.2026" in shown["k4"] and "klikkasi 3 kertaa" in shown["k4"]

@@ -468,3 +468,36 @@ def test_the_page_wrapper_turns_every_failure_into_a_page():
     assert failing(missing)(FakeRoutes(), fake_request())["exc"] is missing
     bug = failing(ValueError("internal detail"))(FakeRoutes(), fake_request())
     assert bug["exc"] is None and re.fullmatch(r"[0-9a-f]{12}", bug["incident"])
+
+
+@pytest.mark.parametrize(
+    ("language", "reads", "readers", "said"),
+    [
+        ("fi", 1, 1, "Luettu kerran, yksi lukija."),
+        ("fi", 4, 1, "Luettu 4 kertaa, yksi lukija."),
+        ("fi", 5, 2, "Luettu 5 kertaa, lukijoita 2."),
+        ("sv", 1, 1, "Läst en gång av en användare eller ett system."),
+        ("en", 3, 1, "3 reads by 1 user or system."),
+        ("en", 3, 2, "3 reads by 2 users or systems."),
+    ],
+)
+def test_g2_the_contact_pages_readers_total_says_once_and_one_reader_in_words(language, reads, readers, said):
+    """G2: who has read this person's data, summed up in a sentence that is grammatical for 1 too."""
+    reader = {
+        "username": "maija",
+        "actor_id": "u1",
+        "reads": reads,
+        "last_read_at": "2026-12-02T09:30:00+00:00",
+    }
+    page = render_html(
+        "contact.html",
+        language,
+        **page_context(),
+        contact=CONTACT,
+        readers={"readers": [reader], "total_reads": reads, "total_readers": readers},
+        trail_failed=False,
+        older_url=None,
+        trail=[],
+    )
+    total = re.search(r'<p class="muted" id="audit-readers-total">(.*?)</p>', page, re.S)
+    assert total is not None and total.group(1) == said
