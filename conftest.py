@@ -224,18 +224,23 @@ class SharedRunner:
     """The whole system kept running from one test of a module to the next (tests/conftest.py ``system``).
 
     Starting and stopping the nine services of the whole system costs about a second of a loaded CI core
-    per test (46 broker connections, 70 queue declarations), and some 300 tests start it. So the tests of
-    a module that ask for the plain ``system`` share one: between two tests the databases are emptied as
-    before (``clean_databases``), what was queued is consumed and running workers finish
-    (``settle``), and the gateway's cached /health answer is dropped. It is stopped and started
-    anew when the configuration differs, when one of its containers stopped, after a test that broke the
-    broker's audit path, when a test starts services without it (``run_services``: they would share its
-    queues and its web port), and at the end of the module.
+    per test (46 broker connections, 70 queue declarations), and some 300 tests in about 90 modules start
+    it. So consecutive tests that ask for the plain ``system``, in one module or the next, share one:
+    between two tests the databases are emptied as before (``clean_databases``), what was queued is
+    consumed and running workers finish (``settle``), and the gateway's cached /health answer is dropped.
+    It is stopped and started anew when the configuration differs, when one of its containers stopped,
+    after a test that broke the broker's audit path, when a test starts services without it
+    (``run_services``: they would share its queues and its web port), when a test without it begins
+    (``_no_system_left_running``), and at the end of the run.
     """
+
+    made = []  # every SharedRunner of the run (one: the fixture is session-wide)
 
     def __init__(self):
         self.runner = None
         self.key = None
+        self.amqp_uri = None
+        SharedRunner.made.append(self)
         self.in_use = False  # by the running test (its ``run_services`` then starts services beside it)
 
     def start(self, config, service_classes):
@@ -250,7 +255,7 @@ class SharedRunner:
             for cls in service_classes:
                 runner.add_service(cls)
             runner.start()
-            self.runner, self.key = runner, key
+            self.runner, self.key, self.amqp_uri = runner, key, config["AMQP_URI"]
         else:
             self.forget_cached_answers()
         self.in_use = True
@@ -301,12 +306,24 @@ class SharedRunner:
             runner.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_runner(config):
-    """The module's SharedRunner (stopped when the module's tests are done)."""
+    """The run's SharedRunner: kept from one test module to the next while their tests ask for the plain
+    ``system`` (the browser and end-to-end tests run one after another), stopped by the first test that
+    does not (``_no_system_left_running``) and at the end of the run."""
     shared = SharedRunner()
     yield shared
     shared.stop(config["AMQP_URI"])
+
+
+@pytest.fixture(autouse=True)
+def _no_system_left_running(request):
+    """A test without ``system`` finds no shared system running: its consumers would take the messages
+    the test waits for on the broker, and its gateway would hold the web port."""
+    if "system" not in request.fixturenames:
+        for shared in SharedRunner.made:
+            if shared.runner is not None:
+                shared.stop(shared.amqp_uri)
 
 
 @pytest.fixture

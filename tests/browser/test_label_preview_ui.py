@@ -9,11 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from tests.browser.axe import report, violations
 from tests.browser.test_label_export_ui import exporting  # noqa: F401  (fixture)
 from tests.browser.test_web_ui import log_in
+from tests.mailing_flags import flag_contact
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +42,7 @@ def test_i2_m5_preview_the_labels_with_the_bounced_contact_flagged(exporting, br
     SCREENS.mkdir(parents=True, exist_ok=True)
     exporting.create_user("tarja", PASSWORD, role="staff")
     made = _seed(exporting.api(exporting.token("tarja", PASSWORD)))
-    with engines["mailing"].begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO contact_flags (contact_id, kind, email, source, occurred_at)"
-                " VALUES (:id, 'bounced', 'bruno@example.org', 'webhook', '2026-12-03 12:00+00')"
-            ),
-            {"id": made["Bruno"]},
-        )
+    flag_contact(engines["mailing"], made["Bruno"], email="bruno@example.org")
 
     browser.open("/contacts")
     log_in(browser, "tarja", PASSWORD)

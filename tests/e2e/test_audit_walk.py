@@ -1209,7 +1209,7 @@ def seed_jobs(api):
 
 
 @pytest.fixture(scope="module")
-def walk_system(config, databases, engines):
+def walk_system(config, databases, engines, shared_runner):
     """Contacts (and its worker), audit and the gateway for the whole module, an admin (API token and web
     session) and the seeded data."""
     from nameko.runners import ServiceRunner
@@ -1236,6 +1236,7 @@ def walk_system(config, databases, engines):
     }
     # An SMTP server nobody answers at: the seeded invoice mail is queued (the mail log shows it) and retried.
     smtp = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": 9, "SMTP_FROM": "walk@piiri.example"}
+    shared_runner.stop(config["AMQP_URI"])  # an earlier module's system would hold the web port
     runner = ServiceRunner({**config, **survey_settings, **campaign_monitor, **smtp})
     for cls in (
         ContactsService,

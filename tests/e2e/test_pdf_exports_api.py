@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from tests.e2e.test_exports_api import exporting, wait  # noqa: F401  (fixture)
 from tests.events import wait_for
+from tests.mailing_flags import flag_contact
 
 LAST = "Pdfvienti"
 
@@ -123,14 +124,7 @@ def test_i2_m5_the_label_preview_is_the_pdf_s_first_sheet_with_flags_and_an_audi
     found = admin_api.get("/api/v1/contacts", params={"q": LAST, "limit": 100}).json()["items"]
     ids = {item["display_name"]: item["id"] for item in found}
     flagged = ids[f"Henkilö03 {LAST}"]
-    with engines["mailing"].begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO contact_flags (contact_id, kind, email, source, occurred_at)"
-                " VALUES (:id, 'bounced', 'pdf3@example.org', 'webhook', '2026-12-03 12:00+00')"
-            ),
-            {"id": flagged},
-        )
+    flag_contact(engines["mailing"], flagged, email="pdf3@example.org")
     body = {
         "format": "labels",
         "selection": {"kind": "search", "query": LAST},

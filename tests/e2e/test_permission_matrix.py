@@ -697,7 +697,7 @@ class Caller:
 
 
 @pytest.fixture(scope="module")
-def matrix_system(config, databases, engines):
+def matrix_system(config, databases, engines, shared_runner):
     """One running system for the whole module: contacts, audit, imports, exports and the gateway, a user
     per role."""
     from nameko.runners import ServiceRunner
@@ -715,6 +715,7 @@ def matrix_system(config, databases, engines):
     from services.surveys.service import SurveysService
     from tests.conftest import System
 
+    shared_runner.stop(config["AMQP_URI"])  # an earlier module's system would hold the web port
     runner = ServiceRunner(config)
     for cls in (
         ContactsService,

@@ -19,6 +19,7 @@ from services.audit.service import AuditService
 from services.contacts.service import ContactsService
 from services.exports.service import ExportsService
 from services.exports.worker import ExportWorker
+from tests.mailing_flags import flag_contact
 
 EXPORTER = (*ALL_PERMISSIONS, "contacts.export")
 ADMIN = make_actor("export-admin", permissions=(*EXPORTER, "groups.manage", "fields.manage"))
@@ -307,18 +308,8 @@ def test_m5_the_mailing_flags_column_names_the_bounced_and_unsubscribed(world, r
 
     run_services(MailingService)
     anna, cecilia = world["people"]["Anna"], world["people"]["Cecilia"]
-    with engines["mailing"].begin() as conn:
-        for contact_id, kind, day in (
-            (anna, "bounced", "2026-12-03"),
-            (cecilia, "unsubscribed", "2026-11-30"),
-        ):
-            conn.execute(
-                text(
-                    "INSERT INTO contact_flags (contact_id, kind, email, source, occurred_at)"
-                    " VALUES (:id, :kind, 'x@example.org', 'webhook', :day)"
-                ),
-                {"id": contact_id, "kind": kind, "day": f"{day} 12:00+00"},
-            )
+    flag_contact(engines["mailing"], anna, "bounced", day="2026-12-03")
+    flag_contact(engines["mailing"], cecilia, "unsubscribed", day="2026-11-30")
     with world["rpc"](ADMIN) as cluster:
         job = cluster.exports.start_export(
             {
