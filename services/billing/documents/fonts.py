@@ -4,10 +4,11 @@ time for the invoices as fonts whose embedded subsets are made once and reused.
 A PDF embeds a subset of each TrueType font with the characters the document used, in the order it
 first used them: building that subset, its width table and its ToUnicode map and deflating them was
 about half of an invoice PDF's CPU (4 of 8 ms). An invoice page (documents/page_writer.py) therefore
-first seeds both fonts with a fixed set of characters (``SEED``: ASCII and the Finnish and Swedish
-letters, in a fixed order), so that almost every invoice has the very same subset; ``CachedSubsetFont``
-keeps the deflated font file, ToUnicode map and widths of each subset it has made (``parts``) and the
-page puts them into the next document as they are. A name with other characters (ü, ł, Cyrillic) makes
+first seeds both fonts with a fixed set of characters (``SEED``: ASCII, the Finnish and Swedish
+letters and every other character of the documents' fixed texts, documents/texts.py; in a fixed order),
+so that almost every invoice has the very same subsets; ``CachedSubsetFont`` keeps the deflated font
+file, ToUnicode map and widths of each subset it has made (``parts``) and the page puts them into the
+next document as they are. A name with other characters (ł, ß, Cyrillic) makes
 a subset of its own, cached too (at most ``CACHE`` of them). The PDF is the same to a reader: the
 embedded font is a valid subset with every glyph the page uses, and text extraction works through the
 ToUnicode map.
@@ -38,7 +39,7 @@ from reportlab.pdfbase.ttfonts import TTFont, makeToUnicodeCMap
 from piiri.pdf_fonts import FONT_DIRS
 
 REGULAR, BOLD = "PiiriInvoiceSans", "PiiriInvoiceSans-Bold"
-SEED = "".join(chr(code) for code in range(32, 127)) + "ÄÖÅäöåÉéÜü€–—§½"
+SEED = "".join(chr(code) for code in range(32, 127)) + "ÄÖÅäöåÉéÜü€–—§½À"
 CACHE = 64
 HINTING_TABLES = ("fpgm", "prep", "cvt ")
 NAME_IDS = range(7)  # copyright, family, subfamily, unique ID, full name, version, PostScript name
