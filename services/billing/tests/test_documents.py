@@ -207,6 +207,7 @@ def test_b2_qr_codes_of_many_amounts_and_references_decode_at_error_correction_m
         )
         found = zxingcpp.read_barcodes(epc_qr.qr_image(data))
         assert [code.text for code in found] == [data] and found[0].ec_level == "M"
+        assert found[0].extra["DataMask"] == epc_qr.MASK  # fixed: no search of the eight (epc_qr)
         assert epc_qr.version_of(epc_qr.qr_code(data)) <= epc_qr.MAX_VERSION
 
 
