@@ -8,19 +8,22 @@ first seeds both fonts with a fixed set of characters (``SEED``: ASCII, the Finn
 letters and every other character of the documents' fixed texts, documents/texts.py; in a fixed order),
 so that almost every invoice has the very same subsets; ``CachedSubsetFont`` keeps the deflated font
 file, ToUnicode map and widths of each subset it has made (``parts``) and the page puts them into the
-next document as they are. A name with other characters (ł, ß, Cyrillic) makes
-a subset of its own, cached too (at most ``CACHE`` of them). The PDF is the same to a reader: the
+next document as they are. A name with other characters (ł, ß, Cyrillic) makes a subset of its own,
+cached too (at most ``CACHE`` of them). The PDF is the same to a reader: the
 embedded font is a valid subset with every glyph the page uses, and text extraction works through the
 ToUnicode map.
 
 Each subset is embedded without TrueType hinting (``unhinted``): DejaVu's instructions (each glyph's
 program, the ``fpgm``, ``prep`` and ``cvt`` tables) were half of a subset's font file, and its ``name``
 table (the full licence text, twice) another 15 kB undeflated; together ~20 kB deflated per font, 40 kB
-of a stored PDF's 47. Hinting only adjusts outlines to a low-resolution pixel grid; PDF viewers and
-printers draw the outlines (pdfium renders the invoice the same, tests compare the pixels). What is kept
-of ``name`` is what fontTools' and HarfBuzz's subsetters keep by default: IDs 0-6 (the copyright notice,
-family, style, unique and full name, version, PostScript name) in Windows English. The outlines,
-metrics and character map are unchanged (tested against the font).
+of a stored PDF's 47. Hinting only fits outlines to a coarse pixel grid: pdfium draws the invoice with
+the unhinted subsets as with the hinted ones but for anti-aliasing (a test compares the pixels at 144
+dpi), and a printer's resolution needs none. What is kept of ``name`` is what fontTools' and HarfBuzz's
+subsetters keep by default: IDs 0-6 (the copyright notice, family, style, unique and full name,
+version, PostScript name) in Windows English. The outlines, metrics and character map are unchanged
+(tested against reportlab's hinted subset, glyph by glyph). A subset is made without hinting once per
+process (3-5 ms); a name outside ``SEED`` costs that once per new subset (1 % of the benchmark's
+invoices: Cyrillic names).
 
 The page writer takes the font objects from here (``font``), never from reportlab's registry: reportlab
 registers one font object per face, so when DejaVu Sans was registered first as PiiriSans (an export or an
