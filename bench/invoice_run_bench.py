@@ -19,7 +19,8 @@ loop: the same invoices read back and rendered with documents/pdf.py in this one
 Printed: the run's seconds, the bare loop's seconds and CPU ms per PDF, the ratio of the run to the bare
 loop and to the bare loop shared by the workers (bare / workers: what two cores could do at best).
 Own databases (piiri_runbench_*), vhost (piiri_runbench) and port 8116; --smoke: piiri_runbench_smoke_*,
-vhost piiri_runbench_smoke, port 8115. Exit status 1 when the target is missed (never with --smoke).
+vhost piiri_runbench_smoke, port 8115; --prefix, --vhost and --port give others (two runs on one machine
+must not share them). Exit status 1 when the target is missed (never with --smoke).
 """
 
 import argparse
@@ -66,12 +67,22 @@ def parse_args(argv):
     )
     parser.add_argument("--smoke", action="store_true", help="200 invoices, no target")
     parser.add_argument("--render-only", type=int, default=0, metavar="N", help="only render N PDFs")
+    parser.add_argument(
+        "--prefix", help=f"database prefix (default {PREFIX}; --smoke: {SMOKE_PREFIX}); emptied and reseeded"
+    )
+    parser.add_argument("--vhost", help=f"RabbitMQ vhost (default {VHOST}; --smoke: {SMOKE_VHOST})")
+    parser.add_argument(
+        "--port", type=int, help=f"the services' HTTP port (default {PORT}; --smoke: {SMOKE_PORT})"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.invoices = 200
-        args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
-    else:
-        args.prefix, args.vhost, args.port = PREFIX, VHOST, PORT
+    defaults = (SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT) if args.smoke else (PREFIX, VHOST, PORT)
+    args.prefix = args.prefix or defaults[0]
+    args.vhost = args.vhost or defaults[1]
+    args.port = args.port or defaults[2]
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.prefix):
+        parser.error("--prefix: lower-case letters, digits and _ only")
     return args
 
 
@@ -114,7 +125,9 @@ def empty_billing(engine):
 
 
 def add_members(engine, group_id):
-    """Every contact into the group in one INSERT ... SELECT (the group's counts follow by trigger)."""
+    """Every contact into the group in one INSERT ... SELECT (the group's counts follow by trigger), then
+    ANALYZE of the memberships, as seed_contacts analyses the contacts: the development machine's
+    PostgreSQL runs without autovacuum, so the payer pages would be planned on a table never analysed."""
     from sqlalchemy import text
 
     started = time.perf_counter()
@@ -123,6 +136,8 @@ def add_members(engine, group_id):
             text("INSERT INTO memberships (group_id, contact_id) SELECT :group, id FROM contacts"),
             {"group": group_id},
         )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE memberships")  # as autovacuum would (it may be off: seed_contacts)
     print(f"  every contact into the group: {time.perf_counter() - started:.1f} s", flush=True)
 
 

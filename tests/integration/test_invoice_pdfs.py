@@ -121,6 +121,13 @@ def test_b2_pdfs_of_a_run_resume_after_a_worker_died_mid_batch(
             dict(fee_row),
             lambda cursor: cluster.contacts.payer_page({"kind": "group", "id": group["id"]}, cursor, 10),
         )
+        # the tables the run filled were analysed after its first page (running.analyze_filled_tables)
+        analysed = db.session.execute(
+            text("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(:names)"),
+            {"names": list(running.FILLED_TABLES)},
+        ).all()
+        db.session.rollback()
+        assert sorted(analysed) == [("invoice_lines", 7), ("invoice_pdfs", 7), ("invoices", 7)]
         batches = []
         render = making.render_batch
 

@@ -15,6 +15,8 @@ goes on.
 
 from decimal import Decimal
 
+from sqlalchemy import text
+
 from services.billing.invoice_pdfs import storage as pdf_storage
 from services.billing.invoices import issuing, rules
 from services.billing.invoices import storage as invoice_storage
@@ -145,8 +147,25 @@ def run(db, settings, run_row, fee_type, fetch, beat=None, on_page=None):
             storage.page_done(session, run_row["id"], next_cursor, len(decision.payers), total, excluded)
             if not next_cursor:
                 storage.finish(session, run_row["id"], "done")
+        if first and issued:
+            with db.transaction() as session:
+                analyze_filled_tables(session)
         if beat:
             beat()
         if not next_cursor:
             return
         cursor, first = next_cursor, False
+
+
+FILLED_TABLES = ("invoices", "invoice_lines", "invoice_pdfs")
+
+
+def analyze_filled_tables(session):
+    """ANALYZE the tables a run fills, once, after its first page is committed. A run copies thousands
+    of rows into them a page at a time, and the PDF batches read them back by key (their lines, the
+    pending PDFs): a planner that last saw them (nearly) empty reads a batch's lines by a sequential scan
+    of the whole table (19 ms a batch of 50 at 50,000 invoices against 0.5 ms by the primary key), so
+    the run's PostgreSQL CPU grew with the square of its size. Statistics from the first page suffice:
+    the planner scales them to the tables' size as they grow. Autovacuum would get there too, up to its
+    naptime later, and not at all where it is off (as on the development machine)."""
+    session.execute(text(f"ANALYZE {', '.join(FILLED_TABLES)}"))

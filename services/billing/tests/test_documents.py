@@ -207,6 +207,7 @@ def test_b2_qr_codes_of_many_amounts_and_references_decode_at_error_correction_m
         )
         found = zxingcpp.read_barcodes(epc_qr.qr_image(data))
         assert [code.text for code in found] == [data] and found[0].ec_level == "M"
+        assert found[0].extra["DataMask"] == epc_qr.MASK  # fixed: no search of the eight (epc_qr)
         assert epc_qr.version_of(epc_qr.qr_code(data)) <= epc_qr.MAX_VERSION
 
 
@@ -258,36 +259,137 @@ def embedded_fonts(data):
     return found
 
 
-def test_b2_the_page_writer_embeds_what_reportlab_embeds_for_the_same_text():
-    """B2: documents/page_writer.py writes the invoice's PDF itself and reuses each subset's deflated font
-    file, widths and ToUnicode map across invoices (fonts.py); the page embeds exactly what reportlab's
-    own TrueType font embeds on its canvas for the same characters, for the seeded subset and for a name
-    that extends it (Cyrillic), and the text extracts back."""
+def reportlab_page(text):
+    """``text`` drawn on reportlab's own canvas with a plain TrueType font of the same face, seeded as the
+    invoice fonts are: what reportlab itself embeds (its subsets keep the font's hinting)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
     regular, _ = invoice_fonts.fonts()
-    cached = pdfmetrics.getFont(regular)
     if "PlainInvoiceSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("PlainInvoiceSans", cached.face.filename))
+        pdfmetrics.registerFont(TTFont("PlainInvoiceSans", invoice_fonts.font(regular).face.filename))
+    out = io.BytesIO()
+    page = canvas.Canvas(out, invariant=1)
+    pdfmetrics.getFont("PlainInvoiceSans").splitString(invoice_fonts.SEED, page._doc)
+    page.setFont("PlainInvoiceSans", 10)
+    page.drawString(10, 10, text)
+    page.save()
+    return out.getvalue()
 
-    def reportlab_page(text):
-        out = io.BytesIO()
-        page = canvas.Canvas(out, invariant=1)
-        pdfmetrics.getFont("PlainInvoiceSans").splitString(invoice_fonts.SEED, page._doc)
-        page.setFont("PlainInvoiceSans", 10)
-        page.drawString(10, 10, text)
-        page.save()
-        return out.getvalue()
 
-    def our_page(text):
-        page = pdf.start("test")
-        page.setFont(regular, 10)
-        page.drawString(10, 10, text)
-        return pdf.finish(page)
+def our_page(text):
+    regular, _ = invoice_fonts.fonts()
+    page = pdf.start("test")
+    page.setFont(regular, 10)
+    page.drawString(10, 10, text)
+    return pdf.finish(page)
 
+
+def test_b2_the_page_writer_embeds_reportlabs_subsets_without_their_hinting():
+    """B2: documents/page_writer.py writes the invoice's PDF itself and reuses each subset's deflated font
+    file, widths and ToUnicode map across invoices (fonts.py); the page embeds the subsets reportlab's own
+    canvas embeds for the same characters, for the seeded subset and for a name that extends it
+    (Cyrillic), with their hinting taken out (fonts.unhinted): the same widths and ToUnicode map byte for
+    byte, the font file exactly reportlab's unhinted; and the text extracts back."""
     for text in ("Matti Meikäläinen 50,00 €", "Иван Петров", "Matti Meikäläinen 50,00 €"):
         ours, theirs = embedded_fonts(our_page(text)), embedded_fonts(reportlab_page(text))
-        assert list(ours.values()) == list(theirs.values()) and len(ours) == len(theirs)
+        assert list(ours) == list(theirs)
+        for (font_file, widths, to_unicode), (hinted, their_widths, their_to_unicode) in zip(
+            ours.values(), theirs.values(), strict=True
+        ):
+            assert (widths, to_unicode) == (their_widths, their_to_unicode)
+            assert font_file == invoice_fonts.unhinted(hinted) and len(font_file) < len(hinted) / 2
         assert text in pdf_text(our_page(text))
+
+
+def test_b2_an_unhinted_subset_has_the_same_glyphs_metrics_and_character_map():
+    """fonts.unhinted, read back with fontTools: no hinting tables and no glyph programs left, maxp's
+    instruction limits zeroed, the copyright and names kept (IDs 0-6, Windows English), and every glyph's
+    outline (points, on-curve flags, contour ends, components), advance and side bearing, the character
+    map and the glyph order the very ones of reportlab's hinted subset."""
+    from fontTools.ttLib import TTFont as FontFile
+
+    text = "Matti Meikäläinen 50,00 € Łukasz Иван"
+    (ours,) = (FontFile(io.BytesIO(found[0])) for found in embedded_fonts(our_page(text)).values())
+    (theirs,) = (FontFile(io.BytesIO(found[0])) for found in embedded_fonts(reportlab_page(text)).values())
+    assert {"fpgm", "prep", "cvt "} <= set(theirs.keys()) and not {"fpgm", "prep", "cvt "} & set(ours.keys())
+    assert set(ours.keys()) == set(theirs.keys()) - {"fpgm", "prep", "cvt "}
+    assert (ours["maxp"].maxSizeOfInstructions, ours["maxp"].maxFunctionDefs) == (0, 0)
+    assert ours["maxp"].numGlyphs == theirs["maxp"].numGlyphs > len(text.replace(" ", "")) - 5
+    assert ours.getGlyphOrder() == theirs.getGlyphOrder()
+    assert ours["cmap"].getcmap(1, 0).cmap == theirs["cmap"].getcmap(1, 0).cmap
+    assert ours["hmtx"].metrics == theirs["hmtx"].metrics
+    names = {(r.nameID, r.platformID, r.platEncID, r.langID) for r in ours["name"].names}
+    assert names == {(n, 3, 1, 0x409) for n in range(7)}
+    assert ours["name"].getDebugName(0) == theirs["name"].getDebugName(0) and "Bitstream" in str(
+        ours["name"].getDebugName(0)
+    )
+    hinted_programs = 0
+    for name in theirs.getGlyphOrder():
+        mine, original = ours["glyf"][name], theirs["glyf"][name]
+        assert mine.numberOfContours == original.numberOfContours
+        if original.isComposite():
+            assert [(c.glyphName, c.x, c.y) for c in mine.components] == [
+                (c.glyphName, c.x, c.y) for c in original.components
+            ]
+            assert not hasattr(mine, "program") or not mine.program.getBytecode()
+        elif original.numberOfContours:
+            coordinates, ends, flags = mine.getCoordinates(ours["glyf"])
+            assert (list(coordinates), ends) == (
+                list(original.getCoordinates(theirs["glyf"])[0]),
+                original.getCoordinates(theirs["glyf"])[1],
+            )
+            assert [flag & 1 for flag in flags] == [
+                flag & 1 for flag in original.getCoordinates(theirs["glyf"])[2]
+            ]
+            assert not mine.program.getBytecode()
+            hinted_programs += bool(original.program.getBytecode())
+    assert hinted_programs > 50  # DejaVu's glyphs were hinted: the comparison means something
+
+
+def rendered(data, scale):
+    """The PDF's first page drawn by pdfium (pypdfium2), in grey."""
+    import pypdfium2
+
+    return pypdfium2.PdfDocument(data)[0].render(scale=scale, grayscale=True).to_pil().convert("L")
+
+
+def test_b2_the_invoice_renders_with_unhinted_fonts_as_with_hinted_ones(monkeypatch):
+    """The invoice drawn by pdfium with its unhinted font subsets against the same invoice with
+    reportlab's hinted subsets (fonts.unhinted bypassed, its caches emptied): at 2x (144 dpi, where
+    hinting matters most of what a viewer shows) only anti-aliasing moves, no glyph; pdfium's text is
+    the page's, and both the QR code and the bank barcode decode from the drawn page."""
+    import zxingcpp
+    from PIL import ImageChops
+
+    from services.billing.documents import page_writer
+
+    def forget_made_subsets():
+        page_writer._objects.clear()
+        for name in invoice_fonts.fonts():
+            invoice_fonts.font(name).made.clear()
+
+    invoice, lines = an_invoice("en", payer_name="Иван Петров-Łukasiewicz")
+    ours = pdf.render(invoice, lines, SETTINGS)
+    monkeypatch.setattr(invoice_fonts, "unhinted", lambda font_file: font_file)
+    forget_made_subsets()
+    try:
+        hinted = pdf.render(invoice, lines, SETTINGS)
+    finally:
+        monkeypatch.undo()
+        forget_made_subsets()
+    assert len(ours) < len(hinted) / 2 and pdf.render(invoice, lines, SETTINGS) == ours
+    mine, theirs = rendered(ours, 2), rendered(hinted, 2)
+    histogram = ImageChops.difference(mine, theirs).histogram()
+    inked = sum(theirs.point(lambda value: value < 128 and 255).convert("1").histogram()[1:])
+    assert inked > 20_000  # the page has text to compare
+    assert sum(histogram[128:]) < inked / 1000, "a glyph is drawn differently"
+    assert sum(histogram[64:]) < inked / 200
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(ours)[0].get_textpage().get_text_range()
+    assert "Иван Петров-Łukasiewicz" in text and "Total due" in text
+    codes = {code.format.name: code.text for code in zxingcpp.read_barcodes(rendered(ours, 3))}
+    assert codes["Code128"] == pdf.barcode_of(invoice, SETTINGS)
+    assert codes["QRCode"] == printed_qr(ours)

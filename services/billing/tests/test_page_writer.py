@@ -70,3 +70,40 @@ def test_b2_an_invoice_renders_after_another_pdf_registered_the_same_face_first(
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+TEXTS = ["Matti Meikäläinen", "À-hinta 50,00 €", "", "1\xa0000,00 €", "Łukasz Öberg", "Иван", "Straße 5", "ä"]
+
+
+def drawn(texts, monkeypatch=None):
+    """A page with ``texts`` in both fonts; with ``monkeypatch``, every string through splitString."""
+    if monkeypatch is not None:
+        monkeypatch.setattr(Page, "_encoded", lambda page, font, text: font.splitString(text, page.key))
+    regular, bold = fonts()
+    page = pdf.start("x")
+    for index, text in enumerate(texts):
+        page.setFont((regular, bold)[index % 2], 9)
+        page.drawString(10, 10 * index, text)
+    return pdf.finish(page)
+
+
+@pytest.mark.parametrize("order", [TEXTS, TEXTS[::-1], TEXTS[4:] + TEXTS[:4]])
+def test_b2_seeded_strings_are_encoded_as_split_string_encodes_them(order, monkeypatch):
+    """Page._encoded's shortcut (a string of seeded characters translated with the seeded assignment)
+    gives the very bytes reportlab's splitString gives, before and after a string that extends a subset
+    (ł, Cyrillic), with a no-break space (splitString makes it a space) and an empty string."""
+    fast = drawn(order)
+    assert fast == drawn(order, monkeypatch)
+    text = pypdf.PdfReader(io.BytesIO(fast)).pages[0].extract_text()
+    assert "Łukasz Öberg" in text and "À-hinta 50,00 €" in text and "Иван" in text
+
+
+def test_b2_every_fixed_text_of_the_documents_is_seeded():
+    """The invoice's and the reminder's own words (documents/texts.py) are all in fonts.SEED: they never
+    make a subset of their own nor leave the shortcut (page_writer.Page._encoded)."""
+    from services.billing.documents.fonts import SEED
+    from services.billing.documents.texts import texts
+
+    for language in ("fi", "sv", "en"):
+        for key, word in texts(language).items():
+            assert set(str(word)) <= set(SEED), (language, key, set(str(word)) - set(SEED))
