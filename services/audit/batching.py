@@ -6,8 +6,8 @@ keeps its own connection with a prefetch of ``3 × AUDIT_BATCH_SIZE`` (config, d
 ``AUDIT_BATCH_SIZE`` messages or, when no batch of the process is in flight, what arrived within
 ``AUDIT_BATCH_WAIT`` seconds (default 0.02) of the first, and calls the service method with the list of
 bodies. While a batch is in flight (holding the chain's head lock or waiting for it) the next one fills up
-to AUDIT_BATCH_SIZE, so the busier the lock, the fewer transactions per record (issue 12, 18). The method returns one outcome per body:
-anything, or an ``Unprocessable`` instance for a body that can never be stored.
+to AUDIT_BATCH_SIZE, so the busier the lock, the fewer transactions per record (issue 12, 18). The method
+returns one outcome per body: anything, or an ``Unprocessable`` instance for a body that can never be stored.
 
 Every guarantee of the service container (piiri/container.py) is kept, through the same functions:
 - signed context (piiri/signing.py) is verified per message before its body reaches the method; an unsigned
