@@ -4,13 +4,15 @@ one and with two consumer processes, and how that compares with a bare INSERT of
     .venv/bin/python bench/audit_bench.py                     # 100,000 records
     .venv/bin/python bench/audit_bench.py --records 20000
     .venv/bin/python bench/audit_bench.py --smoke             # 2,000 records (CI, pytest -m bench)
+    .venv/bin/python bench/audit_bench.py --prefix piiri_h1_abench --vhost piiri_h1   # beside others
 
 Target: **≥ 5,000 stored records/s with two audit consumers**, the chain one verifiable chain. Exit status 1
 if it is missed (never with ``--smoke``).
 
 What it does, for 1 and then 2 consumers:
 1. Its own system: databases ``piiri_abench_*`` and vhost ``piiri_abench`` (``--smoke``:
-   ``piiri_abench_smoke``); ``piiri migrate --service audit``; the log emptied (TRUNCATE).
+   ``piiri_abench_smoke``; ``--prefix``, ``--vhost`` to choose others); ``piiri migrate --service
+   audit``; the log emptied (TRUNCATE).
 2. The chain head locked FOR UPDATE by the benchmark, then N consumer processes started
    (``piiri run --services audit``); once all N are attached to the audit queue, M signed records
    (``piiri.audit.audit_record`` with the signed context every service sends) are published to it. Each
@@ -56,10 +58,19 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000, help="records published per run (100,000)")
     parser.add_argument("--smoke", action="store_true", help="2,000 records, no target (CI)")
+    parser.add_argument("--prefix", help=f"database prefix ({PREFIX}, with --smoke {SMOKE_PREFIX})")
+    parser.add_argument("--vhost", help="RabbitMQ vhost (as --prefix; it is created if missing)")
+    parser.add_argument(
+        "--lock-times",
+        action="store_true",
+        help="also print how long the batches held the chain's head lock (per record, share of the time)",
+    )
     args = parser.parse_args(argv)
-    args.prefix = PREFIX
     if args.smoke:
-        args.records, args.prefix = 2000, SMOKE_PREFIX
+        args.records = 2000
+    default = SMOKE_PREFIX if args.smoke else PREFIX
+    args.prefix = args.prefix or default
+    args.vhost = args.vhost or args.prefix
     return args
 
 
@@ -194,6 +205,10 @@ def measure(args, env, engine, consumers):
     from sqlalchemy import text
 
     amqp_uri = env["PIIRI_AMQP_URI"]
+    lock_times = Path(tempfile.gettempdir()) / f"{args.prefix}-lock-times-{consumers}.txt"
+    lock_times.unlink(missing_ok=True)
+    if args.lock_times:
+        env = {**env, "PIIRI_AUDIT_LOCK_TIMES": str(lock_times)}
     empty_log(engine)
     purge_queue(amqp_uri)
     logs = Path(tempfile.gettempdir())
@@ -239,7 +254,26 @@ def measure(args, env, engine, consumers):
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"bench: the chain does not verify after {consumers} consumer(s)")
+    if args.lock_times:
+        print_lock_times(lock_times, elapsed)
     return args.records / elapsed, *cpu_used
+
+
+def print_lock_times(path, elapsed):
+    """From the consumers' PIIRI_AUDIT_LOCK_TIMES lines (records, s waiting for the lock, s holding it):
+    the head lock's share of the measured time and its time per record (the first batches' wait counts
+    the benchmark's own hold, so waiting is left out)."""
+    if not path.exists():
+        print("  head lock: no times (this audit service does not write PIIRI_AUDIT_LOCK_TIMES)")
+        return
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    records = sum(int(line[0]) for line in lines)
+    held = sum(float(line[2]) for line in lines)
+    print(
+        f"  head lock: {len(lines)} batches of {records / len(lines):.0f} records on average, held"
+        f" {held * 1e6 / records:.0f} µs per record, {held / elapsed:.0%} of the measured time",
+        flush=True,
+    )
 
 
 def bare_insert(engine):
@@ -270,8 +304,8 @@ def bare_insert(engine):
 
 def main(argv):
     args = parse_args(argv)
-    env = isolated_env(args.prefix, args.prefix, "127.0.0.1:0")
-    ensure_vhost(args.prefix)
+    env = isolated_env(args.prefix, args.vhost, "127.0.0.1:0")
+    ensure_vhost(args.vhost)
     apply_env(env)
     run([piiri_executable(), "migrate", "--service", "audit"], env, "piiri migrate --service audit")
     engine = audit_engine()

@@ -2,10 +2,12 @@
 batches and handed to one worker per batch, so a batch is stored in one transaction.
 
 nameko's ``@consume`` runs one worker per message, and with it one transaction per record. ``@batch_consume``
-keeps its own connection with a prefetch of ``2 × AUDIT_BATCH_SIZE`` (config, default 500), collects up to
-``AUDIT_BATCH_SIZE`` messages or what arrived within ``AUDIT_BATCH_WAIT`` seconds (default 0.02) of the
-first, and calls the service method with the list of bodies. The method returns one outcome per body:
-anything, or an ``Unprocessable`` instance for a body that can never be stored.
+keeps its own connection with a prefetch of ``3 × AUDIT_BATCH_SIZE`` (config, default 500), collects up to
+``AUDIT_BATCH_SIZE`` messages or, when no batch of the process is in flight, what arrived within
+``AUDIT_BATCH_WAIT`` seconds (default 0.02) of the first, and calls the service method with the list of
+bodies. While a batch is in flight (holding the chain's head lock or waiting for it) the next one fills up
+to AUDIT_BATCH_SIZE, so the busier the lock, the fewer transactions per record (issue 12, 18). The method
+returns one outcome per body: anything, or an ``Unprocessable`` instance for a body that can never be stored.
 
 Every guarantee of the service container (piiri/container.py) is kept, through the same functions:
 - signed context (piiri/signing.py) is verified per message before its body reaches the method; an unsigned
@@ -138,15 +140,18 @@ class BatchConsume(Entrypoint):
             on_decode_error=lambda message, exc: pending.append((Undecodable(exc), message)),
             accept=["json"],
         )
-        consumer.qos(prefetch_count=2 * self.batch_size)
+        consumer.qos(prefetch_count=(IN_FLIGHT + 1) * self.batch_size)
         consumer.consume()
         first_at, beat_at = None, time.monotonic()
         while not self._stopping:
             self._settle_finished(in_flight)
             if pending and first_at is None:
                 first_at = time.monotonic()
+            full = len(pending) >= self.batch_size
+            # A batch is due once full, or AUDIT_BATCH_WAIT after its first message if none is in
+            # flight; while one is (holding the head lock, or waiting for it), the next fills up.
             due = first_at is not None and (
-                len(pending) >= self.batch_size or time.monotonic() >= first_at + self.batch_wait
+                full or (not in_flight and time.monotonic() >= first_at + self.batch_wait)
             )
             if due and len(in_flight) >= IN_FLIGHT:
                 in_flight[0].finished.wait()  # yields to the workers (a drain with no time would not)
@@ -167,6 +172,8 @@ class BatchConsume(Entrypoint):
                 connection.drain_events(timeout=timeout)
             except TimeoutError:  # socket.timeout is TimeoutError
                 pass
+            if in_flight:
+                eventlet.sleep(0)  # the workers go on (a drain that finds data does not yield)
             if time.monotonic() - beat_at >= 1.0:
                 connection.heartbeat_check()
                 beat_at = time.monotonic()

@@ -30,6 +30,8 @@ CHANGES_SQL = f"action !~ '{READ_ACTIONS}'"
 # Reads of a subject's data (not of the audit log about it): who has seen a person (G2, issue 13 item 5).
 DATA_READS_SQL = f"action ~ '{READ_ACTIONS}' AND action !~ '^audit\\.'"
 
+SUBJECT_INDEX = "audit_events_subject_ids"  # GIN: merged outside the head lock (storage.merge_subject_index)
+
 audit_events = Table(
     "audit_events",
     metadata,
@@ -55,7 +57,7 @@ audit_events = Table(
     Column("chain_seq", BigInteger, nullable=False, unique=True),
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False, unique=True),
-    Index("audit_events_subject_ids", "subject_ids", postgresql_using="gin"),
+    Index(SUBJECT_INDEX, "subject_ids", postgresql_using="gin"),
     Index("audit_events_actor", "actor_id", "seq"),
     Index("audit_events_occurred_at", "occurred_at"),
     # The organisation-wide search (G2): each filter with the newest-first keyset.

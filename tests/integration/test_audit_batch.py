@@ -165,6 +165,63 @@ def test_issue_18_a_redelivered_batch_stores_nothing_twice(run_services, queued,
     assert chain_report(engines).intact
 
 
+def test_issue_12_while_two_batches_are_in_flight_the_next_one_fills_up(
+    run_services, queued, engines, monkeypatch
+):
+    """The consumer goes on taking messages while both of its batches are being stored, so under a busy
+    head lock batches grow to AUDIT_BATCH_SIZE (fewer transactions per record) instead of holding what
+    arrived in AUDIT_BATCH_WAIT."""
+    import eventlet
+
+    sizes, insert_rows = [], storage.insert_rows
+
+    def slow_insert_rows(session, rows, times=None):
+        sizes.append(len(rows))
+        eventlet.sleep(1.0)  # a head lock held long
+        return insert_rows(session, rows, times)
+
+    monkeypatch.setattr(storage, "insert_rows", slow_insert_rows)
+    records = [a_record() for _ in range(1500)]
+    queued(*records)
+    run_services(AuditService, extra_config={"AUDIT_BATCH_SIZE": 300})
+    assert wait_for(lambda: count_of(engines) == len(records), seconds=30)
+    assert sum(sizes) == len(records)
+    # the first batch goes once AUDIT_BATCH_WAIT is over (nothing in flight); most are full after it
+    assert sizes.count(300) * 300 >= len(records) // 2, sizes
+    assert chain_report(engines).intact
+
+
+def test_issue_12_the_consumer_merges_the_subject_index_outside_the_head_lock(
+    config, run_services, queued, engines
+):
+    """After each batch the consumer merges the subject index's pending entries itself (outside the head
+    lock, storage.merge_subject_index), so none are left for an insert under the lock to merge; a search
+    by subject finds every record, newest first, through the index."""
+    from conftest import wait_until_consumed
+
+    shared = str(uuid.uuid4())
+    records = [
+        audit_record("contacts", "contact.listed", ACTOR, str(uuid.uuid4()), "contact", [shared, *others])
+        for others in ([str(uuid.uuid4()) for _ in range(24)] for _ in range(300))
+    ]
+    queued(*records)
+    runner = run_services(AuditService, extra_config={"AUDIT_BATCH_SIZE": 100})
+    assert wait_for(lambda: count_of(engines) == len(records), seconds=30)
+    wait_until_consumed(runner, config["AMQP_URI"])
+    runner.stop()  # every batch's worker has finished, its merge too
+    with engines["audit"].begin() as conn:
+        pending = conn.execute(text("SELECT gin_clean_pending_list('audit_events_subject_ids'::regclass)"))
+        assert pending.scalar_one() == 0  # pages of pending entries it had to merge: none
+    with Session(engines["audit"]) as session:
+        events, next_seq = storage.events_for_subject(session, shared, 250)
+        rest, last = storage.events_for_subject(session, shared, 250, next_seq)
+    assert last is None and len(events) == 250 and len(rest) == 50
+    assert {event["event_id"] for event in events + rest} == {uuid.UUID(r["event_id"]) for r in records}
+    seqs = [event["seq"] for event in events + rest]
+    assert seqs == sorted(seqs, reverse=True)
+    assert chain_report(engines).intact
+
+
 @pytest.mark.parametrize(
     "details",
     [

@@ -5,7 +5,7 @@ from unittest.mock import Mock, patch
 
 import pytest
 from nameko.testing.services import worker_factory
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 
 from piiri.audit import audit_record
 from piiri.context import Actor
@@ -35,7 +35,8 @@ def storage():
     real = audit_service.storage
     with patch.object(audit_service, "storage", wraps=real) as storage:
         storage.insert_event = Mock(return_value=True)
-        storage.insert_rows = Mock(side_effect=lambda session, rows: [True] * len(rows))
+        storage.insert_rows = Mock(side_effect=lambda session, rows, times=None: [True] * len(rows))
+        storage.merge_subject_index = Mock(return_value=True)
         storage.UnstorableRecord = real.UnstorableRecord
         yield storage
 
@@ -83,7 +84,7 @@ def test_issue_11_a_record_the_database_cannot_hold_is_dead_lettered_never_dropp
     records = [a_record() for _ in range(3)]
     refused = uuid.UUID(records[1]["event_id"])
 
-    def insert_rows(session, rows):
+    def insert_rows(session, rows, times=None):
         if any(row["event_id"] == refused for row in rows):
             raise DataError("INSERT", {}, Exception("invalid input"))
         return [True] * len(rows)
@@ -93,6 +94,40 @@ def test_issue_11_a_record_the_database_cannot_hold_is_dead_lettered_never_dropp
     assert outcomes[0] is True and outcomes[2] is True
     assert isinstance(outcomes[1], Unprocessable) and "cannot store" in str(outcomes[1])
     assert "unstorable" in caplog.text
+
+
+def test_issue_12_the_subject_index_is_merged_after_the_batch_is_committed_not_under_its_lock(
+    worker, storage
+):
+    """The GIN index's pending entries are merged in a transaction of their own once the batch is
+    stored (outside the head lock), and only when the batch stored something."""
+    calls = []
+    storage.insert_rows.side_effect = lambda session, rows, times=None: calls.append("insert") or [True]
+    storage.merge_subject_index.side_effect = lambda session: calls.append("merge")
+    transactions = worker.db.transaction.return_value
+    transactions.__exit__.side_effect = lambda *exc: calls.append("commit") and None
+    assert worker.store_records([a_record()]) == [True]
+    assert calls == ["insert", "commit", "merge", "commit"]
+
+    storage.insert_rows.side_effect = lambda session, rows, times=None: [False] * len(rows)
+    storage.merge_subject_index.reset_mock()
+    assert worker.store_records([a_record()]) == [False]  # already stored: nothing to merge
+    storage.merge_subject_index.assert_not_called()
+
+
+def test_issue_12_a_failed_merge_of_the_subject_index_loses_nothing(worker, storage, caplog, monkeypatch):
+    """The records are committed before the merge: its failure is logged, never raised (which would
+    retry the batch); a role that may not merge is told once and not asked again."""
+    monkeypatch.setitem(audit_service._MERGE, "refused", False)
+    storage.merge_subject_index.side_effect = OperationalError("SELECT", {}, Exception("gone"))
+    assert worker.store_records([a_record()]) == [True]
+    assert "merging the subject index after a batch failed" in caplog.text
+    denied = ProgrammingError("SELECT", {}, Exception("must be owner of index audit_events_subject_ids"))
+    storage.merge_subject_index.side_effect = denied
+    assert worker.store_records([a_record()]) == [True]
+    assert worker.store_records([a_record()]) == [True]
+    assert storage.merge_subject_index.call_count == 2  # not asked again after the refusal
+    assert caplog.text.count("cannot merge the subject index") == 1
 
 
 def test_the_consumer_takes_the_audit_queue_in_batches():
