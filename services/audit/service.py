@@ -4,7 +4,9 @@ the log (each read of the log is itself recorded, in the same transaction)."""
 import logging
 import os
 import time
+from typing import Any
 
+from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, SQLAlchemyError
 
@@ -43,7 +45,13 @@ VERIFY_PERMISSION = "users.manage"  # verifying walks the whole log: administrat
 # Measuring the chain's head lock (bench/audit_bench.py --lock-times): a file to which each stored batch
 # appends "records seconds-waiting-for-the-lock seconds-holding-it" (held: until the commit returned).
 LOCK_TIMES = os.environ.get("PIIRI_AUDIT_LOCK_TIMES")
-_MERGE = {"refused": False}  # the database role may not merge the subject index (told once)
+# Records this process stored since it last merged the subject index, and whether the database role may
+# merge it at all (told once). Merged every AUDIT_MERGE_EVERY records (default MERGE_EVERY): often enough
+# that the pending list (~1.3 kB a record) stays under PostgreSQL's 4 MB gin_pending_list_limit with two
+# consumers, rarely enough that a quiet log (a read at a time) does not pay a merge and its commit for
+# every record: after each batch, that made the end-to-end tests a third slower.
+MERGE_EVERY = 1000
+_MERGE = {"refused": False, "unmerged": 0}
 
 
 def _note_lock_times(records, times, committed):
@@ -59,6 +67,8 @@ def _short(body, limit=2000):
 
 class AuditLogRpc(AuditCore):
     """The log itself: storing the records, reading, exporting and verifying it."""
+
+    config: dict[str, Any] = Config()  # AUDIT_MERGE_EVERY
 
     @batch_consume(AUDIT_QUEUE)
     def store_records(self, bodies):
@@ -82,8 +92,7 @@ class AuditLogRpc(AuditCore):
         if rows:
             for (index, _), stored in zip(rows, self._insert(rows, bodies), strict=True):
                 outcomes[index] = stored
-            if any(stored is True for stored in outcomes):
-                self._merge_subject_index()
+            self._merge_subject_index(sum(1 for stored in outcomes if stored is True))
         return outcomes
 
     def _insert(self, rows, bodies):
@@ -112,13 +121,19 @@ class AuditLogRpc(AuditCore):
             )
             return [Unprocessable(f"the database cannot store this record: {exc.orig}")]
 
-    def _merge_subject_index(self):
-        """After a batch is committed, outside the head lock: its subject ids into the GIN index proper
-        (storage.merge_subject_index). The records are stored already, so a failure here is only logged;
-        a database role that may not do it (not the table's owner) is told once, and the inserts under
-        the lock then merge the index themselves, as PostgreSQL does by default."""
-        if _MERGE["refused"]:
+    def _merge_subject_index(self, stored):
+        """After a batch of ``stored`` new records is committed, outside the head lock: once this process
+        has stored AUDIT_MERGE_EVERY records since it last did, the subject ids waiting in the GIN index's
+        pending list into the index proper (storage.merge_subject_index). The records are stored already,
+        so a failure here is only logged; a database role that may not do it (not the table's owner) is
+        told once, and the inserts under the lock then merge the index themselves, as PostgreSQL does by
+        default."""
+        if not stored or _MERGE["refused"]:
             return
+        _MERGE["unmerged"] += stored
+        if _MERGE["unmerged"] < int(self.config.get("AUDIT_MERGE_EVERY", MERGE_EVERY)):
+            return
+        _MERGE["unmerged"] = 0
         try:
             with self.db.transaction() as session:
                 storage.merge_subject_index(session)

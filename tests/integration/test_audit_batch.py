@@ -194,9 +194,9 @@ def test_issue_12_while_two_batches_are_in_flight_the_next_one_fills_up(
 def test_issue_12_the_consumer_merges_the_subject_index_outside_the_head_lock(
     config, run_services, queued, engines
 ):
-    """After each batch the consumer merges the subject index's pending entries itself (outside the head
-    lock, storage.merge_subject_index), so none are left for an insert under the lock to merge; a search
-    by subject finds every record, newest first, through the index."""
+    """After a batch (here every one: AUDIT_MERGE_EVERY 1) the consumer merges the subject index's pending
+    entries itself (outside the head lock, storage.merge_subject_index), so none are left for an insert
+    under the lock to merge; a search by subject finds every record, newest first, through the index."""
     from conftest import wait_until_consumed
 
     shared = str(uuid.uuid4())
@@ -205,7 +205,7 @@ def test_issue_12_the_consumer_merges_the_subject_index_outside_the_head_lock(
         for others in ([str(uuid.uuid4()) for _ in range(24)] for _ in range(300))
     ]
     queued(*records)
-    runner = run_services(AuditService, extra_config={"AUDIT_BATCH_SIZE": 100})
+    runner = run_services(AuditService, extra_config={"AUDIT_BATCH_SIZE": 100, "AUDIT_MERGE_EVERY": 1})
     assert wait_for(lambda: count_of(engines) == len(records), seconds=30)
     wait_until_consumed(runner, config["AMQP_URI"])
     runner.stop()  # every batch's worker has finished, its merge too

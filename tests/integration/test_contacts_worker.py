@@ -20,6 +20,17 @@ from tests.events import wait_for
 ADMIN = make_actor("worker-admin", permissions=(*ALL_PERMISSIONS, "groups.manage", "automations.manage"))
 
 
+def joined_a_adds_to_b(a, b):
+    """The definition of the automation "A -> B": whoever joins group ``a`` is added to group ``b``."""
+    return {
+        "name": "A -> B",
+        "trigger_type": "member_joined",
+        "trigger_config": {"group_id": a},
+        "action_type": "add_to_group",
+        "action_config": {"group_id": b},
+    }
+
+
 def test_issue18_the_worker_scans_for_duplicates_and_the_service_shows_them(
     run_services, rpc, clean_databases
 ):
@@ -57,15 +68,7 @@ def test_issue18_an_automation_event_waits_for_the_worker_and_runs_once_it_start
         contacts = cluster.contacts
         a = contacts.create_group("Taustat A")["id"]
         b = contacts.create_group("Taustat B")["id"]
-        contacts.create_automation(
-            {
-                "name": "A -> B",
-                "trigger_type": "member_joined",
-                "trigger_config": {"group_id": a},
-                "action_type": "add_to_group",
-                "action_config": {"group_id": b},
-            }
-        )
+        contacts.create_automation(joined_a_adds_to_b(a, b))
         anna = contacts.create_contact({"first_name": "Anna", "last_name": "Odottava"})["id"]
         contacts.add_members(a, [anna])
         assert wait_for(lambda: queue_states(config["AMQP_URI"], [joined_queue])[joined_queue] == (1, 0), 10)
@@ -90,15 +93,7 @@ def test_c8_a_join_from_before_the_automation_existed_does_not_run_it(run_servic
         anna = contacts.create_contact({"first_name": "Anna", "last_name": "Aiempi"})["id"]
         contacts.add_members(a, [anna])
         assert wait_for(lambda: queue_states(config["AMQP_URI"], [joined_queue])[joined_queue] == (1, 0), 10)
-        contacts.create_automation(
-            {
-                "name": "A -> B",
-                "trigger_type": "member_joined",
-                "trigger_config": {"group_id": a},
-                "action_type": "add_to_group",
-                "action_config": {"group_id": b},
-            }
-        )
+        contacts.create_automation(joined_a_adds_to_b(a, b))
         run_services(ContactsWorker)
         assert wait_for(lambda: queue_states(config["AMQP_URI"], [joined_queue])[joined_queue] == (0, 1), 10)
         bertta = contacts.create_contact({"first_name": "Bertta", "last_name": "Myöhempi"})["id"]

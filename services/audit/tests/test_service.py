@@ -24,7 +24,7 @@ def a_record():
 
 @pytest.fixture
 def worker():
-    worker = worker_factory(AuditService)
+    worker = worker_factory(AuditService, config={"AUDIT_MERGE_EVERY": 1})
     worker.context.require.return_value = VIEWER
     worker.context.request_id = "req-9"
     return worker
@@ -113,6 +113,18 @@ def test_issue_12_the_subject_index_is_merged_after_the_batch_is_committed_not_u
     storage.merge_subject_index.reset_mock()
     assert worker.store_records([a_record()]) == [False]  # already stored: nothing to merge
     storage.merge_subject_index.assert_not_called()
+
+
+def test_issue_12_the_subject_index_is_merged_once_every_audit_merge_every_records(storage):
+    """A quiet log (a record a batch) does not pay a merge and its commit per record: the process merges
+    once it has stored AUDIT_MERGE_EVERY records since it last did."""
+    audit_service._MERGE["unmerged"] = 0
+    worker = worker_factory(AuditService, config={"AUDIT_MERGE_EVERY": 3})
+    for expected in (0, 0, 1, 1, 1, 2):
+        assert worker.store_records([a_record()]) == [True]
+        assert storage.merge_subject_index.call_count == expected
+    assert worker.store_records([a_record() for _ in range(5)]) == [True] * 5
+    assert storage.merge_subject_index.call_count == 3
 
 
 def test_issue_12_a_failed_merge_of_the_subject_index_loses_nothing(worker, storage, caplog, monkeypatch):
