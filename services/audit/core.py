@@ -5,6 +5,10 @@ A feature subclasses AuditCore and uses only what it declares here and its own a
 ``service.py`` lists the features. tests/unit/test_service_composition.py enforces both.
 """
 
+from typing import Any
+
+from nameko.dependency_providers import Config
+
 from piiri.context import CallContext, Context
 from piiri.db import Database, WorkerDatabase
 
@@ -19,3 +23,4 @@ class AuditCore:
     # that meets a dead connection fails once and is asked again.
     db: WorkerDatabase = Database("audit", pre_ping=False)  # type: ignore[assignment]
     context: CallContext = Context()  # type: ignore[assignment]
+    config: dict[str, Any] = Config()  # the service's configuration (a dict): AMQP_URI, AUDIT_MERGE_EVERY

@@ -21,7 +21,6 @@ was in flight during the erasure and fails later is dead-lettered after it: a ti
 import json
 import logging
 
-from nameko.dependency_providers import Config
 from nameko.messaging import consume
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -47,7 +46,6 @@ LATE_LETTERS_INTERVAL = 300  # seconds between looks for dead letters about peop
 
 class AuditErasure(AuditCore):
     erasure_reporter = protocol.ErasureReporter()
-    config = Config()
 
     @rpc(expected_exceptions=EXPECTED_ERRORS)
     def personal_data(self, contact_id):

@@ -4,9 +4,7 @@ the log (each read of the log is itself recorded, in the same transaction)."""
 import logging
 import os
 import time
-from typing import Any
 
-from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, SQLAlchemyError
 
@@ -67,8 +65,6 @@ def _short(body, limit=2000):
 
 class AuditLogRpc(AuditCore):
     """The log itself: storing the records, reading, exporting and verifying it."""
-
-    config: dict[str, Any] = Config()  # AUDIT_MERGE_EVERY
 
     @batch_consume(AUDIT_QUEUE)
     def store_records(self, bodies):
