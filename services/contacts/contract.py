@@ -453,6 +453,18 @@ class ContactPage(codes.CodedSchema):
     )
 
 
+def occurred_at_field():
+    """``occurred_at`` of a change's event that automations follow (member_joined/left,
+    membership_paid_changed): the writing transaction's now(), the clock of an automation's created_at, so
+    an automation created after the change does not act on it (C8, automations/rules.existing_at)."""
+    return fields.AwareDateTime(
+        metadata={
+            "description": "When the change happened (the database's clock); an automation created later "
+            "does not act on it (C8). Absent on events written before it was added."
+        }
+    )
+
+
 class EventEnvelope(codes.CodedSchema):
     """What every event of the contacts service carries: the payload's version and a unique id (consumers
     deduplicate by it). Each event's schema adds its own fields."""

@@ -6,6 +6,7 @@ makes a member paid up for every period; each change is a membership_paid_change
 
 import base64
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,8 @@ def test_b4_paid_up_from_a_matched_bank_payment_withdrawn_by_a_credit_note(billi
     event = wait_for(lambda: changes_of(anna) or None, 20)[0]
     assert (event["cause"], event["period"], event["paid_up"]) == ("payment", "2027", True)
     assert event["paid_periods"] == ["2027"] and event["invoice_id"] == invoice["id"]
+    # C8: when it happened, on the clock of the automation's created_at (an automation made later ignores it)
+    assert datetime.fromisoformat(event["occurred_at"]).tzinfo is not None
     assert wait_for(lambda: newsletter_members(contacts, newsletter) == {anna, bertil} or None, 20)
     dry = contacts.dry_run(
         definition={

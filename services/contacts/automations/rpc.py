@@ -100,7 +100,7 @@ class AutomationsWork(ContactsCore):
         self.db.session.rollback()
         trigger = {"type": event, "event_id": payload["event_id"], "period": payload.get("period")}
         made = 0
-        for automation in candidates:
+        for automation in rules.existing_at(candidates, payload.get("occurred_at")):
             if rules.paid_trigger_fires(automation["trigger_config"], payload):
                 contact_id = uuid.UUID(str(payload["contact_id"]))
                 made += self._auto_run(automation, payload["event_id"], contact_id, trigger)

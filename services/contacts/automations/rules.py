@@ -338,9 +338,10 @@ def triggered_by(automations, event, group_id, ancestors):
 
 
 def existing_at(automations, occurred_at):
-    """The automations among ``automations`` that already existed when a membership event happened at
-    ``occurred_at`` (an ISO timestamp; None on events from before it was carried: all of them). An
-    automation acts on what happens after it is created, never on a join whose event was still on its way."""
+    """The automations among ``automations`` that already existed when the change of a membership or
+    paid-up event happened, at ``occurred_at`` (an ISO timestamp; None on events from before it was
+    carried: all of them). An automation acts on what happens after it is created, never on a change whose
+    event was still on its way to the worker."""
     if not occurred_at:
         return list(automations)
     moment = datetime.fromisoformat(occurred_at)

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, pre_load, validates
 
 from piiri.errors import coded
 from piiri.fields import BoundedList
-from services.contacts.contract import ContactSummary, EventEnvelope, parse_id
+from services.contacts.contract import ContactSummary, EventEnvelope, occurred_at_field, parse_id
 from services.contacts.validation import contract as codes
 
 MAX_NAME = 200
@@ -218,9 +218,4 @@ class MemberEvent(EventEnvelope):
     role = fields.String(allow_none=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    occurred_at = fields.AwareDateTime(
-        metadata={
-            "description": "When the membership began or ended (the database's clock); an automation created "
-            "later does not act on it (C8). Absent on events written before it was added."
-        }
-    )
+    occurred_at = occurred_at_field()

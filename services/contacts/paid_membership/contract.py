@@ -3,7 +3,7 @@ part and the ``membership_paid_changed`` event."""
 
 from marshmallow import Schema, fields, validate
 
-from services.contacts.contract import EventEnvelope
+from services.contacts.contract import EventEnvelope, occurred_at_field
 
 FLAG_KINDS = ("free", "honorary")
 PERIOD_PATTERN = r"^[0-9]{4}(-[0-9]{2,4})?$"  # "2027" or a season "2026-2027" (as billing's fee types)
@@ -56,3 +56,4 @@ class MembershipPaidChangedEvent(EventEnvelope):
     invoice_id = fields.UUID(allow_none=True)
     paid_periods = fields.List(fields.String(), required=True, metadata={"description": "After the change."})
     membership_flag = fields.String(allow_none=True, metadata={"enum": list(FLAG_KINDS)})
+    occurred_at = occurred_at_field()

@@ -10,6 +10,7 @@ import uuid
 
 from nameko.events import event_handler
 from nameko.rpc import rpc
+from sqlalchemy import func, select
 
 from piiri.context import SYSTEM
 from piiri.dead_letters import Unprocessable
@@ -152,5 +153,6 @@ class PaidMembershipRpc(ContactsCore):
                 "invoice_id": str(invoice_id) if invoice_id else None,
                 "paid_periods": rules.paid_periods(payments),
                 "membership_flag": flag["kind"] if flag else None,
+                "occurred_at": session.execute(select(func.now())).scalar_one().isoformat(),
             },
         )
