@@ -453,7 +453,7 @@ class ContactPage(codes.CodedSchema):
     )
 
 
-def occurred_at_field():
+def occurred_at_field() -> fields.AwareDateTime:
     """``occurred_at`` of a change's event that automations follow (member_joined/left,
     membership_paid_changed): the writing transaction's now(), the clock of an automation's created_at, so
     an automation created after the change does not act on it (C8, automations/rules.existing_at)."""
