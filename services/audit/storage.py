@@ -149,8 +149,9 @@ def merge_subject_index(session):
     With ``fastupdate`` (PostgreSQL's default) an insert only appends a row's 25 subject ids to the
     index's pending list; merging the list into the index, ~70 % of an append's database time, falls
     to whichever insert finds the list over ``gin_pending_list_limit`` (4 MB), that is, to a batch under
-    the head lock, where every other consumer waits for it. Merged after each batch, the list never
-    grows that far, so the appends under the lock only append."""
+    the head lock, where every other consumer waits for it. Merged by the consumers every
+    AUDIT_MERGE_EVERY records (service.py), the list never grows that far, so the appends under the lock
+    only append."""
     if not session.execute(select(func.pg_try_advisory_xact_lock(MERGING_LOCK))).scalar_one():
         return False
     session.execute(select(func.gin_clean_pending_list(text(f"'{SUBJECT_INDEX}'::regclass"))))

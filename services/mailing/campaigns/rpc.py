@@ -90,9 +90,8 @@ class CampaignsRpc(MailingCore):
                 )
             parts = {part: template[part] for part in template_rules.PARTS}
             template_rules.for_campaign_monitor(parts)
-            template_rules.unknown_list_fields(
-                parts, rules.list_fields(lists)
-            )  # M2: custom.<key> of every list
+            # M2: a custom.<key> the template merges must be a field of every list
+            template_rules.unknown_list_fields(parts, rules.list_fields(lists))
             if storage.name_taken(session, values["name"]):
                 raise Conflict(errors.CAMPAIGN_NAME_TAKEN, {"name": [errors.CAMPAIGN_NAME_TAKEN]})
             row = storage.insert_campaign(

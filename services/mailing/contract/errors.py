@@ -27,9 +27,8 @@ CM_NOT_FOUND = "mailing.campaign_monitor_not_found"
 CM_UNAVAILABLE = "mailing.campaign_monitor_unavailable"
 WEBHOOK_SECRET_UNKNOWN = "mailing.webhook_secret_unknown"
 WEBHOOK_NONE = "mailing.webhook_none"  # the list has no webhook at Campaign Monitor yet (sync it first)
-WEBHOOK_NO_ADDRESS = (
-    "mailing.webhook_no_address"  # deleted there, and no MAILING_WEBHOOK_BASE_URL to remake it
-)
+# the list's webhook was deleted there, and without MAILING_WEBHOOK_BASE_URL none can be made anew
+WEBHOOK_NO_ADDRESS = "mailing.webhook_no_address"
 WEBHOOK_BODY_INVALID = "mailing.webhook_body_invalid"
 SYNC_FAILED = "mailing.sync_failed"
 MAIL_INVALID = "mailing.mail_invalid"

@@ -34,10 +34,9 @@ def test_m1_the_tags_take_the_subscribers_values_escaped_in_the_html_part():
 class RefusingServer:
     """smtplib.SMTP's stand-in: refuses the mail to ``refused`` with ``error``; keeps what it accepted."""
 
-    accepted: list = []
-
     def __init__(self, refused, error):
         self.refused, self.error = refused, error
+        self.accepted = []
 
     def __call__(self, host, port, timeout):
         return self
@@ -67,7 +66,6 @@ class RefusingServer:
 )
 def test_m1_a_5xx_for_one_recipient_is_their_hard_bounce_and_the_others_get_theirs(monkeypatch, error):
     server = RefusingServer("pois@example.fi", error)
-    server.accepted = []
     monkeypatch.setattr(delivery.smtplib, "SMTP", server)
     account = Account("key", "client")
     mailer = delivery.Mailer(account, "127.0.0.1", 25, retries=0)
