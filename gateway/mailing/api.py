@@ -122,7 +122,9 @@ class MailingApiRoutes(GatewayCore):
 
     @api_operation(
         "Switch the list's webhook on again at Campaign Monitor after it switched it off (M5); the alert "
-        "goes. 409 `mailing.webhook_none` before the first sync made one; 503 when Campaign Monitor is down",
+        "goes. 409 `mailing.webhook_none` before the first sync made one, 409 `mailing.webhook_no_address` "
+        "when Campaign Monitor deleted it and MAILING_WEBHOOK_BASE_URL is not set; 503 when Campaign "
+        "Monitor is down",
         permission=MAIL_SEND,
         responses={200: schemas.MailingList},
         errors=(403, 404, 409, 503),

@@ -11,7 +11,7 @@ from gateway.roles import MAIL_SEND
 from gateway.web_helpers import FieldMessage, language_of, require_csrf, see_other, web_page
 from piiri.errors import Conflict, ValidationFailed
 from services.contacts.mailing_audience.contract import CUSTOM_PREFIX, MAIL_FIELDS, REASONS
-from services.mailing.contract import MAIL_STATUSES, MAILING_REASONS
+from services.mailing.contract import MAIL_STATUSES, MAILING_REASONS, errors
 
 SHOWN_REASONS = (*REASONS, *MAILING_REASONS, "erased")
 EXCLUDED_PAGE = 100
@@ -48,6 +48,12 @@ def error_messages(exc, t):
         for entry in entries
     ]
     return messages or [FieldMessage(t.service_message(exc.message))]
+
+
+def webhook_notice(conflict):
+    """The list page's notice for a webhook that could not be switched on again: none made yet (sync
+    first), or deleted at Campaign Monitor with no public address to make one anew (M5)."""
+    return "no_address" if conflict.message == errors.WEBHOOK_NO_ADDRESS else "no_webhook"
 
 
 class MailingWebRoutes(GatewayCore):
@@ -179,8 +185,8 @@ class MailingWebRoutes(GatewayCore):
         require_csrf(request, principal)
         try:
             self.call("mailing", "reactivate_webhook", list_id)
-        except Conflict:
-            return see_other(f"/mailing/{list_id}?notice=no_webhook")
+        except Conflict as exc:
+            return see_other(f"/mailing/{list_id}?notice={webhook_notice(exc)}")
         return see_other(f"/mailing/{list_id}?notice=webhook_on")
 
     @http("POST", "/mailing/<list_id>/sync")

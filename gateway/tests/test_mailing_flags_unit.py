@@ -8,10 +8,12 @@ import pytest
 
 from gateway.i18n import Translator
 from gateway.mailing import contact_web, flags_web
+from gateway.mailing.web import webhook_notice
 from gateway.selection import list_sorting
 from gateway.tests.test_web_unit import CONTACT, page_context
 from gateway.web_helpers import environment, format_date, render_html
-from piiri.errors import ServiceUnavailable
+from piiri.errors import Conflict, ServiceUnavailable
+from services.mailing.contract import errors
 
 BOUNCED = {"kind": "bounced", "since": "2026-12-03T10:15:00+00:00", "list_id": "l1"}
 UNSUBSCRIBED = {"kind": "unsubscribed", "since": "2026-11-30T23:30:00+00:00", "list_id": "l1"}
@@ -265,3 +267,21 @@ def test_m4_the_contact_page_card_shows_the_person_s_opens_and_clicks():
     assert "Avasi" not in shown["k2"] and "klikkasi" not in shown["k2"]
     assert "Avasi" not in shown["k3"] and "klikkasi kerran: https://example.fi/liity" in shown["k3"]
     assert "Avasi kerran, viimeksi 2.12.2026" in shown["k4"] and "klikkasi 3 kertaa" in shown["k4"]
+
+
+def test_m5_switching_a_webhook_on_again_says_why_it_could_not():
+    """The list page's notice names the cause: no webhook made yet (sync first), or Campaign Monitor deleted
+    it and there is no public address to make a new one (MAILING_WEBHOOK_BASE_URL)."""
+    assert webhook_notice(Conflict(errors.WEBHOOK_NONE)) == "no_webhook"
+    assert webhook_notice(Conflict(errors.WEBHOOK_NO_ADDRESS)) == "no_address"
+    template = (environment().loader.get_source(environment(), "mailing/list.html"))[0]
+    for notice, code in (("no_webhook", errors.WEBHOOK_NONE), ("no_address", errors.WEBHOOK_NO_ADDRESS)):
+        assert (
+            f'notice == "{notice}" %}}<div class="alert alert-error" role="alert" id="ml-notice">'
+            f'{{{{ t("{code}") }}}}' in template
+        )
+    assert (
+        Translator("fi")
+        .service_message(errors.WEBHOOK_NO_ADDRESS)
+        .startswith("Campaign Monitor on poistanut")
+    )
