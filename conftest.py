@@ -234,7 +234,9 @@ class SharedRunner:
     (``_no_system_left_running``), and at the end of the run.
     """
 
-    made = []  # every SharedRunner of the run (one: the fixture is session-wide)
+    # Every SharedRunner of the run (one: the fixture is session-wide), for ``_no_system_left_running``,
+    # which asks for no fixture: tests parametrise names such as ``config`` that would shadow them.
+    made = []
 
     def __init__(self):
         self.runner = None
