@@ -68,7 +68,7 @@ class ExportJobList(Schema):
 
 
 class ExportsFormatsQuery(Schema):
-    language = fields.String(metadata={"enum": ["fi", "en"]})
+    language = fields.String(metadata={"enum": ["fi", "sv", "en"]})
 
 
 class ExportsListQuery(Schema):

@@ -206,5 +206,6 @@ def _couple(found, visible):
         "id": str(couple_id),
         "member_ids": [str(member["id"]) for member in members],
         "address_name_fi": couple_address_name(*members, language="fi"),
+        "address_name_sv": couple_address_name(*members, language="sv"),
         "address_name_en": couple_address_name(*members, language="en"),
     }

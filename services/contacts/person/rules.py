@@ -7,7 +7,7 @@ from piiri.errors import NotFound, ValidationFailed, coded
 from services.contacts.contract import parse_id
 from services.contacts.validation.contract import invalid
 
-AND_WORD = {"fi": "ja", "en": "and"}
+AND_WORD = {"fi": "ja", "sv": "och", "en": "and"}
 
 
 def alt_names_text(names):

@@ -18,6 +18,7 @@ def test_c10_address_name_shares_the_last_name_in_both_languages():
     anna, matti = person("Anna", "Virtanen"), person("Matti", "Virtanen", id_="b")
     assert rules.couple_address_name(anna, matti, "fi") == "Anna ja Matti Virtanen"
     assert rules.couple_address_name(anna, matti, "en") == "Anna and Matti Virtanen"
+    assert rules.couple_address_name(anna, matti, "sv") == "Anna och Matti Virtanen"
 
 
 def test_c10_address_name_with_different_last_names_and_preferred_names():

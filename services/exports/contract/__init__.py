@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-LANGUAGES = ("fi", "en")
+LANGUAGES = ("fi", "sv", "en")  # the UI's languages: a file is made in the user's
 # The durable queue the export workers consume (the gateway's health answer counts its consumers).
 JOB_QUEUE_NAME = "piiri.exports.jobs"
 # Files written at once, without a job: one contact's card (contact_file) and the pages of the row

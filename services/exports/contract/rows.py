@@ -12,9 +12,10 @@ A row is a plain dict (JSON-safe: dates are ISO strings) with these keys:
 - einvoice_address, einvoice_operator (str or None): the e-invoice address (OVT code or IBAN) and operator
 - deceased_on (ISO date str or None), active_statuses ([status kind str], today's)
 - custom: {custom field key: JSON value}; only the custom fields asked for as columns
-- couple: {id, member_ids, address_name_fi, address_name_en} or None: the person's couple (C10), both
-  members' ids (the address name names the partner: the exports service records them as held in the
-  file, G3/G4) and how the couple is addressed on a label in Finnish and English
+- couple: {id, member_ids, address_name_fi, address_name_sv, address_name_en} or None: the person's
+  couple (C10), both members' ids (the address name names the partner: the exports service records
+  them as held in the file, G3/G4) and how the couple is addressed on a label in Finnish, Swedish and
+  English
 - organisation: the name of the person's primary affiliation's organisation, or None
 
 Columns: a format with columns (uses_columns) writes the columns the user chose (`STANDARD_COLUMNS` keys
@@ -30,6 +31,7 @@ class Couple(TypedDict):
     id: str
     member_ids: list[str]
     address_name_fi: str
+    address_name_sv: str
     address_name_en: str
 
 

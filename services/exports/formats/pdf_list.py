@@ -8,7 +8,7 @@ from services.exports.columns import label, text_value
 from services.exports.formats import export_format
 from services.exports.layout.table import TableStyle, TableWriter
 
-DEFAULT_TITLE = {"fi": "Yhteystiedot", "en": "Contacts"}
+DEFAULT_TITLE = {"fi": "Yhteystiedot", "sv": "Kontakter", "en": "Contacts"}
 # Relative column widths: wide for names, addresses and long text, narrow for codes and dates.
 WEIGHTS = {
     "display_name": 1.6,

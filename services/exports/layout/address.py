@@ -64,8 +64,8 @@ def person_name(row, honorific=True):
 
 def couple_name(row, language):
     couple = row.get("couple") or {}
-    name = couple.get("address_name_fi" if language == "fi" else "address_name_en")
-    return _clean(name or couple.get("address_name_fi") or couple.get("address_name_en"))
+    name = couple.get(f"address_name_{language}") or couple.get("address_name_en")
+    return _clean(name or couple.get("address_name_fi"))
 
 
 def place_lines(address, language):

@@ -8,6 +8,7 @@ from services.exports.layout.countries import country_name
 COUPLE = {
     "id": "c1",
     "address_name_fi": "Anna ja Matti Virtanen",
+    "address_name_sv": "Anna och Matti Virtanen",
     "address_name_en": "Anna and Matti Virtanen",
 }
 
@@ -90,6 +91,7 @@ def test_i2_couple_is_addressed_once_with_the_couples_name():
         couples.printed(row)
     assert printed == ["Anna ja Matti Virtanen"]
     assert label_lines(anna, language="en", as_couple=True)[0] == "Anna and Matti Virtanen"
+    assert label_lines(anna, language="sv", as_couple=True)[0] == "Anna och Matti Virtanen"
 
 
 def test_i2_couples_printed_separately_when_not_one_per_couple():

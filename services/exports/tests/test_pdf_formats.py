@@ -244,3 +244,21 @@ def test_i2_name_cards_have_cut_marks_in_line_with_every_card_edge_only_when_ask
     assert ys == {38.5, 93.5, 148.5, 203.5, 258.5}  # card edges of the four 55 mm rows
     assert len(marks) == 2 * 3 + 2 * 5  # above and below, left and right of the grid
     assert segments({"cut_marks": False}) == []
+
+
+def test_i2_a_swedish_user_exports_in_swedish():
+    """An export is made in the user's language, Swedish too: a couple's label says "och", a contact
+    list's default title, "sida" and its date line are Swedish, and the service takes "sv" as the
+    language of an export (the form sends the UI's language)."""
+    from services.exports.service import load_input
+
+    couple = {**COUPLE, "address_name_sv": "Anna och Matti Virtanen"}
+    anna = sample_row(id="a", first_name="Anna", last_name="Virtanen", couple=couple)
+    labels, _ = export("labels", [anna], language="sv")
+    assert "Anna och Matti Virtanen" in text_of(labels)
+    listed, _ = export("pdf_list", people(3), language="sv", columns=["display_name", "city"])
+    text = text_of(listed)
+    assert "Kontakter" in text and "sida 1/" in text and "Skapad " in text
+    assert (
+        load_input({"format": "csv", "selection": {"kind": "search"}, "language": "sv"})["language"] == "sv"
+    )
