@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import any_, bindparam, func, or_, select, text
+from sqlalchemy import Text, any_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from services.audit import redaction
@@ -304,14 +304,17 @@ def events_for_subject(session, subject_id, limit, before_seq=None):
 
 def readers_of_subject(session, subject_id, limit):
     """Who has read the subject's data, the latest reader first: [{actor_id, username, reads, last_read_at}]
-    (at most ``limit``), and how many reads and readers there are in all."""
+    (at most ``limit``), and how many reads and readers there are in all. A read is a request: opening a
+    contact's page records the contact and its change history, one read to a person, not two (records
+    without a request id count one each)."""
     events = audit_events.c
     reads = [events.subject_ids.contains([subject_id]), text(DATA_READS_SQL)]
+    request = func.coalesce(events.request_id, func.cast(events.event_id, Text))
     per_reader = (
         select(
             events.actor_id,
             func.max(events.actor_username).label("username"),
-            func.count().label("reads"),
+            func.count(func.distinct(request)).label("reads"),
             func.max(events.occurred_at).label("last_read_at"),
         )
         .where(*reads)
