@@ -42,7 +42,10 @@ def load_run(data):
 
 
 def missing_rate(exc):
-    return Conflict("billing.reference_rate_missing", {"valid_from": exc.half_year.isoformat()})
+    """409 naming the half-year whose reference rate is missing: in the details for a program, in the
+    params for the message's text (without them its {valid_from} reached the user unfilled)."""
+    half_year = {"valid_from": exc.half_year.isoformat()}
+    return Conflict("billing.reference_rate_missing", half_year, half_year)
 
 
 class RemindersRpc(BillingCore):

@@ -361,3 +361,16 @@ def test_b4_only_an_operator_away_is_retried_and_tries_are_counted():
     for wrong in ({"BILLING_REMINDER_RETRY_SECONDS": "soon"}, {"BILLING_REMINDER_RETRY_ATTEMPTS": "0"}):
         with pytest.raises(BadSettings, match="BILLING_REMINDER_RETRY"):
             reminder_settings(wrong)
+
+
+def test_b4_a_missing_reference_rate_names_its_half_year_in_the_message():
+    """The 409 gives the half-year as the params its text fills ({valid_from}), not only in its details:
+    the gateway filled the message from params and showed a bare {valid_from} (seen in the review)."""
+    from datetime import date
+
+    from services.billing.reminders.rpc import missing_rate
+    from services.billing.reminders.rules import MissingRate
+
+    error = missing_rate(MissingRate(date(2027, 1, 1)))
+    assert error.message == "billing.reference_rate_missing"
+    assert error.details == error.params == {"valid_from": "2027-01-01"}
