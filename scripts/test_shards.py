@@ -108,6 +108,7 @@ def shard_env(number):
     # PIIRI_SHARD_PREFIX keeps two checkouts testing at once on one machine apart (own databases and vhosts)
     name = f"{os.environ.get('PIIRI_SHARD_PREFIX', 'piiri_test_s')}{number}"
     return {
+        "PIIRI_SCREENSHOTS": "off",  # the browser tests' screenshots: for a person looking, not for CI
         **os.environ,
         "PIIRI_DATABASE_PREFIX": name,
         "PIIRI_AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{name}",

@@ -106,6 +106,12 @@ class BrowserPage:
         )
         self.click(selector)
 
+    def screenshot(self, **kwargs):
+        """Save a screenshot (Playwright's ``page.screenshot``), unless PIIRI_SCREENSHOTS is "off"."""
+        if os.environ.get("PIIRI_SCREENSHOTS", "on") == "off":
+            return None
+        return self.call("screenshot", **kwargs)
+
     def cookies(self):
         return {cookie["name"]: cookie for cookie in self.call("context.cookies")}
 

@@ -35,6 +35,24 @@ def test_each_shard_has_its_own_databases_and_vhost(monkeypatch):
     assert envs[1]["PIIRI_AMQP_URI"].endswith("/piiri_test_s1")
 
 
+def test_make_test_turns_the_browser_screenshots_off_unless_asked(monkeypatch):
+    from types import SimpleNamespace
+
+    from tests.browser.conftest import BrowserPage
+
+    monkeypatch.delenv("PIIRI_SCREENSHOTS", raising=False)
+    assert shards.shard_env(0)["PIIRI_SCREENSHOTS"] == "off"
+    monkeypatch.setenv("PIIRI_SCREENSHOTS", "on")
+    assert shards.shard_env(0)["PIIRI_SCREENSHOTS"] == "on"
+    calls = []
+    page = SimpleNamespace(call=lambda name, **kwargs: calls.append((name, kwargs)))
+    BrowserPage.screenshot(page, path="/tmp/x.png", full_page=True)
+    assert calls == [("screenshot", {"path": "/tmp/x.png", "full_page": True})]
+    monkeypatch.setenv("PIIRI_SCREENSHOTS", "off")
+    BrowserPage.screenshot(page, path="/tmp/y.png")
+    assert len(calls) == 1
+
+
 def test_a_shard_prefix_keeps_two_checkouts_apart(monkeypatch):
     monkeypatch.setenv("PIIRI_SHARD_PREFIX", "piiri_test_other_s")
     env = shards.shard_env(1)
