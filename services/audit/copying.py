@@ -56,6 +56,12 @@ class TextListBinaryDumper(Dumper):
     def dump(self, obj):
         if not obj:
             return _EMPTY_ARRAY
+        if None not in obj:
+            encoded = [item.encode("utf-8") for item in obj]
+            size = len(encoded[0])
+            if all(len(data) == size for data in encoded):  # ids of one kind (UUIDs): one join
+                prefix = _LENGTH.pack(size)
+                return _ARRAY_HEAD.pack(1, 0, TEXT_OID, len(obj), 1) + prefix + prefix.join(encoded)
         parts = [_ARRAY_HEAD.pack(1, any(item is None for item in obj), TEXT_OID, len(obj), 1)]
         for item in obj:
             if item is None:
