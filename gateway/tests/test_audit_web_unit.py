@@ -69,3 +69,14 @@ def test_g2_page_links_keep_the_filters():
     assert older == "/audit?actor=anna&cursor=41"
     assert newest == "/audit?actor=anna"
     assert page_links("/audit", {}, {"next_cursor": None}, None) == (None, None)
+
+
+def test_g2_rows_read_for_a_label_preview_are_not_called_a_file_in_the_trail():
+    # contact.exported is the contacts service handing rows to the exports service: for a file and for a
+    # label preview alike (seen in the review: a preview showed as "exported to a file" on the contact page)
+    words = {language: Translator(language).action("contact.exported") for language in ("fi", "sv", "en")}
+    assert words == {
+        "fi": "luki vientiä varten (tiedosto tai esikatselu)",
+        "sv": "läste för en export (fil eller förhandsgranskning)",
+        "en": "read for an export (a file or a preview)",
+    }
