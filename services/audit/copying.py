@@ -27,6 +27,7 @@ COPIED = (
     ("request_id", "text"),
     ("subject_type", "text"),
     ("subject_ids", "text[]"),
+    ("subject_keys", "int8[]"),
     ("fields", "text[]"),
     ("details", "jsonb"),
     ("schema_version", "int4"),

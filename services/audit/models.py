@@ -30,7 +30,7 @@ CHANGES_SQL = f"action !~ '{READ_ACTIONS}'"
 # Reads of a subject's data (not of the audit log about it): who has seen a person (G2, issue 13 item 5).
 DATA_READS_SQL = f"action ~ '{READ_ACTIONS}' AND action !~ '^audit\\.'"
 
-SUBJECT_INDEX = "audit_events_subject_ids"  # GIN: merged outside the head lock (storage.merge_subject_index)
+SUBJECT_INDEX = "audit_events_subject_keys"  # GIN: merged outside the head lock (storage.merge_subject_index)
 
 audit_events = Table(
     "audit_events",
@@ -46,8 +46,9 @@ audit_events = Table(
     Column("actor_kind", Text),
     Column("request_id", Text),
     Column("subject_type", Text),
-    # COLLATE "C" (0005): ids are compared byte by byte, the GIN index's comparisons cost a memcmp.
-    Column("subject_ids", ARRAY(Text(collation="C")), nullable=False, server_default="{}"),
+    Column("subject_ids", ARRAY(Text), nullable=False, server_default="{}"),
+    # 0005: the ids' 64-bit keys (subject_keys.py), what the GIN index on who a record is about holds.
+    Column("subject_keys", ARRAY(BigInteger), nullable=False, server_default="{}"),
     Column("fields", ARRAY(Text), nullable=False, server_default="{}"),
     Column("details", JSONB, nullable=False, server_default="{}"),
     Column("schema_version", Integer, nullable=False),
@@ -58,7 +59,7 @@ audit_events = Table(
     Column("chain_seq", BigInteger, nullable=False, unique=True),
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False, unique=True),
-    Index(SUBJECT_INDEX, "subject_ids", postgresql_using="gin"),
+    Index(SUBJECT_INDEX, "subject_keys", postgresql_using="gin"),
     Index("audit_events_actor", "actor_id", "seq"),
     Index("audit_events_occurred_at", "occurred_at"),
     # The organisation-wide search (G2): each filter with the newest-first keyset.

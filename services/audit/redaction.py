@@ -12,6 +12,7 @@ verify`` still checks every link, and a redacted record shows that it was redact
 from sqlalchemy import Text, any_, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
+from services.audit import subject_keys
 from services.audit.chain import details_digest
 from services.audit.models import audit_erased_subjects, audit_events
 
@@ -104,7 +105,7 @@ def redact_subject(session, subject_id, erasure_id, remember=True):
             .values(subject_id=subject_id, erasure_id=erasure_id)
             .on_conflict_do_nothing(index_elements=["subject_id"])
         )
-    about = audit_events.c.subject_ids.contains([subject_id])
+    about = subject_keys.about(subject_id)
     total = session.execute(select(func.count()).select_from(audit_events).where(about)).scalar_one()
     done = _redact_where(session, about)
     session.execute(

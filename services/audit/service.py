@@ -45,7 +45,7 @@ VERIFY_PERMISSION = "users.manage"  # verifying walks the whole log: administrat
 LOCK_TIMES = os.environ.get("PIIRI_AUDIT_LOCK_TIMES")
 # Records this process stored since it last merged the subject index, and whether the database role may
 # merge it at all (told once). Merged every AUDIT_MERGE_EVERY records (default MERGE_EVERY): often enough
-# that the pending list (~1.3 kB a record) stays under PostgreSQL's 4 MB gin_pending_list_limit with two
+# that the pending list (under 1.3 kB a record) stays under PostgreSQL's 4 MB gin_pending_list_limit with two
 # consumers, rarely enough that a quiet log (a read at a time) does not pay a merge and its commit for
 # every record: after each batch, that made the end-to-end tests a third slower.
 MERGE_EVERY = 1000

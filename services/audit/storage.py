@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Text, any_, bindparam, func, or_, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
-from services.audit import redaction
+from services.audit import redaction, subject_keys
 from services.audit.chain import (
     GENESIS,
     canonical_json,
@@ -44,6 +44,7 @@ def row_for(record):
         "request_id": record.get("request_id"),
         "subject_type": record.get("subject_type"),
         "subject_ids": list(record.get("subject_ids") or []),
+        "subject_keys": subject_keys.keys_of(list(record.get("subject_ids") or [])),  # the index's (0005)
         "fields": list(record.get("field_names") or []),
         "details": record.get("details") or {},
         "schema_version": record.get("schema_version", 1),
@@ -142,11 +143,11 @@ MERGING_LOCK = 0x61756469745F67  # "audit_g"
 
 
 def merge_subject_index(session):
-    """Merge the pending entries of the GIN index on subject_ids into the index proper, in the caller's
+    """Merge the pending entries of the GIN index on the subject keys into the index proper, in the caller's
     own short transaction, outside the chain's head lock (issue 12, 18); False if another process is at
     it (skipped, not waited for).
 
-    With ``fastupdate`` (PostgreSQL's default) an insert only appends a row's 25 subject ids to the
+    With ``fastupdate`` (PostgreSQL's default) an insert only appends a row's 25 subject keys to the
     index's pending list; merging the list into the index, ~70 % of an append's database time, falls
     to whichever insert finds the list over ``gin_pending_list_limit`` (4 MB), that is, to a batch under
     the head lock, where every other consumer waits for it. Merged by the consumers every
@@ -289,7 +290,7 @@ def search_events(session, filters, limit, before_seq=None):
         if filters.get(name):
             conditions.append(column == filters[name])
     if filters.get("subject_id"):
-        conditions.append(c.subject_ids.contains([filters["subject_id"]]))
+        conditions.append(subject_keys.about(filters["subject_id"]))
     if filters.get("since"):
         conditions.append(c.occurred_at >= filters["since"])
     if filters.get("until"):
@@ -298,8 +299,8 @@ def search_events(session, filters, limit, before_seq=None):
 
 
 def events_for_subject(session, subject_id, limit, before_seq=None):
-    """Newest first: events whose subject ids include ``subject_id`` (GIN index on subject_ids)."""
-    return _page(session, [audit_events.c.subject_ids.contains([subject_id])], limit, before_seq)
+    """Newest first: events whose subject ids include ``subject_id`` (the GIN index on their keys)."""
+    return _page(session, [subject_keys.about(subject_id)], limit, before_seq)
 
 
 def readers_of_subject(session, subject_id, limit):
@@ -308,7 +309,7 @@ def readers_of_subject(session, subject_id, limit):
     contact's page records the contact and its change history, one read to a person, not two (records
     without a request id count one each)."""
     events = audit_events.c
-    reads = [events.subject_ids.contains([subject_id]), text(DATA_READS_SQL)]
+    reads = [subject_keys.about(subject_id), text(DATA_READS_SQL)]
     request = func.coalesce(events.request_id, func.cast(events.event_id, Text))
     per_reader = (
         select(

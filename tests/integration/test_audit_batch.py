@@ -210,7 +210,7 @@ def test_issue_12_the_consumer_merges_the_subject_index_outside_the_head_lock(
     wait_until_consumed(runner, config["AMQP_URI"])
     runner.stop()  # every batch's worker has finished, its merge too
     with engines["audit"].begin() as conn:
-        pending = conn.execute(text("SELECT gin_clean_pending_list('audit_events_subject_ids'::regclass)"))
+        pending = conn.execute(text("SELECT gin_clean_pending_list('audit_events_subject_keys'::regclass)"))
         assert pending.scalar_one() == 0  # pages of pending entries it had to merge: none
     with Session(engines["audit"]) as session:
         events, next_seq = storage.events_for_subject(session, shared, 250)

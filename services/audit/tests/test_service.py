@@ -134,7 +134,7 @@ def test_issue_12_a_failed_merge_of_the_subject_index_loses_nothing(worker, stor
     storage.merge_subject_index.side_effect = OperationalError("SELECT", {}, Exception("gone"))
     assert worker.store_records([a_record()]) == [True]
     assert "merging the subject index after a batch failed" in caplog.text
-    denied = ProgrammingError("SELECT", {}, Exception("must be owner of index audit_events_subject_ids"))
+    denied = ProgrammingError("SELECT", {}, Exception("must be owner of index audit_events_subject_keys"))
     storage.merge_subject_index.side_effect = denied
     assert worker.store_records([a_record()]) == [True]
     assert worker.store_records([a_record()]) == [True]
