@@ -159,43 +159,68 @@ def clean_databases(engines):
     used since they were last restarted. An untouched table is already what TRUNCATE ... RESTART
     IDENTITY would leave.
     """
-    from sqlalchemy import text
+    empty_databases(engines)
+    return engines
+
+
+CLEANING_ATTEMPTS = 3
+
+
+def empty_databases(engines, empty=None):
+    """``clean_databases``'s work: each database emptied in one transaction (``empty``, default
+    ``_empty_tables``), tried again when PostgreSQL ended it in a deadlock: a shared system's service
+    (tests/conftest.py) had locked one table and waited for another that the TRUNCATE already held;
+    the service went on, so the next try finds the table free."""
+    from psycopg.errors import DeadlockDetected
+    from sqlalchemy.exc import OperationalError
 
     for engine in engines.values():
-        with engine.begin() as conn:
-            # services of a shared system (tests/conftest.py) run meanwhile: a lock one of them holds is
-            # an error naming the wait, not a test run that hangs
-            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            tables = (
-                conn.execute(
-                    text(
-                        "SELECT tablename FROM pg_tables"
-                        " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            with_builtins = set(
-                conn.execute(
-                    text(
-                        "SELECT table_name FROM information_schema.columns"
-                        " WHERE table_schema = 'public' AND column_name = 'builtin'"
-                    )
-                ).scalars()
-            )
-            emptied = used_tables(conn, [table for table in tables if table not in with_builtins])
-            if emptied:
-                conn.execute(
-                    text("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied) + " RESTART IDENTITY CASCADE")
-                )
-            for table in sorted(with_builtins):
-                conn.execute(text(f'DELETE FROM "{table}" WHERE NOT builtin'))
-            if "roles" in tables:  # the gateway's built-in roles are data the migration inserted (C6)
-                from gateway.roles import restore_builtin_roles
+        for attempt in range(1, CLEANING_ATTEMPTS + 1):
+            try:
+                (empty or _empty_tables)(engine)
+                break
+            except OperationalError as exc:
+                if not isinstance(exc.orig, DeadlockDetected) or attempt == CLEANING_ATTEMPTS:
+                    raise
 
-                restore_builtin_roles(conn)
-    return engines
+
+def _empty_tables(engine):
+    """One database's part of ``clean_databases``, in one transaction."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        # services of a shared system (tests/conftest.py) run meanwhile: a lock one of them holds is
+        # an error naming the wait, not a test run that hangs
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        with_builtins = set(
+            conn.execute(
+                text(
+                    "SELECT table_name FROM information_schema.columns"
+                    " WHERE table_schema = 'public' AND column_name = 'builtin'"
+                )
+            ).scalars()
+        )
+        emptied = used_tables(conn, [table for table in tables if table not in with_builtins])
+        if emptied:
+            conn.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied) + " RESTART IDENTITY CASCADE")
+            )
+        for table in sorted(with_builtins):
+            conn.execute(text(f'DELETE FROM "{table}" WHERE NOT builtin'))
+        if "roles" in tables:  # the gateway's built-in roles are data the migration inserted (C6)
+            from gateway.roles import restore_builtin_roles
+
+            restore_builtin_roles(conn)
 
 
 def used_tables(conn, tables):
