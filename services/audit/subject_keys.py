@@ -16,16 +16,13 @@ tests/integration/test_audit_subject_keys.py checks the two agree.
 """
 
 import hashlib
-import re
 import struct
 
 from sqlalchemy import ColumnElement, and_
 
+from services.audit.contract import CANONICAL_UUID, CANONICAL_UUIDS
 from services.audit.models import audit_events
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_UUIDS = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12},)*"
-                    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # fmt: skip
 _KEY = struct.Struct(">q")
 
 
@@ -39,7 +36,7 @@ def key_sql(text_sql: str) -> str:
 
 def key_of(subject_id: str) -> int:
     """The key of one subject id (text)."""
-    if _UUID.fullmatch(subject_id):
+    if CANONICAL_UUID.fullmatch(subject_id):
         return _KEY.unpack(bytes.fromhex(subject_id[19:23] + subject_id[24:36]))[0]
     return _KEY.unpack(hashlib.sha256(subject_id.encode("utf-8")).digest()[:8])[0]
 
@@ -47,7 +44,7 @@ def key_of(subject_id: str) -> int:
 def keys_of(subject_ids: list[str]) -> list[int]:
     """The keys of a record's subject ids, in their order; a list of canonical UUIDs (a list page's 25)
     is read in one go."""
-    if subject_ids and _UUIDS.fullmatch(",".join(subject_ids)):
+    if subject_ids and CANONICAL_UUIDS.fullmatch(",".join(subject_ids)):
         raw = bytes.fromhex("".join([item[19:23] + item[24:] for item in subject_ids]))
         return list(struct.unpack(f">{len(subject_ids)}q", raw))
     return [key_of(item) for item in subject_ids]
