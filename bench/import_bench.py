@@ -8,6 +8,16 @@ two workers' rate over one worker's.
     .venv/bin/python bench/import_bench.py --contacts 100000 --rows 20000 --reuse
     .venv/bin/python bench/import_bench.py --smoke               # 1,000 contacts, 300 rows (CI)
 
+The services run as deploy/compose.yml runs them (--layout compose, the default): contacts x2, audit x2,
+gateway and imports each in its own `piiri run --services X` process, the import workers beside them;
+--layout one puts contacts, audit, gateway and imports in one process (`piiri run` as on a laptop;
+the default of --smoke, which CI runs: fewer processes to start).
+While each import runs, the benchmark also watches it every half second: GET /health's answer time, the
+resident memory (VmRSS) of every process, and the job's progress (rows validated, then committed), and
+prints the slowest /health, each process's memory growth after the first tenth of the rows, and the
+longest time the progress did not move (issue 17: a 1,000,000-row file with flat memory, a moving
+progress bar and /health within 1 s throughout: `--rows 1000000 --workers 1`).
+
 Own databases (piiri_ibench_*), vhost (piiri_ibench) and port (8105); --smoke uses piiri_ibench_smoke_*,
 vhost piiri_ibench_smoke, port 8106; --prefix/--port for a run beside another. Targets: one worker >= 75 %
 of the floor end to end, two workers >= 1.5 times one worker.
@@ -18,6 +28,7 @@ import os
 import random
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -49,6 +60,13 @@ HEADERS = (
     "Kutsumanimi", "Kotisivu", "Työsähköposti", "Matkapuhelin", "Maa", "Arvonimi",
 )  # fmt: skip
 CITIES = (("00100", "Helsinki"), ("33100", "Tampere"), ("20100", "Turku"), ("90100", "Oulu"))
+# the services an import uses, as deploy/compose.yml runs them (its replicas); the workers come on top
+LAYOUTS = {
+    "compose": (("contacts", 2), ("audit", 2), ("gateway", 1), ("imports", 1)),
+    "one": (("contacts,audit,gateway,imports", 1),),
+}
+WATCH_SECONDS = 0.5  # how often the watch samples /health, memory and progress
+HEALTH_LIMIT = 1.0  # issue 17: /health answers within 1 s throughout
 
 
 def parse_args(argv):
@@ -67,11 +85,15 @@ def parse_args(argv):
         "--prefix", default=PREFIX, help=f"database prefix and vhost ({PREFIX}; another for a parallel run)"
     )
     parser.add_argument("--port", type=int, default=PORT, help=f"HTTP port ({PORT})")
+    parser.add_argument(
+        "--layout", choices=sorted(LAYOUTS), help="the services' processes (compose; --smoke: one)"
+    )
     args = parser.parse_args(argv)
     args.vhost = args.prefix
     if args.smoke:
         args.contacts, args.rows, args.workers = 1000, 300, "1"
         args.prefix, args.vhost, args.port = SMOKE_PREFIX, SMOKE_VHOST, SMOKE_PORT
+    args.layout = args.layout or ("one" if args.smoke else "compose")
     args.worker_counts = [int(part) for part in args.workers.split(",") if part.strip()]
     return args
 
@@ -124,9 +146,107 @@ def prepare(args, env, piiri):
     return engine
 
 
-def import_once(base_url, http, path):
+def resident_kb(pid):
+    """A process's resident memory in kB (VmRSS from /proc; 0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Watch(threading.Thread):
+    """What a user and an operator see while an import runs, sampled every WATCH_SECONDS in a thread of
+    the benchmark: GET /health's answer time (a load balancer's poll), the resident memory of each
+    process (``processes``: {name: pid}), and the job's progress as its page shows it (rows validated,
+    then committed: ``progress(job)`` is called by ``wait`` with every job it reads)."""
+
+    def __init__(self, base_url, processes, rows, snapshot=None):
+        super().__init__(daemon=True)
+        self.base_url, self.processes, self.rows = base_url, processes, rows
+        self.snapshot = snapshot  # what ``validated`` keeps when the job is first seen validated
+        self.validated = None
+        self.stopping = threading.Event()
+        self.health = []  # (seconds, status code or exception name)
+        self.memory = {name: [] for name in processes}  # name: [(rows done, kB)]
+        self.done = 0  # rows validated + rows committed, as last read
+        self.moves = []  # (monotonic time, rows done) whenever the progress changed
+        self.phase_started = None
+
+    def run(self):
+        import requests
+
+        while True:
+            began = time.perf_counter()
+            try:
+                status = requests.get(f"{self.base_url}/health", timeout=30).status_code
+            except requests.RequestException as exc:
+                status = type(exc).__name__
+            self.health.append((time.perf_counter() - began, status))
+            for name, pid in self.processes.items():
+                self.memory[name].append((self.done, resident_kb(pid)))
+            if self.stopping.wait(WATCH_SECONDS):
+                return
+
+    def progress(self, job):
+        done = (job.get("validated_rows") or 0) + (job.get("committed_rows") or 0)
+        now = time.monotonic()
+        if self.phase_started is None:
+            self.phase_started = now
+            self.moves.append((now, done))
+        if done != self.done:
+            self.done = done
+            self.moves.append((now, done))
+        if job.get("status") == "validated" and self.validated is None and self.snapshot:
+            self.validated = self.snapshot()
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=60)
+
+    def longest_stall(self, finished):
+        """The longest time (s) the progress did not move, from the validation's start to ``finished``."""
+        times = [moment for moment, _ in self.moves] + [finished]
+        return max((b - a for a, b in zip(times, times[1:], strict=False)), default=0.0)
+
+    def report(self, finished):
+        """Lines to print: /health, memory per process, progress."""
+        answers = sorted(seconds for seconds, _ in self.health)
+        failed = [status for _, status in self.health if status != 200]
+        slow = sum(1 for seconds in answers if seconds > HEALTH_LIMIT)
+        lines = []
+        if answers:
+            p99 = answers[min(len(answers) - 1, int(len(answers) * 0.99))]
+            lines.append(
+                f"    /health: {len(answers)} polls, p99 {p99 * 1000:.0f} ms,"
+                f" slowest {answers[-1] * 1000:.0f} ms, {slow} over {HEALTH_LIMIT:.0f} s,"
+                f" {len(failed)} not 200"
+                f"{' (' + ', '.join(sorted({str(f) for f in failed})) + ')' if failed else ''}"
+            )
+        tenth = 2 * self.rows // 10  # rows are counted twice: validated, then committed
+        for name, samples in self.memory.items():
+            sizes = [kb for _, kb in samples if kb]
+            if not sizes:
+                continue
+            settled = [kb for done, kb in samples if done >= tenth and kb] or sizes
+            lines.append(
+                f"    memory {name}: {sizes[0] / 1024:.0f} MB at the start, {settled[0] / 1024:.0f} MB after"
+                f" the first tenth, {max(settled) / 1024:.0f} MB at most after it, {sizes[-1] / 1024:.0f} MB"
+                f" at the end (growth after the first tenth {(max(settled) - settled[0]) / 1024:+.0f} MB)"
+            )
+        lines.append(
+            f"    progress: moved {len(self.moves) - 1} times; the longest time it stood still"
+            f" {self.longest_stall(finished):.1f} s"
+        )
+        return lines
+
+
+def import_once(base_url, http, path, watch=None):
     """Upload, keep the proposed mapping, validate, start; returns (seconds until done, seconds until
-    validated, the job, unmapped headers, seconds of the upload and mapping)."""
+    validated, the job, unmapped headers, seconds of the upload and mapping). ``watch`` (a Watch) is
+    told each job read."""
     started = time.perf_counter()
     with open(path, "rb") as handle:
         response = http.post(f"{base_url}/api/v1/imports", files={"file": (path.name, handle)}, timeout=600)
@@ -146,22 +266,24 @@ def import_once(base_url, http, path):
         raise SystemExit(f"bench: mapping refused {saved.status_code}: {saved.text[:500]}")
     uploaded_at = time.perf_counter()
     http.post(f"{base_url}/api/v1/imports/{job['id']}/validate", timeout=60)
-    job = wait(base_url, http, job["id"], ("validated", "failed"))
+    job = wait(base_url, http, job["id"], ("validated", "failed"), watch=watch)
     validated_at = time.perf_counter()
     if job["status"] != "validated" or job["invalid_rows"]:
         raise SystemExit(f"bench: validation gave {job['status']}, {job['invalid_rows']} invalid rows: {job}")
     http.post(f"{base_url}/api/v1/imports/{job['id']}/start", json={}, timeout=60)
-    job = wait(base_url, http, job["id"], ("done", "failed"))
+    job = wait(base_url, http, job["id"], ("done", "failed"), watch=watch)
     if job["status"] != "done":
         raise SystemExit(f"bench: import {job['status']}: {job.get('error')}")
     finished = time.perf_counter()
     return finished - started, validated_at - started, job, unmapped, uploaded_at - started
 
 
-def wait(base_url, http, job_id, statuses, timeout=3600):
+def wait(base_url, http, job_id, statuses, timeout=3600, watch=None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = http.get(f"{base_url}/api/v1/imports/{job_id}", timeout=60).json()
+        if watch is not None:
+            watch.progress(job)
         if job["status"] in statuses:
             return job
         time.sleep(0.2)
@@ -196,42 +318,89 @@ def postgres_cpu(prefix):
     return {pid: cpu_seconds(pid) for pid in postgres_backends(prefix)}
 
 
+def start_services(args, env, piiri, workers, folder):
+    """{name: Server} of the layout's services (e.g. contacts#2) and ``workers`` import workers."""
+    servers = {}
+    for services, count in LAYOUTS[args.layout]:
+        for n in range(count):
+            name = services if args.layout == "one" else f"{services}#{n + 1}"
+            log_path = Path(folder) / f"{name.replace(',', '-')}.log"
+            servers[name] = Server([piiri, "run", "--services", services], env, log_path).start()
+    for n in range(workers):
+        log_path = Path(folder) / f"import_worker-{n + 1}.log"
+        servers[f"import_worker#{n + 1}"] = Server(
+            [piiri, "run", "--services", "import_worker"], env, log_path
+        ).start()
+    return servers
+
+
 def measure(args, env, piiri, base_url, workers, path, folder):
-    main = Server(
-        [piiri, "run", "--services", "contacts,audit,gateway,imports"], env, Path(folder) / "main.log"
-    ).start()
-    extra = [
-        Server([piiri, "run", "--services", "import_worker"], env, Path(folder) / f"worker{n}.log").start()
-        for n in range(workers)
-    ]
+    servers = start_services(args, env, piiri, workers, folder)
+    gateway = next(server for name, server in servers.items() if "gateway" in name)
+    is_worker = {name: name.startswith("import_worker") for name in servers}
     try:
-        wait_for_health(base_url, main)
+        wait_for_health(base_url, gateway)
         time.sleep(2)  # the workers' queues
         import requests
 
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {token_for(base_url)}"
-        started = {
-            "worker": sum(cpu_seconds(s.process.pid) for s in extra),
-            "services": cpu_seconds(main.process.pid),
-        }
-        backends = postgres_cpu(args.prefix)
-        measured = import_once(base_url, http, path)
+        pids = {name: server.process.pid for name, server in servers.items()}
+
+        def cpu_now():
+            """{process name: CPU s}, and {PostgreSQL backend pid: CPU s}."""
+            return {name: cpu_seconds(pid) for name, pid in pids.items()}, postgres_cpu(args.prefix)
+
+        started, backends = cpu_now()
+        watch = Watch(base_url, pids, args.rows, snapshot=cpu_now)
+        watch.start()
+        try:
+            measured = import_once(base_url, http, path, watch)
+        finally:
+            watch.stop()
+        for line in watch.report(time.monotonic()):
+            print(line, flush=True)
         # CPU of the run, less sensitive to other work on the machine than the wall clock: the workers,
-        # the services process (contacts, audit, gateway, imports) and the PostgreSQL backends of the
+        # the services' processes (contacts, audit, gateway, imports) and the PostgreSQL backends of the
         # benchmark's databases (those the services' pools still hold: nearly all of them), each less
         # what it had used before the run (the benchmark's own pooled backend seeded the contacts and
         # ran the insert floor)
-        cpu = {
-            "worker": sum(cpu_seconds(s.process.pid) for s in extra) - started["worker"],
-            "services": cpu_seconds(main.process.pid) - started["services"],
-            "postgres": sum(
-                seconds - backends.get(pid, 0.0) for pid, seconds in postgres_cpu(args.prefix).items()
-            ),
-        }
+        ended, ended_backends = cpu_now()
+        used = {name: ended[name] - started[name] for name in pids}
+
+        def shares(before, before_backends, after, after_backends):
+            return {
+                "worker": sum(after[name] - before[name] for name in pids if is_worker[name]),
+                "services": sum(after[name] - before[name] for name in pids if not is_worker[name]),
+                "postgres": sum(
+                    seconds - before_backends.get(pid, 0.0) for pid, seconds in after_backends.items()
+                ),
+            }
+
+        cpu = shares(started, backends, ended, ended_backends)
+        if watch.validated is not None:  # the CPU of each phase: where the validation and commit go
+            validation = shares(started, backends, *watch.validated)
+            commit = shares(*watch.validated, ended, ended_backends)
+            per_row = 1e6 / args.rows
+            print(
+                "    CPU µs a row, validation | commit: "
+                + ", ".join(
+                    f"{name} {validation[name] * per_row:,.0f} | {commit[name] * per_row:,.0f}"
+                    for name in cpu
+                ),
+                flush=True,
+            )
+        if args.layout != "one":
+            print(
+                "    CPU s by process: "
+                + ", ".join(f"{name} {seconds:.1f}" for name, seconds in used.items() if not is_worker[name]),
+                flush=True,
+            )
         return (*measured, cpu)
     finally:
-        for server in (*extra, main):
+        for server in servers.values():
+            server.terminate()
+        for server in servers.values():
             server.stop()
 
 

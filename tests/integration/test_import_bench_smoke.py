@@ -19,3 +19,8 @@ def test_i1_import_bench_smoke_prints_rates_and_the_share_of_the_insert_floor():
     row = next(line for line in lines if line.strip().startswith("1 |"))
     assert float(row.split("|")[3].replace(",", "")) > 0
     assert "'created': 300" in output  # every row of the file became a contact, once
+    # the watch: /health polled throughout, the memory of the processes, the progress moving
+    health = line_starting(lines, "    /health:", output)
+    assert "0 not 200" in health
+    assert any(line.startswith("    memory import_worker#1:") for line in lines), output
+    assert line_starting(lines, "    progress: moved", output)
