@@ -31,8 +31,12 @@ class Limits:
     columns: int = 1_000  # columns of a sheet or a CSV line
     cells: int = 50_000_000  # cells of a sheet or CSV file (50 columns at the row limit)
     zip_entries: int = 1_000  # parts of an .xlsx package
-    unzipped_bytes: int = 1_000 * MB  # all parts of an .xlsx, unpacked
-    entry_bytes: int = 800 * MB  # one part, unpacked
+    # an .xlsx unpacked: all its parts, and one part. A sheet written with inline strings (openpyxl's
+    # write-only mode, many exporters) unpacks to ~1.2 kB a row of 20 columns: 1.2 GB at the row limit,
+    # 3 GB at the cell limit (50 columns). The sheet is scanned and read streaming (constant memory), and
+    # a part packed more than zip_ratio times is refused whatever its size, so these bound time, not memory
+    unzipped_bytes: int = 3_200 * MB
+    entry_bytes: int = 3_000 * MB
     zip_ratio: int = 200  # unpacked / packed size of one part (real sheets: 5–40, zip bombs: 1,000+)
     line_chars: int = 65_536  # one line of a CSV or one (unfolded) vCard line
     vcard_properties: int = 500  # lines of one vCard

@@ -78,9 +78,10 @@ def ratio_bomb():
     return _with(sheet=_sheet(_header_rows() + "<row/>" * (50 * MB // 6)))
 
 
-def declared_2gb():
-    """A sheet whose central directory entry claims 2 GB unpacked (the bytes are a small sheet)."""
-    return _lie_about_sizes(_with(sheet=_sheet(_header_rows())), {SHEET: 2_000_000_000})
+def declared_3_5gb():
+    """A sheet whose central directory entry claims 3.5 GB unpacked (the bytes are a small sheet): over
+    the one-part limit (3,000 MB), which is checked before the ratio."""
+    return _lie_about_sizes(_with(sheet=_sheet(_header_rows())), {SHEET: 3_500_000_000})
 
 
 def understated_size():
@@ -91,10 +92,10 @@ def understated_size():
 
 
 def declared_total():
-    """Six parts claiming 300 MB each: none too large alone, 1.8 GB together."""
+    """Six parts claiming 600 MB each: none too large alone, 3.6 GB together."""
     parts = _workbook()
     parts.update({f"xl/media/image{n}.png": b"\x89PNG" * 100 for n in range(6)})
-    sizes = {f"xl/media/image{n}.png": 300 * MB for n in range(6)}
+    sizes = {f"xl/media/image{n}.png": 600 * MB for n in range(6)}
     return _lie_about_sizes(_zip(parts, zipfile.ZIP_STORED), sizes)
 
 
@@ -283,7 +284,7 @@ def vcard_nul():
 # name, builder, expected code, stored in this folder (False: made at test time)
 CASES = (
     ("zip_ratio_bomb.xlsx", ratio_bomb, "zip_ratio", True),
-    ("zip_declared_2gb.xlsx", declared_2gb, "unzipped_too_large", True),
+    ("zip_declared_3_5gb.xlsx", declared_3_5gb, "unzipped_too_large", True),
     ("zip_declared_total.xlsx", declared_total, "unzipped_too_large", True),
     ("zip_understated_size.xlsx", understated_size, "truncated", True),
     ("zip_5000_parts.xlsx", many_parts, "zip_entries", False),
