@@ -1,6 +1,6 @@
 """All SQL of the imports service: jobs and their restart cursor, the uploaded file in chunks, row errors,
-the validated rows in batches, remembered mappings, and the claim that gives one worker a job
-(heartbeat)."""
+the validated rows in batches, the match keys a running validation has seen, remembered mappings, and
+the claim that gives one worker a job (heartbeat)."""
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,6 +11,7 @@ from services.imports.models import (
     import_mappings,
     import_row_batches,
     import_row_errors,
+    import_seen_keys,
 )
 
 ACTIVE = ("validating", "committing")
@@ -166,10 +167,65 @@ def last_batch_number(session, job_id):
 
 
 def clear_batches(session, job_id, from_chunk=None):
+    """The stored batches (from ``from_chunk`` on; all, and the seen match keys, when None)."""
     condition = [import_row_batches.c.job_id == job_id]
     if from_chunk is not None:
         condition.append(import_row_batches.c.chunk_no >= from_chunk)
+    else:
+        forget_keys(session, job_id)
     session.execute(delete(import_row_batches).where(*condition))
+
+
+def seen_keys(session, job_id, digests):
+    """{digest: (first row, last chunk)} of those of ``digests`` the job's validation has seen: one
+    index probe per digest (a join with the array: ``digest = ANY(array)`` compared each stored row with
+    the whole array, 14 µs a key)."""
+    if not digests:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT k.digest, k.first_row, k.last_chunk FROM unnest(CAST(:digests AS bigint[])) AS g(digest)"
+            " JOIN import_seen_keys k ON k.job_id = :job_id AND k.digest = g.digest"
+        ),
+        {"job_id": job_id, "digests": list(digests)},
+    )
+    return {row.digest: (row.first_row, row.last_chunk) for row in rows}
+
+
+def remember_keys(session, job_id, entries, known=()):
+    """``entries``: {digest: (first row, last chunk)} of a batch; those in ``known`` (seen_keys found
+    them) keep their first row and take the new last chunk, the others are added. Two statements at
+    most, with the batch's values as arrays (one validation holds a job, under a salt of its own, so
+    no other writes these digests meanwhile)."""
+    added = [digest for digest in entries if digest not in known]
+    if added:
+        session.execute(
+            text(
+                "INSERT INTO import_seen_keys (job_id, digest, first_row, last_chunk)"
+                " SELECT :job_id, d, f, c FROM unnest(CAST(:digests AS bigint[]), CAST(:firsts AS int[]),"
+                " CAST(:lasts AS int[])) AS e(d, f, c)"
+            ),
+            {
+                "job_id": job_id,
+                "digests": added,
+                "firsts": [entries[d][0] for d in added],
+                "lasts": [entries[d][1] for d in added],
+            },
+        )
+    again = [digest for digest in entries if digest in known]
+    if again:
+        session.execute(
+            text(
+                "UPDATE import_seen_keys k SET last_chunk = e.c"
+                " FROM unnest(CAST(:digests AS bigint[]), CAST(:lasts AS int[])) AS e(d, c)"
+                " WHERE k.job_id = :job_id AND k.digest = e.d"
+            ),
+            {"job_id": job_id, "digests": again, "lasts": [entries[d][1] for d in again]},
+        )
+
+
+def forget_keys(session, job_id):
+    session.execute(delete(import_seen_keys).where(import_seen_keys.c.job_id == job_id))
 
 
 def add_row_errors(session, job_id, rows):
@@ -310,7 +366,7 @@ def expire_data(session, keep_hours, limit=100):
     )
     if not ids:
         return []
-    for table in (import_files, import_row_batches, import_row_errors):
+    for table in (import_files, import_row_batches, import_row_errors, import_seen_keys):
         session.execute(delete(table).where(table.c.job_id.in_(ids)))
     not_started = import_jobs.c.status.in_(NOT_STARTED)
     session.execute(
@@ -349,6 +405,9 @@ def erase_jobs(session, job_ids):
     summary["row_errors"] = session.execute(
         delete(import_row_errors).where(import_row_errors.c.job_id.in_(ids))
     ).rowcount
+    # salted digests whose salt only the validating worker holds: no one can tell whose they are, so
+    # not counted as held data; gone with the rest all the same
+    session.execute(delete(import_seen_keys).where(import_seen_keys.c.job_id.in_(ids)))
     if ids:
         running = import_jobs.c.status.in_((*ACTIVE, *NOT_STARTED))
         session.execute(

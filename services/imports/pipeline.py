@@ -2,6 +2,7 @@
 and cut the valid rows into numbered batches, always the same for the same file and mapping: the
 validation stores them, the commit sends them, and the contacts service commits each chunk once."""
 
+import hashlib
 import json
 import logging
 from datetime import date, datetime
@@ -148,6 +149,43 @@ def match_kinds(matches, seen):
     return kinds
 
 
+def key_digest(salt, key):
+    """A match key (or a matched contact's mark) as a signed 64-bit keyed digest under ``salt`` (what
+    import_seen_keys holds: nobody without the salt can tell whose key it is)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8, key=salt).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def digested(matches, salt):
+    """The ``match_import_rows`` answer with each row's ``keys`` as key_digest()s, and the mark of the
+    contact it matched (``contact:<id>``) as ``contact_mark``: what match_kinds and ChunkOrder then
+    compare (two keys share a digest once in ~10^19 pairs; the worst that does is a row counted as
+    repeating an earlier one, or a chunk that waits for one it need not)."""
+    rows = []
+    for found in matches:
+        contact_id = found.get("contact_id")
+        rows.append(
+            {
+                **found,
+                "keys": [key_digest(salt, key) for key in found.get("keys", ())],
+                "contact_mark": key_digest(salt, f"contact:{contact_id}") if contact_id else None,
+            }
+        )
+    return rows
+
+
+def marks_of(matches):
+    """Every key and matched-contact mark of a batch's (valid) rows: what ChunkOrder compares."""
+    marks = set()
+    for found in matches:
+        if found.get("invalid"):
+            continue
+        marks.update(found.get("keys", ()))
+        if found.get("contact_id"):
+            marks.add(found.get("contact_mark") or f"contact:{found['contact_id']}")
+    return marks
+
+
 class ChunkOrder:
     """The chunk each batch must commit after (issue 17), from the validation's duplicate matching: the
     highest earlier chunk that shares a match key or a matched existing contact with it, 0 when none
@@ -160,22 +198,19 @@ class ChunkOrder:
         self.matching = matching
         self.last_chunk = {}  # key or "contact:<id>" -> the last chunk that had it
 
-    def after(self, chunk_no, matches):
+    def after(self, chunk_no, matches, last_chunk=None):
         """``matches``: the chunk's ``match_import_rows`` answer (rows refused by the contacts service's
-        checks have no keys: they are not written)."""
+        checks have no keys: they are not written). ``last_chunk``: {mark: the last chunk that had it}
+        of (at least) this chunk's marks, read from import_seen_keys and updated here; None: this
+        object's own, for the whole file in memory."""
         if not self.matching:
             return 0
-        marks, ambiguous = set(), False
-        for found in matches:
-            if found.get("invalid"):
-                continue
-            marks.update(found.get("keys", ()))
-            if found.get("contact_id"):
-                marks.add(f"contact:{found['contact_id']}")
-            ambiguous = ambiguous or bool(found.get("ambiguous"))
-        after = max((self.last_chunk.get(mark, 0) for mark in marks), default=0)
+        last_chunk = self.last_chunk if last_chunk is None else last_chunk
+        marks = marks_of(matches)
+        ambiguous = any(found.get("ambiguous") for found in matches if not found.get("invalid"))
+        after = max((last_chunk.get(mark, 0) for mark in marks), default=0)
         for mark in marks:
-            self.last_chunk[mark] = chunk_no
+            last_chunk[mark] = chunk_no
         return chunk_no - 1 if ambiguous else after  # several contacts: keep the file's order
 
 

@@ -135,7 +135,9 @@ class ImportWorker:
 
         Each batch's duplicate matching (``contacts.match_import_rows``) is asked for without waiting:
         the next batch is read and checked meanwhile. Its answer gives the batch's counts and the chunk
-        it must commit after (pipeline.ChunkOrder), stored with it."""
+        it must commit after (pipeline.ChunkOrder), stored with it. The match keys of the rows read so
+        far are kept in import_seen_keys as digests under this run's salt (memory stays flat however
+        long the file); a validation run again starts with none."""
         table = pipeline.open_file(jobs.file_data(self.db.session, job["id"]), job, self.settings["limits"])
         self.db.session.rollback()
         custom = [f for f in self.contacts.list_custom_fields()["items"] if not f.get("removed_at")]
@@ -144,7 +146,10 @@ class ImportWorker:
             raise ValidationFailed("import.mapping.invalid", validator.errors_of_mapping)
         options = load_options(job["options"])
         progress = {"count": 0, "invalid": 0, "kinds": pipeline.count_kinds({}, {})}
-        keys_seen, order = {}, pipeline.ChunkOrder(bool(options["match_on"]))
+        order = pipeline.ChunkOrder(bool(options["match_on"]))
+        keys = {"job_id": job["id"], "salt": os.urandom(16)}  # the salt lives only as long as this run
+        with self.db.transaction() as session:
+            jobs.forget_keys(session, job["id"])  # of an earlier run of this validation
         pending = collections.deque()  # (chunk_no, rows, next_row, errors, seen, data, reply), oldest first
         for chunk_no, rows, next_row, errors, seen in pipeline.batches(
             table, validator, self.settings["chunk_rows"]
@@ -155,12 +160,13 @@ class ImportWorker:
                 reply = self.contacts.match_import_rows.call_async(data.decode(), options)
             pending.append((chunk_no, rows, next_row, errors, seen, data, reply))
             while len(pending) > self.settings["in_flight"]:
-                self._store_validated(job, pending.popleft(), progress, keys_seen, order)
+                self._store_validated(job, pending.popleft(), progress, keys, order)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
         while pending:
-            self._store_validated(job, pending.popleft(), progress, keys_seen, order)
+            self._store_validated(job, pending.popleft(), progress, keys, order)
         with self.db.transaction() as session:
             self._beat(session, job)
+            jobs.forget_keys(session, job["id"])
             jobs.update_job(
                 session,
                 job["id"],
@@ -173,22 +179,30 @@ class ImportWorker:
                 worker_id=None,
             )
 
-    def _store_validated(self, job, batch, progress, keys_seen, order):
-        """One validated batch stored with its errors, its match counts and the chunk it commits after."""
+    def _store_validated(self, job, batch, progress, keys, order):
+        """One validated batch stored with its errors, its match counts, the chunk it commits after and
+        its rows' match keys (``keys``: the job id and this run's salt)."""
         chunk_no, rows, next_row, errors, seen, data, reply = batch
         progress["count"] += seen
         progress["invalid"] += len(errors)
-        after = None
+        after, remembered, known = None, {}, {}
         if reply is not None:
-            found = reply.result()["rows"]
-            kinds = pipeline.match_kinds(found, keys_seen)
+            found = pipeline.digested(reply.result()["rows"], keys["salt"])
+            marks = pipeline.marks_of(found)
+            known = jobs.seen_keys(self.db.session, keys["job_id"], marks)
+            self.db.session.rollback()
+            first_rows = {mark: first for mark, (first, _) in known.items()}
+            last_chunks = {mark: last for mark, (_, last) in known.items()}
+            kinds = pipeline.match_kinds(found, first_rows)
             progress["kinds"] = pipeline.count_kinds(progress["kinds"], kinds)
-            after = order.after(chunk_no, found)
+            after = order.after(chunk_no, found, last_chunks)
+            remembered = {mark: (first_rows.get(mark, 0), last_chunks[mark]) for mark in marks}
         elif data is not None:
             progress["kinds"] = {**progress["kinds"], "new": progress["kinds"]["new"] + len(rows)}
             after = order.after(chunk_no, ())
         with self.db.transaction() as session:
             self._beat(session, job)
+            jobs.remember_keys(session, keys["job_id"], remembered, known)
             jobs.add_row_errors(session, job["id"], errors)
             if data is not None:
                 jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data, after)

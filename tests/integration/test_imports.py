@@ -159,6 +159,11 @@ def test_i1_a_row_matches_what_an_earlier_chunk_created_with_chunks_in_flight(sy
     # matches only a contact no other chunk matched, so it waits for none (pipeline.ChunkOrder)
     order = "SELECT array_agg(after_chunk ORDER BY chunk_no) FROM import_row_batches WHERE job_id = :j"
     assert scalar(clean_databases, order, service="imports", j=job["id"]) == [0, 1, 2, 3, 4, 5, 6, 7, 0]
+    # the repeats were found across chunks through import_seen_keys (not the worker's memory), and the
+    # keys are gone once the validation ended
+    assert job["counts"]["found"]["in_file"] == 28, job["counts"]
+    seen = "SELECT count(*) FROM import_seen_keys WHERE job_id = :j"
+    assert scalar(clean_databases, seen, service="imports", j=job["id"]) == 0
     proxy.imports.start(job["id"])
     done = wait_status(proxy, job["id"], "done", "failed")
     assert done["status"] == "done", done
@@ -529,3 +534,25 @@ def test_issue13_7_a_contact_matched_twice_is_restored_field_by_field_on_undo(sy
     proxy.imports.undo(job["id"])
     restored = proxy.contacts.get_contact(contact["id"])
     assert restored["city"] in (None, "") and not restored["phone"]
+
+
+def test_issue17_seen_keys_sql_keeps_the_first_row_moves_the_last_chunk_and_goes_with_the_batches(
+    clean_databases,
+):
+    """jobs.seen_keys / remember_keys / clear_batches on the real imports database: what the validating
+    worker reads and writes per batch instead of holding every key of the file in memory."""
+    actor = {"username": "tuoja"}
+    with Session(clean_databases["imports"]) as session:
+        job_id = jobs.create_job(session, "jasenet.xlsx", actor)["id"]
+        jobs.remember_keys(session, job_id, {11: (2, 1), -12: (3, 1), 2**63 - 1: (0, 1)})
+        session.commit()
+        assert jobs.seen_keys(session, job_id, [11, 99, 2**63 - 1]) == {11: (2, 1), 2**63 - 1: (0, 1)}
+        known = jobs.seen_keys(session, job_id, [11, 13])
+        jobs.remember_keys(session, job_id, {11: (7, 2), 13: (8, 2)}, known)  # 11 again, in chunk 2
+        session.commit()
+        assert jobs.seen_keys(session, job_id, [11, -12, 13]) == {11: (2, 2), -12: (3, 1), 13: (8, 2)}
+        other = jobs.create_job(session, "muut.xlsx", actor)["id"]
+        assert jobs.seen_keys(session, other, [11, -12, 13]) == {}  # per job
+        jobs.clear_batches(session, job_id)  # cancelled, mapping changed: the keys go too
+        session.commit()
+        assert scalar(clean_databases, "SELECT count(*) FROM import_seen_keys", service="imports") == 0

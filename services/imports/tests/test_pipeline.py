@@ -115,3 +115,50 @@ def test_issue17_a_chunk_commits_after_the_last_chunk_it_shares_a_key_or_a_conta
 def test_issue17_without_matching_every_chunk_is_free():
     order = pipeline.ChunkOrder(matching=False)
     assert [order.after(n, ()) for n in (1, 2, 3)] == [0, 0, 0]
+
+
+def test_issue17_the_keys_seen_are_salted_digests_that_match_only_under_the_same_salt():
+    salt, other = b"s" * 16, b"t" * 16
+    key = "email:maija@example.fi"
+    digest = pipeline.key_digest(salt, key)
+    assert isinstance(digest, int) and -(2**63) <= digest < 2**63  # fits import_seen_keys.digest (bigint)
+    assert digest == pipeline.key_digest(salt, key)
+    assert digest != pipeline.key_digest(other, key)  # a new validation run cannot be linked to the last
+    assert digest != pipeline.key_digest(salt, "email:maija@example.com")
+    [row] = pipeline.digested([_found(2, [key], contact_id="c1")], salt)
+    assert row["keys"] == [digest] and row["row"] == 2
+    assert row["contact_mark"] == pipeline.key_digest(salt, "contact:c1")
+    assert pipeline.marks_of([row]) == {digest, row["contact_mark"]}
+    assert pipeline.marks_of(pipeline.digested([_found(3, [key], invalid=True)], salt)) == set()
+
+
+def test_issue17_the_chunk_order_and_the_repeats_come_out_the_same_from_a_store_of_digests():
+    """What the worker does per batch with import_seen_keys (a dict standing in for the table: read the
+    batch's marks, decide, write them back) gives what the in-memory order and match_kinds give."""
+    batches = [
+        [_found(2, ["email:a@x.fi"]), _found(3, ["email:b@x.fi"], contact_id="c1")],
+        [_found(4, ["email:c@x.fi"])],
+        [_found(5, ["email:d@x.fi"], contact_id="c1"), _found(6, ["email:a@x.fi"])],
+        [_found(7, ["email:c@x.fi"]), _found(8, ["email:b@x.fi"])],
+    ]
+    memory_order, memory_seen = pipeline.ChunkOrder(matching=True), {}
+    expected = [
+        (memory_order.after(n, found), pipeline.match_kinds(found, memory_seen))
+        for n, found in enumerate(batches, 1)
+    ]
+    salt, table, order, got = b"k" * 16, {}, pipeline.ChunkOrder(matching=True), []
+    for n, found in enumerate(batches, 1):
+        hashed = pipeline.digested(found, salt)
+        marks = pipeline.marks_of(hashed)
+        known = {mark: table[mark] for mark in marks if mark in table}  # jobs.seen_keys
+        first_rows = {mark: first for mark, (first, _) in known.items()}
+        last_chunks = {mark: last for mark, (_, last) in known.items()}
+        kinds = pipeline.match_kinds(hashed, first_rows)
+        after = order.after(n, hashed, last_chunks)
+        for mark in marks:  # jobs.remember_keys: the first row stays, the last chunk moves on
+            table[mark] = (table.get(mark, (first_rows.get(mark, 0), 0))[0], last_chunks[mark])
+        got.append((after, kinds))
+    assert got == expected
+    assert [after for after, _ in got] == [0, 0, 1, 2]
+    assert got[2][1][6]["kind"] == "in_file" and got[2][1][6]["duplicate_of"] == 2
+    assert order.last_chunk == {}  # nothing kept in memory
