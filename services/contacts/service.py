@@ -141,7 +141,7 @@ class ContactRecordsRpc(ContactsCore):
         session = self.db.session
         contact = self._existing(session, contact_id)
         parts = scopes.visible_parts(
-            session, actor, contact["id"], CONTACT_DETAILS.parts_for(session, contact["id"])
+            session, actor, contact["id"], CONTACT_DETAILS.parts_for(session, contact["id"], contact)
         )  # C6
         session.rollback()
         subjects = [contact["id"], *CONTACT_DETAILS.subjects(parts)]  # and the other contacts the parts show

@@ -27,8 +27,8 @@ def shown_contacts(part):
     ]
 
 
-def affiliation_details(session, contact_id):
-    contact = contact_storage.get_contact(session, contact_id)
+def affiliation_details(session, contact_id, contact=None):
+    contact = contact or contact_storage.get_contact(session, contact_id)
     if contact["kind"] == "organisation":
         people = people_view(session, contact_id, FIRST_PAGE)
         people["count"] = storage.people_count(session, contact_id)
@@ -37,4 +37,4 @@ def affiliation_details(session, contact_id):
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("affiliations", affiliation_details, subjects=shown_contacts)
+DETAIL = DetailPart("affiliations", affiliation_details, subjects=shown_contacts, takes_contact=True)

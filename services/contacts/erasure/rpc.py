@@ -134,7 +134,7 @@ class ErasureRpc(ErasureWork):
         contact = self._existing(session, contact_id)
         key = contact["id"]
         record = storage.raw_contact(session, key)
-        parts = CONTACT_DETAILS.parts_for(session, key)
+        parts = CONTACT_DETAILS.parts_for(session, key, contact)
         held = storage.held_rows(session, key)
         session.rollback()
         subjects = [

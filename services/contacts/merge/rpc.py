@@ -208,7 +208,7 @@ class MergeRpc(MergeWork):
             contact = self._existing(session, contact_id)
             if any(record["id"] == str(contact["id"]) for record in records):
                 raise ValidationFailed("merge.err.twice", {"ids": ["merge.err.twice"]})
-            parts = CONTACT_DETAILS.parts_for(session, contact["id"])
+            parts = CONTACT_DETAILS.parts_for(session, contact["id"], contact)
             shown.extend(CONTACT_DETAILS.subjects(parts))  # the partner, linked contacts … they show
             records.append({**CONTACT.dump(contact), **parts})
         session.rollback()

@@ -34,8 +34,8 @@ def shown_partners(part):
     return [member["id"] for member in couple.get("members") or []]
 
 
-def person_details(session, contact_id):
-    contact = contact_storage.get_contact(session, contact_id)
+def person_details(session, contact_id, contact=None):
+    contact = contact or contact_storage.get_contact(session, contact_id)
     names = storage.names_of(session, contact_id)
     statuses = storage.statuses_of(session, contact_id)
     couple_id = storage.couple_id_of(session, contact_id)
@@ -53,4 +53,4 @@ def person_details(session, contact_id):
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("person", person_details, subjects=shown_partners)
+DETAIL = DetailPart("person", person_details, subjects=shown_partners, takes_contact=True)
