@@ -443,6 +443,40 @@ class ContactSummary(codes.CodedSchema):
 SUMMARY_FIELDS = tuple(ContactSummary().fields)
 
 
+def dump_summaries(items):
+    """``ContactSummary().dump(items, many=True)`` of list rows (storage._summary: every field present),
+    without marshmallow: 25 rows took ~0.6 ms through the schema, most of a search page's own Python
+    time in the contacts service (issue 18). services/contacts/tests/test_summary_dump.py checks that
+    the two agree on generated rows; a row of another shape goes through the schema."""
+    dumped = []
+    for item in items:
+        if item.keys() != _SUMMARY_KEYS:
+            return ContactSummary().dump(items, many=True)
+        birth, deceased, statuses = item["birth_date"], item["deceased_on"], item["active_statuses"]
+        dumped.append(
+            {
+                "id": str(item["id"]),
+                "kind": _text(item["kind"]),
+                "display_name": _text(item["display_name"]),
+                "email": _text(item["email"]),
+                "phone": _text(item["phone"]),
+                "city": _text(item["city"]),
+                "birth_date": None if birth is None else birth.isoformat(),
+                "deceased_on": None if deceased is None else deceased.isoformat(),
+                "active_statuses": None if statuses is None else [_text(kind) for kind in statuses],
+            }
+        )
+    return dumped
+
+
+_SUMMARY_KEYS = set(SUMMARY_FIELDS)
+
+
+def _text(value):
+    """fields.String's dump: None stays None, anything else is its str()."""
+    return value if value is None or value.__class__ is str else str(value)
+
+
 class ContactPage(codes.CodedSchema):
     items = fields.List(fields.Nested(ContactSummary), required=True)
     next_cursor = fields.String(

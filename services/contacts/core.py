@@ -16,13 +16,12 @@ from piiri.outbox import Outbox, WorkerOutbox
 from services.contacts import models, scopes, storage
 from services.contacts.advanced_search import storage as advanced_storage
 from services.contacts.advanced_search.rules import checked_sort
-from services.contacts.contract import SUMMARY_FIELDS, Contact, ContactSummary
+from services.contacts.contract import SUMMARY_FIELDS, Contact, dump_summaries
 from services.contacts.merge.storage import redirect_target
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.search import clamp_limit, decode_cursor, encode_cursor, plan_search
 
 CONTACT = Contact()
-SUMMARY = ContactSummary()
 
 
 class ContactsCore:
@@ -99,7 +98,7 @@ class ContactsCore:
                 fields=SUMMARY_FIELDS,
                 details={"query": q or "", "filters": filters or {}, **audit_details},
             )
-        return {"items": SUMMARY.dump(items, many=True), "next_cursor": next_cursor, "match": match}
+        return {"items": dump_summaries(items), "next_cursor": next_cursor, "match": match}
 
     def _contact_part_read(self, contact_id, fields, read):
         """``read(session, contact id)`` of an existing contact the caller may see, audited as one read

@@ -13,7 +13,7 @@ from piiri.errors import ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
 from services.contacts.advanced_search.expression import compile_expression
-from services.contacts.contract import SUMMARY_FIELDS, ContactSummary
+from services.contacts.contract import SUMMARY_FIELDS, dump_summaries
 from services.contacts.models import contacts
 from services.contacts.registries import SEARCH_FILTERS
 from services.contacts.saved_searches.storage import COUNT_CAP
@@ -114,7 +114,6 @@ def count(session, condition):
 # --- expressions, cursors and pages, shared with saved searches and export rows -----------------------
 
 CURSOR_KEYS = {"o", "d", "n", "k", "i"}
-SUMMARY = ContactSummary()
 
 
 def condition_for(expression, session=None, actor=None):
@@ -223,7 +222,7 @@ def audited_page(session, audit, actor, args, limit, audit_details):
             },
         )
     return {
-        "items": SUMMARY.dump(items, many=True),
+        "items": dump_summaries(items),
         "next_cursor": encode_cursor(next_position) if next_position else None,
         "match": "exact",
     }
