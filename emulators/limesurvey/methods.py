@@ -12,9 +12,9 @@ import csv
 import io
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from emulators.limesurvey.state import Mail, stamp
+from emulators.limesurvey.state import Mail, server_now, stamp
 
 INVALID_KEY = {"status": "Invalid session key"}
 INVALID_KEY_CAPS = {"status": "Invalid Session Key"}  # list/get/set/delete participants say it this way
@@ -347,7 +347,7 @@ class Methods:
             if max_reminders is not None and int(row["remindercount"] or 0) >= int(max_reminders):
                 return False
             if min_days_between is not None:
-                limit = stamp(datetime.now() - timedelta(days=int(min_days_between)))
+                limit = stamp(server_now() - timedelta(days=int(min_days_between)))
                 last = row["sent"] if row["remindersent"] == "N" else row["remindersent"]
                 if last >= limit:
                     return False

@@ -8,11 +8,13 @@ Rows are kept as LimeSurvey keeps them: a participant has ``tid``, ``token``, ``
 column per question code. One lock guards everything (the HTTP server answers requests in threads).
 """
 
+import os
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 SESSION_SECONDS = 7200  # LimeSurvey's default iSessionExpirationTime
 TOKEN_COLUMNS = (
@@ -45,14 +47,24 @@ RESPONSE_COLUMNS = (
 )
 
 
+def server_now():
+    """The installation's local time, as LimeSurvey writes its dates: in the server's time zone (PHP's
+    date.timezone, with $config['timeadjust']), without a zone. The emulated installation is a Finnish
+    organisation's, in LIMESURVEY_TIMEZONE, else PIIRI_TIMEZONE, else Europe/Helsinki; not the clock of
+    the machine it runs on (UTC here, where a response sent at 00:10 in Helsinki was dated the day
+    before, and a late application counted as on time)."""
+    zone = os.environ.get("LIMESURVEY_TIMEZONE") or os.environ.get("PIIRI_TIMEZONE") or "Europe/Helsinki"
+    return datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
+
+
 def stamp(moment=None):
     """LimeSurvey's "Y-m-d H:i" of sent/remindersent/completed."""
-    return (moment or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    return (moment or server_now()).strftime("%Y-%m-%d %H:%M")
 
 
 def full_stamp(moment=None):
     """LimeSurvey's "Y-m-d H:i:s" of submitdate."""
-    return (moment or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    return (moment or server_now()).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass

@@ -4,6 +4,7 @@ status strings of every failure."""
 
 import base64
 import json
+from datetime import UTC, datetime
 
 import citric
 import pytest
@@ -173,3 +174,19 @@ def test_q1_an_anonymised_survey_exports_no_token_column(emulator):
             assert len(client.export_responses_dict(123456)) == 2
     finally:
         server.shutdown()
+
+
+def test_dates_are_the_installations_local_time_not_the_machines(monkeypatch):
+    """LimeSurvey writes submitdate and the participants' dates in its server's time zone: a Finnish
+    organisation's installation is in Helsinki, whatever the clock of the machine the emulator runs on
+    (a response at 00:10 in Helsinki belongs to that day, not to the day before in UTC)."""
+    import time_machine
+
+    from emulators.limesurvey.state import full_stamp, stamp
+
+    monkeypatch.delenv("LIMESURVEY_TIMEZONE", raising=False)
+    monkeypatch.delenv("PIIRI_TIMEZONE", raising=False)
+    with time_machine.travel(datetime(2026, 12, 7, 22, 10, 5, tzinfo=UTC), tick=False):
+        assert full_stamp() == "2026-12-08 00:10:05" and stamp() == "2026-12-08 00:10"
+        monkeypatch.setenv("LIMESURVEY_TIMEZONE", "UTC")
+        assert full_stamp() == "2026-12-07 22:10:05"
