@@ -147,7 +147,7 @@ class ImportWorker:
         options = load_options(job["options"])
         progress = {"count": 0, "invalid": 0, "kinds": pipeline.count_kinds({}, {})}
         order = pipeline.ChunkOrder(bool(options["match_on"]))
-        keys = {"job_id": job["id"], "salt": os.urandom(16)}  # the salt lives only as long as this run
+        salt = os.urandom(16)  # of the seen keys' digests: it lives only as long as this run
         with self.db.transaction() as session:
             jobs.forget_keys(session, job["id"])  # of an earlier run of this validation
         pending = collections.deque()  # (chunk_no, rows, next_row, errors, seen, data, reply), oldest first
@@ -160,10 +160,10 @@ class ImportWorker:
                 reply = self.contacts.match_import_rows.call_async(data.decode(), options)
             pending.append((chunk_no, rows, next_row, errors, seen, data, reply))
             while len(pending) > self.settings["in_flight"]:
-                self._store_validated(job, pending.popleft(), progress, keys, order)
+                self._store_validated(job, pending.popleft(), progress, salt, order)
             eventlet.sleep(0)  # reading and validating are CPU work: let heartbeats and other greenlets run
         while pending:
-            self._store_validated(job, pending.popleft(), progress, keys, order)
+            self._store_validated(job, pending.popleft(), progress, salt, order)
         with self.db.transaction() as session:
             self._beat(session, job)
             jobs.forget_keys(session, job["id"])
@@ -179,36 +179,42 @@ class ImportWorker:
                 worker_id=None,
             )
 
-    def _store_validated(self, job, batch, progress, keys, order):
-        """One validated batch stored with its errors, its match counts, the chunk it commits after and
-        its rows' match keys (``keys``: the job id and this run's salt)."""
+    def _store_validated(self, job, batch, progress, salt, order):
+        """One validated batch stored, in one transaction, with its errors, its match counts, the chunk
+        it commits after and its rows' match keys (digests under this run's ``salt``)."""
         chunk_no, rows, next_row, errors, seen, data, reply = batch
+        found = pipeline.digested(reply.result()["rows"], salt) if reply is not None else None
         progress["count"] += seen
         progress["invalid"] += len(errors)
-        after, remembered, known = None, {}, {}
-        if reply is not None:
-            found = pipeline.digested(reply.result()["rows"], keys["salt"])
-            marks = pipeline.marks_of(found)
-            known = jobs.seen_keys(self.db.session, keys["job_id"], marks)
-            self.db.session.rollback()
-            first_rows = {mark: first for mark, (first, _) in known.items()}
-            last_chunks = {mark: last for mark, (_, last) in known.items()}
-            kinds = pipeline.match_kinds(found, first_rows)
-            progress["kinds"] = pipeline.count_kinds(progress["kinds"], kinds)
-            after = order.after(chunk_no, found, last_chunks)
-            remembered = {mark: (first_rows.get(mark, 0), last_chunks[mark]) for mark in marks}
-        elif data is not None:
-            progress["kinds"] = {**progress["kinds"], "new": progress["kinds"]["new"] + len(rows)}
-            after = order.after(chunk_no, ())
         with self.db.transaction() as session:
             self._beat(session, job)
-            jobs.remember_keys(session, keys["job_id"], remembered, known)
+            after = None
+            if found is not None:
+                after = self._match_across_batches(session, job["id"], chunk_no, found, progress, order)
+            elif data is not None:
+                progress["kinds"] = {**progress["kinds"], "new": progress["kinds"]["new"] + len(rows)}
+                after = order.after(chunk_no, ())
             jobs.add_row_errors(session, job["id"], errors)
             if data is not None:
                 jobs.store_batch(session, job["id"], chunk_no, next_row, len(rows), data, after)
             jobs.update_job(
                 session, job["id"], validated_rows=progress["count"], invalid_rows=progress["invalid"]
             )
+
+    @staticmethod
+    def _match_across_batches(session, job_id, chunk_no, found, progress, order):
+        """The batch's rows against the keys of the rows before it (import_seen_keys): their counts
+        (new, in the file already, ...) added to ``progress``, its keys remembered; returns the chunk
+        it commits after."""
+        marks = pipeline.marks_of(found)
+        known = jobs.seen_keys(session, job_id, marks)
+        first_rows = {mark: first for mark, (first, _) in known.items()}
+        last_chunks = {mark: last for mark, (_, last) in known.items()}
+        progress["kinds"] = pipeline.count_kinds(progress["kinds"], pipeline.match_kinds(found, first_rows))
+        after = order.after(chunk_no, found, last_chunks)
+        remembered = {mark: (first_rows.get(mark, 0), last_chunks[mark]) for mark in marks}
+        jobs.remember_keys(session, job_id, remembered, known)
+        return after
 
     def _commit(self, job):
         """The stored batches from the restart cursor on, each through ``contacts.upsert_batch`` (which
