@@ -28,7 +28,7 @@ _KEY = struct.Struct(">q")
 
 def key_sql(text_sql: str) -> str:
     """``key_of`` in SQL, of the text that the SQL expression ``text_sql`` gives."""
-    uuid = "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'"
+    uuid = f"'^{CANONICAL_UUID.pattern}$'"  # the contract's pattern (plain POSIX: no Python-only syntax)
     last_64_bits = f"('x' || substr({text_sql}, 20, 4) || substr({text_sql}, 25, 12))::bit(64)::bigint"
     hashed = f"('x' || left(encode(sha256(convert_to({text_sql}, 'UTF8')), 'hex'), 16))::bit(64)::bigint"
     return f"CASE WHEN {text_sql} ~ {uuid} THEN {last_64_bits} ELSE {hashed} END"
