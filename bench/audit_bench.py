@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     Server,
     apply_env,
+    cpu_seconds,
     ensure_vhost,
     format_table,
     isolated_env,
@@ -161,17 +162,9 @@ def publish(amqp_uri, count):
             producer.publish(record, routing_key=record["action"], headers=headers, delivery_mode=2)
 
 
-def cpu_seconds(pids):
-    """User + system CPU seconds used so far by these processes (from /proc; a vanished one counts 0)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+def cpu_seconds_of(pids):
+    """User + system CPU seconds used so far by these processes (a vanished one counts 0)."""
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 def rabbitmq_pids():
@@ -252,13 +245,13 @@ def measure(args, env, engine, consumers):
             backends = backend_pids(engine, own_pid)  # each consumer's connections are open by now
             consumer_pids = [server.process.pid for server in servers]
             measured = (consumer_pids, backends, rabbitmq_pids())
-            cpu_before = [cpu_seconds(pids) for pids in measured]
+            cpu_before = [cpu_seconds_of(pids) for pids in measured]
             started = time.perf_counter()
             transaction.commit()
             wait(lambda: stored(engine) >= args.records, "the records", 600, servers)
             elapsed = time.perf_counter() - started
             cpu_used = [
-                (cpu_seconds(pids) - before) * 1e6 / args.records
+                (cpu_seconds_of(pids) - before) * 1e6 / args.records
                 for pids, before in zip(measured, cpu_before, strict=True)
             ]
         finally:

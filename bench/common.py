@@ -258,6 +258,27 @@ def wait_for_health(base_url, server, timeout=90):
     )
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (/proc/<pid>/stat; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_kb(pid, field="VmRSS"):
+    """A process's memory figure from /proc/<pid>/status in kB: VmRSS (resident now) or VmHWM (its
+    peak); 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def socket_ports(pid, end="local"):
     """The local (``end="remote"``: the remote) TCP ports of a process's sockets, from /proc (no psutil)."""
     column = {"local": 1, "remote": 2}[end]

@@ -30,6 +30,7 @@ from bench.common import (  # noqa: E402
     contacts_engine,
     ensure_admin,
     isolated_env,
+    memory_kb,
     piiri_executable,
     port_in_use,
     reseed_contacts,
@@ -82,17 +83,11 @@ def prepare(args, env, piiri):
 
 def peak_rss_mb(pid):
     """The process's peak resident set (VmHWM) in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return memory_kb(pid, "VmHWM") / 1024
 
 
 def current_rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return memory_kb(pid) / 1024
 
 
 def run_job(http, base_url, body, timeout):

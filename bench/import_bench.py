@@ -39,9 +39,11 @@ from bench.common import (  # noqa: E402
     Server,
     apply_env,
     contacts_engine,
+    cpu_seconds,
     ensure_admin,
     format_table,
     isolated_env,
+    memory_kb,
     piiri_executable,
     port_in_use,
     reseed_contacts,
@@ -146,17 +148,6 @@ def prepare(args, env, piiri):
     return engine
 
 
-def resident_kb(pid):
-    """A process's resident memory in kB (VmRSS from /proc; 0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 class Watch(threading.Thread):
     """What a user and an operator see while an import runs, sampled every WATCH_SECONDS in a thread of
     the benchmark: GET /health's answer time (a load balancer's poll), the resident memory of each
@@ -172,8 +163,7 @@ class Watch(threading.Thread):
         self.health = []  # (seconds, status code or exception name)
         self.memory = {name: [] for name in processes}  # name: [(rows done, kB)]
         self.done = 0  # rows validated + rows committed, as last read
-        self.moves = []  # (monotonic time, rows done) whenever the progress changed
-        self.phase_started = None
+        self.moves = []  # (monotonic time, rows done) at the first job read and whenever the progress changed
 
     def run(self):
         import requests
@@ -186,15 +176,14 @@ class Watch(threading.Thread):
                 status = type(exc).__name__
             self.health.append((time.perf_counter() - began, status))
             for name, pid in self.processes.items():
-                self.memory[name].append((self.done, resident_kb(pid)))
+                self.memory[name].append((self.done, memory_kb(pid)))
             if self.stopping.wait(WATCH_SECONDS):
                 return
 
     def progress(self, job):
         done = (job.get("validated_rows") or 0) + (job.get("committed_rows") or 0)
         now = time.monotonic()
-        if self.phase_started is None:
-            self.phase_started = now
+        if not self.moves:  # the first job read: where the stand-stills are counted from
             self.moves.append((now, done))
         if done != self.done:
             self.done = done
@@ -288,15 +277,6 @@ def wait(base_url, http, job_id, statuses, timeout=3600, watch=None):
             return job
         time.sleep(0.2)
     raise SystemExit(f"bench: import {job_id} did not finish in {timeout} s")
-
-
-def cpu_seconds(pid):
-    """User + system CPU seconds of a process so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_backends(prefix):

@@ -17,7 +17,6 @@ missed (never with --smoke).
 """
 
 import argparse
-import os
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from bench.common import (  # noqa: E402
     ROOT,
     Server,
     apply_env,
+    cpu_seconds,
     isolated_env,
     piiri_executable,
     socket_ports,
@@ -120,12 +120,6 @@ def bare_loop(port, count):
         for envelope_from, recipient, raw in made:
             client.sendmail(envelope_from, [recipient], raw)
     return count / (time.perf_counter() - started)
-
-
-def cpu_seconds(pid):
-    """User + system CPU seconds a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait(predicate, seconds, what):
