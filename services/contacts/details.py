@@ -4,23 +4,31 @@ A feature declares a DetailPart ``(session, contact_id) -> JSON-able``; registri
 ContactDetails of the service from the explicit list of them; ``get_contact`` returns the contact with
 every part under its name, in one RPC, audited as one read. A part that needs the contact's own row
 says ``takes_contact`` and is given the row its caller already read (one read of it per record, not
-one per part: issue 18, fewer statements per request).
+one per part). A part's queries of the contact are ``reads`` (piiri.json_reads.Read): every part's
+reads go to PostgreSQL as one statement, and each part is given its own results (issue 18: a record
+was thirteen statements; it is the contact's row, this one statement, and a part's follow-up where one
+needs it, such as a couple's members).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from piiri.json_reads import Read, ReadBatch
+from services.contacts.models import contacts
 
 
 @dataclass(frozen=True)
 class DetailPart:
-    """The part called ``name``: ``provide(session, contact_id)``, or with ``takes_contact``
-    ``provide(session, contact_id, contact)`` (``contact``: the stored row, or None: read it); a part
-    that shows other contacts' data gives ``subjects(part)`` so the read's audit record names them too."""
+    """The part called ``name``: ``provide(session, contact_id)``, with ``takes_contact`` also
+    ``contact`` (the stored row, or None: read it), with ``reads`` also ``read`` ({name: what that
+    Read gave for the contact}): ``provide(session, contact_id[, contact][, read])``. A part that shows
+    other contacts' data gives ``subjects(part)`` so the read's audit record names them too."""
 
     name: str
     provide: Callable
     subjects: Callable | None = None
     takes_contact: bool = False
+    reads: Mapping[str, Read] = field(default_factory=dict)
 
 
 class ContactDetails:
@@ -32,6 +40,9 @@ class ContactDetails:
             if part.name in self.parts:
                 raise ValueError(f"a contact detail called {part.name!r} is declared twice")
             self.parts[part.name] = part
+        self.reads = ReadBatch(
+            {(part.name, key): read for part in parts for key, read in part.reads.items()}, contacts.c.id.type
+        )
 
     def subjects(self, parts):
         """The other contacts whose data ``parts`` show, once each, in a stable order (for the audit)."""
@@ -43,12 +54,14 @@ class ContactDetails:
 
     def parts_for(self, session, contact_id, contact=None):
         """Every part of the contact's record; ``contact``: its stored row, when the caller has it."""
-        return {
-            name: part.provide(session, contact_id, contact)
-            if part.takes_contact
-            else part.provide(session, contact_id)
-            for name, part in sorted(self.parts.items())
-        }
+        results = self.reads.run(session, contact_id)
+        record = {}
+        for name, part in sorted(self.parts.items()):
+            given = (contact,) if part.takes_contact else ()
+            if part.reads:
+                given += ({key: results[name, key] for key in part.reads},)
+            record[name] = part.provide(session, contact_id, *given)
+        return record
 
     def names(self):
         return tuple(sorted(self.parts))

@@ -27,14 +27,22 @@ def shown_contacts(part):
     ]
 
 
-def affiliation_details(session, contact_id, contact=None):
+def affiliation_details(session, contact_id, contact, read):
+    """A person's organisations (``read``, with the record's other reads); an organisation's people
+    (a page and a count of their own)."""
     contact = contact or contact_storage.get_contact(session, contact_id)
     if contact["kind"] == "organisation":
         people = people_view(session, contact_id, FIRST_PAGE)
         people["count"] = storage.people_count(session, contact_id)
         return DETAILS.dump({"organisations": [], "people": people})
-    return DETAILS.dump({"organisations": storage.organisations_of(session, contact_id), "people": None})
+    return DETAILS.dump({"organisations": read["organisations"], "people": None})
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("affiliations", affiliation_details, subjects=shown_contacts, takes_contact=True)
+DETAIL = DetailPart(
+    "affiliations",
+    affiliation_details,
+    subjects=shown_contacts,
+    takes_contact=True,
+    reads={"organisations": storage.ORGANISATIONS},
+)

@@ -4,6 +4,7 @@ organisation's people by (sort name, link id), and the search filters' condition
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, tuple_, update
 
 from piiri import clock
+from piiri.json_reads import Read
 from services.contacts import storage as contact_storage
 from services.contacts.models import affiliations, contact_redirects, contacts
 
@@ -22,8 +23,8 @@ JOINED = affiliations.join(PERSON, PERSON.c.id == affiliations.c.person_id).join
 )
 
 
-def _link(row):
-    data = dict(row._mapping)
+def _link(mapping):
+    data = dict(mapping)
     person = {name: data.pop(f"p_{name}") for name in NAME_PARTS}
     organisation = {name: data.pop(f"o_{name}") for name in NAME_PARTS}
     data["person_name"] = contact_storage.display_name(person)
@@ -40,7 +41,7 @@ def get(session, link_id, for_update=False):
     if for_update:
         query = query.with_for_update(of=affiliations)
     row = session.execute(query).first()
-    return _link(row) if row else None
+    return _link(row._mapping) if row else None
 
 
 def exists_link(session, person_id, organisation_id, role, other_than=None):
@@ -84,10 +85,8 @@ def other_primaries(session, person_id, except_id=None):
     return list(session.execute(query).scalars())
 
 
-def organisations_of(session, person_id, conditions=()):
-    """A person's links: primary first, then current before ended, then by organisation name.
-    ``conditions`` on ORGANISATION narrow them (e.g. the actor's data scope)."""
-    query = (
+def _organisations_query(person_id, conditions=()):
+    return (
         _select()
         .where(affiliations.c.person_id == person_id, *conditions)
         .order_by(
@@ -97,7 +96,18 @@ def organisations_of(session, person_id, conditions=()):
             affiliations.c.id,
         )
     )
-    return [_link(row) for row in session.execute(query)]
+
+
+# A person's links, the read of a contact's record (affiliations/details.py).
+ORGANISATIONS = Read(_organisations_query, shape=lambda rows: [_link(row) for row in rows])
+
+
+def organisations_of(session, person_id, conditions=()):
+    """A person's links: primary first, then current before ended, then by organisation name.
+    ``conditions`` on ORGANISATION narrow them (e.g. the actor's data scope)."""
+    return Read(lambda key: _organisations_query(key, conditions), ORGANISATIONS.shape).run(
+        session, person_id
+    )
 
 
 def people_page(
@@ -119,7 +129,7 @@ def people_page(
         )
         query = query.where(tuple_(PERSON.c.sort_name, affiliations.c.id) > after)
     rows = session.execute(query.order_by(PERSON.c.sort_name, affiliations.c.id).limit(limit + 1)).all()
-    return [_link(row) for row in rows[:limit]], len(rows) > limit
+    return [_link(row._mapping) for row in rows[:limit]], len(rows) > limit
 
 
 def people_count(session, organisation_id):

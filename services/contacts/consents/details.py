@@ -4,9 +4,9 @@ from services.contacts.consents import rules, storage
 from services.contacts.details import DetailPart
 
 
-def current_consents(session, contact_id):
+def current_consents(session, contact_id, read):
     """{"given": [purpose codes whose latest consent is given], "withdrawn": [… withdrawn]}."""
-    current = rules.current_consents(storage.consent_history(session, contact_id))
+    current = rules.current_consents(read["history"])
     return {
         "given": sorted(code for code, row in current.items() if row["given"]),
         "withdrawn": sorted(code for code, row in current.items() if not row["given"]),
@@ -14,4 +14,4 @@ def current_consents(session, contact_id):
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("consents", current_consents)
+DETAIL = DetailPart("consents", current_consents, reads={"history": storage.CONSENT_HISTORY})

@@ -4,6 +4,7 @@ from sqlalchemy import and_, delete, exists, func, insert, select, update
 
 from piiri import clock
 from piiri.collation import finnish
+from piiri.json_reads import Read
 from services.contacts.models import (
     consent_current,
     consents,
@@ -59,14 +60,19 @@ def update_purpose(session, code, values):
 # --- consents ---------------------------------------------------------------------------------------
 
 
-def consent_history(session, contact_id):
-    """Every consent row of a person, newest first."""
-    query = (
+# Every consent row of a person, newest first (also a read of the contact's record: consents/details.py).
+CONSENT_HISTORY = Read(
+    lambda contact_id: (
         select(consents)
         .where(consents.c.contact_id == contact_id)
         .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
     )
-    return _dicts(session.execute(query))
+)
+
+
+def consent_history(session, contact_id):
+    """Every consent row of a person, newest first."""
+    return CONSENT_HISTORY.run(session, contact_id)
 
 
 def consent_at(session, contact_id, purpose_code, recorded_at):

@@ -4,9 +4,14 @@ from services.contacts.custom_fields import storage
 from services.contacts.details import DetailPart
 
 
-def custom_detail(session, contact_id):
+def custom_detail(session, contact_id, read):
     """The contact's values in active fields, {key: value} (part of get_contact)."""
-    return storage.active_values(session, contact_id)
+    return read["values"]
+
+
+def linked_detail(session, contact_id, read):
+    """{key: {"id", "display_name"}} of the contacts its contact_link values name."""
+    return read["links"]
 
 
 def linked_subjects(part):
@@ -16,5 +21,7 @@ def linked_subjects(part):
 
 # This module's parts of a contact's full record (registries.py lists them): the values, and the names of
 # the contacts its contact_link values point to ({key: {"id", "display_name"}}).
-DETAIL = DetailPart("custom", custom_detail)
-LINKS_DETAIL = DetailPart("custom_links", storage.linked_contacts, subjects=linked_subjects)
+DETAIL = DetailPart("custom", custom_detail, reads={"values": storage.ACTIVE_VALUES})
+LINKS_DETAIL = DetailPart(
+    "custom_links", linked_detail, subjects=linked_subjects, reads={"links": storage.LINKED_CONTACTS}
+)

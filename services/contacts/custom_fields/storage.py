@@ -6,6 +6,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from piiri.collation import finnish
+from piiri.json_reads import Read
 from services.contacts.models import contacts, custom_fields, custom_values
 from services.contacts.storage import display_name
 
@@ -113,15 +114,21 @@ def values_by_field(session, contact_id):
     return {row.field_id: row.value for row in rows}
 
 
-def active_values(session, contact_id):
-    """{key: value} of the contact's values in active (not removed) fields."""
-    rows = session.execute(
+# {key: value} of the contact's values in active (not removed) fields; a read of the contact's record.
+ACTIVE_VALUES = Read(
+    lambda contact_id: (
         select(custom_fields.c.key, custom_values.c.value)
         .join_from(custom_values, custom_fields, custom_fields.c.id == custom_values.c.field_id)
         .where(custom_values.c.contact_id == contact_id, custom_fields.c.removed_at.is_(None))
         .order_by(custom_fields.c.position, custom_fields.c.key)
-    ).all()
-    return {row.key: row.value for row in rows}
+    ),
+    shape=lambda rows: {row["key"]: row["value"] for row in rows},
+)
+
+
+def active_values(session, contact_id):
+    """{key: value} of the contact's values in active (not removed) fields."""
+    return ACTIVE_VALUES.run(session, contact_id)
 
 
 def lock_unique_field(session, field_id):
@@ -142,10 +149,8 @@ def value_taken(session, field_id, text_form, contact_id):
     return session.execute(query.limit(1)).first() is not None
 
 
-def linked_contacts(session, contact_id):
-    """{key: {"id", "display_name"}} of the contacts the contact's contact_link values (active fields) name
-    (C3: the contact page shows the linked person's name, the form's person picker starts from it)."""
-    rows = session.execute(
+def _linked_query(contact_id):
+    return (
         select(
             custom_fields.c.key,
             contacts.c.id,
@@ -167,8 +172,22 @@ def linked_contacts(session, contact_id):
             custom_fields.c.removed_at.is_(None),
         )
         .order_by(custom_fields.c.position, custom_fields.c.key)
-    ).all()
-    return {row.key: {"id": str(row.id), "display_name": display_name(row._mapping)} for row in rows}
+    )
+
+
+# {key: {"id", "display_name"}} of the contacts the contact's contact_link values (active fields) name
+# (C3: the contact page shows the linked person's name, the form's person picker starts from it).
+LINKED_CONTACTS = Read(
+    _linked_query,
+    shape=lambda rows: {
+        row["key"]: {"id": str(row["id"]), "display_name": display_name(row)} for row in rows
+    },
+)
+
+
+def linked_contacts(session, contact_id):
+    """LINKED_CONTACTS of one contact."""
+    return LINKED_CONTACTS.run(session, contact_id)
 
 
 def existing_contacts(session, ids):

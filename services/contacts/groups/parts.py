@@ -14,10 +14,10 @@ from services.contacts.storage import parse_id
 MEMBERSHIP = ContactMembership()
 
 
-def contact_groups(session, contact_id):
+def contact_groups(session, contact_id, read):
     """The contact's memberships, active ones first, each with its group's full name path."""
     on = clock.today()
-    rows = storage.contact_memberships(session, contact_id)
+    rows = storage.with_path_names(read["memberships"], read["ancestor_names"])
     items = [
         {
             "group_id": row["group_id"],
@@ -81,4 +81,8 @@ FILTERS = FilterSet(
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("groups", contact_groups)
+DETAIL = DetailPart(
+    "groups",
+    contact_groups,
+    reads={"memberships": storage.MEMBERSHIPS, "ancestor_names": storage.ANCESTOR_NAMES},
+)

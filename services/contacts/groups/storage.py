@@ -2,11 +2,14 @@
 
 import uuid
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import and_, cast, exists, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from piiri import clock
 from piiri.collation import finnish
 from piiri.errors import NotFound
+from piiri.json_reads import Read
 from services.contacts import scopes
 from services.contacts.groups.tree import ancestor_ids, path_names
 from services.contacts.models import (
@@ -380,16 +383,43 @@ def _member_of(data, membership, name=None):
     }
 
 
-def contact_memberships(session, contact_id):
-    """Every membership of a contact with its group's name and full name path (two queries)."""
-    rows = session.execute(
+# A contact's memberships with their groups, and the names of those groups' ancestors: the two reads of
+# the record's "groups" part (groups/parts.py), sent with the other parts' reads.
+MEMBERSHIPS = Read(
+    lambda contact_id: (
         select(*MEMBERSHIP_COLUMNS, groups.c.name, groups.c.path, groups.c.archived_at)
         .join_from(memberships, groups, groups.c.id == memberships.c.group_id)
         .where(memberships.c.contact_id == contact_id)
         .order_by(memberships.c.starts_on.desc(), finnish(groups.c.name))
-    ).all()
-    names = names_by_id(session, {group_id for row in rows for group_id in ancestor_ids(row.path)})
-    return [{**dict(row._mapping), "path_names": path_names(row.path, names)} for row in rows]
+    )
+)
+_ANCESTOR = groups.alias("ancestor")
+_GROUP = groups.alias("member_group")
+ANCESTOR_NAMES = Read(
+    lambda contact_id: (
+        select(_ANCESTOR.c.id, _ANCESTOR.c.name)
+        .join_from(memberships, _GROUP, _GROUP.c.id == memberships.c.group_id)
+        .join(
+            _ANCESTOR,
+            _ANCESTOR.c.id
+            == func.any(
+                cast(func.string_to_array(func.trim(_GROUP.c.path, "/"), "/"), ARRAY(PG_UUID(as_uuid=True)))
+            ),
+        )
+        .where(memberships.c.contact_id == contact_id)
+    ),
+    shape=lambda rows: {str(row["id"]): row["name"] for row in rows},
+)
+
+
+def with_path_names(rows, names):
+    """The memberships (MEMBERSHIPS) with their groups' full name paths, from ANCESTOR_NAMES."""
+    return [{**row, "path_names": path_names(row["path"], names)} for row in rows]
+
+
+def contact_memberships(session, contact_id):
+    """Every membership of a contact with its group's name and full name path (two queries)."""
+    return with_path_names(MEMBERSHIPS.run(session, contact_id), ANCESTOR_NAMES.run(session, contact_id))
 
 
 # --- shared with the contact records and export rows ---------------------------------------------------

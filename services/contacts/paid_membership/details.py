@@ -8,10 +8,12 @@ from services.contacts.paid_membership.contract import PaidMembership
 PART = PaidMembership()
 
 
-def paid_membership(session, contact_id):
-    live = [row for row in storage.payments_of(session, contact_id) if row["withdrawn_at"] is None]
-    return PART.dump({"periods": live, "flag": storage.flag_of(session, contact_id)})
+def paid_membership(session, contact_id, read):
+    live = [row for row in read["payments"] if row["withdrawn_at"] is None]
+    return PART.dump({"periods": live, "flag": read["flag"]})
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("paid_membership", paid_membership)
+DETAIL = DetailPart(
+    "paid_membership", paid_membership, reads={"payments": storage.PAYMENTS, "flag": storage.FLAG}
+)

@@ -5,6 +5,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from piiri import clock
+from piiri.json_reads import Read
 from services.contacts.models import contact_redirects, contacts, membership_flags, membership_payments
 
 
@@ -77,22 +78,26 @@ def withdraw(session, invoice_id, member_ids, period):
     return live
 
 
-def payments_of(session, contact_id):
-    query = (
+# The reads of a contact's record (paid_membership/details.py), sent with the other parts' reads.
+PAYMENTS = Read(
+    lambda contact_id: (
         select(membership_payments)
         .where(membership_payments.c.contact_id == contact_id)
         .order_by(membership_payments.c.period.desc(), membership_payments.c.recorded_at)
     )
-    return [dict(row) for row in session.execute(query).mappings()]
+)
+FLAG = Read(
+    lambda contact_id: select(membership_flags).where(membership_flags.c.contact_id == contact_id),
+    shape=lambda rows: rows[0] if rows else None,
+)
+
+
+def payments_of(session, contact_id):
+    return PAYMENTS.run(session, contact_id)
 
 
 def flag_of(session, contact_id):
-    row = (
-        session.execute(select(membership_flags).where(membership_flags.c.contact_id == contact_id))
-        .mappings()
-        .first()
-    )
-    return dict(row) if row else None
+    return FLAG.run(session, contact_id)
 
 
 def set_flag(session, contact_id, kind, reason, set_by):

@@ -34,11 +34,10 @@ def shown_partners(part):
     return [member["id"] for member in couple.get("members") or []]
 
 
-def person_details(session, contact_id, contact=None):
+def person_details(session, contact_id, contact, read):
+    """``read``: READS' rows, read with the other parts' in the record's one statement."""
     contact = contact or contact_storage.get_contact(session, contact_id)
-    names = storage.names_of(session, contact_id)
-    statuses = storage.statuses_of(session, contact_id)
-    couple_id = storage.couple_id_of(session, contact_id)
+    names, statuses, couple_id = read["names"], read["statuses"], read["couple_id"]
     return PERSON_DETAILS.dump(
         {
             "alternative_names": names,
@@ -47,10 +46,16 @@ def person_details(session, contact_id, contact=None):
             "active_statuses": sorted({status["kind"] for status in statuses if status["active"]}),
             "deceased_on": contact.get("deceased_on"),
             "couple": couple_view(session, couple_id, contact_id) if couple_id else None,
-            "status_kinds": storage.status_kinds_all(session),
+            "status_kinds": read["status_kinds"],
         }
     )
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("person", person_details, subjects=shown_partners, takes_contact=True)
+READS = {
+    "names": storage.NAMES,
+    "statuses": storage.STATUSES,
+    "couple_id": storage.COUPLE_ID,
+    "status_kinds": storage.STATUS_KINDS,
+}
+DETAIL = DetailPart("person", person_details, subjects=shown_partners, takes_contact=True, reads=READS)

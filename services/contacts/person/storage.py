@@ -4,6 +4,7 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select,
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from piiri import clock
+from piiri.json_reads import Read
 from services.contacts.models import (
     contact_names,
     contact_statuses,
@@ -45,13 +46,18 @@ def _dicts(rows):
 # --- alternative names (C12) --------------------------------------------------------------------
 
 
-def names_of(session, contact_id):
-    query = (
+# The reads of a contact's record (person/details.py): sent with the other parts' in one statement.
+NAMES = Read(
+    lambda contact_id: (
         select(*NAME_COLUMNS)
         .where(contact_names.c.contact_id == contact_id)
         .order_by(contact_names.c.created_at, contact_names.c.id)
     )
-    return _dicts(session.execute(query))
+)
+
+
+def names_of(session, contact_id):
+    return NAMES.run(session, contact_id)
 
 
 def insert_name(session, contact_id, values):
@@ -77,13 +83,17 @@ def delete_name(session, contact_id, name_id):
 # --- statuses (C9) ------------------------------------------------------------------------------
 
 
-def statuses_of(session, contact_id):
-    query = (
+STATUSES = Read(
+    lambda contact_id: (
         select(*STATUS_COLUMNS)
         .where(contact_statuses.c.contact_id == contact_id)
         .order_by(contact_statuses.c.starts_on.desc(), contact_statuses.c.id)
     )
-    return _dicts(session.execute(query))
+)
+
+
+def statuses_of(session, contact_id):
+    return STATUSES.run(session, contact_id)
 
 
 def get_status(session, contact_id, status_id, for_update=False):
@@ -117,9 +127,14 @@ def delete_status(session, status_id):
     session.execute(delete(contact_statuses).where(contact_statuses.c.id == status_id))
 
 
+# Every status kind (not the contact's: the key is not used); a contact's record shows them for its form.
+STATUS_KINDS = Read(
+    lambda _contact_id: select(status_kinds).order_by(status_kinds.c.builtin.desc(), status_kinds.c.code)
+)
+
+
 def status_kinds_all(session):
-    query = select(status_kinds).order_by(status_kinds.c.builtin.desc(), status_kinds.c.code)
-    return _dicts(session.execute(query))
+    return STATUS_KINDS.run(session, None)
 
 
 def status_kind(session, code):
@@ -148,9 +163,14 @@ PERSON_COLUMNS = [
 ]
 
 
+COUPLE_ID = Read(
+    lambda contact_id: select(couple_members.c.couple_id).where(couple_members.c.contact_id == contact_id),
+    shape=lambda rows: rows[0]["couple_id"] if rows else None,
+)
+
+
 def couple_id_of(session, contact_id):
-    query = select(couple_members.c.couple_id).where(couple_members.c.contact_id == contact_id)
-    return session.execute(query).scalar_one_or_none()
+    return COUPLE_ID.run(session, contact_id)
 
 
 def couple_members_of(session, couple_id):

@@ -8,10 +8,10 @@ from services.contacts.photos.contract import PhotoInfo
 INFO = PhotoInfo()
 
 
-def photo_details(session, contact_id):
-    about = storage.about(session, contact_id)
+def photo_details(session, contact_id, read):
+    about = read["about"]
     return INFO.dump({"contact_id": contact_id, **about}) if about else None
 
 
 # This module's part of a contact's full record (registries.py lists it).
-DETAIL = DetailPart("photo", photo_details)
+DETAIL = DetailPart("photo", photo_details, reads={"about": storage.ABOUT_PHOTO})

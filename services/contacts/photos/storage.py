@@ -3,6 +3,7 @@
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from piiri.json_reads import Read
 from services.contacts.models import contact_photos
 
 ABOUT = [
@@ -12,10 +13,17 @@ ABOUT = [
 ]
 
 
+# The photo's type, size and time without its bytes; None if the contact has no photo (a read of the
+# contact's record, photos/details.py).
+ABOUT_PHOTO = Read(
+    lambda contact_id: select(*ABOUT).where(contact_photos.c.contact_id == contact_id),
+    shape=lambda rows: rows[0] if rows else None,
+)
+
+
 def about(session, contact_id):
     """The photo's type, size and time without its bytes; None if the contact has no photo."""
-    row = session.execute(select(*ABOUT).where(contact_photos.c.contact_id == contact_id)).first()
-    return dict(row._mapping) if row else None
+    return ABOUT_PHOTO.run(session, contact_id)
 
 
 def read(session, contact_id):

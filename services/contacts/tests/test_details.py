@@ -1,39 +1,77 @@
 """ContactDetails (details.py): a contact's record from the features' parts, with the contact's row read
-once by the caller and handed to the parts that need it (issue 18: fewer statements per record)."""
+once by the caller and handed to the parts that need it, and every part's reads sent as one statement
+(issue 18: fewer statements per record; tests/integration/test_json_reads.py tests the batch itself, the
+contacts service's tests every part's output)."""
 
 import inspect
 
 import pytest
+from sqlalchemy import select
 
+from piiri.json_reads import Read
 from services.contacts.details import ContactDetails, DetailPart
-from services.contacts.registries import DETAIL_PARTS
+from services.contacts.models import contacts
+from services.contacts.registries import CONTACT_DETAILS, DETAIL_PARTS
+
+SOME_READ = Read(lambda key: select(contacts.c.id).where(contacts.c.id == key))
 
 
-def test_the_parts_that_take_the_contact_get_the_callers_row_and_the_others_only_its_id():
+class FakeBatch:
+    """Stands in for the ReadBatch: what each (part, read) gave, and how often the batch was sent."""
+
+    def __init__(self, results):
+        self.results, self.sent = results, 0
+
+    def run(self, session, key):
+        self.sent += 1
+        return self.results
+
+
+def test_each_part_gets_the_row_if_it_takes_it_and_its_own_reads_from_the_one_batch():
     given = []
+    reads = {"names": SOME_READ, "kinds": SOME_READ}
     details = ContactDetails(
         [
             DetailPart(
-                "names", lambda session, key, contact: given.append(("names", key, contact)) or 1, None, True
+                "person",
+                lambda session, key, contact, read: given.append(("person", key, contact, read)) or 1,
+                None,
+                True,
+                reads,
             ),
-            DetailPart("groups", lambda session, key: given.append(("groups", key)) or 2),
+            DetailPart(
+                "photo",
+                lambda session, key, read: given.append(("photo", key, read)) or 2,
+                reads={"about": SOME_READ},
+            ),
+            DetailPart("groups", lambda session, key: given.append(("groups", key)) or 3),
         ]
     )
+    details.reads = FakeBatch(
+        {("person", "names"): ["n"], ("person", "kinds"): ["k"], ("photo", "about"): None}
+    )
     row = {"id": "c1", "first_name": "Aino"}
-    assert details.parts_for("session", "c1", row) == {"names": 1, "groups": 2}
-    assert given == [("groups", "c1"), ("names", "c1", row)]
+    assert details.parts_for("session", "c1", row) == {"person": 1, "photo": 2, "groups": 3}
+    assert given == [
+        ("groups", "c1"),
+        ("person", "c1", row, {"names": ["n"], "kinds": ["k"]}),
+        ("photo", "c1", {"about": None}),
+    ]
+    assert details.reads.sent == 1  # every part's reads in one statement
     given.clear()
-    assert details.parts_for("session", "c1") == {"names": 1, "groups": 2}  # no row: the part reads it
-    assert given == [("groups", "c1"), ("names", "c1", None)]
+    assert details.parts_for("session", "c1") == {"person": 1, "photo": 2, "groups": 3}
+    assert given[1] == ("person", "c1", None, {"names": ["n"], "kinds": ["k"]})  # no row: the part reads it
 
 
-def test_every_part_that_takes_the_contact_can_also_read_it_itself():
+def test_every_part_takes_what_it_declares():
     for part in DETAIL_PARTS:
-        parameters = inspect.signature(part.provide).parameters
-        if part.takes_contact:
-            assert list(parameters)[2:] == ["contact"] and parameters["contact"].default is None, part.name
-        else:
-            assert len(parameters) == 2, part.name
+        parameters = list(inspect.signature(part.provide).parameters)
+        expected = ["session", "contact_id", *(["contact"] if part.takes_contact else [])]
+        assert parameters == expected + (["read"] if part.reads else []), part.name
+
+
+def test_the_record_reads_every_part_in_one_batch():
+    assert {name for name, _ in CONTACT_DETAILS.reads.batched} == {part.name for part in DETAIL_PARTS}
 
 
 def test_a_part_name_declared_twice_is_refused():
