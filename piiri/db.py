@@ -40,7 +40,35 @@ def make_engine(url: str, pool_size: int = 12, pre_ping: bool = False, max_overf
         connect_args={"options": CONNECT_OPTIONS},
     )
     event.listen(engine, "checkout", _refuse_gone_connection)
+    # Every ROLLBACK of a session and every return to the pool ends the transaction here (the dialect's
+    # documented hook for connection.rollback()): see end_transaction.
+    engine.dialect.do_rollback = end_transaction  # type: ignore[method-assign]
     return engine
+
+
+def end_transaction(dbapi_connection: Any) -> None:
+    """Roll back a psycopg connection's transaction, but end one that wrote nothing with COMMIT.
+
+    psycopg forgets every prepared statement of a connection at ROLLBACK (a rolled-back transaction may
+    have dropped or changed what they refer to). Read-only requests end their transactions with a
+    rollback, and the pool rolls back every connection it takes back, so no statement ever stayed
+    prepared: PostgreSQL planned every statement of every request afresh (a contact's record, one
+    statement of thirteen subqueries: 1.9 ms of PostgreSQL CPU planned each time, 0.4 ms prepared;
+    issue 18). A transaction that PostgreSQL gave no transaction id (``pg_current_xact_id_if_assigned()``
+    is NULL) wrote nothing, took no row lock and ran no DDL, so COMMIT ends it exactly as ROLLBACK would
+    (Piiri sets nothing for a session inside a transaction: its settings are SET LOCAL) and the
+    connection keeps its prepared statements. A transaction that wrote, or failed, is rolled back."""
+    connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)  # the pool's or psycopg's
+    if (
+        isinstance(connection, psycopg.Connection)
+        and connection.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+    ):
+        with connection.cursor() as cursor:
+            wrote_nothing = cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL").fetchone()
+        if wrote_nothing is not None and wrote_nothing[0]:
+            connection.commit()
+            return
+    connection.rollback()
 
 
 def connection_is_gone(dbapi_connection: Any) -> bool:
