@@ -13,6 +13,7 @@ from sqlalchemy import text
 from conftest import ALL_PERMISSIONS, make_actor
 from piiri.messaging import kept_queues, queue_states
 from services.audit.service import AuditService
+from services.contacts.merge import rpc as merge_rpc
 from services.contacts.service import ContactsService
 from services.contacts.worker import ContactsWorker
 from tests.events import wait_for
@@ -52,6 +53,38 @@ def test_issue18_the_worker_scans_for_duplicates_and_the_service_shows_them(
         assert [{p["contact_a"]["id"], p["contact_b"]["id"]} for p in pairs] == [{one["id"], two["id"]}]
         with clean_databases["contacts"].connect() as conn:  # the watermark moved: the next scan goes on
             assert conn.execute(text("SELECT scanned_until FROM duplicate_scans")).scalar_one() is not None
+
+
+def test_issue18_a_scan_tick_stops_at_its_time_budget_and_the_next_goes_on_from_there(
+    run_services, rpc, clean_databases, monkeypatch
+):
+    """The worker's scan shares the contacts database with staff: each tick takes contacts for at most
+    SCAN_BUDGET seconds (here 0: one contact a tick), and the watermark moves past only those."""
+    monkeypatch.setattr(merge_rpc, "SCAN_BUDGET", 0)
+    run_services(ContactsService, AuditService)
+    worker = run_services(ContactsWorker)
+    with rpc(ADMIN) as cluster:
+        contacts = cluster.contacts
+        made = [
+            contacts.create_contact({"first_name": "Aune", "last_name": "Budjetti", "email": email})
+            for email in ("aune@b.fi", "Aune@b.fi", "aune@B.fi")
+        ]
+        with clean_databases["contacts"].begin() as conn:  # older than the scan's few seconds of settling
+            conn.execute(text("UPDATE contacts SET updated_at = updated_at - interval '1 minute'"))
+        with clean_databases["contacts"].connect() as conn:
+            order = [
+                str(row[0]) for row in conn.execute(text("SELECT id FROM contacts ORDER BY updated_at, id"))
+            ]
+        assert sorted(order) == sorted(contact["id"] for contact in made)
+        with entrypoint_hook(get_container(worker, ContactsWorker), "scan_duplicates") as scan:
+            for ticks, contact_id in enumerate(order, start=1):
+                scan()
+                with clean_databases["contacts"].connect() as conn:
+                    watermark = conn.execute(text("SELECT scanned_id FROM duplicate_scans")).scalar_one()
+                assert str(watermark) == contact_id, ticks  # one contact a tick, in the scan's order
+            pairs = contacts.list_duplicate_candidates()["items"]  # the same person thrice: every pair
+        assert len(pairs) == 3
+        assert contacts.find_duplicates()["scanned"] == 0  # nothing left behind the watermark
 
 
 def test_issue18_an_automation_event_waits_for_the_worker_and_runs_once_it_starts(

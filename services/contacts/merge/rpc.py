@@ -5,6 +5,7 @@ survivor."""
 import base64
 import json
 import logging
+import time
 import uuid
 
 from nameko.rpc import rpc
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 
 SCAN_INTERVAL = 300  # seconds between duplicate scans of changed contacts
 SCAN_BATCH = 500
+# A timer's scan stops taking contacts after this many seconds (at least one contact a tick): its queries
+# share the contacts database with staff's requests, and a batch of 500 over a freshly seeded million
+# (every contact changed, common names in large blocks) ran tens of seconds of them (issue 18).
+SCAN_BUDGET = 5.0
 CONTACT, CANDIDATE, PAIR = Contact(), Candidate(), CandidatePair()
 
 
@@ -67,7 +72,10 @@ class MergeWork(ContactsCore):
         dismissed = storage.dismissed_with(session, contact["id"], [item["contact"]["id"] for item in found])
         return [item for item in found if item["contact"]["id"] not in dismissed]
 
-    def _merge_scan(self, batch_size, rescan_all):
+    def _merge_scan(self, batch_size, rescan_all, budget=None):
+        """Candidates of up to ``batch_size`` contacts changed since the watermark (all with
+        ``rescan_all``); with ``budget`` (seconds), no further contact is begun once it has passed. The
+        watermark moves past the settled contacts scanned, so the next scan goes on from there."""
         try:
             batch_size = int(batch_size)
         except (TypeError, ValueError):
@@ -82,28 +90,34 @@ class MergeWork(ContactsCore):
                 return {"scanned": 0, "pairs": 0, "skipped": True}
             until, last_id = (None, None) if rescan_all else (position.scanned_until, position.scanned_id)
             changed = storage.changed_since(session, until, last_id, batch_size)
-            pairs = 0
+            deadline = None if budget is None else time.monotonic() + budget
+            pairs, scanned = 0, []
             for contact in changed:
+                if scanned and deadline is not None and time.monotonic() >= deadline:
+                    break
                 found = self._merge_candidates(session, contact)
                 storage.replace_pairs(session, contact["id"], found)
                 pairs += len(found)
+                scanned.append(contact)
             cutoff = storage.settled_before(session)
-            settled = [contact for contact in changed if contact["updated_at"] < cutoff]
+            settled = [contact for contact in scanned if contact["updated_at"] < cutoff]
             if settled:  # later rows may still have company being committed: scanned again next time
                 storage.move_scan(session, settled[-1]["updated_at"], settled[-1]["id"])
-        return {"scanned": len(changed), "pairs": pairs, "skipped": False, "more": len(changed) == batch_size}
+        more = len(changed) == batch_size or len(scanned) < len(changed)
+        return {"scanned": len(scanned), "pairs": pairs, "skipped": False, "more": more}
 
 
 class MergeScanner(MergeWork):
     """C11's background scan, run by the contacts worker (services/contacts/worker.py), never by the
     processes that answer staff: one batch of the contacts changed since the last scan every
-    SCAN_INTERVAL; the scan's row lock (storage.scan_position) keeps it to one instance at a time."""
+    SCAN_INTERVAL, for at most SCAN_BUDGET seconds; the scan's row lock (storage.scan_position) keeps
+    it to one instance at a time."""
 
     @timer(interval=SCAN_INTERVAL)
     def scan_duplicates(self):
         self.context.act_as(SYSTEM)
         try:
-            result = self._merge_scan(SCAN_BATCH, False)
+            result = self._merge_scan(SCAN_BATCH, False, budget=SCAN_BUDGET)
             if result["scanned"]:
                 log.info("duplicate scan: %s", result)
         except Exception:
