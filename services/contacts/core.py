@@ -88,7 +88,7 @@ class ContactsCore:
             )
             next_cursor = encode_cursor(next_position) if next_position else None
             audit_details = {**audit_details, "sort": sort, "direction": direction}
-        session.rollback()
+        session.commit()  # it only read: COMMIT ends it as a rollback would, without piiri.db's check
         if items:
             self.audit.read(
                 actor,

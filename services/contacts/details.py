@@ -14,7 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from piiri.json_reads import Read, ReadBatch
+from services.contacts import storage
 from services.contacts.models import contacts
+
+ROW = "contact"  # the contact's own row among the record's reads
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,9 @@ class ContactDetails:
             if part.name in self.parts:
                 raise ValueError(f"a contact detail called {part.name!r} is declared twice")
             self.parts[part.name] = part
-        self.reads = ReadBatch(
-            {(part.name, key): read for part in parts for key, read in part.reads.items()}, contacts.c.id.type
-        )
+        reads = {(part.name, key): read for part in parts for key, read in part.reads.items()}
+        self.reads = ReadBatch(reads, contacts.c.id.type)
+        self.reads_with_row = ReadBatch({**reads, ROW: storage.CONTACT_ROW}, contacts.c.id.type)
 
     def subjects(self, parts):
         """The other contacts whose data ``parts`` show, once each, in a stable order (for the audit)."""
@@ -52,9 +55,20 @@ class ContactDetails:
                 ids.extend(str(contact_id) for contact_id in part.subjects(parts[name]))
         return list(dict.fromkeys(ids))
 
+    def record(self, session, contact_id):
+        """(the contact's row, every part of its record), both in one statement; (None, None) if there
+        is no contact with that id (the caller answers that as any read does: a merged-away id …)."""
+        results = self.reads_with_row.run(session, contact_id)
+        contact = results.pop(ROW)
+        if contact is None:
+            return None, None
+        return contact, self._parts(session, contact_id, contact, results)
+
     def parts_for(self, session, contact_id, contact=None):
         """Every part of the contact's record; ``contact``: its stored row, when the caller has it."""
-        results = self.reads.run(session, contact_id)
+        return self._parts(session, contact_id, contact, self.reads.run(session, contact_id))
+
+    def _parts(self, session, contact_id, contact, results):
         record = {}
         for name, part in sorted(self.parts.items()):
             given = (contact,) if part.takes_contact else ()

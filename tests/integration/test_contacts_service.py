@@ -238,3 +238,35 @@ def test_slow_queries_do_not_block_other_greenlets(engines):
     during = len(ticks) - before
     thread.kill()
     assert during >= 10
+
+
+def test_issue18_a_contacts_record_is_one_statement(run_services, rpc, admin_actor):
+    """The record (the contact's row and every part of it) is one SELECT, the same each time, so the
+    connection can keep it prepared (piiri.db.end_transaction); an unknown id takes the long way."""
+    from nameko.testing.utils import get_container, get_extension
+    from sqlalchemy import event
+
+    from piiri.db import Database
+
+    runner = run_services(ContactsService)
+    engine = get_extension(get_container(runner, ContactsService), Database).engine
+    with rpc(admin_actor) as cluster:
+        anna = cluster.contacts.create_contact(ANNA)
+        sent = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            sent.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            for _ in range(3):
+                assert cluster.contacts.get_contact(anna["id"])["person"]["name_for_letters"] == "Anna Äijälä"
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        reads = [statement for statement in sent if "json_agg" in statement]
+        assert len(reads) == 3 and len(set(reads)) == 1
+        assert [
+            statement for statement in sent if "outbox" not in statement
+        ] == reads  # only the relay's poll
+        with pytest.raises(NotFound):
+            cluster.contacts.get_contact(str(uuid.uuid4()))

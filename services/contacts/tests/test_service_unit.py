@@ -8,6 +8,7 @@ from nameko.testing.services import worker_factory
 
 from piiri.context import Actor
 from piiri.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from services.contacts.registries import CONTACT_DETAILS
 from services.contacts.search import SearchPlan
 from services.contacts.service import ContactsService
 
@@ -47,7 +48,8 @@ def test_invalid_input_is_refused_before_the_database_is_touched():
 
 def test_an_unknown_or_malformed_id_is_not_found():
     service = service_as(VIEWER)
-    with mock.patch("services.contacts.storage.get_contact", return_value=None):
+    no_record = mock.patch.object(CONTACT_DETAILS, "record", return_value=(None, None))
+    with no_record, mock.patch("services.contacts.storage.get_contact", return_value=None):
         with pytest.raises(NotFound):
             service.get_contact(str(uuid.uuid4()))
     with pytest.raises(NotFound):
