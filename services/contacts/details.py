@@ -6,8 +6,8 @@ every part under its name, in one RPC, audited as one read. A part that needs th
 says ``takes_contact`` and is given the row its caller already read (one read of it per record, not
 one per part). A part's queries of the contact are ``reads`` (piiri.json_reads.Read): every part's
 reads go to PostgreSQL as one statement, and each part is given its own results (issue 18: a record
-was thirteen statements; it is the contact's row, this one statement, and a part's follow-up where one
-needs it, such as a couple's members).
+was thirteen statements; ``record`` sends the contact's row with every part's reads as one, plus a
+part's follow-up where one needs it, such as a couple's members).
 """
 
 from collections.abc import Callable, Mapping
