@@ -44,8 +44,7 @@ class ContactDetails:
                 raise ValueError(f"a contact detail called {part.name!r} is declared twice")
             self.parts[part.name] = part
         reads = {(part.name, key): read for part in parts for key, read in part.reads.items()}
-        self.reads = ReadBatch(reads, contacts.c.id.type)
-        self.reads_with_row = ReadBatch({**reads, ROW: storage.CONTACT_ROW}, contacts.c.id.type)
+        self.reads = ReadBatch({**reads, ROW: storage.CONTACT_ROW}, contacts.c.id.type)
 
     def subjects(self, parts):
         """The other contacts whose data ``parts`` show, once each, in a stable order (for the audit)."""
@@ -58,14 +57,15 @@ class ContactDetails:
     def record(self, session, contact_id):
         """(the contact's row, every part of its record), both in one statement; (None, None) if there
         is no contact with that id (the caller answers that as any read does: a merged-away id …)."""
-        results = self.reads_with_row.run(session, contact_id)
-        contact = results.pop(ROW)
+        results = self.reads.run(session, contact_id)
+        contact = results[ROW]
         if contact is None:
             return None, None
         return contact, self._parts(session, contact_id, contact, results)
 
     def parts_for(self, session, contact_id, contact=None):
-        """Every part of the contact's record; ``contact``: its stored row, when the caller has it."""
+        """Every part of the contact's record; ``contact``: its stored row, when the caller has it (the
+        statement is record()'s: its primary-key probe of the row comes with it, unused here)."""
         return self._parts(session, contact_id, contact, self.reads.run(session, contact_id))
 
     def _parts(self, session, contact_id, contact, results):
