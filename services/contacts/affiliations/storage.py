@@ -105,9 +105,7 @@ ORGANISATIONS = Read(_organisations_query, shape=lambda rows: [_link(row) for ro
 def organisations_of(session, person_id, conditions=()):
     """A person's links: primary first, then current before ended, then by organisation name.
     ``conditions`` on ORGANISATION narrow them (e.g. the actor's data scope)."""
-    return Read(lambda key: _organisations_query(key, conditions), ORGANISATIONS.shape).run(
-        session, person_id
-    )
+    return [_link(row._mapping) for row in session.execute(_organisations_query(person_id, conditions))]
 
 
 def people_page(
