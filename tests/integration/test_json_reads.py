@@ -184,4 +184,6 @@ def test_a_column_json_cannot_carry_an_unlabelled_one_and_a_distinct_read_are_re
 
 
 def test_no_reads_is_no_statement(session):
-    assert ReadBatch({}, THINGS.c.owner.type).run(session, OWNER) == {}
+    batch = ReadBatch({}, THINGS.c.owner.type)
+    assert batch.statement is None
+    assert batch.run(session, OWNER) == {}
