@@ -6,7 +6,7 @@ A feature (``<feature>/rpc.py``) subclasses ContactsCore and uses only what it d
 attributes; ``service.py`` lists the features. tests/unit/test_service_composition.py enforces both.
 """
 
-from sqlalchemy import and_, text
+from sqlalchemy import and_
 
 from piiri.audit import AuditTrail, WorkerAuditTrail
 from piiri.context import CallContext, Context
@@ -70,25 +70,26 @@ class ContactsCore:
         changed; Finnish collation for text) and ``direction``, the same rows (storage.listed_condition)
         in that order with keyset paging (issue 13 item 4)."""
         limit = clamp_limit(limit)
-        session = self.db.session
-        conditions = SEARCH_FILTERS.conditions(filters, session, actor) + scopes.conditions(session, actor)
         plan = plan_search(q)
-        if (sort or "name") == "name" and (direction or "asc") == "asc":
-            items, next_position, match = storage.search(
-                session, plan, limit, decode_cursor(cursor), conditions
+        # Its statements are planned for their own terms (storage.search), each its own transaction.
+        with self.db.reads(prepared=False) as session:
+            conditions = SEARCH_FILTERS.conditions(filters, session, actor) + scopes.conditions(
+                session, actor
             )
-            next_cursor = storage.cursor_for(next_position)
-        else:
-            sort, direction = checked_sort(sort, direction)
-            position = advanced_storage.position_for(cursor, sort, direction)
-            session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-            condition, match = storage.listed_condition(session, plan, conditions)
-            items, next_position = advanced_storage.page(
-                session, and_(condition, *conditions), sort, direction, limit, position
-            )
-            next_cursor = encode_cursor(next_position) if next_position else None
-            audit_details = {**audit_details, "sort": sort, "direction": direction}
-        session.commit()  # it only read: COMMIT ends it as a rollback would, without piiri.db's check
+            if (sort or "name") == "name" and (direction or "asc") == "asc":
+                items, next_position, match = storage.search(
+                    session, plan, limit, decode_cursor(cursor), conditions
+                )
+                next_cursor = storage.cursor_for(next_position)
+            else:
+                sort, direction = checked_sort(sort, direction)
+                position = advanced_storage.position_for(cursor, sort, direction)
+                condition, match = storage.listed_condition(session, plan, conditions)
+                items, next_position = advanced_storage.page(
+                    session, and_(condition, *conditions), sort, direction, limit, position
+                )
+                next_cursor = encode_cursor(next_position) if next_position else None
+                audit_details = {**audit_details, "sort": sort, "direction": direction}
         if items:
             self.audit.read(
                 actor,

@@ -138,16 +138,15 @@ class ContactRecordsRpc(ContactsCore):
     def get_contact(self, contact_id):
         """The contact with every feature's part of its record (details.py), audited as one read."""
         actor = self.context.require("contacts.view")
-        session = self.db.session
         parsed = storage.parse_id(contact_id)
-        contact, parts = CONTACT_DETAILS.record(session, parsed) if parsed else (None, None)
-        if contact is None:  # unknown, malformed or merged away (C11): answered as every read answers it
-            contact = self._existing(session, contact_id)
-            parts = CONTACT_DETAILS.parts_for(session, contact["id"], contact)
-        else:  # out of the actor's data scope (C6): answered exactly as an unknown id
-            scopes.require_visible(session, actor, [contact["id"]], label=contact_id)
-        parts = scopes.visible_parts(session, actor, contact["id"], parts)  # C6
-        session.commit()  # it only read: COMMIT ends it as a rollback would, without piiri.db's check
+        with self.db.reads() as session:  # one statement for a visible contact, no BEGIN or COMMIT
+            contact, parts = CONTACT_DETAILS.record(session, parsed) if parsed else (None, None)
+            if contact is None:  # unknown, malformed or merged away (C11): answered as every read answers it
+                contact = self._existing(session, contact_id)
+                parts = CONTACT_DETAILS.parts_for(session, contact["id"], contact)
+            else:  # out of the actor's data scope (C6): answered exactly as an unknown id
+                scopes.require_visible(session, actor, [contact["id"]], label=contact_id)
+            parts = scopes.visible_parts(session, actor, contact["id"], parts)  # C6
         subjects = [contact["id"], *CONTACT_DETAILS.subjects(parts)]  # and the other contacts the parts show
         self.audit.read(
             actor, "contact.viewed", "contact", subjects, fields=EDITABLE_FIELDS + CONTACT_DETAILS.names()

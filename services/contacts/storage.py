@@ -1,10 +1,32 @@
 """All SQL of the contacts service: reading, writing and searching contacts."""
 
+import functools
 import uuid
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, delete, func, insert, literal, not_, or_, select, text, tuple_, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
 
 from piiri import clock
+from piiri.db import plan_for_parameters
 from piiri.json_reads import Read
 from services.contacts import models
 from services.contacts.contract import parse_id  # noqa: F401  (storage.parse_id for the service's modules)
@@ -90,7 +112,7 @@ def search(session, plan, limit, position, conditions=()):
     # psycopg prepares a statement run 5 times on a connection, and PostgreSQL may then reuse one
     # generic plan for every search term. A generic plan cannot see the LIKE pattern (no trigram or
     # prefix index choice by term; piiri_norm(pattern) evaluated per row): plan each search afresh.
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     if position is None or position["m"] == "k":
         items, next_position = _exact_page(session, plan, limit, position, conditions)
         if items or position is not None or plan.mode != "text":
@@ -117,7 +139,7 @@ def listed_condition(session, plan, conditions=()):
 def listed_ids(session, plan, conditions, cap):
     """([id, ...], match): the contacts listed_condition takes, at most ``cap + 1`` of them (one more than
     allowed says "too many" without reading them all)."""
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     condition, match = listed_condition(session, plan, conditions)
     query = select(contacts.c.id).where(condition, *conditions).order_by(contacts.c.id).limit(cap + 1)
     return [row.id for row in session.execute(query)], match
@@ -180,37 +202,113 @@ MAX_WALK_ROWS = 20_800  # ... but no more than this (index-only: ~0.2-0.4 µs pe
 
 
 def _text_rows(session, plan, limit, position):
-    """The first limit + 1 name matches of ``plan`` after ``position``, in (sort_name, id) order."""
-    floor = _sort_floor(session, [[term] for term in plan.terms], normalise=True)
-    return _name_rows(session, lambda search_text: _text_condition(plan, search_text), limit, position, floor)
+    """The first limit + 1 name matches of ``plan`` after ``position``, in (sort_name, id) order.
+
+    The statements are built once for each shape of search (number of terms, whether they give a sort
+    floor, first page or later) and run with the terms as parameters: building and compiling them anew
+    cost more of the service's CPU than the rest of a search (issue 18)."""
+    params = {"rows": limit + 1, **_position_params(position)}
+    for number, term in enumerate(plan.terms):
+        params[f"term_{number}"], params[f"pattern_{number}"] = term, like_pattern(term)
+    has_floor = any(_letters_only(term) for term in plan.terms)
+    statements = _text_statements(len(plan.terms), has_floor, position is not None)
+    return _name_rows(session, statements, params, limit, has_floor)
 
 
-def _sort_floor(session, alternatives, normalise=False):
+@functools.cache
+def _text_statements(terms, has_floor, after):
+    """_NameRowStatements of a text search of ``terms`` terms, with named parameters (see _text_rows):
+    ``term_<n>`` and ``pattern_<n>`` (like_pattern of it), ``rows``, ``window``, and after a position
+    ``after_name`` and ``after_id``."""
+    patterns = [func.piiri_norm(bindparam(f"pattern_{number}", type_=String)) for number in range(terms)]
+    floor = None
+    if has_floor:
+        norms = [func.piiri_norm(bindparam(f"term_{number}", type_=String)) for number in range(terms)]
+        floor = _floor_of([[(norm, pattern)] for norm, pattern in zip(norms, patterns, strict=True)])
+    return _name_row_statements(
+        lambda search_text: and_(*(search_text.like(pattern) for pattern in patterns)), floor, after
+    )
+
+
+def _sort_floor(alternatives, normalise=False):
     """A lower bound of the sort_name of every contact whose search_text contains, for each list of
-    ``alternatives``, one of its strings; None if there is none to be had.
+    ``alternatives``, one of its strings, as an SQL expression ('' when there is none to be had), or
+    None when no string can give one. It is computed in the statement that walks from it (one round trip
+    fewer a search; issue 18).
 
     A string of letters only (2+) lies inside one word of a search_text, and search_words holds
     every such word with a lower bound of the sort_name of the contacts having it; so the contacts
     containing the string sort at or after the least bound of the words containing it. Strings with
     other characters may span words: they give no bound. ``normalise``: the strings are raw search
-    terms, normalised (piiri_norm) in SQL.
+    terms, normalised (piiri_norm) in SQL. Whether the strings are letters is first judged here (None:
+    the walk has no floor); SQL judges again on the normalised strings (_floor_of), so a string it finds
+    not to be letters only lowers the bound.
     """
+    if not any(all(_letters_only(string) for string in strings) for strings in alternatives):
+        return None
+    return _floor_of(
+        [
+            [
+                (
+                    func.piiri_norm(string) if normalise else literal(string),
+                    func.piiri_norm(like_pattern(string)),
+                )
+                for string in strings
+            ]
+            for strings in alternatives
+        ]
+    )
+
+
+def _floor_of(alternatives):
+    """_sort_floor's bound in SQL; ``alternatives``: [[(the string normalised, its LIKE pattern
+    normalised), ...], ...], as SQL expressions."""
     bounds = []
     for strings in alternatives:
-        norms = [func.piiri_norm(string) if normalise else literal(string) for string in strings]
-        valid = and_(*(norm.op("~")(r"^[[:alpha:]]{2,}$") for norm in norms))
-        words = or_(*(search_words.c.word.like(func.piiri_norm(like_pattern(s))) for s in strings))
+        valid = and_(*(norm.op("~")(r"^[[:alpha:]]{2,}$") for norm, _ in strings))
+        words = or_(*(search_words.c.word.like(pattern) for _, pattern in strings))
         least = select(func.min(search_words.c.first_sort_name)).where(words).scalar_subquery()
         bounds.append(select(least.label("bound")).where(valid))
-    if not bounds:
-        return None
     union = bounds[0].union_all(*bounds[1:]).subquery("bounds")
-    return session.execute(select(func.max(union.c.bound))).scalar_one()
+    return func.coalesce(select(func.max(union.c.bound)).scalar_subquery(), literal(""))
 
 
-def _name_rows(session, condition_on, limit, position, floor=None):
-    """The first limit + 1 contacts after ``position``, in (sort_name, id) order, whose search_text
-    meets ``condition_on(search_text column)`` (LIKE conditions on search_text only).
+def _letters_only(string):
+    return len(string) >= 2 and string.isalpha()
+
+
+class _NameRowStatements(NamedTuple):
+    """The statements _name_rows chooses from, for one condition: the match estimate (EXPLAIN'd), the
+    bounded walk, the unbounded walk, and the fetch of every match. Parameters: ``rows`` (limit + 1),
+    ``window`` (the bounded walk's entries), and with a position ``after_name`` and ``after_id``."""
+
+    estimate: Select
+    walk: Select
+    walk_all: Select
+    fetch: Select
+
+
+def _name_row_statements(condition_on, floor, after):
+    """_NameRowStatements of the contacts whose search_text meets ``condition_on(search_text column)``,
+    walking from ``floor`` (an SQL expression, or None), after a position when ``after``."""
+    keyset = _after_parameters if after else _unchanged
+    condition = condition_on(contacts.c.search_text)
+    rows = bindparam("rows", type_=Integer)
+    matches = (
+        keyset(select(contacts.c.id, contacts.c.sort_name).where(condition)).offset(0).subquery("matches")
+    )
+    fetch = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(rows).subquery("hits")
+    return _NameRowStatements(
+        estimate=select(literal_column("1")).select_from(contacts).where(condition),
+        walk=_page_query(_walk_hits(condition_on, rows, keyset, bindparam("window", type_=Integer), floor)),
+        walk_all=_page_query(_walk_hits(condition_on, rows, keyset, None, floor)),
+        fetch=_page_query(fetch),
+    )
+
+
+def _name_rows(session, statements, params, limit, has_floor=False):
+    """The first limit + 1 contacts after the position in ``params``, in (sort_name, id) order, that
+    ``statements`` (_NameRowStatements: a condition on search_text, LIKEs only) find.
 
     Left to itself, PostgreSQL walks the name-order index and filters whenever it expects more
     than ~2,000 matches, assuming they are spread evenly through the alphabet. A surname's matches
@@ -218,71 +316,97 @@ def _name_rows(session, condition_on, limit, position, floor=None):
     path is chosen here, from the planner's estimate of the number of matches:
 
     - few: fetch every match through the trigram index and sort them (OFFSET 0 keeps the planner
-      from turning this back into the walk); but with a ``floor`` and more than a page expected,
-      try the bounded walk first, as for in between;
+      from turning this back into the walk); but with a floor (``has_floor``) and more than a page
+      expected, try the bounded walk first, as for in between;
     - many (common substrings, short terms): walk the name-order index, which soon meets them;
     - in between: walk a bounded window of it; if that holds a page of matches (a surname, a first
       name or substring spread through the alphabet), that is the page; otherwise fetch them all
       as for few.
 
-    Walks start at ``floor`` (_sort_floor: no match sorts before it), so a surname's walk starts
+    Walks start at the floor (_sort_floor: no match sorts before it), so a surname's walk starts
     at its own block rather than at 'a'.
 
     Every path gives the same rows in the same order as one plain query would.
     """
-    condition = condition_on(contacts.c.search_text)
-    estimate = _estimated_rows(session, select(literal(1)).select_from(contacts).where(condition))
-    if estimate > FEW_MATCHES or (floor is not None and estimate > limit):
-        window = None if estimate > MANY_MATCHES else min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS)
-        rows = _page(session, _walk_hits(condition_on, limit, position, window, floor))
-        if len(rows) > limit or window is None:
+    estimate = _estimated_rows(session, statements.estimate, params)
+    if estimate > FEW_MATCHES or (has_floor and estimate > limit):
+        if estimate > MANY_MATCHES:
+            return session.execute(statements.walk_all, params).all()
+        window = min(WALK_ROWS_PER_RESULT * (limit + 1), MAX_WALK_ROWS)
+        rows = session.execute(statements.walk, {**params, "window": window}).all()
+        if len(rows) > limit:
             return rows
-    matches = _after(select(contacts.c.id, contacts.c.sort_name).where(condition), position)
-    matches = matches.offset(0).subquery("matches")
-    hits = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(limit + 1)
-    return _page(session, hits.subquery("hits"))
+    return session.execute(statements.fetch, params).all()
 
 
-def _walk_hits(condition_on, limit, position, window, floor=None):
-    """(id, sort_name) of matches met walking the name-order index (``window`` entries at most).
+def _position_params(position):
+    """The parameters _after_parameters takes for a keyset ``position`` (none for the first page)."""
+    return {"after_name": position["s"], "after_id": uuid.UUID(position["i"])} if position else {}
+
+
+def _after_parameters(query):
+    """Keyset paging with the position as parameters ``after_name``, ``after_id`` (see _after)."""
+    return query.where(
+        tuple_(contacts.c.sort_name, contacts.c.id)
+        > tuple_(bindparam("after_name", type_=String), bindparam("after_id", type_=contacts.c.id.type))
+    )
+
+
+def _unchanged(query):
+    return query
+
+
+def _walk_hits(condition_on, rows, keyset, window, floor=None):
+    """(id, sort_name) of the first ``rows`` matches met walking the name-order index (``window``
+    entries at most, an SQL expression, or None: no bound) from ``keyset``'s position.
 
     The walk reads only id, sort_name and search_text, all in the covering index contacts_sort:
     an index-only scan.
     """
     source = contacts
     if window is not None:
-        walk = _after(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text), position)
+        walk = keyset(select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text))
         if floor is not None:
             walk = walk.where(contacts.c.sort_name >= floor)
         source = walk.order_by(contacts.c.sort_name, contacts.c.id).limit(window).subquery("walk")
     hits = select(source.c.id, source.c.sort_name).where(condition_on(source.c.search_text))
     if window is None:
-        hits = _after(hits, position)
+        hits = keyset(hits)
         if floor is not None:
             hits = hits.where(contacts.c.sort_name >= floor)
-    return hits.order_by(source.c.sort_name, source.c.id).limit(limit + 1).subquery("hits")
+    return hits.order_by(source.c.sort_name, source.c.id).limit(rows).subquery("hits")
 
 
 def _page(session, hits, order=None):
     """The summary rows of ``hits`` (a subquery of id, sort_name), in (sort_name, id) order or
     ``order(hits)``: the summary columns, some of them subqueries, are computed for the page's rows
     only, not for every match."""
+    return session.execute(_page_query(hits, order)).all()
+
+
+def _page_query(hits, order=None):
     query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).join_from(
         hits, contacts, contacts.c.id == hits.c.id
     )
-    order_by = order(hits) if order else (hits.c.sort_name, hits.c.id)
-    return session.execute(query.order_by(*order_by)).all()
+    return query.order_by(*(order(hits) if order else (hits.c.sort_name, hits.c.id)))
 
 
-def _estimated_rows(session, query):
-    """The planner's estimate of how many rows ``query`` returns (EXPLAIN, nothing is run)."""
-    compiled = query.compile(dialect=session.get_bind().dialect)
+def _estimated_rows(session, query, params=None):
+    """The planner's estimate of how many rows ``query`` returns with ``params`` (EXPLAIN, nothing is
+    run)."""
+    compiled = _compiled(query, session.get_bind().dialect)
     plan = (
         session.connection()
-        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", {**compiled.params, **(params or {})})
         .scalar_one()
     )
     return plan[0]["Plan"]["Plan Rows"]
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(query, dialect):
+    """``query`` compiled for ``dialect``, once for a statement built once (_text_statements)."""
+    return query.compile(dialect=dialect)
 
 
 FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'aijala' (Äijälä)
@@ -313,7 +437,6 @@ def fuzzy_words(session, plan):
     """[[(word, similarity)] per term]: the dictionary words each term of a text plan may stand for.
     The one definition of a typo-tolerant match: the rows (_fuzzy_page) and the count
     (saved_searches.storage.count_matches) both take the contacts of fuzzy_condition(these words)."""
-    session.execute(text(f"SET LOCAL pg_trgm.word_similarity_threshold = {FUZZY_THRESHOLD}"))
     return [_nearest_words(session, term) for term in plan.terms]
 
 
@@ -327,15 +450,26 @@ def fuzzy_condition(words, search_text=None):
 
 
 def _nearest_words(session, term):
-    """[(word, similarity)] of the dictionary words nearest to ``term``, best first."""
+    """[(word, similarity)] of the dictionary words nearest to ``term``, best first.
+
+    The trigram index finds the words above ``pg_trgm.word_similarity_threshold``, which this one
+    statement sets to FUZZY_THRESHOLD for its own transaction (``set_config(…, true)``): in a
+    ``reads()`` block the statement is that transaction; in another it lasts to its end, as SET LOCAL
+    would. The setting is a row the words are looked up for (LATERAL), so it is in force before the
+    index is read."""
+    setting = select(
+        func.set_config("pg_trgm.word_similarity_threshold", str(FUZZY_THRESHOLD), True).label("value")
+    ).subquery("setting")
     norm = func.piiri_norm(term)
-    score = func.word_similarity(norm, search_words.c.word)
-    query = (
+    score = func.word_similarity(norm, search_words.c.word).label("similarity")
+    nearest = (
         select(search_words.c.word, score)
-        .where(norm.op("<%")(search_words.c.word))
+        .where(setting.c.value.is_not(None), norm.op("<%")(search_words.c.word))
         .order_by(score.desc(), search_words.c.word)
         .limit(FUZZY_WORDS)
+        .lateral("nearest")
     )
+    query = select(nearest.c.word, nearest.c.similarity).select_from(setting).join(nearest, true())
     return [(word, float(similarity)) for word, similarity in session.execute(query)]
 
 
@@ -374,8 +508,10 @@ def _fuzzy_groups_page(session, groups, limit, position, conditions):
             query = _after(query, after).order_by(contacts.c.sort_name, contacts.c.id).limit(wanted)
             found = session.execute(query).all()
         else:
-            floor = _sort_floor(session, [groups[group][1]])
-            found = _name_rows(session, condition_on, wanted - 1, after, floor)
+            floor = _sort_floor([groups[group][1]])
+            statements = _name_row_statements(condition_on, floor, after is not None)
+            params = {"rows": wanted, **_position_params(after)}
+            found = _name_rows(session, statements, params, wanted - 1, floor is not None)
         rows.extend((group, row) for row in found)
         group, after = group + 1, None
     next_position = None

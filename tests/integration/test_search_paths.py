@@ -60,9 +60,6 @@ def plain_exact(engine, q, conditions=()):
 def plain_fuzzy(engine, q, conditions=()):
     """The ranking spelled out: the best dictionary word a contact contains, per term, summed."""
     with Session(engine) as session:
-        session.execute(
-            storage.text(f"SET LOCAL pg_trgm.word_similarity_threshold = {storage.FUZZY_THRESHOLD}")
-        )
         words = [storage._nearest_words(session, term) for term in plan_search(q).terms]
         rows = session.execute(
             select(contacts.c.id, contacts.c.sort_name, contacts.c.search_text).where(*conditions)
@@ -92,7 +89,7 @@ def path(request, monkeypatch):
 @pytest.mark.parametrize("limit", [1, 3, 10])
 def test_every_exact_path_gives_the_plain_query_rows_in_order(seeded, path, limit, floor, monkeypatch):
     if not floor:
-        monkeypatch.setattr(storage, "_sort_floor", lambda *args, **kwargs: None)
+        monkeypatch.setattr(storage, "_letters_only", lambda string: False)
     for q in EXACT_QUERIES:
         expected = plain_exact(seeded, q)
         got, match = pages(seeded, q, limit)
@@ -120,13 +117,26 @@ def test_structured_conditions_apply_on_both_paths(seeded, path, limit):
 
 def test_the_floor_is_a_lower_bound_only_for_letter_terms(seeded):
     with Session(seeded) as session:
-        floor = storage._sort_floor(session, [["Virtanen"]], normalise=True)
+        floor = session.execute(select(storage._sort_floor([["Virtanen"]], normalise=True))).scalar_one()
         first = session.execute(
             select(func.min(contacts.c.sort_name)).where(contacts.c.search_text.like("%virtanen%"))
         ).scalar_one()
-        assert floor is not None and floor <= first
-        assert storage._sort_floor(session, [["a.b"]], normalise=True) is None
-        assert storage._sort_floor(session, [["x"]], normalise=True) is None
+        assert floor and floor <= first
+        nowhere = session.execute(select(storage._sort_floor([["Qxzqxz"]], normalise=True))).scalar_one()
+        assert nowhere == "", "no word holds it: no bound, and no NULL that would hide every row"
+        assert storage._sort_floor([["a.b"]], normalise=True) is None
+        assert storage._sort_floor([["x"]], normalise=True) is None
+
+
+def test_nearest_words_apply_the_fuzzy_threshold_in_a_statement_of_its_own(seeded):
+    """A search's statements run each in its own transaction (db.reads): the lookup sets pg_trgm's
+    threshold in the statement itself. 'aijla' is 0.5 like 'aijala', below pg_trgm's default 0.6."""
+    with seeded.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        session = Session(bind=connection)
+        assert storage.FUZZY_THRESHOLD < 0.5 < 0.6
+        assert "aijala" in [word for word, _ in storage._nearest_words(session, "aijla")]
+        shown = session.execute(storage.text("SHOW pg_trgm.word_similarity_threshold")).scalar_one()
+        assert float(shown) == 0.6, "the setting ended with its statement"
 
 
 def test_the_migration_filled_words_and_triggers_keep_them_in_step(seeded):

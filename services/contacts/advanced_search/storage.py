@@ -6,9 +6,10 @@ import json
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, literal, select, text, tuple_
+from sqlalchemy import and_, func, literal, select, tuple_
 
 from piiri.collation import finnish
+from piiri.db import plan_for_parameters
 from piiri.errors import ValidationFailed
 from services.contacts import scopes
 from services.contacts import storage as contact_storage
@@ -53,7 +54,7 @@ def page(session, condition, sort, direction, limit, position):
     Two phases, each one index range in (key, id) order: the rows with a key, then (ordered by id)
     those without. A position is {"m": "a", "o": sort, "d": direction, "n": phase, "k": key, "i": id}.
     """
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     key = SORT_KEYS[sort]
     descending = direction == "desc"
     phase = position["n"] if position else 0
@@ -106,7 +107,7 @@ def _without_key(row):
 
 def count(session, condition):
     """Matches of ``condition``, counted up to COUNT_CAP + 1 (a LIMIT inside keeps it bounded)."""
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     matches = select(literal(1)).select_from(contacts).where(condition).limit(COUNT_CAP + 1)
     return session.execute(select(func.count()).select_from(matches.subquery("matches"))).scalar_one()
 

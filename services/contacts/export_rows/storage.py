@@ -5,10 +5,10 @@ rows (export_rows: what export_page hands out, and any feature that hands out ro
 import uuid
 from datetime import date
 
-from sqlalchemy import func, literal, or_, select, text, tuple_
+from sqlalchemy import func, literal, or_, select, tuple_
 
 from piiri import clock
-from piiri.db import any_uuid
+from piiri.db import any_uuid, plan_for_parameters
 from services.contacts import scopes
 from services.contacts.models import affiliations, contacts, couple_members, custom_fields, custom_values
 from services.contacts.person.rules import couple_address_name
@@ -61,7 +61,7 @@ def row_columns(fields):
 def page(session, condition, limit, position, fields=None):
     """(rows, next position): up to ``limit`` contacts meeting ``condition`` after ``position``
     ({"s": sort_name, "i": id}), in (sort_name, id) order, with the columns of ``fields`` (None: all)."""
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     columns, statuses = row_columns(fields)
     query = select(*columns, *([ACTIVE_STATUSES] if statuses else []), contacts.c.sort_name).where(condition)
     if position:

@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 
 from piiri import clock
 from piiri.collation import finnish
+from piiri.db import plan_for_parameters
 from piiri.errors import NotFound
 from piiri.json_reads import Read
 from services.contacts import scopes
@@ -327,7 +328,7 @@ def members_page(session, group, include_subgroups, on, limit, position, conditi
     """One page of the members in name order (keyset paging on sort_name, id), and the next position;
     ``conditions`` (e.g. the actor's data scope) narrow the members."""
     # Paths hold only ids and '/', so they are safe LIKE prefixes; plan with the prefix seen (the index).
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     condition = member_condition(group["id"], on, include_subgroups, group["path"])
     query = select(*SUMMARY_COLUMNS, contacts.c.sort_name).where(condition, *conditions)
     if position:

@@ -1,9 +1,10 @@
 """All SQL of saved searches, and the bounded count of a search's matches (C4)."""
 
-from sqlalchemy import delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from piiri.collation import finnish
+from piiri.db import plan_for_parameters
 from piiri.errors import NotFound
 from services.contacts import storage as contact_storage
 from services.contacts.models import contacts, saved_searches
@@ -74,7 +75,7 @@ def count_matches(session, plan, conditions):
     Exact matches are counted; when a text search has none, the typo-tolerant ones are, as the
     list then shows those. A LIMIT inside the count keeps it bounded at any table size.
     """
-    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    plan_for_parameters(session)
     # The list's own condition (the nearest dictionary words of every term when nothing matches exactly),
     # not the raw trigram similarity against search_text, which found contacts the list never showed.
     condition, match = contact_storage.listed_condition(session, plan, conditions)
