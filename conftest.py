@@ -27,6 +27,8 @@ os.environ.setdefault("PIIRI_LOG_LEVEL", "WARNING")
 # that stopping them, in this process or a `piiri run` a test started (SIGTERM), takes ~0.1 s, not ~2 s
 os.environ.setdefault("PIIRI_CONSUMER_POLL_SECONDS", "0.05")
 os.environ.setdefault("PIIRI_AUDIT_IDLE_WAIT", "0.05")
+# and the audit consumers store a record sooner than in production (0.1 s): tests wait for what they check
+os.environ.setdefault("PIIRI_AUDIT_BATCH_WAIT", "0.02")
 
 import kombu.mixins  # noqa: E402
 import werkzeug.routing.rules  # noqa: E402
