@@ -31,9 +31,10 @@ def prepared(session):
     return set(session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars())
 
 
-def read_often(session):
+def read_often(session, query=None):
+    query = select(PROBE.c.id).where(PROBE.c.id == 1) if query is None else query
     for _ in range(PREPARE_AFTER + 1):
-        session.execute(select(PROBE.c.id).where(PROBE.c.id == 1)).all()
+        session.execute(query).all()
 
 
 def test_statements_in_a_read_block_open_no_transaction(db):
@@ -70,11 +71,14 @@ def test_a_read_block_keeps_prepared_statements_and_an_unprepared_one_makes_none
     with db.reads() as session:
         read_often(session)
         assert any("db_reads_probe" in statement for statement in prepared(session))
-    db.session.execute(text("DEALLOCATE ALL"))
-    db.session.commit()
+    # a statement of its own text (the pool may hand out another connection, which may hold the first)
+    unprepared = select(PROBE.c.id).where(PROBE.c.id > 2).order_by(PROBE.c.id.desc())
     with db.reads(prepared=False) as session:
-        read_often(session)
-        assert not any("db_reads_probe" in statement for statement in prepared(session))
+        read_often(session, unprepared)
+        assert not any("ORDER BY db_reads_probe.id DESC" in statement for statement in prepared(session))
+    with db.reads() as session:
+        read_often(session, unprepared)
+        assert any("ORDER BY db_reads_probe.id DESC" in statement for statement in prepared(session))
 
 
 def test_plan_for_parameters_sets_custom_plans_only_where_statements_are_prepared(db):

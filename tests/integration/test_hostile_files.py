@@ -19,9 +19,10 @@ from tests.hostile_files.build import CASES, data_of
 
 IMPORTER = (*ALL_PERMISSIONS, "contacts.import")
 PART = 1024 * 1024
-PING_BOUND = (
-    1.0  # seconds (0.2 measured); reading rows_1048576.csv in the service greenlet stalled pings 2.4 s
-)
+# Seconds: 0.03-0.2 measured on a quiet machine; reading rows_1048576.csv in the service greenlet stalled
+# pings 2.4 s. A CI run on a host twice as slow as usual, with the other shard beside it, once saw 1.12 s
+# for a file whose own stall is 0.03 s; a bound of 2 s still catches the stall this guards against.
+PING_BOUND = 2.0
 
 
 @pytest.fixture
