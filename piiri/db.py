@@ -157,8 +157,8 @@ class WorkerDatabase:
     @contextmanager
     def reads(self, prepared: bool = True) -> Iterator[Session]:
         """The worker's session for a request that only reads: every statement is a transaction of its own
-        (the connection is in autocommit), so no BEGIN and no COMMIT cross the wire, two round trips fewer a
-        request (issue 18: each costs ~0.3 ms of the service's CPU and some of PostgreSQL's). Piiri's
+        (the connection is in autocommit), so no BEGIN and no COMMIT cross the wire: two round trips fewer a
+        request, each some of the service's CPU and of PostgreSQL's (issue 18, bench/README.md). Piiri's
         transactions run at READ COMMITTED, where each statement sees what was committed when it began
         anyway, so the statements read what they would read inside one transaction; a statement that
         wrote would be committed at once, so nothing in the block may write. At the end the connection
