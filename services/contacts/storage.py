@@ -2,11 +2,9 @@
 
 import functools
 import uuid
-from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
-    Select,
     String,
     and_,
     bindparam,
@@ -165,17 +163,35 @@ def _exact_condition(plan):
 
 
 def _text_condition(plan, search_text):
-    return and_(*(search_text.like(func.piiri_norm(like_pattern(term))) for term in plan.terms))
+    return _contains_all(search_text, [func.piiri_norm(like_pattern(term)) for term in plan.terms])
+
+
+def _contains_all(search_text, patterns):
+    """``search_text`` LIKE every one of ``patterns`` (SQL expressions of normalised LIKE patterns)."""
+    return and_(*(search_text.like(pattern) for pattern in patterns))
 
 
 def _after(query, position):
     """Keyset paging: only rows after the last one of the previous page, in (sort_name, id) order."""
-    if not position:
-        return query
+    return _after_parameters(query, position) if position else query
+
+
+def _after_parameters(query, position=None):
+    """_after's condition with the position as the parameters ``after_name`` and ``after_id``: bound to
+    ``position`` when given, else given when the statement runs (_position_params)."""
+    values = _position_params(position) if position else {}
     return query.where(
         tuple_(contacts.c.sort_name, contacts.c.id)
-        > tuple_(literal(position["s"]), literal(uuid.UUID(position["i"])))
+        > tuple_(
+            bindparam("after_name", values.get("after_name"), type_=String),
+            bindparam("after_id", values.get("after_id"), type_=contacts.c.id.type),
+        )
     )
+
+
+def _position_params(position):
+    """The parameters of _after_parameters for a keyset ``position`` (none for the first page)."""
+    return {"after_name": position["s"], "after_id": uuid.UUID(position["i"])} if position else {}
 
 
 def _exact_page(session, plan, limit, position, conditions=()):
@@ -225,9 +241,7 @@ def _text_statements(terms, has_floor, after):
     if has_floor:
         norms = [func.piiri_norm(bindparam(f"term_{number}", type_=String)) for number in range(terms)]
         floor = _floor_of([[(norm, pattern)] for norm, pattern in zip(norms, patterns, strict=True)])
-    return _name_row_statements(
-        lambda search_text: and_(*(search_text.like(pattern) for pattern in patterns)), floor, after
-    )
+    return _NameRowStatements(lambda search_text: _contains_all(search_text, patterns), floor, after)
 
 
 def _sort_floor(alternatives, normalise=False):
@@ -277,33 +291,46 @@ def _letters_only(string):
     return len(string) >= 2 and string.isalpha()
 
 
-class _NameRowStatements(NamedTuple):
-    """The statements _name_rows chooses from, for one condition: the match estimate (EXPLAIN'd), the
-    bounded walk, the unbounded walk, and the fetch of every match. Parameters: ``rows`` (limit + 1),
-    ``window`` (the bounded walk's entries), and with a position ``after_name`` and ``after_id``."""
+class _NameRowStatements:
+    """The statements _name_rows chooses from, for the contacts whose search_text meets
+    ``condition_on(search_text column)``, walking from ``floor`` (an SQL expression, or None), after a
+    position when ``after``: the match estimate (EXPLAIN'd), the bounded walk, the unbounded walk and the
+    fetch of every match. Each is built when first used, and the estimate compiled once per dialect.
+    Parameters: ``rows`` (limit + 1), ``window`` (the bounded walk's entries), and after a position
+    ``after_name`` and ``after_id``."""
 
-    estimate: Select
-    walk: Select
-    walk_all: Select
-    fetch: Select
+    ROWS = bindparam("rows", type_=Integer)
 
+    def __init__(self, condition_on, floor, after):
+        self.condition_on, self.floor = condition_on, floor
+        self.keyset = _after_parameters if after else _unchanged
+        self._explained = {}  # dialect -> the compiled estimate
 
-def _name_row_statements(condition_on, floor, after):
-    """_NameRowStatements of the contacts whose search_text meets ``condition_on(search_text column)``,
-    walking from ``floor`` (an SQL expression, or None), after a position when ``after``."""
-    keyset = _after_parameters if after else _unchanged
-    condition = condition_on(contacts.c.search_text)
-    rows = bindparam("rows", type_=Integer)
-    matches = (
-        keyset(select(contacts.c.id, contacts.c.sort_name).where(condition)).offset(0).subquery("matches")
-    )
-    fetch = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(rows).subquery("hits")
-    return _NameRowStatements(
-        estimate=select(literal_column("1")).select_from(contacts).where(condition),
-        walk=_page_query(_walk_hits(condition_on, rows, keyset, bindparam("window", type_=Integer), floor)),
-        walk_all=_page_query(_walk_hits(condition_on, rows, keyset, None, floor)),
-        fetch=_page_query(fetch),
-    )
+    def explained(self, dialect):
+        if dialect not in self._explained:
+            estimate = select(literal_column("1")).select_from(contacts).where(self._condition)
+            self._explained[dialect] = estimate.compile(dialect=dialect)
+        return self._explained[dialect]
+
+    @functools.cached_property
+    def _condition(self):
+        return self.condition_on(contacts.c.search_text)
+
+    @functools.cached_property
+    def walk(self):
+        window = bindparam("window", type_=Integer)
+        return _page_query(_walk_hits(self.condition_on, self.ROWS, self.keyset, window, self.floor))
+
+    @functools.cached_property
+    def walk_all(self):
+        return _page_query(_walk_hits(self.condition_on, self.ROWS, self.keyset, None, self.floor))
+
+    @functools.cached_property
+    def fetch(self):
+        matches = self.keyset(select(contacts.c.id, contacts.c.sort_name).where(self._condition))
+        matches = matches.offset(0).subquery("matches")
+        hits = select(matches).order_by(matches.c.sort_name, matches.c.id).limit(self.ROWS)
+        return _page_query(hits.subquery("hits"))
 
 
 def _name_rows(session, statements, params, limit, has_floor=False):
@@ -328,7 +355,7 @@ def _name_rows(session, statements, params, limit, has_floor=False):
 
     Every path gives the same rows in the same order as one plain query would.
     """
-    estimate = _estimated_rows(session, statements.estimate, params)
+    estimate = _estimated_rows(session, statements, params)
     if estimate > FEW_MATCHES or (has_floor and estimate > limit):
         if estimate > MANY_MATCHES:
             return session.execute(statements.walk_all, params).all()
@@ -337,19 +364,6 @@ def _name_rows(session, statements, params, limit, has_floor=False):
         if len(rows) > limit:
             return rows
     return session.execute(statements.fetch, params).all()
-
-
-def _position_params(position):
-    """The parameters _after_parameters takes for a keyset ``position`` (none for the first page)."""
-    return {"after_name": position["s"], "after_id": uuid.UUID(position["i"])} if position else {}
-
-
-def _after_parameters(query):
-    """Keyset paging with the position as parameters ``after_name``, ``after_id`` (see _after)."""
-    return query.where(
-        tuple_(contacts.c.sort_name, contacts.c.id)
-        > tuple_(bindparam("after_name", type_=String), bindparam("after_id", type_=contacts.c.id.type))
-    )
 
 
 def _unchanged(query):
@@ -391,22 +405,16 @@ def _page_query(hits, order=None):
     return query.order_by(*(order(hits) if order else (hits.c.sort_name, hits.c.id)))
 
 
-def _estimated_rows(session, query, params=None):
-    """The planner's estimate of how many rows ``query`` returns with ``params`` (EXPLAIN, nothing is
-    run)."""
-    compiled = _compiled(query, session.get_bind().dialect)
+def _estimated_rows(session, statements, params):
+    """The planner's estimate of how many rows ``statements``' condition matches with ``params`` (EXPLAIN,
+    nothing is run)."""
+    compiled = statements.explained(session.get_bind().dialect)
     plan = (
         session.connection()
-        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", {**compiled.params, **(params or {})})
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", {**compiled.params, **params})
         .scalar_one()
     )
     return plan[0]["Plan"]["Plan Rows"]
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(query, dialect):
-    """``query`` compiled for ``dialect``, once for a statement built once (_text_statements)."""
-    return query.compile(dialect=dialect)
 
 
 FUZZY_THRESHOLD = 0.45  # pg_trgm word similarity; 'aijla' still finds 'aijala' (Äijälä)
@@ -509,7 +517,7 @@ def _fuzzy_groups_page(session, groups, limit, position, conditions):
             found = session.execute(query).all()
         else:
             floor = _sort_floor([groups[group][1]])
-            statements = _name_row_statements(condition_on, floor, after is not None)
+            statements = _NameRowStatements(condition_on, floor, after is not None)
             params = {"rows": wanted, **_position_params(after)}
             found = _name_rows(session, statements, params, wanted - 1, floor is not None)
         rows.extend((group, row) for row in found)
