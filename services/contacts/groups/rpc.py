@@ -13,7 +13,6 @@ from nameko.rpc import rpc
 from sqlalchemy import and_
 
 from piiri import clock
-from piiri.db import plan_for_parameters
 from piiri.errors import EXPECTED_ERRORS, NotFound, ValidationFailed, coded
 from services.contacts import scopes
 from services.contacts.advanced_search import storage as advanced_storage
@@ -396,7 +395,6 @@ class GroupsRpc(ContactsCore):
             condition = and_(
                 storage.member_condition(group["id"], on, bool(include_subgroups), group["path"]), *scope
             )
-            plan_for_parameters(session)
             found, next_position = advanced_storage.page(session, condition, sort, direction, limit, position)
             items = storage.members_of(session, group["id"], found, on)
             next_cursor = encode_cursor(next_position) if next_position else None

@@ -151,6 +151,7 @@ class SavedSearchesRpc(ContactsCore):
         actor = self.context.require(VIEW)
         session = self.db.session
         search = saved_storage.visible_search(session, actor, search_id)
+        session.commit()  # it only read; the page reads in a block of its own (db.reads)
         details = {"saved_search_id": str(search["id"])}
         if search.get("expression") is not None:
             args = advanced_args(
